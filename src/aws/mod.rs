@@ -1,0 +1,3 @@
+//! Facts about AWS that rules rest on, kept as data where AWS changes them.
+
+pub mod runtimes;

@@ -1,0 +1,227 @@
+//! The Lambda runtime lifecycle table (`codemods/lambda-runtimes.toml`).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use crate::calendar::CalendarDate;
+use crate::fix::Applicability;
+
+const TABLE_SOURCE: &str = include_str!("../../codemods/lambda-runtimes.toml");
+
+#[derive(Debug, Clone)]
+pub struct Runtime {
+    pub id: String,
+    pub family: String,
+    pub deprecated: CalendarDate,
+    pub block_create: Option<CalendarDate>,
+    pub block_update: Option<CalendarDate>,
+    /// The member of `aws.lambda.Runtime` for this id, when @pulumi/aws has one.
+    pub enum_member: Option<String>,
+    /// The legacy constant exported from `@pulumi/aws/lambda`, when there is one.
+    pub constant: Option<String>,
+    /// The handler a function takes when it moves off this runtime.
+    pub handler: Option<String>,
+}
+
+impl Runtime {
+    pub fn is_deprecated_on(&self, date: CalendarDate) -> bool {
+        date >= self.deprecated
+    }
+}
+
+#[derive(Debug)]
+pub struct RuntimeTable {
+    runtimes: Vec<Runtime>,
+    fix_by_family: BTreeMap<String, Applicability>,
+}
+
+impl RuntimeTable {
+    /// The table shipped inside the binary.
+    pub fn bundled() -> &'static RuntimeTable {
+        static TABLE: OnceLock<RuntimeTable> = OnceLock::new();
+        // The table is part of the program, and a unit test parses it.
+        TABLE.get_or_init(|| {
+            RuntimeTable::parse(TABLE_SOURCE).expect("codemods/lambda-runtimes.toml is valid")
+        })
+    }
+
+    pub fn parse(source: &str) -> Result<Self> {
+        let file: TableFile = toml::from_str(source).context("reading the runtime table")?;
+        let mut fix_by_family = BTreeMap::new();
+        for (family, settings) in file.families {
+            let applicability = match settings.fix.as_str() {
+                "safe" => Applicability::Safe,
+                "unsafe" => Applicability::Unsafe,
+                other => {
+                    bail!("family {family}: fix must be \"safe\" or \"unsafe\", not {other:?}")
+                }
+            };
+            fix_by_family.insert(family, applicability);
+        }
+        let runtimes = file
+            .runtimes
+            .into_iter()
+            .map(|entry| {
+                if !fix_by_family.contains_key(&entry.family) {
+                    bail!(
+                        "runtime {}: family {} is not listed under [families]",
+                        entry.id,
+                        entry.family
+                    );
+                }
+                let date = |value: Option<toml::value::Datetime>,
+                            field: &str|
+                 -> Result<Option<CalendarDate>> {
+                    value
+                        .map(|value| {
+                            value
+                                .to_string()
+                                .parse()
+                                .with_context(|| format!("runtime {}: {field}", entry.id))
+                        })
+                        .transpose()
+                };
+                Ok(Runtime {
+                    deprecated: date(Some(entry.deprecated), "deprecated")?
+                        .context("deprecated is required")?,
+                    block_create: date(entry.block_create, "block_create")?,
+                    block_update: date(entry.block_update, "block_update")?,
+                    id: entry.id,
+                    family: entry.family,
+                    enum_member: entry.enum_member,
+                    constant: entry.constant,
+                    handler: entry.handler,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            runtimes,
+            fix_by_family,
+        })
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&Runtime> {
+        self.runtimes.iter().find(|runtime| runtime.id == id)
+    }
+
+    pub fn by_enum_member(&self, member: &str) -> Option<&Runtime> {
+        self.runtimes
+            .iter()
+            .find(|runtime| runtime.enum_member.as_deref() == Some(member))
+    }
+
+    pub fn by_constant(&self, constant: &str) -> Option<&Runtime> {
+        self.runtimes
+            .iter()
+            .find(|runtime| runtime.constant.as_deref() == Some(constant))
+    }
+
+    /// The newest runtime of the same family that is not deprecated on `date`.
+    pub fn successor(&self, runtime: &Runtime, date: CalendarDate) -> Option<&Runtime> {
+        self.runtimes.iter().rev().find(|candidate| {
+            candidate.family == runtime.family && !candidate.is_deprecated_on(date)
+        })
+    }
+
+    /// Whether moving from `runtime` to its successor is safe.
+    pub fn fix_applicability(&self, runtime: &Runtime) -> Applicability {
+        self.fix_by_family
+            .get(&runtime.family)
+            .copied()
+            .unwrap_or(Applicability::Unsafe)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableFile {
+    families: BTreeMap<String, FamilySettings>,
+    runtimes: Vec<RuntimeEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FamilySettings {
+    fix: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuntimeEntry {
+    id: String,
+    family: String,
+    deprecated: toml::value::Datetime,
+    block_create: Option<toml::value::Datetime>,
+    block_update: Option<toml::value::Datetime>,
+    enum_member: Option<String>,
+    constant: Option<String>,
+    handler: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> CalendarDate {
+        text.parse().expect("valid date")
+    }
+
+    #[test]
+    fn bundled_table_parses_and_names_are_unique() {
+        let table = RuntimeTable::bundled();
+        for runtime in &table.runtimes {
+            assert_eq!(table.by_id(&runtime.id).map(|r| &r.id), Some(&runtime.id));
+            if let Some(member) = &runtime.enum_member {
+                assert_eq!(
+                    table.by_enum_member(member).map(|r| &r.id),
+                    Some(&runtime.id)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn successor_is_newest_of_family_not_deprecated_at_the_date() {
+        let table = RuntimeTable::bundled();
+        let go = table.by_id("go1.x").expect("go1.x is listed");
+        assert_eq!(
+            table
+                .successor(go, date("2026-11-29"))
+                .map(|r| r.id.as_str()),
+            Some("provided.al2023")
+        );
+        let node = table.by_id("nodejs16.x").expect("listed");
+        assert_eq!(
+            table
+                .successor(node, date("2026-11-29"))
+                .map(|r| r.id.as_str()),
+            Some("nodejs24.x")
+        );
+        // Once every runtime of a family is deprecated, there is nothing to move to.
+        assert!(table.successor(node, date("2030-01-01")).is_none());
+    }
+
+    #[test]
+    fn deprecation_is_judged_at_the_date() {
+        let table = RuntimeTable::bundled();
+        let node22 = table.by_id("nodejs22.x").expect("listed");
+        assert!(!node22.is_deprecated_on(date("2026-11-29")));
+        assert!(node22.is_deprecated_on(date("2027-04-30")));
+    }
+
+    #[test]
+    fn provided_family_moves_safely_others_not() {
+        let table = RuntimeTable::bundled();
+        assert_eq!(
+            table.fix_applicability(table.by_id("go1.x").expect("listed")),
+            Applicability::Safe
+        );
+        assert_eq!(
+            table.fix_applicability(table.by_id("python3.8").expect("listed")),
+            Applicability::Unsafe
+        );
+    }
+}

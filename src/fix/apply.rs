@@ -1,0 +1,153 @@
+use std::collections::BTreeMap;
+
+use super::{Edit, Fix};
+
+/// The outcome of applying a set of fixes to a project's texts at once.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The new text of every file that changed, by file index.
+    pub changed: BTreeMap<usize, String>,
+    /// Indices (into the given fixes) of the fixes applied.
+    pub applied: Vec<usize>,
+    /// Fixes that overlap one applied before them; they are tried again on the next pass.
+    pub deferred: Vec<usize>,
+    /// Fixes whose edits do not fit the text (outside it, or splitting a character): a rule's bug.
+    pub invalid: Vec<usize>,
+}
+
+/// Applies every fix that does not conflict with one before it, in the order given. An edit
+/// identical to one already accepted is applied once, so fixes that share an edit (two functions
+/// using one `const`) both go through.
+pub fn apply_fixes(texts: &[String], fixes: &[&Fix]) -> Batch {
+    let mut batch = Batch::default();
+    let mut accepted: Vec<&Edit> = Vec::new();
+    for (index, fix) in fixes.iter().enumerate() {
+        if !fits(texts, fix) {
+            batch.invalid.push(index);
+            continue;
+        }
+        let conflicts = fix
+            .edits
+            .iter()
+            .any(|edit| accepted.iter().any(|taken| edit.conflicts_with(taken)));
+        if conflicts {
+            batch.deferred.push(index);
+            continue;
+        }
+        for edit in &fix.edits {
+            if !accepted.contains(&edit) {
+                accepted.push(edit);
+            }
+        }
+        batch.applied.push(index);
+    }
+    let mut by_file: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+    for edit in accepted {
+        by_file.entry(edit.file).or_default().push(edit);
+    }
+    for (file, mut edits) in by_file {
+        edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
+        batch.changed.insert(file, splice(&texts[file], &edits));
+    }
+    batch
+}
+
+/// Whether every edit lies inside its file, on character boundaries, and the fix's own edits do
+/// not overlap one another.
+fn fits(texts: &[String], fix: &Fix) -> bool {
+    let inside = fix.edits.iter().all(|edit| {
+        texts.get(edit.file).is_some_and(|text| {
+            edit.range.start <= edit.range.end
+                && edit.range.end <= text.len()
+                && text.is_char_boundary(edit.range.start)
+                && text.is_char_boundary(edit.range.end)
+        })
+    });
+    let disjoint = fix.edits.iter().enumerate().all(|(i, edit)| {
+        fix.edits[i + 1..]
+            .iter()
+            .all(|other| !edit.conflicts_with(other))
+    });
+    inside && disjoint
+}
+
+fn splice(text: &str, sorted_edits: &[&Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut position = 0;
+    for edit in sorted_edits {
+        out.push_str(&text[position..edit.range.start]);
+        out.push_str(&edit.replacement);
+        position = edit.range.end;
+    }
+    out.push_str(&text[position..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(items: &[&str]) -> Vec<String> {
+        items.iter().map(|text| text.to_string()).collect()
+    }
+
+    #[test]
+    fn applies_edits_in_several_files_together() {
+        let fix = Fix::safe(vec![Edit::replace(0, 0..1, "x"), Edit::insert(1, 3, "!")]);
+        let batch = apply_fixes(&texts(&["abc", "def"]), &[&fix]);
+        assert_eq!(batch.applied, vec![0]);
+        assert_eq!(batch.changed[&0], "xbc");
+        assert_eq!(batch.changed[&1], "def!");
+    }
+
+    #[test]
+    fn overlapping_fix_is_deferred_not_lost() {
+        let first = Fix::safe(vec![Edit::replace(0, 0..3, "one")]);
+        let second = Fix::safe(vec![
+            Edit::replace(0, 2..5, "two"),
+            Edit::insert(1, 0, "kept back"),
+        ]);
+        let batch = apply_fixes(&texts(&["abcdef", "z"]), &[&first, &second]);
+        assert_eq!(batch.applied, vec![0]);
+        assert_eq!(batch.deferred, vec![1]);
+        assert_eq!(batch.changed[&0], "onedef");
+        assert!(
+            !batch.changed.contains_key(&1),
+            "a deferred fix changes no file"
+        );
+    }
+
+    #[test]
+    fn shared_identical_edit_is_applied_once() {
+        let shared = Edit::replace(0, 0..1, "A");
+        let first = Fix::safe(vec![shared.clone(), Edit::replace(0, 2..3, "C")]);
+        let second = Fix::safe(vec![shared, Edit::replace(0, 4..5, "E")]);
+        let batch = apply_fixes(&texts(&["abcde"]), &[&first, &second]);
+        assert_eq!(batch.applied, vec![0, 1]);
+        assert_eq!(batch.changed[&0], "AbCdE");
+    }
+
+    #[test]
+    fn two_insertions_at_one_point_conflict() {
+        let first = Fix::safe(vec![Edit::insert(0, 1, "x")]);
+        let second = Fix::safe(vec![Edit::insert(0, 1, "y")]);
+        let batch = apply_fixes(&texts(&["ab"]), &[&first, &second]);
+        assert_eq!(batch.deferred, vec![1]);
+        assert_eq!(batch.changed[&0], "axb");
+    }
+
+    #[test]
+    fn edit_outside_the_text_is_invalid() {
+        let fix = Fix::safe(vec![Edit::replace(0, 2..9, "x")]);
+        let batch = apply_fixes(&texts(&["abc"]), &[&fix]);
+        assert_eq!(batch.invalid, vec![0]);
+        assert!(batch.changed.is_empty());
+    }
+
+    #[test]
+    fn edit_splitting_a_character_is_invalid() {
+        let fix = Fix::safe(vec![Edit::replace(0, 1..2, "x")]);
+        let batch = apply_fixes(&texts(&["é"]), &[&fix]);
+        assert_eq!(batch.invalid, vec![0]);
+    }
+}

@@ -1,0 +1,18 @@
+//! infrafix: finds deployment-blocking mistakes in infrastructure code and fixes them with minimal,
+//! reviewable edits. The library knows nothing of the command line; `main.rs` is a thin shell.
+
+pub mod aws;
+pub mod calendar;
+pub mod config;
+pub mod diagnostic;
+pub mod fix;
+pub mod pipeline;
+pub mod program;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod style;
+pub mod suppression;
+pub mod syntax;
+pub mod workspace;
+pub mod write;

@@ -1,0 +1,377 @@
+//! One run: walk the paths, group the files into projects, then for each project in parallel:
+//! read and parse each file once, build the model, run the rules, fix to a fixpoint in memory,
+//! and report or write. Nothing outlives its project, so a run over hundreds of repositories is
+//! this same loop.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use tree_sitter::Tree;
+
+use crate::config::{self, Settings};
+use crate::diagnostic::Finding;
+use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, MAX_PASSES};
+use crate::program::{Program, ProgramInput};
+use crate::report::{FileOutcome, Notice, ReportedFinding, RunReport};
+use crate::rules::{check_program, RuleContext, RuleId};
+use crate::source::{line_column, SourceFile};
+use crate::suppression::Suppressions;
+use crate::syntax::{self, Dialect};
+use crate::workspace::{self, display_path, Project};
+use crate::write::write_atomically;
+
+/// Files larger than this are skipped: generated bundles, not hand-written infrastructure.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Compute fixes and report them; change nothing.
+    DryRun,
+    /// Write the fixed files.
+    Write,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub paths: Vec<PathBuf>,
+    pub mode: Mode,
+    pub unsafe_fixes: bool,
+    /// A config file for every project, instead of the nearest `infrafix.toml`.
+    pub config: Option<PathBuf>,
+    /// Overrides the config's selection.
+    pub select: Option<Vec<RuleId>>,
+    /// Added to the config's ignored rules.
+    pub ignore: Vec<RuleId>,
+    /// Worker threads; all cores when `None`.
+    pub jobs: Option<usize>,
+}
+
+/// Runs infrafix. An `Err` is a usage or configuration error: nothing was checked or written.
+pub fn run(options: &RunOptions) -> Result<RunReport> {
+    let workspace = workspace::discover(&options.paths)?;
+    let settings = project_settings(&workspace.projects, options)?;
+    let mut threads = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = options.jobs {
+        threads = threads.num_threads(jobs.max(1));
+    }
+    let pool = threads.build().context("starting worker threads")?;
+    let outcomes: Vec<(Vec<FileOutcome>, Vec<Notice>)> = pool.install(|| {
+        workspace
+            .projects
+            .par_iter()
+            .zip(settings.par_iter())
+            .map(|(project, settings)| check_project(project, settings, options))
+            .collect()
+    });
+    let mut report = RunReport {
+        files: Vec::new(),
+        notices: workspace.notices,
+    };
+    for (files, notices) in outcomes {
+        report.files.extend(files);
+        report.notices.extend(notices);
+    }
+    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    report.notices.sort();
+    Ok(report)
+}
+
+/// The settings of each project, with the command line's selection applied. Every config file is
+/// read before any project is checked, so a bad one stops the run before anything is written.
+fn project_settings(projects: &[Project], options: &RunOptions) -> Result<Vec<Settings>> {
+    let explicit = options.config.as_deref().map(Settings::load).transpose()?;
+    let mut loaded: HashMap<Option<PathBuf>, Settings> = HashMap::new();
+    projects
+        .iter()
+        .map(|project| {
+            let mut settings = match &explicit {
+                Some(settings) => settings.clone(),
+                None => {
+                    let source = config::discover(&absolute(&project.root));
+                    if !loaded.contains_key(&source) {
+                        let settings = source
+                            .as_deref()
+                            .map(Settings::load)
+                            .transpose()?
+                            .unwrap_or_else(Settings::defaults);
+                        loaded.insert(source.clone(), settings);
+                    }
+                    loaded[&source].clone()
+                }
+            };
+            if let Some(select) = &options.select {
+                settings.select = Some(select.clone());
+            }
+            settings.ignore.extend(options.ignore.iter().copied());
+            Ok(settings)
+        })
+        .collect()
+}
+
+fn absolute(path: &std::path::Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn check_project(
+    project: &Project,
+    settings: &Settings,
+    options: &RunOptions,
+) -> (Vec<FileOutcome>, Vec<Notice>) {
+    let mut notices = Vec::new();
+    let mut state = ProjectState {
+        files: Vec::new(),
+        texts: Vec::new(),
+        trees: Vec::new(),
+        enabled: settings.enabled_rules(),
+        settings,
+    };
+    for path in &project.files {
+        if let Some((source, tree)) = read_and_parse(path, &mut notices) {
+            state.texts.push(source.text.clone());
+            state.files.push((
+                source,
+                Dialect::of_path(path).unwrap_or(Dialect::TypeScript),
+            ));
+            state.trees.push(tree);
+        }
+    }
+    let outcome = match fix_to_fixpoint(
+        &mut state,
+        FixPolicy {
+            unsafe_fixes: options.unsafe_fixes,
+        },
+    ) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            notices.push(Notice::error(
+                display_path(&project.root),
+                format!("internal error: {error:#}"),
+            ));
+            return (Vec::new(), notices);
+        }
+    };
+    for dropped in &outcome.dropped {
+        let path = state.files[dropped.file].0.display.clone();
+        notices.push(Notice::error(
+            path,
+            format!("a fix of {} was dropped: {}", dropped.rule, dropped.reason),
+        ));
+    }
+    if !outcome.converged {
+        notices.push(Notice::error(
+            display_path(&project.root),
+            format!("fixes did not settle after {MAX_PASSES} passes (internal error); nothing in this project was changed"),
+        ));
+    }
+    notices.extend(unknown_suppression_ids(&state));
+    let mut files = Vec::new();
+    for (index, (source, _)) in state.files.iter().enumerate() {
+        let original = String::from_utf8_lossy(&source.original_bytes).into_owned();
+        let fixed = Some(source.encode(&state.texts[index]))
+            .filter(|bytes| outcome.converged && *bytes != source.original_bytes)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        if let (Some(fixed), Mode::Write) = (&fixed, options.mode) {
+            if let Err(error) =
+                write_atomically(&source.path, &source.original_bytes, fixed.as_bytes())
+            {
+                notices.push(Notice::error(source.display.clone(), format!("{error:#}")));
+            }
+        }
+        files.push(FileOutcome {
+            path: source.display.clone(),
+            original,
+            fixed,
+            findings: reported(&outcome.initial_findings, index, source),
+            remaining: outcome
+                .remaining_findings
+                .iter()
+                .filter(|finding| finding.file == index)
+                .count(),
+        });
+    }
+    (files, notices)
+}
+
+fn reported(findings: &[Finding], file: usize, source: &SourceFile) -> Vec<ReportedFinding> {
+    findings
+        .iter()
+        .filter(|finding| finding.file == file)
+        .map(|finding| ReportedFinding {
+            rule: finding.rule,
+            path: source.display.clone(),
+            start: line_column(&source.text, finding.range.start),
+            end: line_column(&source.text, finding.range.end),
+            message: finding.message.clone(),
+            fix: finding.fix.as_ref().map(|fix| fix.applicability),
+        })
+        .collect()
+}
+
+/// Reads a file that infrafix may check; anything it must skip becomes a notice. A file with
+/// syntax errors is reported and left out: it is never modified.
+fn read_and_parse(path: &std::path::Path, notices: &mut Vec<Notice>) -> Option<(SourceFile, Tree)> {
+    let display = display_path(path);
+    let size = match std::fs::metadata(path) {
+        Ok(metadata) => metadata.len(),
+        Err(error) => {
+            notices.push(Notice::error(display, format!("cannot read: {error}")));
+            return None;
+        }
+    };
+    if size > MAX_FILE_BYTES {
+        notices.push(Notice::warning(
+            display,
+            format!("larger than {MAX_FILE_BYTES} bytes; skipped"),
+        ));
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            notices.push(Notice::error(display, format!("cannot read: {error}")));
+            return None;
+        }
+    };
+    if bytes.contains(&0) {
+        notices.push(Notice::warning(
+            display,
+            "looks binary (holds NUL bytes); skipped",
+        ));
+        return None;
+    }
+    let source = match SourceFile::from_utf8(path.to_path_buf(), display.clone(), bytes) {
+        Ok(source) => source,
+        Err(_) => {
+            notices.push(Notice::warning(display, "is not valid UTF-8; skipped"));
+            return None;
+        }
+    };
+    let dialect = Dialect::of_path(path).unwrap_or(Dialect::TypeScript);
+    let tree = match syntax::parse(&source.text, dialect) {
+        Ok(tree) => tree,
+        Err(error) => {
+            notices.push(Notice::error(display, format!("cannot parse: {error:#}")));
+            return None;
+        }
+    };
+    if syntax::error_count(&tree) > 0 {
+        let position = first_error_position(&tree, &source.text);
+        notices.push(Notice::error(
+            display,
+            format!("syntax error near line {position}; the file was not modified"),
+        ));
+        return None;
+    }
+    Some((source, tree))
+}
+
+fn first_error_position(tree: &Tree, text: &str) -> String {
+    let mut cursor = tree.walk();
+    let mut node = tree.root_node();
+    while let Some(child) = node
+        .children(&mut cursor)
+        .find(|child| child.has_error() || child.is_error() || child.is_missing())
+    {
+        if child.is_error() || child.is_missing() {
+            node = child;
+            break;
+        }
+        node = child;
+    }
+    let position = line_column(text, node.start_byte());
+    format!("{}:{}", position.line, position.column)
+}
+
+fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    for (index, (source, dialect)) in state.files.iter().enumerate() {
+        let Ok(matches) = syntax::scan(&state.trees[index], &state.texts[index], *dialect) else {
+            continue;
+        };
+        for (offset, id) in Suppressions::from_scan(&matches, &state.texts[index]).unknown_ids {
+            let position = line_column(&state.texts[index], offset);
+            notices.push(Notice::warning(
+                source.display.clone(),
+                format!(
+                    "line {}: suppression comment names unknown rule id `{id}`",
+                    position.line
+                ),
+            ));
+        }
+    }
+    notices
+}
+
+/// A project's files as the fixpoint loop works on them: texts and their current trees.
+struct ProjectState<'a> {
+    files: Vec<(SourceFile, Dialect)>,
+    texts: Vec<String>,
+    trees: Vec<Tree>,
+    enabled: Vec<RuleId>,
+    settings: &'a Settings,
+}
+
+impl FixableProject for ProjectState<'_> {
+    fn texts(&self) -> &[String] {
+        &self.texts
+    }
+
+    fn findings(&mut self) -> Result<Vec<Finding>> {
+        let mut scans = Vec::with_capacity(self.files.len());
+        for (index, (source, dialect)) in self.files.iter().enumerate() {
+            scans.push(
+                syntax::scan(&self.trees[index], &self.texts[index], *dialect)
+                    .with_context(|| format!("scanning {}", source.display))?,
+            );
+        }
+        let suppressions: Vec<Suppressions> = scans
+            .iter()
+            .zip(&self.texts)
+            .map(|(matches, text)| Suppressions::from_scan(matches, text))
+            .collect();
+        let inputs: Vec<ProgramInput> = (0..self.files.len())
+            .map(|index| ProgramInput {
+                path: &self.files[index].0.path,
+                text: &self.texts[index],
+                tree: &self.trees[index],
+                matches: &scans[index],
+            })
+            .collect();
+        let program = Program::build(&inputs);
+        let context = RuleContext {
+            program: &program,
+            settings: self.settings,
+            suppressions: &suppressions,
+        };
+        let mut findings: Vec<Finding> = check_program(&context, &self.enabled)
+            .into_iter()
+            .filter(|finding| {
+                !context.is_suppressed(finding.rule, finding.file, finding.range.start)
+            })
+            .collect();
+        findings.sort_by(|a, b| {
+            (a.file, a.range.start, a.rule, &a.message).cmp(&(
+                b.file,
+                b.range.start,
+                b.rule,
+                &b.message,
+            ))
+        });
+        Ok(findings)
+    }
+
+    fn replace_texts(&mut self, changed: BTreeMap<usize, String>) -> Result<Vec<usize>> {
+        let mut worse = Vec::new();
+        for (index, text) in changed {
+            let tree = syntax::parse(&text, self.files[index].1)?;
+            if syntax::error_count(&tree) > 0 {
+                worse.push(index);
+            }
+            self.texts[index] = text;
+            self.trees[index] = tree;
+        }
+        Ok(worse)
+    }
+}

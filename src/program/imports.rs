@@ -1,0 +1,167 @@
+//! Import bindings: which local names stand for which module's exports.
+
+use tree_sitter::Node;
+
+use crate::syntax::{node_text, ScanMatch};
+
+/// How a local name is bound to a module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportKind {
+    /// `import * as aws from "m"`, `import aws from "m"`, `const aws = require("m")`.
+    Namespace,
+    /// `import { lambda } from "m"`, `import { lambda as l } from "m"`, `const { lambda } = require("m")`.
+    Named { imported: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportBinding<'tree> {
+    pub local: String,
+    pub module: String,
+    pub kind: ImportKind,
+    /// The specifier that binds the name (`lambda as l`, `* as aws`), for rewriting the import.
+    pub specifier: Node<'tree>,
+    /// The whole import statement or declaration.
+    pub statement: Node<'tree>,
+}
+
+impl ImportBinding<'_> {
+    /// The `{ … }` list this binding stands in, when it is a named ES import.
+    pub fn named_list(&self) -> Option<Node<'_>> {
+        self.specifier
+            .parent()
+            .filter(|parent| parent.kind() == "named_imports")
+    }
+}
+
+pub(super) fn collect<'tree>(
+    matches: &[ScanMatch<'tree>],
+    text: &str,
+) -> Vec<ImportBinding<'tree>> {
+    let mut bindings = Vec::new();
+    for found in matches {
+        if let (Some(statement), Some(source)) =
+            (found.capture("import"), found.capture("import.source"))
+        {
+            collect_es_import(statement, node_text(source, text), text, &mut bindings);
+        }
+        if let (Some(declarator), Some(binding), Some(source)) = (
+            found.capture("require"),
+            found.capture("require.binding"),
+            found.capture("require.source"),
+        ) {
+            collect_require(
+                declarator,
+                binding,
+                node_text(source, text),
+                text,
+                &mut bindings,
+            );
+        }
+    }
+    bindings
+}
+
+fn collect_es_import<'tree>(
+    statement: Node<'tree>,
+    module: &str,
+    text: &str,
+    out: &mut Vec<ImportBinding<'tree>>,
+) {
+    let Some(clause) = named_children(statement).find(|child| child.kind() == "import_clause")
+    else {
+        return;
+    };
+    for part in named_children(clause) {
+        match part.kind() {
+            "identifier" => out.push(namespace(part, node_text(part, text), module, statement)),
+            "namespace_import" => {
+                if let Some(name) = named_children(part).find(|child| child.kind() == "identifier")
+                {
+                    out.push(namespace(part, node_text(name, text), module, statement));
+                }
+            }
+            "named_imports" => {
+                for specifier in
+                    named_children(part).filter(|child| child.kind() == "import_specifier")
+                {
+                    let Some(imported) = specifier.child_by_field_name("name") else {
+                        continue;
+                    };
+                    let local = specifier.child_by_field_name("alias").unwrap_or(imported);
+                    out.push(ImportBinding {
+                        local: node_text(local, text).to_owned(),
+                        module: module.to_owned(),
+                        kind: ImportKind::Named {
+                            imported: node_text(imported, text).to_owned(),
+                        },
+                        specifier,
+                        statement,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn collect_require<'tree>(
+    declarator: Node<'tree>,
+    binding: Node<'tree>,
+    module: &str,
+    text: &str,
+    out: &mut Vec<ImportBinding<'tree>>,
+) {
+    let statement = declarator.parent().unwrap_or(declarator);
+    match binding.kind() {
+        "identifier" => out.push(namespace(
+            binding,
+            node_text(binding, text),
+            module,
+            statement,
+        )),
+        "object_pattern" => {
+            for property in named_children(binding) {
+                let (imported, local) = match property.kind() {
+                    "shorthand_property_identifier_pattern" => (property, property),
+                    "pair_pattern" => match (
+                        property.child_by_field_name("key"),
+                        property.child_by_field_name("value"),
+                    ) {
+                        (Some(key), Some(value)) if value.kind() == "identifier" => (key, value),
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                out.push(ImportBinding {
+                    local: node_text(local, text).to_owned(),
+                    module: module.to_owned(),
+                    kind: ImportKind::Named {
+                        imported: node_text(imported, text).to_owned(),
+                    },
+                    specifier: property,
+                    statement,
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+fn namespace<'tree>(
+    specifier: Node<'tree>,
+    local: &str,
+    module: &str,
+    statement: Node<'tree>,
+) -> ImportBinding<'tree> {
+    ImportBinding {
+        local: local.to_owned(),
+        module: module.to_owned(),
+        kind: ImportKind::Namespace,
+        specifier,
+        statement,
+    }
+}
+
+pub(crate) fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
+    (0..node.named_child_count()).filter_map(move |index| node.named_child(index as u32))
+}

@@ -1,0 +1,203 @@
+//! The semantic model of one Pulumi project: import aliases, resource declarations and the values
+//! flowing into them, across all of the project's files. Built once per pass from the single scan
+//! of each file, and shared by every rule. The only place that knows how Pulumi programs are written.
+
+mod edits;
+mod imports;
+mod modules;
+mod resources;
+mod scope;
+mod values;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tree_sitter::{Node, Tree};
+
+pub use imports::{ImportBinding, ImportKind};
+pub use resources::{ResourceBinding, ResourceDecl};
+pub use scope::Declaration;
+pub use values::{PropertyValue, StringOrigin};
+
+pub(crate) use imports::named_children;
+
+use crate::syntax::{node_text, ScanMatch};
+
+/// A node in a file of the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located<'tree> {
+    pub file: usize,
+    pub node: Node<'tree>,
+}
+
+/// The npm packages whose exports infrafix understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Package {
+    /// `@pulumi/aws`
+    Aws,
+    /// `@pulumi/pulumi`
+    Pulumi,
+}
+
+/// An export of a package, by its path from the package root: `aws.lambda.Function` is
+/// `(Aws, ["lambda", "Function"])` however the program imported it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PackageMember {
+    pub package: Package,
+    pub path: Vec<String>,
+}
+
+impl PackageMember {
+    pub fn is(&self, package: Package, path: &[&str]) -> bool {
+        self.package == package
+            && self
+                .path
+                .iter()
+                .map(String::as_str)
+                .eq(path.iter().copied())
+    }
+}
+
+/// The package a module specifier belongs to, and the path of the module inside it.
+fn package_module(specifier: &str) -> Option<(Package, Vec<String>)> {
+    let (package, rest) = if let Some(rest) = specifier.strip_prefix("@pulumi/aws") {
+        (Package::Aws, rest)
+    } else if let Some(rest) = specifier.strip_prefix("@pulumi/pulumi") {
+        (Package::Pulumi, rest)
+    } else {
+        return None;
+    };
+    if !rest.is_empty() && !rest.starts_with('/') {
+        return None;
+    }
+    let mut path: Vec<String> = rest
+        .split('/')
+        .filter(|part| !part.is_empty())
+        .map(str::to_owned)
+        .collect();
+    // Enums are re-exported from each service module: `aws.types.enums.lambda.Runtime` is `aws.lambda.Runtime`.
+    if path.starts_with(&["types".to_owned(), "enums".to_owned()]) {
+        path.drain(..2);
+    }
+    Some((package, path))
+}
+
+/// One parsed file handed to the model.
+pub struct ProgramInput<'tree> {
+    pub path: &'tree Path,
+    pub text: &'tree str,
+    pub tree: &'tree Tree,
+    pub matches: &'tree [ScanMatch<'tree>],
+}
+
+pub struct ProgramFile<'tree> {
+    pub path: &'tree Path,
+    pub text: &'tree str,
+    pub tree: &'tree Tree,
+    pub imports: Vec<ImportBinding<'tree>>,
+}
+
+pub struct Program<'tree> {
+    files: Vec<ProgramFile<'tree>>,
+    resources: Vec<ResourceDecl<'tree>>,
+    file_by_path: HashMap<PathBuf, usize>,
+}
+
+impl<'tree> Program<'tree> {
+    pub fn build(inputs: &[ProgramInput<'tree>]) -> Self {
+        let files: Vec<ProgramFile> = inputs
+            .iter()
+            .map(|input| ProgramFile {
+                path: input.path,
+                text: input.text,
+                tree: input.tree,
+                imports: imports::collect(input.matches, input.text),
+            })
+            .collect();
+        let file_by_path = files
+            .iter()
+            .enumerate()
+            .map(|(index, file)| (modules::normalize(file.path), index))
+            .collect();
+        let mut program = Self {
+            files,
+            resources: Vec::new(),
+            file_by_path,
+        };
+        let resources = inputs
+            .iter()
+            .enumerate()
+            .flat_map(|(file, input)| resources::collect(&program, file, input.matches))
+            .collect();
+        program.resources = resources;
+        program
+    }
+
+    pub fn files(&self) -> &[ProgramFile<'tree>] {
+        &self.files
+    }
+
+    pub fn file(&self, index: usize) -> &ProgramFile<'tree> {
+        &self.files[index]
+    }
+
+    pub fn text(&self, located: Located) -> &'tree str {
+        node_text(located.node, self.files[located.file].text)
+    }
+
+    pub fn resources(&self) -> &[ResourceDecl<'tree>] {
+        &self.resources
+    }
+
+    /// The package export an expression names (`aws.lambda.Function`, `lambda.Runtime.Go1dx`,
+    /// `Go1dxRuntime` imported by name), whatever alias the file imported it under.
+    pub fn package_member(&self, at: Located<'tree>) -> Option<PackageMember> {
+        let mut properties = Vec::new();
+        let mut node = at.node;
+        while node.kind() == "member_expression" {
+            let property = node.child_by_field_name("property")?;
+            properties.push(
+                self.text(Located {
+                    file: at.file,
+                    node: property,
+                })
+                .to_owned(),
+            );
+            node = node.child_by_field_name("object")?;
+        }
+        if node.kind() != "identifier" {
+            return None;
+        }
+        let binding = self.import_of(Located {
+            file: at.file,
+            node,
+        })?;
+        let (package, mut path) = package_module(&binding.module)?;
+        if let ImportKind::Named { imported } = &binding.kind {
+            path.push(imported.clone());
+        }
+        path.extend(properties.into_iter().rev());
+        Some(PackageMember { package, path })
+    }
+
+    /// The import an identifier refers to, when it is not declared in the file's own scopes.
+    pub fn import_of(&self, identifier: Located<'tree>) -> Option<&ImportBinding<'tree>> {
+        let file = &self.files[identifier.file];
+        if !matches!(
+            scope::declaration_of(identifier.node, file.text),
+            Declaration::NotInFile
+        ) {
+            return None;
+        }
+        let name = node_text(identifier.node, file.text);
+        file.imports.iter().find(|binding| binding.local == name)
+    }
+
+    /// The project file an import of a relative module refers to.
+    pub fn imported_file(&self, importer: usize, specifier: &str) -> Option<usize> {
+        let target = modules::relative_target(self.files[importer].path, specifier)?;
+        modules::candidates(&target)
+            .iter()
+            .find_map(|candidate| self.file_by_path.get(candidate).copied())
+    }
+}

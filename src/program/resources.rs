@@ -1,0 +1,137 @@
+//! Resource declarations: `new aws.lambda.Function("name", args, opts)` under any import alias.
+
+use tree_sitter::Node;
+
+use super::{named_children, Located, Package, PackageMember, Program};
+use crate::syntax::{node_text, ScanMatch};
+
+/// How the program holds on to a resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceBinding {
+    /// `const fn = new …` (or `let`, `var`), possibly exported.
+    Variable { name: String, exported: bool },
+    /// `this.role = new …` inside a ComponentResource.
+    ThisField { name: String },
+    /// A `new …` statement whose result nothing keeps.
+    Unbound,
+    /// Anything else: an argument, an array element, a returned value.
+    Nested,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourceDecl<'tree> {
+    pub file: usize,
+    /// The `new …(…)` expression.
+    pub expression: Node<'tree>,
+    /// The class, e.g. `lambda.Function` of package `@pulumi/aws`.
+    pub class: PackageMember,
+    pub logical_name: Option<Node<'tree>>,
+    pub args: Option<Node<'tree>>,
+    pub options: Option<Node<'tree>>,
+    /// The statement the expression stands in (where findings on the resource point).
+    pub statement: Node<'tree>,
+    pub binding: ResourceBinding,
+}
+
+impl<'tree> ResourceDecl<'tree> {
+    pub fn is_aws(&self, path: &[&str]) -> bool {
+        self.class.is(Package::Aws, path)
+    }
+
+    pub fn args(&self) -> Option<Located<'tree>> {
+        self.args.map(|node| Located {
+            file: self.file,
+            node,
+        })
+    }
+}
+
+pub(super) fn collect<'tree>(
+    program: &Program<'tree>,
+    file: usize,
+    matches: &[ScanMatch<'tree>],
+) -> Vec<ResourceDecl<'tree>> {
+    let text = program.file(file).text;
+    matches
+        .iter()
+        .filter_map(|found| {
+            let expression = found.capture("resource")?;
+            let class = program.package_member(Located {
+                file,
+                node: found.capture("resource.class")?,
+            })?;
+            let arguments: Vec<Node> = expression
+                .child_by_field_name("arguments")
+                .map(|arguments| {
+                    named_children(arguments)
+                        .filter(|a| a.kind() != "comment")
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(ResourceDecl {
+                file,
+                expression,
+                class,
+                logical_name: arguments.first().copied(),
+                args: arguments.get(1).copied(),
+                options: arguments.get(2).copied(),
+                statement: enclosing_statement(expression),
+                binding: binding_of(expression, text),
+            })
+        })
+        .collect()
+}
+
+/// The outermost node that still is one statement: the node whose parent is a block.
+pub fn enclosing_statement(node: Node) -> Node {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if matches!(
+            parent.kind(),
+            "program" | "statement_block" | "class_body" | "switch_case" | "switch_default"
+        ) {
+            return current;
+        }
+        current = parent;
+    }
+    current
+}
+
+fn binding_of(expression: Node, text: &str) -> ResourceBinding {
+    let Some(parent) = expression.parent() else {
+        return ResourceBinding::Nested;
+    };
+    match parent.kind() {
+        "variable_declarator" => {
+            let name = parent
+                .child_by_field_name("name")
+                .map_or("", |name| node_text(name, text))
+                .to_owned();
+            let exported = parent
+                .parent()
+                .and_then(|declaration| declaration.parent())
+                .is_some_and(|p| p.kind() == "export_statement");
+            ResourceBinding::Variable { name, exported }
+        }
+        "assignment_expression" => {
+            let target = parent.child_by_field_name("left");
+            match target.filter(|t| t.kind() == "member_expression") {
+                Some(member)
+                    if member
+                        .child_by_field_name("object")
+                        .is_some_and(|o| o.kind() == "this") =>
+                {
+                    ResourceBinding::ThisField {
+                        name: member
+                            .child_by_field_name("property")
+                            .map_or("", |p| node_text(p, text))
+                            .to_owned(),
+                    }
+                }
+                _ => ResourceBinding::Nested,
+            }
+        }
+        "expression_statement" => ResourceBinding::Unbound,
+        _ => ResourceBinding::Nested,
+    }
+}

@@ -1,0 +1,119 @@
+//! Which declaration an identifier refers to, found by walking out through the enclosing scopes.
+//! Lexical only: good enough for the consts and parameters infrastructure code uses; anything it
+//! cannot place is `Unknown`, and rules then report rather than edit.
+
+use tree_sitter::Node;
+
+use super::imports::named_children;
+use crate::syntax::node_text;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Declaration<'tree> {
+    /// `const name = value` (or `let`/`var`): the declarator, and whether it is a `const`.
+    Variable {
+        declarator: Node<'tree>,
+        constant: bool,
+    },
+    /// A parameter of an enclosing function: its value depends on the caller.
+    Parameter,
+    /// A loop variable: one value per iteration.
+    LoopVariable,
+    /// Not declared in the file's scopes (an import, a global, or a name infrafix cannot place).
+    NotInFile,
+}
+
+const FUNCTIONS: [&str; 6] = [
+    "function_declaration",
+    "function_expression",
+    "arrow_function",
+    "method_definition",
+    "generator_function",
+    "generator_function_declaration",
+];
+const LOOPS: [&str; 2] = ["for_in_statement", "for_statement"];
+
+pub fn declaration_of<'tree>(identifier: Node<'tree>, text: &str) -> Declaration<'tree> {
+    let name = node_text(identifier, text);
+    let mut scope = identifier.parent();
+    while let Some(node) = scope {
+        if FUNCTIONS.contains(&node.kind()) && declares_parameter(node, name, text) {
+            return Declaration::Parameter;
+        }
+        if LOOPS.contains(&node.kind()) && declares_loop_variable(node, name, text) {
+            return Declaration::LoopVariable;
+        }
+        if matches!(
+            node.kind(),
+            "program" | "statement_block" | "class_body" | "switch_body"
+        ) {
+            if let Some(found) = top_level_declaration(node, name, text) {
+                return found;
+            }
+        }
+        scope = node.parent();
+    }
+    Declaration::NotInFile
+}
+
+/// A variable declared directly in `block` (including `export const`).
+pub fn top_level_declaration<'tree>(
+    block: Node<'tree>,
+    name: &str,
+    text: &str,
+) -> Option<Declaration<'tree>> {
+    for statement in named_children(block) {
+        let declaration = match statement.kind() {
+            "export_statement" => statement.child_by_field_name("declaration"),
+            _ => Some(statement),
+        };
+        let Some(declaration) = declaration
+            .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+        else {
+            continue;
+        };
+        let constant = declaration
+            .child(0)
+            .is_some_and(|keyword| node_text(keyword, text) == "const");
+        for declarator in named_children(declaration).filter(|d| d.kind() == "variable_declarator")
+        {
+            let declared = declarator.child_by_field_name("name");
+            if declared.is_some_and(|declared| {
+                declared.kind() == "identifier" && node_text(declared, text) == name
+            }) {
+                return Some(Declaration::Variable {
+                    declarator,
+                    constant,
+                });
+            }
+        }
+    }
+    None
+}
+
+fn declares_parameter(function: Node, name: &str, text: &str) -> bool {
+    let parameters = function
+        .child_by_field_name("parameters")
+        .or_else(|| function.child_by_field_name("parameter"));
+    parameters.is_some_and(|parameters| binds_name(parameters, name, text))
+}
+
+fn declares_loop_variable(loop_statement: Node, name: &str, text: &str) -> bool {
+    ["left", "initializer"]
+        .iter()
+        .filter_map(|field| loop_statement.child_by_field_name(field))
+        .any(|binding| binds_name(binding, name, text))
+}
+
+/// Whether a pattern (a parameter list, a destructuring, a declaration) binds `name` anywhere in it.
+fn binds_name(pattern: Node, name: &str, text: &str) -> bool {
+    if matches!(
+        pattern.kind(),
+        "identifier" | "shorthand_property_identifier_pattern"
+    ) && node_text(pattern, text) == name
+    {
+        return true;
+    }
+    named_children(pattern)
+        .filter(|child| child.kind() != "type_annotation" && child.kind() != "default_value")
+        .any(|child| binds_name(child, name, text))
+}

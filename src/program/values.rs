@@ -1,0 +1,317 @@
+//! Where values come from: the literals and package constants behind an expression, through
+//! consts (also across the project's own modules), defaults (`a ?? "x"`), conditionals, and
+//! object spreads. What cannot be known is left out, never guessed.
+
+use super::scope::{self, Declaration};
+use super::{named_children, ImportKind, Located, PackageMember, Program};
+use crate::syntax::node_text;
+
+/// How many consts a value may be followed through; ends cycles such as `const a = b, b = a`.
+const MAX_HOPS: usize = 16;
+
+/// A place a string value is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StringOrigin<'tree> {
+    /// A string literal, or a template literal without substitutions; `value` is its content.
+    Literal { at: Located<'tree>, value: String },
+    /// An export of a package named by the expression: an enum member or a constant.
+    PackageMember {
+        at: Located<'tree>,
+        member: PackageMember,
+    },
+}
+
+/// A property of an object literal, as found by [`Program::property`].
+#[derive(Debug, Clone, Copy)]
+pub struct PropertyValue<'tree> {
+    /// The `pair` (or shorthand property) that sets the property.
+    pub property: Located<'tree>,
+    pub value: Located<'tree>,
+    /// The object literal that holds the property: the one asked about, or one spread into it.
+    pub object: Located<'tree>,
+}
+
+impl<'tree> Program<'tree> {
+    /// The literals and package members an expression's string value may come from.
+    pub fn string_origins(&self, at: Located<'tree>) -> Vec<StringOrigin<'tree>> {
+        let mut origins = Vec::new();
+        self.collect_origins(at, 0, &mut origins);
+        origins
+    }
+
+    fn collect_origins(&self, at: Located<'tree>, hops: usize, out: &mut Vec<StringOrigin<'tree>>) {
+        if hops > MAX_HOPS {
+            return;
+        }
+        let node = at.node;
+        match node.kind() {
+            "string" | "template_string" => {
+                if let Some(value) = self.string_value(at) {
+                    out.push(StringOrigin::Literal { at, value });
+                }
+            }
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression" => {
+                if let Some(inner) = node.named_child(0) {
+                    self.collect_origins(
+                        Located {
+                            file: at.file,
+                            node: inner,
+                        },
+                        hops,
+                        out,
+                    );
+                }
+            }
+            "binary_expression" => {
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map(|op| node_text(op, self.file(at.file).text));
+                if matches!(operator, Some("??" | "||")) {
+                    for side in ["left", "right"]
+                        .iter()
+                        .filter_map(|field| node.child_by_field_name(field))
+                    {
+                        self.collect_origins(
+                            Located {
+                                file: at.file,
+                                node: side,
+                            },
+                            hops,
+                            out,
+                        );
+                    }
+                }
+            }
+            "ternary_expression" => {
+                for branch in ["consequence", "alternative"]
+                    .iter()
+                    .filter_map(|field| node.child_by_field_name(field))
+                {
+                    self.collect_origins(
+                        Located {
+                            file: at.file,
+                            node: branch,
+                        },
+                        hops,
+                        out,
+                    );
+                }
+            }
+            "identifier" | "member_expression" => {
+                if let Some(member) = self.package_member(at) {
+                    out.push(StringOrigin::PackageMember { at, member });
+                } else if let Some(value) = self.const_value(at) {
+                    self.collect_origins(value, hops + 1, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The content of a string literal or substitution-free template literal; `None` when it has
+    /// escapes or substitutions (its value is then not written out in the source).
+    pub fn string_value(&self, at: Located<'tree>) -> Option<String> {
+        let node = at.node;
+        if !matches!(node.kind(), "string" | "template_string") {
+            return None;
+        }
+        if named_children(node).any(|child| child.kind() != "string_fragment") {
+            return None;
+        }
+        let text = self.text(at);
+        Some(text.get(1..text.len().saturating_sub(1))?.to_owned())
+    }
+
+    /// The initializer of the `const` an identifier names: in its file's scopes, or exported by
+    /// the project module it was imported from.
+    pub fn const_value(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+        if identifier.node.kind() != "identifier" {
+            return None;
+        }
+        let file = self.file(identifier.file);
+        match scope::declaration_of(identifier.node, file.text) {
+            Declaration::Variable {
+                declarator,
+                constant: true,
+            } => declarator.child_by_field_name("value").map(|node| Located {
+                file: identifier.file,
+                node,
+            }),
+            Declaration::NotInFile => {
+                let binding = self.import_of(identifier)?;
+                let ImportKind::Named { imported } = &binding.kind else {
+                    return None;
+                };
+                let exporter = self.imported_file(identifier.file, &binding.module)?;
+                let root = self.file(exporter).tree.root_node();
+                match scope::top_level_declaration(root, imported, self.file(exporter).text)? {
+                    Declaration::Variable {
+                        declarator,
+                        constant: true,
+                    } => declarator.child_by_field_name("value").map(|node| Located {
+                        file: exporter,
+                        node,
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The object literal an expression evaluates to, looking through parentheses, type assertions
+    /// and consts.
+    pub fn object_literal(&self, at: Located<'tree>) -> Option<Located<'tree>> {
+        let mut current = at;
+        for _ in 0..MAX_HOPS {
+            match current.node.kind() {
+                "object" => return Some(current),
+                "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+                    current = Located {
+                        file: current.file,
+                        node: current.node.named_child(0)?,
+                    };
+                }
+                "identifier" => current = self.const_value(current)?,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The property `name` of an object (the last one set wins, as in JavaScript), looking into
+    /// objects spread into it.
+    pub fn property(&self, object: Located<'tree>, name: &str) -> Option<PropertyValue<'tree>> {
+        let object = self.object_literal(object)?;
+        let members: Vec<_> = named_children(object.node).collect();
+        for member in members.into_iter().rev() {
+            let here = |node| Located {
+                file: object.file,
+                node,
+            };
+            match member.kind() {
+                "pair" => {
+                    let key = member.child_by_field_name("key")?;
+                    if self.property_key(here(key)).as_deref() == Some(name) {
+                        let value = member.child_by_field_name("value")?;
+                        return Some(PropertyValue {
+                            property: here(member),
+                            value: here(value),
+                            object,
+                        });
+                    }
+                }
+                "shorthand_property_identifier" if self.text(here(member)) == name => {
+                    return Some(PropertyValue {
+                        property: here(member),
+                        value: here(member),
+                        object,
+                    });
+                }
+                "spread_element" => {
+                    let spread = member.named_child(0).map(here);
+                    if let Some(found) = spread.and_then(|spread| self.property(spread, name)) {
+                        return Some(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    fn property_key(&self, key: Located<'tree>) -> Option<String> {
+        match key.node.kind() {
+            "property_identifier" => Some(self.text(key).to_owned()),
+            "string" => self.string_value(key),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::program::ProgramInput;
+    use crate::syntax::{parse, scan, Dialect};
+
+    fn with_program(files: &[(&str, &str)], check: impl FnOnce(&Program)) {
+        let paths: Vec<PathBuf> = files.iter().map(|(path, _)| PathBuf::from(path)).collect();
+        let trees: Vec<_> = files
+            .iter()
+            .map(|(_, text)| parse(text, Dialect::TypeScript).expect("parses"))
+            .collect();
+        let matches: Vec<_> = files
+            .iter()
+            .zip(&trees)
+            .map(|((_, text), tree)| {
+                scan(tree, text, Dialect::TypeScript).expect("queries compile")
+            })
+            .collect();
+        let inputs: Vec<ProgramInput> = (0..files.len())
+            .map(|i| ProgramInput {
+                path: &paths[i],
+                text: files[i].1,
+                tree: &trees[i],
+                matches: &matches[i],
+            })
+            .collect();
+        check(&Program::build(&inputs));
+    }
+
+    fn runtime_origins(program: &Program) -> Vec<String> {
+        let resource = &program.resources()[0];
+        let value = program
+            .property(resource.args().expect("has args"), "runtime")
+            .expect("has runtime")
+            .value;
+        program
+            .string_origins(value)
+            .iter()
+            .map(|origin| match origin {
+                StringOrigin::Literal { value, .. } => value.clone(),
+                StringOrigin::PackageMember { member, .. } => member.path.join("."),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn follows_defaults_conditionals_and_consts() {
+        let text = "import * as aws from \"@pulumi/aws\";\nconst RT = `go1.x`;\nnew aws.lambda.Function(\"f\", { runtime: args.runtime ?? (prod ? RT : aws.lambda.Runtime.Python3d8) });\n";
+        with_program(&[("index.ts", text)], |program| {
+            assert_eq!(
+                runtime_origins(program),
+                vec!["go1.x", "lambda.Runtime.Python3d8"]
+            );
+        });
+    }
+
+    #[test]
+    fn follows_consts_exported_by_other_modules_and_spreads() {
+        let index = "import { lambda } from \"@pulumi/aws\";\nimport { common } from \"./shared\";\nnew lambda.Function(\"f\", { ...common, handler: \"main\" });\n";
+        let shared = "import * as aws from \"@pulumi/aws\";\nexport const RT = \"go1.x\";\nexport const common = { runtime: RT };\n";
+        with_program(&[("index.ts", index), ("shared.ts", shared)], |program| {
+            assert!(program.resources()[0].is_aws(&["lambda", "Function"]));
+            assert_eq!(runtime_origins(program), vec!["go1.x"]);
+        });
+    }
+
+    #[test]
+    fn parameters_and_lets_are_not_followed() {
+        let text = "import * as aws from \"@pulumi/aws\";\nlet RT = \"go1.x\";\nfunction make(rt: string) { return new aws.lambda.Function(\"f\", { runtime: rt }); }\nnew aws.lambda.Function(\"g\", { runtime: RT });\n";
+        with_program(&[("index.ts", text)], |program| {
+            for resource in program.resources() {
+                let value = program
+                    .property(resource.args().expect("args"), "runtime")
+                    .expect("runtime")
+                    .value;
+                assert!(program.string_origins(value).is_empty());
+            }
+        });
+    }
+}

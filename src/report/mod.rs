@@ -1,0 +1,106 @@
+//! What a run found and did, and the ways of printing it: unified diff, JSON, text.
+
+mod diff;
+mod json;
+mod text;
+
+pub use diff::unified_diff;
+pub use json::findings_json;
+pub use text::{finding_lines, summary_line};
+
+use crate::fix::Applicability;
+use crate::rules::RuleId;
+use crate::source::LineColumn;
+
+/// Something the user should know that is not a finding: a skipped file, a parse error, a write
+/// that was refused. Errors make the exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Notice {
+    pub path: Option<String>,
+    pub severity: Severity,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Notice {
+    pub fn error(path: impl Into<Option<String>>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(path: impl Into<Option<String>>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            severity: Severity::Warning,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match &self.path {
+            Some(path) => write!(formatter, "infrafix: {label}: {path}: {}", self.message),
+            None => write!(formatter, "infrafix: {label}: {}", self.message),
+        }
+    }
+}
+
+/// A finding as reported, with its position resolved against the text it was found in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportedFinding {
+    pub rule: RuleId,
+    pub path: String,
+    pub start: LineColumn,
+    pub end: LineColumn,
+    pub message: String,
+    /// The applicability of its fix; `None` when it has none.
+    pub fix: Option<Applicability>,
+}
+
+/// One file's outcome.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    pub path: String,
+    /// The file as read (with its byte-order mark), and as fixed when fixes changed it.
+    pub original: String,
+    pub fixed: Option<String>,
+    pub findings: Vec<ReportedFinding>,
+    /// How many findings are still pending on the fixed text.
+    pub remaining: usize,
+}
+
+/// Everything a run produced, in a stable order.
+#[derive(Debug, Default)]
+pub struct RunReport {
+    pub files: Vec<FileOutcome>,
+    pub notices: Vec<Notice>,
+}
+
+impl RunReport {
+    pub fn has_errors(&self) -> bool {
+        self.notices
+            .iter()
+            .any(|notice| notice.severity == Severity::Error)
+    }
+
+    pub fn findings(&self) -> impl Iterator<Item = &ReportedFinding> {
+        self.files.iter().flat_map(|file| file.findings.iter())
+    }
+
+    pub fn remaining(&self) -> usize {
+        self.files.iter().map(|file| file.remaining).sum()
+    }
+}

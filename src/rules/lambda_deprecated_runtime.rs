@@ -1,0 +1,550 @@
+//! `lambda-deprecated-runtime`: a Lambda function or layer on a runtime AWS has deprecated.
+
+use std::collections::BTreeMap;
+
+use tree_sitter::Node;
+
+use crate::aws::runtimes::{Runtime, RuntimeTable};
+use crate::diagnostic::Finding;
+use crate::fix::{Edit, Fix};
+use crate::program::{ImportKind, Located, PropertyValue, ResourceDecl, StringOrigin};
+use crate::rules::{RuleContext, RuleId};
+
+pub const DOCUMENTATION: &str = r#"## What it does
+Finds Lambda functions (`aws.lambda.Function`, `aws.lambda.CallbackFunction`) and layers
+(`aws.lambda.LayerVersion` `compatibleRuntimes`) whose runtime AWS has deprecated on the `as_of`
+date (today unless infrafix.toml sets it), judged against infrafix's dated runtime table. The
+runtime may be written as a string, a template literal, an `aws.lambda.Runtime` member under any
+import alias, a legacy constant such as `aws.lambda.Go1dxRuntime`, a `const` (also imported from
+another module of the project), or the default of an expression such as `args.runtime ?? "go1.x"`.
+
+## Why is this bad?
+Once AWS blocks a deprecated runtime, the deployment fails:
+
+    InvalidParameterValueException: The runtime parameter of go1.x is no longer supported for
+    creating or updating AWS Lambda functions.
+
+Before that, a deprecated runtime gets no security patches.
+
+## Example
+```ts
+const fn = new aws.lambda.Function("worker", {
+    runtime: aws.lambda.Runtime.Go1dx,
+    handler: "main",
+    role: role.arn,
+    code: new pulumi.asset.FileArchive("./bin"),
+});
+```
+
+## Use instead
+```ts
+const fn = new aws.lambda.Function("worker", {
+    runtime: aws.lambda.Runtime.CustomAL2023,
+    handler: "bootstrap",
+    role: role.arn,
+    code: new pulumi.asset.FileArchive("./bin"),
+});
+```
+The Go binary must be named `bootstrap` at the root of the package:
+`GOOS=linux GOARCH=amd64 go build -tags lambda.norpc -o bootstrap` (GOARCH matching the function's
+`architectures`).
+
+## Fix safety
+`go1.x` and `provided` move to `provided.al2023` with handler `"bootstrap"`, and `provided.al2`
+moves to `provided.al2023`: safe, since only the packaging changes (the message says how to build
+the binary). Every other runtime moves to the newest runtime of its language that is not deprecated
+at `as_of` (for example `nodejs16.x` to `nodejs24.x`): unsafe, because a new language version can
+break the code. An enum member stays an enum member where @pulumi/aws has one for the new runtime,
+a string stays a string. A `const` shared by several functions is changed once, and not at all
+when one of those functions suppresses the rule.
+"#;
+
+/// Where a runtime value is used: by which resource, and where the finding points.
+struct RuntimeUse<'a, 'tree> {
+    resource: &'a ResourceDecl<'tree>,
+    /// The `runtime` property (for functions), next to which a missing handler is added.
+    property: Option<PropertyValue<'tree>>,
+    /// Where the finding points: the `runtime` value, or the layer's list element.
+    pointer: Located<'tree>,
+    origin: Located<'tree>,
+    spelling: Spelling,
+    runtime: &'static Runtime,
+}
+
+/// How the deprecated runtime is written at its origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spelling {
+    Literal,
+    EnumMember,
+    /// `aws.lambda.Go1dxRuntime`
+    QualifiedConstant,
+    /// `Go1dxRuntime`, imported by name.
+    ImportedConstant,
+}
+
+pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
+    let table = RuntimeTable::bundled();
+    let as_of = context.settings.as_of;
+    let mut groups: BTreeMap<(usize, usize), Vec<RuntimeUse>> = BTreeMap::new();
+    for runtime_use in runtime_uses(context, table) {
+        if !runtime_use.runtime.is_deprecated_on(as_of) {
+            continue;
+        }
+        // A suppression comment over the const that holds the runtime covers every use of it.
+        if context.is_suppressed(
+            RuleId::LambdaDeprecatedRuntime,
+            runtime_use.origin.file,
+            runtime_use.origin.node.start_byte(),
+        ) {
+            continue;
+        }
+        groups
+            .entry(group_key(context, &runtime_use))
+            .or_default()
+            .push(runtime_use);
+    }
+    for uses in groups.values() {
+        report_group(context, table, uses, findings);
+    }
+}
+
+/// Uses that must change together: those of one literal, one const, or one imported constant.
+fn group_key(context: &RuleContext, runtime_use: &RuntimeUse) -> (usize, usize) {
+    if runtime_use.spelling == Spelling::ImportedConstant {
+        if let Some(binding) = context.program.import_of(runtime_use.origin) {
+            return (runtime_use.origin.file, binding.specifier.start_byte());
+        }
+    }
+    (
+        runtime_use.origin.file,
+        runtime_use.origin.node.start_byte(),
+    )
+}
+
+fn runtime_uses<'a, 'tree>(
+    context: &'a RuleContext<'a>,
+    table: &'static RuntimeTable,
+) -> Vec<RuntimeUse<'a, 'tree>>
+where
+    'a: 'tree,
+{
+    let program = context.program;
+    let mut uses = Vec::new();
+    for resource in program.resources() {
+        let Some(args) = resource.args() else {
+            continue;
+        };
+        let is_function = resource.is_aws(&["lambda", "Function"])
+            || resource.is_aws(&["lambda", "CallbackFunction"]);
+        if is_function {
+            let Some(property) = program.property(args, "runtime") else {
+                continue;
+            };
+            for origin in program.string_origins(property.value) {
+                if let Some((origin, spelling, runtime)) = classify(context, table, origin) {
+                    uses.push(RuntimeUse {
+                        resource,
+                        property: Some(property),
+                        pointer: property.value,
+                        origin,
+                        spelling,
+                        runtime,
+                    });
+                }
+            }
+        } else if resource.is_aws(&["lambda", "LayerVersion"]) {
+            let Some(list) = program
+                .property(args, "compatibleRuntimes")
+                .filter(|p| p.value.node.kind() == "array")
+            else {
+                continue;
+            };
+            for element in
+                crate::program::named_children(list.value.node).filter(|e| e.kind() != "comment")
+            {
+                let pointer = Located {
+                    file: list.value.file,
+                    node: element,
+                };
+                for origin in program.string_origins(pointer) {
+                    if let Some((origin, spelling, runtime)) = classify(context, table, origin) {
+                        uses.push(RuntimeUse {
+                            resource,
+                            property: None,
+                            pointer,
+                            origin,
+                            spelling,
+                            runtime,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    uses
+}
+
+/// The runtime a value names, and how it is spelt; `None` for values that are not runtime ids.
+fn classify<'tree>(
+    context: &RuleContext<'tree>,
+    table: &'static RuntimeTable,
+    origin: StringOrigin<'tree>,
+) -> Option<(Located<'tree>, Spelling, &'static Runtime)> {
+    match origin {
+        StringOrigin::Literal { at, value } => Some((at, Spelling::Literal, table.by_id(&value)?)),
+        StringOrigin::PackageMember { at, member } => {
+            let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
+            match path.as_slice() {
+                ["lambda", "Runtime", name] => {
+                    Some((at, Spelling::EnumMember, table.by_enum_member(name)?))
+                }
+                ["lambda", name] => {
+                    let runtime = table.by_constant(name)?;
+                    let imported = at.node.kind() == "identifier"
+                        && context.program.import_of(at).is_some_and(|binding| {
+                            matches!(binding.kind, ImportKind::Named { .. })
+                        });
+                    let spelling = if imported {
+                        Spelling::ImportedConstant
+                    } else {
+                        Spelling::QualifiedConstant
+                    };
+                    Some((at, spelling, runtime))
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
+fn report_group(
+    context: &RuleContext,
+    table: &'static RuntimeTable,
+    uses: &[RuntimeUse],
+    findings: &mut Vec<Finding>,
+) {
+    let Some(first) = uses.first() else { return };
+    let runtime = first.runtime;
+    let successor = table.successor(runtime, context.settings.as_of);
+    let suppressed_elsewhere = uses.iter().any(|u| {
+        context.is_suppressed(
+            RuleId::LambdaDeprecatedRuntime,
+            u.pointer.file,
+            u.pointer.node.start_byte(),
+        )
+    });
+    let mut fix_edits = Vec::new();
+    let mut handler_notes = Vec::new();
+    let reason_without_fix = match successor {
+        None => Some(format!(
+            "no runtime of the {} family is supported on {}; choose one by hand",
+            runtime.family, context.settings.as_of
+        )),
+        Some(_) if suppressed_elsewhere => Some(
+            "its value is shared with a use that suppresses this rule, so it is not changed"
+                .to_owned(),
+        ),
+        Some(successor) => {
+            fix_edits = origin_edits(context, uses, successor);
+            if let Some(handler) = &runtime.handler {
+                for runtime_use in uses {
+                    match handler_edit(context, runtime_use, handler) {
+                        HandlerChange::Edit(edit) => fix_edits.push(edit),
+                        HandlerChange::AlreadyRight => {}
+                        HandlerChange::ByHand => handler_notes.push(runtime_use.pointer),
+                    }
+                }
+            }
+            None
+        }
+    };
+    let fix = (reason_without_fix.is_none() && !fix_edits.is_empty())
+        .then(|| Fix::new(fix_edits, table.fix_applicability(runtime)));
+    for runtime_use in uses {
+        let mut message = describe(runtime, successor, context.settings.as_of);
+        if let Some(reason) = &reason_without_fix {
+            message.push_str(&format!(" Not fixed: {reason}."));
+        }
+        if handler_notes.contains(&runtime_use.pointer) {
+            message.push_str(" Set its handler to `bootstrap` by hand: infrafix cannot tell where the handler comes from.");
+        }
+        let finding = Finding::new(
+            RuleId::LambdaDeprecatedRuntime,
+            runtime_use.pointer.file,
+            runtime_use.pointer.node.byte_range(),
+            message,
+        );
+        findings.push(match &fix {
+            Some(fix) => finding.with_fix(fix.clone()),
+            None => finding,
+        });
+    }
+}
+
+fn describe(
+    runtime: &Runtime,
+    successor: Option<&Runtime>,
+    as_of: crate::calendar::CalendarDate,
+) -> String {
+    let mut message = format!(
+        "Lambda runtime `{}` is deprecated (since {}",
+        runtime.id, runtime.deprecated
+    );
+    match (runtime.block_create, runtime.block_update) {
+        (Some(create), Some(update)) => message.push_str(&format!("; AWS blocks creating functions with it from {create} and updating them from {update})")),
+        _ => message.push(')'),
+    }
+    message.push('.');
+    if let Some(successor) = successor {
+        message.push_str(&format!(" Use `{}`", successor.id));
+        if let Some(handler) = &runtime.handler {
+            message.push_str(&format!(
+                " with handler `{handler}`: the binary must be built as `{handler}` (GOOS=linux go build -tags lambda.norpc -o {handler})"
+            ));
+        } else if runtime.family != "provided" {
+            message.push_str(&format!(
+                ", the newest {} runtime supported on {as_of}; test the code on it",
+                runtime.family
+            ));
+        }
+        message.push('.');
+    }
+    message
+}
+
+/// The edits that write the successor where the deprecated runtime is written.
+fn origin_edits(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime) -> Vec<Edit> {
+    let program = context.program;
+    let mut edits = Vec::new();
+    for runtime_use in uses {
+        let origin = runtime_use.origin;
+        if runtime_use.resource.is_aws(&["lambda", "LayerVersion"])
+            && layer_lists(context, runtime_use, &successor.id)
+        {
+            edits.push(program.remove_list_element(runtime_use.pointer));
+            continue;
+        }
+        let style = program.style(origin.file);
+        let edit = match (runtime_use.spelling, &successor.enum_member) {
+            (Spelling::Literal, _) => program.replace_string_content(origin, &successor.id),
+            (Spelling::EnumMember, Some(member)) => {
+                match origin.node.child_by_field_name("property") {
+                    Some(property) => program.replace_node(
+                        Located {
+                            file: origin.file,
+                            node: property,
+                        },
+                        member,
+                    ),
+                    None => program.replace_node(origin, &style.string(&successor.id)),
+                }
+            }
+            (Spelling::QualifiedConstant, Some(member)) => {
+                match origin.node.child_by_field_name("property") {
+                    Some(property) => program.replace_node(
+                        Located {
+                            file: origin.file,
+                            node: property,
+                        },
+                        &format!("Runtime.{member}"),
+                    ),
+                    None => program.replace_node(origin, &style.string(&successor.id)),
+                }
+            }
+            (Spelling::ImportedConstant, Some(member)) => {
+                let enum_name = runtime_enum_name(context, origin);
+                program.replace_node(origin, &format!("{}.{member}", enum_name.local))
+            }
+            (_, None) => program.replace_node(origin, &style.string(&successor.id)),
+        };
+        edits.push(edit);
+    }
+    if let Some(import_edit) = import_edit(context, uses, successor) {
+        edits.push(import_edit);
+    }
+    edits
+}
+
+/// Whether a layer's `compatibleRuntimes` already lists `id` (the deprecated entry then just goes).
+fn layer_lists(context: &RuleContext, runtime_use: &RuntimeUse, id: &str) -> bool {
+    let Some(list) = runtime_use.pointer.node.parent() else {
+        return false;
+    };
+    crate::program::named_children(list).any(|element| {
+        context
+            .program
+            .string_origins(Located {
+                file: runtime_use.pointer.file,
+                node: element,
+            })
+            .iter()
+            .any(|origin| match origin {
+                StringOrigin::Literal { value, .. } => value == id,
+                StringOrigin::PackageMember { member, .. } => {
+                    member.path.last().is_some_and(|name| {
+                        RuntimeTable::bundled()
+                            .by_enum_member(name)
+                            .or_else(|| RuntimeTable::bundled().by_constant(name))
+                            .is_some_and(|r| r.id == id)
+                    })
+                }
+            })
+    })
+}
+
+/// The local name of `aws.lambda.Runtime` where a legacy constant was imported by name, and
+/// whether the import list must gain it.
+struct RuntimeEnumName {
+    local: String,
+    must_import: bool,
+}
+
+fn runtime_enum_name(context: &RuleContext, constant: Located) -> RuntimeEnumName {
+    let program = context.program;
+    let file = program.file(constant.file);
+    let module = program
+        .import_of(constant)
+        .map(|binding| binding.module.clone())
+        .unwrap_or_default();
+    let existing = file.imports.iter().find(|binding| {
+        binding.module == module
+            && binding.kind
+                == ImportKind::Named {
+                    imported: "Runtime".to_owned(),
+                }
+    });
+    if let Some(existing) = existing {
+        return RuntimeEnumName {
+            local: existing.local.clone(),
+            must_import: false,
+        };
+    }
+    let taken = |name: &str| identifier_count(file.tree.root_node(), file.text, name) > 0;
+    let local = ["Runtime", "LambdaRuntime"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain((2..).map(|n| format!("LambdaRuntime{n}")))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| "LambdaRuntime".to_owned());
+    RuntimeEnumName {
+        local,
+        must_import: true,
+    }
+}
+
+/// The rewrite of the import list a legacy constant was imported from: the constant goes when no
+/// use of it is left, and `Runtime` comes in when the new spelling needs it.
+fn import_edit(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime) -> Option<Edit> {
+    let first = uses
+        .iter()
+        .find(|u| u.spelling == Spelling::ImportedConstant)?;
+    let program = context.program;
+    let binding = program.import_of(first.origin)?;
+    let list = binding.named_list()?;
+    let file = program.file(first.origin.file);
+    let mut replaced: Vec<Node> = uses.iter().map(|u| u.origin.node).collect();
+    replaced.sort_by_key(Node::start_byte);
+    replaced.dedup();
+    let all_uses_replaced =
+        identifier_count(file.tree.root_node(), file.text, &binding.local) == replaced.len() + 1;
+    let enum_name = runtime_enum_name(context, first.origin);
+    let add = (successor.enum_member.is_some() && enum_name.must_import).then(|| {
+        if enum_name.local == "Runtime" {
+            "Runtime".to_owned()
+        } else {
+            format!("Runtime as {}", enum_name.local)
+        }
+    });
+    let remove = all_uses_replaced.then_some(Located {
+        file: first.origin.file,
+        node: binding.specifier,
+    });
+    if add.is_none() && remove.is_none() {
+        return None;
+    }
+    Some(program.rewrite_import_list(
+        Located {
+            file: first.origin.file,
+            node: list,
+        },
+        remove,
+        add.as_deref(),
+    ))
+}
+
+/// How many identifiers (not property names) spell `name` in a subtree.
+fn identifier_count(node: Node, text: &str, name: &str) -> usize {
+    let mut count = 0;
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        if current.kind() == "identifier" && text.get(current.byte_range()) == Some(name) {
+            count += 1;
+        }
+        stack.extend(current.named_children(&mut cursor));
+    }
+    count
+}
+
+enum HandlerChange {
+    Edit(Edit),
+    AlreadyRight,
+    ByHand,
+}
+
+/// The edit that gives a function leaving go1.x or provided the handler `bootstrap`. Only a
+/// handler written in the function's own arguments is changed: a shared const may serve others.
+fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) -> HandlerChange {
+    let program = context.program;
+    let resource = runtime_use.resource;
+    // A CallbackFunction builds its own handler from the callback: it takes none.
+    if !resource.is_aws(&["lambda", "Function"]) {
+        return HandlerChange::AlreadyRight;
+    }
+    let Some(args) = resource.args() else {
+        return HandlerChange::ByHand;
+    };
+    let inside_args = |at: Located| {
+        at.file == resource.file
+            && resource
+                .args
+                .is_some_and(|args| args.byte_range().contains(&at.node.start_byte()))
+    };
+    match program.property(args, "handler") {
+        Some(existing) => {
+            let origins = program.string_origins(existing.value);
+            if origins.is_empty() {
+                return HandlerChange::ByHand;
+            }
+            let literals: Vec<(Located, String)> = origins
+                .into_iter()
+                .filter_map(|origin| match origin {
+                    StringOrigin::Literal { at, value } => Some((at, value)),
+                    StringOrigin::PackageMember { .. } => None,
+                })
+                .collect();
+            let wrong: Vec<_> = literals
+                .iter()
+                .filter(|(_, value)| value != handler)
+                .collect();
+            match wrong.as_slice() {
+                [] => HandlerChange::AlreadyRight,
+                [(at, _)] if inside_args(*at) => {
+                    HandlerChange::Edit(program.replace_string_content(*at, handler))
+                }
+                _ => HandlerChange::ByHand,
+            }
+        }
+        None => match runtime_use.property {
+            Some(runtime) if inside_args(runtime.property) => {
+                let style = program.style(runtime.property.file);
+                HandlerChange::Edit(program.insert_property_after(
+                    runtime.property,
+                    "handler",
+                    &style.string(handler),
+                ))
+            }
+            _ => HandlerChange::ByHand,
+        },
+    }
+}

@@ -1,0 +1,130 @@
+//! The rules: their ids, their documentation, and the registry that runs them on a program model.
+//! A rule asks the model questions and builds edits; it never parses, walks folders or prints.
+
+mod lambda_deprecated_runtime;
+
+use std::fmt;
+use std::str::FromStr;
+
+use anyhow::{bail, Result};
+
+use crate::config::Settings;
+use crate::diagnostic::Finding;
+use crate::program::Program;
+use crate::suppression::Suppressions;
+
+/// Every rule id infrafix knows, in the order `--list-rules` shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RuleId {
+    LambdaDeprecatedRuntime,
+    LambdaReservedConcurrencyBudget,
+    LambdaDlqSendPermission,
+    LambdaSqsExecutionPolicy,
+    LambdaIamDependsOn,
+    ApigwLambdaInvokeArn,
+    ApigwStageThrottleSettings,
+}
+
+impl RuleId {
+    pub const ALL: [RuleId; 7] = [
+        RuleId::LambdaDeprecatedRuntime,
+        RuleId::LambdaReservedConcurrencyBudget,
+        RuleId::LambdaDlqSendPermission,
+        RuleId::LambdaSqsExecutionPolicy,
+        RuleId::LambdaIamDependsOn,
+        RuleId::ApigwLambdaInvokeArn,
+        RuleId::ApigwStageThrottleSettings,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LambdaDeprecatedRuntime => "lambda-deprecated-runtime",
+            Self::LambdaReservedConcurrencyBudget => "lambda-reserved-concurrency-budget",
+            Self::LambdaDlqSendPermission => "lambda-dlq-send-permission",
+            Self::LambdaSqsExecutionPolicy => "lambda-sqs-execution-policy",
+            Self::LambdaIamDependsOn => "lambda-iam-depends-on",
+            Self::ApigwLambdaInvokeArn => "apigw-lambda-invoke-arn",
+            Self::ApigwStageThrottleSettings => "apigw-stage-throttle-settings",
+        }
+    }
+
+    /// The rule's check, or `None` for a rule whose id is reserved but whose check this version
+    /// does not have yet.
+    fn check(self) -> Option<fn(&RuleContext, &mut Vec<Finding>)> {
+        match self {
+            Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::check),
+            _ => None,
+        }
+    }
+
+    /// The rule's documentation (What it does / Why is this bad? / Example / Use instead / Fix
+    /// safety), or `None` while the rule is not implemented.
+    pub fn documentation(self) -> Option<&'static str> {
+        match self {
+            Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::DOCUMENTATION),
+            _ => None,
+        }
+    }
+
+    pub fn is_implemented(self) -> bool {
+        self.check().is_some()
+    }
+
+    /// Parses a comma-separated list of rule ids, naming the first unknown one.
+    pub fn parse_list(list: &str) -> Result<Vec<RuleId>> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(str::parse)
+            .collect()
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RuleId {
+    type Err = anyhow::Error;
+
+    fn from_str(id: &str) -> Result<Self> {
+        match RuleId::ALL.into_iter().find(|rule| rule.as_str() == id) {
+            Some(rule) => Ok(rule),
+            None => bail!("unknown rule id `{id}` (known: {})", known_ids()),
+        }
+    }
+}
+
+fn known_ids() -> String {
+    RuleId::ALL.map(RuleId::as_str).join(", ")
+}
+
+/// What a rule may look at while it checks one project.
+pub struct RuleContext<'a> {
+    pub program: &'a Program<'a>,
+    pub settings: &'a Settings,
+    /// Per file of the program, the suppression comments, for rules whose single fix spans places
+    /// that may be suppressed one by one.
+    pub suppressions: &'a [Suppressions],
+}
+
+impl RuleContext<'_> {
+    pub fn is_suppressed(&self, rule: RuleId, file: usize, offset: usize) -> bool {
+        self.suppressions
+            .get(file)
+            .is_some_and(|suppressions| suppressions.covers(rule, offset))
+    }
+}
+
+/// Runs the enabled rules on a program, in the order of `RuleId::ALL`.
+pub fn check_program(context: &RuleContext, enabled: &[RuleId]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in RuleId::ALL {
+        if let (true, Some(check)) = (enabled.contains(&rule), rule.check()) {
+            check(context, &mut findings);
+        }
+    }
+    findings
+}

@@ -1,0 +1,129 @@
+//! Suppression comments: `// infrafix-ignore: RULE[, RULE]` on the line above a statement covers
+//! every finding inside that statement; `// infrafix-ignore-file: RULE` covers the whole file.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::rules::RuleId;
+use crate::syntax::{node_text, QueryFile, ScanMatch};
+
+const STATEMENT_MARKER: &str = "infrafix-ignore:";
+const FILE_MARKER: &str = "infrafix-ignore-file:";
+
+#[derive(Debug, Default, Clone)]
+pub struct Suppressions {
+    whole_file: Vec<RuleId>,
+    statements: Vec<(Range<usize>, Vec<RuleId>)>,
+    /// Ids in suppression comments that name no rule, with the comment's offset: worth a warning,
+    /// since a misspelt id silently suppresses nothing.
+    pub unknown_ids: Vec<(usize, String)>,
+}
+
+impl Suppressions {
+    pub fn from_scan(matches: &[ScanMatch], text: &str) -> Self {
+        let mut suppressions = Self::default();
+        for comment in matches
+            .iter()
+            .filter(|m| m.file == QueryFile::Suppression)
+            .filter_map(|m| m.capture("comment"))
+        {
+            suppressions.add_comment(comment, text);
+        }
+        suppressions
+    }
+
+    fn add_comment(&mut self, comment: Node, text: &str) {
+        let body = node_text(comment, text);
+        let Some(body) = body.strip_prefix("//").map(str::trim_start) else {
+            return;
+        };
+        if let Some(ids) = body.strip_prefix(FILE_MARKER) {
+            let rules = self.rule_ids(ids, comment.start_byte());
+            self.whole_file.extend(rules);
+        } else if let Some(ids) = body.strip_prefix(STATEMENT_MARKER) {
+            let rules = self.rule_ids(ids, comment.start_byte());
+            if let Some(statement) = statement_below(comment, text) {
+                self.statements.push((statement.byte_range(), rules));
+            }
+        }
+    }
+
+    fn rule_ids(&mut self, list: &str, offset: usize) -> Vec<RuleId> {
+        let mut rules = Vec::new();
+        for id in list.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+            match id.parse() {
+                Ok(rule) => rules.push(rule),
+                Err(_) => self.unknown_ids.push((offset, id.to_owned())),
+            }
+        }
+        rules
+    }
+
+    pub fn covers(&self, rule: RuleId, offset: usize) -> bool {
+        self.whole_file.contains(&rule)
+            || self
+                .statements
+                .iter()
+                .any(|(range, rules)| range.contains(&offset) && rules.contains(&rule))
+    }
+}
+
+/// The statement (or object property) that follows a comment standing alone on its line; a comment
+/// that ends a line of code says nothing about the next statement.
+fn statement_below<'tree>(comment: Node<'tree>, text: &str) -> Option<Node<'tree>> {
+    let line_start = text[..comment.start_byte()]
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1);
+    if !text[line_start..comment.start_byte()].trim().is_empty() {
+        return None;
+    }
+    let mut next = comment.next_named_sibling();
+    while let Some(node) = next.filter(|node| node.kind() == "comment") {
+        next = node.next_named_sibling();
+    }
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, scan, Dialect};
+
+    fn suppressions(text: &str) -> Suppressions {
+        let tree = parse(text, Dialect::TypeScript).expect("parses");
+        let matches = scan(&tree, text, Dialect::TypeScript).expect("queries compile");
+        Suppressions::from_scan(&matches, text)
+    }
+
+    #[test]
+    fn covers_the_whole_next_statement_only() {
+        let text = "// infrafix-ignore: lambda-deprecated-runtime\nconst f = new Fn(\"f\", {\n  runtime: \"go1.x\",\n});\nconst g = 1;\n";
+        let found = suppressions(text);
+        let inside = text.find("go1.x").expect("present");
+        let after = text.find("const g").expect("present");
+        assert!(found.covers(RuleId::LambdaDeprecatedRuntime, inside));
+        assert!(!found.covers(RuleId::LambdaIamDependsOn, inside));
+        assert!(!found.covers(RuleId::LambdaDeprecatedRuntime, after));
+    }
+
+    #[test]
+    fn trailing_comment_suppresses_nothing_below() {
+        let text =
+            "const a = 1; // infrafix-ignore: lambda-deprecated-runtime\nconst b = \"go1.x\";\n";
+        let found = suppressions(text);
+        assert!(!found.covers(
+            RuleId::LambdaDeprecatedRuntime,
+            text.find("go1.x").expect("present")
+        ));
+    }
+
+    #[test]
+    fn file_comment_and_unknown_ids() {
+        let text = "// infrafix-ignore-file: lambda-deprecated-runtime, no-such-rule\nconst b = \"go1.x\";\n";
+        let found = suppressions(text);
+        assert!(found.covers(RuleId::LambdaDeprecatedRuntime, text.len() - 3));
+        assert_eq!(found.unknown_ids.len(), 1);
+        assert_eq!(found.unknown_ids[0].1, "no-such-rule");
+    }
+}

@@ -1,0 +1,225 @@
+//! tree-sitter parsing, and the one pass over each file that runs every query in `codemods/`.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use anyhow::{anyhow, Context, Result};
+use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
+
+/// The grammar a file is parsed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    TypeScript,
+    Tsx,
+}
+
+impl Dialect {
+    /// The dialect of a source file infrafix reads, or `None` for any other file (declaration files
+    /// describe types only and never hold resources).
+    pub fn of_path(path: &Path) -> Option<Self> {
+        let name = path.file_name()?.to_str()?;
+        if name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts") {
+            return None;
+        }
+        match path.extension()?.to_str()? {
+            "ts" | "mts" | "cts" => Some(Self::TypeScript),
+            "tsx" => Some(Self::Tsx),
+            _ => None,
+        }
+    }
+
+    fn language(self) -> Language {
+        match self {
+            Self::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Self::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        }
+    }
+}
+
+pub fn parse(text: &str, dialect: Dialect) -> Result<Tree> {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&dialect.language())
+        .context("loading the TypeScript grammar")?;
+    parser
+        .parse(text, None)
+        .ok_or_else(|| anyhow!("the parser gave up on this file"))
+}
+
+/// How many syntax errors (error and missing nodes) a tree holds; the re-parse guard compares these.
+pub fn error_count(tree: &Tree) -> usize {
+    if !tree.root_node().has_error() {
+        return 0;
+    }
+    let mut count = 0;
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            count += 1;
+        }
+        // Subtrees without errors are skipped whole.
+        if node.has_error() && !node.is_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return count;
+            }
+        }
+    }
+}
+
+/// The source of a node, or "" where a range does not fall on the text (never for trees of `text`).
+pub fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
+    text.get(node.byte_range()).unwrap_or("")
+}
+
+/// Which query file a match came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryFile {
+    Program,
+    Suppression,
+}
+
+const QUERY_FILES: [(QueryFile, &str, &str); 2] = [
+    (
+        QueryFile::Program,
+        "codemods/program.scm",
+        include_str!("../codemods/program.scm"),
+    ),
+    (
+        QueryFile::Suppression,
+        "codemods/suppression.scm",
+        include_str!("../codemods/suppression.scm"),
+    ),
+];
+
+/// All query files compiled into one query, so that a file is visited once for all of them.
+struct CombinedQuery {
+    query: Query,
+    /// For each query file, the index of its first pattern in `query`.
+    first_pattern: Vec<(QueryFile, usize)>,
+}
+
+impl CombinedQuery {
+    fn compile(dialect: Dialect) -> Result<Self> {
+        let mut source = String::new();
+        let mut first_pattern = Vec::new();
+        let mut patterns_so_far = 0;
+        for (file, name, text) in QUERY_FILES {
+            first_pattern.push((file, patterns_so_far));
+            patterns_so_far += Query::new(&dialect.language(), text)
+                .with_context(|| format!("compiling {name}"))?
+                .pattern_count();
+            source.push_str(text);
+            source.push('\n');
+        }
+        let query =
+            Query::new(&dialect.language(), &source).context("compiling the combined queries")?;
+        Ok(Self {
+            query,
+            first_pattern,
+        })
+    }
+
+    fn file_of_pattern(&self, pattern: usize) -> QueryFile {
+        self.first_pattern
+            .iter()
+            .rev()
+            .find(|(_, first)| *first <= pattern)
+            .map_or(QueryFile::Program, |(file, _)| *file)
+    }
+}
+
+fn combined_query(dialect: Dialect) -> Result<&'static CombinedQuery> {
+    static TYPESCRIPT: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
+    static TSX: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
+    let cell = match dialect {
+        Dialect::TypeScript => &TYPESCRIPT,
+        Dialect::Tsx => &TSX,
+    };
+    cell.get_or_init(|| CombinedQuery::compile(dialect).map_err(|error| format!("{error:#}")))
+        .as_ref()
+        .map_err(|message| anyhow!("{message}"))
+}
+
+/// One match of one pattern: the query file it belongs to and its captures by name.
+#[derive(Debug, Clone)]
+pub struct ScanMatch<'tree> {
+    pub file: QueryFile,
+    pub captures: Vec<(&'static str, Node<'tree>)>,
+}
+
+impl<'tree> ScanMatch<'tree> {
+    pub fn capture(&self, name: &str) -> Option<Node<'tree>> {
+        self.captures
+            .iter()
+            .find(|(capture, _)| *capture == name)
+            .map(|(_, node)| *node)
+    }
+}
+
+/// Runs every query over the tree once.
+pub fn scan<'tree>(
+    tree: &'tree Tree,
+    text: &str,
+    dialect: Dialect,
+) -> Result<Vec<ScanMatch<'tree>>> {
+    let combined = combined_query(dialect)?;
+    let names = combined.query.capture_names();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&combined.query, tree.root_node(), text.as_bytes());
+    let mut found = Vec::new();
+    while let Some(query_match) = matches.next() {
+        found.push(ScanMatch {
+            file: combined.file_of_pattern(query_match.pattern_index),
+            captures: query_match
+                .captures()
+                .iter()
+                .map(|capture| (names[capture.index as usize], capture.node))
+                .collect(),
+        });
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_syntax_errors() {
+        let clean = parse("const a = { b: 1 };\n", Dialect::TypeScript).expect("parses");
+        assert_eq!(error_count(&clean), 0);
+        let broken = parse("const a = { b: 1 ;\n", Dialect::TypeScript).expect("parses");
+        assert!(error_count(&broken) > 0);
+    }
+
+    #[test]
+    fn one_scan_reports_matches_of_every_query_file() {
+        let text = "import * as aws from \"@pulumi/aws\";\n// infrafix-ignore: lambda-deprecated-runtime\nnew aws.s3.Bucket(\"b\");\n";
+        let tree = parse(text, Dialect::TypeScript).expect("parses");
+        let matches = scan(&tree, text, Dialect::TypeScript).expect("queries compile");
+        assert!(matches
+            .iter()
+            .any(|m| m.file == QueryFile::Program && m.capture("import.source").is_some()));
+        assert!(matches
+            .iter()
+            .any(|m| m.file == QueryFile::Program && m.capture("resource").is_some()));
+        assert!(matches.iter().any(|m| m.file == QueryFile::Suppression));
+    }
+
+    #[test]
+    fn declaration_files_are_not_sources() {
+        assert_eq!(Dialect::of_path(Path::new("types.d.ts")), None);
+        assert_eq!(
+            Dialect::of_path(Path::new("index.ts")),
+            Some(Dialect::TypeScript)
+        );
+        assert_eq!(Dialect::of_path(Path::new("view.tsx")), Some(Dialect::Tsx));
+    }
+}

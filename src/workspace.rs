@@ -1,0 +1,171 @@
+//! Finding the files to check under the given paths, and grouping them into projects.
+//! `.gitignore` files are respected (also outside git repositories), `node_modules` is never
+//! entered, and symlinks are never followed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use ignore::WalkBuilder;
+
+use crate::report::Notice;
+use crate::syntax::Dialect;
+
+/// The files of one Pulumi project (or of one folder, for loose files).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub root: PathBuf,
+    /// Sorted, so that results never depend on the order the file system lists them in.
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub projects: Vec<Project>,
+    pub notices: Vec<Notice>,
+}
+
+/// Walks the paths. A path that does not exist is an error; everything skipped inside a path is a
+/// notice.
+pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
+    let mut workspace = Workspace::default();
+    let mut files = Vec::new();
+    for path in paths {
+        let metadata = std::fs::symlink_metadata(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if metadata.is_file() {
+            match Dialect::of_path(path) {
+                Some(_) => files.push(path.clone()),
+                None => workspace.notices.push(Notice::warning(
+                    display_path(path),
+                    "not a TypeScript source file; skipped",
+                )),
+            }
+        } else if metadata.is_dir() {
+            walk_folder(path, &mut files, &mut workspace.notices)?;
+        } else {
+            bail!(
+                "{} is a symlink or special file; infrafix does not follow links",
+                path.display()
+            );
+        }
+    }
+    files.sort();
+    files.dedup();
+    workspace.projects = group_into_projects(files);
+    Ok(workspace)
+}
+
+fn walk_folder(folder: &Path, files: &mut Vec<PathBuf>, notices: &mut Vec<Notice>) -> Result<()> {
+    let walker = WalkBuilder::new(folder)
+        .follow_links(false)
+        .require_git(false)
+        .filter_entry(|entry| entry.file_name() != "node_modules")
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                notices.push(Notice::error(
+                    None,
+                    format!("while walking {}: {error}", folder.display()),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if Dialect::of_path(path).is_none() {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            notices.push(Notice::warning(
+                display_path(path),
+                "is a symlink; infrafix never follows links, skipped",
+            ));
+        } else if entry.file_type().is_some_and(|kind| kind.is_file()) {
+            files.push(path.to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+/// Files belong to the project of the nearest folder holding Pulumi.yaml; else package.json; else
+/// to their own folder.
+fn group_into_projects(files: Vec<PathBuf>) -> Vec<Project> {
+    let mut roots: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut projects: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for file in files {
+        let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
+        let root = roots
+            .entry(folder.clone())
+            .or_insert_with(|| project_root(&folder))
+            .clone();
+        projects.entry(root).or_default().push(file);
+    }
+    projects
+        .into_iter()
+        .map(|(root, files)| Project { root, files })
+        .collect()
+}
+
+fn project_root(folder: &Path) -> PathBuf {
+    let marked_by = |markers: &[&str]| {
+        folder
+            .ancestors()
+            .find(|dir| markers.iter().any(|marker| dir.join(marker).is_file()))
+            .map(Path::to_path_buf)
+    };
+    marked_by(&["Pulumi.yaml", "Pulumi.yml"])
+        .or_else(|| marked_by(&["package.json"]))
+        .unwrap_or_else(|| folder.to_path_buf())
+}
+
+/// How a path is shown in diffs and reports: relative to the working directory when it lies
+/// under it, without a leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let relative = match std::env::current_dir() {
+        Ok(cwd) if path.is_absolute() => path.strip_prefix(&cwd).unwrap_or(path),
+        _ => path,
+    };
+    let relative = relative.strip_prefix(".").unwrap_or(relative);
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_by_nearest_pulumi_project() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        for folder in ["app/src", "app/node_modules/x", "lib", "ignored"] {
+            std::fs::create_dir_all(root.join(folder)).expect("mkdir");
+        }
+        std::fs::write(root.join("app/Pulumi.yaml"), "name: app\n").expect("write");
+        std::fs::write(root.join("app/package.json"), "{}").expect("write");
+        std::fs::write(root.join(".gitignore"), "ignored/\n").expect("write");
+        for file in [
+            "app/index.ts",
+            "app/src/iam.ts",
+            "app/node_modules/x/index.ts",
+            "lib/a.ts",
+            "ignored/b.ts",
+            "app/types.d.ts",
+        ] {
+            std::fs::write(root.join(file), "export {};\n").expect("write");
+        }
+        let workspace = discover(&[root.to_path_buf()]).expect("walks");
+        let projects: Vec<(PathBuf, usize)> = workspace
+            .projects
+            .iter()
+            .map(|p| (p.root.clone(), p.files.len()))
+            .collect();
+        assert_eq!(projects, vec![(root.join("app"), 2), (root.join("lib"), 1)]);
+    }
+
+    #[test]
+    fn missing_path_is_an_error() {
+        assert!(discover(&[PathBuf::from("/no/such/path/at/all")]).is_err());
+    }
+}
