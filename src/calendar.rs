@@ -41,8 +41,7 @@ impl CalendarDate {
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
         let day_of_era = z.rem_euclid(146_097);
-        let year_of_era =
-            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
         let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
         let month_index = (5 * day_of_year + 2) / 153;
         let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
@@ -74,11 +73,7 @@ impl FromStr for CalendarDate {
 
 impl fmt::Display for CalendarDate {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            formatter,
-            "{:04}-{:02}-{:02}",
-            self.year, self.month, self.day
-        )
+        write!(formatter, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }
 
@@ -88,27 +83,15 @@ mod tests {
 
     #[test]
     fn converts_days_since_epoch() {
-        assert_eq!(
-            CalendarDate::from_days_since_epoch(0).to_string(),
-            "1970-01-01"
-        );
-        assert_eq!(
-            CalendarDate::from_days_since_epoch(20_421).to_string(),
-            "2025-11-29"
-        );
-        assert_eq!(
-            CalendarDate::from_days_since_epoch(11_016).to_string(),
-            "2000-02-29"
-        );
+        assert_eq!(CalendarDate::from_days_since_epoch(0).to_string(), "1970-01-01");
+        assert_eq!(CalendarDate::from_days_since_epoch(20_421).to_string(), "2025-11-29");
+        assert_eq!(CalendarDate::from_days_since_epoch(11_016).to_string(), "2000-02-29");
     }
 
     #[test]
     fn parses_and_rejects() {
         assert_eq!(
-            "2027-03-03"
-                .parse::<CalendarDate>()
-                .expect("valid")
-                .to_string(),
+            "2027-03-03".parse::<CalendarDate>().expect("valid").to_string(),
             "2027-03-03"
         );
         assert!("2027-02-30".parse::<CalendarDate>().is_err());

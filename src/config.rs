@@ -58,23 +58,16 @@ impl Settings {
 
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Self> {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        Self::parse(&text, path)
-            .with_context(|| format!("invalid configuration in {}", path.display()))
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Self::parse(&text, path).with_context(|| format!("invalid configuration in {}", path.display()))
     }
 
     fn parse(text: &str, path: &Path) -> Result<Self> {
         let file: ConfigFile = toml::from_str(text)?;
         let defaults = Self::defaults();
         let as_of = match file.as_of {
-            Some(DateSetting::Date(date)) => date
-                .to_string()
-                .parse()
-                .context("as_of must be a date (YYYY-MM-DD)")?,
-            Some(DateSetting::Text(text)) => {
-                text.parse().context("as_of must be a date (YYYY-MM-DD)")?
-            }
+            Some(DateSetting::Date(date)) => date.to_string().parse().context("as_of must be a date (YYYY-MM-DD)")?,
+            Some(DateSetting::Text(text)) => text.parse().context("as_of must be a date (YYYY-MM-DD)")?,
             None => defaults.as_of,
         };
         let parse_ids = |ids: &[String], key: &str| -> Result<Vec<RuleId>> {
@@ -82,24 +75,14 @@ impl Settings {
                 .map(|id| id.parse().with_context(|| format!("in `{key}`")))
                 .collect()
         };
-        let select = file
-            .select
-            .as_deref()
-            .map(|ids| parse_ids(ids, "select"))
-            .transpose()?;
+        let select = file.select.as_deref().map(|ids| parse_ids(ids, "select")).transpose()?;
         let ignore = parse_ids(file.ignore.as_deref().unwrap_or_default(), "ignore")?;
         let budget = file.rules.lambda_reserved_concurrency_budget;
         let base = path.parent().unwrap_or(Path::new(""));
         let concurrency = ConcurrencyBudget {
-            account_limit: budget
-                .account_limit
-                .unwrap_or(defaults.concurrency.account_limit),
-            min_unreserved: budget
-                .min_unreserved
-                .unwrap_or(defaults.concurrency.min_unreserved),
-            other_reserved: budget
-                .other_reserved
-                .unwrap_or(defaults.concurrency.other_reserved),
+            account_limit: budget.account_limit.unwrap_or(defaults.concurrency.account_limit),
+            min_unreserved: budget.min_unreserved.unwrap_or(defaults.concurrency.min_unreserved),
+            other_reserved: budget.other_reserved.unwrap_or(defaults.concurrency.other_reserved),
             account_settings: budget.account_settings.map(|file| base.join(file)),
         };
         Ok(Self {
@@ -115,11 +98,7 @@ impl Settings {
     pub fn enabled_rules(&self) -> Vec<RuleId> {
         RuleId::ALL
             .into_iter()
-            .filter(|rule| {
-                self.select
-                    .as_ref()
-                    .is_none_or(|select| select.contains(rule))
-            })
+            .filter(|rule| self.select.as_ref().is_none_or(|select| select.contains(rule)))
             .filter(|rule| !self.ignore.contains(rule))
             .collect()
     }
@@ -199,10 +178,7 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(settings.as_of.to_string(), "2027-03-01");
-        assert_eq!(
-            settings.enabled_rules(),
-            vec![RuleId::LambdaDeprecatedRuntime]
-        );
+        assert_eq!(settings.enabled_rules(), vec![RuleId::LambdaDeprecatedRuntime]);
         assert_eq!(settings.concurrency.account_limit, 400);
         assert_eq!(settings.concurrency.min_unreserved, 100);
         assert_eq!(
@@ -214,10 +190,7 @@ mod tests {
     #[test]
     fn as_of_may_be_a_string() {
         assert_eq!(
-            parse("as_of = \"2027-01-01\"\n")
-                .expect("valid")
-                .as_of
-                .to_string(),
+            parse("as_of = \"2027-01-01\"\n").expect("valid").as_of.to_string(),
             "2027-01-01"
         );
     }
@@ -226,35 +199,24 @@ mod tests {
     fn errors_name_the_offending_key() {
         let unknown_key = format!("{:#}", parse("no_such_key = 1\n").expect_err("unknown key"));
         assert!(unknown_key.contains("no_such_key"), "{unknown_key}");
-        let unknown_rule = format!(
-            "{:#}",
-            parse("[rules.no-such-rule]\n").expect_err("unknown rule")
-        );
+        let unknown_rule = format!("{:#}", parse("[rules.no-such-rule]\n").expect_err("unknown rule"));
         assert!(unknown_rule.contains("no-such-rule"), "{unknown_rule}");
         let wrong_type = format!(
             "{:#}",
-            parse("[rules.lambda-reserved-concurrency-budget]\naccount_limit = \"many\"\n")
-                .expect_err("wrong type")
+            parse("[rules.lambda-reserved-concurrency-budget]\naccount_limit = \"many\"\n").expect_err("wrong type")
         );
         assert!(wrong_type.contains("account_limit"), "{wrong_type}");
         let negative = format!(
             "{:#}",
-            parse("[rules.lambda-reserved-concurrency-budget]\nmin_unreserved = -5\n")
-                .expect_err("negative")
+            parse("[rules.lambda-reserved-concurrency-budget]\nmin_unreserved = -5\n").expect_err("negative")
         );
         assert!(negative.contains("min_unreserved"), "{negative}");
         let option_on_plain_rule = format!(
             "{:#}",
             parse("[rules.lambda-iam-depends-on]\nstrict = true\n").expect_err("unknown option")
         );
-        assert!(
-            option_on_plain_rule.contains("strict"),
-            "{option_on_plain_rule}"
-        );
-        let bad_select = format!(
-            "{:#}",
-            parse("select = [\"nope\"]\n").expect_err("unknown id")
-        );
+        assert!(option_on_plain_rule.contains("strict"), "{option_on_plain_rule}");
+        let bad_select = format!("{:#}", parse("select = [\"nope\"]\n").expect_err("unknown id"));
         assert!(
             bad_select.contains("nope") && bad_select.contains("select"),
             "{bad_select}"

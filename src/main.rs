@@ -41,11 +41,11 @@ struct Cli {
 
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_name = "IDS", value_parser = parse_rule_ids)]
-    select: Option<Vec<RuleId>>,
+    select: Option<RuleList>,
 
     /// Do not run these rules (comma-separated ids).
     #[arg(long, value_name = "IDS", value_parser = parse_rule_ids)]
-    ignore: Option<Vec<RuleId>>,
+    ignore: Option<RuleList>,
 
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -58,8 +58,14 @@ enum Format {
     Json,
 }
 
-fn parse_rule_ids(list: &str) -> Result<Vec<RuleId>, String> {
-    RuleId::parse_list(list).map_err(|error| error.to_string())
+/// A comma-separated list of rule ids, as one argument.
+#[derive(Debug, Clone)]
+struct RuleList(Vec<RuleId>);
+
+fn parse_rule_ids(list: &str) -> Result<RuleList, String> {
+    RuleId::parse_list(list)
+        .map(RuleList)
+        .map_err(|error| error.to_string())
 }
 
 const EXIT_PENDING: u8 = 1;
@@ -67,7 +73,7 @@ const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let selected = cli.select.clone().unwrap_or_default();
+    let selected = cli.select.clone().map(|list| list.0).unwrap_or_default();
     for rule in selected.iter().filter(|rule| !rule.is_implemented()) {
         eprintln!("infrafix: warning: rule {rule} is not implemented in this version; selecting it finds nothing");
     }
@@ -76,8 +82,8 @@ fn main() -> ExitCode {
         mode: if cli.write { Mode::Write } else { Mode::DryRun },
         unsafe_fixes: cli.unsafe_fixes,
         config: cli.config.clone(),
-        select: cli.select.clone(),
-        ignore: cli.ignore.clone().unwrap_or_default(),
+        select: cli.select.clone().map(|list| list.0),
+        ignore: cli.ignore.clone().map(|list| list.0).unwrap_or_default(),
         jobs: cli.jobs.map(usize::from),
     };
     let report = match pipeline::run(&options) {
@@ -119,11 +125,7 @@ fn print(cli: &Cli, report: &RunReport) -> std::io::Result<()> {
             if !cli.write {
                 for file in &report.files {
                     if let Some(fixed) = &file.fixed {
-                        write!(
-                            stdout,
-                            "{}",
-                            unified_diff(&file.path, &file.original, fixed)
-                        )?;
+                        write!(stdout, "{}", unified_diff(&file.path, &file.original, fixed))?;
                     }
                 }
             }

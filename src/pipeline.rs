@@ -114,11 +114,7 @@ fn absolute(path: &std::path::Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn check_project(
-    project: &Project,
-    settings: &Settings,
-    options: &RunOptions,
-) -> (Vec<FileOutcome>, Vec<Notice>) {
+fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -> (Vec<FileOutcome>, Vec<Notice>) {
     let mut notices = Vec::new();
     let mut state = ProjectState {
         files: Vec::new(),
@@ -130,10 +126,9 @@ fn check_project(
     for path in &project.files {
         if let Some((source, tree)) = read_and_parse(path, &mut notices) {
             state.texts.push(source.text.clone());
-            state.files.push((
-                source,
-                Dialect::of_path(path).unwrap_or(Dialect::TypeScript),
-            ));
+            state
+                .files
+                .push((source, Dialect::of_path(path).unwrap_or(Dialect::TypeScript)));
             state.trees.push(tree);
         }
     }
@@ -162,7 +157,9 @@ fn check_project(
     if !outcome.converged {
         notices.push(Notice::error(
             display_path(&project.root),
-            format!("fixes did not settle after {MAX_PASSES} passes (internal error); nothing in this project was changed"),
+            format!(
+                "fixes did not settle after {MAX_PASSES} passes (internal error); nothing in this project was changed"
+            ),
         ));
     }
     notices.extend(unknown_suppression_ids(&state));
@@ -173,9 +170,7 @@ fn check_project(
             .filter(|bytes| outcome.converged && *bytes != source.original_bytes)
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
         if let (Some(fixed), Mode::Write) = (&fixed, options.mode) {
-            if let Err(error) =
-                write_atomically(&source.path, &source.original_bytes, fixed.as_bytes())
-            {
+            if let Err(error) = write_atomically(&source.path, &source.original_bytes, fixed.as_bytes()) {
                 notices.push(Notice::error(source.display.clone(), format!("{error:#}")));
             }
         }
@@ -235,10 +230,7 @@ fn read_and_parse(path: &std::path::Path, notices: &mut Vec<Notice>) -> Option<(
         }
     };
     if bytes.contains(&0) {
-        notices.push(Notice::warning(
-            display,
-            "looks binary (holds NUL bytes); skipped",
-        ));
+        notices.push(Notice::warning(display, "looks binary (holds NUL bytes); skipped"));
         return None;
     }
     let source = match SourceFile::from_utf8(path.to_path_buf(), display.clone(), bytes) {
@@ -347,17 +339,10 @@ impl FixableProject for ProjectState<'_> {
         };
         let mut findings: Vec<Finding> = check_program(&context, &self.enabled)
             .into_iter()
-            .filter(|finding| {
-                !context.is_suppressed(finding.rule, finding.file, finding.range.start)
-            })
+            .filter(|finding| !context.is_suppressed(finding.rule, finding.file, finding.range.start))
             .collect();
         findings.sort_by(|a, b| {
-            (a.file, a.range.start, a.rule, &a.message).cmp(&(
-                b.file,
-                b.range.start,
-                b.rule,
-                &b.message,
-            ))
+            (a.file, a.range.start, a.rule, &a.message).cmp(&(b.file, b.range.start, b.rule, &b.message))
         });
         Ok(findings)
     }

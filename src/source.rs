@@ -21,11 +21,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn from_utf8(
-        path: PathBuf,
-        display: String,
-        bytes: Vec<u8>,
-    ) -> Result<Self, std::str::Utf8Error> {
+    pub fn from_utf8(path: PathBuf, display: String, bytes: Vec<u8>) -> Result<Self, std::str::Utf8Error> {
         let decoded = std::str::from_utf8(&bytes)?;
         let (text, has_bom) = match decoded.strip_prefix(BOM) {
             Some(rest) => (rest.to_owned(), true),
@@ -79,14 +75,8 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// The byte range of the line holding `offset`, without its line ending.
 pub fn line_range(text: &str, offset: usize) -> Range<usize> {
     let start = text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
-    let end = text[offset..]
-        .find('\n')
-        .map_or(text.len(), |newline| offset + newline);
-    let end = if text[..end].ends_with('\r') {
-        end - 1
-    } else {
-        end
-    };
+    let end = text[offset..].find('\n').map_or(text.len(), |newline| offset + newline);
+    let end = if text[..end].ends_with('\r') { end - 1 } else { end };
     start..end
 }
 
@@ -96,12 +86,8 @@ mod tests {
 
     #[test]
     fn bom_is_stripped_and_restored() {
-        let file = SourceFile::from_utf8(
-            "a.ts".into(),
-            "a.ts".into(),
-            b"\xEF\xBB\xBFconst a = 1;\r\n".to_vec(),
-        )
-        .expect("valid UTF-8");
+        let file = SourceFile::from_utf8("a.ts".into(), "a.ts".into(), b"\xEF\xBB\xBFconst a = 1;\r\n".to_vec())
+            .expect("valid UTF-8");
         assert!(file.has_bom);
         assert_eq!(file.text, "const a = 1;\r\n");
         assert_eq!(

@@ -109,13 +109,9 @@ mod tests {
 
     #[test]
     fn trailing_comment_suppresses_nothing_below() {
-        let text =
-            "const a = 1; // infrafix-ignore: lambda-deprecated-runtime\nconst b = \"go1.x\";\n";
+        let text = "const a = 1; // infrafix-ignore: lambda-deprecated-runtime\nconst b = \"go1.x\";\n";
         let found = suppressions(text);
-        assert!(!found.covers(
-            RuleId::LambdaDeprecatedRuntime,
-            text.find("go1.x").expect("present")
-        ));
+        assert!(!found.covers(RuleId::LambdaDeprecatedRuntime, text.find("go1.x").expect("present")));
     }
 
     #[test]

@@ -118,12 +118,8 @@ impl CombinedQuery {
             source.push_str(text);
             source.push('\n');
         }
-        let query =
-            Query::new(&dialect.language(), &source).context("compiling the combined queries")?;
-        Ok(Self {
-            query,
-            first_pattern,
-        })
+        let query = Query::new(&dialect.language(), &source).context("compiling the combined queries")?;
+        Ok(Self { query, first_pattern })
     }
 
     fn file_of_pattern(&self, pattern: usize) -> QueryFile {
@@ -164,11 +160,7 @@ impl<'tree> ScanMatch<'tree> {
 }
 
 /// Runs every query over the tree once.
-pub fn scan<'tree>(
-    tree: &'tree Tree,
-    text: &str,
-    dialect: Dialect,
-) -> Result<Vec<ScanMatch<'tree>>> {
+pub fn scan<'tree>(tree: &'tree Tree, text: &str, dialect: Dialect) -> Result<Vec<ScanMatch<'tree>>> {
     let combined = combined_query(dialect)?;
     let names = combined.query.capture_names();
     let mut cursor = QueryCursor::new();
@@ -216,10 +208,7 @@ mod tests {
     #[test]
     fn declaration_files_are_not_sources() {
         assert_eq!(Dialect::of_path(Path::new("types.d.ts")), None);
-        assert_eq!(
-            Dialect::of_path(Path::new("index.ts")),
-            Some(Dialect::TypeScript)
-        );
+        assert_eq!(Dialect::of_path(Path::new("index.ts")), Some(Dialect::TypeScript));
         assert_eq!(Dialect::of_path(Path::new("view.tsx")), Some(Dialect::Tsx));
     }
 }

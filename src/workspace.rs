@@ -31,8 +31,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     let mut workspace = Workspace::default();
     let mut files = Vec::new();
     for path in paths {
-        let metadata = std::fs::symlink_metadata(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let metadata = std::fs::symlink_metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if metadata.is_file() {
             match Dialect::of_path(path) {
                 Some(_) => files.push(path.clone()),

@@ -11,8 +11,7 @@ use anyhow::{bail, Context, Result};
 
 /// Replaces `path`'s content with `content`, if it still holds `expected`.
 pub fn write_atomically(path: &Path, expected: &[u8], content: &[u8]) -> Result<()> {
-    let metadata = fs::symlink_metadata(path)
-        .with_context(|| format!("reading the metadata of {}", path.display()))?;
+    let metadata = fs::symlink_metadata(path).with_context(|| format!("reading the metadata of {}", path.display()))?;
     if metadata.file_type().is_symlink() {
         bail!("is a symlink; not written");
     }
@@ -21,16 +20,14 @@ pub fn write_atomically(path: &Path, expected: &[u8], content: &[u8]) -> Result<
     if permissions.mode() & 0o222 == 0 {
         bail!("has no write permission bits; not written");
     }
-    let current = fs::read(path)
-        .with_context(|| format!("reading {} again before writing", path.display()))?;
+    let current = fs::read(path).with_context(|| format!("reading {} again before writing", path.display()))?;
     if current != expected {
         bail!("changed on disk since infrafix read it; not written");
     }
     let temporary = temporary_path(path);
     let written = write_temporary(&temporary, content, permissions);
-    let renamed = written.and_then(|()| {
-        fs::rename(&temporary, path).with_context(|| format!("renaming over {}", path.display()))
-    });
+    let renamed = written
+        .and_then(|()| fs::rename(&temporary, path).with_context(|| format!("renaming over {}", path.display())));
     if renamed.is_err() {
         // Best effort: the error that matters is the one returned.
         let _ = fs::remove_file(&temporary);
@@ -59,10 +56,7 @@ fn temporary_path(path: &Path) -> PathBuf {
         .file_name()
         .map_or_else(|| "file".into(), |name| name.to_string_lossy());
     let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
-    path.with_file_name(format!(
-        ".{name}.infrafix-{}-{unique}.tmp",
-        std::process::id()
-    ))
+    path.with_file_name(format!(".{name}.infrafix-{}-{unique}.tmp", std::process::id()))
 }
 
 #[cfg(test)]
@@ -77,10 +71,7 @@ mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).expect("chmod");
         write_atomically(&path, b"old", b"new").expect("written");
         assert_eq!(fs::read_to_string(&path).expect("read"), "new");
-        assert_eq!(
-            fs::metadata(&path).expect("stat").permissions().mode() & 0o777,
-            0o640
-        );
+        assert_eq!(fs::metadata(&path).expect("stat").permissions().mode() & 0o777, 0o640);
         assert_eq!(
             fs::read_dir(dir.path()).expect("list").count(),
             1,
@@ -94,10 +85,7 @@ mod tests {
         let path = dir.path().join("a.ts");
         fs::write(&path, "edited by someone else").expect("write");
         assert!(write_atomically(&path, b"old", b"new").is_err());
-        assert_eq!(
-            fs::read_to_string(&path).expect("read"),
-            "edited by someone else"
-        );
+        assert_eq!(fs::read_to_string(&path).expect("read"), "edited by someone else");
     }
 
     #[test]

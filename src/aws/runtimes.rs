@@ -24,6 +24,8 @@ pub struct Runtime {
     pub constant: Option<String>,
     /// The handler a function takes when it moves off this runtime.
     pub handler: Option<String>,
+    /// What the code package must hold after moving off this runtime.
+    pub packaging: Option<String>,
 }
 
 impl Runtime {
@@ -43,9 +45,7 @@ impl RuntimeTable {
     pub fn bundled() -> &'static RuntimeTable {
         static TABLE: OnceLock<RuntimeTable> = OnceLock::new();
         // The table is part of the program, and a unit test parses it.
-        TABLE.get_or_init(|| {
-            RuntimeTable::parse(TABLE_SOURCE).expect("codemods/lambda-runtimes.toml is valid")
-        })
+        TABLE.get_or_init(|| RuntimeTable::parse(TABLE_SOURCE).expect("codemods/lambda-runtimes.toml is valid"))
     }
 
     pub fn parse(source: &str) -> Result<Self> {
@@ -72,9 +72,7 @@ impl RuntimeTable {
                         entry.family
                     );
                 }
-                let date = |value: Option<toml::value::Datetime>,
-                            field: &str|
-                 -> Result<Option<CalendarDate>> {
+                let date = |value: Option<toml::value::Datetime>, field: &str| -> Result<Option<CalendarDate>> {
                     value
                         .map(|value| {
                             value
@@ -85,8 +83,7 @@ impl RuntimeTable {
                         .transpose()
                 };
                 Ok(Runtime {
-                    deprecated: date(Some(entry.deprecated), "deprecated")?
-                        .context("deprecated is required")?,
+                    deprecated: date(Some(entry.deprecated), "deprecated")?.context("deprecated is required")?,
                     block_create: date(entry.block_create, "block_create")?,
                     block_update: date(entry.block_update, "block_update")?,
                     id: entry.id,
@@ -94,6 +91,7 @@ impl RuntimeTable {
                     enum_member: entry.enum_member,
                     constant: entry.constant,
                     handler: entry.handler,
+                    packaging: entry.packaging,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -121,9 +119,10 @@ impl RuntimeTable {
 
     /// The newest runtime of the same family that is not deprecated on `date`.
     pub fn successor(&self, runtime: &Runtime, date: CalendarDate) -> Option<&Runtime> {
-        self.runtimes.iter().rev().find(|candidate| {
-            candidate.family == runtime.family && !candidate.is_deprecated_on(date)
-        })
+        self.runtimes
+            .iter()
+            .rev()
+            .find(|candidate| candidate.family == runtime.family && !candidate.is_deprecated_on(date))
     }
 
     /// Whether moving from `runtime` to its successor is safe.
@@ -159,6 +158,7 @@ struct RuntimeEntry {
     enum_member: Option<String>,
     constant: Option<String>,
     handler: Option<String>,
+    packaging: Option<String>,
 }
 
 #[cfg(test)]
@@ -175,10 +175,7 @@ mod tests {
         for runtime in &table.runtimes {
             assert_eq!(table.by_id(&runtime.id).map(|r| &r.id), Some(&runtime.id));
             if let Some(member) = &runtime.enum_member {
-                assert_eq!(
-                    table.by_enum_member(member).map(|r| &r.id),
-                    Some(&runtime.id)
-                );
+                assert_eq!(table.by_enum_member(member).map(|r| &r.id), Some(&runtime.id));
             }
         }
     }
@@ -188,16 +185,12 @@ mod tests {
         let table = RuntimeTable::bundled();
         let go = table.by_id("go1.x").expect("go1.x is listed");
         assert_eq!(
-            table
-                .successor(go, date("2026-11-29"))
-                .map(|r| r.id.as_str()),
+            table.successor(go, date("2026-11-29")).map(|r| r.id.as_str()),
             Some("provided.al2023")
         );
         let node = table.by_id("nodejs16.x").expect("listed");
         assert_eq!(
-            table
-                .successor(node, date("2026-11-29"))
-                .map(|r| r.id.as_str()),
+            table.successor(node, date("2026-11-29")).map(|r| r.id.as_str()),
             Some("nodejs24.x")
         );
         // Once every runtime of a family is deprecated, there is nothing to move to.

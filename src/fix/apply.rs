@@ -63,11 +63,11 @@ fn fits(texts: &[String], fix: &Fix) -> bool {
                 && text.is_char_boundary(edit.range.end)
         })
     });
-    let disjoint = fix.edits.iter().enumerate().all(|(i, edit)| {
-        fix.edits[i + 1..]
-            .iter()
-            .all(|other| !edit.conflicts_with(other))
-    });
+    let disjoint = fix
+        .edits
+        .iter()
+        .enumerate()
+        .all(|(i, edit)| fix.edits[i + 1..].iter().all(|other| !edit.conflicts_with(other)));
     inside && disjoint
 }
 
@@ -103,18 +103,12 @@ mod tests {
     #[test]
     fn overlapping_fix_is_deferred_not_lost() {
         let first = Fix::safe(vec![Edit::replace(0, 0..3, "one")]);
-        let second = Fix::safe(vec![
-            Edit::replace(0, 2..5, "two"),
-            Edit::insert(1, 0, "kept back"),
-        ]);
+        let second = Fix::safe(vec![Edit::replace(0, 2..5, "two"), Edit::insert(1, 0, "kept back")]);
         let batch = apply_fixes(&texts(&["abcdef", "z"]), &[&first, &second]);
         assert_eq!(batch.applied, vec![0]);
         assert_eq!(batch.deferred, vec![1]);
         assert_eq!(batch.changed[&0], "onedef");
-        assert!(
-            !batch.changed.contains_key(&1),
-            "a deferred fix changes no file"
-        );
+        assert!(!batch.changed.contains_key(&1), "a deferred fix changes no file");
     }
 
     #[test]

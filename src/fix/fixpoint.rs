@@ -54,10 +54,7 @@ pub struct FixpointOutcome {
 
 /// Detects and fixes, pass after pass, until no applicable fix is left. Everything happens in
 /// memory: the caller writes the final texts once.
-pub fn fix_to_fixpoint(
-    project: &mut impl FixableProject,
-    policy: FixPolicy,
-) -> Result<FixpointOutcome> {
+pub fn fix_to_fixpoint(project: &mut impl FixableProject, policy: FixPolicy) -> Result<FixpointOutcome> {
     let mut initial_findings = None;
     let mut dropped = Vec::new();
     let mut refused: HashSet<Fix> = HashSet::new();
@@ -108,14 +105,8 @@ struct BrokenFix<'a> {
 
 /// Applies the candidates' fixes together; when the result parses worse, takes the batch back and
 /// applies them one at a time, keeping only those that leave the syntax intact.
-fn apply_pass<'a>(
-    project: &mut impl FixableProject,
-    candidates: &[&'a Finding],
-) -> Result<Vec<BrokenFix<'a>>> {
-    let fixes: Vec<&Fix> = candidates
-        .iter()
-        .filter_map(|finding| finding.fix.as_ref())
-        .collect();
+fn apply_pass<'a>(project: &mut impl FixableProject, candidates: &[&'a Finding]) -> Result<Vec<BrokenFix<'a>>> {
+    let fixes: Vec<&Fix> = candidates.iter().filter_map(|finding| finding.fix.as_ref()).collect();
     let batch = apply_fixes(project.texts(), &fixes);
     let mut broken: Vec<BrokenFix> = batch
         .invalid
@@ -138,8 +129,7 @@ fn apply_pass<'a>(
         } else {
             broken.push(BrokenFix {
                 finding: candidates[index],
-                reason: "its result would not parse (internal error); the fix was dropped"
-                    .to_owned(),
+                reason: "its result would not parse (internal error); the fix was dropped".to_owned(),
             });
         }
     }
@@ -164,8 +154,103 @@ fn parses_with(project: &mut impl FixableProject, fixes: &[&Fix]) -> Result<bool
 }
 
 fn originals_of(texts: &[String], changed: &BTreeMap<usize, String>) -> BTreeMap<usize, String> {
-    changed
-        .keys()
-        .map(|&file| (file, texts[file].clone()))
-        .collect()
+    changed.keys().map(|&file| (file, texts[file].clone())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::Edit;
+
+    /// A one-file project whose "rules" are a function of its text, and whose "syntax errors" are
+    /// the places where `((` appears.
+    struct FakeProject {
+        texts: Vec<String>,
+        rules: fn(&str) -> Vec<Fix>,
+    }
+
+    impl FixableProject for FakeProject {
+        fn texts(&self) -> &[String] {
+            &self.texts
+        }
+
+        fn findings(&mut self) -> Result<Vec<Finding>> {
+            let fixes = (self.rules)(&self.texts[0]);
+            Ok(fixes
+                .into_iter()
+                .map(|fix| Finding::new(RuleId::LambdaDeprecatedRuntime, 0, 0..0, "fake").with_fix(fix))
+                .collect())
+        }
+
+        fn replace_texts(&mut self, changed: BTreeMap<usize, String>) -> Result<Vec<usize>> {
+            let mut worse = Vec::new();
+            for (file, text) in changed {
+                if text.contains("((") {
+                    worse.push(file);
+                }
+                self.texts[file] = text;
+            }
+            Ok(worse)
+        }
+    }
+
+    fn run(text: &str, rules: fn(&str) -> Vec<Fix>) -> (String, FixpointOutcome) {
+        let mut project = FakeProject {
+            texts: vec![text.to_owned()],
+            rules,
+        };
+        let outcome = fix_to_fixpoint(&mut project, FixPolicy { unsafe_fixes: false }).expect("runs");
+        (project.texts.remove(0), outcome)
+    }
+
+    #[test]
+    fn overlapping_fix_is_applied_on_a_later_pass() {
+        let (text, outcome) = run("abcd", |text| {
+            let mut fixes = Vec::new();
+            if text.starts_with("abc") {
+                fixes.push(Fix::safe(vec![Edit::replace(0, 0..3, "ABC")]));
+            }
+            if text.ends_with('d') {
+                fixes.push(Fix::safe(vec![Edit::replace(0, 2..4, text[2..4].to_uppercase())]));
+            }
+            fixes
+        });
+        assert_eq!(text, "ABCD");
+        assert!(outcome.converged);
+        assert_eq!(outcome.initial_findings.len(), 2);
+        assert!(outcome.remaining_findings.is_empty());
+    }
+
+    #[test]
+    fn fix_that_breaks_syntax_is_dropped_and_reported() {
+        let (text, outcome) = run("f(x)", |text| {
+            let mut fixes = Vec::new();
+            if text.contains('x') {
+                fixes.push(Fix::safe(vec![Edit::replace(0, 2..3, "y")]));
+            }
+            if !text.contains("((") {
+                fixes.push(Fix::safe(vec![Edit::insert(0, 1, "(")]));
+            }
+            fixes
+        });
+        assert_eq!(text, "f(y)", "the sound fix is kept, the breaking one dropped");
+        assert_eq!(outcome.dropped.len(), 1);
+        assert!(outcome.converged);
+    }
+
+    #[test]
+    fn unsafe_fixes_wait_for_permission() {
+        let (text, outcome) = run("a", |text| match text {
+            "a" => vec![Fix::unsafe_edits(vec![Edit::replace(0, 0..1, "b")])],
+            _ => Vec::new(),
+        });
+        assert_eq!(text, "a");
+        assert_eq!(outcome.remaining_findings.len(), 1);
+    }
+
+    #[test]
+    fn fixes_that_never_settle_are_reported() {
+        let (_, outcome) = run("a", |text| vec![Fix::safe(vec![Edit::insert(0, text.len(), "!")])]);
+        assert!(!outcome.converged);
+    }
 }

@@ -5,9 +5,7 @@ mod apply;
 mod fixpoint;
 
 pub use apply::{apply_fixes, Batch};
-pub use fixpoint::{
-    fix_to_fixpoint, DroppedFix, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES,
-};
+pub use fixpoint::{fix_to_fixpoint, DroppedFix, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
 
 use std::ops::Range;
 
@@ -41,19 +39,17 @@ impl Edit {
         self.range.is_empty()
     }
 
-    /// Whether the two edits cannot both be applied without one changing what the other meant.
-    /// Edits that merely touch are compatible, unless an insertion sits where the other begins or
-    /// ends: the order of the two texts would then be a guess.
+    /// Whether the two edits cannot both be applied without one changing what the other meant:
+    /// they overlap, or both insert at one point (the order of the two texts would be a guess).
+    /// Touching is fine: an insertion at the end of a replaced range goes after it.
     fn conflicts_with(&self, other: &Edit) -> bool {
         if self.file != other.file || self == other {
             return false;
         }
         let (a, b) = (&self.range, &other.range);
         let overlapping = a.start < b.end && b.start < a.end;
-        let insertion_at_boundary = (self.is_insertion()
-            && (a.start == b.start || a.start == b.end))
-            || (other.is_insertion() && (b.start == a.start || b.start == a.end));
-        overlapping || insertion_at_boundary
+        let same_insertion_point = self.is_insertion() && other.is_insertion() && a.start == b.start;
+        overlapping || same_insertion_point
     }
 }
 
@@ -101,9 +97,6 @@ impl Fix {
             ))
         });
         edits.dedup();
-        Self {
-            edits,
-            applicability,
-        }
+        Self { edits, applicability }
     }
 }

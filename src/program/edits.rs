@@ -42,21 +42,13 @@ impl<'tree> Program<'tree> {
             };
         }
         let line = line_range(text, property.node.start_byte());
-        let indent: String = text[line.clone()]
-            .chars()
-            .take_while(|c| c.is_whitespace())
-            .collect();
+        let indent: String = text[line.clone()].chars().take_while(|c| c.is_whitespace()).collect();
         if !has_comma {
-            return Edit::insert(
-                property.file,
-                end,
-                format!(",{}{indent}{entry}", style.line_ending),
-            );
+            return Edit::insert(property.file, end, format!(",{}{indent}{entry}", style.line_ending));
         }
         let after_comma = end + comma + 1;
         let rest_of_line = &text[after_comma..line_range(text, after_comma).end];
-        let only_comment_follows =
-            rest_of_line.trim().is_empty() || rest_of_line.trim_start().starts_with("//");
+        let only_comment_follows = rest_of_line.trim().is_empty() || rest_of_line.trim_start().starts_with("//");
         if only_comment_follows {
             let line_end = line_range(text, after_comma).end;
             Edit::insert(
@@ -74,14 +66,10 @@ impl<'tree> Program<'tree> {
         let Some(list) = element.node.parent() else {
             return Edit::delete(element.file, element.node.byte_range());
         };
-        let items: Vec<_> = named_children(list)
-            .filter(|item| item.kind() != "comment")
-            .collect();
+        let items: Vec<_> = named_children(list).filter(|item| item.kind() != "comment").collect();
         let position = items.iter().position(|item| *item == element.node);
         let range = match position {
-            Some(index) if index + 1 < items.len() => {
-                element.node.start_byte()..items[index + 1].start_byte()
-            }
+            Some(index) if index + 1 < items.len() => element.node.start_byte()..items[index + 1].start_byte(),
             Some(index) if index > 0 => items[index - 1].end_byte()..element.node.end_byte(),
             _ => element.node.byte_range(),
         };
@@ -124,12 +112,7 @@ impl<'tree> Program<'tree> {
     /// Rewrites a `{ … }` import list as one edit: drops `remove` and adds `add` in front. One edit
     /// for the whole list makes two rewrites of the same list conflict, so the second one is
     /// recomputed on the next pass instead of adding the same name twice.
-    pub fn rewrite_import_list(
-        &self,
-        list: Located<'tree>,
-        remove: Option<Located<'tree>>,
-        add: Option<&str>,
-    ) -> Edit {
+    pub fn rewrite_import_list(&self, list: Located<'tree>, remove: Option<Located<'tree>>, add: Option<&str>) -> Edit {
         let specifiers: Vec<_> = named_children(list.node)
             .filter(|item| item.kind() == "import_specifier")
             .collect();
@@ -144,10 +127,7 @@ impl<'tree> Program<'tree> {
                 (Some(name), 1) => Edit::replace(list.file, removed.node.byte_range(), name),
                 _ => self.remove_list_element(removed),
             };
-            pieces.push((
-                edit.range.start - base..edit.range.end - base,
-                edit.replacement,
-            ));
+            pieces.push((edit.range.start - base..edit.range.end - base, edit.replacement));
         }
         let replaced_in_place = remove.is_some() && specifiers.len() == 1;
         if let (Some(name), false) = (add, replaced_in_place) {

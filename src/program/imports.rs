@@ -33,15 +33,10 @@ impl ImportBinding<'_> {
     }
 }
 
-pub(super) fn collect<'tree>(
-    matches: &[ScanMatch<'tree>],
-    text: &str,
-) -> Vec<ImportBinding<'tree>> {
+pub(super) fn collect<'tree>(matches: &[ScanMatch<'tree>], text: &str) -> Vec<ImportBinding<'tree>> {
     let mut bindings = Vec::new();
     for found in matches {
-        if let (Some(statement), Some(source)) =
-            (found.capture("import"), found.capture("import.source"))
-        {
+        if let (Some(statement), Some(source)) = (found.capture("import"), found.capture("import.source")) {
             collect_es_import(statement, node_text(source, text), text, &mut bindings);
         }
         if let (Some(declarator), Some(binding), Some(source)) = (
@@ -49,41 +44,26 @@ pub(super) fn collect<'tree>(
             found.capture("require.binding"),
             found.capture("require.source"),
         ) {
-            collect_require(
-                declarator,
-                binding,
-                node_text(source, text),
-                text,
-                &mut bindings,
-            );
+            collect_require(declarator, binding, node_text(source, text), text, &mut bindings);
         }
     }
     bindings
 }
 
-fn collect_es_import<'tree>(
-    statement: Node<'tree>,
-    module: &str,
-    text: &str,
-    out: &mut Vec<ImportBinding<'tree>>,
-) {
-    let Some(clause) = named_children(statement).find(|child| child.kind() == "import_clause")
-    else {
+fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, out: &mut Vec<ImportBinding<'tree>>) {
+    let Some(clause) = named_children(statement).find(|child| child.kind() == "import_clause") else {
         return;
     };
     for part in named_children(clause) {
         match part.kind() {
             "identifier" => out.push(namespace(part, node_text(part, text), module, statement)),
             "namespace_import" => {
-                if let Some(name) = named_children(part).find(|child| child.kind() == "identifier")
-                {
+                if let Some(name) = named_children(part).find(|child| child.kind() == "identifier") {
                     out.push(namespace(part, node_text(name, text), module, statement));
                 }
             }
             "named_imports" => {
-                for specifier in
-                    named_children(part).filter(|child| child.kind() == "import_specifier")
-                {
+                for specifier in named_children(part).filter(|child| child.kind() == "import_specifier") {
                     let Some(imported) = specifier.child_by_field_name("name") else {
                         continue;
                     };
@@ -113,12 +93,7 @@ fn collect_require<'tree>(
 ) {
     let statement = declarator.parent().unwrap_or(declarator);
     match binding.kind() {
-        "identifier" => out.push(namespace(
-            binding,
-            node_text(binding, text),
-            module,
-            statement,
-        )),
+        "identifier" => out.push(namespace(binding, node_text(binding, text), module, statement)),
         "object_pattern" => {
             for property in named_children(binding) {
                 let (imported, local) = match property.kind() {
@@ -147,12 +122,7 @@ fn collect_require<'tree>(
     }
 }
 
-fn namespace<'tree>(
-    specifier: Node<'tree>,
-    local: &str,
-    module: &str,
-    statement: Node<'tree>,
-) -> ImportBinding<'tree> {
+fn namespace<'tree>(specifier: Node<'tree>, local: &str, module: &str, statement: Node<'tree>) -> ImportBinding<'tree> {
     ImportBinding {
         local: local.to_owned(),
         module: module.to_owned(),

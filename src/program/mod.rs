@@ -49,12 +49,7 @@ pub struct PackageMember {
 
 impl PackageMember {
     pub fn is(&self, package: Package, path: &[&str]) -> bool {
-        self.package == package
-            && self
-                .path
-                .iter()
-                .map(String::as_str)
-                .eq(path.iter().copied())
+        self.package == package && self.path.iter().map(String::as_str).eq(path.iter().copied())
     }
 }
 
@@ -168,10 +163,7 @@ impl<'tree> Program<'tree> {
         if node.kind() != "identifier" {
             return None;
         }
-        let binding = self.import_of(Located {
-            file: at.file,
-            node,
-        })?;
+        let binding = self.import_of(Located { file: at.file, node })?;
         let (package, mut path) = package_module(&binding.module)?;
         if let ImportKind::Named { imported } = &binding.kind {
             path.push(imported.clone());
@@ -183,14 +175,14 @@ impl<'tree> Program<'tree> {
     /// The import an identifier refers to, when it is not declared in the file's own scopes.
     pub fn import_of(&self, identifier: Located<'tree>) -> Option<&ImportBinding<'tree>> {
         let file = &self.files[identifier.file];
-        if !matches!(
-            scope::declaration_of(identifier.node, file.text),
-            Declaration::NotInFile
-        ) {
-            return None;
-        }
         let name = node_text(identifier.node, file.text);
-        file.imports.iter().find(|binding| binding.local == name)
+        let binding = file.imports.iter().find(|binding| binding.local == name)?;
+        match scope::declaration_of(identifier.node, file.text) {
+            Declaration::NotInFile => Some(binding),
+            // `const aws = require("@pulumi/aws")` is both a variable and an import.
+            Declaration::Variable { declarator, .. } if declarator.parent() == Some(binding.statement) => Some(binding),
+            _ => None,
+        }
     }
 
     /// The project file an import of a relative module refers to.

@@ -52,8 +52,7 @@ mod tests {
 
     #[test]
     fn resolves_relative_specifiers() {
-        let target =
-            relative_target(Path::new("proj/src/index.ts"), "../lib/iam").expect("relative");
+        let target = relative_target(Path::new("proj/src/index.ts"), "../lib/iam").expect("relative");
         assert_eq!(target, PathBuf::from("proj/lib/iam"));
         assert!(candidates(&target).contains(&PathBuf::from("proj/lib/iam.ts")));
         assert!(relative_target(Path::new("index.ts"), "@pulumi/aws").is_none());

@@ -39,10 +39,7 @@ impl<'tree> ResourceDecl<'tree> {
     }
 
     pub fn args(&self) -> Option<Located<'tree>> {
-        self.args.map(|node| Located {
-            file: self.file,
-            node,
-        })
+        self.args.map(|node| Located { file: self.file, node })
     }
 }
 
@@ -62,11 +59,7 @@ pub(super) fn collect<'tree>(
             })?;
             let arguments: Vec<Node> = expression
                 .child_by_field_name("arguments")
-                .map(|arguments| {
-                    named_children(arguments)
-                        .filter(|a| a.kind() != "comment")
-                        .collect()
-                })
+                .map(|arguments| named_children(arguments).filter(|a| a.kind() != "comment").collect())
                 .unwrap_or_default();
             Some(ResourceDecl {
                 file,
@@ -116,11 +109,7 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
         "assignment_expression" => {
             let target = parent.child_by_field_name("left");
             match target.filter(|t| t.kind() == "member_expression") {
-                Some(member)
-                    if member
-                        .child_by_field_name("object")
-                        .is_some_and(|o| o.kind() == "this") =>
-                {
+                Some(member) if member.child_by_field_name("object").is_some_and(|o| o.kind() == "this") => {
                     ResourceBinding::ThisField {
                         name: member
                             .child_by_field_name("property")

@@ -10,10 +10,7 @@ use crate::syntax::node_text;
 #[derive(Debug, Clone, Copy)]
 pub enum Declaration<'tree> {
     /// `const name = value` (or `let`/`var`): the declarator, and whether it is a `const`.
-    Variable {
-        declarator: Node<'tree>,
-        constant: bool,
-    },
+    Variable { declarator: Node<'tree>, constant: bool },
     /// A parameter of an enclosing function: its value depends on the caller.
     Parameter,
     /// A loop variable: one value per iteration.
@@ -56,34 +53,24 @@ pub fn declaration_of<'tree>(identifier: Node<'tree>, text: &str) -> Declaration
 }
 
 /// A variable declared directly in `block` (including `export const`).
-pub fn top_level_declaration<'tree>(
-    block: Node<'tree>,
-    name: &str,
-    text: &str,
-) -> Option<Declaration<'tree>> {
+pub fn top_level_declaration<'tree>(block: Node<'tree>, name: &str, text: &str) -> Option<Declaration<'tree>> {
     for statement in named_children(block) {
         let declaration = match statement.kind() {
             "export_statement" => statement.child_by_field_name("declaration"),
             _ => Some(statement),
         };
-        let Some(declaration) = declaration
-            .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+        let Some(declaration) =
+            declaration.filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
         else {
             continue;
         };
         let constant = declaration
             .child(0)
             .is_some_and(|keyword| node_text(keyword, text) == "const");
-        for declarator in named_children(declaration).filter(|d| d.kind() == "variable_declarator")
-        {
+        for declarator in named_children(declaration).filter(|d| d.kind() == "variable_declarator") {
             let declared = declarator.child_by_field_name("name");
-            if declared.is_some_and(|declared| {
-                declared.kind() == "identifier" && node_text(declared, text) == name
-            }) {
-                return Some(Declaration::Variable {
-                    declarator,
-                    constant,
-                });
+            if declared.is_some_and(|declared| declared.kind() == "identifier" && node_text(declared, text) == name) {
+                return Some(Declaration::Variable { declarator, constant });
             }
         }
     }
@@ -106,10 +93,8 @@ fn declares_loop_variable(loop_statement: Node, name: &str, text: &str) -> bool 
 
 /// Whether a pattern (a parameter list, a destructuring, a declaration) binds `name` anywhere in it.
 fn binds_name(pattern: Node, name: &str, text: &str) -> bool {
-    if matches!(
-        pattern.kind(),
-        "identifier" | "shorthand_property_identifier_pattern"
-    ) && node_text(pattern, text) == name
+    if matches!(pattern.kind(), "identifier" | "shorthand_property_identifier_pattern")
+        && node_text(pattern, text) == name
     {
         return true;
     }

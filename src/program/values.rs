@@ -15,10 +15,7 @@ pub enum StringOrigin<'tree> {
     /// A string literal, or a template literal without substitutions; `value` is its content.
     Literal { at: Located<'tree>, value: String },
     /// An export of a package named by the expression: an enum member or a constant.
-    PackageMember {
-        at: Located<'tree>,
-        member: PackageMember,
-    },
+    PackageMember { at: Located<'tree>, member: PackageMember },
 }
 
 /// A property of an object literal, as found by [`Program::property`].
@@ -50,10 +47,7 @@ impl<'tree> Program<'tree> {
                     out.push(StringOrigin::Literal { at, value });
                 }
             }
-            "parenthesized_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "non_null_expression" => {
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression" => {
                 if let Some(inner) = node.named_child(0) {
                     self.collect_origins(
                         Located {
@@ -151,10 +145,9 @@ impl<'tree> Program<'tree> {
                     Declaration::Variable {
                         declarator,
                         constant: true,
-                    } => declarator.child_by_field_name("value").map(|node| Located {
-                        file: exporter,
-                        node,
-                    }),
+                    } => declarator
+                        .child_by_field_name("value")
+                        .map(|node| Located { file: exporter, node }),
                     _ => None,
                 }
             }
@@ -249,9 +242,7 @@ mod tests {
         let matches: Vec<_> = files
             .iter()
             .zip(&trees)
-            .map(|((_, text), tree)| {
-                scan(tree, text, Dialect::TypeScript).expect("queries compile")
-            })
+            .map(|((_, text), tree)| scan(tree, text, Dialect::TypeScript).expect("queries compile"))
             .collect();
         let inputs: Vec<ProgramInput> = (0..files.len())
             .map(|i| ProgramInput {
@@ -284,10 +275,7 @@ mod tests {
     fn follows_defaults_conditionals_and_consts() {
         let text = "import * as aws from \"@pulumi/aws\";\nconst RT = `go1.x`;\nnew aws.lambda.Function(\"f\", { runtime: args.runtime ?? (prod ? RT : aws.lambda.Runtime.Python3d8) });\n";
         with_program(&[("index.ts", text)], |program| {
-            assert_eq!(
-                runtime_origins(program),
-                vec!["go1.x", "lambda.Runtime.Python3d8"]
-            );
+            assert_eq!(runtime_origins(program), vec!["go1.x", "lambda.Runtime.Python3d8"]);
         });
     }
 

@@ -91,9 +91,7 @@ pub struct RunReport {
 
 impl RunReport {
     pub fn has_errors(&self) -> bool {
-        self.notices
-            .iter()
-            .any(|notice| notice.severity == Severity::Error)
+        self.notices.iter().any(|notice| notice.severity == Severity::Error)
     }
 
     pub fn findings(&self) -> impl Iterator<Item = &ReportedFinding> {

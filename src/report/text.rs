@@ -2,27 +2,18 @@ use super::ReportedFinding;
 use crate::fix::Applicability;
 
 /// One line per finding: `path:line:column: rule message [fix]`.
-pub fn finding_lines<'a>(
-    findings: impl Iterator<Item = &'a ReportedFinding>,
-    unsafe_fixes: bool,
-) -> Vec<String> {
+pub fn finding_lines<'a>(findings: impl Iterator<Item = &'a ReportedFinding>, unsafe_fixes: bool) -> Vec<String> {
     findings
         .map(|finding| {
             let fix = match finding.fix {
                 Some(Applicability::Safe) => "[fix: safe]",
                 Some(Applicability::Unsafe) if unsafe_fixes => "[fix: unsafe]",
-                Some(Applicability::Unsafe) => {
-                    "[fix: unsafe; rerun with --unsafe-fixes to apply it]"
-                }
+                Some(Applicability::Unsafe) => "[fix: unsafe; rerun with --unsafe-fixes to apply it]",
                 None => "[no fix]",
             };
             format!(
                 "{}:{}:{}: {} {} {fix}",
-                finding.path,
-                finding.start.line,
-                finding.start.column,
-                finding.rule,
-                finding.message
+                finding.path, finding.start.line, finding.start.column, finding.rule, finding.message
             )
         })
         .collect()

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use tree_sitter::Node;
 
 use crate::aws::runtimes::{Runtime, RuntimeTable};
+use crate::calendar::CalendarDate;
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::program::{ImportKind, Located, PropertyValue, ResourceDecl, StringOrigin};
@@ -115,16 +116,10 @@ fn group_key(context: &RuleContext, runtime_use: &RuntimeUse) -> (usize, usize) 
             return (runtime_use.origin.file, binding.specifier.start_byte());
         }
     }
-    (
-        runtime_use.origin.file,
-        runtime_use.origin.node.start_byte(),
-    )
+    (runtime_use.origin.file, runtime_use.origin.node.start_byte())
 }
 
-fn runtime_uses<'a, 'tree>(
-    context: &'a RuleContext<'a>,
-    table: &'static RuntimeTable,
-) -> Vec<RuntimeUse<'a, 'tree>>
+fn runtime_uses<'a, 'tree>(context: &'a RuleContext<'a>, table: &'static RuntimeTable) -> Vec<RuntimeUse<'a, 'tree>>
 where
     'a: 'tree,
 {
@@ -134,8 +129,7 @@ where
         let Some(args) = resource.args() else {
             continue;
         };
-        let is_function = resource.is_aws(&["lambda", "Function"])
-            || resource.is_aws(&["lambda", "CallbackFunction"]);
+        let is_function = resource.is_aws(&["lambda", "Function"]) || resource.is_aws(&["lambda", "CallbackFunction"]);
         if is_function {
             let Some(property) = program.property(args, "runtime") else {
                 continue;
@@ -159,9 +153,7 @@ where
             else {
                 continue;
             };
-            for element in
-                crate::program::named_children(list.value.node).filter(|e| e.kind() != "comment")
-            {
+            for element in crate::program::named_children(list.value.node).filter(|e| e.kind() != "comment") {
                 let pointer = Located {
                     file: list.value.file,
                     node: element,
@@ -195,15 +187,14 @@ fn classify<'tree>(
         StringOrigin::PackageMember { at, member } => {
             let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
             match path.as_slice() {
-                ["lambda", "Runtime", name] => {
-                    Some((at, Spelling::EnumMember, table.by_enum_member(name)?))
-                }
+                ["lambda", "Runtime", name] => Some((at, Spelling::EnumMember, table.by_enum_member(name)?)),
                 ["lambda", name] => {
                     let runtime = table.by_constant(name)?;
                     let imported = at.node.kind() == "identifier"
-                        && context.program.import_of(at).is_some_and(|binding| {
-                            matches!(binding.kind, ImportKind::Named { .. })
-                        });
+                        && context
+                            .program
+                            .import_of(at)
+                            .is_some_and(|binding| matches!(binding.kind, ImportKind::Named { .. }));
                     let spelling = if imported {
                         Spelling::ImportedConstant
                     } else {
@@ -217,12 +208,7 @@ fn classify<'tree>(
     }
 }
 
-fn report_group(
-    context: &RuleContext,
-    table: &'static RuntimeTable,
-    uses: &[RuntimeUse],
-    findings: &mut Vec<Finding>,
-) {
+fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[RuntimeUse], findings: &mut Vec<Finding>) {
     let Some(first) = uses.first() else { return };
     let runtime = first.runtime;
     let successor = table.successor(runtime, context.settings.as_of);
@@ -240,10 +226,9 @@ fn report_group(
             "no runtime of the {} family is supported on {}; choose one by hand",
             runtime.family, context.settings.as_of
         )),
-        Some(_) if suppressed_elsewhere => Some(
-            "its value is shared with a use that suppresses this rule, so it is not changed"
-                .to_owned(),
-        ),
+        Some(_) if suppressed_elsewhere => {
+            Some("its value is shared with a use that suppresses this rule, so it is not changed".to_owned())
+        }
         Some(successor) => {
             fix_edits = origin_edits(context, uses, successor);
             if let Some(handler) = &runtime.handler {
@@ -261,12 +246,14 @@ fn report_group(
     let fix = (reason_without_fix.is_none() && !fix_edits.is_empty())
         .then(|| Fix::new(fix_edits, table.fix_applicability(runtime)));
     for runtime_use in uses {
-        let mut message = describe(runtime, successor, context.settings.as_of);
+        let mut message = describe(runtime, successor, context.settings.as_of, runtime_use.resource);
         if let Some(reason) = &reason_without_fix {
             message.push_str(&format!(" Not fixed: {reason}."));
         }
         if handler_notes.contains(&runtime_use.pointer) {
-            message.push_str(" Set its handler to `bootstrap` by hand: infrafix cannot tell where the handler comes from.");
+            message.push_str(
+                " Set its handler to `bootstrap` by hand: it is not written in this function's own arguments.",
+            );
         }
         let finding = Finding::new(
             RuleId::LambdaDeprecatedRuntime,
@@ -281,33 +268,35 @@ fn report_group(
     }
 }
 
-fn describe(
-    runtime: &Runtime,
-    successor: Option<&Runtime>,
-    as_of: crate::calendar::CalendarDate,
-) -> String {
+fn describe(runtime: &Runtime, successor: Option<&Runtime>, as_of: CalendarDate, resource: &ResourceDecl) -> String {
     let mut message = format!(
         "Lambda runtime `{}` is deprecated (since {}",
         runtime.id, runtime.deprecated
     );
-    match (runtime.block_create, runtime.block_update) {
-        (Some(create), Some(update)) => message.push_str(&format!("; AWS blocks creating functions with it from {create} and updating them from {update})")),
-        _ => message.push(')'),
+    if let (Some(create), Some(update)) = (runtime.block_create, runtime.block_update) {
+        message.push_str(&format!(
+            "; AWS blocks creating functions with it from {create} and updating them from {update}"
+        ));
     }
-    message.push('.');
-    if let Some(successor) = successor {
-        message.push_str(&format!(" Use `{}`", successor.id));
-        if let Some(handler) = &runtime.handler {
-            message.push_str(&format!(
-                " with handler `{handler}`: the binary must be built as `{handler}` (GOOS=linux go build -tags lambda.norpc -o {handler})"
-            ));
-        } else if runtime.family != "provided" {
-            message.push_str(&format!(
-                ", the newest {} runtime supported on {as_of}; test the code on it",
-                runtime.family
-            ));
+    message.push_str(").");
+    let Some(successor) = successor else {
+        return message;
+    };
+    let is_layer = resource.is_aws(&["lambda", "LayerVersion"]);
+    match (&runtime.handler, is_layer) {
+        (_, true) => message.push_str(&format!(" List `{}` instead", successor.id)),
+        (Some(handler), false) if resource.is_aws(&["lambda", "Function"]) => {
+            message.push_str(&format!(" Use `{}` with handler `{handler}`", successor.id))
         }
-        message.push('.');
+        _ => message.push_str(&format!(" Use `{}`", successor.id)),
+    }
+    match &runtime.packaging {
+        Some(packaging) => message.push_str(&format!("; {packaging}.")),
+        None if runtime.family != successor.family || runtime.family == "provided" => message.push('.'),
+        None => message.push_str(&format!(
+            ", the newest {} runtime supported on {as_of}; test the code on it.",
+            runtime.family
+        )),
     }
     message
 }
@@ -318,8 +307,7 @@ fn origin_edits(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime)
     let mut edits = Vec::new();
     for runtime_use in uses {
         let origin = runtime_use.origin;
-        if runtime_use.resource.is_aws(&["lambda", "LayerVersion"])
-            && layer_lists(context, runtime_use, &successor.id)
+        if runtime_use.resource.is_aws(&["lambda", "LayerVersion"]) && layer_lists(context, runtime_use, &successor.id)
         {
             edits.push(program.remove_list_element(runtime_use.pointer));
             continue;
@@ -327,30 +315,26 @@ fn origin_edits(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime)
         let style = program.style(origin.file);
         let edit = match (runtime_use.spelling, &successor.enum_member) {
             (Spelling::Literal, _) => program.replace_string_content(origin, &successor.id),
-            (Spelling::EnumMember, Some(member)) => {
-                match origin.node.child_by_field_name("property") {
-                    Some(property) => program.replace_node(
-                        Located {
-                            file: origin.file,
-                            node: property,
-                        },
-                        member,
-                    ),
-                    None => program.replace_node(origin, &style.string(&successor.id)),
-                }
-            }
-            (Spelling::QualifiedConstant, Some(member)) => {
-                match origin.node.child_by_field_name("property") {
-                    Some(property) => program.replace_node(
-                        Located {
-                            file: origin.file,
-                            node: property,
-                        },
-                        &format!("Runtime.{member}"),
-                    ),
-                    None => program.replace_node(origin, &style.string(&successor.id)),
-                }
-            }
+            (Spelling::EnumMember, Some(member)) => match origin.node.child_by_field_name("property") {
+                Some(property) => program.replace_node(
+                    Located {
+                        file: origin.file,
+                        node: property,
+                    },
+                    member,
+                ),
+                None => program.replace_node(origin, &style.string(&successor.id)),
+            },
+            (Spelling::QualifiedConstant, Some(member)) => match origin.node.child_by_field_name("property") {
+                Some(property) => program.replace_node(
+                    Located {
+                        file: origin.file,
+                        node: property,
+                    },
+                    &format!("Runtime.{member}"),
+                ),
+                None => program.replace_node(origin, &style.string(&successor.id)),
+            },
             (Spelling::ImportedConstant, Some(member)) => {
                 let enum_name = runtime_enum_name(context, origin);
                 program.replace_node(origin, &format!("{}.{member}", enum_name.local))
@@ -380,14 +364,12 @@ fn layer_lists(context: &RuleContext, runtime_use: &RuntimeUse, id: &str) -> boo
             .iter()
             .any(|origin| match origin {
                 StringOrigin::Literal { value, .. } => value == id,
-                StringOrigin::PackageMember { member, .. } => {
-                    member.path.last().is_some_and(|name| {
-                        RuntimeTable::bundled()
-                            .by_enum_member(name)
-                            .or_else(|| RuntimeTable::bundled().by_constant(name))
-                            .is_some_and(|r| r.id == id)
-                    })
-                }
+                StringOrigin::PackageMember { member, .. } => member.path.last().is_some_and(|name| {
+                    RuntimeTable::bundled()
+                        .by_enum_member(name)
+                        .or_else(|| RuntimeTable::bundled().by_constant(name))
+                        .is_some_and(|r| r.id == id)
+                }),
             })
     })
 }
@@ -435,9 +417,7 @@ fn runtime_enum_name(context: &RuleContext, constant: Located) -> RuntimeEnumNam
 /// The rewrite of the import list a legacy constant was imported from: the constant goes when no
 /// use of it is left, and `Runtime` comes in when the new spelling needs it.
 fn import_edit(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime) -> Option<Edit> {
-    let first = uses
-        .iter()
-        .find(|u| u.spelling == Spelling::ImportedConstant)?;
+    let first = uses.iter().find(|u| u.spelling == Spelling::ImportedConstant)?;
     let program = context.program;
     let binding = program.import_of(first.origin)?;
     let list = binding.named_list()?;
@@ -445,8 +425,7 @@ fn import_edit(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime) 
     let mut replaced: Vec<Node> = uses.iter().map(|u| u.origin.node).collect();
     replaced.sort_by_key(Node::start_byte);
     replaced.dedup();
-    let all_uses_replaced =
-        identifier_count(file.tree.root_node(), file.text, &binding.local) == replaced.len() + 1;
+    let all_uses_replaced = identifier_count(file.tree.root_node(), file.text, &binding.local) == replaced.len() + 1;
     let enum_name = runtime_enum_name(context, first.origin);
     let add = (successor.enum_member.is_some() && enum_name.must_import).then(|| {
         if enum_name.local == "Runtime" {
@@ -510,6 +489,13 @@ fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) 
                 .args
                 .is_some_and(|args| args.byte_range().contains(&at.node.start_byte()))
     };
+    // A handler beside the runtime in one object literal (a spread defaults object) serves exactly
+    // the functions that runtime serves.
+    let beside_runtime = |at: Located| {
+        runtime_use.property.is_some_and(|runtime| {
+            runtime.object.file == at.file && runtime.object.node.byte_range().contains(&at.node.start_byte())
+        })
+    };
     match program.property(args, "handler") {
         Some(existing) => {
             let origins = program.string_origins(existing.value);
@@ -523,26 +509,19 @@ fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) 
                     StringOrigin::PackageMember { .. } => None,
                 })
                 .collect();
-            let wrong: Vec<_> = literals
-                .iter()
-                .filter(|(_, value)| value != handler)
-                .collect();
+            let wrong: Vec<_> = literals.iter().filter(|(_, value)| value != handler).collect();
             match wrong.as_slice() {
                 [] => HandlerChange::AlreadyRight,
-                [(at, _)] if inside_args(*at) => {
+                [(at, _)] if inside_args(*at) || beside_runtime(*at) => {
                     HandlerChange::Edit(program.replace_string_content(*at, handler))
                 }
                 _ => HandlerChange::ByHand,
             }
         }
         None => match runtime_use.property {
-            Some(runtime) if inside_args(runtime.property) => {
+            Some(runtime) if inside_args(runtime.property) || beside_runtime(runtime.property) => {
                 let style = program.style(runtime.property.file);
-                HandlerChange::Edit(program.insert_property_after(
-                    runtime.property,
-                    "handler",
-                    &style.string(handler),
-                ))
+                HandlerChange::Edit(program.insert_property_after(runtime.property, "handler", &style.string(handler)))
             }
             _ => HandlerChange::ByHand,
         },

@@ -1,0 +1,327 @@
+//! The command line as users and CI see it: the contract of DESIGN.md and the safety rules.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use common::{fixtures, infrafix, read_tree, temp_copy, text};
+
+const GO_FUNCTION: &str = r#"import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const role = new aws.iam.Role("role", { assumeRolePolicy: "{}" });
+
+export const worker = new aws.lambda.Function("worker", {
+    runtime: "go1.x",
+    handler: "main",
+    role: role.arn,
+    code: new pulumi.asset.FileArchive("./bin"),
+});
+"#;
+
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("Pulumi.yaml"), "name: demo\nruntime: nodejs\n").expect("write");
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+    }
+    dir
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    text(&output.stderr)
+}
+
+#[test]
+fn seed_dry_run_diff_applies_with_git_and_equals_write() {
+    let dry = temp_copy(&fixtures().join("seed"));
+    let before = read_tree(dry.path());
+    let output = infrafix(dry.path(), &["."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read_tree(dry.path()), before, "a dry run changes nothing");
+    let diff = text(&output.stdout);
+    assert_eq!(
+        diff.matches("-        runtime:").count(),
+        3,
+        "all three functions move:\n{diff}"
+    );
+    assert_eq!(diff.matches("+        handler: \"bootstrap\",").count(), 3, "{diff}");
+
+    let applied = temp_copy(&fixtures().join("seed"));
+    std::fs::write(applied.path().join("fix.diff"), &output.stdout).expect("write diff");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(applied.path())
+            .output()
+            .expect("git runs")
+    };
+    assert!(git(&["init", "-q", "."]).status.success());
+    let apply = git(&["apply", "fix.diff"]);
+    assert!(apply.status.success(), "git apply: {}", stderr(&apply));
+    std::fs::remove_file(applied.path().join("fix.diff")).expect("remove diff");
+
+    let written = temp_copy(&fixtures().join("seed"));
+    assert_eq!(
+        infrafix(written.path(), &["--check", "."]).status.code(),
+        Some(1),
+        "--check: fixes pending"
+    );
+    assert_eq!(infrafix(written.path(), &["--write", "."]).status.code(), Some(0));
+    let mut applied_tree = read_tree(applied.path());
+    applied_tree.retain(|path, _| !path.starts_with(".git"));
+    assert_eq!(
+        applied_tree,
+        read_tree(written.path()),
+        "git apply of the diff gives what --write gives"
+    );
+    let after_first = read_tree(written.path());
+    assert_eq!(infrafix(written.path(), &["--write", "."]).status.code(), Some(0));
+    assert_eq!(
+        read_tree(written.path()),
+        after_first,
+        "a second --write changes nothing"
+    );
+}
+
+#[test]
+fn syntax_error_file_is_reported_and_untouched_while_neighbour_is_fixed() {
+    let broken =
+        b"import * as aws from \"@pulumi/aws\";\nconst f = new aws.lambda.Function(\"x\", { runtime: \"go1.x\", \n";
+    let dir = project(&[("index.ts", GO_FUNCTION.as_bytes()), ("broken.ts", broken)]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("broken.ts: syntax error near line 2"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("broken.ts")).expect("read"),
+        broken.to_vec()
+    );
+    assert!(!std::fs::read_to_string(dir.path().join("index.ts"))
+        .expect("read")
+        .contains("go1.x"));
+}
+
+#[test]
+fn json_output_is_only_the_findings_array() {
+    let dir = project(&[("index.ts", GO_FUNCTION.as_bytes())]);
+    let output = infrafix(dir.path(), &["--format", "json", "."]);
+    assert_eq!(output.status.code(), Some(0));
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    let finding = &findings[0];
+    assert_eq!(finding["rule"], "lambda-deprecated-runtime");
+    assert_eq!(finding["path"], "index.ts");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(7), Some(14)),
+        "points at the runtime value"
+    );
+    assert_eq!(finding["fixable"], true);
+    assert_eq!(finding["applicability"], "safe");
+}
+
+#[test]
+fn unsafe_fix_is_reported_with_a_hint_and_applied_only_when_asked() {
+    let node = GO_FUNCTION
+        .replace("\"go1.x\"", "\"nodejs16.x\"")
+        .replace("\"main\"", "\"index.handler\"");
+    let dir = project(&[("index.ts", node.as_bytes())]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains("rerun with --unsafe-fixes"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(std::fs::read_to_string(dir.path().join("index.ts"))
+        .expect("read")
+        .contains("nodejs16.x"));
+    assert_eq!(
+        infrafix(dir.path(), &["--check", "."]).status.code(),
+        Some(1),
+        "the finding is still pending"
+    );
+    assert_eq!(
+        infrafix(dir.path(), &["--write", "--unsafe-fixes", "."]).status.code(),
+        Some(0)
+    );
+    assert!(std::fs::read_to_string(dir.path().join("index.ts"))
+        .expect("read")
+        .contains("nodejs24.x"));
+}
+
+#[test]
+fn select_and_ignore_choose_rules() {
+    let dir = project(&[("index.ts", GO_FUNCTION.as_bytes())]);
+    let ignored = infrafix(dir.path(), &["--check", "--ignore", "lambda-deprecated-runtime", "."]);
+    assert_eq!(ignored.status.code(), Some(0), "{}", stderr(&ignored));
+    let selected = infrafix(
+        dir.path(),
+        &[
+            "--check",
+            "--select",
+            "lambda-deprecated-runtime,lambda-iam-depends-on",
+            ".",
+        ],
+    );
+    assert_eq!(selected.status.code(), Some(1));
+    let unknown = infrafix(dir.path(), &["--select", "lambda-runtime", "."]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("lambda-runtime"));
+}
+
+#[test]
+fn bad_config_exits_2_naming_the_key_and_the_file() {
+    let cases: [(&str, &str); 4] = [
+        ("no_such_key = 1\n", "no_such_key"),
+        (
+            "[rules.lambda-reserved-concurrency-budget]\naccount_limit = \"lots\"\n",
+            "account_limit",
+        ),
+        ("[rules.lambda-runtime]\n", "lambda-runtime"),
+        ("as_of = \"someday\"\n", "as_of"),
+    ];
+    for (config, key) in cases {
+        let dir = project(&[
+            ("index.ts", GO_FUNCTION.as_bytes()),
+            ("infrafix.toml", config.as_bytes()),
+        ]);
+        let output = infrafix(dir.path(), &["--write", "."]);
+        assert_eq!(output.status.code(), Some(2), "{config}");
+        let message = stderr(&output);
+        assert!(
+            message.contains(key) && message.contains("infrafix.toml"),
+            "{config}: {message}"
+        );
+        assert!(
+            std::fs::read_to_string(dir.path().join("index.ts"))
+                .expect("read")
+                .contains("go1.x"),
+            "nothing written"
+        );
+    }
+}
+
+#[test]
+fn nearest_config_sets_as_of() {
+    let node22 = GO_FUNCTION
+        .replace("\"go1.x\"", "\"nodejs22.x\"")
+        .replace("\"main\"", "\"index.handler\"");
+    let dir = project(&[("index.ts", node22.as_bytes())]);
+    assert_eq!(
+        infrafix(dir.path(), &["--check", "."]).status.code(),
+        Some(0),
+        "nodejs22.x is supported today"
+    );
+    std::fs::write(dir.path().join("infrafix.toml"), "as_of = 2027-05-01\n").expect("write");
+    assert_eq!(
+        infrafix(dir.path(), &["--check", "."]).status.code(),
+        Some(1),
+        "and deprecated on 2027-04-30"
+    );
+}
+
+#[test]
+fn read_only_file_is_not_written_even_as_root() {
+    let dir = project(&[
+        ("index.ts", GO_FUNCTION.as_bytes()),
+        ("other.ts", GO_FUNCTION.replace("worker", "other").as_bytes()),
+    ]);
+    let locked = dir.path().join("index.ts");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("index.ts: has no write permission bits"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&locked).expect("read"), GO_FUNCTION);
+    assert!(!std::fs::read_to_string(dir.path().join("other.ts"))
+        .expect("read")
+        .contains("go1.x"));
+}
+
+#[test]
+fn skips_non_utf8_binary_and_oversized_files_with_a_notice() {
+    let mut huge = GO_FUNCTION.as_bytes().to_vec();
+    huge.extend(std::iter::repeat_n(b'\n', 5 * 1024 * 1024));
+    let dir = project(&[
+        ("latin1.ts", b"const s = \"caf\xe9\"; // go1.x\n"),
+        ("binary.ts", b"\x00\x01\x02go1.x"),
+        ("huge.ts", &huge),
+        ("index.ts", GO_FUNCTION.as_bytes()),
+    ]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("latin1.ts: is not valid UTF-8; skipped"), "{message}");
+    assert!(message.contains("binary.ts: looks binary"), "{message}");
+    assert!(message.contains("huge.ts: larger than"), "{message}");
+    assert_eq!(std::fs::read(dir.path().join("huge.ts")).expect("read"), huge);
+}
+
+#[test]
+fn symlinks_are_never_followed_or_written_through() {
+    let outside = tempfile::tempdir().expect("temp dir");
+    let target = outside.path().join("shared.ts");
+    std::fs::write(&target, GO_FUNCTION).expect("write");
+    let dir = project(&[("index.ts", GO_FUNCTION.as_bytes())]);
+    std::os::unix::fs::symlink(&target, dir.path().join("link.ts")).expect("symlink");
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("linked-folder")).expect("symlink");
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("read"),
+        GO_FUNCTION,
+        "the file outside is untouched"
+    );
+    assert!(stderr(&output).contains("link.ts: is a symlink"));
+}
+
+#[test]
+fn results_do_not_depend_on_thread_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for index in 0..12 {
+        let project = dir.path().join(format!("service-{index:02}"));
+        std::fs::create_dir_all(&project).expect("mkdir");
+        std::fs::write(project.join("Pulumi.yaml"), "name: s\nruntime: nodejs\n").expect("write");
+        std::fs::write(
+            project.join("index.ts"),
+            GO_FUNCTION.replace("worker", &format!("worker{index}")),
+        )
+        .expect("write");
+        std::fs::write(project.join("broken.ts"), "const = ;\n").expect("write");
+    }
+    let one = infrafix(dir.path(), &["-j", "1", "--format", "json", "."]);
+    let eight = infrafix(dir.path(), &["-j", "8", "--format", "json", "."]);
+    assert_eq!(one.stdout, eight.stdout);
+    assert_eq!(one.stderr, eight.stderr);
+    assert_eq!(
+        infrafix(dir.path(), &["-j", "1", "."]).stdout,
+        infrafix(dir.path(), &["-j", "8", "."]).stdout
+    );
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = infrafix(dir.path(), &["no-such-folder"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no-such-folder"));
+}
+
+#[test]
+fn explicit_file_path_is_checked_and_shown_as_given() {
+    let dir = project(&[("src/index.ts", GO_FUNCTION.as_bytes())]);
+    let output = infrafix(dir.path(), &["src/index.ts"]);
+    let diff = text(&output.stdout);
+    assert!(diff.starts_with("--- a/src/index.ts\n+++ b/src/index.ts\n"), "{diff}");
+    assert!(Path::new(&dir.path().join("src/index.ts")).exists());
+}

@@ -1,0 +1,64 @@
+//! Helpers shared by the integration tests: fixture folders, temp copies, running the binary.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures() -> PathBuf {
+    repo_root().join("fixtures")
+}
+
+/// Every file below `root`, by path relative to it.
+pub fn read_tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("readable folder") {
+            let path = entry.expect("readable entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let relative = path.strip_prefix(root).expect("below root").to_path_buf();
+                files.insert(relative, std::fs::read(&path).expect("readable file"));
+            }
+        }
+    }
+    files
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for (relative, bytes) in read_tree(from) {
+        let target = to.join(relative);
+        std::fs::create_dir_all(target.parent().expect("has a folder")).expect("mkdir");
+        std::fs::write(target, bytes).expect("write");
+    }
+}
+
+/// A temp folder holding a copy of `project`.
+pub fn temp_copy(project: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(project, dir.path());
+    dir
+}
+
+/// Runs infrafix in `cwd` with `args`.
+pub fn infrafix(cwd: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("infrafix")
+        .expect("binary built")
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("infrafix runs")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

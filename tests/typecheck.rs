@@ -1,0 +1,125 @@
+//! Fixed output must be valid for the real libraries, not only parse: every expected output (and
+//! every clean fixture, which is its own expected output) is type-checked with `tsc --noEmit`
+//! against the @pulumi/aws, @pulumi/pulumi and TypeScript versions pinned in
+//! tests/typecheck/package-lock.json. The packages are installed with `npm ci` when missing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use common::{copy_tree, fixtures, infrafix, repo_root, temp_copy, text};
+
+fn typecheck_dir() -> PathBuf {
+    repo_root().join("tests/typecheck")
+}
+
+/// Installs the pinned packages once per test run (tests run in parallel threads).
+fn tsc() -> PathBuf {
+    static INSTALL: Mutex<()> = Mutex::new(());
+    let _guard = INSTALL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let tsc = typecheck_dir().join("node_modules/typescript/bin/tsc");
+    if !tsc.exists() {
+        let output = Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .current_dir(typecheck_dir())
+            .output()
+            .expect("npm must be installed to type-check fixed fixtures");
+        assert!(
+            output.status.success(),
+            "npm ci failed:\n{}\n{}",
+            text(&output.stdout),
+            text(&output.stderr)
+        );
+    }
+    tsc
+}
+
+/// Runs tsc on every .ts file below `root`; returns its exit status and output.
+fn type_check(root: &Path) -> (bool, String) {
+    let base = typecheck_dir().join("tsconfig.base.json");
+    let config = format!(
+        "{{ \"extends\": {:?}, \"include\": [\"**/*.ts\"] }}\n",
+        base.to_string_lossy()
+    );
+    std::fs::write(root.join("tsconfig.json"), config).expect("write tsconfig");
+    let output = Command::new("node")
+        .arg(tsc())
+        .args(["--noEmit", "-p"])
+        .arg(root.join("tsconfig.json"))
+        .output()
+        .expect("node runs tsc");
+    (
+        output.status.success(),
+        format!("{}{}", text(&output.stdout), text(&output.stderr)),
+    )
+}
+
+/// Every fixture's expected project: `expected/`, or `input/` when the fix must change nothing.
+fn expected_projects() -> Vec<PathBuf> {
+    let mut projects = Vec::new();
+    let mut folders = vec![fixtures()];
+    while let Some(folder) = folders.pop() {
+        if folder.join("input").is_dir() {
+            let expected = folder.join("expected");
+            projects.push(if expected.is_dir() {
+                expected
+            } else {
+                folder.join("input")
+            });
+            continue;
+        }
+        for entry in std::fs::read_dir(&folder).expect("readable fixtures") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() && path.file_name().is_some_and(|name| name != "seed") {
+                folders.push(path);
+            }
+        }
+    }
+    projects.sort();
+    projects
+}
+
+#[test]
+fn expected_outputs_type_check() {
+    let projects = expected_projects();
+    assert!(projects.len() >= 20, "only {} fixture projects found", projects.len());
+    let work = tempfile::tempdir().expect("temp dir");
+    for (index, project) in projects.iter().enumerate() {
+        copy_tree(project, &work.path().join(format!("case{index:03}")));
+    }
+    let (passed, output) = type_check(work.path());
+    let legend: Vec<String> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("case{i:03} = {}", p.display()))
+        .collect();
+    assert!(passed, "tsc rejected fixed fixtures:\n{output}\n{}", legend.join("\n"));
+}
+
+#[test]
+fn type_check_can_fail() {
+    let work = temp_copy(&typecheck_dir().join("must-fail"));
+    let (passed, output) = type_check(work.path());
+    assert!(!passed, "tsc accepted a program with type errors");
+    assert!(
+        output.contains("TS2322") && output.contains("TS2353"),
+        "unexpected tsc output:\n{output}"
+    );
+}
+
+#[test]
+fn seed_fixed_by_write_type_checks() {
+    let work = temp_copy(&fixtures().join("seed"));
+    let (input_passes, input_output) = type_check(work.path());
+    assert!(
+        !input_passes && input_output.contains("TS2353"),
+        "the seed should fail with TS2353:\n{input_output}"
+    );
+    std::fs::remove_file(work.path().join("tsconfig.json")).expect("remove tsconfig");
+    let output = infrafix(work.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let (passed, tsc_output) = type_check(work.path());
+    assert!(passed, "the fixed seed does not type-check:\n{tsc_output}");
+}
