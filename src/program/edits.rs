@@ -1,14 +1,20 @@
-//! Edits in the program's own syntax: where a property goes, how a list element or an import
-//! specifier comes out. Rules say what to change; these helpers know how TypeScript lays it out.
+//! Edits in the program's own syntax: where a property or a statement goes, how a list element,
+//! a property or an import specifier comes out, how a statement gets bound to a name. Rules say
+//! what to change; these helpers know how TypeScript lays it out, through the file's [`Style`].
+
+use std::ops::Range;
+
+use tree_sitter::Node;
 
 use super::{named_children, Located, Program};
 use crate::fix::Edit;
 use crate::source::line_range;
+use crate::style::template::{statement, Code};
 use crate::style::Style;
 
 impl<'tree> Program<'tree> {
-    pub fn style(&self, file: usize) -> Style {
-        Style::detect(self.file(file).text)
+    pub fn style(&self, file: usize) -> &Style {
+        &self.file(file).style
     }
 
     /// Replaces what a string literal (or substitution-free template) holds, keeping its quotes.
@@ -21,9 +27,16 @@ impl<'tree> Program<'tree> {
         Edit::replace(at.file, at.node.byte_range(), text)
     }
 
-    /// Inserts `name: value` as the property after `property` of the same object literal, on its
-    /// own line when the object spans lines, keeping the object's comma habit.
-    pub fn insert_property_after(&self, property: Located<'tree>, name: &str, value: &str) -> Edit {
+    /// The whitespace that starts the line `node` starts on.
+    pub fn indentation_of(&self, at: Located<'tree>) -> String {
+        let text = self.file(at.file).text;
+        let line = line_range(text, at.node.start_byte());
+        text[line].chars().take_while(|c| *c == ' ' || *c == '\t').collect()
+    }
+
+    /// Inserts properties after `property` of the same object literal: on lines of their own when
+    /// the object spans lines, keeping the object's comma habit.
+    pub fn insert_properties_after(&self, property: Located<'tree>, entries: &[(&str, Code)]) -> Edit {
         let text = self.file(property.file).text;
         let style = self.style(property.file);
         let end = property.node.end_byte();
@@ -34,52 +47,169 @@ impl<'tree> Program<'tree> {
             .node
             .parent()
             .is_some_and(|object| object.start_position().row != object.end_position().row);
-        let entry = format!("{name}: {value}");
+        let indent = self.indentation_of(property);
+        let rendered: Vec<String> = entries
+            .iter()
+            .map(|(name, value)| format!("{name}: {}", value.render(style, &indent, name.len() + 2)))
+            .collect();
         if !object_is_multiline {
+            let joined = rendered.join(", ");
             return match has_comma {
-                true => Edit::insert(property.file, end + comma + 1, format!(" {entry},")),
-                false => Edit::insert(property.file, end, format!(", {entry}")),
+                true => Edit::insert(property.file, end + comma + 1, format!(" {joined},")),
+                false => Edit::insert(property.file, end, format!(", {joined}")),
             };
         }
-        let line = line_range(text, property.node.start_byte());
-        let indent: String = text[line.clone()].chars().take_while(|c| c.is_whitespace()).collect();
+        let separator = format!(",{}{indent}", style.line_ending);
+        let joined = rendered.join(&separator);
         if !has_comma {
-            return Edit::insert(property.file, end, format!(",{}{indent}{entry}", style.line_ending));
+            return Edit::insert(property.file, end, format!("{separator}{joined}"));
         }
         let after_comma = end + comma + 1;
-        let rest_of_line = &text[after_comma..line_range(text, after_comma).end];
-        let only_comment_follows = rest_of_line.trim().is_empty() || rest_of_line.trim_start().starts_with("//");
-        if only_comment_follows {
-            let line_end = line_range(text, after_comma).end;
+        let line_end = line_range(text, after_comma).end;
+        let rest_of_line = text[after_comma..line_end].trim();
+        if rest_of_line.is_empty() || rest_of_line.starts_with("//") {
             Edit::insert(
                 property.file,
                 line_end,
-                format!("{}{indent}{entry},", style.line_ending),
+                format!("{}{indent}{joined},", style.line_ending),
             )
         } else {
-            Edit::insert(property.file, after_comma, format!(" {entry},"))
+            Edit::insert(property.file, after_comma, format!(" {},", rendered.join(", ")))
         }
+    }
+
+    pub fn insert_property_after(&self, property: Located<'tree>, name: &str, value: &Code) -> Edit {
+        self.insert_properties_after(property, &[(name, value.clone())])
+    }
+
+    /// Adds properties at the end of an object literal.
+    pub fn add_properties(&self, object: Located<'tree>, entries: &[(&str, Code)]) -> Edit {
+        let members: Vec<Node> = named_children(object.node)
+            .filter(|member| member.kind() != "comment")
+            .collect();
+        match members.last() {
+            Some(last) => self.insert_properties_after(
+                Located {
+                    file: object.file,
+                    node: *last,
+                },
+                entries,
+            ),
+            None => {
+                let inline = Code::object(entries.iter().map(|(name, value)| (*name, value.clone())));
+                self.replace_node(
+                    object,
+                    &inline.render(self.style(object.file), &self.indentation_of(object), 0),
+                )
+            }
+        }
+    }
+
+    /// Removes a property (or any element) of an object or list with the comma that separates it.
+    /// A property on lines of its own goes with those lines, leaving no blank line behind.
+    pub fn remove_property(&self, property: Located<'tree>) -> Edit {
+        let text = self.file(property.file).text;
+        let Some(container) = property.node.parent() else {
+            return Edit::delete(property.file, property.node.byte_range());
+        };
+        let members: Vec<Node> = named_children(container)
+            .filter(|member| member.kind() != "comment")
+            .collect();
+        let index = members.iter().position(|member| *member == property.node);
+        let (start, end) = (property.node.start_byte(), property.node.end_byte());
+        let after = &text[end..];
+        let comma_end = after
+            .trim_start_matches([' ', '\t'])
+            .strip_prefix(',')
+            .map(|rest| text.len() - rest.len());
+        let first_line = line_range(text, start);
+        let last_line_end = line_range(text, comma_end.unwrap_or(end)).end;
+        let alone_on_lines = text[first_line.start..start].trim().is_empty()
+            && text[comma_end.unwrap_or(end)..last_line_end].trim().is_empty();
+        let previous = index.and_then(|i| i.checked_sub(1)).map(|i| members[i]);
+        let range: Range<usize> = match (alone_on_lines, comma_end, previous, index) {
+            // The last property without a comma of its own: the previous one's comma goes with it.
+            (true, None, Some(previous), _) => previous.end_byte()..last_line_end,
+            (true, _, _, _) => {
+                let newline = text[last_line_end..]
+                    .find('\n')
+                    .map_or(last_line_end, |n| last_line_end + n + 1);
+                first_line.start..newline
+            }
+            (false, _, _, Some(i)) if i + 1 < members.len() => start..members[i + 1].start_byte(),
+            (false, _, Some(previous), _) => previous.end_byte()..end,
+            _ => start..comma_end.unwrap_or(end),
+        };
+        Edit::delete(property.file, range)
     }
 
     /// Removes an element of an array literal with the comma that separates it from a neighbour.
     pub fn remove_list_element(&self, element: Located<'tree>) -> Edit {
-        let Some(list) = element.node.parent() else {
-            return Edit::delete(element.file, element.node.byte_range());
+        self.remove_property(element)
+    }
+
+    /// Inserts a rendered statement on the lines after `anchor` (a statement), keeping a blank
+    /// line between statements where the file has one.
+    pub fn insert_statement_after(&self, anchor: Located<'tree>, code: &Code, binding: Option<&str>) -> Edit {
+        let text = self.file(anchor.file).text;
+        let style = self.style(anchor.file);
+        let rendered = statement(code, binding, style, &self.indentation_of(anchor));
+        let line_end = line_range(text, anchor.node.end_byte()).end;
+        let next_line_blank = text[line_end..]
+            .strip_prefix(style.line_ending)
+            .or_else(|| text[line_end..].strip_prefix('\n'))
+            .is_some_and(|rest| {
+                let next = rest.split('\n').next().unwrap_or("");
+                next.trim().is_empty() && !rest.is_empty()
+            });
+        let separator = if next_line_blank {
+            style.line_ending.repeat(2)
+        } else {
+            style.line_ending.to_owned()
         };
-        let items: Vec<_> = named_children(list).filter(|item| item.kind() != "comment").collect();
-        let position = items.iter().position(|item| *item == element.node);
-        let range = match position {
-            Some(index) if index + 1 < items.len() => element.node.start_byte()..items[index + 1].start_byte(),
-            Some(index) if index > 0 => items[index - 1].end_byte()..element.node.end_byte(),
-            _ => element.node.byte_range(),
-        };
-        Edit::delete(element.file, range)
+        Edit::insert(anchor.file, line_end, format!("{separator}{rendered}"))
+    }
+
+    /// Binds the value of an expression statement (`new X(…);`) to a new `const`.
+    pub fn bind_to_const(&self, statement: Located<'tree>, name: &str) -> Edit {
+        Edit::insert(statement.file, statement.node.start_byte(), format!("const {name} = "))
+    }
+
+    /// How many identifiers (not property names) in a file spell `name`.
+    pub fn mentions(&self, file: usize, name: &str) -> usize {
+        let file = self.file(file);
+        let root = file.tree.root_node();
+        let mut count = 0;
+        let mut cursor = root.walk();
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            let is_name = matches!(
+                node.kind(),
+                "identifier"
+                    | "shorthand_property_identifier"
+                    | "shorthand_property_identifier_pattern"
+                    | "type_identifier"
+            );
+            if is_name && file.text.get(node.byte_range()) == Some(name) {
+                count += 1;
+            }
+            stack.extend(node.named_children(&mut cursor));
+        }
+        count
+    }
+
+    /// `base`, or `base2`, `base3`…: the first that names nothing in the file, so a new binding
+    /// can shadow or clash with nothing in any scope.
+    pub fn fresh_name(&self, file: usize, base: &str) -> String {
+        std::iter::once(base.to_owned())
+            .chain((2..).map(|n| format!("{base}{n}")))
+            .find(|name| self.mentions(file, name) == 0)
+            .unwrap_or_else(|| base.to_owned())
     }
 
     /// Removes one specifier from a `{ … }` import list, or the whole import statement (with its
     /// line) when it was the statement's only binding.
     pub fn remove_import_specifier(&self, specifier: Located<'tree>) -> Edit {
-        let text = self.file(specifier.file).text;
         let list = specifier.node.parent();
         let clause = list.and_then(|list| list.parent());
         let statement = clause.and_then(|clause| clause.parent());
@@ -93,22 +223,15 @@ impl<'tree> Program<'tree> {
                 .filter(|part| part.kind() != "named_imports")
                 .count()
         });
-        if let (1, 0, Some(statement)) = (siblings, other_bindings, statement) {
-            let line = line_range(text, statement.start_byte());
-            let whole_lines = text[line.start..statement.start_byte()].trim().is_empty();
-            let end = text[statement.end_byte()..]
-                .find('\n')
-                .map_or(text.len(), |newline| statement.end_byte() + newline + 1);
-            if whole_lines && text[statement.end_byte()..end].trim().is_empty() {
-                return Edit::delete(specifier.file, line.start..end);
-            }
-            return Edit::delete(specifier.file, statement.byte_range());
+        match (siblings, other_bindings, statement) {
+            (1, 0, Some(statement)) => self.remove_property(Located {
+                file: specifier.file,
+                node: statement,
+            }),
+            _ => self.remove_property(specifier),
         }
-        self.remove_list_element(specifier)
     }
-}
 
-impl<'tree> Program<'tree> {
     /// Rewrites a `{ … }` import list as one edit: drops `remove` and adds `add` in front. One edit
     /// for the whole list makes two rewrites of the same list conflict, so the second one is
     /// recomputed on the next pass instead of adding the same name twice.
@@ -121,11 +244,11 @@ impl<'tree> Program<'tree> {
         }
         let base = list.node.start_byte();
         let list_text = self.text(list);
-        let mut pieces: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        let mut pieces: Vec<(Range<usize>, String)> = Vec::new();
         if let Some(removed) = remove {
             let edit = match (add, specifiers.len()) {
                 (Some(name), 1) => Edit::replace(list.file, removed.node.byte_range(), name),
-                _ => self.remove_list_element(removed),
+                _ => self.remove_property(removed),
             };
             pieces.push((edit.range.start - base..edit.range.end - base, edit.replacement));
         }
@@ -149,5 +272,55 @@ impl<'tree> Program<'tree> {
         }
         rewritten.push_str(&list_text[position..]);
         Edit::replace(list.file, list.node.byte_range(), rewritten)
+    }
+}
+
+/// A camelCase variable name from a resource's logical name: `api-stage-${env}` gives `apiStage`.
+pub fn name_from_logical_name(logical_name: &str) -> Option<String> {
+    let mut literal_parts = String::new();
+    let mut depth = 0;
+    for c in logical_name.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ if depth == 0 => literal_parts.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = literal_parts
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let mut name = String::new();
+    for word in words {
+        let mut chars = word.chars();
+        let Some(first) = chars.next() else { continue };
+        if name.is_empty() {
+            if first.is_ascii_digit() {
+                name.push('_');
+            }
+            name.push(first.to_ascii_lowercase());
+        } else {
+            name.push(first.to_ascii_uppercase());
+        }
+        name.push_str(chars.as_str());
+    }
+    (!name.is_empty()).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_the_literal_parts() {
+        assert_eq!(name_from_logical_name("\"api-stage\"").as_deref(), Some("apiStage"));
+        assert_eq!(
+            name_from_logical_name("`api-stage-${environmentSuffix}`").as_deref(),
+            Some("apiStage")
+        );
+        assert_eq!(name_from_logical_name("`${name}-role`").as_deref(), Some("role"));
+        assert_eq!(name_from_logical_name("name").as_deref(), Some("name"));
+        assert_eq!(name_from_logical_name("`${name}`"), None);
     }
 }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
 
+pub use edits::name_from_logical_name;
 pub use imports::{ImportBinding, ImportKind};
 pub use resources::{ResourceBinding, ResourceDecl};
 pub use scope::Declaration;
@@ -21,6 +22,7 @@ pub use values::{PropertyValue, StringOrigin};
 
 pub(crate) use imports::named_children;
 
+use crate::style::Style;
 use crate::syntax::{node_text, ScanMatch};
 
 /// A node in a file of the program.
@@ -90,6 +92,8 @@ pub struct ProgramFile<'tree> {
     pub text: &'tree str,
     pub tree: &'tree Tree,
     pub imports: Vec<ImportBinding<'tree>>,
+    /// The file's layout, for code inserted into it.
+    pub style: Style,
 }
 
 pub struct Program<'tree> {
@@ -107,6 +111,7 @@ impl<'tree> Program<'tree> {
                 text: input.text,
                 tree: input.tree,
                 imports: imports::collect(input.matches, input.text),
+                style: Style::detect(input.text, input.tree),
             })
             .collect();
         let file_by_path = files
@@ -183,6 +188,27 @@ impl<'tree> Program<'tree> {
             Declaration::Variable { declarator, .. } if declarator.parent() == Some(binding.statement) => Some(binding),
             _ => None,
         }
+    }
+
+    /// How a file can spell a package export through its own imports (`aws.apigateway.MethodSettings`,
+    /// `apigateway.MethodSettings`), or `None` when no import of the file reaches it.
+    pub fn spelling_of(&self, file: usize, member: &PackageMember) -> Option<String> {
+        self.files[file].imports.iter().find_map(|binding| {
+            let (package, mut reached) = package_module(&binding.module)?;
+            if let ImportKind::Named { imported } = &binding.kind {
+                reached.push(imported.clone());
+            }
+            let rest = member
+                .path
+                .strip_prefix(reached.as_slice())
+                .filter(|_| package == member.package)?;
+            Some(
+                std::iter::once(binding.local.as_str())
+                    .chain(rest.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("."),
+            )
+        })
     }
 
     /// The project file an import of a relative module refers to.

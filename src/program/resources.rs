@@ -41,6 +41,26 @@ impl<'tree> ResourceDecl<'tree> {
     pub fn args(&self) -> Option<Located<'tree>> {
         self.args.map(|node| Located { file: self.file, node })
     }
+
+    pub fn options(&self) -> Option<Located<'tree>> {
+        self.options.map(|node| Located { file: self.file, node })
+    }
+
+    pub fn statement(&self) -> Located<'tree> {
+        Located {
+            file: self.file,
+            node: self.statement,
+        }
+    }
+
+    /// How code right after the resource's statement refers to the resource: `stage`, `this.stage`.
+    pub fn reference(&self) -> Option<String> {
+        match &self.binding {
+            ResourceBinding::Variable { name, .. } => Some(name.clone()),
+            ResourceBinding::ThisField { name } => Some(format!("this.{name}")),
+            ResourceBinding::Unbound | ResourceBinding::Nested => None,
+        }
+    }
 }
 
 pub(super) fn collect<'tree>(

@@ -10,6 +10,7 @@ use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::program::{ImportKind, Located, PropertyValue, ResourceDecl, StringOrigin};
 use crate::rules::{RuleContext, RuleId};
+use crate::style::template::Code;
 
 pub const DOCUMENTATION: &str = r#"## What it does
 Finds Lambda functions (`aws.lambda.Function`, `aws.lambda.CallbackFunction`) and layers
@@ -401,7 +402,7 @@ fn runtime_enum_name(context: &RuleContext, constant: Located) -> RuntimeEnumNam
             must_import: false,
         };
     }
-    let taken = |name: &str| identifier_count(file.tree.root_node(), file.text, name) > 0;
+    let taken = |name: &str| program.mentions(constant.file, name) > 0;
     let local = ["Runtime", "LambdaRuntime"]
         .into_iter()
         .map(str::to_owned)
@@ -421,11 +422,10 @@ fn import_edit(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime) 
     let program = context.program;
     let binding = program.import_of(first.origin)?;
     let list = binding.named_list()?;
-    let file = program.file(first.origin.file);
     let mut replaced: Vec<Node> = uses.iter().map(|u| u.origin.node).collect();
     replaced.sort_by_key(Node::start_byte);
     replaced.dedup();
-    let all_uses_replaced = identifier_count(file.tree.root_node(), file.text, &binding.local) == replaced.len() + 1;
+    let all_uses_replaced = program.mentions(first.origin.file, &binding.local) == replaced.len() + 1;
     let enum_name = runtime_enum_name(context, first.origin);
     let add = (successor.enum_member.is_some() && enum_name.must_import).then(|| {
         if enum_name.local == "Runtime" {
@@ -449,20 +449,6 @@ fn import_edit(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime) 
         remove,
         add.as_deref(),
     ))
-}
-
-/// How many identifiers (not property names) spell `name` in a subtree.
-fn identifier_count(node: Node, text: &str, name: &str) -> usize {
-    let mut count = 0;
-    let mut cursor = node.walk();
-    let mut stack = vec![node];
-    while let Some(current) = stack.pop() {
-        if current.kind() == "identifier" && text.get(current.byte_range()) == Some(name) {
-            count += 1;
-        }
-        stack.extend(current.named_children(&mut cursor));
-    }
-    count
 }
 
 enum HandlerChange {
@@ -520,8 +506,7 @@ fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) 
         }
         None => match runtime_use.property {
             Some(runtime) if inside_args(runtime.property) || beside_runtime(runtime.property) => {
-                let style = program.style(runtime.property.file);
-                HandlerChange::Edit(program.insert_property_after(runtime.property, "handler", &style.string(handler)))
+                HandlerChange::Edit(program.insert_property_after(runtime.property, "handler", &Code::text(handler)))
             }
             _ => HandlerChange::ByHand,
         },

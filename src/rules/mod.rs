@@ -1,6 +1,7 @@
 //! The rules: their ids, their documentation, and the registry that runs them on a program model.
 //! A rule asks the model questions and builds edits; it never parses, walks folders or prints.
 
+mod apigw_stage_throttle_settings;
 mod lambda_deprecated_runtime;
 
 use std::fmt;
@@ -53,6 +54,7 @@ impl RuleId {
     fn check(self) -> Option<fn(&RuleContext, &mut Vec<Finding>)> {
         match self {
             Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::check),
+            Self::ApigwStageThrottleSettings => Some(apigw_stage_throttle_settings::check),
             _ => None,
         }
     }
@@ -62,6 +64,7 @@ impl RuleId {
     pub fn documentation(self) -> Option<&'static str> {
         match self {
             Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::DOCUMENTATION),
+            Self::ApigwStageThrottleSettings => Some(apigw_stage_throttle_settings::DOCUMENTATION),
             _ => None,
         }
     }

@@ -1,0 +1,297 @@
+//! `apigw-stage-throttle-settings`: `throttleSettings` on an `aws.apigateway.Stage`.
+
+use crate::diagnostic::Finding;
+use crate::fix::{Edit, Fix};
+use crate::program::{name_from_logical_name, Located, Package, PackageMember, Program, ResourceBinding, ResourceDecl};
+use crate::rules::{RuleContext, RuleId};
+use crate::style::template::Code;
+
+pub const DOCUMENTATION: &str = r#"## What it does
+Finds `throttleSettings` in the arguments of an `aws.apigateway.Stage`. Moves the limits into an
+`aws.apigateway.MethodSettings` for that stage with `methodPath: "*/*"` (every method of the
+stage), which is where API Gateway keeps a stage's default throttling.
+
+## Why is this bad?
+`StageArgs` has no such property, so the program does not compile:
+
+    TS2353: Object literal may only specify known properties, and 'throttleSettings' does not
+    exist in type 'StageArgs'.
+
+(`aws.apigateway.UsagePlan` does have `throttleSettings`; it limits API keys, not the stage, and
+this rule leaves it alone.)
+
+## Example
+```ts
+const stage = new aws.apigateway.Stage("api-stage", {
+    restApi: api.id,
+    deployment: deployment.id,
+    stageName: "prod",
+    throttleSettings: { burstLimit: 100, rateLimit: 50 },
+});
+```
+
+## Use instead
+```ts
+const stage = new aws.apigateway.Stage("api-stage", {
+    restApi: api.id,
+    deployment: deployment.id,
+    stageName: "prod",
+});
+
+new aws.apigateway.MethodSettings("api-stage-method-settings", {
+    restApi: api.id,
+    stageName: stage.stageName,
+    methodPath: "*/*",
+    settings: { throttlingBurstLimit: 100, throttlingRateLimit: 50 },
+});
+```
+
+## Fix safety
+Safe: the limits keep their values and apply to the same stage. The new resource goes right after
+the stage, carries the stage's `provider` and `parent` options, and takes a logical name derived
+from the stage's (so two instances of a component never collide); a stage that nothing holds is
+first bound to a `const`. When the stage already has a `"*/*"` MethodSettings, the limits are
+merged into its `settings` (a limit it already sets is kept). Not fixed, and said why: settings that
+are not an object literal, keys other than `burstLimit` and `rateLimit`, a stage that is not a
+statement of its own.
+"#;
+
+/// Stage `throttleSettings` keys and the MethodSettings `settings` keys that take their values.
+const LIMITS: [(&str, &str); 4] = [
+    ("burstLimit", "throttlingBurstLimit"),
+    ("rateLimit", "throttlingRateLimit"),
+    ("throttlingBurstLimit", "throttlingBurstLimit"),
+    ("throttlingRateLimit", "throttlingRateLimit"),
+];
+
+const MESSAGE: &str = "`throttleSettings` is not a property of aws.apigateway.Stage (TS2353): a stage's \
+throttling belongs in an aws.apigateway.MethodSettings with methodPath \"*/*\".";
+
+pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
+    let program = context.program;
+    for stage in program
+        .resources()
+        .iter()
+        .filter(|resource| resource.is_aws(&["apigateway", "Stage"]))
+    {
+        let Some(args) = stage.args().and_then(|args| program.object_literal(args)) else {
+            continue;
+        };
+        let Some(throttle) = program.property(args, "throttleSettings") else {
+            continue;
+        };
+        let finding = Finding::new(
+            RuleId::ApigwStageThrottleSettings,
+            throttle.property.file,
+            throttle.property.node.byte_range(),
+            MESSAGE,
+        );
+        findings.push(match fix(program, stage, args, throttle.property, throttle.value) {
+            Ok(fix) => finding.with_fix(fix),
+            Err(reason) => Finding {
+                message: format!("{MESSAGE} Not fixed: {reason}."),
+                ..finding
+            },
+        });
+    }
+}
+
+fn fix<'tree>(
+    program: &Program<'tree>,
+    stage: &ResourceDecl<'tree>,
+    args: Located<'tree>,
+    property: Located<'tree>,
+    value: Located<'tree>,
+) -> Result<Fix, String> {
+    if property.node.parent() != Some(args.node) {
+        return Err("the setting comes from an object spread into the arguments".to_owned());
+    }
+    let limits = limits(program, value)?;
+    let mut edits = vec![program.remove_property(property)];
+    let reference = match stage.reference() {
+        Some(reference) => reference,
+        None if stage.binding == ResourceBinding::Unbound => {
+            let logical_name = stage
+                .logical_name
+                .map(|node| program.text(Located { file: stage.file, node }))
+                .unwrap_or("");
+            let base = name_from_logical_name(logical_name).unwrap_or_else(|| "stage".to_owned());
+            let name = program.fresh_name(stage.file, &base);
+            edits.push(program.bind_to_const(stage.statement(), &name));
+            name
+        }
+        None => return Err("the stage is not a statement of its own, so nothing can refer to it".to_owned()),
+    };
+    match existing_method_settings(program, stage, &reference) {
+        Some(existing) => edits.push(merge_into(program, existing, &limits)?),
+        None => edits.push(new_method_settings(program, stage, args, &reference, limits)?),
+    }
+    Ok(Fix::safe(edits))
+}
+
+/// The limits, as `settings` entries of a MethodSettings: (key, value source).
+fn limits<'tree>(program: &Program<'tree>, value: Located<'tree>) -> Result<Vec<(&'static str, String)>, String> {
+    let object = program
+        .object_literal(value)
+        .ok_or("`throttleSettings` is not an object literal")?;
+    let mut limits = Vec::new();
+    for member in crate::program::named_children(object.node).filter(|member| member.kind() != "comment") {
+        let key = member.child_by_field_name("key").map(|key| {
+            program.text(Located {
+                file: object.file,
+                node: key,
+            })
+        });
+        let target = LIMITS
+            .iter()
+            .find(|(stage_key, _)| Some(*stage_key) == key)
+            .map(|(_, target)| *target);
+        match (target, member.child_by_field_name("value")) {
+            (Some(target), Some(value)) => limits.push((
+                target,
+                program
+                    .text(Located {
+                        file: object.file,
+                        node: value,
+                    })
+                    .to_owned(),
+            )),
+            _ => {
+                return Err(format!(
+                    "`{}` in `throttleSettings` has no MethodSettings counterpart infrafix knows",
+                    program.text(Located {
+                        file: object.file,
+                        node: member
+                    })
+                ))
+            }
+        }
+    }
+    Ok(limits)
+}
+
+/// A MethodSettings for every method (`*/*`) of this stage, already in the program.
+fn existing_method_settings<'tree>(
+    program: &Program<'tree>,
+    stage: &ResourceDecl<'tree>,
+    reference: &str,
+) -> Option<Located<'tree>> {
+    let stage_name = format!("{reference}.stageName");
+    program
+        .resources()
+        .iter()
+        .filter(|resource| resource.is_aws(&["apigateway", "MethodSettings"]) && resource.file == stage.file)
+        .find_map(|settings| {
+            let args = program.object_literal(settings.args()?)?;
+            let names_stage = program
+                .property(args, "stageName")
+                .is_some_and(|p| program.text(p.value).split_whitespace().collect::<String>() == stage_name);
+            let every_method = program
+                .property(args, "methodPath")
+                .and_then(|p| program.string_value(p.value))
+                .as_deref()
+                == Some("*/*");
+            (names_stage && every_method).then_some(args)
+        })
+}
+
+fn merge_into<'tree>(
+    program: &Program<'tree>,
+    args: Located<'tree>,
+    limits: &[(&'static str, String)],
+) -> Result<Edit, String> {
+    let Some(settings) = program.property(args, "settings") else {
+        let entries: Vec<(&str, Code)> = limits
+            .iter()
+            .map(|(key, value)| (*key, Code::verbatim(value.clone())))
+            .collect();
+        return Ok(program.add_properties(args, &[("settings", Code::object(entries))]));
+    };
+    let object = program
+        .object_literal(settings.value)
+        .filter(|object| object.file == args.file)
+        .ok_or("the existing MethodSettings' `settings` is not an object literal")?;
+    let missing: Vec<(&str, Code)> = limits
+        .iter()
+        .filter(|(key, _)| program.property(object, key).is_none())
+        .map(|(key, value)| (*key, Code::verbatim(value.clone())))
+        .collect();
+    if missing.is_empty() {
+        return Err(
+            "the stage's \"*/*\" MethodSettings already sets these limits; remove `throttleSettings` by hand"
+                .to_owned(),
+        );
+    }
+    Ok(program.add_properties(object, &missing))
+}
+
+fn new_method_settings<'tree>(
+    program: &Program<'tree>,
+    stage: &ResourceDecl<'tree>,
+    args: Located<'tree>,
+    reference: &str,
+    limits: Vec<(&'static str, String)>,
+) -> Result<Edit, String> {
+    let class = PackageMember {
+        package: Package::Aws,
+        path: vec!["apigateway".to_owned(), "MethodSettings".to_owned()],
+    };
+    let class = program
+        .spelling_of(stage.file, &class)
+        .ok_or("the file imports nothing that reaches aws.apigateway.MethodSettings")?;
+    let rest_api = program.property(args, "restApi").ok_or("the stage has no `restApi`")?;
+    let logical_name = stage
+        .logical_name
+        .map(|node| Located { file: stage.file, node })
+        .ok_or("the stage has no logical name")?;
+    let settings = Code::object(limits.into_iter().map(|(key, value)| (key, Code::verbatim(value))));
+    let mut arguments = vec![
+        derived_logical_name(program, logical_name, "method-settings"),
+        Code::object([
+            ("restApi", Code::verbatim(program.text(rest_api.value))),
+            ("stageName", Code::verbatim(format!("{reference}.stageName"))),
+            ("methodPath", Code::text("*/*")),
+            ("settings", settings),
+        ]),
+    ];
+    if let Some(options) = inherited_options(program, stage) {
+        arguments.push(options);
+    }
+    Ok(program.insert_statement_after(stage.statement(), &Code::New { class, arguments }, None))
+}
+
+/// The stage's logical name with a suffix: the same expression, so that every instance of a
+/// component gets its own name.
+fn derived_logical_name(program: &Program, logical_name: Located, suffix: &str) -> Code {
+    let text = program.text(logical_name);
+    match logical_name.node.kind() {
+        "string" | "template_string" if text.len() >= 2 => {
+            let (body, quote) = text.split_at(text.len() - 1);
+            Code::verbatim(format!("{body}-{suffix}{quote}"))
+        }
+        _ => Code::verbatim(format!("`${{{text}}}-{suffix}`")),
+    }
+}
+
+/// `provider` and `parent` of the stage's options, for the new resource.
+fn inherited_options(program: &Program, stage: &ResourceDecl) -> Option<Code> {
+    let options = stage.options()?;
+    let inherited: Vec<(&str, Code)> = match program.object_literal(options) {
+        Some(object) => ["provider", "parent"]
+            .into_iter()
+            .filter_map(|key| {
+                program
+                    .property(object, key)
+                    .map(|found| (key, Code::verbatim(program.text(found.value))))
+            })
+            .collect(),
+        None => {
+            let options = program.text(options);
+            vec![
+                ("provider", Code::verbatim(format!("{options}.provider"))),
+                ("parent", Code::verbatim(format!("{options}.parent"))),
+            ]
+        }
+    };
+    (!inherited.is_empty()).then(|| Code::object(inherited))
+}

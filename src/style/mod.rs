@@ -1,0 +1,196 @@
+//! The layout conventions of one file, detected once (like ruff's Stylist), so that inserted code
+//! looks like the code around it: indentation unit, quotes, semicolons, trailing commas and line
+//! endings. Every inserted line goes through a [`Style`]; see [`template`] for rendering code.
+
+pub mod template;
+
+use tree_sitter::{Node, Tree};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Style {
+    /// One level of indentation: a tab, or some number of spaces.
+    pub indent: String,
+    pub quote: char,
+    pub semicolons: bool,
+    /// Whether multi-line lists and objects end with a comma after their last element.
+    pub trailing_commas: bool,
+    pub line_ending: &'static str,
+}
+
+impl Default for Style {
+    /// What a file without evidence gets: the layout of `pulumi new` TypeScript templates.
+    fn default() -> Self {
+        Self {
+            indent: "    ".to_owned(),
+            quote: '"',
+            semicolons: true,
+            trailing_commas: true,
+            line_ending: "\n",
+        }
+    }
+}
+
+impl Style {
+    pub fn detect(text: &str, tree: &Tree) -> Self {
+        let defaults = Self::default();
+        let mut votes = Votes::default();
+        count_votes(tree.root_node(), text, &mut votes);
+        Self {
+            indent: indent_unit(text).unwrap_or(defaults.indent),
+            quote: if votes.single_quotes > votes.double_quotes {
+                '\''
+            } else {
+                '"'
+            },
+            semicolons: votes.with_semicolon >= votes.without_semicolon,
+            trailing_commas: if votes.with_trailing_comma + votes.without_trailing_comma == 0 {
+                defaults.trailing_commas
+            } else {
+                votes.with_trailing_comma >= votes.without_trailing_comma
+            },
+            line_ending: match text.find('\n') {
+                Some(newline) if text[..newline].ends_with('\r') => "\r\n",
+                _ => "\n",
+            },
+        }
+    }
+
+    /// A string literal holding `value` (which must need no escaping: ids, names, paths).
+    pub fn string(&self, value: &str) -> String {
+        format!("{quote}{value}{quote}", quote = self.quote)
+    }
+
+    /// `indent` repeated `levels` times after `base`.
+    pub fn indentation(&self, base: &str, levels: usize) -> String {
+        format!("{base}{}", self.indent.repeat(levels))
+    }
+
+    pub fn statement_end(&self) -> &'static str {
+        if self.semicolons {
+            ";"
+        } else {
+            ""
+        }
+    }
+}
+
+#[derive(Default)]
+struct Votes {
+    single_quotes: usize,
+    double_quotes: usize,
+    with_semicolon: usize,
+    without_semicolon: usize,
+    with_trailing_comma: usize,
+    without_trailing_comma: usize,
+}
+
+const STATEMENTS: [&str; 6] = [
+    "expression_statement",
+    "lexical_declaration",
+    "variable_declaration",
+    "import_statement",
+    "return_statement",
+    "throw_statement",
+];
+const LISTS: [&str; 5] = ["object", "array", "arguments", "named_imports", "object_pattern"];
+
+fn count_votes(root: Node, text: &str, votes: &mut Votes) {
+    let mut stack = vec![root];
+    let mut cursor = root.walk();
+    while let Some(node) = stack.pop() {
+        let kind = node.kind();
+        if kind == "string" {
+            match text.as_bytes().get(node.start_byte()) {
+                Some(b'\'') => votes.single_quotes += 1,
+                Some(b'"') => votes.double_quotes += 1,
+                _ => {}
+            }
+            continue;
+        }
+        if STATEMENTS.contains(&kind) && !is_for_header(node) {
+            match node
+                .child(node.child_count().saturating_sub(1) as u32)
+                .map(|last| last.kind())
+            {
+                Some(";") => votes.with_semicolon += 1,
+                _ => votes.without_semicolon += 1,
+            }
+        }
+        if LISTS.contains(&kind) && node.start_position().row != node.end_position().row && node.named_child_count() > 0
+        {
+            let before_closing = node.child(node.child_count().saturating_sub(2) as u32);
+            match before_closing.map(|child| child.kind()) {
+                Some(",") => votes.with_trailing_comma += 1,
+                _ => votes.without_trailing_comma += 1,
+            }
+        }
+        stack.extend(node.named_children(&mut cursor));
+    }
+}
+
+/// `for (let i = 0; …)` holds a declaration that is not a statement of its own.
+fn is_for_header(node: Node) -> bool {
+    node.parent()
+        .is_some_and(|parent| matches!(parent.kind(), "for_statement" | "for_in_statement"))
+}
+
+/// The most common step between the indentation of a line and the deeper line after it.
+fn indent_unit(text: &str) -> Option<String> {
+    let mut tabs = 0;
+    let mut steps = [0usize; 9];
+    let mut previous = 0;
+    for line in text.lines().filter(|line| !line.trim().is_empty()) {
+        if line.starts_with('\t') {
+            tabs += 1;
+            continue;
+        }
+        let width = line.len() - line.trim_start_matches(' ').len();
+        if width > previous && width - previous <= 8 {
+            steps[width - previous] += 1;
+        }
+        previous = width;
+    }
+    let (step, count) = steps
+        .iter()
+        .enumerate()
+        .skip(1)
+        .max_by_key(|(step, count)| (**count, usize::MAX - step))?;
+    if tabs > *count {
+        return Some("\t".to_owned());
+    }
+    (*count > 0).then(|| " ".repeat(step))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, Dialect};
+
+    fn detect(text: &str) -> Style {
+        Style::detect(text, &parse(text, Dialect::TypeScript).expect("parses"))
+    }
+
+    #[test]
+    fn detects_prettier_defaults() {
+        let style = detect(
+            "import * as aws from \"@pulumi/aws\";\n\nconst a = {\n    b: 1,\n    c: [\n        1,\n    ],\n};\n",
+        );
+        assert_eq!(style, Style::default());
+    }
+
+    #[test]
+    fn detects_two_spaces_single_quotes_no_semicolons_no_trailing_commas() {
+        let style = detect("import * as aws from '@pulumi/aws'\n\nconst a = {\n  b: 'x',\n  c: {\n    d: 1\n  }\n}\n");
+        assert_eq!(style.indent, "  ");
+        assert_eq!(style.quote, '\'');
+        assert!(!style.semicolons);
+        assert!(!style.trailing_commas);
+    }
+
+    #[test]
+    fn detects_tabs_and_crlf() {
+        let style = detect("const a = {\r\n\tb: 1,\r\n\tc: {\r\n\t\td: 2,\r\n\t},\r\n};\r\n");
+        assert_eq!(style.indent, "\t");
+        assert_eq!(style.line_ending, "\r\n");
+    }
+}
