@@ -47,6 +47,18 @@ struct Cli {
     #[arg(long, value_name = "IDS", value_parser = parse_rule_ids)]
     ignore: Option<RuleList>,
 
+    /// List every rule: id, fix applicability, one-line summary.
+    #[arg(long, exclusive = true)]
+    list_rules: bool,
+
+    /// Print a rule's documentation.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(RuleId), exclusive = true)]
+    explain: Option<RuleId>,
+
+    /// Read one file's source from stdin, check it as if it were FILE, print the fixed source.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["write", "paths"])]
+    stdin_filename: Option<PathBuf>,
+
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
@@ -73,6 +85,12 @@ const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.list_rules {
+        return print_or_fail(list_rules());
+    }
+    if let Some(rule) = cli.explain {
+        return print_or_fail(explain(rule));
+    }
     let selected = cli.select.clone().map(|list| list.0).unwrap_or_default();
     for rule in selected.iter().filter(|rule| !rule.is_implemented()) {
         eprintln!("infrafix: warning: rule {rule} is not implemented in this version; selecting it finds nothing");
@@ -86,6 +104,9 @@ fn main() -> ExitCode {
         ignore: cli.ignore.clone().map(|list| list.0).unwrap_or_default(),
         jobs: cli.jobs.map(usize::from),
     };
+    if let Some(path) = &cli.stdin_filename {
+        return check_stdin(&cli, path.clone(), &options);
+    }
     let report = match pipeline::run(&options) {
         Ok(report) => report,
         Err(error) => {
@@ -101,13 +122,94 @@ fn main() -> ExitCode {
         Mode::Write => report.remaining() > 0,
         Mode::DryRun => report.findings().next().is_some(),
     };
+    exit_code(&report, cli.check && pending)
+}
+
+fn exit_code(report: &RunReport, pending: bool) -> ExitCode {
     if report.has_errors() {
         ExitCode::from(EXIT_ERROR)
-    } else if cli.check && pending {
+    } else if pending {
         ExitCode::from(EXIT_PENDING)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn print_or_fail(text: String) -> ExitCode {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(EXIT_ERROR),
+    }
+}
+
+fn list_rules() -> String {
+    let mut listing = String::new();
+    for rule in RuleId::ALL {
+        let status = if rule.is_implemented() {
+            ""
+        } else {
+            " (not implemented yet)"
+        };
+        listing.push_str(&format!(
+            "{:<36} {:<15} {}{status}\n",
+            rule.as_str(),
+            rule.fix_applicability(),
+            rule.summary()
+        ));
+    }
+    listing
+}
+
+fn explain(rule: RuleId) -> String {
+    match rule.documentation() {
+        Some(documentation) => format!("# {rule}\n\nFix: {}\n\n{documentation}", rule.fix_applicability()),
+        None => format!(
+            "# {rule}\n\n{}\n\nThis version does not implement the rule yet.\n",
+            rule.summary()
+        ),
+    }
+}
+
+/// Editor integration: the buffer comes on stdin and the fixed buffer goes to stdout (the buffer
+/// as it was when it cannot be fixed, so an editor never loses text).
+fn check_stdin(cli: &Cli, path: PathBuf, options: &RunOptions) -> ExitCode {
+    if cli.format != Format::Text {
+        eprintln!("infrafix: error: --stdin-filename prints the fixed source; it takes no --format");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let mut source = Vec::new();
+    if let Err(error) = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut source) {
+        eprintln!("infrafix: error: reading stdin: {error}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let report = match pipeline::run_source(path, source.clone(), options) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("infrafix: error: {error:#}");
+            let _ = std::io::stdout().lock().write_all(&source);
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let fixed = report
+        .files
+        .first()
+        .and_then(|file| file.fixed.as_ref())
+        .map(|fixed| fixed.as_bytes().to_vec());
+    let mut stderr = std::io::stderr().lock();
+    for notice in &report.notices {
+        let _ = writeln!(stderr, "{notice}");
+    }
+    for line in finding_lines(report.findings(), cli.unsafe_fixes) {
+        let _ = writeln!(stderr, "{line}");
+    }
+    if std::io::stdout()
+        .lock()
+        .write_all(fixed.as_deref().unwrap_or(&source))
+        .is_err()
+    {
+        return ExitCode::from(EXIT_ERROR);
+    }
+    exit_code(&report, cli.check && report.findings().next().is_some())
 }
 
 /// Stdout carries the document (the diff, or JSON); everything for the person goes to stderr.

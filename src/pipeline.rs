@@ -86,7 +86,7 @@ fn project_settings(projects: &[Project], options: &RunOptions) -> Result<Vec<Se
     projects
         .iter()
         .map(|project| {
-            let mut settings = match &explicit {
+            let settings = match &explicit {
                 Some(settings) => settings.clone(),
                 None => {
                     let source = config::discover(&absolute(&project.root));
@@ -101,13 +101,18 @@ fn project_settings(projects: &[Project], options: &RunOptions) -> Result<Vec<Se
                     loaded[&source].clone()
                 }
             };
-            if let Some(select) = &options.select {
-                settings.select = Some(select.clone());
-            }
-            settings.ignore.extend(options.ignore.iter().copied());
-            Ok(settings)
+            Ok(with_command_line_selection(settings, options))
         })
         .collect()
+}
+
+/// `--select` replaces the config's selection; `--ignore` adds to its ignored rules.
+fn with_command_line_selection(mut settings: Settings, options: &RunOptions) -> Settings {
+    if let Some(select) = &options.select {
+        settings.select = Some(select.clone());
+    }
+    settings.ignore.extend(options.ignore.iter().copied());
+    settings
 }
 
 fn absolute(path: &std::path::Path) -> PathBuf {
@@ -116,6 +121,47 @@ fn absolute(path: &std::path::Path) -> PathBuf {
 
 fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -> (Vec<FileOutcome>, Vec<Notice>) {
     let mut notices = Vec::new();
+    let sources = project
+        .files
+        .iter()
+        .filter_map(|path| read_source(path, &mut notices))
+        .collect();
+    let (files, more_notices) = check_sources(sources, settings, options, &display_path(&project.root));
+    notices.extend(more_notices);
+    (files, notices)
+}
+
+/// Checks one file whose text does not come from disk (an editor's buffer): as a one-file project
+/// at `path`, with the settings that apply there. Never writes.
+pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result<RunReport> {
+    let settings = match &options.config {
+        Some(config) => Settings::load(config)?,
+        None => match config::discover(&absolute(path.parent().unwrap_or(std::path::Path::new(".")))) {
+            Some(found) => Settings::load(&found)?,
+            None => Settings::defaults(),
+        },
+    };
+    let settings = with_command_line_selection(settings, options);
+    let display = display_path(&path);
+    let mut report = RunReport::default();
+    let source = checked_source(path, display.clone(), bytes, &mut report.notices);
+    let options = RunOptions {
+        mode: Mode::DryRun,
+        ..options.clone()
+    };
+    let (files, notices) = check_sources(source.into_iter().collect(), &settings, &options, &display);
+    report.files = files;
+    report.notices.extend(notices);
+    Ok(report)
+}
+
+fn check_sources(
+    sources: Vec<SourceFile>,
+    settings: &Settings,
+    options: &RunOptions,
+    project_name: &str,
+) -> (Vec<FileOutcome>, Vec<Notice>) {
+    let mut notices = Vec::new();
     let mut state = ProjectState {
         files: Vec::new(),
         texts: Vec::new(),
@@ -123,12 +169,11 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
         enabled: settings.enabled_rules(),
         settings,
     };
-    for path in &project.files {
-        if let Some((source, tree)) = read_and_parse(path, &mut notices) {
+    for source in sources {
+        if let Some(tree) = parse_source(&source, &mut notices) {
             state.texts.push(source.text.clone());
-            state
-                .files
-                .push((source, Dialect::of_path(path).unwrap_or(Dialect::TypeScript)));
+            let dialect = Dialect::of_path(&source.path).unwrap_or(Dialect::TypeScript);
+            state.files.push((source, dialect));
             state.trees.push(tree);
         }
     }
@@ -141,7 +186,7 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
         Ok(outcome) => outcome,
         Err(error) => {
             notices.push(Notice::error(
-                display_path(&project.root),
+                project_name.to_owned(),
                 format!("internal error: {error:#}"),
             ));
             return (Vec::new(), notices);
@@ -156,7 +201,7 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
     }
     if !outcome.converged {
         notices.push(Notice::error(
-            display_path(&project.root),
+            project_name.to_owned(),
             format!(
                 "fixes did not settle after {MAX_PASSES} passes (internal error); nothing in this project was changed"
             ),
@@ -204,9 +249,8 @@ fn reported(findings: &[Finding], file: usize, source: &SourceFile) -> Vec<Repor
         .collect()
 }
 
-/// Reads a file that infrafix may check; anything it must skip becomes a notice. A file with
-/// syntax errors is reported and left out: it is never modified.
-fn read_and_parse(path: &std::path::Path, notices: &mut Vec<Notice>) -> Option<(SourceFile, Tree)> {
+/// Reads a file that infrafix may check; anything it must skip becomes a notice.
+fn read_source(path: &std::path::Path, notices: &mut Vec<Notice>) -> Option<SourceFile> {
     let display = display_path(path);
     let size = match std::fs::metadata(path) {
         Ok(metadata) => metadata.len(),
@@ -222,41 +266,52 @@ fn read_and_parse(path: &std::path::Path, notices: &mut Vec<Notice>) -> Option<(
         ));
         return None;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    match std::fs::read(path) {
+        Ok(bytes) => checked_source(path.to_path_buf(), display, bytes, notices),
         Err(error) => {
             notices.push(Notice::error(display, format!("cannot read: {error}")));
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// The bytes as a source file, unless they are binary or not UTF-8 (a notice then says so).
+fn checked_source(path: PathBuf, display: String, bytes: Vec<u8>, notices: &mut Vec<Notice>) -> Option<SourceFile> {
     if bytes.contains(&0) {
         notices.push(Notice::warning(display, "looks binary (holds NUL bytes); skipped"));
         return None;
     }
-    let source = match SourceFile::from_utf8(path.to_path_buf(), display.clone(), bytes) {
-        Ok(source) => source,
+    match SourceFile::from_utf8(path, display.clone(), bytes) {
+        Ok(source) => Some(source),
         Err(_) => {
             notices.push(Notice::warning(display, "is not valid UTF-8; skipped"));
-            return None;
+            None
         }
-    };
-    let dialect = Dialect::of_path(path).unwrap_or(Dialect::TypeScript);
+    }
+}
+
+/// The file's syntax tree. A file with syntax errors is reported and left out: it is never modified.
+fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> {
+    let dialect = Dialect::of_path(&source.path).unwrap_or(Dialect::TypeScript);
     let tree = match syntax::parse(&source.text, dialect) {
         Ok(tree) => tree,
         Err(error) => {
-            notices.push(Notice::error(display, format!("cannot parse: {error:#}")));
+            notices.push(Notice::error(
+                source.display.clone(),
+                format!("cannot parse: {error:#}"),
+            ));
             return None;
         }
     };
     if syntax::error_count(&tree) > 0 {
         let position = first_error_position(&tree, &source.text);
         notices.push(Notice::error(
-            display,
+            source.display.clone(),
             format!("syntax error near line {position}; the file was not modified"),
         ));
         return None;
     }
-    Some((source, tree))
+    Some(tree)
 }
 
 fn first_error_position(tree: &Tree, text: &str) -> String {

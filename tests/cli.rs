@@ -325,3 +325,81 @@ fn explicit_file_path_is_checked_and_shown_as_given() {
     assert!(diff.starts_with("--- a/src/index.ts\n+++ b/src/index.ts\n"), "{diff}");
     assert!(Path::new(&dir.path().join("src/index.ts")).exists());
 }
+
+#[test]
+fn list_rules_shows_every_rule_with_applicability_and_summary() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = infrafix(dir.path(), &["--list-rules"]);
+    assert_eq!(output.status.code(), Some(0));
+    let listing = text(&output.stdout);
+    assert_eq!(listing.lines().count(), 7, "{listing}");
+    assert!(
+        listing.contains(
+            "apigw-stage-throttle-settings        safe            `throttleSettings` on an API Gateway Stage"
+        ),
+        "{listing}"
+    );
+}
+
+#[test]
+fn explain_prints_the_rule_documentation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = infrafix(dir.path(), &["--explain", "lambda-deprecated-runtime"]);
+    assert_eq!(output.status.code(), Some(0));
+    let documentation = text(&output.stdout);
+    for section in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## Fix safety",
+    ] {
+        assert!(documentation.contains(section), "missing {section}");
+    }
+    assert!(
+        documentation.contains("is no longer supported for\n    creating or updating AWS Lambda functions"),
+        "quotes the deploy error"
+    );
+    assert_eq!(
+        infrafix(dir.path(), &["--explain", "no-such-rule"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn stdin_filename_prints_the_fixed_source() {
+    let dir = project(&[]);
+    let run = |input: &[u8], args: &[&str]| {
+        assert_cmd::Command::cargo_bin("infrafix")
+            .expect("binary")
+            .current_dir(dir.path())
+            .args(args)
+            .write_stdin(input.to_vec())
+            .output()
+            .expect("runs")
+    };
+    let output = run(GO_FUNCTION.as_bytes(), &["--stdin-filename", "src/index.ts"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let fixed = text(&output.stdout);
+    assert!(
+        fixed.contains("runtime: \"provided.al2023\",\n    handler: \"bootstrap\","),
+        "{fixed}"
+    );
+    assert!(stderr(&output).contains("src/index.ts:7:14: lambda-deprecated-runtime"));
+    assert!(!dir.path().join("src/index.ts").exists(), "nothing is written");
+
+    let broken = b"const = ;\n";
+    let output = run(broken, &["--stdin-filename", "broken.ts"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        output.stdout,
+        broken.to_vec(),
+        "an unfixable buffer comes back as it was"
+    );
+    assert_eq!(
+        run(GO_FUNCTION.as_bytes(), &["--stdin-filename", "a.ts", "--write"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

@@ -311,6 +311,116 @@ pub fn name_from_logical_name(logical_name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fix::{apply_fixes, Fix};
+    use crate::program::test_support::with_program;
+
+    /// The text after applying the edit that `edit` builds on the first node of `kind` whose
+    /// text starts with `starting`.
+    fn edited(text: &str, kind: &str, starting: &str, edit: impl Fn(&Program, Located) -> Edit) -> String {
+        let mut result = String::new();
+        with_program(&[("index.ts", text)], |program| {
+            let root = program.file(0).tree.root_node();
+            let mut stack = vec![root];
+            let mut target = None;
+            while let Some(node) = stack.pop() {
+                if node.kind() == kind && program.text(Located { file: 0, node }).starts_with(starting) {
+                    target = Some(node);
+                    break;
+                }
+                let mut cursor = node.walk();
+                let children: Vec<Node> = node.named_children(&mut cursor).collect();
+                stack.extend(children.into_iter().rev());
+            }
+            let node = target.expect("target node present");
+            let fix = Fix::safe(vec![edit(program, Located { file: 0, node })]);
+            let batch = apply_fixes(&[text.to_owned()], &[&fix]);
+            result = batch.changed.get(&0).cloned().unwrap_or_else(|| text.to_owned());
+        });
+        result
+    }
+
+    fn add_limit(program: &Program, object: Located) -> Edit {
+        program.add_properties(object, &[("limit", Code::verbatim("5"))])
+    }
+
+    #[test]
+    fn adds_a_property_keeping_the_comma_habit() {
+        let trailing = "const a = {\n    b: 1,\n};\n";
+        assert_eq!(
+            edited(trailing, "object", "{", add_limit),
+            "const a = {\n    b: 1,\n    limit: 5,\n};\n"
+        );
+        let bare = "const a = {\n    b: 1\n};\n";
+        assert_eq!(
+            edited(bare, "object", "{", add_limit),
+            "const a = {\n    b: 1,\n    limit: 5\n};\n"
+        );
+        assert_eq!(
+            edited("const a = { b: 1 };\n", "object", "{", add_limit),
+            "const a = { b: 1, limit: 5 };\n"
+        );
+        assert_eq!(
+            edited("const a = {};\n", "object", "{", add_limit),
+            "const a = { limit: 5 };\n"
+        );
+    }
+
+    #[test]
+    fn removes_a_property_with_its_comma_and_line() {
+        let remove = |program: &Program, pair: Located| program.remove_property(pair);
+        let middle = "const a = {\n    b: 1,\n    c: {\n        d: 2,\n    },\n    e: 3,\n};\n";
+        assert_eq!(
+            edited(middle, "pair", "c", remove),
+            "const a = {\n    b: 1,\n    e: 3,\n};\n"
+        );
+        let last_without_comma = "const a = {\n    b: 1,\n    c: 2\n};\n";
+        assert_eq!(
+            edited(last_without_comma, "pair", "c", remove),
+            "const a = {\n    b: 1\n};\n"
+        );
+        assert_eq!(
+            edited("const a = { b: 1, c: 2 };\n", "pair", "b", remove),
+            "const a = { c: 2 };\n"
+        );
+        assert_eq!(
+            edited("const a = { b: 1, c: 2 };\n", "pair", "c", remove),
+            "const a = { b: 1 };\n"
+        );
+    }
+
+    #[test]
+    fn inserts_a_statement_at_the_anchor_indentation() {
+        let insert = |program: &Program, statement: Located| {
+            program.insert_statement_after(
+                statement,
+                &Code::New {
+                    class: "Queue".to_owned(),
+                    arguments: vec![Code::text("q")],
+                },
+                Some("queue"),
+            )
+        };
+        let text = "class A {\n  constructor() {\n    const b = 1;\n    run(b);\n  }\n}\n";
+        assert_eq!(edited(text, "lexical_declaration", "const b", insert), "class A {\n  constructor() {\n    const b = 1;\n    const queue = new Queue(\"q\");\n    run(b);\n  }\n}\n");
+        let spaced = "const b = 1;\n\nrun(b);\n";
+        assert_eq!(
+            edited(spaced, "lexical_declaration", "const b", insert),
+            "const b = 1;\n\nconst queue = new Queue(\"q\");\n\nrun(b);\n"
+        );
+    }
+
+    #[test]
+    fn binds_a_bare_statement_to_a_fresh_name() {
+        let bind = |program: &Program, statement: Located| {
+            let name = program.fresh_name(0, "queue");
+            program.bind_to_const(statement, &name)
+        };
+        let text = "const queue = 1;\nnew Queue(\"q\");\n";
+        assert_eq!(
+            edited(text, "expression_statement", "new Queue", bind),
+            "const queue = 1;\nconst queue2 = new Queue(\"q\");\n"
+        );
+    }
 
     #[test]
     fn names_come_from_the_literal_parts() {

@@ -219,3 +219,34 @@ impl<'tree> Program<'tree> {
             .find_map(|candidate| self.file_by_path.get(candidate).copied())
     }
 }
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::PathBuf;
+
+    use super::{Program, ProgramInput};
+    use crate::syntax::{parse, scan, Dialect};
+
+    /// Builds the model of a project given as (path, text) pairs and hands it to `check`.
+    pub fn with_program(files: &[(&str, &str)], check: impl FnOnce(&Program)) {
+        let paths: Vec<PathBuf> = files.iter().map(|(path, _)| PathBuf::from(path)).collect();
+        let trees: Vec<_> = files
+            .iter()
+            .map(|(_, text)| parse(text, Dialect::TypeScript).expect("parses"))
+            .collect();
+        let matches: Vec<_> = files
+            .iter()
+            .zip(&trees)
+            .map(|((_, text), tree)| scan(tree, text, Dialect::TypeScript).expect("queries compile"))
+            .collect();
+        let inputs: Vec<ProgramInput> = (0..files.len())
+            .map(|i| ProgramInput {
+                path: &paths[i],
+                text: files[i].1,
+                tree: &trees[i],
+                matches: &matches[i],
+            })
+            .collect();
+        check(&Program::build(&inputs));
+    }
+}

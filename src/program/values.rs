@@ -227,33 +227,8 @@ impl<'tree> Program<'tree> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
-    use crate::program::ProgramInput;
-    use crate::syntax::{parse, scan, Dialect};
-
-    fn with_program(files: &[(&str, &str)], check: impl FnOnce(&Program)) {
-        let paths: Vec<PathBuf> = files.iter().map(|(path, _)| PathBuf::from(path)).collect();
-        let trees: Vec<_> = files
-            .iter()
-            .map(|(_, text)| parse(text, Dialect::TypeScript).expect("parses"))
-            .collect();
-        let matches: Vec<_> = files
-            .iter()
-            .zip(&trees)
-            .map(|((_, text), tree)| scan(tree, text, Dialect::TypeScript).expect("queries compile"))
-            .collect();
-        let inputs: Vec<ProgramInput> = (0..files.len())
-            .map(|i| ProgramInput {
-                path: &paths[i],
-                text: files[i].1,
-                tree: &trees[i],
-                matches: &matches[i],
-            })
-            .collect();
-        check(&Program::build(&inputs));
-    }
+    use crate::program::test_support::with_program;
 
     fn runtime_origins(program: &Program) -> Vec<String> {
         let resource = &program.resources()[0];

@@ -6,7 +6,9 @@ use crate::program::{name_from_logical_name, Located, Package, PackageMember, Pr
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
-pub const DOCUMENTATION: &str = r#"## What it does
+pub const DOCUMENTATION: &str = r#"`throttleSettings` on an API Gateway Stage, which has no such property.
+
+## What it does
 Finds `throttleSettings` in the arguments of an `aws.apigateway.Stage`. Moves the limits into an
 `aws.apigateway.MethodSettings` for that stage with `methodPath: "*/*"` (every method of the
 stage), which is where API Gateway keeps a stage's default throttling.

@@ -12,7 +12,9 @@ use crate::program::{ImportKind, Located, PropertyValue, ResourceDecl, StringOri
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
-pub const DOCUMENTATION: &str = r#"## What it does
+pub const DOCUMENTATION: &str = r#"A Lambda function or layer on a runtime AWS has deprecated.
+
+## What it does
 Finds Lambda functions (`aws.lambda.Function`, `aws.lambda.CallbackFunction`) and layers
 (`aws.lambda.LayerVersion` `compatibleRuntimes`) whose runtime AWS has deprecated on the `as_of`
 date (today unless infrafix.toml sets it), judged against infrafix's dated runtime table. The

@@ -59,13 +59,41 @@ impl RuleId {
         }
     }
 
-    /// The rule's documentation (What it does / Why is this bad? / Example / Use instead / Fix
-    /// safety), or `None` while the rule is not implemented.
+    /// The rule's documentation: a one-line summary, then What it does / Why is this bad? /
+    /// Example / Use instead / Fix safety. `None` while the rule is not implemented.
     pub fn documentation(self) -> Option<&'static str> {
         match self {
             Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::DOCUMENTATION),
             Self::ApigwStageThrottleSettings => Some(apigw_stage_throttle_settings::DOCUMENTATION),
             _ => None,
+        }
+    }
+
+    /// One line on what the rule finds: the first line of its documentation.
+    pub fn summary(self) -> &'static str {
+        match self.documentation() {
+            Some(documentation) => documentation.lines().next().unwrap_or(""),
+            None => match self {
+                Self::LambdaReservedConcurrencyBudget => {
+                    "Reserved concurrency summed over a program exceeds the account's budget."
+                }
+                Self::LambdaDlqSendPermission => "A function's role may not send to its dead-letter queue or topic.",
+                Self::LambdaSqsExecutionPolicy => "A function fed by an SQS queue whose role may not read the queue.",
+                Self::LambdaIamDependsOn => "Policies of a function's role missing from the function's dependsOn.",
+                Self::ApigwLambdaInvokeArn => {
+                    "An API Gateway Lambda integration that does not use the function's invokeArn."
+                }
+                _ => "",
+            },
+        }
+    }
+
+    /// Whether the rule's fixes are safe, unsafe, or either depending on the finding.
+    pub fn fix_applicability(self) -> &'static str {
+        match self {
+            Self::LambdaDeprecatedRuntime => "safe or unsafe",
+            Self::LambdaReservedConcurrencyBudget => "unsafe",
+            _ => "safe",
         }
     }
 

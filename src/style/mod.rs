@@ -108,17 +108,14 @@ fn count_votes(root: Node, text: &str, votes: &mut Votes) {
             continue;
         }
         if STATEMENTS.contains(&kind) && !is_for_header(node) {
-            match node
-                .child(node.child_count().saturating_sub(1) as u32)
-                .map(|last| last.kind())
-            {
+            match node.child(node.child_count().saturating_sub(1)).map(|last| last.kind()) {
                 Some(";") => votes.with_semicolon += 1,
                 _ => votes.without_semicolon += 1,
             }
         }
         if LISTS.contains(&kind) && node.start_position().row != node.end_position().row && node.named_child_count() > 0
         {
-            let before_closing = node.child(node.child_count().saturating_sub(2) as u32);
+            let before_closing = node.child(node.child_count().saturating_sub(2));
             match before_closing.map(|child| child.kind()) {
                 Some(",") => votes.with_trailing_comma += 1,
                 _ => votes.without_trailing_comma += 1,
