@@ -49,8 +49,14 @@ fn seed_dry_run_diff_applies_with_git_and_equals_write() {
         "all three functions move:\n{diff}"
     );
     assert_eq!(diff.matches("+        handler: \"bootstrap\",").count(), 3, "{diff}");
-    assert!(diff.contains("-    throttleSettings: {\n-        burstLimit: 100,\n-        rateLimit: 50,\n-    },\n"), "{diff}");
-    assert!(diff.contains("+    settings: { throttlingBurstLimit: 100, throttlingRateLimit: 50 },\n"), "{diff}");
+    assert!(
+        diff.contains("-    throttleSettings: {\n-        burstLimit: 100,\n-        rateLimit: 50,\n-    },\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+    settings: { throttlingBurstLimit: 100, throttlingRateLimit: 50 },\n"),
+        "{diff}"
+    );
 
     let applied = temp_copy(&fixtures().join("seed"));
     std::fs::write(applied.path().join("fix.diff"), &output.stdout).expect("write diff");
