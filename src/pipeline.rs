@@ -19,7 +19,7 @@ use crate::rules::{check_program, RuleContext, RuleId};
 use crate::source::{line_column, SourceFile};
 use crate::suppression::Suppressions;
 use crate::syntax::{self, Dialect};
-use crate::workspace::{self, display_path, Project};
+use crate::workspace::{self, absolute, display_path, Project};
 use crate::write::write_atomically;
 
 /// Files larger than this are skipped: generated bundles, not hand-written infrastructure.
@@ -115,20 +115,35 @@ fn with_command_line_selection(mut settings: Settings, options: &RunOptions) -> 
     settings
 }
 
-fn absolute(path: &std::path::Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
 fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -> (Vec<FileOutcome>, Vec<Notice>) {
     let mut notices = Vec::new();
-    let sources = project
+    let mut sources: Vec<ProjectSource> = project
         .files
         .iter()
         .filter_map(|path| read_source(path, &mut notices))
+        .map(|source| ProjectSource {
+            source,
+            is_target: true,
+        })
         .collect();
+    // The rest of the project only informs the model; what is wrong with it is not this run's news.
+    let context = project
+        .context_files
+        .iter()
+        .filter_map(|path| read_source(path, &mut Vec::new()));
+    sources.extend(context.map(|source| ProjectSource {
+        source,
+        is_target: false,
+    }));
     let (files, more_notices) = check_sources(sources, settings, options, &display_path(&project.root));
     notices.extend(more_notices);
     (files, notices)
+}
+
+/// A file of a project, and whether it is one the run was asked about.
+struct ProjectSource {
+    source: SourceFile,
+    is_target: bool,
 }
 
 /// Checks one file whose text does not come from disk (an editor's buffer): as a one-file project
@@ -149,14 +164,21 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
         mode: Mode::DryRun,
         ..options.clone()
     };
-    let (files, notices) = check_sources(source.into_iter().collect(), &settings, &options, &display);
+    let sources = source
+        .into_iter()
+        .map(|source| ProjectSource {
+            source,
+            is_target: true,
+        })
+        .collect();
+    let (files, notices) = check_sources(sources, &settings, &options, &display);
     report.files = files;
     report.notices.extend(notices);
     Ok(report)
 }
 
 fn check_sources(
-    sources: Vec<SourceFile>,
+    sources: Vec<ProjectSource>,
     settings: &Settings,
     options: &RunOptions,
     project_name: &str,
@@ -166,11 +188,17 @@ fn check_sources(
         files: Vec::new(),
         texts: Vec::new(),
         trees: Vec::new(),
+        targets: Vec::new(),
         enabled: settings.enabled_rules(),
         settings,
     };
-    for source in sources {
-        if let Some(tree) = parse_source(&source, &mut notices) {
+    for ProjectSource { source, is_target } in sources {
+        let parsed = match is_target {
+            true => parse_source(&source, &mut notices),
+            false => parse_source(&source, &mut Vec::new()),
+        };
+        if let Some(tree) = parsed {
+            state.targets.push(is_target);
             state.texts.push(source.text.clone());
             let dialect = Dialect::of_path(&source.path).unwrap_or(Dialect::TypeScript);
             state.files.push((source, dialect));
@@ -209,7 +237,12 @@ fn check_sources(
     }
     notices.extend(unknown_suppression_ids(&state));
     let mut files = Vec::new();
-    for (index, (source, _)) in state.files.iter().enumerate() {
+    for (index, (source, _)) in state
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| state.targets[*index])
+    {
         let original = String::from_utf8_lossy(&source.original_bytes).into_owned();
         let fixed = Some(source.encode(&state.texts[index]))
             .filter(|bytes| outcome.converged && *bytes != source.original_bytes)
@@ -356,8 +389,29 @@ struct ProjectState<'a> {
     files: Vec<(SourceFile, Dialect)>,
     texts: Vec<String>,
     trees: Vec<Tree>,
+    /// Per file, whether the run was asked about it; the others are only read.
+    targets: Vec<bool>,
     enabled: Vec<RuleId>,
     settings: &'a Settings,
+}
+
+impl ProjectState<'_> {
+    /// A fix that would change a file the run was not asked about is left out, and the finding
+    /// says which file.
+    fn keep_to_targets(&self, mut finding: Finding) -> Finding {
+        let outside = finding
+            .fix
+            .as_ref()
+            .and_then(|fix| fix.edits.iter().find(|edit| !self.targets[edit.file]));
+        if let Some(edit) = outside {
+            let path = &self.files[edit.file].0.display;
+            finding
+                .message
+                .push_str(&format!(" Not fixed: the fix changes {path}, outside the paths given."));
+            finding.fix = None;
+        }
+        finding
+    }
 }
 
 impl FixableProject for ProjectState<'_> {
@@ -394,7 +448,10 @@ impl FixableProject for ProjectState<'_> {
         };
         let mut findings: Vec<Finding> = check_program(&context, &self.enabled)
             .into_iter()
-            .filter(|finding| !context.is_suppressed(finding.rule, finding.file, finding.range.start))
+            .filter(|finding| {
+                self.targets[finding.file] && !context.is_suppressed(finding.rule, finding.file, finding.range.start)
+            })
+            .map(|finding| self.keep_to_targets(finding))
             .collect();
         findings.sort_by(|a, b| {
             (a.file, a.range.start, a.rule, &a.message).cmp(&(b.file, b.range.start, b.rule, &b.message))

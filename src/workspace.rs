@@ -11,12 +11,16 @@ use ignore::WalkBuilder;
 use crate::report::Notice;
 use crate::syntax::Dialect;
 
-/// The files of one Pulumi project (or of one folder, for loose files).
+/// The files of one Pulumi project (or of one folder, for loose files). Paths are absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
     pub root: PathBuf,
-    /// Sorted, so that results never depend on the order the file system lists them in.
+    /// The files to check and fix, sorted so that results never depend on the order the file
+    /// system lists them in.
     pub files: Vec<PathBuf>,
+    /// The project's other files, outside the paths given: read for the model (a role declared
+    /// in iam.ts), never reported on or changed.
+    pub context_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Default)]
@@ -30,7 +34,9 @@ pub struct Workspace {
 pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     let mut workspace = Workspace::default();
     let mut files = Vec::new();
+    let mut folders = Vec::new();
     for path in paths {
+        let path = &absolute(path);
         let metadata = std::fs::symlink_metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if metadata.is_file() {
             match Dialect::of_path(path) {
@@ -41,7 +47,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
                 )),
             }
         } else if metadata.is_dir() {
-            walk_folder(path, &mut files, &mut workspace.notices)?;
+            walk_folder(path, &mut files, &mut workspace.notices);
+            folders.push(path.clone());
         } else {
             bail!(
                 "{} is a symlink or special file; infrafix does not follow links",
@@ -52,10 +59,37 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     files.sort();
     files.dedup();
     workspace.projects = group_into_projects(files);
+    for project in &mut workspace.projects {
+        add_context_files(project, &folders);
+    }
     Ok(workspace)
 }
 
-fn walk_folder(folder: &Path, files: &mut Vec<PathBuf>, notices: &mut Vec<Notice>) -> Result<()> {
+/// Reads the rest of a project whose root lies above every folder walked.
+fn add_context_files(project: &mut Project, walked: &[PathBuf]) {
+    let is_marked = ["Pulumi.yaml", "Pulumi.yml", "package.json"]
+        .iter()
+        .any(|marker| project.root.join(marker).is_file());
+    if !is_marked || walked.iter().any(|folder| project.root.starts_with(folder)) {
+        return;
+    }
+    let mut all = Vec::new();
+    walk_folder(&project.root, &mut all, &mut Vec::new());
+    all.sort();
+    project.context_files = all
+        .into_iter()
+        .filter(|file| project.files.binary_search(file).is_err())
+        .collect();
+}
+
+/// The path made absolute (without resolving links), so that files reached in different ways
+/// compare equal.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    crate::program::normalize_path(&joined)
+}
+
+fn walk_folder(folder: &Path, files: &mut Vec<PathBuf>, notices: &mut Vec<Notice>) {
     let walker = WalkBuilder::new(folder)
         .follow_links(false)
         .require_git(false)
@@ -85,7 +119,6 @@ fn walk_folder(folder: &Path, files: &mut Vec<PathBuf>, notices: &mut Vec<Notice
             files.push(path.to_path_buf());
         }
     }
-    Ok(())
 }
 
 /// Files belong to the project of the nearest folder holding Pulumi.yaml; else package.json; else
@@ -103,7 +136,11 @@ fn group_into_projects(files: Vec<PathBuf>) -> Vec<Project> {
     }
     projects
         .into_iter()
-        .map(|(root, files)| Project { root, files })
+        .map(|(root, files)| Project {
+            root,
+            files,
+            context_files: Vec::new(),
+        })
         .collect()
 }
 

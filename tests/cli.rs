@@ -411,3 +411,32 @@ fn stdin_filename_prints_the_fixed_source() {
         Some(2)
     );
 }
+
+#[test]
+fn files_outside_the_given_paths_inform_the_model_but_are_never_changed() {
+    let shared = b"export const GO_RUNTIME = \"go1.x\";\n";
+    let index = GO_FUNCTION.replace("\"go1.x\"", "GO_RUNTIME").replace(
+        "import * as pulumi from \"@pulumi/pulumi\";\n",
+        "import * as pulumi from \"@pulumi/pulumi\";\nimport { GO_RUNTIME } from \"../shared/runtime\";\n",
+    );
+    let dir = project(&[("shared/runtime.ts", shared), ("app/index.ts", index.as_bytes())]);
+    let output = infrafix(&dir.path().join("app"), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("index.ts:8:14: lambda-deprecated-runtime"),
+        "the const in the other file is followed: {message}"
+    );
+    assert!(
+        message.contains("shared/runtime.ts, outside the paths given"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("shared/runtime.ts")).expect("read"),
+        shared.to_vec()
+    );
+    assert_eq!(infrafix(dir.path(), &["--write", "."]).status.code(), Some(0));
+    assert!(std::fs::read_to_string(dir.path().join("shared/runtime.ts"))
+        .expect("read")
+        .contains("provided.al2023"));
+}

@@ -16,6 +16,7 @@ use tree_sitter::{Node, Tree};
 
 pub use edits::name_from_logical_name;
 pub use imports::{ImportBinding, ImportKind};
+pub use modules::normalize as normalize_path;
 pub use resources::{ResourceBinding, ResourceDecl};
 pub use scope::Declaration;
 pub use values::{PropertyValue, StringOrigin};
