@@ -2,11 +2,12 @@
 //! a property or an import specifier comes out, how a statement gets bound to a name. Rules say
 //! what to change; these helpers know how TypeScript lays it out, through the file's [`Style`].
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::{named_children, Located, Program};
+use super::{named_children, Located, Program, ResourceBinding};
 use crate::fix::Edit;
 use crate::source::line_range;
 use crate::style::template::{statement, Code};
@@ -37,44 +38,52 @@ impl<'tree> Program<'tree> {
     /// Inserts properties after `property` of the same object literal: on lines of their own when
     /// the object spans lines, keeping the object's comma habit.
     pub fn insert_properties_after(&self, property: Located<'tree>, entries: &[(&str, Code)]) -> Edit {
-        let text = self.file(property.file).text;
         let style = self.style(property.file);
-        let end = property.node.end_byte();
-        let after = &text[end..];
-        let comma = after.len() - after.trim_start_matches([' ', '\t']).len();
-        let has_comma = after[comma..].starts_with(',');
-        let object_is_multiline = property
-            .node
-            .parent()
-            .is_some_and(|object| object.start_position().row != object.end_position().row);
         let indent = self.indentation_of(property);
         let rendered: Vec<String> = entries
             .iter()
             .map(|(name, value)| format!("{name}: {}", value.render(style, &indent, name.len() + 2)))
             .collect();
-        if !object_is_multiline {
+        self.insert_items_after(property, &rendered)
+    }
+
+    /// Inserts rendered items (properties, array elements, arguments) after `item` of the same
+    /// list: on lines of their own when the list spans lines, keeping its comma habit.
+    pub fn insert_items_after(&self, item: Located<'tree>, rendered: &[String]) -> Edit {
+        let text = self.file(item.file).text;
+        let style = self.style(item.file);
+        let end = item.node.end_byte();
+        let after = &text[end..];
+        let comma = after.len() - after.trim_start_matches([' ', '\t']).len();
+        let has_comma = after[comma..].starts_with(',');
+        let starts_its_line = text[line_range(text, item.node.start_byte()).start..item.node.start_byte()]
+            .trim()
+            .is_empty();
+        let list_is_multiline = starts_its_line
+            && item
+                .node
+                .parent()
+                .is_some_and(|list| list.start_position().row != list.end_position().row);
+        let indent = self.indentation_of(item);
+        if !list_is_multiline {
             let joined = rendered.join(", ");
             return match has_comma {
-                true => Edit::insert(property.file, end + comma + 1, format!(" {joined},")),
-                false => Edit::insert(property.file, end, format!(", {joined}")),
+                true => Edit::insert(item.file, end + comma + 1, format!(" {joined},")),
+                false => Edit::insert(item.file, end, format!(", {joined}")),
             };
         }
         let separator = format!(",{}{indent}", style.line_ending);
         let joined = rendered.join(&separator);
         if !has_comma {
-            return Edit::insert(property.file, end, format!("{separator}{joined}"));
+            return Edit::insert(item.file, end, format!("{separator}{joined}"));
         }
         let after_comma = end + comma + 1;
         let line_end = line_range(text, after_comma).end;
         let rest_of_line = text[after_comma..line_end].trim();
         if rest_of_line.is_empty() || rest_of_line.starts_with("//") {
-            Edit::insert(
-                property.file,
-                line_end,
-                format!("{}{indent}{joined},", style.line_ending),
-            )
+            Edit::insert(item.file, line_end, format!("{}{indent}{joined},", style.line_ending))
         } else {
-            Edit::insert(property.file, after_comma, format!(" {},", rendered.join(", ")))
+            Edit::insert(item.file, after_comma, format!(" {},", rendered.join(", ")))
         }
     }
 
@@ -207,6 +216,46 @@ impl<'tree> Program<'tree> {
             .unwrap_or_else(|| base.to_owned())
     }
 
+    /// The `const` an unbound resource (a bare `new …;` statement) is bound to when a fix must refer
+    /// to it: derived from its logical name, unique in its file, and the same for every fix that
+    /// asks, so that fixes applied together agree.
+    pub fn binding_name(&self, resource: usize) -> String {
+        let names = self.binding_names.get_or_init(|| {
+            let mut names = HashMap::new();
+            let mut taken: HashSet<(usize, String)> = HashSet::new();
+            let mut unbound: Vec<usize> = (0..self.resources().len())
+                .filter(|&index| self.resources()[index].binding == ResourceBinding::Unbound)
+                .collect();
+            unbound.sort_by_key(|&index| {
+                (
+                    self.resources()[index].file,
+                    self.resources()[index].expression.start_byte(),
+                )
+            });
+            for index in unbound {
+                let resource = &self.resources()[index];
+                let logical_name = resource.logical_name.map_or("", |node| {
+                    self.text(Located {
+                        file: resource.file,
+                        node,
+                    })
+                });
+                let class = resource.class.path.last().map_or("resource", String::as_str);
+                let base = name_from_logical_name(logical_name).unwrap_or_else(|| lower_first(class));
+                let name = std::iter::once(base.clone())
+                    .chain((2..).map(|n| format!("{base}{n}")))
+                    .find(|name| {
+                        self.mentions(resource.file, name) == 0 && !taken.contains(&(resource.file, name.clone()))
+                    })
+                    .unwrap_or(base);
+                taken.insert((resource.file, name.clone()));
+                names.insert(index, name);
+            }
+            names
+        });
+        names.get(&resource).cloned().unwrap_or_else(|| "resource".to_owned())
+    }
+
     /// Removes one specifier from a `{ … }` import list, or the whole import statement (with its
     /// line) when it was the statement's only binding.
     pub fn remove_import_specifier(&self, specifier: Located<'tree>) -> Edit {
@@ -273,6 +322,14 @@ impl<'tree> Program<'tree> {
         rewritten.push_str(&list_text[position..]);
         Edit::replace(list.file, list.node.byte_range(), rewritten)
     }
+}
+
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_lowercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 /// A camelCase variable name from a resource's logical name: `api-stage-${env}` gives `apiStage`.

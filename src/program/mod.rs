@@ -3,8 +3,10 @@
 //! of each file, and shared by every rule. The only place that knows how Pulumi programs are written.
 
 mod edits;
+mod iam;
 mod imports;
 mod modules;
+mod references;
 mod resources;
 mod scope;
 mod values;
@@ -15,8 +17,10 @@ use std::path::{Path, PathBuf};
 use tree_sitter::{Node, Tree};
 
 pub use edits::name_from_logical_name;
+pub use iam::ExecutionRole;
 pub use imports::{ImportBinding, ImportKind};
 pub use modules::normalize as normalize_path;
+pub use references::ResourceRef;
 pub use resources::{ResourceBinding, ResourceDecl};
 pub use scope::Declaration;
 pub use values::{PropertyValue, StringOrigin};
@@ -100,7 +104,11 @@ pub struct ProgramFile<'tree> {
 pub struct Program<'tree> {
     files: Vec<ProgramFile<'tree>>,
     resources: Vec<ResourceDecl<'tree>>,
+    /// Resource index by the (file, start) of its `new` expression.
+    resource_by_expression: HashMap<(usize, usize), usize>,
     file_by_path: HashMap<PathBuf, usize>,
+    /// The const names unbound resources get when a fix must refer to them, made once for all.
+    binding_names: std::cell::OnceCell<HashMap<usize, String>>,
 }
 
 impl<'tree> Program<'tree> {
@@ -123,7 +131,9 @@ impl<'tree> Program<'tree> {
         let mut program = Self {
             files,
             resources: Vec::new(),
+            resource_by_expression: HashMap::new(),
             file_by_path,
+            binding_names: std::cell::OnceCell::new(),
         };
         let resources = inputs
             .iter()
@@ -131,6 +141,12 @@ impl<'tree> Program<'tree> {
             .flat_map(|(file, input)| resources::collect(&program, file, input.matches))
             .collect();
         program.resources = resources;
+        program.resource_by_expression = program
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(index, resource)| ((resource.file, resource.expression.start_byte()), index))
+            .collect();
         program
     }
 

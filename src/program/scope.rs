@@ -77,6 +77,19 @@ pub fn top_level_declaration<'tree>(block: Node<'tree>, name: &str, text: &str) 
     None
 }
 
+/// The function whose parameter `identifier` is.
+pub fn function_declaring_parameter<'tree>(identifier: Node<'tree>, text: &str) -> Option<Node<'tree>> {
+    let name = node_text(identifier, text);
+    let mut scope = identifier.parent();
+    while let Some(node) = scope {
+        if FUNCTIONS.contains(&node.kind()) && declares_parameter(node, name, text) {
+            return Some(node);
+        }
+        scope = node.parent();
+    }
+    None
+}
+
 fn declares_parameter(function: Node, name: &str, text: &str) -> bool {
     let parameters = function
         .child_by_field_name("parameters")

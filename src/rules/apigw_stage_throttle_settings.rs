@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{name_from_logical_name, Located, Package, PackageMember, Program, ResourceBinding, ResourceDecl};
+use crate::program::{Located, Package, PackageMember, Program, ResourceBinding, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -71,11 +71,12 @@ throttling belongs in an aws.apigateway.MethodSettings with methodPath \"*/*\"."
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let program = context.program;
-    for stage in program
+    let stages = program
         .resources()
         .iter()
-        .filter(|resource| resource.is_aws(&["apigateway", "Stage"]))
-    {
+        .enumerate()
+        .filter(|(_, resource)| resource.is_aws(&["apigateway", "Stage"]));
+    for (index, stage) in stages {
         let Some(args) = stage.args().and_then(|args| program.object_literal(args)) else {
             continue;
         };
@@ -88,7 +89,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             throttle.property.node.byte_range(),
             MESSAGE,
         );
-        findings.push(match fix(program, stage, args, throttle.property, throttle.value) {
+        findings.push(match fix(program, index, args, throttle.property, throttle.value) {
             Ok(fix) => finding.with_fix(fix),
             Err(reason) => Finding {
                 message: format!("{MESSAGE} Not fixed: {reason}."),
@@ -100,7 +101,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
 
 fn fix<'tree>(
     program: &Program<'tree>,
-    stage: &ResourceDecl<'tree>,
+    stage_index: usize,
     args: Located<'tree>,
     property: Located<'tree>,
     value: Located<'tree>,
@@ -108,17 +109,13 @@ fn fix<'tree>(
     if property.node.parent() != Some(args.node) {
         return Err("the setting comes from an object spread into the arguments".to_owned());
     }
+    let stage = &program.resources()[stage_index];
     let limits = limits(program, value)?;
     let mut edits = vec![program.remove_property(property)];
     let reference = match stage.reference() {
         Some(reference) => reference,
         None if stage.binding == ResourceBinding::Unbound => {
-            let logical_name = stage
-                .logical_name
-                .map(|node| program.text(Located { file: stage.file, node }))
-                .unwrap_or("");
-            let base = name_from_logical_name(logical_name).unwrap_or_else(|| "stage".to_owned());
-            let name = program.fresh_name(stage.file, &base);
+            let name = program.binding_name(stage_index);
             edits.push(program.bind_to_const(stage.statement(), &name));
             name
         }

@@ -3,6 +3,7 @@
 
 mod apigw_stage_throttle_settings;
 mod lambda_deprecated_runtime;
+mod lambda_iam_depends_on;
 
 use std::fmt;
 use std::str::FromStr;
@@ -55,6 +56,7 @@ impl RuleId {
         match self {
             Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::check),
             Self::ApigwStageThrottleSettings => Some(apigw_stage_throttle_settings::check),
+            Self::LambdaIamDependsOn => Some(lambda_iam_depends_on::check),
             _ => None,
         }
     }
@@ -65,6 +67,7 @@ impl RuleId {
         match self {
             Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::DOCUMENTATION),
             Self::ApigwStageThrottleSettings => Some(apigw_stage_throttle_settings::DOCUMENTATION),
+            Self::LambdaIamDependsOn => Some(lambda_iam_depends_on::DOCUMENTATION),
             _ => None,
         }
     }
@@ -79,7 +82,6 @@ impl RuleId {
                 }
                 Self::LambdaDlqSendPermission => "A function's role may not send to its dead-letter queue or topic.",
                 Self::LambdaSqsExecutionPolicy => "A function fed by an SQS queue whose role may not read the queue.",
-                Self::LambdaIamDependsOn => "Policies of a function's role missing from the function's dependsOn.",
                 Self::ApigwLambdaInvokeArn => {
                     "An API Gateway Lambda integration that does not use the function's invokeArn."
                 }

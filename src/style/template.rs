@@ -12,6 +12,8 @@ pub enum Code {
     Text(String),
     /// An object literal; properties keep their order.
     Object(Vec<(String, Code)>),
+    /// An array literal.
+    Array(Vec<Code>),
     /// `new Class(arguments…)`
     New { class: String, arguments: Vec<Code> },
 }
@@ -62,6 +64,18 @@ impl Code {
                     nl = style.line_ending
                 )
             }
+            Self::Array(elements) => {
+                let inline = self.render_inline(style);
+                if indent.len() + prefix_width + inline.len() < LINE_WIDTH {
+                    return inline;
+                }
+                let inner = style.indentation(indent, 1);
+                let lines: Vec<String> = elements
+                    .iter()
+                    .map(|element| format!("{inner}{}", element.render(style, &inner, 0)))
+                    .collect();
+                format!("[{nl}{}{nl}{indent}]", join_list(&lines, style), nl = style.line_ending)
+            }
             Self::New { class, arguments } => {
                 let rendered: Vec<String> = arguments
                     .iter()
@@ -97,6 +111,10 @@ impl Code {
                     .map(|(key, value)| format!("{}: {}", property_key(key, style), value.render_inline(style)))
                     .collect();
                 format!("{{ {} }}", parts.join(", "))
+            }
+            Self::Array(elements) => {
+                let parts: Vec<String> = elements.iter().map(|element| element.render_inline(style)).collect();
+                format!("[{}]", parts.join(", "))
             }
             other => other.render(style, "", 0),
         }

@@ -1,0 +1,263 @@
+//! References between resources: which resource, and which of its outputs, an expression names:
+//! `role`, `role.arn`, `this.role.arn`, a const holding one, a resource exported by another module
+//! of the project, and the parameters of `pulumi.all([...]).apply(([a, b]) => …)` and
+//! `x.arn.apply(a => …)` callbacks, mapped back to the outputs they receive.
+
+use tree_sitter::Node;
+
+use super::scope::{self, Declaration};
+use super::{named_children, ImportKind, Located, Package, Program};
+use crate::syntax::node_text;
+
+/// How many consts and callback parameters a reference may be followed through.
+const MAX_HOPS: usize = 16;
+
+/// A resource, or one of its outputs (`attribute`: `arn`, `name`, `invokeArn` …).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResourceRef {
+    /// Index into [`Program::resources`].
+    pub resource: usize,
+    pub attribute: Option<String>,
+}
+
+impl<'tree> Program<'tree> {
+    /// The resource declared by a `new` expression.
+    pub fn resource_at(&self, expression: Located<'tree>) -> Option<usize> {
+        self.resource_by_expression
+            .get(&(expression.file, expression.node.start_byte()))
+            .copied()
+    }
+
+    /// The resource (or resource output) the whole expression stands for.
+    pub fn denoted_resource(&self, at: Located<'tree>) -> Option<ResourceRef> {
+        self.denoted(at, 0)
+    }
+
+    fn denoted(&self, at: Located<'tree>, hops: usize) -> Option<ResourceRef> {
+        if hops > MAX_HOPS {
+            return None;
+        }
+        let here = |node| Located { file: at.file, node };
+        match at.node.kind() {
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression" => {
+                self.denoted(here(at.node.named_child(0)?), hops)
+            }
+            "new_expression" => Some(ResourceRef {
+                resource: self.resource_at(at)?,
+                attribute: None,
+            }),
+            "identifier" | "shorthand_property_identifier" => {
+                let source = self.callback_parameter_source(at).or_else(|| self.binding_value(at))?;
+                self.denoted(source, hops + 1)
+            }
+            "member_expression" => {
+                let object = at.node.child_by_field_name("object")?;
+                let property = self.text(here(at.node.child_by_field_name("property")?)).to_owned();
+                let owner = match object.kind() {
+                    "this" => ResourceRef {
+                        resource: self.this_field(here(object), &property)?,
+                        attribute: None,
+                    },
+                    _ => {
+                        let owner = self.denoted(here(object), hops)?;
+                        if owner.attribute.is_some() {
+                            return None;
+                        }
+                        ResourceRef {
+                            resource: owner.resource,
+                            attribute: Some(property),
+                        }
+                    }
+                };
+                Some(owner)
+            }
+            "call_expression" => {
+                let function = at.node.child_by_field_name("function")?;
+                let argument = named_children(at.node.child_by_field_name("arguments")?).next()?;
+                // `x.apply(a => a)`: what the callback returns, its parameters mapped back.
+                let is_apply = function.kind() == "member_expression"
+                    && function
+                        .child_by_field_name("property")
+                        .is_some_and(|p| self.text(here(p)) == "apply");
+                if is_apply && argument.kind() == "arrow_function" {
+                    let body = argument.child_by_field_name("body")?;
+                    return self.denoted(here(body), hops + 1);
+                }
+                // `pulumi.output(role)` is the role.
+                self.package_member(here(function))?
+                    .is(Package::Pulumi, &["output"])
+                    .then_some(())?;
+                self.denoted(here(argument), hops)
+            }
+            _ => None,
+        }
+    }
+
+    /// Every resource (or output) referenced anywhere inside an expression.
+    pub fn referenced_resources(&self, at: Located<'tree>) -> Vec<ResourceRef> {
+        let mut found = Vec::new();
+        let mut stack = vec![at.node];
+        while let Some(node) = stack.pop() {
+            let here = Located { file: at.file, node };
+            let candidate = matches!(
+                node.kind(),
+                "identifier" | "shorthand_property_identifier" | "member_expression" | "new_expression"
+            );
+            match candidate.then(|| self.denoted_resource(here)).flatten() {
+                Some(reference) => found.push(reference),
+                None => stack.extend(named_children(node).collect::<Vec<_>>().into_iter().rev()),
+            }
+        }
+        found
+    }
+
+    /// The value a `const` or `let` identifier was initialised with, in its file or in the project
+    /// module it was imported from.
+    fn binding_value(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+        let file = self.file(identifier.file);
+        let declarator = match scope::declaration_of(identifier.node, file.text) {
+            Declaration::Variable { declarator, .. } => Located {
+                file: identifier.file,
+                node: declarator,
+            },
+            Declaration::NotInFile => {
+                let binding = self.import_of(identifier)?;
+                let ImportKind::Named { imported } = &binding.kind else {
+                    return None;
+                };
+                let exporter = self.imported_file(identifier.file, &binding.module)?;
+                let root = self.file(exporter).tree.root_node();
+                match scope::top_level_declaration(root, imported, self.file(exporter).text)? {
+                    Declaration::Variable { declarator, .. } => Located {
+                        file: exporter,
+                        node: declarator,
+                    },
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        let value = declarator.node.child_by_field_name("value")?;
+        Some(Located {
+            file: declarator.file,
+            node: value,
+        })
+    }
+
+    /// For a parameter of a callback given to `.apply`, the expression whose value it receives:
+    /// `a` in `x.arn.apply(a => …)` is `x.arn`; `b` in `pulumi.all([x, y]).apply(([a, b]) => …)` is `y`.
+    fn callback_parameter_source(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+        let text = self.file(identifier.file).text;
+        let name = node_text(identifier.node, text);
+        let function = scope::function_declaring_parameter(identifier.node, text)?;
+        let call = function
+            .parent()
+            .filter(|p| p.kind() == "arguments")?
+            .parent()
+            .filter(|c| c.kind() == "call_expression")?;
+        let callee = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "member_expression")?;
+        if callee.child_by_field_name("property").map(|p| node_text(p, text)) != Some("apply") {
+            return None;
+        }
+        let target = callee.child_by_field_name("object")?;
+        let here = |node| Located {
+            file: identifier.file,
+            node,
+        };
+        let parameter = first_parameter_pattern(function)?;
+        match parameter.kind() {
+            "identifier" if node_text(parameter, text) == name => Some(here(target)),
+            "array_pattern" => {
+                let position = named_children(parameter).position(|element| node_text(element, text) == name)?;
+                let values = self.pulumi_all_argument(here(target))?;
+                let element = named_children(values.node)
+                    .filter(|e| e.kind() != "comment")
+                    .nth(position)?;
+                Some(here(element))
+            }
+            "object_pattern" => {
+                let values = self.pulumi_all_argument(here(target))?;
+                let key = named_children(parameter).find_map(|property| match property.kind() {
+                    "shorthand_property_identifier_pattern" if node_text(property, text) == name => {
+                        Some(name.to_owned())
+                    }
+                    "pair_pattern"
+                        if property
+                            .child_by_field_name("value")
+                            .is_some_and(|v| node_text(v, text) == name) =>
+                    {
+                        property
+                            .child_by_field_name("key")
+                            .map(|key| node_text(key, text).to_owned())
+                    }
+                    _ => None,
+                })?;
+                self.property(values, &key).map(|found| found.value)
+            }
+            _ => None,
+        }
+    }
+
+    /// The array or object literal handed to `pulumi.all(...)`.
+    fn pulumi_all_argument(&self, call: Located<'tree>) -> Option<Located<'tree>> {
+        if call.node.kind() != "call_expression" {
+            return None;
+        }
+        let function = self.package_member(Located {
+            file: call.file,
+            node: call.node.child_by_field_name("function")?,
+        })?;
+        function.is(Package::Pulumi, &["all"]).then_some(())?;
+        let argument = named_children(call.node.child_by_field_name("arguments")?).next()?;
+        matches!(argument.kind(), "array" | "object").then_some(Located {
+            file: call.file,
+            node: argument,
+        })
+    }
+
+    /// The resource a class assigns to `this.name` (`this.role = new aws.iam.Role(…)`).
+    fn this_field(&self, this: Located<'tree>, name: &str) -> Option<usize> {
+        let class = ancestors(this.node).find(|node| matches!(node.kind(), "class_declaration" | "class"))?;
+        let body = class.child_by_field_name("body")?;
+        let text = self.file(this.file).text;
+        let mut stack = vec![body];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "assignment_expression" {
+                let target = node
+                    .child_by_field_name("left")
+                    .filter(|left| left.kind() == "member_expression");
+                let assigns_field = target.is_some_and(|target| {
+                    target
+                        .child_by_field_name("object")
+                        .is_some_and(|object| object.kind() == "this")
+                        && target
+                            .child_by_field_name("property")
+                            .is_some_and(|p| node_text(p, text) == name)
+                });
+                if let (true, Some(value)) = (assigns_field, node.child_by_field_name("right")) {
+                    return self.resource_at(Located {
+                        file: this.file,
+                        node: value,
+                    });
+                }
+            }
+            stack.extend(named_children(node));
+        }
+        None
+    }
+}
+
+fn first_parameter_pattern(function: Node) -> Option<Node> {
+    if let Some(single) = function.child_by_field_name("parameter") {
+        return Some(single);
+    }
+    let parameters = function.child_by_field_name("parameters")?;
+    let first = named_children(parameters).next()?;
+    first.child_by_field_name("pattern").or(Some(first))
+}
+
+pub(super) fn ancestors(node: Node) -> impl Iterator<Item = Node> {
+    std::iter::successors(node.parent(), |node| node.parent())
+}

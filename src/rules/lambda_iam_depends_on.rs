@@ -1,0 +1,275 @@
+//! `lambda-iam-depends-on`: policies of a function's role missing from the function's `dependsOn`.
+
+use crate::diagnostic::Finding;
+use crate::fix::{Edit, Fix};
+use crate::program::{ExecutionRole, Located, Program, ResourceBinding, ResourceDecl};
+use crate::rules::{RuleContext, RuleId};
+use crate::style::template::Code;
+
+pub const DOCUMENTATION: &str = r#"Policies of a function's role missing from the function's dependsOn.
+
+## What it does
+Finds Lambda functions whose execution role gets policy from an `aws.iam.RolePolicy`,
+`aws.iam.RolePolicyAttachment` or `aws.iam.PolicyAttachment` that is not in the function's
+`dependsOn`. The role is followed however the program names it: `role.arn`, a const, a role
+exported by another module, `this.role` in a component, or an `.apply` callback.
+
+## Why is this bad?
+Nothing orders the policies before the function: the function only references the role. Pulumi
+may create the function while the policies are still being attached, and Lambda checks the role
+when it creates the function:
+
+    InvalidParameterValueException: The provided execution role does not have permissions to call
+    SendMessage on SQS
+
+(or ReceiveMessage, or CreateNetworkInterface, depending on what the function needs). The provider
+retries for a while, so the deployment is slow at best and fails at worst.
+
+## Example
+```ts
+const role = new aws.iam.Role("worker-role", { assumeRolePolicy });
+new aws.iam.RolePolicyAttachment("worker-basic", { role: role.name, policyArn: basicExecution });
+const worker = new aws.lambda.Function("worker", { role: role.arn, ... });
+```
+
+## Use instead
+```ts
+const role = new aws.iam.Role("worker-role", { assumeRolePolicy });
+const workerBasic = new aws.iam.RolePolicyAttachment("worker-basic", { role: role.name, policyArn: basicExecution });
+const worker = new aws.lambda.Function("worker", { role: role.arn, ... }, { dependsOn: [workerBasic] });
+```
+
+## Fix safety
+Safe: it only orders creation. A bare `new …` statement is bound to a `const` named after its
+logical name; the options object is created or extended, keeping `parent`, `provider` and the
+existing `dependsOn` entries (a list, or a single resource, which becomes a list). Not fixed, and
+said why: a policy declared after the function or in a scope the function cannot see (moving code
+is left to you), a policy in another module that the function's file does not import, options that
+are not an object literal. A role infrafix cannot see (an ARN from config or another stack) gives
+no finding.
+"#;
+
+const CLASSES: [&str; 3] = ["RolePolicy", "RolePolicyAttachment", "PolicyAttachment"];
+
+pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
+    let program = context.program;
+    for (index, function) in program.resources().iter().enumerate() {
+        if !function.is_aws(&["lambda", "Function"]) && !function.is_aws(&["lambda", "CallbackFunction"]) {
+            continue;
+        }
+        let Some(ExecutionRole::Declared(role)) = program.execution_role(function) else {
+            continue;
+        };
+        let Some(listed) = depends_on_entries(program, function) else {
+            continue;
+        };
+        let missing: Vec<usize> = program
+            .role_attachments(role)
+            .into_iter()
+            .filter(|attachment| !listed.contains(attachment))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let message = format!(
+            "Function {} runs as role {}, whose {} not in its dependsOn: Lambda may check the role before they are attached.",
+            display_name(program, index),
+            display_name(program, role),
+            missing.iter().map(|&p| format!("{} {}", class_name(program, p), display_name(program, p))).collect::<Vec<_>>().join(", ")
+                + if missing.len() == 1 { " is" } else { " are" },
+        );
+        let finding = Finding::new(
+            RuleId::LambdaIamDependsOn,
+            function.file,
+            function.statement.byte_range(),
+            message.clone(),
+        );
+        findings.push(match fix(program, function, &missing) {
+            Ok(fix) => finding.with_fix(fix),
+            Err(reason) => Finding {
+                message: format!("{message} Not fixed: {reason}."),
+                ..finding
+            },
+        });
+    }
+}
+
+/// The resources the function's `dependsOn` lists; `None` when they cannot be known.
+fn depends_on_entries(program: &Program, function: &ResourceDecl) -> Option<Vec<usize>> {
+    let Some(options) = function.options() else {
+        return Some(Vec::new());
+    };
+    let options = program.object_literal(options)?;
+    let Some(depends_on) = program.property(options, "dependsOn") else {
+        return Some(Vec::new());
+    };
+    let value = depends_on.value;
+    let elements: Vec<Located> = match value.node.kind() {
+        "array" => crate::program::named_children(value.node)
+            .filter(|element| element.kind() != "comment")
+            .map(|node| Located { file: value.file, node })
+            .collect(),
+        _ => vec![value],
+    };
+    elements
+        .into_iter()
+        .map(|element| program.denoted_resource(element).map(|reference| reference.resource))
+        .collect()
+}
+
+fn fix(program: &Program, function: &ResourceDecl, missing: &[usize]) -> Result<Fix, String> {
+    let mut edits = Vec::new();
+    let mut references = Vec::new();
+    for &policy in missing {
+        let (reference, binding) = reference_from(program, function, policy)?;
+        edits.extend(binding);
+        references.push(reference);
+    }
+    edits.push(depends_on_edit(program, function, &references)?);
+    Ok(Fix::safe(edits))
+}
+
+/// How the function's statement can refer to a policy resource, and the edit that binds the
+/// policy to a const first when nothing holds it.
+fn reference_from(program: &Program, function: &ResourceDecl, policy: usize) -> Result<(String, Option<Edit>), String> {
+    let resource = &program.resources()[policy];
+    let name = display_name(program, policy);
+    if resource.file != function.file {
+        return imported_name(program, function, policy)
+            .map(|local| (local, None))
+            .ok_or_else(|| {
+                format!(
+                    "{name} is declared in {} and not imported where the function is; import it to list it",
+                    file_name(program, resource.file)
+                )
+            });
+    }
+    let visible = resource
+        .statement
+        .parent()
+        .is_some_and(|block| block.byte_range().contains(&function.statement.start_byte()));
+    if !visible {
+        return Err(format!(
+            "{name} is declared in a block the function cannot see (a loop, a function, a class)"
+        ));
+    }
+    if resource.statement.start_byte() > function.statement.start_byte() {
+        return Err(format!(
+            "{name} is declared after the function; move it above the function"
+        ));
+    }
+    match (&resource.binding, resource.reference()) {
+        (_, Some(reference)) => Ok((reference, None)),
+        (ResourceBinding::Unbound, None) => {
+            let binding = program.binding_name(policy);
+            let edit = program.bind_to_const(resource.statement(), &binding);
+            Ok((binding, Some(edit)))
+        }
+        _ => Err(format!(
+            "{name} is not a statement of its own, so nothing can refer to it"
+        )),
+    }
+}
+
+/// The local name under which the function's file imports an exported policy const.
+fn imported_name(program: &Program, function: &ResourceDecl, policy: usize) -> Option<String> {
+    let resource = &program.resources()[policy];
+    let ResourceBinding::Variable { name, exported: true } = &resource.binding else {
+        return None;
+    };
+    program.file(function.file).imports.iter().find_map(|binding| {
+        let crate::program::ImportKind::Named { imported } = &binding.kind else {
+            return None;
+        };
+        let from = program.imported_file(function.file, &binding.module)?;
+        (from == resource.file && imported == name).then(|| binding.local.clone())
+    })
+}
+
+fn depends_on_edit(program: &Program, function: &ResourceDecl, references: &[String]) -> Result<Edit, String> {
+    let new_entries: Vec<Code> = references
+        .iter()
+        .map(|reference| Code::verbatim(reference.clone()))
+        .collect();
+    let Some(options) = function.options() else {
+        let args = function.args().ok_or("the function has no arguments object")?;
+        let options = Code::object([("dependsOn", Code::Array(new_entries))]);
+        let style = program.style(function.file);
+        let indent = program.indentation_of(args);
+        return Ok(program.insert_items_after(args, &[options.render(style, &indent, 0)]));
+    };
+    let object = program
+        .object_literal(options)
+        .filter(|object| *object == options)
+        .ok_or("its options are not an object literal")?;
+    let Some(depends_on) = program.property(object, "dependsOn") else {
+        return Ok(program.add_properties(object, &[("dependsOn", Code::Array(new_entries))]));
+    };
+    let value = depends_on.value;
+    if depends_on.object != object {
+        return Err("its dependsOn comes from an object spread into the options".to_owned());
+    }
+    if value.node.kind() == "array" {
+        let last = crate::program::named_children(value.node)
+            .filter(|element| element.kind() != "comment")
+            .last();
+        return Ok(match last {
+            Some(last) => program.insert_items_after(
+                Located {
+                    file: value.file,
+                    node: last,
+                },
+                references,
+            ),
+            None => program.replace_node(
+                value,
+                &Code::Array(new_entries).render(program.style(value.file), "", 0),
+            ),
+        });
+    }
+    let mut entries = vec![Code::verbatim(program.text(value))];
+    entries.extend(new_entries);
+    let indent = program.indentation_of(depends_on.property);
+    Ok(program.replace_node(
+        value,
+        &Code::Array(entries).render(program.style(value.file), &indent, "dependsOn: ".len()),
+    ))
+}
+
+/// How a message names a resource: its variable, else its logical name.
+fn display_name(program: &Program, resource: usize) -> String {
+    let declaration = &program.resources()[resource];
+    let name = match declaration.reference() {
+        Some(reference) => reference,
+        None => declaration.logical_name.map_or_else(
+            || "(unnamed)".to_owned(),
+            |node| {
+                program
+                    .text(Located {
+                        file: declaration.file,
+                        node,
+                    })
+                    .trim_matches(['"', '\'', '`'])
+                    .to_owned()
+            },
+        ),
+    };
+    format!("`{name}`")
+}
+
+fn class_name(program: &Program, resource: usize) -> &'static str {
+    let class = program.resources()[resource]
+        .class
+        .path
+        .last()
+        .map_or("", String::as_str);
+    CLASSES.into_iter().find(|known| *known == class).unwrap_or("policy")
+}
+
+fn file_name(program: &Program, file: usize) -> String {
+    program
+        .file(file)
+        .path
+        .file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned())
+}
