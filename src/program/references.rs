@@ -6,7 +6,8 @@
 use tree_sitter::Node;
 
 use super::scope::{self, Declaration};
-use super::{named_children, ImportKind, Located, Package, Program};
+use super::{named_children, ImportKind, Located, Package, Program, ResourceBinding};
+use crate::fix::Edit;
 use crate::syntax::node_text;
 
 /// How many consts and callback parameters a reference may be followed through.
@@ -246,6 +247,89 @@ impl<'tree> Program<'tree> {
             stack.extend(named_children(node));
         }
         None
+    }
+}
+
+/// How code at a statement can name a resource declared elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Naming {
+    /// By this name (`queue`, `this.queue`, or the local name it is imported under).
+    Name(String),
+    /// By this name, once the edit binds the resource's bare statement to a `const`.
+    BindFirst { name: String, edit: Edit },
+}
+
+impl<'tree> Program<'tree> {
+    /// How the statement `place` can refer to `resource`; `Err` says why it cannot without moving
+    /// code (the resource is declared after it, in a block it cannot see, or in a module its file
+    /// does not import it from).
+    pub fn name_resource_at(&self, resource: usize, place: Located<'tree>) -> Result<Naming, String> {
+        let declaration = &self.resources()[resource];
+        let shown = declaration
+            .reference()
+            .or_else(|| {
+                declaration.logical_name.map(|node| {
+                    self.text(Located {
+                        file: declaration.file,
+                        node,
+                    })
+                    .trim_matches(['"', '\'', '`'])
+                    .to_owned()
+                })
+            })
+            .unwrap_or_else(|| "(unnamed)".to_owned());
+        if declaration.file != place.file {
+            let file_name = self
+                .file(declaration.file)
+                .path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            return self
+                .imported_resource_name(resource, place.file)
+                .map(Naming::Name)
+                .ok_or_else(|| format!("`{shown}` is declared in {file_name} and not imported here; import it first"));
+        }
+        let visible = declaration
+            .statement
+            .parent()
+            .is_some_and(|block| block.byte_range().contains(&place.node.start_byte()));
+        if !visible {
+            return Err(format!(
+                "`{shown}` is declared in a block this code cannot see (a loop, a function, a class)"
+            ));
+        }
+        if declaration.statement.start_byte() > place.node.start_byte() {
+            return Err(format!("`{shown}` is declared further down; move it up first"));
+        }
+        match (&declaration.binding, declaration.reference()) {
+            (_, Some(name)) => Ok(Naming::Name(name)),
+            (ResourceBinding::Unbound, None) => {
+                let name = self.binding_name(resource);
+                Ok(Naming::BindFirst {
+                    edit: self.bind_to_const(declaration.statement(), &name),
+                    name,
+                })
+            }
+            _ => Err(format!(
+                "`{shown}` is not a statement of its own, so nothing can refer to it"
+            )),
+        }
+    }
+
+    /// The local name under which a file imports an exported resource const.
+    fn imported_resource_name(&self, resource: usize, file: usize) -> Option<String> {
+        let declaration = &self.resources()[resource];
+        let ResourceBinding::Variable { name, exported: true } = &declaration.binding else {
+            return None;
+        };
+        self.file(file).imports.iter().find_map(|binding| {
+            let ImportKind::Named { imported } = &binding.kind else {
+                return None;
+            };
+            let from = self.imported_file(file, &binding.module)?;
+            (from == declaration.file && imported == name).then(|| binding.local.clone())
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Located, Package, PackageMember, Program, ResourceBinding, ResourceDecl};
+use crate::program::{Located, Program, ResourceBinding, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -231,66 +231,21 @@ fn new_method_settings<'tree>(
     reference: &str,
     limits: Vec<(&'static str, String)>,
 ) -> Result<Edit, String> {
-    let class = PackageMember {
-        package: Package::Aws,
-        path: vec!["apigateway".to_owned(), "MethodSettings".to_owned()],
-    };
-    let class = program
-        .spelling_of(stage.file, &class)
-        .ok_or("the file imports nothing that reaches aws.apigateway.MethodSettings")?;
     let rest_api = program.property(args, "restApi").ok_or("the stage has no `restApi`")?;
-    let logical_name = stage
-        .logical_name
-        .map(|node| Located { file: stage.file, node })
-        .ok_or("the stage has no logical name")?;
     let settings = Code::object(limits.into_iter().map(|(key, value)| (key, Code::verbatim(value))));
-    let mut arguments = vec![
-        derived_logical_name(program, logical_name, "method-settings"),
-        Code::object([
-            ("restApi", Code::verbatim(program.text(rest_api.value))),
-            ("stageName", Code::verbatim(format!("{reference}.stageName"))),
-            ("methodPath", Code::text("*/*")),
-            ("settings", settings),
-        ]),
-    ];
-    if let Some(options) = inherited_options(program, stage) {
-        arguments.push(options);
-    }
-    Ok(program.insert_statement_after(stage.statement(), &Code::New { class, arguments }, None))
-}
-
-/// The stage's logical name with a suffix: the same expression, so that every instance of a
-/// component gets its own name.
-fn derived_logical_name(program: &Program, logical_name: Located, suffix: &str) -> Code {
-    let text = program.text(logical_name);
-    match logical_name.node.kind() {
-        "string" | "template_string" if text.len() >= 2 => {
-            let (body, quote) = text.split_at(text.len() - 1);
-            Code::verbatim(format!("{body}-{suffix}{quote}"))
-        }
-        _ => Code::verbatim(format!("`${{{text}}}-{suffix}`")),
-    }
-}
-
-/// `provider` and `parent` of the stage's options, for the new resource.
-fn inherited_options(program: &Program, stage: &ResourceDecl) -> Option<Code> {
-    let options = stage.options()?;
-    let inherited: Vec<(&str, Code)> = match program.object_literal(options) {
-        Some(object) => ["provider", "parent"]
-            .into_iter()
-            .filter_map(|key| {
-                program
-                    .property(object, key)
-                    .map(|found| (key, Code::verbatim(program.text(found.value))))
-            })
-            .collect(),
-        None => {
-            let options = program.text(options);
-            vec![
-                ("provider", Code::verbatim(format!("{options}.provider"))),
-                ("parent", Code::verbatim(format!("{options}.parent"))),
-            ]
-        }
-    };
-    (!inherited.is_empty()).then(|| Code::object(inherited))
+    let method_settings = Code::object([
+        ("restApi", Code::verbatim(program.text(rest_api.value))),
+        ("stageName", Code::verbatim(format!("{reference}.stageName"))),
+        ("methodPath", Code::text("*/*")),
+        ("settings", settings),
+    ]);
+    // Nothing refers to the new resource, so it stays a bare statement: a const nobody reads would
+    // trip `noUnusedLocals`.
+    let new = program.new_resource_beside(
+        stage,
+        &["apigateway", "MethodSettings"],
+        "method-settings",
+        method_settings,
+    )?;
+    Ok(program.insert_statement_after(stage.statement(), &new.code, None))
 }

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{ExecutionRole, Located, Program, ResourceBinding, ResourceDecl};
+use crate::program::{ExecutionRole, Located, Naming, Program, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -121,69 +121,16 @@ fn fix(program: &Program, function: &ResourceDecl, missing: &[usize]) -> Result<
     let mut edits = Vec::new();
     let mut references = Vec::new();
     for &policy in missing {
-        let (reference, binding) = reference_from(program, function, policy)?;
-        edits.extend(binding);
-        references.push(reference);
+        match program.name_resource_at(policy, function.statement())? {
+            Naming::Name(name) => references.push(name),
+            Naming::BindFirst { name, edit } => {
+                edits.push(edit);
+                references.push(name);
+            }
+        }
     }
     edits.push(depends_on_edit(program, function, &references)?);
     Ok(Fix::safe(edits))
-}
-
-/// How the function's statement can refer to a policy resource, and the edit that binds the
-/// policy to a const first when nothing holds it.
-fn reference_from(program: &Program, function: &ResourceDecl, policy: usize) -> Result<(String, Option<Edit>), String> {
-    let resource = &program.resources()[policy];
-    let name = display_name(program, policy);
-    if resource.file != function.file {
-        return imported_name(program, function, policy)
-            .map(|local| (local, None))
-            .ok_or_else(|| {
-                format!(
-                    "{name} is declared in {} and not imported where the function is; import it to list it",
-                    file_name(program, resource.file)
-                )
-            });
-    }
-    let visible = resource
-        .statement
-        .parent()
-        .is_some_and(|block| block.byte_range().contains(&function.statement.start_byte()));
-    if !visible {
-        return Err(format!(
-            "{name} is declared in a block the function cannot see (a loop, a function, a class)"
-        ));
-    }
-    if resource.statement.start_byte() > function.statement.start_byte() {
-        return Err(format!(
-            "{name} is declared after the function; move it above the function"
-        ));
-    }
-    match (&resource.binding, resource.reference()) {
-        (_, Some(reference)) => Ok((reference, None)),
-        (ResourceBinding::Unbound, None) => {
-            let binding = program.binding_name(policy);
-            let edit = program.bind_to_const(resource.statement(), &binding);
-            Ok((binding, Some(edit)))
-        }
-        _ => Err(format!(
-            "{name} is not a statement of its own, so nothing can refer to it"
-        )),
-    }
-}
-
-/// The local name under which the function's file imports an exported policy const.
-fn imported_name(program: &Program, function: &ResourceDecl, policy: usize) -> Option<String> {
-    let resource = &program.resources()[policy];
-    let ResourceBinding::Variable { name, exported: true } = &resource.binding else {
-        return None;
-    };
-    program.file(function.file).imports.iter().find_map(|binding| {
-        let crate::program::ImportKind::Named { imported } = &binding.kind else {
-            return None;
-        };
-        let from = program.imported_file(function.file, &binding.module)?;
-        (from == resource.file && imported == name).then(|| binding.local.clone())
-    })
 }
 
 fn depends_on_edit(program: &Program, function: &ResourceDecl, references: &[String]) -> Result<Edit, String> {
@@ -264,12 +211,4 @@ fn class_name(program: &Program, resource: usize) -> &'static str {
         .last()
         .map_or("", String::as_str);
     CLASSES.into_iter().find(|known| *known == class).unwrap_or("policy")
-}
-
-fn file_name(program: &Program, file: usize) -> String {
-    program
-        .file(file)
-        .path
-        .file_name()
-        .map_or_else(String::new, |name| name.to_string_lossy().into_owned())
 }

@@ -1,0 +1,84 @@
+//! How a new resource is written beside an existing one: its class spelled through the file's own
+//! imports, a logical name derived from its neighbour's (so that every instance of a component or
+//! helper gets its own URN), and the neighbour's `provider` and `parent` options.
+
+use super::{name_from_logical_name, Located, Package, PackageMember, Program, ResourceDecl};
+use crate::style::template::Code;
+
+/// A resource to insert, rendered and ready for [`Program::insert_statement_after`].
+pub struct NewResource {
+    pub code: Code,
+    /// The `const` it is bound to: derived from its logical name, clashing with nothing.
+    pub binding: String,
+}
+
+impl<'tree> Program<'tree> {
+    /// `new <class>(<neighbour's name>-<suffix>, args, <neighbour's provider and parent>)`.
+    pub fn new_resource_beside(
+        &self,
+        neighbour: &ResourceDecl<'tree>,
+        class: &[&str],
+        suffix: &str,
+        args: Code,
+    ) -> Result<NewResource, String> {
+        let member = PackageMember {
+            package: Package::Aws,
+            path: class.iter().map(|part| part.to_string()).collect(),
+        };
+        let spelled = self
+            .spelling_of(neighbour.file, &member)
+            .ok_or_else(|| format!("the file imports nothing that reaches aws.{}", class.join(".")))?;
+        let logical_name = neighbour
+            .logical_name
+            .map(|node| Located {
+                file: neighbour.file,
+                node,
+            })
+            .ok_or("the neighbour has no logical name")?;
+        let name = self.derived_logical_name(logical_name, suffix);
+        let base = name_from_logical_name(&name).unwrap_or_else(|| "resource".to_owned());
+        let mut arguments = vec![Code::verbatim(name), args];
+        arguments.extend(self.inherited_options(neighbour));
+        Ok(NewResource {
+            code: Code::New {
+                class: spelled,
+                arguments,
+            },
+            binding: self.fresh_name(neighbour.file, &base),
+        })
+    }
+
+    /// The neighbour's logical name with a suffix, as the same kind of expression.
+    fn derived_logical_name(&self, logical_name: Located<'tree>, suffix: &str) -> String {
+        let text = self.text(logical_name);
+        match logical_name.node.kind() {
+            "string" | "template_string" if text.len() >= 2 => {
+                let (body, quote) = text.split_at(text.len() - 1);
+                format!("{body}-{suffix}{quote}")
+            }
+            _ => format!("`${{{text}}}-{suffix}`"),
+        }
+    }
+
+    /// `provider` and `parent` of a resource's options, for a resource created beside it.
+    fn inherited_options(&self, resource: &ResourceDecl<'tree>) -> Option<Code> {
+        let options = resource.options()?;
+        let inherited: Vec<(&str, Code)> = match self.object_literal(options) {
+            Some(object) => ["provider", "parent"]
+                .into_iter()
+                .filter_map(|key| {
+                    self.property(object, key)
+                        .map(|found| (key, Code::verbatim(self.text(found.value))))
+                })
+                .collect(),
+            None => {
+                let options = self.text(options);
+                vec![
+                    ("provider", Code::verbatim(format!("{options}.provider"))),
+                    ("parent", Code::verbatim(format!("{options}.parent"))),
+                ]
+            }
+        };
+        (!inherited.is_empty()).then(|| Code::object(inherited))
+    }
+}
