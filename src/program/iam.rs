@@ -20,8 +20,12 @@ const ATTACHMENTS: [(&str, &str); 3] = [
 ];
 
 impl<'tree> Program<'tree> {
-    /// The role a Lambda function runs as; `None` when its arguments name no role at all.
+    /// The role a Lambda function runs as; `None` for anything but a function, and for a function
+    /// whose arguments name no role at all.
     pub fn execution_role(&self, function: &ResourceDecl<'tree>) -> Option<ExecutionRole> {
+        if !function.is_aws(&["lambda", "Function"]) && !function.is_aws(&["lambda", "CallbackFunction"]) {
+            return None;
+        }
         let role = self.property(function.args()?, "role")?;
         Some(match self.denoted_resource(role.value) {
             Some(reference) if self.resources()[reference.resource].is_aws(&["iam", "Role"]) => {

@@ -7,6 +7,7 @@ mod iam;
 mod imports;
 mod modules;
 mod new_resources;
+mod policy;
 mod references;
 mod resources;
 mod scope;
@@ -22,6 +23,9 @@ pub use iam::ExecutionRole;
 pub use imports::{ImportBinding, ImportKind};
 pub use modules::normalize as normalize_path;
 pub use new_resources::NewResource;
+pub use policy::{
+    action_matches, Answer, Effect, OutputValue, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies,
+};
 pub use references::{Naming, ResourceRef};
 pub use resources::{ResourceBinding, ResourceDecl};
 pub use scope::Declaration;

@@ -3,7 +3,9 @@
 
 mod apigw_stage_throttle_settings;
 mod lambda_deprecated_runtime;
+mod lambda_dlq_send_permission;
 mod lambda_iam_depends_on;
+mod lambda_sqs_execution_policy;
 
 use std::fmt;
 use std::str::FromStr;
@@ -57,6 +59,8 @@ impl RuleId {
             Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::check),
             Self::ApigwStageThrottleSettings => Some(apigw_stage_throttle_settings::check),
             Self::LambdaIamDependsOn => Some(lambda_iam_depends_on::check),
+            Self::LambdaDlqSendPermission => Some(lambda_dlq_send_permission::check),
+            Self::LambdaSqsExecutionPolicy => Some(lambda_sqs_execution_policy::check),
             _ => None,
         }
     }
@@ -68,6 +72,8 @@ impl RuleId {
             Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::DOCUMENTATION),
             Self::ApigwStageThrottleSettings => Some(apigw_stage_throttle_settings::DOCUMENTATION),
             Self::LambdaIamDependsOn => Some(lambda_iam_depends_on::DOCUMENTATION),
+            Self::LambdaDlqSendPermission => Some(lambda_dlq_send_permission::DOCUMENTATION),
+            Self::LambdaSqsExecutionPolicy => Some(lambda_sqs_execution_policy::DOCUMENTATION),
             _ => None,
         }
     }
@@ -80,8 +86,6 @@ impl RuleId {
                 Self::LambdaReservedConcurrencyBudget => {
                     "Reserved concurrency summed over a program exceeds the account's budget."
                 }
-                Self::LambdaDlqSendPermission => "A function's role may not send to its dead-letter queue or topic.",
-                Self::LambdaSqsExecutionPolicy => "A function fed by an SQS queue whose role may not read the queue.",
                 Self::ApigwLambdaInvokeArn => {
                     "An API Gateway Lambda integration that does not use the function's invokeArn."
                 }

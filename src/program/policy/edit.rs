@@ -1,0 +1,208 @@
+//! Editing policy documents in their own form: an action or a resource added to a statement, a
+//! statement added to a document. A resource output (an ARN) goes in the way the document's
+//! context allows: as it is where inputs are accepted, through `pulumi.jsonStringify` in place of
+//! `JSON.stringify`, or as a new element of `pulumi.all([...])` and a new callback parameter.
+
+use std::ops::Range;
+
+use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
+use crate::fix::Edit;
+use crate::program::{named_children, Located, Package, PackageMember, Program, ResourceRef};
+use crate::style::template::Code;
+
+/// A resource output to write into a document: which one, and how the document's file names it.
+#[derive(Debug, Clone)]
+pub struct OutputValue {
+    pub reference: ResourceRef,
+    /// `notificationDLQ.arn`
+    pub expression: String,
+}
+
+impl<'tree> Program<'tree> {
+    /// Adds an action to a statement's Action list.
+    pub fn add_action(&self, statement: &Statement<'tree>, action: &str) -> Option<Edit> {
+        match &statement.place {
+            StatementPlace::Object { actions, .. } => {
+                let actions = (*actions)?;
+                let style = self.style(actions.file);
+                Some(self.append_to_object_list(actions, &style.string(action)))
+            }
+            StatementPlace::Text { file, actions, .. } => {
+                Some(self.append_to_text_list(*file, actions.clone()?, &format!("\"{action}\"")))
+            }
+        }
+    }
+
+    /// Adds a resource output to a statement's Resource list. Several edits: the document's
+    /// context may need one too.
+    pub fn add_resource(
+        &self,
+        document: &PolicyDocument<'tree>,
+        statement: &Statement<'tree>,
+        value: &OutputValue,
+    ) -> Option<Vec<Edit>> {
+        let (written, mut edits) = self.output_in_context(document, value)?;
+        edits.push(match &statement.place {
+            StatementPlace::Object { resources, .. } => self.append_to_object_list((*resources)?, &written),
+            StatementPlace::Text { file, resources, .. } => {
+                self.append_to_text_list(*file, resources.clone()?, &format!("\"${{{written}}}\""))
+            }
+        });
+        Some(edits)
+    }
+
+    /// Adds a statement allowing `action` on a resource output.
+    pub fn add_statement(
+        &self,
+        document: &PolicyDocument<'tree>,
+        action: &str,
+        value: &OutputValue,
+    ) -> Option<Vec<Edit>> {
+        let (written, mut edits) = self.output_in_context(document, value)?;
+        match &document.place {
+            DocumentPlace::Object { statements } => {
+                let list = (*statements)?;
+                let code = match document.keys {
+                    Keys::Json => Code::object([
+                        ("Effect", Code::text("Allow")),
+                        ("Action", Code::text(action)),
+                        ("Resource", Code::verbatim(written)),
+                    ]),
+                    Keys::PolicyDocumentArgs => Code::object([
+                        ("actions", Code::Array(vec![Code::text(action)])),
+                        ("resources", Code::Array(vec![Code::verbatim(written)])),
+                    ]),
+                };
+                let last = named_children(list.node)
+                    .filter(|item| item.kind() != "comment")
+                    .last()?;
+                let last = Located {
+                    file: list.file,
+                    node: last,
+                };
+                let rendered = code.render(self.style(list.file), &self.indentation_of(last), 0);
+                edits.push(self.insert_items_after(last, &[rendered]));
+            }
+            DocumentPlace::Text { file, statements } => {
+                let statement =
+                    format!("{{\"Effect\": \"Allow\", \"Action\": \"{action}\", \"Resource\": \"${{{written}}}\"}}");
+                edits.push(self.append_to_text_list(*file, statements.clone()?, &statement));
+            }
+        }
+        Some(edits)
+    }
+
+    /// How the document can hold the output, and the edits its context needs for that.
+    fn output_in_context(&self, document: &PolicyDocument<'tree>, value: &OutputValue) -> Option<(String, Vec<Edit>)> {
+        match document.context {
+            OutputContext::Direct => Some((value.expression.clone(), Vec::new())),
+            OutputContext::JsonStringify { callee } => {
+                let json_stringify = PackageMember {
+                    package: Package::Pulumi,
+                    path: vec!["jsonStringify".to_owned()],
+                };
+                let spelled = self.spelling_of(callee.file, &json_stringify)?;
+                Some((value.expression.clone(), vec![self.replace_node(callee, &spelled)]))
+            }
+            OutputContext::AllCallback { values, parameters } => {
+                let items: Vec<_> = named_children(values.node)
+                    .filter(|item| item.kind() != "comment")
+                    .collect();
+                let names: Vec<_> = named_children(parameters.node)
+                    .filter(|item| item.kind() != "comment")
+                    .collect();
+                if items.len() != names.len() || names.iter().any(|name| name.kind() != "identifier") {
+                    return None;
+                }
+                let captured = items.iter().position(|item| {
+                    self.denoted_resource(Located {
+                        file: values.file,
+                        node: *item,
+                    })
+                    .as_ref()
+                        == Some(&value.reference)
+                });
+                if let Some(position) = captured {
+                    return Some((
+                        self.text(Located {
+                            file: parameters.file,
+                            node: names[position],
+                        })
+                        .to_owned(),
+                        Vec::new(),
+                    ));
+                }
+                let base = value
+                    .expression
+                    .split('.')
+                    .enumerate()
+                    .map(|(i, part)| if i == 0 { part.to_owned() } else { capitalize(part) })
+                    .collect::<String>();
+                let parameter = self.fresh_name(parameters.file, &base);
+                let (last_item, last_name) = (items.last()?, names.last()?);
+                Some((
+                    parameter.clone(),
+                    vec![
+                        self.insert_items_after(
+                            Located {
+                                file: values.file,
+                                node: *last_item,
+                            },
+                            std::slice::from_ref(&value.expression),
+                        ),
+                        self.insert_items_after(
+                            Located {
+                                file: parameters.file,
+                                node: *last_name,
+                            },
+                            &[parameter],
+                        ),
+                    ],
+                ))
+            }
+            OutputContext::Closed => None,
+        }
+    }
+
+    /// Appends an item to an object-literal list value, or turns a single value into a list.
+    fn append_to_object_list(&self, list: Located<'tree>, item: &str) -> Edit {
+        if list.node.kind() == "array" {
+            return match named_children(list.node)
+                .filter(|element| element.kind() != "comment")
+                .last()
+            {
+                Some(last) => self.insert_items_after(
+                    Located {
+                        file: list.file,
+                        node: last,
+                    },
+                    &[item.to_owned()],
+                ),
+                None => self.replace_node(list, &format!("[{item}]")),
+            };
+        }
+        self.replace_node(list, &format!("[{}, {item}]", self.text(list)))
+    }
+
+    /// Appends an item to a JSON text list (`[…]`), or turns a single JSON value into a list.
+    fn append_to_text_list(&self, file: usize, list: Range<usize>, item: &str) -> Edit {
+        let text = self.file(file).text;
+        let current = &text[list.clone()];
+        if !current.starts_with('[') {
+            return Edit::replace(file, list, format!("[{current}, {item}]"));
+        }
+        let closing = list.end - 1;
+        let last_content = text[list.start + 1..closing].trim_end();
+        let insert_at = list.start + 1 + last_content.len();
+        let separator = if last_content.trim().is_empty() { "" } else { ", " };
+        Edit::insert(file, insert_at, format!("{separator}{item}"))
+    }
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}

@@ -1,0 +1,342 @@
+//! IAM policy documents in every form a program writes them (object literals in `JSON.stringify`
+//! or `pulumi.jsonStringify`, also inside `.apply` callbacks; JSON text in strings, template
+//! literals and `pulumi.interpolate`; `aws.iam.getPolicyDocumentOutput`; `aws.iam.Policy`
+//! resources), and the question every IAM rule asks: may this role do action A on resource R?
+//! Editing keeps each document in its own form.
+
+mod edit;
+
+pub use edit::OutputValue;
+mod json_text;
+mod object_form;
+
+use std::ops::Range;
+
+use super::{Located, Program, ResourceRef};
+use crate::aws::managed_policies::{self, ManagedPolicy};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// One entry of a statement's `Action` or `Resource` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The text, when the entry is a literal (`"sqs:SendMessage"`, `"*"`).
+    pub literal: Option<String>,
+    /// The resource output the entry stands for (`queue.arn`), when it is one.
+    pub resource: Option<ResourceRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement<'tree> {
+    pub effect: Effect,
+    pub actions: Vec<Entry>,
+    pub resources: Vec<Entry>,
+    /// Why infrafix cannot tell what the statement allows (a Condition, NotAction, an entry it
+    /// cannot read), when it cannot.
+    pub uncertainty: Option<String>,
+    place: StatementPlace<'tree>,
+}
+
+/// Where a statement's parts are, for edits.
+#[derive(Debug, Clone)]
+enum StatementPlace<'tree> {
+    /// An object literal: its `Action`/`Resource` values.
+    Object {
+        actions: Option<Located<'tree>>,
+        resources: Option<Located<'tree>>,
+    },
+    /// JSON text: byte ranges of its `Action`/`Resource` values.
+    Text {
+        file: usize,
+        actions: Option<Range<usize>>,
+        resources: Option<Range<usize>>,
+    },
+}
+
+/// How the document's keys are spelt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    /// `Effect`, `Action`, `Resource` (JSON policy grammar).
+    Json,
+    /// `effect`, `actions`, `resources` (`getPolicyDocumentOutput` statements).
+    PolicyDocumentArgs,
+}
+
+/// How a resource output (an ARN) can be written into the document.
+#[derive(Debug, Clone, Copy)]
+enum OutputContext<'tree> {
+    /// Inputs go in as they are: `pulumi.jsonStringify`, a PolicyDocument object,
+    /// `getPolicyDocumentOutput`, `pulumi.interpolate`.
+    Direct,
+    /// `JSON.stringify(…)` outside any callback: it becomes `pulumi.jsonStringify(…)`.
+    JsonStringify { callee: Located<'tree> },
+    /// Inside `pulumi.all([…]).apply(([a, b]) => …)`: outputs come in as callback parameters.
+    AllCallback {
+        values: Located<'tree>,
+        parameters: Located<'tree>,
+    },
+    /// Outputs cannot be added in place (a plain string, `x.apply(a => …)`, `getPolicyDocument`).
+    Closed,
+}
+
+/// A policy document found in the program.
+#[derive(Debug, Clone)]
+pub struct PolicyDocument<'tree> {
+    pub statements: Vec<Statement<'tree>>,
+    place: DocumentPlace<'tree>,
+    keys: Keys,
+    context: OutputContext<'tree>,
+}
+
+/// Where new statements go.
+#[derive(Debug, Clone)]
+enum DocumentPlace<'tree> {
+    /// The `Statement` array literal (or `statements` of getPolicyDocumentOutput).
+    Object { statements: Option<Located<'tree>> },
+    /// The byte range of the `Statement` array in JSON text.
+    Text {
+        file: usize,
+        statements: Option<Range<usize>>,
+    },
+}
+
+/// What a role may do, as far as the program shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Allowed,
+    /// No statement allows it.
+    NotAllowed,
+    /// A Deny statement forbids it: adding an Allow would not help.
+    Denied,
+    /// A statement may allow it, but infrafix cannot tell (the reason says why).
+    Unknown(String),
+    /// Some policy reaching the role cannot be read at all, so nothing can be said.
+    Unreadable,
+}
+
+/// A document attached to a role, and what holds it.
+#[derive(Debug, Clone)]
+pub struct RoleDocument<'tree> {
+    /// The resource holding the document: a RolePolicy, an aws.iam.Policy, or the role itself
+    /// (`inlinePolicies`).
+    pub owner: usize,
+    pub document: PolicyDocument<'tree>,
+}
+
+/// Every policy that reaches a role.
+#[derive(Debug, Clone, Default)]
+pub struct RolePolicies<'tree> {
+    pub documents: Vec<RoleDocument<'tree>>,
+    pub managed: Vec<&'static ManagedPolicy>,
+    /// Policies that reach the role but that infrafix cannot read.
+    pub unreadable: usize,
+}
+
+impl<'tree> Program<'tree> {
+    /// Every policy that reaches a role: its inline policies and managed policy ARNs, RolePolicy,
+    /// RolePolicyAttachment and PolicyAttachment resources naming it.
+    pub fn role_policies(&self, role: usize) -> RolePolicies<'tree> {
+        let mut policies = RolePolicies::default();
+        let role_args = self.resources()[role].args();
+        if let Some(inline) = role_args.and_then(|args| self.property(args, "inlinePolicies")) {
+            for entry in self.list_elements(inline.value) {
+                match self
+                    .object_literal(entry)
+                    .and_then(|object| self.property(object, "policy"))
+                {
+                    Some(policy) => self.add_document(&mut policies, role, policy.value),
+                    None => policies.unreadable += 1,
+                }
+            }
+        }
+        if let Some(managed) = role_args.and_then(|args| self.property(args, "managedPolicyArns")) {
+            for arn in self.list_elements(managed.value) {
+                self.add_policy_arn(&mut policies, arn);
+            }
+        }
+        for attachment in self.role_attachments(role) {
+            let resource = &self.resources()[attachment];
+            let Some(args) = resource.args() else { continue };
+            if resource.is_aws(&["iam", "RolePolicy"]) {
+                match self.property(args, "policy") {
+                    Some(policy) => self.add_document(&mut policies, attachment, policy.value),
+                    None => policies.unreadable += 1,
+                }
+            } else {
+                match self.property(args, "policyArn") {
+                    Some(arn) => self.add_policy_arn(&mut policies, arn.value),
+                    None => policies.unreadable += 1,
+                }
+            }
+        }
+        policies
+    }
+
+    fn add_document(&self, policies: &mut RolePolicies<'tree>, owner: usize, value: Located<'tree>) {
+        match self.policy_document(value) {
+            Some(document) => policies.documents.push(RoleDocument { owner, document }),
+            None => policies.unreadable += 1,
+        }
+    }
+
+    /// A policy ARN: an AWS managed policy infrafix knows, or an `aws.iam.Policy` of the program.
+    fn add_policy_arn(&self, policies: &mut RolePolicies<'tree>, arn: Located<'tree>) {
+        let managed_name = match self.package_member(arn) {
+            Some(member) if member.path.len() == 3 && member.path[..2] == ["iam", "ManagedPolicy"] => {
+                Some(member.path[2].clone())
+            }
+            _ => self.string_origins(arn).into_iter().find_map(|origin| match origin {
+                super::StringOrigin::Literal { value, .. } => Some(value),
+                super::StringOrigin::PackageMember { .. } => None,
+            }),
+        };
+        if let Some(policy) = managed_name.as_deref().and_then(managed_policies::find) {
+            policies.managed.push(policy);
+            return;
+        }
+        let customer = self
+            .denoted_resource(arn)
+            .filter(|reference| self.resources()[reference.resource].is_aws(&["iam", "Policy"]));
+        let document = customer.and_then(|reference| {
+            let args = self.resources()[reference.resource].args()?;
+            let document = self.policy_document(self.property(args, "policy")?.value)?;
+            Some(RoleDocument {
+                owner: reference.resource,
+                document,
+            })
+        });
+        match document {
+            Some(document) => policies.documents.push(document),
+            None => policies.unreadable += 1,
+        }
+    }
+
+    /// The document a `policy` value holds, in any of the forms infrafix reads.
+    pub fn policy_document(&self, value: Located<'tree>) -> Option<PolicyDocument<'tree>> {
+        self.read_policy(value, OutputContext::Direct, 0)
+    }
+
+    /// The elements of an array literal, or the value itself when it is not one.
+    fn list_elements(&self, value: Located<'tree>) -> Vec<Located<'tree>> {
+        match value.node.kind() {
+            "array" => super::named_children(value.node)
+                .filter(|element| element.kind() != "comment")
+                .map(|node| Located { file: value.file, node })
+                .collect(),
+            _ => vec![value],
+        }
+    }
+}
+
+impl RolePolicies<'_> {
+    /// Whether the role may do `action` on `target` (a resource of the program, by its ARN), the way
+    /// IAM evaluates it: an explicit Deny wins, then any Allow.
+    pub fn allows(&self, action: &str, target: &ResourceTarget) -> Answer {
+        let mut allowed = self
+            .managed
+            .iter()
+            .any(|policy| policy.actions.iter().any(|granted| action_matches(granted, action)));
+        let mut uncertain = None;
+        for statement in self.documents.iter().flat_map(|document| &document.document.statements) {
+            let action_applies = statement.actions.iter().any(|entry| {
+                entry
+                    .literal
+                    .as_deref()
+                    .is_some_and(|granted| action_matches(granted, action))
+            });
+            let resource_applies = statement.resources.iter().any(|entry| target.matches(entry));
+            if let Some(reason) = &statement.uncertainty {
+                if action_applies || statement.actions.iter().any(|entry| entry.literal.is_none()) {
+                    uncertain.get_or_insert_with(|| reason.clone());
+                }
+                continue;
+            }
+            match (statement.effect, action_applies && resource_applies) {
+                (Effect::Deny, true) => return Answer::Denied,
+                (Effect::Allow, true) => allowed = true,
+                _ => {}
+            }
+        }
+        match (allowed, uncertain) {
+            (true, _) => Answer::Allowed,
+            (false, Some(reason)) => Answer::Unknown(reason),
+            (false, None) if self.unreadable > 0 => Answer::Unreadable,
+            (false, None) => Answer::NotAllowed,
+        }
+    }
+}
+
+/// A resource a policy may name: which one, and the service its ARN starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceTarget {
+    pub resource: usize,
+    /// `sqs`, `sns` …: the service part of the resource's ARN.
+    pub service: &'static str,
+}
+
+impl ResourceTarget {
+    fn matches(&self, entry: &Entry) -> bool {
+        if let Some(reference) = &entry.resource {
+            return reference.resource == self.resource && reference.attribute.as_deref() == Some("arn");
+        }
+        entry
+            .literal
+            .as_deref()
+            .is_some_and(|pattern| self.pattern_covers_every_arn(pattern))
+    }
+
+    /// `*`, or an ARN pattern that names the service and leaves everything after it a wildcard
+    /// (`arn:aws:sqs:*:*:*`): it covers every resource of the service, this one included.
+    fn pattern_covers_every_arn(&self, pattern: &str) -> bool {
+        if pattern == "*" {
+            return true;
+        }
+        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        match parts.as_slice() {
+            ["arn", partition, service, rest @ ..] => {
+                (partition.chars().all(|c| c == '*') || partition.starts_with("aws"))
+                    && glob_matches(service, self.service)
+                    && rest.iter().all(|part| part.chars().all(|c| c == '*'))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether an Action pattern (`sqs:*`, `sqs:Send*`, `*`) covers an action; IAM compares actions
+/// without regard to case.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    glob_matches(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
+}
+
+/// `*` matches any run of characters, `?` any one.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let (pattern, text): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut p, mut t) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                backtrack = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match backtrack {
+                Some((star, matched)) => {
+                    p = star + 1;
+                    t = matched + 1;
+                    backtrack = Some((star, matched + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
+}

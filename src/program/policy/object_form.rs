@@ -1,0 +1,300 @@
+//! Reading policy documents written as object literals (and finding the document behind a
+//! `policy` value in every form: consts, callbacks, `JSON.stringify`, `pulumi.jsonStringify`,
+//! `pulumi.interpolate`, getPolicyDocument calls).
+
+use super::{DocumentPlace, Effect, Entry, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
+use crate::program::{named_children, Located, Package, Program, StringOrigin};
+
+/// How many wrappers (consts, callbacks, calls) a document may be found behind.
+const MAX_DEPTH: usize = 12;
+
+impl<'tree> Program<'tree> {
+    pub(super) fn read_policy(
+        &self,
+        value: Located<'tree>,
+        context: OutputContext<'tree>,
+        depth: usize,
+    ) -> Option<PolicyDocument<'tree>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let here = |node| Located { file: value.file, node };
+        match value.node.kind() {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "await_expression" => self.read_policy(here(value.node.named_child(0)?), context, depth + 1),
+            "identifier" => self.read_policy(self.const_value(value)?, OutputContext::Direct, depth + 1),
+            "object" => Some(self.object_document(value, Keys::Json, context)),
+            "string" => self.json_text_document(value, OutputContext::Closed),
+            "template_string" => {
+                let context = match context {
+                    OutputContext::AllCallback { .. } => context,
+                    _ => OutputContext::Closed,
+                };
+                self.json_text_document(value, context)
+            }
+            // `aws.iam.getPolicyDocumentOutput({...}).json`, or a const holding the call.
+            "member_expression" if self.text(here(value.node.child_by_field_name("property")?)) == "json" => {
+                let mut call = here(value.node.child_by_field_name("object")?);
+                while matches!(call.node.kind(), "parenthesized_expression" | "await_expression") {
+                    call = here(call.node.named_child(0)?);
+                }
+                if call.node.kind() == "identifier" {
+                    call = self.const_value(call)?;
+                }
+                self.policy_document_call(call)
+            }
+            "call_expression" => self.read_policy_call(value, context, depth),
+            _ => None,
+        }
+    }
+
+    fn read_policy_call(
+        &self,
+        call: Located<'tree>,
+        context: OutputContext<'tree>,
+        depth: usize,
+    ) -> Option<PolicyDocument<'tree>> {
+        let here = |node| Located { file: call.file, node };
+        let function = here(call.node.child_by_field_name("function")?);
+        let arguments = call.node.child_by_field_name("arguments")?;
+        // `pulumi.interpolate` with a template: a tagged template, whose argument is the template.
+        if arguments.kind() == "template_string" {
+            let member = self.package_member(function)?;
+            return member
+                .is(Package::Pulumi, &["interpolate"])
+                .then(|| self.json_text_document(here(arguments), OutputContext::Direct))?;
+        }
+        let first = here(named_children(arguments).next()?);
+        if function.node.kind() == "member_expression" {
+            let object = here(function.node.child_by_field_name("object")?);
+            let property = self.text(here(function.node.child_by_field_name("property")?));
+            if property == "apply" && first.node.kind() == "arrow_function" {
+                return self.read_policy(
+                    self.callback_result(first)?,
+                    self.callback_context(object, first),
+                    depth + 1,
+                );
+            }
+            if property == "stringify" && self.text(object) == "JSON" && self.package_member(object).is_none() {
+                let context = match context {
+                    OutputContext::Direct => OutputContext::JsonStringify { callee: function },
+                    other => other,
+                };
+                return self.read_policy(first, context, depth + 1);
+            }
+        }
+        let member = self.package_member(function)?;
+        if member.is(Package::Pulumi, &["jsonStringify"]) {
+            return self.read_policy(first, OutputContext::Direct, depth + 1);
+        }
+        None
+    }
+
+    /// What an arrow function returns: its expression body, or the value of its `return`.
+    fn callback_result(&self, function: Located<'tree>) -> Option<Located<'tree>> {
+        let body = function.node.child_by_field_name("body")?;
+        if body.kind() != "statement_block" {
+            return Some(Located {
+                file: function.file,
+                node: body,
+            });
+        }
+        let returned = named_children(body)
+            .filter(|statement| statement.kind() == "return_statement")
+            .last()?;
+        Some(Located {
+            file: function.file,
+            node: returned.named_child(0)?,
+        })
+    }
+
+    /// Outputs reach the callback of `pulumi.all([...]).apply(([a, b]) => …)` as parameters that
+    /// can be extended; any other callback is closed to new outputs.
+    fn callback_context(&self, target: Located<'tree>, callback: Located<'tree>) -> OutputContext<'tree> {
+        let values = (target.node.kind() == "call_expression")
+            .then(|| {
+                let function = self.package_member(Located {
+                    file: target.file,
+                    node: target.node.child_by_field_name("function")?,
+                })?;
+                function.is(Package::Pulumi, &["all"]).then_some(())?;
+                named_children(target.node.child_by_field_name("arguments")?)
+                    .next()
+                    .filter(|values| values.kind() == "array")
+            })
+            .flatten();
+        let parameters = callback
+            .node
+            .child_by_field_name("parameters")
+            .and_then(|parameters| named_children(parameters).next())
+            .and_then(|first| first.child_by_field_name("pattern").or(Some(first)))
+            .filter(|pattern| pattern.kind() == "array_pattern");
+        match (values, parameters) {
+            (Some(values), Some(parameters)) => OutputContext::AllCallback {
+                values: Located {
+                    file: target.file,
+                    node: values,
+                },
+                parameters: Located {
+                    file: callback.file,
+                    node: parameters,
+                },
+            },
+            _ => OutputContext::Closed,
+        }
+    }
+
+    /// `aws.iam.getPolicyDocumentOutput({ statements })` (or `getPolicyDocument`, whose plain
+    /// arguments take no outputs).
+    fn policy_document_call(&self, call: Located<'tree>) -> Option<PolicyDocument<'tree>> {
+        if call.node.kind() != "call_expression" {
+            return None;
+        }
+        let member = self.package_member(Located {
+            file: call.file,
+            node: call.node.child_by_field_name("function")?,
+        })?;
+        let context = if member.is(Package::Aws, &["iam", "getPolicyDocumentOutput"]) {
+            OutputContext::Direct
+        } else if member.is(Package::Aws, &["iam", "getPolicyDocument"]) {
+            OutputContext::Closed
+        } else {
+            return None;
+        };
+        let arguments = self.object_literal(Located {
+            file: call.file,
+            node: named_children(call.node.child_by_field_name("arguments")?).next()?,
+        })?;
+        Some(self.object_document(arguments, Keys::PolicyDocumentArgs, context))
+    }
+
+    fn object_document(
+        &self,
+        document: Located<'tree>,
+        keys: Keys,
+        context: OutputContext<'tree>,
+    ) -> PolicyDocument<'tree> {
+        let statement_key = if keys == Keys::Json { "Statement" } else { "statements" };
+        let list = self.property(document, statement_key).map(|found| found.value);
+        let statements = list
+            .map(|list| self.list_elements(list))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|statement| self.object_statement(statement, keys))
+            .collect();
+        PolicyDocument {
+            statements,
+            place: DocumentPlace::Object {
+                statements: list.filter(|list| list.node.kind() == "array"),
+            },
+            keys,
+            context,
+        }
+    }
+
+    fn object_statement(&self, statement: Located<'tree>, keys: Keys) -> Statement<'tree> {
+        let Some(object) = self.object_literal(statement) else {
+            return Statement {
+                effect: Effect::Allow,
+                actions: Vec::new(),
+                resources: Vec::new(),
+                uncertainty: Some(format!("a statement infrafix cannot read (`{}`)", self.text(statement))),
+                place: StatementPlace::Object {
+                    actions: None,
+                    resources: None,
+                },
+            };
+        };
+        let [effect_key, action_key, resource_key, not_action, not_resource, condition] = match keys {
+            Keys::Json => ["Effect", "Action", "Resource", "NotAction", "NotResource", "Condition"],
+            Keys::PolicyDocumentArgs => [
+                "effect",
+                "actions",
+                "resources",
+                "notActions",
+                "notResources",
+                "conditions",
+            ],
+        };
+        let effect_value = self
+            .property(object, effect_key)
+            .map(|found| self.string_value(found.value));
+        let (effect, mut uncertainty) = match (effect_value, keys) {
+            (Some(Some(effect)), _) if effect == "Deny" => (Effect::Deny, None),
+            (Some(Some(effect)), _) if effect == "Allow" => (Effect::Allow, None),
+            (None, Keys::PolicyDocumentArgs) => (Effect::Allow, None),
+            _ => (Effect::Allow, Some("an Effect infrafix cannot read".to_owned())),
+        };
+        for (key, reason) in [
+            (not_action, "a NotAction"),
+            (not_resource, "a NotResource"),
+            (condition, "a Condition"),
+        ] {
+            if self.property(object, key).is_some() {
+                uncertainty.get_or_insert_with(|| reason.to_owned());
+            }
+        }
+        let actions_value = self
+            .property(object, action_key)
+            .filter(|found| found.object == object)
+            .map(|found| found.value);
+        let resources_value = self
+            .property(object, resource_key)
+            .filter(|found| found.object == object)
+            .map(|found| found.value);
+        let actions: Vec<Entry> = actions_value
+            .map(|value| self.list_elements(value))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|element| self.action_entry(element))
+            .collect();
+        let resources: Vec<Entry> = resources_value
+            .map(|value| self.list_elements(value))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|element| self.resource_entry(element))
+            .collect();
+        if actions
+            .iter()
+            .chain(&resources)
+            .any(|entry| entry.literal.is_none() && entry.resource.is_none())
+        {
+            uncertainty.get_or_insert_with(|| "an Action or Resource infrafix cannot read".to_owned());
+        }
+        Statement {
+            effect,
+            actions,
+            resources,
+            uncertainty,
+            place: StatementPlace::Object {
+                actions: actions_value,
+                resources: resources_value,
+            },
+        }
+    }
+
+    fn action_entry(&self, element: Located<'tree>) -> Entry {
+        let origins = self.string_origins(element);
+        let literal = match origins.as_slice() {
+            [StringOrigin::Literal { value, .. }] => Some(value.clone()),
+            _ => None,
+        };
+        Entry {
+            literal,
+            resource: None,
+        }
+    }
+
+    fn resource_entry(&self, element: Located<'tree>) -> Entry {
+        match self.denoted_resource(element) {
+            Some(resource) => Entry {
+                literal: None,
+                resource: Some(resource),
+            },
+            None => self.action_entry(element),
+        }
+    }
+}

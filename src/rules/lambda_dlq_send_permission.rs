@@ -1,0 +1,291 @@
+//! `lambda-dlq-send-permission`: a function's role may not send to its dead-letter queue or topic.
+
+use crate::diagnostic::Finding;
+use crate::fix::{Edit, Fix};
+use crate::program::{
+    action_matches, Answer, Effect, ExecutionRole, Located, Naming, OutputValue, Program, ResourceDecl, ResourceRef,
+    ResourceTarget, RoleDocument,
+};
+use crate::rules::{RuleContext, RuleId};
+use crate::style::template::Code;
+
+pub const DOCUMENTATION: &str = r#"A function's role may not send to its dead-letter queue or topic.
+
+## What it does
+Finds Lambda functions whose `deadLetterConfig.targetArn` is an SQS queue (or SNS topic) of the
+program while no policy reaching the function's execution role allows `sqs:SendMessage`
+(`sns:Publish`) on it. Policies are read the way IAM evaluates them (an explicit Deny wins;
+wildcards such as `sqs:*`, `sqs:Send*` and `*` count), in every form the program writes them:
+`JSON.stringify` and `pulumi.jsonStringify` object literals, also inside `.apply` callbacks, JSON
+text in strings and `pulumi.interpolate`, `aws.iam.getPolicyDocumentOutput`, `aws.iam.Policy`
+resources, the role's own `inlinePolicies`, and the AWS managed policies infrafix knows.
+
+## Why is this bad?
+Lambda checks the permission when it creates or updates the function, and refuses:
+
+    InvalidParameterValueException: The provided execution role does not have permissions to call
+    SendMessage on SQS
+
+## Example
+```ts
+new aws.iam.RolePolicy("notification-policy", {
+    role: role.id,
+    policy: pulumi.all([queue.arn]).apply(([queueArn]) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: queueArn }],
+    })),
+});
+new aws.lambda.Function("notification", { role: role.arn, deadLetterConfig: { targetArn: dlq.arn }, ... });
+```
+
+## Use instead
+```ts
+new aws.iam.RolePolicy("notification-policy", {
+    role: role.id,
+    policy: pulumi.all([queue.arn, dlq.arn]).apply(([queueArn, dlqArn]) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:SendMessage"],
+            Resource: [queueArn, dlqArn],
+        }],
+    })),
+});
+```
+
+## Fix safety
+Safe: it grants exactly the permission Lambda needs, on the dead-letter target only. In order of
+preference it adds the action and the target's ARN to the statement that already grants the
+role's SQS (SNS) actions, else adds a statement to the role's inline policy, else inserts an
+`aws.iam.RolePolicy` after the role (which `lambda-iam-depends-on` then lists in the function's
+`dependsOn`). The ARN goes in the document's own way: as it is where the document takes outputs,
+as a new element of `pulumi.all([...])` with a new callback parameter, or by turning
+`JSON.stringify` into `pulumi.jsonStringify`.
+
+Not judged, so never changed: a statement with a Condition, NotAction or NotResource that may
+grant the permission, or an entry infrafix cannot read (the finding then says why, and has no
+fix); a role or target that the program does not declare (an ARN from config or another stack);
+a policy infrafix cannot read at all (a customer managed policy given by ARN), which gives no
+finding.
+"#;
+
+pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
+    let program = context.program;
+    for function in program.resources() {
+        if !function.is_aws(&["lambda", "Function"]) && !function.is_aws(&["lambda", "CallbackFunction"]) {
+            continue;
+        }
+        let Some((target, dead_letter)) = dead_letter_target(program, function) else {
+            continue;
+        };
+        let Some(ExecutionRole::Declared(role)) = program.execution_role(function) else {
+            continue;
+        };
+        let action = if target.service == "sqs" {
+            "sqs:SendMessage"
+        } else {
+            "sns:Publish"
+        };
+        let policies = program.role_policies(role);
+        let message = format!(
+            "Function {} sends failed events to {} {}, but its role {} does not allow {action} on it: Lambda refuses the function (\"The provided execution role does not have permissions to call {} on {}\").",
+            shown(program, function),
+            if target.service == "sqs" { "dead-letter queue" } else { "dead-letter topic" },
+            shown(program, &program.resources()[target.resource]),
+            shown(program, &program.resources()[role]),
+            action.split(':').nth(1).unwrap_or(action),
+            target.service.to_ascii_uppercase(),
+        );
+        let finding = Finding::new(
+            RuleId::LambdaDlqSendPermission,
+            function.file,
+            function.statement.byte_range(),
+            message.clone(),
+        );
+        let reason_without_fix = match policies.allows(action, &target) {
+            Answer::Allowed | Answer::Unreadable => continue,
+            Answer::Denied => "a Deny statement forbids it; change that statement by hand".to_owned(),
+            Answer::Unknown(reason) => format!("infrafix cannot judge {reason}, which may allow it"),
+            Answer::NotAllowed => match fix(program, role, &policies.documents, &target, dead_letter, action) {
+                Ok(fix) => {
+                    findings.push(finding.with_fix(fix));
+                    continue;
+                }
+                Err(reason) => reason,
+            },
+        };
+        findings.push(Finding {
+            message: format!("{message} Not fixed: {reason_without_fix}."),
+            ..finding
+        });
+    }
+}
+
+/// The queue or topic a function's failed events go to, when the program declares it.
+fn dead_letter_target<'tree>(
+    program: &Program<'tree>,
+    function: &ResourceDecl<'tree>,
+) -> Option<(ResourceTarget, ResourceRef)> {
+    let config = program.property(function.args()?, "deadLetterConfig")?;
+    let target = program.property(program.object_literal(config.value)?, "targetArn")?;
+    let reference = program
+        .denoted_resource(target.value)
+        .filter(|reference| reference.attribute.as_deref() == Some("arn"))?;
+    let declared = &program.resources()[reference.resource];
+    let service = if declared.is_aws(&["sqs", "Queue"]) {
+        "sqs"
+    } else if declared.is_aws(&["sns", "Topic"]) {
+        "sns"
+    } else {
+        return None;
+    };
+    Some((
+        ResourceTarget {
+            resource: reference.resource,
+            service,
+        },
+        reference,
+    ))
+}
+
+fn fix(
+    program: &Program,
+    role: usize,
+    documents: &[RoleDocument],
+    target: &ResourceTarget,
+    dead_letter: ResourceRef,
+    action: &str,
+) -> Result<Fix, String> {
+    let service_prefix = format!("{}:", target.service);
+    let output_at = |owner: usize| -> Option<(OutputValue, Option<Edit>)> {
+        let (name, binding) = match program
+            .name_resource_at(target.resource, program.resources()[owner].statement())
+            .ok()?
+        {
+            Naming::Name(name) => (name, None),
+            Naming::BindFirst { name, edit } => (name, Some(edit)),
+        };
+        Some((
+            OutputValue {
+                reference: dead_letter.clone(),
+                expression: format!("{name}.arn"),
+            },
+            binding,
+        ))
+    };
+    // 1. The statement that already grants the role's SQS (SNS) actions.
+    for RoleDocument { owner, document } in documents {
+        for statement in document.statements.iter().filter(|statement| {
+            statement.uncertainty.is_none()
+                && statement.effect == Effect::Allow
+                && statement.actions.iter().any(|entry| {
+                    entry
+                        .literal
+                        .as_deref()
+                        .is_some_and(|granted| granted.starts_with(&service_prefix) || granted == "*")
+                })
+        }) {
+            let Some((value, binding)) = output_at(*owner) else {
+                continue;
+            };
+            let mut edits: Vec<Edit> = binding.into_iter().collect();
+            if !statement.actions.iter().any(|entry| {
+                entry
+                    .literal
+                    .as_deref()
+                    .is_some_and(|granted| action_matches(granted, action))
+            }) {
+                let Some(edit) = program.add_action(statement, action) else {
+                    continue;
+                };
+                edits.push(edit);
+            }
+            if !statement
+                .resources
+                .iter()
+                .any(|entry| entry.resource.as_ref() == Some(&dead_letter) || entry.literal.as_deref() == Some("*"))
+            {
+                let Some(more) = program.add_resource(document, statement, &value) else {
+                    continue;
+                };
+                edits.extend(more);
+            }
+            return Ok(Fix::safe(edits));
+        }
+    }
+    // 2. A new statement in the role's inline policy.
+    for RoleDocument { owner, document } in documents
+        .iter()
+        .filter(|candidate| program.resources()[candidate.owner].is_aws(&["iam", "RolePolicy"]))
+    {
+        let Some((value, binding)) = output_at(*owner) else {
+            continue;
+        };
+        if let Some(edits) = program.add_statement(document, action, &value) {
+            return Ok(Fix::safe(binding.into_iter().chain(edits).collect()));
+        }
+    }
+    // 3. A new RolePolicy beside the role.
+    new_role_policy(program, role, target.resource, action).map(Fix::safe)
+}
+
+fn new_role_policy(program: &Program, role: usize, dead_letter: usize, action: &str) -> Result<Vec<Edit>, String> {
+    let role_decl = &program.resources()[role];
+    let target_decl = &program.resources()[dead_letter];
+    // After both the role and the target, so that the new policy can name them.
+    let anchor = if target_decl.file == role_decl.file
+        && target_decl.statement.start_byte() > role_decl.statement.start_byte()
+    {
+        target_decl
+    } else {
+        role_decl
+    };
+    let mut edits = Vec::new();
+    let mut name_of = |resource: usize| -> Result<String, String> {
+        Ok(match program.name_resource_at(resource, anchor.statement())? {
+            Naming::Name(name) => name,
+            Naming::BindFirst { name, edit } => {
+                edits.push(edit);
+                name
+            }
+        })
+    };
+    let (role_name, target_name) = (name_of(role)?, name_of(dead_letter)?);
+    let statement = Code::object([
+        ("Effect", Code::text("Allow")),
+        ("Action", Code::text(action)),
+        ("Resource", Code::verbatim(format!("{target_name}.arn"))),
+    ]);
+    let document = Code::object([
+        ("Version", Code::text("2012-10-17")),
+        ("Statement", Code::Array(vec![statement])),
+    ]);
+    let args = Code::object([
+        ("role", Code::verbatim(format!("{role_name}.id"))),
+        ("policy", document),
+    ]);
+    let suffix = if action.starts_with("sqs:") {
+        "dlq-send"
+    } else {
+        "dlq-publish"
+    };
+    let new = program.new_resource_beside(role_decl, &["iam", "RolePolicy"], suffix, args)?;
+    edits.push(program.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)));
+    Ok(edits)
+}
+
+/// How a message names a resource: its variable, else its logical name.
+fn shown(program: &Program, resource: &ResourceDecl) -> String {
+    let name = resource.reference().unwrap_or_else(|| {
+        resource.logical_name.map_or_else(String::new, |node| {
+            program
+                .text(Located {
+                    file: resource.file,
+                    node,
+                })
+                .trim_matches(['"', '\'', '`'])
+                .to_owned()
+        })
+    });
+    format!("`{name}`")
+}

@@ -1,0 +1,201 @@
+//! `lambda-sqs-execution-policy`: a function fed by an SQS queue whose role may not read the queue.
+
+use crate::diagnostic::Finding;
+use crate::fix::{Edit, Fix};
+use crate::program::{
+    Answer, ExecutionRole, Located, Naming, Package, PackageMember, Program, ResourceDecl, ResourceTarget,
+};
+use crate::rules::{RuleContext, RuleId};
+use crate::style::template::Code;
+
+pub const DOCUMENTATION: &str = r#"A function fed by an SQS queue whose role may not read the queue.
+
+## What it does
+Finds `aws.lambda.EventSourceMapping` resources whose `eventSourceArn` is an SQS queue of the
+program and whose `functionName` is a function of the program (`fn.name` or `fn.arn`), when the
+function's execution role has neither the AWS managed policy `AWSLambdaSQSQueueExecutionRole` nor
+an equivalent grant: `sqs:ReceiveMessage`, `sqs:DeleteMessage` and `sqs:GetQueueAttributes` on the
+queue (or on `*`), in any policy that reaches the role.
+
+## Why is this bad?
+Lambda polls the queue with the function's role, and refuses to create the mapping without those
+permissions:
+
+    InvalidParameterValueException: The provided execution role does not have permissions to call
+    ReceiveMessage on SQS
+
+## Example
+```ts
+const role = new aws.iam.Role("worker-role", { assumeRolePolicy });
+new aws.iam.RolePolicyAttachment("worker-basic", { role: role.name, policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole });
+const worker = new aws.lambda.Function("worker", { role: role.arn, ... });
+new aws.lambda.EventSourceMapping("worker-source", { eventSourceArn: queue.arn, functionName: worker.name });
+```
+
+## Use instead
+```ts
+const role = new aws.iam.Role("worker-role", { assumeRolePolicy });
+new aws.iam.RolePolicyAttachment("worker-basic", { role: role.name, policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole });
+const workerRoleSqsExecution = new aws.iam.RolePolicyAttachment("worker-role-sqs-execution", {
+    role: role.name,
+    policyArn: aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole,
+});
+const worker = new aws.lambda.Function("worker", { role: role.arn, ... }, { dependsOn: [workerRoleSqsExecution] });
+```
+
+## Fix safety
+Safe: it attaches the policy AWS provides for exactly this. The attachment goes after the role's
+last attachment (or after the role), before the first function that runs as the role, in the
+role's file; it is bound to a `const` named after its logical name (derived from the role's) and
+carries the role's `provider` and `parent`. `lambda-iam-depends-on` then adds it to the function's
+`dependsOn` in the same run. Event sources from Kinesis, DynamoDB or anything but an SQS queue are
+not this rule's business. Not judged, so never changed: grants under a Condition, NotAction or
+NotResource (the finding says so and has no fix), roles and queues the program does not declare,
+and roles with policies infrafix cannot read.
+"#;
+
+const ACTIONS: [&str; 3] = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
+const MANAGED_POLICY: &str = "AWSLambdaSQSQueueExecutionRole";
+
+pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
+    let program = context.program;
+    for mapping in program
+        .resources()
+        .iter()
+        .filter(|resource| resource.is_aws(&["lambda", "EventSourceMapping"]))
+    {
+        let Some((queue, function)) = queue_and_function(program, mapping) else {
+            continue;
+        };
+        let function_decl = &program.resources()[function];
+        let Some(ExecutionRole::Declared(role)) = program.execution_role(function_decl) else {
+            continue;
+        };
+        let target = ResourceTarget {
+            resource: queue,
+            service: "sqs",
+        };
+        let policies = program.role_policies(role);
+        let answers: Vec<(&str, Answer)> = ACTIONS
+            .iter()
+            .map(|action| (*action, policies.allows(action, &target)))
+            .collect();
+        let missing: Vec<&str> = answers
+            .iter()
+            .filter(|(_, answer)| *answer != Answer::Allowed)
+            .map(|(action, _)| *action)
+            .collect();
+        if missing.is_empty() || answers.iter().any(|(_, answer)| *answer == Answer::Unreadable) {
+            continue;
+        }
+        let message = format!(
+            "Function {} is fed by SQS queue {}, but its role {} has neither {MANAGED_POLICY} nor {} on the queue: Lambda cannot poll it (\"The provided execution role does not have permissions to call ReceiveMessage on SQS\").",
+            shown(program, function),
+            shown(program, queue),
+            shown(program, role),
+            missing.join(", "),
+        );
+        let finding = Finding::new(
+            RuleId::LambdaSqsExecutionPolicy,
+            function_decl.file,
+            function_decl.statement.byte_range(),
+            message.clone(),
+        );
+        let not_judged = answers.iter().find_map(|(action, answer)| match answer {
+            Answer::Denied => Some(format!("a Deny statement forbids {action}; change it by hand")),
+            Answer::Unknown(reason) => Some(format!("infrafix cannot judge {reason}, which may allow {action}")),
+            _ => None,
+        });
+        let outcome = match not_judged {
+            Some(reason) => Err(reason),
+            None => attach_managed_policy(program, role).map(Fix::safe),
+        };
+        findings.push(match outcome {
+            Ok(fix) => finding.with_fix(fix),
+            Err(reason) => Finding {
+                message: format!("{message} Not fixed: {reason}."),
+                ..finding
+            },
+        });
+    }
+}
+
+/// The SQS queue and the function an event source mapping connects, when the program declares both.
+fn queue_and_function(program: &Program, mapping: &ResourceDecl) -> Option<(usize, usize)> {
+    let args = mapping.args()?;
+    let source = program.denoted_resource(program.property(args, "eventSourceArn")?.value)?;
+    let queue = (source.attribute.as_deref() == Some("arn")
+        && program.resources()[source.resource].is_aws(&["sqs", "Queue"]))
+    .then_some(source.resource)?;
+    let function = program
+        .denoted_resource(program.property(args, "functionName")?.value)?
+        .resource;
+    let declared = &program.resources()[function];
+    (declared.is_aws(&["lambda", "Function"]) || declared.is_aws(&["lambda", "CallbackFunction"]))
+        .then_some((queue, function))
+}
+
+/// Inserts a RolePolicyAttachment of the managed policy after the role's last attachment that
+/// comes before the first function running as the role (or after the role).
+fn attach_managed_policy(program: &Program, role: usize) -> Result<Vec<Edit>, String> {
+    let role_decl = &program.resources()[role];
+    let first_function = program
+        .resources()
+        .iter()
+        .filter(|resource| {
+            resource.file == role_decl.file && program.execution_role(resource) == Some(ExecutionRole::Declared(role))
+        })
+        .map(|resource| resource.statement.start_byte())
+        .min()
+        .unwrap_or(usize::MAX);
+    let anchor = program
+        .role_attachments(role)
+        .into_iter()
+        .map(|attachment| &program.resources()[attachment])
+        .filter(|attachment| {
+            attachment.file == role_decl.file
+                && attachment.statement.parent() == role_decl.statement.parent()
+                && attachment.statement.start_byte() < first_function
+        })
+        .max_by_key(|attachment| attachment.statement.start_byte())
+        .unwrap_or(role_decl);
+    let mut edits = Vec::new();
+    let role_name = match program.name_resource_at(role, anchor.statement())? {
+        Naming::Name(name) => name,
+        Naming::BindFirst { name, edit } => {
+            edits.push(edit);
+            name
+        }
+    };
+    let managed = PackageMember {
+        package: Package::Aws,
+        path: vec!["iam".to_owned(), "ManagedPolicy".to_owned(), MANAGED_POLICY.to_owned()],
+    };
+    let policy_arn = match program.spelling_of(role_decl.file, &managed) {
+        Some(spelled) => Code::verbatim(spelled),
+        None => Code::text(format!("arn:aws:iam::aws:policy/service-role/{MANAGED_POLICY}")),
+    };
+    let args = Code::object([
+        ("role", Code::verbatim(format!("{role_name}.name"))),
+        ("policyArn", policy_arn),
+    ]);
+    let new = program.new_resource_beside(role_decl, &["iam", "RolePolicyAttachment"], "sqs-execution", args)?;
+    edits.push(program.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)));
+    Ok(edits)
+}
+
+fn shown(program: &Program, resource: usize) -> String {
+    let resource = &program.resources()[resource];
+    let name = resource.reference().unwrap_or_else(|| {
+        resource.logical_name.map_or_else(String::new, |node| {
+            program
+                .text(Located {
+                    file: resource.file,
+                    node,
+                })
+                .trim_matches(['"', '\'', '`'])
+                .to_owned()
+        })
+    });
+    format!("`{name}`")
+}
