@@ -24,7 +24,7 @@ pub use imports::{ImportBinding, ImportKind};
 pub use modules::normalize as normalize_path;
 pub use new_resources::NewResource;
 pub use policy::{
-    action_matches, Answer, Effect, OutputValue, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies,
+    action_matches, Answer, Effect, OutputValue, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies, Statement,
 };
 pub use references::{Naming, ResourceRef};
 pub use resources::{ResourceBinding, ResourceDecl};

@@ -4,7 +4,7 @@ use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::program::{
     action_matches, Answer, Effect, ExecutionRole, Located, Naming, OutputValue, Program, ResourceDecl, ResourceRef,
-    ResourceTarget, RoleDocument,
+    ResourceTarget, RoleDocument, Statement,
 };
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
@@ -173,45 +173,66 @@ fn fix(
             binding,
         ))
     };
-    // 1. The statement that already grants the role's SQS (SNS) actions.
-    for RoleDocument { owner, document } in documents {
-        for statement in document.statements.iter().filter(|statement| {
+    // 1. The statement that already grants the role's SQS (SNS) actions on named resources (never
+    //    one on "*", which would then allow the action everywhere); one that already names the
+    //    target needs only the action.
+    let mut candidates: Vec<(&RoleDocument, &Statement)> = documents
+        .iter()
+        .flat_map(|role_document| {
+            role_document
+                .document
+                .statements
+                .iter()
+                .map(move |statement| (role_document, statement))
+        })
+        .filter(|(_, statement)| {
             statement.uncertainty.is_none()
                 && statement.effect == Effect::Allow
+                && !statement
+                    .resources
+                    .iter()
+                    .any(|entry| entry.literal.as_deref().is_some_and(|literal| literal.contains('*')))
                 && statement.actions.iter().any(|entry| {
                     entry
                         .literal
                         .as_deref()
-                        .is_some_and(|granted| granted.starts_with(&service_prefix) || granted == "*")
+                        .is_some_and(|granted| granted.starts_with(&service_prefix))
                 })
+        })
+        .collect();
+    candidates.sort_by_key(|(_, statement)| {
+        !statement
+            .resources
+            .iter()
+            .any(|entry| entry.resource.as_ref() == Some(&dead_letter))
+    });
+    for (RoleDocument { owner, document }, statement) in candidates {
+        let Some((value, binding)) = output_at(*owner) else {
+            continue;
+        };
+        let mut edits: Vec<Edit> = binding.into_iter().collect();
+        if !statement.actions.iter().any(|entry| {
+            entry
+                .literal
+                .as_deref()
+                .is_some_and(|granted| action_matches(granted, action))
         }) {
-            let Some((value, binding)) = output_at(*owner) else {
+            let Some(edit) = program.add_action(statement, action) else {
                 continue;
             };
-            let mut edits: Vec<Edit> = binding.into_iter().collect();
-            if !statement.actions.iter().any(|entry| {
-                entry
-                    .literal
-                    .as_deref()
-                    .is_some_and(|granted| action_matches(granted, action))
-            }) {
-                let Some(edit) = program.add_action(statement, action) else {
-                    continue;
-                };
-                edits.push(edit);
-            }
-            if !statement
-                .resources
-                .iter()
-                .any(|entry| entry.resource.as_ref() == Some(&dead_letter) || entry.literal.as_deref() == Some("*"))
-            {
-                let Some(more) = program.add_resource(document, statement, &value) else {
-                    continue;
-                };
-                edits.extend(more);
-            }
-            return Ok(Fix::safe(edits));
+            edits.push(edit);
         }
+        if !statement
+            .resources
+            .iter()
+            .any(|entry| entry.resource.as_ref() == Some(&dead_letter))
+        {
+            let Some(more) = program.add_resource(document, statement, &value) else {
+                continue;
+            };
+            edits.extend(more);
+        }
+        return Ok(Fix::safe(edits));
     }
     // 2. A new statement in the role's inline policy.
     for RoleDocument { owner, document } in documents

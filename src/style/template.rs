@@ -53,9 +53,12 @@ impl Code {
                 let inner = style.indentation(indent, 1);
                 let lines: Vec<String> = properties
                     .iter()
-                    .map(|(key, value)| {
-                        let key = property_key(key, style);
-                        format!("{inner}{key}: {}", value.render(style, &inner, key.len() + 2))
+                    .map(|(key, value)| match shorthand(key, value) {
+                        Some(name) => format!("{inner}{name}"),
+                        None => {
+                            let key = property_key(key, style);
+                            format!("{inner}{key}: {}", value.render(style, &inner, key.len() + 2))
+                        }
                     })
                     .collect();
                 format!(
@@ -108,7 +111,10 @@ impl Code {
             Self::Object(properties) => {
                 let parts: Vec<String> = properties
                     .iter()
-                    .map(|(key, value)| format!("{}: {}", property_key(key, style), value.render_inline(style)))
+                    .map(|(key, value)| match shorthand(key, value) {
+                        Some(name) => name.to_owned(),
+                        None => format!("{}: {}", property_key(key, style), value.render_inline(style)),
+                    })
                     .collect();
                 format!("{{ {} }}", parts.join(", "))
             }
@@ -128,6 +134,11 @@ fn join_list(lines: &[String], style: &Style) -> String {
         joined.push(',');
     }
     joined
+}
+
+/// `{ provider }` rather than `{ provider: provider }`.
+fn shorthand<'a>(key: &'a str, value: &Code) -> Option<&'a str> {
+    matches!(value, Code::Verbatim(text) if text == key).then_some(key)
 }
 
 fn property_key(key: &str, style: &Style) -> String {

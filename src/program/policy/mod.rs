@@ -250,7 +250,12 @@ impl RolePolicies<'_> {
             });
             let resource_applies = statement.resources.iter().any(|entry| target.matches(entry));
             if let Some(reason) = &statement.uncertainty {
-                if action_applies || statement.actions.iter().any(|entry| entry.literal.is_none()) {
+                // Unreadable or missing lists (NotAction, NotResource) may cover anything.
+                let unread = |entries: &[Entry]| {
+                    entries.is_empty() || entries.iter().any(|e| e.literal.is_none() && e.resource.is_none())
+                };
+                if (action_applies || unread(&statement.actions)) && (resource_applies || unread(&statement.resources))
+                {
                     uncertain.get_or_insert_with(|| reason.clone());
                 }
                 continue;
@@ -339,4 +344,180 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
         }
     }
     pattern[p..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::test_support::with_program;
+
+    #[test]
+    fn actions_match_with_wildcards_and_without_case() {
+        assert!(action_matches("sqs:*", "sqs:SendMessage"));
+        assert!(action_matches("sqs:Send*", "sqs:SendMessage"));
+        assert!(action_matches("SQS:sendmessage", "sqs:SendMessage"));
+        assert!(action_matches("*", "sns:Publish"));
+        assert!(!action_matches("sqs:Receive*", "sqs:SendMessage"));
+        assert!(!action_matches("sns:*", "sqs:SendMessage"));
+    }
+
+    /// What the role `role` may do with `sqs:SendMessage` on the queue `dlq`, given the policy code.
+    fn answer(policies: &str) -> Answer {
+        let text = format!(
+            "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\n\
+const dlq = new aws.sqs.Queue(\"dlq\");\nconst other = new aws.sqs.Queue(\"other\");\n\
+const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n{policies}\n"
+        );
+        let mut result = None;
+        with_program(&[("index.ts", &text)], |program| {
+            let role = program
+                .resources()
+                .iter()
+                .position(|r| r.is_aws(&["iam", "Role"]))
+                .expect("role");
+            let dlq = program
+                .resources()
+                .iter()
+                .position(|r| r.is_aws(&["sqs", "Queue"]))
+                .expect("queue");
+            result = Some(program.role_policies(role).allows(
+                "sqs:SendMessage",
+                &ResourceTarget {
+                    resource: dlq,
+                    service: "sqs",
+                },
+            ));
+        });
+        result.expect("evaluated")
+    }
+
+    #[test]
+    fn reads_every_document_form() {
+        let forms = [
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:*\", Resource: dlq.arn }] }) });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: dlq.arn.apply((arn) => JSON.stringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: [\"sqs:SendMessage\"], Resource: [arn] }] })) });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.all([other.arn, dlq.arn]).apply(([o, d]) => { return JSON.stringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:Send*\", Resource: d }] }); }) });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.interpolate`{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"${dlq.arn}\"}]}` });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: '{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}' });",
+            "const doc = aws.iam.getPolicyDocumentOutput({ statements: [{ actions: [\"sqs:SendMessage\"], resources: [dlq.arn] }] });\nnew aws.iam.RolePolicy(\"p\", { role: role.id, policy: doc.json });",
+            "const custom = new aws.iam.Policy(\"custom\", { policy: { Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: \"arn:aws:sqs:*:*:*\" }] } });\nnew aws.iam.RolePolicyAttachment(\"a\", { role: role.name, policyArn: custom.arn });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: JSON.stringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: \"*\" }] }) });",
+        ];
+        for form in forms {
+            assert_eq!(answer(form), Answer::Allowed, "{form}");
+        }
+    }
+
+    #[test]
+    fn grants_on_other_resources_or_actions_do_not_count() {
+        let other_queue = "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:*\", Resource: other.arn }] }) });";
+        assert_eq!(answer(other_queue), Answer::NotAllowed);
+        let managed = "new aws.iam.RolePolicyAttachment(\"a\", { role: role.name, policyArn: aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole });";
+        assert_eq!(
+            answer(managed),
+            Answer::NotAllowed,
+            "the SQS execution policy does not send"
+        );
+    }
+
+    #[test]
+    fn deny_wins_and_conditions_are_not_judged() {
+        let deny = "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"*\", Resource: \"*\" }, { Effect: \"Deny\", Action: \"sqs:SendMessage\", Resource: dlq.arn }] }) });";
+        assert_eq!(answer(deny), Answer::Denied);
+        let condition = "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: dlq.arn, Condition: { Bool: { \"aws:SecureTransport\": \"true\" } } }] }) });";
+        assert!(matches!(answer(condition), Answer::Unknown(reason) if reason == "a Condition"));
+        let not_action = "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", NotAction: \"iam:*\", Resource: \"*\" }] }) });";
+        assert!(matches!(answer(not_action), Answer::Unknown(_)));
+    }
+
+    #[test]
+    fn policies_it_cannot_read_make_it_say_nothing() {
+        let customer_managed = "new aws.iam.RolePolicyAttachment(\"a\", { role: role.name, policyArn: \"arn:aws:iam::123456789012:policy/team-sqs\" });";
+        assert_eq!(answer(customer_managed), Answer::Unreadable);
+        assert_eq!(answer(""), Answer::NotAllowed);
+    }
+}
+
+#[cfg(test)]
+mod json_edit_tests {
+    use super::*;
+    use crate::fix::{apply_fixes, Fix};
+    use crate::program::test_support::with_program;
+
+    /// Edits the JSON text policy of `text` with `edit`, then checks the template (its
+    /// substitutions replaced by strings) is valid JSON and returns it.
+    fn edited_json(text: &str, edit: impl Fn(&Program, &PolicyDocument) -> Vec<crate::fix::Edit>) -> serde_json::Value {
+        let mut result = None;
+        with_program(&[("index.ts", text)], |program| {
+            let policy = program
+                .resources()
+                .iter()
+                .find(|r| r.is_aws(&["iam", "RolePolicy"]))
+                .expect("policy");
+            let value = program
+                .property(policy.args().expect("args"), "policy")
+                .expect("policy value")
+                .value;
+            let document = program.policy_document(value).expect("readable");
+            let fix = Fix::safe(edit(program, &document));
+            let batch = apply_fixes(&[text.to_owned()], &[&fix]);
+            let fixed = batch.changed.get(&0).expect("changed").clone();
+            let template =
+                &fixed[fixed.find('`').expect("template start") + 1..fixed.rfind('`').expect("template end")];
+            let mut json = String::new();
+            let mut rest = template;
+            while let Some(start) = rest.find("${") {
+                json.push_str(&rest[..start]);
+                json.push_str("SUBSTITUTED");
+                rest = &rest[start + rest[start..].find('}').expect("closing brace") + 1..];
+            }
+            json.push_str(rest);
+            result = Some(serde_json::from_str(&json).unwrap_or_else(|error| panic!("{error}: {json}")));
+        });
+        result.expect("edited")
+    }
+
+    const POLICY: &str = "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\n\
+const dlq = new aws.sqs.Queue(\"dlq\");\nconst role = new aws.iam.Role(\"role\", { assumeRolePolicy: \"{}\" });\n\
+new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.interpolate`{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:ReceiveMessage\", \"Resource\": [ ]}]}` });\n";
+
+    fn dlq_arn(program: &Program) -> OutputValue {
+        let dlq = program
+            .resources()
+            .iter()
+            .position(|r| r.is_aws(&["sqs", "Queue"]))
+            .expect("queue");
+        OutputValue {
+            reference: ResourceRef {
+                resource: dlq,
+                attribute: Some("arn".to_owned()),
+            },
+            expression: "dlq.arn".to_owned(),
+        }
+    }
+
+    #[test]
+    fn json_text_stays_valid_json_when_extended() {
+        let extended = edited_json(POLICY, |program, document| {
+            let statement = &document.statements[0];
+            let mut edits = vec![program.add_action(statement, "sqs:SendMessage").expect("action")];
+            edits.extend(
+                program
+                    .add_resource(document, statement, &dlq_arn(program))
+                    .expect("resource"),
+            );
+            edits
+        });
+        assert_eq!(
+            extended["Statement"][0]["Action"],
+            serde_json::json!(["sqs:ReceiveMessage", "sqs:SendMessage"])
+        );
+        assert_eq!(extended["Statement"][0]["Resource"], serde_json::json!(["SUBSTITUTED"]));
+        let added = edited_json(POLICY, |program, document| {
+            program
+                .add_statement(document, "sqs:SendMessage", &dlq_arn(program))
+                .expect("statement")
+        });
+        assert_eq!(added["Statement"][1]["Action"], "sqs:SendMessage");
+    }
 }
