@@ -24,14 +24,22 @@ pub struct Settings {
     pub concurrency: ConcurrencyBudget,
 }
 
-/// `[rules.lambda-reserved-concurrency-budget]`
+/// `[rules.lambda-reserved-concurrency-budget]`, with `account_settings` already read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConcurrencyBudget {
     pub account_limit: u32,
     pub min_unreserved: u32,
+    /// Concurrency reserved by functions outside the program.
     pub other_reserved: u32,
-    /// The JSON printed by `aws lambda get-account-settings`, resolved against the config's folder.
+    /// The JSON printed by `aws lambda get-account-settings` the numbers came from, if any.
     pub account_settings: Option<PathBuf>,
+}
+
+impl ConcurrencyBudget {
+    /// What the program's functions may reserve together; negative when the account has no room.
+    pub fn budget(&self) -> i64 {
+        i64::from(self.account_limit) - i64::from(self.min_unreserved) - i64::from(self.other_reserved)
+    }
 }
 
 impl Default for ConcurrencyBudget {
@@ -79,12 +87,30 @@ impl Settings {
         let ignore = parse_ids(file.ignore.as_deref().unwrap_or_default(), "ignore")?;
         let budget = file.rules.lambda_reserved_concurrency_budget;
         let base = path.parent().unwrap_or(Path::new(""));
-        let concurrency = ConcurrencyBudget {
+        let mut concurrency = ConcurrencyBudget {
             account_limit: budget.account_limit.unwrap_or(defaults.concurrency.account_limit),
             min_unreserved: budget.min_unreserved.unwrap_or(defaults.concurrency.min_unreserved),
             other_reserved: budget.other_reserved.unwrap_or(defaults.concurrency.other_reserved),
-            account_settings: budget.account_settings.map(|file| base.join(file)),
+            account_settings: None,
         };
+        if let Some(file) = budget.account_settings {
+            let file = base.join(file);
+            let account = AccountSettings::read(&file).with_context(|| {
+                format!(
+                    "[rules.lambda-reserved-concurrency-budget] account_settings = {}",
+                    file.display()
+                )
+            })?;
+            concurrency.account_limit = account.concurrent_executions;
+            // Reservations the account already has. When this program is deployed, they include its
+            // own: set other_reserved by hand for a redeploy, so they are not counted twice.
+            concurrency.other_reserved = budget.other_reserved.unwrap_or(
+                account
+                    .concurrent_executions
+                    .saturating_sub(account.unreserved_concurrent_executions),
+            );
+            concurrency.account_settings = Some(file);
+        }
         Ok(Self {
             source: Some(path.to_path_buf()),
             as_of,
@@ -101,6 +127,30 @@ impl Settings {
             .filter(|rule| self.select.as_ref().is_none_or(|select| select.contains(rule)))
             .filter(|rule| !self.ignore.contains(rule))
             .collect()
+    }
+}
+
+/// The numbers infrafix needs from `aws lambda get-account-settings`.
+struct AccountSettings {
+    concurrent_executions: u32,
+    unreserved_concurrent_executions: u32,
+}
+
+impl AccountSettings {
+    fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let json: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+        let number = |key: &str| -> Result<u32> {
+            json["AccountLimit"][key]
+                .as_u64()
+                .and_then(|value| u32::try_from(value).ok())
+                .with_context(|| format!("{} has no number at AccountLimit.{key}", path.display()))
+        };
+        Ok(Self {
+            concurrent_executions: number("ConcurrentExecutions")?,
+            unreserved_concurrent_executions: number("UnreservedConcurrentExecutions")?,
+        })
     }
 }
 
@@ -174,17 +224,46 @@ mod tests {
     #[test]
     fn reads_every_section() {
         let settings = parse(
-            "as_of = 2027-03-01\nselect = [\"lambda-deprecated-runtime\"]\n[rules.lambda-reserved-concurrency-budget]\naccount_limit = 400\naccount_settings = \"acct.json\"\n[rules.apigw-stage-throttle-settings]\n",
+            "as_of = 2027-03-01\nselect = [\"lambda-deprecated-runtime\"]\n[rules.lambda-reserved-concurrency-budget]\naccount_limit = 400\n[rules.apigw-stage-throttle-settings]\n",
         )
         .expect("valid");
         assert_eq!(settings.as_of.to_string(), "2027-03-01");
         assert_eq!(settings.enabled_rules(), vec![RuleId::LambdaDeprecatedRuntime]);
         assert_eq!(settings.concurrency.account_limit, 400);
         assert_eq!(settings.concurrency.min_unreserved, 100);
+        assert_eq!(settings.concurrency.budget(), 300);
+    }
+
+    #[test]
+    fn account_settings_file_sets_the_limit_and_other_reservations() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let account = r#"{"AccountLimit": {"TotalCodeSize": 80530636800, "ConcurrentExecutions": 400, "UnreservedConcurrentExecutions": 350}, "AccountUsage": {"FunctionCount": 3}}"#;
+        std::fs::write(dir.path().join("account.json"), account).expect("write");
+        let config = dir.path().join("infrafix.toml");
+        let section = "[rules.lambda-reserved-concurrency-budget]\naccount_settings = \"account.json\"\n";
+        std::fs::write(&config, section).expect("write");
+        let budget = Settings::load(&config).expect("valid").concurrency;
         assert_eq!(
-            settings.concurrency.account_settings,
-            Some(PathBuf::from("proj/acct.json"))
+            (budget.account_limit, budget.other_reserved, budget.budget()),
+            (400, 50, 250)
         );
+        std::fs::write(&config, format!("{section}other_reserved = 0\n")).expect("write");
+        assert_eq!(
+            Settings::load(&config).expect("valid").concurrency.budget(),
+            300,
+            "set by hand for a redeploy"
+        );
+        for broken in ["not json", r#"{"AccountLimit": {}}"#] {
+            std::fs::write(dir.path().join("account.json"), broken).expect("write");
+            let error = format!("{:#}", Settings::load(&config).expect_err("malformed"));
+            assert!(
+                error.contains("account_settings") && error.contains("account.json"),
+                "{error}"
+            );
+        }
+        std::fs::remove_file(dir.path().join("account.json")).expect("remove");
+        let error = format!("{:#}", Settings::load(&config).expect_err("missing"));
+        assert!(error.contains("account.json"), "{error}");
     }
 
     #[test]

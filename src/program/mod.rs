@@ -5,10 +5,12 @@
 mod edits;
 mod iam;
 mod imports;
+mod json_text;
 mod modules;
 mod new_resources;
 mod policy;
 mod references;
+mod repetition;
 mod resources;
 mod scope;
 mod values;

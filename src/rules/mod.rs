@@ -5,6 +5,7 @@ mod apigw_stage_throttle_settings;
 mod lambda_deprecated_runtime;
 mod lambda_dlq_send_permission;
 mod lambda_iam_depends_on;
+mod lambda_reserved_concurrency_budget;
 mod lambda_sqs_execution_policy;
 
 use std::fmt;
@@ -61,6 +62,7 @@ impl RuleId {
             Self::LambdaIamDependsOn => Some(lambda_iam_depends_on::check),
             Self::LambdaDlqSendPermission => Some(lambda_dlq_send_permission::check),
             Self::LambdaSqsExecutionPolicy => Some(lambda_sqs_execution_policy::check),
+            Self::LambdaReservedConcurrencyBudget => Some(lambda_reserved_concurrency_budget::check),
             _ => None,
         }
     }
@@ -74,6 +76,7 @@ impl RuleId {
             Self::LambdaIamDependsOn => Some(lambda_iam_depends_on::DOCUMENTATION),
             Self::LambdaDlqSendPermission => Some(lambda_dlq_send_permission::DOCUMENTATION),
             Self::LambdaSqsExecutionPolicy => Some(lambda_sqs_execution_policy::DOCUMENTATION),
+            Self::LambdaReservedConcurrencyBudget => Some(lambda_reserved_concurrency_budget::DOCUMENTATION),
             _ => None,
         }
     }

@@ -7,8 +7,8 @@
 mod edit;
 
 pub use edit::OutputValue;
-mod json_text;
 mod object_form;
+mod text_form;
 
 use std::ops::Range;
 

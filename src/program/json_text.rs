@@ -1,14 +1,14 @@
-//! Reading policy documents written as JSON text: string literals, template literals (outputs in
-//! `${…}` substitutions) and `pulumi.interpolate` templates.
+//! JSON written as text in the program: string literals, template literals and
+//! `pulumi.interpolate` templates, whose `${…}` substitutions stand for values the program computes.
+//! Policy documents and OpenAPI bodies are both written this way.
 
 use std::ops::Range;
 
-use super::{DocumentPlace, Effect, Entry, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
-use crate::program::{named_children, Located, Program};
+use super::{named_children, Located, Program};
 
 /// A JSON value of the text, with byte ranges in the file.
 #[derive(Debug)]
-enum Json {
+pub enum Json {
     Object {
         range: Range<usize>,
         members: Vec<(String, Json)>,
@@ -26,21 +26,21 @@ enum Json {
 }
 
 impl Json {
-    fn member(&self, key: &str) -> Option<&Json> {
+    pub fn member(&self, key: &str) -> Option<&Json> {
         match self {
             Json::Object { members, .. } => members.iter().find(|(name, _)| name == key).map(|(_, value)| value),
             _ => None,
         }
     }
 
-    fn range(&self) -> Option<Range<usize>> {
+    pub fn range(&self) -> Option<Range<usize>> {
         match self {
             Json::Object { range, .. } | Json::Array { range, .. } | Json::Str { range, .. } => Some(range.clone()),
             _ => None,
         }
     }
 
-    fn elements(&self) -> Vec<&Json> {
+    pub fn elements(&self) -> Vec<&Json> {
         match self {
             Json::Array { items, .. } => items.iter().collect(),
             other => vec![other],
@@ -174,15 +174,12 @@ impl Parser<'_> {
 }
 
 impl<'tree> Program<'tree> {
-    pub(super) fn json_text_document(
-        &self,
-        literal: Located<'tree>,
-        context: OutputContext<'tree>,
-    ) -> Option<PolicyDocument<'tree>> {
+    /// The JSON a string or template literal holds, or `None` when it holds none (or JSON escaped
+    /// inside a double-quoted string, whose text is not the JSON itself).
+    pub(crate) fn json_text(&self, literal: Located<'tree>) -> Option<Json> {
         let text = self.file(literal.file).text;
         let range = literal.node.byte_range();
         let content = (range.start + 1)..(range.end - 1);
-        // A double-quoted string holding JSON escapes its quotes: its text is not the JSON itself.
         if literal.node.kind() == "string" && text[content.clone()].contains('\\') {
             return None;
         }
@@ -198,104 +195,18 @@ impl<'tree> Program<'tree> {
         };
         let root = parser.value()?;
         parser.skip_space();
-        if parser.position != content.end {
-            return None;
-        }
-        let list = root.member("Statement")?;
-        let statements = list
-            .elements()
-            .into_iter()
-            .map(|statement| self.text_statement(literal, statement))
-            .collect();
-        Some(PolicyDocument {
-            statements,
-            place: DocumentPlace::Text {
-                file: literal.file,
-                statements: matches!(list, Json::Array { .. }).then(|| list.range()).flatten(),
-            },
-            keys: Keys::Json,
-            context,
-        })
+        (parser.position == content.end).then_some(root)
     }
 
-    fn text_statement(&self, literal: Located<'tree>, statement: &Json) -> Statement<'tree> {
-        let effect = match statement.member("Effect") {
-            Some(Json::Str { value, .. }) if value == "Deny" => Some(Effect::Deny),
-            Some(Json::Str { value, .. }) if value == "Allow" => Some(Effect::Allow),
-            _ => None,
-        };
-        let mut uncertainty = effect.is_none().then(|| "an Effect infrafix cannot read".to_owned());
-        for (key, reason) in [
-            ("NotAction", "a NotAction"),
-            ("NotResource", "a NotResource"),
-            ("Condition", "a Condition"),
-        ] {
-            if statement.member(key).is_some() {
-                uncertainty.get_or_insert_with(|| reason.to_owned());
-            }
-        }
-        let entries = |key: &str| -> Vec<Entry> {
-            statement
-                .member(key)
-                .map(Json::elements)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|item| self.text_entry(literal, item))
-                .collect()
-        };
-        let (actions, resources) = (entries("Action"), entries("Resource"));
-        if actions
-            .iter()
-            .chain(&resources)
-            .any(|entry| entry.literal.is_none() && entry.resource.is_none())
-        {
-            uncertainty.get_or_insert_with(|| "an Action or Resource infrafix cannot read".to_owned());
-        }
-        Statement {
-            effect: effect.unwrap_or(Effect::Allow),
-            actions,
-            resources,
-            uncertainty,
-            place: StatementPlace::Text {
-                file: literal.file,
-                actions: statement.member("Action").and_then(Json::range),
-                resources: statement.member("Resource").and_then(Json::range),
-            },
-        }
-    }
-
-    /// A JSON string entry: a literal, or an output when the string is exactly one substitution.
-    fn text_entry(&self, literal: Located<'tree>, item: &Json) -> Entry {
-        let Json::Str { range, value } = item else {
-            return Entry {
-                literal: None,
-                resource: None,
-            };
-        };
+    /// The `${…}` substitution that makes up a whole JSON string, when one does.
+    pub(crate) fn json_substitution(&self, literal: Located<'tree>, string: &Json) -> Option<Located<'tree>> {
+        let Json::Str { range, .. } = string else { return None };
         let inner = (range.start + 1)..(range.end - 1);
         let substitution = named_children(literal.node)
-            .find(|child| child.kind() == "template_substitution" && child.byte_range() == inner);
-        match substitution {
-            Some(substitution) => {
-                let resource = substitution.named_child(0).and_then(|expression| {
-                    self.denoted_resource(Located {
-                        file: literal.file,
-                        node: expression,
-                    })
-                });
-                Entry {
-                    literal: None,
-                    resource,
-                }
-            }
-            None if !value.contains("${") => Entry {
-                literal: Some(value.clone()),
-                resource: None,
-            },
-            None => Entry {
-                literal: None,
-                resource: None,
-            },
-        }
+            .find(|child| child.kind() == "template_substitution" && child.byte_range() == inner)?;
+        Some(Located {
+            file: literal.file,
+            node: substitution.named_child(0)?,
+        })
     }
 }

@@ -1,0 +1,101 @@
+//! Reading policy documents written as JSON text: string literals, template literals (outputs in
+//! `${…}` substitutions) and `pulumi.interpolate` templates.
+
+use super::{DocumentPlace, Effect, Entry, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
+use crate::program::json_text::Json;
+use crate::program::{Located, Program};
+
+impl<'tree> Program<'tree> {
+    pub(super) fn json_text_document(
+        &self,
+        literal: Located<'tree>,
+        context: OutputContext<'tree>,
+    ) -> Option<PolicyDocument<'tree>> {
+        let root = self.json_text(literal)?;
+        let list = root.member("Statement")?;
+        let statements = list
+            .elements()
+            .into_iter()
+            .map(|statement| self.text_statement(literal, statement))
+            .collect();
+        Some(PolicyDocument {
+            statements,
+            place: DocumentPlace::Text {
+                file: literal.file,
+                statements: matches!(list, Json::Array { .. }).then(|| list.range()).flatten(),
+            },
+            keys: Keys::Json,
+            context,
+        })
+    }
+
+    fn text_statement(&self, literal: Located<'tree>, statement: &Json) -> Statement<'tree> {
+        let effect = match statement.member("Effect") {
+            Some(Json::Str { value, .. }) if value == "Deny" => Some(Effect::Deny),
+            Some(Json::Str { value, .. }) if value == "Allow" => Some(Effect::Allow),
+            _ => None,
+        };
+        let mut uncertainty = effect.is_none().then(|| "an Effect infrafix cannot read".to_owned());
+        for (key, reason) in [
+            ("NotAction", "a NotAction"),
+            ("NotResource", "a NotResource"),
+            ("Condition", "a Condition"),
+        ] {
+            if statement.member(key).is_some() {
+                uncertainty.get_or_insert_with(|| reason.to_owned());
+            }
+        }
+        let entries = |key: &str| -> Vec<Entry> {
+            statement
+                .member(key)
+                .map(Json::elements)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|item| self.text_entry(literal, item))
+                .collect()
+        };
+        let (actions, resources) = (entries("Action"), entries("Resource"));
+        if actions
+            .iter()
+            .chain(&resources)
+            .any(|entry| entry.literal.is_none() && entry.resource.is_none())
+        {
+            uncertainty.get_or_insert_with(|| "an Action or Resource infrafix cannot read".to_owned());
+        }
+        Statement {
+            effect: effect.unwrap_or(Effect::Allow),
+            actions,
+            resources,
+            uncertainty,
+            place: StatementPlace::Text {
+                file: literal.file,
+                actions: statement.member("Action").and_then(Json::range),
+                resources: statement.member("Resource").and_then(Json::range),
+            },
+        }
+    }
+
+    /// A JSON string entry: a literal, or an output when the string is exactly one substitution.
+    fn text_entry(&self, literal: Located<'tree>, item: &Json) -> Entry {
+        let Json::Str { value, .. } = item else {
+            return Entry {
+                literal: None,
+                resource: None,
+            };
+        };
+        match self.json_substitution(literal, item) {
+            Some(expression) => Entry {
+                literal: None,
+                resource: self.denoted_resource(expression),
+            },
+            None if !value.contains("${") => Entry {
+                literal: Some(value.clone()),
+                resource: None,
+            },
+            None => Entry {
+                literal: None,
+                resource: None,
+            },
+        }
+    }
+}

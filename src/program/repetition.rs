@@ -1,0 +1,108 @@
+//! How many times a resource declaration runs: once, or once per iteration of the loops around
+//! it when their bounds are written out (`for (const x of ["a", "b"])`, `for (let i = 0; i < 3;
+//! i++)`, `["a", "b"].map(…)`). Anything else that may run it several times (a helper function, a
+//! component's constructor, a loop over a variable) makes the count unknown.
+
+use tree_sitter::Node;
+
+use super::{named_children, Located, Program};
+
+impl<'tree> Program<'tree> {
+    /// How many instances a resource declaration makes; `None` when that cannot be known.
+    pub fn instances(&self, resource: usize) -> Option<u64> {
+        let declaration = &self.resources()[resource];
+        let text = self.file(declaration.file).text;
+        let mut count: u64 = 1;
+        let mut child = declaration.expression;
+        while let Some(parent) = child.parent() {
+            let repeats = match parent.kind() {
+                "for_in_statement" if parent.child_by_field_name("body") == Some(child) => {
+                    Some(for_of_count(parent, text)?)
+                }
+                "for_statement" if parent.child_by_field_name("body") == Some(child) => {
+                    Some(counted_loop(self, declaration.file, parent)?)
+                }
+                "arrow_function" | "function_expression" => Some(array_callback_count(parent, text)?),
+                "function_declaration"
+                | "method_definition"
+                | "generator_function_declaration"
+                | "while_statement"
+                | "do_statement" => return None,
+                _ => None,
+            };
+            count = count.checked_mul(repeats.unwrap_or(1))?;
+            child = parent;
+        }
+        Some(count)
+    }
+}
+
+/// `for (const x of [a, b, c])`: the length of the literal array.
+fn for_of_count(statement: Node, text: &str) -> Option<u64> {
+    let is_of = (0..statement.child_count())
+        .filter_map(|i| statement.child(i as u32))
+        .any(|child| child.kind() == "of" || text.get(child.byte_range()) == Some("of"));
+    let right = statement.child_by_field_name("right")?;
+    (is_of && right.kind() == "array")
+        .then(|| named_children(right).filter(|item| item.kind() != "comment").count() as u64)
+}
+
+/// `for (let i = A; i < B; i++)` with literal bounds.
+fn counted_loop(program: &Program, file: usize, statement: Node) -> Option<u64> {
+    let initializer = statement.child_by_field_name("initializer")?;
+    let declarator = named_children(initializer).find(|child| child.kind() == "variable_declarator")?;
+    let start = program
+        .number_value(Located {
+            file,
+            node: declarator.child_by_field_name("value")?,
+        })?
+        .0;
+    let condition = statement.child_by_field_name("condition")?;
+    let comparison = if condition.kind() == "expression_statement" {
+        condition.named_child(0)?
+    } else {
+        condition
+    };
+    let operator = program.text(Located {
+        file,
+        node: comparison.child_by_field_name("operator")?,
+    });
+    let end = program
+        .number_value(Located {
+            file,
+            node: comparison.child_by_field_name("right")?,
+        })?
+        .0;
+    let increment = program.text(Located {
+        file,
+        node: statement.child_by_field_name("increment")?,
+    });
+    if !(increment.ends_with("++") || increment.starts_with("++")) {
+        return None;
+    }
+    let span = match operator {
+        "<" => end - start,
+        "<=" => end - start + 1,
+        _ => return None,
+    };
+    u64::try_from(span.max(0)).ok()
+}
+
+/// A callback of `[a, b].map(…)` or `.forEach(…)` runs once per element of the literal array; any
+/// other function runs an unknown number of times.
+fn array_callback_count(function: Node, text: &str) -> Option<u64> {
+    let call = function
+        .parent()
+        .filter(|p| p.kind() == "arguments")?
+        .parent()
+        .filter(|c| c.kind() == "call_expression")?;
+    let callee = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "member_expression")?;
+    let method = text.get(callee.child_by_field_name("property")?.byte_range())?;
+    let array = callee
+        .child_by_field_name("object")
+        .filter(|object| object.kind() == "array")?;
+    matches!(method, "map" | "forEach" | "flatMap")
+        .then(|| named_children(array).filter(|item| item.kind() != "comment").count() as u64)
+}
