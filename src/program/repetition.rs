@@ -40,7 +40,7 @@ impl<'tree> Program<'tree> {
 /// `for (const x of [a, b, c])`: the length of the literal array.
 fn for_of_count(statement: Node, text: &str) -> Option<u64> {
     let is_of = (0..statement.child_count())
-        .filter_map(|i| statement.child(i as u32))
+        .filter_map(|i| statement.child(i))
         .any(|child| child.kind() == "of" || text.get(child.byte_range()) == Some("of"));
     let right = statement.child_by_field_name("right")?;
     (is_of && right.kind() == "array")

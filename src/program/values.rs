@@ -225,6 +225,44 @@ impl<'tree> Program<'tree> {
     }
 }
 
+impl<'tree> Program<'tree> {
+    /// The number an expression holds, and where it is written: a numeric literal, possibly
+    /// negative, through parentheses and consts. `None` when it is not a known number.
+    pub fn number_value(&self, at: Located<'tree>) -> Option<(i64, Located<'tree>)> {
+        let mut current = at;
+        for _ in 0..MAX_HOPS {
+            match current.node.kind() {
+                "number" => return Some((self.text(current).replace('_', "").parse().ok()?, current)),
+                "unary_expression" => {
+                    let operand = Located {
+                        file: current.file,
+                        node: current.node.child_by_field_name("argument")?,
+                    };
+                    let operator = current.node.child_by_field_name("operator").map(|op| {
+                        self.text(Located {
+                            file: current.file,
+                            node: op,
+                        })
+                    });
+                    return match (operator, self.number_value(operand)) {
+                        (Some("-"), Some((value, _))) => Some((-value, current)),
+                        _ => None,
+                    };
+                }
+                "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+                    current = Located {
+                        file: current.file,
+                        node: current.node.named_child(0)?,
+                    };
+                }
+                "identifier" => current = self.const_value(current)?,
+                _ => return None,
+            }
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,43 +314,5 @@ mod tests {
                 assert!(program.string_origins(value).is_empty());
             }
         });
-    }
-}
-
-impl<'tree> Program<'tree> {
-    /// The number an expression holds, and where it is written: a numeric literal, possibly
-    /// negative, through parentheses and consts. `None` when it is not a known number.
-    pub fn number_value(&self, at: Located<'tree>) -> Option<(i64, Located<'tree>)> {
-        let mut current = at;
-        for _ in 0..MAX_HOPS {
-            match current.node.kind() {
-                "number" => return Some((self.text(current).replace('_', "").parse().ok()?, current)),
-                "unary_expression" => {
-                    let operand = Located {
-                        file: current.file,
-                        node: current.node.child_by_field_name("argument")?,
-                    };
-                    let operator = current.node.child_by_field_name("operator").map(|op| {
-                        self.text(Located {
-                            file: current.file,
-                            node: op,
-                        })
-                    });
-                    return match (operator, self.number_value(operand)) {
-                        (Some("-"), Some((value, _))) => Some((-value, current)),
-                        _ => None,
-                    };
-                }
-                "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
-                    current = Located {
-                        file: current.file,
-                        node: current.node.named_child(0)?,
-                    };
-                }
-                "identifier" => current = self.const_value(current)?,
-                _ => return None,
-            }
-        }
-        None
     }
 }
