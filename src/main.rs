@@ -91,10 +91,6 @@ fn main() -> ExitCode {
     if let Some(rule) = cli.explain {
         return print_or_fail(explain(rule));
     }
-    let selected = cli.select.clone().map(|list| list.0).unwrap_or_default();
-    for rule in selected.iter().filter(|rule| !rule.is_implemented()) {
-        eprintln!("infrafix: warning: rule {rule} is not implemented in this version; selecting it finds nothing");
-    }
     let options = RunOptions {
         paths: cli.paths.clone(),
         mode: if cli.write { Mode::Write } else { Mode::DryRun },
@@ -145,13 +141,8 @@ fn print_or_fail(text: String) -> ExitCode {
 fn list_rules() -> String {
     let mut listing = String::new();
     for rule in RuleId::ALL {
-        let status = if rule.is_implemented() {
-            ""
-        } else {
-            " (not implemented yet)"
-        };
         listing.push_str(&format!(
-            "{:<36} {:<15} {}{status}\n",
+            "{:<36} {:<15} {}\n",
             rule.as_str(),
             rule.fix_applicability(),
             rule.summary()
@@ -161,13 +152,11 @@ fn list_rules() -> String {
 }
 
 fn explain(rule: RuleId) -> String {
-    match rule.documentation() {
-        Some(documentation) => format!("# {rule}\n\nFix: {}\n\n{documentation}", rule.fix_applicability()),
-        None => format!(
-            "# {rule}\n\n{}\n\nThis version does not implement the rule yet.\n",
-            rule.summary()
-        ),
-    }
+    format!(
+        "# {rule}\n\nFix: {}\n\n{}",
+        rule.fix_applicability(),
+        rule.documentation()
+    )
 }
 
 /// Editor integration: the buffer comes on stdin and the fixed buffer goes to stdout (the buffer

@@ -440,3 +440,56 @@ fn files_outside_the_given_paths_inform_the_model_but_are_never_changed() {
         .expect("read")
         .contains("provided.al2023"));
 }
+
+#[test]
+fn seed_is_fixed_end_to_end() {
+    let work = temp_copy(&fixtures().join("seed"));
+    let original = read_tree(work.path());
+    let output = infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let check = infrafix(work.path(), &["--check", "."]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "nothing pending after the fix: {}",
+        stderr(&check)
+    );
+    let fixed = read_tree(work.path());
+    assert_eq!(
+        fixed.keys().collect::<Vec<_>>(),
+        original.keys().collect::<Vec<_>>(),
+        "no file created or deleted"
+    );
+    let index = text(&fixed[std::path::Path::new("index.ts")]);
+    for expected in [
+        "reservedConcurrentExecutions: 66,",
+        "policyArn: aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole,",
+        "Action: [\"sqs:ReceiveMessage\", \"sqs:DeleteMessage\", \"sqs:SendMessage\"],",
+        "body: pulumi.all([validatorFunction.invokeArn, apiGatewayRole.arn])",
+        "principal: \"apigateway.amazonaws.com\",",
+        "new aws.apigateway.MethodSettings(",
+    ] {
+        assert!(index.contains(expected), "missing {expected}");
+    }
+    assert!(!index.contains("credentials:") && !index.contains("go1.x") && !index.contains("Go1dx"));
+    infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(read_tree(work.path()), fixed, "a second run changes nothing");
+}
+
+#[test]
+fn unreadable_account_settings_exit_2_naming_the_file() {
+    let dir = project(&[
+        ("index.ts", GO_FUNCTION.as_bytes()),
+        (
+            "infrafix.toml",
+            b"[rules.lambda-reserved-concurrency-budget]\naccount_settings = \"missing.json\"\n",
+        ),
+    ]);
+    let output = infrafix(dir.path(), &["."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("missing.json") && stderr(&output).contains("account_settings"),
+        "{}",
+        stderr(&output)
+    );
+}

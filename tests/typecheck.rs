@@ -110,7 +110,7 @@ fn type_check_can_fail() {
 }
 
 #[test]
-fn seed_fixed_by_write_type_checks() {
+fn seed_fixed_by_write_with_unsafe_fixes_type_checks() {
     let work = temp_copy(&fixtures().join("seed"));
     let (input_passes, input_output) = type_check(work.path());
     assert!(
@@ -118,7 +118,7 @@ fn seed_fixed_by_write_type_checks() {
         "the seed should fail with TS2353:\n{input_output}"
     );
     std::fs::remove_file(work.path().join("tsconfig.json")).expect("remove tsconfig");
-    let output = infrafix(work.path(), &["--write", "."]);
+    let output = infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let (passed, tsc_output) = type_check(work.path());
     assert!(passed, "the fixed seed does not type-check:\n{tsc_output}");

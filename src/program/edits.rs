@@ -157,21 +157,22 @@ impl<'tree> Program<'tree> {
         self.remove_property(element)
     }
 
-    /// Inserts a rendered statement on the lines after `anchor` (a statement), keeping a blank
-    /// line between statements where the file has one.
+    /// Inserts a rendered statement on the lines after `anchor` (a statement), set apart by a blank
+    /// line where the anchor is set apart by one.
     pub fn insert_statement_after(&self, anchor: Located<'tree>, code: &Code, binding: Option<&str>) -> Edit {
         let text = self.file(anchor.file).text;
         let style = self.style(anchor.file);
         let rendered = statement(code, binding, style, &self.indentation_of(anchor));
         let line_end = line_range(text, anchor.node.end_byte()).end;
-        let next_line_blank = text[line_end..]
-            .strip_prefix(style.line_ending)
-            .or_else(|| text[line_end..].strip_prefix('\n'))
-            .is_some_and(|rest| {
-                let next = rest.split('\n').next().unwrap_or("");
-                next.trim().is_empty() && !rest.is_empty()
-            });
-        let separator = if next_line_blank {
+        let after = text[line_end..]
+            .trim_start_matches('\r')
+            .strip_prefix('\n')
+            .unwrap_or("");
+        let blank_after = after.split('\n').next().is_some_and(|line| line.trim().is_empty()) && !after.is_empty();
+        let first_line = line_range(text, anchor.node.start_byte()).start;
+        let before = text[..first_line].trim_end_matches(['\r', '\n']);
+        let blank_before = text[before.len()..first_line].matches('\n').count() >= 2;
+        let separator = if blank_after || blank_before {
             style.line_ending.repeat(2)
         } else {
             style.line_ending.to_owned()
@@ -186,11 +187,21 @@ impl<'tree> Program<'tree> {
 
     /// How many identifiers (not property names) in a file spell `name`.
     pub fn mentions(&self, file: usize, name: &str) -> usize {
-        let file = self.file(file);
-        let root = file.tree.root_node();
+        self.mentions_within(
+            Located {
+                file,
+                node: self.file(file).tree.root_node(),
+            },
+            name,
+        )
+    }
+
+    /// How many identifiers (not property names) inside a node spell `name`.
+    pub fn mentions_within(&self, within: Located<'tree>, name: &str) -> usize {
+        let text = self.file(within.file).text;
         let mut count = 0;
-        let mut cursor = root.walk();
-        let mut stack = vec![root];
+        let mut cursor = within.node.walk();
+        let mut stack = vec![within.node];
         while let Some(node) = stack.pop() {
             let is_name = matches!(
                 node.kind(),
@@ -199,7 +210,7 @@ impl<'tree> Program<'tree> {
                     | "shorthand_property_identifier_pattern"
                     | "type_identifier"
             );
-            if is_name && file.text.get(node.byte_range()) == Some(name) {
+            if is_name && text.get(node.byte_range()) == Some(name) {
                 count += 1;
             }
             stack.extend(node.named_children(&mut cursor));

@@ -11,7 +11,7 @@ use super::{named_children, Located, Program};
 pub enum Json {
     Object {
         range: Range<usize>,
-        members: Vec<(String, Json)>,
+        members: Vec<JsonMember>,
     },
     Array {
         range: Range<usize>,
@@ -22,21 +22,36 @@ pub enum Json {
         value: String,
     },
     /// Numbers, booleans, null, and a substitution standing as a whole value.
-    Other,
+    Other {
+        range: Range<usize>,
+    },
+}
+
+/// `"key": value` in an object.
+#[derive(Debug)]
+pub struct JsonMember {
+    pub key: String,
+    pub key_range: Range<usize>,
+    pub value: Json,
 }
 
 impl Json {
     pub fn member(&self, key: &str) -> Option<&Json> {
         match self {
-            Json::Object { members, .. } => members.iter().find(|(name, _)| name == key).map(|(_, value)| value),
+            Json::Object { members, .. } => members
+                .iter()
+                .find(|member| member.key == key)
+                .map(|member| &member.value),
             _ => None,
         }
     }
 
     pub fn range(&self) -> Option<Range<usize>> {
         match self {
-            Json::Object { range, .. } | Json::Array { range, .. } | Json::Str { range, .. } => Some(range.clone()),
-            _ => None,
+            Json::Object { range, .. }
+            | Json::Array { range, .. }
+            | Json::Str { range, .. }
+            | Json::Other { range } => Some(range.clone()),
         }
     }
 
@@ -79,7 +94,7 @@ impl Parser<'_> {
         self.skip_space();
         if let Some(substitution) = self.substitution_here() {
             self.position = substitution.end;
-            return Some(Json::Other);
+            return Some(Json::Other { range: substitution });
         }
         match *self.text.as_bytes().get(self.position)? {
             b'{' => self.object(),
@@ -91,7 +106,9 @@ impl Parser<'_> {
                     .find(|c: char| c == ',' || c == '}' || c == ']' || c.is_whitespace())
                     .unwrap_or(rest.len());
                 (length > 0).then(|| self.position += length)?;
-                Some(Json::Other)
+                Some(Json::Other {
+                    range: self.position - length..self.position,
+                })
             }
         }
     }
@@ -108,11 +125,19 @@ impl Parser<'_> {
         }
         loop {
             self.skip_space();
-            let Json::Str { value: key, .. } = self.string()? else {
+            let Json::Str {
+                value: key,
+                range: key_range,
+            } = self.string()?
+            else {
                 return None;
             };
             self.eat(b':')?;
-            members.push((key, self.value()?));
+            members.push(JsonMember {
+                key,
+                key_range,
+                value: self.value()?,
+            });
             if self.eat(b',').is_none() {
                 self.eat(b'}')?;
                 return Some(Json::Object {

@@ -2,12 +2,14 @@
 //! flowing into them, across all of the project's files. Built once per pass from the single scan
 //! of each file, and shared by every rule. The only place that knows how Pulumi programs are written.
 
+mod callbacks;
 mod edits;
 mod iam;
 mod imports;
 mod json_text;
 mod modules;
 mod new_resources;
+mod openapi;
 mod policy;
 mod references;
 mod repetition;
@@ -25,6 +27,7 @@ pub use iam::ExecutionRole;
 pub use imports::{ImportBinding, ImportKind};
 pub use modules::normalize as normalize_path;
 pub use new_resources::NewResource;
+pub use openapi::{Integration, IntegrationValue, InvokePermission};
 pub use policy::{
     action_matches, Answer, Effect, OutputValue, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies, Statement,
 };

@@ -147,7 +147,7 @@ impl<'tree> Program<'tree> {
 
     /// For a parameter of a callback given to `.apply`, the expression whose value it receives:
     /// `a` in `x.arn.apply(a => …)` is `x.arn`; `b` in `pulumi.all([x, y]).apply(([a, b]) => …)` is `y`.
-    fn callback_parameter_source(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+    pub(crate) fn callback_parameter_source(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
         let text = self.file(identifier.file).text;
         let name = node_text(identifier.node, text);
         let function = scope::function_declaring_parameter(identifier.node, text)?;

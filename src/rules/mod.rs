@@ -1,6 +1,7 @@
 //! The rules: their ids, their documentation, and the registry that runs them on a program model.
 //! A rule asks the model questions and builds edits; it never parses, walks folders or prints.
 
+mod apigw_lambda_invoke_arn;
 mod apigw_stage_throttle_settings;
 mod lambda_deprecated_runtime;
 mod lambda_dlq_send_permission;
@@ -53,48 +54,35 @@ impl RuleId {
         }
     }
 
-    /// The rule's check, or `None` for a rule whose id is reserved but whose check this version
-    /// does not have yet.
-    fn check(self) -> Option<fn(&RuleContext, &mut Vec<Finding>)> {
+    fn check(self) -> fn(&RuleContext, &mut Vec<Finding>) {
         match self {
-            Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::check),
-            Self::ApigwStageThrottleSettings => Some(apigw_stage_throttle_settings::check),
-            Self::LambdaIamDependsOn => Some(lambda_iam_depends_on::check),
-            Self::LambdaDlqSendPermission => Some(lambda_dlq_send_permission::check),
-            Self::LambdaSqsExecutionPolicy => Some(lambda_sqs_execution_policy::check),
-            Self::LambdaReservedConcurrencyBudget => Some(lambda_reserved_concurrency_budget::check),
-            _ => None,
+            Self::LambdaDeprecatedRuntime => lambda_deprecated_runtime::check,
+            Self::LambdaReservedConcurrencyBudget => lambda_reserved_concurrency_budget::check,
+            Self::LambdaDlqSendPermission => lambda_dlq_send_permission::check,
+            Self::LambdaSqsExecutionPolicy => lambda_sqs_execution_policy::check,
+            Self::LambdaIamDependsOn => lambda_iam_depends_on::check,
+            Self::ApigwLambdaInvokeArn => apigw_lambda_invoke_arn::check,
+            Self::ApigwStageThrottleSettings => apigw_stage_throttle_settings::check,
         }
     }
 
     /// The rule's documentation: a one-line summary, then What it does / Why is this bad? /
-    /// Example / Use instead / Fix safety. `None` while the rule is not implemented.
-    pub fn documentation(self) -> Option<&'static str> {
+    /// Example / Use instead / Fix safety.
+    pub fn documentation(self) -> &'static str {
         match self {
-            Self::LambdaDeprecatedRuntime => Some(lambda_deprecated_runtime::DOCUMENTATION),
-            Self::ApigwStageThrottleSettings => Some(apigw_stage_throttle_settings::DOCUMENTATION),
-            Self::LambdaIamDependsOn => Some(lambda_iam_depends_on::DOCUMENTATION),
-            Self::LambdaDlqSendPermission => Some(lambda_dlq_send_permission::DOCUMENTATION),
-            Self::LambdaSqsExecutionPolicy => Some(lambda_sqs_execution_policy::DOCUMENTATION),
-            Self::LambdaReservedConcurrencyBudget => Some(lambda_reserved_concurrency_budget::DOCUMENTATION),
-            _ => None,
+            Self::LambdaDeprecatedRuntime => lambda_deprecated_runtime::DOCUMENTATION,
+            Self::LambdaReservedConcurrencyBudget => lambda_reserved_concurrency_budget::DOCUMENTATION,
+            Self::LambdaDlqSendPermission => lambda_dlq_send_permission::DOCUMENTATION,
+            Self::LambdaSqsExecutionPolicy => lambda_sqs_execution_policy::DOCUMENTATION,
+            Self::LambdaIamDependsOn => lambda_iam_depends_on::DOCUMENTATION,
+            Self::ApigwLambdaInvokeArn => apigw_lambda_invoke_arn::DOCUMENTATION,
+            Self::ApigwStageThrottleSettings => apigw_stage_throttle_settings::DOCUMENTATION,
         }
     }
 
     /// One line on what the rule finds: the first line of its documentation.
     pub fn summary(self) -> &'static str {
-        match self.documentation() {
-            Some(documentation) => documentation.lines().next().unwrap_or(""),
-            None => match self {
-                Self::LambdaReservedConcurrencyBudget => {
-                    "Reserved concurrency summed over a program exceeds the account's budget."
-                }
-                Self::ApigwLambdaInvokeArn => {
-                    "An API Gateway Lambda integration that does not use the function's invokeArn."
-                }
-                _ => "",
-            },
-        }
+        self.documentation().lines().next().unwrap_or("")
     }
 
     /// Whether the rule's fixes are safe, unsafe, or either depending on the finding.
@@ -104,10 +92,6 @@ impl RuleId {
             Self::LambdaReservedConcurrencyBudget => "unsafe",
             _ => "safe",
         }
-    }
-
-    pub fn is_implemented(self) -> bool {
-        self.check().is_some()
     }
 
     /// Parses a comma-separated list of rule ids, naming the first unknown one.
@@ -161,10 +145,8 @@ impl RuleContext<'_> {
 /// Runs the enabled rules on a program, in the order of `RuleId::ALL`.
 pub fn check_program(context: &RuleContext, enabled: &[RuleId]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in RuleId::ALL {
-        if let (true, Some(check)) = (enabled.contains(&rule), rule.check()) {
-            check(context, &mut findings);
-        }
+    for rule in RuleId::ALL.into_iter().filter(|rule| enabled.contains(rule)) {
+        (rule.check())(context, &mut findings);
     }
     findings
 }

@@ -104,61 +104,8 @@ impl<'tree> Program<'tree> {
                 let spelled = self.spelling_of(callee.file, &json_stringify)?;
                 Some((value.expression.clone(), vec![self.replace_node(callee, &spelled)]))
             }
-            OutputContext::AllCallback { values, parameters } => {
-                let items: Vec<_> = named_children(values.node)
-                    .filter(|item| item.kind() != "comment")
-                    .collect();
-                let names: Vec<_> = named_children(parameters.node)
-                    .filter(|item| item.kind() != "comment")
-                    .collect();
-                if items.len() != names.len() || names.iter().any(|name| name.kind() != "identifier") {
-                    return None;
-                }
-                let captured = items.iter().position(|item| {
-                    self.denoted_resource(Located {
-                        file: values.file,
-                        node: *item,
-                    })
-                    .as_ref()
-                        == Some(&value.reference)
-                });
-                if let Some(position) = captured {
-                    return Some((
-                        self.text(Located {
-                            file: parameters.file,
-                            node: names[position],
-                        })
-                        .to_owned(),
-                        Vec::new(),
-                    ));
-                }
-                let base = value
-                    .expression
-                    .split('.')
-                    .enumerate()
-                    .map(|(i, part)| if i == 0 { part.to_owned() } else { capitalize(part) })
-                    .collect::<String>();
-                let parameter = self.fresh_name(parameters.file, &base);
-                let (last_item, last_name) = (items.last()?, names.last()?);
-                Some((
-                    parameter.clone(),
-                    vec![
-                        self.insert_items_after(
-                            Located {
-                                file: values.file,
-                                node: *last_item,
-                            },
-                            std::slice::from_ref(&value.expression),
-                        ),
-                        self.insert_items_after(
-                            Located {
-                                file: parameters.file,
-                                node: *last_name,
-                            },
-                            &[parameter],
-                        ),
-                    ],
-                ))
+            OutputContext::AllCallback(callback) => {
+                self.pass_to_callback(callback, &value.reference, &value.expression)
             }
             OutputContext::Closed => None,
         }
@@ -197,12 +144,4 @@ impl<'tree> Program<'tree> {
         let separator = if last_content.trim().is_empty() { "" } else { ", " };
         Edit::insert(file, insert_at, format!("{separator}{item}"))
     }
-}
-
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
 }

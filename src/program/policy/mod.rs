@@ -12,6 +12,7 @@ mod text_form;
 
 use std::ops::Range;
 
+use super::callbacks::AllCallback;
 use super::{Located, Program, ResourceRef};
 use crate::aws::managed_policies::{self, ManagedPolicy};
 
@@ -75,10 +76,7 @@ enum OutputContext<'tree> {
     /// `JSON.stringify(…)` outside any callback: it becomes `pulumi.jsonStringify(…)`.
     JsonStringify { callee: Located<'tree> },
     /// Inside `pulumi.all([…]).apply(([a, b]) => …)`: outputs come in as callback parameters.
-    AllCallback {
-        values: Located<'tree>,
-        parameters: Located<'tree>,
-    },
+    AllCallback(AllCallback<'tree>),
     /// Outputs cannot be added in place (a plain string, `x.apply(a => …)`, `getPolicyDocument`).
     Closed,
 }

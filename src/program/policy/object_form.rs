@@ -114,36 +114,9 @@ impl<'tree> Program<'tree> {
     /// Outputs reach the callback of `pulumi.all([...]).apply(([a, b]) => …)` as parameters that
     /// can be extended; any other callback is closed to new outputs.
     fn callback_context(&self, target: Located<'tree>, callback: Located<'tree>) -> OutputContext<'tree> {
-        let values = (target.node.kind() == "call_expression")
-            .then(|| {
-                let function = self.package_member(Located {
-                    file: target.file,
-                    node: target.node.child_by_field_name("function")?,
-                })?;
-                function.is(Package::Pulumi, &["all"]).then_some(())?;
-                named_children(target.node.child_by_field_name("arguments")?)
-                    .next()
-                    .filter(|values| values.kind() == "array")
-            })
-            .flatten();
-        let parameters = callback
-            .node
-            .child_by_field_name("parameters")
-            .and_then(|parameters| named_children(parameters).next())
-            .and_then(|first| first.child_by_field_name("pattern").or(Some(first)))
-            .filter(|pattern| pattern.kind() == "array_pattern");
-        match (values, parameters) {
-            (Some(values), Some(parameters)) => OutputContext::AllCallback {
-                values: Located {
-                    file: target.file,
-                    node: values,
-                },
-                parameters: Located {
-                    file: callback.file,
-                    node: parameters,
-                },
-            },
-            _ => OutputContext::Closed,
+        match self.all_callback(target, callback) {
+            Some(callback) => OutputContext::AllCallback(callback),
+            None => OutputContext::Closed,
         }
     }
 

@@ -1,0 +1,114 @@
+//! `pulumi.all([a, b]).apply(([x, y]) => …)`: the outputs a callback receives, and how to hand it
+//! one more (a new element of the array and a new parameter of the same position).
+
+use super::{named_children, Located, Package, Program, ResourceRef};
+use crate::fix::Edit;
+
+/// The values handed to `pulumi.all` and the callback's array pattern, position by position.
+#[derive(Debug, Clone, Copy)]
+pub struct AllCallback<'tree> {
+    pub values: Located<'tree>,
+    pub parameters: Located<'tree>,
+}
+
+impl<'tree> Program<'tree> {
+    /// The `pulumi.all([...])` a callback is applied to, when it is one with an array pattern.
+    pub(crate) fn all_callback(&self, target: Located<'tree>, callback: Located<'tree>) -> Option<AllCallback<'tree>> {
+        if target.node.kind() != "call_expression" {
+            return None;
+        }
+        let function = self.package_member(Located {
+            file: target.file,
+            node: target.node.child_by_field_name("function")?,
+        })?;
+        function.is(Package::Pulumi, &["all"]).then_some(())?;
+        let values = named_children(target.node.child_by_field_name("arguments")?)
+            .next()
+            .filter(|values| values.kind() == "array")?;
+        let parameters = named_children(callback.node.child_by_field_name("parameters")?)
+            .next()
+            .and_then(|first| first.child_by_field_name("pattern").or(Some(first)))
+            .filter(|pattern| pattern.kind() == "array_pattern")?;
+        Some(AllCallback {
+            values: Located {
+                file: target.file,
+                node: values,
+            },
+            parameters: Located {
+                file: callback.file,
+                node: parameters,
+            },
+        })
+    }
+
+    /// The name under which the callback receives a resource output: the parameter it already has
+    /// for it, or a new one, with the edits that add the output and the parameter. `None` when
+    /// the values and parameters do not line up one to one.
+    pub(crate) fn pass_to_callback(
+        &self,
+        callback: AllCallback<'tree>,
+        reference: &ResourceRef,
+        expression: &str,
+    ) -> Option<(String, Vec<Edit>)> {
+        let items: Vec<_> = named_children(callback.values.node)
+            .filter(|item| item.kind() != "comment")
+            .collect();
+        let names: Vec<_> = named_children(callback.parameters.node)
+            .filter(|item| item.kind() != "comment")
+            .collect();
+        if items.len() != names.len() || names.iter().any(|name| name.kind() != "identifier") {
+            return None;
+        }
+        let captured = items.iter().position(|item| {
+            self.denoted_resource(Located {
+                file: callback.values.file,
+                node: *item,
+            })
+            .as_ref()
+                == Some(reference)
+        });
+        if let Some(position) = captured {
+            return Some((
+                self.text(Located {
+                    file: callback.parameters.file,
+                    node: names[position],
+                })
+                .to_owned(),
+                Vec::new(),
+            ));
+        }
+        // `notificationDLQ.arn` is received as `notificationDLQArn`.
+        let base: String = expression
+            .split('.')
+            .enumerate()
+            .map(|(i, part)| if i == 0 { part.to_owned() } else { capitalize(part) })
+            .collect();
+        let parameter = self.fresh_name(callback.parameters.file, &base);
+        let (last_item, last_name) = (items.last()?, names.last()?);
+        let edits = vec![
+            self.insert_items_after(
+                Located {
+                    file: callback.values.file,
+                    node: *last_item,
+                },
+                &[expression.to_owned()],
+            ),
+            self.insert_items_after(
+                Located {
+                    file: callback.parameters.file,
+                    node: *last_name,
+                },
+                std::slice::from_ref(&parameter),
+            ),
+        ];
+        Some((parameter, edits))
+    }
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}

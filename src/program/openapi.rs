@@ -1,0 +1,576 @@
+//! API Gateway integrations with Lambda functions: the `x-amazon-apigateway-integration` objects of
+//! a RestApi's OpenAPI body (object literals or JSON text, through consts, `JSON.stringify`,
+//! `pulumi.jsonStringify`, `.apply` callbacks, `pulumi.interpolate` and helper functions that
+//! return the spec), and `aws.apigateway.Integration` resources.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::json_text::Json;
+use super::scope::{self, Declaration};
+use super::{named_children, Located, Package, Program};
+use crate::fix::Edit;
+
+/// One integration, whatever form it is written in.
+#[derive(Debug, Clone)]
+pub struct Integration<'tree> {
+    /// The RestApi the integration belongs to, when the program declares it.
+    pub rest_api: Option<usize>,
+    /// The integration object or resource, where findings about it point.
+    pub at: Located<'tree>,
+    /// `type` (`aws_proxy`, `AWS_PROXY` …), when written as a literal.
+    pub integration_type: Option<String>,
+    pub uri: Option<IntegrationValue<'tree>>,
+    pub credentials: Option<IntegrationValue<'tree>>,
+    /// `httpMethod` in OpenAPI, `integrationHttpMethod` on a resource.
+    pub http_method: Option<IntegrationValue<'tree>>,
+}
+
+impl Integration<'_> {
+    pub fn is_proxy(&self) -> bool {
+        self.integration_type
+            .as_deref()
+            .is_some_and(|kind| kind.eq_ignore_ascii_case("aws_proxy"))
+    }
+}
+
+/// A property of an integration.
+#[derive(Debug, Clone)]
+pub struct IntegrationValue<'tree> {
+    /// The value, when it is a literal string.
+    pub literal: Option<String>,
+    /// The expression behind the value: the property's value, or the `${…}` substitution that
+    /// makes up a JSON string.
+    pub expression: Option<Located<'tree>>,
+    /// Where the value is written: the property (object form) or the JSON string (text form).
+    place: ValuePlace<'tree>,
+}
+
+#[derive(Debug, Clone)]
+enum ValuePlace<'tree> {
+    Property {
+        property: Located<'tree>,
+        value: Located<'tree>,
+    },
+    /// JSON text: the string's range, and the range that removing the member deletes.
+    Text {
+        file: usize,
+        string: Range<usize>,
+        removal: Range<usize>,
+    },
+}
+
+impl<'tree> Program<'tree> {
+    /// Every API Gateway integration of the program.
+    pub fn integrations(&self) -> Vec<Integration<'tree>> {
+        let mut found = Vec::new();
+        for (index, resource) in self.resources().iter().enumerate() {
+            let Some(args) = resource.args().and_then(|args| self.object_literal(args)) else {
+                continue;
+            };
+            if resource.is_aws(&["apigateway", "RestApi"]) {
+                if let Some(body) = self.property(args, "body") {
+                    self.body_integrations(index, body.value, 0, &mut found);
+                }
+            } else if resource.is_aws(&["apigateway", "Integration"]) {
+                let rest_api = self
+                    .property(args, "restApi")
+                    .and_then(|api| self.denoted_resource(api.value))
+                    .map(|r| r.resource);
+                found.push(self.object_integration(rest_api, args, "integrationHttpMethod"));
+            }
+        }
+        found
+    }
+
+    fn body_integrations(&self, api: usize, value: Located<'tree>, depth: usize, found: &mut Vec<Integration<'tree>>) {
+        if depth > 12 {
+            return;
+        }
+        let here = |node| Located { file: value.file, node };
+        match value.node.kind() {
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+                if let Some(inner) = value.node.named_child(0) {
+                    self.body_integrations(api, here(inner), depth + 1, found);
+                }
+            }
+            "identifier" => {
+                if let Some(defined) = self.const_value(value) {
+                    self.body_integrations(api, defined, depth + 1, found);
+                }
+            }
+            "object" => self.object_tree_integrations(api, value, found),
+            "string" | "template_string" => {
+                if let Some(json) = self.json_text(value) {
+                    self.text_integrations(api, value, &json, found);
+                }
+            }
+            "call_expression" => {
+                if let Some(inner) = self.body_call_result(value) {
+                    self.body_integrations(api, inner, depth + 1, found);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What a call in a body evaluates to, as far as the spec goes: the argument of
+    /// `JSON.stringify`/`pulumi.jsonStringify`, what an `.apply` callback or a helper returns, the
+    /// template of `pulumi.interpolate`.
+    fn body_call_result(&self, call: Located<'tree>) -> Option<Located<'tree>> {
+        let here = |node| Located { file: call.file, node };
+        let function = call.node.child_by_field_name("function")?;
+        let arguments = call.node.child_by_field_name("arguments")?;
+        if arguments.kind() == "template_string" {
+            return Some(here(arguments));
+        }
+        let first = named_children(arguments).next().map(here);
+        if function.kind() == "member_expression" {
+            let property = self.text(here(function.child_by_field_name("property")?));
+            if property == "apply" {
+                return self.returned_value(first?);
+            }
+            if property == "stringify"
+                || self
+                    .package_member(here(function))
+                    .is_some_and(|m| m.is(Package::Pulumi, &["jsonStringify"]))
+            {
+                return first;
+            }
+            return None;
+        }
+        // A helper of the program that builds the spec.
+        let helper = self.function_named(here(function))?;
+        self.returned_value(helper)
+    }
+
+    /// The function declaration (or const arrow function) an identifier names in its file.
+    pub(crate) fn function_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+        if identifier.node.kind() != "identifier" {
+            return None;
+        }
+        let text = self.file(identifier.file).text;
+        let name = self.text(identifier);
+        let root = self.file(identifier.file).tree.root_node();
+        let declared = named_children(root)
+            .map(|statement| {
+                if statement.kind() == "export_statement" {
+                    statement.child_by_field_name("declaration").unwrap_or(statement)
+                } else {
+                    statement
+                }
+            })
+            .find(|statement| {
+                statement.kind() == "function_declaration"
+                    && statement.child_by_field_name("name").is_some_and(|n| {
+                        self.text(Located {
+                            file: identifier.file,
+                            node: n,
+                        }) == name
+                    })
+            });
+        if let Some(function) = declared {
+            return Some(Located {
+                file: identifier.file,
+                node: function,
+            });
+        }
+        match scope::declaration_of(identifier.node, text) {
+            Declaration::Variable {
+                declarator,
+                constant: true,
+            } => declarator
+                .child_by_field_name("value")
+                .filter(|value| matches!(value.kind(), "arrow_function" | "function_expression"))
+                .map(|node| Located {
+                    file: identifier.file,
+                    node,
+                }),
+            _ => None,
+        }
+    }
+
+    /// What a function returns: its expression body, or the value of its last `return`.
+    pub(crate) fn returned_value(&self, function: Located<'tree>) -> Option<Located<'tree>> {
+        let body = function.node.child_by_field_name("body")?;
+        if body.kind() != "statement_block" {
+            return Some(Located {
+                file: function.file,
+                node: body,
+            });
+        }
+        let returned = named_children(body)
+            .filter(|statement| statement.kind() == "return_statement")
+            .last()?;
+        Some(Located {
+            file: function.file,
+            node: returned.named_child(0)?,
+        })
+    }
+
+    fn object_tree_integrations(&self, api: usize, root: Located<'tree>, found: &mut Vec<Integration<'tree>>) {
+        let mut stack = vec![root.node];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "pair" {
+                let key = node.child_by_field_name("key").and_then(|key| {
+                    self.string_value(Located {
+                        file: root.file,
+                        node: key,
+                    })
+                });
+                let value = node
+                    .child_by_field_name("value")
+                    .filter(|value| value.kind() == "object");
+                if let (Some("x-amazon-apigateway-integration"), Some(value)) = (key.as_deref(), value) {
+                    found.push(self.object_integration(
+                        Some(api),
+                        Located {
+                            file: root.file,
+                            node: value,
+                        },
+                        "httpMethod",
+                    ));
+                    continue;
+                }
+            }
+            if matches!(node.kind(), "object" | "array" | "pair") {
+                stack.extend(named_children(node));
+            }
+        }
+    }
+
+    fn object_integration(
+        &self,
+        rest_api: Option<usize>,
+        object: Located<'tree>,
+        method_key: &str,
+    ) -> Integration<'tree> {
+        let value_of = |key: &str| {
+            self.property(object, key)
+                .filter(|found| found.object == object)
+                .map(|found| IntegrationValue {
+                    literal: self.string_value(found.value),
+                    expression: Some(found.value),
+                    place: ValuePlace::Property {
+                        property: found.property,
+                        value: found.value,
+                    },
+                })
+        };
+        Integration {
+            rest_api,
+            at: object,
+            integration_type: value_of("type").and_then(|value| value.literal),
+            uri: value_of("uri"),
+            credentials: value_of("credentials"),
+            http_method: value_of(method_key),
+        }
+    }
+
+    fn text_integrations(&self, api: usize, literal: Located<'tree>, json: &Json, found: &mut Vec<Integration<'tree>>) {
+        let mut stack = vec![json];
+        while let Some(value) = stack.pop() {
+            match value {
+                Json::Object { members, .. } => {
+                    for member in members {
+                        if member.key == "x-amazon-apigateway-integration"
+                            && matches!(member.value, Json::Object { .. })
+                        {
+                            found.push(self.text_integration(api, literal, &member.value));
+                        } else {
+                            stack.push(&member.value);
+                        }
+                    }
+                }
+                Json::Array { items, .. } => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+    }
+
+    fn text_integration(&self, api: usize, literal: Located<'tree>, integration: &Json) -> Integration<'tree> {
+        let Json::Object { members, .. } = integration else {
+            return Integration {
+                rest_api: Some(api),
+                at: literal,
+                integration_type: None,
+                uri: None,
+                credentials: None,
+                http_method: None,
+            };
+        };
+        let value_of = |key: &str| -> Option<IntegrationValue<'tree>> {
+            let index = members.iter().position(|member| member.key == key)?;
+            let member = &members[index];
+            let string = member.value.range()?;
+            let removal = match (
+                members.get(index + 1),
+                index.checked_sub(1).and_then(|i| members.get(i)),
+            ) {
+                (Some(next), _) => member.key_range.start..next.key_range.start,
+                (None, Some(previous)) => previous.value.range().map_or(member.key_range.start, |r| r.end)..string.end,
+                (None, None) => member.key_range.start..string.end,
+            };
+            let literal_value = match &member.value {
+                Json::Str { value, .. } if !value.contains("${") => Some(value.clone()),
+                _ => None,
+            };
+            Some(IntegrationValue {
+                literal: literal_value,
+                expression: self.json_substitution(literal, &member.value),
+                place: ValuePlace::Text {
+                    file: literal.file,
+                    string,
+                    removal,
+                },
+            })
+        };
+        Integration {
+            rest_api: Some(api),
+            at: literal,
+            integration_type: value_of("type").and_then(|value| value.literal),
+            uri: value_of("uri"),
+            credentials: value_of("credentials"),
+            http_method: value_of("httpMethod"),
+        }
+    }
+
+    /// Removes an integration property with its separator.
+    pub fn remove_integration_value(&self, value: &IntegrationValue<'tree>) -> Edit {
+        match &value.place {
+            ValuePlace::Property { property, .. } => self.remove_property(*property),
+            ValuePlace::Text { file, removal, .. } => Edit::delete(*file, removal.clone()),
+        }
+    }
+
+    /// Replaces the text of a literal string value (keeping its quotes).
+    pub fn replace_integration_string(&self, value: &IntegrationValue<'tree>, replacement: &str) -> Option<Edit> {
+        match &value.place {
+            ValuePlace::Property { value: expression, .. } => {
+                matches!(expression.node.kind(), "string" | "template_string")
+                    .then(|| self.replace_string_content(*expression, replacement))
+            }
+            ValuePlace::Text { file, string, .. } => {
+                Some(Edit::replace(*file, string.start + 1..string.end - 1, replacement))
+            }
+        }
+    }
+
+    /// The Lambda function an integration's uri names, with the output used (`arn`, `invokeArn`;
+    /// `None` for a URI built around the function).
+    pub fn integration_function(&self, uri: &IntegrationValue<'tree>) -> Option<(usize, Option<String>)> {
+        let expression = uri.expression?;
+        let is_function = |resource: usize| {
+            self.resources()[resource].is_aws(&["lambda", "Function"])
+                || self.resources()[resource].is_aws(&["lambda", "CallbackFunction"])
+        };
+        if let Some(reference) = self.denoted_resource(expression).filter(|r| is_function(r.resource)) {
+            return Some((reference.resource, reference.attribute));
+        }
+        if let Some(source) = self
+            .helper_argument_sources(expression)
+            .and_then(|sources| sources.into_iter().next())
+        {
+            return self
+                .denoted_resource(source)
+                .filter(|r| is_function(r.resource))
+                .map(|r| (r.resource, r.attribute));
+        }
+        self.referenced_resources(expression)
+            .into_iter()
+            .find(|r| is_function(r.resource))
+            .map(|r| (r.resource, None))
+    }
+
+    /// For a parameter of a helper function of the program, the arguments its callers pass for it.
+    pub(crate) fn helper_argument_sources(&self, parameter: Located<'tree>) -> Option<Vec<Located<'tree>>> {
+        if parameter.node.kind() != "identifier" {
+            return None;
+        }
+        let text = self.file(parameter.file).text;
+        let function = scope::function_declaring_parameter(parameter.node, text)?;
+        let position = parameter_position(function, self.text(parameter), text)?;
+        let name = match function.kind() {
+            "function_declaration" => function.child_by_field_name("name")?,
+            _ => function
+                .parent()
+                .filter(|p| p.kind() == "variable_declarator")?
+                .child_by_field_name("name")?,
+        };
+        let name = self.text(Located {
+            file: parameter.file,
+            node: name,
+        });
+        let mut sources = Vec::new();
+        let mut stack = vec![self.file(parameter.file).tree.root_node()];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "call_expression" {
+                let callee = node
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "identifier");
+                if callee.is_some_and(|callee| {
+                    self.text(Located {
+                        file: parameter.file,
+                        node: callee,
+                    }) == name
+                }) {
+                    let argument = named_children(node.child_by_field_name("arguments")?).nth(position)?;
+                    sources.push(Located {
+                        file: parameter.file,
+                        node: argument,
+                    });
+                }
+            }
+            stack.extend(named_children(node));
+        }
+        (!sources.is_empty()).then_some(sources)
+    }
+}
+
+fn parameter_position(function: Node, name: &str, text: &str) -> Option<usize> {
+    let parameters = function.child_by_field_name("parameters")?;
+    named_children(parameters).position(|parameter| {
+        let pattern = parameter.child_by_field_name("pattern").unwrap_or(parameter);
+        text.get(pattern.byte_range()) == Some(name)
+    })
+}
+
+impl<'tree> Program<'tree> {
+    /// The edits that make a uri expression give the function's invoke ARN instead of its ARN:
+    /// `fn.arn` becomes `fn.invokeArn`, also where it is handed to a `pulumi.all` callback or a
+    /// helper whose parameter serves only as the uri; a parameter that also serves elsewhere gets a
+    /// new `fn.invokeArn` element and parameter instead.
+    pub fn invoke_arn_edits(&self, expression: Located<'tree>) -> Option<Vec<Edit>> {
+        self.invoke_arn_edits_within(expression, 0)
+    }
+
+    fn invoke_arn_edits_within(&self, expression: Located<'tree>, depth: usize) -> Option<Vec<Edit>> {
+        if depth > 12 {
+            return None;
+        }
+        let here = |node| Located {
+            file: expression.file,
+            node,
+        };
+        match expression.node.kind() {
+            "parenthesized_expression" | "as_expression" | "non_null_expression" => {
+                self.invoke_arn_edits_within(here(expression.node.named_child(0)?), depth + 1)
+            }
+            "member_expression" => {
+                let property = here(expression.node.child_by_field_name("property")?);
+                let owner = self.denoted_resource(here(expression.node.child_by_field_name("object")?))?;
+                let is_function = self.resources()[owner.resource].is_aws(&["lambda", "Function"]);
+                (self.text(property) == "arn" && owner.attribute.is_none() && is_function)
+                    .then(|| vec![self.replace_node(property, "invokeArn")])
+            }
+            "identifier" => {
+                let text = self.file(expression.file).text;
+                let Some(function) = scope::function_declaring_parameter(expression.node, text) else {
+                    return self.invoke_arn_edits_within(self.const_value(expression)?, depth + 1);
+                };
+                // The parameter's own name, and the uri: nothing else reads it.
+                let serves_only_the_uri = self.mentions_within(here(function), self.text(expression)) == 2;
+                if let Some(source) = self.callback_parameter_source(expression) {
+                    if serves_only_the_uri {
+                        return self.invoke_arn_edits_within(source, depth + 1);
+                    }
+                    return self.new_invoke_arn_parameter(expression, here(function), source);
+                }
+                let sources = self
+                    .helper_argument_sources(expression)
+                    .filter(|_| serves_only_the_uri)?;
+                let mut edits = Vec::new();
+                for source in sources {
+                    edits.extend(self.invoke_arn_edits_within(source, depth + 1)?);
+                }
+                Some(edits)
+            }
+            _ => None,
+        }
+    }
+
+    /// Hands `fn.invokeArn` to a `pulumi.all` callback as a new parameter, and uses that as the uri.
+    fn new_invoke_arn_parameter(
+        &self,
+        uri: Located<'tree>,
+        callback: Located<'tree>,
+        source: Located<'tree>,
+    ) -> Option<Vec<Edit>> {
+        let call = callback.node.parent()?.parent()?;
+        let target = call.child_by_field_name("function")?.child_by_field_name("object")?;
+        let all = self.all_callback(
+            Located {
+                file: callback.file,
+                node: target,
+            },
+            callback,
+        )?;
+        let function = self
+            .denoted_resource(source)
+            .filter(|reference| reference.attribute.as_deref() == Some("arn"))?;
+        let owner = source.node.child_by_field_name("object")?;
+        let expression = format!(
+            "{}.invokeArn",
+            self.text(Located {
+                file: source.file,
+                node: owner
+            })
+        );
+        let reference = super::ResourceRef {
+            resource: function.resource,
+            attribute: Some("invokeArn".to_owned()),
+        };
+        let (parameter, mut edits) = self.pass_to_callback(all, &reference, &expression)?;
+        edits.push(self.replace_node(uri, &parameter));
+        Some(edits)
+    }
+}
+
+/// Whether API Gateway may invoke a function through its resource-based policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvokePermission {
+    Granted,
+    /// No aws.lambda.Permission of the program grants it, and none could.
+    Missing,
+    /// A Permission the program makes may grant it, but infrafix cannot tell (made in a helper or
+    /// a loop, or for a function or principal it cannot read).
+    Unknown,
+}
+
+impl<'tree> Program<'tree> {
+    /// Whether an `aws.lambda.Permission` lets apigateway.amazonaws.com invoke the function.
+    pub fn api_gateway_invoke_permission(&self, function: usize) -> InvokePermission {
+        let mut unknown = false;
+        for (index, permission) in self
+            .resources()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_aws(&["lambda", "Permission"]))
+        {
+            let Some(args) = permission.args() else {
+                unknown = true;
+                continue;
+            };
+            let principal = self
+                .property(args, "principal")
+                .and_then(|p| self.string_value(p.value));
+            let target = self
+                .property(args, "function")
+                .and_then(|f| self.denoted_resource(f.value));
+            match (principal.as_deref(), target, self.instances(index)) {
+                (Some("apigateway.amazonaws.com"), Some(target), Some(_)) if target.resource == function => {
+                    return InvokePermission::Granted
+                }
+                (Some(principal), Some(_), Some(_)) if principal != "apigateway.amazonaws.com" => {}
+                (_, Some(target), Some(_)) if target.resource != function => {}
+                _ => unknown = true,
+            }
+        }
+        if unknown {
+            InvokePermission::Unknown
+        } else {
+            InvokePermission::Missing
+        }
+    }
+}
