@@ -265,19 +265,7 @@ impl<'tree> Program<'tree> {
     /// does not import it from).
     pub fn name_resource_at(&self, resource: usize, place: Located<'tree>) -> Result<Naming, String> {
         let declaration = &self.resources()[resource];
-        let shown = declaration
-            .reference()
-            .or_else(|| {
-                declaration.logical_name.map(|node| {
-                    self.text(Located {
-                        file: declaration.file,
-                        node,
-                    })
-                    .trim_matches(['"', '\'', '`'])
-                    .to_owned()
-                })
-            })
-            .unwrap_or_else(|| "(unnamed)".to_owned());
+        let shown = self.display_name(resource);
         if declaration.file != place.file {
             let file_name = self
                 .file(declaration.file)
@@ -288,7 +276,7 @@ impl<'tree> Program<'tree> {
             return self
                 .imported_resource_name(resource, place.file)
                 .map(Naming::Name)
-                .ok_or_else(|| format!("`{shown}` is declared in {file_name} and not imported here; import it first"));
+                .ok_or_else(|| format!("{shown} is declared in {file_name} and not imported here; import it first"));
         }
         let visible = declaration
             .statement
@@ -296,11 +284,11 @@ impl<'tree> Program<'tree> {
             .is_some_and(|block| block.byte_range().contains(&place.node.start_byte()));
         if !visible {
             return Err(format!(
-                "`{shown}` is declared in a block this code cannot see (a loop, a function, a class)"
+                "{shown} is declared in a block this code cannot see (a loop, a function, a class)"
             ));
         }
         if declaration.statement.start_byte() > place.node.start_byte() {
-            return Err(format!("`{shown}` is declared further down; move it up first"));
+            return Err(format!("{shown} is declared further down; move it up first"));
         }
         match (&declaration.binding, declaration.reference()) {
             (_, Some(name)) => Ok(Naming::Name(name)),
@@ -312,7 +300,7 @@ impl<'tree> Program<'tree> {
                 })
             }
             _ => Err(format!(
-                "`{shown}` is not a statement of its own, so nothing can refer to it"
+                "{shown} is not a statement of its own, so nothing can refer to it"
             )),
         }
     }

@@ -63,6 +63,28 @@ impl<'tree> ResourceDecl<'tree> {
     }
 }
 
+impl Program<'_> {
+    /// How messages name a resource: its variable (`queue`, `this.queue`), else its logical name,
+    /// in backticks.
+    pub fn display_name(&self, resource: usize) -> String {
+        let declaration = &self.resources()[resource];
+        let name = declaration.reference().unwrap_or_else(|| {
+            declaration.logical_name.map_or_else(
+                || "(unnamed)".to_owned(),
+                |node| {
+                    self.text(Located {
+                        file: declaration.file,
+                        node,
+                    })
+                    .trim_matches(['"', '\'', '`'])
+                    .to_owned()
+                },
+            )
+        });
+        format!("`{name}`")
+    }
+}
+
 pub(super) fn collect<'tree>(
     program: &Program<'tree>,
     file: usize,

@@ -3,9 +3,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{
-    Integration, IntegrationValue, InvokePermission, Located, Naming, Package, PackageMember, Program,
-};
+use crate::program::{Integration, IntegrationValue, InvokePermission, Naming, Package, PackageMember, Program};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -76,7 +74,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let Some((function, output)) = program.integration_function(uri) else {
             continue;
         };
-        let function_name = shown(program, function);
+        let function_name = program.display_name(function);
         if integration.is_proxy() && output.as_deref() == Some("arn") {
             uri_finding(program, uri, &function_name, findings);
         }
@@ -156,13 +154,13 @@ fn credentials_finding(
         .map(|reference| {
             format!(
                 " The role {} stays: remove it by hand if nothing else needs it.",
-                shown(program, reference.resource)
+                program.display_name(reference.resource)
             )
         })
         .unwrap_or_default();
     let base = format!(
         "`credentials` on an aws_proxy integration of {} is needless: an aws.lambda.Permission for apigateway.amazonaws.com lets API Gateway invoke the function.",
-        shown(program, function)
+        program.display_name(function)
     );
     let finding = |message: String, fix: Option<Fix>| {
         let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.node.byte_range(), message);
@@ -237,20 +235,4 @@ fn kebab_case(name: &str) -> String {
         kebab.push(c.to_ascii_lowercase());
     }
     kebab
-}
-
-fn shown(program: &Program, resource: usize) -> String {
-    let resource = &program.resources()[resource];
-    let name = resource.reference().unwrap_or_else(|| {
-        resource.logical_name.map_or_else(String::new, |node| {
-            program
-                .text(Located {
-                    file: resource.file,
-                    node,
-                })
-                .trim_matches(['"', '\'', '`'])
-                .to_owned()
-        })
-    });
-    format!("`{name}`")
 }

@@ -3,7 +3,7 @@
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::program::{
-    action_matches, Answer, Effect, ExecutionRole, Located, Naming, OutputValue, Program, ResourceDecl, ResourceRef,
+    action_matches, Answer, Effect, ExecutionRole, Naming, OutputValue, Program, ResourceDecl, ResourceRef,
     ResourceTarget, RoleDocument, Statement,
 };
 use crate::rules::{RuleContext, RuleId};
@@ -71,7 +71,7 @@ finding.
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let program = context.program;
-    for function in program.resources() {
+    for (index, function) in program.resources().iter().enumerate() {
         if !function.is_aws(&["lambda", "Function"]) && !function.is_aws(&["lambda", "CallbackFunction"]) {
             continue;
         }
@@ -89,10 +89,10 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let policies = program.role_policies(role);
         let message = format!(
             "Function {} sends failed events to {} {}, but its role {} does not allow {action} on it: Lambda refuses the function (\"The provided execution role does not have permissions to call {} on {}\").",
-            shown(program, function),
+            program.display_name(index),
             if target.service == "sqs" { "dead-letter queue" } else { "dead-letter topic" },
-            shown(program, &program.resources()[target.resource]),
-            shown(program, &program.resources()[role]),
+            program.display_name(target.resource),
+            program.display_name(role),
             action.split(':').nth(1).unwrap_or(action),
             target.service.to_ascii_uppercase(),
         );
@@ -293,20 +293,4 @@ fn new_role_policy(program: &Program, role: usize, dead_letter: usize, action: &
     let new = program.new_resource_beside(role_decl, &["iam", "RolePolicy"], suffix, args)?;
     edits.push(program.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)));
     Ok(edits)
-}
-
-/// How a message names a resource: its variable, else its logical name.
-fn shown(program: &Program, resource: &ResourceDecl) -> String {
-    let name = resource.reference().unwrap_or_else(|| {
-        resource.logical_name.map_or_else(String::new, |node| {
-            program
-                .text(Located {
-                    file: resource.file,
-                    node,
-                })
-                .trim_matches(['"', '\'', '`'])
-                .to_owned()
-        })
-    });
-    format!("`{name}`")
 }

@@ -73,9 +73,9 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         }
         let message = format!(
             "Function {} runs as role {}, whose {} not in its dependsOn: Lambda may check the role before they are attached.",
-            display_name(program, index),
-            display_name(program, role),
-            missing.iter().map(|&p| format!("{} {}", class_name(program, p), display_name(program, p))).collect::<Vec<_>>().join(", ")
+            program.display_name(index),
+            program.display_name(role),
+            missing.iter().map(|&p| format!("{} {}", class_name(program, p), program.display_name(p))).collect::<Vec<_>>().join(", ")
                 + if missing.len() == 1 { " is" } else { " are" },
         );
         let finding = Finding::new(
@@ -181,27 +181,6 @@ fn depends_on_edit(program: &Program, function: &ResourceDecl, references: &[Str
         value,
         &Code::Array(entries).render(program.style(value.file), &indent, "dependsOn: ".len()),
     ))
-}
-
-/// How a message names a resource: its variable, else its logical name.
-fn display_name(program: &Program, resource: usize) -> String {
-    let declaration = &program.resources()[resource];
-    let name = match declaration.reference() {
-        Some(reference) => reference,
-        None => declaration.logical_name.map_or_else(
-            || "(unnamed)".to_owned(),
-            |node| {
-                program
-                    .text(Located {
-                        file: declaration.file,
-                        node,
-                    })
-                    .trim_matches(['"', '\'', '`'])
-                    .to_owned()
-            },
-        ),
-    };
-    format!("`{name}`")
 }
 
 fn class_name(program: &Program, resource: usize) -> &'static str {

@@ -116,7 +116,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let value = reservation.value.map_or(0, |(value, _)| value);
         let mut message = format!(
             "Reserved concurrency of the program's functions sums to {total} ({} reserves {value}{}), above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
-            shown(program, reservation.function),
+            program.display_name(reservation.function),
             match reservation.instances {
                 Some(instances) if instances > 1 => format!(" in each of {instances} instances"),
                 _ => String::new(),
@@ -224,20 +224,4 @@ fn scaled_down(program: &Program, known: &[&Reservation], budget: i64) -> Result
         .map(|(site, value)| program.replace_node(site.0, &value.to_string()))
         .collect();
     Ok(Fix::unsafe_edits(edits))
-}
-
-fn shown(program: &Program, resource: usize) -> String {
-    let resource = &program.resources()[resource];
-    let name = resource.reference().unwrap_or_else(|| {
-        resource.logical_name.map_or_else(String::new, |node| {
-            program
-                .text(Located {
-                    file: resource.file,
-                    node,
-                })
-                .trim_matches(['"', '\'', '`'])
-                .to_owned()
-        })
-    });
-    format!("`{name}`")
 }

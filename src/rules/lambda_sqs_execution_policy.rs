@@ -2,9 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{
-    Answer, ExecutionRole, Located, Naming, Package, PackageMember, Program, ResourceDecl, ResourceTarget,
-};
+use crate::program::{Answer, ExecutionRole, Naming, Package, PackageMember, Program, ResourceDecl, ResourceTarget};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -90,9 +88,9 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         }
         let message = format!(
             "Function {} is fed by SQS queue {}, but its role {} has neither {MANAGED_POLICY} nor {} on the queue: Lambda cannot poll it (\"The provided execution role does not have permissions to call ReceiveMessage on SQS\").",
-            shown(program, function),
-            shown(program, queue),
-            shown(program, role),
+            program.display_name(function),
+            program.display_name(queue),
+            program.display_name(role),
             missing.join(", "),
         );
         let finding = Finding::new(
@@ -182,20 +180,4 @@ fn attach_managed_policy(program: &Program, role: usize) -> Result<Vec<Edit>, St
     let new = program.new_resource_beside(role_decl, &["iam", "RolePolicyAttachment"], "sqs-execution", args)?;
     edits.push(program.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)));
     Ok(edits)
-}
-
-fn shown(program: &Program, resource: usize) -> String {
-    let resource = &program.resources()[resource];
-    let name = resource.reference().unwrap_or_else(|| {
-        resource.logical_name.map_or_else(String::new, |node| {
-            program
-                .text(Located {
-                    file: resource.file,
-                    node,
-                })
-                .trim_matches(['"', '\'', '`'])
-                .to_owned()
-        })
-    });
-    format!("`{name}`")
 }

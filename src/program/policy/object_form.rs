@@ -73,7 +73,7 @@ impl<'tree> Program<'tree> {
             let property = self.text(here(function.node.child_by_field_name("property")?));
             if property == "apply" && first.node.kind() == "arrow_function" {
                 return self.read_policy(
-                    self.callback_result(first)?,
+                    self.returned_value(first)?,
                     self.callback_context(object, first),
                     depth + 1,
                 );
@@ -91,24 +91,6 @@ impl<'tree> Program<'tree> {
             return self.read_policy(first, OutputContext::Direct, depth + 1);
         }
         None
-    }
-
-    /// What an arrow function returns: its expression body, or the value of its `return`.
-    fn callback_result(&self, function: Located<'tree>) -> Option<Located<'tree>> {
-        let body = function.node.child_by_field_name("body")?;
-        if body.kind() != "statement_block" {
-            return Some(Located {
-                file: function.file,
-                node: body,
-            });
-        }
-        let returned = named_children(body)
-            .filter(|statement| statement.kind() == "return_statement")
-            .last()?;
-        Some(Located {
-            file: function.file,
-            node: returned.named_child(0)?,
-        })
     }
 
     /// Outputs reach the callback of `pulumi.all([...]).apply(([a, b]) => …)` as parameters that
