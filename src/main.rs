@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 
-use infrafix::pipeline::{self, Mode, RunOptions};
-use infrafix::report::{finding_lines, findings_json, summary_line, unified_diff, RunReport};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use infrafix::pipeline::{self, Mode, Progress, RunOptions};
+use infrafix::report::{render, summarize, summary_json, write_patches, OutputFormat, RenderOptions, RunReport};
 use infrafix::rules::RuleId;
 
 /// Finds deployment-blocking mistakes in infrastructure code and fixes them with minimal edits.
@@ -31,9 +32,20 @@ struct Cli {
     #[arg(long)]
     unsafe_fixes: bool,
 
-    /// Output format.
+    /// Output format: text (a diff on stdout, findings on stderr), json, sarif (2.1.0, with fixes),
+    /// or github (workflow annotations).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+
+    /// Batch mode: write one git-apply-able patch per repository found under the paths into DIR,
+    /// instead of a diff on stdout.
+    #[arg(long, value_name = "DIR", conflicts_with = "write")]
+    patch_dir: Option<PathBuf>,
+
+    /// Also write the per-repository summary (files scanned, findings and fixes by rule, files
+    /// skipped) as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    summary_json: Option<PathBuf>,
 
     /// Use this infrafix.toml for every project instead of the nearest one above it.
     #[arg(long, value_name = "FILE")]
@@ -68,6 +80,19 @@ struct Cli {
 enum Format {
     Text,
     Json,
+    Sarif,
+    Github,
+}
+
+impl From<Format> for OutputFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Text => OutputFormat::Text,
+            Format::Json => OutputFormat::Json,
+            Format::Sarif => OutputFormat::Sarif,
+            Format::Github => OutputFormat::Github,
+        }
+    }
 }
 
 /// A comma-separated list of rule ids, as one argument.
@@ -103,15 +128,46 @@ fn main() -> ExitCode {
     if let Some(path) = &cli.stdin_filename {
         return check_stdin(&cli, path.clone(), &options);
     }
-    let report = match pipeline::run(&options) {
+    let report = match pipeline::run(&options, &ProgressOnTerminal::new()) {
         Ok(report) => report,
         Err(error) => {
             eprintln!("infrafix: error: {error:#}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    if let Err(error) = print(&cli, &report) {
-        eprintln!("infrafix: error: writing the output: {error}");
+    let mut failed = false;
+    if let Some(folder) = &cli.patch_dir {
+        match write_patches(&report, folder) {
+            Ok(patches) => eprintln!("infrafix: wrote {} patch(es) to {}", patches.len(), folder.display()),
+            Err(error) => {
+                eprintln!("infrafix: error: {error:#}");
+                failed = true;
+            }
+        }
+    }
+    if let Some(file) = &cli.summary_json {
+        let json = format!("{:#}\n", summary_json(&summarize(&report, cli.unsafe_fixes)));
+        if let Err(error) = std::fs::write(file, json) {
+            eprintln!("infrafix: error: writing {}: {error}", file.display());
+            failed = true;
+        }
+    }
+    let repositories = summarize(&report, cli.unsafe_fixes).len();
+    let rendered = render(
+        &report,
+        &RenderOptions {
+            format: cli.format.into(),
+            wrote: cli.write,
+            patches: cli.patch_dir.is_some(),
+            unsafe_fixes: cli.unsafe_fixes,
+            repository_summary: cli.patch_dir.is_some() || cli.summary_json.is_some() || repositories > 1,
+        },
+    );
+    let printed = std::io::stdout()
+        .lock()
+        .write_all(rendered.stdout.as_bytes())
+        .and_then(|()| std::io::stderr().lock().write_all(rendered.stderr.as_bytes()));
+    if printed.is_err() || failed {
         return ExitCode::from(EXIT_ERROR);
     }
     let pending = match options.mode {
@@ -119,6 +175,42 @@ fn main() -> ExitCode {
         Mode::DryRun => report.findings().next().is_some(),
     };
     exit_code(&report, cli.check && pending)
+}
+
+/// A progress bar on stderr, drawn only when a person watches a terminal and the run is long.
+struct ProgressOnTerminal {
+    bar: ProgressBar,
+}
+
+/// Runs over fewer projects than this end before a bar would help.
+const PROGRESS_MIN_PROJECTS: usize = 20;
+
+impl ProgressOnTerminal {
+    fn new() -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} projects {elapsed}") {
+            bar.set_style(style);
+        }
+        Self { bar }
+    }
+}
+
+impl Progress for ProgressOnTerminal {
+    fn start(&self, projects: usize) {
+        self.bar.set_length(projects as u64);
+        // ProgressDrawTarget::stderr() draws nothing when stderr is not a terminal (pipes, CI logs).
+        if projects >= PROGRESS_MIN_PROJECTS {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn project_done(&self) {
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 fn exit_code(report: &RunReport, pending: bool) -> ExitCode {
@@ -184,51 +276,22 @@ fn check_stdin(cli: &Cli, path: PathBuf, options: &RunOptions) -> ExitCode {
         .first()
         .and_then(|file| file.fixed.as_ref())
         .map(|fixed| fixed.as_bytes().to_vec());
-    let mut stderr = std::io::stderr().lock();
-    for notice in &report.notices {
-        let _ = writeln!(stderr, "{notice}");
-    }
-    for line in finding_lines(report.findings(), cli.unsafe_fixes) {
-        let _ = writeln!(stderr, "{line}");
-    }
-    if std::io::stdout()
+    let rendered = render(
+        &report,
+        &RenderOptions {
+            format: OutputFormat::Text,
+            wrote: false,
+            patches: true,
+            unsafe_fixes: cli.unsafe_fixes,
+            repository_summary: false,
+        },
+    );
+    let printed = std::io::stderr()
         .lock()
-        .write_all(fixed.as_deref().unwrap_or(&source))
-        .is_err()
-    {
+        .write_all(rendered.stderr.as_bytes())
+        .and_then(|()| std::io::stdout().lock().write_all(fixed.as_deref().unwrap_or(&source)));
+    if printed.is_err() {
         return ExitCode::from(EXIT_ERROR);
     }
     exit_code(&report, cli.check && report.findings().next().is_some())
-}
-
-/// Stdout carries the document (the diff, or JSON); everything for the person goes to stderr.
-fn print(cli: &Cli, report: &RunReport) -> std::io::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
-    for notice in &report.notices {
-        writeln!(stderr, "{notice}")?;
-    }
-    match cli.format {
-        Format::Json => {
-            writeln!(stdout, "{:#}", findings_json(report.findings()))?;
-        }
-        Format::Text => {
-            if !cli.write {
-                for file in &report.files {
-                    if let Some(fixed) = &file.fixed {
-                        write!(stdout, "{}", unified_diff(&file.path, &file.original, fixed))?;
-                    }
-                }
-            }
-            for line in finding_lines(report.findings(), cli.unsafe_fixes) {
-                writeln!(stderr, "{line}")?;
-            }
-            writeln!(
-                stderr,
-                "{}",
-                summary_line(report.findings().count(), report.remaining(), cli.write)
-            )?;
-        }
-    }
-    stdout.flush()
 }

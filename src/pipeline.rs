@@ -14,7 +14,7 @@ use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, MAX_PASSES};
 use crate::program::{Program, ProgramInput};
-use crate::report::{FileOutcome, Notice, ReportedFinding, RunReport};
+use crate::report::{FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
 use crate::rules::{check_program, RuleContext, RuleId};
 use crate::source::{line_column, SourceFile};
 use crate::suppression::Suppressions;
@@ -48,10 +48,27 @@ pub struct RunOptions {
     pub jobs: Option<usize>,
 }
 
+/// Hears how far a run has come, for a progress display.
+pub trait Progress: Sync {
+    fn start(&self, projects: usize);
+    fn project_done(&self);
+    fn finish(&self);
+}
+
+/// For runs nobody watches.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: usize) {}
+    fn project_done(&self) {}
+    fn finish(&self) {}
+}
+
 /// Runs infrafix. An `Err` is a usage or configuration error: nothing was checked or written.
-pub fn run(options: &RunOptions) -> Result<RunReport> {
+pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunReport> {
     let workspace = workspace::discover(&options.paths)?;
     let settings = project_settings(&workspace.projects, options)?;
+    progress.start(workspace.projects.len());
     let mut threads = rayon::ThreadPoolBuilder::new();
     if let Some(jobs) = options.jobs {
         threads = threads.num_threads(jobs.max(1));
@@ -62,9 +79,14 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             .projects
             .par_iter()
             .zip(settings.par_iter())
-            .map(|(project, settings)| check_project(project, settings, options))
+            .map(|(project, settings)| {
+                let outcome = check_project(project, settings, options);
+                progress.project_done();
+                outcome
+            })
             .collect()
     });
+    progress.finish();
     let mut report = RunReport {
         files: Vec::new(),
         notices: workspace.notices,
@@ -135,7 +157,7 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
         source,
         is_target: false,
     }));
-    let (files, more_notices) = check_sources(sources, settings, options, &display_path(&project.root));
+    let (files, more_notices) = check_sources(sources, settings, options, &project.root);
     notices.extend(more_notices);
     (files, notices)
 }
@@ -157,9 +179,9 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
         },
     };
     let settings = with_command_line_selection(settings, options);
-    let display = display_path(&path);
     let mut report = RunReport::default();
-    let source = checked_source(path, display.clone(), bytes, &mut report.notices);
+    let path_for_notices = path.clone();
+    let source = checked_source(path, bytes, &mut report.notices);
     let options = RunOptions {
         mode: Mode::DryRun,
         ..options.clone()
@@ -171,7 +193,7 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
             is_target: true,
         })
         .collect();
-    let (files, notices) = check_sources(sources, &settings, &options, &display);
+    let (files, notices) = check_sources(sources, &settings, &options, &path_for_notices);
     report.files = files;
     report.notices.extend(notices);
     Ok(report)
@@ -181,7 +203,7 @@ fn check_sources(
     sources: Vec<ProjectSource>,
     settings: &Settings,
     options: &RunOptions,
-    project_name: &str,
+    project_root: &std::path::Path,
 ) -> (Vec<FileOutcome>, Vec<Notice>) {
     let mut notices = Vec::new();
     let mut state = ProjectState {
@@ -214,14 +236,14 @@ fn check_sources(
         Ok(outcome) => outcome,
         Err(error) => {
             notices.push(Notice::error(
-                project_name.to_owned(),
+                project_root.to_path_buf(),
                 format!("internal error: {error:#}"),
             ));
             return (Vec::new(), notices);
         }
     };
     for dropped in &outcome.dropped {
-        let path = state.files[dropped.file].0.display.clone();
+        let path = state.files[dropped.file].0.path.clone();
         notices.push(Notice::error(
             path,
             format!("a fix of {} was dropped: {}", dropped.rule, dropped.reason),
@@ -229,7 +251,7 @@ fn check_sources(
     }
     if !outcome.converged {
         notices.push(Notice::error(
-            project_name.to_owned(),
+            project_root.to_path_buf(),
             format!(
                 "fixes did not settle after {MAX_PASSES} passes (internal error); nothing in this project was changed"
             ),
@@ -249,14 +271,15 @@ fn check_sources(
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
         if let (Some(fixed), Mode::Write) = (&fixed, options.mode) {
             if let Err(error) = write_atomically(&source.path, &source.original_bytes, fixed.as_bytes()) {
-                notices.push(Notice::error(source.display.clone(), format!("{error:#}")));
+                notices.push(Notice::error(source.path.clone(), format!("{error:#}")));
             }
         }
         files.push(FileOutcome {
             path: source.display.clone(),
+            file: source.path.clone(),
             original,
             fixed,
-            findings: reported(&outcome.initial_findings, index, source),
+            findings: reported(&outcome.initial_findings, index, &state.files),
             remaining: outcome
                 .remaining_findings
                 .iter()
@@ -267,7 +290,9 @@ fn check_sources(
     (files, notices)
 }
 
-fn reported(findings: &[Finding], file: usize, source: &SourceFile) -> Vec<ReportedFinding> {
+/// The findings of one file, positions and fix edits resolved against the texts as read.
+fn reported(findings: &[Finding], file: usize, sources: &[(SourceFile, Dialect)]) -> Vec<ReportedFinding> {
+    let source = &sources[file].0;
     findings
         .iter()
         .filter(|finding| finding.file == file)
@@ -277,47 +302,62 @@ fn reported(findings: &[Finding], file: usize, source: &SourceFile) -> Vec<Repor
             start: line_column(&source.text, finding.range.start),
             end: line_column(&source.text, finding.range.end),
             message: finding.message.clone(),
-            fix: finding.fix.as_ref().map(|fix| fix.applicability),
+            fix: finding.fix.as_ref().map(|fix| ReportedFix {
+                applicability: fix.applicability,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        let text = &sources[edit.file].0.text;
+                        ReportedEdit {
+                            path: sources[edit.file].0.display.clone(),
+                            start: line_column(text, edit.range.start),
+                            end: line_column(text, edit.range.end),
+                            replacement: edit.replacement.clone(),
+                        }
+                    })
+                    .collect(),
+            }),
         })
         .collect()
 }
 
 /// Reads a file that infrafix may check; anything it must skip becomes a notice.
 fn read_source(path: &std::path::Path, notices: &mut Vec<Notice>) -> Option<SourceFile> {
-    let display = display_path(path);
     let size = match std::fs::metadata(path) {
         Ok(metadata) => metadata.len(),
         Err(error) => {
-            notices.push(Notice::error(display, format!("cannot read: {error}")));
+            notices.push(Notice::error(path.to_path_buf(), format!("cannot read: {error}")));
             return None;
         }
     };
     if size > MAX_FILE_BYTES {
         notices.push(Notice::warning(
-            display,
+            path.to_path_buf(),
             format!("larger than {MAX_FILE_BYTES} bytes; skipped"),
         ));
         return None;
     }
     match std::fs::read(path) {
-        Ok(bytes) => checked_source(path.to_path_buf(), display, bytes, notices),
+        Ok(bytes) => checked_source(path.to_path_buf(), bytes, notices),
         Err(error) => {
-            notices.push(Notice::error(display, format!("cannot read: {error}")));
+            notices.push(Notice::error(path.to_path_buf(), format!("cannot read: {error}")));
             None
         }
     }
 }
 
 /// The bytes as a source file, unless they are binary or not UTF-8 (a notice then says so).
-fn checked_source(path: PathBuf, display: String, bytes: Vec<u8>, notices: &mut Vec<Notice>) -> Option<SourceFile> {
+fn checked_source(path: PathBuf, bytes: Vec<u8>, notices: &mut Vec<Notice>) -> Option<SourceFile> {
     if bytes.contains(&0) {
-        notices.push(Notice::warning(display, "looks binary (holds NUL bytes); skipped"));
+        notices.push(Notice::warning(path, "looks binary (holds NUL bytes); skipped"));
         return None;
     }
-    match SourceFile::from_utf8(path, display.clone(), bytes) {
+    let display = display_path(&path);
+    match SourceFile::from_utf8(path.clone(), display, bytes) {
         Ok(source) => Some(source),
         Err(_) => {
-            notices.push(Notice::warning(display, "is not valid UTF-8; skipped"));
+            notices.push(Notice::warning(path, "is not valid UTF-8; skipped"));
             None
         }
     }
@@ -329,17 +369,14 @@ fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> 
     let tree = match syntax::parse(&source.text, dialect) {
         Ok(tree) => tree,
         Err(error) => {
-            notices.push(Notice::error(
-                source.display.clone(),
-                format!("cannot parse: {error:#}"),
-            ));
+            notices.push(Notice::error(source.path.clone(), format!("cannot parse: {error:#}")));
             return None;
         }
     };
     if syntax::error_count(&tree) > 0 {
         let position = first_error_position(&tree, &source.text);
         notices.push(Notice::error(
-            source.display.clone(),
+            source.path.clone(),
             format!("syntax error near line {position}; the file was not modified"),
         ));
         return None;
@@ -373,7 +410,7 @@ fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
         for (offset, id) in Suppressions::from_scan(&matches, &state.texts[index]).unknown_ids {
             let position = line_column(&state.texts[index], offset);
             notices.push(Notice::warning(
-                source.display.clone(),
+                source.path.clone(),
                 format!(
                     "line {}: suppression comment names unknown rule id `{id}`",
                     position.line

@@ -41,10 +41,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
         if metadata.is_file() {
             match Dialect::of_path(path) {
                 Some(_) => files.push(path.clone()),
-                None => workspace.notices.push(Notice::warning(
-                    display_path(path),
-                    "not a TypeScript source file; skipped",
-                )),
+                None => workspace
+                    .notices
+                    .push(Notice::warning(path.clone(), "not a TypeScript source file; skipped")),
             }
         } else if metadata.is_dir() {
             walk_folder(path, &mut files, &mut workspace.notices);
@@ -112,7 +111,7 @@ fn walk_folder(folder: &Path, files: &mut Vec<PathBuf>, notices: &mut Vec<Notice
         }
         if entry.path_is_symlink() {
             notices.push(Notice::warning(
-                display_path(path),
+                path.to_path_buf(),
                 "is a symlink; infrafix never follows links, skipped",
             ));
         } else if entry.file_type().is_some_and(|kind| kind.is_file()) {
@@ -154,6 +153,14 @@ fn project_root(folder: &Path) -> PathBuf {
     marked_by(&["Pulumi.yaml", "Pulumi.yml"])
         .or_else(|| marked_by(&["package.json"]))
         .unwrap_or_else(|| folder.to_path_buf())
+}
+
+/// The git repository a path belongs to: the nearest folder at or above it holding `.git` (a
+/// folder, or a file for worktrees and submodules).
+pub fn repository_of(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .find(|folder| folder.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// How a path is shown in diffs and reports: relative to the working directory when it lies

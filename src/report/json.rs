@@ -16,7 +16,7 @@ pub fn findings_json<'a>(findings: impl Iterator<Item = &'a ReportedFinding>) ->
                     "end_column": finding.end.column,
                     "message": finding.message,
                     "fixable": finding.fix.is_some(),
-                    "applicability": finding.fix.map_or("none", |fix| fix.as_str()),
+                    "applicability": finding.applicability().map_or("none", |fix| fix.as_str()),
                 })
             })
             .collect(),

@@ -1,22 +1,36 @@
 //! What a run found and did, and the ways of printing it: unified diff, JSON, text.
 
 mod diff;
+mod github;
 mod json;
+mod patches;
+mod render;
+mod sarif;
+mod summary;
 mod text;
 
 pub use diff::unified_diff;
+pub use github::annotations;
 pub use json::findings_json;
+pub use patches::write_patches;
+pub use render::{render, OutputFormat, RenderOptions, Rendered};
+pub use sarif::sarif_log;
+pub use summary::{summarize, summary_json, summary_text, RepositorySummary};
 pub use text::{finding_lines, summary_line};
+
+use std::path::PathBuf;
 
 use crate::fix::Applicability;
 use crate::rules::RuleId;
 use crate::source::LineColumn;
+use crate::workspace::display_path;
 
 /// Something the user should know that is not a finding: a skipped file, a parse error, a write
 /// that was refused. Errors make the exit code 2.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Notice {
-    pub path: Option<String>,
+    /// The file or folder it is about, as found on disk.
+    pub path: Option<PathBuf>,
     pub severity: Severity,
     pub message: String,
 }
@@ -28,7 +42,7 @@ pub enum Severity {
 }
 
 impl Notice {
-    pub fn error(path: impl Into<Option<String>>, message: impl Into<String>) -> Self {
+    pub fn error(path: impl Into<Option<PathBuf>>, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),
             severity: Severity::Error,
@@ -36,7 +50,7 @@ impl Notice {
         }
     }
 
-    pub fn warning(path: impl Into<Option<String>>, message: impl Into<String>) -> Self {
+    pub fn warning(path: impl Into<Option<PathBuf>>, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),
             severity: Severity::Warning,
@@ -52,7 +66,7 @@ impl std::fmt::Display for Notice {
             Severity::Warning => "warning",
         };
         match &self.path {
-            Some(path) => write!(formatter, "infrafix: {label}: {path}: {}", self.message),
+            Some(path) => write!(formatter, "infrafix: {label}: {}: {}", display_path(path), self.message),
             None => write!(formatter, "infrafix: {label}: {}", self.message),
         }
     }
@@ -66,14 +80,38 @@ pub struct ReportedFinding {
     pub start: LineColumn,
     pub end: LineColumn,
     pub message: String,
-    /// The applicability of its fix; `None` when it has none.
-    pub fix: Option<Applicability>,
+    /// Its fix, when it has one.
+    pub fix: Option<ReportedFix>,
+}
+
+impl ReportedFinding {
+    pub fn applicability(&self) -> Option<Applicability> {
+        self.fix.as_ref().map(|fix| fix.applicability)
+    }
+}
+
+/// A fix as reported: its edits, positioned in the texts as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportedFix {
+    pub applicability: Applicability,
+    pub edits: Vec<ReportedEdit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportedEdit {
+    pub path: String,
+    pub start: LineColumn,
+    pub end: LineColumn,
+    pub replacement: String,
 }
 
 /// One file's outcome.
 #[derive(Debug, Clone)]
 pub struct FileOutcome {
+    /// How the file is shown.
     pub path: String,
+    /// Where it is on disk.
+    pub file: PathBuf,
     /// The file as read (with its byte-order mark), and as fixed when fixes changed it.
     pub original: String,
     pub fixed: Option<String>,

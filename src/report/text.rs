@@ -5,7 +5,7 @@ use crate::fix::Applicability;
 pub fn finding_lines<'a>(findings: impl Iterator<Item = &'a ReportedFinding>, unsafe_fixes: bool) -> Vec<String> {
     findings
         .map(|finding| {
-            let fix = match finding.fix {
+            let fix = match finding.applicability() {
                 Some(Applicability::Safe) => "[fix: safe]",
                 Some(Applicability::Unsafe) if unsafe_fixes => "[fix: unsafe]",
                 Some(Applicability::Unsafe) => "[fix: unsafe; rerun with --unsafe-fixes to apply it]",

@@ -1,0 +1,56 @@
+//! `--patch-dir`: one patch per repository, with paths relative to the repository's root, that
+//! `git apply` takes inside it.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::{unified_diff, RunReport};
+use crate::workspace::{display_path, repository_of};
+
+/// Writes `<repository>.patch` for every repository with fixes; returns the files written.
+pub fn write_patches(report: &RunReport, folder: &Path) -> Result<Vec<PathBuf>> {
+    let mut patches: BTreeMap<Option<PathBuf>, String> = BTreeMap::new();
+    for file in report.files.iter().filter(|file| file.fixed.is_some()) {
+        let root = repository_of(file.file.parent().unwrap_or(&file.file));
+        let relative = match &root {
+            Some(root) => file
+                .file
+                .strip_prefix(root)
+                .unwrap_or(&file.file)
+                .to_string_lossy()
+                .replace('\\', "/"),
+            None => file.path.clone(),
+        };
+        let fixed = file.fixed.as_deref().unwrap_or_default();
+        patches
+            .entry(root)
+            .or_default()
+            .push_str(&unified_diff(&relative, &file.original, fixed));
+    }
+    if patches.is_empty() {
+        return Ok(Vec::new());
+    }
+    std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+    let mut taken = HashSet::new();
+    let mut written = Vec::new();
+    for (root, patch) in patches {
+        let base = root.as_deref().and_then(Path::file_name).map_or_else(
+            || "outside-any-repository".to_owned(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+        // Repositories with the same folder name (org-a/api, org-b/api) get api.patch, api-2.patch.
+        let name = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}-{n}")))
+            .find(|name| taken.insert(name.clone()))
+            .unwrap_or(base);
+        let path = folder.join(format!("{name}.patch"));
+        // git apply skips text before the first diff: the line says where the patch belongs.
+        let belongs_to = root.as_deref().map_or_else(|| ".".to_owned(), display_path);
+        let header = format!("# infrafix: patch for {belongs_to}\n");
+        std::fs::write(&path, header + &patch).with_context(|| format!("writing {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,69 @@
+//! Turning a run's report into what the command prints: the document on stdout (a diff, JSON,
+//! SARIF or GitHub annotations), and what a person reads on stderr.
+
+use super::{
+    annotations, finding_lines, findings_json, sarif_log, summarize, summary_line, summary_text, unified_diff,
+    RunReport,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    pub format: OutputFormat,
+    /// Files were written: no diff to show.
+    pub wrote: bool,
+    /// Patches went to files: no diff on stdout either.
+    pub patches: bool,
+    pub unsafe_fixes: bool,
+    /// Add the per-repository summary (batch runs).
+    pub repository_summary: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn render(report: &RunReport, options: &RenderOptions) -> Rendered {
+    let mut rendered = Rendered::default();
+    for notice in &report.notices {
+        rendered.stderr.push_str(&format!("{notice}\n"));
+    }
+    match options.format {
+        OutputFormat::Json => rendered.stdout = format!("{:#}\n", findings_json(report.findings())),
+        OutputFormat::Sarif => rendered.stdout = format!("{:#}\n", sarif_log(report.findings())),
+        OutputFormat::Github => rendered.stdout = annotations(report.findings()),
+        OutputFormat::Text => {
+            if !options.wrote && !options.patches {
+                for file in &report.files {
+                    if let Some(fixed) = &file.fixed {
+                        rendered
+                            .stdout
+                            .push_str(&unified_diff(&file.path, &file.original, fixed));
+                    }
+                }
+            }
+            for line in finding_lines(report.findings(), options.unsafe_fixes) {
+                rendered.stderr.push_str(&format!("{line}\n"));
+            }
+            rendered.stderr.push_str(&format!(
+                "{}\n",
+                summary_line(report.findings().count(), report.remaining(), options.wrote)
+            ));
+        }
+    }
+    if options.repository_summary {
+        rendered
+            .stderr
+            .push_str(&summary_text(&summarize(report, options.unsafe_fixes)));
+    }
+    rendered
+}

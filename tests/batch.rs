@@ -1,0 +1,149 @@
+//! Batch mode over many repositories: `--patch-dir`, the per-repository summary, progress output.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{copy_tree, infrafix, text};
+
+const FIXABLE: &str = r#"import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const role = new aws.iam.Role("role", { assumeRolePolicy: "{}" });
+
+export const worker = new aws.lambda.Function("worker", {
+    runtime: "go1.x",
+    handler: "main",
+    role: role.arn,
+    code: new pulumi.asset.FileArchive("./bin"),
+});
+"#;
+
+fn git(repository: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(repository)
+        .output()
+        .expect("git runs")
+}
+
+/// A git repository holding a Pulumi project with `source` as its index.ts.
+fn repository(root: &Path, folder: &str, source: &str) {
+    let repository = root.join(folder);
+    std::fs::create_dir_all(repository.join("infra")).expect("mkdir");
+    std::fs::write(repository.join("infra/Pulumi.yaml"), "name: svc\nruntime: nodejs\n").expect("write");
+    std::fs::write(repository.join("infra/index.ts"), source).expect("write");
+    assert!(git(&repository, &["init", "-q", "."]).status.success());
+}
+
+fn three_repositories() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    repository(
+        dir.path(),
+        "repos/clean",
+        &FIXABLE
+            .replace("\"go1.x\"", "\"provided.al2023\"")
+            .replace("\"main\"", "\"bootstrap\""),
+    );
+    repository(dir.path(), "repos/orders", FIXABLE);
+    // Same folder name as the one above: its patch needs a name of its own.
+    repository(dir.path(), "repos/team-b/orders", &FIXABLE.replace("worker", "billing"));
+    dir
+}
+
+#[test]
+fn patch_dir_writes_one_git_apply_able_patch_per_repository_with_fixes() {
+    let batch = three_repositories();
+    let output = infrafix(batch.path(), &["--patch-dir", "patches", "repos"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(output.stdout.is_empty(), "patches go to files, not stdout");
+    let mut patches: Vec<String> = std::fs::read_dir(batch.path().join("patches"))
+        .expect("patch folder")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    patches.sort();
+    assert_eq!(patches, vec!["orders-2.patch", "orders.patch"]);
+
+    let written = tempfile::tempdir().expect("temp dir");
+    copy_tree(&batch.path().join("repos"), written.path());
+    assert_eq!(infrafix(written.path(), &["--write", "."]).status.code(), Some(0));
+
+    for (patch, repository) in [
+        ("orders.patch", "repos/orders"),
+        ("orders-2.patch", "repos/team-b/orders"),
+    ] {
+        let patch = batch.path().join("patches").join(patch);
+        let repository = batch.path().join(repository);
+        let patch_text = std::fs::read_to_string(&patch).expect("patch");
+        let belongs_to = format!(
+            "# infrafix: patch for {}\n",
+            repository.strip_prefix(batch.path()).expect("inside").display()
+        );
+        assert!(patch_text.starts_with(&belongs_to), "{patch_text}");
+        assert!(
+            patch_text.contains("\n--- a/infra/index.ts\n+++ b/infra/index.ts\n"),
+            "paths relative to the repository: {patch_text}"
+        );
+        let check = git(&repository, &["apply", "--check", &patch.to_string_lossy()]);
+        assert!(check.status.success(), "git apply --check: {}", text(&check.stderr));
+        assert!(git(&repository, &["apply", &patch.to_string_lossy()]).status.success());
+    }
+    for file in [
+        "orders/infra/index.ts",
+        "team-b/orders/infra/index.ts",
+        "clean/infra/index.ts",
+    ] {
+        let applied = std::fs::read(batch.path().join("repos").join(file)).expect("read");
+        let by_write = std::fs::read(written.path().join(file)).expect("read");
+        assert_eq!(applied, by_write, "{file}: the patch gives what --write gives");
+    }
+}
+
+#[test]
+fn summary_per_repository_on_stderr_and_as_json() {
+    let batch = three_repositories();
+    std::fs::write(batch.path().join("repos/orders/infra/broken.ts"), "const = ;\n").expect("write");
+    let output = infrafix(batch.path(), &["--summary-json", "summary.json", "repos"]);
+    assert_eq!(output.status.code(), Some(2), "the broken file is an error");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("repos/clean: 1 file(s) scanned; findings: none; fixes: none; skipped: 0"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("repos/orders: 1 file(s) scanned; findings: lambda-deprecated-runtime 1; fixes: lambda-deprecated-runtime 1; skipped: 1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("skipped repos/orders/infra/broken.ts: error: syntax error"),
+        "{stderr}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(batch.path().join("summary.json")).expect("summary written"))
+            .expect("JSON");
+    let repositories: Vec<&str> = summary
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|r| r["repository"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(repositories, vec!["repos/clean", "repos/orders", "repos/team-b/orders"]);
+    assert_eq!(summary[1]["findings"]["lambda-deprecated-runtime"], 1);
+    assert_eq!(summary[1]["skipped"][0]["path"], "repos/orders/infra/broken.ts");
+}
+
+#[test]
+fn no_progress_bar_in_pipes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for index in 0..30 {
+        repository(dir.path(), &format!("repos/service-{index:02}"), FIXABLE);
+    }
+    let output = infrafix(dir.path(), &["--check", "repos"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        !stderr.contains('\r') && !stderr.contains("projects"),
+        "no bar when stderr is a pipe: {stderr}"
+    );
+}
