@@ -32,16 +32,30 @@ fn main() {
         println!("{count} files, {bytes} bytes");
         return;
     }
-    let jobs = environment_number("INFRAFIX_BENCH_JOBS", std::thread::available_parallelism().map_or(2, |n| n.get()));
-    println!("machine: {} cores; {jobs} threads; {}", std::thread::available_parallelism().map_or(0, |n| n.get()), machine());
+    let jobs = environment_number(
+        "INFRAFIX_BENCH_JOBS",
+        std::thread::available_parallelism().map_or(2, |n| n.get()),
+    );
+    println!(
+        "machine: {} cores; {jobs} threads; {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        machine()
+    );
     let mut previous: Option<(usize, Duration)> = None;
     for scale in [1, 4] {
         let corpus = tempfile::tempdir().expect("temp dir");
         let (count, bytes) = generate(corpus.path(), repositories * scale, files);
-        println!("\ncorpus {scale}×: {} repositories × {files} files = {count} files, {:.1} MB", repositories * scale, bytes as f64 / 1e6);
+        println!(
+            "\ncorpus {scale}×: {} repositories × {files} files = {count} files, {:.1} MB",
+            repositories * scale,
+            bytes as f64 / 1e6
+        );
         let results = measure(corpus.path(), jobs);
         let floor = results[0].1;
-        println!("{:<22} {:>9} {:>10} {:>8} {:>9} {:>11}", "run", "seconds", "files/s", "MB/s", "× floor", "peak RSS");
+        println!(
+            "{:<22} {:>9} {:>10} {:>8} {:>9} {:>11}",
+            "run", "seconds", "files/s", "MB/s", "× floor", "peak RSS"
+        );
         for (name, time, rss) in &results {
             let seconds = time.as_secs_f64();
             println!(
@@ -65,13 +79,20 @@ fn main() {
 }
 
 fn environment_number(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
 }
 
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|info| info.lines().find(|line| line.starts_with("model name")).map(|line| line.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .map(|line| line.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_else(|| "unknown processor".to_owned());
     format!("{cpu}, {}", std::env::consts::ARCH)
 }
@@ -84,11 +105,25 @@ fn measure(corpus: &Path, jobs: usize) -> Vec<(&'static str, Duration, i64)> {
     let jobs_text = jobs.to_string();
     let corpus_text = corpus.join("repos").to_string_lossy().into_owned();
     let runs: Vec<(&'static str, Vec<String>, PathBuf)> = vec![
-        ("parse-only floor", vec!["--floor".into(), corpus_text.clone(), jobs_text.clone()], floor),
-        ("infrafix --check", vec!["--check".into(), "-j".into(), jobs_text.clone(), corpus_text.clone()], infrafix.into()),
+        (
+            "parse-only floor",
+            vec!["--floor".into(), corpus_text.clone(), jobs_text.clone()],
+            floor,
+        ),
+        (
+            "infrafix --check",
+            vec!["--check".into(), "-j".into(), jobs_text.clone(), corpus_text.clone()],
+            infrafix.into(),
+        ),
         (
             "infrafix --patch-dir",
-            vec!["--patch-dir".into(), patches.to_string_lossy().into_owned(), "-j".into(), jobs_text, corpus_text],
+            vec![
+                "--patch-dir".into(),
+                patches.to_string_lossy().into_owned(),
+                "-j".into(),
+                jobs_text,
+                corpus_text,
+            ],
             infrafix.into(),
         ),
     ];
@@ -128,7 +163,10 @@ fn timed(program: &Path, arguments: &[String]) -> (Duration, i64) {
 
 /// The floor: the walk infrafix does, and one tree-sitter parse of every file, on `jobs` threads.
 fn parse_only(folder: &Path, jobs: usize) {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("threads");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .expect("threads");
     let workspace = infrafix::workspace::discover(&[folder.to_path_buf()]).expect("walks");
     let parsed: usize = pool.install(|| {
         workspace
@@ -141,7 +179,9 @@ fn parse_only(folder: &Path, jobs: usize) {
                     .filter_map(|path| {
                         let text = std::fs::read_to_string(path).ok()?;
                         let dialect = infrafix::syntax::Dialect::of_path(path)?;
-                        infrafix::syntax::parse(&text, dialect).ok().map(|tree| tree.root_node().child_count())
+                        infrafix::syntax::parse(&text, dialect)
+                            .ok()
+                            .map(|tree| tree.root_node().child_count())
                     })
                     .count()
             })
@@ -186,24 +226,44 @@ fn generate(root: &Path, repositories: usize, files_per_repository: usize) -> (u
         };
         std::fs::create_dir_all(folder.join(".git")).expect("mkdir");
         write(".gitignore", "dist/\nnode_modules/\n".into(), false);
-        write("infra/Pulumi.yaml", format!("name: service-{repository}\nruntime: nodejs\n"), false);
-        write("infra/package.json", "{\"dependencies\": {\"@pulumi/aws\": \"^7\", \"@pulumi/pulumi\": \"^3\"}}\n".into(), false);
+        write(
+            "infra/Pulumi.yaml",
+            format!("name: service-{repository}\nruntime: nodejs\n"),
+            false,
+        );
+        write(
+            "infra/package.json",
+            "{\"dependencies\": {\"@pulumi/aws\": \"^7\", \"@pulumi/pulumi\": \"^3\"}}\n".into(),
+            false,
+        );
         write("infra/config.ts", config_module(&mut random), true);
         write("infra/iam.ts", iam_module(&mut random), true);
         write("infra/queues.ts", QUEUES.into(), true);
         write("infra/api.ts", api_module(&mut random), true);
         let mut index = String::from("import * as pulumi from \"@pulumi/pulumi\";\nimport { workerRole } from \"./iam\";\nimport { jobs } from \"./queues\";\n");
         for function in 0..functions {
-            write(&format!("infra/functions/fn-{function}.ts"), function_module(&mut random, function), true);
+            write(
+                &format!("infra/functions/fn-{function}.ts"),
+                function_module(&mut random, function),
+                true,
+            );
             index.push_str(&format!("export * from \"./functions/fn-{function}\";\n"));
         }
         index.push_str("\nexport const roleArn = workerRole.arn;\nexport const queueUrl = jobs.url;\nexport const stack = pulumi.getStack();\n");
         write("infra/index.ts", index, true);
         for handler in 0..handlers {
-            write(&format!("src/handlers/handler-{handler}.ts"), handler_module(&mut random, handler), true);
+            write(
+                &format!("src/handlers/handler-{handler}.ts"),
+                handler_module(&mut random, handler),
+                true,
+            );
         }
         // Never read: dependencies and build output.
-        write("infra/node_modules/@pulumi/aws/lambda/index.ts", "export const Runtime = { Go1dx: \"go1.x\" };\n".repeat(200), false);
+        write(
+            "infra/node_modules/@pulumi/aws/lambda/index.ts",
+            "export const Runtime = { Go1dx: \"go1.x\" };\n".repeat(200),
+            false,
+        );
         write("dist/bundle.ts", handler_module(&mut random, 99).repeat(20), false);
     }
     (count, bytes)
@@ -261,7 +321,11 @@ export const jobs = new aws.sqs.Queue("jobs", {
 "#;
 
 fn api_module(random: &mut Random) -> String {
-    let throttle = if random.chance(30) { "\n    throttleSettings: { burstLimit: 100, rateLimit: 50 }," } else { "" };
+    let throttle = if random.chance(30) {
+        "\n    throttleSettings: { burstLimit: 100, rateLimit: 50 },"
+    } else {
+        ""
+    };
     format!(
         r#"import * as aws from "@pulumi/aws";
 
@@ -284,8 +348,16 @@ fn function_module(random: &mut Random, index: usize) -> String {
         (true, false) => ("aws.lambda.Runtime.Go1dx", "\"main\"", ""),
         (false, _) => ("aws.lambda.Runtime.NodeJS22dX", "\"index.handler\"", ""),
     };
-    let depends_on = if random.chance(60) { ", { dependsOn: [workerPolicy] }" } else { "" };
-    let dead_letter = if random.chance(30) { "\n    deadLetterConfig: { targetArn: jobsDlq.arn }," } else { "" };
+    let depends_on = if random.chance(60) {
+        ", { dependsOn: [workerPolicy] }"
+    } else {
+        ""
+    };
+    let dead_letter = if random.chance(30) {
+        "\n    deadLetterConfig: { targetArn: jobsDlq.arn },"
+    } else {
+        ""
+    };
     format!(
         r#"import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -314,7 +386,8 @@ new aws.lambda.EventSourceMapping("fn-{index}-source", {{
 
 /// Application code with no infrastructure in it: what most files of a repository are.
 fn handler_module(random: &mut Random, index: usize) -> String {
-    let mut text = format!("// Handler {index}: validates and stores an order.\nimport {{ createHash }} from \"crypto\";\n\n");
+    let mut text =
+        format!("// Handler {index}: validates and stores an order.\nimport {{ createHash }} from \"crypto\";\n\n");
     text.push_str("export interface Order {\n    id: string;\n    amount: number;\n    currency: string;\n    items: { sku: string; quantity: number }[];\n}\n\n");
     for helper in 0..(6 + random.next() % 6) {
         text.push_str(&format!(

@@ -7,6 +7,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod pipeline;
+pub mod prefilter;
 pub mod program;
 pub mod report;
 pub mod rules;

@@ -274,8 +274,8 @@ fn check_stdin(cli: &Cli, path: PathBuf, options: &RunOptions) -> ExitCode {
     let fixed = report
         .files
         .first()
-        .and_then(|file| file.fixed.as_ref())
-        .map(|fixed| fixed.as_bytes().to_vec());
+        .and_then(|file| file.change.as_ref())
+        .map(|change| change.fixed.as_bytes().to_vec());
     let rendered = render(
         &report,
         &RenderOptions {

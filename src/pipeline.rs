@@ -13,8 +13,9 @@ use tree_sitter::Tree;
 use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, MAX_PASSES};
+use crate::prefilter::files_that_matter;
 use crate::program::{Program, ProgramInput};
-use crate::report::{FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
+use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
 use crate::rules::{check_program, RuleContext, RuleId};
 use crate::source::{line_column, SourceFile};
 use crate::suppression::Suppressions;
@@ -214,7 +215,26 @@ fn check_sources(
         enabled: settings.enabled_rules(),
         settings,
     };
-    for ProjectSource { source, is_target } in sources {
+    let listing: Vec<(&std::path::Path, &str)> = sources
+        .iter()
+        .map(|project| (project.source.path.as_path(), project.source.text.as_str()))
+        .collect();
+    let matters = files_that_matter(&listing);
+    // Files no rule can need are read, counted, and left alone without parsing.
+    let mut unparsed = Vec::new();
+    for (ProjectSource { source, is_target }, matters) in sources.into_iter().zip(matters) {
+        if !matters {
+            if is_target {
+                unparsed.push(FileOutcome {
+                    path: source.display.clone(),
+                    file: source.path,
+                    change: None,
+                    findings: Vec::new(),
+                    remaining: 0,
+                });
+            }
+            continue;
+        }
         let parsed = match is_target {
             true => parse_source(&source, &mut notices),
             false => parse_source(&source, &mut Vec::new()),
@@ -258,27 +278,29 @@ fn check_sources(
         ));
     }
     notices.extend(unknown_suppression_ids(&state));
-    let mut files = Vec::new();
+    let mut files = unparsed;
     for (index, (source, _)) in state
         .files
         .iter()
         .enumerate()
         .filter(|(index, _)| state.targets[*index])
     {
-        let original = String::from_utf8_lossy(&source.original_bytes).into_owned();
-        let fixed = Some(source.encode(&state.texts[index]))
+        // Only changed files keep their texts: a run over thousands of files holds no more.
+        let change = Some(source.encode(&state.texts[index]))
             .filter(|bytes| outcome.converged && *bytes != source.original_bytes)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
-        if let (Some(fixed), Mode::Write) = (&fixed, options.mode) {
-            if let Err(error) = write_atomically(&source.path, &source.original_bytes, fixed.as_bytes()) {
+            .map(|bytes| FileChange {
+                original: String::from_utf8_lossy(&source.original_bytes).into_owned(),
+                fixed: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        if let (Some(change), Mode::Write) = (&change, options.mode) {
+            if let Err(error) = write_atomically(&source.path, &source.original_bytes, change.fixed.as_bytes()) {
                 notices.push(Notice::error(source.path.clone(), format!("{error:#}")));
             }
         }
         files.push(FileOutcome {
             path: source.display.clone(),
             file: source.path.clone(),
-            original,
-            fixed,
+            change,
             findings: reported(&outcome.initial_findings, index, &state.files),
             remaining: outcome
                 .remaining_findings
@@ -478,11 +500,7 @@ impl FixableProject for ProjectState<'_> {
             })
             .collect();
         let program = Program::build(&inputs);
-        let context = RuleContext {
-            program: &program,
-            settings: self.settings,
-            suppressions: &suppressions,
-        };
+        let context = RuleContext::new(&program, self.settings, &suppressions);
         let mut findings: Vec<Finding> = check_program(&context, &self.enabled)
             .into_iter()
             .filter(|finding| {

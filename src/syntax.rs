@@ -78,6 +78,22 @@ pub fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
     text.get(node.byte_range()).unwrap_or("")
 }
 
+/// The nodes enclosing `node`, nearest first, up to `root`. One descent from the root: walking up
+/// with `Node::parent` costs a descent per step, which dominates a model built on deep trees.
+pub fn ancestors<'tree>(root: Node<'tree>, node: Node<'tree>) -> Vec<Node<'tree>> {
+    let mut path = Vec::new();
+    let mut current = root;
+    while current != node {
+        path.push(current);
+        match current.child_with_descendant(node) {
+            Some(child) => current = child,
+            None => break,
+        }
+    }
+    path.reverse();
+    path
+}
+
 /// Which query file a match came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryFile {
@@ -101,33 +117,30 @@ const QUERY_FILES: [(QueryFile, &str, &str); 2] = [
 /// All query files compiled into one query, so that a file is visited once for all of them.
 struct CombinedQuery {
     query: Query,
-    /// For each query file, the index of its first pattern in `query`.
-    first_pattern: Vec<(QueryFile, usize)>,
+    /// The query file each pattern comes from, by pattern index.
+    file_of_pattern: Vec<QueryFile>,
 }
 
 impl CombinedQuery {
     fn compile(dialect: Dialect) -> Result<Self> {
         let mut source = String::new();
-        let mut first_pattern = Vec::new();
-        let mut patterns_so_far = 0;
+        let mut starts = Vec::new();
         for (file, name, text) in QUERY_FILES {
-            first_pattern.push((file, patterns_so_far));
-            patterns_so_far += Query::new(&dialect.language(), text)
-                .with_context(|| format!("compiling {name}"))?
-                .pattern_count();
+            starts.push((source.len(), file, name));
             source.push_str(text);
             source.push('\n');
         }
-        let query = Query::new(&dialect.language(), &source).context("compiling the combined queries")?;
-        Ok(Self { query, first_pattern })
-    }
-
-    fn file_of_pattern(&self, pattern: usize) -> QueryFile {
-        self.first_pattern
-            .iter()
-            .rev()
-            .find(|(_, first)| *first <= pattern)
-            .map_or(QueryFile::Program, |(file, _)| *file)
+        let file_at = |offset: usize| starts.iter().rev().find(|(start, _, _)| *start <= offset).copied();
+        let query = Query::new(&dialect.language(), &source).map_err(|error| {
+            let name = file_at(error.offset).map_or("codemods", |(_, _, name)| name);
+            anyhow!("compiling {name}: {error}")
+        })?;
+        let file_of_pattern = (0..query.pattern_count())
+            .map(|pattern| {
+                file_at(query.start_byte_for_pattern(pattern)).map_or(QueryFile::Program, |(_, file, _)| file)
+            })
+            .collect();
+        Ok(Self { query, file_of_pattern })
     }
 }
 
@@ -168,7 +181,7 @@ pub fn scan<'tree>(tree: &'tree Tree, text: &str, dialect: Dialect) -> Result<Ve
     let mut found = Vec::new();
     while let Some(query_match) = matches.next() {
         found.push(ScanMatch {
-            file: combined.file_of_pattern(query_match.pattern_index),
+            file: combined.file_of_pattern[query_match.pattern_index],
             captures: query_match
                 .captures()
                 .iter()

@@ -103,7 +103,11 @@ fn patch_dir_writes_one_git_apply_able_patch_per_repository_with_fixes() {
 #[test]
 fn summary_per_repository_on_stderr_and_as_json() {
     let batch = three_repositories();
-    std::fs::write(batch.path().join("repos/orders/infra/broken.ts"), "const = ;\n").expect("write");
+    std::fs::write(
+        batch.path().join("repos/orders/infra/broken.ts"),
+        "import * as aws from \"@pulumi/aws\";\nconst = ;\n",
+    )
+    .expect("write");
     let output = infrafix(batch.path(), &["--summary-json", "summary.json", "repos"]);
     assert_eq!(output.status.code(), Some(2), "the broken file is an error");
     let stderr = text(&output.stderr);

@@ -396,7 +396,7 @@ fn stdin_filename_prints_the_fixed_source() {
     assert!(stderr(&output).contains("src/index.ts:7:14: lambda-deprecated-runtime"));
     assert!(!dir.path().join("src/index.ts").exists(), "nothing is written");
 
-    let broken = b"const = ;\n";
+    let broken = b"import * as aws from \"@pulumi/aws\";\nconst = ;\n";
     let output = run(broken, &["--stdin-filename", "broken.ts"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
@@ -491,5 +491,22 @@ fn unreadable_account_settings_exit_2_naming_the_file() {
         stderr(&output).contains("missing.json") && stderr(&output).contains("account_settings"),
         "{}",
         stderr(&output)
+    );
+}
+
+#[test]
+fn files_without_infrastructure_are_read_but_not_parsed() {
+    let app = b"// application code, mid-edit\nexport const handler = (event =>\n";
+    let dir = project(&[("index.ts", GO_FUNCTION.as_bytes()), ("src/handler.ts", app)]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "a broken file no rule can need is no error: {}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("src/handler.ts")).expect("read"),
+        app.to_vec()
     );
 }

@@ -25,7 +25,9 @@ use tree_sitter::{Node, Tree};
 pub use edits::name_from_logical_name;
 pub use iam::ExecutionRole;
 pub use imports::{ImportBinding, ImportKind};
-pub use modules::normalize as normalize_path;
+pub use modules::{
+    candidates as import_candidates, normalize as normalize_path, relative_target as relative_import_target,
+};
 pub use new_resources::NewResource;
 pub use openapi::{Integration, IntegrationValue, InvokePermission};
 pub use policy::{
@@ -169,6 +171,10 @@ impl<'tree> Program<'tree> {
         &self.files[index]
     }
 
+    pub fn root(&self, file: usize) -> Node<'tree> {
+        self.files[file].tree.root_node()
+    }
+
     pub fn text(&self, located: Located) -> &'tree str {
         node_text(located.node, self.files[located.file].text)
     }
@@ -210,7 +216,7 @@ impl<'tree> Program<'tree> {
         let file = &self.files[identifier.file];
         let name = node_text(identifier.node, file.text);
         let binding = file.imports.iter().find(|binding| binding.local == name)?;
-        match scope::declaration_of(identifier.node, file.text) {
+        match scope::declaration_of(self.root(identifier.file), identifier.node, file.text) {
             Declaration::NotInFile => Some(binding),
             // `const aws = require("@pulumi/aws")` is both a variable and an import.
             Declaration::Variable { declarator, .. } if declarator.parent() == Some(binding.statement) => Some(binding),

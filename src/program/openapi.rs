@@ -176,7 +176,7 @@ impl<'tree> Program<'tree> {
                 node: function,
             });
         }
-        match scope::declaration_of(identifier.node, text) {
+        match scope::declaration_of(self.root(identifier.file), identifier.node, text) {
             Declaration::Variable {
                 declarator,
                 constant: true,
@@ -389,7 +389,7 @@ impl<'tree> Program<'tree> {
             return None;
         }
         let text = self.file(parameter.file).text;
-        let function = scope::function_declaring_parameter(parameter.node, text)?;
+        let function = scope::function_declaring_parameter(self.root(parameter.file), parameter.node, text)?;
         let position = parameter_position(function, self.text(parameter), text)?;
         let name = match function.kind() {
             "function_declaration" => function.child_by_field_name("name")?,
@@ -466,7 +466,9 @@ impl<'tree> Program<'tree> {
             }
             "identifier" => {
                 let text = self.file(expression.file).text;
-                let Some(function) = scope::function_declaring_parameter(expression.node, text) else {
+                let Some(function) =
+                    scope::function_declaring_parameter(self.root(expression.file), expression.node, text)
+                else {
                     return self.invoke_arn_edits_within(self.const_value(expression)?, depth + 1);
                 };
                 // The parameter's own name, and the uri: nothing else reads it.

@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use super::scope::{self, Declaration};
 use super::{named_children, ImportKind, Located, Package, Program, ResourceBinding};
 use crate::fix::Edit;
-use crate::syntax::node_text;
+use crate::syntax::{ancestors, node_text};
 
 /// How many consts and callback parameters a reference may be followed through.
 const MAX_HOPS: usize = 16;
@@ -116,7 +116,7 @@ impl<'tree> Program<'tree> {
     /// module it was imported from.
     fn binding_value(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
         let file = self.file(identifier.file);
-        let declarator = match scope::declaration_of(identifier.node, file.text) {
+        let declarator = match scope::declaration_of(self.root(identifier.file), identifier.node, file.text) {
             Declaration::Variable { declarator, .. } => Located {
                 file: identifier.file,
                 node: declarator,
@@ -150,7 +150,7 @@ impl<'tree> Program<'tree> {
     pub(crate) fn callback_parameter_source(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
         let text = self.file(identifier.file).text;
         let name = node_text(identifier.node, text);
-        let function = scope::function_declaring_parameter(identifier.node, text)?;
+        let function = scope::function_declaring_parameter(self.root(identifier.file), identifier.node, text)?;
         let call = function
             .parent()
             .filter(|p| p.kind() == "arguments")?
@@ -220,7 +220,9 @@ impl<'tree> Program<'tree> {
 
     /// The resource a class assigns to `this.name` (`this.role = new aws.iam.Role(…)`).
     fn this_field(&self, this: Located<'tree>, name: &str) -> Option<usize> {
-        let class = ancestors(this.node).find(|node| matches!(node.kind(), "class_declaration" | "class"))?;
+        let class = ancestors(self.root(this.file), this.node)
+            .into_iter()
+            .find(|node| matches!(node.kind(), "class_declaration" | "class"))?;
         let body = class.child_by_field_name("body")?;
         let text = self.file(this.file).text;
         let mut stack = vec![body];
@@ -328,8 +330,4 @@ fn first_parameter_pattern(function: Node) -> Option<Node> {
     let parameters = function.child_by_field_name("parameters")?;
     let first = named_children(parameters).next()?;
     first.child_by_field_name("pattern").or(Some(first))
-}
-
-pub(super) fn ancestors(node: Node) -> impl Iterator<Item = Node> {
-    std::iter::successors(node.parent(), |node| node.parent())
 }

@@ -6,6 +6,7 @@
 use tree_sitter::Node;
 
 use super::{named_children, Located, Program};
+use crate::syntax::ancestors;
 
 impl<'tree> Program<'tree> {
     /// How many instances a resource declaration makes; `None` when that cannot be known.
@@ -14,7 +15,7 @@ impl<'tree> Program<'tree> {
         let text = self.file(declaration.file).text;
         let mut count: u64 = 1;
         let mut child = declaration.expression;
-        while let Some(parent) = child.parent() {
+        for parent in ancestors(self.root(declaration.file), declaration.expression) {
             let repeats = match parent.kind() {
                 "for_in_statement" if parent.child_by_field_name("body") == Some(child) => {
                     Some(for_of_count(parent, text)?)

@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use super::{named_children, Located, Package, PackageMember, Program};
-use crate::syntax::{node_text, ScanMatch};
+use crate::syntax::{ancestors, node_text, ScanMatch};
 
 /// How the program holds on to a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ pub(super) fn collect<'tree>(
                 logical_name: arguments.first().copied(),
                 args: arguments.get(1).copied(),
                 options: arguments.get(2).copied(),
-                statement: enclosing_statement(expression),
+                statement: enclosing_statement(program.root(file), expression),
                 binding: binding_of(expression, text),
             })
         })
@@ -118,9 +118,9 @@ pub(super) fn collect<'tree>(
 }
 
 /// The outermost node that still is one statement: the node whose parent is a block.
-pub fn enclosing_statement(node: Node) -> Node {
+fn enclosing_statement<'tree>(root: Node<'tree>, node: Node<'tree>) -> Node<'tree> {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    for parent in ancestors(root, node) {
         if matches!(
             parent.kind(),
             "program" | "statement_block" | "class_body" | "switch_case" | "switch_default"

@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::imports::named_children;
-use crate::syntax::node_text;
+use crate::syntax::{ancestors, node_text};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Declaration<'tree> {
@@ -29,10 +29,9 @@ const FUNCTIONS: [&str; 6] = [
 ];
 const LOOPS: [&str; 2] = ["for_in_statement", "for_statement"];
 
-pub fn declaration_of<'tree>(identifier: Node<'tree>, text: &str) -> Declaration<'tree> {
+pub fn declaration_of<'tree>(root: Node<'tree>, identifier: Node<'tree>, text: &str) -> Declaration<'tree> {
     let name = node_text(identifier, text);
-    let mut scope = identifier.parent();
-    while let Some(node) = scope {
+    for node in ancestors(root, identifier) {
         if FUNCTIONS.contains(&node.kind()) && declares_parameter(node, name, text) {
             return Declaration::Parameter;
         }
@@ -47,7 +46,6 @@ pub fn declaration_of<'tree>(identifier: Node<'tree>, text: &str) -> Declaration
                 return found;
             }
         }
-        scope = node.parent();
     }
     Declaration::NotInFile
 }
@@ -78,16 +76,15 @@ pub fn top_level_declaration<'tree>(block: Node<'tree>, name: &str, text: &str) 
 }
 
 /// The function whose parameter `identifier` is.
-pub fn function_declaring_parameter<'tree>(identifier: Node<'tree>, text: &str) -> Option<Node<'tree>> {
+pub fn function_declaring_parameter<'tree>(
+    root: Node<'tree>,
+    identifier: Node<'tree>,
+    text: &str,
+) -> Option<Node<'tree>> {
     let name = node_text(identifier, text);
-    let mut scope = identifier.parent();
-    while let Some(node) = scope {
-        if FUNCTIONS.contains(&node.kind()) && declares_parameter(node, name, text) {
-            return Some(node);
-        }
-        scope = node.parent();
-    }
-    None
+    ancestors(root, identifier)
+        .into_iter()
+        .find(|node| FUNCTIONS.contains(&node.kind()) && declares_parameter(*node, name, text))
 }
 
 fn declares_parameter(function: Node, name: &str, text: &str) -> bool {

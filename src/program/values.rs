@@ -126,7 +126,7 @@ impl<'tree> Program<'tree> {
             return None;
         }
         let file = self.file(identifier.file);
-        match scope::declaration_of(identifier.node, file.text) {
+        match scope::declaration_of(self.root(identifier.file), identifier.node, file.text) {
             Declaration::Variable {
                 declarator,
                 constant: true,

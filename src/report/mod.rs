@@ -113,11 +113,17 @@ pub struct FileOutcome {
     /// Where it is on disk.
     pub file: PathBuf,
     /// The file as read (with its byte-order mark), and as fixed when fixes changed it.
-    pub original: String,
-    pub fixed: Option<String>,
+    /// The file as read (with its byte-order mark) and as fixed, when fixes changed it.
+    pub change: Option<FileChange>,
     pub findings: Vec<ReportedFinding>,
     /// How many findings are still pending on the fixed text.
     pub remaining: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    pub original: String,
+    pub fixed: String,
 }
 
 /// Everything a run produced, in a stable order.

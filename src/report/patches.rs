@@ -12,7 +12,8 @@ use crate::workspace::{display_path, repository_of};
 /// Writes `<repository>.patch` for every repository with fixes; returns the files written.
 pub fn write_patches(report: &RunReport, folder: &Path) -> Result<Vec<PathBuf>> {
     let mut patches: BTreeMap<Option<PathBuf>, String> = BTreeMap::new();
-    for file in report.files.iter().filter(|file| file.fixed.is_some()) {
+    for file in &report.files {
+        let Some(change) = &file.change else { continue };
         let root = repository_of(file.file.parent().unwrap_or(&file.file));
         let relative = match &root {
             Some(root) => file
@@ -23,11 +24,10 @@ pub fn write_patches(report: &RunReport, folder: &Path) -> Result<Vec<PathBuf>> 
                 .replace('\\', "/"),
             None => file.path.clone(),
         };
-        let fixed = file.fixed.as_deref().unwrap_or_default();
         patches
             .entry(root)
             .or_default()
-            .push_str(&unified_diff(&relative, &file.original, fixed));
+            .push_str(&unified_diff(&relative, &change.original, &change.fixed));
     }
     if patches.is_empty() {
         return Ok(Vec::new());

@@ -44,10 +44,10 @@ pub fn render(report: &RunReport, options: &RenderOptions) -> Rendered {
         OutputFormat::Text => {
             if !options.wrote && !options.patches {
                 for file in &report.files {
-                    if let Some(fixed) = &file.fixed {
+                    if let Some(change) = &file.change {
                         rendered
                             .stdout
-                            .push_str(&unified_diff(&file.path, &file.original, fixed));
+                            .push_str(&unified_diff(&file.path, &change.original, &change.fixed));
                     }
                 }
             }

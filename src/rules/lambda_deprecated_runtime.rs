@@ -122,10 +122,7 @@ fn group_key(context: &RuleContext, runtime_use: &RuntimeUse) -> (usize, usize) 
     (runtime_use.origin.file, runtime_use.origin.node.start_byte())
 }
 
-fn runtime_uses<'a, 'tree>(context: &'a RuleContext<'a>, table: &'static RuntimeTable) -> Vec<RuntimeUse<'a, 'tree>>
-where
-    'a: 'tree,
-{
+fn runtime_uses<'tree>(context: &RuleContext<'tree>, table: &'static RuntimeTable) -> Vec<RuntimeUse<'tree, 'tree>> {
     let program = context.program;
     let mut uses = Vec::new();
     for resource in program.resources() {

@@ -86,7 +86,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         } else {
             "sns:Publish"
         };
-        let policies = program.role_policies(role);
+        let policies = context.role_policies(role);
         let message = format!(
             "Function {} sends failed events to {} {}, but its role {} does not allow {action} on it: Lambda refuses the function (\"The provided execution role does not have permissions to call {} on {}\").",
             program.display_name(index),

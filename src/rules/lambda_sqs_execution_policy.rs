@@ -73,7 +73,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             resource: queue,
             service: "sqs",
         };
-        let policies = program.role_policies(role);
+        let policies = context.role_policies(role);
         let answers: Vec<(&str, Answer)> = ACTIONS
             .iter()
             .map(|action| (*action, policies.allows(action, &target)))

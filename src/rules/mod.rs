@@ -9,14 +9,17 @@ mod lambda_iam_depends_on;
 mod lambda_reserved_concurrency_budget;
 mod lambda_sqs_execution_policy;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 use std::str::FromStr;
 
 use anyhow::{bail, Result};
 
 use crate::config::Settings;
 use crate::diagnostic::Finding;
-use crate::program::Program;
+use crate::program::{Program, RolePolicies};
 use crate::suppression::Suppressions;
 
 /// Every rule id infrafix knows, in the order `--list-rules` shows them.
@@ -132,6 +135,28 @@ pub struct RuleContext<'a> {
     /// Per file of the program, the suppression comments, for rules whose single fix spans places
     /// that may be suppressed one by one.
     pub suppressions: &'a [Suppressions],
+    /// The policies reaching each role, read once: every function and event source of a role asks.
+    role_policies: RefCell<HashMap<usize, Rc<RolePolicies<'a>>>>,
+}
+
+impl<'a> RuleContext<'a> {
+    pub fn new(program: &'a Program<'a>, settings: &'a Settings, suppressions: &'a [Suppressions]) -> Self {
+        Self {
+            program,
+            settings,
+            suppressions,
+            role_policies: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn role_policies(&self, role: usize) -> Rc<RolePolicies<'a>> {
+        if let Some(known) = self.role_policies.borrow().get(&role) {
+            return Rc::clone(known);
+        }
+        let policies = Rc::new(self.program.role_policies(role));
+        self.role_policies.borrow_mut().insert(role, Rc::clone(&policies));
+        policies
+    }
 }
 
 impl RuleContext<'_> {
