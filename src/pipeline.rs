@@ -19,7 +19,7 @@ use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFindi
 use crate::rules::{check_program, RuleContext, RuleId};
 use crate::source::{line_column, SourceFile};
 use crate::suppression::Suppressions;
-use crate::syntax::{self, Dialect};
+use crate::syntax::{self, Dialect, StoredScan};
 use crate::workspace::{self, absolute, display_path, Project};
 use crate::write::write_atomically;
 
@@ -212,6 +212,7 @@ fn check_sources(
         texts: Vec::new(),
         trees: Vec::new(),
         targets: Vec::new(),
+        scans: Vec::new(),
         enabled: settings.enabled_rules(),
         settings,
     };
@@ -241,6 +242,7 @@ fn check_sources(
         };
         if let Some(tree) = parsed {
             state.targets.push(is_target);
+            state.scans.push(None);
             state.texts.push(source.text.clone());
             let dialect = Dialect::of_path(&source.path).unwrap_or(Dialect::TypeScript);
             state.files.push((source, dialect));
@@ -426,8 +428,12 @@ fn first_error_position(tree: &Tree, text: &str) -> String {
 fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
     let mut notices = Vec::new();
     for (index, (source, dialect)) in state.files.iter().enumerate() {
-        let Ok(matches) = syntax::scan(&state.trees[index], &state.texts[index], *dialect) else {
-            continue;
+        let matches = match &state.scans[index] {
+            Some(stored) => stored.restore(&state.trees[index]),
+            None => match syntax::scan(&state.trees[index], &state.texts[index], *dialect) {
+                Ok(matches) => matches,
+                Err(_) => continue,
+            },
         };
         for (offset, id) in Suppressions::from_scan(&matches, &state.texts[index]).unknown_ids {
             let position = line_column(&state.texts[index], offset);
@@ -450,6 +456,8 @@ struct ProjectState<'a> {
     trees: Vec<Tree>,
     /// Per file, whether the run was asked about it; the others are only read.
     targets: Vec<bool>,
+    /// Per file, its scan, kept while the file does not change.
+    scans: Vec<Option<StoredScan>>,
     enabled: Vec<RuleId>,
     settings: &'a Settings,
 }
@@ -481,10 +489,16 @@ impl FixableProject for ProjectState<'_> {
     fn findings(&mut self) -> Result<Vec<Finding>> {
         let mut scans = Vec::with_capacity(self.files.len());
         for (index, (source, dialect)) in self.files.iter().enumerate() {
-            scans.push(
-                syntax::scan(&self.trees[index], &self.texts[index], *dialect)
-                    .with_context(|| format!("scanning {}", source.display))?,
-            );
+            let matches = match &self.scans[index] {
+                Some(stored) => stored.restore(&self.trees[index]),
+                None => {
+                    let matches = syntax::scan(&self.trees[index], &self.texts[index], *dialect)
+                        .with_context(|| format!("scanning {}", source.display))?;
+                    self.scans[index] = Some(StoredScan::of(&matches));
+                    matches
+                }
+            };
+            scans.push(matches);
         }
         let suppressions: Vec<Suppressions> = scans
             .iter()
@@ -523,6 +537,7 @@ impl FixableProject for ProjectState<'_> {
             }
             self.texts[index] = text;
             self.trees[index] = tree;
+            self.scans[index] = None;
         }
         Ok(worse)
     }

@@ -192,6 +192,66 @@ pub fn scan<'tree>(tree: &'tree Tree, text: &str, dialect: Dialect) -> Result<Ve
     Ok(found)
 }
 
+/// A scan's matches as byte ranges and node kinds: free of the tree's lifetime, so that the scan of
+/// a file that a fixpoint pass did not change is kept for the next pass instead of run again.
+#[derive(Debug, Clone)]
+pub struct StoredScan {
+    matches: Vec<(QueryFile, Vec<StoredCapture>)>,
+}
+
+#[derive(Debug, Clone)]
+struct StoredCapture {
+    name: &'static str,
+    range: std::ops::Range<usize>,
+    kind: u16,
+}
+
+impl StoredScan {
+    pub fn of(matches: &[ScanMatch]) -> Self {
+        let matches = matches
+            .iter()
+            .map(|found| {
+                let captures = found
+                    .captures
+                    .iter()
+                    .map(|(name, node)| StoredCapture {
+                        name,
+                        range: node.byte_range(),
+                        kind: node.kind_id(),
+                    })
+                    .collect();
+                (found.file, captures)
+            })
+            .collect();
+        Self { matches }
+    }
+
+    /// The matches again, as nodes of `tree` (the tree the scan was made on).
+    pub fn restore<'tree>(&self, tree: &'tree Tree) -> Vec<ScanMatch<'tree>> {
+        let root = tree.root_node();
+        self.matches
+            .iter()
+            .map(|(file, captures)| ScanMatch {
+                file: *file,
+                captures: captures
+                    .iter()
+                    .filter_map(|capture| Some((capture.name, find_node(root, capture)?)))
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// The node with the capture's range and kind: the smallest node covering the range, or one of
+/// its ancestors spanning the same bytes.
+fn find_node<'tree>(root: Node<'tree>, capture: &StoredCapture) -> Option<Node<'tree>> {
+    let mut node = root.descendant_for_byte_range(capture.range.start, capture.range.end)?;
+    while node.kind_id() != capture.kind || node.byte_range() != capture.range {
+        node = node.parent().filter(|parent| parent.byte_range() == capture.range)?;
+    }
+    Some(node)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +276,18 @@ mod tests {
             .iter()
             .any(|m| m.file == QueryFile::Program && m.capture("resource").is_some()));
         assert!(matches.iter().any(|m| m.file == QueryFile::Suppression));
+    }
+
+    #[test]
+    fn stored_scans_restore_the_same_nodes() {
+        let text = "import * as aws from \"@pulumi/aws\";\nconst f = new aws.lambda.Function(\"f\", { runtime: \"go1.x\" });\n";
+        let tree = parse(text, Dialect::TypeScript).expect("parses");
+        let matches = scan(&tree, text, Dialect::TypeScript).expect("queries compile");
+        let restored = StoredScan::of(&matches).restore(&tree);
+        assert_eq!(restored.len(), matches.len());
+        for (original, again) in matches.iter().zip(&restored) {
+            assert_eq!(original.captures, again.captures);
+        }
     }
 
     #[test]

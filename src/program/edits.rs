@@ -15,7 +15,8 @@ use crate::style::Style;
 
 impl<'tree> Program<'tree> {
     pub fn style(&self, file: usize) -> &Style {
-        &self.file(file).style
+        let file = self.file(file);
+        file.style.get_or_init(|| Style::detect(file.text, file.tree))
     }
 
     /// Replaces what a string literal (or substitution-free template) holds, keeping its quotes.

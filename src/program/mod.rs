@@ -110,8 +110,8 @@ pub struct ProgramFile<'tree> {
     pub text: &'tree str,
     pub tree: &'tree Tree,
     pub imports: Vec<ImportBinding<'tree>>,
-    /// The file's layout, for code inserted into it.
-    pub style: Style,
+    /// The file's layout, for code inserted into it: detected when an edit first needs it.
+    style: std::cell::OnceCell<Style>,
 }
 
 pub struct Program<'tree> {
@@ -133,7 +133,7 @@ impl<'tree> Program<'tree> {
                 text: input.text,
                 tree: input.tree,
                 imports: imports::collect(input.matches, input.text),
-                style: Style::detect(input.text, input.tree),
+                style: std::cell::OnceCell::new(),
             })
             .collect();
         let file_by_path = files
