@@ -46,7 +46,7 @@ fn relative_specifiers(text: &str) -> impl Iterator<Item = &str> {
             return None;
         }
         let rest = &text[start + 1..];
-        let end = rest.find(|c: char| c == quote as char || c == '\n')?;
+        let end = rest.find([quote as char, '\n'])?;
         let specifier = &rest[..end];
         (specifier.starts_with("./") || specifier.starts_with("../")).then_some(specifier)
     })

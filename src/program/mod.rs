@@ -122,6 +122,15 @@ pub struct Program<'tree> {
     file_by_path: HashMap<PathBuf, usize>,
     /// The const names unbound resources get when a fix must refer to them, made once for all.
     binding_names: std::cell::OnceCell<HashMap<usize, String>>,
+    memo: Memo,
+}
+
+/// Answers the model has worked out, by (file, node id): every rule asks about the same roles and
+/// references, and finding a declaration walks the tree.
+#[derive(Default)]
+struct Memo {
+    imports: std::cell::RefCell<HashMap<(usize, usize), Option<usize>>>,
+    denoted: std::cell::RefCell<HashMap<(usize, usize), Option<ResourceRef>>>,
 }
 
 impl<'tree> Program<'tree> {
@@ -147,6 +156,7 @@ impl<'tree> Program<'tree> {
             resource_by_expression: HashMap::new(),
             file_by_path,
             binding_names: std::cell::OnceCell::new(),
+            memo: Memo::default(),
         };
         let resources = inputs
             .iter()
@@ -215,13 +225,23 @@ impl<'tree> Program<'tree> {
     pub fn import_of(&self, identifier: Located<'tree>) -> Option<&ImportBinding<'tree>> {
         let file = &self.files[identifier.file];
         let name = node_text(identifier.node, file.text);
-        let binding = file.imports.iter().find(|binding| binding.local == name)?;
-        match scope::declaration_of(self.root(identifier.file), identifier.node, file.text) {
-            Declaration::NotInFile => Some(binding),
-            // `const aws = require("@pulumi/aws")` is both a variable and an import.
-            Declaration::Variable { declarator, .. } if declarator.parent() == Some(binding.statement) => Some(binding),
-            _ => None,
+        let (index, binding) = file
+            .imports
+            .iter()
+            .enumerate()
+            .find(|(_, binding)| binding.local == name)?;
+        let key = (identifier.file, identifier.node.id());
+        if let Some(known) = self.memo.imports.borrow().get(&key) {
+            return known.map(|index| &file.imports[index]);
         }
+        let found = match scope::declaration_of(self.root(identifier.file), identifier.node, file.text) {
+            Declaration::NotInFile => Some(index),
+            // `const aws = require("@pulumi/aws")` is both a variable and an import.
+            Declaration::Variable { declarator, .. } if declarator.parent() == Some(binding.statement) => Some(index),
+            _ => None,
+        };
+        self.memo.imports.borrow_mut().insert(key, found);
+        found.map(|index| &file.imports[index])
     }
 
     /// How a file can spell a package export through its own imports (`aws.apigateway.MethodSettings`,

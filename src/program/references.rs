@@ -31,7 +31,13 @@ impl<'tree> Program<'tree> {
 
     /// The resource (or resource output) the whole expression stands for.
     pub fn denoted_resource(&self, at: Located<'tree>) -> Option<ResourceRef> {
-        self.denoted(at, 0)
+        let key = (at.file, at.node.id());
+        if let Some(known) = self.memo.denoted.borrow().get(&key) {
+            return known.clone();
+        }
+        let found = self.denoted(at, 0);
+        self.memo.denoted.borrow_mut().insert(key, found.clone());
+        found
     }
 
     fn denoted(&self, at: Located<'tree>, hops: usize) -> Option<ResourceRef> {
