@@ -22,7 +22,12 @@ pub struct Settings {
     pub select: Option<Vec<RuleId>>,
     pub ignore: Vec<RuleId>,
     pub concurrency: ConcurrencyBudget,
+    /// Files larger than this many bytes are skipped (generated bundles, not hand-written code).
+    pub max_file_size: u64,
 }
+
+/// The default `max_file_size`: far above any hand-written infrastructure module.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// `[rules.lambda-reserved-concurrency-budget]`, with `account_settings` already read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +66,7 @@ impl Settings {
             select: None,
             ignore: Vec::new(),
             concurrency: ConcurrencyBudget::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
     }
 
@@ -117,6 +123,7 @@ impl Settings {
             select,
             ignore,
             concurrency,
+            max_file_size: file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         })
     }
 
@@ -166,6 +173,7 @@ pub fn discover(folder: &Path) -> Option<PathBuf> {
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     as_of: Option<DateSetting>,
+    max_file_size: Option<u64>,
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
     #[serde(default)]

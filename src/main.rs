@@ -108,8 +108,15 @@ fn parse_rule_ids(list: &str) -> Result<RuleList, String> {
 const EXIT_PENDING: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
+/// The exit code of a run stopped by SIGINT, as shells expect.
+const EXIT_INTERRUPTED: u8 = 130;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // An interrupt lets the file being written finish and stops the rest.
+    if let Err(error) = signal_hook::flag::register(signal_hook::consts::SIGINT, pipeline::interruption()) {
+        eprintln!("infrafix: warning: cannot handle interrupts cleanly: {error}");
+    }
     if cli.list_rules {
         return print_or_fail(list_rules());
     }
@@ -169,6 +176,9 @@ fn main() -> ExitCode {
         .and_then(|()| std::io::stderr().lock().write_all(rendered.stderr.as_bytes()));
     if printed.is_err() || failed {
         return ExitCode::from(EXIT_ERROR);
+    }
+    if pipeline::interruption().load(std::sync::atomic::Ordering::SeqCst) {
+        return ExitCode::from(EXIT_INTERRUPTED);
     }
     let pending = match options.mode {
         Mode::Write => report.remaining() > 0,

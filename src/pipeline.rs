@@ -4,7 +4,10 @@
 //! this same loop.
 
 use std::collections::{BTreeMap, HashMap};
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -23,8 +26,16 @@ use crate::syntax::{self, Dialect, StoredScan};
 use crate::workspace::{self, absolute, display_path, Project};
 use crate::write::write_atomically;
 
-/// Files larger than this are skipped: generated bundles, not hand-written infrastructure.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Set by an interrupt (SIGINT): projects not started are not started, files not yet written are
+/// not written; a write in flight completes, so no file is left half-done.
+pub fn interruption() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    Arc::clone(FLAG.get_or_init(|| Arc::new(AtomicBool::new(false))))
+}
+
+fn interrupted() -> bool {
+    interruption().load(Ordering::SeqCst)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -140,10 +151,19 @@ fn with_command_line_selection(mut settings: Settings, options: &RunOptions) -> 
 
 fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -> (Vec<FileOutcome>, Vec<Notice>) {
     let mut notices = Vec::new();
+    if interrupted() {
+        return (
+            Vec::new(),
+            vec![Notice::error(
+                project.root.clone(),
+                "interrupted before this project was checked",
+            )],
+        );
+    }
     let mut sources: Vec<ProjectSource> = project
         .files
         .iter()
-        .filter_map(|path| read_source(path, &mut notices))
+        .filter_map(|path| read_source(path, settings.max_file_size, &mut notices))
         .map(|source| ProjectSource {
             source,
             is_target: true,
@@ -153,7 +173,7 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
     let context = project
         .context_files
         .iter()
-        .filter_map(|path| read_source(path, &mut Vec::new()));
+        .filter_map(|path| read_source(path, settings.max_file_size, &mut Vec::new()));
     sources.extend(context.map(|source| ProjectSource {
         source,
         is_target: false,
@@ -295,7 +315,9 @@ fn check_sources(
                 fixed: String::from_utf8_lossy(&bytes).into_owned(),
             });
         if let (Some(change), Mode::Write) = (&change, options.mode) {
-            if let Err(error) = write_atomically(&source.path, &source.original_bytes, change.fixed.as_bytes()) {
+            if interrupted() {
+                notices.push(Notice::error(source.path.clone(), "interrupted; not written"));
+            } else if let Err(error) = write_atomically(&source.path, &source.original_bytes, change.fixed.as_bytes()) {
                 notices.push(Notice::error(source.path.clone(), format!("{error:#}")));
             }
         }
@@ -347,18 +369,26 @@ fn reported(findings: &[Finding], file: usize, sources: &[(SourceFile, Dialect)]
 }
 
 /// Reads a file that infrafix may check; anything it must skip becomes a notice.
-fn read_source(path: &std::path::Path, notices: &mut Vec<Notice>) -> Option<SourceFile> {
-    let size = match std::fs::metadata(path) {
-        Ok(metadata) => metadata.len(),
+fn read_source(path: &std::path::Path, max_file_size: u64, notices: &mut Vec<Notice>) -> Option<SourceFile> {
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
         Err(error) => {
             notices.push(Notice::error(path.to_path_buf(), format!("cannot read: {error}")));
             return None;
         }
     };
-    if size > MAX_FILE_BYTES {
+    // Root may read anything; a file closed to reading is still not for infrafix to read.
+    if metadata.permissions().mode() & 0o444 == 0 {
+        notices.push(Notice::error(
+            path.to_path_buf(),
+            "has no read permission bits; not read",
+        ));
+        return None;
+    }
+    if metadata.len() > max_file_size {
         notices.push(Notice::warning(
             path.to_path_buf(),
-            format!("larger than {MAX_FILE_BYTES} bytes; skipped"),
+            format!("larger than {max_file_size} bytes (max_file_size); skipped"),
         ));
         return None;
     }
@@ -397,6 +427,13 @@ fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> 
             return None;
         }
     };
+    if syntax::nests_too_deep(&tree) {
+        notices.push(Notice::warning(
+            source.path.clone(),
+            format!("nests deeper than {} levels; skipped", syntax::MAX_NESTING),
+        ));
+        return None;
+    }
     if syntax::error_count(&tree) > 0 {
         let position = first_error_position(&tree, &source.text);
         notices.push(Notice::error(

@@ -73,6 +73,34 @@ pub fn error_count(tree: &Tree) -> usize {
     }
 }
 
+/// Hand-written code never nests anywhere near this deep; a file that does is generated or hostile,
+/// and the model's walks over its tree (which follow its nesting) are not risked on it.
+pub const MAX_NESTING: usize = 400;
+
+/// Whether the tree nests deeper than [`MAX_NESTING`] (found without recursion).
+pub fn nests_too_deep(tree: &Tree) -> bool {
+    let mut cursor = tree.walk();
+    let mut depth = 0;
+    loop {
+        if depth > MAX_NESTING {
+            return true;
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return false;
+            }
+            depth -= 1;
+        }
+    }
+}
+
 /// The source of a node, or "" where a range does not fall on the text (never for trees of `text`).
 pub fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
     text.get(node.byte_range()).unwrap_or("")
@@ -288,6 +316,15 @@ mod tests {
         for (original, again) in matches.iter().zip(&restored) {
             assert_eq!(original.captures, again.captures);
         }
+    }
+
+    #[test]
+    fn finds_excessive_nesting_without_recursion() {
+        let shallow = parse("const a = ((1));\n", Dialect::TypeScript).expect("parses");
+        assert!(!nests_too_deep(&shallow));
+        let deep_text = format!("const a = {}1{};\n", "(".repeat(20_000), ")".repeat(20_000));
+        let deep = parse(&deep_text, Dialect::TypeScript).expect("parses");
+        assert!(nests_too_deep(&deep));
     }
 
     #[test]

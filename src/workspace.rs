@@ -10,6 +10,7 @@ use ignore::WalkBuilder;
 
 use crate::report::Notice;
 use crate::syntax::Dialect;
+use crate::write::is_stale_temporary;
 
 /// The files of one Pulumi project (or of one folder, for loose files). Paths are absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +107,19 @@ fn walk_folder(folder: &Path, files: &mut Vec<PathBuf>, notices: &mut Vec<Notice
             }
         };
         let path = entry.path();
+        if is_stale_temporary(path) {
+            match std::fs::remove_file(path) {
+                Ok(()) => notices.push(Notice::warning(
+                    path.to_path_buf(),
+                    "removed: a temporary file left by an interrupted run",
+                )),
+                Err(error) => notices.push(Notice::warning(
+                    path.to_path_buf(),
+                    format!("a temporary file left by an interrupted run could not be removed: {error}"),
+                )),
+            }
+            continue;
+        }
         if Dialect::of_path(path).is_none() {
             continue;
         }

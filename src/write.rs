@@ -49,14 +49,40 @@ fn write_temporary(temporary: &Path, content: &[u8], permissions: fs::Permission
         .with_context(|| format!("syncing {}", temporary.display()))
 }
 
-/// A name in the same folder (so the rename is atomic), unique per process and write.
+/// A name in the same folder (so the rename is atomic), unique per process and write, and plain
+/// about what it is: `index.ts.infrafix-<pid>-<n>.tmp`. A run killed between writing and renaming
+/// leaves it behind; the next run removes it (see [`is_stale_temporary`]).
 fn temporary_path(path: &Path) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |name| name.to_string_lossy());
     let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
-    path.with_file_name(format!(".{name}.infrafix-{}-{unique}.tmp", std::process::id()))
+    path.with_file_name(format!("{name}{TEMPORARY_MARK}{}-{unique}.tmp", std::process::id()))
+}
+
+const TEMPORARY_MARK: &str = ".infrafix-";
+
+/// Whether a file is a temporary file of an infrafix run that no longer exists (killed before it
+/// could rename or remove it). A temporary file of a run still going is not stale.
+pub fn is_stale_temporary(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+        return false;
+    };
+    let Some(rest) = name
+        .strip_suffix(".tmp")
+        .and_then(|rest| rest.rsplit_once(TEMPORARY_MARK))
+        .map(|(_, rest)| rest)
+    else {
+        return false;
+    };
+    let Some((pid, unique)) = rest.split_once('-') else {
+        return false;
+    };
+    if pid.parse::<u32>().is_err() || unique.parse::<usize>().is_err() {
+        return false;
+    }
+    !Path::new("/proc").join(pid).exists()
 }
 
 #[cfg(test)]
@@ -77,6 +103,15 @@ mod tests {
             1,
             "no temporary file left behind"
         );
+    }
+
+    #[test]
+    fn temporary_files_of_dead_runs_are_stale() {
+        let own = temporary_path(Path::new("/p/index.ts"));
+        assert!(!is_stale_temporary(&own), "this process is alive: {}", own.display());
+        assert!(is_stale_temporary(Path::new("/p/index.ts.infrafix-4294967-0.tmp")));
+        assert!(!is_stale_temporary(Path::new("/p/index.ts")));
+        assert!(!is_stale_temporary(Path::new("/p/notes.infrafix-draft.tmp")));
     }
 
     #[test]

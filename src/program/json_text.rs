@@ -63,7 +63,11 @@ impl Json {
     }
 }
 
+/// JSON in a template nests no deeper than this, or it is not read (the parser recurses).
+const MAX_JSON_NESTING: usize = 128;
+
 struct Parser<'a> {
+    depth: usize,
     text: &'a str,
     position: usize,
     end: usize,
@@ -91,6 +95,16 @@ impl Parser<'_> {
     }
 
     fn value(&mut self) -> Option<Json> {
+        if self.depth > MAX_JSON_NESTING {
+            return None;
+        }
+        self.depth += 1;
+        let value = self.value_at_depth();
+        self.depth -= 1;
+        value
+    }
+
+    fn value_at_depth(&mut self) -> Option<Json> {
         self.skip_space();
         if let Some(substitution) = self.substitution_here() {
             self.position = substitution.end;
@@ -213,6 +227,7 @@ impl<'tree> Program<'tree> {
             .map(|child| child.byte_range())
             .collect();
         let mut parser = Parser {
+            depth: 0,
             text,
             position: content.start,
             end: content.end,

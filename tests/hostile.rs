@@ -1,0 +1,159 @@
+//! Hostile and unusual inputs: each has an expected outcome, and nothing is modified that should
+//! not be. (Non-UTF-8, binary and oversized files, symlinks out of the tree and read-only files are
+//! covered in cli.rs; a file changed between read and write in src/write.rs.)
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+
+use common::{infrafix, text};
+
+const HEAD: &str = "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\n";
+
+fn project(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("Pulumi.yaml"), "name: hostile\nruntime: nodejs\n").expect("write");
+    for (name, content) in files {
+        std::fs::write(dir.path().join(name), content).expect("write");
+    }
+    dir
+}
+
+fn go_function(name: &str) -> String {
+    format!(
+        "const {name}Role = new aws.iam.Role(\"{name}-role\", {{ assumeRolePolicy: \"{{}}\" }});\nexport const {name} = new aws.lambda.Function(\"{name}\", {{\n    runtime: \"go1.x\",\n    handler: \"main\",\n    role: {name}Role.arn,\n    code: new pulumi.asset.FileArchive(\"./bin\"),\n}});\n"
+    )
+}
+
+#[test]
+fn mixed_line_endings_are_kept_line_by_line() {
+    let source =
+        format!("{HEAD}{}", go_function("worker")).replace("role: workerRole.arn,\n", "role: workerRole.arn,\r\n");
+    let dir = project(&[("index.ts", source.clone().into_bytes())]);
+    assert_eq!(infrafix(dir.path(), &["--write", "."]).status.code(), Some(0));
+    let fixed = std::fs::read_to_string(dir.path().join("index.ts")).expect("read");
+    assert_eq!(
+        fixed,
+        source
+            .replace("\"go1.x\"", "\"provided.al2023\"")
+            .replace("\"main\"", "\"bootstrap\"")
+    );
+}
+
+#[test]
+fn oversized_files_are_skipped_unless_the_limit_is_raised() {
+    let mut huge = format!("{HEAD}{}", go_function("worker")).into_bytes();
+    huge.extend(std::iter::repeat_n(b' ', 50 * 1024 * 1024));
+    let dir = project(&[("huge.ts", huge.clone())]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        text(&output.stderr).contains("huge.ts: larger than 4194304 bytes (max_file_size); skipped"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("huge.ts")).expect("read"),
+        huge,
+        "untouched"
+    );
+    std::fs::write(dir.path().join("infrafix.toml"), "max_file_size = 100_000_000\n").expect("write");
+    assert_eq!(
+        infrafix(dir.path(), &["--check", "."]).status.code(),
+        Some(1),
+        "read once allowed"
+    );
+}
+
+#[test]
+fn a_symlink_loop_ends_the_walk_without_harm() {
+    let dir = project(&[("index.ts", format!("{HEAD}{}", go_function("worker")).into_bytes())]);
+    std::os::unix::fs::symlink(".", dir.path().join("loop")).expect("symlink");
+    let output = infrafix(dir.path(), &["--check", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+}
+
+#[test]
+fn a_file_without_read_permission_is_reported_and_the_others_fixed() {
+    let closed = format!("{HEAD}{}", go_function("closed"));
+    let dir = project(&[
+        ("closed.ts", closed.clone().into_bytes()),
+        ("open.ts", format!("{HEAD}{}", go_function("open")).into_bytes()),
+    ]);
+    std::fs::set_permissions(dir.path().join("closed.ts"), std::fs::Permissions::from_mode(0o200)).expect("chmod");
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("closed.ts: has no read permission bits; not read"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(!std::fs::read_to_string(dir.path().join("open.ts"))
+        .expect("read")
+        .contains("go1.x"));
+    std::fs::set_permissions(dir.path().join("closed.ts"), std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("closed.ts")).expect("read"),
+        closed
+    );
+}
+
+#[test]
+fn deeply_nested_code_is_skipped_not_a_crash() {
+    let depth = 50_000;
+    let parens = format!(
+        "{HEAD}const role = new aws.iam.Role(\"r\", {{ assumeRolePolicy: \"{{}}\" }});\nexport const f = new aws.lambda.Function(\"f\", {{ role: role.arn, runtime: {}\"go1.x\"{} }});\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let coalescing = format!(
+        "{HEAD}declare const a: string | undefined;\nconst role = new aws.iam.Role(\"r\", {{ assumeRolePolicy: \"{{}}\" }});\nexport const g = new aws.lambda.Function(\"g\", {{ role: role.arn, runtime: {}\"go1.x\" }});\n",
+        "a ?? ".repeat(depth)
+    );
+    // Deep JSON inside a template: shallow as TypeScript, deep for the policy reader.
+    let json = format!(
+        "{HEAD}const dlq = new aws.sqs.Queue(\"dlq\");\nconst role = new aws.iam.Role(\"r\", {{ assumeRolePolicy: \"{{}}\" }});\nconst policy = new aws.iam.RolePolicy(\"p\", {{ role: role.id, policy: pulumi.interpolate`{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Action\": \"sqs:*\", \"Resource\": {}\"*\"{}}}]}}` }});\nexport const h = new aws.lambda.Function(\"h\", {{ runtime: \"provided.al2023\", handler: \"bootstrap\", role: role.arn, code: new pulumi.asset.FileArchive(\"./bin\"), deadLetterConfig: {{ targetArn: dlq.arn }} }}, {{ dependsOn: [policy] }});\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let dir = project(&[
+        ("parens.ts", parens.clone().into_bytes()),
+        ("coalescing.ts", coalescing.clone().into_bytes()),
+        ("json.ts", json.clone().into_bytes()),
+    ]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "no crash: {:?} {}",
+        output.status,
+        text(&output.stderr)
+    );
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("parens.ts: nests deeper than 400 levels; skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("coalescing.ts: nests deeper than 400 levels; skipped"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("parens.ts")).expect("read"),
+        parens
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("json.ts")).expect("read"),
+        json,
+        "unreadable policy: nothing judged"
+    );
+}
+
+#[test]
+fn empty_files_and_comment_only_files_come_out_as_they_went_in() {
+    let comments = b"// import * as aws from \"@pulumi/aws\";\n/* runtime: \"go1.x\" */\n".to_vec();
+    let dir = project(&[("empty.ts", Vec::new()), ("comments.ts", comments.clone())]);
+    let output = infrafix(dir.path(), &["--write", "--check", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(std::fs::read(dir.path().join("empty.ts")).expect("read").is_empty());
+    assert_eq!(std::fs::read(dir.path().join("comments.ts")).expect("read"), comments);
+}
