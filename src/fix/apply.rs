@@ -145,3 +145,64 @@ mod tests {
         assert_eq!(batch.invalid, vec![0]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A text and fixes of one to three edits each, every edit inside the text.
+    fn text_and_fixes() -> impl Strategy<Value = (String, Vec<Fix>)> {
+        "[a-z\n]{0,120}".prop_flat_map(|text| {
+            let length = text.len();
+            let edit = (0..=length, 0..=length, "[A-Z]{0,4}").prop_map(|(a, b, replacement)| Edit::replace(0, a.min(b)..a.max(b), replacement));
+            let fix = proptest::collection::vec(edit, 1..=3).prop_map(Fix::safe);
+            (Just(text), proptest::collection::vec(fix, 0..8))
+        })
+    }
+
+    fn apply_one_by_one_from_the_end(text: &str, fixes: &[&Fix]) -> String {
+        let mut edits: Vec<&Edit> = fixes.iter().flat_map(|fix| &fix.edits).collect();
+        edits.sort_by_key(|edit| std::cmp::Reverse((edit.range.start, edit.range.end)));
+        edits.dedup();
+        let mut result = text.to_owned();
+        for edit in edits {
+            result.replace_range(edit.range.clone(), &edit.replacement);
+        }
+        result
+    }
+
+    proptest! {
+        #[test]
+        fn every_fix_is_applied_deferred_or_refused_never_lost((text, fixes) in text_and_fixes()) {
+            let references: Vec<&Fix> = fixes.iter().collect();
+            let batch = apply_fixes(std::slice::from_ref(&text), &references);
+            let mut seen: Vec<usize> = batch.applied.iter().chain(&batch.deferred).chain(&batch.invalid).copied().collect();
+            seen.sort();
+            prop_assert_eq!(seen, (0..fixes.len()).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn applied_fixes_act_as_if_applied_one_edit_at_a_time((text, fixes) in text_and_fixes()) {
+            let references: Vec<&Fix> = fixes.iter().collect();
+            let batch = apply_fixes(std::slice::from_ref(&text), &references);
+            let applied: Vec<&Fix> = batch.applied.iter().map(|&index| &fixes[index]).collect();
+            let expected = apply_one_by_one_from_the_end(&text, &applied);
+            let actual = batch.changed.get(&0).cloned().unwrap_or_else(|| text.clone());
+            prop_assert_eq!(actual, expected);
+        }
+
+        #[test]
+        fn a_deferred_fix_overlaps_an_applied_one((text, fixes) in text_and_fixes()) {
+            let references: Vec<&Fix> = fixes.iter().collect();
+            let batch = apply_fixes(std::slice::from_ref(&text), &references);
+            for &deferred in &batch.deferred {
+                let overlaps = fixes[deferred].edits.iter().any(|edit| {
+                    batch.applied.iter().any(|&applied| fixes[applied].edits.iter().any(|taken| edit.conflicts_with(taken)))
+                });
+                prop_assert!(overlaps, "fix {} was deferred without a conflict", deferred);
+            }
+        }
+    }
+}
