@@ -9,6 +9,7 @@ pub mod fix;
 pub mod pipeline;
 pub mod prefilter;
 pub mod program;
+pub mod promises;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -16,7 +16,10 @@ const PROJECTS: usize = 60;
 fn corpus() -> (tempfile::TempDir, Vec<u8>, Vec<u8>) {
     let dir = tempfile::tempdir().expect("temp dir");
     for index in 0..PROJECTS {
-        copy_tree(&fixtures().join("seed"), &dir.path().join(format!("project-{index:03}")));
+        copy_tree(
+            &fixtures().join("seed"),
+            &dir.path().join(format!("project-{index:03}")),
+        );
     }
     let original = std::fs::read(fixtures().join("seed/index.ts")).expect("seed");
     let single = tempfile::tempdir().expect("temp dir");
@@ -28,7 +31,10 @@ fn corpus() -> (tempfile::TempDir, Vec<u8>, Vec<u8>) {
 }
 
 fn temporary_files(root: &Path) -> Vec<PathBuf> {
-    read_tree(root).into_keys().filter(|path| path.to_string_lossy().ends_with(".tmp")).collect()
+    read_tree(root)
+        .into_keys()
+        .filter(|path| path.to_string_lossy().ends_with(".tmp"))
+        .collect()
 }
 
 /// Every index.ts is the original or the fully fixed file; returns how many were fixed.
@@ -36,7 +42,10 @@ fn assert_whole(root: &Path, original: &[u8], fixed: &[u8]) -> usize {
     (0..PROJECTS)
         .filter(|index| {
             let content = std::fs::read(root.join(format!("project-{index:03}/index.ts"))).expect("read");
-            assert!(content == original || content == fixed, "project-{index:03}/index.ts is partial");
+            assert!(
+                content == original || content == fixed,
+                "project-{index:03}/index.ts is partial"
+            );
             content == fixed
         })
         .count()
@@ -64,10 +73,16 @@ fn sigkill_at_any_moment_leaves_every_file_whole() {
         let _ = child.wait();
         assert_whole(work.path(), &original, &fixed);
         let left = temporary_files(work.path());
-        assert!(left.iter().all(|path| path.to_string_lossy().contains(".infrafix-")), "only clearly named temporaries: {left:?}");
+        assert!(
+            left.iter().all(|path| path.to_string_lossy().contains(".infrafix-")),
+            "only clearly named temporaries: {left:?}"
+        );
         // The next run removes them, and finishes the job.
         assert_eq!(infrafix(work.path(), &["--write", "."]).status.code(), Some(0));
-        assert!(temporary_files(work.path()).is_empty(), "the next run removes what a killed run left");
+        assert!(
+            temporary_files(work.path()).is_empty(),
+            "the next run removes what a killed run left"
+        );
         assert_eq!(assert_whole(work.path(), &original, &fixed), PROJECTS);
     }
 }
@@ -83,7 +98,10 @@ fn sigint_finishes_the_file_in_flight_and_stops() {
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
     let output = child.wait_with_output().expect("ends");
     let fixed_count = assert_whole(work.path(), &original, &fixed);
-    assert!(temporary_files(work.path()).is_empty(), "a clean stop leaves no temporary file");
+    assert!(
+        temporary_files(work.path()).is_empty(),
+        "a clean stop leaves no temporary file"
+    );
     match output.status.code() {
         Some(130) => assert!(fixed_count < PROJECTS, "interrupted: some projects were not written"),
         Some(0) => assert_eq!(fixed_count, PROJECTS, "finished before the interrupt"),

@@ -156,7 +156,8 @@ mod properties {
     fn text_and_fixes() -> impl Strategy<Value = (String, Vec<Fix>)> {
         "[a-z\n]{0,120}".prop_flat_map(|text| {
             let length = text.len();
-            let edit = (0..=length, 0..=length, "[A-Z]{0,4}").prop_map(|(a, b, replacement)| Edit::replace(0, a.min(b)..a.max(b), replacement));
+            let edit = (0..=length, 0..=length, "[A-Z]{0,4}")
+                .prop_map(|(a, b, replacement)| Edit::replace(0, a.min(b)..a.max(b), replacement));
             let fix = proptest::collection::vec(edit, 1..=3).prop_map(Fix::safe);
             (Just(text), proptest::collection::vec(fix, 0..8))
         })

@@ -299,6 +299,11 @@ impl<'tree> Program<'tree> {
             return Err(format!("{shown} is declared further down; move it up first"));
         }
         match (&declaration.binding, declaration.reference()) {
+            // Two declarations of one name (a redeclaration TypeScript rejects): the name could
+            // mean either, and a fix that adds it would change nothing it can check.
+            (ResourceBinding::Variable { name, .. }, _) if self.declarations_named(declaration.file, name) > 1 => {
+                Err(format!("{shown} is declared more than once in its file"))
+            }
             (_, Some(name)) => Ok(Naming::Name(name)),
             (ResourceBinding::Unbound, None) => {
                 let name = self.binding_name(resource);
@@ -311,6 +316,24 @@ impl<'tree> Program<'tree> {
                 "{shown} is not a statement of its own, so nothing can refer to it"
             )),
         }
+    }
+
+    /// How many variables of a file are declared with this name, in any scope.
+    fn declarations_named(&self, file: usize, name: &str) -> usize {
+        let text = self.file(file).text;
+        let mut count = 0;
+        let mut stack = vec![self.root(file)];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "variable_declarator"
+                && node
+                    .child_by_field_name("name")
+                    .is_some_and(|n| node_text(n, text) == name)
+            {
+                count += 1;
+            }
+            stack.extend(named_children(node));
+        }
+        count
     }
 
     /// The local name under which a file imports an exported resource const.

@@ -1,0 +1,59 @@
+//! The promises infrafix keeps on any input, as a check the fuzz target (fuzz/) and the regression
+//! tests of its findings (tests/fuzz_regressions.rs) both run: no fix is dropped as broken (edits
+//! outside the file, a result that parses worse), the output never has more syntax errors than the
+//! input, and a second pass changes nothing. (No panic and no hang are the caller's to see.)
+
+use std::path::PathBuf;
+
+use crate::pipeline::{run_source, Mode, RunOptions};
+use crate::syntax::{error_count, parse, Dialect};
+
+/// Where checked inputs pretend to live: no infrafix.toml there, so the defaults apply.
+const PATH: &str = "/infrafix-promises/index.ts";
+
+/// Runs the whole pipeline (every rule, unsafe fixes included) on `source` twice; `Err` says which
+/// promise broke.
+pub fn check(source: &[u8]) -> Result<(), String> {
+    let (first, notices) = fixed(source)?;
+    if let Some(broken) = notices.iter().find(|notice| notice.contains("internal error")) {
+        return Err(format!("a fix was broken: {broken}"));
+    }
+    if let (Some(before), Some(after)) = (syntax_errors(source), syntax_errors(&first)) {
+        if after > before {
+            return Err(format!("fixes added syntax errors: {before} before, {after} after"));
+        }
+    }
+    let (second, _) = fixed(&first)?;
+    if second != first {
+        return Err("a second pass changed the output".to_owned());
+    }
+    Ok(())
+}
+
+/// The text after one dry run, and the run's notices.
+fn fixed(source: &[u8]) -> Result<(Vec<u8>, Vec<String>), String> {
+    let options = RunOptions {
+        paths: Vec::new(),
+        mode: Mode::DryRun,
+        unsafe_fixes: true,
+        config: None,
+        select: None,
+        ignore: Vec::new(),
+        jobs: Some(1),
+    };
+    let report = run_source(PathBuf::from(PATH), source.to_vec(), &options).map_err(|error| format!("{error:#}"))?;
+    let notices = report.notices.iter().map(ToString::to_string).collect();
+    let text = report
+        .files
+        .first()
+        .and_then(|file| file.change.as_ref())
+        .map(|change| change.fixed.clone().into_bytes());
+    Ok((text.unwrap_or_else(|| source.to_vec()), notices))
+}
+
+fn syntax_errors(source: &[u8]) -> Option<usize> {
+    let text = std::str::from_utf8(source).ok()?;
+    Some(error_count(
+        &parse(text.trim_start_matches('\u{feff}'), Dialect::TypeScript).ok()?,
+    ))
+}
