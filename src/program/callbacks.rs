@@ -1,6 +1,8 @@
 //! `pulumi.all([a, b]).apply(([x, y]) => …)`: the outputs a callback receives, and how to hand it
 //! one more (a new element of the array and a new parameter of the same position).
 
+use tree_sitter::Node;
+
 use super::{named_children, Located, Package, Program, ResourceRef};
 use crate::fix::Edit;
 
@@ -103,6 +105,24 @@ impl<'tree> Program<'tree> {
         ];
         Some((parameter, edits))
     }
+}
+
+/// The method call a function is handed to: `(receiver, method)` for `receiver.method(…, function)`
+/// (`x.arn.apply(a => …)`, `["a", "b"].map(name => …)`).
+pub(crate) fn method_receiving<'tree, 'text>(
+    function: Node<'tree>,
+    text: &'text str,
+) -> Option<(Node<'tree>, &'text str)> {
+    let call = function
+        .parent()
+        .filter(|p| p.kind() == "arguments")?
+        .parent()
+        .filter(|c| c.kind() == "call_expression")?;
+    let callee = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "member_expression")?;
+    let method = text.get(callee.child_by_field_name("property")?.byte_range())?;
+    Some((callee.child_by_field_name("object")?, method))
 }
 
 fn capitalize(word: &str) -> String {

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use super::callbacks::method_receiving;
 use super::json_text::Json;
 use super::scope::{self, Declaration};
 use super::{named_children, Located, Package, Program};
@@ -499,8 +500,7 @@ impl<'tree> Program<'tree> {
         callback: Located<'tree>,
         source: Located<'tree>,
     ) -> Option<Vec<Edit>> {
-        let call = callback.node.parent()?.parent()?;
-        let target = call.child_by_field_name("function")?.child_by_field_name("object")?;
+        let (target, _) = method_receiving(callback.node, self.file(callback.file).text)?;
         let all = self.all_callback(
             Located {
                 file: callback.file,

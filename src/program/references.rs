@@ -5,7 +5,8 @@
 
 use tree_sitter::Node;
 
-use super::scope::{self, Declaration};
+use super::callbacks::method_receiving;
+use super::scope;
 use super::{named_children, ImportKind, Located, Package, Program, ResourceBinding};
 use crate::fix::Edit;
 use crate::syntax::{ancestors, node_text};
@@ -54,7 +55,9 @@ impl<'tree> Program<'tree> {
                 attribute: None,
             }),
             "identifier" | "shorthand_property_identifier" => {
-                let source = self.callback_parameter_source(at).or_else(|| self.binding_value(at))?;
+                let source = self
+                    .callback_parameter_source(at)
+                    .or_else(|| self.initializer(at, false))?;
                 self.denoted(source, hops + 1)
             }
             "member_expression" => {
@@ -118,57 +121,16 @@ impl<'tree> Program<'tree> {
         found
     }
 
-    /// The value a `const` or `let` identifier was initialised with, in its file or in the project
-    /// module it was imported from.
-    fn binding_value(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
-        let file = self.file(identifier.file);
-        let declarator = match scope::declaration_of(self.root(identifier.file), identifier.node, file.text) {
-            Declaration::Variable { declarator, .. } => Located {
-                file: identifier.file,
-                node: declarator,
-            },
-            Declaration::NotInFile => {
-                let binding = self.import_of(identifier)?;
-                let ImportKind::Named { imported } = &binding.kind else {
-                    return None;
-                };
-                let exporter = self.imported_file(identifier.file, &binding.module)?;
-                let root = self.file(exporter).tree.root_node();
-                match scope::top_level_declaration(root, imported, self.file(exporter).text)? {
-                    Declaration::Variable { declarator, .. } => Located {
-                        file: exporter,
-                        node: declarator,
-                    },
-                    _ => return None,
-                }
-            }
-            _ => return None,
-        };
-        let value = declarator.node.child_by_field_name("value")?;
-        Some(Located {
-            file: declarator.file,
-            node: value,
-        })
-    }
-
     /// For a parameter of a callback given to `.apply`, the expression whose value it receives:
     /// `a` in `x.arn.apply(a => …)` is `x.arn`; `b` in `pulumi.all([x, y]).apply(([a, b]) => …)` is `y`.
     pub(crate) fn callback_parameter_source(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
         let text = self.file(identifier.file).text;
         let name = node_text(identifier.node, text);
         let function = scope::function_declaring_parameter(self.root(identifier.file), identifier.node, text)?;
-        let call = function
-            .parent()
-            .filter(|p| p.kind() == "arguments")?
-            .parent()
-            .filter(|c| c.kind() == "call_expression")?;
-        let callee = call
-            .child_by_field_name("function")
-            .filter(|f| f.kind() == "member_expression")?;
-        if callee.child_by_field_name("property").map(|p| node_text(p, text)) != Some("apply") {
+        let (target, method) = method_receiving(function, text)?;
+        if method != "apply" {
             return None;
         }
-        let target = callee.child_by_field_name("object")?;
         let here = |node| Located {
             file: identifier.file,
             node,

@@ -5,6 +5,7 @@
 
 use tree_sitter::Node;
 
+use super::callbacks::method_receiving;
 use super::{named_children, Located, Program};
 use crate::syntax::ancestors;
 
@@ -92,18 +93,7 @@ fn counted_loop(program: &Program, file: usize, statement: Node) -> Option<u64> 
 /// A callback of `[a, b].map(…)` or `.forEach(…)` runs once per element of the literal array; any
 /// other function runs an unknown number of times.
 fn array_callback_count(function: Node, text: &str) -> Option<u64> {
-    let call = function
-        .parent()
-        .filter(|p| p.kind() == "arguments")?
-        .parent()
-        .filter(|c| c.kind() == "call_expression")?;
-    let callee = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "member_expression")?;
-    let method = text.get(callee.child_by_field_name("property")?.byte_range())?;
-    let array = callee
-        .child_by_field_name("object")
-        .filter(|object| object.kind() == "array")?;
-    matches!(method, "map" | "forEach" | "flatMap")
-        .then(|| named_children(array).filter(|item| item.kind() != "comment").count() as u64)
+    let (array, method) = method_receiving(function, text)?;
+    let counted = array.kind() == "array" && matches!(method, "map" | "forEach" | "flatMap");
+    counted.then(|| named_children(array).filter(|item| item.kind() != "comment").count() as u64)
 }

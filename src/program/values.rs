@@ -122,37 +122,55 @@ impl<'tree> Program<'tree> {
     /// The initializer of the `const` an identifier names: in its file's scopes, or exported by
     /// the project module it was imported from.
     pub fn const_value(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+        self.initializer(identifier, true)
+    }
+
+    /// The initializer of the variable an identifier names (`const`, or `let` and `var` too when
+    /// `only_const` is false), in its file or in the project module it was imported from.
+    pub(crate) fn initializer(&self, identifier: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {
         if identifier.node.kind() != "identifier" {
             return None;
         }
-        let file = self.file(identifier.file);
-        match scope::declaration_of(self.root(identifier.file), identifier.node, file.text) {
-            Declaration::Variable {
-                declarator,
-                constant: true,
-            } => declarator.child_by_field_name("value").map(|node| Located {
-                file: identifier.file,
-                node,
-            }),
+        let text = self.file(identifier.file).text;
+        let (file, declaration) = match scope::declaration_of(self.root(identifier.file), identifier.node, text) {
             Declaration::NotInFile => {
                 let binding = self.import_of(identifier)?;
                 let ImportKind::Named { imported } = &binding.kind else {
                     return None;
                 };
                 let exporter = self.imported_file(identifier.file, &binding.module)?;
-                let root = self.file(exporter).tree.root_node();
-                match scope::top_level_declaration(root, imported, self.file(exporter).text)? {
-                    Declaration::Variable {
-                        declarator,
-                        constant: true,
-                    } => declarator
-                        .child_by_field_name("value")
-                        .map(|node| Located { file: exporter, node }),
-                    _ => None,
-                }
+                (
+                    exporter,
+                    scope::top_level_declaration(self.root(exporter), imported, self.file(exporter).text)?,
+                )
             }
+            declaration => (identifier.file, declaration),
+        };
+        match declaration {
+            Declaration::Variable { declarator, constant } if constant || !only_const => declarator
+                .child_by_field_name("value")
+                .map(|node| Located { file, node }),
             _ => None,
         }
+    }
+
+    /// The expression inside parentheses, type assertions and non-null assertions.
+    pub(crate) fn unwrapped(&self, mut at: Located<'tree>) -> Located<'tree> {
+        while matches!(
+            at.node.kind(),
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
+        ) {
+            match at.node.named_child(0) {
+                Some(inner) => {
+                    at = Located {
+                        file: at.file,
+                        node: inner,
+                    }
+                }
+                None => break,
+            }
+        }
+        at
     }
 
     /// The object literal an expression evaluates to, looking through parentheses, type assertions
@@ -160,14 +178,9 @@ impl<'tree> Program<'tree> {
     pub fn object_literal(&self, at: Located<'tree>) -> Option<Located<'tree>> {
         let mut current = at;
         for _ in 0..MAX_HOPS {
+            current = self.unwrapped(current);
             match current.node.kind() {
                 "object" => return Some(current),
-                "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
-                    current = Located {
-                        file: current.file,
-                        node: current.node.named_child(0)?,
-                    };
-                }
                 "identifier" => current = self.const_value(current)?,
                 _ => return None,
             }
@@ -231,6 +244,7 @@ impl<'tree> Program<'tree> {
     pub fn number_value(&self, at: Located<'tree>) -> Option<(i64, Located<'tree>)> {
         let mut current = at;
         for _ in 0..MAX_HOPS {
+            current = self.unwrapped(current);
             match current.node.kind() {
                 "number" => return Some((self.text(current).replace('_', "").parse().ok()?, current)),
                 "unary_expression" => {
@@ -247,12 +261,6 @@ impl<'tree> Program<'tree> {
                     return match (operator, self.number_value(operand)) {
                         (Some("-"), Some((value, _))) => Some((-value, current)),
                         _ => None,
-                    };
-                }
-                "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
-                    current = Located {
-                        file: current.file,
-                        node: current.node.named_child(0)?,
                     };
                 }
                 "identifier" => current = self.const_value(current)?,
