@@ -35,6 +35,10 @@ impl<'tree> Program<'tree> {
                 node,
             })
             .ok_or("the neighbour has no logical name")?;
+        // A name spelt over several lines cannot be extended on one (found by the fuzzer).
+        if self.text(logical_name).contains(['\n', '\r']) {
+            return Err("the neighbour's logical name spans lines".to_owned());
+        }
         let name = self.derived_logical_name(logical_name, suffix);
         let base = name_from_logical_name(&name).unwrap_or_else(|| "resource".to_owned());
         let mut arguments = vec![Code::verbatim(name), args];
