@@ -197,6 +197,22 @@ impl<'tree> Program<'tree> {
         )
     }
 
+    /// Every identifier (not property name) a file spells.
+    fn identifiers_in(&self, file: usize) -> HashSet<String> {
+        let text = self.file(file).text;
+        let root = self.root(file);
+        let mut names = HashSet::new();
+        let mut cursor = root.walk();
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if is_name(node.kind()) {
+                names.insert(text.get(node.byte_range()).unwrap_or_default().to_owned());
+            }
+            stack.extend(node.named_children(&mut cursor));
+        }
+        names
+    }
+
     /// How many identifiers (not property names) inside a node spell `name`.
     pub fn mentions_within(&self, within: Located<'tree>, name: &str) -> usize {
         let text = self.file(within.file).text;
@@ -204,14 +220,7 @@ impl<'tree> Program<'tree> {
         let mut cursor = within.node.walk();
         let mut stack = vec![within.node];
         while let Some(node) = stack.pop() {
-            let is_name = matches!(
-                node.kind(),
-                "identifier"
-                    | "shorthand_property_identifier"
-                    | "shorthand_property_identifier_pattern"
-                    | "type_identifier"
-            );
-            if is_name && text.get(node.byte_range()) == Some(name) {
+            if is_name(node.kind()) && text.get(node.byte_range()) == Some(name) {
                 count += 1;
             }
             stack.extend(node.named_children(&mut cursor));
@@ -234,7 +243,8 @@ impl<'tree> Program<'tree> {
     pub fn binding_name(&self, resource: usize) -> String {
         let names = self.binding_names.get_or_init(|| {
             let mut names = HashMap::new();
-            let mut taken: HashSet<(usize, String)> = HashSet::new();
+            // Per file, every identifier it spells, and the names handed out so far.
+            let mut taken: HashMap<usize, HashSet<String>> = HashMap::new();
             let mut unbound: Vec<usize> = (0..self.resources().len())
                 .filter(|&index| self.resources()[index].binding == ResourceBinding::Unbound)
                 .collect();
@@ -254,13 +264,14 @@ impl<'tree> Program<'tree> {
                 });
                 let class = resource.class.path.last().map_or("resource", String::as_str);
                 let base = name_from_logical_name(logical_name).unwrap_or_else(|| lower_first(class));
+                let taken = taken
+                    .entry(resource.file)
+                    .or_insert_with(|| self.identifiers_in(resource.file));
                 let name = std::iter::once(base.clone())
                     .chain((2..).map(|n| format!("{base}{n}")))
-                    .find(|name| {
-                        self.mentions(resource.file, name) == 0 && !taken.contains(&(resource.file, name.clone()))
-                    })
+                    .find(|name| !taken.contains(name))
                     .unwrap_or(base);
-                taken.insert((resource.file, name.clone()));
+                taken.insert(name.clone());
                 names.insert(index, name);
             }
             names
@@ -334,6 +345,13 @@ impl<'tree> Program<'tree> {
         rewritten.push_str(&list_text[position..]);
         Edit::replace(list.file, list.node.byte_range(), rewritten)
     }
+}
+
+fn is_name(kind: &str) -> bool {
+    matches!(
+        kind,
+        "identifier" | "shorthand_property_identifier" | "shorthand_property_identifier_pattern" | "type_identifier"
+    )
 }
 
 fn lower_first(name: &str) -> String {

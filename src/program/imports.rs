@@ -132,6 +132,9 @@ fn namespace<'tree>(specifier: Node<'tree>, local: &str, module: &str, statement
     }
 }
 
+/// A node's named children, walked with a cursor: `Node::named_child(i)` starts over from the
+/// first child each time, which makes a loop over a large file's statements quadratic.
 pub(crate) fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
-    (0..node.named_child_count()).filter_map(move |index| node.named_child(index as u32))
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect::<Vec<_>>().into_iter()
 }

@@ -131,6 +131,8 @@ pub struct Program<'tree> {
 struct Memo {
     imports: std::cell::RefCell<HashMap<(usize, usize), Option<usize>>>,
     denoted: std::cell::RefCell<HashMap<(usize, usize), Option<ResourceRef>>>,
+    /// Per file, the names it declares anywhere.
+    declared_names: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
 }
 
 impl<'tree> Program<'tree> {
@@ -233,6 +235,16 @@ impl<'tree> Program<'tree> {
         let key = (identifier.file, identifier.node.id());
         if let Some(known) = self.memo.imports.borrow().get(&key) {
             return known.map(|index| &file.imports[index]);
+        }
+        let declared_elsewhere = {
+            let mut declared = self.memo.declared_names.borrow_mut();
+            let names = declared
+                .entry(identifier.file)
+                .or_insert_with(|| scope::declared_names(self.root(identifier.file), file.text));
+            names.contains(name)
+        };
+        if !declared_elsewhere {
+            return Some(binding);
         }
         let found = match scope::declaration_of(self.root(identifier.file), identifier.node, file.text) {
             Declaration::NotInFile => Some(index),

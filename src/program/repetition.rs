@@ -83,8 +83,8 @@ fn counted_loop(program: &Program, file: usize, statement: Node) -> Option<u64> 
         return None;
     }
     let span = match operator {
-        "<" => end - start,
-        "<=" => end - start + 1,
+        "<" => end.checked_sub(start)?,
+        "<=" => end.checked_sub(start)?.checked_add(1)?,
         _ => return None,
     };
     u64::try_from(span.max(0)).ok()

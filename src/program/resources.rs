@@ -138,10 +138,14 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
     };
     match parent.kind() {
         "variable_declarator" => {
-            let name = parent
+            // `const { invokeUrl } = new …` keeps no name for the resource itself.
+            let Some(name) = parent
                 .child_by_field_name("name")
-                .map_or("", |name| node_text(name, text))
-                .to_owned();
+                .filter(|name| name.kind() == "identifier")
+            else {
+                return ResourceBinding::Nested;
+            };
+            let name = node_text(name, text).to_owned();
             let exported = parent
                 .parent()
                 .and_then(|declaration| declaration.parent())
@@ -162,7 +166,17 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
                 _ => ResourceBinding::Nested,
             }
         }
-        "expression_statement" => ResourceBinding::Unbound,
+        // Only a statement of a block can become `const x = …;` (not the body of a braceless `if`).
+        "expression_statement"
+            if parent.parent().is_some_and(|block| {
+                matches!(
+                    block.kind(),
+                    "program" | "statement_block" | "switch_case" | "switch_default"
+                )
+            }) =>
+        {
+            ResourceBinding::Unbound
+        }
         _ => ResourceBinding::Nested,
     }
 }

@@ -2,6 +2,8 @@
 //! Lexical only: good enough for the consts and parameters infrastructure code uses; anything it
 //! cannot place is `Unknown`, and rules then report rather than edit.
 
+use std::collections::HashSet;
+
 use tree_sitter::Node;
 
 use super::imports::named_children;
@@ -73,6 +75,45 @@ pub fn top_level_declaration<'tree>(block: Node<'tree>, name: &str, text: &str) 
         }
     }
     None
+}
+
+/// Every name a file declares anywhere (variables, parameters, functions, classes, loop
+/// variables), found in one walk. A name not in it can only be an import or a global, which spares
+/// walking the scopes for every use of `aws`.
+pub fn declared_names(root: Node, text: &str) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut stack = vec![root];
+    let mut cursor = root.walk();
+    while let Some(node) = stack.pop() {
+        let binding = match node.kind() {
+            "variable_declarator" | "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+                node.child_by_field_name("name")
+            }
+            "for_in_statement" => node.child_by_field_name("left"),
+            _ => node
+                .child_by_field_name("parameters")
+                .or_else(|| node.child_by_field_name("parameter")),
+        };
+        if let Some(binding) = binding {
+            collect_identifiers(binding, text, &mut names);
+        }
+        stack.extend(node.named_children(&mut cursor));
+    }
+    names
+}
+
+fn collect_identifiers(pattern: Node, text: &str, names: &mut HashSet<String>) {
+    let mut stack = vec![pattern];
+    let mut cursor = pattern.walk();
+    while let Some(node) = stack.pop() {
+        if matches!(
+            node.kind(),
+            "identifier" | "shorthand_property_identifier_pattern" | "type_identifier"
+        ) {
+            names.insert(node_text(node, text).to_owned());
+        }
+        stack.extend(node.named_children(&mut cursor));
+    }
 }
 
 /// The function whose parameter `identifier` is.

@@ -104,10 +104,11 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         .filter(|r| r.value.is_some() && r.instances.is_some())
         .collect();
     let uncounted = reservations.len() - known.len();
-    let total: i64 = known.iter().map(|r| contribution(r)).sum();
+    // Sums in i128: reservations are written by people, and can be absurd.
+    let total: i128 = known.iter().map(|r| contribution(r)).sum();
     let settings = &context.settings.concurrency;
     let budget = settings.budget();
-    if total <= budget {
+    if total <= i128::from(budget) {
         return;
     }
     let fix = scaled_down(program, &known, budget);
@@ -144,13 +145,9 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     }
 }
 
-fn contribution(reservation: &Reservation) -> i64 {
+fn contribution(reservation: &Reservation) -> i128 {
     let value = reservation.value.map_or(0, |(value, _)| value);
-    value.saturating_mul(
-        reservation
-            .instances
-            .map_or(0, |n| i64::try_from(n).unwrap_or(i64::MAX)),
-    )
+    i128::from(value) * i128::from(reservation.instances.unwrap_or(0))
 }
 
 fn describe_budget(budget: &ConcurrencyBudget) -> String {
@@ -172,30 +169,30 @@ fn describe_budget(budget: &ConcurrencyBudget) -> String {
 /// New values for every place a reservation is written, in proportion, so that the sum fits.
 fn scaled_down(program: &Program, known: &[&Reservation], budget: i64) -> Result<Fix, String> {
     // Places a value is written, with how many function instances use each.
-    let mut sites: BTreeMap<(usize, usize), (Located, i64, i64, bool)> = BTreeMap::new();
+    let mut sites: BTreeMap<(usize, usize), (Located, i128, i128, bool)> = BTreeMap::new();
     for reservation in known {
         let Some((value, site)) = reservation.value else {
             continue;
         };
-        let instances = i64::try_from(reservation.instances.unwrap_or(1)).unwrap_or(i64::MAX);
+        let instances = i128::from(reservation.instances.unwrap_or(1));
         let entry = sites
             .entry((site.file, site.node.start_byte()))
-            .or_insert((site, value, 0, false));
+            .or_insert((site, i128::from(value), 0, false));
         entry.2 += instances;
         entry.3 |= reservation.suppressed;
     }
-    let fixed: i64 = sites.values().filter(|site| site.3).map(|site| site.1 * site.2).sum();
-    let room = budget - fixed;
+    let fixed: i128 = sites.values().filter(|site| site.3).map(|site| site.1 * site.2).sum();
+    let room = i128::from(budget) - fixed;
     let movable: Vec<_> = sites.values().filter(|site| !site.3).collect();
-    let instances: i64 = movable.iter().map(|site| site.2).sum();
+    let instances: i128 = movable.iter().map(|site| site.2).sum();
     if movable.is_empty() || room < instances {
         return Err(format!(
             "the budget leaves room for {} reserved executions, fewer than the {instances} function instance(s) that would each need at least 1",
             room.max(0)
         ));
     }
-    let movable_total: i64 = movable.iter().map(|site| site.1 * site.2).sum();
-    let mut values: Vec<i64> = movable
+    let movable_total: i128 = movable.iter().map(|site| site.1 * site.2).sum();
+    let mut values: Vec<i128> = movable
         .iter()
         .map(|site| (site.1 * room / movable_total).max(1))
         .collect();
@@ -204,7 +201,7 @@ fn scaled_down(program: &Program, known: &[&Reservation], budget: i64) -> Result
         .iter()
         .zip(&movable)
         .map(|(value, site)| value * site.2)
-        .sum::<i64>()
+        .sum::<i128>()
         > room
     {
         let Some((largest, _)) = values
