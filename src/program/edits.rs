@@ -105,6 +105,26 @@ impl<'tree> Program<'tree> {
                 },
                 entries,
             ),
+            // An object holding only comments keeps them: the properties go before its `}`.
+            None if object.node.start_position().row != object.node.end_position().row => {
+                let text = self.file(object.file).text;
+                let style = self.style(object.file);
+                let outer = self.indentation_of(object);
+                let inner = style.indentation(&outer, 1);
+                let closing_line = line_range(text, object.node.end_byte() - 1).start;
+                let comma = if style.trailing_commas { "," } else { "" };
+                let lines: String = entries
+                    .iter()
+                    .map(|(name, value)| {
+                        format!(
+                            "{inner}{name}: {}{comma}{}",
+                            value.render(style, &inner, name.len() + 2),
+                            style.line_ending
+                        )
+                    })
+                    .collect();
+                Edit::insert(object.file, closing_line, lines)
+            }
             None => {
                 let inline = Code::object(entries.iter().map(|(name, value)| (*name, value.clone())));
                 self.replace_node(
@@ -296,10 +316,20 @@ impl<'tree> Program<'tree> {
                 .count()
         });
         match (siblings, other_bindings, statement) {
-            (1, 0, Some(statement)) => self.remove_property(Located {
-                file: specifier.file,
-                node: statement,
-            }),
+            // The statement goes with its own line only: comments above it stay.
+            (1, 0, Some(statement)) => {
+                let text = self.file(specifier.file).text;
+                let line = line_range(text, statement.start_byte());
+                let end = line_range(text, statement.end_byte()).end;
+                let alone = text[line.start..statement.start_byte()].trim().is_empty()
+                    && text[statement.end_byte()..end].trim().is_empty();
+                let range = match (alone, text[end..].find('\n')) {
+                    (true, Some(newline)) => line.start..end + newline + 1,
+                    (true, None) => line.start..end,
+                    (false, _) => statement.byte_range(),
+                };
+                Edit::delete(specifier.file, range)
+            }
             _ => self.remove_property(specifier),
         }
     }

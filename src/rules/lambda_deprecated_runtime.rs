@@ -335,11 +335,19 @@ fn origin_edits(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime)
                 ),
                 None => program.replace_node(origin, &style.string(&successor.id)),
             },
-            (Spelling::ImportedConstant, Some(member)) => {
+            // An ES import list can gain `Runtime`; a `require` destructuring cannot, so the id is
+            // written as a string there.
+            (Spelling::ImportedConstant, Some(member))
+                if program
+                    .import_of(origin)
+                    .is_some_and(|binding| binding.named_list().is_some()) =>
+            {
                 let enum_name = runtime_enum_name(context, origin);
                 program.replace_node(origin, &format!("{}.{member}", enum_name.local))
             }
-            (_, None) => program.replace_node(origin, &style.string(&successor.id)),
+            (Spelling::ImportedConstant, Some(_)) | (_, None) => {
+                program.replace_node(origin, &style.string(&successor.id))
+            }
         };
         edits.push(edit);
     }

@@ -113,15 +113,33 @@ fn count_votes(root: Node, text: &str, votes: &mut Votes) {
                 _ => votes.without_semicolon += 1,
             }
         }
-        if LISTS.contains(&kind) && node.start_position().row != node.end_position().row && node.named_child_count() > 0
-        {
-            let before_closing = node.child(node.child_count().saturating_sub(2));
-            match before_closing.map(|child| child.kind()) {
-                Some(",") => votes.with_trailing_comma += 1,
-                _ => votes.without_trailing_comma += 1,
-            }
+        if LISTS.contains(&kind) {
+            vote_on_trailing_comma(node, votes);
         }
         stack.extend(node.named_children(&mut cursor));
+    }
+}
+
+/// Only a list whose closing bracket sits on its own line, after an item, says whether the author
+/// writes trailing commas: `f("a", {\n…\n})` hugs its last argument and has no place for one, and a
+/// comment before the bracket says nothing.
+fn vote_on_trailing_comma(list: Node, votes: &mut Votes) {
+    let Some(closing) = list.child(list.child_count().saturating_sub(1)) else {
+        return;
+    };
+    let mut cursor = list.walk();
+    let last_item = list
+        .children(&mut cursor)
+        .filter(|child| child.kind() != "comment" && child.id() != closing.id())
+        .last();
+    match last_item {
+        Some(item) if item.end_position().row < closing.start_position().row && item.kind() == "," => {
+            votes.with_trailing_comma += 1
+        }
+        Some(item) if item.end_position().row < closing.start_position().row && item.is_named() => {
+            votes.without_trailing_comma += 1
+        }
+        _ => {}
     }
 }
 
@@ -182,6 +200,14 @@ mod tests {
         assert_eq!(style.quote, '\'');
         assert!(!style.semicolons);
         assert!(!style.trailing_commas);
+    }
+
+    #[test]
+    fn hugged_arguments_and_comment_only_objects_do_not_vote_on_trailing_commas() {
+        let style = detect(
+            "new Role(\"a\", {\n    b: 1,\n}, {\n    // later\n});\nnew Role(\"c\", {\n    d: 2,\n});\n",
+        );
+        assert!(style.trailing_commas);
     }
 
     #[test]
