@@ -470,7 +470,9 @@ impl<'tree> Program<'tree> {
                 let Some(function) =
                     scope::function_declaring_parameter(self.root(expression.file), expression.node, text)
                 else {
-                    return self.invoke_arn_edits_within(self.const_value(expression)?, depth + 1);
+                    // A const read elsewhere too (say by a Permission, which wants the plain ARN) is
+                    // left as it is: the uri is reported instead.
+                    return self.invoke_arn_edits_within(self.const_value_read_only_here(expression)?, depth + 1);
                 };
                 // The parameter's own name, and the uri: nothing else reads it.
                 let serves_only_the_uri = self.mentions_within(here(function), self.text(expression)) == 2;

@@ -125,6 +125,37 @@ impl<'tree> Program<'tree> {
         self.initializer(identifier, true)
     }
 
+    /// The initializer of the `const` an identifier names, when this identifier is the only place
+    /// that reads it: declared in the same file, not exported, and named nowhere else in the file.
+    /// Only then may an edit to the initializer serve this use alone.
+    pub fn const_value_read_only_here(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+        let text = self.file(identifier.file).text;
+        let root = self.root(identifier.file);
+        let Declaration::Variable {
+            declarator,
+            constant: true,
+        } = scope::declaration_of(root, identifier.node, text)
+        else {
+            return None;
+        };
+        let exported = declarator
+            .parent()
+            .and_then(|declaration| declaration.parent())
+            .is_some_and(|parent| parent.kind() == "export_statement");
+        let whole_file = Located {
+            file: identifier.file,
+            node: root,
+        };
+        let declared_and_read_once = self.mentions_within(whole_file, self.text(identifier)) == 2;
+        (!exported && declared_and_read_once)
+            .then(|| declarator.child_by_field_name("value"))
+            .flatten()
+            .map(|node| Located {
+                file: identifier.file,
+                node,
+            })
+    }
+
     /// The initializer of the variable an identifier names (`const`, or `let` and `var` too when
     /// `only_const` is false), in its file or in the project module it was imported from.
     pub(crate) fn initializer(&self, identifier: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {

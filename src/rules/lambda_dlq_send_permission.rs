@@ -3,8 +3,8 @@
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::program::{
-    action_matches, Answer, Effect, ExecutionRole, Naming, OutputValue, Program, ResourceDecl, ResourceRef,
-    ResourceTarget, RoleDocument, Statement,
+    action_matches, Answer, Effect, ExecutionRole, Naming, OutputValue, PolicyDocument, Program, ResourceDecl,
+    ResourceRef, ResourceTarget, RoleDocument, Statement,
 };
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
@@ -157,11 +157,10 @@ fn fix(
     action: &str,
 ) -> Result<Fix, String> {
     let service_prefix = format!("{}:", target.service);
-    let output_at = |owner: usize| -> Option<(OutputValue, Option<Edit>)> {
-        let (name, binding) = match program
-            .name_resource_at(target.resource, program.resources()[owner].statement())
-            .ok()?
-        {
+    // The target is named where the document is written, which may be a `const` away from the
+    // policy resource.
+    let output_at = |document: &PolicyDocument| -> Option<(OutputValue, Option<Edit>)> {
+        let (name, binding) = match program.name_resource_at(target.resource, document.at).ok()? {
             Naming::Name(name) => (name, None),
             Naming::BindFirst { name, edit } => (name, Some(edit)),
         };
@@ -176,8 +175,10 @@ fn fix(
     // 1. The statement that already grants the role's SQS (SNS) actions on named resources (never
     //    one on "*", which would then allow the action everywhere); one that already names the
     //    target needs only the action.
-    let mut candidates: Vec<(&RoleDocument, &Statement)> = documents
-        .iter()
+    // A document another resource reads too is never extended: the new permission would reach
+    // that resource's role as well.
+    let own_documents = || documents.iter().filter(|candidate| !candidate.document.shared);
+    let mut candidates: Vec<(&RoleDocument, &Statement)> = own_documents()
         .flat_map(|role_document| {
             role_document
                 .document
@@ -206,8 +207,8 @@ fn fix(
             .iter()
             .any(|entry| entry.resource.as_ref() == Some(&dead_letter))
     });
-    for (RoleDocument { owner, document }, statement) in candidates {
-        let Some((value, binding)) = output_at(*owner) else {
+    for (RoleDocument { document, .. }, statement) in candidates {
+        let Some((value, binding)) = output_at(document) else {
             continue;
         };
         let mut edits: Vec<Edit> = binding.into_iter().collect();
@@ -235,11 +236,10 @@ fn fix(
         return Ok(Fix::safe(edits));
     }
     // 2. A new statement in the role's inline policy.
-    for RoleDocument { owner, document } in documents
-        .iter()
-        .filter(|candidate| program.resources()[candidate.owner].is_aws(&["iam", "RolePolicy"]))
+    for RoleDocument { document, .. } in
+        own_documents().filter(|candidate| program.resources()[candidate.owner].is_aws(&["iam", "RolePolicy"]))
     {
-        let Some((value, binding)) = output_at(*owner) else {
+        let Some((value, binding)) = output_at(document) else {
             continue;
         };
         if let Some(edits) = program.add_statement(document, action, &value) {

@@ -204,9 +204,8 @@ mod tests {
 
     #[test]
     fn hugged_arguments_and_comment_only_objects_do_not_vote_on_trailing_commas() {
-        let style = detect(
-            "new Role(\"a\", {\n    b: 1,\n}, {\n    // later\n});\nnew Role(\"c\", {\n    d: 2,\n});\n",
-        );
+        let style =
+            detect("new Role(\"a\", {\n    b: 1,\n}, {\n    // later\n});\nnew Role(\"c\", {\n    d: 2,\n});\n");
         assert!(style.trailing_commas);
     }
 

@@ -88,6 +88,11 @@ pub struct PolicyDocument<'tree> {
     place: DocumentPlace<'tree>,
     keys: Keys,
     context: OutputContext<'tree>,
+    /// Reached through a `const` that something else reads too: an edit here would change that
+    /// other use as well, so the document is only read, never extended.
+    pub shared: bool,
+    /// The document itself (object literal or JSON text): names it gains must be visible here.
+    pub at: Located<'tree>,
 }
 
 /// Where new statements go.

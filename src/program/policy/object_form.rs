@@ -25,7 +25,14 @@ impl<'tree> Program<'tree> {
             | "satisfies_expression"
             | "non_null_expression"
             | "await_expression" => self.read_policy(here(value.node.named_child(0)?), context, depth + 1),
-            "identifier" => self.read_policy(self.const_value(value)?, OutputContext::Direct, depth + 1),
+            "identifier" => {
+                let shared = self.const_value_read_only_here(value).is_none();
+                let document = self.read_policy(self.const_value(value)?, OutputContext::Direct, depth + 1)?;
+                Some(PolicyDocument {
+                    shared: document.shared || shared,
+                    ..document
+                })
+            }
             "object" => Some(self.object_document(value, Keys::Json, context)),
             "string" => self.json_text_document(value, OutputContext::Closed),
             "template_string" => {
@@ -41,10 +48,13 @@ impl<'tree> Program<'tree> {
                 while matches!(call.node.kind(), "parenthesized_expression" | "await_expression") {
                     call = here(call.node.named_child(0)?);
                 }
+                let mut shared = false;
                 if call.node.kind() == "identifier" {
+                    shared = self.const_value_read_only_here(call).is_none();
                     call = self.const_value(call)?;
                 }
-                self.policy_document_call(call)
+                let document = self.policy_document_call(call)?;
+                Some(PolicyDocument { shared, ..document })
             }
             "call_expression" => self.read_policy_call(value, context, depth),
             _ => None,
@@ -147,6 +157,8 @@ impl<'tree> Program<'tree> {
             },
             keys,
             context,
+            shared: false,
+            at: document,
         }
     }
 

@@ -26,6 +26,8 @@ impl<'tree> Program<'tree> {
             },
             keys: Keys::Json,
             context,
+            shared: false,
+            at: literal,
         })
     }
 
