@@ -54,11 +54,16 @@ new aws.iam.RolePolicy("notification-policy", {
 ```
 
 ## Fix safety
-Safe: it grants exactly the permission Lambda needs, on the dead-letter target only. In order of
-preference it adds the action and the target's ARN to the statement that already grants the
-role's SQS (SNS) actions, else adds a statement to the role's inline policy, else inserts an
-`aws.iam.RolePolicy` after the role (which `lambda-iam-depends-on` then lists in the function's
-`dependsOn`). The ARN goes in the document's own way: as it is where the document takes outputs,
+Safe: it adds the one action Lambda needs, for the dead-letter target, to a policy of the role
+itself. In order of preference it adds the action and the target's ARN to the statement that
+already grants the role's SQS (SNS) actions on named resources (never one on `*`), else adds a
+statement to the role's inline policy, else inserts an `aws.iam.RolePolicy` after the role (which
+`lambda-iam-depends-on` then lists in the function's `dependsOn`). Extending a statement is what a
+reviewer would write by hand, and it is the smallest diff, but a statement grants each of its
+actions on each of its resources: the statement's other actions then also reach the dead-letter
+target, and the send action its other resources, all within the role's own queues (topics). A
+document that a `const` shares with other resources is never edited (the grant would reach their
+roles); a new RolePolicy is added instead. The ARN goes in the document's own way: as it is where the document takes outputs,
 as a new element of `pulumi.all([...])` with a new callback parameter, or by turning
 `JSON.stringify` into `pulumi.jsonStringify`.
 
