@@ -5,20 +5,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{copy_tree, infrafix, text};
-
-const FIXABLE: &str = r#"import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-
-const role = new aws.iam.Role("role", { assumeRolePolicy: "{}" });
-
-export const worker = new aws.lambda.Function("worker", {
-    runtime: "go1.x",
-    handler: "main",
-    role: role.arn,
-    code: new pulumi.asset.FileArchive("./bin"),
-});
-"#;
+use common::{copy_tree, infrafix, text, GO_FUNCTION};
 
 fn git(repository: &Path, args: &[&str]) -> std::process::Output {
     Command::new("git")
@@ -42,13 +29,17 @@ fn three_repositories() -> tempfile::TempDir {
     repository(
         dir.path(),
         "repos/clean",
-        &FIXABLE
+        &GO_FUNCTION
             .replace("\"go1.x\"", "\"provided.al2023\"")
             .replace("\"main\"", "\"bootstrap\""),
     );
-    repository(dir.path(), "repos/orders", FIXABLE);
+    repository(dir.path(), "repos/orders", GO_FUNCTION);
     // Same folder name as the one above: its patch needs a name of its own.
-    repository(dir.path(), "repos/team-b/orders", &FIXABLE.replace("worker", "billing"));
+    repository(
+        dir.path(),
+        "repos/team-b/orders",
+        &GO_FUNCTION.replace("worker", "billing"),
+    );
     dir
 }
 
@@ -141,7 +132,7 @@ fn summary_per_repository_on_stderr_and_as_json() {
 fn no_progress_bar_in_pipes() {
     let dir = tempfile::tempdir().expect("temp dir");
     for index in 0..30 {
-        repository(dir.path(), &format!("repos/service-{index:02}"), FIXABLE);
+        repository(dir.path(), &format!("repos/service-{index:02}"), GO_FUNCTION);
     }
     let output = infrafix(dir.path(), &["--check", "repos"]);
     assert_eq!(output.status.code(), Some(1));

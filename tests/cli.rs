@@ -5,20 +5,7 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use common::{fixtures, infrafix, read_tree, temp_copy, text};
-
-const GO_FUNCTION: &str = r#"import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-
-const role = new aws.iam.Role("role", { assumeRolePolicy: "{}" });
-
-export const worker = new aws.lambda.Function("worker", {
-    runtime: "go1.x",
-    handler: "main",
-    role: role.arn,
-    code: new pulumi.asset.FileArchive("./bin"),
-});
-"#;
+use common::{fixtures, infrafix, read_tree, temp_copy, text, GO_FUNCTION};
 
 fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -460,48 +460,67 @@ mod tests {
         program.add_properties(object, &[("limit", Code::verbatim("5"))])
     }
 
+    /// Each case: the source, the kind and start of the node to edit, and the source after.
+    fn assert_edits(cases: &[(&str, &str, &str, &str)], edit: impl Fn(&Program, Located) -> Edit) {
+        for (source, kind, starting, after) in cases {
+            assert_eq!(edited(source, kind, starting, &edit), *after, "editing {source:?}");
+        }
+    }
+
     #[test]
     fn adds_a_property_keeping_the_comma_habit() {
-        let trailing = "const a = {\n    b: 1,\n};\n";
-        assert_eq!(
-            edited(trailing, "object", "{", add_limit),
-            "const a = {\n    b: 1,\n    limit: 5,\n};\n"
-        );
-        let bare = "const a = {\n    b: 1\n};\n";
-        assert_eq!(
-            edited(bare, "object", "{", add_limit),
-            "const a = {\n    b: 1,\n    limit: 5\n};\n"
-        );
-        assert_eq!(
-            edited("const a = { b: 1 };\n", "object", "{", add_limit),
-            "const a = { b: 1, limit: 5 };\n"
-        );
-        assert_eq!(
-            edited("const a = {};\n", "object", "{", add_limit),
-            "const a = { limit: 5 };\n"
+        assert_edits(
+            &[
+                (
+                    "const a = {\n    b: 1,\n};\n",
+                    "object",
+                    "{",
+                    "const a = {\n    b: 1,\n    limit: 5,\n};\n",
+                ),
+                (
+                    "const a = {\n    b: 1\n};\n",
+                    "object",
+                    "{",
+                    "const a = {\n    b: 1,\n    limit: 5\n};\n",
+                ),
+                (
+                    "const a = { b: 1 };\n",
+                    "object",
+                    "{",
+                    "const a = { b: 1, limit: 5 };\n",
+                ),
+                ("const a = {};\n", "object", "{", "const a = { limit: 5 };\n"),
+                (
+                    "const a = {\n    // later\n};\n",
+                    "object",
+                    "{",
+                    "const a = {\n    // later\n    limit: 5,\n};\n",
+                ),
+            ],
+            add_limit,
         );
     }
 
     #[test]
     fn removes_a_property_with_its_comma_and_line() {
-        let remove = |program: &Program, pair: Located| program.remove_property(pair);
-        let middle = "const a = {\n    b: 1,\n    c: {\n        d: 2,\n    },\n    e: 3,\n};\n";
-        assert_eq!(
-            edited(middle, "pair", "c", remove),
-            "const a = {\n    b: 1,\n    e: 3,\n};\n"
-        );
-        let last_without_comma = "const a = {\n    b: 1,\n    c: 2\n};\n";
-        assert_eq!(
-            edited(last_without_comma, "pair", "c", remove),
-            "const a = {\n    b: 1\n};\n"
-        );
-        assert_eq!(
-            edited("const a = { b: 1, c: 2 };\n", "pair", "b", remove),
-            "const a = { c: 2 };\n"
-        );
-        assert_eq!(
-            edited("const a = { b: 1, c: 2 };\n", "pair", "c", remove),
-            "const a = { b: 1 };\n"
+        assert_edits(
+            &[
+                (
+                    "const a = {\n    b: 1,\n    c: {\n        d: 2,\n    },\n    e: 3,\n};\n",
+                    "pair",
+                    "c",
+                    "const a = {\n    b: 1,\n    e: 3,\n};\n",
+                ),
+                (
+                    "const a = {\n    b: 1,\n    c: 2\n};\n",
+                    "pair",
+                    "c",
+                    "const a = {\n    b: 1\n};\n",
+                ),
+                ("const a = { b: 1, c: 2 };\n", "pair", "b", "const a = { c: 2 };\n"),
+                ("const a = { b: 1, c: 2 };\n", "pair", "c", "const a = { b: 1 };\n"),
+            ],
+            |program, pair| program.remove_property(pair),
         );
     }
 

@@ -8,6 +8,20 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+/// A project file whose one function runs on `go1.x`: one safe fix for the runtime rule.
+pub const GO_FUNCTION: &str = r#"import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const role = new aws.iam.Role("role", { assumeRolePolicy: "{}" });
+
+export const worker = new aws.lambda.Function("worker", {
+    runtime: "go1.x",
+    handler: "main",
+    role: role.arn,
+    code: new pulumi.asset.FileArchive("./bin"),
+});
+"#;
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
