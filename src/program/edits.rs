@@ -111,7 +111,8 @@ impl<'tree> Program<'tree> {
                 let style = self.style(object.file);
                 let outer = self.indentation_of(object);
                 let inner = style.indentation(&outer, 1);
-                let closing_line = line_range(text, object.node.end_byte() - 1).start;
+                let closing = object.node.end_byte() - 1;
+                let closing_line = line_range(text, closing).start;
                 let comma = if style.trailing_commas { "," } else { "" };
                 let lines: String = entries
                     .iter()
@@ -123,7 +124,18 @@ impl<'tree> Program<'tree> {
                         )
                     })
                     .collect();
-                Edit::insert(object.file, closing_line, lines)
+                // A `}` after a comment on its own line (`/* … */ }`) takes the lines in front of it.
+                match text[closing_line..closing].trim().is_empty() {
+                    true => Edit::insert(object.file, closing_line, lines),
+                    false => {
+                        let after_comment = closing_line + text[closing_line..closing].trim_end().len();
+                        Edit::replace(
+                            object.file,
+                            after_comment..closing,
+                            format!("{}{lines}{outer}", style.line_ending),
+                        )
+                    }
+                }
             }
             None => {
                 let inline = Code::object(entries.iter().map(|(name, value)| (*name, value.clone())));
@@ -495,6 +507,12 @@ mod tests {
                     "object",
                     "{",
                     "const a = {\n    // later\n    limit: 5,\n};\n",
+                ),
+                (
+                    "const a = { /* one\n    two */ };\n",
+                    "object",
+                    "{",
+                    "const a = { /* one\n    two */\n    limit: 5,\n};\n",
                 ),
             ],
             add_limit,

@@ -62,8 +62,9 @@ statement to the role's inline policy, else inserts an `aws.iam.RolePolicy` afte
 reviewer would write by hand, and it is the smallest diff, but a statement grants each of its
 actions on each of its resources: the statement's other actions then also reach the dead-letter
 target, and the send action its other resources, all within the role's own queues (topics). A
-document that a `const` shares with other resources is never edited (the grant would reach their
-roles); a new RolePolicy is added instead. The ARN goes in the document's own way: as it is where the document takes outputs,
+document other resources may read too is never edited (the grant would reach their roles): one
+reached through a `const` or a spread of arguments read elsewhere, or an `aws.iam.Policy` that is
+exported or named more than once; a new RolePolicy is added instead. The ARN goes in the document's own way: as it is where the document takes outputs,
 as a new element of `pulumi.all([...])` with a new callback parameter, or by turning
 `JSON.stringify` into `pulumi.jsonStringify`.
 

@@ -13,7 +13,7 @@ mod text_form;
 use std::ops::Range;
 
 use super::callbacks::AllCallback;
-use super::{Located, Program, ResourceRef};
+use super::{Located, Program, ResourceBinding, ResourceRef};
 use crate::aws::managed_policies::{self, ManagedPolicy};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,9 +181,40 @@ impl<'tree> Program<'tree> {
 
     fn add_document(&self, policies: &mut RolePolicies<'tree>, owner: usize, value: Located<'tree>) {
         match self.policy_document(value) {
-            Some(document) => policies.documents.push(RoleDocument { owner, document }),
+            Some(document) => policies.documents.push(RoleDocument {
+                owner,
+                document: PolicyDocument {
+                    shared: document.shared || !self.written_in_own_arguments(owner, value),
+                    ..document
+                },
+            }),
             None => policies.unreadable += 1,
         }
+    }
+
+    /// Whether `value` is written inside the arguments object of `owner`'s own `new` call. A value
+    /// reached through a `const` or a spread of arguments may serve other resources too.
+    fn written_in_own_arguments(&self, owner: usize, value: Located<'tree>) -> bool {
+        self.resources()[owner].args().is_some_and(|args| {
+            args.file == value.file
+                && args.node.kind() == "object"
+                && args.node.start_byte() <= value.node.start_byte()
+                && value.node.end_byte() <= args.node.end_byte()
+        })
+    }
+
+    /// Whether an `aws.iam.Policy` serves one role at most: bound to a `const` of its file that is
+    /// not exported and is read once (by the one attachment).
+    fn attached_once(&self, policy: usize) -> bool {
+        let declaration = &self.resources()[policy];
+        let ResourceBinding::Variable { name, exported: false } = &declaration.binding else {
+            return false;
+        };
+        let whole_file = Located {
+            file: declaration.file,
+            node: self.root(declaration.file),
+        };
+        self.mentions_within(whole_file, name) == 2
     }
 
     /// A policy ARN: an AWS managed policy infrafix knows, or an `aws.iam.Policy` of the program.
@@ -206,10 +237,14 @@ impl<'tree> Program<'tree> {
             .filter(|reference| self.resources()[reference.resource].is_aws(&["iam", "Policy"]));
         let document = customer.and_then(|reference| {
             let args = self.resources()[reference.resource].args()?;
-            let document = self.policy_document(self.property(args, "policy")?.value)?;
+            let value = self.property(args, "policy")?.value;
+            let document = self.policy_document(value)?;
+            let shared = document.shared
+                || !self.written_in_own_arguments(reference.resource, value)
+                || !self.attached_once(reference.resource);
             Some(RoleDocument {
                 owner: reference.resource,
-                document,
+                document: PolicyDocument { shared, ..document },
             })
         });
         match document {
