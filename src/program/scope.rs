@@ -90,9 +90,13 @@ pub fn declared_names(root: Node, text: &str) -> HashSet<String> {
                 node.child_by_field_name("name")
             }
             "for_in_statement" => node.child_by_field_name("left"),
-            _ => node
+            "catch_clause" => node.child_by_field_name("parameter"),
+            // Field lookups go by name, so only the kinds that have them are asked (this walk
+            // visits every node of the file).
+            kind if FUNCTIONS.contains(&kind) => node
                 .child_by_field_name("parameters")
                 .or_else(|| node.child_by_field_name("parameter")),
+            _ => None,
         };
         if let Some(binding) = binding {
             collect_identifiers(binding, text, &mut names);
