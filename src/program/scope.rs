@@ -34,7 +34,9 @@ const LOOPS: [&str; 2] = ["for_in_statement", "for_statement"];
 pub fn declaration_of<'tree>(root: Node<'tree>, identifier: Node<'tree>, text: &str) -> Declaration<'tree> {
     let name = node_text(identifier, text);
     for node in ancestors(root, identifier) {
-        if FUNCTIONS.contains(&node.kind()) && declares_parameter(node, name, text) {
+        // A caught error is bound like a parameter, for the `catch` block only.
+        let binds_parameters = FUNCTIONS.contains(&node.kind()) || node.kind() == "catch_clause";
+        if binds_parameters && declares_parameter(node, name, text) {
             return Declaration::Parameter;
         }
         if LOOPS.contains(&node.kind()) && declares_loop_variable(node, name, text) {

@@ -158,7 +158,7 @@ impl<'tree> Program<'tree> {
         }
         if let Some(managed) = role_args.and_then(|args| self.property(args, "managedPolicyArns")) {
             for arn in self.list_elements(managed.value) {
-                self.add_policy_arn(&mut policies, arn);
+                self.add_policy_arn(&mut policies, arn, true);
             }
         }
         for attachment in self.role_attachments(role) {
@@ -170,8 +170,10 @@ impl<'tree> Program<'tree> {
                     None => policies.unreadable += 1,
                 }
             } else {
+                // A PolicyAttachment may list other roles, users and groups beside this role.
+                let sole_holder = resource.is_aws(&["iam", "RolePolicyAttachment"]);
                 match self.property(args, "policyArn") {
-                    Some(arn) => self.add_policy_arn(&mut policies, arn.value),
+                    Some(arn) => self.add_policy_arn(&mut policies, arn.value, sole_holder),
                     None => policies.unreadable += 1,
                 }
             }
@@ -218,7 +220,8 @@ impl<'tree> Program<'tree> {
     }
 
     /// A policy ARN: an AWS managed policy infrafix knows, or an `aws.iam.Policy` of the program.
-    fn add_policy_arn(&self, policies: &mut RolePolicies<'tree>, arn: Located<'tree>) {
+    /// `sole_holder`: what attaches it attaches it to this role alone.
+    fn add_policy_arn(&self, policies: &mut RolePolicies<'tree>, arn: Located<'tree>, sole_holder: bool) {
         let managed_name = match self.package_member(arn) {
             Some(member) if member.path.len() == 3 && member.path[..2] == ["iam", "ManagedPolicy"] => {
                 Some(member.path[2].clone())
@@ -240,6 +243,7 @@ impl<'tree> Program<'tree> {
             let value = self.property(args, "policy")?.value;
             let document = self.policy_document(value)?;
             let shared = document.shared
+                || !sole_holder
                 || !self.written_in_own_arguments(reference.resource, value)
                 || !self.attached_once(reference.resource);
             Some(RoleDocument {
