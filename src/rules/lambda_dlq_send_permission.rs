@@ -64,7 +64,8 @@ actions on each of its resources: the statement's other actions then also reach 
 target, and the send action its other resources, all within the role's own queues (topics). A
 document other resources may read too is never edited (the grant would reach their roles): one
 reached through a `const` or a spread of arguments read elsewhere, or an `aws.iam.Policy` that is
-exported or named more than once; a new RolePolicy is added instead. The ARN goes in the document's own way: as it is where the document takes outputs,
+exported, named more than once, or attached by an `aws.iam.PolicyAttachment` (which may list other
+roles, users and groups); a new RolePolicy is added instead. The ARN goes in the document's own way: as it is where the document takes outputs,
 as a new element of `pulumi.all([...])` with a new callback parameter, or by turning
 `JSON.stringify` into `pulumi.jsonStringify`.
 
