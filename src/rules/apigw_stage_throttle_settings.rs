@@ -66,8 +66,9 @@ const LIMITS: [(&str, &str); 4] = [
     ("throttlingRateLimit", "throttlingRateLimit"),
 ];
 
-const MESSAGE: &str = "`throttleSettings` is not a property of aws.apigateway.Stage (TS2353): a stage's \
-throttling belongs in an aws.apigateway.MethodSettings with methodPath \"*/*\".";
+const MESSAGE: &str = "`throttleSettings` is not a property of aws.apigateway.Stage (tsc reports TS2353 \
+where it checks the arguments against StageArgs): a stage's throttling belongs in an \
+aws.apigateway.MethodSettings with methodPath \"*/*\".";
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let program = context.program;
