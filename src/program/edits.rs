@@ -220,29 +220,30 @@ impl<'tree> Program<'tree> {
 
     /// How many identifiers (not property names) in a file spell `name`.
     pub fn mentions(&self, file: usize, name: &str) -> usize {
-        self.mentions_within(
-            Located {
-                file,
-                node: self.file(file).tree.root_node(),
-            },
-            name,
-        )
+        self.with_name_counts(file, |counts| counts.get(name).copied().unwrap_or(0))
     }
 
-    /// Every identifier (not property name) a file spells.
-    fn identifiers_in(&self, file: usize) -> HashSet<String> {
-        let text = self.file(file).text;
-        let root = self.root(file);
-        let mut names = HashSet::new();
-        let mut cursor = root.walk();
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            if is_name(node.kind()) {
-                names.insert(text.get(node.byte_range()).unwrap_or_default().to_owned());
+    /// Reads the count of every identifier a file spells, taken in one walk the first time a fix
+    /// asks: fresh names, shared consts and import clean-up all ask it, many times per file.
+    fn with_name_counts<T>(&self, file: usize, read: impl FnOnce(&HashMap<String, usize>) -> T) -> T {
+        let mut memo = self.memo.name_counts.borrow_mut();
+        let counts = memo.entry(file).or_insert_with(|| {
+            let text = self.file(file).text;
+            let root = self.root(file);
+            let mut counts = HashMap::new();
+            let mut cursor = root.walk();
+            let mut stack = vec![root];
+            while let Some(node) = stack.pop() {
+                if is_name(node.kind()) {
+                    *counts
+                        .entry(text.get(node.byte_range()).unwrap_or_default().to_owned())
+                        .or_insert(0) += 1;
+                }
+                stack.extend(node.named_children(&mut cursor));
             }
-            stack.extend(node.named_children(&mut cursor));
-        }
-        names
+            counts
+        });
+        read(counts)
     }
 
     /// How many identifiers (not property names) inside a node spell `name`.
@@ -298,7 +299,7 @@ impl<'tree> Program<'tree> {
                 let base = name_from_logical_name(logical_name).unwrap_or_else(|| lower_first(class));
                 let taken = taken
                     .entry(resource.file)
-                    .or_insert_with(|| self.identifiers_in(resource.file));
+                    .or_insert_with(|| self.with_name_counts(resource.file, |counts| counts.keys().cloned().collect()));
                 let name = std::iter::once(base.clone())
                     .chain((2..).map(|n| format!("{base}{n}")))
                     .find(|name| !taken.contains(name))

@@ -50,6 +50,15 @@ pub struct Located<'tree> {
     pub node: Node<'tree>,
 }
 
+impl Located<'_> {
+    /// Whether `other` lies inside this node (or is it).
+    pub fn encloses(&self, other: &Located) -> bool {
+        self.file == other.file
+            && self.node.start_byte() <= other.node.start_byte()
+            && other.node.end_byte() <= self.node.end_byte()
+    }
+}
+
 /// The npm packages whose exports infrafix understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Package {
@@ -133,6 +142,8 @@ struct Memo {
     denoted: std::cell::RefCell<HashMap<(usize, usize), Option<ResourceRef>>>,
     /// Per file, the names it declares anywhere.
     declared_names: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
+    /// Per file, how many identifiers spell each name.
+    name_counts: std::cell::RefCell<HashMap<usize, HashMap<String, usize>>>,
 }
 
 impl<'tree> Program<'tree> {

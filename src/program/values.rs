@@ -142,11 +142,7 @@ impl<'tree> Program<'tree> {
             .parent()
             .and_then(|declaration| declaration.parent())
             .is_some_and(|parent| parent.kind() == "export_statement");
-        let whole_file = Located {
-            file: identifier.file,
-            node: root,
-        };
-        let declared_and_read_once = self.mentions_within(whole_file, self.text(identifier)) == 2;
+        let declared_and_read_once = self.mentions(identifier.file, self.text(identifier)) == 2;
         (!exported && declared_and_read_once)
             .then(|| declarator.child_by_field_name("value"))
             .flatten()
@@ -154,6 +150,27 @@ impl<'tree> Program<'tree> {
                 file: identifier.file,
                 node,
             })
+    }
+
+    /// The initializer of the `const` an identifier names, and whether other code reads that
+    /// `const` too (so that editing the initializer would change more than this use).
+    pub fn const_value_and_sharing(&self, identifier: Located<'tree>) -> Option<(Located<'tree>, bool)> {
+        match self.const_value_read_only_here(identifier) {
+            Some(initializer) => Some((initializer, false)),
+            None => Some((self.const_value(identifier)?, true)),
+        }
+    }
+
+    /// A resource's arguments object when it serves that resource alone: written in the `new`
+    /// call, or in a `const` of the same file that nothing else reads. Only these may be edited
+    /// on the resource's behalf.
+    pub fn own_arguments(&self, resource: usize) -> Option<Located<'tree>> {
+        let written = self.unwrapped(self.resources()[resource].args()?);
+        let object = match written.node.kind() {
+            "identifier" => self.unwrapped(self.const_value_read_only_here(written)?),
+            _ => written,
+        };
+        (object.node.kind() == "object").then_some(object)
     }
 
     /// The initializer of the variable an identifier names (`const`, or `let` and `var` too when

@@ -100,21 +100,6 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     }
 }
 
-/// The arguments are written in the call, or in a `const` of the stage's file that nothing else
-/// reads: only then can the setting move out of them without other readers losing it.
-fn arguments_serve_this_stage_alone(program: &Program, stage: &ResourceDecl, args: Located) -> bool {
-    let Some(written) = stage.args().map(|written| program.unwrapped(written)) else {
-        return false;
-    };
-    match written.node.kind() {
-        "object" => true,
-        "identifier" => program
-            .const_value_read_only_here(written)
-            .is_some_and(|value| program.unwrapped(value).node == args.node),
-        _ => false,
-    }
-}
-
 fn fix<'tree>(
     program: &Program<'tree>,
     stage_index: usize,
@@ -126,7 +111,10 @@ fn fix<'tree>(
         return Err("the setting comes from an object spread into the arguments".to_owned());
     }
     let stage = &program.resources()[stage_index];
-    if !arguments_serve_this_stage_alone(program, stage, args) {
+    if program
+        .own_arguments(stage_index)
+        .is_none_or(|own| own.node != args.node)
+    {
         return Err(
             "the arguments are a `const` that other code reads too; the setting would leave them all".to_owned(),
         );

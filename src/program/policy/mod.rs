@@ -194,15 +194,9 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// Whether `value` is written inside the arguments object of `owner`'s own `new` call. A value
-    /// reached through a `const` or a spread of arguments may serve other resources too.
+    /// Whether `value` is written inside `owner`'s own arguments (see `own_arguments`).
     fn written_in_own_arguments(&self, owner: usize, value: Located<'tree>) -> bool {
-        self.resources()[owner].args().is_some_and(|args| {
-            args.file == value.file
-                && args.node.kind() == "object"
-                && args.node.start_byte() <= value.node.start_byte()
-                && value.node.end_byte() <= args.node.end_byte()
-        })
+        self.own_arguments(owner).is_some_and(|args| args.encloses(&value))
     }
 
     /// Whether an `aws.iam.Policy` serves one role at most: bound to a `const` of its file that is
@@ -212,11 +206,7 @@ impl<'tree> Program<'tree> {
         let ResourceBinding::Variable { name, exported: false } = &declaration.binding else {
             return false;
         };
-        let whole_file = Located {
-            file: declaration.file,
-            node: self.root(declaration.file),
-        };
-        self.mentions_within(whole_file, name) == 2
+        self.mentions(declaration.file, name) == 2
     }
 
     /// A policy ARN: an AWS managed policy infrafix knows, or an `aws.iam.Policy` of the program.

@@ -26,8 +26,8 @@ impl<'tree> Program<'tree> {
             | "non_null_expression"
             | "await_expression" => self.read_policy(here(value.node.named_child(0)?), context, depth + 1),
             "identifier" => {
-                let shared = self.const_value_read_only_here(value).is_none();
-                let document = self.read_policy(self.const_value(value)?, OutputContext::Direct, depth + 1)?;
+                let (initializer, shared) = self.const_value_and_sharing(value)?;
+                let document = self.read_policy(initializer, OutputContext::Direct, depth + 1)?;
                 Some(PolicyDocument {
                     shared: document.shared || shared,
                     ..document
@@ -50,8 +50,7 @@ impl<'tree> Program<'tree> {
                 }
                 let mut shared = false;
                 if call.node.kind() == "identifier" {
-                    shared = self.const_value_read_only_here(call).is_none();
-                    call = self.const_value(call)?;
+                    (call, shared) = self.const_value_and_sharing(call)?;
                 }
                 let document = self.policy_document_call(call)?;
                 Some(PolicyDocument { shared, ..document })
