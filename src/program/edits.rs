@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::rc::Rc;
 
 use tree_sitter::Node;
 
@@ -220,30 +221,32 @@ impl<'tree> Program<'tree> {
 
     /// How many identifiers (not property names) in a file spell `name`.
     pub fn mentions(&self, file: usize, name: &str) -> usize {
-        self.with_name_counts(file, |counts| counts.get(name).copied().unwrap_or(0))
+        self.name_counts(file).get(name).copied().unwrap_or(0)
     }
 
-    /// Reads the count of every identifier a file spells, taken in one walk the first time a fix
-    /// asks: fresh names, shared consts and import clean-up all ask it, many times per file.
-    fn with_name_counts<T>(&self, file: usize, read: impl FnOnce(&HashMap<String, usize>) -> T) -> T {
-        let mut memo = self.memo.name_counts.borrow_mut();
-        let counts = memo.entry(file).or_insert_with(|| {
-            let text = self.file(file).text;
-            let root = self.root(file);
-            let mut counts = HashMap::new();
-            let mut cursor = root.walk();
-            let mut stack = vec![root];
-            while let Some(node) = stack.pop() {
-                if is_name(node.kind()) {
-                    *counts
-                        .entry(text.get(node.byte_range()).unwrap_or_default().to_owned())
-                        .or_insert(0) += 1;
-                }
-                stack.extend(node.named_children(&mut cursor));
+    /// The count of every identifier a file spells, taken in one walk the first time a fix asks:
+    /// fresh names, shared consts and import clean-up all ask it, many times per file. Shared, so
+    /// that no borrow of the memo outlives this call.
+    fn name_counts(&self, file: usize) -> Rc<HashMap<String, usize>> {
+        if let Some(counts) = self.memo.name_counts.borrow().get(&file) {
+            return Rc::clone(counts);
+        }
+        let text = self.file(file).text;
+        let root = self.root(file);
+        let mut counts = HashMap::new();
+        let mut cursor = root.walk();
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if is_name(node.kind()) {
+                *counts
+                    .entry(text.get(node.byte_range()).unwrap_or_default().to_owned())
+                    .or_insert(0) += 1;
             }
-            counts
-        });
-        read(counts)
+            stack.extend(node.named_children(&mut cursor));
+        }
+        let counts = Rc::new(counts);
+        self.memo.name_counts.borrow_mut().insert(file, Rc::clone(&counts));
+        counts
     }
 
     /// How many identifiers (not property names) inside a node spell `name`.
@@ -299,7 +302,7 @@ impl<'tree> Program<'tree> {
                 let base = name_from_logical_name(logical_name).unwrap_or_else(|| lower_first(class));
                 let taken = taken
                     .entry(resource.file)
-                    .or_insert_with(|| self.with_name_counts(resource.file, |counts| counts.keys().cloned().collect()));
+                    .or_insert_with(|| self.name_counts(resource.file).keys().cloned().collect());
                 let name = std::iter::once(base.clone())
                     .chain((2..).map(|n| format!("{base}{n}")))
                     .find(|name| !taken.contains(name))

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::{named_children, Located, Package, PackageMember, Program};
+use super::{named_children, scope, Located, Package, PackageMember, Program};
 use crate::syntax::{ancestors, node_text, ScanMatch};
 
 /// How the program holds on to a resource.
@@ -121,10 +121,7 @@ pub(super) fn collect<'tree>(
 fn enclosing_statement<'tree>(root: Node<'tree>, node: Node<'tree>) -> Node<'tree> {
     let mut current = node;
     for parent in ancestors(root, node) {
-        if matches!(
-            parent.kind(),
-            "program" | "statement_block" | "class_body" | "switch_case" | "switch_default"
-        ) {
+        if scope::BLOCKS.contains(&parent.kind()) {
             return current;
         }
         current = parent;

@@ -29,6 +29,14 @@ const FUNCTIONS: [&str; 6] = [
     "generator_function",
     "generator_function_declaration",
 ];
+/// The nodes whose statements share one scope. A `switch` scopes each clause's statements.
+pub const BLOCKS: [&str; 5] = [
+    "program",
+    "statement_block",
+    "class_body",
+    "switch_case",
+    "switch_default",
+];
 const LOOPS: [&str; 2] = ["for_in_statement", "for_statement"];
 
 pub fn declaration_of<'tree>(root: Node<'tree>, identifier: Node<'tree>, text: &str) -> Declaration<'tree> {
@@ -42,10 +50,7 @@ pub fn declaration_of<'tree>(root: Node<'tree>, identifier: Node<'tree>, text: &
         if LOOPS.contains(&node.kind()) && declares_loop_variable(node, name, text) {
             return Declaration::LoopVariable;
         }
-        if matches!(
-            node.kind(),
-            "program" | "statement_block" | "class_body" | "switch_body"
-        ) {
+        if BLOCKS.contains(&node.kind()) {
             if let Some(found) = top_level_declaration(node, name, text) {
                 return found;
             }
