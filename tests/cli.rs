@@ -126,7 +126,11 @@ fn unsafe_fix_is_reported_with_a_hint_and_applied_only_when_asked() {
     let node = GO_FUNCTION
         .replace("\"go1.x\"", "\"nodejs16.x\"")
         .replace("\"main\"", "\"index.handler\"");
-    let dir = project(&[("index.ts", node.as_bytes())]);
+    // The successor depends on the date: pinned, so that the test does not age.
+    let dir = project(&[
+        ("index.ts", node.as_bytes()),
+        ("infrafix.toml", b"as_of = 2026-11-29\n"),
+    ]);
     let output = infrafix(dir.path(), &["--write", "."]);
     assert_eq!(output.status.code(), Some(0));
     assert!(
@@ -208,11 +212,14 @@ fn nearest_config_sets_as_of() {
     let node22 = GO_FUNCTION
         .replace("\"go1.x\"", "\"nodejs22.x\"")
         .replace("\"main\"", "\"index.handler\"");
-    let dir = project(&[("index.ts", node22.as_bytes())]);
+    let dir = project(&[
+        ("index.ts", node22.as_bytes()),
+        ("infrafix.toml", b"as_of = 2026-11-29\n"),
+    ]);
     assert_eq!(
         infrafix(dir.path(), &["--check", "."]).status.code(),
         Some(0),
-        "nodejs22.x is supported today"
+        "nodejs22.x is supported on 2026-11-29"
     );
     std::fs::write(dir.path().join("infrafix.toml"), "as_of = 2027-05-01\n").expect("write");
     assert_eq!(
