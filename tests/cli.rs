@@ -3,7 +3,6 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 
 use common::{fixtures, infrafix, read_tree, temp_copy, text, GO_FUNCTION};
 
@@ -325,7 +324,12 @@ fn explicit_file_path_is_checked_and_shown_as_given() {
     let output = infrafix(dir.path(), &["src/index.ts"]);
     let diff = text(&output.stdout);
     assert!(diff.starts_with("--- a/src/index.ts\n+++ b/src/index.ts\n"), "{diff}");
-    assert!(Path::new(&dir.path().join("src/index.ts")).exists());
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("src/index.ts")).expect("read"),
+        GO_FUNCTION,
+        "a dry run writes nothing"
+    );
 }
 
 #[test]

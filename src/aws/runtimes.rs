@@ -172,12 +172,18 @@ mod tests {
     #[test]
     fn bundled_table_parses_and_names_are_unique() {
         let table = RuntimeTable::bundled();
+        let mut names = std::collections::HashSet::new();
         for runtime in &table.runtimes {
-            assert_eq!(table.by_id(&runtime.id).map(|r| &r.id), Some(&runtime.id));
-            if let Some(member) = &runtime.enum_member {
-                assert_eq!(table.by_enum_member(member).map(|r| &r.id), Some(&runtime.id));
+            let spellings = [
+                Some(&runtime.id),
+                runtime.enum_member.as_ref(),
+                runtime.constant.as_ref(),
+            ];
+            for name in spellings.into_iter().flatten() {
+                assert!(names.insert(name.clone()), "`{name}` names two runtimes");
             }
         }
+        assert!(names.contains("go1.x") && names.contains("Go1dx") && names.contains("Go1dxRuntime"));
     }
 
     #[test]
