@@ -32,4 +32,19 @@ impl Finding {
         self.fix = Some(fix);
         self
     }
+
+    /// Says why there is no fix, in the one wording every rule uses; the finding keeps no fix.
+    pub fn not_fixed(mut self, reason: &str) -> Self {
+        self.message.push_str(&format!(" Not fixed: {reason}."));
+        self.fix = None;
+        self
+    }
+
+    /// The fix, or the reason there is none.
+    pub fn with_outcome(self, outcome: Result<Fix, String>) -> Self {
+        match outcome {
+            Ok(fix) => self.with_fix(fix),
+            Err(reason) => self.not_fixed(&reason),
+        }
+    }
 }

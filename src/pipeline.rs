@@ -509,10 +509,7 @@ impl ProjectState<'_> {
             .and_then(|fix| fix.edits.iter().find(|edit| !self.targets[edit.file]));
         if let Some(edit) = outside {
             let path = &self.files[edit.file].0.display;
-            finding
-                .message
-                .push_str(&format!(" Not fixed: the fix changes {path}, outside the paths given."));
-            finding.fix = None;
+            finding = finding.not_fixed(&format!("the fix changes {path}, outside the paths given"));
         }
         finding
     }

@@ -94,18 +94,10 @@ fn uri_finding(program: &Program, uri: &IntegrationValue, function_name: &str, f
     let message = format!(
         "The aws_proxy integration's uri is the ARN of {function_name}; API Gateway needs its invoke ARN (`invokeArn`), or the deployment fails with \"Invalid ARN specified in the request\"."
     );
-    let finding = Finding::new(
-        RuleId::ApigwLambdaInvokeArn,
-        at.file,
-        at.node.byte_range(),
-        message.clone(),
-    );
+    let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.node.byte_range(), message);
     findings.push(match program.invoke_arn_edits(at) {
         Some(edits) => finding.with_fix(Fix::safe(edits)),
-        None => Finding {
-            message: format!("{message} Not fixed: infrafix cannot tell where else that value serves."),
-            ..finding
-        },
+        None => finding.not_fixed("infrafix cannot tell where else that value serves"),
     });
 }
 
@@ -162,26 +154,19 @@ fn credentials_finding(
         "`credentials` on an aws_proxy integration of {} is needless: an aws.lambda.Permission for apigateway.amazonaws.com lets API Gateway invoke the function.",
         program.display_name(function)
     );
-    let finding = |message: String, fix: Option<Fix>| {
-        let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.node.byte_range(), message);
-        match fix {
-            Some(fix) => finding.with_fix(fix),
-            None => finding,
-        }
-    };
+    let finding = |message: String| Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.node.byte_range(), message);
     let removal = program.remove_integration_value(credentials);
     findings.push(match program.api_gateway_invoke_permission(function) {
-        InvokePermission::Granted => finding(format!("{base}{role_note}"), Some(Fix::safe(vec![removal]))),
+        InvokePermission::Granted => finding(format!("{base}{role_note}")).with_fix(Fix::safe(vec![removal])),
         InvokePermission::Missing => match add_permission(program, integration, function) {
             Ok(mut edits) => {
                 edits.push(removal);
-                finding(format!("{base} The fix adds that Permission.{role_note}"), Some(Fix::safe(edits)))
+                finding(format!("{base} The fix adds that Permission.{role_note}")).with_fix(Fix::safe(edits))
             }
-            Err(reason) => finding(format!("{base} Not fixed: {reason}."), None),
+            Err(reason) => finding(base).not_fixed(&reason),
         },
-        InvokePermission::Unknown => finding(
-            format!("{base} Not fixed: a Permission the program makes in a loop or a helper may already grant it; check, then remove `credentials`."),
-            None,
+        InvokePermission::Unknown => finding(base).not_fixed(
+            "a Permission the program makes in a loop or a helper may already grant it; check, then remove `credentials`",
         ),
     });
 }

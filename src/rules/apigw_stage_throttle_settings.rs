@@ -90,13 +90,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             throttle.property.node.byte_range(),
             MESSAGE,
         );
-        findings.push(match fix(program, index, args, throttle.property, throttle.value) {
-            Ok(fix) => finding.with_fix(fix),
-            Err(reason) => Finding {
-                message: format!("{MESSAGE} Not fixed: {reason}."),
-                ..finding
-            },
-        });
+        findings.push(finding.with_outcome(fix(program, index, args, throttle.property, throttle.value)));
     }
 }
 

@@ -247,9 +247,6 @@ fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[Run
         .then(|| Fix::new(fix_edits, table.fix_applicability(runtime)));
     for runtime_use in uses {
         let mut message = describe(runtime, successor, context.settings.as_of, runtime_use.resource);
-        if let Some(reason) = &reason_without_fix {
-            message.push_str(&format!(" Not fixed: {reason}."));
-        }
         if handler_notes.contains(&runtime_use.pointer) {
             message.push_str(
                 " Set its handler to `bootstrap` by hand: it is not written in this function's own arguments.",
@@ -261,9 +258,10 @@ fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[Run
             runtime_use.pointer.node.byte_range(),
             message,
         );
-        findings.push(match &fix {
-            Some(fix) => finding.with_fix(fix.clone()),
-            None => finding,
+        findings.push(match (&fix, &reason_without_fix) {
+            (Some(fix), _) => finding.with_fix(fix.clone()),
+            (None, Some(reason)) => finding.not_fixed(reason),
+            (None, None) => finding,
         });
     }
 }

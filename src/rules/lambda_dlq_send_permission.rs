@@ -107,7 +107,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             RuleId::LambdaDlqSendPermission,
             function.file,
             function.statement.byte_range(),
-            message.clone(),
+            message,
         );
         let reason_without_fix = match policies.allows(action, &target) {
             Answer::Allowed | Answer::Unreadable => continue,
@@ -121,10 +121,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 Err(reason) => reason,
             },
         };
-        findings.push(Finding {
-            message: format!("{message} Not fixed: {reason_without_fix}."),
-            ..finding
-        });
+        findings.push(finding.not_fixed(&reason_without_fix));
     }
 }
 

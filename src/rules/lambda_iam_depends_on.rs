@@ -82,15 +82,9 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             RuleId::LambdaIamDependsOn,
             function.file,
             function.statement.byte_range(),
-            message.clone(),
+            message,
         );
-        findings.push(match fix(program, function, &missing) {
-            Ok(fix) => finding.with_fix(fix),
-            Err(reason) => Finding {
-                message: format!("{message} Not fixed: {reason}."),
-                ..finding
-            },
-        });
+        findings.push(finding.with_outcome(fix(program, function, &missing)));
     }
 }
 

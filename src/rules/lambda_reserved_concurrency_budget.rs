@@ -133,15 +133,9 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             RuleId::LambdaReservedConcurrencyBudget,
             function.file,
             function.statement.byte_range(),
-            message.clone(),
+            message,
         );
-        findings.push(match &fix {
-            Ok(fix) => finding.with_fix(fix.clone()),
-            Err(reason) => Finding {
-                message: format!("{message} Not fixed: {reason}."),
-                ..finding
-            },
-        });
+        findings.push(finding.with_outcome(fix.clone()));
     }
 }
 

@@ -97,7 +97,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             RuleId::LambdaSqsExecutionPolicy,
             function_decl.file,
             function_decl.statement.byte_range(),
-            message.clone(),
+            message,
         );
         let not_judged = answers.iter().find_map(|(action, answer)| match answer {
             Answer::Denied => Some(format!("a Deny statement forbids {action}; change it by hand")),
@@ -108,13 +108,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             Some(reason) => Err(reason),
             None => attach_managed_policy(program, role).map(Fix::safe),
         };
-        findings.push(match outcome {
-            Ok(fix) => finding.with_fix(fix),
-            Err(reason) => Finding {
-                message: format!("{message} Not fixed: {reason}."),
-                ..finding
-            },
-        });
+        findings.push(finding.with_outcome(outcome));
     }
 }
 
