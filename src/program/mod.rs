@@ -33,7 +33,7 @@ pub use openapi::{Integration, IntegrationValue, InvokePermission};
 pub use policy::{
     action_matches, Answer, Effect, OutputValue, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies, Statement,
 };
-pub use references::{Naming, ResourceRef};
+pub use references::ResourceRef;
 pub use resources::{ResourceBinding, ResourceDecl};
 pub use scope::Declaration;
 pub use values::{PropertyValue, StringOrigin};

@@ -220,20 +220,18 @@ impl<'tree> Program<'tree> {
     }
 }
 
-/// How code at a statement can name a resource declared elsewhere.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Naming {
-    /// By this name (`queue`, `this.queue`, or the local name it is imported under).
-    Name(String),
-    /// By this name, once the edit binds the resource's bare statement to a `const`.
-    BindFirst { name: String, edit: Edit },
-}
-
 impl<'tree> Program<'tree> {
-    /// How the statement `place` can refer to `resource`; `Err` says why it cannot without moving
+    /// The name by which code at `place` refers to `resource` (`queue`, `this.queue`, or the local
+    /// name it is imported under). A resource whose bare statement nothing keeps is bound to a
+    /// `const` first: that edit goes into `edits`. `Err` says why it cannot be named without moving
     /// code (the resource is declared after it, in a block it cannot see, or in a module its file
     /// does not import it from).
-    pub fn name_resource_at(&self, resource: usize, place: Located<'tree>) -> Result<Naming, String> {
+    pub fn name_resource_at(
+        &self,
+        resource: usize,
+        place: Located<'tree>,
+        edits: &mut Vec<Edit>,
+    ) -> Result<String, String> {
         let declaration = &self.resources()[resource];
         let shown = self.display_name(resource);
         if declaration.file != place.file {
@@ -245,7 +243,6 @@ impl<'tree> Program<'tree> {
                 .unwrap_or_default();
             return self
                 .imported_resource_name(resource, place.file)
-                .map(Naming::Name)
                 .ok_or_else(|| format!("{shown} is declared in {file_name} and not imported here; import it first"));
         }
         let visible = declaration
@@ -266,13 +263,11 @@ impl<'tree> Program<'tree> {
             (ResourceBinding::Variable { name, .. }, _) if self.declarations_named(declaration.file, name) > 1 => {
                 Err(format!("{shown} is declared more than once in its file"))
             }
-            (_, Some(name)) => Ok(Naming::Name(name)),
+            (_, Some(name)) => Ok(name),
             (ResourceBinding::Unbound, None) => {
                 let name = self.binding_name(resource);
-                Ok(Naming::BindFirst {
-                    edit: self.bind_to_const(declaration.statement(), &name),
-                    name,
-                })
+                edits.push(self.bind_to_const(declaration.statement(), &name));
+                Ok(name)
             }
             _ => Err(format!(
                 "{shown} is not a statement of its own, so nothing can refer to it"

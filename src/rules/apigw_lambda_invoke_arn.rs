@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Integration, IntegrationValue, InvokePermission, Naming, Package, PackageMember, Program};
+use crate::program::{Integration, IntegrationValue, InvokePermission, Package, PackageMember, Program};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -178,16 +178,8 @@ fn add_permission(program: &Program, integration: &Integration, function: usize)
         .ok_or("the integration's REST API is not declared in the program")?;
     let api = &program.resources()[api_index];
     let mut edits = Vec::new();
-    let mut name_of = |resource: usize| -> Result<String, String> {
-        Ok(match program.name_resource_at(resource, api.statement())? {
-            Naming::Name(name) => name,
-            Naming::BindFirst { name, edit } => {
-                edits.push(edit);
-                name
-            }
-        })
-    };
-    let (function_name, api_name) = (name_of(function)?, name_of(api_index)?);
+    let function_name = program.name_resource_at(function, api.statement(), &mut edits)?;
+    let api_name = program.name_resource_at(api_index, api.statement(), &mut edits)?;
     let interpolate = PackageMember {
         package: Package::Pulumi,
         path: vec!["interpolate".to_owned()],

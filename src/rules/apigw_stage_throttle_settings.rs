@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Located, Program, ResourceBinding, ResourceDecl};
+use crate::program::{Located, Program, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -115,15 +115,7 @@ fn fix<'tree>(
     }
     let limits = limits(program, value)?;
     let mut edits = vec![program.remove_property(property)];
-    let reference = match stage.reference() {
-        Some(reference) => reference,
-        None if stage.binding == ResourceBinding::Unbound => {
-            let name = program.binding_name(stage_index);
-            edits.push(program.bind_to_const(stage.statement(), &name));
-            name
-        }
-        None => return Err("the stage is not a statement of its own, so nothing can refer to it".to_owned()),
-    };
+    let reference = program.name_resource_at(stage_index, stage.statement(), &mut edits)?;
     match existing_method_settings(program, stage, &reference) {
         Some(existing) => edits.push(merge_into(program, existing, &limits)?),
         None => edits.push(new_method_settings(program, stage, args, &reference, limits)?),

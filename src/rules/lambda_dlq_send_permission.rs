@@ -3,8 +3,8 @@
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::program::{
-    action_matches, Answer, Effect, ExecutionRole, Naming, OutputValue, PolicyDocument, Program, ResourceDecl,
-    ResourceRef, ResourceTarget, RoleDocument, Statement,
+    action_matches, Answer, Effect, ExecutionRole, OutputValue, PolicyDocument, Program, ResourceDecl, ResourceRef,
+    ResourceTarget, RoleDocument, Statement,
 };
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
@@ -163,11 +163,11 @@ fn fix(
     let service_prefix = format!("{}:", target.service);
     // The target is named where the document is written, which may be a `const` away from the
     // policy resource.
-    let output_at = |document: &PolicyDocument| -> Option<(OutputValue, Option<Edit>)> {
-        let (name, binding) = match program.name_resource_at(target.resource, document.at).ok()? {
-            Naming::Name(name) => (name, None),
-            Naming::BindFirst { name, edit } => (name, Some(edit)),
-        };
+    let output_at = |document: &PolicyDocument| -> Option<(OutputValue, Vec<Edit>)> {
+        let mut binding = Vec::new();
+        let name = program
+            .name_resource_at(target.resource, document.at, &mut binding)
+            .ok()?;
         Some((
             OutputValue {
                 reference: dead_letter.clone(),
@@ -266,16 +266,8 @@ fn new_role_policy(program: &Program, role: usize, dead_letter: usize, action: &
         role_decl
     };
     let mut edits = Vec::new();
-    let mut name_of = |resource: usize| -> Result<String, String> {
-        Ok(match program.name_resource_at(resource, anchor.statement())? {
-            Naming::Name(name) => name,
-            Naming::BindFirst { name, edit } => {
-                edits.push(edit);
-                name
-            }
-        })
-    };
-    let (role_name, target_name) = (name_of(role)?, name_of(dead_letter)?);
+    let role_name = program.name_resource_at(role, anchor.statement(), &mut edits)?;
+    let target_name = program.name_resource_at(dead_letter, anchor.statement(), &mut edits)?;
     let statement = Code::object([
         ("Effect", Code::text("Allow")),
         ("Action", Code::text(action)),

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{ExecutionRole, Located, Naming, Program, ResourceDecl};
+use crate::program::{ExecutionRole, Located, Program, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -115,13 +115,7 @@ fn fix(program: &Program, function: &ResourceDecl, missing: &[usize]) -> Result<
     let mut edits = Vec::new();
     let mut references = Vec::new();
     for &policy in missing {
-        match program.name_resource_at(policy, function.statement())? {
-            Naming::Name(name) => references.push(name),
-            Naming::BindFirst { name, edit } => {
-                edits.push(edit);
-                references.push(name);
-            }
-        }
+        references.push(program.name_resource_at(policy, function.statement(), &mut edits)?);
     }
     edits.push(depends_on_edit(program, function, &references)?);
     Ok(Fix::safe(edits))

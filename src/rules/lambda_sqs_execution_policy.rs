@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Answer, ExecutionRole, Naming, Package, PackageMember, Program, ResourceDecl, ResourceTarget};
+use crate::program::{Answer, ExecutionRole, Package, PackageMember, Program, ResourceDecl, ResourceTarget};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -152,13 +152,7 @@ fn attach_managed_policy(program: &Program, role: usize) -> Result<Vec<Edit>, St
         .max_by_key(|attachment| attachment.statement.start_byte())
         .unwrap_or(role_decl);
     let mut edits = Vec::new();
-    let role_name = match program.name_resource_at(role, anchor.statement())? {
-        Naming::Name(name) => name,
-        Naming::BindFirst { name, edit } => {
-            edits.push(edit);
-            name
-        }
-    };
+    let role_name = program.name_resource_at(role, anchor.statement(), &mut edits)?;
     let managed = PackageMember {
         package: Package::Aws,
         path: vec!["iam".to_owned(), "ManagedPolicy".to_owned(), MANAGED_POLICY.to_owned()],
