@@ -23,7 +23,7 @@ impl<'tree> Program<'tree> {
     /// The role a Lambda function runs as; `None` for anything but a function, and for a function
     /// whose arguments name no role at all.
     pub fn execution_role(&self, function: &ResourceDecl<'tree>) -> Option<ExecutionRole> {
-        if !function.is_aws(&["lambda", "Function"]) && !function.is_aws(&["lambda", "CallbackFunction"]) {
+        if !function.is_lambda_function() {
             return None;
         }
         let role = self.property(function.args()?, "role")?;

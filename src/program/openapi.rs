@@ -362,10 +362,7 @@ impl<'tree> Program<'tree> {
     /// `None` for a URI built around the function).
     pub fn integration_function(&self, uri: &IntegrationValue<'tree>) -> Option<(usize, Option<String>)> {
         let expression = uri.expression?;
-        let is_function = |resource: usize| {
-            self.resources()[resource].is_aws(&["lambda", "Function"])
-                || self.resources()[resource].is_aws(&["lambda", "CallbackFunction"])
-        };
+        let is_function = |resource: usize| self.resources()[resource].is_lambda_function();
         if let Some(reference) = self.denoted_resource(expression).filter(|r| is_function(r.resource)) {
             return Some((reference.resource, reference.attribute));
         }

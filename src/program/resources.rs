@@ -38,6 +38,11 @@ impl<'tree> ResourceDecl<'tree> {
         self.class.is(Package::Aws, path)
     }
 
+    /// An `aws.lambda.Function`, or a `CallbackFunction`, which makes one.
+    pub fn is_lambda_function(&self) -> bool {
+        self.is_aws(&["lambda", "Function"]) || self.is_aws(&["lambda", "CallbackFunction"])
+    }
+
     pub fn args(&self) -> Option<Located<'tree>> {
         self.args.map(|node| Located { file: self.file, node })
     }

@@ -129,7 +129,7 @@ fn runtime_uses<'tree>(context: &RuleContext<'tree>, table: &'static RuntimeTabl
         let Some(args) = resource.args() else {
             continue;
         };
-        let is_function = resource.is_aws(&["lambda", "Function"]) || resource.is_aws(&["lambda", "CallbackFunction"]);
+        let is_function = resource.is_lambda_function();
         if is_function {
             let Some(property) = program.property(args, "runtime") else {
                 continue;

@@ -79,7 +79,7 @@ finding.
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let program = context.program;
     for (index, function) in program.resources().iter().enumerate() {
-        if !function.is_aws(&["lambda", "Function"]) && !function.is_aws(&["lambda", "CallbackFunction"]) {
+        if !function.is_lambda_function() {
             continue;
         }
         let Some((target, dead_letter)) = dead_letter_target(program, function) else {

@@ -54,7 +54,7 @@ const CLASSES: [&str; 3] = ["RolePolicy", "RolePolicyAttachment", "PolicyAttachm
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let program = context.program;
     for (index, function) in program.resources().iter().enumerate() {
-        if !function.is_aws(&["lambda", "Function"]) && !function.is_aws(&["lambda", "CallbackFunction"]) {
+        if !function.is_lambda_function() {
             continue;
         }
         let Some(ExecutionRole::Declared(role)) = program.execution_role(function) else {

@@ -78,9 +78,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         .resources()
         .iter()
         .enumerate()
-        .filter(|(_, resource)| {
-            resource.is_aws(&["lambda", "Function"]) || resource.is_aws(&["lambda", "CallbackFunction"])
-        })
+        .filter(|(_, resource)| resource.is_lambda_function())
         .filter_map(|(index, function)| {
             let value = program
                 .property(function.args()?, "reservedConcurrentExecutions")?

@@ -123,8 +123,7 @@ fn queue_and_function(program: &Program, mapping: &ResourceDecl) -> Option<(usiz
         .denoted_resource(program.property(args, "functionName")?.value)?
         .resource;
     let declared = &program.resources()[function];
-    (declared.is_aws(&["lambda", "Function"]) || declared.is_aws(&["lambda", "CallbackFunction"]))
-        .then_some((queue, function))
+    declared.is_lambda_function().then_some((queue, function))
 }
 
 /// Inserts a RolePolicyAttachment of the managed policy after the role's last attachment that
