@@ -221,26 +221,36 @@ impl<'tree> Program<'tree> {
 
     /// How many identifiers (not property names) in a file spell `name`.
     pub fn mentions(&self, file: usize, name: &str) -> usize {
-        self.name_counts(file).get(name).copied().unwrap_or(0)
+        self.name_counts(file).mentions.get(name).copied().unwrap_or(0)
     }
 
-    /// The count of every identifier a file spells, taken in one walk the first time a fix asks:
-    /// fresh names, shared consts and import clean-up all ask it, many times per file. Shared, so
-    /// that no borrow of the memo outlives this call.
-    fn name_counts(&self, file: usize) -> Rc<HashMap<String, usize>> {
+    /// How many variables of a file are declared with this name, in any scope.
+    pub(super) fn declarations_named(&self, file: usize, name: &str) -> usize {
+        self.name_counts(file).declarations.get(name).copied().unwrap_or(0)
+    }
+
+    /// The names of a file, counted in one walk the first time a fix asks: fresh names, shared
+    /// consts, import clean-up and resource naming all ask, many times per file. Shared, so that
+    /// no borrow of the memo outlives this call.
+    fn name_counts(&self, file: usize) -> Rc<NameCounts> {
         if let Some(counts) = self.memo.name_counts.borrow().get(&file) {
             return Rc::clone(counts);
         }
         let text = self.file(file).text;
+        let spelling = |node: Node| text.get(node.byte_range()).unwrap_or_default().to_owned();
         let root = self.root(file);
-        let mut counts = HashMap::new();
+        let mut counts = NameCounts::default();
         let mut cursor = root.walk();
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
             if is_name(node.kind()) {
-                *counts
-                    .entry(text.get(node.byte_range()).unwrap_or_default().to_owned())
-                    .or_insert(0) += 1;
+                *counts.mentions.entry(spelling(node)).or_insert(0) += 1;
+            }
+            let declared = (node.kind() == "variable_declarator")
+                .then(|| node.child_by_field_name("name"))
+                .flatten();
+            if let Some(declared) = declared {
+                *counts.declarations.entry(spelling(declared)).or_insert(0) += 1;
             }
             stack.extend(node.named_children(&mut cursor));
         }
@@ -302,7 +312,7 @@ impl<'tree> Program<'tree> {
                 let base = name_from_logical_name(logical_name).unwrap_or_else(|| lower_first(class));
                 let taken = taken
                     .entry(resource.file)
-                    .or_insert_with(|| self.name_counts(resource.file).keys().cloned().collect());
+                    .or_insert_with(|| self.name_counts(resource.file).mentions.keys().cloned().collect());
                 let name = std::iter::once(base.clone())
                     .chain((2..).map(|n| format!("{base}{n}")))
                     .find(|name| !taken.contains(name))
@@ -391,6 +401,13 @@ impl<'tree> Program<'tree> {
         rewritten.push_str(&list_text[position..]);
         Edit::replace(list.file, list.node.byte_range(), rewritten)
     }
+}
+
+/// Per file: how many identifiers spell each name, and how many variables declare it.
+#[derive(Debug, Default)]
+pub(super) struct NameCounts {
+    mentions: HashMap<String, usize>,
+    declarations: HashMap<String, usize>,
 }
 
 fn is_name(kind: &str) -> bool {

@@ -143,7 +143,7 @@ struct Memo {
     /// Per file, the names it declares anywhere.
     declared_names: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
     /// Per file, how many identifiers spell each name.
-    name_counts: std::cell::RefCell<HashMap<usize, std::rc::Rc<HashMap<String, usize>>>>,
+    name_counts: std::cell::RefCell<HashMap<usize, std::rc::Rc<edits::NameCounts>>>,
 }
 
 impl<'tree> Program<'tree> {

@@ -275,24 +275,6 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// How many variables of a file are declared with this name, in any scope.
-    fn declarations_named(&self, file: usize, name: &str) -> usize {
-        let text = self.file(file).text;
-        let mut count = 0;
-        let mut stack = vec![self.root(file)];
-        while let Some(node) = stack.pop() {
-            if node.kind() == "variable_declarator"
-                && node
-                    .child_by_field_name("name")
-                    .is_some_and(|n| node_text(n, text) == name)
-            {
-                count += 1;
-            }
-            stack.extend(named_children(node));
-        }
-        count
-    }
-
     /// The local name under which a file imports an exported resource const.
     fn imported_resource_name(&self, resource: usize, file: usize) -> Option<String> {
         let declaration = &self.resources()[resource];
