@@ -89,13 +89,8 @@ impl<'tree> Program<'tree> {
         if depth > 12 {
             return;
         }
-        let here = |node| Located { file: value.file, node };
+        let value = self.unwrapped(value);
         match value.node.kind() {
-            "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
-                if let Some(inner) = value.node.named_child(0) {
-                    self.body_integrations(api, here(inner), depth + 1, found);
-                }
-            }
             "identifier" => {
                 if let Some(defined) = self.const_value(value) {
                     self.body_integrations(api, defined, depth + 1, found);
@@ -447,14 +442,12 @@ impl<'tree> Program<'tree> {
         if depth > 12 {
             return None;
         }
+        let expression = self.unwrapped(expression);
         let here = |node| Located {
             file: expression.file,
             node,
         };
         match expression.node.kind() {
-            "parenthesized_expression" | "as_expression" | "non_null_expression" => {
-                self.invoke_arn_edits_within(here(expression.node.named_child(0)?), depth + 1)
-            }
             "member_expression" => {
                 let property = here(expression.node.child_by_field_name("property")?);
                 let owner = self.denoted_resource(here(expression.node.child_by_field_name("object")?))?;

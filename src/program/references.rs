@@ -45,11 +45,9 @@ impl<'tree> Program<'tree> {
         if hops > MAX_HOPS {
             return None;
         }
+        let at = self.unwrapped(at);
         let here = |node| Located { file: at.file, node };
         match at.node.kind() {
-            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression" => {
-                self.denoted(here(at.node.named_child(0)?), hops)
-            }
             "new_expression" => Some(ResourceRef {
                 resource: self.resource_at(at)?,
                 attribute: None,

@@ -40,23 +40,12 @@ impl<'tree> Program<'tree> {
         if hops > MAX_HOPS {
             return;
         }
+        let at = self.unwrapped(at);
         let node = at.node;
         match node.kind() {
             "string" | "template_string" => {
                 if let Some(value) = self.string_value(at) {
                     out.push(StringOrigin::Literal { at, value });
-                }
-            }
-            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression" => {
-                if let Some(inner) = node.named_child(0) {
-                    self.collect_origins(
-                        Located {
-                            file: at.file,
-                            node: inner,
-                        },
-                        hops,
-                        out,
-                    );
                 }
             }
             "binary_expression" => {
