@@ -31,7 +31,8 @@ pub use modules::{
 pub use new_resources::NewResource;
 pub use openapi::{Integration, IntegrationValue, InvokePermission};
 pub use policy::{
-    action_matches, Answer, Effect, OutputValue, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies, Statement,
+    action_matches, Answer, Effect, Entry, OutputValue, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies,
+    Statement,
 };
 pub use references::ResourceRef;
 pub use resources::{ResourceBinding, ResourceDecl};

@@ -3,8 +3,8 @@
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::program::{
-    action_matches, Answer, Effect, ExecutionRole, OutputValue, PolicyDocument, Program, ResourceDecl, ResourceRef,
-    ResourceTarget, RoleDocument, Statement,
+    action_matches, Answer, Effect, Entry, ExecutionRole, OutputValue, PolicyDocument, Program, ResourceDecl,
+    ResourceRef, ResourceTarget, RoleDocument,
 };
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
@@ -44,30 +44,28 @@ new aws.iam.RolePolicy("notification-policy", {
     role: role.id,
     policy: pulumi.all([queue.arn, dlq.arn]).apply(([queueArn, dlqArn]) => JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:SendMessage"],
-            Resource: [queueArn, dlqArn],
-        }],
+        Statement: [
+            { Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: queueArn },
+            { Effect: "Allow", Action: "sqs:SendMessage", Resource: dlqArn },
+        ],
     })),
 });
 ```
 
 ## Fix safety
-Safe: it adds the one action Lambda needs, for the dead-letter target, to a policy of the role
-itself. In order of preference it adds the action and the target's ARN to the statement that
-already grants the role's SQS (SNS) actions on named resources (never one on `*`), else adds a
-statement to the role's inline policy, else inserts an `aws.iam.RolePolicy` after the role (which
-`lambda-iam-depends-on` then lists in the function's `dependsOn`). Extending a statement is what a
-reviewer would write by hand, and it is the smallest diff, but a statement grants each of its
-actions on each of its resources: the statement's other actions then also reach the dead-letter
-target, and the send action its other resources, all within the role's own queues (topics). A
+Safe: it grants the one action Lambda needs, on the dead-letter target only, in a policy of the
+role's own. In order of preference: it extends a statement that then grants exactly that and
+nothing more (one naming only the target gains the action; one allowing only the action gains
+the target), else adds a statement to a policy of the role (its inline RolePolicy first), else
+inserts an `aws.iam.RolePolicy` after the role (which `lambda-iam-depends-on` then lists in the
+function's `dependsOn`). It never extends a statement with other actions and resources: a
+statement grants each of its actions on each of its resources, so that would widen it. A
 document other resources may read too is never edited (the grant would reach their roles): one
 reached through a `const` or a spread of arguments read elsewhere, or an `aws.iam.Policy` that is
 exported, named more than once, or attached by an `aws.iam.PolicyAttachment` (which may list other
-roles, users and groups); a new RolePolicy is added instead. The ARN goes in the document's own way: as it is where the document takes outputs,
-as a new element of `pulumi.all([...])` with a new callback parameter, or by turning
-`JSON.stringify` into `pulumi.jsonStringify`.
+roles, users and groups); a new RolePolicy is added instead. The ARN goes in the document's own
+way: as it is where the document takes outputs, as a new element of `pulumi.all([...])` with a new
+callback parameter, or by turning `JSON.stringify` into `pulumi.jsonStringify`.
 
 Not judged, so never changed: a statement with a Condition, NotAction or NotResource that may
 grant the permission, or an entry infrafix cannot read (the finding then says why, and has no
@@ -160,7 +158,6 @@ fn fix(
     dead_letter: ResourceRef,
     action: &str,
 ) -> Result<Fix, String> {
-    let service_prefix = format!("{}:", target.service);
     // The target is named where the document is written, which may be a `const` away from the
     // policy resource.
     let output_at = |document: &PolicyDocument| -> Option<(OutputValue, Vec<Edit>)> {
@@ -176,73 +173,44 @@ fn fix(
             binding,
         ))
     };
-    // 1. The statement that already grants the role's SQS (SNS) actions on named resources (never
-    //    one on "*", which would then allow the action everywhere); one that already names the
-    //    target needs only the action.
     // A document another resource reads too is never extended: the new permission would reach
     // that resource's role as well.
     let own_documents = || documents.iter().filter(|candidate| !candidate.document.shared);
-    let mut candidates: Vec<(&RoleDocument, &Statement)> = own_documents()
-        .flat_map(|role_document| {
-            role_document
-                .document
-                .statements
-                .iter()
-                .map(move |statement| (role_document, statement))
-        })
-        .filter(|(_, statement)| {
-            statement.uncertainty.is_none()
-                && statement.effect == Effect::Allow
-                && !statement
-                    .resources
-                    .iter()
-                    .any(|entry| entry.literal.as_deref().is_some_and(|literal| literal.contains('*')))
-                && statement.actions.iter().any(|entry| {
-                    entry
-                        .literal
-                        .as_deref()
-                        .is_some_and(|granted| granted.starts_with(&service_prefix))
-                })
-        })
-        .collect();
-    candidates.sort_by_key(|(_, statement)| {
-        !statement
-            .resources
-            .iter()
-            .any(|entry| entry.resource.as_ref() == Some(&dead_letter))
-    });
-    for (RoleDocument { document, .. }, statement) in candidates {
-        let Some((value, binding)) = output_at(document) else {
-            continue;
-        };
-        let mut edits: Vec<Edit> = binding.into_iter().collect();
-        if !statement.actions.iter().any(|entry| {
-            entry
-                .literal
-                .as_deref()
-                .is_some_and(|granted| action_matches(granted, action))
-        }) {
-            let Some(edit) = program.add_action(statement, action) else {
+    // 1. A statement that grants exactly what is missing once extended, and nothing more: one
+    //    that names only the target needs the action; one that allows only the action needs the
+    //    target. A statement grants each of its actions on each of its resources, so extending
+    //    any other would widen it.
+    let names_target = |entry: &Entry| entry.resource.as_ref() == Some(&dead_letter);
+    let allows_action = |entry: &Entry| {
+        entry
+            .literal
+            .as_deref()
+            .is_some_and(|granted| action_matches(granted, action))
+    };
+    for RoleDocument { document, .. } in own_documents() {
+        for statement in &document.statements {
+            if statement.uncertainty.is_some() || statement.effect != Effect::Allow {
                 continue;
+            }
+            let only_target = !statement.resources.is_empty() && statement.resources.iter().all(names_target);
+            let only_action = !statement.actions.is_empty() && statement.actions.iter().all(allows_action);
+            let edits = match (only_target, only_action) {
+                (true, _) => program.add_action(statement, action).map(|edit| vec![edit]),
+                (false, true) => output_at(document).and_then(|(value, mut binding)| {
+                    binding.extend(program.add_resource(document, statement, &value)?);
+                    Some(binding)
+                }),
+                (false, false) => None,
             };
-            edits.push(edit);
+            if let Some(edits) = edits {
+                return Ok(Fix::safe(edits));
+            }
         }
-        if !statement
-            .resources
-            .iter()
-            .any(|entry| entry.resource.as_ref() == Some(&dead_letter))
-        {
-            let Some(more) = program.add_resource(document, statement, &value) else {
-                continue;
-            };
-            edits.extend(more);
-        }
-        return Ok(Fix::safe(edits));
     }
-    // 2. A new statement in the role's inline policy.
-    for RoleDocument { document, .. } in
-        own_documents().filter(|candidate| program.resources()[candidate.owner].is_aws(&["iam", "RolePolicy"]))
-    {
+    // 2. A new statement in a policy of the role's own, its inline RolePolicy first.
+    let mut own: Vec<&RoleDocument> = own_documents().collect();
+    own.sort_by_key(|candidate| !program.resources()[candidate.owner].is_aws(&["iam", "RolePolicy"]));
+    for RoleDocument { document, .. } in own {
         let Some((value, binding)) = output_at(document) else {
             continue;
         };

@@ -8,6 +8,7 @@ use std::ops::Range;
 use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
 use crate::fix::Edit;
 use crate::program::{named_children, Located, Package, PackageMember, Program, ResourceRef};
+use crate::source::line_range;
 use crate::style::template::Code;
 
 /// A resource output to write into a document: which one, and how the document's file names it.
@@ -84,9 +85,17 @@ impl<'tree> Program<'tree> {
                 edits.push(self.insert_items_after(last, &[rendered]));
             }
             DocumentPlace::Text { file, statements } => {
-                let statement =
-                    format!("{{\"Effect\": \"Allow\", \"Action\": \"{action}\", \"Resource\": \"${{{written}}}\"}}");
-                edits.push(self.append_to_text_list(*file, statements.clone()?, &statement));
+                let list = statements.clone()?;
+                // Braces padded as the statements before it pad theirs.
+                let padding = if self.file(*file).text[list.clone()].contains("{ ") {
+                    " "
+                } else {
+                    ""
+                };
+                let statement = format!(
+                    "{{{padding}\"Effect\": \"Allow\", \"Action\": \"{action}\", \"Resource\": \"${{{written}}}\"{padding}}}"
+                );
+                edits.push(self.append_to_text_list(*file, list, &statement));
             }
         }
         Some(edits)
@@ -141,7 +150,17 @@ impl<'tree> Program<'tree> {
         let closing = list.end - 1;
         let last_content = text[list.start + 1..closing].trim_end();
         let insert_at = list.start + 1 + last_content.len();
-        let separator = if last_content.trim().is_empty() { "" } else { ", " };
+        let items = &text[list.start + 1..insert_at];
+        // A list written one item per line gets the new item on a line of its own.
+        let separator = match (items.trim().is_empty(), items.trim_start().contains('\n')) {
+            (true, _) => String::new(),
+            (false, false) if !items.starts_with(['\n', '\r']) => ", ".to_owned(),
+            (false, _) => {
+                let last_line = &text[line_range(text, insert_at).start..insert_at];
+                let indentation = &last_line[..last_line.len() - last_line.trim_start().len()];
+                format!(",{}{indentation}", self.style(file).line_ending)
+            }
+        };
         Edit::insert(file, insert_at, format!("{separator}{item}"))
     }
 }
