@@ -462,7 +462,8 @@ fn seed_is_fixed_end_to_end() {
     for expected in [
         "reservedConcurrentExecutions: 66,",
         "policyArn: aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole,",
-        "Action: [\"sqs:ReceiveMessage\", \"sqs:DeleteMessage\", \"sqs:SendMessage\"],",
+        // The send is a statement of its own: the receive statement is not widened to the DLQ.
+        "Action: \"sqs:SendMessage\",\n                    Resource: notificationDLQArn,",
         "body: pulumi.all([validatorFunction.invokeArn, apiGatewayRole.arn])",
         "principal: \"apigateway.amazonaws.com\",",
         "new aws.apigateway.MethodSettings(",
