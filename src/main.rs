@@ -152,14 +152,15 @@ fn main() -> ExitCode {
             }
         }
     }
+    // Each summary looks up the repository of every folder on disk: done once, for all outputs.
+    let summaries = summarize(&report, cli.unsafe_fixes);
     if let Some(file) = &cli.summary_json {
-        let json = format!("{:#}\n", summary_json(&summarize(&report, cli.unsafe_fixes)));
+        let json = format!("{:#}\n", summary_json(&summaries));
         if let Err(error) = std::fs::write(file, json) {
             eprintln!("infrafix: error: writing {}: {error}", file.display());
             failed = true;
         }
     }
-    let repositories = summarize(&report, cli.unsafe_fixes).len();
     let rendered = render(
         &report,
         &RenderOptions {
@@ -167,7 +168,8 @@ fn main() -> ExitCode {
             wrote: cli.write,
             patches: cli.patch_dir.is_some(),
             unsafe_fixes: cli.unsafe_fixes,
-            repository_summary: cli.patch_dir.is_some() || cli.summary_json.is_some() || repositories > 1,
+            repository_summary: (cli.patch_dir.is_some() || cli.summary_json.is_some() || summaries.len() > 1)
+                .then_some(summaries.as_slice()),
         },
     );
     let printed = std::io::stdout()
@@ -293,7 +295,7 @@ fn check_stdin(cli: &Cli, path: PathBuf, options: &RunOptions) -> ExitCode {
             wrote: false,
             patches: true,
             unsafe_fixes: cli.unsafe_fixes,
-            repository_summary: false,
+            repository_summary: None,
         },
     );
     let printed = std::io::stderr()

@@ -2,7 +2,7 @@
 //! SARIF or GitHub annotations), and what a person reads on stderr.
 
 use super::{
-    annotations, finding_lines, findings_json, sarif_log, summarize, summary_line, summary_text, unified_diff,
+    annotations, finding_lines, findings_json, sarif_log, summary_line, summary_text, unified_diff, RepositorySummary,
     RunReport,
 };
 
@@ -15,15 +15,15 @@ pub enum OutputFormat {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     pub format: OutputFormat,
     /// Files were written: no diff to show.
     pub wrote: bool,
     /// Patches went to files: no diff on stdout either.
     pub patches: bool,
     pub unsafe_fixes: bool,
-    /// Add the per-repository summary (batch runs).
-    pub repository_summary: bool,
+    /// The per-repository summary to add (batch runs).
+    pub repository_summary: Option<&'a [RepositorySummary]>,
 }
 
 #[derive(Debug, Default)]
@@ -60,10 +60,8 @@ pub fn render(report: &RunReport, options: &RenderOptions) -> Rendered {
             ));
         }
     }
-    if options.repository_summary {
-        rendered
-            .stderr
-            .push_str(&summary_text(&summarize(report, options.unsafe_fixes)));
+    if let Some(summaries) = options.repository_summary {
+        rendered.stderr.push_str(&summary_text(summaries));
     }
     rendered
 }
