@@ -3,7 +3,7 @@
 //! object spreads. What cannot be known is left out, never guessed.
 
 use super::scope::{self, Declaration};
-use super::{named_children, ImportKind, Located, PackageMember, Program};
+use super::{named_children, ImportKind, Located, PackageMember, Program, ResourceDecl};
 use crate::syntax::node_text;
 
 /// How many consts a value may be followed through; ends cycles such as `const a = b, b = a`.
@@ -153,8 +153,8 @@ impl<'tree> Program<'tree> {
     /// A resource's arguments object when it serves that resource alone: written in the `new`
     /// call, or in a `const` of the same file that nothing else reads. Only these may be edited
     /// on the resource's behalf.
-    pub fn own_arguments(&self, resource: usize) -> Option<Located<'tree>> {
-        let written = self.unwrapped(self.resources()[resource].args()?);
+    pub fn own_arguments(&self, resource: &ResourceDecl<'tree>) -> Option<Located<'tree>> {
+        let written = self.unwrapped(resource.args()?);
         let object = match written.node.kind() {
             "identifier" => self.unwrapped(self.const_value_read_only_here(written)?),
             _ => written,

@@ -105,10 +105,7 @@ fn fix<'tree>(
         return Err("the setting comes from an object spread into the arguments".to_owned());
     }
     let stage = &program.resources()[stage_index];
-    if program
-        .own_arguments(stage_index)
-        .is_none_or(|own| own.node != args.node)
-    {
+    if program.own_arguments(stage).is_none_or(|own| own.node != args.node) {
         return Err(
             "the arguments are a `const` that other code reads too; the setting would leave them all".to_owned(),
         );

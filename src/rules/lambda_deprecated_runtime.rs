@@ -463,7 +463,8 @@ enum HandlerChange {
 }
 
 /// The edit that gives a function leaving go1.x or provided the handler `bootstrap`. Only a
-/// handler written in the function's own arguments is changed: a shared const may serve others.
+/// handler written in the function's own arguments (see `own_arguments`) is changed: a shared
+/// const may serve others.
 fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) -> HandlerChange {
     let program = context.program;
     let resource = runtime_use.resource;
@@ -474,19 +475,10 @@ fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) 
     let Some(args) = resource.args() else {
         return HandlerChange::ByHand;
     };
-    let inside_args = |at: Located| {
-        at.file == resource.file
-            && resource
-                .args
-                .is_some_and(|args| args.byte_range().contains(&at.node.start_byte()))
-    };
+    let inside_args = |at: Located| program.own_arguments(resource).is_some_and(|own| own.encloses(&at));
     // A handler beside the runtime in one object literal (a spread defaults object) serves exactly
     // the functions that runtime serves.
-    let beside_runtime = |at: Located| {
-        runtime_use.property.is_some_and(|runtime| {
-            runtime.object.file == at.file && runtime.object.node.byte_range().contains(&at.node.start_byte())
-        })
-    };
+    let beside_runtime = |at: Located| runtime_use.property.is_some_and(|runtime| runtime.object.encloses(&at));
     match program.property(args, "handler") {
         Some(existing) => {
             let origins = program.string_origins(existing.value);

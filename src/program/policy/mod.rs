@@ -196,7 +196,8 @@ impl<'tree> Program<'tree> {
 
     /// Whether `value` is written inside `owner`'s own arguments (see `own_arguments`).
     fn written_in_own_arguments(&self, owner: usize, value: Located<'tree>) -> bool {
-        self.own_arguments(owner).is_some_and(|args| args.encloses(&value))
+        self.own_arguments(&self.resources()[owner])
+            .is_some_and(|args| args.encloses(&value))
     }
 
     /// Whether an `aws.iam.Policy` serves one role at most: bound to a `const` of its file that is
