@@ -25,6 +25,16 @@ pub struct ImportBinding<'tree> {
 }
 
 impl ImportBinding<'_> {
+    /// Whether the name stands for the whole module object (`import * as iam from "./iam"`,
+    /// `const iam = require("./iam")`), not its default export (`import iam from "./iam"`).
+    pub fn is_namespace_of_module(&self) -> bool {
+        let required = self
+            .specifier
+            .parent()
+            .is_some_and(|parent| parent.kind() == "variable_declarator");
+        self.kind == ImportKind::Namespace && (self.specifier.kind() == "namespace_import" || required)
+    }
+
     /// The `{ … }` list this binding stands in, when it is a named ES import.
     pub fn named_list(&self) -> Option<Node<'_>> {
         self.specifier

@@ -3,7 +3,9 @@
 //! of each file, and shared by every rule. The only place that knows how Pulumi programs are written.
 
 mod callbacks;
+mod cross_module;
 mod edits;
+mod exports;
 mod iam;
 mod imports;
 mod json_text;
@@ -23,6 +25,7 @@ use std::path::{Path, PathBuf};
 use tree_sitter::{Node, Tree};
 
 pub use edits::name_from_logical_name;
+pub use exports::Exported;
 pub use iam::ExecutionRole;
 pub use imports::{ImportBinding, ImportKind};
 pub use modules::{
@@ -122,6 +125,8 @@ pub struct ProgramFile<'tree> {
     pub imports: Vec<ImportBinding<'tree>>,
     /// The file's layout, for code inserted into it: detected when an edit first needs it.
     style: std::cell::OnceCell<Style>,
+    /// What the file exports, read when a look-up first needs it.
+    exports: std::cell::OnceCell<exports::ExportTable>,
 }
 
 pub struct Program<'tree> {
@@ -157,6 +162,7 @@ impl<'tree> Program<'tree> {
                 tree: input.tree,
                 imports: imports::collect(input.matches, input.text),
                 style: std::cell::OnceCell::new(),
+                exports: std::cell::OnceCell::new(),
             })
             .collect();
         let file_by_path = files

@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::callbacks::method_receiving;
 use super::scope;
-use super::{named_children, ImportKind, Located, Package, Program, ResourceBinding};
+use super::{named_children, Located, Package, Program, ResourceBinding};
 use crate::fix::Edit;
 use crate::syntax::{ancestors, node_text};
 
@@ -61,23 +61,21 @@ impl<'tree> Program<'tree> {
             "member_expression" => {
                 let object = at.node.child_by_field_name("object")?;
                 let property = self.text(here(at.node.child_by_field_name("property")?)).to_owned();
-                let owner = match object.kind() {
-                    "this" => ResourceRef {
+                if object.kind() == "this" {
+                    return Some(ResourceRef {
                         resource: self.this_field(here(object), &property)?,
                         attribute: None,
-                    },
-                    _ => {
-                        let owner = self.denoted(here(object), hops)?;
-                        if owner.attribute.is_some() {
-                            return None;
-                        }
-                        ResourceRef {
-                            resource: owner.resource,
-                            attribute: Some(property),
-                        }
-                    }
-                };
-                Some(owner)
+                    });
+                }
+                match self.denoted(here(object), hops) {
+                    Some(owner) if owner.attribute.is_none() => Some(ResourceRef {
+                        resource: owner.resource,
+                        attribute: Some(property),
+                    }),
+                    Some(_) => None,
+                    // `iam.processorRole`, `queues.dlq`: the object holds the resource.
+                    None => self.denoted(self.member_value(at, false)?, hops + 1),
+                }
             }
             "call_expression" => {
                 let function = at.node.child_by_field_name("function")?;
@@ -233,15 +231,7 @@ impl<'tree> Program<'tree> {
         let declaration = &self.resources()[resource];
         let shown = self.display_name(resource);
         if declaration.file != place.file {
-            let file_name = self
-                .file(declaration.file)
-                .path
-                .file_name()
-                .map(|name| name.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            return self
-                .imported_resource_name(resource, place.file)
-                .ok_or_else(|| format!("{shown} is declared in {file_name} and not imported here; import it first"));
+            return self.name_from_other_module(resource, place.file, edits);
         }
         let visible = declaration
             .statement
@@ -271,21 +261,6 @@ impl<'tree> Program<'tree> {
                 "{shown} is not a statement of its own, so nothing can refer to it"
             )),
         }
-    }
-
-    /// The local name under which a file imports an exported resource const.
-    fn imported_resource_name(&self, resource: usize, file: usize) -> Option<String> {
-        let declaration = &self.resources()[resource];
-        let ResourceBinding::Variable { name, exported: true } = &declaration.binding else {
-            return None;
-        };
-        self.file(file).imports.iter().find_map(|binding| {
-            let ImportKind::Named { imported } = &binding.kind else {
-                return None;
-            };
-            let from = self.imported_file(file, &binding.module)?;
-            (from == declaration.file && imported == name).then(|| binding.local.clone())
-        })
     }
 }
 

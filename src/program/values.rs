@@ -3,7 +3,7 @@
 //! object spreads. What cannot be known is left out, never guessed.
 
 use super::scope::{self, Declaration};
-use super::{named_children, ImportKind, Located, PackageMember, Program, ResourceDecl};
+use super::{named_children, Exported, ImportKind, Located, PackageMember, Program, ResourceDecl};
 use crate::syntax::node_text;
 
 /// How many consts a value may be followed through; ends cycles such as `const a = b, b = a`.
@@ -83,10 +83,10 @@ impl<'tree> Program<'tree> {
                     );
                 }
             }
-            "identifier" | "member_expression" => {
+            "identifier" | "shorthand_property_identifier" | "member_expression" => {
                 if let Some(member) = self.package_member(at) {
                     out.push(StringOrigin::PackageMember { at, member });
-                } else if let Some(value) = self.const_value(at) {
+                } else if let Some(value) = self.const_value(at).or_else(|| self.member_value(at, true)) {
                     self.collect_origins(value, hops + 1, out);
                 }
             }
@@ -163,30 +163,102 @@ impl<'tree> Program<'tree> {
     }
 
     /// The initializer of the variable an identifier names (`const`, or `let` and `var` too when
-    /// `only_const` is false), in its file or in the project module it was imported from.
+    /// `only_const` is false), in its file or in the project module it was imported from (through
+    /// that module's re-exports).
     pub(crate) fn initializer(&self, identifier: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {
-        if identifier.node.kind() != "identifier" {
+        if !matches!(identifier.node.kind(), "identifier" | "shorthand_property_identifier") {
             return None;
         }
         let text = self.file(identifier.file).text;
-        let (file, declaration) = match scope::declaration_of(self.root(identifier.file), identifier.node, text) {
-            Declaration::NotInFile => {
-                let binding = self.import_of(identifier)?;
-                let ImportKind::Named { imported } = &binding.kind else {
-                    return None;
-                };
-                let exporter = self.imported_file(identifier.file, &binding.module)?;
-                (
-                    exporter,
-                    scope::top_level_declaration(self.root(exporter), imported, self.file(exporter).text)?,
-                )
-            }
-            declaration => (identifier.file, declaration),
+        let (file, declarator, constant) =
+            match scope::declaration_of(self.root(identifier.file), identifier.node, text) {
+                Declaration::NotInFile => {
+                    let binding = self.import_of(identifier)?;
+                    let ImportKind::Named { imported } = &binding.kind else {
+                        return None;
+                    };
+                    let exporter = self.imported_file(identifier.file, &binding.module)?;
+                    match self.exported(exporter, imported)? {
+                        Exported::Variable {
+                            file,
+                            declarator,
+                            constant,
+                        } => (file, declarator, constant),
+                        Exported::Namespace { .. } => return None,
+                    }
+                }
+                Declaration::Variable { declarator, constant } => (identifier.file, declarator, constant),
+                _ => return None,
+            };
+        (constant || !only_const)
+            .then(|| declarator.child_by_field_name("value"))
+            .flatten()
+            .map(|node| Located { file, node })
+    }
+
+    /// What a member expression evaluates to, where the program writes it: an export of a project
+    /// module reached through a namespace (`iam.processorRole`, `config.runtime`), or a property of
+    /// an object literal (`queues.dlq`, `settings.runtime`). `None` for anything else (a resource's
+    /// output, a value computed at run time).
+    pub fn member_value(&self, at: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {
+        let at = self.unwrapped(at);
+        if at.node.kind() != "member_expression" {
+            return None;
+        }
+        let object = Located {
+            file: at.file,
+            node: at.node.child_by_field_name("object")?,
         };
-        match declaration {
-            Declaration::Variable { declarator, constant } if constant || !only_const => declarator
-                .child_by_field_name("value")
-                .map(|node| Located { file, node }),
+        let property = self.text(Located {
+            file: at.file,
+            node: at.node.child_by_field_name("property")?,
+        });
+        if let Some(module) = self.namespace_module(object) {
+            return match self.exported(module, property)? {
+                Exported::Variable {
+                    file,
+                    declarator,
+                    constant,
+                } => (constant || !only_const)
+                    .then(|| declarator.child_by_field_name("value"))
+                    .flatten()
+                    .map(|node| Located { file, node }),
+                Exported::Namespace { .. } => None,
+            };
+        }
+        self.property(object, property).map(|found| found.value)
+    }
+
+    /// The project module an expression names as a whole: `iam` after `import * as iam from
+    /// "./iam"`, or `infra.queues` when the barrel `infra` does `export * as queues from "./queues"`.
+    pub fn namespace_module(&self, at: Located<'tree>) -> Option<usize> {
+        let at = self.unwrapped(at);
+        match at.node.kind() {
+            "identifier" => {
+                let binding = self.import_of(at)?;
+                let module = self.imported_file(at.file, &binding.module)?;
+                match &binding.kind {
+                    ImportKind::Namespace => binding.is_namespace_of_module().then_some(module),
+                    ImportKind::Named { imported } => match self.exported(module, imported)? {
+                        Exported::Namespace { file } => Some(file),
+                        Exported::Variable { .. } => None,
+                    },
+                }
+            }
+            "member_expression" => {
+                let outer = self.namespace_module(Located {
+                    file: at.file,
+                    node: at.node.child_by_field_name("object")?,
+                })?;
+                let property = self.text(Located {
+                    file: at.file,
+                    node: at.node.child_by_field_name("property")?,
+                });
+                match self.exported(outer, property)? {
+                    Exported::Namespace { file } => Some(file),
+                    Exported::Variable { .. } => None,
+                }
+            }
             _ => None,
         }
     }
@@ -218,7 +290,8 @@ impl<'tree> Program<'tree> {
             current = self.unwrapped(current);
             match current.node.kind() {
                 "object" => return Some(current),
-                "identifier" => current = self.const_value(current)?,
+                "identifier" | "shorthand_property_identifier" => current = self.const_value(current)?,
+                "member_expression" => current = self.member_value(current, true)?,
                 _ => return None,
             }
         }
@@ -300,7 +373,8 @@ impl<'tree> Program<'tree> {
                         _ => None,
                     };
                 }
-                "identifier" => current = self.const_value(current)?,
+                "identifier" | "shorthand_property_identifier" => current = self.const_value(current)?,
+                "member_expression" => current = self.member_value(current, true)?,
                 _ => return None,
             }
         }

@@ -1,0 +1,196 @@
+//! Naming a resource declared in another module of the project: through an import the file already
+//! has (named, through a barrel, or a namespace), or by adding one in the file's own import style.
+//! An import is never added where it would close an import cycle: in a cycle one module runs
+//! before the other's exports exist, so a new edge could change what the program sees.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+use tree_sitter::Node;
+
+use super::{named_children, Exported, ImportKind, Located, Program, ResourceBinding};
+use crate::fix::Edit;
+use crate::syntax::node_text;
+
+impl<'tree> Program<'tree> {
+    /// How `file` refers to `resource` of another module, adding the import (and the `export`)
+    /// that takes into `edits`. `Err` says why it cannot.
+    pub(super) fn name_from_other_module(
+        &self,
+        resource: usize,
+        file: usize,
+        edits: &mut Vec<Edit>,
+    ) -> Result<String, String> {
+        if let Some(name) = self.imported_resource_name(resource, file) {
+            return Ok(name);
+        }
+        let declaration = &self.resources()[resource];
+        let shown = self.display_name(resource);
+        let ResourceBinding::Variable { name, exported } = &declaration.binding else {
+            return Err(format!(
+                "{shown} is not held by a top-level const of its module, so it cannot be imported"
+            ));
+        };
+        let top_level = declaration
+            .statement
+            .parent()
+            .is_some_and(|parent| parent.kind() == "program" || parent.kind() == "export_statement");
+        if !top_level {
+            return Err(format!(
+                "{shown} is declared inside a block of its module, so it cannot be imported"
+            ));
+        }
+        if self.depends_on(declaration.file, file) {
+            return Err(format!(
+                "{shown} is declared in a module that imports this one; importing it here would make an import cycle"
+            ));
+        }
+        if !exported {
+            edits.push(Edit::insert(
+                declaration.file,
+                declaration.statement.start_byte(),
+                "export ",
+            ));
+        }
+        let local = match self.mentions(file, name) {
+            0 => name.clone(),
+            _ => self.fresh_name(file, name),
+        };
+        let specifier = if local == *name {
+            name.clone()
+        } else {
+            format!("{name} as {local}")
+        };
+        edits.push(self.import_edit(file, declaration.file, &specifier));
+        Ok(local)
+    }
+
+    /// The name under which `file` already reaches an exported resource: a named import of it
+    /// (directly or through a barrel) or a namespace import of a module that exports it.
+    fn imported_resource_name(&self, resource: usize, file: usize) -> Option<String> {
+        let declaration = &self.resources()[resource];
+        let holds_resource = |exported: Option<Exported>| {
+            matches!(exported, Some(Exported::Variable { file, declarator, .. })
+                if file == declaration.file && declarator.byte_range().contains(&declaration.expression.start_byte()))
+        };
+        let ResourceBinding::Variable { name, .. } = &declaration.binding else {
+            return None;
+        };
+        self.file(file).imports.iter().find_map(|binding| {
+            let from = self.imported_file(file, &binding.module)?;
+            match &binding.kind {
+                ImportKind::Named { imported } => {
+                    holds_resource(self.exported(from, imported)).then(|| binding.local.clone())
+                }
+                ImportKind::Namespace => (binding.is_namespace_of_module()
+                    && holds_resource(self.exported(from, name)))
+                .then(|| format!("{}.{name}", binding.local)),
+            }
+        })
+    }
+
+    /// Adds `specifier` to the import of `exporter` that `file` already has (or of a barrel of the
+    /// file's that passes the name on), or a new import statement after the file's last import.
+    fn import_edit(&self, file: usize, exporter: usize, specifier: &str) -> Edit {
+        let imported = specifier.split(" as ").next().unwrap_or(specifier);
+        let existing_list = self.file(file).imports.iter().find_map(|binding| {
+            let from = self.imported_file(file, &binding.module)?;
+            let reaches = from == exporter
+                || matches!(self.exported(from, imported), Some(Exported::Variable { file, .. }) if file == exporter);
+            reaches.then(|| binding.named_list()).flatten()
+        });
+        if let Some(list) = existing_list {
+            return self.rewrite_import_list(Located { file, node: list }, None, Some(specifier));
+        }
+        let style = self.style(file);
+        let module = self.module_specifier(file, exporter);
+        let statement = format!(
+            "import {{ {specifier} }} from {}{}",
+            style.string(&module),
+            style.statement_end()
+        );
+        match self.last_import_statement(file) {
+            Some(last) => Edit::insert(file, last.end_byte(), format!("{}{statement}", style.line_ending)),
+            None => Edit::insert(file, 0, format!("{statement}{}", style.line_ending)),
+        }
+    }
+
+    /// How `file` names the module `exporter` in an import: relative, without the extension, or
+    /// with `.js` where the file's own relative imports write it (ESM projects).
+    fn module_specifier(&self, file: usize, exporter: usize) -> String {
+        let from = self.file(file).path.parent().unwrap_or(Path::new(""));
+        let target = self.file(exporter).path;
+        let writes_js = self
+            .file(file)
+            .imports
+            .iter()
+            .any(|binding| binding.module.starts_with('.') && binding.module.ends_with(".js"));
+        let relative = relative_path(from, &target.with_extension(if writes_js { "js" } else { "" }));
+        let mut text = relative.to_string_lossy().replace('\\', "/");
+        if let (false, Some(folder)) = (writes_js, text.strip_suffix("/index")) {
+            text = folder.to_owned();
+        }
+        if text.starts_with("../") {
+            text
+        } else {
+            format!("./{text}")
+        }
+    }
+
+    fn last_import_statement(&self, file: usize) -> Option<Node<'tree>> {
+        let text = self.file(file).text;
+        named_children(self.root(file))
+            .take_while(|statement| {
+                matches!(statement.kind(), "import_statement" | "comment")
+                    || node_text(*statement, text).contains("require(")
+            })
+            .filter(|statement| statement.kind() != "comment")
+            .last()
+    }
+
+    /// Whether module `from` imports `to`, directly or through other modules of the project.
+    fn depends_on(&self, from: usize, to: usize) -> bool {
+        let mut seen = HashSet::from([from]);
+        let mut pending = vec![from];
+        while let Some(file) = pending.pop() {
+            for next in self.imported_modules(file) {
+                if next == to {
+                    return true;
+                }
+                if seen.insert(next) {
+                    pending.push(next);
+                }
+            }
+        }
+        false
+    }
+
+    /// The project modules a file imports or re-exports from, side-effect imports included.
+    fn imported_modules(&self, file: usize) -> Vec<usize> {
+        let text = self.file(file).text;
+        let written = named_children(self.root(file))
+            .filter(|statement| matches!(statement.kind(), "import_statement" | "export_statement"))
+            .filter_map(|statement| statement.child_by_field_name("source"))
+            .map(|source| node_text(source, text).trim_matches(['"', '\'', '`']).to_owned());
+        let required = self.file(file).imports.iter().map(|binding| binding.module.clone());
+        written
+            .chain(required)
+            .filter_map(|module| self.imported_file(file, &module))
+            .collect()
+    }
+}
+
+/// `to` relative to the folder `from`, both relative to the same root.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let shared = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut path = PathBuf::new();
+    for _ in shared..from.len() {
+        path.push("..");
+    }
+    for component in &to[shared..] {
+        path.push(component.as_os_str());
+    }
+    path
+}

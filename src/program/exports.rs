@@ -1,0 +1,241 @@
+//! What each module of the project exports, and where an exported name is really declared:
+//! through `export { a as b }`, `export { a } from "./m"`, `export * from "./m"` (the barrels real
+//! projects put in `index.ts`), and namespaces (`import * as iam from "./iam"`, `export * as iam
+//! from "./iam"`). Each file's export statements are read once into a table; resolving a name is
+//! then look-ups in those tables.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::Node;
+
+use super::scope::{self, Declaration};
+use super::{named_children, ImportKind, Program};
+use crate::syntax::node_text;
+
+/// A file's exports as written, before following any of them.
+#[derive(Debug, Default)]
+pub(super) struct ExportTable {
+    /// Exported name → how the file provides it.
+    named: HashMap<String, ExportSource>,
+    /// `export * from "m"`: every name `m` exports, in the order written.
+    star_modules: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+enum ExportSource {
+    /// A name of the file's own scope: `export const a`, `export { a as b }`, or an import it passes on.
+    Local(String),
+    /// `export { a as b } from "m"`.
+    Reexport { module: String, imported: String },
+    /// `export * as b from "m"`.
+    NamespaceOf { module: String },
+}
+
+/// Where an exported name is declared.
+#[derive(Debug, Clone, Copy)]
+pub enum Exported<'tree> {
+    /// A top-level variable of `file`.
+    Variable {
+        file: usize,
+        declarator: Node<'tree>,
+        constant: bool,
+    },
+    /// A whole module of the project, reached as a namespace.
+    Namespace { file: usize },
+}
+
+pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
+    let mut table = ExportTable::default();
+    for statement in named_children(root).filter(|node| node.kind() == "export_statement") {
+        let source = statement
+            .child_by_field_name("source")
+            .and_then(|source| string_content(source, text));
+        if let Some(declaration) = statement.child_by_field_name("declaration") {
+            for name in declared_names(declaration, text) {
+                table.named.insert(name.clone(), ExportSource::Local(name));
+            }
+            continue;
+        }
+        let clause =
+            named_children(statement).find(|child| matches!(child.kind(), "export_clause" | "namespace_export"));
+        match (clause, source) {
+            (Some(clause), source) if clause.kind() == "export_clause" => {
+                for specifier in named_children(clause).filter(|child| child.kind() == "export_specifier") {
+                    let Some(name) = specifier.child_by_field_name("name").map(|n| name_text(n, text)) else {
+                        continue;
+                    };
+                    let exported = specifier
+                        .child_by_field_name("alias")
+                        .map_or_else(|| name.clone(), |alias| name_text(alias, text));
+                    let entry = match &source {
+                        Some(module) => ExportSource::Reexport {
+                            module: module.clone(),
+                            imported: name,
+                        },
+                        None => ExportSource::Local(name),
+                    };
+                    table.named.insert(exported, entry);
+                }
+            }
+            (Some(namespace), Some(module)) => {
+                if let Some(name) = named_children(namespace).next() {
+                    table
+                        .named
+                        .insert(name_text(name, text), ExportSource::NamespaceOf { module });
+                }
+            }
+            (None, Some(module)) => table.star_modules.push(module),
+            _ => {}
+        }
+    }
+    table
+}
+
+/// The names a `const`/`let`/`var` declaration binds with plain identifiers.
+fn declared_names(declaration: Node, text: &str) -> Vec<String> {
+    if !matches!(declaration.kind(), "lexical_declaration" | "variable_declaration") {
+        return Vec::new();
+    }
+    named_children(declaration)
+        .filter(|declarator| declarator.kind() == "variable_declarator")
+        .filter_map(|declarator| declarator.child_by_field_name("name"))
+        .filter(|name| name.kind() == "identifier")
+        .map(|name| node_text(name, text).to_owned())
+        .collect()
+}
+
+fn name_text(node: Node, text: &str) -> String {
+    match node.kind() {
+        "string" => string_content(node, text).unwrap_or_default(),
+        _ => node_text(node, text).to_owned(),
+    }
+}
+
+fn string_content(node: Node, text: &str) -> Option<String> {
+    let quoted = node_text(node, text);
+    Some(quoted.get(1..quoted.len().checked_sub(1)?)?.to_owned())
+}
+
+impl<'tree> Program<'tree> {
+    /// Where the name `name` that module `file` exports is declared, through re-exports and barrels.
+    pub fn exported(&self, file: usize, name: &str) -> Option<Exported<'tree>> {
+        self.exported_within(file, name, &mut HashSet::new())
+    }
+
+    /// `asked` holds the (module, name) pairs this look-up has reached: barrels that `export *`
+    /// each other, or reach one module twice, end there instead of looping.
+    fn exported_within(
+        &self,
+        file: usize,
+        name: &str,
+        asked: &mut HashSet<(usize, String)>,
+    ) -> Option<Exported<'tree>> {
+        if !asked.insert((file, name.to_owned())) {
+            return None;
+        }
+        let table = self.export_table(file);
+        match table.named.get(name) {
+            Some(ExportSource::Local(local)) => self.top_level_binding(file, local, asked),
+            Some(ExportSource::Reexport { module, imported }) => {
+                let from = self.imported_file(file, module)?;
+                self.exported_within(from, imported, asked)
+            }
+            Some(ExportSource::NamespaceOf { module }) => Some(Exported::Namespace {
+                file: self.imported_file(file, module)?,
+            }),
+            // Like TypeScript, a name that two `export *` modules declare is ambiguous and
+            // exported by neither; one declaration reached by two paths is found once.
+            None => {
+                let mut found = Vec::new();
+                for module in &table.star_modules {
+                    let Some(from) = self.imported_file(file, module) else {
+                        continue;
+                    };
+                    found.extend(self.exported_within(from, name, asked));
+                }
+                (found.len() == 1).then(|| found[0])
+            }
+        }
+    }
+
+    /// A name declared at the top of `file`: a variable, or an import of a project module it passes on.
+    fn top_level_binding(
+        &self,
+        file: usize,
+        local: &str,
+        asked: &mut HashSet<(usize, String)>,
+    ) -> Option<Exported<'tree>> {
+        let source = self.file(file);
+        if let Some(Declaration::Variable { declarator, constant }) =
+            scope::top_level_declaration(self.root(file), local, source.text)
+        {
+            return Some(Exported::Variable {
+                file,
+                declarator,
+                constant,
+            });
+        }
+        let binding = source.imports.iter().find(|binding| binding.local == local)?;
+        let from = self.imported_file(file, &binding.module)?;
+        match &binding.kind {
+            ImportKind::Named { imported } => self.exported_within(from, imported, asked),
+            ImportKind::Namespace if binding.is_namespace_of_module() => Some(Exported::Namespace { file: from }),
+            ImportKind::Namespace => None,
+        }
+    }
+
+    fn export_table(&self, file: usize) -> &ExportTable {
+        let source = self.file(file);
+        source
+            .exports
+            .get_or_init(|| read_table(source.tree.root_node(), source.text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::test_support::with_program;
+
+    fn declared_in(program: &Program, file: usize, name: &str) -> Option<(usize, String)> {
+        match program.exported(file, name)? {
+            Exported::Variable { file, declarator, .. } => Some((
+                file,
+                node_text(declarator.child_by_field_name("value")?, program.file(file).text).to_owned(),
+            )),
+            Exported::Namespace { .. } => None,
+        }
+    }
+
+    #[test]
+    fn follows_barrels_aliases_and_namespaces() {
+        let files = [
+            ("index.ts", "export * from \"./roles\";\nexport { dlq as deadLetters } from \"./queues\";\nexport * as queues from \"./queues\";\n"),
+            ("roles.ts", "const role = 1;\nexport { role as processorRole };\n"),
+            ("queues.ts", "import { processorRole } from \"./index\";\nexport const dlq = 2;\nexport { processorRole as alsoRole };\n"),
+        ];
+        with_program(&files, |program| {
+            assert_eq!(declared_in(program, 0, "processorRole"), Some((1, "1".to_owned())));
+            assert_eq!(declared_in(program, 0, "deadLetters"), Some((2, "2".to_owned())));
+            assert_eq!(declared_in(program, 2, "alsoRole"), Some((1, "1".to_owned())));
+            assert!(matches!(
+                program.exported(0, "queues"),
+                Some(Exported::Namespace { file: 2 })
+            ));
+            assert!(program.exported(0, "missing").is_none());
+        });
+    }
+
+    #[test]
+    fn a_name_two_star_exports_provide_is_ambiguous_and_cycles_end() {
+        let files = [
+            ("index.ts", "export * from \"./a\";\nexport * from \"./b\";\n"),
+            ("a.ts", "export * from \"./index\";\nexport const x = 1;\n"),
+            ("b.ts", "export const x = 2;\n"),
+        ];
+        with_program(&files, |program| {
+            assert!(program.exported(0, "x").is_none());
+            assert!(program.exported(1, "nothing").is_none());
+        });
+    }
+}
