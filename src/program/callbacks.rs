@@ -79,11 +79,13 @@ impl<'tree> Program<'tree> {
                 Vec::new(),
             ));
         }
-        // `notificationDLQ.arn` is received as `notificationDLQArn`.
-        let base: String = expression
-            .split('.')
+        // `notificationDLQ.arn` is received as `notificationDLQArn`, and `queues.ordersDlq.arn`
+        // (through a namespace or an object) as `ordersDlqArn`.
+        let parts: Vec<&str> = expression.split('.').collect();
+        let base: String = parts[parts.len().saturating_sub(2)..]
+            .iter()
             .enumerate()
-            .map(|(i, part)| if i == 0 { part.to_owned() } else { capitalize(part) })
+            .map(|(i, part)| if i == 0 { (*part).to_owned() } else { capitalize(part) })
             .collect();
         let parameter = self.fresh_name(callback.parameters.file, &base);
         let (last_item, last_name) = (items.last()?, names.last()?);

@@ -26,10 +26,14 @@ impl<'tree> Program<'tree> {
         }
         let declaration = &self.resources()[resource];
         let shown = self.display_name(resource);
-        let ResourceBinding::Variable { name, exported } = &declaration.binding else {
-            return Err(format!(
-                "{shown} is not held by a top-level const of its module, so it cannot be imported"
-            ));
+        let (name, path, exported) = match &declaration.binding {
+            ResourceBinding::Variable { name, exported } => (name, String::new(), *exported),
+            ResourceBinding::Property { holder, path, exported } => (holder, format!(".{path}"), *exported),
+            _ => {
+                return Err(format!(
+                    "{shown} is not held by a top-level const of its module, so it cannot be imported"
+                ))
+            }
         };
         let top_level = declaration
             .statement
@@ -52,6 +56,16 @@ impl<'tree> Program<'tree> {
                 "export ",
             ));
         }
+        // A namespace the file already has for that module reaches the new export too.
+        let namespace = self.file(file).imports.iter().find(|binding| {
+            binding.is_namespace_of_module()
+                && self.imported_file(file, &binding.module).is_some_and(|from| {
+                    from == declaration.file || self.reexports_everything_of(from, declaration.file)
+                })
+        });
+        if let Some(namespace) = namespace {
+            return Ok(format!("{}.{name}{path}", namespace.local));
+        }
         let local = match self.mentions(file, name) {
             0 => name.clone(),
             _ => self.fresh_name(file, name),
@@ -62,7 +76,7 @@ impl<'tree> Program<'tree> {
             format!("{name} as {local}")
         };
         edits.push(self.import_edit(file, declaration.file, &specifier));
-        Ok(local)
+        Ok(format!("{local}{path}"))
     }
 
     /// The name under which `file` already reaches an exported resource: a named import of it
@@ -73,34 +87,34 @@ impl<'tree> Program<'tree> {
             matches!(exported, Some(Exported::Variable { file, declarator, .. })
                 if file == declaration.file && declarator.byte_range().contains(&declaration.expression.start_byte()))
         };
-        let ResourceBinding::Variable { name, .. } = &declaration.binding else {
-            return None;
+        let (name, path) = match &declaration.binding {
+            ResourceBinding::Variable { name, .. } => (name, String::new()),
+            ResourceBinding::Property { holder, path, .. } => (holder, format!(".{path}")),
+            _ => return None,
         };
         self.file(file).imports.iter().find_map(|binding| {
             let from = self.imported_file(file, &binding.module)?;
             match &binding.kind {
                 ImportKind::Named { imported } => {
-                    holds_resource(self.exported(from, imported)).then(|| binding.local.clone())
+                    holds_resource(self.exported(from, imported)).then(|| format!("{}{path}", binding.local))
                 }
                 ImportKind::Namespace => (binding.is_namespace_of_module()
                     && holds_resource(self.exported(from, name)))
-                .then(|| format!("{}.{name}", binding.local)),
+                .then(|| format!("{}.{name}{path}", binding.local)),
             }
         })
     }
 
     /// Adds `specifier` to the import of `exporter` that `file` already has (or of a barrel of the
-    /// file's that passes the name on), or a new import statement after the file's last import.
+    /// file's that passes all of `exporter` on), or a new import statement after the file's last import.
     fn import_edit(&self, file: usize, exporter: usize, specifier: &str) -> Edit {
-        let imported = specifier.split(" as ").next().unwrap_or(specifier);
         let existing_list = self.file(file).imports.iter().find_map(|binding| {
             let from = self.imported_file(file, &binding.module)?;
-            let reaches = from == exporter
-                || matches!(self.exported(from, imported), Some(Exported::Variable { file, .. }) if file == exporter);
+            let reaches = from == exporter || self.reexports_everything_of(from, exporter);
             reaches.then(|| binding.named_list()).flatten()
         });
         if let Some(list) = existing_list {
-            return self.rewrite_import_list(Located { file, node: list }, None, Some(specifier));
+            return self.add_import_specifier(Located { file, node: list }, specifier);
         }
         let style = self.style(file);
         let module = self.module_specifier(file, exporter);
@@ -112,6 +126,39 @@ impl<'tree> Program<'tree> {
         match self.last_import_statement(file) {
             Some(last) => Edit::insert(file, last.end_byte(), format!("{}{statement}", style.line_ending)),
             None => Edit::insert(file, 0, format!("{statement}{}", style.line_ending)),
+        }
+    }
+
+    /// Adds a specifier to a `{ … }` import list: where it sorts when the list is sorted, else last.
+    fn add_import_specifier(&self, list: Located<'tree>, specifier: &str) -> Edit {
+        let items: Vec<Node> = named_children(list.node)
+            .filter(|item| item.kind() == "import_specifier")
+            .collect();
+        let key = |text: &str| text.to_lowercase();
+        let names: Vec<String> = items
+            .iter()
+            .map(|item| {
+                key(self.text(Located {
+                    file: list.file,
+                    node: *item,
+                }))
+            })
+            .collect();
+        let sorted = names.windows(2).all(|pair| pair[0] <= pair[1]);
+        let position = match sorted {
+            true => names.iter().filter(|name| **name < key(specifier)).count(),
+            false => names.len(),
+        };
+        match (position, items.first()) {
+            (0, Some(first)) => Edit::insert(list.file, first.start_byte(), format!("{specifier}, ")),
+            (_, Some(_)) => self.insert_items_after(
+                Located {
+                    file: list.file,
+                    node: items[position - 1],
+                },
+                &[specifier.to_owned()],
+            ),
+            (_, None) => Edit::replace(list.file, list.node.byte_range(), format!("{{ {specifier} }}")),
         }
     }
 

@@ -214,6 +214,26 @@ impl<'tree> Program<'tree> {
         Edit::insert(anchor.file, line_end, format!("{separator}{rendered}"))
     }
 
+    /// Inserts a rendered statement on the lines before `anchor` (a statement) and the comments
+    /// that lead into it, set apart by a blank line.
+    pub fn insert_statement_before(&self, anchor: Located<'tree>, code: &Code, binding: Option<&str>) -> Edit {
+        let text = self.file(anchor.file).text;
+        let style = self.style(anchor.file);
+        let mut first = anchor.node;
+        while let Some(comment) = first.prev_named_sibling().filter(|sibling| {
+            sibling.kind() == "comment" && sibling.end_position().row + 1 == first.start_position().row
+        }) {
+            first = comment;
+        }
+        let rendered = statement(code, binding, style, &self.indentation_of(anchor));
+        let line_start = line_range(text, first.start_byte()).start;
+        Edit::insert(
+            anchor.file,
+            line_start,
+            format!("{rendered}{ending}{ending}", ending = style.line_ending),
+        )
+    }
+
     /// Binds the value of an expression statement (`new X(…);`) to a new `const`.
     pub fn bind_to_const(&self, statement: Located<'tree>, name: &str) -> Edit {
         Edit::insert(statement.file, statement.node.start_byte(), format!("const {name} = "))

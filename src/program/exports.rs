@@ -158,6 +158,23 @@ impl<'tree> Program<'tree> {
         }
     }
 
+    /// Whether `barrel` passes on every export of `module` (`export * from`, directly or through
+    /// other barrels), so that a name `module` starts exporting is exported by `barrel` too.
+    pub fn reexports_everything_of(&self, barrel: usize, module: usize) -> bool {
+        let mut seen = HashSet::from([barrel]);
+        let mut pending = vec![barrel];
+        while let Some(file) = pending.pop() {
+            for star in &self.export_table(file).star_modules {
+                match self.imported_file(file, star) {
+                    Some(found) if found == module => return true,
+                    Some(found) if seen.insert(found) => pending.push(found),
+                    _ => {}
+                }
+            }
+        }
+        false
+    }
+
     /// A name declared at the top of `file`: a variable, or an import of a project module it passes on.
     fn top_level_binding(
         &self,

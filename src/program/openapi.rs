@@ -455,7 +455,8 @@ impl<'tree> Program<'tree> {
                 (self.text(property) == "arn" && owner.attribute.is_none() && is_function)
                     .then(|| vec![self.replace_node(property, "invokeArn")])
             }
-            "identifier" => {
+            // `uri` alone in `{ uri }` is read like the identifier it names.
+            "identifier" | "shorthand_property_identifier" => {
                 let text = self.file(expression.file).text;
                 let Some(function) =
                     scope::function_declaring_parameter(self.root(expression.file), expression.node, text)

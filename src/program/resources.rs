@@ -12,6 +12,13 @@ pub enum ResourceBinding {
     Variable { name: String, exported: bool },
     /// `this.role = new …` inside a ComponentResource.
     ThisField { name: String },
+    /// A property of an object literal held by a `const` (`const handlers = { list: new … }`):
+    /// `path` is the keys from the const down to the resource (`list`).
+    Property {
+        holder: String,
+        path: String,
+        exported: bool,
+    },
     /// A `new …` statement whose result nothing keeps.
     Unbound,
     /// Anything else: an argument, an array element, a returned value.
@@ -63,6 +70,7 @@ impl<'tree> ResourceDecl<'tree> {
         match &self.binding {
             ResourceBinding::Variable { name, .. } => Some(name.clone()),
             ResourceBinding::ThisField { name } => Some(format!("this.{name}")),
+            ResourceBinding::Property { holder, path, .. } => Some(format!("{holder}.{path}")),
             ResourceBinding::Unbound | ResourceBinding::Nested => None,
         }
     }
@@ -139,21 +147,14 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
         return ResourceBinding::Nested;
     };
     match parent.kind() {
-        "variable_declarator" => {
+        "variable_declarator" => match declared_name(parent, text) {
+            Some((name, exported)) => ResourceBinding::Variable { name, exported },
             // `const { invokeUrl } = new …` keeps no name for the resource itself.
-            let Some(name) = parent
-                .child_by_field_name("name")
-                .filter(|name| name.kind() == "identifier")
-            else {
-                return ResourceBinding::Nested;
-            };
-            let name = node_text(name, text).to_owned();
-            let exported = parent
-                .parent()
-                .and_then(|declaration| declaration.parent())
-                .is_some_and(|p| p.kind() == "export_statement");
-            ResourceBinding::Variable { name, exported }
-        }
+            None => ResourceBinding::Nested,
+        },
+        "pair" => property_path(parent, text).map_or(ResourceBinding::Nested, |(holder, path, exported)| {
+            ResourceBinding::Property { holder, path, exported }
+        }),
         "assignment_expression" => {
             let target = parent.child_by_field_name("left");
             match target.filter(|t| t.kind() == "member_expression") {
@@ -180,5 +181,46 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
             ResourceBinding::Unbound
         }
         _ => ResourceBinding::Nested,
+    }
+}
+
+/// The identifier a declarator binds, and whether its declaration is exported.
+fn declared_name(declarator: Node, text: &str) -> Option<(String, bool)> {
+    let name = declarator
+        .child_by_field_name("name")
+        .filter(|name| name.kind() == "identifier")?;
+    let exported = declarator
+        .parent()
+        .and_then(|declaration| declaration.parent())
+        .is_some_and(|p| p.kind() == "export_statement");
+    Some((node_text(name, text).to_owned(), exported))
+}
+
+/// For a `pair` of object literals nested in a `const`'s initializer, the const, the keys down
+/// to the pair (`handlers`, `orders.list`) and whether the const is exported. Only plain keys
+/// count: a computed or quoted key cannot be written after a dot.
+fn property_path(pair: Node, text: &str) -> Option<(String, String, bool)> {
+    let mut keys = Vec::new();
+    let mut current = pair;
+    loop {
+        let key = current
+            .child_by_field_name("key")
+            .filter(|key| key.kind() == "property_identifier")?;
+        keys.push(node_text(key, text));
+        let object = current.parent().filter(|object| object.kind() == "object")?;
+        let holder = object.parent()?;
+        match holder.kind() {
+            "pair" => current = holder,
+            "variable_declarator" => {
+                let constant = holder
+                    .parent()
+                    .and_then(|declaration| declaration.child(0))
+                    .is_some_and(|keyword| node_text(keyword, text) == "const");
+                let (name, exported) = declared_name(holder, text).filter(|_| constant)?;
+                keys.reverse();
+                return Some((name, keys.join("."), exported));
+            }
+            _ => return None,
+        }
     }
 }

@@ -111,7 +111,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             Answer::Allowed | Answer::Unreadable => continue,
             Answer::Denied => "a Deny statement forbids it; change that statement by hand".to_owned(),
             Answer::Unknown(reason) => format!("infrafix cannot judge {reason}, which may allow it"),
-            Answer::NotAllowed => match fix(program, role, &policies.documents, &target, dead_letter, action) {
+            Answer::NotAllowed => match fix(program, index, role, &policies.documents, &target, dead_letter, action) {
                 Ok(fix) => {
                     findings.push(finding.with_fix(fix));
                     continue;
@@ -152,6 +152,7 @@ fn dead_letter_target<'tree>(
 
 fn fix(
     program: &Program,
+    function: usize,
     role: usize,
     documents: &[RoleDocument],
     target: &ResourceTarget,
@@ -218,20 +219,59 @@ fn fix(
             return Ok(Fix::safe(binding.into_iter().chain(edits).collect()));
         }
     }
-    // 3. A new RolePolicy beside the role.
-    new_role_policy(program, role, target.resource, action).map(Fix::safe)
-}
-
-fn new_role_policy(program: &Program, role: usize, dead_letter: usize, action: &str) -> Result<Vec<Edit>, String> {
+    // 3. A new RolePolicy beside the role, after the target where they share a file so that it
+    //    can name both; or, where the role's module cannot import the target (an import cycle),
+    //    beside the function, which names both already.
     let role_decl = &program.resources()[role];
-    let target_decl = &program.resources()[dead_letter];
-    // After both the role and the target, so that the new policy can name them.
-    let anchor = if target_decl.file == role_decl.file
+    let target_decl = &program.resources()[target.resource];
+    let after_role = if target_decl.file == role_decl.file
         && target_decl.statement.start_byte() > role_decl.statement.start_byte()
     {
         target_decl
     } else {
         role_decl
+    };
+    let function_decl = &program.resources()[function];
+    new_role_policy(
+        program,
+        role_decl,
+        Place::After(after_role),
+        role,
+        target.resource,
+        action,
+    )
+    .or_else(|first| {
+        // Before the function, so that its dependsOn can list the new policy.
+        new_role_policy(
+            program,
+            function_decl,
+            Place::Before(function_decl),
+            role,
+            target.resource,
+            action,
+        )
+        .map_err(|_| first)
+    })
+    .map(Fix::safe)
+}
+
+/// Where a new statement goes, relative to a resource's statement.
+enum Place<'a, 'tree> {
+    After(&'a ResourceDecl<'tree>),
+    Before(&'a ResourceDecl<'tree>),
+}
+
+/// A new RolePolicy granting `action` on the dead-letter target, named after `neighbour`.
+fn new_role_policy(
+    program: &Program,
+    neighbour: &ResourceDecl,
+    place: Place,
+    role: usize,
+    dead_letter: usize,
+    action: &str,
+) -> Result<Vec<Edit>, String> {
+    let anchor = match place {
+        Place::After(anchor) | Place::Before(anchor) => anchor,
     };
     let mut edits = Vec::new();
     let role_name = program.name_resource_at(role, anchor.statement(), &mut edits)?;
@@ -254,7 +294,10 @@ fn new_role_policy(program: &Program, role: usize, dead_letter: usize, action: &
     } else {
         "dlq-publish"
     };
-    let new = program.new_resource_beside(role_decl, &["iam", "RolePolicy"], suffix, args)?;
-    edits.push(program.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)));
+    let new = program.new_resource_beside(neighbour, &["iam", "RolePolicy"], suffix, args)?;
+    edits.push(match place {
+        Place::After(_) => program.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)),
+        Place::Before(_) => program.insert_statement_before(anchor.statement(), &new.code, Some(&new.binding)),
+    });
     Ok(edits)
 }
