@@ -422,6 +422,44 @@ mod tests {
     }
 
     #[test]
+    fn follows_namespace_imports_barrels_object_properties_and_shorthands() {
+        let index = "import * as aws from \"@pulumi/aws\";\nimport * as settings from \"./settings\";\nimport { runtimes } from \"./lib\";\nconst runtime = runtimes.go;\nnew aws.lambda.Function(\"f\", { runtime });\nnew aws.lambda.Function(\"g\", { runtime: settings.legacy.runtime });\n";
+        let lib = "export * from \"./settings\";\n";
+        let settings = "export const runtimes = { go: \"go1.x\" };\nexport const legacy = { runtime: `nodejs16.x` };\n";
+        with_program(
+            &[
+                ("index.ts", index),
+                ("lib/index.ts", lib),
+                ("settings.ts", settings),
+                ("lib/settings.ts", settings),
+            ],
+            |program| {
+                let origins: Vec<Vec<String>> = program
+                    .resources()
+                    .iter()
+                    .map(|resource| {
+                        let value = program
+                            .property(resource.args().expect("args"), "runtime")
+                            .expect("runtime");
+                        program
+                            .string_origins(value.value)
+                            .into_iter()
+                            .map(|origin| match origin {
+                                StringOrigin::Literal { at, value } => format!("{}:{value}", at.file),
+                                StringOrigin::PackageMember { member, .. } => member.path.join("."),
+                            })
+                            .collect()
+                    })
+                    .collect();
+                assert_eq!(
+                    origins,
+                    vec![vec!["3:go1.x".to_owned()], vec!["2:nodejs16.x".to_owned()]]
+                );
+            },
+        );
+    }
+
+    #[test]
     fn parameters_and_lets_are_not_followed() {
         let text = "import * as aws from \"@pulumi/aws\";\nlet RT = \"go1.x\";\nfunction make(rt: string) { return new aws.lambda.Function(\"f\", { runtime: rt }); }\nnew aws.lambda.Function(\"g\", { runtime: RT });\n";
         with_program(&[("index.ts", text)], |program| {
