@@ -1,9 +1,10 @@
 //! Which files of a project can matter to a rule, judged from their text before parsing: files
-//! that mention a Pulumi package, and the project modules such files import (transitively), where
+//! that mention a Pulumi package, the modules that import those (transitively: they may pass values
+//! into helpers and components), and every module any of these imports (transitively), where
 //! consts and helpers they use may live. Every other file (application code, tests, scripts) is
 //! read but never parsed: for most repositories that is most of their TypeScript.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::program::{import_candidates, normalize_path, relative_import_target};
@@ -15,19 +16,42 @@ pub fn files_that_matter(files: &[(&std::path::Path, &str)]) -> Vec<bool> {
         .enumerate()
         .map(|(index, (path, _))| (normalize_path(path), index))
         .collect();
+    let imports: Vec<Vec<usize>> = files
+        .iter()
+        .map(|(path, text)| {
+            relative_specifiers(text)
+                .filter_map(|specifier| relative_import_target(path, specifier))
+                .filter_map(|target| {
+                    import_candidates(&target)
+                        .iter()
+                        .find_map(|candidate| by_path.get(candidate).copied())
+                })
+                .collect()
+        })
+        .collect();
+    let mut importers: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+    for (importer, imported) in imports.iter().enumerate() {
+        for &module in imported {
+            importers[module].push(importer);
+        }
+    }
     let mut matters: Vec<bool> = files.iter().map(|(_, text)| text.contains("@pulumi/")).collect();
+    // Upwards: a module that imports infrastructure may call its helpers and components, and so
+    // pass the values their resources get (`new GoService("audit", { runtime: "go1.x" })`).
     let mut queue: Vec<usize> = (0..files.len()).filter(|&index| matters[index]).collect();
-    let mut seen: HashSet<usize> = queue.iter().copied().collect();
     while let Some(index) = queue.pop() {
-        let (path, text) = files[index];
-        for specifier in relative_specifiers(text) {
-            let Some(target) = relative_import_target(path, specifier) else {
-                continue;
-            };
-            let imported = import_candidates(&target)
-                .iter()
-                .find_map(|candidate| by_path.get(candidate).copied());
-            if let Some(imported) = imported.filter(|imported| seen.insert(*imported)) {
+        for &importer in &importers[index] {
+            if !matters[importer] {
+                matters[importer] = true;
+                queue.push(importer);
+            }
+        }
+    }
+    // Downwards: the modules those import, where the consts and helpers they use may live.
+    let mut queue: Vec<usize> = (0..files.len()).filter(|&index| matters[index]).collect();
+    while let Some(index) = queue.pop() {
+        for &imported in &imports[index] {
+            if !matters[imported] {
                 matters[imported] = true;
                 queue.push(imported);
             }
@@ -82,6 +106,24 @@ mod tests {
             files_that_matter(&files),
             vec![true, true, true, false, false, false, false]
         );
+    }
+
+    #[test]
+    fn keeps_the_modules_that_call_infrastructure_and_what_those_import() {
+        let files = [
+            (
+                Path::new("/p/index.ts"),
+                "import { service } from \"./stacks\";\nservice(RT);\n",
+            ),
+            (
+                Path::new("/p/stacks/index.ts"),
+                "export { service } from \"../services\";\n",
+            ),
+            (Path::new("/p/services.ts"), "import * as aws from \"@pulumi/aws\";\n"),
+            (Path::new("/p/runtime.ts"), "export const RT = \"go1.x\";\n"),
+            (Path::new("/p/app.ts"), "import { RT } from \"./runtime\";\n"),
+        ];
+        assert_eq!(files_that_matter(&files), vec![true, true, true, false, false]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! of each file, and shared by every rule. The only place that knows how Pulumi programs are written.
 
 mod callbacks;
+mod calls;
 mod cross_module;
 mod edits;
 mod exports;
@@ -127,6 +128,8 @@ pub struct ProgramFile<'tree> {
     style: std::cell::OnceCell<Style>,
     /// What the file exports, read when a look-up first needs it.
     exports: std::cell::OnceCell<exports::ExportTable>,
+    /// The file's calls by callee name, indexed when a parameter's callers are first asked for.
+    calls: std::cell::OnceCell<calls::CallIndex>,
 }
 
 pub struct Program<'tree> {
@@ -163,6 +166,7 @@ impl<'tree> Program<'tree> {
                 imports: imports::collect(input.matches, input.text),
                 style: std::cell::OnceCell::new(),
                 exports: std::cell::OnceCell::new(),
+                calls: std::cell::OnceCell::new(),
             })
             .collect();
         let file_by_path = files

@@ -5,8 +5,6 @@
 
 use std::ops::Range;
 
-use tree_sitter::Node;
-
 use super::callbacks::method_receiving;
 use super::json_text::Json;
 use super::scope::{self, Declaration};
@@ -362,7 +360,7 @@ impl<'tree> Program<'tree> {
             return Some((reference.resource, reference.attribute));
         }
         if let Some(source) = self
-            .helper_argument_sources(expression)
+            .parameter_sources(expression)
             .and_then(|sources| sources.into_iter().next())
         {
             return self
@@ -375,58 +373,6 @@ impl<'tree> Program<'tree> {
             .find(|r| is_function(r.resource))
             .map(|r| (r.resource, None))
     }
-
-    /// For a parameter of a helper function of the program, the arguments its callers pass for it.
-    pub(crate) fn helper_argument_sources(&self, parameter: Located<'tree>) -> Option<Vec<Located<'tree>>> {
-        if parameter.node.kind() != "identifier" {
-            return None;
-        }
-        let text = self.file(parameter.file).text;
-        let function = scope::function_declaring_parameter(self.root(parameter.file), parameter.node, text)?;
-        let position = parameter_position(function, self.text(parameter), text)?;
-        let name = match function.kind() {
-            "function_declaration" => function.child_by_field_name("name")?,
-            _ => function
-                .parent()
-                .filter(|p| p.kind() == "variable_declarator")?
-                .child_by_field_name("name")?,
-        };
-        let name = self.text(Located {
-            file: parameter.file,
-            node: name,
-        });
-        let mut sources = Vec::new();
-        let mut stack = vec![self.file(parameter.file).tree.root_node()];
-        while let Some(node) = stack.pop() {
-            if node.kind() == "call_expression" {
-                let callee = node
-                    .child_by_field_name("function")
-                    .filter(|f| f.kind() == "identifier");
-                if callee.is_some_and(|callee| {
-                    self.text(Located {
-                        file: parameter.file,
-                        node: callee,
-                    }) == name
-                }) {
-                    let argument = named_children(node.child_by_field_name("arguments")?).nth(position)?;
-                    sources.push(Located {
-                        file: parameter.file,
-                        node: argument,
-                    });
-                }
-            }
-            stack.extend(named_children(node));
-        }
-        (!sources.is_empty()).then_some(sources)
-    }
-}
-
-fn parameter_position(function: Node, name: &str, text: &str) -> Option<usize> {
-    let parameters = function.child_by_field_name("parameters")?;
-    named_children(parameters).position(|parameter| {
-        let pattern = parameter.child_by_field_name("pattern").unwrap_or(parameter);
-        text.get(pattern.byte_range()) == Some(name)
-    })
 }
 
 impl<'tree> Program<'tree> {
@@ -473,9 +419,7 @@ impl<'tree> Program<'tree> {
                     }
                     return self.new_invoke_arn_parameter(expression, here(function), source);
                 }
-                let sources = self
-                    .helper_argument_sources(expression)
-                    .filter(|_| serves_only_the_uri)?;
+                let sources = self.parameter_sources(expression).filter(|_| serves_only_the_uri)?;
                 let mut edits = Vec::new();
                 for source in sources {
                     edits.extend(self.invoke_arn_edits_within(source, depth + 1)?);

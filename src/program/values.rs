@@ -88,6 +88,11 @@ impl<'tree> Program<'tree> {
                     out.push(StringOrigin::PackageMember { at, member });
                 } else if let Some(value) = self.const_value(at).or_else(|| self.member_value(at, true)) {
                     self.collect_origins(value, hops + 1, out);
+                } else {
+                    // A parameter (or a property of one): what each call site passes.
+                    for source in self.parameter_member_sources(at) {
+                        self.collect_origins(source, hops + 1, out);
+                    }
                 }
             }
             _ => {}
@@ -227,6 +232,33 @@ impl<'tree> Program<'tree> {
             };
         }
         self.property(object, property).map(|found| found.value)
+    }
+
+    /// For a parameter `p`, the arguments passed for it; for `p.key`, each of those arguments'
+    /// `key` property. Empty when they cannot be known.
+    fn parameter_member_sources(&self, at: Located<'tree>) -> Vec<Located<'tree>> {
+        if at.node.kind() != "member_expression" {
+            return self.parameter_sources(at).unwrap_or_default();
+        }
+        let (Some(object), Some(property)) = (
+            at.node.child_by_field_name("object"),
+            at.node.child_by_field_name("property"),
+        ) else {
+            return Vec::new();
+        };
+        let key = self.text(Located {
+            file: at.file,
+            node: property,
+        });
+        let object = self.unwrapped(Located {
+            file: at.file,
+            node: object,
+        });
+        self.parameter_sources(object)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|argument| self.property(argument, key).map(|found| found.value))
+            .collect()
     }
 
     /// The project module an expression names as a whole: `iam` after `import * as iam from
