@@ -40,6 +40,8 @@ pub enum Exported<'tree> {
         declarator: Node<'tree>,
         constant: bool,
     },
+    /// A top-level function declaration of `file`.
+    Function { file: usize, function: Node<'tree> },
     /// A whole module of the project, reached as a namespace.
     Namespace { file: usize },
 }
@@ -91,8 +93,14 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
     table
 }
 
-/// The names a `const`/`let`/`var` declaration binds with plain identifiers.
+/// The names a declaration binds with plain identifiers: a `const`/`let`/`var`'s, a function's.
 fn declared_names(declaration: Node, text: &str) -> Vec<String> {
+    if declaration.kind() == "function_declaration" {
+        return declaration
+            .child_by_field_name("name")
+            .map(|name| vec![node_text(name, text).to_owned()])
+            .unwrap_or_default();
+    }
     if !matches!(declaration.kind(), "lexical_declaration" | "variable_declaration") {
         return Vec::new();
     }
@@ -102,6 +110,21 @@ fn declared_names(declaration: Node, text: &str) -> Vec<String> {
         .filter(|name| name.kind() == "identifier")
         .map(|name| node_text(name, text).to_owned())
         .collect()
+}
+
+/// A function declared at the top of a module (`function f`, `export function f`).
+pub(super) fn top_level_function<'tree>(root: Node<'tree>, name: &str, text: &str) -> Option<Node<'tree>> {
+    named_children(root)
+        .map(|statement| match statement.kind() {
+            "export_statement" => statement.child_by_field_name("declaration").unwrap_or(statement),
+            _ => statement,
+        })
+        .find(|statement| {
+            statement.kind() == "function_declaration"
+                && statement
+                    .child_by_field_name("name")
+                    .is_some_and(|declared| node_text(declared, text) == name)
+        })
 }
 
 fn name_text(node: Node, text: &str) -> String {
@@ -192,6 +215,9 @@ impl<'tree> Program<'tree> {
                 constant,
             });
         }
+        if let Some(function) = top_level_function(self.root(file), local, source.text) {
+            return Some(Exported::Function { file, function });
+        }
         let binding = source.imports.iter().find(|binding| binding.local == local)?;
         let from = self.imported_file(file, &binding.module)?;
         match &binding.kind {
@@ -220,7 +246,7 @@ mod tests {
                 file,
                 node_text(declarator.child_by_field_name("value")?, program.file(file).text).to_owned(),
             )),
-            Exported::Namespace { .. } => None,
+            Exported::Function { .. } | Exported::Namespace { .. } => None,
         }
     }
 

@@ -6,9 +6,10 @@
 use std::ops::Range;
 
 use super::callbacks::method_receiving;
+use super::exports::top_level_function;
 use super::json_text::Json;
 use super::scope::{self, Declaration};
-use super::{named_children, Located, Package, Program};
+use super::{named_children, Exported, ImportKind, Located, Package, Program};
 use crate::fix::Edit;
 
 /// One integration, whatever form it is written in.
@@ -139,36 +140,32 @@ impl<'tree> Program<'tree> {
         self.returned_value(helper)
     }
 
-    /// The function declaration (or const arrow function) an identifier names in its file.
+    /// The function declaration (or const arrow function) an identifier names: in its file, or
+    /// exported by the project module it imports it from.
     pub(crate) fn function_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
         if identifier.node.kind() != "identifier" {
             return None;
         }
         let text = self.file(identifier.file).text;
-        let name = self.text(identifier);
-        let root = self.file(identifier.file).tree.root_node();
-        let declared = named_children(root)
-            .map(|statement| {
-                if statement.kind() == "export_statement" {
-                    statement.child_by_field_name("declaration").unwrap_or(statement)
-                } else {
-                    statement
-                }
-            })
-            .find(|statement| {
-                statement.kind() == "function_declaration"
-                    && statement.child_by_field_name("name").is_some_and(|n| {
-                        self.text(Located {
-                            file: identifier.file,
-                            node: n,
-                        }) == name
-                    })
-            });
-        if let Some(function) = declared {
+        if let Some(function) = top_level_function(self.root(identifier.file), self.text(identifier), text) {
             return Some(Located {
                 file: identifier.file,
                 node: function,
             });
+        }
+        if let Some(binding) = self.import_of(identifier) {
+            let ImportKind::Named { imported } = &binding.kind else {
+                return None;
+            };
+            let exporter = self.imported_file(identifier.file, &binding.module)?;
+            return match self.exported(exporter, imported)? {
+                Exported::Function { file, function } => Some(Located { file, node: function }),
+                Exported::Variable { file, declarator, .. } => declarator
+                    .child_by_field_name("value")
+                    .filter(|value| matches!(value.kind(), "arrow_function" | "function_expression"))
+                    .map(|node| Located { file, node }),
+                Exported::Namespace { .. } => None,
+            };
         }
         match scope::declaration_of(self.root(identifier.file), identifier.node, text) {
             Declaration::Variable {

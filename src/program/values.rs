@@ -189,7 +189,7 @@ impl<'tree> Program<'tree> {
                             declarator,
                             constant,
                         } => (file, declarator, constant),
-                        Exported::Namespace { .. } => return None,
+                        Exported::Function { .. } | Exported::Namespace { .. } => return None,
                     }
                 }
                 Declaration::Variable { declarator, constant } => (identifier.file, declarator, constant),
@@ -228,7 +228,7 @@ impl<'tree> Program<'tree> {
                     .then(|| declarator.child_by_field_name("value"))
                     .flatten()
                     .map(|node| Located { file, node }),
-                Exported::Namespace { .. } => None,
+                Exported::Function { .. } | Exported::Namespace { .. } => None,
             };
         }
         self.property(object, property).map(|found| found.value)
@@ -273,7 +273,7 @@ impl<'tree> Program<'tree> {
                     ImportKind::Namespace => binding.is_namespace_of_module().then_some(module),
                     ImportKind::Named { imported } => match self.exported(module, imported)? {
                         Exported::Namespace { file } => Some(file),
-                        Exported::Variable { .. } => None,
+                        Exported::Variable { .. } | Exported::Function { .. } => None,
                     },
                 }
             }
@@ -288,7 +288,7 @@ impl<'tree> Program<'tree> {
                 });
                 match self.exported(outer, property)? {
                     Exported::Namespace { file } => Some(file),
-                    Exported::Variable { .. } => None,
+                    Exported::Variable { .. } | Exported::Function { .. } => None,
                 }
             }
             _ => None,
