@@ -509,3 +509,42 @@ fn files_without_infrastructure_are_read_but_not_parsed() {
         app.to_vec()
     );
 }
+
+/// The entries of the first `compatibleRuntimes: [ … ]` in a program, unquoted.
+fn compatible_runtimes(program: &str) -> Vec<String> {
+    let start = program
+        .find("compatibleRuntimes: [")
+        .expect("a compatibleRuntimes list")
+        + "compatibleRuntimes: [".len();
+    let end = start + program[start..].find(']').expect("the list closes");
+    program[start..end]
+        .split(',')
+        .map(|entry| entry.trim().trim_matches('"').to_owned())
+        .filter(|entry| !entry.is_empty())
+        .collect()
+}
+
+#[test]
+fn layer_list_moving_two_node_versions_to_one_successor_names_it_once() {
+    let layer = "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\n\nexport const layer = new aws.lambda.LayerVersion(\"node\", {\n    layerName: \"node\",\n    code: new pulumi.asset.FileArchive(\"./layer\"),\n    compatibleRuntimes: [\"nodejs18.x\", \"nodejs20.x\", \"nodejs22.x\"],\n});\n";
+    // On this date nodejs18.x and nodejs20.x are deprecated, and both move to nodejs24.x.
+    let dir = project(&[
+        ("index.ts", layer.as_bytes()),
+        ("infrafix.toml", b"as_of = 2026-11-29\n"),
+    ]);
+    let output = infrafix(dir.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let fixed = std::fs::read_to_string(dir.path().join("index.ts")).expect("read");
+    let mut runtimes = compatible_runtimes(&fixed);
+    assert_eq!(runtimes, ["nodejs24.x", "nodejs22.x"], "{fixed}");
+    runtimes.sort();
+    runtimes.dedup();
+    assert_eq!(runtimes.len(), 2, "no runtime is listed twice:\n{fixed}");
+    let again = infrafix(dir.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("index.ts")).expect("read"),
+        fixed,
+        "a second run changes nothing"
+    );
+}

@@ -149,7 +149,8 @@ impl<'tree> Program<'tree> {
     }
 
     /// Removes a property (or any element) of an object or list with the comma that separates it.
-    /// A property on lines of its own goes with those lines, leaving no blank line behind.
+    /// A property on lines of its own goes with those lines, leaving no blank line behind; a
+    /// comment of the container beside it stays.
     pub fn remove_property(&self, property: Located<'tree>) -> Edit {
         let text = self.file(property.file).text;
         let Some(container) = property.node.parent() else {
@@ -183,10 +184,58 @@ impl<'tree> Program<'tree> {
             (false, _, Some(previous), _) => previous.end_byte()..end,
             _ => start..comma_end.unwrap_or(end),
         };
-        Edit::delete(property.file, range)
+        let comment_in_range = named_children(container).any(|child| {
+            child.kind() == "comment" && range.start <= child.start_byte() && child.end_byte() <= range.end
+        });
+        match comment_in_range {
+            true => self.remove_member_keeping_comments(property),
+            false => Edit::delete(property.file, range),
+        }
     }
 
-    /// Removes an element of an array literal with the comma that separates it from a neighbour.
+    /// Removes a member and one comma beside it, and nothing else: the comments around it stay
+    /// where they are (`"go1.x", // legacy` leaves `// legacy` on its line).
+    fn remove_member_keeping_comments(&self, member: Located<'tree>) -> Edit {
+        let text = self.file(member.file).text;
+        let node = member.node;
+        let beside = |forward: bool| {
+            let mut sibling = if forward {
+                node.next_sibling()
+            } else {
+                node.prev_sibling()
+            };
+            while let Some(found) = sibling.filter(|found| found.kind() == "comment") {
+                sibling = if forward {
+                    found.next_sibling()
+                } else {
+                    found.prev_sibling()
+                };
+            }
+            sibling.filter(|found| found.kind() == ",")
+        };
+        match (beside(true), beside(false)) {
+            // The comma after goes, with the spaces after it when the comments between stay put.
+            (Some(comma), _) => {
+                let between = text[node.end_byte()..comma.start_byte()].trim_start();
+                let rest = &text[comma.end_byte()..];
+                let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                let end = match between.is_empty() {
+                    true => comma.end_byte() + spaces,
+                    false => comma.end_byte(),
+                };
+                Edit::replace(member.file, node.start_byte()..end, between)
+            }
+            // The last member: the comma before it goes, and the comments between stay.
+            (None, Some(comma)) => {
+                let between = text[comma.end_byte()..node.start_byte()].trim_end();
+                Edit::replace(member.file, comma.start_byte()..node.end_byte(), between)
+            }
+            (None, None) => Edit::delete(member.file, node.byte_range()),
+        }
+    }
+
+    /// Removes an element of an array literal with the comma that separates it from a neighbour;
+    /// the list's comments stay.
     pub fn remove_list_element(&self, element: Located<'tree>) -> Edit {
         self.remove_property(element)
     }
@@ -580,6 +629,57 @@ mod tests {
                 ("const a = { b: 1, c: 2 };\n", "pair", "c", "const a = { b: 1 };\n"),
             ],
             |program, pair| program.remove_property(pair),
+        );
+    }
+
+    #[test]
+    fn removes_a_list_element_keeping_the_comments_around_it() {
+        assert_edits(
+            &[
+                (
+                    "const a = [\n    \"x\", // legacy\n    \"y\",\n];\n",
+                    "string",
+                    "\"x",
+                    "const a = [\n    // legacy\n    \"y\",\n];\n",
+                ),
+                (
+                    "const a = [\n    \"x\",\n    // about y\n    \"y\"\n];\n",
+                    "string",
+                    "\"y",
+                    "const a = [\n    \"x\"\n    // about y\n];\n",
+                ),
+                (
+                    "const a = [\"x\", /* old */ \"y\"];\n",
+                    "string",
+                    "\"x",
+                    "const a = [/* old */ \"y\"];\n",
+                ),
+                (
+                    "const a = [\"x\" /* old */, \"y\"];\n",
+                    "string",
+                    "\"x",
+                    "const a = [/* old */ \"y\"];\n",
+                ),
+                (
+                    "const a = [\"x\", /* new */ \"y\"];\n",
+                    "string",
+                    "\"y",
+                    "const a = [\"x\" /* new */];\n",
+                ),
+                (
+                    "const a = [\n    // the only one\n    \"x\",\n];\n",
+                    "string",
+                    "\"x",
+                    "const a = [\n    // the only one\n];\n",
+                ),
+                (
+                    "const a = [\n    \"x\",\n    \"y\",\n];\n",
+                    "string",
+                    "\"x",
+                    "const a = [\n    \"y\",\n];\n",
+                ),
+            ],
+            |program, element| program.remove_list_element(element),
         );
     }
 

@@ -99,6 +99,29 @@ impl<'tree> Program<'tree> {
         }
     }
 
+    /// The one literal or package member an expression's value is, when it can be nothing else:
+    /// no default (`??`, `||`) or conditional on the way, only parentheses, assertions and consts.
+    /// Whoever must know that two values are equal (a list that may not name a runtime twice) can
+    /// compare only these.
+    pub fn sole_string_origin(&self, at: Located<'tree>) -> Option<StringOrigin<'tree>> {
+        let mut current = at;
+        for _ in 0..=MAX_HOPS {
+            current = self.unwrapped(current);
+            match current.node.kind() {
+                "string" | "template_string" => {
+                    let value = self.string_value(current)?;
+                    return Some(StringOrigin::Literal { at: current, value });
+                }
+                "identifier" | "member_expression" => match self.package_member(current) {
+                    Some(member) => return Some(StringOrigin::PackageMember { at: current, member }),
+                    None => current = self.const_value(current)?,
+                },
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// The content of a string literal or substitution-free template literal; `None` when it has
     /// escapes or substitutions (its value is then not written out in the source).
     pub fn string_value(&self, at: Located<'tree>) -> Option<String> {

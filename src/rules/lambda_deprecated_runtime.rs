@@ -1,6 +1,6 @@
 //! `lambda-deprecated-runtime`: a Lambda function or layer on a runtime AWS has deprecated.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tree_sitter::Node;
 
@@ -61,6 +61,13 @@ at `as_of` (for example `nodejs16.x` to `nodejs24.x`): unsafe, because a new lan
 break the code. An enum member stays an enum member where @pulumi/aws has one for the new runtime,
 a string stays a string. A `const` shared by several functions is changed once, and not at all
 when one of those functions suppresses the rule.
+
+A layer's `compatibleRuntimes` never names a runtime twice after the fix, comparing runtime ids
+(`"provided.al2023"` and `aws.lambda.Runtime.CustomAL2023` are one): an entry whose successor is
+listed already, or is what an earlier entry becomes, is removed instead of replaced (with its
+comma; the comments around it stay), so `["go1.x", "provided.al2"]` becomes `["provided.al2023"]`.
+Beside an entry whose value infrafix cannot read (a spread, a default, a configured value) nothing
+new is written into the list: the deprecated entry is reported but not fixed.
 "#;
 
 /// Where a runtime value is used: by which resource, and where the finding points.
@@ -89,7 +96,7 @@ enum Spelling {
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let table = RuntimeTable::bundled();
     let as_of = context.settings.as_of;
-    let mut groups: BTreeMap<(usize, usize), Vec<RuntimeUse>> = BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, Vec<RuntimeUse>> = BTreeMap::new();
     for runtime_use in runtime_uses(context, table) {
         if !runtime_use.runtime.is_deprecated_on(as_of) {
             continue;
@@ -107,13 +114,17 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             .or_default()
             .push(runtime_use);
     }
-    for uses in groups.values() {
-        report_group(context, table, uses, findings);
+    let plan = plan_layer_lists(context, table, &groups);
+    for (key, uses) in &groups {
+        report_group(context, table, key, uses, &plan, findings);
     }
 }
 
+/// Where the uses that change together are written: the file and start of their origin.
+type GroupKey = (usize, usize);
+
 /// Uses that must change together: those of one literal, one const, or one imported constant.
-fn group_key(context: &RuleContext, runtime_use: &RuntimeUse) -> (usize, usize) {
+fn group_key(context: &RuleContext, runtime_use: &RuntimeUse) -> GroupKey {
     if runtime_use.spelling == Spelling::ImportedConstant {
         if let Some(binding) = context.program.import_of(runtime_use.origin) {
             return (runtime_use.origin.file, binding.specifier.start_byte());
@@ -208,10 +219,19 @@ fn classify<'tree>(
     }
 }
 
-fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[RuntimeUse], findings: &mut Vec<Finding>) {
-    let Some(first) = uses.first() else { return };
-    let runtime = first.runtime;
-    let successor = table.successor(runtime, context.settings.as_of);
+/// The runtime a group's uses move to, or why they do not move.
+fn group_target(
+    context: &RuleContext,
+    table: &'static RuntimeTable,
+    runtime: &Runtime,
+    uses: &[RuntimeUse],
+) -> Result<&'static Runtime, String> {
+    let successor = table.successor(runtime, context.settings.as_of).ok_or_else(|| {
+        format!(
+            "no runtime of the {} family is supported on {}; choose one by hand",
+            runtime.family, context.settings.as_of
+        )
+    })?;
     let suppressed_elsewhere = uses.iter().any(|u| {
         context.is_suppressed(
             RuleId::LambdaDeprecatedRuntime,
@@ -219,18 +239,30 @@ fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[Run
             u.pointer.node.start_byte(),
         )
     });
+    if suppressed_elsewhere {
+        return Err("its value is shared with a use that suppresses this rule, so it is not changed".to_owned());
+    }
+    Ok(successor)
+}
+
+fn report_group(
+    context: &RuleContext,
+    table: &'static RuntimeTable,
+    key: &GroupKey,
+    uses: &[RuntimeUse],
+    plan: &ListPlan,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(first) = uses.first() else { return };
+    let runtime = first.runtime;
+    let successor = table.successor(runtime, context.settings.as_of);
     let mut fix_edits = Vec::new();
     let mut handler_notes = Vec::new();
-    let reason_without_fix = match successor {
-        None => Some(format!(
-            "no runtime of the {} family is supported on {}; choose one by hand",
-            runtime.family, context.settings.as_of
-        )),
-        Some(_) if suppressed_elsewhere => {
-            Some("its value is shared with a use that suppresses this rule, so it is not changed".to_owned())
-        }
-        Some(successor) => {
-            fix_edits = origin_edits(context, uses, successor);
+    let reason_without_fix = match (group_target(context, table, runtime, uses), plan.held_back.get(key)) {
+        (Err(reason), _) => Some(reason),
+        (Ok(_), Some(reason)) => Some(reason.clone()),
+        (Ok(successor), None) => {
+            fix_edits = origin_edits(context, uses, successor, plan);
             if let Some(handler) = &runtime.handler {
                 for runtime_use in uses {
                     match handler_edit(context, runtime_use, handler) {
@@ -251,6 +283,16 @@ fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[Run
             message.push_str(
                 " Set its handler to `bootstrap` by hand: it is not written in this function's own arguments.",
             );
+        }
+        if let (Some(_), Some(successor), Some(ListChange::Remove(removal))) =
+            (&fix, successor, plan.changes.get(&element_key(runtime_use.pointer)))
+        {
+            message.push_str(&match removal {
+                Removal::AlreadyListed => format!(" `{}` is listed already, so this entry goes.", successor.id),
+                Removal::EarlierEntryBecomesIt => {
+                    format!(" An earlier entry becomes `{}`, so this one goes.", successor.id)
+                }
+            });
         }
         let finding = Finding::new(
             RuleId::LambdaDeprecatedRuntime,
@@ -300,12 +342,18 @@ fn describe(runtime: &Runtime, successor: Option<&Runtime>, as_of: CalendarDate,
 }
 
 /// The edits that write the successor where the deprecated runtime is written.
-fn origin_edits(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime) -> Vec<Edit> {
+/// A layer's entry that the plan removes goes from its list instead (with a const elsewhere, the
+/// const's other uses still change).
+fn origin_edits(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime, plan: &ListPlan) -> Vec<Edit> {
     let program = context.program;
     let mut edits = Vec::new();
     for runtime_use in uses {
         let origin = runtime_use.origin;
-        if runtime_use.resource.is_aws(&["lambda", "LayerVersion"]) && layer_lists(context, runtime_use, &successor.id)
+        if is_layer_entry(runtime_use)
+            && matches!(
+                plan.changes.get(&element_key(runtime_use.pointer)),
+                Some(ListChange::Remove(_))
+            )
         {
             edits.push(program.remove_list_element(runtime_use.pointer));
             continue;
@@ -355,29 +403,239 @@ fn origin_edits(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime)
     edits
 }
 
-/// Whether a layer's `compatibleRuntimes` already lists `id` (the deprecated entry then just goes).
-fn layer_lists(context: &RuleContext, runtime_use: &RuntimeUse, id: &str) -> bool {
-    let Some(list) = runtime_use.pointer.node.parent() else {
-        return false;
-    };
-    crate::program::named_children(list).any(|element| {
-        context
-            .program
-            .string_origins(Located {
-                file: runtime_use.pointer.file,
-                node: element,
-            })
+fn is_layer_entry(runtime_use: &RuntimeUse) -> bool {
+    runtime_use.resource.is_aws(&["lambda", "LayerVersion"])
+}
+
+/// A layer's list entry, by file and start.
+type EntryKey = (usize, usize);
+
+fn element_key(at: Located) -> EntryKey {
+    (at.file, at.node.start_byte())
+}
+
+/// How the fixes change layers' `compatibleRuntimes` so that no list names a runtime twice
+/// (`["go1.x", "provided.al2"]` must not become `["provided.al2023", "provided.al2023"]`).
+#[derive(Default)]
+struct ListPlan {
+    /// What happens to each entry whose runtime moves; an entry not here keeps its value.
+    changes: HashMap<EntryKey, ListChange>,
+    /// Groups that do not change at all, because a list entry of theirs could then name a runtime
+    /// twice; why, in the words of the finding.
+    held_back: BTreeMap<GroupKey, String>,
+}
+
+enum ListChange {
+    /// The entry becomes its successor, written as a function's runtime would be.
+    Replace,
+    /// The entry goes from the list.
+    Remove(Removal),
+    /// The entry may not change; the reason says why.
+    Keep(String),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Removal {
+    /// Another entry already names the successor, and keeps naming it.
+    AlreadyListed,
+    /// An earlier entry of the list is replaced by the same successor.
+    EarlierEntryBecomesIt,
+}
+
+/// What one entry of a list holds, and what the fixes may make of it.
+struct ListEntry<'tree> {
+    at: Located<'tree>,
+    /// The runtime id the entry names, when it can name only one (see `sole_string_origin`).
+    names: Option<String>,
+    /// The runtimes its deprecated values move to, when their groups are fixed.
+    successors: Vec<&'static Runtime>,
+}
+
+impl ListEntry<'_> {
+    /// Whether the entry may hold any runtime after the fixes, as far as infrafix can tell.
+    fn is_unreadable(&self) -> bool {
+        self.names.is_none()
+    }
+
+    /// Whether the entry names one runtime and moves to `id`.
+    fn becomes(&self, id: &str) -> bool {
+        self.names.is_some() && matches!(self.successors.as_slice(), [successor] if successor.id == id)
+    }
+}
+
+/// Plans every layer list the groups have entries in. Planning is per list, but a group is fixed
+/// everywhere or nowhere (a const may serve a function and two lists): a group that one list
+/// must keep is held back, and the lists are planned again, since an entry that stays deprecated
+/// no longer takes the successor another entry may then take.
+fn plan_layer_lists(
+    context: &RuleContext,
+    table: &'static RuntimeTable,
+    groups: &BTreeMap<GroupKey, Vec<RuntimeUse>>,
+) -> ListPlan {
+    let mut targets: BTreeMap<GroupKey, &'static Runtime> = BTreeMap::new();
+    let mut groups_at: HashMap<EntryKey, Vec<GroupKey>> = HashMap::new();
+    let mut lists: Vec<Located> = Vec::new();
+    for (key, uses) in groups {
+        if let Some(Ok(successor)) = uses.first().map(|u| group_target(context, table, u.runtime, uses)) {
+            targets.insert(*key, successor);
+        }
+        for entry in uses.iter().filter(|u| is_layer_entry(u)) {
+            groups_at.entry(element_key(entry.pointer)).or_default().push(*key);
+            let list = entry.pointer.node.parent().map(|node| Located {
+                file: entry.pointer.file,
+                node,
+            });
+            if let Some(list) = list.filter(|list| !lists.contains(list)) {
+                lists.push(list);
+            }
+        }
+    }
+    let mut plan = ListPlan::default();
+    // Each round holds back at least one more group, or ends.
+    for _ in 0..=groups.len() {
+        plan.changes.clear();
+        for list in &lists {
+            plan_list(context, table, *list, &groups_at, &targets, &mut plan.changes);
+        }
+        let mut held_back_now = false;
+        for (key, uses) in groups {
+            if !targets.contains_key(key) {
+                continue;
+            }
+            let kept = uses.iter().filter(|u| is_layer_entry(u)).find_map(|u| {
+                match plan.changes.get(&element_key(u.pointer)) {
+                    Some(ListChange::Keep(reason)) => Some(reason.clone()),
+                    _ => None,
+                }
+            });
+            if let Some(reason) = kept {
+                targets.remove(key);
+                plan.held_back.insert(*key, reason);
+                held_back_now = true;
+            }
+        }
+        if !held_back_now {
+            break;
+        }
+    }
+    plan
+}
+
+/// One list's changes. The first entry moving to a runtime the list does not name becomes it;
+/// an entry whose successor is named already, or taken by an earlier entry, goes instead. An
+/// entry whose value cannot be read may be any runtime, so beside one no runtime is written into
+/// the list; removing an entry never makes a duplicate, so that still happens.
+fn plan_list(
+    context: &RuleContext,
+    table: &'static RuntimeTable,
+    list: Located,
+    groups_at: &HashMap<EntryKey, Vec<GroupKey>>,
+    targets: &BTreeMap<GroupKey, &'static Runtime>,
+    changes: &mut HashMap<EntryKey, ListChange>,
+) {
+    let program = context.program;
+    let entries: Vec<ListEntry> = crate::program::named_children(list.node)
+        .filter(|node| node.kind() != "comment")
+        .map(|node| {
+            let at = Located { file: list.file, node };
+            let successors = groups_at
+                .get(&element_key(at))
+                .into_iter()
+                .flatten()
+                .filter_map(|key| targets.get(key).copied())
+                .collect();
+            let names = program
+                .sole_string_origin(at)
+                .and_then(|origin| runtime_id(table, &origin));
+            ListEntry { at, names, successors }
+        })
+        .collect();
+    // What stays as it is: the runtimes named by entries that do not move.
+    let staying: Vec<&str> = entries
+        .iter()
+        .filter(|entry| entry.successors.is_empty())
+        .filter_map(|entry| entry.names.as_deref())
+        .collect();
+    let unreadable_besides = |index: usize| {
+        entries
             .iter()
-            .any(|origin| match origin {
-                StringOrigin::Literal { value, .. } => value == id,
-                StringOrigin::PackageMember { member, .. } => member.path.last().is_some_and(|name| {
-                    RuntimeTable::bundled()
-                        .by_enum_member(name)
-                        .or_else(|| RuntimeTable::bundled().by_constant(name))
-                        .is_some_and(|r| r.id == id)
-                }),
-            })
-    })
+            .enumerate()
+            .find(|(other, entry)| *other != index && entry.is_unreadable())
+            .map(|(_, entry)| entry.at)
+    };
+    let mut taken: Vec<&str> = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let change = match entry.successors.as_slice() {
+            [] => continue,
+            [successor] if entry.names.is_some() => {
+                let id = successor.id.as_str();
+                if staying.contains(&id) {
+                    ListChange::Remove(Removal::AlreadyListed)
+                } else if taken.contains(&id) {
+                    ListChange::Remove(Removal::EarlierEntryBecomesIt)
+                } else if let Some(unreadable) = unreadable_besides(index) {
+                    ListChange::Keep(format!(
+                        "a layer's `compatibleRuntimes` lists it beside `{}`, whose value infrafix cannot read, so `{id}` could be listed twice; change it by hand",
+                        short_text(program.text(unreadable))
+                    ))
+                } else {
+                    taken.push(id);
+                    ListChange::Replace
+                }
+            }
+            // A default or a choice (`args.runtime ?? "go1.x"`): it may become a successor, or
+            // hold anything else.
+            successors => {
+                let clash = successors.iter().find(|successor| {
+                    staying.contains(&successor.id.as_str())
+                        || entries
+                            .iter()
+                            .enumerate()
+                            .any(|(other, entry)| other != index && entry.becomes(&successor.id))
+                });
+                match (unreadable_besides(index), clash) {
+                    (Some(unreadable), _) => ListChange::Keep(format!(
+                        "a layer's `compatibleRuntimes` lists it beside `{}`, whose value infrafix cannot read, so a runtime could be listed twice; change it by hand",
+                        short_text(program.text(unreadable))
+                    )),
+                    (None, Some(successor)) => ListChange::Keep(format!(
+                        "a layer's `compatibleRuntimes` lists it in `{}`, which may hold another runtime, beside `{}`; change it by hand",
+                        short_text(program.text(entry.at)),
+                        successor.id
+                    )),
+                    (None, None) => ListChange::Replace,
+                }
+            }
+        };
+        changes.insert(element_key(entry.at), change);
+    }
+}
+
+/// The runtime id a sole origin names: a string is its own id (known to the table or not), a
+/// package member the id the table gives it.
+fn runtime_id(table: &RuntimeTable, origin: &StringOrigin) -> Option<String> {
+    match origin {
+        StringOrigin::Literal { value, .. } => Some(value.clone()),
+        StringOrigin::PackageMember { member, .. } => {
+            let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
+            let runtime = match path.as_slice() {
+                ["lambda", "Runtime", name] => table.by_enum_member(name),
+                ["lambda", name] => table.by_constant(name),
+                _ => None,
+            };
+            runtime.map(|runtime| runtime.id.clone())
+        }
+    }
+}
+
+/// An expression as a message quotes it: its first line, at most 40 characters.
+fn short_text(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &line[..end]),
+        None if line.len() < text.len() => format!("{line}…"),
+        None => line.to_owned(),
+    }
 }
 
 /// The local name of `aws.lambda.Runtime` where a legacy constant was imported by name, and
