@@ -53,10 +53,20 @@ impl<'tree> Program<'tree> {
                 attribute: None,
             }),
             "identifier" | "shorthand_property_identifier" => {
-                let source = self
+                if let Some(source) = self
                     .callback_parameter_source(at)
-                    .or_else(|| self.initializer(at, false))?;
-                self.denoted(source, hops + 1)
+                    .or_else(|| self.initializer(at, false))
+                {
+                    return self.denoted(source, hops + 1);
+                }
+                // A parameter of a factory: the resource every call site passes, when they agree
+                // (one declaration cannot stand for two resources).
+                let mut passed = self
+                    .parameter_sources(at)?
+                    .into_iter()
+                    .map(|argument| self.denoted(argument, hops + 1));
+                let first = passed.next()??;
+                passed.all(|other| other.as_ref() == Some(&first)).then_some(first)
             }
             "member_expression" => {
                 let object = at.node.child_by_field_name("object")?;
@@ -230,6 +240,9 @@ impl<'tree> Program<'tree> {
     ) -> Result<String, String> {
         let declaration = &self.resources()[resource];
         let shown = self.display_name(resource);
+        if let Some(parameter) = self.parameter_holding(resource, place) {
+            return Ok(parameter);
+        }
         if declaration.file != place.file {
             return self.name_from_other_module(resource, place.file, edits);
         }
@@ -261,6 +274,30 @@ impl<'tree> Program<'tree> {
                 "{shown} is not a statement of its own, so nothing can refer to it"
             )),
         }
+    }
+}
+
+impl<'tree> Program<'tree> {
+    /// A parameter of a function around `place` that every caller passes `resource` for: inside a
+    /// factory, the resource's name there.
+    fn parameter_holding(&self, resource: usize, place: Located<'tree>) -> Option<String> {
+        let wanted = ResourceRef {
+            resource,
+            attribute: None,
+        };
+        ancestors(self.root(place.file), place.node)
+            .into_iter()
+            .filter_map(|node| node.child_by_field_name("parameters"))
+            .flat_map(named_children)
+            .map(|parameter| parameter.child_by_field_name("pattern").unwrap_or(parameter))
+            .filter(|pattern| pattern.kind() == "identifier")
+            .find(|pattern| {
+                self.denoted_resource(Located {
+                    file: place.file,
+                    node: *pattern,
+                }) == Some(wanted.clone())
+            })
+            .map(|pattern| node_text(pattern, self.file(place.file).text).to_owned())
     }
 }
 
