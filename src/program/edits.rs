@@ -346,10 +346,14 @@ impl<'tree> Program<'tree> {
     /// `base`, or `base2`, `base3`…: the first that names nothing in the file, so a new binding
     /// can shadow or clash with nothing in any scope.
     pub fn fresh_name(&self, file: usize, base: &str) -> String {
-        std::iter::once(base.to_owned())
+        let base = match is_reserved_word(base) {
+            true => format!("{base}Value"),
+            false => base.to_owned(),
+        };
+        std::iter::once(base.clone())
             .chain((2..).map(|n| format!("{base}{n}")))
             .find(|name| self.mentions(file, name) == 0)
-            .unwrap_or_else(|| base.to_owned())
+            .unwrap_or(base)
     }
 
     /// The `const` an unbound resource (a bare `new …;` statement) is bound to when a fix must refer
@@ -524,7 +528,69 @@ pub fn name_from_logical_name(logical_name: &str) -> Option<String> {
         }
         name.push_str(chars.as_str());
     }
+    if is_reserved_word(&name) {
+        // `const public = …` does not compile in a module (TS1214): say what the name holds.
+        name.push_str("Resource");
+    }
     (!name.is_empty()).then_some(name)
+}
+
+/// Words a TypeScript module cannot bind with `const` (strict-mode reserved words and keywords),
+/// and the globals a binding must not shadow.
+pub fn is_reserved_word(name: &str) -> bool {
+    const RESERVED: [&str; 50] = [
+        "arguments",
+        "await",
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "debugger",
+        "default",
+        "delete",
+        "do",
+        "else",
+        "enum",
+        "eval",
+        "export",
+        "extends",
+        "false",
+        "finally",
+        "for",
+        "function",
+        "if",
+        "implements",
+        "import",
+        "in",
+        "instanceof",
+        "interface",
+        "let",
+        "new",
+        "null",
+        "package",
+        "private",
+        "protected",
+        "public",
+        "return",
+        "static",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typeof",
+        "var",
+        "void",
+        "while",
+        "with",
+        "yield",
+        "undefined",
+        "NaN",
+    ];
+    RESERVED.contains(&name) || name == "Infinity"
 }
 
 #[cfg(test)]
@@ -727,5 +793,10 @@ mod tests {
         assert_eq!(name_from_logical_name("`${name}-role`").as_deref(), Some("role"));
         assert_eq!(name_from_logical_name("name").as_deref(), Some("name"));
         assert_eq!(name_from_logical_name("`${name}`"), None);
+        assert_eq!(name_from_logical_name("\"public\"").as_deref(), Some("publicResource"));
+        assert_eq!(
+            name_from_logical_name("`${env}-private`").as_deref(),
+            Some("privateResource")
+        );
     }
 }
