@@ -350,10 +350,14 @@ impl<'tree> Program<'tree> {
             true => format!("{base}Value"),
             false => base.to_owned(),
         };
-        std::iter::once(base.clone())
+        let mut handed_out = self.memo.handed_out_bindings.borrow_mut();
+        let taken = handed_out.entry(file).or_default();
+        let name = std::iter::once(base.clone())
             .chain((2..).map(|n| format!("{base}{n}")))
-            .find(|name| self.mentions(file, name) == 0)
-            .unwrap_or(base)
+            .find(|name| self.mentions(file, name) == 0 && !taken.contains(name))
+            .unwrap_or(base);
+        taken.insert(name.clone());
+        name
     }
 
     /// The `const` an unbound resource (a bare `new …;` statement) is bound to when a fix must refer

@@ -153,6 +153,10 @@ struct Memo {
     declared_names: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
     /// Per file, how many identifiers spell each name.
     name_counts: std::cell::RefCell<HashMap<usize, std::rc::Rc<edits::NameCounts>>>,
+    /// Names this pass's fixes have taken, per file, and the logical names of resources they
+    /// create: fixes computed against the same text must not pick the same ones.
+    handed_out_bindings: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
+    handed_out_logical_names: std::cell::RefCell<std::collections::HashSet<String>>,
 }
 
 impl<'tree> Program<'tree> {

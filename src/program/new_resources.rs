@@ -52,16 +52,37 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// The neighbour's logical name with a suffix, as the same kind of expression.
+    /// The neighbour's logical name with a suffix, as the same kind of expression, numbered where
+    /// the program or another fix of this pass already uses it (two resources of one name in a
+    /// stack fail the deploy with a duplicate URN).
     fn derived_logical_name(&self, logical_name: Located<'tree>, suffix: &str) -> String {
         let text = self.text(logical_name);
-        match logical_name.node.kind() {
+        let with_suffix = |suffix: &str| match logical_name.node.kind() {
             "string" | "template_string" if text.len() >= 2 => {
                 let (body, quote) = text.split_at(text.len() - 1);
                 format!("{body}-{suffix}{quote}")
             }
             _ => format!("`${{{text}}}-{suffix}`"),
-        }
+        };
+        let declared: std::collections::HashSet<String> = self
+            .resources()
+            .iter()
+            .filter_map(|resource| {
+                resource.logical_name.map(|node| Located {
+                    file: resource.file,
+                    node,
+                })
+            })
+            .map(|at| unquoted(self.text(at)).to_owned())
+            .collect();
+        let mut handed_out = self.memo.handed_out_logical_names.borrow_mut();
+        let name = std::iter::once(suffix.to_owned())
+            .chain((2..).map(|n| format!("{suffix}-{n}")))
+            .map(|suffix| with_suffix(&suffix))
+            .find(|name| !declared.contains(unquoted(name)) && !handed_out.contains(unquoted(name)))
+            .unwrap_or_else(|| with_suffix(suffix));
+        handed_out.insert(unquoted(&name).to_owned());
+        name
     }
 
     /// `provider` and `parent` of a resource's options, for a resource created beside it.
@@ -85,4 +106,12 @@ impl<'tree> Program<'tree> {
         };
         (!inherited.is_empty()).then(|| Code::object(inherited))
     }
+}
+
+/// A logical name's text without its quotes, so that `"a"` and `'a'` compare equal.
+fn unquoted(text: &str) -> &str {
+    let inner = text
+        .strip_prefix(['"', '\'', '`'])
+        .and_then(|rest| rest.strip_suffix(['"', '\'', '`']));
+    inner.unwrap_or(text)
 }
