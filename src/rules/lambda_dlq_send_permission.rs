@@ -3,8 +3,8 @@
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::program::{
-    action_matches, Answer, Effect, Entry, ExecutionRole, OutputValue, PolicyDocument, Program, ResourceDecl,
-    ResourceRef, ResourceTarget, RoleDocument,
+    Answer, Effect, Entry, ExecutionRole, OutputValue, PolicyDocument, Program, ResourceDecl, ResourceRef,
+    ResourceTarget, RoleDocument,
 };
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
@@ -182,11 +182,13 @@ fn fix(
     //    target. A statement grants each of its actions on each of its resources, so extending
     //    any other would widen it.
     let names_target = |entry: &Entry| entry.resource.as_ref() == Some(&dead_letter);
+    // Exactly the action: a wildcard (`sqs:*`, `*`, `sqs:Send*`) allows more than the send, and
+    // would allow it on the target too.
     let allows_action = |entry: &Entry| {
         entry
             .literal
             .as_deref()
-            .is_some_and(|granted| action_matches(granted, action))
+            .is_some_and(|granted| granted.eq_ignore_ascii_case(action))
     };
     for RoleDocument { document, .. } in own_documents() {
         for statement in &document.statements {
