@@ -1,12 +1,17 @@
 //! The batch benchmark: infrafix against the floor of any tree-sitter tool, parsing each file once.
 //!
-//! `cargo bench --bench batch` generates a synthetic corpus of Pulumi repositories (deterministic),
+//! `cargo bench --bench batch` generates synthetic corpora of Pulumi repositories (deterministic),
 //! then runs, alternating, three times each: the parse-only floor (the same walk, a tree-sitter
 //! parse of every file, the same thread count), `infrafix --check`, and `infrafix --patch-dir`.
-//! It prints files/s, MB/s, each run's ratio to the floor and peak RSS, at 1× and 4× the corpus.
-//! `INFRAFIX_BENCH_REPOS` (default 200) and `INFRAFIX_BENCH_FILES` (default 25) set the 1× size;
-//! `INFRAFIX_BENCH_JOBS` the threads (default: all cores). `-- --generate DIR` only writes the 1×
-//! corpus, for profiling.
+//! It prints files/s, MB/s, each run's ratio to the floor and peak RSS, at 1× and 4× the corpus,
+//! for two profiles: `dense` (nothing but infrastructure, findings in most files; 250 repositories
+//! × 20 files) and `mixed` (half application code, which infrafix skips; 200 × 25).
+//!
+//! Environment: `INFRAFIX_BENCH_PROFILES` (default `dense,mixed`), `INFRAFIX_BENCH_SCALES`
+//! (default `1,4`; `1` for a quick run), `INFRAFIX_BENCH_REPOS` and `INFRAFIX_BENCH_FILES` (the 1×
+//! size of every profile, instead of its own), `INFRAFIX_BENCH_JOBS` (threads; default all cores).
+//! `-- --generate DIR [--profile dense|mixed]` only writes a 1× corpus (default mixed), for
+//! profiling and type-checking.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,6 +23,47 @@ mod corpus;
 
 const ROUNDS: usize = 3;
 
+/// A corpus the benchmark measures: how it is written, and its size at 1×.
+struct Profile {
+    name: &'static str,
+    generate: fn(&Path, usize, usize) -> corpus::Size,
+    repositories: usize,
+    files_per_repository: usize,
+}
+
+/// In the order they are reported.
+const PROFILES: [Profile; 2] = [
+    Profile {
+        name: "dense",
+        generate: corpus::dense::generate,
+        repositories: 250,
+        files_per_repository: 20,
+    },
+    Profile {
+        name: "mixed",
+        generate: corpus::mixed::generate,
+        repositories: 200,
+        files_per_repository: 25,
+    },
+];
+
+impl Profile {
+    fn named(name: &str) -> &'static Profile {
+        PROFILES
+            .iter()
+            .find(|profile| profile.name == name)
+            .unwrap_or_else(|| panic!("no profile {name:?}; there are dense and mixed"))
+    }
+
+    /// The 1× size, unless the environment sets it for every profile.
+    fn size(&self) -> (usize, usize) {
+        (
+            environment_number("INFRAFIX_BENCH_REPOS", self.repositories),
+            environment_number("INFRAFIX_BENCH_FILES", self.files_per_repository),
+        )
+    }
+}
+
 fn main() {
     let arguments: Vec<String> = std::env::args().collect();
     if let Some(position) = arguments.iter().position(|argument| argument == "--floor") {
@@ -26,11 +72,18 @@ fn main() {
         parse_only(&folder, jobs);
         return;
     }
-    let repositories = environment_number("INFRAFIX_BENCH_REPOS", 200);
-    let files = environment_number("INFRAFIX_BENCH_FILES", 25);
-    // For profiling: `cargo bench --bench batch -- --generate DIR` only writes the 1× corpus.
-    if let Some(position) = arguments.iter().position(|argument| argument == "--generate") {
-        let size = corpus::mixed::generate(Path::new(&arguments[position + 1]), repositories, files);
+    let value_after = |flag: &str| {
+        let position = arguments.iter().position(|argument| argument == flag)?;
+        Some(
+            arguments
+                .get(position + 1)
+                .unwrap_or_else(|| panic!("{flag} needs a value")),
+        )
+    };
+    if let Some(folder) = value_after("--generate") {
+        let profile = Profile::named(value_after("--profile").map_or("mixed", String::as_str));
+        let (repositories, files) = profile.size();
+        let size = (profile.generate)(Path::new(folder), repositories, files);
         println!("{} files, {} bytes", size.files, size.bytes);
         return;
     }
@@ -38,17 +91,30 @@ fn main() {
         "INFRAFIX_BENCH_JOBS",
         std::thread::available_parallelism().map_or(2, |n| n.get()),
     );
+    let scales: Vec<usize> = environment_list("INFRAFIX_BENCH_SCALES", "1,4")
+        .iter()
+        .map(|scale| scale.parse().expect("INFRAFIX_BENCH_SCALES lists whole numbers"))
+        .collect();
     println!(
         "machine: {} cores; {jobs} threads; {}",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         machine()
     );
+    for name in environment_list("INFRAFIX_BENCH_PROFILES", "dense,mixed") {
+        report(Profile::named(&name), &scales, jobs);
+    }
+}
+
+/// Measures one profile at each scale and prints its table.
+fn report(profile: &Profile, scales: &[usize], jobs: usize) {
+    let (repositories, files) = profile.size();
     let mut previous: Option<(usize, Duration)> = None;
-    for scale in [1, 4] {
+    for &scale in scales {
         let folder = tempfile::tempdir().expect("temp dir");
-        let corpus::Size { files: count, bytes } = corpus::mixed::generate(folder.path(), repositories * scale, files);
+        let corpus::Size { files: count, bytes } = (profile.generate)(folder.path(), repositories * scale, files);
         println!(
-            "\ncorpus {scale}×: {} repositories × {files} files = {count} files, {:.1} MB",
+            "\n{} corpus {scale}×: {} repositories × {files} files = {count} files, {:.1} MB",
+            profile.name,
             repositories * scale,
             bytes as f64 / 1e6
         );
@@ -78,6 +144,15 @@ fn main() {
         }
         previous = Some((count, check));
     }
+}
+
+fn environment_list(name: &str, default: &str) -> Vec<String> {
+    std::env::var(name)
+        .unwrap_or_else(|_| default.to_owned())
+        .split(',')
+        .map(|item| item.trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect()
 }
 
 fn environment_number(name: &str, default: usize) -> usize {

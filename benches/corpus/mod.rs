@@ -1,6 +1,7 @@
 //! The synthetic corpora the benchmark runs on: Pulumi repositories written to a folder,
 //! deterministically, so that every run and every machine measures the same files.
 
+pub mod dense;
 pub mod mixed;
 
 use std::path::{Path, PathBuf};
