@@ -1,12 +1,17 @@
 //! The batch benchmark: infrafix against the floor of any tree-sitter tool, parsing each file once.
 //!
-//! `cargo bench --bench batch` generates a synthetic corpus of Pulumi repositories (deterministic),
+//! `cargo bench --bench batch` generates synthetic corpora of Pulumi repositories (deterministic),
 //! then runs, alternating, three times each: the parse-only floor (the same walk, a tree-sitter
 //! parse of every file, the same thread count), `infrafix --check`, and `infrafix --patch-dir`.
-//! It prints files/s, MB/s, each run's ratio to the floor and peak RSS, at 1× and 4× the corpus.
-//! `INFRAFIX_BENCH_REPOS` (default 200) and `INFRAFIX_BENCH_FILES` (default 25) set the 1× size;
-//! `INFRAFIX_BENCH_JOBS` the threads (default: all cores). `-- --generate DIR` only writes the 1×
-//! corpus, for profiling.
+//! It prints files/s, MB/s, each run's ratio to the floor and peak RSS, at 1× and 4× the corpus,
+//! for two profiles: `dense` (nothing but infrastructure, findings in most files; 250 repositories
+//! × 20 files) and `mixed` (half application code, which infrafix skips; 200 × 25).
+//!
+//! Environment: `INFRAFIX_BENCH_PROFILES` (default `dense,mixed`), `INFRAFIX_BENCH_SCALES`
+//! (default `1,4`; `1` for a quick run), `INFRAFIX_BENCH_REPOS` and `INFRAFIX_BENCH_FILES` (the 1×
+//! size of every profile, instead of its own), `INFRAFIX_BENCH_JOBS` (threads; default all cores).
+//! `-- --generate DIR [--profile dense|mixed]` only writes a 1× corpus (default mixed), for
+//! profiling and type-checking.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,7 +19,50 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+mod corpus;
+
 const ROUNDS: usize = 3;
+
+/// A corpus the benchmark measures: how it is written, and its size at 1×.
+struct Profile {
+    name: &'static str,
+    generate: fn(&Path, usize, usize) -> corpus::Size,
+    repositories: usize,
+    files_per_repository: usize,
+}
+
+/// In the order they are reported.
+const PROFILES: [Profile; 2] = [
+    Profile {
+        name: "dense",
+        generate: corpus::dense::generate,
+        repositories: 250,
+        files_per_repository: 20,
+    },
+    Profile {
+        name: "mixed",
+        generate: corpus::mixed::generate,
+        repositories: 200,
+        files_per_repository: 25,
+    },
+];
+
+impl Profile {
+    fn named(name: &str) -> &'static Profile {
+        PROFILES
+            .iter()
+            .find(|profile| profile.name == name)
+            .unwrap_or_else(|| panic!("no profile {name:?}; there are dense and mixed"))
+    }
+
+    /// The 1× size, unless the environment sets it for every profile.
+    fn size(&self) -> (usize, usize) {
+        (
+            environment_number("INFRAFIX_BENCH_REPOS", self.repositories),
+            environment_number("INFRAFIX_BENCH_FILES", self.files_per_repository),
+        )
+    }
+}
 
 fn main() {
     let arguments: Vec<String> = std::env::args().collect();
@@ -24,33 +72,53 @@ fn main() {
         parse_only(&folder, jobs);
         return;
     }
-    let repositories = environment_number("INFRAFIX_BENCH_REPOS", 200);
-    let files = environment_number("INFRAFIX_BENCH_FILES", 25);
-    // For profiling: `cargo bench --bench batch -- --generate DIR` only writes the 1× corpus.
-    if let Some(position) = arguments.iter().position(|argument| argument == "--generate") {
-        let (count, bytes) = generate(Path::new(&arguments[position + 1]), repositories, files);
-        println!("{count} files, {bytes} bytes");
+    let value_after = |flag: &str| {
+        let position = arguments.iter().position(|argument| argument == flag)?;
+        Some(
+            arguments
+                .get(position + 1)
+                .unwrap_or_else(|| panic!("{flag} needs a value")),
+        )
+    };
+    if let Some(folder) = value_after("--generate") {
+        let profile = Profile::named(value_after("--profile").map_or("mixed", String::as_str));
+        let (repositories, files) = profile.size();
+        let size = (profile.generate)(Path::new(folder), repositories, files);
+        println!("{} files, {} bytes", size.files, size.bytes);
         return;
     }
     let jobs = environment_number(
         "INFRAFIX_BENCH_JOBS",
         std::thread::available_parallelism().map_or(2, |n| n.get()),
     );
+    let scales: Vec<usize> = environment_list("INFRAFIX_BENCH_SCALES", "1,4")
+        .iter()
+        .map(|scale| scale.parse().expect("INFRAFIX_BENCH_SCALES lists whole numbers"))
+        .collect();
     println!(
         "machine: {} cores; {jobs} threads; {}",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         machine()
     );
+    for name in environment_list("INFRAFIX_BENCH_PROFILES", "dense,mixed") {
+        report(Profile::named(&name), &scales, jobs);
+    }
+}
+
+/// Measures one profile at each scale and prints its table.
+fn report(profile: &Profile, scales: &[usize], jobs: usize) {
+    let (repositories, files) = profile.size();
     let mut previous: Option<(usize, Duration)> = None;
-    for scale in [1, 4] {
-        let corpus = tempfile::tempdir().expect("temp dir");
-        let (count, bytes) = generate(corpus.path(), repositories * scale, files);
+    for &scale in scales {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let corpus::Size { files: count, bytes } = (profile.generate)(folder.path(), repositories * scale, files);
         println!(
-            "\ncorpus {scale}×: {} repositories × {files} files = {count} files, {:.1} MB",
+            "\n{} corpus {scale}×: {} repositories × {files} files = {count} files, {:.1} MB",
+            profile.name,
             repositories * scale,
             bytes as f64 / 1e6
         );
-        let results = measure(corpus.path(), jobs);
+        let results = measure(folder.path(), jobs);
         let floor = results[0].1;
         println!(
             "{:<22} {:>9} {:>10} {:>8} {:>9} {:>11}",
@@ -76,6 +144,15 @@ fn main() {
         }
         previous = Some((count, check));
     }
+}
+
+fn environment_list(name: &str, default: &str) -> Vec<String> {
+    std::env::var(name)
+        .unwrap_or_else(|_| default.to_owned())
+        .split(',')
+        .map(|item| item.trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect()
 }
 
 fn environment_number(name: &str, default: usize) -> usize {
@@ -190,214 +267,4 @@ fn parse_only(folder: &Path, jobs: usize) {
             .sum()
     });
     assert!(parsed > 0);
-}
-
-/// A small deterministic random source (xorshift), so every run sees the same corpus.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
-
-/// Writes the corpus; returns how many files infrafix should read, and their bytes.
-fn generate(root: &Path, repositories: usize, files_per_repository: usize) -> (usize, u64) {
-    let mut random = Random(0x9E37_79B9_7F4A_7C15);
-    let mut count = 0;
-    let mut bytes = 0;
-    let functions = files_per_repository.saturating_sub(13).clamp(1, 8);
-    let handlers = files_per_repository.saturating_sub(5 + functions);
-    for repository in 0..repositories {
-        let folder = root.join("repos").join(format!("service-{repository:04}"));
-        let mut write = |path: &str, text: String, counted: bool| {
-            let path = folder.join(path);
-            std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
-            if counted {
-                count += 1;
-                bytes += text.len() as u64;
-            }
-            std::fs::write(path, text).expect("write");
-        };
-        std::fs::create_dir_all(folder.join(".git")).expect("mkdir");
-        write(".gitignore", "dist/\nnode_modules/\n".into(), false);
-        write(
-            "infra/Pulumi.yaml",
-            format!("name: service-{repository}\nruntime: nodejs\n"),
-            false,
-        );
-        write(
-            "infra/package.json",
-            "{\"dependencies\": {\"@pulumi/aws\": \"^7\", \"@pulumi/pulumi\": \"^3\"}}\n".into(),
-            false,
-        );
-        write("infra/config.ts", config_module(&mut random), true);
-        write("infra/iam.ts", iam_module(&mut random), true);
-        write("infra/queues.ts", QUEUES.into(), true);
-        write("infra/api.ts", api_module(&mut random), true);
-        let mut index = String::from("import * as pulumi from \"@pulumi/pulumi\";\nimport { workerRole } from \"./iam\";\nimport { jobs } from \"./queues\";\n");
-        for function in 0..functions {
-            write(
-                &format!("infra/functions/fn-{function}.ts"),
-                function_module(&mut random, function),
-                true,
-            );
-            index.push_str(&format!("export * from \"./functions/fn-{function}\";\n"));
-        }
-        index.push_str("\nexport const roleArn = workerRole.arn;\nexport const queueUrl = jobs.url;\nexport const stack = pulumi.getStack();\n");
-        write("infra/index.ts", index, true);
-        for handler in 0..handlers {
-            write(
-                &format!("src/handlers/handler-{handler}.ts"),
-                handler_module(&mut random, handler),
-                true,
-            );
-        }
-        // Never read: dependencies and build output.
-        write(
-            "infra/node_modules/@pulumi/aws/lambda/index.ts",
-            "export const Runtime = { Go1dx: \"go1.x\" };\n".repeat(200),
-            false,
-        );
-        write("dist/bundle.ts", handler_module(&mut random, 99).repeat(20), false);
-    }
-    (count, bytes)
-}
-
-fn config_module(random: &mut Random) -> String {
-    let runtime = if random.chance(30) { "go1.x" } else { "provided.al2023" };
-    format!(
-        "// Settings shared by the stack's modules.\nexport const GO_RUNTIME = \"{runtime}\";\nexport const MEMORY_MB = {};\nexport const TIMEOUT_SECONDS = 30;\nexport const TAGS = {{ team: \"payments\", costCenter: \"{}\" }};\n",
-        128 << (random.next() % 4),
-        random.next() % 1000
-    )
-}
-
-fn iam_module(random: &mut Random) -> String {
-    let depends = if random.chance(50) { "export " } else { "" };
-    format!(
-        r#"import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import {{ jobs, jobsDlq }} from "./queues";
-
-export const workerRole = new aws.iam.Role("worker-role", {{
-    assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({{ Service: "lambda.amazonaws.com" }}),
-}});
-
-{depends}const workerBasic = new aws.iam.RolePolicyAttachment("worker-basic", {{
-    role: workerRole.name,
-    policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
-}});
-
-export const workerPolicy = new aws.iam.RolePolicy("worker-policy", {{
-    role: workerRole.id,
-    policy: pulumi.all([jobs.arn, jobsDlq.arn]).apply(([jobsArn, dlqArn]) =>
-        JSON.stringify({{
-            Version: "2012-10-17",
-            Statement: [
-                {{ Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: jobsArn }},
-                {{ Effect: "Allow", Action: "sqs:SendMessage", Resource: dlqArn }},
-            ],
-        }}),
-    ),
-}});
-"#
-    )
-}
-
-const QUEUES: &str = r#"import * as aws from "@pulumi/aws";
-
-export const jobsDlq = new aws.sqs.Queue("jobs-dlq", { messageRetentionSeconds: 1209600 });
-
-export const jobs = new aws.sqs.Queue("jobs", {
-    visibilityTimeoutSeconds: 180,
-    redrivePolicy: jobsDlq.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 3 })),
-});
-"#;
-
-fn api_module(random: &mut Random) -> String {
-    let throttle = if random.chance(30) {
-        "\n    throttleSettings: { burstLimit: 100, rateLimit: 50 },"
-    } else {
-        ""
-    };
-    format!(
-        r#"import * as aws from "@pulumi/aws";
-
-export const api = new aws.apigateway.RestApi("api", {{ name: "service-api" }});
-const deployment = new aws.apigateway.Deployment("deployment", {{ restApi: api.id }});
-
-export const stage = new aws.apigateway.Stage("stage", {{
-    restApi: api.id,
-    deployment: deployment.id,
-    stageName: "prod",{throttle}
-}});
-"#
-    )
-}
-
-fn function_module(random: &mut Random, index: usize) -> String {
-    let go = random.chance(40);
-    let (runtime, handler, import) = match (go, random.chance(50)) {
-        (true, true) => ("GO_RUNTIME", "\"main\"", "import { GO_RUNTIME } from \"../config\";\n"),
-        (true, false) => ("aws.lambda.Runtime.Go1dx", "\"main\"", ""),
-        (false, _) => ("aws.lambda.Runtime.NodeJS22dX", "\"index.handler\"", ""),
-    };
-    let depends_on = if random.chance(60) {
-        ", { dependsOn: [workerPolicy] }"
-    } else {
-        ""
-    };
-    let dead_letter = if random.chance(30) {
-        "\n    deadLetterConfig: { targetArn: jobsDlq.arn },"
-    } else {
-        ""
-    };
-    format!(
-        r#"import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-{import}import {{ workerRole, workerPolicy }} from "../iam";
-import {{ jobs, jobsDlq }} from "../queues";
-
-// Function {index}: consumes the jobs queue.
-export const fn{index} = new aws.lambda.Function("fn-{index}", {{
-    runtime: {runtime},
-    handler: {handler},
-    role: workerRole.arn,
-    code: new pulumi.asset.FileArchive("./dist/fn-{index}"),
-    memorySize: 256,
-    timeout: 30,{dead_letter}
-    environment: {{ variables: {{ QUEUE_URL: jobs.url, STAGE: pulumi.getStack() }} }},
-}}{depends_on});
-
-new aws.lambda.EventSourceMapping("fn-{index}-source", {{
-    eventSourceArn: jobs.arn,
-    functionName: fn{index}.name,
-    batchSize: 10,
-}});
-"#
-    )
-}
-
-/// Application code with no infrastructure in it: what most files of a repository are.
-fn handler_module(random: &mut Random, index: usize) -> String {
-    let mut text =
-        format!("// Handler {index}: validates and stores an order.\nimport {{ createHash }} from \"crypto\";\n\n");
-    text.push_str("export interface Order {\n    id: string;\n    amount: number;\n    currency: string;\n    items: { sku: string; quantity: number }[];\n}\n\n");
-    for helper in 0..(6 + random.next() % 6) {
-        text.push_str(&format!(
-            "export function check{helper}(order: Order): string[] {{\n    const problems: string[] = [];\n    if (order.amount <= {limit}) {{\n        problems.push(`amount must be above {limit}, got ${{order.amount}}`);\n    }}\n    for (const item of order.items) {{\n        if (item.quantity > {quantity}) {{\n            problems.push(`too many of ${{item.sku}}`);\n        }}\n    }}\n    return problems;\n}}\n\n",
-            limit = random.next() % 100,
-            quantity = 1 + random.next() % 50
-        ));
-    }
-    text.push_str("export const handler = async (event: { body: string }) => {\n    const order: Order = JSON.parse(event.body);\n    const digest = createHash(\"sha256\").update(event.body).digest(\"hex\");\n    return { statusCode: 200, body: JSON.stringify({ id: order.id, digest }) };\n};\n");
-    text
 }
