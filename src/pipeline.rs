@@ -17,7 +17,7 @@ use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, MAX_PASSES};
 use crate::prefilter::files_that_matter;
-use crate::program::{Program, ProgramInput};
+use crate::program::{FileFacts, Program, ProgramInput};
 use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
 use crate::rules::{check_program, RuleContext, RuleId};
 use crate::source::{line_column, SourceFile};
@@ -233,6 +233,7 @@ fn check_sources(
         trees: Vec::new(),
         targets: Vec::new(),
         scans: Vec::new(),
+        facts: Vec::new(),
         enabled: settings.enabled_rules(),
         settings,
     };
@@ -263,6 +264,7 @@ fn check_sources(
         if let Some(tree) = parsed {
             state.targets.push(is_target);
             state.scans.push(None);
+            state.facts.push(FileFacts::default());
             state.texts.push(source.text.clone());
             let dialect = Dialect::of_path(&source.path).unwrap_or(Dialect::TypeScript);
             state.files.push((source, dialect));
@@ -495,6 +497,8 @@ struct ProjectState<'a> {
     targets: Vec<bool>,
     /// Per file, its scan, kept while the file does not change.
     scans: Vec<Option<StoredScan>>,
+    /// Per file, the model's tables, kept while the file does not change.
+    facts: Vec<FileFacts>,
     enabled: Vec<RuleId>,
     settings: &'a Settings,
 }
@@ -545,6 +549,7 @@ impl FixableProject for ProjectState<'_> {
                 text: &self.texts[index],
                 tree: &self.trees[index],
                 matches: &scans[index],
+                facts: &self.facts[index],
             })
             .collect();
         let program = Program::build(&inputs);
@@ -572,6 +577,7 @@ impl FixableProject for ProjectState<'_> {
             self.texts[index] = text;
             self.trees[index] = tree;
             self.scans[index] = None;
+            self.facts[index] = FileFacts::default();
         }
         Ok(worse)
     }

@@ -15,7 +15,7 @@ use crate::syntax::node_text;
 /// A file's calls and `new` expressions whose callee is a plain name, by that name. Kept as byte
 /// ranges, not nodes, so that the model stays free to hand out nodes of any shorter lifetime.
 #[derive(Debug, Default)]
-pub(super) struct CallIndex {
+pub struct CallIndex {
     by_callee: HashMap<String, Vec<Range<usize>>>,
 }
 
@@ -104,6 +104,7 @@ impl<'tree> Program<'tree> {
     fn call_index(&self, file: usize) -> &CallIndex {
         let source = self.file(file);
         source
+            .facts
             .calls
             .get_or_init(|| index_calls(source.tree.root_node(), source.text))
     }

@@ -50,11 +50,10 @@ impl<'tree> Program<'tree> {
             ));
         }
         if !exported {
-            edits.push(Edit::insert(
-                declaration.file,
-                declaration.statement.start_byte(),
-                "export ",
-            ));
+            push_merged(
+                edits,
+                Edit::insert(declaration.file, declaration.statement.start_byte(), "export "),
+            );
         }
         // A namespace the file already has for that module reaches the new export too.
         let namespace = self.file(file).imports.iter().find(|binding| {
@@ -75,7 +74,7 @@ impl<'tree> Program<'tree> {
         } else {
             format!("{name} as {local}")
         };
-        edits.push(self.import_edit(file, declaration.file, &specifier));
+        push_merged(edits, self.import_edit(file, declaration.file, &specifier));
         Ok(format!("{local}{path}"))
     }
 
@@ -200,7 +199,7 @@ impl<'tree> Program<'tree> {
         let mut seen = HashSet::from([from]);
         let mut pending = vec![from];
         while let Some(file) = pending.pop() {
-            for next in self.imported_modules(file) {
+            for &next in self.imported_modules(file).iter() {
                 if next == to {
                     return true;
                 }
@@ -212,8 +211,21 @@ impl<'tree> Program<'tree> {
         false
     }
 
-    /// The project modules a file imports or re-exports from, side-effect imports included.
-    fn imported_modules(&self, file: usize) -> Vec<usize> {
+    /// The project modules a file imports or re-exports from, side-effect imports included; read
+    /// once per file, since every cycle check walks them.
+    fn imported_modules(&self, file: usize) -> std::rc::Rc<Vec<usize>> {
+        if let Some(known) = self.memo.imported_modules.borrow().get(&file) {
+            return std::rc::Rc::clone(known);
+        }
+        let modules = std::rc::Rc::new(self.read_imported_modules(file));
+        self.memo
+            .imported_modules
+            .borrow_mut()
+            .insert(file, std::rc::Rc::clone(&modules));
+        modules
+    }
+
+    fn read_imported_modules(&self, file: usize) -> Vec<usize> {
         let text = self.file(file).text;
         let written = named_children(self.root(file))
             .filter(|statement| matches!(statement.kind(), "import_statement" | "export_statement"))
@@ -224,6 +236,20 @@ impl<'tree> Program<'tree> {
             .chain(required)
             .filter_map(|module| self.imported_file(file, &module))
             .collect()
+    }
+}
+
+/// Adds an insertion to a fix's edits. A fix that names several resources of other modules adds
+/// several imports at one point (after the last import, or after one specifier): those become one
+/// insertion, since two insertions at one point would leave their order to chance.
+fn push_merged(edits: &mut Vec<Edit>, edit: Edit) {
+    let same_point = edits
+        .iter_mut()
+        .find(|other| other.file == edit.file && other.range.is_empty() && other.range == edit.range);
+    match same_point {
+        Some(other) if other.replacement.contains(&edit.replacement) => {}
+        Some(other) => other.replacement.push_str(&edit.replacement),
+        None => edits.push(edit),
     }
 }
 

@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::rc::Rc;
 
 use tree_sitter::Node;
 
@@ -17,7 +16,7 @@ use crate::style::Style;
 impl<'tree> Program<'tree> {
     pub fn style(&self, file: usize) -> &Style {
         let file = self.file(file);
-        file.style.get_or_init(|| Style::detect(file.text, file.tree))
+        file.facts.style.get_or_init(|| Style::detect(file.text, file.tree))
     }
 
     /// Replaces what a string literal (or substitution-free template) holds, keeping its quotes.
@@ -301,31 +300,29 @@ impl<'tree> Program<'tree> {
     /// The names of a file, counted in one walk the first time a fix asks: fresh names, shared
     /// consts, import clean-up and resource naming all ask, many times per file. Shared, so that
     /// no borrow of the memo outlives this call.
-    fn name_counts(&self, file: usize) -> Rc<NameCounts> {
-        if let Some(counts) = self.memo.name_counts.borrow().get(&file) {
-            return Rc::clone(counts);
-        }
-        let text = self.file(file).text;
-        let spelling = |node: Node| text.get(node.byte_range()).unwrap_or_default().to_owned();
-        let root = self.root(file);
-        let mut counts = NameCounts::default();
-        let mut cursor = root.walk();
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            if is_name(node.kind()) {
-                *counts.mentions.entry(spelling(node)).or_insert(0) += 1;
+    fn name_counts(&self, file: usize) -> &NameCounts {
+        let source = self.file(file);
+        source.facts.name_counts.get_or_init(|| {
+            let text = source.text;
+            let spelling = |node: Node| text.get(node.byte_range()).unwrap_or_default().to_owned();
+            let root = source.tree.root_node();
+            let mut counts = NameCounts::default();
+            let mut cursor = root.walk();
+            let mut stack = vec![root];
+            while let Some(node) = stack.pop() {
+                if is_name(node.kind()) {
+                    *counts.mentions.entry(spelling(node)).or_insert(0) += 1;
+                }
+                let declared = (node.kind() == "variable_declarator")
+                    .then(|| node.child_by_field_name("name"))
+                    .flatten();
+                if let Some(declared) = declared {
+                    *counts.declarations.entry(spelling(declared)).or_insert(0) += 1;
+                }
+                stack.extend(node.named_children(&mut cursor));
             }
-            let declared = (node.kind() == "variable_declarator")
-                .then(|| node.child_by_field_name("name"))
-                .flatten();
-            if let Some(declared) = declared {
-                *counts.declarations.entry(spelling(declared)).or_insert(0) += 1;
-            }
-            stack.extend(node.named_children(&mut cursor));
-        }
-        let counts = Rc::new(counts);
-        self.memo.name_counts.borrow_mut().insert(file, Rc::clone(&counts));
-        counts
+            counts
+        })
     }
 
     /// How many identifiers (not property names) inside a node spell `name`.
@@ -482,7 +479,7 @@ impl<'tree> Program<'tree> {
 
 /// Per file: how many identifiers spell each name, and how many variables declare it.
 #[derive(Debug, Default)]
-pub(super) struct NameCounts {
+pub struct NameCounts {
     mentions: HashMap<String, usize>,
     declarations: HashMap<String, usize>,
 }

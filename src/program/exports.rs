@@ -8,13 +8,13 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::scope::{self, Declaration};
+use super::scope::Declaration;
 use super::{named_children, ImportKind, Program};
 use crate::syntax::node_text;
 
 /// A file's exports as written, before following any of them.
 #[derive(Debug, Default)]
-pub(super) struct ExportTable {
+pub struct ExportTable {
     /// Exported name → how the file provides it.
     named: HashMap<String, ExportSource>,
     /// `export * from "m"`: every name `m` exports, in the order written.
@@ -206,9 +206,7 @@ impl<'tree> Program<'tree> {
         asked: &mut HashSet<(usize, String)>,
     ) -> Option<Exported<'tree>> {
         let source = self.file(file);
-        if let Some(Declaration::Variable { declarator, constant }) =
-            scope::top_level_declaration(self.root(file), local, source.text)
-        {
+        if let Some(Declaration::Variable { declarator, constant }) = self.top_level_declaration(file, local) {
             return Some(Exported::Variable {
                 file,
                 declarator,
@@ -230,6 +228,7 @@ impl<'tree> Program<'tree> {
     fn export_table(&self, file: usize) -> &ExportTable {
         let source = self.file(file);
         source
+            .facts
             .exports
             .get_or_init(|| read_table(source.tree.root_node(), source.text))
     }

@@ -7,6 +7,7 @@ mod calls;
 mod cross_module;
 mod edits;
 mod exports;
+mod facts;
 mod iam;
 mod imports;
 mod json_text;
@@ -27,6 +28,7 @@ use tree_sitter::{Node, Tree};
 
 pub use edits::name_from_logical_name;
 pub use exports::Exported;
+pub use facts::FileFacts;
 pub use iam::ExecutionRole;
 pub use imports::{ImportBinding, ImportKind};
 pub use modules::{
@@ -45,7 +47,6 @@ pub use values::{PropertyValue, StringOrigin};
 
 pub(crate) use imports::named_children;
 
-use crate::style::Style;
 use crate::syntax::{node_text, ScanMatch};
 
 /// A node in a file of the program.
@@ -117,6 +118,8 @@ pub struct ProgramInput<'tree> {
     pub text: &'tree str,
     pub tree: &'tree Tree,
     pub matches: &'tree [ScanMatch<'tree>],
+    /// The file's tables, kept by the caller while the text does not change.
+    pub facts: &'tree FileFacts,
 }
 
 pub struct ProgramFile<'tree> {
@@ -124,12 +127,7 @@ pub struct ProgramFile<'tree> {
     pub text: &'tree str,
     pub tree: &'tree Tree,
     pub imports: Vec<ImportBinding<'tree>>,
-    /// The file's layout, for code inserted into it: detected when an edit first needs it.
-    style: std::cell::OnceCell<Style>,
-    /// What the file exports, read when a look-up first needs it.
-    exports: std::cell::OnceCell<exports::ExportTable>,
-    /// The file's calls by callee name, indexed when a parameter's callers are first asked for.
-    calls: std::cell::OnceCell<calls::CallIndex>,
+    facts: &'tree FileFacts,
 }
 
 pub struct Program<'tree> {
@@ -149,14 +147,14 @@ pub struct Program<'tree> {
 struct Memo {
     imports: std::cell::RefCell<HashMap<(usize, usize), Option<usize>>>,
     denoted: std::cell::RefCell<HashMap<(usize, usize), Option<ResourceRef>>>,
-    /// Per file, the names it declares anywhere.
-    declared_names: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
-    /// Per file, how many identifiers spell each name.
-    name_counts: std::cell::RefCell<HashMap<usize, std::rc::Rc<edits::NameCounts>>>,
     /// Names this pass's fixes have taken, per file, and the logical names of resources they
     /// create: fixes computed against the same text must not pick the same ones.
     handed_out_bindings: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
     handed_out_logical_names: std::cell::RefCell<std::collections::HashSet<String>>,
+    /// Per file, the project modules it imports.
+    imported_modules: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
+    /// The project file each (importer, specifier) names.
+    imported_files: std::cell::RefCell<HashMap<(usize, String), Option<usize>>>,
 }
 
 impl<'tree> Program<'tree> {
@@ -168,9 +166,7 @@ impl<'tree> Program<'tree> {
                 text: input.text,
                 tree: input.tree,
                 imports: imports::collect(input.matches, input.text),
-                style: std::cell::OnceCell::new(),
-                exports: std::cell::OnceCell::new(),
-                calls: std::cell::OnceCell::new(),
+                facts: input.facts,
             })
             .collect();
         let file_by_path = files
@@ -262,17 +258,15 @@ impl<'tree> Program<'tree> {
         if let Some(known) = self.memo.imports.borrow().get(&key) {
             return known.map(|index| &file.imports[index]);
         }
-        let declared_elsewhere = {
-            let mut declared = self.memo.declared_names.borrow_mut();
-            let names = declared
-                .entry(identifier.file)
-                .or_insert_with(|| scope::declared_names(self.root(identifier.file), file.text));
-            names.contains(name)
-        };
+        let declared_elsewhere = file
+            .facts
+            .declared_names
+            .get_or_init(|| scope::declared_names(file.tree.root_node(), file.text))
+            .contains(name);
         if !declared_elsewhere {
             return Some(binding);
         }
-        let found = match scope::declaration_of(self.root(identifier.file), identifier.node, file.text) {
+        let found = match self.declaration_of(identifier) {
             Declaration::NotInFile => Some(index),
             // `const aws = require("@pulumi/aws")` is both a variable and an import.
             Declaration::Variable { declarator, .. } if declarator.parent() == Some(binding.statement) => Some(index),
@@ -305,10 +299,46 @@ impl<'tree> Program<'tree> {
 
     /// The project file an import of a relative module refers to.
     pub fn imported_file(&self, importer: usize, specifier: &str) -> Option<usize> {
-        let target = modules::relative_target(self.files[importer].path, specifier)?;
-        modules::candidates(&target)
-            .iter()
-            .find_map(|candidate| self.file_by_path.get(candidate).copied())
+        let key = (importer, specifier.to_owned());
+        if let Some(known) = self.memo.imported_files.borrow().get(&key) {
+            return *known;
+        }
+        let found = modules::relative_target(self.files[importer].path, specifier).and_then(|target| {
+            modules::candidates(&target)
+                .iter()
+                .find_map(|candidate| self.file_by_path.get(candidate).copied())
+        });
+        self.memo.imported_files.borrow_mut().insert(key, found);
+        found
+    }
+
+    /// The declaration an identifier refers to: in the scopes around it, or among its file's
+    /// top-level variables (looked up in a table read once per file).
+    pub fn declaration_of(&self, identifier: Located<'tree>) -> Declaration<'tree> {
+        let text = self.files[identifier.file].text;
+        if let Some(found) = scope::declaration_below_top(self.root(identifier.file), identifier.node, text) {
+            return found;
+        }
+        self.top_level_declaration(identifier.file, node_text(identifier.node, text))
+            .unwrap_or(Declaration::NotInFile)
+    }
+
+    /// A variable declared at the top level of `file`.
+    pub fn top_level_declaration(&self, file: usize, name: &str) -> Option<Declaration<'tree>> {
+        let source = &self.files[file];
+        let table = source
+            .facts
+            .top_level
+            .get_or_init(|| scope::top_level_table(source.tree.root_node(), source.text));
+        let &(start, constant) = table.get(name)?;
+        let mut node = self.root(file).descendant_for_byte_range(start, start)?;
+        while node.kind() != "variable_declarator" || node.start_byte() != start {
+            node = node.parent()?;
+        }
+        Some(Declaration::Variable {
+            declarator: node,
+            constant,
+        })
     }
 }
 
@@ -316,7 +346,7 @@ impl<'tree> Program<'tree> {
 pub(crate) mod test_support {
     use std::path::PathBuf;
 
-    use super::{Program, ProgramInput};
+    use super::{FileFacts, Program, ProgramInput};
     use crate::syntax::{parse, scan, Dialect};
 
     /// Builds the model of a project given as (path, text) pairs and hands it to `check`.
@@ -331,12 +361,14 @@ pub(crate) mod test_support {
             .zip(&trees)
             .map(|((_, text), tree)| scan(tree, text, Dialect::TypeScript).expect("queries compile"))
             .collect();
+        let facts: Vec<FileFacts> = files.iter().map(|_| FileFacts::default()).collect();
         let inputs: Vec<ProgramInput> = (0..files.len())
             .map(|i| ProgramInput {
                 path: &paths[i],
                 text: files[i].1,
                 tree: &trees[i],
                 matches: &matches[i],
+                facts: &facts[i],
             })
             .collect();
         check(&Program::build(&inputs));

@@ -167,7 +167,7 @@ impl<'tree> Program<'tree> {
                 Exported::Namespace { .. } => None,
             };
         }
-        match scope::declaration_of(self.root(identifier.file), identifier.node, text) {
+        match self.declaration_of(identifier) {
             Declaration::Variable {
                 declarator,
                 constant: true,

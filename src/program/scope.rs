@@ -2,7 +2,7 @@
 //! Lexical only: good enough for the consts and parameters infrastructure code uses; anything it
 //! cannot place is `Unknown`, and rules then report rather than edit.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -39,24 +39,66 @@ pub const BLOCKS: [&str; 5] = [
 ];
 const LOOPS: [&str; 2] = ["for_in_statement", "for_statement"];
 
-pub fn declaration_of<'tree>(root: Node<'tree>, identifier: Node<'tree>, text: &str) -> Declaration<'tree> {
+/// The declaration an identifier refers to in the scopes around it, short of the file's top level:
+/// `None` means it is not declared below the top level (see `Program::declaration_of`, which
+/// looks there through a table).
+pub fn declaration_below_top<'tree>(
+    root: Node<'tree>,
+    identifier: Node<'tree>,
+    text: &str,
+) -> Option<Declaration<'tree>> {
     let name = node_text(identifier, text);
     for node in ancestors(root, identifier) {
+        if node.kind() == "program" {
+            continue;
+        }
         // A caught error is bound like a parameter, for the `catch` block only.
         let binds_parameters = FUNCTIONS.contains(&node.kind()) || node.kind() == "catch_clause";
         if binds_parameters && declares_parameter(node, name, text) {
-            return Declaration::Parameter;
+            return Some(Declaration::Parameter);
         }
         if LOOPS.contains(&node.kind()) && declares_loop_variable(node, name, text) {
-            return Declaration::LoopVariable;
+            return Some(Declaration::LoopVariable);
         }
         if BLOCKS.contains(&node.kind()) {
             if let Some(found) = top_level_declaration(node, name, text) {
-                return found;
+                return Some(found);
             }
         }
     }
-    Declaration::NotInFile
+    None
+}
+
+/// Every variable a file declares at its top level (including `export const`): the start of its
+/// declarator and whether it is a `const`, by name. The first declaration of a name wins, as
+/// `top_level_declaration` finds it.
+pub fn top_level_table(root: Node, text: &str) -> HashMap<String, (usize, bool)> {
+    let mut table = HashMap::new();
+    for statement in named_children(root) {
+        let declaration = match statement.kind() {
+            "export_statement" => statement.child_by_field_name("declaration"),
+            _ => Some(statement),
+        };
+        let Some(declaration) =
+            declaration.filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+        else {
+            continue;
+        };
+        let constant = declaration
+            .child(0)
+            .is_some_and(|keyword| node_text(keyword, text) == "const");
+        for declarator in named_children(declaration).filter(|d| d.kind() == "variable_declarator") {
+            if let Some(name) = declarator
+                .child_by_field_name("name")
+                .filter(|name| name.kind() == "identifier")
+            {
+                table
+                    .entry(node_text(name, text).to_owned())
+                    .or_insert((declarator.start_byte(), constant));
+            }
+        }
+    }
+    table
 }
 
 /// A variable declared directly in `block` (including `export const`).

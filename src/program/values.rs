@@ -2,7 +2,7 @@
 //! consts (also across the project's own modules), defaults (`a ?? "x"`), conditionals, and
 //! object spreads. What cannot be known is left out, never guessed.
 
-use super::scope::{self, Declaration};
+use super::scope::Declaration;
 use super::{named_children, Exported, ImportKind, Located, PackageMember, Program, ResourceDecl};
 use crate::syntax::node_text;
 
@@ -146,12 +146,10 @@ impl<'tree> Program<'tree> {
     /// that reads it: declared in the same file, not exported, and named nowhere else in the file.
     /// Only then may an edit to the initializer serve this use alone.
     pub fn const_value_read_only_here(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
-        let text = self.file(identifier.file).text;
-        let root = self.root(identifier.file);
         let Declaration::Variable {
             declarator,
             constant: true,
-        } = scope::declaration_of(root, identifier.node, text)
+        } = self.declaration_of(identifier)
         else {
             return None;
         };
@@ -197,27 +195,25 @@ impl<'tree> Program<'tree> {
         if !matches!(identifier.node.kind(), "identifier" | "shorthand_property_identifier") {
             return None;
         }
-        let text = self.file(identifier.file).text;
-        let (file, declarator, constant) =
-            match scope::declaration_of(self.root(identifier.file), identifier.node, text) {
-                Declaration::NotInFile => {
-                    let binding = self.import_of(identifier)?;
-                    let ImportKind::Named { imported } = &binding.kind else {
-                        return None;
-                    };
-                    let exporter = self.imported_file(identifier.file, &binding.module)?;
-                    match self.exported(exporter, imported)? {
-                        Exported::Variable {
-                            file,
-                            declarator,
-                            constant,
-                        } => (file, declarator, constant),
-                        Exported::Function { .. } | Exported::Namespace { .. } => return None,
-                    }
+        let (file, declarator, constant) = match self.declaration_of(identifier) {
+            Declaration::NotInFile => {
+                let binding = self.import_of(identifier)?;
+                let ImportKind::Named { imported } = &binding.kind else {
+                    return None;
+                };
+                let exporter = self.imported_file(identifier.file, &binding.module)?;
+                match self.exported(exporter, imported)? {
+                    Exported::Variable {
+                        file,
+                        declarator,
+                        constant,
+                    } => (file, declarator, constant),
+                    Exported::Function { .. } | Exported::Namespace { .. } => return None,
                 }
-                Declaration::Variable { declarator, constant } => (identifier.file, declarator, constant),
-                _ => return None,
-            };
+            }
+            Declaration::Variable { declarator, constant } => (identifier.file, declarator, constant),
+            _ => return None,
+        };
         (constant || !only_const)
             .then(|| declarator.child_by_field_name("value"))
             .flatten()
