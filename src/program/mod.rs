@@ -6,6 +6,7 @@ mod callbacks;
 mod edits;
 mod iam;
 mod imports;
+mod iteration;
 mod json_text;
 mod modules;
 mod new_resources;
@@ -145,6 +146,8 @@ struct Memo {
     declared_names: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
     /// Per file, how many identifiers spell each name.
     name_counts: std::cell::RefCell<HashMap<usize, std::rc::Rc<edits::NameCounts>>>,
+    /// Per file, the names of the arrays and objects it changes in place (`xs.push(…)`).
+    changed_names: std::cell::RefCell<HashMap<usize, std::rc::Rc<std::collections::HashSet<String>>>>,
 }
 
 impl<'tree> Program<'tree> {

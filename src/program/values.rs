@@ -83,11 +83,15 @@ impl<'tree> Program<'tree> {
                     );
                 }
             }
-            "identifier" | "member_expression" => {
+            "identifier" | "member_expression" | "shorthand_property_identifier" | "subscript_expression" => {
                 if let Some(member) = self.package_member(at) {
                     out.push(StringOrigin::PackageMember { at, member });
                 } else if let Some(value) = self.const_value(at) {
                     self.collect_origins(value, hops + 1, out);
+                } else if let Some(sources) = self.element_sources(at) {
+                    for source in sources {
+                        self.collect_origins(source, hops + 1, out);
+                    }
                 }
             }
             _ => {}
