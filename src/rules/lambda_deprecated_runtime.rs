@@ -8,7 +8,7 @@ use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::calendar::CalendarDate;
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{ImportKind, Located, PropertyValue, ResourceDecl, StringOrigin};
+use crate::program::{ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -20,7 +20,11 @@ Finds Lambda functions (`aws.lambda.Function`, `aws.lambda.CallbackFunction`) an
 date (today unless infrafix.toml sets it), judged against infrafix's dated runtime table. The
 runtime may be written as a string, a template literal, an `aws.lambda.Runtime` member under any
 import alias, a legacy constant such as `aws.lambda.Go1dxRuntime`, a `const` (also imported from
-another module of the project), or the default of an expression such as `args.runtime ?? "go1.x"`.
+another module of the project), the default of an expression such as `args.runtime ?? "go1.x"`, or
+the elements a loop or a `.map`/`.forEach` callback walks through (`for (const s of services)` with
+`runtime: s.runtime`, over an array literal, a const array, or `Object.entries` of a const object):
+each deprecated runtime is then reported once, in the element where it is written. A collection
+that is a parameter, configuration, or changed in place (`services.push(…)`) is not followed.
 
 ## Why is this bad?
 Once AWS blocks a deprecated runtime, the deployment fails:
@@ -60,7 +64,9 @@ the binary). Every other runtime moves to the newest runtime of its language tha
 at `as_of` (for example `nodejs16.x` to `nodejs24.x`): unsafe, because a new language version can
 break the code. An enum member stays an enum member where @pulumi/aws has one for the new runtime,
 a string stays a string. A `const` shared by several functions is changed once, and not at all
-when one of those functions suppresses the rule.
+when one of those functions suppresses the rule. For a function made per element of a collection,
+only the Go element's own `handler` becomes `"bootstrap"`: a handler written in the loop serves
+every element, so it is left for a person to change.
 "#;
 
 /// Where a runtime value is used: by which resource, and where the finding points.
@@ -68,8 +74,12 @@ struct RuntimeUse<'a, 'tree> {
     resource: &'a ResourceDecl<'tree>,
     /// The `runtime` property (for functions), next to which a missing handler is added.
     property: Option<PropertyValue<'tree>>,
-    /// Where the finding points: the `runtime` value, or the layer's list element.
+    /// Where the finding points: the `runtime` value, the layer's list element, or, for a function
+    /// made per element of a collection, the runtime written in the element.
     pointer: Located<'tree>,
+    /// For a function made per element of a collection: the object literal of the element whose
+    /// runtime this is (`None` when the element is not one, such as a bare runtime string).
+    element: Option<Option<Located<'tree>>>,
     origin: Located<'tree>,
     spelling: Spelling,
     runtime: &'static Runtime,
@@ -134,16 +144,28 @@ fn runtime_uses<'tree>(context: &RuleContext<'tree>, table: &'static RuntimeTabl
             let Some(property) = program.property(args, "runtime") else {
                 continue;
             };
-            for origin in program.string_origins(property.value) {
-                if let Some((origin, spelling, runtime)) = classify(context, table, origin) {
-                    uses.push(RuntimeUse {
-                        resource,
-                        property: Some(property),
-                        pointer: property.value,
-                        origin,
-                        spelling,
-                        runtime,
-                    });
+            // A runtime read from the elements of a collection is written once per element: each is
+            // reported and fixed there, however many loops read it.
+            let written: Vec<(Located, Option<Option<Located>>)> = match program.element_sources(property.value) {
+                Some(sources) => sources
+                    .into_iter()
+                    .map(|source| (source, Some(program.object_holding(source))))
+                    .collect(),
+                None => vec![(property.value, None)],
+            };
+            for (pointer, element) in written {
+                for origin in program.string_origins(pointer) {
+                    if let Some((origin, spelling, runtime)) = classify(context, table, origin) {
+                        uses.push(RuntimeUse {
+                            resource,
+                            property: Some(property),
+                            pointer,
+                            element,
+                            origin,
+                            spelling,
+                            runtime,
+                        });
+                    }
                 }
             }
         } else if resource.is_aws(&["lambda", "LayerVersion"]) {
@@ -164,6 +186,7 @@ fn runtime_uses<'tree>(context: &RuleContext<'tree>, table: &'static RuntimeTabl
                             resource,
                             property: None,
                             pointer,
+                            element: None,
                             origin,
                             spelling,
                             runtime,
@@ -212,13 +235,11 @@ fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[Run
     let Some(first) = uses.first() else { return };
     let runtime = first.runtime;
     let successor = table.successor(runtime, context.settings.as_of);
-    let suppressed_elsewhere = uses.iter().any(|u| {
-        context.is_suppressed(
-            RuleId::LambdaDeprecatedRuntime,
-            u.pointer.file,
-            u.pointer.node.start_byte(),
-        )
-    });
+    // A use is suppressed where the finding points, or where the function reads an element's runtime.
+    let suppressed_elsewhere = uses
+        .iter()
+        .flat_map(|u| std::iter::once(u.pointer).chain(u.property.map(|property| property.value)))
+        .any(|at| context.is_suppressed(RuleId::LambdaDeprecatedRuntime, at.file, at.node.start_byte()));
     let mut fix_edits = Vec::new();
     let mut handler_notes = Vec::new();
     let reason_without_fix = match successor {
@@ -245,12 +266,19 @@ fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[Run
     };
     let fix = (reason_without_fix.is_none() && !fix_edits.is_empty())
         .then(|| Fix::new(fix_edits, table.fix_applicability(runtime)));
+    let mut reported = Vec::new();
     for runtime_use in uses {
+        // Several loops over one collection read the same entry: it is one place to change.
+        if reported.contains(&runtime_use.pointer) {
+            continue;
+        }
+        reported.push(runtime_use.pointer);
         let mut message = describe(runtime, successor, context.settings.as_of, runtime_use.resource);
         if handler_notes.contains(&runtime_use.pointer) {
-            message.push_str(
-                " Set its handler to `bootstrap` by hand: it is not written in this function's own arguments.",
-            );
+            message.push_str(match runtime_use.element {
+                Some(_) => " Set the handler of the functions made from this entry to `bootstrap` by hand: it is not written in the entry.",
+                None => " Set its handler to `bootstrap` by hand: it is not written in this function's own arguments.",
+            });
         }
         let finding = Finding::new(
             RuleId::LambdaDeprecatedRuntime,
@@ -475,23 +503,18 @@ fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) 
     let Some(args) = resource.args() else {
         return HandlerChange::ByHand;
     };
+    if let Some(element) = runtime_use.element {
+        return element_handler_edit(program, args, element, handler);
+    }
     let inside_args = |at: Located| program.own_arguments(resource).is_some_and(|own| own.encloses(&at));
     // A handler beside the runtime in one object literal (a spread defaults object) serves exactly
     // the functions that runtime serves.
     let beside_runtime = |at: Located| runtime_use.property.is_some_and(|runtime| runtime.object.encloses(&at));
     match program.property(args, "handler") {
         Some(existing) => {
-            let origins = program.string_origins(existing.value);
-            if origins.is_empty() {
+            let Some(literals) = literal_origins(program, existing.value) else {
                 return HandlerChange::ByHand;
-            }
-            let literals: Vec<(Located, String)> = origins
-                .into_iter()
-                .filter_map(|origin| match origin {
-                    StringOrigin::Literal { at, value } => Some((at, value)),
-                    StringOrigin::PackageMember { .. } => None,
-                })
-                .collect();
+            };
             let wrong: Vec<_> = literals.iter().filter(|(_, value)| value != handler).collect();
             match wrong.as_slice() {
                 [] => HandlerChange::AlreadyRight,
@@ -508,4 +531,49 @@ fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) 
             _ => HandlerChange::ByHand,
         },
     }
+}
+
+/// The handler change for a function made per element of a collection. The loop's own arguments
+/// serve every element, Go or not: only a handler written in the Go element itself may change.
+fn element_handler_edit<'tree>(
+    program: &Program<'tree>,
+    args: Located<'tree>,
+    element: Option<Located<'tree>>,
+    handler: &str,
+) -> HandlerChange {
+    let Some(literals) = program
+        .property(args, "handler")
+        .and_then(|existing| literal_origins(program, existing.value))
+    else {
+        return HandlerChange::ByHand;
+    };
+    let (in_element, elsewhere): (Vec<_>, Vec<_>) = literals
+        .into_iter()
+        .partition(|(at, _)| element.is_some_and(|element| element.encloses(at)));
+    let wrong: Vec<_> = in_element.iter().filter(|(_, value)| value != handler).collect();
+    match wrong.as_slice() {
+        [(at, _)] => HandlerChange::Edit(program.replace_string_content(*at, handler)),
+        [] if !in_element.is_empty() || elsewhere.iter().all(|(_, value)| value == handler) => {
+            HandlerChange::AlreadyRight
+        }
+        _ => HandlerChange::ByHand,
+    }
+}
+
+/// The string literals a value may come from, with their content; `None` when it has no known
+/// origin.
+fn literal_origins<'tree>(program: &Program<'tree>, value: Located<'tree>) -> Option<Vec<(Located<'tree>, String)>> {
+    let origins = program.string_origins(value);
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        origins
+            .into_iter()
+            .filter_map(|origin| match origin {
+                StringOrigin::Literal { at, value } => Some((at, value)),
+                StringOrigin::PackageMember { .. } => None,
+            })
+            .collect(),
+    )
 }
