@@ -13,8 +13,8 @@ pub const DOCUMENTATION: &str = r#"Reserved concurrency summed over a program ex
 
 ## What it does
 Adds up the `reservedConcurrentExecutions` of a program's Lambda functions (numbers, consts
-holding them, objects spread into the arguments; a function made in a loop over a literal array or
-range counts once per iteration) and compares the sum with the account's budget:
+holding them, objects spread into the arguments; a function made in a loop over a literal or const
+array, the entries of a const object, or a range counts once per iteration) and compares the sum with the account's budget:
 `account_limit − min_unreserved − other_reserved`, from `[rules.lambda-reserved-concurrency-budget]`
 in infrafix.toml (defaults 1000, 100, 0), or from `account_settings = "FILE"`, the JSON printed by
 `aws lambda get-account-settings`. `-1` (unreserved) and `0` (function disabled) reserve nothing. A
