@@ -66,7 +66,8 @@ break the code. An enum member stays an enum member where @pulumi/aws has one fo
 a string stays a string. A `const` shared by several functions is changed once, and not at all
 when one of those functions suppresses the rule. For a function made per element of a collection,
 only the Go element's own `handler` becomes `"bootstrap"`: a handler written in the loop serves
-every element, so it is left for a person to change.
+every element, so it is left for a person to change, as is a handler that also serves the other
+runtimes a function may have (`runtime: legacy ? "go1.x" : "provided.al2023"`).
 "#;
 
 /// Where a runtime value is used: by which resource, and where the finding points.
@@ -231,7 +232,12 @@ fn classify<'tree>(
     }
 }
 
-fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[RuntimeUse], findings: &mut Vec<Finding>) {
+fn report_group<'tree>(
+    context: &RuleContext<'tree>,
+    table: &'static RuntimeTable,
+    uses: &[RuntimeUse<'_, 'tree>],
+    findings: &mut Vec<Finding>,
+) {
     let Some(first) = uses.first() else { return };
     let runtime = first.runtime;
     let successor = table.successor(runtime, context.settings.as_of);
@@ -257,7 +263,7 @@ fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[Run
                     match handler_edit(context, runtime_use, handler) {
                         HandlerChange::Edit(edit) => fix_edits.push(edit),
                         HandlerChange::AlreadyRight => {}
-                        HandlerChange::ByHand => handler_notes.push(runtime_use.pointer),
+                        HandlerChange::ByHand(note) => handler_notes.push((runtime_use.pointer, note)),
                     }
                 }
             }
@@ -274,11 +280,8 @@ fn report_group(context: &RuleContext, table: &'static RuntimeTable, uses: &[Run
         }
         reported.push(runtime_use.pointer);
         let mut message = describe(runtime, successor, context.settings.as_of, runtime_use.resource);
-        if handler_notes.contains(&runtime_use.pointer) {
-            message.push_str(match runtime_use.element {
-                Some(_) => " Set the handler of the functions made from this entry to `bootstrap` by hand: it is not written in the entry.",
-                None => " Set its handler to `bootstrap` by hand: it is not written in this function's own arguments.",
-            });
+        if let Some((_, note)) = handler_notes.iter().find(|(at, _)| *at == runtime_use.pointer) {
+            message.push_str(note);
         }
         let finding = Finding::new(
             RuleId::LambdaDeprecatedRuntime,
@@ -487,13 +490,24 @@ fn import_edit(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime) 
 enum HandlerChange {
     Edit(Edit),
     AlreadyRight,
-    ByHand,
+    /// The handler must change, but not by this fix: the note says why.
+    ByHand(&'static str),
 }
+
+const NOT_IN_OWN_ARGUMENTS: &str =
+    " Set its handler to `bootstrap` by hand: it is not written in this function's own arguments.";
+const NOT_IN_ENTRY: &str =
+    " Set the handler of the functions made from this entry to `bootstrap` by hand: it is not written in the entry.";
+const SERVES_OTHER_RUNTIMES: &str = " Its handler also serves the other runtimes this function may have, so it is not changed: give this runtime's case the handler `bootstrap` by hand.";
 
 /// The edit that gives a function leaving go1.x or provided the handler `bootstrap`. Only a
 /// handler written in the function's own arguments (see `own_arguments`) is changed: a shared
 /// const may serve others.
-fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) -> HandlerChange {
+fn handler_edit<'tree>(
+    context: &RuleContext<'tree>,
+    runtime_use: &RuntimeUse<'_, 'tree>,
+    handler: &str,
+) -> HandlerChange {
     let program = context.program;
     let resource = runtime_use.resource;
     // A CallbackFunction builds its own handler from the callback: it takes none.
@@ -501,11 +515,27 @@ fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) 
         return HandlerChange::AlreadyRight;
     }
     let Some(args) = resource.args() else {
-        return HandlerChange::ByHand;
+        return HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS);
     };
     if let Some(element) = runtime_use.element {
         return element_handler_edit(program, args, element, handler);
     }
+    match own_handler_edit(program, runtime_use, args, handler) {
+        HandlerChange::Edit(_) if runtime_may_keep_its_handler(context, runtime_use, handler) => {
+            HandlerChange::ByHand(SERVES_OTHER_RUNTIMES)
+        }
+        change => change,
+    }
+}
+
+/// The handler change for a function whose runtime is written once for it (not per element).
+fn own_handler_edit<'tree>(
+    program: &Program<'tree>,
+    runtime_use: &RuntimeUse<'_, 'tree>,
+    args: Located<'tree>,
+    handler: &str,
+) -> HandlerChange {
+    let resource = runtime_use.resource;
     let inside_args = |at: Located| program.own_arguments(resource).is_some_and(|own| own.encloses(&at));
     // A handler beside the runtime in one object literal (a spread defaults object) serves exactly
     // the functions that runtime serves.
@@ -513,7 +543,7 @@ fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) 
     match program.property(args, "handler") {
         Some(existing) => {
             let Some(literals) = literal_origins(program, existing.value) else {
-                return HandlerChange::ByHand;
+                return HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS);
             };
             let wrong: Vec<_> = literals.iter().filter(|(_, value)| value != handler).collect();
             match wrong.as_slice() {
@@ -521,16 +551,36 @@ fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) 
                 [(at, _)] if inside_args(*at) || beside_runtime(*at) => {
                     HandlerChange::Edit(program.replace_string_content(*at, handler))
                 }
-                _ => HandlerChange::ByHand,
+                _ => HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS),
             }
         }
         None => match runtime_use.property {
             Some(runtime) if inside_args(runtime.property) || beside_runtime(runtime.property) => {
                 HandlerChange::Edit(program.insert_property_after(runtime.property, "handler", &Code::text(handler)))
             }
-            _ => HandlerChange::ByHand,
+            _ => HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS),
         },
     }
+}
+
+/// Whether the function's runtime may also be one that keeps its handler (`prod ? "go1.x" :
+/// "nodejs22.x"`, `s.runtime ?? "go1.x"` over elements that are not all Go): its one handler then
+/// serves both, and changing it would break the other.
+fn runtime_may_keep_its_handler<'tree>(
+    context: &RuleContext<'tree>,
+    runtime_use: &RuntimeUse<'_, 'tree>,
+    handler: &str,
+) -> bool {
+    let Some(property) = runtime_use.property else {
+        return false;
+    };
+    let table = RuntimeTable::bundled();
+    context
+        .program
+        .string_origins(property.value)
+        .into_iter()
+        .filter_map(|origin| classify(context, table, origin))
+        .any(|(_, _, runtime)| runtime.handler.as_deref() != Some(handler))
 }
 
 /// The handler change for a function made per element of a collection. The loop's own arguments
@@ -545,7 +595,7 @@ fn element_handler_edit<'tree>(
         .property(args, "handler")
         .and_then(|existing| literal_origins(program, existing.value))
     else {
-        return HandlerChange::ByHand;
+        return HandlerChange::ByHand(NOT_IN_ENTRY);
     };
     let (in_element, elsewhere): (Vec<_>, Vec<_>) = literals
         .into_iter()
@@ -556,7 +606,7 @@ fn element_handler_edit<'tree>(
         [] if !in_element.is_empty() || elsewhere.iter().all(|(_, value)| value == handler) => {
             HandlerChange::AlreadyRight
         }
-        _ => HandlerChange::ByHand,
+        _ => HandlerChange::ByHand(NOT_IN_ENTRY),
     }
 }
 
