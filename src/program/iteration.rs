@@ -502,6 +502,17 @@ mod tests {
             .collect()
     }
 
+    /// Each of `loops`, after `declarations`, makes one function per element, on that element's runtime.
+    fn assert_each_loop_reads(declarations: &str, loops: &[&str], runtimes: &[&str]) {
+        for call in loops {
+            let index = format!("import * as aws from \"@pulumi/aws\";\n{declarations}{call}\n");
+            with_program(&[("index.ts", &index)], |program| {
+                assert_eq!(literal_origins(program), runtimes, "{call}");
+                assert_eq!(program.instances(0), Some(runtimes.len() as u64), "{call}");
+            });
+        }
+    }
+
     const SERVICES: &str = "export const services = [\n    { name: \"a\", runtime: \"go1.x\", handler: \"main\" },\n    // the web service\n    { name: \"b\", runtime: \"nodejs16.x\", handler: \"index.handler\" },\n];\n";
 
     #[test]
@@ -519,33 +530,23 @@ mod tests {
 
     #[test]
     fn map_and_for_each_callbacks_with_destructured_parameters() {
-        for call in [
+        let loops = [
             "services.map(({ name, runtime: rt }) => new aws.lambda.Function(name, { runtime: rt }));",
             "services.forEach((s: { runtime: string }) => { new aws.lambda.Function(\"f\", { runtime: s.runtime }); });",
             "for (const { runtime } of services) { new aws.lambda.Function(\"f\", { runtime }); }",
-        ] {
-            let index = format!("import * as aws from \"@pulumi/aws\";\n{SERVICES}{call}\n");
-            with_program(&[("index.ts", &index)], |program| {
-                assert_eq!(literal_origins(program), vec!["go1.x", "nodejs16.x"], "{call}");
-                assert_eq!(program.instances(0), Some(2), "{call}");
-            });
-        }
+        ];
+        assert_each_loop_reads(SERVICES, &loops, &["go1.x", "nodejs16.x"]);
     }
 
     #[test]
     fn record_entries_values_and_keys() {
         let tenants = "const tenants = {\n    acme: { runtime: \"go1.x\" },\n    \"globex\": { runtime: \"python3.8\" },\n    initech: { runtime: \"nodejs22.x\" },\n};\n";
-        for call in [
+        let loops = [
             "Object.entries(tenants).map(([name, t]) => new aws.lambda.Function(name, { runtime: t.runtime }));",
             "Object.values(tenants).forEach((t) => new aws.lambda.Function(\"f\", { runtime: t[\"runtime\"] }));",
             "for (const [name, { runtime }] of Object.entries(tenants)) { new aws.lambda.Function(name, { runtime }); }",
-        ] {
-            let index = format!("import * as aws from \"@pulumi/aws\";\n{tenants}{call}\n");
-            with_program(&[("index.ts", &index)], |program| {
-                assert_eq!(literal_origins(program), vec!["go1.x", "python3.8", "nodejs22.x"], "{call}");
-                assert_eq!(program.instances(0), Some(3), "{call}");
-            });
-        }
+        ];
+        assert_each_loop_reads(tenants, &loops, &["go1.x", "python3.8", "nodejs22.x"]);
         let keys = format!("import * as aws from \"@pulumi/aws\";\n{tenants}for (const name in tenants) {{ new aws.lambda.Function(name, {{}}); }}\n");
         with_program(&[("index.ts", &keys)], |program| {
             assert_eq!(program.instances(0), Some(3))
