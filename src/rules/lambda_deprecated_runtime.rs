@@ -241,11 +241,11 @@ fn report_group<'tree>(
     let Some(first) = uses.first() else { return };
     let runtime = first.runtime;
     let successor = table.successor(runtime, context.settings.as_of);
-    // A use is suppressed where the finding points, or where the function reads an element's runtime.
-    let suppressed_elsewhere = uses
-        .iter()
-        .flat_map(|u| std::iter::once(u.pointer).chain(u.property.map(|property| property.value)))
-        .any(|at| context.is_suppressed(RuleId::LambdaDeprecatedRuntime, at.file, at.node.start_byte()));
+    let suppressed =
+        |at: Located| context.is_suppressed(RuleId::LambdaDeprecatedRuntime, at.file, at.node.start_byte());
+    // A function that reads an element's runtime suppresses the rule where it reads it.
+    let read_where_suppressed = |u: &RuntimeUse| u.element.is_some() && u.property.is_some_and(|p| suppressed(p.value));
+    let suppressed_elsewhere = uses.iter().any(|u| suppressed(u.pointer) || read_where_suppressed(u));
     let mut fix_edits = Vec::new();
     let mut handler_notes = Vec::new();
     let reason_without_fix = match successor {
@@ -275,7 +275,7 @@ fn report_group<'tree>(
     let mut reported = Vec::new();
     for runtime_use in uses {
         // Several loops over one collection read the same entry: it is one place to change.
-        if reported.contains(&runtime_use.pointer) {
+        if reported.contains(&runtime_use.pointer) || read_where_suppressed(runtime_use) {
             continue;
         }
         reported.push(runtime_use.pointer);
