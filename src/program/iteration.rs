@@ -84,12 +84,30 @@ impl<'tree> Program<'tree> {
         {
             return None;
         }
-        let mut denoted = self
-            .element_sources(at)?
-            .into_iter()
-            .map(|source| self.denoted(source, hops + 1));
-        let first = denoted.next()??;
-        denoted.all(|other| other.as_ref() == Some(&first)).then_some(first)
+        let mut denoted = Vec::new();
+        self.visit_element_sources(at, |source| denoted.push(self.denoted(source, hops + 1)));
+        let (first, others) = denoted.split_first()?;
+        let first = first.clone()?;
+        others
+            .iter()
+            .all(|other| other.as_ref() == Some(&first))
+            .then_some(first)
+    }
+
+    /// Hands each of [`Program::element_sources`] to `visit`; `false` when there are none. An
+    /// element whose value is itself another loop's element is not followed: each such level
+    /// multiplies the work by the number of elements, and real programs do not nest them.
+    pub(crate) fn visit_element_sources(&self, at: Located<'tree>, mut visit: impl FnMut(Located<'tree>)) -> bool {
+        if self.memo.following_elements.get() {
+            return false;
+        }
+        let Some(sources) = self.element_sources(at) else {
+            return false;
+        };
+        self.memo.following_elements.set(true);
+        sources.into_iter().for_each(&mut visit);
+        self.memo.following_elements.set(false);
+        true
     }
 
     /// How many times a `for … of` or `for … in` statement runs its body; `None` when unknown.
@@ -574,6 +592,21 @@ mod tests {
                 assert!(literal_origins(program).is_empty(), "{source}");
             });
         }
+    }
+
+    #[test]
+    fn elements_that_are_other_loops_elements_are_not_followed() {
+        // Followed, each level would multiply the work by ten: 10^7 paths for this file.
+        let mut text = "import * as aws from \"@pulumi/aws\";\nconst x0 = \"go1.x\";\n".to_owned();
+        for level in 1..=7 {
+            let items = vec![format!("x{}", level - 1); 10].join(", ");
+            text.push_str(&format!("for (const x{level} of [{items}])\n"));
+        }
+        text.push_str("new aws.lambda.Function(\"f\", { runtime: x7 });\n");
+        with_program(&[("index.ts", &text)], |program| {
+            assert!(literal_origins(program).is_empty());
+            assert_eq!(program.instances(0), Some(10_000_000));
+        });
     }
 
     #[test]

@@ -148,6 +148,8 @@ struct Memo {
     name_counts: std::cell::RefCell<HashMap<usize, std::rc::Rc<edits::NameCounts>>>,
     /// Per file, the names of the arrays and objects it changes in place (`xs.push(…)`).
     changed_names: std::cell::RefCell<HashMap<usize, std::rc::Rc<std::collections::HashSet<String>>>>,
+    /// Whether the values of some collection's elements are being followed (see `iteration`).
+    following_elements: std::cell::Cell<bool>,
 }
 
 impl<'tree> Program<'tree> {

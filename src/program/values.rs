@@ -88,10 +88,8 @@ impl<'tree> Program<'tree> {
                     out.push(StringOrigin::PackageMember { at, member });
                 } else if let Some(value) = self.const_value(at) {
                     self.collect_origins(value, hops + 1, out);
-                } else if let Some(sources) = self.element_sources(at) {
-                    for source in sources {
-                        self.collect_origins(source, hops + 1, out);
-                    }
+                } else {
+                    self.visit_element_sources(at, |source| self.collect_origins(source, hops + 1, out));
                 }
             }
             _ => {}
