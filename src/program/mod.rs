@@ -10,6 +10,7 @@ mod exports;
 mod facts;
 mod iam;
 mod imports;
+mod iteration;
 mod json_text;
 mod modules;
 mod new_resources;
@@ -155,6 +156,10 @@ struct Memo {
     imported_modules: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// The project file each (importer, specifier) names.
     imported_files: std::cell::RefCell<HashMap<(usize, String), Option<usize>>>,
+    /// Per file, the names of the arrays and objects it changes in place (`xs.push(…)`).
+    changed_names: std::cell::RefCell<HashMap<usize, std::rc::Rc<std::collections::HashSet<String>>>>,
+    /// Whether the values of some collection's elements are being followed (see `iteration`).
+    following_elements: std::cell::Cell<bool>,
 }
 
 impl<'tree> Program<'tree> {

@@ -41,7 +41,12 @@ impl<'tree> Program<'tree> {
         found
     }
 
-    fn denoted(&self, at: Located<'tree>, hops: usize) -> Option<ResourceRef> {
+    pub(super) fn denoted(&self, at: Located<'tree>, hops: usize) -> Option<ResourceRef> {
+        self.denoted_as_written(at, hops)
+            .or_else(|| self.denoted_by_every_element(at, hops))
+    }
+
+    fn denoted_as_written(&self, at: Located<'tree>, hops: usize) -> Option<ResourceRef> {
         if hops > MAX_HOPS {
             return None;
         }
@@ -301,7 +306,7 @@ impl<'tree> Program<'tree> {
     }
 }
 
-fn first_parameter_pattern(function: Node) -> Option<Node> {
+pub(super) fn first_parameter_pattern(function: Node) -> Option<Node> {
     if let Some(single) = function.child_by_field_name("parameter") {
         return Some(single);
     }

@@ -1,11 +1,11 @@
 //! How many times a resource declaration runs: once, or once per iteration of the loops around
 //! it when their bounds are written out (`for (const x of ["a", "b"])`, `for (let i = 0; i < 3;
-//! i++)`, `["a", "b"].map(…)`). Anything else that may run it several times (a helper function, a
-//! component's constructor, a loop over a variable) makes the count unknown.
+//! i++)`, `["a", "b"].map(…)`, a loop over a const array or the entries of a const record, see
+//! `iteration`). Anything else that may run it several times (a helper function, a component's
+//! constructor, a loop over a parameter or a changed array) makes the count unknown.
 
 use tree_sitter::Node;
 
-use super::callbacks::method_receiving;
 use super::{named_children, Located, Program};
 use crate::syntax::ancestors;
 
@@ -13,18 +13,19 @@ impl<'tree> Program<'tree> {
     /// How many instances a resource declaration makes; `None` when that cannot be known.
     pub fn instances(&self, resource: usize) -> Option<u64> {
         let declaration = &self.resources()[resource];
-        let text = self.file(declaration.file).text;
+        let file = declaration.file;
         let mut count: u64 = 1;
         let mut child = declaration.expression;
-        for parent in ancestors(self.root(declaration.file), declaration.expression) {
+        for parent in ancestors(self.root(file), declaration.expression) {
+            let here = Located { file, node: parent };
             let repeats = match parent.kind() {
                 "for_in_statement" if parent.child_by_field_name("body") == Some(child) => {
-                    Some(for_of_count(parent, text)?)
+                    Some(self.loop_iterations(here)?)
                 }
                 "for_statement" if parent.child_by_field_name("body") == Some(child) => {
-                    Some(counted_loop(self, declaration.file, parent)?)
+                    Some(counted_loop(self, file, parent)?)
                 }
-                "arrow_function" | "function_expression" => Some(array_callback_count(parent, text)?),
+                "arrow_function" | "function_expression" => Some(self.callback_iterations(here)?),
                 "function_declaration"
                 | "method_definition"
                 | "generator_function_declaration"
@@ -37,16 +38,6 @@ impl<'tree> Program<'tree> {
         }
         Some(count)
     }
-}
-
-/// `for (const x of [a, b, c])`: the length of the literal array.
-fn for_of_count(statement: Node, text: &str) -> Option<u64> {
-    let is_of = (0..statement.child_count())
-        .filter_map(|i| statement.child(i))
-        .any(|child| child.kind() == "of" || text.get(child.byte_range()) == Some("of"));
-    let right = statement.child_by_field_name("right")?;
-    (is_of && right.kind() == "array")
-        .then(|| named_children(right).filter(|item| item.kind() != "comment").count() as u64)
 }
 
 /// `for (let i = A; i < B; i++)` with literal bounds.
@@ -88,12 +79,4 @@ fn counted_loop(program: &Program, file: usize, statement: Node) -> Option<u64> 
         _ => return None,
     };
     u64::try_from(span.max(0)).ok()
-}
-
-/// A callback of `[a, b].map(…)` or `.forEach(…)` runs once per element of the literal array; any
-/// other function runs an unknown number of times.
-fn array_callback_count(function: Node, text: &str) -> Option<u64> {
-    let (array, method) = method_receiving(function, text)?;
-    let counted = array.kind() == "array" && matches!(method, "map" | "forEach" | "flatMap");
-    counted.then(|| named_children(array).filter(|item| item.kind() != "comment").count() as u64)
 }

@@ -181,6 +181,14 @@ pub fn function_declaring_parameter<'tree>(
         .find(|node| FUNCTIONS.contains(&node.kind()) && declares_parameter(*node, name, text))
 }
 
+/// The loop whose variable `identifier` is.
+pub fn loop_declaring_variable<'tree>(root: Node<'tree>, identifier: Node<'tree>, text: &str) -> Option<Node<'tree>> {
+    let name = node_text(identifier, text);
+    ancestors(root, identifier)
+        .into_iter()
+        .find(|node| LOOPS.contains(&node.kind()) && declares_loop_variable(*node, name, text))
+}
+
 fn declares_parameter(function: Node, name: &str, text: &str) -> bool {
     let parameters = function
         .child_by_field_name("parameters")

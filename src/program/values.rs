@@ -83,12 +83,12 @@ impl<'tree> Program<'tree> {
                     );
                 }
             }
-            "identifier" | "shorthand_property_identifier" | "member_expression" => {
+            "identifier" | "member_expression" | "shorthand_property_identifier" | "subscript_expression" => {
                 if let Some(member) = self.package_member(at) {
                     out.push(StringOrigin::PackageMember { at, member });
                 } else if let Some(value) = self.const_value(at).or_else(|| self.member_value(at, true)) {
                     self.collect_origins(value, hops + 1, out);
-                } else {
+                } else if !self.visit_element_sources(at, |source| self.collect_origins(source, hops + 1, out)) {
                     // A parameter (or a property of one): what each call site passes.
                     for source in self.parameter_member_sources(at) {
                         self.collect_origins(source, hops + 1, out);

@@ -8,7 +8,7 @@ use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::calendar::CalendarDate;
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{ImportKind, Located, PropertyValue, ResourceDecl, StringOrigin};
+use crate::program::{ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -20,7 +20,11 @@ Finds Lambda functions (`aws.lambda.Function`, `aws.lambda.CallbackFunction`) an
 date (today unless infrafix.toml sets it), judged against infrafix's dated runtime table. The
 runtime may be written as a string, a template literal, an `aws.lambda.Runtime` member under any
 import alias, a legacy constant such as `aws.lambda.Go1dxRuntime`, a `const` (also imported from
-another module of the project), or the default of an expression such as `args.runtime ?? "go1.x"`.
+another module of the project), the default of an expression such as `args.runtime ?? "go1.x"`, or
+the elements a loop or a `.map`/`.forEach` callback walks through (`for (const s of services)` with
+`runtime: s.runtime`, over an array literal, a const array, or `Object.entries` of a const object):
+each deprecated runtime is then reported once, in the element where it is written. A collection
+that is a parameter, configuration, or changed in place (`services.push(…)`) is not followed.
 
 ## Why is this bad?
 Once AWS blocks a deprecated runtime, the deployment fails:
@@ -60,7 +64,10 @@ the binary). Every other runtime moves to the newest runtime of its language tha
 at `as_of` (for example `nodejs16.x` to `nodejs24.x`): unsafe, because a new language version can
 break the code. An enum member stays an enum member where @pulumi/aws has one for the new runtime,
 a string stays a string. A `const` shared by several functions is changed once, and not at all
-when one of those functions suppresses the rule.
+when one of those functions suppresses the rule. For a function made per element of a collection,
+only the Go element's own `handler` becomes `"bootstrap"`: a handler written in the loop serves
+every element, so it is left for a person to change, as is a handler that also serves the other
+runtimes a function may have (`runtime: legacy ? "go1.x" : "provided.al2023"`).
 
 A layer's `compatibleRuntimes` never names a runtime twice after the fix, comparing runtime ids
 (`"provided.al2023"` and `aws.lambda.Runtime.CustomAL2023` are one): an entry whose successor is
@@ -75,8 +82,12 @@ struct RuntimeUse<'a, 'tree> {
     resource: &'a ResourceDecl<'tree>,
     /// The `runtime` property (for functions), next to which a missing handler is added.
     property: Option<PropertyValue<'tree>>,
-    /// Where the finding points: the `runtime` value, or the layer's list element.
+    /// Where the finding points: the `runtime` value, the layer's list element, or, for a function
+    /// made per element of a collection, the runtime written in the element.
     pointer: Located<'tree>,
+    /// For a function made per element of a collection: the object literal of the element whose
+    /// runtime this is (`None` when the element is not one, such as a bare runtime string).
+    element: Option<Option<Located<'tree>>>,
     origin: Located<'tree>,
     spelling: Spelling,
     runtime: &'static Runtime,
@@ -145,16 +156,28 @@ fn runtime_uses<'tree>(context: &RuleContext<'tree>, table: &'static RuntimeTabl
             let Some(property) = program.property(args, "runtime") else {
                 continue;
             };
-            for origin in program.string_origins(property.value) {
-                if let Some((origin, spelling, runtime)) = classify(context, table, origin) {
-                    uses.push(RuntimeUse {
-                        resource,
-                        property: Some(property),
-                        pointer: property.value,
-                        origin,
-                        spelling,
-                        runtime,
-                    });
+            // A runtime read from the elements of a collection is written once per element: each is
+            // reported and fixed there, however many loops read it.
+            let written: Vec<(Located, Option<Option<Located>>)> = match program.element_sources(property.value) {
+                Some(sources) => sources
+                    .into_iter()
+                    .map(|source| (source, Some(program.object_holding(source))))
+                    .collect(),
+                None => vec![(property.value, None)],
+            };
+            for (pointer, element) in written {
+                for origin in program.string_origins(pointer) {
+                    if let Some((origin, spelling, runtime)) = classify(context, table, origin) {
+                        uses.push(RuntimeUse {
+                            resource,
+                            property: Some(property),
+                            pointer,
+                            element,
+                            origin,
+                            spelling,
+                            runtime,
+                        });
+                    }
                 }
             }
         } else if resource.is_aws(&["lambda", "LayerVersion"]) {
@@ -175,6 +198,7 @@ fn runtime_uses<'tree>(context: &RuleContext<'tree>, table: &'static RuntimeTabl
                             resource,
                             property: None,
                             pointer,
+                            element: None,
                             origin,
                             spelling,
                             runtime,
@@ -219,6 +243,15 @@ fn classify<'tree>(
     }
 }
 
+fn suppressed(context: &RuleContext, at: Located) -> bool {
+    context.is_suppressed(RuleId::LambdaDeprecatedRuntime, at.file, at.node.start_byte())
+}
+
+/// A function that reads an element's runtime suppresses the rule where it reads it.
+fn read_where_suppressed(context: &RuleContext, runtime_use: &RuntimeUse) -> bool {
+    runtime_use.element.is_some() && runtime_use.property.is_some_and(|p| suppressed(context, p.value))
+}
+
 /// The runtime a group's uses move to, or why they do not move.
 fn group_target(
     context: &RuleContext,
@@ -232,24 +265,20 @@ fn group_target(
             runtime.family, context.settings.as_of
         )
     })?;
-    let suppressed_elsewhere = uses.iter().any(|u| {
-        context.is_suppressed(
-            RuleId::LambdaDeprecatedRuntime,
-            u.pointer.file,
-            u.pointer.node.start_byte(),
-        )
-    });
+    let suppressed_elsewhere = uses
+        .iter()
+        .any(|u| suppressed(context, u.pointer) || read_where_suppressed(context, u));
     if suppressed_elsewhere {
         return Err("its value is shared with a use that suppresses this rule, so it is not changed".to_owned());
     }
     Ok(successor)
 }
 
-fn report_group(
-    context: &RuleContext,
+fn report_group<'tree>(
+    context: &RuleContext<'tree>,
     table: &'static RuntimeTable,
     key: &GroupKey,
-    uses: &[RuntimeUse],
+    uses: &[RuntimeUse<'_, 'tree>],
     plan: &ListPlan,
     findings: &mut Vec<Finding>,
 ) {
@@ -268,7 +297,7 @@ fn report_group(
                     match handler_edit(context, runtime_use, handler) {
                         HandlerChange::Edit(edit) => fix_edits.push(edit),
                         HandlerChange::AlreadyRight => {}
-                        HandlerChange::ByHand => handler_notes.push(runtime_use.pointer),
+                        HandlerChange::ByHand(note) => handler_notes.push((runtime_use.pointer, note)),
                     }
                 }
             }
@@ -277,12 +306,16 @@ fn report_group(
     };
     let fix = (reason_without_fix.is_none() && !fix_edits.is_empty())
         .then(|| Fix::new(fix_edits, table.fix_applicability(runtime)));
+    let mut reported = Vec::new();
     for runtime_use in uses {
+        // Several loops over one collection read the same entry: it is one place to change.
+        if reported.contains(&runtime_use.pointer) || read_where_suppressed(context, runtime_use) {
+            continue;
+        }
+        reported.push(runtime_use.pointer);
         let mut message = describe(runtime, successor, context.settings.as_of, runtime_use.resource);
-        if handler_notes.contains(&runtime_use.pointer) {
-            message.push_str(
-                " Set its handler to `bootstrap` by hand: it is not written in this function's own arguments.",
-            );
+        if let Some((_, note)) = handler_notes.iter().find(|(at, _)| *at == runtime_use.pointer) {
+            message.push_str(note);
         }
         if let (Some(_), Some(successor), Some(ListChange::Remove(removal))) =
             (&fix, successor, plan.changes.get(&element_key(runtime_use.pointer)))
@@ -717,13 +750,24 @@ fn import_edit(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime) 
 enum HandlerChange {
     Edit(Edit),
     AlreadyRight,
-    ByHand,
+    /// The handler must change, but not by this fix: the note says why.
+    ByHand(&'static str),
 }
+
+const NOT_IN_OWN_ARGUMENTS: &str =
+    " Set its handler to `bootstrap` by hand: it is not written in this function's own arguments.";
+const NOT_IN_ENTRY: &str =
+    " Set the handler of the functions made from this entry to `bootstrap` by hand: it is not written in the entry.";
+const SERVES_OTHER_RUNTIMES: &str = " Its handler also serves the other runtimes this function may have, so it is not changed: give this runtime's case the handler `bootstrap` by hand.";
 
 /// The edit that gives a function leaving go1.x or provided the handler `bootstrap`. Only a
 /// handler written in the function's own arguments (see `own_arguments`) is changed: a shared
 /// const may serve others.
-fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) -> HandlerChange {
+fn handler_edit<'tree>(
+    context: &RuleContext<'tree>,
+    runtime_use: &RuntimeUse<'_, 'tree>,
+    handler: &str,
+) -> HandlerChange {
     let program = context.program;
     let resource = runtime_use.resource;
     // A CallbackFunction builds its own handler from the callback: it takes none.
@@ -731,39 +775,115 @@ fn handler_edit(context: &RuleContext, runtime_use: &RuntimeUse, handler: &str) 
         return HandlerChange::AlreadyRight;
     }
     let Some(args) = resource.args() else {
-        return HandlerChange::ByHand;
+        return HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS);
     };
+    if let Some(element) = runtime_use.element {
+        return element_handler_edit(program, args, element, handler);
+    }
+    match own_handler_edit(program, runtime_use, args, handler) {
+        HandlerChange::Edit(_) if runtime_may_keep_its_handler(context, runtime_use, handler) => {
+            HandlerChange::ByHand(SERVES_OTHER_RUNTIMES)
+        }
+        change => change,
+    }
+}
+
+/// The handler change for a function whose runtime is written once for it (not per element).
+fn own_handler_edit<'tree>(
+    program: &Program<'tree>,
+    runtime_use: &RuntimeUse<'_, 'tree>,
+    args: Located<'tree>,
+    handler: &str,
+) -> HandlerChange {
+    let resource = runtime_use.resource;
     let inside_args = |at: Located| program.own_arguments(resource).is_some_and(|own| own.encloses(&at));
     // A handler beside the runtime in one object literal (a spread defaults object) serves exactly
     // the functions that runtime serves.
     let beside_runtime = |at: Located| runtime_use.property.is_some_and(|runtime| runtime.object.encloses(&at));
     match program.property(args, "handler") {
         Some(existing) => {
-            let origins = program.string_origins(existing.value);
-            if origins.is_empty() {
-                return HandlerChange::ByHand;
-            }
-            let literals: Vec<(Located, String)> = origins
-                .into_iter()
-                .filter_map(|origin| match origin {
-                    StringOrigin::Literal { at, value } => Some((at, value)),
-                    StringOrigin::PackageMember { .. } => None,
-                })
-                .collect();
+            let Some(literals) = literal_origins(program, existing.value) else {
+                return HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS);
+            };
             let wrong: Vec<_> = literals.iter().filter(|(_, value)| value != handler).collect();
             match wrong.as_slice() {
                 [] => HandlerChange::AlreadyRight,
                 [(at, _)] if inside_args(*at) || beside_runtime(*at) => {
                     HandlerChange::Edit(program.replace_string_content(*at, handler))
                 }
-                _ => HandlerChange::ByHand,
+                _ => HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS),
             }
         }
         None => match runtime_use.property {
             Some(runtime) if inside_args(runtime.property) || beside_runtime(runtime.property) => {
                 HandlerChange::Edit(program.insert_property_after(runtime.property, "handler", &Code::text(handler)))
             }
-            _ => HandlerChange::ByHand,
+            _ => HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS),
         },
     }
+}
+
+/// Whether the function's runtime may also be one that keeps its handler (`prod ? "go1.x" :
+/// "nodejs22.x"`, `s.runtime ?? "go1.x"` over elements that are not all Go): its one handler then
+/// serves both, and changing it would break the other.
+fn runtime_may_keep_its_handler<'tree>(
+    context: &RuleContext<'tree>,
+    runtime_use: &RuntimeUse<'_, 'tree>,
+    handler: &str,
+) -> bool {
+    let Some(property) = runtime_use.property else {
+        return false;
+    };
+    let table = RuntimeTable::bundled();
+    context
+        .program
+        .string_origins(property.value)
+        .into_iter()
+        .filter_map(|origin| classify(context, table, origin))
+        .any(|(_, _, runtime)| runtime.handler.as_deref() != Some(handler))
+}
+
+/// The handler change for a function made per element of a collection. The loop's own arguments
+/// serve every element, Go or not: only a handler written in the Go element itself may change.
+fn element_handler_edit<'tree>(
+    program: &Program<'tree>,
+    args: Located<'tree>,
+    element: Option<Located<'tree>>,
+    handler: &str,
+) -> HandlerChange {
+    let Some(literals) = program
+        .property(args, "handler")
+        .and_then(|existing| literal_origins(program, existing.value))
+    else {
+        return HandlerChange::ByHand(NOT_IN_ENTRY);
+    };
+    let (in_element, elsewhere): (Vec<_>, Vec<_>) = literals
+        .into_iter()
+        .partition(|(at, _)| element.is_some_and(|element| element.encloses(at)));
+    let wrong: Vec<_> = in_element.iter().filter(|(_, value)| value != handler).collect();
+    match wrong.as_slice() {
+        [(at, _)] => HandlerChange::Edit(program.replace_string_content(*at, handler)),
+        [] if !in_element.is_empty() || elsewhere.iter().all(|(_, value)| value == handler) => {
+            HandlerChange::AlreadyRight
+        }
+        _ => HandlerChange::ByHand(NOT_IN_ENTRY),
+    }
+}
+
+/// The string literals a value may come from, with their content; `None` when it has no known
+/// origin.
+fn literal_origins<'tree>(program: &Program<'tree>, value: Located<'tree>) -> Option<Vec<(Located<'tree>, String)>> {
+    let origins = program.string_origins(value);
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        origins
+            .into_iter()
+            .filter_map(|origin| match origin {
+                StringOrigin::Literal { at, value } => Some((at, value)),
+                StringOrigin::PackageMember { .. } => None,
+            })
+            .collect(),
+    )
 }

@@ -6,15 +6,16 @@ use std::collections::BTreeMap;
 use crate::config::ConcurrencyBudget;
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Located, Program};
+use crate::program::{Located, Program, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 
 pub const DOCUMENTATION: &str = r#"Reserved concurrency summed over a program exceeds the account's budget.
 
 ## What it does
 Adds up the `reservedConcurrentExecutions` of a program's Lambda functions (numbers, consts
-holding them, objects spread into the arguments; a function made in a loop over a literal array or
-range counts once per iteration) and compares the sum with the account's budget:
+holding them, objects spread into the arguments; a function made in a loop over a literal or const
+array, the entries of a const object, or a range counts once per iteration, and a number it reads
+from each element, `tenant.reserved`, counts once for its element and is reported there) and compares the sum with the account's budget:
 `account_limit − min_unreserved − other_reserved`, from `[rules.lambda-reserved-concurrency-budget]`
 in infrafix.toml (defaults 1000, 100, 0), or from `account_settings = "FILE"`, the JSON printed by
 `aws lambda get-account-settings`. `-1` (unreserved) and `0` (function disabled) reserve nothing. A
@@ -70,6 +71,8 @@ struct Reservation<'tree> {
     /// How many instances the declaration makes; `None` when unknown.
     instances: Option<u64>,
     suppressed: bool,
+    /// Read from the element of a collection the function is made for: the finding points there.
+    per_element: bool,
 }
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
@@ -79,21 +82,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         .iter()
         .enumerate()
         .filter(|(_, resource)| resource.is_lambda_function())
-        .filter_map(|(index, function)| {
-            let value = program
-                .property(function.args()?, "reservedConcurrentExecutions")?
-                .value;
-            Some(Reservation {
-                function: index,
-                value: program.number_value(value),
-                instances: program.instances(index),
-                suppressed: context.is_suppressed(
-                    RuleId::LambdaReservedConcurrencyBudget,
-                    function.file,
-                    function.statement.start_byte(),
-                ),
-            })
-        })
+        .flat_map(|(index, function)| reservations_of(context, index, function))
         // -1 leaves the function unreserved and 0 disables it: neither reserves anything.
         .filter(|reservation| reservation.value.is_none_or(|(value, _)| value > 0))
         .collect();
@@ -127,13 +116,65 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 " {uncounted} reservation(s) infrafix cannot know were not counted."
             ));
         }
+        let at = match reservation.value {
+            Some((_, site)) if reservation.per_element => site,
+            _ => Located {
+                file: function.file,
+                node: function.statement,
+            },
+        };
         let finding = Finding::new(
             RuleId::LambdaReservedConcurrencyBudget,
-            function.file,
-            function.statement.byte_range(),
+            at.file,
+            at.node.byte_range(),
             message,
         );
         findings.push(finding.with_outcome(fix.clone()));
+    }
+}
+
+/// A function's reservations: one, or one per element when the function reads the number from the
+/// elements of the collection it is made for (`reservedConcurrentExecutions: tenant.reserved`).
+fn reservations_of<'tree>(
+    context: &RuleContext<'tree>,
+    index: usize,
+    function: &ResourceDecl<'tree>,
+) -> Vec<Reservation<'tree>> {
+    let program = context.program;
+    let Some(written) = function
+        .args()
+        .and_then(|args| program.property(args, "reservedConcurrentExecutions"))
+    else {
+        return Vec::new();
+    };
+    let instances = program.instances(index);
+    let suppressed = context.is_suppressed(
+        RuleId::LambdaReservedConcurrencyBudget,
+        function.file,
+        function.statement.start_byte(),
+    );
+    let reservation = |value, instances, per_element| Reservation {
+        function: index,
+        value,
+        instances,
+        suppressed,
+        per_element,
+    };
+    let known = program.number_value(written.value);
+    match program.element_sources(written.value).filter(|_| known.is_none()) {
+        Some(sources) if !sources.is_empty() => {
+            // The loop over the collection is one of those counted: each element's number serves
+            // its share of the instances.
+            let elements = sources.len() as u64;
+            let each = instances
+                .filter(|count| count % elements == 0)
+                .map(|count| count / elements);
+            sources
+                .into_iter()
+                .map(|source| reservation(program.number_value(source), each, true))
+                .collect()
+        }
+        _ => vec![reservation(known, instances, false)],
     }
 }
 

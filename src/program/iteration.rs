@@ -1,0 +1,632 @@
+//! What a loop variable or callback parameter stands for: each element of the collection it
+//! iterates. `for (const s of services)`, `services.map((s) => …)` and `.forEach`, with their
+//! destructurings (`({ runtime }) => …`, `for (const [name, t] of Object.entries(tenants))`), over
+//! an array literal, a `const` holding one (also exported by another module of the project), or
+//! the entries, values or keys of a `const` object literal. A collection that is a parameter,
+//! configuration, or changed anywhere (`services.push(…)`) holds elements its literal does not
+//! show: it is not followed.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use tree_sitter::Node;
+
+use super::callbacks::method_receiving;
+use super::references::{first_parameter_pattern, ResourceRef};
+use super::scope::{self, Declaration};
+use super::{named_children, ImportKind, Located, Program};
+use crate::syntax::node_text;
+
+/// How many consts a collection may be followed through; ends cycles such as `const a = b, b = a`.
+const MAX_HOPS: usize = 16;
+
+/// Array methods that hand each element, in order, to the callback given as their first argument.
+const ELEMENT_CALLBACKS: [&str; 3] = ["map", "forEach", "flatMap"];
+
+/// Methods that change an array in place: after one of them, the literal no longer shows the
+/// elements.
+const MUTATING_METHODS: [&str; 9] = [
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "splice",
+    "sort",
+    "reverse",
+    "fill",
+    "copyWithin",
+];
+
+/// One element of a collection: a value, or an entry of `Object.entries` (its key and value).
+#[derive(Debug, Clone, Copy)]
+enum Element<'tree> {
+    Value(Located<'tree>),
+    Entry { key: Located<'tree>, value: Located<'tree> },
+}
+
+/// One step from what a binding receives to the value a name stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Property(String),
+    Position(usize),
+}
+
+/// What a loop or element callback walks through: the collection, and whether it receives the
+/// elements (`for … of`, `.map`) or the keys of a record (`for … in`).
+struct Iterated<'tree> {
+    collection: Located<'tree>,
+    keys_only: bool,
+}
+
+impl<'tree> Program<'tree> {
+    /// For an identifier bound by a loop or an element callback, or a property read from one
+    /// (`s.runtime`, `route.handler`, `t["memory"]`), what it stands for in each iteration: the
+    /// element, or the value written for that property in the element. `None` when it is bound
+    /// otherwise, or when the value is not written out for every element (it is then unknown).
+    pub fn element_sources(&self, at: Located<'tree>) -> Option<Vec<Located<'tree>>> {
+        let (identifier, read) = self.property_chain(self.unwrapped(at))?;
+        let (iterated, mut path) = self.element_binding(identifier)?;
+        path.extend(read);
+        self.iterated_elements(&iterated)?
+            .into_iter()
+            .map(|element| self.follow(element, &path))
+            .collect()
+    }
+
+    /// The resource every element gives an expression (`route.handler` over routes that all name
+    /// `fnA`). Elements that disagree give none: a rule must not act for one of them on all.
+    pub(crate) fn denoted_by_every_element(&self, at: Located<'tree>, hops: usize) -> Option<ResourceRef> {
+        if hops > MAX_HOPS
+            || !matches!(
+                at.node.kind(),
+                "identifier" | "member_expression" | "subscript_expression"
+            )
+        {
+            return None;
+        }
+        let mut denoted = Vec::new();
+        self.visit_element_sources(at, |source| denoted.push(self.denoted(source, hops + 1)));
+        let (first, others) = denoted.split_first()?;
+        let first = first.clone()?;
+        others
+            .iter()
+            .all(|other| other.as_ref() == Some(&first))
+            .then_some(first)
+    }
+
+    /// Hands each of [`Program::element_sources`] to `visit`; `false` when there are none. An
+    /// element whose value is itself another loop's element is not followed: each such level
+    /// multiplies the work by the number of elements, and real programs do not nest them.
+    pub(crate) fn visit_element_sources(&self, at: Located<'tree>, mut visit: impl FnMut(Located<'tree>)) -> bool {
+        if self.memo.following_elements.get() {
+            return false;
+        }
+        let Some(sources) = self.element_sources(at) else {
+            return false;
+        };
+        self.memo.following_elements.set(true);
+        sources.into_iter().for_each(&mut visit);
+        self.memo.following_elements.set(false);
+        true
+    }
+
+    /// How many times a `for … of` or `for … in` statement runs its body; `None` when unknown.
+    pub(crate) fn loop_iterations(&self, statement: Located<'tree>) -> Option<u64> {
+        let iterated = self.loop_collection(statement)?;
+        Some(self.iterated_elements(&iterated)?.len() as u64)
+    }
+
+    /// How many times `collection.map(callback)` (or `forEach`, `flatMap`) calls `function`;
+    /// `None` for any other function, which may run any number of times.
+    pub(crate) fn callback_iterations(&self, function: Located<'tree>) -> Option<u64> {
+        let iterated = self.callback_collection(function)?;
+        Some(self.iterated_elements(&iterated)?.len() as u64)
+    }
+
+    /// The object literal a property value is written in.
+    pub fn object_holding(&self, value: Located<'tree>) -> Option<Located<'tree>> {
+        let mut node = value.node.parent()?;
+        if node.kind() == "pair" && node.child_by_field_name("value") == Some(value.node) {
+            node = node.parent()?;
+        }
+        (node.kind() == "object").then_some(Located { file: value.file, node })
+    }
+
+    /// `s.a.b` as the identifier `s` and the properties read from it, `["a", "b"]`.
+    fn property_chain(&self, at: Located<'tree>) -> Option<(Located<'tree>, Vec<Step>)> {
+        let mut read = Vec::new();
+        let mut current = at;
+        loop {
+            let node = current.node;
+            let (object, step) = match node.kind() {
+                "identifier" | "shorthand_property_identifier" => break,
+                "member_expression" => {
+                    let property = node.child_by_field_name("property")?;
+                    let name = self.text(current.with(property));
+                    (node.child_by_field_name("object")?, Step::Property(name.to_owned()))
+                }
+                "subscript_expression" => {
+                    let index = current.with(node.child_by_field_name("index")?);
+                    let step = match index.node.kind() {
+                        "number" => Step::Position(self.text(index).parse().ok()?),
+                        _ => Step::Property(self.string_value(index)?),
+                    };
+                    (node.child_by_field_name("object")?, step)
+                }
+                _ => return None,
+            };
+            read.push(step);
+            current = self.unwrapped(current.with(object));
+        }
+        read.reverse();
+        Some((current, read))
+    }
+
+    /// What an identifier's binding receives, and the steps from it to the identifier's value:
+    /// `t` in `for (const [name, t] of Object.entries(tenants))` is position 1 of each entry.
+    fn element_binding(&self, identifier: Located<'tree>) -> Option<(Iterated<'tree>, Vec<Step>)> {
+        let text = self.file(identifier.file).text;
+        let root = self.root(identifier.file);
+        let (iterated, pattern) = match self.declaration_of(identifier) {
+            Declaration::LoopVariable => {
+                let statement = scope::loop_declaring_variable(root, identifier.node, text)?;
+                // A `let` loop variable may be reassigned in the body.
+                let constant = statement
+                    .child_by_field_name("kind")
+                    .is_some_and(|kind| node_text(kind, text) == "const");
+                constant.then_some(())?;
+                let statement = identifier.with(statement);
+                (
+                    self.loop_collection(statement)?,
+                    statement.node.child_by_field_name("left")?,
+                )
+            }
+            Declaration::Parameter => {
+                let function = scope::function_declaring_parameter(root, identifier.node, text)?;
+                let pattern = first_parameter_pattern(function)?;
+                (self.callback_collection(identifier.with(function))?, pattern)
+            }
+            _ => return None,
+        };
+        let path = self.path_to(identifier.with(pattern), node_text(identifier.node, text))?;
+        Some((iterated, path))
+    }
+
+    fn loop_collection(&self, statement: Located<'tree>) -> Option<Iterated<'tree>> {
+        let node = statement.node;
+        if node.kind() != "for_in_statement" {
+            return None;
+        }
+        let operator = self.text(statement.with(node.child_by_field_name("operator")?));
+        Some(Iterated {
+            collection: statement.with(node.child_by_field_name("right")?),
+            keys_only: operator == "in",
+        })
+    }
+
+    fn callback_collection(&self, function: Located<'tree>) -> Option<Iterated<'tree>> {
+        let (receiver, method) = method_receiving(function.node, self.file(function.file).text)?;
+        let first_argument = function.node.prev_named_sibling().is_none();
+        (ELEMENT_CALLBACKS.contains(&method) && first_argument).then_some(Iterated {
+            collection: function.with(receiver),
+            keys_only: false,
+        })
+    }
+
+    /// The steps from what a binding pattern receives to the name `name` it binds; `None` when it
+    /// binds it with a default or a rest (its value is then not only the element's).
+    fn path_to(&self, pattern: Located<'tree>, name: &str) -> Option<Vec<Step>> {
+        let node = pattern.node;
+        match node.kind() {
+            "identifier" => (self.text(pattern) == name).then(Vec::new),
+            "object_pattern" => named_children(node).find_map(|member| match member.kind() {
+                "shorthand_property_identifier_pattern" if self.text(pattern.with(member)) == name => {
+                    Some(vec![Step::Property(name.to_owned())])
+                }
+                "pair_pattern" => {
+                    let key = self.key_name(pattern.with(member.child_by_field_name("key")?))?;
+                    let rest = self.path_to(pattern.with(member.child_by_field_name("value")?), name)?;
+                    Some(std::iter::once(Step::Property(key)).chain(rest).collect())
+                }
+                _ => None,
+            }),
+            "array_pattern" => {
+                let mut position = 0;
+                let mut cursor = node.walk();
+                let children: Vec<Node> = node.children(&mut cursor).collect();
+                children.into_iter().find_map(|child| {
+                    if child.kind() == "," {
+                        position += 1;
+                        return None;
+                    }
+                    if !child.is_named() || child.kind() == "comment" {
+                        return None;
+                    }
+                    let rest = self.path_to(pattern.with(child), name)?;
+                    Some(std::iter::once(Step::Position(position)).chain(rest).collect())
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn key_name(&self, key: Located<'tree>) -> Option<String> {
+        match key.node.kind() {
+            "property_identifier" | "number" => Some(self.text(key).to_owned()),
+            "string" => self.string_value(key),
+            _ => None,
+        }
+    }
+
+    fn iterated_elements(&self, iterated: &Iterated<'tree>) -> Option<Vec<Element<'tree>>> {
+        if iterated.keys_only {
+            let record = self.unchanged_literal(iterated.collection, "object")?;
+            return Some(
+                self.record_entries(record)?
+                    .into_iter()
+                    .map(|entry| match entry {
+                        Element::Entry { key, .. } => Element::Value(key),
+                        value => value,
+                    })
+                    .collect(),
+            );
+        }
+        self.elements(iterated.collection)
+    }
+
+    /// The elements of an array literal (through unchanged consts), or of `Object.entries(r)`,
+    /// `Object.values(r)` and `Object.keys(r)` for an unchanged const object literal `r`.
+    fn elements(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
+        let collection = self.unwrapped(collection);
+        if collection.node.kind() == "call_expression" {
+            return self.object_method_elements(collection);
+        }
+        let array = self.unchanged_literal(collection, "array")?;
+        let mut elements = Vec::new();
+        for item in named_children(array.node).filter(|item| item.kind() != "comment") {
+            if item.kind() == "spread_element" {
+                return None;
+            }
+            elements.push(Element::Value(array.with(item)));
+        }
+        Some(elements)
+    }
+
+    fn object_method_elements(&self, call: Located<'tree>) -> Option<Vec<Element<'tree>>> {
+        let function = call.node.child_by_field_name("function")?;
+        let receiver = call.with(function.child_by_field_name("object")?);
+        let method = self.text(call.with(function.child_by_field_name("property")?));
+        let is_global_object = receiver.node.kind() == "identifier"
+            && self.text(receiver) == "Object"
+            && matches!(self.declaration_of(receiver), Declaration::NotInFile)
+            && self.import_of(receiver).is_none();
+        if !is_global_object {
+            return None;
+        }
+        let argument = named_children(call.node.child_by_field_name("arguments")?).find(|a| a.kind() != "comment")?;
+        let entries = self.record_entries(self.unchanged_literal(call.with(argument), "object")?)?;
+        let pick = |entry: Element<'tree>| match (method, entry) {
+            ("entries", entry) => Some(entry),
+            ("values", Element::Entry { value, .. }) => Some(Element::Value(value)),
+            ("keys", Element::Entry { key, .. }) => Some(Element::Value(key)),
+            _ => None,
+        };
+        entries.into_iter().map(pick).collect()
+    }
+
+    /// The key and value of each property of an object literal; `None` when a spread, a computed
+    /// key or a method makes them not all written out.
+    fn record_entries(&self, record: Located<'tree>) -> Option<Vec<Element<'tree>>> {
+        named_children(record.node)
+            .filter(|member| member.kind() != "comment")
+            .map(|member| match member.kind() {
+                "pair" => {
+                    let key = record.with(member.child_by_field_name("key")?);
+                    self.key_name(key)?;
+                    Some(Element::Entry {
+                        key,
+                        value: record.with(member.child_by_field_name("value")?),
+                    })
+                }
+                "shorthand_property_identifier" => Some(Element::Entry {
+                    key: record.with(member),
+                    value: record.with(member),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The literal of `kind` an expression is, or a chain of consts holds, when no code changes
+    /// any of those consts in place.
+    fn unchanged_literal(&self, at: Located<'tree>, kind: &str) -> Option<Located<'tree>> {
+        let mut current = self.unwrapped(at);
+        for _ in 0..MAX_HOPS {
+            if current.node.kind() == kind {
+                return Some(current);
+            }
+            if current.node.kind() != "identifier" {
+                return None;
+            }
+            let value = self.const_value(current)?;
+            if self.changed_in_place(current, value) {
+                return None;
+            }
+            current = self.unwrapped(value);
+        }
+        None
+    }
+
+    /// Whether some code changes the const `identifier` names in place: in the file reading it,
+    /// the file declaring it (its initializer is `value`), or any file importing it by name.
+    fn changed_in_place(&self, identifier: Located<'tree>, value: Located<'tree>) -> bool {
+        if self.changed_names(identifier.file).contains(self.text(identifier)) {
+            return true;
+        }
+        let Some(declared) = value
+            .node
+            .parent()
+            .and_then(|declarator| declarator.child_by_field_name("name"))
+        else {
+            return true;
+        };
+        let declared = self.text(value.with(declared));
+        if self.changed_names(value.file).contains(declared) {
+            return true;
+        }
+        (0..self.files().len()).any(|file| {
+            self.file(file).imports.iter().any(|binding| {
+                binding.kind
+                    == ImportKind::Named {
+                        imported: declared.to_owned(),
+                    }
+                    && self.imported_file(file, &binding.module) == Some(value.file)
+                    && self.changed_names(file).contains(&binding.local)
+            })
+        })
+    }
+
+    /// The names a file changes in place (`xs.push(…)`, `xs[0] = …`, `r.key = …`, `delete r.key`,
+    /// `Object.assign(r, …)`), found in one walk of the file the first time it is asked.
+    fn changed_names(&self, file: usize) -> Rc<HashSet<String>> {
+        if let Some(known) = self.memo.changed_names.borrow().get(&file) {
+            return Rc::clone(known);
+        }
+        let text = self.file(file).text;
+        let root = self.root(file);
+        let mut names = HashSet::new();
+        let mut cursor = root.walk();
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if let Some(changed) = changed_target(node, text) {
+                if let Some(name) = root_identifier(changed) {
+                    names.insert(node_text(name, text).to_owned());
+                }
+            }
+            stack.extend(node.named_children(&mut cursor));
+        }
+        let names = Rc::new(names);
+        self.memo.changed_names.borrow_mut().insert(file, Rc::clone(&names));
+        names
+    }
+
+    fn follow(&self, element: Element<'tree>, path: &[Step]) -> Option<Located<'tree>> {
+        let mut current = element;
+        for step in path {
+            current = match (current, step) {
+                (Element::Entry { key, .. }, Step::Position(0)) => Element::Value(key),
+                (Element::Entry { value, .. }, Step::Position(1)) => Element::Value(value),
+                (Element::Value(at), Step::Property(name)) => Element::Value(self.property(at, name)?.value),
+                (Element::Value(at), Step::Position(position)) => Element::Value(self.array_item(at, *position)?),
+                _ => return None,
+            };
+        }
+        match current {
+            Element::Value(at) => Some(at),
+            Element::Entry { .. } => None,
+        }
+    }
+
+    fn array_item(&self, at: Located<'tree>, position: usize) -> Option<Located<'tree>> {
+        let array = self.unchanged_literal(at, "array")?;
+        let items: Vec<Node> = named_children(array.node)
+            .filter(|item| item.kind() != "comment")
+            .take(position + 1)
+            .collect();
+        if items.iter().any(|item| item.kind() == "spread_element") {
+            return None;
+        }
+        items.get(position).map(|item| array.with(*item))
+    }
+}
+
+impl<'tree> Located<'tree> {
+    /// Another node of the same file.
+    fn with(self, node: Node<'tree>) -> Located<'tree> {
+        Located { file: self.file, node }
+    }
+}
+
+/// The expression a node changes in place, if it is such a change.
+fn changed_target<'tree>(node: Node<'tree>, text: &str) -> Option<Node<'tree>> {
+    match node.kind() {
+        "assignment_expression" | "augmented_assignment_expression" => node
+            .child_by_field_name("left")
+            .filter(|left| matches!(left.kind(), "member_expression" | "subscript_expression")),
+        "unary_expression" => {
+            let operator = node.child_by_field_name("operator")?;
+            (node_text(operator, text) == "delete").then_some(node.child_by_field_name("argument")?)
+        }
+        "call_expression" => {
+            let function = node.child_by_field_name("function")?;
+            if function.kind() != "member_expression" {
+                return None;
+            }
+            let method = node_text(function.child_by_field_name("property")?, text);
+            let object = function.child_by_field_name("object")?;
+            if MUTATING_METHODS.contains(&method) {
+                return Some(object);
+            }
+            // `Object.assign(target, …)` writes into its first argument.
+            (node_text(object, text) == "Object" && method == "assign")
+                .then(|| named_children(node.child_by_field_name("arguments")?).next())
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// `xs` in `xs[0].runtime`.
+fn root_identifier(mut node: Node) -> Option<Node> {
+    loop {
+        match node.kind() {
+            "identifier" => return Some(node),
+            "member_expression" | "subscript_expression" => node = node.child_by_field_name("object")?,
+            "parenthesized_expression" | "as_expression" | "non_null_expression" | "satisfies_expression" => {
+                node = node.named_child(0)?
+            }
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::program::test_support::with_program;
+    use crate::program::{Located, Program, StringOrigin};
+
+    /// The runtime values the first function's `runtime` stands for, as written.
+    fn runtime_sources(program: &Program) -> Option<Vec<String>> {
+        let resource = &program.resources()[0];
+        let value = program.property(resource.args()?, "runtime")?.value;
+        let sources = program.element_sources(value)?;
+        Some(sources.iter().map(|source| program.text(*source).to_owned()).collect())
+    }
+
+    fn literal_origins(program: &Program) -> Vec<String> {
+        let resource = &program.resources()[0];
+        let args = resource.args().expect("args");
+        let value = program.property(args, "runtime").expect("runtime").value;
+        program
+            .string_origins(value)
+            .into_iter()
+            .filter_map(|origin| match origin {
+                StringOrigin::Literal { value, .. } => Some(value),
+                StringOrigin::PackageMember { .. } => None,
+            })
+            .collect()
+    }
+
+    /// Each of `loops`, after `declarations`, makes one function per element, on that element's runtime.
+    fn assert_each_loop_reads(declarations: &str, loops: &[&str], runtimes: &[&str]) {
+        for call in loops {
+            let index = format!("import * as aws from \"@pulumi/aws\";\n{declarations}{call}\n");
+            with_program(&[("index.ts", &index)], |program| {
+                assert_eq!(literal_origins(program), runtimes, "{call}");
+                assert_eq!(program.instances(0), Some(runtimes.len() as u64), "{call}");
+            });
+        }
+    }
+
+    const SERVICES: &str = "export const services = [\n    { name: \"a\", runtime: \"go1.x\", handler: \"main\" },\n    // the web service\n    { name: \"b\", runtime: \"nodejs16.x\", handler: \"index.handler\" },\n];\n";
+
+    #[test]
+    fn loop_over_an_imported_const_array_reads_each_element() {
+        let index = "import * as aws from \"@pulumi/aws\";\nimport { services } from \"./services\";\nfor (const s of services) {\n    new aws.lambda.Function(s.name, { runtime: s.runtime, handler: s.handler });\n}\n";
+        with_program(&[("index.ts", index), ("services.ts", SERVICES)], |program| {
+            assert_eq!(
+                runtime_sources(program),
+                Some(vec!["\"go1.x\"".to_owned(), "\"nodejs16.x\"".to_owned()])
+            );
+            assert_eq!(literal_origins(program), vec!["go1.x", "nodejs16.x"]);
+            assert_eq!(program.instances(0), Some(2));
+        });
+    }
+
+    #[test]
+    fn map_and_for_each_callbacks_with_destructured_parameters() {
+        let loops = [
+            "services.map(({ name, runtime: rt }) => new aws.lambda.Function(name, { runtime: rt }));",
+            "services.forEach((s: { runtime: string }) => { new aws.lambda.Function(\"f\", { runtime: s.runtime }); });",
+            "for (const { runtime } of services) { new aws.lambda.Function(\"f\", { runtime }); }",
+        ];
+        assert_each_loop_reads(SERVICES, &loops, &["go1.x", "nodejs16.x"]);
+    }
+
+    #[test]
+    fn record_entries_values_and_keys() {
+        let tenants = "const tenants = {\n    acme: { runtime: \"go1.x\" },\n    \"globex\": { runtime: \"python3.8\" },\n    initech: { runtime: \"nodejs22.x\" },\n};\n";
+        let loops = [
+            "Object.entries(tenants).map(([name, t]) => new aws.lambda.Function(name, { runtime: t.runtime }));",
+            "Object.values(tenants).forEach((t) => new aws.lambda.Function(\"f\", { runtime: t[\"runtime\"] }));",
+            "for (const [name, { runtime }] of Object.entries(tenants)) { new aws.lambda.Function(name, { runtime }); }",
+        ];
+        assert_each_loop_reads(tenants, &loops, &["go1.x", "python3.8", "nodejs22.x"]);
+        let keys = format!("import * as aws from \"@pulumi/aws\";\n{tenants}for (const name in tenants) {{ new aws.lambda.Function(name, {{}}); }}\n");
+        with_program(&[("index.ts", &keys)], |program| {
+            assert_eq!(program.instances(0), Some(3))
+        });
+    }
+
+    #[test]
+    fn unknown_collections_are_not_followed() {
+        for source in [
+            // A parameter: its elements depend on the caller.
+            "function make(services: { runtime: string }[]) { for (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); } }",
+            // Changed in place: the literal does not show every element.
+            "const services = [{ runtime: \"go1.x\" }];\nservices.push({ runtime: \"python3.12\" });\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const services = [{ runtime: \"go1.x\" }];\nservices[0].runtime = \"python3.12\";\nservices.map((s) => new aws.lambda.Function(\"f\", { runtime: s.runtime }));",
+            // Configuration, a spread, a computed key, a `let` loop variable, the index parameter.
+            "const services = config.requireObject<{ runtime: string }[]>(\"services\");\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const more = [{ runtime: \"go1.x\" }];\nfor (const s of [...more, { runtime: \"go1.x\" }]) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const k = \"x\";\nconst tenants = { [k]: { runtime: \"go1.x\" } };\nfor (const t of Object.values(tenants)) { new aws.lambda.Function(\"f\", { runtime: t.runtime }); }",
+            "for (let s of [{ runtime: \"go1.x\" }]) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "[\"go1.x\"].map((name, runtime) => new aws.lambda.Function(name, { runtime }));",
+        ] {
+            let index = format!("import * as aws from \"@pulumi/aws\";\nconst config = {{ requireObject<T>(key: string): T {{ throw key; }} }};\n{source}\n");
+            with_program(&[("index.ts", &index)], |program| {
+                assert_eq!(runtime_sources(program), None, "{source}");
+                assert!(literal_origins(program).is_empty(), "{source}");
+            });
+        }
+    }
+
+    #[test]
+    fn elements_that_are_other_loops_elements_are_not_followed() {
+        // Followed, each level would multiply the work by ten: 10^7 paths for this file.
+        let mut text = "import * as aws from \"@pulumi/aws\";\nconst x0 = \"go1.x\";\n".to_owned();
+        for level in 1..=7 {
+            let items = vec![format!("x{}", level - 1); 10].join(", ");
+            text.push_str(&format!("for (const x{level} of [{items}])\n"));
+        }
+        text.push_str("new aws.lambda.Function(\"f\", { runtime: x7 });\n");
+        with_program(&[("index.ts", &text)], |program| {
+            assert!(literal_origins(program).is_empty());
+            assert_eq!(program.instances(0), Some(10_000_000));
+        });
+    }
+
+    #[test]
+    fn an_element_property_denotes_a_resource_when_every_element_agrees() {
+        let text = "import * as aws from \"@pulumi/aws\";\nconst fnA = new aws.lambda.Function(\"a\", {});\nconst fnB = new aws.lambda.Function(\"b\", {});\nconst same = [{ path: \"/a\", handler: fnA }, { path: \"/b\", handler: fnA }];\nconst mixed = [{ path: \"/a\", handler: fnA }, { path: \"/b\", handler: fnB }];\nfor (const route of same) { new aws.apigateway.Integration(route.path, { uri: route.handler.arn }); }\nfor (const route of mixed) { new aws.apigateway.Integration(route.path, { uri: route.handler.arn }); }\n";
+        with_program(&[("index.ts", text)], |program| {
+            let uri = |resource: usize| {
+                let args = program.resources()[resource].args().expect("args");
+                program.property(args, "uri").expect("uri").value
+            };
+            let agreed = program.denoted_resource(uri(2)).expect("every route names fnA");
+            assert_eq!((agreed.resource, agreed.attribute.as_deref()), (0, Some("arn")));
+            assert_eq!(program.denoted_resource(uri(3)), None);
+            let handlers: Vec<&str> = program
+                .element_sources(Located {
+                    file: 0,
+                    node: uri(3).node.child_by_field_name("object").expect("route.handler"),
+                })
+                .expect("each route's handler")
+                .into_iter()
+                .map(|source| program.text(source))
+                .collect();
+            assert_eq!(handlers, vec!["fnA", "fnB"]);
+        });
+    }
+}
