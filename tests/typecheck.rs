@@ -11,6 +11,12 @@ use std::sync::Mutex;
 
 use common::{copy_tree, fixtures, infrafix, repo_root, temp_copy, text};
 
+// The benchmark's corpus generator: its dense corpus must be a program users could have written,
+// or the benchmark measures code no one has. The mixed profile is the benchmark's alone.
+#[allow(dead_code)]
+#[path = "../benches/corpus/mod.rs"]
+mod corpus;
+
 fn typecheck_dir() -> PathBuf {
     repo_root().join("tests/typecheck")
 }
@@ -122,4 +128,13 @@ fn seed_fixed_by_write_with_unsafe_fixes_type_checks() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let (passed, tsc_output) = type_check(work.path());
     assert!(passed, "the fixed seed does not type-check:\n{tsc_output}");
+}
+
+#[test]
+fn dense_benchmark_corpus_type_checks() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let size = corpus::dense::generate(work.path(), 2, 20);
+    assert_eq!(size.files, 40);
+    let (passed, output) = type_check(work.path());
+    assert!(passed, "tsc rejected the dense benchmark corpus:\n{output}");
 }
