@@ -1,6 +1,8 @@
 //! IAM facts: the role a function runs as, and everything that attaches policy to a role.
 
-use super::{Located, Program, ResourceDecl};
+use std::collections::HashMap;
+
+use super::{Located, Program, ResourceDecl, StringOrigin};
 
 /// The execution role of a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,35 +41,86 @@ impl<'tree> Program<'tree> {
     /// role, in program order. (A role's own `inlinePolicies` and `managedPolicyArns` are part of
     /// the role and need no ordering.)
     pub fn role_attachments(&self, role: usize) -> Vec<usize> {
-        self.resources()
-            .iter()
-            .enumerate()
-            .filter(|(_, resource)| {
-                ATTACHMENTS.iter().any(|(class, argument)| {
-                    resource.is_aws(&["iam", class]) && self.attachment_names_role(resource, argument, role)
-                })
+        self.memo
+            .attachments_by_role
+            .get_or_init(|| self.read_attachments_by_role())
+            .get(&role)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Every attachment of the program under each role it names, read in one pass over the
+    /// resources: every function, policy and event source of a role asks.
+    fn read_attachments_by_role(&self) -> HashMap<usize, Vec<usize>> {
+        let roles_by_name = self.roles_by_fixed_name();
+        let mut by_role: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (index, resource) in self.resources().iter().enumerate() {
+            let Some((_, argument)) = ATTACHMENTS.iter().find(|(class, _)| resource.is_aws(&["iam", class])) else {
+                continue;
+            };
+            let Some(value) = resource.args().and_then(|args| self.property(args, argument)) else {
+                continue;
+            };
+            let named: Vec<Located<'tree>> = match value.value.node.kind() {
+                "array" => super::named_children(value.value.node)
+                    .map(|node| Located {
+                        file: value.value.file,
+                        node,
+                    })
+                    .collect(),
+                _ => vec![value.value],
+            };
+            let mut roles: Vec<usize> = named
+                .into_iter()
+                .flat_map(|at| self.roles_named_by(at, &roles_by_name))
+                .collect();
+            roles.sort_unstable();
+            roles.dedup();
+            for role in roles {
+                by_role.entry(role).or_default().push(index);
+            }
+        }
+        by_role
+    }
+
+    /// The roles an attachment's `role` value names: the role it refers to (`role.name`,
+    /// `role.id`), or, for a plain string (`"svc-role"`, a const holding it), the role declared
+    /// with that fixed `name`, which AWS treats as the same role.
+    fn roles_named_by(&self, at: Located<'tree>, roles_by_name: &HashMap<String, usize>) -> Vec<usize> {
+        if let Some(reference) = self.denoted_resource(at) {
+            return vec![reference.resource];
+        }
+        self.string_origins(at)
+            .into_iter()
+            .filter_map(|origin| match origin {
+                StringOrigin::Literal { value, .. } => roles_by_name.get(&value).copied(),
+                StringOrigin::PackageMember { .. } => None,
             })
-            .map(|(index, _)| index)
             .collect()
     }
 
-    fn attachment_names_role(&self, attachment: &ResourceDecl<'tree>, argument: &str, role: usize) -> bool {
-        let Some(value) = attachment.args().and_then(|args| self.property(args, argument)) else {
-            return false;
-        };
-        let names = |at: Located<'tree>| {
-            self.denoted_resource(at)
-                .is_some_and(|reference| reference.resource == role)
-        };
-        match value.value.node.kind() {
-            "array" => super::named_children(value.value.node).any(|element| {
-                names(Located {
-                    file: value.value.file,
-                    node: element,
-                })
-            }),
-            _ => names(value.value),
+    /// The roles the program declares with a fixed `name`, by that name.
+    fn roles_by_fixed_name(&self) -> HashMap<String, usize> {
+        let mut by_name = HashMap::new();
+        for (index, resource) in self.resources().iter().enumerate() {
+            if !resource.is_aws(&["iam", "Role"]) {
+                continue;
+            }
+            let Some(name) = resource.args().and_then(|args| self.property(args, "name")) else {
+                continue;
+            };
+            if let [StringOrigin::Literal { value, .. }] = self.string_origins(name.value).as_slice() {
+                by_name
+                    .entry(value.clone())
+                    .and_modify(|role: &mut Option<usize>| *role = None)
+                    .or_insert(Some(index));
+            }
         }
+        // Two roles declared with one name (one of them fails to deploy) name neither.
+        by_name
+            .into_iter()
+            .filter_map(|(name, role)| Some((name, role?)))
+            .collect()
     }
 }
 

@@ -152,6 +152,8 @@ struct Memo {
     /// create: fixes computed against the same text must not pick the same ones.
     handed_out_bindings: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
     handed_out_logical_names: std::cell::RefCell<std::collections::HashSet<String>>,
+    /// The attachments of each role (see `role_attachments`).
+    attachments_by_role: std::cell::OnceCell<HashMap<usize, Vec<usize>>>,
     /// Per file, the project modules it imports.
     imported_modules: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// The project file each (importer, specifier) names.
