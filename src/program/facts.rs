@@ -3,8 +3,9 @@
 //! answers, so its tables are read once per run instead of once per pass. Every table is filled
 //! the first time a question needs it, and holds names and byte offsets only (no syntax nodes).
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use super::calls::CallIndex;
 use super::edits::NameCounts;
@@ -25,4 +26,27 @@ pub struct FileFacts {
     pub(super) calls: OnceCell<CallIndex>,
     /// Its layout, for code inserted into it.
     pub(super) style: OnceCell<Style>,
+    /// The members of each object literal asked about, by the object's start: rules ask one
+    /// arguments object for many properties, and the same ones on every pass.
+    pub(super) object_members: RefCell<HashMap<usize, Rc<[ObjectMember]>>>,
+}
+
+/// One member of an object literal: what it sets, and where it stands among the object's named
+/// children.
+#[derive(Debug)]
+pub(super) struct ObjectMember {
+    pub(super) index: usize,
+    pub(super) kind: MemberKind,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum MemberKind {
+    /// `key: value` or `"key": value`.
+    Pair(String),
+    /// `{ key }`.
+    Shorthand(String),
+    /// `...spread`.
+    Spread,
+    /// A method, a computed key, a comment: sets nothing infrafix can name.
+    Other,
 }

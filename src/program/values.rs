@@ -2,6 +2,9 @@
 //! consts (also across the project's own modules), defaults (`a ?? "x"`), conditionals, and
 //! object spreads. What cannot be known is left out, never guessed.
 
+use std::rc::Rc;
+
+use super::facts::{MemberKind, ObjectMember};
 use super::scope::Declaration;
 use super::{named_children, Exported, ImportKind, Located, PackageMember, Program, ResourceDecl};
 use crate::syntax::node_text;
@@ -353,41 +356,75 @@ impl<'tree> Program<'tree> {
     /// objects spread into it.
     pub fn property(&self, object: Located<'tree>, name: &str) -> Option<PropertyValue<'tree>> {
         let object = self.object_literal(object)?;
-        let members: Vec<_> = named_children(object.node).collect();
-        for member in members.into_iter().rev() {
-            let here = |node| Located {
-                file: object.file,
-                node,
+        let here = |node| Located {
+            file: object.file,
+            node,
+        };
+        for member in self.object_members(object).iter().rev() {
+            let matches = match &member.kind {
+                MemberKind::Pair(key) | MemberKind::Shorthand(key) => key == name,
+                MemberKind::Spread => true,
+                MemberKind::Other => false,
             };
-            match member.kind() {
-                "pair" => {
-                    let key = member.child_by_field_name("key")?;
-                    if self.property_key(here(key)).as_deref() == Some(name) {
-                        let value = member.child_by_field_name("value")?;
-                        return Some(PropertyValue {
-                            property: here(member),
-                            value: here(value),
-                            object,
-                        });
-                    }
-                }
-                "shorthand_property_identifier" if self.text(here(member)) == name => {
+            if !matches {
+                continue;
+            }
+            let node = object.node.named_child(u32::try_from(member.index).ok()?)?;
+            match member.kind {
+                MemberKind::Pair(_) => {
                     return Some(PropertyValue {
-                        property: here(member),
-                        value: here(member),
+                        property: here(node),
+                        value: here(node.child_by_field_name("value")?),
                         object,
-                    });
+                    })
                 }
-                "spread_element" => {
-                    let spread = member.named_child(0).map(here);
-                    if let Some(found) = spread.and_then(|spread| self.property(spread, name)) {
+                MemberKind::Shorthand(_) => {
+                    return Some(PropertyValue {
+                        property: here(node),
+                        value: here(node),
+                        object,
+                    })
+                }
+                _ => {
+                    if let Some(found) = node.named_child(0).and_then(|spread| self.property(here(spread), name)) {
                         return Some(found);
                     }
                 }
-                _ => {}
             }
         }
         None
+    }
+
+    /// The members of an object literal, read once per file text.
+    fn object_members(&self, object: Located<'tree>) -> Rc<[ObjectMember]> {
+        let facts = self.file(object.file).facts;
+        if let Some(known) = facts.object_members.borrow().get(&object.node.start_byte()) {
+            return Rc::clone(known);
+        }
+        let here = |node| Located {
+            file: object.file,
+            node,
+        };
+        let members: Rc<[ObjectMember]> = named_children(object.node)
+            .enumerate()
+            .map(|(index, member)| ObjectMember {
+                index,
+                kind: match member.kind() {
+                    "pair" => member
+                        .child_by_field_name("key")
+                        .and_then(|key| self.property_key(here(key)))
+                        .map_or(MemberKind::Other, MemberKind::Pair),
+                    "shorthand_property_identifier" => MemberKind::Shorthand(self.text(here(member)).to_owned()),
+                    "spread_element" => MemberKind::Spread,
+                    _ => MemberKind::Other,
+                },
+            })
+            .collect();
+        facts
+            .object_members
+            .borrow_mut()
+            .insert(object.node.start_byte(), Rc::clone(&members));
+        members
     }
 
     fn property_key(&self, key: Located<'tree>) -> Option<String> {
