@@ -74,56 +74,46 @@ pub fn declaration_below_top<'tree>(
 /// `top_level_declaration` finds it.
 pub fn top_level_table(root: Node, text: &str) -> HashMap<String, (usize, bool)> {
     let mut table = HashMap::new();
-    for statement in named_children(root) {
-        let declaration = match statement.kind() {
-            "export_statement" => statement.child_by_field_name("declaration"),
-            _ => Some(statement),
-        };
-        let Some(declaration) =
-            declaration.filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
-        else {
-            continue;
-        };
-        let constant = declaration
-            .child(0)
-            .is_some_and(|keyword| node_text(keyword, text) == "const");
-        for declarator in named_children(declaration).filter(|d| d.kind() == "variable_declarator") {
-            if let Some(name) = declarator
-                .child_by_field_name("name")
-                .filter(|name| name.kind() == "identifier")
-            {
-                table
-                    .entry(node_text(name, text).to_owned())
-                    .or_insert((declarator.start_byte(), constant));
-            }
-        }
+    for (name, declarator, constant) in block_variables(root, text) {
+        table
+            .entry(name.to_owned())
+            .or_insert((declarator.start_byte(), constant));
     }
     table
 }
 
 /// A variable declared directly in `block` (including `export const`).
 pub fn top_level_declaration<'tree>(block: Node<'tree>, name: &str, text: &str) -> Option<Declaration<'tree>> {
-    for statement in named_children(block) {
+    block_variables(block, text)
+        .find(|(declared, _, _)| *declared == name)
+        .map(|(_, declarator, constant)| Declaration::Variable { declarator, constant })
+}
+
+/// The variables a block's own statements declare with a plain name: `(name, declarator, const?)`.
+fn block_variables<'tree, 'text>(
+    block: Node<'tree>,
+    text: &'text str,
+) -> impl Iterator<Item = (&'text str, Node<'tree>, bool)> {
+    named_children(block).flat_map(move |statement| {
         let declaration = match statement.kind() {
             "export_statement" => statement.child_by_field_name("declaration"),
             _ => Some(statement),
-        };
-        let Some(declaration) =
-            declaration.filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
-        else {
-            continue;
-        };
-        let constant = declaration
-            .child(0)
-            .is_some_and(|keyword| node_text(keyword, text) == "const");
-        for declarator in named_children(declaration).filter(|d| d.kind() == "variable_declarator") {
-            let declared = declarator.child_by_field_name("name");
-            if declared.is_some_and(|declared| declared.kind() == "identifier" && node_text(declared, text) == name) {
-                return Some(Declaration::Variable { declarator, constant });
-            }
         }
-    }
-    None
+        .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"));
+        let constant = declaration
+            .and_then(|declaration| declaration.child(0))
+            .is_some_and(|keyword| node_text(keyword, text) == "const");
+        declaration
+            .into_iter()
+            .flat_map(named_children)
+            .filter(|declarator| declarator.kind() == "variable_declarator")
+            .filter_map(move |declarator| {
+                let name = declarator
+                    .child_by_field_name("name")
+                    .filter(|name| name.kind() == "identifier")?;
+                Some((node_text(name, text), declarator, constant))
+            })
+    })
 }
 
 /// Every name a file declares anywhere (variables, parameters, functions, classes, loop
