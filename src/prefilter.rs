@@ -38,26 +38,23 @@ pub fn files_that_matter(files: &[(&std::path::Path, &str)]) -> Vec<bool> {
     let mut matters: Vec<bool> = files.iter().map(|(_, text)| text.contains("@pulumi/")).collect();
     // Upwards: a module that imports infrastructure may call its helpers and components, and so
     // pass the values their resources get (`new GoService("audit", { runtime: "go1.x" })`).
-    let mut queue: Vec<usize> = (0..files.len()).filter(|&index| matters[index]).collect();
-    while let Some(index) = queue.pop() {
-        for &importer in &importers[index] {
-            if !matters[importer] {
-                matters[importer] = true;
-                queue.push(importer);
-            }
-        }
-    }
+    spread_along(&mut matters, &importers);
     // Downwards: the modules those import, where the consts and helpers they use may live.
-    let mut queue: Vec<usize> = (0..files.len()).filter(|&index| matters[index]).collect();
-    while let Some(index) = queue.pop() {
-        for &imported in &imports[index] {
-            if !matters[imported] {
-                matters[imported] = true;
-                queue.push(imported);
+    spread_along(&mut matters, &imports);
+    matters
+}
+
+/// Marks every file reachable from a marked one along `edges` (per file, the files it leads to).
+fn spread_along(marked: &mut [bool], edges: &[Vec<usize>]) {
+    let mut pending: Vec<usize> = (0..marked.len()).filter(|&index| marked[index]).collect();
+    while let Some(index) = pending.pop() {
+        for &next in &edges[index] {
+            if !marked[next] {
+                marked[next] = true;
+                pending.push(next);
             }
         }
     }
-    matters
 }
 
 /// Every string literal in the text that starts like a relative module path (`"./iam"`,
