@@ -89,7 +89,16 @@ impl<'tree> Program<'tree> {
             .collect();
         let parameter = self.fresh_name(callback.parameters.file, &base);
         let (last_item, last_name) = (items.last()?, names.last()?);
-        let edits = vec![
+        // `([a, b]: [string, string]) =>`: the tuple type gains the new element too (an ARN is
+        // a string), or tsc rejects the callback (TS2769).
+        let tuple_type = self.annotated_tuple(callback.parameters);
+        if tuple_type
+            .as_ref()
+            .is_some_and(|elements| elements.len() != names.len())
+        {
+            return None;
+        }
+        let mut edits = vec![
             self.insert_items_after(
                 Located {
                     file: callback.values.file,
@@ -105,7 +114,32 @@ impl<'tree> Program<'tree> {
                 std::slice::from_ref(&parameter),
             ),
         ];
+        if let Some(last_type) = tuple_type.and_then(|elements| elements.last().copied()) {
+            edits.push(self.insert_items_after(
+                Located {
+                    file: callback.parameters.file,
+                    node: last_type,
+                },
+                &["string".to_owned()],
+            ));
+        }
         Some((parameter, edits))
+    }
+
+    /// The element types of a tuple type annotating an array pattern (`[string, string]` in
+    /// `([a, b]: [string, string]) =>`); `None` when the pattern has no such annotation.
+    fn annotated_tuple(&self, pattern: Located<'tree>) -> Option<Vec<Node<'tree>>> {
+        let parameter = pattern
+            .node
+            .parent()
+            .filter(|parent| parent.kind() == "required_parameter")?;
+        let annotation = parameter.child_by_field_name("type")?;
+        let tuple = named_children(annotation).find(|child| child.kind() == "tuple_type")?;
+        Some(
+            named_children(tuple)
+                .filter(|element| element.kind() != "comment")
+                .collect(),
+        )
     }
 }
 

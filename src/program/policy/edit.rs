@@ -106,6 +106,12 @@ impl<'tree> Program<'tree> {
         match document.context {
             OutputContext::Direct => Some((value.expression.clone(), Vec::new())),
             OutputContext::JsonStringify { callee } => {
+                // `pulumi.jsonStringify` gives an Output, not a string: where the string is typed
+                // (`const doc: string = …`, `… as string`, a helper's `: string` return), the
+                // document is left as it is and the grant goes elsewhere (TS2322 otherwise).
+                if self.typed_as_written(callee) {
+                    return None;
+                }
                 let json_stringify = PackageMember {
                     package: Package::Pulumi,
                     path: vec!["jsonStringify".to_owned()],
@@ -118,6 +124,31 @@ impl<'tree> Program<'tree> {
             }
             OutputContext::Closed => None,
         }
+    }
+
+    /// Whether the value of the call whose callee is `callee` is held to a declared type: a
+    /// typed variable, a type assertion, or the return of a function with a return type.
+    fn typed_as_written(&self, callee: Located<'tree>) -> bool {
+        let Some(mut node) = callee.node.parent() else {
+            return false;
+        };
+        while let Some(parent) = node.parent() {
+            match parent.kind() {
+                "parenthesized_expression" => node = parent,
+                "as_expression" | "satisfies_expression" => return true,
+                "variable_declarator" => return parent.child_by_field_name("type").is_some(),
+                "return_statement" => {
+                    let function = crate::syntax::ancestors(self.root(callee.file), parent)
+                        .into_iter()
+                        .rev()
+                        .find(|ancestor| ancestor.child_by_field_name("body").is_some());
+                    return function.is_some_and(|function| function.child_by_field_name("return_type").is_some());
+                }
+                "arrow_function" => return parent.child_by_field_name("return_type").is_some(),
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Appends an item to an object-literal list value, or turns a single value into a list.
