@@ -65,7 +65,12 @@ reached through a `const` or a spread of arguments read elsewhere, or an `aws.ia
 exported, named more than once, or attached by an `aws.iam.PolicyAttachment` (which may list other
 roles, users and groups); a new RolePolicy is added instead. The ARN goes in the document's own
 way: as it is where the document takes outputs, as a new element of `pulumi.all([...])` with a new
-callback parameter, or by turning `JSON.stringify` into `pulumi.jsonStringify`.
+callback parameter, or by turning `JSON.stringify` into `pulumi.jsonStringify` (never where the
+string is held to a declared type: that would not compile). A statement whose action is a wildcard
+(`sqs:*`, `*`) is never extended. The new RolePolicy goes after the role, or, where the role's
+module cannot import the queue without closing an import cycle, before the function. A role that
+declares `inlinePolicies` owns its inline policies (Pulumi deletes any other on the next update):
+the statement goes into one of them, and where none can take it the finding says so and has no fix.
 
 Not judged, so never changed: a statement with a Condition, NotAction or NotResource that may
 grant the permission, or an entry infrafix cannot read (the finding then says why, and has no
@@ -221,10 +226,22 @@ fn fix(
             return Ok(Fix::safe(binding.into_iter().chain(edits).collect()));
         }
     }
+    let role_decl = &program.resources()[role];
+    // A role that declares `inlinePolicies` owns its inline policies: Pulumi deletes a separate
+    // RolePolicy on the next update, so the grant can only go into one of those documents (step 2).
+    if role_decl
+        .args()
+        .and_then(|args| program.property(args, "inlinePolicies"))
+        .is_some()
+    {
+        return Err(format!(
+            "role {} owns its inline policies through `inlinePolicies`, and none of them can take the statement here; add {action} on the queue to one of them",
+            program.display_name(role)
+        ));
+    }
     // 3. A new RolePolicy beside the role, after the target where they share a file so that it
     //    can name both; or, where the role's module cannot import the target (an import cycle),
     //    beside the function, which names both already.
-    let role_decl = &program.resources()[role];
     let target_decl = &program.resources()[target.resource];
     let after_role = if target_decl.file == role_decl.file
         && target_decl.statement.start_byte() > role_decl.statement.start_byte()

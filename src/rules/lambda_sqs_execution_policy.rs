@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Answer, ExecutionRole, Package, PackageMember, Program, ResourceDecl, ResourceTarget};
+use crate::program::{Answer, ExecutionRole, Located, Package, PackageMember, Program, ResourceDecl, ResourceTarget};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -42,7 +42,10 @@ const worker = new aws.lambda.Function("worker", { role: role.arn, ... }, { depe
 ```
 
 ## Fix safety
-Safe: it attaches the policy AWS provides for exactly this. The attachment goes after the role's
+Safe: it attaches the policy AWS provides for exactly this. A role that lists its own
+`managedPolicyArns` owns that set (Pulumi detaches any other attachment on the next update), so
+the policy goes into that list; where the list is not written in the role's own arguments, the
+finding says so and has no fix. Otherwise a RolePolicyAttachment goes after the role's
 last attachment (or after the role), before the first function that runs as the role, in the
 role's file; it is bound to a `const` named after its logical name (derived from the role's) and
 carries the role's `provider` and `parent`. `lambda-iam-depends-on` then adds it to the function's
@@ -106,7 +109,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         });
         let outcome = match not_judged {
             Some(reason) => Err(reason),
-            None => attach_managed_policy(program, role).map(Fix::safe),
+            None => grant_managed_policy(program, role).map(Fix::safe),
         };
         findings.push(finding.with_outcome(outcome));
     }
@@ -124,6 +127,55 @@ fn queue_and_function(program: &Program, mapping: &ResourceDecl) -> Option<(usiz
         .resource;
     let declared = &program.resources()[function];
     declared.is_lambda_function().then_some((queue, function))
+}
+
+/// Grants the managed policy: in the role's own `managedPolicyArns` where it declares them (the
+/// role then owns the set, and Pulumi would detach a separate attachment on the next update),
+/// else by a new RolePolicyAttachment.
+fn grant_managed_policy(program: &Program, role: usize) -> Result<Vec<Edit>, String> {
+    let role_decl = &program.resources()[role];
+    let Some(listed) = role_decl
+        .args()
+        .and_then(|args| program.property(args, "managedPolicyArns"))
+    else {
+        return attach_managed_policy(program, role);
+    };
+    let own_list = program
+        .own_arguments(role_decl)
+        .is_some_and(|own| own.encloses(&listed.value))
+        && listed.value.node.kind() == "array";
+    if !own_list {
+        return Err(format!(
+            "role {} owns its managed policies through `managedPolicyArns`, written where infrafix cannot add to it for this role alone; add {MANAGED_POLICY} there",
+            program.display_name(role)
+        ));
+    }
+    let arn = managed_policy_arn(program, role_decl.file).render(program.style(role_decl.file), "", 0);
+    let last = crate::program::named_children(listed.value.node)
+        .filter(|element| element.kind() != "comment")
+        .last();
+    Ok(vec![match last {
+        Some(last) => program.insert_items_after(
+            Located {
+                file: listed.value.file,
+                node: last,
+            },
+            &[arn],
+        ),
+        None => program.replace_node(listed.value, &format!("[{arn}]")),
+    }])
+}
+
+/// `aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole` as the file spells it, else its ARN.
+fn managed_policy_arn(program: &Program, file: usize) -> Code {
+    let managed = PackageMember {
+        package: Package::Aws,
+        path: vec!["iam".to_owned(), "ManagedPolicy".to_owned(), MANAGED_POLICY.to_owned()],
+    };
+    match program.spelling_of(file, &managed) {
+        Some(spelled) => Code::verbatim(spelled),
+        None => Code::text(format!("arn:aws:iam::aws:policy/service-role/{MANAGED_POLICY}")),
+    }
 }
 
 /// Inserts a RolePolicyAttachment of the managed policy after the role's last attachment that
@@ -152,17 +204,9 @@ fn attach_managed_policy(program: &Program, role: usize) -> Result<Vec<Edit>, St
         .unwrap_or(role_decl);
     let mut edits = Vec::new();
     let role_name = program.name_resource_at(role, anchor.statement(), &mut edits)?;
-    let managed = PackageMember {
-        package: Package::Aws,
-        path: vec!["iam".to_owned(), "ManagedPolicy".to_owned(), MANAGED_POLICY.to_owned()],
-    };
-    let policy_arn = match program.spelling_of(role_decl.file, &managed) {
-        Some(spelled) => Code::verbatim(spelled),
-        None => Code::text(format!("arn:aws:iam::aws:policy/service-role/{MANAGED_POLICY}")),
-    };
     let args = Code::object([
         ("role", Code::verbatim(format!("{role_name}.name"))),
-        ("policyArn", policy_arn),
+        ("policyArn", managed_policy_arn(program, role_decl.file)),
     ]);
     let new = program.new_resource_beside(role_decl, &["iam", "RolePolicyAttachment"], "sqs-execution", args)?;
     edits.push(program.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)));
