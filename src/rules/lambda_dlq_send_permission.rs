@@ -138,21 +138,7 @@ fn dead_letter_target<'tree>(
     let reference = program
         .denoted_resource(target.value)
         .filter(|reference| reference.attribute.as_deref() == Some("arn"))?;
-    let declared = &program.resources()[reference.resource];
-    let service = if declared.is_aws(&["sqs", "Queue"]) {
-        "sqs"
-    } else if declared.is_aws(&["sns", "Topic"]) {
-        "sns"
-    } else {
-        return None;
-    };
-    Some((
-        ResourceTarget {
-            resource: reference.resource,
-            service,
-        },
-        reference,
-    ))
+    Some((program.resource_target(reference.resource)?, reference))
 }
 
 fn fix(

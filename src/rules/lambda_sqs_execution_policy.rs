@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Answer, ExecutionRole, Located, Package, PackageMember, Program, ResourceDecl, ResourceTarget};
+use crate::program::{Answer, ExecutionRole, Located, Package, PackageMember, Program, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -50,7 +50,10 @@ last attachment (or after the role), before the first function that runs as the 
 role's file; it is bound to a `const` named after its logical name (derived from the role's) and
 carries the role's `provider` and `parent`. `lambda-iam-depends-on` then adds it to the function's
 `dependsOn` in the same run. Event sources from Kinesis, DynamoDB or anything but an SQS queue are
-not this rule's business. Not judged, so never changed: grants under a Condition, NotAction or
+not this rule's business. A grant by ARN pattern (`arn:aws:sqs:*:*:orders-*`) counts when the
+queue's name matches it: its `name`, its `namePrefix`, or the logical name Pulumi derives it from;
+where the name is not known (from config, computed), the finding says so and has no fix, since
+the pattern may already cover it. Not judged, so never changed: grants under a Condition, NotAction or
 NotResource (the finding says so and has no fix), roles and queues the program does not declare,
 and roles with policies infrafix cannot read.
 "#;
@@ -72,9 +75,8 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let Some(ExecutionRole::Declared(role)) = program.execution_role(function_decl) else {
             continue;
         };
-        let target = ResourceTarget {
-            resource: queue,
-            service: "sqs",
+        let Some(target) = program.resource_target(queue) else {
+            continue;
         };
         let policies = context.role_policies(role);
         let answers: Vec<(&str, Answer)> = ACTIONS

@@ -265,6 +265,56 @@ impl<'tree> Program<'tree> {
     }
 }
 
+impl Program<'_> {
+    /// A queue or topic of the program as policies name it: `None` for any other resource.
+    pub fn resource_target(&self, resource: usize) -> Option<ResourceTarget> {
+        let declared = &self.resources()[resource];
+        let service = if declared.is_aws(&["sqs", "Queue"]) {
+            "sqs"
+        } else if declared.is_aws(&["sns", "Topic"]) {
+            "sns"
+        } else {
+            return None;
+        };
+        Some(ResourceTarget {
+            resource,
+            service,
+            name: self.physical_name(resource),
+        })
+    }
+
+    /// What the program says of a resource's physical name: its `name`, its `namePrefix`, or
+    /// the logical name Pulumi derives it from.
+    fn physical_name(&self, resource: usize) -> PhysicalName {
+        let declared = &self.resources()[resource];
+        let single_literal = |property: &str| {
+            let value = declared.args().and_then(|args| self.property(args, property))?.value;
+            match self.string_origins(value).as_slice() {
+                [super::StringOrigin::Literal { value, .. }] => Some(value.clone()),
+                _ => None,
+            }
+        };
+        let written = |property: &str| declared.args().and_then(|args| self.property(args, property)).is_some();
+        if written("name") {
+            return single_literal("name").map_or(PhysicalName::Unknown, PhysicalName::Fixed);
+        }
+        if written("namePrefix") {
+            return single_literal("namePrefix").map_or(PhysicalName::Unknown, PhysicalName::Prefix);
+        }
+        declared
+            .logical_name
+            .and_then(|node| {
+                self.string_value(Located {
+                    file: declared.file,
+                    node,
+                })
+            })
+            .map_or(PhysicalName::Unknown, |logical| {
+                PhysicalName::Prefix(format!("{logical}-"))
+            })
+    }
+}
+
 impl RolePolicies<'_> {
     /// Whether the role may do `action` on `target` (a resource of the program, by its ARN), the way
     /// IAM evaluates it: an explicit Deny wins, then any Allow.
@@ -274,6 +324,7 @@ impl RolePolicies<'_> {
             .iter()
             .any(|policy| policy.actions.iter().any(|granted| action_matches(granted, action)));
         let mut uncertain = None;
+        let mut maybe_denied = false;
         for statement in self.documents.iter().flat_map(|document| &document.document.statements) {
             let action_applies = statement.actions.iter().any(|entry| {
                 entry
@@ -281,7 +332,23 @@ impl RolePolicies<'_> {
                     .as_deref()
                     .is_some_and(|granted| action_matches(granted, action))
             });
-            let resource_applies = statement.resources.iter().any(|entry| target.matches(entry));
+            let coverage = statement
+                .resources
+                .iter()
+                .map(|entry| target.coverage(entry))
+                .max()
+                .unwrap_or(Coverage::Misses);
+            let resource_applies = coverage != Coverage::Misses;
+            if action_applies && coverage == Coverage::Unsure && statement.uncertainty.is_none() {
+                match statement.effect {
+                    Effect::Deny => maybe_denied = true,
+                    Effect::Allow => {
+                        uncertain
+                            .get_or_insert_with(|| "a resource pattern that may or may not match its name".to_owned());
+                    }
+                }
+                continue;
+            }
             if let Some(reason) = &statement.uncertainty {
                 // Unreadable or missing lists (NotAction, NotResource) may cover anything.
                 let unread = |entries: &[Entry]| {
@@ -300,7 +367,8 @@ impl RolePolicies<'_> {
             }
         }
         match (allowed, uncertain) {
-            (true, _) => Answer::Allowed,
+            (true, _) if !maybe_denied => Answer::Allowed,
+            (true, _) => Answer::Unknown("a Deny statement that may cover it".to_owned()),
             (false, Some(reason)) => Answer::Unknown(reason),
             (false, None) if self.unreadable > 0 => Answer::Unreadable,
             (false, None) => Answer::NotAllowed,
@@ -308,39 +376,99 @@ impl RolePolicies<'_> {
     }
 }
 
-/// A resource a policy may name: which one, and the service its ARN starts with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A resource a policy may name: which one, the service its ARN starts with, and what is known
+/// of its physical name (the last part of an SQS or SNS ARN).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceTarget {
     pub resource: usize,
     /// `sqs`, `sns` …: the service part of the resource's ARN.
     pub service: &'static str,
+    pub name: PhysicalName,
+}
+
+/// What the program says of a resource's physical name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhysicalName {
+    /// `name: "orders-dlq"`.
+    Fixed(String),
+    /// The name starts so and ends in characters chosen at deploy time: `namePrefix`, or Pulumi's
+    /// auto-naming (`<logical name>-<random>`).
+    Prefix(String),
+    /// Anything else.
+    Unknown,
+}
+
+/// Whether a statement's resource entry covers the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Coverage {
+    Misses,
+    /// A pattern that may or may not match the name (or the region and account) it gets at deploy.
+    Unsure,
+    Covers,
 }
 
 impl ResourceTarget {
-    fn matches(&self, entry: &Entry) -> bool {
+    fn coverage(&self, entry: &Entry) -> Coverage {
         if let Some(reference) = &entry.resource {
-            return reference.resource == self.resource && reference.attribute.as_deref() == Some("arn");
+            let same = reference.resource == self.resource && reference.attribute.as_deref() == Some("arn");
+            return if same { Coverage::Covers } else { Coverage::Misses };
         }
         entry
             .literal
             .as_deref()
-            .is_some_and(|pattern| self.pattern_covers_every_arn(pattern))
+            .map_or(Coverage::Misses, |pattern| self.pattern_coverage(pattern))
     }
 
-    /// `*`, or an ARN pattern that names the service and leaves everything after it a wildcard
-    /// (`arn:aws:sqs:*:*:*`): it covers every resource of the service, this one included.
-    fn pattern_covers_every_arn(&self, pattern: &str) -> bool {
+    /// `*`, or an ARN pattern of the service: `arn:aws:sqs:*:*:*` covers every queue; a name part
+    /// like `orders-*` covers the queue when its name, known or by prefix, matches.
+    fn pattern_coverage(&self, pattern: &str) -> Coverage {
         if pattern == "*" {
-            return true;
+            return Coverage::Covers;
         }
         let parts: Vec<&str> = pattern.splitn(6, ':').collect();
-        match parts.as_slice() {
-            ["arn", partition, service, rest @ ..] => {
-                (partition.chars().all(|c| c == '*') || partition.starts_with("aws"))
-                    && glob_matches(service, self.service)
-                    && rest.iter().all(|part| part.chars().all(|c| c == '*'))
-            }
-            _ => false,
+        let ["arn", partition, service, region, account, name] = parts.as_slice() else {
+            return Coverage::Misses;
+        };
+        let same_service = (partition.chars().all(|c| c == '*') || partition.starts_with("aws"))
+            && glob_matches(service, self.service);
+        if !same_service {
+            return Coverage::Misses;
+        }
+        let name = self.name_coverage(name);
+        // The region and account it deploys to are not in the program.
+        let anywhere = [region, account].iter().all(|part| part.chars().all(|c| c == '*'));
+        match (name, anywhere) {
+            (Coverage::Misses, _) => Coverage::Misses,
+            (Coverage::Covers, true) => Coverage::Covers,
+            _ => Coverage::Unsure,
+        }
+    }
+
+    fn name_coverage(&self, pattern: &str) -> Coverage {
+        if pattern.chars().all(|c| c == '*') {
+            return Coverage::Covers;
+        }
+        let (name, complete) = match &self.name {
+            PhysicalName::Fixed(name) => (name.as_str(), true),
+            PhysicalName::Prefix(prefix) => (prefix.as_str(), false),
+            PhysicalName::Unknown => return Coverage::Unsure,
+        };
+        if complete {
+            return match glob_matches(pattern, name) {
+                true => Coverage::Covers,
+                false => Coverage::Misses,
+            };
+        }
+        // Only the start is known: `orders-*` covers every name starting `orders-ingest-`;
+        // a pattern whose written start differs from the prefix misses it.
+        let written = pattern.split(['*', '?']).next().unwrap_or("");
+        let wildcard_tail = pattern.len() == written.len() + 1 && pattern.ends_with('*');
+        if wildcard_tail && name.starts_with(written) {
+            Coverage::Covers
+        } else if !name.starts_with(written) && !written.starts_with(name) {
+            Coverage::Misses
+        } else {
+            Coverage::Unsure
         }
     }
 }
@@ -413,15 +541,46 @@ const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n{pol
                 .iter()
                 .position(|r| r.is_aws(&["sqs", "Queue"]))
                 .expect("queue");
-            result = Some(program.role_policies(role).allows(
-                "sqs:SendMessage",
-                &ResourceTarget {
-                    resource: dlq,
-                    service: "sqs",
-                },
-            ));
+            let target = program.resource_target(dlq).expect("a queue");
+            result = Some(program.role_policies(role).allows("sqs:SendMessage", &target));
         });
         result.expect("evaluated")
+    }
+
+    #[test]
+    fn name_patterns_are_judged_by_what_is_known_of_the_name() {
+        let target = |name: PhysicalName| ResourceTarget {
+            resource: 0,
+            service: "sqs",
+            name,
+        };
+        let fixed = target(PhysicalName::Fixed("orders-ingest".to_owned()));
+        let prefixed = target(PhysicalName::Prefix("orders-dlq-".to_owned()));
+        let auto_named = target(PhysicalName::Prefix("billing-events-".to_owned()));
+        let unknown = target(PhysicalName::Unknown);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:*:*:orders-*"), Coverage::Covers);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:*:*:billing-*"), Coverage::Misses);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sns:*:*:orders-*"), Coverage::Misses);
+        assert_eq!(
+            fixed.pattern_coverage("arn:aws:sqs:eu-west-1:*:orders-*"),
+            Coverage::Unsure
+        );
+        assert_eq!(prefixed.pattern_coverage("arn:aws:sqs:*:*:orders-*"), Coverage::Covers);
+        assert_eq!(
+            prefixed.pattern_coverage("arn:aws:sqs:*:*:orders-dlq-x?z"),
+            Coverage::Unsure
+        );
+        assert_eq!(
+            auto_named.pattern_coverage("arn:aws:sqs:*:*:orders-*"),
+            Coverage::Misses
+        );
+        assert_eq!(
+            auto_named.pattern_coverage("arn:aws:sqs:*:*:billing-events"),
+            Coverage::Unsure
+        );
+        assert_eq!(unknown.pattern_coverage("arn:aws:sqs:*:*:orders-*"), Coverage::Unsure);
+        assert_eq!(unknown.pattern_coverage("arn:aws:sqs:*:*:*"), Coverage::Covers);
+        assert_eq!(unknown.pattern_coverage("*"), Coverage::Covers);
     }
 
     #[test]
