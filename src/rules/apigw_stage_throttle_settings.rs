@@ -223,7 +223,7 @@ fn merge_into<'tree>(
     // The values are copied as written; in another module a name they use may mean nothing.
     if let Some((_, value)) = limits
         .iter()
-        .find(|(_, value)| value.file != args.file && program.number_value(*value).is_none_or(|(_, at)| at != *value))
+        .find(|(_, value)| value.file != args.file && !is_number_literal(program, *value))
     {
         return Err(format!(
             "{shown}, the stage's \"*/*\" MethodSettings, is in another module, which cannot see `{}`",
@@ -277,6 +277,11 @@ fn settings_entries<'tree>(
         .iter()
         .map(|(key, value)| (*key, Code::verbatim(program.text(*value).to_owned())))
         .collect()
+}
+
+/// A number written out (`100`, `12.5`, `-1`), which means the same in every module.
+fn is_number_literal<'tree>(program: &Program<'tree>, value: Located<'tree>) -> bool {
+    value.node.kind() == "number" || program.number_value(value).is_some_and(|(_, at)| at == value)
 }
 
 /// Whether two expressions hold the same number (or are the same expression).
