@@ -125,6 +125,29 @@ impl<'tree> Program<'tree> {
         None
     }
 
+    /// The expression a value is written as, where the program writes it: through parentheses,
+    /// assertions, consts (also exported by another module) and properties of const object
+    /// literals; the expression itself when it is none of those. Two expressions that lead to the
+    /// same place hold the same value even when it is only known at run time (a config read).
+    pub fn written_value(&self, at: Located<'tree>) -> Located<'tree> {
+        let mut current = self.unwrapped(at);
+        for _ in 0..MAX_HOPS {
+            if self.package_member(current).is_some() {
+                break;
+            }
+            let next = match current.node.kind() {
+                "identifier" | "shorthand_property_identifier" => self.const_value(current),
+                "member_expression" => self.member_value(current, true),
+                _ => None,
+            };
+            match next {
+                Some(next) => current = self.unwrapped(next),
+                None => break,
+            }
+        }
+        current
+    }
+
     /// The content of a string literal or substitution-free template literal; `None` when it has
     /// escapes or substitutions (its value is then not written out in the source).
     pub fn string_value(&self, at: Located<'tree>) -> Option<String> {
