@@ -5,6 +5,7 @@
 mod callbacks;
 mod calls;
 mod cross_module;
+mod dependencies;
 mod edits;
 mod exports;
 mod facts;
@@ -152,6 +153,8 @@ struct Memo {
     /// create: fixes computed against the same text must not pick the same ones.
     handed_out_bindings: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
     handed_out_logical_names: std::cell::RefCell<std::collections::HashSet<String>>,
+    /// The resources each resource's inputs read (see `resources_read_by`).
+    resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<[usize]>>>,
     /// The attachments of each role (see `role_attachments`).
     attachments_by_role: std::cell::OnceCell<HashMap<usize, Vec<usize>>>,
     /// Per file, the project modules it imports.
