@@ -16,26 +16,14 @@ impl<'tree> Program<'tree> {
     /// Whether `resource` is created after `other`: its inputs read `other` (the resource or one of
     /// its outputs), or read a resource that waits for `other`.
     pub fn waits_for(&self, resource: usize, other: usize) -> bool {
-        let mut seen = HashSet::from([resource]);
-        let mut pending = vec![resource];
-        while let Some(current) = pending.pop() {
-            for &read in self.resources_read_by(current).iter() {
-                if read == other {
-                    return true;
-                }
-                if seen.insert(read) {
-                    pending.push(read);
-                }
-            }
-        }
-        false
+        super::reaches(resource, other, |current| self.resources_read_by(current))
     }
 
     /// The resources a resource's arguments and options read, directly or through the values they
     /// name. Over-reads rather than under-reads: a value reached through a helper function counts
     /// whichever call site gave it, because treating an independent resource as a dependent one
     /// only leaves an ordering out, while the reverse makes a cycle.
-    fn resources_read_by(&self, resource: usize) -> Rc<[usize]> {
+    fn resources_read_by(&self, resource: usize) -> Rc<Vec<usize>> {
         if let Some(known) = self.memo.resources_read.borrow().get(&resource) {
             return Rc::clone(known);
         }
@@ -67,7 +55,7 @@ impl<'tree> Program<'tree> {
         found.sort_unstable();
         found.dedup();
         found.retain(|&read| read != resource);
-        let found: Rc<[usize]> = found.into();
+        let found = Rc::new(found);
         self.memo
             .resources_read
             .borrow_mut()
