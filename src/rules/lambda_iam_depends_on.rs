@@ -11,8 +11,9 @@ pub const DOCUMENTATION: &str = r#"Policies of a function's role missing from th
 ## What it does
 Finds Lambda functions whose execution role gets policy from an `aws.iam.RolePolicy`,
 `aws.iam.RolePolicyAttachment` or `aws.iam.PolicyAttachment` that is not in the function's
-`dependsOn` and does not itself read the function (see below). The role is followed however the program names it: `role.arn`, a const, a role
-exported by another module, `this.role` in a component, or an `.apply` callback.
+`dependsOn` and does not itself read the function (see Fix safety). The role is followed however
+the program names it: `role.arn`, a const, a role exported by another module, `this.role` in a
+component, or an `.apply` callback.
 
 ## Why is this bad?
 Nothing orders the policies before the function: the function only references the role. Pulumi
