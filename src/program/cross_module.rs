@@ -3,7 +3,6 @@
 //! An import is never added where it would close an import cycle: in a cycle one module runs
 //! before the other's exports exist, so a new edge could change what the program sees.
 
-use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 use tree_sitter::Node;
@@ -196,19 +195,7 @@ impl<'tree> Program<'tree> {
 
     /// Whether module `from` imports `to`, directly or through other modules of the project.
     fn depends_on(&self, from: usize, to: usize) -> bool {
-        let mut seen = HashSet::from([from]);
-        let mut pending = vec![from];
-        while let Some(file) = pending.pop() {
-            for &next in self.imported_modules(file).iter() {
-                if next == to {
-                    return true;
-                }
-                if seen.insert(next) {
-                    pending.push(next);
-                }
-            }
-        }
-        false
+        super::reaches(from, to, |file| self.imported_modules(file))
     }
 
     /// The project modules a file imports or re-exports from, side-effect imports included; read

@@ -6,6 +6,7 @@ mod apigateway;
 mod callbacks;
 mod calls;
 mod cross_module;
+mod dependencies;
 mod edits;
 mod exports;
 mod facts;
@@ -154,6 +155,8 @@ struct Memo {
     /// create: fixes computed against the same text must not pick the same ones.
     handed_out_bindings: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
     handed_out_logical_names: std::cell::RefCell<std::collections::HashSet<String>>,
+    /// The resources each resource's inputs read (see `resources_read_by`).
+    resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// The attachments of each role (see `role_attachments`).
     attachments_by_role: std::cell::OnceCell<HashMap<usize, Vec<usize>>>,
     /// Per file, the project modules it imports.
@@ -349,6 +352,24 @@ impl<'tree> Program<'tree> {
             constant,
         })
     }
+}
+
+/// Whether `to` is reached from `from` by following `next` (a module's imports, the resources a
+/// resource reads) any number of times; the graphs may have cycles.
+fn reaches<Next: std::ops::Deref<Target = Vec<usize>>>(from: usize, to: usize, next: impl Fn(usize) -> Next) -> bool {
+    let mut seen = std::collections::HashSet::from([from]);
+    let mut pending = vec![from];
+    while let Some(current) = pending.pop() {
+        for &step in next(current).iter() {
+            if step == to {
+                return true;
+            }
+            if seen.insert(step) {
+                pending.push(step);
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]

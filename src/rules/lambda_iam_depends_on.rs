@@ -11,8 +11,9 @@ pub const DOCUMENTATION: &str = r#"Policies of a function's role missing from th
 ## What it does
 Finds Lambda functions whose execution role gets policy from an `aws.iam.RolePolicy`,
 `aws.iam.RolePolicyAttachment` or `aws.iam.PolicyAttachment` that is not in the function's
-`dependsOn`. The role is followed however the program names it: `role.arn`, a const, a role
-exported by another module, `this.role` in a component, or an `.apply` callback.
+`dependsOn` and does not itself read the function (see Fix safety). The role is followed however
+the program names it: `role.arn`, a const, a role exported by another module, `this.role` in a
+component, or an `.apply` callback.
 
 ## Why is this bad?
 Nothing orders the policies before the function: the function only references the role. Pulumi
@@ -47,6 +48,16 @@ said why: a policy declared after the function or in a scope the function cannot
 is left to you), a policy in another module that the function's file does not import, options that
 are not an object literal. A role infrafix cannot see (an ARN from config or another stack) gives
 no finding.
+
+A policy that reads the function itself is not reported, and the fix never lists it: one that
+allows `lambda:InvokeFunction` on the function's own ARN, names its log group, or reads any value
+made from the function's outputs (a const, `pulumi.all`, `.apply`, `pulumi.interpolate`, or
+another resource that reads them, such as a Permission or an EventSourceMapping). Pulumi creates
+such a policy after the function, so listing it in the function's `dependsOn` is a dependency
+cycle, and Pulumi refuses the program; moving the policy up does not help. The role's other
+policies are still reported and listed. If such a policy also grants what Lambda checks when it
+creates the function (reading its SQS queue, its VPC's network interfaces), move those statements
+into a policy of their own, which the function can then depend on.
 "#;
 
 const CLASSES: [&str; 3] = ["RolePolicy", "RolePolicyAttachment", "PolicyAttachment"];
@@ -63,10 +74,12 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let Some(listed) = depends_on_entries(program, function) else {
             continue;
         };
+        // A policy that reads the function (its ARN as a Resource, its name in a log group's ARN)
+        // is created after it; listing it would be a dependency cycle, which Pulumi refuses.
         let missing: Vec<usize> = program
             .role_attachments(role)
             .into_iter()
-            .filter(|attachment| !listed.contains(attachment))
+            .filter(|&attachment| !listed.contains(&attachment) && !program.waits_for(attachment, index))
             .collect();
         if missing.is_empty() {
             continue;

@@ -1,0 +1,169 @@
+//! Which resources a resource waits for. Pulumi creates a resource only once every resource whose
+//! outputs flow into its arguments or options exists, however the value travels: through consts
+//! (also exported by another module), `pulumi.all`, `.apply` callbacks, `pulumi.interpolate`,
+//! helper functions, loops, and other resources that read it in turn. A `dependsOn` that lists
+//! such a resource on behalf of the one it waits for asks for a cycle, which Pulumi refuses.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use super::{named_children, Located, Program};
+
+/// How many variables, parameters and helper functions a value may be followed through.
+const MAX_HOPS: usize = 16;
+
+impl<'tree> Program<'tree> {
+    /// Whether `resource` is created after `other`: its inputs read `other` (the resource or one of
+    /// its outputs), or read a resource that waits for `other`.
+    pub fn waits_for(&self, resource: usize, other: usize) -> bool {
+        super::reaches(resource, other, |current| self.resources_read_by(current))
+    }
+
+    /// The resources a resource's arguments and options read, directly or through the values they
+    /// name. Over-reads rather than under-reads: a value reached through a helper function counts
+    /// whichever call site gave it, because treating an independent resource as a dependent one
+    /// only leaves an ordering out, while the reverse makes a cycle.
+    fn resources_read_by(&self, resource: usize) -> Rc<Vec<usize>> {
+        if let Some(known) = self.memo.resources_read.borrow().get(&resource) {
+            return Rc::clone(known);
+        }
+        let declaration = &self.resources()[resource];
+        let mut found = Vec::new();
+        let mut seen = HashSet::new();
+        let mut pending: Vec<(Located<'tree>, usize)> = [declaration.args(), declaration.options()]
+            .into_iter()
+            .flatten()
+            .map(|at| (at, 0))
+            .collect();
+        while let Some((at, hops)) = pending.pop() {
+            if !seen.insert((at.file, at.node.id())) {
+                continue;
+            }
+            let may_name_resource = matches!(
+                at.node.kind(),
+                "identifier" | "shorthand_property_identifier" | "member_expression" | "new_expression"
+            );
+            if let Some(reference) = may_name_resource.then(|| self.denoted_resource(at)).flatten() {
+                found.push(reference.resource);
+                continue;
+            }
+            if hops < MAX_HOPS {
+                pending.extend(self.value_sources(at).into_iter().map(|source| (source, hops + 1)));
+            }
+            pending.extend(named_children(at.node).map(|node| (Located { file: at.file, node }, hops)));
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.retain(|&read| read != resource);
+        let found = Rc::new(found);
+        self.memo
+            .resources_read
+            .borrow_mut()
+            .insert(resource, Rc::clone(&found));
+        found
+    }
+
+    /// Where the value a name stands for is written: a variable's initializer, what an `.apply`
+    /// callback receives, a helper function's body, the arguments every call site passes for a
+    /// parameter, the elements a loop variable takes, a property of an object or module.
+    fn value_sources(&self, at: Located<'tree>) -> Vec<Located<'tree>> {
+        let mut sources = Vec::new();
+        match at.node.kind() {
+            "identifier" | "shorthand_property_identifier" => {
+                let written = self
+                    .callback_parameter_source(at)
+                    .or_else(|| self.initializer(at, false))
+                    .or_else(|| self.function_named(at));
+                match written {
+                    Some(source) => sources.push(source),
+                    None => sources.extend(self.parameter_sources(at).unwrap_or_default()),
+                }
+            }
+            "member_expression" => sources.extend(self.member_value(at, false)),
+            _ => return sources,
+        }
+        sources.extend(self.element_sources(at).unwrap_or_default());
+        sources
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::program::test_support::with_program;
+    use crate::program::Program;
+
+    const HEAD: &str = "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\n\
+const role = new aws.iam.Role(\"role\", { assumeRolePolicy: \"{}\" });\n\
+const fanout = new aws.lambda.Function(\"fanout\", { role: role.arn });\n";
+
+    /// The resource whose logical name is `name`.
+    fn named(program: &Program, name: &str) -> usize {
+        program
+            .resources()
+            .iter()
+            .position(|resource| {
+                resource.logical_name.is_some_and(|node| {
+                    program.text(crate::program::Located {
+                        file: resource.file,
+                        node,
+                    }) == format!("\"{name}\"")
+                })
+            })
+            .unwrap_or_else(|| panic!("no resource {name}"))
+    }
+
+    fn policy_waits_for_fanout(files: &[(&str, &str)]) -> bool {
+        let mut waits = None;
+        with_program(files, |program| {
+            waits = Some(program.waits_for(named(program, "policy"), named(program, "fanout")));
+        });
+        waits.unwrap_or_default()
+    }
+
+    #[test]
+    fn outputs_read_in_any_form_make_a_resource_wait() {
+        let reads = [
+            "new aws.iam.RolePolicy(\"policy\", { role: role.id, policy: pulumi.jsonStringify({ Statement: [{ Effect: \"Allow\", Action: \"lambda:InvokeFunction\", Resource: fanout.arn }] }) });",
+            "new aws.iam.RolePolicy(\"policy\", { role: role.id, policy: pulumi.interpolate`{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"${fanout.arn}\"}]}` });",
+            "new aws.iam.RolePolicy(\"policy\", { role: role.id, policy: pulumi.all([role.arn, fanout.arn]).apply(([r, f]) => JSON.stringify({ Statement: [{ Resource: f }] })) });",
+            "const groupArn = pulumi.interpolate`arn:aws:logs:*:*:log-group:/aws/lambda/${fanout.name}:*`;\nconst statement = { Effect: \"Allow\", Action: \"logs:PutLogEvents\", Resource: groupArn };\nnew aws.iam.RolePolicy(\"policy\", { role: role.id, policy: pulumi.jsonStringify({ Statement: [statement] }) });",
+            "function document(arn: pulumi.Input<string>) { return pulumi.jsonStringify({ Statement: [{ Resource: arn }] }); }\nnew aws.iam.RolePolicy(\"policy\", { role: role.id, policy: document(fanout.arn) });",
+            "const group = new aws.cloudwatch.LogGroup(\"group\", { name: pulumi.interpolate`/aws/lambda/${fanout.name}` });\nconst groupArn = group.arn;\nnew aws.iam.RolePolicy(\"policy\", { role: role.id, policy: groupArn.apply((arn) => JSON.stringify({ Statement: [{ Resource: arn }] })) });",
+            "const mapping = new aws.lambda.EventSourceMapping(\"mapping\", { functionName: fanout.arn, eventSourceArn: \"arn\" });\nnew aws.iam.RolePolicy(\"policy\", { role: role.id, policy: pulumi.interpolate`{\"Resource\": \"${mapping.functionArn}\"}` });",
+        ];
+        for read in reads {
+            assert!(
+                policy_waits_for_fanout(&[("index.ts", &format!("{HEAD}{read}\n"))]),
+                "{read}"
+            );
+        }
+    }
+
+    #[test]
+    fn outputs_read_through_another_module_make_a_resource_wait() {
+        let functions = format!(
+            "{HEAD}export {{ fanout, role }};\nexport const fanoutArn = pulumi.interpolate`${{fanout.arn}}`;\n"
+        );
+        let policies = "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\nimport { fanoutArn, role } from \"./functions\";\n\
+new aws.iam.RolePolicy(\"policy\", { role: role.id, policy: pulumi.jsonStringify({ Statement: [{ Resource: fanoutArn }] }) });\n";
+        assert!(policy_waits_for_fanout(&[
+            ("functions.ts", &functions),
+            ("policies.ts", policies)
+        ]));
+    }
+
+    #[test]
+    fn independent_resources_do_not_wait() {
+        let independent = [
+            "new aws.iam.RolePolicyAttachment(\"policy\", { role: role.name, policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole });",
+            "const queue = new aws.sqs.Queue(\"queue\");\nnew aws.iam.RolePolicy(\"policy\", { role: role.id, policy: pulumi.jsonStringify({ Statement: [{ Resource: queue.arn }] }) });",
+            "new aws.iam.RolePolicy(\"policy\", { role: role.id, policy: pulumi.interpolate`{\"Resource\": \"arn:aws:lambda:*:*:function:fanout-*\"}` });",
+        ];
+        for read in independent {
+            assert!(
+                !policy_waits_for_fanout(&[("index.ts", &format!("{HEAD}{read}\n"))]),
+                "{read}"
+            );
+        }
+    }
+}
