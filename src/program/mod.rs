@@ -2,6 +2,7 @@
 //! flowing into them, across all of the project's files. Built once per pass from the single scan
 //! of each file, and shared by every rule. The only place that knows how Pulumi programs are written.
 
+mod branches;
 mod callbacks;
 mod calls;
 mod cross_module;
@@ -27,6 +28,7 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
 
+pub use branches::{heaviest_run, Branch};
 pub use edits::name_from_logical_name;
 pub use exports::Exported;
 pub use facts::FileFacts;

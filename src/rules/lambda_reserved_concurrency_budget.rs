@@ -1,12 +1,12 @@
 //! `lambda-reserved-concurrency-budget`: reserved concurrency summed over a program exceeds the
 //! account's budget.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::ConcurrencyBudget;
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Located, Program, ResourceDecl};
+use crate::program::{heaviest_run, Branch, Located, Program, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 
 pub const DOCUMENTATION: &str = r#"Reserved concurrency summed over a program exceeds the account's budget.
@@ -61,6 +61,9 @@ the number of reserving functions (each needs at least 1), or when values it wou
 are shared with a function that suppresses the rule.
 "#;
 
+/// How many times the fix may take 1 from a value after scaling before giving up.
+const MAX_ADJUSTMENTS: usize = 10_000;
+
 const AWS_ERROR: &str = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]";
 
 /// A function's reservation, as far as it is known.
@@ -91,26 +94,51 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         .filter(|r| r.value.is_some() && r.instances.is_some())
         .collect();
     let uncounted = reservations.len() - known.len();
-    // Sums in i128: reservations are written by people, and can be absurd.
-    let total: i128 = known.iter().map(|r| contribution(r)).sum();
+    let paths: Vec<Vec<Branch>> = known.iter().map(|r| program.branches(r.function)).collect();
+    let weights: Vec<i128> = known.iter().map(|r| contribution(r)).collect();
     let settings = &context.settings.concurrency;
-    let budget = settings.budget();
-    if total <= i128::from(budget) {
+    let budget = i128::from(settings.budget());
+    // What the program reserves in a pass that makes each function: the largest otherwise.
+    let largest = heaviest_run(&paths, &weights, &[]).0;
+    let totals: Vec<i128> = paths
+        .iter()
+        .map(|path| {
+            if path.is_empty() {
+                largest
+            } else {
+                heaviest_run(&paths, &weights, path).0
+            }
+        })
+        .collect();
+    if totals.iter().all(|total| *total <= budget) {
         return;
     }
-    let fix = scaled_down(program, &known, budget);
-    for reservation in &known {
+    let fix = scaled_down(program, &known, &paths, &totals, budget);
+    let branched = paths.iter().any(|path| !path.is_empty());
+    for ((reservation, path), total) in known.iter().zip(&paths).zip(&totals) {
+        // A function on a branch that fits (the other arm is the large one) is not the problem.
+        if *total <= budget {
+            continue;
+        }
         let function = &program.resources()[reservation.function];
+        let name = program.display_name(reservation.function);
         let value = reservation.value.map_or(0, |(value, _)| value);
         let mut message = format!(
-            "Reserved concurrency of the program's functions sums to {total} ({} reserves {value}{}), above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
-            program.display_name(reservation.function),
+            "Reserved concurrency of the program's functions sums to {total}{} ({name} reserves {value}{}), above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
+            if path.is_empty() {
+                String::new()
+            } else {
+                format!(" when the branch making {name} runs")
+            },
             match reservation.instances {
                 Some(instances) if instances > 1 => format!(" in each of {instances} instances"),
                 _ => String::new(),
             },
             describe_budget(settings),
         );
+        if branched {
+            message.push_str(" Branches that exclude each other (`if`/`else`, `switch` cases that end in `break`, `? :`) count as their largest.");
+        }
         if uncounted > 0 {
             message.push_str(&format!(
                 " {uncounted} reservation(s) infrafix cannot know were not counted."
@@ -199,59 +227,132 @@ fn describe_budget(budget: &ConcurrencyBudget) -> String {
     )
 }
 
-/// New values for every place a reservation is written, in proportion, so that the sum fits.
-fn scaled_down(program: &Program, known: &[&Reservation], budget: i64) -> Result<Fix, String> {
-    // Places a value is written, with how many function instances use each.
-    let mut sites: BTreeMap<(usize, usize), (Located, i128, i128, bool)> = BTreeMap::new();
-    for reservation in known {
-        let Some((value, site)) = reservation.value else {
+/// A place a reservation is written, and the reservations that read it.
+struct Site<'tree> {
+    at: Located<'tree>,
+    value: i128,
+    /// Indices into the known reservations.
+    readers: Vec<usize>,
+    /// Read by a function that suppresses the rule: it must keep its value.
+    fixed: bool,
+}
+
+/// New values for the places reservations are written, in proportion, so that every pass through
+/// the program fits: each place read by a function of a pass over the budget is scaled by the one
+/// factor that makes the largest pass fit (so the other passes over the budget fit too, being
+/// smaller), and a place only passes within the budget read is left alone.
+fn scaled_down(
+    program: &Program,
+    known: &[&Reservation],
+    paths: &[Vec<Branch>],
+    totals: &[i128],
+    budget: i128,
+) -> Result<Fix, String> {
+    let mut sites: BTreeMap<(usize, usize), Site> = BTreeMap::new();
+    let mut site_of = Vec::with_capacity(known.len());
+    for (index, reservation) in known.iter().enumerate() {
+        let Some((value, at)) = reservation.value else {
+            site_of.push(None);
             continue;
         };
-        let instances = i128::from(reservation.instances.unwrap_or(1));
-        let entry = sites
-            .entry((site.file, site.node.start_byte()))
-            .or_insert((site, i128::from(value), 0, false));
-        entry.2 += instances;
-        entry.3 |= reservation.suppressed;
+        let key = (at.file, at.node.start_byte());
+        let site = sites.entry(key).or_insert(Site {
+            at,
+            value: i128::from(value),
+            readers: Vec::new(),
+            fixed: false,
+        });
+        site.readers.push(index);
+        site.fixed |= reservation.suppressed;
+        site_of.push(Some(key));
     }
-    let fixed: i128 = sites.values().filter(|site| site.3).map(|site| site.1 * site.2).sum();
-    let room = i128::from(budget) - fixed;
-    let movable: Vec<_> = sites.values().filter(|site| !site.3).collect();
-    let instances: i128 = movable.iter().map(|site| site.2).sum();
-    if movable.is_empty() || room < instances {
+    let movable: BTreeSet<(usize, usize)> = sites
+        .iter()
+        .filter(|(_, site)| !site.fixed && site.readers.iter().any(|&reader| totals[reader] > budget))
+        .map(|(key, _)| *key)
+        .collect();
+    let instances = |reader: usize| i128::from(known[reader].instances.unwrap_or(1));
+    let weights = |values: &BTreeMap<(usize, usize), i128>| -> Vec<i128> {
+        site_of
+            .iter()
+            .enumerate()
+            .map(|(reader, key)| {
+                key.and_then(|key| values.get(&key))
+                    .map_or(0, |value| value * instances(reader))
+            })
+            .collect()
+    };
+    let original: BTreeMap<(usize, usize), i128> = sites.iter().map(|(key, site)| (*key, site.value)).collect();
+    let is_movable = |reader: usize| site_of[reader].is_some_and(|key| movable.contains(&key));
+
+    // Each function instance keeps at least 1: the pass that is largest then must still fit.
+    let mut values = original.clone();
+    for key in &movable {
+        values.insert(*key, 1);
+    }
+    let (smallest, run) = heaviest_run(paths, &weights(&values), &[]);
+    if movable.is_empty() || smallest > budget {
+        let needing: i128 = run
+            .iter()
+            .filter(|&&reader| is_movable(reader))
+            .map(|&reader| instances(reader))
+            .sum();
+        let room = budget - (smallest - needing);
         return Err(format!(
-            "the budget leaves room for {} reserved executions, fewer than the {instances} function instance(s) that would each need at least 1",
+            "the budget leaves room for {} reserved executions, fewer than the {needing} function instance(s) that would each need at least 1",
             room.max(0)
         ));
     }
-    let movable_total: i128 = movable.iter().map(|site| site.1 * site.2).sum();
-    let mut values: Vec<i128> = movable
+
+    let original_weights = weights(&original);
+    let (_, largest) = heaviest_run(paths, &original_weights, &[]);
+    let fixed: i128 = largest
         .iter()
-        .map(|site| (site.1 * room / movable_total).max(1))
-        .collect();
-    // Rounding up to 1 may overshoot: take from the largest until it fits.
-    while values
+        .filter(|&&reader| !is_movable(reader))
+        .map(|&reader| original_weights[reader])
+        .sum();
+    let movable_total: i128 = largest
         .iter()
-        .zip(&movable)
-        .map(|(value, site)| value * site.2)
-        .sum::<i128>()
-        > room
-    {
-        let Some((largest, _)) = values
+        .filter(|&&reader| is_movable(reader))
+        .map(|&reader| original_weights[reader])
+        .sum();
+    let room = budget - fixed;
+    if movable_total <= 0 {
+        return Err("no reservation that could shrink is counted in the largest total".to_owned());
+    }
+    for key in &movable {
+        values.insert(*key, (original[key] * room / movable_total).max(1));
+    }
+    // Rounding up to 1, or a pass holding more suppressed reservations than the largest, may
+    // overshoot: take from the largest value of the pass over the budget until it fits. Each step
+    // takes 1 from a value that fits at 1, so it ends; the bound guards against absurd numbers.
+    for _ in 0..MAX_ADJUSTMENTS {
+        let (total, run) = heaviest_run(paths, &weights(&values), &[]);
+        if total <= budget {
+            break;
+        }
+        let in_run: BTreeSet<(usize, usize)> = run.iter().filter_map(|&reader| site_of[reader]).collect();
+        let Some(largest) = movable
             .iter()
-            .enumerate()
-            .filter(|(_, value)| **value > 1)
-            .max_by_key(|(_, value)| **value)
+            .filter(|key| in_run.contains(key) && values.get(key).is_some_and(|value| *value > 1))
+            .max_by_key(|key| values.get(key).copied().unwrap_or(0))
         else {
             break;
         };
-        values[largest] -= 1;
+        if let Some(value) = values.get_mut(largest) {
+            *value -= 1;
+        }
+    }
+    if heaviest_run(paths, &weights(&values), &[]).0 > budget {
+        return Err("the reservations could not be scaled to fit in few enough steps".to_owned());
     }
     let edits: Vec<Edit> = movable
         .iter()
-        .zip(values)
-        .filter(|(site, value)| site.1 != *value)
-        .map(|(site, value)| program.replace_node(site.0, &value.to_string()))
+        .filter(|key| values.get(key) != original.get(key))
+        .filter_map(|key| {
+            let value = values.get(key)?;
+            Some(program.replace_node(sites.get(key)?.at, &value.to_string()))
+        })
         .collect();
     Ok(Fix::unsafe_edits(edits))
 }
