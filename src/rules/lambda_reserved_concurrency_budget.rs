@@ -21,6 +21,13 @@ in infrafix.toml (defaults 1000, 100, 0), or from `account_settings = "FILE"`, t
 `aws lambda get-account-settings`. `-1` (unreserved) and `0` (function disabled) reserve nothing. A
 value infrafix cannot know is left out of the sum, and the findings say so.
 
+Functions that never exist together count as the largest of them: the arms of an
+`if`/`else if`/`else`, the cases of a `switch` that end in `break`, `return`, `throw` or
+`continue` (a case that falls through runs the next one too, so the two add up; anything infrafix
+is unsure of adds up), and the sides of `stage === "prod" ? new Function(…) : new Function(…)`.
+A function outside a branch adds to each of its arms, and branches inside branches compose. Only
+the functions of an arm that puts the program over the budget are reported.
+
 With `account_settings`, `other_reserved` is the account's reservations
 (`ConcurrentExecutions − UnreservedConcurrentExecutions`). Once this program is deployed, that
 includes its own functions: for a redeploy, set `other_reserved` by hand to what other stacks
@@ -56,9 +63,12 @@ for (const name of ["validator", "processor", "notification"]) {
 ## Fix safety
 Unsafe: lowering a reservation caps how many instances of the function can run at once. The fix
 scales every known value down in proportion (rounding down, at least 1) so that the sum fits; a
-const shared by several functions is changed once. There is no fix when the budget is smaller than
-the number of reserving functions (each needs at least 1), or when values it would have to change
-are shared with a function that suppresses the rule.
+const shared by several functions is changed once. With branches that exclude each other, one
+factor (the one that makes the largest arm fit) scales every value read in an arm that is over the
+budget, so each of those arms fits after the fix, the largest exactly; an arm already within the
+budget keeps its values (a dev stack's 50 is not the problem). There is no fix when the budget is
+smaller than the number of reserving functions an arm makes (each needs at least 1), or when
+values it would have to change are shared with a function that suppresses the rule.
 "#;
 
 /// How many times the fix may take 1 from a value after scaling before giving up.
@@ -355,4 +365,88 @@ fn scaled_down(
         })
         .collect();
     Ok(Fix::unsafe_edits(edits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::program::test_support::with_program;
+    use crate::suppression::Suppressions;
+
+    /// The findings on a one-file program, with a budget of `account_limit − 100`.
+    fn findings(text: &str, account_limit: u32) -> Vec<Finding> {
+        let mut settings = Settings::defaults();
+        settings.concurrency.account_limit = account_limit;
+        let suppressions = [Suppressions::default()];
+        let mut findings = Vec::new();
+        with_program(&[("index.ts", text)], |program| {
+            check(&RuleContext::new(program, &settings, &suppressions), &mut findings);
+        });
+        findings
+    }
+
+    const FUNCTIONS: &str = "import * as aws from \"@pulumi/aws\";\nconst prod = process.env.STAGE === \"prod\";\n";
+
+    #[test]
+    fn if_else_branches_count_as_their_largest() {
+        // 600 or 50, never both: with the 80 always made, at most 680 of 700.
+        let text = format!(
+            "{FUNCTIONS}if (prod) {{\n    new aws.lambda.Function(\"api\", {{ reservedConcurrentExecutions: 600 }});\n}} else {{\n    new aws.lambda.Function(\"api\", {{ reservedConcurrentExecutions: 50 }});\n}}\nnew aws.lambda.Function(\"worker\", {{ reservedConcurrentExecutions: 80 }});\n"
+        );
+        assert!(findings(&text, 800).is_empty());
+        // Over the budget, the message gives the largest pass, not the sum (730).
+        let over = findings(&text, 700);
+        assert_eq!(
+            over.len(),
+            2,
+            "the dev function fits whatever happens: no finding on it"
+        );
+        assert!(over.iter().all(|finding| finding.message.contains("sums to 680")));
+    }
+
+    #[test]
+    fn conditional_expressions_holding_functions_count_as_their_largest() {
+        let text = format!(
+            "{FUNCTIONS}const api = prod\n    ? new aws.lambda.Function(\"api\", {{ reservedConcurrentExecutions: 600 }})\n    : new aws.lambda.Function(\"api\", {{ reservedConcurrentExecutions: 50 }});\n"
+        );
+        assert!(findings(&text, 700).is_empty());
+    }
+
+    #[test]
+    fn switch_cases_that_fall_through_add_to_the_next() {
+        let case = |end: &str| {
+            format!(
+                "{FUNCTIONS}switch (process.env.STAGE) {{\n    case \"dev\":\n        new aws.lambda.Function(\"debug\", {{ reservedConcurrentExecutions: 300 }});\n        {end}\n    default:\n        new aws.lambda.Function(\"api\", {{ reservedConcurrentExecutions: 300 }});\n}}\n"
+            )
+        };
+        assert!(findings(&case("break;"), 500).is_empty());
+        assert_eq!(findings(&case("// falls through"), 500).len(), 2);
+    }
+
+    #[test]
+    fn a_function_outside_the_branches_adds_to_each() {
+        let text = format!(
+            "{FUNCTIONS}if (prod) {{\n    new aws.lambda.Function(\"api\", {{ reservedConcurrentExecutions: 300 }});\n}}\nnew aws.lambda.Function(\"worker\", {{ reservedConcurrentExecutions: 300 }});\n"
+        );
+        assert_eq!(findings(&text, 600).len(), 2);
+    }
+
+    #[test]
+    fn scaling_shrinks_every_branch_over_the_budget_by_one_factor_and_leaves_the_rest() {
+        // Budget 300. prod + worker = 700 and staging + worker = 690 are over; dev + worker = 150
+        // is not, so dev keeps its 50.
+        let text = format!(
+            "{FUNCTIONS}const stage = process.env.STAGE;\nif (stage === \"prod\") {{\n    new aws.lambda.Function(\"api\", {{ reservedConcurrentExecutions: 600 }});\n}} else if (stage === \"staging\") {{\n    new aws.lambda.Function(\"api\", {{ reservedConcurrentExecutions: 590 }});\n}} else {{\n    new aws.lambda.Function(\"api\", {{ reservedConcurrentExecutions: 50 }});\n}}\nnew aws.lambda.Function(\"worker\", {{ reservedConcurrentExecutions: 100 }});\n"
+        );
+        let found = findings(&text, 400);
+        assert_eq!(found.len(), 3);
+        let fix = found[0].fix.as_ref().expect("a fix");
+        let replaced: Vec<(&str, &str)> = fix
+            .edits
+            .iter()
+            .map(|edit| (&text[edit.range.clone()], edit.replacement.as_str()))
+            .collect();
+        assert_eq!(replaced, vec![("600", "257"), ("590", "252"), ("100", "42")]);
+    }
 }
