@@ -104,6 +104,9 @@ pub fn heaviest_run(paths: &[Vec<Branch>], weights: &[i128], toward: &[Branch]) 
     heaviest_below(paths, weights, toward, &members, 0)
 }
 
+/// An arm of a choice and the members in it.
+type Arm = (usize, Vec<usize>);
+
 fn heaviest_below(
     paths: &[Vec<Branch>],
     weights: &[i128],
@@ -114,7 +117,7 @@ fn heaviest_below(
     let mut total = 0;
     let mut run = Vec::new();
     // Per choice met at this depth, in order of appearance: its arms and their members.
-    let mut choices: Vec<((usize, usize), Vec<(usize, Vec<usize>)>)> = Vec::new();
+    let mut choices: Vec<((usize, usize), Vec<Arm>)> = Vec::new();
     for &member in members {
         let Some(branch) = paths[member].get(depth) else {
             total += weights[member];
@@ -156,4 +159,52 @@ fn heaviest_below(
     }
     run.sort_unstable();
     (total, run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::test_support::with_program;
+
+    /// The arms of each resource's branches, in declaration order.
+    fn arms(text: &str) -> Vec<Vec<usize>> {
+        let mut arms = Vec::new();
+        with_program(&[("index.ts", text)], |program| {
+            arms = (0..program.resources().len())
+                .map(|resource| program.branches(resource).iter().map(|branch| branch.arm).collect())
+                .collect();
+        });
+        arms
+    }
+
+    #[test]
+    fn else_if_chains_nest() {
+        let text = "import * as aws from \"@pulumi/aws\";\nif (a) { new aws.sqs.Queue(\"a\"); } else if (b) { new aws.sqs.Queue(\"b\"); } else { new aws.sqs.Queue(\"c\"); }\nnew aws.sqs.Queue(\"d\");\nconst e = a ? new aws.sqs.Queue(\"e\") : undefined;\n";
+        assert_eq!(arms(text), vec![vec![0], vec![1, 0], vec![1, 1], vec![], vec![0]]);
+    }
+
+    #[test]
+    fn switch_cases_that_fall_through_share_a_group() {
+        let text = "import * as aws from \"@pulumi/aws\";\nswitch (stage) {\n    case \"a\": {\n        new aws.sqs.Queue(\"a\");\n        break;\n    }\n    case \"b\":\n        new aws.sqs.Queue(\"b\");\n        break; // done\n    case \"c\":\n        new aws.sqs.Queue(\"c\");\n    default:\n        new aws.sqs.Queue(\"d\");\n}\n";
+        assert_eq!(arms(text), vec![vec![0], vec![1], vec![2], vec![2]]);
+    }
+
+    #[test]
+    fn the_heaviest_run_takes_the_largest_arm_of_each_choice() {
+        let branch = |choice, arm| Branch {
+            choice: (0, choice),
+            arm,
+        };
+        let paths = vec![
+            vec![branch(1, 0)],
+            vec![branch(1, 1), branch(2, 0)],
+            vec![branch(1, 1), branch(2, 0)],
+            vec![branch(1, 1), branch(2, 1)],
+            vec![],
+        ];
+        let weights = [600, 300, 400, 50, 100];
+        assert_eq!(heaviest_run(&paths, &weights, &[]), (800, vec![1, 2, 4]));
+        assert_eq!(heaviest_run(&paths, &weights, &paths[0]), (700, vec![0, 4]));
+        assert_eq!(heaviest_run(&paths, &weights, &paths[3]), (150, vec![3, 4]));
+    }
 }
