@@ -3,6 +3,7 @@
 //! of each file, and shared by every rule. The only place that knows how Pulumi programs are written.
 
 mod apigateway;
+mod branches;
 mod callbacks;
 mod calls;
 mod cross_module;
@@ -30,6 +31,7 @@ use std::path::{Path, PathBuf};
 use tree_sitter::{Node, Tree};
 
 pub use apigateway::{Sameness, StageMethodSettings};
+pub use branches::{heaviest_run, Branch};
 pub use edits::name_from_logical_name;
 pub use exports::Exported;
 pub use facts::FileFacts;
