@@ -491,6 +491,39 @@ impl<'tree> Program<'tree> {
         }
         None
     }
+
+    /// The largest number an expression may hold, and where that one is written: a number as
+    /// `number_value` reads it, or the larger side of `cond ? a : b` (through consts), when both
+    /// sides are known. For sums that must hold whichever side a deployment takes.
+    pub fn largest_number_value(&self, at: Located<'tree>) -> Option<(i64, Located<'tree>)> {
+        let mut current = at;
+        for _ in 0..MAX_HOPS {
+            current = self.unwrapped(current);
+            match current.node.kind() {
+                "ternary_expression" => {
+                    let side = |field| {
+                        let node = current.node.child_by_field_name(field)?;
+                        self.largest_number_value(Located {
+                            file: current.file,
+                            node,
+                        })
+                    };
+                    let (consequence, alternative) = (side("consequence")?, side("alternative")?);
+                    return Some(if alternative.0 > consequence.0 {
+                        alternative
+                    } else {
+                        consequence
+                    });
+                }
+                "identifier" | "shorthand_property_identifier" => match self.number_value(current) {
+                    Some(known) => return Some(known),
+                    None => current = self.const_value(current)?,
+                },
+                _ => return self.number_value(current),
+            }
+        }
+        None
+    }
 }
 
 #[cfg(test)]

@@ -198,7 +198,7 @@ fn reservations_of<'tree>(
         suppressed,
         per_element,
     };
-    let known = program.number_value(written.value);
+    let known = program.largest_number_value(written.value);
     match program.element_sources(written.value).filter(|_| known.is_none()) {
         Some(sources) if !sources.is_empty() => {
             // The loop over the collection is one of those counted: each element's number serves
@@ -209,7 +209,7 @@ fn reservations_of<'tree>(
                 .map(|count| count / elements);
             sources
                 .into_iter()
-                .map(|source| reservation(program.number_value(source), each, true))
+                .map(|source| reservation(program.largest_number_value(source), each, true))
                 .collect()
         }
         _ => vec![reservation(known, instances, false)],
