@@ -112,7 +112,6 @@ pub struct FileOutcome {
     pub path: String,
     /// Where it is on disk.
     pub file: PathBuf,
-    /// The file as read (with its byte-order mark), and as fixed when fixes changed it.
     /// The file as read (with its byte-order mark) and as fixed, when fixes changed it.
     pub change: Option<FileChange>,
     pub findings: Vec<ReportedFinding>,
