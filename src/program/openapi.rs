@@ -8,6 +8,7 @@ use std::ops::Range;
 use super::callbacks::method_receiving;
 use super::exports::top_level_function;
 use super::json_text::Json;
+use super::policy::action_matches;
 use super::scope::{self, Declaration};
 use super::{named_children, Exported, ImportKind, Located, Package, Program};
 use crate::fix::Edit;
@@ -475,8 +476,11 @@ pub enum InvokePermission {
 }
 
 impl<'tree> Program<'tree> {
-    /// Whether an `aws.lambda.Permission` lets apigateway.amazonaws.com invoke the function.
-    pub fn api_gateway_invoke_permission(&self, function: usize) -> InvokePermission {
+    /// Whether an `aws.lambda.Permission` lets apigateway.amazonaws.com invoke the function from
+    /// the REST API `rest_api`. A Permission counts only when its principal, action, function,
+    /// qualifier and `sourceArn` all cover that: one for another API, an alias (`qualifier`) or
+    /// one route leaves the integration without permission once its `credentials` go.
+    pub fn api_gateway_invoke_permission(&self, function: usize, rest_api: Option<usize>) -> InvokePermission {
         let mut unknown = false;
         for (index, permission) in self
             .resources()
@@ -484,23 +488,14 @@ impl<'tree> Program<'tree> {
             .enumerate()
             .filter(|(_, r)| r.is_aws(&["lambda", "Permission"]))
         {
-            let Some(args) = permission.args() else {
-                unknown = true;
-                continue;
+            let coverage = match (permission.args(), self.instances(index)) {
+                (Some(args), Some(_)) => self.permission_coverage(args, function, rest_api),
+                _ => Coverage::Unsure,
             };
-            let principal = self
-                .property(args, "principal")
-                .and_then(|p| self.string_value(p.value));
-            let target = self
-                .property(args, "function")
-                .and_then(|f| self.denoted_resource(f.value));
-            match (principal.as_deref(), target, self.instances(index)) {
-                (Some("apigateway.amazonaws.com"), Some(target), Some(_)) if target.resource == function => {
-                    return InvokePermission::Granted
-                }
-                (Some(principal), Some(_), Some(_)) if principal != "apigateway.amazonaws.com" => {}
-                (_, Some(target), Some(_)) if target.resource != function => {}
-                _ => unknown = true,
+            match coverage {
+                Coverage::Covers => return InvokePermission::Granted,
+                Coverage::Unsure => unknown = true,
+                Coverage::Misses => {}
             }
         }
         if unknown {
@@ -509,4 +504,77 @@ impl<'tree> Program<'tree> {
             InvokePermission::Missing
         }
     }
+
+    fn permission_coverage(&self, args: Located<'tree>, function: usize, rest_api: Option<usize>) -> Coverage {
+        let literal = |name: &str| {
+            self.property(args, name)
+                .map(|found| self.string_value(found.value).ok_or(()))
+        };
+        let principal = literal("principal");
+        let action = literal("action");
+        let target = self
+            .property(args, "function")
+            .map(|found| self.denoted_resource(found.value));
+        let facts = (principal, action, target);
+        let (Some(Ok(principal)), Some(Ok(action)), Some(Some(target))) = facts else {
+            // Unreadable principal, action or function: it may be the one.
+            return match facts {
+                (Some(Ok(principal)), _, _) if principal != "apigateway.amazonaws.com" => Coverage::Misses,
+                (_, _, Some(Some(target))) if target.resource != function => Coverage::Misses,
+                _ => Coverage::Unsure,
+            };
+        };
+        if principal != "apigateway.amazonaws.com"
+            || target.resource != function
+            || !action_matches(&action, "lambda:InvokeFunction")
+        {
+            return Coverage::Misses;
+        }
+        // A qualified permission lets API Gateway invoke an alias or version, not the function
+        // the integration's uri names.
+        if self.property(args, "qualifier").is_some() {
+            return Coverage::Misses;
+        }
+        match self.property(args, "sourceArn") {
+            None => Coverage::Covers,
+            Some(source) => self.source_arn_coverage(source.value, rest_api),
+        }
+    }
+
+    /// A `sourceArn` covers the API when it is the API's `executionArn` followed by wildcards
+    /// only (`${api.executionArn}/*/*`): `*` in an ARN spans stages, methods and paths.
+    fn source_arn_coverage(&self, source: Located<'tree>, rest_api: Option<usize>) -> Coverage {
+        let apis: Vec<usize> = self
+            .referenced_resources(source)
+            .into_iter()
+            .filter(|reference| reference.attribute.as_deref() == Some("executionArn"))
+            .map(|reference| reference.resource)
+            .collect();
+        let Some(rest_api) = rest_api else {
+            return Coverage::Unsure;
+        };
+        match apis.as_slice() {
+            [] => Coverage::Unsure,
+            [api] if *api != rest_api => Coverage::Misses,
+            [_] => {
+                let text = self.text(source);
+                let suffix = text.rsplit('}').next().unwrap_or("").trim_end_matches([')', '`', ' ']);
+                let only_wildcards = suffix.contains('*') && suffix.chars().all(|c| c == '/' || c == '*');
+                match only_wildcards {
+                    true => Coverage::Covers,
+                    // A route of its own: it may or may not be this integration's.
+                    false => Coverage::Unsure,
+                }
+            }
+            _ => Coverage::Unsure,
+        }
+    }
+}
+
+/// Whether a Permission covers an integration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coverage {
+    Covers,
+    Misses,
+    Unsure,
 }

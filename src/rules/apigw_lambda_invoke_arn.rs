@@ -57,10 +57,13 @@ Safe. `fn.arn` becomes `fn.invokeArn` where the uri takes it: the `pulumi.all` e
 helper's call argument when the parameter serves only as the uri, else a new element and parameter.
 A hand-built `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations` is right
 and left alone, and so is an HTTP API (`aws.apigatewayv2`) integration on `fn.arn`, which is right
-there. `credentials` go when a Permission for apigateway.amazonaws.com exists; when the program
-surely has none, the fix adds one after the RestApi in the same change. When a Permission may exist
-(made in a loop or a helper, or for a function infrafix cannot read), it reports instead of adding a
-duplicate. `credentials: "arn:aws:iam::*:user/*"` (call with the caller's identity) is deliberate and
+there. `credentials` go when a Permission lets API Gateway invoke the function from this API: its
+principal is apigateway.amazonaws.com, its action allows lambda:InvokeFunction, it names the
+function without a `qualifier` (that one is for an alias or version), and its `sourceArn` is absent
+or this API's `executionArn` followed by wildcards only (`/*/*`). One for another API or an alias
+does not count; when the program surely has none that counts, the fix adds one after the RestApi in
+the same change. When a Permission may count (made in a loop or a helper, for a single route, or
+written in a way infrafix cannot read), it reports instead of adding a duplicate. `credentials: "arn:aws:iam::*:user/*"` (call with the caller's identity) is deliberate and
 left alone. The role the removed `credentials` named stays; the message names it, to remove by hand
 if nothing else needs it.
 "#;
@@ -156,7 +159,7 @@ fn credentials_finding(
     );
     let finding = |message: String| Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.node.byte_range(), message);
     let removal = program.remove_integration_value(credentials);
-    findings.push(match program.api_gateway_invoke_permission(function) {
+    findings.push(match program.api_gateway_invoke_permission(function, integration.rest_api) {
         InvokePermission::Granted => finding(format!("{base}{role_note}")).with_fix(Fix::safe(vec![removal])),
         InvokePermission::Missing => match add_permission(program, integration, function) {
             Ok(mut edits) => {
@@ -166,7 +169,7 @@ fn credentials_finding(
             Err(reason) => finding(base).not_fixed(&reason),
         },
         InvokePermission::Unknown => finding(base).not_fixed(
-            "a Permission the program makes in a loop or a helper may already grant it; check, then remove `credentials`",
+            "a Permission of the program may already grant it (made in a loop or a helper, for a route of its own, or written in a way infrafix cannot read); check, then remove `credentials`",
         ),
     });
 }
