@@ -306,3 +306,146 @@ fn new_role_policy(
     });
     Ok(edits)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use crate::config::Settings;
+    use crate::fix::apply_fixes;
+    use crate::program::test_support::with_program;
+    use crate::program::{Answer, Program};
+    use crate::rules::{check_program, RuleContext, RuleId};
+    use crate::suppression::Suppressions;
+
+    const ACTIONS: [&str; 8] = [
+        "sqs:SendMessage",
+        "sqs:*",
+        "*",
+        "sqs:Send*",
+        "sqs:ReceiveMessage",
+        "sns:Publish",
+        "sns:*",
+        "s3:GetObject",
+    ];
+    const RESOURCES: [&str; 7] = [
+        "work.arn",
+        "dlq.arn",
+        "other.arn",
+        "topic.arn",
+        "\"*\"",
+        "\"arn:aws:sqs:*:*:*\"",
+        "\"arn:aws:sqs:*:*:dlq-*\"",
+    ];
+    /// What is asked of the role before and after the fix: every action on every resource.
+    const ASKED: [&str; 6] = [
+        "sqs:SendMessage",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:PurgeQueue",
+        "sns:Publish",
+        "sns:DeleteTopic",
+    ];
+    const TARGETS: [&str; 4] = ["work", "dlq", "other", "topic"];
+
+    /// One statement: Allow or Deny, and indices into ACTIONS and RESOURCES.
+    type GeneratedStatement = (bool, Vec<usize>, Vec<usize>);
+
+    fn program_text(statements: &[GeneratedStatement], form: usize, dead_letter: &str) -> String {
+        let rendered: Vec<String> = statements
+            .iter()
+            .map(|(allow, actions, resources)| {
+                let list = |items: Vec<String>| format!("[{}]", items.join(", "));
+                let actions = list(actions.iter().map(|&i| format!("\"{}\"", ACTIONS[i])).collect());
+                let resources = list(resources.iter().map(|&i| RESOURCES[i].to_owned()).collect());
+                let effect = if *allow { "Allow" } else { "Deny" };
+                format!("{{ Effect: \"{effect}\", Action: {actions}, Resource: {resources} }}")
+            })
+            .collect();
+        let document = format!("{{ Version: \"2012-10-17\", Statement: [{}] }}", rendered.join(", "));
+        let policy = match form {
+            0 => format!("pulumi.jsonStringify({document})"),
+            1 => format!("JSON.stringify({document})"),
+            _ => document,
+        };
+        format!(
+            "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\n\
+             const work = new aws.sqs.Queue(\"work\");\nconst dlq = new aws.sqs.Queue(\"dlq\");\n\
+             const other = new aws.sqs.Queue(\"other\");\nconst topic = new aws.sns.Topic(\"topic\");\n\
+             const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n\
+             const policy = new aws.iam.RolePolicy(\"policy\", {{ role: role.id, policy: {policy} }});\n\
+             export const fn = new aws.lambda.Function(\"fn\", {{ role: role.arn, runtime: \"nodejs22.x\", \
+             handler: \"index.handler\", deadLetterConfig: {{ targetArn: {dead_letter}.arn }} }}, {{ dependsOn: [policy] }});\n"
+        )
+    }
+
+    /// Every (action, resource) the role is surely allowed.
+    fn allowed(program: &Program) -> BTreeSet<(String, String)> {
+        // Every resource of the program is bound to a const of its logical name.
+        let named = |name: &str| {
+            (0..program.resources().len()).find(|&index| program.display_name(index) == format!("`{name}`"))
+        };
+        let role = named("role").expect("the role");
+        let policies = program.role_policies(role);
+        let mut pairs = BTreeSet::new();
+        for target in TARGETS {
+            let Some(resource_target) = named(target).and_then(|index| program.resource_target(index)) else {
+                continue;
+            };
+            for action in ASKED {
+                if policies.allows(action, &resource_target) == Answer::Allowed {
+                    pairs.insert((action.to_owned(), target.to_owned()));
+                }
+            }
+        }
+        pairs
+    }
+
+    fn dlq_fix_text(text: &str) -> Option<String> {
+        let mut fixed = None;
+        with_program(&[("index.ts", text)], |program| {
+            let settings = Settings::defaults();
+            let suppressions = [Suppressions::default()];
+            let context = RuleContext::new(program, &settings, &suppressions);
+            let findings = check_program(&context, &[RuleId::LambdaDlqSendPermission]);
+            let fixes: Vec<_> = findings.iter().filter_map(|finding| finding.fix.as_ref()).collect();
+            let batch = apply_fixes(&[text.to_owned()], &fixes);
+            fixed = batch.changed.get(&0).cloned();
+        });
+        fixed
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// No DLQ fix lets the role do anything on any resource it could not before, but the one
+        /// action Lambda needs on the one dead-letter target.
+        #[test]
+        fn the_fix_grants_only_the_send_on_the_target(
+            statements in prop::collection::vec(
+                (any::<bool>(), prop::collection::vec(0..ACTIONS.len(), 1..3), prop::collection::vec(0..RESOURCES.len(), 1..3)),
+                1..4,
+            ),
+            form in 0..3usize,
+            to_topic in any::<bool>(),
+        ) {
+            let (dead_letter, needed) = if to_topic { ("topic", "sns:Publish") } else { ("dlq", "sqs:SendMessage") };
+            let text = program_text(&statements, form, dead_letter);
+            let mut before = BTreeSet::new();
+            with_program(&[("index.ts", &text)], |program| before = allowed(program));
+            if let Some(fixed) = dlq_fix_text(&text) {
+                let mut after = BTreeSet::new();
+                with_program(&[("index.ts", &fixed)], |program| after = allowed(program));
+                let gained: Vec<_> = after.difference(&before).collect();
+                let only_the_send = (needed.to_owned(), dead_letter.to_owned());
+                prop_assert!(
+                    gained.iter().all(|pair| **pair == only_the_send),
+                    "the fix also granted {gained:?}\n--- before\n{text}\n--- after\n{fixed}"
+                );
+                prop_assert!(after.contains(&only_the_send), "the fix did not grant the send:\n{fixed}");
+            }
+        }
+    }
+}
