@@ -9,7 +9,8 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::{named_children, scope, ImportKind, Located, Program};
+use super::scope::{self, Declaration};
+use super::{named_children, ImportKind, Located, Program};
 use crate::syntax::node_text;
 
 /// A file's calls and `new` expressions whose callee is a plain name, by that name. Kept as byte
@@ -52,19 +53,23 @@ impl<'tree> Program<'tree> {
         let text = self.file(parameter.file).text;
         let function = scope::function_declaring_parameter(self.root(parameter.file), parameter.node, text)?;
         let position = parameter_position(function, self.text(parameter), text)?;
-        let (callee, exported_as) = callee_name(function, text)?;
+        let callee = callee_of(function, text)?;
         let mut sources = Vec::new();
         for file in 0..self.files().len() {
             let local = if file == parameter.file {
-                Some(callee.clone())
+                Some(callee.name.clone())
             } else {
-                exported_as
+                callee
+                    .exported_as
                     .as_ref()
                     .and_then(|exported| self.local_import_name(file, parameter.file, exported))
             };
             let Some(local) = local else { continue };
             let calls = self.call_index(file).by_callee.get(&local).cloned().unwrap_or_default();
             for call in calls.into_iter().filter_map(|range| self.call_at(file, range)) {
+                if !self.calls_this(Located { file, node: call }, &callee, parameter.file) {
+                    continue;
+                }
                 let arguments = call.child_by_field_name("arguments");
                 if let Some(argument) = arguments.and_then(|arguments| {
                     named_children(arguments)
@@ -76,6 +81,54 @@ impl<'tree> Program<'tree> {
             }
         }
         (!sources.is_empty()).then_some(sources)
+    }
+
+    /// Whether a call whose callee spells the function's name calls that function: in its own
+    /// module, from inside the block that declares it and with no nearer declaration of the name
+    /// (a helper of the same name in another scope is another function); elsewhere, through the
+    /// import that names it.
+    fn calls_this(&self, call: Located<'tree>, callee: &Callee<'tree>, home: usize) -> bool {
+        let Some(name) = call
+            .node
+            .child_by_field_name("function")
+            .or_else(|| call.node.child_by_field_name("constructor"))
+        else {
+            return false;
+        };
+        let name = Located {
+            file: call.file,
+            node: name,
+        };
+        let declaration = self.declaration_of(name);
+        if call.file != home {
+            return matches!(declaration, Declaration::NotInFile);
+        }
+        let in_scope = callee.scope.byte_range().contains(&call.node.start_byte());
+        let same_binding = match (declaration, callee.declarator) {
+            (Declaration::Variable { declarator, .. }, Some(ours)) => declarator == ours,
+            // Function and class declarations are not variables: the name must not be one either,
+            // nor an import, nor declared again by a block between the call and the function's.
+            (Declaration::NotInFile, None) => self.import_of(name).is_none() && !self.redeclared_between(call, callee),
+            _ => false,
+        };
+        in_scope && same_binding
+    }
+
+    /// Whether a block around the call, inside the callee's own scope, declares a function or
+    /// class of the callee's name: that one is what the call reaches.
+    fn redeclared_between(&self, call: Located<'tree>, callee: &Callee<'tree>) -> bool {
+        let text = self.file(call.file).text;
+        crate::syntax::ancestors(callee.scope, call.node)
+            .into_iter()
+            .filter(|block| *block != callee.scope && scope::BLOCKS.contains(&block.kind()))
+            .flat_map(named_children)
+            .map(|statement| match statement.kind() {
+                "export_statement" => statement.child_by_field_name("declaration").unwrap_or(statement),
+                _ => statement,
+            })
+            .filter(|statement| matches!(statement.kind(), "function_declaration" | "class_declaration"))
+            .filter_map(|statement| statement.child_by_field_name("name"))
+            .any(|declared| node_text(declared, text) == callee.name)
     }
 
     /// The local name under which `file` imports the export `exported` of module `module`.
@@ -110,11 +163,21 @@ impl<'tree> Program<'tree> {
     }
 }
 
-/// How callers name a function or a component class: its name, and the name it is exported
-/// under when it is (`export function`, `export const f = () => …`, `export class`).
-fn callee_name(function: Node, text: &str) -> Option<(String, Option<String>)> {
-    let (named, declaration) = match function.kind() {
-        "function_declaration" => (function.child_by_field_name("name")?, function),
+/// How callers reach a function or a component class.
+struct Callee<'tree> {
+    name: String,
+    /// The name it is exported under (`export function`, `export const f = () => …`, `export class`).
+    exported_as: Option<String>,
+    /// The block whose statements declare it: calls in its module must lie inside.
+    scope: Node<'tree>,
+    /// The `const f = …` declarator of an arrow or function expression; `None` for a function or
+    /// class declaration.
+    declarator: Option<Node<'tree>>,
+}
+
+fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> {
+    let (named, declaration, declarator) = match function.kind() {
+        "function_declaration" => (function.child_by_field_name("name")?, function, None),
         "method_definition" => {
             let is_constructor = function
                 .child_by_field_name("name")
@@ -123,22 +186,30 @@ fn callee_name(function: Node, text: &str) -> Option<(String, Option<String>)> {
                 .parent()
                 .and_then(|body| body.parent())
                 .filter(|class| is_constructor && class.kind() == "class_declaration")?;
-            (class.child_by_field_name("name")?, class)
+            (class.child_by_field_name("name")?, class, None)
         }
         _ => {
             let declarator = function
                 .parent()
                 .filter(|parent| parent.kind() == "variable_declarator")?;
-            let declaration = declarator.parent()?;
-            (declarator.child_by_field_name("name")?, declaration)
+            (
+                declarator.child_by_field_name("name")?,
+                declarator.parent()?,
+                Some(declarator),
+            )
         }
     };
     let name = node_text(named, text).to_owned();
     let exported = declaration
         .parent()
-        .is_some_and(|parent| parent.kind() == "export_statement")
-        .then(|| name.clone());
-    Some((name, exported))
+        .filter(|parent| parent.kind() == "export_statement");
+    let scope = exported.unwrap_or(declaration).parent()?;
+    Some(Callee {
+        exported_as: exported.map(|_| name.clone()),
+        name,
+        scope,
+        declarator,
+    })
 }
 
 /// Where a parameter stands in its function's parameter list.
@@ -150,4 +221,50 @@ pub(super) fn parameter_position(function: Node, name: &str, text: &str) -> Opti
             let pattern = parameter.child_by_field_name("pattern").unwrap_or(parameter);
             text.get(pattern.byte_range()) == Some(name)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::test_support::with_program;
+
+    /// The arguments passed for the `runtime` parameter of the function starting at `marker`.
+    fn passed(program: &Program, marker: &str) -> Vec<String> {
+        let text = program.file(0).text;
+        let start = text.find(marker).expect("marker present");
+        let runtime = start + text[start..].find("runtime").expect("a runtime parameter");
+        let node = program
+            .root(0)
+            .descendant_for_byte_range(runtime, runtime)
+            .expect("a node");
+        program
+            .parameter_sources(Located { file: 0, node })
+            .unwrap_or_default()
+            .into_iter()
+            .map(|source| program.text(source).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn only_calls_that_reach_the_function_pass_it_values() {
+        let index = "import { make as build } from \"./lib\";\n\
+            function make(runtime: string) { return runtime; }\n\
+            const helper = (runtime: string) => runtime;\n\
+            make(\"go1.x\");\n\
+            helper(\"python3.8\");\n\
+            build(\"nodejs16.x\");\n\
+            function outer() {\n  function make(runtime: string) { return runtime; }\n  make(\"ruby2.7\");\n}\n\
+            function shadowed(make: (r: string) => string) { return make(\"java8\"); }\n";
+        let lib = "export function make(runtime: string) { return runtime; }\nmake(\"dotnet6\");\n";
+        with_program(&[("index.ts", index), ("lib.ts", lib)], |program| {
+            assert_eq!(passed(program, "function make"), vec!["\"go1.x\""]);
+            assert_eq!(passed(program, "const helper"), vec!["\"python3.8\""]);
+            assert_eq!(passed(program, "  function make"), vec!["\"ruby2.7\""]);
+        });
+        with_program(&[("lib.ts", lib), ("index.ts", index)], |program| {
+            let mut found = passed(program, "export function make");
+            found.sort();
+            assert_eq!(found, vec!["\"dotnet6\"", "\"nodejs16.x\""]);
+        });
+    }
 }

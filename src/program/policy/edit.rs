@@ -107,8 +107,8 @@ impl<'tree> Program<'tree> {
             OutputContext::Direct => Some((value.expression.clone(), Vec::new())),
             OutputContext::JsonStringify { callee } => {
                 // `pulumi.jsonStringify` gives an Output, not a string: where the string is typed
-                // (`const doc: string = …`, `… as string`, a helper's `: string` return), the
-                // document is left as it is and the grant goes elsewhere (TS2322 otherwise).
+                // (`const doc: string = …`, `… as string`), the document is left as it is and the
+                // grant goes elsewhere (TS2322 otherwise).
                 if self.typed_as_written(callee) {
                     return None;
                 }
@@ -126,8 +126,9 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// Whether the value of the call whose callee is `callee` is held to a declared type: a
-    /// typed variable, a type assertion, or the return of a function with a return type.
+    /// Whether the value of the call whose callee is `callee` is held to a declared type: a typed
+    /// variable (`const doc: string = …`) or a type assertion. (The policy reader follows no
+    /// helper's return, so a function's return type never constrains a document it edits.)
     fn typed_as_written(&self, callee: Located<'tree>) -> bool {
         let Some(mut node) = callee.node.parent() else {
             return false;
@@ -137,14 +138,6 @@ impl<'tree> Program<'tree> {
                 "parenthesized_expression" => node = parent,
                 "as_expression" | "satisfies_expression" => return true,
                 "variable_declarator" => return parent.child_by_field_name("type").is_some(),
-                "return_statement" => {
-                    let function = crate::syntax::ancestors(self.root(callee.file), parent)
-                        .into_iter()
-                        .rev()
-                        .find(|ancestor| ancestor.child_by_field_name("body").is_some());
-                    return function.is_some_and(|function| function.child_by_field_name("return_type").is_some());
-                }
-                "arrow_function" => return parent.child_by_field_name("return_type").is_some(),
                 _ => return false,
             }
         }
