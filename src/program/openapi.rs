@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::callbacks::method_receiving;
 use super::exports::top_level_function;
 use super::json_text::Json;
-use super::policy::action_matches;
+use super::policy::{action_matches, Coverage};
 use super::scope::{self, Declaration};
 use super::{named_children, Exported, ImportKind, Located, Package, Program};
 use crate::fix::Edit;
@@ -569,12 +569,4 @@ impl<'tree> Program<'tree> {
             _ => Coverage::Unsure,
         }
     }
-}
-
-/// Whether a Permission covers an integration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Coverage {
-    Covers,
-    Misses,
-    Unsure,
 }

@@ -398,11 +398,12 @@ pub enum PhysicalName {
     Unknown,
 }
 
-/// Whether a statement's resource entry covers the target.
+/// Whether a grant (a statement's resource entry, a Permission) covers what is asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Coverage {
+pub(super) enum Coverage {
     Misses,
-    /// A pattern that may or may not match the name (or the region and account) it gets at deploy.
+    /// It may or may not: a pattern matched against a name chosen at deploy, a grant written in a
+    /// way infrafix cannot read.
     Unsure,
     Covers,
 }
