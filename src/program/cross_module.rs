@@ -43,6 +43,13 @@ impl<'tree> Program<'tree> {
                 "{shown} is declared inside a block of its module, so it cannot be imported"
             ));
         }
+        // An `export` or `import` added to a file with neither turns a script into a module, and
+        // its top-level names stop being global for the files that use them.
+        if !self.is_es_module(declaration.file) || !self.is_es_module(file) {
+            return Err(format!(
+                "{shown} is declared in another file, and one of the two files is a script (no import or export), which an import would turn into a module"
+            ));
+        }
         if self.depends_on(declaration.file, file) {
             return Err(format!(
                 "{shown} is declared in a module that imports this one; importing it here would make an import cycle"
@@ -193,6 +200,12 @@ impl<'tree> Program<'tree> {
             .last()
     }
 
+    /// Whether a file has an ES `import` or `export` statement at its top level.
+    fn is_es_module(&self, file: usize) -> bool {
+        named_children(self.root(file))
+            .any(|statement| matches!(statement.kind(), "import_statement" | "export_statement"))
+    }
+
     /// Whether module `from` imports `to`, directly or through other modules of the project.
     fn depends_on(&self, from: usize, to: usize) -> bool {
         super::reaches(from, to, |file| self.imported_modules(file))
@@ -253,4 +266,46 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
         path.push(component.as_os_str());
     }
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::program::test_support::with_program;
+    use crate::program::Located;
+
+    /// How `user.ts` can name the queue of `queues.ts`, and the edits that takes.
+    fn naming(queues: &str) -> Result<(String, usize), String> {
+        let user = "import * as aws from \"@pulumi/aws\";\nexport const role = new aws.iam.Role(\"r\", { assumeRolePolicy: \"{}\" });\n";
+        let mut result = Err(String::new());
+        with_program(&[("queues.ts", queues), ("user.ts", user)], |program| {
+            let queue = program
+                .resources()
+                .iter()
+                .position(|resource| resource.is_aws(&["sqs", "Queue"]))
+                .expect("a queue");
+            let place = Located {
+                file: 1,
+                node: program.resources()[1].statement,
+            };
+            let mut edits = Vec::new();
+            result = program
+                .name_resource_at(queue, place, &mut edits)
+                .map(|name| (name, edits.len()));
+        });
+        result
+    }
+
+    #[test]
+    fn imports_from_modules_and_exports_what_it_needs() {
+        let exported = "import * as aws from \"@pulumi/aws\";\nexport const dlq = new aws.sqs.Queue(\"dlq\");\n";
+        assert_eq!(naming(exported), Ok(("dlq".to_owned(), 1)));
+        let kept = "import * as aws from \"@pulumi/aws\";\nconst dlq = new aws.sqs.Queue(\"dlq\");\n";
+        assert_eq!(naming(kept), Ok(("dlq".to_owned(), 2)));
+    }
+
+    #[test]
+    fn never_turns_a_script_into_a_module() {
+        let script = "const aws = require(\"@pulumi/aws\");\nconst dlq = new aws.sqs.Queue(\"dlq\");\n";
+        assert!(naming(script).is_err_and(|reason| reason.contains("script")));
+    }
 }
