@@ -153,7 +153,7 @@ fn main() -> ExitCode {
         }
     }
     // Each summary looks up the repository of every folder on disk: done once, for all outputs.
-    let summaries = summarize(&report, cli.unsafe_fixes);
+    let summaries = summarize(&report);
     if let Some(file) = &cli.summary_json {
         let json = format!("{:#}\n", summary_json(&summaries));
         if let Err(error) = std::fs::write(file, json) {

@@ -15,7 +15,7 @@ use tree_sitter::Tree;
 
 use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
-use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, MAX_PASSES};
+use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
 use crate::prefilter::files_that_matter;
 use crate::program::{FileFacts, Program, ProgramInput};
 use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
@@ -253,6 +253,8 @@ fn check_sources(
                     change: None,
                     findings: Vec::new(),
                     remaining: 0,
+                    remaining_raised: 0,
+                    raised_and_fixed: Vec::new(),
                 });
             }
             continue;
@@ -323,28 +325,37 @@ fn check_sources(
                 notices.push(Notice::error(source.path.clone(), format!("{error:#}")));
             }
         }
+        let remaining = outcome
+            .remaining_findings
+            .iter()
+            .filter(|remaining| remaining.finding.file == index);
         files.push(FileOutcome {
             path: source.display.clone(),
             file: source.path.clone(),
             change,
-            findings: reported(&outcome.initial_findings, index, &state.files),
-            remaining: outcome
-                .remaining_findings
+            findings: reported(&outcome, index, &state.files),
+            remaining: remaining.clone().count(),
+            remaining_raised: remaining.filter(|remaining| remaining.raised).count(),
+            raised_and_fixed: outcome
+                .raised_and_fixed
                 .iter()
                 .filter(|finding| finding.file == index)
-                .count(),
+                .map(|finding| finding.rule)
+                .collect(),
         });
     }
     (files, notices)
 }
 
 /// The findings of one file, positions and fix edits resolved against the texts as read.
-fn reported(findings: &[Finding], file: usize, sources: &[(SourceFile, Dialect)]) -> Vec<ReportedFinding> {
+fn reported(outcome: &FixpointOutcome, file: usize, sources: &[(SourceFile, Dialect)]) -> Vec<ReportedFinding> {
     let source = &sources[file].0;
-    findings
+    outcome
+        .initial_findings
         .iter()
-        .filter(|finding| finding.file == file)
-        .map(|finding| ReportedFinding {
+        .zip(&outcome.fixed)
+        .filter(|(finding, _)| finding.file == file)
+        .map(|(finding, &fixed)| ReportedFinding {
             rule: finding.rule,
             path: source.display.clone(),
             start: line_column(&source.text, finding.range.start),
@@ -366,6 +377,7 @@ fn reported(findings: &[Finding], file: usize, sources: &[(SourceFile, Dialect)]
                     })
                     .collect(),
             }),
+            fixed,
         })
         .collect()
 }

@@ -185,7 +185,11 @@ pub fn display_path(path: &Path) -> String {
         _ => path,
     };
     let relative = relative.strip_prefix(".").unwrap_or(relative);
-    relative.to_string_lossy().replace('\\', "/")
+    match relative.as_os_str().is_empty() {
+        // The folder the run started in (a project at `.`) is named, not left blank.
+        true => ".".to_owned(),
+        false => relative.to_string_lossy().replace('\\', "/"),
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use anyhow::Result;
 
-use super::{apply_fixes, Applicability, Fix};
+use super::tracking::FindingTracker;
+use super::{apply_fixes, Applicability, Edit, Fix};
 use crate::diagnostic::Finding;
 use crate::rules::RuleId;
 
@@ -45,39 +46,71 @@ pub struct DroppedFix {
 pub struct FixpointOutcome {
     /// The findings on the texts as read.
     pub initial_findings: Vec<Finding>,
-    /// The findings left on the final texts.
-    pub remaining_findings: Vec<Finding>,
+    /// Per finding of the texts as read: whether the final texts no longer have it. The run's
+    /// edits are the only change, so they resolved it: its own fix, on whichever pass, or one it
+    /// shares. All false when the fixes did not settle, since nothing is then written.
+    pub fixed: Vec<bool>,
+    /// Findings the run's own edits raised and then fixed (a policy a fix added, listed in
+    /// `dependsOn` on the next pass): they are not in the texts as read, their fixes are.
+    pub raised_and_fixed: Vec<Finding>,
+    /// The findings left on the final texts (on the texts as read when nothing is written).
+    pub remaining_findings: Vec<RemainingFinding>,
     pub dropped: Vec<DroppedFix>,
     /// False when fixes were still being applied after the last pass allowed.
     pub converged: bool,
 }
 
+#[derive(Debug)]
+pub struct RemainingFinding {
+    pub finding: Finding,
+    /// Not in the texts as read: the run's own edits raised it.
+    pub raised: bool,
+}
+
 /// Detects and fixes, pass after pass, until no applicable fix is left. Everything happens in
 /// memory: the caller writes the final texts once.
 pub fn fix_to_fixpoint(project: &mut impl FixableProject, policy: FixPolicy) -> Result<FixpointOutcome> {
-    let mut initial_findings = None;
+    let initial = project.findings()?;
+    let mut tracker = FindingTracker::new(&initial);
+    let mut raised_and_fixed = Vec::new();
     let mut dropped = Vec::new();
     let mut refused: HashSet<Fix> = HashSet::new();
+    let mut findings = initial.clone();
     for _ in 0..MAX_PASSES {
-        let findings = project.findings()?;
-        let candidates: Vec<&Finding> = findings
-            .iter()
-            .filter(|finding| {
-                finding
+        let candidates: Vec<usize> = (0..findings.len())
+            .filter(|&index| {
+                findings[index]
                     .fix
                     .as_ref()
                     .is_some_and(|fix| policy.allows(fix) && !refused.contains(fix))
             })
             .collect();
+        let known = tracker.identify(&initial, &findings);
         if candidates.is_empty() {
+            let mut fixed = vec![true; initial.len()];
+            for first_reported in known.iter().flatten() {
+                fixed[*first_reported] = false;
+            }
+            let remaining_findings = findings
+                .into_iter()
+                .zip(known)
+                .map(|(finding, known)| RemainingFinding {
+                    finding,
+                    raised: known.is_none(),
+                })
+                .collect();
             return Ok(FixpointOutcome {
-                initial_findings: initial_findings.unwrap_or_else(|| findings.clone()),
-                remaining_findings: findings,
+                initial_findings: initial,
+                fixed,
+                raised_and_fixed,
+                remaining_findings,
                 dropped,
                 converged: true,
             });
         }
-        for broken in apply_pass(project, &candidates)? {
+        let candidate_findings: Vec<&Finding> = candidates.iter().map(|&index| &findings[index]).collect();
+        let pass = apply_pass(project, &candidate_findings)?;
+        for broken in pass.broken {
             if let Some(fix) = &broken.finding.fix {
                 refused.insert(fix.clone());
             }
@@ -87,11 +120,31 @@ pub fn fix_to_fixpoint(project: &mut impl FixableProject, policy: FixPolicy) -> 
                 reason: broken.reason,
             });
         }
-        initial_findings.get_or_insert(findings);
+        let mut applied_edits: Vec<&Edit> = Vec::new();
+        for &position in &pass.applied {
+            let index = candidates[position];
+            if known[index].is_none() {
+                raised_and_fixed.push(findings[index].clone());
+            }
+            for edit in findings[index].fix.iter().flat_map(|fix| &fix.edits) {
+                if !applied_edits.contains(&edit) {
+                    applied_edits.push(edit);
+                }
+            }
+        }
+        tracker.shift(&applied_edits);
+        findings = project.findings()?;
     }
-    let remaining_findings = project.findings()?;
+    // Nothing is written when the fixes do not settle: what remains is what was read.
+    let remaining_findings = initial
+        .iter()
+        .cloned()
+        .map(|finding| RemainingFinding { finding, raised: false })
+        .collect();
     Ok(FixpointOutcome {
-        initial_findings: initial_findings.unwrap_or_else(|| remaining_findings.clone()),
+        fixed: vec![false; initial.len()],
+        initial_findings: initial,
+        raised_and_fixed: Vec::new(),
         remaining_findings,
         dropped,
         converged: false,
@@ -103,9 +156,16 @@ struct BrokenFix<'a> {
     reason: String,
 }
 
+/// What one pass did with its candidates.
+struct Pass<'a> {
+    /// Indices of the candidates whose fixes are in the texts now.
+    applied: Vec<usize>,
+    broken: Vec<BrokenFix<'a>>,
+}
+
 /// Applies the candidates' fixes together; when the result parses worse, takes the batch back and
 /// applies them one at a time, keeping only those that leave the syntax intact.
-fn apply_pass<'a>(project: &mut impl FixableProject, candidates: &[&'a Finding]) -> Result<Vec<BrokenFix<'a>>> {
+fn apply_pass<'a>(project: &mut impl FixableProject, candidates: &[&'a Finding]) -> Result<Pass<'a>> {
     let fixes: Vec<&Fix> = candidates.iter().filter_map(|finding| finding.fix.as_ref()).collect();
     let batch = apply_fixes(project.texts(), &fixes);
     let mut broken: Vec<BrokenFix> = batch
@@ -118,14 +178,17 @@ fn apply_pass<'a>(project: &mut impl FixableProject, candidates: &[&'a Finding])
         .collect();
     let originals = originals_of(project.texts(), &batch.changed);
     if project.replace_texts(batch.changed)?.is_empty() {
-        return Ok(broken);
+        return Ok(Pass {
+            applied: batch.applied,
+            broken,
+        });
     }
     project.replace_texts(originals)?;
     // Each fix is tried alone against the texts of this pass, so that the ranges of the others stay valid.
     let mut sound = Vec::new();
     for &index in &batch.applied {
         if parses_with(project, &[fixes[index]])? {
-            sound.push(fixes[index]);
+            sound.push(index);
         } else {
             broken.push(BrokenFix {
                 finding: candidates[index],
@@ -133,15 +196,19 @@ fn apply_pass<'a>(project: &mut impl FixableProject, candidates: &[&'a Finding])
             });
         }
     }
-    // Sound one by one yet broken together: keep the first, the rest come back next pass.
-    let together = apply_fixes(project.texts(), &sound);
+    let sound_fixes: Vec<&Fix> = sound.iter().map(|&index| fixes[index]).collect();
+    let together = apply_fixes(project.texts(), &sound_fixes);
     let originals = originals_of(project.texts(), &together.changed);
-    if !project.replace_texts(together.changed)?.is_empty() {
-        project.replace_texts(originals)?;
-        let first = apply_fixes(project.texts(), &sound[..sound.len().min(1)]);
-        project.replace_texts(first.changed)?;
+    if project.replace_texts(together.changed)?.is_empty() {
+        let applied = together.applied.iter().map(|&position| sound[position]).collect();
+        return Ok(Pass { applied, broken });
     }
-    Ok(broken)
+    // Sound one by one yet broken together: keep the first, the rest come back next pass.
+    project.replace_texts(originals)?;
+    let first = apply_fixes(project.texts(), &sound_fixes[..sound_fixes.len().min(1)]);
+    project.replace_texts(first.changed)?;
+    let applied = first.applied.iter().map(|&position| sound[position]).collect();
+    Ok(Pass { applied, broken })
 }
 
 /// Whether the fixes applied to the current texts keep the syntax intact; the texts are left as they were.
@@ -176,9 +243,14 @@ mod tests {
 
         fn findings(&mut self) -> Result<Vec<Finding>> {
             let fixes = (self.rules)(&self.texts[0]);
+            // Each finding is where its fix's first edit is, and says what that edit writes.
             Ok(fixes
                 .into_iter()
-                .map(|fix| Finding::new(RuleId::LambdaDeprecatedRuntime, 0, 0..0, "fake").with_fix(fix))
+                .map(|fix| {
+                    let first = fix.edits[0].clone();
+                    let message = format!("fake: {}", first.replacement);
+                    Finding::new(RuleId::LambdaDeprecatedRuntime, 0, first.range, message).with_fix(fix)
+                })
                 .collect())
         }
 
@@ -249,8 +321,79 @@ mod tests {
     }
 
     #[test]
-    fn fixes_that_never_settle_are_reported() {
+    fn fixes_that_never_settle_are_reported_and_count_as_nothing_fixed() {
         let (_, outcome) = run("a", |text| vec![Fix::safe(vec![Edit::insert(0, text.len(), "!")])]);
         assert!(!outcome.converged);
+        assert_eq!(outcome.fixed, vec![false], "nothing is written, so nothing is fixed");
+        assert_eq!(outcome.remaining_findings.len(), 1, "what remains is what was read");
+        assert!(outcome.raised_and_fixed.is_empty());
+    }
+
+    #[test]
+    fn a_deferred_finding_is_known_again_after_edits_moved_it() {
+        // "xy": the two fixes overlap, so the second waits a pass, after the first made the text longer.
+        let (text, outcome) = run("xy", |text| {
+            let mut fixes = Vec::new();
+            if text.starts_with('x') {
+                fixes.push(Fix::safe(vec![Edit::replace(0, 0..2, format!("XXX{}", &text[1..2]))]));
+            }
+            if text.ends_with('y') {
+                let end = text.len();
+                fixes.push(Fix::safe(vec![Edit::replace(0, end - 1..end, "Y")]));
+            }
+            fixes
+        });
+        assert_eq!(text, "XXXY");
+        assert_eq!(outcome.fixed, vec![true, true]);
+        assert!(outcome.raised_and_fixed.is_empty(), "{:?}", outcome.raised_and_fixed);
+    }
+
+    #[test]
+    fn findings_the_fixes_raise_are_counted_apart() {
+        // Fixing "a" raises a finding on "b", which the next pass fixes; that fix raises one on
+        // "B" whose fix is unsafe, so it stays.
+        let (text, outcome) = run("ab", |text| {
+            let mut fixes = Vec::new();
+            if text.starts_with('a') {
+                fixes.push(Fix::safe(vec![Edit::replace(0, 0..1, "A")]));
+            }
+            if text == "Ab" {
+                fixes.push(Fix::safe(vec![Edit::replace(0, 1..2, "B")]));
+            }
+            if text == "AB" {
+                fixes.push(Fix::unsafe_edits(vec![Edit::replace(0, 1..2, "C")]));
+            }
+            fixes
+        });
+        assert_eq!(text, "AB");
+        assert_eq!(outcome.fixed, vec![true]);
+        assert_eq!(outcome.raised_and_fixed.len(), 1);
+        assert_eq!(outcome.remaining_findings.len(), 1);
+        assert!(outcome.remaining_findings[0].raised);
+    }
+
+    #[test]
+    fn a_fix_that_does_not_resolve_its_finding_is_not_counted_as_fixed() {
+        // The fix of the finding at "b" rewrites it, yet the same finding is there after it.
+        let (text, outcome) = run("ab", |text| {
+            let mut fixes = Vec::new();
+            if text.starts_with('a') {
+                fixes.push(Fix::safe(vec![Edit::replace(0, 0..1, "A")]));
+            }
+            if text.ends_with('b') {
+                fixes.push(Fix::safe(vec![Edit::replace(0, 1..2, "c")]));
+            }
+            if text.ends_with('c') {
+                fixes.push(Fix::unsafe_edits(vec![Edit::replace(0, 1..2, "c")]));
+            }
+            fixes
+        });
+        assert_eq!(text, "Ac");
+        assert_eq!(outcome.fixed, vec![true, false]);
+        assert_eq!(outcome.remaining_findings.len(), 1);
+        assert!(
+            !outcome.remaining_findings[0].raised,
+            "it is the finding first reported at 1"
+        );
     }
 }

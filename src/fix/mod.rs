@@ -1,11 +1,14 @@
-//! Edits, fixes and their applicability; applying them (`apply`) and looping to a fixpoint
-//! (`fixpoint`). The only place that changes source text.
+//! Edits, fixes and their applicability; applying them (`apply`), looping to a fixpoint
+//! (`fixpoint`), and knowing a finding again after edits moved it (`tracking`). The only place that changes source text.
 
 mod apply;
 mod fixpoint;
+mod tracking;
 
 pub use apply::{apply_fixes, Batch};
-pub use fixpoint::{fix_to_fixpoint, DroppedFix, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
+pub use fixpoint::{
+    fix_to_fixpoint, DroppedFix, FixPolicy, FixableProject, FixpointOutcome, RemainingFinding, MAX_PASSES,
+};
 
 use std::ops::Range;
 

@@ -17,6 +17,7 @@ pub fn findings_json<'a>(findings: impl Iterator<Item = &'a ReportedFinding>) ->
                     "message": finding.message,
                     "fixable": finding.fix.is_some(),
                     "applicability": finding.applicability().map_or("none", |fix| fix.as_str()),
+                    "fixed": finding.fixed,
                 })
             })
             .collect(),

@@ -82,6 +82,8 @@ pub struct ReportedFinding {
     pub message: String,
     /// Its fix, when it has one.
     pub fix: Option<ReportedFix>,
+    /// The run resolved it: the written texts (in a dry run, the diff) no longer have it.
+    pub fixed: bool,
 }
 
 impl ReportedFinding {
@@ -117,6 +119,10 @@ pub struct FileOutcome {
     pub findings: Vec<ReportedFinding>,
     /// How many findings are still pending on the fixed text.
     pub remaining: usize,
+    /// How many of those the run's own edits raised (they are not in the text as read).
+    pub remaining_raised: usize,
+    /// The rules of findings the run's own edits raised in this file and then fixed.
+    pub raised_and_fixed: Vec<RuleId>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,4 +150,30 @@ impl RunReport {
     pub fn remaining(&self) -> usize {
         self.files.iter().map(|file| file.remaining).sum()
     }
+
+    /// The run's counts, every one from what the run resolved and left.
+    pub fn counts(&self) -> RunCounts {
+        RunCounts {
+            findings: self.findings().count(),
+            fixed: self.findings().filter(|finding| finding.fixed).count(),
+            remaining: self.remaining(),
+            remaining_raised: self.files.iter().map(|file| file.remaining_raised).sum(),
+            raised_and_fixed: self.files.iter().map(|file| file.raised_and_fixed.len()).sum(),
+        }
+    }
+}
+
+/// What a run's closing line says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunCounts {
+    /// Findings in the texts as read.
+    pub findings: usize,
+    /// Of those, the ones the run resolved.
+    pub fixed: usize,
+    /// Findings in the fixed texts.
+    pub remaining: usize,
+    /// Of those, the ones the run's own edits raised.
+    pub remaining_raised: usize,
+    /// Findings the run's own edits raised and then fixed.
+    pub raised_and_fixed: usize,
 }

@@ -51,13 +51,12 @@ pub fn render(report: &RunReport, options: &RenderOptions) -> Rendered {
                     }
                 }
             }
-            for line in finding_lines(report.findings(), options.unsafe_fixes) {
+            for line in finding_lines(report.findings(), options.unsafe_fixes, options.wrote) {
                 rendered.stderr.push_str(&format!("{line}\n"));
             }
-            rendered.stderr.push_str(&format!(
-                "{}\n",
-                summary_line(report.findings().count(), report.remaining(), options.wrote)
-            ));
+            rendered
+                .stderr
+                .push_str(&format!("{}\n", summary_line(report.counts(), options.wrote)));
         }
     }
     if let Some(summaries) = options.repository_summary {

@@ -51,6 +51,8 @@ fn result(finding: &ReportedFinding) -> Value {
             "artifactLocation": { "uri": finding.path },
             "region": region(finding.start, finding.end),
         } }],
+        // Whether this run resolved it (with --write) or would (in a dry run).
+        "properties": { "fixed": finding.fixed },
     });
     if let Some(fix) = &finding.fix {
         let description = match fix.applicability {

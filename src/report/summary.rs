@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use super::{RunReport, Severity};
-use crate::fix::Applicability;
 use crate::rules::RuleId;
 use crate::workspace::{display_path, repository_of};
 
@@ -16,14 +15,15 @@ pub struct RepositorySummary {
     pub root: Option<PathBuf>,
     pub files_scanned: usize,
     pub findings: BTreeMap<RuleId, usize>,
-    /// Findings whose fix this run applies (or, in a dry run, would apply).
+    /// Findings this run resolves (or, in a dry run, would resolve), with those its own edits
+    /// raised and then fixed.
     pub fixes: BTreeMap<RuleId, usize>,
     /// Files left out, with the reason.
     pub skipped: Vec<(String, String)>,
 }
 
 /// Groups a run's outcome by repository, in path order.
-pub fn summarize(report: &RunReport, unsafe_fixes: bool) -> Vec<RepositorySummary> {
+pub fn summarize(report: &RunReport) -> Vec<RepositorySummary> {
     let mut repositories = RepositoryLookup::default();
     let mut summaries: BTreeMap<Option<PathBuf>, RepositorySummary> = BTreeMap::new();
     for file in &report.files {
@@ -35,14 +35,12 @@ pub fn summarize(report: &RunReport, unsafe_fixes: bool) -> Vec<RepositorySummar
         summary.files_scanned += 1;
         for finding in &file.findings {
             *summary.findings.entry(finding.rule).or_default() += 1;
-            let applied = match finding.applicability() {
-                Some(Applicability::Safe) => true,
-                Some(Applicability::Unsafe) => unsafe_fixes,
-                None => false,
-            };
-            if applied {
+            if finding.fixed {
                 *summary.fixes.entry(finding.rule).or_default() += 1;
             }
+        }
+        for rule in &file.raised_and_fixed {
+            *summary.fixes.entry(*rule).or_default() += 1;
         }
     }
     for notice in &report.notices {
@@ -102,11 +100,6 @@ pub fn summary_text(summaries: &[RepositorySummary]) -> String {
     let mut text = String::new();
     for summary in summaries {
         let repository = name(&summary.root);
-        let repository = if repository.is_empty() {
-            ".".to_owned()
-        } else {
-            repository
-        };
         text.push_str(&format!(
             "{repository}: {} file(s) scanned; findings: {}; fixes: {}; skipped: {}\n",
             summary.files_scanned,

@@ -1,15 +1,26 @@
-use super::ReportedFinding;
+use super::{ReportedFinding, RunCounts};
 use crate::fix::Applicability;
 
 /// One line per finding: `path:line:column: rule message [fix]`.
-pub fn finding_lines<'a>(findings: impl Iterator<Item = &'a ReportedFinding>, unsafe_fixes: bool) -> Vec<String> {
+pub fn finding_lines<'a>(
+    findings: impl Iterator<Item = &'a ReportedFinding>,
+    unsafe_fixes: bool,
+    wrote: bool,
+) -> Vec<String> {
     findings
         .map(|finding| {
-            let fix = match finding.applicability() {
-                Some(Applicability::Safe) => "[fix: safe]",
-                Some(Applicability::Unsafe) if unsafe_fixes => "[fix: unsafe]",
-                Some(Applicability::Unsafe) => "[fix: unsafe; rerun with --unsafe-fixes to apply it]",
-                None => "[no fix]",
+            let fix = match (finding.applicability(), finding.fixed) {
+                (Some(_), true) if wrote => "[fixed]",
+                (Some(Applicability::Safe), true) => "[fix: safe]",
+                (Some(Applicability::Unsafe), true) => "[fix: unsafe]",
+                (Some(Applicability::Unsafe), false) if !unsafe_fixes => {
+                    "[fix: unsafe; rerun with --unsafe-fixes to apply it]"
+                }
+                // Its fix did not go through: a notice says why (the fixes did not settle, a
+                // fix was dropped).
+                (Some(_), false) => "[fix: not applied]",
+                (None, true) => "[resolved by another fix]",
+                (None, false) => "[no fix]",
             };
             format!(
                 "{}:{}:{}: {} {} {fix}",
@@ -19,12 +30,34 @@ pub fn finding_lines<'a>(findings: impl Iterator<Item = &'a ReportedFinding>, un
         .collect()
 }
 
-/// The closing line: how many findings, how many the run fixed (or would fix), what is left.
-pub fn summary_line(findings: usize, remaining: usize, wrote: bool) -> String {
-    let fixed = findings.saturating_sub(remaining);
-    match (findings, wrote) {
-        (0, _) => "No findings.".to_owned(),
-        (_, true) => format!("{findings} finding(s): {fixed} fixed, {remaining} remaining."),
-        (_, false) => format!("{findings} finding(s): {fixed} fixable by this run's settings (apply with --write), {remaining} would remain."),
+/// The closing line: how many findings, how many the run fixed (or would fix), what is left, and
+/// what the run's own edits raised.
+pub fn summary_line(counts: RunCounts, wrote: bool) -> String {
+    let RunCounts {
+        findings,
+        fixed,
+        remaining,
+        remaining_raised,
+        raised_and_fixed,
+    } = counts;
+    if findings == 0 && remaining == 0 && raised_and_fixed == 0 {
+        return "No findings.".to_owned();
     }
+    let mut line = match wrote {
+        true => format!("{findings} finding(s): {fixed} fixed, {remaining} remaining"),
+        false => format!(
+            "{findings} finding(s): {fixed} fixable by this run's settings (apply with --write), {remaining} would remain"
+        ),
+    };
+    if remaining_raised > 0 {
+        line.push_str(&format!(" ({remaining_raised} of them raised by the fixes)"));
+    }
+    line.push('.');
+    if raised_and_fixed > 0 {
+        line.push_str(&match wrote {
+            true => format!(" The fixes raised {raised_and_fixed} more, fixed as well."),
+            false => format!(" The fixes would raise {raised_and_fixed} more, fixed as well."),
+        });
+    }
+    line
 }
