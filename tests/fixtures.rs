@@ -77,7 +77,16 @@ fn findings_listing(case: &Case) -> String {
     let findings: serde_json::Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|error| panic!("{}: JSON output: {error}\n{}", case.dir.display(), text(&output.stderr)));
     let mut lines = String::new();
+    let mut constructs = std::collections::HashSet::new();
     for finding in findings.as_array().expect("an array") {
+        // One finding per construct, always: a rule never reports one place twice.
+        let construct =
+            ["path", "line", "column", "end_line", "end_column", "rule"].map(|key| finding[key].to_string());
+        assert!(
+            constructs.insert(construct),
+            "{}: reported twice: {finding}",
+            case.dir.display()
+        );
         lines.push_str(&format!(
             "{}:{}:{} {} [{}] {}\n",
             finding["path"].as_str().unwrap_or(""),

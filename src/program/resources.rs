@@ -35,7 +35,7 @@ pub struct ResourceDecl<'tree> {
     pub logical_name: Option<Node<'tree>>,
     pub args: Option<Node<'tree>>,
     pub options: Option<Node<'tree>>,
-    /// The statement the expression stands in (where findings on the resource point).
+    /// The statement the expression stands in.
     pub statement: Node<'tree>,
     pub binding: ResourceBinding,
 }
@@ -62,6 +62,16 @@ impl<'tree> ResourceDecl<'tree> {
         Located {
             file: self.file,
             node: self.statement,
+        }
+    }
+
+    /// Where findings on the resource point: its statement, or, where one statement holds several
+    /// resources (an object literal of functions), its own `new` expression, so that each
+    /// resource is one place.
+    pub fn finding_range(&self) -> std::ops::Range<usize> {
+        match self.binding {
+            ResourceBinding::Property { .. } => self.expression.byte_range(),
+            _ => self.statement.byte_range(),
         }
     }
 

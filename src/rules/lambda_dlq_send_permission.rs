@@ -109,7 +109,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let finding = Finding::new(
             RuleId::LambdaDlqSendPermission,
             function.file,
-            function.statement.byte_range(),
+            function.finding_range(),
             message,
         );
         let reason_without_fix = match policies.allows(action, &target) {

@@ -94,7 +94,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let finding = Finding::new(
             RuleId::LambdaIamDependsOn,
             function.file,
-            function.statement.byte_range(),
+            function.finding_range(),
             message,
         );
         findings.push(finding.with_outcome(fix(program, function, &missing)));

@@ -101,7 +101,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let finding = Finding::new(
             RuleId::LambdaSqsExecutionPolicy,
             function_decl.file,
-            function_decl.statement.byte_range(),
+            function_decl.finding_range(),
             message,
         );
         let not_judged = answers.iter().find_map(|(action, answer)| match answer {

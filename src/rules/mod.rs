@@ -173,5 +173,53 @@ pub fn check_program(context: &RuleContext, enabled: &[RuleId]) -> Vec<Finding> 
     for rule in RuleId::ALL.into_iter().filter(|rule| enabled.contains(rule)) {
         (rule.check())(context, &mut findings);
     }
-    findings
+    one_per_construct(findings)
+}
+
+/// One finding per construct, always: a place that several resources reach (arguments shared by
+/// two stages, a module that an import cycle reaches twice) is reported once, by the first. It
+/// keeps a fix only when every resource asks for the same one.
+fn one_per_construct(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut by_place: HashMap<(RuleId, usize, usize, usize), usize> = HashMap::new();
+    for finding in findings {
+        let place = (finding.rule, finding.file, finding.range.start, finding.range.end);
+        let Some(&first) = by_place.get(&place) else {
+            by_place.insert(place, kept.len());
+            kept.push(finding);
+            continue;
+        };
+        if kept[first].fix.is_some() && kept[first].fix != finding.fix {
+            let reported = kept[first].clone();
+            kept[first] = reported.not_fixed("resources that share it need different fixes; change it by hand");
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::{Edit, Fix};
+
+    fn finding(fix: Option<Fix>) -> Finding {
+        let finding = Finding::new(RuleId::ApigwStageThrottleSettings, 0, 4..9, "shared");
+        match fix {
+            Some(fix) => finding.with_fix(fix),
+            None => finding,
+        }
+    }
+
+    #[test]
+    fn a_place_two_resources_reach_is_reported_once() {
+        let same = || Some(Fix::safe(vec![Edit::delete(0, 4..9)]));
+        let kept = one_per_construct(vec![finding(same()), finding(same())]);
+        assert_eq!(kept, vec![finding(same())]);
+
+        let other = Some(Fix::safe(vec![Edit::delete(0, 3..9)]));
+        let kept = one_per_construct(vec![finding(same()), finding(other)]);
+        assert_eq!(kept.len(), 1);
+        assert!(kept[0].fix.is_none(), "fixes that disagree are not applied");
+        assert!(kept[0].message.contains("need different fixes"), "{}", kept[0].message);
+    }
 }
