@@ -114,3 +114,32 @@ fn findings_the_fixes_raise_are_counted_as_such() {
     );
     assert_eq!(infrafix(dir.path(), &["--check", "."]).status.code(), Some(0));
 }
+
+#[test]
+fn many_functions_per_role_are_fixed_in_one_run_and_counted_as_written() {
+    let work = common::temp_copy(&common::fixtures().join("projects/many-functions-per-role/input"));
+    let (before, _, _) = run_json(work.path(), &[]);
+    let reported = before.as_array().map_or(0, Vec::len);
+    assert!(reported >= 10, "{before:#}");
+    let (written, summary, stderr) = run_json(work.path(), &["--write"]);
+    assert!(!stderr.contains("infrafix: "), "no notice: {stderr}");
+    let fixed = written
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|finding| finding["fixed"] == true)
+        .count();
+    assert_eq!(fixed, reported, "every finding is fixed: {written:#}");
+    let fixes: u64 = summary[0]["fixes"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, count)| count.as_u64())
+        .sum();
+    assert_eq!(
+        fixes as usize, fixed,
+        "the summary counts what was written: {summary:#}"
+    );
+    let (after, _, _) = run_json(work.path(), &[]);
+    assert_eq!(after, Value::Array(Vec::new()), "nothing is left on the written texts");
+}

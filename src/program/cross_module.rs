@@ -25,9 +25,15 @@ impl<'tree> Program<'tree> {
         }
         let declaration = &self.resources()[resource];
         let shown = self.display_name(resource);
+        // A bare `new …` statement gets an exported const first, named as a same-module fix would.
+        let bound_here;
         let (name, path, exported) = match &declaration.binding {
             ResourceBinding::Variable { name, exported } => (name, String::new(), *exported),
             ResourceBinding::Property { holder, path, exported } => (holder, format!(".{path}"), *exported),
+            ResourceBinding::Unbound => {
+                bound_here = self.binding_name(resource);
+                (&bound_here, String::new(), false)
+            }
             _ => {
                 return Err(format!(
                     "{shown} is not held by a top-level const of its module, so it cannot be imported"
@@ -55,11 +61,20 @@ impl<'tree> Program<'tree> {
                 "{shown} is declared in a module that imports this one; importing it here would make an import cycle"
             ));
         }
-        if !exported {
-            push_merged(
+        match (&declaration.binding, exported) {
+            (ResourceBinding::Unbound, _) => push_merged(
+                edits,
+                Edit::insert(
+                    declaration.file,
+                    declaration.statement.start_byte(),
+                    format!("export const {name} = "),
+                ),
+            ),
+            (_, false) => push_merged(
                 edits,
                 Edit::insert(declaration.file, declaration.statement.start_byte(), "export "),
-            );
+            ),
+            (_, true) => {}
         }
         // A namespace the file already has for that module reaches the new export too.
         let namespace = self.file(file).imports.iter().find(|binding| {
