@@ -26,13 +26,26 @@ pub struct Runtime {
     pub handler: Option<String>,
     /// What the code package must hold after moving off this runtime.
     pub packaging: Option<String>,
+    /// The file the package must hold at its root after moving off this runtime, where it held
+    /// another before.
+    pub executable: Option<String>,
+    /// How to build it, `{output}` standing for where it goes.
+    build: Option<String>,
 }
 
 impl Runtime {
     pub fn is_deprecated_on(&self, date: CalendarDate) -> bool {
         date >= self.deprecated
     }
+
+    /// The command that builds the executable at `output`, as a message quotes it.
+    pub fn build_command(&self, output: &str) -> Option<String> {
+        self.build.as_ref().map(|build| build.replace(BUILD_OUTPUT, output))
+    }
 }
+
+/// Where a runtime's `build` command writes the executable.
+const BUILD_OUTPUT: &str = "{output}";
 
 #[derive(Debug)]
 pub struct RuntimeTable {
@@ -65,6 +78,15 @@ impl RuntimeTable {
             .runtimes
             .into_iter()
             .map(|entry| {
+                if entry.build.is_some() && entry.executable.is_none() {
+                    bail!("runtime {}: `build` needs the `executable` it builds", entry.id);
+                }
+                if entry.build.as_ref().is_some_and(|build| !build.contains(BUILD_OUTPUT)) {
+                    bail!(
+                        "runtime {}: `build` must say where it writes, as {BUILD_OUTPUT}",
+                        entry.id
+                    );
+                }
                 if !fix_by_family.contains_key(&entry.family) {
                     bail!(
                         "runtime {}: family {} is not listed under [families]",
@@ -92,6 +114,8 @@ impl RuntimeTable {
                     constant: entry.constant,
                     handler: entry.handler,
                     packaging: entry.packaging,
+                    executable: entry.executable,
+                    build: entry.build,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -159,6 +183,8 @@ struct RuntimeEntry {
     constant: Option<String>,
     handler: Option<String>,
     packaging: Option<String>,
+    executable: Option<String>,
+    build: Option<String>,
 }
 
 #[cfg(test)]
@@ -209,6 +235,24 @@ mod tests {
         let node22 = table.by_id("nodejs22.x").expect("listed");
         assert!(!node22.is_deprecated_on(date("2026-11-29")));
         assert!(node22.is_deprecated_on(date("2027-04-30")));
+    }
+
+    #[test]
+    fn go_names_the_executable_and_how_to_build_it() {
+        let go = RuntimeTable::bundled().by_id("go1.x").expect("listed");
+        assert_eq!(go.executable.as_deref(), Some("bootstrap"));
+        let command = go.build_command("bin/bootstrap").expect("go1.x says how to build");
+        assert!(command.contains("-o bin/bootstrap;"), "{command}");
+    }
+
+    #[test]
+    fn a_build_command_must_name_its_executable_and_output() {
+        let table = |fields: &str| {
+            format!("[families]\nprovided = {{ fix = \"safe\" }}\n[[runtimes]]\nid = \"x\"\nfamily = \"provided\"\ndeprecated = 2024-01-08\n{fields}\n")
+        };
+        assert!(RuntimeTable::parse(&table("build = \"go build -o {output}\"")).is_err());
+        assert!(RuntimeTable::parse(&table("executable = \"bootstrap\"\nbuild = \"go build\"")).is_err());
+        assert!(RuntimeTable::parse(&table("executable = \"bootstrap\"\nbuild = \"go build -o {output}\"")).is_ok());
     }
 
     #[test]
