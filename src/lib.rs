@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
+pub mod packaging;
 pub mod pipeline;
 pub mod prefilter;
 pub mod program;

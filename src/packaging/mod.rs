@@ -1,0 +1,335 @@
+//! What a project's files show about the code package a Lambda function deploys: the entries a
+//! package folder or zip holds now, and the build steps of the project's scripts that write into
+//! it. One per project, made by the pipeline; it reads the disk only when a rule first asks, never
+//! outside the project's folder, and never follows a link out of it.
+
+mod scripts;
+mod shell;
+mod zip;
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use anyhow::{bail, Context, Result};
+
+use crate::program::normalize_path;
+use crate::report::Notice;
+
+pub use scripts::BuildWrite;
+
+/// A folder listing longer than this is not read: no Lambda package has that many root files.
+const MAX_FOLDER_ENTRIES: usize = 10_000;
+
+/// The packages of one project, as its files show them.
+pub struct ProjectPackages {
+    /// The project's folder (the one holding `Pulumi.yaml`), with links resolved; `None` when
+    /// there is none, and with it no folder a relative archive path could be resolved against.
+    root: Option<PathBuf>,
+    /// The folder the program runs in, which FileArchive paths are relative to: the project's
+    /// folder, or the folder `main:` names.
+    working: Option<PathBuf>,
+    /// Every write of a build script into a package, read on the first question.
+    writes: OnceCell<Vec<BuildWrite>>,
+    packages: RefCell<HashMap<String, Option<Rc<Package>>>>,
+    notices: RefCell<Vec<Notice>>,
+}
+
+/// What a package holds, or will hold once built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// The package as messages name it: relative to the project's folder (`bin`, `dist/worker.zip`).
+    pub shown: String,
+    /// Whether it is a zip, not a folder.
+    pub zipped: bool,
+    pub contents: Contents,
+    /// The build steps that write a file at the root of the package, in the order of the scripts.
+    pub writes: Vec<BuildWrite>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contents {
+    /// Nothing is there yet: a build makes it.
+    Absent,
+    /// The files at its root.
+    Entries(Vec<Entry>),
+    /// Something is there, but infrafix cannot tell what it holds: why.
+    Unreadable(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub executable: bool,
+}
+
+impl ProjectPackages {
+    /// The packages of the Pulumi project in `folder`. A folder without `Pulumi.yaml` holds no
+    /// Pulumi project, and nothing is known of its packages.
+    pub fn of_project(folder: &Path) -> Self {
+        let root = ["Pulumi.yaml", "Pulumi.yml"]
+            .iter()
+            .find(|name| folder.join(name).is_file())
+            .and_then(|name| Some((folder.canonicalize().ok()?, folder.join(name))));
+        let (root, working) = match root {
+            Some((root, project_file)) => {
+                let working = working_folder(&root, &project_file);
+                (Some(root), working)
+            }
+            None => (None, None),
+        };
+        Self {
+            root,
+            working,
+            writes: OnceCell::new(),
+            packages: RefCell::new(HashMap::new()),
+            notices: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The package a FileArchive of `path` deploys; `None` when infrafix cannot tell where that
+    /// is (no project folder, or a path leading out of it).
+    pub fn package(&self, path: &str) -> Option<Rc<Package>> {
+        if let Some(known) = self.packages.borrow().get(path) {
+            return known.clone();
+        }
+        let found = self.read_package(path).map(Rc::new);
+        self.packages.borrow_mut().insert(path.to_owned(), found.clone());
+        found
+    }
+
+    /// Build scripts that could not be read: their evidence is missing from every answer.
+    pub fn notices(&self) -> Vec<Notice> {
+        self.notices.borrow().clone()
+    }
+
+    fn read_package(&self, path: &str) -> Option<Package> {
+        let root = self.root.as_ref()?;
+        let location = inside(root, &normalize_path(&self.working.as_ref()?.join(path)))?;
+        let zipped = is_zip(&location);
+        let contents = if zipped {
+            zip_contents(&location)
+        } else if is_archive_file(&location) {
+            match location.exists() {
+                true => Contents::Unreadable("infrafix does not look inside tar archives".to_owned()),
+                false => Contents::Absent,
+            }
+        } else {
+            folder_contents(root, &location)
+        };
+        let writes = self
+            .writes
+            .get_or_init(|| {
+                let (writes, unread) = scripts::writes(root);
+                self.notices.borrow_mut().extend(unread);
+                writes
+            })
+            .iter()
+            .filter(|write| write.target == location)
+            .cloned()
+            .collect();
+        Some(Package {
+            shown: shown(root, &location),
+            zipped,
+            contents,
+            writes,
+        })
+    }
+}
+
+/// The folder the program runs in: the project's, or the folder its `main:` names (a `main:`
+/// naming a file leaves it in the project's). `None` when `main:` leads out of the project.
+fn working_folder(root: &Path, project_file: &Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(project_file).ok()?;
+    let main = text.lines().find_map(|line| {
+        let value = line.strip_prefix("main:")?;
+        let value = value.split(" #").next().unwrap_or(value).trim();
+        Some(value.trim_matches(['"', '\'']).to_owned())
+    });
+    match main.filter(|main| !main.is_empty()) {
+        None => Some(root.to_path_buf()),
+        Some(main) => {
+            let target = inside(root, &normalize_path(&root.join(main)))?;
+            Some(if target.is_dir() { target } else { root.to_path_buf() })
+        }
+    }
+}
+
+/// `path` when it lies in `root`, through links too; `None` when it leads out.
+fn inside(root: &Path, path: &Path) -> Option<PathBuf> {
+    if !path.starts_with(root) {
+        return None;
+    }
+    match path.canonicalize() {
+        Ok(real) => real.starts_with(root).then_some(real),
+        // Not there yet: only its lexical path is known, and that lies inside.
+        Err(_) => Some(path.to_path_buf()),
+    }
+}
+
+fn extension_is(path: &Path, extensions: &[&str]) -> bool {
+    let name = path.file_name().map(|name| name.to_string_lossy().to_lowercase());
+    name.is_some_and(|name| extensions.iter().any(|extension| name.ends_with(extension)))
+}
+
+fn is_zip(path: &Path) -> bool {
+    extension_is(path, &[".zip", ".jar"])
+}
+
+/// An archive Pulumi reads that is not a zip.
+fn is_archive_file(path: &Path) -> bool {
+    extension_is(path, &[".tar", ".tgz", ".tar.gz"])
+}
+
+fn zip_contents(path: &Path) -> Contents {
+    if !path.exists() {
+        return Contents::Absent;
+    }
+    match zip::root_entries(path) {
+        Ok(entries) => Contents::Entries(entries),
+        Err(error) => Contents::Unreadable(format!("{error:#}")),
+    }
+}
+
+fn folder_contents(root: &Path, folder: &Path) -> Contents {
+    match std::fs::symlink_metadata(folder) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Contents::Absent,
+        Err(error) => Contents::Unreadable(format!("cannot read {}: {error}", shown(root, folder))),
+        Ok(metadata) if !metadata.is_dir() => {
+            Contents::Unreadable("it is a file, neither a folder nor a zip".to_owned())
+        }
+        Ok(_) => match folder_entries(root, folder) {
+            Ok(entries) => Contents::Entries(entries),
+            Err(error) => Contents::Unreadable(format!("{error:#}")),
+        },
+    }
+}
+
+/// The files at the root of a folder. A link counts only when it stays in the project.
+fn folder_entries(root: &Path, folder: &Path) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    let listing = std::fs::read_dir(folder).with_context(|| format!("listing {}", shown(root, folder)))?;
+    for item in listing {
+        let item = item.with_context(|| format!("listing {}", shown(root, folder)))?;
+        if entries.len() == MAX_FOLDER_ENTRIES {
+            bail!("{} holds more than {MAX_FOLDER_ENTRIES} entries", shown(root, folder));
+        }
+        let path = item.path();
+        let Some(real) = inside(root, &path) else {
+            continue;
+        };
+        let Ok(metadata) = std::fs::metadata(&real) else {
+            continue;
+        };
+        if metadata.is_file() {
+            entries.push(Entry {
+                name: item.file_name().to_string_lossy().into_owned(),
+                executable: metadata.permissions().mode() & 0o111 != 0,
+            });
+        }
+    }
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(entries)
+}
+
+/// A path as messages show it: relative to the project's folder.
+fn shown(root: &Path, path: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(relative) if relative.as_os_str().is_empty() => ".".to_owned(),
+        Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+        Err(_) => path.to_string_lossy().into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("Pulumi.yaml"), "name: demo\nruntime: nodejs\n").expect("write");
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("in a folder")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        dir
+    }
+
+    fn make_executable(path: &Path) {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+
+    #[test]
+    fn folder_entries_say_which_files_are_executable() {
+        let dir = project(&[("bin/bootstrap", ""), ("bin/main", ""), ("bin/sub/x", "")]);
+        make_executable(&dir.path().join("bin/bootstrap"));
+        let packages = ProjectPackages::of_project(dir.path());
+        let package = packages.package("./bin").expect("inside the project");
+        assert_eq!(package.shown, "bin");
+        assert_eq!(
+            package.contents,
+            Contents::Entries(vec![
+                Entry {
+                    name: "bootstrap".to_owned(),
+                    executable: true
+                },
+                Entry {
+                    name: "main".to_owned(),
+                    executable: false
+                },
+            ])
+        );
+    }
+
+    #[test]
+    fn a_missing_folder_is_absent_and_one_outside_the_project_is_not_looked_at() {
+        let dir = project(&[]);
+        let packages = ProjectPackages::of_project(dir.path());
+        assert_eq!(packages.package("./bin").expect("inside").contents, Contents::Absent);
+        assert!(packages.package("../elsewhere/bin").is_none());
+        assert!(packages.package("/etc").is_none());
+    }
+
+    #[test]
+    fn a_link_out_of_the_project_is_not_followed() {
+        let outside = tempfile::tempdir().expect("temp dir");
+        std::fs::write(outside.path().join("bootstrap"), "").expect("write");
+        let dir = project(&[]);
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("bin")).expect("symlink");
+        assert!(ProjectPackages::of_project(dir.path()).package("bin").is_none());
+    }
+
+    #[test]
+    fn without_pulumi_yaml_nothing_is_known() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("bin")).expect("mkdir");
+        assert!(ProjectPackages::of_project(dir.path()).package("./bin").is_none());
+    }
+
+    #[test]
+    fn archive_paths_are_relative_to_the_folder_main_names() {
+        let dir = project(&[("infra/bin/bootstrap", "")]);
+        std::fs::write(
+            dir.path().join("Pulumi.yaml"),
+            "name: demo\nruntime: nodejs\nmain: infra/\n",
+        )
+        .expect("write");
+        let package = ProjectPackages::of_project(dir.path())
+            .package("./bin")
+            .expect("inside");
+        assert_eq!(package.shown, "infra/bin");
+        assert!(matches!(package.contents, Contents::Entries(ref entries) if entries.len() == 1));
+    }
+
+    #[test]
+    fn tar_archives_are_not_opened() {
+        let dir = project(&[("dist/worker.tgz", "not really")]);
+        let package = ProjectPackages::of_project(dir.path())
+            .package("dist/worker.tgz")
+            .expect("inside");
+        assert!(matches!(package.contents, Contents::Unreadable(_)));
+    }
+}
