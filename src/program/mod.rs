@@ -18,6 +18,7 @@ mod json_text;
 mod modules;
 mod new_resources;
 mod openapi;
+mod packages;
 mod policy;
 mod references;
 mod repetition;
@@ -42,6 +43,7 @@ pub use modules::{
 };
 pub use new_resources::NewResource;
 pub use openapi::{Integration, IntegrationValue, InvokePermission};
+pub use packages::CodePackage;
 pub use policy::{
     action_matches, Answer, Effect, Entry, OutputValue, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies,
     Statement,

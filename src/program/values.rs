@@ -450,7 +450,7 @@ impl<'tree> Program<'tree> {
         members
     }
 
-    fn property_key(&self, key: Located<'tree>) -> Option<String> {
+    pub(super) fn property_key(&self, key: Located<'tree>) -> Option<String> {
         match key.node.kind() {
             "property_identifier" => Some(self.text(key).to_owned()),
             "string" => self.string_value(key),
