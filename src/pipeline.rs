@@ -16,6 +16,7 @@ use tree_sitter::Tree;
 use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
+use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
 use crate::program::{FileFacts, Program, ProgramInput};
 use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
@@ -178,7 +179,8 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
         source,
         is_target: false,
     }));
-    let (files, more_notices) = check_sources(sources, settings, options, &project.root);
+    let packages = ProjectPackages::of_project(&project.root);
+    let (files, more_notices) = check_sources(sources, packages, settings, options, &project.root);
     notices.extend(more_notices);
     (files, notices)
 }
@@ -214,7 +216,13 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
             is_target: true,
         })
         .collect();
-    let (files, notices) = check_sources(sources, &settings, &options, &path_for_notices);
+    // The packages are those of the project the file belongs to on disk, as for a run on it.
+    let folder = path_for_notices
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let packages = ProjectPackages::of_project(&workspace::project_root(&absolute(folder)));
+    let (files, notices) = check_sources(sources, packages, &settings, &options, &path_for_notices);
     report.files = files;
     report.notices.extend(notices);
     Ok(report)
@@ -222,6 +230,7 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
 
 fn check_sources(
     sources: Vec<ProjectSource>,
+    packages: ProjectPackages,
     settings: &Settings,
     options: &RunOptions,
     project_root: &std::path::Path,
@@ -236,6 +245,7 @@ fn check_sources(
         facts: Vec::new(),
         enabled: settings.enabled_rules(),
         settings,
+        packages,
     };
     let listing: Vec<(&std::path::Path, &str)> = sources
         .iter()
@@ -304,6 +314,7 @@ fn check_sources(
         ));
     }
     notices.extend(unknown_suppression_ids(&state));
+    notices.extend(state.packages.notices());
     let mut files = unparsed;
     for (index, (source, _)) in state
         .files
@@ -513,6 +524,7 @@ struct ProjectState<'a> {
     facts: Vec<FileFacts>,
     enabled: Vec<RuleId>,
     settings: &'a Settings,
+    packages: ProjectPackages,
 }
 
 impl ProjectState<'_> {
@@ -565,7 +577,7 @@ impl FixableProject for ProjectState<'_> {
             })
             .collect();
         let program = Program::build(&inputs);
-        let context = RuleContext::new(&program, self.settings, &suppressions);
+        let context = RuleContext::new(&program, self.settings, &suppressions).with_packages(&self.packages);
         let mut findings: Vec<Finding> = check_program(&context, &self.enabled)
             .into_iter()
             .filter(|finding| {

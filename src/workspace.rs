@@ -157,7 +157,8 @@ fn group_into_projects(files: Vec<PathBuf>) -> Vec<Project> {
         .collect()
 }
 
-fn project_root(folder: &Path) -> PathBuf {
+/// The folder of the project files in `folder` belong to (see `group_into_projects`).
+pub fn project_root(folder: &Path) -> PathBuf {
     let marked_by = |markers: &[&str]| {
         folder
             .ancestors()

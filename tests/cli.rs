@@ -410,6 +410,35 @@ fn stdin_filename_prints_the_fixed_source() {
     );
 }
 
+/// An editor's buffer is judged with the project it lies in on disk: a go1.x function whose
+/// Makefile builds `bin/main` is not moved by the safe fixes there either.
+#[test]
+fn stdin_filename_judges_the_package_with_the_project_on_disk() {
+    let dir = project(&[("Makefile", b"build:\n\tGOOS=linux go build -o bin/main ./cmd/worker\n")]);
+    let run = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("infrafix")
+            .expect("binary")
+            .current_dir(dir.path())
+            .args(args)
+            .write_stdin(GO_FUNCTION.as_bytes().to_vec())
+            .output()
+            .expect("runs")
+    };
+    let output = run(&["--stdin-filename", "index.ts"]);
+    assert_eq!(text(&output.stdout), GO_FUNCTION, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Makefile:2 builds `bin/main`"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(&["--stdin-filename", "index.ts", "--unsafe-fixes"]);
+    assert!(
+        text(&output.stdout).contains("handler: \"bootstrap\""),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn files_outside_the_given_paths_inform_the_model_but_are_never_changed() {
     let shared = b"export const GO_RUNTIME = \"go1.x\";\n";

@@ -1,5 +1,7 @@
 //! `lambda-deprecated-runtime`: a Lambda function or layer on a runtime AWS has deprecated.
 
+mod readiness;
+
 use std::collections::{BTreeMap, HashMap};
 
 use tree_sitter::Node;
@@ -7,10 +9,11 @@ use tree_sitter::Node;
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::calendar::CalendarDate;
 use crate::diagnostic::Finding;
-use crate::fix::{Edit, Fix};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::program::{ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
+use readiness::{build_hint, readiness, Readiness};
 
 pub const DOCUMENTATION: &str = r#"A Lambda function or layer on a runtime AWS has deprecated.
 
@@ -58,16 +61,44 @@ The Go binary must be named `bootstrap` at the root of the package:
 `architectures`).
 
 ## Fix safety
-`go1.x` and `provided` move to `provided.al2023` with handler `"bootstrap"`, and `provided.al2`
-moves to `provided.al2023`: safe, since only the packaging changes (the message says how to build
-the binary). Every other runtime moves to the newest runtime of its language that is not deprecated
-at `as_of` (for example `nodejs16.x` to `nodejs24.x`): unsafe, because a new language version can
-break the code. An enum member stays an enum member where @pulumi/aws has one for the new runtime,
-a string stays a string. A `const` shared by several functions is changed once, and not at all
-when one of those functions suppresses the rule. For a function made per element of a collection,
-only the Go element's own `handler` becomes `"bootstrap"`: a handler written in the loop serves
-every element, so it is left for a person to change, as is a handler that also serves the other
-runtimes a function may have (`runtime: legacy ? "go1.x" : "provided.al2023"`).
+`provided` and `provided.al2` move to `provided.al2023`: safe, since the package already holds its
+`bootstrap` (the message says what to rebuild). `go1.x` moves to `provided.al2023` with handler
+`"bootstrap"`, and that is only as safe as the package: a go1.x function ran the binary its handler
+named (`main`), `provided.al2023` runs the executable `bootstrap` at the package's root, and a
+package without one fails every invocation. infrafix judges the package from the function's `code`
+and the files of the project (the folder holding `Pulumi.yaml`; a FileArchive path is relative to
+it, or to the folder its `main:` names; nothing outside it is read, and no link out of it followed):
+
+- Ready, safe: a build script of the project writes `bootstrap` into the package (`go build -o
+  bin/bootstrap`, `cd build && zip ../dist/api.zip bootstrap`, `build-lambda-zip`; in Makefiles,
+  `*.sh`, package.json `scripts`, justfiles, `.github/workflows/*.yml` and magefiles, each command
+  in the folder it runs in), or the FileArchive folder or `.zip` holds an executable `bootstrap`,
+  or an AssetArchive has a `bootstrap` entry.
+- Not ready, unsafe: a build script writes the handler's binary into the package instead (`go
+  build -o bin/main`), the folder holds `main` and no `bootstrap`, the `bootstrap` there is not
+  executable, the `.zip` holds no executable `bootstrap`, an AssetArchive names `main` and not
+  `bootstrap`, or the archive exists but cannot be read (a tar, a zip64). The message names the
+  script line or the file and says what must change (`Makefile:4 builds bin/main (…): build
+  bin/bootstrap instead (GOOS=linux … -o bin/bootstrap …)`). What a script builds decides over what
+  the folder holds now, which may be an old build's.
+- Unknown, safe: nothing shows either way. The package is not there yet and no script infrafix can
+  read builds it (another repository's pipeline builds it, or a script writes through variables
+  such as `$(OUT)/main`), or its path is computed, or outside the project. The message says what
+  the build must produce. This is the one case where the fix may still break a working function,
+  if it is deployed before the build changes; it stays safe because infrafix has no sign of that,
+  and because a program that cannot leave go1.x without `--unsafe-fixes` would be left on a
+  runtime AWS no longer lets anyone create functions with.
+
+A runtime shared by several functions (a `const`) moves for all of them in one fix, unsafe when
+any of them is not ready; each finding says which. Every other runtime moves to the newest runtime
+of its language that is not deprecated at `as_of` (for example `nodejs16.x` to `nodejs24.x`):
+unsafe, because a new language version can break the code. An enum member stays an enum member
+where @pulumi/aws has one for the new runtime, a string stays a string. A `const` shared by several
+functions is changed once, and not at all when one of those functions suppresses the rule. For a
+function made per element of a collection, only the Go element's own `handler` becomes
+`"bootstrap"`: a handler written in the loop serves every element, so it is left for a person to
+change, as is a handler that also serves the other runtimes a function may have (`runtime: legacy ?
+"go1.x" : "provided.al2023"`).
 
 A layer's `compatibleRuntimes` never names a runtime twice after the fix, comparing runtime ids
 (`"provided.al2023"` and `aws.lambda.Runtime.CustomAL2023` are one): an entry whose successor is
@@ -304,16 +335,39 @@ fn report_group<'tree>(
             None
         }
     };
-    let fix = (reason_without_fix.is_none() && !fix_edits.is_empty())
-        .then(|| Fix::new(fix_edits, table.fix_applicability(runtime)));
+    let packages: Vec<Readiness> = uses
+        .iter()
+        .map(|runtime_use| readiness(context, runtime_use.resource, runtime))
+        .collect();
+    let not_ready: Vec<&ResourceDecl> = uses
+        .iter()
+        .zip(&packages)
+        .filter(|(_, package)| matches!(package, Readiness::NotReady(_)))
+        .map(|(runtime_use, _)| runtime_use.resource)
+        .collect();
+    // Moving a function whose package does not hold the new runtime's executable breaks it.
+    let applicability = match not_ready.is_empty() {
+        true => table.fix_applicability(runtime),
+        false => Applicability::Unsafe,
+    };
+    let fix = (reason_without_fix.is_none() && !fix_edits.is_empty()).then(|| Fix::new(fix_edits, applicability));
     let mut reported = Vec::new();
-    for runtime_use in uses {
+    for (runtime_use, package) in uses.iter().zip(&packages) {
         // Several loops over one collection read the same entry: it is one place to change.
         if reported.contains(&runtime_use.pointer) || read_where_suppressed(context, runtime_use) {
             continue;
         }
         reported.push(runtime_use.pointer);
-        let mut message = describe(runtime, successor, context.settings.as_of, runtime_use.resource);
+        let mut message = describe(
+            runtime,
+            successor,
+            context.settings.as_of,
+            runtime_use.resource,
+            package,
+        );
+        if fix.is_some() && !matches!(package, Readiness::NotReady(_)) {
+            message.push_str(&others_not_ready(context, runtime_use.resource, &not_ready));
+        }
         if let Some((_, note)) = handler_notes.iter().find(|(at, _)| *at == runtime_use.pointer) {
             message.push_str(note);
         }
@@ -341,7 +395,38 @@ fn report_group<'tree>(
     }
 }
 
-fn describe(runtime: &Runtime, successor: Option<&Runtime>, as_of: CalendarDate, resource: &ResourceDecl) -> String {
+/// For a finding whose fix also moves other functions: which of those are not ready, if any.
+fn others_not_ready(context: &RuleContext, resource: &ResourceDecl, not_ready: &[&ResourceDecl]) -> String {
+    let program = context.program;
+    let mut names: Vec<String> = Vec::new();
+    let others = not_ready.iter().filter(|other| other.expression != resource.expression);
+    for index in others.filter_map(|other| {
+        program.resource_at(Located {
+            file: other.file,
+            node: other.expression,
+        })
+    }) {
+        let name = program.display_name(index);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    match names.as_slice() {
+        [] => String::new(),
+        _ => format!(
+            " The fix also moves {}, whose package is not ready (see its finding), so it is unsafe.",
+            names.join(", ")
+        ),
+    }
+}
+
+fn describe(
+    runtime: &Runtime,
+    successor: Option<&Runtime>,
+    as_of: CalendarDate,
+    resource: &ResourceDecl,
+    package: &Readiness,
+) -> String {
     let mut message = format!(
         "Lambda runtime `{}` is deprecated (since {}",
         runtime.id, runtime.deprecated
@@ -363,10 +448,22 @@ fn describe(runtime: &Runtime, successor: Option<&Runtime>, as_of: CalendarDate,
         }
         _ => message.push_str(&format!(" Use `{}`", successor.id)),
     }
-    match &runtime.packaging {
-        Some(packaging) => message.push_str(&format!("; {packaging}.")),
-        None if runtime.family != successor.family || runtime.family == "provided" => message.push('.'),
-        None => message.push_str(&format!(
+    match (&runtime.packaging, package) {
+        (Some(packaging), Readiness::Ready(evidence)) => {
+            message.push_str(&format!("; {packaging}, and {evidence}, so the package is ready."))
+        }
+        (Some(packaging), Readiness::NotReady(change)) => message.push_str(&format!(
+            "; {packaging}, but {change}. Until the package changes, the fix makes every invocation fail."
+        )),
+        (Some(packaging), Readiness::Unknown) => {
+            let build = runtime
+                .executable
+                .as_deref()
+                .map(|executable| build_hint(runtime, executable));
+            message.push_str(&format!("; {packaging}{}.", build.unwrap_or_default()))
+        }
+        (None, _) if runtime.family != successor.family || runtime.family == "provided" => message.push('.'),
+        (None, _) => message.push_str(&format!(
             ", the newest {} runtime supported on {as_of}; test the code on it.",
             runtime.family
         )),

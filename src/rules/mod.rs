@@ -19,6 +19,7 @@ use anyhow::{bail, Result};
 
 use crate::config::Settings;
 use crate::diagnostic::Finding;
+use crate::packaging::ProjectPackages;
 use crate::program::{Program, RolePolicies};
 use crate::suppression::Suppressions;
 
@@ -135,6 +136,9 @@ pub struct RuleContext<'a> {
     /// Per file of the program, the suppression comments, for rules whose single fix spans places
     /// that may be suppressed one by one.
     pub suppressions: &'a [Suppressions],
+    /// What the project's files show about its code packages; `None` where there are no files
+    /// to look at (a model built in a test).
+    pub packages: Option<&'a ProjectPackages>,
     /// The policies reaching each role, read once: every function and event source of a role asks.
     role_policies: RefCell<HashMap<usize, Rc<RolePolicies<'a>>>>,
 }
@@ -145,7 +149,15 @@ impl<'a> RuleContext<'a> {
             program,
             settings,
             suppressions,
+            packages: None,
             role_policies: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn with_packages(self, packages: &'a ProjectPackages) -> Self {
+        Self {
+            packages: Some(packages),
+            ..self
         }
     }
 

@@ -48,11 +48,13 @@ pub fn read_tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
+/// Copies every file below `from` to `to`, with its permissions: an executable `bootstrap` in a
+/// fixture is part of what the fixture shows.
 pub fn copy_tree(from: &Path, to: &Path) {
-    for (relative, bytes) in read_tree(from) {
-        let target = to.join(relative);
+    for relative in read_tree(from).into_keys() {
+        let target = to.join(&relative);
         std::fs::create_dir_all(target.parent().expect("has a folder")).expect("mkdir");
-        std::fs::write(target, bytes).expect("write");
+        std::fs::copy(from.join(relative), target).expect("copy");
     }
 }
 

@@ -1,0 +1,181 @@
+//! Whether a function's code package is ready for the runtime it moves to: a go1.x function ran
+//! the binary its handler named (`main`); on `provided.al2023` Lambda runs `bootstrap`, and a
+//! package without it fails every invocation. What the function's `code` and the project's files
+//! show decides.
+
+use crate::aws::runtimes::Runtime;
+use crate::packaging::{BuildWrite, Contents, Package};
+use crate::program::{CodePackage, ResourceDecl, StringOrigin};
+use crate::rules::RuleContext;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Readiness {
+    /// The package holds the executable, or its build puts it there: how infrafix knows.
+    Ready(String),
+    /// The package holds something else, or cannot be seen into: what the build must change.
+    NotReady(String),
+    /// Nothing shows either way (the package is built later, by a build infrafix does not see).
+    Unknown,
+}
+
+/// How ready `function`'s package is to leave `runtime`, when leaving it needs an executable of
+/// its own (go1.x); `Unknown` for every other runtime.
+pub(super) fn readiness(context: &RuleContext, function: &ResourceDecl, runtime: &Runtime) -> Readiness {
+    let Some(executable) = runtime.executable.as_deref() else {
+        return Readiness::Unknown;
+    };
+    if !function.is_aws(&["lambda", "Function"]) {
+        return Readiness::Unknown;
+    }
+    let wanted = Wanted {
+        runtime,
+        executable,
+        old: old_binary(context, function),
+    };
+    match context.program.code_package(function) {
+        Some(CodePackage::AssetArchive { entries }) => wanted.of_entries(&entries),
+        Some(CodePackage::FileArchive { path }) => context
+            .packages
+            .and_then(|packages| packages.package(&path))
+            .map_or(Readiness::Unknown, |package| wanted.of_package(&package)),
+        None => Readiness::Unknown,
+    }
+}
+
+/// ` (GOOS=linux … -o OUTPUT; …)`: how to build the runtime's executable at `output`, as a
+/// message adds it.
+pub(super) fn build_hint(runtime: &Runtime, output: &str) -> String {
+    runtime
+        .build_command(output)
+        .map(|command| format!(" ({command})"))
+        .unwrap_or_default()
+}
+
+/// The binary a go1.x function runs: the file its handler names, when that is written out.
+fn old_binary(context: &RuleContext, function: &ResourceDecl) -> Option<String> {
+    let program = context.program;
+    let handler = program.property(function.args()?, "handler")?;
+    match program.sole_string_origin(handler.value)? {
+        StringOrigin::Literal { value, .. } => Some(value),
+        StringOrigin::PackageMember { .. } => None,
+    }
+}
+
+/// What the package must hold (`executable`), and what it held for the old runtime (`old`).
+struct Wanted<'a> {
+    runtime: &'a Runtime,
+    executable: &'a str,
+    old: Option<String>,
+}
+
+impl Wanted<'_> {
+    fn is_old(&self, name: &str) -> bool {
+        self.old.as_deref() == Some(name)
+    }
+
+    fn build(&self, output: &str) -> String {
+        build_hint(self.runtime, output)
+    }
+
+    /// An AssetArchive: its entries are the package's root files.
+    fn of_entries(&self, entries: &[String]) -> Readiness {
+        let executable = self.executable;
+        if entries.iter().any(|entry| entry == executable) {
+            return Readiness::Ready(format!("its AssetArchive has a `{executable}` entry"));
+        }
+        match entries.iter().find(|entry| self.is_old(entry)) {
+            Some(old) => Readiness::NotReady(format!(
+                "its AssetArchive names the binary `{old}` and has no `{executable}` entry: name that entry `{executable}` instead"
+            )),
+            None => Readiness::Unknown,
+        }
+    }
+
+    /// A FileArchive: what its build writes into it decides, and else what it holds now (a
+    /// build's output may be stale, its script is what the next build does).
+    fn of_package(&self, package: &Package) -> Readiness {
+        let executable = self.executable;
+        if let Some(write) = package.writes.iter().find(|write| write.entry == executable) {
+            return Readiness::Ready(self.wrote(package, write));
+        }
+        if let Some(write) = package.writes.iter().find(|write| self.is_old(&write.entry)) {
+            let change = match package.zipped {
+                true => format!("zip a binary built as `{executable}`{} instead", self.build(executable)),
+                false => {
+                    let output = match write.written.rsplit_once('/') {
+                        Some((folder, _)) => format!("{folder}/{executable}"),
+                        None => executable.to_owned(),
+                    };
+                    format!("build `{output}` instead{}", self.build(&output))
+                }
+            };
+            return Readiness::NotReady(format!("{}: {change}", self.wrote(package, write)));
+        }
+        let in_package = match package.shown.as_str() {
+            "." => executable.to_owned(),
+            folder => format!("{folder}/{executable}"),
+        };
+        let entries = match &package.contents {
+            Contents::Absent => return Readiness::Unknown,
+            Contents::Unreadable(why) => {
+                return Readiness::NotReady(format!(
+                    "infrafix cannot see what `{}` holds ({why}): make sure it holds an executable `{executable}` at its root{}",
+                    package.shown,
+                    self.build(executable)
+                ))
+            }
+            Contents::Entries(entries) => entries,
+        };
+        match entries.iter().find(|entry| entry.name == executable) {
+            Some(entry) if entry.executable => Readiness::Ready(match package.zipped {
+                true => format!("`{}` holds an executable `{executable}`", package.shown),
+                false => format!("`{in_package}` is there"),
+            }),
+            Some(_) => Readiness::NotReady(match package.zipped {
+                true => format!(
+                    "`{}` holds `{executable}` without the executable bit: zip it from an executable file, or with build-lambda-zip",
+                    package.shown
+                ),
+                false => format!(
+                    "`{in_package}` is not executable: `chmod +x {in_package}`, or build it{}",
+                    self.build(&in_package)
+                ),
+            }),
+            None => {
+                let old = entries.iter().find(|entry| self.is_old(&entry.name));
+                let holds = match old {
+                    Some(old) => format!("holds `{}` and no `{executable}`", old.name),
+                    // A folder holding neither may be a placeholder its build fills; a zip is
+                    // finished, and without the executable it is not ready whatever else it holds.
+                    None if !package.zipped => return Readiness::Unknown,
+                    None => format!("holds no `{executable}`"),
+                };
+                let change = match package.zipped {
+                    true => format!("zip a binary built as `{executable}`{} instead", self.build(executable)),
+                    false => format!("build `{in_package}` instead{}", self.build(&in_package)),
+                };
+                Readiness::NotReady(format!("`{}` {holds}: {change}", package.shown))
+            }
+        }
+    }
+
+    /// `Makefile:4 builds `bin/main` (`go build -o bin/main .`)`.
+    fn wrote(&self, package: &Package, write: &BuildWrite) -> String {
+        let what = match package.zipped {
+            true if write.written == write.entry => format!("zips `{}` into `{}`", write.written, package.shown),
+            true => format!("zips `{}` into `{}` as `{}`", write.written, package.shown, write.entry),
+            // A path written from another folder (after a `cd`) says where it lands.
+            false
+                if write
+                    .written
+                    .rsplit_once('/')
+                    .map(|(folder, _)| folder.trim_start_matches("./"))
+                    == Some(package.shown.as_str()) =>
+            {
+                format!("builds `{}`", write.written)
+            }
+            false => format!("builds `{}` into `{}`", write.written, package.shown),
+        };
+        format!("{} {what} (`{}`)", write.script, write.command)
+    }
+}
