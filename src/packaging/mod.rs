@@ -25,16 +25,34 @@ const MAX_FOLDER_ENTRIES: usize = 10_000;
 
 /// The packages of one project, as its files show them.
 pub struct ProjectPackages {
-    /// The project's folder (the one holding `Pulumi.yaml`), with links resolved; `None` when
-    /// there is none, and with it no folder a relative archive path could be resolved against.
-    root: Option<PathBuf>,
-    /// The folder the program runs in, which FileArchive paths are relative to: the project's
-    /// folder, or the folder `main:` names.
-    working: Option<PathBuf>,
+    folder: PathBuf,
+    /// The Pulumi project in `folder`; `None` when there is none, and with it no folder a
+    /// relative archive path could be resolved against.
+    project: OnceCell<Option<PulumiProject>>,
     /// Every write of a build script into a package, read on the first question.
     writes: OnceCell<Vec<BuildWrite>>,
     packages: RefCell<HashMap<String, Option<Rc<Package>>>>,
     notices: RefCell<Vec<Notice>>,
+}
+
+struct PulumiProject {
+    /// The folder holding `Pulumi.yaml`, with links resolved.
+    root: PathBuf,
+    /// The folder the program runs in, which FileArchive paths are relative to: the project's
+    /// folder, or the folder `main:` names; `None` when `main:` leads out of the project.
+    working: Option<PathBuf>,
+}
+
+impl PulumiProject {
+    fn in_folder(folder: &Path) -> Option<Self> {
+        let project_file = ["Pulumi.yaml", "Pulumi.yml"]
+            .iter()
+            .map(|name| folder.join(name))
+            .find(|path| path.is_file())?;
+        let root = folder.canonicalize().ok()?;
+        let working = working_folder(&root, &project_file);
+        Some(Self { root, working })
+    }
 }
 
 /// What a package holds, or will hold once built.
@@ -69,20 +87,9 @@ impl ProjectPackages {
     /// The packages of the Pulumi project in `folder`. A folder without `Pulumi.yaml` holds no
     /// Pulumi project, and nothing is known of its packages.
     pub fn of_project(folder: &Path) -> Self {
-        let root = ["Pulumi.yaml", "Pulumi.yml"]
-            .iter()
-            .find(|name| folder.join(name).is_file())
-            .and_then(|name| Some((folder.canonicalize().ok()?, folder.join(name))));
-        let (root, working) = match root {
-            Some((root, project_file)) => {
-                let working = working_folder(&root, &project_file);
-                (Some(root), working)
-            }
-            None => (None, None),
-        };
         Self {
-            root,
-            working,
+            folder: folder.to_path_buf(),
+            project: OnceCell::new(),
             writes: OnceCell::new(),
             packages: RefCell::new(HashMap::new()),
             notices: RefCell::new(Vec::new()),
@@ -106,8 +113,12 @@ impl ProjectPackages {
     }
 
     fn read_package(&self, path: &str) -> Option<Package> {
-        let root = self.root.as_ref()?;
-        let location = inside(root, &normalize_path(&self.working.as_ref()?.join(path)))?;
+        let project = self
+            .project
+            .get_or_init(|| PulumiProject::in_folder(&self.folder))
+            .as_ref()?;
+        let root = &project.root;
+        let location = inside(root, &normalize_path(&project.working.as_ref()?.join(path)))?;
         let zipped = is_zip(&location);
         let contents = if zipped {
             zip_contents(&location)

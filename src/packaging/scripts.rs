@@ -139,7 +139,11 @@ fn script_writes(root: &Path, path: &Path, kind: Kind, text: &str) -> Vec<BuildW
             let mut target = String::new();
             for (line, text) in logical_lines(text) {
                 if let Some(recipe) = text.strip_prefix('\t') {
-                    let recipe = recipe.trim_start_matches(['@', '-', '+']).replace("$@", &target);
+                    let recipe = recipe.trim_start_matches(['@', '-', '+']);
+                    let recipe = match target.is_empty() {
+                        true => recipe.to_owned(),
+                        false => recipe.replace("$@", &target),
+                    };
                     record(line, run_line(folder, vec![folder.to_path_buf()], &recipe));
                 } else if let Some((targets, _)) = text.split_once(':').filter(|(_, rest)| !rest.starts_with('=')) {
                     target = targets.split_whitespace().next().unwrap_or_default().to_owned();
@@ -193,11 +197,13 @@ fn run_line(folder: &Path, cwd: Vec<PathBuf>, line: &str) -> Vec<Written> {
     written
 }
 
-/// A command as a message quotes it: at most 80 characters.
+/// A command as a message quotes it: on one line (continued lines are joined), at most 120
+/// characters.
 fn short(command: &str) -> String {
-    match command.char_indices().nth(80) {
+    let command = command.split_whitespace().collect::<Vec<_>>().join(" ");
+    match command.char_indices().nth(120) {
         Some((end, _)) => format!("{}…", &command[..end]),
-        None => command.to_owned(),
+        None => command,
     }
 }
 

@@ -146,11 +146,11 @@ impl Shell {
 fn resolve(output: &Output, folder: &Path, command: &str) -> Option<Written> {
     let (target, entry, written) = match output {
         Output::Binary { path } => {
-            let file = normalize_path(&folder.join(path));
-            // `go build -o bin` into an existing folder names the binary after its Go package.
-            if path.ends_with('/') || file.is_dir() {
+            // `go build -o bin/` names the binary after its Go package.
+            if path.ends_with('/') {
                 return None;
             }
+            let file = normalize_path(&folder.join(path));
             let entry = file.file_name()?.to_string_lossy().into_owned();
             (file.parent()?.to_path_buf(), entry, path)
         }
