@@ -167,7 +167,7 @@ fn script_writes(root: &Path, path: &Path, kind: Kind, text: &str) -> Vec<BuildW
         }
         Kind::PackageJson => {
             for (name, command) in package_scripts(text) {
-                let line = line_of(text, &format!("\"{name}\""));
+                let line = line_of(text, &format!("\"{name}\""), "\"scripts\"");
                 record(line, run_line(folder, vec![folder.to_path_buf()], &command));
             }
         }
@@ -243,9 +243,13 @@ fn package_scripts(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The line of the first occurrence of `needle`, 1 when there is none.
-fn line_of(text: &str, needle: &str) -> usize {
-    text.find(needle).map_or(1, |at| text[..at].matches('\n').count() + 1)
+/// The line of the first `needle` after `after` (a script's name after `"scripts"`, not the
+/// package's own `"name"`), 1 when there is none.
+fn line_of(text: &str, needle: &str, after: &str) -> usize {
+    let start = text.find(after).unwrap_or(0);
+    text[start..]
+        .find(needle)
+        .map_or(1, |at| text[..start + at].matches('\n').count() + 1)
 }
 
 /// The lines of a workflow's steps, each with the `working-directory` its step gives (or, for a
@@ -366,7 +370,7 @@ mod tests {
     #[test]
     fn package_json_scripts_run_in_its_folder() {
         let package = r#"{
-  "name": "infra",
+  "name": "build",
   "scripts": {
     "build": "cd bin && zip ../worker.zip bootstrap",
     "test": "jest"
