@@ -1,9 +1,11 @@
 //! `lambda-dlq-send-permission`: a function's role may not send to its dead-letter queue or topic.
 
+use std::collections::BTreeMap;
+
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::program::{
-    Answer, Effect, Entry, ExecutionRole, OutputValue, PolicyDocument, Program, ResourceDecl, ResourceRef,
+    Answer, DeadLetter, Effect, ExecutionRole, Located, NewStatement, OutputValue, Program, ResourceDecl, ResourceRef,
     ResourceTarget, RoleDocument,
 };
 use crate::rules::{RuleContext, RuleId};
@@ -67,10 +69,20 @@ roles, users and groups); a new RolePolicy is added instead. The ARN goes in the
 way: as it is where the document takes outputs, as a new element of `pulumi.all([...])` with a new
 callback parameter, or by turning `JSON.stringify` into `pulumi.jsonStringify` (never where the
 string is held to a declared type: that would not compile). A statement whose action is a wildcard
-(`sqs:*`, `*`) is never extended. The new RolePolicy goes after the role, or, where the role's
-module cannot import the queue without closing an import cycle, before the function. A role that
+(`sqs:*`, `*`) is never extended. The new RolePolicy goes after the role (after the queue, where
+the role's file declares the queue below the role), or, where the role's module cannot import the
+queue without closing an import cycle, before the function. A role that
 declares `inlinePolicies` owns its inline policies (Pulumi deletes any other on the next update):
 the statement goes into one of them, and where none can take it the finding says so and has no fix.
+
+The grants of one run for one role are merged: the functions whose grants go to the same place
+share one fix, which makes one edit there for all of them, so that ten functions sharing a role are
+fixed in one pass. The place gains every target at once: one statement extended with all of them,
+one new statement per action (`sqs:SendMessage` on the queues, `sns:Publish` on the topics, never
+one statement for both, which would let the role publish to the queues), or one new RolePolicy.
+A new RolePolicy is shared only by functions declared after it, since each must list it in its
+`dependsOn`: where queues and functions alternate, each function gets its own, after its queue. The
+grant of a finding suppressed by a comment is never merged into another's fix.
 
 Not judged, so never changed: a statement with a Condition, NotAction or NotResource that may
 grant the permission, or an entry infrafix cannot read (the finding then says why, and has no
@@ -79,13 +91,29 @@ a policy infrafix cannot read at all (a customer managed policy given by ARN), w
 finding.
 "#;
 
+/// A function whose role may not send to its dead-letter target yet.
+struct Grant {
+    /// Index of its finding among those the rule reports.
+    finding: usize,
+    function: usize,
+    role: usize,
+    target: ResourceTarget,
+    dead_letter: ResourceRef,
+    action: &'static str,
+}
+
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let program = context.program;
+    let mut reported = Vec::new();
+    let mut grants = Vec::new();
     for (index, function) in program.resources().iter().enumerate() {
         if !function.is_lambda_function() {
             continue;
         }
-        let Some((target, dead_letter)) = dead_letter_target(program, function) else {
+        let DeadLetter::Resource(dead_letter) = program.dead_letter(function) else {
+            continue;
+        };
+        let Some(target) = program.resource_target(dead_letter.resource) else {
             continue;
         };
         let Some(ExecutionRole::Declared(role)) = program.execution_role(function) else {
@@ -96,7 +124,6 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         } else {
             "sns:Publish"
         };
-        let policies = context.role_policies(role);
         let message = format!(
             "Function {} sends failed events to {} {}, but its role {} does not allow {action} on it: Lambda refuses the function (\"The provided execution role does not have permissions to call {} on {}\").",
             program.display_name(index),
@@ -112,152 +139,308 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             function.finding_range(),
             message,
         );
-        let reason_without_fix = match policies.allows(action, &target) {
+        let reason_without_fix = match context.role_policies(role).allows(action, &target) {
             Answer::Allowed | Answer::Unreadable => continue,
             Answer::Denied => "a Deny statement forbids it; change that statement by hand".to_owned(),
             Answer::Unknown(reason) => format!("infrafix cannot judge {reason}, which may allow it"),
-            Answer::NotAllowed => match fix(program, index, role, &policies.documents, &target, dead_letter, action) {
-                Ok(fix) => {
-                    findings.push(finding.with_fix(fix));
-                    continue;
-                }
-                Err(reason) => reason,
-            },
+            Answer::NotAllowed => {
+                grants.push(Grant {
+                    finding: reported.len(),
+                    function: index,
+                    role,
+                    target,
+                    dead_letter,
+                    action,
+                });
+                reported.push(finding);
+                continue;
+            }
         };
-        findings.push(finding.not_fixed(&reason_without_fix));
+        reported.push(finding.not_fixed(&reason_without_fix));
     }
+    // The grants of one role are planned together, so that those going to one place make one edit
+    // that every finding's fix carries: fixed one by one, they would all insert at the same point
+    // and settle one per pass. A suppressed finding's grant is planned on its own, so that no
+    // other fix grants it.
+    let (suppressed, shared): (Vec<&Grant>, Vec<&Grant>) = grants.iter().partition(|grant| {
+        let finding = &reported[grant.finding];
+        context.is_suppressed(RuleId::LambdaDlqSendPermission, finding.file, finding.range.start)
+    });
+    let mut by_role: BTreeMap<usize, Vec<&Grant>> = BTreeMap::new();
+    for grant in shared {
+        by_role.entry(grant.role).or_default().push(grant);
+    }
+    let planned = by_role
+        .into_values()
+        .chain(suppressed.into_iter().map(|grant| vec![grant]));
+    let mut outcomes = BTreeMap::new();
+    for together in planned {
+        for (grant, outcome) in plan(context, &together) {
+            outcomes.insert(together[grant].finding, outcome);
+        }
+    }
+    findings.extend(
+        reported
+            .into_iter()
+            .enumerate()
+            .map(|(index, finding)| match outcomes.remove(&index) {
+                Some(outcome) => finding.with_outcome(outcome),
+                None => finding,
+            }),
+    );
 }
 
-/// The queue or topic a function's failed events go to, when the program declares it.
-fn dead_letter_target<'tree>(
-    program: &Program<'tree>,
-    function: &ResourceDecl<'tree>,
-) -> Option<(ResourceTarget, ResourceRef)> {
-    let config = program.property(function.args()?, "deadLetterConfig")?;
-    let target = program.property(program.object_literal(config.value)?, "targetArn")?;
-    let reference = program
-        .denoted_resource(target.value)
-        .filter(|reference| reference.attribute.as_deref() == Some("arn"))?;
-    Some((program.resource_target(reference.resource)?, reference))
-}
+/// The fix of each grant, or why it has none, by the grant's index.
+type Outcomes = BTreeMap<usize, Result<Fix, String>>;
 
-fn fix(
-    program: &Program,
-    function: usize,
-    role: usize,
-    documents: &[RoleDocument],
-    target: &ResourceTarget,
-    dead_letter: ResourceRef,
-    action: &str,
-) -> Result<Fix, String> {
-    // The target is named where the document is written, which may be a `const` away from the
-    // policy resource.
-    let output_at = |document: &PolicyDocument| -> Option<(OutputValue, Vec<Edit>)> {
-        let mut binding = Vec::new();
-        let name = program
-            .name_resource_at(target.resource, document.at, &mut binding)
-            .ok()?;
-        Some((
-            OutputValue {
-                reference: dead_letter.clone(),
-                expression: format!("{name}.arn"),
-            },
-            binding,
-        ))
+/// The fixes of grants of one role: grants that go to the same place share one fix, whose edits
+/// serve them all.
+fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
+    let program = context.program;
+    let mut outcomes = Outcomes::new();
+    let Some(role) = grants.first().map(|grant| grant.role) else {
+        return outcomes;
+    };
+    let policies = context.role_policies(role);
+    let unplaced = |outcomes: &Outcomes| -> Vec<usize> {
+        (0..grants.len())
+            .filter(|grant| !outcomes.contains_key(grant))
+            .collect()
     };
     // A document another resource reads too is never extended: the new permission would reach
     // that resource's role as well.
-    let own_documents = || documents.iter().filter(|candidate| !candidate.document.shared);
+    let own_documents = || policies.documents.iter().filter(|candidate| !candidate.document.shared);
     // 1. A statement that grants exactly what is missing once extended, and nothing more: one
     //    that names only the target needs the action; one that allows only the action needs the
-    //    target. A statement grants each of its actions on each of its resources, so extending
+    //    targets. A statement grants each of its actions on each of its resources, so extending
     //    any other would widen it.
-    let names_target = |entry: &Entry| entry.resource.as_ref() == Some(&dead_letter);
-    // Exactly the action: a wildcard (`sqs:*`, `*`, `sqs:Send*`) allows more than the send, and
-    // would allow it on the target too.
-    let allows_action = |entry: &Entry| {
-        entry
-            .literal
-            .as_deref()
-            .is_some_and(|granted| granted.eq_ignore_ascii_case(action))
-    };
     for RoleDocument { document, .. } in own_documents() {
         for statement in &document.statements {
             if statement.uncertainty.is_some() || statement.effect != Effect::Allow {
                 continue;
             }
-            let only_target = !statement.resources.is_empty() && statement.resources.iter().all(names_target);
-            let only_action = !statement.actions.is_empty() && statement.actions.iter().all(allows_action);
-            let edits = match (only_target, only_action) {
-                (true, _) => program.add_action(statement, action).map(|edit| vec![edit]),
-                (false, true) => output_at(document).and_then(|(value, mut binding)| {
-                    binding.extend(program.add_resource(document, statement, &value)?);
-                    Some(binding)
-                }),
-                (false, false) => None,
-            };
-            if let Some(edits) = edits {
-                return Ok(Fix::safe(edits));
+            let naming_only: Vec<usize> = unplaced(&outcomes)
+                .into_iter()
+                .filter(|&grant| {
+                    !statement.resources.is_empty()
+                        && statement
+                            .resources
+                            .iter()
+                            .all(|entry| entry.resource.as_ref() == Some(&grants[grant].dead_letter))
+                })
+                .collect();
+            if let Some(edit) = naming_only
+                .first()
+                .and_then(|&grant| program.add_action(statement, grants[grant].action))
+            {
+                settle(&mut outcomes, &naming_only, vec![edit]);
+            }
+            // Exactly the action: a wildcard (`sqs:*`, `*`, `sqs:Send*`) allows more than the
+            // send, and would allow it on the targets too.
+            let allowing_only: Vec<usize> = unplaced(&outcomes)
+                .into_iter()
+                .filter(|&grant| {
+                    !statement.actions.is_empty()
+                        && statement.actions.iter().all(|entry| {
+                            entry
+                                .literal
+                                .as_deref()
+                                .is_some_and(|granted| granted.eq_ignore_ascii_case(grants[grant].action))
+                        })
+                })
+                .collect();
+            let (named, _) = name_targets(program, document.at, grants, &allowing_only);
+            if named.grants.is_empty() {
+                continue;
+            }
+            let values: Vec<OutputValue> = named
+                .statements
+                .iter()
+                .flat_map(|statement| statement.resources.iter().cloned())
+                .collect();
+            if let Some(edits) = program.add_resources(document, statement, &values) {
+                settle(
+                    &mut outcomes,
+                    &named.grants,
+                    named.edits.into_iter().chain(edits).collect(),
+                );
             }
         }
     }
-    // 2. A new statement in a policy of the role's own, its inline RolePolicy first.
+    // 2. New statements in a policy of the role's own, its inline RolePolicy first.
     let mut own: Vec<&RoleDocument> = own_documents().collect();
     own.sort_by_key(|candidate| !program.resources()[candidate.owner].is_aws(&["iam", "RolePolicy"]));
     for RoleDocument { document, .. } in own {
-        let Some((value, binding)) = output_at(document) else {
+        let (named, _) = name_targets(program, document.at, grants, &unplaced(&outcomes));
+        if named.grants.is_empty() {
             continue;
-        };
-        if let Some(edits) = program.add_statement(document, action, &value) {
-            return Ok(Fix::safe(binding.into_iter().chain(edits).collect()));
+        }
+        if let Some(edits) = program.add_statements(document, &named.statements) {
+            settle(
+                &mut outcomes,
+                &named.grants,
+                named.edits.into_iter().chain(edits).collect(),
+            );
         }
     }
-    let role_decl = &program.resources()[role];
+    let rest = unplaced(&outcomes);
+    if rest.is_empty() {
+        return outcomes;
+    }
     // A role that declares `inlinePolicies` owns its inline policies: Pulumi deletes a separate
     // RolePolicy on the next update, so the grant can only go into one of those documents (step 2).
-    if role_decl
+    if program.resources()[role]
         .args()
         .and_then(|args| program.property(args, "inlinePolicies"))
         .is_some()
     {
-        return Err(format!(
-            "role {} owns its inline policies through `inlinePolicies`, and none of them can take the statement here; add {action} on the queue to one of them",
-            program.display_name(role)
-        ));
+        outcomes.extend(rest.into_iter().map(|grant| {
+            (grant, Err(format!(
+                "role {} owns its inline policies through `inlinePolicies`, and none of them can take the statement here; add {} on the queue to one of them",
+                program.display_name(role),
+                grants[grant].action,
+            )))
+        }));
+        return outcomes;
     }
-    // 3. A new RolePolicy beside the role, after the target where they share a file so that it
-    //    can name both; or, where the role's module cannot import the target (an import cycle),
-    //    beside the function, which names both already.
-    let target_decl = &program.resources()[target.resource];
-    let after_role = if target_decl.file == role_decl.file
-        && target_decl.statement.start_byte() > role_decl.statement.start_byte()
-    {
-        target_decl
-    } else {
-        role_decl
-    };
-    let function_decl = &program.resources()[function];
-    new_role_policy(
-        program,
-        role_decl,
-        Place::After(after_role),
-        role,
-        target.resource,
-        action,
-    )
-    .or_else(|first| {
-        // Before the function, so that its dependsOn can list the new policy.
-        new_role_policy(
-            program,
-            function_decl,
-            Place::Before(function_decl),
-            role,
-            target.resource,
+    outcomes.extend(new_role_policies(program, role, grants, &rest));
+    outcomes
+}
+
+/// The grants of `members` are served by one fix made of `edits`.
+fn settle(outcomes: &mut Outcomes, members: &[usize], edits: Vec<Edit>) {
+    let fix = Fix::safe(edits);
+    outcomes.extend(members.iter().map(|&member| (member, Ok(fix.clone()))));
+}
+
+/// The targets of some grants as code at `place` names them, one statement per action; and the
+/// grants whose target it cannot name, with the reason.
+fn name_targets(
+    program: &Program,
+    place: Located,
+    grants: &[&Grant],
+    which: &[usize],
+) -> (Named, Vec<(usize, String)>) {
+    let mut named = Named::default();
+    let mut failed = Vec::new();
+    for &grant in which {
+        let Grant {
+            target,
+            dead_letter,
             action,
-        )
-        .map_err(|_| first)
-    })
-    .map(Fix::safe)
+            ..
+        } = grants[grant];
+        let name = match program.name_resource_at(target.resource, place, &mut named.edits) {
+            Ok(name) => name,
+            Err(reason) => {
+                failed.push((grant, reason));
+                continue;
+            }
+        };
+        named.grants.push(grant);
+        let value = OutputValue {
+            reference: dead_letter.clone(),
+            expression: format!("{name}.arn"),
+        };
+        match named
+            .statements
+            .iter_mut()
+            .find(|statement| statement.action == *action)
+        {
+            Some(statement)
+                if statement
+                    .resources
+                    .iter()
+                    .any(|known| known.reference == value.reference) => {}
+            Some(statement) => statement.resources.push(value),
+            None => named.statements.push(NewStatement {
+                action,
+                resources: vec![value],
+            }),
+        }
+    }
+    (named, failed)
+}
+
+/// Dead-letter targets named at one place: what a destination gains for them.
+#[derive(Default)]
+struct Named {
+    /// The grants served, by index.
+    grants: Vec<usize>,
+    /// One statement per action, on each target once.
+    statements: Vec<NewStatement<'static>>,
+    /// What naming them takes: a `const` for a bare statement, an import, an export.
+    edits: Vec<Edit>,
+}
+
+/// 3. New RolePolicies for the grants no policy of the role can take. One goes after the role, or
+///    after the last of its targets the role's file declares after the role, so that it can name
+///    them; grants share one as long as each of their functions still comes after it (and can
+///    list it in `dependsOn`). Where the role's module cannot import a target (an import cycle),
+///    the grant's policy goes before its function, which names both already.
+fn new_role_policies(program: &Program, role: usize, grants: &[&Grant], rest: &[usize]) -> Outcomes {
+    let declarations = program.resources();
+    let role_declaration = &declarations[role];
+    let anchor_of = |grant: usize| {
+        let target = &declarations[grants[grant].target.resource];
+        if target.file == role_declaration.file
+            && target.statement.start_byte() > role_declaration.statement.start_byte()
+        {
+            target
+        } else {
+            role_declaration
+        }
+    };
+    let comes_after = |grant: usize, anchor: &ResourceDecl| {
+        let function = &declarations[grants[grant].function];
+        function.file != anchor.file || function.statement.start_byte() > anchor.statement.start_byte()
+    };
+    let mut by_anchor = rest.to_vec();
+    by_anchor.sort_by_key(|&grant| anchor_of(grant).statement.start_byte());
+    let mut groups: Vec<(&ResourceDecl, Vec<usize>)> = Vec::new();
+    for grant in by_anchor {
+        let anchor = anchor_of(grant);
+        let joins = groups.last().is_some_and(|(last, members)| {
+            last.statement.parent() == anchor.statement.parent()
+                && members
+                    .iter()
+                    .chain([&grant])
+                    .all(|&member| comes_after(member, anchor))
+        });
+        match groups.last_mut() {
+            Some((last, members)) if joins => {
+                *last = anchor;
+                members.push(grant);
+            }
+            _ => groups.push((anchor, vec![grant])),
+        }
+    }
+    let mut outcomes = Outcomes::new();
+    let mut beside_functions: Vec<(usize, String)> = Vec::new();
+    for (anchor, members) in groups {
+        let (named, failed) = name_targets(program, anchor.statement(), grants, &members);
+        beside_functions.extend(failed);
+        if named.grants.is_empty() {
+            continue;
+        }
+        let served = named.grants.clone();
+        match new_role_policy(program, role_declaration, Place::After(anchor), role, named) {
+            Ok(edits) => settle(&mut outcomes, &served, edits),
+            Err(reason) => beside_functions.extend(served.into_iter().map(|grant| (grant, reason.clone()))),
+        }
+    }
+    for (grant, first_reason) in beside_functions {
+        let function = &declarations[grants[grant].function];
+        let (named, _) = name_targets(program, function.statement(), grants, &[grant]);
+        let outcome = match named.grants.is_empty() {
+            true => Err(first_reason),
+            false => new_role_policy(program, function, Place::Before(function), role, named)
+                .map(Fix::safe)
+                .map_err(|_| first_reason),
+        };
+        outcomes.insert(grant, outcome);
+    }
+    outcomes
 }
 
 /// Where a new statement goes, relative to a resource's statement.
@@ -266,35 +449,33 @@ enum Place<'a, 'tree> {
     Before(&'a ResourceDecl<'tree>),
 }
 
-/// A new RolePolicy granting `action` on the dead-letter target, named after `neighbour`.
+/// A new RolePolicy granting the named targets, named after `neighbour`.
 fn new_role_policy(
     program: &Program,
     neighbour: &ResourceDecl,
     place: Place,
     role: usize,
-    dead_letter: usize,
-    action: &str,
+    named: Named,
 ) -> Result<Vec<Edit>, String> {
     let anchor = match place {
         Place::After(anchor) | Place::Before(anchor) => anchor,
     };
-    let mut edits = Vec::new();
+    let mut edits = named.edits;
     let role_name = program.name_resource_at(role, anchor.statement(), &mut edits)?;
-    let target_name = program.name_resource_at(dead_letter, anchor.statement(), &mut edits)?;
-    let statement = Code::object([
-        ("Effect", Code::text("Allow")),
-        ("Action", Code::text(action)),
-        ("Resource", Code::verbatim(format!("{target_name}.arn"))),
-    ]);
+    let statements = named.statements.iter().map(NewStatement::code).collect();
     let document = Code::object([
         ("Version", Code::text("2012-10-17")),
-        ("Statement", Code::Array(vec![statement])),
+        ("Statement", Code::Array(statements)),
     ]);
     let args = Code::object([
         ("role", Code::verbatim(format!("{role_name}.id"))),
         ("policy", document),
     ]);
-    let suffix = if action.starts_with("sqs:") {
+    let suffix = if named
+        .statements
+        .iter()
+        .any(|statement| statement.action.starts_with("sqs:"))
+    {
         "dlq-send"
     } else {
         "dlq-publish"
