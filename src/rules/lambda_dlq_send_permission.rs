@@ -81,8 +81,9 @@ fixed in one pass. The place gains every target at once: one statement extended 
 one new statement per action (`sqs:SendMessage` on the queues, `sns:Publish` on the topics, never
 one statement for both, which would let the role publish to the queues), or one new RolePolicy.
 A new RolePolicy is shared only by functions declared after it, since each must list it in its
-`dependsOn`: where queues and functions alternate, each function gets its own, after its queue. The
-grant of a finding suppressed by a comment is never merged into another's fix.
+`dependsOn`: where queues and functions alternate, each function gets its own, after its queue;
+one that goes into a loop body is named after the queue, whose name differs from one iteration to
+the next. The grant of a finding suppressed by a comment is never merged into another's fix.
 
 Not judged, so never changed: a statement with a Condition, NotAction or NotResource that may
 grant the permission, or an entry infrafix cannot read (the finding then says why, and has no
@@ -423,8 +424,15 @@ fn new_role_policies(program: &Program, role: usize, grants: &[&Grant], rest: &[
         if named.grants.is_empty() {
             continue;
         }
+        // Named after the role, unless it goes into a block the role is not in (a loop body): a
+        // name derived from the role's would then be the same for every instance, and a
+        // duplicate URN fails the deploy; the target's name differs as the block repeats.
+        let neighbour = match anchor.statement.parent() == role_declaration.statement.parent() {
+            true => role_declaration,
+            false => anchor,
+        };
         let served = named.grants.clone();
-        match new_role_policy(program, role_declaration, Place::After(anchor), role, named) {
+        match new_role_policy(program, neighbour, Place::After(anchor), role, named) {
             Ok(edits) => settle(&mut outcomes, &served, edits),
             Err(reason) => beside_functions.extend(served.into_iter().map(|grant| (grant, reason.clone()))),
         }
