@@ -577,3 +577,57 @@ fn layer_list_moving_two_node_versions_to_one_successor_names_it_once() {
         "a second run changes nothing"
     );
 }
+
+/// More functions sharing a role than the fixpoint has passes, each with a dead-letter queue of
+/// its own: declared together before the functions, or each beside its function.
+fn functions_sharing_a_role(count: usize, interleaved: bool) -> String {
+    let mut text = String::from(
+        "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\n\n\
+         const role = new aws.iam.Role(\"shared-role\", {\n    assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: \"lambda.amazonaws.com\" }),\n});\n",
+    );
+    let queue = |index: usize| format!("const dlq{index} = new aws.sqs.Queue(\"dlq-{index}\");\n");
+    let function = |index: usize| {
+        format!(
+            "export const fn{index} = new aws.lambda.Function(\"fn-{index}\", {{\n    role: role.arn,\n    runtime: \"nodejs22.x\",\n    \
+             handler: \"index.handler\",\n    code: new pulumi.asset.FileArchive(\"./dist\"),\n    deadLetterConfig: {{ targetArn: dlq{index}.arn }},\n}}, {{ dependsOn: [policy] }});\n"
+        )
+    };
+    if !interleaved {
+        text.extend((0..count).map(queue));
+    }
+    text.push_str(
+        "const policy = new aws.iam.RolePolicy(\"shared-policy\", {\n    role: role.id,\n    policy: JSON.stringify({\n        \
+         Version: \"2012-10-17\",\n        Statement: [{ Effect: \"Allow\", Action: \"logs:CreateLogGroup\", Resource: \"*\" }],\n    }),\n});\n",
+    );
+    for index in 0..count {
+        if interleaved {
+            text.push_str(&queue(index));
+        }
+        text.push_str(&function(index));
+    }
+    text
+}
+
+#[test]
+fn grants_for_many_functions_sharing_a_role_settle() {
+    let count = infrafix::fix::MAX_PASSES + 2;
+    for interleaved in [false, true] {
+        let source = functions_sharing_a_role(count, interleaved);
+        let dir = project(&[("index.ts", source.as_bytes())]);
+        let output = infrafix(dir.path(), &["--write", "."]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(!stderr(&output).contains("did not settle"), "{}", stderr(&output));
+        let check = infrafix(dir.path(), &["--check", "."]);
+        let fixed = text(&std::fs::read(dir.path().join("index.ts")).expect("fixed"));
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "nothing left: {}\n{fixed}",
+            stderr(&check)
+        );
+        let new_policies = fixed.matches("new aws.iam.RolePolicy(").count() - 1;
+        // Together: one statement in the policy the functions wait for. Interleaved: the policy
+        // comes before the queues, so each function gets a policy of its own, before it.
+        assert_eq!(new_policies, if interleaved { count } else { 0 }, "{fixed}");
+    }
+}

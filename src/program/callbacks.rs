@@ -1,10 +1,18 @@
 //! `pulumi.all([a, b]).apply(([x, y]) => …)`: the outputs a callback receives, and how to hand it
-//! one more (a new element of the array and a new parameter of the same position).
+//! more (new elements of the array and new parameters of the same positions).
 
 use tree_sitter::Node;
 
 use super::{named_children, Located, Package, Program, ResourceRef};
 use crate::fix::Edit;
+
+/// A resource output to hand to code: which one, and how the code's file names it.
+#[derive(Debug, Clone)]
+pub struct OutputValue {
+    pub reference: ResourceRef,
+    /// `notificationDLQ.arn`
+    pub expression: String,
+}
 
 /// The values handed to `pulumi.all` and the callback's array pattern, position by position.
 #[derive(Debug, Clone, Copy)]
@@ -43,15 +51,15 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// The name under which the callback receives a resource output: the parameter it already has
-    /// for it, or a new one, with the edits that add the output and the parameter. `None` when
-    /// the values and parameters do not line up one to one.
+    /// The names under which the callback receives resource outputs, in the order given: the
+    /// parameter it already has for one, or a new one, with the edits that add the new outputs
+    /// and parameters (one insertion in each list, so that a fix handing it several stays
+    /// applicable in one pass). `None` when the values and parameters do not line up one to one.
     pub(crate) fn pass_to_callback(
         &self,
         callback: AllCallback<'tree>,
-        reference: &ResourceRef,
-        expression: &str,
-    ) -> Option<(String, Vec<Edit>)> {
+        values: &[OutputValue],
+    ) -> Option<(Vec<String>, Vec<Edit>)> {
         let items: Vec<_> = named_children(callback.values.node)
             .filter(|item| item.kind() != "comment")
             .collect();
@@ -61,35 +69,8 @@ impl<'tree> Program<'tree> {
         if items.len() != names.len() || names.iter().any(|name| name.kind() != "identifier") {
             return None;
         }
-        let captured = items.iter().position(|item| {
-            self.denoted_resource(Located {
-                file: callback.values.file,
-                node: *item,
-            })
-            .as_ref()
-                == Some(reference)
-        });
-        if let Some(position) = captured {
-            return Some((
-                self.text(Located {
-                    file: callback.parameters.file,
-                    node: names[position],
-                })
-                .to_owned(),
-                Vec::new(),
-            ));
-        }
-        // `notificationDLQ.arn` is received as `notificationDLQArn`, and `queues.ordersDlq.arn`
-        // (through a namespace or an object) as `ordersDlqArn`.
-        let parts: Vec<&str> = expression.split('.').collect();
-        let base: String = parts[parts.len().saturating_sub(2)..]
-            .iter()
-            .enumerate()
-            .map(|(i, part)| if i == 0 { (*part).to_owned() } else { capitalize(part) })
-            .collect();
-        let parameter = self.fresh_name(callback.parameters.file, &base);
         let (last_item, last_name) = (items.last()?, names.last()?);
-        // `([a, b]: [string, string]) =>`: the tuple type gains the new element too (an ARN is
+        // `([a, b]: [string, string]) =>`: the tuple type gains the new elements too (an ARN is
         // a string), or tsc rejects the callback (TS2769).
         let tuple_type = self.annotated_tuple(callback.parameters);
         if tuple_type
@@ -98,20 +79,56 @@ impl<'tree> Program<'tree> {
         {
             return None;
         }
+        let mut received = Vec::with_capacity(values.len());
+        let mut added: Vec<(&OutputValue, String)> = Vec::new();
+        for value in values {
+            let captured = items.iter().position(|item| {
+                self.denoted_resource(Located {
+                    file: callback.values.file,
+                    node: *item,
+                })
+                .as_ref()
+                    == Some(&value.reference)
+            });
+            let name = match captured {
+                Some(position) => self
+                    .text(Located {
+                        file: callback.parameters.file,
+                        node: names[position],
+                    })
+                    .to_owned(),
+                None => match added.iter().find(|(new, _)| new.reference == value.reference) {
+                    Some((_, parameter)) => parameter.clone(),
+                    None => {
+                        let parameter = self.fresh_name(callback.parameters.file, &parameter_base(&value.expression));
+                        added.push((value, parameter.clone()));
+                        parameter
+                    }
+                },
+            };
+            received.push(name);
+        }
+        if added.is_empty() {
+            return Some((received, Vec::new()));
+        }
+        let (expressions, parameters): (Vec<String>, Vec<String>) = added
+            .into_iter()
+            .map(|(value, parameter)| (value.expression.clone(), parameter))
+            .unzip();
         let mut edits = vec![
             self.insert_items_after(
                 Located {
                     file: callback.values.file,
                     node: *last_item,
                 },
-                &[expression.to_owned()],
+                &expressions,
             ),
             self.insert_items_after(
                 Located {
                     file: callback.parameters.file,
                     node: *last_name,
                 },
-                std::slice::from_ref(&parameter),
+                &parameters,
             ),
         ];
         if let Some(last_type) = tuple_type.and_then(|elements| elements.last().copied()) {
@@ -120,10 +137,10 @@ impl<'tree> Program<'tree> {
                     file: callback.parameters.file,
                     node: last_type,
                 },
-                &["string".to_owned()],
+                &vec!["string".to_owned(); parameters.len()],
             ));
         }
-        Some((parameter, edits))
+        Some((received, edits))
     }
 
     /// The element types of a tuple type annotating an array pattern (`[string, string]` in
@@ -159,6 +176,17 @@ pub(crate) fn method_receiving<'tree, 'text>(
         .filter(|f| f.kind() == "member_expression")?;
     let method = text.get(callee.child_by_field_name("property")?.byte_range())?;
     Some((callee.child_by_field_name("object")?, method))
+}
+
+/// The name a callback receives an output under: `notificationDLQ.arn` as `notificationDLQArn`,
+/// and `queues.ordersDlq.arn` (through a namespace or an object) as `ordersDlqArn`.
+fn parameter_base(expression: &str) -> String {
+    let parts: Vec<&str> = expression.split('.').collect();
+    parts[parts.len().saturating_sub(2)..]
+        .iter()
+        .enumerate()
+        .map(|(i, part)| if i == 0 { (*part).to_owned() } else { capitalize(part) })
+        .collect()
 }
 
 fn capitalize(word: &str) -> String {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Located, Program, ResourceDecl, StringOrigin};
+use super::{Located, Program, ResourceDecl, ResourceRef, StringOrigin};
 
 /// The execution role of a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +11,17 @@ pub enum ExecutionRole {
     Declared(usize),
     /// A role the program does not declare: an ARN from config or another stack, or an expression
     /// infrafix cannot follow. Rules never edit what they cannot see.
+    Unknown,
+}
+
+/// Where a function sends the events it failed to process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeadLetter {
+    /// Its arguments are written out and set no `deadLetterConfig`.
+    None,
+    /// `targetArn: queue.arn`: the ARN of a resource of the program.
+    Resource(ResourceRef),
+    /// Anything else: an ARN from config, arguments spread from elsewhere.
     Unknown,
 }
 
@@ -35,6 +46,24 @@ impl<'tree> Program<'tree> {
             }
             _ => ExecutionRole::Unknown,
         })
+    }
+
+    /// Where a function's failed events go, as far as the program shows.
+    pub fn dead_letter(&self, function: &ResourceDecl<'tree>) -> DeadLetter {
+        let Some(args) = function.args() else {
+            return DeadLetter::Unknown;
+        };
+        if self.surely_lacks(args, "deadLetterConfig") {
+            return DeadLetter::None;
+        }
+        let target = self
+            .property(args, "deadLetterConfig")
+            .and_then(|config| self.object_literal(config.value))
+            .and_then(|config| self.property(config, "targetArn"));
+        target
+            .and_then(|target| self.denoted_resource(target.value))
+            .filter(|reference| reference.attribute.as_deref() == Some("arn"))
+            .map_or(DeadLetter::Unknown, DeadLetter::Resource)
     }
 
     /// The RolePolicy, RolePolicyAttachment and PolicyAttachment resources that attach policy to a

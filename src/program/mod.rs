@@ -33,10 +33,11 @@ use tree_sitter::{Node, Tree};
 
 pub use apigateway::{Sameness, StageMethodSettings};
 pub use branches::{heaviest_run, Branch};
+pub use callbacks::OutputValue;
 pub use edits::name_from_logical_name;
 pub use exports::Exported;
 pub use facts::FileFacts;
-pub use iam::ExecutionRole;
+pub use iam::{DeadLetter, ExecutionRole};
 pub use imports::{ImportBinding, ImportKind};
 pub use modules::{
     candidates as import_candidates, normalize as normalize_path, relative_target as relative_import_target,
@@ -45,7 +46,7 @@ pub use new_resources::NewResource;
 pub use openapi::{Integration, IntegrationValue, InvokePermission};
 pub use packages::CodePackage;
 pub use policy::{
-    action_matches, Answer, Effect, Entry, OutputValue, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies,
+    action_matches, Answer, Effect, Entry, NewStatement, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies,
     Statement,
 };
 pub use references::ResourceRef;

@@ -454,12 +454,15 @@ impl<'tree> Program<'tree> {
                 node: owner
             })
         );
-        let reference = super::ResourceRef {
-            resource: function.resource,
-            attribute: Some("invokeArn".to_owned()),
+        let invoke_arn = super::OutputValue {
+            reference: super::ResourceRef {
+                resource: function.resource,
+                attribute: Some("invokeArn".to_owned()),
+            },
+            expression,
         };
-        let (parameter, mut edits) = self.pass_to_callback(all, &reference, &expression)?;
-        edits.push(self.replace_node(uri, &parameter));
+        let (parameters, mut edits) = self.pass_to_callback(all, std::slice::from_ref(&invoke_arn))?;
+        edits.push(self.replace_node(uri, parameters.first()?));
         Some(edits)
     }
 }

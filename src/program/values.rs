@@ -418,6 +418,30 @@ impl<'tree> Program<'tree> {
         None
     }
 
+    /// Whether an object surely has no property `name`: every member is written out (no spread,
+    /// computed key or method) and none is `name`.
+    pub fn surely_lacks(&self, object: Located<'tree>, name: &str) -> bool {
+        let Some(object) = self.object_literal(object) else {
+            return false;
+        };
+        let here = |node| Located {
+            file: object.file,
+            node,
+        };
+        named_children(object.node)
+            .filter(|member| member.kind() != "comment")
+            .all(|member| {
+                let key = match member.kind() {
+                    "pair" => member
+                        .child_by_field_name("key")
+                        .and_then(|key| self.property_key(here(key))),
+                    "shorthand_property_identifier" => Some(self.text(here(member)).to_owned()),
+                    _ => None,
+                };
+                key.is_some_and(|key| key != name)
+            })
+    }
+
     /// The members of an object literal, read once per file text.
     fn object_members(&self, object: Located<'tree>) -> Rc<[ObjectMember]> {
         let facts = self.file(object.file).facts;

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{ExecutionRole, Located, Program, ResourceDecl};
+use crate::program::{DeadLetter, Effect, Entry, ExecutionRole, Located, Program, ResourceDecl, RoleDocument};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -58,9 +58,21 @@ cycle, and Pulumi refuses the program; moving the policy up does not help. The r
 policies are still reported and listed. If such a policy also grants what Lambda checks when it
 creates the function (reading its SQS queue, its VPC's network interfaces), move those statements
 into a policy of their own, which the function can then depend on.
+
+A RolePolicy that only lets the role send to queues and topics of the program other than the
+function's dead-letter target is not reported, and the fix never lists it: every statement allows
+only `sqs:SendMessage` or `sns:Publish`, on the `.arn` of resources the program declares. Of what
+such a policy grants, Lambda checks only the send to the function's own dead-letter target when
+it creates or updates the function, so the function need not wait for it. This is what
+`lambda-dlq-send-permission` adds for functions that share a role and each declare their
+dead-letter queue just before them: each function waits for the grant on its own queue, and
+not for those of the functions after it, which it could not list without moving code.
 "#;
 
 const CLASSES: [&str; 3] = ["RolePolicy", "RolePolicyAttachment", "PolicyAttachment"];
+
+/// The actions Lambda checks on a dead-letter target.
+const SENDS: [&str; 2] = ["sqs:SendMessage", "sns:Publish"];
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let program = context.program;
@@ -79,7 +91,11 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let missing: Vec<usize> = program
             .role_attachments(role)
             .into_iter()
-            .filter(|&attachment| !listed.contains(&attachment) && !program.waits_for(attachment, index))
+            .filter(|&attachment| {
+                !listed.contains(&attachment)
+                    && !program.waits_for(attachment, index)
+                    && !sends_only_elsewhere(context, role, attachment, function)
+            })
             .collect();
         if missing.is_empty() {
             continue;
@@ -99,6 +115,44 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         );
         findings.push(finding.with_outcome(fix(program, function, &missing)));
     }
+}
+
+/// Whether a RolePolicy only lets the role send to queues and topics of the program other than
+/// the function's dead-letter target. Of what such a policy can grant, Lambda checks only the send
+/// to the function's own dead-letter target when it creates or updates the function, so the function
+/// need not wait for it: functions sharing a role, each with its dead-letter queue declared beside
+/// it, each wait for the grant on their own queue, which may come after the functions before it.
+fn sends_only_elsewhere(context: &RuleContext, role: usize, policy: usize, function: &ResourceDecl) -> bool {
+    let own_target = match context.program.dead_letter(function) {
+        DeadLetter::None => None,
+        DeadLetter::Resource(reference) => Some(reference.resource),
+        DeadLetter::Unknown => return false,
+    };
+    let policies = context.role_policies(role);
+    // A RolePolicy holds one document; one infrafix cannot read is not among them.
+    let Some(RoleDocument { document, .. }) = policies.documents.iter().find(|held| held.owner == policy) else {
+        return false;
+    };
+    let sends = |entry: &Entry| {
+        entry
+            .literal
+            .as_deref()
+            .is_some_and(|action| SENDS.iter().any(|send| send.eq_ignore_ascii_case(action)))
+    };
+    let elsewhere = |entry: &Entry| {
+        entry.resource.as_ref().is_some_and(|reference| {
+            reference.attribute.as_deref() == Some("arn") && Some(reference.resource) != own_target
+        })
+    };
+    !document.statements.is_empty()
+        && document.statements.iter().all(|statement| {
+            statement.uncertainty.is_none()
+                && statement.effect == Effect::Allow
+                && !statement.actions.is_empty()
+                && statement.actions.iter().all(sends)
+                && !statement.resources.is_empty()
+                && statement.resources.iter().all(elsewhere)
+        })
 }
 
 /// The resources the function's `dependsOn` lists; `None` when they cannot be known.

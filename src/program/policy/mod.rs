@@ -5,12 +5,12 @@
 //! Editing keeps each document in its own form.
 
 mod edit;
-
-pub use edit::OutputValue;
 mod object_form;
 mod text_form;
 
 use std::ops::Range;
+
+pub use edit::NewStatement;
 
 use super::callbacks::AllCallback;
 use super::{Located, Program, ResourceBinding, ResourceRef};
@@ -674,13 +674,13 @@ mod json_edit_tests {
 const dlq = new aws.sqs.Queue(\"dlq\");\nconst role = new aws.iam.Role(\"role\", { assumeRolePolicy: \"{}\" });\n\
 new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.interpolate`{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:ReceiveMessage\", \"Resource\": [ ]}]}` });\n";
 
-    fn dlq_arn(program: &Program) -> OutputValue {
+    fn dlq_arn(program: &Program) -> crate::program::OutputValue {
         let dlq = program
             .resources()
             .iter()
             .position(|r| r.is_aws(&["sqs", "Queue"]))
             .expect("queue");
-        OutputValue {
+        crate::program::OutputValue {
             reference: ResourceRef {
                 resource: dlq,
                 attribute: Some("arn".to_owned()),
@@ -696,7 +696,7 @@ new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.interpolate`{\"Ver
             let mut edits = vec![program.add_action(statement, "sqs:SendMessage").expect("action")];
             edits.extend(
                 program
-                    .add_resource(document, statement, &dlq_arn(program))
+                    .add_resources(document, statement, &[dlq_arn(program)])
                     .expect("resource"),
             );
             edits
@@ -708,7 +708,13 @@ new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.interpolate`{\"Ver
         assert_eq!(extended["Statement"][0]["Resource"], serde_json::json!(["SUBSTITUTED"]));
         let added = edited_json(POLICY, |program, document| {
             program
-                .add_statement(document, "sqs:SendMessage", &dlq_arn(program))
+                .add_statements(
+                    document,
+                    &[NewStatement {
+                        action: "sqs:SendMessage",
+                        resources: vec![dlq_arn(program)],
+                    }],
+                )
                 .expect("statement")
         });
         assert_eq!(added["Statement"][1]["Action"], "sqs:SendMessage");
