@@ -379,10 +379,33 @@ fn reaches<Next: std::ops::Deref<Target = Vec<usize>>>(from: usize, to: usize, n
 
 #[cfg(test)]
 pub(crate) mod test_support {
+    use std::collections::BTreeSet;
     use std::path::PathBuf;
 
-    use super::{FileFacts, Program, ProgramInput};
+    use super::{Answer, FileFacts, Program, ProgramInput};
     use crate::syntax::{parse, scan, Dialect};
+
+    /// Every (action, resource) of those asked that the policy evaluator surely allows the role,
+    /// in a program whose resources are each bound to a const of their logical name.
+    pub fn allowed(program: &Program, role: &str, actions: &[&str], targets: &[&str]) -> BTreeSet<(String, String)> {
+        let named = |name: &str| {
+            (0..program.resources().len()).find(|&index| program.display_name(index) == format!("`{name}`"))
+        };
+        let role = named(role).expect("the role");
+        let policies = program.role_policies(role);
+        let mut pairs = BTreeSet::new();
+        for target in targets {
+            let Some(resource_target) = named(target).and_then(|index| program.resource_target(index)) else {
+                continue;
+            };
+            for action in actions {
+                if policies.allows(action, &resource_target) == Answer::Allowed {
+                    pairs.insert(((*action).to_owned(), (*target).to_owned()));
+                }
+            }
+        }
+        pairs
+    }
 
     /// Builds the model of a project given as (path, text) pairs and hands it to `check`.
     pub fn with_program(files: &[(&str, &str)], check: impl FnOnce(&Program)) {

@@ -587,8 +587,8 @@ mod tests {
 
     use crate::config::Settings;
     use crate::fix::apply_fixes;
-    use crate::program::test_support::with_program;
-    use crate::program::{Answer, Program};
+    use crate::program::test_support::{self, with_program};
+    use crate::program::Program;
     use crate::rules::{check_program, RuleContext, RuleId};
     use crate::suppression::Suppressions;
 
@@ -669,26 +669,8 @@ mod tests {
         )
     }
 
-    /// Every (action, resource) the role is surely allowed.
     fn allowed(program: &Program) -> BTreeSet<(String, String)> {
-        // Every resource of the program is bound to a const of its logical name.
-        let named = |name: &str| {
-            (0..program.resources().len()).find(|&index| program.display_name(index) == format!("`{name}`"))
-        };
-        let role = named("role").expect("the role");
-        let policies = program.role_policies(role);
-        let mut pairs = BTreeSet::new();
-        for target in TARGETS {
-            let Some(resource_target) = named(target).and_then(|index| program.resource_target(index)) else {
-                continue;
-            };
-            for action in ASKED {
-                if policies.allows(action, &resource_target) == Answer::Allowed {
-                    pairs.insert((action.to_owned(), target.to_owned()));
-                }
-            }
-        }
-        pairs
+        test_support::allowed(program, "role", &ASKED, &TARGETS)
     }
 
     /// What one pass of the rule's fixes makes of a project: the fixed texts, where the findings

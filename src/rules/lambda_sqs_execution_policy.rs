@@ -214,3 +214,134 @@ fn attach_managed_policy(program: &Program, role: usize) -> Result<Vec<Edit>, St
     edits.push(program.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)));
     Ok(edits)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use crate::config::Settings;
+    use crate::fix::apply_fixes;
+    use crate::program::test_support::{allowed, with_program};
+    use crate::rules::{check_program, RuleContext, RuleId};
+    use crate::suppression::Suppressions;
+
+    const ACTIONS: [&str; 7] = [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:Receive*",
+        "sqs:*",
+        "sqs:SendMessage",
+        "s3:GetObject",
+    ];
+    const RESOURCES: [&str; 5] = [
+        "work.arn",
+        "other.arn",
+        "\"*\"",
+        "\"arn:aws:sqs:*:*:work-*\"",
+        "\"arn:aws:sqs:*:*:*\"",
+    ];
+    const POLLER: [&str; 3] = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
+    /// What is asked of the role before and after the fix, on both queues.
+    const ASKED: [&str; 6] = [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:SendMessage",
+        "sqs:PurgeQueue",
+        "sqs:SetQueueAttributes",
+    ];
+    const QUEUES: [&str; 2] = ["work", "other"];
+
+    /// One statement: Allow or Deny, and indices into ACTIONS and RESOURCES.
+    type GeneratedStatement = (bool, Vec<usize>, Vec<usize>);
+
+    /// A role with one policy of generated statements, and a function fed by the `work` queue.
+    fn program_text(statements: &[GeneratedStatement], json_text: bool) -> String {
+        let rendered: Vec<String> = statements
+            .iter()
+            .map(|(allow, actions, resources)| {
+                let list = |items: Vec<String>| format!("[{}]", items.join(", "));
+                let actions = list(actions.iter().map(|&i| format!("\"{}\"", ACTIONS[i])).collect());
+                let resources = list(resources.iter().map(|&i| RESOURCES[i].to_owned()).collect());
+                let effect = if *allow { "Allow" } else { "Deny" };
+                format!("{{ Effect: \"{effect}\", Action: {actions}, Resource: {resources} }}")
+            })
+            .collect();
+        let document = format!("{{ Version: \"2012-10-17\", Statement: [{}] }}", rendered.join(", "));
+        let policy = match json_text {
+            true => format!("pulumi.jsonStringify({document})"),
+            false => document,
+        };
+        format!(
+            "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\n\
+             const work = new aws.sqs.Queue(\"work\", {{ name: \"work-orders\" }});\n\
+             const other = new aws.sqs.Queue(\"other\", {{ name: \"payments\" }});\n\
+             const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n\
+             const policy = new aws.iam.RolePolicy(\"policy\", {{ role: role.id, policy: {policy} }});\n\
+             export const worker = new aws.lambda.Function(\"worker\", {{ role: role.arn, runtime: \"nodejs22.x\", \
+             handler: \"index.handler\" }}, {{ dependsOn: [policy] }});\n\
+             export const source = new aws.lambda.EventSourceMapping(\"source\", {{ eventSourceArn: work.arn, functionName: worker.name }});\n"
+        )
+    }
+
+    fn sqs_fix_text(text: &str) -> Option<String> {
+        let mut fixed = None;
+        with_program(&[("index.ts", text)], |program| {
+            let settings = Settings::defaults();
+            let suppressions = [Suppressions::default()];
+            let context = RuleContext::new(program, &settings, &suppressions);
+            let findings = check_program(&context, &[RuleId::LambdaSqsExecutionPolicy]);
+            let fixes: Vec<_> = findings.iter().filter_map(|finding| finding.fix.as_ref()).collect();
+            fixed = apply_fixes(&[text.to_owned()], &fixes).changed.get(&0).cloned();
+        });
+        fixed
+    }
+
+    #[test]
+    fn a_role_that_cannot_poll_gets_a_fix_and_one_that_can_does_not() {
+        let fixed = sqs_fix_text(&program_text(&[(true, vec![6], vec![0])], false)).expect("a fix");
+        assert!(fixed.contains("AWSLambdaSQSQueueExecutionRole"), "{fixed}");
+        assert_eq!(
+            sqs_fix_text(&program_text(&[(true, vec![0, 1, 2], vec![0])], true)),
+            None
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// The fix never touches a statement or document the role has, and lets the role do
+        /// nothing new but what AWSLambdaSQSQueueExecutionRole is for: polling (receive, delete,
+        /// read attributes). It never lets the role send, purge or reconfigure a queue, and
+        /// after it the role may poll the queue that feeds the function.
+        #[test]
+        fn the_fix_grants_only_polling(
+            statements in prop::collection::vec(
+                (any::<bool>(), prop::collection::vec(0..ACTIONS.len(), 1..3), prop::collection::vec(0..RESOURCES.len(), 1..3)),
+                1..4,
+            ),
+            json_text in any::<bool>(),
+        ) {
+            let text = program_text(&statements, json_text);
+            let mut before = BTreeSet::new();
+            with_program(&[("index.ts", &text)], |program| before = allowed(program, "role", &ASKED, &QUEUES));
+            if let Some(fixed) = sqs_fix_text(&text) {
+                let policy_line = text.lines().find(|line| line.contains("new aws.iam.RolePolicy(")).expect("the policy");
+                prop_assert!(fixed.contains(policy_line), "an existing policy was edited:\n{fixed}");
+                let mut after = BTreeSet::new();
+                with_program(&[("index.ts", &fixed)], |program| after = allowed(program, "role", &ASKED, &QUEUES));
+                let gained: Vec<_> = after.difference(&before).collect();
+                prop_assert!(
+                    gained.iter().all(|(action, _)| POLLER.contains(&action.as_str())),
+                    "the fix also granted {gained:?}\n--- before\n{text}\n--- after\n{fixed}"
+                );
+                for action in POLLER {
+                    prop_assert!(after.contains(&(action.to_owned(), "work".to_owned())), "cannot poll after the fix:\n{fixed}");
+                }
+            }
+        }
+    }
+}
