@@ -385,6 +385,45 @@ pub(crate) mod test_support {
     use super::{Answer, FileFacts, Program, ProgramInput};
     use crate::syntax::{parse, scan, Dialect};
 
+    /// One generated policy statement: Allow or Deny, and indices into a test's actions and resources.
+    pub type GeneratedStatement = (bool, Vec<usize>, Vec<usize>);
+
+    /// One to three generated statements over `actions` actions and `resources` resources.
+    pub fn generated_statements(
+        actions: usize,
+        resources: usize,
+    ) -> impl proptest::strategy::Strategy<Value = Vec<GeneratedStatement>> {
+        use proptest::prelude::*;
+        prop::collection::vec(
+            (
+                any::<bool>(),
+                prop::collection::vec(0..actions, 1..3),
+                prop::collection::vec(0..resources, 1..3),
+            ),
+            1..4,
+        )
+    }
+
+    /// The object literal of a policy document holding the generated statements; `resource`
+    /// writes a resource index as the document names it.
+    pub fn policy_document(
+        statements: &[GeneratedStatement],
+        actions: &[&str],
+        resource: impl Fn(usize) -> String,
+    ) -> String {
+        let rendered: Vec<String> = statements
+            .iter()
+            .map(|(allow, action_indices, resource_indices)| {
+                let list = |items: Vec<String>| format!("[{}]", items.join(", "));
+                let actions = list(action_indices.iter().map(|&i| format!("\"{}\"", actions[i])).collect());
+                let resources = list(resource_indices.iter().map(|&i| resource(i)).collect());
+                let effect = if *allow { "Allow" } else { "Deny" };
+                format!("{{ Effect: \"{effect}\", Action: {actions}, Resource: {resources} }}")
+            })
+            .collect();
+        format!("{{ Version: \"2012-10-17\", Statement: [{}] }}", rendered.join(", "))
+    }
+
     /// Every (action, resource) of those asked that the policy evaluator surely allows the role,
     /// in a program whose resources are each bound to a const of their logical name.
     pub fn allowed(program: &Program, role: &str, actions: &[&str], targets: &[&str]) -> BTreeSet<(String, String)> {

@@ -587,7 +587,7 @@ mod tests {
 
     use crate::config::Settings;
     use crate::fix::apply_fixes;
-    use crate::program::test_support::{self, with_program};
+    use crate::program::test_support::{self, generated_statements, policy_document, with_program, GeneratedStatement};
     use crate::program::Program;
     use crate::rules::{check_program, RuleContext, RuleId};
     use crate::suppression::Suppressions;
@@ -622,9 +622,6 @@ mod tests {
     ];
     const TARGETS: [&str; 4] = ["work", "dlq", "other", "topic"];
 
-    /// One statement: Allow or Deny, and indices into ACTIONS and RESOURCES.
-    type GeneratedStatement = (bool, Vec<usize>, Vec<usize>);
-
     /// A role, its policy of generated statements in one of four forms, and one function per
     /// dead-letter target given, each waiting for the policy.
     fn program_text(statements: &[GeneratedStatement], form: usize, dead_letters: &[&str]) -> String {
@@ -633,17 +630,7 @@ mod tests {
             (3, "work.arn") => "workArn",
             (_, written) => written,
         };
-        let rendered: Vec<String> = statements
-            .iter()
-            .map(|(allow, actions, resources)| {
-                let list = |items: Vec<String>| format!("[{}]", items.join(", "));
-                let actions = list(actions.iter().map(|&i| format!("\"{}\"", ACTIONS[i])).collect());
-                let resources = list(resources.iter().map(|&i| resource(i).to_owned()).collect());
-                let effect = if *allow { "Allow" } else { "Deny" };
-                format!("{{ Effect: \"{effect}\", Action: {actions}, Resource: {resources} }}")
-            })
-            .collect();
-        let document = format!("{{ Version: \"2012-10-17\", Statement: [{}] }}", rendered.join(", "));
+        let document = policy_document(statements, &ACTIONS, |index| resource(index).to_owned());
         let policy = match form {
             0 => format!("pulumi.jsonStringify({document})"),
             1 => format!("JSON.stringify({document})"),
@@ -863,10 +850,7 @@ mod tests {
         /// several functions sharing the role all apply in one pass.
         #[test]
         fn the_fix_grants_only_the_send_on_the_target(
-            statements in prop::collection::vec(
-                (any::<bool>(), prop::collection::vec(0..ACTIONS.len(), 1..3), prop::collection::vec(0..RESOURCES.len(), 1..3)),
-                1..4,
-            ),
+            statements in generated_statements(ACTIONS.len(), RESOURCES.len()),
             form in 0..4usize,
             dead_letters in prop::collection::vec(0..TARGETS.len(), 1..5),
         ) {

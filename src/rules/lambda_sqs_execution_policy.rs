@@ -223,7 +223,9 @@ mod tests {
 
     use crate::config::Settings;
     use crate::fix::apply_fixes;
-    use crate::program::test_support::{allowed, with_program};
+    use crate::program::test_support::{
+        allowed, generated_statements, policy_document, with_program, GeneratedStatement,
+    };
     use crate::rules::{check_program, RuleContext, RuleId};
     use crate::suppression::Suppressions;
 
@@ -255,22 +257,9 @@ mod tests {
     ];
     const QUEUES: [&str; 2] = ["work", "other"];
 
-    /// One statement: Allow or Deny, and indices into ACTIONS and RESOURCES.
-    type GeneratedStatement = (bool, Vec<usize>, Vec<usize>);
-
     /// A role with one policy of generated statements, and a function fed by the `work` queue.
     fn program_text(statements: &[GeneratedStatement], json_text: bool) -> String {
-        let rendered: Vec<String> = statements
-            .iter()
-            .map(|(allow, actions, resources)| {
-                let list = |items: Vec<String>| format!("[{}]", items.join(", "));
-                let actions = list(actions.iter().map(|&i| format!("\"{}\"", ACTIONS[i])).collect());
-                let resources = list(resources.iter().map(|&i| RESOURCES[i].to_owned()).collect());
-                let effect = if *allow { "Allow" } else { "Deny" };
-                format!("{{ Effect: \"{effect}\", Action: {actions}, Resource: {resources} }}")
-            })
-            .collect();
-        let document = format!("{{ Version: \"2012-10-17\", Statement: [{}] }}", rendered.join(", "));
+        let document = policy_document(statements, &ACTIONS, |index| RESOURCES[index].to_owned());
         let policy = match json_text {
             true => format!("pulumi.jsonStringify({document})"),
             false => document,
@@ -319,10 +308,7 @@ mod tests {
         /// after it the role may poll the queue that feeds the function.
         #[test]
         fn the_fix_grants_only_polling(
-            statements in prop::collection::vec(
-                (any::<bool>(), prop::collection::vec(0..ACTIONS.len(), 1..3), prop::collection::vec(0..RESOURCES.len(), 1..3)),
-                1..4,
-            ),
+            statements in generated_statements(ACTIONS.len(), RESOURCES.len()),
             json_text in any::<bool>(),
         ) {
             let text = program_text(&statements, json_text);
