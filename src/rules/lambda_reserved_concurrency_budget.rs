@@ -189,7 +189,7 @@ fn reservations_of<'tree>(
     let suppressed = context.is_suppressed(
         RuleId::LambdaReservedConcurrencyBudget,
         function.file,
-        function.statement.start_byte(),
+        function.finding_range().start,
     );
     let reservation = |value, instances, per_element| Reservation {
         function: index,
