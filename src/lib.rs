@@ -3,13 +3,14 @@
 
 pub mod aws;
 pub mod calendar;
+pub mod cloud;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
+pub mod frontends;
 pub mod packaging;
 pub mod pipeline;
 pub mod prefilter;
-pub mod program;
 pub mod promises;
 pub mod report;
 pub mod rules;

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::program::{import_candidates, normalize_path, relative_import_target};
+use crate::frontends::pulumi::{import_candidates, normalize_path, relative_import_target};
 
 /// For each text (with its path), whether it can matter.
 pub fn files_that_matter(files: &[(&std::path::Path, &str)]) -> Vec<bool> {

@@ -86,7 +86,7 @@ fn add_context_files(project: &mut Project, walked: &[PathBuf]) {
 /// compare equal.
 pub fn absolute(path: &Path) -> PathBuf {
     let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    crate::program::normalize_path(&joined)
+    crate::frontends::pulumi::normalize_path(&joined)
 }
 
 fn walk_folder(folder: &Path, files: &mut Vec<PathBuf>, notices: &mut Vec<Notice>) {

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Integration, IntegrationValue, InvokePermission, Package, PackageMember, Program};
+use crate::frontends::pulumi::{Integration, IntegrationValue, InvokePermission, Package, PackageMember, Program};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Located, Program, ResourceDecl};
+use crate::frontends::pulumi::{Located, Program, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -142,7 +142,7 @@ fn limits<'tree>(
         .object_literal(value)
         .ok_or("`throttleSettings` is not an object literal")?;
     let mut limits = Vec::new();
-    for member in crate::program::named_children(object.node).filter(|member| member.kind() != "comment") {
+    for member in crate::frontends::pulumi::named_children(object.node).filter(|member| member.kind() != "comment") {
         let key = member.child_by_field_name("key").map(|key| {
             program.text(Located {
                 file: object.file,

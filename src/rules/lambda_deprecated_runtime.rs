@@ -10,7 +10,7 @@ use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::calendar::CalendarDate;
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::program::{ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
+use crate::frontends::pulumi::{ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 use readiness::{build_hint, readiness, Readiness};
@@ -218,7 +218,7 @@ fn runtime_uses<'tree>(context: &RuleContext<'tree>, table: &'static RuntimeTabl
             else {
                 continue;
             };
-            for element in crate::program::named_children(list.value.node).filter(|e| e.kind() != "comment") {
+            for element in crate::frontends::pulumi::named_children(list.value.node).filter(|e| e.kind() != "comment") {
                 let pointer = Located {
                     file: list.value.file,
                     node: element,
@@ -664,7 +664,7 @@ fn plan_list(
     changes: &mut HashMap<EntryKey, ListChange>,
 ) {
     let program = context.program;
-    let entries: Vec<ListEntry> = crate::program::named_children(list.node)
+    let entries: Vec<ListEntry> = crate::frontends::pulumi::named_children(list.node)
         .filter(|node| node.kind() != "comment")
         .map(|node| {
             let at = Located { file: list.file, node };

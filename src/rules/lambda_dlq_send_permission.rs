@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{
+use crate::frontends::pulumi::{
     Answer, DeadLetter, Effect, ExecutionRole, Located, NewStatement, OutputValue, Program, ResourceDecl, ResourceRef,
     ResourceTarget, RoleDocument,
 };
@@ -587,8 +587,10 @@ mod tests {
 
     use crate::config::Settings;
     use crate::fix::apply_fixes;
-    use crate::program::test_support::{self, generated_statements, policy_document, with_program, GeneratedStatement};
-    use crate::program::Program;
+    use crate::frontends::pulumi::test_support::{
+        self, generated_statements, policy_document, with_program, GeneratedStatement,
+    };
+    use crate::frontends::pulumi::Program;
     use crate::rules::{check_program, RuleContext, RuleId};
     use crate::suppression::Suppressions;
 

@@ -2,7 +2,9 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{DeadLetter, Effect, Entry, ExecutionRole, Located, Program, ResourceDecl, RoleDocument};
+use crate::frontends::pulumi::{
+    DeadLetter, Effect, Entry, ExecutionRole, Located, Program, ResourceDecl, RoleDocument,
+};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -166,7 +168,7 @@ fn depends_on_entries(program: &Program, function: &ResourceDecl) -> Option<Vec<
     };
     let value = depends_on.value;
     let elements: Vec<Located> = match value.node.kind() {
-        "array" => crate::program::named_children(value.node)
+        "array" => crate::frontends::pulumi::named_children(value.node)
             .filter(|element| element.kind() != "comment")
             .map(|node| Located { file: value.file, node })
             .collect(),
@@ -212,7 +214,7 @@ fn depends_on_edit(program: &Program, function: &ResourceDecl, references: &[Str
         return Err("its dependsOn comes from an object spread into the options".to_owned());
     }
     if value.node.kind() == "array" {
-        let last = crate::program::named_children(value.node)
+        let last = crate::frontends::pulumi::named_children(value.node)
             .filter(|element| element.kind() != "comment")
             .last();
         return Ok(match last {

@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::cloud::{heaviest_run, Branch, FixPlan, Intent, LambdaFunction, Site};
 use crate::config::ConcurrencyBudget;
 use crate::diagnostic::Finding;
-use crate::fix::{Edit, Fix};
-use crate::program::{heaviest_run, Branch, Located, Program, ResourceDecl};
+use crate::fix::Applicability;
 use crate::rules::{RuleContext, RuleId};
 
 pub const DOCUMENTATION: &str = r#"Reserved concurrency summed over a program exceeds the account's budget.
@@ -77,35 +77,45 @@ const MAX_ADJUSTMENTS: usize = 10_000;
 const AWS_ERROR: &str = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]";
 
 /// A function's reservation, as far as it is known.
-struct Reservation<'tree> {
-    function: usize,
-    /// The number and where it is written; `None` when unknown.
-    value: Option<(i64, Located<'tree>)>,
-    /// How many instances the declaration makes; `None` when unknown.
-    instances: Option<u64>,
+/// One function's reservation, as counted.
+struct Reservation<'graph> {
+    function: &'graph LambdaFunction,
+    value: i64,
+    at: &'graph Site,
+    instances: u64,
     suppressed: bool,
-    /// Read from the element of a collection the function is made for: the finding points there.
     per_element: bool,
 }
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
-    let program = context.program;
-    let reservations: Vec<Reservation> = program
-        .resources()
-        .iter()
-        .enumerate()
-        .filter(|(_, resource)| resource.is_lambda_function())
-        .flat_map(|(index, function)| reservations_of(context, index, function))
-        // -1 leaves the function unreserved and 0 disables it: neither reserves anything.
-        .filter(|reservation| reservation.value.is_none_or(|(value, _)| value > 0))
-        .collect();
-    let known: Vec<&Reservation> = reservations
-        .iter()
-        .filter(|r| r.value.is_some() && r.instances.is_some())
-        .collect();
-    let uncounted = reservations.len() - known.len();
-    let paths: Vec<Vec<Branch>> = known.iter().map(|r| program.branches(r.function)).collect();
-    let weights: Vec<i128> = known.iter().map(|r| contribution(r)).collect();
+    let graph = context.graph();
+    let mut uncounted = 0;
+    let mut known = Vec::new();
+    for function in &graph.functions {
+        let suppressed = context.is_suppressed(
+            RuleId::LambdaReservedConcurrencyBudget,
+            function.at.file,
+            function.at.range.start,
+        );
+        for reservation in &function.reservations {
+            let instances = reservation.instances.known();
+            match &reservation.value {
+                // -1 leaves the function unreserved and 0 disables it: neither reserves anything.
+                Some(written) if written.value <= 0 => {}
+                Some(written) if instances.is_some() => known.push(Reservation {
+                    function,
+                    value: written.value,
+                    at: &written.at,
+                    instances: instances.unwrap_or(0),
+                    suppressed,
+                    per_element: reservation.per_element,
+                }),
+                _ => uncounted += 1,
+            }
+        }
+    }
+    let paths: Vec<&[Branch]> = known.iter().map(|r| r.function.branches.as_slice()).collect();
+    let weights: Vec<i128> = known.iter().map(contribution).collect();
     let settings = &context.settings.concurrency;
     let budget = i128::from(settings.budget());
     // What the program reserves in a pass that makes each function: the largest otherwise.
@@ -123,26 +133,26 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     if totals.iter().all(|total| *total <= budget) {
         return;
     }
-    let fix = scaled_down(program, &known, &paths, &totals, budget);
+    let fix = scaled_down(&known, &paths, &totals, budget).and_then(|plan| context.render(&plan));
     let branched = paths.iter().any(|path| !path.is_empty());
     for ((reservation, path), total) in known.iter().zip(&paths).zip(&totals) {
         // A function on a branch that fits (the other arm is the large one) is not the problem.
         if *total <= budget {
             continue;
         }
-        let function = &program.resources()[reservation.function];
-        let name = program.display_name(reservation.function);
-        let value = reservation.value.map_or(0, |(value, _)| value);
+        let name = &reservation.function.name;
         let mut message = format!(
-            "Reserved concurrency of the program's functions sums to {total}{} ({name} reserves {value}{}), above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
+            "Reserved concurrency of the program's functions sums to {total}{} ({name} reserves {}{}), above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
             if path.is_empty() {
                 String::new()
             } else {
                 format!(" when the branch making {name} runs")
             },
-            match reservation.instances {
-                Some(instances) if instances > 1 => format!(" in each of {instances} instances"),
-                _ => String::new(),
+            reservation.value,
+            if reservation.instances > 1 {
+                format!(" in each of {} instances", reservation.instances)
+            } else {
+                String::new()
             },
             describe_budget(settings),
         );
@@ -154,71 +164,23 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 " {uncounted} reservation(s) infrafix cannot know were not counted."
             ));
         }
-        let at = match reservation.value {
-            Some((_, site)) if reservation.per_element => site,
-            _ => Located {
-                file: function.file,
-                node: function.statement,
-            },
+        let at = if reservation.per_element {
+            reservation.at
+        } else {
+            &reservation.function.at
         };
         let finding = Finding::new(
             RuleId::LambdaReservedConcurrencyBudget,
             at.file,
-            at.node.byte_range(),
+            at.range.clone(),
             message,
         );
         findings.push(finding.with_outcome(fix.clone()));
     }
 }
 
-/// A function's reservations: one, or one per element when the function reads the number from the
-/// elements of the collection it is made for (`reservedConcurrentExecutions: tenant.reserved`).
-fn reservations_of<'tree>(
-    context: &RuleContext<'tree>,
-    index: usize,
-    function: &ResourceDecl<'tree>,
-) -> Vec<Reservation<'tree>> {
-    let program = context.program;
-    let Some(written) = function
-        .args()
-        .and_then(|args| program.property(args, "reservedConcurrentExecutions"))
-    else {
-        return Vec::new();
-    };
-    let instances = program.instances(index);
-    let suppressed = context.is_suppressed(
-        RuleId::LambdaReservedConcurrencyBudget,
-        function.file,
-        function.finding_range().start,
-    );
-    let reservation = |value, instances, per_element| Reservation {
-        function: index,
-        value,
-        instances,
-        suppressed,
-        per_element,
-    };
-    let known = program.largest_number_value(written.value);
-    match program.element_sources(written.value).filter(|_| known.is_none()) {
-        Some(sources) if !sources.is_empty() => {
-            // The loop over the collection is one of those counted: each element's number serves
-            // its share of the instances.
-            let elements = sources.len() as u64;
-            let each = instances
-                .filter(|count| count % elements == 0)
-                .map(|count| count / elements);
-            sources
-                .into_iter()
-                .map(|source| reservation(program.largest_number_value(source), each, true))
-                .collect()
-        }
-        _ => vec![reservation(known, instances, false)],
-    }
-}
-
 fn contribution(reservation: &Reservation) -> i128 {
-    let value = reservation.value.map_or(0, |(value, _)| value);
-    i128::from(value) * i128::from(reservation.instances.unwrap_or(0))
+    i128::from(reservation.value) * i128::from(reservation.instances)
 }
 
 fn describe_budget(budget: &ConcurrencyBudget) -> String {
@@ -238,8 +200,8 @@ fn describe_budget(budget: &ConcurrencyBudget) -> String {
 }
 
 /// A place a reservation is written, and the reservations that read it.
-struct Site<'tree> {
-    at: Located<'tree>,
+struct WrittenReservation<'graph> {
+    at: &'graph Site,
     value: i128,
     /// Indices into the known reservations.
     readers: Vec<usize>,
@@ -251,54 +213,40 @@ struct Site<'tree> {
 /// the program fits: each place read by a function of a pass over the budget is scaled by the one
 /// factor that makes the largest pass fit (so the other passes over the budget fit too, being
 /// smaller), and a place only passes within the budget read is left alone.
-fn scaled_down(
-    program: &Program,
-    known: &[&Reservation],
-    paths: &[Vec<Branch>],
-    totals: &[i128],
-    budget: i128,
-) -> Result<Fix, String> {
-    let mut sites: BTreeMap<(usize, usize), Site> = BTreeMap::new();
+fn scaled_down(known: &[Reservation], paths: &[&[Branch]], totals: &[i128], budget: i128) -> Result<FixPlan, String> {
+    let mut sites: BTreeMap<&Site, WrittenReservation> = BTreeMap::new();
     let mut site_of = Vec::with_capacity(known.len());
     for (index, reservation) in known.iter().enumerate() {
-        let Some((value, at)) = reservation.value else {
-            site_of.push(None);
-            continue;
-        };
-        let key = (at.file, at.node.start_byte());
-        let site = sites.entry(key).or_insert(Site {
-            at,
-            value: i128::from(value),
+        let site = sites.entry(reservation.at).or_insert(WrittenReservation {
+            at: reservation.at,
+            value: i128::from(reservation.value),
             readers: Vec::new(),
             fixed: false,
         });
         site.readers.push(index);
         site.fixed |= reservation.suppressed;
-        site_of.push(Some(key));
+        site_of.push(reservation.at);
     }
-    let movable: BTreeSet<(usize, usize)> = sites
+    let movable: BTreeSet<&Site> = sites
         .iter()
         .filter(|(_, site)| !site.fixed && site.readers.iter().any(|&reader| totals[reader] > budget))
         .map(|(key, _)| *key)
         .collect();
-    let instances = |reader: usize| i128::from(known[reader].instances.unwrap_or(1));
-    let weights = |values: &BTreeMap<(usize, usize), i128>| -> Vec<i128> {
+    let instances = |reader: usize| i128::from(known[reader].instances);
+    let weights = |values: &BTreeMap<&Site, i128>| -> Vec<i128> {
         site_of
             .iter()
             .enumerate()
-            .map(|(reader, key)| {
-                key.and_then(|key| values.get(&key))
-                    .map_or(0, |value| value * instances(reader))
-            })
+            .map(|(reader, key)| values.get(key).map_or(0, |value| value * instances(reader)))
             .collect()
     };
-    let original: BTreeMap<(usize, usize), i128> = sites.iter().map(|(key, site)| (*key, site.value)).collect();
-    let is_movable = |reader: usize| site_of[reader].is_some_and(|key| movable.contains(&key));
+    let original: BTreeMap<&Site, i128> = sites.iter().map(|(key, site)| (*key, site.value)).collect();
+    let is_movable = |reader: usize| movable.contains(site_of[reader]);
 
     // Each function instance keeps at least 1: the pass that is largest then must still fit.
     let mut values = original.clone();
     for key in &movable {
-        values.insert(*key, 1);
+        values.insert(key, 1);
     }
     let (smallest, run) = heaviest_run(paths, &weights(&values), &[]);
     if movable.is_empty() || smallest > budget {
@@ -331,7 +279,7 @@ fn scaled_down(
         return Err("no reservation that could shrink is counted in the largest total".to_owned());
     }
     for key in &movable {
-        values.insert(*key, (original[key] * room / movable_total).max(1));
+        values.insert(key, (original[key] * room / movable_total).max(1));
     }
     // Rounding up to 1, or a pass holding more suppressed reservations than the largest, may
     // overshoot: take from the largest value of the pass over the budget until it fits. Each step
@@ -341,37 +289,42 @@ fn scaled_down(
         if total <= budget {
             break;
         }
-        let in_run: BTreeSet<(usize, usize)> = run.iter().filter_map(|&reader| site_of[reader]).collect();
+        let in_run: BTreeSet<&Site> = run.iter().map(|&reader| site_of[reader]).collect();
         let Some(largest) = movable
             .iter()
-            .filter(|key| in_run.contains(key) && values.get(key).is_some_and(|value| *value > 1))
-            .max_by_key(|key| values.get(key).copied().unwrap_or(0))
+            .filter(|key| in_run.contains(*key) && values.get(*key).is_some_and(|value| *value > 1))
+            .max_by_key(|key| values.get(*key).copied().unwrap_or(0))
         else {
             break;
         };
-        if let Some(value) = values.get_mut(largest) {
+        if let Some(value) = values.get_mut(*largest) {
             *value -= 1;
         }
     }
     if heaviest_run(paths, &weights(&values), &[]).0 > budget {
         return Err("the reservations could not be scaled to fit in few enough steps".to_owned());
     }
-    let edits: Vec<Edit> = movable
+    let intents = movable
         .iter()
-        .filter(|key| values.get(key) != original.get(key))
+        .filter(|key| values.get(*key) != original.get(*key))
         .filter_map(|key| {
-            let value = values.get(key)?;
-            Some(program.replace_node(sites.get(key)?.at, &value.to_string()))
+            Some(Intent::SetNumber {
+                at: sites.get(*key)?.at.clone(),
+                value: *values.get(*key)?,
+            })
         })
         .collect();
-    Ok(Fix::unsafe_edits(edits))
+    Ok(FixPlan {
+        intents,
+        applicability: Applicability::Unsafe,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Settings;
-    use crate::program::test_support::with_program;
+    use crate::frontends::pulumi::test_support::with_program;
     use crate::suppression::Suppressions;
 
     /// The findings on a one-file program, with a budget of `account_limit − 100`.

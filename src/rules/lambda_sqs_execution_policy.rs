@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::program::{Answer, ExecutionRole, Located, Package, PackageMember, Program, ResourceDecl};
+use crate::frontends::pulumi::{Answer, ExecutionRole, Located, Package, PackageMember, Program, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -153,7 +153,7 @@ fn grant_managed_policy(program: &Program, role: usize) -> Result<Vec<Edit>, Str
         ));
     }
     let arn = managed_policy_arn(program, role_decl.file).render(program.style(role_decl.file), "", 0);
-    let last = crate::program::named_children(listed.value.node)
+    let last = crate::frontends::pulumi::named_children(listed.value.node)
         .filter(|element| element.kind() != "comment")
         .last();
     Ok(vec![match last {
@@ -223,7 +223,7 @@ mod tests {
 
     use crate::config::Settings;
     use crate::fix::apply_fixes;
-    use crate::program::test_support::{
+    use crate::frontends::pulumi::test_support::{
         allowed, generated_statements, policy_document, with_program, GeneratedStatement,
     };
     use crate::rules::{check_program, RuleContext, RuleId};

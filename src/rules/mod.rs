@@ -17,10 +17,12 @@ use std::str::FromStr;
 
 use anyhow::{bail, Result};
 
+use crate::cloud::{CloudGraph, FixPlan, FrontEnd};
 use crate::config::Settings;
 use crate::diagnostic::Finding;
+use crate::fix::Fix;
+use crate::frontends::pulumi::{Program, RolePolicies};
 use crate::packaging::ProjectPackages;
-use crate::program::{Program, RolePolicies};
 use crate::suppression::Suppressions;
 
 /// Every rule id infrafix knows, in the order `--list-rules` shows them.
@@ -132,6 +134,9 @@ fn known_ids() -> String {
 /// What a rule may look at while it checks one project.
 pub struct RuleContext<'a> {
     pub program: &'a Program<'a>,
+    /// The language of the project: it builds the graph, and renders the rules' fix plans.
+    front_end: &'a dyn FrontEnd,
+    graph: std::cell::OnceCell<CloudGraph>,
     pub settings: &'a Settings,
     /// Per file of the program, the suppression comments, for rules whose single fix spans places
     /// that may be suppressed one by one.
@@ -147,6 +152,8 @@ impl<'a> RuleContext<'a> {
     pub fn new(program: &'a Program<'a>, settings: &'a Settings, suppressions: &'a [Suppressions]) -> Self {
         Self {
             program,
+            front_end: program,
+            graph: std::cell::OnceCell::new(),
             settings,
             suppressions,
             packages: None,
@@ -172,6 +179,16 @@ impl<'a> RuleContext<'a> {
 }
 
 impl RuleContext<'_> {
+    /// The project's cloud graph, built on first use.
+    pub fn graph(&self) -> &CloudGraph {
+        self.graph.get_or_init(|| self.front_end.graph())
+    }
+
+    /// The edits that carry out `plan`, or why the project's language cannot make them.
+    pub fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
+        self.front_end.render(plan)
+    }
+
     pub fn is_suppressed(&self, rule: RuleId, file: usize, offset: usize) -> bool {
         self.suppressions
             .get(file)

@@ -4,8 +4,8 @@
 //! show decides.
 
 use crate::aws::runtimes::Runtime;
+use crate::frontends::pulumi::{CodePackage, ResourceDecl, StringOrigin};
 use crate::packaging::{BuildWrite, Contents, Package};
-use crate::program::{CodePackage, ResourceDecl, StringOrigin};
 use crate::rules::RuleContext;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

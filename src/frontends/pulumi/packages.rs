@@ -70,7 +70,7 @@ impl<'tree> Program<'tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::program::test_support::with_program;
+    use crate::frontends::pulumi::test_support::with_program;
 
     fn package_of(source: &str) -> Option<CodePackage> {
         let mut found = None;

@@ -2,8 +2,8 @@
 //! `${…}` substitutions) and `pulumi.interpolate` templates.
 
 use super::{DocumentPlace, Effect, Entry, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
-use crate::program::json_text::Json;
-use crate::program::{Located, Program};
+use crate::frontends::pulumi::json_text::Json;
+use crate::frontends::pulumi::{Located, Program};
 
 impl<'tree> Program<'tree> {
     pub(super) fn json_text_document(

@@ -11,6 +11,7 @@ mod dependencies;
 mod edits;
 mod exports;
 mod facts;
+mod graph;
 mod iam;
 mod imports;
 mod iteration;
@@ -32,7 +33,6 @@ use std::path::{Path, PathBuf};
 use tree_sitter::{Node, Tree};
 
 pub use apigateway::{Sameness, StageMethodSettings};
-pub use branches::{heaviest_run, Branch};
 pub use callbacks::OutputValue;
 pub use edits::name_from_logical_name;
 pub use exports::Exported;

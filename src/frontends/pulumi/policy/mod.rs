@@ -511,7 +511,7 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::program::test_support::with_program;
+    use crate::frontends::pulumi::test_support::with_program;
 
     #[test]
     fn actions_match_with_wildcards_and_without_case() {
@@ -635,7 +635,7 @@ const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n{pol
 mod json_edit_tests {
     use super::*;
     use crate::fix::{apply_fixes, Fix};
-    use crate::program::test_support::with_program;
+    use crate::frontends::pulumi::test_support::with_program;
 
     /// Edits the JSON text policy of `text` with `edit`, then checks the template (its
     /// substitutions replaced by strings) is valid JSON and returns it.
@@ -674,13 +674,13 @@ mod json_edit_tests {
 const dlq = new aws.sqs.Queue(\"dlq\");\nconst role = new aws.iam.Role(\"role\", { assumeRolePolicy: \"{}\" });\n\
 new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.interpolate`{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:ReceiveMessage\", \"Resource\": [ ]}]}` });\n";
 
-    fn dlq_arn(program: &Program) -> crate::program::OutputValue {
+    fn dlq_arn(program: &Program) -> crate::frontends::pulumi::OutputValue {
         let dlq = program
             .resources()
             .iter()
             .position(|r| r.is_aws(&["sqs", "Queue"]))
             .expect("queue");
-        crate::program::OutputValue {
+        crate::frontends::pulumi::OutputValue {
             reference: ResourceRef {
                 resource: dlq,
                 attribute: Some("arn".to_owned()),

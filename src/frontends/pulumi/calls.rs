@@ -226,7 +226,7 @@ pub(super) fn parameter_position(function: Node, name: &str, text: &str) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::program::test_support::with_program;
+    use crate::frontends::pulumi::test_support::with_program;
 
     /// The arguments passed for the `runtime` parameter of the function starting at `marker`.
     fn passed(program: &Program, marker: &str) -> Vec<String> {

@@ -492,8 +492,8 @@ fn root_identifier(mut node: Node) -> Option<Node> {
 
 #[cfg(test)]
 mod tests {
-    use crate::program::test_support::with_program;
-    use crate::program::{Located, Program, StringOrigin};
+    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::pulumi::{Located, Program, StringOrigin};
 
     /// The runtime values the first function's `runtime` stands for, as written.
     fn runtime_sources(program: &Program) -> Option<Vec<String>> {

@@ -3,7 +3,7 @@
 //! `pulumi.interpolate`, getPolicyDocument calls).
 
 use super::{DocumentPlace, Effect, Entry, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
-use crate::program::{named_children, Located, Package, Program, StringOrigin};
+use crate::frontends::pulumi::{named_children, Located, Package, Program, StringOrigin};
 
 /// How many wrappers (consts, callbacks, calls) a document may be found behind.
 const MAX_DEPTH: usize = 12;

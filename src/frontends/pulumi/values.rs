@@ -553,7 +553,7 @@ impl<'tree> Program<'tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::program::test_support::with_program;
+    use crate::frontends::pulumi::test_support::with_program;
 
     fn runtime_origins(program: &Program) -> Vec<String> {
         let resource = &program.resources()[0];

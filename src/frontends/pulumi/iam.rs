@@ -156,7 +156,7 @@ impl<'tree> Program<'tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::program::test_support::with_program;
+    use crate::frontends::pulumi::test_support::with_program;
 
     fn role_of(program: &Program, function_name: &str) -> Option<ExecutionRole> {
         let function = program

@@ -1,0 +1,82 @@
+//! The cloud graph: what a project deploys, in terms no language has. A front end builds it from
+//! a project's files (`frontends`); rules judge it and answer with fix intents, which the same front
+//! end renders as edits in its language. Rules that judge the graph never see syntax, so each new
+//! front end gets them by building the graph and rendering the intents.
+
+mod choices;
+mod intent;
+mod lambda;
+
+use std::ops::Range;
+
+pub use choices::{heaviest_run, Branch};
+pub use intent::{FixPlan, Intent};
+pub use lambda::{LambdaFunction, Reservation};
+
+use crate::fix::Fix;
+
+/// A place in one of a project's files where a resource or a value is written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Site {
+    /// Index of the file in its project.
+    pub file: usize,
+    pub range: Range<usize>,
+}
+
+/// Sites sort in reading order: by file, then where they start.
+impl Ord for Site {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.file, self.range.start, self.range.end).cmp(&(other.file, other.range.start, other.range.end))
+    }
+}
+
+impl PartialOrd for Site {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A value and the place it is written: where a fix changes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written<T> {
+    pub value: T,
+    pub at: Site,
+}
+
+/// How many instances one declaration makes: a loop over three tenants makes three functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Multiplicity {
+    Exactly(u64),
+    /// A loop whose length cannot be known, a helper called from places not followed.
+    Unknown,
+}
+
+impl Multiplicity {
+    pub fn known(self) -> Option<u64> {
+        match self {
+            Self::Exactly(count) => Some(count),
+            Self::Unknown => None,
+        }
+    }
+}
+
+impl From<Option<u64>> for Multiplicity {
+    fn from(count: Option<u64>) -> Self {
+        count.map_or(Self::Unknown, Self::Exactly)
+    }
+}
+
+/// The resources of one project and what ties them together.
+#[derive(Debug, Default)]
+pub struct CloudGraph {
+    pub functions: Vec<LambdaFunction>,
+}
+
+/// What a language gives the rules: the graph of a project, and edits for their intents.
+pub trait FrontEnd {
+    fn graph(&self) -> CloudGraph;
+
+    /// The edits that carry out a plan in the project's language and each file's style, or why
+    /// the front end cannot make them safely.
+    fn render(&self, plan: &FixPlan) -> Result<Fix, String>;
+}
