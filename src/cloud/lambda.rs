@@ -1,4 +1,4 @@
-//! Lambda functions as the rules see them.
+//! Lambda functions and layers as the rules see them.
 
 use super::{Branch, Multiplicity, Site, Written};
 
@@ -8,12 +8,21 @@ pub struct LambdaFunction {
     pub name: String,
     /// Where findings about the function as a whole point: its declaration.
     pub at: Site,
+    /// Whether the program writes the function's handler: false where the framework makes one
+    /// (Pulumi's `CallbackFunction` builds it from a callback).
+    pub takes_handler: bool,
     pub instances: Multiplicity,
     /// The choices its declaration lies in, outermost first; empty when it always exists.
     pub branches: Vec<Branch>,
     /// Its reserved concurrency: none when unset, one, or one per element when the function is
     /// made per element of a collection and reads the number from the element.
     pub reservations: Vec<Reservation>,
+    /// Every runtime the function may have, one per place a runtime id is written for it.
+    pub runtimes: Vec<RuntimeValue>,
+    /// The handler, when it is one string written out (the binary a go1.x function runs).
+    pub handler: Option<String>,
+    /// Its code package, when the program spells out what it holds.
+    pub code: Option<CodePackage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,4 +33,69 @@ pub struct Reservation {
     pub instances: Multiplicity,
     /// Read from the element of a collection: findings point at the number, in its element.
     pub per_element: bool,
+}
+
+/// One runtime id a function or a layer's list entry may name, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeValue {
+    /// The runtime id (`go1.x`), however the program spells it.
+    pub id: String,
+    /// Where findings point: the function's runtime setting, the layer's list entry, or the
+    /// runtime written in the element of a collection the function is made for.
+    pub at: Site,
+    /// Where the id is written: what a fix changes.
+    pub written: Site,
+    /// Values with the same `shared` site change together (one const, one imported name).
+    pub shared: Site,
+    /// For a function made per element of a collection: where the function reads the element's
+    /// runtime, so that a suppression there covers it.
+    pub read_at: Option<Site>,
+    /// Where the function's handler is written, for a move that needs a new one; `None` for a
+    /// layer's entry or a function whose handler the framework makes.
+    pub handler: Option<HandlerPlace>,
+}
+
+/// Where the handler of the function using a runtime value is written, as a fix that must change
+/// it sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandlerPlace {
+    /// Strings the handler may come from; `true` marks those written for this function alone (in
+    /// its own arguments, beside its runtime, or in the collection element it is made from), which
+    /// a fix may change.
+    Written(Vec<(Written<String>, bool)>),
+    /// No handler is written; one may be added beside the runtime setting at `beside`.
+    Missing { beside: Site },
+    /// Written where it cannot be read, or missing where a fix for this runtime value cannot add it.
+    OutOfReach,
+}
+
+/// A Lambda layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LambdaLayer {
+    pub name: String,
+    /// The entries of its list of compatible runtimes, in order.
+    pub compatible_runtimes: Vec<ListEntry>,
+}
+
+/// One entry of a layer's list of compatible runtimes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListEntry {
+    pub at: Site,
+    /// The one runtime id the entry names, when nothing else can come out of it (no default, no
+    /// choice); `None` when it may hold any runtime.
+    pub sole_id: Option<String>,
+    /// How the entry is written, for messages: its first line, shortened.
+    pub text: String,
+    /// The runtimes it may name that infrafix knows.
+    pub runtimes: Vec<RuntimeValue>,
+}
+
+/// What a function's code package holds, as far as the program spells it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodePackage {
+    /// An archive or folder by its path, relative to the folder the program runs in.
+    FileArchive { path: String },
+    /// An archive built in the program from named entries: each the name of a file at the root of
+    /// the package.
+    AssetArchive { entries: Vec<String> },
 }

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 pub use choices::{heaviest_run, Branch};
 pub use intent::{FixPlan, Intent};
-pub use lambda::{LambdaFunction, Reservation};
+pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};
 
 use crate::fix::Fix;
 
@@ -70,6 +70,7 @@ impl From<Option<u64>> for Multiplicity {
 #[derive(Debug, Default)]
 pub struct CloudGraph {
     pub functions: Vec<LambdaFunction>,
+    pub layers: Vec<LambdaLayer>,
 }
 
 /// What a language gives the rules: the graph of a project, and edits for their intents.

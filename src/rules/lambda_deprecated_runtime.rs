@@ -4,15 +4,12 @@ mod readiness;
 
 use std::collections::{BTreeMap, HashMap};
 
-use tree_sitter::Node;
-
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::calendar::CalendarDate;
+use crate::cloud::{FixPlan, HandlerPlace, Intent, LambdaFunction, LambdaLayer, ListEntry, RuntimeValue, Site};
 use crate::diagnostic::Finding;
-use crate::fix::{Applicability, Edit, Fix};
-use crate::frontends::pulumi::{ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
+use crate::fix::{Applicability, Fix};
 use crate::rules::{RuleContext, RuleId};
-use crate::style::template::Code;
 use readiness::{build_hint, readiness, Readiness};
 
 pub const DOCUMENTATION: &str = r#"A Lambda function or layer on a runtime AWS has deprecated.
@@ -108,31 +105,35 @@ Beside an entry whose value infrafix cannot read (a spread, a default, a configu
 new is written into the list: the deprecated entry is reported but not fixed.
 "#;
 
-/// Where a runtime value is used: by which resource, and where the finding points.
-struct RuntimeUse<'a, 'tree> {
-    resource: &'a ResourceDecl<'tree>,
-    /// The `runtime` property (for functions), next to which a missing handler is added.
-    property: Option<PropertyValue<'tree>>,
-    /// Where the finding points: the `runtime` value, the layer's list element, or, for a function
-    /// made per element of a collection, the runtime written in the element.
-    pointer: Located<'tree>,
-    /// For a function made per element of a collection: the object literal of the element whose
-    /// runtime this is (`None` when the element is not one, such as a bare runtime string).
-    element: Option<Option<Located<'tree>>>,
-    origin: Located<'tree>,
-    spelling: Spelling,
+/// What uses a runtime value.
+#[derive(Clone, Copy)]
+enum Owner<'graph> {
+    Function(&'graph LambdaFunction),
+    /// A layer, through one entry of its compatible runtimes.
+    Layer(&'graph LambdaLayer, &'graph ListEntry),
+}
+
+/// One runtime value a function or a layer's entry may have.
+struct RuntimeUse<'graph> {
+    owner: Owner<'graph>,
+    value: &'graph RuntimeValue,
     runtime: &'static Runtime,
 }
 
-/// How the deprecated runtime is written at its origin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Spelling {
-    Literal,
-    EnumMember,
-    /// `aws.lambda.Go1dxRuntime`
-    QualifiedConstant,
-    /// `Go1dxRuntime`, imported by name.
-    ImportedConstant,
+impl RuntimeUse<'_> {
+    fn layer_entry(&self) -> Option<&ListEntry> {
+        match self.owner {
+            Owner::Layer(_, entry) => Some(entry),
+            Owner::Function(_) => None,
+        }
+    }
+
+    fn function(&self) -> Option<&LambdaFunction> {
+        match self.owner {
+            Owner::Function(function) => Some(function),
+            Owner::Layer(..) => None,
+        }
+    }
 }
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
@@ -144,15 +145,11 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             continue;
         }
         // A suppression comment over the const that holds the runtime covers every use of it.
-        if context.is_suppressed(
-            RuleId::LambdaDeprecatedRuntime,
-            runtime_use.origin.file,
-            runtime_use.origin.node.start_byte(),
-        ) {
+        if suppressed(context, &runtime_use.value.written) {
             continue;
         }
         groups
-            .entry(group_key(context, &runtime_use))
+            .entry(runtime_use.value.shared.clone())
             .or_default()
             .push(runtime_use);
     }
@@ -162,125 +159,49 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Where the uses that change together are written: the file and start of their origin.
-type GroupKey = (usize, usize);
+/// Uses that must change together (one literal, one const, one imported name), by where their
+/// shared value is written.
+type GroupKey = Site;
 
-/// Uses that must change together: those of one literal, one const, or one imported constant.
-fn group_key(context: &RuleContext, runtime_use: &RuntimeUse) -> GroupKey {
-    if runtime_use.spelling == Spelling::ImportedConstant {
-        if let Some(binding) = context.program.import_of(runtime_use.origin) {
-            return (runtime_use.origin.file, binding.specifier.start_byte());
-        }
-    }
-    (runtime_use.origin.file, runtime_use.origin.node.start_byte())
+fn runtime_uses<'graph>(context: &'graph RuleContext, table: &'static RuntimeTable) -> Vec<RuntimeUse<'graph>> {
+    let graph = context.graph();
+    let of_functions = graph.functions.iter().flat_map(|function| {
+        function
+            .runtimes
+            .iter()
+            .map(move |value| (Owner::Function(function), value))
+    });
+    let of_layers = graph.layers.iter().flat_map(|layer| {
+        layer.compatible_runtimes.iter().flat_map(move |entry| {
+            entry
+                .runtimes
+                .iter()
+                .map(move |value| (Owner::Layer(layer, entry), value))
+        })
+    });
+    of_functions
+        .chain(of_layers)
+        .filter_map(|(owner, value)| {
+            Some(RuntimeUse {
+                owner,
+                value,
+                runtime: table.by_id(&value.id)?,
+            })
+        })
+        .collect()
 }
 
-fn runtime_uses<'tree>(context: &RuleContext<'tree>, table: &'static RuntimeTable) -> Vec<RuntimeUse<'tree, 'tree>> {
-    let program = context.program;
-    let mut uses = Vec::new();
-    for resource in program.resources() {
-        let Some(args) = resource.args() else {
-            continue;
-        };
-        let is_function = resource.is_lambda_function();
-        if is_function {
-            let Some(property) = program.property(args, "runtime") else {
-                continue;
-            };
-            // A runtime read from the elements of a collection is written once per element: each is
-            // reported and fixed there, however many loops read it.
-            let written: Vec<(Located, Option<Option<Located>>)> = match program.element_sources(property.value) {
-                Some(sources) => sources
-                    .into_iter()
-                    .map(|source| (source, Some(program.object_holding(source))))
-                    .collect(),
-                None => vec![(property.value, None)],
-            };
-            for (pointer, element) in written {
-                for origin in program.string_origins(pointer) {
-                    if let Some((origin, spelling, runtime)) = classify(context, table, origin) {
-                        uses.push(RuntimeUse {
-                            resource,
-                            property: Some(property),
-                            pointer,
-                            element,
-                            origin,
-                            spelling,
-                            runtime,
-                        });
-                    }
-                }
-            }
-        } else if resource.is_aws(&["lambda", "LayerVersion"]) {
-            let Some(list) = program
-                .property(args, "compatibleRuntimes")
-                .filter(|p| p.value.node.kind() == "array")
-            else {
-                continue;
-            };
-            for element in crate::frontends::pulumi::named_children(list.value.node).filter(|e| e.kind() != "comment") {
-                let pointer = Located {
-                    file: list.value.file,
-                    node: element,
-                };
-                for origin in program.string_origins(pointer) {
-                    if let Some((origin, spelling, runtime)) = classify(context, table, origin) {
-                        uses.push(RuntimeUse {
-                            resource,
-                            property: None,
-                            pointer,
-                            element: None,
-                            origin,
-                            spelling,
-                            runtime,
-                        });
-                    }
-                }
-            }
-        }
-    }
-    uses
-}
-
-/// The runtime a value names, and how it is spelt; `None` for values that are not runtime ids.
-fn classify<'tree>(
-    context: &RuleContext<'tree>,
-    table: &'static RuntimeTable,
-    origin: StringOrigin<'tree>,
-) -> Option<(Located<'tree>, Spelling, &'static Runtime)> {
-    match origin {
-        StringOrigin::Literal { at, value } => Some((at, Spelling::Literal, table.by_id(&value)?)),
-        StringOrigin::PackageMember { at, member } => {
-            let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
-            match path.as_slice() {
-                ["lambda", "Runtime", name] => Some((at, Spelling::EnumMember, table.by_enum_member(name)?)),
-                ["lambda", name] => {
-                    let runtime = table.by_constant(name)?;
-                    let imported = at.node.kind() == "identifier"
-                        && context
-                            .program
-                            .import_of(at)
-                            .is_some_and(|binding| matches!(binding.kind, ImportKind::Named { .. }));
-                    let spelling = if imported {
-                        Spelling::ImportedConstant
-                    } else {
-                        Spelling::QualifiedConstant
-                    };
-                    Some((at, spelling, runtime))
-                }
-                _ => None,
-            }
-        }
-    }
-}
-
-fn suppressed(context: &RuleContext, at: Located) -> bool {
-    context.is_suppressed(RuleId::LambdaDeprecatedRuntime, at.file, at.node.start_byte())
+fn suppressed(context: &RuleContext, at: &Site) -> bool {
+    context.is_suppressed(RuleId::LambdaDeprecatedRuntime, at.file, at.range.start)
 }
 
 /// A function that reads an element's runtime suppresses the rule where it reads it.
 fn read_where_suppressed(context: &RuleContext, runtime_use: &RuntimeUse) -> bool {
-    runtime_use.element.is_some() && runtime_use.property.is_some_and(|p| suppressed(context, p.value))
+    runtime_use
+        .value
+        .read_at
+        .as_ref()
+        .is_some_and(|read_at| suppressed(context, read_at))
 }
 
 /// The runtime a group's uses move to, or why they do not move.
@@ -298,37 +219,37 @@ fn group_target(
     })?;
     let suppressed_elsewhere = uses
         .iter()
-        .any(|u| suppressed(context, u.pointer) || read_where_suppressed(context, u));
+        .any(|u| suppressed(context, &u.value.at) || read_where_suppressed(context, u));
     if suppressed_elsewhere {
         return Err("its value is shared with a use that suppresses this rule, so it is not changed".to_owned());
     }
     Ok(successor)
 }
 
-fn report_group<'tree>(
-    context: &RuleContext<'tree>,
+fn report_group(
+    context: &RuleContext,
     table: &'static RuntimeTable,
     key: &GroupKey,
-    uses: &[RuntimeUse<'_, 'tree>],
+    uses: &[RuntimeUse],
     plan: &ListPlan,
     findings: &mut Vec<Finding>,
 ) {
     let Some(first) = uses.first() else { return };
     let runtime = first.runtime;
     let successor = table.successor(runtime, context.settings.as_of);
-    let mut fix_edits = Vec::new();
+    let mut intents = Vec::new();
     let mut handler_notes = Vec::new();
     let reason_without_fix = match (group_target(context, table, runtime, uses), plan.held_back.get(key)) {
         (Err(reason), _) => Some(reason),
         (Ok(_), Some(reason)) => Some(reason.clone()),
         (Ok(successor), None) => {
-            fix_edits = origin_edits(context, uses, successor, plan);
+            intents = origin_intents(uses, successor, plan);
             if let Some(handler) = &runtime.handler {
                 for runtime_use in uses {
-                    match handler_edit(context, runtime_use, handler) {
-                        HandlerChange::Edit(edit) => fix_edits.push(edit),
+                    match handler_change(table, runtime_use, handler) {
+                        HandlerChange::Edit(intent) => intents.push(intent),
                         HandlerChange::AlreadyRight => {}
-                        HandlerChange::ByHand(note) => handler_notes.push((runtime_use.pointer, note)),
+                        HandlerChange::ByHand(note) => handler_notes.push((&runtime_use.value.at, note)),
                     }
                 }
             }
@@ -337,43 +258,47 @@ fn report_group<'tree>(
     };
     let packages: Vec<Readiness> = uses
         .iter()
-        .map(|runtime_use| readiness(context, runtime_use.resource, runtime))
+        .map(|runtime_use| match runtime_use.function() {
+            Some(function) => readiness(context, function, runtime),
+            None => Readiness::Unknown,
+        })
         .collect();
-    let not_ready: Vec<&ResourceDecl> = uses
+    let not_ready: Vec<&LambdaFunction> = uses
         .iter()
         .zip(&packages)
         .filter(|(_, package)| matches!(package, Readiness::NotReady(_)))
-        .map(|(runtime_use, _)| runtime_use.resource)
+        .filter_map(|(runtime_use, _)| runtime_use.function())
         .collect();
     // Moving a function whose package does not hold the new runtime's executable breaks it.
     let applicability = match not_ready.is_empty() {
         true => table.fix_applicability(runtime),
         false => Applicability::Unsafe,
     };
-    let fix = (reason_without_fix.is_none() && !fix_edits.is_empty()).then(|| Fix::new(fix_edits, applicability));
-    let mut reported = Vec::new();
+    // No fix and no reason when the value is already what it should become.
+    let fix: Option<Result<Fix, String>> = match reason_without_fix {
+        Some(reason) => Some(Err(reason)),
+        None if intents.is_empty() => None,
+        None => Some(context.render(&FixPlan { intents, applicability })),
+    };
+    let fixed = matches!(fix, Some(Ok(_)));
+    let mut reported: Vec<&Site> = Vec::new();
     for (runtime_use, package) in uses.iter().zip(&packages) {
         // Several loops over one collection read the same entry: it is one place to change.
-        if reported.contains(&runtime_use.pointer) || read_where_suppressed(context, runtime_use) {
+        if reported.contains(&&runtime_use.value.at) || read_where_suppressed(context, runtime_use) {
             continue;
         }
-        reported.push(runtime_use.pointer);
-        let mut message = describe(
-            runtime,
-            successor,
-            context.settings.as_of,
-            runtime_use.resource,
-            package,
-        );
-        if fix.is_some() && !matches!(package, Readiness::NotReady(_)) {
-            message.push_str(&others_not_ready(context, runtime_use.resource, &not_ready));
+        reported.push(&runtime_use.value.at);
+        let mut message = describe(runtime, successor, context.settings.as_of, runtime_use.owner, package);
+        if fixed && !matches!(package, Readiness::NotReady(_)) {
+            if let Some(function) = runtime_use.function() {
+                message.push_str(&others_not_ready(function, &not_ready));
+            }
         }
-        if let Some((_, note)) = handler_notes.iter().find(|(at, _)| *at == runtime_use.pointer) {
+        if let Some((_, note)) = handler_notes.iter().find(|(at, _)| *at == &runtime_use.value.at) {
             message.push_str(note);
         }
-        if let (Some(_), Some(successor), Some(ListChange::Remove(removal))) =
-            (&fix, successor, plan.changes.get(&element_key(runtime_use.pointer)))
-        {
+        let removal = runtime_use.layer_entry().and_then(|entry| plan.changes.get(&entry.at));
+        if let (true, Some(successor), Some(ListChange::Remove(removal))) = (fixed, successor, removal) {
             message.push_str(&match removal {
                 Removal::AlreadyListed => format!(" `{}` is listed already, so this entry goes.", successor.id),
                 Removal::EarlierEntryBecomesIt => {
@@ -381,34 +306,21 @@ fn report_group<'tree>(
                 }
             });
         }
-        let finding = Finding::new(
-            RuleId::LambdaDeprecatedRuntime,
-            runtime_use.pointer.file,
-            runtime_use.pointer.node.byte_range(),
-            message,
-        );
-        findings.push(match (&fix, &reason_without_fix) {
-            (Some(fix), _) => finding.with_fix(fix.clone()),
-            (None, Some(reason)) => finding.not_fixed(reason),
-            (None, None) => finding,
+        let at = &runtime_use.value.at;
+        let finding = Finding::new(RuleId::LambdaDeprecatedRuntime, at.file, at.range.clone(), message);
+        findings.push(match &fix {
+            Some(outcome) => finding.with_outcome(outcome.clone()),
+            None => finding,
         });
     }
 }
 
 /// For a finding whose fix also moves other functions: which of those are not ready, if any.
-fn others_not_ready(context: &RuleContext, resource: &ResourceDecl, not_ready: &[&ResourceDecl]) -> String {
-    let program = context.program;
-    let mut names: Vec<String> = Vec::new();
-    let others = not_ready.iter().filter(|other| other.expression != resource.expression);
-    for index in others.filter_map(|other| {
-        program.resource_at(Located {
-            file: other.file,
-            node: other.expression,
-        })
-    }) {
-        let name = program.display_name(index);
-        if !names.contains(&name) {
-            names.push(name);
+fn others_not_ready(function: &LambdaFunction, not_ready: &[&LambdaFunction]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for other in not_ready.iter().filter(|other| other.at != function.at) {
+        if !names.contains(&other.name.as_str()) {
+            names.push(&other.name);
         }
     }
     match names.as_slice() {
@@ -424,7 +336,7 @@ fn describe(
     runtime: &Runtime,
     successor: Option<&Runtime>,
     as_of: CalendarDate,
-    resource: &ResourceDecl,
+    owner: Owner,
     package: &Readiness,
 ) -> String {
     let mut message = format!(
@@ -440,10 +352,9 @@ fn describe(
     let Some(successor) = successor else {
         return message;
     };
-    let is_layer = resource.is_aws(&["lambda", "LayerVersion"]);
-    match (&runtime.handler, is_layer) {
-        (_, true) => message.push_str(&format!(" List `{}` instead", successor.id)),
-        (Some(handler), false) if resource.is_aws(&["lambda", "Function"]) => {
+    match (&runtime.handler, owner) {
+        (_, Owner::Layer(..)) => message.push_str(&format!(" List `{}` instead", successor.id)),
+        (Some(handler), Owner::Function(function)) if function.takes_handler => {
             message.push_str(&format!(" Use `{}` with handler `{handler}`", successor.id))
         }
         _ => message.push_str(&format!(" Use `{}`", successor.id)),
@@ -471,77 +382,31 @@ fn describe(
     message
 }
 
-/// The edits that write the successor where the deprecated runtime is written.
-/// A layer's entry that the plan removes goes from its list instead (with a const elsewhere, the
-/// const's other uses still change).
-fn origin_edits(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime, plan: &ListPlan) -> Vec<Edit> {
-    let program = context.program;
-    let mut edits = Vec::new();
+/// The intents that write the successor where the deprecated runtime is written. A layer's entry
+/// that the plan removes goes from its list instead (with a const elsewhere, the const's other
+/// uses still change).
+fn origin_intents(uses: &[RuntimeUse], successor: &Runtime, plan: &ListPlan) -> Vec<Intent> {
+    let mut intents = Vec::new();
+    let mut sites: Vec<Site> = Vec::new();
     for runtime_use in uses {
-        let origin = runtime_use.origin;
-        if is_layer_entry(runtime_use)
-            && matches!(
-                plan.changes.get(&element_key(runtime_use.pointer)),
-                Some(ListChange::Remove(_))
-            )
-        {
-            edits.push(program.remove_list_element(runtime_use.pointer));
-            continue;
+        let entry = runtime_use.layer_entry();
+        let removed = entry.filter(|entry| matches!(plan.changes.get(&entry.at), Some(ListChange::Remove(_))));
+        match removed {
+            Some(entry) => intents.push(Intent::RemoveListEntry {
+                entry: entry.at.clone(),
+                written: runtime_use.value.written.clone(),
+            }),
+            None if !sites.contains(&runtime_use.value.written) => sites.push(runtime_use.value.written.clone()),
+            None => {}
         }
-        let style = program.style(origin.file);
-        let edit = match (runtime_use.spelling, &successor.enum_member) {
-            (Spelling::Literal, _) => program.replace_string_content(origin, &successor.id),
-            (Spelling::EnumMember, Some(member)) => match origin.node.child_by_field_name("property") {
-                Some(property) => program.replace_node(
-                    Located {
-                        file: origin.file,
-                        node: property,
-                    },
-                    member,
-                ),
-                None => program.replace_node(origin, &style.string(&successor.id)),
-            },
-            (Spelling::QualifiedConstant, Some(member)) => match origin.node.child_by_field_name("property") {
-                Some(property) => program.replace_node(
-                    Located {
-                        file: origin.file,
-                        node: property,
-                    },
-                    &format!("Runtime.{member}"),
-                ),
-                None => program.replace_node(origin, &style.string(&successor.id)),
-            },
-            // An ES import list can gain `Runtime`; a `require` destructuring cannot, so the id is
-            // written as a string there.
-            (Spelling::ImportedConstant, Some(member))
-                if program
-                    .import_of(origin)
-                    .is_some_and(|binding| binding.named_list().is_some()) =>
-            {
-                let enum_name = runtime_enum_name(context, origin);
-                program.replace_node(origin, &format!("{}.{member}", enum_name.local))
-            }
-            (Spelling::ImportedConstant, Some(_)) | (_, None) => {
-                program.replace_node(origin, &style.string(&successor.id))
-            }
-        };
-        edits.push(edit);
     }
-    if let Some(import_edit) = import_edit(context, uses, successor) {
-        edits.push(import_edit);
+    if !sites.is_empty() {
+        intents.push(Intent::ReplaceRuntime {
+            sites,
+            successor: successor.id.clone(),
+        });
     }
-    edits
-}
-
-fn is_layer_entry(runtime_use: &RuntimeUse) -> bool {
-    runtime_use.resource.is_aws(&["lambda", "LayerVersion"])
-}
-
-/// A layer's list entry, by file and start.
-type EntryKey = (usize, usize);
-
-fn element_key(at: Located) -> EntryKey {
-    (at.file, at.node.start_byte())
+    intents
 }
 
 /// How the fixes change layers' `compatibleRuntimes` so that no list names a runtime twice
@@ -549,7 +414,7 @@ fn element_key(at: Located) -> EntryKey {
 #[derive(Default)]
 struct ListPlan {
     /// What happens to each entry whose runtime moves; an entry not here keeps its value.
-    changes: HashMap<EntryKey, ListChange>,
+    changes: HashMap<Site, ListChange>,
     /// Groups that do not change at all, because a list entry of theirs could then name a runtime
     /// twice; why, in the words of the finding.
     held_back: BTreeMap<GroupKey, String>,
@@ -572,24 +437,21 @@ enum Removal {
     EarlierEntryBecomesIt,
 }
 
-/// What one entry of a list holds, and what the fixes may make of it.
-struct ListEntry<'tree> {
-    at: Located<'tree>,
-    /// The runtime id the entry names, when it can name only one (see `sole_string_origin`).
-    names: Option<String>,
-    /// The runtimes its deprecated values move to, when their groups are fixed.
+/// One entry of a list, and the runtimes its deprecated values move to when their groups are fixed.
+struct PlannedEntry<'graph> {
+    entry: &'graph ListEntry,
     successors: Vec<&'static Runtime>,
 }
 
-impl ListEntry<'_> {
+impl PlannedEntry<'_> {
     /// Whether the entry may hold any runtime after the fixes, as far as infrafix can tell.
     fn is_unreadable(&self) -> bool {
-        self.names.is_none()
+        self.entry.sole_id.is_none()
     }
 
     /// Whether the entry names one runtime and moves to `id`.
     fn becomes(&self, id: &str) -> bool {
-        self.names.is_some() && matches!(self.successors.as_slice(), [successor] if successor.id == id)
+        self.entry.sole_id.is_some() && matches!(self.successors.as_slice(), [successor] if successor.id == id)
     }
 }
 
@@ -602,20 +464,20 @@ fn plan_layer_lists(
     table: &'static RuntimeTable,
     groups: &BTreeMap<GroupKey, Vec<RuntimeUse>>,
 ) -> ListPlan {
-    let mut targets: BTreeMap<GroupKey, &'static Runtime> = BTreeMap::new();
-    let mut groups_at: HashMap<EntryKey, Vec<GroupKey>> = HashMap::new();
-    let mut lists: Vec<Located> = Vec::new();
+    let mut targets: BTreeMap<&GroupKey, &'static Runtime> = BTreeMap::new();
+    let mut groups_at: HashMap<&Site, Vec<&GroupKey>> = HashMap::new();
+    let mut lists: Vec<&[ListEntry]> = Vec::new();
     for (key, uses) in groups {
         if let Some(Ok(successor)) = uses.first().map(|u| group_target(context, table, u.runtime, uses)) {
-            targets.insert(*key, successor);
+            targets.insert(key, successor);
         }
-        for entry in uses.iter().filter(|u| is_layer_entry(u)) {
-            groups_at.entry(element_key(entry.pointer)).or_default().push(*key);
-            let list = entry.pointer.node.parent().map(|node| Located {
-                file: entry.pointer.file,
-                node,
-            });
-            if let Some(list) = list.filter(|list| !lists.contains(list)) {
+        for runtime_use in uses {
+            let Owner::Layer(layer, entry) = runtime_use.owner else {
+                continue;
+            };
+            groups_at.entry(&entry.at).or_default().push(key);
+            let list = layer.compatible_runtimes.as_slice();
+            if !lists.iter().any(|known| std::ptr::eq(*known, list)) {
                 lists.push(list);
             }
         }
@@ -625,22 +487,23 @@ fn plan_layer_lists(
     for _ in 0..=groups.len() {
         plan.changes.clear();
         for list in &lists {
-            plan_list(context, table, *list, &groups_at, &targets, &mut plan.changes);
+            plan_list(list, &groups_at, &targets, &mut plan.changes);
         }
         let mut held_back_now = false;
         for (key, uses) in groups {
             if !targets.contains_key(key) {
                 continue;
             }
-            let kept = uses.iter().filter(|u| is_layer_entry(u)).find_map(|u| {
-                match plan.changes.get(&element_key(u.pointer)) {
-                    Some(ListChange::Keep(reason)) => Some(reason.clone()),
-                    _ => None,
-                }
-            });
+            let kept =
+                uses.iter()
+                    .filter_map(RuntimeUse::layer_entry)
+                    .find_map(|entry| match plan.changes.get(&entry.at) {
+                        Some(ListChange::Keep(reason)) => Some(reason.clone()),
+                        _ => None,
+                    });
             if let Some(reason) = kept {
                 targets.remove(key);
-                plan.held_back.insert(*key, reason);
+                plan.held_back.insert(key.clone(), reason);
                 held_back_now = true;
             }
         }
@@ -656,48 +519,41 @@ fn plan_layer_lists(
 /// entry whose value cannot be read may be any runtime, so beside one no runtime is written into
 /// the list; removing an entry never makes a duplicate, so that still happens.
 fn plan_list(
-    context: &RuleContext,
-    table: &'static RuntimeTable,
-    list: Located,
-    groups_at: &HashMap<EntryKey, Vec<GroupKey>>,
-    targets: &BTreeMap<GroupKey, &'static Runtime>,
-    changes: &mut HashMap<EntryKey, ListChange>,
+    list: &[ListEntry],
+    groups_at: &HashMap<&Site, Vec<&GroupKey>>,
+    targets: &BTreeMap<&GroupKey, &'static Runtime>,
+    changes: &mut HashMap<Site, ListChange>,
 ) {
-    let program = context.program;
-    let entries: Vec<ListEntry> = crate::frontends::pulumi::named_children(list.node)
-        .filter(|node| node.kind() != "comment")
-        .map(|node| {
-            let at = Located { file: list.file, node };
-            let successors = groups_at
-                .get(&element_key(at))
+    let entries: Vec<PlannedEntry> = list
+        .iter()
+        .map(|entry| PlannedEntry {
+            entry,
+            successors: groups_at
+                .get(&entry.at)
                 .into_iter()
                 .flatten()
                 .filter_map(|key| targets.get(key).copied())
-                .collect();
-            let names = program
-                .sole_string_origin(at)
-                .and_then(|origin| runtime_id(table, &origin));
-            ListEntry { at, names, successors }
+                .collect(),
         })
         .collect();
     // What stays as it is: the runtimes named by entries that do not move.
     let staying: Vec<&str> = entries
         .iter()
-        .filter(|entry| entry.successors.is_empty())
-        .filter_map(|entry| entry.names.as_deref())
+        .filter(|planned| planned.successors.is_empty())
+        .filter_map(|planned| planned.entry.sole_id.as_deref())
         .collect();
     let unreadable_besides = |index: usize| {
         entries
             .iter()
             .enumerate()
-            .find(|(other, entry)| *other != index && entry.is_unreadable())
-            .map(|(_, entry)| entry.at)
+            .find(|(other, planned)| *other != index && planned.is_unreadable())
+            .map(|(_, planned)| planned.entry.text.as_str())
     };
     let mut taken: Vec<&str> = Vec::new();
-    for (index, entry) in entries.iter().enumerate() {
-        let change = match entry.successors.as_slice() {
+    for (index, planned) in entries.iter().enumerate() {
+        let change = match planned.successors.as_slice() {
             [] => continue,
-            [successor] if entry.names.is_some() => {
+            [successor] if planned.entry.sole_id.is_some() => {
                 let id = successor.id.as_str();
                 if staying.contains(&id) {
                     ListChange::Remove(Removal::AlreadyListed)
@@ -705,8 +561,7 @@ fn plan_list(
                     ListChange::Remove(Removal::EarlierEntryBecomesIt)
                 } else if let Some(unreadable) = unreadable_besides(index) {
                     ListChange::Keep(format!(
-                        "a layer's `compatibleRuntimes` lists it beside `{}`, whose value infrafix cannot read, so `{id}` could be listed twice; change it by hand",
-                        short_text(program.text(unreadable))
+                        "a layer's `compatibleRuntimes` lists it beside `{unreadable}`, whose value infrafix cannot read, so `{id}` could be listed twice; change it by hand"
                     ))
                 } else {
                     taken.push(id);
@@ -721,131 +576,26 @@ fn plan_list(
                         || entries
                             .iter()
                             .enumerate()
-                            .any(|(other, entry)| other != index && entry.becomes(&successor.id))
+                            .any(|(other, planned)| other != index && planned.becomes(&successor.id))
                 });
                 match (unreadable_besides(index), clash) {
                     (Some(unreadable), _) => ListChange::Keep(format!(
-                        "a layer's `compatibleRuntimes` lists it beside `{}`, whose value infrafix cannot read, so a runtime could be listed twice; change it by hand",
-                        short_text(program.text(unreadable))
+                        "a layer's `compatibleRuntimes` lists it beside `{unreadable}`, whose value infrafix cannot read, so a runtime could be listed twice; change it by hand"
                     )),
                     (None, Some(successor)) => ListChange::Keep(format!(
                         "a layer's `compatibleRuntimes` lists it in `{}`, which may hold another runtime, beside `{}`; change it by hand",
-                        short_text(program.text(entry.at)),
-                        successor.id
+                        planned.entry.text, successor.id
                     )),
                     (None, None) => ListChange::Replace,
                 }
             }
         };
-        changes.insert(element_key(entry.at), change);
+        changes.insert(planned.entry.at.clone(), change);
     }
-}
-
-/// The runtime id a sole origin names: a string is its own id (known to the table or not), a
-/// package member the id the table gives it.
-fn runtime_id(table: &RuntimeTable, origin: &StringOrigin) -> Option<String> {
-    match origin {
-        StringOrigin::Literal { value, .. } => Some(value.clone()),
-        StringOrigin::PackageMember { member, .. } => {
-            let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
-            let runtime = match path.as_slice() {
-                ["lambda", "Runtime", name] => table.by_enum_member(name),
-                ["lambda", name] => table.by_constant(name),
-                _ => None,
-            };
-            runtime.map(|runtime| runtime.id.clone())
-        }
-    }
-}
-
-/// An expression as a message quotes it: its first line, at most 40 characters.
-fn short_text(text: &str) -> String {
-    let line = text.lines().next().unwrap_or_default();
-    match line.char_indices().nth(40) {
-        Some((end, _)) => format!("{}…", &line[..end]),
-        None if line.len() < text.len() => format!("{line}…"),
-        None => line.to_owned(),
-    }
-}
-
-/// The local name of `aws.lambda.Runtime` where a legacy constant was imported by name, and
-/// whether the import list must gain it.
-struct RuntimeEnumName {
-    local: String,
-    must_import: bool,
-}
-
-fn runtime_enum_name(context: &RuleContext, constant: Located) -> RuntimeEnumName {
-    let program = context.program;
-    let file = program.file(constant.file);
-    let module = program
-        .import_of(constant)
-        .map(|binding| binding.module.clone())
-        .unwrap_or_default();
-    let existing = file.imports.iter().find(|binding| {
-        binding.module == module
-            && binding.kind
-                == ImportKind::Named {
-                    imported: "Runtime".to_owned(),
-                }
-    });
-    if let Some(existing) = existing {
-        return RuntimeEnumName {
-            local: existing.local.clone(),
-            must_import: false,
-        };
-    }
-    let taken = |name: &str| program.mentions(constant.file, name) > 0;
-    let local = ["Runtime", "LambdaRuntime"]
-        .into_iter()
-        .map(str::to_owned)
-        .chain((2..).map(|n| format!("LambdaRuntime{n}")))
-        .find(|name| !taken(name))
-        .unwrap_or_else(|| "LambdaRuntime".to_owned());
-    RuntimeEnumName {
-        local,
-        must_import: true,
-    }
-}
-
-/// The rewrite of the import list a legacy constant was imported from: the constant goes when no
-/// use of it is left, and `Runtime` comes in when the new spelling needs it.
-fn import_edit(context: &RuleContext, uses: &[RuntimeUse], successor: &Runtime) -> Option<Edit> {
-    let first = uses.iter().find(|u| u.spelling == Spelling::ImportedConstant)?;
-    let program = context.program;
-    let binding = program.import_of(first.origin)?;
-    let list = binding.named_list()?;
-    let mut replaced: Vec<Node> = uses.iter().map(|u| u.origin.node).collect();
-    replaced.sort_by_key(Node::start_byte);
-    replaced.dedup();
-    let all_uses_replaced = program.mentions(first.origin.file, &binding.local) == replaced.len() + 1;
-    let enum_name = runtime_enum_name(context, first.origin);
-    let add = (successor.enum_member.is_some() && enum_name.must_import).then(|| {
-        if enum_name.local == "Runtime" {
-            "Runtime".to_owned()
-        } else {
-            format!("Runtime as {}", enum_name.local)
-        }
-    });
-    let remove = all_uses_replaced.then_some(Located {
-        file: first.origin.file,
-        node: binding.specifier,
-    });
-    if add.is_none() && remove.is_none() {
-        return None;
-    }
-    Some(program.rewrite_import_list(
-        Located {
-            file: first.origin.file,
-            node: list,
-        },
-        remove,
-        add.as_deref(),
-    ))
 }
 
 enum HandlerChange {
-    Edit(Edit),
+    Edit(Intent),
     AlreadyRight,
     /// The handler must change, but not by this fix: the note says why.
     ByHand(&'static str),
@@ -857,130 +607,74 @@ const NOT_IN_ENTRY: &str =
     " Set the handler of the functions made from this entry to `bootstrap` by hand: it is not written in the entry.";
 const SERVES_OTHER_RUNTIMES: &str = " Its handler also serves the other runtimes this function may have, so it is not changed: give this runtime's case the handler `bootstrap` by hand.";
 
-/// The edit that gives a function leaving go1.x or provided the handler `bootstrap`. Only a
-/// handler written in the function's own arguments (see `own_arguments`) is changed: a shared
-/// const may serve others.
-fn handler_edit<'tree>(
-    context: &RuleContext<'tree>,
-    runtime_use: &RuntimeUse<'_, 'tree>,
-    handler: &str,
-) -> HandlerChange {
-    let program = context.program;
-    let resource = runtime_use.resource;
-    // A CallbackFunction builds its own handler from the callback: it takes none.
-    if !resource.is_aws(&["lambda", "Function"]) {
+/// The change that gives a function leaving go1.x or provided the handler `bootstrap`. Only a
+/// handler written for the function alone is changed: a shared const may serve others. For a
+/// function made per element of a collection, the loop's own arguments serve every element, Go
+/// or not: only a handler written in the Go element itself may change.
+fn handler_change(table: &RuntimeTable, runtime_use: &RuntimeUse, handler: &str) -> HandlerChange {
+    // A layer has no handler, and some frameworks make the function's handler themselves.
+    let (Some(function), Some(place)) = (runtime_use.function(), &runtime_use.value.handler) else {
         return HandlerChange::AlreadyRight;
-    }
-    let Some(args) = resource.args() else {
-        return HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS);
     };
-    if let Some(element) = runtime_use.element {
-        return element_handler_edit(program, args, element, handler);
-    }
-    match own_handler_edit(program, runtime_use, args, handler) {
-        HandlerChange::Edit(_) if runtime_may_keep_its_handler(context, runtime_use, handler) => {
+    let per_element = runtime_use.value.read_at.is_some();
+    let by_hand = HandlerChange::ByHand(if per_element {
+        NOT_IN_ENTRY
+    } else {
+        NOT_IN_OWN_ARGUMENTS
+    });
+    let set = |at: &Site| {
+        HandlerChange::Edit(Intent::SetString {
+            at: at.clone(),
+            value: handler.to_owned(),
+        })
+    };
+    let change = match place {
+        HandlerPlace::OutOfReach => by_hand,
+        HandlerPlace::Missing { beside } if !per_element => HandlerChange::Edit(Intent::AddHandler {
+            beside: beside.clone(),
+            handler: handler.to_owned(),
+        }),
+        HandlerPlace::Missing { .. } => by_hand,
+        HandlerPlace::Written(literals) if per_element => {
+            let (in_element, elsewhere): (Vec<_>, Vec<_>) = literals.iter().partition(|(_, own)| *own);
+            let wrong: Vec<_> = in_element
+                .iter()
+                .filter(|(written, _)| written.value != handler)
+                .collect();
+            match wrong.as_slice() {
+                [(written, _)] => set(&written.at),
+                [] if !in_element.is_empty() || elsewhere.iter().all(|(written, _)| written.value == handler) => {
+                    HandlerChange::AlreadyRight
+                }
+                _ => by_hand,
+            }
+        }
+        HandlerPlace::Written(literals) => {
+            let wrong: Vec<_> = literals
+                .iter()
+                .filter(|(written, _)| written.value != handler)
+                .collect();
+            match wrong.as_slice() {
+                [] => HandlerChange::AlreadyRight,
+                [(written, true)] => set(&written.at),
+                _ => by_hand,
+            }
+        }
+    };
+    match change {
+        HandlerChange::Edit(_) if !per_element && may_keep_its_handler(table, function, handler) => {
             HandlerChange::ByHand(SERVES_OTHER_RUNTIMES)
         }
         change => change,
     }
 }
 
-/// The handler change for a function whose runtime is written once for it (not per element).
-fn own_handler_edit<'tree>(
-    program: &Program<'tree>,
-    runtime_use: &RuntimeUse<'_, 'tree>,
-    args: Located<'tree>,
-    handler: &str,
-) -> HandlerChange {
-    let resource = runtime_use.resource;
-    let inside_args = |at: Located| program.own_arguments(resource).is_some_and(|own| own.encloses(&at));
-    // A handler beside the runtime in one object literal (a spread defaults object) serves exactly
-    // the functions that runtime serves.
-    let beside_runtime = |at: Located| runtime_use.property.is_some_and(|runtime| runtime.object.encloses(&at));
-    match program.property(args, "handler") {
-        Some(existing) => {
-            let Some(literals) = literal_origins(program, existing.value) else {
-                return HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS);
-            };
-            let wrong: Vec<_> = literals.iter().filter(|(_, value)| value != handler).collect();
-            match wrong.as_slice() {
-                [] => HandlerChange::AlreadyRight,
-                [(at, _)] if inside_args(*at) || beside_runtime(*at) => {
-                    HandlerChange::Edit(program.replace_string_content(*at, handler))
-                }
-                _ => HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS),
-            }
-        }
-        None => match runtime_use.property {
-            Some(runtime) if inside_args(runtime.property) || beside_runtime(runtime.property) => {
-                HandlerChange::Edit(program.insert_property_after(runtime.property, "handler", &Code::text(handler)))
-            }
-            _ => HandlerChange::ByHand(NOT_IN_OWN_ARGUMENTS),
-        },
-    }
-}
-
 /// Whether the function's runtime may also be one that keeps its handler (`prod ? "go1.x" :
-/// "nodejs22.x"`, `s.runtime ?? "go1.x"` over elements that are not all Go): its one handler then
-/// serves both, and changing it would break the other.
-fn runtime_may_keep_its_handler<'tree>(
-    context: &RuleContext<'tree>,
-    runtime_use: &RuntimeUse<'_, 'tree>,
-    handler: &str,
-) -> bool {
-    let Some(property) = runtime_use.property else {
-        return false;
-    };
-    let table = RuntimeTable::bundled();
-    context
-        .program
-        .string_origins(property.value)
-        .into_iter()
-        .filter_map(|origin| classify(context, table, origin))
-        .any(|(_, _, runtime)| runtime.handler.as_deref() != Some(handler))
-}
-
-/// The handler change for a function made per element of a collection. The loop's own arguments
-/// serve every element, Go or not: only a handler written in the Go element itself may change.
-fn element_handler_edit<'tree>(
-    program: &Program<'tree>,
-    args: Located<'tree>,
-    element: Option<Located<'tree>>,
-    handler: &str,
-) -> HandlerChange {
-    let Some(literals) = program
-        .property(args, "handler")
-        .and_then(|existing| literal_origins(program, existing.value))
-    else {
-        return HandlerChange::ByHand(NOT_IN_ENTRY);
-    };
-    let (in_element, elsewhere): (Vec<_>, Vec<_>) = literals
-        .into_iter()
-        .partition(|(at, _)| element.is_some_and(|element| element.encloses(at)));
-    let wrong: Vec<_> = in_element.iter().filter(|(_, value)| value != handler).collect();
-    match wrong.as_slice() {
-        [(at, _)] => HandlerChange::Edit(program.replace_string_content(*at, handler)),
-        [] if !in_element.is_empty() || elsewhere.iter().all(|(_, value)| value == handler) => {
-            HandlerChange::AlreadyRight
-        }
-        _ => HandlerChange::ByHand(NOT_IN_ENTRY),
-    }
-}
-
-/// The string literals a value may come from, with their content; `None` when it has no known
-/// origin.
-fn literal_origins<'tree>(program: &Program<'tree>, value: Located<'tree>) -> Option<Vec<(Located<'tree>, String)>> {
-    let origins = program.string_origins(value);
-    if origins.is_empty() {
-        return None;
-    }
-    Some(
-        origins
-            .into_iter()
-            .filter_map(|origin| match origin {
-                StringOrigin::Literal { at, value } => Some((at, value)),
-                StringOrigin::PackageMember { .. } => None,
-            })
-            .collect(),
-    )
+/// "nodejs22.x"`): its one handler then serves both, and changing it would break the other.
+fn may_keep_its_handler(table: &RuntimeTable, function: &LambdaFunction, handler: &str) -> bool {
+    function
+        .runtimes
+        .iter()
+        .filter_map(|value| table.by_id(&value.id))
+        .any(|runtime| runtime.handler.as_deref() != Some(handler))
 }

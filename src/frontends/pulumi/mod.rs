@@ -22,6 +22,7 @@ mod openapi;
 mod packages;
 mod policy;
 mod references;
+mod render;
 mod repetition;
 mod resources;
 mod scope;
@@ -44,7 +45,6 @@ pub use modules::{
 };
 pub use new_resources::NewResource;
 pub use openapi::{Integration, IntegrationValue, InvokePermission};
-pub use packages::CodePackage;
 pub use policy::{
     action_matches, Answer, Effect, Entry, NewStatement, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies,
     Statement,

@@ -1,22 +1,12 @@
 //! The code package a Lambda function deploys, as its `code` argument writes it.
 
 use super::{named_children, Located, Package, Program, ResourceDecl, StringOrigin};
-
-/// A function's `code`, where the program spells out what the package is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CodePackage {
-    /// `new pulumi.asset.FileArchive(path)` with the path written out: a folder, or an archive
-    /// file, relative to the folder the program runs in.
-    FileArchive { path: String },
-    /// `new pulumi.asset.AssetArchive({ … })`: the names of its entries, each the name of a file
-    /// at the root of the package, when every one is written out.
-    AssetArchive { entries: Vec<String> },
-}
+use crate::cloud::CodePackage;
 
 impl<'tree> Program<'tree> {
     /// The package a function's `code` names; `None` when it is not written as a FileArchive or
     /// AssetArchive whose contents the source spells out (an S3 object, a computed path, a spread).
-    pub fn code_package(&self, function: &ResourceDecl<'tree>) -> Option<CodePackage> {
+    pub(super) fn code_package(&self, function: &ResourceDecl<'tree>) -> Option<CodePackage> {
         let code = self.property(function.args()?, "code")?;
         let archive = self.written_value(code.value);
         if archive.node.kind() != "new_expression" {

@@ -21,6 +21,14 @@ pub enum StringOrigin<'tree> {
     PackageMember { at: Located<'tree>, member: PackageMember },
 }
 
+impl<'tree> StringOrigin<'tree> {
+    pub fn at(&self) -> Located<'tree> {
+        match self {
+            Self::Literal { at, .. } | Self::PackageMember { at, .. } => *at,
+        }
+    }
+}
+
 /// A property of an object literal, as found by [`Program::property`].
 #[derive(Debug, Clone, Copy)]
 pub struct PropertyValue<'tree> {

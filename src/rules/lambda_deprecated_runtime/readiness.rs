@@ -4,7 +4,7 @@
 //! show decides.
 
 use crate::aws::runtimes::Runtime;
-use crate::frontends::pulumi::{CodePackage, ResourceDecl, StringOrigin};
+use crate::cloud::{CodePackage, LambdaFunction};
 use crate::packaging::{BuildWrite, Contents, Package};
 use crate::rules::RuleContext;
 
@@ -20,23 +20,24 @@ pub(super) enum Readiness {
 
 /// How ready `function`'s package is to leave `runtime`, when leaving it needs an executable of
 /// its own (go1.x); `Unknown` for every other runtime.
-pub(super) fn readiness(context: &RuleContext, function: &ResourceDecl, runtime: &Runtime) -> Readiness {
+pub(super) fn readiness(context: &RuleContext, function: &LambdaFunction, runtime: &Runtime) -> Readiness {
     let Some(executable) = runtime.executable.as_deref() else {
         return Readiness::Unknown;
     };
-    if !function.is_aws(&["lambda", "Function"]) {
+    if !function.takes_handler {
         return Readiness::Unknown;
     }
     let wanted = Wanted {
         runtime,
         executable,
-        old: old_binary(context, function),
+        // The binary a go1.x function runs: the file its handler names.
+        old: function.handler.clone(),
     };
-    match context.program.code_package(function) {
-        Some(CodePackage::AssetArchive { entries }) => wanted.of_entries(&entries),
+    match &function.code {
+        Some(CodePackage::AssetArchive { entries }) => wanted.of_entries(entries),
         Some(CodePackage::FileArchive { path }) => context
             .packages
-            .and_then(|packages| packages.package(&path))
+            .and_then(|packages| packages.package(path))
             .map_or(Readiness::Unknown, |package| wanted.of_package(&package)),
         None => Readiness::Unknown,
     }
@@ -49,16 +50,6 @@ pub(super) fn build_hint(runtime: &Runtime, output: &str) -> String {
         .build_command(output)
         .map(|command| format!(" ({command})"))
         .unwrap_or_default()
-}
-
-/// The binary a go1.x function runs: the file its handler names, when that is written out.
-fn old_binary(context: &RuleContext, function: &ResourceDecl) -> Option<String> {
-    let program = context.program;
-    let handler = program.property(function.args()?, "handler")?;
-    match program.sole_string_origin(handler.value)? {
-        StringOrigin::Literal { value, .. } => Some(value),
-        StringOrigin::PackageMember { .. } => None,
-    }
 }
 
 /// What the package must hold (`executable`), and what it held for the old runtime (`old`).

@@ -1,8 +1,11 @@
-//! The cloud graph of a Pulumi program, and the edits that carry out the rules' intents in it.
+//! The cloud graph of a Pulumi program.
 
-use super::{Located, Program, ResourceDecl};
-use crate::cloud::{CloudGraph, FixPlan, FrontEnd, Intent, LambdaFunction, Multiplicity, Reservation, Site, Written};
-use crate::fix::{Edit, Fix};
+mod runtimes;
+
+pub(super) use runtimes::Spelling;
+
+use super::{Located, Program, ResourceDecl, StringOrigin};
+use crate::cloud::{CloudGraph, LambdaFunction, Multiplicity, Reservation, Site, Written};
 
 impl From<Located<'_>> for Site {
     fn from(at: Located<'_>) -> Self {
@@ -13,31 +16,19 @@ impl From<Located<'_>> for Site {
     }
 }
 
-impl FrontEnd for Program<'_> {
-    fn graph(&self) -> CloudGraph {
-        let functions = self
-            .resources()
-            .iter()
-            .enumerate()
-            .filter(|(_, resource)| resource.is_lambda_function())
-            .map(|(index, function)| self.lambda_function(index, function))
-            .collect();
-        CloudGraph { functions }
-    }
-
-    fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
-        let edits = plan
-            .intents
-            .iter()
-            .map(|intent| match intent {
-                Intent::SetNumber { at, value } => Edit::replace(at.file, at.range.clone(), value.to_string()),
-            })
-            .collect();
-        Ok(Fix::new(edits, plan.applicability))
-    }
-}
-
 impl<'tree> Program<'tree> {
+    pub(super) fn cloud_graph(&self) -> CloudGraph {
+        let mut graph = CloudGraph::default();
+        for (index, resource) in self.resources().iter().enumerate() {
+            if resource.is_lambda_function() {
+                graph.functions.push(self.lambda_function(index, resource));
+            } else if resource.is_aws(&["lambda", "LayerVersion"]) {
+                graph.layers.push(self.lambda_layer(index, resource));
+            }
+        }
+        graph
+    }
+
     fn lambda_function(&self, index: usize, function: &ResourceDecl<'tree>) -> LambdaFunction {
         let instances = Multiplicity::from(self.instances(index));
         LambdaFunction {
@@ -46,9 +37,22 @@ impl<'tree> Program<'tree> {
                 file: function.file,
                 range: function.finding_range(),
             },
+            takes_handler: function.is_aws(&["lambda", "Function"]),
             instances,
             branches: self.branches(index),
             reservations: self.reservations(function, instances),
+            runtimes: self.function_runtimes(function),
+            handler: self.sole_handler(function),
+            code: self.code_package(function),
+        }
+    }
+
+    /// The handler, when it is one string written out.
+    fn sole_handler(&self, function: &ResourceDecl<'tree>) -> Option<String> {
+        let handler = self.property(function.args()?, "handler")?;
+        match self.sole_string_origin(handler.value)? {
+            StringOrigin::Literal { value, .. } => Some(value),
+            StringOrigin::PackageMember { .. } => None,
         }
     }
 

@@ -1,0 +1,237 @@
+//! The runtimes of a Pulumi program's functions and layers, where each is written, and where the
+//! handler a new runtime may need is written.
+
+use super::super::{named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
+use crate::aws::runtimes::{Runtime, RuntimeTable};
+use crate::cloud::{HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, Written};
+
+/// How a runtime is written where it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in super::super) enum Spelling {
+    Literal,
+    EnumMember,
+    /// `aws.lambda.Go1dxRuntime`
+    QualifiedConstant,
+    /// `Go1dxRuntime`, imported by name.
+    ImportedConstant,
+}
+
+impl<'tree> Program<'tree> {
+    /// The runtimes a function may have: its `runtime`, or, for a function made per element of a
+    /// collection that reads the runtime from the element, the runtime written in each element.
+    pub(super) fn function_runtimes(&self, function: &ResourceDecl<'tree>) -> Vec<RuntimeValue> {
+        let Some(property) = function.args().and_then(|args| self.property(args, "runtime")) else {
+            return Vec::new();
+        };
+        // A runtime read from the elements of a collection is written once per element: each is
+        // reported and fixed there, however many loops read it.
+        let written: Vec<(Located, Option<Option<Located>>)> = match self.element_sources(property.value) {
+            Some(sources) => sources
+                .into_iter()
+                .map(|source| (source, Some(self.object_holding(source))))
+                .collect(),
+            None => vec![(property.value, None)],
+        };
+        let mut values = Vec::new();
+        for (pointer, element) in written {
+            let handler = function
+                .is_aws(&["lambda", "Function"])
+                .then(|| self.handler_place(function, property, element));
+            for origin in self.string_origins(pointer) {
+                if let Some(value) = self.runtime_value(origin, pointer, handler.clone()) {
+                    values.push(RuntimeValue {
+                        read_at: element.map(|_| property.value.into()),
+                        ..value
+                    });
+                }
+            }
+        }
+        values
+    }
+
+    /// A layer and the entries of its `compatibleRuntimes`, when written as an array.
+    pub(super) fn lambda_layer(&self, index: usize, layer: &ResourceDecl<'tree>) -> LambdaLayer {
+        let list = layer
+            .args()
+            .and_then(|args| self.property(args, "compatibleRuntimes"))
+            .filter(|list| list.value.node.kind() == "array");
+        let compatible_runtimes = list
+            .into_iter()
+            .flat_map(|list| {
+                named_children(list.value.node).map(move |node| Located {
+                    file: list.value.file,
+                    node,
+                })
+            })
+            .filter(|entry| entry.node.kind() != "comment")
+            .map(|entry| ListEntry {
+                at: entry.into(),
+                sole_id: self
+                    .sole_string_origin(entry)
+                    .and_then(|origin| runtime_id(RuntimeTable::bundled(), &origin)),
+                text: short_text(self.text(entry)),
+                runtimes: self
+                    .string_origins(entry)
+                    .into_iter()
+                    .filter_map(|origin| self.runtime_value(origin, entry, None))
+                    .collect(),
+            })
+            .collect();
+        LambdaLayer {
+            name: self.display_name(index),
+            compatible_runtimes,
+        }
+    }
+
+    fn runtime_value(
+        &self,
+        origin: StringOrigin<'tree>,
+        pointer: Located<'tree>,
+        handler: Option<HandlerPlace>,
+    ) -> Option<RuntimeValue> {
+        let (at, spelling, runtime) = self.classify_runtime(origin)?;
+        // Uses of one imported name change together, with the import.
+        let shared = match (spelling, self.import_of(at)) {
+            (Spelling::ImportedConstant, Some(binding)) => Site {
+                file: at.file,
+                range: binding.specifier.byte_range(),
+            },
+            _ => at.into(),
+        };
+        Some(RuntimeValue {
+            id: runtime.id.clone(),
+            at: pointer.into(),
+            written: at.into(),
+            shared,
+            read_at: None,
+            handler,
+        })
+    }
+
+    /// The runtime a value names, and how it is spelt; `None` for values that are not runtime ids.
+    pub(in super::super) fn classify_runtime(
+        &self,
+        origin: StringOrigin<'tree>,
+    ) -> Option<(Located<'tree>, Spelling, &'static Runtime)> {
+        let table = RuntimeTable::bundled();
+        match origin {
+            StringOrigin::Literal { at, value } => Some((at, Spelling::Literal, table.by_id(&value)?)),
+            StringOrigin::PackageMember { at, member } => {
+                let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
+                match path.as_slice() {
+                    ["lambda", "Runtime", name] => Some((at, Spelling::EnumMember, table.by_enum_member(name)?)),
+                    ["lambda", name] => {
+                        let runtime = table.by_constant(name)?;
+                        let imported = at.node.kind() == "identifier"
+                            && self
+                                .import_of(at)
+                                .is_some_and(|binding| matches!(binding.kind, ImportKind::Named { .. }));
+                        let spelling = if imported {
+                            Spelling::ImportedConstant
+                        } else {
+                            Spelling::QualifiedConstant
+                        };
+                        Some((at, spelling, runtime))
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// Where the handler of a function is written, as seen from one place its runtime is written:
+    /// the function's own arguments, or the element of the collection it is made from.
+    fn handler_place(
+        &self,
+        function: &ResourceDecl<'tree>,
+        runtime: PropertyValue<'tree>,
+        element: Option<Option<Located<'tree>>>,
+    ) -> HandlerPlace {
+        let Some(args) = function.args() else {
+            return HandlerPlace::OutOfReach;
+        };
+        let existing = self.property(args, "handler");
+        if let Some(element) = element {
+            // The loop's own arguments serve every element: only what the element writes is its own.
+            return match existing.and_then(|existing| self.literal_origins(existing.value)) {
+                Some(literals) => HandlerPlace::Written(
+                    literals
+                        .into_iter()
+                        .map(|(at, value)| {
+                            let own = element.is_some_and(|element| element.encloses(&at));
+                            (Written { value, at: at.into() }, own)
+                        })
+                        .collect(),
+                ),
+                None => HandlerPlace::OutOfReach,
+            };
+        }
+        let inside_args = |at: Located| self.own_arguments(function).is_some_and(|own| own.encloses(&at));
+        // A handler beside the runtime in one object literal (a spread defaults object) serves
+        // exactly the functions that runtime serves.
+        let beside_runtime = |at: Located| runtime.object.encloses(&at);
+        match existing {
+            Some(existing) => match self.literal_origins(existing.value) {
+                Some(literals) => HandlerPlace::Written(
+                    literals
+                        .into_iter()
+                        .map(|(at, value)| {
+                            let own = inside_args(at) || beside_runtime(at);
+                            (Written { value, at: at.into() }, own)
+                        })
+                        .collect(),
+                ),
+                None => HandlerPlace::OutOfReach,
+            },
+            None if inside_args(runtime.property) || beside_runtime(runtime.property) => HandlerPlace::Missing {
+                beside: runtime.property.into(),
+            },
+            None => HandlerPlace::OutOfReach,
+        }
+    }
+
+    /// The string literals a value may come from, with their content; `None` when it has no known
+    /// origin.
+    fn literal_origins(&self, value: Located<'tree>) -> Option<Vec<(Located<'tree>, String)>> {
+        let origins = self.string_origins(value);
+        if origins.is_empty() {
+            return None;
+        }
+        Some(
+            origins
+                .into_iter()
+                .filter_map(|origin| match origin {
+                    StringOrigin::Literal { at, value } => Some((at, value)),
+                    StringOrigin::PackageMember { .. } => None,
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The runtime id a sole origin names: a string is its own id (known to the table or not), a
+/// package member the id the table gives it.
+fn runtime_id(table: &RuntimeTable, origin: &StringOrigin) -> Option<String> {
+    match origin {
+        StringOrigin::Literal { value, .. } => Some(value.clone()),
+        StringOrigin::PackageMember { member, .. } => {
+            let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
+            let runtime = match path.as_slice() {
+                ["lambda", "Runtime", name] => table.by_enum_member(name),
+                ["lambda", name] => table.by_constant(name),
+                _ => None,
+            };
+            runtime.map(|runtime| runtime.id.clone())
+        }
+    }
+}
+
+/// An expression as a message quotes it: its first line, at most 40 characters.
+fn short_text(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &line[..end]),
+        None if line.len() < text.len() => format!("{line}…"),
+        None => line.to_owned(),
+    }
+}

@@ -1,0 +1,52 @@
+//! The edits that carry out the rules' fix plans in a Pulumi TypeScript program.
+
+mod runtime;
+
+use super::{Located, Program};
+use crate::cloud::{CloudGraph, FixPlan, FrontEnd, Intent, Site};
+use crate::fix::{Edit, Fix};
+use crate::style::template::Code;
+
+impl FrontEnd for Program<'_> {
+    fn graph(&self) -> CloudGraph {
+        self.cloud_graph()
+    }
+
+    fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
+        let mut edits = Vec::new();
+        for intent in &plan.intents {
+            match intent {
+                Intent::SetNumber { at, value } => {
+                    edits.push(Edit::replace(at.file, at.range.clone(), value.to_string()))
+                }
+                Intent::SetString { at, value } => edits.push(self.replace_string_content(self.located(at)?, value)),
+                Intent::AddHandler { beside, handler } => {
+                    edits.push(self.insert_property_after(self.located(beside)?, "handler", &Code::text(handler)))
+                }
+                Intent::ReplaceRuntime { sites, successor } => {
+                    for site in sites {
+                        edits.push(self.runtime_spelled(self.located(site)?, successor)?);
+                    }
+                }
+                Intent::RemoveListEntry { entry, .. } => edits.push(self.remove_list_element(self.located(entry)?)),
+            }
+        }
+        edits.extend(self.runtime_import_edits(&plan.intents)?);
+        Ok(Fix::new(edits, plan.applicability))
+    }
+}
+
+impl<'tree> Program<'tree> {
+    /// The node written at a site of this program's graph.
+    fn located(&self, site: &Site) -> Result<Located<'tree>, String> {
+        let mut node = self
+            .root(site.file)
+            .descendant_for_byte_range(site.range.start, site.range.end);
+        // The smallest node spanning the range may be a wrapper of the same extent's child.
+        while let Some(candidate) = node.filter(|node| node.byte_range() != site.range) {
+            node = candidate.parent();
+        }
+        node.map(|node| Located { file: site.file, node })
+            .ok_or_else(|| "the place to change was not found again in the file".to_owned())
+    }
+}

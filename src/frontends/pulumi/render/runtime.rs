@@ -1,0 +1,176 @@
+//! A runtime written in the program's own spelling: a string stays a string, an
+//! `aws.lambda.Runtime` member stays a member, a legacy constant becomes the member it stands for;
+//! and the import lists those constants came from, kept in step.
+
+use std::collections::BTreeMap;
+
+use super::super::graph::Spelling;
+use super::super::{ImportKind, Located, Program};
+use crate::aws::runtimes::{Runtime, RuntimeTable};
+use crate::cloud::Intent;
+use crate::fix::Edit;
+
+impl<'tree> Program<'tree> {
+    /// The edit that names `successor` where `origin` names a deprecated runtime.
+    pub(super) fn runtime_spelled(&self, origin: Located<'tree>, successor: &str) -> Result<Edit, String> {
+        let successor = successor_runtime(successor)?;
+        let spelling = self.spelling_at(origin)?;
+        let as_string = || self.replace_node(origin, &self.style(origin.file).string(&successor.id));
+        let property = origin.node.child_by_field_name("property").map(|node| Located {
+            file: origin.file,
+            node,
+        });
+        Ok(match (spelling, &successor.enum_member) {
+            (Spelling::Literal, _) => self.replace_string_content(origin, &successor.id),
+            (Spelling::EnumMember, Some(member)) => match property {
+                Some(property) => self.replace_node(property, member),
+                None => as_string(),
+            },
+            (Spelling::QualifiedConstant, Some(member)) => match property {
+                Some(property) => self.replace_node(property, &format!("Runtime.{member}")),
+                None => as_string(),
+            },
+            // An ES import list can gain `Runtime`; a `require` destructuring cannot, so the id is
+            // written as a string there.
+            (Spelling::ImportedConstant, Some(member))
+                if self
+                    .import_of(origin)
+                    .is_some_and(|binding| binding.named_list().is_some()) =>
+            {
+                let enum_name = self.runtime_enum_name(origin);
+                self.replace_node(origin, &format!("{}.{member}", enum_name.local))
+            }
+            (Spelling::ImportedConstant, Some(_)) | (_, None) => as_string(),
+        })
+    }
+
+    /// The rewrites of the import lists legacy constants came from: a constant goes when no use
+    /// of it is left, and `Runtime` comes in when a new spelling needs it.
+    pub(super) fn runtime_import_edits(&self, intents: &[Intent]) -> Result<Vec<Edit>, String> {
+        let mut by_import: BTreeMap<(usize, usize), ImportedUses> = BTreeMap::new();
+        for intent in intents {
+            let (sites, successor) = match intent {
+                Intent::ReplaceRuntime { sites, successor } => {
+                    (sites.iter().collect(), Some(successor_runtime(successor)?))
+                }
+                Intent::RemoveListEntry { written, .. } => (vec![written], None),
+                _ => continue,
+            };
+            for site in sites {
+                let origin = self.located(site)?;
+                if self.spelling_at(origin)? != Spelling::ImportedConstant {
+                    continue;
+                }
+                let Some(binding) = self.import_of(origin) else {
+                    continue;
+                };
+                let entry = by_import
+                    .entry((origin.file, binding.specifier.start_byte()))
+                    .or_default();
+                entry.origins.push(origin);
+                entry.needs_enum |= successor.is_some_and(|runtime| runtime.enum_member.is_some());
+            }
+        }
+        Ok(by_import
+            .into_values()
+            .filter_map(|mut uses| {
+                uses.origins.sort_by_key(|origin| origin.node.start_byte());
+                uses.origins.dedup();
+                self.import_list_edit(&uses.origins, uses.needs_enum)
+            })
+            .collect())
+    }
+
+    fn import_list_edit(&self, origins: &[Located<'tree>], needs_enum: bool) -> Option<Edit> {
+        let first = *origins.first()?;
+        let binding = self.import_of(first)?;
+        let list = binding.named_list()?;
+        let all_uses_replaced = self.mentions(first.file, &binding.local) == origins.len() + 1;
+        let enum_name = self.runtime_enum_name(first);
+        let add = (needs_enum && enum_name.must_import).then(|| {
+            if enum_name.local == "Runtime" {
+                "Runtime".to_owned()
+            } else {
+                format!("Runtime as {}", enum_name.local)
+            }
+        });
+        let remove = all_uses_replaced.then_some(Located {
+            file: first.file,
+            node: binding.specifier,
+        });
+        if add.is_none() && remove.is_none() {
+            return None;
+        }
+        Some(self.rewrite_import_list(
+            Located {
+                file: first.file,
+                node: list,
+            },
+            remove,
+            add.as_deref(),
+        ))
+    }
+
+    fn spelling_at(&self, origin: Located<'tree>) -> Result<Spelling, String> {
+        self.string_origins(origin)
+            .into_iter()
+            .find(|candidate| candidate.at() == origin)
+            .and_then(|candidate| self.classify_runtime(candidate))
+            .map(|(_, spelling, _)| spelling)
+            .ok_or_else(|| format!("`{}` no longer reads as a runtime", self.text(origin)))
+    }
+
+    /// The local name of `aws.lambda.Runtime` where a legacy constant was imported by name, and
+    /// whether the import list must gain it.
+    fn runtime_enum_name(&self, constant: Located<'tree>) -> RuntimeEnumName {
+        let file = self.file(constant.file);
+        let module = self
+            .import_of(constant)
+            .map(|binding| binding.module.clone())
+            .unwrap_or_default();
+        let existing = file.imports.iter().find(|binding| {
+            binding.module == module
+                && binding.kind
+                    == ImportKind::Named {
+                        imported: "Runtime".to_owned(),
+                    }
+        });
+        if let Some(existing) = existing {
+            return RuntimeEnumName {
+                local: existing.local.clone(),
+                must_import: false,
+            };
+        }
+        let taken = |name: &str| self.mentions(constant.file, name) > 0;
+        let local = ["Runtime", "LambdaRuntime"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain((2..).map(|n| format!("LambdaRuntime{n}")))
+            .find(|name| !taken(name))
+            .unwrap_or_else(|| "LambdaRuntime".to_owned());
+        RuntimeEnumName {
+            local,
+            must_import: true,
+        }
+    }
+}
+
+/// The uses of one imported constant that a plan replaces or removes, and whether a replacement
+/// is written through `Runtime`.
+#[derive(Default)]
+struct ImportedUses<'tree> {
+    origins: Vec<Located<'tree>>,
+    needs_enum: bool,
+}
+
+/// The local name of `aws.lambda.Runtime` in a file, and whether its import must be added.
+struct RuntimeEnumName {
+    local: String,
+    must_import: bool,
+}
+
+fn successor_runtime(id: &str) -> Result<&'static Runtime, String> {
+    RuntimeTable::bundled()
+        .by_id(id)
+        .ok_or_else(|| format!("`{id}` is not a runtime infrafix knows"))
+}
