@@ -1,7 +1,7 @@
 //! Fix intents: what a rule wants changed, said in the graph's terms. The front end that built the
 //! graph turns each plan into edits.
 
-use super::Site;
+use super::{Site, ThrottleLimit};
 use crate::fix::Applicability;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,19 @@ pub enum Intent {
     RemoveListEntry { entry: Site, written: Site },
     /// Give a function the handler `handler`, written beside its runtime setting at `beside`.
     AddHandler { beside: Site, handler: String },
+    /// Remove the setting written at `at`, key and value.
+    RemoveSetting { at: Site },
+    /// Create method settings for every method of the stage created at `stage`, with these
+    /// throttling limits, each copied from where it is written.
+    AddStageMethodSettings {
+        stage: Site,
+        limits: Vec<(ThrottleLimit, Site)>,
+    },
+    /// Add these throttling limits to the method settings created at `settings`.
+    AddThrottling {
+        settings: Site,
+        limits: Vec<(ThrottleLimit, Site)>,
+    },
 }
 
 /// The intents that resolve one finding, carried out together or not at all.

@@ -3,12 +3,14 @@
 //! end renders as edits in its language. Rules that judge the graph never see syntax, so each new
 //! front end gets them by building the graph and rendering the intents.
 
+mod apigateway;
 mod choices;
 mod intent;
 mod lambda;
 
 use std::ops::Range;
 
+pub use apigateway::{ApiStage, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit};
 pub use choices::{heaviest_run, Branch};
 pub use intent::{FixPlan, Intent};
 pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};
@@ -71,6 +73,8 @@ impl From<Option<u64>> for Multiplicity {
 pub struct CloudGraph {
     pub functions: Vec<LambdaFunction>,
     pub layers: Vec<LambdaLayer>,
+    pub stages: Vec<ApiStage>,
+    pub method_settings: Vec<MethodSettings>,
 }
 
 /// What a language gives the rules: the graph of a project, and edits for their intents.

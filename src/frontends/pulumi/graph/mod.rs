@@ -1,8 +1,13 @@
 //! The cloud graph of a Pulumi program.
 
+mod apigateway;
 mod runtimes;
 
+pub(super) use apigateway::settings_key;
+
 pub(super) use runtimes::Spelling;
+
+use std::collections::HashMap;
 
 use super::{Located, Program, ResourceDecl, StringOrigin};
 use crate::cloud::{CloudGraph, LambdaFunction, Multiplicity, Reservation, Site, Written};
@@ -16,14 +21,35 @@ impl From<Located<'_>> for Site {
     }
 }
 
+impl ResourceDecl<'_> {
+    /// Where the resource is created, the `new` expression: how the graph names it to intents.
+    pub(super) fn declared(&self) -> Site {
+        Site {
+            file: self.file,
+            range: self.expression.byte_range(),
+        }
+    }
+}
+
 impl<'tree> Program<'tree> {
     pub(super) fn cloud_graph(&self) -> CloudGraph {
         let mut graph = CloudGraph::default();
+        let mut settings_by_resource = HashMap::new();
+        for (index, resource) in self.resources().iter().enumerate() {
+            if resource.is_aws(&["apigateway", "MethodSettings"]) {
+                settings_by_resource.insert(index, graph.method_settings.len());
+                graph.method_settings.push(self.method_settings(index, resource));
+            }
+        }
         for (index, resource) in self.resources().iter().enumerate() {
             if resource.is_lambda_function() {
                 graph.functions.push(self.lambda_function(index, resource));
             } else if resource.is_aws(&["lambda", "LayerVersion"]) {
                 graph.layers.push(self.lambda_layer(index, resource));
+            } else if resource.is_aws(&["apigateway", "Stage"]) {
+                graph
+                    .stages
+                    .push(self.api_stage(index, resource, &settings_by_resource));
             }
         }
         graph

@@ -1,5 +1,6 @@
 //! The edits that carry out the rules' fix plans in a Pulumi TypeScript program.
 
+mod apigateway;
 mod runtime;
 
 use super::{Located, Program};
@@ -29,6 +30,11 @@ impl FrontEnd for Program<'_> {
                     }
                 }
                 Intent::RemoveListEntry { entry, .. } => edits.push(self.remove_list_element(self.located(entry)?)),
+                Intent::RemoveSetting { at } => edits.push(self.remove_property(self.located(at)?)),
+                Intent::AddStageMethodSettings { stage, limits } => {
+                    self.new_stage_method_settings(stage, limits, &mut edits)?
+                }
+                Intent::AddThrottling { settings, limits } => edits.push(self.add_throttling(settings, limits)?),
             }
         }
         edits.extend(self.runtime_import_edits(&plan.intents)?);
@@ -48,5 +54,13 @@ impl<'tree> Program<'tree> {
         }
         node.map(|node| Located { file: site.file, node })
             .ok_or_else(|| "the place to change was not found again in the file".to_owned())
+    }
+
+    /// The resource created at a site of this program's graph (see `ResourceDecl::declared`).
+    fn resource_at_site(&self, site: &Site) -> Result<usize, String> {
+        self.resource_by_expression
+            .get(&(site.file, site.range.start))
+            .copied()
+            .ok_or_else(|| "the resource to change was not found again in the file".to_owned())
     }
 }

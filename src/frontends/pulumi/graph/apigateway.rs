@@ -1,0 +1,138 @@
+//! API Gateway stages and method settings of a Pulumi program.
+
+use std::collections::HashMap;
+
+use super::super::{named_children, Located, Program, ResourceDecl};
+use crate::cloud::{ApiStage, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit, Written};
+
+/// Stage `throttleSettings` keys, and the limits they set.
+const STAGE_LIMITS: [(&str, ThrottleLimit); 4] = [
+    ("burstLimit", ThrottleLimit::Burst),
+    ("rateLimit", ThrottleLimit::Rate),
+    ("throttlingBurstLimit", ThrottleLimit::Burst),
+    ("throttlingRateLimit", ThrottleLimit::Rate),
+];
+
+/// The key of a limit in a MethodSettings' `settings`.
+pub(in super::super) fn settings_key(limit: ThrottleLimit) -> &'static str {
+    match limit {
+        ThrottleLimit::Burst => "throttlingBurstLimit",
+        ThrottleLimit::Rate => "throttlingRateLimit",
+    }
+}
+
+impl<'tree> Program<'tree> {
+    /// `settings`: for each method settings resource, by its resource index, its index in the graph.
+    pub(super) fn api_stage(
+        &self,
+        index: usize,
+        stage: &ResourceDecl<'tree>,
+        settings: &HashMap<usize, usize>,
+    ) -> ApiStage {
+        let misplaced_throttle = self.misplaced_throttle(stage);
+        // Only a stage that needs its settings looks for them: the search compares every one.
+        let method_settings = match misplaced_throttle {
+            Some(_) => self
+                .stage_method_settings(index)
+                .into_iter()
+                .filter_map(|candidate| {
+                    Some(StageSettings {
+                        settings: *settings.get(&candidate.resource)?,
+                        doubt: candidate.doubt,
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        ApiStage {
+            declared: stage.declared(),
+            misplaced_throttle,
+            method_settings,
+        }
+    }
+
+    /// `throttleSettings` in a stage's arguments.
+    fn misplaced_throttle(&self, stage: &ResourceDecl<'tree>) -> Option<MisplacedThrottle> {
+        let args = stage.args().and_then(|args| self.object_literal(args))?;
+        let throttle = self.property(args, "throttleSettings")?;
+        let limits = if throttle.property.node.parent() != Some(args.node) {
+            Err("the setting comes from an object spread into the arguments".to_owned())
+        } else if self.own_arguments(stage).is_none_or(|own| own.node != args.node) {
+            Err("the arguments are a `const` that other code reads too; the setting would leave them all".to_owned())
+        } else {
+            self.stage_limits(throttle.value)
+        };
+        Some(MisplacedThrottle {
+            at: throttle.property.into(),
+            limits,
+        })
+    }
+
+    fn stage_limits(&self, value: Located<'tree>) -> Result<Vec<(ThrottleLimit, LimitValue)>, String> {
+        let object = self
+            .object_literal(value)
+            .ok_or("`throttleSettings` is not an object literal")?;
+        let here = |node| Located {
+            file: object.file,
+            node,
+        };
+        let mut limits = Vec::new();
+        for member in named_children(object.node).filter(|member| member.kind() != "comment") {
+            let key = member.child_by_field_name("key").map(|key| self.text(here(key)));
+            let limit = STAGE_LIMITS
+                .iter()
+                .find(|(stage_key, _)| Some(*stage_key) == key)
+                .map(|(_, limit)| *limit);
+            match (limit, key, member.child_by_field_name("value")) {
+                (Some(limit), Some(key), Some(value)) => limits.push((limit, self.limit_value(key, here(value)))),
+                _ => {
+                    return Err(format!(
+                        "`{}` in `throttleSettings` has no MethodSettings counterpart infrafix knows",
+                        self.text(here(member))
+                    ))
+                }
+            }
+        }
+        Ok(limits)
+    }
+
+    pub(super) fn method_settings(&self, index: usize, settings: &ResourceDecl<'tree>) -> MethodSettings {
+        let args = settings.args();
+        let method_path = args
+            .and_then(|args| self.property(args, "methodPath"))
+            .and_then(|path| self.string_value(self.written_value(path.value)));
+        let limits = args
+            .and_then(|args| self.property(args, "settings"))
+            .and_then(|written| self.object_literal(written.value));
+        let throttling = limits
+            .into_iter()
+            .flat_map(|object| {
+                [ThrottleLimit::Burst, ThrottleLimit::Rate]
+                    .into_iter()
+                    .filter_map(move |limit| {
+                        let key = settings_key(limit);
+                        Some((limit, self.limit_value(key, self.property(object, key)?.value)))
+                    })
+            })
+            .collect();
+        MethodSettings {
+            name: self.display_name(index),
+            declared: settings.declared(),
+            method_path,
+            throttling,
+        }
+    }
+
+    fn limit_value(&self, key: &str, value: Located<'tree>) -> LimitValue {
+        let resolved = self.written_value(value);
+        LimitValue {
+            key: key.to_owned(),
+            written: Written {
+                value: self.text(value).to_owned(),
+                at: value.into(),
+            },
+            number: self.number_value(resolved).map(|(number, _)| number),
+            resolved: self.text(resolved).to_owned(),
+        }
+    }
+}

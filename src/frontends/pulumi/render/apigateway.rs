@@ -1,0 +1,96 @@
+//! Stage throttling moved into an `aws.apigateway.MethodSettings`: a new one beside the stage, or
+//! the limits added to the `settings` of the stage's existing one.
+
+use super::super::graph::settings_key;
+use super::super::{Located, Program};
+use crate::cloud::{Site, ThrottleLimit};
+use crate::fix::Edit;
+use crate::style::template::Code;
+
+impl<'tree> Program<'tree> {
+    /// A MethodSettings for every method (`*/*`) of the stage, after the stage's statement.
+    pub(super) fn new_stage_method_settings(
+        &self,
+        stage: &Site,
+        limits: &[(ThrottleLimit, Site)],
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), String> {
+        let index = self.resource_at_site(stage)?;
+        let stage = &self.resources()[index];
+        let args = stage
+            .args()
+            .and_then(|args| self.object_literal(args))
+            .ok_or("the stage's arguments are not an object literal")?;
+        let rest_api = self.property(args, "restApi").ok_or("the stage has no `restApi`")?;
+        let reference = self.name_resource_at(index, stage.statement(), edits)?;
+        let method_settings = Code::object([
+            ("restApi", Code::verbatim(self.text(rest_api.value))),
+            ("stageName", Code::verbatim(format!("{reference}.stageName"))),
+            ("methodPath", Code::text("*/*")),
+            ("settings", Code::object(self.settings_entries(limits)?)),
+        ]);
+        // Nothing refers to the new resource, so it stays a bare statement: a const nobody reads
+        // would trip `noUnusedLocals`.
+        let new = self.new_resource_beside(
+            stage,
+            &["apigateway", "MethodSettings"],
+            "method-settings",
+            method_settings,
+        )?;
+        edits.push(self.insert_statement_after(stage.statement(), &new.code, None));
+        Ok(())
+    }
+
+    /// The limits added to an existing MethodSettings' `settings` (made when it has none).
+    pub(super) fn add_throttling(&self, settings: &Site, limits: &[(ThrottleLimit, Site)]) -> Result<Edit, String> {
+        let index = self.resource_at_site(settings)?;
+        let shown = self.display_name(index);
+        let args = self
+            .own_arguments(&self.resources()[index])
+            .ok_or_else(|| format!("the arguments of {shown}, the stage's \"*/*\" MethodSettings, are not its own"))?;
+        // The values are copied as written; in another module a name they use may mean nothing.
+        for (_, value) in limits {
+            let value = self.located(value)?;
+            if value.file != args.file && !self.is_number_literal(value) {
+                return Err(format!(
+                    "{shown}, the stage's \"*/*\" MethodSettings, is in another module, which cannot see `{}`",
+                    self.text(value)
+                ));
+            }
+        }
+        let entries = self.settings_entries(limits)?;
+        let Some(existing) = self.property(args, "settings") else {
+            return Ok(self.add_properties(args, &[("settings", Code::object(entries))]));
+        };
+        let written = self.unwrapped(existing.value);
+        let object = match written.node.kind() {
+            "object" => Some(written),
+            "identifier" | "shorthand_property_identifier" => self.const_value_read_only_here(written),
+            _ => None,
+        }
+        .map(|object| self.unwrapped(object))
+        .filter(|object| existing.object == args && object.node.kind() == "object")
+        .ok_or_else(|| {
+            format!(
+                "the `settings` of {shown}, the stage's \"*/*\" MethodSettings, are not an object literal of its own"
+            )
+        })?;
+        Ok(self.add_properties(object, &entries))
+    }
+
+    /// The limits as `settings` entries, their values as written.
+    fn settings_entries(&self, limits: &[(ThrottleLimit, Site)]) -> Result<Vec<(&'static str, Code)>, String> {
+        limits
+            .iter()
+            .map(|(limit, value)| {
+                let value = self.located(value)?;
+                Ok((settings_key(*limit), Code::verbatim(self.text(value).to_owned())))
+            })
+            .collect()
+    }
+
+    /// A number written out (`100`, `12.5`, `-1`), which means the same in every module.
+    fn is_number_literal(&self, value: Located<'tree>) -> bool {
+        value.node.kind() == "number" || self.number_value(value).is_some_and(|(_, at)| at == value)
+    }
+}
