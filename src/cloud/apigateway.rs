@@ -69,3 +69,62 @@ impl LimitValue {
         }
     }
 }
+
+/// An API Gateway integration with a Lambda function, in an API's definition document or as a
+/// resource of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiIntegration {
+    /// Where findings about the integration as a whole point.
+    pub at: Site,
+    /// Where the REST API it belongs to is created, when the program creates it.
+    pub rest_api: Option<Site>,
+    /// A Lambda proxy integration (`AWS_PROXY`).
+    pub proxy: bool,
+    /// A resource of its own: its method is the one API Gateway calls the function with.
+    pub is_resource: bool,
+    pub uri: Option<IntegrationSetting>,
+    /// The function its uri names.
+    pub target: Option<IntegrationTarget>,
+    pub http_method: Option<IntegrationSetting>,
+    pub credentials: Option<IntegrationSetting>,
+    /// The role `credentials` names, by its name in messages.
+    pub credentials_role: Option<String>,
+    /// Whether API Gateway may invoke the target from this API without credentials; known for a
+    /// proxy integration that has credentials.
+    pub invoke_permission: Option<InvokePermission>,
+}
+
+/// The function an integration calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationTarget {
+    /// Index into the graph's functions.
+    pub function: usize,
+    /// The attribute of the function the uri reads (`arn`, `invokeArn`); `None` for a uri built
+    /// around the function.
+    pub attribute: Option<String>,
+}
+
+/// A setting of an integration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationSetting {
+    /// Its value, when it is a string written out.
+    pub literal: Option<String>,
+    /// The expression behind it, where findings point: the value, or the substitution that makes
+    /// up a string of the definition document.
+    pub expression: Option<Site>,
+    /// Where the setting is written, key and value: how intents name it.
+    pub written: Site,
+    /// The string holding the value, quotes included, when it is written in place.
+    pub string: Option<Site>,
+}
+
+/// Whether API Gateway may invoke a function through the function's resource-based policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvokePermission {
+    Granted,
+    /// No permission of the program grants it, and none could.
+    Missing,
+    /// A permission the program makes may grant it, but infrafix cannot tell (made in a helper or
+    /// a loop, or for a function or principal it cannot read).
+    Unknown,
+}

@@ -8,7 +8,7 @@ use crate::fix::Applicability;
 pub enum Intent {
     /// Write this number in place of the one written at `at`.
     SetNumber { at: Site, value: i128 },
-    /// Write this text as the content of the string written at `at`.
+    /// Write this text as the content of the string written at `at`, quotes included.
     SetString { at: Site, value: String },
     /// Name the runtime `successor` (an id) where each of `sites` names a deprecated one: the
     /// places one value is written (a const and its uses through an imported name), changed together.
@@ -25,6 +25,13 @@ pub enum Intent {
         stage: Site,
         limits: Vec<(ThrottleLimit, Site)>,
     },
+    /// Call the function through its invoke ARN where the integration uri at `uri` reads its ARN.
+    UseInvokeArn { uri: Site },
+    /// Remove an integration's `credentials`, written at `setting`.
+    DropCredentials { setting: Site },
+    /// Let API Gateway invoke the function created at `function` from every route of the REST API
+    /// created at `rest_api`.
+    AddInvokePermission { function: Site, rest_api: Site },
     /// Add these throttling limits to the method settings created at `settings`.
     AddThrottling {
         settings: Site,

@@ -8,6 +8,8 @@ pub struct LambdaFunction {
     pub name: String,
     /// Where findings about the function as a whole point: its declaration.
     pub at: Site,
+    /// Where it is created: how intents name it.
+    pub declared: Site,
     /// Whether the program writes the function's handler: false where the framework makes one
     /// (Pulumi's `CallbackFunction` builds it from a callback).
     pub takes_handler: bool,

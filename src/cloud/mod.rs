@@ -10,7 +10,10 @@ mod lambda;
 
 use std::ops::Range;
 
-pub use apigateway::{ApiStage, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit};
+pub use apigateway::{
+    ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, InvokePermission, LimitValue, MethodSettings,
+    MisplacedThrottle, StageSettings, ThrottleLimit,
+};
 pub use choices::{heaviest_run, Branch};
 pub use intent::{FixPlan, Intent};
 pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};
@@ -75,6 +78,7 @@ pub struct CloudGraph {
     pub layers: Vec<LambdaLayer>,
     pub stages: Vec<ApiStage>,
     pub method_settings: Vec<MethodSettings>,
+    pub integrations: Vec<ApiIntegration>,
 }
 
 /// What a language gives the rules: the graph of a project, and edits for their intents.

@@ -1,11 +1,10 @@
 //! `apigw-lambda-invoke-arn`: API Gateway Lambda integrations that do not use the function's
 //! invoke ARN, do not call it with POST, or carry needless `credentials`.
 
+use crate::cloud::{ApiIntegration, FixPlan, IntegrationSetting, Intent, InvokePermission, LambdaFunction};
 use crate::diagnostic::Finding;
-use crate::fix::{Edit, Fix};
-use crate::frontends::pulumi::{Integration, IntegrationValue, InvokePermission, Package, PackageMember, Program};
+use crate::fix::{Applicability, Fix};
 use crate::rules::{RuleContext, RuleId};
-use crate::style::template::Code;
 
 pub const DOCUMENTATION: &str = r#"An API Gateway Lambda integration that does not use the function's invokeArn.
 
@@ -71,148 +70,126 @@ if nothing else needs it.
 const CALLER_IDENTITY: &str = "arn:aws:iam::*:user/*";
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
-    let program = context.program;
-    for integration in program.integrations() {
-        let Some(uri) = &integration.uri else { continue };
-        let Some((function, output)) = program.integration_function(uri) else {
+    let graph = context.graph();
+    for integration in &graph.integrations {
+        let (Some(uri), Some(target)) = (&integration.uri, &integration.target) else {
             continue;
         };
-        let function_name = program.display_name(function);
-        if integration.is_proxy() && output.as_deref() == Some("arn") {
-            uri_finding(program, uri, &function_name, findings);
+        let Some(function) = graph.functions.get(target.function) else {
+            continue;
+        };
+        if integration.proxy && target.attribute.as_deref() == Some("arn") {
+            uri_finding(context, uri, function, findings);
         }
         if let Some(method) = &integration.http_method {
-            method_finding(program, &integration, method, findings);
+            method_finding(context, integration, method, findings);
         }
-        if let (true, Some(credentials)) = (integration.is_proxy(), &integration.credentials) {
+        if let (true, Some(credentials)) = (integration.proxy, &integration.credentials) {
             if credentials.literal.as_deref() != Some(CALLER_IDENTITY) {
-                credentials_finding(program, &integration, credentials, function, findings);
+                credentials_finding(context, integration, credentials, function, findings);
             }
         }
     }
 }
 
-fn uri_finding(program: &Program, uri: &IntegrationValue, function_name: &str, findings: &mut Vec<Finding>) {
-    let Some(at) = uri.expression else { return };
+/// A safe fix made of these intents, or why the program's language cannot make it.
+fn safe_fix(context: &RuleContext, intents: Vec<Intent>) -> Result<Fix, String> {
+    context.render(&FixPlan {
+        intents,
+        applicability: Applicability::Safe,
+    })
+}
+
+fn uri_finding(
+    context: &RuleContext,
+    uri: &IntegrationSetting,
+    function: &LambdaFunction,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(at) = &uri.expression else { return };
     let message = format!(
-        "The aws_proxy integration's uri is the ARN of {function_name}; API Gateway needs its invoke ARN (`invokeArn`), or the deployment fails with \"Invalid ARN specified in the request\"."
+        "The aws_proxy integration's uri is the ARN of {}; API Gateway needs its invoke ARN (`invokeArn`), or the deployment fails with \"Invalid ARN specified in the request\".",
+        function.name
     );
-    let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.node.byte_range(), message);
-    findings.push(match program.invoke_arn_edits(at) {
-        Some(edits) => finding.with_fix(Fix::safe(edits)),
-        None => finding.not_fixed("infrafix cannot tell where else that value serves"),
-    });
+    let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
+    findings.push(finding.with_outcome(safe_fix(context, vec![Intent::UseInvokeArn { uri: at.clone() }])));
 }
 
 /// A Lambda function is only ever invoked with POST, whatever method the route answers.
 fn method_finding(
-    program: &Program,
-    integration: &Integration,
-    method: &IntegrationValue,
+    context: &RuleContext,
+    integration: &ApiIntegration,
+    method: &IntegrationSetting,
     findings: &mut Vec<Finding>,
 ) {
-    let is_resource = integration
-        .at
-        .node
-        .parent()
-        .is_some_and(|parent| parent.kind() == "arguments");
     let Some(current) = method
         .literal
         .as_deref()
-        .filter(|current| is_resource && !current.eq_ignore_ascii_case("POST"))
+        .filter(|current| integration.is_resource && !current.eq_ignore_ascii_case("POST"))
     else {
         return;
     };
-    let Some(at) = method.expression else { return };
+    let Some(at) = &method.expression else { return };
     let message = format!(
         "A Lambda integration must call the function with POST, not {current}: Lambda is invoked only with POST."
     );
-    let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.node.byte_range(), message);
-    findings.push(match program.replace_integration_string(method, "POST") {
-        Some(edit) => finding.with_fix(Fix::safe(vec![edit])),
-        None => finding,
-    });
+    let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
+    let fix = method
+        .string
+        .clone()
+        .ok_or_else(|| "the method is not a string written in the integration".to_owned())
+        .and_then(|string| {
+            let set = Intent::SetString {
+                at: string,
+                value: "POST".to_owned(),
+            };
+            safe_fix(context, vec![set])
+        });
+    findings.push(finding.with_outcome(fix));
 }
 
 fn credentials_finding(
-    program: &Program,
-    integration: &Integration,
-    credentials: &IntegrationValue,
-    function: usize,
+    context: &RuleContext,
+    integration: &ApiIntegration,
+    credentials: &IntegrationSetting,
+    function: &LambdaFunction,
     findings: &mut Vec<Finding>,
 ) {
-    let at = credentials.expression.unwrap_or(integration.at);
-    let role_note = credentials
-        .expression
-        .and_then(|expression| program.denoted_resource(expression))
-        .filter(|reference| program.resources()[reference.resource].is_aws(&["iam", "Role"]))
-        .map(|reference| {
-            format!(
-                " The role {} stays: remove it by hand if nothing else needs it.",
-                program.display_name(reference.resource)
-            )
-        })
+    let at = credentials.expression.as_ref().unwrap_or(&integration.at);
+    let role_note = integration
+        .credentials_role
+        .as_ref()
+        .map(|role| format!(" The role {role} stays: remove it by hand if nothing else needs it."))
         .unwrap_or_default();
     let base = format!(
         "`credentials` on an aws_proxy integration of {} is needless: an aws.lambda.Permission for apigateway.amazonaws.com lets API Gateway invoke the function.",
-        program.display_name(function)
+        function.name
     );
-    let finding = |message: String| Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.node.byte_range(), message);
-    let removal = program.remove_integration_value(credentials);
-    findings.push(match program.api_gateway_invoke_permission(function, integration.rest_api) {
-        InvokePermission::Granted => finding(format!("{base}{role_note}")).with_fix(Fix::safe(vec![removal])),
-        InvokePermission::Missing => match add_permission(program, integration, function) {
-            Ok(mut edits) => {
-                edits.push(removal);
-                finding(format!("{base} The fix adds that Permission.{role_note}")).with_fix(Fix::safe(edits))
+    let finding = |message: String| Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
+    let drop = Intent::DropCredentials {
+        setting: credentials.written.clone(),
+    };
+    findings.push(match integration.invoke_permission {
+        Some(InvokePermission::Granted) => finding(format!("{base}{role_note}")).with_outcome(safe_fix(context, vec![drop])),
+        Some(InvokePermission::Missing) => {
+            let fix = integration
+                .rest_api
+                .clone()
+                .ok_or_else(|| "the integration's REST API is not declared in the program".to_owned())
+                .and_then(|rest_api| {
+                    let permission = Intent::AddInvokePermission {
+                        function: function.declared.clone(),
+                        rest_api,
+                    };
+                    safe_fix(context, vec![permission, drop])
+                });
+            match fix {
+                Ok(fix) => finding(format!("{base} The fix adds that Permission.{role_note}")).with_fix(fix),
+                Err(reason) => finding(base).not_fixed(&reason),
             }
-            Err(reason) => finding(base).not_fixed(&reason),
-        },
-        InvokePermission::Unknown => finding(base).not_fixed(
+        }
+        Some(InvokePermission::Unknown) | None => finding(base).not_fixed(
             "a Permission of the program may already grant it (made in a loop or a helper, for a route of its own, or written in a way infrafix cannot read); check, then remove `credentials`",
         ),
     });
-}
-
-/// An `aws.lambda.Permission` for apigateway.amazonaws.com, inserted after the RestApi.
-fn add_permission(program: &Program, integration: &Integration, function: usize) -> Result<Vec<Edit>, String> {
-    let api_index = integration
-        .rest_api
-        .ok_or("the integration's REST API is not declared in the program")?;
-    let api = &program.resources()[api_index];
-    let mut edits = Vec::new();
-    let function_name = program.name_resource_at(function, api.statement(), &mut edits)?;
-    let api_name = program.name_resource_at(api_index, api.statement(), &mut edits)?;
-    let interpolate = PackageMember {
-        package: Package::Pulumi,
-        path: vec!["interpolate".to_owned()],
-    };
-    let source_arn = match program.spelling_of(api.file, &interpolate) {
-        Some(interpolate) => format!("{interpolate}`${{{api_name}.executionArn}}/*/*`"),
-        None => format!("{api_name}.executionArn.apply((arn) => `${{arn}}/*/*`)"),
-    };
-    let args = Code::object([
-        ("action", Code::text("lambda:InvokeFunction")),
-        ("function", Code::verbatim(format!("{function_name}.name"))),
-        ("principal", Code::text("apigateway.amazonaws.com")),
-        ("sourceArn", Code::verbatim(source_arn)),
-    ]);
-    let suffix = format!("invoke-{}", kebab_case(&function_name));
-    let new = program.new_resource_beside(api, &["lambda", "Permission"], &suffix, args)?;
-    // Nothing refers to the permission: a bare statement, so no unused const.
-    edits.push(program.insert_statement_after(api.statement(), &new.code, None));
-    Ok(edits)
-}
-
-/// `validatorFunction` gives `validator-function` (and `this.fn` gives `fn`).
-fn kebab_case(name: &str) -> String {
-    let name = name.rsplit('.').next().unwrap_or(name);
-    let mut kebab = String::new();
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && !kebab.is_empty() {
-            kebab.push('-');
-        }
-        kebab.push(c.to_ascii_lowercase());
-    }
-    kebab
 }

@@ -44,7 +44,7 @@ pub use modules::{
     candidates as import_candidates, normalize as normalize_path, relative_target as relative_import_target,
 };
 pub use new_resources::NewResource;
-pub use openapi::{Integration, IntegrationValue, InvokePermission};
+pub use openapi::{Integration, IntegrationValue};
 pub use policy::{
     action_matches, Answer, Effect, Entry, NewStatement, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies,
     Statement,

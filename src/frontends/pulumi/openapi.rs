@@ -11,6 +11,7 @@ use super::json_text::Json;
 use super::policy::{action_matches, Coverage};
 use super::scope::{self, Declaration};
 use super::{named_children, Exported, ImportKind, Located, Package, Program};
+use crate::cloud::{InvokePermission, Site};
 use crate::fix::Edit;
 
 /// One integration, whatever form it is written in.
@@ -46,6 +47,29 @@ pub struct IntegrationValue<'tree> {
     pub expression: Option<Located<'tree>>,
     /// Where the value is written: the property (object form) or the JSON string (text form).
     place: ValuePlace<'tree>,
+}
+
+impl IntegrationValue<'_> {
+    /// Where the setting is written: the property, or the JSON string.
+    pub fn written(&self) -> Site {
+        match &self.place {
+            ValuePlace::Property { property, .. } => (*property).into(),
+            ValuePlace::Text { file, string, .. } => Site {
+                file: *file,
+                range: string.clone(),
+            },
+        }
+    }
+
+    /// The string literal holding the value, when it is written in place.
+    pub fn string(&self) -> Option<Site> {
+        match &self.place {
+            ValuePlace::Property { value, .. } => {
+                matches!(value.node.kind(), "string" | "template_string").then(|| (*value).into())
+            }
+            ValuePlace::Text { .. } => Some(self.written()),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -336,19 +360,6 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// Replaces the text of a literal string value (keeping its quotes).
-    pub fn replace_integration_string(&self, value: &IntegrationValue<'tree>, replacement: &str) -> Option<Edit> {
-        match &value.place {
-            ValuePlace::Property { value: expression, .. } => {
-                matches!(expression.node.kind(), "string" | "template_string")
-                    .then(|| self.replace_string_content(*expression, replacement))
-            }
-            ValuePlace::Text { file, string, .. } => {
-                Some(Edit::replace(*file, string.start + 1..string.end - 1, replacement))
-            }
-        }
-    }
-
     /// The Lambda function an integration's uri names, with the output used (`arn`, `invokeArn`;
     /// `None` for a URI built around the function).
     pub fn integration_function(&self, uri: &IntegrationValue<'tree>) -> Option<(usize, Option<String>)> {
@@ -465,17 +476,6 @@ impl<'tree> Program<'tree> {
         edits.push(self.replace_node(uri, parameters.first()?));
         Some(edits)
     }
-}
-
-/// Whether API Gateway may invoke a function through its resource-based policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InvokePermission {
-    Granted,
-    /// No aws.lambda.Permission of the program grants it, and none could.
-    Missing,
-    /// A Permission the program makes may grant it, but infrafix cannot tell (made in a helper or
-    /// a loop, or for a function or principal it cannot read).
-    Unknown,
 }
 
 impl<'tree> Program<'tree> {

@@ -1,9 +1,12 @@
-//! API Gateway stages and method settings of a Pulumi program.
+//! API Gateway stages, method settings and integrations of a Pulumi program.
 
 use std::collections::HashMap;
 
-use super::super::{named_children, Located, Program, ResourceDecl};
-use crate::cloud::{ApiStage, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit, Written};
+use super::super::{named_children, Integration, IntegrationValue, Located, Program, ResourceDecl};
+use crate::cloud::{
+    ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, LimitValue, MethodSettings, MisplacedThrottle,
+    Site, StageSettings, ThrottleLimit, Written,
+};
 
 /// Stage `throttleSettings` keys, and the limits they set.
 const STAGE_LIMITS: [(&str, ThrottleLimit); 4] = [
@@ -133,6 +136,61 @@ impl<'tree> Program<'tree> {
             },
             number: self.number_value(resolved).map(|(number, _)| number),
             resolved: self.text(resolved).to_owned(),
+        }
+    }
+}
+
+impl<'tree> Program<'tree> {
+    /// The program's integrations; `functions` maps a function's resource index to its index in
+    /// the graph.
+    pub(super) fn api_integrations(&self, functions: &HashMap<usize, usize>) -> Vec<ApiIntegration> {
+        self.integrations()
+            .iter()
+            .map(|integration| self.api_integration(integration, functions))
+            .collect()
+    }
+
+    fn api_integration(&self, integration: &Integration<'tree>, functions: &HashMap<usize, usize>) -> ApiIntegration {
+        let setting = |value: &IntegrationValue<'tree>| IntegrationSetting {
+            literal: value.literal.clone(),
+            expression: value.expression.map(Site::from),
+            written: value.written(),
+            string: value.string(),
+        };
+        let target = integration.uri.as_ref().and_then(|uri| self.integration_function(uri));
+        let credentials_role = integration
+            .credentials
+            .as_ref()
+            .and_then(|credentials| credentials.expression)
+            .and_then(|expression| self.denoted_resource(expression))
+            .filter(|reference| self.resources()[reference.resource].is_aws(&["iam", "Role"]))
+            .map(|reference| self.display_name(reference.resource));
+        let invoke_permission = match (&target, &integration.credentials) {
+            (Some((function, _)), Some(_)) if integration.is_proxy() => {
+                Some(self.api_gateway_invoke_permission(*function, integration.rest_api))
+            }
+            _ => None,
+        };
+        ApiIntegration {
+            at: integration.at.into(),
+            rest_api: integration.rest_api.map(|api| self.resources()[api].declared()),
+            proxy: integration.is_proxy(),
+            is_resource: integration
+                .at
+                .node
+                .parent()
+                .is_some_and(|parent| parent.kind() == "arguments"),
+            uri: integration.uri.as_ref().map(setting),
+            target: target.and_then(|(function, attribute)| {
+                Some(IntegrationTarget {
+                    function: *functions.get(&function)?,
+                    attribute,
+                })
+            }),
+            http_method: integration.http_method.as_ref().map(setting),
+            credentials: integration.credentials.as_ref().map(setting),
+            credentials_role,
+            invoke_permission,
         }
     }
 }

@@ -35,6 +35,7 @@ impl<'tree> Program<'tree> {
     pub(super) fn cloud_graph(&self) -> CloudGraph {
         let mut graph = CloudGraph::default();
         let mut settings_by_resource = HashMap::new();
+        let mut functions_by_resource = HashMap::new();
         for (index, resource) in self.resources().iter().enumerate() {
             if resource.is_aws(&["apigateway", "MethodSettings"]) {
                 settings_by_resource.insert(index, graph.method_settings.len());
@@ -43,6 +44,7 @@ impl<'tree> Program<'tree> {
         }
         for (index, resource) in self.resources().iter().enumerate() {
             if resource.is_lambda_function() {
+                functions_by_resource.insert(index, graph.functions.len());
                 graph.functions.push(self.lambda_function(index, resource));
             } else if resource.is_aws(&["lambda", "LayerVersion"]) {
                 graph.layers.push(self.lambda_layer(index, resource));
@@ -52,6 +54,7 @@ impl<'tree> Program<'tree> {
                     .push(self.api_stage(index, resource, &settings_by_resource));
             }
         }
+        graph.integrations = self.api_integrations(&functions_by_resource);
         graph
     }
 
@@ -63,6 +66,7 @@ impl<'tree> Program<'tree> {
                 file: function.file,
                 range: function.finding_range(),
             },
+            declared: function.declared(),
             takes_handler: function.is_aws(&["lambda", "Function"]),
             instances,
             branches: self.branches(index),

@@ -1,8 +1,10 @@
-//! Stage throttling moved into an `aws.apigateway.MethodSettings`: a new one beside the stage, or
-//! the limits added to the `settings` of the stage's existing one.
+//! API Gateway fixes: stage throttling moved into an `aws.apigateway.MethodSettings` (a new one
+//! beside the stage, or the limits added to the `settings` of the stage's existing one); an
+//! integration's `credentials` removed, and an `aws.lambda.Permission` added where API Gateway
+//! needs one instead.
 
 use super::super::graph::settings_key;
-use super::super::{Located, Program};
+use super::super::{Located, Package, PackageMember, Program};
 use crate::cloud::{Site, ThrottleLimit};
 use crate::fix::Edit;
 use crate::style::template::Code;
@@ -93,4 +95,61 @@ impl<'tree> Program<'tree> {
     fn is_number_literal(&self, value: Located<'tree>) -> bool {
         value.node.kind() == "number" || self.number_value(value).is_some_and(|(_, at)| at == value)
     }
+
+    /// Removes an integration setting, key and value, with its separator.
+    pub(super) fn drop_integration_setting(&self, setting: &Site) -> Result<Edit, String> {
+        self.integrations()
+            .into_iter()
+            .flat_map(|integration| [integration.credentials, integration.uri, integration.http_method])
+            .flatten()
+            .find(|value| value.written() == *setting)
+            .map(|value| self.remove_integration_value(&value))
+            .ok_or_else(|| "the integration setting was not found again".to_owned())
+    }
+
+    /// An `aws.lambda.Permission` for apigateway.amazonaws.com, inserted after the RestApi.
+    pub(super) fn add_invoke_permission(
+        &self,
+        function: &Site,
+        rest_api: &Site,
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), String> {
+        let function = self.resource_at_site(function)?;
+        let api_index = self.resource_at_site(rest_api)?;
+        let api = &self.resources()[api_index];
+        let function_name = self.name_resource_at(function, api.statement(), edits)?;
+        let api_name = self.name_resource_at(api_index, api.statement(), edits)?;
+        let interpolate = PackageMember {
+            package: Package::Pulumi,
+            path: vec!["interpolate".to_owned()],
+        };
+        let source_arn = match self.spelling_of(api.file, &interpolate) {
+            Some(interpolate) => format!("{interpolate}`${{{api_name}.executionArn}}/*/*`"),
+            None => format!("{api_name}.executionArn.apply((arn) => `${{arn}}/*/*`)"),
+        };
+        let args = Code::object([
+            ("action", Code::text("lambda:InvokeFunction")),
+            ("function", Code::verbatim(format!("{function_name}.name"))),
+            ("principal", Code::text("apigateway.amazonaws.com")),
+            ("sourceArn", Code::verbatim(source_arn)),
+        ]);
+        let suffix = format!("invoke-{}", kebab_case(&function_name));
+        let new = self.new_resource_beside(api, &["lambda", "Permission"], &suffix, args)?;
+        // Nothing refers to the permission: a bare statement, so no unused const.
+        edits.push(self.insert_statement_after(api.statement(), &new.code, None));
+        Ok(())
+    }
+}
+
+/// `validatorFunction` gives `validator-function` (and `this.fn` gives `fn`).
+fn kebab_case(name: &str) -> String {
+    let name = name.rsplit('.').next().unwrap_or(name);
+    let mut kebab = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && !kebab.is_empty() {
+            kebab.push('-');
+        }
+        kebab.push(c.to_ascii_lowercase());
+    }
+    kebab
 }

@@ -20,7 +20,7 @@ impl FrontEnd for Program<'_> {
                 Intent::SetNumber { at, value } => {
                     edits.push(Edit::replace(at.file, at.range.clone(), value.to_string()))
                 }
-                Intent::SetString { at, value } => edits.push(self.replace_string_content(self.located(at)?, value)),
+                Intent::SetString { at, value } => edits.push(string_content(at, value)?),
                 Intent::AddHandler { beside, handler } => {
                     edits.push(self.insert_property_after(self.located(beside)?, "handler", &Code::text(handler)))
                 }
@@ -35,11 +35,28 @@ impl FrontEnd for Program<'_> {
                     self.new_stage_method_settings(stage, limits, &mut edits)?
                 }
                 Intent::AddThrottling { settings, limits } => edits.push(self.add_throttling(settings, limits)?),
+                Intent::UseInvokeArn { uri } => edits.extend(
+                    self.invoke_arn_edits(self.located(uri)?)
+                        .ok_or("infrafix cannot tell where else that value serves")?,
+                ),
+                Intent::DropCredentials { setting } => edits.push(self.drop_integration_setting(setting)?),
+                Intent::AddInvokePermission { function, rest_api } => {
+                    self.add_invoke_permission(function, rest_api, &mut edits)?
+                }
             }
         }
         edits.extend(self.runtime_import_edits(&plan.intents)?);
         Ok(Fix::new(edits, plan.applicability))
     }
+}
+
+/// The edit that writes `value` inside the quotes of the string at `at`.
+fn string_content(at: &Site, value: &str) -> Result<Edit, String> {
+    let inside = at.range.start + 1..at.range.end.saturating_sub(1);
+    if inside.start > inside.end {
+        return Err("the string to change is not where it was".to_owned());
+    }
+    Ok(Edit::replace(at.file, inside, value))
 }
 
 impl<'tree> Program<'tree> {
