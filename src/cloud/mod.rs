@@ -7,6 +7,7 @@ mod apigateway;
 mod choices;
 mod intent;
 mod lambda;
+mod policy;
 
 use std::ops::Range;
 
@@ -17,6 +18,11 @@ pub use apigateway::{
 pub use choices::{heaviest_run, Branch};
 pub use intent::{FixPlan, Intent};
 pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};
+
+pub use policy::{
+    action_matches, evaluate, Answer, Coverage, Effect, Entry, GrantDocument, PhysicalName, PolicyStatement,
+    ResourceTarget, RoleGrants,
+};
 
 use crate::fix::Fix;
 
@@ -39,6 +45,17 @@ impl PartialOrd for Site {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
+}
+
+/// The front end's number for a resource of the project: the same in every node and reference
+/// that names the resource.
+pub type ResourceId = usize;
+
+/// A resource, or one of its outputs (`attribute`: `arn`, `name`, `invokeArn` …).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResourceRef {
+    pub resource: ResourceId,
+    pub attribute: Option<String>,
 }
 
 /// A value and the place it is written: where a fix changes it.

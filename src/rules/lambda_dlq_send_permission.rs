@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::cloud::{Answer, Effect, ResourceRef, ResourceTarget};
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::frontends::pulumi::{
-    Answer, DeadLetter, Effect, ExecutionRole, Located, NewStatement, OutputValue, Program, ResourceDecl, ResourceRef,
-    ResourceTarget, RoleDocument,
+    DeadLetter, ExecutionRole, Located, NewStatement, OutputValue, Program, ResourceDecl, RoleDocument,
 };
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
@@ -221,14 +221,15 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
     //    any other would widen it.
     for RoleDocument { document, .. } in own_documents() {
         for statement in &document.statements {
-            if statement.uncertainty.is_some() || statement.effect != Effect::Allow {
+            if statement.grant.uncertainty.is_some() || statement.grant.effect != Effect::Allow {
                 continue;
             }
             let naming_only: Vec<usize> = unplaced(&outcomes)
                 .into_iter()
                 .filter(|&grant| {
-                    !statement.resources.is_empty()
+                    !statement.grant.resources.is_empty()
                         && statement
+                            .grant
                             .resources
                             .iter()
                             .all(|entry| entry.resource.as_ref() == Some(&grants[grant].dead_letter))
@@ -248,8 +249,8 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
             let allowing_only: Vec<usize> = unplaced(&outcomes)
                 .into_iter()
                 .filter(|&grant| {
-                    !statement.actions.is_empty()
-                        && statement.actions.iter().all(|entry| {
+                    !statement.grant.actions.is_empty()
+                        && statement.grant.actions.iter().all(|entry| {
                             entry
                                 .literal
                                 .as_deref()

@@ -1,10 +1,9 @@
 //! `lambda-iam-depends-on`: policies of a function's role missing from the function's `dependsOn`.
 
+use crate::cloud::{Effect, Entry};
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::frontends::pulumi::{
-    DeadLetter, Effect, Entry, ExecutionRole, Located, Program, ResourceDecl, RoleDocument,
-};
+use crate::frontends::pulumi::{DeadLetter, ExecutionRole, Located, Program, ResourceDecl, RoleDocument};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -148,12 +147,12 @@ fn sends_only_elsewhere(context: &RuleContext, role: usize, policy: usize, funct
     };
     !document.statements.is_empty()
         && document.statements.iter().all(|statement| {
-            statement.uncertainty.is_none()
-                && statement.effect == Effect::Allow
-                && !statement.actions.is_empty()
-                && statement.actions.iter().all(sends)
-                && !statement.resources.is_empty()
-                && statement.resources.iter().all(elsewhere)
+            statement.grant.uncertainty.is_none()
+                && statement.grant.effect == Effect::Allow
+                && !statement.grant.actions.is_empty()
+                && statement.grant.actions.iter().all(sends)
+                && !statement.grant.resources.is_empty()
+                && statement.grant.resources.iter().all(elsewhere)
         })
 }
 

@@ -1,8 +1,9 @@
 //! `lambda-sqs-execution-policy`: a function fed by an SQS queue whose role may not read the queue.
 
+use crate::cloud::Answer;
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::frontends::pulumi::{Answer, ExecutionRole, Located, Package, PackageMember, Program, ResourceDecl};
+use crate::frontends::pulumi::{ExecutionRole, Located, Package, PackageMember, Program, ResourceDecl};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 

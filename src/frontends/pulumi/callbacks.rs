@@ -3,7 +3,8 @@
 
 use tree_sitter::Node;
 
-use super::{named_children, Located, Package, Program, ResourceRef};
+use super::{named_children, Located, Package, Program};
+use crate::cloud::ResourceRef;
 use crate::fix::Edit;
 
 /// A resource output to hand to code: which one, and how the code's file names it.

@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::{Located, Program, ResourceDecl, ResourceRef, StringOrigin};
+use super::{Located, Program, ResourceDecl, StringOrigin};
+use crate::cloud::ResourceRef;
 
 /// The execution role of a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

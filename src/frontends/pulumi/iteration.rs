@@ -12,9 +12,10 @@ use std::rc::Rc;
 use tree_sitter::Node;
 
 use super::callbacks::method_receiving;
-use super::references::{first_parameter_pattern, ResourceRef};
+use super::references::first_parameter_pattern;
 use super::scope::{self, Declaration};
 use super::{named_children, ImportKind, Located, Program};
+use crate::cloud::ResourceRef;
 use crate::syntax::node_text;
 
 /// How many consts a collection may be followed through; ends cycles such as `const a = b, b = a`.

@@ -45,11 +45,7 @@ pub use modules::{
 };
 pub use new_resources::NewResource;
 pub use openapi::{Integration, IntegrationValue};
-pub use policy::{
-    action_matches, Answer, Effect, Entry, NewStatement, PolicyDocument, ResourceTarget, RoleDocument, RolePolicies,
-    Statement,
-};
-pub use references::ResourceRef;
+pub use policy::{NewStatement, PolicyDocument, RoleDocument, RolePolicies, Statement};
 pub use resources::{ResourceBinding, ResourceDecl};
 pub use scope::Declaration;
 pub use values::{PropertyValue, StringOrigin};
@@ -155,7 +151,7 @@ pub struct Program<'tree> {
 #[derive(Default)]
 struct Memo {
     imports: std::cell::RefCell<HashMap<(usize, usize), Option<usize>>>,
-    denoted: std::cell::RefCell<HashMap<(usize, usize), Option<ResourceRef>>>,
+    denoted: std::cell::RefCell<HashMap<(usize, usize), Option<crate::cloud::ResourceRef>>>,
     /// Names this pass's fixes have taken, per file, and the logical names of resources they
     /// create: fixes computed against the same text must not pick the same ones.
     handed_out_bindings: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
@@ -382,7 +378,8 @@ pub(crate) mod test_support {
     use std::collections::BTreeSet;
     use std::path::PathBuf;
 
-    use super::{Answer, FileFacts, Program, ProgramInput};
+    use super::{FileFacts, Program, ProgramInput};
+    use crate::cloud::Answer;
     use crate::syntax::{parse, scan, Dialect};
 
     /// One generated policy statement: Allow or Deny, and indices into a test's actions and resources.

@@ -8,10 +8,9 @@ use std::ops::Range;
 use super::callbacks::method_receiving;
 use super::exports::top_level_function;
 use super::json_text::Json;
-use super::policy::{action_matches, Coverage};
 use super::scope::{self, Declaration};
 use super::{named_children, Exported, ImportKind, Located, Package, Program};
-use crate::cloud::{InvokePermission, Site};
+use crate::cloud::{action_matches, Coverage, InvokePermission, Site};
 use crate::fix::Edit;
 
 /// One integration, whatever form it is written in.
@@ -466,7 +465,7 @@ impl<'tree> Program<'tree> {
             })
         );
         let invoke_arn = super::OutputValue {
-            reference: super::ResourceRef {
+            reference: crate::cloud::ResourceRef {
                 resource: function.resource,
                 attribute: Some("invokeArn".to_owned()),
             },

@@ -8,19 +8,12 @@ use tree_sitter::Node;
 use super::callbacks::method_receiving;
 use super::scope;
 use super::{named_children, Located, Package, Program, ResourceBinding};
+use crate::cloud::ResourceRef;
 use crate::fix::Edit;
 use crate::syntax::{ancestors, node_text};
 
 /// How many consts and callback parameters a reference may be followed through.
 const MAX_HOPS: usize = 16;
-
-/// A resource, or one of its outputs (`attribute`: `arn`, `name`, `invokeArn` …).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ResourceRef {
-    /// Index into [`Program::resources`].
-    pub resource: usize,
-    pub attribute: Option<String>,
-}
 
 impl<'tree> Program<'tree> {
     /// The resource declared by a `new` expression.

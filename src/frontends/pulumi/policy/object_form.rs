@@ -2,7 +2,8 @@
 //! `policy` value in every form: consts, callbacks, `JSON.stringify`, `pulumi.jsonStringify`,
 //! `pulumi.interpolate`, getPolicyDocument calls).
 
-use super::{DocumentPlace, Effect, Entry, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
+use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
+use crate::cloud::{Effect, Entry, PolicyStatement};
 use crate::frontends::pulumi::{named_children, Located, Package, Program, StringOrigin};
 
 /// How many wrappers (consts, callbacks, calls) a document may be found behind.
@@ -164,10 +165,12 @@ impl<'tree> Program<'tree> {
     fn object_statement(&self, statement: Located<'tree>, keys: Keys) -> Statement<'tree> {
         let Some(object) = self.object_literal(statement) else {
             return Statement {
-                effect: Effect::Allow,
-                actions: Vec::new(),
-                resources: Vec::new(),
-                uncertainty: Some(format!("a statement infrafix cannot read (`{}`)", self.text(statement))),
+                grant: PolicyStatement {
+                    effect: Effect::Allow,
+                    actions: Vec::new(),
+                    resources: Vec::new(),
+                    uncertainty: Some(format!("a statement infrafix cannot read (`{}`)", self.text(statement))),
+                },
                 place: StatementPlace::Object {
                     actions: None,
                     resources: None,
@@ -231,10 +234,12 @@ impl<'tree> Program<'tree> {
             uncertainty.get_or_insert_with(|| "an Action or Resource infrafix cannot read".to_owned());
         }
         Statement {
-            effect,
-            actions,
-            resources,
-            uncertainty,
+            grant: PolicyStatement {
+                effect,
+                actions,
+                resources,
+                uncertainty,
+            },
             place: StatementPlace::Object {
                 actions: actions_value,
                 resources: resources_value,

@@ -1,7 +1,8 @@
 //! Reading policy documents written as JSON text: string literals, template literals (outputs in
 //! `${…}` substitutions) and `pulumi.interpolate` templates.
 
-use super::{DocumentPlace, Effect, Entry, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
+use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
+use crate::cloud::{Effect, Entry, PolicyStatement};
 use crate::frontends::pulumi::json_text::Json;
 use crate::frontends::pulumi::{Located, Program};
 
@@ -65,10 +66,12 @@ impl<'tree> Program<'tree> {
             uncertainty.get_or_insert_with(|| "an Action or Resource infrafix cannot read".to_owned());
         }
         Statement {
-            effect: effect.unwrap_or(Effect::Allow),
-            actions,
-            resources,
-            uncertainty,
+            grant: PolicyStatement {
+                effect: effect.unwrap_or(Effect::Allow),
+                actions,
+                resources,
+                uncertainty,
+            },
             place: StatementPlace::Text {
                 file: literal.file,
                 actions: statement.member("Action").and_then(Json::range),

@@ -1,0 +1,317 @@
+//! IAM policy evaluation: may this role do action A on resource R? The answer every IAM rule
+//! asks for, from the statements of the policies reaching a role, however a front end read them.
+
+use super::{ResourceId, ResourceRef};
+use crate::aws::managed_policies::ManagedPolicy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// One entry of a statement's `Action` or `Resource` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The text, when the entry is a literal (`"sqs:SendMessage"`, `"*"`).
+    pub literal: Option<String>,
+    /// The resource output the entry stands for (`queue.arn`), when it is one.
+    pub resource: Option<ResourceRef>,
+}
+
+/// One statement of a policy document: what it allows or denies, as far as it can be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyStatement {
+    pub effect: Effect,
+    pub actions: Vec<Entry>,
+    pub resources: Vec<Entry>,
+    /// Why infrafix cannot tell what the statement allows (a Condition, NotAction, an entry it
+    /// cannot read), when it cannot.
+    pub uncertainty: Option<String>,
+}
+
+/// What a role may do, as far as the program shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Allowed,
+    /// No statement allows it.
+    NotAllowed,
+    /// A Deny statement forbids it: adding an Allow would not help.
+    Denied,
+    /// A statement may allow it, but infrafix cannot tell (the reason says why).
+    Unknown(String),
+    /// Some policy reaching the role cannot be read at all, so nothing can be said.
+    Unreadable,
+}
+
+/// Every grant that reaches a role.
+#[derive(Debug, Clone, Default)]
+pub struct RoleGrants {
+    pub documents: Vec<GrantDocument>,
+    pub managed: Vec<&'static ManagedPolicy>,
+    /// Policies that reach the role but that infrafix cannot read.
+    pub unreadable: usize,
+}
+
+/// A policy document reaching a role, and the resource that holds it.
+#[derive(Debug, Clone)]
+pub struct GrantDocument {
+    /// The role policy, the policy, or the role itself (its inline policies).
+    pub owner: ResourceId,
+    pub statements: Vec<PolicyStatement>,
+}
+
+impl RoleGrants {
+    /// Whether the role may do `action` on `target`; see [`evaluate`].
+    pub fn allows(&self, action: &str, target: &ResourceTarget) -> Answer {
+        let statements = self.documents.iter().flat_map(|document| &document.statements);
+        evaluate(action, target, statements, &self.managed, self.unreadable)
+    }
+}
+
+/// Whether a role may do `action` on `target` (a resource of the program, by its ARN), the way IAM
+/// evaluates it: an explicit Deny wins, then any Allow. `statements` are those of every document
+/// reaching the role, `managed` the AWS managed policies attached to it, `unreadable` how many
+/// policies reach it that cannot be read.
+pub fn evaluate<'a>(
+    action: &str,
+    target: &ResourceTarget,
+    statements: impl Iterator<Item = &'a PolicyStatement>,
+    managed: &[&ManagedPolicy],
+    unreadable: usize,
+) -> Answer {
+    let mut allowed = managed
+        .iter()
+        .any(|policy| policy.actions.iter().any(|granted| action_matches(granted, action)));
+    let mut uncertain = None;
+    let mut maybe_denied = false;
+    for statement in statements {
+        let action_applies = statement.actions.iter().any(|entry| {
+            entry
+                .literal
+                .as_deref()
+                .is_some_and(|granted| action_matches(granted, action))
+        });
+        let coverage = statement
+            .resources
+            .iter()
+            .map(|entry| target.coverage(entry))
+            .max()
+            .unwrap_or(Coverage::Misses);
+        let resource_applies = coverage != Coverage::Misses;
+        if action_applies && coverage == Coverage::Unsure && statement.uncertainty.is_none() {
+            match statement.effect {
+                Effect::Deny => maybe_denied = true,
+                Effect::Allow => {
+                    uncertain.get_or_insert_with(|| "a resource pattern that may or may not match its name".to_owned());
+                }
+            }
+            continue;
+        }
+        if let Some(reason) = &statement.uncertainty {
+            // Unreadable or missing lists (NotAction, NotResource) may cover anything.
+            let unread = |entries: &[Entry]| {
+                entries.is_empty() || entries.iter().any(|e| e.literal.is_none() && e.resource.is_none())
+            };
+            if (action_applies || unread(&statement.actions)) && (resource_applies || unread(&statement.resources)) {
+                uncertain.get_or_insert_with(|| reason.clone());
+            }
+            continue;
+        }
+        match (statement.effect, action_applies && resource_applies) {
+            (Effect::Deny, true) => return Answer::Denied,
+            (Effect::Allow, true) => allowed = true,
+            _ => {}
+        }
+    }
+    match (allowed, uncertain) {
+        (true, _) if !maybe_denied => Answer::Allowed,
+        (true, _) => Answer::Unknown("a Deny statement that may cover it".to_owned()),
+        (false, Some(reason)) => Answer::Unknown(reason),
+        (false, None) if unreadable > 0 => Answer::Unreadable,
+        (false, None) => Answer::NotAllowed,
+    }
+}
+
+/// A resource a policy may name: which one, the service its ARN starts with, and what is known
+/// of its physical name (the last part of an SQS or SNS ARN).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceTarget {
+    pub resource: ResourceId,
+    /// `sqs`, `sns` …: the service part of the resource's ARN.
+    pub service: &'static str,
+    pub name: PhysicalName,
+}
+
+/// What the program says of a resource's physical name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhysicalName {
+    /// `name: "orders-dlq"`.
+    Fixed(String),
+    /// The name starts so and ends in characters chosen at deploy time: `namePrefix`, or Pulumi's
+    /// auto-naming (`<logical name>-<random>`).
+    Prefix(String),
+    /// Anything else.
+    Unknown,
+}
+
+/// Whether a grant (a statement's resource entry, a Permission) covers what is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Coverage {
+    Misses,
+    /// It may or may not: a pattern matched against a name chosen at deploy, a grant written in a
+    /// way infrafix cannot read.
+    Unsure,
+    Covers,
+}
+
+impl ResourceTarget {
+    pub fn coverage(&self, entry: &Entry) -> Coverage {
+        if let Some(reference) = &entry.resource {
+            let same = reference.resource == self.resource && reference.attribute.as_deref() == Some("arn");
+            return if same { Coverage::Covers } else { Coverage::Misses };
+        }
+        entry
+            .literal
+            .as_deref()
+            .map_or(Coverage::Misses, |pattern| self.pattern_coverage(pattern))
+    }
+
+    /// `*`, or an ARN pattern of the service: `arn:aws:sqs:*:*:*` covers every queue; a name part
+    /// like `orders-*` covers the queue when its name, known or by prefix, matches.
+    fn pattern_coverage(&self, pattern: &str) -> Coverage {
+        if pattern == "*" {
+            return Coverage::Covers;
+        }
+        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        let ["arn", partition, service, region, account, name] = parts.as_slice() else {
+            return Coverage::Misses;
+        };
+        let same_service = (partition.chars().all(|c| c == '*') || partition.starts_with("aws"))
+            && glob_matches(service, self.service);
+        if !same_service {
+            return Coverage::Misses;
+        }
+        let name = self.name_coverage(name);
+        // The region and account it deploys to are not in the program.
+        let anywhere = [region, account].iter().all(|part| part.chars().all(|c| c == '*'));
+        match (name, anywhere) {
+            (Coverage::Misses, _) => Coverage::Misses,
+            (Coverage::Covers, true) => Coverage::Covers,
+            _ => Coverage::Unsure,
+        }
+    }
+
+    fn name_coverage(&self, pattern: &str) -> Coverage {
+        if pattern.chars().all(|c| c == '*') {
+            return Coverage::Covers;
+        }
+        let (name, complete) = match &self.name {
+            PhysicalName::Fixed(name) => (name.as_str(), true),
+            PhysicalName::Prefix(prefix) => (prefix.as_str(), false),
+            PhysicalName::Unknown => return Coverage::Unsure,
+        };
+        if complete {
+            return match glob_matches(pattern, name) {
+                true => Coverage::Covers,
+                false => Coverage::Misses,
+            };
+        }
+        // Only the start is known: `orders-*` covers every name starting `orders-ingest-`;
+        // a pattern whose written start differs from the prefix misses it.
+        let written = pattern.split(['*', '?']).next().unwrap_or("");
+        let wildcard_tail = pattern.len() == written.len() + 1 && pattern.ends_with('*');
+        if wildcard_tail && name.starts_with(written) {
+            Coverage::Covers
+        } else if !name.starts_with(written) && !written.starts_with(name) {
+            Coverage::Misses
+        } else {
+            Coverage::Unsure
+        }
+    }
+}
+
+/// Whether an Action pattern (`sqs:*`, `sqs:Send*`, `*`) covers an action; IAM compares actions
+/// without regard to case.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    glob_matches(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
+}
+
+/// `*` matches any run of characters, `?` any one.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let (pattern, text): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut p, mut t) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                backtrack = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match backtrack {
+                Some((star, matched)) => {
+                    p = star + 1;
+                    t = matched + 1;
+                    backtrack = Some((star, matched + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_match_with_wildcards_and_without_case() {
+        assert!(action_matches("sqs:*", "sqs:SendMessage"));
+        assert!(action_matches("sqs:Send*", "sqs:SendMessage"));
+        assert!(action_matches("SQS:sendmessage", "sqs:SendMessage"));
+        assert!(action_matches("*", "sns:Publish"));
+        assert!(!action_matches("sqs:Receive*", "sqs:SendMessage"));
+        assert!(!action_matches("sns:*", "sqs:SendMessage"));
+    }
+
+    #[test]
+    fn name_patterns_are_judged_by_what_is_known_of_the_name() {
+        let target = |name: PhysicalName| ResourceTarget {
+            resource: 0,
+            service: "sqs",
+            name,
+        };
+        let fixed = target(PhysicalName::Fixed("orders-ingest".to_owned()));
+        let prefixed = target(PhysicalName::Prefix("orders-dlq-".to_owned()));
+        let auto_named = target(PhysicalName::Prefix("billing-events-".to_owned()));
+        let unknown = target(PhysicalName::Unknown);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:*:*:orders-*"), Coverage::Covers);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:*:*:billing-*"), Coverage::Misses);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sns:*:*:orders-*"), Coverage::Misses);
+        assert_eq!(
+            fixed.pattern_coverage("arn:aws:sqs:eu-west-1:*:orders-*"),
+            Coverage::Unsure
+        );
+        assert_eq!(prefixed.pattern_coverage("arn:aws:sqs:*:*:orders-*"), Coverage::Covers);
+        assert_eq!(
+            prefixed.pattern_coverage("arn:aws:sqs:*:*:orders-dlq-x?z"),
+            Coverage::Unsure
+        );
+        assert_eq!(
+            auto_named.pattern_coverage("arn:aws:sqs:*:*:orders-*"),
+            Coverage::Misses
+        );
+        assert_eq!(
+            auto_named.pattern_coverage("arn:aws:sqs:*:*:billing-events"),
+            Coverage::Unsure
+        );
+        assert_eq!(unknown.pattern_coverage("arn:aws:sqs:*:*:orders-*"), Coverage::Unsure);
+        assert_eq!(unknown.pattern_coverage("arn:aws:sqs:*:*:*"), Coverage::Covers);
+        assert_eq!(unknown.pattern_coverage("*"), Coverage::Covers);
+    }
+}
