@@ -25,6 +25,15 @@ pub enum Intent {
         stage: Site,
         limits: Vec<(ThrottleLimit, Site)>,
     },
+    /// Attach the AWS managed policy `policy` (`AWSLambdaSQSQueueExecutionRole`) to the role created
+    /// at `role`; `purpose` names what it is for, in the names of what the fix creates.
+    AttachManagedPolicy {
+        role: Site,
+        policy: String,
+        purpose: String,
+    },
+    /// Make the resource created at `function` wait for those created at `on`.
+    AddDependencies { function: Site, on: Vec<Site> },
     /// Call the function through its invoke ARN where the integration uri at `uri` reads its ARN.
     UseInvokeArn { uri: Site },
     /// Remove an integration's `credentials`, written at `setting`.

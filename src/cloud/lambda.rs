@@ -1,9 +1,10 @@
 //! Lambda functions and layers as the rules see them.
 
-use super::{Branch, Multiplicity, Site, Written};
+use super::{Branch, DeadLetter, FunctionRole, Multiplicity, ResourceId, Site, Written};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LambdaFunction {
+    pub resource: ResourceId,
     /// How messages name it: the variable holding it, or its logical name, in backticks.
     pub name: String,
     /// Where findings about the function as a whole point: its declaration.
@@ -25,6 +26,11 @@ pub struct LambdaFunction {
     pub handler: Option<String>,
     /// Its code package, when the program spells out what it holds.
     pub code: Option<CodePackage>,
+    /// The role it runs as; `None` when its settings name none.
+    pub role: Option<FunctionRole>,
+    pub dead_letter: DeadLetter,
+    /// The resources it is made to wait for (`dependsOn`); `None` when they cannot be known.
+    pub depends_on: Option<Vec<ResourceId>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

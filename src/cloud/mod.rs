@@ -5,6 +5,7 @@
 
 mod apigateway;
 mod choices;
+mod iam;
 mod intent;
 mod lambda;
 mod policy;
@@ -16,6 +17,7 @@ pub use apigateway::{
     MisplacedThrottle, StageSettings, ThrottleLimit,
 };
 pub use choices::{heaviest_run, Branch};
+pub use iam::{DeadLetter, FunctionRole, IamRole, QueueEventSource, RoleAttachment};
 pub use intent::{FixPlan, Intent};
 pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};
 
@@ -96,6 +98,8 @@ pub struct CloudGraph {
     pub stages: Vec<ApiStage>,
     pub method_settings: Vec<MethodSettings>,
     pub integrations: Vec<ApiIntegration>,
+    pub roles: Vec<IamRole>,
+    pub queue_event_sources: Vec<QueueEventSource>,
 }
 
 /// What a language gives the rules: the graph of a project, and edits for their intents.

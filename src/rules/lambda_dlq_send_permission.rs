@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::cloud::{Answer, Effect, ResourceRef, ResourceTarget};
+use crate::cloud::{Answer, DeadLetter, Effect, ResourceRef, ResourceTarget};
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
 use crate::frontends::pulumi::{
-    DeadLetter, ExecutionRole, Located, NewStatement, OutputValue, Program, ResourceDecl, RoleDocument,
+    ExecutionRole, Located, NewStatement, OutputValue, Program, ResourceDecl, RoleDocument,
 };
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;

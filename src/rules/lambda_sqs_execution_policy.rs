@@ -1,11 +1,9 @@
 //! `lambda-sqs-execution-policy`: a function fed by an SQS queue whose role may not read the queue.
 
-use crate::cloud::Answer;
+use crate::cloud::{Answer, FixPlan, FunctionRole, Intent};
 use crate::diagnostic::Finding;
-use crate::fix::{Edit, Fix};
-use crate::frontends::pulumi::{ExecutionRole, Located, Package, PackageMember, Program, ResourceDecl};
+use crate::fix::Applicability;
 use crate::rules::{RuleContext, RuleId};
-use crate::style::template::Code;
 
 pub const DOCUMENTATION: &str = r#"A function fed by an SQS queue whose role may not read the queue.
 
@@ -63,26 +61,20 @@ const ACTIONS: [&str; 3] = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQ
 const MANAGED_POLICY: &str = "AWSLambdaSQSQueueExecutionRole";
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
-    let program = context.program;
-    for mapping in program
-        .resources()
-        .iter()
-        .filter(|resource| resource.is_aws(&["lambda", "EventSourceMapping"]))
-    {
-        let Some((queue, function)) = queue_and_function(program, mapping) else {
+    let graph = context.graph();
+    for source in &graph.queue_event_sources {
+        let Some(function) = graph.functions.get(source.function) else {
             continue;
         };
-        let function_decl = &program.resources()[function];
-        let Some(ExecutionRole::Declared(role)) = program.execution_role(function_decl) else {
+        let Some(FunctionRole::Declared(role)) = function.role else {
             continue;
         };
-        let Some(target) = program.resource_target(queue) else {
+        let Some(role) = graph.roles.get(role) else {
             continue;
         };
-        let policies = context.role_policies(role);
         let answers: Vec<(&str, Answer)> = ACTIONS
             .iter()
-            .map(|action| (*action, policies.allows(action, &target)))
+            .map(|action| (*action, role.grants.allows(action, &source.queue)))
             .collect();
         let missing: Vec<&str> = answers
             .iter()
@@ -94,15 +86,15 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         }
         let message = format!(
             "Function {} is fed by SQS queue {}, but its role {} has neither {MANAGED_POLICY} nor {} on the queue: Lambda cannot poll it (\"The provided execution role does not have permissions to call ReceiveMessage on SQS\").",
-            program.display_name(function),
-            program.display_name(queue),
-            program.display_name(role),
+            function.name,
+            source.queue_name,
+            role.name,
             missing.join(", "),
         );
         let finding = Finding::new(
             RuleId::LambdaSqsExecutionPolicy,
-            function_decl.file,
-            function_decl.finding_range(),
+            function.at.file,
+            function.at.range.clone(),
             message,
         );
         let not_judged = answers.iter().find_map(|(action, answer)| match answer {
@@ -112,108 +104,17 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         });
         let outcome = match not_judged {
             Some(reason) => Err(reason),
-            None => grant_managed_policy(program, role).map(Fix::safe),
+            None => context.render(&FixPlan {
+                intents: vec![Intent::AttachManagedPolicy {
+                    role: role.declared.clone(),
+                    policy: MANAGED_POLICY.to_owned(),
+                    purpose: "sqs-execution".to_owned(),
+                }],
+                applicability: Applicability::Safe,
+            }),
         };
         findings.push(finding.with_outcome(outcome));
     }
-}
-
-/// The SQS queue and the function an event source mapping connects, when the program declares both.
-fn queue_and_function(program: &Program, mapping: &ResourceDecl) -> Option<(usize, usize)> {
-    let args = mapping.args()?;
-    let source = program.denoted_resource(program.property(args, "eventSourceArn")?.value)?;
-    let queue = (source.attribute.as_deref() == Some("arn")
-        && program.resources()[source.resource].is_aws(&["sqs", "Queue"]))
-    .then_some(source.resource)?;
-    let function = program
-        .denoted_resource(program.property(args, "functionName")?.value)?
-        .resource;
-    let declared = &program.resources()[function];
-    declared.is_lambda_function().then_some((queue, function))
-}
-
-/// Grants the managed policy: in the role's own `managedPolicyArns` where it declares them (the
-/// role then owns the set, and Pulumi would detach a separate attachment on the next update),
-/// else by a new RolePolicyAttachment.
-fn grant_managed_policy(program: &Program, role: usize) -> Result<Vec<Edit>, String> {
-    let role_decl = &program.resources()[role];
-    let Some(listed) = role_decl
-        .args()
-        .and_then(|args| program.property(args, "managedPolicyArns"))
-    else {
-        return attach_managed_policy(program, role);
-    };
-    let own_list = program
-        .own_arguments(role_decl)
-        .is_some_and(|own| own.encloses(&listed.value))
-        && listed.value.node.kind() == "array";
-    if !own_list {
-        return Err(format!(
-            "role {} owns its managed policies through `managedPolicyArns`, written where infrafix cannot add to it for this role alone; add {MANAGED_POLICY} there",
-            program.display_name(role)
-        ));
-    }
-    let arn = managed_policy_arn(program, role_decl.file).render(program.style(role_decl.file), "", 0);
-    let last = crate::frontends::pulumi::named_children(listed.value.node)
-        .filter(|element| element.kind() != "comment")
-        .last();
-    Ok(vec![match last {
-        Some(last) => program.insert_items_after(
-            Located {
-                file: listed.value.file,
-                node: last,
-            },
-            &[arn],
-        ),
-        None => program.replace_node(listed.value, &format!("[{arn}]")),
-    }])
-}
-
-/// `aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole` as the file spells it, else its ARN.
-fn managed_policy_arn(program: &Program, file: usize) -> Code {
-    let managed = PackageMember {
-        package: Package::Aws,
-        path: vec!["iam".to_owned(), "ManagedPolicy".to_owned(), MANAGED_POLICY.to_owned()],
-    };
-    match program.spelling_of(file, &managed) {
-        Some(spelled) => Code::verbatim(spelled),
-        None => Code::text(format!("arn:aws:iam::aws:policy/service-role/{MANAGED_POLICY}")),
-    }
-}
-
-/// Inserts a RolePolicyAttachment of the managed policy after the role's last attachment that
-/// comes before the first function running as the role (or after the role).
-fn attach_managed_policy(program: &Program, role: usize) -> Result<Vec<Edit>, String> {
-    let role_decl = &program.resources()[role];
-    let first_function = program
-        .resources()
-        .iter()
-        .filter(|resource| {
-            resource.file == role_decl.file && program.execution_role(resource) == Some(ExecutionRole::Declared(role))
-        })
-        .map(|resource| resource.statement.start_byte())
-        .min()
-        .unwrap_or(usize::MAX);
-    let anchor = program
-        .role_attachments(role)
-        .into_iter()
-        .map(|attachment| &program.resources()[attachment])
-        .filter(|attachment| {
-            attachment.file == role_decl.file
-                && attachment.statement.parent() == role_decl.statement.parent()
-                && attachment.statement.start_byte() < first_function
-        })
-        .max_by_key(|attachment| attachment.statement.start_byte())
-        .unwrap_or(role_decl);
-    let mut edits = Vec::new();
-    let role_name = program.name_resource_at(role, anchor.statement(), &mut edits)?;
-    let args = Code::object([
-        ("role", Code::verbatim(format!("{role_name}.name"))),
-        ("policyArn", managed_policy_arn(program, role_decl.file)),
-    ]);
-    let new = program.new_resource_beside(role_decl, &["iam", "RolePolicyAttachment"], "sqs-execution", args)?;
-    edits.push(program.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)));
-    Ok(edits)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::{Located, Program, ResourceDecl, StringOrigin};
-use crate::cloud::ResourceRef;
+use crate::cloud::DeadLetter;
 
 /// The execution role of a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,17 +12,6 @@ pub enum ExecutionRole {
     Declared(usize),
     /// A role the program does not declare: an ARN from config or another stack, or an expression
     /// infrafix cannot follow. Rules never edit what they cannot see.
-    Unknown,
-}
-
-/// Where a function sends the events it failed to process.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeadLetter {
-    /// Its arguments are written out and set no `deadLetterConfig`.
-    None,
-    /// `targetArn: queue.arn`: the ARN of a resource of the program.
-    Resource(ResourceRef),
-    /// Anything else: an ARN from config, arguments spread from elsewhere.
     Unknown,
 }
 

@@ -38,7 +38,7 @@ pub use callbacks::OutputValue;
 pub use edits::name_from_logical_name;
 pub use exports::Exported;
 pub use facts::FileFacts;
-pub use iam::{DeadLetter, ExecutionRole};
+pub use iam::ExecutionRole;
 pub use imports::{ImportBinding, ImportKind};
 pub use modules::{
     candidates as import_candidates, normalize as normalize_path, relative_target as relative_import_target,

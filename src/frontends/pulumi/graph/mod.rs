@@ -1,6 +1,7 @@
 //! The cloud graph of a Pulumi program.
 
 mod apigateway;
+mod iam;
 mod runtimes;
 
 pub(super) use apigateway::settings_key;
@@ -10,7 +11,7 @@ pub(super) use runtimes::Spelling;
 use std::collections::HashMap;
 
 use super::{Located, Program, ResourceDecl, StringOrigin};
-use crate::cloud::{CloudGraph, LambdaFunction, Multiplicity, Reservation, Site, Written};
+use crate::cloud::{CloudGraph, FunctionRole, LambdaFunction, Multiplicity, Reservation, ResourceId, Site, Written};
 
 impl From<Located<'_>> for Site {
     fn from(at: Located<'_>) -> Self {
@@ -36,16 +37,21 @@ impl<'tree> Program<'tree> {
         let mut graph = CloudGraph::default();
         let mut settings_by_resource = HashMap::new();
         let mut functions_by_resource = HashMap::new();
+        let mut roles_by_resource = HashMap::new();
         for (index, resource) in self.resources().iter().enumerate() {
             if resource.is_aws(&["apigateway", "MethodSettings"]) {
                 settings_by_resource.insert(index, graph.method_settings.len());
                 graph.method_settings.push(self.method_settings(index, resource));
+            } else if resource.is_aws(&["iam", "Role"]) {
+                roles_by_resource.insert(index, roles_by_resource.len());
             }
         }
         for (index, resource) in self.resources().iter().enumerate() {
             if resource.is_lambda_function() {
                 functions_by_resource.insert(index, graph.functions.len());
-                graph.functions.push(self.lambda_function(index, resource));
+                graph
+                    .functions
+                    .push(self.lambda_function(index, resource, &roles_by_resource));
             } else if resource.is_aws(&["lambda", "LayerVersion"]) {
                 graph.layers.push(self.lambda_layer(index, resource));
             } else if resource.is_aws(&["apigateway", "Stage"]) {
@@ -55,12 +61,35 @@ impl<'tree> Program<'tree> {
             }
         }
         graph.integrations = self.api_integrations(&functions_by_resource);
+        let mut roles: Vec<(ResourceId, usize)> = roles_by_resource.into_iter().collect();
+        roles.sort_unstable_by_key(|(_, index)| *index);
+        for (role, index) in roles {
+            let functions: Vec<ResourceId> = graph
+                .functions
+                .iter()
+                .filter(|function| function.role == Some(FunctionRole::Declared(index)))
+                .map(|function| function.resource)
+                .collect();
+            graph.roles.push(self.iam_role(role, &functions));
+        }
+        graph.queue_event_sources = self
+            .resources()
+            .iter()
+            .filter(|resource| resource.is_aws(&["lambda", "EventSourceMapping"]))
+            .filter_map(|mapping| self.queue_event_source(mapping, &functions_by_resource))
+            .collect();
         graph
     }
 
-    fn lambda_function(&self, index: usize, function: &ResourceDecl<'tree>) -> LambdaFunction {
+    fn lambda_function(
+        &self,
+        index: usize,
+        function: &ResourceDecl<'tree>,
+        roles: &HashMap<ResourceId, usize>,
+    ) -> LambdaFunction {
         let instances = Multiplicity::from(self.instances(index));
         LambdaFunction {
+            resource: index,
             name: self.display_name(index),
             at: Site {
                 file: function.file,
@@ -74,6 +103,9 @@ impl<'tree> Program<'tree> {
             runtimes: self.function_runtimes(function),
             handler: self.sole_handler(function),
             code: self.code_package(function),
+            role: self.function_role(function, roles),
+            dead_letter: self.dead_letter(function),
+            depends_on: self.listed_dependencies(function),
         }
     }
 

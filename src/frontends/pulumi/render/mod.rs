@@ -1,6 +1,8 @@
 //! The edits that carry out the rules' fix plans in a Pulumi TypeScript program.
 
 mod apigateway;
+mod dependencies;
+mod iam;
 mod runtime;
 
 use super::{Located, Program};
@@ -39,6 +41,10 @@ impl FrontEnd for Program<'_> {
                     self.invoke_arn_edits(self.located(uri)?)
                         .ok_or("infrafix cannot tell where else that value serves")?,
                 ),
+                Intent::AttachManagedPolicy { role, policy, purpose } => {
+                    self.attach_managed_policy(role, policy, purpose, &mut edits)?
+                }
+                Intent::AddDependencies { function, on } => self.add_dependencies(function, on, &mut edits)?,
                 Intent::DropCredentials { setting } => edits.push(self.drop_integration_setting(setting)?),
                 Intent::AddInvokePermission { function, rest_api } => {
                     self.add_invoke_permission(function, rest_api, &mut edits)?

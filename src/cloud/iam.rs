@@ -1,0 +1,59 @@
+//! IAM roles, what attaches policy to them, and the SQS event sources that poll as them.
+
+use super::{ResourceId, ResourceRef, ResourceTarget, RoleGrants, Site};
+
+/// The role a function runs as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionRole {
+    /// A role of the project: index into the graph's roles.
+    Declared(usize),
+    /// A role the project does not create: an ARN from configuration or another stack, or a value
+    /// infrafix cannot follow. Rules never edit what they cannot see.
+    Unknown,
+}
+
+/// Where a function sends the events it failed to process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeadLetter {
+    /// Its settings are written out and name no dead-letter target.
+    None,
+    /// The ARN of a resource of the project.
+    Resource(ResourceRef),
+    /// Anything else: an ARN from configuration, settings spread from elsewhere.
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct IamRole {
+    pub resource: ResourceId,
+    pub name: String,
+    /// Where it is created: how intents name it.
+    pub declared: Site,
+    /// Every policy that reaches it.
+    pub grants: RoleGrants,
+    /// The resources that attach policy to it, in the order the program makes them.
+    pub attachments: Vec<RoleAttachment>,
+}
+
+/// A resource that attaches policy to a role: an inline role policy, a policy attachment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleAttachment {
+    pub resource: ResourceId,
+    pub name: String,
+    /// What it is, as the project's language names it (`RolePolicy`).
+    pub kind: String,
+    /// Where it is created: how intents name it.
+    pub declared: Site,
+    /// The functions running as the role that it is created after (it reads them): a function
+    /// that waited for it would make a dependency cycle.
+    pub after_functions: Vec<ResourceId>,
+}
+
+/// An SQS queue that feeds a function: Lambda polls it as the function's role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEventSource {
+    pub queue: ResourceTarget,
+    pub queue_name: String,
+    /// Index into the graph's functions.
+    pub function: usize,
+}

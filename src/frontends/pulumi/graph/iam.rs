@@ -1,0 +1,129 @@
+//! The IAM part of a Pulumi program's graph: roles, the policies reaching them, what attaches
+//! those policies, what functions run as and wait for, and the SQS queues that feed functions.
+
+use std::collections::HashMap;
+
+use super::super::{named_children, ExecutionRole, Located, Program, ResourceDecl};
+use crate::cloud::{FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, RoleAttachment, RoleGrants};
+
+/// The classes that attach policy to a role, as messages name them.
+const ATTACHMENT_CLASSES: [&str; 3] = ["RolePolicy", "RolePolicyAttachment", "PolicyAttachment"];
+
+impl<'tree> Program<'tree> {
+    /// The role a function runs as, in the graph's terms; `roles` maps a role's resource index to
+    /// its index in the graph.
+    pub(super) fn function_role(
+        &self,
+        function: &ResourceDecl<'tree>,
+        roles: &HashMap<ResourceId, usize>,
+    ) -> Option<FunctionRole> {
+        Some(match self.execution_role(function)? {
+            ExecutionRole::Declared(role) => roles
+                .get(&role)
+                .map_or(FunctionRole::Unknown, |&index| FunctionRole::Declared(index)),
+            ExecutionRole::Unknown => FunctionRole::Unknown,
+        })
+    }
+
+    /// A role, with every policy reaching it and what attaches them. `functions` are the
+    /// functions running as it, by resource index.
+    pub(super) fn iam_role(&self, role: ResourceId, functions: &[ResourceId]) -> IamRole {
+        let policies = self.role_policies(role);
+        let grants = RoleGrants {
+            documents: policies
+                .documents
+                .iter()
+                .map(|held| GrantDocument {
+                    owner: held.owner,
+                    statements: held
+                        .document
+                        .statements
+                        .iter()
+                        .map(|statement| statement.grant.clone())
+                        .collect(),
+                })
+                .collect(),
+            managed: policies.managed.clone(),
+            unreadable: policies.unreadable,
+        };
+        let attachments = self
+            .role_attachments(role)
+            .into_iter()
+            .map(|attachment| RoleAttachment {
+                resource: attachment,
+                name: self.display_name(attachment),
+                kind: self.attachment_class(attachment).to_owned(),
+                declared: self.resources()[attachment].declared(),
+                after_functions: functions
+                    .iter()
+                    .copied()
+                    .filter(|&function| self.waits_for(attachment, function))
+                    .collect(),
+            })
+            .collect();
+        IamRole {
+            resource: role,
+            name: self.display_name(role),
+            declared: self.resources()[role].declared(),
+            grants,
+            attachments,
+        }
+    }
+
+    fn attachment_class(&self, attachment: ResourceId) -> &'static str {
+        let class = self.resources()[attachment]
+            .class
+            .path
+            .last()
+            .map_or("", String::as_str);
+        ATTACHMENT_CLASSES
+            .into_iter()
+            .find(|known| *known == class)
+            .unwrap_or("policy")
+    }
+
+    /// The resources a function's `dependsOn` lists; `None` when they cannot be known.
+    pub(super) fn listed_dependencies(&self, function: &ResourceDecl<'tree>) -> Option<Vec<ResourceId>> {
+        let Some(options) = function.options() else {
+            return Some(Vec::new());
+        };
+        let options = self.object_literal(options)?;
+        let Some(depends_on) = self.property(options, "dependsOn") else {
+            return Some(Vec::new());
+        };
+        let value = depends_on.value;
+        let elements: Vec<Located> = match value.node.kind() {
+            "array" => named_children(value.node)
+                .filter(|element| element.kind() != "comment")
+                .map(|node| Located { file: value.file, node })
+                .collect(),
+            _ => vec![value],
+        };
+        elements
+            .into_iter()
+            .map(|element| self.denoted_resource(element).map(|reference| reference.resource))
+            .collect()
+    }
+
+    /// An event source mapping that connects an SQS queue of the program to one of its
+    /// functions; `functions` maps a function's resource index to its index in the graph.
+    pub(super) fn queue_event_source(
+        &self,
+        mapping: &ResourceDecl<'tree>,
+        functions: &HashMap<ResourceId, usize>,
+    ) -> Option<QueueEventSource> {
+        let args = mapping.args()?;
+        let source = self.denoted_resource(self.property(args, "eventSourceArn")?.value)?;
+        let queue = (source.attribute.as_deref() == Some("arn")
+            && self.resources()[source.resource].is_aws(&["sqs", "Queue"]))
+        .then_some(source.resource)?;
+        let function = self
+            .denoted_resource(self.property(args, "functionName")?.value)?
+            .resource;
+        Some(QueueEventSource {
+            queue: self.resource_target(queue)?,
+            queue_name: self.display_name(queue),
+            function: *functions.get(&function)?,
+        })
+    }
+}

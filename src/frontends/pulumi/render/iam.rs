@@ -1,0 +1,112 @@
+//! An AWS managed policy attached to a role: in the role's own `managedPolicyArns` where it
+//! declares them, else by a new `aws.iam.RolePolicyAttachment`.
+
+use super::super::{named_children, ExecutionRole, Located, Package, PackageMember, Program};
+use crate::aws::managed_policies::{self, ManagedPolicy};
+use crate::cloud::Site;
+use crate::fix::Edit;
+use crate::style::template::Code;
+
+impl<'tree> Program<'tree> {
+    /// A role that lists its `managedPolicyArns` owns that set: Pulumi would detach a separate
+    /// attachment on the next update, so the policy goes into the list.
+    pub(super) fn attach_managed_policy(
+        &self,
+        role: &Site,
+        policy: &str,
+        purpose: &str,
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), String> {
+        let role = self.resource_at_site(role)?;
+        let policy = managed_policies::find(policy)
+            .ok_or_else(|| format!("`{policy}` is not a managed policy infrafix knows"))?;
+        let declaration = &self.resources()[role];
+        let Some(listed) = declaration
+            .args()
+            .and_then(|args| self.property(args, "managedPolicyArns"))
+        else {
+            return self.new_policy_attachment(role, policy, purpose, edits);
+        };
+        let own_list = self
+            .own_arguments(declaration)
+            .is_some_and(|own| own.encloses(&listed.value))
+            && listed.value.node.kind() == "array";
+        if !own_list {
+            return Err(format!(
+                "role {} owns its managed policies through `managedPolicyArns`, written where infrafix cannot add to it for this role alone; add {} there",
+                self.display_name(role),
+                policy.name
+            ));
+        }
+        let arn = self
+            .managed_policy_arn(declaration.file, policy)
+            .render(self.style(declaration.file), "", 0);
+        let last = named_children(listed.value.node)
+            .filter(|element| element.kind() != "comment")
+            .last();
+        edits.push(match last {
+            Some(last) => self.insert_items_after(
+                Located {
+                    file: listed.value.file,
+                    node: last,
+                },
+                &[arn],
+            ),
+            None => self.replace_node(listed.value, &format!("[{arn}]")),
+        });
+        Ok(())
+    }
+
+    /// `aws.iam.ManagedPolicy.<name>` as the file spells it, else the policy's ARN.
+    fn managed_policy_arn(&self, file: usize, policy: &ManagedPolicy) -> Code {
+        let member = PackageMember {
+            package: Package::Aws,
+            path: vec!["iam".to_owned(), "ManagedPolicy".to_owned(), policy.name.clone()],
+        };
+        match self.spelling_of(file, &member) {
+            Some(spelled) => Code::verbatim(spelled),
+            None => Code::text(policy.arn.clone()),
+        }
+    }
+
+    /// A RolePolicyAttachment of the policy, after the role's last attachment that comes before
+    /// the first function running as the role (or after the role), in the role's file.
+    fn new_policy_attachment(
+        &self,
+        role: usize,
+        policy: &ManagedPolicy,
+        purpose: &str,
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), String> {
+        let declaration = &self.resources()[role];
+        let first_function = self
+            .resources()
+            .iter()
+            .filter(|resource| {
+                resource.file == declaration.file
+                    && self.execution_role(resource) == Some(ExecutionRole::Declared(role))
+            })
+            .map(|resource| resource.statement.start_byte())
+            .min()
+            .unwrap_or(usize::MAX);
+        let anchor = self
+            .role_attachments(role)
+            .into_iter()
+            .map(|attachment| &self.resources()[attachment])
+            .filter(|attachment| {
+                attachment.file == declaration.file
+                    && attachment.statement.parent() == declaration.statement.parent()
+                    && attachment.statement.start_byte() < first_function
+            })
+            .max_by_key(|attachment| attachment.statement.start_byte())
+            .unwrap_or(declaration);
+        let role_name = self.name_resource_at(role, anchor.statement(), edits)?;
+        let args = Code::object([
+            ("role", Code::verbatim(format!("{role_name}.name"))),
+            ("policyArn", self.managed_policy_arn(declaration.file, policy)),
+        ]);
+        let new = self.new_resource_beside(declaration, &["iam", "RolePolicyAttachment"], purpose, args)?;
+        edits.push(self.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)));
+        Ok(())
+    }
+}
