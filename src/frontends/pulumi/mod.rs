@@ -33,22 +33,21 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
 
-pub use apigateway::{Sameness, StageMethodSettings};
 pub use callbacks::OutputValue;
-pub use edits::name_from_logical_name;
-pub use exports::Exported;
+use edits::name_from_logical_name;
+use exports::Exported;
 pub use facts::FileFacts;
 pub use iam::ExecutionRole;
-pub use imports::{ImportBinding, ImportKind};
+use imports::{ImportBinding, ImportKind};
 pub use modules::{
     candidates as import_candidates, normalize as normalize_path, relative_target as relative_import_target,
 };
-pub use new_resources::NewResource;
-pub use openapi::{Integration, IntegrationValue};
+use openapi::{Integration, IntegrationValue};
 pub use policy::{NewStatement, PolicyDocument, RoleDocument, RolePolicies, Statement};
-pub use resources::{ResourceBinding, ResourceDecl};
-pub use scope::Declaration;
-pub use values::{PropertyValue, StringOrigin};
+pub use resources::ResourceDecl;
+use resources::ResourceBinding;
+use scope::Declaration;
+use values::{PropertyValue, StringOrigin};
 
 pub(crate) use imports::named_children;
 
