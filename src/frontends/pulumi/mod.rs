@@ -44,8 +44,8 @@ pub use modules::{
 };
 use openapi::{Integration, IntegrationValue};
 pub use policy::{NewStatement, PolicyDocument, RoleDocument, RolePolicies, Statement};
-pub use resources::ResourceDecl;
 use resources::ResourceBinding;
+pub use resources::ResourceDecl;
 use scope::Declaration;
 use values::{PropertyValue, StringOrigin};
 

@@ -158,3 +158,110 @@ impl<'tree> Program<'tree> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cloud::{CloudGraph, DeadLetter, FrontEnd, FunctionRole, HandlerPlace, Multiplicity};
+    use crate::frontends::pulumi::test_support::with_program;
+
+    fn graph_of(files: &[(&str, &str)]) -> (CloudGraph, Vec<String>) {
+        let mut built = None;
+        with_program(files, |program| built = Some(program.graph()));
+        let texts = files.iter().map(|(_, text)| (*text).to_owned()).collect();
+        (built.expect("the graph"), texts)
+    }
+
+    const ROLES: &str = r#"import * as aws from "@pulumi/aws";
+export const role = new aws.iam.Role("worker-role", { assumeRolePolicy: "{}" });
+export const dlq = new aws.sqs.Queue("dlq", { name: "orders-dlq" });
+export const logs = new aws.iam.RolePolicyAttachment("logs", {
+    role: role.name,
+    policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
+});
+"#;
+
+    const FUNCTIONS: &str = r#"import * as aws from "@pulumi/aws";
+import * as iam from "./iam";
+const tenants = ["a", "b", "c"];
+for (const tenant of tenants) {
+    new aws.lambda.Function(`worker-${tenant}`, {
+        runtime: aws.lambda.Runtime.Go1dx,
+        role: iam.role.arn,
+        reservedConcurrentExecutions: 50,
+        deadLetterConfig: { targetArn: iam.dlq.arn },
+    }, { dependsOn: [iam.logs] });
+}
+export const api = new aws.lambda.Function("api", { runtime: "nodejs16.x", role: process.env.ROLE_ARN as string });
+"#;
+
+    #[test]
+    fn functions_across_modules_carry_their_values_edges_and_multiplicity() {
+        let (graph, texts) = graph_of(&[("iam.ts", ROLES), ("index.ts", FUNCTIONS)]);
+        assert_eq!(graph.functions.len(), 2);
+        let [worker, api] = [&graph.functions[0], &graph.functions[1]];
+
+        // Three tenants make three functions, each reserving 50, written once.
+        assert_eq!(worker.instances, Multiplicity::Exactly(3));
+        let reservation = worker
+            .reservations
+            .first()
+            .and_then(|r| r.value.as_ref())
+            .expect("known");
+        assert_eq!(reservation.value, 50);
+        assert_eq!(&texts[reservation.at.file][reservation.at.range.clone()], "50");
+
+        // The runtime is known by its id, written where the enum member is; the handler is
+        // missing and may be added beside the runtime.
+        let runtime = &worker.runtimes[0];
+        assert_eq!(runtime.id, "go1.x");
+        assert_eq!(&texts[1][runtime.written.range.clone()], "aws.lambda.Runtime.Go1dx");
+        assert!(matches!(runtime.handler, Some(HandlerPlace::Missing { .. })));
+
+        // Edges reach into the other module: the role, its attachment, the dead-letter queue.
+        let Some(FunctionRole::Declared(role)) = worker.role else {
+            panic!("the role is declared in iam.ts: {:?}", worker.role);
+        };
+        let role = &graph.roles[role];
+        assert_eq!(role.name, "`role`");
+        assert_eq!(role.attachments.len(), 1);
+        assert_eq!(worker.depends_on.as_deref(), Some(&[role.attachments[0].resource][..]));
+        assert!(role
+            .grants
+            .managed
+            .iter()
+            .any(|policy| policy.name == "AWSLambdaBasicExecutionRole"));
+        assert!(
+            matches!(&worker.dead_letter, DeadLetter::Resource(reference) if reference.attribute.as_deref() == Some("arn"))
+        );
+
+        // A role from the environment is unknown, and never edited.
+        assert_eq!(api.role, Some(FunctionRole::Unknown));
+        assert_eq!(api.instances, Multiplicity::Exactly(1));
+        assert_eq!(api.runtimes[0].id, "nodejs16.x");
+    }
+
+    #[test]
+    fn a_shared_const_runtime_is_one_value_for_every_function_reading_it() {
+        let text = r#"import * as aws from "@pulumi/aws";
+const runtime = "go1.x";
+new aws.lambda.Function("a", { runtime, handler: "main", role: "r" });
+new aws.lambda.Function("b", { runtime: runtime, handler: "main", role: "r" });
+new aws.lambda.LayerVersion("layer", { compatibleRuntimes: [runtime, "provided.al2"] });
+"#;
+        let (graph, _) = graph_of(&[("index.ts", text)]);
+        let shared: Vec<_> = graph
+            .functions
+            .iter()
+            .map(|function| &function.runtimes[0].shared)
+            .collect();
+        assert_eq!(shared[0], shared[1]);
+        let entries = &graph.layers[0].compatible_runtimes;
+        assert_eq!(entries.len(), 2);
+        assert_eq!(&entries[0].runtimes[0].shared, shared[0]);
+        assert_eq!(entries[1].sole_id.as_deref(), Some("provided.al2"));
+        // A handler written in the function's own arguments is its own to change.
+        assert!(
+            matches!(&graph.functions[0].runtimes[0].handler, Some(HandlerPlace::Written(literals)) if literals.iter().all(|(_, own)| *own))
+        );
+    }
+}

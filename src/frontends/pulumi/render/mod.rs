@@ -87,3 +87,52 @@ impl<'tree> Program<'tree> {
             .ok_or_else(|| "the resource to change was not found again in the file".to_owned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cloud::{FixPlan, FrontEnd, Intent, Site};
+    use crate::fix::Applicability;
+    use crate::frontends::pulumi::test_support::with_program;
+
+    const TEXT: &str = "import * as aws from \"@pulumi/aws\";\nnew aws.lambda.Function(\"f\", { runtime: aws.lambda.Runtime.Go1dx, role: \"r\" });\n";
+
+    fn rendered(intent: Intent) -> Result<Vec<String>, String> {
+        let mut result = None;
+        with_program(&[("index.ts", TEXT)], |program| {
+            let plan = FixPlan {
+                intents: vec![intent],
+                applicability: Applicability::Safe,
+            };
+            result = Some(program.render(&plan).map(|fix| {
+                fix.edits
+                    .iter()
+                    .map(|edit| format!("{:?} -> {}", &TEXT[edit.range.clone()], edit.replacement))
+                    .collect()
+            }));
+        });
+        result.expect("rendered")
+    }
+
+    #[test]
+    fn a_runtime_keeps_its_spelling_and_a_place_that_is_not_there_is_refused() {
+        let member = TEXT.find("aws.lambda.Runtime.Go1dx").expect("written");
+        let written = Site {
+            file: 0,
+            range: member..member + "aws.lambda.Runtime.Go1dx".len(),
+        };
+        let replace = |at: Site| Intent::ReplaceRuntime {
+            sites: vec![at],
+            successor: "provided.al2023".to_owned(),
+        };
+        assert_eq!(
+            rendered(replace(written)),
+            Ok(vec!["\"Go1dx\" -> CustomAL2023".to_owned()])
+        );
+        // Half a member expression is no node of the file: the front end says so, never guesses.
+        let half = Site {
+            file: 0,
+            range: member + 4..member + 12,
+        };
+        assert!(rendered(replace(half)).is_err());
+    }
+}
