@@ -30,6 +30,27 @@ pub struct PolicyStatement {
     pub uncertainty: Option<String>,
 }
 
+impl PolicyStatement {
+    /// A statement as read; an entry that is neither a literal nor a resource of the project may
+    /// name anything, which makes the statement uncertain too.
+    pub fn new(effect: Effect, actions: Vec<Entry>, resources: Vec<Entry>, uncertainty: Option<String>) -> Self {
+        let unreadable = actions
+            .iter()
+            .chain(&resources)
+            .any(|entry| entry.literal.is_none() && entry.resource.is_none());
+        let uncertainty = match uncertainty {
+            None if unreadable => Some("an Action or Resource infrafix cannot read".to_owned()),
+            known => known,
+        };
+        Self {
+            effect,
+            actions,
+            resources,
+            uncertainty,
+        }
+    }
+}
+
 /// What a role may do, as far as the program shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {

@@ -226,20 +226,8 @@ impl<'tree> Program<'tree> {
             .into_iter()
             .map(|element| self.resource_entry(element))
             .collect();
-        if actions
-            .iter()
-            .chain(&resources)
-            .any(|entry| entry.literal.is_none() && entry.resource.is_none())
-        {
-            uncertainty.get_or_insert_with(|| "an Action or Resource infrafix cannot read".to_owned());
-        }
         Statement {
-            grant: PolicyStatement {
-                effect,
-                actions,
-                resources,
-                uncertainty,
-            },
+            grant: PolicyStatement::new(effect, actions, resources, uncertainty),
             place: StatementPlace::Object {
                 actions: actions_value,
                 resources: resources_value,

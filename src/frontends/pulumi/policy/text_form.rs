@@ -58,20 +58,8 @@ impl<'tree> Program<'tree> {
                 .collect()
         };
         let (actions, resources) = (entries("Action"), entries("Resource"));
-        if actions
-            .iter()
-            .chain(&resources)
-            .any(|entry| entry.literal.is_none() && entry.resource.is_none())
-        {
-            uncertainty.get_or_insert_with(|| "an Action or Resource infrafix cannot read".to_owned());
-        }
         Statement {
-            grant: PolicyStatement {
-                effect: effect.unwrap_or(Effect::Allow),
-                actions,
-                resources,
-                uncertainty,
-            },
+            grant: PolicyStatement::new(effect.unwrap_or(Effect::Allow), actions, resources, uncertainty),
             place: StatementPlace::Text {
                 file: literal.file,
                 actions: statement.member("Action").and_then(Json::range),
