@@ -45,7 +45,8 @@ pub struct RoleAttachment {
     /// Where it is created: how intents name it.
     pub declared: Site,
     /// The functions running as the role that it is created after (it reads them): a function
-    /// that waited for it would make a dependency cycle.
+    /// that waited for it would make a dependency cycle. Only functions whose dependencies are
+    /// known and do not list it are asked about; one that lists it already waits for it.
     pub after_functions: Vec<ResourceId>,
 }
 

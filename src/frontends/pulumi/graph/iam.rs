@@ -26,8 +26,8 @@ impl<'tree> Program<'tree> {
     }
 
     /// A role, with every policy reaching it and what attaches them. `functions` are the
-    /// functions running as it, by resource index.
-    pub(super) fn iam_role(&self, role: ResourceId, functions: &[ResourceId]) -> IamRole {
+    /// functions running as it whose dependencies are known, with those dependencies.
+    pub(super) fn iam_role(&self, role: ResourceId, functions: &[(ResourceId, &[ResourceId])]) -> IamRole {
         let policies = self.role_policies(role);
         let grants = RoleGrants {
             documents: policies
@@ -54,10 +54,12 @@ impl<'tree> Program<'tree> {
                 name: self.display_name(attachment),
                 kind: self.attachment_class(attachment).to_owned(),
                 declared: self.resources()[attachment].declared(),
+                // Following every value an attachment reads is the costly part of the graph: a
+                // function that already lists the attachment waits for it, so it is not asked.
                 after_functions: functions
                     .iter()
-                    .copied()
-                    .filter(|&function| self.waits_for(attachment, function))
+                    .filter(|(function, listed)| !listed.contains(&attachment) && self.waits_for(attachment, *function))
+                    .map(|(function, _)| *function)
                     .collect(),
             })
             .collect();

@@ -64,13 +64,14 @@ impl<'tree> Program<'tree> {
         let mut roles: Vec<(ResourceId, usize)> = roles_by_resource.into_iter().collect();
         roles.sort_unstable_by_key(|(_, index)| *index);
         for (role, index) in roles {
-            let functions: Vec<ResourceId> = graph
+            let functions: Vec<(ResourceId, &[ResourceId])> = graph
                 .functions
                 .iter()
                 .filter(|function| function.role == Some(FunctionRole::Declared(index)))
-                .map(|function| function.resource)
+                .filter_map(|function| Some((function.resource, function.depends_on.as_deref()?)))
                 .collect();
-            graph.roles.push(self.iam_role(role, &functions));
+            let role = self.iam_role(role, &functions);
+            graph.roles.push(role);
         }
         graph.queue_event_sources = self
             .resources()
