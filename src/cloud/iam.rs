@@ -50,6 +50,13 @@ pub struct RoleAttachment {
     pub after_functions: Vec<ResourceId>,
 }
 
+/// A queue or a topic: what a function may send failed events to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageTarget {
+    pub target: ResourceTarget,
+    pub name: String,
+}
+
 /// An SQS queue that feeds a function: Lambda polls it as the function's role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueEventSource {

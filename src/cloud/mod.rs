@@ -17,7 +17,7 @@ pub use apigateway::{
     MisplacedThrottle, StageSettings, ThrottleLimit,
 };
 pub use choices::{heaviest_run, Branch};
-pub use iam::{DeadLetter, FunctionRole, IamRole, QueueEventSource, RoleAttachment};
+pub use iam::{DeadLetter, FunctionRole, IamRole, MessageTarget, QueueEventSource, RoleAttachment};
 pub use intent::{FixPlan, Intent};
 pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};
 
@@ -100,6 +100,17 @@ pub struct CloudGraph {
     pub integrations: Vec<ApiIntegration>,
     pub roles: Vec<IamRole>,
     pub queue_event_sources: Vec<QueueEventSource>,
+    /// The queues and topics of the project, as policies name them.
+    pub message_targets: Vec<MessageTarget>,
+}
+
+impl CloudGraph {
+    /// The queue or topic a resource id names.
+    pub fn message_target(&self, resource: ResourceId) -> Option<&MessageTarget> {
+        self.message_targets
+            .iter()
+            .find(|candidate| candidate.target.resource == resource)
+    }
 }
 
 /// What a language gives the rules: the graph of a project, and edits for their intents.

@@ -2,12 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::cloud::{Answer, DeadLetter, Effect, ResourceRef, ResourceTarget};
+use crate::cloud::{Answer, DeadLetter, Effect, FunctionRole, MessageTarget, ResourceRef, ResourceTarget};
 use crate::diagnostic::Finding;
 use crate::fix::{Edit, Fix};
-use crate::frontends::pulumi::{
-    ExecutionRole, Located, NewStatement, OutputValue, Program, ResourceDecl, RoleDocument,
-};
+use crate::frontends::pulumi::{Located, NewStatement, OutputValue, Program, ResourceDecl, RoleDocument};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
 
@@ -108,20 +106,24 @@ struct Grant {
 }
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
-    let program = context.program;
+    let graph = context.graph();
     let mut reported = Vec::new();
     let mut grants = Vec::new();
-    for (index, function) in program.resources().iter().enumerate() {
-        if !function.is_lambda_function() {
-            continue;
-        }
-        let DeadLetter::Resource(dead_letter) = program.dead_letter(function) else {
+    for function in &graph.functions {
+        let DeadLetter::Resource(dead_letter) = &function.dead_letter else {
             continue;
         };
-        let Some(target) = program.resource_target(dead_letter.resource) else {
+        let Some(MessageTarget {
+            target,
+            name: target_name,
+        }) = graph.message_target(dead_letter.resource)
+        else {
             continue;
         };
-        let Some(ExecutionRole::Declared(role)) = program.execution_role(function) else {
+        let Some(FunctionRole::Declared(role)) = function.role else {
+            continue;
+        };
+        let Some(role) = graph.roles.get(role) else {
             continue;
         };
         let action = if target.service == "sqs" {
@@ -130,31 +132,30 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             "sns:Publish"
         };
         let message = format!(
-            "Function {} sends failed events to {} {}, but its role {} does not allow {action} on it: Lambda refuses the function (\"The provided execution role does not have permissions to call {} on {}\").",
-            program.display_name(index),
+            "Function {} sends failed events to {} {target_name}, but its role {} does not allow {action} on it: Lambda refuses the function (\"The provided execution role does not have permissions to call {} on {}\").",
+            function.name,
             if target.service == "sqs" { "dead-letter queue" } else { "dead-letter topic" },
-            program.display_name(target.resource),
-            program.display_name(role),
+            role.name,
             action.split(':').nth(1).unwrap_or(action),
             target.service.to_ascii_uppercase(),
         );
         let finding = Finding::new(
             RuleId::LambdaDlqSendPermission,
-            function.file,
-            function.finding_range(),
+            function.at.file,
+            function.at.range.clone(),
             message,
         );
-        let reason_without_fix = match context.role_policies(role).allows(action, &target) {
+        let reason_without_fix = match role.grants.allows(action, target) {
             Answer::Allowed | Answer::Unreadable => continue,
             Answer::Denied => "a Deny statement forbids it; change that statement by hand".to_owned(),
             Answer::Unknown(reason) => format!("infrafix cannot judge {reason}, which may allow it"),
             Answer::NotAllowed => {
                 grants.push(Grant {
                     finding: reported.len(),
-                    function: index,
-                    role,
-                    target,
-                    dead_letter,
+                    function: function.resource,
+                    role: role.resource,
+                    target: target.clone(),
+                    dead_letter: dead_letter.clone(),
                     action,
                 });
                 reported.push(finding);

@@ -11,7 +11,9 @@ pub(super) use runtimes::Spelling;
 use std::collections::HashMap;
 
 use super::{Located, Program, ResourceDecl, StringOrigin};
-use crate::cloud::{CloudGraph, FunctionRole, LambdaFunction, Multiplicity, Reservation, ResourceId, Site, Written};
+use crate::cloud::{
+    CloudGraph, FunctionRole, LambdaFunction, MessageTarget, Multiplicity, Reservation, ResourceId, Site, Written,
+};
 
 impl From<Located<'_>> for Site {
     fn from(at: Located<'_>) -> Self {
@@ -73,6 +75,14 @@ impl<'tree> Program<'tree> {
             let role = self.iam_role(role, &functions);
             graph.roles.push(role);
         }
+        graph.message_targets = (0..self.resources().len())
+            .filter_map(|resource| {
+                Some(MessageTarget {
+                    target: self.resource_target(resource)?,
+                    name: self.display_name(resource),
+                })
+            })
+            .collect();
         graph.queue_event_sources = self
             .resources()
             .iter()
