@@ -3,12 +3,14 @@
 
 mod apply;
 mod fixpoint;
+mod join;
 mod tracking;
 
 pub use apply::{apply_fixes, Batch};
 pub use fixpoint::{
     fix_to_fixpoint, DroppedFix, FixPolicy, FixableProject, FixpointOutcome, RemainingFinding, MAX_PASSES,
 };
+pub use join::join_colliding;
 
 use std::ops::Range;
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::cloud::{Answer, DeadLetter, Effect, FunctionRole, MessageTarget, ResourceRef, ResourceTarget};
 use crate::diagnostic::Finding;
-use crate::fix::{Edit, Fix};
+use crate::fix::{join_colliding, Edit, Fix};
 use crate::frontends::pulumi::{Located, NewStatement, OutputValue, Program, ResourceDecl, RoleDocument};
 use crate::rules::{RuleContext, RuleId};
 use crate::style::template::Code;
@@ -315,82 +315,6 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
     }
     outcomes.extend(new_role_policies(program, role, grants, &rest));
     outcomes
-}
-
-/// Fixes of one role that insert at the same point would each wait for the other, one per pass:
-/// two places in one `pulumi.all` document both hand the callback new outputs, two places in one
-/// file both import targets. They become one fix, whose texts inserted at one point are joined in
-/// the order of the fixes, so that the n-th new output still meets the n-th new parameter. Fixes
-/// whose edits overlap in any other way stay apart.
-fn join_colliding(outcomes: Outcomes) -> Outcomes {
-    let mut fixes: Vec<Fix> = Vec::new();
-    let mut fix_of: BTreeMap<usize, usize> = BTreeMap::new();
-    for (grant, outcome) in &outcomes {
-        if let Ok(fix) = outcome {
-            let index = fixes.iter().position(|known| known == fix).unwrap_or_else(|| {
-                fixes.push(fix.clone());
-                fixes.len() - 1
-            });
-            fix_of.insert(*grant, index);
-        }
-    }
-    // Each fix stands for itself until it is joined into an earlier one; a joined fix may then
-    // collide with one it did not before.
-    let mut joined_into: Vec<usize> = (0..fixes.len()).collect();
-    loop {
-        let standing: Vec<usize> = (0..fixes.len()).filter(|&index| joined_into[index] == index).collect();
-        let colliding = standing.iter().enumerate().find_map(|(position, &earlier)| {
-            standing[position + 1..]
-                .iter()
-                .find(|&&later| collide(&fixes[earlier], &fixes[later]))
-                .map(|&later| (earlier, later))
-        });
-        let Some((earlier, later)) = colliding else {
-            break;
-        };
-        fixes[earlier] = Fix::safe(join_edits(&fixes[earlier].edits, &fixes[later].edits));
-        for target in joined_into.iter_mut().filter(|target| **target == later) {
-            *target = earlier;
-        }
-    }
-    outcomes
-        .into_iter()
-        .map(|(grant, outcome)| match fix_of.get(&grant) {
-            Some(&index) => (grant, Ok(fixes[joined_into[index]].clone())),
-            None => (grant, outcome),
-        })
-        .collect()
-}
-
-/// Whether two fixes insert different texts at one point, and overlap nowhere else.
-fn collide(first: &Fix, second: &Fix) -> bool {
-    let same_point = |a: &Edit, b: &Edit| a.file == b.file && a.range.is_empty() && a.range == b.range;
-    let overlap = |a: &Edit, b: &Edit| {
-        a.file == b.file && a != b && !same_point(a, b) && a.range.start < b.range.end && b.range.start < a.range.end
-    };
-    let pairs = || {
-        first
-            .edits
-            .iter()
-            .flat_map(|a| second.edits.iter().map(move |b| (a, b)))
-    };
-    pairs().any(|(a, b)| same_point(a, b) && a != b) && !pairs().any(|(a, b)| overlap(a, b))
-}
-
-/// The edits of both fixes, with the texts they insert at one point joined, the first's first.
-fn join_edits(first: &[Edit], second: &[Edit]) -> Vec<Edit> {
-    let mut edits = first.to_vec();
-    for edit in second {
-        let same_point = edits
-            .iter_mut()
-            .find(|known| known.file == edit.file && known.range.is_empty() && known.range == edit.range);
-        match same_point {
-            Some(known) if *known == *edit => {}
-            Some(known) if edit.range.is_empty() => known.replacement.push_str(&edit.replacement),
-            _ => edits.push(edit.clone()),
-        }
-    }
-    edits
 }
 
 /// The grants of `members` are served by one fix made of `edits`.

@@ -1,0 +1,112 @@
+//! Joining fixes that insert at the same point into one, so that they settle in one pass.
+
+use std::collections::BTreeMap;
+
+use super::{Edit, Fix};
+
+/// Fixes that insert different texts at the same point would each wait for the other, one per
+/// fixpoint pass (two grants both handing one `pulumi.all` callback new outputs, both importing
+/// into one file). They become one fix, whose texts inserted at one point are joined in the order
+/// of the fixes (by key), so that the n-th new output still meets the n-th new parameter. Fixes
+/// whose edits overlap in any other way stay apart. The joined fix is as safe as the least safe
+/// of its parts.
+pub fn join_colliding<Key: Ord + Copy>(
+    outcomes: BTreeMap<Key, Result<Fix, String>>,
+) -> BTreeMap<Key, Result<Fix, String>> {
+    let mut fixes: Vec<Fix> = Vec::new();
+    let mut fix_of: BTreeMap<Key, usize> = BTreeMap::new();
+    for (grant, outcome) in &outcomes {
+        if let Ok(fix) = outcome {
+            let index = fixes.iter().position(|known| known == fix).unwrap_or_else(|| {
+                fixes.push(fix.clone());
+                fixes.len() - 1
+            });
+            fix_of.insert(*grant, index);
+        }
+    }
+    // Each fix stands for itself until it is joined into an earlier one; a joined fix may then
+    // collide with one it did not before.
+    let mut joined_into: Vec<usize> = (0..fixes.len()).collect();
+    loop {
+        let standing: Vec<usize> = (0..fixes.len()).filter(|&index| joined_into[index] == index).collect();
+        let colliding = standing.iter().enumerate().find_map(|(position, &earlier)| {
+            standing[position + 1..]
+                .iter()
+                .find(|&&later| collide(&fixes[earlier], &fixes[later]))
+                .map(|&later| (earlier, later))
+        });
+        let Some((earlier, later)) = colliding else {
+            break;
+        };
+        let applicability = fixes[earlier].applicability.min(fixes[later].applicability);
+        fixes[earlier] = Fix::new(join_edits(&fixes[earlier].edits, &fixes[later].edits), applicability);
+        for target in joined_into.iter_mut().filter(|target| **target == later) {
+            *target = earlier;
+        }
+    }
+    outcomes
+        .into_iter()
+        .map(|(grant, outcome)| match fix_of.get(&grant) {
+            Some(&index) => (grant, Ok(fixes[joined_into[index]].clone())),
+            None => (grant, outcome),
+        })
+        .collect()
+}
+
+/// Whether two fixes insert different texts at one point, and overlap nowhere else.
+fn collide(first: &Fix, second: &Fix) -> bool {
+    let same_point = |a: &Edit, b: &Edit| a.file == b.file && a.range.is_empty() && a.range == b.range;
+    let overlap = |a: &Edit, b: &Edit| {
+        a.file == b.file && a != b && !same_point(a, b) && a.range.start < b.range.end && b.range.start < a.range.end
+    };
+    let pairs = || {
+        first
+            .edits
+            .iter()
+            .flat_map(|a| second.edits.iter().map(move |b| (a, b)))
+    };
+    pairs().any(|(a, b)| same_point(a, b) && a != b) && !pairs().any(|(a, b)| overlap(a, b))
+}
+
+/// The edits of both fixes, with the texts they insert at one point joined, the first's first.
+fn join_edits(first: &[Edit], second: &[Edit]) -> Vec<Edit> {
+    let mut edits = first.to_vec();
+    for edit in second {
+        let same_point = edits
+            .iter_mut()
+            .find(|known| known.file == edit.file && known.range.is_empty() && known.range == edit.range);
+        match same_point {
+            Some(known) if *known == *edit => {}
+            Some(known) if edit.range.is_empty() => known.replacement.push_str(&edit.replacement),
+            _ => edits.push(edit.clone()),
+        }
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixes_inserting_at_one_point_are_joined_in_order_and_others_stay_apart() {
+        let first = Fix::safe(vec![Edit::insert(0, 10, "a"), Edit::replace(0, 0..2, "x")]);
+        let second = Fix::unsafe_edits(vec![Edit::insert(0, 10, "b")]);
+        let apart = Fix::safe(vec![Edit::replace(0, 1..3, "y"), Edit::insert(0, 10, "c")]);
+        let outcomes = BTreeMap::from([
+            (1, Ok(first)),
+            (2, Ok(second)),
+            (3, Ok(apart.clone())),
+            (4, Err("no".to_owned())),
+        ]);
+        let joined = join_colliding(outcomes);
+        let expected = Fix::new(
+            vec![Edit::insert(0, 10, "ab"), Edit::replace(0, 0..2, "x")],
+            crate::fix::Applicability::Unsafe,
+        );
+        assert_eq!(joined[&1], Ok(expected.clone()));
+        assert_eq!(joined[&2], Ok(expected));
+        assert_eq!(joined[&3], Ok(apart), "it overlaps the first elsewhere");
+        assert_eq!(joined[&4], Err("no".to_owned()));
+    }
+}
