@@ -33,6 +33,20 @@ pub struct IamRole {
     pub grants: RoleGrants,
     /// The resources that attach policy to it, in the order the program makes them.
     pub attachments: Vec<RoleAttachment>,
+    /// The role lists its inline policies itself and owns them: a separate inline policy would
+    /// be deleted on the next update, so grants go into one of its own.
+    pub owns_inline_policies: bool,
+}
+
+/// A function's dead-letter target that its role must be allowed to send to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendGrant {
+    /// Where the function is created.
+    pub function: Site,
+    /// `sqs:SendMessage` or `sns:Publish`.
+    pub action: String,
+    /// The target's ARN.
+    pub target: ResourceRef,
 }
 
 /// A resource that attaches policy to a role: an inline role policy, a policy attachment.

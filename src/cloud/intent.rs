@@ -1,7 +1,7 @@
 //! Fix intents: what a rule wants changed, said in the graph's terms. The front end that built the
 //! graph turns each plan into edits.
 
-use super::{Site, ThrottleLimit};
+use super::{ResourceRef, Site, ThrottleLimit};
 use crate::fix::Applicability;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,28 @@ pub enum Intent {
         role: Site,
         policy: String,
         purpose: String,
+    },
+    /// Add `action` to the actions of statement number `statement` of the document written at
+    /// `document`, one of those reaching the role created at `role`.
+    AddStatementAction {
+        role: Site,
+        document: Site,
+        statement: usize,
+        action: String,
+    },
+    /// Add the ARNs of `targets` to the resources of that statement.
+    AddStatementTargets {
+        role: Site,
+        document: Site,
+        statement: usize,
+        targets: Vec<ResourceRef>,
+    },
+    /// Add statements to the document granting each action on its targets: one statement per
+    /// action, each target once.
+    AddStatements {
+        role: Site,
+        document: Site,
+        grants: Vec<(String, ResourceRef)>,
     },
     /// Make the resource created at `function` wait for those created at `on`.
     AddDependencies { function: Site, on: Vec<Site> },

@@ -17,7 +17,7 @@ pub use apigateway::{
     MisplacedThrottle, StageSettings, ThrottleLimit,
 };
 pub use choices::{heaviest_run, Branch};
-pub use iam::{DeadLetter, FunctionRole, IamRole, MessageTarget, QueueEventSource, RoleAttachment};
+pub use iam::{DeadLetter, FunctionRole, IamRole, MessageTarget, QueueEventSource, RoleAttachment, SendGrant};
 pub use intent::{FixPlan, Intent};
 pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};
 
@@ -120,4 +120,14 @@ pub trait FrontEnd {
     /// The edits that carry out a plan in the project's language and each file's style, or why
     /// the front end cannot make them safely.
     fn render(&self, plan: &FixPlan) -> Result<Fix, String>;
+
+    /// Whether `render` would carry out the plan; asking takes nothing from later fixes (no
+    /// names are handed out).
+    fn can_render(&self, plan: &FixPlan) -> bool;
+
+    /// The fixes that grant each send in new policies of the role created at `role`: per grant,
+    /// in order, its fix or why it has none. Grants that can share a policy share a fix; where
+    /// the language's order of declarations keeps a function from waiting for a shared one, it
+    /// gets its own.
+    fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>>;
 }

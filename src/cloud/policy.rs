@@ -1,7 +1,7 @@
 //! IAM policy evaluation: may this role do action A on resource R? The answer every IAM rule
 //! asks for, from the statements of the policies reaching a role, however a front end read them.
 
-use super::{ResourceId, ResourceRef};
+use super::{ResourceId, ResourceRef, Site};
 use crate::aws::managed_policies::ManagedPolicy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +79,16 @@ pub struct RoleGrants {
 pub struct GrantDocument {
     /// The role policy, the policy, or the role itself (its inline policies).
     pub owner: ResourceId,
+    /// Statements in the order the document lists them: intents name one by its position.
     pub statements: Vec<PolicyStatement>,
+    /// Where the document is written: how intents name it, and where names it gains must be
+    /// visible.
+    pub at: Site,
+    /// Read by more than this role (a const read elsewhere, a policy attached more than once): a
+    /// grant written into it would reach the others as well, so it is never edited.
+    pub shared: bool,
+    /// Held by a policy resource of this role alone, the first place a new statement goes.
+    pub inline_role_policy: bool,
 }
 
 impl RoleGrants {

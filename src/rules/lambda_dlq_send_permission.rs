@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::cloud::{Answer, DeadLetter, Effect, FunctionRole, MessageTarget, ResourceRef, ResourceTarget};
+use crate::cloud::{
+    Answer, DeadLetter, Effect, FixPlan, FunctionRole, GrantDocument, Intent, MessageTarget, ResourceRef, SendGrant,
+    Site,
+};
 use crate::diagnostic::Finding;
-use crate::fix::{join_colliding, Edit, Fix};
-use crate::frontends::pulumi::{Located, NewStatement, OutputValue, Program, ResourceDecl, RoleDocument};
+use crate::fix::{join_colliding, Applicability, Fix};
 use crate::rules::{RuleContext, RuleId};
-use crate::style::template::Code;
 
 pub const DOCUMENTATION: &str = r#"A function's role may not send to its dead-letter queue or topic.
 
@@ -98,9 +99,10 @@ finding.
 struct Grant {
     /// Index of its finding among those the rule reports.
     finding: usize,
-    function: usize,
+    /// Where the function is created.
+    function: Site,
+    /// Index into the graph's roles.
     role: usize,
-    target: ResourceTarget,
     dead_letter: ResourceRef,
     action: &'static str,
 }
@@ -120,10 +122,10 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let Some(FunctionRole::Declared(role)) = function.role else {
+        let Some(FunctionRole::Declared(role_index)) = function.role else {
             continue;
         };
-        let Some(role) = graph.roles.get(role) else {
+        let Some(role) = graph.roles.get(role_index) else {
             continue;
         };
         let action = if target.service == "sqs" {
@@ -152,9 +154,8 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             Answer::NotAllowed => {
                 grants.push(Grant {
                     finding: reported.len(),
-                    function: function.resource,
-                    role: role.resource,
-                    target: target.clone(),
+                    function: function.declared.clone(),
+                    role: role_index,
                     dead_letter: dead_letter.clone(),
                     action,
                 });
@@ -202,12 +203,10 @@ type Outcomes = BTreeMap<usize, Result<Fix, String>>;
 /// The fixes of grants of one role: grants that go to the same place share one fix, whose edits
 /// serve them all.
 fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
-    let program = context.program;
     let mut outcomes = Outcomes::new();
-    let Some(role) = grants.first().map(|grant| grant.role) else {
+    let Some(role) = grants.first().and_then(|grant| context.graph().roles.get(grant.role)) else {
         return outcomes;
     };
-    let policies = context.role_policies(role);
     let unplaced = |outcomes: &Outcomes| -> Vec<usize> {
         (0..grants.len())
             .filter(|grant| !outcomes.contains_key(grant))
@@ -215,43 +214,52 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
     };
     // A document another resource reads too is never extended: the new permission would reach
     // that resource's role as well.
-    let own_documents = || policies.documents.iter().filter(|candidate| !candidate.document.shared);
+    let own: Vec<&GrantDocument> = role
+        .grants
+        .documents
+        .iter()
+        .filter(|document| !document.shared)
+        .collect();
     // 1. A statement that grants exactly what is missing once extended, and nothing more: one
     //    that names only the target needs the action; one that allows only the action needs the
     //    targets. A statement grants each of its actions on each of its resources, so extending
     //    any other would widen it.
-    for RoleDocument { document, .. } in own_documents() {
-        for statement in &document.statements {
-            if statement.grant.uncertainty.is_some() || statement.grant.effect != Effect::Allow {
+    for document in &own {
+        for (index, statement) in document.statements.iter().enumerate() {
+            if statement.uncertainty.is_some() || statement.effect != Effect::Allow {
                 continue;
             }
             let naming_only: Vec<usize> = unplaced(&outcomes)
                 .into_iter()
                 .filter(|&grant| {
-                    !statement.grant.resources.is_empty()
+                    !statement.resources.is_empty()
                         && statement
-                            .grant
                             .resources
                             .iter()
                             .all(|entry| entry.resource.as_ref() == Some(&grants[grant].dead_letter))
                 })
                 .collect();
-            if let Some(edit) = naming_only
-                .first()
-                .and_then(|&grant| program.add_action(statement, grants[grant].action))
-            {
-                settle(&mut outcomes, &naming_only, vec![edit]);
-                // Extended both ways, the statement would grant its new action on its new targets
-                // too: one that gains an action gains no target.
-                continue;
+            if let Some(&first) = naming_only.first() {
+                let action = Intent::AddStatementAction {
+                    role: role.declared.clone(),
+                    document: document.at.clone(),
+                    statement: index,
+                    action: grants[first].action.to_owned(),
+                };
+                if let Ok(fix) = context.render(&safe(vec![action])) {
+                    settle(&mut outcomes, &naming_only, fix);
+                    // Extended both ways, the statement would grant its new action on its new
+                    // targets too: one that gains an action gains no target.
+                    continue;
+                }
             }
             // Exactly the action: a wildcard (`sqs:*`, `*`, `sqs:Send*`) allows more than the
             // send, and would allow it on the targets too.
             let allowing_only: Vec<usize> = unplaced(&outcomes)
                 .into_iter()
                 .filter(|&grant| {
-                    !statement.grant.actions.is_empty()
-                        && statement.grant.actions.iter().all(|entry| {
+                    !statement.actions.is_empty()
+                        && statement.actions.iter().all(|entry| {
                             entry
                                 .literal
                                 .as_deref()
@@ -259,250 +267,111 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
                         })
                 })
                 .collect();
-            let (named, _) = name_targets(program, document.at, grants, &allowing_only);
-            if named.grants.is_empty() {
-                continue;
-            }
-            let values: Vec<OutputValue> = named
-                .statements
-                .iter()
-                .flat_map(|statement| statement.resources.iter().cloned())
-                .collect();
-            if let Some(edits) = program.add_resources(document, statement, &values) {
-                settle(
-                    &mut outcomes,
-                    &named.grants,
-                    named.edits.into_iter().chain(edits).collect(),
-                );
+            let extended = served_by(context, &allowing_only, |members| {
+                let mut targets: Vec<ResourceRef> = Vec::new();
+                for &member in members {
+                    if !targets.contains(&grants[member].dead_letter) {
+                        targets.push(grants[member].dead_letter.clone());
+                    }
+                }
+                safe(vec![Intent::AddStatementTargets {
+                    role: role.declared.clone(),
+                    document: document.at.clone(),
+                    statement: index,
+                    targets,
+                }])
+            });
+            if let Some((members, fix)) = extended {
+                settle(&mut outcomes, &members, fix);
             }
         }
     }
     // 2. New statements in a policy of the role's own, its inline RolePolicy first.
-    let mut own: Vec<&RoleDocument> = own_documents().collect();
-    own.sort_by_key(|candidate| !program.resources()[candidate.owner].is_aws(&["iam", "RolePolicy"]));
-    for RoleDocument { document, .. } in own {
-        let (named, _) = name_targets(program, document.at, grants, &unplaced(&outcomes));
-        if named.grants.is_empty() {
-            continue;
-        }
-        if let Some(edits) = program.add_statements(document, &named.statements) {
-            settle(
-                &mut outcomes,
-                &named.grants,
-                named.edits.into_iter().chain(edits).collect(),
-            );
+    let mut own = own;
+    own.sort_by_key(|document| !document.inline_role_policy);
+    for document in own {
+        let added = served_by(context, &unplaced(&outcomes), |members| {
+            let sends = members
+                .iter()
+                .map(|&member| (grants[member].action.to_owned(), grants[member].dead_letter.clone()))
+                .collect();
+            safe(vec![Intent::AddStatements {
+                role: role.declared.clone(),
+                document: document.at.clone(),
+                grants: sends,
+            }])
+        });
+        if let Some((members, fix)) = added {
+            settle(&mut outcomes, &members, fix);
         }
     }
     let rest = unplaced(&outcomes);
     if rest.is_empty() {
         return outcomes;
     }
-    // A role that declares `inlinePolicies` owns its inline policies: Pulumi deletes a separate
-    // RolePolicy on the next update, so the grant can only go into one of those documents (step 2).
-    if program.resources()[role]
-        .args()
-        .and_then(|args| program.property(args, "inlinePolicies"))
-        .is_some()
-    {
+    // A role that declares its inline policies owns them: a separate one is deleted on the next
+    // update, so the grant can only go into one of those documents (step 2).
+    if role.owns_inline_policies {
         outcomes.extend(rest.into_iter().map(|grant| {
             (grant, Err(format!(
                 "role {} owns its inline policies through `inlinePolicies`, and none of them can take the statement here; add {} on the queue to one of them",
-                program.display_name(role),
+                role.name,
                 grants[grant].action,
             )))
         }));
         return outcomes;
     }
-    outcomes.extend(new_role_policies(program, role, grants, &rest));
-    outcomes
-}
-
-/// The grants of `members` are served by one fix made of `edits`.
-fn settle(outcomes: &mut Outcomes, members: &[usize], edits: Vec<Edit>) {
-    let fix = Fix::safe(edits);
-    outcomes.extend(members.iter().map(|&member| (member, Ok(fix.clone()))));
-}
-
-/// The targets of some grants as code at `place` names them, one statement per action; and the
-/// grants whose target it cannot name, with the reason.
-fn name_targets(
-    program: &Program,
-    place: Located,
-    grants: &[&Grant],
-    which: &[usize],
-) -> (Named, Vec<(usize, String)>) {
-    let mut named = Named::default();
-    let mut failed = Vec::new();
-    for &grant in which {
-        let Grant {
-            target,
-            dead_letter,
-            action,
-            ..
-        } = grants[grant];
-        let name = match program.name_resource_at(target.resource, place, &mut named.edits) {
-            Ok(name) => name,
-            Err(reason) => {
-                failed.push((grant, reason));
-                continue;
-            }
-        };
-        named.grants.push(grant);
-        let value = OutputValue {
-            reference: dead_letter.clone(),
-            expression: format!("{name}.arn"),
-        };
-        match named
-            .statements
-            .iter_mut()
-            .find(|statement| statement.action == *action)
-        {
-            Some(statement)
-                if statement
-                    .resources
-                    .iter()
-                    .any(|known| known.reference == value.reference) => {}
-            Some(statement) => statement.resources.push(value),
-            None => named.statements.push(NewStatement {
-                action,
-                resources: vec![value],
-            }),
-        }
-    }
-    (named, failed)
-}
-
-/// Dead-letter targets named at one place: what a destination gains for them.
-#[derive(Default)]
-struct Named {
-    /// The grants served, by index.
-    grants: Vec<usize>,
-    /// One statement per action, on each target once.
-    statements: Vec<NewStatement<'static>>,
-    /// What naming them takes: a `const` for a bare statement, an import, an export.
-    edits: Vec<Edit>,
-}
-
-/// 3. New RolePolicies for the grants no policy of the role can take. One goes after the role, or
-///    after the last of its targets the role's file declares after the role, so that it can name
-///    them; grants share one as long as each of their functions still comes after it (and can
-///    list it in `dependsOn`). Where the role's module cannot import a target (an import cycle),
-///    the grant's policy goes before its function, which names both already.
-fn new_role_policies(program: &Program, role: usize, grants: &[&Grant], rest: &[usize]) -> Outcomes {
-    let declarations = program.resources();
-    let role_declaration = &declarations[role];
-    let anchor_of = |grant: usize| {
-        let target = &declarations[grants[grant].target.resource];
-        if target.file == role_declaration.file
-            && target.statement.start_byte() > role_declaration.statement.start_byte()
-        {
-            target
-        } else {
-            role_declaration
-        }
-    };
-    let comes_after = |grant: usize, anchor: &ResourceDecl| {
-        let function = &declarations[grants[grant].function];
-        function.file != anchor.file || function.statement.start_byte() > anchor.statement.start_byte()
-    };
-    let mut by_anchor = rest.to_vec();
-    by_anchor.sort_by_key(|&grant| anchor_of(grant).statement.start_byte());
-    let mut groups: Vec<(&ResourceDecl, Vec<usize>)> = Vec::new();
-    for grant in by_anchor {
-        let anchor = anchor_of(grant);
-        let joins = groups.last().is_some_and(|(last, members)| {
-            last.statement.parent() == anchor.statement.parent()
-                && members
-                    .iter()
-                    .chain([&grant])
-                    .all(|&member| comes_after(member, anchor))
-        });
-        match groups.last_mut() {
-            Some((last, members)) if joins => {
-                *last = anchor;
-                members.push(grant);
-            }
-            _ => groups.push((anchor, vec![grant])),
-        }
-    }
-    let mut outcomes = Outcomes::new();
-    let mut beside_functions: Vec<(usize, String)> = Vec::new();
-    for (anchor, members) in groups {
-        let (named, failed) = name_targets(program, anchor.statement(), grants, &members);
-        beside_functions.extend(failed);
-        if named.grants.is_empty() {
-            continue;
-        }
-        // Named after the role, unless it goes into a block the role is not in (a loop body): a
-        // name derived from the role's would then be the same for every instance, and a
-        // duplicate URN fails the deploy; the target's name differs as the block repeats.
-        let neighbour = match anchor.statement.parent() == role_declaration.statement.parent() {
-            true => role_declaration,
-            false => anchor,
-        };
-        let served = named.grants.clone();
-        match new_role_policy(program, neighbour, Place::After(anchor), role, named) {
-            Ok(edits) => settle(&mut outcomes, &served, edits),
-            Err(reason) => beside_functions.extend(served.into_iter().map(|grant| (grant, reason.clone()))),
-        }
-    }
-    for (grant, first_reason) in beside_functions {
-        let function = &declarations[grants[grant].function];
-        let (named, _) = name_targets(program, function.statement(), grants, &[grant]);
-        let outcome = match named.grants.is_empty() {
-            true => Err(first_reason),
-            false => new_role_policy(program, function, Place::Before(function), role, named)
-                .map(Fix::safe)
-                .map_err(|_| first_reason),
-        };
-        outcomes.insert(grant, outcome);
-    }
-    outcomes
-}
-
-/// Where a new statement goes, relative to a resource's statement.
-enum Place<'a, 'tree> {
-    After(&'a ResourceDecl<'tree>),
-    Before(&'a ResourceDecl<'tree>),
-}
-
-/// A new RolePolicy granting the named targets, named after `neighbour`.
-fn new_role_policy(
-    program: &Program,
-    neighbour: &ResourceDecl,
-    place: Place,
-    role: usize,
-    named: Named,
-) -> Result<Vec<Edit>, String> {
-    let anchor = match place {
-        Place::After(anchor) | Place::Before(anchor) => anchor,
-    };
-    let mut edits = named.edits;
-    let role_name = program.name_resource_at(role, anchor.statement(), &mut edits)?;
-    let statements = named.statements.iter().map(NewStatement::code).collect();
-    let document = Code::object([
-        ("Version", Code::text("2012-10-17")),
-        ("Statement", Code::Array(statements)),
-    ]);
-    let args = Code::object([
-        ("role", Code::verbatim(format!("{role_name}.id"))),
-        ("policy", document),
-    ]);
-    let suffix = if named
-        .statements
+    // 3. New policies of the role, placed by the front end where the functions can wait for them.
+    let sends: Vec<SendGrant> = rest
         .iter()
-        .any(|statement| statement.action.starts_with("sqs:"))
-    {
-        "dlq-send"
-    } else {
-        "dlq-publish"
-    };
-    let new = program.new_resource_beside(neighbour, &["iam", "RolePolicy"], suffix, args)?;
-    edits.push(match place {
-        Place::After(_) => program.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)),
-        Place::Before(_) => program.insert_statement_before(anchor.statement(), &new.code, Some(&new.binding)),
-    });
-    Ok(edits)
+        .map(|&grant| SendGrant {
+            function: grants[grant].function.clone(),
+            action: grants[grant].action.to_owned(),
+            target: grants[grant].dead_letter.clone(),
+        })
+        .collect();
+    outcomes.extend(
+        rest.into_iter()
+            .zip(context.render_new_policies(&role.declared, &sends)),
+    );
+    outcomes
+}
+
+fn safe(intents: Vec<Intent>) -> FixPlan {
+    FixPlan {
+        intents,
+        applicability: Applicability::Safe,
+    }
+}
+
+/// The grants of `members` one place can serve, and the fix that serves them: all of them, or
+/// those it can serve alone (a target the document cannot name, say, stays for another place).
+fn served_by(
+    context: &RuleContext,
+    members: &[usize],
+    plan_for: impl Fn(&[usize]) -> FixPlan,
+) -> Option<(Vec<usize>, Fix)> {
+    if members.is_empty() {
+        return None;
+    }
+    if let Ok(fix) = context.render(&plan_for(members)) {
+        return Some((members.to_vec(), fix));
+    }
+    let servable: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&member| context.can_render(&plan_for(&[member])))
+        .collect();
+    if servable.is_empty() || servable.len() == members.len() {
+        return None;
+    }
+    let fix = context.render(&plan_for(&servable)).ok()?;
+    Some((servable, fix))
+}
+
+/// The grants of `members` are served by one fix.
+fn settle(outcomes: &mut Outcomes, members: &[usize], fix: Fix) {
+    outcomes.extend(members.iter().map(|&member| (member, Ok(fix.clone()))));
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::str::FromStr;
 
 use anyhow::{bail, Result};
 
-use crate::cloud::{CloudGraph, FixPlan, FrontEnd};
+use crate::cloud::{CloudGraph, FixPlan, FrontEnd, SendGrant, Site};
 use crate::config::Settings;
 use crate::diagnostic::Finding;
 use crate::fix::Fix;
@@ -187,6 +187,16 @@ impl RuleContext<'_> {
     /// The edits that carry out `plan`, or why the project's language cannot make them.
     pub fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
         self.front_end.render(plan)
+    }
+
+    /// Whether `render` would carry out `plan`, asked without taking anything from later fixes.
+    pub fn can_render(&self, plan: &FixPlan) -> bool {
+        self.front_end.can_render(plan)
+    }
+
+    /// Per grant, the fix that grants it in a new policy of the role created at `role`.
+    pub fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
+        self.front_end.render_new_policies(role, grants)
     }
 
     pub fn is_suppressed(&self, rule: RuleId, file: usize, offset: usize) -> bool {

@@ -13,6 +13,12 @@ use crate::source::line_range;
 use crate::style::template::{statement, Code};
 use crate::style::Style;
 
+/// The names the fixes of a pass have taken, as [`Program::names_taken`] reads them.
+pub(super) struct NamesTaken {
+    bindings: std::collections::HashMap<usize, std::collections::HashSet<String>>,
+    logical_names: std::collections::HashSet<String>,
+}
+
 impl<'tree> Program<'tree> {
     pub fn style(&self, file: usize) -> &Style {
         let file = self.file(file);
@@ -338,6 +344,20 @@ impl<'tree> Program<'tree> {
             stack.extend(node.named_children(&mut cursor));
         }
         count
+    }
+
+    /// The names this pass's fixes have taken so far (bindings per file, logical names).
+    pub(super) fn names_taken(&self) -> NamesTaken {
+        NamesTaken {
+            bindings: self.memo.handed_out_bindings.borrow().clone(),
+            logical_names: self.memo.handed_out_logical_names.borrow().clone(),
+        }
+    }
+
+    /// Gives back the names taken since `taken` was read.
+    pub(super) fn restore_names_taken(&self, taken: NamesTaken) {
+        *self.memo.handed_out_bindings.borrow_mut() = taken.bindings;
+        *self.memo.handed_out_logical_names.borrow_mut() = taken.logical_names;
     }
 
     /// `base`, or `base2`, `base3`…: the first that names nothing in the file, so a new binding

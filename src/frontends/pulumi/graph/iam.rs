@@ -41,6 +41,9 @@ impl<'tree> Program<'tree> {
                         .iter()
                         .map(|statement| statement.grant.clone())
                         .collect(),
+                    at: held.document.at.into(),
+                    shared: held.document.shared,
+                    inline_role_policy: self.resources()[held.owner].is_aws(&["iam", "RolePolicy"]),
                 })
                 .collect(),
             managed: policies.managed.clone(),
@@ -63,12 +66,17 @@ impl<'tree> Program<'tree> {
                     .collect(),
             })
             .collect();
+        let owns_inline_policies = self.resources()[role]
+            .args()
+            .and_then(|args| self.property(args, "inlinePolicies"))
+            .is_some();
         IamRole {
             resource: role,
             name: self.display_name(role),
             declared: self.resources()[role].declared(),
             grants,
             attachments,
+            owns_inline_policies,
         }
     }
 

@@ -2,11 +2,12 @@
 
 mod apigateway;
 mod dependencies;
+mod grants;
 mod iam;
 mod runtime;
 
 use super::{Located, Program};
-use crate::cloud::{CloudGraph, FixPlan, FrontEnd, Intent, Site};
+use crate::cloud::{CloudGraph, FixPlan, FrontEnd, Intent, SendGrant, Site};
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
 
@@ -15,7 +16,31 @@ impl FrontEnd for Program<'_> {
         self.cloud_graph()
     }
 
+    /// A plan that cannot be carried out takes no names: the fixes after it get the ones it
+    /// would have.
     fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
+        let taken = self.names_taken();
+        let rendered = self.render_intents(plan);
+        if rendered.is_err() {
+            self.restore_names_taken(taken);
+        }
+        rendered
+    }
+
+    fn can_render(&self, plan: &FixPlan) -> bool {
+        let taken = self.names_taken();
+        let rendered = self.render_intents(plan).is_ok();
+        self.restore_names_taken(taken);
+        rendered
+    }
+
+    fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
+        self.new_role_policies(role, grants)
+    }
+}
+
+impl<'tree> Program<'tree> {
+    fn render_intents(&self, plan: &FixPlan) -> Result<Fix, String> {
         let mut edits = Vec::new();
         for intent in &plan.intents {
             match intent {
@@ -45,6 +70,21 @@ impl FrontEnd for Program<'_> {
                     self.attach_managed_policy(role, policy, purpose, &mut edits)?
                 }
                 Intent::AddDependencies { function, on } => self.add_dependencies(function, on, &mut edits)?,
+                Intent::AddStatementAction {
+                    role,
+                    document,
+                    statement,
+                    action,
+                } => edits.push(self.add_statement_action(role, document, *statement, action)?),
+                Intent::AddStatementTargets {
+                    role,
+                    document,
+                    statement,
+                    targets,
+                } => self.add_statement_targets(role, document, *statement, targets, &mut edits)?,
+                Intent::AddStatements { role, document, grants } => {
+                    self.add_grant_statements(role, document, grants, &mut edits)?
+                }
                 Intent::DropCredentials { setting } => edits.push(self.drop_integration_setting(setting)?),
                 Intent::AddInvokePermission { function, rest_api } => {
                     self.add_invoke_permission(function, rest_api, &mut edits)?

@@ -1,0 +1,300 @@
+//! Sends granted to a role in the program's own policies: an action or targets added to a
+//! statement, statements added to a document, or new `aws.iam.RolePolicy` resources placed where
+//! the functions that need them can wait for them.
+
+use std::collections::BTreeMap;
+
+use super::super::{
+    Located, NewStatement, OutputValue, PolicyDocument, Program, ResourceDecl, RolePolicies, Statement,
+};
+use crate::cloud::{ResourceRef, SendGrant, Site};
+use crate::fix::{Edit, Fix};
+use crate::style::template::Code;
+
+impl<'tree> Program<'tree> {
+    pub(super) fn add_statement_action(
+        &self,
+        role: &Site,
+        document: &Site,
+        statement: usize,
+        action: &str,
+    ) -> Result<Edit, String> {
+        let policies = self.policies_of(role)?;
+        let (_, statement) = find_statement(&policies, document, statement)?;
+        self.add_action(statement, action)
+            .ok_or_else(|| "the statement's Action cannot take another entry here".to_owned())
+    }
+
+    pub(super) fn add_statement_targets(
+        &self,
+        role: &Site,
+        document: &Site,
+        statement: usize,
+        targets: &[ResourceRef],
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), String> {
+        let policies = self.policies_of(role)?;
+        let (document, statement) = find_statement(&policies, document, statement)?;
+        let mut values: Vec<OutputValue> = Vec::new();
+        for target in targets {
+            let name = self.name_resource_at(target.resource, document.at, edits)?;
+            values.push(OutputValue {
+                reference: target.clone(),
+                expression: format!("{name}.arn"),
+            });
+        }
+        edits.extend(
+            self.add_resources(document, statement, &values)
+                .ok_or("the statement's Resource cannot take the targets here")?,
+        );
+        Ok(())
+    }
+
+    pub(super) fn add_grant_statements(
+        &self,
+        role: &Site,
+        document: &Site,
+        grants: &[(String, ResourceRef)],
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), String> {
+        let policies = self.policies_of(role)?;
+        let document = find_document(&policies, document)?;
+        let every_grant: Vec<usize> = (0..grants.len()).collect();
+        let (named, failed) = self.name_grants(grants, &every_grant, document.at);
+        if let Some((_, reason)) = failed.into_iter().next() {
+            return Err(reason);
+        }
+        edits.extend(named.edits);
+        edits.extend(
+            self.add_statements(document, &named.statements)
+                .ok_or("the document cannot take another statement here")?,
+        );
+        Ok(())
+    }
+
+    fn policies_of(&self, role: &Site) -> Result<RolePolicies<'tree>, String> {
+        Ok(self.role_policies(self.resource_at_site(role)?))
+    }
+
+    /// The targets of some grants as code at `place` names them, one statement per action, each
+    /// target once; and the grants whose target it cannot name, with the reason.
+    fn name_grants<'grants>(
+        &self,
+        grants: &'grants [(String, ResourceRef)],
+        members: &[usize],
+        place: Located<'tree>,
+    ) -> (Named<'grants>, Vec<(usize, String)>) {
+        let mut named = Named::default();
+        let mut failed = Vec::new();
+        for &member in members {
+            let (action, target) = &grants[member];
+            let name = match self.name_resource_at(target.resource, place, &mut named.edits) {
+                Ok(name) => name,
+                Err(reason) => {
+                    failed.push((member, reason));
+                    continue;
+                }
+            };
+            named.served.push(member);
+            let value = OutputValue {
+                reference: target.clone(),
+                expression: format!("{name}.arn"),
+            };
+            match named.statements.iter_mut().find(|statement| statement.action == action) {
+                Some(statement) if statement.resources.iter().any(|known| known.reference == *target) => {}
+                Some(statement) => statement.resources.push(value),
+                None => named.statements.push(NewStatement {
+                    action,
+                    resources: vec![value],
+                }),
+            }
+        }
+        (named, failed)
+    }
+
+    /// New RolePolicies for grants no policy of the role can take. One goes after the role, or
+    /// after the last of its targets the role's file declares after the role, so that it can name
+    /// them; grants share one as long as each of their functions still comes after it (and can
+    /// list it in `dependsOn`). Where the role's module cannot import a target (an import cycle),
+    /// the grant's policy goes before its function, which names both already.
+    pub(super) fn new_role_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
+        let role = match self.resource_at_site(role) {
+            Ok(role) => role,
+            Err(reason) => return grants.iter().map(|_| Err(reason.clone())).collect(),
+        };
+        let functions: Vec<Option<usize>> = grants
+            .iter()
+            .map(|grant| self.resource_at_site(&grant.function).ok())
+            .collect();
+        let wanted: Vec<(String, ResourceRef)> = grants
+            .iter()
+            .map(|grant| (grant.action.clone(), grant.target.clone()))
+            .collect();
+        let declarations = self.resources();
+        let role_declaration = &declarations[role];
+        let anchor_of = |grant: usize| {
+            let target = &declarations[grants[grant].target.resource];
+            if target.file == role_declaration.file
+                && target.statement.start_byte() > role_declaration.statement.start_byte()
+            {
+                target
+            } else {
+                role_declaration
+            }
+        };
+        let comes_after = |grant: usize, anchor: &ResourceDecl| {
+            functions[grant].is_some_and(|function| {
+                let function = &declarations[function];
+                function.file != anchor.file || function.statement.start_byte() > anchor.statement.start_byte()
+            })
+        };
+        let mut by_anchor: Vec<usize> = (0..grants.len()).collect();
+        by_anchor.sort_by_key(|&grant| anchor_of(grant).statement.start_byte());
+        let mut groups: Vec<(&ResourceDecl, Vec<usize>)> = Vec::new();
+        for grant in by_anchor {
+            let anchor = anchor_of(grant);
+            let joins = groups.last().is_some_and(|(last, members)| {
+                last.statement.parent() == anchor.statement.parent()
+                    && members
+                        .iter()
+                        .chain([&grant])
+                        .all(|&member| comes_after(member, anchor))
+            });
+            match groups.last_mut() {
+                Some((last, members)) if joins => {
+                    *last = anchor;
+                    members.push(grant);
+                }
+                _ => groups.push((anchor, vec![grant])),
+            }
+        }
+        let mut outcomes: BTreeMap<usize, Result<Fix, String>> = BTreeMap::new();
+        let mut beside_functions: Vec<(usize, String)> = Vec::new();
+        for (anchor, members) in groups {
+            let (named, failed) = self.name_grants(&wanted, &members, anchor.statement());
+            beside_functions.extend(failed);
+            if named.served.is_empty() {
+                continue;
+            }
+            // Named after the role, unless it goes into a block the role is not in (a loop body): a
+            // name derived from the role's would then be the same for every instance, and a
+            // duplicate URN fails the deploy; the target's name differs as the block repeats.
+            let neighbour = match anchor.statement.parent() == role_declaration.statement.parent() {
+                true => role_declaration,
+                false => anchor,
+            };
+            let served = named.served.clone();
+            match self.new_role_policy(neighbour, Place::After(anchor), role, named) {
+                Ok(edits) => {
+                    let fix = Fix::safe(edits);
+                    outcomes.extend(served.iter().map(|&grant| (grant, Ok(fix.clone()))));
+                }
+                Err(reason) => beside_functions.extend(served.into_iter().map(|grant| (grant, reason.clone()))),
+            }
+        }
+        for (grant, first_reason) in beside_functions {
+            let outcome = match functions[grant] {
+                Some(function) => {
+                    let function = &declarations[function];
+                    let (named, _) = self.name_grants(&wanted, &[grant], function.statement());
+                    match named.served.is_empty() {
+                        true => Err(first_reason),
+                        false => self
+                            .new_role_policy(function, Place::Before(function), role, named)
+                            .map(Fix::safe)
+                            .map_err(|_| first_reason),
+                    }
+                }
+                None => Err(first_reason),
+            };
+            outcomes.insert(grant, outcome);
+        }
+        (0..grants.len())
+            .map(|grant| {
+                outcomes
+                    .remove(&grant)
+                    .unwrap_or_else(|| Err("no place for a new policy was found".to_owned()))
+            })
+            .collect()
+    }
+
+    /// A new RolePolicy granting the named targets, named after `neighbour`.
+    fn new_role_policy(
+        &self,
+        neighbour: &ResourceDecl<'tree>,
+        place: Place<'_, 'tree>,
+        role: usize,
+        named: Named,
+    ) -> Result<Vec<Edit>, String> {
+        let anchor = match place {
+            Place::After(anchor) | Place::Before(anchor) => anchor,
+        };
+        let statements = named.statements;
+        let mut edits = named.edits;
+        let role_name = self.name_resource_at(role, anchor.statement(), &mut edits)?;
+        let document = Code::object([
+            ("Version", Code::text("2012-10-17")),
+            (
+                "Statement",
+                Code::Array(statements.iter().map(NewStatement::code).collect()),
+            ),
+        ]);
+        let args = Code::object([
+            ("role", Code::verbatim(format!("{role_name}.id"))),
+            ("policy", document),
+        ]);
+        let suffix = if statements.iter().any(|statement| statement.action.starts_with("sqs:")) {
+            "dlq-send"
+        } else {
+            "dlq-publish"
+        };
+        let new = self.new_resource_beside(neighbour, &["iam", "RolePolicy"], suffix, args)?;
+        edits.push(match place {
+            Place::After(_) => self.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)),
+            Place::Before(_) => self.insert_statement_before(anchor.statement(), &new.code, Some(&new.binding)),
+        });
+        Ok(edits)
+    }
+}
+
+/// Dead-letter targets named at one place: what a destination gains for them.
+#[derive(Default)]
+struct Named<'grants> {
+    /// The grants served, by index.
+    served: Vec<usize>,
+    /// One statement per action, on each target once.
+    statements: Vec<NewStatement<'grants>>,
+    /// What naming them takes: a `const` for a bare statement, an import, an export.
+    edits: Vec<Edit>,
+}
+
+/// Where a new statement goes, relative to a resource's statement.
+enum Place<'a, 'tree> {
+    After(&'a ResourceDecl<'tree>),
+    Before(&'a ResourceDecl<'tree>),
+}
+
+fn find_document<'policies, 'tree>(
+    policies: &'policies RolePolicies<'tree>,
+    document: &Site,
+) -> Result<&'policies PolicyDocument<'tree>, String> {
+    policies
+        .documents
+        .iter()
+        .map(|held| &held.document)
+        .find(|candidate| Site::from(candidate.at) == *document)
+        .ok_or_else(|| "the policy document was not found again".to_owned())
+}
+
+fn find_statement<'policies, 'tree>(
+    policies: &'policies RolePolicies<'tree>,
+    document: &Site,
+    statement: usize,
+) -> Result<(&'policies PolicyDocument<'tree>, &'policies Statement<'tree>), String> {
+    let document = find_document(policies, document)?;
+    let statement = document
+        .statements
+        .get(statement)
+        .ok_or("the statement was not found again")?;
+    Ok((document, statement))
+}
