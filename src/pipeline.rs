@@ -16,7 +16,7 @@ use tree_sitter::Tree;
 use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
-use crate::frontends::pulumi::{FileFacts, Program, ProgramInput};
+use crate::frontends::pulumi::{FileFacts, Program, ProgramInput, PulumiFrontEnd};
 use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
 use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
@@ -577,7 +577,8 @@ impl FixableProject for ProjectState<'_> {
             })
             .collect();
         let program = Program::build(&inputs);
-        let context = RuleContext::new(&program, self.settings, &suppressions).with_packages(&self.packages);
+        let front_end = PulumiFrontEnd::new(&program);
+        let context = RuleContext::new(&front_end, self.settings, &suppressions).with_packages(&self.packages);
         let mut findings: Vec<Finding> = check_program(&context, &self.enabled)
             .into_iter()
             .filter(|finding| {

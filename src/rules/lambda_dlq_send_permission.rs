@@ -386,6 +386,7 @@ mod tests {
         self, generated_statements, policy_document, with_program, GeneratedStatement,
     };
     use crate::frontends::pulumi::Program;
+    use crate::frontends::pulumi::PulumiFrontEnd;
     use crate::rules::{check_program, RuleContext, RuleId};
     use crate::suppression::Suppressions;
 
@@ -471,7 +472,8 @@ mod tests {
         with_program(files, |program| {
             let settings = Settings::defaults();
             let suppressions = vec![Suppressions::default(); files.len()];
-            let context = RuleContext::new(program, &settings, &suppressions);
+            let front_end = PulumiFrontEnd::new(program);
+            let context = RuleContext::new(&front_end, &settings, &suppressions);
             let findings = check_program(&context, &[RuleId::LambdaDlqSendPermission]);
             let fixes: Vec<_> = findings.iter().filter_map(|finding| finding.fix.as_ref()).collect();
             let batch = apply_fixes(&texts, &fixes);
@@ -497,7 +499,8 @@ mod tests {
         with_program(files, |program| {
             let settings = Settings::defaults();
             let suppressions = vec![Suppressions::default(); files.len()];
-            let context = RuleContext::new(program, &settings, &suppressions);
+            let front_end = PulumiFrontEnd::new(program);
+            let context = RuleContext::new(&front_end, &settings, &suppressions);
             count = check_program(&context, &[RuleId::LambdaDlqSendPermission]).len();
         });
         count

@@ -325,6 +325,7 @@ mod tests {
     use super::*;
     use crate::config::Settings;
     use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::pulumi::PulumiFrontEnd;
     use crate::suppression::Suppressions;
 
     /// The findings on a one-file program, with a budget of `account_limit − 100`.
@@ -334,7 +335,8 @@ mod tests {
         let suppressions = [Suppressions::default()];
         let mut findings = Vec::new();
         with_program(&[("index.ts", text)], |program| {
-            check(&RuleContext::new(program, &settings, &suppressions), &mut findings);
+            let front_end = PulumiFrontEnd::new(program);
+            check(&RuleContext::new(&front_end, &settings, &suppressions), &mut findings);
         });
         findings
     }

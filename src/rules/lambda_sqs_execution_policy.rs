@@ -128,6 +128,7 @@ mod tests {
     use crate::frontends::pulumi::test_support::{
         allowed, generated_statements, policy_document, with_program, GeneratedStatement,
     };
+    use crate::frontends::pulumi::PulumiFrontEnd;
     use crate::rules::{check_program, RuleContext, RuleId};
     use crate::suppression::Suppressions;
 
@@ -183,7 +184,8 @@ mod tests {
         with_program(&[("index.ts", text)], |program| {
             let settings = Settings::defaults();
             let suppressions = [Suppressions::default()];
-            let context = RuleContext::new(program, &settings, &suppressions);
+            let front_end = PulumiFrontEnd::new(program);
+            let context = RuleContext::new(&front_end, &settings, &suppressions);
             let findings = check_program(&context, &[RuleId::LambdaSqsExecutionPolicy]);
             let fixes: Vec<_> = findings.iter().filter_map(|finding| finding.fix.as_ref()).collect();
             fixed = apply_fixes(&[text.to_owned()], &fixes).changed.get(&0).cloned();

@@ -9,10 +9,8 @@ mod lambda_iam_depends_on;
 mod lambda_reserved_concurrency_budget;
 mod lambda_sqs_execution_policy;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::rc::Rc;
 use std::str::FromStr;
 
 use anyhow::{bail, Result};
@@ -21,7 +19,6 @@ use crate::cloud::{CloudGraph, FixPlan, FrontEnd, SendGrant, Site};
 use crate::config::Settings;
 use crate::diagnostic::Finding;
 use crate::fix::Fix;
-use crate::frontends::pulumi::{Program, RolePolicies};
 use crate::packaging::ProjectPackages;
 use crate::suppression::Suppressions;
 
@@ -133,7 +130,6 @@ fn known_ids() -> String {
 
 /// What a rule may look at while it checks one project.
 pub struct RuleContext<'a> {
-    pub program: &'a Program<'a>,
     /// The language of the project: it builds the graph, and renders the rules' fix plans.
     front_end: &'a dyn FrontEnd,
     graph: std::cell::OnceCell<CloudGraph>,
@@ -144,20 +140,16 @@ pub struct RuleContext<'a> {
     /// What the project's files show about its code packages; `None` where there are no files
     /// to look at (a model built in a test).
     pub packages: Option<&'a ProjectPackages>,
-    /// The policies reaching each role, read once: every function and event source of a role asks.
-    role_policies: RefCell<HashMap<usize, Rc<RolePolicies<'a>>>>,
 }
 
 impl<'a> RuleContext<'a> {
-    pub fn new(program: &'a Program<'a>, settings: &'a Settings, suppressions: &'a [Suppressions]) -> Self {
+    pub fn new(front_end: &'a dyn FrontEnd, settings: &'a Settings, suppressions: &'a [Suppressions]) -> Self {
         Self {
-            program,
-            front_end: program,
+            front_end,
             graph: std::cell::OnceCell::new(),
             settings,
             suppressions,
             packages: None,
-            role_policies: RefCell::new(HashMap::new()),
         }
     }
 
@@ -166,15 +158,6 @@ impl<'a> RuleContext<'a> {
             packages: Some(packages),
             ..self
         }
-    }
-
-    pub fn role_policies(&self, role: usize) -> Rc<RolePolicies<'a>> {
-        if let Some(known) = self.role_policies.borrow().get(&role) {
-            return Rc::clone(known);
-        }
-        let policies = Rc::new(self.program.role_policies(role));
-        self.role_policies.borrow_mut().insert(role, Rc::clone(&policies));
-        policies
     }
 }
 

@@ -33,19 +33,20 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
 
-pub use callbacks::OutputValue;
+use callbacks::OutputValue;
 use edits::name_from_logical_name;
 use exports::Exported;
 pub use facts::FileFacts;
-pub use iam::ExecutionRole;
+use iam::ExecutionRole;
 use imports::{ImportBinding, ImportKind};
 pub use modules::{
     candidates as import_candidates, normalize as normalize_path, relative_target as relative_import_target,
 };
 use openapi::{Integration, IntegrationValue};
-pub use policy::{NewStatement, PolicyDocument, RoleDocument, RolePolicies, Statement};
+use policy::{NewStatement, PolicyCache, PolicyDocument, RolePolicies, Statement};
+pub use render::PulumiFrontEnd;
 use resources::ResourceBinding;
-pub use resources::ResourceDecl;
+use resources::ResourceDecl;
 use scope::Declaration;
 use values::{PropertyValue, StringOrigin};
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::super::{named_children, ExecutionRole, Located, Program, ResourceDecl};
+use super::super::{named_children, ExecutionRole, Located, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, RoleAttachment, RoleGrants};
 
 /// The classes that attach policy to a role, as messages name them.
@@ -27,8 +27,13 @@ impl<'tree> Program<'tree> {
 
     /// A role, with every policy reaching it and what attaches them. `functions` are the
     /// functions running as it whose dependencies are known, with those dependencies.
-    pub(super) fn iam_role(&self, role: ResourceId, functions: &[(ResourceId, &[ResourceId])]) -> IamRole {
-        let policies = self.role_policies(role);
+    pub(super) fn iam_role(
+        &self,
+        role: ResourceId,
+        functions: &[(ResourceId, &[ResourceId])],
+        cache: &PolicyCache<'tree>,
+    ) -> IamRole {
+        let policies = self.cached_role_policies(cache, role);
         let grants = RoleGrants {
             documents: policies
                 .documents

@@ -10,7 +10,7 @@ pub(super) use runtimes::Spelling;
 
 use std::collections::HashMap;
 
-use super::{Located, Program, ResourceDecl, StringOrigin};
+use super::{Located, PolicyCache, Program, ResourceDecl, StringOrigin};
 use crate::cloud::{
     CloudGraph, FunctionRole, LambdaFunction, MessageTarget, Multiplicity, Reservation, ResourceId, Site, Written,
 };
@@ -35,7 +35,7 @@ impl ResourceDecl<'_> {
 }
 
 impl<'tree> Program<'tree> {
-    pub(super) fn cloud_graph(&self) -> CloudGraph {
+    pub(super) fn cloud_graph(&self, policies: &PolicyCache<'tree>) -> CloudGraph {
         let mut graph = CloudGraph::default();
         let mut settings_by_resource = HashMap::new();
         let mut functions_by_resource = HashMap::new();
@@ -72,7 +72,7 @@ impl<'tree> Program<'tree> {
                 .filter(|function| function.role == Some(FunctionRole::Declared(index)))
                 .filter_map(|function| Some((function.resource, function.depends_on.as_deref()?)))
                 .collect();
-            let role = self.iam_role(role, &functions);
+            let role = self.iam_role(role, &functions, policies);
             graph.roles.push(role);
         }
         graph.message_targets = (0..self.resources().len())
@@ -174,10 +174,11 @@ impl<'tree> Program<'tree> {
 mod tests {
     use crate::cloud::{CloudGraph, DeadLetter, FrontEnd, FunctionRole, HandlerPlace, Multiplicity};
     use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::pulumi::PulumiFrontEnd;
 
     fn graph_of(files: &[(&str, &str)]) -> (CloudGraph, Vec<String>) {
         let mut built = None;
-        with_program(files, |program| built = Some(program.graph()));
+        with_program(files, |program| built = Some(PulumiFrontEnd::new(program).graph()));
         let texts = files.iter().map(|(_, text)| (*text).to_owned()).collect();
         (built.expect("the graph"), texts)
     }

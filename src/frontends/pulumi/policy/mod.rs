@@ -107,6 +107,23 @@ pub struct RolePolicies<'tree> {
     pub unreadable: usize,
 }
 
+/// The policies reaching each role, read once per pass: the graph and every fix for the role
+/// read them.
+#[derive(Default)]
+pub struct PolicyCache<'tree>(std::cell::RefCell<std::collections::HashMap<usize, std::rc::Rc<RolePolicies<'tree>>>>);
+
+impl<'tree> Program<'tree> {
+    /// [`Program::role_policies`], read once per cache.
+    pub fn cached_role_policies(&self, cache: &PolicyCache<'tree>, role: usize) -> std::rc::Rc<RolePolicies<'tree>> {
+        if let Some(known) = cache.0.borrow().get(&role) {
+            return std::rc::Rc::clone(known);
+        }
+        let policies = std::rc::Rc::new(self.role_policies(role));
+        cache.0.borrow_mut().insert(role, std::rc::Rc::clone(&policies));
+        policies
+    }
+}
+
 impl RolePolicies<'_> {
     /// Whether the role may do `action` on `target`; see [`evaluate`].
     pub fn allows(&self, action: &str, target: &ResourceTarget) -> Answer {

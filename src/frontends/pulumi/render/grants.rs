@@ -3,9 +3,10 @@
 //! the functions that need them can wait for them.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::super::{
-    Located, NewStatement, OutputValue, PolicyDocument, Program, ResourceDecl, RolePolicies, Statement,
+    Located, NewStatement, OutputValue, PolicyCache, PolicyDocument, Program, ResourceDecl, RolePolicies, Statement,
 };
 use crate::cloud::{ResourceRef, SendGrant, Site};
 use crate::fix::{Edit, Fix};
@@ -14,12 +15,13 @@ use crate::style::template::Code;
 impl<'tree> Program<'tree> {
     pub(super) fn add_statement_action(
         &self,
+        cache: &PolicyCache<'tree>,
         role: &Site,
         document: &Site,
         statement: usize,
         action: &str,
     ) -> Result<Edit, String> {
-        let policies = self.policies_of(role)?;
+        let policies = self.policies_of(cache, role)?;
         let (_, statement) = find_statement(&policies, document, statement)?;
         self.add_action(statement, action)
             .ok_or_else(|| "the statement's Action cannot take another entry here".to_owned())
@@ -27,13 +29,14 @@ impl<'tree> Program<'tree> {
 
     pub(super) fn add_statement_targets(
         &self,
+        cache: &PolicyCache<'tree>,
         role: &Site,
         document: &Site,
         statement: usize,
         targets: &[ResourceRef],
         edits: &mut Vec<Edit>,
     ) -> Result<(), String> {
-        let policies = self.policies_of(role)?;
+        let policies = self.policies_of(cache, role)?;
         let (document, statement) = find_statement(&policies, document, statement)?;
         let mut values: Vec<OutputValue> = Vec::new();
         for target in targets {
@@ -52,12 +55,13 @@ impl<'tree> Program<'tree> {
 
     pub(super) fn add_grant_statements(
         &self,
+        cache: &PolicyCache<'tree>,
         role: &Site,
         document: &Site,
         grants: &[(String, ResourceRef)],
         edits: &mut Vec<Edit>,
     ) -> Result<(), String> {
-        let policies = self.policies_of(role)?;
+        let policies = self.policies_of(cache, role)?;
         let document = find_document(&policies, document)?;
         let every_grant: Vec<usize> = (0..grants.len()).collect();
         let (named, failed) = self.name_grants(grants, &every_grant, document.at);
@@ -72,8 +76,8 @@ impl<'tree> Program<'tree> {
         Ok(())
     }
 
-    fn policies_of(&self, role: &Site) -> Result<RolePolicies<'tree>, String> {
-        Ok(self.role_policies(self.resource_at_site(role)?))
+    fn policies_of(&self, cache: &PolicyCache<'tree>, role: &Site) -> Result<Rc<RolePolicies<'tree>>, String> {
+        Ok(self.cached_role_policies(cache, self.resource_at_site(role)?))
     }
 
     /// The targets of some grants as code at `place` names them, one statement per action, each

@@ -6,41 +6,57 @@ mod grants;
 mod iam;
 mod runtime;
 
-use super::{Located, Program};
+use super::{Located, PolicyCache, Program};
 use crate::cloud::{CloudGraph, FixPlan, FrontEnd, Intent, SendGrant, Site};
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
 
-impl FrontEnd for Program<'_> {
+/// The Pulumi front end of one pass: the program model, and the policies that building the graph
+/// and rendering grants read again and again.
+pub struct PulumiFrontEnd<'a> {
+    program: &'a Program<'a>,
+    policies: PolicyCache<'a>,
+}
+
+impl<'a> PulumiFrontEnd<'a> {
+    pub fn new(program: &'a Program<'a>) -> Self {
+        Self {
+            program,
+            policies: PolicyCache::default(),
+        }
+    }
+}
+
+impl FrontEnd for PulumiFrontEnd<'_> {
     fn graph(&self) -> CloudGraph {
-        self.cloud_graph()
+        self.program.cloud_graph(&self.policies)
     }
 
     /// A plan that cannot be carried out takes no names: the fixes after it get the ones it
     /// would have.
     fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
-        let taken = self.names_taken();
-        let rendered = self.render_intents(plan);
+        let taken = self.program.names_taken();
+        let rendered = self.program.render_intents(plan, &self.policies);
         if rendered.is_err() {
-            self.restore_names_taken(taken);
+            self.program.restore_names_taken(taken);
         }
         rendered
     }
 
     fn can_render(&self, plan: &FixPlan) -> bool {
-        let taken = self.names_taken();
-        let rendered = self.render_intents(plan).is_ok();
-        self.restore_names_taken(taken);
+        let taken = self.program.names_taken();
+        let rendered = self.program.render_intents(plan, &self.policies).is_ok();
+        self.program.restore_names_taken(taken);
         rendered
     }
 
     fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
-        self.new_role_policies(role, grants)
+        self.program.new_role_policies(role, grants)
     }
 }
 
 impl<'tree> Program<'tree> {
-    fn render_intents(&self, plan: &FixPlan) -> Result<Fix, String> {
+    fn render_intents(&self, plan: &FixPlan, policies: &PolicyCache<'tree>) -> Result<Fix, String> {
         let mut edits = Vec::new();
         for intent in &plan.intents {
             match intent {
@@ -75,15 +91,15 @@ impl<'tree> Program<'tree> {
                     document,
                     statement,
                     action,
-                } => edits.push(self.add_statement_action(role, document, *statement, action)?),
+                } => edits.push(self.add_statement_action(policies, role, document, *statement, action)?),
                 Intent::AddStatementTargets {
                     role,
                     document,
                     statement,
                     targets,
-                } => self.add_statement_targets(role, document, *statement, targets, &mut edits)?,
+                } => self.add_statement_targets(policies, role, document, *statement, targets, &mut edits)?,
                 Intent::AddStatements { role, document, grants } => {
-                    self.add_grant_statements(role, document, grants, &mut edits)?
+                    self.add_grant_statements(policies, role, document, grants, &mut edits)?
                 }
                 Intent::DropCredentials { setting } => edits.push(self.drop_integration_setting(setting)?),
                 Intent::AddInvokePermission { function, rest_api } => {
@@ -133,6 +149,7 @@ mod tests {
     use crate::cloud::{FixPlan, FrontEnd, Intent, Site};
     use crate::fix::Applicability;
     use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::pulumi::PulumiFrontEnd;
 
     const TEXT: &str = "import * as aws from \"@pulumi/aws\";\nnew aws.lambda.Function(\"f\", { runtime: aws.lambda.Runtime.Go1dx, role: \"r\" });\n";
 
@@ -143,7 +160,7 @@ mod tests {
                 intents: vec![intent],
                 applicability: Applicability::Safe,
             };
-            result = Some(program.render(&plan).map(|fix| {
+            result = Some(PulumiFrontEnd::new(program).render(&plan).map(|fix| {
                 fix.edits
                     .iter()
                     .map(|edit| format!("{:?} -> {}", &TEXT[edit.range.clone()], edit.replacement))
