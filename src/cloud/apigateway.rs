@@ -15,7 +15,8 @@ pub struct ApiStage {
     pub declared: Site,
     /// Throttling written on the stage itself, where no stage takes it.
     pub misplaced_throttle: Option<MisplacedThrottle>,
-    /// The method settings that configure this stage, or may.
+    /// The method settings that configure this stage, or may; looked for only for a stage with
+    /// misplaced throttling, the one question that needs them (comparing every pair is costly).
     pub method_settings: Vec<StageSettings>,
 }
 

@@ -25,7 +25,6 @@ pub enum DeadLetter {
 
 #[derive(Debug, Clone)]
 pub struct IamRole {
-    pub resource: ResourceId,
     pub name: String,
     /// Where it is created: how intents name it.
     pub declared: Site,

@@ -63,7 +63,8 @@ pub enum Intent {
     /// Let API Gateway invoke the function created at `function` from every route of the REST API
     /// created at `rest_api`.
     AddInvokePermission { function: Site, rest_api: Site },
-    /// Add these throttling limits to the method settings created at `settings`.
+    /// Give the method settings created at `settings` these throttling limits, those they do not
+    /// set yet (the rule has checked that none is set to another value).
     AddThrottling {
         settings: Site,
         limits: Vec<(ThrottleLimit, Site)>,

@@ -46,7 +46,8 @@ pub struct Reservation {
 /// One runtime id a function or a layer's list entry may name, and where it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuntimeValue {
-    /// The runtime id (`go1.x`), however the program spells it.
+    /// The runtime's id in the runtime table (`go1.x`), whether the program writes the id, an enum
+    /// member or a constant.
     pub id: String,
     /// Where findings point: the function's runtime setting, the layer's list entry, or the
     /// runtime written in the element of a collection the function is made for.
@@ -80,7 +81,6 @@ pub enum HandlerPlace {
 /// A Lambda layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LambdaLayer {
-    pub name: String,
     /// The entries of its list of compatible runtimes, in order.
     pub compatible_runtimes: Vec<ListEntry>,
 }

@@ -22,8 +22,8 @@ pub use intent::{FixPlan, Intent};
 pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};
 
 pub use policy::{
-    action_matches, evaluate, Answer, Coverage, Effect, Entry, GrantDocument, PhysicalName, PolicyStatement,
-    ResourceTarget, RoleGrants,
+    action_matches, Answer, Coverage, Effect, Entry, GrantDocument, PhysicalName, PolicyStatement, ResourceTarget,
+    RoleGrants,
 };
 
 use crate::fix::Fix;

@@ -103,7 +103,7 @@ impl RoleGrants {
 /// evaluates it: an explicit Deny wins, then any Allow. `statements` are those of every document
 /// reaching the role, `managed` the AWS managed policies attached to it, `unreadable` how many
 /// policies reach it that cannot be read.
-pub fn evaluate<'a>(
+fn evaluate<'a>(
     action: &str,
     target: &ResourceTarget,
     statements: impl Iterator<Item = &'a PolicyStatement>,

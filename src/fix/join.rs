@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::{Edit, Fix};
 
 /// Fixes that insert different texts at the same point would each wait for the other, one per
-/// fixpoint pass (two grants both handing one `pulumi.all` callback new outputs, both importing
+/// fixpoint pass (two grants both handing one callback new parameters, both importing
 /// into one file). They become one fix, whose texts inserted at one point are joined in the order
 /// of the fixes (by key), so that the n-th new output still meets the n-th new parameter. Fixes
 /// whose edits overlap in any other way stay apart. The joined fix is as safe as the least safe
@@ -15,13 +15,13 @@ pub fn join_colliding<Key: Ord + Copy>(
 ) -> BTreeMap<Key, Result<Fix, String>> {
     let mut fixes: Vec<Fix> = Vec::new();
     let mut fix_of: BTreeMap<Key, usize> = BTreeMap::new();
-    for (grant, outcome) in &outcomes {
+    for (key, outcome) in &outcomes {
         if let Ok(fix) = outcome {
             let index = fixes.iter().position(|known| known == fix).unwrap_or_else(|| {
                 fixes.push(fix.clone());
                 fixes.len() - 1
             });
-            fix_of.insert(*grant, index);
+            fix_of.insert(*key, index);
         }
     }
     // Each fix stands for itself until it is joined into an earlier one; a joined fix may then
@@ -46,9 +46,9 @@ pub fn join_colliding<Key: Ord + Copy>(
     }
     outcomes
         .into_iter()
-        .map(|(grant, outcome)| match fix_of.get(&grant) {
-            Some(&index) => (grant, Ok(fixes[joined_into[index]].clone())),
-            None => (grant, outcome),
+        .map(|(key, outcome)| match fix_of.get(&key) {
+            Some(&index) => (key, Ok(fixes[joined_into[index]].clone())),
+            None => (key, outcome),
         })
         .collect()
 }

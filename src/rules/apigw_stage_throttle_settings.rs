@@ -110,15 +110,14 @@ fn fix(
             .collect()
     };
     match every_method_settings(context.graph(), stage)? {
+        // The existing settings take the limits they lack; with all of them set already to
+        // these values, removing the stage's setting is the whole change.
         Some(existing) => {
-            let missing = missing_limits(existing, limits)?;
-            // Already set to these values: removing the stage's setting is the whole fix.
-            if !missing.is_empty() {
-                intents.push(Intent::AddThrottling {
-                    settings: existing.declared.clone(),
-                    limits: placed(&missing),
-                });
-            }
+            check_no_conflict(existing, limits)?;
+            intents.push(Intent::AddThrottling {
+                settings: existing.declared.clone(),
+                limits: placed(&limits.iter().collect::<Vec<_>>()),
+            });
         }
         None => intents.push(Intent::AddStageMethodSettings {
             stage: stage.declared.clone(),
@@ -167,29 +166,20 @@ fn every_method_settings<'graph>(
     }
 }
 
-/// The limits the stage's existing method settings do not set yet. One it already sets to the
-/// same value needs nothing; one it sets to another value would make the fix choose between the
-/// two, so that is left to the user.
-fn missing_limits<'limits>(
-    existing: &MethodSettings,
-    limits: &'limits [(ThrottleLimit, LimitValue)],
-) -> Result<Vec<&'limits (ThrottleLimit, LimitValue)>, String> {
-    let mut missing = Vec::new();
-    for wanted in limits {
-        let (limit, value) = wanted;
-        match existing.throttling.iter().find(|(set, _)| set == limit) {
-            None => missing.push(wanted),
-            Some((_, set)) if set.same_as(value) => {}
-            Some((_, set)) => {
-                return Err(format!(
-                    "{}, the stage's \"*/*\" MethodSettings, sets `{}` to `{}` and `throttleSettings` asks for `{}`; keep one and remove the other by hand",
-                    existing.name,
-                    set.key,
-                    set.written.value,
-                    value.written.value
-                ))
-            }
+/// A limit the stage's existing method settings set to another value would make the fix choose
+/// between the two, so that is left to the user.
+fn check_no_conflict(existing: &MethodSettings, limits: &[(ThrottleLimit, LimitValue)]) -> Result<(), String> {
+    for (limit, value) in limits {
+        let conflicting = existing
+            .throttling
+            .iter()
+            .find(|(set, current)| set == limit && !current.same_as(value));
+        if let Some((_, current)) = conflicting {
+            return Err(format!(
+                "{}, the stage's \"*/*\" MethodSettings, sets `{}` to `{}` and `throttleSettings` asks for `{}`; keep one and remove the other by hand",
+                existing.name, current.key, current.written.value, value.written.value
+            ));
         }
     }
-    Ok(missing)
+    Ok(())
 }

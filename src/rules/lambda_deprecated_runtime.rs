@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::calendar::CalendarDate;
-use crate::cloud::{FixPlan, HandlerPlace, Intent, LambdaFunction, LambdaLayer, ListEntry, RuntimeValue, Site};
+use crate::cloud::{
+    FixPlan, HandlerPlace, Intent, LambdaFunction, LambdaLayer, ListEntry, ResourceId, RuntimeValue, Site,
+};
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
 use crate::rules::{RuleContext, RuleId};
@@ -290,9 +292,8 @@ fn report_group(
         reported.push(&runtime_use.value.at);
         let mut message = describe(runtime, successor, context.settings.as_of, runtime_use.owner, package);
         if fixed && !matches!(package, Readiness::NotReady(_)) {
-            if let Some(function) = runtime_use.function() {
-                message.push_str(&others_not_ready(function, &not_ready));
-            }
+            let own = runtime_use.function().map(|function| function.resource);
+            message.push_str(&others_not_ready(own, &not_ready));
         }
         if let Some((_, note)) = handler_notes.iter().find(|(at, _)| *at == &runtime_use.value.at) {
             message.push_str(note);
@@ -316,9 +317,10 @@ fn report_group(
 }
 
 /// For a finding whose fix also moves other functions: which of those are not ready, if any.
-fn others_not_ready(function: &LambdaFunction, not_ready: &[&LambdaFunction]) -> String {
+/// `own` is the function the finding is about (none for a layer's entry).
+fn others_not_ready(own: Option<ResourceId>, not_ready: &[&LambdaFunction]) -> String {
     let mut names: Vec<&str> = Vec::new();
-    for other in not_ready.iter().filter(|other| other.at != function.at) {
+    for other in not_ready.iter().filter(|other| Some(other.resource) != own) {
         if !names.contains(&other.name.as_str()) {
             names.push(&other.name);
         }

@@ -330,10 +330,13 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
             target: grants[grant].dead_letter.clone(),
         })
         .collect();
-    outcomes.extend(
-        rest.into_iter()
-            .zip(context.render_new_policies(&role.declared, &sends)),
-    );
+    let mut rendered = context.render_new_policies(&role.declared, &sends).into_iter();
+    for grant in rest {
+        let outcome = rendered
+            .next()
+            .unwrap_or_else(|| Err("the front end placed no policy for it".to_owned()));
+        outcomes.insert(grant, outcome);
+    }
     outcomes
 }
 

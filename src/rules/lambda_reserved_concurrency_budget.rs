@@ -76,8 +76,8 @@ const MAX_ADJUSTMENTS: usize = 10_000;
 
 const AWS_ERROR: &str = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]";
 
-/// A function's reservation, as far as it is known.
-/// One function's reservation, as counted.
+/// One function's reservation, as counted: its number is known, and so is how many instances
+/// reserve it.
 struct Reservation<'graph> {
     function: &'graph LambdaFunction,
     value: i64,

@@ -1,5 +1,6 @@
-//! The rules: their ids, their documentation, and the registry that runs them on a program model.
-//! A rule asks the model questions and builds edits; it never parses, walks folders or prints.
+//! The rules: their ids, their documentation, and the registry that runs them on a project. A
+//! rule judges the cloud graph and answers with findings and fix plans, which the project's front
+//! end renders; it never parses, walks folders, prints, or sees a language.
 
 mod apigw_lambda_invoke_arn;
 mod apigw_stage_throttle_settings;

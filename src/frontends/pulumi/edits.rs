@@ -25,12 +25,6 @@ impl<'tree> Program<'tree> {
         file.facts.style.get_or_init(|| Style::detect(file.text, file.tree))
     }
 
-    /// Replaces what a string literal (or substitution-free template) holds, keeping its quotes.
-    pub fn replace_string_content(&self, literal: Located<'tree>, value: &str) -> Edit {
-        let range = literal.node.byte_range();
-        Edit::replace(literal.file, range.start + 1..range.end - 1, value)
-    }
-
     pub fn replace_node(&self, at: Located<'tree>, text: &str) -> Edit {
         Edit::replace(at.file, at.node.byte_range(), text)
     }

@@ -1,6 +1,7 @@
 //! The semantic model of one Pulumi project: import aliases, resource declarations and the values
 //! flowing into them, across all of the project's files. Built once per pass from the single scan
-//! of each file, and shared by every rule. The only place that knows how Pulumi programs are written.
+//! of each file; `graph` builds the cloud graph from it and `render` the edits of fix plans. The
+//! only place that knows how Pulumi programs are written.
 
 mod apigateway;
 mod branches;
@@ -146,8 +147,8 @@ pub struct Program<'tree> {
     memo: Memo,
 }
 
-/// Answers the model has worked out, by (file, node id): every rule asks about the same roles and
-/// references, and finding a declaration walks the tree.
+/// Answers the model has worked out, by (file, node id): the graph and the fixes ask about the
+/// same roles and references again and again, and finding a declaration walks the tree.
 #[derive(Default)]
 struct Memo {
     imports: std::cell::RefCell<HashMap<(usize, usize), Option<usize>>>,
@@ -428,14 +429,20 @@ pub(crate) mod test_support {
             (0..program.resources().len()).find(|&index| program.display_name(index) == format!("`{name}`"))
         };
         let role = named(role).expect("the role");
-        let policies = program.role_policies(role);
+        let graph = crate::cloud::FrontEnd::graph(&super::PulumiFrontEnd::new(program));
+        let grants = &graph
+            .roles
+            .iter()
+            .find(|candidate| candidate.declared == program.resources()[role].declared())
+            .expect("the role is in the graph")
+            .grants;
         let mut pairs = BTreeSet::new();
         for target in targets {
             let Some(resource_target) = named(target).and_then(|index| program.resource_target(index)) else {
                 continue;
             };
             for action in actions {
-                if policies.allows(action, &resource_target) == Answer::Allowed {
+                if grants.allows(action, &resource_target) == Answer::Allowed {
                     pairs.insert(((*action).to_owned(), (*target).to_owned()));
                 }
             }

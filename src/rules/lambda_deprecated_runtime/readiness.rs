@@ -24,6 +24,8 @@ pub(super) fn readiness(context: &RuleContext, function: &LambdaFunction, runtim
     let Some(executable) = runtime.executable.as_deref() else {
         return Readiness::Unknown;
     };
+    // A function whose framework makes its handler (a callback function) makes its package
+    // too: there is no package of the program's to judge.
     if !function.takes_handler {
         return Readiness::Unknown;
     }

@@ -76,7 +76,6 @@ impl<'tree> Program<'tree> {
             .and_then(|args| self.property(args, "inlinePolicies"))
             .is_some();
         IamRole {
-            resource: role,
             name: self.display_name(role),
             declared: self.resources()[role].declared(),
             grants,

@@ -55,7 +55,7 @@ impl<'tree> Program<'tree> {
                     .functions
                     .push(self.lambda_function(index, resource, &roles_by_resource));
             } else if resource.is_aws(&["lambda", "LayerVersion"]) {
-                graph.layers.push(self.lambda_layer(index, resource));
+                graph.layers.push(self.lambda_layer(resource));
             } else if resource.is_aws(&["apigateway", "Stage"]) {
                 graph
                     .stages

@@ -50,7 +50,7 @@ impl<'tree> Program<'tree> {
     }
 
     /// A layer and the entries of its `compatibleRuntimes`, when written as an array.
-    pub(super) fn lambda_layer(&self, index: usize, layer: &ResourceDecl<'tree>) -> LambdaLayer {
+    pub(super) fn lambda_layer(&self, layer: &ResourceDecl<'tree>) -> LambdaLayer {
         let list = layer
             .args()
             .and_then(|args| self.property(args, "compatibleRuntimes"))
@@ -77,10 +77,7 @@ impl<'tree> Program<'tree> {
                     .collect(),
             })
             .collect();
-        LambdaLayer {
-            name: self.display_name(index),
-            compatible_runtimes,
-        }
+        LambdaLayer { compatible_runtimes }
     }
 
     fn runtime_value(

@@ -1,8 +1,8 @@
 //! IAM policy documents in every form a program writes them (object literals in `JSON.stringify`
 //! or `pulumi.jsonStringify`, also inside `.apply` callbacks; JSON text in strings, template
 //! literals and `pulumi.interpolate`; `aws.iam.getPolicyDocumentOutput`; `aws.iam.Policy`
-//! resources), and the question every IAM rule asks: may this role do action A on resource R?
-//! Editing keeps each document in its own form.
+//! resources), read into the statements the policy evaluator (`cloud::policy`) judges, and
+//! edited each in its own form.
 
 mod edit;
 mod object_form;
@@ -15,7 +15,7 @@ pub use edit::NewStatement;
 use super::callbacks::AllCallback;
 use super::{Located, Program, ResourceBinding};
 use crate::aws::managed_policies::{self, ManagedPolicy};
-use crate::cloud::{evaluate, Answer, PhysicalName, PolicyStatement, ResourceTarget};
+use crate::cloud::{PhysicalName, PolicyStatement, ResourceTarget};
 
 /// A statement as written: what it grants, and where its parts are.
 #[derive(Debug, Clone)]
@@ -121,17 +121,6 @@ impl<'tree> Program<'tree> {
         let policies = std::rc::Rc::new(self.role_policies(role));
         cache.0.borrow_mut().insert(role, std::rc::Rc::clone(&policies));
         policies
-    }
-}
-
-impl RolePolicies<'_> {
-    /// Whether the role may do `action` on `target`; see [`evaluate`].
-    pub fn allows(&self, action: &str, target: &ResourceTarget) -> Answer {
-        let statements = self
-            .documents
-            .iter()
-            .flat_map(|held| held.document.statements.iter().map(|statement| &statement.grant));
-        evaluate(action, target, statements, &self.managed, self.unreadable)
     }
 }
 
@@ -313,7 +302,7 @@ impl Program<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::cloud::Answer;
     use crate::frontends::pulumi::test_support::with_program;
 
     /// What the role `role` may do with `sqs:SendMessage` on the queue `dlq`, given the policy code.
@@ -336,7 +325,13 @@ const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n{pol
                 .position(|r| r.is_aws(&["sqs", "Queue"]))
                 .expect("queue");
             let target = program.resource_target(dlq).expect("a queue");
-            result = Some(program.role_policies(role).allows("sqs:SendMessage", &target));
+            let graph = crate::cloud::FrontEnd::graph(&crate::frontends::pulumi::PulumiFrontEnd::new(program));
+            let role = graph
+                .roles
+                .iter()
+                .find(|candidate| candidate.declared == program.resources()[role].declared())
+                .expect("the role is in the graph");
+            result = Some(role.grants.allows("sqs:SendMessage", &target));
         });
         result.expect("evaluated")
     }

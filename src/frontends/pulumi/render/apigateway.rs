@@ -43,8 +43,13 @@ impl<'tree> Program<'tree> {
         Ok(())
     }
 
-    /// The limits added to an existing MethodSettings' `settings` (made when it has none).
-    pub(super) fn add_throttling(&self, settings: &Site, limits: &[(ThrottleLimit, Site)]) -> Result<Edit, String> {
+    /// The limits an existing MethodSettings' `settings` lack, added (the object made when it has
+    /// none); `None` when it sets them all.
+    pub(super) fn add_throttling(
+        &self,
+        settings: &Site,
+        limits: &[(ThrottleLimit, Site)],
+    ) -> Result<Option<Edit>, String> {
         let index = self.resource_at_site(settings)?;
         let shown = self.display_name(index);
         let args = self
@@ -62,7 +67,7 @@ impl<'tree> Program<'tree> {
         }
         let entries = self.settings_entries(limits)?;
         let Some(existing) = self.property(args, "settings") else {
-            return Ok(self.add_properties(args, &[("settings", Code::object(entries))]));
+            return Ok(Some(self.add_properties(args, &[("settings", Code::object(entries))])));
         };
         let written = self.unwrapped(existing.value);
         let object = match written.node.kind() {
@@ -77,7 +82,11 @@ impl<'tree> Program<'tree> {
                 "the `settings` of {shown}, the stage's \"*/*\" MethodSettings, are not an object literal of its own"
             )
         })?;
-        Ok(self.add_properties(object, &entries))
+        let missing: Vec<(&str, Code)> = entries
+            .into_iter()
+            .filter(|(key, _)| self.property(object, key).is_none())
+            .collect();
+        Ok((!missing.is_empty()).then(|| self.add_properties(object, &missing)))
     }
 
     /// The limits as `settings` entries, their values as written.

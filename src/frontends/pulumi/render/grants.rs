@@ -40,7 +40,7 @@ impl<'tree> Program<'tree> {
         let (document, statement) = find_statement(&policies, document, statement)?;
         let mut values: Vec<OutputValue> = Vec::new();
         for target in targets {
-            let name = self.name_resource_at(target.resource, document.at, edits)?;
+            let name = self.name_resource_at(self.resource_id(target.resource)?, document.at, edits)?;
             values.push(OutputValue {
                 reference: target.clone(),
                 expression: format!("{name}.arn"),
@@ -92,7 +92,10 @@ impl<'tree> Program<'tree> {
         let mut failed = Vec::new();
         for &member in members {
             let (action, target) = &grants[member];
-            let name = match self.name_resource_at(target.resource, place, &mut named.edits) {
+            let named_here = self
+                .resource_id(target.resource)
+                .and_then(|resource| self.name_resource_at(resource, place, &mut named.edits));
+            let name = match named_here {
                 Ok(name) => name,
                 Err(reason) => {
                     failed.push((member, reason));
@@ -137,7 +140,9 @@ impl<'tree> Program<'tree> {
         let declarations = self.resources();
         let role_declaration = &declarations[role];
         let anchor_of = |grant: usize| {
-            let target = &declarations[grants[grant].target.resource];
+            let Some(target) = declarations.get(grants[grant].target.resource) else {
+                return role_declaration;
+            };
             if target.file == role_declaration.file
                 && target.statement.start_byte() > role_declaration.statement.start_byte()
             {

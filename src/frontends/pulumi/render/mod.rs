@@ -51,7 +51,12 @@ impl FrontEnd for PulumiFrontEnd<'_> {
     }
 
     fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
-        self.program.new_role_policies(role, grants)
+        let taken = self.program.names_taken();
+        let rendered = self.program.new_role_policies(role, grants);
+        if rendered.iter().all(Result::is_err) {
+            self.program.restore_names_taken(taken);
+        }
+        rendered
     }
 }
 
@@ -77,7 +82,7 @@ impl<'tree> Program<'tree> {
                 Intent::AddStageMethodSettings { stage, limits } => {
                     self.new_stage_method_settings(stage, limits, &mut edits)?
                 }
-                Intent::AddThrottling { settings, limits } => edits.push(self.add_throttling(settings, limits)?),
+                Intent::AddThrottling { settings, limits } => edits.extend(self.add_throttling(settings, limits)?),
                 Intent::UseInvokeArn { uri } => edits.extend(
                     self.invoke_arn_edits(self.located(uri)?)
                         .ok_or("infrafix cannot tell where else that value serves")?,
@@ -112,7 +117,8 @@ impl<'tree> Program<'tree> {
     }
 }
 
-/// The edit that writes `value` inside the quotes of the string at `at`.
+/// The edit that writes `value` inside the quotes of the string at `at` (a string literal, a
+/// template without substitutions, a string of JSON text).
 fn string_content(at: &Site, value: &str) -> Result<Edit, String> {
     let inside = at.range.start + 1..at.range.end.saturating_sub(1);
     if inside.start > inside.end {
@@ -122,16 +128,13 @@ fn string_content(at: &Site, value: &str) -> Result<Edit, String> {
 }
 
 impl<'tree> Program<'tree> {
-    /// The node written at a site of this program's graph.
+    /// The node written at a site of this program's graph: the innermost node of exactly that
+    /// extent, or an error when the site covers no node (the text changed under it).
     fn located(&self, site: &Site) -> Result<Located<'tree>, String> {
-        let mut node = self
-            .root(site.file)
-            .descendant_for_byte_range(site.range.start, site.range.end);
-        // The smallest node spanning the range may be a wrapper of the same extent's child.
-        while let Some(candidate) = node.filter(|node| node.byte_range() != site.range) {
-            node = candidate.parent();
-        }
-        node.map(|node| Located { file: site.file, node })
+        self.root(site.file)
+            .descendant_for_byte_range(site.range.start, site.range.end)
+            .filter(|node| node.byte_range() == site.range)
+            .map(|node| Located { file: site.file, node })
             .ok_or_else(|| "the place to change was not found again in the file".to_owned())
     }
 
@@ -140,7 +143,17 @@ impl<'tree> Program<'tree> {
         self.resource_by_expression
             .get(&(site.file, site.range.start))
             .copied()
+            .filter(|&index| self.resources()[index].expression.byte_range() == site.range)
             .ok_or_else(|| "the resource to change was not found again in the file".to_owned())
+    }
+
+    /// A resource id an intent names, checked: intents come from the graph of this program, but a
+    /// wrong one is an error, never a panic.
+    fn resource_id(&self, resource: usize) -> Result<usize, String> {
+        match resource < self.resources().len() {
+            true => Ok(resource),
+            false => Err("the resource to name is not in the program".to_owned()),
+        }
     }
 }
 

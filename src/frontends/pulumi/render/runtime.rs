@@ -21,7 +21,7 @@ impl<'tree> Program<'tree> {
             node,
         });
         Ok(match (spelling, &successor.enum_member) {
-            (Spelling::Literal, _) => self.replace_string_content(origin, &successor.id),
+            (Spelling::Literal, _) => super::string_content(&origin.into(), &successor.id)?,
             (Spelling::EnumMember, Some(member)) => match property {
                 Some(property) => self.replace_node(property, member),
                 None => as_string(),
