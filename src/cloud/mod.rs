@@ -57,8 +57,22 @@ pub type ResourceId = usize;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ResourceRef {
     pub resource: ResourceId,
+    /// The output read, in the graph's spelling (see `ARN`, `INVOKE_ARN`); a front end whose
+    /// language spells them otherwise (`invoke_arn`, `Arn`) writes these.
     pub attribute: Option<String>,
 }
+
+impl ResourceRef {
+    /// Whether the reference reads the resource's ARN.
+    pub fn is_arn(&self) -> bool {
+        self.attribute.as_deref() == Some(ARN)
+    }
+}
+
+/// The output holding a resource's ARN.
+pub const ARN: &str = "arn";
+/// The output holding a Lambda function's invoke ARN, the one API Gateway integrations call.
+pub const INVOKE_ARN: &str = "invokeArn";
 
 /// A value and the place it is written: where a fix changes it.
 #[derive(Debug, Clone, PartialEq, Eq)]

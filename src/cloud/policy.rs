@@ -198,7 +198,7 @@ pub enum Coverage {
 impl ResourceTarget {
     pub fn coverage(&self, entry: &Entry) -> Coverage {
         if let Some(reference) = &entry.resource {
-            let same = reference.resource == self.resource && reference.attribute.as_deref() == Some("arn");
+            let same = reference.resource == self.resource && reference.is_arn();
             return if same { Coverage::Covers } else { Coverage::Misses };
         }
         entry

@@ -1,7 +1,7 @@
 //! `apigw-lambda-invoke-arn`: API Gateway Lambda integrations that do not use the function's
 //! invoke ARN, do not call it with POST, or carry needless `credentials`.
 
-use crate::cloud::{ApiIntegration, FixPlan, IntegrationSetting, Intent, InvokePermission, LambdaFunction};
+use crate::cloud::{ApiIntegration, FixPlan, IntegrationSetting, Intent, InvokePermission, LambdaFunction, ARN};
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
 use crate::rules::{RuleContext, RuleId};
@@ -78,7 +78,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let Some(function) = graph.functions.get(target.function) else {
             continue;
         };
-        if integration.proxy && target.attribute.as_deref() == Some("arn") {
+        if integration.proxy && target.attribute.as_deref() == Some(ARN) {
             uri_finding(context, uri, function, findings);
         }
         if let Some(method) = &integration.http_method {

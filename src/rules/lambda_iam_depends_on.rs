@@ -150,9 +150,10 @@ fn sends_only_elsewhere(role: &IamRole, policy: &RoleAttachment, function: &Lamb
             .is_some_and(|action| SENDS.iter().any(|send| send.eq_ignore_ascii_case(action)))
     };
     let elsewhere = |entry: &Entry| {
-        entry.resource.as_ref().is_some_and(|reference| {
-            reference.attribute.as_deref() == Some("arn") && Some(reference.resource) != own_target
-        })
+        entry
+            .resource
+            .as_ref()
+            .is_some_and(|reference| reference.is_arn() && Some(reference.resource) != own_target)
     };
     !document.statements.is_empty()
         && document.statements.iter().all(|statement| {

@@ -467,7 +467,7 @@ impl<'tree> Program<'tree> {
         let invoke_arn = super::OutputValue {
             reference: crate::cloud::ResourceRef {
                 resource: function.resource,
-                attribute: Some("invokeArn".to_owned()),
+                attribute: Some(crate::cloud::INVOKE_ARN.to_owned()),
             },
             expression,
         };
