@@ -5,6 +5,7 @@
 
 mod apigateway;
 mod choices;
+mod graph;
 mod iam;
 mod intent;
 mod lambda;
@@ -17,6 +18,7 @@ pub use apigateway::{
     MisplacedThrottle, StageSettings, ThrottleLimit,
 };
 pub use choices::{heaviest_run, Branch};
+pub use graph::{CloudGraph, GraphSource};
 pub use iam::{DeadLetter, FunctionRole, IamRole, MessageTarget, QueueEventSource, RoleAttachment, SendGrant};
 pub use intent::{FixPlan, Intent};
 pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};
@@ -104,33 +106,8 @@ impl From<Option<u64>> for Multiplicity {
     }
 }
 
-/// The resources of one project and what ties them together.
-#[derive(Debug, Default)]
-pub struct CloudGraph {
-    pub functions: Vec<LambdaFunction>,
-    pub layers: Vec<LambdaLayer>,
-    pub stages: Vec<ApiStage>,
-    pub method_settings: Vec<MethodSettings>,
-    pub integrations: Vec<ApiIntegration>,
-    pub roles: Vec<IamRole>,
-    pub queue_event_sources: Vec<QueueEventSource>,
-    /// The queues and topics of the project, as policies name them.
-    pub message_targets: Vec<MessageTarget>,
-}
-
-impl CloudGraph {
-    /// The queue or topic a resource id names.
-    pub fn message_target(&self, resource: ResourceId) -> Option<&MessageTarget> {
-        self.message_targets
-            .iter()
-            .find(|candidate| candidate.target.resource == resource)
-    }
-}
-
-/// What a language gives the rules: the graph of a project, and edits for their intents.
-pub trait FrontEnd {
-    fn graph(&self) -> CloudGraph;
-
+/// What a language gives the rules: the parts of a project's graph, and edits for their intents.
+pub trait FrontEnd: GraphSource {
     /// The edits that carry out a plan in the project's language and each file's style, or why
     /// the front end cannot make them safely.
     fn render(&self, plan: &FixPlan) -> Result<Fix, String>;

@@ -71,11 +71,11 @@ const CALLER_IDENTITY: &str = "arn:aws:iam::*:user/*";
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
-    for integration in &graph.integrations {
+    for integration in graph.integrations() {
         let (Some(uri), Some(target)) = (&integration.uri, &integration.target) else {
             continue;
         };
-        let Some(function) = graph.functions.get(target.function) else {
+        let Some(function) = graph.functions().get(target.function) else {
             continue;
         };
         if integration.proxy && target.attribute.as_deref() == Some(ARN) {

@@ -76,7 +76,7 @@ aws.apigateway.MethodSettings with methodPath \"*/*\".";
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
-    for stage in &graph.stages {
+    for stage in graph.stages() {
         let Some(throttle) = &stage.misplaced_throttle else {
             continue;
         };
@@ -141,7 +141,7 @@ fn every_method_settings<'graph>(
     let mut sure = Vec::new();
     let mut doubts = Vec::new();
     for candidate in &stage.method_settings {
-        let Some(settings) = graph.method_settings.get(candidate.settings) else {
+        let Some(settings) = graph.method_settings().get(candidate.settings) else {
             continue;
         };
         let shown = &settings.name;

@@ -167,13 +167,13 @@ type GroupKey = Site;
 
 fn runtime_uses<'graph>(context: &'graph RuleContext, table: &'static RuntimeTable) -> Vec<RuntimeUse<'graph>> {
     let graph = context.graph();
-    let of_functions = graph.functions.iter().flat_map(|function| {
+    let of_functions = graph.functions().iter().flat_map(|function| {
         function
             .runtimes
             .iter()
             .map(move |value| (Owner::Function(function), value))
     });
-    let of_layers = graph.layers.iter().flat_map(|layer| {
+    let of_layers = graph.layers().iter().flat_map(|layer| {
         layer.compatible_runtimes.iter().flat_map(move |entry| {
             entry
                 .runtimes

@@ -111,7 +111,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
     let mut reported = Vec::new();
     let mut grants = Vec::new();
-    for function in &graph.functions {
+    for function in graph.functions() {
         let DeadLetter::Resource(dead_letter) = &function.dead_letter else {
             continue;
         };
@@ -125,7 +125,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let Some(FunctionRole::Declared(role_index)) = function.role else {
             continue;
         };
-        let Some(role) = graph.roles.get(role_index) else {
+        let Some(role) = graph.roles().get(role_index) else {
             continue;
         };
         let action = if target.service == "sqs" {
@@ -204,7 +204,7 @@ type Outcomes = BTreeMap<usize, Result<Fix, String>>;
 /// serve them all.
 fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
     let mut outcomes = Outcomes::new();
-    let Some(role) = grants.first().and_then(|grant| context.graph().roles.get(grant.role)) else {
+    let Some(role) = grants.first().and_then(|grant| context.graph().roles().get(grant.role)) else {
         return outcomes;
     };
     let unplaced = |outcomes: &Outcomes| -> Vec<usize> {

@@ -73,11 +73,11 @@ const SENDS: [&str; 2] = ["sqs:SendMessage", "sns:Publish"];
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
-    for function in &graph.functions {
+    for function in graph.functions() {
         let Some(FunctionRole::Declared(role)) = function.role else {
             continue;
         };
-        let (Some(role), Some(listed)) = (graph.roles.get(role), &function.depends_on) else {
+        let (Some(role), Some(listed)) = (graph.roles().get(role), &function.depends_on) else {
             continue;
         };
         // A policy that reads the function (its ARN as a Resource, its name in a log group's ARN)

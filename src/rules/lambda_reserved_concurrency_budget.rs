@@ -91,7 +91,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
     let mut uncounted = 0;
     let mut known = Vec::new();
-    for function in &graph.functions {
+    for function in graph.functions() {
         let suppressed = context.is_suppressed(
             RuleId::LambdaReservedConcurrencyBudget,
             function.at.file,

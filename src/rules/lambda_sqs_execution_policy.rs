@@ -62,14 +62,14 @@ const MANAGED_POLICY: &str = "AWSLambdaSQSQueueExecutionRole";
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
-    for source in &graph.queue_event_sources {
-        let Some(function) = graph.functions.get(source.function) else {
+    for source in graph.queue_event_sources() {
+        let Some(function) = graph.functions().get(source.function) else {
             continue;
         };
         let Some(FunctionRole::Declared(role)) = function.role else {
             continue;
         };
-        let Some(role) = graph.roles.get(role) else {
+        let Some(role) = graph.roles().get(role) else {
             continue;
         };
         let answers: Vec<(&str, Answer)> = ACTIONS

@@ -133,7 +133,7 @@ fn known_ids() -> String {
 pub struct RuleContext<'a> {
     /// The language of the project: it builds the graph, and renders the rules' fix plans.
     front_end: &'a dyn FrontEnd,
-    graph: std::cell::OnceCell<CloudGraph>,
+    graph: CloudGraph<'a>,
     pub settings: &'a Settings,
     /// Per file of the program, the suppression comments, for rules whose single fix spans places
     /// that may be suppressed one by one.
@@ -147,7 +147,7 @@ impl<'a> RuleContext<'a> {
     pub fn new(front_end: &'a dyn FrontEnd, settings: &'a Settings, suppressions: &'a [Suppressions]) -> Self {
         Self {
             front_end,
-            graph: std::cell::OnceCell::new(),
+            graph: CloudGraph::new(front_end),
             settings,
             suppressions,
             packages: None,
@@ -163,9 +163,9 @@ impl<'a> RuleContext<'a> {
 }
 
 impl RuleContext<'_> {
-    /// The project's cloud graph, built on first use.
-    pub fn graph(&self) -> &CloudGraph {
-        self.graph.get_or_init(|| self.front_end.graph())
+    /// The project's cloud graph, each part built when a rule first asks for it.
+    pub fn graph(&self) -> &CloudGraph<'_> {
+        &self.graph
     }
 
     /// The edits that carry out `plan`, or why the project's language cannot make them.

@@ -429,9 +429,10 @@ pub(crate) mod test_support {
             (0..program.resources().len()).find(|&index| program.display_name(index) == format!("`{name}`"))
         };
         let role = named(role).expect("the role");
-        let graph = crate::cloud::FrontEnd::graph(&super::PulumiFrontEnd::new(program));
+        let front_end = super::PulumiFrontEnd::new(program);
+        let graph = crate::cloud::CloudGraph::new(&front_end);
         let grants = &graph
-            .roles
+            .roles()
             .iter()
             .find(|candidate| candidate.declared == program.resources()[role].declared())
             .expect("the role is in the graph")

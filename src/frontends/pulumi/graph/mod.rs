@@ -12,7 +12,8 @@ use std::collections::HashMap;
 
 use super::{Located, PolicyCache, Program, ResourceDecl, StringOrigin};
 use crate::cloud::{
-    CloudGraph, FunctionRole, LambdaFunction, MessageTarget, Multiplicity, Reservation, ResourceId, Site, Written,
+    ApiIntegration, ApiStage, FunctionRole, IamRole, LambdaFunction, LambdaLayer, MessageTarget, MethodSettings,
+    Multiplicity, QueueEventSource, Reservation, ResourceId, Site, Written,
 };
 
 impl From<Located<'_>> for Site {
@@ -34,62 +35,102 @@ impl ResourceDecl<'_> {
     }
 }
 
+/// Each function's index in the graph, by its resource index.
+fn function_indices(functions: &[LambdaFunction]) -> HashMap<ResourceId, usize> {
+    functions
+        .iter()
+        .enumerate()
+        .map(|(index, function)| (function.resource, index))
+        .collect()
+}
+
 impl<'tree> Program<'tree> {
-    pub(super) fn cloud_graph(&self, policies: &PolicyCache<'tree>) -> CloudGraph {
-        let mut graph = CloudGraph::default();
+    /// Each role's index among the program's roles, by its resource index.
+    fn role_indices(&self) -> HashMap<ResourceId, usize> {
+        self.resources()
+            .iter()
+            .enumerate()
+            .filter(|(_, resource)| resource.is_aws(&["iam", "Role"]))
+            .enumerate()
+            .map(|(position, (index, _))| (index, position))
+            .collect()
+    }
+
+    pub(super) fn graph_functions(&self) -> Vec<LambdaFunction> {
+        let roles = self.role_indices();
+        self.resources()
+            .iter()
+            .enumerate()
+            .filter(|(_, resource)| resource.is_lambda_function())
+            .map(|(index, resource)| self.lambda_function(index, resource, &roles))
+            .collect()
+    }
+
+    pub(super) fn graph_layers(&self) -> Vec<LambdaLayer> {
+        self.resources()
+            .iter()
+            .filter(|resource| resource.is_aws(&["lambda", "LayerVersion"]))
+            .map(|resource| self.lambda_layer(resource))
+            .collect()
+    }
+
+    pub(super) fn graph_roles(&self, functions: &[LambdaFunction], policies: &PolicyCache<'tree>) -> Vec<IamRole> {
+        let mut roles: Vec<(ResourceId, usize)> = self.role_indices().into_iter().collect();
+        roles.sort_unstable_by_key(|(_, index)| *index);
+        roles
+            .into_iter()
+            .map(|(role, index)| {
+                let running_as_it: Vec<(ResourceId, &[ResourceId])> = functions
+                    .iter()
+                    .filter(|function| function.role == Some(FunctionRole::Declared(index)))
+                    .filter_map(|function| Some((function.resource, function.depends_on.as_deref()?)))
+                    .collect();
+                self.iam_role(role, &running_as_it, policies)
+            })
+            .collect()
+    }
+
+    pub(super) fn graph_stages(&self) -> (Vec<ApiStage>, Vec<MethodSettings>) {
+        let mut settings = Vec::new();
         let mut settings_by_resource = HashMap::new();
-        let mut functions_by_resource = HashMap::new();
-        let mut roles_by_resource = HashMap::new();
         for (index, resource) in self.resources().iter().enumerate() {
             if resource.is_aws(&["apigateway", "MethodSettings"]) {
-                settings_by_resource.insert(index, graph.method_settings.len());
-                graph.method_settings.push(self.method_settings(index, resource));
-            } else if resource.is_aws(&["iam", "Role"]) {
-                roles_by_resource.insert(index, roles_by_resource.len());
+                settings_by_resource.insert(index, settings.len());
+                settings.push(self.method_settings(index, resource));
             }
         }
-        for (index, resource) in self.resources().iter().enumerate() {
-            if resource.is_lambda_function() {
-                functions_by_resource.insert(index, graph.functions.len());
-                graph
-                    .functions
-                    .push(self.lambda_function(index, resource, &roles_by_resource));
-            } else if resource.is_aws(&["lambda", "LayerVersion"]) {
-                graph.layers.push(self.lambda_layer(resource));
-            } else if resource.is_aws(&["apigateway", "Stage"]) {
-                graph
-                    .stages
-                    .push(self.api_stage(index, resource, &settings_by_resource));
-            }
-        }
-        graph.integrations = self.api_integrations(&functions_by_resource);
-        let mut roles: Vec<(ResourceId, usize)> = roles_by_resource.into_iter().collect();
-        roles.sort_unstable_by_key(|(_, index)| *index);
-        for (role, index) in roles {
-            let functions: Vec<(ResourceId, &[ResourceId])> = graph
-                .functions
-                .iter()
-                .filter(|function| function.role == Some(FunctionRole::Declared(index)))
-                .filter_map(|function| Some((function.resource, function.depends_on.as_deref()?)))
-                .collect();
-            let role = self.iam_role(role, &functions, policies);
-            graph.roles.push(role);
-        }
-        graph.message_targets = (0..self.resources().len())
+        let stages = self
+            .resources()
+            .iter()
+            .enumerate()
+            .filter(|(_, resource)| resource.is_aws(&["apigateway", "Stage"]))
+            .map(|(index, resource)| self.api_stage(index, resource, &settings_by_resource))
+            .collect();
+        (stages, settings)
+    }
+
+    pub(super) fn graph_integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
+        self.api_integrations(&function_indices(functions))
+    }
+
+    pub(super) fn graph_queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
+        let functions = function_indices(functions);
+        self.resources()
+            .iter()
+            .filter(|resource| resource.is_aws(&["lambda", "EventSourceMapping"]))
+            .filter_map(|mapping| self.queue_event_source(mapping, &functions))
+            .collect()
+    }
+
+    pub(super) fn graph_message_targets(&self) -> Vec<MessageTarget> {
+        (0..self.resources().len())
             .filter_map(|resource| {
                 Some(MessageTarget {
                     target: self.resource_target(resource)?,
                     name: self.display_name(resource),
                 })
             })
-            .collect();
-        graph.queue_event_sources = self
-            .resources()
-            .iter()
-            .filter(|resource| resource.is_aws(&["lambda", "EventSourceMapping"]))
-            .filter_map(|mapping| self.queue_event_source(mapping, &functions_by_resource))
-            .collect();
-        graph
+            .collect()
     }
 
     fn lambda_function(
@@ -172,15 +213,17 @@ impl<'tree> Program<'tree> {
 
 #[cfg(test)]
 mod tests {
-    use crate::cloud::{CloudGraph, DeadLetter, FrontEnd, FunctionRole, HandlerPlace, Multiplicity};
+    use crate::cloud::{CloudGraph, DeadLetter, FunctionRole, HandlerPlace, Multiplicity};
     use crate::frontends::pulumi::test_support::with_program;
     use crate::frontends::pulumi::PulumiFrontEnd;
 
-    fn graph_of(files: &[(&str, &str)]) -> (CloudGraph, Vec<String>) {
-        let mut built = None;
-        with_program(files, |program| built = Some(PulumiFrontEnd::new(program).graph()));
-        let texts = files.iter().map(|(_, text)| (*text).to_owned()).collect();
-        (built.expect("the graph"), texts)
+    /// Hands the graph of a project given as (path, text) pairs to `check`, with the texts.
+    fn with_graph(files: &[(&str, &str)], check: impl FnOnce(&CloudGraph, &[&str])) {
+        let texts: Vec<&str> = files.iter().map(|(_, text)| *text).collect();
+        with_program(files, |program| {
+            let front_end = PulumiFrontEnd::new(program);
+            check(&CloudGraph::new(&front_end), &texts);
+        });
     }
 
     const ROLES: &str = r#"import * as aws from "@pulumi/aws";
@@ -208,48 +251,49 @@ export const api = new aws.lambda.Function("api", { runtime: "nodejs16.x", role:
 
     #[test]
     fn functions_across_modules_carry_their_values_edges_and_multiplicity() {
-        let (graph, texts) = graph_of(&[("iam.ts", ROLES), ("index.ts", FUNCTIONS)]);
-        assert_eq!(graph.functions.len(), 2);
-        let [worker, api] = [&graph.functions[0], &graph.functions[1]];
+        with_graph(&[("iam.ts", ROLES), ("index.ts", FUNCTIONS)], |graph, texts| {
+            assert_eq!(graph.functions().len(), 2);
+            let [worker, api] = [&graph.functions()[0], &graph.functions()[1]];
 
-        // Three tenants make three functions, each reserving 50, written once.
-        assert_eq!(worker.instances, Multiplicity::Exactly(3));
-        let reservation = worker
-            .reservations
-            .first()
-            .and_then(|r| r.value.as_ref())
-            .expect("known");
-        assert_eq!(reservation.value, 50);
-        assert_eq!(&texts[reservation.at.file][reservation.at.range.clone()], "50");
+            // Three tenants make three functions, each reserving 50, written once.
+            assert_eq!(worker.instances, Multiplicity::Exactly(3));
+            let reservation = worker
+                .reservations
+                .first()
+                .and_then(|r| r.value.as_ref())
+                .expect("known");
+            assert_eq!(reservation.value, 50);
+            assert_eq!(&texts[reservation.at.file][reservation.at.range.clone()], "50");
 
-        // The runtime is known by its id, written where the enum member is; the handler is
-        // missing and may be added beside the runtime.
-        let runtime = &worker.runtimes[0];
-        assert_eq!(runtime.id, "go1.x");
-        assert_eq!(&texts[1][runtime.written.range.clone()], "aws.lambda.Runtime.Go1dx");
-        assert!(matches!(runtime.handler, Some(HandlerPlace::Missing { .. })));
+            // The runtime is known by its id, written where the enum member is; the handler is
+            // missing and may be added beside the runtime.
+            let runtime = &worker.runtimes[0];
+            assert_eq!(runtime.id, "go1.x");
+            assert_eq!(&texts[1][runtime.written.range.clone()], "aws.lambda.Runtime.Go1dx");
+            assert!(matches!(runtime.handler, Some(HandlerPlace::Missing { .. })));
 
-        // Edges reach into the other module: the role, its attachment, the dead-letter queue.
-        let Some(FunctionRole::Declared(role)) = worker.role else {
-            panic!("the role is declared in iam.ts: {:?}", worker.role);
-        };
-        let role = &graph.roles[role];
-        assert_eq!(role.name, "`role`");
-        assert_eq!(role.attachments.len(), 1);
-        assert_eq!(worker.depends_on.as_deref(), Some(&[role.attachments[0].resource][..]));
-        assert!(role
-            .grants
-            .managed
-            .iter()
-            .any(|policy| policy.name == "AWSLambdaBasicExecutionRole"));
-        assert!(
-            matches!(&worker.dead_letter, DeadLetter::Resource(reference) if reference.attribute.as_deref() == Some("arn"))
-        );
+            // Edges reach into the other module: the role, its attachment, the dead-letter queue.
+            let Some(FunctionRole::Declared(role)) = worker.role else {
+                panic!("the role is declared in iam.ts: {:?}", worker.role);
+            };
+            let role = &graph.roles()[role];
+            assert_eq!(role.name, "`role`");
+            assert_eq!(role.attachments.len(), 1);
+            assert_eq!(worker.depends_on.as_deref(), Some(&[role.attachments[0].resource][..]));
+            assert!(role
+                .grants
+                .managed
+                .iter()
+                .any(|policy| policy.name == "AWSLambdaBasicExecutionRole"));
+            assert!(
+                matches!(&worker.dead_letter, DeadLetter::Resource(reference) if reference.attribute.as_deref() == Some("arn"))
+            );
 
-        // A role from the environment is unknown, and never edited.
-        assert_eq!(api.role, Some(FunctionRole::Unknown));
-        assert_eq!(api.instances, Multiplicity::Exactly(1));
-        assert_eq!(api.runtimes[0].id, "nodejs16.x");
+            // A role from the environment is unknown, and never edited.
+            assert_eq!(api.role, Some(FunctionRole::Unknown));
+            assert_eq!(api.instances, Multiplicity::Exactly(1));
+            assert_eq!(api.runtimes[0].id, "nodejs16.x");
+        });
     }
 
     #[test]
@@ -260,20 +304,21 @@ new aws.lambda.Function("a", { runtime, handler: "main", role: "r" });
 new aws.lambda.Function("b", { runtime: runtime, handler: "main", role: "r" });
 new aws.lambda.LayerVersion("layer", { compatibleRuntimes: [runtime, "provided.al2"] });
 "#;
-        let (graph, _) = graph_of(&[("index.ts", text)]);
-        let shared: Vec<_> = graph
-            .functions
-            .iter()
-            .map(|function| &function.runtimes[0].shared)
-            .collect();
-        assert_eq!(shared[0], shared[1]);
-        let entries = &graph.layers[0].compatible_runtimes;
-        assert_eq!(entries.len(), 2);
-        assert_eq!(&entries[0].runtimes[0].shared, shared[0]);
-        assert_eq!(entries[1].sole_id.as_deref(), Some("provided.al2"));
-        // A handler written in the function's own arguments is its own to change.
-        assert!(
-            matches!(&graph.functions[0].runtimes[0].handler, Some(HandlerPlace::Written(literals)) if literals.iter().all(|(_, own)| *own))
-        );
+        with_graph(&[("index.ts", text)], |graph, _| {
+            let shared: Vec<_> = graph
+                .functions()
+                .iter()
+                .map(|function| &function.runtimes[0].shared)
+                .collect();
+            assert_eq!(shared[0], shared[1]);
+            let entries = &graph.layers()[0].compatible_runtimes;
+            assert_eq!(entries.len(), 2);
+            assert_eq!(&entries[0].runtimes[0].shared, shared[0]);
+            assert_eq!(entries[1].sole_id.as_deref(), Some("provided.al2"));
+            // A handler written in the function's own arguments is its own to change.
+            assert!(
+                matches!(&graph.functions()[0].runtimes[0].handler, Some(HandlerPlace::Written(literals)) if literals.iter().all(|(_, own)| *own))
+            );
+        });
     }
 }

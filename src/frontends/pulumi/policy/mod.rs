@@ -325,9 +325,10 @@ const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n{pol
                 .position(|r| r.is_aws(&["sqs", "Queue"]))
                 .expect("queue");
             let target = program.resource_target(dlq).expect("a queue");
-            let graph = crate::cloud::FrontEnd::graph(&crate::frontends::pulumi::PulumiFrontEnd::new(program));
+            let front_end = crate::frontends::pulumi::PulumiFrontEnd::new(program);
+            let graph = crate::cloud::CloudGraph::new(&front_end);
             let role = graph
-                .roles
+                .roles()
                 .iter()
                 .find(|candidate| candidate.declared == program.resources()[role].declared())
                 .expect("the role is in the graph");

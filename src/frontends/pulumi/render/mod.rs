@@ -7,7 +7,10 @@ mod iam;
 mod runtime;
 
 use super::{Located, PolicyCache, Program};
-use crate::cloud::{CloudGraph, FixPlan, FrontEnd, Intent, SendGrant, Site};
+use crate::cloud::{
+    ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
+    MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site,
+};
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
 
@@ -27,11 +30,37 @@ impl<'a> PulumiFrontEnd<'a> {
     }
 }
 
-impl FrontEnd for PulumiFrontEnd<'_> {
-    fn graph(&self) -> CloudGraph {
-        self.program.cloud_graph(&self.policies)
+impl GraphSource for PulumiFrontEnd<'_> {
+    fn functions(&self) -> Vec<LambdaFunction> {
+        self.program.graph_functions()
     }
 
+    fn layers(&self) -> Vec<LambdaLayer> {
+        self.program.graph_layers()
+    }
+
+    fn roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
+        self.program.graph_roles(functions, &self.policies)
+    }
+
+    fn stages(&self) -> (Vec<ApiStage>, Vec<MethodSettings>) {
+        self.program.graph_stages()
+    }
+
+    fn integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
+        self.program.graph_integrations(functions)
+    }
+
+    fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
+        self.program.graph_queue_event_sources(functions)
+    }
+
+    fn message_targets(&self) -> Vec<MessageTarget> {
+        self.program.graph_message_targets()
+    }
+}
+
+impl FrontEnd for PulumiFrontEnd<'_> {
     /// A plan that cannot be carried out takes no names: the fixes after it get the ones it
     /// would have.
     fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
