@@ -1,7 +1,7 @@
 //! `apigw-stage-throttle-settings`: `throttleSettings` on an `aws.apigateway.Stage`.
 
 use crate::cloud::{
-    ApiStage, CloudGraph, FixPlan, Intent, LimitValue, MethodSettings, MisplacedThrottle, ThrottleLimit,
+    ApiStage, CloudGraph, FixPlan, Intent, LimitValue, MethodSettings, MisplacedThrottle, Site, ThrottleLimit,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
@@ -103,12 +103,11 @@ fn fix(
     let mut intents = vec![Intent::RemoveSetting {
         at: throttle.at.clone(),
     }];
-    let placed = |limits: &[&(ThrottleLimit, LimitValue)]| {
-        limits
-            .iter()
-            .map(|(limit, value)| (*limit, value.written.at.clone()))
-            .collect()
-    };
+    // Each limit is copied from where the stage's setting writes it.
+    let placed: Vec<(ThrottleLimit, Site)> = limits
+        .iter()
+        .map(|(limit, value)| (*limit, value.written.at.clone()))
+        .collect();
     match every_method_settings(context.graph(), stage)? {
         // The existing settings take the limits they lack; with all of them set already to
         // these values, removing the stage's setting is the whole change.
@@ -116,12 +115,12 @@ fn fix(
             check_no_conflict(existing, limits)?;
             intents.push(Intent::AddThrottling {
                 settings: existing.declared.clone(),
-                limits: placed(&limits.iter().collect::<Vec<_>>()),
+                limits: placed,
             });
         }
         None => intents.push(Intent::AddStageMethodSettings {
             stage: stage.declared.clone(),
-            limits: placed(&limits.iter().collect::<Vec<_>>()),
+            limits: placed,
         }),
     }
     context.render(&FixPlan {

@@ -77,16 +77,19 @@ impl<'tree> Program<'tree> {
     pub(super) fn graph_roles(&self, functions: &[LambdaFunction], policies: &PolicyCache<'tree>) -> Vec<IamRole> {
         let mut roles: Vec<(ResourceId, usize)> = self.role_indices().into_iter().collect();
         roles.sort_unstable_by_key(|(_, index)| *index);
+        // Per role, the functions running as it whose dependencies are known, with them.
+        let mut running_as: Vec<Vec<(ResourceId, &[ResourceId])>> = vec![Vec::new(); roles.len()];
+        for function in functions {
+            if let (Some(FunctionRole::Declared(role)), Some(listed)) = (function.role, &function.depends_on) {
+                if let Some(running) = running_as.get_mut(role) {
+                    running.push((function.resource, listed));
+                }
+            }
+        }
         roles
             .into_iter()
-            .map(|(role, index)| {
-                let running_as_it: Vec<(ResourceId, &[ResourceId])> = functions
-                    .iter()
-                    .filter(|function| function.role == Some(FunctionRole::Declared(index)))
-                    .filter_map(|function| Some((function.resource, function.depends_on.as_deref()?)))
-                    .collect();
-                self.iam_role(role, &running_as_it, policies)
-            })
+            .zip(&running_as)
+            .map(|((role, _), running)| self.iam_role(role, running, policies))
             .collect()
     }
 

@@ -147,44 +147,34 @@ impl<'tree> Program<'tree> {
         let Some(args) = function.args() else {
             return HandlerPlace::OutOfReach;
         };
-        let existing = self.property(args, "handler");
+        // The strings the handler may come from, each marked by whether it is this function's own.
+        let written = |own: &dyn Fn(Located<'tree>) -> bool| {
+            let existing = self.property(args, "handler")?;
+            let literals = self.literal_origins(existing.value)?;
+            Some(HandlerPlace::Written(
+                literals
+                    .into_iter()
+                    .map(|(at, value)| (Written { value, at: at.into() }, own(at)))
+                    .collect(),
+            ))
+        };
         if let Some(element) = element {
             // The loop's own arguments serve every element: only what the element writes is its own.
-            return match existing.and_then(|existing| self.literal_origins(existing.value)) {
-                Some(literals) => HandlerPlace::Written(
-                    literals
-                        .into_iter()
-                        .map(|(at, value)| {
-                            let own = element.is_some_and(|element| element.encloses(&at));
-                            (Written { value, at: at.into() }, own)
-                        })
-                        .collect(),
-                ),
-                None => HandlerPlace::OutOfReach,
+            let in_element = |at: Located<'tree>| element.is_some_and(|element| element.encloses(&at));
+            return written(&in_element).unwrap_or(HandlerPlace::OutOfReach);
+        }
+        if self.property(args, "handler").is_none() {
+            // Added beside the runtime, the handler serves exactly the functions it serves.
+            return HandlerPlace::Missing {
+                beside: runtime.property.into(),
             };
         }
-        let inside_args = |at: Located| self.own_arguments(function).is_some_and(|own| own.encloses(&at));
         // A handler beside the runtime in one object literal (a spread defaults object) serves
         // exactly the functions that runtime serves.
-        let beside_runtime = |at: Located| runtime.object.encloses(&at);
-        match existing {
-            Some(existing) => match self.literal_origins(existing.value) {
-                Some(literals) => HandlerPlace::Written(
-                    literals
-                        .into_iter()
-                        .map(|(at, value)| {
-                            let own = inside_args(at) || beside_runtime(at);
-                            (Written { value, at: at.into() }, own)
-                        })
-                        .collect(),
-                ),
-                None => HandlerPlace::OutOfReach,
-            },
-            None if inside_args(runtime.property) || beside_runtime(runtime.property) => HandlerPlace::Missing {
-                beside: runtime.property.into(),
-            },
-            None => HandlerPlace::OutOfReach,
-        }
+        let own = |at: Located<'tree>| {
+            runtime.object.encloses(&at) || self.own_arguments(function).is_some_and(|own| own.encloses(&at))
+        };
+        written(&own).unwrap_or(HandlerPlace::OutOfReach)
     }
 
     /// The string literals a value may come from, with their content; `None` when it has no known

@@ -38,14 +38,10 @@ impl<'tree> Program<'tree> {
     ) -> Result<(), String> {
         let policies = self.policies_of(cache, role)?;
         let (document, statement) = find_statement(&policies, document, statement)?;
-        let mut values: Vec<OutputValue> = Vec::new();
-        for target in targets {
-            let name = self.name_resource_at(self.resource_id(target.resource)?, document.at, edits)?;
-            values.push(OutputValue {
-                reference: target.clone(),
-                expression: format!("{name}.arn"),
-            });
-        }
+        let values: Vec<OutputValue> = targets
+            .iter()
+            .map(|target| self.arn_at(target, document.at, edits))
+            .collect::<Result<_, _>>()?;
         edits.extend(
             self.add_resources(document, statement, &values)
                 .ok_or("the statement's Resource cannot take the targets here")?,
@@ -80,6 +76,21 @@ impl<'tree> Program<'tree> {
         Ok(self.cached_role_policies(cache, self.resource_at_site(role)?))
     }
 
+    /// A target's ARN as code at `place` names it (`dlq.arn`); what naming it takes (a `const`
+    /// for a bare statement, an import) goes into `edits`.
+    fn arn_at(
+        &self,
+        target: &ResourceRef,
+        place: Located<'tree>,
+        edits: &mut Vec<Edit>,
+    ) -> Result<OutputValue, String> {
+        let name = self.name_resource_at(self.resource_id(target.resource)?, place, edits)?;
+        Ok(OutputValue {
+            reference: target.clone(),
+            expression: format!("{name}.arn"),
+        })
+    }
+
     /// The targets of some grants as code at `place` names them, one statement per action, each
     /// target once; and the grants whose target it cannot name, with the reason.
     fn name_grants<'grants>(
@@ -92,21 +103,14 @@ impl<'tree> Program<'tree> {
         let mut failed = Vec::new();
         for &member in members {
             let (action, target) = &grants[member];
-            let named_here = self
-                .resource_id(target.resource)
-                .and_then(|resource| self.name_resource_at(resource, place, &mut named.edits));
-            let name = match named_here {
-                Ok(name) => name,
+            let value = match self.arn_at(target, place, &mut named.edits) {
+                Ok(value) => value,
                 Err(reason) => {
                     failed.push((member, reason));
                     continue;
                 }
             };
             named.served.push(member);
-            let value = OutputValue {
-                reference: target.clone(),
-                expression: format!("{name}.arn"),
-            };
             match named.statements.iter_mut().find(|statement| statement.action == action) {
                 Some(statement) if statement.resources.iter().any(|known| known.reference == *target) => {}
                 Some(statement) => statement.resources.push(value),
