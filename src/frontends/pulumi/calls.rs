@@ -51,7 +51,7 @@ impl<'tree> Program<'tree> {
             return None;
         }
         let text = self.file(parameter.file).text;
-        let function = scope::function_declaring_parameter(self.root(parameter.file), parameter.node, text)?;
+        let function = self.function_declaring_parameter(parameter)?;
         let position = parameter_position(function, self.text(parameter), text)?;
         let callee = callee_of(function, text)?;
         let mut sources = Vec::new();

@@ -4,20 +4,21 @@
 //! the first time a question needs it, and holds names and byte offsets only (no syntax nodes).
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::calls::CallIndex;
 use super::edits::NameCounts;
 use super::exports::ExportTable;
+use super::scope::FileScopes;
 use crate::style::Style;
 
 #[derive(Default)]
 pub struct FileFacts {
-    /// Every name the file declares anywhere (see `scope::declared_names`).
-    pub(super) declared_names: OnceCell<HashSet<String>>,
     /// Its top-level variables (see `scope::top_level_table`).
     pub(super) top_level: OnceCell<HashMap<String, (usize, bool)>>,
+    /// Its scopes: what each name is bound to, and every name it declares.
+    pub(super) scopes: OnceCell<FileScopes>,
     /// How many identifiers spell each name, and how many variables declare it.
     pub(super) name_counts: OnceCell<NameCounts>,
     /// What it exports.

@@ -13,7 +13,7 @@ use tree_sitter::Node;
 
 use super::callbacks::method_receiving;
 use super::references::first_parameter_pattern;
-use super::scope::{self, Declaration};
+use super::scope::Declaration;
 use super::{named_children, ImportKind, Located, Program};
 use crate::cloud::ResourceRef;
 use crate::syntax::node_text;
@@ -167,10 +167,9 @@ impl<'tree> Program<'tree> {
     /// `t` in `for (const [name, t] of Object.entries(tenants))` is position 1 of each entry.
     fn element_binding(&self, identifier: Located<'tree>) -> Option<(Iterated<'tree>, Vec<Step>)> {
         let text = self.file(identifier.file).text;
-        let root = self.root(identifier.file);
         let (iterated, pattern) = match self.declaration_of(identifier) {
             Declaration::LoopVariable => {
-                let statement = scope::loop_declaring_variable(root, identifier.node, text)?;
+                let statement = self.loop_declaring_variable(identifier)?;
                 // A `let` loop variable may be reassigned in the body.
                 let constant = statement
                     .child_by_field_name("kind")
@@ -183,7 +182,7 @@ impl<'tree> Program<'tree> {
                 )
             }
             Declaration::Parameter => {
-                let function = scope::function_declaring_parameter(root, identifier.node, text)?;
+                let function = self.function_declaring_parameter(identifier)?;
                 let pattern = first_parameter_pattern(function)?;
                 (self.callback_collection(identifier.with(function))?, pattern)
             }

@@ -48,7 +48,7 @@ use policy::{NewStatement, PolicyCache, PolicyDocument, RolePolicies, Statement}
 pub use render::PulumiFrontEnd;
 use resources::ResourceBinding;
 use resources::ResourceDecl;
-use scope::Declaration;
+use scope::{Declaration, FileScopes, LocalBinding};
 use values::{PropertyValue, StringOrigin};
 
 pub(crate) use imports::named_children;
@@ -272,11 +272,7 @@ impl<'tree> Program<'tree> {
         if let Some(known) = self.memo.imports.borrow().get(&key) {
             return known.map(|index| &file.imports[index]);
         }
-        let declared_elsewhere = file
-            .facts
-            .declared_names
-            .get_or_init(|| scope::declared_names(file.tree.root_node(), file.text))
-            .contains(name);
+        let declared_elsewhere = self.scopes(identifier.file).declared.contains(name);
         if !declared_elsewhere {
             return Some(binding);
         }
@@ -326,15 +322,59 @@ impl<'tree> Program<'tree> {
         found
     }
 
-    /// The declaration an identifier refers to: in the scopes around it, or among its file's
-    /// top-level variables (looked up in a table read once per file).
-    pub fn declaration_of(&self, identifier: Located<'tree>) -> Declaration<'tree> {
-        let text = self.files[identifier.file].text;
-        if let Some(found) = scope::declaration_below_top(self.root(identifier.file), identifier.node, text) {
-            return found;
+    /// A file's scopes, read the first time a question needs them.
+    fn scopes(&self, file: usize) -> &FileScopes {
+        let source = &self.files[file];
+        source
+            .facts
+            .scopes
+            .get_or_init(|| scope::file_scopes(source.tree.root_node(), source.text))
+    }
+
+    /// What binds an identifier below its file's top level.
+    fn local_binding(&self, identifier: Located<'tree>) -> Option<LocalBinding> {
+        // Only a leaf can be a name; a larger node starts where its first name does.
+        if identifier.node.child_count() > 0 {
+            return None;
         }
-        self.top_level_declaration(identifier.file, node_text(identifier.node, text))
-            .unwrap_or(Declaration::NotInFile)
+        self.scopes(identifier.file)
+            .local
+            .get(&identifier.node.start_byte())
+            .copied()
+    }
+
+    /// The declaration an identifier refers to: in the scopes around it, or among its file's
+    /// top-level variables (both looked up in tables read once per file).
+    pub fn declaration_of(&self, identifier: Located<'tree>) -> Declaration<'tree> {
+        match self.local_binding(identifier) {
+            Some(LocalBinding::Parameter { .. }) => Declaration::Parameter,
+            Some(LocalBinding::LoopVariable { .. }) => Declaration::LoopVariable,
+            Some(LocalBinding::Variable { declarator, constant }) => self
+                .node_spanning(identifier.file, declarator, |node| node.kind() == "variable_declarator")
+                .map_or(Declaration::NotInFile, |declarator| Declaration::Variable {
+                    declarator,
+                    constant,
+                }),
+            None => self
+                .top_level_declaration(identifier.file, self.text(identifier))
+                .unwrap_or(Declaration::NotInFile),
+        }
+    }
+
+    /// The function whose parameter `identifier` is.
+    pub fn function_declaring_parameter(&self, identifier: Located<'tree>) -> Option<Node<'tree>> {
+        let Some(LocalBinding::Parameter { binder }) = self.local_binding(identifier) else {
+            return None;
+        };
+        self.node_spanning(identifier.file, binder, |node| scope::FUNCTIONS.contains(&node.kind()))
+    }
+
+    /// The loop statement whose variable `identifier` is.
+    pub fn loop_declaring_variable(&self, identifier: Located<'tree>) -> Option<Node<'tree>> {
+        let Some(LocalBinding::LoopVariable { binder }) = self.local_binding(identifier) else {
+            return None;
+        };
+        self.node_spanning(identifier.file, binder, |node| scope::LOOPS.contains(&node.kind()))
     }
 
     /// A variable declared at the top level of `file`.
@@ -345,14 +385,24 @@ impl<'tree> Program<'tree> {
             .top_level
             .get_or_init(|| scope::top_level_table(source.tree.root_node(), source.text));
         let &(start, constant) = table.get(name)?;
-        let mut node = self.root(file).descendant_for_byte_range(start, start)?;
-        while node.kind() != "variable_declarator" || node.start_byte() != start {
+        let declarator = self.node_spanning(file, (start, start), |node| {
+            node.kind() == "variable_declarator" && node.start_byte() == start
+        })?;
+        Some(Declaration::Variable { declarator, constant })
+    }
+
+    /// The smallest node of `file` that spans `range` and is `wanted`.
+    fn node_spanning(
+        &self,
+        file: usize,
+        (start, end): (usize, usize),
+        wanted: impl Fn(Node) -> bool,
+    ) -> Option<Node<'tree>> {
+        let mut node = self.root(file).descendant_for_byte_range(start, end)?;
+        while !wanted(node) {
             node = node.parent()?;
         }
-        Some(Declaration::Variable {
-            declarator: node,
-            constant,
-        })
+        Some(node)
     }
 }
 

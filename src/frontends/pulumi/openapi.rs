@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::callbacks::method_receiving;
 use super::exports::top_level_function;
 use super::json_text::Json;
-use super::scope::{self, Declaration};
+use super::scope::Declaration;
 use super::{named_children, Exported, ImportKind, Located, Package, Program};
 use crate::cloud::{action_matches, Coverage, InvokePermission, Site};
 use crate::fix::Edit;
@@ -411,10 +411,7 @@ impl<'tree> Program<'tree> {
             }
             // `uri` alone in `{ uri }` is read like the identifier it names.
             "identifier" | "shorthand_property_identifier" => {
-                let text = self.file(expression.file).text;
-                let Some(function) =
-                    scope::function_declaring_parameter(self.root(expression.file), expression.node, text)
-                else {
+                let Some(function) = self.function_declaring_parameter(expression) else {
                     // A const read elsewhere too (say by a Permission, which wants the plain ARN) is
                     // left as it is: the uri is reported instead.
                     return self.invoke_arn_edits_within(self.const_value_read_only_here(expression)?, depth + 1);

@@ -6,7 +6,6 @@
 use tree_sitter::Node;
 
 use super::callbacks::method_receiving;
-use super::scope;
 use super::{named_children, Located, Package, Program, ResourceBinding};
 use crate::cloud::ResourceRef;
 use crate::fix::Edit;
@@ -130,7 +129,7 @@ impl<'tree> Program<'tree> {
     pub(crate) fn callback_parameter_source(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
         let text = self.file(identifier.file).text;
         let name = node_text(identifier.node, text);
-        let function = scope::function_declaring_parameter(self.root(identifier.file), identifier.node, text)?;
+        let function = self.function_declaring_parameter(identifier)?;
         let (target, method) = method_receiving(function, text)?;
         if method != "apply" {
             return None;

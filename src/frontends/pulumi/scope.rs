@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use super::imports::named_children;
-use crate::syntax::{ancestors, node_text};
+use crate::syntax::node_text;
 
 #[derive(Debug, Clone, Copy)]
 pub enum Declaration<'tree> {
@@ -21,7 +21,7 @@ pub enum Declaration<'tree> {
     NotInFile,
 }
 
-const FUNCTIONS: [&str; 6] = [
+pub const FUNCTIONS: [&str; 6] = [
     "function_declaration",
     "function_expression",
     "arrow_function",
@@ -37,36 +37,123 @@ pub const BLOCKS: [&str; 5] = [
     "switch_case",
     "switch_default",
 ];
-const LOOPS: [&str; 2] = ["for_in_statement", "for_statement"];
+pub const LOOPS: [&str; 2] = ["for_in_statement", "for_statement"];
 
-/// The declaration an identifier refers to in the scopes around it, short of the file's top level:
-/// `None` means it is not declared below the top level (see `Program::declaration_of`, which
-/// looks there through a table).
-pub fn declaration_below_top<'tree>(
-    root: Node<'tree>,
-    identifier: Node<'tree>,
-    text: &str,
-) -> Option<Declaration<'tree>> {
-    let name = node_text(identifier, text);
-    for node in ancestors(root, identifier) {
-        if node.kind() == "program" {
-            continue;
-        }
-        // A caught error is bound like a parameter, for the `catch` block only.
-        let binds_parameters = FUNCTIONS.contains(&node.kind()) || node.kind() == "catch_clause";
-        if binds_parameters && declares_parameter(node, name, text) {
-            return Some(Declaration::Parameter);
-        }
-        if LOOPS.contains(&node.kind()) && declares_loop_variable(node, name, text) {
-            return Some(Declaration::LoopVariable);
-        }
-        if BLOCKS.contains(&node.kind()) {
-            if let Some(found) = top_level_declaration(node, name, text) {
-                return Some(found);
+/// What a name used below a file's top level is bound to, kept by byte offsets so that it
+/// outlives the syntax tree (see `FileFacts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalBinding {
+    /// A variable of an enclosing block: its declarator's byte range.
+    Variable { declarator: (usize, usize), constant: bool },
+    /// A parameter of the function (or `catch` clause) spanning `binder`.
+    Parameter { binder: (usize, usize) },
+    /// A variable of the loop statement spanning `binder`.
+    LoopVariable { binder: (usize, usize) },
+}
+
+/// A file's scopes, read in one walk. Walking out from each identifier instead costs a descent
+/// from the root per question, which dominated the model on infrastructure-dense files.
+#[derive(Debug, Default)]
+pub struct FileScopes {
+    /// For every name that a scope below the top level binds where it is used (parameters, loop
+    /// variables, a block's own variables), that binding, by the name's start byte. A name
+    /// missing here is declared at the top level or not in the file.
+    pub local: HashMap<usize, LocalBinding>,
+    /// Every name the file declares anywhere (variables, parameters, functions, classes, loop
+    /// variables). A name not in it can only be an import or a global, which spares looking up
+    /// every use of `aws`.
+    pub declared: HashSet<String>,
+}
+
+pub fn file_scopes(root: Node, text: &str) -> FileScopes {
+    let mut scopes = FileScopes::default();
+    // The scopes around the cursor, innermost last, each with the depth of the node opening it.
+    let mut open: Vec<(usize, HashMap<&str, LocalBinding>)> = Vec::new();
+    let mut cursor = root.walk();
+    let mut depth = 0;
+    loop {
+        let node = cursor.node();
+        if node.child_count() == 0 {
+            let name = node_text(node, text);
+            if let Some(binding) = open.iter().rev().find_map(|(_, names)| names.get(name)) {
+                scopes.local.insert(node.start_byte(), *binding);
+            }
+        } else {
+            if let Some(binding) = declaring_pattern(node) {
+                collect_identifiers(binding, text, &mut scopes.declared);
+            }
+            let names = scope_names(node, text);
+            if !names.is_empty() {
+                open.push((depth, names));
             }
         }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                open.retain(|(opened_at, _)| *opened_at < depth);
+                break;
+            }
+            if !cursor.goto_parent() {
+                return scopes;
+            }
+            depth -= 1;
+        }
     }
-    None
+}
+
+/// The names a node binds for the nodes inside it. Where one node binds a name twice, a parameter
+/// wins over a loop variable, and both over a block variable. The file's top level is looked up
+/// through `top_level_table`.
+fn scope_names<'text>(node: Node, text: &'text str) -> HashMap<&'text str, LocalBinding> {
+    let mut names = HashMap::new();
+    let kind = node.kind();
+    let binder = (node.start_byte(), node.end_byte());
+    if FUNCTIONS.contains(&kind) || kind == "catch_clause" {
+        // A caught error is bound like a parameter, for the `catch` block only.
+        let parameters = node
+            .child_by_field_name("parameters")
+            .or_else(|| node.child_by_field_name("parameter"));
+        for name in parameters.into_iter().flat_map(|pattern| bound_names(pattern, text)) {
+            names.entry(name).or_insert(LocalBinding::Parameter { binder });
+        }
+    }
+    if LOOPS.contains(&kind) {
+        let bindings = ["left", "initializer"]
+            .iter()
+            .filter_map(|field| node.child_by_field_name(field));
+        for name in bindings.flat_map(|pattern| bound_names(pattern, text)) {
+            names.entry(name).or_insert(LocalBinding::LoopVariable { binder });
+        }
+    }
+    if BLOCKS.contains(&kind) && kind != "program" {
+        for (name, declarator, constant) in block_variables(node, text) {
+            names.entry(name).or_insert(LocalBinding::Variable {
+                declarator: (declarator.start_byte(), declarator.end_byte()),
+                constant,
+            });
+        }
+    }
+    names
+}
+
+/// The part of a node that declares names, for `FileScopes::declared`.
+fn declaring_pattern(node: Node) -> Option<Node> {
+    match node.kind() {
+        "variable_declarator" | "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+            node.child_by_field_name("name")
+        }
+        "for_in_statement" => node.child_by_field_name("left"),
+        "catch_clause" => node.child_by_field_name("parameter"),
+        // Field lookups go by name, so only the kinds that have them are asked (this walk visits
+        // every node of the file).
+        kind if FUNCTIONS.contains(&kind) => node
+            .child_by_field_name("parameters")
+            .or_else(|| node.child_by_field_name("parameter")),
+        _ => None,
+    }
 }
 
 /// Every variable a file declares at its top level (including `export const`): the start of its
@@ -80,13 +167,6 @@ pub fn top_level_table(root: Node, text: &str) -> HashMap<String, (usize, bool)>
             .or_insert((declarator.start_byte(), constant));
     }
     table
-}
-
-/// A variable declared directly in `block` (including `export const`).
-pub fn top_level_declaration<'tree>(block: Node<'tree>, name: &str, text: &str) -> Option<Declaration<'tree>> {
-    block_variables(block, text)
-        .find(|(declared, _, _)| *declared == name)
-        .map(|(_, declarator, constant)| Declaration::Variable { declarator, constant })
 }
 
 /// The variables a block's own statements declare with a plain name: `(name, declarator, const?)`.
@@ -116,35 +196,6 @@ fn block_variables<'tree, 'text>(
     })
 }
 
-/// Every name a file declares anywhere (variables, parameters, functions, classes, loop
-/// variables), found in one walk. A name not in it can only be an import or a global, which spares
-/// walking the scopes for every use of `aws`.
-pub fn declared_names(root: Node, text: &str) -> HashSet<String> {
-    let mut names = HashSet::new();
-    let mut stack = vec![root];
-    let mut cursor = root.walk();
-    while let Some(node) = stack.pop() {
-        let binding = match node.kind() {
-            "variable_declarator" | "function_declaration" | "generator_function_declaration" | "class_declaration" => {
-                node.child_by_field_name("name")
-            }
-            "for_in_statement" => node.child_by_field_name("left"),
-            "catch_clause" => node.child_by_field_name("parameter"),
-            // Field lookups go by name, so only the kinds that have them are asked (this walk
-            // visits every node of the file).
-            kind if FUNCTIONS.contains(&kind) => node
-                .child_by_field_name("parameters")
-                .or_else(|| node.child_by_field_name("parameter")),
-            _ => None,
-        };
-        if let Some(binding) = binding {
-            collect_identifiers(binding, text, &mut names);
-        }
-        stack.extend(node.named_children(&mut cursor));
-    }
-    names
-}
-
 fn collect_identifiers(pattern: Node, text: &str, names: &mut HashSet<String>) {
     let mut stack = vec![pattern];
     let mut cursor = pattern.walk();
@@ -159,48 +210,72 @@ fn collect_identifiers(pattern: Node, text: &str, names: &mut HashSet<String>) {
     }
 }
 
-/// The function whose parameter `identifier` is.
-pub fn function_declaring_parameter<'tree>(
-    root: Node<'tree>,
-    identifier: Node<'tree>,
-    text: &str,
-) -> Option<Node<'tree>> {
-    let name = node_text(identifier, text);
-    ancestors(root, identifier)
-        .into_iter()
-        .find(|node| FUNCTIONS.contains(&node.kind()) && declares_parameter(*node, name, text))
-}
-
-/// The loop whose variable `identifier` is.
-pub fn loop_declaring_variable<'tree>(root: Node<'tree>, identifier: Node<'tree>, text: &str) -> Option<Node<'tree>> {
-    let name = node_text(identifier, text);
-    ancestors(root, identifier)
-        .into_iter()
-        .find(|node| LOOPS.contains(&node.kind()) && declares_loop_variable(*node, name, text))
-}
-
-fn declares_parameter(function: Node, name: &str, text: &str) -> bool {
-    let parameters = function
-        .child_by_field_name("parameters")
-        .or_else(|| function.child_by_field_name("parameter"));
-    parameters.is_some_and(|parameters| binds_name(parameters, name, text))
-}
-
-fn declares_loop_variable(loop_statement: Node, name: &str, text: &str) -> bool {
-    ["left", "initializer"]
-        .iter()
-        .filter_map(|field| loop_statement.child_by_field_name(field))
-        .any(|binding| binds_name(binding, name, text))
-}
-
-/// Whether a pattern (a parameter list, a destructuring, a declaration) binds `name` anywhere in it.
-fn binds_name(pattern: Node, name: &str, text: &str) -> bool {
-    if matches!(pattern.kind(), "identifier" | "shorthand_property_identifier_pattern")
-        && node_text(pattern, text) == name
-    {
-        return true;
+/// The names a pattern (a parameter list, a destructuring, a declaration) binds anywhere in it.
+fn bound_names<'text>(pattern: Node, text: &'text str) -> Vec<&'text str> {
+    let mut names = Vec::new();
+    let mut pending = vec![pattern];
+    while let Some(node) = pending.pop() {
+        if matches!(node.kind(), "identifier" | "shorthand_property_identifier_pattern") {
+            names.push(node_text(node, text));
+        }
+        pending.extend(
+            named_children(node).filter(|child| child.kind() != "type_annotation" && child.kind() != "default_value"),
+        );
     }
-    named_children(pattern)
-        .filter(|child| child.kind() != "type_annotation" && child.kind() != "default_value")
-        .any(|child| binds_name(child, name, text))
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, Dialect};
+
+    /// The binding recorded for the `occurrence`-th leaf spelled `name` (0 = first).
+    fn binding_of(source: &str, name: &str, occurrence: usize) -> Option<LocalBinding> {
+        let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
+        let scopes = file_scopes(tree.root_node(), source);
+        let start = source.match_indices(name).nth(occurrence).expect("occurrence exists").0;
+        scopes.local.get(&start).copied()
+    }
+
+    #[test]
+    fn the_innermost_scope_binds_a_name() {
+        let source = "const runtime = \"go1.x\";\nfunction make(runtime: string) {\n  { const runtime = \"a\"; use(runtime); }\n  return runtime;\n}\nuse(runtime);\n";
+        let function_start = source.find("function").expect("has a function");
+        let Some(LocalBinding::Parameter { binder }) = binding_of(source, "runtime", 1) else {
+            panic!("the parameter binds itself");
+        };
+        assert_eq!(binder, (function_start, source.len() - "use(runtime);\n".len() - 1));
+        assert!(matches!(
+            binding_of(source, "runtime", 3),
+            Some(LocalBinding::Variable { constant: true, .. })
+        ));
+        assert!(matches!(
+            binding_of(source, "runtime", 4),
+            Some(LocalBinding::Parameter { .. })
+        ));
+        // The top level is left to `top_level_table`.
+        assert_eq!(binding_of(source, "runtime", 0), None);
+        assert_eq!(binding_of(source, "runtime", 5), None);
+    }
+
+    #[test]
+    fn loop_and_catch_bindings_end_with_their_statement() {
+        let source =
+            "for (const tenant of tenants) { make(tenant); }\ntry {} catch (tenant) { log(tenant); }\nmake(tenant);\n";
+        assert!(matches!(
+            binding_of(source, "tenant", 2),
+            Some(LocalBinding::LoopVariable { .. })
+        ));
+        // `tenants`, a name of its own, is not the loop variable.
+        assert_eq!(binding_of(source, "tenant", 1), None);
+        assert!(matches!(
+            binding_of(source, "tenant", 4),
+            Some(LocalBinding::Parameter { .. })
+        ));
+        assert_eq!(binding_of(source, "tenant", 5), None);
+        let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
+        let declared = file_scopes(tree.root_node(), source).declared;
+        assert!(declared.contains("tenant") && !declared.contains("make"));
+    }
 }
