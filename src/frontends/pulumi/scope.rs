@@ -38,6 +38,12 @@ pub const BLOCKS: [&str; 5] = [
     "switch_default",
 ];
 pub const LOOPS: [&str; 2] = ["for_in_statement", "for_statement"];
+/// The leaves that name a value, and so may refer to a binding.
+const NAMES: [&str; 3] = [
+    "identifier",
+    "shorthand_property_identifier",
+    "shorthand_property_identifier_pattern",
+];
 
 /// What a name used below a file's top level is bound to, kept by byte offsets so that it
 /// outlives the syntax tree (see `FileFacts`).
@@ -55,7 +61,7 @@ pub enum LocalBinding {
 /// from the root per question, which dominated the model on infrastructure-dense files.
 #[derive(Debug, Default)]
 pub struct FileScopes {
-    /// For every name that a scope below the top level binds where it is used (parameters, loop
+    /// For every name (`NAMES`) that a scope below the top level binds where it is used (parameters, loop
     /// variables, a block's own variables), that binding, by the name's start byte. A name
     /// missing here is declared at the top level or not in the file.
     pub local: HashMap<usize, LocalBinding>,
@@ -74,9 +80,11 @@ pub fn file_scopes(root: Node, text: &str) -> FileScopes {
     loop {
         let node = cursor.node();
         if node.child_count() == 0 {
-            let name = node_text(node, text);
-            if let Some(binding) = open.iter().rev().find_map(|(_, names)| names.get(name)) {
-                scopes.local.insert(node.start_byte(), *binding);
+            if NAMES.contains(&node.kind()) {
+                let name = node_text(node, text);
+                if let Some(binding) = open.iter().rev().find_map(|(_, names)| names.get(name)) {
+                    scopes.local.insert(node.start_byte(), *binding);
+                }
             }
         } else {
             if let Some(binding) = declaring_pattern(node) {
