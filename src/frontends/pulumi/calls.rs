@@ -1,8 +1,8 @@
 //! Values that flow into parameters: for a parameter of a helper function or of a component's
 //! constructor, the arguments its call sites pass (`makeService("audit", "go1.x")`,
 //! `new GoService("audit", { runtime: "go1.x" })`), in its own module and in the modules that
-//! import it by name. Each file's calls are indexed by callee name in one walk, read when first
-//! asked; finding the call sites of a function is then a look-up.
+//! import it by name. Each file's calls are indexed by callee name in the walk that reads its
+//! names (`facts::read_names`); finding the call sites of a function is then a look-up.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -20,26 +20,21 @@ pub struct CallIndex {
     by_callee: HashMap<String, Vec<Range<usize>>>,
 }
 
-pub(super) fn index_calls(root: Node, text: &str) -> CallIndex {
-    let mut index = CallIndex::default();
-    let mut stack = vec![root];
-    let mut cursor = root.walk();
-    while let Some(node) = stack.pop() {
+impl CallIndex {
+    /// Records `node` if it is a call or `new` expression of a plain name (see `facts::read_names`).
+    pub(super) fn record(&mut self, node: Node, text: &str) {
         let callee = match node.kind() {
             "call_expression" => node.child_by_field_name("function"),
             "new_expression" => node.child_by_field_name("constructor"),
             _ => None,
         };
         if let Some(callee) = callee.filter(|callee| callee.kind() == "identifier") {
-            index
-                .by_callee
+            self.by_callee
                 .entry(node_text(callee, text).to_owned())
                 .or_default()
                 .push(node.byte_range());
         }
-        stack.extend(node.named_children(&mut cursor));
     }
-    index
 }
 
 impl<'tree> Program<'tree> {
@@ -155,11 +150,7 @@ impl<'tree> Program<'tree> {
     }
 
     fn call_index(&self, file: usize) -> &CallIndex {
-        let source = self.file(file);
-        source
-            .facts
-            .calls
-            .get_or_init(|| index_calls(source.tree.root_node(), source.text))
+        &self.name_facts(file).calls
     }
 }
 

@@ -297,32 +297,10 @@ impl<'tree> Program<'tree> {
         self.name_counts(file).declarations.get(name).copied().unwrap_or(0)
     }
 
-    /// The names of a file, counted in one walk the first time a fix asks: fresh names, shared
-    /// consts, import clean-up and resource naming all ask, many times per file. Shared, so that
-    /// no borrow of the memo outlives this call.
+    /// The names of a file, counted in the walk that reads its names (`facts::read_names`): fresh
+    /// names, shared consts, import clean-up and resource naming all ask, many times per file.
     fn name_counts(&self, file: usize) -> &NameCounts {
-        let source = self.file(file);
-        source.facts.name_counts.get_or_init(|| {
-            let text = source.text;
-            let spelling = |node: Node| text.get(node.byte_range()).unwrap_or_default().to_owned();
-            let root = source.tree.root_node();
-            let mut counts = NameCounts::default();
-            let mut cursor = root.walk();
-            let mut stack = vec![root];
-            while let Some(node) = stack.pop() {
-                if is_name(node.kind()) {
-                    *counts.mentions.entry(spelling(node)).or_insert(0) += 1;
-                }
-                let declared = (node.kind() == "variable_declarator")
-                    .then(|| node.child_by_field_name("name"))
-                    .flatten();
-                if let Some(declared) = declared {
-                    *counts.declarations.entry(spelling(declared)).or_insert(0) += 1;
-                }
-                stack.extend(node.named_children(&mut cursor));
-            }
-            counts
-        })
+        &self.name_facts(file).counts
     }
 
     /// How many identifiers (not property names) inside a node spell `name`.
@@ -496,6 +474,22 @@ impl<'tree> Program<'tree> {
 pub struct NameCounts {
     mentions: HashMap<String, usize>,
     declarations: HashMap<String, usize>,
+}
+
+impl NameCounts {
+    /// Counts what `node` names or declares (see `facts::read_names`).
+    pub(super) fn record(&mut self, node: Node, text: &str) {
+        let spelling = |node: Node| text.get(node.byte_range()).unwrap_or_default().to_owned();
+        if is_name(node.kind()) {
+            *self.mentions.entry(spelling(node)).or_insert(0) += 1;
+        }
+        let declared = (node.kind() == "variable_declarator")
+            .then(|| node.child_by_field_name("name"))
+            .flatten();
+        if let Some(declared) = declared {
+            *self.declarations.entry(spelling(declared)).or_insert(0) += 1;
+        }
+    }
 }
 
 fn is_name(kind: &str) -> bool {

@@ -10,26 +10,64 @@ use std::rc::Rc;
 use super::calls::CallIndex;
 use super::edits::NameCounts;
 use super::exports::ExportTable;
-use super::scope::FileScopes;
+use super::scope::{FileScopes, ScopeReader};
+use tree_sitter::Node;
+
 use crate::style::Style;
 
 #[derive(Default)]
 pub struct FileFacts {
     /// Its top-level variables (see `scope::top_level_table`).
     pub(super) top_level: OnceCell<HashMap<String, (usize, bool)>>,
-    /// Its scopes: what each name is bound to, and every name it declares.
-    pub(super) scopes: OnceCell<FileScopes>,
-    /// How many identifiers spell each name, and how many variables declare it.
-    pub(super) name_counts: OnceCell<NameCounts>,
+    /// Its names: scopes, counts and calls (see `read_names`).
+    pub(super) names: OnceCell<NameFacts>,
     /// What it exports.
     pub(super) exports: OnceCell<ExportTable>,
-    /// Its calls by callee name.
-    pub(super) calls: OnceCell<CallIndex>,
     /// Its layout, for code inserted into it.
     pub(super) style: OnceCell<Style>,
     /// The members of each object literal asked about, by the object's start: rules ask one
     /// arguments object for many properties, and the same ones on every pass.
     pub(super) object_members: RefCell<HashMap<usize, Rc<[ObjectMember]>>>,
+}
+
+/// What a file says about its names: what binds each one, how often each is spelled and declared,
+/// and which calls name each function.
+pub(super) struct NameFacts {
+    pub(super) scopes: FileScopes,
+    pub(super) counts: NameCounts,
+    pub(super) calls: CallIndex,
+}
+
+/// Reads a file's `NameFacts` in one walk over every node of its tree: one walk per table cost
+/// about as much as parsing the file again each.
+pub(super) fn read_names(root: Node, text: &str) -> NameFacts {
+    let mut scopes = ScopeReader::default();
+    let mut counts = NameCounts::default();
+    let mut calls = CallIndex::default();
+    let mut cursor = root.walk();
+    let mut depth = 0;
+    loop {
+        let node = cursor.node();
+        scopes.visit(node, depth, text);
+        if node.is_named() {
+            counts.record(node, text);
+            calls.record(node, text);
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return NameFacts {
+                    scopes: scopes.finish(),
+                    counts,
+                    calls,
+                };
+            }
+            depth -= 1;
+        }
+    }
 }
 
 /// One member of an object literal: what it sets, and where it stands among the object's named

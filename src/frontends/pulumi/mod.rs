@@ -38,6 +38,7 @@ use callbacks::OutputValue;
 use edits::name_from_logical_name;
 use exports::Exported;
 pub use facts::FileFacts;
+use facts::NameFacts;
 use iam::ExecutionRole;
 use imports::{ImportBinding, ImportKind};
 pub use modules::{
@@ -322,13 +323,17 @@ impl<'tree> Program<'tree> {
         found
     }
 
-    /// A file's scopes, read the first time a question needs them.
-    fn scopes(&self, file: usize) -> &FileScopes {
+    /// What a file says about its names, read the first time a question needs it.
+    fn name_facts(&self, file: usize) -> &NameFacts {
         let source = &self.files[file];
         source
             .facts
-            .scopes
-            .get_or_init(|| scope::file_scopes(source.tree.root_node(), source.text))
+            .names
+            .get_or_init(|| facts::read_names(source.tree.root_node(), source.text))
+    }
+
+    fn scopes(&self, file: usize) -> &FileScopes {
+        &self.name_facts(file).scopes
     }
 
     /// What binds an identifier below its file's top level.

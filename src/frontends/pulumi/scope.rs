@@ -57,8 +57,9 @@ pub enum LocalBinding {
     LoopVariable { binder: (usize, usize) },
 }
 
-/// A file's scopes, read in one walk. Walking out from each identifier instead costs a descent
-/// from the root per question, which dominated the model on infrastructure-dense files.
+/// A file's scopes, read in the walk that reads its other name facts (`facts::read_names`).
+/// Walking out from each identifier instead costs a descent from the root per question, which
+/// dominated the model on infrastructure-dense files.
 #[derive(Debug, Default)]
 pub struct FileScopes {
     /// For every name (`NAMES`) that a scope below the top level binds where it is used (parameters, loop
@@ -71,44 +72,43 @@ pub struct FileScopes {
     pub declared: HashSet<String>,
 }
 
-pub fn file_scopes(root: Node, text: &str) -> FileScopes {
-    let mut scopes = FileScopes::default();
-    // The scopes around the cursor, innermost last, each with the depth of the node opening it.
-    let mut open: Vec<(usize, HashMap<&str, LocalBinding>)> = Vec::new();
-    let mut cursor = root.walk();
-    let mut depth = 0;
-    loop {
-        let node = cursor.node();
+/// Reads `FileScopes` during the walk of `facts::read_names`, which visits every node once, depth
+/// first.
+#[derive(Default)]
+pub struct ScopeReader<'text> {
+    scopes: FileScopes,
+    /// The scopes around the node being visited, innermost last, each with the depth of the node
+    /// opening it.
+    open: Vec<(usize, HashMap<&'text str, LocalBinding>)>,
+}
+
+impl<'text> ScopeReader<'text> {
+    /// Called for each node in walk order, with its depth below the root.
+    pub fn visit(&mut self, node: Node, depth: usize, text: &'text str) {
+        // A scope opened by an earlier node at this depth or deeper has ended.
+        while self.open.last().is_some_and(|(opened_at, _)| *opened_at >= depth) {
+            self.open.pop();
+        }
         if node.child_count() == 0 {
             if NAMES.contains(&node.kind()) {
                 let name = node_text(node, text);
-                if let Some(binding) = open.iter().rev().find_map(|(_, names)| names.get(name)) {
-                    scopes.local.insert(node.start_byte(), *binding);
+                if let Some(binding) = self.open.iter().rev().find_map(|(_, names)| names.get(name)) {
+                    self.scopes.local.insert(node.start_byte(), *binding);
                 }
             }
-        } else {
-            if let Some(binding) = declaring_pattern(node) {
-                collect_identifiers(binding, text, &mut scopes.declared);
-            }
-            let names = scope_names(node, text);
-            if !names.is_empty() {
-                open.push((depth, names));
-            }
+            return;
         }
-        if cursor.goto_first_child() {
-            depth += 1;
-            continue;
+        if let Some(binding) = declaring_pattern(node) {
+            collect_identifiers(binding, text, &mut self.scopes.declared);
         }
-        loop {
-            if cursor.goto_next_sibling() {
-                open.retain(|(opened_at, _)| *opened_at < depth);
-                break;
-            }
-            if !cursor.goto_parent() {
-                return scopes;
-            }
-            depth -= 1;
+        let names = scope_names(node, text);
+        if !names.is_empty() {
+            self.open.push((depth, names));
         }
+    }
+
+    pub fn finish(self) -> FileScopes {
+        self.scopes
     }
 }
 
@@ -241,7 +241,7 @@ mod tests {
     /// The binding recorded for the `occurrence`-th leaf spelled `name` (0 = first).
     fn binding_of(source: &str, name: &str, occurrence: usize) -> Option<LocalBinding> {
         let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
-        let scopes = file_scopes(tree.root_node(), source);
+        let scopes = crate::frontends::pulumi::facts::read_names(tree.root_node(), source).scopes;
         let start = source.match_indices(name).nth(occurrence).expect("occurrence exists").0;
         scopes.local.get(&start).copied()
     }
@@ -283,7 +283,9 @@ mod tests {
         ));
         assert_eq!(binding_of(source, "tenant", 5), None);
         let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
-        let declared = file_scopes(tree.root_node(), source).declared;
+        let declared = crate::frontends::pulumi::facts::read_names(tree.root_node(), source)
+            .scopes
+            .declared;
         assert!(declared.contains("tenant") && !declared.contains("make"));
     }
 }
