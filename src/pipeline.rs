@@ -17,14 +17,15 @@ use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
 use crate::frontends::pulumi::{FileFacts, Program, ProgramInput, PulumiFrontEnd};
+use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformModule};
 use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
 use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
 use crate::rules::{check_program, RuleContext, RuleId};
 use crate::source::{line_column, SourceFile};
 use crate::suppression::Suppressions;
-use crate::syntax::{self, Dialect, StoredScan};
-use crate::workspace::{self, absolute, display_path, Project};
+use crate::syntax::{self, Dialect, ScanMatch, StoredScan};
+use crate::workspace::{self, absolute, display_path, Project, ProjectKind};
 use crate::write::write_atomically;
 
 /// Set by an interrupt (SIGINT): projects not started are not started, files not yet written are
@@ -180,7 +181,7 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
         is_target: false,
     }));
     let packages = ProjectPackages::of_project(&project.root);
-    let (files, more_notices) = check_sources(sources, packages, settings, options, &project.root);
+    let (files, more_notices) = check_sources(sources, project.kind, packages, settings, options, &project.root);
     notices.extend(more_notices);
     (files, notices)
 }
@@ -222,7 +223,11 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
         .filter(|folder| !folder.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     let packages = ProjectPackages::of_project(&workspace::project_root(&absolute(folder)));
-    let (files, notices) = check_sources(sources, packages, &settings, &options, &path_for_notices);
+    let kind = match Dialect::of_path(&path_for_notices) {
+        Some(Dialect::Hcl) => ProjectKind::Terraform,
+        _ => ProjectKind::Pulumi,
+    };
+    let (files, notices) = check_sources(sources, kind, packages, &settings, &options, &path_for_notices);
     report.files = files;
     report.notices.extend(notices);
     Ok(report)
@@ -230,6 +235,7 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
 
 fn check_sources(
     sources: Vec<ProjectSource>,
+    kind: ProjectKind,
     packages: ProjectPackages,
     settings: &Settings,
     options: &RunOptions,
@@ -237,6 +243,7 @@ fn check_sources(
 ) -> (Vec<FileOutcome>, Vec<Notice>) {
     let mut notices = Vec::new();
     let mut state = ProjectState {
+        kind,
         files: Vec::new(),
         texts: Vec::new(),
         trees: Vec::new(),
@@ -251,7 +258,11 @@ fn check_sources(
         .iter()
         .map(|project| (project.source.path.as_path(), project.source.text.as_str()))
         .collect();
-    let matters = files_that_matter(&listing);
+    // Every file of a Terraform module is read: any of them may hold a variable or a local.
+    let matters = match kind {
+        ProjectKind::Pulumi => files_that_matter(&listing),
+        ProjectKind::Terraform => vec![true; listing.len()],
+    };
     // Files no rule can need are read, counted, and left alone without parsing.
     let mut unparsed = Vec::new();
     for (ProjectSource { source, is_target }, matters) in sources.into_iter().zip(matters) {
@@ -513,6 +524,7 @@ fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
 
 /// A project's files as the fixpoint loop works on them: texts and their current trees.
 struct ProjectState<'a> {
+    kind: ProjectKind,
     files: Vec<(SourceFile, Dialect)>,
     texts: Vec<String>,
     trees: Vec<Tree>,
@@ -543,6 +555,39 @@ impl ProjectState<'_> {
     }
 }
 
+impl ProjectState<'_> {
+    fn pulumi_findings(&self, scans: &[Vec<ScanMatch>], suppressions: &[Suppressions]) -> Vec<Finding> {
+        let inputs: Vec<ProgramInput> = (0..self.files.len())
+            .map(|index| ProgramInput {
+                path: &self.files[index].0.path,
+                text: &self.texts[index],
+                tree: &self.trees[index],
+                matches: &scans[index],
+                facts: &self.facts[index],
+            })
+            .collect();
+        let program = Program::build(&inputs);
+        let front_end = PulumiFrontEnd::new(&program);
+        let context = RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages);
+        check_program(&context, &self.enabled)
+    }
+
+    fn terraform_findings(&self, suppressions: &[Suppressions]) -> Vec<Finding> {
+        let inputs = self
+            .texts
+            .iter()
+            .zip(&self.trees)
+            .map(|(text, tree)| TerraformInput { text, tree })
+            .collect();
+        let module = TerraformModule::build(inputs);
+        let front_end = TerraformFrontEnd::new(&module);
+        check_program(
+            &RuleContext::new(&front_end, self.settings, suppressions),
+            &self.enabled,
+        )
+    }
+}
+
 impl FixableProject for ProjectState<'_> {
     fn texts(&self) -> &[String] {
         &self.texts
@@ -567,22 +612,14 @@ impl FixableProject for ProjectState<'_> {
             .zip(&self.texts)
             .map(|(matches, text)| Suppressions::from_scan(matches, text))
             .collect();
-        let inputs: Vec<ProgramInput> = (0..self.files.len())
-            .map(|index| ProgramInput {
-                path: &self.files[index].0.path,
-                text: &self.texts[index],
-                tree: &self.trees[index],
-                matches: &scans[index],
-                facts: &self.facts[index],
-            })
-            .collect();
-        let program = Program::build(&inputs);
-        let front_end = PulumiFrontEnd::new(&program);
-        let context = RuleContext::new(&front_end, self.settings, &suppressions).with_packages(&self.packages);
-        let mut findings: Vec<Finding> = check_program(&context, &self.enabled)
+        let findings = match self.kind {
+            ProjectKind::Pulumi => self.pulumi_findings(&scans, &suppressions),
+            ProjectKind::Terraform => self.terraform_findings(&suppressions),
+        };
+        let mut findings: Vec<Finding> = findings
             .into_iter()
             .filter(|finding| {
-                self.targets[finding.file] && !context.is_suppressed(finding.rule, finding.file, finding.range.start)
+                self.targets[finding.file] && !suppressions[finding.file].covers(finding.rule, finding.range.start)
             })
             .map(|finding| self.keep_to_targets(finding))
             .collect();

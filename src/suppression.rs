@@ -1,5 +1,6 @@
-//! Suppression comments: `// infrafix-ignore: RULE[, RULE]` on the line above a statement covers
-//! every finding inside that statement; `// infrafix-ignore-file: RULE` covers the whole file.
+//! Suppression comments: `// infrafix-ignore: RULE[, RULE]` (`#` also in HCL) on the line above a
+//! statement (a Terraform block or argument) covers every finding inside it;
+//! `// infrafix-ignore-file: RULE` covers the whole file.
 
 use std::ops::Range;
 
@@ -35,7 +36,12 @@ impl Suppressions {
 
     fn add_comment(&mut self, comment: Node, text: &str) {
         let body = node_text(comment, text);
-        let Some(body) = body.strip_prefix("//").map(str::trim_start) else {
+        // `#` starts a comment in HCL, which also takes `//`.
+        let Some(body) = body
+            .strip_prefix("//")
+            .or_else(|| body.strip_prefix('#'))
+            .map(str::trim_start)
+        else {
             return;
         };
         if let Some(ids) = body.strip_prefix(FILE_MARKER) {
@@ -79,10 +85,15 @@ fn statement_below<'tree>(comment: Node<'tree>, text: &str) -> Option<Node<'tree
         return None;
     }
     let mut next = comment.next_named_sibling();
-    while let Some(node) = next.filter(|node| node.kind() == "comment") {
-        next = node.next_named_sibling();
+    loop {
+        match next {
+            Some(node) if node.kind() == "comment" => next = node.next_named_sibling(),
+            // In HCL, comments before a file's first block stand before the file's `body`, which
+            // holds that block.
+            Some(node) if node.kind() == "body" => next = node.named_child(0),
+            _ => return next,
+        }
     }
-    next
 }
 
 #[cfg(test)]
@@ -91,9 +102,24 @@ mod tests {
     use crate::syntax::{parse, scan, Dialect};
 
     fn suppressions(text: &str) -> Suppressions {
-        let tree = parse(text, Dialect::TypeScript).expect("parses");
-        let matches = scan(&tree, text, Dialect::TypeScript).expect("queries compile");
+        suppressions_in(text, Dialect::TypeScript)
+    }
+
+    fn suppressions_in(text: &str, dialect: Dialect) -> Suppressions {
+        let tree = parse(text, dialect).expect("parses");
+        let matches = scan(&tree, text, dialect).expect("queries compile");
         Suppressions::from_scan(&matches, text)
+    }
+
+    #[test]
+    fn hcl_comments_cover_the_next_block_or_argument() {
+        let text = "# infrafix-ignore: lambda-deprecated-runtime\nresource \"aws_lambda_function\" \"a\" {\n  runtime = \"go1.x\"\n}\n\nresource \"aws_lambda_function\" \"b\" {\n  // infrafix-ignore: lambda-deprecated-runtime\n  runtime = \"python3.8\"\n  handler = \"go1.x\"\n}\n\nresource \"aws_lambda_function\" \"c\" {\n  runtime = \"nodejs16.x\"\n}\n";
+        let found = suppressions_in(text, Dialect::Hcl);
+        let at = |needle: &str| text.find(needle).expect("present");
+        assert!(found.covers(RuleId::LambdaDeprecatedRuntime, at("\"go1.x\"")));
+        assert!(found.covers(RuleId::LambdaDeprecatedRuntime, at("python3.8")));
+        assert!(!found.covers(RuleId::LambdaDeprecatedRuntime, at("handler")));
+        assert!(!found.covers(RuleId::LambdaDeprecatedRuntime, at("nodejs16.x")));
     }
 
     #[test]

@@ -7,10 +7,12 @@ use anyhow::{anyhow, Context, Result};
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
 /// The grammar a file is parsed with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dialect {
     TypeScript,
     Tsx,
+    /// Terraform's configuration language (`.tf`).
+    Hcl,
 }
 
 impl Dialect {
@@ -24,14 +26,30 @@ impl Dialect {
         match path.extension()?.to_str()? {
             "ts" | "mts" | "cts" => Some(Self::TypeScript),
             "tsx" => Some(Self::Tsx),
+            "tf" => Some(Self::Hcl),
             _ => None,
         }
+    }
+
+    /// Whether files of this dialect are TypeScript, read by the Pulumi front end.
+    pub fn is_typescript(self) -> bool {
+        matches!(self, Self::TypeScript | Self::Tsx)
     }
 
     fn language(self) -> Language {
         match self {
             Self::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             Self::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            Self::Hcl => tree_sitter_hcl::LANGUAGE.into(),
+        }
+    }
+
+    /// The query files run over a file of this dialect: the Pulumi model's own query only reads
+    /// TypeScript.
+    fn query_files(self) -> &'static [QueryText] {
+        match self {
+            Self::TypeScript | Self::Tsx => &[PROGRAM_QUERY, SUPPRESSION_QUERY],
+            Self::Hcl => &[SUPPRESSION_QUERY],
         }
     }
 }
@@ -40,7 +58,7 @@ pub fn parse(text: &str, dialect: Dialect) -> Result<Tree> {
     let mut parser = Parser::new();
     parser
         .set_language(&dialect.language())
-        .context("loading the TypeScript grammar")?;
+        .with_context(|| format!("loading the {dialect:?} grammar"))?;
     parser
         .parse(text, None)
         .ok_or_else(|| anyhow!("the parser gave up on this file"))
@@ -129,18 +147,18 @@ pub enum QueryFile {
     Suppression,
 }
 
-const QUERY_FILES: [(QueryFile, &str, &str); 2] = [
-    (
-        QueryFile::Program,
-        "codemods/program.scm",
-        include_str!("../codemods/program.scm"),
-    ),
-    (
-        QueryFile::Suppression,
-        "codemods/suppression.scm",
-        include_str!("../codemods/suppression.scm"),
-    ),
-];
+type QueryText = (QueryFile, &'static str, &'static str);
+
+const PROGRAM_QUERY: QueryText = (
+    QueryFile::Program,
+    "codemods/program.scm",
+    include_str!("../codemods/program.scm"),
+);
+const SUPPRESSION_QUERY: QueryText = (
+    QueryFile::Suppression,
+    "codemods/suppression.scm",
+    include_str!("../codemods/suppression.scm"),
+);
 
 /// All query files compiled into one query, so that a file is visited once for all of them.
 struct CombinedQuery {
@@ -153,7 +171,7 @@ impl CombinedQuery {
     fn compile(dialect: Dialect) -> Result<Self> {
         let mut source = String::new();
         let mut starts = Vec::new();
-        for (file, name, text) in QUERY_FILES {
+        for &(file, name, text) in dialect.query_files() {
             starts.push((source.len(), file, name));
             source.push_str(text);
             source.push('\n');
@@ -175,9 +193,11 @@ impl CombinedQuery {
 fn combined_query(dialect: Dialect) -> Result<&'static CombinedQuery> {
     static TYPESCRIPT: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     static TSX: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
+    static HCL: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     let cell = match dialect {
         Dialect::TypeScript => &TYPESCRIPT,
         Dialect::Tsx => &TSX,
+        Dialect::Hcl => &HCL,
     };
     cell.get_or_init(|| CombinedQuery::compile(dialect).map_err(|error| format!("{error:#}")))
         .as_ref()

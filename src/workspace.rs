@@ -1,6 +1,6 @@
 //! Finding the files to check under the given paths, and grouping them into projects.
-//! `.gitignore` files are respected (also outside git repositories), `node_modules` is never
-//! entered, and symlinks are never followed.
+//! `.gitignore` files are respected (also outside git repositories), `node_modules` and
+//! `.terraform` are never entered, and symlinks are never followed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -12,16 +12,46 @@ use crate::report::Notice;
 use crate::syntax::Dialect;
 use crate::write::is_stale_temporary;
 
-/// The files of one Pulumi project (or of one folder, for loose files). Paths are absolute.
+/// The files of one Pulumi project (or of one folder, for loose files), or of one Terraform
+/// module folder. Paths are absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
     pub root: PathBuf,
+    pub kind: ProjectKind,
     /// The files to check and fix, sorted so that results never depend on the order the file
     /// system lists them in.
     pub files: Vec<PathBuf>,
     /// The project's other files, outside the paths given: read for the model (a role declared
     /// in iam.ts), never reported on or changed.
     pub context_files: Vec<PathBuf>,
+}
+
+/// Which front end reads a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProjectKind {
+    /// TypeScript: a Pulumi program.
+    Pulumi,
+    /// The `.tf` files of one folder: a Terraform module.
+    Terraform,
+}
+
+impl ProjectKind {
+    fn of_dialect(dialect: Dialect) -> Self {
+        match dialect {
+            Dialect::TypeScript | Dialect::Tsx => Self::Pulumi,
+            Dialect::Hcl => Self::Terraform,
+        }
+    }
+
+    /// The project files in `folder` belong to: for TypeScript, the nearest folder holding
+    /// Pulumi.yaml, else package.json, else the folder itself; for Terraform, the folder (a module
+    /// is the `.tf` files of one folder).
+    fn root_of(self, folder: &Path) -> PathBuf {
+        match self {
+            Self::Pulumi => project_root(folder),
+            Self::Terraform => folder.to_path_buf(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -42,9 +72,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
         if metadata.is_file() {
             match Dialect::of_path(path) {
                 Some(_) => files.push(path.clone()),
-                None => workspace
-                    .notices
-                    .push(Notice::warning(path.clone(), "not a TypeScript source file; skipped")),
+                None => workspace.notices.push(Notice::warning(
+                    path.clone(),
+                    "neither a TypeScript source file nor a Terraform `.tf` file; skipped",
+                )),
             }
         } else if metadata.is_dir() {
             walk_folder(path, &mut files, &mut workspace.notices);
@@ -65,21 +96,46 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     Ok(workspace)
 }
 
-/// Reads the rest of a project whose root lies above every folder walked.
+/// Reads the rest of a project that the paths given do not hold whole: a Pulumi project whose
+/// root lies above every folder walked, a module folder of which only some files were given.
 fn add_context_files(project: &mut Project, walked: &[PathBuf]) {
-    let is_marked = ["Pulumi.yaml", "Pulumi.yml", "package.json"]
-        .iter()
-        .any(|marker| project.root.join(marker).is_file());
-    if !is_marked || walked.iter().any(|folder| project.root.starts_with(folder)) {
-        return;
-    }
     let mut all = Vec::new();
-    walk_folder(&project.root, &mut all, &mut Vec::new());
+    match project.kind {
+        ProjectKind::Pulumi => {
+            let is_marked = ["Pulumi.yaml", "Pulumi.yml", "package.json"]
+                .iter()
+                .any(|marker| project.root.join(marker).is_file());
+            if !is_marked || walked.iter().any(|folder| project.root.starts_with(folder)) {
+                return;
+            }
+            walk_folder(&project.root, &mut all, &mut Vec::new());
+        }
+        ProjectKind::Terraform => {
+            if walked.contains(&project.root) {
+                return;
+            }
+            all = module_files(&project.root);
+        }
+    }
+    all.retain(|file| Dialect::of_path(file).map(ProjectKind::of_dialect) == Some(project.kind));
     all.sort();
     project.context_files = all
         .into_iter()
         .filter(|file| project.files.binary_search(file).is_err())
         .collect();
+}
+
+/// The `.tf` files directly in a module folder (links left out).
+fn module_files(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
+        .map(|entry| entry.path())
+        .filter(|path| Dialect::of_path(path) == Some(Dialect::Hcl))
+        .collect()
 }
 
 /// The path made absolute (without resolving links), so that files reached in different ways
@@ -93,7 +149,7 @@ fn walk_folder(folder: &Path, files: &mut Vec<PathBuf>, notices: &mut Vec<Notice
     let walker = WalkBuilder::new(folder)
         .follow_links(false)
         .require_git(false)
-        .filter_entry(|entry| entry.file_name() != "node_modules")
+        .filter_entry(|entry| entry.file_name() != "node_modules" && entry.file_name() != ".terraform")
         .build();
     for entry in walker {
         let entry = match entry {
@@ -134,30 +190,33 @@ fn walk_folder(folder: &Path, files: &mut Vec<PathBuf>, notices: &mut Vec<Notice
     }
 }
 
-/// Files belong to the project of the nearest folder holding Pulumi.yaml; else package.json; else
-/// to their own folder.
+/// Files belong to the project `ProjectKind::root_of` names for their folder and kind.
 fn group_into_projects(files: Vec<PathBuf>) -> Vec<Project> {
-    let mut roots: HashMap<PathBuf, PathBuf> = HashMap::new();
-    let mut projects: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut roots: HashMap<(PathBuf, ProjectKind), PathBuf> = HashMap::new();
+    let mut projects: BTreeMap<(PathBuf, ProjectKind), Vec<PathBuf>> = BTreeMap::new();
     for file in files {
+        let Some(kind) = Dialect::of_path(&file).map(ProjectKind::of_dialect) else {
+            continue;
+        };
         let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
         let root = roots
-            .entry(folder.clone())
-            .or_insert_with(|| project_root(&folder))
+            .entry((folder.clone(), kind))
+            .or_insert_with(|| kind.root_of(&folder))
             .clone();
-        projects.entry(root).or_default().push(file);
+        projects.entry((root, kind)).or_default().push(file);
     }
     projects
         .into_iter()
-        .map(|(root, files)| Project {
+        .map(|((root, kind), files)| Project {
             root,
+            kind,
             files,
             context_files: Vec::new(),
         })
         .collect()
 }
 
-/// The folder of the project files in `folder` belong to (see `group_into_projects`).
+/// The folder of the Pulumi project TypeScript files in `folder` belong to.
 pub fn project_root(folder: &Path) -> PathBuf {
     let marked_by = |markers: &[&str]| {
         folder
@@ -224,6 +283,51 @@ mod tests {
             .map(|p| (p.root.clone(), p.files.len()))
             .collect();
         assert_eq!(projects, vec![(root.join("app"), 2), (root.join("lib"), 1)]);
+    }
+
+    #[test]
+    fn terraform_modules_are_folders_of_their_own() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        for folder in ["infra/.terraform/modules/vpc", "infra/modules/fn"] {
+            std::fs::create_dir_all(root.join(folder)).expect("mkdir");
+        }
+        std::fs::write(root.join("infra/package.json"), "{}").expect("write");
+        for file in [
+            "infra/main.tf",
+            "infra/variables.tf",
+            "infra/index.ts",
+            "infra/modules/fn/main.tf",
+            "infra/.terraform/modules/vpc/main.tf",
+            "infra/terraform.tfvars",
+        ] {
+            std::fs::write(root.join(file), "").expect("write");
+        }
+        let workspace = discover(&[root.join("infra/main.tf"), root.join("infra/modules")]).expect("walks");
+        let projects: Vec<(PathBuf, ProjectKind, usize, usize)> = workspace
+            .projects
+            .iter()
+            .map(|p| (p.root.clone(), p.kind, p.files.len(), p.context_files.len()))
+            .collect();
+        // The module folder given in part reads its other `.tf` file for context, not the
+        // TypeScript beside it.
+        assert_eq!(
+            projects,
+            vec![
+                (root.join("infra"), ProjectKind::Terraform, 1, 1),
+                (root.join("infra/modules/fn"), ProjectKind::Terraform, 1, 0),
+            ]
+        );
+        let whole = discover(&[root.to_path_buf()]).expect("walks");
+        let kinds: Vec<(PathBuf, ProjectKind)> = whole.projects.iter().map(|p| (p.root.clone(), p.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (root.join("infra"), ProjectKind::Pulumi),
+                (root.join("infra"), ProjectKind::Terraform),
+                (root.join("infra/modules/fn"), ProjectKind::Terraform),
+            ]
+        );
     }
 
     #[test]

@@ -82,6 +82,30 @@ fn seed_dry_run_diff_applies_with_git_and_equals_write() {
 }
 
 #[test]
+fn terraform_syntax_error_file_is_reported_and_untouched_while_neighbour_is_fixed() {
+    let broken = b"variable \"runtime\" {\n  default = \"go1.x\"\n\nresource \"aws_lambda_function\" \"g\" {\n";
+    let function =
+        b"resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  runtime       = \"go1.x\"\n  handler       = \"main\"\n}\n";
+    let dir = project(&[("main.tf", function.as_slice()), ("broken.tf", broken.as_slice())]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("broken.tf: syntax error"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("broken.tf")).expect("read"),
+        broken.to_vec()
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("main.tf")).expect("read");
+    assert!(
+        fixed.contains("runtime       = \"provided.al2023\"\n  handler       = \"bootstrap\""),
+        "{fixed}"
+    );
+}
+
+#[test]
 fn syntax_error_file_is_reported_and_untouched_while_neighbour_is_fixed() {
     let broken =
         b"import * as aws from \"@pulumi/aws\";\nconst f = new aws.lambda.Function(\"x\", { runtime: \"go1.x\", \n";

@@ -62,6 +62,9 @@ pub struct RuntimeValue {
     /// Where the function's handler is written, for a move that needs a new one; `None` for a
     /// layer's entry or a function whose handler the framework makes.
     pub handler: Option<HandlerPlace>,
+    /// Written as a default the deployment may override (a Terraform variable's `default`, which
+    /// a module caller or a `.tfvars` file may replace): what runs may be another value.
+    pub overridable: bool,
 }
 
 /// Where the handler of the function using a runtime value is written, as a fix that must change

@@ -3,3 +3,4 @@
 //! cloud graph the rules judge, and renders their fix intents as edits in the file's own style.
 
 pub mod pulumi;
+pub mod terraform;

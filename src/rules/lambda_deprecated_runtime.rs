@@ -99,6 +99,12 @@ function made per element of a collection, only the Go element's own `handler` b
 change, as is a handler that also serves the other runtimes a function may have (`runtime: legacy ?
 "go1.x" : "provided.al2023"`).
 
+In Terraform the runtime may be a literal in the resource, a `local`, or a variable's `default`,
+and a layer's `compatible_runtimes` a list written in any of these places. A default is the value
+used only when nothing overrides it (a module caller, a `.tfvars` file, `-var`), which infrafix
+does not read: a fix there is unsafe, and the message says so. The code package is not judged in
+Terraform yet, so a `go1.x` move there is the "unknown" case above.
+
 A layer's `compatibleRuntimes` never names a runtime twice after the fix, comparing runtime ids
 (`"provided.al2023"` and `aws.lambda.Runtime.CustomAL2023` are one): an entry whose successor is
 listed already, or is what an earlier entry becomes, is removed instead of replaced (with its
@@ -271,8 +277,11 @@ fn report_group(
         .filter(|(_, package)| matches!(package, Readiness::NotReady(_)))
         .filter_map(|(runtime_use, _)| runtime_use.function())
         .collect();
-    // Moving a function whose package does not hold the new runtime's executable breaks it.
-    let applicability = match not_ready.is_empty() {
+    // Moving a function whose package does not hold the new runtime's executable breaks it; a
+    // default the deployment may override may not be the runtime that runs, while the handler
+    // the fix also moves is.
+    let overridable = uses.iter().any(|runtime_use| runtime_use.value.overridable);
+    let applicability = match not_ready.is_empty() && !overridable {
         true => table.fix_applicability(runtime),
         false => Applicability::Unsafe,
     };
@@ -297,6 +306,11 @@ fn report_group(
         }
         if let Some((_, note)) = handler_notes.iter().find(|(at, _)| *at == &runtime_use.value.at) {
             message.push_str(note);
+        }
+        if runtime_use.value.overridable {
+            message.push_str(
+                " The runtime comes from a default that callers or variable files may override, so the fix is unsafe: check the value each deployment sets.",
+            );
         }
         let removal = runtime_use.layer_entry().and_then(|entry| plan.changes.get(&entry.at));
         if let (true, Some(successor), Some(ListChange::Remove(removal))) = (fixed, successor, removal) {

@@ -102,6 +102,7 @@ impl<'tree> Program<'tree> {
             shared,
             read_at: None,
             handler,
+            overridable: false,
         })
     }
 
