@@ -17,7 +17,7 @@ use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
 use crate::frontends::pulumi::{FileFacts, Program, ProgramInput, PulumiFrontEnd};
-use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformModule};
+use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
 use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
@@ -549,7 +549,12 @@ impl ProjectState<'_> {
             .and_then(|fix| fix.edits.iter().find(|edit| !self.targets[edit.file]));
         if let Some(edit) = outside {
             let path = &self.files[edit.file].0.display;
-            finding = finding.not_fixed(&format!("the fix changes {path}, outside the paths given"));
+            let why = match self.kind {
+                ProjectKind::Pulumi => "outside the paths given",
+                // The module may have other callers, which the change would reach too.
+                ProjectKind::Terraform => "a module this one calls or a file outside the paths given",
+            };
+            finding = finding.not_fixed(&format!("the fix changes {path}, {why}"));
         }
         finding
     }
@@ -573,14 +578,25 @@ impl ProjectState<'_> {
     }
 
     fn terraform_findings(&self, suppressions: &[Suppressions]) -> Vec<Finding> {
-        let inputs = self
-            .texts
+        // The files asked about are the root module's; the others are the modules it calls.
+        let Some(root) = self
+            .files
             .iter()
-            .zip(&self.trees)
-            .map(|(text, tree)| TerraformInput { text, tree })
+            .zip(&self.targets)
+            .find(|(_, target)| **target)
+            .and_then(|((source, _), _)| source.path.parent())
+        else {
+            return Vec::new();
+        };
+        let inputs = (0..self.files.len())
+            .map(|index| TerraformInput {
+                path: &self.files[index].0.path,
+                text: &self.texts[index],
+                tree: &self.trees[index],
+            })
             .collect();
-        let module = TerraformModule::build(inputs);
-        let front_end = TerraformFrontEnd::new(&module);
+        let project = TerraformProject::build(root, inputs);
+        let front_end = TerraformFrontEnd::new(&project);
         check_program(
             &RuleContext::new(&front_end, self.settings, suppressions),
             &self.enabled,

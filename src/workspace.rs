@@ -21,8 +21,9 @@ pub struct Project {
     /// The files to check and fix, sorted so that results never depend on the order the file
     /// system lists them in.
     pub files: Vec<PathBuf>,
-    /// The project's other files, outside the paths given: read for the model (a role declared
-    /// in iam.ts), never reported on or changed.
+    /// The project's other files, outside the paths given (or, for Terraform, the local modules
+    /// the module calls): read for the model (a role declared in iam.ts), never reported on or
+    /// changed.
     pub context_files: Vec<PathBuf>,
 }
 
@@ -92,6 +93,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     workspace.projects = group_into_projects(files);
     for project in &mut workspace.projects {
         add_context_files(project, &folders);
+        if project.kind == ProjectKind::Terraform {
+            add_called_modules(project);
+        }
     }
     Ok(workspace)
 }
@@ -123,6 +127,50 @@ fn add_context_files(project: &mut Project, walked: &[PathBuf]) {
         .into_iter()
         .filter(|file| project.files.binary_search(file).is_err())
         .collect();
+}
+
+/// How many module folders a Terraform project reads besides its own.
+const MAX_CALLED_MODULES: usize = 64;
+
+/// Reads the local modules a Terraform module calls (`source = "./modules/lambda"`), and those
+/// they call: values flow into them through the calls' arguments. Their files inform the model
+/// only; each folder walked is also a project of its own, where its own values are reported.
+fn add_called_modules(project: &mut Project) {
+    let mut folders = vec![project.root.clone()];
+    let mut pending = project.files.clone();
+    pending.extend(project.context_files.iter().cloned());
+    while let Some(file) = pending.pop() {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let caller = file.parent().unwrap_or(Path::new(""));
+        for source in local_module_sources(&text) {
+            let folder = crate::frontends::pulumi::normalize_path(&caller.join(source));
+            if folders.contains(&folder) || folders.len() > MAX_CALLED_MODULES || !folder.is_dir() {
+                continue;
+            }
+            let mut files = module_files(&folder);
+            files.sort();
+            pending.extend(files.iter().cloned());
+            project.context_files.extend(files);
+            folders.push(folder);
+        }
+    }
+}
+
+/// The local paths that `source = "…"` arguments of a file's text name (`./x`, `../x`). Read
+/// before parsing, to know which files to parse; the model reads the calls themselves.
+fn local_module_sources(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|line| {
+        let value = line
+            .trim()
+            .strip_prefix("source")?
+            .trim_start()
+            .strip_prefix('=')?
+            .trim();
+        let path = value.strip_prefix('"')?.split('"').next()?;
+        (path.starts_with("./") || path.starts_with("../")).then_some(path)
+    })
 }
 
 /// The `.tf` files directly in a module folder (links left out).
@@ -303,18 +351,20 @@ mod tests {
         ] {
             std::fs::write(root.join(file), "").expect("write");
         }
+        let call = "module \"fn\" {\n  source = \"./modules/fn\"\n}\nmodule \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n";
+        std::fs::write(root.join("infra/main.tf"), call).expect("write");
         let workspace = discover(&[root.join("infra/main.tf"), root.join("infra/modules")]).expect("walks");
         let projects: Vec<(PathBuf, ProjectKind, usize, usize)> = workspace
             .projects
             .iter()
             .map(|p| (p.root.clone(), p.kind, p.files.len(), p.context_files.len()))
             .collect();
-        // The module folder given in part reads its other `.tf` file for context, not the
-        // TypeScript beside it.
+        // The module folder given in part reads its other `.tf` file and the module it calls for
+        // context, not the TypeScript beside it.
         assert_eq!(
             projects,
             vec![
-                (root.join("infra"), ProjectKind::Terraform, 1, 1),
+                (root.join("infra"), ProjectKind::Terraform, 1, 2),
                 (root.join("infra/modules/fn"), ProjectKind::Terraform, 1, 0),
             ]
         );

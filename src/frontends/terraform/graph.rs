@@ -1,36 +1,54 @@
-//! The parts of the cloud graph a Terraform module gives: `aws_lambda_function` and
-//! `aws_lambda_layer_version` resources.
+//! The parts of the cloud graph a Terraform project gives: `aws_lambda_function` and
+//! `aws_lambda_layer_version` resources, in the root module and in the local modules it calls.
+//! A value a called module writes for itself is that module's own finding (reported when its
+//! folder is checked); what the root passes in is reported and fixed where the root writes it.
 
-use super::{Located, ResourceBlock, TerraformModule};
+use super::modules::ResourceInstance;
+use super::values::{Origin, Scope};
+use super::{Located, TerraformProject};
 use crate::cloud::{
-    DeadLetter, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Written,
+    DeadLetter, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Site,
+    Written,
 };
 
-impl<'a> TerraformModule<'a> {
+impl<'a> TerraformProject<'a> {
     pub(super) fn graph_functions(&self) -> Vec<LambdaFunction> {
-        self.resources()
+        self.resource_instances()
             .iter()
             .enumerate()
-            .filter(|(_, resource)| resource.kind == "aws_lambda_function")
-            .map(|(index, resource)| self.lambda_function(index, resource))
+            .filter(|(_, instance)| instance.resource.kind == "aws_lambda_function")
+            .map(|(index, instance)| self.lambda_function(index, instance))
             .collect()
     }
 
-    fn lambda_function(&self, index: usize, resource: &ResourceBlock<'a>) -> LambdaFunction {
-        let instances = self.instances(resource.body);
+    fn lambda_function(&self, index: usize, instance: &ResourceInstance<'_, 'a>) -> LambdaFunction {
+        let body = instance.resource.body;
+        let scope = instance.scope();
+        let instances = match (self.copies(scope), self.instances(body, scope)) {
+            (Multiplicity::Exactly(copies), Multiplicity::Exactly(each)) => copies
+                .checked_mul(each)
+                .map_or(Multiplicity::Unknown, Multiplicity::Exactly),
+            _ => Multiplicity::Unknown,
+        };
+        // Findings about a called module's function point at the root's call of it.
+        let at = instance
+            .calls
+            .first()
+            .map_or(instance.resource.block, |call| call.block)
+            .site();
         LambdaFunction {
             resource: index,
-            name: format!("`{}.{}`", resource.kind, resource.name),
-            at: resource.block.site(),
-            declared: resource.block.site(),
+            name: format!("`{}`", instance.address()),
+            at: at.clone(),
+            declared: at,
             takes_handler: true,
             instances,
             branches: Vec::new(),
-            reservations: self.reservations(resource.body, instances),
-            runtimes: self.function_runtimes(resource.body),
+            reservations: self.reservations(body, scope, instances),
+            runtimes: self.function_runtimes(body, scope),
             handler: self
-                .argument(resource.body, "handler")
-                .and_then(|handler| self.string_value(handler))
+                .argument(body, "handler")
+                .and_then(|handler| self.string_value(handler, scope))
                 .map(|(handler, _)| handler),
             code: None,
             role: None,
@@ -39,51 +57,58 @@ impl<'a> TerraformModule<'a> {
         }
     }
 
-    fn function_runtimes(&self, body: Located<'a>) -> Vec<RuntimeValue> {
+    fn function_runtimes(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Vec<RuntimeValue> {
         let Some(runtime) = self.argument(body, "runtime") else {
             return Vec::new();
         };
-        let Some((id, origin)) = self.string_value(runtime) else {
+        let Some((id, origin)) = self.string_value(runtime, scope) else {
+            return Vec::new();
+        };
+        let Some(at) = self.reported_at(runtime, &origin, scope) else {
             return Vec::new();
         };
         vec![RuntimeValue {
             id,
-            at: runtime.site(),
+            at,
             written: origin.written.site(),
             shared: origin.written.site(),
             read_at: None,
-            handler: Some(self.handler_place(body)),
+            handler: Some(self.handler_place(body, scope)),
             overridable: origin.overridable,
         }]
     }
 
-    /// Where the handler is written: a fix may change it where the function's own block writes it.
-    fn handler_place(&self, body: Located<'a>) -> HandlerPlace {
+    /// Where the handler is written: a fix may change it where the function's own block writes
+    /// it, or where the root passes it for this one module call.
+    fn handler_place(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> HandlerPlace {
         let Some(handler) = self.argument(body, "handler") else {
             return match self.attribute(body, "runtime") {
-                Some(runtime) => HandlerPlace::Missing { beside: runtime.site() },
-                None => HandlerPlace::OutOfReach,
+                Some(runtime) if scope.is_empty() => HandlerPlace::Missing { beside: runtime.site() },
+                _ => HandlerPlace::OutOfReach,
             };
         };
-        match self.string_value(handler) {
-            Some((value, origin)) => HandlerPlace::Written(vec![(
-                Written {
-                    value,
-                    at: origin.written.site(),
-                },
-                origin.in_place,
-            )]),
-            None => HandlerPlace::OutOfReach,
+        match self.string_value(handler, scope) {
+            Some((value, origin)) if self.reported_at(handler, &origin, scope).is_some() => {
+                HandlerPlace::Written(vec![(
+                    Written {
+                        value,
+                        at: origin.written.site(),
+                    },
+                    origin.in_place,
+                )])
+            }
+            _ => HandlerPlace::OutOfReach,
         }
     }
 
-    /// `reserved_concurrent_executions`, reserved by each instance `count` or `for_each` makes.
-    fn reservations(&self, body: Located<'a>, instances: Multiplicity) -> Vec<Reservation> {
+    /// `reserved_concurrent_executions`, reserved by each instance the calls and `count` or
+    /// `for_each` make.
+    fn reservations(&self, body: Located<'a>, scope: &Scope<'_, 'a>, instances: Multiplicity) -> Vec<Reservation> {
         let Some(reserved) = self.argument(body, "reserved_concurrent_executions") else {
             return Vec::new();
         };
         vec![Reservation {
-            value: self.number_value(reserved).map(|(value, origin)| Written {
+            value: self.number_value(reserved, scope).map(|(value, origin)| Written {
                 value,
                 at: origin.written.site(),
             }),
@@ -92,24 +117,40 @@ impl<'a> TerraformModule<'a> {
         }]
     }
 
+    /// Where findings about a value read at `read` point: the reading itself in the root module;
+    /// for a called module, the root's argument that passes the value in. `None` when a called
+    /// module writes the value itself: that is its own finding, reported when its folder is
+    /// checked.
+    fn reported_at(&self, read: Located<'a>, origin: &Origin<'a>, scope: &Scope<'_, 'a>) -> Option<Site> {
+        if scope.is_empty() {
+            return Some(read.site());
+        }
+        let passed = origin.passed_at?;
+        (self.folder_of_file[passed.file] == 0 && self.folder_of_file[origin.written.file] == 0).then(|| passed.site())
+    }
+
     pub(super) fn graph_layers(&self) -> Vec<LambdaLayer> {
-        self.resources()
+        self.resource_instances()
             .iter()
-            .filter(|resource| resource.kind == "aws_lambda_layer_version")
-            .filter_map(|resource| self.argument(resource.body, "compatible_runtimes"))
-            .filter_map(|list| self.list_elements(list))
-            .map(|(entries, list)| LambdaLayer {
-                compatible_runtimes: entries
-                    .into_iter()
-                    .map(|entry| self.list_entry(entry, list.overridable))
-                    .collect(),
+            .filter(|instance| instance.resource.kind == "aws_lambda_layer_version")
+            .filter_map(|instance| {
+                let list = self.argument(instance.resource.body, "compatible_runtimes")?;
+                let (entries, origin) = self.list_elements(list, instance.scope())?;
+                self.reported_at(list, &origin, instance.scope())?;
+                Some(LambdaLayer {
+                    compatible_runtimes: entries
+                        .into_iter()
+                        .map(|entry| self.list_entry(entry, &origin))
+                        .collect(),
+                })
             })
             .collect()
     }
 
-    fn list_entry(&self, entry: Located<'a>, list_overridable: bool) -> ListEntry {
+    /// An entry of a list the root module writes (see `reported_at`), read there.
+    fn list_entry(&self, entry: Located<'a>, list: &Origin<'a>) -> ListEntry {
         let text = self.text(entry).lines().next().unwrap_or_default().to_owned();
-        let Some((id, origin)) = self.string_value(entry) else {
+        let Some((id, origin)) = self.string_value(entry, &[]) else {
             return ListEntry {
                 at: entry.site(),
                 sole_id: None,
@@ -128,7 +169,7 @@ impl<'a> TerraformModule<'a> {
                 shared: origin.written.site(),
                 read_at: None,
                 handler: None,
-                overridable: list_overridable || origin.overridable,
+                overridable: list.overridable || origin.overridable,
             }],
         }
     }

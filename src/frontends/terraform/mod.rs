@@ -1,17 +1,21 @@
-//! The Terraform front end: the `.tf` files of one module folder, read together. Each file is
-//! walked once for its top-level blocks (resources, variables, locals); values are then followed
-//! from where a resource reads them to where they are written: a literal in the block, a `local`,
-//! or a variable's `default`. What cannot be followed (a module output, a data source, a function
-//! of other values) is unknown and never edited.
+//! The Terraform front end: a root module folder's `.tf` files, read together with the files of the
+//! local modules it calls (`source = "./modules/lambda"`). Each file is walked once for its
+//! top-level blocks (resources, variables, locals, module calls); values are then followed from
+//! where a resource reads them to where they are written: a literal in the block, a `local`, a
+//! variable's `default`, or the argument a module call passes for a variable. What cannot be
+//! followed (a registry or git module, a module output, a data source, a function of other values)
+//! is unknown and never edited.
 //!
 //! The graph covers Lambda functions and layers: the runtime and reserved-concurrency rules run
 //! on Terraform. The IAM and API Gateway parts are empty, so those rules report nothing here yet.
 
 mod graph;
+mod modules;
 mod render;
 mod values;
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
 
@@ -20,13 +24,14 @@ pub use render::TerraformFrontEnd;
 use crate::cloud::Site;
 use crate::syntax::node_text;
 
-/// One `.tf` file of the module, as the pipeline parsed it.
+/// One `.tf` file of the project, as the pipeline parsed it.
 pub struct TerraformInput<'a> {
+    pub path: &'a Path,
     pub text: &'a str,
     pub tree: &'a Tree,
 }
 
-/// A node in a file of the module.
+/// A node in a file of the project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Located<'tree> {
     pub file: usize,
@@ -56,28 +61,68 @@ pub struct ResourceBlock<'tree> {
     pub body: Located<'tree>,
 }
 
-/// A module folder's files and the blocks they declare.
-pub struct TerraformModule<'a> {
-    files: Vec<TerraformInput<'a>>,
-    resources: Vec<ResourceBlock<'a>>,
-    /// Each variable's `default`, by the variable's name.
-    variable_defaults: HashMap<String, Located<'a>>,
-    /// Each local value, by name.
-    locals: HashMap<String, Located<'a>>,
+/// A `module "NAME" { source = "./…" … }` block calling a module folder of the project.
+pub struct ModuleCall<'tree> {
+    pub name: String,
+    pub block: Located<'tree>,
+    pub body: Located<'tree>,
+    /// The folder called, by index in `TerraformProject::folders`.
+    pub folder: usize,
 }
 
-impl<'a> TerraformModule<'a> {
-    pub fn build(files: Vec<TerraformInput<'a>>) -> Self {
-        let mut module = Self {
+/// One module folder: what its files declare.
+#[derive(Default)]
+pub struct ModuleFolder<'tree> {
+    path: PathBuf,
+    resources: Vec<ResourceBlock<'tree>>,
+    calls: Vec<ModuleCall<'tree>>,
+    /// Each variable's `default`, by the variable's name.
+    variable_defaults: HashMap<String, Located<'tree>>,
+    /// Each local value, by name.
+    locals: HashMap<String, Located<'tree>>,
+}
+
+/// The root module folder (folder 0) and the local module folders it calls.
+pub struct TerraformProject<'a> {
+    files: Vec<TerraformInput<'a>>,
+    /// Per file, its folder's index in `folders`.
+    folder_of_file: Vec<usize>,
+    folders: Vec<ModuleFolder<'a>>,
+}
+
+impl<'a> TerraformProject<'a> {
+    /// The project of the module folder `root`, from its files and those of the module folders
+    /// it calls.
+    pub fn build(root: &Path, files: Vec<TerraformInput<'a>>) -> Self {
+        let mut folders = vec![ModuleFolder {
+            path: root.to_path_buf(),
+            ..ModuleFolder::default()
+        }];
+        let folder_of_file = files
+            .iter()
+            .map(|file| {
+                let folder = file.path.parent().unwrap_or(Path::new(""));
+                match folders.iter().position(|known| known.path == folder) {
+                    Some(index) => index,
+                    None => {
+                        folders.push(ModuleFolder {
+                            path: folder.to_path_buf(),
+                            ..ModuleFolder::default()
+                        });
+                        folders.len() - 1
+                    }
+                }
+            })
+            .collect();
+        let mut project = Self {
             files,
-            resources: Vec::new(),
-            variable_defaults: HashMap::new(),
-            locals: HashMap::new(),
+            folder_of_file,
+            folders,
         };
-        for file in 0..module.files.len() {
-            module.read_top_level(file);
+        for file in 0..project.files.len() {
+            project.read_top_level(file);
         }
-        module
+        project
     }
 
     fn read_top_level(&mut self, file: usize) {
@@ -91,27 +136,41 @@ impl<'a> TerraformModule<'a> {
                 continue;
             };
             let block_body = Located { file, node: block_body };
-            let labels: Vec<&str> = named_children(block)
+            let block = Located { file, node: block };
+            let labels: Vec<&str> = named_children(block.node)
                 .filter(|node| node.kind() == "string_lit")
                 .map(|label| node_text(label, text).trim_matches('"'))
                 .collect();
-            match (block_type(block, text), labels.as_slice()) {
-                (Some("resource"), [kind, name]) => self.resources.push(ResourceBlock {
+            let arguments: Vec<(&str, Located)> = self.arguments(block_body).collect();
+            let called = self.called_folder(file, &arguments);
+            let folder = &mut self.folders[self.folder_of_file[file]];
+            match (block_type(block.node, text), labels.as_slice()) {
+                (Some("resource"), [kind, name]) => folder.resources.push(ResourceBlock {
                     kind: (*kind).to_owned(),
                     name: (*name).to_owned(),
-                    block: Located { file, node: block },
+                    block,
                     body: block_body,
                 }),
+                (Some("module"), [name]) => {
+                    if let Some(called) = called {
+                        folder.calls.push(ModuleCall {
+                            name: (*name).to_owned(),
+                            block,
+                            body: block_body,
+                            folder: called,
+                        });
+                    }
+                }
                 (Some("variable"), [name]) => {
-                    if let Some(default) = self.argument(block_body, "default") {
+                    let default = arguments.iter().find(|(argument, _)| *argument == "default");
+                    if let Some((_, default)) = default {
                         // A second declaration of a name is an error Terraform reports; the first is kept.
-                        self.variable_defaults.entry((*name).to_owned()).or_insert(default);
+                        folder.variable_defaults.entry((*name).to_owned()).or_insert(*default);
                     }
                 }
                 (Some("locals"), []) => {
-                    let locals: Vec<_> = self.arguments(block_body).collect();
-                    for (name, value) in locals {
-                        self.locals.entry(name.to_owned()).or_insert(value);
+                    for (name, value) in arguments {
+                        folder.locals.entry(name.to_owned()).or_insert(value);
                     }
                 }
                 _ => {}
@@ -119,12 +178,24 @@ impl<'a> TerraformModule<'a> {
         }
     }
 
-    pub fn resources(&self) -> &[ResourceBlock<'a>] {
-        &self.resources
+    /// The folder of the project a module block's `source` names, when it is a local path.
+    fn called_folder(&self, file: usize, arguments: &[(&str, Located<'a>)]) -> Option<usize> {
+        let (_, source) = arguments.iter().find(|(argument, _)| *argument == "source")?;
+        let source = self.string_literal(values::unwrapped(*source))?;
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return None;
+        }
+        let caller = self.files[file].path.parent()?;
+        let called = crate::frontends::pulumi::normalize_path(&caller.join(source));
+        self.folders.iter().position(|folder| folder.path == called)
     }
 
     pub fn text(&self, located: Located) -> &'a str {
         node_text(located.node, self.files[located.file].text)
+    }
+
+    fn folder_of(&self, located: Located) -> &ModuleFolder<'a> {
+        &self.folders[self.folder_of_file[located.file]]
     }
 
     /// The arguments of a body, `name = expression`, in order.

@@ -1,21 +1,21 @@
 //! Fix intents as edits to `.tf` files, in the layout `terraform fmt` leaves: a new argument gets
 //! its block's indentation and lines its `=` up with the argument above it.
 
-use super::{named_children, Located, TerraformModule};
+use super::{named_children, Located, TerraformProject};
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
     MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site,
 };
 use crate::fix::{Edit, Fix};
 
-/// The Terraform front end of one module folder.
+/// The Terraform front end of one root module and the local modules it calls.
 pub struct TerraformFrontEnd<'a> {
-    module: &'a TerraformModule<'a>,
+    project: &'a TerraformProject<'a>,
 }
 
 impl<'a> TerraformFrontEnd<'a> {
-    pub fn new(module: &'a TerraformModule<'a>) -> Self {
-        Self { module }
+    pub fn new(project: &'a TerraformProject<'a>) -> Self {
+        Self { project }
     }
 }
 
@@ -24,11 +24,11 @@ const NOT_YET: &str = "infrafix cannot make this change in Terraform yet";
 
 impl GraphSource for TerraformFrontEnd<'_> {
     fn functions(&self) -> Vec<LambdaFunction> {
-        self.module.graph_functions()
+        self.project.graph_functions()
     }
 
     fn layers(&self) -> Vec<LambdaLayer> {
-        self.module.graph_layers()
+        self.project.graph_layers()
     }
 
     fn roles(&self, _: &[LambdaFunction]) -> Vec<IamRole> {
@@ -58,19 +58,19 @@ impl FrontEnd for TerraformFrontEnd<'_> {
         for intent in &plan.intents {
             match intent {
                 Intent::SetNumber { at, value } => {
-                    self.module.expect_kind(at, "numeric_lit")?;
+                    self.project.expect_kind(at, "numeric_lit")?;
                     edits.push(Edit::replace(at.file, at.range.clone(), value.to_string()));
                 }
-                Intent::SetString { at, value } => edits.push(self.module.string_content(at, value)?),
+                Intent::SetString { at, value } => edits.push(self.project.string_content(at, value)?),
                 Intent::ReplaceRuntime { sites, successor } => {
                     for site in sites {
-                        edits.push(self.module.string_content(site, successor)?);
+                        edits.push(self.project.string_content(site, successor)?);
                     }
                 }
                 Intent::AddHandler { beside, handler } => {
-                    edits.push(self.module.argument_after(beside, "handler", handler)?)
+                    edits.push(self.project.argument_after(beside, "handler", handler)?)
                 }
-                Intent::RemoveListEntry { entry, .. } => edits.push(self.module.remove_list_entry(entry)?),
+                Intent::RemoveListEntry { entry, .. } => edits.push(self.project.remove_list_entry(entry)?),
                 _ => return Err(NOT_YET.to_owned()),
             }
         }
@@ -86,7 +86,7 @@ impl FrontEnd for TerraformFrontEnd<'_> {
     }
 }
 
-impl<'a> TerraformModule<'a> {
+impl<'a> TerraformProject<'a> {
     /// The node at `site`, when it is still of the kind the graph saw there.
     fn expect_kind(&self, site: &Site, kind: &str) -> Result<Located<'a>, String> {
         let found = self.located(site)?;

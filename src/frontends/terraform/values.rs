@@ -1,48 +1,67 @@
-//! Following a value from where a resource reads it to where it is written: through `local.NAME`
-//! and through `var.NAME` to the variable's `default`. Only literals are values here; anything
-//! computed (a function call, a conditional, a module output, a data source) is unknown.
+//! Following a value from where a resource reads it to where it is written: through `local.NAME`,
+//! and through `var.NAME` to the argument the module call passes for it or else to the variable's
+//! `default`. Only literals are values here; anything computed (a function call, a conditional, a
+//! module output, a data source) is unknown.
 
 use std::collections::HashSet;
 
-use super::{named_children, Located, TerraformModule};
+use super::{named_children, Located, ModuleCall, TerraformProject};
 use crate::cloud::Multiplicity;
 
 /// How many references a value may be followed through: locals may name other locals.
 const MAX_HOPS: usize = 16;
+
+/// The module calls that lead from the root module to the folder a value is read in, outermost
+/// first; empty in the root module.
+pub type Scope<'p, 'a> = [&'p ModuleCall<'a>];
 
 /// Where a value is written, and how the resource reaches it.
 #[derive(Debug, Clone, Copy)]
 pub struct Origin<'tree> {
     /// The literal (or collection) itself.
     pub written: Located<'tree>,
-    /// Through a variable's `default`: a caller of the module, a `.tfvars` file or `-var` may give
-    /// the variable another value.
+    /// Through a root variable's `default`: a `.tfvars` file or `-var` may give the variable
+    /// another value.
     pub overridable: bool,
     /// Written in the resource's own block, for it alone.
     pub in_place: bool,
+    /// The outermost module call argument the value came through, if any: where a root module
+    /// passes it into the module that reads it.
+    pub passed_at: Option<Located<'tree>>,
 }
 
-impl<'a> TerraformModule<'a> {
-    /// Where the value of an expression is written, following references.
-    pub fn origin(&self, expression: Located<'a>) -> Option<Origin<'a>> {
+impl<'a> TerraformProject<'a> {
+    /// Where the value of an expression read in `scope` is written, following references.
+    pub fn origin(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Origin<'a>> {
         let mut current = expression;
-        let mut overridable = false;
-        let mut in_place = true;
+        let mut scope = scope;
+        let mut origin = Origin {
+            written: expression,
+            overridable: false,
+            in_place: true,
+            passed_at: None,
+        };
         for _ in 0..MAX_HOPS {
             let Some((namespace, name)) = self.reference(current) else {
-                return Some(Origin {
-                    written: unwrapped(current),
-                    overridable,
-                    in_place,
-                });
+                origin.written = unwrapped(current);
+                return Some(origin);
             };
-            in_place = false;
-            current = match namespace {
-                "var" => {
-                    overridable = true;
-                    *self.variable_defaults.get(name)?
+            origin.in_place = false;
+            let folder = self.folder_of(current);
+            current = match (namespace, scope.split_last()) {
+                ("var", Some((call, outer))) => match self.argument(call.body, name) {
+                    Some(passed) => {
+                        scope = outer;
+                        origin.passed_at = Some(passed);
+                        passed
+                    }
+                    None => *folder.variable_defaults.get(name)?,
+                },
+                ("var", None) => {
+                    origin.overridable = true;
+                    *folder.variable_defaults.get(name)?
                 }
-                "local" => *self.locals.get(name)?,
+                ("local", _) => *folder.locals.get(name)?,
                 _ => return None,
             };
         }
@@ -69,8 +88,8 @@ impl<'a> TerraformModule<'a> {
     }
 
     /// The string an expression stands for, when it is one literal, and where it is written.
-    pub fn string_value(&self, expression: Located<'a>) -> Option<(String, Origin<'a>)> {
-        let origin = self.origin(expression)?;
+    pub fn string_value(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<(String, Origin<'a>)> {
+        let origin = self.origin(expression, scope)?;
         Some((self.string_literal(origin.written)?, origin))
     }
 
@@ -95,8 +114,8 @@ impl<'a> TerraformModule<'a> {
     }
 
     /// The whole number an expression stands for, and where it is written.
-    pub fn number_value(&self, expression: Located<'a>) -> Option<(i64, Origin<'a>)> {
-        let origin = self.origin(expression)?;
+    pub fn number_value(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<(i64, Origin<'a>)> {
+        let origin = self.origin(expression, scope)?;
         if origin.written.node.kind() != "numeric_lit" {
             return None;
         }
@@ -104,30 +123,35 @@ impl<'a> TerraformModule<'a> {
     }
 
     /// The elements of a list (a tuple) an expression stands for, and where the list is written.
-    pub fn list_elements(&self, expression: Located<'a>) -> Option<(Vec<Located<'a>>, Origin<'a>)> {
-        let origin = self.origin(expression)?;
+    pub fn list_elements(
+        &self,
+        expression: Located<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> Option<(Vec<Located<'a>>, Origin<'a>)> {
+        let origin = self.origin(expression, scope)?;
         Some((tuple_elements(origin.written)?, origin))
     }
 
-    /// How many instances `count` or `for_each` makes of a resource (one without them).
-    pub fn instances(&self, body: Located<'a>) -> Multiplicity {
+    /// How many instances `count` or `for_each` makes of a resource or module call (one without
+    /// them).
+    pub fn instances(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Multiplicity {
         if let Some(count) = self.argument(body, "count") {
             return self
-                .number_value(count)
+                .number_value(count, scope)
                 .and_then(|(count, _)| u64::try_from(count).ok())
                 .into();
         }
         let Some(for_each) = self.argument(body, "for_each") else {
             return Multiplicity::Exactly(1);
         };
-        self.origin(for_each)
-            .and_then(|origin| self.collection_size(origin.written))
+        self.origin(for_each, scope)
+            .and_then(|origin| self.collection_size(origin.written, scope))
             .into()
     }
 
     /// How many keys a `for_each` collection has: a map's entries, or the distinct strings of a
     /// set written as `toset([…])`.
-    fn collection_size(&self, collection: Located<'a>) -> Option<u64> {
+    fn collection_size(&self, collection: Located<'a>, scope: &Scope<'_, 'a>) -> Option<u64> {
         let collection = match collection.node.kind() {
             "function_call" => {
                 let name = named_children(collection.node).find(|node| node.kind() == "identifier")?;
@@ -137,7 +161,7 @@ impl<'a> TerraformModule<'a> {
                 let arguments = named_children(collection.node).find(|node| node.kind() == "function_arguments")?;
                 let list = named_children(arguments).collect::<Vec<_>>();
                 let [list] = list.as_slice() else { return None };
-                self.origin(collection.with(*list))?.written
+                self.origin(collection.with(*list), scope)?.written
             }
             _ => collection,
         };
@@ -184,72 +208,95 @@ pub fn unwrapped(expression: Located) -> Located {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{TerraformInput, TerraformModule};
+    use std::path::Path;
+
+    use super::super::{TerraformInput, TerraformProject};
     use crate::cloud::Multiplicity;
     use crate::syntax::{parse, Dialect};
 
     const VARIABLES: &str = "variable \"runtime\" {\n  default = local.fallback\n}\n\nvariable \"tenants\" {\n  default = [\"a\", \"b\", \"a\"]\n}\n\nlocals {\n  fallback = \"go1.x\"\n  chosen   = var.runtime\n  loop     = local.loop\n}\n";
 
-    /// Runs `check` on the module made of `main` and `VARIABLES`, and on its resource `name`'s body.
-    fn with_module(main: &str, check: impl FnOnce(&TerraformModule, super::Located)) {
-        let trees = [parse(main, Dialect::Hcl), parse(VARIABLES, Dialect::Hcl)].map(|tree| tree.expect("parses"));
-        let module = TerraformModule::build(vec![
-            TerraformInput {
-                text: main,
-                tree: &trees[0],
-            },
-            TerraformInput {
-                text: VARIABLES,
-                tree: &trees[1],
-            },
-        ]);
-        let body = module.resources()[0].body;
-        check(&module, body);
+    /// Runs `check` on the root module made of `main` and `VARIABLES` (with a local module in
+    /// `modules/fn` made of `called`), given the first resource's body.
+    fn with_project(main: &str, called: &str, check: impl FnOnce(&TerraformProject, super::Located)) {
+        let texts = [main, VARIABLES, called];
+        let paths = ["/infra/main.tf", "/infra/variables.tf", "/infra/modules/fn/main.tf"].map(Path::new);
+        let trees = texts.map(|text| parse(text, Dialect::Hcl).expect("parses"));
+        let inputs = (0..3)
+            .map(|index| TerraformInput {
+                path: paths[index],
+                text: texts[index],
+                tree: &trees[index],
+            })
+            .collect();
+        let project = TerraformProject::build(Path::new("/infra"), inputs);
+        let body = project.folders[0].resources[0].body;
+        check(&project, body);
     }
 
     #[test]
     fn values_are_followed_through_locals_and_variable_defaults() {
         let main = "resource \"aws_lambda_function\" \"f\" {\n  runtime = local.chosen\n  handler = \"main\"\n  timeout = \"${var.runtime}-x\"\n  layers  = local.loop\n}\n";
-        with_module(main, |module, body| {
-            let runtime = module.argument(body, "runtime").expect("runtime");
-            let (value, origin) = module.string_value(runtime).expect("followed");
+        with_project(main, "", |project, body| {
+            let runtime = project.argument(body, "runtime").expect("runtime");
+            let (value, origin) = project.string_value(runtime, &[]).expect("followed");
             assert_eq!(value, "go1.x");
             assert_eq!(origin.written.file, 1);
             assert!(origin.overridable && !origin.in_place);
-            let handler = module.argument(body, "handler").expect("handler");
-            let (_, origin) = module.string_value(handler).expect("literal");
+            let handler = project.argument(body, "handler").expect("handler");
+            let (_, origin) = project.string_value(handler, &[]).expect("literal");
             assert!(origin.in_place && !origin.overridable);
             // An interpolation is computed, and a local naming itself has no value.
-            assert!(module
-                .string_value(module.argument(body, "timeout").expect("timeout"))
-                .is_none());
-            assert!(module
-                .origin(module.argument(body, "layers").expect("layers"))
-                .is_none());
+            let timeout = project.argument(body, "timeout").expect("timeout");
+            assert!(project.string_value(timeout, &[]).is_none());
+            let layers = project.argument(body, "layers").expect("layers");
+            assert!(project.origin(layers, &[]).is_none());
+        });
+    }
+
+    #[test]
+    fn module_arguments_stand_for_the_variables_of_the_module_called() {
+        let main = "resource \"aws_lambda_function\" \"root\" {\n  runtime = \"go1.x\"\n}\n\nmodule \"a\" {\n  source  = \"./modules/fn\"\n  runtime = \"nodejs16.x\"\n  count   = 3\n}\n\nmodule \"b\" {\n  source = \"./modules/fn\"\n}\n\nmodule \"registry\" {\n  source = \"terraform-aws-modules/lambda/aws\"\n}\n";
+        let called = "variable \"runtime\" {\n  default = \"python3.8\"\n}\n\nresource \"aws_lambda_function\" \"this\" {\n  runtime = var.runtime\n}\n";
+        with_project(main, called, |project, _| {
+            let instances = project.resource_instances();
+            let addresses: Vec<String> = instances.iter().map(|instance| instance.address()).collect();
+            assert_eq!(
+                addresses,
+                [
+                    "aws_lambda_function.root",
+                    "module.a.aws_lambda_function.this",
+                    "module.b.aws_lambda_function.this"
+                ]
+            );
+            let value = |index: usize| {
+                let instance = &instances[index];
+                let runtime = project.argument(instance.resource.body, "runtime").expect("runtime");
+                let (value, origin) = project.string_value(runtime, instance.scope()).expect("followed");
+                (value, origin.passed_at.is_some(), origin.overridable)
+            };
+            assert_eq!(value(1), ("nodejs16.x".to_owned(), true, false));
+            // Not passed: the called module's own default, which no variable file overrides.
+            assert_eq!(value(2), ("python3.8".to_owned(), false, false));
+            assert_eq!(project.copies(instances[1].scope()), Multiplicity::Exactly(3));
+            assert_eq!(project.copies(instances[2].scope()), Multiplicity::Exactly(1));
         });
     }
 
     #[test]
     fn count_and_for_each_make_instances() {
-        let counted = "resource \"aws_lambda_function\" \"f\" {\n  count = 4\n}\n";
-        with_module(counted, |module, body| {
-            assert_eq!(module.instances(body), Multiplicity::Exactly(4))
-        });
-        let set = "resource \"aws_lambda_function\" \"f\" {\n  for_each = toset(var.tenants)\n}\n";
-        with_module(set, |module, body| {
-            assert_eq!(module.instances(body), Multiplicity::Exactly(2))
-        });
-        let map = "resource \"aws_lambda_function\" \"f\" {\n  for_each = { a = 1, b = 2, c = 3 }\n}\n";
-        with_module(map, |module, body| {
-            assert_eq!(module.instances(body), Multiplicity::Exactly(3))
-        });
-        let computed = "resource \"aws_lambda_function\" \"f\" {\n  count = var.enabled ? 1 : 0\n}\n";
-        with_module(computed, |module, body| {
-            assert_eq!(module.instances(body), Multiplicity::Unknown)
-        });
-        let single = "resource \"aws_lambda_function\" \"f\" {\n  runtime = \"go1.x\"\n}\n";
-        with_module(single, |module, body| {
-            assert_eq!(module.instances(body), Multiplicity::Exactly(1))
-        });
+        let cases = [
+            ("count = 4", Multiplicity::Exactly(4)),
+            ("for_each = toset(var.tenants)", Multiplicity::Exactly(2)),
+            ("for_each = { a = 1, b = 2, c = 3 }", Multiplicity::Exactly(3)),
+            ("count = var.enabled ? 1 : 0", Multiplicity::Unknown),
+            ("runtime = \"go1.x\"", Multiplicity::Exactly(1)),
+        ];
+        for (argument, expected) in cases {
+            let main = format!("resource \"aws_lambda_function\" \"f\" {{\n  {argument}\n}}\n");
+            with_project(&main, "", |project, body| {
+                assert_eq!(project.instances(body, &[]), expected, "{argument}")
+            });
+        }
     }
 }
