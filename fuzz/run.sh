@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 mkdir -p corpus/pipeline
-find ../fixtures -path '*/input/*.ts' | while read -r file; do
-    cp "$file" "corpus/pipeline/fixture-$(echo "$file" | sha1sum | cut -c1-12).ts"
+find ../fixtures -path '*/input/*' \( -name '*.ts' -o -name '*.tf' \) | while read -r file; do
+    cp "$file" "corpus/pipeline/fixture-$(echo "$file" | sha1sum | cut -c1-12).${file##*.}"
 done
 RUSTC_BOOTSTRAP=1 cargo fuzz run pipeline corpus/pipeline -- \
     -max_total_time="${1:-600}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1

@@ -9,21 +9,26 @@ use crate::pipeline::{run_source, Mode, RunOptions};
 use crate::syntax::{error_count, parse, Dialect};
 
 /// Where checked inputs pretend to live: no infrafix.toml there, so the defaults apply.
-const PATH: &str = "/infrafix-promises/index.ts";
+const FOLDER: &str = "/infrafix-promises";
 
-/// Runs the whole pipeline (every rule, unsafe fixes included) on `source` twice; `Err` says which
-/// promise broke.
-pub fn check(source: &[u8]) -> Result<(), String> {
-    let (first, notices) = fixed(source)?;
+/// Runs the whole pipeline (every rule, unsafe fixes included) on `source`, read as a file of
+/// `dialect`, twice; `Err` says which promise broke.
+pub fn check(source: &[u8], dialect: Dialect) -> Result<(), String> {
+    let path = PathBuf::from(FOLDER).join(match dialect {
+        Dialect::TypeScript => "index.ts",
+        Dialect::Tsx => "index.tsx",
+        Dialect::Hcl => "main.tf",
+    });
+    let (first, notices) = fixed(source, &path)?;
     if let Some(broken) = notices.iter().find(|notice| notice.contains("internal error")) {
         return Err(format!("a fix was broken: {broken}"));
     }
-    if let (Some(before), Some(after)) = (syntax_errors(source), syntax_errors(&first)) {
+    if let (Some(before), Some(after)) = (syntax_errors(source, dialect), syntax_errors(&first, dialect)) {
         if after > before {
             return Err(format!("fixes added syntax errors: {before} before, {after} after"));
         }
     }
-    let (second, _) = fixed(&first)?;
+    let (second, _) = fixed(&first, &path)?;
     if second != first {
         return Err("a second pass changed the output".to_owned());
     }
@@ -31,7 +36,7 @@ pub fn check(source: &[u8]) -> Result<(), String> {
 }
 
 /// The text after one dry run, and the run's notices.
-fn fixed(source: &[u8]) -> Result<(Vec<u8>, Vec<String>), String> {
+fn fixed(source: &[u8], path: &std::path::Path) -> Result<(Vec<u8>, Vec<String>), String> {
     let options = RunOptions {
         paths: Vec::new(),
         mode: Mode::DryRun,
@@ -41,7 +46,7 @@ fn fixed(source: &[u8]) -> Result<(Vec<u8>, Vec<String>), String> {
         ignore: Vec::new(),
         jobs: Some(1),
     };
-    let report = run_source(PathBuf::from(PATH), source.to_vec(), &options).map_err(|error| format!("{error:#}"))?;
+    let report = run_source(path.to_path_buf(), source.to_vec(), &options).map_err(|error| format!("{error:#}"))?;
     let notices = report.notices.iter().map(ToString::to_string).collect();
     let text = report
         .files
@@ -51,9 +56,7 @@ fn fixed(source: &[u8]) -> Result<(Vec<u8>, Vec<String>), String> {
     Ok((text.unwrap_or_else(|| source.to_vec()), notices))
 }
 
-fn syntax_errors(source: &[u8]) -> Option<usize> {
+fn syntax_errors(source: &[u8], dialect: Dialect) -> Option<usize> {
     let text = std::str::from_utf8(source).ok()?;
-    Some(error_count(
-        &parse(text.trim_start_matches('\u{feff}'), Dialect::TypeScript).ok()?,
-    ))
+    Some(error_count(&parse(text.trim_start_matches('\u{feff}'), dialect).ok()?))
 }

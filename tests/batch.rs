@@ -142,3 +142,46 @@ fn no_progress_bar_in_pipes() {
         "no bar when stderr is a pipe: {stderr}"
     );
 }
+
+#[test]
+fn mixed_language_repositories_are_fixed_once_and_nothing_else_is_touched() {
+    let batch = three_repositories();
+    let repository = batch.path().join("repos/orders");
+    let terraform = "resource \"aws_lambda_function\" \"legacy\" {\n  function_name = \"legacy\"\n  runtime       = \"go1.x\"\n  handler       = \"main\"\n}\n";
+    let untouched = [
+        ("deploy/terraform/terraform.tfvars", "runtime = \"go1.x\"\n"),
+        ("deploy/terraform/.terraform/modules/x/main.tf", terraform),
+        ("app/handler.ts", "export const runtime = \"go1.x\";\n"),
+        ("README.md", "Runs on `go1.x`.\n"),
+    ];
+    for (file, content) in untouched.iter().chain([&("deploy/terraform/main.tf", terraform)]) {
+        let path = repository.join(file);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+    }
+    let output = infrafix(batch.path(), &["--patch-dir", "patches", "repos"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let patch = std::fs::read_to_string(batch.path().join("patches/orders.patch")).expect("patch");
+    assert!(patch.contains("+++ b/deploy/terraform/main.tf"), "{patch}");
+    assert!(patch.contains("+++ b/infra/index.ts"), "{patch}");
+
+    assert_eq!(infrafix(batch.path(), &["--write", "repos"]).status.code(), Some(0));
+    let fixed = std::fs::read_to_string(repository.join("deploy/terraform/main.tf")).expect("read");
+    assert!(
+        fixed.contains("runtime       = \"provided.al2023\"\n  handler       = \"bootstrap\""),
+        "{fixed}"
+    );
+    for (file, content) in untouched {
+        assert_eq!(
+            std::fs::read_to_string(repository.join(file)).expect("read"),
+            content,
+            "{file}"
+        );
+    }
+    let second = infrafix(batch.path(), &["--write", "--check", "repos"]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    assert_eq!(
+        std::fs::read_to_string(repository.join("deploy/terraform/main.tf")).expect("read"),
+        fixed
+    );
+}

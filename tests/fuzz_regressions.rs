@@ -1,5 +1,6 @@
 //! Every input the fuzzer (fuzz/run.sh) found breaking a promise, replayed: each must now keep them
-//! all. Add a crash input to tests/fuzz-regressions/ with a name that says what it exposed.
+//! all. Add a crash input to tests/fuzz-regressions/ with a name that says what it exposed, and the
+//! extension of the language it was read as (`.ts`, `.tf`).
 
 mod common;
 
@@ -18,7 +19,8 @@ fn every_fuzz_finding_keeps_the_promises() {
         .iter()
         .filter_map(|input| {
             let source = std::fs::read(input).expect("read");
-            infrafix::promises::check(&source)
+            let dialect = infrafix::syntax::Dialect::of_path(input).expect("a .ts or .tf input");
+            infrafix::promises::check(&source, dialect)
                 .err()
                 .map(|broken| format!("{}: {broken}", input.display()))
         })

@@ -157,3 +157,48 @@ fn empty_files_and_comment_only_files_come_out_as_they_went_in() {
     assert!(std::fs::read(dir.path().join("empty.ts")).expect("read").is_empty());
     assert_eq!(std::fs::read(dir.path().join("comments.ts")).expect("read"), comments);
 }
+
+#[test]
+fn terraform_files_get_the_same_guards() {
+    let function = "resource \"aws_lambda_function\" \"f\" {\r\n  function_name = \"f\"\r\n  runtime       = \"go1.x\"\r\n  handler       = \"main\"\r\n}\r\n";
+    let with_bom = format!("\u{feff}{function}");
+    let depth = 50_000;
+    let deep = format!(
+        "resource \"aws_lambda_function\" \"g\" {{\n  runtime = {}\"go1.x\"{}\n}}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let read_only = function.replace("\"f\"", "\"r\"");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, content) in [
+        ("bom.tf", with_bom.as_str()),
+        ("deep.tf", deep.as_str()),
+        ("read_only.tf", read_only.as_str()),
+        ("empty.tf", ""),
+    ] {
+        std::fs::write(dir.path().join(name), content).expect("write");
+    }
+    let locked = dir.path().join("read_only.tf");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let output = infrafix(dir.path(), &["--write", "."]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("deep.tf: nests deeper than 400 levels; skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("read_only.tf: has no write permission bits"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("deep.tf")).expect("read"), deep);
+    assert_eq!(std::fs::read_to_string(&locked).expect("read"), read_only);
+    assert!(std::fs::read(dir.path().join("empty.tf")).expect("read").is_empty());
+    // The byte-order mark and the CRLF line endings stay.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("bom.tf")).expect("read"),
+        with_bom
+            .replace("\"go1.x\"", "\"provided.al2023\"")
+            .replace("\"main\"", "\"bootstrap\"")
+    );
+}

@@ -6,12 +6,19 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    // Without a Pulumi import nothing is parsed: give every input one, so the model always runs.
+    // Inputs that declare a Terraform resource are read as a `.tf` file; the others as
+    // TypeScript, given a Pulumi import when they lack one, without which nothing is parsed.
+    if data.windows(10).any(|window| window == b"resource \"") {
+        if let Err(broken) = infrafix::promises::check(data, infrafix::syntax::Dialect::Hcl) {
+            panic!("{broken}");
+        }
+        return;
+    }
     let mut source = data.to_vec();
     if !data.windows(8).any(|window| window == b"@pulumi/") {
         source.splice(0..0, b"import * as aws from \"@pulumi/aws\";\n".iter().copied());
     }
-    if let Err(broken) = infrafix::promises::check(&source) {
+    if let Err(broken) = infrafix::promises::check(&source, infrafix::syntax::Dialect::TypeScript) {
         panic!("{broken}");
     }
 });
