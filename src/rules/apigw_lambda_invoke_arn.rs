@@ -19,6 +19,8 @@ resources. It finds:
 - `credentials` on an `aws_proxy` integration: with a resource-based permission for
   apigateway.amazonaws.com (an `aws.lambda.Permission`), no role is needed.
 
+Pulumi TypeScript only for now: on Terraform modules this rule reports nothing yet.
+
 ## Why is this bad?
 With the function's ARN as `uri` the deployment fails:
 

@@ -14,6 +14,8 @@ Finds `throttleSettings` in the arguments of an `aws.apigateway.Stage`. Moves th
 `aws.apigateway.MethodSettings` for that stage with `methodPath: "*/*"` (every method of the
 stage), which is where API Gateway keeps a stage's default throttling.
 
+Pulumi TypeScript only for now: on Terraform modules this rule reports nothing yet.
+
 ## Why is this bad?
 `StageArgs` has no such property, so the program does not compile:
 

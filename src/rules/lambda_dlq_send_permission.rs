@@ -21,6 +21,8 @@ wildcards such as `sqs:*`, `sqs:Send*` and `*` count), in every form the program
 text in strings and `pulumi.interpolate`, `aws.iam.getPolicyDocumentOutput`, `aws.iam.Policy`
 resources, the role's own `inlinePolicies`, and the AWS managed policies infrafix knows.
 
+Pulumi TypeScript only for now: on Terraform modules this rule reports nothing yet.
+
 ## Why is this bad?
 Lambda checks the permission when it creates or updates the function, and refuses:
 

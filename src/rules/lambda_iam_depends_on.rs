@@ -14,6 +14,8 @@ Finds Lambda functions whose execution role gets policy from an `aws.iam.RolePol
 the program names it: `role.arn`, a const, a role exported by another module, `this.role` in a
 component, or an `.apply` callback.
 
+Pulumi TypeScript only for now: on Terraform modules this rule reports nothing yet.
+
 ## Why is this bad?
 Nothing orders the policies before the function: the function only references the role. Pulumi
 may create the function while the policies are still being attached, and Lambda checks the role

@@ -28,6 +28,11 @@ is unsure of adds up), and the sides of `stage === "prod" ? new Function(…) : 
 A function outside a branch adds to each of its arms, and branches inside branches compose. Only
 the functions of an arm that puts the program over the budget are reported.
 
+In Terraform: `reserved_concurrent_executions` of `aws_lambda_function`, followed through locals,
+variable defaults and the arguments of local module calls; `count` and `for_each` (on the
+resource or on a module call) multiply it. A module folder is one program with the local modules
+it calls.
+
 With `account_settings`, `other_reserved` is the account's reservations
 (`ConcurrentExecutions − UnreservedConcurrentExecutions`). Once this program is deployed, that
 includes its own functions: for a redeploy, set `other_reserved` by hand to what other stacks

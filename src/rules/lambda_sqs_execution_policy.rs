@@ -14,6 +14,8 @@ function's execution role has neither the AWS managed policy `AWSLambdaSQSQueueE
 an equivalent grant: `sqs:ReceiveMessage`, `sqs:DeleteMessage` and `sqs:GetQueueAttributes` on the
 queue (or on `*`), in any policy that reaches the role.
 
+Pulumi TypeScript only for now: on Terraform modules this rule reports nothing yet.
+
 ## Why is this bad?
 Lambda polls the queue with the function's role, and refuses to create the mapping without those
 permissions:

@@ -88,16 +88,16 @@ impl<'a> TerraformProject<'a> {
             };
         };
         match self.string_value(handler, scope) {
-            Some((value, origin)) if self.reported_at(handler, &origin, scope).is_some() => {
-                HandlerPlace::Written(vec![(
-                    Written {
-                        value,
-                        at: origin.written.site(),
-                    },
-                    origin.in_place,
-                )])
-            }
-            _ => HandlerPlace::OutOfReach,
+            // A handler the function's own block writes may change with its runtime; one written
+            // elsewhere is only read (already right, or changed by hand).
+            Some((value, origin)) => HandlerPlace::Written(vec![(
+                Written {
+                    value,
+                    at: origin.written.site(),
+                },
+                origin.in_place && self.reported_at(handler, &origin, scope).is_some(),
+            )]),
+            None => HandlerPlace::OutOfReach,
         }
     }
 
