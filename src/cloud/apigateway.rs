@@ -24,6 +24,11 @@ pub struct ApiStage {
 pub struct MisplacedThrottle {
     /// The setting, from its key to its value.
     pub at: Site,
+    /// What the language's own tools say of it, in its spelling (`` `throttle_settings` is not a
+    /// block of aws_api_gateway_stage (…)``).
+    pub problem: String,
+    /// Where a stage's throttling belongs, in the language's spelling.
+    pub remedy: String,
     /// The limits it sets, or why a fix cannot move them from where they are written.
     pub limits: Result<Vec<(ThrottleLimit, LimitValue)>, String>,
 }

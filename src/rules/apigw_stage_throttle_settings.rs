@@ -14,13 +14,18 @@ Finds `throttleSettings` in the arguments of an `aws.apigateway.Stage`. Moves th
 `aws.apigateway.MethodSettings` for that stage with `methodPath: "*/*"` (every method of the
 stage), which is where API Gateway keeps a stage's default throttling.
 
-Pulumi TypeScript only for now: on Terraform modules this rule reports nothing yet.
+In Terraform: a `throttle_settings` block on an `aws_api_gateway_stage` of the root module moves
+into a new `aws_api_gateway_method_settings` after the stage (`method_path = "*/*"`,
+`settings { throttling_burst_limit, throttling_rate_limit }`), or into the `settings` of the
+stage's existing `"*/*"` one; comments above the block move with the limits.
 
 ## Why is this bad?
 `StageArgs` has no such property, so the program does not compile:
 
     TS2353: Object literal may only specify known properties, and 'throttleSettings' does not
     exist in type 'StageArgs'.
+
+Terraform rejects the configuration: `Blocks of type "throttle_settings" are not expected here.`
 
 (`aws.apigateway.UsagePlan` does have `throttleSettings`; it limits API keys, not the stage, and
 this rule leaves it alone.)
@@ -69,12 +74,9 @@ Not fixed, and said why: the existing `"*/*"` MethodSettings sets a limit to ano
 would have to choose one); a MethodSettings that may be the stage's but cannot be told apart (a
 stage name or API known only when the program runs), since a second `"*/*"` one for a stage fails
 to deploy; settings that are not an object literal, keys other than `burstLimit` and
-`rateLimit`, a stage that is not a statement of its own.
+`rateLimit`, a stage that is not a statement of its own; in Terraform, `throttle_settings` written
+as an argument (`= { … }`) and a stage made by `count` or `for_each`.
 "#;
-
-const MESSAGE: &str = "`throttleSettings` is not a property of aws.apigateway.Stage (tsc reports TS2353 \
-where it checks the arguments against StageArgs): a stage's throttling belongs in an \
-aws.apigateway.MethodSettings with methodPath \"*/*\".";
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
@@ -82,11 +84,15 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let Some(throttle) = &stage.misplaced_throttle else {
             continue;
         };
+        let message = format!(
+            "{}: a stage's throttling belongs in {}.",
+            throttle.problem, throttle.remedy
+        );
         let finding = Finding::new(
             RuleId::ApigwStageThrottleSettings,
             throttle.at.file,
             throttle.at.range.clone(),
-            MESSAGE,
+            message,
         );
         let fix = throttle
             .limits

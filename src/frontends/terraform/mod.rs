@@ -6,9 +6,11 @@
 //! followed (a registry or git module, a module output, a data source, a function of other values)
 //! is unknown and never edited.
 //!
-//! The graph covers Lambda functions and layers: the runtime and reserved-concurrency rules run
-//! on Terraform. The IAM and API Gateway parts are empty, so those rules report nothing here yet.
+//! The graph covers Lambda functions, layers, API Gateway stages and method settings: the
+//! runtime, reserved-concurrency and stage-throttling rules run on Terraform. The IAM and
+//! integration parts are empty, so those rules report nothing here yet.
 
+mod apigateway;
 mod graph;
 mod modules;
 mod render;
@@ -132,11 +134,10 @@ impl<'a> TerraformProject<'a> {
             return;
         };
         for block in named_children(body).filter(|node| node.kind() == "block") {
-            let Some(block_body) = named_children(block).find(|node| node.kind() == "body") else {
+            let block = Located { file, node: block };
+            let Some(block_body) = block_body(block) else {
                 continue;
             };
-            let block_body = Located { file, node: block_body };
-            let block = Located { file, node: block };
             let labels: Vec<&str> = named_children(block.node)
                 .filter(|node| node.kind() == "string_lit")
                 .map(|label| node_text(label, text).trim_matches('"'))
@@ -223,6 +224,18 @@ impl<'a> TerraformProject<'a> {
             .map(|attribute| body.with(attribute))
     }
 
+    /// The first block of a body with this type (`settings { … }`).
+    pub fn nested_block(&self, body: Located<'a>, kind: &str) -> Option<Located<'a>> {
+        named_children(body.node)
+            .filter(|node| node.kind() == "block")
+            .find(|block| {
+                named_children(*block)
+                    .next()
+                    .is_some_and(|identifier| self.text(body.with(identifier)) == kind)
+            })
+            .map(|block| body.with(block))
+    }
+
     /// The node of a file whose extent is exactly `site`.
     fn located(&self, site: &Site) -> Result<Located<'a>, String> {
         self.files
@@ -240,6 +253,13 @@ impl<'a> TerraformProject<'a> {
     fn file_text(&self, file: usize) -> &'a str {
         self.files[file].text
     }
+}
+
+/// The body of a block.
+fn block_body(block: Located) -> Option<Located> {
+    named_children(block.node)
+        .find(|node| node.kind() == "body")
+        .map(|body| block.with(body))
 }
 
 /// A block's type: `resource`, `variable`, `locals` …

@@ -67,6 +67,10 @@ impl<'tree> Program<'tree> {
         };
         Some(MisplacedThrottle {
             at: throttle.property.into(),
+            problem: "`throttleSettings` is not a property of aws.apigateway.Stage (tsc reports TS2353 where it \
+checks the arguments against StageArgs)"
+                .to_owned(),
+            remedy: "an aws.apigateway.MethodSettings with methodPath \"*/*\"".to_owned(),
             limits,
         })
     }

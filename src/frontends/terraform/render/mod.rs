@@ -1,5 +1,7 @@
 //! Fix intents as edits to `.tf` files, in the layout `terraform fmt` leaves: a new argument gets
-//! its block's indentation and lines its `=` up with the argument above it.
+//! its block's indentation, and the `=` of its run of arguments line up.
+
+mod method_settings;
 
 use super::{named_children, Located, TerraformProject};
 use crate::cloud::{
@@ -36,7 +38,7 @@ impl GraphSource for TerraformFrontEnd<'_> {
     }
 
     fn stages(&self) -> (Vec<ApiStage>, Vec<MethodSettings>) {
-        (Vec::new(), Vec::new())
+        self.project.graph_stages()
     }
 
     fn integrations(&self, _: &[LambdaFunction]) -> Vec<ApiIntegration> {
@@ -55,6 +57,8 @@ impl GraphSource for TerraformFrontEnd<'_> {
 impl FrontEnd for TerraformFrontEnd<'_> {
     fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
         let mut edits = Vec::new();
+        // Comments above a setting that moves go with it.
+        let mut moved_comments = Vec::new();
         for intent in &plan.intents {
             match intent {
                 Intent::SetNumber { at, value } => {
@@ -68,9 +72,21 @@ impl FrontEnd for TerraformFrontEnd<'_> {
                     }
                 }
                 Intent::AddHandler { beside, handler } => {
-                    edits.push(self.project.argument_after(beside, "handler", handler)?)
+                    let handler = format!("\"{handler}\"");
+                    edits.extend(self.project.arguments_after(beside, &[("handler", &handler)])?)
                 }
                 Intent::RemoveListEntry { entry, .. } => edits.push(self.project.remove_list_entry(entry)?),
+                Intent::RemoveSetting { at } => {
+                    let (edit, comments) = self.project.remove_lines(at)?;
+                    edits.push(edit);
+                    moved_comments = comments;
+                }
+                Intent::AddStageMethodSettings { stage, limits } => {
+                    edits.push(self.project.new_method_settings(stage, limits, &moved_comments)?)
+                }
+                Intent::AddThrottling { settings, limits } => {
+                    edits.extend(self.project.add_throttling(settings, limits, &moved_comments)?)
+                }
                 _ => return Err(NOT_YET.to_owned()),
             }
         }
@@ -87,6 +103,26 @@ impl FrontEnd for TerraformFrontEnd<'_> {
 }
 
 impl<'a> TerraformProject<'a> {
+    /// The root module's resources.
+    fn root_resources(&self) -> impl Iterator<Item = &super::ResourceBlock<'a>> {
+        self.folders[0].resources.iter()
+    }
+
+    /// `base`, or `base_2`, `base_3` …: a name no resource of this type in the root module has.
+    fn fresh_resource_name(&self, kind: &str, base: &str) -> String {
+        let taken = |name: &str| {
+            self.root_resources()
+                .any(|resource| resource.kind == kind && resource.name == name)
+        };
+        (1..)
+            .map(|number| match number {
+                1 => base.to_owned(),
+                _ => format!("{base}_{number}"),
+            })
+            .find(|name| !taken(name))
+            .unwrap_or_else(|| base.to_owned())
+    }
+
     /// The node at `site`, when it is still of the kind the graph saw there.
     fn expect_kind(&self, site: &Site, kind: &str) -> Result<Located<'a>, String> {
         let found = self.located(site)?;
@@ -104,26 +140,84 @@ impl<'a> TerraformProject<'a> {
         Ok(Edit::replace(at.file, at.range.start + 1..at.range.end - 1, value))
     }
 
-    /// A new argument `name = "value"` on the line after the argument at `beside`, indented like
-    /// it, its `=` in the column of the argument's own when the name fits before it.
-    fn argument_after(&self, beside: &Site, name: &str, value: &str) -> Result<Edit, String> {
+    /// New arguments `name = code` on the lines after the argument at `beside`, indented like
+    /// it. As `terraform fmt` does, the `=` of every argument in its run of consecutive one-line
+    /// arguments stands one space after the longest name: the others move when a new name is
+    /// the longest.
+    fn arguments_after(&self, beside: &Site, new: &[(&str, &str)]) -> Result<Vec<Edit>, String> {
         let attribute = self.expect_kind(beside, "attribute")?;
         let text = self.file_text(attribute.file);
-        let line_start = text[..beside.range.start].rfind('\n').map_or(0, |newline| newline + 1);
-        let indent = &text[line_start..beside.range.start];
+        let column = |offset: usize| offset - text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+        let indent = &text[beside.range.start - column(beside.range.start)..beside.range.start];
         if !indent.trim().is_empty() {
             return Err("the argument beside it does not start its own line".to_owned());
         }
-        let equals_column = self
-            .text(attribute)
-            .find('=')
-            .ok_or("the argument beside it has no `=`")?;
-        let padded = format!("{name:<width$}", width = equals_column.max(name.len() + 1));
-        Ok(Edit::insert(
-            attribute.file,
-            beside.range.end,
-            format!("\n{indent}{padded}= \"{value}\""),
-        ))
+        let run = self.aligned_run(attribute);
+        let mut equals = Vec::new();
+        for member in &run {
+            let key = named_children(member.node).next().ok_or("an argument without a name")?;
+            let sign = text[key.end_byte()..member.node.end_byte()]
+                .find('=')
+                .map(|offset| key.end_byte() + offset)
+                .ok_or("an argument without `=`")?;
+            equals.push((key.end_byte(), sign));
+        }
+        let longest = equals
+            .iter()
+            .map(|(key_end, _)| column(*key_end))
+            .chain(new.iter().map(|(name, _)| indent.len() + name.len()))
+            .max()
+            .unwrap_or_default();
+        let mut edits: Vec<Edit> = equals
+            .iter()
+            .filter(|(_, sign)| column(*sign) != longest + 1)
+            .map(|&(key_end, sign)| {
+                Edit::replace(attribute.file, key_end..sign, " ".repeat(longest + 1 - column(key_end)))
+            })
+            .collect();
+        let lines: String = new
+            .iter()
+            .map(|(name, code)| {
+                let padding = " ".repeat(longest + 1 - indent.len() - name.len());
+                format!("\n{indent}{name}{padding}= {code}")
+            })
+            .collect();
+        edits.push(Edit::insert(attribute.file, beside.range.end, lines));
+        Ok(edits)
+    }
+
+    /// The one-line arguments on the lines right above and below `attribute` (itself included)
+    /// with nothing else between them: the run `terraform fmt` aligns.
+    fn aligned_run(&self, attribute: Located<'a>) -> Vec<Located<'a>> {
+        let Some(body) = attribute.node.parent() else {
+            return vec![attribute];
+        };
+        let text = self.file_text(attribute.file);
+        let line_of = |offset: usize| text[..offset].matches('\n').count();
+        let one_line = |node: tree_sitter::Node| line_of(node.start_byte()) == line_of(node.end_byte());
+        let members: Vec<_> = named_children(body).collect();
+        let Some(at) = members.iter().position(|member| *member == attribute.node) else {
+            return vec![attribute];
+        };
+        let joined = |upper: tree_sitter::Node, lower: tree_sitter::Node| {
+            upper.kind() == "attribute"
+                && lower.kind() == "attribute"
+                && one_line(upper)
+                && one_line(lower)
+                && line_of(lower.start_byte()) == line_of(upper.end_byte()) + 1
+        };
+        let mut first = at;
+        while first > 0 && joined(members[first - 1], members[first]) {
+            first -= 1;
+        }
+        let mut last = at;
+        while last + 1 < members.len() && joined(members[last], members[last + 1]) {
+            last += 1;
+        }
+        members[first..=last]
+            .iter()
+            .map(|member| attribute.with(*member))
+            .collect()
     }
 
     /// The edit that takes a list element out, with the comma that separates it from its

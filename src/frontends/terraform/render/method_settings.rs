@@ -1,0 +1,158 @@
+//! A stage's throttling moved into method settings: the stage's `throttle_settings` block taken
+//! out, and the limits written into a new `aws_api_gateway_method_settings` after the stage, or
+//! into the `settings` block of the one that covers every method of the stage already.
+
+use super::super::apigateway::settings_key;
+use super::super::{block_body, named_children, TerraformProject};
+use crate::cloud::{Site, ThrottleLimit};
+use crate::fix::Edit;
+
+impl<'a> TerraformProject<'a> {
+    /// The edit that removes whole lines: those of the block or argument at `at`, the comment
+    /// lines right above it (returned, trimmed, for the code that takes its place elsewhere), and
+    /// a blank line it leaves between two others or before the end of its block.
+    pub(super) fn remove_lines(&self, at: &Site) -> Result<(Edit, Vec<String>), String> {
+        let text = self.file_text(at.file);
+        let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+        let mut start = line_start(at.range.start);
+        if !text[start..at.range.start].trim().is_empty() {
+            return Err("the setting does not start its own line".to_owned());
+        }
+        let mut comments = Vec::new();
+        while start > 0 {
+            let above = line_start(start - 1);
+            let line = text[above..start].trim();
+            if !(line.starts_with('#') || line.starts_with("//")) {
+                break;
+            }
+            comments.insert(0, line.to_owned());
+            start = above;
+        }
+        let mut end = text[at.range.end..]
+            .find('\n')
+            .map_or(text.len(), |newline| at.range.end + newline + 1);
+        if !text[at.range.end..end].trim().is_empty() {
+            return Err("the setting does not end its line".to_owned());
+        }
+        let blank_before = text[..start].ends_with("\n\n");
+        let rest = &text[end..];
+        let next_line = rest.lines().next().unwrap_or_default().trim();
+        if next_line.is_empty() && blank_before {
+            end += rest.find('\n').map_or(rest.len(), |newline| newline + 1);
+        } else if next_line.starts_with('}') && blank_before {
+            start -= 1;
+        }
+        Ok((Edit::replace(at.file, start..end, ""), comments))
+    }
+
+    /// A new `aws_api_gateway_method_settings` for every method of the stage created at `stage`,
+    /// right after it, with the limits copied from where they are written.
+    pub(super) fn new_method_settings(
+        &self,
+        stage: &Site,
+        limits: &[(ThrottleLimit, Site)],
+        comments: &[String],
+    ) -> Result<Edit, String> {
+        let block = self.expect_kind(stage, "block")?;
+        let resource = self
+            .root_resources()
+            .find(|resource| resource.block == block)
+            .ok_or("the stage is not a resource of the root module")?;
+        let name = self.fresh_resource_name(
+            "aws_api_gateway_method_settings",
+            &format!("{}_all_methods", resource.name),
+        );
+        let indent = self.body_indent(resource.body).unwrap_or("  ");
+        let stage_ref = format!("aws_api_gateway_stage.{}", resource.name);
+        let mut values = Vec::new();
+        for (limit, at) in limits {
+            values.push((
+                settings_key(*limit),
+                self.file_text(at.file).get(at.range.clone()).ok_or("a limit is gone")?,
+            ));
+        }
+        let width = values.iter().map(|(key, _)| key.len()).max().unwrap_or_default();
+        let comments: String = comments
+            .iter()
+            .map(|comment| format!("{indent}{indent}{comment}\n"))
+            .collect();
+        let settings: String = values
+            .iter()
+            .map(|(key, value)| format!("{indent}{indent}{key:<width$} = {value}\n"))
+            .collect();
+        let text = format!(
+            "\n\nresource \"aws_api_gateway_method_settings\" \"{name}\" {{\n\
+             {indent}rest_api_id = {stage_ref}.rest_api_id\n\
+             {indent}stage_name  = {stage_ref}.stage_name\n\
+             {indent}method_path = \"*/*\"\n\
+             \n\
+             {indent}settings {{\n\
+             {comments}\
+             {settings}\
+             {indent}}}\n\
+             }}"
+        );
+        Ok(Edit::insert(block.file, stage.range.end, text))
+    }
+
+    /// The limits the method settings created at `settings` do not set yet, added to their
+    /// `settings` block.
+    /// Comments that came with the limits go above them; as in `terraform fmt`, a comment line
+    /// ends a run of aligned arguments, so the new ones line up among themselves.
+    pub(super) fn add_throttling(
+        &self,
+        settings: &Site,
+        limits: &[(ThrottleLimit, Site)],
+        comments: &[String],
+    ) -> Result<Vec<Edit>, String> {
+        let block = self.expect_kind(settings, "block")?;
+        let body = block_body(block).ok_or("the method settings have no body")?;
+        let settings_block = self
+            .nested_block(body, "settings")
+            .ok_or("the method settings have no `settings` block")?;
+        let settings_body = block_body(settings_block).ok_or("the `settings` block is empty")?;
+        let mut missing = Vec::new();
+        for (limit, at) in limits {
+            let key = settings_key(*limit);
+            if self.argument(settings_body, key).is_none() {
+                missing.push((
+                    key,
+                    self.file_text(at.file).get(at.range.clone()).ok_or("a limit is gone")?,
+                ));
+            }
+        }
+        if missing.is_empty() {
+            return Ok(Vec::new());
+        }
+        let last = named_children(settings_body.node)
+            .filter(|node| node.kind() == "attribute")
+            .last()
+            .ok_or("the `settings` block has no argument to line a new one up with")?;
+        if comments.is_empty() {
+            return self.arguments_after(&settings_body.with(last).site(), &missing);
+        }
+        let indent = self
+            .body_indent(settings_body)
+            .ok_or("the `settings` block is on one line")?;
+        let width = missing.iter().map(|(key, _)| key.len()).max().unwrap_or_default();
+        let lines: String = comments
+            .iter()
+            .map(|comment| format!("\n{indent}{comment}"))
+            .chain(
+                missing
+                    .iter()
+                    .map(|(key, value)| format!("\n{indent}{key:<width$} = {value}")),
+            )
+            .collect();
+        Ok(vec![Edit::insert(block.file, last.end_byte(), lines)])
+    }
+
+    /// The indentation of a body's first argument or block.
+    fn body_indent(&self, body: super::super::Located<'a>) -> Option<&'a str> {
+        let first = named_children(body.node).next()?;
+        let text = self.file_text(body.file);
+        let start = text[..first.start_byte()].rfind('\n').map_or(0, |newline| newline + 1);
+        let indent = &text[start..first.start_byte()];
+        indent.trim().is_empty().then_some(indent)
+    }
+}
