@@ -244,6 +244,7 @@ fn check_sources(
     let mut notices = Vec::new();
     let mut state = ProjectState {
         kind,
+        incomplete: false,
         files: Vec::new(),
         texts: Vec::new(),
         trees: Vec::new(),
@@ -284,15 +285,17 @@ fn check_sources(
             true => parse_source(&source, &mut notices),
             false => parse_source(&source, &mut Vec::new()),
         };
-        if let Some(tree) = parsed {
-            state.targets.push(is_target);
-            state.scans.push(None);
-            state.facts.push(FileFacts::default());
-            state.texts.push(source.text.clone());
-            let dialect = Dialect::of_path(&source.path).unwrap_or(Dialect::TypeScript);
-            state.files.push((source, dialect));
-            state.trees.push(tree);
-        }
+        let Some(tree) = parsed else {
+            state.incomplete = true;
+            continue;
+        };
+        state.targets.push(is_target);
+        state.scans.push(None);
+        state.facts.push(FileFacts::default());
+        state.texts.push(source.text.clone());
+        let dialect = Dialect::of_path(&source.path).unwrap_or(Dialect::TypeScript);
+        state.files.push((source, dialect));
+        state.trees.push(tree);
     }
     let outcome = match fix_to_fixpoint(
         &mut state,
@@ -525,6 +528,8 @@ fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
 /// A project's files as the fixpoint loop works on them: texts and their current trees.
 struct ProjectState<'a> {
     kind: ProjectKind,
+    /// Some file of the project could not be parsed, and the model lacks what it declares.
+    incomplete: bool,
     files: Vec<(SourceFile, Dialect)>,
     texts: Vec<String>,
     trees: Vec<Tree>,
@@ -597,10 +602,22 @@ impl ProjectState<'_> {
             .collect();
         let project = TerraformProject::build(root, inputs);
         let front_end = TerraformFrontEnd::new(&project);
-        check_program(
+        let findings = check_program(
             &RuleContext::new(&front_end, self.settings, suppressions),
             &self.enabled,
-        )
+        );
+        if !self.incomplete {
+            return findings;
+        }
+        // A module is one namespace: what the unreadable file declares could clash with what a
+        // fix adds, or hold the values a fix would have to change.
+        findings
+            .into_iter()
+            .map(|finding| match finding.fix {
+                Some(_) => finding.not_fixed("a file of this module has syntax errors; fix it, then run again"),
+                None => finding,
+            })
+            .collect()
     }
 }
 

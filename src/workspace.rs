@@ -158,19 +158,29 @@ fn add_called_modules(project: &mut Project) {
     }
 }
 
-/// The local paths that `source = "…"` arguments of a file's text name (`./x`, `../x`). Read
-/// before parsing, to know which files to parse; the model reads the calls themselves.
-fn local_module_sources(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().filter_map(|line| {
-        let value = line
-            .trim()
-            .strip_prefix("source")?
-            .trim_start()
-            .strip_prefix('=')?
-            .trim();
-        let path = value.strip_prefix('"')?.split('"').next()?;
-        (path.starts_with("./") || path.starts_with("../")).then_some(path)
-    })
+/// The local paths that `source = "…"` arguments of a file's text name (`./x`, `../x`), wherever
+/// they stand on their lines (`module "a" { source = "./a" }`). Read before parsing, to know
+/// which files to parse; the model reads the calls themselves.
+fn local_module_sources(text: &str) -> Vec<&str> {
+    let mut sources = Vec::new();
+    for (at, _) in text.match_indices("source") {
+        let starts_a_name = !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|before| before.is_alphanumeric() || before == '_');
+        let value = text[at + "source".len()..]
+            .trim_start_matches([' ', '\t'])
+            .strip_prefix('=')
+            .map(|rest| rest.trim_start_matches([' ', '\t']))
+            .and_then(|rest| rest.strip_prefix('"'))
+            .and_then(|rest| rest.split(['"', '\n']).next());
+        if let (true, Some(path)) = (starts_a_name, value) {
+            if path.starts_with("./") || path.starts_with("../") {
+                sources.push(path);
+            }
+        }
+    }
+    sources
 }
 
 /// The `.tf` files directly in a module folder (links left out).

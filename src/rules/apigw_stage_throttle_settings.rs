@@ -111,6 +111,13 @@ fn fix(
     let mut intents = vec![Intent::RemoveSetting {
         at: throttle.at.clone(),
     }];
+    // Settings that set no limit have nothing to move.
+    if limits.is_empty() {
+        return context.render(&FixPlan {
+            intents,
+            applicability: Applicability::Safe,
+        });
+    }
     // Each limit is copied from where the stage's setting writes it.
     let placed: Vec<(ThrottleLimit, Site)> = limits
         .iter()

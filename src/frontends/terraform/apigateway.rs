@@ -3,7 +3,7 @@
 //! `aws_api_gateway_method_settings` that configure each stage.
 
 use super::modules::ResourceInstance;
-use super::{block_body, named_children, Located, TerraformProject};
+use super::{block_body, has_comment_inside, named_children, Located, TerraformProject};
 use crate::cloud::{ApiStage, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit, Written};
 
 /// `throttle_settings` keys, and the limits they set.
@@ -60,28 +60,70 @@ impl<'a> TerraformProject<'a> {
     fn misplaced_throttle(&self, stage: &ResourceInstance<'_, 'a>) -> Option<MisplacedThrottle> {
         let body = stage.resource.body;
         let block = self.nested_block(body, "throttle_settings");
+        let dynamic = self.dynamic_block(body, "throttle_settings");
         let attribute = self.attribute(body, "throttle_settings");
-        let at = block.or(attribute)?;
         let repeated = self.argument(body, "count").is_some() || self.argument(body, "for_each").is_some();
-        let limits = match block {
-            None => Err("it is written as an argument, not a block".to_owned()),
-            Some(_) if repeated => Err(
-                "the stage is made by `count` or `for_each`, and new method settings would need the same".to_owned(),
+        let (at, problem, limits) = match (block, dynamic, attribute) {
+            (Some(block), _, _) => (
+                block,
+                "`throttle_settings` is not a block of aws_api_gateway_stage (terraform validate: Blocks of type \
+\"throttle_settings\" are not expected here)",
+                match repeated {
+                    true => Err(
+                        "the stage is made by `count` or `for_each`, and new method settings would need the same"
+                            .to_owned(),
+                    ),
+                    false => self.stage_limits(block),
+                },
             ),
-            Some(block) => self.stage_limits(block),
+            (None, Some(dynamic), _) => (
+                dynamic,
+                "`throttle_settings` is not a block of aws_api_gateway_stage, dynamic or not (terraform validate: \
+Blocks of type \"throttle_settings\" are not expected here)",
+                Err("its limits are made by a `dynamic` block; move them by hand".to_owned()),
+            ),
+            (None, None, Some(attribute)) => (
+                attribute,
+                "`throttle_settings` is not an argument of aws_api_gateway_stage (terraform validate: An argument \
+named \"throttle_settings\" is not expected here)",
+                Err("it is written as an argument, not a block; move its limits by hand".to_owned()),
+            ),
+            (None, None, None) => return None,
         };
         Some(MisplacedThrottle {
             at: at.site(),
-            problem: "`throttle_settings` is not a block of aws_api_gateway_stage (terraform validate: Blocks of \
-type \"throttle_settings\" are not expected here)"
-                .to_owned(),
+            problem: problem.to_owned(),
             remedy: "an aws_api_gateway_method_settings with method_path = \"*/*\"".to_owned(),
             limits,
         })
     }
 
+    /// A `dynamic "KIND" { … }` block of a body.
+    fn dynamic_block(&self, body: Located<'a>, kind: &str) -> Option<Located<'a>> {
+        named_children(body.node)
+            .filter(|node| node.kind() == "block")
+            .find(|block| {
+                let mut parts = named_children(*block);
+                let is_dynamic = parts
+                    .next()
+                    .is_some_and(|identifier| self.text(body.with(identifier)) == "dynamic");
+                is_dynamic
+                    && parts
+                        .next()
+                        .is_some_and(|label| self.text(body.with(label)).trim_matches('"') == kind)
+            })
+            .map(|block| body.with(block))
+    }
+
     fn stage_limits(&self, block: Located<'a>) -> Result<Vec<(ThrottleLimit, LimitValue)>, String> {
-        let body = block_body(block).ok_or("the block has no body")?;
+        // A comment inside the braces may stand outside the block's body.
+        if has_comment_inside(block.node) {
+            return Err("comments inside `throttle_settings` would be lost; move its limits by hand".to_owned());
+        }
+        // `throttle_settings {}` sets nothing: the fix only removes it.
+        let Some(body) = block_body(block) else {
+            return Ok(Vec::new());
+        };
         if named_children(body.node).any(|node| node.kind() == "block") {
             return Err("`throttle_settings` holds a block infrafix does not know".to_owned());
         }
@@ -152,7 +194,7 @@ type \"throttle_settings\" are not expected here)"
         let written = |body, key| {
             self.argument(body, key)
                 .and_then(|value| self.string_value(value, &[]))
-                .map(|(value, _)| value)
+                .map(|(value, origin)| (value, origin.overridable))
         };
         let same_api = |settings_body, stage_body| {
             let api = |body| self.argument(body, "rest_api_id").map(|value| self.text(value));
@@ -162,7 +204,11 @@ type \"throttle_settings\" are not expected here)"
             written(settings.resource.body, "stage_name"),
             written(stage.resource.body, "stage_name"),
         ) {
-            (Some(a), Some(b)) if a != b => None,
+            // A variable's default is the name only where no deployment sets another.
+            (Some((_, true)), _) | (_, Some((_, true))) => Some(Some(
+                "a stage name comes from a variable's default, which a deployment may override".to_owned(),
+            )),
+            (Some((a, _)), Some((b, _))) if a != b => None,
             (Some(_), Some(_)) if same_api(settings.resource.body, stage.resource.body) => Some(None),
             _ => Some(Some("its stage cannot be told from its arguments".to_owned())),
         }

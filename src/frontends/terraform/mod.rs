@@ -4,7 +4,7 @@
 //! where a resource reads them to where they are written: a literal in the block, a `local`, a
 //! variable's `default`, or the argument a module call passes for a variable. What cannot be
 //! followed (a registry or git module, a module output, a data source, a function of other values)
-//! is unknown and never edited.
+//! is unknown and never edited; so is whatever an override file (`override.tf`) redeclares.
 //!
 //! The graph covers Lambda functions, layers, API Gateway stages and method settings: the
 //! runtime, reserved-concurrency and stage-throttling rules run on Terraform. The IAM and
@@ -16,7 +16,7 @@ mod modules;
 mod render;
 mod values;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
@@ -76,6 +76,10 @@ pub struct ModuleCall<'tree> {
 #[derive(Default)]
 pub struct ModuleFolder<'tree> {
     path: PathBuf,
+    /// What its override files (`override.tf`, `*_override.tf`) redeclare: `resource.TYPE.NAME`,
+    /// `module.NAME`, `var.NAME`, `local.NAME`. Terraform merges those into the declarations
+    /// they name; infrafix does not, so what they touch is unknown here.
+    overridden: HashSet<String>,
     resources: Vec<ResourceBlock<'tree>>,
     calls: Vec<ModuleCall<'tree>>,
     /// Each variable's `default`, by the variable's name.
@@ -124,6 +128,21 @@ impl<'a> TerraformProject<'a> {
         for file in 0..project.files.len() {
             project.read_top_level(file);
         }
+        for folder in &mut project.folders {
+            let overridden = std::mem::take(&mut folder.overridden);
+            folder
+                .resources
+                .retain(|resource| !overridden.contains(&format!("resource.{}.{}", resource.kind, resource.name)));
+            folder
+                .calls
+                .retain(|call| !overridden.contains(&format!("module.{}", call.name)));
+            folder
+                .variable_defaults
+                .retain(|name, _| !overridden.contains(&format!("var.{name}")));
+            folder
+                .locals
+                .retain(|name, _| !overridden.contains(&format!("local.{name}")));
+        }
         project
     }
 
@@ -145,6 +164,17 @@ impl<'a> TerraformProject<'a> {
             let arguments: Vec<(&str, Located)> = self.arguments(block_body).collect();
             let called = self.called_folder(file, &arguments);
             let folder = &mut self.folders[self.folder_of_file[file]];
+            if is_override_file(self.files[file].path) {
+                let names: Vec<String> = match (block_type(block.node, text), labels.as_slice()) {
+                    (Some("resource"), [kind, name]) => vec![format!("resource.{kind}.{name}")],
+                    (Some("module"), [name]) => vec![format!("module.{name}")],
+                    (Some("variable"), [name]) => vec![format!("var.{name}")],
+                    (Some("locals"), []) => arguments.iter().map(|(name, _)| format!("local.{name}")).collect(),
+                    _ => Vec::new(),
+                };
+                folder.overridden.extend(names);
+                continue;
+            }
             match (block_type(block.node, text), labels.as_slice()) {
                 (Some("resource"), [kind, name]) => folder.resources.push(ResourceBlock {
                     kind: (*kind).to_owned(),
@@ -253,6 +283,26 @@ impl<'a> TerraformProject<'a> {
     fn file_text(&self, file: usize) -> &'a str {
         self.files[file].text
     }
+}
+
+/// `override.tf` and `*_override.tf`: Terraform merges their blocks into the ones they name.
+fn is_override_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name == "override.tf" || name.ends_with("_override.tf"))
+}
+
+/// Whether a comment stands anywhere inside a node.
+fn has_comment_inside(node: tree_sitter::Node) -> bool {
+    let mut cursor = node.walk();
+    let mut pending = vec![node];
+    while let Some(current) = pending.pop() {
+        if current.kind() == "comment" {
+            return true;
+        }
+        pending.extend(current.children(&mut cursor));
+    }
+    false
 }
 
 /// The body of a block.

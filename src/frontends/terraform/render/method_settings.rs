@@ -34,13 +34,14 @@ impl<'a> TerraformProject<'a> {
         if !text[at.range.end..end].trim().is_empty() {
             return Err("the setting does not end its line".to_owned());
         }
-        let blank_before = text[..start].ends_with("\n\n");
+        let blank_before = text[..start].ends_with("\n\n") || text[..start].ends_with("\n\r\n");
         let rest = &text[end..];
         let next_line = rest.lines().next().unwrap_or_default().trim();
         if next_line.is_empty() && blank_before {
             end += rest.find('\n').map_or(rest.len(), |newline| newline + 1);
         } else if next_line.starts_with('}') && blank_before {
-            start -= 1;
+            // The blank line before goes instead, its line break included.
+            start = text[..start - 1].rfind('\n').map_or(0, |newline| newline + 1);
         }
         Ok((Edit::replace(at.file, start..end, ""), comments))
     }
@@ -92,7 +93,12 @@ impl<'a> TerraformProject<'a> {
              {indent}}}\n\
              }}"
         );
-        Ok(Edit::insert(block.file, stage.range.end, text))
+        let text = text.replace('\n', self.newline(block.file));
+        Ok(Edit::insert(
+            block.file,
+            self.line_end(block.file, stage.range.end),
+            text,
+        ))
     }
 
     /// The limits the method settings created at `settings` do not set yet, added to their
@@ -135,16 +141,21 @@ impl<'a> TerraformProject<'a> {
             .body_indent(settings_body)
             .ok_or("the `settings` block is on one line")?;
         let width = missing.iter().map(|(key, _)| key.len()).max().unwrap_or_default();
+        let newline = self.newline(block.file);
         let lines: String = comments
             .iter()
-            .map(|comment| format!("\n{indent}{comment}"))
+            .map(|comment| format!("{newline}{indent}{comment}"))
             .chain(
                 missing
                     .iter()
-                    .map(|(key, value)| format!("\n{indent}{key:<width$} = {value}")),
+                    .map(|(key, value)| format!("{newline}{indent}{key:<width$} = {value}")),
             )
             .collect();
-        Ok(vec![Edit::insert(block.file, last.end_byte(), lines)])
+        Ok(vec![Edit::insert(
+            block.file,
+            self.line_end(block.file, last.end_byte()),
+            lines,
+        )])
     }
 
     /// The indentation of a body's first argument or block.

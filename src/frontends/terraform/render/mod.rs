@@ -3,7 +3,7 @@
 
 mod method_settings;
 
-use super::{named_children, Located, TerraformProject};
+use super::{has_comment_inside, named_children, Located, TerraformProject};
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
     MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site,
@@ -103,6 +103,25 @@ impl FrontEnd for TerraformFrontEnd<'_> {
 }
 
 impl<'a> TerraformProject<'a> {
+    /// How a file ends its lines: new lines end the same way.
+    fn newline(&self, file: usize) -> &'static str {
+        match self.file_text(file).contains("\r\n") {
+            true => "\r\n",
+            false => "\n",
+        }
+    }
+
+    /// Where the line holding `offset` ends, before its line break: code inserted after an
+    /// argument or a block goes there, after a comment that ends the line.
+    fn line_end(&self, file: usize, offset: usize) -> usize {
+        let text = self.file_text(file);
+        let end = text[offset..].find('\n').map_or(text.len(), |newline| offset + newline);
+        match text[..end].ends_with('\r') {
+            true => end - 1,
+            false => end,
+        }
+    }
+
     /// The root module's resources.
     fn root_resources(&self) -> impl Iterator<Item = &super::ResourceBlock<'a>> {
         self.folders[0].resources.iter()
@@ -175,14 +194,19 @@ impl<'a> TerraformProject<'a> {
                 Edit::replace(attribute.file, key_end..sign, " ".repeat(longest + 1 - column(key_end)))
             })
             .collect();
+        let newline = self.newline(attribute.file);
         let lines: String = new
             .iter()
             .map(|(name, code)| {
                 let padding = " ".repeat(longest + 1 - indent.len() - name.len());
-                format!("\n{indent}{name}{padding}= {code}")
+                format!("{newline}{indent}{name}{padding}= {code}")
             })
             .collect();
-        edits.push(Edit::insert(attribute.file, beside.range.end, lines));
+        edits.push(Edit::insert(
+            attribute.file,
+            self.line_end(attribute.file, beside.range.end),
+            lines,
+        ));
         Ok(edits)
     }
 
@@ -192,9 +216,7 @@ impl<'a> TerraformProject<'a> {
         let Some(body) = attribute.node.parent() else {
             return vec![attribute];
         };
-        let text = self.file_text(attribute.file);
-        let line_of = |offset: usize| text[..offset].matches('\n').count();
-        let one_line = |node: tree_sitter::Node| line_of(node.start_byte()) == line_of(node.end_byte());
+        let one_line = |node: tree_sitter::Node| node.start_position().row == node.end_position().row;
         let members: Vec<_> = named_children(body).collect();
         let Some(at) = members.iter().position(|member| *member == attribute.node) else {
             return vec![attribute];
@@ -204,7 +226,7 @@ impl<'a> TerraformProject<'a> {
                 && lower.kind() == "attribute"
                 && one_line(upper)
                 && one_line(lower)
-                && line_of(lower.start_byte()) == line_of(upper.end_byte()) + 1
+                && lower.start_position().row == upper.end_position().row + 1
         };
         let mut first = at;
         while first > 0 && joined(members[first - 1], members[first]) {
@@ -231,6 +253,11 @@ impl<'a> TerraformProject<'a> {
             element = element.with(element.node.parent().ok_or("the list entry is not in a list")?);
         }
         let tuple = element.node.parent().ok_or("the list entry has no list")?;
+        if has_comment_inside(tuple) {
+            return Err(
+                "the list holds comments, which removing an entry could misplace; change it by hand".to_owned(),
+            );
+        }
         let elements: Vec<_> = named_children(tuple)
             .filter(|node| node.kind() == "expression")
             .collect();
