@@ -162,10 +162,10 @@ fn every_method_settings<'graph>(
         match (settings.method_path.as_deref(), &candidate.doubt) {
             (Some("*/*"), None) => sure.push(settings),
             (None, None) => doubts.push(format!(
-                "{shown} configures this stage with a `methodPath` infrafix cannot read, and a second \"*/*\" MethodSettings would conflict with it"
+                "{shown} configures this stage with a method path infrafix cannot read, and second method settings for every method (\"*/*\") would conflict with them"
             )),
             (Some("*/*") | None, Some(why)) => doubts.push(format!(
-                "{shown} may configure this stage ({why}), and a second \"*/*\" MethodSettings would conflict with it"
+                "{shown} may configure this stage ({why}), and second method settings for every method (\"*/*\") would conflict with them"
             )),
             // Settings for single methods (`items/GET`) stand beside a `"*/*"` one; only a second
             // `"*/*"` conflicts.
@@ -176,7 +176,7 @@ fn every_method_settings<'graph>(
         ([existing], _) => Ok(Some(*existing)),
         ([], None) => Ok(None),
         ([], Some(doubt)) => Err(doubt),
-        (_, _) => Err("the stage already has more than one \"*/*\" MethodSettings".to_owned()),
+        (_, _) => Err("the stage already has more than one method settings for every method (\"*/*\")".to_owned()),
     }
 }
 
@@ -190,7 +190,7 @@ fn check_no_conflict(existing: &MethodSettings, limits: &[(ThrottleLimit, LimitV
             .find(|(set, current)| set == limit && !current.same_as(value));
         if let Some((_, current)) = conflicting {
             return Err(format!(
-                "{}, the stage's \"*/*\" MethodSettings, sets `{}` to `{}` and `throttleSettings` asks for `{}`; keep one and remove the other by hand",
+                "{}, the stage's method settings for every method (\"*/*\"), set `{}` to `{}` and the stage's throttling asks for `{}`; keep one and remove the other by hand",
                 existing.name, current.key, current.written.value, value.written.value
             ));
         }
