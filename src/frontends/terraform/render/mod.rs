@@ -169,7 +169,7 @@ impl<'a> TerraformProject<'a> {
         let column = |offset: usize| offset - text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
         let indent = &text[beside.range.start - column(beside.range.start)..beside.range.start];
         if !indent.trim().is_empty() {
-            return Err("the argument beside it does not start its own line".to_owned());
+            return Err("the block is written on one line with it; add the argument by hand".to_owned());
         }
         let run = self.aligned_run(attribute);
         let mut equals = Vec::new();
