@@ -22,7 +22,7 @@ use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
 use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
 use crate::rules::{check_program, RuleContext, RuleId};
-use crate::source::{line_column, SourceFile};
+use crate::source::{LineIndex, SourceFile};
 use crate::suppression::Suppressions;
 use crate::syntax::{self, Dialect, ScanMatch, StoredScan};
 use crate::workspace::{self, absolute, display_path, Project, ProjectKind};
@@ -329,6 +329,11 @@ fn check_sources(
     }
     notices.extend(unknown_suppression_ids(&state));
     notices.extend(state.packages.notices());
+    let lines: Vec<LineIndex> = state
+        .files
+        .iter()
+        .map(|(source, _)| LineIndex::new(&source.text))
+        .collect();
     let mut files = unparsed;
     for (index, (source, _)) in state
         .files
@@ -358,7 +363,7 @@ fn check_sources(
             path: source.display.clone(),
             file: source.path.clone(),
             change,
-            findings: reported(&outcome, index, &state.files),
+            findings: reported(&outcome, index, &state.files, &lines),
             remaining: remaining.clone().count(),
             remaining_raised: remaining.filter(|remaining| remaining.raised).count(),
             raised_and_fixed: outcome
@@ -372,8 +377,14 @@ fn check_sources(
     (files, notices)
 }
 
-/// The findings of one file, positions and fix edits resolved against the texts as read.
-fn reported(outcome: &FixpointOutcome, file: usize, sources: &[(SourceFile, Dialect)]) -> Vec<ReportedFinding> {
+/// The findings of one file, positions and fix edits resolved against the texts as read (whose
+/// line starts are `lines`, by file).
+fn reported(
+    outcome: &FixpointOutcome,
+    file: usize,
+    sources: &[(SourceFile, Dialect)],
+    lines: &[LineIndex],
+) -> Vec<ReportedFinding> {
     let source = &sources[file].0;
     outcome
         .initial_findings
@@ -383,22 +394,19 @@ fn reported(outcome: &FixpointOutcome, file: usize, sources: &[(SourceFile, Dial
         .map(|(finding, &fixed)| ReportedFinding {
             rule: finding.rule,
             path: source.display.clone(),
-            start: line_column(&source.text, finding.range.start),
-            end: line_column(&source.text, finding.range.end),
+            start: lines[file].position(finding.range.start),
+            end: lines[file].position(finding.range.end),
             message: finding.message.clone(),
             fix: finding.fix.as_ref().map(|fix| ReportedFix {
                 applicability: fix.applicability,
                 edits: fix
                     .edits
                     .iter()
-                    .map(|edit| {
-                        let text = &sources[edit.file].0.text;
-                        ReportedEdit {
-                            path: sources[edit.file].0.display.clone(),
-                            start: line_column(text, edit.range.start),
-                            end: line_column(text, edit.range.end),
-                            replacement: edit.replacement.clone(),
-                        }
+                    .map(|edit| ReportedEdit {
+                        path: sources[edit.file].0.display.clone(),
+                        start: lines[edit.file].position(edit.range.start),
+                        end: lines[edit.file].position(edit.range.end),
+                        replacement: edit.replacement.clone(),
                     })
                     .collect(),
             }),
@@ -497,7 +505,7 @@ fn first_error_position(tree: &Tree, text: &str) -> String {
         }
         node = child;
     }
-    let position = line_column(text, node.start_byte());
+    let position = LineIndex::new(text).position(node.start_byte());
     format!("{}:{}", position.line, position.column)
 }
 
@@ -511,8 +519,9 @@ fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
                 Err(_) => continue,
             },
         };
+        let lines = LineIndex::new(&state.texts[index]);
         for (offset, id) in Suppressions::from_scan(&matches, &state.texts[index]).unknown_ids {
-            let position = line_column(&state.texts[index], offset);
+            let position = lines.position(offset);
             notices.push(Notice::warning(
                 source.path.clone(),
                 format!(

@@ -54,14 +54,30 @@ pub struct LineColumn {
     pub column: usize,
 }
 
-/// The position of byte `offset` of `text`.
-pub fn line_column(text: &str, offset: usize) -> LineColumn {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    LineColumn {
-        line: before.matches('\n').count() + 1,
-        column: before[line_start..].chars().count() + 1,
+/// Where each line of a text starts: positions of many offsets in one text without counting its
+/// lines again for each (a file with thousands of findings is reported in linear time).
+pub struct LineIndex<'text> {
+    text: &'text str,
+    /// The byte offset of each line's first byte; the first line starts at 0.
+    starts: Vec<usize>,
+}
+
+impl<'text> LineIndex<'text> {
+    pub fn new(text: &'text str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(newline, _)| newline + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    /// The position of byte `offset` of the text.
+    pub fn position(&self, offset: usize) -> LineColumn {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        LineColumn {
+            line: line + 1,
+            column: self.text[self.starts[line]..offset].chars().count() + 1,
+        }
     }
 }
 
@@ -99,9 +115,15 @@ mod tests {
     #[test]
     fn positions_are_one_based_and_count_characters() {
         let text = "a\nbé c\n";
-        assert_eq!(line_column(text, 0), LineColumn { line: 1, column: 1 });
+        assert_eq!(LineIndex::new(text).position(0), LineColumn { line: 1, column: 1 });
         let c = text.find('c').expect("c is in the text");
-        assert_eq!(line_column(text, c), LineColumn { line: 2, column: 4 });
+        assert_eq!(LineIndex::new(text).position(c), LineColumn { line: 2, column: 4 });
+        // A line's first byte, the middle of a character, and past the end.
+        let lines = LineIndex::new(text);
+        assert_eq!(lines.position(2), LineColumn { line: 2, column: 1 });
+        let inside_e = text.find('é').expect("é is in the text") + 1;
+        assert_eq!(lines.position(inside_e), LineColumn { line: 2, column: 2 });
+        assert_eq!(lines.position(text.len() + 5), LineColumn { line: 3, column: 1 });
     }
 
     #[test]
