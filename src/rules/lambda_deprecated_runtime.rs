@@ -102,8 +102,10 @@ change, as is a handler that also serves the other runtimes a function may have 
 In Terraform the runtime may be a literal in the resource, a `local`, or a variable's `default`,
 and a layer's `compatible_runtimes` a list written in any of these places. A default is the value
 used only when nothing overrides it (a module caller, a `.tfvars` file, `-var`), which infrafix
-does not read: a fix there is unsafe, and the message says so. The code package is not judged in
-Terraform yet, so a `go1.x` move there is the "unknown" case above.
+does not read: a fix there is unsafe, and the message says so. A handler changes where the
+function's own block writes it, or where the root's module call passes it for that function
+alone. The code package is not judged in Terraform yet, so a `go1.x` move there is the "unknown"
+case above.
 
 A layer's `compatibleRuntimes` never names a runtime twice after the fix, comparing runtime ids
 (`"provided.al2023"` and `aws.lambda.Runtime.CustomAL2023` are one): an entry whose successor is

@@ -3,8 +3,10 @@
 //! A value a called module writes for itself is that module's own finding (reported when its
 //! folder is checked); what the root passes in is reported and fixed where the root writes it.
 
+use std::collections::HashMap;
+
 use super::modules::ResourceInstance;
-use super::values::{Origin, Scope};
+use super::values::{unwrapped, Origin, Scope};
 use super::{Located, TerraformProject};
 use crate::cloud::{
     DeadLetter, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Site,
@@ -13,15 +15,34 @@ use crate::cloud::{
 
 impl<'a> TerraformProject<'a> {
     pub(super) fn graph_functions(&self) -> Vec<LambdaFunction> {
-        self.resource_instances()
+        let instances = self.resource_instances();
+        let functions: Vec<(usize, &ResourceInstance)> = instances
             .iter()
             .enumerate()
             .filter(|(_, instance)| instance.resource.kind == "aws_lambda_function")
-            .map(|(index, instance)| self.lambda_function(index, instance))
+            .collect();
+        // How many functions read each written handler: one a fix changes must serve one alone.
+        let mut handler_readers: HashMap<Site, usize> = HashMap::new();
+        for (_, instance) in &functions {
+            let written = self
+                .argument(instance.resource.body, "handler")
+                .and_then(|handler| self.origin(handler, instance.scope()));
+            if let Some(origin) = written {
+                *handler_readers.entry(origin.written.site()).or_default() += 1;
+            }
+        }
+        functions
+            .into_iter()
+            .map(|(index, instance)| self.lambda_function(index, instance, &handler_readers))
             .collect()
     }
 
-    fn lambda_function(&self, index: usize, instance: &ResourceInstance<'_, 'a>) -> LambdaFunction {
+    fn lambda_function(
+        &self,
+        index: usize,
+        instance: &ResourceInstance<'_, 'a>,
+        handler_readers: &HashMap<Site, usize>,
+    ) -> LambdaFunction {
         let body = instance.resource.body;
         let scope = instance.scope();
         let instances = match (self.copies(scope), self.instances(body, scope)) {
@@ -45,7 +66,7 @@ impl<'a> TerraformProject<'a> {
             instances,
             branches: Vec::new(),
             reservations: self.reservations(body, scope, instances),
-            runtimes: self.function_runtimes(body, scope),
+            runtimes: self.function_runtimes(body, scope, handler_readers),
             handler: self
                 .argument(body, "handler")
                 .and_then(|handler| self.string_value(handler, scope))
@@ -57,7 +78,12 @@ impl<'a> TerraformProject<'a> {
         }
     }
 
-    fn function_runtimes(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Vec<RuntimeValue> {
+    fn function_runtimes(
+        &self,
+        body: Located<'a>,
+        scope: &Scope<'_, 'a>,
+        handler_readers: &HashMap<Site, usize>,
+    ) -> Vec<RuntimeValue> {
         let Some(runtime) = self.argument(body, "runtime") else {
             return Vec::new();
         };
@@ -73,14 +99,20 @@ impl<'a> TerraformProject<'a> {
             written: origin.written.site(),
             shared: origin.written.site(),
             read_at: None,
-            handler: Some(self.handler_place(body, scope)),
+            handler: Some(self.handler_place(body, scope, handler_readers)),
             overridable: origin.overridable,
         }]
     }
 
-    /// Where the handler is written: a fix may change it where the function's own block writes
-    /// it, or where the root passes it for this one module call.
-    fn handler_place(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> HandlerPlace {
+    /// Where the handler is written. A fix may change it where the root module writes it for this
+    /// function alone: in the function's own block, or as the argument of the module call that
+    /// no other function reads.
+    fn handler_place(
+        &self,
+        body: Located<'a>,
+        scope: &Scope<'_, 'a>,
+        handler_readers: &HashMap<Site, usize>,
+    ) -> HandlerPlace {
         let Some(handler) = self.argument(body, "handler") else {
             return match self.attribute(body, "runtime") {
                 Some(runtime) if scope.is_empty() => HandlerPlace::Missing { beside: runtime.site() },
@@ -88,15 +120,18 @@ impl<'a> TerraformProject<'a> {
             };
         };
         match self.string_value(handler, scope) {
-            // A handler the function's own block writes may change with its runtime; one written
-            // elsewhere is only read (already right, or changed by hand).
-            Some((value, origin)) => HandlerPlace::Written(vec![(
-                Written {
-                    value,
-                    at: origin.written.site(),
-                },
-                origin.in_place && self.reported_at(handler, &origin, scope).is_some(),
-            )]),
+            Some((value, origin)) => {
+                let written_here = origin.in_place || origin.passed_at.map(unwrapped) == Some(origin.written);
+                let alone = handler_readers.get(&origin.written.site()) == Some(&1);
+                let changeable = written_here && alone && self.reported_at(handler, &origin, scope).is_some();
+                HandlerPlace::Written(vec![(
+                    Written {
+                        value,
+                        at: origin.written.site(),
+                    },
+                    changeable,
+                )])
+            }
             None => HandlerPlace::OutOfReach,
         }
     }
