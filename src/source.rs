@@ -88,6 +88,15 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// How a text ends its lines, as its first line does: `"\r\n"` or `"\n"`. Inserted lines end
+/// the same way.
+pub fn line_ending(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(newline) if text[..newline].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
 /// The byte range of the line holding `offset`, without its line ending.
 pub fn line_range(text: &str, offset: usize) -> Range<usize> {
     let start = text[..offset].rfind('\n').map_or(0, |newline| newline + 1);

@@ -124,6 +124,13 @@ pub fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
     text.get(node.byte_range()).unwrap_or("")
 }
 
+/// A node's named children, walked with a cursor: `Node::named_child(i)` starts over from the
+/// first child each time, which makes a loop over a large file's statements quadratic.
+pub fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect::<Vec<_>>().into_iter()
+}
+
 /// The nodes enclosing `node`, nearest first, up to `root`. One descent from the root: walking up
 /// with `Node::parent` costs a descent per step, which dominates a model built on deep trees.
 pub fn ancestors<'tree>(root: Node<'tree>, node: Node<'tree>) -> Vec<Node<'tree>> {

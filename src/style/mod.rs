@@ -48,10 +48,7 @@ impl Style {
             } else {
                 votes.with_trailing_comma >= votes.without_trailing_comma
             },
-            line_ending: match text.find('\n') {
-                Some(newline) if text[..newline].ends_with('\r') => "\r\n",
-                _ => "\n",
-            },
+            line_ending: crate::source::line_ending(text),
         }
     }
 

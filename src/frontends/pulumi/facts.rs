@@ -7,12 +7,12 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use tree_sitter::Node;
+
 use super::calls::CallIndex;
 use super::edits::NameCounts;
 use super::exports::ExportTable;
 use super::scope::{FileScopes, ScopeReader};
-use tree_sitter::Node;
-
 use crate::style::Style;
 
 #[derive(Default)]

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use crate::syntax::{node_text, ScanMatch};
+use crate::syntax::{named_children, node_text, ScanMatch};
 
 /// How a local name is bound to a module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,11 +140,4 @@ fn namespace<'tree>(specifier: Node<'tree>, local: &str, module: &str, statement
         specifier,
         statement,
     }
-}
-
-/// A node's named children, walked with a cursor: `Node::named_child(i)` starts over from the
-/// first child each time, which makes a loop over a large file's statements quadratic.
-pub(crate) fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor).collect::<Vec<_>>().into_iter()
 }

@@ -52,7 +52,7 @@ use resources::ResourceDecl;
 use scope::{Declaration, FileScopes, LocalBinding};
 use values::{PropertyValue, StringOrigin};
 
-pub(crate) use imports::named_children;
+pub(crate) use crate::syntax::named_children;
 
 use crate::syntax::{node_text, ScanMatch};
 

@@ -6,8 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::imports::named_children;
-use crate::syntax::node_text;
+use crate::syntax::{named_children, node_text};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Declaration<'tree> {
@@ -62,9 +61,9 @@ pub enum LocalBinding {
 /// dominated the model on infrastructure-dense files.
 #[derive(Debug, Default)]
 pub struct FileScopes {
-    /// For every name (`NAMES`) that a scope below the top level binds where it is used (parameters, loop
-    /// variables, a block's own variables), that binding, by the name's start byte. A name
-    /// missing here is declared at the top level or not in the file.
+    /// For every name (`NAMES`) that a scope below the top level binds where it is used
+    /// (parameters, loop variables, a block's own variables), that binding, by the name's start
+    /// byte. A name missing here is declared at the top level or not in the file.
     pub local: HashMap<usize, LocalBinding>,
     /// Every name the file declares anywhere (variables, parameters, functions, classes, loop
     /// variables). A name not in it can only be an import or a global, which spares looking up

@@ -322,10 +322,5 @@ fn block_type<'text>(block: Node, text: &'text str) -> Option<&'text str> {
 
 /// The named children of a node, comments left out.
 fn named_children(node: Node) -> impl Iterator<Item = Node> {
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node
-        .named_children(&mut cursor)
-        .filter(|child| child.kind() != "comment")
-        .collect();
-    children.into_iter()
+    crate::syntax::named_children(node).filter(|child| child.kind() != "comment")
 }

@@ -6,6 +6,7 @@ use super::super::apigateway::settings_key;
 use super::super::{block_body, named_children, TerraformProject};
 use crate::cloud::{Site, ThrottleLimit};
 use crate::fix::Edit;
+use crate::source::line_range;
 
 impl<'a> TerraformProject<'a> {
     /// The edit that removes whole lines: those of the block or argument at `at`, the comment
@@ -13,7 +14,7 @@ impl<'a> TerraformProject<'a> {
     /// a blank line it leaves between two others or before the end of its block.
     pub(super) fn remove_lines(&self, at: &Site) -> Result<(Edit, Vec<String>), String> {
         let text = self.file_text(at.file);
-        let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+        let line_start = |offset: usize| line_range(text, offset).start;
         let mut start = line_start(at.range.start);
         if !text[start..at.range.start].trim().is_empty() {
             return Err("the setting does not start its own line".to_owned());
@@ -41,7 +42,7 @@ impl<'a> TerraformProject<'a> {
             end += rest.find('\n').map_or(rest.len(), |newline| newline + 1);
         } else if next_line.starts_with('}') && blank_before {
             // The blank line before goes instead, its line break included.
-            start = text[..start - 1].rfind('\n').map_or(0, |newline| newline + 1);
+            start = line_start(start - 1);
         }
         Ok((Edit::replace(at.file, start..end, ""), comments))
     }
@@ -162,7 +163,7 @@ impl<'a> TerraformProject<'a> {
     fn body_indent(&self, body: super::super::Located<'a>) -> Option<&'a str> {
         let first = named_children(body.node).next()?;
         let text = self.file_text(body.file);
-        let start = text[..first.start_byte()].rfind('\n').map_or(0, |newline| newline + 1);
+        let start = line_range(text, first.start_byte()).start;
         let indent = &text[start..first.start_byte()];
         indent.trim().is_empty().then_some(indent)
     }

@@ -9,6 +9,7 @@ use crate::cloud::{
     MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site,
 };
 use crate::fix::{Edit, Fix};
+use crate::source::{line_ending, line_range};
 
 /// The Terraform front end of one root module and the local modules it calls.
 pub struct TerraformFrontEnd<'a> {
@@ -105,21 +106,13 @@ impl FrontEnd for TerraformFrontEnd<'_> {
 impl<'a> TerraformProject<'a> {
     /// How a file ends its lines: new lines end the same way.
     fn newline(&self, file: usize) -> &'static str {
-        match self.file_text(file).contains("\r\n") {
-            true => "\r\n",
-            false => "\n",
-        }
+        line_ending(self.file_text(file))
     }
 
     /// Where the line holding `offset` ends, before its line break: code inserted after an
     /// argument or a block goes there, after a comment that ends the line.
     fn line_end(&self, file: usize, offset: usize) -> usize {
-        let text = self.file_text(file);
-        let end = text[offset..].find('\n').map_or(text.len(), |newline| offset + newline);
-        match text[..end].ends_with('\r') {
-            true => end - 1,
-            false => end,
-        }
+        line_range(self.file_text(file), offset).end
     }
 
     /// The root module's resources.
@@ -166,7 +159,7 @@ impl<'a> TerraformProject<'a> {
     fn arguments_after(&self, beside: &Site, new: &[(&str, &str)]) -> Result<Vec<Edit>, String> {
         let attribute = self.expect_kind(beside, "attribute")?;
         let text = self.file_text(attribute.file);
-        let column = |offset: usize| offset - text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+        let column = |offset: usize| offset - line_range(text, offset).start;
         let indent = &text[beside.range.start - column(beside.range.start)..beside.range.start];
         if !indent.trim().is_empty() {
             return Err("the block is written on one line with it; add the argument by hand".to_owned());
