@@ -48,7 +48,8 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// A new `aws_api_gateway_method_settings` for every method of the stage created at `stage`,
-    /// right after it, with the limits copied from where they are written.
+    /// right after it and through the stage's provider, with the limits copied from where they
+    /// are written.
     pub(super) fn new_method_settings(
         &self,
         stage: &Site,
@@ -66,6 +67,12 @@ impl<'a> TerraformProject<'a> {
         );
         let indent = self.body_indent(resource.body).unwrap_or("  ");
         let stage_ref = format!("aws_api_gateway_stage.{}", resource.name);
+        // The settings are made through the stage's provider (its account and region), or the
+        // stage they name is not found.
+        let provider = self
+            .argument(resource.body, "provider")
+            .map(|provider| format!("{indent}provider    = {}\n", self.text(provider)))
+            .unwrap_or_default();
         let mut values = Vec::new();
         for (limit, at) in limits {
             values.push((
@@ -87,6 +94,7 @@ impl<'a> TerraformProject<'a> {
              {indent}rest_api_id = {stage_ref}.rest_api_id\n\
              {indent}stage_name  = {stage_ref}.stage_name\n\
              {indent}method_path = \"*/*\"\n\
+             {provider}\
              \n\
              {indent}settings {{\n\
              {comments}\
