@@ -31,11 +31,6 @@ impl Dialect {
         }
     }
 
-    /// Whether files of this dialect are TypeScript, read by the Pulumi front end.
-    pub fn is_typescript(self) -> bool {
-        matches!(self, Self::TypeScript | Self::Tsx)
-    }
-
     fn language(self) -> Language {
         match self {
             Self::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
