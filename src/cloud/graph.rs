@@ -21,6 +21,19 @@ pub trait GraphSource {
     fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource>;
     /// The queues and topics, as policies name them.
     fn message_targets(&self) -> Vec<MessageTarget>;
+    /// How the language names what messages mention.
+    fn spelling(&self) -> Spelling;
+}
+
+/// The names a language gives the settings that findings mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spelling {
+    /// What a resource is made to wait for: `dependsOn`, `depends_on`.
+    pub depends_on: &'static str,
+    /// Where a role declares the inline policies it owns: `inlinePolicies`, `inline_policy` blocks.
+    pub inline_policies: &'static str,
+    /// A function's invoke ARN: `invokeArn`, `invoke_arn`.
+    pub invoke_arn: &'static str,
 }
 
 /// The resources of one project and what ties them together.
@@ -81,6 +94,10 @@ impl<'a> CloudGraph<'a> {
 
     pub fn message_targets(&self) -> &[MessageTarget] {
         self.message_targets.get_or_init(|| self.source.message_targets())
+    }
+
+    pub fn spelling(&self) -> Spelling {
+        self.source.spelling()
     }
 
     /// The queue or topic a resource id names.

@@ -18,7 +18,7 @@ pub use apigateway::{
     MisplacedThrottle, StageSettings, ThrottleLimit,
 };
 pub use choices::{heaviest_run, Branch};
-pub use graph::{CloudGraph, GraphSource};
+pub use graph::{CloudGraph, GraphSource, Spelling};
 pub use iam::{DeadLetter, FunctionRole, IamRole, MessageTarget, QueueEventSource, RoleAttachment, SendGrant};
 pub use intent::{FixPlan, Intent};
 pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};

@@ -110,8 +110,9 @@ fn uri_finding(
 ) {
     let Some(at) = &uri.expression else { return };
     let message = format!(
-        "The aws_proxy integration's uri is the ARN of {}; API Gateway needs its invoke ARN (`invokeArn`), or the deployment fails with \"Invalid ARN specified in the request\".",
-        function.name
+        "The aws_proxy integration's uri is the ARN of {}; API Gateway needs its invoke ARN (`{}`), or the deployment fails with \"Invalid ARN specified in the request\".",
+        function.name,
+        context.graph().spelling().invoke_arn,
     );
     let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
     findings.push(finding.with_outcome(safe_fix(context, vec![Intent::UseInvokeArn { uri: at.clone() }])));

@@ -316,8 +316,9 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
     if role.owns_inline_policies {
         outcomes.extend(rest.into_iter().map(|grant| {
             (grant, Err(format!(
-                "role {} owns its inline policies through `inlinePolicies`, and none of them can take the statement here; add {} on the queue to one of them",
+                "role {} owns its inline policies through {}, and none of them can take the statement here; add {} on the queue to one of them",
                 role.name,
+                context.graph().spelling().inline_policies,
                 grants[grant].action,
             )))
         }));

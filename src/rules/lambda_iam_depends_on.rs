@@ -97,7 +97,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             continue;
         }
         let message = format!(
-            "Function {} runs as role {}, whose {} not in its dependsOn: Lambda may check the role before they are attached.",
+            "Function {} runs as role {}, whose {} not in its {}: Lambda may check the role before they are attached.",
             function.name,
             role.name,
             missing
@@ -106,6 +106,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 .collect::<Vec<_>>()
                 .join(", ")
                 + if missing.len() == 1 { " is" } else { " are" },
+            graph.spelling().depends_on,
         );
         let finding = Finding::new(
             RuleId::LambdaIamDependsOn,

@@ -99,7 +99,7 @@ named \"throttle_settings\" is not expected here)",
     }
 
     /// A `dynamic "KIND" { … }` block of a body.
-    fn dynamic_block(&self, body: Located<'a>, kind: &str) -> Option<Located<'a>> {
+    pub(super) fn dynamic_block(&self, body: Located<'a>, kind: &str) -> Option<Located<'a>> {
         named_children(body.node)
             .filter(|node| node.kind() == "block")
             .find(|block| {

@@ -2,6 +2,8 @@
 //! `aws_lambda_layer_version` resources, in the root module and in the local modules it calls.
 //! A value a called module writes for itself is that module's own finding (reported when its
 //! folder is checked); what the root passes in is reported and fixed where the root writes it.
+//! What a function runs as, sends failed events to and waits for is read for the root module's
+//! functions (see `iam`).
 
 use std::collections::HashMap;
 
@@ -9,8 +11,8 @@ use super::modules::ResourceInstance;
 use super::values::{unwrapped, Origin, Scope};
 use super::{Located, TerraformProject};
 use crate::cloud::{
-    DeadLetter, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Site,
-    Written,
+    DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation,
+    RuntimeValue, Site, Written,
 };
 
 impl<'a> TerraformProject<'a> {
@@ -45,6 +47,7 @@ impl<'a> TerraformProject<'a> {
     ) -> LambdaFunction {
         let body = instance.resource.body;
         let scope = instance.scope();
+        let in_root = scope.is_empty();
         let instances = match (self.copies(scope), self.instances(body, scope)) {
             (Multiplicity::Exactly(copies), Multiplicity::Exactly(each)) => copies
                 .checked_mul(each)
@@ -72,9 +75,16 @@ impl<'a> TerraformProject<'a> {
                 .and_then(|handler| self.string_value(handler, scope))
                 .map(|(handler, _)| handler),
             code: None,
-            role: None,
-            dead_letter: DeadLetter::Unknown,
-            depends_on: None,
+            // A called module's roles and queues are its own folder's to judge.
+            role: match in_root {
+                true => self.function_role(body),
+                false => Some(FunctionRole::Unknown),
+            },
+            dead_letter: match in_root {
+                true => self.dead_letter(body),
+                false => DeadLetter::Unknown,
+            },
+            depends_on: in_root.then(|| self.listed_dependencies(body)).flatten(),
         }
     }
 

@@ -12,10 +12,14 @@
 
 mod apigateway;
 mod graph;
+mod iam;
 mod modules;
+mod policy;
+mod references;
 mod render;
 mod values;
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -81,6 +85,8 @@ pub struct ModuleFolder<'tree> {
     /// they name; infrafix does not, so what they touch is unknown here.
     overridden: HashSet<String>,
     resources: Vec<ResourceBlock<'tree>>,
+    /// `data "TYPE" "NAME" { … }` blocks, in the same shape as resources.
+    data_sources: Vec<ResourceBlock<'tree>>,
     calls: Vec<ModuleCall<'tree>>,
     /// Each variable's `default`, by the variable's name.
     variable_defaults: HashMap<String, Located<'tree>>,
@@ -94,6 +100,8 @@ pub struct TerraformProject<'a> {
     /// Per file, its folder's index in `folders`.
     folder_of_file: Vec<usize>,
     folders: Vec<ModuleFolder<'a>>,
+    /// How many times the root module names each block or value (see `mentions`).
+    mention_counts: OnceCell<HashMap<String, usize>>,
 }
 
 impl<'a> TerraformProject<'a> {
@@ -124,6 +132,7 @@ impl<'a> TerraformProject<'a> {
             files,
             folder_of_file,
             folders,
+            mention_counts: OnceCell::new(),
         };
         for file in 0..project.files.len() {
             project.read_top_level(file);
@@ -133,6 +142,9 @@ impl<'a> TerraformProject<'a> {
             folder
                 .resources
                 .retain(|resource| !overridden.contains(&format!("resource.{}.{}", resource.kind, resource.name)));
+            folder
+                .data_sources
+                .retain(|data| !overridden.contains(&format!("data.{}.{}", data.kind, data.name)));
             folder
                 .calls
                 .retain(|call| !overridden.contains(&format!("module.{}", call.name)));
@@ -167,6 +179,7 @@ impl<'a> TerraformProject<'a> {
             if is_override_file(self.files[file].path) {
                 let names: Vec<String> = match (block_type(block.node, text), labels.as_slice()) {
                     (Some("resource"), [kind, name]) => vec![format!("resource.{kind}.{name}")],
+                    (Some("data"), [kind, name]) => vec![format!("data.{kind}.{name}")],
                     (Some("module"), [name]) => vec![format!("module.{name}")],
                     (Some("variable"), [name]) => vec![format!("var.{name}")],
                     (Some("locals"), []) => arguments.iter().map(|(name, _)| format!("local.{name}")).collect(),
@@ -177,6 +190,12 @@ impl<'a> TerraformProject<'a> {
             }
             match (block_type(block.node, text), labels.as_slice()) {
                 (Some("resource"), [kind, name]) => folder.resources.push(ResourceBlock {
+                    kind: (*kind).to_owned(),
+                    name: (*name).to_owned(),
+                    block,
+                    body: block_body,
+                }),
+                (Some("data"), [kind, name]) => folder.data_sources.push(ResourceBlock {
                     kind: (*kind).to_owned(),
                     name: (*name).to_owned(),
                     block,
@@ -223,6 +242,12 @@ impl<'a> TerraformProject<'a> {
 
     pub fn text(&self, located: Located) -> &'a str {
         node_text(located.node, self.files[located.file].text)
+    }
+
+    /// The root module's resources; a root resource's index here is its `ResourceId`, since
+    /// `resource_instances` lists them first.
+    pub fn root_resources(&self) -> impl Iterator<Item = &ResourceBlock<'a>> {
+        self.folders[0].resources.iter()
     }
 
     fn folder_of(&self, located: Located) -> &ModuleFolder<'a> {

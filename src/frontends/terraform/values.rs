@@ -61,8 +61,7 @@ impl<'a> TerraformProject<'a> {
                     origin.overridable = true;
                     *folder.variable_defaults.get(name)?
                 }
-                ("local", _) => *folder.locals.get(name)?,
-                _ => return None,
+                _ => *folder.locals.get(name)?,
             };
         }
         None
@@ -81,10 +80,10 @@ impl<'a> TerraformProject<'a> {
             return None;
         }
         let identifier = |node| named_children(node).find(|child| child.kind() == "identifier");
-        Some((
-            self.text(expression.with(identifier(*root)?)),
-            self.text(expression.with(identifier(*attribute)?)),
-        ))
+        let namespace = self.text(expression.with(identifier(*root)?));
+        // Anything else of this shape names a resource (`aws_iam_role.worker`): a value of its own.
+        matches!(namespace, "var" | "local").then_some(())?;
+        Some((namespace, self.text(expression.with(identifier(*attribute)?))))
     }
 
     /// The string an expression stands for, when it is one literal, and where it is written.

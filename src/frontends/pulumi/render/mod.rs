@@ -9,7 +9,7 @@ mod runtime;
 use super::{Located, PolicyCache, Program};
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
-    MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site,
+    MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site, Spelling,
 };
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
@@ -57,6 +57,14 @@ impl GraphSource for PulumiFrontEnd<'_> {
 
     fn message_targets(&self) -> Vec<MessageTarget> {
         self.program.graph_message_targets()
+    }
+
+    fn spelling(&self) -> Spelling {
+        Spelling {
+            depends_on: "dependsOn",
+            inline_policies: "`inlinePolicies`",
+            invoke_arn: "invokeArn",
+        }
     }
 }
 

@@ -49,10 +49,11 @@ impl<'a> TerraformProject<'a> {
 
     /// A new `aws_api_gateway_method_settings` for every method of the stage created at `stage`,
     /// right after it and through the stage's provider, with the limits copied from where they
-    /// are written.
+    /// are written; `name_for` names it from a base.
     pub(super) fn new_method_settings(
         &self,
         stage: &Site,
+        name_for: impl FnOnce(&str) -> String,
         limits: &[(ThrottleLimit, Site)],
         comments: &[String],
     ) -> Result<Edit, String> {
@@ -61,10 +62,7 @@ impl<'a> TerraformProject<'a> {
             .root_resources()
             .find(|resource| resource.block == block)
             .ok_or("the stage is not a resource of the root module")?;
-        let name = self.fresh_resource_name(
-            "aws_api_gateway_method_settings",
-            &format!("{}_all_methods", resource.name),
-        );
+        let name = name_for(&format!("{}_all_methods", resource.name));
         let indent = self.body_indent(resource.body).unwrap_or("  ");
         let stage_ref = format!("aws_api_gateway_stage.{}", resource.name);
         // The settings are made through the stage's provider (its account and region), or the
@@ -165,14 +163,5 @@ impl<'a> TerraformProject<'a> {
             self.line_end(block.file, last.end_byte()),
             lines,
         )])
-    }
-
-    /// The indentation of a body's first argument or block.
-    fn body_indent(&self, body: super::super::Located<'a>) -> Option<&'a str> {
-        let first = named_children(body.node).next()?;
-        let text = self.file_text(body.file);
-        let start = line_range(text, first.start_byte()).start;
-        let indent = &text[start..first.start_byte()];
-        indent.trim().is_empty().then_some(indent)
     }
 }

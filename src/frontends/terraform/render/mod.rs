@@ -1,24 +1,75 @@
 //! Fix intents as edits to `.tf` files, in the layout `terraform fmt` leaves: a new argument gets
 //! its block's indentation, and the `=` of its run of arguments line up.
 
+mod iam;
 mod method_settings;
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use iam::{NewStatement, StatementField};
 
 use super::{has_comment_inside, named_children, Located, TerraformProject};
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
-    MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site,
+    MessageTarget, MethodSettings, QueueEventSource, ResourceRef, SendGrant, Site, Spelling,
 };
-use crate::fix::{Edit, Fix};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::source::{line_ending, line_range};
 
 /// The Terraform front end of one root module and the local modules it calls.
 pub struct TerraformFrontEnd<'a> {
     project: &'a TerraformProject<'a>,
+    /// The resources this pass's fixes create, as `TYPE.NAME`: a second new resource of a pass
+    /// must not take the name of the first.
+    handed_out: RefCell<HashSet<String>>,
 }
 
 impl<'a> TerraformFrontEnd<'a> {
     pub fn new(project: &'a TerraformProject<'a>) -> Self {
-        Self { project }
+        Self {
+            project,
+            handed_out: RefCell::default(),
+        }
+    }
+
+    /// `base`, or `base_2`, `base_3` …: a name no resource of this type in the root module has,
+    /// nor one an earlier fix of this pass took.
+    fn new_resource_name(&self, kind: &str, base: &str) -> String {
+        let mut handed_out = self.handed_out.borrow_mut();
+        let taken = |name: &str| {
+            handed_out.contains(&format!("{kind}.{name}"))
+                || self
+                    .project
+                    .root_resources()
+                    .any(|resource| resource.kind == kind && resource.name == name)
+        };
+        let name = (1..)
+            .map(|number| match number {
+                1 => base.to_owned(),
+                _ => format!("{base}_{number}"),
+            })
+            .find(|name| !taken(name))
+            .unwrap_or_else(|| base.to_owned());
+        handed_out.insert(format!("{kind}.{name}"));
+        name
+    }
+
+    /// The statements that grant each action on its target, one per action, each target once.
+    fn new_statements(&self, grants: &[(String, ResourceRef)]) -> Result<Vec<NewStatement>, String> {
+        let mut statements: Vec<NewStatement> = Vec::new();
+        for (action, target) in grants {
+            let address = self.project.arn_address(target)?;
+            match statements.iter_mut().find(|statement| statement.action == *action) {
+                Some(statement) if statement.resources.contains(&address) => {}
+                Some(statement) => statement.resources.push(address),
+                None => statements.push(NewStatement {
+                    action: action.clone(),
+                    resources: vec![address],
+                }),
+            }
+        }
+        Ok(statements)
     }
 }
 
@@ -34,8 +85,8 @@ impl GraphSource for TerraformFrontEnd<'_> {
         self.project.graph_layers()
     }
 
-    fn roles(&self, _: &[LambdaFunction]) -> Vec<IamRole> {
-        Vec::new()
+    fn roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
+        self.project.graph_roles(functions)
     }
 
     fn stages(&self) -> (Vec<ApiStage>, Vec<MethodSettings>) {
@@ -46,12 +97,20 @@ impl GraphSource for TerraformFrontEnd<'_> {
         Vec::new()
     }
 
-    fn queue_event_sources(&self, _: &[LambdaFunction]) -> Vec<QueueEventSource> {
-        Vec::new()
+    fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
+        self.project.graph_queue_event_sources(functions)
     }
 
     fn message_targets(&self) -> Vec<MessageTarget> {
-        Vec::new()
+        self.project.graph_message_targets()
+    }
+
+    fn spelling(&self) -> Spelling {
+        Spelling {
+            depends_on: "depends_on",
+            inline_policies: "`inline_policy` blocks",
+            invoke_arn: "invoke_arn",
+        }
     }
 }
 
@@ -82,8 +141,50 @@ impl FrontEnd for TerraformFrontEnd<'_> {
                     edits.push(edit);
                     moved_comments = comments;
                 }
-                Intent::AddStageMethodSettings { stage, limits } => {
-                    edits.push(self.project.new_method_settings(stage, limits, &moved_comments)?)
+                Intent::AddStageMethodSettings { stage, limits } => edits.push(self.project.new_method_settings(
+                    stage,
+                    |base| self.new_resource_name("aws_api_gateway_method_settings", base),
+                    limits,
+                    &moved_comments,
+                )?),
+                Intent::AddDependencies { function, on } => edits.extend(self.project.add_dependencies(function, on)?),
+                Intent::AttachManagedPolicy { role, policy, purpose } => {
+                    let role_name = &self.project.root_resource_at(role)?.name;
+                    let kind = "aws_iam_role_policy_attachment";
+                    let name = self.new_resource_name(kind, &format!("{role_name}_{}", purpose.replace('-', "_")));
+                    edits.extend(self.project.attach_managed_policy(role, policy, &name)?)
+                }
+                Intent::AddStatements { document, grants, .. } => {
+                    let statements = self.new_statements(grants)?;
+                    edits.push(self.project.add_statements(document, &statements)?)
+                }
+                Intent::AddStatementAction {
+                    document,
+                    statement,
+                    action,
+                    ..
+                } => edits.push(self.project.extend_statement(
+                    document,
+                    *statement,
+                    StatementField::Action,
+                    &[format!("\"{action}\"")],
+                )?),
+                Intent::AddStatementTargets {
+                    document,
+                    statement,
+                    targets,
+                    ..
+                } => {
+                    let addresses = targets
+                        .iter()
+                        .map(|target| self.project.arn_address(target))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    edits.push(self.project.extend_statement(
+                        document,
+                        *statement,
+                        StatementField::Resource,
+                        &addresses,
+                    )?)
                 }
                 Intent::AddThrottling { settings, limits } => {
                     edits.extend(self.project.add_throttling(settings, limits, &moved_comments)?)
@@ -95,11 +196,27 @@ impl FrontEnd for TerraformFrontEnd<'_> {
     }
 
     fn can_render(&self, plan: &FixPlan) -> bool {
-        self.render(plan).is_ok()
+        let handed_out = self.handed_out.borrow().clone();
+        let renders = self.render(plan).is_ok();
+        *self.handed_out.borrow_mut() = handed_out;
+        renders
     }
 
-    fn render_new_policies(&self, _: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
-        grants.iter().map(|_| Err(NOT_YET.to_owned())).collect()
+    /// One new `aws_iam_role_policy` for every grant: Terraform orders resources by what they
+    /// read, not by where they are written, so each function can wait for it.
+    fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
+        let fix = (|| {
+            let role_name = &self.project.root_resource_at(role)?.name;
+            let sends: Vec<(String, ResourceRef)> = grants
+                .iter()
+                .map(|grant| (grant.action.clone(), grant.target.clone()))
+                .collect();
+            let statements = self.new_statements(&sends)?;
+            let name = self.new_resource_name("aws_iam_role_policy", &format!("{role_name}_dead_letter_send"));
+            let edit = self.project.new_role_policy(role, &name, &statements)?;
+            Ok(Fix::new(vec![edit], Applicability::Safe))
+        })();
+        grants.iter().map(|_| fix.clone()).collect()
     }
 }
 
@@ -115,24 +232,17 @@ impl<'a> TerraformProject<'a> {
         line_range(self.file_text(file), offset).end
     }
 
-    /// The root module's resources.
-    fn root_resources(&self) -> impl Iterator<Item = &super::ResourceBlock<'a>> {
-        self.folders[0].resources.iter()
+    /// The indentation of the line a node starts, when nothing else stands before it there.
+    fn line_indent(&self, node: Located<'a>) -> Option<&'a str> {
+        let text = self.file_text(node.file);
+        let start = line_range(text, node.node.start_byte()).start;
+        let indent = &text[start..node.node.start_byte()];
+        indent.trim().is_empty().then_some(indent)
     }
 
-    /// `base`, or `base_2`, `base_3` …: a name no resource of this type in the root module has.
-    fn fresh_resource_name(&self, kind: &str, base: &str) -> String {
-        let taken = |name: &str| {
-            self.root_resources()
-                .any(|resource| resource.kind == kind && resource.name == name)
-        };
-        (1..)
-            .map(|number| match number {
-                1 => base.to_owned(),
-                _ => format!("{base}_{number}"),
-            })
-            .find(|name| !taken(name))
-            .unwrap_or_else(|| base.to_owned())
+    /// The indentation of a body's first argument or block.
+    fn body_indent(&self, body: Located<'a>) -> Option<&'a str> {
+        self.line_indent(body.with(named_children(body.node).next()?))
     }
 
     /// The node at `site`, when it is still of the kind the graph saw there.

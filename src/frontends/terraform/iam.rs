@@ -1,0 +1,311 @@
+//! The IAM part of the root module's graph: each `aws_iam_role` and the policies reaching it (an
+//! `aws_iam_role_policy`, an `aws_iam_role_policy_attachment` of an AWS managed policy or of an
+//! `aws_iam_policy`, an `aws_iam_policy_attachment`, the role's own `inline_policy` blocks and
+//! `managed_policy_arns`), what a function runs as, sends failed events to and waits for, the
+//! queues and topics policies name, and the SQS queues that feed functions.
+//!
+//! Only the root module's resources are judged: a called module's roles and functions are its own
+//! folder's findings, and its functions' roles here are unknown.
+
+use super::policy::ReadDocument;
+use super::values::unwrapped;
+use super::{Located, ResourceBlock, TerraformProject};
+use crate::aws::managed_policies;
+use crate::cloud::{
+    DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, PhysicalName, QueueEventSource,
+    ResourceId, ResourceTarget, RoleAttachment, RoleGrants, ARN,
+};
+
+/// The resource types that attach policy to a role, and how messages name each.
+const ATTACHMENT_KINDS: [(&str, &str); 3] = [
+    ("aws_iam_role_policy", "role policy"),
+    ("aws_iam_role_policy_attachment", "policy attachment"),
+    ("aws_iam_policy_attachment", "policy attachment"),
+];
+
+/// The queues and topics a function may send failed events to, with the service of their ARNs.
+const MESSAGE_TARGETS: [(&str, &str); 2] = [("aws_sqs_queue", "sqs"), ("aws_sns_topic", "sns")];
+
+impl<'a> TerraformProject<'a> {
+    /// The root module's roles, in the order `FunctionRole::Declared` counts them.
+    fn root_roles(&self) -> Vec<ResourceId> {
+        self.root_resources()
+            .enumerate()
+            .filter(|(_, resource)| resource.kind == "aws_iam_role")
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// The role a root module function runs as: `role = aws_iam_role.NAME.arn`.
+    pub(super) fn function_role(&self, body: Located<'a>) -> Option<FunctionRole> {
+        let role = self.argument(body, "role")?;
+        let declared = self
+            .root_resource_ref(role)
+            .filter(|reference| reference.is_arn())
+            .and_then(|reference| self.root_roles().iter().position(|&id| id == reference.resource));
+        Some(declared.map_or(FunctionRole::Unknown, FunctionRole::Declared))
+    }
+
+    /// Where a root module function sends failed events: `dead_letter_config { target_arn }`.
+    pub(super) fn dead_letter(&self, body: Located<'a>) -> DeadLetter {
+        if self.dynamic_block(body, "dead_letter_config").is_some() {
+            return DeadLetter::Unknown;
+        }
+        let Some(config) = self.nested_block(body, "dead_letter_config") else {
+            return DeadLetter::None;
+        };
+        let target = super::block_body(config)
+            .and_then(|config| self.argument(config, "target_arn"))
+            .and_then(|target| self.root_resource_ref(target))
+            .filter(|reference| reference.is_arn() && self.message_target_kind(reference.resource).is_some());
+        target.map_or(DeadLetter::Unknown, DeadLetter::Resource)
+    }
+
+    /// The root module resources a function's `depends_on` lists; `None` when an entry is not one
+    /// (a module, a data source).
+    pub(super) fn listed_dependencies(&self, body: Located<'a>) -> Option<Vec<ResourceId>> {
+        let Some(listed) = self.argument(body, "depends_on") else {
+            return Some(Vec::new());
+        };
+        let (entries, origin) = self.list_elements(listed, &[])?;
+        if !origin.in_place {
+            return None;
+        }
+        entries
+            .into_iter()
+            .map(|entry| {
+                let reference = self.root_resource_ref(entry)?;
+                reference.attribute.is_none().then_some(reference.resource)
+            })
+            .collect()
+    }
+
+    fn message_target_kind(&self, resource: ResourceId) -> Option<&'static str> {
+        let kind = &self.folders[0].resources.get(resource)?.kind;
+        MESSAGE_TARGETS
+            .iter()
+            .find(|(target, _)| target == kind)
+            .map(|(_, service)| *service)
+    }
+
+    pub(super) fn graph_message_targets(&self) -> Vec<MessageTarget> {
+        self.root_resources()
+            .enumerate()
+            .filter_map(|(id, resource)| {
+                let service = self.message_target_kind(id)?;
+                let written = |key| {
+                    self.argument(resource.body, key)
+                        .and_then(|value| self.string_value(value, &[]))
+                        .filter(|(_, origin)| !origin.overridable)
+                        .map(|(value, _)| value)
+                };
+                let name = match (written("name"), written("name_prefix")) {
+                    (Some(name), _) => PhysicalName::Fixed(name),
+                    (None, Some(prefix)) => PhysicalName::Prefix(prefix),
+                    _ => PhysicalName::Unknown,
+                };
+                Some(MessageTarget {
+                    target: ResourceTarget {
+                        resource: id,
+                        service,
+                        name,
+                    },
+                    name: format!("`{}.{}`", resource.kind, resource.name),
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn graph_queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
+        let targets = self.graph_message_targets();
+        self.root_resources()
+            .filter(|resource| resource.kind == "aws_lambda_event_source_mapping")
+            .filter_map(|mapping| {
+                let source = self.root_resource_ref(self.argument(mapping.body, "event_source_arn")?)?;
+                let queue = targets
+                    .iter()
+                    .find(|target| target.target.resource == source.resource && target.target.service == "sqs")
+                    .filter(|_| source.is_arn())?;
+                let function = self.root_resource_ref(self.argument(mapping.body, "function_name")?)?;
+                Some(QueueEventSource {
+                    queue: queue.target.clone(),
+                    queue_name: queue.name.clone(),
+                    function: functions.iter().position(|known| known.resource == function.resource)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Each root module role with the policies reaching it; `functions` are the graph's.
+    pub(super) fn graph_roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
+        self.root_roles()
+            .into_iter()
+            .map(|role| self.iam_role(role, functions))
+            .collect()
+    }
+
+    fn iam_role(&self, role: ResourceId, functions: &[LambdaFunction]) -> IamRole {
+        let declaration = &self.folders[0].resources[role];
+        let mut grants = RoleGrants::default();
+        let mut attachments = Vec::new();
+        let inline_policies: Vec<Located> = super::named_children(declaration.body.node)
+            .filter(|node| node.kind() == "block")
+            .map(|node| declaration.body.with(node))
+            .filter(|block| super::block_type(block.node, self.file_text(block.file)) == Some("inline_policy"))
+            .collect();
+        for inline in &inline_policies {
+            let policy = super::block_body(*inline).and_then(|body| self.argument(body, "policy"));
+            self.add_document(&mut grants, role, policy, false, false);
+        }
+        if let Some(arns) = self.argument(declaration.body, "managed_policy_arns") {
+            self.add_managed_list(&mut grants, arns);
+        }
+        for (id, resource) in self.root_resources().enumerate() {
+            let Some((_, kind)) = ATTACHMENT_KINDS.iter().find(|(kind, _)| *kind == resource.kind) else {
+                continue;
+            };
+            if !self.attaches_to(resource, role) {
+                continue;
+            }
+            match resource.kind.as_str() {
+                "aws_iam_role_policy" => {
+                    let policy = self.argument(resource.body, "policy");
+                    self.add_document(&mut grants, id, policy, true, false);
+                }
+                _ => self.add_attached_policy(&mut grants, resource),
+            }
+            let reads = self.reads(resource.block);
+            attachments.push(RoleAttachment {
+                resource: id,
+                name: format!("`{}.{}`", resource.kind, resource.name),
+                kind: (*kind).to_owned(),
+                declared: resource.block.site(),
+                after_functions: functions
+                    .iter()
+                    .filter(|function| {
+                        let declared = &self.folders[0].resources.get(function.resource);
+                        declared.is_some_and(|declared| {
+                            function.at == declared.block.site()
+                                && reads.contains(&format!("aws_lambda_function.{}", declared.name))
+                        })
+                    })
+                    .map(|function| function.resource)
+                    .collect(),
+            });
+        }
+        IamRole {
+            name: format!("`aws_iam_role.{}`", declaration.name),
+            declared: declaration.block.site(),
+            grants,
+            attachments,
+            owns_inline_policies: !inline_policies.is_empty(),
+        }
+    }
+
+    /// Whether an attachment names the role: by reference (`aws_iam_role.NAME.name` or `.id`), or
+    /// by the role's fixed `name` written out; an `aws_iam_policy_attachment` by its `roles`.
+    fn attaches_to(&self, attachment: &ResourceBlock<'a>, role: ResourceId) -> bool {
+        let fixed_name = self
+            .argument(self.folders[0].resources[role].body, "name")
+            .and_then(|name| self.string_value(name, &[]))
+            .filter(|(_, origin)| !origin.overridable)
+            .map(|(name, _)| name);
+        let names_role = |value: Located<'a>| {
+            if let Some(reference) = self.root_resource_ref(value) {
+                return reference.resource == role && matches!(reference.attribute.as_deref(), Some("name" | "id"));
+            }
+            let written = self.string_value(value, &[]).map(|(name, _)| name);
+            written.is_some() && written == fixed_name
+        };
+        match attachment.kind.as_str() {
+            "aws_iam_policy_attachment" => self
+                .argument(attachment.body, "roles")
+                .and_then(|roles| self.list_elements(roles, &[]))
+                .is_some_and(|(roles, _)| roles.into_iter().any(names_role)),
+            _ => self.argument(attachment.body, "role").is_some_and(names_role),
+        }
+    }
+
+    /// The document a `policy` argument holds, owned by `owner`; one that cannot be read counts
+    /// as unreadable.
+    fn add_document(
+        &self,
+        grants: &mut RoleGrants,
+        owner: ResourceId,
+        policy: Option<Located<'a>>,
+        inline_role_policy: bool,
+        shared: bool,
+    ) {
+        let Some(ReadDocument { at, statements, .. }) = policy.and_then(|policy| self.policy_document(policy)) else {
+            grants.unreadable += 1;
+            return;
+        };
+        let shared = shared || policy.is_some_and(|policy| self.document_shared(policy));
+        grants.documents.push(GrantDocument {
+            owner,
+            statements,
+            at: at.site(),
+            shared,
+            inline_role_policy,
+        });
+    }
+
+    /// Whether a document is read by more than the one resource: through a local or a data source
+    /// that the root module names more than once.
+    fn document_shared(&self, policy: Located<'a>) -> bool {
+        let Some(parts) = self.traversal(super::references::interpolated(policy)) else {
+            return false;
+        };
+        let key = match parts.as_slice() {
+            ["data", kind, name, ..] => format!("data.{kind}.{name}"),
+            [root, name, ..] => format!("{root}.{name}"),
+            _ => return true,
+        };
+        self.mentions(&key) > 1
+    }
+
+    /// The policy an attachment attaches: an AWS managed policy by its ARN, or an `aws_iam_policy`
+    /// of the root module, whose document any other attachment of it shares.
+    fn add_attached_policy(&self, grants: &mut RoleGrants, attachment: &ResourceBlock<'a>) {
+        let Some(arn) = self.argument(attachment.body, "policy_arn") else {
+            grants.unreadable += 1;
+            return;
+        };
+        if let Some((arn, _)) = self.string_value(arn, &[]) {
+            match managed_policies::find(&arn) {
+                Some(policy) => grants.managed.push(policy),
+                None => grants.unreadable += 1,
+            }
+            return;
+        }
+        let policy = self
+            .root_resource_ref(arn)
+            .filter(|reference| reference.attribute.as_deref() == Some(ARN))
+            .and_then(|reference| Some((reference.resource, self.folders[0].resources.get(reference.resource)?)))
+            .filter(|(_, policy)| policy.kind == "aws_iam_policy");
+        let Some((id, policy)) = policy else {
+            grants.unreadable += 1;
+            return;
+        };
+        let shared = attachment.kind == "aws_iam_policy_attachment"
+            || self.mentions(&format!("aws_iam_policy.{}", policy.name)) > 1;
+        self.add_document(grants, id, self.argument(policy.body, "policy"), false, shared);
+    }
+
+    /// `managed_policy_arns = [...]` on the role: AWS managed policies by ARN.
+    fn add_managed_list(&self, grants: &mut RoleGrants, arns: Located<'a>) {
+        let Some((entries, _)) = self.list_elements(arns, &[]) else {
+            grants.unreadable += 1;
+            return;
+        };
+        for entry in entries {
+            let managed = self
+                .string_literal(unwrapped(entry))
+                .and_then(|arn| managed_policies::find(&arn));
+            match managed {
+                Some(policy) => grants.managed.push(policy),
+                None => grants.unreadable += 1,
+            }
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! Policy documents as Terraform writes them, read into statements the IAM evaluator judges:
+//! `jsonencode({ Statement = [...] })`, an `aws_iam_policy_document` data source's `statement`
+//! blocks, and JSON text in a heredoc with `${…}` references. A document infrafix cannot read
+//! whole (`file(…)`, a variable, merged documents) is `None`: it may allow anything.
+
+use serde_json::Value;
+
+use super::references::interpolated;
+use super::values::unwrapped;
+use super::{block_body, block_type, named_children, Located, TerraformProject};
+use crate::cloud::{Effect, Entry, PolicyStatement};
+
+/// How a document is written, which says how a statement goes into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentForm {
+    /// `jsonencode({ … })`: the located node is the object given to `jsonencode`.
+    Encoded,
+    /// `data.aws_iam_policy_document.NAME.json`: the located node is the data block.
+    DataSource,
+    /// JSON text: read, never edited.
+    Text,
+}
+
+/// A policy document and where it is written.
+pub struct ReadDocument<'a> {
+    pub at: Located<'a>,
+    pub form: DocumentForm,
+    pub statements: Vec<PolicyStatement>,
+}
+
+/// Data source arguments that merge other documents into this one.
+const MERGED: [&str; 4] = [
+    "source_policy_documents",
+    "override_policy_documents",
+    "source_json",
+    "override_json",
+];
+
+impl<'a> TerraformProject<'a> {
+    /// The document a `policy` argument of the root module holds; `None` when it cannot be read.
+    pub fn policy_document(&self, value: Located<'a>) -> Option<ReadDocument<'a>> {
+        let origin = self.origin(value, &[])?;
+        if origin.overridable {
+            return None;
+        }
+        let written = origin.written;
+        if let Some(data) = self.root_data_source(written, "aws_iam_policy_document", "json") {
+            return self.data_source_document(data.block);
+        }
+        match written.node.kind() {
+            "function_call" => {
+                let object = self.encoded_object(written)?;
+                Some(ReadDocument {
+                    at: object,
+                    form: DocumentForm::Encoded,
+                    statements: self.encoded_statements(object)?,
+                })
+            }
+            "template_expr" => Some(ReadDocument {
+                at: written,
+                form: DocumentForm::Text,
+                statements: self.text_statements(written)?,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The object `jsonencode({ … })` encodes.
+    fn encoded_object(&self, call: Located<'a>) -> Option<Located<'a>> {
+        let name = named_children(call.node).find(|node| node.kind() == "identifier")?;
+        if self.text(call.with(name)) != "jsonencode" {
+            return None;
+        }
+        let arguments = named_children(call.node).find(|node| node.kind() == "function_arguments")?;
+        let argument: Vec<_> = named_children(arguments).collect();
+        let [argument] = argument.as_slice() else { return None };
+        object_node(unwrapped(call.with(*argument)))
+    }
+
+    /// The fields of an object, by key (`Effect` and `"Effect"` alike), in order.
+    pub fn object_fields(&self, object: Located<'a>) -> Vec<(String, Located<'a>)> {
+        named_children(object.node)
+            .filter(|node| node.kind() == "object_elem")
+            .filter_map(|element| {
+                let key = object.with(element.child_by_field_name("key")?);
+                let value = object.with(element.child_by_field_name("val")?);
+                let key = unwrapped(key);
+                let name = match key.node.kind() {
+                    "variable_expr" => self.text(key).to_owned(),
+                    _ => self.string_literal(key)?,
+                };
+                Some((name, value))
+            })
+            .collect()
+    }
+
+    /// The statements of an encoded document, each an object of `Statement` (a list of them, or one).
+    fn encoded_statements(&self, document: Located<'a>) -> Option<Vec<PolicyStatement>> {
+        let (_, statements) = self
+            .object_fields(document)
+            .into_iter()
+            .find(|(key, _)| key == "Statement")?;
+        let statements = self.origin(statements, &[])?.written;
+        let elements = match statement_list(statements) {
+            Some(elements) => elements,
+            None => vec![statements],
+        };
+        elements
+            .into_iter()
+            .map(|statement| {
+                let object = object_node(unwrapped(statement))?;
+                Some(self.encoded_statement(object))
+            })
+            .collect()
+    }
+
+    fn encoded_statement(&self, object: Located<'a>) -> PolicyStatement {
+        let mut effect = None;
+        let (mut actions, mut resources) = (Vec::new(), Vec::new());
+        let mut uncertainty = None;
+        for (key, value) in self.object_fields(object) {
+            match key.as_str() {
+                "Effect" => effect = self.string_value(value, &[]).map(|(effect, _)| effect),
+                "Action" => actions = self.entries(value),
+                "Resource" => resources = self.entries(value),
+                "NotAction" | "NotResource" | "Condition" => {
+                    uncertainty = Some(format!("a statement with {key}"));
+                }
+                _ => {}
+            }
+        }
+        statement(effect.as_deref(), actions, resources, uncertainty)
+    }
+
+    /// The entries of an `Action` or `Resource` value: a list of them, or one.
+    fn entries(&self, value: Located<'a>) -> Vec<Entry> {
+        let Some(origin) = self.origin(value, &[]) else {
+            return vec![unreadable_entry()];
+        };
+        let elements = statement_list(origin.written).unwrap_or_else(|| vec![origin.written]);
+        elements.into_iter().map(|element| self.entry(element)).collect()
+    }
+
+    fn entry(&self, element: Located<'a>) -> Entry {
+        if let Some((literal, _)) = self.string_value(element, &[]) {
+            return Entry {
+                literal: Some(literal),
+                resource: None,
+            };
+        }
+        Entry {
+            literal: None,
+            resource: self.root_resource_ref(element),
+        }
+    }
+
+    /// The statements of an `aws_iam_policy_document` data block.
+    fn data_source_document(&self, block: Located<'a>) -> Option<ReadDocument<'a>> {
+        let body = block_body(block)?;
+        if MERGED.iter().any(|merged| self.argument(body, merged).is_some()) {
+            return None;
+        }
+        let mut statements = Vec::new();
+        for nested in named_children(body.node).filter(|node| node.kind() == "block") {
+            match block_type(nested, self.file_text(block.file)) {
+                Some("statement") => statements.push(self.data_source_statement(block_body(block.with(nested)))),
+                // `dynamic "statement"` makes statements from a collection.
+                _ => return None,
+            }
+        }
+        Some(ReadDocument {
+            at: block,
+            form: DocumentForm::DataSource,
+            statements,
+        })
+    }
+
+    fn data_source_statement(&self, body: Option<Located<'a>>) -> PolicyStatement {
+        let Some(body) = body else {
+            return statement(Some("Allow"), Vec::new(), Vec::new(), None);
+        };
+        let effect = match self.argument(body, "effect") {
+            Some(effect) => self.string_value(effect, &[]).map(|(effect, _)| effect),
+            // The data source's default.
+            None => Some("Allow".to_owned()),
+        };
+        let list = |key| {
+            self.argument(body, key)
+                .map(|value| self.entries(value))
+                .unwrap_or_default()
+        };
+        let uncertainty = ["not_actions", "not_resources"]
+            .into_iter()
+            .find(|key| self.argument(body, key).is_some())
+            .map(|key| format!("a statement with {key}"))
+            .or_else(|| {
+                self.nested_block(body, "condition")
+                    .map(|_| "a statement with a condition".to_owned())
+            });
+        statement(effect.as_deref(), list("actions"), list("resources"), uncertainty)
+    }
+
+    /// The statements of JSON text, where each `${…}` stands for what it references.
+    fn text_statements(&self, template: Located<'a>) -> Option<Vec<PolicyStatement>> {
+        let content = named_children(template.node).next()?;
+        let mut json = String::new();
+        let mut interpolations = Vec::new();
+        for part in named_children(content) {
+            match part.kind() {
+                "template_literal" => json.push_str(self.text(template.with(part))),
+                "template_interpolation" => {
+                    let inner = named_children(part).find(|node| node.kind() == "expression")?;
+                    json.push_str(&placeholder(interpolations.len()));
+                    interpolations.push(template.with(inner));
+                }
+                "quoted_template_start" | "quoted_template_end" | "heredoc_start" | "heredoc_identifier" => {}
+                // Template directives (`%{ if … }`) choose the text.
+                _ => return None,
+            }
+        }
+        if content.kind() == "quoted_template" && json.contains('\\') {
+            return None;
+        }
+        let document: Value = serde_json::from_str(&json).ok()?;
+        let statements = match document.get("Statement")? {
+            Value::Array(statements) => statements.iter().collect(),
+            single => vec![single],
+        };
+        statements
+            .into_iter()
+            .map(|statement| self.text_statement(statement, &interpolations))
+            .collect()
+    }
+
+    fn text_statement(&self, value: &Value, interpolations: &[Located<'a>]) -> Option<PolicyStatement> {
+        let object = value.as_object()?;
+        let entries = |key: &str| -> Vec<Entry> {
+            let values = match object.get(key) {
+                Some(Value::Array(values)) => values.iter().collect(),
+                Some(single) => vec![single],
+                None => Vec::new(),
+            };
+            values
+                .into_iter()
+                .map(|value| self.text_entry(value, interpolations))
+                .collect()
+        };
+        let uncertainty = ["NotAction", "NotResource", "Condition"]
+            .into_iter()
+            .find(|key| object.contains_key(*key))
+            .map(|key| format!("a statement with {key}"));
+        Some(statement(
+            object.get("Effect").and_then(Value::as_str),
+            entries("Action"),
+            entries("Resource"),
+            uncertainty,
+        ))
+    }
+
+    fn text_entry(&self, value: &Value, interpolations: &[Located<'a>]) -> Entry {
+        let Some(text) = value.as_str() else {
+            return unreadable_entry();
+        };
+        if let Some(interpolation) = (0..interpolations.len()).find(|&index| text == placeholder(index)) {
+            return self.entry(interpolations[interpolation]);
+        }
+        if text.contains(PLACEHOLDER_MARK) {
+            return unreadable_entry();
+        }
+        Entry {
+            literal: Some(text.to_owned()),
+            resource: None,
+        }
+    }
+}
+
+/// What stands for an interpolation in JSON text while it is parsed.
+const PLACEHOLDER_MARK: &str = "__infrafix_interpolation_";
+
+fn placeholder(index: usize) -> String {
+    format!("{PLACEHOLDER_MARK}{index}__")
+}
+
+fn unreadable_entry() -> Entry {
+    Entry {
+        literal: None,
+        resource: None,
+    }
+}
+
+/// A statement read with its effect as written; a statement without a readable one is uncertain.
+fn statement(
+    effect: Option<&str>,
+    actions: Vec<Entry>,
+    resources: Vec<Entry>,
+    uncertainty: Option<String>,
+) -> PolicyStatement {
+    let (effect, uncertainty) = match effect {
+        Some("Allow") => (Effect::Allow, uncertainty),
+        Some("Deny") => (Effect::Deny, uncertainty),
+        _ => (
+            Effect::Allow,
+            Some("a statement whose Effect cannot be read".to_owned()),
+        ),
+    };
+    PolicyStatement::new(effect, actions, resources, uncertainty)
+}
+
+/// The `object` inside a collection value.
+pub fn object_node(value: Located) -> Option<Located> {
+    if value.node.kind() != "collection_value" {
+        return None;
+    }
+    named_children(value.node)
+        .find(|node| node.kind() == "object")
+        .map(|object| value.with(object))
+}
+
+/// The `tuple` of a list written as one (`[…]`).
+pub fn list_node(value: Located) -> Option<Located> {
+    let value = unwrapped(value);
+    if value.node.kind() != "collection_value" {
+        return None;
+    }
+    named_children(value.node)
+        .find(|node| node.kind() == "tuple")
+        .map(|tuple| value.with(tuple))
+}
+
+/// The elements of a list written as a tuple.
+fn statement_list(value: Located) -> Option<Vec<Located>> {
+    let tuple = list_node(interpolated(value))?;
+    Some(
+        named_children(tuple.node)
+            .filter(|node| node.kind() == "expression")
+            .map(|node| tuple.with(node))
+            .collect(),
+    )
+}

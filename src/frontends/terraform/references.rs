@@ -1,0 +1,206 @@
+//! References between the blocks of the root module: `aws_sqs_queue.dlq.arn`, the same inside a
+//! string (`"${aws_iam_role.worker.arn}"`), `data.aws_iam_policy_document.worker.json`, and what
+//! each block reads, directly or through the locals, data sources and resources it names: what
+//! Terraform creates before it.
+
+use std::collections::{HashMap, HashSet};
+
+use super::values::unwrapped;
+use super::{named_children, Located, ResourceBlock, TerraformProject};
+use crate::cloud::{ResourceRef, ARN, INVOKE_ARN};
+
+impl<'a> TerraformProject<'a> {
+    /// The names a plain traversal is made of (`["aws_sqs_queue", "dlq", "arn"]`); `None` for
+    /// anything else, an index or a splat included.
+    pub fn traversal(&self, expression: Located<'a>) -> Option<Vec<&'a str>> {
+        let parts: Vec<_> = named_children(expression.node).collect();
+        let (root, attributes) = parts.split_first()?;
+        if root.kind() != "variable_expr" || attributes.iter().any(|part| part.kind() != "get_attr") {
+            return None;
+        }
+        parts
+            .iter()
+            .map(|part| {
+                named_children(*part)
+                    .find(|child| child.kind() == "identifier")
+                    .map(|identifier| self.text(expression.with(identifier)))
+            })
+            .collect()
+    }
+
+    /// The resource of the root module, and the output read, that an expression read there stands
+    /// for: written in place, in a string alone (`"${…}"`), or through a `local`.
+    pub fn root_resource_ref(&self, expression: Located<'a>) -> Option<ResourceRef> {
+        let origin = self.origin(expression, &[])?;
+        if origin.overridable {
+            return None;
+        }
+        let parts = self.traversal(interpolated(origin.written))?;
+        let (kind, name, attribute) = match parts.as_slice() {
+            [kind, name] => (*kind, *name, None),
+            [kind, name, attribute] => (*kind, *name, Some(*attribute)),
+            _ => return None,
+        };
+        if matches!(
+            kind,
+            "data" | "local" | "var" | "module" | "path" | "terraform" | "each" | "count"
+        ) {
+            return None;
+        }
+        let resource = self.folders[0]
+            .resources
+            .iter()
+            .position(|resource| resource.kind == kind && resource.name == name)?;
+        Some(ResourceRef {
+            resource,
+            attribute: attribute.map(graph_attribute),
+        })
+    }
+
+    /// The data source of the root module of type `kind` whose attribute `attribute` an expression
+    /// reads (`data.aws_iam_policy_document.worker.json`).
+    pub fn root_data_source(&self, expression: Located<'a>, kind: &str, attribute: &str) -> Option<&ResourceBlock<'a>> {
+        let parts = self.traversal(interpolated(expression))?;
+        let ["data", data_kind, name, read] = parts.as_slice() else {
+            return None;
+        };
+        if *data_kind != kind || *read != attribute {
+            return None;
+        }
+        self.folders[0]
+            .data_sources
+            .iter()
+            .find(|data| data.kind == kind && data.name == *name)
+    }
+
+    /// Every block of the root module that `node` reads, directly or through what it reads, as
+    /// `TYPE.NAME`, `data.TYPE.NAME`, `local.NAME`: all that Terraform must create or evaluate
+    /// before it.
+    pub fn reads(&self, node: Located<'a>) -> HashSet<String> {
+        let mut read = HashSet::new();
+        let mut pending = vec![node];
+        while let Some(current) = pending.pop() {
+            for key in self.mentioned_keys(current) {
+                if !read.insert(key.clone()) {
+                    continue;
+                }
+                if let Some(next) = self.root_declaration(&key) {
+                    pending.push(next);
+                }
+            }
+        }
+        read
+    }
+
+    /// How many times the root module names `key` (`aws_iam_policy.shared`, `local.document`).
+    pub fn mentions(&self, key: &str) -> usize {
+        let counts = self.mention_counts.get_or_init(|| {
+            let mut counts: HashMap<String, usize> = HashMap::new();
+            for file in (0..self.files.len()).filter(|&file| self.folder_of_file[file] == 0) {
+                let root = Located {
+                    file,
+                    node: self.files[file].tree.root_node(),
+                };
+                for key in self.mentioned_keys(root) {
+                    *counts.entry(key).or_default() += 1;
+                }
+            }
+            counts
+        });
+        counts.get(key).copied().unwrap_or_default()
+    }
+
+    /// The block or value a key of the root module names.
+    fn root_declaration(&self, key: &str) -> Option<Located<'a>> {
+        let folder = &self.folders[0];
+        let parts: Vec<&str> = key.split('.').collect();
+        match parts.as_slice() {
+            ["local", name] => folder.locals.get(*name).copied(),
+            ["data", kind, name] => folder
+                .data_sources
+                .iter()
+                .find(|data| data.kind == *kind && data.name == *name)
+                .map(|data| data.block),
+            [kind, name] => folder
+                .resources
+                .iter()
+                .find(|resource| resource.kind == *kind && resource.name == *name)
+                .map(|resource| resource.block),
+            _ => None,
+        }
+    }
+
+    /// The keys of the traversals under `node`, once per mention.
+    fn mentioned_keys(&self, node: Located<'a>) -> Vec<String> {
+        let mut keys = Vec::new();
+        let mut cursor = node.node.walk();
+        let mut pending = vec![node.node];
+        while let Some(current) = pending.pop() {
+            if current.kind() == "expression" {
+                if let Some(key) = self.traversal_key(node.with(current)) {
+                    keys.push(key);
+                }
+            }
+            pending.extend(current.named_children(&mut cursor));
+        }
+        keys
+    }
+
+    /// `TYPE.NAME`, `data.TYPE.NAME`, `local.NAME` … for an expression starting with a
+    /// traversal (what follows, an index or another attribute, does not matter).
+    fn traversal_key(&self, expression: Located<'a>) -> Option<String> {
+        let mut parts = named_children(expression.node);
+        let root = parts.next().filter(|part| part.kind() == "variable_expr")?;
+        let identifier = |node: tree_sitter::Node<'a>| {
+            named_children(node)
+                .find(|child| child.kind() == "identifier")
+                .map(|identifier| self.text(expression.with(identifier)))
+        };
+        let root = identifier(root)?;
+        let length = match root {
+            "data" => 2,
+            _ => 1,
+        };
+        let mut key = root.to_owned();
+        for _ in 0..length {
+            let attribute = parts.next().filter(|part| part.kind() == "get_attr")?;
+            key.push('.');
+            key.push_str(identifier(attribute)?);
+        }
+        Some(key)
+    }
+}
+
+/// The expression a string holds when it is one interpolation alone (`"${X}"`), else itself.
+pub fn interpolated(expression: Located) -> Located {
+    let template = unwrapped(expression);
+    let Some(quoted) = named_children(template.node)
+        .next()
+        .filter(|node| template.node.kind() == "template_expr" && node.kind() == "quoted_template")
+    else {
+        return expression;
+    };
+    let parts: Vec<_> = named_children(quoted).collect();
+    let [start, interpolation, end] = parts.as_slice() else {
+        return expression;
+    };
+    if start.kind() != "quoted_template_start"
+        || interpolation.kind() != "template_interpolation"
+        || end.kind() != "quoted_template_end"
+    {
+        return expression;
+    }
+    named_children(*interpolation)
+        .find(|node| node.kind() == "expression")
+        .map_or(expression, |inner| expression.with(inner))
+}
+
+/// A Terraform attribute in the graph's spelling: `invoke_arn` is `invokeArn` there.
+fn graph_attribute(attribute: &str) -> String {
+    match attribute {
+        "invoke_arn" => INVOKE_ARN,
+        "arn" => ARN,
+        other => other,
+    }
+    .to_owned()
+}

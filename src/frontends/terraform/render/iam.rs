@@ -1,0 +1,383 @@
+//! IAM fixes in Terraform: `depends_on` entries, an `aws_iam_role_policy_attachment` of an AWS
+//! managed policy (or the ARN added to the role's own `managed_policy_arns`), statements added to a
+//! `jsonencode` document or to an `aws_iam_policy_document` data source, and a new
+//! `aws_iam_role_policy` after the role.
+
+use super::super::policy::{list_node, object_node};
+use super::super::values::unwrapped;
+use super::super::{block_body, block_type, named_children, Located, ResourceBlock, TerraformProject};
+use crate::aws::managed_policies;
+use crate::cloud::{ResourceRef, Site, ARN};
+use crate::fix::Edit;
+use crate::source::line_range;
+
+/// A statement to write: an action allowed on the ARNs of resources, each `TYPE.NAME.arn`.
+pub(super) struct NewStatement {
+    pub action: String,
+    pub resources: Vec<String>,
+}
+
+impl<'a> TerraformProject<'a> {
+    /// The root module resource whose block is at `site`.
+    pub(super) fn root_resource_at(&self, site: &Site) -> Result<&ResourceBlock<'a>, String> {
+        let block = self.expect_kind(site, "block")?;
+        self.root_resources()
+            .find(|resource| resource.block == block)
+            .ok_or_else(|| "it is not a resource of the root module".to_owned())
+    }
+
+    /// `TYPE.NAME.arn` for a reference to a root module resource's ARN.
+    pub(super) fn arn_address(&self, target: &ResourceRef) -> Result<String, String> {
+        let resource = self
+            .root_resources()
+            .nth(target.resource)
+            .filter(|_| target.is_arn())
+            .ok_or("the target is not a resource of the root module")?;
+        if self.argument(resource.body, "count").is_some() || self.argument(resource.body, "for_each").is_some() {
+            return Err(format!(
+                "{}.{} is made by `count` or `for_each`; name the instance by hand",
+                resource.kind, resource.name
+            ));
+        }
+        Ok(format!("{}.{}.{ARN}", resource.kind, resource.name))
+    }
+
+    /// The role's resources that make every other one of a kind go: an
+    /// `aws_iam_role_policy_attachments_exclusive` or `aws_iam_role_policies_exclusive` naming it.
+    pub(super) fn exclusive_owner(&self, role: &ResourceBlock<'a>, kind: &str) -> Option<String> {
+        let role_name = format!("aws_iam_role.{}", role.name);
+        self.root_resources()
+            .filter(|resource| resource.kind == kind)
+            .find(|resource| {
+                self.argument(resource.body, "role_name")
+                    .is_some_and(|name| self.reads(name).contains(&role_name))
+            })
+            .map(|resource| format!("`{}.{}`", resource.kind, resource.name))
+    }
+
+    /// Makes the function created at `function` wait for the resources created at `on`: entries
+    /// added to its `depends_on`, or a new `depends_on` at the end of its block.
+    pub(super) fn add_dependencies(&self, function: &Site, on: &[Site]) -> Result<Vec<Edit>, String> {
+        let resource = self.root_resource_at(function)?;
+        let mut addresses = Vec::new();
+        for site in on {
+            let dependency = self.root_resource_at(site)?;
+            addresses.push(format!("{}.{}", dependency.kind, dependency.name));
+        }
+        if let Some(listed) = self.argument(resource.body, "depends_on") {
+            return self.append_to_list(listed, &addresses).map(|edit| vec![edit]);
+        }
+        let last = named_children(resource.body.node)
+            .last()
+            .ok_or("the function's block is empty")?;
+        let indent = self
+            .body_indent(resource.body)
+            .ok_or("the function's block is on one line")?;
+        let newline = self.newline(function.file);
+        Ok(vec![Edit::insert(
+            function.file,
+            self.line_end(function.file, last.end_byte()),
+            format!("{newline}{newline}{indent}depends_on = [{}]", addresses.join(", ")),
+        )])
+    }
+
+    /// Attaches an AWS managed policy to the role created at `role`: into its
+    /// `managed_policy_arns` where it lists them (it owns that set), else by a new
+    /// `aws_iam_role_policy_attachment` named `name` after the role.
+    pub(super) fn attach_managed_policy(&self, role: &Site, policy: &str, name: &str) -> Result<Vec<Edit>, String> {
+        let declaration = self.root_resource_at(role)?;
+        let arn = managed_policies::find(policy)
+            .map(|policy| policy.arn.as_str())
+            .ok_or("infrafix does not know that managed policy's ARN")?;
+        if let Some(listed) = self.argument(declaration.body, "managed_policy_arns") {
+            return self
+                .append_to_list(listed, &[format!("\"{arn}\"")])
+                .map(|edit| vec![edit]);
+        }
+        if let Some(owner) = self.exclusive_owner(declaration, "aws_iam_role_policy_attachments_exclusive") {
+            return Err(format!(
+                "{owner} lists the role's attachments, and would detach a new one; add {policy} to it by hand"
+            ));
+        }
+        let indent = self.body_indent(declaration.body).unwrap_or("  ");
+        let arguments = [
+            ("role", format!("aws_iam_role.{}.name", declaration.name)),
+            ("policy_arn", format!("\"{arn}\"")),
+        ];
+        let body = self.new_arguments(declaration, indent, &arguments);
+        Ok(vec![self.resource_after(
+            role,
+            "aws_iam_role_policy_attachment",
+            name,
+            &body,
+        )])
+    }
+
+    /// A new `aws_iam_role_policy` named `name` after the role created at `role`, allowing each
+    /// statement.
+    pub(super) fn new_role_policy(&self, role: &Site, name: &str, statements: &[NewStatement]) -> Result<Edit, String> {
+        let declaration = self.root_resource_at(role)?;
+        if let Some(owner) = self.exclusive_owner(declaration, "aws_iam_role_policies_exclusive") {
+            return Err(format!(
+                "{owner} lists the role's inline policies, and would delete a new one; add the statement by hand"
+            ));
+        }
+        let indent = self.body_indent(declaration.body).unwrap_or("  ");
+        let arguments = [("role", format!("aws_iam_role.{}.id", declaration.name))];
+        let mut body = self.new_arguments(declaration, indent, &arguments);
+        let objects: String = statements
+            .iter()
+            .map(|statement| encoded_statement(statement, &indent.repeat(3), indent, "\n") + ",\n")
+            .collect();
+        body.push_str(&format!(
+            "{indent}policy = jsonencode({{\n\
+             {indent}{indent}Version = \"2012-10-17\"\n\
+             {indent}{indent}Statement = [\n\
+             {objects}\
+             {indent}{indent}]\n\
+             {indent}}})\n"
+        ));
+        Ok(self.resource_after(role, "aws_iam_role_policy", name, &body))
+    }
+
+    /// One-line arguments for a new resource serving `served`, aligned, with `served`'s
+    /// `provider` first: the new resource must be made in the same account.
+    fn new_arguments(&self, served: &ResourceBlock<'a>, indent: &str, arguments: &[(&str, String)]) -> String {
+        let provider = self
+            .argument(served.body, "provider")
+            .map(|provider| ("provider", self.text(provider).to_owned()));
+        let all: Vec<(&str, String)> = provider.into_iter().chain(arguments.iter().cloned()).collect();
+        let width = all.iter().map(|(key, _)| key.len()).max().unwrap_or_default();
+        all.iter()
+            .map(|(key, value)| format!("{indent}{key:<width$} = {value}\n"))
+            .collect()
+    }
+
+    /// A new resource block right after the block at `after`, separated by a blank line.
+    fn resource_after(&self, after: &Site, kind: &str, name: &str, body: &str) -> Edit {
+        let text = format!("\n\nresource \"{kind}\" \"{name}\" {{\n{body}}}").replace('\n', self.newline(after.file));
+        Edit::insert(after.file, self.line_end(after.file, after.range.end), text)
+    }
+
+    /// Adds statements to the document at `document`: objects at the end of a `jsonencode`
+    /// document's `Statement` list, or `statement` blocks at the end of an
+    /// `aws_iam_policy_document` data source.
+    pub(super) fn add_statements(&self, document: &Site, statements: &[NewStatement]) -> Result<Edit, String> {
+        let document = self.located(document)?;
+        let newline = self.newline(document.file);
+        match document.node.kind() {
+            "object" => {
+                let list = self.statement_list(document)?;
+                let elements = list_elements(list);
+                let first = elements.first().ok_or("the Statement list is empty")?;
+                let indent = self
+                    .line_indent(*first)
+                    .ok_or("the Statement list is written on one line")?;
+                let step = self.indent_step(document, *first);
+                let objects: Vec<String> = statements
+                    .iter()
+                    .map(|statement| {
+                        encoded_statement(statement, indent, &step, newline)
+                            .trim_start()
+                            .to_owned()
+                    })
+                    .collect();
+                self.append_lines(list, &objects)
+            }
+            "block" => {
+                let body = block_body(document).ok_or("the policy document is empty")?;
+                let indent = self.body_indent(body).ok_or("the policy document is on one line")?;
+                let last = named_children(body.node).last().ok_or("the policy document is empty")?;
+                let blocks: String = statements
+                    .iter()
+                    .map(|statement| {
+                        let resources = statement.resources.join(", ");
+                        format!(
+                            "{newline}{newline}{indent}statement {{{newline}\
+                             {indent}{indent}actions   = [\"{}\"]{newline}\
+                             {indent}{indent}resources = [{resources}]{newline}\
+                             {indent}}}",
+                            statement.action
+                        )
+                    })
+                    .collect();
+                Ok(Edit::insert(
+                    document.file,
+                    self.line_end(document.file, last.end_byte()),
+                    blocks,
+                ))
+            }
+            _ => Err("the policy is JSON text, which infrafix does not edit".to_owned()),
+        }
+    }
+
+    /// Adds entries to the `Action` (`actions`) or `Resource` (`resources`) of statement
+    /// `statement` of the document at `document`.
+    pub(super) fn extend_statement(
+        &self,
+        document: &Site,
+        statement: usize,
+        field: StatementField,
+        entries: &[String],
+    ) -> Result<Edit, String> {
+        let document = self.located(document)?;
+        let value = match document.node.kind() {
+            "object" => {
+                let list = self.statement_list(document)?;
+                let object = list_elements(list)
+                    .get(statement)
+                    .and_then(|element| object_node(unwrapped(*element)))
+                    .ok_or("the statement is not an object written in the list")?;
+                self.object_fields(object)
+                    .into_iter()
+                    .find(|(key, _)| key == field.encoded())
+                    .map(|(_, value)| value)
+            }
+            "block" => block_body(document)
+                .and_then(|body| {
+                    named_children(body.node)
+                        .filter(|node| block_type(*node, self.file_text(body.file)) == Some("statement"))
+                        .nth(statement)
+                        .and_then(|block| block_body(body.with(block)))
+                })
+                .and_then(|statement| self.argument(statement, field.data_source())),
+            _ => return Err("the policy is JSON text, which infrafix does not edit".to_owned()),
+        };
+        let value = value.ok_or("the statement does not list what to extend")?;
+        if self.origin(value, &[]).is_none_or(|origin| !origin.in_place) {
+            return Err("the list is not written in the statement".to_owned());
+        }
+        match list_node(value) {
+            Some(_) => self.append_to_list(value, entries),
+            None => {
+                let mut all = vec![self.text(value).to_owned()];
+                all.extend(entries.iter().cloned());
+                Ok(Edit::replace(
+                    value.file,
+                    value.node.byte_range(),
+                    format!("[{}]", all.join(", ")),
+                ))
+            }
+        }
+    }
+
+    /// The `Statement` list of an encoded document.
+    fn statement_list(&self, object: Located<'a>) -> Result<Located<'a>, String> {
+        let (_, statements) = self
+            .object_fields(object)
+            .into_iter()
+            .find(|(key, _)| key == "Statement")
+            .ok_or("the document has no Statement")?;
+        list_node(statements).ok_or_else(|| "Statement is not a list written in place".to_owned())
+    }
+
+    /// The edit that adds entries at the end of a list written in place: on its line for a
+    /// one-line list, on lines of their own otherwise.
+    fn append_to_list(&self, value: Located<'a>, entries: &[String]) -> Result<Edit, String> {
+        let list = list_node(value).ok_or("it is not a list written in place")?;
+        let elements = list_elements(list);
+        let one_line = list.node.start_position().row == list.node.end_position().row;
+        if !one_line {
+            let lines: Vec<String> = entries.to_vec();
+            return self.append_lines(list, &lines);
+        }
+        let closing = list.node.end_byte() - 1;
+        let text = self.file_text(list.file);
+        if text.as_bytes().get(closing) != Some(&b']') {
+            return Err("the list does not end with `]`".to_owned());
+        }
+        let joined = entries.join(", ");
+        Ok(match elements.last() {
+            Some(last) => Edit::insert(list.file, last.node.end_byte(), format!(", {joined}")),
+            None => Edit::insert(list.file, closing, joined),
+        })
+    }
+
+    /// Adds elements, each on a line of its own, after the last element of a list written over
+    /// several lines, with the layout of the others: their indentation and their commas.
+    fn append_lines(&self, list: Located<'a>, elements: &[String]) -> Result<Edit, String> {
+        let existing = list_elements(list);
+        let last = existing.last().ok_or("the list is empty")?;
+        let indent = self.line_indent(*last).ok_or("the list's elements share their lines")?;
+        let text = self.file_text(list.file);
+        let after_last = &text[last.node.end_byte()..list.node.end_byte()];
+        let trailing_comma = after_last.trim_start().starts_with(',');
+        let newline = self.newline(list.file);
+        let mut code = String::new();
+        if !trailing_comma {
+            code.push(',');
+        }
+        let separator = if trailing_comma { "," } else { "" };
+        let count = elements.len();
+        for (index, element) in elements.iter().enumerate() {
+            let comma = if index + 1 < count { "," } else { separator };
+            code.push_str(&format!("{newline}{indent}{element}{comma}"));
+        }
+        let at = match trailing_comma {
+            true => last.node.end_byte() + after_last.find(',').map_or(0, |comma| comma + 1),
+            false => last.node.end_byte(),
+        };
+        Ok(Edit::insert(list.file, at, code))
+    }
+
+    /// One level of indentation in a file: how much deeper `inner` stands than the line `outer`
+    /// starts on.
+    fn indent_step(&self, outer: Located<'a>, inner: Located<'a>) -> String {
+        let text = self.file_text(outer.file);
+        let outer_start = line_range(text, outer.node.start_byte()).start;
+        let outer_indent = text[outer_start..].len() - text[outer_start..].trim_start_matches([' ', '\t']).len();
+        let inner_indent = self.line_indent(inner).map_or(0, str::len);
+        match inner_indent.checked_sub(outer_indent) {
+            Some(step) if step > 0 && step % 2 == 0 => " ".repeat(step / 2),
+            _ => "  ".to_owned(),
+        }
+    }
+}
+
+/// Which list of a statement a fix extends.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum StatementField {
+    Action,
+    Resource,
+}
+
+impl StatementField {
+    fn encoded(self) -> &'static str {
+        match self {
+            Self::Action => "Action",
+            Self::Resource => "Resource",
+        }
+    }
+
+    fn data_source(self) -> &'static str {
+        match self {
+            Self::Action => "actions",
+            Self::Resource => "resources",
+        }
+    }
+}
+
+/// The elements of a list node.
+fn list_elements(list: Located) -> Vec<Located> {
+    named_children(list.node)
+        .filter(|node| node.kind() == "expression")
+        .map(|node| list.with(node))
+        .collect()
+}
+
+/// A statement object of a `jsonencode` document, its braces at `indent` and its fields one
+/// `step` deeper, `=` aligned as `terraform fmt` does.
+fn encoded_statement(statement: &NewStatement, indent: &str, step: &str, newline: &str) -> String {
+    let resource = match statement.resources.as_slice() {
+        [one] => one.clone(),
+        many => format!("[{}]", many.join(", ")),
+    };
+    format!(
+        "{indent}{{{newline}\
+         {indent}{step}Effect   = \"Allow\"{newline}\
+         {indent}{step}Action   = \"{}\"{newline}\
+         {indent}{step}Resource = {resource}{newline}\
+         {indent}}}",
+        statement.action
+    )
+}
