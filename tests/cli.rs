@@ -534,6 +534,34 @@ fn seed_is_fixed_end_to_end() {
     assert_eq!(read_tree(work.path()), fixed, "a second run changes nothing");
 }
 
+/// The seed program written as a Terraform root module over several files: every failure class is
+/// fixed by one run, and nothing is pending after it.
+#[test]
+fn terraform_seed_is_fixed_end_to_end() {
+    let work = temp_copy(&fixtures().join("projects/terraform-seed/input"));
+    let output = infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let check = infrafix(work.path(), &["--check", "."]);
+    assert_eq!(check.status.code(), Some(0), "nothing pending: {}", stderr(&check));
+    let fixed = read_tree(work.path());
+    let all: String = fixed.values().map(|content| text(content)).collect();
+    for expected in [
+        "runtime                        = \"provided.al2023\"",
+        "reserved_concurrent_executions = 66",
+        "\"arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole\"",
+        "Resource = aws_sqs_queue.notification_dlq.arn",
+        "uri        = aws_lambda_function.validator.invoke_arn",
+        "resource \"aws_lambda_permission\"",
+        "resource \"aws_api_gateway_method_settings\"",
+        "aws_iam_role_policy_attachment.notification_sqs_execution]",
+    ] {
+        assert!(all.contains(expected), "missing {expected}");
+    }
+    assert!(!all.contains("go1.x") && !all.contains("credentials"));
+    infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(read_tree(work.path()), fixed, "a second run changes nothing");
+}
+
 #[test]
 fn unreadable_account_settings_exit_2_naming_the_file() {
     let dir = project(&[

@@ -19,7 +19,11 @@ resources. It finds:
 - `credentials` on an `aws_proxy` integration: with a resource-based permission for
   apigateway.amazonaws.com (an `aws.lambda.Permission`), no role is needed.
 
-Pulumi TypeScript only for now: on Terraform modules this rule reports nothing yet.
+In Terraform: `aws_api_gateway_integration` resources (`type`, `uri`, `integration_http_method`,
+`credentials`) and the integration objects of an `aws_api_gateway_rest_api`'s `body =
+jsonencode({ … })`; `.arn` becomes `.invoke_arn`, and the new permission is an
+`aws_lambda_permission` after the REST API with
+`source_arn = "${aws_api_gateway_rest_api.NAME.execution_arn}/*/*"`.
 
 ## Why is this bad?
 With the function's ARN as `uri` the deployment fails:
@@ -165,8 +169,9 @@ fn credentials_finding(
         .map(|role| format!(" The role {role} stays: remove it by hand if nothing else needs it."))
         .unwrap_or_default();
     let base = format!(
-        "`credentials` on an aws_proxy integration of {} is needless: an aws.lambda.Permission for apigateway.amazonaws.com lets API Gateway invoke the function.",
-        function.name
+        "`credentials` on an aws_proxy integration of {} is needless: an {} for apigateway.amazonaws.com lets API Gateway invoke the function.",
+        function.name,
+        context.graph().spelling().invoke_permission,
     );
     let finding = |message: String| Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
     let drop = Intent::DropCredentials {

@@ -21,7 +21,12 @@ wildcards such as `sqs:*`, `sqs:Send*` and `*` count), in every form the program
 text in strings and `pulumi.interpolate`, `aws.iam.getPolicyDocumentOutput`, `aws.iam.Policy`
 resources, the role's own `inlinePolicies`, and the AWS managed policies infrafix knows.
 
-Pulumi TypeScript only for now: on Terraform modules this rule reports nothing yet.
+In Terraform: `dead_letter_config { target_arn }` of the root module's functions, and the role's
+grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed or an
+`aws_iam_policy`), `aws_iam_policy_attachment`, `inline_policy` blocks and `managed_policy_arns`;
+documents in `jsonencode`, `aws_iam_policy_document` data sources and heredoc JSON (read, never
+edited). The grant goes into a statement or as a new one (a `statement` block in a data source),
+else into a new `aws_iam_role_policy` after the role.
 
 ## Why is this bad?
 Lambda checks the permission when it creates or updates the function, and refuses:

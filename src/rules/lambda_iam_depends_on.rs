@@ -14,7 +14,10 @@ Finds Lambda functions whose execution role gets policy from an `aws.iam.RolePol
 the program names it: `role.arn`, a const, a role exported by another module, `this.role` in a
 component, or an `.apply` callback.
 
-Pulumi TypeScript only for now: on Terraform modules this rule reports nothing yet.
+In Terraform: the role policies and attachments of the root module's roles missing from a
+function's `depends_on`, appended to the list or added as a new `depends_on` at the end of the
+block; a policy that reads the function, directly or through a local, data source or resource it
+reads (a log group named after the function), is never listed.
 
 ## Why is this bad?
 Nothing orders the policies before the function: the function only references the role. Pulumi

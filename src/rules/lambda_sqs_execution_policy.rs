@@ -14,7 +14,9 @@ function's execution role has neither the AWS managed policy `AWSLambdaSQSQueueE
 an equivalent grant: `sqs:ReceiveMessage`, `sqs:DeleteMessage` and `sqs:GetQueueAttributes` on the
 queue (or on `*`), in any policy that reaches the role.
 
-Pulumi TypeScript only for now: on Terraform modules this rule reports nothing yet.
+In Terraform: `aws_lambda_event_source_mapping` resources of the root module whose
+`event_source_arn` is an `aws_sqs_queue`'s ARN; the fix is a new `aws_iam_role_policy_attachment`
+after the role, or the ARN added to the role's own `managed_policy_arns`.
 
 ## Why is this bad?
 Lambda polls the queue with the function's role, and refuses to create the mapping without those

@@ -6,13 +6,14 @@
 //! followed (a registry or git module, a module output, a data source, a function of other values)
 //! is unknown and never edited; so is whatever an override file (`override.tf`) redeclares.
 //!
-//! The graph covers Lambda functions, layers, API Gateway stages and method settings: the
-//! runtime, reserved-concurrency and stage-throttling rules run on Terraform. The IAM and
-//! integration parts are empty, so those rules report nothing here yet.
+//! Every part of the graph is built: functions and layers (`graph`), roles and the policies
+//! reaching them (`iam`, `policy`), integrations (`integrations`), stages (`apigateway`); rules
+//! that judge IAM and integrations read the root module's resources (`references`).
 
 mod apigateway;
 mod graph;
 mod iam;
+mod integrations;
 mod modules;
 mod policy;
 mod references;

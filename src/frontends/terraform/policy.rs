@@ -66,7 +66,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The object `jsonencode({ … })` encodes.
-    fn encoded_object(&self, call: Located<'a>) -> Option<Located<'a>> {
+    pub(super) fn encoded_object(&self, call: Located<'a>) -> Option<Located<'a>> {
         let name = named_children(call.node).find(|node| node.kind() == "identifier")?;
         if self.text(call.with(name)) != "jsonencode" {
             return None;

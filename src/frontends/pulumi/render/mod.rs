@@ -64,6 +64,7 @@ impl GraphSource for PulumiFrontEnd<'_> {
             depends_on: "dependsOn",
             inline_policies: "`inlinePolicies`",
             invoke_arn: "invokeArn",
+            invoke_permission: "aws.lambda.Permission",
         }
     }
 }

@@ -142,7 +142,12 @@ impl<'a> TerraformProject<'a> {
 
     /// One-line arguments for a new resource serving `served`, aligned, with `served`'s
     /// `provider` first: the new resource must be made in the same account.
-    fn new_arguments(&self, served: &ResourceBlock<'a>, indent: &str, arguments: &[(&str, String)]) -> String {
+    pub(super) fn new_arguments(
+        &self,
+        served: &ResourceBlock<'a>,
+        indent: &str,
+        arguments: &[(&str, String)],
+    ) -> String {
         let provider = self
             .argument(served.body, "provider")
             .map(|provider| ("provider", self.text(provider).to_owned()));
@@ -154,7 +159,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// A new resource block right after the block at `after`, separated by a blank line.
-    fn resource_after(&self, after: &Site, kind: &str, name: &str, body: &str) -> Edit {
+    pub(super) fn resource_after(&self, after: &Site, kind: &str, name: &str, body: &str) -> Edit {
         let text = format!("\n\nresource \"{kind}\" \"{name}\" {{\n{body}}}").replace('\n', self.newline(after.file));
         Edit::insert(after.file, self.line_end(after.file, after.range.end), text)
     }

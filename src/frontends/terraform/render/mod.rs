@@ -2,6 +2,7 @@
 //! its block's indentation, and the `=` of its run of arguments line up.
 
 mod iam;
+mod integrations;
 mod method_settings;
 
 use std::cell::RefCell;
@@ -73,9 +74,6 @@ impl<'a> TerraformFrontEnd<'a> {
     }
 }
 
-/// Why a plan the Terraform front end has no rendering for is left to a person.
-const NOT_YET: &str = "infrafix cannot make this change in Terraform yet";
-
 impl GraphSource for TerraformFrontEnd<'_> {
     fn functions(&self) -> Vec<LambdaFunction> {
         self.project.graph_functions()
@@ -93,8 +91,8 @@ impl GraphSource for TerraformFrontEnd<'_> {
         self.project.graph_stages()
     }
 
-    fn integrations(&self, _: &[LambdaFunction]) -> Vec<ApiIntegration> {
-        Vec::new()
+    fn integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
+        self.project.graph_integrations(functions)
     }
 
     fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
@@ -110,6 +108,7 @@ impl GraphSource for TerraformFrontEnd<'_> {
             depends_on: "depends_on",
             inline_policies: "`inline_policy` blocks",
             invoke_arn: "invoke_arn",
+            invoke_permission: "aws_lambda_permission",
         }
     }
 }
@@ -189,7 +188,14 @@ impl FrontEnd for TerraformFrontEnd<'_> {
                 Intent::AddThrottling { settings, limits } => {
                     edits.extend(self.project.add_throttling(settings, limits, &moved_comments)?)
                 }
-                _ => return Err(NOT_YET.to_owned()),
+                Intent::UseInvokeArn { uri } => edits.push(self.project.use_invoke_arn(uri)?),
+                Intent::DropCredentials { setting } => edits.extend(self.project.remove_argument(setting)?),
+                Intent::AddInvokePermission { function, rest_api } => {
+                    let api = &self.project.root_resource_at(rest_api)?.name;
+                    let target = &self.project.root_resource_at(function)?.name;
+                    let name = self.new_resource_name("aws_lambda_permission", &format!("{api}_invoke_{target}"));
+                    edits.push(self.project.new_invoke_permission(function, rest_api, &name)?)
+                }
             }
         }
         Ok(Fix::new(edits, plan.applicability))
@@ -274,29 +280,14 @@ impl<'a> TerraformProject<'a> {
         if !indent.trim().is_empty() {
             return Err("the block is written on one line with it; add the argument by hand".to_owned());
         }
-        let run = self.aligned_run(attribute);
-        let mut equals = Vec::new();
-        for member in &run {
-            let key = named_children(member.node).next().ok_or("an argument without a name")?;
-            let sign = text[key.end_byte()..member.node.end_byte()]
-                .find('=')
-                .map(|offset| key.end_byte() + offset)
-                .ok_or("an argument without `=`")?;
-            equals.push((key.end_byte(), sign));
-        }
+        let equals = self.equals_signs(&self.aligned_run(attribute))?;
         let longest = equals
             .iter()
             .map(|(key_end, _)| column(*key_end))
             .chain(new.iter().map(|(name, _)| indent.len() + name.len()))
             .max()
             .unwrap_or_default();
-        let mut edits: Vec<Edit> = equals
-            .iter()
-            .filter(|(_, sign)| column(*sign) != longest + 1)
-            .map(|&(key_end, sign)| {
-                Edit::replace(attribute.file, key_end..sign, " ".repeat(longest + 1 - column(key_end)))
-            })
-            .collect();
+        let mut edits = self.realign(attribute.file, &equals, longest);
         let newline = self.newline(attribute.file);
         let lines: String = new
             .iter()
@@ -313,6 +304,54 @@ impl<'a> TerraformProject<'a> {
         Ok(edits)
     }
 
+    /// Where each member of a run of arguments ends its name, and where its `=` stands.
+    fn equals_signs(&self, run: &[Located<'a>]) -> Result<Vec<(usize, usize)>, String> {
+        run.iter()
+            .map(|member| {
+                let text = self.file_text(member.file);
+                let key = named_children(member.node).next().ok_or("an argument without a name")?;
+                text[key.end_byte()..member.node.end_byte()]
+                    .find('=')
+                    .map(|offset| (key.end_byte(), key.end_byte() + offset))
+                    .ok_or_else(|| "an argument without `=`".to_owned())
+            })
+            .collect()
+    }
+
+    /// The edits that put each `=` of a run one space after its longest name, `longest` columns in.
+    fn realign(&self, file: usize, equals: &[(usize, usize)], longest: usize) -> Vec<Edit> {
+        let text = self.file_text(file);
+        let column = |offset: usize| offset - line_range(text, offset).start;
+        equals
+            .iter()
+            .filter(|(_, sign)| column(*sign) != longest + 1)
+            .map(|&(key_end, sign)| Edit::replace(file, key_end..sign, " ".repeat(longest + 1 - column(key_end))))
+            .collect()
+    }
+
+    /// The edits that remove the argument at `at` with its line, and line the `=` of the rest of
+    /// its run up again when it had the longest name.
+    fn remove_argument(&self, at: &Site) -> Result<Vec<Edit>, String> {
+        let argument = self.located(at)?;
+        let (removal, _) = self.remove_lines(at)?;
+        let rest: Vec<Located<'a>> = self
+            .aligned_run(argument)
+            .into_iter()
+            .filter(|member| member.node != argument.node)
+            .collect();
+        let text = self.file_text(at.file);
+        let column = |offset: usize| offset - line_range(text, offset).start;
+        let equals = self.equals_signs(&rest)?;
+        let longest = equals
+            .iter()
+            .map(|(key_end, _)| column(*key_end))
+            .max()
+            .unwrap_or_default();
+        let mut edits = vec![removal];
+        edits.extend(self.realign(at.file, &equals, longest));
+        Ok(edits)
+    }
+
     /// The one-line arguments on the lines right above and below `attribute` (itself included)
     /// with nothing else between them: the run `terraform fmt` aligns.
     fn aligned_run(&self, attribute: Located<'a>) -> Vec<Located<'a>> {
@@ -325,8 +364,8 @@ impl<'a> TerraformProject<'a> {
             return vec![attribute];
         };
         let joined = |upper: tree_sitter::Node, lower: tree_sitter::Node| {
-            upper.kind() == "attribute"
-                && lower.kind() == "attribute"
+            matches!(upper.kind(), "attribute" | "object_elem")
+                && lower.kind() == upper.kind()
                 && one_line(upper)
                 && one_line(lower)
                 && lower.start_position().row == upper.end_position().row + 1

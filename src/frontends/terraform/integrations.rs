@@ -1,0 +1,294 @@
+//! API Gateway Lambda integrations of the root module: `aws_api_gateway_integration` resources,
+//! and the `x-amazon-apigateway-integration` objects of an `aws_api_gateway_rest_api`'s OpenAPI
+//! `body = jsonencode({ … })`; and whether an `aws_lambda_permission` lets API Gateway invoke the
+//! function they call.
+
+use super::references::interpolated;
+use super::values::unwrapped;
+use super::{named_children, Located, ResourceBlock, TerraformProject};
+use crate::cloud::{
+    ApiIntegration, IntegrationSetting, IntegrationTarget, InvokePermission, LambdaFunction, ResourceId, Site,
+};
+
+/// The settings of one integration, by their names in its form.
+struct IntegrationForm {
+    kind: &'static str,
+    uri: &'static str,
+    http_method: &'static str,
+    credentials: &'static str,
+}
+
+const RESOURCE_FORM: IntegrationForm = IntegrationForm {
+    kind: "type",
+    uri: "uri",
+    http_method: "integration_http_method",
+    credentials: "credentials",
+};
+
+const OPENAPI_FORM: IntegrationForm = IntegrationForm {
+    kind: "type",
+    uri: "uri",
+    http_method: "httpMethod",
+    credentials: "credentials",
+};
+
+impl<'a> TerraformProject<'a> {
+    pub(super) fn graph_integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
+        let mut integrations = Vec::new();
+        for resource in self.root_resources() {
+            match resource.kind.as_str() {
+                "aws_api_gateway_integration" => {
+                    let settings: Vec<(String, Located<'a>)> = self
+                        .arguments(resource.body)
+                        .map(|(name, value)| (name.to_owned(), value))
+                        .collect();
+                    let rest_api = self
+                        .argument(resource.body, "rest_api_id")
+                        .and_then(|api| self.rest_api(api));
+                    integrations.push(self.integration(
+                        resource.block,
+                        &settings,
+                        &RESOURCE_FORM,
+                        rest_api,
+                        true,
+                        functions,
+                    ));
+                }
+                "aws_api_gateway_rest_api" => {
+                    let rest_api = Some(resource.block.site());
+                    for object in self.openapi_integrations(resource) {
+                        let settings = self.object_fields(object);
+                        integrations.push(self.integration(
+                            object,
+                            &settings,
+                            &OPENAPI_FORM,
+                            rest_api.clone(),
+                            false,
+                            functions,
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        integrations
+    }
+
+    /// Where the REST API an `rest_api_id` names is created: `aws_api_gateway_rest_api.NAME.id`.
+    fn rest_api(&self, value: Located<'a>) -> Option<Site> {
+        let reference = self.root_resource_ref(value)?;
+        let api = self.root_resources().nth(reference.resource)?;
+        (api.kind == "aws_api_gateway_rest_api" && reference.attribute.as_deref() == Some("id"))
+            .then(|| api.block.site())
+    }
+
+    /// The `x-amazon-apigateway-integration` objects of a REST API's `body = jsonencode({ … })`:
+    /// under `paths`, each path's methods.
+    fn openapi_integrations(&self, api: &ResourceBlock<'a>) -> Vec<Located<'a>> {
+        let Some(body) = self.argument(api.body, "body") else {
+            return Vec::new();
+        };
+        let Some(document) = self
+            .origin(body, &[])
+            .and_then(|origin| self.encoded_object(origin.written))
+        else {
+            return Vec::new();
+        };
+        let field = |object: Located<'a>, key: &str| {
+            self.object_fields(object)
+                .into_iter()
+                .find(|(name, _)| name == key)
+                .and_then(|(_, value)| super::policy::object_node(unwrapped(value)))
+        };
+        let Some(paths) = field(document, "paths") else {
+            return Vec::new();
+        };
+        self.object_fields(paths)
+            .into_iter()
+            .filter_map(|(_, path)| super::policy::object_node(unwrapped(path)))
+            .flat_map(|path| self.object_fields(path))
+            .filter_map(|(_, method)| super::policy::object_node(unwrapped(method)))
+            .filter_map(|method| field(method, "x-amazon-apigateway-integration"))
+            .collect()
+    }
+
+    fn integration(
+        &self,
+        at: Located<'a>,
+        settings: &[(String, Located<'a>)],
+        form: &IntegrationForm,
+        rest_api: Option<Site>,
+        is_resource: bool,
+        functions: &[LambdaFunction],
+    ) -> ApiIntegration {
+        let setting = |key: &str| {
+            settings
+                .iter()
+                .find(|(name, _)| name == key)
+                .map(|(_, value)| self.integration_setting(*value))
+        };
+        let proxy = settings
+            .iter()
+            .find(|(name, _)| name == form.kind)
+            .and_then(|(_, kind)| self.string_value(*kind, &[]))
+            .is_some_and(|(kind, _)| kind.eq_ignore_ascii_case("aws_proxy"));
+        let uri = setting(form.uri);
+        let target = settings
+            .iter()
+            .find(|(name, _)| name == form.uri)
+            .and_then(|(_, uri)| self.integration_target(*uri, functions));
+        let credentials = setting(form.credentials);
+        let credentials_role = settings
+            .iter()
+            .find(|(name, _)| name == form.credentials)
+            .and_then(|(_, role)| self.root_resource_ref(*role))
+            .and_then(|role| self.root_resources().nth(role.resource))
+            .filter(|role| role.kind == "aws_iam_role")
+            .map(|role| format!("`aws_iam_role.{}`", role.name));
+        let invoke_permission = match (&target, &credentials) {
+            (Some(target), Some(_)) => {
+                Some(self.invoke_permission(functions[target.function].resource, rest_api.as_ref()))
+            }
+            _ => None,
+        };
+        ApiIntegration {
+            at: at.site(),
+            rest_api,
+            proxy,
+            is_resource,
+            uri,
+            target,
+            http_method: setting(form.http_method),
+            credentials,
+            credentials_role,
+            invoke_permission,
+        }
+    }
+
+    /// A setting's value: findings point at it, and a fix changes or removes it, key and value.
+    fn integration_setting(&self, value: Located<'a>) -> IntegrationSetting {
+        let literal = self.string_value(value, &[]).map(|(literal, _)| literal);
+        let written = value
+            .node
+            .parent()
+            .filter(|parent| matches!(parent.kind(), "attribute" | "object_elem"))
+            .map_or(value, |parent| value.with(parent));
+        IntegrationSetting {
+            string: (unwrapped(value).node.kind() == "string_lit").then(|| unwrapped(value).site()),
+            literal,
+            expression: Some(interpolated(value).site()),
+            written: written.site(),
+        }
+    }
+
+    /// The function a uri calls: its `.arn` or `.invoke_arn` read in place (or alone in a
+    /// string), or a uri built around its ARN.
+    fn integration_target(&self, uri: Located<'a>, functions: &[LambdaFunction]) -> Option<IntegrationTarget> {
+        let function_index = |resource: ResourceId| functions.iter().position(|function| function.resource == resource);
+        if let Some(reference) = self.root_resource_ref(uri) {
+            let function = function_index(reference.resource)?;
+            return Some(IntegrationTarget {
+                function,
+                attribute: reference.attribute,
+            });
+        }
+        // `arn:aws:apigateway:…/functions/${aws_lambda_function.f.arn}/invocations`.
+        let named = self
+            .reads(uri)
+            .into_iter()
+            .filter_map(|key| {
+                let name = key.strip_prefix("aws_lambda_function.")?;
+                self.root_resources()
+                    .position(|resource| resource.kind == "aws_lambda_function" && resource.name == name)
+            })
+            .collect::<Vec<_>>();
+        let [only] = named.as_slice() else { return None };
+        Some(IntegrationTarget {
+            function: function_index(*only)?,
+            attribute: None,
+        })
+    }
+
+    /// Whether an `aws_lambda_permission` of the root module lets API Gateway invoke `function`
+    /// from every route of the REST API created at `rest_api`.
+    fn invoke_permission(&self, function: ResourceId, rest_api: Option<&Site>) -> InvokePermission {
+        let mut answer = InvokePermission::Missing;
+        for permission in self
+            .root_resources()
+            .filter(|resource| resource.kind == "aws_lambda_permission")
+        {
+            let body = permission.body;
+            let names_function = self
+                .argument(body, "function_name")
+                .and_then(|name| self.root_resource_ref(name))
+                .is_some_and(|reference| reference.resource == function);
+            let literal = |key| {
+                self.argument(body, key)
+                    .and_then(|value| self.string_value(value, &[]))
+                    .map(|(value, _)| value)
+            };
+            let principal = literal("principal");
+            let action = literal("action");
+            if !names_function {
+                // A function named otherwise (its name written out, a variable) may be this one.
+                let unread_name = self
+                    .argument(body, "function_name")
+                    .is_some_and(|name| self.root_resource_ref(name).is_none());
+                if unread_name && principal.as_deref() == Some("apigateway.amazonaws.com") {
+                    answer = InvokePermission::Unknown;
+                }
+                continue;
+            }
+            let repeated = self.argument(body, "count").is_some() || self.argument(body, "for_each").is_some();
+            let readable = principal.is_some() && action.is_some() && !repeated;
+            if !readable {
+                answer = InvokePermission::Unknown;
+                continue;
+            }
+            let allows_invoke = action
+                .as_deref()
+                .is_some_and(|action| crate::cloud::action_matches(action, "lambda:InvokeFunction"));
+            if principal.as_deref() != Some("apigateway.amazonaws.com")
+                || !allows_invoke
+                || self.argument(body, "qualifier").is_some()
+            {
+                continue;
+            }
+            match self.source_arn_covers(body, rest_api) {
+                Some(true) => return InvokePermission::Granted,
+                Some(false) => {}
+                None => answer = InvokePermission::Unknown,
+            }
+        }
+        answer
+    }
+
+    /// Whether a permission's `source_arn` covers every route of the REST API: absent, or the
+    /// API's `execution_arn` followed by wildcards only (`"${…execution_arn}/*/*"`). `None` when it
+    /// cannot be read.
+    fn source_arn_covers(&self, body: Located<'a>, rest_api: Option<&Site>) -> Option<bool> {
+        let Some(source) = self.argument(body, "source_arn") else {
+            return Some(true);
+        };
+        let template = unwrapped(source);
+        let quoted = named_children(template.node)
+            .next()
+            .filter(|node| template.node.kind() == "template_expr" && node.kind() == "quoted_template")?;
+        let parts: Vec<_> = named_children(quoted)
+            .filter(|node| !matches!(node.kind(), "quoted_template_start" | "quoted_template_end"))
+            .collect();
+        let [interpolation, rest @ ..] = parts.as_slice() else {
+            return None;
+        };
+        let inner = named_children(*interpolation).find(|node| node.kind() == "expression")?;
+        let reference = self.root_resource_ref(template.with(inner))?;
+        let api = self.root_resources().nth(reference.resource)?;
+        if api.kind != "aws_api_gateway_rest_api" || reference.attribute.as_deref() != Some("execution_arn") {
+            return Some(false);
+        }
+        let wildcards_only = rest.iter().all(|part| {
+            part.kind() == "template_literal" && self.text(template.with(*part)).chars().all(|c| c == '/' || c == '*')
+        });
+        Some(wildcards_only && rest_api == Some(&api.block.site()))
+    }
+}

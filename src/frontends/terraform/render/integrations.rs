@@ -1,0 +1,51 @@
+//! Integration fixes in Terraform: `.arn` read as `.invoke_arn` in a uri, and a new
+//! `aws_lambda_permission` for API Gateway after the REST API it serves.
+
+use super::super::{named_children, TerraformProject};
+use crate::cloud::Site;
+use crate::fix::Edit;
+
+impl<'a> TerraformProject<'a> {
+    /// The edit that makes a uri read `aws_lambda_function.NAME.invoke_arn` where it reads `.arn`.
+    pub(super) fn use_invoke_arn(&self, uri: &Site) -> Result<Edit, String> {
+        let expression = self.expect_kind(uri, "expression")?;
+        let parts = self.traversal(expression).unwrap_or_default();
+        if !matches!(parts.as_slice(), ["aws_lambda_function", _, "arn"]) {
+            return Err("the uri does not read the function's ARN where it is written".to_owned());
+        }
+        let attribute = named_children(expression.node)
+            .last()
+            .and_then(|last| named_children(last).find(|node| node.kind() == "identifier"))
+            .ok_or("the uri's attribute is not where it was")?;
+        Ok(Edit::replace(uri.file, attribute.byte_range(), "invoke_arn"))
+    }
+
+    /// A new `aws_lambda_permission`, named `name`, after the REST API created at `rest_api`,
+    /// letting API Gateway invoke the function created at `function` from every route of it; made
+    /// through the function's provider, where the function is.
+    pub(super) fn new_invoke_permission(&self, function: &Site, rest_api: &Site, name: &str) -> Result<Edit, String> {
+        let function = self.root_resource_at(function)?;
+        let api = self.root_resource_at(rest_api)?;
+        let repeated = |body| self.argument(body, "count").is_some() || self.argument(body, "for_each").is_some();
+        if repeated(function.body) || repeated(api.body) {
+            return Err(
+                "the function or the API is made by `count` or `for_each`; add the permission by hand".to_owned(),
+            );
+        }
+        let indent = self.body_indent(function.body).unwrap_or("  ");
+        let arguments = [
+            ("action", "\"lambda:InvokeFunction\"".to_owned()),
+            (
+                "function_name",
+                format!("aws_lambda_function.{}.function_name", function.name),
+            ),
+            ("principal", "\"apigateway.amazonaws.com\"".to_owned()),
+            (
+                "source_arn",
+                format!("\"${{aws_api_gateway_rest_api.{}.execution_arn}}/*/*\"", api.name),
+            ),
+        ];
+        let body = self.new_arguments(function, indent, &arguments);
+        Ok(self.resource_after(rest_api, "aws_lambda_permission", name, &body))
+    }
+}
