@@ -391,6 +391,7 @@ mod tests {
 
     use proptest::prelude::*;
 
+    use crate::cloud::FrontEnd;
     use crate::config::Settings;
     use crate::fix::apply_fixes;
     use crate::frontends::pulumi::test_support::{
@@ -398,6 +399,7 @@ mod tests {
     };
     use crate::frontends::pulumi::Program;
     use crate::frontends::pulumi::PulumiFrontEnd;
+    use crate::frontends::terraform::test_support::{allowed as terraform_allowed, with_module};
     use crate::rules::{check_program, RuleContext, RuleId};
     use crate::suppression::Suppressions;
 
@@ -478,31 +480,35 @@ mod tests {
     }
 
     fn dlq_pass(files: &[(&str, &str)]) -> Pass {
-        let texts: Vec<String> = files.iter().map(|(_, text)| (*text).to_owned()).collect();
         let mut pass = None;
         with_program(files, |program| {
-            let settings = Settings::defaults();
-            let suppressions = vec![Suppressions::default(); files.len()];
-            let front_end = PulumiFrontEnd::new(program);
-            let context = RuleContext::new(&front_end, &settings, &suppressions);
-            let findings = check_program(&context, &[RuleId::LambdaDlqSendPermission]);
-            let fixes: Vec<_> = findings.iter().filter_map(|finding| finding.fix.as_ref()).collect();
-            let batch = apply_fixes(&texts, &fixes);
-            let fixable = findings
-                .iter()
-                .filter(|finding| finding.fix.is_some())
-                .map(|finding| (finding.file, finding.range.start))
-                .collect();
-            let fixed = (0..texts.len())
-                .map(|file| batch.changed.get(&file).unwrap_or(&texts[file]).clone())
-                .collect();
-            pass = Some(Pass {
-                fixed,
-                fixable,
-                deferred: batch.deferred.len(),
-            });
+            pass = Some(fix_pass(&PulumiFrontEnd::new(program), files))
         });
         pass.expect("checked")
+    }
+
+    /// One pass of the rule's fixes over the files a front end was built from.
+    fn fix_pass(front_end: &dyn FrontEnd, files: &[(&str, &str)]) -> Pass {
+        let texts: Vec<String> = files.iter().map(|(_, text)| (*text).to_owned()).collect();
+        let settings = Settings::defaults();
+        let suppressions = vec![Suppressions::default(); files.len()];
+        let context = RuleContext::new(front_end, &settings, &suppressions);
+        let findings = check_program(&context, &[RuleId::LambdaDlqSendPermission]);
+        let fixes: Vec<_> = findings.iter().filter_map(|finding| finding.fix.as_ref()).collect();
+        let batch = apply_fixes(&texts, &fixes);
+        let fixable = findings
+            .iter()
+            .filter(|finding| finding.fix.is_some())
+            .map(|finding| (finding.file, finding.range.start))
+            .collect();
+        let fixed = (0..texts.len())
+            .map(|file| batch.changed.get(&file).unwrap_or(&texts[file]).clone())
+            .collect();
+        Pass {
+            fixed,
+            fixable,
+            deferred: batch.deferred.len(),
+        }
     }
 
     fn dlq_findings(files: &[(&str, &str)]) -> usize {
@@ -653,6 +659,153 @@ mod tests {
         assert_eq!(gained, sends, "{}", pass.fixed[0]);
     }
 
+    /// A Terraform root module: the queues and topic, a role whose policy holds the generated
+    /// statements in one of four forms (`jsonencode` in place or through a local, a policy
+    /// document data source, heredoc JSON), and one function per dead-letter target given.
+    fn module_text(statements: &[GeneratedStatement], form: usize, dead_letters: &[&str]) -> String {
+        let address = |index: usize| match RESOURCES[index] {
+            "topic.arn" => "aws_sns_topic.topic.arn".to_owned(),
+            literal if literal.starts_with('"') => literal.to_owned(),
+            queue => format!("aws_sqs_queue.{queue}"),
+        };
+        let effect = |allow: bool| if allow { "Allow" } else { "Deny" };
+        let list = |items: Vec<String>| items.join(", ");
+        let actions = |indices: &[usize]| list(indices.iter().map(|&i| format!("\"{}\"", ACTIONS[i])).collect());
+        let resources = |indices: &[usize]| list(indices.iter().map(|&i| address(i)).collect());
+        let encoded = |indent: &str| -> String {
+            statements
+                .iter()
+                .map(|(allow, action_indices, resource_indices)| {
+                    format!(
+                        "{indent}{{\n{indent}  Effect   = \"{}\"\n{indent}  Action   = [{}]\n{indent}  Resource = [{}]\n{indent}}},\n",
+                        effect(*allow),
+                        actions(action_indices),
+                        resources(resource_indices),
+                    )
+                })
+                .collect()
+        };
+        let document = |indent: &str| {
+            format!("jsonencode({{\n{indent}  Version = \"2012-10-17\"\n{indent}  Statement = [\n{}{indent}  ]\n{indent}}})", encoded(&format!("{indent}    ")))
+        };
+        let (policy, extra) = match form {
+            0 => (document("  "), String::new()),
+            1 => (
+                "local.policy".to_owned(),
+                format!("locals {{\n  policy = {}\n}}\n", document("  ")),
+            ),
+            2 => {
+                let blocks: String = statements
+                    .iter()
+                    .map(|(allow, action_indices, resource_indices)| {
+                        format!(
+                            "  statement {{\n    effect    = \"{}\"\n    actions   = [{}]\n    resources = [{}]\n  }}\n",
+                            effect(*allow),
+                            actions(action_indices),
+                            resources(resource_indices),
+                        )
+                    })
+                    .collect();
+                (
+                    "data.aws_iam_policy_document.policy.json".to_owned(),
+                    format!("data \"aws_iam_policy_document\" \"policy\" {{\n{blocks}}}\n"),
+                )
+            }
+            _ => {
+                let json: Vec<String> = statements
+                    .iter()
+                    .map(|(allow, action_indices, resource_indices)| {
+                        let json_resources = list(
+                            resource_indices
+                                .iter()
+                                .map(|&i| match address(i) {
+                                    literal if literal.starts_with('"') => literal,
+                                    reference => format!("\"${{{reference}}}\""),
+                                })
+                                .collect(),
+                        );
+                        format!(
+                            "    {{ \"Effect\": \"{}\", \"Action\": [{}], \"Resource\": [{json_resources}] }}",
+                            effect(*allow),
+                            actions(action_indices),
+                        )
+                    })
+                    .collect();
+                (
+                    format!(
+                        "<<EOT\n{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n{}\n  ]\n}}\nEOT",
+                        json.join(",\n")
+                    ),
+                    String::new(),
+                )
+            }
+        };
+        let functions: String = dead_letters
+            .iter()
+            .enumerate()
+            .map(|(index, dead_letter)| {
+                let target = if *dead_letter == "topic" { "aws_sns_topic.topic".to_owned() } else { format!("aws_sqs_queue.{dead_letter}") };
+                format!(
+                    "resource \"aws_lambda_function\" \"fn{index}\" {{\n  role    = aws_iam_role.role.arn\n  runtime = \"nodejs22.x\"\n  handler = \"index.handler\"\n\n  dead_letter_config {{\n    target_arn = {target}.arn\n  }}\n\n  depends_on = [aws_iam_role_policy.policy]\n}}\n\n"
+                )
+            })
+            .collect();
+        format!(
+            "resource \"aws_sqs_queue\" \"work\" {{\n  name = \"work\"\n}}\n\nresource \"aws_sqs_queue\" \"dlq\" {{\n  name = \"dlq\"\n}}\n\n\
+             resource \"aws_sqs_queue\" \"other\" {{\n  name = \"other\"\n}}\n\nresource \"aws_sns_topic\" \"topic\" {{\n  name = \"topic\"\n}}\n\n\
+             resource \"aws_iam_role\" \"role\" {{\n  assume_role_policy = \"{{}}\"\n}}\n\n{extra}\n\
+             resource \"aws_iam_role_policy\" \"policy\" {{\n  role   = aws_iam_role.role.id\n  policy = {policy}\n}}\n\n{functions}"
+        )
+    }
+
+    const TERRAFORM_TARGETS: [&str; 4] = [
+        "aws_sqs_queue.work",
+        "aws_sqs_queue.dlq",
+        "aws_sqs_queue.other",
+        "aws_sns_topic.topic",
+    ];
+
+    fn module_allowed(text: &str) -> BTreeSet<(String, String)> {
+        let mut pairs = BTreeSet::new();
+        with_module(&[("main.tf", text)], |front_end| {
+            pairs = terraform_allowed(front_end, "role", &ASKED, &TERRAFORM_TARGETS)
+                .into_iter()
+                .map(|(action, target)| (action, target.rsplit('.').next().unwrap_or_default().to_owned()))
+                .collect();
+        });
+        pairs
+    }
+
+    /// The send each function whose finding has a fix asks for, on its dead-letter target.
+    fn expected_sends(dead_letters: &[&str], fixable: impl Fn(usize) -> bool) -> BTreeSet<(String, String)> {
+        dead_letters
+            .iter()
+            .enumerate()
+            .filter(|(function, _)| fixable(*function))
+            .map(|(_, &target)| {
+                let action = if target == "topic" {
+                    "sns:Publish"
+                } else {
+                    "sqs:SendMessage"
+                };
+                (action.to_owned(), target.to_owned())
+            })
+            .collect()
+    }
+
+    /// What is wrong with what the fixes granted: anything beyond the sends, or a send missing.
+    fn grant_problem(
+        before: &BTreeSet<(String, String)>,
+        after: &BTreeSet<(String, String)>,
+        sends: &BTreeSet<(String, String)>,
+    ) -> Option<String> {
+        let gained: Vec<_> = after.difference(before).filter(|pair| !sends.contains(*pair)).collect();
+        if !gained.is_empty() {
+            return Some(format!("the fixes also granted {gained:?}"));
+        }
+        (!sends.is_subset(after)).then(|| format!("the fixes did not grant all of {sends:?}"))
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(96))]
 
@@ -674,23 +827,39 @@ mod tests {
             let fixable = |function: usize| {
                 text.find(&format!("export const fn{function} ")).is_some_and(|at| pass.fixable.contains(&(0, at)))
             };
-            let sends: BTreeSet<(String, String)> = dead_letters
-                .iter()
-                .enumerate()
-                .filter(|(function, _)| fixable(*function))
-                .map(|(_, &target)| {
-                    let action = if target == "topic" { "sns:Publish" } else { "sqs:SendMessage" };
-                    (action.to_owned(), target.to_owned())
-                })
-                .collect();
+            let sends = expected_sends(&dead_letters, fixable);
             let mut after = BTreeSet::new();
             with_program(&[("index.ts", &pass.fixed[0])], |program| after = allowed(program));
-            let gained: Vec<_> = after.difference(&before).collect();
-            prop_assert!(
-                gained.iter().all(|pair| sends.contains(*pair)),
-                "the fixes also granted {gained:?}\n--- before\n{text}\n--- after\n{}", pass.fixed[0]
-            );
-            prop_assert!(sends.is_subset(&after), "the fixes did not grant all of {sends:?}:\n{}", pass.fixed[0]);
+            let problem = grant_problem(&before, &after, &sends);
+            prop_assert!(problem.is_none(), "{problem:?}\n--- before\n{text}\n--- after\n{}", pass.fixed[0]);
+        }
+
+        /// The same on Terraform: whatever the policy's form, the fixes grant the sends and
+        /// nothing else, in one pass, and what they write parses.
+        #[test]
+        fn terraform_fixes_grant_only_the_send_on_the_target(
+            statements in generated_statements(ACTIONS.len(), RESOURCES.len()),
+            form in 0..4usize,
+            dead_letters in prop::collection::vec(0..TARGETS.len(), 1..5),
+        ) {
+            let dead_letters: Vec<&str> = dead_letters.iter().map(|&index| TARGETS[index]).collect();
+            let text = module_text(&statements, form, &dead_letters);
+            let before = module_allowed(&text);
+            let mut pass = None;
+            with_module(&[("main.tf", &text)], |front_end| pass = Some(fix_pass(front_end, &[("main.tf", &text)])));
+            let pass = pass.expect("checked");
+            prop_assert_eq!(pass.deferred, 0, "a fix waits for another pass:\n{}", pass.fixed[0]);
+            let fixed = &pass.fixed[0];
+            let tree = crate::syntax::parse(fixed, crate::syntax::Dialect::Hcl).expect("parses");
+            prop_assert!(!tree.root_node().has_error(), "the fix does not parse:\n{fixed}");
+            let fixable = |function: usize| {
+                text.find(&format!("resource \"aws_lambda_function\" \"fn{function}\""))
+                    .is_some_and(|at| pass.fixable.contains(&(0, at)))
+            };
+            let sends = expected_sends(&dead_letters, fixable);
+            let after = module_allowed(fixed);
+            let problem = grant_problem(&before, &after, &sends);
+            prop_assert!(problem.is_none(), "{problem:?}\n--- before\n{text}\n--- after\n{fixed}");
         }
     }
 }

@@ -350,3 +350,66 @@ fn block_type<'text>(block: Node, text: &'text str) -> Option<&'text str> {
 fn named_children(node: Node) -> impl Iterator<Item = Node> {
     crate::syntax::named_children(node).filter(|child| child.kind() != "comment")
 }
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    use super::{TerraformFrontEnd, TerraformInput, TerraformProject};
+    use crate::cloud::{Answer, CloudGraph};
+    use crate::syntax::{parse, Dialect};
+
+    /// Builds the front end of a root module given as (file name, text) pairs and hands it to
+    /// `check`.
+    pub fn with_module(files: &[(&str, &str)], check: impl FnOnce(&TerraformFrontEnd)) {
+        let root = Path::new("/module");
+        let paths: Vec<PathBuf> = files.iter().map(|(name, _)| root.join(name)).collect();
+        let trees: Vec<_> = files
+            .iter()
+            .map(|(_, text)| parse(text, Dialect::Hcl).expect("parses"))
+            .collect();
+        let inputs = (0..files.len())
+            .map(|index| TerraformInput {
+                path: &paths[index],
+                text: files[index].1,
+                tree: &trees[index],
+            })
+            .collect();
+        let project = TerraformProject::build(root, inputs);
+        check(&TerraformFrontEnd::new(&project));
+    }
+
+    /// Every (action, resource) of those asked that the policy evaluator surely allows the role
+    /// `aws_iam_role.ROLE`; targets are named `TYPE.NAME`.
+    pub fn allowed(
+        front_end: &TerraformFrontEnd,
+        role: &str,
+        actions: &[&str],
+        targets: &[&str],
+    ) -> BTreeSet<(String, String)> {
+        let graph = CloudGraph::new(front_end);
+        let grants = &graph
+            .roles()
+            .iter()
+            .find(|candidate| candidate.name == format!("`aws_iam_role.{role}`"))
+            .expect("the role is in the graph")
+            .grants;
+        let mut pairs = BTreeSet::new();
+        for target in targets {
+            let Some(known) = graph
+                .message_targets()
+                .iter()
+                .find(|known| known.name == format!("`{target}`"))
+            else {
+                continue;
+            };
+            for action in actions {
+                if grants.allows(action, &known.target) == Answer::Allowed {
+                    pairs.insert(((*action).to_owned(), (*target).to_owned()));
+                }
+            }
+        }
+        pairs
+    }
+}

@@ -337,3 +337,77 @@ fn statement_list(value: Located) -> Option<Vec<Located>> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::with_module;
+    use crate::cloud::{Answer, CloudGraph};
+
+    /// The answer the role gets for sending to the dead-letter queue, with this policy.
+    fn send_answer(policy: &str, extra: &str) -> Answer {
+        let text = format!(
+            "resource \"aws_sqs_queue\" \"dlq\" {{\n  name = \"orders-dlq\"\n}}\n\n\
+             resource \"aws_iam_role\" \"role\" {{\n  assume_role_policy = \"{{}}\"\n}}\n\n{extra}\n\
+             resource \"aws_iam_role_policy\" \"policy\" {{\n  role   = aws_iam_role.role.id\n  policy = {policy}\n}}\n"
+        );
+        let mut answer = None;
+        with_module(&[("main.tf", &text)], |front_end| {
+            let graph = CloudGraph::new(front_end);
+            let dlq = &graph.message_targets()[0].target;
+            answer = Some(graph.roles()[0].grants.allows("sqs:SendMessage", dlq));
+        });
+        answer.expect("judged")
+    }
+
+    #[test]
+    fn what_cannot_be_judged_is_unknown_or_unreadable() {
+        let encoded = |statement: &str| format!("jsonencode({{\n    Statement = [{{ {statement} }}]\n  }})");
+        let unknown = |answer: Answer| matches!(answer, Answer::Unknown(_));
+        assert_eq!(
+            send_answer(
+                &encoded("Effect = \"Allow\", Action = \"sqs:*\", Resource = aws_sqs_queue.dlq.arn"),
+                ""
+            ),
+            Answer::Allowed
+        );
+        assert!(unknown(send_answer(
+            &encoded("Effect = \"Allow\", NotAction = \"s3:*\", Resource = \"*\""),
+            ""
+        )));
+        assert!(unknown(send_answer(
+            &encoded("Effect = \"Allow\", Action = \"sqs:SendMessage\", Resource = \"*\", Condition = {}"),
+            ""
+        )));
+        // A pattern the queue's fixed name does not match grants nothing; one it matches does.
+        assert_eq!(
+            send_answer(
+                &encoded("Effect = \"Allow\", Action = \"sqs:SendMessage\", Resource = \"arn:aws:sqs:*:*:billing-*\""),
+                ""
+            ),
+            Answer::NotAllowed
+        );
+        assert_eq!(
+            send_answer(
+                &encoded("Effect = \"Allow\", Action = \"sqs:SendMessage\", Resource = \"arn:aws:sqs:*:*:orders-*\""),
+                ""
+            ),
+            Answer::Allowed
+        );
+        assert_eq!(send_answer("file(\"policy.json\")", ""), Answer::Unreadable);
+        assert_eq!(
+            send_answer("var.policy", "variable \"policy\" {}\n"),
+            Answer::Unreadable
+        );
+        let merged = "data \"aws_iam_policy_document\" \"p\" {\n  source_policy_documents = [local.base]\n}\n";
+        assert_eq!(
+            send_answer("data.aws_iam_policy_document.p.json", merged),
+            Answer::Unreadable
+        );
+        let conditioned = "data \"aws_iam_policy_document\" \"p\" {\n  statement {\n    actions   = [\"sqs:SendMessage\"]\n    resources = [\"*\"]\n\n    condition {\n      test     = \"StringEquals\"\n      variable = \"aws:SourceAccount\"\n      values   = [\"123456789012\"]\n    }\n  }\n}\n";
+        assert!(unknown(send_answer("data.aws_iam_policy_document.p.json", conditioned)));
+        let heredoc = "<<EOF\n{\"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"sqs:*\", \"Resource\": \"${aws_sqs_queue.dlq.arn}\"}]}\nEOF";
+        assert_eq!(send_answer(heredoc, ""), Answer::Denied);
+        let directive = "<<EOF\n%{ if true }{\"Statement\": []}%{ endif }\nEOF";
+        assert_eq!(send_answer(directive, ""), Answer::Unreadable);
+    }
+}
