@@ -4,13 +4,14 @@
 //! then runs, alternating, three times each: the parse-only floor (the same walk, a tree-sitter
 //! parse of every file, the same thread count), `infrafix --check`, and `infrafix --patch-dir`.
 //! It prints files/s, MB/s, each run's ratio to the floor and peak RSS, at 1× and 4× the corpus,
-//! for two profiles: `dense` (nothing but infrastructure, findings in most files; 250 repositories
-//! × 20 files) and `mixed` (half application code, which infrafix skips; 200 × 25).
+//! for three profiles: `dense` (nothing but infrastructure, findings in most files; 250 repositories
+//! × 20 files), `mixed` (half application code, which infrafix skips; 200 × 25) and `terraform`
+//! (Terraform root modules as dense as `dense`, with a local module; 250 × 20).
 //!
-//! Environment: `INFRAFIX_BENCH_PROFILES` (default `dense,mixed`), `INFRAFIX_BENCH_SCALES`
+//! Environment: `INFRAFIX_BENCH_PROFILES` (default `dense,mixed,terraform`), `INFRAFIX_BENCH_SCALES`
 //! (default `1,4`; `1` for a quick run), `INFRAFIX_BENCH_REPOS` and `INFRAFIX_BENCH_FILES` (the 1×
 //! size of every profile, instead of its own), `INFRAFIX_BENCH_JOBS` (threads; default all cores).
-//! `-- --generate DIR [--profile dense|mixed]` only writes a 1× corpus (default mixed), for
+//! `-- --generate DIR [--profile dense|mixed|terraform]` only writes a 1× corpus (default mixed), for
 //! profiling and type-checking.
 
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ struct Profile {
 }
 
 /// In the order they are reported.
-const PROFILES: [Profile; 2] = [
+const PROFILES: [Profile; 3] = [
     Profile {
         name: "dense",
         generate: corpus::dense::generate,
@@ -45,6 +46,12 @@ const PROFILES: [Profile; 2] = [
         repositories: 200,
         files_per_repository: 25,
     },
+    Profile {
+        name: "terraform",
+        generate: corpus::terraform::generate,
+        repositories: 250,
+        files_per_repository: 20,
+    },
 ];
 
 impl Profile {
@@ -52,7 +59,7 @@ impl Profile {
         PROFILES
             .iter()
             .find(|profile| profile.name == name)
-            .unwrap_or_else(|| panic!("no profile {name:?}; there are dense and mixed"))
+            .unwrap_or_else(|| panic!("no profile {name:?}; there are dense, mixed and terraform"))
     }
 
     /// The 1× size, unless the environment sets it for every profile.
@@ -100,7 +107,7 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         machine()
     );
-    for name in environment_list("INFRAFIX_BENCH_PROFILES", "dense,mixed") {
+    for name in environment_list("INFRAFIX_BENCH_PROFILES", "dense,mixed,terraform") {
         report(Profile::named(&name), &scales, jobs);
     }
 }

@@ -1,8 +1,9 @@
-//! The synthetic corpora the benchmark runs on: Pulumi repositories written to a folder,
+//! The synthetic corpora the benchmark runs on: Pulumi or Terraform repositories written to a folder,
 //! deterministically, so that every run and every machine measures the same files.
 
 pub mod dense;
 pub mod mixed;
+pub mod terraform;
 
 use std::path::{Path, PathBuf};
 
@@ -56,7 +57,19 @@ impl Repository {
         repository
     }
 
-    /// A TypeScript file infrafix must read: it counts in the corpus size.
+    /// Writes a git checkout whose `infra` folder will hold a Terraform root module.
+    pub fn create_terraform(root: &Path, prefix: &str, number: usize) -> Repository {
+        let repository = Repository {
+            folder: root.join("repos").join(format!("{prefix}-{number:04}")),
+            size: Size::default(),
+        };
+        std::fs::create_dir_all(repository.folder.join(".git")).expect("mkdir");
+        repository.other(".gitignore", ".terraform/
+");
+        repository
+    }
+
+    /// A source file infrafix must read: it counts in the corpus size.
     pub fn source(&mut self, path: &str, text: &str) {
         self.size.files += 1;
         self.size.bytes += text.len() as u64;
