@@ -64,8 +64,11 @@ impl Repository {
             size: Size::default(),
         };
         std::fs::create_dir_all(repository.folder.join(".git")).expect("mkdir");
-        repository.other(".gitignore", ".terraform/
-");
+        repository.other(
+            ".gitignore",
+            ".terraform/
+",
+        );
         repository
     }
 

@@ -100,7 +100,8 @@ fn function_name(index: usize) -> String {
 }
 
 fn queues(repository: usize) -> String {
-    let mut text = String::from("# Each consumer group reads its queue; what fails three times goes to its dead-letter queue.\n");
+    let mut text =
+        String::from("# Each consumer group reads its queue; what fails three times goes to its dead-letter queue.\n");
     for group in GROUPS {
         text.push_str(&format!(
             r#"

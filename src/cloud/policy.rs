@@ -144,7 +144,13 @@ fn evaluate<'a>(
                 entries.is_empty() || entries.iter().any(|e| e.literal.is_none() && e.resource.is_none())
             };
             if (action_applies || unread(&statement.actions)) && (resource_applies || unread(&statement.resources)) {
-                uncertain.get_or_insert_with(|| reason.clone());
+                match statement.effect {
+                    // A Deny under a Condition or NotResource may forbid it, whatever allows it.
+                    Effect::Deny => maybe_denied = true,
+                    Effect::Allow => {
+                        uncertain.get_or_insert_with(|| reason.clone());
+                    }
+                }
             }
             continue;
         }
@@ -156,6 +162,8 @@ fn evaluate<'a>(
     }
     match (allowed, uncertain) {
         (true, _) if !maybe_denied => Answer::Allowed,
+        // Whether or not something allows it, a new Allow may not help.
+        (_, None) if maybe_denied => Answer::Unknown("a Deny statement that may cover it".to_owned()),
         (true, _) => Answer::Unknown("a Deny statement that may cover it".to_owned()),
         (false, Some(reason)) => Answer::Unknown(reason),
         (false, None) if unreadable > 0 => Answer::Unreadable,

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::cloud::{
-    Answer, DeadLetter, Effect, FixPlan, FunctionRole, GrantDocument, Intent, MessageTarget, ResourceRef, SendGrant,
-    Site,
+    Answer, DeadLetter, Effect, FixPlan, FunctionRole, GrantDocument, Intent, MessageTarget, ResourceId, ResourceRef,
+    SendGrant, Site,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{join_colliding, Applicability, Fix};
@@ -108,6 +108,7 @@ struct Grant {
     finding: usize,
     /// Where the function is created.
     function: Site,
+    function_resource: ResourceId,
     /// Index into the graph's roles.
     role: usize,
     dead_letter: ResourceRef,
@@ -140,21 +141,35 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         } else {
             "sns:Publish"
         };
-        let message = format!(
-            "Function {} sends failed events to {} {target_name}, but its role {} does not allow {action} on it: Lambda refuses the function (\"The provided execution role does not have permissions to call {} on {}\").",
-            function.name,
-            if target.service == "sqs" { "dead-letter queue" } else { "dead-letter topic" },
-            role.name,
+        let answer = role.grants.allows(action, target);
+        let kind = if target.service == "sqs" {
+            "dead-letter queue"
+        } else {
+            "dead-letter topic"
+        };
+        let error = format!(
+            "\"The provided execution role does not have permissions to call {} on {}\"",
             action.split(':').nth(1).unwrap_or(action),
             target.service.to_ascii_uppercase(),
         );
+        // Where the grants cannot be judged, the finding says so rather than that they lack it.
+        let message = match answer {
+            Answer::Unknown(_) => format!(
+                "Function {} sends failed events to {kind} {target_name}, and infrafix cannot tell whether its role {} allows {action} on it: without it, Lambda refuses the function ({error}).",
+                function.name, role.name,
+            ),
+            _ => format!(
+                "Function {} sends failed events to {kind} {target_name}, but its role {} does not allow {action} on it: Lambda refuses the function ({error}).",
+                function.name, role.name,
+            ),
+        };
         let finding = Finding::new(
             RuleId::LambdaDlqSendPermission,
             function.at.file,
             function.at.range.clone(),
             message,
         );
-        let reason_without_fix = match role.grants.allows(action, target) {
+        let reason_without_fix = match answer {
             Answer::Allowed | Answer::Unreadable => continue,
             Answer::Denied => "a Deny statement forbids it; change that statement by hand".to_owned(),
             Answer::Unknown(reason) => format!("infrafix cannot judge {reason}, which may allow it"),
@@ -162,6 +177,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 grants.push(Grant {
                     finding: reported.len(),
                     function: function.declared.clone(),
+                    function_resource: function.resource,
                     role: role_index,
                     dead_letter: dead_letter.clone(),
                     action,
@@ -220,12 +236,21 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
             .collect()
     };
     // A document another resource reads too is never extended: the new permission would reach
-    // that resource's role as well.
+    // that resource's role as well. Nor is one held by a policy that reads a function of these
+    // grants: it is created after the function, which Lambda checks without it.
+    let after_a_function = |document: &GrantDocument| {
+        role.attachments.iter().any(|attachment| {
+            attachment.resource == document.owner
+                && grants
+                    .iter()
+                    .any(|grant| attachment.after_functions.contains(&grant.function_resource))
+        })
+    };
     let own: Vec<&GrantDocument> = role
         .grants
         .documents
         .iter()
-        .filter(|document| !document.shared)
+        .filter(|document| !document.shared && !after_a_function(document))
         .collect();
     // 1. A statement that grants exactly what is missing once extended, and nothing more: one
     //    that names only the target needs the action; one that allows only the action needs the

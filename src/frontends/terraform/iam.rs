@@ -8,7 +8,8 @@
 //! folder's findings, and its functions' roles here are unknown.
 
 use super::policy::ReadDocument;
-use super::values::unwrapped;
+use super::references::interpolated;
+use super::values::{unwrapped, MAX_HOPS};
 use super::{Located, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{
@@ -61,8 +62,10 @@ impl<'a> TerraformProject<'a> {
         target.map_or(DeadLetter::Unknown, DeadLetter::Resource)
     }
 
-    /// The root module resources a function's `depends_on` lists; `None` when an entry is not one
-    /// (a module, a data source).
+    /// The root module resources a function waits for: those its `depends_on` lists, and all
+    /// they read (Terraform waits for those first; a `time_sleep` that depends on the policies
+    /// is waited for with them). A module or a data source listed holds none of the root's
+    /// resources. `None` when an entry cannot be read.
     pub(super) fn listed_dependencies(&self, body: Located<'a>) -> Option<Vec<ResourceId>> {
         let Some(listed) = self.argument(body, "depends_on") else {
             return Some(Vec::new());
@@ -71,13 +74,27 @@ impl<'a> TerraformProject<'a> {
         if !origin.in_place {
             return None;
         }
-        entries
-            .into_iter()
-            .map(|entry| {
-                let reference = self.root_resource_ref(entry)?;
-                reference.attribute.is_none().then_some(reference.resource)
-            })
-            .collect()
+        let mut waited = Vec::new();
+        for entry in entries {
+            let parts = self.traversal(entry)?;
+            if matches!(parts.first(), Some(&"module" | &"data")) {
+                continue;
+            }
+            let reference = self
+                .root_resource_ref(entry)
+                .filter(|reference| reference.attribute.is_none())?;
+            waited.push(reference.resource);
+            let declaration = self.root_resources().nth(reference.resource)?;
+            for key in self.reads(declaration.block) {
+                let read = self
+                    .root_resources()
+                    .position(|resource| key == format!("{}.{}", resource.kind, resource.name));
+                waited.extend(read);
+            }
+        }
+        waited.sort_unstable();
+        waited.dedup();
+        Some(waited)
     }
 
     fn message_target_kind(&self, resource: ResourceId) -> Option<&'static str> {
@@ -160,6 +177,12 @@ impl<'a> TerraformProject<'a> {
         if let Some(arns) = self.argument(declaration.body, "managed_policy_arns") {
             self.add_managed_list(&mut grants, arns);
         }
+        // A module handed the role may attach anything to it.
+        let role_key = format!("aws_iam_role.{}", declaration.name);
+        let modules = self.folders[0].module_blocks.values();
+        grants.unreadable += modules
+            .filter(|module| self.reads(**module).contains(&role_key))
+            .count();
         for (id, resource) in self.root_resources().enumerate() {
             let Some((_, kind)) = ATTACHMENT_KINDS.iter().find(|(kind, _)| *kind == resource.kind) else {
                 continue;
@@ -205,18 +228,7 @@ impl<'a> TerraformProject<'a> {
     /// Whether an attachment names the role: by reference (`aws_iam_role.NAME.name` or `.id`), or
     /// by the role's fixed `name` written out; an `aws_iam_policy_attachment` by its `roles`.
     fn attaches_to(&self, attachment: &ResourceBlock<'a>, role: ResourceId) -> bool {
-        let fixed_name = self
-            .argument(self.folders[0].resources[role].body, "name")
-            .and_then(|name| self.string_value(name, &[]))
-            .filter(|(_, origin)| !origin.overridable)
-            .map(|(name, _)| name);
-        let names_role = |value: Located<'a>| {
-            if let Some(reference) = self.root_resource_ref(value) {
-                return reference.resource == role && matches!(reference.attribute.as_deref(), Some("name" | "id"));
-            }
-            let written = self.string_value(value, &[]).map(|(name, _)| name);
-            written.is_some() && written == fixed_name
-        };
+        let names_role = |value: Located<'a>| self.names_role(value, role);
         match attachment.kind.as_str() {
             "aws_iam_policy_attachment" => self
                 .argument(attachment.body, "roles")
@@ -224,6 +236,21 @@ impl<'a> TerraformProject<'a> {
                 .is_some_and(|(roles, _)| roles.into_iter().any(names_role)),
             _ => self.argument(attachment.body, "role").is_some_and(names_role),
         }
+    }
+
+    /// Whether a value names the role `role` by its name: `aws_iam_role.NAME.name` or `.id`, or the
+    /// role's fixed `name` written out.
+    pub(super) fn names_role(&self, value: Located<'a>, role: ResourceId) -> bool {
+        if let Some(reference) = self.root_resource_ref(value) {
+            return reference.resource == role && matches!(reference.attribute.as_deref(), Some("name" | "id"));
+        }
+        let fixed_name = self
+            .argument(self.folders[0].resources[role].body, "name")
+            .and_then(|name| self.string_value(name, &[]))
+            .filter(|(_, origin)| !origin.overridable)
+            .map(|(name, _)| name);
+        let written = self.string_value(value, &[]).map(|(name, _)| name);
+        written.is_some() && written == fixed_name
     }
 
     /// The document a `policy` argument holds, owned by `owner`; one that cannot be read counts
@@ -236,11 +263,15 @@ impl<'a> TerraformProject<'a> {
         inline_role_policy: bool,
         shared: bool,
     ) {
+        let holder = self
+            .root_resources()
+            .nth(owner)
+            .map(|holder| format!("{}.{}", holder.kind, holder.name));
         let Some(ReadDocument { at, statements, .. }) = policy.and_then(|policy| self.policy_document(policy)) else {
             grants.unreadable += 1;
             return;
         };
-        let shared = shared || policy.is_some_and(|policy| self.document_shared(policy));
+        let shared = shared || policy.is_some_and(|policy| self.document_shared(holder.as_deref(), policy));
         grants.documents.push(GrantDocument {
             owner,
             statements,
@@ -250,18 +281,35 @@ impl<'a> TerraformProject<'a> {
         });
     }
 
-    /// Whether a document is read by more than the one resource: through a local or a data source
-    /// that the root module names more than once.
-    fn document_shared(&self, policy: Located<'a>) -> bool {
-        let Some(parts) = self.traversal(super::references::interpolated(policy)) else {
-            return false;
-        };
-        let key = match parts.as_slice() {
-            ["data", kind, name, ..] => format!("data.{kind}.{name}"),
-            [root, name, ..] => format!("{root}.{name}"),
-            _ => return true,
-        };
-        self.mentions(&key) > 1
+    /// Whether a document is read by more than its holder (`TYPE.NAME`): the holder's `policy`
+    /// (or `inline_policy`) read by another resource, or a local or data source on the way to the
+    /// document that the root module names more than once.
+    fn document_shared(&self, holder: Option<&str>, policy: Located<'a>) -> bool {
+        let handed_on =
+            |attribute: &str| holder.is_some_and(|holder| self.mentions(&format!("{holder}.{attribute}")) > 0);
+        if handed_on("policy") || handed_on("inline_policy") {
+            return true;
+        }
+        let mut current = policy;
+        for _ in 0..MAX_HOPS {
+            let Some(parts) = self.traversal(interpolated(current)) else {
+                return false;
+            };
+            let (key, next) = match parts.as_slice() {
+                ["local", name] => (format!("local.{name}"), self.folders[0].locals.get(*name).copied()),
+                ["data", kind, name, ..] => (format!("data.{kind}.{name}"), None),
+                // Read from anything else, the document is not one infrafix edits.
+                _ => return true,
+            };
+            if self.mentions(&key) > 1 {
+                return true;
+            }
+            match next {
+                Some(next) => current = next,
+                None => return false,
+            }
+        }
+        true
     }
 
     /// The policy an attachment attaches: an AWS managed policy by its ARN, or an `aws_iam_policy`
@@ -288,8 +336,24 @@ impl<'a> TerraformProject<'a> {
             return;
         };
         let shared = attachment.kind == "aws_iam_policy_attachment"
-            || self.mentions(&format!("aws_iam_policy.{}", policy.name)) > 1;
+            || self.mentions(&format!("aws_iam_policy.{}", policy.name)) > 1
+            || self.named_by_arn(policy);
         self.add_document(grants, id, self.argument(policy.body, "policy"), false, shared);
+    }
+
+    /// Whether the root module may name a policy by an ARN written out (`…:policy/NAME`), which
+    /// attaches it to whatever that resource serves.
+    fn named_by_arn(&self, policy: &ResourceBlock<'a>) -> bool {
+        let Some((name, _)) = self
+            .argument(policy.body, "name")
+            .and_then(|name| self.string_value(name, &[]))
+        else {
+            return false;
+        };
+        let written = format!(":policy/{name}");
+        (0..self.files.len())
+            .filter(|&file| self.folder_of_file[file] == 0)
+            .any(|file| self.file_text(file).contains(&written))
     }
 
     /// `managed_policy_arns = [...]` on the role: AWS managed policies by ARN.

@@ -89,6 +89,11 @@ pub struct ModuleFolder<'tree> {
     /// `data "TYPE" "NAME" { … }` blocks, in the same shape as resources.
     data_sources: Vec<ResourceBlock<'tree>>,
     calls: Vec<ModuleCall<'tree>>,
+    /// Every `module "NAME"` block, local or not, by name: what it reads is what the module's
+    /// resources may read.
+    module_blocks: HashMap<String, Located<'tree>>,
+    /// `TYPE.NAME` of a resource declared twice (Terraform refuses the module), if any.
+    declared_twice: Option<String>,
     /// Each variable's `default`, by the variable's name.
     variable_defaults: HashMap<String, Located<'tree>>,
     /// Each local value, by name.
@@ -167,9 +172,9 @@ impl<'a> TerraformProject<'a> {
         };
         for block in named_children(body).filter(|node| node.kind() == "block") {
             let block = Located { file, node: block };
-            let Some(block_body) = block_body(block) else {
-                continue;
-            };
+            // `resource "aws_sqs_queue" "dlq" {}` declares as much as one with arguments: its
+            // block stands for its empty body.
+            let block_body = block_body(block).unwrap_or(block);
             let labels: Vec<&str> = named_children(block.node)
                 .filter(|node| node.kind() == "string_lit")
                 .map(|label| node_text(label, text).trim_matches('"'))
@@ -190,12 +195,21 @@ impl<'a> TerraformProject<'a> {
                 continue;
             }
             match (block_type(block.node, text), labels.as_slice()) {
-                (Some("resource"), [kind, name]) => folder.resources.push(ResourceBlock {
-                    kind: (*kind).to_owned(),
-                    name: (*name).to_owned(),
-                    block,
-                    body: block_body,
-                }),
+                (Some("resource"), [kind, name]) => {
+                    let again = folder
+                        .resources
+                        .iter()
+                        .any(|known| known.kind == *kind && known.name == *name);
+                    if again {
+                        folder.declared_twice.get_or_insert_with(|| format!("{kind}.{name}"));
+                    }
+                    folder.resources.push(ResourceBlock {
+                        kind: (*kind).to_owned(),
+                        name: (*name).to_owned(),
+                        block,
+                        body: block_body,
+                    })
+                }
                 (Some("data"), [kind, name]) => folder.data_sources.push(ResourceBlock {
                     kind: (*kind).to_owned(),
                     name: (*name).to_owned(),
@@ -203,6 +217,7 @@ impl<'a> TerraformProject<'a> {
                     body: block_body,
                 }),
                 (Some("module"), [name]) => {
+                    folder.module_blocks.entry((*name).to_owned()).or_insert(block);
                     if let Some(called) = called {
                         folder.calls.push(ModuleCall {
                             name: (*name).to_owned(),
@@ -249,6 +264,16 @@ impl<'a> TerraformProject<'a> {
     /// `resource_instances` lists them first.
     pub fn root_resources(&self) -> impl Iterator<Item = &ResourceBlock<'a>> {
         self.folders[0].resources.iter()
+    }
+
+    /// Why no fix may be made in the root module, when one may not: Terraform refuses a module
+    /// that declares a resource twice, and a fix could not tell the two apart.
+    pub fn refusal(&self) -> Option<String> {
+        self.folders[0].declared_twice.as_ref().map(|twice| {
+            format!(
+                "`{twice}` is declared twice in the module (terraform validate: Duplicate resource); fix that first"
+            )
+        })
     }
 
     fn folder_of(&self, located: Located) -> &ModuleFolder<'a> {

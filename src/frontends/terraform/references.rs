@@ -92,7 +92,8 @@ impl<'a> TerraformProject<'a> {
         read
     }
 
-    /// How many times the root module names `key` (`aws_iam_policy.shared`, `local.document`).
+    /// How many times the root module names `key` (`aws_iam_policy.shared`, `local.document`), or
+    /// an attribute of it (`aws_iam_role_policy.reader.policy`).
     pub fn mentions(&self, key: &str) -> usize {
         let counts = self.mention_counts.get_or_init(|| {
             let mut counts: HashMap<String, usize> = HashMap::new();
@@ -101,7 +102,10 @@ impl<'a> TerraformProject<'a> {
                     file,
                     node: self.files[file].tree.root_node(),
                 };
-                for key in self.mentioned_keys(root) {
+                for (key, attribute) in self.mentions_under(root) {
+                    if let Some(attribute) = attribute {
+                        *counts.entry(format!("{key}.{attribute}")).or_default() += 1;
+                    }
                     *counts.entry(key).or_default() += 1;
                 }
             }
@@ -116,6 +120,7 @@ impl<'a> TerraformProject<'a> {
         let parts: Vec<&str> = key.split('.').collect();
         match parts.as_slice() {
             ["local", name] => folder.locals.get(*name).copied(),
+            ["module", name] => folder.module_blocks.get(*name).copied(),
             ["data", kind, name] => folder
                 .data_sources
                 .iter()
@@ -132,23 +137,29 @@ impl<'a> TerraformProject<'a> {
 
     /// The keys of the traversals under `node`, once per mention.
     fn mentioned_keys(&self, node: Located<'a>) -> Vec<String> {
-        let mut keys = Vec::new();
+        self.mentions_under(node).into_iter().map(|(key, _)| key).collect()
+    }
+
+    /// The traversals under `node`, once per mention: each one's key, and the attribute read
+    /// after it, if any.
+    fn mentions_under(&self, node: Located<'a>) -> Vec<(String, Option<&'a str>)> {
+        let mut found = Vec::new();
         let mut cursor = node.node.walk();
         let mut pending = vec![node.node];
         while let Some(current) = pending.pop() {
             if current.kind() == "expression" {
-                if let Some(key) = self.traversal_key(node.with(current)) {
-                    keys.push(key);
+                if let Some(mention) = self.traversal_key(node.with(current)) {
+                    found.push(mention);
                 }
             }
             pending.extend(current.named_children(&mut cursor));
         }
-        keys
+        found
     }
 
     /// `TYPE.NAME`, `data.TYPE.NAME`, `local.NAME` … for an expression starting with a
-    /// traversal (what follows, an index or another attribute, does not matter).
-    fn traversal_key(&self, expression: Located<'a>) -> Option<String> {
+    /// traversal, and the attribute it reads next, if it reads one.
+    fn traversal_key(&self, expression: Located<'a>) -> Option<(String, Option<&'a str>)> {
         let mut parts = named_children(expression.node);
         let root = parts.next().filter(|part| part.kind() == "variable_expr")?;
         let identifier = |node: tree_sitter::Node<'a>| {
@@ -167,7 +178,11 @@ impl<'a> TerraformProject<'a> {
             key.push('.');
             key.push_str(identifier(attribute)?);
         }
-        Some(key)
+        let attribute = parts
+            .next()
+            .filter(|part| part.kind() == "get_attr")
+            .and_then(identifier);
+        Some((key, attribute))
     }
 }
 

@@ -9,7 +9,7 @@ use super::{named_children, Located, ModuleCall, TerraformProject};
 use crate::cloud::Multiplicity;
 
 /// How many references a value may be followed through: locals may name other locals.
-const MAX_HOPS: usize = 16;
+pub const MAX_HOPS: usize = 16;
 
 /// The module calls that lead from the root module to the folder a value is read in, outermost
 /// first; empty in the root module.

@@ -45,12 +45,14 @@ impl<'a> TerraformProject<'a> {
     /// The role's resources that make every other one of a kind go: an
     /// `aws_iam_role_policy_attachments_exclusive` or `aws_iam_role_policies_exclusive` naming it.
     pub(super) fn exclusive_owner(&self, role: &ResourceBlock<'a>, kind: &str) -> Option<String> {
-        let role_name = format!("aws_iam_role.{}", role.name);
+        let role_id = self
+            .root_resources()
+            .position(|resource| std::ptr::eq(resource, role))?;
         self.root_resources()
             .filter(|resource| resource.kind == kind)
             .find(|resource| {
                 self.argument(resource.body, "role_name")
-                    .is_some_and(|name| self.reads(name).contains(&role_name))
+                    .is_some_and(|name| self.names_role(name, role_id))
             })
             .map(|resource| format!("`{}.{}`", resource.kind, resource.name))
     }
@@ -65,14 +67,14 @@ impl<'a> TerraformProject<'a> {
             addresses.push(format!("{}.{}", dependency.kind, dependency.name));
         }
         if let Some(listed) = self.argument(resource.body, "depends_on") {
-            return self.append_to_list(listed, &addresses).map(|edit| vec![edit]);
+            return self.append_to_list(listed, &addresses);
         }
+        let indent = self
+            .body_indent(resource.body)
+            .ok_or("the function's block is empty or on one line")?;
         let last = named_children(resource.body.node)
             .last()
             .ok_or("the function's block is empty")?;
-        let indent = self
-            .body_indent(resource.body)
-            .ok_or("the function's block is on one line")?;
         let newline = self.newline(function.file);
         Ok(vec![Edit::insert(
             function.file,
@@ -90,9 +92,20 @@ impl<'a> TerraformProject<'a> {
             .map(|policy| policy.arn.as_str())
             .ok_or("infrafix does not know that managed policy's ARN")?;
         if let Some(listed) = self.argument(declaration.body, "managed_policy_arns") {
-            return self
-                .append_to_list(listed, &[format!("\"{arn}\"")])
-                .map(|edit| vec![edit]);
+            return self.append_to_list(listed, &[format!("\"{arn}\"")]);
+        }
+        let attached_exclusively = self.root_resources().find(|resource| {
+            resource.kind == "aws_iam_policy_attachment"
+                && self
+                    .argument(resource.body, "policy_arn")
+                    .and_then(|value| self.string_value(value, &[]))
+                    .is_some_and(|(attached, _)| attached == arn)
+        });
+        if let Some(owner) = attached_exclusively {
+            return Err(format!(
+                "`aws_iam_policy_attachment.{}` owns every attachment of {policy} and would detach a new one; add the role to its `roles` by hand",
+                owner.name
+            ));
         }
         if let Some(owner) = self.exclusive_owner(declaration, "aws_iam_role_policy_attachments_exclusive") {
             return Err(format!(
@@ -167,7 +180,7 @@ impl<'a> TerraformProject<'a> {
     /// Adds statements to the document at `document`: objects at the end of a `jsonencode`
     /// document's `Statement` list, or `statement` blocks at the end of an
     /// `aws_iam_policy_document` data source.
-    pub(super) fn add_statements(&self, document: &Site, statements: &[NewStatement]) -> Result<Edit, String> {
+    pub(super) fn add_statements(&self, document: &Site, statements: &[NewStatement]) -> Result<Vec<Edit>, String> {
         let document = self.located(document)?;
         let newline = self.newline(document.file);
         match document.node.kind() {
@@ -206,11 +219,11 @@ impl<'a> TerraformProject<'a> {
                         )
                     })
                     .collect();
-                Ok(Edit::insert(
+                Ok(vec![Edit::insert(
                     document.file,
                     self.line_end(document.file, last.end_byte()),
                     blocks,
-                ))
+                )])
             }
             _ => Err("the policy is JSON text, which infrafix does not edit".to_owned()),
         }
@@ -224,7 +237,7 @@ impl<'a> TerraformProject<'a> {
         statement: usize,
         field: StatementField,
         entries: &[String],
-    ) -> Result<Edit, String> {
+    ) -> Result<Vec<Edit>, String> {
         let document = self.located(document)?;
         let value = match document.node.kind() {
             "object" => {
@@ -257,11 +270,11 @@ impl<'a> TerraformProject<'a> {
             None => {
                 let mut all = vec![self.text(value).to_owned()];
                 all.extend(entries.iter().cloned());
-                Ok(Edit::replace(
+                Ok(vec![Edit::replace(
                     value.file,
                     value.node.byte_range(),
                     format!("[{}]", all.join(", ")),
-                ))
+                )])
             }
         }
     }
@@ -276,31 +289,29 @@ impl<'a> TerraformProject<'a> {
         list_node(statements).ok_or_else(|| "Statement is not a list written in place".to_owned())
     }
 
-    /// The edit that adds entries at the end of a list written in place: on its line for a
-    /// one-line list, on lines of their own otherwise.
-    fn append_to_list(&self, value: Located<'a>, entries: &[String]) -> Result<Edit, String> {
+    /// The edits that add entries at the end of a list written in place: on its line for a
+    /// one-line list (or an empty one), on lines of their own otherwise.
+    fn append_to_list(&self, value: Located<'a>, entries: &[String]) -> Result<Vec<Edit>, String> {
         let list = list_node(value).ok_or("it is not a list written in place")?;
         let elements = list_elements(list);
         let one_line = list.node.start_position().row == list.node.end_position().row;
-        if !one_line {
-            let lines: Vec<String> = entries.to_vec();
-            return self.append_lines(list, &lines);
+        if !one_line && !elements.is_empty() {
+            return self.append_lines(list, entries);
         }
-        let closing = list.node.end_byte() - 1;
-        let text = self.file_text(list.file);
-        if text.as_bytes().get(closing) != Some(&b']') {
-            return Err("the list does not end with `]`".to_owned());
+        if super::super::has_comment_inside(list.node) {
+            return Err("the list holds comments, which adding entries could misplace; add them by hand".to_owned());
         }
         let joined = entries.join(", ");
-        Ok(match elements.last() {
+        Ok(vec![match elements.last() {
             Some(last) => Edit::insert(list.file, last.node.end_byte(), format!(", {joined}")),
-            None => Edit::insert(list.file, closing, joined),
-        })
+            None => Edit::replace(list.file, list.node.byte_range(), format!("[{joined}]")),
+        }])
     }
 
-    /// Adds elements, each on a line of its own, after the last element of a list written over
-    /// several lines, with the layout of the others: their indentation and their commas.
-    fn append_lines(&self, list: Located<'a>, elements: &[String]) -> Result<Edit, String> {
+    /// The edits that add elements, each on a line of its own, after the last element of a list
+    /// written over several lines, with the layout of the others: their indentation and their
+    /// commas. A comment ending the last element's line stays there.
+    fn append_lines(&self, list: Located<'a>, elements: &[String]) -> Result<Vec<Edit>, String> {
         let existing = list_elements(list);
         let last = existing.last().ok_or("the list is empty")?;
         let indent = self.line_indent(*last).ok_or("the list's elements share their lines")?;
@@ -308,21 +319,28 @@ impl<'a> TerraformProject<'a> {
         let after_last = &text[last.node.end_byte()..list.node.end_byte()];
         let trailing_comma = after_last.trim_start().starts_with(',');
         let newline = self.newline(list.file);
-        let mut code = String::new();
-        if !trailing_comma {
-            code.push(',');
+        let mut edits = Vec::new();
+        let mut line_after = last.node.end_byte();
+        if trailing_comma {
+            line_after += after_last.find(',').map_or(0, |comma| comma + 1);
+        } else {
+            edits.push(Edit::insert(list.file, last.node.end_byte(), ","));
         }
-        let separator = if trailing_comma { "," } else { "" };
         let count = elements.len();
-        for (index, element) in elements.iter().enumerate() {
-            let comma = if index + 1 < count { "," } else { separator };
-            code.push_str(&format!("{newline}{indent}{element}{comma}"));
+        let code: String = elements
+            .iter()
+            .enumerate()
+            .map(|(index, element)| {
+                let comma = if index + 1 < count || trailing_comma { "," } else { "" };
+                format!("{newline}{indent}{element}{comma}")
+            })
+            .collect();
+        let at = self.line_end(list.file, line_after);
+        if at >= list.node.end_byte() {
+            return Err("the list ends on the line of its last element".to_owned());
         }
-        let at = match trailing_comma {
-            true => last.node.end_byte() + after_last.find(',').map_or(0, |comma| comma + 1),
-            false => last.node.end_byte(),
-        };
-        Ok(Edit::insert(list.file, at, code))
+        edits.push(Edit::insert(list.file, at, code));
+        Ok(edits)
     }
 
     /// One level of indentation in a file: how much deeper `inner` stands than the line `outer`

@@ -40,6 +40,8 @@ impl<'a> TerraformFrontEnd<'a> {
         let mut handed_out = self.handed_out.borrow_mut();
         let taken = |name: &str| {
             handed_out.contains(&format!("{kind}.{name}"))
+                // `moved` and `removed` blocks name addresses no resource has any more.
+                || self.project.mentions(&format!("{kind}.{name}")) > 0
                 || self
                     .project
                     .root_resources()
@@ -115,6 +117,7 @@ impl GraphSource for TerraformFrontEnd<'_> {
 
 impl FrontEnd for TerraformFrontEnd<'_> {
     fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
+        self.project.refusal().map_or(Ok(()), Err)?;
         let mut edits = Vec::new();
         // Comments above a setting that moves go with it.
         let mut moved_comments = Vec::new();
@@ -155,14 +158,14 @@ impl FrontEnd for TerraformFrontEnd<'_> {
                 }
                 Intent::AddStatements { document, grants, .. } => {
                     let statements = self.new_statements(grants)?;
-                    edits.push(self.project.add_statements(document, &statements)?)
+                    edits.extend(self.project.add_statements(document, &statements)?)
                 }
                 Intent::AddStatementAction {
                     document,
                     statement,
                     action,
                     ..
-                } => edits.push(self.project.extend_statement(
+                } => edits.extend(self.project.extend_statement(
                     document,
                     *statement,
                     StatementField::Action,
@@ -178,7 +181,7 @@ impl FrontEnd for TerraformFrontEnd<'_> {
                         .iter()
                         .map(|target| self.project.arn_address(target))
                         .collect::<Result<Vec<_>, _>>()?;
-                    edits.push(self.project.extend_statement(
+                    edits.extend(self.project.extend_statement(
                         document,
                         *statement,
                         StatementField::Resource,
@@ -212,6 +215,7 @@ impl FrontEnd for TerraformFrontEnd<'_> {
     /// read, not by where they are written, so each function can wait for it.
     fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
         let fix = (|| {
+            self.project.refusal().map_or(Ok(()), Err)?;
             let role_name = &self.project.root_resource_at(role)?.name;
             let sends: Vec<(String, ResourceRef)> = grants
                 .iter()
@@ -246,8 +250,11 @@ impl<'a> TerraformProject<'a> {
         indent.trim().is_empty().then_some(indent)
     }
 
-    /// The indentation of a body's first argument or block.
+    /// The indentation of a body's first argument or block; `None` for a block without one.
     fn body_indent(&self, body: Located<'a>) -> Option<&'a str> {
+        if body.node.kind() != "body" {
+            return None;
+        }
         self.line_indent(body.with(named_children(body.node).next()?))
     }
 
