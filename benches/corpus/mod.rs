@@ -64,11 +64,7 @@ impl Repository {
             size: Size::default(),
         };
         std::fs::create_dir_all(repository.folder.join(".git")).expect("mkdir");
-        repository.other(
-            ".gitignore",
-            ".terraform/
-",
-        );
+        repository.other(".gitignore", ".terraform/\n");
         repository
     }
 
