@@ -11,8 +11,7 @@ use super::modules::ResourceInstance;
 use super::values::{unwrapped, Origin, Scope};
 use super::{Located, TerraformProject};
 use crate::cloud::{
-    DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation,
-    RuntimeValue, Site, Written,
+    HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Site, Written,
 };
 
 impl<'a> TerraformProject<'a> {
@@ -47,7 +46,6 @@ impl<'a> TerraformProject<'a> {
     ) -> LambdaFunction {
         let body = instance.resource.body;
         let scope = instance.scope();
-        let in_root = scope.is_empty();
         let instances = match (self.copies(scope), self.instances(body, scope)) {
             (Multiplicity::Exactly(copies), Multiplicity::Exactly(each)) => copies
                 .checked_mul(each)
@@ -75,16 +73,14 @@ impl<'a> TerraformProject<'a> {
                 .and_then(|handler| self.string_value(handler, scope))
                 .map(|(handler, _)| handler),
             code: None,
-            // A called module's roles and queues are its own folder's to judge.
-            role: match in_root {
-                true => self.function_role(body),
-                false => Some(FunctionRole::Unknown),
+            // Only what the root module passes in is judged here (see `iam`).
+            role: self.function_role(body, scope),
+            dead_letter: self.dead_letter(body, scope),
+            depends_on: match instance.calls.first() {
+                None => self.listed_dependencies(body),
+                // The root waits for a module's resources through the call's `depends_on`.
+                Some(call) => self.listed_dependencies(call.body),
             },
-            dead_letter: match in_root {
-                true => self.dead_letter(body),
-                false => DeadLetter::Unknown,
-            },
-            depends_on: in_root.then(|| self.listed_dependencies(body)).flatten(),
         }
     }
 

@@ -9,12 +9,12 @@
 
 use super::policy::ReadDocument;
 use super::references::interpolated;
-use super::values::{unwrapped, MAX_HOPS};
+use super::values::{unwrapped, Scope, MAX_HOPS};
 use super::{Located, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{
     DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, PhysicalName, QueueEventSource,
-    ResourceId, ResourceTarget, RoleAttachment, RoleGrants, ARN,
+    ResourceId, ResourceRef, ResourceTarget, RoleAttachment, RoleGrants, ARN,
 };
 
 /// The resource types that attach policy to a role, and how messages name each.
@@ -37,18 +37,31 @@ impl<'a> TerraformProject<'a> {
             .collect()
     }
 
-    /// The role a root module function runs as: `role = aws_iam_role.NAME.arn`.
-    pub(super) fn function_role(&self, body: Located<'a>) -> Option<FunctionRole> {
+    /// The resource of the root module, and the output read, that an expression read in `scope`
+    /// stands for: written in the root module, or passed in by it (`role_arn =
+    /// aws_iam_role.worker.arn` in a module call).
+    fn root_value_ref(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<ResourceRef> {
+        let origin = self.origin(expression, scope)?;
+        (origin.depth == 0 && !origin.overridable)
+            .then(|| self.root_resource_ref(origin.written))
+            .flatten()
+    }
+
+    /// The role a function runs as: `role = aws_iam_role.NAME.arn` of the root module. A role a
+    /// called module makes for its function is that module's to judge, when its folder is
+    /// checked: unknown here.
+    pub(super) fn function_role(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<FunctionRole> {
         let role = self.argument(body, "role")?;
         let declared = self
-            .root_resource_ref(role)
+            .root_value_ref(role, scope)
             .filter(|reference| reference.is_arn())
             .and_then(|reference| self.root_roles().iter().position(|&id| id == reference.resource));
         Some(declared.map_or(FunctionRole::Unknown, FunctionRole::Declared))
     }
 
-    /// Where a root module function sends failed events: `dead_letter_config { target_arn }`.
-    pub(super) fn dead_letter(&self, body: Located<'a>) -> DeadLetter {
+    /// Where a function sends failed events: `dead_letter_config { target_arn }`, a queue or topic
+    /// of the root module.
+    pub(super) fn dead_letter(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> DeadLetter {
         if self.dynamic_block(body, "dead_letter_config").is_some() {
             return DeadLetter::Unknown;
         }
@@ -57,12 +70,12 @@ impl<'a> TerraformProject<'a> {
         };
         let target = super::block_body(config)
             .and_then(|config| self.argument(config, "target_arn"))
-            .and_then(|target| self.root_resource_ref(target))
+            .and_then(|target| self.root_value_ref(target, scope))
             .filter(|reference| reference.is_arn() && self.message_target_kind(reference.resource).is_some());
         target.map_or(DeadLetter::Unknown, DeadLetter::Resource)
     }
 
-    /// The root module resources a function waits for: those its `depends_on` lists, and all
+    /// The root module resources a resource or module call waits for: those its `depends_on` lists, and all
     /// they read (Terraform waits for those first; a `time_sleep` that depends on the policies
     /// is waited for with them). A module or a data source listed holds none of the root's
     /// resources. `None` when an entry cannot be read.
@@ -177,11 +190,16 @@ impl<'a> TerraformProject<'a> {
         if let Some(arns) = self.argument(declaration.body, "managed_policy_arns") {
             self.add_managed_list(&mut grants, arns);
         }
-        // A module handed the role may attach anything to it.
+        // A module handed the role's name may attach anything to it (its ARN only lets the
+        // module's functions run as it).
         let role_key = format!("aws_iam_role.{}", declaration.name);
         let modules = self.folders[0].module_blocks.values();
         grants.unreadable += modules
-            .filter(|module| self.reads(**module).contains(&role_key))
+            .filter(|module| {
+                self.mentions_under(**module)
+                    .iter()
+                    .any(|(key, attribute)| *key == role_key && *attribute != Some("arn"))
+            })
             .count();
         for (id, resource) in self.root_resources().enumerate() {
             let Some((_, kind)) = ATTACHMENT_KINDS.iter().find(|(kind, _)| *kind == resource.kind) else {
@@ -205,13 +223,7 @@ impl<'a> TerraformProject<'a> {
                 declared: resource.block.site(),
                 after_functions: functions
                     .iter()
-                    .filter(|function| {
-                        let declared = &self.folders[0].resources.get(function.resource);
-                        declared.is_some_and(|declared| {
-                            function.at == declared.block.site()
-                                && reads.contains(&format!("aws_lambda_function.{}", declared.name))
-                        })
-                    })
+                    .filter(|function| reads.contains(&self.function_key(function)))
                     .map(|function| function.resource)
                     .collect(),
             });
@@ -223,6 +235,24 @@ impl<'a> TerraformProject<'a> {
             attachments,
             owns_inline_policies: !inline_policies.is_empty(),
         }
+    }
+
+    /// How the root module names what holds a function: `aws_lambda_function.NAME`, or
+    /// `module.NAME` for a function a module call makes (reading any of the module's outputs
+    /// waits for it).
+    fn function_key(&self, function: &LambdaFunction) -> String {
+        let root_function = self
+            .root_resources()
+            .nth(function.resource)
+            .filter(|resource| resource.kind == "aws_lambda_function");
+        if let Some(resource) = root_function {
+            return format!("aws_lambda_function.{}", resource.name);
+        }
+        let call = self.folders[0]
+            .calls
+            .iter()
+            .find(|call| call.block.site() == function.declared);
+        call.map_or_else(String::new, |call| format!("module.{}", call.name))
     }
 
     /// Whether an attachment names the role: by reference (`aws_iam_role.NAME.name` or `.id`), or

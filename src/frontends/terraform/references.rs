@@ -142,7 +142,7 @@ impl<'a> TerraformProject<'a> {
 
     /// The traversals under `node`, once per mention: each one's key, and the attribute read
     /// after it, if any.
-    fn mentions_under(&self, node: Located<'a>) -> Vec<(String, Option<&'a str>)> {
+    pub fn mentions_under(&self, node: Located<'a>) -> Vec<(String, Option<&'a str>)> {
         let mut found = Vec::new();
         let mut cursor = node.node.walk();
         let mut pending = vec![node.node];

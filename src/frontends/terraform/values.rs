@@ -28,6 +28,8 @@ pub struct Origin<'tree> {
     /// The outermost module call argument the value came through, if any: where a root module
     /// passes it into the module that reads it.
     pub passed_at: Option<Located<'tree>>,
+    /// How many module calls lead to the folder it is written in: 0 in the root module.
+    pub depth: usize,
 }
 
 impl<'a> TerraformProject<'a> {
@@ -40,6 +42,7 @@ impl<'a> TerraformProject<'a> {
             overridable: false,
             in_place: true,
             passed_at: None,
+            depth: scope.len(),
         };
         for _ in 0..MAX_HOPS {
             let Some((namespace, name)) = self.reference(current) else {
@@ -52,6 +55,7 @@ impl<'a> TerraformProject<'a> {
                 ("var", Some((call, outer))) => match self.argument(call.body, name) {
                     Some(passed) => {
                         scope = outer;
+                        origin.depth = outer.len();
                         origin.passed_at = Some(passed);
                         passed
                     }

@@ -21,9 +21,26 @@ impl<'a> TerraformProject<'a> {
     /// The root module resource whose block is at `site`.
     pub(super) fn root_resource_at(&self, site: &Site) -> Result<&ResourceBlock<'a>, String> {
         let block = self.expect_kind(site, "block")?;
+        if self.folder_of_file[site.file] != 0 {
+            return Err(format!(
+                "the change belongs in the called module {}, which infrafix does not edit from its caller (other callers may share it); fix it there",
+                self.folders[self.folder_of_file[site.file]].path.display()
+            ));
+        }
         self.root_resources()
             .find(|resource| resource.block == block)
             .ok_or_else(|| "it is not a resource of the root module".to_owned())
+    }
+
+    /// The body of the root module's resource or module call created at `site`: what a
+    /// `depends_on` goes into (a module call's makes every resource of the module wait).
+    fn root_dependent_body(&self, site: &Site) -> Result<Located<'a>, String> {
+        let block = self.expect_kind(site, "block")?;
+        let call = self.folders[0].module_blocks.values().find(|call| **call == block);
+        match call {
+            Some(call) => block_body(*call).ok_or_else(|| "the module call is empty".to_owned()),
+            None => Ok(self.root_resource_at(site)?.body),
+        }
     }
 
     /// `TYPE.NAME.arn` for a reference to a root module resource's ARN.
@@ -57,22 +74,23 @@ impl<'a> TerraformProject<'a> {
             .map(|resource| format!("`{}.{}`", resource.kind, resource.name))
     }
 
-    /// Makes the function created at `function` wait for the resources created at `on`: entries
-    /// added to its `depends_on`, or a new `depends_on` at the end of its block.
+    /// Makes the function created at `function` (or the module call making it) wait for the
+    /// resources created at `on`: entries added to its `depends_on`, or a new `depends_on` at the
+    /// end of its block.
     pub(super) fn add_dependencies(&self, function: &Site, on: &[Site]) -> Result<Vec<Edit>, String> {
-        let resource = self.root_resource_at(function)?;
+        let body = self.root_dependent_body(function)?;
         let mut addresses = Vec::new();
         for site in on {
             let dependency = self.root_resource_at(site)?;
             addresses.push(format!("{}.{}", dependency.kind, dependency.name));
         }
-        if let Some(listed) = self.argument(resource.body, "depends_on") {
+        if let Some(listed) = self.argument(body, "depends_on") {
             return self.append_to_list(listed, &addresses);
         }
         let indent = self
-            .body_indent(resource.body)
+            .body_indent(body)
             .ok_or("the function's block is empty or on one line")?;
-        let last = named_children(resource.body.node)
+        let last = named_children(body.node)
             .last()
             .ok_or("the function's block is empty")?;
         let newline = self.newline(function.file);
