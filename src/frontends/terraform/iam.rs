@@ -202,6 +202,17 @@ impl<'a> TerraformProject<'a> {
             })
             .count();
         for (id, resource) in self.root_resources().enumerate() {
+            // The exclusive list of the role's managed policies is what is attached to it.
+            if resource.kind == "aws_iam_role_policy_attachments_exclusive" {
+                let names = self.argument(resource.body, "role_name");
+                if let (true, Some(arns)) = (
+                    names.is_some_and(|name| self.names_role(name, role)),
+                    self.argument(resource.body, "policy_arns"),
+                ) {
+                    self.add_managed_list(&mut grants, arns);
+                }
+                continue;
+            }
             let Some((_, kind)) = ATTACHMENT_KINDS.iter().find(|(kind, _)| *kind == resource.kind) else {
                 continue;
             };
