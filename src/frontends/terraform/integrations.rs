@@ -271,6 +271,12 @@ impl<'a> TerraformProject<'a> {
             return Some(true);
         };
         let template = unwrapped(source);
+        if let Some(written) = self.string_literal(template) {
+            // An ARN written out names an API by its id, which this one gets only when it is
+            // created; one whose id is a wildcard names every API.
+            let parts: Vec<&str> = written.splitn(6, ':').collect();
+            return Some(matches!(parts.as_slice(), ["arn", _, "execute-api", _, _, api] if api.starts_with('*')));
+        }
         let quoted = named_children(template.node)
             .next()
             .filter(|node| template.node.kind() == "template_expr" && node.kind() == "quoted_template")?;
