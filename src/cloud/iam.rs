@@ -57,6 +57,9 @@ pub struct RoleAttachment {
     pub kind: String,
     /// Where it is created: how intents name it.
     pub declared: Site,
+    /// The policy resource of the program it attaches, when it attaches one: that policy's
+    /// document reaches the role through it.
+    pub attached_policy: Option<ResourceId>,
     /// The functions running as the role that it is created after (it reads them): a function
     /// that waited for it would make a dependency cycle. Only functions whose dependencies are
     /// known and do not list it are asked about; one that lists it already waits for it.

@@ -240,7 +240,7 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
     // grants: it is created after the function, which Lambda checks without it.
     let after_a_function = |document: &GrantDocument| {
         role.attachments.iter().any(|attachment| {
-            attachment.resource == document.owner
+            (attachment.resource == document.owner || attachment.attached_policy == Some(document.owner))
                 && grants
                     .iter()
                     .any(|grant| attachment.after_functions.contains(&grant.function_resource))

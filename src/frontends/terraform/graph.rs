@@ -11,7 +11,8 @@ use super::modules::ResourceInstance;
 use super::values::{unwrapped, Origin, Scope};
 use super::{Located, TerraformProject};
 use crate::cloud::{
-    HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Site, Written,
+    DeadLetter, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Site,
+    Written,
 };
 
 impl<'a> TerraformProject<'a> {
@@ -52,17 +53,27 @@ impl<'a> TerraformProject<'a> {
                 .map_or(Multiplicity::Unknown, Multiplicity::Exactly),
             _ => Multiplicity::Unknown,
         };
-        // Findings about a called module's function point at the root's call of it.
-        let at = instance
+        // A called module's function is created by the root's call of it; findings about it point
+        // at the call's argument that passes it its role, which tells apart two functions of one
+        // call that run as different roles.
+        let declared = instance
             .calls
             .first()
             .map_or(instance.resource.block, |call| call.block)
             .site();
+        let role_passed_at = self
+            .argument(body, "role")
+            .and_then(|role| self.origin(role, scope))
+            .and_then(|origin| origin.passed_at)
+            .filter(|_| !scope.is_empty());
+        let at = role_passed_at.map_or_else(|| declared.clone(), |passed| passed.site());
+        // A function made zero times (`count = 0`) runs as nothing and sends nowhere.
+        let exists = instances != Multiplicity::Exactly(0);
         LambdaFunction {
             resource: index,
             name: format!("`{}`", instance.address()),
-            at: at.clone(),
-            declared: at,
+            at,
+            declared,
             takes_handler: true,
             instances,
             branches: Vec::new(),
@@ -74,8 +85,11 @@ impl<'a> TerraformProject<'a> {
                 .map(|(handler, _)| handler),
             code: None,
             // Only what the root module passes in is judged here (see `iam`).
-            role: self.function_role(body, scope),
-            dead_letter: self.dead_letter(body, scope),
+            role: exists.then(|| self.function_role(body, scope)).flatten(),
+            dead_letter: match exists {
+                true => self.dead_letter(body, scope),
+                false => DeadLetter::None,
+            },
             depends_on: match instance.calls.first() {
                 None => self.listed_dependencies(body),
                 // The root waits for a module's resources through the call's `depends_on`.

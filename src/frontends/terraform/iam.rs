@@ -190,16 +190,11 @@ impl<'a> TerraformProject<'a> {
         if let Some(arns) = self.argument(declaration.body, "managed_policy_arns") {
             self.add_managed_list(&mut grants, arns);
         }
-        // A module handed the role's name may attach anything to it (its ARN only lets the
-        // module's functions run as it).
         let role_key = format!("aws_iam_role.{}", declaration.name);
-        let modules = self.folders[0].module_blocks.values();
-        grants.unreadable += modules
-            .filter(|module| {
-                self.mentions_under(**module)
-                    .iter()
-                    .any(|(key, attribute)| *key == role_key && *attribute != Some("arn"))
-            })
+        grants.unreadable += self.folders[0]
+            .module_blocks
+            .values()
+            .filter(|module| self.hands_role_name(**module, &role_key))
             .count();
         for (id, resource) in self.root_resources().enumerate() {
             // The exclusive list of the role's managed policies is what is attached to it.
@@ -232,6 +227,15 @@ impl<'a> TerraformProject<'a> {
                 name: format!("`{}.{}`", resource.kind, resource.name),
                 kind: (*kind).to_owned(),
                 declared: resource.block.site(),
+                attached_policy: self
+                    .argument(resource.body, "policy_arn")
+                    .and_then(|arn| self.root_resource_ref(arn))
+                    .filter(|reference| {
+                        self.root_resources()
+                            .nth(reference.resource)
+                            .is_some_and(|policy| policy.kind == "aws_iam_policy")
+                    })
+                    .map(|reference| reference.resource),
                 after_functions: functions
                     .iter()
                     .filter(|function| reads.contains(&self.function_key(function)))
@@ -246,6 +250,26 @@ impl<'a> TerraformProject<'a> {
             attachments,
             owns_inline_policies: !inline_policies.is_empty(),
         }
+    }
+
+    /// Whether a module call may hand a module the role's name, with which the module could attach
+    /// anything to it: an argument reads the role other than by its ARN (which only lets the
+    /// module's functions run as it), or through a local. Its `depends_on` hands nothing.
+    fn hands_role_name(&self, module: Located<'a>, role_key: &str) -> bool {
+        let Some(body) = super::block_body(module) else {
+            return false;
+        };
+        self.arguments(body)
+            .filter(|(name, _)| *name != "depends_on")
+            .any(|(_, value)| {
+                let direct = self.mentions_under(value);
+                let by_arn_only = direct
+                    .iter()
+                    .all(|(key, attribute)| key != role_key || *attribute == Some("arn"));
+                let mentioned = direct.iter().any(|(key, _)| key == role_key);
+                let through_locals = !mentioned && self.reads(value).contains(role_key);
+                !by_arn_only || through_locals
+            })
     }
 
     /// How the root module names what holds a function: `aws_lambda_function.NAME`, or

@@ -192,7 +192,11 @@ impl<'a> TerraformProject<'a> {
                 attribute: reference.attribute,
             });
         }
-        // `arn:aws:apigateway:…/functions/${aws_lambda_function.f.arn}/invocations`.
+        // `arn:aws:apigateway:…:lambda:path/2015-03-31/functions/${aws_lambda_function.f.arn}/invocations`;
+        // any other uri merely mentioning a function (an HTTP backend's path) does not call it.
+        if !self.text(uri).contains(":lambda:path/") {
+            return None;
+        }
         let named = self
             .reads(uri)
             .into_iter()
@@ -218,10 +222,17 @@ impl<'a> TerraformProject<'a> {
             .filter(|resource| resource.kind == "aws_lambda_permission")
         {
             let body = permission.body;
-            let names_function = self
+            let named = self
                 .argument(body, "function_name")
-                .and_then(|name| self.root_resource_ref(name))
-                .is_some_and(|reference| reference.resource == function);
+                .and_then(|name| self.root_resource_ref(name));
+            // By its name or unqualified ARN: `qualified_arn` names one published version.
+            let names_function = named.as_ref().is_some_and(|reference| {
+                reference.resource == function
+                    && matches!(reference.attribute.as_deref(), Some("function_name" | "arn"))
+            });
+            if named.is_some_and(|reference| reference.resource == function) && !names_function {
+                continue;
+            }
             let literal = |key| {
                 self.argument(body, key)
                     .and_then(|value| self.string_value(value, &[]))
@@ -292,9 +303,15 @@ impl<'a> TerraformProject<'a> {
         if api.kind != "aws_api_gateway_rest_api" || reference.attribute.as_deref() != Some("execution_arn") {
             return Some(false);
         }
-        let wildcards_only = rest.iter().all(|part| {
-            part.kind() == "template_literal" && self.text(template.with(*part)).chars().all(|c| c == '/' || c == '*')
+        // `/*/*` (any stage, any method and path) or `/*`; nothing after the API, or a bare `/`,
+        // matches no route.
+        let tail: Option<String> = rest
+            .iter()
+            .map(|part| (part.kind() == "template_literal").then(|| self.text(template.with(*part))))
+            .collect();
+        let every_route = tail.is_some_and(|tail| {
+            tail.starts_with('/') && tail.contains('*') && tail.chars().all(|c| c == '/' || c == '*')
         });
-        Some(wildcards_only && rest_api == Some(&api.block.site()))
+        Some(every_route && rest_api == Some(&api.block.site()))
     }
 }

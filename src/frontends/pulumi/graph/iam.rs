@@ -62,6 +62,7 @@ impl<'tree> Program<'tree> {
                 name: self.display_name(attachment),
                 kind: self.attachment_class(attachment).to_owned(),
                 declared: self.resources()[attachment].declared(),
+                attached_policy: self.attached_policy(attachment),
                 // Following every value an attachment reads is the costly part of the graph: a
                 // function that already lists the attachment waits for it, so it is not asked.
                 after_functions: functions
@@ -82,6 +83,13 @@ impl<'tree> Program<'tree> {
             attachments,
             owns_inline_policies,
         }
+    }
+
+    /// The `aws.iam.Policy` of the program an attachment attaches by its `policyArn`.
+    fn attached_policy(&self, attachment: ResourceId) -> Option<ResourceId> {
+        let args = self.resources()[attachment].args()?;
+        let policy = self.denoted_resource(self.property(args, "policyArn")?.value)?.resource;
+        self.resources()[policy].is_aws(&["iam", "Policy"]).then_some(policy)
     }
 
     fn attachment_class(&self, attachment: ResourceId) -> &'static str {
