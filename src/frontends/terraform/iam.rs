@@ -7,10 +7,11 @@
 //! Only the root module's resources are judged: a called module's roles and functions are its own
 //! folder's findings, and its functions' roles here are unknown.
 
+use super::modules::ResourceInstance;
 use super::policy::ReadDocument;
 use super::references::interpolated;
 use super::values::{unwrapped, Scope, MAX_HOPS};
-use super::{Located, ResourceBlock, TerraformProject};
+use super::{Located, ModuleCall, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{
     DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, PhysicalName, QueueEventSource,
@@ -146,24 +147,66 @@ impl<'a> TerraformProject<'a> {
             .collect()
     }
 
+    /// The event source mappings that feed a function from an SQS queue of the root module: the
+    /// root's, naming a function of the root or one a module call makes (by the call's output),
+    /// and a called module's, given the root's queue.
     pub(super) fn graph_queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
         let targets = self.graph_message_targets();
-        self.root_resources()
-            .filter(|resource| resource.kind == "aws_lambda_event_source_mapping")
+        let instances = self.resource_instances();
+        instances
+            .iter()
+            .filter(|mapping| mapping.resource.kind == "aws_lambda_event_source_mapping")
             .filter_map(|mapping| {
-                let source = self.root_resource_ref(self.argument(mapping.body, "event_source_arn")?)?;
+                let body = mapping.resource.body;
+                let source = self.root_value_ref(self.argument(body, "event_source_arn")?, mapping.scope())?;
                 let queue = targets
                     .iter()
                     .find(|target| target.target.resource == source.resource && target.target.service == "sqs")
                     .filter(|_| source.is_arn())?;
-                let function = self.root_resource_ref(self.argument(mapping.body, "function_name")?)?;
+                let function =
+                    self.function_instance(self.argument(body, "function_name")?, mapping.scope(), &instances)?;
                 Some(QueueEventSource {
                     queue: queue.target.clone(),
                     queue_name: queue.name.clone(),
-                    function: functions.iter().position(|known| known.resource == function.resource)?,
+                    function: functions.iter().position(|known| known.resource == function)?,
                 })
             })
             .collect()
+    }
+
+    /// The function an expression read in `scope` names: an `aws_lambda_function` of the module
+    /// instance it is written in, or one a module call of that instance makes and hands out as an
+    /// output (`module.orders.function_name`).
+    fn function_instance(
+        &self,
+        expression: Located<'a>,
+        scope: &Scope<'_, 'a>,
+        instances: &[ResourceInstance<'_, 'a>],
+    ) -> Option<ResourceId> {
+        let origin = self.origin(expression, scope)?;
+        let mut calls: Vec<&ModuleCall<'a>> = scope[..origin.depth].to_vec();
+        let parts = self.traversal(interpolated(origin.written))?;
+        let name = match parts.as_slice() {
+            ["module", call, output] => {
+                let folder = &self.folders[self.folder_of_file[origin.written.file]];
+                let call = folder.calls.iter().find(|known| known.name == *call)?;
+                let value = self.folders[call.folder].outputs.get(*output)?;
+                calls.push(call);
+                let inner = self.traversal(interpolated(*value))?;
+                match inner.as_slice() {
+                    ["aws_lambda_function", name, _] => *name,
+                    _ => return None,
+                }
+            }
+            ["aws_lambda_function", name, _] => *name,
+            _ => return None,
+        };
+        instances.iter().position(|instance| {
+            instance.resource.kind == "aws_lambda_function"
+                && instance.resource.name == name
+                && instance.calls.len() == calls.len()
+                && instance.calls.iter().zip(&calls).all(|(a, b)| std::ptr::eq(*a, *b))
+        })
     }
 
     /// Each root module role with the policies reaching it; `functions` are the graph's.

@@ -98,6 +98,8 @@ pub struct ModuleFolder<'tree> {
     variable_defaults: HashMap<String, Located<'tree>>,
     /// Each local value, by name.
     locals: HashMap<String, Located<'tree>>,
+    /// Each output's `value`, by the output's name.
+    outputs: HashMap<String, Located<'tree>>,
 }
 
 /// The root module folder (folder 0) and the local module folders it calls.
@@ -232,6 +234,11 @@ impl<'a> TerraformProject<'a> {
                     if let Some((_, default)) = default {
                         // A second declaration of a name is an error Terraform reports; the first is kept.
                         folder.variable_defaults.entry((*name).to_owned()).or_insert(*default);
+                    }
+                }
+                (Some("output"), [name]) => {
+                    if let Some((_, value)) = arguments.iter().find(|(argument, _)| *argument == "value") {
+                        folder.outputs.entry((*name).to_owned()).or_insert(*value);
                     }
                 }
                 (Some("locals"), []) => {
