@@ -58,65 +58,8 @@ impl<'a> TerraformFrontEnd<'a> {
         name
     }
 
-    /// The statements that grant each action on its target, one per action, each target once.
-    fn new_statements(&self, grants: &[(String, ResourceRef)]) -> Result<Vec<NewStatement>, String> {
-        let mut statements: Vec<NewStatement> = Vec::new();
-        for (action, target) in grants {
-            let address = self.project.arn_address(target)?;
-            match statements.iter_mut().find(|statement| statement.action == *action) {
-                Some(statement) if statement.resources.contains(&address) => {}
-                Some(statement) => statement.resources.push(address),
-                None => statements.push(NewStatement {
-                    action: action.clone(),
-                    resources: vec![address],
-                }),
-            }
-        }
-        Ok(statements)
-    }
-}
-
-impl GraphSource for TerraformFrontEnd<'_> {
-    fn functions(&self) -> Vec<LambdaFunction> {
-        self.project.graph_functions()
-    }
-
-    fn layers(&self) -> Vec<LambdaLayer> {
-        self.project.graph_layers()
-    }
-
-    fn roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
-        self.project.graph_roles(functions)
-    }
-
-    fn stages(&self) -> (Vec<ApiStage>, Vec<MethodSettings>) {
-        self.project.graph_stages()
-    }
-
-    fn integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
-        self.project.graph_integrations(functions)
-    }
-
-    fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
-        self.project.graph_queue_event_sources(functions)
-    }
-
-    fn message_targets(&self) -> Vec<MessageTarget> {
-        self.project.graph_message_targets()
-    }
-
-    fn spelling(&self) -> Spelling {
-        Spelling {
-            depends_on: "depends_on",
-            inline_policies: "`inline_policy` blocks",
-            invoke_arn: "invoke_arn",
-            invoke_permission: "aws_lambda_permission",
-        }
-    }
-}
-
-impl FrontEnd for TerraformFrontEnd<'_> {
-    fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
+    /// The edits that carry out a plan's intents, in the project's files.
+    fn edits(&self, plan: &FixPlan) -> Result<Vec<Edit>, String> {
         self.project.refusal().map_or(Ok(()), Err)?;
         let mut edits = Vec::new();
         // Comments above a setting that moves go with it.
@@ -201,7 +144,75 @@ impl FrontEnd for TerraformFrontEnd<'_> {
                 }
             }
         }
-        Ok(Fix::new(edits, plan.applicability))
+        Ok(edits)
+    }
+
+    /// The statements that grant each action on its target, one per action, each target once.
+    fn new_statements(&self, grants: &[(String, ResourceRef)]) -> Result<Vec<NewStatement>, String> {
+        let mut statements: Vec<NewStatement> = Vec::new();
+        for (action, target) in grants {
+            let address = self.project.arn_address(target)?;
+            match statements.iter_mut().find(|statement| statement.action == *action) {
+                Some(statement) if statement.resources.contains(&address) => {}
+                Some(statement) => statement.resources.push(address),
+                None => statements.push(NewStatement {
+                    action: action.clone(),
+                    resources: vec![address],
+                }),
+            }
+        }
+        Ok(statements)
+    }
+}
+
+impl GraphSource for TerraformFrontEnd<'_> {
+    fn functions(&self) -> Vec<LambdaFunction> {
+        self.project.graph_functions()
+    }
+
+    fn layers(&self) -> Vec<LambdaLayer> {
+        self.project.graph_layers()
+    }
+
+    fn roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
+        self.project.graph_roles(functions)
+    }
+
+    fn stages(&self) -> (Vec<ApiStage>, Vec<MethodSettings>) {
+        self.project.graph_stages()
+    }
+
+    fn integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
+        self.project.graph_integrations(functions)
+    }
+
+    fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
+        self.project.graph_queue_event_sources(functions)
+    }
+
+    fn message_targets(&self) -> Vec<MessageTarget> {
+        self.project.graph_message_targets()
+    }
+
+    fn spelling(&self) -> Spelling {
+        Spelling {
+            depends_on: "depends_on",
+            inline_policies: "`inline_policy` blocks",
+            invoke_arn: "invoke_arn",
+            invoke_permission: "aws_lambda_permission",
+        }
+    }
+}
+
+impl FrontEnd for TerraformFrontEnd<'_> {
+    /// The edits of a plan; a plan that cannot be carried out gives back the names it took.
+    fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
+        let handed_out = self.handed_out.borrow().clone();
+        let edits = self.edits(plan);
+        if edits.is_err() {
+            *self.handed_out.borrow_mut() = handed_out;
+        }
+        Ok(Fix::new(edits?, plan.applicability))
     }
 
     fn can_render(&self, plan: &FixPlan) -> bool {
