@@ -100,10 +100,7 @@ impl<'a> TerraformProject<'a> {
             waited.push(reference.resource);
             let declaration = self.root_resources().nth(reference.resource)?;
             for key in self.reads(declaration.block) {
-                let read = self
-                    .root_resources()
-                    .position(|resource| key == format!("{}.{}", resource.kind, resource.name));
-                waited.extend(read);
+                waited.extend(self.root_resource_id(&key));
             }
         }
         waited.sort_unstable();

@@ -20,9 +20,10 @@ mod references;
 mod render;
 mod values;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use tree_sitter::{Node, Tree};
 
@@ -110,7 +111,18 @@ pub struct TerraformProject<'a> {
     folders: Vec<ModuleFolder<'a>>,
     /// How many times the root module names each block or value (see `mentions`).
     mention_counts: OnceCell<HashMap<String, usize>>,
+    /// Each root module resource's id by its `TYPE.NAME`.
+    root_resource_ids: OnceCell<HashMap<String, usize>>,
+    /// The traversals under each node asked about, by file and byte range: fixes and rules ask
+    /// what the same blocks read many times.
+    mentions_by_node: RefCell<HashMap<NodeKey, Rc<[Mention<'a>]>>>,
 }
+
+/// A node by its file and byte range.
+type NodeKey = (usize, usize, usize);
+
+/// A traversal's key (`aws_iam_role.worker`, `local.policy`) and the attribute read after it.
+pub type Mention<'a> = (String, Option<&'a str>);
 
 impl<'a> TerraformProject<'a> {
     /// The project of the module folder `root`, from its files and those of the module folders
@@ -141,6 +153,8 @@ impl<'a> TerraformProject<'a> {
             folder_of_file,
             folders,
             mention_counts: OnceCell::new(),
+            root_resource_ids: OnceCell::new(),
+            mentions_by_node: RefCell::default(),
         };
         for file in 0..project.files.len() {
             project.read_top_level(file);
@@ -281,6 +295,18 @@ impl<'a> TerraformProject<'a> {
                 "`{twice}` is declared twice in the module (terraform validate: Duplicate resource); fix that first"
             )
         })
+    }
+
+    /// The id of the root module resource `TYPE.NAME`.
+    pub fn root_resource_id(&self, key: &str) -> Option<usize> {
+        let ids = self.root_resource_ids.get_or_init(|| {
+            let mut ids = HashMap::new();
+            for (id, resource) in self.root_resources().enumerate() {
+                ids.entry(format!("{}.{}", resource.kind, resource.name)).or_insert(id);
+            }
+            ids
+        });
+        ids.get(key).copied()
     }
 
     fn folder_of(&self, located: Located) -> &ModuleFolder<'a> {

@@ -4,9 +4,10 @@
 //! Terraform creates before it.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use super::values::unwrapped;
-use super::{named_children, Located, ResourceBlock, TerraformProject};
+use super::{named_children, Located, Mention, ResourceBlock, TerraformProject};
 use crate::cloud::{ResourceRef, ARN, INVOKE_ARN};
 
 impl<'a> TerraformProject<'a> {
@@ -102,11 +103,11 @@ impl<'a> TerraformProject<'a> {
                     file,
                     node: self.files[file].tree.root_node(),
                 };
-                for (key, attribute) in self.mentions_under(root) {
+                for (key, attribute) in self.mentions_under(root).iter() {
                     if let Some(attribute) = attribute {
                         *counts.entry(format!("{key}.{attribute}")).or_default() += 1;
                     }
-                    *counts.entry(key).or_default() += 1;
+                    *counts.entry(key.clone()).or_default() += 1;
                 }
             }
             counts
@@ -137,12 +138,16 @@ impl<'a> TerraformProject<'a> {
 
     /// The keys of the traversals under `node`, once per mention.
     fn mentioned_keys(&self, node: Located<'a>) -> Vec<String> {
-        self.mentions_under(node).into_iter().map(|(key, _)| key).collect()
+        self.mentions_under(node).iter().map(|(key, _)| key.clone()).collect()
     }
 
     /// The traversals under `node`, once per mention: each one's key, and the attribute read
     /// after it, if any.
-    pub fn mentions_under(&self, node: Located<'a>) -> Vec<(String, Option<&'a str>)> {
+    pub fn mentions_under(&self, node: Located<'a>) -> Rc<[Mention<'a>]> {
+        let key = (node.file, node.node.start_byte(), node.node.end_byte());
+        if let Some(known) = self.mentions_by_node.borrow().get(&key) {
+            return Rc::clone(known);
+        }
         let mut found = Vec::new();
         let mut cursor = node.node.walk();
         let mut pending = vec![node.node];
@@ -154,6 +159,8 @@ impl<'a> TerraformProject<'a> {
             }
             pending.extend(current.named_children(&mut cursor));
         }
+        let found: Rc<[Mention<'a>]> = found.into();
+        self.mentions_by_node.borrow_mut().insert(key, Rc::clone(&found));
         found
     }
 

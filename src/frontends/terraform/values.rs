@@ -221,7 +221,7 @@ mod tests {
 
     /// Runs `check` on the root module made of `main` and `VARIABLES` (with a local module in
     /// `modules/fn` made of `called`), given the first resource's body.
-    fn with_project(main: &str, called: &str, check: impl FnOnce(&TerraformProject, super::Located)) {
+    fn with_project(main: &str, called: &str, check: impl for<'a> FnOnce(&TerraformProject<'a>, super::Located<'a>)) {
         let texts = [main, VARIABLES, called];
         let paths = ["/infra/main.tf", "/infra/variables.tf", "/infra/modules/fn/main.tf"].map(Path::new);
         let trees = texts.map(|text| parse(text, Dialect::Hcl).expect("parses"));
