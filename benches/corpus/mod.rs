@@ -40,12 +40,7 @@ impl Repository {
     /// Writes what infrafix groups a project by: a `.git` folder with a `.gitignore` at the root,
     /// and `Pulumi.yaml` beside a `package.json` naming the Pulumi packages in `infra`.
     pub fn create(root: &Path, prefix: &str, number: usize) -> Repository {
-        let repository = Repository {
-            folder: root.join("repos").join(format!("{prefix}-{number:04}")),
-            size: Size::default(),
-        };
-        std::fs::create_dir_all(repository.folder.join(".git")).expect("mkdir");
-        repository.other(".gitignore", "dist/\nnode_modules/\n");
+        let repository = Repository::checkout(root, prefix, number, "dist/\nnode_modules/\n");
         repository.other(
             "infra/Pulumi.yaml",
             &format!("name: {prefix}-{number}\nruntime: nodejs\n"),
@@ -59,12 +54,17 @@ impl Repository {
 
     /// Writes a git checkout whose `infra` folder will hold a Terraform root module.
     pub fn create_terraform(root: &Path, prefix: &str, number: usize) -> Repository {
+        Repository::checkout(root, prefix, number, ".terraform/\n")
+    }
+
+    /// An empty git checkout: a `.git` folder and a `.gitignore`.
+    fn checkout(root: &Path, prefix: &str, number: usize, ignored: &str) -> Repository {
         let repository = Repository {
             folder: root.join("repos").join(format!("{prefix}-{number:04}")),
             size: Size::default(),
         };
         std::fs::create_dir_all(repository.folder.join(".git")).expect("mkdir");
-        repository.other(".gitignore", ".terraform/\n");
+        repository.other(".gitignore", ignored);
         repository
     }
 
