@@ -126,6 +126,17 @@ pub fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tr
     node.named_children(&mut cursor).collect::<Vec<_>>().into_iter()
 }
 
+/// A node and every named node below it, each before its children (siblings in no set order).
+pub fn named_descendants<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
+    let mut cursor = node.walk();
+    let mut pending = vec![node];
+    std::iter::from_fn(move || {
+        let current = pending.pop()?;
+        pending.extend(current.named_children(&mut cursor));
+        Some(current)
+    })
+}
+
 /// The nodes enclosing `node`, nearest first, up to `root`. One descent from the root: walking up
 /// with `Node::parent` costs a descent per step, which dominates a model built on deep trees.
 pub fn ancestors<'tree>(root: Node<'tree>, node: Node<'tree>) -> Vec<Node<'tree>> {

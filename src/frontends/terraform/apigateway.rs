@@ -216,19 +216,9 @@ named \"throttle_settings\" is not expected here)",
 
     /// `NAME` in `aws_api_gateway_stage.NAME.stage_name`.
     fn stage_reference(&self, expression: Located<'a>) -> Option<&'a str> {
-        let parts: Vec<_> = named_children(expression.node).collect();
-        let [root, name, attribute] = parts.as_slice() else {
-            return None;
-        };
-        let text = |node| {
-            named_children(node)
-                .find(|child| child.kind() == "identifier")
-                .map(|identifier| self.text(expression.with(identifier)))
-        };
-        (root.kind() == "variable_expr"
-            && text(*root) == Some("aws_api_gateway_stage")
-            && text(*attribute) == Some("stage_name"))
-        .then(|| text(*name))
-        .flatten()
+        match self.traversal(expression)?.as_slice() {
+            ["aws_api_gateway_stage", name, "stage_name"] => Some(name),
+            _ => None,
+        }
     }
 }

@@ -4,33 +4,30 @@
 //! function they call.
 
 use super::references::interpolated;
-use super::values::unwrapped;
+use super::values::{object_node, unwrapped};
 use super::{named_children, Located, ResourceBlock, TerraformProject};
 use crate::cloud::{
     ApiIntegration, IntegrationSetting, IntegrationTarget, InvokePermission, LambdaFunction, ResourceId, Site,
 };
 
-/// The settings of one integration, by their names in its form.
-struct IntegrationForm {
-    kind: &'static str,
-    uri: &'static str,
-    http_method: &'static str,
-    credentials: &'static str,
+/// Where an integration is written: both forms name `type`, `uri` and `credentials` alike.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IntegrationForm {
+    /// An `aws_api_gateway_integration` resource.
+    Resource,
+    /// An `x-amazon-apigateway-integration` object of an OpenAPI body.
+    OpenApi,
 }
 
-const RESOURCE_FORM: IntegrationForm = IntegrationForm {
-    kind: "type",
-    uri: "uri",
-    http_method: "integration_http_method",
-    credentials: "credentials",
-};
-
-const OPENAPI_FORM: IntegrationForm = IntegrationForm {
-    kind: "type",
-    uri: "uri",
-    http_method: "httpMethod",
-    credentials: "credentials",
-};
+impl IntegrationForm {
+    /// The setting holding the method API Gateway calls the backend with.
+    fn http_method(self) -> &'static str {
+        match self {
+            Self::Resource => "integration_http_method",
+            Self::OpenApi => "httpMethod",
+        }
+    }
+}
 
 impl<'a> TerraformProject<'a> {
     pub(super) fn graph_integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
@@ -48,9 +45,8 @@ impl<'a> TerraformProject<'a> {
                     integrations.push(self.integration(
                         resource.block,
                         &settings,
-                        &RESOURCE_FORM,
+                        IntegrationForm::Resource,
                         rest_api,
-                        true,
                         functions,
                     ));
                 }
@@ -61,9 +57,8 @@ impl<'a> TerraformProject<'a> {
                         integrations.push(self.integration(
                             object,
                             &settings,
-                            &OPENAPI_FORM,
+                            IntegrationForm::OpenApi,
                             rest_api.clone(),
-                            false,
                             functions,
                         ));
                     }
@@ -98,16 +93,16 @@ impl<'a> TerraformProject<'a> {
             self.object_fields(object)
                 .into_iter()
                 .find(|(name, _)| name == key)
-                .and_then(|(_, value)| super::policy::object_node(unwrapped(value)))
+                .and_then(|(_, value)| object_node(value))
         };
         let Some(paths) = field(document, "paths") else {
             return Vec::new();
         };
         self.object_fields(paths)
             .into_iter()
-            .filter_map(|(_, path)| super::policy::object_node(unwrapped(path)))
+            .filter_map(|(_, path)| object_node(path))
             .flat_map(|path| self.object_fields(path))
-            .filter_map(|(_, method)| super::policy::object_node(unwrapped(method)))
+            .filter_map(|(_, method)| object_node(method))
             .filter_map(|method| field(method, "x-amazon-apigateway-integration"))
             .collect()
     }
@@ -116,32 +111,20 @@ impl<'a> TerraformProject<'a> {
         &self,
         at: Located<'a>,
         settings: &[(String, Located<'a>)],
-        form: &IntegrationForm,
+        form: IntegrationForm,
         rest_api: Option<Site>,
-        is_resource: bool,
         functions: &[LambdaFunction],
     ) -> ApiIntegration {
-        let setting = |key: &str| {
-            settings
-                .iter()
-                .find(|(name, _)| name == key)
-                .map(|(_, value)| self.integration_setting(*value))
-        };
-        let proxy = settings
-            .iter()
-            .find(|(name, _)| name == form.kind)
-            .and_then(|(_, kind)| self.string_value(*kind, &[]))
+        let value = |key: &str| settings.iter().find(|(name, _)| name == key).map(|(_, value)| *value);
+        let setting = |key: &str| value(key).map(|value| self.integration_setting(value));
+        let proxy = value("type")
+            .and_then(|kind| self.string_value(kind, &[]))
             .is_some_and(|(kind, _)| kind.eq_ignore_ascii_case("aws_proxy"));
-        let uri = setting(form.uri);
-        let target = settings
-            .iter()
-            .find(|(name, _)| name == form.uri)
-            .and_then(|(_, uri)| self.integration_target(*uri, functions));
-        let credentials = setting(form.credentials);
-        let credentials_role = settings
-            .iter()
-            .find(|(name, _)| name == form.credentials)
-            .and_then(|(_, role)| self.root_resource_ref(*role))
+        let uri = setting("uri");
+        let target = value("uri").and_then(|uri| self.integration_target(uri, functions));
+        let credentials = setting("credentials");
+        let credentials_role = value("credentials")
+            .and_then(|role| self.root_resource_ref(role))
             .and_then(|role| self.root_resources().nth(role.resource))
             .filter(|role| role.kind == "aws_iam_role")
             .map(|role| format!("`aws_iam_role.{}`", role.name));
@@ -155,10 +138,10 @@ impl<'a> TerraformProject<'a> {
             at: at.site(),
             rest_api,
             proxy,
-            is_resource,
+            is_resource: form == IntegrationForm::Resource,
             uri,
             target,
-            http_method: setting(form.http_method),
+            http_method: setting(form.http_method()),
             credentials,
             credentials_role,
             invoke_permission,

@@ -378,15 +378,7 @@ fn is_override_file(path: &Path) -> bool {
 
 /// Whether a comment stands anywhere inside a node.
 fn has_comment_inside(node: tree_sitter::Node) -> bool {
-    let mut cursor = node.walk();
-    let mut pending = vec![node];
-    while let Some(current) = pending.pop() {
-        if current.kind() == "comment" {
-            return true;
-        }
-        pending.extend(current.children(&mut cursor));
-    }
-    false
+    crate::syntax::named_descendants(node).any(|inner| inner.kind() == "comment")
 }
 
 /// The body of a block.

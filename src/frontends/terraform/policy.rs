@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::references::interpolated;
-use super::values::unwrapped;
+use super::values::{object_node, tuple_elements, unwrapped};
 use super::{block_body, block_type, named_children, Located, TerraformProject};
 use crate::cloud::{Effect, Entry, PolicyStatement};
 
@@ -74,7 +74,7 @@ impl<'a> TerraformProject<'a> {
         let arguments = named_children(call.node).find(|node| node.kind() == "function_arguments")?;
         let argument: Vec<_> = named_children(arguments).collect();
         let [argument] = argument.as_slice() else { return None };
-        object_node(unwrapped(call.with(*argument)))
+        object_node(call.with(*argument))
     }
 
     /// The fields of an object, by key (`Effect` and `"Effect"` alike), in order.
@@ -101,14 +101,14 @@ impl<'a> TerraformProject<'a> {
             .into_iter()
             .find(|(key, _)| key == "Statement")?;
         let statements = self.origin(statements, &[])?.written;
-        let elements = match statement_list(statements) {
+        let elements = match tuple_elements(interpolated(statements)) {
             Some(elements) => elements,
             None => vec![statements],
         };
         elements
             .into_iter()
             .map(|statement| {
-                let object = object_node(unwrapped(statement))?;
+                let object = object_node(statement)?;
                 Some(self.encoded_statement(object))
             })
             .collect()
@@ -137,7 +137,7 @@ impl<'a> TerraformProject<'a> {
         let Some(origin) = self.origin(value, &[]) else {
             return vec![unreadable_entry()];
         };
-        let elements = statement_list(origin.written).unwrap_or_else(|| vec![origin.written]);
+        let elements = tuple_elements(interpolated(origin.written)).unwrap_or_else(|| vec![origin.written]);
         elements.into_iter().map(|element| self.entry(element)).collect()
     }
 
@@ -304,38 +304,6 @@ fn statement(
         ),
     };
     PolicyStatement::new(effect, actions, resources, uncertainty)
-}
-
-/// The `object` inside a collection value.
-pub fn object_node(value: Located) -> Option<Located> {
-    if value.node.kind() != "collection_value" {
-        return None;
-    }
-    named_children(value.node)
-        .find(|node| node.kind() == "object")
-        .map(|object| value.with(object))
-}
-
-/// The `tuple` of a list written as one (`[…]`).
-pub fn list_node(value: Located) -> Option<Located> {
-    let value = unwrapped(value);
-    if value.node.kind() != "collection_value" {
-        return None;
-    }
-    named_children(value.node)
-        .find(|node| node.kind() == "tuple")
-        .map(|tuple| value.with(tuple))
-}
-
-/// The elements of a list written as a tuple.
-fn statement_list(value: Located) -> Option<Vec<Located>> {
-    let tuple = list_node(interpolated(value))?;
-    Some(
-        named_children(tuple.node)
-            .filter(|node| node.kind() == "expression")
-            .map(|node| tuple.with(node))
-            .collect(),
-    )
 }
 
 #[cfg(test)]

@@ -14,19 +14,25 @@ impl<'a> TerraformProject<'a> {
     /// The names a plain traversal is made of (`["aws_sqs_queue", "dlq", "arn"]`); `None` for
     /// anything else, an index or a splat included.
     pub fn traversal(&self, expression: Located<'a>) -> Option<Vec<&'a str>> {
-        let parts: Vec<_> = named_children(expression.node).collect();
-        let (root, attributes) = parts.split_first()?;
-        if root.kind() != "variable_expr" || attributes.iter().any(|part| part.kind() != "get_attr") {
-            return None;
+        let (names, whole) = self.leading_names(expression);
+        (whole && !names.is_empty()).then_some(names)
+    }
+
+    /// The names of the traversal an expression starts with, up to the first index, splat or
+    /// anything else; and whether that traversal is the whole expression.
+    fn leading_names(&self, expression: Located<'a>) -> (Vec<&'a str>, bool) {
+        let mut names = Vec::new();
+        let mut parts = named_children(expression.node).peekable();
+        if parts.peek().is_none_or(|root| root.kind() != "variable_expr") {
+            return (names, false);
         }
-        parts
-            .iter()
-            .map(|part| {
-                named_children(*part)
-                    .find(|child| child.kind() == "identifier")
-                    .map(|identifier| self.text(expression.with(identifier)))
-            })
-            .collect()
+        while let Some(part) = parts.next_if(|part| matches!(part.kind(), "variable_expr" | "get_attr")) {
+            let Some(identifier) = named_children(part).find(|child| child.kind() == "identifier") else {
+                return (names, false);
+            };
+            names.push(self.text(expression.with(identifier)));
+        }
+        (names, parts.next().is_none())
     }
 
     /// The resource of the root module, and the output read, that an expression read there stands
@@ -148,18 +154,10 @@ impl<'a> TerraformProject<'a> {
         if let Some(known) = self.mentions_by_node.borrow().get(&key) {
             return Rc::clone(known);
         }
-        let mut found = Vec::new();
-        let mut cursor = node.node.walk();
-        let mut pending = vec![node.node];
-        while let Some(current) = pending.pop() {
-            if current.kind() == "expression" {
-                if let Some(mention) = self.traversal_key(node.with(current)) {
-                    found.push(mention);
-                }
-            }
-            pending.extend(current.named_children(&mut cursor));
-        }
-        let found: Rc<[Mention<'a>]> = found.into();
+        let found: Rc<[Mention<'a>]> = crate::syntax::named_descendants(node.node)
+            .filter(|inner| inner.kind() == "expression")
+            .filter_map(|expression| self.traversal_key(node.with(expression)))
+            .collect();
         self.mentions_by_node.borrow_mut().insert(key, Rc::clone(&found));
         found
     }
@@ -167,29 +165,13 @@ impl<'a> TerraformProject<'a> {
     /// `TYPE.NAME`, `data.TYPE.NAME`, `local.NAME` … for an expression starting with a
     /// traversal, and the attribute it reads next, if it reads one.
     fn traversal_key(&self, expression: Located<'a>) -> Option<(String, Option<&'a str>)> {
-        let mut parts = named_children(expression.node);
-        let root = parts.next().filter(|part| part.kind() == "variable_expr")?;
-        let identifier = |node: tree_sitter::Node<'a>| {
-            named_children(node)
-                .find(|child| child.kind() == "identifier")
-                .map(|identifier| self.text(expression.with(identifier)))
+        let (names, _) = self.leading_names(expression);
+        let length = match names.first() {
+            Some(&"data") => 3,
+            _ => 2,
         };
-        let root = identifier(root)?;
-        let length = match root {
-            "data" => 2,
-            _ => 1,
-        };
-        let mut key = root.to_owned();
-        for _ in 0..length {
-            let attribute = parts.next().filter(|part| part.kind() == "get_attr")?;
-            key.push('.');
-            key.push_str(identifier(attribute)?);
-        }
-        let attribute = parts
-            .next()
-            .filter(|part| part.kind() == "get_attr")
-            .and_then(identifier);
-        Some((key, attribute))
+        let key = names.get(..length)?.join(".");
+        Some((key, names.get(length).copied()))
     }
 }
 

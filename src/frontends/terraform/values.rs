@@ -76,18 +76,11 @@ impl<'a> TerraformProject<'a> {
         if expression.node.kind() != "expression" {
             return None;
         }
-        let parts: Vec<_> = named_children(expression.node).collect();
-        let [root, attribute] = parts.as_slice() else {
-            return None;
-        };
-        if root.kind() != "variable_expr" || attribute.kind() != "get_attr" {
-            return None;
-        }
-        let identifier = |node| named_children(node).find(|child| child.kind() == "identifier");
-        let namespace = self.text(expression.with(identifier(*root)?));
         // Anything else of this shape names a resource (`aws_iam_role.worker`): a value of its own.
-        matches!(namespace, "var" | "local").then_some(())?;
-        Some((namespace, self.text(expression.with(identifier(*attribute)?))))
+        match self.traversal(expression)?.as_slice() {
+            [namespace @ ("var" | "local"), name] => Some((namespace, name)),
+            _ => None,
+        }
     }
 
     /// The string an expression stands for, when it is one literal, and where it is written.
@@ -175,27 +168,47 @@ impl<'a> TerraformProject<'a> {
                 .collect();
             return strings.map(|strings| strings.len() as u64);
         }
-        let object = named_children(collection.node).find(|node| node.kind() == "object")?;
+        let object = object_node(collection)?;
         Some(
-            named_children(object)
+            named_children(object.node)
                 .filter(|node| node.kind() == "object_elem")
                 .count() as u64,
         )
     }
 }
 
-/// The elements of a tuple (`[a, b]`), each an `expression`.
-fn tuple_elements(collection: Located) -> Option<Vec<Located>> {
-    if collection.node.kind() != "collection_value" {
+/// The elements of a list written as a tuple (`[a, b]`), each an `expression`.
+pub fn tuple_elements(value: Located) -> Option<Vec<Located>> {
+    list_node(value).map(list_items)
+}
+
+/// The `tuple` of a list written as one (`[…]`).
+pub fn list_node(value: Located) -> Option<Located> {
+    collection_part(value, "tuple")
+}
+
+/// The `object` of a map written as one (`{ … }`).
+pub fn object_node(value: Located) -> Option<Located> {
+    collection_part(value, "object")
+}
+
+/// The `tuple` or `object` node a collection value holds.
+fn collection_part<'tree>(value: Located<'tree>, kind: &str) -> Option<Located<'tree>> {
+    let value = unwrapped(value);
+    if value.node.kind() != "collection_value" {
         return None;
     }
-    let tuple = named_children(collection.node).find(|node| node.kind() == "tuple")?;
-    Some(
-        named_children(tuple)
-            .filter(|node| node.kind() == "expression")
-            .map(|node| collection.with(node))
-            .collect(),
-    )
+    named_children(value.node)
+        .find(|node| node.kind() == kind)
+        .map(|part| value.with(part))
+}
+
+/// The elements of a `tuple` node.
+pub fn list_items(tuple: Located) -> Vec<Located> {
+    named_children(tuple.node)
+        .filter(|node| node.kind() == "expression")
+        .map(|node| tuple.with(node))
+        .collect()
 }
 
 /// The literal or collection an `expression` node wraps (`"go1.x"` in `runtime = "go1.x"`).

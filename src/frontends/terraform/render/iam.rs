@@ -3,8 +3,7 @@
 //! `jsonencode` document or to an `aws_iam_policy_document` data source, and a new
 //! `aws_iam_role_policy` after the role.
 
-use super::super::policy::{list_node, object_node};
-use super::super::values::unwrapped;
+use super::super::values::{list_items, list_node, object_node};
 use super::super::{block_body, block_type, named_children, Located, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{ResourceRef, Site, ARN};
@@ -204,7 +203,7 @@ impl<'a> TerraformProject<'a> {
         match document.node.kind() {
             "object" => {
                 let list = self.statement_list(document)?;
-                let elements = list_elements(list);
+                let elements = list_items(list);
                 let first = elements.first().ok_or("the Statement list is empty")?;
                 let indent = self
                     .line_indent(*first)
@@ -260,9 +259,9 @@ impl<'a> TerraformProject<'a> {
         let value = match document.node.kind() {
             "object" => {
                 let list = self.statement_list(document)?;
-                let object = list_elements(list)
+                let object = list_items(list)
                     .get(statement)
-                    .and_then(|element| object_node(unwrapped(*element)))
+                    .and_then(|element| object_node(*element))
                     .ok_or("the statement is not an object written in the list")?;
                 self.object_fields(object)
                     .into_iter()
@@ -311,7 +310,7 @@ impl<'a> TerraformProject<'a> {
     /// one-line list (or an empty one), on lines of their own otherwise.
     fn append_to_list(&self, value: Located<'a>, entries: &[String]) -> Result<Vec<Edit>, String> {
         let list = list_node(value).ok_or("it is not a list written in place")?;
-        let elements = list_elements(list);
+        let elements = list_items(list);
         let one_line = list.node.start_position().row == list.node.end_position().row;
         if !one_line && !elements.is_empty() {
             return self.append_lines(list, entries);
@@ -330,7 +329,7 @@ impl<'a> TerraformProject<'a> {
     /// written over several lines, with the layout of the others: their indentation and their
     /// commas. A comment ending the last element's line stays there.
     fn append_lines(&self, list: Located<'a>, elements: &[String]) -> Result<Vec<Edit>, String> {
-        let existing = list_elements(list);
+        let existing = list_items(list);
         let last = existing.last().ok_or("the list is empty")?;
         let indent = self.line_indent(*last).ok_or("the list's elements share their lines")?;
         let text = self.file_text(list.file);
@@ -396,14 +395,6 @@ impl StatementField {
             Self::Resource => "resources",
         }
     }
-}
-
-/// The elements of a list node.
-fn list_elements(list: Located) -> Vec<Located> {
-    named_children(list.node)
-        .filter(|node| node.kind() == "expression")
-        .map(|node| list.with(node))
-        .collect()
 }
 
 /// A statement object of a `jsonencode` document, its braces at `indent` and its fields one
