@@ -4,9 +4,9 @@
 //! with the runtime it should use: every file is parsed, modelled across files and fixed.
 //!
 //! Per repository: `providers.tf`, `queues.tf`, `iam.tf` (a role per consumer group, its policy in
-//! `jsonencode` or a policy document data source), `api.tf` (a REST API whose OpenAPI body routes
+//! `jsonencode`, a policy document data source or heredoc JSON), `api.tf` (a REST API whose OpenAPI body routes
 //! to functions of other files, and a stage), one `fn_<domain>.tf` per function, and
-//! `modules/worker/main.tf`, which some function files call.
+//! `modules/worker/main.tf`, which some function files call with their group's role.
 
 use std::path::Path;
 
@@ -147,15 +147,26 @@ resource "aws_iam_role_policy_attachment" "{group}_basic" {{
 }}
 "#
         ));
-        if random.chance(50) {
-            let send = match sends {
-                true => format!(
-                    "      {{\n        Effect   = \"Allow\"\n        Action   = \"sqs:SendMessage\"\n        Resource = aws_sqs_queue.{group}_dlq.arn\n      }},\n"
-                ),
-                false => String::new(),
-            };
-            text.push_str(&format!(
-                r#"
+        let policy = match random.next() % 3 {
+            0 => encoded_policy(group, poll, sends),
+            1 => data_source_policy(group, poll, sends),
+            _ => heredoc_policy(group, poll, sends),
+        };
+        text.push_str(&policy);
+    }
+    text
+}
+
+/// The group's policy in `jsonencode`: a statement object is added to it.
+fn encoded_policy(group: &str, poll: &str, sends: bool) -> String {
+    let send = match sends {
+        true => format!(
+            "      {{\n        Effect   = \"Allow\"\n        Action   = \"sqs:SendMessage\"\n        Resource = aws_sqs_queue.{group}_dlq.arn\n      }},\n"
+        ),
+        false => String::new(),
+    };
+    format!(
+        r#"
 resource "aws_iam_role_policy" "{group}" {{
   role = aws_iam_role.{group}.id
   policy = jsonencode({{
@@ -170,16 +181,19 @@ resource "aws_iam_role_policy" "{group}" {{
   }})
 }}
 "#
-            ));
-        } else {
-            let send = match sends {
-                true => format!(
-                    "\n  statement {{\n    actions   = [\"sqs:SendMessage\"]\n    resources = [aws_sqs_queue.{group}_dlq.arn]\n  }}\n"
-                ),
-                false => String::new(),
-            };
-            text.push_str(&format!(
-                r#"
+    )
+}
+
+/// The group's policy in a policy document data source: a `statement` block is added to it.
+fn data_source_policy(group: &str, poll: &str, sends: bool) -> String {
+    let send = match sends {
+        true => format!(
+            "\n  statement {{\n    actions   = [\"sqs:SendMessage\"]\n    resources = [aws_sqs_queue.{group}_dlq.arn]\n  }}\n"
+        ),
+        false => String::new(),
+    };
+    format!(
+        r#"
 data "aws_iam_policy_document" "{group}" {{
   statement {{
     actions   = {poll}
@@ -192,10 +206,33 @@ resource "aws_iam_role_policy" "{group}" {{
   policy = data.aws_iam_policy_document.{group}.json
 }}
 "#
-            ));
-        }
-    }
-    text
+    )
+}
+
+/// The group's policy as heredoc JSON, which is read but never edited: a new role policy takes
+/// the send.
+fn heredoc_policy(group: &str, poll: &str, sends: bool) -> String {
+    let send = match sends {
+        true => format!(
+            ",\n    {{ \"Effect\": \"Allow\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"${{aws_sqs_queue.{group}_dlq.arn}}\" }}"
+        ),
+        false => String::new(),
+    };
+    format!(
+        r#"
+resource "aws_iam_role_policy" "{group}" {{
+  role   = aws_iam_role.{group}.id
+  policy = <<-EOT
+    {{
+      "Version": "2012-10-17",
+      "Statement": [
+        {{ "Effect": "Allow", "Action": {poll}, "Resource": "${{aws_sqs_queue.{group}.arn}}" }}{send}
+      ]
+    }}
+  EOT
+}}
+"#
+    )
 }
 
 /// A REST API routing to the first functions, some integrations by the function's ARN and with

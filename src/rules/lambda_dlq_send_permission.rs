@@ -801,6 +801,28 @@ mod tests {
         pairs
     }
 
+    /// The property test below would pass if no form were ever fixed: each form of document
+    /// takes the send here, in one pass.
+    #[test]
+    fn every_terraform_document_form_takes_the_send() {
+        let receive_from_work = (true, vec![4], vec![0]);
+        for form in 0..4 {
+            let text = module_text(std::slice::from_ref(&receive_from_work), form, &["dlq"]);
+            let mut pass = None;
+            with_module(&[("main.tf", &text)], |front_end| {
+                pass = Some(fix_pass(front_end, &[("main.tf", &text)]))
+            });
+            let pass = pass.expect("checked");
+            assert_eq!(pass.fixable.len(), 1, "form {form} has no fix:\n{text}");
+            let send = ("sqs:SendMessage".to_owned(), "dlq".to_owned());
+            assert!(
+                module_allowed(&pass.fixed[0]).contains(&send),
+                "form {form}:\n{}",
+                pass.fixed[0]
+            );
+        }
+    }
+
     /// The send each function whose finding has a fix asks for, on its dead-letter target.
     fn expected_sends(dead_letters: &[&str], fixable: impl Fn(usize) -> bool) -> BTreeSet<(String, String)> {
         dead_letters
