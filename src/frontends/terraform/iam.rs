@@ -117,38 +117,40 @@ impl<'a> TerraformProject<'a> {
     }
 
     pub(super) fn graph_message_targets(&self) -> Vec<MessageTarget> {
-        self.root_resources()
-            .enumerate()
-            .filter_map(|(id, resource)| {
-                let service = self.message_target_kind(id)?;
-                let written = |key| {
-                    self.argument(resource.body, key)
-                        .and_then(|value| self.string_value(value, &[]))
-                        .filter(|(_, origin)| !origin.overridable)
-                        .map(|(value, _)| value)
-                };
-                let name = match (written("name"), written("name_prefix")) {
-                    (Some(name), _) => PhysicalName::Fixed(name),
-                    (None, Some(prefix)) => PhysicalName::Prefix(prefix),
-                    _ => PhysicalName::Unknown,
-                };
-                Some(MessageTarget {
-                    target: ResourceTarget {
-                        resource: id,
-                        service,
-                        name,
-                    },
-                    name: format!("`{}.{}`", resource.kind, resource.name),
-                })
-            })
+        (0..self.folders[0].resources.len())
+            .filter_map(|id| self.message_target(id))
             .collect()
+    }
+
+    /// The root module's queue or topic `id`, with what is known of its name.
+    fn message_target(&self, id: ResourceId) -> Option<MessageTarget> {
+        let service = self.message_target_kind(id)?;
+        let resource = &self.folders[0].resources[id];
+        let written = |key| {
+            self.argument(resource.body, key)
+                .and_then(|value| self.string_value(value, &[]))
+                .filter(|(_, origin)| !origin.overridable)
+                .map(|(value, _)| value)
+        };
+        let name = match (written("name"), written("name_prefix")) {
+            (Some(name), _) => PhysicalName::Fixed(name),
+            (None, Some(prefix)) => PhysicalName::Prefix(prefix),
+            _ => PhysicalName::Unknown,
+        };
+        Some(MessageTarget {
+            target: ResourceTarget {
+                resource: id,
+                service,
+                name,
+            },
+            name: format!("`{}.{}`", resource.kind, resource.name),
+        })
     }
 
     /// The event source mappings that feed a function from an SQS queue of the root module: the
     /// root's, naming a function of the root or one a module call makes (by the call's output),
     /// and a called module's, given the root's queue.
     pub(super) fn graph_queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
-        let targets = self.graph_message_targets();
         let instances = self.resource_instances();
         instances
             .iter()
@@ -156,15 +158,14 @@ impl<'a> TerraformProject<'a> {
             .filter_map(|mapping| {
                 let body = mapping.resource.body;
                 let source = self.root_value_ref(self.argument(body, "event_source_arn")?, mapping.scope())?;
-                let queue = targets
-                    .iter()
-                    .find(|target| target.target.resource == source.resource && target.target.service == "sqs")
-                    .filter(|_| source.is_arn())?;
+                let queue = self
+                    .message_target(source.resource)
+                    .filter(|queue| queue.target.service == "sqs" && source.is_arn())?;
                 let function =
                     self.function_instance(self.argument(body, "function_name")?, mapping.scope(), &instances)?;
                 Some(QueueEventSource {
-                    queue: queue.target.clone(),
-                    queue_name: queue.name.clone(),
+                    queue: queue.target,
+                    queue_name: queue.name,
                     function: functions.iter().position(|known| known.resource == function)?,
                 })
             })
