@@ -19,10 +19,14 @@ use crate::cloud::{
 };
 
 /// The resource types that attach policy to a role, and how messages name each.
-const ATTACHMENT_KINDS: [(&str, &str); 3] = [
+const ATTACHMENT_KINDS: [(&str, &str); 4] = [
     ("aws_iam_role_policy", "role policy"),
     ("aws_iam_role_policy_attachment", "policy attachment"),
     ("aws_iam_policy_attachment", "policy attachment"),
+    (
+        "aws_iam_role_policy_attachments_exclusive",
+        "exclusive policy attachments",
+    ),
 ];
 
 /// The queues and topics a function may send failed events to, with the service of their ARNs.
@@ -238,17 +242,6 @@ impl<'a> TerraformProject<'a> {
             .filter(|module| self.hands_role_name(**module, &role_key))
             .count();
         for (id, resource) in self.root_resources().enumerate() {
-            // The exclusive list of the role's managed policies is what is attached to it.
-            if resource.kind == "aws_iam_role_policy_attachments_exclusive" {
-                let names = self.argument(resource.body, "role_name");
-                if let (true, Some(arns)) = (
-                    names.is_some_and(|name| self.names_role(name, role)),
-                    self.argument(resource.body, "policy_arns"),
-                ) {
-                    self.add_managed_list(&mut grants, arns);
-                }
-                continue;
-            }
             let Some((_, kind)) = ATTACHMENT_KINDS.iter().find(|(kind, _)| *kind == resource.kind) else {
                 continue;
             };
@@ -260,6 +253,11 @@ impl<'a> TerraformProject<'a> {
                     let policy = self.argument(resource.body, "policy");
                     self.add_document(&mut grants, id, policy, true, false);
                 }
+                // Its list is what is attached to the role.
+                "aws_iam_role_policy_attachments_exclusive" => match self.argument(resource.body, "policy_arns") {
+                    Some(arns) => self.add_managed_list(&mut grants, arns),
+                    None => grants.unreadable += 1,
+                },
                 _ => self.add_attached_policy(&mut grants, resource),
             }
             let reads = self.reads(resource.block);
@@ -336,6 +334,9 @@ impl<'a> TerraformProject<'a> {
     fn attaches_to(&self, attachment: &ResourceBlock<'a>, role: ResourceId) -> bool {
         let names_role = |value: Located<'a>| self.names_role(value, role);
         match attachment.kind.as_str() {
+            "aws_iam_role_policy_attachments_exclusive" => {
+                self.argument(attachment.body, "role_name").is_some_and(names_role)
+            }
             "aws_iam_policy_attachment" => self
                 .argument(attachment.body, "roles")
                 .and_then(|roles| self.list_elements(roles, &[]))

@@ -112,10 +112,16 @@ impl<'a> TerraformProject<'a> {
     /// The whole number an expression stands for, and where it is written.
     pub fn number_value(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<(i64, Origin<'a>)> {
         let origin = self.origin(expression, scope)?;
-        if origin.written.node.kind() != "numeric_lit" {
-            return None;
-        }
-        Some((self.text(origin.written).parse().ok()?, origin))
+        let negative = origin.written.node.kind() == "operation"
+            && named_children(origin.written.node).any(|part| part.kind() == "unary_operation");
+        let text = self.text(origin.written);
+        let number = match origin.written.node.kind() {
+            "numeric_lit" => text.parse().ok()?,
+            // `-1`, which leaves a function's concurrency unreserved.
+            _ if negative && text.starts_with('-') => text.replace(char::is_whitespace, "").parse().ok()?,
+            _ => return None,
+        };
+        Some((number, origin))
     }
 
     /// The elements of a list (a tuple) an expression stands for, and where the list is written.
@@ -132,10 +138,7 @@ impl<'a> TerraformProject<'a> {
     /// them).
     pub fn instances(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Multiplicity {
         if let Some(count) = self.argument(body, "count") {
-            return self
-                .number_value(count, scope)
-                .and_then(|(count, _)| u64::try_from(count).ok())
-                .into();
+            return self.count(count, scope).into();
         }
         let Some(for_each) = self.argument(body, "for_each") else {
             return Multiplicity::Exactly(1);
@@ -143,6 +146,27 @@ impl<'a> TerraformProject<'a> {
         self.origin(for_each, scope)
             .and_then(|origin| self.collection_size(origin.written, scope))
             .into()
+    }
+
+    /// The number a `count` stands for; for a choice between two numbers (`var.enabled ? 1 : 0`),
+    /// the larger, as a budget must assume.
+    fn count(&self, count: Located<'a>, scope: &Scope<'_, 'a>) -> Option<u64> {
+        if let Some((number, _)) = self.number_value(count, scope) {
+            return u64::try_from(number).ok();
+        }
+        let origin = self.origin(count, scope)?;
+        if origin.written.node.kind() != "conditional" {
+            return None;
+        }
+        let branches: Vec<_> = named_children(origin.written.node).skip(1).collect();
+        let [when_true, when_false] = branches.as_slice() else {
+            return None;
+        };
+        let scope = &scope[..origin.depth];
+        let larger = self
+            .count(origin.written.with(*when_true), scope)?
+            .max(self.count(origin.written.with(*when_false), scope)?);
+        Some(larger)
     }
 
     /// How many keys a `for_each` collection has: a map's entries, or the distinct strings of a
@@ -300,12 +324,22 @@ mod tests {
     }
 
     #[test]
+    fn a_negative_number_is_a_number() {
+        let main = "resource \"aws_lambda_function\" \"f\" {\n  reserved_concurrent_executions = -1\n}\n";
+        with_project(main, "", |project, body| {
+            let reserved = project.argument(body, "reserved_concurrent_executions").expect("set");
+            assert_eq!(project.number_value(reserved, &[]).map(|(number, _)| number), Some(-1));
+        });
+    }
+
+    #[test]
     fn count_and_for_each_make_instances() {
         let cases = [
             ("count = 4", Multiplicity::Exactly(4)),
             ("for_each = toset(var.tenants)", Multiplicity::Exactly(2)),
             ("for_each = { a = 1, b = 2, c = 3 }", Multiplicity::Exactly(3)),
-            ("count = var.enabled ? 1 : 0", Multiplicity::Unknown),
+            ("count = var.enabled ? 1 : 0", Multiplicity::Exactly(1)),
+            ("count = var.enabled ? var.tenants : 0", Multiplicity::Unknown),
             ("runtime = \"go1.x\"", Multiplicity::Exactly(1)),
         ];
         for (argument, expected) in cases {

@@ -111,6 +111,13 @@ impl<'a> TerraformProject<'a> {
         if let Some(listed) = self.argument(declaration.body, "managed_policy_arns") {
             return self.append_to_list(listed, &[format!("\"{arn}\"")]);
         }
+        // Both owners are named: with both, the policy must be in each.
+        let mut owners = Vec::new();
+        if let Some(owner) = self.exclusive_owner(declaration, "aws_iam_role_policy_attachments_exclusive") {
+            owners.push(format!(
+                "{owner} lists the role's managed policies (add {arn} to its `policy_arns`)"
+            ));
+        }
         let attached_exclusively = self.root_resources().find(|resource| {
             resource.kind == "aws_iam_policy_attachment"
                 && self
@@ -119,14 +126,15 @@ impl<'a> TerraformProject<'a> {
                     .is_some_and(|(attached, _)| attached == arn)
         });
         if let Some(owner) = attached_exclusively {
-            return Err(format!(
-                "`aws_iam_policy_attachment.{}` owns every attachment of {policy} and would detach a new one; add the role to its `roles` by hand",
+            owners.push(format!(
+                "`aws_iam_policy_attachment.{}` owns every attachment of {policy} (add the role to its `roles`)",
                 owner.name
             ));
         }
-        if let Some(owner) = self.exclusive_owner(declaration, "aws_iam_role_policy_attachments_exclusive") {
+        if !owners.is_empty() {
             return Err(format!(
-                "{owner} lists the role's attachments, and would detach a new one; add {policy} to it by hand"
+                "{}; a new attachment would be detached, so change that by hand",
+                owners.join(", and ")
             ));
         }
         let indent = self.body_indent(declaration.body).unwrap_or("  ");
@@ -149,7 +157,7 @@ impl<'a> TerraformProject<'a> {
         let declaration = self.root_resource_at(role)?;
         if let Some(owner) = self.exclusive_owner(declaration, "aws_iam_role_policies_exclusive") {
             return Err(format!(
-                "{owner} lists the role's inline policies, and would delete a new one; add the statement by hand"
+                "{owner} lists the role's inline policies and would delete a new one; add the statement in a role policy whose name is also in its `policy_names`, by hand"
             ));
         }
         let indent = self.body_indent(declaration.body).unwrap_or("  ");
