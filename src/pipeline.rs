@@ -16,6 +16,7 @@ use tree_sitter::Tree;
 use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
+use crate::frontends::cloudformation::{Template, TemplateFrontEnd, TemplateInput};
 use crate::frontends::pulumi::{FileFacts, Program, ProgramInput, PulumiFrontEnd};
 use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::packaging::ProjectPackages;
@@ -225,6 +226,7 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
     let packages = ProjectPackages::of_project(&workspace::project_root(&absolute(folder)));
     let kind = match Dialect::of_path(&path_for_notices) {
         Some(Dialect::Hcl) => ProjectKind::Terraform,
+        Some(Dialect::Yaml | Dialect::Json) => ProjectKind::CloudFormation,
         _ => ProjectKind::Pulumi,
     };
     let (files, notices) = check_sources(sources, kind, packages, &settings, &options, &path_for_notices);
@@ -262,7 +264,7 @@ fn check_sources(
     // Every file of a Terraform module is read: any of them may hold a variable or a local.
     let matters = match kind {
         ProjectKind::Pulumi => files_that_matter(&listing),
-        ProjectKind::Terraform => vec![true; listing.len()],
+        ProjectKind::Terraform | ProjectKind::CloudFormation => vec![true; listing.len()],
     };
     // Files no rule can need are read, counted, and left alone without parsing.
     let mut unparsed = Vec::new();
@@ -567,6 +569,7 @@ impl ProjectState<'_> {
                 ProjectKind::Pulumi => "outside the paths given",
                 // The module may have other callers, which the change would reach too.
                 ProjectKind::Terraform => "a module this one calls or a file outside the paths given",
+                ProjectKind::CloudFormation => "outside the paths given",
             };
             finding = finding.not_fixed(&format!("the fix changes {path}, {why}"));
         }
@@ -630,6 +633,35 @@ impl ProjectState<'_> {
     }
 }
 
+impl ProjectState<'_> {
+    /// Each template is a graph of its own: its logical ids mean nothing in another.
+    fn template_findings(&self, suppressions: &mut [Suppressions]) -> Vec<Finding> {
+        let templates: Vec<Template> = (0..self.files.len())
+            .map(|index| {
+                Template::build(TemplateInput {
+                    file: index,
+                    text: &self.texts[index],
+                    tree: &self.trees[index],
+                    json: self.files[index].1 == Dialect::Json,
+                })
+            })
+            .collect();
+        for (template, suppression) in templates.iter().zip(suppressions.iter_mut()) {
+            for (statement, ids) in template.metadata_suppressions() {
+                let offset = statement.start;
+                suppression.add_statement(statement, &ids, offset);
+            }
+        }
+        let mut findings = Vec::new();
+        for template in &templates {
+            let front_end = TemplateFrontEnd::new(template);
+            let context = RuleContext::new(&front_end, self.settings, suppressions);
+            findings.extend(check_program(&context, &self.enabled));
+        }
+        findings
+    }
+}
+
 impl FixableProject for ProjectState<'_> {
     fn texts(&self) -> &[String] {
         &self.texts
@@ -649,7 +681,7 @@ impl FixableProject for ProjectState<'_> {
             };
             scans.push(matches);
         }
-        let suppressions: Vec<Suppressions> = scans
+        let mut suppressions: Vec<Suppressions> = scans
             .iter()
             .zip(&self.texts)
             .map(|(matches, text)| Suppressions::from_scan(matches, text))
@@ -657,6 +689,7 @@ impl FixableProject for ProjectState<'_> {
         let findings = match self.kind {
             ProjectKind::Pulumi => self.pulumi_findings(&scans, &suppressions),
             ProjectKind::Terraform => self.terraform_findings(&suppressions),
+            ProjectKind::CloudFormation => self.template_findings(&mut suppressions),
         };
         let mut findings: Vec<Finding> = findings
             .into_iter()

@@ -18,6 +18,8 @@ pub fn check(source: &[u8], dialect: Dialect) -> Result<(), String> {
         Dialect::TypeScript => "index.ts",
         Dialect::Tsx => "index.tsx",
         Dialect::Hcl => "main.tf",
+        Dialect::Yaml => "template.yaml",
+        Dialect::Json => "template.json",
     });
     let (first, notices) = fixed(source, &path)?;
     if let Some(broken) = notices.iter().find(|notice| notice.contains("internal error")) {

@@ -55,6 +55,13 @@ impl Suppressions {
         }
     }
 
+    /// Suppresses `ids` on the bytes of `statement`, as a comment above it would: for languages
+    /// whose files have no comments (a JSON template's resource `Metadata`).
+    pub fn add_statement(&mut self, statement: Range<usize>, ids: &[String], offset: usize) {
+        let rules = self.rule_ids(&ids.join(","), offset);
+        self.statements.push((statement, rules));
+    }
+
     fn rule_ids(&mut self, list: &str, offset: usize) -> Vec<RuleId> {
         let mut rules = Vec::new();
         for id in list.split(',').map(str::trim).filter(|id| !id.is_empty()) {
@@ -75,6 +82,14 @@ impl Suppressions {
     }
 }
 
+const YAML_BLOCKS: [&str; 5] = [
+    "block_mapping",
+    "block_node",
+    "block_mapping_pair",
+    "block_sequence",
+    "block_sequence_item",
+];
+
 /// The statement (or object property) that follows a comment standing alone on its line; a comment
 /// that ends a line of code says nothing about the next statement.
 fn statement_below<'tree>(comment: Node<'tree>, text: &str) -> Option<Node<'tree>> {
@@ -85,12 +100,26 @@ fn statement_below<'tree>(comment: Node<'tree>, text: &str) -> Option<Node<'tree
         return None;
     }
     let mut next = comment.next_named_sibling();
+    // YAML puts a comment between two entries at the end of the deepest block before it: the entry
+    // below is the next one after the blocks it closes.
+    let mut inside = comment;
+    while next.is_none() {
+        match inside.parent() {
+            Some(parent) if YAML_BLOCKS.contains(&parent.kind()) => {
+                next = parent.next_named_sibling();
+                inside = parent;
+            }
+            _ => break,
+        }
+    }
     loop {
         match next {
             Some(node) if node.kind() == "comment" => next = node.next_named_sibling(),
             // In HCL, comments before a file's first block stand before the file's `body`, which
-            // holds that block.
-            Some(node) if node.kind() == "body" => next = node.named_child(0),
+            // holds that block; in YAML, comments before a map's first entry stand before the map.
+            Some(node) if matches!(node.kind(), "body" | "document" | "block_node" | "block_mapping") => {
+                next = node.named_child(0)
+            }
             _ => return next,
         }
     }

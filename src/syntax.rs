@@ -13,6 +13,10 @@ pub enum Dialect {
     Tsx,
     /// Terraform's configuration language (`.tf`).
     Hcl,
+    /// CloudFormation and SAM templates written in YAML (`.yaml`, `.yml`).
+    Yaml,
+    /// CloudFormation and SAM templates written in JSON.
+    Json,
 }
 
 impl Dialect {
@@ -27,6 +31,8 @@ impl Dialect {
             "ts" | "mts" | "cts" => Some(Self::TypeScript),
             "tsx" => Some(Self::Tsx),
             "tf" => Some(Self::Hcl),
+            "yaml" | "yml" => Some(Self::Yaml),
+            "json" => Some(Self::Json),
             _ => None,
         }
     }
@@ -36,6 +42,8 @@ impl Dialect {
             Self::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             Self::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
             Self::Hcl => tree_sitter_hcl::LANGUAGE.into(),
+            Self::Yaml => tree_sitter_yaml::LANGUAGE.into(),
+            Self::Json => tree_sitter_json::LANGUAGE.into(),
         }
     }
 
@@ -44,7 +52,7 @@ impl Dialect {
     fn query_files(self) -> &'static [QueryText] {
         match self {
             Self::TypeScript | Self::Tsx => &[PROGRAM_QUERY, SUPPRESSION_QUERY],
-            Self::Hcl => &[SUPPRESSION_QUERY],
+            Self::Hcl | Self::Yaml | Self::Json => &[SUPPRESSION_QUERY],
         }
     }
 }
@@ -207,10 +215,14 @@ fn combined_query(dialect: Dialect) -> Result<&'static CombinedQuery> {
     static TYPESCRIPT: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     static TSX: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     static HCL: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
+    static YAML: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
+    static JSON: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     let cell = match dialect {
         Dialect::TypeScript => &TYPESCRIPT,
         Dialect::Tsx => &TSX,
         Dialect::Hcl => &HCL,
+        Dialect::Yaml => &YAML,
+        Dialect::Json => &JSON,
     };
     cell.get_or_init(|| CombinedQuery::compile(dialect).map_err(|error| format!("{error:#}")))
         .as_ref()

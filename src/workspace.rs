@@ -1,6 +1,7 @@
 //! Finding the files to check under the given paths, and grouping them into projects.
-//! `.gitignore` files are respected (also outside git repositories), `node_modules` and
-//! `.terraform` are never entered, and symlinks are never followed.
+//! `.gitignore` files are respected (also outside git repositories), `node_modules`, `.terraform` and
+//! the folders tools generate (`.aws-sam`, `cdk.out`, `.serverless`) are never entered, and symlinks
+//! are never followed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -34,25 +35,49 @@ pub enum ProjectKind {
     Pulumi,
     /// The `.tf` files of one folder: a Terraform module.
     Terraform,
+    /// One CloudFormation or SAM template, YAML or JSON: each deploys as a stack of its own.
+    CloudFormation,
 }
 
 impl ProjectKind {
-    fn of_dialect(dialect: Dialect) -> Self {
-        match dialect {
-            Dialect::TypeScript | Dialect::Tsx => Self::Pulumi,
-            Dialect::Hcl => Self::Terraform,
+    /// The front end that reads a file, if any does. A YAML or JSON file is read only when its
+    /// beginning looks like a template; the front end then checks that it is one.
+    fn of_file(path: &Path) -> Option<Self> {
+        match Dialect::of_path(path)? {
+            Dialect::TypeScript | Dialect::Tsx => Some(Self::Pulumi),
+            Dialect::Hcl => Some(Self::Terraform),
+            Dialect::Yaml | Dialect::Json => may_be_template(path).then_some(Self::CloudFormation),
         }
     }
 
-    /// The project files in `folder` belong to: for TypeScript, the nearest folder holding
-    /// Pulumi.yaml, else package.json, else the folder itself; for Terraform, the folder (a module
-    /// is the `.tf` files of one folder).
-    fn root_of(self, folder: &Path) -> PathBuf {
+    /// The project a file belongs to: for TypeScript, the nearest folder holding Pulumi.yaml, else
+    /// package.json, else the file's folder; for Terraform, the folder (a module is the `.tf` files
+    /// of one folder); for a template, the template itself.
+    fn root_of(self, file: &Path) -> PathBuf {
+        let folder = file.parent().unwrap_or(Path::new(""));
         match self {
             Self::Pulumi => project_root(folder),
             Self::Terraform => folder.to_path_buf(),
+            Self::CloudFormation => file.to_path_buf(),
         }
     }
+}
+
+/// How much of a YAML or JSON file is read to tell whether it may be a template.
+const TEMPLATE_SNIFF_BYTES: u64 = 64 * 1024;
+
+/// Whether the beginning of a file mentions what every template has: a resource type of AWS, or
+/// the template format version. Keeps package.json, workflows and the like from being parsed.
+fn may_be_template(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut beginning = Vec::new();
+    if file.take(TEMPLATE_SNIFF_BYTES).read_to_end(&mut beginning).is_err() {
+        return false;
+    }
+    crate::frontends::cloudformation::may_be_template(&String::from_utf8_lossy(&beginning))
 }
 
 #[derive(Debug, Default)]
@@ -71,11 +96,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
         let path = &absolute(path);
         let metadata = std::fs::symlink_metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if metadata.is_file() {
-            match Dialect::of_path(path) {
+            match ProjectKind::of_file(path) {
                 Some(_) => files.push(path.clone()),
                 None => workspace.notices.push(Notice::warning(
                     path.clone(),
-                    "neither a TypeScript source file nor a Terraform `.tf` file; skipped",
+                    "neither a TypeScript source file, a Terraform `.tf` file nor a CloudFormation or SAM template; skipped",
                 )),
             }
         } else if metadata.is_dir() {
@@ -120,8 +145,9 @@ fn add_context_files(project: &mut Project, walked: &[PathBuf]) {
             }
             all = module_files(&project.root);
         }
+        ProjectKind::CloudFormation => return,
     }
-    all.retain(|file| Dialect::of_path(file).map(ProjectKind::of_dialect) == Some(project.kind));
+    all.retain(|file| ProjectKind::of_file(file) == Some(project.kind));
     all.sort();
     project.context_files = all
         .into_iter()
@@ -203,11 +229,15 @@ pub fn absolute(path: &Path) -> PathBuf {
     crate::frontends::pulumi::normalize_path(&joined)
 }
 
+/// Folders of installed packages and of what tools generate (a SAM build, a synthesized CDK app, a
+/// Serverless package): never the source of a deployment, and rewritten by the next build.
+const NEVER_ENTERED: [&str; 5] = ["node_modules", ".terraform", ".aws-sam", "cdk.out", ".serverless"];
+
 fn walk_folder(folder: &Path, files: &mut Vec<PathBuf>, notices: &mut Vec<Notice>) {
     let walker = WalkBuilder::new(folder)
         .follow_links(false)
         .require_git(false)
-        .filter_entry(|entry| entry.file_name() != "node_modules" && entry.file_name() != ".terraform")
+        .filter_entry(|entry| !NEVER_ENTERED.iter().any(|folder| entry.file_name() == *folder))
         .build();
     for entry in walker {
         let entry = match entry {
@@ -253,14 +283,19 @@ fn group_into_projects(files: Vec<PathBuf>) -> Vec<Project> {
     let mut roots: HashMap<(PathBuf, ProjectKind), PathBuf> = HashMap::new();
     let mut projects: BTreeMap<(PathBuf, ProjectKind), Vec<PathBuf>> = BTreeMap::new();
     for file in files {
-        let Some(kind) = Dialect::of_path(&file).map(ProjectKind::of_dialect) else {
+        let Some(kind) = ProjectKind::of_file(&file) else {
             continue;
         };
-        let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
-        let root = roots
-            .entry((folder.clone(), kind))
-            .or_insert_with(|| kind.root_of(&folder))
-            .clone();
+        let root = match kind {
+            ProjectKind::CloudFormation => kind.root_of(&file),
+            _ => {
+                let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
+                roots
+                    .entry((folder, kind))
+                    .or_insert_with(|| kind.root_of(&file))
+                    .clone()
+            }
+        };
         projects.entry((root, kind)).or_default().push(file);
     }
     projects

@@ -9,41 +9,11 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
 
-use common::{fixtures, repo_root, text};
+use common::{fixtures, python_environment, repo_root, text};
 
 fn hcl_dir() -> PathBuf {
     repo_root().join("tests/hcl")
-}
-
-/// The virtual environment's Python, created with the pinned packages once per test run.
-fn python() -> PathBuf {
-    static INSTALL: Mutex<()> = Mutex::new(());
-    let _guard = INSTALL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let venv = hcl_dir().join(".venv");
-    let python = venv.join("bin/python");
-    let ready = venv.join("installed");
-    if !ready.exists() {
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-        run(Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
-            .arg(hcl_dir().join("requirements.txt")));
-        std::fs::write(&ready, "").expect("mark the environment ready");
-    }
-    python
-}
-
-fn run(command: &mut Command) {
-    let output = command
-        .output()
-        .unwrap_or_else(|error| panic!("python3 is required for the HCL check: {error}"));
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{}\n{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
 }
 
 /// Every `.tf` file the fixtures expect infrafix to leave behind, and whether it must hold only the
@@ -112,7 +82,7 @@ fn provider_arguments() -> BTreeMap<String, BTreeSet<String>> {
 /// What is wrong with the files: what python-hcl2 rejects, and arguments the provider lacks in
 /// those marked to be checked for them. Also how many provider resources were checked.
 fn problems(files: &[(PathBuf, bool)]) -> (Vec<String>, usize) {
-    let output = Command::new(python())
+    let output = Command::new(python_environment(&hcl_dir()))
         .arg(hcl_dir().join("parse.py"))
         .args(files.iter().map(|(file, _)| file))
         .output()

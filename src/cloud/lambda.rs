@@ -109,4 +109,10 @@ pub enum CodePackage {
     /// An archive built in the program from named entries: each the name of a file at the root of
     /// the package.
     AssetArchive { entries: Vec<String> },
+    /// Built by a tool that names the binary after the function's handler (`sam build` with
+    /// `BuildMethod: go1.x`), which `by` names: the handler a fix gives is the binary built.
+    NamedAfterHandler { by: String },
+    /// Built by a tool that cannot build the package for a runtime of the `provided` family
+    /// without a setting the program lacks (`sam build` without `BuildMethod`).
+    BuildNeeds { by: String, setting: String },
 }

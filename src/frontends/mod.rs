@@ -2,5 +2,6 @@
 //! language writes infrastructure (imports, references, loops, how to edit a value); it builds the
 //! cloud graph the rules judge, and renders their fix intents as edits in the file's own style.
 
+pub mod cloudformation;
 pub mod pulumi;
 pub mod terraform;

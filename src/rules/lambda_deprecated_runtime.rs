@@ -311,7 +311,7 @@ fn report_group(
         }
         if runtime_use.value.overridable {
             message.push_str(
-                " The runtime comes from a default that callers or variable files may override, so the fix is unsafe: check the value each deployment sets.",
+                " The runtime comes from a default that each deployment may override (a module caller, a variable file, a stack parameter), so the fix is unsafe: check the value each deployment sets.",
             );
         }
         let removal = runtime_use.layer_entry().and_then(|entry| plan.changes.get(&entry.at));

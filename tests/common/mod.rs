@@ -78,3 +78,35 @@ pub fn infrafix(cwd: &Path, args: &[&str]) -> Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// The Python of the virtual environment `folder/.venv`, created with `folder/requirements.txt`
+/// (pinned) the first time a test asks: the independent checkers of fixed output (python-hcl2,
+/// cfn-lint) install themselves, so a fresh clone needs only python3.
+pub fn python_environment(folder: &Path) -> PathBuf {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = INSTALL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let venv = folder.join(".venv");
+    let python = venv.join("bin/python");
+    if !venv.join("installed").exists() {
+        run_setup(std::process::Command::new("python3").arg("-m").arg("venv").arg(&venv));
+        run_setup(
+            std::process::Command::new(&python)
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+                .arg(folder.join("requirements.txt")),
+        );
+        std::fs::write(venv.join("installed"), "").expect("mark the environment ready");
+    }
+    python
+}
+
+fn run_setup(command: &mut std::process::Command) {
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("python3 is required for the checks of fixed output: {error}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{}\n{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+}

@@ -41,6 +41,12 @@ pub(super) fn readiness(context: &RuleContext, function: &LambdaFunction, runtim
             .packages
             .and_then(|packages| packages.package(path))
             .map_or(Readiness::Unknown, |package| wanted.of_package(&package)),
+        Some(CodePackage::NamedAfterHandler { by }) => {
+            Readiness::Ready(format!("{by} names the binary after the handler (`{executable}`)"))
+        }
+        Some(CodePackage::BuildNeeds { by, setting }) => Readiness::NotReady(format!(
+            "{by} builds the `{executable}` of an OS-only runtime only with {setting}: add it"
+        )),
         None => Readiness::Unknown,
     }
 }

@@ -1,0 +1,374 @@
+//! A template's syntax tree read into one shape for YAML and JSON: maps, lists, scalars and tagged
+//! values (`!Ref Name`), each with the bytes it spans. Read once per file; the graph and the edits
+//! work on this, never on the grammar's node kinds.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::syntax::{named_children, node_text};
+
+#[derive(Debug, Clone)]
+pub struct Value {
+    /// The bytes of the value, tag and quotes included.
+    pub range: Range<usize>,
+    pub kind: ValueKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ValueKind {
+    Map(Map),
+    List(List),
+    Scalar(Scalar),
+    /// A YAML tag and what it applies to: `!GetAtt Role.Arn` (the short form of an intrinsic).
+    Tagged {
+        tag: String,
+        value: Box<Value>,
+    },
+    /// What no rule reads: a block scalar (`|`), an alias, an empty value.
+    Other,
+}
+
+/// How a map or a list is written, which decides how an entry is added or taken out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// YAML block style: one entry per line, nesting by indentation.
+    Block,
+    /// YAML flow style (`{A: 1}`, `[a, b]`) or JSON: entries between brackets, separated by commas.
+    Flow,
+}
+
+#[derive(Debug, Clone)]
+pub struct Map {
+    pub layout: Layout,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct List {
+    pub layout: Layout,
+    pub items: Vec<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key: String,
+    pub key_range: Range<usize>,
+    pub value: Value,
+    /// The key and its value.
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scalar {
+    /// The value as YAML or JSON reads it (quotes removed, escapes resolved).
+    pub text: String,
+    /// The bytes between the quotes (the whole scalar when it is not quoted): what an edit of the
+    /// value replaces, keeping the quotes as they are.
+    pub content: Range<usize>,
+    pub quoted: bool,
+}
+
+impl Value {
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.kind {
+            ValueKind::Map(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&List> {
+        match &self.kind {
+            ValueKind::List(list) => Some(list),
+            _ => None,
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.kind {
+            ValueKind::Scalar(scalar) => Some(scalar),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar value.
+    pub fn text(&self) -> Option<&str> {
+        self.as_scalar().map(|scalar| scalar.text.as_str())
+    }
+
+    /// The value under `key`, when this is a map that has it.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map()?.entry(key).map(|entry| &entry.value)
+    }
+}
+
+impl Map {
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.key == key)
+    }
+}
+
+impl Value {
+    /// Where the value's own text ends: YAML counts the comments and blank lines after a block's
+    /// last entry into the block, though they stand before what follows it.
+    pub fn content_end(&self) -> usize {
+        let last = match &self.kind {
+            ValueKind::Map(map) => map.entries.last().map(|entry| entry.content_end()),
+            ValueKind::List(list) => list.items.last().map(Value::content_end),
+            ValueKind::Tagged { value, .. } => Some(value.content_end()),
+            _ => None,
+        };
+        match last {
+            Some(end) if self.is_block() => end,
+            _ => self.range.end,
+        }
+    }
+
+    fn is_block(&self) -> bool {
+        match &self.kind {
+            ValueKind::Map(map) => map.layout == Layout::Block,
+            ValueKind::List(list) => list.layout == Layout::Block,
+            ValueKind::Tagged { value, .. } => value.is_block(),
+            _ => false,
+        }
+    }
+}
+
+impl Entry {
+    pub fn content_end(&self) -> usize {
+        self.value.content_end().max(self.key_range.end)
+    }
+}
+
+/// What lies at a range of the template: how an edit finds the value an intent names.
+pub enum Found<'v> {
+    Value(&'v Value),
+    /// An entry of a map, key and value: its map and its index there.
+    Entry(&'v Value, usize),
+    /// An item of a list: its list and its index there.
+    Item(&'v Value, usize),
+}
+
+impl Value {
+    /// The value, entry or item spanning exactly `range`, looked for below this value. A value
+    /// spanning the same bytes as the entry or item holding it is found as that value.
+    pub fn find(&self, range: &Range<usize>) -> Option<Found<'_>> {
+        if self.range == *range {
+            return Some(Found::Value(self));
+        }
+        if range.start < self.range.start || range.end > self.range.end {
+            return None;
+        }
+        match &self.kind {
+            ValueKind::Map(map) => map.entries.iter().enumerate().find_map(|(index, entry)| {
+                if entry.range == *range {
+                    return Some(Found::Entry(self, index));
+                }
+                entry.value.find(range)
+            }),
+            ValueKind::List(list) => {
+                list.items
+                    .iter()
+                    .enumerate()
+                    .find_map(|(index, item)| match item.find(range)? {
+                        Found::Value(found) if std::ptr::eq(found, item) => Some(Found::Item(self, index)),
+                        other => Some(other),
+                    })
+            }
+            ValueKind::Tagged { value, .. } => value.find(range),
+            _ => None,
+        }
+    }
+}
+
+/// The value a YAML or JSON syntax tree holds: the first document's for YAML. `None` for an empty
+/// file.
+pub fn read(root: Node, text: &str) -> Option<Value> {
+    match root.kind() {
+        // YAML: stream → document → block_node or flow_node.
+        "stream" => {
+            let document = named_children(root).find(|child| child.kind() == "document")?;
+            let body = named_children(document).find(|child| child.kind() != "comment")?;
+            Some(read_value(body, text))
+        }
+        // JSON: document → value.
+        _ => {
+            let body = named_children(root).find(|child| child.kind() != "comment")?;
+            Some(read_value(body, text))
+        }
+    }
+}
+
+fn read_value(node: Node, text: &str) -> Value {
+    let range = node.byte_range();
+    let kind = match node.kind() {
+        // YAML wraps every value in a node that may also hold its tag.
+        "block_node" | "flow_node" => return read_wrapped(node, text),
+        "block_mapping" => ValueKind::Map(read_map(node, text, Layout::Block)),
+        "flow_mapping" | "object" => ValueKind::Map(read_map(node, text, Layout::Flow)),
+        "block_sequence" => ValueKind::List(read_list(node, text, Layout::Block)),
+        "flow_sequence" | "array" => ValueKind::List(read_list(node, text, Layout::Flow)),
+        "plain_scalar" | "number" | "true" | "false" => ValueKind::Scalar(Scalar {
+            text: node_text(node, text).to_owned(),
+            content: range.clone(),
+            quoted: false,
+        }),
+        "double_quote_scalar" | "single_quote_scalar" | "string" => quoted_scalar(node, text),
+        _ => ValueKind::Other,
+    };
+    Value { range, kind }
+}
+
+/// A YAML `block_node` or `flow_node`: its tag, anchor and value.
+fn read_wrapped(node: Node, text: &str) -> Value {
+    let children: Vec<Node> = named_children(node).filter(|child| child.kind() != "comment").collect();
+    let tag = children.iter().find(|child| child.kind() == "tag");
+    let inner = children
+        .iter()
+        .find(|child| !matches!(child.kind(), "tag" | "anchor"))
+        .map(|child| read_value(*child, text));
+    let inner = inner.unwrap_or(Value {
+        range: node.end_byte()..node.end_byte(),
+        kind: ValueKind::Other,
+    });
+    match tag {
+        Some(tag) => Value {
+            range: node.byte_range(),
+            kind: ValueKind::Tagged {
+                tag: node_text(*tag, text).to_owned(),
+                value: Box::new(inner),
+            },
+        },
+        None => inner,
+    }
+}
+
+fn read_map(node: Node, text: &str, layout: Layout) -> Map {
+    let entries = named_children(node)
+        .filter(|child| matches!(child.kind(), "block_mapping_pair" | "flow_pair" | "pair"))
+        .filter_map(|pair| {
+            let key = pair.child_by_field_name("key")?;
+            let key_value = read_value(key, text);
+            let key_text = match &key_value.kind {
+                ValueKind::Scalar(scalar) => scalar.text.clone(),
+                _ => node_text(key, text).to_owned(),
+            };
+            let value = match pair.child_by_field_name("value") {
+                Some(value) => read_value(value, text),
+                None => Value {
+                    range: pair.end_byte()..pair.end_byte(),
+                    kind: ValueKind::Other,
+                },
+            };
+            Some(Entry {
+                key: key_text,
+                key_range: key.byte_range(),
+                value,
+                range: pair.byte_range(),
+            })
+        })
+        .collect();
+    Map { layout, entries }
+}
+
+fn read_list(node: Node, text: &str, layout: Layout) -> List {
+    let items = named_children(node)
+        .filter(|child| child.kind() != "comment")
+        .map(|child| match child.kind() {
+            // `- value`: the item's value, without the dash.
+            "block_sequence_item" => match named_children(child).find(|inner| inner.kind() != "comment") {
+                Some(inner) => read_value(inner, text),
+                None => Value {
+                    range: child.end_byte()..child.end_byte(),
+                    kind: ValueKind::Other,
+                },
+            },
+            _ => read_value(child, text),
+        })
+        .collect();
+    List { layout, items }
+}
+
+fn quoted_scalar(node: Node, text: &str) -> ValueKind {
+    let written = node_text(node, text);
+    if written.len() < 2 {
+        return ValueKind::Other;
+    }
+    let content = node.start_byte() + 1..node.end_byte() - 1;
+    let inner = &written[1..written.len() - 1];
+    let decoded = match written.starts_with('\'') {
+        true => inner.replace("''", "'"),
+        false => unescape(inner),
+    };
+    ValueKind::Scalar(Scalar {
+        text: decoded,
+        content,
+        quoted: true,
+    })
+}
+
+/// The common escapes of YAML double-quoted scalars and JSON strings; others stay as written,
+/// which only matters for values no rule compares (runtime ids and names have none).
+fn unescape(inner: &str) -> String {
+    let mut decoded = String::with_capacity(inner.len());
+    let mut characters = inner.chars();
+    while let Some(character) = characters.next() {
+        if character != '\\' {
+            decoded.push(character);
+            continue;
+        }
+        match characters.next() {
+            Some('n') => decoded.push('\n'),
+            Some('t') => decoded.push('\t'),
+            Some(other @ ('"' | '\\' | '/')) => decoded.push(other),
+            Some(other) => {
+                decoded.push('\\');
+                decoded.push(other);
+            }
+            None => decoded.push('\\'),
+        }
+    }
+    decoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, Dialect};
+
+    fn read_text(text: &str, dialect: Dialect) -> Value {
+        let tree = parse(text, dialect).expect("parses");
+        read(tree.root_node(), text).expect("has a value")
+    }
+
+    #[test]
+    fn yaml_and_json_read_into_the_same_shape() {
+        let yaml = "Resources:\n  Fn:\n    Properties:\n      Runtime: 'go1.x'\n      Role: !GetAtt Role.Arn\n      Layers: [a, \"b\"]\n";
+        let json = r#"{"Resources": {"Fn": {"Properties": {"Runtime": "go1.x", "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Layers": ["a", "b"]}}}}"#;
+        for (text, dialect) in [(yaml, Dialect::Yaml), (json, Dialect::Json)] {
+            let root = read_text(text, dialect);
+            let properties = root
+                .get("Resources")
+                .and_then(|resources| resources.get("Fn"))
+                .and_then(|function| function.get("Properties"))
+                .expect("properties");
+            let runtime = properties.get("Runtime").and_then(Value::as_scalar).expect("runtime");
+            assert_eq!(runtime.text, "go1.x");
+            assert_eq!(&text[runtime.content.clone()], "go1.x");
+            let layers = properties.get("Layers").and_then(Value::as_list).expect("layers");
+            assert_eq!(layers.layout, Layout::Flow);
+            assert_eq!(layers.items.len(), 2);
+        }
+        let root = read_text(yaml, Dialect::Yaml);
+        let role = root
+            .get("Resources")
+            .and_then(|resources| resources.get("Fn"))
+            .and_then(|function| function.get("Properties"))
+            .and_then(|properties| properties.get("Role"))
+            .expect("role");
+        let ValueKind::Tagged { tag, value } = &role.kind else {
+            panic!("a tagged value: {role:?}")
+        };
+        assert_eq!((tag.as_str(), value.text()), ("!GetAtt", Some("Role.Arn")));
+    }
+}

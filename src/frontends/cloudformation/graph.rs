@@ -1,0 +1,218 @@
+//! Functions and layers: `AWS::Lambda::Function` and `AWS::Serverless::Function` (whose settings
+//! SAM's `Globals` may give), `AWS::Lambda::LayerVersion` and `AWS::Serverless::LayerVersion`.
+//! What a function runs as, sends failed events to and waits for is not read yet: those are unknown,
+//! so the IAM rules judge nothing in templates.
+
+use super::document::{Entry, Value};
+use super::values::Candidate;
+use super::{Resource, Template};
+use crate::cloud::{
+    CodePackage, DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity,
+    Reservation, RuntimeValue, Written,
+};
+
+const FUNCTION_TYPES: [&str; 2] = ["AWS::Lambda::Function", "AWS::Serverless::Function"];
+const LAYER_TYPES: [&str; 2] = ["AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion"];
+
+/// A function's setting, and whether the function writes it or SAM's `Globals` give it.
+struct Setting<'t> {
+    entry: &'t Entry,
+    own: bool,
+}
+
+impl<'a> Template<'a> {
+    pub(super) fn graph_functions(&self) -> Vec<LambdaFunction> {
+        self.resources()
+            .enumerate()
+            .filter(|(_, resource)| FUNCTION_TYPES.contains(&resource.kind))
+            .map(|(index, resource)| self.lambda_function(index, &resource))
+            .collect()
+    }
+
+    fn lambda_function(&self, index: usize, resource: &Resource) -> LambdaFunction {
+        LambdaFunction {
+            resource: index,
+            name: format!("`{}`", resource.logical_id),
+            at: self.site(resource.entry.key_range.clone()),
+            declared: self.site(resource.entry.range.clone()),
+            takes_handler: true,
+            instances: Multiplicity::Exactly(1),
+            branches: Vec::new(),
+            reservations: self.reservations(resource),
+            runtimes: self.function_runtimes(resource),
+            handler: self
+                .setting(resource, "Handler")
+                .and_then(|handler| self.candidates(&handler.entry.value).sole())
+                .map(|handler| handler.scalar.text.clone()),
+            code: self.sam_build(resource),
+            role: Some(FunctionRole::Unknown),
+            dead_letter: DeadLetter::Unknown,
+            depends_on: None,
+        }
+    }
+
+    /// How `sam build` makes a SAM function's package from its local `CodeUri`: with `BuildMethod:
+    /// go1.x` it builds the Go binary under the handler's name; without a `BuildMethod` it builds
+    /// a go1.x function by its runtime, but a function of an OS-only runtime not at all.
+    fn sam_build(&self, resource: &Resource) -> Option<CodePackage> {
+        if resource.kind != "AWS::Serverless::Function" {
+            return None;
+        }
+        let code_uri = self.setting(resource, "CodeUri")?;
+        if code_uri.entry.value.text().is_none_or(|uri| uri.starts_with("s3://")) {
+            return None;
+        }
+        let by = "`sam build`".to_owned();
+        match resource
+            .entry
+            .value
+            .get("Metadata")
+            .and_then(|metadata| metadata.get("BuildMethod"))
+        {
+            Some(method) if method.text() == Some("go1.x") => Some(CodePackage::NamedAfterHandler {
+                by: format!("{by} (`BuildMethod: go1.x`)"),
+            }),
+            Some(_) => None,
+            None => Some(CodePackage::BuildNeeds {
+                by,
+                setting: "`Metadata: BuildMethod: go1.x` on the function".to_owned(),
+            }),
+        }
+    }
+
+    /// A setting of a function: its own, or for a SAM function without it, the one `Globals` give.
+    fn setting<'t>(&'t self, resource: &Resource<'t>, key: &str) -> Option<Setting<'t>> {
+        let own = resource
+            .properties
+            .and_then(Value::as_map)
+            .and_then(|properties| properties.entry(key));
+        if let Some(entry) = own {
+            return Some(Setting { entry, own: true });
+        }
+        if resource.kind != "AWS::Serverless::Function" {
+            return None;
+        }
+        let entry = self.function_globals()?.as_map()?.entry(key)?;
+        Some(Setting { entry, own: false })
+    }
+
+    fn function_runtimes(&self, resource: &Resource) -> Vec<RuntimeValue> {
+        let Some(runtime) = self.setting(resource, "Runtime") else {
+            return Vec::new();
+        };
+        let handler = self.handler_place(resource, &runtime);
+        self.candidates(&runtime.entry.value)
+            .found
+            .into_iter()
+            .map(|candidate| {
+                let written = self.site(candidate.value.range.clone());
+                // A value of the function's own is reported where the function reads it; one
+                // `Globals` give is reported once, where it is written, for all its functions.
+                let at = match runtime.own {
+                    true => self.site(runtime.entry.value.range.clone()),
+                    false => written.clone(),
+                };
+                RuntimeValue {
+                    id: candidate.scalar.text.clone(),
+                    at,
+                    shared: written.clone(),
+                    written,
+                    read_at: (!runtime.own).then(|| self.site(resource.entry.key_range.clone())),
+                    handler: Some(handler.clone()),
+                    overridable: candidate.overridable,
+                }
+            })
+            .collect()
+    }
+
+    /// Where the function's handler is written. A fix may change it only where the function's own
+    /// properties write it in place: a parameter or `Globals` serve others too.
+    fn handler_place(&self, resource: &Resource, runtime: &Setting) -> HandlerPlace {
+        let Some(handler) = self.setting(resource, "Handler") else {
+            return match runtime.own {
+                true => HandlerPlace::Missing {
+                    beside: self.site(runtime.entry.range.clone()),
+                },
+                false => HandlerPlace::OutOfReach,
+            };
+        };
+        let candidates = self.candidates(&handler.entry.value);
+        if !candidates.complete {
+            return HandlerPlace::OutOfReach;
+        }
+        HandlerPlace::Written(
+            candidates
+                .found
+                .iter()
+                .map(|candidate: &Candidate| {
+                    (
+                        Written {
+                            value: candidate.scalar.text.clone(),
+                            at: self.site(candidate.value.range.clone()),
+                        },
+                        handler.own && candidate.in_place,
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn reservations(&self, resource: &Resource) -> Vec<Reservation> {
+        let Some(reserved) = self.setting(resource, "ReservedConcurrentExecutions") else {
+            return Vec::new();
+        };
+        let value = self.candidates(&reserved.entry.value).sole().and_then(|candidate| {
+            Some(Written {
+                value: candidate.scalar.text.parse().ok()?,
+                at: self.site(candidate.value.range.clone()),
+            })
+        });
+        vec![Reservation {
+            value,
+            instances: Multiplicity::Exactly(1),
+            per_element: false,
+        }]
+    }
+
+    pub(super) fn graph_layers(&self) -> Vec<LambdaLayer> {
+        self.resources()
+            .filter(|resource| LAYER_TYPES.contains(&resource.kind))
+            .filter_map(|resource| {
+                let list = resource.properties?.get("CompatibleRuntimes")?.as_list()?;
+                Some(LambdaLayer {
+                    compatible_runtimes: list.items.iter().map(|item| self.list_entry(item)).collect(),
+                })
+            })
+            .collect()
+    }
+
+    fn list_entry(&self, item: &Value) -> ListEntry {
+        let at = self.site(item.range.clone());
+        let candidates = self.candidates(item);
+        let text = self.text[item.range.clone()].lines().next().unwrap_or("").to_owned();
+        ListEntry {
+            sole_id: candidates
+                .sole()
+                .filter(|candidate| candidate.in_place)
+                .map(|candidate| candidate.scalar.text.clone()),
+            text,
+            runtimes: candidates
+                .found
+                .iter()
+                .map(|candidate| {
+                    let written = self.site(candidate.value.range.clone());
+                    RuntimeValue {
+                        id: candidate.scalar.text.clone(),
+                        at: at.clone(),
+                        shared: written.clone(),
+                        written,
+                        read_at: None,
+                        handler: None,
+                        overridable: candidate.overridable,
+                    }
+                })
+                .collect(),
+            at,
+        }
+    }
+}

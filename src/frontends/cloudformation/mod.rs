@@ -1,0 +1,150 @@
+//! The CloudFormation front end: one template, YAML or JSON, plain CloudFormation or SAM
+//! (`Transform: AWS::Serverless-2016-10-31`). Each template is a project of its own, since it
+//! deploys as a stack of its own and its logical ids mean nothing outside it. The syntax tree is
+//! read once into one shape for both languages (`document`); values are followed through
+//! parameters, mappings and conditions (`values`); the graph is built from the resources
+//! (`graph`, `apigateway`) and intents are rendered as edits in the template's own layout
+//! (`render`).
+
+mod apigateway;
+mod document;
+mod graph;
+mod render;
+mod values;
+
+use std::ops::Range;
+
+use tree_sitter::Tree;
+
+pub use render::TemplateFrontEnd;
+
+use crate::cloud::Site;
+use document::{Entry, Value, ValueKind};
+
+/// A template as the pipeline parsed it.
+pub struct TemplateInput<'a> {
+    /// Index of the file in its project.
+    pub file: usize,
+    pub text: &'a str,
+    pub tree: &'a Tree,
+    /// Written in JSON, not YAML.
+    pub json: bool,
+}
+
+/// One template: its text and its value.
+pub struct Template<'a> {
+    file: usize,
+    text: &'a str,
+    root: Value,
+    json: bool,
+}
+
+/// A resource of the template.
+pub struct Resource<'t> {
+    pub logical_id: &'t str,
+    /// `LogicalId: {Type: …, Properties: …}`, key and value.
+    pub entry: &'t Entry,
+    pub kind: &'t str,
+    pub properties: Option<&'t Value>,
+}
+
+/// Whether the beginning of a YAML or JSON text mentions what templates have; whether it is one is
+/// decided once it is parsed (`Template::is_template`).
+pub fn may_be_template(beginning: &str) -> bool {
+    beginning.contains("AWSTemplateFormatVersion") || beginning.contains("AWS::")
+}
+
+impl<'a> Template<'a> {
+    pub fn build(input: TemplateInput<'a>) -> Self {
+        let root = document::read(input.tree.root_node(), input.text).unwrap_or(Value {
+            range: 0..0,
+            kind: ValueKind::Other,
+        });
+        Self {
+            file: input.file,
+            text: input.text,
+            root,
+            json: input.json,
+        }
+    }
+
+    /// A template has resources of AWS types, or says it is one (the format version, a SAM
+    /// transform). Anything else (a package.json, an OpenAPI file that mentions `AWS::`) is
+    /// never read further, and never changed.
+    pub fn is_template(&self) -> bool {
+        let says_so = self.root.get("AWSTemplateFormatVersion").is_some() || self.is_sam();
+        let has_aws_resources = self
+            .root
+            .get("Resources")
+            .and_then(Value::as_map)
+            .is_some_and(|resources| {
+                resources.entries.iter().any(|entry| {
+                    entry
+                        .value
+                        .get("Type")
+                        .and_then(Value::text)
+                        .is_some_and(|kind| kind.starts_with("AWS::"))
+                })
+            });
+        says_so || has_aws_resources
+    }
+
+    /// Whether the template uses the SAM transform.
+    pub fn is_sam(&self) -> bool {
+        self.root.get("Transform").is_some_and(transform_names_sam)
+    }
+
+    pub fn resources(&self) -> impl Iterator<Item = Resource<'_>> {
+        let entries = match self.is_template() {
+            true => self
+                .root
+                .get("Resources")
+                .and_then(Value::as_map)
+                .map(|map| map.entries.as_slice())
+                .unwrap_or_default(),
+            false => &[],
+        };
+        entries.iter().filter_map(|entry| {
+            Some(Resource {
+                logical_id: &entry.key,
+                entry,
+                kind: entry.value.get("Type").and_then(Value::text)?,
+                properties: entry.value.get("Properties"),
+            })
+        })
+    }
+
+    /// The settings SAM gives every function of the template (`Globals: Function:`).
+    fn function_globals(&self) -> Option<&Value> {
+        self.is_sam()
+            .then(|| self.root.get("Globals")?.get("Function"))
+            .flatten()
+    }
+
+    fn site(&self, range: Range<usize>) -> Site {
+        Site { file: self.file, range }
+    }
+
+    /// The rule ids each resource's `Metadata: infrafix: ignore: [...]` names, with the bytes of
+    /// the resource: how a JSON template, which has no comments, suppresses a finding.
+    pub fn metadata_suppressions(&self) -> Vec<(Range<usize>, Vec<String>)> {
+        self.resources()
+            .filter_map(|resource| {
+                let ignored = resource.entry.value.get("Metadata")?.get("infrafix")?.get("ignore")?;
+                let ids = match ignored.as_list() {
+                    Some(list) => list.items.iter().filter_map(Value::text).map(str::to_owned).collect(),
+                    None => vec![ignored.text()?.to_owned()],
+                };
+                Some((resource.entry.range.clone(), ids))
+            })
+            .collect()
+    }
+}
+
+fn transform_names_sam(transform: &Value) -> bool {
+    let names_sam = |value: &Value| value.text().is_some_and(|name| name.starts_with("AWS::Serverless"));
+    match transform.as_list() {
+        Some(list) => list.items.iter().any(names_sam),
+        None => names_sam(transform),
+    }
+}

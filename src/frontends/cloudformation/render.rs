@@ -1,0 +1,537 @@
+//! Fix intents as edits to a template, in its own layout: a value keeps its quotes, a new entry
+//! takes its neighbours' indentation (or goes between the brackets of a flow map, or a JSON
+//! object, with the commas it needs), and a removed one takes its line or its comma with it.
+
+use super::document::{Found, Layout, Value, ValueKind};
+use super::Template;
+use crate::cloud::{
+    ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
+    MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site, Spelling, ThrottleLimit,
+};
+use crate::fix::{Edit, Fix};
+use crate::source::{line_ending, line_range};
+
+/// The front end of one template.
+pub struct TemplateFrontEnd<'a> {
+    template: &'a Template<'a>,
+}
+
+impl<'a> TemplateFrontEnd<'a> {
+    pub fn new(template: &'a Template<'a>) -> Self {
+        Self { template }
+    }
+}
+
+/// A value a fix writes, before it is laid out in the template's style.
+enum Snippet {
+    /// Written as it is: a number, a quoted string, a value copied from the template.
+    Text(String),
+    Map(Vec<(String, Snippet)>),
+    List(Vec<Snippet>),
+}
+
+/// Why an intent cannot be rendered in a template yet.
+const NOT_WRITTEN_YET: &str = "infrafix does not write this fix in CloudFormation templates yet";
+
+impl Template<'_> {
+    fn edits(&self, plan: &FixPlan) -> Result<Vec<Edit>, String> {
+        // Entries the plan removes: a new entry never goes after one of them.
+        let removed: Vec<&Site> = plan
+            .intents
+            .iter()
+            .filter_map(|intent| match intent {
+                Intent::RemoveSetting { at } => Some(at),
+                _ => None,
+            })
+            .collect();
+        let mut edits = Vec::new();
+        for intent in &plan.intents {
+            match intent {
+                Intent::SetNumber { at, value } => edits.push(self.set_scalar(at, &value.to_string())?),
+                Intent::SetString { at, value } => edits.push(self.set_scalar(at, value)?),
+                Intent::ReplaceRuntime { sites, successor } => {
+                    for site in sites {
+                        edits.push(self.set_scalar(site, successor)?);
+                    }
+                }
+                Intent::RemoveListEntry { entry, .. } => edits.push(self.remove(entry)?),
+                Intent::RemoveSetting { at } => edits.push(self.remove(at)?),
+                Intent::AddHandler { beside, handler } => {
+                    let Some(Found::Entry(map, index)) = self.root.find(&beside.range) else {
+                        return Err("the runtime setting the handler goes beside was not found".to_owned());
+                    };
+                    let handler = Snippet::Text(self.string_literal(handler));
+                    edits.push(self.add_entries(map, index, vec![("Handler".to_owned(), handler)])?);
+                }
+                Intent::AddStageMethodSettings { stage, limits } => {
+                    edits.extend(self.add_stage_method_settings(stage, limits, &removed)?)
+                }
+                Intent::AddThrottling { settings, limits } => {
+                    let settings_site = settings;
+                    let settings = self.value_at(settings)?;
+                    let map = settings.as_map().ok_or("the method settings entry is not a map")?;
+                    let missing: Vec<(String, Snippet)> = self
+                        .limit_entries(limits)
+                        .into_iter()
+                        .filter(|(key, _)| map.entry(key).is_none())
+                        .collect();
+                    if !missing.is_empty() {
+                        let last = map
+                            .entries
+                            .len()
+                            .checked_sub(1)
+                            .ok_or("the method settings entry is empty")?;
+                        edits.push(self.add_entries(settings, last, missing)?);
+                    }
+                    let holder = self
+                        .entry_holding(&settings_site.range)
+                        .ok_or("the method settings entry was not found")?;
+                    edits.extend(self.move_comments(&removed, &self.site(holder.range.clone())));
+                }
+                _ => return Err(NOT_WRITTEN_YET.to_owned()),
+            }
+        }
+        Ok(edits)
+    }
+
+    fn value_at(&self, site: &Site) -> Result<&Value, String> {
+        match self.root.find(&site.range) {
+            Some(Found::Value(value)) => Ok(value),
+            Some(Found::Item(list, index)) => list
+                .as_list()
+                .and_then(|list| list.items.get(index))
+                .ok_or_else(|| "the value to change was not found".to_owned()),
+            _ => Err("the value to change was not found".to_owned()),
+        }
+    }
+
+    /// The scalar at `site` with `content` between its quotes (or in its place, unquoted).
+    fn set_scalar(&self, site: &Site, content: &str) -> Result<Edit, String> {
+        let scalar = self
+            .value_at(site)?
+            .as_scalar()
+            .ok_or("the value to change is not written as a plain value")?;
+        Ok(Edit::replace(self.file, scalar.content.clone(), content))
+    }
+
+    /// A string as the template writes a new one: quoted in JSON, plain in YAML where that reads
+    /// the same.
+    fn string_literal(&self, text: &str) -> String {
+        let plain = text
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || "._-".contains(character));
+        match self.json || !plain {
+            true => format!("\"{text}\""),
+            false => text.to_owned(),
+        }
+    }
+
+    fn key(&self, key: &str) -> String {
+        match self.json {
+            true => format!("\"{key}\""),
+            false => key.to_owned(),
+        }
+    }
+
+    /// The entry or item at `site`, taken out with its line (block layout) or its comma (flow).
+    fn remove(&self, site: &Site) -> Result<Edit, String> {
+        let (container, index, layout) = match self.root.find(&site.range) {
+            Some(Found::Entry(map, index)) => (map, index, map.as_map().map(|map| map.layout)),
+            Some(Found::Item(list, index)) => (list, index, list.as_list().map(|list| list.layout)),
+            _ => return Err("the setting to remove was not found".to_owned()),
+        };
+        let ranges = self.member_ranges(container);
+        let range = &ranges[index];
+        let content_end = match &container.kind {
+            ValueKind::Map(map) => map.entries[index].content_end(),
+            ValueKind::List(list) => list.items[index].content_end(),
+            _ => range.end,
+        };
+        match layout {
+            Some(Layout::Block) => {
+                let first = line_range(self.text, range.start);
+                // Only a dash may stand before the member on its line (`- go1.x`).
+                if !matches!(self.text[first.start..range.start].trim(), "" | "-") {
+                    return Err("the setting shares its line with another".to_owned());
+                }
+                let last = line_range(self.text, content_end);
+                let end = (last.end + line_ending(self.text).len()).min(self.text.len());
+                Ok(Edit::delete(self.file, first.start..end))
+            }
+            Some(Layout::Flow) => match (index.checked_sub(1), ranges.get(index + 1)) {
+                (_, Some(next)) => Ok(Edit::delete(self.file, range.start..next.start)),
+                (Some(previous), None) => Ok(Edit::delete(self.file, ranges[previous].end..range.end)),
+                (None, None) => Ok(Edit::delete(self.file, range.clone())),
+            },
+            None => Err("the setting to remove was not found".to_owned()),
+        }
+    }
+
+    /// Where the comment lines standing right above the line starting at `line_start` begin: they
+    /// speak of that line, and go where it goes.
+    fn comments_above(&self, line_start: usize) -> usize {
+        let mut start = line_start;
+        while start > 0 {
+            let above = line_range(self.text, start - 1);
+            if !self.text[above.clone()].trim_start().starts_with('#') {
+                break;
+            }
+            start = above.start;
+        }
+        start
+    }
+
+    /// The byte ranges of a map's entries or a list's items.
+    fn member_ranges(&self, container: &Value) -> Vec<std::ops::Range<usize>> {
+        match &container.kind {
+            ValueKind::Map(map) => map.entries.iter().map(|entry| entry.range.clone()).collect(),
+            ValueKind::List(list) => list.items.iter().map(|item| item.range.clone()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// New entries in `map`, after its entry number `after`.
+    fn add_entries(&self, map: &Value, after: usize, entries: Vec<(String, Snippet)>) -> Result<Edit, String> {
+        let (layout, previous) = match &map.kind {
+            ValueKind::Map(inner) => (inner.layout, inner.entries.get(after).ok_or("no entry to add after")?),
+            _ => return Err("the setting's place is not a map".to_owned()),
+        };
+        let eol = line_ending(self.text);
+        let column = self.column(previous.key_range.start);
+        let text: String = match (layout, self.spans_lines(map)) {
+            (Layout::Block, _) => {
+                let unit = self.indent_unit();
+                let at = line_range(self.text, previous.content_end()).end;
+                let text = entries
+                    .iter()
+                    .map(|(key, value)| {
+                        format!(
+                            "{eol}{}{key}:{}",
+                            " ".repeat(column),
+                            self.block_value(value, column, unit)
+                        )
+                    })
+                    .collect::<String>();
+                return Ok(Edit::insert(self.file, at, text));
+            }
+            (Layout::Flow, true) => entries
+                .iter()
+                .map(|(key, value)| {
+                    format!(
+                        ",{eol}{}{}: {}",
+                        " ".repeat(column),
+                        self.key(key),
+                        self.json_value(value, column)
+                    )
+                })
+                .collect(),
+            (Layout::Flow, false) => entries
+                .iter()
+                .map(|(key, value)| format!(", {}: {}", self.key(key), self.flow_value(value)))
+                .collect(),
+        };
+        Ok(Edit::insert(self.file, previous.range.end, text))
+    }
+
+    /// A new item at the end of a list.
+    fn add_item(&self, list: &Value, item: &Snippet) -> Result<Edit, String> {
+        let (layout, last) = match &list.kind {
+            ValueKind::List(inner) => (inner.layout, inner.items.last().ok_or("the list is empty")?),
+            _ => return Err("the setting is not a list".to_owned()),
+        };
+        let eol = line_ending(self.text);
+        let column = self.column(last.range.start);
+        let text = match (layout, self.spans_lines(list)) {
+            (Layout::Block, _) => {
+                let line = line_range(self.text, last.range.start);
+                let dash = self.text[line.clone()]
+                    .find('-')
+                    .ok_or("the list's dash was not found")?;
+                let at = line_range(self.text, last.content_end()).end;
+                let text = format!("{eol}{}- {}", " ".repeat(dash), self.block_item(item, column));
+                return Ok(Edit::insert(self.file, at, text));
+            }
+            (Layout::Flow, true) => format!(",{eol}{}{}", " ".repeat(column), self.json_value(item, column)),
+            (Layout::Flow, false) => format!(", {}", self.flow_value(item)),
+        };
+        Ok(Edit::insert(self.file, last.range.end, text))
+    }
+
+    /// The throttling of a stage, moved into its `MethodSettings`: a new entry for every method
+    /// of the stage, in the list if it has one, else in a new list where the removed setting was
+    /// (or after the stage's last setting).
+    fn add_stage_method_settings(
+        &self,
+        stage: &Site,
+        limits: &[(ThrottleLimit, Site)],
+        removed: &[&Site],
+    ) -> Result<Vec<Edit>, String> {
+        let Some(Found::Entry(resources, index)) = self.root.find(&stage.range) else {
+            return Err("the stage was not found".to_owned());
+        };
+        let properties = resources
+            .as_map()
+            .and_then(|map| map.entries.get(index))
+            .and_then(|entry| entry.value.get("Properties"))
+            .ok_or("the stage has no properties")?;
+        let mut item = vec![
+            ("ResourcePath".to_owned(), Snippet::Text("\"/*\"".to_owned())),
+            ("HttpMethod".to_owned(), Snippet::Text("\"*\"".to_owned())),
+        ];
+        item.extend(self.limit_entries(limits));
+        let item = Snippet::Map(item);
+        let map = properties.as_map().ok_or("the stage's properties are not a map")?;
+        if let Some(existing) = map.entry("MethodSettings") {
+            let mut edits = vec![self.add_item(&existing.value, &item)?];
+            edits.extend(self.move_comments(removed, &self.site(existing.range.clone())));
+            return Ok(edits);
+        }
+        let list = Snippet::List(vec![item]);
+        let in_place = map
+            .entries
+            .iter()
+            .find(|entry| removed.iter().any(|site| site.range == entry.range));
+        if let (Layout::Block, Some(replaced)) = (map.layout, in_place) {
+            // In the removed setting's place, under the comments that spoke of its limits.
+            let column = self.column(replaced.key_range.start);
+            let text = format!(
+                "{}MethodSettings:{}{}",
+                " ".repeat(column),
+                self.block_value(&list, column, self.indent_unit()),
+                line_ending(self.text)
+            );
+            return Ok(vec![Edit::insert(
+                self.file,
+                line_range(self.text, replaced.range.start).start,
+                text,
+            )]);
+        }
+        let after = map
+            .entries
+            .iter()
+            .rposition(|entry| !removed.iter().any(|site| site.range == entry.range))
+            .ok_or("the stage has no setting to add its method settings after")?;
+        Ok(vec![self.add_entries(
+            properties,
+            after,
+            vec![("MethodSettings".to_owned(), list)],
+        )?])
+    }
+
+    /// The innermost entry whose value holds `range`.
+    fn entry_holding(&self, range: &std::ops::Range<usize>) -> Option<&super::document::Entry> {
+        let mut holder = None;
+        let mut value = &self.root;
+        loop {
+            let next = match &value.kind {
+                ValueKind::Map(map) => map
+                    .entries
+                    .iter()
+                    .find(|entry| entry.value.range.start <= range.start && range.end <= entry.value.range.end)
+                    .map(|entry| {
+                        holder = Some(entry);
+                        &entry.value
+                    }),
+                ValueKind::List(list) => list
+                    .items
+                    .iter()
+                    .find(|item| item.range.start <= range.start && range.end <= item.range.end),
+                ValueKind::Tagged { value, .. } => Some(value.as_ref()),
+                _ => None,
+            };
+            match next {
+                Some(next) if next.range != *range => value = next,
+                _ => return holder,
+            }
+        }
+    }
+
+    /// The comment lines above the removed settings, moved above the setting at `to` that takes
+    /// their limits.
+    fn move_comments(&self, removed: &[&Site], to: &Site) -> Vec<Edit> {
+        let target = line_range(self.text, to.range.start).start;
+        let mut edits = Vec::new();
+        let mut moved = String::new();
+        for site in removed {
+            let line = line_range(self.text, site.range.start).start;
+            let comments = self.comments_above(line)..line;
+            if !comments.is_empty() {
+                moved.push_str(&self.text[comments.clone()]);
+                edits.push(Edit::delete(self.file, comments));
+            }
+        }
+        if !moved.is_empty() {
+            edits.push(Edit::insert(self.file, target, moved));
+        }
+        edits
+    }
+
+    /// Method settings keys for the limits, each value copied from where it is written.
+    fn limit_entries(&self, limits: &[(ThrottleLimit, Site)]) -> Vec<(String, Snippet)> {
+        limits
+            .iter()
+            .map(|(limit, site)| {
+                let key = match limit {
+                    ThrottleLimit::Burst => "ThrottlingBurstLimit",
+                    ThrottleLimit::Rate => "ThrottlingRateLimit",
+                };
+                (key.to_owned(), Snippet::Text(self.text[site.range.clone()].to_owned()))
+            })
+            .collect()
+    }
+
+    /// The text after `Key:` in YAML block layout, for a key at `column`.
+    fn block_value(&self, value: &Snippet, column: usize, unit: usize) -> String {
+        let eol = line_ending(self.text);
+        let inner = " ".repeat(column + unit);
+        match value {
+            Snippet::Text(text) => format!(" {text}"),
+            Snippet::Map(entries) => entries
+                .iter()
+                .map(|(key, value)| format!("{eol}{inner}{key}:{}", self.block_value(value, column + unit, unit)))
+                .collect(),
+            Snippet::List(items) => items
+                .iter()
+                .map(|item| format!("{eol}{inner}- {}", self.block_item(item, column + unit + 2)))
+                .collect(),
+        }
+    }
+
+    /// The text after `- ` in YAML block layout, whose further lines start at `column`.
+    fn block_item(&self, item: &Snippet, column: usize) -> String {
+        let eol = line_ending(self.text);
+        match item {
+            Snippet::Map(entries) => entries
+                .iter()
+                .enumerate()
+                .map(|(index, (key, value))| {
+                    let indent = match index {
+                        0 => String::new(),
+                        _ => format!("{eol}{}", " ".repeat(column)),
+                    };
+                    format!("{indent}{key}:{}", self.block_value(value, column, self.indent_unit()))
+                })
+                .collect(),
+            other => self.flow_value(other),
+        }
+    }
+
+    /// A value on lines of its own, JSON style, its closing bracket at `column`.
+    fn json_value(&self, value: &Snippet, column: usize) -> String {
+        let eol = line_ending(self.text);
+        let inner = column + self.indent_unit();
+        let pad = " ".repeat(inner);
+        match value {
+            Snippet::Text(text) => text.clone(),
+            Snippet::Map(entries) => {
+                let members: Vec<String> = entries
+                    .iter()
+                    .map(|(key, value)| format!("{eol}{pad}{}: {}", self.key(key), self.json_value(value, inner)))
+                    .collect();
+                format!("{{{}{eol}{}}}", members.join(","), " ".repeat(column))
+            }
+            Snippet::List(items) => {
+                let members: Vec<String> = items
+                    .iter()
+                    .map(|item| format!("{eol}{pad}{}", self.json_value(item, inner)))
+                    .collect();
+                format!("[{}{eol}{}]", members.join(","), " ".repeat(column))
+            }
+        }
+    }
+
+    /// A value on one line: `{A: 1, B: 2}`, `["a", "b"]`.
+    fn flow_value(&self, value: &Snippet) -> String {
+        match value {
+            Snippet::Text(text) => text.clone(),
+            Snippet::Map(entries) => {
+                let members: Vec<String> = entries
+                    .iter()
+                    .map(|(key, value)| format!("{}: {}", self.key(key), self.flow_value(value)))
+                    .collect();
+                format!("{{{}}}", members.join(", "))
+            }
+            Snippet::List(items) => {
+                let members: Vec<String> = items.iter().map(|item| self.flow_value(item)).collect();
+                format!("[{}]", members.join(", "))
+            }
+        }
+    }
+
+    fn column(&self, offset: usize) -> usize {
+        offset - line_range(self.text, offset).start
+    }
+
+    fn spans_lines(&self, value: &Value) -> bool {
+        self.text[value.range.clone()].contains('\n')
+    }
+
+    /// How far the template indents one level: from `Resources` to its first resource.
+    fn indent_unit(&self) -> usize {
+        let nested = self
+            .root
+            .as_map()
+            .and_then(|map| map.entry("Resources"))
+            .and_then(|resources| {
+                let first = resources.value.as_map()?.entries.first()?;
+                let outer = self.column(resources.key_range.start);
+                self.column(first.key_range.start).checked_sub(outer)
+            });
+        nested.filter(|unit| *unit > 0).unwrap_or(2)
+    }
+}
+
+impl GraphSource for TemplateFrontEnd<'_> {
+    fn functions(&self) -> Vec<LambdaFunction> {
+        self.template.graph_functions()
+    }
+
+    fn layers(&self) -> Vec<LambdaLayer> {
+        self.template.graph_layers()
+    }
+
+    fn roles(&self, _: &[LambdaFunction]) -> Vec<IamRole> {
+        Vec::new()
+    }
+
+    fn stages(&self) -> (Vec<ApiStage>, Vec<MethodSettings>) {
+        self.template.graph_stages()
+    }
+
+    fn integrations(&self, _: &[LambdaFunction]) -> Vec<ApiIntegration> {
+        Vec::new()
+    }
+
+    fn queue_event_sources(&self, _: &[LambdaFunction]) -> Vec<QueueEventSource> {
+        Vec::new()
+    }
+
+    fn message_targets(&self) -> Vec<MessageTarget> {
+        Vec::new()
+    }
+
+    fn spelling(&self) -> Spelling {
+        Spelling {
+            depends_on: "DependsOn",
+            inline_policies: "`Policies`",
+            invoke_arn: "invoke ARN",
+            invoke_permission: "AWS::Lambda::Permission",
+        }
+    }
+}
+
+impl FrontEnd for TemplateFrontEnd<'_> {
+    fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
+        self.template
+            .edits(plan)
+            .map(|edits| Fix::new(edits, plan.applicability))
+    }
+
+    fn can_render(&self, plan: &FixPlan) -> bool {
+        self.template.edits(plan).is_ok()
+    }
+
+    fn render_new_policies(&self, _: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
+        grants.iter().map(|_| Err(NOT_WRITTEN_YET.to_owned())).collect()
+    }
+}
