@@ -563,6 +563,32 @@ fn terraform_seed_is_fixed_end_to_end() {
 }
 
 #[test]
+fn cloudformation_seed_is_fixed_end_to_end() {
+    let work = temp_copy(&fixtures().join("projects/cloudformation-seed/input"));
+    let output = infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let check = infrafix(work.path(), &["--check", "."]);
+    assert_eq!(check.status.code(), Some(0), "nothing pending: {}", stderr(&check));
+    let fixed = read_tree(work.path());
+    let all: String = fixed.values().map(|content| text(content)).collect();
+    for expected in [
+        "Runtime: provided.al2023",
+        "Handler: bootstrap",
+        "ReservedConcurrentExecutions: 66",
+        "AWSLambdaSQSQueueExecutionRole",
+        "Resource: !GetAtt NotificationDlq.Arn",
+        "/functions/${ValidatorFunction.Arn}/invocations",
+        "Type: AWS::Lambda::Permission",
+        "ThrottlingBurstLimit: 50",
+    ] {
+        assert!(all.contains(expected), "missing {expected}");
+    }
+    assert!(!all.contains("go1.x") && !all.contains("Credentials") && !all.contains("ThrottleSettings"));
+    infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(read_tree(work.path()), fixed, "a second run changes nothing");
+}
+
+#[test]
 fn unreadable_account_settings_exit_2_naming_the_file() {
     let dir = project(&[
         ("index.ts", GO_FUNCTION.as_bytes()),

@@ -1,14 +1,12 @@
 //! Functions and layers: `AWS::Lambda::Function` and `AWS::Serverless::Function` (whose settings
 //! SAM's `Globals` may give), `AWS::Lambda::LayerVersion` and `AWS::Serverless::LayerVersion`.
-//! What a function runs as, sends failed events to and waits for is not read yet: those are unknown,
-//! so the IAM rules judge nothing in templates.
+//! What a function runs as, sends failed events to and waits for is read in `iam`.
 
 use super::document::{Entry, Value};
 use super::values::Candidate;
 use super::{Resource, Template};
 use crate::cloud::{
-    CodePackage, DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity,
-    Reservation, RuntimeValue, Written,
+    CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Written,
 };
 
 const FUNCTION_TYPES: [&str; 2] = ["AWS::Lambda::Function", "AWS::Serverless::Function"];
@@ -45,9 +43,9 @@ impl<'a> Template<'a> {
                 .and_then(|handler| self.candidates(&handler.entry.value).sole())
                 .map(|handler| handler.scalar.text.clone()),
             code: self.sam_build(resource),
-            role: Some(FunctionRole::Unknown),
-            dead_letter: DeadLetter::Unknown,
-            depends_on: None,
+            role: self.function_role(resource),
+            dead_letter: self.dead_letter(resource),
+            depends_on: Some(self.waits_for(resource).into_iter().collect()),
         }
     }
 

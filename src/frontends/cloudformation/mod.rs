@@ -9,6 +9,9 @@
 mod apigateway;
 mod document;
 mod graph;
+mod iam;
+mod integrations;
+mod references;
 mod render;
 mod values;
 

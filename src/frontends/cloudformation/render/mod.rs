@@ -1,6 +1,10 @@
 //! Fix intents as edits to a template, in its own layout: a value keeps its quotes, a new entry
 //! takes its neighbours' indentation (or goes between the brackets of a flow map, or a JSON
 //! object, with the commas it needs), and a removed one takes its line or its comma with it.
+//! What IAM intents write is in `iam`.
+
+mod iam;
+mod integrations;
 
 use super::document::{Found, Layout, Value, ValueKind};
 use super::Template;
@@ -29,9 +33,6 @@ enum Snippet {
     Map(Vec<(String, Snippet)>),
     List(Vec<Snippet>),
 }
-
-/// Why an intent cannot be rendered in a template yet.
-const NOT_WRITTEN_YET: &str = "infrafix does not write this fix in CloudFormation templates yet";
 
 impl Template<'_> {
     fn edits(&self, plan: &FixPlan) -> Result<Vec<Edit>, String> {
@@ -88,7 +89,39 @@ impl Template<'_> {
                         .ok_or("the method settings entry was not found")?;
                     edits.extend(self.move_comments(&removed, &self.site(holder.range.clone())));
                 }
-                _ => return Err(NOT_WRITTEN_YET.to_owned()),
+                Intent::AddDependencies { function, on } => edits.push(self.add_dependencies(function, on)?),
+                Intent::AttachManagedPolicy { role, policy, .. } => {
+                    edits.push(self.attach_managed_policy(role, policy)?)
+                }
+                Intent::AddStatements { document, grants, .. } => edits.push(self.add_statements(document, grants)?),
+                Intent::AddStatementAction {
+                    document,
+                    statement,
+                    action,
+                    ..
+                } => edits.push(self.extend_statement(
+                    document,
+                    *statement,
+                    "Action",
+                    vec![Snippet::Text(self.string_literal(action))],
+                )?),
+                Intent::AddStatementTargets {
+                    document,
+                    statement,
+                    targets,
+                    ..
+                } => {
+                    let targets = targets
+                        .iter()
+                        .map(|target| self.arn_of(target))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    edits.push(self.extend_statement(document, *statement, "Resource", targets)?)
+                }
+                Intent::UseInvokeArn { uri } => edits.push(self.use_invoke_arn(uri)?),
+                Intent::DropCredentials { setting } => edits.push(self.remove(setting)?),
+                Intent::AddInvokePermission { function, rest_api } => {
+                    edits.push(self.add_invoke_permission(function, rest_api)?)
+                }
             }
         }
         Ok(edits)
@@ -119,7 +152,8 @@ impl Template<'_> {
     fn string_literal(&self, text: &str) -> String {
         let plain = text
             .chars()
-            .all(|character| character.is_ascii_alphanumeric() || "._-".contains(character));
+            .all(|character| character.is_ascii_alphanumeric() || "._-:/".contains(character))
+            && text.starts_with(|first: char| first.is_ascii_alphanumeric());
         match self.json || !plain {
             true => format!("\"{text}\""),
             false => text.to_owned(),
@@ -233,28 +267,73 @@ impl Template<'_> {
         Ok(Edit::insert(self.file, previous.range.end, text))
     }
 
-    /// A new item at the end of a list.
-    fn add_item(&self, list: &Value, item: &Snippet) -> Result<Edit, String> {
+    /// New items at the end of a list.
+    fn add_items(&self, list: &Value, items: &[Snippet]) -> Result<Edit, String> {
         let (layout, last) = match &list.kind {
             ValueKind::List(inner) => (inner.layout, inner.items.last().ok_or("the list is empty")?),
             _ => return Err("the setting is not a list".to_owned()),
         };
         let eol = line_ending(self.text);
         let column = self.column(last.range.start);
-        let text = match (layout, self.spans_lines(list)) {
+        let text: String = match (layout, self.spans_lines(list)) {
             (Layout::Block, _) => {
                 let line = line_range(self.text, last.range.start);
                 let dash = self.text[line.clone()]
                     .find('-')
                     .ok_or("the list's dash was not found")?;
                 let at = line_range(self.text, last.content_end()).end;
-                let text = format!("{eol}{}- {}", " ".repeat(dash), self.block_item(item, column));
+                let text: String = items
+                    .iter()
+                    .map(|item| format!("{eol}{}- {}", " ".repeat(dash), self.block_item(item, column)))
+                    .collect();
                 return Ok(Edit::insert(self.file, at, text));
             }
-            (Layout::Flow, true) => format!(",{eol}{}{}", " ".repeat(column), self.json_value(item, column)),
-            (Layout::Flow, false) => format!(", {}", self.flow_value(item)),
+            (Layout::Flow, true) => items
+                .iter()
+                .map(|item| format!(",{eol}{}{}", " ".repeat(column), self.json_value(item, column)))
+                .collect(),
+            (Layout::Flow, false) => items
+                .iter()
+                .map(|item| format!(", {}", self.flow_value(item)))
+                .collect(),
         };
         Ok(Edit::insert(self.file, last.range.end, text))
+    }
+
+    /// `base`, or `base2`, `base3` …: a logical id no resource, parameter, condition or output of
+    /// the template has (logical ids are alphanumeric).
+    fn new_logical_id(&self, base: &str) -> String {
+        let base: String = base.chars().filter(char::is_ascii_alphanumeric).collect();
+        let taken = |id: &str| {
+            ["Resources", "Parameters", "Conditions", "Outputs", "Mappings"]
+                .iter()
+                .any(|section| self.root.get(section).and_then(|section| section.get(id)).is_some())
+        };
+        (1..)
+            .map(|number| match number {
+                1 => base.clone(),
+                _ => format!("{base}{number}"),
+            })
+            .find(|id| !taken(id))
+            .unwrap_or(base)
+    }
+
+    /// A new resource right after the one created at `after`, set apart as the template sets
+    /// its resources apart (a blank line between them, or none).
+    fn add_resource(&self, after: &Site, logical_id: &str, resource: Snippet) -> Result<Edit, String> {
+        let Some(Found::Entry(resources, index)) = self.root.find(&after.range) else {
+            return Err("the resource was not found in the template".to_owned());
+        };
+        let mut edit = self.add_entries(resources, index, vec![(logical_id.to_owned(), resource)])?;
+        let entries = resources.as_map().map(|map| map.entries.as_slice()).unwrap_or_default();
+        let spaced = entries.windows(2).any(|pair| {
+            let between = &self.text[pair[0].content_end()..line_range(self.text, pair[1].range.start).start];
+            between.matches('\n').count() > 1
+        });
+        if spaced && !self.json {
+            edit.replacement = format!("{}{}", line_ending(self.text), edit.replacement);
+        }
+        Ok(edit)
     }
 
     /// The throttling of a stage, moved into its `MethodSettings`: a new entry for every method
@@ -282,7 +361,7 @@ impl Template<'_> {
         let item = Snippet::Map(item);
         let map = properties.as_map().ok_or("the stage's properties are not a map")?;
         if let Some(existing) = map.entry("MethodSettings") {
-            let mut edits = vec![self.add_item(&existing.value, &item)?];
+            let mut edits = vec![self.add_items(&existing.value, &[item])?];
             edits.extend(self.move_comments(removed, &self.site(existing.range.clone())));
             return Ok(edits);
         }
@@ -490,31 +569,31 @@ impl GraphSource for TemplateFrontEnd<'_> {
         self.template.graph_layers()
     }
 
-    fn roles(&self, _: &[LambdaFunction]) -> Vec<IamRole> {
-        Vec::new()
+    fn roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
+        self.template.graph_roles(functions)
     }
 
     fn stages(&self) -> (Vec<ApiStage>, Vec<MethodSettings>) {
         self.template.graph_stages()
     }
 
-    fn integrations(&self, _: &[LambdaFunction]) -> Vec<ApiIntegration> {
-        Vec::new()
+    fn integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
+        self.template.graph_integrations(functions)
     }
 
-    fn queue_event_sources(&self, _: &[LambdaFunction]) -> Vec<QueueEventSource> {
-        Vec::new()
+    fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
+        self.template.graph_queue_event_sources(functions)
     }
 
     fn message_targets(&self) -> Vec<MessageTarget> {
-        Vec::new()
+        self.template.graph_message_targets()
     }
 
     fn spelling(&self) -> Spelling {
         Spelling {
             depends_on: "DependsOn",
             inline_policies: "`Policies`",
-            invoke_arn: "invoke ARN",
+            invoke_arn: "!Sub …/functions/${Function.Arn}/invocations",
             invoke_permission: "AWS::Lambda::Permission",
         }
     }
@@ -531,7 +610,12 @@ impl FrontEnd for TemplateFrontEnd<'_> {
         self.template.edits(plan).is_ok()
     }
 
-    fn render_new_policies(&self, _: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
-        grants.iter().map(|_| Err(NOT_WRITTEN_YET.to_owned())).collect()
+    /// One new inline policy of the role holds every grant, so they share one fix.
+    fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
+        let fix = self
+            .template
+            .new_role_policy(role, grants)
+            .map(|edit| Fix::new(vec![edit], crate::fix::Applicability::Safe));
+        grants.iter().map(|_| fix.clone()).collect()
     }
 }

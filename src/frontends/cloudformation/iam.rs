@@ -1,0 +1,359 @@
+//! Roles and what reaches them: an `AWS::IAM::Role`'s own `Policies` and `ManagedPolicyArns`, and
+//! the `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy` resources that name
+//! it. Also what a function runs as, sends failed events to and waits for, and the SQS queues that
+//! feed it.
+//!
+//! A SAM function without a `Role` runs as a role SAM makes, which SAM gives what its
+//! `DeadLetterQueue` and its SQS `Events` need: nothing of it is judged. One with a `Role` is
+//! judged like any function.
+
+use super::document::Value;
+use super::values::intrinsic;
+use super::{Resource, Template};
+use crate::aws::managed_policies;
+use crate::cloud::{
+    DeadLetter, Effect, Entry, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, PhysicalName,
+    PolicyStatement, QueueEventSource, ResourceId, ResourceTarget, RoleAttachment, RoleGrants,
+};
+
+const ROLE_TYPE: &str = "AWS::IAM::Role";
+/// Resources that give a role a policy, each naming the roles it reaches.
+const ATTACHMENT_TYPES: [&str; 3] = ["AWS::IAM::Policy", "AWS::IAM::RolePolicy", "AWS::IAM::ManagedPolicy"];
+
+impl<'a> Template<'a> {
+    /// The template's roles, by resource number.
+    fn role_ids(&self) -> Vec<ResourceId> {
+        self.resources()
+            .enumerate()
+            .filter(|(_, resource)| resource.kind == ROLE_TYPE)
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    pub(super) fn function_role(&self, resource: &Resource) -> Option<FunctionRole> {
+        let Some(role) = resource.properties.and_then(|properties| properties.get("Role")) else {
+            // SAM makes the role of a function that names none.
+            return match resource.kind {
+                "AWS::Serverless::Function" => Some(FunctionRole::Unknown),
+                _ => None,
+            };
+        };
+        let declared = self
+            .resource_ref(role)
+            .filter(|reference| reference.is_arn())
+            .and_then(|reference| self.role_ids().iter().position(|id| *id == reference.resource));
+        Some(declared.map_or(FunctionRole::Unknown, FunctionRole::Declared))
+    }
+
+    pub(super) fn dead_letter(&self, resource: &Resource) -> DeadLetter {
+        let properties = resource.properties;
+        let config = match resource.kind {
+            "AWS::Serverless::Function" => properties.and_then(|properties| properties.get("DeadLetterQueue")),
+            _ => properties.and_then(|properties| properties.get("DeadLetterConfig")),
+        };
+        let Some(config) = config else {
+            return DeadLetter::None;
+        };
+        match config.get("TargetArn").and_then(|target| self.resource_ref(target)) {
+            Some(reference) if reference.is_arn() => DeadLetter::Resource(reference),
+            _ => DeadLetter::Unknown,
+        }
+    }
+
+    pub(super) fn graph_roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
+        self.role_ids()
+            .into_iter()
+            .filter_map(|id| Some((id, self.resources().nth(id)?)))
+            .map(|(id, role)| self.iam_role(id, &role, functions))
+            .collect()
+    }
+
+    fn iam_role(&self, id: ResourceId, role: &Resource, functions: &[LambdaFunction]) -> IamRole {
+        let mut grants = RoleGrants::default();
+        let properties = role.properties;
+        let inline = properties
+            .and_then(|properties| properties.get("Policies"))
+            .and_then(Value::as_list)
+            .map(|list| list.items.as_slice())
+            .unwrap_or_default();
+        for policy in inline {
+            self.add_document(&mut grants, id, policy.get("PolicyDocument"), true);
+        }
+        if let Some(arns) = properties.and_then(|properties| properties.get("ManagedPolicyArns")) {
+            self.add_managed_list(&mut grants, arns);
+        }
+        let mut attachments = Vec::new();
+        for (attachment_id, resource) in self.resources().enumerate() {
+            if !ATTACHMENT_TYPES.contains(&resource.kind) || !self.attaches_to(&resource, role) {
+                continue;
+            }
+            let document = resource
+                .properties
+                .and_then(|properties| properties.get("PolicyDocument"));
+            self.add_document(&mut grants, attachment_id, document, false);
+            let waits_for = self.waits_for(&resource);
+            attachments.push(RoleAttachment {
+                resource: attachment_id,
+                name: format!("`{}`", resource.logical_id),
+                kind: resource.kind.to_owned(),
+                declared: self.site(resource.entry.range.clone()),
+                attached_policy: (resource.kind == "AWS::IAM::ManagedPolicy").then_some(attachment_id),
+                after_functions: functions
+                    .iter()
+                    .filter(|function| waits_for.contains(&function.resource))
+                    .map(|function| function.resource)
+                    .collect(),
+            });
+        }
+        IamRole {
+            name: format!("`{}`", role.logical_id),
+            declared: self.site(role.entry.range.clone()),
+            grants,
+            attachments,
+            // A role's `Policies` are its own, but CloudFormation leaves inline policies that
+            // other resources give it alone.
+            owns_inline_policies: false,
+        }
+    }
+
+    /// Whether a policy resource names the role, by `Ref` (its name) or by the name it is given.
+    fn attaches_to(&self, attachment: &Resource, role: &Resource) -> bool {
+        let Some(properties) = attachment.properties else {
+            return false;
+        };
+        let fixed_name = role
+            .properties
+            .and_then(|properties| properties.get("RoleName"))
+            .and_then(Value::text);
+        let names_role = |value: &Value| match intrinsic(value) {
+            Some((name, argument)) if name == "Ref" => argument.text() == Some(role.logical_id),
+            Some(_) => false,
+            None => value.text().is_some_and(|name| Some(name) == fixed_name),
+        };
+        match properties.get("Roles").and_then(Value::as_list) {
+            Some(roles) => roles.items.iter().any(names_role),
+            None => properties.get("RoleName").is_some_and(names_role),
+        }
+    }
+
+    fn add_managed_list(&self, grants: &mut RoleGrants, arns: &Value) {
+        let Some(list) = arns.as_list() else {
+            grants.unreadable += 1;
+            return;
+        };
+        for arn in &list.items {
+            // A policy of the template reaches the role through the list too.
+            if let Some(reference) = self.resource_ref(arn) {
+                let policy = self.resources().nth(reference.resource);
+                if let Some(policy) = policy.filter(|policy| policy.kind == "AWS::IAM::ManagedPolicy") {
+                    let document = policy
+                        .properties
+                        .and_then(|properties| properties.get("PolicyDocument"));
+                    self.add_document(grants, reference.resource, document, false);
+                    continue;
+                }
+            }
+            match self
+                .managed_policy_name(arn)
+                .and_then(|arn| managed_policies::find(&arn))
+            {
+                Some(policy) => grants.managed.push(policy),
+                None => grants.unreadable += 1,
+            }
+        }
+    }
+
+    /// The ARN of an AWS managed policy, written out or with the partition substituted
+    /// (`!Sub arn:${AWS::Partition}:iam::aws:policy/…`).
+    fn managed_policy_name(&self, arn: &Value) -> Option<String> {
+        let text = match intrinsic(arn) {
+            Some((name, argument)) if name == "Fn::Sub" => argument.text()?.replace("${AWS::Partition}", "aws"),
+            Some(_) => return None,
+            None => arn.text()?.to_owned(),
+        };
+        Some(text)
+    }
+
+    fn add_document(&self, grants: &mut RoleGrants, owner: ResourceId, document: Option<&Value>, own: bool) {
+        let Some(statements) = document.and_then(|document| self.statements(document)) else {
+            grants.unreadable += 1;
+            return;
+        };
+        let Some(document) = document else { return };
+        grants.documents.push(GrantDocument {
+            owner,
+            statements,
+            at: self.site(document.range.clone()),
+            shared: false,
+            inline_role_policy: own,
+        });
+    }
+
+    /// The statements of a policy document written in the template; `None` when the document is
+    /// not a map with a `Statement` (a parameter, a `Fn::If`, JSON text).
+    fn statements(&self, document: &Value) -> Option<Vec<PolicyStatement>> {
+        let statement = document.as_map()?.entry("Statement")?;
+        let written: Vec<&Value> = match statement.value.as_list() {
+            Some(list) => list.items.iter().collect(),
+            None => vec![&statement.value],
+        };
+        written.into_iter().map(|statement| self.statement(statement)).collect()
+    }
+
+    fn statement(&self, statement: &Value) -> Option<PolicyStatement> {
+        let map = statement.as_map()?;
+        let effect = match map.entry("Effect")?.value.text()? {
+            "Allow" => Effect::Allow,
+            "Deny" => Effect::Deny,
+            _ => return None,
+        };
+        let uncertainty = ["Condition", "NotAction", "NotResource", "NotPrincipal"]
+            .into_iter()
+            .find(|key| map.entry(key).is_some())
+            .map(|key| format!("a statement with `{key}`"));
+        let entries = |key: &str| -> Vec<Entry> {
+            let Some(entry) = map.entry(key) else {
+                return Vec::new();
+            };
+            match entry.value.as_list() {
+                Some(list) => list.items.iter().map(|item| self.policy_entry(item)).collect(),
+                None => vec![self.policy_entry(&entry.value)],
+            }
+        };
+        Some(PolicyStatement::new(
+            effect,
+            entries("Action"),
+            entries("Resource"),
+            uncertainty,
+        ))
+    }
+
+    /// One entry of an `Action` or `Resource`: text, a resource's ARN, or an ARN pattern whose
+    /// pseudo parameters (`${AWS::Region}`) may be anything.
+    fn policy_entry(&self, value: &Value) -> Entry {
+        if let Some(text) = value.text() {
+            return Entry {
+                literal: Some(text.to_owned()),
+                resource: None,
+            };
+        }
+        if let Some(reference) = self.resource_ref(value) {
+            return Entry {
+                literal: None,
+                resource: Some(reference),
+            };
+        }
+        let pattern = match intrinsic(value) {
+            Some((name, argument)) if name == "Fn::Sub" => argument.text().and_then(pseudo_parameters_as_wildcards),
+            _ => None,
+        };
+        Entry {
+            literal: pattern,
+            resource: None,
+        }
+    }
+
+    pub(super) fn graph_message_targets(&self) -> Vec<MessageTarget> {
+        self.resources()
+            .enumerate()
+            .filter_map(|(id, resource)| {
+                let (service, name_key) = match resource.kind {
+                    "AWS::SQS::Queue" => ("sqs", "QueueName"),
+                    "AWS::SNS::Topic" => ("sns", "TopicName"),
+                    _ => return None,
+                };
+                let name = resource
+                    .properties
+                    .and_then(|properties| properties.get(name_key))
+                    .and_then(|name| self.candidates(name).sole())
+                    .filter(|name| name.in_place)
+                    .map_or(PhysicalName::Unknown, |name| {
+                        PhysicalName::Fixed(name.scalar.text.clone())
+                    });
+                Some(MessageTarget {
+                    target: ResourceTarget {
+                        resource: id,
+                        service,
+                        name,
+                    },
+                    name: format!("`{}`", resource.logical_id),
+                })
+            })
+            .collect()
+    }
+
+    /// `AWS::Lambda::EventSourceMapping`s from a queue of the template, and the SQS `Events` of SAM
+    /// functions that name their role (SAM grants the poller's permissions to roles it makes).
+    pub(super) fn graph_queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
+        let targets = self.graph_message_targets();
+        let queue_of = |value: Option<&Value>| {
+            let reference = self.resource_ref(value?).filter(|reference| reference.is_arn())?;
+            targets
+                .iter()
+                .find(|target| target.target.resource == reference.resource && target.target.service == "sqs")
+        };
+        let function_index = |id: ResourceId| functions.iter().position(|function| function.resource == id);
+        let mut sources = Vec::new();
+        for (id, resource) in self.resources().enumerate() {
+            let Some(properties) = resource.properties else {
+                continue;
+            };
+            match resource.kind {
+                "AWS::Lambda::EventSourceMapping" => {
+                    let function = properties
+                        .get("FunctionName")
+                        .and_then(|name| self.resource_ref(name))
+                        .and_then(|reference| function_index(reference.resource));
+                    if let (Some(queue), Some(function)) = (queue_of(properties.get("EventSourceArn")), function) {
+                        sources.push(QueueEventSource {
+                            queue: queue.target.clone(),
+                            queue_name: queue.name.clone(),
+                            function,
+                        });
+                    }
+                }
+                "AWS::Serverless::Function" if properties.get("Role").is_some() => {
+                    let Some(function) = function_index(id) else { continue };
+                    let events = properties
+                        .get("Events")
+                        .and_then(Value::as_map)
+                        .map(|events| events.entries.as_slice())
+                        .unwrap_or_default();
+                    for event in events {
+                        if event.value.get("Type").and_then(Value::text) != Some("SQS") {
+                            continue;
+                        }
+                        if let Some(queue) = queue_of(event.value.get("Properties").and_then(|p| p.get("Queue"))) {
+                            sources.push(QueueEventSource {
+                                queue: queue.target.clone(),
+                                queue_name: queue.name.clone(),
+                                function,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        sources
+    }
+}
+
+/// An ARN written with `Fn::Sub` whose only substitutions are pseudo parameters, as a pattern:
+/// `arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders-*` may name any partition,
+/// region and account. `None` when it substitutes anything else.
+fn pseudo_parameters_as_wildcards(text: &str) -> Option<String> {
+    let mut pattern = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        pattern.push_str(&rest[..start]);
+        let (name, after) = rest[start + 2..].split_once('}')?;
+        if !name.starts_with("AWS::") {
+            return None;
+        }
+        pattern.push('*');
+        rest = after;
+    }
+    pattern.push_str(rest);
+    Some(pattern)
+}

@@ -1,0 +1,162 @@
+//! API Gateway Lambda integrations: the `Integration` of an `AWS::ApiGateway::Method`, and the
+//! `AWS::Lambda::Permission`s that let API Gateway invoke a function without `Credentials`.
+//! (Integrations written in a REST API's OpenAPI `Body` are not read yet.)
+
+use super::document::{Entry, Value};
+use super::values::intrinsic;
+use super::{Resource, Template};
+use crate::cloud::{ApiIntegration, IntegrationSetting, IntegrationTarget, InvokePermission, LambdaFunction};
+
+const INVOKE_PRINCIPAL: &str = "apigateway.amazonaws.com";
+
+impl<'a> Template<'a> {
+    pub(super) fn graph_integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
+        self.resources()
+            .filter(|resource| resource.kind == "AWS::ApiGateway::Method")
+            .filter_map(|method| self.integration(&method, functions))
+            .collect()
+    }
+
+    fn integration(&self, method: &Resource, functions: &[LambdaFunction]) -> Option<ApiIntegration> {
+        let properties = method.properties?;
+        let integration = properties.get("Integration")?.as_map()?;
+        let proxy = integration
+            .entry("Type")
+            .and_then(|kind| kind.value.text())
+            .is_some_and(|kind| kind.eq_ignore_ascii_case("AWS_PROXY"));
+        let uri = integration.entry("Uri");
+        let target = uri.and_then(|uri| self.integration_target(&uri.value, functions));
+        let rest_api = properties
+            .get("RestApiId")
+            .and_then(|api| self.resource_ref(api))
+            .and_then(|reference| self.resources().nth(reference.resource))
+            .filter(|api| api.kind == "AWS::ApiGateway::RestApi");
+        let credentials = integration.entry("Credentials");
+        let invoke_permission = match (proxy, credentials, &target, &rest_api) {
+            (true, Some(_), Some(target), Some(api)) => {
+                Some(self.invoke_permission(functions[target.function].resource, api.logical_id))
+            }
+            (true, Some(_), _, _) => Some(InvokePermission::Unknown),
+            _ => None,
+        };
+        Some(ApiIntegration {
+            at: self.site(uri.map_or(method.entry.key_range.clone(), |uri| uri.value.range.clone())),
+            rest_api: rest_api.map(|api| self.site(api.entry.range.clone())),
+            proxy,
+            is_resource: true,
+            uri: uri.map(|uri| self.integration_setting(uri)),
+            target,
+            http_method: integration
+                .entry("IntegrationHttpMethod")
+                .map(|method| self.integration_setting(method)),
+            credentials: credentials.map(|credentials| self.integration_setting(credentials)),
+            credentials_role: credentials
+                .and_then(|credentials| self.resource_ref(&credentials.value))
+                .and_then(|reference| self.resources().nth(reference.resource))
+                .map(|role| format!("`{}`", role.logical_id)),
+            invoke_permission,
+        })
+    }
+
+    fn integration_setting(&self, entry: &Entry) -> IntegrationSetting {
+        IntegrationSetting {
+            literal: entry.value.text().map(str::to_owned),
+            expression: Some(self.site(entry.value.range.clone())),
+            written: self.site(entry.range.clone()),
+            string: entry.value.as_scalar().map(|_| self.site(entry.value.range.clone())),
+        }
+    }
+
+    /// The function a uri calls: `!GetAtt Fn.Arn` reads its ARN; a `Fn::Sub` that builds the
+    /// invocation path around `${Fn.Arn}` is right as it is.
+    fn integration_target(&self, uri: &Value, functions: &[LambdaFunction]) -> Option<IntegrationTarget> {
+        let function_of = |id| functions.iter().position(|function| function.resource == id);
+        if let Some(reference) = self.resource_ref(uri) {
+            return Some(IntegrationTarget {
+                function: function_of(reference.resource)?,
+                attribute: reference.attribute,
+            });
+        }
+        let (name, argument) = intrinsic(uri)?;
+        let text = argument.text().filter(|_| name == "Fn::Sub")?;
+        let (_, after) = text.split_once("/functions/${")?;
+        let (named, rest) = after.split_once('}')?;
+        let (logical_id, attribute) = named.split_once('.')?;
+        (attribute == "Arn" && rest.starts_with("/invocations")).then_some(())?;
+        Some(IntegrationTarget {
+            function: function_of(self.resource_index(logical_id)?)?,
+            attribute: None,
+        })
+    }
+
+    /// Whether a permission of the template lets API Gateway invoke the function from every route
+    /// of the REST API with this logical id.
+    fn invoke_permission(&self, function: usize, api: &str) -> InvokePermission {
+        let mut answer = InvokePermission::Missing;
+        for permission in self
+            .resources()
+            .filter(|resource| resource.kind == "AWS::Lambda::Permission")
+        {
+            let Some(properties) = permission.properties else {
+                continue;
+            };
+            let names_function = properties
+                .get("FunctionName")
+                .and_then(|name| self.resource_ref(name))
+                .map(|reference| reference.resource == function);
+            let text = |key: &str| properties.get(key).and_then(Value::text);
+            let grants = match (text("Action"), text("Principal")) {
+                (Some(action), Some(principal)) => {
+                    Some(matches!(action, "lambda:InvokeFunction" | "lambda:*") && principal == INVOKE_PRINCIPAL)
+                }
+                _ => None,
+            };
+            match (names_function, grants) {
+                (Some(true), Some(true)) => {}
+                // Another function, or not API Gateway's invoke.
+                (Some(false), _) | (_, Some(false)) => continue,
+                _ => {
+                    answer = InvokePermission::Unknown;
+                    continue;
+                }
+            }
+            let conditional = permission.entry.value.get("Condition").is_some();
+            match self.source_covers(properties.get("SourceArn"), api) {
+                Some(true) if !conditional => return InvokePermission::Granted,
+                Some(false) => {}
+                _ => answer = InvokePermission::Unknown,
+            }
+        }
+        answer
+    }
+
+    /// Whether a permission's `SourceArn` covers every route of the API: absent, or
+    /// `…:${Api}/*` with nothing after the API but wildcards. `None` when it cannot be read.
+    fn source_covers(&self, source: Option<&Value>, api: &str) -> Option<bool> {
+        let Some(source) = source else {
+            return Some(true);
+        };
+        let (name, argument) = intrinsic(source)?;
+        let text = argument.text().filter(|_| name == "Fn::Sub")?;
+        let Some((_, after)) = text.split_once(&format!("${{{api}}}")) else {
+            // Another API's, or one written so that infrafix cannot tell.
+            return match text.contains(":execute-api:") && !text.contains("${") {
+                true => Some(false),
+                false => None,
+            };
+        };
+        Some(after.chars().all(|character| character == '/' || character == '*'))
+    }
+
+    /// The uri that calls a function through its invoke ARN.
+    pub(super) fn invoke_uri(&self, function: &str) -> String {
+        let sub = format!(
+            "arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{function}.{}}}/invocations",
+            "Arn"
+        );
+        match self.json {
+            true => format!("{{\"Fn::Sub\": \"{sub}\"}}"),
+            false => format!("!Sub {sub}"),
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! References between a template's resources: `Ref`, `Fn::GetAtt` and the `${Name}` and
+//! `${Name.Attribute}` of `Fn::Sub`, in their short and long forms. CloudFormation creates a
+//! resource after every resource it references, and `DependsOn` adds to those.
+
+use std::collections::BTreeSet;
+
+use super::document::{Value, ValueKind};
+use super::values::intrinsic;
+use super::Template;
+use crate::cloud::{ResourceId, ResourceRef, ARN};
+
+/// The output `Ref` gives for a resource, in the graph's spelling when it is the ARN.
+fn ref_attribute(kind: &str) -> &'static str {
+    match kind {
+        // `Ref` of these is their ARN; of a queue its URL, of a role or a function its name.
+        "AWS::SNS::Topic" | "AWS::IAM::ManagedPolicy" => ARN,
+        _ => "ref",
+    }
+}
+
+impl Template<'_> {
+    /// The number of the resource with this logical id, as the graph's nodes use it.
+    pub(super) fn resource_index(&self, logical_id: &str) -> Option<ResourceId> {
+        self.resources().position(|resource| resource.logical_id == logical_id)
+    }
+
+    fn resource_kind(&self, id: ResourceId) -> Option<&str> {
+        self.resources().nth(id).map(|resource| resource.kind)
+    }
+
+    /// The resource output a value is, when it is one (`!GetAtt Queue.Arn`, `!Ref Topic`).
+    pub(super) fn resource_ref(&self, value: &Value) -> Option<ResourceRef> {
+        let (name, argument) = intrinsic(value)?;
+        match name.as_str() {
+            "Ref" => {
+                let id = self.resource_index(argument.text()?)?;
+                Some(ResourceRef {
+                    resource: id,
+                    attribute: Some(ref_attribute(self.resource_kind(id)?).to_owned()),
+                })
+            }
+            "Fn::GetAtt" => {
+                let (resource, attribute) = get_att_target(argument)?;
+                Some(ResourceRef {
+                    resource: self.resource_index(&resource)?,
+                    attribute: Some(match attribute.as_str() {
+                        "Arn" => ARN.to_owned(),
+                        other => other.to_owned(),
+                    }),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Every resource a value references, at any depth.
+    pub(super) fn referenced(&self, value: &Value) -> BTreeSet<ResourceId> {
+        let mut found = BTreeSet::new();
+        let mut pending = vec![value];
+        while let Some(value) = pending.pop() {
+            if let Some((name, argument)) = intrinsic(value) {
+                let named: Vec<String> = match name.as_str() {
+                    "Ref" => argument.text().map(str::to_owned).into_iter().collect(),
+                    "Fn::GetAtt" => get_att_target(argument)
+                        .map(|(resource, _)| resource)
+                        .into_iter()
+                        .collect(),
+                    "Fn::Sub" => substituted_names(argument),
+                    _ => Vec::new(),
+                };
+                found.extend(named.iter().filter_map(|name| self.resource_index(name)));
+            }
+            match &value.kind {
+                ValueKind::Map(map) => pending.extend(map.entries.iter().map(|entry| &entry.value)),
+                ValueKind::List(list) => pending.extend(&list.items),
+                ValueKind::Tagged { value, .. } => pending.push(value),
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// The resources a resource waits for: those it references, and those its `DependsOn` names.
+    pub(super) fn waits_for(&self, resource: &super::Resource) -> BTreeSet<ResourceId> {
+        let mut found = resource
+            .properties
+            .map(|properties| self.referenced(properties))
+            .unwrap_or_default();
+        if let Some(depends_on) = resource.entry.value.get("DependsOn") {
+            let names: Vec<&str> = match depends_on.as_list() {
+                Some(list) => list.items.iter().filter_map(Value::text).collect(),
+                None => depends_on.text().into_iter().collect(),
+            };
+            found.extend(names.into_iter().filter_map(|name| self.resource_index(name)));
+        }
+        found
+    }
+}
+
+/// The resource and attribute a `Fn::GetAtt` names: `Fn.Arn`, `[Fn, Arn]`.
+pub(super) fn get_att_target(argument: &Value) -> Option<(String, String)> {
+    match &argument.kind {
+        ValueKind::Scalar(scalar) => {
+            let (resource, attribute) = scalar.text.split_once('.')?;
+            Some((resource.to_owned(), attribute.to_owned()))
+        }
+        ValueKind::List(list) => match list.items.as_slice() {
+            [resource, attribute] => Some((resource.text()?.to_owned(), attribute.text()?.to_owned())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The names a `Fn::Sub` string substitutes: `${Queue.Arn}` names `Queue`. (What the values of its
+/// variable map reference is found by walking the map.)
+fn substituted_names(argument: &Value) -> Vec<String> {
+    let text = match argument.as_list() {
+        Some(list) => list.items.first().and_then(Value::text),
+        None => argument.text(),
+    };
+    let Some(text) = text else { return Vec::new() };
+    text.split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}'))
+        .map(|(name, _)| name.split('.').next().unwrap_or(name).to_owned())
+        .filter(|name| !name.starts_with('!'))
+        .collect()
+}

@@ -1,0 +1,236 @@
+//! IAM intents as template edits: `DependsOn` entries, an AWS managed policy in a role's
+//! `ManagedPolicyArns`, statements in a policy document, and a new policy in a role's own
+//! `Policies` (created with the role, so nothing that runs as it has to wait for it).
+
+use super::Snippet;
+use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
+use crate::fix::Edit;
+use crate::frontends::cloudformation::document::{Found, Value};
+use crate::frontends::cloudformation::{Resource, Template};
+
+/// The name new inline policies that let a role send failed events take (with a number after it
+/// when the role has one of that name already).
+const SEND_POLICY_NAME: &str = "dead-letter-send";
+
+impl Template<'_> {
+    /// The resource created at `site`.
+    pub(super) fn resource_at(&self, site: &Site) -> Result<Resource<'_>, String> {
+        self.resources()
+            .find(|resource| resource.entry.range == site.range)
+            .ok_or_else(|| "the resource was not found in the template".to_owned())
+    }
+
+    /// The resource's own map (`Type`, `DependsOn`, `Properties`), as a value.
+    fn resource_map(&self, site: &Site) -> Result<&Value, String> {
+        match self.root.find(&site.range) {
+            Some(Found::Entry(map, index)) => map
+                .as_map()
+                .and_then(|map| map.entries.get(index))
+                .map(|entry| &entry.value)
+                .ok_or_else(|| "the resource was not found in the template".to_owned()),
+            _ => Err("the resource was not found in the template".to_owned()),
+        }
+    }
+
+    /// The function created at `function` waits for the resources created at `on`.
+    pub(super) fn add_dependencies(&self, function: &Site, on: &[Site]) -> Result<Edit, String> {
+        let names = on
+            .iter()
+            .map(|site| self.resource_at(site).map(|resource| resource.logical_id.to_owned()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let resource = self.resource_map(function)?;
+        let map = resource.as_map().ok_or("the function is not a map")?;
+        let items: Vec<Snippet> = names
+            .iter()
+            .map(|name| Snippet::Text(self.string_literal(name)))
+            .collect();
+        match map.entry("DependsOn") {
+            Some(existing) if existing.value.as_list().is_some() => self.add_items(&existing.value, &items),
+            Some(existing) => {
+                let old = existing.value.text().ok_or("its DependsOn is not a name or a list")?;
+                let mut all = vec![Snippet::Text(self.string_literal(old))];
+                all.extend(items);
+                Ok(Edit::replace(
+                    self.file,
+                    existing.value.range.clone(),
+                    self.flow_value(&Snippet::List(all)),
+                ))
+            }
+            None => {
+                let after = map
+                    .entries
+                    .iter()
+                    .position(|entry| entry.key == "Type")
+                    .ok_or("the function has no Type")?;
+                let value = match <[Snippet; 1]>::try_from(items) {
+                    Ok([one]) => one,
+                    Err(items) => Snippet::List(items),
+                };
+                self.add_entries(resource, after, vec![("DependsOn".to_owned(), value)])
+            }
+        }
+    }
+
+    /// The AWS managed policy `name` in the role's `ManagedPolicyArns`.
+    pub(super) fn attach_managed_policy(&self, role: &Site, name: &str) -> Result<Edit, String> {
+        let policy = crate::aws::managed_policies::find(name).ok_or("the managed policy is not known")?;
+        let arn = match self.text.contains("${AWS::Partition}") {
+            // The template deploys to other partitions too: so must the ARN.
+            true => {
+                let sub = policy.arn.replacen("arn:aws:", "arn:${AWS::Partition}:", 1);
+                match self.json {
+                    true => format!("{{\"Fn::Sub\": \"{sub}\"}}"),
+                    false => format!("!Sub {sub}"),
+                }
+            }
+            false => self.string_literal(&policy.arn),
+        };
+        let properties = self
+            .resource_map(role)?
+            .get("Properties")
+            .ok_or("the role has no properties")?;
+        let map = properties.as_map().ok_or("the role's properties are not a map")?;
+        match map.entry("ManagedPolicyArns") {
+            Some(existing) => self.add_items(&existing.value, &[Snippet::Text(arn)]),
+            None => self.add_entries(
+                properties,
+                map.entries.len() - 1,
+                vec![("ManagedPolicyArns".to_owned(), Snippet::List(vec![Snippet::Text(arn)]))],
+            ),
+        }
+    }
+
+    /// New statements at the end of the document written at `document`: one per action, each
+    /// on its targets.
+    pub(super) fn add_statements(&self, document: &Site, grants: &[(String, ResourceRef)]) -> Result<Edit, String> {
+        let document = self.value_at(document)?;
+        let statements = document
+            .get("Statement")
+            .filter(|statement| statement.as_list().is_some())
+            .ok_or("the document's Statement is not a list")?;
+        self.add_items(statements, &self.statement_snippets(grants)?)
+    }
+
+    /// `values` added to the `Action` or `Resource` of statement number `statement` of the
+    /// document: to its list, or with its one value in a new one.
+    pub(super) fn extend_statement(
+        &self,
+        document: &Site,
+        statement: usize,
+        key: &str,
+        values: Vec<Snippet>,
+    ) -> Result<Edit, String> {
+        let document = self.value_at(document)?;
+        let statements = document.get("Statement").ok_or("the document has no Statement")?;
+        let statement = match statements.as_list() {
+            Some(list) => list.items.get(statement),
+            None => (statement == 0).then_some(statements),
+        }
+        .ok_or("the statement was not found")?;
+        let existing = statement.get(key).ok_or("the statement has no such list")?;
+        if existing.as_list().is_some() {
+            return self.add_items(existing, &values);
+        }
+        let mut all = vec![Snippet::Text(self.text[existing.range.clone()].to_owned())];
+        all.extend(values);
+        Ok(Edit::replace(
+            self.file,
+            existing.range.clone(),
+            self.flow_value(&Snippet::List(all)),
+        ))
+    }
+
+    /// A new inline policy of the role created at `role`, granting every send.
+    pub(super) fn new_role_policy(&self, role: &Site, grants: &[SendGrant]) -> Result<Edit, String> {
+        let pairs: Vec<(String, ResourceRef)> = grants
+            .iter()
+            .map(|grant| (grant.action.clone(), grant.target.clone()))
+            .collect();
+        let properties = self
+            .resource_map(role)?
+            .get("Properties")
+            .ok_or("the role has no properties")?;
+        let map = properties.as_map().ok_or("the role's properties are not a map")?;
+        let existing = map.entry("Policies");
+        let taken: Vec<&str> = existing
+            .and_then(|policies| policies.value.as_list())
+            .map(|list| {
+                list.items
+                    .iter()
+                    .filter_map(|policy| policy.get("PolicyName").and_then(Value::text))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let name = (1..)
+            .map(|number| match number {
+                1 => SEND_POLICY_NAME.to_owned(),
+                _ => format!("{SEND_POLICY_NAME}-{number}"),
+            })
+            .find(|name| !taken.contains(&name.as_str()))
+            .unwrap_or_else(|| SEND_POLICY_NAME.to_owned());
+        let policy = Snippet::Map(vec![
+            ("PolicyName".to_owned(), Snippet::Text(self.string_literal(&name))),
+            (
+                "PolicyDocument".to_owned(),
+                Snippet::Map(vec![
+                    ("Version".to_owned(), Snippet::Text("\"2012-10-17\"".to_owned())),
+                    ("Statement".to_owned(), Snippet::List(self.statement_snippets(&pairs)?)),
+                ]),
+            ),
+        ]);
+        match existing {
+            Some(policies) if policies.value.as_list().is_some() => self.add_items(&policies.value, &[policy]),
+            Some(_) => Err("the role's Policies are not a list".to_owned()),
+            None => self.add_entries(
+                properties,
+                map.entries.len() - 1,
+                vec![("Policies".to_owned(), Snippet::List(vec![policy]))],
+            ),
+        }
+    }
+
+    /// One Allow statement per action, on every target given for it.
+    fn statement_snippets(&self, grants: &[(String, ResourceRef)]) -> Result<Vec<Snippet>, String> {
+        let mut actions: Vec<(&str, Vec<Snippet>)> = Vec::new();
+        for (action, target) in grants {
+            let target = self.arn_of(target)?;
+            match actions.iter_mut().find(|(known, _)| known == action) {
+                Some((_, targets)) => targets.push(target),
+                None => actions.push((action, vec![target])),
+            }
+        }
+        Ok(actions
+            .into_iter()
+            .map(|(action, mut targets)| {
+                let resource = match targets.len() {
+                    1 => targets.remove(0),
+                    _ => Snippet::List(targets),
+                };
+                Snippet::Map(vec![
+                    ("Effect".to_owned(), Snippet::Text(self.string_literal("Allow"))),
+                    ("Action".to_owned(), Snippet::Text(self.string_literal(action))),
+                    ("Resource".to_owned(), resource),
+                ])
+            })
+            .collect())
+    }
+
+    /// The ARN of a resource of the template: `!Ref` of a topic, `!GetAtt X.Arn` of the rest.
+    pub(super) fn arn_of(&self, target: &ResourceRef) -> Result<Snippet, String> {
+        if target.attribute.as_deref() != Some(ARN) {
+            return Err("the grant does not name a resource by its ARN".to_owned());
+        }
+        let resource = self
+            .resources()
+            .nth(target.resource)
+            .ok_or("the resource was not found in the template")?;
+        let id = resource.logical_id;
+        let text = match (resource.kind == "AWS::SNS::Topic", self.json) {
+            (true, false) => format!("!Ref {id}"),
+            (true, true) => format!("{{\"Ref\": \"{id}\"}}"),
+            (false, false) => format!("!GetAtt {id}.Arn"),
+            (false, true) => format!("{{\"Fn::GetAtt\": [\"{id}\", \"Arn\"]}}"),
+        };
+        Ok(Snippet::Text(text))
+    }
+}
