@@ -16,7 +16,7 @@ use tree_sitter::Tree;
 use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
-use crate::frontends::cloudformation::{Template, TemplateFrontEnd, TemplateInput};
+use crate::frontends::cloudformation::{is_serverless_service, Template, TemplateFrontEnd, TemplateInput};
 use crate::frontends::pulumi::{FileFacts, Program, ProgramInput, PulumiFrontEnd};
 use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::packaging::ProjectPackages;
@@ -643,6 +643,7 @@ impl ProjectState<'_> {
                     text: &self.texts[index],
                     tree: &self.trees[index],
                     json: self.files[index].1 == Dialect::Json,
+                    serverless: is_serverless_service(&self.files[index].0.path),
                 })
             })
             .collect();

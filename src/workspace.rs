@@ -35,7 +35,8 @@ pub enum ProjectKind {
     Pulumi,
     /// The `.tf` files of one folder: a Terraform module.
     Terraform,
-    /// One CloudFormation or SAM template, YAML or JSON: each deploys as a stack of its own.
+    /// One CloudFormation or SAM template, YAML or JSON, or one Serverless Framework service
+    /// (`serverless.yml`): each deploys as a stack of its own.
     CloudFormation,
 }
 
@@ -46,7 +47,10 @@ impl ProjectKind {
         match Dialect::of_path(path)? {
             Dialect::TypeScript | Dialect::Tsx => Some(Self::Pulumi),
             Dialect::Hcl => Some(Self::Terraform),
-            Dialect::Yaml | Dialect::Json => may_be_template(path).then_some(Self::CloudFormation),
+            Dialect::Yaml | Dialect::Json => {
+                let read = crate::frontends::cloudformation::is_serverless_service(path) || may_be_template(path);
+                read.then_some(Self::CloudFormation)
+            }
         }
     }
 

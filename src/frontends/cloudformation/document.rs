@@ -140,43 +140,49 @@ impl Entry {
     }
 }
 
-/// What lies at a range of the template: how an edit finds the value an intent names.
-pub enum Found<'v> {
-    Value(&'v Value),
-    /// An entry of a map, key and value: its map and its index there.
-    Entry(&'v Value, usize),
-    /// An item of a list: its list and its index there.
-    Item(&'v Value, usize),
-}
-
 impl Value {
-    /// The value, entry or item spanning exactly `range`, looked for below this value. A value
-    /// spanning the same bytes as the entry or item holding it is found as that value.
-    pub fn find(&self, range: &Range<usize>) -> Option<Found<'_>> {
+    /// The map entry spanning exactly `range` (key and value), below this value: its map and
+    /// its index there.
+    pub fn find_entry(&self, range: &Range<usize>) -> Option<(&Value, usize)> {
+        self.find_member(range, true)
+    }
+
+    /// The list item spanning exactly `range`, below this value: its list and its index there.
+    pub fn find_item(&self, range: &Range<usize>) -> Option<(&Value, usize)> {
+        self.find_member(range, false)
+    }
+
+    /// The outermost value spanning exactly `range`.
+    pub fn find_value(&self, range: &Range<usize>) -> Option<&Value> {
         if self.range == *range {
-            return Some(Found::Value(self));
+            return Some(self);
         }
+        self.children()
+            .find(|child| child.range.start <= range.start && range.end <= child.range.end)
+            .and_then(|child| child.find_value(range))
+    }
+
+    fn find_member(&self, range: &Range<usize>, entry: bool) -> Option<(&Value, usize)> {
         if range.start < self.range.start || range.end > self.range.end {
             return None;
         }
-        match &self.kind {
-            ValueKind::Map(map) => map.entries.iter().enumerate().find_map(|(index, entry)| {
-                if entry.range == *range {
-                    return Some(Found::Entry(self, index));
-                }
-                entry.value.find(range)
-            }),
-            ValueKind::List(list) => {
-                list.items
-                    .iter()
-                    .enumerate()
-                    .find_map(|(index, item)| match item.find(range)? {
-                        Found::Value(found) if std::ptr::eq(found, item) => Some(Found::Item(self, index)),
-                        other => Some(other),
-                    })
-            }
-            ValueKind::Tagged { value, .. } => value.find(range),
+        let here = match (&self.kind, entry) {
+            (ValueKind::Map(map), true) => map.entries.iter().position(|member| member.range == *range),
+            (ValueKind::List(list), false) => list.items.iter().position(|member| member.range == *range),
             _ => None,
+        };
+        if let Some(index) = here {
+            return Some((self, index));
+        }
+        self.children().find_map(|child| child.find_member(range, entry))
+    }
+
+    fn children(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
+        match &self.kind {
+            ValueKind::Map(map) => Box::new(map.entries.iter().map(|entry| &entry.value)),
+            ValueKind::List(list) => Box::new(list.items.iter()),
+            ValueKind::Tagged { value, .. } => Box::new(std::iter::once(value.as_ref())),
+            _ => Box::new(std::iter::empty()),
         }
     }
 }

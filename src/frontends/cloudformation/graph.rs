@@ -20,11 +20,14 @@ struct Setting<'t> {
 
 impl<'a> Template<'a> {
     pub(super) fn graph_functions(&self) -> Vec<LambdaFunction> {
-        self.resources()
+        let mut functions: Vec<LambdaFunction> = self
+            .resources()
             .enumerate()
             .filter(|(_, resource)| FUNCTION_TYPES.contains(&resource.kind))
             .map(|(index, resource)| self.lambda_function(index, &resource))
-            .collect()
+            .collect();
+        functions.extend(self.service_functions());
+        functions
     }
 
     fn lambda_function(&self, index: usize, resource: &Resource) -> LambdaFunction {
@@ -181,10 +184,11 @@ impl<'a> Template<'a> {
                     compatible_runtimes: list.items.iter().map(|item| self.list_entry(item)).collect(),
                 })
             })
+            .chain(self.service_layers())
             .collect()
     }
 
-    fn list_entry(&self, item: &Value) -> ListEntry {
+    pub(super) fn list_entry(&self, item: &Value) -> ListEntry {
         let at = self.site(item.range.clone());
         let candidates = self.candidates(item);
         let text = self.text[item.range.clone()].lines().next().unwrap_or("").to_owned();

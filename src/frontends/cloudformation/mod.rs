@@ -13,6 +13,7 @@ mod iam;
 mod integrations;
 mod references;
 mod render;
+mod serverless;
 mod values;
 
 use std::ops::Range;
@@ -32,6 +33,8 @@ pub struct TemplateInput<'a> {
     pub tree: &'a Tree,
     /// Written in JSON, not YAML.
     pub json: bool,
+    /// A Serverless Framework service (`serverless.yml`), not a template.
+    pub serverless: bool,
 }
 
 /// One template: its text and its value.
@@ -40,6 +43,9 @@ pub struct Template<'a> {
     text: &'a str,
     root: Value,
     json: bool,
+    serverless: bool,
+    /// Worked out once: `resources` asks for every question about a resource.
+    is_template: bool,
 }
 
 /// A resource of the template.
@@ -57,24 +63,55 @@ pub fn may_be_template(beginning: &str) -> bool {
     beginning.contains("AWSTemplateFormatVersion") || beginning.contains("AWS::")
 }
 
+/// Whether a file is a Serverless Framework service, by its name.
+pub fn is_serverless_service(path: &std::path::Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name == "serverless.yml" || name == "serverless.yaml")
+}
+
 impl<'a> Template<'a> {
     pub fn build(input: TemplateInput<'a>) -> Self {
         let root = document::read(input.tree.root_node(), input.text).unwrap_or(Value {
             range: 0..0,
             kind: ValueKind::Other,
         });
-        Self {
+        let mut template = Self {
             file: input.file,
             text: input.text,
             root,
             json: input.json,
+            serverless: input.serverless,
+            is_template: false,
+        };
+        template.is_template = template.says_it_is_a_template();
+        template
+    }
+
+    pub fn is_template(&self) -> bool {
+        self.is_template
+    }
+
+    /// Where the template's resources are: `Resources`, or in a Serverless service the raw
+    /// CloudFormation under `resources: Resources:`.
+    fn resources_section(&self) -> Option<&Value> {
+        match self.serverless {
+            true => self.root.get("resources")?.get("Resources"),
+            false => self.root.get("Resources"),
         }
     }
 
     /// A template has resources of AWS types, or says it is one (the format version, a SAM
-    /// transform). Anything else (a package.json, an OpenAPI file that mentions `AWS::`) is
-    /// never read further, and never changed.
-    pub fn is_template(&self) -> bool {
+    /// transform); a Serverless service names its provider `aws`. Anything else (a package.json,
+    /// an OpenAPI file that mentions `AWS::`) is never read further, and never changed.
+    fn says_it_is_a_template(&self) -> bool {
+        if self.serverless {
+            return self
+                .root
+                .get("provider")
+                .and_then(|provider| provider.get("name"))
+                .and_then(Value::text)
+                == Some("aws");
+        }
         let says_so = self.root.get("AWSTemplateFormatVersion").is_some() || self.is_sam();
         let has_aws_resources = self
             .root
@@ -100,8 +137,7 @@ impl<'a> Template<'a> {
     pub fn resources(&self) -> impl Iterator<Item = Resource<'_>> {
         let entries = match self.is_template() {
             true => self
-                .root
-                .get("Resources")
+                .resources_section()
                 .and_then(Value::as_map)
                 .map(|map| map.entries.as_slice())
                 .unwrap_or_default(),

@@ -5,7 +5,7 @@
 use super::Snippet;
 use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
 use crate::fix::Edit;
-use crate::frontends::cloudformation::document::{Found, Value};
+use crate::frontends::cloudformation::document::Value;
 use crate::frontends::cloudformation::{Resource, Template};
 
 /// The name new inline policies that let a role send failed events take (with a number after it
@@ -22,14 +22,11 @@ impl Template<'_> {
 
     /// The resource's own map (`Type`, `DependsOn`, `Properties`), as a value.
     fn resource_map(&self, site: &Site) -> Result<&Value, String> {
-        match self.root.find(&site.range) {
-            Some(Found::Entry(map, index)) => map
-                .as_map()
-                .and_then(|map| map.entries.get(index))
-                .map(|entry| &entry.value)
-                .ok_or_else(|| "the resource was not found in the template".to_owned()),
-            _ => Err("the resource was not found in the template".to_owned()),
-        }
+        self.root
+            .find_entry(&site.range)
+            .and_then(|(map, index)| map.as_map()?.entries.get(index))
+            .map(|entry| &entry.value)
+            .ok_or_else(|| "the resource was not found in the template".to_owned())
     }
 
     /// The function created at `function` waits for the resources created at `on`.

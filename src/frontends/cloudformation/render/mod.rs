@@ -6,7 +6,7 @@
 mod iam;
 mod integrations;
 
-use super::document::{Found, Layout, Value, ValueKind};
+use super::document::{Layout, Value, ValueKind};
 use super::Template;
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
@@ -58,7 +58,7 @@ impl Template<'_> {
                 Intent::RemoveListEntry { entry, .. } => edits.push(self.remove(entry)?),
                 Intent::RemoveSetting { at } => edits.push(self.remove(at)?),
                 Intent::AddHandler { beside, handler } => {
-                    let Some(Found::Entry(map, index)) = self.root.find(&beside.range) else {
+                    let Some((map, index)) = self.root.find_entry(&beside.range) else {
                         return Err("the runtime setting the handler goes beside was not found".to_owned());
                     };
                     let handler = Snippet::Text(self.string_literal(handler));
@@ -128,14 +128,9 @@ impl Template<'_> {
     }
 
     fn value_at(&self, site: &Site) -> Result<&Value, String> {
-        match self.root.find(&site.range) {
-            Some(Found::Value(value)) => Ok(value),
-            Some(Found::Item(list, index)) => list
-                .as_list()
-                .and_then(|list| list.items.get(index))
-                .ok_or_else(|| "the value to change was not found".to_owned()),
-            _ => Err("the value to change was not found".to_owned()),
-        }
+        self.root
+            .find_value(&site.range)
+            .ok_or_else(|| "the value to change was not found".to_owned())
     }
 
     /// The scalar at `site` with `content` between its quotes (or in its place, unquoted).
@@ -169,10 +164,10 @@ impl Template<'_> {
 
     /// The entry or item at `site`, taken out with its line (block layout) or its comma (flow).
     fn remove(&self, site: &Site) -> Result<Edit, String> {
-        let (container, index, layout) = match self.root.find(&site.range) {
-            Some(Found::Entry(map, index)) => (map, index, map.as_map().map(|map| map.layout)),
-            Some(Found::Item(list, index)) => (list, index, list.as_list().map(|list| list.layout)),
-            _ => return Err("the setting to remove was not found".to_owned()),
+        let (container, index, layout) = match (self.root.find_entry(&site.range), self.root.find_item(&site.range)) {
+            (Some((map, index)), _) => (map, index, map.as_map().map(|map| map.layout)),
+            (None, Some((list, index))) => (list, index, list.as_list().map(|list| list.layout)),
+            (None, None) => return Err("the setting to remove was not found".to_owned()),
         };
         let ranges = self.member_ranges(container);
         let range = &ranges[index];
@@ -305,9 +300,10 @@ impl Template<'_> {
     fn new_logical_id(&self, base: &str) -> String {
         let base: String = base.chars().filter(char::is_ascii_alphanumeric).collect();
         let taken = |id: &str| {
-            ["Resources", "Parameters", "Conditions", "Outputs", "Mappings"]
+            ["Parameters", "Conditions", "Outputs", "Mappings"]
                 .iter()
                 .any(|section| self.root.get(section).and_then(|section| section.get(id)).is_some())
+                || self.resources().any(|resource| resource.logical_id == id)
         };
         (1..)
             .map(|number| match number {
@@ -321,7 +317,7 @@ impl Template<'_> {
     /// A new resource right after the one created at `after`, set apart as the template sets
     /// its resources apart (a blank line between them, or none).
     fn add_resource(&self, after: &Site, logical_id: &str, resource: Snippet) -> Result<Edit, String> {
-        let Some(Found::Entry(resources, index)) = self.root.find(&after.range) else {
+        let Some((resources, index)) = self.root.find_entry(&after.range) else {
             return Err("the resource was not found in the template".to_owned());
         };
         let mut edit = self.add_entries(resources, index, vec![(logical_id.to_owned(), resource)])?;
@@ -345,7 +341,7 @@ impl Template<'_> {
         limits: &[(ThrottleLimit, Site)],
         removed: &[&Site],
     ) -> Result<Vec<Edit>, String> {
-        let Some(Found::Entry(resources, index)) = self.root.find(&stage.range) else {
+        let Some((resources, index)) = self.root.find_entry(&stage.range) else {
             return Err("the stage was not found".to_owned());
         };
         let properties = resources
@@ -545,18 +541,18 @@ impl Template<'_> {
         self.text[value.range.clone()].contains('\n')
     }
 
-    /// How far the template indents one level: from `Resources` to its first resource.
+    /// How far the template indents one level: from its first top-level key that holds a map
+    /// to that map's first key.
     fn indent_unit(&self) -> usize {
-        let nested = self
-            .root
-            .as_map()
-            .and_then(|map| map.entry("Resources"))
-            .and_then(|resources| {
-                let first = resources.value.as_map()?.entries.first()?;
-                let outer = self.column(resources.key_range.start);
-                self.column(first.key_range.start).checked_sub(outer)
-            });
-        nested.filter(|unit| *unit > 0).unwrap_or(2)
+        let entries = self.root.as_map().map(|map| map.entries.as_slice()).unwrap_or_default();
+        let nested = entries.iter().find_map(|outer| {
+            let inner = outer.value.as_map()?.entries.first()?;
+            let unit = self
+                .column(inner.key_range.start)
+                .checked_sub(self.column(outer.key_range.start))?;
+            (unit > 0).then_some(unit)
+        });
+        nested.unwrap_or(2)
     }
 }
 
