@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 mkdir -p corpus/pipeline
-find ../fixtures -path '*/input/*' \( -name '*.ts' -o -name '*.tf' \) | while read -r file; do
+find ../fixtures -path '*/input/*' \( -name '*.ts' -o -name '*.tf' -o -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | while read -r file; do
     cp "$file" "corpus/pipeline/fixture-$(echo "$file" | sha1sum | cut -c1-12).${file##*.}"
 done
 RUSTC_BOOTSTRAP=1 cargo fuzz run pipeline corpus/pipeline -- \

@@ -185,3 +185,68 @@ fn mixed_language_repositories_are_fixed_once_and_nothing_else_is_touched() {
         fixed
     );
 }
+
+/// Repositories in every language infrafix reads, beside files it must never touch: a run fixes
+/// the infrastructure, a second run changes nothing, and the other files stay byte for byte.
+#[test]
+fn a_batch_over_mixed_repositories_is_idempotent_and_leaves_other_files_alone() {
+    let fixtures = common::fixtures();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repos = dir.path().join("repos");
+    for (case, repository) in [
+        ("lambda-deprecated-runtime/terraform-literal-go/input", "terraform"),
+        ("lambda-deprecated-runtime/sam-globals-and-build-method/input", "sam"),
+        (
+            "lambda-deprecated-runtime/serverless-provider-runtime-and-variables/input",
+            "serverless",
+        ),
+        (
+            "lambda-deprecated-runtime/cloudformation-json-handler-and-layer/input",
+            "cloudformation",
+        ),
+        (
+            "lambda-deprecated-runtime/cloudformation-files-that-are-not-templates/input",
+            "not-infrastructure",
+        ),
+    ] {
+        copy_tree(&fixtures.join(case), &repos.join(repository));
+    }
+    repository(dir.path(), "repos/pulumi", GO_FUNCTION);
+    let untouched = [
+        "not-infrastructure/buildspec.yml",
+        "not-infrastructure/openapi.json",
+        "not-infrastructure/package.json",
+        "not-infrastructure/.aws-sam/build/template.yaml",
+        "pulumi/infra/Pulumi.yaml",
+        "sam/functions/.keep",
+    ];
+    std::fs::create_dir_all(repos.join("sam/functions")).expect("mkdir");
+    std::fs::write(repos.join("sam/functions/.keep"), "").expect("write");
+    let before: Vec<Vec<u8>> = untouched
+        .iter()
+        .map(|file| std::fs::read(repos.join(file)).expect("read"))
+        .collect();
+    let first = infrafix(dir.path(), &["--write", "--unsafe-fixes", "repos"]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let fixed = common::read_tree(&repos);
+    for (repository, file, fixed_runtime) in [
+        ("terraform", "main.tf", "\"provided.al2023\""),
+        ("sam", "template.yaml", "Runtime: provided.al2023"),
+        ("serverless", "serverless.yml", "goRuntime: provided.al2023"),
+        (
+            "cloudformation",
+            "stack.template.json",
+            "\"Runtime\": \"provided.al2023\"",
+        ),
+        ("pulumi", "infra/index.ts", "\"provided.al2023\""),
+    ] {
+        let text = std::fs::read_to_string(repos.join(repository).join(file)).expect("read");
+        assert!(text.contains(fixed_runtime), "{repository} not fixed:\n{text}");
+    }
+    let second = infrafix(dir.path(), &["--write", "--unsafe-fixes", "repos"]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    assert_eq!(common::read_tree(&repos), fixed, "a second run changes nothing");
+    for (file, bytes) in untouched.iter().zip(before) {
+        assert_eq!(std::fs::read(repos.join(file)).expect("read"), bytes, "{file} changed");
+    }
+}

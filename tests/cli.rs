@@ -4,7 +4,7 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::{fixtures, infrafix, read_tree, temp_copy, text, GO_FUNCTION};
+use common::{fixtures, infrafix, read_tree, repo_root, temp_copy, text, GO_FUNCTION};
 
 fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -586,6 +586,43 @@ fn cloudformation_seed_is_fixed_end_to_end() {
     assert!(!all.contains("go1.x") && !all.contains("Credentials") && !all.contains("ThrottleSettings"));
     infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
     assert_eq!(read_tree(work.path()), fixed, "a second run changes nothing");
+}
+
+/// Fixing a template changes the lines the fixes are about and nothing else: every other line,
+/// comments, quoting, flow maps and blank lines included, comes out in place.
+#[test]
+fn a_commented_template_keeps_everything_the_fixes_do_not_touch() {
+    let input = std::fs::read_to_string(repo_root().join("tests/templates/commented.yaml")).expect("read");
+    let dir = project(&[("template.yaml", input.as_bytes())]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let fixed = std::fs::read_to_string(dir.path().join("template.yaml")).expect("read");
+    let diff = similar::TextDiff::from_lines(&input, &fixed);
+    let removed: Vec<&str> = diff
+        .iter_all_changes()
+        .filter(|change| change.tag() == similar::ChangeTag::Delete)
+        .map(|change| change.value())
+        .collect();
+    assert_eq!(
+        removed,
+        [
+            "      Runtime: go1.x      # TODO(PAY-88): move off go1.x\n",
+            "      Handler: main\n",
+            "      ThrottleSettings:\n",
+            "        BurstLimit: 20   # per second\n",
+            "        RateLimit: 10\n",
+        ],
+        "{fixed}"
+    );
+    for expected in [
+        "      Runtime: provided.al2023      # TODO(PAY-88): move off go1.x\n",
+        "      Handler: bootstrap\n",
+        "    DependsOn: SettlementAudit\n",
+        "      # Limits agreed with the acquirer (PAY-12).\n      MethodSettings:\n",
+        "          ThrottlingBurstLimit: 20\n",
+    ] {
+        assert!(fixed.contains(expected), "missing {expected:?} in\n{fixed}");
+    }
 }
 
 #[test]

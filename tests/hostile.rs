@@ -207,3 +207,61 @@ fn terraform_files_get_the_same_guards() {
             .replace("\"main\"", "\"bootstrap\"")
     );
 }
+
+#[test]
+fn templates_get_the_same_guards() {
+    let function = "AWSTemplateFormatVersion: \"2010-09-09\"\r\nResources:\r\n  Fn:\r\n    Type: AWS::Lambda::Function\r\n    Properties:\r\n      Runtime: go1.x # built by make\r\n      Handler: main\r\n      Role: arn:aws:iam::123456789012:role/fn\r\n      Code: {S3Bucket: artifacts-bucket, S3Key: fn.zip}\r\n";
+    let with_bom = format!("\u{feff}{function}");
+    let depth = 50_000;
+    let deep_yaml = format!(
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: {}go1.x{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let deep_json = format!(
+        "{{\"Resources\": {{\"Fn\": {{\"Type\": \"AWS::Lambda::Function\", \"Properties\": {{\"Runtime\": {}\"go1.x\"{}}}}}}}}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let read_only = function.replace("Fn:", "Locked:");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, content) in [
+        ("bom.yaml", with_bom.as_bytes()),
+        ("deep.yaml", deep_yaml.as_bytes()),
+        ("deep.json", deep_json.as_bytes()),
+        ("read_only.yaml", read_only.as_bytes()),
+        ("empty.yaml", b"".as_slice()),
+        (
+            "latin1.yaml",
+            b"Resources:\n  Fn:\n    Type: AWS::Lambda::Function # caf\xe9\n".as_slice(),
+        ),
+    ] {
+        std::fs::write(dir.path().join(name), content).expect("write");
+    }
+    let locked = dir.path().join("read_only.yaml");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let output = infrafix(dir.path(), &["--write", "."]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    for expected in [
+        "deep.yaml: nests deeper than 400 levels; skipped",
+        "deep.json: nests deeper than 400 levels; skipped",
+        "read_only.yaml: has no write permission bits",
+        "latin1.yaml: is not valid UTF-8; skipped",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("deep.yaml")).expect("read"),
+        deep_yaml
+    );
+    assert_eq!(std::fs::read_to_string(&locked).expect("read"), read_only);
+    assert!(std::fs::read(dir.path().join("empty.yaml")).expect("read").is_empty());
+    // The byte-order mark, the CRLF line endings and the comment stay.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("bom.yaml")).expect("read"),
+        with_bom
+            .replace("go1.x", "provided.al2023")
+            .replace("main", "bootstrap")
+    );
+}

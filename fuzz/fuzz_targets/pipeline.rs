@@ -6,10 +6,21 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    // Inputs that declare a Terraform resource are read as a `.tf` file; the others as
+    // Inputs that declare a Terraform resource are read as a `.tf` file; those that name an AWS
+    // resource type as a template, JSON when they open with a brace, else YAML; the others as
     // TypeScript, given a Pulumi import when they lack one, without which nothing is parsed.
     if data.windows(10).any(|window| window == b"resource \"") {
         if let Err(broken) = infrafix::promises::check(data, infrafix::syntax::Dialect::Hcl) {
+            panic!("{broken}");
+        }
+        return;
+    }
+    if data.windows(5).any(|window| window == b"AWS::") {
+        let dialect = match data.iter().find(|byte| !byte.is_ascii_whitespace()) {
+            Some(b'{') => infrafix::syntax::Dialect::Json,
+            _ => infrafix::syntax::Dialect::Yaml,
+        };
+        if let Err(broken) = infrafix::promises::check(data, dialect) {
             panic!("{broken}");
         }
         return;

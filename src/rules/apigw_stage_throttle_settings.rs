@@ -19,6 +19,11 @@ into a new `aws_api_gateway_method_settings` after the stage (`method_path = "*/
 `settings { throttling_burst_limit, throttling_rate_limit }`), or into the `settings` of the
 stage's existing `"*/*"` one; comments above the block move with the limits.
 
+In CloudFormation and SAM (and a Serverless service's `resources:`): `ThrottleSettings` on an
+`AWS::ApiGateway::Stage` (cfn-lint E3002; the stack fails with "Encountered unsupported property
+ThrottleSettings") moves into the stage's `MethodSettings`: into its `ResourcePath: "/*"`,
+`HttpMethod: "*"` entry, or as a new entry in the place of the removed setting.
+
 ## Why is this bad?
 `StageArgs` has no such property, so the program does not compile:
 

@@ -107,6 +107,14 @@ function's own block writes it, or where the root's module call passes it for th
 alone. The code package is not judged in Terraform yet, so a `go1.x` move there is the "unknown"
 case above.
 
+In CloudFormation and SAM the runtime may be written in the function, in SAM's `Globals` (changed
+once for every function that reads it), in a parameter's `Default` (unsafe: a deployment may
+override it), in `Mappings`, or in either arm of an `!If`; in a Serverless service, in the
+function, in `provider.runtime`, or where a `${self:…}` variable points. A SAM function built by
+`sam build` with `Metadata: BuildMethod: go1.x` is ready (`sam build` names the binary after the
+handler, `bootstrap`); one without a `BuildMethod` is not (`sam build` builds an OS-only runtime's
+function only with one), so that fix is unsafe.
+
 A layer's `compatibleRuntimes` never names a runtime twice after the fix, comparing runtime ids
 (`"provided.al2023"` and `aws.lambda.Runtime.CustomAL2023` are one): an entry whose successor is
 listed already, or is what an earlier entry becomes, is removed instead of replaced (with its

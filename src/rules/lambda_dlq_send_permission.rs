@@ -28,6 +28,14 @@ documents in `jsonencode`, `aws_iam_policy_document` data sources and heredoc JS
 edited). The grant goes into a statement or as a new one (a `statement` block in a data source),
 else into a new `aws_iam_role_policy` after the role.
 
+In CloudFormation: `DeadLetterConfig.TargetArn` of a function whose `Role` is a role of the
+template, and the grants of the role's `Policies` and `ManagedPolicyArns` and of every
+`AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy` naming it. The grant goes
+into a statement list of the role's own `Policies`, else into a new `dead-letter-send` policy in
+them. SAM adds the permission itself for a function's `DeadLetterQueue` when it makes the role (no
+`Role`), and the Serverless Framework adds `sns:Publish` on `onError`'s topic to the role it makes:
+neither is a finding.
+
 ## Why is this bad?
 Lambda checks the permission when it creates or updates the function, and refuses:
 

@@ -19,6 +19,12 @@ function's `depends_on`, appended to the list or added as a new `depends_on` at 
 block; a policy that reads the function, directly or through a local, data source or resource it
 reads (a log group named after the function), is never listed.
 
+In CloudFormation: the `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy`
+resources naming the function's role, missing from its `DependsOn` and from what it references
+(CloudFormation waits for every resource a `Ref`, `GetAtt` or `Sub` names); a policy in the
+role's own `Policies` is created with the role and needs nothing. `DependsOn` is added after
+`Type`, or extended (a name becomes a list).
+
 ## Why is this bad?
 Nothing orders the policies before the function: the function only references the role. Pulumi
 may create the function while the policies are still being attached, and Lambda checks the role

@@ -33,6 +33,10 @@ variable defaults and the arguments of local module calls; `count` and `for_each
 resource or on a module call) multiply it. A module folder is one program with the local modules
 it calls.
 
+In CloudFormation and SAM: `ReservedConcurrentExecutions` (also in SAM's `Globals`), followed to a
+parameter's `Default`; in a Serverless service, `reservedConcurrency` (through `${self:…}`). Each
+template or service is one program: it deploys as a stack of its own.
+
 With `account_settings`, `other_reserved` is the account's reservations
 (`ConcurrentExecutions − UnreservedConcurrentExecutions`). Once this program is deployed, that
 includes its own functions: for a redeploy, set `other_reserved` by hand to what other stacks

@@ -18,6 +18,12 @@ In Terraform: `aws_lambda_event_source_mapping` resources of the root module who
 `event_source_arn` is an `aws_sqs_queue`'s ARN; the fix is a new `aws_iam_role_policy_attachment`
 after the role, or the ARN added to the role's own `managed_policy_arns`.
 
+In CloudFormation: `AWS::Lambda::EventSourceMapping` resources whose `EventSourceArn` is a queue
+of the template (and the `SQS` events of a SAM function with its own `Role`); the fix adds the
+policy to the role's `ManagedPolicyArns` (with `${AWS::Partition}` where the template uses it).
+SAM and the Serverless Framework grant the poller's permissions themselves to the roles they make
+for SQS events: not a finding.
+
 ## Why is this bad?
 Lambda polls the queue with the function's role, and refuses to create the mapping without those
 permissions:
