@@ -8,7 +8,7 @@
 //! nothing of a service's functions. Its raw CloudFormation (`resources: Resources:`) is judged
 //! as a template's.
 
-use super::document::Value;
+use super::document::{Entry, Value};
 use super::Template;
 use crate::cloud::{
     DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, Multiplicity, Reservation, RuntimeValue,
@@ -18,17 +18,8 @@ use crate::cloud::{
 impl Template<'_> {
     /// The service's functions, numbered after the resources of its raw CloudFormation.
     pub(super) fn service_functions(&self) -> Vec<LambdaFunction> {
-        if !self.serverless || !self.is_template() {
-            return Vec::new();
-        }
         let first_id = self.resources().count();
-        let functions = self
-            .root
-            .get("functions")
-            .and_then(Value::as_map)
-            .map(|map| map.entries.as_slice())
-            .unwrap_or_default();
-        functions
+        self.service_section("functions")
             .iter()
             .enumerate()
             .map(|(index, entry)| {
@@ -108,16 +99,7 @@ impl Template<'_> {
 
     /// `layers.<name>.compatibleRuntimes`.
     pub(super) fn service_layers(&self) -> Vec<LambdaLayer> {
-        if !self.serverless || !self.is_template() {
-            return Vec::new();
-        }
-        let layers = self
-            .root
-            .get("layers")
-            .and_then(Value::as_map)
-            .map(|map| map.entries.as_slice())
-            .unwrap_or_default();
-        layers
+        self.service_section("layers")
             .iter()
             .filter_map(|layer| {
                 let list = layer.value.get("compatibleRuntimes")?.as_list()?;
@@ -126,6 +108,19 @@ impl Template<'_> {
                 })
             })
             .collect()
+    }
+
+    /// The entries of a top-level map of a Serverless service (`functions`, `layers`); none in a
+    /// template.
+    fn service_section(&self, key: &str) -> &[Entry] {
+        if !self.serverless || !self.is_template() {
+            return &[];
+        }
+        self.root
+            .get(key)
+            .and_then(Value::as_map)
+            .map(|map| map.entries.as_slice())
+            .unwrap_or_default()
     }
 
     /// The value a `${self:a.b}` variable names, followed; any other value as it is.
