@@ -189,7 +189,7 @@ fn mixed_language_repositories_are_fixed_once_and_nothing_else_is_touched() {
 /// Repositories in every language infrafix reads, beside files it must never touch: a run fixes
 /// the infrastructure, a second run changes nothing, and the other files stay byte for byte.
 #[test]
-fn a_batch_over_mixed_repositories_is_idempotent_and_leaves_other_files_alone() {
+fn templates_and_services_in_a_batch_are_fixed_once_and_nothing_else_is_touched() {
     let fixtures = common::fixtures();
     let dir = tempfile::tempdir().expect("temp dir");
     let repos = dir.path().join("repos");

@@ -60,9 +60,10 @@ pub struct RoleAttachment {
     /// The policy resource of the program it attaches, when it attaches one: that policy's
     /// document reaches the role through it.
     pub attached_policy: Option<ResourceId>,
-    /// The functions running as the role that it is created after (it reads them): a function
-    /// that waited for it would make a dependency cycle. Only functions whose dependencies are
-    /// known and do not list it are asked about; one that lists it already waits for it.
+    /// The functions running as the role that cannot wait for it: it is created after them (it
+    /// reads them, maybe through other resources), so waiting would make a dependency cycle; or
+    /// it may not exist when they do (a condition of its own). Only functions whose dependencies
+    /// are known and do not list it are asked about; one that lists it already waits for it.
     pub after_functions: Vec<ResourceId>,
 }
 

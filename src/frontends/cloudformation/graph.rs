@@ -3,10 +3,11 @@
 //! What a function runs as, sends failed events to and waits for is read in `iam`.
 
 use super::document::{Entry, Value};
-use super::values::Candidate;
+use super::values::{intrinsic, Candidate};
 use super::{Resource, Template};
 use crate::cloud::{
-    CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Written,
+    Branch, CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue,
+    Written,
 };
 
 const FUNCTION_TYPES: [&str; 2] = ["AWS::Lambda::Function", "AWS::Serverless::Function"];
@@ -38,7 +39,7 @@ impl<'a> Template<'a> {
             declared: self.site(resource.entry.range.clone()),
             takes_handler: true,
             instances: Multiplicity::Exactly(1),
-            branches: Vec::new(),
+            branches: self.branches(resource),
             reservations: self.reservations(resource),
             runtimes: self.function_runtimes(resource),
             handler: self
@@ -50,6 +51,41 @@ impl<'a> Template<'a> {
             dead_letter: self.dead_letter(resource),
             depends_on: Some(self.waits_for(resource).into_iter().collect()),
         }
+    }
+
+    /// The choice a resource's `Condition` makes: resources under one condition are one arm of it,
+    /// and those under its negation (`IsDev: !Not [!Condition IsProd]`) the other, so they never
+    /// exist together. Other conditions are independent of each other: what they guard may exist.
+    fn branches(&self, resource: &Resource) -> Vec<Branch> {
+        let Some(name) = resource.entry.value.get("Condition").and_then(Value::text) else {
+            return Vec::new();
+        };
+        let (base, arm) = match self.negated_condition(name) {
+            Some(base) => (base, 1),
+            None => (name, 0),
+        };
+        let conditions = self.root.get("Conditions").and_then(Value::as_map);
+        let Some(choice) = conditions.and_then(|map| map.entries.iter().position(|entry| entry.key == base)) else {
+            return Vec::new();
+        };
+        vec![Branch {
+            choice: (self.file, choice),
+            arm,
+        }]
+    }
+
+    /// The condition `name` is the negation of, when it is defined as one.
+    fn negated_condition<'t>(&'t self, name: &str) -> Option<&'t str> {
+        let definition = self.root.get("Conditions")?.get(name)?;
+        let (function, argument) = intrinsic(definition)?;
+        let [negated] = argument.as_list().filter(|_| function == "Fn::Not")?.items.as_slice() else {
+            return None;
+        };
+        let base = match intrinsic(negated) {
+            Some((function, base)) if function == "Condition" => base.text(),
+            _ => negated.get("Condition").and_then(Value::text),
+        }?;
+        self.root.get("Conditions")?.get(base).map(|_| base)
     }
 
     /// How `sam build` makes a SAM function's package from its local `CodeUri`: with `BuildMethod:
@@ -102,23 +138,26 @@ impl<'a> Template<'a> {
             return Vec::new();
         };
         let handler = self.handler_place(resource, &runtime);
-        self.candidates(&runtime.entry.value)
-            .found
+        let candidates = self.candidates(&runtime.entry.value).found;
+        let several = candidates.len() > 1;
+        candidates
             .into_iter()
             .map(|candidate| {
                 let written = self.site(candidate.value.range.clone());
-                // A value of the function's own is reported where the function reads it; one
-                // `Globals` give is reported once, where it is written, for all its functions.
-                let at = match runtime.own {
-                    true => self.site(runtime.entry.value.range.clone()),
-                    false => written.clone(),
+                // Where findings point: the function's runtime setting; the function itself when
+                // `Globals` give the runtime (so that a suppression above it covers it); each of
+                // several values (the arms of an `!If`, the values of a mapping) where it is written.
+                let at = match (runtime.own, several) {
+                    (false, _) => self.site(resource.entry.key_range.clone()),
+                    (true, false) => self.site(runtime.entry.value.range.clone()),
+                    (true, true) => written.clone(),
                 };
                 RuntimeValue {
                     id: candidate.scalar.text.clone(),
                     at,
                     shared: written.clone(),
                     written,
-                    read_at: (!runtime.own).then(|| self.site(resource.entry.key_range.clone())),
+                    read_at: None,
                     handler: Some(handler.clone()),
                     overridable: candidate.overridable,
                 }
@@ -126,8 +165,9 @@ impl<'a> Template<'a> {
             .collect()
     }
 
-    /// Where the function's handler is written. A fix may change it only where the function's own
-    /// properties write it in place: a parameter or `Globals` serve others too.
+    /// Where the function's handler is written. A fix may change it where the function's own
+    /// properties write it in place, or in `Globals` when every function reading it there also
+    /// reads the runtime there; a parameter or other `Globals` serve others too.
     fn handler_place(&self, resource: &Resource, runtime: &Setting) -> HandlerPlace {
         let Some(handler) = self.setting(resource, "Handler") else {
             return match runtime.own {
@@ -151,11 +191,21 @@ impl<'a> Template<'a> {
                             value: candidate.scalar.text.clone(),
                             at: self.site(candidate.value.range.clone()),
                         },
-                        handler.own && candidate.in_place,
+                        candidate.in_place && (handler.own || self.globals_serve_alike()),
                     )
                 })
                 .collect(),
         )
+    }
+
+    /// Whether every SAM function that takes its handler from `Globals` takes its runtime from
+    /// there too: a runtime fix there then moves them all, and their one handler with them.
+    fn globals_serve_alike(&self) -> bool {
+        let own =
+            |resource: &Resource, key: &str| resource.properties.and_then(|properties| properties.get(key)).is_some();
+        self.resources()
+            .filter(|resource| resource.kind == "AWS::Serverless::Function")
+            .all(|function| own(&function, "Handler") || !own(&function, "Runtime"))
     }
 
     fn reservations(&self, resource: &Resource) -> Vec<Reservation> {

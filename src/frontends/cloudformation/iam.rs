@@ -91,7 +91,8 @@ impl<'a> Template<'a> {
                 .properties
                 .and_then(|properties| properties.get("PolicyDocument"));
             self.add_document(&mut grants, attachment_id, document, false);
-            let waits_for = self.waits_for(&resource);
+            let waits_for = self.waits_for_transitively(attachment_id);
+            let condition = resource.entry.value.get("Condition").and_then(Value::text);
             attachments.push(RoleAttachment {
                 resource: attachment_id,
                 name: format!("`{}`", resource.logical_id),
@@ -100,7 +101,11 @@ impl<'a> Template<'a> {
                 attached_policy: (resource.kind == "AWS::IAM::ManagedPolicy").then_some(attachment_id),
                 after_functions: functions
                     .iter()
-                    .filter(|function| waits_for.contains(&function.resource))
+                    .filter(|function| {
+                        waits_for.contains(&function.resource)
+                            || condition
+                                .is_some_and(|condition| self.condition_of(function.resource) != Some(condition))
+                    })
                     .map(|function| function.resource)
                     .collect(),
             });
@@ -184,9 +189,34 @@ impl<'a> Template<'a> {
             owner,
             statements,
             at: self.site(document.range.clone()),
-            shared: false,
+            shared: !own && self.holders(owner) > 1,
             inline_role_policy: own,
         });
+    }
+
+    /// How many roles, users and groups a policy resource reaches: its own `Roles`, `Users` and
+    /// `Groups`, and the roles listing it in their `ManagedPolicyArns`. A grant written into a
+    /// policy more than one holds reaches them all.
+    fn holders(&self, policy: ResourceId) -> usize {
+        let Some(resource) = self.resources().nth(policy) else {
+            return 0;
+        };
+        let properties = resource.properties;
+        let listed = |key: &str| {
+            properties
+                .and_then(|properties| properties.get(key))
+                .map_or(0, |value| value.as_list().map_or(1, |list| list.items.len()))
+        };
+        let by_arn = self
+            .resources()
+            .filter_map(|role| role.properties?.get("ManagedPolicyArns")?.as_list())
+            .flat_map(|list| &list.items)
+            .filter(|arn| {
+                self.resource_ref(arn)
+                    .is_some_and(|reference| reference.resource == policy)
+            })
+            .count();
+        listed("Roles") + listed("RoleName") + listed("Users") + listed("Groups") + by_arn
     }
 
     /// The statements of a policy document written in the template; `None` when the document is

@@ -156,7 +156,7 @@ impl<'a> Template<'a> {
         );
         match self.json {
             true => format!("{{\"Fn::Sub\": \"{sub}\"}}"),
-            false => format!("!Sub {sub}"),
+            false => format!("!Sub \"{sub}\""),
         }
     }
 }

@@ -95,6 +95,33 @@ impl Template<'_> {
         }
         found
     }
+
+    /// Every resource a resource waits for, directly or through the resources it waits for.
+    pub(super) fn waits_for_transitively(&self, id: ResourceId) -> BTreeSet<ResourceId> {
+        let mut found = BTreeSet::new();
+        let mut pending = vec![id];
+        while let Some(next) = pending.pop() {
+            let Some(resource) = self.resources().nth(next) else {
+                continue;
+            };
+            for waited in self.waits_for(&resource) {
+                if found.insert(waited) {
+                    pending.push(waited);
+                }
+            }
+        }
+        found
+    }
+
+    /// The condition a resource exists under, when it has one.
+    pub(super) fn condition_of(&self, id: ResourceId) -> Option<&str> {
+        self.resources()
+            .nth(id)?
+            .entry
+            .value
+            .get("Condition")
+            .and_then(Value::text)
+    }
 }
 
 /// The resource and attribute a `Fn::GetAtt` names: `Fn.Arn`, `[Fn, Arn]`.

@@ -24,6 +24,7 @@ impl Template<'_> {
             .enumerate()
             .map(|(index, entry)| {
                 let function = &entry.value;
+                let function_key = &entry.key_range;
                 let own = |key: &str| function.as_map().and_then(|map| map.entry(key));
                 let runtime = own("runtime").map(|entry| (entry, true)).or_else(|| {
                     let provider = self.root.get("provider")?.as_map()?;
@@ -50,14 +51,14 @@ impl Template<'_> {
                         let written = self.site(value.range.clone());
                         Some(RuntimeValue {
                             id: value.text()?.to_owned(),
-                            // A runtime the provider gives every function is reported once, where it is written.
+                            // A runtime the provider gives is reported at each function it serves.
                             at: match own {
                                 true => self.site(entry.value.range.clone()),
-                                false => written.clone(),
+                                false => self.site(function_key.clone()),
                             },
                             shared: written.clone(),
                             written,
-                            read_at: (!own).then(|| self.site(entry.key_range.clone())),
+                            read_at: None,
                             handler: Some(handler_place.clone()),
                             overridable: false,
                         })

@@ -77,7 +77,7 @@ impl Template<'_> {
                 let sub = policy.arn.replacen("arn:aws:", "arn:${AWS::Partition}:", 1);
                 match self.json {
                     true => format!("{{\"Fn::Sub\": \"{sub}\"}}"),
-                    false => format!("!Sub {sub}"),
+                    false => format!("!Sub \"{sub}\""),
                 }
             }
             false => self.string_literal(&policy.arn),

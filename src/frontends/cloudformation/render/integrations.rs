@@ -33,7 +33,7 @@ impl Template<'_> {
             ),
             false => (
                 format!("!GetAtt {function}.Arn"),
-                format!("!Sub arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/*"),
+                format!("!Sub \"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/*\""),
             ),
         };
         let permission = Snippet::Map(vec![

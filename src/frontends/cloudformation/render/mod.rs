@@ -139,7 +139,49 @@ impl Template<'_> {
             .value_at(site)?
             .as_scalar()
             .ok_or("the value to change is not written as a plain value")?;
+        self.parameter_allows(site, content)?;
         Ok(Edit::replace(self.file, scalar.content.clone(), content))
+    }
+
+    /// When `site` is a parameter's `Default`: whether the parameter's own constraints
+    /// (`AllowedValues`, `MinValue`, `MaxValue`) allow `content`, since CloudFormation refuses a
+    /// default they do not.
+    fn parameter_allows(&self, site: &Site, content: &str) -> Result<(), String> {
+        let parameters = self.root.get("Parameters").and_then(Value::as_map);
+        let Some(parameter) = parameters.and_then(|map| {
+            map.entries.iter().find(|entry| {
+                entry
+                    .value
+                    .get("Default")
+                    .is_some_and(|default| default.range == site.range)
+            })
+        }) else {
+            return Ok(());
+        };
+        let name = &parameter.key;
+        if let Some(allowed) = parameter.value.get("AllowedValues").and_then(Value::as_list) {
+            if !allowed.items.iter().any(|value| value.text() == Some(content)) {
+                return Err(format!(
+                    "parameter `{name}` does not allow `{content}` (its AllowedValues): add it there, then run again"
+                ));
+            }
+        }
+        let number = content.parse::<f64>().ok();
+        let bound = |key: &str| {
+            parameter
+                .value
+                .get(key)
+                .and_then(Value::text)
+                .and_then(|bound| bound.parse::<f64>().ok())
+        };
+        let below = matches!((number, bound("MinValue")), (Some(number), Some(min)) if number < min);
+        let above = matches!((number, bound("MaxValue")), (Some(number), Some(max)) if number > max);
+        match below || above {
+            true => Err(format!(
+                "parameter `{name}` does not allow `{content}` (its MinValue or MaxValue): change that bound, then run again"
+            )),
+            false => Ok(()),
+        }
     }
 
     /// A string as the template writes a new one: quoted in JSON, plain in YAML where that reads
@@ -236,7 +278,7 @@ impl Template<'_> {
                     .map(|(key, value)| {
                         format!(
                             "{eol}{}{key}:{}",
-                            " ".repeat(column),
+                            self.pad(column),
                             self.block_value(value, column, unit)
                         )
                     })
@@ -248,7 +290,7 @@ impl Template<'_> {
                 .map(|(key, value)| {
                     format!(
                         ",{eol}{}{}: {}",
-                        " ".repeat(column),
+                        self.pad(column),
                         self.key(key),
                         self.json_value(value, column)
                     )
@@ -276,16 +318,18 @@ impl Template<'_> {
                 let dash = self.text[line.clone()]
                     .find('-')
                     .ok_or("the list's dash was not found")?;
+                // The items' own gap after the dash (`- a`, `-   a`).
+                let gap = " ".repeat(column.saturating_sub(dash + 1).max(1));
                 let at = line_range(self.text, last.content_end()).end;
                 let text: String = items
                     .iter()
-                    .map(|item| format!("{eol}{}- {}", " ".repeat(dash), self.block_item(item, column)))
+                    .map(|item| format!("{eol}{}-{gap}{}", self.pad(dash), self.block_item(item, column)))
                     .collect();
                 return Ok(Edit::insert(self.file, at, text));
             }
             (Layout::Flow, true) => items
                 .iter()
-                .map(|item| format!(",{eol}{}{}", " ".repeat(column), self.json_value(item, column)))
+                .map(|item| format!(",{eol}{}{}", self.pad(column), self.json_value(item, column)))
                 .collect(),
             (Layout::Flow, false) => items
                 .iter()
@@ -321,12 +365,17 @@ impl Template<'_> {
             return Err("the resource was not found in the template".to_owned());
         };
         let mut edit = self.add_entries(resources, index, vec![(logical_id.to_owned(), resource)])?;
-        let entries = resources.as_map().map(|map| map.entries.as_slice()).unwrap_or_default();
+        let (entries, layout) = match &resources.kind {
+            ValueKind::Map(map) => (map.entries.as_slice(), map.layout),
+            _ => (&[][..], Layout::Flow),
+        };
+        // Resources on one line (minified JSON, a flow map) have no lines between them.
         let spaced = entries.windows(2).any(|pair| {
-            let between = &self.text[pair[0].content_end()..line_range(self.text, pair[1].range.start).start];
-            between.matches('\n').count() > 1
+            self.text
+                .get(pair[0].content_end()..line_range(self.text, pair[1].range.start).start)
+                .is_some_and(|between| between.matches('\n').count() > 1)
         });
-        if spaced && !self.json {
+        if spaced && layout == Layout::Block {
             edit.replacement = format!("{}{}", line_ending(self.text), edit.replacement);
         }
         Ok(edit)
@@ -371,7 +420,7 @@ impl Template<'_> {
             let column = self.column(replaced.key_range.start);
             let text = format!(
                 "{}MethodSettings:{}{}",
-                " ".repeat(column),
+                self.pad(column),
                 self.block_value(&list, column, self.indent_unit()),
                 line_ending(self.text)
             );
@@ -458,7 +507,7 @@ impl Template<'_> {
     /// The text after `Key:` in YAML block layout, for a key at `column`.
     fn block_value(&self, value: &Snippet, column: usize, unit: usize) -> String {
         let eol = line_ending(self.text);
-        let inner = " ".repeat(column + unit);
+        let inner = self.pad(column + unit);
         match value {
             Snippet::Text(text) => format!(" {text}"),
             Snippet::Map(entries) => entries
@@ -482,7 +531,7 @@ impl Template<'_> {
                 .map(|(index, (key, value))| {
                     let indent = match index {
                         0 => String::new(),
-                        _ => format!("{eol}{}", " ".repeat(column)),
+                        _ => format!("{eol}{}", self.pad(column)),
                     };
                     format!("{indent}{key}:{}", self.block_value(value, column, self.indent_unit()))
                 })
@@ -495,7 +544,7 @@ impl Template<'_> {
     fn json_value(&self, value: &Snippet, column: usize) -> String {
         let eol = line_ending(self.text);
         let inner = column + self.indent_unit();
-        let pad = " ".repeat(inner);
+        let pad = self.pad(inner);
         match value {
             Snippet::Text(text) => text.clone(),
             Snippet::Map(entries) => {
@@ -503,14 +552,14 @@ impl Template<'_> {
                     .iter()
                     .map(|(key, value)| format!("{eol}{pad}{}: {}", self.key(key), self.json_value(value, inner)))
                     .collect();
-                format!("{{{}{eol}{}}}", members.join(","), " ".repeat(column))
+                format!("{{{}{eol}{}}}", members.join(","), self.pad(column))
             }
             Snippet::List(items) => {
                 let members: Vec<String> = items
                     .iter()
                     .map(|item| format!("{eol}{pad}{}", self.json_value(item, inner)))
                     .collect();
-                format!("[{}{eol}{}]", members.join(","), " ".repeat(column))
+                format!("[{}{eol}{}]", members.join(","), self.pad(column))
             }
         }
     }
@@ -530,6 +579,16 @@ impl Template<'_> {
                 let members: Vec<String> = items.iter().map(|item| self.flow_value(item)).collect();
                 format!("[{}]", members.join(", "))
             }
+        }
+    }
+
+    /// Indentation `width` columns deep, in the template's own character: JSON may be indented
+    /// with tabs (a tab then counts as one column), YAML never is.
+    fn pad(&self, width: usize) -> String {
+        let tabs = self.json && self.text.lines().any(|line| line.starts_with('\t'));
+        match tabs {
+            true => "\t".repeat(width),
+            false => " ".repeat(width),
         }
     }
 
