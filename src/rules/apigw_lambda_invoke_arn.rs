@@ -26,11 +26,11 @@ jsonencode({ … })`; `.arn` becomes `.invoke_arn`, and the new permission is an
 `source_arn = "${aws_api_gateway_rest_api.NAME.execution_arn}/*/*"`.
 
 In CloudFormation and SAM: the `Integration` of an `AWS::ApiGateway::Method` (`Type: AWS_PROXY`,
-`Uri`, `IntegrationHttpMethod`, `Credentials`); `Uri: !GetAtt Fn.Arn` becomes `!Sub
+`Uri`, `IntegrationHttpMethod`, `Credentials`) and the `x-amazon-apigateway-integration` objects of
+an OpenAPI `Body` (SAM: `DefinitionBody`) written in the template; `Uri: !GetAtt Fn.Arn` becomes `!Sub
 arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations`,
 and the new permission is an `AWS::Lambda::Permission` after the REST API with `SourceArn: !Sub
-arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*`. Integrations in a
-REST API's OpenAPI `Body` are not read yet.
+arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*`.
 
 ## Why is this bad?
 With the function's ARN as `uri` the deployment fails:

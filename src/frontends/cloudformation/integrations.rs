@@ -1,37 +1,94 @@
-//! API Gateway Lambda integrations: the `Integration` of an `AWS::ApiGateway::Method`, and the
-//! `AWS::Lambda::Permission`s that let API Gateway invoke a function without `Credentials`.
-//! (Integrations written in a REST API's OpenAPI `Body` are not read yet.)
+//! API Gateway Lambda integrations: the `Integration` of an `AWS::ApiGateway::Method`, the
+//! `x-amazon-apigateway-integration` objects of a REST API's OpenAPI `Body` (SAM: an
+//! `AWS::Serverless::Api`'s `DefinitionBody`) written in the template, and the
+//! `AWS::Lambda::Permission`s that let API Gateway invoke a function without credentials.
 
-use super::document::{Entry, Value};
+use super::document::{Entry, Map, Value};
 use super::values::intrinsic;
 use super::{Resource, Template};
 use crate::cloud::{ApiIntegration, IntegrationSetting, IntegrationTarget, InvokePermission, LambdaFunction};
 
 const INVOKE_PRINCIPAL: &str = "apigateway.amazonaws.com";
 
+/// How an integration's settings are spelt: `Type`, `Uri` … on a method resource; `type`, `uri` …
+/// in OpenAPI.
+struct IntegrationKeys {
+    /// An integration of a method resource, which is the method API Gateway calls the function with.
+    on_method: bool,
+    kind: &'static str,
+    uri: &'static str,
+    http_method: &'static str,
+    credentials: &'static str,
+}
+
+const METHOD_KEYS: IntegrationKeys = IntegrationKeys {
+    on_method: true,
+    kind: "Type",
+    uri: "Uri",
+    http_method: "IntegrationHttpMethod",
+    credentials: "Credentials",
+};
+
+const OPENAPI_KEYS: IntegrationKeys = IntegrationKeys {
+    on_method: false,
+    kind: "type",
+    uri: "uri",
+    http_method: "httpMethod",
+    credentials: "credentials",
+};
+
 impl<'a> Template<'a> {
     pub(super) fn graph_integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
-        self.resources()
-            .filter(|resource| resource.kind == "AWS::ApiGateway::Method")
-            .filter_map(|method| self.integration(&method, functions))
-            .collect()
+        let mut integrations = Vec::new();
+        for resource in self.resources() {
+            let Some(properties) = resource.properties else {
+                continue;
+            };
+            match resource.kind {
+                "AWS::ApiGateway::Method" => {
+                    let Some(integration) = properties.get("Integration").and_then(Value::as_map) else {
+                        continue;
+                    };
+                    let rest_api = properties
+                        .get("RestApiId")
+                        .and_then(|api| self.resource_ref(api))
+                        .and_then(|reference| self.resources().nth(reference.resource))
+                        .filter(|api| api.kind == "AWS::ApiGateway::RestApi");
+                    integrations.push(self.integration(integration, &METHOD_KEYS, rest_api, &resource, functions));
+                }
+                "AWS::ApiGateway::RestApi" | "AWS::Serverless::Api" => {
+                    let body = properties.get("Body").or_else(|| properties.get("DefinitionBody"));
+                    for integration in body.map(openapi_integrations).unwrap_or_default() {
+                        integrations.push(self.integration(
+                            integration,
+                            &OPENAPI_KEYS,
+                            Some(resource),
+                            &resource,
+                            functions,
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        integrations
     }
 
-    fn integration(&self, method: &Resource, functions: &[LambdaFunction]) -> Option<ApiIntegration> {
-        let properties = method.properties?;
-        let integration = properties.get("Integration")?.as_map()?;
+    fn integration(
+        &self,
+        integration: &Map,
+        keys: &IntegrationKeys,
+        rest_api: Option<Resource>,
+        declared_in: &Resource,
+        functions: &[LambdaFunction],
+    ) -> ApiIntegration {
         let proxy = integration
-            .entry("Type")
+            .entry(keys.kind)
             .and_then(|kind| kind.value.text())
             .is_some_and(|kind| kind.eq_ignore_ascii_case("AWS_PROXY"));
-        let uri = integration.entry("Uri");
+        let uri = integration.entry(keys.uri);
         let target = uri.and_then(|uri| self.integration_target(&uri.value, functions));
-        let rest_api = properties
-            .get("RestApiId")
-            .and_then(|api| self.resource_ref(api))
-            .and_then(|reference| self.resources().nth(reference.resource))
-            .filter(|api| api.kind == "AWS::ApiGateway::RestApi");
-        let credentials = integration.entry("Credentials");
+        let credentials = integration.entry(keys.credentials);
         let invoke_permission = match (proxy, credentials, &target, &rest_api) {
             (true, Some(_), Some(target), Some(api)) => {
                 Some(self.invoke_permission(functions[target.function].resource, api.logical_id))
@@ -39,15 +96,15 @@ impl<'a> Template<'a> {
             (true, Some(_), _, _) => Some(InvokePermission::Unknown),
             _ => None,
         };
-        Some(ApiIntegration {
-            at: self.site(uri.map_or(method.entry.key_range.clone(), |uri| uri.value.range.clone())),
+        ApiIntegration {
+            at: self.site(uri.map_or(declared_in.entry.key_range.clone(), |uri| uri.value.range.clone())),
             rest_api: rest_api.map(|api| self.site(api.entry.range.clone())),
             proxy,
-            is_resource: true,
+            is_resource: keys.on_method,
             uri: uri.map(|uri| self.integration_setting(uri)),
             target,
             http_method: integration
-                .entry("IntegrationHttpMethod")
+                .entry(keys.http_method)
                 .map(|method| self.integration_setting(method)),
             credentials: credentials.map(|credentials| self.integration_setting(credentials)),
             credentials_role: credentials
@@ -55,7 +112,7 @@ impl<'a> Template<'a> {
                 .and_then(|reference| self.resources().nth(reference.resource))
                 .map(|role| format!("`{}`", role.logical_id)),
             invoke_permission,
-        })
+        }
     }
 
     fn integration_setting(&self, entry: &Entry) -> IntegrationSetting {
@@ -159,4 +216,20 @@ impl<'a> Template<'a> {
             false => format!("!Sub \"{sub}\""),
         }
     }
+}
+
+/// The `x-amazon-apigateway-integration` objects of an OpenAPI document written as a map: one per
+/// operation of each path.
+fn openapi_integrations(body: &Value) -> Vec<&Map> {
+    let paths = body
+        .get("paths")
+        .and_then(Value::as_map)
+        .map(|paths| paths.entries.as_slice())
+        .unwrap_or_default();
+    paths
+        .iter()
+        .filter_map(|path| path.value.as_map())
+        .flat_map(|operations| &operations.entries)
+        .filter_map(|operation| operation.value.get("x-amazon-apigateway-integration")?.as_map())
+        .collect()
 }

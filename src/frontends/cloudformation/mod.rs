@@ -49,6 +49,7 @@ pub struct Template<'a> {
 }
 
 /// A resource of the template.
+#[derive(Clone, Copy)]
 pub struct Resource<'t> {
     pub logical_id: &'t str,
     /// `LogicalId: {Type: …, Properties: …}`, key and value.
