@@ -619,7 +619,7 @@ fn a_commented_template_keeps_everything_the_fixes_do_not_touch() {
         "      Handler: bootstrap\n",
         "    DependsOn: SettlementAudit\n",
         "      # Limits agreed with the acquirer (PAY-12).\n      MethodSettings:\n",
-        "          ThrottlingBurstLimit: 20\n",
+        "          ThrottlingBurstLimit: 20   # per second\n",
     ] {
         assert!(fixed.contains(expected), "missing {expected:?} in\n{fixed}");
     }

@@ -27,6 +27,7 @@ impl<'a> TemplateFrontEnd<'a> {
 }
 
 /// A value a fix writes, before it is laid out in the template's style.
+#[derive(Clone)]
 enum Snippet {
     /// Written as it is: a number, a quoted string, a value copied from the template.
     Text(String),
@@ -72,7 +73,7 @@ impl Template<'_> {
                     let settings = self.value_at(settings)?;
                     let map = settings.as_map().ok_or("the method settings entry is not a map")?;
                     let missing: Vec<(String, Snippet)> = self
-                        .limit_entries(limits)
+                        .limit_entries(limits, map.layout == Layout::Block)
                         .into_iter()
                         .filter(|(key, _)| map.entry(key).is_none())
                         .collect();
@@ -307,7 +308,14 @@ impl Template<'_> {
     /// New items at the end of a list.
     fn add_items(&self, list: &Value, items: &[Snippet]) -> Result<Edit, String> {
         let (layout, last) = match &list.kind {
-            ValueKind::List(inner) => (inner.layout, inner.items.last().ok_or("the list is empty")?),
+            ValueKind::List(inner) => match inner.items.last() {
+                Some(last) => (inner.layout, last),
+                // `[]` takes the items on one line.
+                None => {
+                    let all = self.flow_value(&Snippet::List(items.to_vec()));
+                    return Ok(Edit::replace(self.file, list.range.clone(), all));
+                }
+            },
             _ => return Err("the setting is not a list".to_owned()),
         };
         let eol = line_ending(self.text);
@@ -398,14 +406,19 @@ impl Template<'_> {
             .and_then(|map| map.entries.get(index))
             .and_then(|entry| entry.value.get("Properties"))
             .ok_or("the stage has no properties")?;
+        let map = properties.as_map().ok_or("the stage's properties are not a map")?;
+        let existing = map.entry("MethodSettings");
+        let block = match existing.and_then(|existing| existing.value.as_list()) {
+            Some(list) => list.layout == Layout::Block,
+            None => map.layout == Layout::Block,
+        };
         let mut item = vec![
             ("ResourcePath".to_owned(), Snippet::Text("\"/*\"".to_owned())),
             ("HttpMethod".to_owned(), Snippet::Text("\"*\"".to_owned())),
         ];
-        item.extend(self.limit_entries(limits));
+        item.extend(self.limit_entries(limits, block));
         let item = Snippet::Map(item);
-        let map = properties.as_map().ok_or("the stage's properties are not a map")?;
-        if let Some(existing) = map.entry("MethodSettings") {
+        if let Some(existing) = existing {
             let mut edits = vec![self.add_items(&existing.value, &[item])?];
             edits.extend(self.move_comments(removed, &self.site(existing.range.clone())));
             return Ok(edits);
@@ -491,7 +504,9 @@ impl Template<'_> {
     }
 
     /// Method settings keys for the limits, each value copied from where it is written.
-    fn limit_entries(&self, limits: &[(ThrottleLimit, Site)]) -> Vec<(String, Snippet)> {
+    /// In block layout, where each entry has a line of its own, a comment that ended the value's
+    /// line goes with it.
+    fn limit_entries(&self, limits: &[(ThrottleLimit, Site)], block: bool) -> Vec<(String, Snippet)> {
         limits
             .iter()
             .map(|(limit, site)| {
@@ -499,7 +514,12 @@ impl Template<'_> {
                     ThrottleLimit::Burst => "ThrottlingBurstLimit",
                     ThrottleLimit::Rate => "ThrottlingRateLimit",
                 };
-                (key.to_owned(), Snippet::Text(self.text[site.range.clone()].to_owned()))
+                let mut value = self.text[site.range.clone()].to_owned();
+                let rest = &self.text[site.range.end..line_range(self.text, site.range.end).end];
+                if block && rest.trim_start().starts_with('#') {
+                    value.push_str(rest.trim_end());
+                }
+                (key.to_owned(), Snippet::Text(value))
             })
             .collect()
     }
