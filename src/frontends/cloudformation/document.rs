@@ -194,7 +194,8 @@ pub fn read(root: Node, text: &str) -> Option<Value> {
         // YAML: stream → document → block_node or flow_node.
         "stream" => {
             let document = named_children(root).find(|child| child.kind() == "document")?;
-            let body = named_children(document).find(|child| child.kind() != "comment")?;
+            // Directives (`%YAML 1.2`) and comments come before the document's value.
+            let body = named_children(document).find(|child| matches!(child.kind(), "block_node" | "flow_node"))?;
             Some(read_value(body, text))
         }
         // JSON: document → value.
@@ -237,6 +238,8 @@ fn read_wrapped(node: Node, text: &str) -> Value {
         range: node.end_byte()..node.end_byte(),
         kind: ValueKind::Other,
     });
+    // YAML's own tags (`!!str`, `!!map`) say what the value already is.
+    let tag = tag.filter(|tag| !node_text(**tag, text).starts_with("!!"));
     match tag {
         Some(tag) => Value {
             range: node.byte_range(),

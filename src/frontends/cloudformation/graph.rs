@@ -117,6 +117,11 @@ impl<'a> Template<'a> {
         }
     }
 
+    /// The entry of a function's setting, its own or the one SAM's `Globals` give.
+    pub(super) fn function_setting<'t>(&'t self, resource: &Resource<'t>, key: &str) -> Option<&'t Entry> {
+        self.setting(resource, key).map(|setting| setting.entry)
+    }
+
     /// A setting of a function: its own, or for a SAM function without it, the one `Globals` give.
     fn setting<'t>(&'t self, resource: &Resource<'t>, key: &str) -> Option<Setting<'t>> {
         let own = resource
@@ -243,9 +248,10 @@ impl<'a> Template<'a> {
         let candidates = self.candidates(item);
         let text = self.text[item.range.clone()].lines().next().unwrap_or("").to_owned();
         ListEntry {
+            // A Serverless variable (`${self:…}`) may hold any runtime.
             sole_id: candidates
                 .sole()
-                .filter(|candidate| candidate.in_place)
+                .filter(|candidate| candidate.in_place && !candidate.scalar.text.contains("${"))
                 .map(|candidate| candidate.scalar.text.clone()),
             text,
             runtimes: candidates

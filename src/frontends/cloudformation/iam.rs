@@ -46,10 +46,14 @@ impl<'a> Template<'a> {
     }
 
     pub(super) fn dead_letter(&self, resource: &Resource) -> DeadLetter {
-        let properties = resource.properties;
+        // SAM's `Globals` may give a function its dead-letter queue.
         let config = match resource.kind {
-            "AWS::Serverless::Function" => properties.and_then(|properties| properties.get("DeadLetterQueue")),
-            _ => properties.and_then(|properties| properties.get("DeadLetterConfig")),
+            "AWS::Serverless::Function" => self
+                .function_setting(resource, "DeadLetterQueue")
+                .map(|entry| &entry.value),
+            _ => resource
+                .properties
+                .and_then(|properties| properties.get("DeadLetterConfig")),
         };
         let Some(config) = config else {
             return DeadLetter::None;

@@ -227,8 +227,15 @@ impl Template<'_> {
                     return Err("the setting shares its line with another".to_owned());
                 }
                 let last = line_range(self.text, content_end);
-                let end = (last.end + line_ending(self.text).len()).min(self.text.len());
-                Ok(Edit::delete(self.file, first.start..end))
+                // The line break before the member goes with it, not the one after: what is
+                // inserted after the enclosing block (a new resource) then starts where it ends.
+                match self.break_before(first.start) {
+                    Some(start) => Ok(Edit::delete(self.file, start..last.end)),
+                    None => {
+                        let end = (last.end + line_ending(self.text).len()).min(self.text.len());
+                        Ok(Edit::delete(self.file, first.start..end))
+                    }
+                }
             }
             Some(Layout::Flow) => match (index.checked_sub(1), ranges.get(index + 1)) {
                 (_, Some(next)) => Ok(Edit::delete(self.file, range.start..next.start)),
@@ -237,6 +244,12 @@ impl Template<'_> {
             },
             None => Err("the setting to remove was not found".to_owned()),
         }
+    }
+
+    /// Where the line break ending the line before `line_start` begins; `None` on the first line.
+    fn break_before(&self, line_start: usize) -> Option<usize> {
+        let before = self.text.get(..line_start)?.strip_suffix('\n')?;
+        Some(before.strip_suffix('\r').map_or(line_start - 1, |_| line_start - 2))
     }
 
     /// Where the comment lines standing right above the line starting at `line_start` begin: they
@@ -432,16 +445,13 @@ impl Template<'_> {
             // In the removed setting's place, under the comments that spoke of its limits.
             let column = self.column(replaced.key_range.start);
             let text = format!(
-                "{}MethodSettings:{}{}",
+                "{}{}MethodSettings:{}",
+                line_ending(self.text),
                 self.pad(column),
                 self.block_value(&list, column, self.indent_unit()),
-                line_ending(self.text)
             );
-            return Ok(vec![Edit::insert(
-                self.file,
-                line_range(self.text, replaced.range.start).start,
-                text,
-            )]);
+            let at = line_range(self.text, replaced.content_end()).end;
+            return Ok(vec![Edit::insert(self.file, at, text)]);
         }
         let after = map
             .entries
@@ -492,10 +502,14 @@ impl Template<'_> {
         for site in removed {
             let line = line_range(self.text, site.range.start).start;
             let comments = self.comments_above(line)..line;
-            if !comments.is_empty() {
-                moved.push_str(&self.text[comments.clone()]);
-                edits.push(Edit::delete(self.file, comments));
+            if comments.is_empty() {
+                continue;
             }
+            moved.push_str(&self.text[comments.clone()]);
+            // Deleted with the break before them, as `remove` deletes the setting below them.
+            let start = self.break_before(comments.start).unwrap_or(comments.start);
+            let end = self.break_before(comments.end).unwrap_or(comments.end);
+            edits.push(Edit::delete(self.file, start..end));
         }
         if !moved.is_empty() {
             edits.push(Edit::insert(self.file, target, moved));
