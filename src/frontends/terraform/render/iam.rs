@@ -344,12 +344,9 @@ impl<'a> TerraformProject<'a> {
         let after_last = &text[last.node.end_byte()..list.node.end_byte()];
         let trailing_comma = after_last.trim_start().starts_with(',');
         let newline = self.newline(list.file);
-        let mut edits = Vec::new();
         let mut line_after = last.node.end_byte();
         if trailing_comma {
             line_after += after_last.find(',').map_or(0, |comma| comma + 1);
-        } else {
-            edits.push(Edit::insert(list.file, last.node.end_byte(), ","));
         }
         let count = elements.len();
         let code: String = elements
@@ -364,8 +361,14 @@ impl<'a> TerraformProject<'a> {
         if at >= list.node.end_byte() {
             return Err("the list ends on the line of its last element".to_owned());
         }
-        edits.push(Edit::insert(list.file, at, code));
-        Ok(edits)
+        // The last element needs a comma: right after it, which is where the new lines go too
+        // unless a comment ends its line.
+        let comma = (!trailing_comma).then(|| last.node.end_byte());
+        Ok(match comma {
+            Some(comma) if comma == at => vec![Edit::insert(list.file, at, format!(",{code}"))],
+            Some(comma) => vec![Edit::insert(list.file, comma, ","), Edit::insert(list.file, at, code)],
+            None => vec![Edit::insert(list.file, at, code)],
+        })
     }
 
     /// One level of indentation in a file: how much deeper `inner` stands than the line `outer`
