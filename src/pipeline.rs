@@ -522,18 +522,27 @@ fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
             },
         };
         let lines = LineIndex::new(&state.texts[index]);
-        for (offset, id) in Suppressions::from_scan(&matches, &state.texts[index]).unknown_ids {
+        let mut suppressions = Suppressions::from_scan(&matches, &state.texts[index]);
+        if state.kind == ProjectKind::CloudFormation {
+            add_metadata_suppressions(&state.template(index), &mut suppressions);
+        }
+        for (offset, id) in suppressions.unknown_ids {
             let position = lines.position(offset);
             notices.push(Notice::warning(
                 source.path.clone(),
-                format!(
-                    "line {}: suppression comment names unknown rule id `{id}`",
-                    position.line
-                ),
+                format!("line {}: suppression names unknown rule id `{id}`", position.line),
             ));
         }
     }
     notices
+}
+
+/// A JSON template has no comments: its resources' `Metadata` says what they suppress.
+fn add_metadata_suppressions(template: &Template, suppressions: &mut Suppressions) {
+    for (statement, ids) in template.metadata_suppressions() {
+        let offset = statement.start;
+        suppressions.add_statement(statement, &ids, offset);
+    }
 }
 
 /// A project's files as the fixpoint loop works on them: texts and their current trees.
@@ -635,23 +644,20 @@ impl ProjectState<'_> {
 
 impl ProjectState<'_> {
     /// Each template is a graph of its own: its logical ids mean nothing in another.
+    fn template(&self, index: usize) -> Template<'_> {
+        Template::build(TemplateInput {
+            file: index,
+            text: &self.texts[index],
+            tree: &self.trees[index],
+            json: self.files[index].1 == Dialect::Json,
+            serverless: is_serverless_service(&self.files[index].0.path),
+        })
+    }
+
     fn template_findings(&self, suppressions: &mut [Suppressions]) -> Vec<Finding> {
-        let templates: Vec<Template> = (0..self.files.len())
-            .map(|index| {
-                Template::build(TemplateInput {
-                    file: index,
-                    text: &self.texts[index],
-                    tree: &self.trees[index],
-                    json: self.files[index].1 == Dialect::Json,
-                    serverless: is_serverless_service(&self.files[index].0.path),
-                })
-            })
-            .collect();
+        let templates: Vec<Template> = (0..self.files.len()).map(|index| self.template(index)).collect();
         for (template, suppression) in templates.iter().zip(suppressions.iter_mut()) {
-            for (statement, ids) in template.metadata_suppressions() {
-                let offset = statement.start;
-                suppression.add_statement(statement, &ids, offset);
-            }
+            add_metadata_suppressions(template, suppression);
         }
         let mut findings = Vec::new();
         for template in &templates {

@@ -625,6 +625,21 @@ fn a_commented_template_keeps_everything_the_fixes_do_not_touch() {
     }
 }
 
+/// A JSON template suppresses in its resources' `Metadata`; a misspelt id there is warned about
+/// as in a comment, and the ids it spells right still suppress.
+#[test]
+fn json_metadata_suppressions_are_checked_like_comments() {
+    let template = br#"{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Metadata": {"infrafix": {"ignore": ["lambda-deprecated-runtme", "lambda-deprecated-runtime"]}}, "Properties": {"Runtime": "python3.8", "Handler": "a.h", "Role": "arn:aws:iam::123456789012:role/r", "Code": {"S3Bucket": "artifacts-bucket", "S3Key": "fn.zip"}}}}}"#;
+    let dir = project(&[("template.json", template.as_slice())]);
+    let output = infrafix(dir.path(), &["--check", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("suppression names unknown rule id `lambda-deprecated-runtme`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn unreadable_account_settings_exit_2_naming_the_file() {
     let dir = project(&[
