@@ -16,13 +16,14 @@ mod render;
 mod serverless;
 mod values;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use tree_sitter::Tree;
 
 pub use render::TemplateFrontEnd;
 
-use crate::cloud::Site;
+use crate::cloud::{ResourceId, Site};
 use document::{Entry, Value, ValueKind};
 
 /// A template as the pipeline parsed it.
@@ -46,6 +47,8 @@ pub struct Template<'a> {
     serverless: bool,
     /// Worked out once: `resources` asks for every question about a resource.
     is_template: bool,
+    /// Each resource's number by its logical id, for the references between them.
+    resource_ids: HashMap<String, ResourceId>,
 }
 
 /// A resource of the template.
@@ -83,8 +86,15 @@ impl<'a> Template<'a> {
             json: input.json,
             serverless: input.serverless,
             is_template: false,
+            resource_ids: HashMap::new(),
         };
         template.is_template = template.says_it_is_a_template();
+        // A logical id written twice names its first resource, as `resources` finds it first.
+        let mut ids = HashMap::new();
+        for (id, resource) in template.resources().enumerate() {
+            ids.entry(resource.logical_id.to_owned()).or_insert(id);
+        }
+        template.resource_ids = ids;
         template
     }
 

@@ -21,7 +21,7 @@ fn ref_attribute(kind: &str) -> &'static str {
 impl Template<'_> {
     /// The number of the resource with this logical id, as the graph's nodes use it.
     pub(super) fn resource_index(&self, logical_id: &str) -> Option<ResourceId> {
-        self.resources().position(|resource| resource.logical_id == logical_id)
+        self.resource_ids.get(logical_id).copied()
     }
 
     fn resource_kind(&self, id: ResourceId) -> Option<&str> {
