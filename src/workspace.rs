@@ -151,7 +151,11 @@ fn add_context_files(project: &mut Project, walked: &[PathBuf]) {
         }
         ProjectKind::CloudFormation => return,
     }
-    all.retain(|file| ProjectKind::of_file(file) == Some(project.kind));
+    // Only TypeScript and `.tf` files are read here: no YAML or JSON file is opened to be sniffed.
+    all.retain(|file| {
+        Dialect::of_path(file).is_some_and(|dialect| !matches!(dialect, Dialect::Yaml | Dialect::Json))
+            && ProjectKind::of_file(file) == Some(project.kind)
+    });
     all.sort();
     project.context_files = all
         .into_iter()
