@@ -12,6 +12,7 @@ pub mod packaging;
 pub mod pipeline;
 pub mod prefilter;
 pub mod promises;
+pub mod reparse;
 pub mod report;
 pub mod rules;
 pub mod source;

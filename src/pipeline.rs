@@ -21,6 +21,7 @@ use crate::frontends::pulumi::{FileFacts, Program, ProgramInput, PulumiFrontEnd}
 use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
+use crate::reparse::reparse;
 use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
 use crate::rules::{check_program, RuleContext, RuleId};
 use crate::source::{LineIndex, SourceFile};
@@ -714,7 +715,7 @@ impl FixableProject for ProjectState<'_> {
     fn replace_texts(&mut self, changed: BTreeMap<usize, String>) -> Result<Vec<usize>> {
         let mut worse = Vec::new();
         for (index, text) in changed {
-            let tree = syntax::parse(&text, self.files[index].1)?;
+            let tree = reparse(&self.trees[index], &self.texts[index], &text, self.files[index].1)?;
             if syntax::error_count(&tree) > 0 {
                 worse.push(index);
             }
