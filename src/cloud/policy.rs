@@ -272,35 +272,53 @@ impl ResourceTarget {
 /// Whether an Action pattern (`sqs:*`, `sqs:Send*`, `*`) covers an action; IAM compares actions
 /// without regard to case.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
+    if pattern.is_ascii() && action.is_ascii() {
+        return units_match(
+            pattern.as_bytes(),
+            action.as_bytes(),
+            b'*',
+            b'?',
+            u8::eq_ignore_ascii_case,
+        );
+    }
     glob_matches(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
 }
 
 /// `*` matches any run of characters, `?` any one.
 fn glob_matches(pattern: &str, text: &str) -> bool {
+    // Policies are ASCII but for the odd resource name: bytes are compared when they can be.
+    if pattern.is_ascii() && text.is_ascii() {
+        return units_match(pattern.as_bytes(), text.as_bytes(), b'*', b'?', |a, b| a == b);
+    }
     let (pattern, text): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    units_match(&pattern, &text, '*', '?', |a, b| a == b)
+}
+
+/// A glob match over characters or bytes, backtracking to the last star.
+fn units_match<T: Copy + PartialEq>(pattern: &[T], text: &[T], star: T, any: T, same: impl Fn(&T, &T) -> bool) -> bool {
     let (mut p, mut t) = (0, 0);
     let mut backtrack: Option<(usize, usize)> = None;
     while t < text.len() {
         match pattern.get(p) {
-            Some('*') => {
+            Some(&unit) if unit == star => {
                 backtrack = Some((p, t));
                 p += 1;
             }
-            Some(&c) if c == '?' || c == text[t] => {
+            Some(unit) if *unit == any || same(unit, &text[t]) => {
                 p += 1;
                 t += 1;
             }
             _ => match backtrack {
-                Some((star, matched)) => {
-                    p = star + 1;
+                Some((star_at, matched)) => {
+                    p = star_at + 1;
                     t = matched + 1;
-                    backtrack = Some((star, matched + 1));
+                    backtrack = Some((star_at, matched + 1));
                 }
                 None => return false,
             },
         }
     }
-    pattern[p..].iter().all(|c| *c == '*')
+    pattern[p..].iter().all(|unit| *unit == star)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 pub mod template;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Style {
@@ -31,27 +31,6 @@ impl Default for Style {
 }
 
 impl Style {
-    pub fn detect(text: &str, tree: &Tree) -> Self {
-        let defaults = Self::default();
-        let mut votes = Votes::default();
-        count_votes(tree.root_node(), text, &mut votes);
-        Self {
-            indent: indent_unit(text).unwrap_or(defaults.indent),
-            quote: if votes.single_quotes > votes.double_quotes {
-                '\''
-            } else {
-                '"'
-            },
-            semicolons: votes.with_semicolon >= votes.without_semicolon,
-            trailing_commas: if votes.with_trailing_comma + votes.without_trailing_comma == 0 {
-                defaults.trailing_commas
-            } else {
-                votes.with_trailing_comma >= votes.without_trailing_comma
-            },
-            line_ending: crate::source::line_ending(text),
-        }
-    }
-
     /// A string literal holding `value` (which must need no escaping: ids, names, paths).
     pub fn string(&self, value: &str) -> String {
         format!("{quote}{value}{quote}", quote = self.quote)
@@ -71,8 +50,10 @@ impl Style {
     }
 }
 
-#[derive(Default)]
-struct Votes {
+/// What the nodes of a file say about its layout, gathered node by node so that a front end
+/// walking the tree for other reasons counts them in the same walk.
+#[derive(Debug, Default)]
+pub struct StyleVotes {
     single_quotes: usize,
     double_quotes: usize,
     with_semicolon: usize,
@@ -91,52 +72,74 @@ const STATEMENTS: [&str; 6] = [
 ];
 const LISTS: [&str; 5] = ["object", "array", "arguments", "named_imports", "object_pattern"];
 
-fn count_votes(root: Node, text: &str, votes: &mut Votes) {
-    let mut stack = vec![root];
-    let mut cursor = root.walk();
-    while let Some(node) = stack.pop() {
+impl StyleVotes {
+    /// Counts what `node` says; every node of the tree is to be visited once, in any order.
+    pub fn visit(&mut self, node: Node, text: &str) {
+        // `string` is also the anonymous keyword of the type `string`.
+        if !node.is_named() {
+            return;
+        }
         let kind = node.kind();
         if kind == "string" {
             match text.as_bytes().get(node.start_byte()) {
-                Some(b'\'') => votes.single_quotes += 1,
-                Some(b'"') => votes.double_quotes += 1,
+                Some(b'\'') => self.single_quotes += 1,
+                Some(b'"') => self.double_quotes += 1,
                 _ => {}
             }
-            continue;
+            return;
         }
         if STATEMENTS.contains(&kind) && !is_for_header(node) {
             match node.child(node.child_count().saturating_sub(1)).map(|last| last.kind()) {
-                Some(";") => votes.with_semicolon += 1,
-                _ => votes.without_semicolon += 1,
+                Some(";") => self.with_semicolon += 1,
+                _ => self.without_semicolon += 1,
             }
         }
         if LISTS.contains(&kind) {
-            vote_on_trailing_comma(node, votes);
+            self.vote_on_trailing_comma(node);
         }
-        stack.extend(node.named_children(&mut cursor));
     }
-}
 
-/// Only a list whose closing bracket sits on its own line, after an item, says whether the author
-/// writes trailing commas: `f("a", {\n…\n})` hugs its last argument and has no place for one, and a
-/// comment before the bracket says nothing.
-fn vote_on_trailing_comma(list: Node, votes: &mut Votes) {
-    let Some(closing) = list.child(list.child_count().saturating_sub(1)) else {
-        return;
-    };
-    let mut cursor = list.walk();
-    let last_item = list
-        .children(&mut cursor)
-        .filter(|child| child.kind() != "comment" && child.id() != closing.id())
-        .last();
-    match last_item {
-        Some(item) if item.end_position().row < closing.start_position().row && item.kind() == "," => {
-            votes.with_trailing_comma += 1
+    /// The style the votes make, defaults where nothing voted.
+    pub fn style(&self, text: &str) -> Style {
+        let defaults = Style::default();
+        Style {
+            indent: indent_unit(text).unwrap_or(defaults.indent),
+            quote: if self.single_quotes > self.double_quotes {
+                '\''
+            } else {
+                '"'
+            },
+            semicolons: self.with_semicolon >= self.without_semicolon,
+            trailing_commas: if self.with_trailing_comma + self.without_trailing_comma == 0 {
+                defaults.trailing_commas
+            } else {
+                self.with_trailing_comma >= self.without_trailing_comma
+            },
+            line_ending: crate::source::line_ending(text),
         }
-        Some(item) if item.end_position().row < closing.start_position().row && item.is_named() => {
-            votes.without_trailing_comma += 1
+    }
+
+    /// Only a list whose closing bracket sits on its own line, after an item, says whether the author
+    /// writes trailing commas: `f("a", {\n…\n})` hugs its last argument and has no place for one, and a
+    /// comment before the bracket says nothing.
+    fn vote_on_trailing_comma(&mut self, list: Node) {
+        let Some(closing) = list.child(list.child_count().saturating_sub(1)) else {
+            return;
+        };
+        let mut cursor = list.walk();
+        let last_item = list
+            .children(&mut cursor)
+            .filter(|child| child.kind() != "comment" && child.id() != closing.id())
+            .last();
+        match last_item {
+            Some(item) if item.end_position().row < closing.start_position().row && item.kind() == "," => {
+                self.with_trailing_comma += 1
+            }
+            Some(item) if item.end_position().row < closing.start_position().row && item.is_named() => {
+                self.without_trailing_comma += 1
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -178,8 +181,22 @@ mod tests {
     use super::*;
     use crate::syntax::{parse, Dialect};
 
+    /// The layout of a whole file, its every node visited once.
     fn detect(text: &str) -> Style {
-        Style::detect(text, &parse(text, Dialect::TypeScript).expect("parses"))
+        let tree = parse(text, Dialect::TypeScript).expect("parses");
+        let mut votes = StyleVotes::default();
+        let mut cursor = tree.walk();
+        loop {
+            votes.visit(cursor.node(), text);
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return votes.style(text);
+                }
+            }
+        }
     }
 
     #[test]

@@ -21,8 +21,7 @@ pub(super) struct NamesTaken {
 
 impl<'tree> Program<'tree> {
     pub fn style(&self, file: usize) -> &Style {
-        let file = self.file(file);
-        file.facts.style.get_or_init(|| Style::detect(file.text, file.tree))
+        &self.name_facts(file).style
     }
 
     pub fn replace_node(&self, at: Located<'tree>, text: &str) -> Edit {

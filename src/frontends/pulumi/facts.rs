@@ -13,29 +13,28 @@ use super::calls::CallIndex;
 use super::edits::NameCounts;
 use super::exports::ExportTable;
 use super::scope::{FileScopes, ScopeReader};
-use crate::style::Style;
+use crate::style::{Style, StyleVotes};
 
 #[derive(Default)]
 pub struct FileFacts {
     /// Its top-level variables (see `scope::top_level_table`).
     pub(super) top_level: OnceCell<HashMap<String, (usize, bool)>>,
-    /// Its names: scopes, counts and calls (see `read_names`).
+    /// Its names, calls and layout (see `read_names`).
     pub(super) names: OnceCell<NameFacts>,
     /// What it exports.
     pub(super) exports: OnceCell<ExportTable>,
-    /// Its layout, for code inserted into it.
-    pub(super) style: OnceCell<Style>,
     /// The members of each object literal asked about, by the object's start: rules ask one
     /// arguments object for many properties, and the same ones on every pass.
     pub(super) object_members: RefCell<HashMap<usize, Rc<[ObjectMember]>>>,
 }
 
 /// What a file says about its names: what binds each one, how often each is spelled and declared,
-/// and which calls name each function.
+/// and which calls name each function; and its layout, for code inserted into it.
 pub(super) struct NameFacts {
     pub(super) scopes: FileScopes,
     pub(super) counts: NameCounts,
     pub(super) calls: CallIndex,
+    pub(super) style: Style,
 }
 
 /// Reads a file's `NameFacts` in one walk over every node of its tree: one walk per table cost
@@ -44,11 +43,13 @@ pub(super) fn read_names(root: Node, text: &str) -> NameFacts {
     let mut scopes = ScopeReader::default();
     let mut counts = NameCounts::default();
     let mut calls = CallIndex::default();
+    let mut style = StyleVotes::default();
     let mut cursor = root.walk();
     let mut depth = 0;
     loop {
         let node = cursor.node();
         scopes.visit(node, depth, text);
+        style.visit(node, text);
         if node.is_named() {
             counts.record(node, text);
             calls.record(node, text);
@@ -63,6 +64,7 @@ pub(super) fn read_names(root: Node, text: &str) -> NameFacts {
                     scopes: scopes.finish(),
                     counts,
                     calls,
+                    style: style.style(text),
                 };
             }
             depth -= 1;
