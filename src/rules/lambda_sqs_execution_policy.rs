@@ -51,7 +51,13 @@ const worker = new aws.lambda.Function("worker", { role: role.arn, ... }, { depe
 ```
 
 ## Fix safety
-Safe: it attaches the policy AWS provides for exactly this. A role that lists its own
+Safe: it attaches the policy AWS provides for exactly this, the one the Lambda console attaches
+for an SQS trigger. That policy is wider than the mapping needs: it lets the role poll any queue
+of the account (receive, delete, read attributes; never send, purge or reconfigure) and write its
+logs. infrafix attaches it, as the post-mortem this rule comes from did, because it is what AWS
+documents for the case and what reviewers recognise; a role that must stay scoped to its own
+queues can be given the three actions on the queue's ARN instead, which counts as the same grant,
+and the rule then stays silent. A role that lists its own
 `managedPolicyArns` owns that set (Pulumi detaches any other attachment on the next update), so
 the policy goes into that list; where the list is not written in the role's own arguments, the
 finding says so and has no fix. Otherwise a RolePolicyAttachment goes after the role's
