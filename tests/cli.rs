@@ -498,94 +498,87 @@ fn files_outside_the_given_paths_inform_the_model_but_are_never_changed() {
         .contains("provided.al2023"));
 }
 
-#[test]
-fn seed_is_fixed_end_to_end() {
-    let work = temp_copy(&fixtures().join("seed"));
+/// Fixes a copy of `project` with `--write --unsafe-fixes`, checks that nothing is pending after
+/// it, that every text of `expected` is in the fixed files and none of `gone`, and that a second
+/// run changes nothing.
+fn seed_fixed_end_to_end(project: &std::path::Path, expected: &[&str], gone: &[&str]) {
+    let work = temp_copy(project);
     let original = read_tree(work.path());
     let output = infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let check = infrafix(work.path(), &["--check", "."]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "nothing pending after the fix: {}",
-        stderr(&check)
-    );
+    assert_eq!(check.status.code(), Some(0), "nothing pending: {}", stderr(&check));
     let fixed = read_tree(work.path());
     assert_eq!(
         fixed.keys().collect::<Vec<_>>(),
         original.keys().collect::<Vec<_>>(),
         "no file created or deleted"
     );
-    let index = text(&fixed[std::path::Path::new("index.ts")]);
-    for expected in [
-        "reservedConcurrentExecutions: 66,",
-        "policyArn: aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole,",
-        // The send is a statement of its own: the receive statement is not widened to the DLQ.
-        "Action: \"sqs:SendMessage\",\n                    Resource: notificationDLQArn,",
-        "body: pulumi.all([validatorFunction.invokeArn, apiGatewayRole.arn])",
-        "principal: \"apigateway.amazonaws.com\",",
-        "new aws.apigateway.MethodSettings(",
-    ] {
-        assert!(index.contains(expected), "missing {expected}");
+    let all: String = fixed.values().map(|content| text(content)).collect();
+    for text in expected {
+        assert!(all.contains(text), "missing {text}");
     }
-    assert!(!index.contains("credentials:") && !index.contains("go1.x") && !index.contains("Go1dx"));
+    for text in gone {
+        assert!(!all.contains(text), "still there: {text}");
+    }
     infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
     assert_eq!(read_tree(work.path()), fixed, "a second run changes nothing");
+}
+
+#[test]
+fn seed_is_fixed_end_to_end() {
+    seed_fixed_end_to_end(
+        &fixtures().join("seed"),
+        &[
+            "reservedConcurrentExecutions: 66,",
+            "policyArn: aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole,",
+            // The send is a statement of its own: the receive statement is not widened to the DLQ.
+            "Action: \"sqs:SendMessage\",\n                    Resource: notificationDLQArn,",
+            "body: pulumi.all([validatorFunction.invokeArn, apiGatewayRole.arn])",
+            "principal: \"apigateway.amazonaws.com\",",
+            "new aws.apigateway.MethodSettings(",
+        ],
+        &["credentials:", "go1.x", "Go1dx"],
+    );
 }
 
 /// The seed program written as a Terraform root module over several files: every failure class is
 /// fixed by one run, and nothing is pending after it.
 #[test]
 fn terraform_seed_is_fixed_end_to_end() {
-    let work = temp_copy(&fixtures().join("projects/terraform-seed/input"));
-    let output = infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let check = infrafix(work.path(), &["--check", "."]);
-    assert_eq!(check.status.code(), Some(0), "nothing pending: {}", stderr(&check));
-    let fixed = read_tree(work.path());
-    let all: String = fixed.values().map(|content| text(content)).collect();
-    for expected in [
-        "runtime                        = \"provided.al2023\"",
-        "reserved_concurrent_executions = 66",
-        "\"arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole\"",
-        "Resource = aws_sqs_queue.notification_dlq.arn",
-        "uri        = aws_lambda_function.validator.invoke_arn",
-        "resource \"aws_lambda_permission\"",
-        "resource \"aws_api_gateway_method_settings\"",
-        "aws_iam_role_policy_attachment.notification_sqs_execution]",
-    ] {
-        assert!(all.contains(expected), "missing {expected}");
-    }
-    assert!(!all.contains("go1.x") && !all.contains("credentials"));
-    infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
-    assert_eq!(read_tree(work.path()), fixed, "a second run changes nothing");
+    seed_fixed_end_to_end(
+        &fixtures().join("projects/terraform-seed/input"),
+        &[
+            "runtime                        = \"provided.al2023\"",
+            "reserved_concurrent_executions = 66",
+            "\"arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole\"",
+            "Resource = aws_sqs_queue.notification_dlq.arn",
+            "uri        = aws_lambda_function.validator.invoke_arn",
+            "resource \"aws_lambda_permission\"",
+            "resource \"aws_api_gateway_method_settings\"",
+            "aws_iam_role_policy_attachment.notification_sqs_execution]",
+        ],
+        &["go1.x", "credentials"],
+    );
 }
 
+/// The seed program written as one CloudFormation template, the same way.
 #[test]
 fn cloudformation_seed_is_fixed_end_to_end() {
-    let work = temp_copy(&fixtures().join("projects/cloudformation-seed/input"));
-    let output = infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let check = infrafix(work.path(), &["--check", "."]);
-    assert_eq!(check.status.code(), Some(0), "nothing pending: {}", stderr(&check));
-    let fixed = read_tree(work.path());
-    let all: String = fixed.values().map(|content| text(content)).collect();
-    for expected in [
-        "Runtime: provided.al2023",
-        "Handler: bootstrap",
-        "ReservedConcurrentExecutions: 66",
-        "AWSLambdaSQSQueueExecutionRole",
-        "Resource: !GetAtt NotificationDlq.Arn",
-        "/functions/${ValidatorFunction.Arn}/invocations",
-        "Type: AWS::Lambda::Permission",
-        "ThrottlingBurstLimit: 50",
-    ] {
-        assert!(all.contains(expected), "missing {expected}");
-    }
-    assert!(!all.contains("go1.x") && !all.contains("Credentials") && !all.contains("ThrottleSettings"));
-    infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
-    assert_eq!(read_tree(work.path()), fixed, "a second run changes nothing");
+    seed_fixed_end_to_end(
+        &fixtures().join("projects/cloudformation-seed/input"),
+        &[
+            "Runtime: provided.al2023",
+            "Handler: bootstrap",
+            "ReservedConcurrentExecutions: 66",
+            "AWSLambdaSQSQueueExecutionRole",
+            "Resource: !GetAtt NotificationDlq.Arn",
+            "/functions/${ValidatorFunction.Arn}/invocations",
+            "Type: AWS::Lambda::Permission",
+            "ThrottlingBurstLimit: 50",
+        ],
+        &["go1.x", "Credentials", "ThrottleSettings"],
+    );
 }
 
 /// Fixing a template changes the lines the fixes are about and nothing else: every other line,
