@@ -4,7 +4,7 @@
 
 pub mod template;
 
-use tree_sitter::Node;
+use tree_sitter::{Language, Node};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Style {
@@ -54,6 +54,9 @@ impl Style {
 /// walking the tree for other reasons counts them in the same walk.
 #[derive(Debug, Default)]
 pub struct StyleVotes {
+    /// The grammar's ids of the kinds that vote, read from the first node visited: every node
+    /// of a file is asked about, and comparing ids spares a name lookup per node.
+    kinds: Option<VotingKinds>,
     single_quotes: usize,
     double_quotes: usize,
     with_semicolon: usize,
@@ -71,6 +74,28 @@ const STATEMENTS: [&str; 6] = [
     "throw_statement",
 ];
 const LISTS: [&str; 5] = ["object", "array", "arguments", "named_imports", "object_pattern"];
+/// Statements that may stand in a `for (…; …)` header instead of on their own.
+const DECLARATIONS: [&str; 2] = ["lexical_declaration", "variable_declaration"];
+
+#[derive(Debug, Clone, Copy)]
+struct VotingKinds {
+    string: u16,
+    statements: [u16; STATEMENTS.len()],
+    lists: [u16; LISTS.len()],
+    declarations: [u16; DECLARATIONS.len()],
+}
+
+impl VotingKinds {
+    fn of(language: &Language) -> Self {
+        let id = |kind: &str| language.id_for_node_kind(kind, true);
+        Self {
+            string: id("string"),
+            statements: STATEMENTS.map(id),
+            lists: LISTS.map(id),
+            declarations: DECLARATIONS.map(id),
+        }
+    }
+}
 
 impl StyleVotes {
     /// Counts what `node` says; every node of the tree is to be visited once, in any order.
@@ -79,8 +104,9 @@ impl StyleVotes {
         if !node.is_named() {
             return;
         }
-        let kind = node.kind();
-        if kind == "string" {
+        let kinds = *self.kinds.get_or_insert_with(|| VotingKinds::of(&node.language()));
+        let kind = node.kind_id();
+        if kind == kinds.string {
             match text.as_bytes().get(node.start_byte()) {
                 Some(b'\'') => self.single_quotes += 1,
                 Some(b'"') => self.double_quotes += 1,
@@ -88,13 +114,13 @@ impl StyleVotes {
             }
             return;
         }
-        if STATEMENTS.contains(&kind) && !is_for_header(node) {
+        if kinds.statements.contains(&kind) && !(kinds.declarations.contains(&kind) && is_for_header(node)) {
             match node.child(node.child_count().saturating_sub(1)).map(|last| last.kind()) {
                 Some(";") => self.with_semicolon += 1,
                 _ => self.without_semicolon += 1,
             }
         }
-        if LISTS.contains(&kind) {
+        if kinds.lists.contains(&kind) {
             self.vote_on_trailing_comma(node);
         }
     }
