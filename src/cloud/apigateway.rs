@@ -134,3 +134,26 @@ pub enum InvokePermission {
     /// a loop, or for a function or principal it cannot read).
     Unknown,
 }
+
+/// Whether what a permission's source ARN adds after the REST API's execution ARN lets every route
+/// of the API invoke: slashes and wildcards only, at least one wildcard (`/*/*`, `/*`, `*`).
+/// Nothing after the API, or a bare `/`, matches no route (a route's ARN is
+/// `…/stage/METHOD/path`).
+pub fn covers_every_route(tail: &str) -> bool {
+    tail.contains('*') && tail.chars().all(|character| character == '/' || character == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers_every_route;
+
+    #[test]
+    fn only_wildcard_tails_cover_every_route() {
+        for tail in ["/*/*", "/*", "*", "/*/*/*"] {
+            assert!(covers_every_route(tail), "{tail}");
+        }
+        for tail in ["", "/", "/prod/*", "/*/GET/orders", "/*/POST/*"] {
+            assert!(!covers_every_route(tail), "{tail}");
+        }
+    }
+}

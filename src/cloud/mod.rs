@@ -14,8 +14,8 @@ mod policy;
 use std::ops::Range;
 
 pub use apigateway::{
-    ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, InvokePermission, LimitValue, MethodSettings,
-    MisplacedThrottle, StageSettings, ThrottleLimit,
+    covers_every_route, ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, InvokePermission, LimitValue,
+    MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit,
 };
 pub use choices::{heaviest_run, Branch};
 pub use graph::{CloudGraph, GraphSource, Spelling};

@@ -6,7 +6,10 @@
 use super::document::{Entry, Map, Value};
 use super::values::intrinsic;
 use super::{Resource, Template};
-use crate::cloud::{ApiIntegration, IntegrationSetting, IntegrationTarget, InvokePermission, LambdaFunction};
+use crate::cloud::{
+    action_matches, covers_every_route, ApiIntegration, IntegrationSetting, IntegrationTarget, InvokePermission,
+    LambdaFunction,
+};
 
 const INVOKE_PRINCIPAL: &str = "apigateway.amazonaws.com";
 
@@ -164,7 +167,7 @@ impl<'a> Template<'a> {
             let text = |key: &str| properties.get(key).and_then(Value::text);
             let grants = match (text("Action"), text("Principal")) {
                 (Some(action), Some(principal)) => {
-                    Some(matches!(action, "lambda:InvokeFunction" | "lambda:*") && principal == INVOKE_PRINCIPAL)
+                    Some(action_matches(action, "lambda:InvokeFunction") && principal == INVOKE_PRINCIPAL)
                 }
                 _ => None,
             };
@@ -188,7 +191,7 @@ impl<'a> Template<'a> {
     }
 
     /// Whether a permission's `SourceArn` covers every route of the API: absent, or
-    /// `…:${Api}/*` with nothing after the API but wildcards. `None` when it cannot be read.
+    /// `…:${Api}/*/*` (see `covers_every_route`). `None` when it cannot be read.
     fn source_covers(&self, source: Option<&Value>, api: &str) -> Option<bool> {
         let Some(source) = source else {
             return Some(true);
@@ -202,7 +205,7 @@ impl<'a> Template<'a> {
                 false => None,
             };
         };
-        Some(after.chars().all(|character| character == '/' || character == '*'))
+        Some(covers_every_route(after))
     }
 
     /// The uri that calls a function through its invoke ARN.

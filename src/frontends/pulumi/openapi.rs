@@ -10,7 +10,7 @@ use super::exports::top_level_function;
 use super::json_text::Json;
 use super::scope::Declaration;
 use super::{named_children, Exported, ImportKind, Located, Package, Program};
-use crate::cloud::{action_matches, Coverage, InvokePermission, Site};
+use crate::cloud::{action_matches, covers_every_route, Coverage, InvokePermission, Site};
 use crate::fix::Edit;
 
 /// One integration, whatever form it is written in.
@@ -558,8 +558,7 @@ impl<'tree> Program<'tree> {
             [_] => {
                 let text = self.text(source);
                 let suffix = text.rsplit('}').next().unwrap_or("").trim_end_matches([')', '`', ' ']);
-                let only_wildcards = suffix.contains('*') && suffix.chars().all(|c| c == '/' || c == '*');
-                match only_wildcards {
+                match covers_every_route(suffix) {
                     true => Coverage::Covers,
                     // A route of its own: it may or may not be this integration's.
                     false => Coverage::Unsure,

@@ -292,9 +292,7 @@ impl<'a> TerraformProject<'a> {
             .iter()
             .map(|part| (part.kind() == "template_literal").then(|| self.text(template.with(*part))))
             .collect();
-        let every_route = tail.is_some_and(|tail| {
-            tail.starts_with('/') && tail.contains('*') && tail.chars().all(|c| c == '/' || c == '*')
-        });
+        let every_route = tail.is_some_and(|tail| crate::cloud::covers_every_route(&tail));
         Some(every_route && rest_api == Some(&api.block.site()))
     }
 }
