@@ -265,3 +265,21 @@ fn templates_get_the_same_guards() {
             .replace("main", "bootstrap")
     );
 }
+
+/// A role whose properties are an empty map has nowhere to take a grant: the finding says so, and
+/// nothing panics or is written.
+#[test]
+fn a_role_with_no_properties_is_reported_not_fixed() {
+    let template = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties: {}\n  Dlq:\n    Type: AWS::SQS::Queue\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: app.handler\n      Role: !GetAtt Role.Arn\n      Code: {S3Bucket: artifacts-bucket, S3Key: fn.zip}\n      DeadLetterConfig:\n        TargetArn: !GetAtt Dlq.Arn\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("template.yaml");
+    std::fs::write(&path, template).expect("write");
+    let output = infrafix(dir.path(), &["--write", "."]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("lambda-dlq-send-permission") && stderr.contains("the role's properties are empty"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), template);
+}

@@ -91,7 +91,10 @@ impl Template<'_> {
             Some(existing) => self.add_items(&existing.value, &[Snippet::Text(arn)]),
             None => self.add_entries(
                 properties,
-                map.entries.len() - 1,
+                map.entries
+                    .len()
+                    .checked_sub(1)
+                    .ok_or("the role's properties are empty")?,
                 vec![("ManagedPolicyArns".to_owned(), Snippet::List(vec![Snippet::Text(arn)]))],
             ),
         }
@@ -180,7 +183,10 @@ impl Template<'_> {
             Some(_) => Err("the role's Policies are not a list".to_owned()),
             None => self.add_entries(
                 properties,
-                map.entries.len() - 1,
+                map.entries
+                    .len()
+                    .checked_sub(1)
+                    .ok_or("the role's properties are empty")?,
                 vec![("Policies".to_owned(), Snippet::List(vec![policy]))],
             ),
         }
