@@ -67,7 +67,7 @@ impl<'a> Template<'a> {
     pub(super) fn graph_roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
         self.role_ids()
             .into_iter()
-            .filter_map(|id| Some((id, self.resources().nth(id)?)))
+            .filter_map(|id| Some((id, self.resource(id)?)))
             .map(|(id, role)| self.iam_role(id, &role, functions))
             .collect()
     }
@@ -153,7 +153,7 @@ impl<'a> Template<'a> {
         for arn in &list.items {
             // A policy of the template reaches the role through the list too.
             if let Some(reference) = self.resource_ref(arn) {
-                let policy = self.resources().nth(reference.resource);
+                let policy = self.resource(reference.resource);
                 if let Some(policy) = policy.filter(|policy| policy.kind == "AWS::IAM::ManagedPolicy") {
                     let document = policy
                         .properties
@@ -202,7 +202,7 @@ impl<'a> Template<'a> {
     /// `Groups`, and the roles listing it in their `ManagedPolicyArns`. A grant written into a
     /// policy more than one holds reaches them all.
     fn holders(&self, policy: ResourceId) -> usize {
-        let Some(resource) = self.resources().nth(policy) else {
+        let Some(resource) = self.resource(policy) else {
             return 0;
         };
         let properties = resource.properties;

@@ -55,7 +55,7 @@ impl<'a> Template<'a> {
                     let rest_api = properties
                         .get("RestApiId")
                         .and_then(|api| self.resource_ref(api))
-                        .and_then(|reference| self.resources().nth(reference.resource))
+                        .and_then(|reference| self.resource(reference.resource))
                         .filter(|api| api.kind == "AWS::ApiGateway::RestApi");
                     integrations.push(self.integration(integration, &METHOD_KEYS, rest_api, &resource, functions));
                 }
@@ -112,7 +112,7 @@ impl<'a> Template<'a> {
             credentials: credentials.map(|credentials| self.integration_setting(credentials)),
             credentials_role: credentials
                 .and_then(|credentials| self.resource_ref(&credentials.value))
-                .and_then(|reference| self.resources().nth(reference.resource))
+                .and_then(|reference| self.resource(reference.resource))
                 .map(|role| format!("`{}`", role.logical_id)),
             invoke_permission,
         }

@@ -49,6 +49,9 @@ pub struct Template<'a> {
     is_template: bool,
     /// Each resource's number by its logical id, for the references between them.
     resource_ids: HashMap<String, ResourceId>,
+    /// Where each resource's entry stands in the resources section, by the resource's number:
+    /// a resource is looked up by number for every reference followed.
+    resource_entries: Vec<usize>,
 }
 
 /// A resource of the template.
@@ -59,6 +62,16 @@ pub struct Resource<'t> {
     pub entry: &'t Entry,
     pub kind: &'t str,
     pub properties: Option<&'t Value>,
+}
+
+/// The resource an entry of the resources section declares, when it has a `Type`.
+fn resource_of(entry: &Entry) -> Option<Resource<'_>> {
+    Some(Resource {
+        logical_id: &entry.key,
+        entry,
+        kind: entry.value.get("Type").and_then(Value::text)?,
+        properties: entry.value.get("Properties"),
+    })
 }
 
 /// Whether the beginning of a YAML or JSON text mentions what templates have; whether it is one is
@@ -87,14 +100,20 @@ impl<'a> Template<'a> {
             serverless: input.serverless,
             is_template: false,
             resource_ids: HashMap::new(),
+            resource_entries: Vec::new(),
         };
         template.is_template = template.says_it_is_a_template();
         // A logical id written twice names its first resource, as `resources` finds it first.
         let mut ids = HashMap::new();
-        for (id, resource) in template.resources().enumerate() {
-            ids.entry(resource.logical_id.to_owned()).or_insert(id);
+        let mut entries = Vec::new();
+        for (index, entry) in template.resource_section_entries().iter().enumerate() {
+            if let Some(resource) = resource_of(entry) {
+                ids.entry(resource.logical_id.to_owned()).or_insert(entries.len());
+                entries.push(index);
+            }
         }
         template.resource_ids = ids;
+        template.resource_entries = entries;
         template
     }
 
@@ -146,22 +165,24 @@ impl<'a> Template<'a> {
     }
 
     pub fn resources(&self) -> impl Iterator<Item = Resource<'_>> {
-        let entries = match self.is_template() {
+        self.resource_section_entries().iter().filter_map(resource_of)
+    }
+
+    /// The resource numbered `id` (its place among `resources`).
+    pub fn resource(&self, id: ResourceId) -> Option<Resource<'_>> {
+        resource_of(self.resource_section_entries().get(*self.resource_entries.get(id)?)?)
+    }
+
+    /// The entries of the resources section, resources or not; none when this is no template.
+    fn resource_section_entries(&self) -> &[Entry] {
+        match self.is_template() {
             true => self
                 .resources_section()
                 .and_then(Value::as_map)
                 .map(|map| map.entries.as_slice())
                 .unwrap_or_default(),
             false => &[],
-        };
-        entries.iter().filter_map(|entry| {
-            Some(Resource {
-                logical_id: &entry.key,
-                entry,
-                kind: entry.value.get("Type").and_then(Value::text)?,
-                properties: entry.value.get("Properties"),
-            })
-        })
+        }
     }
 
     /// The settings SAM gives every function of the template (`Globals: Function:`).

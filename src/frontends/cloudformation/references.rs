@@ -25,7 +25,7 @@ impl Template<'_> {
     }
 
     fn resource_kind(&self, id: ResourceId) -> Option<&str> {
-        self.resources().nth(id).map(|resource| resource.kind)
+        self.resource(id).map(|resource| resource.kind)
     }
 
     /// The resource output a value is, when it is one (`!GetAtt Queue.Arn`, `!Ref Topic`).
@@ -101,7 +101,7 @@ impl Template<'_> {
         let mut found = BTreeSet::new();
         let mut pending = vec![id];
         while let Some(next) = pending.pop() {
-            let Some(resource) = self.resources().nth(next) else {
+            let Some(resource) = self.resource(next) else {
                 continue;
             };
             for waited in self.waits_for(&resource) {
@@ -115,12 +115,7 @@ impl Template<'_> {
 
     /// The condition a resource exists under, when it has one.
     pub(super) fn condition_of(&self, id: ResourceId) -> Option<&str> {
-        self.resources()
-            .nth(id)?
-            .entry
-            .value
-            .get("Condition")
-            .and_then(Value::text)
+        self.resource(id)?.entry.value.get("Condition").and_then(Value::text)
     }
 }
 

@@ -224,8 +224,7 @@ impl Template<'_> {
             return Err("the grant does not name a resource by its ARN".to_owned());
         }
         let resource = self
-            .resources()
-            .nth(target.resource)
+            .resource(target.resource)
             .ok_or("the resource was not found in the template")?;
         let id = resource.logical_id;
         let text = match (resource.kind == "AWS::SNS::Topic", self.json) {

@@ -12,7 +12,7 @@ impl Template<'_> {
         let value = self.value_at(uri)?;
         let function = self
             .resource_ref(value)
-            .and_then(|reference| self.resources().nth(reference.resource))
+            .and_then(|reference| self.resource(reference.resource))
             .ok_or("the uri does not read a function of the template")?;
         Ok(Edit::replace(
             self.file,
