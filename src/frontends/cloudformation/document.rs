@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::syntax::{named_children, node_text};
+use crate::syntax::{named_children, named_descendants, node_text};
 
 #[derive(Debug, Clone)]
 pub struct Value {
@@ -204,6 +204,33 @@ pub fn read(root: Node, text: &str) -> Option<Value> {
             Some(read_value(body, text))
         }
     }
+}
+
+/// The YAML nodes that carry an anchor some alias repeats (`&shared` … `*shared`), by name: one
+/// written value that stands in several places, so that an edit of it changes all of them.
+pub fn aliased_anchors(root: Node, text: &str) -> Vec<(String, Range<usize>)> {
+    // JSON has neither; YAML without an `&` has no anchor.
+    if root.kind() != "stream" || !text.contains('&') {
+        return Vec::new();
+    }
+    let mut anchored = Vec::new();
+    let mut aliased = std::collections::HashSet::new();
+    for node in named_descendants(root) {
+        match node.kind() {
+            "anchor" => {
+                if let Some(holder) = node.parent() {
+                    let name = node_text(node, text).trim_start_matches('&').to_owned();
+                    anchored.push((name, holder.byte_range()));
+                }
+            }
+            "alias" => {
+                aliased.insert(node_text(node, text).trim_start_matches('*').to_owned());
+            }
+            _ => {}
+        }
+    }
+    anchored.retain(|(name, _)| aliased.contains(name));
+    anchored
 }
 
 fn read_value(node: Node, text: &str) -> Value {

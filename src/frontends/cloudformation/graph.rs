@@ -57,7 +57,7 @@ impl<'a> Template<'a> {
     /// and those under its negation (`IsDev: !Not [!Condition IsProd]`) the other, so they never
     /// exist together. Other conditions are independent of each other: what they guard may exist.
     fn branches(&self, resource: &Resource) -> Vec<Branch> {
-        let Some(name) = resource.entry.value.get("Condition").and_then(Value::text) else {
+        let Some(name) = resource.condition() else {
             return Vec::new();
         };
         let (base, arm) = match self.negated_condition(name) {

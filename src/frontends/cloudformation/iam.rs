@@ -96,7 +96,7 @@ impl<'a> Template<'a> {
                 .and_then(|properties| properties.get("PolicyDocument"));
             self.add_document(&mut grants, attachment_id, document, false);
             let waits_for = self.waits_for_transitively(attachment_id);
-            let condition = resource.entry.value.get("Condition").and_then(Value::text);
+            let condition = resource.condition();
             attachments.push(RoleAttachment {
                 resource: attachment_id,
                 name: format!("`{}`", resource.logical_id),
@@ -193,7 +193,8 @@ impl<'a> Template<'a> {
             owner,
             statements,
             at: self.site(document.range.clone()),
-            shared: !own && self.holders(owner) > 1,
+            // A document an alias repeats is granted to every role that repeats it.
+            shared: (!own && self.holders(owner) > 1) || self.shares_with_aliases(&document.range),
             inline_role_policy: own,
         });
     }

@@ -180,7 +180,7 @@ impl<'a> Template<'a> {
                     continue;
                 }
             }
-            let conditional = permission.entry.value.get("Condition").is_some();
+            let conditional = permission.condition().is_some();
             match self.source_covers(properties.get("SourceArn"), api) {
                 Some(true) if !conditional => return InvokePermission::Granted,
                 Some(false) => {}

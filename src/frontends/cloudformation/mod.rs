@@ -52,6 +52,8 @@ pub struct Template<'a> {
     /// Where each resource's entry stands in the resources section, by the resource's number:
     /// a resource is looked up by number for every reference followed.
     resource_entries: Vec<usize>,
+    /// The values YAML aliases repeat elsewhere (see `document::aliased_anchors`).
+    aliased_anchors: Vec<(String, Range<usize>)>,
 }
 
 /// A resource of the template.
@@ -62,6 +64,13 @@ pub struct Resource<'t> {
     pub entry: &'t Entry,
     pub kind: &'t str,
     pub properties: Option<&'t Value>,
+}
+
+impl<'t> Resource<'t> {
+    /// The condition the resource exists under, when it has one.
+    pub fn condition(&self) -> Option<&'t str> {
+        self.entry.value.get("Condition").and_then(Value::text)
+    }
 }
 
 /// The resource an entry of the resources section declares, when it has a `Type`.
@@ -101,6 +110,7 @@ impl<'a> Template<'a> {
             is_template: false,
             resource_ids: HashMap::new(),
             resource_entries: Vec::new(),
+            aliased_anchors: document::aliased_anchors(input.tree.root_node(), input.text),
         };
         template.is_template = template.says_it_is_a_template();
         // A logical id written twice names its first resource, as `resources` finds it first.
@@ -119,6 +129,33 @@ impl<'a> Template<'a> {
 
     pub fn is_template(&self) -> bool {
         self.is_template
+    }
+
+    /// The anchor of a value aliases repeat, when the value at `range` is that value or lies in
+    /// it: a change there is a change in every place an alias stands.
+    fn repeated_by_aliases(&self, range: &Range<usize>) -> Option<&str> {
+        self.aliased_anchors
+            .iter()
+            .find(|(_, anchored)| anchored.start <= range.start && range.end <= anchored.end)
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// Whether any part of the value at `range` is one aliases repeat: the value is, lies in, or
+    /// holds such a value.
+    fn shares_with_aliases(&self, range: &Range<usize>) -> bool {
+        self.aliased_anchors
+            .iter()
+            .any(|(_, anchored)| anchored.start < range.end && range.start < anchored.end)
+    }
+
+    /// `Ok` when the value at `range` stands in one place only; else why it cannot be changed.
+    fn written_once(&self, range: &Range<usize>) -> Result<(), String> {
+        match self.repeated_by_aliases(range) {
+            Some(name) => Err(format!(
+                "the value is the YAML anchor `&{name}`, which aliases repeat elsewhere; changing it would change them too"
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Where the template's resources are: `Resources`, or in a Serverless service the raw

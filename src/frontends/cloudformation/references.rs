@@ -115,7 +115,7 @@ impl Template<'_> {
 
     /// The condition a resource exists under, when it has one.
     pub(super) fn condition_of(&self, id: ResourceId) -> Option<&str> {
-        self.resource(id)?.entry.value.get("Condition").and_then(Value::text)
+        self.resource(id)?.condition()
     }
 }
 

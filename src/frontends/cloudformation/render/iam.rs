@@ -44,6 +44,13 @@ impl Template<'_> {
         match map.entry("DependsOn") {
             Some(existing) if existing.value.as_list().is_some() => self.add_items(&existing.value, &items),
             Some(existing) => {
+                self.written_once(&existing.value.range)?;
+                let written = &self.text[existing.value.range.clone()];
+                if written.starts_with('*') {
+                    return Err(format!(
+                        "its DependsOn is the YAML alias `{written}`, a list written for another resource too"
+                    ));
+                }
                 let old = existing.value.text().ok_or("its DependsOn is not a name or a list")?;
                 let mut all = vec![Snippet::Text(self.string_literal(old))];
                 all.extend(items);
@@ -131,6 +138,7 @@ impl Template<'_> {
         if existing.as_list().is_some() {
             return self.add_items(existing, &values);
         }
+        self.written_once(&existing.range)?;
         let mut all = vec![Snippet::Text(self.text[existing.range.clone()].to_owned())];
         all.extend(values);
         Ok(Edit::replace(

@@ -24,8 +24,18 @@ impl Template<'_> {
     /// A permission for API Gateway to invoke the function created at `function` from every
     /// route of the REST API created at `rest_api`, after that API.
     pub(super) fn add_invoke_permission(&self, function: &Site, rest_api: &Site) -> Result<Edit, String> {
-        let function = self.resource_at(function)?.logical_id.to_owned();
-        let api = self.resource_at(rest_api)?.logical_id.to_owned();
+        let (function, api) = (self.resource_at(function)?, self.resource_at(rest_api)?);
+        // The permission names both: it may exist only where they both do.
+        let condition = match (function.condition(), api.condition()) {
+            (Some(first), Some(second)) if first != second => {
+                return Err(format!(
+                    "`{}` exists under condition `{first}` and `{}` under `{second}`; a permission for both needs a condition of its own",
+                    function.logical_id, api.logical_id
+                ))
+            }
+            (first, second) => first.or(second),
+        };
+        let (function, api) = (function.logical_id.to_owned(), api.logical_id.to_owned());
         let (function_arn, source_arn) = match self.json {
             true => (
                 format!("{{\"Fn::GetAtt\": [\"{function}\", \"Arn\"]}}"),
@@ -36,28 +46,29 @@ impl Template<'_> {
                 format!("!Sub \"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/*\""),
             ),
         };
-        let permission = Snippet::Map(vec![
-            (
-                "Type".to_owned(),
-                Snippet::Text(self.string_literal("AWS::Lambda::Permission")),
-            ),
-            (
-                "Properties".to_owned(),
-                Snippet::Map(vec![
-                    (
-                        "Action".to_owned(),
-                        Snippet::Text(self.string_literal("lambda:InvokeFunction")),
-                    ),
-                    ("FunctionName".to_owned(), Snippet::Text(function_arn)),
-                    (
-                        "Principal".to_owned(),
-                        Snippet::Text(self.string_literal("apigateway.amazonaws.com")),
-                    ),
-                    ("SourceArn".to_owned(), Snippet::Text(source_arn)),
-                ]),
-            ),
-        ]);
+        let mut permission = vec![(
+            "Type".to_owned(),
+            Snippet::Text(self.string_literal("AWS::Lambda::Permission")),
+        )];
+        if let Some(condition) = condition {
+            permission.push(("Condition".to_owned(), Snippet::Text(self.string_literal(condition))));
+        }
+        permission.push((
+            "Properties".to_owned(),
+            Snippet::Map(vec![
+                (
+                    "Action".to_owned(),
+                    Snippet::Text(self.string_literal("lambda:InvokeFunction")),
+                ),
+                ("FunctionName".to_owned(), Snippet::Text(function_arn)),
+                (
+                    "Principal".to_owned(),
+                    Snippet::Text(self.string_literal("apigateway.amazonaws.com")),
+                ),
+                ("SourceArn".to_owned(), Snippet::Text(source_arn)),
+            ]),
+        ));
         let logical_id = self.new_logical_id(&format!("{api}Invoke{function}"));
-        self.add_resource(rest_api, &logical_id, permission)
+        self.add_resource(rest_api, &logical_id, Snippet::Map(permission))
     }
 }

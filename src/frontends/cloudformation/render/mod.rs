@@ -129,9 +129,12 @@ impl Template<'_> {
     }
 
     fn value_at(&self, site: &Site) -> Result<&Value, String> {
-        self.root
+        let value = self
+            .root
             .find_value(&site.range)
-            .ok_or_else(|| "the value to change was not found".to_owned())
+            .ok_or_else(|| "the value to change was not found".to_owned())?;
+        self.written_once(&value.range)?;
+        Ok(value)
     }
 
     /// The scalar at `site` with `content` between its quotes (or in its place, unquoted).
@@ -207,6 +210,7 @@ impl Template<'_> {
 
     /// The entry or item at `site`, taken out with its line (block layout) or its comma (flow).
     fn remove(&self, site: &Site) -> Result<Edit, String> {
+        self.written_once(&site.range)?;
         let (container, index, layout) = match (self.root.find_entry(&site.range), self.root.find_item(&site.range)) {
             (Some((map, index)), _) => (map, index, map.as_map().map(|map| map.layout)),
             (None, Some((list, index))) => (list, index, list.as_list().map(|list| list.layout)),
@@ -277,6 +281,7 @@ impl Template<'_> {
 
     /// New entries in `map`, after its entry number `after`.
     fn add_entries(&self, map: &Value, after: usize, entries: Vec<(String, Snippet)>) -> Result<Edit, String> {
+        self.written_once(&map.range)?;
         let (layout, previous) = match &map.kind {
             ValueKind::Map(inner) => (inner.layout, inner.entries.get(after).ok_or("no entry to add after")?),
             _ => return Err("the setting's place is not a map".to_owned()),
@@ -320,6 +325,7 @@ impl Template<'_> {
 
     /// New items at the end of a list.
     fn add_items(&self, list: &Value, items: &[Snippet]) -> Result<Edit, String> {
+        self.written_once(&list.range)?;
         let (layout, last) = match &list.kind {
             ValueKind::List(inner) => match inner.items.last() {
                 Some(last) => (inner.layout, last),
@@ -419,6 +425,7 @@ impl Template<'_> {
             .and_then(|map| map.entries.get(index))
             .and_then(|entry| entry.value.get("Properties"))
             .ok_or("the stage has no properties")?;
+        self.written_once(&properties.range)?;
         let map = properties.as_map().ok_or("the stage's properties are not a map")?;
         let existing = map.entry("MethodSettings");
         let block = match existing.and_then(|existing| existing.value.as_list()) {
