@@ -30,7 +30,9 @@ else into a new `aws_iam_role_policy` after the role.
 
 In CloudFormation: `DeadLetterConfig.TargetArn` of a function whose `Role` is a role of the
 template, and the grants of the role's `Policies` and `ManagedPolicyArns` and of every
-`AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy` naming it. The grant goes
+`AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy` naming it; a policy
+resource under a `Condition` that some function of the role does not share may be missing where
+that function is created, so what it grants is unknown (a finding without a fix). The grant goes
 into a statement list of the role's own `Policies`, else into a new `dead-letter-send` policy in
 them. SAM adds the permission itself for a function's `DeadLetterQueue` when it makes the role (no
 `Role`), and the Serverless Framework adds `sns:Publish` on `onError`'s topic to the role it makes:

@@ -67,12 +67,25 @@ impl<'a> Template<'a> {
     pub(super) fn graph_roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
         self.role_ids()
             .into_iter()
-            .filter_map(|id| Some((id, self.resource(id)?)))
-            .map(|(id, role)| self.iam_role(id, &role, functions))
+            .enumerate()
+            .filter_map(|(number, id)| Some((number, id, self.resource(id)?)))
+            .map(|(number, id, role)| {
+                let runs_as_role: Vec<&LambdaFunction> = functions
+                    .iter()
+                    .filter(|function| function.role == Some(FunctionRole::Declared(number)))
+                    .collect();
+                self.iam_role(id, &role, functions, &runs_as_role)
+            })
             .collect()
     }
 
-    fn iam_role(&self, id: ResourceId, role: &Resource, functions: &[LambdaFunction]) -> IamRole {
+    fn iam_role(
+        &self,
+        id: ResourceId,
+        role: &Resource,
+        functions: &[LambdaFunction],
+        runs_as_role: &[&LambdaFunction],
+    ) -> IamRole {
         let mut grants = RoleGrants::default();
         let properties = role.properties;
         let inline = properties
@@ -94,9 +107,25 @@ impl<'a> Template<'a> {
             let document = resource
                 .properties
                 .and_then(|properties| properties.get("PolicyDocument"));
-            self.add_document(&mut grants, attachment_id, document, false);
-            let waits_for = self.waits_for_transitively(attachment_id);
             let condition = resource.condition();
+            let documents_before = grants.documents.len();
+            self.add_document(&mut grants, attachment_id, document, false);
+            // A policy that exists under a condition some function of the role does not share
+            // may be missing where that function is created: what it grants is not known.
+            if let Some(condition) = condition.filter(|condition| {
+                runs_as_role
+                    .iter()
+                    .any(|function| self.condition_of(function.resource) != Some(*condition))
+            }) {
+                for document in &mut grants.documents[documents_before..] {
+                    for statement in &mut document.statements {
+                        statement.uncertainty.get_or_insert_with(|| {
+                            format!("a policy that exists only under condition `{condition}`")
+                        });
+                    }
+                }
+            }
+            let waits_for = self.waits_for_transitively(attachment_id);
             attachments.push(RoleAttachment {
                 resource: attachment_id,
                 name: format!("`{}`", resource.logical_id),
