@@ -541,8 +541,7 @@ fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
 /// A JSON template has no comments: its resources' `Metadata` says what they suppress.
 fn add_metadata_suppressions(template: &Template, suppressions: &mut Suppressions) {
     for (statement, ids) in template.metadata_suppressions() {
-        let offset = statement.start;
-        suppressions.add_statement(statement, &ids, offset);
+        suppressions.add_statement(statement, &ids);
     }
 }
 

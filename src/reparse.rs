@@ -3,11 +3,12 @@
 //! project where most files get a fix, re-parsing every changed file from scratch on each pass
 //! cost as much as reading the project in the first place.
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::Result;
 use similar::{Algorithm, DiffOp, TextDiff};
-use tree_sitter::{InputEdit, Parser, Point, Tree};
+use tree_sitter::{InputEdit, Point, Tree};
 
-use crate::syntax::Dialect;
+use crate::source::LineIndex;
+use crate::syntax::{parse_from, Dialect};
 
 /// The tree of `new_text`, from the tree of `old_text` it replaces.
 pub fn reparse(old_tree: &Tree, old_text: &str, new_text: &str, dialect: Dialect) -> Result<Tree> {
@@ -16,13 +17,7 @@ pub fn reparse(old_tree: &Tree, old_text: &str, new_text: &str, dialect: Dialect
     for edit in changed_lines(old_text, new_text).iter().rev() {
         tree.edit(edit);
     }
-    let mut parser = Parser::new();
-    parser
-        .set_language(&dialect.language())
-        .with_context(|| format!("loading the {dialect:?} grammar"))?;
-    parser
-        .parse(new_text, Some(&tree))
-        .ok_or_else(|| anyhow!("the parser gave up on this file"))
+    parse_from(new_text, dialect, Some(&tree))
 }
 
 /// The runs of lines that differ between the two texts, as tree-sitter edits in the old text's
@@ -31,60 +26,32 @@ fn changed_lines(old_text: &str, new_text: &str) -> Vec<InputEdit> {
     let diff = TextDiff::configure()
         .algorithm(Algorithm::Myers)
         .diff_lines(old_text, new_text);
-    let old_lines = Lines::of(old_text);
-    let new_lines = Lines::of(new_text);
+    let old_lines = LineIndex::new(old_text);
+    let new_lines = LineIndex::new(new_text);
     diff.ops()
         .iter()
         .filter(|op| !matches!(op, DiffOp::Equal { .. }))
         .map(|op| {
             let (old_range, new_range) = (op.old_range(), op.new_range());
-            let start = old_lines.starts[old_range.start];
-            let old_end = old_lines.starts[old_range.end];
-            let inserted = &new_text[new_lines.starts[new_range.start]..new_lines.starts[new_range.end]];
-            let start_position = old_lines.point(start);
+            let start = old_lines.line_start(old_range.start);
+            let old_end = old_lines.line_start(old_range.end);
+            let inserted = &new_text[new_lines.line_start(new_range.start)..new_lines.line_start(new_range.end)];
+            let start_position = point(&old_lines, start);
             InputEdit {
                 start_byte: start,
                 old_end_byte: old_end,
                 new_end_byte: start + inserted.len(),
                 start_position,
-                old_end_position: old_lines.point(old_end),
+                old_end_position: point(&old_lines, old_end),
                 new_end_position: point_after(start_position, inserted),
             }
         })
         .collect()
 }
 
-/// Where each line of a text starts, the way the line diff counts lines (a last line without a
-/// line break is a line): line `n` is `starts[n]..starts[n + 1]`, the last entry being the text's
-/// length.
-struct Lines {
-    starts: Vec<usize>,
-    /// The line breaks the text holds: the row of its end.
-    breaks: usize,
-}
-
-impl Lines {
-    fn of(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
-        let breaks = starts.len() - 1;
-        if starts.last() != Some(&text.len()) {
-            starts.push(text.len());
-        }
-        Self { starts, breaks }
-    }
-
-    fn point(&self, offset: usize) -> Point {
-        let row = self
-            .starts
-            .partition_point(|&start| start <= offset)
-            .saturating_sub(1)
-            .min(self.breaks);
-        Point {
-            row,
-            column: offset - self.starts[row],
-        }
-    }
+fn point(lines: &LineIndex, offset: usize) -> Point {
+    let (row, column) = lines.byte_position(offset);
+    Point { row, column }
 }
 
 /// Where `inserted`, written at `start`, ends.

@@ -81,6 +81,19 @@ impl<'text> LineIndex<'text> {
     }
 }
 
+impl LineIndex<'_> {
+    /// Where line `line` (0-based) starts; past the last line, the text's end.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(self.text.len())
+    }
+
+    /// The 0-based line of byte `offset` and its byte column, as tree-sitter counts positions.
+    pub fn byte_position(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        (line, offset - self.starts[line])
+    }
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;

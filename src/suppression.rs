@@ -45,10 +45,10 @@ impl Suppressions {
             return;
         };
         if let Some(ids) = body.strip_prefix(FILE_MARKER) {
-            let rules = self.rule_ids(ids, comment.start_byte());
+            let rules = self.rule_ids(ids.split(','), comment.start_byte());
             self.whole_file.extend(rules);
         } else if let Some(ids) = body.strip_prefix(STATEMENT_MARKER) {
-            let rules = self.rule_ids(ids, comment.start_byte());
+            let rules = self.rule_ids(ids.split(','), comment.start_byte());
             if let Some(statement) = statement_below(comment, text) {
                 self.statements.push((statement.byte_range(), rules));
             }
@@ -57,14 +57,15 @@ impl Suppressions {
 
     /// Suppresses `ids` on the bytes of `statement`, as a comment above it would: for languages
     /// whose files have no comments (a JSON template's resource `Metadata`).
-    pub fn add_statement(&mut self, statement: Range<usize>, ids: &[String], offset: usize) {
-        let rules = self.rule_ids(&ids.join(","), offset);
+    /// An unknown id is reported at the statement's start.
+    pub fn add_statement(&mut self, statement: Range<usize>, ids: &[String]) {
+        let rules = self.rule_ids(ids.iter().map(String::as_str), statement.start);
         self.statements.push((statement, rules));
     }
 
-    fn rule_ids(&mut self, list: &str, offset: usize) -> Vec<RuleId> {
+    fn rule_ids<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>, offset: usize) -> Vec<RuleId> {
         let mut rules = Vec::new();
-        for id in list.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+        for id in ids.into_iter().map(str::trim).filter(|id| !id.is_empty()) {
             match id.parse() {
                 Ok(rule) => rules.push(rule),
                 Err(_) => self.unknown_ids.push((offset, id.to_owned())),

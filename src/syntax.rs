@@ -37,7 +37,7 @@ impl Dialect {
         }
     }
 
-    pub(crate) fn language(self) -> Language {
+    fn language(self) -> Language {
         match self {
             Self::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             Self::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
@@ -58,12 +58,17 @@ impl Dialect {
 }
 
 pub fn parse(text: &str, dialect: Dialect) -> Result<Tree> {
+    parse_from(text, dialect, None)
+}
+
+/// Parses `text`, reusing what `old` (an earlier tree, edited to match) holds of it.
+pub fn parse_from(text: &str, dialect: Dialect, old: Option<&Tree>) -> Result<Tree> {
     let mut parser = Parser::new();
     parser
         .set_language(&dialect.language())
         .with_context(|| format!("loading the {dialect:?} grammar"))?;
     parser
-        .parse(text, None)
+        .parse(text, old)
         .ok_or_else(|| anyhow!("the parser gave up on this file"))
 }
 

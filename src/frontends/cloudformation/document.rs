@@ -66,7 +66,6 @@ pub struct Scalar {
     /// The bytes between the quotes (the whole scalar when it is not quoted): what an edit of the
     /// value replaces, keeping the quotes as they are.
     pub content: Range<usize>,
-    pub quoted: bool,
 }
 
 impl Value {
@@ -245,7 +244,6 @@ fn read_value(node: Node, text: &str) -> Value {
         "plain_scalar" | "number" | "true" | "false" => ValueKind::Scalar(Scalar {
             text: node_text(node, text).to_owned(),
             content: range.clone(),
-            quoted: false,
         }),
         "double_quote_scalar" | "single_quote_scalar" | "string" => quoted_scalar(node, text),
         _ => ValueKind::Other,
@@ -336,11 +334,7 @@ fn quoted_scalar(node: Node, text: &str) -> ValueKind {
         true => inner.replace("''", "'"),
         false => unescape(inner),
     };
-    ValueKind::Scalar(Scalar {
-        text: decoded,
-        content,
-        quoted: true,
-    })
+    ValueKind::Scalar(Scalar { text: decoded, content })
 }
 
 /// The common escapes of YAML double-quoted scalars and JSON strings; others stay as written,

@@ -119,9 +119,9 @@ impl<'a> Template<'a> {
             }) {
                 for document in &mut grants.documents[documents_before..] {
                     for statement in &mut document.statements {
-                        statement.uncertainty.get_or_insert_with(|| {
-                            format!("a policy that exists only under condition `{condition}`")
-                        });
+                        statement
+                            .uncertainty
+                            .get_or_insert_with(|| format!("a policy that exists only under condition `{condition}`"));
                     }
                 }
             }

@@ -54,6 +54,8 @@ pub struct Template<'a> {
     resource_entries: Vec<usize>,
     /// The values YAML aliases repeat elsewhere (see `document::aliased_anchors`).
     aliased_anchors: Vec<(String, Range<usize>)>,
+    /// A JSON template indented with tabs: new lines are too.
+    indented_with_tabs: bool,
 }
 
 /// A resource of the template.
@@ -111,6 +113,7 @@ impl<'a> Template<'a> {
             resource_ids: HashMap::new(),
             resource_entries: Vec::new(),
             aliased_anchors: document::aliased_anchors(input.tree.root_node(), input.text),
+            indented_with_tabs: input.json && input.text.lines().any(|line| line.starts_with('\t')),
         };
         template.is_template = template.says_it_is_a_template();
         // A logical id written twice names its first resource, as `resources` finds it first.

@@ -626,8 +626,7 @@ impl Template<'_> {
     /// Indentation `width` columns deep, in the template's own character: JSON may be indented
     /// with tabs (a tab then counts as one column), YAML never is.
     fn pad(&self, width: usize) -> String {
-        let tabs = self.json && self.text.lines().any(|line| line.starts_with('\t'));
-        match tabs {
+        match self.indented_with_tabs {
             true => "\t".repeat(width),
             false => " ".repeat(width),
         }
