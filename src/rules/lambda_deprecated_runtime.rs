@@ -257,18 +257,24 @@ fn report_group(
     let successor = table.successor(runtime, context.settings.as_of);
     let mut intents = Vec::new();
     let mut handler_notes = Vec::new();
+    // Per use, how its handler becomes the new runtime's, when the new runtime names one.
+    let handler_changes: Vec<Option<HandlerChange>> = uses
+        .iter()
+        .map(|runtime_use| {
+            let handler = runtime.handler.as_deref()?;
+            Some(handler_change(table, runtime_use, handler))
+        })
+        .collect();
     let reason_without_fix = match (group_target(context, table, runtime, uses), plan.held_back.get(key)) {
         (Err(reason), _) => Some(reason),
         (Ok(_), Some(reason)) => Some(reason.clone()),
         (Ok(successor), None) => {
             intents = origin_intents(uses, successor, plan);
-            if let Some(handler) = &runtime.handler {
-                for runtime_use in uses {
-                    match handler_change(table, runtime_use, handler) {
-                        HandlerChange::Edit(intent) => intents.push(intent),
-                        HandlerChange::AlreadyRight => {}
-                        HandlerChange::ByHand(note) => handler_notes.push((&runtime_use.value.at, note)),
-                    }
+            for (runtime_use, change) in uses.iter().zip(&handler_changes) {
+                match change {
+                    Some(HandlerChange::Edit(intent)) => intents.push(intent.clone()),
+                    Some(HandlerChange::ByHand(note)) => handler_notes.push((&runtime_use.value.at, *note)),
+                    Some(HandlerChange::AlreadyRight) | None => {}
                 }
             }
             None
@@ -276,8 +282,12 @@ fn report_group(
     };
     let packages: Vec<Readiness> = uses
         .iter()
-        .map(|runtime_use| match runtime_use.function() {
-            Some(function) => readiness(context, function, runtime),
+        .zip(&handler_changes)
+        .map(|(runtime_use, change)| match runtime_use.function() {
+            Some(function) => {
+                let handler_becomes_executable = !matches!(change, Some(HandlerChange::ByHand(_)));
+                readiness(context, function, runtime, handler_becomes_executable)
+            }
             None => Readiness::Unknown,
         })
         .collect();

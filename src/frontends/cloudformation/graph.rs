@@ -106,16 +106,10 @@ impl<'a> Template<'a> {
             .get("Metadata")
             .and_then(|metadata| metadata.get("BuildMethod"))
         {
-            // The binary is the handler's name: ready only when the fix can make that `bootstrap`.
-            Some(method) if method.text() == Some("go1.x") => match self.fix_writes_handler(resource) {
-                true => Some(CodePackage::NamedAfterHandler {
-                    by: format!("{by} (`BuildMethod: go1.x`)"),
-                }),
-                false => Some(CodePackage::BuildNeeds {
-                    by: format!("{by} (`BuildMethod: go1.x`)"),
-                    setting: "the handler `bootstrap` (it names the binary after the handler), which this fix cannot write where the handler is written".to_owned(),
-                }),
-            },
+            // The binary is the handler's name: the rule knows whether its fix makes that `bootstrap`.
+            Some(method) if method.text() == Some("go1.x") => Some(CodePackage::NamedAfterHandler {
+                by: format!("{by} (`BuildMethod: go1.x`)"),
+            }),
             Some(_) => None,
             None => Some(CodePackage::BuildNeeds {
                 by,
@@ -127,21 +121,6 @@ impl<'a> Template<'a> {
     /// The entry of a function's setting, its own or the one SAM's `Globals` give.
     pub(super) fn function_setting<'t>(&'t self, resource: &Resource<'t>, key: &str) -> Option<&'t Entry> {
         self.setting(resource, key).map(|setting| setting.entry)
-    }
-
-    /// Whether the function's handler is `bootstrap` once a runtime fix is made: it is already,
-    /// or the fix may write it (see `handler_place`).
-    fn fix_writes_handler(&self, resource: &Resource) -> bool {
-        let Some(runtime) = self.setting(resource, "Runtime") else {
-            return false;
-        };
-        match self.handler_place(resource, &runtime) {
-            HandlerPlace::Missing { .. } => true,
-            HandlerPlace::Written(handlers) => handlers
-                .iter()
-                .all(|(handler, changeable)| *changeable || handler.value == "bootstrap"),
-            HandlerPlace::OutOfReach => false,
-        }
     }
 
     /// A setting of a function: its own, or for a SAM function without it, the one `Globals` give.

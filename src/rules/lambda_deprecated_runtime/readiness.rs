@@ -19,8 +19,15 @@ pub(super) enum Readiness {
 }
 
 /// How ready `function`'s package is to leave `runtime`, when leaving it needs an executable of
-/// its own (go1.x); `Unknown` for every other runtime.
-pub(super) fn readiness(context: &RuleContext, function: &LambdaFunction, runtime: &Runtime) -> Readiness {
+/// its own (go1.x); `Unknown` for every other runtime. `handler_becomes_executable`: whether the
+/// function's handler names that executable once the fix is made (a build that names the binary
+/// after the handler depends on it).
+pub(super) fn readiness(
+    context: &RuleContext,
+    function: &LambdaFunction,
+    runtime: &Runtime,
+    handler_becomes_executable: bool,
+) -> Readiness {
     let Some(executable) = runtime.executable.as_deref() else {
         return Readiness::Unknown;
     };
@@ -41,9 +48,12 @@ pub(super) fn readiness(context: &RuleContext, function: &LambdaFunction, runtim
             .packages
             .and_then(|packages| packages.package(path))
             .map_or(Readiness::Unknown, |package| wanted.of_package(&package)),
-        Some(CodePackage::NamedAfterHandler { by }) => {
+        Some(CodePackage::NamedAfterHandler { by }) if handler_becomes_executable => {
             Readiness::Ready(format!("{by} names the binary after the handler (`{executable}`)"))
         }
+        Some(CodePackage::NamedAfterHandler { by }) => Readiness::NotReady(format!(
+            "{by} names the binary after the handler, and this fix cannot make the handler `{executable}`"
+        )),
         Some(CodePackage::BuildNeeds { by, setting }) => Readiness::NotReady(format!(
             "{by} builds the `{executable}` of an OS-only runtime only with {setting}: add it"
         )),
