@@ -36,7 +36,8 @@ that function is created, so what it grants is unknown (a finding without a fix)
 into a statement list of the role's own `Policies`, else into a new `dead-letter-send` policy in
 them. SAM adds the permission itself for a function's `DeadLetterQueue` when it makes the role (no
 `Role`), and the Serverless Framework adds `sns:Publish` on `onError`'s topic to the role it makes:
-neither is a finding.
+neither is a finding. A Serverless function running as a role the service declares under
+`resources:` (its `role:`, or the provider's) is judged, and the grant goes into that role.
 
 ## Why is this bad?
 Lambda checks the permission when it creates or updates the function, and refuses:

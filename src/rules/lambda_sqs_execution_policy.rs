@@ -22,7 +22,9 @@ In CloudFormation: `AWS::Lambda::EventSourceMapping` resources whose `EventSourc
 of the template (and the `SQS` events of a SAM function with its own `Role`); the fix adds the
 policy to the role's `ManagedPolicyArns` (with `${AWS::Partition}` where the template uses it).
 SAM and the Serverless Framework grant the poller's permissions themselves to the roles they make
-for SQS events: not a finding.
+for SQS events: not a finding. A Serverless function running as a role the service declares under
+`resources:` (its `role:`, or the provider's) gets nothing from the framework: its `sqs` events
+are judged against that role.
 
 ## Why is this bad?
 Lambda polls the queue with the function's role, and refuses to create the mapping without those

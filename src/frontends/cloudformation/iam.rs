@@ -38,11 +38,22 @@ impl<'a> Template<'a> {
                 _ => None,
             };
         };
+        Some(self.role_named(role))
+    }
+
+    /// The role a function's role setting names: a role of the template by its ARN, else one
+    /// infrafix does not judge.
+    pub(super) fn role_named(&self, role: &Value) -> FunctionRole {
         let declared = self
             .resource_ref(role)
             .filter(|reference| reference.is_arn())
-            .and_then(|reference| self.role_ids().iter().position(|id| *id == reference.resource));
-        Some(declared.map_or(FunctionRole::Unknown, FunctionRole::Declared))
+            .and_then(|reference| self.role_number(reference.resource));
+        declared.map_or(FunctionRole::Unknown, FunctionRole::Declared)
+    }
+
+    /// A role's place among the template's roles, which `FunctionRole::Declared` counts.
+    pub(super) fn role_number(&self, resource: ResourceId) -> Option<usize> {
+        self.role_ids().iter().position(|id| *id == resource)
     }
 
     pub(super) fn dead_letter(&self, resource: &Resource) -> DeadLetter {
@@ -397,6 +408,15 @@ impl<'a> Template<'a> {
                     }
                 }
                 _ => {}
+            }
+        }
+        for (function, queue) in self.service_queue_events(functions) {
+            if let Some(queue) = queue_of(Some(queue)) {
+                sources.push(QueueEventSource {
+                    queue: queue.target.clone(),
+                    queue_name: queue.name.clone(),
+                    function,
+                });
             }
         }
         sources

@@ -4,11 +4,14 @@
 //! other variables (`${opt:…}`, `${env:…}`, `${ssm:…}`) are known only when the service deploys.
 //!
 //! The framework gives the role it makes (`IamRoleLambdaExecution`) what an `onError` topic and
-//! `sqs` events need, and a role the service names itself is not followed: the IAM rules judge
-//! nothing of a service's functions. Its raw CloudFormation (`resources: Resources:`) is judged
-//! as a template's.
+//! `sqs` events need: the IAM rules judge nothing of the functions that run as it. A function
+//! that runs as a role the service names itself (`role:` on the function, or `provider.iam.role`
+//! / `provider.role` as a logical name, `Fn::GetAtt` or ARN) gets nothing from the framework, so
+//! its `onError` topic and `sqs` events are judged against that role when the service declares
+//! it in its raw CloudFormation (`resources: Resources:`), which is judged as a template's.
 
 use super::document::{Entry, Value};
+use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{
     DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, Multiplicity, Reservation, RuntimeValue,
@@ -64,6 +67,16 @@ impl Template<'_> {
                         })
                     })
                     .collect();
+                let role = self.service_role(own("role").map(|entry| &entry.value));
+                let dead_letter = match (&role, own("onError")) {
+                    // The framework grants its own role the topic.
+                    (FunctionRole::Unknown, _) => DeadLetter::Unknown,
+                    (_, None) => DeadLetter::None,
+                    (_, Some(target)) => match self.resource_ref(self.followed(&target.value)) {
+                        Some(reference) if reference.is_arn() => DeadLetter::Resource(reference),
+                        _ => DeadLetter::Unknown,
+                    },
+                };
                 let reservations = own("reservedConcurrency")
                     .map(|reserved| {
                         let value = self.followed(&reserved.value);
@@ -90,12 +103,61 @@ impl Template<'_> {
                     runtimes,
                     handler: handler.map(|(_, _, text)| text),
                     code: None,
-                    role: Some(FunctionRole::Unknown),
-                    dead_letter: DeadLetter::Unknown,
+                    role: Some(role),
+                    dead_letter,
                     depends_on: None,
                 }
             })
             .collect()
+    }
+
+    /// The role a function runs as, given its own `role` setting: that, else the provider's; the
+    /// framework's own role (not judged) when neither names one.
+    fn service_role(&self, own: Option<&Value>) -> FunctionRole {
+        let provider = self.root.get("provider");
+        let named = own
+            .or_else(|| {
+                provider?
+                    .get("iam")?
+                    .get("role")
+                    // A map that is no intrinsic describes the framework's role.
+                    .filter(|role| role.as_map().is_none() || intrinsic(role).is_some())
+            })
+            .or_else(|| provider?.get("role"));
+        let Some(named) = named.map(|role| self.followed(role)) else {
+            return FunctionRole::Unknown;
+        };
+        // A logical name stands for `Fn::GetAtt: [Name, Arn]`.
+        match named.text().and_then(|name| self.resource_index(name)) {
+            Some(resource) => self
+                .role_number(resource)
+                .map_or(FunctionRole::Unknown, FunctionRole::Declared),
+            None => self.role_named(named),
+        }
+    }
+
+    /// The SQS queues feeding the service's functions that run as a role of its own (`events:
+    /// - sqs: ARN` or `- sqs: {arn: ARN}`), as function number and queue value.
+    pub(super) fn service_queue_events(&self, functions: &[LambdaFunction]) -> Vec<(usize, &Value)> {
+        let mut events = Vec::new();
+        for entry in self.service_section("functions") {
+            let Some(function) = functions
+                .iter()
+                .position(|function| function.declared == self.site(entry.range.clone()))
+            else {
+                continue;
+            };
+            if !matches!(functions[function].role, Some(FunctionRole::Declared(_))) {
+                continue;
+            }
+            let listed = entry.value.get("events").and_then(Value::as_list);
+            for event in listed.map(|list| list.items.as_slice()).unwrap_or_default() {
+                let Some(sqs) = event.get("sqs") else { continue };
+                let arn = sqs.get("arn").unwrap_or(sqs);
+                events.push((function, self.followed(arn)));
+            }
+        }
+        events
     }
 
     /// `layers.<name>.compatibleRuntimes`.
