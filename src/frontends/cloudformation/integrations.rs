@@ -214,10 +214,7 @@ impl<'a> Template<'a> {
             "arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{function}.{}}}/invocations",
             "Arn"
         );
-        match self.json {
-            true => format!("{{\"Fn::Sub\": \"{sub}\"}}"),
-            false => format!("!Sub \"{sub}\""),
-        }
+        self.sub(&sub)
     }
 }
 

@@ -80,13 +80,7 @@ impl Template<'_> {
         let policy = crate::aws::managed_policies::find(name).ok_or("the managed policy is not known")?;
         let arn = match self.text.contains("${AWS::Partition}") {
             // The template deploys to other partitions too: so must the ARN.
-            true => {
-                let sub = policy.arn.replacen("arn:aws:", "arn:${AWS::Partition}:", 1);
-                match self.json {
-                    true => format!("{{\"Fn::Sub\": \"{sub}\"}}"),
-                    false => format!("!Sub \"{sub}\""),
-                }
-            }
+            true => self.sub(&policy.arn.replacen("arn:aws:", "arn:${AWS::Partition}:", 1)),
             false => self.string_literal(&policy.arn),
         };
         let properties = self
@@ -235,11 +229,10 @@ impl Template<'_> {
             .resource(target.resource)
             .ok_or("the resource was not found in the template")?;
         let id = resource.logical_id;
-        let text = match (resource.kind == "AWS::SNS::Topic", self.json) {
-            (true, false) => format!("!Ref {id}"),
-            (true, true) => format!("{{\"Ref\": \"{id}\"}}"),
-            (false, false) => format!("!GetAtt {id}.Arn"),
-            (false, true) => format!("{{\"Fn::GetAtt\": [\"{id}\", \"Arn\"]}}"),
+        // A topic's `Ref` is its ARN.
+        let text = match resource.kind == "AWS::SNS::Topic" {
+            true => self.reference(id),
+            false => self.arn_attribute(id),
         };
         Ok(Snippet::Text(text))
     }

@@ -36,16 +36,10 @@ impl Template<'_> {
             (first, second) => first.or(second),
         };
         let (function, api) = (function.logical_id.to_owned(), api.logical_id.to_owned());
-        let (function_arn, source_arn) = match self.json {
-            true => (
-                format!("{{\"Fn::GetAtt\": [\"{function}\", \"Arn\"]}}"),
-                format!("{{\"Fn::Sub\": \"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/*\"}}"),
-            ),
-            false => (
-                format!("!GetAtt {function}.Arn"),
-                format!("!Sub \"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/*\""),
-            ),
-        };
+        let function_arn = self.arn_attribute(&function);
+        let source_arn = self.sub(&format!(
+            "arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/*"
+        ));
         let mut permission = vec![(
             "Type".to_owned(),
             Snippet::Text(self.string_literal("AWS::Lambda::Permission")),

@@ -188,6 +188,30 @@ impl Template<'_> {
         }
     }
 
+    /// `Fn::Sub` of `text`, in the template's language.
+    pub(super) fn sub(&self, text: &str) -> String {
+        match self.json {
+            true => format!("{{\"Fn::Sub\": \"{text}\"}}"),
+            false => format!("!Sub \"{text}\""),
+        }
+    }
+
+    /// `Ref` of the resource `id`, in the template's language.
+    fn reference(&self, id: &str) -> String {
+        match self.json {
+            true => format!("{{\"Ref\": \"{id}\"}}"),
+            false => format!("!Ref {id}"),
+        }
+    }
+
+    /// The ARN of the resource `id` (`Fn::GetAtt`), in the template's language.
+    fn arn_attribute(&self, id: &str) -> String {
+        match self.json {
+            true => format!("{{\"Fn::GetAtt\": [\"{id}\", \"Arn\"]}}"),
+            false => format!("!GetAtt {id}.Arn"),
+        }
+    }
+
     /// A string as the template writes a new one: quoted in JSON, plain in YAML where that reads
     /// the same.
     fn string_literal(&self, text: &str) -> String {
