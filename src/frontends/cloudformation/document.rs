@@ -8,6 +8,10 @@ use tree_sitter::Node;
 
 use crate::syntax::{named_children, named_descendants, node_text};
 
+/// The YAML merge key (`<<: *base`): the map holds the anchored map's entries too, which are
+/// not read.
+pub const MERGE_KEY: &str = "<<";
+
 #[derive(Debug, Clone)]
 pub struct Value {
     /// The bytes of the value, tag and quotes included.

@@ -7,7 +7,7 @@
 //! `DeadLetterQueue` and its SQS `Events` need: nothing of it is judged. One with a `Role` is
 //! judged like any function.
 
-use super::document::Value;
+use super::document::{Value, MERGE_KEY};
 use super::values::intrinsic;
 use super::{Resource, Template};
 use crate::aws::managed_policies;
@@ -99,6 +99,10 @@ impl<'a> Template<'a> {
     ) -> IamRole {
         let mut grants = RoleGrants::default();
         let properties = role.properties;
+        // Merged settings (`<<: *base`) may hold policies infrafix does not read.
+        if properties.is_some_and(|properties| properties.get(MERGE_KEY).is_some()) {
+            grants.unreadable += 1;
+        }
         let inline = properties
             .and_then(|properties| properties.get("Policies"))
             .and_then(Value::as_list)

@@ -6,7 +6,7 @@
 mod iam;
 mod integrations;
 
-use super::document::{Layout, Value, ValueKind};
+use super::document::{Layout, Value, ValueKind, MERGE_KEY};
 use super::Template;
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
@@ -310,6 +310,9 @@ impl Template<'_> {
             ValueKind::Map(inner) => (inner.layout, inner.entries.get(after).ok_or("no entry to add after")?),
             _ => return Err("the setting's place is not a map".to_owned()),
         };
+        if map.get(MERGE_KEY).is_some() {
+            return Err("the map merges another (`<<`), whose settings a new one would replace".to_owned());
+        }
         let eol = line_ending(self.text);
         let column = self.column(previous.key_range.start);
         let text: String = match (layout, self.spans_lines(map)) {
