@@ -1,6 +1,6 @@
 //! API Gateway stages and their method settings, as the rules see them.
 
-use super::{Site, Written};
+use super::{Coverage, Site, Written};
 
 /// A throttling limit of a stage's methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -135,25 +135,34 @@ pub enum InvokePermission {
     Unknown,
 }
 
-/// Whether what a permission's source ARN adds after the REST API's execution ARN lets every route
-/// of the API invoke: slashes and wildcards only, at least one wildcard (`/*/*`, `/*`, `*`).
-/// Nothing after the API, or a bare `/`, matches no route (a route's ARN is
-/// `…/stage/METHOD/path`).
-pub fn covers_every_route(tail: &str) -> bool {
-    tail.contains('*') && tail.chars().all(|character| character == '/' || character == '*')
+/// What a permission's source ARN lets invoke, from what it adds after the REST API's execution
+/// ARN: every route when that is slashes and wildcards with at least one wildcard (`/*/*`, `/*`,
+/// `*`); no route when it is nothing or a bare `/` (a route's ARN is `…/stage/METHOD/path`);
+/// otherwise some routes, which may or may not be the integration's.
+pub fn route_coverage(tail: &str) -> Coverage {
+    if tail.trim_matches('/').is_empty() {
+        Coverage::Misses
+    } else if tail.contains('*') && tail.chars().all(|character| character == '/' || character == '*') {
+        Coverage::Covers
+    } else {
+        Coverage::Unsure
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::covers_every_route;
+    use super::{route_coverage, Coverage};
 
     #[test]
     fn only_wildcard_tails_cover_every_route() {
         for tail in ["/*/*", "/*", "*", "/*/*/*"] {
-            assert!(covers_every_route(tail), "{tail}");
+            assert_eq!(route_coverage(tail), Coverage::Covers, "{tail}");
         }
-        for tail in ["", "/", "/prod/*", "/*/GET/orders", "/*/POST/*"] {
-            assert!(!covers_every_route(tail), "{tail}");
+        for tail in ["", "/", "//"] {
+            assert_eq!(route_coverage(tail), Coverage::Misses, "{tail}");
+        }
+        for tail in ["/prod/*", "/*/GET/orders", "/*/POST/*"] {
+            assert_eq!(route_coverage(tail), Coverage::Unsure, "{tail}");
         }
     }
 }

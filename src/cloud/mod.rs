@@ -14,7 +14,7 @@ mod policy;
 use std::ops::Range;
 
 pub use apigateway::{
-    covers_every_route, ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, InvokePermission, LimitValue,
+    route_coverage, ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, InvokePermission, LimitValue,
     MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit,
 };
 pub use choices::{heaviest_run, Branch};

@@ -103,11 +103,15 @@ impl<'a> Template<'a> {
         if properties.is_some_and(|properties| properties.get(MERGE_KEY).is_some()) {
             grants.unreadable += 1;
         }
-        let inline = properties
-            .and_then(|properties| properties.get("Policies"))
+        let policies = properties.and_then(|properties| properties.get("Policies"));
+        let inline = policies
             .and_then(Value::as_list)
             .map(|list| list.items.as_slice())
             .unwrap_or_default();
+        // Policies written as anything but a list (an alias, an `!If`) may hold any grant.
+        if policies.is_some_and(|policies| policies.as_list().is_none()) {
+            grants.unreadable += 1;
+        }
         for policy in inline {
             self.add_document(&mut grants, id, policy.get("PolicyDocument"), true);
         }

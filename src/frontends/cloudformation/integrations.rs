@@ -7,11 +7,13 @@ use super::document::{Entry, Map, Value};
 use super::values::intrinsic;
 use super::{Resource, Template};
 use crate::cloud::{
-    action_matches, covers_every_route, ApiIntegration, IntegrationSetting, IntegrationTarget, InvokePermission,
+    action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, InvokePermission,
     LambdaFunction,
 };
 
 const INVOKE_PRINCIPAL: &str = "apigateway.amazonaws.com";
+/// The REST APIs a template declares, whose routes a permission's source ARN names.
+const API_TYPES: [&str; 2] = ["AWS::ApiGateway::RestApi", "AWS::Serverless::Api"];
 
 /// How an integration's settings are spelt: `Type`, `Uri` … on a method resource; `type`, `uri` …
 /// in OpenAPI.
@@ -59,7 +61,7 @@ impl<'a> Template<'a> {
                         .filter(|api| api.kind == "AWS::ApiGateway::RestApi");
                     integrations.push(self.integration(integration, &METHOD_KEYS, rest_api, &resource, functions));
                 }
-                "AWS::ApiGateway::RestApi" | "AWS::Serverless::Api" => {
+                kind if API_TYPES.contains(&kind) => {
                     let body = properties.get("Body").or_else(|| properties.get("DefinitionBody"));
                     for integration in body.map(openapi_integrations).unwrap_or_default() {
                         integrations.push(self.integration(
@@ -182,8 +184,8 @@ impl<'a> Template<'a> {
             }
             let conditional = permission.condition().is_some();
             match self.source_covers(properties.get("SourceArn"), api) {
-                Some(true) if !conditional => return InvokePermission::Granted,
-                Some(false) => {}
+                Coverage::Covers if !conditional => return InvokePermission::Granted,
+                Coverage::Misses => {}
                 _ => answer = InvokePermission::Unknown,
             }
         }
@@ -191,21 +193,31 @@ impl<'a> Template<'a> {
     }
 
     /// Whether a permission's `SourceArn` covers every route of the API: absent, or
-    /// `…:${Api}/*/*` (see `covers_every_route`). `None` when it cannot be read.
-    fn source_covers(&self, source: Option<&Value>, api: &str) -> Option<bool> {
+    /// `…:${Api}/*/*` (see `route_coverage`); unsure when it cannot be read.
+    fn source_covers(&self, source: Option<&Value>, api: &str) -> Coverage {
         let Some(source) = source else {
-            return Some(true);
+            return Coverage::Covers;
         };
-        let (name, argument) = intrinsic(source)?;
-        let text = argument.text().filter(|_| name == "Fn::Sub")?;
+        let text = intrinsic(source)
+            .filter(|(name, _)| name == "Fn::Sub")
+            .and_then(|(_, argument)| argument.text());
+        let Some(text) = text else {
+            return Coverage::Unsure;
+        };
         let Some((_, after)) = text.split_once(&format!("${{{api}}}")) else {
-            // Another API's, or one written so that infrafix cannot tell.
-            return match text.contains(":execute-api:") && !text.contains("${") {
-                true => Some(false),
-                false => None,
+            // Another API of the template's, or one written out; else infrafix cannot tell.
+            let names_another_api = text.split("${").skip(1).any(|rest| {
+                rest.split_once('}')
+                    .and_then(|(name, _)| self.resource_index(name))
+                    .and_then(|id| self.resource(id))
+                    .is_some_and(|resource| API_TYPES.contains(&resource.kind))
+            });
+            return match text.contains(":execute-api:") && (names_another_api || !text.contains("${")) {
+                true => Coverage::Misses,
+                false => Coverage::Unsure,
             };
         };
-        Some(covers_every_route(after))
+        route_coverage(after)
     }
 
     /// The uri that calls a function through its invoke ARN.

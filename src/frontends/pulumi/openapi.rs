@@ -10,7 +10,7 @@ use super::exports::top_level_function;
 use super::json_text::Json;
 use super::scope::Declaration;
 use super::{named_children, Exported, ImportKind, Located, Package, Program};
-use crate::cloud::{action_matches, covers_every_route, Coverage, InvokePermission, Site};
+use crate::cloud::{action_matches, route_coverage, Coverage, InvokePermission, Site};
 use crate::fix::Edit;
 
 /// One integration, whatever form it is written in.
@@ -558,11 +558,8 @@ impl<'tree> Program<'tree> {
             [_] => {
                 let text = self.text(source);
                 let suffix = text.rsplit('}').next().unwrap_or("").trim_end_matches([')', '`', ' ']);
-                match covers_every_route(suffix) {
-                    true => Coverage::Covers,
-                    // A route of its own: it may or may not be this integration's.
-                    false => Coverage::Unsure,
-                }
+                // A route of its own may or may not be this integration's.
+                route_coverage(suffix)
             }
             _ => Coverage::Unsure,
         }

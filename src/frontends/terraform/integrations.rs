@@ -7,7 +7,8 @@ use super::references::interpolated;
 use super::values::{object_node, unwrapped};
 use super::{named_children, Located, ResourceBlock, TerraformProject};
 use crate::cloud::{
-    ApiIntegration, IntegrationSetting, IntegrationTarget, InvokePermission, LambdaFunction, ResourceId, Site,
+    action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, InvokePermission,
+    LambdaFunction, ResourceId, Site,
 };
 
 /// Where an integration is written: both forms name `type`, `uri` and `credentials` alike.
@@ -241,7 +242,7 @@ impl<'a> TerraformProject<'a> {
             }
             let allows_invoke = action
                 .as_deref()
-                .is_some_and(|action| crate::cloud::action_matches(action, "lambda:InvokeFunction"));
+                .is_some_and(|action| action_matches(action, "lambda:InvokeFunction"));
             if principal.as_deref() != Some("apigateway.amazonaws.com")
                 || !allows_invoke
                 || self.argument(body, "qualifier").is_some()
@@ -292,7 +293,14 @@ impl<'a> TerraformProject<'a> {
             .iter()
             .map(|part| (part.kind() == "template_literal").then(|| self.text(template.with(*part))))
             .collect();
-        let every_route = tail.is_some_and(|tail| crate::cloud::covers_every_route(&tail));
-        Some(every_route && rest_api == Some(&api.block.site()))
+        if rest_api != Some(&api.block.site()) {
+            return Some(false);
+        }
+        match tail.map(|tail| route_coverage(&tail)) {
+            Some(Coverage::Covers) => Some(true),
+            Some(Coverage::Misses) => Some(false),
+            // A route of its own may or may not be this integration's.
+            _ => None,
+        }
     }
 }

@@ -2,6 +2,8 @@
 //! `ManagedPolicyArns`, statements in a policy document, and a new policy in a role's own
 //! `Policies` (created with the role, so nothing that runs as it has to wait for it).
 
+use std::ops::Range;
+
 use super::Snippet;
 use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
 use crate::fix::Edit;
@@ -109,7 +111,7 @@ impl Template<'_> {
             .get("Statement")
             .filter(|statement| statement.as_list().is_some())
             .ok_or("the document's Statement is not a list")?;
-        self.add_items(statements, &self.statement_snippets(grants)?)
+        self.add_items(statements, &self.statement_snippets(grants, &statements.range)?)
     }
 
     /// `values` added to the `Action` or `Resource` of statement number `statement` of the
@@ -176,7 +178,10 @@ impl Template<'_> {
                 "PolicyDocument".to_owned(),
                 Snippet::Map(vec![
                     ("Version".to_owned(), Snippet::Text("\"2012-10-17\"".to_owned())),
-                    ("Statement".to_owned(), Snippet::List(self.statement_snippets(&pairs)?)),
+                    (
+                        "Statement".to_owned(),
+                        Snippet::List(self.statement_snippets(&pairs, &properties.range)?),
+                    ),
                 ]),
             ),
         ]);
@@ -195,10 +200,10 @@ impl Template<'_> {
     }
 
     /// One Allow statement per action, on every target given for it.
-    fn statement_snippets(&self, grants: &[(String, ResourceRef)]) -> Result<Vec<Snippet>, String> {
+    fn statement_snippets(&self, grants: &[(String, ResourceRef)], at: &Range<usize>) -> Result<Vec<Snippet>, String> {
         let mut actions: Vec<(&str, Vec<Snippet>)> = Vec::new();
         for (action, target) in grants {
-            let target = self.arn_of(target)?;
+            let target = self.arn_of(target, at)?;
             match actions.iter_mut().find(|(known, _)| known == action) {
                 Some((_, targets)) => targets.push(target),
                 None => actions.push((action, vec![target])),
@@ -220,8 +225,9 @@ impl Template<'_> {
             .collect())
     }
 
-    /// The ARN of a resource of the template: `!Ref` of a topic, `!GetAtt X.Arn` of the rest.
-    pub(super) fn arn_of(&self, target: &ResourceRef) -> Result<Snippet, String> {
+    /// The ARN of a resource of the template, to be written at `at`: `!Ref` of a topic,
+    /// `!GetAtt X.Arn` of the rest.
+    pub(super) fn arn_of(&self, target: &ResourceRef, at: &Range<usize>) -> Result<Snippet, String> {
         if target.attribute.as_deref() != Some(ARN) {
             return Err("the grant does not name a resource by its ARN".to_owned());
         }
@@ -229,6 +235,14 @@ impl Template<'_> {
             .resource(target.resource)
             .ok_or("the resource was not found in the template")?;
         let id = resource.logical_id;
+        // Named where it may not exist, it fails the stack that leaves it out.
+        if let Some(condition) = resource.condition() {
+            if self.condition_at(at) != Some(condition) {
+                return Err(format!(
+                    "`{id}` exists only under condition `{condition}`, and the policy would name it where it does not"
+                ));
+            }
+        }
         // A topic's `Ref` is its ARN.
         let text = match resource.kind == "AWS::SNS::Topic" {
             true => self.reference(id),

@@ -114,7 +114,7 @@ impl Template<'_> {
                 } => {
                     let targets = targets
                         .iter()
-                        .map(|target| self.arn_of(target))
+                        .map(|target| self.arn_of(target, &document.range))
                         .collect::<Result<Vec<_>, _>>()?;
                     edits.push(self.extend_statement(document, *statement, "Resource", targets)?)
                 }
@@ -188,6 +188,13 @@ impl Template<'_> {
         }
     }
 
+    /// The condition of the resource whose declaration holds `at`, when it has one.
+    fn condition_at(&self, at: &std::ops::Range<usize>) -> Option<&str> {
+        self.resources()
+            .find(|resource| resource.entry.range.start <= at.start && at.end <= resource.entry.range.end)?
+            .condition()
+    }
+
     /// `Fn::Sub` of `text`, in the template's language.
     pub(super) fn sub(&self, text: &str) -> String {
         match self.json {
@@ -235,6 +242,10 @@ impl Template<'_> {
     /// The entry or item at `site`, taken out with its line (block layout) or its comma (flow).
     fn remove(&self, site: &Site) -> Result<Edit, String> {
         self.written_once(&site.range)?;
+        // Taking out an anchor an alias repeats leaves the alias naming nothing.
+        if self.shares_with_aliases(&site.range) {
+            return Err("the setting holds a YAML anchor that aliases repeat elsewhere".to_owned());
+        }
         let (container, index, layout) = match (self.root.find_entry(&site.range), self.root.find_item(&site.range)) {
             (Some((map, index)), _) => (map, index, map.as_map().map(|map| map.layout)),
             (None, Some((list, index))) => (list, index, list.as_list().map(|list| list.layout)),
@@ -453,6 +464,11 @@ impl Template<'_> {
             .and_then(|entry| entry.value.get("Properties"))
             .ok_or("the stage has no properties")?;
         self.written_once(&properties.range)?;
+        if properties.get(MERGE_KEY).is_some() {
+            return Err(
+                "the stage's properties merge others (`<<`), whose MethodSettings a new one would replace".to_owned(),
+            );
+        }
         let map = properties.as_map().ok_or("the stage's properties are not a map")?;
         let existing = map.entry("MethodSettings");
         let block = match existing.and_then(|existing| existing.value.as_list()) {
