@@ -484,7 +484,18 @@ fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> 
         ));
         return None;
     }
-    if syntax::error_count(&tree) > 0 {
+    if let Some(&alias) = syntax::undefined_aliases(&tree, &source.text).first() {
+        let position = LineIndex::new(&source.text).position(alias);
+        notices.push(Notice::error(
+            source.path.clone(),
+            format!(
+                "the YAML alias on line {} names no anchor before it; the file was not modified",
+                position.line
+            ),
+        ));
+        return None;
+    }
+    if syntax::error_count(&tree, &source.text) > 0 {
         let position = first_error_position(&tree, &source.text);
         notices.push(Notice::error(
             source.path.clone(),
@@ -715,7 +726,7 @@ impl FixableProject for ProjectState<'_> {
         let mut worse = Vec::new();
         for (index, text) in changed {
             let tree = reparse(&self.trees[index], &self.texts[index], &text, self.files[index].1)?;
-            if syntax::error_count(&tree) > 0 {
+            if syntax::error_count(&tree, &text) > 0 {
                 worse.push(index);
             }
             self.texts[index] = text;

@@ -60,5 +60,6 @@ fn fixed(source: &[u8], path: &std::path::Path) -> Result<(Vec<u8>, Vec<String>)
 
 fn syntax_errors(source: &[u8], dialect: Dialect) -> Option<usize> {
     let text = std::str::from_utf8(source).ok()?;
-    Some(error_count(&parse(text.trim_start_matches('\u{feff}'), dialect).ok()?))
+    let text = text.trim_start_matches('\u{feff}');
+    Some(error_count(&parse(text, dialect).ok()?, text))
 }

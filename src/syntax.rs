@@ -72,10 +72,13 @@ pub fn parse_from(text: &str, dialect: Dialect, old: Option<&Tree>) -> Result<Tr
         .ok_or_else(|| anyhow!("the parser gave up on this file"))
 }
 
-/// How many syntax errors (error and missing nodes) a tree holds; the re-parse guard compares these.
-pub fn error_count(tree: &Tree) -> usize {
+/// How many syntax errors (error and missing nodes) a tree holds, and in YAML the aliases that
+/// name no anchor written before them (which a YAML reader refuses, though the grammar takes
+/// them); the re-parse guard compares these.
+pub fn error_count(tree: &Tree, text: &str) -> usize {
+    let aliases = undefined_aliases(tree, text).len();
     if !tree.root_node().has_error() {
-        return 0;
+        return aliases;
     }
     let mut count = 0;
     let mut cursor = tree.walk();
@@ -93,7 +96,38 @@ pub fn error_count(tree: &Tree) -> usize {
                 break;
             }
             if !cursor.goto_parent() {
-                return count;
+                return count + aliases;
+            }
+        }
+    }
+}
+
+/// Where the YAML aliases (`*name`) are that no anchor (`&name`) before them defines, in document
+/// order; none in other languages.
+pub fn undefined_aliases(tree: &Tree, text: &str) -> Vec<usize> {
+    let mut undefined = Vec::new();
+    if tree.root_node().kind() != "stream" || !text.contains('*') {
+        return undefined;
+    }
+    let mut anchors = std::collections::HashSet::new();
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        match node.kind() {
+            "anchor" => {
+                anchors.insert(node_text(node, text).trim_start_matches('&'));
+            }
+            "alias" if !anchors.contains(node_text(node, text).trim_start_matches('*')) => {
+                undefined.push(node.start_byte())
+            }
+            _ => {}
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return undefined;
             }
         }
     }
@@ -335,11 +369,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn yaml_aliases_count_as_errors_when_no_anchor_before_them_defines_them() {
+        let count = |text: &str| error_count(&parse(text, Dialect::Yaml).expect("parses"), text);
+        assert_eq!(count("a: &x 1\nb: *x\nc: \"*\"\n"), 0);
+        assert_eq!(count("b: *x\na: &x 1\n"), 1);
+        assert_eq!(count("a: 1\nb: *gone\nc: *gone\n"), 2);
+    }
+
+    #[test]
     fn counts_syntax_errors() {
         let clean = parse("const a = { b: 1 };\n", Dialect::TypeScript).expect("parses");
-        assert_eq!(error_count(&clean), 0);
+        assert_eq!(error_count(&clean, ""), 0);
         let broken = parse("const a = { b: 1 ;\n", Dialect::TypeScript).expect("parses");
-        assert!(error_count(&broken) > 0);
+        assert!(error_count(&broken, "") > 0);
     }
 
     #[test]

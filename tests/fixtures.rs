@@ -106,7 +106,7 @@ fn assert_parses(root: &Path, case: &Case) {
             let source = text(&bytes);
             let tree = parse(source.trim_start_matches('\u{feff}'), dialect).expect("parses");
             assert_eq!(
-                error_count(&tree),
+                error_count(&tree, source.trim_start_matches('\u{feff}')),
                 0,
                 "{}: fixed {} has syntax errors",
                 case.dir.display(),

@@ -283,3 +283,21 @@ fn a_role_with_no_properties_is_reported_not_fixed() {
     );
     assert_eq!(std::fs::read_to_string(&path).expect("read"), template);
 }
+
+/// A YAML alias that names no anchor before it is an error to every YAML reader, though the
+/// grammar takes it: the template is reported and never modified.
+#[test]
+fn a_template_with_an_undefined_alias_is_reported_and_left_alone() {
+    let template = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: go1.x\n      Handler: main\n      Role: *missingRole\n      Code: {S3Bucket: artifacts-bucket, S3Key: fn.zip}\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("template.yaml");
+    std::fs::write(&path, template).expect("write");
+    let output = infrafix(dir.path(), &["--write", "."]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the YAML alias on line 7 names no anchor before it"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), template);
+}
