@@ -17,8 +17,8 @@ use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
 use crate::frontends::cloudformation::{is_serverless_service, Template, TemplateFrontEnd, TemplateInput};
-use crate::frontends::pulumi::{FileFacts, Program, ProgramInput, PulumiFrontEnd};
 use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
+use crate::frontends::typescript::{FileFacts, Program, ProgramInput, TypeScriptFrontEnd};
 use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
 use crate::reparse::reparse;
@@ -228,7 +228,7 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
     let kind = match Dialect::of_path(&path_for_notices) {
         Some(Dialect::Hcl) => ProjectKind::Terraform,
         Some(Dialect::Yaml | Dialect::Json) => ProjectKind::CloudFormation,
-        _ => ProjectKind::Pulumi,
+        _ => ProjectKind::TypeScript,
     };
     let (files, notices) = check_sources(sources, kind, packages, &settings, &options, &path_for_notices);
     report.files = files;
@@ -264,7 +264,7 @@ fn check_sources(
         .collect();
     // Every file of a Terraform module is read: any of them may hold a variable or a local.
     let matters = match kind {
-        ProjectKind::Pulumi => files_that_matter(&listing),
+        ProjectKind::TypeScript => files_that_matter(&listing),
         ProjectKind::Terraform | ProjectKind::CloudFormation => vec![true; listing.len()],
     };
     // Files no rule can need are read, counted, and left alone without parsing.
@@ -586,7 +586,7 @@ impl ProjectState<'_> {
         if let Some(edit) = outside {
             let path = &self.files[edit.file].0.display;
             let why = match self.kind {
-                ProjectKind::Pulumi => "outside the paths given",
+                ProjectKind::TypeScript => "outside the paths given",
                 // The module may have other callers, which the change would reach too.
                 ProjectKind::Terraform => "a module this one calls or a file outside the paths given",
                 ProjectKind::CloudFormation => "outside the paths given",
@@ -598,7 +598,7 @@ impl ProjectState<'_> {
 }
 
 impl ProjectState<'_> {
-    fn pulumi_findings(&self, scans: &[Vec<ScanMatch>], suppressions: &[Suppressions]) -> Vec<Finding> {
+    fn typescript_findings(&self, scans: &[Vec<ScanMatch>], suppressions: &[Suppressions]) -> Vec<Finding> {
         let inputs: Vec<ProgramInput> = (0..self.files.len())
             .map(|index| ProgramInput {
                 path: &self.files[index].0.path,
@@ -609,7 +609,7 @@ impl ProjectState<'_> {
             })
             .collect();
         let program = Program::build(&inputs);
-        let front_end = PulumiFrontEnd::new(&program);
+        let front_end = TypeScriptFrontEnd::new(&program);
         let context = RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages);
         check_program(&context, &self.enabled)
     }
@@ -705,7 +705,7 @@ impl FixableProject for ProjectState<'_> {
             .map(|(matches, text)| Suppressions::from_scan(matches, text))
             .collect();
         let findings = match self.kind {
-            ProjectKind::Pulumi => self.pulumi_findings(&scans, &suppressions),
+            ProjectKind::TypeScript => self.typescript_findings(&scans, &suppressions),
             ProjectKind::Terraform => self.terraform_findings(&suppressions),
             ProjectKind::CloudFormation => self.template_findings(&mut suppressions),
         };

@@ -1,5 +1,5 @@
 //! Which files of a project can matter to a rule, judged from their text before parsing: files
-//! that mention a Pulumi package, the modules that import those (transitively: they may pass values
+//! that mention a Pulumi or AWS CDK package, the modules that import those (transitively: they may pass values
 //! into helpers and components), and every module any of these imports (transitively), where
 //! consts and helpers they use may live. Every other file (application code, tests, scripts) is
 //! read but never parsed: for most repositories that is most of their TypeScript.
@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::frontends::pulumi::{import_candidates, normalize_path, relative_import_target};
+use crate::frontends::typescript::{import_candidates, normalize_path, relative_import_target};
 
 /// For each text (with its path), whether it can matter.
 pub fn files_that_matter(files: &[(&std::path::Path, &str)]) -> Vec<bool> {
@@ -35,7 +35,14 @@ pub fn files_that_matter(files: &[(&std::path::Path, &str)]) -> Vec<bool> {
             importers[module].push(importer);
         }
     }
-    let mut matters: Vec<bool> = files.iter().map(|(_, text)| text.contains("@pulumi/")).collect();
+    let mut matters: Vec<bool> = files
+        .iter()
+        .map(|(_, text)| {
+            ["@pulumi/", "aws-cdk-lib", "@aws-cdk/"]
+                .iter()
+                .any(|package| text.contains(package))
+        })
+        .collect();
     // Upwards: a module that imports infrastructure may call its helpers and components, and so
     // pass the values their resources get (`new GoService("audit", { runtime: "go1.x" })`).
     spread_along(&mut matters, &importers);

@@ -31,8 +31,8 @@ pub struct Project {
 /// Which front end reads a project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ProjectKind {
-    /// TypeScript: a Pulumi program.
-    Pulumi,
+    /// TypeScript: a Pulumi program or an AWS CDK app.
+    TypeScript,
     /// The `.tf` files of one folder: a Terraform module.
     Terraform,
     /// One CloudFormation or SAM template, YAML or JSON, or one Serverless Framework service
@@ -45,7 +45,7 @@ impl ProjectKind {
     /// beginning looks like a template; the front end then checks that it is one.
     fn of_file(path: &Path) -> Option<Self> {
         match Dialect::of_path(path)? {
-            Dialect::TypeScript | Dialect::Tsx => Some(Self::Pulumi),
+            Dialect::TypeScript | Dialect::Tsx => Some(Self::TypeScript),
             Dialect::Hcl => Some(Self::Terraform),
             Dialect::Yaml | Dialect::Json => {
                 let read = crate::frontends::cloudformation::is_serverless_service(path) || may_be_template(path);
@@ -60,7 +60,7 @@ impl ProjectKind {
     fn root_of(self, file: &Path) -> PathBuf {
         let folder = file.parent().unwrap_or(Path::new(""));
         match self {
-            Self::Pulumi => project_root(folder),
+            Self::TypeScript => project_root(folder),
             Self::Terraform => folder.to_path_buf(),
             Self::CloudFormation => file.to_path_buf(),
         }
@@ -134,7 +134,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
 fn add_context_files(project: &mut Project, walked: &[PathBuf]) {
     let mut all = Vec::new();
     match project.kind {
-        ProjectKind::Pulumi => {
+        ProjectKind::TypeScript => {
             let is_marked = ["Pulumi.yaml", "Pulumi.yml", "package.json"]
                 .iter()
                 .any(|marker| project.root.join(marker).is_file());
@@ -179,7 +179,7 @@ fn add_called_modules(project: &mut Project) {
         };
         let caller = file.parent().unwrap_or(Path::new(""));
         for source in local_module_sources(&text) {
-            let folder = crate::frontends::pulumi::normalize_path(&caller.join(source));
+            let folder = crate::frontends::typescript::normalize_path(&caller.join(source));
             if folders.contains(&folder) || folders.len() > MAX_CALLED_MODULES || !folder.is_dir() {
                 continue;
             }
@@ -234,7 +234,7 @@ fn module_files(folder: &Path) -> Vec<PathBuf> {
 /// compare equal.
 pub fn absolute(path: &Path) -> PathBuf {
     let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    crate::frontends::pulumi::normalize_path(&joined)
+    crate::frontends::typescript::normalize_path(&joined)
 }
 
 /// Folders of installed packages and of what tools generate (a SAM build, a synthesized CDK app, a
@@ -317,7 +317,7 @@ fn group_into_projects(files: Vec<PathBuf>) -> Vec<Project> {
         .collect()
 }
 
-/// The folder of the Pulumi project TypeScript files in `folder` belong to.
+/// The folder of the Pulumi project or CDK app TypeScript files in `folder` belong to.
 pub fn project_root(folder: &Path) -> PathBuf {
     let marked_by = |markers: &[&str]| {
         folder
@@ -426,7 +426,7 @@ mod tests {
         assert_eq!(
             kinds,
             vec![
-                (root.join("infra"), ProjectKind::Pulumi),
+                (root.join("infra"), ProjectKind::TypeScript),
                 (root.join("infra"), ProjectKind::Terraform),
                 (root.join("infra/modules/fn"), ProjectKind::Terraform),
             ]

@@ -1,7 +1,7 @@
 //! Fixed output must be valid for the real libraries, not only parse: every expected output (and
 //! every clean fixture, which is its own expected output) is type-checked with `tsc --noEmit`
-//! against the @pulumi/aws, @pulumi/pulumi and TypeScript versions pinned in
-//! tests/typecheck/package-lock.json. The packages are installed with `npm ci` when missing.
+//! against the @pulumi/aws, @pulumi/pulumi, aws-cdk-lib, constructs and TypeScript versions
+//! pinned in tests/typecheck/package-lock.json. The packages are installed with `npm ci` when missing.
 
 mod common;
 
@@ -21,12 +21,28 @@ fn typecheck_dir() -> PathBuf {
     repo_root().join("tests/typecheck")
 }
 
-/// Installs the pinned packages once per test run (tests run in parallel threads).
+/// The packages package.json pins.
+fn pinned_packages() -> Vec<String> {
+    let manifest = std::fs::read_to_string(typecheck_dir().join("package.json")).expect("read package.json");
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("package.json is JSON");
+    manifest["devDependencies"]
+        .as_object()
+        .expect("package.json pins devDependencies")
+        .keys()
+        .cloned()
+        .collect()
+}
+
+/// Installs the pinned packages once per test run (tests run in parallel threads), also when a
+/// package pinned since the last install is missing.
 fn tsc() -> PathBuf {
     static INSTALL: Mutex<()> = Mutex::new(());
     let _guard = INSTALL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let tsc = typecheck_dir().join("node_modules/typescript/bin/tsc");
-    if !tsc.exists() {
+    let installed = pinned_packages()
+        .iter()
+        .all(|package| typecheck_dir().join("node_modules").join(package).is_dir());
+    if !installed {
         let output = Command::new("npm")
             .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
             .current_dir(typecheck_dir())

@@ -22,6 +22,9 @@ pub struct Runtime {
     pub enum_member: Option<String>,
     /// The legacy constant exported from `@pulumi/aws/lambda`, when there is one.
     pub constant: Option<String>,
+    /// The static member of the CDK's `lambda.Runtime` for this id, when the pinned
+    /// `aws-cdk-lib` has one.
+    pub cdk_constant: Option<String>,
     /// The handler a function takes when it moves off this runtime.
     pub handler: Option<String>,
     /// What the code package must hold after moving off this runtime.
@@ -112,6 +115,7 @@ impl RuntimeTable {
                     family: entry.family,
                     enum_member: entry.enum_member,
                     constant: entry.constant,
+                    cdk_constant: entry.cdk_constant,
                     handler: entry.handler,
                     packaging: entry.packaging,
                     executable: entry.executable,
@@ -133,6 +137,12 @@ impl RuntimeTable {
         self.runtimes
             .iter()
             .find(|runtime| runtime.enum_member.as_deref() == Some(member))
+    }
+
+    pub fn by_cdk_constant(&self, constant: &str) -> Option<&Runtime> {
+        self.runtimes
+            .iter()
+            .find(|runtime| runtime.cdk_constant.as_deref() == Some(constant))
     }
 
     pub fn by_constant(&self, constant: &str) -> Option<&Runtime> {
@@ -181,6 +191,7 @@ struct RuntimeEntry {
     block_update: Option<toml::value::Datetime>,
     enum_member: Option<String>,
     constant: Option<String>,
+    cdk_constant: Option<String>,
     handler: Option<String>,
     packaging: Option<String>,
     executable: Option<String>,
@@ -204,12 +215,14 @@ mod tests {
                 Some(&runtime.id),
                 runtime.enum_member.as_ref(),
                 runtime.constant.as_ref(),
+                runtime.cdk_constant.as_ref(),
             ];
             for name in spellings.into_iter().flatten() {
                 assert!(names.insert(name.clone()), "`{name}` names two runtimes");
             }
         }
         assert!(names.contains("go1.x") && names.contains("Go1dx") && names.contains("Go1dxRuntime"));
+        assert!(names.contains("GO_1_X") && names.contains("PROVIDED_AL2023"));
     }
 
     #[test]

@@ -3,5 +3,5 @@
 //! cloud graph the rules judge, and renders their fix intents as edits in the file's own style.
 
 pub mod cloudformation;
-pub mod pulumi;
 pub mod terraform;
+pub mod typescript;

@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use anyhow::{bail, Context, Result};
 
-use crate::frontends::pulumi::normalize_path;
+use crate::frontends::typescript::normalize_path;
 use crate::report::Notice;
 
 pub use scripts::BuildWrite;

@@ -9,7 +9,7 @@ use ignore::WalkBuilder;
 
 use super::shell::{Shell, Written};
 use super::shown;
-use crate::frontends::pulumi::normalize_path;
+use crate::frontends::typescript::normalize_path;
 use crate::report::Notice;
 
 /// A build script larger than this is generated, not written: it is not read.

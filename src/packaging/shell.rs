@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::frontends::pulumi::normalize_path;
+use crate::frontends::typescript::normalize_path;
 
 /// A file a command writes at the root of a package.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -430,12 +430,12 @@ mod tests {
     use crate::cloud::FrontEnd;
     use crate::config::Settings;
     use crate::fix::apply_fixes;
-    use crate::frontends::pulumi::test_support::{
+    use crate::frontends::terraform::test_support::{allowed as terraform_allowed, with_module};
+    use crate::frontends::typescript::test_support::{
         self, generated_statements, policy_document, with_program, GeneratedStatement,
     };
-    use crate::frontends::pulumi::Program;
-    use crate::frontends::pulumi::PulumiFrontEnd;
-    use crate::frontends::terraform::test_support::{allowed as terraform_allowed, with_module};
+    use crate::frontends::typescript::Program;
+    use crate::frontends::typescript::TypeScriptFrontEnd;
     use crate::rules::{check_program, RuleContext, RuleId};
     use crate::suppression::Suppressions;
 
@@ -518,7 +518,7 @@ mod tests {
     fn dlq_pass(files: &[(&str, &str)]) -> Pass {
         let mut pass = None;
         with_program(files, |program| {
-            pass = Some(fix_pass(&PulumiFrontEnd::new(program), files))
+            pass = Some(fix_pass(&TypeScriptFrontEnd::new(program), files))
         });
         pass.expect("checked")
     }
@@ -552,7 +552,7 @@ mod tests {
         with_program(files, |program| {
             let settings = Settings::defaults();
             let suppressions = vec![Suppressions::default(); files.len()];
-            let front_end = PulumiFrontEnd::new(program);
+            let front_end = TypeScriptFrontEnd::new(program);
             let context = RuleContext::new(&front_end, &settings, &suppressions);
             count = check_program(&context, &[RuleId::LambdaDlqSendPermission]).len();
         });

@@ -333,8 +333,8 @@ fn scaled_down(known: &[Reservation], paths: &[&[Branch]], totals: &[i128], budg
 mod tests {
     use super::*;
     use crate::config::Settings;
-    use crate::frontends::pulumi::test_support::with_program;
-    use crate::frontends::pulumi::PulumiFrontEnd;
+    use crate::frontends::typescript::test_support::with_program;
+    use crate::frontends::typescript::TypeScriptFrontEnd;
     use crate::suppression::Suppressions;
 
     /// The findings on a one-file program, with a budget of `account_limit − 100`.
@@ -344,7 +344,7 @@ mod tests {
         let suppressions = [Suppressions::default()];
         let mut findings = Vec::new();
         with_program(&[("index.ts", text)], |program| {
-            let front_end = PulumiFrontEnd::new(program);
+            let front_end = TypeScriptFrontEnd::new(program);
             check(&RuleContext::new(&front_end, &settings, &suppressions), &mut findings);
         });
         findings

@@ -143,10 +143,10 @@ mod tests {
 
     use crate::config::Settings;
     use crate::fix::apply_fixes;
-    use crate::frontends::pulumi::test_support::{
+    use crate::frontends::typescript::test_support::{
         allowed, generated_statements, policy_document, with_program, GeneratedStatement,
     };
-    use crate::frontends::pulumi::PulumiFrontEnd;
+    use crate::frontends::typescript::TypeScriptFrontEnd;
     use crate::rules::{check_program, RuleContext, RuleId};
     use crate::suppression::Suppressions;
 
@@ -202,7 +202,7 @@ mod tests {
         with_program(&[("index.ts", text)], |program| {
             let settings = Settings::defaults();
             let suppressions = [Suppressions::default()];
-            let front_end = PulumiFrontEnd::new(program);
+            let front_end = TypeScriptFrontEnd::new(program);
             let context = RuleContext::new(&front_end, &settings, &suppressions);
             let findings = check_program(&context, &[RuleId::LambdaSqsExecutionPolicy]);
             let fixes: Vec<_> = findings.iter().filter_map(|finding| finding.fix.as_ref()).collect();

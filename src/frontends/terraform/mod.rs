@@ -273,7 +273,7 @@ impl<'a> TerraformProject<'a> {
             return None;
         }
         let caller = self.files[file].path.parent()?;
-        let called = crate::frontends::pulumi::normalize_path(&caller.join(source));
+        let called = crate::frontends::typescript::normalize_path(&caller.join(source));
         self.folders.iter().position(|folder| folder.path == called)
     }
 

@@ -4,11 +4,19 @@ use super::{named_children, Located, Package, Program, ResourceDecl, StringOrigi
 use crate::cloud::CodePackage;
 
 impl<'tree> Program<'tree> {
-    /// The package a function's `code` names; `None` when it is not written as a FileArchive or
-    /// AssetArchive whose contents the source spells out (an S3 object, a computed path, a spread).
+    /// The package a function's `code` names; `None` when it is not written as a FileArchive,
+    /// an AssetArchive whose contents the source spells out, or the CDK's `Code.fromAsset` of a
+    /// path written out (an S3 object, a computed path, a spread).
     pub(super) fn code_package(&self, function: &ResourceDecl<'tree>) -> Option<CodePackage> {
         let code = self.property(function.args()?, "code")?;
         let archive = self.written_value(code.value);
+        if let Some(path) = self.asset_path(archive) {
+            // The CDK's `Code.fromAsset(path)` deploys a folder or a zip, as a FileArchive does.
+            return match self.sole_string_origin(path)? {
+                StringOrigin::Literal { value, .. } => Some(CodePackage::FileArchive { path: value }),
+                StringOrigin::PackageMember { .. } => None,
+            };
+        }
         if archive.node.kind() != "new_expression" {
             return None;
         }
@@ -60,7 +68,7 @@ impl<'tree> Program<'tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::typescript::test_support::with_program;
 
     fn package_of(source: &str) -> Option<CodePackage> {
         let mut found = None;

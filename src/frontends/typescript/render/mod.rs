@@ -16,12 +16,12 @@ use crate::style::template::Code;
 
 /// The Pulumi front end of one pass: the program model, and the policies that building the graph
 /// and rendering grants read again and again.
-pub struct PulumiFrontEnd<'a> {
+pub struct TypeScriptFrontEnd<'a> {
     program: &'a Program<'a>,
     policies: PolicyCache<'a>,
 }
 
-impl<'a> PulumiFrontEnd<'a> {
+impl<'a> TypeScriptFrontEnd<'a> {
     pub fn new(program: &'a Program<'a>) -> Self {
         Self {
             program,
@@ -30,7 +30,7 @@ impl<'a> PulumiFrontEnd<'a> {
     }
 }
 
-impl GraphSource for PulumiFrontEnd<'_> {
+impl GraphSource for TypeScriptFrontEnd<'_> {
     fn functions(&self) -> Vec<LambdaFunction> {
         self.program.graph_functions()
     }
@@ -69,7 +69,7 @@ impl GraphSource for PulumiFrontEnd<'_> {
     }
 }
 
-impl FrontEnd for PulumiFrontEnd<'_> {
+impl FrontEnd for TypeScriptFrontEnd<'_> {
     /// A plan that cannot be carried out takes no names: the fixes after it get the ones it
     /// would have.
     fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
@@ -199,8 +199,8 @@ impl<'tree> Program<'tree> {
 mod tests {
     use crate::cloud::{FixPlan, FrontEnd, Intent, Site};
     use crate::fix::Applicability;
-    use crate::frontends::pulumi::test_support::with_program;
-    use crate::frontends::pulumi::PulumiFrontEnd;
+    use crate::frontends::typescript::test_support::with_program;
+    use crate::frontends::typescript::TypeScriptFrontEnd;
 
     const TEXT: &str = "import * as aws from \"@pulumi/aws\";\nnew aws.lambda.Function(\"f\", { runtime: aws.lambda.Runtime.Go1dx, role: \"r\" });\n";
 
@@ -211,7 +211,7 @@ mod tests {
                 intents: vec![intent],
                 applicability: Applicability::Safe,
             };
-            result = Some(PulumiFrontEnd::new(program).render(&plan).map(|fix| {
+            result = Some(TypeScriptFrontEnd::new(program).render(&plan).map(|fix| {
                 fix.edits
                     .iter()
                     .map(|edit| format!("{:?} -> {}", &TEXT[edit.range.clone()], edit.replacement))

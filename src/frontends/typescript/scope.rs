@@ -240,7 +240,7 @@ mod tests {
     /// The binding recorded for the `occurrence`-th leaf spelled `name` (0 = first).
     fn binding_of(source: &str, name: &str, occurrence: usize) -> Option<LocalBinding> {
         let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
-        let scopes = crate::frontends::pulumi::facts::read_names(tree.root_node(), source).scopes;
+        let scopes = crate::frontends::typescript::facts::read_names(tree.root_node(), source).scopes;
         let start = source.match_indices(name).nth(occurrence).expect("occurrence exists").0;
         scopes.local.get(&start).copied()
     }
@@ -282,7 +282,7 @@ mod tests {
         ));
         assert_eq!(binding_of(source, "tenant", 5), None);
         let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
-        let declared = crate::frontends::pulumi::facts::read_names(tree.root_node(), source)
+        let declared = crate::frontends::typescript::facts::read_names(tree.root_node(), source)
             .scopes
             .declared;
         assert!(declared.contains("tenant") && !declared.contains("make"));

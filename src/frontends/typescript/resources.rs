@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::{named_children, scope, Located, Package, PackageMember, Program};
+use super::{cdk, named_children, scope, Located, Package, PackageMember, Program};
 use crate::syntax::{ancestors, node_text, ScanMatch};
 
 /// How the program holds on to a resource.
@@ -45,9 +45,22 @@ impl<'tree> ResourceDecl<'tree> {
         self.class.is(Package::Aws, path)
     }
 
-    /// An `aws.lambda.Function`, or a `CallbackFunction`, which makes one.
+    /// An `aws.lambda.Function`, or a `CallbackFunction`, which makes one, or a CDK construct
+    /// that makes one.
     pub fn is_lambda_function(&self) -> bool {
-        self.is_aws(&["lambda", "Function"]) || self.is_aws(&["lambda", "CallbackFunction"])
+        self.is_aws(&["lambda", "Function"])
+            || self.is_aws(&["lambda", "CallbackFunction"])
+            || cdk::is_function(&self.class)
+    }
+
+    /// A function whose arguments name its handler (a `CallbackFunction` and the CDK's bundling
+    /// constructs make their own).
+    pub fn takes_handler(&self) -> bool {
+        self.is_aws(&["lambda", "Function"]) || cdk::takes_handler(&self.class)
+    }
+
+    pub fn is_lambda_layer(&self) -> bool {
+        self.is_aws(&["lambda", "LayerVersion"]) || cdk::is_layer(&self.class)
     }
 
     pub fn args(&self) -> Option<Located<'tree>> {
@@ -126,13 +139,19 @@ pub(super) fn collect<'tree>(
                 .child_by_field_name("arguments")
                 .map(|arguments| named_children(arguments).filter(|a| a.kind() != "comment").collect())
                 .unwrap_or_default();
+            // A construct is `new Class(scope, id, props)`; a Pulumi resource `new Class(name, args, opts)`.
+            let (logical_name, args, options) = if class.package == Package::Cdk {
+                (arguments.get(1), arguments.get(2), None)
+            } else {
+                (arguments.first(), arguments.get(1), arguments.get(2))
+            };
             Some(ResourceDecl {
                 file,
                 expression,
                 class,
-                logical_name: arguments.first().copied(),
-                args: arguments.get(1).copied(),
-                options: arguments.get(2).copied(),
+                logical_name: logical_name.copied(),
+                args: args.copied(),
+                options: options.copied(),
                 statement: enclosing_statement(program.root(file), expression),
                 binding: binding_of(expression, text),
             })

@@ -89,8 +89,8 @@ impl<'tree> Program<'tree> {
 
 #[cfg(test)]
 mod tests {
-    use crate::frontends::pulumi::test_support::with_program;
-    use crate::frontends::pulumi::Program;
+    use crate::frontends::typescript::test_support::with_program;
+    use crate::frontends::typescript::Program;
 
     const HEAD: &str = "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\n\
 const role = new aws.iam.Role(\"role\", { assumeRolePolicy: \"{}\" });\n\
@@ -103,7 +103,7 @@ const fanout = new aws.lambda.Function(\"fanout\", { role: role.arn });\n";
             .iter()
             .position(|resource| {
                 resource.logical_name.is_some_and(|node| {
-                    program.text(crate::frontends::pulumi::Located {
+                    program.text(crate::frontends::typescript::Located {
                         file: resource.file,
                         node,
                     }) == format!("\"{name}\"")

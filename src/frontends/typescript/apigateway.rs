@@ -119,7 +119,7 @@ impl<'tree> Program<'tree> {
 
 #[cfg(test)]
 mod tests {
-    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::typescript::test_support::with_program;
 
     fn doubts(text: &str) -> Vec<Option<String>> {
         let mut found = Vec::new();

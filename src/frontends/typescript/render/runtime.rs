@@ -20,6 +20,27 @@ impl<'tree> Program<'tree> {
             file: origin.file,
             node,
         });
+        if let Some(construction) = self.runtime_constructed_from(origin) {
+            // `new lambda.Runtime("python3.7", lambda.RuntimeFamily.PYTHON)` becomes the constant
+            // the CDK has for the successor, which carries the right family too.
+            if let Some(constant) = &successor.cdk_constant {
+                let class = construction
+                    .node
+                    .child_by_field_name("constructor")
+                    .map(|class| self.text(construction.with(class)))
+                    .ok_or_else(|| format!("`{}` names no class", self.text(construction)))?;
+                return Ok(self.replace_node(construction, &format!("{class}.{constant}")));
+            }
+        }
+        if spelling == Spelling::CdkConstant {
+            // The CDK types `runtime` as its Runtime class: a string would not compile.
+            let constant = successor
+                .cdk_constant
+                .as_deref()
+                .ok_or_else(|| format!("aws-cdk-lib names no `lambda.Runtime` constant for `{}`", successor.id))?;
+            let property = property.ok_or_else(|| format!("`{}` is not a member of `Runtime`", self.text(origin)))?;
+            return Ok(self.replace_node(property, constant));
+        }
         Ok(match (spelling, &successor.enum_member) {
             (Spelling::Literal, _) => super::string_content(&origin.into(), &successor.id)?,
             (Spelling::EnumMember, Some(member)) => match property {
@@ -40,7 +61,7 @@ impl<'tree> Program<'tree> {
                 let enum_name = self.runtime_enum_name(origin);
                 self.replace_node(origin, &format!("{}.{member}", enum_name.local))
             }
-            (Spelling::ImportedConstant, Some(_)) | (_, None) => as_string(),
+            (Spelling::ImportedConstant | Spelling::CdkConstant, Some(_)) | (_, None) => as_string(),
         })
     }
 

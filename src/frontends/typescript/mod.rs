@@ -1,12 +1,14 @@
-//! The semantic model of one Pulumi project: import aliases, resource declarations and the values
-//! flowing into them, across all of the project's files. Built once per pass from the single scan
-//! of each file; `graph` builds the cloud graph from it and `render` the edits of fix plans. The
-//! only place that knows how Pulumi programs are written.
+//! The semantic model of one TypeScript project, a Pulumi program or an AWS CDK app: import
+//! aliases, resource declarations and the values flowing into them, across all of the project's
+//! files. Built once per pass from the single scan of each file; `graph` builds the cloud graph
+//! from it and `render` the edits of fix plans. The only place that knows how Pulumi programs and
+//! CDK apps are written; `cdk` holds what the CDK writes differently.
 
 mod apigateway;
 mod branches;
 mod callbacks;
 mod calls;
+mod cdk;
 mod cross_module;
 mod dependencies;
 mod edits;
@@ -46,7 +48,7 @@ pub use modules::{
 };
 use openapi::{Integration, IntegrationValue};
 use policy::{NewStatement, PolicyCache, PolicyDocument, RolePolicies, Statement};
-pub use render::PulumiFrontEnd;
+pub use render::TypeScriptFrontEnd;
 use resources::ResourceBinding;
 use resources::ResourceDecl;
 use scope::{Declaration, FileScopes, LocalBinding};
@@ -63,7 +65,12 @@ pub struct Located<'tree> {
     pub node: Node<'tree>,
 }
 
-impl Located<'_> {
+impl<'tree> Located<'tree> {
+    /// Another node of the same file.
+    pub(super) fn with(self, node: Node<'tree>) -> Located<'tree> {
+        Located { file: self.file, node }
+    }
+
     /// Whether `other` lies inside this node (or is it).
     pub fn encloses(&self, other: &Located) -> bool {
         self.file == other.file
@@ -79,6 +86,8 @@ pub enum Package {
     Aws,
     /// `@pulumi/pulumi`
     Pulumi,
+    /// `aws-cdk-lib`, and the v1 `@aws-cdk/*` modules it merged (see `cdk::package_module`).
+    Cdk,
 }
 
 /// An export of a package, by its path from the package root: `aws.lambda.Function` is
@@ -102,7 +111,7 @@ fn package_module(specifier: &str) -> Option<(Package, Vec<String>)> {
     } else if let Some(rest) = specifier.strip_prefix("@pulumi/pulumi") {
         (Package::Pulumi, rest)
     } else {
-        return None;
+        return cdk::package_module(specifier);
     };
     if !rest.is_empty() && !rest.starts_with('/') {
         return None;
@@ -484,7 +493,7 @@ pub(crate) mod test_support {
             (0..program.resources().len()).find(|&index| program.display_name(index) == format!("`{name}`"))
         };
         let role = named(role).expect("the role");
-        let front_end = super::PulumiFrontEnd::new(program);
+        let front_end = super::TypeScriptFrontEnd::new(program);
         let graph = crate::cloud::CloudGraph::new(&front_end);
         let grants = &graph
             .roles()

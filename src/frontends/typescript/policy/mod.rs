@@ -303,7 +303,7 @@ impl Program<'_> {
 #[cfg(test)]
 mod tests {
     use crate::cloud::Answer;
-    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::typescript::test_support::with_program;
 
     /// What the role `role` may do with `sqs:SendMessage` on the queue `dlq`, given the policy code.
     fn answer(policies: &str) -> Answer {
@@ -325,7 +325,7 @@ const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n{pol
                 .position(|r| r.is_aws(&["sqs", "Queue"]))
                 .expect("queue");
             let target = program.resource_target(dlq).expect("a queue");
-            let front_end = crate::frontends::pulumi::PulumiFrontEnd::new(program);
+            let front_end = crate::frontends::typescript::TypeScriptFrontEnd::new(program);
             let graph = crate::cloud::CloudGraph::new(&front_end);
             let role = graph
                 .roles()
@@ -388,7 +388,7 @@ const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n{pol
 mod json_edit_tests {
     use super::*;
     use crate::fix::{apply_fixes, Fix};
-    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::typescript::test_support::with_program;
 
     /// Edits the JSON text policy of `text` with `edit`, then checks the template (its
     /// substitutions replaced by strings) is valid JSON and returns it.
@@ -427,13 +427,13 @@ mod json_edit_tests {
 const dlq = new aws.sqs.Queue(\"dlq\");\nconst role = new aws.iam.Role(\"role\", { assumeRolePolicy: \"{}\" });\n\
 new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.interpolate`{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:ReceiveMessage\", \"Resource\": [ ]}]}` });\n";
 
-    fn dlq_arn(program: &Program) -> crate::frontends::pulumi::OutputValue {
+    fn dlq_arn(program: &Program) -> crate::frontends::typescript::OutputValue {
         let dlq = program
             .resources()
             .iter()
             .position(|r| r.is_aws(&["sqs", "Queue"]))
             .expect("queue");
-        crate::frontends::pulumi::OutputValue {
+        crate::frontends::typescript::OutputValue {
             reference: crate::cloud::ResourceRef {
                 resource: dlq,
                 attribute: Some("arn".to_owned()),

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
 use crate::fix::Edit;
-use crate::frontends::pulumi::{named_children, Located, OutputValue, Package, PackageMember, Program};
+use crate::frontends::typescript::{named_children, Located, OutputValue, Package, PackageMember, Program};
 use crate::source::line_range;
 use crate::style::template::Code;
 

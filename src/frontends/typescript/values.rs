@@ -106,6 +106,12 @@ impl<'tree> Program<'tree> {
                     }
                 }
             }
+            // The CDK's `new lambda.Runtime("go1.x", …)` is the runtime its string names.
+            "new_expression" => {
+                if let Some(id) = self.runtime_constructor_id(at) {
+                    self.collect_origins(id, hops + 1, out);
+                }
+            }
             _ => {}
         }
     }
@@ -127,6 +133,7 @@ impl<'tree> Program<'tree> {
                     Some(member) => return Some(StringOrigin::PackageMember { at: current, member }),
                     None => current = self.const_value(current)?,
                 },
+                "new_expression" => current = self.runtime_constructor_id(current)?,
                 _ => return None,
             }
         }
@@ -561,7 +568,7 @@ impl<'tree> Program<'tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::typescript::test_support::with_program;
 
     fn runtime_origins(program: &Program) -> Vec<String> {
         let resource = &program.resources()[0];

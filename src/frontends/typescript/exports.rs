@@ -237,7 +237,7 @@ impl<'tree> Program<'tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::typescript::test_support::with_program;
 
     fn declared_in(program: &Program, file: usize, name: &str) -> Option<(usize, String)> {
         match program.exported(file, name)? {

@@ -89,7 +89,7 @@ fn ends_in_a_jump(statement: Node) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::typescript::test_support::with_program;
 
     /// The arms of each resource's branches, in declaration order.
     fn arms(text: &str) -> Vec<Vec<usize>> {

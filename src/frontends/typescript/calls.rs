@@ -48,34 +48,46 @@ impl<'tree> Program<'tree> {
         let text = self.file(parameter.file).text;
         let function = self.function_declaring_parameter(parameter)?;
         let position = parameter_position(function, self.text(parameter), text)?;
-        let callee = callee_of(function, text)?;
-        let mut sources = Vec::new();
+        let sources: Vec<Located<'tree>> = self
+            .call_sites(parameter.with(function))?
+            .into_iter()
+            .filter_map(|call| {
+                let arguments = call.node.child_by_field_name("arguments")?;
+                named_children(arguments)
+                    .filter(|argument| argument.kind() != "comment")
+                    .nth(position)
+                    .map(|argument| call.with(argument))
+            })
+            .collect();
+        (!sources.is_empty()).then_some(sources)
+    }
+
+    /// The calls and `new` expressions of the project that reach a named function (declared, or
+    /// an arrow or function expression a const holds) or a class's constructor; `None` when
+    /// callers cannot name it.
+    pub(super) fn call_sites(&self, function: Located<'tree>) -> Option<Vec<Located<'tree>>> {
+        let callee = callee_of(function.node, self.file(function.file).text)?;
+        let mut sites = Vec::new();
         for file in 0..self.files().len() {
-            let local = if file == parameter.file {
+            let local = if file == function.file {
                 Some(callee.name.clone())
             } else {
                 callee
                     .exported_as
                     .as_ref()
-                    .and_then(|exported| self.local_import_name(file, parameter.file, exported))
+                    .and_then(|exported| self.local_import_name(file, function.file, exported))
             };
             let Some(local) = local else { continue };
             let calls = self.call_index(file).by_callee.get(&local).cloned().unwrap_or_default();
-            for call in calls.into_iter().filter_map(|range| self.call_at(file, range)) {
-                if !self.calls_this(Located { file, node: call }, &callee, parameter.file) {
-                    continue;
-                }
-                let arguments = call.child_by_field_name("arguments");
-                if let Some(argument) = arguments.and_then(|arguments| {
-                    named_children(arguments)
-                        .filter(|argument| argument.kind() != "comment")
-                        .nth(position)
-                }) {
-                    sources.push(Located { file, node: argument });
-                }
-            }
+            sites.extend(
+                calls
+                    .into_iter()
+                    .filter_map(|range| self.call_at(file, range))
+                    .map(|call| Located { file, node: call })
+                    .filter(|call| self.calls_this(*call, &callee, function.file)),
+            );
         }
-        (!sources.is_empty()).then_some(sources)
+        Some(sites)
     }
 
     /// Whether a call whose callee spells the function's name calls that function: in its own
@@ -217,7 +229,7 @@ pub(super) fn parameter_position(function: Node, name: &str, text: &str) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::typescript::test_support::with_program;
 
     /// The arguments passed for the `runtime` parameter of the function starting at `marker`.
     fn passed(program: &Program, marker: &str) -> Vec<String> {

@@ -1,7 +1,7 @@
 //! The runtimes of a Pulumi program's functions and layers, where each is written, and where the
 //! handler a new runtime may need is written.
 
-use super::super::{named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
+use super::super::{cdk, named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::cloud::{HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, Written};
 
@@ -14,6 +14,8 @@ pub(in super::super) enum Spelling {
     QualifiedConstant,
     /// `Go1dxRuntime`, imported by name.
     ImportedConstant,
+    /// The CDK's `lambda.Runtime.GO_1_X`, or `Runtime.GO_1_X` with `Runtime` imported by name.
+    CdkConstant,
 }
 
 impl<'tree> Program<'tree> {
@@ -35,7 +37,7 @@ impl<'tree> Program<'tree> {
         let mut values = Vec::new();
         for (pointer, element) in written {
             let handler = function
-                .is_aws(&["lambda", "Function"])
+                .takes_handler()
                 .then(|| self.handler_place(function, property, element));
             for origin in self.string_origins(pointer) {
                 if let Some(value) = self.runtime_value(origin, pointer, handler.clone()) {
@@ -115,6 +117,9 @@ impl<'tree> Program<'tree> {
         match origin {
             StringOrigin::Literal { at, value } => Some((at, Spelling::Literal, table.by_id(&value)?)),
             StringOrigin::PackageMember { at, member } => {
+                if let Some(constant) = cdk::runtime_constant(&member) {
+                    return Some((at, Spelling::CdkConstant, table.by_cdk_constant(constant)?));
+                }
                 let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
                 match path.as_slice() {
                     ["lambda", "Runtime", name] => Some((at, Spelling::EnumMember, table.by_enum_member(name)?)),
@@ -203,6 +208,9 @@ fn runtime_id(table: &RuntimeTable, origin: &StringOrigin) -> Option<String> {
     match origin {
         StringOrigin::Literal { value, .. } => Some(value.clone()),
         StringOrigin::PackageMember { member, .. } => {
+            if let Some(constant) = cdk::runtime_constant(member) {
+                return table.by_cdk_constant(constant).map(|runtime| runtime.id.clone());
+            }
             let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
             let runtime = match path.as_slice() {
                 ["lambda", "Runtime", name] => table.by_enum_member(name),

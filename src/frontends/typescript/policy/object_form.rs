@@ -4,7 +4,7 @@
 
 use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
 use crate::cloud::{Effect, Entry, PolicyStatement};
-use crate::frontends::pulumi::{named_children, Located, Package, Program, StringOrigin};
+use crate::frontends::typescript::{named_children, Located, Package, Program, StringOrigin};
 
 /// How many wrappers (consts, callbacks, calls) a document may be found behind.
 const MAX_DEPTH: usize = 12;

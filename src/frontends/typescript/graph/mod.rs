@@ -69,7 +69,7 @@ impl<'tree> Program<'tree> {
     pub(super) fn graph_layers(&self) -> Vec<LambdaLayer> {
         self.resources()
             .iter()
-            .filter(|resource| resource.is_aws(&["lambda", "LayerVersion"]))
+            .filter(|resource| resource.is_lambda_layer())
             .map(|resource| self.lambda_layer(resource))
             .collect()
     }
@@ -151,7 +151,7 @@ impl<'tree> Program<'tree> {
                 range: function.finding_range(),
             },
             declared: function.declared(),
-            takes_handler: function.is_aws(&["lambda", "Function"]),
+            takes_handler: function.takes_handler(),
             instances,
             branches: self.branches(index),
             reservations: self.reservations(function, instances),
@@ -217,14 +217,14 @@ impl<'tree> Program<'tree> {
 #[cfg(test)]
 mod tests {
     use crate::cloud::{CloudGraph, DeadLetter, FunctionRole, HandlerPlace, Multiplicity};
-    use crate::frontends::pulumi::test_support::with_program;
-    use crate::frontends::pulumi::PulumiFrontEnd;
+    use crate::frontends::typescript::test_support::with_program;
+    use crate::frontends::typescript::TypeScriptFrontEnd;
 
     /// Hands the graph of a project given as (path, text) pairs to `check`, with the texts.
     fn with_graph(files: &[(&str, &str)], check: impl FnOnce(&CloudGraph, &[&str])) {
         let texts: Vec<&str> = files.iter().map(|(_, text)| *text).collect();
         with_program(files, |program| {
-            let front_end = PulumiFrontEnd::new(program);
+            let front_end = TypeScriptFrontEnd::new(program);
             check(&CloudGraph::new(&front_end), &texts);
         });
     }

@@ -1,8 +1,10 @@
 //! How many times a resource declaration runs: once, or once per iteration of the loops around
 //! it when their bounds are written out (`for (const x of ["a", "b"])`, `for (let i = 0; i < 3;
 //! i++)`, `["a", "b"].map(…)`, a loop over a const array or the entries of a const record, see
-//! `iteration`). Anything else that may run it several times (a helper function, a component's
-//! constructor, a loop over a parameter or a changed array) makes the count unknown.
+//! `iteration`), and once per call of the helper function or construction of the class (a Pulumi
+//! component, a CDK stack or construct) it stands in, when the project's calls of it are all
+//! counted. Anything else that may run it several times (a helper nothing in the project calls, a
+//! method, a loop over a parameter or a changed array) makes the count unknown.
 
 use tree_sitter::Node;
 
@@ -13,10 +15,22 @@ impl<'tree> Program<'tree> {
     /// How many instances a resource declaration makes; `None` when that cannot be known.
     pub fn instances(&self, resource: usize) -> Option<u64> {
         let declaration = &self.resources()[resource];
-        let file = declaration.file;
+        self.times_run(
+            Located {
+                file: declaration.file,
+                node: declaration.expression,
+            },
+            0,
+        )
+    }
+
+    /// How many times an expression runs; `calls` is how many calls deep the question is, which
+    /// bounds recursion.
+    fn times_run(&self, expression: Located<'tree>, calls: usize) -> Option<u64> {
+        let file = expression.file;
         let mut count: u64 = 1;
-        let mut child = declaration.expression;
-        for parent in ancestors(self.root(file), declaration.expression) {
+        let mut child = expression.node;
+        for parent in ancestors(self.root(file), expression.node) {
             let here = Located { file, node: parent };
             let repeats = match parent.kind() {
                 "for_in_statement" if parent.child_by_field_name("body") == Some(child) => {
@@ -25,18 +39,35 @@ impl<'tree> Program<'tree> {
                 "for_statement" if parent.child_by_field_name("body") == Some(child) => {
                     Some(counted_loop(self, file, parent)?)
                 }
-                "arrow_function" | "function_expression" => Some(self.callback_iterations(here)?),
-                "function_declaration"
-                | "method_definition"
-                | "generator_function_declaration"
-                | "while_statement"
-                | "do_statement" => return None,
+                "arrow_function" | "function_expression" => Some(
+                    self.callback_iterations(here)
+                        .or_else(|| self.times_called(here, calls))?,
+                ),
+                "function_declaration" | "method_definition" => Some(self.times_called(here, calls)?),
+                "generator_function_declaration" | "while_statement" | "do_statement" => return None,
                 _ => None,
             };
             count = count.checked_mul(repeats.unwrap_or(1))?;
             child = parent;
         }
         Some(count)
+    }
+
+    /// How many times the project runs a function or a constructor: the sum over its call sites.
+    /// `None` when nothing in the project calls it (an exported helper, a construct library), or
+    /// the calls nest deeper than any program infrafix reads does on purpose.
+    fn times_called(&self, function: Located<'tree>, calls: usize) -> Option<u64> {
+        const DEEPEST_CALL_CHAIN: usize = 8;
+        if calls >= DEEPEST_CALL_CHAIN {
+            return None;
+        }
+        let sites = self.call_sites(function)?;
+        if sites.is_empty() {
+            return None;
+        }
+        sites
+            .into_iter()
+            .try_fold(0u64, |sum, site| sum.checked_add(self.times_run(site, calls + 1)?))
     }
 }
 

@@ -3,8 +3,8 @@
 
 use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
 use crate::cloud::{Effect, Entry, PolicyStatement};
-use crate::frontends::pulumi::json_text::Json;
-use crate::frontends::pulumi::{Located, Program};
+use crate::frontends::typescript::json_text::Json;
+use crate::frontends::typescript::{Located, Program};
 
 impl<'tree> Program<'tree> {
     pub(super) fn json_text_document(

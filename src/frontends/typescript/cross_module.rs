@@ -285,8 +285,8 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use crate::frontends::pulumi::test_support::with_program;
-    use crate::frontends::pulumi::Located;
+    use crate::frontends::typescript::test_support::with_program;
+    use crate::frontends::typescript::Located;
 
     /// How `user.ts` can name the queue of `queues.ts`, and the edits that takes.
     fn naming(queues: &str) -> Result<(String, usize), String> {

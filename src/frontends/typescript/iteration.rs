@@ -440,13 +440,6 @@ impl<'tree> Program<'tree> {
     }
 }
 
-impl<'tree> Located<'tree> {
-    /// Another node of the same file.
-    fn with(self, node: Node<'tree>) -> Located<'tree> {
-        Located { file: self.file, node }
-    }
-}
-
 /// The expression a node changes in place, if it is such a change.
 fn changed_target<'tree>(node: Node<'tree>, text: &str) -> Option<Node<'tree>> {
     match node.kind() {
@@ -492,8 +485,8 @@ fn root_identifier(mut node: Node) -> Option<Node> {
 
 #[cfg(test)]
 mod tests {
-    use crate::frontends::pulumi::test_support::with_program;
-    use crate::frontends::pulumi::{Located, Program, StringOrigin};
+    use crate::frontends::typescript::test_support::with_program;
+    use crate::frontends::typescript::{Located, Program, StringOrigin};
 
     /// The runtime values the first function's `runtime` stands for, as written.
     fn runtime_sources(program: &Program) -> Option<Vec<String>> {

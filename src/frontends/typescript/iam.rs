@@ -146,7 +146,7 @@ impl<'tree> Program<'tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::typescript::test_support::with_program;
 
     fn role_of(program: &Program, function_name: &str) -> Option<ExecutionRole> {
         let function = program

@@ -605,7 +605,7 @@ pub fn is_reserved_word(name: &str) -> bool {
 mod tests {
     use super::*;
     use crate::fix::{apply_fixes, Fix};
-    use crate::frontends::pulumi::test_support::with_program;
+    use crate::frontends::typescript::test_support::with_program;
 
     /// The text after applying the edit that `edit` builds on the first node of `kind` whose
     /// text starts with `starting`.

@@ -1,0 +1,162 @@
+//! What an AWS CDK app writes differently from a Pulumi program: its module names, its construct
+//! classes and where their props go, its runtime constants. The value flow (imports, consts,
+//! loops, helpers, constructs and their props) is the one Pulumi programs use.
+
+use super::{named_children, Located, Package, PackageMember, Program};
+
+/// The CDK module a specifier names, as a path from `aws-cdk-lib`: v2's `aws-cdk-lib` is the
+/// root, `aws-cdk-lib/aws-lambda` is `aws_lambda` (the name the root exports it under); v1's
+/// `@aws-cdk/core` is the root too and `@aws-cdk/aws-lambda` the same `aws_lambda`; the
+/// experimental modules (`@aws-cdk/aws-lambda-go-alpha`, v1's `@aws-cdk/aws-lambda-go`) drop
+/// their `-alpha`.
+pub(super) fn package_module(specifier: &str) -> Option<(Package, Vec<String>)> {
+    let module = if let Some(rest) = specifier.strip_prefix("aws-cdk-lib") {
+        match rest.strip_prefix('/') {
+            Some(module) => module,
+            None if rest.is_empty() => "",
+            None => return None,
+        }
+    } else if let Some(module) = specifier.strip_prefix("@aws-cdk/") {
+        if module == "core" {
+            ""
+        } else {
+            module.strip_suffix("-alpha").unwrap_or(module)
+        }
+    } else {
+        return None;
+    };
+    if module.contains('/') {
+        return None;
+    }
+    let path = (!module.is_empty())
+        .then(|| module.replace('-', "_"))
+        .into_iter()
+        .collect();
+    Some((Package::Cdk, path))
+}
+
+/// The construct classes that make a Lambda function, and whether each takes a `handler`.
+const FUNCTIONS: [(&str, &str, bool); 6] = [
+    ("aws_lambda", "Function", true),
+    ("aws_lambda", "SingletonFunction", true),
+    ("aws_lambda", "CfnFunction", true),
+    ("aws_lambda_nodejs", "NodejsFunction", false),
+    ("aws_lambda_python", "PythonFunction", false),
+    ("aws_lambda_go", "GoFunction", false),
+];
+
+const LAYERS: [(&str, &str); 3] = [
+    ("aws_lambda", "LayerVersion"),
+    ("aws_lambda", "CfnLayerVersion"),
+    ("aws_lambda_python", "PythonLayerVersion"),
+];
+
+fn is_one_of<'a>(member: &PackageMember, classes: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
+    classes
+        .into_iter()
+        .any(|(module, class)| member.is(Package::Cdk, &[module, class]))
+}
+
+/// A construct class that makes a Lambda function.
+pub(super) fn is_function(class: &PackageMember) -> bool {
+    is_one_of(class, FUNCTIONS.map(|(module, class, _)| (module, class)))
+}
+
+/// A function construct whose props name the handler (the bundling constructs derive it).
+pub(super) fn takes_handler(class: &PackageMember) -> bool {
+    is_one_of(
+        class,
+        FUNCTIONS
+            .into_iter()
+            .filter(|(_, _, handler)| *handler)
+            .map(|(module, class, _)| (module, class)),
+    )
+}
+
+pub(super) fn is_layer(class: &PackageMember) -> bool {
+    is_one_of(class, LAYERS)
+}
+
+/// The runtime constant a member names: `lambda.Runtime.GO_1_X` is `GO_1_X`.
+pub(super) fn runtime_constant(member: &PackageMember) -> Option<&str> {
+    match member.path.as_slice() {
+        [module, class, name] if member.package == Package::Cdk && module == "aws_lambda" && class == "Runtime" => {
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+impl<'tree> Program<'tree> {
+    /// The id argument of `new lambda.Runtime("go1.x", lambda.RuntimeFamily.GO)`, a runtime the
+    /// app names by its string.
+    pub(super) fn runtime_constructor_id(&self, expression: Located<'tree>) -> Option<Located<'tree>> {
+        let class = self.package_member(Located {
+            file: expression.file,
+            node: expression.node.child_by_field_name("constructor")?,
+        })?;
+        if !class.is(Package::Cdk, &["aws_lambda", "Runtime"]) {
+            return None;
+        }
+        self.first_argument(expression)
+    }
+
+    /// The `new lambda.Runtime(…)` whose id argument `literal` is.
+    pub(super) fn runtime_constructed_from(&self, literal: Located<'tree>) -> Option<Located<'tree>> {
+        let construction = literal.with(literal.node.parent()?.parent()?);
+        (construction.node.kind() == "new_expression" && self.runtime_constructor_id(construction) == Some(literal))
+            .then_some(construction)
+    }
+
+    /// The folder or zip of `lambda.Code.fromAsset("path")`, as a string the source writes.
+    pub(super) fn asset_path(&self, call: Located<'tree>) -> Option<Located<'tree>> {
+        if call.node.kind() != "call_expression" {
+            return None;
+        }
+        let callee = self.package_member(Located {
+            file: call.file,
+            node: call.node.child_by_field_name("function")?,
+        })?;
+        if !callee.is(Package::Cdk, &["aws_lambda", "Code", "fromAsset"])
+            && !callee.is(Package::Cdk, &["aws_lambda", "AssetCode", "fromAsset"])
+        {
+            return None;
+        }
+        self.first_argument(call)
+    }
+
+    fn first_argument(&self, call: Located<'tree>) -> Option<Located<'tree>> {
+        let arguments = call.node.child_by_field_name("arguments")?;
+        named_children(arguments)
+            .find(|argument| argument.kind() != "comment")
+            .map(|node| Located { file: call.file, node })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(specifier: &str) -> Option<Vec<String>> {
+        package_module(specifier).map(|(_, path)| path)
+    }
+
+    #[test]
+    fn v1_and_v2_modules_are_the_same_paths() {
+        assert_eq!(module("aws-cdk-lib"), Some(vec![]));
+        assert_eq!(module("@aws-cdk/core"), Some(vec![]));
+        assert_eq!(module("aws-cdk-lib/aws-lambda"), Some(vec!["aws_lambda".to_owned()]));
+        assert_eq!(module("@aws-cdk/aws-lambda"), Some(vec!["aws_lambda".to_owned()]));
+        assert_eq!(
+            module("aws-cdk-lib/aws-lambda-nodejs"),
+            Some(vec!["aws_lambda_nodejs".to_owned()])
+        );
+        assert_eq!(
+            module("@aws-cdk/aws-lambda-go-alpha"),
+            Some(vec!["aws_lambda_go".to_owned()])
+        );
+        assert_eq!(module("aws-cdk-lib-extra"), None);
+        assert_eq!(module("aws-cdk-lib/aws-lambda/lib/runtime"), None);
+        assert_eq!(module("@pulumi/aws"), None);
+    }
+}
