@@ -1,7 +1,8 @@
 //! Fixed output must be valid for the real libraries, not only parse: every expected output (and
 //! every clean fixture, which is its own expected output) is type-checked with `tsc --noEmit`
 //! against the @pulumi/aws, @pulumi/pulumi, aws-cdk-lib, constructs and TypeScript versions
-//! pinned in tests/typecheck/package-lock.json. The packages are installed with `npm ci` when missing.
+//! pinned in tests/typecheck/package-lock.json, and CDK v1 apps against the v1 modules pinned in
+//! tests/typecheck/cdk-v1/package-lock.json. The packages are installed with `npm ci` when missing.
 
 mod common;
 
@@ -21,9 +22,15 @@ fn typecheck_dir() -> PathBuf {
     repo_root().join("tests/typecheck")
 }
 
-/// The packages package.json pins.
-fn pinned_packages() -> Vec<String> {
-    let manifest = std::fs::read_to_string(typecheck_dir().join("package.json")).expect("read package.json");
+/// The packages a CDK v1 app is checked against: v1 needs constructs 3, which cannot be installed
+/// beside the constructs 10 of aws-cdk-lib, so they have a folder of their own.
+fn cdk_v1_dir() -> PathBuf {
+    typecheck_dir().join("cdk-v1")
+}
+
+/// The packages a folder's package.json pins.
+fn pinned_packages(folder: &Path) -> Vec<String> {
+    let manifest = std::fs::read_to_string(folder.join("package.json")).expect("read package.json");
     let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("package.json is JSON");
     manifest["devDependencies"]
         .as_object()
@@ -33,41 +40,43 @@ fn pinned_packages() -> Vec<String> {
         .collect()
 }
 
-/// Installs the pinned packages once per test run (tests run in parallel threads), also when a
-/// package pinned since the last install is missing.
-fn tsc() -> PathBuf {
+/// Installs a folder's pinned packages once per test run (tests run in parallel threads), also
+/// when a package pinned since the last install is missing.
+fn install(folder: &Path) {
     static INSTALL: Mutex<()> = Mutex::new(());
     let _guard = INSTALL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let tsc = typecheck_dir().join("node_modules/typescript/bin/tsc");
-    let installed = pinned_packages()
+    let installed = pinned_packages(folder)
         .iter()
-        .all(|package| typecheck_dir().join("node_modules").join(package).is_dir());
+        .all(|package| folder.join("node_modules").join(package).is_dir());
     if !installed {
         let output = Command::new("npm")
             .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-            .current_dir(typecheck_dir())
+            .current_dir(folder)
             .output()
             .expect("npm must be installed to type-check fixed fixtures");
         assert!(
             output.status.success(),
-            "npm ci failed:\n{}\n{}",
+            "npm ci failed in {}:\n{}\n{}",
+            folder.display(),
             text(&output.stdout),
             text(&output.stderr)
         );
     }
-    tsc
 }
 
-/// Runs tsc on every .ts file below `root`; returns its exit status and output.
-fn type_check(root: &Path) -> (bool, String) {
-    let base = typecheck_dir().join("tsconfig.base.json");
+/// Runs tsc on every .ts file below `root`, against the packages of `packages` (a folder with a
+/// package.json and a tsconfig.base.json); returns its exit status and output.
+fn type_check_against(root: &Path, packages: &Path) -> (bool, String) {
+    install(&typecheck_dir());
+    install(packages);
+    let base = packages.join("tsconfig.base.json");
     let config = format!(
         "{{ \"extends\": {:?}, \"include\": [\"**/*.ts\"] }}\n",
         base.to_string_lossy()
     );
     std::fs::write(root.join("tsconfig.json"), config).expect("write tsconfig");
     let output = Command::new("node")
-        .arg(tsc())
+        .arg(typecheck_dir().join("node_modules/typescript/bin/tsc"))
         .args(["--noEmit", "-p"])
         .arg(root.join("tsconfig.json"))
         .output()
@@ -76,6 +85,16 @@ fn type_check(root: &Path) -> (bool, String) {
         output.status.success(),
         format!("{}{}", text(&output.stdout), text(&output.stderr)),
     )
+}
+
+/// Runs tsc on every .ts file below `root` against @pulumi/aws and aws-cdk-lib.
+fn type_check(root: &Path) -> (bool, String) {
+    type_check_against(root, &typecheck_dir())
+}
+
+/// Whether a fixture project is a CDK v1 app: its package.json depends on `@aws-cdk/core`.
+fn is_cdk_v1_app(project: &Path) -> bool {
+    std::fs::read_to_string(project.join("package.json")).is_ok_and(|manifest| manifest.contains("\"@aws-cdk/core\""))
 }
 
 /// Every fixture's expected project: `expected/`, or `input/` when the fix must change nothing.
@@ -105,19 +124,24 @@ fn expected_projects() -> Vec<PathBuf> {
 
 #[test]
 fn expected_outputs_type_check() {
-    let projects = expected_projects();
+    let (v1_apps, projects): (Vec<PathBuf>, Vec<PathBuf>) = expected_projects()
+        .into_iter()
+        .partition(|project| is_cdk_v1_app(project));
     assert!(projects.len() >= 20, "only {} fixture projects found", projects.len());
-    let work = tempfile::tempdir().expect("temp dir");
-    for (index, project) in projects.iter().enumerate() {
-        copy_tree(project, &work.path().join(format!("case{index:03}")));
+    assert!(!v1_apps.is_empty(), "no CDK v1 fixture found");
+    for (projects, packages) in [(projects, typecheck_dir()), (v1_apps, cdk_v1_dir())] {
+        let work = tempfile::tempdir().expect("temp dir");
+        for (index, project) in projects.iter().enumerate() {
+            copy_tree(project, &work.path().join(format!("case{index:03}")));
+        }
+        let (passed, output) = type_check_against(work.path(), &packages);
+        let legend: Vec<String> = projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("case{i:03} = {}", p.display()))
+            .collect();
+        assert!(passed, "tsc rejected fixed fixtures:\n{output}\n{}", legend.join("\n"));
     }
-    let (passed, output) = type_check(work.path());
-    let legend: Vec<String> = projects
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("case{i:03} = {}", p.display()))
-        .collect();
-    assert!(passed, "tsc rejected fixed fixtures:\n{output}\n{}", legend.join("\n"));
 }
 
 #[test]
@@ -129,6 +153,30 @@ fn type_check_can_fail() {
         output.contains("TS2322") && output.contains("TS2353"),
         "unexpected tsc output:\n{output}"
     );
+}
+
+#[test]
+fn cdk_type_checks_can_fail() {
+    // A constant only v2 has does not compile in a v1 app, and a prop no construct has does
+    // not compile in a v2 one: the checks see what the CDK's own types allow.
+    let cases = [
+        (
+            cdk_v1_dir(),
+            "import * as lambda from \"@aws-cdk/aws-lambda\";\nexport const runtime = lambda.Runtime.PROVIDED_AL2023;\n",
+            "TS2551",
+        ),
+        (
+            typecheck_dir(),
+            "import * as cdk from \"aws-cdk-lib\";\nimport * as lambda from \"aws-cdk-lib/aws-lambda\";\nconst stack = new cdk.Stack(new cdk.App(), \"S\");\nnew lambda.Function(stack, \"F\", { runtime: lambda.Runtime.GO_1_X, handler: \"main\", code: lambda.Code.fromInline(\"\"), throttleSettings: {} });\n",
+            "TS2353",
+        ),
+    ];
+    for (packages, program, error) in cases {
+        let work = tempfile::tempdir().expect("temp dir");
+        std::fs::write(work.path().join("app.ts"), program).expect("write program");
+        let (passed, output) = type_check_against(work.path(), &packages);
+        assert!(!passed && output.contains(error), "expected {error}:\n{output}");
+    }
 }
 
 #[test]

@@ -25,6 +25,8 @@ pub struct Runtime {
     /// The static member of the CDK's `lambda.Runtime` for this id, when the pinned
     /// `aws-cdk-lib` has one.
     pub cdk_constant: Option<String>,
+    /// Whether the CDK's last v1 release has `cdk_constant` too.
+    pub cdk_v1: bool,
     /// The handler a function takes when it moves off this runtime.
     pub handler: Option<String>,
     /// What the code package must hold after moving off this runtime.
@@ -116,6 +118,7 @@ impl RuntimeTable {
                     enum_member: entry.enum_member,
                     constant: entry.constant,
                     cdk_constant: entry.cdk_constant,
+                    cdk_v1: entry.cdk_v1,
                     handler: entry.handler,
                     packaging: entry.packaging,
                     executable: entry.executable,
@@ -192,6 +195,8 @@ struct RuntimeEntry {
     enum_member: Option<String>,
     constant: Option<String>,
     cdk_constant: Option<String>,
+    #[serde(default)]
+    cdk_v1: bool,
     handler: Option<String>,
     packaging: Option<String>,
     executable: Option<String>,

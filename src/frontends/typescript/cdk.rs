@@ -3,6 +3,7 @@
 //! loops, helpers, constructs and their props) is the one Pulumi programs use.
 
 use super::{named_children, Located, Package, PackageMember, Program};
+use crate::aws::runtimes::Runtime;
 
 /// The CDK module a specifier names, as a path from `aws-cdk-lib`: v2's `aws-cdk-lib` is the
 /// root, `aws-cdk-lib/aws-lambda` is `aws_lambda` (the name the root exports it under); v1's
@@ -87,7 +88,84 @@ pub(super) fn runtime_constant(member: &PackageMember) -> Option<&str> {
     }
 }
 
+/// The `lambda.RuntimeFamily` member of a runtime family of the table.
+fn runtime_family(family: &str) -> &'static str {
+    match family {
+        "nodejs" => "NODEJS",
+        "python" => "PYTHON",
+        "java" => "JAVA",
+        "dotnet" => "DOTNET_CORE",
+        "ruby" => "RUBY",
+        _ => "OTHER",
+    }
+}
+
 impl<'tree> Program<'tree> {
+    /// Whether an expression reaches the CDK through a v1 module (`@aws-cdk/aws-lambda`), whose
+    /// last release lacks the newer runtime constants.
+    fn is_cdk_v1(&self, at: Located<'tree>) -> bool {
+        let mut node = at.node;
+        while let Some(object) = node
+            .child_by_field_name("object")
+            .or_else(|| node.child_by_field_name("constructor"))
+        {
+            node = object;
+        }
+        self.import_of(at.with(node))
+            .is_some_and(|binding| binding.module.starts_with("@aws-cdk/"))
+    }
+
+    /// The constant of `lambda.Runtime` for `runtime` in the CDK the expression is written for.
+    pub(super) fn cdk_constant_for<'runtime>(
+        &self,
+        at: Located<'tree>,
+        runtime: &'runtime Runtime,
+    ) -> Option<&'runtime str> {
+        runtime
+            .cdk_constant
+            .as_deref()
+            .filter(|_| runtime.cdk_v1 || !self.is_cdk_v1(at))
+    }
+
+    /// How an app names `successor` where `origin` names another runtime through `class`
+    /// (`lambda.Runtime`, or `Runtime` imported by name): the constant its CDK has, else
+    /// `new lambda.Runtime("id", lambda.RuntimeFamily.X)` as the CDK documents for runtimes it
+    /// has no constant for.
+    pub(super) fn cdk_runtime(
+        &self,
+        origin: Located<'tree>,
+        class: &str,
+        successor: &Runtime,
+    ) -> Result<String, String> {
+        if let Some(constant) = self.cdk_constant_for(origin, successor) {
+            return Ok(format!("{class}.{constant}"));
+        }
+        let family = match class.strip_suffix("Runtime") {
+            Some(namespace) if namespace.ends_with('.') => format!("{namespace}RuntimeFamily"),
+            _ => self
+                .spelling_of(
+                    origin.file,
+                    &PackageMember {
+                        package: Package::Cdk,
+                        path: vec!["aws_lambda".to_owned(), "RuntimeFamily".to_owned()],
+                    },
+                )
+                .ok_or_else(|| {
+                    format!(
+                        "this CDK has no constant for `{}` and the file does not import `RuntimeFamily`: write `new Runtime(\"{}\", RuntimeFamily.{})` by hand",
+                        successor.id,
+                        successor.id,
+                        runtime_family(&successor.family)
+                    )
+                })?,
+        };
+        Ok(format!(
+            "new {class}({}, {family}.{})",
+            self.style(origin.file).string(&successor.id),
+            runtime_family(&successor.family)
+        ))
+    }
+
     /// The id argument of `new lambda.Runtime("go1.x", lambda.RuntimeFamily.GO)`, a runtime the
     /// app names by its string.
     pub(super) fn runtime_constructor_id(&self, expression: Located<'tree>) -> Option<Located<'tree>> {

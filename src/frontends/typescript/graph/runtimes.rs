@@ -32,7 +32,12 @@ impl<'tree> Program<'tree> {
                 .into_iter()
                 .map(|source| (source, Some(self.object_holding(source))))
                 .collect(),
-            None => vec![(property.value, None)],
+            // A runtime passed into a helper is reported where each caller passes it: callers
+            // may pass runtimes that move to different successors.
+            None => match self.parameter_sources(self.unwrapped(property.value)) {
+                Some(arguments) => arguments.into_iter().map(|argument| (argument, None)).collect(),
+                None => vec![(property.value, None)],
+            },
         };
         let mut values = Vec::new();
         for (pointer, element) in written {

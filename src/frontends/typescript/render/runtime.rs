@@ -22,24 +22,29 @@ impl<'tree> Program<'tree> {
         });
         if let Some(construction) = self.runtime_constructed_from(origin) {
             // `new lambda.Runtime("python3.7", lambda.RuntimeFamily.PYTHON)` becomes the constant
-            // the CDK has for the successor, which carries the right family too.
-            if let Some(constant) = &successor.cdk_constant {
-                let class = construction
-                    .node
-                    .child_by_field_name("constructor")
-                    .map(|class| self.text(construction.with(class)))
-                    .ok_or_else(|| format!("`{}` names no class", self.text(construction)))?;
-                return Ok(self.replace_node(construction, &format!("{class}.{constant}")));
-            }
+            // the CDK has for the successor, which carries the right family too; without one,
+            // only the id changes.
+            let class = self.text(
+                construction.with(
+                    construction
+                        .node
+                        .child_by_field_name("constructor")
+                        .ok_or_else(|| format!("`{}` names no class", self.text(construction)))?,
+                ),
+            );
+            return match self.cdk_constant_for(construction, successor) {
+                Some(constant) => Ok(self.replace_node(construction, &format!("{class}.{constant}"))),
+                None => super::string_content(&origin.into(), &successor.id),
+            };
         }
         if spelling == Spelling::CdkConstant {
             // The CDK types `runtime` as its Runtime class: a string would not compile.
-            let constant = successor
-                .cdk_constant
-                .as_deref()
-                .ok_or_else(|| format!("aws-cdk-lib names no `lambda.Runtime` constant for `{}`", successor.id))?;
-            let property = property.ok_or_else(|| format!("`{}` is not a member of `Runtime`", self.text(origin)))?;
-            return Ok(self.replace_node(property, constant));
+            let class = origin
+                .node
+                .child_by_field_name("object")
+                .map(|object| self.text(origin.with(object)))
+                .ok_or_else(|| format!("`{}` is not a member of `Runtime`", self.text(origin)))?;
+            return Ok(self.replace_node(origin, &self.cdk_runtime(origin, class, successor)?));
         }
         Ok(match (spelling, &successor.enum_member) {
             (Spelling::Literal, _) => super::string_content(&origin.into(), &successor.id)?,
