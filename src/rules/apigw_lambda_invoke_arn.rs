@@ -32,6 +32,12 @@ arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions
 and the new permission is an `AWS::Lambda::Permission` after the REST API with `SourceArn: !Sub
 arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*`.
 
+In an AWS CDK app: a `LambdaIntegration` (and `LambdaRestApi`) writes the aws_proxy integration
+with the function's invoke ARN and adds the `lambda:InvokeFunction` permission for API Gateway
+itself, with no credentials: not a finding. The L1 and hand-written forms (`CfnMethod`, a
+`SpecRestApi` OpenAPI body) are not judged yet; the CDK's `Function` has no `invokeArn` to point
+them at.
+
 ## Why is this bad?
 With the function's ARN as `uri` the deployment fails:
 

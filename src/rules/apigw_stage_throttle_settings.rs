@@ -24,6 +24,10 @@ In CloudFormation and SAM (and a Serverless service's `resources:`): `ThrottleSe
 ThrottleSettings") moves into the stage's `MethodSettings`: into its `ResourcePath: "/*"`,
 `HttpMethod: "*"` entry, or as a new entry in the place of the removed setting.
 
+In an AWS CDK app there is nothing to find: the L2 `Stage` (and `deployOptions`) takes
+`throttlingRateLimit`, `throttlingBurstLimit` and `methodOptions` and writes the stage's
+`MethodSettings` itself, and `CfnStage` has no `throttleSettings` for tsc to accept.
+
 ## Why is this bad?
 `StageArgs` has no such property, so the program does not compile:
 

@@ -121,6 +121,19 @@ listed already, or is what an earlier entry becomes, is removed instead of repla
 comma; the comments around it stay), so `["go1.x", "provided.al2"]` becomes `["provided.al2023"]`.
 Beside an entry whose value infrafix cannot read (a spread, a default, a configured value) nothing
 new is written into the list: the deprecated entry is reported but not fixed.
+
+In an AWS CDK app (v2's `aws-cdk-lib` or v1's `@aws-cdk/*`, in every import form): the `runtime`
+of `Function`, `SingletonFunction`, `NodejsFunction`, `PythonFunction`, `GoFunction` and
+`CfnFunction`, and `compatibleRuntimes` of `LayerVersion`, `CfnLayerVersion` and
+`PythonLayerVersion`, written as `lambda.Runtime.GO_1_X`, as `new lambda.Runtime("go1.x", …)`
+or, in the L1 resources, as a string, followed through consts, loops, helpers and construct props
+like a Pulumi program's values. The fix names the successor by the constant the app's CDK has
+(`lambda.Runtime.PROVIDED_AL2023`, a `new lambda.Runtime(…)` becoming one too); v1's last release
+has no constant for the newer runtimes, so a v1 app gets `new lambda.Runtime("nodejs24.x",
+lambda.RuntimeFamily.NODEJS)`, the form the CDK documents for runtimes it has no constant for.
+A `GO_1_X` function of `Function`, `SingletonFunction` or `CfnFunction` also gets the handler
+`bootstrap`; `GoFunction` builds and names its `bootstrap` itself. `Code.fromAsset("path")` is
+judged like a FileArchive of that path.
 "#;
 
 /// What uses a runtime value.

@@ -39,6 +39,11 @@ them. SAM adds the permission itself for a function's `DeadLetterQueue` when it 
 neither is a finding. A Serverless function running as a role the service declares under
 `resources:` (its `role:`, or the provider's) is judged, and the grant goes into that role.
 
+In an AWS CDK app: a `Function`'s `deadLetterQueue` (or `deadLetterTopic`) gets `sqs:SendMessage`
+(`sns:Publish`) from the construct itself, which adds the statement to the function's role
+(aws-cdk-lib's `Function` calls `addToRolePolicy` for it): not a finding. The L1 forms (a
+`CfnFunction`'s `deadLetterConfig` with a `CfnRole`) are not judged yet.
+
 ## Why is this bad?
 Lambda checks the permission when it creates or updates the function, and refuses:
 

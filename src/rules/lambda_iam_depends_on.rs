@@ -25,6 +25,12 @@ resources naming the function's role, missing from its `DependsOn` and from what
 role's own `Policies` is created with the role and needs nothing. `DependsOn` is added after
 `Type`, or extended (a name becomes a list).
 
+In an AWS CDK app: a `Function` depends on its role and everything inside it (the CDK adds that
+dependency), which holds the role's inline policies, managed policies and `DefaultPolicy` (what
+`addToRolePolicy`, `addToPolicy` and the constructs' grants write): not a finding. A separate
+`iam.Policy`, `ManagedPolicy` or `CfnPolicy` naming the role is outside it and may still race the
+function; those are not judged yet.
+
 ## Why is this bad?
 Nothing orders the policies before the function: the function only references the role. Pulumi
 may create the function while the policies are still being attached, and Lambda checks the role

@@ -28,6 +28,9 @@ is unsure of adds up), and the sides of `stage === "prod" ? new Function(…) : 
 A function outside a branch adds to each of its arms, and branches inside branches compose. Only
 the functions of an arm that puts the program over the budget are reported.
 
+The same counting holds for a Pulumi program's components and helpers: a resource inside one
+counts once per construction or call the program makes.
+
 In Terraform: `reserved_concurrent_executions` of `aws_lambda_function`, followed through locals,
 variable defaults and the arguments of local module calls; `count` and `for_each` (on the
 resource or on a module call) multiply it. A module folder is one program with the local modules
@@ -36,6 +39,14 @@ it calls.
 In CloudFormation and SAM: `ReservedConcurrentExecutions` (also in SAM's `Globals`), followed to a
 parameter's `Default`; in a Serverless service, `reservedConcurrency` (through `${self:…}`). Each
 template or service is one program: it deploys as a stack of its own.
+
+In an AWS CDK app: `reservedConcurrentExecutions` of the app's function constructs, summed over
+every stack of the app. A function inside a stack's or construct's constructor counts once per
+`new` of that class in the app (inside loops, as often as they run), and one in a helper function
+once per call; a class the app never constructs (a construct library) leaves its functions
+uncounted, and the findings say so. The budget is per account and region, and infrafix does not
+read a stack's `env`: for an app whose stacks deploy to several, set the budget of the tightest
+one, or suppress the rule there.
 
 With `account_settings`, `other_reserved` is the account's reservations
 (`ConcurrentExecutions − UnreservedConcurrentExecutions`). Once this program is deployed, that

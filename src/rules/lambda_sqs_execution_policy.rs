@@ -26,6 +26,10 @@ for SQS events: not a finding. A Serverless function running as a role the servi
 `resources:` (its `role:`, or the provider's) gets nothing from the framework: its `sqs` events
 are judged against that role.
 
+In an AWS CDK app: an `SqsEventSource` grants the function's role what polling its queue needs
+(it calls the queue's `grantConsumeMessages`), as does the app's own `queue.grantConsumeMessages`:
+neither is a finding. The L1 forms (`CfnEventSourceMapping` with a `CfnRole`) are not judged yet.
+
 ## Why is this bad?
 Lambda polls the queue with the function's role, and refuses to create the mapping without those
 permissions:
