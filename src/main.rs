@@ -131,6 +131,7 @@ fn main() -> ExitCode {
         select: cli.select.clone().map(|list| list.0),
         ignore: cli.ignore.clone().map(|list| list.0).unwrap_or_default(),
         jobs: cli.jobs.map(usize::from),
+        report_edits: matches!(OutputFormat::from(cli.format), OutputFormat::Sarif),
     };
     if let Some(path) = &cli.stdin_filename {
         return check_stdin(&cli, path.clone(), &options);
@@ -161,7 +162,7 @@ fn main() -> ExitCode {
             failed = true;
         }
     }
-    let rendered = render(
+    let printed = render(
         &report,
         &RenderOptions {
             format: cli.format.into(),
@@ -171,11 +172,9 @@ fn main() -> ExitCode {
             repository_summary: (cli.patch_dir.is_some() || cli.summary_json.is_some() || summaries.len() > 1)
                 .then_some(summaries.as_slice()),
         },
+        &mut std::io::BufWriter::new(std::io::stdout().lock()),
+        &mut std::io::BufWriter::new(std::io::stderr().lock()),
     );
-    let printed = std::io::stdout()
-        .lock()
-        .write_all(rendered.stdout.as_bytes())
-        .and_then(|()| std::io::stderr().lock().write_all(rendered.stderr.as_bytes()));
     if printed.is_err() || failed {
         return ExitCode::from(EXIT_ERROR);
     }
@@ -184,7 +183,7 @@ fn main() -> ExitCode {
     }
     let pending = match options.mode {
         Mode::Write => report.remaining() > 0,
-        Mode::DryRun => report.findings().next().is_some(),
+        Mode::DryRun | Mode::Buffer => report.findings().next().is_some(),
     };
     exit_code(&report, cli.check && pending)
 }
@@ -287,8 +286,10 @@ fn check_stdin(cli: &Cli, path: PathBuf, options: &RunOptions) -> ExitCode {
         .files
         .first()
         .and_then(|file| file.change.as_ref())
-        .map(|change| change.fixed.as_bytes().to_vec());
-    let rendered = render(
+        .and_then(|change| change.fixed.as_ref())
+        .map(|fixed| fixed.as_bytes().to_vec());
+    // The findings go to stderr; stdout is the fixed buffer alone.
+    let printed = render(
         &report,
         &RenderOptions {
             format: OutputFormat::Text,
@@ -297,11 +298,10 @@ fn check_stdin(cli: &Cli, path: PathBuf, options: &RunOptions) -> ExitCode {
             unsafe_fixes: cli.unsafe_fixes,
             repository_summary: None,
         },
-    );
-    let printed = std::io::stderr()
-        .lock()
-        .write_all(rendered.stderr.as_bytes())
-        .and_then(|()| std::io::stdout().lock().write_all(fixed.as_deref().unwrap_or(&source)));
+        &mut std::io::sink(),
+        &mut std::io::stderr().lock(),
+    )
+    .and_then(|()| std::io::stdout().lock().write_all(fixed.as_deref().unwrap_or(&source)));
     if printed.is_err() {
         return ExitCode::from(EXIT_ERROR);
     }

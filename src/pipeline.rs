@@ -22,7 +22,9 @@ use crate::frontends::typescript::{FileFacts, Program, ProgramInput, TypeScriptF
 use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
 use crate::reparse::reparse;
-use crate::report::{FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport};
+use crate::report::{
+    diff_hunks, FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport,
+};
 use crate::rules::{check_program, RuleContext, RuleId};
 use crate::source::{LineIndex, SourceFile};
 use crate::suppression::Suppressions;
@@ -47,6 +49,9 @@ pub enum Mode {
     DryRun,
     /// Write the fixed files.
     Write,
+    /// Change nothing, and keep each fixed text in the report: a buffer an editor sent, whose
+    /// fixed text is the output.
+    Buffer,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +67,9 @@ pub struct RunOptions {
     pub ignore: Vec<RuleId>,
     /// Worker threads; all cores when `None`.
     pub jobs: Option<usize>,
+    /// Whether reported fixes carry their edits (SARIF prints them; a diff shows the change
+    /// already, and a large run keeps less without them).
+    pub report_edits: bool,
 }
 
 /// Hears how far a run has come, for a progress display.
@@ -209,7 +217,7 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
     let path_for_notices = path.clone();
     let source = checked_source(path, bytes, &mut report.notices);
     let options = RunOptions {
-        mode: Mode::DryRun,
+        mode: Mode::Buffer,
         ..options.clone()
     };
     let sources = source
@@ -344,20 +352,24 @@ fn check_sources(
         .enumerate()
         .filter(|(index, _)| state.targets[*index])
     {
-        // Only changed files keep their texts: a run over thousands of files holds no more.
-        let change = Some(source.encode(&state.texts[index]))
-            .filter(|bytes| outcome.converged && *bytes != source.original_bytes)
-            .map(|bytes| FileChange {
-                original: String::from_utf8_lossy(&source.original_bytes).into_owned(),
-                fixed: String::from_utf8_lossy(&bytes).into_owned(),
-            });
-        if let (Some(change), Mode::Write) = (&change, options.mode) {
+        let fixed = Some(source.encode(&state.texts[index]))
+            .filter(|bytes| outcome.converged && *bytes != source.original_bytes);
+        if let (Some(fixed), Mode::Write) = (&fixed, options.mode) {
             if interrupted() {
                 notices.push(Notice::error(source.path.clone(), "interrupted; not written"));
-            } else if let Err(error) = write_atomically(&source.path, &source.original_bytes, change.fixed.as_bytes()) {
+            } else if let Err(error) = write_atomically(&source.path, &source.original_bytes, fixed) {
                 notices.push(Notice::error(source.path.clone(), format!("{error:#}")));
             }
         }
+        // A changed file keeps its diff's hunks, not its texts: a run over thousands of files
+        // holds no more than what it prints.
+        let change = fixed.map(|fixed| {
+            let fixed = String::from_utf8_lossy(&fixed).into_owned();
+            FileChange {
+                hunks: diff_hunks(&String::from_utf8_lossy(&source.original_bytes), &fixed),
+                fixed: (options.mode == Mode::Buffer).then_some(fixed),
+            }
+        });
         let remaining = outcome
             .remaining_findings
             .iter()
@@ -366,7 +378,7 @@ fn check_sources(
             path: source.display.clone(),
             file: source.path.clone(),
             change,
-            findings: reported(&outcome, index, &state.files, &lines),
+            findings: reported(&outcome, index, &state.files, &lines, options.report_edits),
             remaining: remaining.clone().count(),
             remaining_raised: remaining.filter(|remaining| remaining.raised).count(),
             raised_and_fixed: outcome
@@ -380,13 +392,14 @@ fn check_sources(
     (files, notices)
 }
 
-/// The findings of one file, positions and fix edits resolved against the texts as read (whose
-/// line starts are `lines`, by file).
+/// The findings of one file, positions and fix edits (when `with_edits`) resolved against the
+/// texts as read (whose line starts are `lines`, by file).
 fn reported(
     outcome: &FixpointOutcome,
     file: usize,
     sources: &[(SourceFile, Dialect)],
     lines: &[LineIndex],
+    with_edits: bool,
 ) -> Vec<ReportedFinding> {
     let source = &sources[file].0;
     outcome
@@ -405,6 +418,7 @@ fn reported(
                 edits: fix
                     .edits
                     .iter()
+                    .filter(|_| with_edits)
                     .map(|edit| ReportedEdit {
                         path: sources[edit.file].0.display.clone(),
                         start: lines[edit.file].position(edit.range.start),

@@ -41,12 +41,13 @@ pub fn check(source: &[u8], dialect: Dialect) -> Result<(), String> {
 fn fixed(source: &[u8], path: &std::path::Path) -> Result<(Vec<u8>, Vec<String>), String> {
     let options = RunOptions {
         paths: Vec::new(),
-        mode: Mode::DryRun,
+        mode: Mode::Buffer,
         unsafe_fixes: true,
         config: None,
         select: None,
         ignore: Vec::new(),
         jobs: Some(1),
+        report_edits: false,
     };
     let report = run_source(path.to_path_buf(), source.to_vec(), &options).map_err(|error| format!("{error:#}"))?;
     let notices = report.notices.iter().map(ToString::to_string).collect();
@@ -54,7 +55,8 @@ fn fixed(source: &[u8], path: &std::path::Path) -> Result<(Vec<u8>, Vec<String>)
         .files
         .first()
         .and_then(|file| file.change.as_ref())
-        .map(|change| change.fixed.clone().into_bytes());
+        .and_then(|change| change.fixed.clone())
+        .map(String::into_bytes);
     Ok((text.unwrap_or_else(|| source.to_vec()), notices))
 }
 

@@ -1,12 +1,17 @@
 use similar::TextDiff;
 
-/// A unified diff of one file with `a/` and `b/` headers, as `git apply` takes it.
-pub fn unified_diff(path: &str, original: &str, fixed: &str) -> String {
+/// The hunks of a unified diff between two texts (three lines of context), without the header
+/// that names the file: a run keeps only these for each changed file, not the texts.
+pub fn diff_hunks(original: &str, fixed: &str) -> String {
     TextDiff::from_lines(original, fixed)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
+}
+
+/// A git-style unified diff of one file: its header, then its hunks.
+pub fn unified_diff(path: &str, hunks: &str) -> String {
+    format!("--- a/{path}\n+++ b/{path}\n{hunks}")
 }
 
 #[cfg(test)]
@@ -15,7 +20,7 @@ mod tests {
 
     #[test]
     fn has_git_headers_and_hunks() {
-        let diff = unified_diff("src/index.ts", "a\nb\nc\n", "a\nB\nc\n");
+        let diff = unified_diff("src/index.ts", &diff_hunks("a\nb\nc\n", "a\nB\nc\n"));
         assert!(
             diff.starts_with("--- a/src/index.ts\n+++ b/src/index.ts\n@@ -1,3 +1,3 @@\n"),
             "{diff}"
@@ -25,7 +30,7 @@ mod tests {
 
     #[test]
     fn marks_a_missing_final_newline() {
-        let diff = unified_diff("x.ts", "a", "b");
+        let diff = unified_diff("x.ts", &diff_hunks("a", "b"));
         assert!(diff.contains("\\ No newline at end of file"), "{diff}");
     }
 }

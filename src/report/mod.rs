@@ -9,11 +9,11 @@ mod sarif;
 mod summary;
 mod text;
 
-pub use diff::unified_diff;
+pub use diff::{diff_hunks, unified_diff};
 pub use github::annotations;
 pub use json::findings_json;
 pub use patches::write_patches;
-pub use render::{render, OutputFormat, RenderOptions, Rendered};
+pub use render::{render, OutputFormat, RenderOptions};
 pub use sarif::sarif_log;
 pub use summary::{summarize, summary_json, summary_text, RepositorySummary};
 pub use text::{finding_lines, summary_line};
@@ -114,7 +114,7 @@ pub struct FileOutcome {
     pub path: String,
     /// Where it is on disk.
     pub file: PathBuf,
-    /// The file as read (with its byte-order mark) and as fixed, when fixes changed it.
+    /// What fixes changed in it, if anything.
     pub change: Option<FileChange>,
     pub findings: Vec<ReportedFinding>,
     /// How many findings are still pending on the fixed text.
@@ -127,8 +127,11 @@ pub struct FileOutcome {
 
 #[derive(Debug, Clone)]
 pub struct FileChange {
-    pub original: String,
-    pub fixed: String,
+    /// The hunks of the diff from the file as read (with its byte-order mark) to the file as
+    /// fixed. Only these are kept, not the texts, so a run over thousands of files holds little.
+    pub hunks: String,
+    /// The fixed text, kept only when the run was asked for it (`Mode::Buffer`).
+    pub fixed: Option<String>,
 }
 
 /// Everything a run produced, in a stable order.

@@ -27,7 +27,7 @@ pub fn write_patches(report: &RunReport, folder: &Path) -> Result<Vec<PathBuf>> 
         patches
             .entry(root)
             .or_default()
-            .push_str(&unified_diff(&relative, &change.original, &change.fixed));
+            .push_str(&unified_diff(&relative, &change.hunks));
     }
     if patches.is_empty() {
         return Ok(Vec::new());

@@ -1,6 +1,8 @@
 //! Turning a run's report into what the command prints: the document on stdout (a diff, JSON,
 //! SARIF or GitHub annotations), and what a person reads on stderr.
 
+use std::io::Write;
+
 use super::{
     annotations, finding_lines, findings_json, sarif_log, summary_line, summary_text, unified_diff, RepositorySummary,
     RunReport,
@@ -26,41 +28,39 @@ pub struct RenderOptions<'a> {
     pub repository_summary: Option<&'a [RepositorySummary]>,
 }
 
-#[derive(Debug, Default)]
-pub struct Rendered {
-    pub stdout: String,
-    pub stderr: String,
-}
-
-pub fn render(report: &RunReport, options: &RenderOptions) -> Rendered {
-    let mut rendered = Rendered::default();
+/// Writes what a run prints: the document to `stdout`, notices, findings and summaries to
+/// `stderr`. Written as it is made, file by file, so that a run over thousands of files never
+/// holds its whole output.
+pub fn render(
+    report: &RunReport,
+    options: &RenderOptions,
+    stdout: &mut impl Write,
+    stderr: &mut impl Write,
+) -> std::io::Result<()> {
     for notice in &report.notices {
-        rendered.stderr.push_str(&format!("{notice}\n"));
+        writeln!(stderr, "{notice}")?;
     }
     match options.format {
-        OutputFormat::Json => rendered.stdout = format!("{:#}\n", findings_json(report.findings())),
-        OutputFormat::Sarif => rendered.stdout = format!("{:#}\n", sarif_log(report.findings())),
-        OutputFormat::Github => rendered.stdout = annotations(report.findings()),
+        OutputFormat::Json => writeln!(stdout, "{:#}", findings_json(report.findings()))?,
+        OutputFormat::Sarif => writeln!(stdout, "{:#}", sarif_log(report.findings()))?,
+        OutputFormat::Github => stdout.write_all(annotations(report.findings()).as_bytes())?,
         OutputFormat::Text => {
             if !options.wrote && !options.patches {
                 for file in &report.files {
                     if let Some(change) = &file.change {
-                        rendered
-                            .stdout
-                            .push_str(&unified_diff(&file.path, &change.original, &change.fixed));
+                        stdout.write_all(unified_diff(&file.path, &change.hunks).as_bytes())?;
                     }
                 }
             }
             for line in finding_lines(report.findings(), options.unsafe_fixes, options.wrote) {
-                rendered.stderr.push_str(&format!("{line}\n"));
+                writeln!(stderr, "{line}")?;
             }
-            rendered
-                .stderr
-                .push_str(&format!("{}\n", summary_line(report.counts(), options.wrote)));
+            writeln!(stderr, "{}", summary_line(report.counts(), options.wrote))?;
         }
     }
     if let Some(summaries) = options.repository_summary {
-        rendered.stderr.push_str(&summary_text(summaries));
+        stderr.write_all(summary_text(summaries).as_bytes())?;
     }
-    rendered
+    stdout.flush()?;
+    stderr.flush()
 }

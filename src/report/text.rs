@@ -1,33 +1,31 @@
 use super::{ReportedFinding, RunCounts};
 use crate::fix::Applicability;
 
-/// One line per finding: `path:line:column: rule message [fix]`.
+/// One line per finding: `path:line:column: rule message [fix]`, made as they are written.
 pub fn finding_lines<'a>(
-    findings: impl Iterator<Item = &'a ReportedFinding>,
+    findings: impl Iterator<Item = &'a ReportedFinding> + 'a,
     unsafe_fixes: bool,
     wrote: bool,
-) -> Vec<String> {
-    findings
-        .map(|finding| {
-            let fix = match (finding.applicability(), finding.fixed) {
-                (Some(_), true) if wrote => "[fixed]",
-                (Some(Applicability::Safe), true) => "[fix: safe]",
-                (Some(Applicability::Unsafe), true) => "[fix: unsafe]",
-                (Some(Applicability::Unsafe), false) if !unsafe_fixes => {
-                    "[fix: unsafe; rerun with --unsafe-fixes to apply it]"
-                }
-                // Its fix did not go through: a notice says why (the fixes did not settle, a
-                // fix was dropped).
-                (Some(_), false) => "[fix: not applied]",
-                (None, true) => "[resolved by another fix]",
-                (None, false) => "[no fix]",
-            };
-            format!(
-                "{}:{}:{}: {} {} {fix}",
-                finding.path, finding.start.line, finding.start.column, finding.rule, finding.message
-            )
-        })
-        .collect()
+) -> impl Iterator<Item = String> + 'a {
+    findings.map(move |finding| {
+        let fix = match (finding.applicability(), finding.fixed) {
+            (Some(_), true) if wrote => "[fixed]",
+            (Some(Applicability::Safe), true) => "[fix: safe]",
+            (Some(Applicability::Unsafe), true) => "[fix: unsafe]",
+            (Some(Applicability::Unsafe), false) if !unsafe_fixes => {
+                "[fix: unsafe; rerun with --unsafe-fixes to apply it]"
+            }
+            // Its fix did not go through: a notice says why (the fixes did not settle, a
+            // fix was dropped).
+            (Some(_), false) => "[fix: not applied]",
+            (None, true) => "[resolved by another fix]",
+            (None, false) => "[no fix]",
+        };
+        format!(
+            "{}:{}:{}: {} {} {fix}",
+            finding.path, finding.start.line, finding.start.column, finding.rule, finding.message
+        )
+    })
 }
 
 /// The closing line: how many findings, how many the run fixed (or would fix), what is left, and
