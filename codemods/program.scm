@@ -4,6 +4,11 @@
 (import_statement
   source: (string (string_fragment) @import.source)) @import
 
+; import lambda = require("aws-cdk-lib/aws-lambda"), as older `cdk init` templates write it
+(import_statement
+  (import_require_clause
+    source: (string (string_fragment) @import.source))) @import
+
 ; const aws = require("@pulumi/aws"); const { lambda } = require("@pulumi/aws")
 (variable_declarator
   name: (_) @require.binding

@@ -26,31 +26,38 @@ const MAX_FOLDER_ENTRIES: usize = 10_000;
 /// The packages of one project, as its files show them.
 pub struct ProjectPackages {
     folder: PathBuf,
-    /// The Pulumi project in `folder`; `None` when there is none, and with it no folder a
+    /// The Pulumi project or CDK app in `folder`; `None` when there is none, and with it no folder a
     /// relative archive path could be resolved against.
-    project: OnceCell<Option<PulumiProject>>,
+    project: OnceCell<Option<DeployedProject>>,
     /// Every write of a build script into a package, read on the first question.
     writes: OnceCell<Vec<BuildWrite>>,
     packages: RefCell<HashMap<String, Option<Rc<Package>>>>,
     notices: RefCell<Vec<Notice>>,
 }
 
-struct PulumiProject {
-    /// The folder holding `Pulumi.yaml`, with links resolved.
+/// A Pulumi project or a CDK app: a folder whose program deploys packages it names by paths.
+struct DeployedProject {
+    /// The folder holding `Pulumi.yaml` or `cdk.json`, with links resolved.
     root: PathBuf,
     /// The folder the program runs in, which FileArchive paths are relative to: the project's
     /// folder, or the folder `main:` names; `None` when `main:` leads out of the project.
     working: Option<PathBuf>,
 }
 
-impl PulumiProject {
+impl DeployedProject {
     fn in_folder(folder: &Path) -> Option<Self> {
-        let project_file = ["Pulumi.yaml", "Pulumi.yml"]
+        let pulumi_project = ["Pulumi.yaml", "Pulumi.yml"]
             .iter()
             .map(|name| folder.join(name))
-            .find(|path| path.is_file())?;
+            .find(|path| path.is_file());
         let root = folder.canonicalize().ok()?;
-        let working = working_folder(&root, &project_file);
+        let working = match pulumi_project {
+            Some(project_file) => working_folder(&root, &project_file),
+            // The `cdk` command runs the app from the folder of `cdk.json`, which is where
+            // `Code.fromAsset` paths start.
+            None if folder.join("cdk.json").is_file() => Some(root.clone()),
+            None => return None,
+        };
         Some(Self { root, working })
     }
 }
@@ -84,8 +91,8 @@ pub struct Entry {
 }
 
 impl ProjectPackages {
-    /// The packages of the Pulumi project in `folder`. A folder without `Pulumi.yaml` holds no
-    /// Pulumi project, and nothing is known of its packages.
+    /// The packages of the Pulumi project or CDK app in `folder`. A folder without `Pulumi.yaml`
+    /// or `cdk.json` holds neither, and nothing is known of its packages.
     pub fn of_project(folder: &Path) -> Self {
         Self {
             folder: folder.to_path_buf(),
@@ -115,7 +122,7 @@ impl ProjectPackages {
     fn read_package(&self, path: &str) -> Option<Package> {
         let project = self
             .project
-            .get_or_init(|| PulumiProject::in_folder(&self.folder))
+            .get_or_init(|| DeployedProject::in_folder(&self.folder))
             .as_ref()?;
         let root = &project.root;
         let location = inside(root, &normalize_path(&project.working.as_ref()?.join(path)))?;

@@ -6,10 +6,10 @@ use super::{named_children, Located, Package, PackageMember, Program};
 use crate::aws::runtimes::Runtime;
 
 /// The CDK module a specifier names, as a path from `aws-cdk-lib`: v2's `aws-cdk-lib` is the
-/// root, `aws-cdk-lib/aws-lambda` is `aws_lambda` (the name the root exports it under); v1's
-/// `@aws-cdk/core` is the root too and `@aws-cdk/aws-lambda` the same `aws_lambda`; the
-/// experimental modules (`@aws-cdk/aws-lambda-go-alpha`, v1's `@aws-cdk/aws-lambda-go`) drop
-/// their `-alpha`.
+/// root, `aws-cdk-lib/aws-lambda` is `aws_lambda` (the name the root exports it under), and v1's
+/// `@aws-cdk/aws-lambda` the same `aws_lambda`; v1's `@aws-cdk/core` is `core`, since unlike
+/// v2's root it exports no service modules; the experimental modules
+/// (`@aws-cdk/aws-lambda-go-alpha`, v1's `@aws-cdk/aws-lambda-go`) drop their `-alpha`.
 pub(super) fn package_module(specifier: &str) -> Option<(Package, Vec<String>)> {
     let module = if let Some(rest) = specifier.strip_prefix("aws-cdk-lib") {
         match rest.strip_prefix('/') {
@@ -18,11 +18,7 @@ pub(super) fn package_module(specifier: &str) -> Option<(Package, Vec<String>)> 
             None => return None,
         }
     } else if let Some(module) = specifier.strip_prefix("@aws-cdk/") {
-        if module == "core" {
-            ""
-        } else {
-            module.strip_suffix("-alpha").unwrap_or(module)
-        }
+        module.strip_suffix("-alpha").unwrap_or(module)
     } else {
         return None;
     };
@@ -222,7 +218,7 @@ mod tests {
     #[test]
     fn v1_and_v2_modules_are_the_same_paths() {
         assert_eq!(module("aws-cdk-lib"), Some(vec![]));
-        assert_eq!(module("@aws-cdk/core"), Some(vec![]));
+        assert_eq!(module("@aws-cdk/core"), Some(vec!["core".to_owned()]));
         assert_eq!(module("aws-cdk-lib/aws-lambda"), Some(vec!["aws_lambda".to_owned()]));
         assert_eq!(module("@aws-cdk/aws-lambda"), Some(vec!["aws_lambda".to_owned()]));
         assert_eq!(

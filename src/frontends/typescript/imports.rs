@@ -61,6 +61,14 @@ pub(super) fn collect<'tree>(matches: &[ScanMatch<'tree>], text: &str) -> Vec<Im
 }
 
 fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, out: &mut Vec<ImportBinding<'tree>>) {
+    // `import lambda = require("…")` binds the whole module, as a namespace import does.
+    if let Some(name) = named_children(statement)
+        .find(|child| child.kind() == "import_require_clause")
+        .and_then(|clause| named_children(clause).find(|child| child.kind() == "identifier"))
+    {
+        out.push(namespace(name, node_text(name, text), module, statement));
+        return;
+    }
     let Some(clause) = named_children(statement).find(|child| child.kind() == "import_clause") else {
         return;
     };

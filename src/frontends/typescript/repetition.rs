@@ -45,6 +45,9 @@ impl<'tree> Program<'tree> {
                 ),
                 "function_declaration" | "method_definition" => Some(self.times_called(here, calls)?),
                 "generator_function_declaration" | "while_statement" | "do_statement" => return None,
+                // A call made in one arm of a choice: the arms' resources exclude each other,
+                // which only a resource's own branches say (see `branches`).
+                "if_statement" | "ternary_expression" | "switch_case" | "switch_default" if calls > 0 => return None,
                 _ => None,
             };
             count = count.checked_mul(repeats.unwrap_or(1))?;

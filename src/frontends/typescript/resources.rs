@@ -59,6 +59,11 @@ impl<'tree> ResourceDecl<'tree> {
         self.is_aws(&["lambda", "Function"]) || cdk::takes_handler(&self.class)
     }
 
+    /// The CDK's `SingletonFunction`, made once per stack and uuid.
+    pub fn is_singleton_function(&self) -> bool {
+        self.class.is(Package::Cdk, &["aws_lambda", "SingletonFunction"])
+    }
+
     pub fn is_lambda_layer(&self) -> bool {
         self.is_aws(&["lambda", "LayerVersion"]) || cdk::is_layer(&self.class)
     }

@@ -97,8 +97,8 @@ impl<'text> ScopeReader<'text> {
             }
             return;
         }
-        if let Some(binding) = declaring_pattern(node) {
-            collect_identifiers(binding, text, &mut self.scopes.declared);
+        for pattern in declaring_patterns(node).into_iter().flatten() {
+            collect_identifiers(pattern, text, &mut self.scopes.declared);
         }
         let names = scope_names(node, text);
         if !names.is_empty() {
@@ -146,20 +146,22 @@ fn scope_names<'text>(node: Node, text: &'text str) -> HashMap<&'text str, Local
     names
 }
 
-/// The part of a node that declares names, for `FileScopes::declared`.
-fn declaring_pattern(node: Node) -> Option<Node> {
+/// The parts of a node that declare names, for `FileScopes::declared`: a function declaration
+/// declares its own name and its parameters.
+fn declaring_patterns(node: Node) -> [Option<Node>; 2] {
+    let parameters = || {
+        node.child_by_field_name("parameters")
+            .or_else(|| node.child_by_field_name("parameter"))
+    };
     match node.kind() {
-        "variable_declarator" | "function_declaration" | "generator_function_declaration" | "class_declaration" => {
-            node.child_by_field_name("name")
-        }
-        "for_in_statement" => node.child_by_field_name("left"),
-        "catch_clause" => node.child_by_field_name("parameter"),
+        "function_declaration" | "generator_function_declaration" => [node.child_by_field_name("name"), parameters()],
+        "variable_declarator" | "class_declaration" => [node.child_by_field_name("name"), None],
+        "for_in_statement" => [node.child_by_field_name("left"), None],
+        "catch_clause" => [node.child_by_field_name("parameter"), None],
         // Field lookups go by name, so only the kinds that have them are asked (this walk visits
         // every node of the file).
-        kind if FUNCTIONS.contains(&kind) => node
-            .child_by_field_name("parameters")
-            .or_else(|| node.child_by_field_name("parameter")),
-        _ => None,
+        kind if FUNCTIONS.contains(&kind) => [parameters(), None],
+        _ => [None, None],
     }
 }
 
@@ -243,6 +245,19 @@ mod tests {
         let scopes = crate::frontends::typescript::facts::read_names(tree.root_node(), source).scopes;
         let start = source.match_indices(name).nth(occurrence).expect("occurrence exists").0;
         scopes.local.get(&start).copied()
+    }
+
+    #[test]
+    fn a_function_declaration_declares_its_parameters() {
+        // A parameter named like an import hides it: `lambda.Runtime` below is not the CDK's.
+        let source = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nfunction build(id: string, lambda: any) {\n  return lambda.Runtime.PYTHON_3_8;\n}\n";
+        let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
+        let scopes = crate::frontends::typescript::facts::read_names(tree.root_node(), source).scopes;
+        assert!(scopes.declared.contains("lambda") && scopes.declared.contains("id"));
+        assert!(matches!(
+            binding_of(source, "lambda", 3),
+            Some(LocalBinding::Parameter { .. })
+        ));
     }
 
     #[test]

@@ -142,7 +142,12 @@ impl<'tree> Program<'tree> {
         function: &ResourceDecl<'tree>,
         roles: &HashMap<ResourceId, usize>,
     ) -> LambdaFunction {
-        let instances = Multiplicity::from(self.instances(index));
+        let instances = match self.instances(index) {
+            // The CDK makes one SingletonFunction per stack and uuid, however many constructs
+            // ask for it: how many there are depends on the stacks, which are not counted here.
+            Some(count) if count > 1 && function.is_singleton_function() => Multiplicity::Unknown,
+            count => Multiplicity::from(count),
+        };
         LambdaFunction {
             resource: index,
             name: self.display_name(index),

@@ -44,10 +44,19 @@ impl<'tree> Program<'tree> {
             let handler = function
                 .takes_handler()
                 .then(|| self.handler_place(function, property, element));
-            for origin in self.string_origins(pointer) {
+            let origins = self.string_origins(pointer);
+            // A value that may be one of several runtimes (`props.runtime ?? DEFAULT`, both arms
+            // of a `?:`) is reported where each is written: each moves on its own.
+            let several = origins.len() > 1;
+            for origin in origins {
                 if let Some(value) = self.runtime_value(origin, pointer, handler.clone()) {
                     values.push(RuntimeValue {
                         read_at: element.map(|_| property.value.into()),
+                        at: if several {
+                            value.written.clone()
+                        } else {
+                            value.at.clone()
+                        },
                         ..value
                     });
                 }
@@ -56,20 +65,18 @@ impl<'tree> Program<'tree> {
         values
     }
 
-    /// A layer and the entries of its `compatibleRuntimes`, when written as an array.
+    /// A layer and the entries of its `compatibleRuntimes`, when written as an array (in place
+    /// or in a const).
     pub(super) fn lambda_layer(&self, layer: &ResourceDecl<'tree>) -> LambdaLayer {
+        // The list may be a const, also of another module (`compatibleRuntimes: LAYER_RUNTIMES`).
         let list = layer
             .args()
             .and_then(|args| self.property(args, "compatibleRuntimes"))
-            .filter(|list| list.value.node.kind() == "array");
+            .map(|list| self.written_value(list.value))
+            .filter(|list| list.node.kind() == "array");
         let compatible_runtimes = list
             .into_iter()
-            .flat_map(|list| {
-                named_children(list.value.node).map(move |node| Located {
-                    file: list.value.file,
-                    node,
-                })
-            })
+            .flat_map(|list| named_children(list.node).map(move |node| list.with(node)))
             .filter(|entry| entry.node.kind() != "comment")
             .map(|entry| ListEntry {
                 at: entry.into(),
