@@ -29,7 +29,9 @@ A function outside a branch adds to each of its arms, and branches inside branch
 the functions of an arm that puts the program over the budget are reported.
 
 The same counting holds for a Pulumi program's components and helpers: a resource inside one
-counts once per construction or call the program makes.
+counts once per construction or call the program makes, and a number a helper receives as a
+parameter (`exportJob(this, "Orders", 100)`) counts for the calls that pass it and is reported and
+changed where they pass it.
 
 In Terraform: `reserved_concurrent_executions` of `aws_lambda_function`, followed through locals,
 variable defaults and the arguments of local module calls; `count` and `for_each` (on the

@@ -24,6 +24,11 @@ impl<'tree> Program<'tree> {
         )
     }
 
+    /// How many times an expression of the program runs.
+    pub(super) fn times_evaluated(&self, expression: Located<'tree>) -> Option<u64> {
+        self.times_run(expression, 0)
+    }
+
     /// How many times an expression runs; `calls` is how many calls deep the question is, which
     /// bounds recursion.
     fn times_run(&self, expression: Located<'tree>, calls: usize) -> Option<u64> {

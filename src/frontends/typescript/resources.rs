@@ -106,22 +106,25 @@ impl<'tree> ResourceDecl<'tree> {
 
 impl Program<'_> {
     /// How messages name a resource: its variable (`queue`, `this.queue`), else its logical name,
-    /// in backticks.
+    /// in backticks; where that is not written out either (a helper's `id` parameter), its
+    /// expression's start, `new lambda.Function(…)`.
     pub fn display_name(&self, resource: usize) -> String {
         let declaration = &self.resources()[resource];
-        let name = declaration.reference().unwrap_or_else(|| {
-            declaration.logical_name.map_or_else(
-                || "(unnamed)".to_owned(),
-                |node| {
-                    self.text(Located {
-                        file: declaration.file,
-                        node,
-                    })
-                    .trim_matches(['"', '\'', '`'])
-                    .to_owned()
-                },
-            )
-        });
+        let here = |node| Located {
+            file: declaration.file,
+            node,
+        };
+        let name = declaration
+            .reference()
+            .unwrap_or_else(|| match declaration.logical_name {
+                Some(node) if matches!(node.kind(), "string" | "template_string") => {
+                    self.text(here(node)).trim_matches(['"', '\'', '`']).to_owned()
+                }
+                _ => declaration.expression.child_by_field_name("constructor").map_or_else(
+                    || "(unnamed)".to_owned(),
+                    |class| format!("new {}(…)", self.text(here(class))),
+                ),
+            });
         format!("`{name}`")
     }
 }

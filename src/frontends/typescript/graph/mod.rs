@@ -169,6 +169,34 @@ impl<'tree> Program<'tree> {
         }
     }
 
+    /// For a reservation a helper receives as a parameter, each call's argument with the
+    /// instances that call makes: the function's instances shared out in proportion to how often
+    /// each call runs. `None` when it is not a parameter, or the shares cannot be known.
+    fn reservations_passed_in(
+        &self,
+        value: Located<'tree>,
+        instances: Multiplicity,
+    ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
+        let arguments = self.parameter_sources(self.unwrapped(value))?;
+        let runs: Vec<u64> = arguments
+            .iter()
+            .map(|argument| self.times_evaluated(*argument))
+            .collect::<Option<_>>()?;
+        let calls: u64 = runs.iter().sum();
+        // Loops inside the helper multiply every call alike.
+        let each_call = instances
+            .known()
+            .filter(|total| calls > 0 && total % calls == 0)
+            .map(|total| total / calls);
+        Some(
+            arguments
+                .into_iter()
+                .zip(runs)
+                .map(|(argument, runs)| (argument, each_call.map(|each| each * runs)))
+                .collect(),
+        )
+    }
+
     /// The handler, when it is one string written out.
     fn sole_handler(&self, function: &ResourceDecl<'tree>) -> Option<String> {
         let handler = self.property(function.args()?, "handler")?;
@@ -179,7 +207,8 @@ impl<'tree> Program<'tree> {
     }
 
     /// `reservedConcurrentExecutions`: one number, or one per element when the function reads it
-    /// from the elements of the collection it is made for (`tenant.reserved`).
+    /// from the elements of the collection it is made for (`tenant.reserved`), or one per call
+    /// when a helper or construct receives it as a parameter (`reservedFn(this, "Ingest", 100)`).
     fn reservations(&self, function: &ResourceDecl<'tree>, instances: Multiplicity) -> Vec<Reservation> {
         let Some(written) = function
             .args()
@@ -192,6 +221,18 @@ impl<'tree> Program<'tree> {
                 .map(|(value, at)| Written { value, at: at.into() })
         };
         let known = number(written.value);
+        if known.is_none() {
+            if let Some(shares) = self.reservations_passed_in(written.value, instances) {
+                return shares
+                    .into_iter()
+                    .map(|(argument, share)| Reservation {
+                        value: number(argument),
+                        instances: share.into(),
+                        per_element: true,
+                    })
+                    .collect();
+            }
+        }
         match self.element_sources(written.value).filter(|_| known.is_none()) {
             Some(sources) if !sources.is_empty() => {
                 // The loop over the collection is one of those counted in the instances: each
