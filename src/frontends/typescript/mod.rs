@@ -177,6 +177,9 @@ struct Memo {
     imported_files: std::cell::RefCell<HashMap<(usize, String), Option<usize>>>,
     /// Per file, the names of the arrays and objects it changes in place (`xs.push(…)`).
     changed_names: std::cell::RefCell<HashMap<usize, std::rc::Rc<std::collections::HashSet<String>>>>,
+    /// How many times the program runs each function or constructor, by (file, start) (see
+    /// `repetition`). A count cut short by deep or recursive calls is unknown, and stays so.
+    times_called: std::cell::RefCell<HashMap<(usize, usize), Option<u64>>>,
     /// Whether the values of some collection's elements are being followed (see `iteration`).
     following_elements: std::cell::Cell<bool>,
 }

@@ -69,13 +69,21 @@ impl<'tree> Program<'tree> {
         if calls >= DEEPEST_CALL_CHAIN {
             return None;
         }
-        let sites = self.call_sites(function)?;
-        if sites.is_empty() {
-            return None;
+        // Every resource of a constructor asks about the same calls: they are counted once.
+        let key = (function.file, function.node.start_byte());
+        if let Some(known) = self.memo.times_called.borrow().get(&key) {
+            return *known;
         }
-        sites
-            .into_iter()
-            .try_fold(0u64, |sum, site| sum.checked_add(self.times_run(site, calls + 1)?))
+        let counted = self
+            .call_sites(function)
+            .filter(|sites| !sites.is_empty())
+            .and_then(|sites| {
+                sites
+                    .into_iter()
+                    .try_fold(0u64, |sum, site| sum.checked_add(self.times_run(site, calls + 1)?))
+            });
+        self.memo.times_called.borrow_mut().insert(key, counted);
+        counted
     }
 }
 
@@ -118,4 +126,47 @@ fn counted_loop(program: &Program, file: usize, statement: Node) -> Option<u64> 
         _ => return None,
     };
     u64::try_from(span.max(0)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::frontends::typescript::test_support::with_program;
+
+    /// The instances of each function the program declares, in order.
+    fn function_instances(files: &[(&str, &str)]) -> Vec<Option<u64>> {
+        let mut counts = Vec::new();
+        with_program(files, |program| {
+            counts = (0..program.resources().len())
+                .filter(|&index| program.resources()[index].is_lambda_function())
+                .map(|index| program.instances(index))
+                .collect();
+        });
+        counts
+    }
+
+    const WORKER: &str = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nimport { Construct } from \"constructs\";\nexport class Worker extends Construct {\n    constructor(scope: Construct, id: string) {\n        super(scope, id);\n        new lambda.Function(this, \"Fn\", { runtime: lambda.Runtime.NODEJS_22_X, handler: \"i.h\", code: lambda.Code.fromInline(\"\") });\n    }\n}\n";
+
+    #[test]
+    fn a_construct_counts_once_per_construction_across_modules() {
+        let stack = "import { Worker } from \"./worker\";\nexport class Jobs {\n    constructor(scope: any) {\n        for (const name of [\"a\", \"b\", \"c\"]) {\n            new Worker(scope, name);\n        }\n        new Worker(scope, \"extra\");\n    }\n}\nnew Jobs(undefined);\nnew Jobs(undefined);\n";
+        assert_eq!(
+            function_instances(&[("worker.ts", WORKER), ("jobs.ts", stack)]),
+            vec![Some(8)]
+        );
+    }
+
+    #[test]
+    fn uncalled_recursive_and_chosen_constructions_are_unknown() {
+        // Never constructed: a construct library.
+        assert_eq!(function_instances(&[("worker.ts", WORKER)]), vec![None]);
+        // Constructed in one arm of a choice: the arms are not summed.
+        let chosen = "import { Worker } from \"./worker\";\nif (process.env.BLUE) { new Worker(undefined as any, \"blue\"); } else { new Worker(undefined as any, \"green\"); }\n";
+        assert_eq!(
+            function_instances(&[("worker.ts", WORKER), ("app.ts", chosen)]),
+            vec![None]
+        );
+        // Helpers that call each other from several places end, unknown.
+        let recursive = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nfunction ping(s: any, n: number): void { new lambda.Function(s, `p${n}`, { runtime: lambda.Runtime.NODEJS_22_X, handler: \"i.h\", code: lambda.Code.fromInline(\"\") }); pong(s, n); pong(s, n + 1); pong(s, n + 2); }\nfunction pong(s: any, n: number): void { ping(s, n); ping(s, n - 1); ping(s, n - 2); }\nping(undefined, 0);\n";
+        assert_eq!(function_instances(&[("loop.ts", recursive)]), vec![None]);
+    }
 }
