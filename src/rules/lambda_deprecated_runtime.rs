@@ -127,7 +127,9 @@ of `Function`, `SingletonFunction`, `NodejsFunction`, `PythonFunction`, `GoFunct
 `CfnFunction`, and `compatibleRuntimes` of `LayerVersion`, `CfnLayerVersion` and
 `PythonLayerVersion`, written as `lambda.Runtime.GO_1_X`, as `new lambda.Runtime("go1.x", …)`
 or, in the L1 resources, as a string, followed through consts, loops, helpers and construct props
-like a Pulumi program's values. The fix names the successor by the constant the app's CDK has
+like a Pulumi program's values; a construct that hands its props on (`new lambda.Function(this,
+"Fn", props)`, or `{ ...props, tracing }`) is judged per construction, where each caller writes
+the runtime and handler. The fix names the successor by the constant the app's CDK has
 (`lambda.Runtime.PROVIDED_AL2023`, a `new lambda.Runtime(…)` becoming one too); v1's last release
 has no constant for the newer runtimes, so a v1 app gets `new lambda.Runtime("nodejs24.x",
 lambda.RuntimeFamily.NODEJS)`, the form the CDK documents for runtimes it has no constant for.

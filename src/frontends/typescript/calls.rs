@@ -62,6 +62,29 @@ impl<'tree> Program<'tree> {
         (!sources.is_empty()).then_some(sources)
     }
 
+    /// The objects each call passes where a helper or construct hands its own arguments on to a
+    /// resource, whole (`new lambda.Function(this, "Fn", props)`) or spread
+    /// (`{ ...props, memorySize: 512 }`).
+    pub(super) fn passed_through_objects(&self, args: Located<'tree>) -> Vec<Located<'tree>> {
+        let args = self.unwrapped(args);
+        let parameters: Vec<Located<'tree>> = match args.node.kind() {
+            "identifier" => vec![args],
+            "object" => named_children(args.node)
+                .filter(|member| member.kind() == "spread_element")
+                .filter_map(|spread| spread.named_child(0))
+                .filter(|spread| spread.kind() == "identifier")
+                .map(|spread| args.with(spread))
+                .collect(),
+            _ => Vec::new(),
+        };
+        parameters
+            .into_iter()
+            .filter_map(|parameter| self.parameter_sources(parameter))
+            .flatten()
+            .filter_map(|argument| self.object_literal(argument))
+            .collect()
+    }
+
     /// The calls and `new` expressions of the project that reach a named function (declared, or
     /// an arrow or function expression a const holds) or a class's constructor; `None` when
     /// callers cannot name it.

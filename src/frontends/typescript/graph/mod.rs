@@ -170,20 +170,51 @@ impl<'tree> Program<'tree> {
     }
 
     /// For a reservation a helper receives as a parameter, each call's argument with the
-    /// instances that call makes: the function's instances shared out in proportion to how often
-    /// each call runs. `None` when it is not a parameter, or the shares cannot be known.
+    /// instances that call makes. `None` when it is not a parameter, or the shares cannot be known.
     fn reservations_passed_in(
         &self,
         value: Located<'tree>,
         instances: Multiplicity,
     ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
-        let arguments = self.parameter_sources(self.unwrapped(value))?;
+        self.shares_of_calls(self.parameter_sources(self.unwrapped(value))?, instances)
+    }
+
+    /// The reservations of a function whose arguments are its caller's (see
+    /// `runtimes_passed_through`): the number each call passes, for the instances that call makes.
+    fn reservations_passed_through(&self, function: &ResourceDecl<'tree>, instances: Multiplicity) -> Vec<Reservation> {
+        let Some(args) = function.args() else {
+            return Vec::new();
+        };
+        let objects = self.passed_through_objects(args);
+        self.shares_of_calls(objects, instances)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(object, share)| {
+                let written = self.property(object, "reservedConcurrentExecutions")?;
+                Some(Reservation {
+                    value: self
+                        .largest_number_value(written.value)
+                        .map(|(value, at)| Written { value, at: at.into() }),
+                    instances: share.into(),
+                    per_element: true,
+                })
+            })
+            .collect()
+    }
+
+    /// Each of a function's calls (by an argument of it), with the instances the call makes: the
+    /// function's instances shared out in proportion to how often each call runs (loops inside
+    /// the function multiply every call alike). `None` when how often a call runs is unknown.
+    fn shares_of_calls(
+        &self,
+        arguments: Vec<Located<'tree>>,
+        instances: Multiplicity,
+    ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
         let runs: Vec<u64> = arguments
             .iter()
             .map(|argument| self.times_evaluated(*argument))
             .collect::<Option<_>>()?;
         let calls: u64 = runs.iter().sum();
-        // Loops inside the helper multiply every call alike.
         let each_call = instances
             .known()
             .filter(|total| calls > 0 && total % calls == 0)
@@ -214,7 +245,7 @@ impl<'tree> Program<'tree> {
             .args()
             .and_then(|args| self.property(args, "reservedConcurrentExecutions"))
         else {
-            return Vec::new();
+            return self.reservations_passed_through(function, instances);
         };
         let number = |at: Located<'tree>| {
             self.largest_number_value(at)

@@ -23,7 +23,7 @@ impl<'tree> Program<'tree> {
     /// collection that reads the runtime from the element, the runtime written in each element.
     pub(super) fn function_runtimes(&self, function: &ResourceDecl<'tree>) -> Vec<RuntimeValue> {
         let Some(property) = function.args().and_then(|args| self.property(args, "runtime")) else {
-            return Vec::new();
+            return self.runtimes_passed_through(function);
         };
         // A runtime read from the elements of a collection is written once per element: each is
         // reported and fixed there, however many loops read it.
@@ -39,6 +39,33 @@ impl<'tree> Program<'tree> {
                 None => vec![(property.value, None)],
             },
         };
+        self.runtime_values(function, property, written)
+    }
+
+    /// The runtimes of a function whose arguments are its caller's (`new lambda.Function(this,
+    /// "Fn", props)` in a construct, or `{ ...props, memorySize: 512 }`): the `runtime` each call
+    /// passes, each with its call's arguments as the element that may also hold its handler.
+    fn runtimes_passed_through(&self, function: &ResourceDecl<'tree>) -> Vec<RuntimeValue> {
+        let Some(args) = function.args() else {
+            return Vec::new();
+        };
+        self.passed_through_objects(args)
+            .into_iter()
+            .filter_map(|passed| Some((self.property(passed, "runtime")?, passed)))
+            .flat_map(|(property, passed)| {
+                self.runtime_values(function, property, vec![(property.value, Some(Some(passed)))])
+            })
+            .collect()
+    }
+
+    /// Where a function's runtime is written, each with the element it is written for, as
+    /// `RuntimeValue`s.
+    fn runtime_values(
+        &self,
+        function: &ResourceDecl<'tree>,
+        property: PropertyValue<'tree>,
+        written: Vec<(Located<'tree>, Option<Option<Located<'tree>>>)>,
+    ) -> Vec<RuntimeValue> {
         let mut values = Vec::new();
         for (pointer, element) in written {
             let handler = function
@@ -167,7 +194,10 @@ impl<'tree> Program<'tree> {
         };
         // The strings the handler may come from, each marked by whether it is this function's own.
         let written = |own: &dyn Fn(Located<'tree>) -> bool| {
-            let existing = self.property(args, "handler")?;
+            // Arguments passed through from a caller hold the handler in the caller's object.
+            let existing = self
+                .property(args, "handler")
+                .or_else(|| element.flatten().and_then(|element| self.property(element, "handler")))?;
             let literals = self.literal_origins(existing.value)?;
             Some(HandlerPlace::Written(
                 literals
