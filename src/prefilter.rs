@@ -66,7 +66,7 @@ fn spread_along(marked: &mut [bool], edges: &[Vec<usize>]) {
 
 /// Every string literal in the text that starts like a relative module path (`"./iam"`,
 /// `'../config'`): a superset of the file's relative imports, found without parsing.
-fn relative_specifiers(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn relative_specifiers(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
     (0..bytes.len()).filter_map(move |start| {
         let quote = bytes[start];

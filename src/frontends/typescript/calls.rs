@@ -42,29 +42,49 @@ impl<'tree> Program<'tree> {
     /// `constructor(name, args)`), the expression each call site passes for it. `None` when it is
     /// not a parameter of a named function or class, or nothing calls it: its value is unknown.
     pub fn parameter_sources(&self, parameter: Located<'tree>) -> Option<Vec<Located<'tree>>> {
+        let sources: Vec<Located<'tree>> = self.arguments_per_call(parameter)?.into_iter().flatten().collect();
+        (!sources.is_empty()).then_some(sources)
+    }
+
+    /// For a parameter, what each call of its function passes for it, in call order: `None` for a
+    /// call that leaves it out (the parameter's default, if it has one, applies there).
+    pub(super) fn arguments_per_call(&self, parameter: Located<'tree>) -> Option<Vec<Option<Located<'tree>>>> {
         if !matches!(parameter.node.kind(), "identifier" | "shorthand_property_identifier") {
             return None;
         }
         let text = self.file(parameter.file).text;
         let function = self.function_declaring_parameter(parameter)?;
         let position = parameter_position(function, self.text(parameter), text)?;
-        let sources: Vec<Located<'tree>> = self
-            .call_sites(parameter.with(function))?
-            .into_iter()
-            .filter_map(|call| {
-                let arguments = call.node.child_by_field_name("arguments")?;
-                named_children(arguments)
-                    .filter(|argument| argument.kind() != "comment")
-                    .nth(position)
-                    .map(|argument| call.with(argument))
-            })
-            .collect();
-        (!sources.is_empty()).then_some(sources)
+        let calls = self.call_sites(parameter.with(function))?;
+        Some(
+            calls
+                .into_iter()
+                .map(|call| {
+                    let arguments = call.node.child_by_field_name("arguments")?;
+                    named_children(arguments)
+                        .filter(|argument| argument.kind() != "comment")
+                        .nth(position)
+                        .map(|argument| call.with(argument))
+                })
+                .collect(),
+        )
+    }
+
+    /// The default a parameter, named where it is used, declares (`runtime =
+    /// lambda.Runtime.GO_1_X`).
+    pub(super) fn parameter_default(&self, parameter: Located<'tree>) -> Option<Located<'tree>> {
+        let function = self.function_declaring_parameter(parameter)?;
+        let position = parameter_position(function, self.text(parameter), self.file(parameter.file).text)?;
+        let declared = named_children(function.child_by_field_name("parameters")?)
+            .filter(|declared| declared.kind() != "comment")
+            .nth(position)?;
+        declared.child_by_field_name("value").map(|value| parameter.with(value))
     }
 
     /// The objects each call passes where a helper or construct hands its own arguments on to a
     /// resource, whole (`new lambda.Function(this, "Fn", props)`) or spread
-    /// (`{ ...props, memorySize: 512 }`).
+    /// (`{ ...props, memorySize: 512 }`). Empty unless every call passes an object literal (a
+    /// call passing something else would go uncounted).
     pub(super) fn passed_through_objects(&self, args: Located<'tree>) -> Vec<Located<'tree>> {
         let args = self.unwrapped(args);
         let parameters: Vec<Located<'tree>> = match args.node.kind() {
@@ -79,10 +99,15 @@ impl<'tree> Program<'tree> {
         };
         parameters
             .into_iter()
-            .filter_map(|parameter| self.parameter_sources(parameter))
-            .flatten()
-            .filter_map(|argument| self.object_literal(argument))
-            .collect()
+            .map(|parameter| {
+                self.arguments_per_call(parameter)?
+                    .into_iter()
+                    .map(|argument| self.object_literal(argument?))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|objects| objects.concat())
+            .unwrap_or_default()
     }
 
     /// The calls and `new` expressions of the project that reach a named function (declared, or
@@ -111,6 +136,45 @@ impl<'tree> Program<'tree> {
             );
         }
         Some(sites)
+    }
+
+    /// Whether `sites` are all the calls the project makes of a function: every mention of its
+    /// name is its declaration, one import of it by name, or the callee of one of them. A mention
+    /// anywhere else (a subclass, the function passed as a value, a type) may stand for calls not
+    /// seen, as may a namespace import or a re-export of its module; so may an export under
+    /// another name, which no call here spells.
+    pub(super) fn all_calls_seen(&self, function: Located<'tree>, sites: &[Located<'tree>]) -> bool {
+        let home = function.file;
+        let Some(callee) = callee_of(function.node, self.file(home).text) else {
+            return false;
+        };
+        (0..self.files().len()).all(|file| {
+            let calls_here = sites.iter().filter(|site| site.file == file).count();
+            let name = if file == home {
+                Some(callee.name.clone())
+            } else {
+                callee
+                    .exported_as
+                    .as_ref()
+                    .and_then(|exported| self.local_import_name(file, home, exported))
+            };
+            let reached_otherwise = file != home && self.reaches_module_otherwise(file, home);
+            !reached_otherwise && name.is_none_or(|name| self.mentions(file, &name) == calls_here + 1)
+        })
+    }
+
+    /// Whether a file reaches a module other than by importing names from it: a namespace
+    /// import, a re-export (`export * from`, `export { x } from`), or a side-effect import.
+    fn reaches_module_otherwise(&self, file: usize, module: usize) -> bool {
+        let imports = &self.file(file).imports;
+        let by_namespace = imports.iter().any(|binding| {
+            binding.kind == ImportKind::Namespace && self.imported_file(file, &binding.module) == Some(module)
+        });
+        by_namespace
+            || crate::prefilter::relative_specifiers(self.file(file).text).any(|specifier| {
+                self.imported_file(file, specifier) == Some(module)
+                    && !imports.iter().any(|binding| binding.module == specifier)
+            })
     }
 
     /// Whether a call whose callee spells the function's name calls that function: in its own

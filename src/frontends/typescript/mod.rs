@@ -178,8 +178,10 @@ struct Memo {
     /// Per file, the names of the arrays and objects it changes in place (`xs.push(…)`).
     changed_names: std::cell::RefCell<HashMap<usize, std::rc::Rc<std::collections::HashSet<String>>>>,
     /// How many times the program runs each function or constructor, by (file, start) (see
-    /// `repetition`). A count cut short by deep or recursive calls is unknown, and stays so.
+    /// `repetition`), and those whose calls are being counted (a function met again among them
+    /// calls itself).
     times_called: std::cell::RefCell<HashMap<(usize, usize), Option<u64>>>,
+    counting_calls: std::cell::RefCell<std::collections::HashSet<(usize, usize)>>,
     /// Whether the values of some collection's elements are being followed (see `iteration`).
     following_elements: std::cell::Cell<bool>,
 }

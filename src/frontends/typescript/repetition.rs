@@ -15,23 +15,20 @@ impl<'tree> Program<'tree> {
     /// How many instances a resource declaration makes; `None` when that cannot be known.
     pub fn instances(&self, resource: usize) -> Option<u64> {
         let declaration = &self.resources()[resource];
-        self.times_run(
-            Located {
-                file: declaration.file,
-                node: declaration.expression,
-            },
-            0,
-        )
+        self.times_evaluated(Located {
+            file: declaration.file,
+            node: declaration.expression,
+        })
     }
 
     /// How many times an expression of the program runs.
     pub(super) fn times_evaluated(&self, expression: Located<'tree>) -> Option<u64> {
-        self.times_run(expression, 0)
+        self.times_run(expression, false)
     }
 
-    /// How many times an expression runs; `calls` is how many calls deep the question is, which
-    /// bounds recursion.
-    fn times_run(&self, expression: Located<'tree>, calls: usize) -> Option<u64> {
+    /// How many times an expression runs; `in_call` when it is a call whose function is being
+    /// counted (its choices then matter, see below).
+    fn times_run(&self, expression: Located<'tree>, in_call: bool) -> Option<u64> {
         let file = expression.file;
         let mut count: u64 = 1;
         let mut child = expression.node;
@@ -44,15 +41,18 @@ impl<'tree> Program<'tree> {
                 "for_statement" if parent.child_by_field_name("body") == Some(child) => {
                     Some(counted_loop(self, file, parent)?)
                 }
-                "arrow_function" | "function_expression" => Some(
-                    self.callback_iterations(here)
-                        .or_else(|| self.times_called(here, calls))?,
-                ),
-                "function_declaration" | "method_definition" => Some(self.times_called(here, calls)?),
+                "arrow_function" | "function_expression" => match self.callback_iterations(here) {
+                    Some(iterations) => Some(iterations),
+                    // A function's calls already count everything around them: nothing around
+                    // the function itself counts again.
+                    None => return count.checked_mul(self.times_called(here)?),
+                },
+                "function_declaration" | "method_definition" => return count.checked_mul(self.times_called(here)?),
                 "generator_function_declaration" | "while_statement" | "do_statement" => return None,
-                // A call made in one arm of a choice: the arms' resources exclude each other,
-                // which only a resource's own branches say (see `branches`).
-                "if_statement" | "ternary_expression" | "switch_case" | "switch_default" if calls > 0 => return None,
+                // A call made in one arm of a choice (or in its condition, which this does not
+                // tell apart: the count is then unknown for nothing): the arms' resources exclude
+                // each other, which only a resource's own branches say (see `branches`).
+                "if_statement" | "ternary_expression" | "switch_case" | "switch_default" if in_call => return None,
                 _ => None,
             };
             count = count.checked_mul(repeats.unwrap_or(1))?;
@@ -61,27 +61,29 @@ impl<'tree> Program<'tree> {
         Some(count)
     }
 
-    /// How many times the project runs a function or a constructor: the sum over its call sites.
-    /// `None` when nothing in the project calls it (an exported helper, a construct library), or
-    /// the calls nest deeper than any program infrafix reads does on purpose.
-    fn times_called(&self, function: Located<'tree>, calls: usize) -> Option<u64> {
-        const DEEPEST_CALL_CHAIN: usize = 8;
-        if calls >= DEEPEST_CALL_CHAIN {
-            return None;
-        }
+    /// How many times the project runs a function or a constructor: the sum over its calls.
+    /// `None` when nothing in the project calls it (an exported helper, a construct library),
+    /// some of its calls cannot be seen (see `call_sites`), or it calls itself, however
+    /// indirectly.
+    fn times_called(&self, function: Located<'tree>) -> Option<u64> {
         // Every resource of a constructor asks about the same calls: they are counted once.
         let key = (function.file, function.node.start_byte());
         if let Some(known) = self.memo.times_called.borrow().get(&key) {
             return *known;
         }
+        // Asked again while its calls are being counted: it calls itself.
+        if !self.memo.counting_calls.borrow_mut().insert(key) {
+            return None;
+        }
         let counted = self
             .call_sites(function)
-            .filter(|sites| !sites.is_empty())
+            .filter(|sites| !sites.is_empty() && self.all_calls_seen(function, sites))
             .and_then(|sites| {
                 sites
                     .into_iter()
-                    .try_fold(0u64, |sum, site| sum.checked_add(self.times_run(site, calls + 1)?))
+                    .try_fold(0u64, |sum, site| sum.checked_add(self.times_run(site, true)?))
             });
+        self.memo.counting_calls.borrow_mut().remove(&key);
         self.memo.times_called.borrow_mut().insert(key, counted);
         counted
     }

@@ -219,7 +219,9 @@ fn collect_identifiers(pattern: Node, text: &str, names: &mut HashSet<String>) {
     }
 }
 
-/// The names a pattern (a parameter list, a destructuring, a declaration) binds anywhere in it.
+/// The names a pattern (a parameter list, a destructuring, a declaration) binds anywhere in it:
+/// not the names its types and default values read (`runtime: lambda.Runtime =
+/// lambda.Runtime.GO_1_X` binds `runtime` alone).
 fn bound_names<'text>(pattern: Node, text: &'text str) -> Vec<&'text str> {
     let mut names = Vec::new();
     let mut pending = vec![pattern];
@@ -227,9 +229,23 @@ fn bound_names<'text>(pattern: Node, text: &'text str) -> Vec<&'text str> {
         if matches!(node.kind(), "identifier" | "shorthand_property_identifier_pattern") {
             names.push(node_text(node, text));
         }
-        pending.extend(
-            named_children(node).filter(|child| child.kind() != "type_annotation" && child.kind() != "default_value"),
-        );
+        let mut cursor = node.walk();
+        if cursor.goto_first_child() {
+            loop {
+                // A parameter's `value` is its default; a pair pattern's `value` is what it binds.
+                let default = cursor.field_name() == Some("value")
+                    && matches!(node.kind(), "required_parameter" | "optional_parameter");
+                let read_not_bound = default
+                    || matches!(cursor.field_name(), Some("type" | "right"))
+                    || matches!(cursor.node().kind(), "type_annotation" | "default_value");
+                if cursor.node().is_named() && !read_not_bound {
+                    pending.push(cursor.node());
+                }
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
     }
     names
 }
@@ -245,6 +261,21 @@ mod tests {
         let scopes = crate::frontends::typescript::facts::read_names(tree.root_node(), source).scopes;
         let start = source.match_indices(name).nth(occurrence).expect("occurrence exists").0;
         scopes.local.get(&start).copied()
+    }
+
+    #[test]
+    fn defaults_and_types_of_parameters_bind_nothing() {
+        // `lambda` in the default is the import, and so is `lambda` in the body; `renamed` is bound.
+        let source = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nfunction make(runtime: lambda.Runtime = lambda.Runtime.GO_1_X, { a: renamed } = {}) {\n  return [lambda, runtime, renamed];\n}\n";
+        assert_eq!(binding_of(source, "lambda", 4), None);
+        assert!(matches!(
+            binding_of(source, "runtime", 1),
+            Some(LocalBinding::Parameter { .. })
+        ));
+        assert!(matches!(
+            binding_of(source, "renamed", 1),
+            Some(LocalBinding::Parameter { .. })
+        ));
     }
 
     #[test]

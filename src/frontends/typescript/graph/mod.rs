@@ -176,7 +176,9 @@ impl<'tree> Program<'tree> {
         value: Located<'tree>,
         instances: Multiplicity,
     ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
-        self.shares_of_calls(self.parameter_sources(self.unwrapped(value))?, instances)
+        // A call that leaves the number out would go uncounted, and its share fall to the others.
+        let arguments = self.arguments_per_call(self.unwrapped(value))?;
+        self.shares_of_calls(arguments.into_iter().collect::<Option<_>>()?, instances)
     }
 
     /// The reservations of a function whose arguments are its caller's (see

@@ -34,12 +34,26 @@ impl<'tree> Program<'tree> {
                 .collect(),
             // A runtime passed into a helper is reported where each caller passes it: callers
             // may pass runtimes that move to different successors.
-            None => match self.parameter_sources(self.unwrapped(property.value)) {
+            None => match self.runtimes_passed_in(property.value) {
                 Some(arguments) => arguments.into_iter().map(|argument| (argument, None)).collect(),
                 None => vec![(property.value, None)],
             },
         };
         self.runtime_values(function, property, written)
+    }
+
+    /// For a runtime a helper receives as a parameter, what each call passes, and the
+    /// parameter's default where a call leaves it out.
+    fn runtimes_passed_in(&self, value: Located<'tree>) -> Option<Vec<Located<'tree>>> {
+        let parameter = self.unwrapped(value);
+        let per_call = self.arguments_per_call(parameter)?;
+        let default = per_call
+            .iter()
+            .any(Option::is_none)
+            .then(|| self.parameter_default(parameter))
+            .flatten();
+        let passed: Vec<Located<'tree>> = per_call.into_iter().flatten().chain(default).collect();
+        (!passed.is_empty()).then_some(passed)
     }
 
     /// The runtimes of a function whose arguments are its caller's (`new lambda.Function(this,
