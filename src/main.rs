@@ -132,6 +132,7 @@ fn main() -> ExitCode {
         ignore: cli.ignore.clone().map(|list| list.0).unwrap_or_default(),
         jobs: cli.jobs.map(usize::from),
         report_edits: matches!(OutputFormat::from(cli.format), OutputFormat::Sarif),
+        report_diffs: cli.patch_dir.is_some() || (OutputFormat::from(cli.format) == OutputFormat::Text && !cli.write),
     };
     if let Some(path) = &cli.stdin_filename {
         return check_stdin(&cli, path.clone(), &options);

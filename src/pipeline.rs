@@ -70,6 +70,8 @@ pub struct RunOptions {
     /// Whether reported fixes carry their edits (SARIF prints them; a diff shows the change
     /// already, and a large run keeps less without them).
     pub report_edits: bool,
+    /// Whether changed files keep the hunks of their diffs (for the diff on stdout, or patches).
+    pub report_diffs: bool,
 }
 
 /// Hears how far a run has come, for a progress display.
@@ -361,12 +363,16 @@ fn check_sources(
                 notices.push(Notice::error(source.path.clone(), format!("{error:#}")));
             }
         }
-        // A changed file keeps its diff's hunks, not its texts: a run over thousands of files
-        // holds no more than what it prints.
+        // A changed file keeps its diff's hunks (when they are printed), not its texts: a run
+        // over thousands of files holds no more than what it prints.
         let change = fixed.map(|fixed| {
             let fixed = String::from_utf8_lossy(&fixed).into_owned();
             FileChange {
-                hunks: diff_hunks(&String::from_utf8_lossy(&source.original_bytes), &fixed),
+                hunks: if options.report_diffs {
+                    diff_hunks(&String::from_utf8_lossy(&source.original_bytes), &fixed)
+                } else {
+                    String::new()
+                },
                 fixed: (options.mode == Mode::Buffer).then_some(fixed),
             }
         });
@@ -415,10 +421,8 @@ fn reported(
             message: finding.message.clone(),
             fix: finding.fix.as_ref().map(|fix| ReportedFix {
                 applicability: fix.applicability,
-                edits: fix
-                    .edits
+                edits: (if with_edits { fix.edits.as_slice() } else { &[] })
                     .iter()
-                    .filter(|_| with_edits)
                     .map(|edit| ReportedEdit {
                         path: sources[edit.file].0.display.clone(),
                         start: lines[edit.file].position(edit.range.start),

@@ -48,6 +48,7 @@ fn fixed(source: &[u8], path: &std::path::Path) -> Result<(Vec<u8>, Vec<String>)
         ignore: Vec::new(),
         jobs: Some(1),
         report_edits: false,
+        report_diffs: false,
     };
     let report = run_source(path.to_path_buf(), source.to_vec(), &options).map_err(|error| format!("{error:#}"))?;
     let notices = report.notices.iter().map(ToString::to_string).collect();

@@ -180,6 +180,54 @@ fn cdk_type_checks_can_fail() {
 }
 
 #[test]
+fn a_v1_runtime_written_out_synthesizes_with_inline_code() {
+    // tsc cannot see it: v1's Function throws at synth for inline code unless the runtime says it
+    // supports it, which the form infrafix writes where v1 has no constant must then say.
+    install(&cdk_v1_dir());
+    let work = tempfile::tempdir().expect("temp dir");
+    let fixed = infrafix_fix_of(
+        work.path(),
+        "import * as cdk from \"@aws-cdk/core\";\nimport * as lambda from \"@aws-cdk/aws-lambda\";\nconst app = new cdk.App();\nconst stack = new cdk.Stack(app, \"S\");\nnew lambda.Function(stack, \"F\", { runtime: lambda.Runtime.NODEJS_12_X, handler: \"index.handler\", code: lambda.Code.fromInline(\"exports.handler = async () => 1;\") });\napp.synth();\n",
+    );
+    assert!(fixed.contains("supportsInlineCode: true"), "{fixed}");
+    // The fixed program is plain JavaScript but for its imports.
+    let program = fixed
+        .replace(
+            "import * as cdk from \"@aws-cdk/core\";",
+            "const cdk = require(\"@aws-cdk/core\");",
+        )
+        .replace(
+            "import * as lambda from \"@aws-cdk/aws-lambda\";",
+            "const lambda = require(\"@aws-cdk/aws-lambda\");",
+        );
+    std::fs::write(work.path().join("app.js"), program).expect("write app.js");
+    let output = Command::new("node")
+        .arg(work.path().join("app.js"))
+        .env("NODE_PATH", cdk_v1_dir().join("node_modules"))
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "the fixed v1 app does not synthesize:\n{}",
+        text(&output.stderr)
+    );
+}
+
+/// The text `infrafix --write --unsafe-fixes` makes of `program`, as `app.ts` of a v1 CDK app in
+/// `folder`.
+fn infrafix_fix_of(folder: &Path, program: &str) -> String {
+    std::fs::write(
+        folder.join("package.json"),
+        "{ \"dependencies\": { \"@aws-cdk/core\": \"1.204.0\", \"@aws-cdk/aws-lambda\": \"1.204.0\" } }\n",
+    )
+    .expect("write package.json");
+    std::fs::write(folder.join("app.ts"), program).expect("write app.ts");
+    let output = infrafix(folder, &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    std::fs::read_to_string(folder.join("app.ts")).expect("read app.ts")
+}
+
+#[test]
 fn seed_fixed_by_write_with_unsafe_fixes_type_checks() {
     let work = temp_copy(&fixtures().join("seed"));
     let (input_passes, input_output) = type_check(work.path());

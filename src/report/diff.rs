@@ -9,8 +9,12 @@ pub fn diff_hunks(original: &str, fixed: &str) -> String {
         .to_string()
 }
 
-/// A git-style unified diff of one file: its header, then its hunks.
+/// A git-style unified diff of one file: its header, then its hunks; nothing without hunks (two
+/// texts that differ only in bytes their lossy decoding hides).
 pub fn unified_diff(path: &str, hunks: &str) -> String {
+    if hunks.is_empty() {
+        return String::new();
+    }
     format!("--- a/{path}\n+++ b/{path}\n{hunks}")
 }
 

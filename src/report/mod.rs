@@ -128,7 +128,8 @@ pub struct FileOutcome {
 #[derive(Debug, Clone)]
 pub struct FileChange {
     /// The hunks of the diff from the file as read (with its byte-order mark) to the file as
-    /// fixed. Only these are kept, not the texts, so a run over thousands of files holds little.
+    /// fixed, when the run prints diffs (`RunOptions::report_diffs`; empty otherwise). Only these
+    /// are kept, not the texts, so a run over thousands of files holds little.
     pub hunks: String,
     /// The fixed text, kept only when the run was asked for it (`Mode::Buffer`).
     pub fixed: Option<String>,

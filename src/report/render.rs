@@ -28,18 +28,18 @@ pub struct RenderOptions<'a> {
     pub repository_summary: Option<&'a [RepositorySummary]>,
 }
 
-/// Writes what a run prints: the document to `stdout`, notices, findings and summaries to
-/// `stderr`. Written as it is made, file by file, so that a run over thousands of files never
-/// holds its whole output.
+/// Writes what a run prints: the document to `stdout`, then notices, findings and summaries to
+/// `stderr`. The diff and the finding lines are written as they are made, file by file, so that a
+/// run over thousands of files never holds them whole (JSON, SARIF and annotations are built as
+/// one document first).
 pub fn render(
     report: &RunReport,
     options: &RenderOptions,
     stdout: &mut impl Write,
     stderr: &mut impl Write,
 ) -> std::io::Result<()> {
-    for notice in &report.notices {
-        writeln!(stderr, "{notice}")?;
-    }
+    // The whole document first, as one block before anything on stderr: where both streams go
+    // to one log, the diff is not cut by findings.
     match options.format {
         OutputFormat::Json => writeln!(stdout, "{:#}", findings_json(report.findings()))?,
         OutputFormat::Sarif => writeln!(stdout, "{:#}", sarif_log(report.findings()))?,
@@ -52,15 +52,20 @@ pub fn render(
                     }
                 }
             }
-            for line in finding_lines(report.findings(), options.unsafe_fixes, options.wrote) {
-                writeln!(stderr, "{line}")?;
-            }
-            writeln!(stderr, "{}", summary_line(report.counts(), options.wrote))?;
         }
+    }
+    stdout.flush()?;
+    for notice in &report.notices {
+        writeln!(stderr, "{notice}")?;
+    }
+    if options.format == OutputFormat::Text {
+        for line in finding_lines(report.findings(), options.unsafe_fixes, options.wrote) {
+            writeln!(stderr, "{line}")?;
+        }
+        writeln!(stderr, "{}", summary_line(report.counts(), options.wrote))?;
     }
     if let Some(summaries) = options.repository_summary {
         stderr.write_all(summary_text(summaries).as_bytes())?;
     }
-    stdout.flush()?;
     stderr.flush()
 }

@@ -132,10 +132,11 @@ like a Pulumi program's values; a construct that hands its props on (`new lambda
 the runtime and handler. The fix names the successor by the constant the app's CDK has
 (`lambda.Runtime.PROVIDED_AL2023`, a `new lambda.Runtime(…)` becoming one too); v1's last release
 has no constant for the newer runtimes, so a v1 app gets `new lambda.Runtime("nodejs24.x",
-lambda.RuntimeFamily.NODEJS)`, the form the CDK documents for runtimes it has no constant for.
-A `GO_1_X` function of `Function`, `SingletonFunction` or `CfnFunction` also gets the handler
-`bootstrap`; `GoFunction` builds and names its `bootstrap` itself. `Code.fromAsset("path")` is
-judged like a FileArchive of that path.
+lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true })`, the form the CDK documents for
+runtimes it has no constant for (with the inline-code support the Node.js and Python constants
+carry). A `GO_1_X` function of `Function`, `SingletonFunction` or `CfnFunction` also gets the
+handler `bootstrap`; `GoFunction` builds and names its `bootstrap` itself. `Code.fromAsset("path")`
+without options is judged like a FileArchive of that path, from the folder of `cdk.json`.
 "#;
 
 /// What uses a runtime value.

@@ -84,16 +84,19 @@ pub(super) fn runtime_constant(member: &PackageMember) -> Option<&str> {
     }
 }
 
-/// The `lambda.RuntimeFamily` member of a runtime family of the table.
-fn runtime_family(family: &str) -> &'static str {
-    match family {
-        "nodejs" => "NODEJS",
-        "python" => "PYTHON",
-        "java" => "JAVA",
-        "dotnet" => "DOTNET_CORE",
-        "ruby" => "RUBY",
-        _ => "OTHER",
-    }
+/// The `lambda.RuntimeFamily` member of a runtime family of the table, and whether the CDK's own
+/// constants of that family allow inline code (`Code.fromInline` throws at synth for a runtime
+/// that does not say so).
+fn runtime_family(family: &str) -> Option<(&'static str, bool)> {
+    Some(match family {
+        "nodejs" => ("NODEJS", true),
+        "python" => ("PYTHON", true),
+        "java" => ("JAVA", false),
+        "dotnet" => ("DOTNET_CORE", false),
+        "ruby" => ("RUBY", false),
+        "provided" => ("OTHER", false),
+        _ => return None,
+    })
 }
 
 impl<'tree> Program<'tree> {
@@ -136,7 +139,9 @@ impl<'tree> Program<'tree> {
         if let Some(constant) = self.cdk_constant_for(origin, successor) {
             return Ok(format!("{class}.{constant}"));
         }
-        let family = match class.strip_suffix("Runtime") {
+        let (family, inline_code) = runtime_family(&successor.family)
+            .ok_or_else(|| format!("infrafix knows no CDK runtime family for `{}`", successor.id))?;
+        let family_class = match class.strip_suffix("Runtime") {
             Some(namespace) if namespace.ends_with('.') => format!("{namespace}RuntimeFamily"),
             _ => self
                 .spelling_of(
@@ -148,17 +153,21 @@ impl<'tree> Program<'tree> {
                 )
                 .ok_or_else(|| {
                     format!(
-                        "this CDK has no constant for `{}` and the file does not import `RuntimeFamily`: write `new Runtime(\"{}\", RuntimeFamily.{})` by hand",
-                        successor.id,
-                        successor.id,
-                        runtime_family(&successor.family)
+                        "this CDK has no constant for `{id}` and the file does not import `RuntimeFamily`: write `new {class}(\"{id}\", RuntimeFamily.{family})` by hand",
+                        id = successor.id,
                     )
                 })?,
         };
+        // The constants of these families carry `supportsInlineCode`; without it a function
+        // with inline code would no longer synthesize.
+        let properties = if inline_code {
+            ", { supportsInlineCode: true }"
+        } else {
+            ""
+        };
         Ok(format!(
-            "new {class}({}, {family}.{})",
+            "new {class}({}, {family_class}.{family}{properties})",
             self.style(origin.file).string(&successor.id),
-            runtime_family(&successor.family)
         ))
     }
 
@@ -182,7 +191,8 @@ impl<'tree> Program<'tree> {
             .then_some(construction)
     }
 
-    /// The folder or zip of `lambda.Code.fromAsset("path")`, as a string the source writes.
+    /// The folder or zip of `lambda.Code.fromAsset("path")`, as a string the source writes; not
+    /// when options follow the path.
     pub(super) fn asset_path(&self, call: Located<'tree>) -> Option<Located<'tree>> {
         if call.node.kind() != "call_expression" {
             return None;
@@ -193,6 +203,15 @@ impl<'tree> Program<'tree> {
         })?;
         if !callee.is(Package::Cdk, &["aws_lambda", "Code", "fromAsset"])
             && !callee.is(Package::Cdk, &["aws_lambda", "AssetCode", "fromAsset"])
+        {
+            return None;
+        }
+        // With options (`{ bundling }`), what deploys is what the bundling writes, not the folder.
+        let arguments = call.node.child_by_field_name("arguments")?;
+        if named_children(arguments)
+            .filter(|argument| argument.kind() != "comment")
+            .count()
+            > 1
         {
             return None;
         }

@@ -1,4 +1,4 @@
-//! The cloud graph of a Pulumi program.
+//! The cloud graph of a Pulumi program or a CDK app.
 
 mod apigateway;
 mod iam;

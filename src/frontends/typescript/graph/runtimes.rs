@@ -1,4 +1,4 @@
-//! The runtimes of a Pulumi program's functions and layers, where each is written, and where the
+//! The runtimes of a Pulumi program's or CDK app's functions and layers, where each is written, and where the
 //! handler a new runtime may need is written.
 
 use super::super::{cdk, named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};

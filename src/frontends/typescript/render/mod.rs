@@ -14,7 +14,7 @@ use crate::cloud::{
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
 
-/// The Pulumi front end of one pass: the program model, and the policies that building the graph
+/// The TypeScript front end (Pulumi programs and CDK apps) of one pass: the program model, and the policies that building the graph
 /// and rendering grants read again and again.
 pub struct TypeScriptFrontEnd<'a> {
     program: &'a Program<'a>,

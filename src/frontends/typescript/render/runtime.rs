@@ -1,6 +1,8 @@
 //! A runtime written in the program's own spelling: a string stays a string, an
-//! `aws.lambda.Runtime` member stays a member, a legacy constant becomes the member it stands for;
-//! and the import lists those constants came from, kept in step.
+//! `aws.lambda.Runtime` member stays a member, a legacy constant becomes the member it stands for,
+//! a CDK `lambda.Runtime` constant or construction becomes the successor's constant (or, in a v1
+//! app without one, a construction); and the import lists those constants came from, kept in
+//! step.
 
 use std::collections::BTreeMap;
 
@@ -14,40 +16,17 @@ impl<'tree> Program<'tree> {
     /// The edit that names `successor` where `origin` names a deprecated runtime.
     pub(super) fn runtime_spelled(&self, origin: Located<'tree>, successor: &str) -> Result<Edit, String> {
         let successor = successor_runtime(successor)?;
-        let spelling = self.spelling_at(origin)?;
         let as_string = || self.replace_node(origin, &self.style(origin.file).string(&successor.id));
-        let property = origin.node.child_by_field_name("property").map(|node| Located {
-            file: origin.file,
-            node,
-        });
-        if let Some(construction) = self.runtime_constructed_from(origin) {
-            // `new lambda.Runtime("python3.7", lambda.RuntimeFamily.PYTHON)` becomes the constant
-            // the CDK has for the successor, which carries the right family too; without one,
-            // only the id changes.
-            let class = self.text(
-                construction.with(
-                    construction
-                        .node
-                        .child_by_field_name("constructor")
-                        .ok_or_else(|| format!("`{}` names no class", self.text(construction)))?,
-                ),
-            );
-            return match self.cdk_constant_for(construction, successor) {
-                Some(constant) => Ok(self.replace_node(construction, &format!("{class}.{constant}"))),
-                None => super::string_content(&origin.into(), &successor.id),
-            };
-        }
-        if spelling == Spelling::CdkConstant {
-            // The CDK types `runtime` as its Runtime class: a string would not compile.
-            let class = origin
-                .node
-                .child_by_field_name("object")
-                .map(|object| self.text(origin.with(object)))
-                .ok_or_else(|| format!("`{}` is not a member of `Runtime`", self.text(origin)))?;
-            return Ok(self.replace_node(origin, &self.cdk_runtime(origin, class, successor)?));
-        }
-        Ok(match (spelling, &successor.enum_member) {
-            (Spelling::Literal, _) => super::string_content(&origin.into(), &successor.id)?,
+        let property = origin
+            .node
+            .child_by_field_name("property")
+            .map(|node| origin.with(node));
+        Ok(match (self.spelling_at(origin)?, &successor.enum_member) {
+            (Spelling::CdkConstant, _) => self.cdk_constant_spelled(origin, successor)?,
+            (Spelling::Literal, _) => match self.runtime_constructed_from(origin) {
+                Some(construction) => self.cdk_construction_spelled(construction, origin, successor)?,
+                None => super::string_content(&origin.into(), &successor.id)?,
+            },
             (Spelling::EnumMember, Some(member)) => match property {
                 Some(property) => self.replace_node(property, member),
                 None => as_string(),
@@ -66,8 +45,39 @@ impl<'tree> Program<'tree> {
                 let enum_name = self.runtime_enum_name(origin);
                 self.replace_node(origin, &format!("{}.{member}", enum_name.local))
             }
-            (Spelling::ImportedConstant | Spelling::CdkConstant, Some(_)) | (_, None) => as_string(),
+            (Spelling::ImportedConstant, Some(_)) | (_, None) => as_string(),
         })
+    }
+
+    /// A CDK `lambda.Runtime.X`: the CDK types `runtime` as its Runtime class, so the successor is
+    /// a constant or a `new Runtime(…)`, never a string.
+    fn cdk_constant_spelled(&self, origin: Located<'tree>, successor: &Runtime) -> Result<Edit, String> {
+        let class = origin
+            .node
+            .child_by_field_name("object")
+            .map(|object| self.text(origin.with(object)))
+            .ok_or_else(|| format!("`{}` is not a member of `Runtime`", self.text(origin)))?;
+        Ok(self.replace_node(origin, &self.cdk_runtime(origin, class, successor)?))
+    }
+
+    /// `new lambda.Runtime("python3.7", lambda.RuntimeFamily.PYTHON)` becomes the constant the
+    /// CDK has for the successor, which carries the right family too; without one, only the id
+    /// (`literal`) changes.
+    fn cdk_construction_spelled(
+        &self,
+        construction: Located<'tree>,
+        literal: Located<'tree>,
+        successor: &Runtime,
+    ) -> Result<Edit, String> {
+        let class = construction
+            .node
+            .child_by_field_name("constructor")
+            .map(|class| self.text(construction.with(class)))
+            .ok_or_else(|| format!("`{}` names no class", self.text(construction)))?;
+        match self.cdk_constant_for(construction, successor) {
+            Some(constant) => Ok(self.replace_node(construction, &format!("{class}.{constant}"))),
+            None => super::string_content(&literal.into(), &successor.id),
+        }
     }
 
     /// The rewrites of the import lists legacy constants came from: a constant goes when no use
