@@ -21,3 +21,17 @@
 (new_expression
   constructor: (_) @resource.class
   arguments: (arguments)) @resource
+
+; class TracedFunction extends lambda.Function { constructor(…) { super(scope, id, { ...props }) } }:
+; the super call makes the construct the class extends
+(class_declaration
+  (class_heritage (extends_clause value: (_) @resource.class))
+  body: (class_body
+    (method_definition
+      name: (property_identifier) @resource.method
+      body: (statement_block
+        (expression_statement
+          (call_expression
+            function: (super)
+            arguments: (arguments)) @resource))))
+  (#eq? @resource.method "constructor"))

@@ -129,7 +129,8 @@ of `Function`, `SingletonFunction`, `NodejsFunction`, `PythonFunction`, `GoFunct
 or, in the L1 resources, as a string, followed through consts, loops, helpers and construct props
 like a Pulumi program's values; a construct that hands its props on (`new lambda.Function(this,
 "Fn", props)`, or `{ ...props, tracing }`) is judged per construction, where each caller writes
-the runtime and handler. The fix names the successor by the constant the app's CDK has
+the runtime and handler, and so is a class extending a function construct, through its
+`super(scope, id, props)`. The fix names the successor by the constant the app's CDK has
 (`lambda.Runtime.PROVIDED_AL2023`, a `new lambda.Runtime(…)` becoming one too); v1's last release
 has no constant for the newer runtimes, so a v1 app gets `new lambda.Runtime("nodejs24.x",
 lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true })`, the form the CDK documents for

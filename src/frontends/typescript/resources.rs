@@ -1,4 +1,6 @@
-//! Resource declarations: `new aws.lambda.Function("name", args, opts)` under any import alias.
+//! Resource declarations: `new aws.lambda.Function("name", args, opts)` under any import alias,
+//! `new lambda.Function(this, "Id", props)`, and the `super(scope, id, props)` of a class
+//! extending a CDK function construct.
 
 use tree_sitter::Node;
 
@@ -120,6 +122,14 @@ impl Program<'_> {
                 Some(node) if matches!(node.kind(), "string" | "template_string") => {
                     self.text(here(node)).trim_matches(['"', '\'', '`']).to_owned()
                 }
+                // `super(…)` in a class of its own: the class names it.
+                _ if declaration.expression.kind() == "call_expression" => {
+                    ancestors(self.root(declaration.file), declaration.expression)
+                        .into_iter()
+                        .find(|node| node.kind() == "class_declaration")
+                        .and_then(|class| class.child_by_field_name("name"))
+                        .map_or_else(|| "(unnamed)".to_owned(), |name| self.text(here(name)).to_owned())
+                }
                 _ => declaration.expression.child_by_field_name("constructor").map_or_else(
                     || "(unnamed)".to_owned(),
                     |class| format!("new {}(…)", self.text(here(class))),
@@ -143,6 +153,11 @@ pub(super) fn collect<'tree>(
                 file,
                 node: found.capture("resource.class")?,
             })?;
+            // A `super(…)` makes a resource only in a class extending one of the CDK's function
+            // or layer constructs; Pulumi's ComponentResource makes none itself.
+            if expression.kind() == "call_expression" && !(cdk::is_function(&class) || cdk::is_layer(&class)) {
+                return None;
+            }
             let arguments: Vec<Node> = expression
                 .child_by_field_name("arguments")
                 .map(|arguments| named_children(arguments).filter(|a| a.kind() != "comment").collect())
