@@ -158,6 +158,40 @@ mod tests {
     }
 
     #[test]
+    fn calls_that_cannot_all_be_seen_make_the_count_unknown_not_low() {
+        // Each app constructs the worker once where a call is seen, and again where none is.
+        let unseen = [
+            // through a namespace import of its module
+            "import { Worker } from \"./worker\";\nimport * as workers from \"./worker\";\nnew Worker(undefined as any, \"a\");\nnew workers.Worker(undefined as any, \"b\");\n",
+            // by a subclass
+            "import { Worker } from \"./worker\";\nclass Eu extends Worker {}\nnew Worker(undefined as any, \"a\");\nnew Eu(undefined as any, \"b\");\n",
+            // passed as a value
+            "import { Worker } from \"./worker\";\nnew Worker(undefined as any, \"a\");\nconst make = (c: typeof Worker) => new c(undefined as any, \"b\");\nmake(Worker);\n",
+        ];
+        for app in unseen {
+            assert_eq!(
+                function_instances(&[("worker.ts", WORKER), ("app.ts", app)]),
+                vec![None],
+                "{app}"
+            );
+        }
+        // Through a barrel: the barrel re-exports the module, so its importers' calls are not seen.
+        let barrel = "export * from \"./worker\";\n";
+        let app = "import { Worker } from \"./index\";\nnew Worker(undefined as any, \"a\");\n";
+        assert_eq!(
+            function_instances(&[("worker.ts", WORKER), ("index.ts", barrel), ("app.ts", app)]),
+            vec![None]
+        );
+    }
+
+    #[test]
+    fn a_function_called_from_another_counts_its_callers_once() {
+        // `outer` runs three times and calls `inner` twice: six functions, not eighteen.
+        let text = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nfunction inner(s: any, n: string) { new lambda.Function(s, n, { runtime: lambda.Runtime.NODEJS_22_X, handler: \"i.h\", code: lambda.Code.fromInline(\"\") }); }\nfunction outer(s: any, n: string) { inner(s, n + \"1\"); inner(s, n + \"2\"); }\nfor (const n of [\"a\", \"b\", \"c\"]) { outer(undefined, n); }\n";
+        assert_eq!(function_instances(&[("app.ts", text)]), vec![Some(6)]);
+    }
+
+    #[test]
     fn uncalled_recursive_and_chosen_constructions_are_unknown() {
         // Never constructed: a construct library.
         assert_eq!(function_instances(&[("worker.ts", WORKER)]), vec![None]);
