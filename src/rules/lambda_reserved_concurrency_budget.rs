@@ -30,8 +30,9 @@ the functions of an arm that puts the program over the budget are reported.
 
 The same counting holds for a Pulumi program's components and helpers: a resource inside one
 counts once per construction or call the program makes, and a number a helper receives as a
-parameter (`worker("orders", 100)`) counts for the calls that pass it and is reported and changed
-where they pass it. A count needs every call seen: a class or function also reached some other
+parameter (`worker("orders", 100)`), or as a property of one with a default
+(`props.reserved ?? 60`), counts for the calls that pass it, the default for those that do not,
+and is reported and changed where it is written. A count needs every call seen: a class or function also reached some other
 way (a namespace import or a re-export of its module, a subclass, passed as a value) leaves its
 resources uncounted, as does a call made in an arm of an `if`, `switch` or `?:`.
 

@@ -42,13 +42,16 @@ impl<'tree> Program<'tree> {
     /// `constructor(name, args)`), the expression each call site passes for it. `None` when it is
     /// not a parameter of a named function or class, or nothing calls it: its value is unknown.
     pub fn parameter_sources(&self, parameter: Located<'tree>) -> Option<Vec<Located<'tree>>> {
-        let sources: Vec<Located<'tree>> = self.arguments_per_call(parameter)?.into_iter().flatten().collect();
+        let sources: Vec<Located<'tree>> = self
+            .arguments_per_call(parameter)?
+            .into_iter()
+            .filter_map(|passed| passed.argument)
+            .collect();
         (!sources.is_empty()).then_some(sources)
     }
 
-    /// For a parameter, what each call of its function passes for it, in call order: `None` for a
-    /// call that leaves it out (the parameter's default, if it has one, applies there).
-    pub(super) fn arguments_per_call(&self, parameter: Located<'tree>) -> Option<Vec<Option<Located<'tree>>>> {
+    /// For a parameter, each call of its function with what it passes for it, in call order.
+    pub(super) fn arguments_per_call(&self, parameter: Located<'tree>) -> Option<Vec<CallArgument<'tree>>> {
         if !matches!(parameter.node.kind(), "identifier" | "shorthand_property_identifier") {
             return None;
         }
@@ -59,12 +62,14 @@ impl<'tree> Program<'tree> {
         Some(
             calls
                 .into_iter()
-                .map(|call| {
-                    let arguments = call.node.child_by_field_name("arguments")?;
-                    named_children(arguments)
-                        .filter(|argument| argument.kind() != "comment")
-                        .nth(position)
-                        .map(|argument| call.with(argument))
+                .map(|call| CallArgument {
+                    call,
+                    argument: call.node.child_by_field_name("arguments").and_then(|arguments| {
+                        named_children(arguments)
+                            .filter(|argument| argument.kind() != "comment")
+                            .nth(position)
+                            .map(|argument| call.with(argument))
+                    }),
                 })
                 .collect(),
         )
@@ -81,32 +86,40 @@ impl<'tree> Program<'tree> {
         declared.child_by_field_name("value").map(|value| parameter.with(value))
     }
 
-    /// The objects each call passes where a helper or construct hands its own arguments on to a
-    /// resource, whole (`new lambda.Function(this, "Fn", props)`) or spread
+    /// Each call, with the object it passes, where a helper or construct hands its own arguments
+    /// on to a resource, whole (`new lambda.Function(this, "Fn", props)`) or spread
     /// (`{ ...props, memorySize: 512 }`). Empty unless every call passes an object literal (a
-    /// call passing something else would go uncounted).
-    pub(super) fn passed_through_objects(&self, args: Located<'tree>) -> Vec<Located<'tree>> {
+    /// call passing something else would go uncounted), and for more than one spread parameter.
+    pub(super) fn passed_through_objects(&self, args: Located<'tree>) -> Vec<CallArgument<'tree>> {
         let args = self.unwrapped(args);
-        let parameters: Vec<Located<'tree>> = match args.node.kind() {
-            "identifier" => vec![args],
-            "object" => named_children(args.node)
-                .filter(|member| member.kind() == "spread_element")
-                .filter_map(|spread| spread.named_child(0))
-                .filter(|spread| spread.kind() == "identifier")
-                .map(|spread| args.with(spread))
-                .collect(),
-            _ => Vec::new(),
+        let parameter = match args.node.kind() {
+            "identifier" => Some(args),
+            "object" => {
+                let spread: Vec<Node<'tree>> = named_children(args.node)
+                    .filter(|member| member.kind() == "spread_element")
+                    .filter_map(|spread| spread.named_child(0))
+                    .filter(|spread| spread.kind() == "identifier")
+                    .collect();
+                match spread.as_slice() {
+                    [parameter] => Some(args.with(*parameter)),
+                    _ => None,
+                }
+            }
+            _ => None,
         };
-        parameters
-            .into_iter()
-            .map(|parameter| {
-                self.arguments_per_call(parameter)?
+        parameter
+            .and_then(|parameter| self.arguments_per_call(parameter))
+            .and_then(|calls| {
+                calls
                     .into_iter()
-                    .map(|argument| self.object_literal(argument?))
+                    .map(|passed| {
+                        Some(CallArgument {
+                            call: passed.call,
+                            argument: Some(self.object_literal(passed.argument?)?),
+                        })
+                    })
                     .collect::<Option<Vec<_>>>()
             })
-            .collect::<Option<Vec<_>>>()
-            .map(|objects| objects.concat())
             .unwrap_or_default()
     }
 
@@ -251,6 +264,14 @@ impl<'tree> Program<'tree> {
     fn call_index(&self, file: usize) -> &CallIndex {
         &self.name_facts(file).calls
     }
+}
+
+/// One call of a function, and what it passes for one of its parameters (`None`: nothing, so the
+/// parameter's default applies).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CallArgument<'tree> {
+    pub call: Located<'tree>,
+    pub argument: Option<Located<'tree>>,
 }
 
 /// How callers reach a function or a component class.

@@ -169,16 +169,54 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// For a reservation a helper receives as a parameter, each call's argument with the
-    /// instances that call makes. `None` when it is not a parameter, or the shares cannot be known.
+    /// For a reservation a helper receives as a parameter (`reserved`), or as a property of one
+    /// (`props.reserved`, `props.reserved ?? 60`): each call's number with the instances that call
+    /// makes. A call that passes nothing takes the default; with none, its share is unknown, and so
+    /// is every share (it would fall to the others). `None` when the value is not read from a
+    /// parameter.
     fn reservations_passed_in(
         &self,
         value: Located<'tree>,
         instances: Multiplicity,
     ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
-        // A call that leaves the number out would go uncounted, and its share fall to the others.
-        let arguments = self.arguments_per_call(self.unwrapped(value))?;
-        self.shares_of_calls(arguments.into_iter().collect::<Option<_>>()?, instances)
+        let value = self.unwrapped(value);
+        let (read, default) = match value.node.kind() {
+            "binary_expression"
+                if value
+                    .node
+                    .child_by_field_name("operator")
+                    .is_some_and(|operator| self.text(value.with(operator)) == "??") =>
+            {
+                (
+                    self.unwrapped(value.with(value.node.child_by_field_name("left")?)),
+                    value.node.child_by_field_name("right").map(|right| value.with(right)),
+                )
+            }
+            _ => (value, None),
+        };
+        let (parameter, key) = match read.node.kind() {
+            "member_expression" => (
+                self.unwrapped(read.with(read.node.child_by_field_name("object")?)),
+                Some(self.text(read.with(read.node.child_by_field_name("property")?))),
+            ),
+            _ => (read, None),
+        };
+        let default = default.or_else(|| key.is_none().then(|| self.parameter_default(parameter)).flatten());
+        let numbers = self
+            .arguments_per_call(parameter)?
+            .into_iter()
+            .map(|passed| {
+                let written = match key {
+                    Some(key) => passed
+                        .argument
+                        .and_then(|argument| self.property(argument, key))
+                        .map(|property| property.value),
+                    None => passed.argument,
+                };
+                Some((passed.call, written.or(default)?))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        self.shares_of_calls(numbers, instances)
     }
 
     /// The reservations of a function whose arguments are its caller's (see
@@ -187,7 +225,11 @@ impl<'tree> Program<'tree> {
         let Some(args) = function.args() else {
             return Vec::new();
         };
-        let objects = self.passed_through_objects(args);
+        let objects = self
+            .passed_through_objects(args)
+            .into_iter()
+            .filter_map(|passed| Some((passed.call, passed.argument?)))
+            .collect();
         self.shares_of_calls(objects, instances)
             .unwrap_or_default()
             .into_iter()
@@ -204,28 +246,28 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
-    /// Each of a function's calls (by an argument of it), with the instances the call makes: the
+    /// Each call of a function with a value it passes, and the instances the call makes: the
     /// function's instances shared out in proportion to how often each call runs (loops inside
     /// the function multiply every call alike). `None` when how often a call runs is unknown.
     fn shares_of_calls(
         &self,
-        arguments: Vec<Located<'tree>>,
+        calls: Vec<(Located<'tree>, Located<'tree>)>,
         instances: Multiplicity,
     ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
-        let runs: Vec<u64> = arguments
+        let runs: Vec<u64> = calls
             .iter()
-            .map(|argument| self.times_evaluated(*argument))
+            .map(|(call, _)| self.times_evaluated(*call))
             .collect::<Option<_>>()?;
-        let calls: u64 = runs.iter().sum();
+        let total_runs: u64 = runs.iter().sum();
         let each_call = instances
             .known()
-            .filter(|total| calls > 0 && total % calls == 0)
-            .map(|total| total / calls);
+            .filter(|total| total_runs > 0 && total % total_runs == 0)
+            .map(|total| total / total_runs);
         Some(
-            arguments
+            calls
                 .into_iter()
                 .zip(runs)
-                .map(|(argument, runs)| (argument, each_call.map(|each| each * runs)))
+                .map(|((_, value), runs)| (value, each_call.map(|each| each * runs)))
                 .collect(),
         )
     }

@@ -49,10 +49,14 @@ impl<'tree> Program<'tree> {
         let per_call = self.arguments_per_call(parameter)?;
         let default = per_call
             .iter()
-            .any(Option::is_none)
+            .any(|passed| passed.argument.is_none())
             .then(|| self.parameter_default(parameter))
             .flatten();
-        let passed: Vec<Located<'tree>> = per_call.into_iter().flatten().chain(default).collect();
+        let passed: Vec<Located<'tree>> = per_call
+            .into_iter()
+            .filter_map(|passed| passed.argument)
+            .chain(default)
+            .collect();
         (!passed.is_empty()).then_some(passed)
     }
 
@@ -65,6 +69,7 @@ impl<'tree> Program<'tree> {
         };
         self.passed_through_objects(args)
             .into_iter()
+            .filter_map(|passed| passed.argument)
             .filter_map(|passed| Some((self.property(passed, "runtime")?, passed)))
             .flat_map(|(property, passed)| {
                 self.runtime_values(function, property, vec![(property.value, Some(Some(passed)))])
