@@ -88,8 +88,9 @@ impl<'tree> Program<'tree> {
 
     /// Each call, with the object it passes, where a helper or construct hands its own arguments
     /// on to a resource, whole (`new lambda.Function(this, "Fn", props)`) or spread
-    /// (`{ ...props, memorySize: 512 }`). Empty unless every call passes an object literal (a
-    /// call passing something else would go uncounted), and for more than one spread parameter.
+    /// (`{ ...props, memorySize: 512 }`). Empty unless every call passes an object literal, in
+    /// place or through a const (a call passing something else would go uncounted), and for more
+    /// than one spread parameter.
     pub(super) fn passed_through_objects(&self, args: Located<'tree>) -> Vec<CallArgument<'tree>> {
         let args = self.unwrapped(args);
         let parameter = match args.node.kind() {

@@ -236,14 +236,18 @@ impl<'tree> Program<'tree> {
             .filter_map(|(object, share)| {
                 let written = self.property(object, "reservedConcurrentExecutions")?;
                 Some(Reservation {
-                    value: self
-                        .largest_number_value(written.value)
-                        .map(|(value, at)| Written { value, at: at.into() }),
+                    value: self.reserved_number(written.value),
                     instances: share.into(),
                     per_element: true,
                 })
             })
             .collect()
+    }
+
+    /// A reservation's number (the larger side of a `?:`) and where it is written.
+    fn reserved_number(&self, at: Located<'tree>) -> Option<Written<i64>> {
+        self.largest_number_value(at)
+            .map(|(value, at)| Written { value, at: at.into() })
     }
 
     /// Each call of a function with a value it passes, and the instances the call makes: the
@@ -291,10 +295,7 @@ impl<'tree> Program<'tree> {
         else {
             return self.reservations_passed_through(function, instances);
         };
-        let number = |at: Located<'tree>| {
-            self.largest_number_value(at)
-                .map(|(value, at)| Written { value, at: at.into() })
-        };
+        let number = |at: Located<'tree>| self.reserved_number(at);
         let known = number(written.value);
         if known.is_none() {
             if let Some(shares) = self.reservations_passed_in(written.value, instances) {

@@ -62,18 +62,21 @@ impl<'tree> Program<'tree> {
 
     /// The runtimes of a function whose arguments are its caller's (`new lambda.Function(this,
     /// "Fn", props)` in a construct, or `{ ...props, memorySize: 512 }`): the `runtime` each call
-    /// passes, each with its call's arguments as the element that may also hold its handler.
+    /// passes, each with its call's object as the element that may also hold its handler. An
+    /// object the call does not write in place (a const) may serve other resources too: its
+    /// handler is not this function's to change.
     fn runtimes_passed_through(&self, function: &ResourceDecl<'tree>) -> Vec<RuntimeValue> {
         let Some(args) = function.args() else {
             return Vec::new();
         };
         self.passed_through_objects(args)
             .into_iter()
-            .filter_map(|passed| passed.argument)
-            .filter_map(|passed| Some((self.property(passed, "runtime")?, passed)))
-            .flat_map(|(property, passed)| {
-                self.runtime_values(function, property, vec![(property.value, Some(Some(passed)))])
+            .filter_map(|passed| {
+                let object = passed.argument?;
+                let own = passed.call.encloses(&object).then_some(object);
+                Some((self.property(object, "runtime")?, own))
             })
+            .flat_map(|(property, own)| self.runtime_values(function, property, vec![(property.value, Some(own))]))
             .collect()
     }
 
