@@ -64,15 +64,23 @@ impl<'tree> Program<'tree> {
                 .into_iter()
                 .map(|call| CallArgument {
                     call,
-                    argument: call.node.child_by_field_name("arguments").and_then(|arguments| {
-                        named_children(arguments)
-                            .filter(|argument| argument.kind() != "comment")
-                            .nth(position)
-                            .map(|argument| call.with(argument))
-                    }),
+                    argument: self.call_arguments(call).get(position).copied(),
                 })
                 .collect(),
         )
+    }
+
+    /// The arguments of a call or `new` expression, in order, comments left out.
+    pub(super) fn call_arguments(&self, call: Located<'tree>) -> Vec<Located<'tree>> {
+        call.node
+            .child_by_field_name("arguments")
+            .map(|arguments| {
+                named_children(arguments)
+                    .filter(|argument| argument.kind() != "comment")
+                    .map(|argument| call.with(argument))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The default a parameter, named where it is used, declares (`runtime =

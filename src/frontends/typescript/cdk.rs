@@ -2,7 +2,7 @@
 //! classes and where their props go, its runtime constants. The value flow (imports, consts,
 //! loops, helpers, constructs and their props) is the one Pulumi programs use.
 
-use super::{named_children, Located, Package, PackageMember, Program};
+use super::{Located, Package, PackageMember, Program};
 use crate::aws::runtimes::Runtime;
 
 /// The CDK module a specifier names, as a path from `aws-cdk-lib`: v2's `aws-cdk-lib` is the
@@ -181,7 +181,7 @@ impl<'tree> Program<'tree> {
         if !class.is(Package::Cdk, &["aws_lambda", "Runtime"]) {
             return None;
         }
-        self.first_argument(expression)
+        self.call_arguments(expression).first().copied()
     }
 
     /// The `new lambda.Runtime(…)` whose id argument `literal` is.
@@ -207,22 +207,10 @@ impl<'tree> Program<'tree> {
             return None;
         }
         // With options (`{ bundling }`), what deploys is what the bundling writes, not the folder.
-        let arguments = call.node.child_by_field_name("arguments")?;
-        if named_children(arguments)
-            .filter(|argument| argument.kind() != "comment")
-            .count()
-            > 1
-        {
-            return None;
+        match self.call_arguments(call).as_slice() {
+            [path] => Some(*path),
+            _ => None,
         }
-        self.first_argument(call)
-    }
-
-    fn first_argument(&self, call: Located<'tree>) -> Option<Located<'tree>> {
-        let arguments = call.node.child_by_field_name("arguments")?;
-        named_children(arguments)
-            .find(|argument| argument.kind() != "comment")
-            .map(|node| Located { file: call.file, node })
     }
 }
 

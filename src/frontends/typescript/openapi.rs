@@ -144,7 +144,7 @@ impl<'tree> Program<'tree> {
         if arguments.kind() == "template_string" {
             return Some(here(arguments));
         }
-        let first = named_children(arguments).next().map(here);
+        let first = self.call_arguments(call).first().copied();
         if function.kind() == "member_expression" {
             let property = self.text(here(function.child_by_field_name("property")?));
             if property == "apply" {

@@ -24,14 +24,7 @@ impl<'tree> Program<'tree> {
             file: archive.file,
             node: archive.node.child_by_field_name("constructor")?,
         })?;
-        let first_argument = archive
-            .node
-            .child_by_field_name("arguments")
-            .and_then(|arguments| named_children(arguments).find(|argument| argument.kind() != "comment"))
-            .map(|node| Located {
-                file: archive.file,
-                node,
-            })?;
+        let first_argument = *self.call_arguments(archive).first()?;
         if class.is(Package::Pulumi, &["asset", "FileArchive"]) {
             match self.sole_string_origin(first_argument)? {
                 StringOrigin::Literal { value, .. } => Some(CodePackage::FileArchive { path: value }),

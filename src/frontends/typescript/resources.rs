@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{cdk, named_children, scope, Located, Package, PackageMember, Program};
+use super::{cdk, scope, Located, Package, PackageMember, Program};
 use crate::syntax::{ancestors, node_text, ScanMatch};
 
 /// How the program holds on to a resource.
@@ -158,10 +158,11 @@ pub(super) fn collect<'tree>(
             if expression.kind() == "call_expression" && !(cdk::is_function(&class) || cdk::is_layer(&class)) {
                 return None;
             }
-            let arguments: Vec<Node> = expression
-                .child_by_field_name("arguments")
-                .map(|arguments| named_children(arguments).filter(|a| a.kind() != "comment").collect())
-                .unwrap_or_default();
+            let arguments: Vec<Node> = program
+                .call_arguments(Located { file, node: expression })
+                .into_iter()
+                .map(|argument| argument.node)
+                .collect();
             // A construct is `new Class(scope, id, props)`; a Pulumi resource `new Class(name, args, opts)`.
             let (logical_name, args, options) = if class.package == Package::Cdk {
                 (arguments.get(1), arguments.get(2), None)

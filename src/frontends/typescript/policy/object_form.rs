@@ -77,7 +77,7 @@ impl<'tree> Program<'tree> {
                 .is(Package::Pulumi, &["interpolate"])
                 .then(|| self.json_text_document(here(arguments), OutputContext::Direct))?;
         }
-        let first = here(named_children(arguments).next()?);
+        let first = *self.call_arguments(call).first()?;
         if function.node.kind() == "member_expression" {
             let object = here(function.node.child_by_field_name("object")?);
             let property = self.text(here(function.node.child_by_field_name("property")?));
