@@ -35,3 +35,11 @@
             function: (super)
             arguments: (arguments)) @resource))))
   (#eq? @resource.method "constructor"))
+
+; fn.addDependency(policy), fn.node.addDependency(policy), fn.addDependsOn(policy): a CDK
+; construct made to wait for others by hand
+(call_expression
+  function: (member_expression
+    property: (property_identifier) @dependency.method)
+  arguments: (arguments)
+  (#match? @dependency.method "^(addDependency|addDependsOn)$")) @dependency

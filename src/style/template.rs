@@ -85,10 +85,13 @@ impl Code {
                     .map(|argument| argument.render(style, indent, 0))
                     .collect();
                 let single_line = rendered.iter().all(|argument| !argument.contains('\n'));
-                let hug_last = arguments.len() <= 2
-                    && rendered[..rendered.len().saturating_sub(1)]
+                // As Prettier does, the last argument hugs the call when those before it are
+                // short and simple: `new X("name", {` and a CDK construct's `new X(this, "Id", {`.
+                let leading = arguments.len().saturating_sub(1);
+                let hug_last = rendered[..leading].iter().all(|a| !a.contains('\n'))
+                    && arguments[..leading]
                         .iter()
-                        .all(|a| !a.contains('\n'));
+                        .all(|a| matches!(a, Self::Verbatim(_) | Self::Text(_)));
                 if single_line || hug_last {
                     return format!("new {class}({})", rendered.join(", "));
                 }

@@ -3,14 +3,23 @@
 //! (also exported by another module), `pulumi.all`, `.apply` callbacks, `pulumi.interpolate`,
 //! helper functions, loops, and other resources that read it in turn. A `dependsOn` that lists
 //! such a resource on behalf of the one it waits for asks for a cycle, which Pulumi refuses.
+//! CloudFormation orders a CDK app's resources the same way, by the references between them, and
+//! by the waits the app asks for by hand (`fn.node.addDependency(policy)`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::{named_children, Located, Program};
 
 /// How many variables, parameters and helper functions a value may be followed through.
 const MAX_HOPS: usize = 16;
+
+/// `waiting.node.addDependency(…targets)`.
+struct DependencyCall {
+    waiting: usize,
+    /// `None` when one of them is no resource infrafix can name.
+    targets: Option<Vec<usize>>,
+}
 
 impl<'tree> Program<'tree> {
     /// Whether `resource` is created after `other`: its inputs read `other` (the resource or one of
@@ -28,8 +37,11 @@ impl<'tree> Program<'tree> {
             return Rc::clone(known);
         }
         let declaration = &self.resources()[resource];
-        let mut found = Vec::new();
         let mut seen = HashSet::new();
+        let mut found: Vec<usize> = self
+            .explicit_dependencies()
+            .and_then(|by_resource| by_resource.get(&resource).cloned().flatten())
+            .unwrap_or_default();
         let mut pending: Vec<(Located<'tree>, usize)> = [declaration.args(), declaration.options()]
             .into_iter()
             .flatten()
@@ -61,6 +73,68 @@ impl<'tree> Program<'tree> {
             .borrow_mut()
             .insert(resource, Rc::clone(&found));
         found
+    }
+
+    /// The resources each resource is made to wait for by hand: `a.addDependency(b)`,
+    /// `a.node.addDependency(b, c)`, `a.addDependsOn(b)`. `None` when a call's receiver may be
+    /// a resource infrafix cannot name (any resource's list may then miss it); a resource waiting
+    /// for something infrafix cannot name has an unknown list, `None` in the map.
+    pub(super) fn explicit_dependencies(&self) -> Option<&HashMap<usize, Option<Vec<usize>>>> {
+        self.memo
+            .explicit_dependencies
+            .get_or_init(|| {
+                let mut by_resource: HashMap<usize, Option<Vec<usize>>> = HashMap::new();
+                for (file, program_file) in self.files().iter().enumerate() {
+                    for &call in &program_file.dependency_calls {
+                        let call = Located { file, node: call };
+                        let Some(DependencyCall { waiting, targets }) = self.dependency_call(call)? else {
+                            continue;
+                        };
+                        let listed = by_resource.entry(waiting).or_insert_with(|| Some(Vec::new()));
+                        match (listed.as_mut(), targets) {
+                            (Some(listed), Some(targets)) => listed.extend(targets),
+                            _ => *listed = None,
+                        }
+                    }
+                }
+                Some(by_resource)
+            })
+            .as_ref()
+    }
+
+    /// What a dependency call makes wait. `Some(None)` for a call on something that is surely no
+    /// resource (`this`, a stack of the app: `new BillingStack(…)`); `None` when the receiver
+    /// cannot be told.
+    fn dependency_call(&self, call: Located<'tree>) -> Option<Option<DependencyCall>> {
+        let method = call.node.child_by_field_name("function")?;
+        let mut receiver = call.with(method.child_by_field_name("object")?);
+        // `fn.node.addDependency(…)`: the construct's node stands for the construct.
+        if let Some(construct) = receiver
+            .node
+            .child_by_field_name("property")
+            .filter(|property| self.text(call.with(*property)) == "node")
+            .and_then(|_| receiver.node.child_by_field_name("object"))
+        {
+            receiver = call.with(construct);
+        }
+        let resource_of = |at: Located<'tree>| {
+            self.denoted_resource(at)
+                .filter(|reference| reference.attribute.is_none())
+                .map(|reference| reference.resource)
+        };
+        let Some(waiting) = resource_of(receiver) else {
+            let made_by_the_app = receiver.node.kind() == "this"
+                || self
+                    .initializer(receiver, false)
+                    .is_some_and(|value| value.node.kind() == "new_expression");
+            return made_by_the_app.then_some(None);
+        };
+        let targets = self
+            .call_arguments(call)
+            .into_iter()
+            .map(resource_of)
+            .collect::<Option<Vec<_>>>();
+        Some(Some(DependencyCall { waiting, targets }))
     }
 
     /// Where the value a name stands for is written: a variable's initializer, what an `.apply`

@@ -240,6 +240,16 @@ impl<'tree> Program<'tree> {
 
     /// Inserts a rendered statement on the lines after `anchor` (a statement), set apart by a blank
     /// line where the anchor is set apart by one.
+    /// Inserts a rendered statement on the line right after `anchor`, with no blank line: it
+    /// joins a run of statements like it.
+    pub fn append_statement(&self, anchor: Located<'tree>, code: &Code) -> Edit {
+        let text = self.file(anchor.file).text;
+        let style = self.style(anchor.file);
+        let rendered = statement(code, None, style, &self.indentation_of(anchor));
+        let line_end = line_range(text, anchor.node.end_byte()).end;
+        Edit::insert(anchor.file, line_end, format!("{}{rendered}", style.line_ending))
+    }
+
     pub fn insert_statement_after(&self, anchor: Located<'tree>, code: &Code, binding: Option<&str>) -> Edit {
         let text = self.file(anchor.file).text;
         let style = self.style(anchor.file);

@@ -29,7 +29,7 @@ impl<'tree> Program<'tree> {
         if !function.is_lambda_function() {
             return None;
         }
-        let role = self.property(function.args()?, "role")?;
+        let role = self.argument(function, "role")?;
         Some(match self.denoted_resource(role.value) {
             Some(reference) if self.resources()[reference.resource].is_aws(&["iam", "Role"]) => {
                 ExecutionRole::Declared(reference.resource)
@@ -77,7 +77,7 @@ impl<'tree> Program<'tree> {
             let Some((_, argument)) = ATTACHMENTS.iter().find(|(class, _)| resource.is_aws(&["iam", class])) else {
                 continue;
             };
-            let Some(value) = resource.args().and_then(|args| self.property(args, argument)) else {
+            let Some(value) = self.argument(resource, argument) else {
                 continue;
             };
             let named: Vec<Located<'tree>> = match value.value.node.kind() {
@@ -125,7 +125,7 @@ impl<'tree> Program<'tree> {
             if !resource.is_aws(&["iam", "Role"]) {
                 continue;
             }
-            let Some(name) = resource.args().and_then(|args| self.property(args, "name")) else {
+            let Some(name) = self.argument(resource, "name") else {
                 continue;
             };
             if let [StringOrigin::Literal { value, .. }] = self.string_origins(name.value).as_slice() {

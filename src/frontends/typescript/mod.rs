@@ -143,6 +143,8 @@ pub struct ProgramFile<'tree> {
     pub text: &'tree str,
     pub tree: &'tree Tree,
     pub imports: Vec<ImportBinding<'tree>>,
+    /// The CDK's `a.addDependency(b)` calls (see `dependencies::explicit_dependencies`).
+    dependency_calls: Vec<Node<'tree>>,
     facts: &'tree FileFacts,
 }
 
@@ -169,6 +171,8 @@ struct Memo {
     handed_out_logical_names: std::cell::RefCell<std::collections::HashSet<String>>,
     /// The resources each resource's inputs read (see `resources_read_by`).
     resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
+    /// The waits a CDK app asks for by hand (see `explicit_dependencies`).
+    explicit_dependencies: std::cell::OnceCell<Option<HashMap<usize, Option<Vec<usize>>>>>,
     /// The attachments of each role (see `role_attachments`).
     attachments_by_role: std::cell::OnceCell<HashMap<usize, Vec<usize>>>,
     /// Per file, the project modules it imports.
@@ -195,6 +199,11 @@ impl<'tree> Program<'tree> {
                 text: input.text,
                 tree: input.tree,
                 imports: imports::collect(input.matches, input.text),
+                dependency_calls: input
+                    .matches
+                    .iter()
+                    .filter_map(|found| found.capture("dependency"))
+                    .collect(),
                 facts: input.facts,
             })
             .collect();
@@ -228,6 +237,18 @@ impl<'tree> Program<'tree> {
 
     pub fn files(&self) -> &[ProgramFile<'tree>] {
         &self.files
+    }
+
+    /// Whether the project is an AWS CDK app: some file imports the CDK.
+    pub fn is_cdk_app(&self) -> bool {
+        self.files
+            .iter()
+            .flat_map(|file| &file.imports)
+            .any(|binding| package_module(&binding.module).is_some_and(|(package, _)| package == Package::Cdk))
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
     }
 
     pub fn file(&self, index: usize) -> &ProgramFile<'tree> {

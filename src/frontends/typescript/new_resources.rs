@@ -1,8 +1,9 @@
 //! How a new resource is written beside an existing one: its class spelled through the file's own
 //! imports, a logical name derived from its neighbour's (so that every instance of a component or
-//! helper gets its own URN), and the neighbour's `provider` and `parent` options.
+//! helper gets its own URN), and the neighbour's `provider` and `parent` options; beside a CDK
+//! construct, the L1 class in the neighbour's scope, with an id derived from the neighbour's.
 
-use super::{name_from_logical_name, Located, Package, PackageMember, Program, ResourceDecl};
+use super::{cdk, name_from_logical_name, Located, Package, PackageMember, Program, ResourceDecl};
 use crate::style::template::Code;
 
 /// A resource to insert, rendered and ready for [`Program::insert_statement_after`].
@@ -13,7 +14,9 @@ pub struct NewResource {
 }
 
 impl<'tree> Program<'tree> {
-    /// `new <class>(<neighbour's name>-<suffix>, args, <neighbour's provider and parent>)`.
+    /// `new <class>(<neighbour's name>-<suffix>, args, <neighbour's provider and parent>)`, or
+    /// beside a CDK construct `new <L1 class>(<its scope>, "<its id><Suffix>", props)`; `class` is
+    /// the Pulumi type, and `args` are named as Pulumi names them.
     pub fn new_resource_beside(
         &self,
         neighbour: &ResourceDecl<'tree>,
@@ -21,6 +24,9 @@ impl<'tree> Program<'tree> {
         suffix: &str,
         args: Code,
     ) -> Result<NewResource, String> {
+        if neighbour.class.package == Package::Cdk {
+            return self.new_construct_beside(neighbour, class, suffix, args);
+        }
         let member = PackageMember {
             package: Package::Aws,
             path: class.iter().map(|part| part.to_string()).collect(),
@@ -39,7 +45,7 @@ impl<'tree> Program<'tree> {
         if self.text(logical_name).contains(['\n', '\r']) {
             return Err("the neighbour's logical name spans lines".to_owned());
         }
-        let name = self.derived_logical_name(logical_name, suffix);
+        let name = self.derived_logical_name(logical_name, "-", suffix);
         let base = name_from_logical_name(&name).unwrap_or_else(|| "resource".to_owned());
         let mut arguments = vec![Code::verbatim(name), args];
         arguments.extend(self.inherited_options(neighbour));
@@ -52,17 +58,77 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// The neighbour's logical name with a suffix, as the same kind of expression, numbered where
-    /// the program or another fix of this pass already uses it (two resources of one name in a
-    /// stack fail the deploy with a duplicate URN).
-    fn derived_logical_name(&self, logical_name: Located<'tree>, suffix: &str) -> String {
+    /// The CDK form of `new_resource_beside`.
+    fn new_construct_beside(
+        &self,
+        neighbour: &ResourceDecl<'tree>,
+        class: &[&str],
+        suffix: &str,
+        args: Code,
+    ) -> Result<NewResource, String> {
+        let member = cdk::l1_class_for(class)
+            .ok_or_else(|| format!("infrafix knows no CDK class for aws.{}", class.join(".")))?;
+        let spelled = self.spelling_of(neighbour.file, &member).ok_or_else(|| {
+            format!(
+                "the file imports nothing that reaches the CDK's {}",
+                member.path.join(".")
+            )
+        })?;
+        let here = |node| Located {
+            file: neighbour.file,
+            node,
+        };
+        let scope = self
+            .call_arguments(here(neighbour.expression))
+            .first()
+            .map(|scope| self.text(*scope).to_owned())
+            .ok_or("the neighbour has no scope")?;
+        let id = neighbour.logical_name.map(here).ok_or("the neighbour has no id")?;
+        if self.text(id).contains(['\n', '\r']) {
+            return Err("the neighbour's id spans lines".to_owned());
+        }
+        let pascal: String = suffix
+            .split('-')
+            .map(|word| {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let id = self.derived_logical_name(id, "", &pascal);
+        let base = name_from_logical_name(&id).unwrap_or_else(|| "construct".to_owned());
+        let props = match args {
+            Code::Object(entries) => Code::Object(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| (cdk::prop_name(&member, &key).to_owned(), value))
+                    .collect(),
+            ),
+            other => other,
+        };
+        Ok(NewResource {
+            code: Code::New {
+                class: spelled,
+                arguments: vec![Code::verbatim(scope), Code::verbatim(id), props],
+            },
+            binding: self.fresh_name(neighbour.file, &base),
+        })
+    }
+
+    /// The neighbour's logical name with a suffix after `separator` (`-` in Pulumi's names, none
+    /// in the CDK's ids), as the same kind of expression, numbered where the program or another
+    /// fix of this pass already uses it (two resources of one name in a stack fail the deploy
+    /// with a duplicate URN, two constructs of one id in a scope fail the synth).
+    fn derived_logical_name(&self, logical_name: Located<'tree>, separator: &str, suffix: &str) -> String {
         let text = self.text(logical_name);
         let with_suffix = |suffix: &str| match logical_name.node.kind() {
             "string" | "template_string" if text.len() >= 2 => {
                 let (body, quote) = text.split_at(text.len() - 1);
-                format!("{body}-{suffix}{quote}")
+                format!("{body}{separator}{suffix}{quote}")
             }
-            _ => format!("`${{{text}}}-{suffix}`"),
+            _ => format!("`${{{text}}}{separator}{suffix}`"),
         };
         let declared: std::collections::HashSet<String> = self
             .resources()
@@ -77,7 +143,7 @@ impl<'tree> Program<'tree> {
             .collect();
         let mut handed_out = self.memo.handed_out_logical_names.borrow_mut();
         let name = std::iter::once(suffix.to_owned())
-            .chain((2..).map(|n| format!("{suffix}-{n}")))
+            .chain((2..).map(|n| format!("{suffix}{separator}{n}")))
             .map(|suffix| with_suffix(&suffix))
             .find(|name| !declared.contains(unquoted(name)) && !handed_out.contains(unquoted(name)))
             .unwrap_or_else(|| with_suffix(suffix));

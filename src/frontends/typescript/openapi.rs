@@ -9,7 +9,7 @@ use super::callbacks::method_receiving;
 use super::exports::top_level_function;
 use super::json_text::Json;
 use super::scope::Declaration;
-use super::{named_children, Exported, ImportKind, Located, Package, Program};
+use super::{cdk, named_children, Exported, ImportKind, Located, Package, Program};
 use crate::cloud::{action_matches, route_coverage, Coverage, InvokePermission, Site};
 use crate::fix::Edit;
 
@@ -26,6 +26,9 @@ pub struct Integration<'tree> {
     pub credentials: Option<IntegrationValue<'tree>>,
     /// `httpMethod` in OpenAPI, `integrationHttpMethod` on a resource.
     pub http_method: Option<IntegrationValue<'tree>>,
+    /// Written as a resource (an `aws.apigateway.Integration`, a `CfnMethod`'s `integration`),
+    /// not in an OpenAPI document.
+    pub on_resource: bool,
 }
 
 impl Integration<'_> {
@@ -94,15 +97,27 @@ impl<'tree> Program<'tree> {
                 continue;
             };
             if resource.is_aws(&["apigateway", "RestApi"]) {
-                if let Some(body) = self.property(args, "body") {
+                if let Some(body) = self.argument(resource, "body") {
                     self.body_integrations(index, body.value, 0, &mut found);
                 }
             } else if resource.is_aws(&["apigateway", "Integration"]) {
                 let rest_api = self
-                    .property(args, "restApi")
+                    .argument(resource, "restApi")
                     .and_then(|api| self.denoted_resource(api.value))
                     .map(|r| r.resource);
-                found.push(self.object_integration(rest_api, args, "integrationHttpMethod"));
+                // A CfnMethod holds its integration in `integration`.
+                let object = match resource.class.package {
+                    Package::Cdk => self
+                        .property(args, "integration")
+                        .and_then(|integration| self.object_literal(integration.value)),
+                    _ => Some(args),
+                };
+                if let Some(object) = object {
+                    found.push(Integration {
+                        on_resource: true,
+                        ..self.object_integration(rest_api, object, "integrationHttpMethod")
+                    });
+                }
             }
         }
         found
@@ -150,10 +165,12 @@ impl<'tree> Program<'tree> {
             if property == "apply" {
                 return self.returned_value(first?);
             }
+            // `apigateway.ApiDefinition.fromInline(spec)` is a SpecRestApi's document.
             if property == "stringify"
-                || self
-                    .package_member(here(function))
-                    .is_some_and(|m| m.is(Package::Pulumi, &["jsonStringify"]))
+                || self.package_member(here(function)).is_some_and(|m| {
+                    m.is(Package::Pulumi, &["jsonStringify"])
+                        || m.is(Package::Cdk, &["aws_apigateway", "ApiDefinition", "fromInline"])
+                })
             {
                 return first;
             }
@@ -280,6 +297,7 @@ impl<'tree> Program<'tree> {
             uri: value_of("uri"),
             credentials: value_of("credentials"),
             http_method: value_of(method_key),
+            on_resource: false,
         }
     }
 
@@ -313,6 +331,7 @@ impl<'tree> Program<'tree> {
                 uri: None,
                 credentials: None,
                 http_method: None,
+                on_resource: false,
             };
         };
         let value_of = |key: &str| -> Option<IntegrationValue<'tree>> {
@@ -348,6 +367,7 @@ impl<'tree> Program<'tree> {
             uri: value_of("uri"),
             credentials: value_of("credentials"),
             http_method: value_of("httpMethod"),
+            on_resource: false,
         }
     }
 
@@ -404,8 +424,13 @@ impl<'tree> Program<'tree> {
         match expression.node.kind() {
             "member_expression" => {
                 let property = here(expression.node.child_by_field_name("property")?);
-                let owner = self.denoted_resource(here(expression.node.child_by_field_name("object")?))?;
-                let is_function = self.resources()[owner.resource].is_aws(&["lambda", "Function"]);
+                let object = here(expression.node.child_by_field_name("object")?);
+                let owner = self.denoted_resource(object)?;
+                let declared = &self.resources()[owner.resource];
+                if declared.class.package == Package::Cdk {
+                    return self.cdk_invoke_uri(expression, object, property);
+                }
+                let is_function = declared.is_aws(&["lambda", "Function"]);
                 (self.text(property) == "arn" && owner.attribute.is_none() && is_function)
                     .then(|| vec![self.replace_node(property, "invokeArn")])
             }
@@ -433,6 +458,32 @@ impl<'tree> Program<'tree> {
             }
             _ => None,
         }
+    }
+
+    /// A CDK function has no invoke ARN: the uri `fn.attrArn` written as a property's value
+    /// becomes the URI API Gateway builds around the ARN, in the function's own partition and
+    /// region (`fn.stack`, which every construct has, so no import is needed).
+    fn cdk_invoke_uri(
+        &self,
+        uri: Located<'tree>,
+        function: Located<'tree>,
+        attribute: Located<'tree>,
+    ) -> Option<Vec<Edit>> {
+        let owner = self.denoted_resource(function)?;
+        let declared = &self.resources()[owner.resource];
+        let reads_arn = owner.attribute.is_none()
+            && declared.is_lambda_function()
+            && cdk::graph_attribute(&declared.class, self.text(attribute)) == crate::cloud::ARN;
+        let is_property_value = uri.node.parent().is_some_and(|parent| parent.kind() == "pair");
+        if !reads_arn || !is_property_value {
+            return None;
+        }
+        let function = self.text(function);
+        let arn = self.text(uri);
+        let invoke_uri = format!(
+            "`arn:${{{function}.stack.partition}}:apigateway:${{{function}.stack.region}}:lambda:path/2015-03-31/functions/${{{arn}}}/invocations`"
+        );
+        Some(vec![self.replace_node(uri, &invoke_uri)])
     }
 
     /// Hands `fn.invokeArn` to a `pulumi.all` callback as a new parameter, and uses that as the uri.
@@ -480,7 +531,13 @@ impl<'tree> Program<'tree> {
     /// qualifier and `sourceArn` all cover that: one for another API, an alias (`qualifier`) or
     /// one route leaves the integration without permission once its `credentials` go.
     pub fn api_gateway_invoke_permission(&self, function: usize, rest_api: Option<usize>) -> InvokePermission {
-        let mut unknown = false;
+        // The CDK's `fn.addPermission(…)` and `fn.grantInvoke(…)` make permissions no resource
+        // of the program declares.
+        let mut unknown = self.resources()[function].class.package == Package::Cdk
+            && (0..self.file_count()).any(|file| {
+                let text = self.file(file).text;
+                text.contains(".addPermission(") || text.contains(".grantInvoke(")
+            });
         for (index, permission) in self
             .resources()
             .iter()
@@ -488,7 +545,9 @@ impl<'tree> Program<'tree> {
             .filter(|(_, r)| r.is_aws(&["lambda", "Permission"]))
         {
             let coverage = match (permission.args(), self.instances(index)) {
-                (Some(args), Some(_)) => self.permission_coverage(args, function, rest_api),
+                (Some(args), Some(_)) => {
+                    self.permission_coverage(args, permission.prop_name("function"), function, rest_api)
+                }
                 _ => Coverage::Unsure,
             };
             match coverage {
@@ -504,7 +563,14 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    fn permission_coverage(&self, args: Located<'tree>, function: usize, rest_api: Option<usize>) -> Coverage {
+    /// `function_prop`: where the permission names its function (`function`, `functionName`).
+    fn permission_coverage(
+        &self,
+        args: Located<'tree>,
+        function_prop: &str,
+        function: usize,
+        rest_api: Option<usize>,
+    ) -> Coverage {
         let literal = |name: &str| {
             self.property(args, name)
                 .map(|found| self.string_value(found.value).ok_or(()))
@@ -512,7 +578,7 @@ impl<'tree> Program<'tree> {
         let principal = literal("principal");
         let action = literal("action");
         let target = self
-            .property(args, "function")
+            .property(args, function_prop)
             .map(|found| self.denoted_resource(found.value));
         let facts = (principal, action, target);
         let (Some(Ok(principal)), Some(Ok(action)), Some(Some(target))) = facts else {
@@ -541,12 +607,26 @@ impl<'tree> Program<'tree> {
     }
 
     /// A `sourceArn` covers the API when it is the API's `executionArn` followed by wildcards
-    /// only (`${api.executionArn}/*/*`): `*` in an ARN spans stages, methods and paths.
+    /// only (`${api.executionArn}/*/*`): `*` in an ARN spans stages, methods and paths. A CDK app
+    /// writes the execute-api ARN around the API's id (`…:execute-api:…:${api.ref}/*`), or has
+    /// the API make it (`api.arnForExecuteApi()`, every method, path and stage).
     fn source_arn_coverage(&self, source: Located<'tree>, rest_api: Option<usize>) -> Coverage {
+        if let Some(api) = self.execute_api_arn_of(source) {
+            return match Some(api) == rest_api {
+                true => Coverage::Covers,
+                false if rest_api.is_some() => Coverage::Misses,
+                false => Coverage::Unsure,
+            };
+        }
+        let execute_api = self.text(source).contains(":execute-api:");
         let apis: Vec<usize> = self
             .referenced_resources(source)
             .into_iter()
-            .filter(|reference| reference.attribute.as_deref() == Some("executionArn"))
+            .filter(|reference| match reference.attribute.as_deref() {
+                Some("executionArn") => true,
+                Some("id") => execute_api,
+                _ => false,
+            })
             .map(|reference| reference.resource)
             .collect();
         let Some(rest_api) = rest_api else {
@@ -563,5 +643,19 @@ impl<'tree> Program<'tree> {
             }
             _ => Coverage::Unsure,
         }
+    }
+
+    /// The REST API whose `arnForExecuteApi()` (no arguments: every route) a value is.
+    fn execute_api_arn_of(&self, value: Located<'tree>) -> Option<usize> {
+        let value = self.unwrapped(value);
+        if value.node.kind() != "call_expression" || !self.call_arguments(value).is_empty() {
+            return None;
+        }
+        let method = value.node.child_by_field_name("function")?;
+        let property = method.child_by_field_name("property")?;
+        (self.text(value.with(property)) == "arnForExecuteApi").then_some(())?;
+        let api = self.denoted_resource(value.with(method.child_by_field_name("object")?))?;
+        (api.attribute.is_none() && self.resources()[api.resource].is_aws(&["apigateway", "RestApi"]))
+            .then_some(api.resource)
     }
 }

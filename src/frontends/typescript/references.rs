@@ -6,7 +6,7 @@
 use tree_sitter::Node;
 
 use super::callbacks::method_receiving;
-use super::{named_children, Located, Package, Program, ResourceBinding};
+use super::{cdk, named_children, Located, Package, Program, ResourceBinding};
 use crate::cloud::ResourceRef;
 use crate::fix::Edit;
 use crate::syntax::{ancestors, node_text};
@@ -75,9 +75,12 @@ impl<'tree> Program<'tree> {
                     });
                 }
                 match self.denoted(here(object), hops) {
+                    // `role.attrArn` is the role's `arn` in the graph.
                     Some(owner) if owner.attribute.is_none() => Some(ResourceRef {
                         resource: owner.resource,
-                        attribute: Some(property),
+                        attribute: Some(
+                            cdk::graph_attribute(&self.resources()[owner.resource].class, &property).to_owned(),
+                        ),
                     }),
                     Some(_) => None,
                     // `iam.processorRole`, `queues.dlq`: the object holds the resource.
@@ -86,6 +89,10 @@ impl<'tree> Program<'tree> {
             }
             "call_expression" => {
                 let function = at.node.child_by_field_name("function")?;
+                // `workQueue(this, "Invoices")`: what the project's helper returns.
+                if let Some(helper) = self.function_named(here(function)) {
+                    return self.denoted(self.returned_value(helper)?, hops + 1);
+                }
                 let argument = named_children(at.node.child_by_field_name("arguments")?).next()?;
                 // `x.apply(a => a)`: what the callback returns, its parameters mapped back.
                 let is_apply = function.kind() == "member_expression"
@@ -240,6 +247,9 @@ impl<'tree> Program<'tree> {
         if let Some(parameter) = self.parameter_holding(resource, place) {
             return Ok(parameter);
         }
+        if let Some(held) = self.helper_result_holding(resource, place) {
+            return Ok(held);
+        }
         if declaration.file != place.file {
             return self.name_from_other_module(resource, place.file, edits);
         }
@@ -295,6 +305,37 @@ impl<'tree> Program<'tree> {
                 }) == Some(wanted.clone())
             })
             .map(|pattern| node_text(pattern, self.file(place.file).text).to_owned())
+    }
+}
+
+impl<'tree> Program<'tree> {
+    /// A `const` declared before `place` in a block around it that holds what a helper returned,
+    /// when that is the resource (`const reader = rawBucketReader(this, role)`). Only for a
+    /// resource made once: a helper called twice returns one declaration for two resources.
+    fn helper_result_holding(&self, resource: usize, place: Located<'tree>) -> Option<String> {
+        if self.instances(resource) != Some(1) {
+            return None;
+        }
+        let wanted = Some(ResourceRef {
+            resource,
+            attribute: None,
+        });
+        let here = |node| Located { file: place.file, node };
+        ancestors(self.root(place.file), place.node)
+            .into_iter()
+            .filter(|block| super::scope::BLOCKS.contains(&block.kind()))
+            .flat_map(named_children)
+            .filter(|statement| {
+                statement.kind() == "lexical_declaration" && statement.end_byte() <= place.node.start_byte()
+            })
+            .flat_map(named_children)
+            .filter_map(|declarator| {
+                let name = declarator.child_by_field_name("name")?;
+                let value = declarator.child_by_field_name("value")?;
+                (name.kind() == "identifier" && value.kind() == "call_expression").then_some((name, value))
+            })
+            .find(|(_, value)| self.denoted_resource(here(*value)) == wanted)
+            .map(|(name, _)| self.text(here(name)).to_owned())
     }
 }
 

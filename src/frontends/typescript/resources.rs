@@ -43,8 +43,16 @@ pub struct ResourceDecl<'tree> {
 }
 
 impl<'tree> ResourceDecl<'tree> {
+    /// Whether the resource is the `@pulumi/aws` type `path` (`["iam", "Role"]`), or a CDK class
+    /// read as that type (`CfnRole`).
     pub fn is_aws(&self, path: &[&str]) -> bool {
-        self.class.is(Package::Aws, path)
+        self.class.is(Package::Aws, path) || cdk::stands_for(&self.class, path)
+    }
+
+    /// Where the resource's class writes what Pulumi's argument `argument` holds: `policies`
+    /// for a CfnRole's `inlinePolicies`.
+    pub fn prop_name<'a>(&self, argument: &'a str) -> &'a str {
+        cdk::prop_name(&self.class, argument)
     }
 
     /// An `aws.lambda.Function`, or a `CallbackFunction`, which makes one, or a CDK construct
@@ -106,7 +114,12 @@ impl<'tree> ResourceDecl<'tree> {
     }
 }
 
-impl Program<'_> {
+impl<'tree> Program<'tree> {
+    /// The value of a resource's argument `argument`, under the name its class writes it.
+    pub fn argument(&self, resource: &ResourceDecl<'tree>, argument: &str) -> Option<super::PropertyValue<'tree>> {
+        self.property(resource.args()?, resource.prop_name(argument))
+    }
+
     /// How messages name a resource: its variable (`queue`, `this.queue`), else its logical name,
     /// in backticks; where that is not written out either (a helper's `id` parameter), its
     /// expression's start, `new lambda.Function(…)`.

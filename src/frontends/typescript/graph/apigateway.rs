@@ -179,11 +179,7 @@ impl<'tree> Program<'tree> {
             at: integration.at.into(),
             rest_api: integration.rest_api.map(|api| self.resources()[api].declared()),
             proxy: integration.is_proxy(),
-            is_resource: integration
-                .at
-                .node
-                .parent()
-                .is_some_and(|parent| parent.kind() == "arguments"),
+            is_resource: integration.on_resource,
             uri: integration.uri.as_ref().map(setting),
             target: target.and_then(|(function, attribute)| {
                 Some(IntegrationTarget {

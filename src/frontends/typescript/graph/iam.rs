@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::super::{named_children, ExecutionRole, Located, PolicyCache, Program, ResourceDecl};
+use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, RoleAttachment, RoleGrants};
 
 /// The classes that attach policy to a role, as messages name them.
@@ -60,7 +60,7 @@ impl<'tree> Program<'tree> {
             .map(|attachment| RoleAttachment {
                 resource: attachment,
                 name: self.display_name(attachment),
-                kind: self.attachment_class(attachment).to_owned(),
+                kind: self.attachment_class(attachment),
                 declared: self.resources()[attachment].declared(),
                 attached_policy: self.attached_policy(attachment),
                 // Following every value an attachment reads is the costly part of the graph: a
@@ -72,10 +72,10 @@ impl<'tree> Program<'tree> {
                     .collect(),
             })
             .collect();
-        let owns_inline_policies = self.resources()[role]
-            .args()
-            .and_then(|args| self.property(args, "inlinePolicies"))
-            .is_some();
+        // CloudFormation keeps a role's `Policies` beside separate policies; Pulumi deletes those.
+        let declaration = &self.resources()[role];
+        let owns_inline_policies =
+            declaration.class.package == Package::Aws && self.argument(declaration, "inlinePolicies").is_some();
         IamRole {
             name: self.display_name(role),
             declared: self.resources()[role].declared(),
@@ -87,25 +87,39 @@ impl<'tree> Program<'tree> {
 
     /// The `aws.iam.Policy` of the program an attachment attaches by its `policyArn`.
     fn attached_policy(&self, attachment: ResourceId) -> Option<ResourceId> {
-        let args = self.resources()[attachment].args()?;
-        let policy = self.denoted_resource(self.property(args, "policyArn")?.value)?.resource;
+        let policy = self
+            .denoted_resource(self.argument(&self.resources()[attachment], "policyArn")?.value)?
+            .resource;
         self.resources()[policy].is_aws(&["iam", "Policy"]).then_some(policy)
     }
 
-    fn attachment_class(&self, attachment: ResourceId) -> &'static str {
-        let class = self.resources()[attachment]
-            .class
-            .path
-            .last()
-            .map_or("", String::as_str);
-        ATTACHMENT_CLASSES
-            .into_iter()
-            .find(|known| *known == class)
-            .unwrap_or("policy")
+    fn attachment_class(&self, attachment: ResourceId) -> String {
+        let declared = &self.resources()[attachment];
+        let class = declared.class.path.last().map_or("", String::as_str);
+        match declared.class.package {
+            Package::Cdk => class.to_owned(),
+            _ => ATTACHMENT_CLASSES
+                .into_iter()
+                .find(|known| *known == class)
+                .unwrap_or("policy")
+                .to_owned(),
+        }
     }
 
-    /// The resources a function's `dependsOn` lists; `None` when they cannot be known.
-    pub(super) fn listed_dependencies(&self, function: &ResourceDecl<'tree>) -> Option<Vec<ResourceId>> {
+    /// The resources a function's `dependsOn` lists, or, in a CDK app, those it is made to wait
+    /// for by hand; `None` when they cannot be known.
+    pub(super) fn listed_dependencies(
+        &self,
+        index: ResourceId,
+        function: &ResourceDecl<'tree>,
+    ) -> Option<Vec<ResourceId>> {
+        if function.class.package == Package::Cdk {
+            return self
+                .explicit_dependencies()?
+                .get(&index)
+                .cloned()
+                .unwrap_or(Some(Vec::new()));
+        }
         let Some(options) = function.options() else {
             return Some(Vec::new());
         };
@@ -134,13 +148,12 @@ impl<'tree> Program<'tree> {
         mapping: &ResourceDecl<'tree>,
         functions: &HashMap<ResourceId, usize>,
     ) -> Option<QueueEventSource> {
-        let args = mapping.args()?;
-        let source = self.denoted_resource(self.property(args, "eventSourceArn")?.value)?;
+        let source = self.denoted_resource(self.argument(mapping, "eventSourceArn")?.value)?;
         let queue = (source.attribute.as_deref() == Some("arn")
             && self.resources()[source.resource].is_aws(&["sqs", "Queue"]))
         .then_some(source.resource)?;
         let function = self
-            .denoted_resource(self.property(args, "functionName")?.value)?
+            .denoted_resource(self.argument(mapping, "functionName")?.value)?
             .resource;
         Some(QueueEventSource {
             queue: self.resource_target(queue)?,

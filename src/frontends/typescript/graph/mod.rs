@@ -165,7 +165,7 @@ impl<'tree> Program<'tree> {
             code: self.code_package(function),
             role: self.function_role(function, roles),
             dead_letter: self.dead_letter(function),
-            depends_on: self.listed_dependencies(function),
+            depends_on: self.listed_dependencies(index, function),
         }
     }
 

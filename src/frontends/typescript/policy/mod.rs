@@ -13,7 +13,7 @@ use std::ops::Range;
 pub use edit::NewStatement;
 
 use super::callbacks::AllCallback;
-use super::{Located, Program, ResourceBinding};
+use super::{Located, Package, Program, ResourceBinding};
 use crate::aws::managed_policies::{self, ManagedPolicy};
 use crate::cloud::{PhysicalName, PolicyStatement, ResourceTarget};
 
@@ -129,41 +129,77 @@ impl<'tree> Program<'tree> {
     /// RolePolicyAttachment and PolicyAttachment resources naming it.
     pub fn role_policies(&self, role: usize) -> RolePolicies<'tree> {
         let mut policies = RolePolicies::default();
-        let role_args = self.resources()[role].args();
-        if let Some(inline) = role_args.and_then(|args| self.property(args, "inlinePolicies")) {
+        let declaration = &self.resources()[role];
+        if let Some(inline) = self.argument(declaration, "inlinePolicies") {
+            // A CfnRole's entries are `{ policyName, policyDocument }`.
+            let document_key = match declaration.class.package {
+                Package::Cdk => "policyDocument",
+                _ => "policy",
+            };
             for entry in self.list_elements(inline.value) {
                 match self
                     .object_literal(entry)
-                    .and_then(|object| self.property(object, "policy"))
+                    .and_then(|object| self.property(object, document_key))
                 {
                     Some(policy) => self.add_document(&mut policies, role, policy.value),
                     None => policies.unreadable += 1,
                 }
             }
         }
-        if let Some(managed) = role_args.and_then(|args| self.property(args, "managedPolicyArns")) {
+        // `iam.Role.fromRoleArn(this, "R", role.attrArn)` hands the role to L2 code, whose grants
+        // (`addToPrincipalPolicy`, `queue.grantSendMessages(…)`) are policies of their own.
+        if declaration.class.package == Package::Cdk && self.role_imported_as_construct(role) {
+            policies.unreadable += 1;
+        }
+        if let Some(managed) = self.argument(declaration, "managedPolicyArns") {
             for arn in self.list_elements(managed.value) {
                 self.add_policy_arn(&mut policies, arn, true);
             }
         }
         for attachment in self.role_attachments(role) {
             let resource = &self.resources()[attachment];
-            let Some(args) = resource.args() else { continue };
+            if resource.args().is_none() {
+                continue;
+            }
             if resource.is_aws(&["iam", "RolePolicy"]) {
-                match self.property(args, "policy") {
+                match self.argument(resource, "policy") {
                     Some(policy) => self.add_document(&mut policies, attachment, policy.value),
                     None => policies.unreadable += 1,
                 }
             } else {
                 // A PolicyAttachment may list other roles, users and groups beside this role.
                 let sole_holder = resource.is_aws(&["iam", "RolePolicyAttachment"]);
-                match self.property(args, "policyArn") {
+                match self.argument(resource, "policyArn") {
                     Some(arn) => self.add_policy_arn(&mut policies, arn.value, sole_holder),
                     None => policies.unreadable += 1,
                 }
             }
         }
         policies
+    }
+
+    /// Whether the app makes an L2 role of the role (`iam.Role.fromRoleArn`, `fromRoleName`).
+    fn role_imported_as_construct(&self, role: usize) -> bool {
+        const IMPORTS: [&str; 2] = ["fromRoleArn", "fromRoleName"];
+        (0..self.file_count()).any(|file| {
+            let text = self.file(file).text;
+            if !IMPORTS.iter().any(|method| text.contains(method)) {
+                return false;
+            }
+            crate::syntax::named_descendants(self.root(file)).any(|node| {
+                let here = |node| Located { file, node };
+                let imports = node.kind() == "call_expression"
+                    && node
+                        .child_by_field_name("function")
+                        .and_then(|function| function.child_by_field_name("property"))
+                        .is_some_and(|method| IMPORTS.contains(&self.text(here(method))));
+                imports
+                    && self.call_arguments(here(node)).into_iter().any(|argument| {
+                        self.denoted_resource(argument)
+                            .is_some_and(|named| named.resource == role)
+                    })
+            })
+        })
     }
 
     fn add_document(&self, policies: &mut RolePolicies<'tree>, owner: usize, value: Located<'tree>) {
@@ -215,8 +251,7 @@ impl<'tree> Program<'tree> {
             .denoted_resource(arn)
             .filter(|reference| self.resources()[reference.resource].is_aws(&["iam", "Policy"]));
         let document = customer.and_then(|reference| {
-            let args = self.resources()[reference.resource].args()?;
-            let value = self.property(args, "policy")?.value;
+            let value = self.argument(&self.resources()[reference.resource], "policy")?.value;
             let document = self.policy_document(value)?;
             let shared = document.shared
                 || !sole_holder
@@ -269,19 +304,23 @@ impl Program<'_> {
     }
 
     /// What the program says of a resource's physical name: its `name`, its `namePrefix`, or
-    /// the logical name Pulumi derives it from.
+    /// the logical name Pulumi derives it from. CloudFormation derives a CDK resource's from the
+    /// stack and a hashed construct path, which the app does not write.
     fn physical_name(&self, resource: usize) -> PhysicalName {
         let declared = &self.resources()[resource];
         let single_literal = |property: &str| {
-            let value = declared.args().and_then(|args| self.property(args, property))?.value;
+            let value = self.argument(declared, property)?.value;
             match self.string_origins(value).as_slice() {
                 [super::StringOrigin::Literal { value, .. }] => Some(value.clone()),
                 _ => None,
             }
         };
-        let written = |property: &str| declared.args().and_then(|args| self.property(args, property)).is_some();
+        let written = |property: &str| self.argument(declared, property).is_some();
         if written("name") {
             return single_literal("name").map_or(PhysicalName::Unknown, PhysicalName::Fixed);
+        }
+        if declared.class.package == Package::Cdk {
+            return PhysicalName::Unknown;
         }
         if written("namePrefix") {
             return single_literal("namePrefix").map_or(PhysicalName::Unknown, PhysicalName::Prefix);

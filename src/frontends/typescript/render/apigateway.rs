@@ -1,10 +1,10 @@
 //! API Gateway fixes: stage throttling moved into an `aws.apigateway.MethodSettings` (a new one
 //! beside the stage, or the limits added to the `settings` of the stage's existing one); an
 //! integration's `credentials` removed, and an `aws.lambda.Permission` added where API Gateway
-//! needs one instead.
+//! needs one instead (a `CfnPermission` in a CDK app).
 
 use super::super::graph::settings_key;
-use super::super::{Located, Package, PackageMember, Program};
+use super::super::{cdk, Located, Package, PackageMember, Program};
 use crate::cloud::{Site, ThrottleLimit};
 use crate::fix::Edit;
 use crate::style::template::Code;
@@ -128,17 +128,44 @@ impl<'tree> Program<'tree> {
         let api = &self.resources()[api_index];
         let function_name = self.name_resource_at(function, api.statement(), edits)?;
         let api_name = self.name_resource_at(api_index, api.statement(), edits)?;
-        let interpolate = PackageMember {
-            package: Package::Pulumi,
-            path: vec!["interpolate".to_owned()],
-        };
-        let source_arn = match self.spelling_of(api.file, &interpolate) {
-            Some(interpolate) => format!("{interpolate}`${{{api_name}.executionArn}}/*/*`"),
-            None => format!("{api_name}.executionArn.apply((arn) => `${{arn}}/*/*`)"),
+        let (function_attribute, source_arn) = match api.class.package {
+            // The CDK's APIs have no execution ARN: it is written around the API's id, in the
+            // API's own partition, region and account.
+            Package::Cdk => {
+                let attribute = |resource: usize, graph: &'static str| -> Result<&'static str, String> {
+                    cdk::written_attribute(&self.resources()[resource].class, graph).ok_or_else(|| {
+                        format!(
+                            "infrafix does not know how {} gives its {graph}",
+                            self.display_name(resource)
+                        )
+                    })
+                };
+                let id = attribute(api_index, "id")?;
+                (
+                    attribute(function, "name")?,
+                    format!(
+                        "`arn:${{{api_name}.stack.partition}}:execute-api:${{{api_name}.stack.region}}:${{{api_name}.stack.account}}:${{{api_name}.{id}}}/*`"
+                    ),
+                )
+            }
+            _ => {
+                let interpolate = PackageMember {
+                    package: Package::Pulumi,
+                    path: vec!["interpolate".to_owned()],
+                };
+                let source_arn = match self.spelling_of(api.file, &interpolate) {
+                    Some(interpolate) => format!("{interpolate}`${{{api_name}.executionArn}}/*/*`"),
+                    None => format!("{api_name}.executionArn.apply((arn) => `${{arn}}/*/*`)"),
+                };
+                ("name", source_arn)
+            }
         };
         let args = Code::object([
             ("action", Code::text("lambda:InvokeFunction")),
-            ("function", Code::verbatim(format!("{function_name}.name"))),
+            (
+                "function",
+                Code::verbatim(format!("{function_name}.{function_attribute}")),
+            ),
             ("principal", Code::text("apigateway.amazonaws.com")),
             ("sourceArn", Code::verbatim(source_arn)),
         ]);

@@ -1,7 +1,8 @@
 //! A function made to wait for resources: entries added to its `dependsOn`, the options object
-//! made or extended.
+//! made or extended; in a CDK app, `fn.node.addDependency(…)` after the function and what it
+//! waits for.
 
-use super::super::{named_children, Located, Program, ResourceDecl};
+use super::super::{named_children, Located, Package, Program, ResourceDecl};
 use crate::cloud::Site;
 use crate::fix::Edit;
 use crate::style::template::Code;
@@ -11,12 +12,78 @@ impl<'tree> Program<'tree> {
     /// `on`: each named where the function is (bound to a const first when nothing names it).
     pub(super) fn add_dependencies(&self, function: &Site, on: &[Site], edits: &mut Vec<Edit>) -> Result<(), String> {
         let function = &self.resources()[self.resource_at_site(function)?];
+        if function.class.package == Package::Cdk {
+            return self.add_cdk_dependencies(function, on, edits);
+        }
         let mut references = Vec::new();
         for resource in on {
             references.push(self.name_resource_at(self.resource_at_site(resource)?, function.statement(), edits)?);
         }
         edits.push(self.depends_on_edit(function, &references)?);
         Ok(())
+    }
+
+    /// `fn.node.addDependency(a, b)` (every construct has it, in v1 and v2), after the last of
+    /// the function and what it waits for that its block declares.
+    fn add_cdk_dependencies(
+        &self,
+        function: &ResourceDecl<'tree>,
+        on: &[Site],
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), String> {
+        let waited: Vec<usize> = on
+            .iter()
+            .map(|site| self.resource_at_site(site))
+            .collect::<Result<_, _>>()?;
+        let block = function.statement.parent();
+        let anchor = waited
+            .iter()
+            .map(|&resource| &self.resources()[resource])
+            .filter(|resource| resource.file == function.file && resource.statement.parent() == block)
+            .map(|resource| resource.statement)
+            .chain([function.statement])
+            .max_by_key(|statement| statement.start_byte())
+            .map(|statement| Located {
+                file: function.file,
+                node: statement,
+            })
+            .ok_or("the function has no statement")?;
+        let function_index = self.resource_at(Located {
+            file: function.file,
+            node: function.expression,
+        });
+        let function_name =
+            self.name_resource_at(function_index.ok_or("the function is not a resource")?, anchor, edits)?;
+        let mut names = Vec::new();
+        for resource in waited {
+            names.push(self.name_resource_at(resource, anchor, edits)?);
+        }
+        let call = format!("{function_name}.node.addDependency({})", names.join(", "));
+        let call = Code::verbatim(call);
+        let last_call = self.after_dependency_calls(anchor, &function_name);
+        edits.push(match last_call == anchor {
+            true => self.insert_statement_after(anchor, &call, None),
+            false => self.append_statement(last_call, &call),
+        });
+        Ok(())
+    }
+
+    /// The last of the statements right after `statement` that already make `function` wait
+    /// (`fn.addDependency(x);`), so that the new one joins them.
+    fn after_dependency_calls(&self, statement: Located<'tree>, function: &str) -> Located<'tree> {
+        let mut last = statement;
+        while let Some(next) = last.node.next_named_sibling() {
+            let text = self.text(statement.with(next));
+            let waits = next.kind() == "expression_statement"
+                && [".addDependency(", ".node.addDependency(", ".addDependsOn("]
+                    .iter()
+                    .any(|call| text.starts_with(&format!("{function}{call}")));
+            if !waits {
+                break;
+            }
+            last = statement.with(next);
+        }
+        last
     }
 
     fn depends_on_edit(&self, function: &ResourceDecl<'tree>, references: &[String]) -> Result<Edit, String> {

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::super::{
-    Located, NewStatement, OutputValue, PolicyCache, PolicyDocument, Program, ResourceDecl, RolePolicies, Statement,
+    cdk, Located, NewStatement, OutputValue, Package, PolicyCache, PolicyDocument, Program, ResourceDecl, RolePolicies,
+    Statement,
 };
-use crate::cloud::{ResourceRef, SendGrant, Site};
+use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
 
@@ -76,24 +77,31 @@ impl<'tree> Program<'tree> {
         Ok(self.cached_role_policies(cache, self.resource_at_site(role)?))
     }
 
-    /// A target's ARN as code at `place` names it (`dlq.arn`); what naming it takes (a `const`
-    /// for a bare statement, an import) goes into `edits`.
+    /// A target's ARN as code at `place` names it (`dlq.arn`, a CDK queue's `dlq.attrArn`); what
+    /// naming it takes (a `const` for a bare statement, an import) goes into `edits`.
     fn arn_at(
         &self,
         target: &ResourceRef,
         place: Located<'tree>,
         edits: &mut Vec<Edit>,
     ) -> Result<OutputValue, String> {
-        let name = self.name_resource_at(self.resource_id(target.resource)?, place, edits)?;
+        let resource = self.resource_id(target.resource)?;
+        let attribute = cdk::written_attribute(&self.resources()[resource].class, ARN).ok_or_else(|| {
+            format!(
+                "infrafix does not know how {} gives its ARN",
+                self.display_name(resource)
+            )
+        })?;
+        let name = self.name_resource_at(resource, place, edits)?;
         Ok(OutputValue {
             reference: target.clone(),
-            expression: format!("{name}.arn"),
+            expression: format!("{name}.{attribute}"),
         })
     }
 
     /// The targets of some grants as code at `place` names them, one statement per action, each
     /// target once; and the grants whose target it cannot name, with the reason.
-    fn name_grants<'grants>(
+    pub(super) fn name_grants<'grants>(
         &self,
         grants: &'grants [(String, ResourceRef)],
         members: &[usize],
@@ -133,6 +141,9 @@ impl<'tree> Program<'tree> {
             Ok(role) => role,
             Err(reason) => return grants.iter().map(|_| Err(reason.clone())).collect(),
         };
+        if self.resources()[role].class.package == Package::Cdk {
+            return self.new_cdk_role_policy(role, grants);
+        }
         let functions: Vec<Option<usize>> = grants
             .iter()
             .map(|grant| self.resource_at_site(&grant.function).ok())
@@ -272,13 +283,13 @@ impl<'tree> Program<'tree> {
 
 /// Dead-letter targets named at one place: what a destination gains for them.
 #[derive(Default)]
-struct Named<'grants> {
+pub(super) struct Named<'grants> {
     /// The grants served, by index.
-    served: Vec<usize>,
+    pub served: Vec<usize>,
     /// One statement per action, on each target once.
-    statements: Vec<NewStatement<'grants>>,
+    pub statements: Vec<NewStatement<'grants>>,
     /// What naming them takes: a `const` for a bare statement, an import, an export.
-    edits: Vec<Edit>,
+    pub edits: Vec<Edit>,
 }
 
 /// Where a new statement goes, relative to a resource's statement.

@@ -1,5 +1,6 @@
 //! An AWS managed policy attached to a role: in the role's own `managedPolicyArns` where it
-//! declares them, else by a new `aws.iam.RolePolicyAttachment`.
+//! declares them, else by a new `aws.iam.RolePolicyAttachment`; a CDK `CfnRole` gains the list
+//! (CloudFormation has no attachment resource, and a role is created with its policies).
 
 use super::super::{named_children, ExecutionRole, Located, Package, PackageMember, Program};
 use crate::aws::managed_policies::{self, ManagedPolicy};
@@ -21,10 +22,15 @@ impl<'tree> Program<'tree> {
         let policy = managed_policies::find(policy)
             .ok_or_else(|| format!("`{policy}` is not a managed policy infrafix knows"))?;
         let declaration = &self.resources()[role];
-        let Some(listed) = declaration
-            .args()
-            .and_then(|args| self.property(args, "managedPolicyArns"))
-        else {
+        let Some(listed) = self.argument(declaration, "managedPolicyArns") else {
+            if declaration.class.package == Package::Cdk {
+                let props = self
+                    .own_arguments(declaration)
+                    .ok_or("the role's props are not an object literal of its own")?;
+                let arn = self.managed_policy_arn(declaration.file, policy);
+                edits.push(self.add_properties(props, &[("managedPolicyArns", Code::Array(vec![arn]))]));
+                return Ok(());
+            }
             return self.new_policy_attachment(role, policy, purpose, edits);
         };
         let own_list = self

@@ -1,6 +1,7 @@
 //! The edits that carry out the rules' fix plans in a Pulumi TypeScript program.
 
 mod apigateway;
+mod cdk_role_policies;
 mod dependencies;
 mod grants;
 mod iam;
@@ -60,11 +61,19 @@ impl GraphSource for TypeScriptFrontEnd<'_> {
     }
 
     fn spelling(&self) -> Spelling {
-        Spelling {
-            depends_on: "dependsOn",
-            inline_policies: "`inlinePolicies`",
-            invoke_arn: "invokeArn",
-            invoke_permission: "aws.lambda.Permission",
+        match self.program.is_cdk_app() {
+            true => Spelling {
+                depends_on: "dependencies (`node.addDependency`)",
+                inline_policies: "`policies`",
+                invoke_arn: "arn:PARTITION:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations",
+                invoke_permission: "invoke permission (`lambda.CfnPermission`)",
+            },
+            false => Spelling {
+                depends_on: "dependsOn",
+                inline_policies: "`inlinePolicies`",
+                invoke_arn: "invokeArn",
+                invoke_permission: "aws.lambda.Permission",
+            },
         }
     }
 }

@@ -2,6 +2,10 @@
 //! classes and where their props go, its runtime constants. The value flow (imports, consts,
 //! loops, helpers, constructs and their props) is the one Pulumi programs use.
 
+mod cloudformation;
+
+pub(super) use cloudformation::{graph_attribute, l1_class_for, prop_name, stands_for, written_attribute};
+
 use super::{Located, Package, PackageMember, Program};
 use crate::aws::runtimes::Runtime;
 

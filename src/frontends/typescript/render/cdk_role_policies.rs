@@ -1,0 +1,119 @@
+//! Sends granted to a CDK `CfnRole` in a policy of its own `policies`. CloudFormation creates a
+//! role with its inline policies, and a function that names the role's ARN is created after it,
+//! so the grant needs no dependency, as a separate `CfnPolicy` would.
+
+use super::super::{named_children, NewStatement, Program, StringOrigin};
+use crate::cloud::SendGrant;
+use crate::fix::{Edit, Fix};
+use crate::style::template::Code;
+
+impl<'tree> Program<'tree> {
+    /// One new entry of the role's `policies` for every grant whose target the role's statement
+    /// can name; the others, with the reason.
+    pub(super) fn new_cdk_role_policy(&self, role: usize, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
+        let rendered = self.cdk_role_policy_edits(role, grants);
+        (0..grants.len())
+            .map(|grant| match &rendered {
+                Ok((served, edits)) if served.contains(&grant) => Ok(Fix::safe(edits.clone())),
+                Ok(_) => Err(format!(
+                    "{} cannot be named where role {} is declared; declare it before the role",
+                    self.display_name(grants[grant].target.resource),
+                    self.display_name(role)
+                )),
+                Err(reason) => Err(reason.clone()),
+            })
+            .collect()
+    }
+
+    /// The grants served and the edits that add their policy to the role's props.
+    fn cdk_role_policy_edits(&self, role: usize, grants: &[SendGrant]) -> Result<(Vec<usize>, Vec<Edit>), String> {
+        let declaration = &self.resources()[role];
+        let props = self
+            .own_arguments(declaration)
+            .ok_or("the role's props are not an object literal of its own")?;
+        let wanted: Vec<(String, crate::cloud::ResourceRef)> = grants
+            .iter()
+            .map(|grant| (grant.action.clone(), grant.target.clone()))
+            .collect();
+        let every_grant: Vec<usize> = (0..grants.len()).collect();
+        let (named, _) = self.name_grants(&wanted, &every_grant, props);
+        if named.served.is_empty() {
+            return Err(format!(
+                "the dead-letter targets are declared after role {}; declare them before it",
+                self.display_name(role)
+            ));
+        }
+        let listed = self.argument(declaration, "inlinePolicies");
+        let sends = named
+            .statements
+            .iter()
+            .any(|statement| statement.action.starts_with("sqs:"));
+        let base = if sends {
+            "dead-letter-send"
+        } else {
+            "dead-letter-publish"
+        };
+        let taken = listed.map(|listed| self.policy_names(listed.value)).unwrap_or_default();
+        let policy_name = std::iter::once(base.to_owned())
+            .chain((2..).map(|n| format!("{base}-{n}")))
+            .find(|name| !taken.contains(name))
+            .unwrap_or_else(|| base.to_owned());
+        let entry = Code::object([
+            ("policyName", Code::text(policy_name)),
+            (
+                "policyDocument",
+                Code::object([
+                    ("Version", Code::text("2012-10-17")),
+                    (
+                        "Statement",
+                        Code::Array(named.statements.iter().map(NewStatement::code).collect()),
+                    ),
+                ]),
+            ),
+        ]);
+        let mut edits = named.edits;
+        edits.push(match listed {
+            None => self.add_properties(props, &[("policies", Code::Array(vec![entry]))]),
+            Some(listed) if listed.object == props && listed.value.node.kind() == "array" => {
+                let value = listed.value;
+                let last = named_children(value.node)
+                    .filter(|element| element.kind() != "comment")
+                    .last();
+                let style = self.style(value.file);
+                match last {
+                    Some(last) => {
+                        let indent = self.indentation_of(value.with(last));
+                        self.insert_items_after(value.with(last), &[entry.render(style, &indent, 0)])
+                    }
+                    None => self.replace_node(
+                        value,
+                        &Code::Array(vec![entry]).render(
+                            style,
+                            &self.indentation_of(listed.property),
+                            "policies: ".len(),
+                        ),
+                    ),
+                }
+            }
+            Some(_) => {
+                return Err(format!(
+                    "the `policies` of role {} are not a list written in its own props",
+                    self.display_name(role)
+                ))
+            }
+        });
+        Ok((named.served, edits))
+    }
+
+    /// The `policyName`s a role's `policies` list writes out.
+    fn policy_names(&self, listed: super::super::Located<'tree>) -> Vec<String> {
+        named_children(listed.node)
+            .filter_map(|entry| self.property(listed.with(entry), "policyName"))
+            .flat_map(|name| self.string_origins(name.value))
+            .filter_map(|origin| match origin {
+                StringOrigin::Literal { value, .. } => Some(value),
+                StringOrigin::PackageMember { .. } => None,
+            })
+            .collect()
+    }
+}
