@@ -78,10 +78,16 @@ pub(super) fn is_layer(class: &PackageMember) -> bool {
     is_one_of(class, LAYERS)
 }
 
-/// The runtime constant a member names: `lambda.Runtime.GO_1_X` is `GO_1_X`.
+/// The runtime constant a member names: `lambda.Runtime.GO_1_X` is `GO_1_X`, and so is its id
+/// `lambda.Runtime.GO_1_X.name`, which a `CfnFunction`'s string `runtime` takes.
 pub(super) fn runtime_constant(member: &PackageMember) -> Option<&str> {
     match member.path.as_slice() {
-        [module, class, name] if member.package == Package::Cdk && module == "aws_lambda" && class == "Runtime" => {
+        [module, class, name] | [module, class, name, _]
+            if member.package == Package::Cdk
+                && module == "aws_lambda"
+                && class == "Runtime"
+                && member.path.get(3).is_none_or(|id| id == "name") =>
+        {
             Some(name)
         }
         _ => None,
