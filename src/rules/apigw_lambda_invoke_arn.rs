@@ -34,9 +34,16 @@ arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*`.
 
 In an AWS CDK app: a `LambdaIntegration` (and `LambdaRestApi`) writes the aws_proxy integration
 with the function's invoke ARN and adds the `lambda:InvokeFunction` permission for API Gateway
-itself, with no credentials: not a finding. The L1 and hand-written forms (`CfnMethod`, a
-`SpecRestApi` OpenAPI body) are not judged yet; the CDK's `Function` has no `invokeArn` to point
-them at.
+itself, with no credentials: not a finding. The forms that bypass it are judged as in
+CloudFormation: the `integration` of a `CfnMethod`, and the integration objects of a `CfnRestApi`'s
+`body` or a `SpecRestApi`'s `ApiDefinition.fromInline(…)`. The CDK's functions have no invoke
+ARN, so `fn.attrArn` (or an L2 `fn.functionArn`) becomes
+`` `arn:${fn.stack.partition}:apigateway:${fn.stack.region}:lambda:path/2015-03-31/functions/${fn.attrArn}/invocations` ``
+(every construct has `stack`, so nothing is imported), and the new permission is a
+`lambda.CfnPermission` after the API with `sourceArn` `` `arn:${api.stack.partition}:execute-api:${api.stack.region}:${api.stack.account}:${api.ref}/*` ``.
+A `CfnPermission` counts as in Pulumi, its `sourceArn` written around the API's id or made by
+`api.arnForExecuteApi()`; an app that calls `fn.addPermission` or `fn.grantInvoke` grants in a
+way no resource declares, so `credentials` are then reported without a fix.
 
 ## Why is this bad?
 With the function's ARN as `uri` the deployment fails:

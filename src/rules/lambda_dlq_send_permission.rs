@@ -41,8 +41,15 @@ neither is a finding. A Serverless function running as a role the service declar
 
 In an AWS CDK app: a `Function`'s `deadLetterQueue` (or `deadLetterTopic`) gets `sqs:SendMessage`
 (`sns:Publish`) from the construct itself, which adds the statement to the function's role
-(aws-cdk-lib's `Function` calls `addToRolePolicy` for it): not a finding. The L1 forms (a
-`CfnFunction`'s `deadLetterConfig` with a `CfnRole`) are not judged yet.
+(aws-cdk-lib's `Function` calls `addToRolePolicy` for it): not a finding. The L1 forms bypass it
+and are judged as in CloudFormation: a `CfnFunction`'s `deadLetterConfig` (an L1 `CfnQueue` or
+`CfnTopic`, or an L2 queue or topic by its `queueArn` / `topicArn`), its `CfnRole`'s `policies`
+and `managedPolicyArns`, and the `CfnPolicy`, `CfnRolePolicy` and `CfnManagedPolicy` resources
+naming the role. The grant goes into a statement or document of the role's own, else into a new
+entry of the `CfnRole`'s `policies` (CloudFormation creates the role with it, so the function
+needs no dependency). A role handed to L2 code (`iam.Role.fromRoleArn(this, "R", role.attrArn)`,
+whose `grant*` calls write policies of their own) and a role the app does not declare (an imported
+one, or an L2 `iam.Role`, which CDK code grants to) are not judged.
 
 ## Why is this bad?
 Lambda checks the permission when it creates or updates the function, and refuses:

@@ -27,9 +27,12 @@ role's own `Policies` is created with the role and needs nothing. `DependsOn` is
 
 In an AWS CDK app: a `Function` depends on its role and everything inside it (the CDK adds that
 dependency), which holds the role's inline policies, managed policies and `DefaultPolicy` (what
-`addToRolePolicy`, `addToPolicy` and the constructs' grants write): not a finding. A separate
-`iam.Policy`, `ManagedPolicy` or `CfnPolicy` naming the role is outside it and may still race the
-function; those are not judged yet.
+`addToRolePolicy`, `addToPolicy` and the constructs' grants write): not a finding. A
+`CfnFunction` waits for its `CfnRole` through `role.attrArn`, and so for the role's own
+`policies`, but not for a `CfnPolicy`, `CfnRolePolicy` or `CfnManagedPolicy` naming the role: the
+fix adds `fn.node.addDependency(policy)` after the function and the policies (or joins the
+`fn.addDependency(…)` calls already there), and those calls count as dependencies. An L2
+`iam.Policy` naming an L2 function's role is not judged yet.
 
 ## Why is this bad?
 Nothing orders the policies before the function: the function only references the role. Pulumi

@@ -28,7 +28,9 @@ are judged against that role.
 
 In an AWS CDK app: an `SqsEventSource` grants the function's role what polling its queue needs
 (it calls the queue's `grantConsumeMessages`), as does the app's own `queue.grantConsumeMessages`:
-neither is a finding. The L1 forms (`CfnEventSourceMapping` with a `CfnRole`) are not judged yet.
+neither is a finding. A `CfnEventSourceMapping` bypasses it and is judged as in CloudFormation,
+its function's `CfnRole` gaining `arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole`
+in its `managedPolicyArns` (the list is made where the role has none).
 
 ## Why is this bad?
 Lambda polls the queue with the function's role, and refuses to create the mapping without those

@@ -164,7 +164,7 @@ impl<'tree> Program<'tree> {
 #[cfg(test)]
 mod tests {
     use crate::frontends::typescript::test_support::with_program;
-    use crate::frontends::typescript::Program;
+    use crate::frontends::typescript::{Located, Program};
 
     const HEAD: &str = "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\n\
 const role = new aws.iam.Role(\"role\", { assumeRolePolicy: \"{}\" });\n\
@@ -239,5 +239,59 @@ new aws.iam.RolePolicy(\"policy\", { role: role.id, policy: pulumi.jsonStringify
                 "{read}"
             );
         }
+    }
+
+    /// The resources each resource waits for by hand in a CDK app, by the text of their ids.
+    fn explicit(text: &str) -> Option<Vec<(String, Option<Vec<String>>)>> {
+        let mut found = None;
+        with_program(&[("stack.ts", text)], |program| {
+            let id = |resource: usize| {
+                let declared = &program.resources()[resource];
+                program
+                    .text(Located {
+                        file: declared.file,
+                        node: declared.logical_name.expect("an id"),
+                    })
+                    .trim_matches('"')
+                    .to_owned()
+            };
+            found = program.explicit_dependencies().map(|by_resource| {
+                let mut listed: Vec<(String, Option<Vec<String>>)> = by_resource
+                    .iter()
+                    .map(|(resource, targets)| {
+                        (
+                            id(*resource),
+                            targets.as_ref().map(|targets| targets.iter().map(|&t| id(t)).collect()),
+                        )
+                    })
+                    .collect();
+                listed.sort();
+                listed
+            });
+        });
+        found
+    }
+
+    const CDK: &str = "import * as cdk from \"aws-cdk-lib\";\nimport * as iam from \"aws-cdk-lib/aws-iam\";\nimport * as lambda from \"aws-cdk-lib/aws-lambda\";\n\
+class Network extends cdk.Stack {}\nconst app = new cdk.App();\nconst stack = new cdk.Stack(app, \"S\");\nconst network = new Network(app, \"N\");\n\
+const policy = new iam.CfnPolicy(stack, \"P\", { policyDocument: {} });\nconst fn = new lambda.CfnFunction(stack, \"F\", { role: \"r\", code: {} });\n";
+
+    #[test]
+    fn cdk_dependency_calls_are_read_and_stacks_of_the_app_are_left_out() {
+        // `network` is made by a class of the app, so it is no resource: its call is left out.
+        let calls = format!(
+            "{CDK}fn.addDependency(policy);\nfn.node.addDependency(policy, policy);\nnetwork.addDependency(stack);\n"
+        );
+        assert_eq!(
+            explicit(&calls),
+            Some(vec![("F".to_owned(), Some(vec!["P".to_owned(); 3]))])
+        );
+        // Waiting for something infrafix cannot name makes that list unknown, not empty.
+        let unknown_target = format!("{CDK}fn.node.addDependency(cdk.Stack.of(stack));\n");
+        assert_eq!(explicit(&unknown_target), Some(vec![("F".to_owned(), None)]));
+        // A receiver that may be any resource makes every list unknown.
+        let unknown_receiver =
+            format!("{CDK}declare const handle: lambda.IFunction;\nhandle.node.addDependency(policy);\n");
+        assert_eq!(explicit(&unknown_receiver), None);
     }
 }
