@@ -6,7 +6,7 @@
 use tree_sitter::Node;
 
 use super::callbacks::method_receiving;
-use super::{cdk, named_children, Located, Package, Program, ResourceBinding};
+use super::{cdk, named_children, ImportKind, Located, Package, Program, ResourceBinding};
 use crate::cloud::ResourceRef;
 use crate::fix::Edit;
 use crate::syntax::{ancestors, node_text};
@@ -84,7 +84,16 @@ impl<'tree> Program<'tree> {
                     }),
                     Some(_) => None,
                     // `iam.processorRole`, `queues.dlq`: the object holds the resource.
-                    None => self.denoted(self.member_value(at, false)?, hops + 1),
+                    None => match self.member_value(at, false) {
+                        Some(value) => self.denoted(value, hops + 1),
+                        None => self.passed_property(at, hops).or_else(|| {
+                            // `jobs.role`, a field of an instance of a class of the project.
+                            Some(ResourceRef {
+                                resource: self.instance_field(at)?,
+                                attribute: None,
+                            })
+                        }),
+                    },
                 }
             }
             "call_expression" => {
@@ -201,8 +210,69 @@ impl<'tree> Program<'tree> {
         let class = ancestors(self.root(this.file), this.node)
             .into_iter()
             .find(|node| matches!(node.kind(), "class_declaration" | "class"))?;
-        let body = class.child_by_field_name("body")?;
-        let text = self.file(this.file).text;
+        self.class_field(this.with(class), name)
+    }
+
+    /// `props.invoices` read from a parameter: the resource every call passes as that property,
+    /// when they agree (a stack's props handing it another stack's queue).
+    fn passed_property(&self, member: Located<'tree>, hops: usize) -> Option<ResourceRef> {
+        let object = self.unwrapped(member.with(member.node.child_by_field_name("object")?));
+        let key = self.text(member.with(member.node.child_by_field_name("property")?));
+        let mut passed = self
+            .parameter_sources(object)?
+            .into_iter()
+            .map(|argument| self.denoted(self.property(argument, key)?.value, hops + 1));
+        let first = passed.next()??;
+        passed.all(|other| other.as_ref() == Some(&first)).then_some(first)
+    }
+
+    /// The resource an instance of one of the project's classes holds in a field:
+    /// `jobs.role` where `const jobs = new Job(…)` and `Job` assigns `this.role = new …`.
+    fn instance_field(&self, member: Located<'tree>) -> Option<usize> {
+        let object = member.with(member.node.child_by_field_name("object")?);
+        let name = self.text(member.with(member.node.child_by_field_name("property")?));
+        let instance = match object.node.kind() {
+            "new_expression" => object,
+            _ => self.initializer(object, true)?,
+        };
+        let class = instance.with(instance.node.child_by_field_name("constructor")?);
+        if instance.node.kind() != "new_expression" || class.node.kind() != "identifier" {
+            return None;
+        }
+        self.class_field(self.class_named(class)?, name)
+    }
+
+    /// The class declaration an identifier names: in its file, or exported under its name by the
+    /// project module it is imported from.
+    fn class_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+        let (file, name) = match self.import_of(identifier) {
+            Some(binding) => match &binding.kind {
+                ImportKind::Named { imported } => {
+                    (self.imported_file(identifier.file, &binding.module)?, imported.clone())
+                }
+                ImportKind::Namespace => return None,
+            },
+            None => (identifier.file, self.text(identifier).to_owned()),
+        };
+        let text = self.file(file).text;
+        named_children(self.root(file))
+            .map(|statement| match statement.kind() {
+                "export_statement" => statement.child_by_field_name("declaration").unwrap_or(statement),
+                _ => statement,
+            })
+            .find(|statement| {
+                statement.kind() == "class_declaration"
+                    && statement
+                        .child_by_field_name("name")
+                        .is_some_and(|declared| node_text(declared, text) == name)
+            })
+            .map(|class| Located { file, node: class })
+    }
+
+    /// The resource a class assigns to `this.name` anywhere in its body.
+    fn class_field(&self, class: Located<'tree>, name: &str) -> Option<usize> {
+        let body = class.node.child_by_field_name("body")?;
+        let text = self.file(class.file).text;
         let mut stack = vec![body];
         while let Some(node) = stack.pop() {
             if node.kind() == "assignment_expression" {
@@ -219,7 +289,7 @@ impl<'tree> Program<'tree> {
                 });
                 if let (true, Some(value)) = (assigns_field, node.child_by_field_name("right")) {
                     return self.resource_at(Located {
-                        file: this.file,
+                        file: class.file,
                         node: value,
                     });
                 }
