@@ -126,7 +126,7 @@ In an AWS CDK app (v2's `aws-cdk-lib` or v1's `@aws-cdk/*`, in every import form
 of `Function`, `SingletonFunction`, `NodejsFunction`, `PythonFunction`, `GoFunction` and
 `CfnFunction`, and `compatibleRuntimes` of `LayerVersion`, `CfnLayerVersion` and
 `PythonLayerVersion`, written as `lambda.Runtime.GO_1_X`, as `new lambda.Runtime("go1.x", …)`
-or, in the L1 resources, as a string, followed through consts, loops, helpers and construct props
+or, in the L1 resources, as a string or `lambda.Runtime.GO_1_X.name`, followed through consts, loops, helpers and construct props
 like a Pulumi program's values; a construct that hands its props on (`new lambda.Function(this,
 "Fn", props)`, or `{ ...props, tracing }`) is judged per construction, where each caller writes
 the runtime and handler, and so is a class extending a function construct, through its
@@ -135,7 +135,8 @@ the runtime and handler, and so is a class extending a function construct, throu
 has no constant for the newer runtimes, so a v1 app gets `new lambda.Runtime("nodejs24.x",
 lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true })`, the form the CDK documents for
 runtimes it has no constant for (with the inline-code support the Node.js and Python constants
-carry). A `GO_1_X` function of `Function`, `SingletonFunction` or `CfnFunction` also gets the
+carry). An L1 resource's `lambda.Runtime.X.name` becomes the successor's id as a string, which
+every CDK version takes. A `GO_1_X` function of `Function`, `SingletonFunction` or `CfnFunction` also gets the
 handler `bootstrap`; `GoFunction` builds and names its `bootstrap` itself. `Code.fromAsset("path")`
 without options is judged like a FileArchive of that path, from the folder of `cdk.json`.
 "#;

@@ -77,6 +77,10 @@ impl<'tree> Program<'tree> {
             let Some((_, argument)) = ATTACHMENTS.iter().find(|(class, _)| resource.is_aws(&["iam", class])) else {
                 continue;
             };
+            // A policy that may not exist attaches nothing to count on or wait for.
+            if self.is_conditional(index) {
+                continue;
+            }
             let Some(value) = self.argument(resource, argument) else {
                 continue;
             };

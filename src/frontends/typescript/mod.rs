@@ -171,6 +171,8 @@ struct Memo {
     handed_out_logical_names: std::cell::RefCell<std::collections::HashSet<String>>,
     /// The resources each resource's inputs read (see `resources_read_by`).
     resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
+    /// The CDK resources created only under a CloudFormation condition (see `is_conditional`).
+    conditional: std::cell::OnceCell<std::collections::HashSet<usize>>,
     /// The waits a CDK app asks for by hand (see `explicit_dependencies`).
     explicit_dependencies: std::cell::OnceCell<Option<HashMap<usize, Option<Vec<usize>>>>>,
     /// The attachments of each role (see `role_attachments`).

@@ -201,6 +201,36 @@ impl<'tree> Program<'tree> {
             .then_some(construction)
     }
 
+    /// Whether a CDK resource is created only under a CloudFormation condition
+    /// (`policy.cfnOptions.condition = isProd`): it may not exist, so nothing may count on it or
+    /// wait for it.
+    pub(super) fn is_conditional(&self, resource: usize) -> bool {
+        self.memo
+            .conditional
+            .get_or_init(|| {
+                let mut conditional = std::collections::HashSet::new();
+                for file in 0..self.file_count() {
+                    if !self.file(file).text.contains("cfnOptions.condition") {
+                        continue;
+                    }
+                    for node in crate::syntax::named_descendants(self.root(file)) {
+                        let here = |node| Located { file, node };
+                        let options = (node.kind() == "assignment_expression")
+                            .then(|| node.child_by_field_name("left"))
+                            .flatten()
+                            .filter(|left| self.text(here(*left)).ends_with(".cfnOptions.condition"))
+                            .and_then(|left| left.child_by_field_name("object"))
+                            .and_then(|options| options.child_by_field_name("object"));
+                        if let Some(reference) = options.and_then(|resource| self.denoted_resource(here(resource))) {
+                            conditional.insert(reference.resource);
+                        }
+                    }
+                }
+                conditional
+            })
+            .contains(&resource)
+    }
+
     /// The folder or zip of `lambda.Code.fromAsset("path")`, as a string the source writes; not
     /// when options follow the path.
     pub(super) fn asset_path(&self, call: Located<'tree>) -> Option<Located<'tree>> {

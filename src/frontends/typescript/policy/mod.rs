@@ -141,7 +141,7 @@ impl<'tree> Program<'tree> {
                     .object_literal(entry)
                     .and_then(|object| self.property(object, document_key))
                 {
-                    Some(policy) => self.add_document(&mut policies, role, policy.value),
+                    Some(policy) => self.add_document(&mut policies, role, policy.value, false),
                     None => policies.unreadable += 1,
                 }
             }
@@ -152,7 +152,7 @@ impl<'tree> Program<'tree> {
             policies.unreadable += 1;
         }
         if let Some(managed) = self.argument(declaration, "managedPolicyArns") {
-            for arn in self.list_elements(managed.value) {
+            for arn in self.list_elements(self.written_value(managed.value)) {
                 self.add_policy_arn(&mut policies, arn, true);
             }
         }
@@ -162,8 +162,17 @@ impl<'tree> Program<'tree> {
                 continue;
             }
             if resource.is_aws(&["iam", "RolePolicy"]) {
+                // A CfnPolicy's document is also that of every other role, user and group it lists.
+                let others = !self.names_only_one_role(resource);
                 match self.argument(resource, "policy") {
-                    Some(policy) => self.add_document(&mut policies, attachment, policy.value),
+                    Some(policy) => self.add_document(&mut policies, attachment, policy.value, others),
+                    None => policies.unreadable += 1,
+                }
+            } else if resource.is_aws(&["iam", "Policy"]) {
+                // A CfnManagedPolicy attaching itself through `roles`: read, never extended, since
+                // any role may also list its ARN.
+                match self.argument(resource, "policy") {
+                    Some(policy) => self.add_document(&mut policies, attachment, policy.value, true),
                     None => policies.unreadable += 1,
                 }
             } else {
@@ -202,17 +211,34 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    fn add_document(&self, policies: &mut RolePolicies<'tree>, owner: usize, value: Located<'tree>) {
+    /// `shared`: the document also serves other principals, so it is only read.
+    fn add_document(&self, policies: &mut RolePolicies<'tree>, owner: usize, value: Located<'tree>, shared: bool) {
         match self.policy_document(value) {
             Some(document) => policies.documents.push(RoleDocument {
                 owner,
                 document: PolicyDocument {
-                    shared: document.shared || !self.written_in_own_arguments(owner, value),
+                    shared: shared || document.shared || !self.written_in_own_arguments(owner, value),
                     ..document
                 },
             }),
             None => policies.unreadable += 1,
         }
+    }
+
+    /// Whether an inline policy resource names one role and nothing else: a Pulumi RolePolicy's
+    /// `role`, a CfnRolePolicy's `roleName`, a CfnPolicy whose `roles` list one and that lists no
+    /// `users` or `groups`.
+    fn names_only_one_role(&self, policy: &super::ResourceDecl<'tree>) -> bool {
+        if policy.class.package != Package::Cdk || policy.prop_name("role") != "roles" {
+            return true;
+        }
+        let one_role = self
+            .argument(policy, "role")
+            .is_some_and(|roles| roles.value.node.kind() == "array" && self.list_elements(roles.value).len() == 1);
+        one_role
+            && ["users", "groups"]
+                .iter()
+                .all(|other| self.argument(policy, other).is_none())
     }
 
     /// Whether `value` is written inside `owner`'s own arguments (see `own_arguments`).
@@ -238,10 +264,14 @@ impl<'tree> Program<'tree> {
             Some(member) if member.path.len() == 3 && member.path[..2] == ["iam", "ManagedPolicy"] => {
                 Some(member.path[2].clone())
             }
-            _ => self.string_origins(arn).into_iter().find_map(|origin| match origin {
-                super::StringOrigin::Literal { value, .. } => Some(value),
-                super::StringOrigin::PackageMember { .. } => None,
-            }),
+            _ => self
+                .string_origins(arn)
+                .into_iter()
+                .find_map(|origin| match origin {
+                    super::StringOrigin::Literal { value, .. } => Some(value),
+                    super::StringOrigin::PackageMember { .. } => None,
+                })
+                .or_else(|| aws_managed_policy_name(self.text(self.written_value(arn)))),
         };
         if let Some(policy) = managed_name.as_deref().and_then(managed_policies::find) {
             policies.managed.push(policy);
@@ -283,6 +313,19 @@ impl<'tree> Program<'tree> {
             _ => vec![value],
         }
     }
+}
+
+/// The AWS managed policy an expression names in the partition it deploys to:
+/// `` `arn:${Aws.PARTITION}:iam::aws:policy/service-role/X` ``, `Fn.sub("arn:${AWS::Partition}:…")`,
+/// `ManagedPolicy.fromAwsManagedPolicyName("service-role/X").managedPolicyArn`.
+fn aws_managed_policy_name(expression: &str) -> Option<String> {
+    let path = match expression.split_once("fromAwsManagedPolicyName(") {
+        Some((_, rest)) => rest.trim_start().strip_prefix(['"', '\'', '`'])?,
+        None => expression.split_once(":iam::aws:policy/")?.1,
+    };
+    let path = &path[..path.find(['"', '\'', '`'])?];
+    let name = path.rsplit('/').next()?;
+    (!path.contains("${") && !name.is_empty()).then(|| name.to_owned())
 }
 
 impl Program<'_> {
@@ -342,6 +385,27 @@ impl Program<'_> {
 #[cfg(test)]
 mod tests {
     use crate::cloud::Answer;
+
+    #[test]
+    fn managed_policies_are_named_in_every_partition_aware_form() {
+        let forms = [
+            "`arn:${Aws.PARTITION}:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole`",
+            "cdk.Fn.sub(\"arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole\")",
+            "iam.ManagedPolicy.fromAwsManagedPolicyName(\"service-role/AWSLambdaSQSQueueExecutionRole\").managedPolicyArn",
+        ];
+        for form in forms {
+            assert_eq!(
+                super::aws_managed_policy_name(form).as_deref(),
+                Some("AWSLambdaSQSQueueExecutionRole"),
+                "{form}"
+            );
+        }
+        assert_eq!(
+            super::aws_managed_policy_name("`arn:aws:iam::aws:policy/${name}`"),
+            None
+        );
+        assert_eq!(super::aws_managed_policy_name("role.attrArn"), None);
+    }
     use crate::frontends::typescript::test_support::with_program;
 
     /// What the role `role` may do with `sqs:SendMessage` on the queue `dlq`, given the policy code.

@@ -2,7 +2,7 @@
 //! role with its inline policies, and a function that names the role's ARN is created after it,
 //! so the grant needs no dependency, as a separate `CfnPolicy` would.
 
-use super::super::{named_children, NewStatement, Program, StringOrigin};
+use super::super::{named_children, Located, NewStatement, Program, StringOrigin};
 use crate::cloud::SendGrant;
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
@@ -53,7 +53,14 @@ impl<'tree> Program<'tree> {
         } else {
             "dead-letter-publish"
         };
-        let taken = listed.map(|listed| self.policy_names(listed.value)).unwrap_or_default();
+        // A role's inline policies share one name space with the CfnPolicy and CfnRolePolicy
+        // resources naming it: a name taken twice is overwritten.
+        let mut taken = listed.map(|listed| self.policy_names(listed.value)).unwrap_or_default();
+        taken.extend(self.role_attachments(role).into_iter().flat_map(|attachment| {
+            self.argument(&self.resources()[attachment], "policyName")
+                .map(|name| self.literal_strings(name.value))
+                .unwrap_or_default()
+        }));
         let policy_name = std::iter::once(base.to_owned())
             .chain((2..).map(|n| format!("{base}-{n}")))
             .find(|name| !taken.contains(name))
@@ -76,23 +83,26 @@ impl<'tree> Program<'tree> {
             None => self.add_properties(props, &[("policies", Code::Array(vec![entry]))]),
             Some(listed) if listed.object == props && listed.value.node.kind() == "array" => {
                 let value = listed.value;
-                let last = named_children(value.node)
+                let elements: Vec<_> = named_children(value.node)
                     .filter(|element| element.kind() != "comment")
-                    .last();
+                    .collect();
                 let style = self.style(value.file);
-                match last {
-                    Some(last) => {
+                match elements.last() {
+                    // A list on several lines gains a line; one written on a single line is laid
+                    // out again, one entry per line, since the new entry spans several.
+                    Some(&last) if self.text(value).contains('\n') => {
                         let indent = self.indentation_of(value.with(last));
                         self.insert_items_after(value.with(last), &[entry.render(style, &indent, 0)])
                     }
-                    None => self.replace_node(
-                        value,
-                        &Code::Array(vec![entry]).render(
-                            style,
-                            &self.indentation_of(listed.property),
-                            "policies: ".len(),
-                        ),
-                    ),
+                    _ => {
+                        let mut entries: Vec<Code> = elements
+                            .iter()
+                            .map(|element| Code::verbatim(self.text(value.with(*element))))
+                            .collect();
+                        entries.push(entry);
+                        let indent = self.indentation_of(listed.property);
+                        self.replace_node(value, &Code::Array(entries).render(style, &indent, "policies: ".len()))
+                    }
                 }
             }
             Some(_) => {
@@ -106,10 +116,17 @@ impl<'tree> Program<'tree> {
     }
 
     /// The `policyName`s a role's `policies` list writes out.
-    fn policy_names(&self, listed: super::super::Located<'tree>) -> Vec<String> {
+    fn policy_names(&self, listed: Located<'tree>) -> Vec<String> {
         named_children(listed.node)
             .filter_map(|entry| self.property(listed.with(entry), "policyName"))
-            .flat_map(|name| self.string_origins(name.value))
+            .flat_map(|name| self.literal_strings(name.value))
+            .collect()
+    }
+
+    /// The strings a value may be, as the source writes them.
+    fn literal_strings(&self, value: Located<'tree>) -> Vec<String> {
+        self.string_origins(value)
+            .into_iter()
             .filter_map(|origin| match origin {
                 StringOrigin::Literal { value, .. } => Some(value),
                 StringOrigin::PackageMember { .. } => None,

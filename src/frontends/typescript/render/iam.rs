@@ -63,15 +63,29 @@ impl<'tree> Program<'tree> {
         Ok(())
     }
 
-    /// `aws.iam.ManagedPolicy.<name>` as the file spells it, else the policy's ARN.
+    /// `aws.iam.ManagedPolicy.<name>` as the file spells it; in a CDK app the ARN in the
+    /// partition the stack deploys to (`` `arn:${cdk.Aws.PARTITION}:iam::aws:policy/…` ``);
+    /// else the policy's ARN.
     fn managed_policy_arn(&self, file: usize, policy: &ManagedPolicy) -> Code {
         let member = PackageMember {
             package: Package::Aws,
             path: vec!["iam".to_owned(), "ManagedPolicy".to_owned(), policy.name.clone()],
         };
-        match self.spelling_of(file, &member) {
-            Some(spelled) => Code::verbatim(spelled),
-            None => Code::text(policy.arn.clone()),
+        let pseudo_parameters = PackageMember {
+            package: Package::Cdk,
+            path: vec!["Aws".to_owned()],
+        };
+        if let Some(spelled) = self.spelling_of(file, &member) {
+            return Code::verbatim(spelled);
+        }
+        match (
+            self.spelling_of(file, &pseudo_parameters),
+            policy.arn.split_once(":iam::aws:policy/"),
+        ) {
+            (Some(aws), Some((_, path))) => {
+                Code::verbatim(format!("`arn:${{{aws}.PARTITION}}:iam::aws:policy/{path}`"))
+            }
+            _ => Code::text(policy.arn.clone()),
         }
     }
 

@@ -52,14 +52,15 @@ impl<'tree> Program<'tree> {
     /// A CDK `lambda.Runtime.X`: the CDK types `runtime` as its Runtime class, so the successor is
     /// a constant or a `new Runtime(…)`, never a string.
     fn cdk_constant_spelled(&self, origin: Located<'tree>, successor: &Runtime) -> Result<Edit, String> {
-        // `lambda.Runtime.X.name`: the constant is the object whose id is read.
-        let origin = match origin.node.child_by_field_name("property") {
-            Some(property) if self.text(origin.with(property)) == "name" => origin
-                .node
-                .child_by_field_name("object")
-                .map_or(origin, |constant| origin.with(constant)),
-            _ => origin,
-        };
+        // `lambda.Runtime.X.name`, an L1 resource's string: the successor's id, which every
+        // version of the CDK takes (its constant may be newer than the app's aws-cdk-lib).
+        if origin
+            .node
+            .child_by_field_name("property")
+            .is_some_and(|property| self.text(origin.with(property)) == "name")
+        {
+            return Ok(self.replace_node(origin, &self.style(origin.file).string(&successor.id)));
+        }
         let class = origin
             .node
             .child_by_field_name("object")
