@@ -532,11 +532,18 @@ impl<'tree> Program<'tree> {
     /// one route leaves the integration without permission once its `credentials` go.
     pub fn api_gateway_invoke_permission(&self, function: usize, rest_api: Option<usize>) -> InvokePermission {
         // The CDK's `fn.addPermission(…)` and `fn.grantInvoke(…)` make permissions no resource
-        // of the program declares.
-        let mut unknown = self.resources()[function].class.package == Package::Cdk
+        // of the program declares: calls on the function's variable, or on anything where it has
+        // none.
+        let declared = &self.resources()[function];
+        let receiver = match &declared.binding {
+            super::ResourceBinding::Variable { name, .. } => name.as_str(),
+            _ => "",
+        };
+        let grants = [".addPermission(", ".grantInvoke("].map(|method| format!("{receiver}{method}"));
+        let mut unknown = declared.class.package == Package::Cdk
             && (0..self.file_count()).any(|file| {
                 let text = self.file(file).text;
-                text.contains(".addPermission(") || text.contains(".grantInvoke(")
+                grants.iter().any(|call| text.contains(call.as_str()))
             });
         for (index, permission) in self
             .resources()

@@ -3,6 +3,7 @@
 //! so the grant needs no dependency, as a separate `CfnPolicy` would.
 
 use super::super::{named_children, Located, NewStatement, Program, StringOrigin};
+use super::grants::Named;
 use crate::cloud::SendGrant;
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
@@ -11,38 +12,39 @@ impl<'tree> Program<'tree> {
     /// One new entry of the role's `policies` for every grant whose target the role's statement
     /// can name; the others, with the reason.
     pub(super) fn new_cdk_role_policy(&self, role: usize, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
-        let rendered = self.cdk_role_policy_edits(role, grants);
-        (0..grants.len())
-            .map(|grant| match &rendered {
-                Ok((served, edits)) if served.contains(&grant) => Ok(Fix::safe(edits.clone())),
-                Ok(_) => Err(format!(
-                    "{} cannot be named where role {} is declared; declare it before the role",
-                    self.display_name(grants[grant].target.resource),
-                    self.display_name(role)
-                )),
-                Err(reason) => Err(reason.clone()),
-            })
-            .collect()
-    }
-
-    /// The grants served and the edits that add their policy to the role's props.
-    fn cdk_role_policy_edits(&self, role: usize, grants: &[SendGrant]) -> Result<(Vec<usize>, Vec<Edit>), String> {
-        let declaration = &self.resources()[role];
-        let props = self
-            .own_arguments(declaration)
-            .ok_or("the role's props are not an object literal of its own")?;
         let wanted: Vec<(String, crate::cloud::ResourceRef)> = grants
             .iter()
             .map(|grant| (grant.action.clone(), grant.target.clone()))
             .collect();
         let every_grant: Vec<usize> = (0..grants.len()).collect();
-        let (named, _) = self.name_grants(&wanted, &every_grant, props);
-        if named.served.is_empty() {
-            return Err(format!(
-                "the dead-letter targets are declared after role {}; declare them before it",
-                self.display_name(role)
-            ));
-        }
+        let props = self.own_arguments(&self.resources()[role]);
+        let (named, failed) = match props {
+            Some(props) => self.name_grants(&wanted, &every_grant, props),
+            None => Default::default(),
+        };
+        let served = named.served.clone();
+        let rendered = match props {
+            None => Err("the role's props are not an object literal of its own".to_owned()),
+            Some(_) if served.is_empty() => Err("no target can be named in the role's props".to_owned()),
+            Some(props) => self.cdk_role_policy_edits(role, props, named),
+        };
+        (0..grants.len())
+            .map(|grant| {
+                if let Some((_, reason)) = failed.iter().find(|(member, _)| *member == grant) {
+                    return Err(reason.clone());
+                }
+                match &rendered {
+                    Ok(edits) if served.contains(&grant) => Ok(Fix::safe(edits.clone())),
+                    Ok(_) => Err("the grant was not placed".to_owned()),
+                    Err(reason) => Err(reason.clone()),
+                }
+            })
+            .collect()
+    }
+
+    /// The edits that add a policy with the named grants to the role's props.
+    fn cdk_role_policy_edits(&self, role: usize, props: Located<'tree>, named: Named) -> Result<Vec<Edit>, String> {
+        let declaration = &self.resources()[role];
         let listed = self.argument(declaration, "inlinePolicies");
         let sends = named
             .statements
@@ -112,7 +114,7 @@ impl<'tree> Program<'tree> {
                 ))
             }
         });
-        Ok((named.served, edits))
+        Ok(edits)
     }
 
     /// The `policyName`s a role's `policies` list writes out.
