@@ -114,13 +114,23 @@ fn declared_names(declaration: Node, text: &str) -> Vec<String> {
 
 /// A function declared at the top of a module (`function f`, `export function f`).
 pub(super) fn top_level_function<'tree>(root: Node<'tree>, name: &str, text: &str) -> Option<Node<'tree>> {
+    top_level_declaration(root, "function_declaration", name, text)
+}
+
+/// The top-level declaration of `kind` (`class_declaration` …) named `name`, exported or not.
+pub(super) fn top_level_declaration<'tree>(
+    root: Node<'tree>,
+    kind: &str,
+    name: &str,
+    text: &str,
+) -> Option<Node<'tree>> {
     named_children(root)
         .map(|statement| match statement.kind() {
             "export_statement" => statement.child_by_field_name("declaration").unwrap_or(statement),
             _ => statement,
         })
         .find(|statement| {
-            statement.kind() == "function_declaration"
+            statement.kind() == kind
                 && statement
                     .child_by_field_name("name")
                     .is_some_and(|declared| node_text(declared, text) == name)

@@ -254,18 +254,7 @@ impl<'tree> Program<'tree> {
             },
             None => (identifier.file, self.text(identifier).to_owned()),
         };
-        let text = self.file(file).text;
-        named_children(self.root(file))
-            .map(|statement| match statement.kind() {
-                "export_statement" => statement.child_by_field_name("declaration").unwrap_or(statement),
-                _ => statement,
-            })
-            .find(|statement| {
-                statement.kind() == "class_declaration"
-                    && statement
-                        .child_by_field_name("name")
-                        .is_some_and(|declared| node_text(declared, text) == name)
-            })
+        super::exports::top_level_declaration(self.root(file), "class_declaration", &name, self.file(file).text)
             .map(|class| Located { file, node: class })
     }
 
