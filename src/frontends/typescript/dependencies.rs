@@ -122,12 +122,23 @@ impl<'tree> Program<'tree> {
                 .filter(|reference| reference.attribute.is_none())
                 .map(|reference| reference.resource)
         };
-        let Some(waiting) = resource_of(receiver) else {
-            let made_by_the_app = receiver.node.kind() == "this"
-                || self
-                    .initializer(receiver, false)
-                    .is_some_and(|value| value.node.kind() == "new_expression");
-            return made_by_the_app.then_some(None);
+        let waiting = match receiver.node.kind() {
+            // `this` in a class extending a function construct is the function its `super(…)`
+            // makes; in any other class (a stack, a construct) it is no resource.
+            "this" => match self.resource_made_by_super(receiver) {
+                Some(function) => function,
+                None => return Some(None),
+            },
+            _ => match resource_of(receiver) {
+                Some(resource) => resource,
+                // A stack or construct of the app: `new BillingStack(…)`.
+                None => {
+                    let made_by_the_app = self
+                        .initializer(receiver, false)
+                        .is_some_and(|value| value.node.kind() == "new_expression");
+                    return made_by_the_app.then_some(None);
+                }
+            },
         };
         let targets = self
             .call_arguments(call)
@@ -135,6 +146,19 @@ impl<'tree> Program<'tree> {
             .map(resource_of)
             .collect::<Option<Vec<_>>>();
         Some(Some(DependencyCall { waiting, targets }))
+    }
+
+    /// The resource the `super(…)` of the class around `this` makes, when it extends a CDK
+    /// function construct.
+    fn resource_made_by_super(&self, this: Located<'tree>) -> Option<usize> {
+        let class = crate::syntax::ancestors(self.root(this.file), this.node)
+            .into_iter()
+            .find(|node| matches!(node.kind(), "class_declaration" | "class"))?;
+        self.resources().iter().position(|resource| {
+            resource.file == this.file
+                && resource.expression.kind() == "call_expression"
+                && class.byte_range().contains(&resource.expression.start_byte())
+        })
     }
 
     /// Where the value a name stands for is written: a variable's initializer, what an `.apply`
@@ -285,6 +309,14 @@ const policy = new iam.CfnPolicy(stack, \"P\", { policyDocument: {} });\nconst f
         assert_eq!(
             explicit(&calls),
             Some(vec![("F".to_owned(), Some(vec!["P".to_owned(); 3]))])
+        );
+        // `this` in a class extending a function construct is the function its `super` makes.
+        let subclass = format!(
+            "{CDK}class Traced extends lambda.Function {{\n  constructor(scope: cdk.Stack, id: string) {{\n    super(scope, id, {{ handler: \"h\" }});\n    this.node.addDependency(policy);\n  }}\n}}\n"
+        );
+        assert_eq!(
+            explicit(&subclass),
+            Some(vec![("id".to_owned(), Some(vec!["P".to_owned()]))])
         );
         // Waiting for something infrafix cannot name makes that list unknown, not empty.
         let unknown_target = format!("{CDK}fn.node.addDependency(cdk.Stack.of(stack));\n");

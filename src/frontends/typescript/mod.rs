@@ -173,6 +173,8 @@ struct Memo {
     resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// The CDK resources created only under a CloudFormation condition (see `is_conditional`).
     conditional: std::cell::OnceCell<std::collections::HashSet<usize>>,
+    /// The CDK roles the app hands to L2 code (see `is_handed_to_l2_code`).
+    roles_handed_to_l2_code: std::cell::OnceCell<std::collections::HashSet<usize>>,
     /// The waits a CDK app asks for by hand (see `explicit_dependencies`).
     explicit_dependencies: std::cell::OnceCell<Option<HashMap<usize, Option<Vec<usize>>>>>,
     /// The attachments of each role (see `role_attachments`).

@@ -428,7 +428,7 @@ impl<'tree> Program<'tree> {
                 let owner = self.denoted_resource(object)?;
                 let declared = &self.resources()[owner.resource];
                 if declared.class.package == Package::Cdk {
-                    return self.cdk_invoke_uri(expression, object, property);
+                    return self.cdk_invoke_uri(expression, object, owner, property);
                 }
                 let is_function = declared.is_aws(&["lambda", "Function"]);
                 (self.text(property) == "arn" && owner.attribute.is_none() && is_function)
@@ -467,9 +467,9 @@ impl<'tree> Program<'tree> {
         &self,
         uri: Located<'tree>,
         function: Located<'tree>,
+        owner: crate::cloud::ResourceRef,
         attribute: Located<'tree>,
     ) -> Option<Vec<Edit>> {
-        let owner = self.denoted_resource(function)?;
         let declared = &self.resources()[owner.resource];
         let reads_arn = owner.attribute.is_none()
             && declared.is_lambda_function()
@@ -551,11 +551,9 @@ impl<'tree> Program<'tree> {
             .enumerate()
             .filter(|(_, r)| r.is_aws(&["lambda", "Permission"]))
         {
-            let coverage = match (permission.args(), self.instances(index)) {
-                (Some(args), Some(_)) => {
-                    self.permission_coverage(args, permission.prop_name("function"), function, rest_api)
-                }
-                _ => Coverage::Unsure,
+            let coverage = match self.instances(index) {
+                Some(_) => self.permission_coverage(permission, function, rest_api),
+                None => Coverage::Unsure,
             };
             match coverage {
                 Coverage::Covers => return InvokePermission::Granted,
@@ -570,22 +568,23 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// `function_prop`: where the permission names its function (`function`, `functionName`).
     fn permission_coverage(
         &self,
-        args: Located<'tree>,
-        function_prop: &str,
+        permission: &super::ResourceDecl<'tree>,
         function: usize,
         rest_api: Option<usize>,
     ) -> Coverage {
+        if permission.args().is_none() {
+            return Coverage::Unsure;
+        }
         let literal = |name: &str| {
-            self.property(args, name)
+            self.argument(permission, name)
                 .map(|found| self.string_value(found.value).ok_or(()))
         };
         let principal = literal("principal");
         let action = literal("action");
         let target = self
-            .property(args, function_prop)
+            .argument(permission, "function")
             .map(|found| self.denoted_resource(found.value));
         let facts = (principal, action, target);
         let (Some(Ok(principal)), Some(Ok(action)), Some(Some(target))) = facts else {
@@ -604,10 +603,10 @@ impl<'tree> Program<'tree> {
         }
         // A qualified permission lets API Gateway invoke an alias or version, not the function
         // the integration's uri names.
-        if self.property(args, "qualifier").is_some() {
+        if self.argument(permission, "qualifier").is_some() {
             return Coverage::Misses;
         }
-        match self.property(args, "sourceArn") {
+        match self.argument(permission, "sourceArn") {
             None => Coverage::Covers,
             Some(source) => self.source_arn_coverage(source.value, rest_api),
         }

@@ -216,12 +216,10 @@ impl<'tree> Program<'tree> {
     /// `props.invoices` read from a parameter: the resource every call passes as that property,
     /// when they agree (a stack's props handing it another stack's queue).
     fn passed_property(&self, member: Located<'tree>, hops: usize) -> Option<ResourceRef> {
-        let object = self.unwrapped(member.with(member.node.child_by_field_name("object")?));
-        let key = self.text(member.with(member.node.child_by_field_name("property")?));
         let mut passed = self
-            .parameter_sources(object)?
+            .parameter_member_sources(member)
             .into_iter()
-            .map(|argument| self.denoted(self.property(argument, key)?.value, hops + 1));
+            .map(|value| self.denoted(value, hops + 1));
         let first = passed.next()??;
         passed.all(|other| other.as_ref() == Some(&first)).then_some(first)
     }

@@ -296,7 +296,7 @@ impl<'tree> Program<'tree> {
 
     /// For a parameter `p`, the arguments passed for it; for `p.key`, each of those arguments'
     /// `key` property. Empty when they cannot be known.
-    fn parameter_member_sources(&self, at: Located<'tree>) -> Vec<Located<'tree>> {
+    pub(super) fn parameter_member_sources(&self, at: Located<'tree>) -> Vec<Located<'tree>> {
         if at.node.kind() != "member_expression" {
             return self.parameter_sources(at).unwrap_or_default();
         }

@@ -208,27 +208,64 @@ impl<'tree> Program<'tree> {
         self.memo
             .conditional
             .get_or_init(|| {
-                let mut conditional = std::collections::HashSet::new();
-                for file in 0..self.file_count() {
-                    if !self.file(file).text.contains("cfnOptions.condition") {
-                        continue;
-                    }
-                    for node in crate::syntax::named_descendants(self.root(file)) {
-                        let here = |node| Located { file, node };
-                        let options = (node.kind() == "assignment_expression")
-                            .then(|| node.child_by_field_name("left"))
-                            .flatten()
-                            .filter(|left| self.text(here(*left)).ends_with(".cfnOptions.condition"))
-                            .and_then(|left| left.child_by_field_name("object"))
-                            .and_then(|options| options.child_by_field_name("object"));
-                        if let Some(reference) = options.and_then(|resource| self.denoted_resource(here(resource))) {
-                            conditional.insert(reference.resource);
-                        }
-                    }
-                }
-                conditional
+                self.resources_named_at("cfnOptions.condition", |at| {
+                    let condition = (at.node.kind() == "assignment_expression")
+                        .then(|| at.node.child_by_field_name("left"))
+                        .flatten()
+                        .filter(|left| self.text(at.with(*left)).ends_with(".cfnOptions.condition"));
+                    condition
+                        .and_then(|left| left.child_by_field_name("object"))
+                        .and_then(|options| options.child_by_field_name("object"))
+                        .map(|resource| at.with(resource))
+                        .into_iter()
+                        .collect()
+                })
             })
             .contains(&resource)
+    }
+
+    /// Whether the app hands a role to L2 code (`iam.Role.fromRoleArn(this, "R", role.attrArn)`,
+    /// `fromRoleName`), whose grants (`addToPrincipalPolicy`, `queue.grantSendMessages(…)`) are
+    /// policies of their own that no resource declares.
+    pub(super) fn is_handed_to_l2_code(&self, role: usize) -> bool {
+        self.memo
+            .roles_handed_to_l2_code
+            .get_or_init(|| {
+                self.resources_named_at("fromRole", |at| {
+                    let imports = at.node.kind() == "call_expression"
+                        && at
+                            .node
+                            .child_by_field_name("function")
+                            .and_then(|function| function.child_by_field_name("property"))
+                            .is_some_and(|method| {
+                                ["fromRoleArn", "fromRoleName"].contains(&self.text(at.with(method)))
+                            });
+                    match imports {
+                        true => self.call_arguments(at),
+                        false => Vec::new(),
+                    }
+                })
+            })
+            .contains(&role)
+    }
+
+    /// The resources named at the nodes `named_at` picks, in the files whose text holds `hint`
+    /// (a cheap test before the walk of the tree).
+    fn resources_named_at(
+        &self,
+        hint: &str,
+        named_at: impl Fn(Located<'tree>) -> Vec<Located<'tree>>,
+    ) -> std::collections::HashSet<usize> {
+        let mut found = std::collections::HashSet::new();
+        for file in (0..self.file_count()).filter(|&file| self.file(file).text.contains(hint)) {
+            for node in crate::syntax::named_descendants(self.root(file)) {
+                let named = named_at(Located { file, node })
+                    .into_iter()
+                    .filter_map(|at| self.denoted_resource(at));
+                found.extend(named.map(|reference| reference.resource));
+            }
+        }
+        found
     }
 
     /// The folder or zip of `lambda.Code.fromAsset("path")`, as a string the source writes; not

@@ -146,9 +146,7 @@ impl<'tree> Program<'tree> {
                 }
             }
         }
-        // `iam.Role.fromRoleArn(this, "R", role.attrArn)` hands the role to L2 code, whose grants
-        // (`addToPrincipalPolicy`, `queue.grantSendMessages(…)`) are policies of their own.
-        if declaration.class.package == Package::Cdk && self.role_imported_as_construct(role) {
+        if declaration.class.package == Package::Cdk && self.is_handed_to_l2_code(role) {
             policies.unreadable += 1;
         }
         if let Some(managed) = self.argument(declaration, "managedPolicyArns") {
@@ -185,30 +183,6 @@ impl<'tree> Program<'tree> {
             }
         }
         policies
-    }
-
-    /// Whether the app makes an L2 role of the role (`iam.Role.fromRoleArn`, `fromRoleName`).
-    fn role_imported_as_construct(&self, role: usize) -> bool {
-        const IMPORTS: [&str; 2] = ["fromRoleArn", "fromRoleName"];
-        (0..self.file_count()).any(|file| {
-            let text = self.file(file).text;
-            if !IMPORTS.iter().any(|method| text.contains(method)) {
-                return false;
-            }
-            crate::syntax::named_descendants(self.root(file)).any(|node| {
-                let here = |node| Located { file, node };
-                let imports = node.kind() == "call_expression"
-                    && node
-                        .child_by_field_name("function")
-                        .and_then(|function| function.child_by_field_name("property"))
-                        .is_some_and(|method| IMPORTS.contains(&self.text(here(method))));
-                imports
-                    && self.call_arguments(here(node)).into_iter().any(|argument| {
-                        self.denoted_resource(argument)
-                            .is_some_and(|named| named.resource == role)
-                    })
-            })
-        })
     }
 
     /// `shared`: the document also serves other principals, so it is only read.

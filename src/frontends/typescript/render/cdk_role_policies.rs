@@ -16,28 +16,21 @@ impl<'tree> Program<'tree> {
             .iter()
             .map(|grant| (grant.action.clone(), grant.target.clone()))
             .collect();
+        let Some(props) = self.own_arguments(&self.resources()[role]) else {
+            let reason = "the role's props are not an object literal of its own".to_owned();
+            return vec![Err(reason); grants.len()];
+        };
         let every_grant: Vec<usize> = (0..grants.len()).collect();
-        let props = self.own_arguments(&self.resources()[role]);
-        let (named, failed) = match props {
-            Some(props) => self.name_grants(&wanted, &every_grant, props),
-            None => Default::default(),
-        };
-        let served = named.served.clone();
-        let rendered = match props {
-            None => Err("the role's props are not an object literal of its own".to_owned()),
-            Some(_) if served.is_empty() => Err("no target can be named in the role's props".to_owned()),
-            Some(props) => self.cdk_role_policy_edits(role, props, named),
-        };
+        // Every grant is served or failed, with its reason.
+        let (named, failed) = self.name_grants(&wanted, &every_grant, props);
+        let rendered =
+            (!named.served.is_empty()).then(|| self.cdk_role_policy_edits(role, props, named).map(Fix::safe));
         (0..grants.len())
-            .map(|grant| {
-                if let Some((_, reason)) = failed.iter().find(|(member, _)| *member == grant) {
-                    return Err(reason.clone());
-                }
-                match &rendered {
-                    Ok(edits) if served.contains(&grant) => Ok(Fix::safe(edits.clone())),
-                    Ok(_) => Err("the grant was not placed".to_owned()),
-                    Err(reason) => Err(reason.clone()),
-                }
+            .map(|grant| match failed.iter().find(|(member, _)| *member == grant) {
+                Some((_, reason)) => Err(reason.clone()),
+                None => rendered
+                    .clone()
+                    .unwrap_or_else(|| Err("the grant was not placed".to_owned())),
             })
             .collect()
     }
@@ -89,10 +82,12 @@ impl<'tree> Program<'tree> {
                     .filter(|element| element.kind() != "comment")
                     .collect();
                 let style = self.style(value.file);
+                let has_comments = named_children(value.node).any(|element| element.kind() == "comment");
                 match elements.last() {
                     // A list on several lines gains a line; one written on a single line is laid
-                    // out again, one entry per line, since the new entry spans several.
-                    Some(&last) if self.text(value).contains('\n') => {
+                    // out again, one entry per line, since the new entry spans several (unless a
+                    // comment in it would be lost).
+                    Some(&last) if self.text(value).contains('\n') || has_comments => {
                         let indent = self.indentation_of(value.with(last));
                         self.insert_items_after(value.with(last), &[entry.render(style, &indent, 0)])
                     }

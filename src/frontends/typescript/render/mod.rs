@@ -20,13 +20,29 @@ use crate::style::template::Code;
 pub struct TypeScriptFrontEnd<'a> {
     program: &'a Program<'a>,
     policies: PolicyCache<'a>,
+    spelling: Spelling,
 }
 
 impl<'a> TypeScriptFrontEnd<'a> {
     pub fn new(program: &'a Program<'a>) -> Self {
+        let spelling = match program.is_cdk_app() {
+            true => Spelling {
+                depends_on: "dependencies (`node.addDependency`)",
+                inline_policies: "`policies`",
+                invoke_arn: "arn:PARTITION:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations",
+                invoke_permission: "invoke permission (`lambda.CfnPermission`)",
+            },
+            false => Spelling {
+                depends_on: "dependsOn",
+                inline_policies: "`inlinePolicies`",
+                invoke_arn: "invokeArn",
+                invoke_permission: "aws.lambda.Permission",
+            },
+        };
         Self {
             program,
             policies: PolicyCache::default(),
+            spelling,
         }
     }
 }
@@ -61,20 +77,7 @@ impl GraphSource for TypeScriptFrontEnd<'_> {
     }
 
     fn spelling(&self) -> Spelling {
-        match self.program.is_cdk_app() {
-            true => Spelling {
-                depends_on: "dependencies (`node.addDependency`)",
-                inline_policies: "`policies`",
-                invoke_arn: "arn:PARTITION:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations",
-                invoke_permission: "invoke permission (`lambda.CfnPermission`)",
-            },
-            false => Spelling {
-                depends_on: "dependsOn",
-                inline_policies: "`inlinePolicies`",
-                invoke_arn: "invokeArn",
-                invoke_permission: "aws.lambda.Permission",
-            },
-        }
+        self.spelling
     }
 }
 
