@@ -541,12 +541,26 @@ fn first_error_position(tree: &Tree, text: &str) -> String {
     format!("{}:{}", position.line, position.column)
 }
 
+/// The one pass over a file. A TypeScript file is walked by its front end, which reads its name
+/// tables on the way; a file of another dialect holds nothing but suppression comments for it.
+fn scan_file<'tree>(
+    tree: &'tree Tree,
+    text: &str,
+    dialect: Dialect,
+    facts: &FileFacts,
+) -> Result<Vec<ScanMatch<'tree>>> {
+    match dialect {
+        Dialect::TypeScript | Dialect::Tsx => Ok(facts.read(tree, text)),
+        Dialect::Hcl | Dialect::Yaml | Dialect::Json => syntax::scan(tree, text, dialect),
+    }
+}
+
 fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
     let mut notices = Vec::new();
     for (index, (source, dialect)) in state.files.iter().enumerate() {
         let matches = match &state.scans[index] {
             Some(stored) => stored.restore(&state.trees[index]),
-            None => match syntax::scan(&state.trees[index], &state.texts[index], *dialect) {
+            None => match scan_file(&state.trees[index], &state.texts[index], *dialect, &state.facts[index]) {
                 Ok(matches) => matches,
                 Err(_) => continue,
             },
@@ -709,7 +723,7 @@ impl FixableProject for ProjectState<'_> {
             let matches = match &self.scans[index] {
                 Some(stored) => stored.restore(&self.trees[index]),
                 None => {
-                    let matches = syntax::scan(&self.trees[index], &self.texts[index], *dialect)
+                    let matches = scan_file(&self.trees[index], &self.texts[index], *dialect, &self.facts[index])
                         .with_context(|| format!("scanning {}", source.display))?;
                     self.scans[index] = Some(StoredScan::of(&matches));
                     matches

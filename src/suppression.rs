@@ -129,6 +129,7 @@ fn statement_below<'tree>(comment: Node<'tree>, text: &str) -> Option<Node<'tree
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frontends::typescript::FileFacts;
     use crate::syntax::{parse, scan, Dialect};
 
     fn suppressions(text: &str) -> Suppressions {
@@ -137,7 +138,10 @@ mod tests {
 
     fn suppressions_in(text: &str, dialect: Dialect) -> Suppressions {
         let tree = parse(text, dialect).expect("parses");
-        let matches = scan(&tree, text, dialect).expect("queries compile");
+        let matches = match dialect {
+            Dialect::TypeScript | Dialect::Tsx => FileFacts::default().read(&tree, text),
+            _ => scan(&tree, text, dialect).expect("queries compile"),
+        };
         Suppressions::from_scan(&matches, text)
     }
 

@@ -1,4 +1,5 @@
-//! tree-sitter parsing, and the one pass over each file that runs every query in `codemods/`.
+//! tree-sitter parsing, and the one pass over a Terraform or template file that runs the queries in
+//! `codemods/` (a TypeScript file's one pass is its front end's walk).
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -47,11 +48,11 @@ impl Dialect {
         }
     }
 
-    /// The query files run over a file of this dialect: the Pulumi model's own query only reads
-    /// TypeScript.
+    /// The query files run over a file of this dialect. None over TypeScript: its front end's one
+    /// walk finds its constructs and suppression comments (`frontends::typescript::constructs`).
     fn query_files(self) -> &'static [QueryText] {
         match self {
-            Self::TypeScript | Self::Tsx => &[PROGRAM_QUERY, SUPPRESSION_QUERY],
+            Self::TypeScript | Self::Tsx => &[],
             Self::Hcl | Self::Yaml | Self::Json => &[SUPPRESSION_QUERY],
         }
     }
@@ -200,7 +201,7 @@ pub fn ancestors<'tree>(root: Node<'tree>, node: Node<'tree>) -> Vec<Node<'tree>
     path
 }
 
-/// Which query file a match came from.
+/// What a match is for: the program model, or a suppression comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryFile {
     Program,
@@ -209,11 +210,6 @@ pub enum QueryFile {
 
 type QueryText = (QueryFile, &'static str, &'static str);
 
-const PROGRAM_QUERY: QueryText = (
-    QueryFile::Program,
-    "codemods/program.scm",
-    include_str!("../codemods/program.scm"),
-);
 const SUPPRESSION_QUERY: QueryText = (
     QueryFile::Suppression,
     "codemods/suppression.scm",
@@ -251,14 +247,13 @@ impl CombinedQuery {
 }
 
 fn combined_query(dialect: Dialect) -> Result<&'static CombinedQuery> {
-    static TYPESCRIPT: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
-    static TSX: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     static HCL: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     static YAML: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     static JSON: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     let cell = match dialect {
-        Dialect::TypeScript => &TYPESCRIPT,
-        Dialect::Tsx => &TSX,
+        Dialect::TypeScript | Dialect::Tsx => {
+            return Err(anyhow!("{dialect:?} files are read by their front end, not by queries"))
+        }
         Dialect::Hcl => &HCL,
         Dialect::Yaml => &YAML,
         Dialect::Json => &JSON,
@@ -284,7 +279,8 @@ impl<'tree> ScanMatch<'tree> {
     }
 }
 
-/// Runs every query over the tree once.
+/// Runs every query of the dialect over the tree once; an error for TypeScript, which its front end
+/// walks instead.
 pub fn scan<'tree>(tree: &'tree Tree, text: &str, dialect: Dialect) -> Result<Vec<ScanMatch<'tree>>> {
     let combined = combined_query(dialect)?;
     let names = combined.query.capture_names();
@@ -385,24 +381,22 @@ mod tests {
     }
 
     #[test]
-    fn one_scan_reports_matches_of_every_query_file() {
-        let text = "import * as aws from \"@pulumi/aws\";\n// infrafix-ignore: lambda-deprecated-runtime\nnew aws.s3.Bucket(\"b\");\n";
-        let tree = parse(text, Dialect::TypeScript).expect("parses");
-        let matches = scan(&tree, text, Dialect::TypeScript).expect("queries compile");
-        assert!(matches
-            .iter()
-            .any(|m| m.file == QueryFile::Program && m.capture("import.source").is_some()));
-        assert!(matches
-            .iter()
-            .any(|m| m.file == QueryFile::Program && m.capture("resource").is_some()));
-        assert!(matches.iter().any(|m| m.file == QueryFile::Suppression));
+    fn a_scan_finds_suppression_comments_and_leaves_typescript_to_its_front_end() {
+        let text = "# infrafix-ignore: lambda-deprecated-runtime\nresource \"aws_sqs_queue\" \"q\" {}\n# plain\n";
+        let tree = parse(text, Dialect::Hcl).expect("parses");
+        let matches = scan(&tree, text, Dialect::Hcl).expect("queries compile");
+        assert_eq!(matches.len(), 1);
+        assert!(matches[0].file == QueryFile::Suppression && matches[0].capture("comment").is_some());
+        let script = parse("// infrafix-ignore: x\n", Dialect::TypeScript).expect("parses");
+        assert!(scan(&script, "// infrafix-ignore: x\n", Dialect::TypeScript).is_err());
     }
 
     #[test]
     fn stored_scans_restore_the_same_nodes() {
-        let text = "import * as aws from \"@pulumi/aws\";\nconst f = new aws.lambda.Function(\"f\", { runtime: \"go1.x\" });\n";
-        let tree = parse(text, Dialect::TypeScript).expect("parses");
-        let matches = scan(&tree, text, Dialect::TypeScript).expect("queries compile");
+        let text = "# infrafix-ignore: lambda-deprecated-runtime\nresource \"aws_sqs_queue\" \"q\" {\n  # infrafix-ignore-file: apigw-lambda-invoke-arn\n}\n";
+        let tree = parse(text, Dialect::Hcl).expect("parses");
+        let matches = scan(&tree, text, Dialect::Hcl).expect("queries compile");
+        assert_eq!(matches.len(), 2);
         let restored = StoredScan::of(&matches).restore(&tree);
         assert_eq!(restored.len(), matches.len());
         for (original, again) in matches.iter().zip(&restored) {

@@ -2,7 +2,7 @@
 //! constructor, the arguments its call sites pass (`makeService("audit", "go1.x")`,
 //! `new GoService("audit", { runtime: "go1.x" })`), in its own module and in the modules that
 //! import it by name. Each file's calls are indexed by callee name in the walk that reads its
-//! names (`facts::read_names`); finding the call sites of a function is then a look-up.
+//! names (`facts::read_file`); finding the call sites of a function is then a look-up.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -21,9 +21,9 @@ pub struct CallIndex {
 }
 
 impl CallIndex {
-    /// Records `node` if it is a call or `new` expression of a plain name (see `facts::read_names`).
-    pub(super) fn record(&mut self, node: Node, text: &str) {
-        let callee = match node.kind() {
+    /// Records `node` if it is a call or `new` expression of a plain name (see `facts::read_file`).
+    pub(super) fn record(&mut self, node: Node, kind: &str, text: &str) {
+        let callee = match kind {
             "call_expression" => node.child_by_field_name("function"),
             "new_expression" => node.child_by_field_name("constructor"),
             _ => None,

@@ -306,7 +306,7 @@ impl<'tree> Program<'tree> {
         self.name_counts(file).declarations.get(name).copied().unwrap_or(0)
     }
 
-    /// The names of a file, counted in the walk that reads its names (`facts::read_names`): fresh
+    /// The names of a file, counted in the walk that reads its names (`facts::read_file`): fresh
     /// names, shared consts, import clean-up and resource naming all ask, many times per file.
     fn name_counts(&self, file: usize) -> &NameCounts {
         &self.name_facts(file).counts
@@ -486,17 +486,27 @@ pub struct NameCounts {
 }
 
 impl NameCounts {
-    /// Counts what `node` names or declares (see `facts::read_names`).
-    pub(super) fn record(&mut self, node: Node, text: &str) {
-        let spelling = |node: Node| text.get(node.byte_range()).unwrap_or_default().to_owned();
-        if is_name(node.kind()) {
-            *self.mentions.entry(spelling(node)).or_insert(0) += 1;
+    /// Counts what `node` names or declares (see `facts::read_file`).
+    pub(super) fn record(&mut self, node: Node, kind: &str, text: &str) {
+        let spelling = |node: Node| text.get(node.byte_range()).unwrap_or_default();
+        if is_name(kind) {
+            count_one(&mut self.mentions, spelling(node));
         }
-        let declared = (node.kind() == "variable_declarator")
+        let declared = (kind == "variable_declarator")
             .then(|| node.child_by_field_name("name"))
             .flatten();
         if let Some(declared) = declared {
-            *self.declarations.entry(spelling(declared)).or_insert(0) += 1;
+            count_one(&mut self.declarations, spelling(declared));
+        }
+    }
+}
+
+/// Counts one more of `name`, copying it only the first time: a file spells a few names many times.
+fn count_one(counts: &mut HashMap<String, usize>, name: &str) {
+    match counts.get_mut(name) {
+        Some(count) => *count += 1,
+        None => {
+            counts.insert(name.to_owned(), 1);
         }
     }
 }

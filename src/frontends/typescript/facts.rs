@@ -7,25 +7,38 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use tree_sitter::Node;
+use tree_sitter::{Node, Tree};
 
 use super::calls::CallIndex;
 use super::edits::NameCounts;
 use super::exports::ExportTable;
 use super::scope::{FileScopes, ScopeReader};
 use crate::style::{Style, StyleVotes};
+use crate::syntax::ScanMatch;
 
 #[derive(Default)]
 pub struct FileFacts {
     /// Its top-level variables (see `scope::top_level_table`).
     pub(super) top_level: OnceCell<HashMap<String, (usize, bool)>>,
-    /// Its names, calls and layout (see `read_names`).
+    /// Its names, calls and layout (see `read_file`).
     pub(super) names: OnceCell<NameFacts>,
     /// What it exports.
     pub(super) exports: OnceCell<ExportTable>,
     /// The members of each object literal asked about, by the object's start: rules ask one
     /// arguments object for many properties, and the same ones on every pass.
     pub(super) object_members: RefCell<HashMap<usize, Rc<[ObjectMember]>>>,
+}
+
+impl FileFacts {
+    /// The one walk over a file's tree: keeps its name tables and returns the constructs the model
+    /// starts from. Tables already read (the file did not change) are kept.
+    pub fn read<'tree>(&self, tree: &'tree Tree, text: &str) -> Vec<ScanMatch<'tree>> {
+        let (names, constructs) = read_file(tree.root_node(), text);
+        if self.names.get().is_none() {
+            let _ = self.names.set(names);
+        }
+        constructs
+    }
 }
 
 /// What a file says about its names: what binds each one, how often each is spelled and declared,
@@ -37,9 +50,11 @@ pub(super) struct NameFacts {
     pub(super) style: Style,
 }
 
-/// Reads a file's `NameFacts` in one walk over every node of its tree: one walk per table cost
-/// about as much as parsing the file again each.
-pub(super) fn read_names(root: Node, text: &str) -> NameFacts {
+/// Reads a file's `NameFacts` and the constructs the model starts from (see `constructs`) in one
+/// walk over every node of its tree: one walk per table, or a query pass, cost about as much as
+/// parsing the file again each.
+pub(super) fn read_file<'tree>(root: Node<'tree>, text: &str) -> (NameFacts, Vec<ScanMatch<'tree>>) {
+    let mut constructs = Vec::new();
     let mut scopes = ScopeReader::default();
     let mut counts = NameCounts::default();
     let mut calls = CallIndex::default();
@@ -48,11 +63,14 @@ pub(super) fn read_names(root: Node, text: &str) -> NameFacts {
     let mut depth = 0;
     loop {
         let node = cursor.node();
-        scopes.visit(node, depth, text);
+        // Asked once here: each visitor compares it, and reading a kind measures its name.
+        let kind = node.kind();
+        scopes.visit(node, kind, depth, text);
         style.visit(node, text);
         if node.is_named() {
-            counts.record(node, text);
-            calls.record(node, text);
+            counts.record(node, kind, text);
+            calls.record(node, kind, text);
+            super::constructs::record(node, kind, text, &mut constructs);
         }
         if cursor.goto_first_child() {
             depth += 1;
@@ -60,12 +78,13 @@ pub(super) fn read_names(root: Node, text: &str) -> NameFacts {
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
-                return NameFacts {
+                let names = NameFacts {
                     scopes: scopes.finish(),
                     counts,
                     calls,
                     style: style.style(text),
                 };
+                return (names, constructs);
             }
             depth -= 1;
         }

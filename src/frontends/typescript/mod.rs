@@ -9,6 +9,7 @@ mod branches;
 mod callbacks;
 mod calls;
 mod cdk;
+mod constructs;
 mod cross_module;
 mod dependencies;
 mod edits;
@@ -171,6 +172,8 @@ struct Memo {
     handed_out_logical_names: std::cell::RefCell<std::collections::HashSet<String>>,
     /// The resources each resource's inputs read (see `resources_read_by`).
     resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
+    /// The resources each resource waits for, directly or not (see `waits_for`).
+    resources_waited_for: std::cell::RefCell<HashMap<usize, std::rc::Rc<std::collections::HashSet<usize>>>>,
     /// The CDK resources created only under a CloudFormation condition (see `is_conditional`).
     conditional: std::cell::OnceCell<std::collections::HashSet<usize>>,
     /// The CDK roles the app hands to L2 code (see `is_handed_to_l2_code`).
@@ -181,6 +184,8 @@ struct Memo {
     attachments_by_role: std::cell::OnceCell<HashMap<usize, Vec<usize>>>,
     /// Per file, the project modules it imports.
     imported_modules: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
+    /// Per file, the project modules it imports directly or not (see `depends_on`).
+    modules_reached: std::cell::RefCell<HashMap<usize, std::rc::Rc<std::collections::HashSet<usize>>>>,
     /// The project file each (importer, specifier) names.
     imported_files: std::cell::RefCell<HashMap<(usize, String), Option<usize>>>,
     /// Per file, the names of the arrays and objects it changes in place (`xs.push(…)`).
@@ -368,7 +373,7 @@ impl<'tree> Program<'tree> {
         source
             .facts
             .names
-            .get_or_init(|| facts::read_names(source.tree.root_node(), source.text))
+            .get_or_init(|| facts::read_file(source.tree.root_node(), source.text).0)
     }
 
     fn scopes(&self, file: usize) -> &FileScopes {
@@ -450,22 +455,24 @@ impl<'tree> Program<'tree> {
     }
 }
 
-/// Whether `to` is reached from `from` by following `next` (a module's imports, the resources a
-/// resource reads) any number of times; the graphs may have cycles.
-fn reaches<Next: std::ops::Deref<Target = Vec<usize>>>(from: usize, to: usize, next: impl Fn(usize) -> Next) -> bool {
-    let mut seen = std::collections::HashSet::from([from]);
+/// Everything reached from `from` by following `next` (a module's imports, the resources a
+/// resource reads) one or more times; the graphs may have cycles, so `from` is in it only when a
+/// cycle leads back to it. Asked once per node and kept: the graph asks whether each of a role's
+/// attachments waits for each of its functions, and every answer walks the same reads.
+fn reached_from<Next: std::ops::Deref<Target = Vec<usize>>>(
+    from: usize,
+    next: impl Fn(usize) -> Next,
+) -> std::collections::HashSet<usize> {
+    let mut reached = std::collections::HashSet::new();
     let mut pending = vec![from];
     while let Some(current) = pending.pop() {
         for &step in next(current).iter() {
-            if step == to {
-                return true;
-            }
-            if seen.insert(step) {
+            if reached.insert(step) {
                 pending.push(step);
             }
         }
     }
-    false
+    reached
 }
 
 #[cfg(test)]
@@ -475,7 +482,7 @@ pub(crate) mod test_support {
 
     use super::{FileFacts, Program, ProgramInput};
     use crate::cloud::Answer;
-    use crate::syntax::{parse, scan, Dialect};
+    use crate::syntax::{parse, Dialect};
 
     /// One generated policy statement: Allow or Deny, and indices into a test's actions and resources.
     pub type GeneratedStatement = (bool, Vec<usize>, Vec<usize>);
@@ -552,12 +559,13 @@ pub(crate) mod test_support {
             .iter()
             .map(|(_, text)| parse(text, Dialect::TypeScript).expect("parses"))
             .collect();
+        let facts: Vec<FileFacts> = files.iter().map(|_| FileFacts::default()).collect();
         let matches: Vec<_> = files
             .iter()
             .zip(&trees)
-            .map(|((_, text), tree)| scan(tree, text, Dialect::TypeScript).expect("queries compile"))
+            .zip(&facts)
+            .map(|(((_, text), tree), facts)| facts.read(tree, text))
             .collect();
-        let facts: Vec<FileFacts> = files.iter().map(|_| FileFacts::default()).collect();
         let inputs: Vec<ProgramInput> = (0..files.len())
             .map(|i| ProgramInput {
                 path: &paths[i],

@@ -56,7 +56,7 @@ pub enum LocalBinding {
     LoopVariable { binder: (usize, usize) },
 }
 
-/// A file's scopes, read in the walk that reads its other name facts (`facts::read_names`).
+/// A file's scopes, read in the walk that reads its other name facts (`facts::read_file`).
 /// Walking out from each identifier instead costs a descent from the root per question, which
 /// dominated the model on infrastructure-dense files.
 #[derive(Debug, Default)]
@@ -71,7 +71,7 @@ pub struct FileScopes {
     pub declared: HashSet<String>,
 }
 
-/// Reads `FileScopes` during the walk of `facts::read_names`, which visits every node once, depth
+/// Reads `FileScopes` during the walk of `facts::read_file`, which visits every node once, depth
 /// first.
 #[derive(Default)]
 pub struct ScopeReader<'text> {
@@ -83,13 +83,13 @@ pub struct ScopeReader<'text> {
 
 impl<'text> ScopeReader<'text> {
     /// Called for each node in walk order, with its depth below the root.
-    pub fn visit(&mut self, node: Node, depth: usize, text: &'text str) {
+    pub fn visit(&mut self, node: Node, kind: &str, depth: usize, text: &'text str) {
         // A scope opened by an earlier node at this depth or deeper has ended.
         while self.open.last().is_some_and(|(opened_at, _)| *opened_at >= depth) {
             self.open.pop();
         }
         if node.child_count() == 0 {
-            if NAMES.contains(&node.kind()) {
+            if NAMES.contains(&kind) {
                 let name = node_text(node, text);
                 if let Some(binding) = self.open.iter().rev().find_map(|(_, names)| names.get(name)) {
                     self.scopes.local.insert(node.start_byte(), *binding);
@@ -97,10 +97,10 @@ impl<'text> ScopeReader<'text> {
             }
             return;
         }
-        for pattern in declaring_patterns(node).into_iter().flatten() {
+        for pattern in declaring_patterns(node, kind).into_iter().flatten() {
             collect_identifiers(pattern, text, &mut self.scopes.declared);
         }
-        let names = scope_names(node, text);
+        let names = scope_names(node, kind, text);
         if !names.is_empty() {
             self.open.push((depth, names));
         }
@@ -114,9 +114,8 @@ impl<'text> ScopeReader<'text> {
 /// The names a node binds for the nodes inside it. Where one node binds a name twice, a parameter
 /// wins over a loop variable, and both over a block variable. The file's top level is looked up
 /// through `top_level_table`.
-fn scope_names<'text>(node: Node, text: &'text str) -> HashMap<&'text str, LocalBinding> {
+fn scope_names<'text>(node: Node, kind: &str, text: &'text str) -> HashMap<&'text str, LocalBinding> {
     let mut names = HashMap::new();
-    let kind = node.kind();
     let binder = (node.start_byte(), node.end_byte());
     if FUNCTIONS.contains(&kind) || kind == "catch_clause" {
         // A caught error is bound like a parameter, for the `catch` block only.
@@ -148,12 +147,12 @@ fn scope_names<'text>(node: Node, text: &'text str) -> HashMap<&'text str, Local
 
 /// The parts of a node that declare names, for `FileScopes::declared`: a function declaration
 /// declares its own name and its parameters.
-fn declaring_patterns(node: Node) -> [Option<Node>; 2] {
+fn declaring_patterns<'tree>(node: Node<'tree>, kind: &str) -> [Option<Node<'tree>>; 2] {
     let parameters = || {
         node.child_by_field_name("parameters")
             .or_else(|| node.child_by_field_name("parameter"))
     };
-    match node.kind() {
+    match kind {
         "function_declaration" | "generator_function_declaration" => [node.child_by_field_name("name"), parameters()],
         "variable_declarator" | "class_declaration" => [node.child_by_field_name("name"), None],
         "for_in_statement" => [node.child_by_field_name("left"), None],
@@ -258,7 +257,9 @@ mod tests {
     /// The binding recorded for the `occurrence`-th leaf spelled `name` (0 = first).
     fn binding_of(source: &str, name: &str, occurrence: usize) -> Option<LocalBinding> {
         let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
-        let scopes = crate::frontends::typescript::facts::read_names(tree.root_node(), source).scopes;
+        let scopes = crate::frontends::typescript::facts::read_file(tree.root_node(), source)
+            .0
+            .scopes;
         let start = source.match_indices(name).nth(occurrence).expect("occurrence exists").0;
         scopes.local.get(&start).copied()
     }
@@ -283,7 +284,9 @@ mod tests {
         // A parameter named like an import hides it: `lambda.Runtime` below is not the CDK's.
         let source = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nfunction build(id: string, lambda: any) {\n  return lambda.Runtime.PYTHON_3_8;\n}\n";
         let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
-        let scopes = crate::frontends::typescript::facts::read_names(tree.root_node(), source).scopes;
+        let scopes = crate::frontends::typescript::facts::read_file(tree.root_node(), source)
+            .0
+            .scopes;
         assert!(scopes.declared.contains("lambda") && scopes.declared.contains("id"));
         assert!(matches!(
             binding_of(source, "lambda", 3),
@@ -328,7 +331,8 @@ mod tests {
         ));
         assert_eq!(binding_of(source, "tenant", 5), None);
         let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
-        let declared = crate::frontends::typescript::facts::read_names(tree.root_node(), source)
+        let declared = crate::frontends::typescript::facts::read_file(tree.root_node(), source)
+            .0
             .scopes
             .declared;
         assert!(declared.contains("tenant") && !declared.contains("make"));

@@ -1,0 +1,322 @@
+//! The constructs the model starts from, recognized in the one walk over a file
+//! (`facts::read_file`): imports (`import … from "m"`, `import x = require("m")`,
+//! `const x = require("m")`), `new` expressions, the `super(…)` call of a class extending a
+//! construct, dependency calls (`fn.node.addDependency(p)`), and suppression comments.
+//!
+//! These were tree-sitter queries once; a query cursor walks the whole tree again, which cost as
+//! much as parsing the file. Each construct is told by its node and a few fields, so the walk that
+//! already visits every node recognizes them as it passes. A match carries the capture names the
+//! queries had, and comes in the order the query cursor gave: a construct at its first node.
+
+use tree_sitter::Node;
+
+use crate::syntax::{node_text, QueryFile, ScanMatch};
+
+/// Records the constructs `node` starts (`kind` is its kind, read once by the walk).
+pub(super) fn record<'tree>(node: Node<'tree>, kind: &str, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
+    match kind {
+        "import_statement" => record_import(node, found),
+        "variable_declarator" => record_require(node, text, found),
+        "new_expression" => record_new(node, found),
+        "call_expression" => {
+            record_super_call(node, text, found);
+            record_dependency_call(node, text, found);
+        }
+        "comment" if node_text(node, text).contains("infrafix-ignore") => {
+            found.push(ScanMatch {
+                file: QueryFile::Suppression,
+                captures: vec![("comment", node)],
+            });
+        }
+        _ => {}
+    }
+}
+
+fn program_match<'tree>(captures: Vec<(&'static str, Node<'tree>)>) -> ScanMatch<'tree> {
+    ScanMatch {
+        file: QueryFile::Program,
+        captures,
+    }
+}
+
+/// The text pieces of a string literal: one for a plain string, several around escapes, none for
+/// `""`. A query matched each piece, and so do these.
+fn string_fragments(string: Node) -> impl Iterator<Item = Node> {
+    let mut cursor = string.walk();
+    let fragments: Vec<Node> = match string.kind() {
+        "string" => string
+            .named_children(&mut cursor)
+            .filter(|child| child.kind() == "string_fragment")
+            .collect(),
+        _ => Vec::new(),
+    };
+    fragments.into_iter()
+}
+
+/// `import … from "m"` and `import x = require("m")`.
+fn record_import<'tree>(statement: Node<'tree>, found: &mut Vec<ScanMatch<'tree>>) {
+    let mut cursor = statement.walk();
+    let sources = statement.child_by_field_name("source").into_iter().chain(
+        statement
+            .children(&mut cursor)
+            .filter(|child| child.kind() == "import_require_clause")
+            .filter_map(|clause| clause.child_by_field_name("source")),
+    );
+    let fragments: Vec<Node> = sources.flat_map(string_fragments).collect();
+    for source in fragments {
+        found.push(program_match(vec![("import", statement), ("import.source", source)]));
+    }
+}
+
+/// `const aws = require("@pulumi/aws")`: the module named by the call's first argument.
+fn record_require<'tree>(declarator: Node<'tree>, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
+    let (Some(binding), Some(call)) = (
+        declarator.child_by_field_name("name"),
+        declarator.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    if call.kind() != "call_expression" {
+        return;
+    }
+    let Some(function) = call.child_by_field_name("function") else {
+        return;
+    };
+    if function.kind() != "identifier" || node_text(function, text) != "require" {
+        return;
+    }
+    let Some(first) = call
+        .child_by_field_name("arguments")
+        .filter(|arguments| arguments.kind() == "arguments")
+        .and_then(|arguments| arguments.named_child(0))
+    else {
+        return;
+    };
+    for source in string_fragments(first) {
+        found.push(program_match(vec![
+            ("require", declarator),
+            ("require.binding", binding),
+            ("require.function", function),
+            ("require.source", source),
+        ]));
+    }
+}
+
+/// `new aws.lambda.Function("name", { … })`: a `new` with an argument list.
+fn record_new<'tree>(expression: Node<'tree>, found: &mut Vec<ScanMatch<'tree>>) {
+    let class = expression.child_by_field_name("constructor");
+    let has_arguments = expression
+        .child_by_field_name("arguments")
+        .is_some_and(|arguments| arguments.kind() == "arguments");
+    if let Some(class) = class.filter(|_| has_arguments) {
+        found.push(program_match(vec![("resource", expression), ("resource.class", class)]));
+    }
+}
+
+/// `super(scope, id, props)` as a statement of the constructor of a class that extends something:
+/// the construct the class extends is made there.
+fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
+    let calls_super = call
+        .child_by_field_name("function")
+        .is_some_and(|function| function.kind() == "super");
+    let has_arguments = call
+        .child_by_field_name("arguments")
+        .is_some_and(|arguments| arguments.kind() == "arguments");
+    if !calls_super || !has_arguments {
+        return;
+    }
+    let Some(method) = call
+        .parent()
+        .filter(|statement| statement.kind() == "expression_statement")
+        .and_then(|statement| statement.parent())
+        .filter(|block| block.kind() == "statement_block")
+        .and_then(|block| {
+            block
+                .parent()
+                .filter(|method| method.child_by_field_name("body") == Some(block))
+        })
+        .filter(|method| method.kind() == "method_definition")
+    else {
+        return;
+    };
+    let Some(name) = method
+        .child_by_field_name("name")
+        .filter(|name| name.kind() == "property_identifier" && node_text(*name, text) == "constructor")
+    else {
+        return;
+    };
+    let Some(class) = method
+        .parent()
+        .filter(|body| body.kind() == "class_body")
+        .and_then(|body| {
+            body.parent()
+                .filter(|class| class.child_by_field_name("body") == Some(body))
+        })
+        .filter(|class| class.kind() == "class_declaration")
+    else {
+        return;
+    };
+    let mut cursor = class.walk();
+    let heritages: Vec<Node> = class
+        .children(&mut cursor)
+        .filter(|child| child.kind() == "class_heritage")
+        .collect();
+    for heritage in heritages {
+        let mut cursor = heritage.walk();
+        let extended: Vec<Node> = heritage
+            .children(&mut cursor)
+            .filter(|clause| clause.kind() == "extends_clause")
+            .filter_map(|clause| clause.child_by_field_name("value"))
+            .collect();
+        for base in extended {
+            found.push(program_match(vec![
+                ("resource.class", base),
+                ("resource.method", name),
+                ("resource", call),
+            ]));
+        }
+    }
+}
+
+/// `fn.addDependency(p)`, `fn.node.addDependency(p, q)`, `fn.addDependsOn(p)`.
+fn record_dependency_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
+    let Some(method) = call
+        .child_by_field_name("function")
+        .filter(|function| function.kind() == "member_expression")
+        .and_then(|function| function.child_by_field_name("property"))
+        .filter(|property| property.kind() == "property_identifier")
+    else {
+        return;
+    };
+    let has_arguments = call
+        .child_by_field_name("arguments")
+        .is_some_and(|arguments| arguments.kind() == "arguments");
+    if has_arguments && matches!(node_text(method, text), "addDependency" | "addDependsOn") {
+        found.push(program_match(vec![("dependency.method", method), ("dependency", call)]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, Dialect};
+
+    fn constructs(source: &str) -> Vec<Vec<(&'static str, String)>> {
+        let tree = parse(source, Dialect::TypeScript).expect("parses");
+        let mut found = Vec::new();
+        let mut cursor = tree.walk();
+        loop {
+            let node = cursor.node();
+            record(node, node.kind(), source, &mut found);
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return found
+                        .iter()
+                        .map(|found| {
+                            found
+                                .captures
+                                .iter()
+                                .map(|(name, node)| (*name, node_text(*node, source).to_owned()))
+                                .collect()
+                        })
+                        .collect();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn imports_and_requires_name_their_module_once_per_text_piece() {
+        let found = constructs(
+            r#"import * as aws from "@pulumi/aws";
+import lambda = require("aws-cdk-lib/aws-lambda");
+import "./side-effect";
+const { iam } = require("@pulumi/aws"), other = require(name), empty = require("");
+import odd from "a\u0062c";
+"#,
+        );
+        let sources: Vec<&str> = found
+            .iter()
+            .flat_map(|captures| captures.iter())
+            .filter(|(name, _)| name.ends_with(".source"))
+            .map(|(_, text)| text.as_str())
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                "@pulumi/aws",
+                "aws-cdk-lib/aws-lambda",
+                "./side-effect",
+                "@pulumi/aws",
+                "a",
+                "c"
+            ]
+        );
+    }
+
+    #[test]
+    fn new_expressions_need_an_argument_list() {
+        let found = constructs("const q = new aws.sqs.Queue(\"q\", { x: new Thing() }); const d = new Date;");
+        let classes: Vec<&str> = found
+            .iter()
+            .flat_map(|captures| captures.iter())
+            .filter(|(name, _)| *name == "resource.class")
+            .map(|(_, text)| text.as_str())
+            .collect();
+        assert_eq!(classes, ["aws.sqs.Queue", "Thing"]);
+    }
+
+    #[test]
+    fn only_a_constructor_statement_super_call_makes_the_extended_construct() {
+        let found = constructs(
+            r#"class Traced extends lambda.Function {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { handler: "index.handler" });
+  }
+  other() { super.other(); }
+}
+class Plain { constructor() { if (x) { super(); } } }
+"#,
+        );
+        let made: Vec<&str> = found
+            .iter()
+            .filter_map(|captures| captures.iter().find(|(name, _)| *name == "resource.class"))
+            .map(|(_, text)| text.as_str())
+            .collect();
+        assert_eq!(made, ["lambda.Function"]);
+    }
+
+    #[test]
+    fn stored_constructs_restore_the_same_nodes() {
+        let text = "import * as aws from \"@pulumi/aws\";\nconst f = new aws.lambda.Function(\"f\", { runtime: \"go1.x\" });\n";
+        let tree = parse(text, Dialect::TypeScript).expect("parses");
+        let found = super::super::FileFacts::default().read(&tree, text);
+        assert_eq!(found.len(), 2);
+        let restored = crate::syntax::StoredScan::of(&found).restore(&tree);
+        for (original, again) in found.iter().zip(&restored) {
+            assert_eq!(original.captures, again.captures);
+        }
+    }
+
+    #[test]
+    fn dependency_calls_and_suppression_comments() {
+        let found = constructs(
+            "fn.node.addDependency(policy); // infrafix-ignore: lambda-iam-depends-on\nfn.addDependsOn(p); fn.addDependencies(p); // plain\n",
+        );
+        let names: Vec<Vec<&str>> = found
+            .iter()
+            .map(|captures| captures.iter().map(|(name, _)| *name).collect())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                vec!["dependency.method", "dependency"],
+                vec!["comment"],
+                vec!["dependency.method", "dependency"]
+            ]
+        );
+    }
+}
