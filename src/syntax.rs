@@ -162,6 +162,43 @@ pub fn nests_too_deep(tree: &Tree) -> bool {
     }
 }
 
+/// A node's kind, looked up in a table of its grammar's kind names: `Node::kind` measures and checks
+/// the grammar's C string on every call, and the model asks for kinds millions of times a run.
+pub fn kind_of<'tree>(node: impl std::borrow::Borrow<Node<'tree>>) -> &'tree str {
+    let node = *node.borrow();
+    static KIND_NAMES: OnceLock<Vec<(Language, Vec<String>)>> = OnceLock::new();
+    let tables = KIND_NAMES.get_or_init(|| {
+        [
+            Dialect::TypeScript,
+            Dialect::Tsx,
+            Dialect::Hcl,
+            Dialect::Yaml,
+            Dialect::Json,
+        ]
+        .into_iter()
+        .map(|dialect| {
+            let language = dialect.language();
+            let names = (0..language.node_kind_count())
+                .map(|id| {
+                    u16::try_from(id)
+                        .ok()
+                        .and_then(|id| language.node_kind_for_id(id))
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+                .collect();
+            (language, names)
+        })
+        .collect()
+    });
+    let language = node.language();
+    tables
+        .iter()
+        .find(|(known, _)| *known == *language)
+        .and_then(|(_, names)| names.get(usize::from(node.kind_id())))
+        .map_or_else(|| node.kind(), String::as_str)
+}
+
 /// The source of a node, or "" where a range does not fall on the text (never for trees of `text`).
 pub fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
     text.get(node.byte_range()).unwrap_or("")
@@ -370,6 +407,29 @@ mod tests {
         assert_eq!(count("a: &x 1\nb: *x\nc: \"*\"\n"), 0);
         assert_eq!(count("b: *x\na: &x 1\n"), 1);
         assert_eq!(count("a: 1\nb: *gone\nc: *gone\n"), 2);
+    }
+
+    #[test]
+    fn kinds_from_the_table_are_the_grammars_own() {
+        let text = "import * as aws from \"@pulumi/aws\";\nconst f = new aws.lambda.Function(\"f\", { runtime: `go${1}.x` });\n";
+        for dialect in [Dialect::TypeScript, Dialect::Tsx] {
+            let tree = parse(text, dialect).expect("parses");
+            let mut cursor = tree.walk();
+            loop {
+                assert_eq!(kind_of(cursor.node()), cursor.node().kind());
+                if cursor.goto_first_child() {
+                    continue;
+                }
+                while !cursor.goto_next_sibling() {
+                    if !cursor.goto_parent() {
+                        break;
+                    }
+                }
+                if cursor.node() == tree.root_node() {
+                    break;
+                }
+            }
+        }
     }
 
     #[test]

@@ -80,6 +80,7 @@ const DECLARATIONS: [&str; 2] = ["lexical_declaration", "variable_declaration"];
 #[derive(Debug, Clone, Copy)]
 struct VotingKinds {
     string: u16,
+    comment: u16,
     statements: [u16; STATEMENTS.len()],
     lists: [u16; LISTS.len()],
     declarations: [u16; DECLARATIONS.len()],
@@ -90,6 +91,7 @@ impl VotingKinds {
         let id = |kind: &str| language.id_for_node_kind(kind, true);
         Self {
             string: id("string"),
+            comment: id("comment"),
             statements: STATEMENTS.map(id),
             lists: LISTS.map(id),
             declarations: DECLARATIONS.map(id),
@@ -121,7 +123,7 @@ impl StyleVotes {
             }
         }
         if kinds.lists.contains(&kind) {
-            self.vote_on_trailing_comma(node);
+            self.vote_on_trailing_comma(node, kinds.comment);
         }
     }
 
@@ -148,15 +150,21 @@ impl StyleVotes {
     /// Only a list whose closing bracket sits on its own line, after an item, says whether the author
     /// writes trailing commas: `f("a", {\n…\n})` hugs its last argument and has no place for one, and a
     /// comment before the bracket says nothing.
-    fn vote_on_trailing_comma(&mut self, list: Node) {
-        let Some(closing) = list.child(list.child_count().saturating_sub(1)) else {
+    fn vote_on_trailing_comma(&mut self, list: Node, comment: u16) {
+        // One walk over the children finds both the closing bracket (the last child) and the last
+        // item before it.
+        let mut cursor = list.walk();
+        let mut last_item = None;
+        let mut closing = None;
+        for child in list.children(&mut cursor) {
+            if child.kind_id() == comment {
+                continue;
+            }
+            last_item = closing.replace(child);
+        }
+        let Some(closing) = closing else {
             return;
         };
-        let mut cursor = list.walk();
-        let last_item = list
-            .children(&mut cursor)
-            .filter(|child| child.kind() != "comment" && child.id() != closing.id())
-            .last();
         match last_item {
             Some(item) if item.end_position().row < closing.start_position().row && item.kind() == "," => {
                 self.with_trailing_comma += 1

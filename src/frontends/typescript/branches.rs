@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::{named_children, Program};
 use crate::cloud::Branch;
-use crate::syntax::ancestors;
+use crate::syntax::{ancestors, kind_of};
 
 impl Program<'_> {
     /// The branches a resource declaration lies in, outermost first; empty when it runs whatever
@@ -22,7 +22,7 @@ impl Program<'_> {
         let mut branches = Vec::new();
         for pair in path.windows(2) {
             let [parent, child] = [pair[0], pair[1]];
-            let arm = match parent.kind() {
+            let arm = match kind_of(parent) {
                 "if_statement" | "ternary_expression" => {
                     if parent.child_by_field_name("consequence") == Some(child) {
                         Some(0)
@@ -51,7 +51,7 @@ impl Program<'_> {
 /// next, so only a case that ends by leaving the switch starts a new group. `None` for a node
 /// that is not a case.
 fn case_group(body: Node, case: Node) -> Option<usize> {
-    if !matches!(case.kind(), "switch_case" | "switch_default") {
+    if !matches!(kind_of(case), "switch_case" | "switch_default") {
         return None;
     }
     let mut group = 0;
@@ -59,7 +59,7 @@ fn case_group(body: Node, case: Node) -> Option<usize> {
         if sibling == case {
             return Some(group);
         }
-        if matches!(sibling.kind(), "switch_case" | "switch_default") && leaves_the_switch(sibling) {
+        if matches!(kind_of(sibling), "switch_case" | "switch_default") && leaves_the_switch(sibling) {
             group += 1;
         }
     }
@@ -71,16 +71,16 @@ fn case_group(body: Node, case: Node) -> Option<usize> {
 /// only overstate a total.
 fn leaves_the_switch(case: Node) -> bool {
     let last = named_children(case)
-        .filter(|child| child.kind() != "comment" && case.child_by_field_name("value") != Some(*child))
+        .filter(|child| kind_of(child) != "comment" && case.child_by_field_name("value") != Some(*child))
         .last();
     last.is_some_and(ends_in_a_jump)
 }
 
 fn ends_in_a_jump(statement: Node) -> bool {
-    match statement.kind() {
+    match kind_of(statement) {
         "break_statement" | "return_statement" | "throw_statement" | "continue_statement" => true,
         "statement_block" => named_children(statement)
-            .filter(|child| child.kind() != "comment")
+            .filter(|child| kind_of(child) != "comment")
             .last()
             .is_some_and(ends_in_a_jump),
         _ => false,

@@ -1,6 +1,7 @@
 //! `pulumi.all([a, b]).apply(([x, y]) => …)`: the outputs a callback receives, and how to hand it
 //! more (new elements of the array and new parameters of the same positions).
 
+use crate::syntax::kind_of;
 use tree_sitter::Node;
 
 use super::{named_children, Located, Package, Program};
@@ -25,7 +26,7 @@ pub struct AllCallback<'tree> {
 impl<'tree> Program<'tree> {
     /// The `pulumi.all([...])` a callback is applied to, when it is one with an array pattern.
     pub(crate) fn all_callback(&self, target: Located<'tree>, callback: Located<'tree>) -> Option<AllCallback<'tree>> {
-        if target.node.kind() != "call_expression" {
+        if kind_of(target.node) != "call_expression" {
             return None;
         }
         let function = self.package_member(Located {
@@ -35,11 +36,11 @@ impl<'tree> Program<'tree> {
         function.is(Package::Pulumi, &["all"]).then_some(())?;
         let values = named_children(target.node.child_by_field_name("arguments")?)
             .next()
-            .filter(|values| values.kind() == "array")?;
+            .filter(|values| kind_of(values) == "array")?;
         let parameters = named_children(callback.node.child_by_field_name("parameters")?)
             .next()
             .and_then(|first| first.child_by_field_name("pattern").or(Some(first)))
-            .filter(|pattern| pattern.kind() == "array_pattern")?;
+            .filter(|pattern| kind_of(pattern) == "array_pattern")?;
         Some(AllCallback {
             values: Located {
                 file: target.file,
@@ -62,12 +63,12 @@ impl<'tree> Program<'tree> {
         values: &[OutputValue],
     ) -> Option<(Vec<String>, Vec<Edit>)> {
         let items: Vec<_> = named_children(callback.values.node)
-            .filter(|item| item.kind() != "comment")
+            .filter(|item| kind_of(item) != "comment")
             .collect();
         let names: Vec<_> = named_children(callback.parameters.node)
-            .filter(|item| item.kind() != "comment")
+            .filter(|item| kind_of(item) != "comment")
             .collect();
-        if items.len() != names.len() || names.iter().any(|name| name.kind() != "identifier") {
+        if items.len() != names.len() || names.iter().any(|name| kind_of(name) != "identifier") {
             return None;
         }
         let (last_item, last_name) = (items.last()?, names.last()?);
@@ -150,12 +151,12 @@ impl<'tree> Program<'tree> {
         let parameter = pattern
             .node
             .parent()
-            .filter(|parent| parent.kind() == "required_parameter")?;
+            .filter(|parent| kind_of(parent) == "required_parameter")?;
         let annotation = parameter.child_by_field_name("type")?;
-        let tuple = named_children(annotation).find(|child| child.kind() == "tuple_type")?;
+        let tuple = named_children(annotation).find(|child| kind_of(child) == "tuple_type")?;
         Some(
             named_children(tuple)
-                .filter(|element| element.kind() != "comment")
+                .filter(|element| kind_of(element) != "comment")
                 .collect(),
         )
     }
@@ -169,12 +170,12 @@ pub(crate) fn method_receiving<'tree, 'text>(
 ) -> Option<(Node<'tree>, &'text str)> {
     let call = function
         .parent()
-        .filter(|p| p.kind() == "arguments")?
+        .filter(|p| kind_of(p) == "arguments")?
         .parent()
-        .filter(|c| c.kind() == "call_expression")?;
+        .filter(|c| kind_of(c) == "call_expression")?;
     let callee = call
         .child_by_field_name("function")
-        .filter(|f| f.kind() == "member_expression")?;
+        .filter(|f| kind_of(f) == "member_expression")?;
     let method = text.get(callee.child_by_field_name("property")?.byte_range())?;
     Some((callee.child_by_field_name("object")?, method))
 }

@@ -11,7 +11,7 @@ use tree_sitter::Node;
 
 use super::scope::{self, Declaration};
 use super::{named_children, ImportKind, Located, Program};
-use crate::syntax::node_text;
+use crate::syntax::{kind_of, node_text};
 
 /// A file's calls and `new` expressions whose callee is a plain name, by that name. Kept as byte
 /// ranges, not nodes, so that the model stays free to hand out nodes of any shorter lifetime.
@@ -28,7 +28,7 @@ impl CallIndex {
             "new_expression" => node.child_by_field_name("constructor"),
             _ => None,
         };
-        if let Some(callee) = callee.filter(|callee| callee.kind() == "identifier") {
+        if let Some(callee) = callee.filter(|callee| kind_of(callee) == "identifier") {
             self.by_callee
                 .entry(node_text(callee, text).to_owned())
                 .or_default()
@@ -52,7 +52,7 @@ impl<'tree> Program<'tree> {
 
     /// For a parameter, each call of its function with what it passes for it, in call order.
     pub(super) fn arguments_per_call(&self, parameter: Located<'tree>) -> Option<Vec<CallArgument<'tree>>> {
-        if !matches!(parameter.node.kind(), "identifier" | "shorthand_property_identifier") {
+        if !matches!(kind_of(parameter.node), "identifier" | "shorthand_property_identifier") {
             return None;
         }
         let text = self.file(parameter.file).text;
@@ -76,7 +76,7 @@ impl<'tree> Program<'tree> {
             .child_by_field_name("arguments")
             .map(|arguments| {
                 named_children(arguments)
-                    .filter(|argument| argument.kind() != "comment")
+                    .filter(|argument| kind_of(argument) != "comment")
                     .map(|argument| call.with(argument))
                     .collect()
             })
@@ -89,7 +89,7 @@ impl<'tree> Program<'tree> {
         let function = self.function_declaring_parameter(parameter)?;
         let position = parameter_position(function, self.text(parameter), self.file(parameter.file).text)?;
         let declared = named_children(function.child_by_field_name("parameters")?)
-            .filter(|declared| declared.kind() != "comment")
+            .filter(|declared| kind_of(declared) != "comment")
             .nth(position)?;
         declared.child_by_field_name("value").map(|value| parameter.with(value))
     }
@@ -101,13 +101,13 @@ impl<'tree> Program<'tree> {
     /// than one spread parameter.
     pub(super) fn passed_through_objects(&self, args: Located<'tree>) -> Vec<CallArgument<'tree>> {
         let args = self.unwrapped(args);
-        let parameter = match args.node.kind() {
+        let parameter = match kind_of(args.node) {
             "identifier" => Some(args),
             "object" => {
                 let spread: Vec<Node<'tree>> = named_children(args.node)
-                    .filter(|member| member.kind() == "spread_element")
+                    .filter(|member| kind_of(member) == "spread_element")
                     .filter_map(|spread| spread.named_child(0))
-                    .filter(|spread| spread.kind() == "identifier")
+                    .filter(|spread| kind_of(spread) == "identifier")
                     .collect();
                 match spread.as_slice() {
                     [parameter] => Some(args.with(*parameter)),
@@ -236,13 +236,13 @@ impl<'tree> Program<'tree> {
         let text = self.file(call.file).text;
         crate::syntax::ancestors(callee.scope, call.node)
             .into_iter()
-            .filter(|block| *block != callee.scope && scope::BLOCKS.contains(&block.kind()))
+            .filter(|block| *block != callee.scope && scope::BLOCKS.contains(&kind_of(block)))
             .flat_map(named_children)
-            .map(|statement| match statement.kind() {
+            .map(|statement| match kind_of(statement) {
                 "export_statement" => statement.child_by_field_name("declaration").unwrap_or(statement),
                 _ => statement,
             })
-            .filter(|statement| matches!(statement.kind(), "function_declaration" | "class_declaration"))
+            .filter(|statement| matches!(kind_of(statement), "function_declaration" | "class_declaration"))
             .filter_map(|statement| statement.child_by_field_name("name"))
             .any(|declared| node_text(declared, text) == callee.name)
     }
@@ -262,7 +262,7 @@ impl<'tree> Program<'tree> {
     fn call_at(&self, file: usize, range: Range<usize>) -> Option<Node<'tree>> {
         let mut node = self.root(file).descendant_for_byte_range(range.start, range.end)?;
         while node.byte_range() == range {
-            if matches!(node.kind(), "call_expression" | "new_expression") {
+            if matches!(kind_of(node), "call_expression" | "new_expression") {
                 return Some(node);
             }
             node = node.parent()?;
@@ -296,7 +296,7 @@ struct Callee<'tree> {
 }
 
 fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> {
-    let (named, declaration, declarator) = match function.kind() {
+    let (named, declaration, declarator) = match kind_of(function) {
         "function_declaration" => (function.child_by_field_name("name")?, function, None),
         "method_definition" => {
             let is_constructor = function
@@ -305,13 +305,13 @@ fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> 
             let class = function
                 .parent()
                 .and_then(|body| body.parent())
-                .filter(|class| is_constructor && class.kind() == "class_declaration")?;
+                .filter(|class| is_constructor && kind_of(class) == "class_declaration")?;
             (class.child_by_field_name("name")?, class, None)
         }
         _ => {
             let declarator = function
                 .parent()
-                .filter(|parent| parent.kind() == "variable_declarator")?;
+                .filter(|parent| kind_of(parent) == "variable_declarator")?;
             (
                 declarator.child_by_field_name("name")?,
                 declarator.parent()?,
@@ -322,7 +322,7 @@ fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> 
     let name = node_text(named, text).to_owned();
     let exported = declaration
         .parent()
-        .filter(|parent| parent.kind() == "export_statement");
+        .filter(|parent| kind_of(parent) == "export_statement");
     let scope = exported.unwrap_or(declaration).parent()?;
     Some(Callee {
         exported_as: exported.map(|_| name.clone()),
@@ -336,7 +336,7 @@ fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> 
 pub(super) fn parameter_position(function: Node, name: &str, text: &str) -> Option<usize> {
     let parameters = function.child_by_field_name("parameters")?;
     named_children(parameters)
-        .filter(|parameter| parameter.kind() != "comment")
+        .filter(|parameter| kind_of(parameter) != "comment")
         .position(|parameter| {
             let pattern = parameter.child_by_field_name("pattern").unwrap_or(parameter);
             text.get(pattern.byte_range()) == Some(name)

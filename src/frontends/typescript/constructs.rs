@@ -10,7 +10,7 @@
 
 use tree_sitter::Node;
 
-use crate::syntax::{node_text, QueryFile, ScanMatch};
+use crate::syntax::{kind_of, node_text, QueryFile, ScanMatch};
 
 /// Records the constructs `node` starts (`kind` is its kind, read once by the walk).
 pub(super) fn record<'tree>(node: Node<'tree>, kind: &str, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
@@ -43,10 +43,10 @@ fn program_match<'tree>(captures: Vec<(&'static str, Node<'tree>)>) -> ScanMatch
 /// `""`. A query matched each piece, and so do these.
 fn string_fragments(string: Node) -> impl Iterator<Item = Node> {
     let mut cursor = string.walk();
-    let fragments: Vec<Node> = match string.kind() {
+    let fragments: Vec<Node> = match kind_of(string) {
         "string" => string
             .named_children(&mut cursor)
-            .filter(|child| child.kind() == "string_fragment")
+            .filter(|child| kind_of(child) == "string_fragment")
             .collect(),
         _ => Vec::new(),
     };
@@ -59,7 +59,7 @@ fn record_import<'tree>(statement: Node<'tree>, found: &mut Vec<ScanMatch<'tree>
     let sources = statement.child_by_field_name("source").into_iter().chain(
         statement
             .children(&mut cursor)
-            .filter(|child| child.kind() == "import_require_clause")
+            .filter(|child| kind_of(child) == "import_require_clause")
             .filter_map(|clause| clause.child_by_field_name("source")),
     );
     let fragments: Vec<Node> = sources.flat_map(string_fragments).collect();
@@ -76,18 +76,18 @@ fn record_require<'tree>(declarator: Node<'tree>, text: &str, found: &mut Vec<Sc
     ) else {
         return;
     };
-    if call.kind() != "call_expression" {
+    if kind_of(call) != "call_expression" {
         return;
     }
     let Some(function) = call.child_by_field_name("function") else {
         return;
     };
-    if function.kind() != "identifier" || node_text(function, text) != "require" {
+    if kind_of(function) != "identifier" || node_text(function, text) != "require" {
         return;
     }
     let Some(first) = call
         .child_by_field_name("arguments")
-        .filter(|arguments| arguments.kind() == "arguments")
+        .filter(|arguments| kind_of(arguments) == "arguments")
         .and_then(|arguments| arguments.named_child(0))
     else {
         return;
@@ -107,7 +107,7 @@ fn record_new<'tree>(expression: Node<'tree>, found: &mut Vec<ScanMatch<'tree>>)
     let class = expression.child_by_field_name("constructor");
     let has_arguments = expression
         .child_by_field_name("arguments")
-        .is_some_and(|arguments| arguments.kind() == "arguments");
+        .is_some_and(|arguments| kind_of(arguments) == "arguments");
     if let Some(class) = class.filter(|_| has_arguments) {
         found.push(program_match(vec![("resource", expression), ("resource.class", class)]));
     }
@@ -118,54 +118,54 @@ fn record_new<'tree>(expression: Node<'tree>, found: &mut Vec<ScanMatch<'tree>>)
 fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
     let calls_super = call
         .child_by_field_name("function")
-        .is_some_and(|function| function.kind() == "super");
+        .is_some_and(|function| kind_of(function) == "super");
     let has_arguments = call
         .child_by_field_name("arguments")
-        .is_some_and(|arguments| arguments.kind() == "arguments");
+        .is_some_and(|arguments| kind_of(arguments) == "arguments");
     if !calls_super || !has_arguments {
         return;
     }
     let Some(method) = call
         .parent()
-        .filter(|statement| statement.kind() == "expression_statement")
+        .filter(|statement| kind_of(statement) == "expression_statement")
         .and_then(|statement| statement.parent())
-        .filter(|block| block.kind() == "statement_block")
+        .filter(|block| kind_of(block) == "statement_block")
         .and_then(|block| {
             block
                 .parent()
                 .filter(|method| method.child_by_field_name("body") == Some(block))
         })
-        .filter(|method| method.kind() == "method_definition")
+        .filter(|method| kind_of(method) == "method_definition")
     else {
         return;
     };
     let Some(name) = method
         .child_by_field_name("name")
-        .filter(|name| name.kind() == "property_identifier" && node_text(*name, text) == "constructor")
+        .filter(|name| kind_of(name) == "property_identifier" && node_text(*name, text) == "constructor")
     else {
         return;
     };
     let Some(class) = method
         .parent()
-        .filter(|body| body.kind() == "class_body")
+        .filter(|body| kind_of(body) == "class_body")
         .and_then(|body| {
             body.parent()
                 .filter(|class| class.child_by_field_name("body") == Some(body))
         })
-        .filter(|class| class.kind() == "class_declaration")
+        .filter(|class| kind_of(class) == "class_declaration")
     else {
         return;
     };
     let mut cursor = class.walk();
     let heritages: Vec<Node> = class
         .children(&mut cursor)
-        .filter(|child| child.kind() == "class_heritage")
+        .filter(|child| kind_of(child) == "class_heritage")
         .collect();
     for heritage in heritages {
         let mut cursor = heritage.walk();
         let extended: Vec<Node> = heritage
             .children(&mut cursor)
-            .filter(|clause| clause.kind() == "extends_clause")
+            .filter(|clause| kind_of(clause) == "extends_clause")
             .filter_map(|clause| clause.child_by_field_name("value"))
             .collect();
         for base in extended {
@@ -182,15 +182,15 @@ fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanM
 fn record_dependency_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
     let Some(method) = call
         .child_by_field_name("function")
-        .filter(|function| function.kind() == "member_expression")
+        .filter(|function| kind_of(function) == "member_expression")
         .and_then(|function| function.child_by_field_name("property"))
-        .filter(|property| property.kind() == "property_identifier")
+        .filter(|property| kind_of(property) == "property_identifier")
     else {
         return;
     };
     let has_arguments = call
         .child_by_field_name("arguments")
-        .is_some_and(|arguments| arguments.kind() == "arguments");
+        .is_some_and(|arguments| kind_of(arguments) == "arguments");
     if has_arguments && matches!(node_text(method, text), "addDependency" | "addDependsOn") {
         found.push(program_match(vec![("dependency.method", method), ("dependency", call)]));
     }

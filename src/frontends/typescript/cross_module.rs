@@ -9,7 +9,7 @@ use tree_sitter::Node;
 
 use super::{named_children, Exported, ImportKind, Located, Program, ResourceBinding};
 use crate::fix::Edit;
-use crate::syntax::node_text;
+use crate::syntax::{kind_of, node_text};
 
 impl<'tree> Program<'tree> {
     /// How `file` refers to `resource` of another module, adding the import (and the `export`)
@@ -43,7 +43,7 @@ impl<'tree> Program<'tree> {
         let top_level = declaration
             .statement
             .parent()
-            .is_some_and(|parent| parent.kind() == "program" || parent.kind() == "export_statement");
+            .is_some_and(|parent| kind_of(parent) == "program" || kind_of(parent) == "export_statement");
         if !top_level {
             return Err(format!(
                 "{shown} is declared inside a block of its module, so it cannot be imported"
@@ -152,7 +152,7 @@ impl<'tree> Program<'tree> {
     /// Adds a specifier to a `{ … }` import list: where it sorts when the list is sorted, else last.
     fn add_import_specifier(&self, list: Located<'tree>, specifier: &str) -> Edit {
         let items: Vec<Node> = named_children(list.node)
-            .filter(|item| item.kind() == "import_specifier")
+            .filter(|item| kind_of(item) == "import_specifier")
             .collect();
         let key = |text: &str| text.to_lowercase();
         let names: Vec<String> = items
@@ -208,17 +208,17 @@ impl<'tree> Program<'tree> {
         let text = self.file(file).text;
         named_children(self.root(file))
             .take_while(|statement| {
-                matches!(statement.kind(), "import_statement" | "comment")
+                matches!(kind_of(statement), "import_statement" | "comment")
                     || node_text(*statement, text).contains("require(")
             })
-            .filter(|statement| statement.kind() != "comment")
+            .filter(|statement| kind_of(statement) != "comment")
             .last()
     }
 
     /// Whether a file has an ES `import` or `export` statement at its top level.
     fn is_es_module(&self, file: usize) -> bool {
         named_children(self.root(file))
-            .any(|statement| matches!(statement.kind(), "import_statement" | "export_statement"))
+            .any(|statement| matches!(kind_of(statement), "import_statement" | "export_statement"))
     }
 
     /// Whether module `from` imports `to`, directly or through other modules of the project.
@@ -249,7 +249,7 @@ impl<'tree> Program<'tree> {
     fn read_imported_modules(&self, file: usize) -> Vec<usize> {
         let text = self.file(file).text;
         let written = named_children(self.root(file))
-            .filter(|statement| matches!(statement.kind(), "import_statement" | "export_statement"))
+            .filter(|statement| matches!(kind_of(statement), "import_statement" | "export_statement"))
             .filter_map(|statement| statement.child_by_field_name("source"))
             .map(|source| node_text(source, text).trim_matches(['"', '\'', '`']).to_owned());
         let required = self.file(file).imports.iter().map(|binding| binding.module.clone());

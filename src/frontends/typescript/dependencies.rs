@@ -6,6 +6,7 @@
 //! CloudFormation orders a CDK app's resources the same way, by the references between them, and
 //! by the waits the app asks for by hand (`fn.node.addDependency(policy)`).
 
+use crate::syntax::kind_of;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -58,7 +59,7 @@ impl<'tree> Program<'tree> {
                 continue;
             }
             let may_name_resource = matches!(
-                at.node.kind(),
+                kind_of(at.node),
                 "identifier" | "shorthand_property_identifier" | "member_expression" | "new_expression"
             );
             if let Some(reference) = may_name_resource.then(|| self.denoted_resource(at)).flatten() {
@@ -128,7 +129,7 @@ impl<'tree> Program<'tree> {
                 .filter(|reference| reference.attribute.is_none())
                 .map(|reference| reference.resource)
         };
-        let waiting = match receiver.node.kind() {
+        let waiting = match kind_of(receiver.node) {
             // `this` in a class extending a function construct is the function its `super(…)`
             // makes; in any other class (a stack, a construct) it is no resource.
             "this" => match self.resource_made_by_super(receiver) {
@@ -141,7 +142,7 @@ impl<'tree> Program<'tree> {
                 None => {
                     let made_by_the_app = self
                         .initializer(receiver, false)
-                        .is_some_and(|value| value.node.kind() == "new_expression");
+                        .is_some_and(|value| kind_of(value.node) == "new_expression");
                     return made_by_the_app.then_some(None);
                 }
             },
@@ -159,10 +160,10 @@ impl<'tree> Program<'tree> {
     fn resource_made_by_super(&self, this: Located<'tree>) -> Option<usize> {
         let class = crate::syntax::ancestors(self.root(this.file), this.node)
             .into_iter()
-            .find(|node| matches!(node.kind(), "class_declaration" | "class"))?;
+            .find(|node| matches!(kind_of(node), "class_declaration" | "class"))?;
         self.resources().iter().position(|resource| {
             resource.file == this.file
-                && resource.expression.kind() == "call_expression"
+                && kind_of(resource.expression) == "call_expression"
                 && class.byte_range().contains(&resource.expression.start_byte())
         })
     }
@@ -172,7 +173,7 @@ impl<'tree> Program<'tree> {
     /// parameter, the elements a loop variable takes, a property of an object or module.
     fn value_sources(&self, at: Located<'tree>) -> Vec<Located<'tree>> {
         let mut sources = Vec::new();
-        match at.node.kind() {
+        match kind_of(at.node) {
             "identifier" | "shorthand_property_identifier" => {
                 let written = self
                     .callback_parameter_source(at)

@@ -2,6 +2,7 @@
 //! a property or an import specifier comes out, how a statement gets bound to a name. Rules say
 //! what to change; these helpers know how TypeScript lays it out, through the file's [`Style`].
 
+use crate::syntax::kind_of;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -94,7 +95,7 @@ impl<'tree> Program<'tree> {
     /// Adds properties at the end of an object literal.
     pub fn add_properties(&self, object: Located<'tree>, entries: &[(&str, Code)]) -> Edit {
         let members: Vec<Node> = named_children(object.node)
-            .filter(|member| member.kind() != "comment")
+            .filter(|member| kind_of(member) != "comment")
             .collect();
         match members.last() {
             Some(last) => self.insert_properties_after(
@@ -155,7 +156,7 @@ impl<'tree> Program<'tree> {
             return Edit::delete(property.file, property.node.byte_range());
         };
         let members: Vec<Node> = named_children(container)
-            .filter(|member| member.kind() != "comment")
+            .filter(|member| kind_of(member) != "comment")
             .collect();
         let index = members.iter().position(|member| *member == property.node);
         let (start, end) = (property.node.start_byte(), property.node.end_byte());
@@ -183,7 +184,7 @@ impl<'tree> Program<'tree> {
             _ => start..comma_end.unwrap_or(end),
         };
         let comment_in_range = named_children(container).any(|child| {
-            child.kind() == "comment" && range.start <= child.start_byte() && child.end_byte() <= range.end
+            kind_of(child) == "comment" && range.start <= child.start_byte() && child.end_byte() <= range.end
         });
         match comment_in_range {
             true => self.remove_member_keeping_comments(property),
@@ -202,14 +203,14 @@ impl<'tree> Program<'tree> {
             } else {
                 node.prev_sibling()
             };
-            while let Some(found) = sibling.filter(|found| found.kind() == "comment") {
+            while let Some(found) = sibling.filter(|found| kind_of(found) == "comment") {
                 sibling = if forward {
                     found.next_sibling()
                 } else {
                     found.prev_sibling()
                 };
             }
-            sibling.filter(|found| found.kind() == ",")
+            sibling.filter(|found| kind_of(found) == ",")
         };
         match (beside(true), beside(false)) {
             // The comma after goes, with the spaces after it when the comments between stay put.
@@ -278,7 +279,7 @@ impl<'tree> Program<'tree> {
         let style = self.style(anchor.file);
         let mut first = anchor.node;
         while let Some(comment) = first.prev_named_sibling().filter(|sibling| {
-            sibling.kind() == "comment" && sibling.end_position().row + 1 == first.start_position().row
+            kind_of(sibling) == "comment" && sibling.end_position().row + 1 == first.start_position().row
         }) {
             first = comment;
         }
@@ -319,7 +320,7 @@ impl<'tree> Program<'tree> {
         let mut cursor = within.node.walk();
         let mut stack = vec![within.node];
         while let Some(node) = stack.pop() {
-            if is_name(node.kind()) && text.get(node.byte_range()) == Some(name) {
+            if is_name(kind_of(node)) && text.get(node.byte_range()) == Some(name) {
                 count += 1;
             }
             stack.extend(node.named_children(&mut cursor));
@@ -408,12 +409,12 @@ impl<'tree> Program<'tree> {
         let statement = clause.and_then(|clause| clause.parent());
         let siblings = list.map_or(0, |list| {
             named_children(list)
-                .filter(|item| item.kind() == "import_specifier")
+                .filter(|item| kind_of(item) == "import_specifier")
                 .count()
         });
         let other_bindings = clause.map_or(0, |clause| {
             named_children(clause)
-                .filter(|part| part.kind() != "named_imports")
+                .filter(|part| kind_of(part) != "named_imports")
                 .count()
         });
         match (siblings, other_bindings, statement) {
@@ -440,7 +441,7 @@ impl<'tree> Program<'tree> {
     /// recomputed on the next pass instead of adding the same name twice.
     pub fn rewrite_import_list(&self, list: Located<'tree>, remove: Option<Located<'tree>>, add: Option<&str>) -> Edit {
         let specifiers: Vec<_> = named_children(list.node)
-            .filter(|item| item.kind() == "import_specifier")
+            .filter(|item| kind_of(item) == "import_specifier")
             .collect();
         if let (Some(removed), None, 1) = (remove, add, specifiers.len()) {
             return self.remove_import_specifier(removed);

@@ -10,7 +10,7 @@ use tree_sitter::Node;
 
 use super::scope::Declaration;
 use super::{named_children, ImportKind, Program};
-use crate::syntax::node_text;
+use crate::syntax::{kind_of, node_text};
 
 /// A file's exports as written, before following any of them.
 #[derive(Debug, Default)]
@@ -48,7 +48,7 @@ pub enum Exported<'tree> {
 
 pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
     let mut table = ExportTable::default();
-    for statement in named_children(root).filter(|node| node.kind() == "export_statement") {
+    for statement in named_children(root).filter(|node| kind_of(node) == "export_statement") {
         let source = statement
             .child_by_field_name("source")
             .and_then(|source| string_content(source, text));
@@ -59,10 +59,10 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
             continue;
         }
         let clause =
-            named_children(statement).find(|child| matches!(child.kind(), "export_clause" | "namespace_export"));
+            named_children(statement).find(|child| matches!(kind_of(child), "export_clause" | "namespace_export"));
         match (clause, source) {
-            (Some(clause), source) if clause.kind() == "export_clause" => {
-                for specifier in named_children(clause).filter(|child| child.kind() == "export_specifier") {
+            (Some(clause), source) if kind_of(clause) == "export_clause" => {
+                for specifier in named_children(clause).filter(|child| kind_of(child) == "export_specifier") {
                     let Some(name) = specifier.child_by_field_name("name").map(|n| name_text(n, text)) else {
                         continue;
                     };
@@ -95,50 +95,52 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
 
 /// The names a declaration binds with plain identifiers: a `const`/`let`/`var`'s, a function's.
 fn declared_names(declaration: Node, text: &str) -> Vec<String> {
-    if declaration.kind() == "function_declaration" {
+    if kind_of(declaration) == "function_declaration" {
         return declaration
             .child_by_field_name("name")
             .map(|name| vec![node_text(name, text).to_owned()])
             .unwrap_or_default();
     }
-    if !matches!(declaration.kind(), "lexical_declaration" | "variable_declaration") {
+    if !matches!(kind_of(declaration), "lexical_declaration" | "variable_declaration") {
         return Vec::new();
     }
     named_children(declaration)
-        .filter(|declarator| declarator.kind() == "variable_declarator")
+        .filter(|declarator| kind_of(declarator) == "variable_declarator")
         .filter_map(|declarator| declarator.child_by_field_name("name"))
-        .filter(|name| name.kind() == "identifier")
+        .filter(|name| kind_of(name) == "identifier")
         .map(|name| node_text(name, text).to_owned())
         .collect()
 }
 
-/// A function declared at the top of a module (`function f`, `export function f`).
-pub(super) fn top_level_function<'tree>(root: Node<'tree>, name: &str, text: &str) -> Option<Node<'tree>> {
-    top_level_declaration(root, "function_declaration", name, text)
-}
+/// The byte range of each function and class a module declares at its top level, by its kind and
+/// name.
+pub(super) type DeclarationTable = HashMap<(&'static str, String), (usize, usize)>;
 
-/// The top-level declaration of `kind` (`class_declaration` …) named `name`, exported or not.
-pub(super) fn top_level_declaration<'tree>(
-    root: Node<'tree>,
-    kind: &str,
-    name: &str,
-    text: &str,
-) -> Option<Node<'tree>> {
-    named_children(root)
-        .map(|statement| match statement.kind() {
-            "export_statement" => statement.child_by_field_name("declaration").unwrap_or(statement),
-            _ => statement,
-        })
-        .find(|statement| {
-            statement.kind() == kind
-                && statement
-                    .child_by_field_name("name")
-                    .is_some_and(|declared| node_text(declared, text) == name)
-        })
+/// The functions and classes a module declares at its top level (`function f`, `export class C`),
+/// exported or not. The first of a name wins.
+pub(super) fn read_declarations(root: Node, text: &str) -> DeclarationTable {
+    let mut table = HashMap::new();
+    let statements = named_children(root).map(|statement| match kind_of(statement) {
+        "export_statement" => statement.child_by_field_name("declaration").unwrap_or(statement),
+        _ => statement,
+    });
+    for statement in statements {
+        let kind = match kind_of(statement) {
+            "function_declaration" => "function_declaration",
+            "class_declaration" => "class_declaration",
+            _ => continue,
+        };
+        if let Some(name) = statement.child_by_field_name("name") {
+            table
+                .entry((kind, node_text(name, text).to_owned()))
+                .or_insert((statement.start_byte(), statement.end_byte()));
+        }
+    }
+    table
 }
 
 fn name_text(node: Node, text: &str) -> String {
-    match node.kind() {
+    match kind_of(node) {
         "string" => string_content(node, text).unwrap_or_default(),
         _ => node_text(node, text).to_owned(),
     }
@@ -223,7 +225,7 @@ impl<'tree> Program<'tree> {
                 constant,
             });
         }
-        if let Some(function) = top_level_function(self.root(file), local, source.text) {
+        if let Some(function) = self.top_level_function(file, local) {
             return Some(Exported::Function { file, function });
         }
         let binding = source.imports.iter().find(|binding| binding.local == local)?;

@@ -11,10 +11,10 @@ use tree_sitter::{Node, Tree};
 
 use super::calls::CallIndex;
 use super::edits::NameCounts;
-use super::exports::ExportTable;
+use super::exports::{DeclarationTable, ExportTable};
 use super::scope::{FileScopes, ScopeReader};
 use crate::style::{Style, StyleVotes};
-use crate::syntax::ScanMatch;
+use crate::syntax::{kind_of, ScanMatch};
 
 #[derive(Default)]
 pub struct FileFacts {
@@ -24,6 +24,8 @@ pub struct FileFacts {
     pub(super) names: OnceCell<NameFacts>,
     /// What it exports.
     pub(super) exports: OnceCell<ExportTable>,
+    /// Its top-level functions and classes (see `exports::read_declarations`).
+    pub(super) declarations: OnceCell<DeclarationTable>,
     /// The members of each object literal asked about, by the object's start: rules ask one
     /// arguments object for many properties, and the same ones on every pass.
     pub(super) object_members: RefCell<HashMap<usize, Rc<[ObjectMember]>>>,
@@ -64,7 +66,7 @@ pub(super) fn read_file<'tree>(root: Node<'tree>, text: &str) -> (NameFacts, Vec
     loop {
         let node = cursor.node();
         // Asked once here: each visitor compares it, and reading a kind measures its name.
-        let kind = node.kind();
+        let kind = kind_of(node);
         scopes.visit(node, kind, depth, text);
         style.visit(node, text);
         if node.is_named() {

@@ -1,5 +1,6 @@
 //! IAM facts: the role a function runs as, and everything that attaches policy to a role.
 
+use crate::syntax::kind_of;
 use std::collections::HashMap;
 
 use super::{Located, Program, ResourceDecl, StringOrigin};
@@ -84,7 +85,7 @@ impl<'tree> Program<'tree> {
             let Some(value) = self.argument(resource, argument) else {
                 continue;
             };
-            let named: Vec<Located<'tree>> = match value.value.node.kind() {
+            let named: Vec<Located<'tree>> = match kind_of(value.value.node) {
                 "array" => super::named_children(value.value.node)
                     .map(|node| Located {
                         file: value.value.file,

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use crate::syntax::{named_children, node_text, ScanMatch};
+use crate::syntax::{kind_of, named_children, node_text, ScanMatch};
 
 /// How a local name is bound to a module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,15 +31,15 @@ impl ImportBinding<'_> {
         let required = self
             .specifier
             .parent()
-            .is_some_and(|parent| parent.kind() == "variable_declarator");
-        self.kind == ImportKind::Namespace && (self.specifier.kind() == "namespace_import" || required)
+            .is_some_and(|parent| kind_of(parent) == "variable_declarator");
+        self.kind == ImportKind::Namespace && (kind_of(self.specifier) == "namespace_import" || required)
     }
 
     /// The `{ … }` list this binding stands in, when it is a named ES import.
     pub fn named_list(&self) -> Option<Node<'_>> {
         self.specifier
             .parent()
-            .filter(|parent| parent.kind() == "named_imports")
+            .filter(|parent| kind_of(parent) == "named_imports")
     }
 }
 
@@ -63,25 +63,25 @@ pub(super) fn collect<'tree>(matches: &[ScanMatch<'tree>], text: &str) -> Vec<Im
 fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, out: &mut Vec<ImportBinding<'tree>>) {
     // `import lambda = require("…")` binds the whole module, as a namespace import does.
     if let Some(name) = named_children(statement)
-        .find(|child| child.kind() == "import_require_clause")
-        .and_then(|clause| named_children(clause).find(|child| child.kind() == "identifier"))
+        .find(|child| kind_of(child) == "import_require_clause")
+        .and_then(|clause| named_children(clause).find(|child| kind_of(child) == "identifier"))
     {
         out.push(namespace(name, node_text(name, text), module, statement));
         return;
     }
-    let Some(clause) = named_children(statement).find(|child| child.kind() == "import_clause") else {
+    let Some(clause) = named_children(statement).find(|child| kind_of(child) == "import_clause") else {
         return;
     };
     for part in named_children(clause) {
-        match part.kind() {
+        match kind_of(part) {
             "identifier" => out.push(namespace(part, node_text(part, text), module, statement)),
             "namespace_import" => {
-                if let Some(name) = named_children(part).find(|child| child.kind() == "identifier") {
+                if let Some(name) = named_children(part).find(|child| kind_of(child) == "identifier") {
                     out.push(namespace(part, node_text(name, text), module, statement));
                 }
             }
             "named_imports" => {
-                for specifier in named_children(part).filter(|child| child.kind() == "import_specifier") {
+                for specifier in named_children(part).filter(|child| kind_of(child) == "import_specifier") {
                     let Some(imported) = specifier.child_by_field_name("name") else {
                         continue;
                     };
@@ -110,17 +110,17 @@ fn collect_require<'tree>(
     out: &mut Vec<ImportBinding<'tree>>,
 ) {
     let statement = declarator.parent().unwrap_or(declarator);
-    match binding.kind() {
+    match kind_of(binding) {
         "identifier" => out.push(namespace(binding, node_text(binding, text), module, statement)),
         "object_pattern" => {
             for property in named_children(binding) {
-                let (imported, local) = match property.kind() {
+                let (imported, local) = match kind_of(property) {
                     "shorthand_property_identifier_pattern" => (property, property),
                     "pair_pattern" => match (
                         property.child_by_field_name("key"),
                         property.child_by_field_name("value"),
                     ) {
-                        (Some(key), Some(value)) if value.kind() == "identifier" => (key, value),
+                        (Some(key), Some(value)) if kind_of(value) == "identifier" => (key, value),
                         _ => continue,
                     },
                     _ => continue,

@@ -16,7 +16,7 @@ use super::references::first_parameter_pattern;
 use super::scope::Declaration;
 use super::{named_children, ImportKind, Located, Program};
 use crate::cloud::ResourceRef;
-use crate::syntax::node_text;
+use crate::syntax::{kind_of, node_text};
 
 /// How many consts a collection may be followed through; ends cycles such as `const a = b, b = a`.
 const MAX_HOPS: usize = 16;
@@ -79,7 +79,7 @@ impl<'tree> Program<'tree> {
     pub(crate) fn denoted_by_every_element(&self, at: Located<'tree>, hops: usize) -> Option<ResourceRef> {
         if hops > MAX_HOPS
             || !matches!(
-                at.node.kind(),
+                kind_of(at.node),
                 "identifier" | "member_expression" | "subscript_expression"
             )
         {
@@ -127,10 +127,10 @@ impl<'tree> Program<'tree> {
     /// The object literal a property value is written in.
     pub fn object_holding(&self, value: Located<'tree>) -> Option<Located<'tree>> {
         let mut node = value.node.parent()?;
-        if node.kind() == "pair" && node.child_by_field_name("value") == Some(value.node) {
+        if kind_of(node) == "pair" && node.child_by_field_name("value") == Some(value.node) {
             node = node.parent()?;
         }
-        (node.kind() == "object").then_some(Located { file: value.file, node })
+        (kind_of(node) == "object").then_some(Located { file: value.file, node })
     }
 
     /// `s.a.b` as the identifier `s` and the properties read from it, `["a", "b"]`.
@@ -139,7 +139,7 @@ impl<'tree> Program<'tree> {
         let mut current = at;
         loop {
             let node = current.node;
-            let (object, step) = match node.kind() {
+            let (object, step) = match kind_of(node) {
                 "identifier" | "shorthand_property_identifier" => break,
                 "member_expression" => {
                     let property = node.child_by_field_name("property")?;
@@ -148,7 +148,7 @@ impl<'tree> Program<'tree> {
                 }
                 "subscript_expression" => {
                     let index = current.with(node.child_by_field_name("index")?);
-                    let step = match index.node.kind() {
+                    let step = match kind_of(index.node) {
                         "number" => Step::Position(self.text(index).parse().ok()?),
                         _ => Step::Property(self.string_value(index)?),
                     };
@@ -194,7 +194,7 @@ impl<'tree> Program<'tree> {
 
     fn loop_collection(&self, statement: Located<'tree>) -> Option<Iterated<'tree>> {
         let node = statement.node;
-        if node.kind() != "for_in_statement" {
+        if kind_of(node) != "for_in_statement" {
             return None;
         }
         let operator = self.text(statement.with(node.child_by_field_name("operator")?));
@@ -217,9 +217,9 @@ impl<'tree> Program<'tree> {
     /// binds it with a default or a rest (its value is then not only the element's).
     fn path_to(&self, pattern: Located<'tree>, name: &str) -> Option<Vec<Step>> {
         let node = pattern.node;
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => (self.text(pattern) == name).then(Vec::new),
-            "object_pattern" => named_children(node).find_map(|member| match member.kind() {
+            "object_pattern" => named_children(node).find_map(|member| match kind_of(member) {
                 "shorthand_property_identifier_pattern" if self.text(pattern.with(member)) == name => {
                     Some(vec![Step::Property(name.to_owned())])
                 }
@@ -235,11 +235,11 @@ impl<'tree> Program<'tree> {
                 let mut cursor = node.walk();
                 let children: Vec<Node> = node.children(&mut cursor).collect();
                 children.into_iter().find_map(|child| {
-                    if child.kind() == "," {
+                    if kind_of(child) == "," {
                         position += 1;
                         return None;
                     }
-                    if !child.is_named() || child.kind() == "comment" {
+                    if !child.is_named() || kind_of(child) == "comment" {
                         return None;
                     }
                     let rest = self.path_to(pattern.with(child), name)?;
@@ -251,7 +251,7 @@ impl<'tree> Program<'tree> {
     }
 
     fn key_name(&self, key: Located<'tree>) -> Option<String> {
-        match key.node.kind() {
+        match kind_of(key.node) {
             "property_identifier" | "number" => Some(self.text(key).to_owned()),
             "string" => self.string_value(key),
             _ => None,
@@ -278,13 +278,13 @@ impl<'tree> Program<'tree> {
     /// `Object.values(r)` and `Object.keys(r)` for an unchanged const object literal `r`.
     fn elements(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
         let collection = self.unwrapped(collection);
-        if collection.node.kind() == "call_expression" {
+        if kind_of(collection.node) == "call_expression" {
             return self.object_method_elements(collection);
         }
         let array = self.unchanged_literal(collection, "array")?;
         let mut elements = Vec::new();
-        for item in named_children(array.node).filter(|item| item.kind() != "comment") {
-            if item.kind() == "spread_element" {
+        for item in named_children(array.node).filter(|item| kind_of(item) != "comment") {
+            if kind_of(item) == "spread_element" {
                 return None;
             }
             elements.push(Element::Value(array.with(item)));
@@ -296,14 +296,14 @@ impl<'tree> Program<'tree> {
         let function = call.node.child_by_field_name("function")?;
         let receiver = call.with(function.child_by_field_name("object")?);
         let method = self.text(call.with(function.child_by_field_name("property")?));
-        let is_global_object = receiver.node.kind() == "identifier"
+        let is_global_object = kind_of(receiver.node) == "identifier"
             && self.text(receiver) == "Object"
             && matches!(self.declaration_of(receiver), Declaration::NotInFile)
             && self.import_of(receiver).is_none();
         if !is_global_object {
             return None;
         }
-        let argument = named_children(call.node.child_by_field_name("arguments")?).find(|a| a.kind() != "comment")?;
+        let argument = named_children(call.node.child_by_field_name("arguments")?).find(|a| kind_of(a) != "comment")?;
         let entries = self.record_entries(self.unchanged_literal(call.with(argument), "object")?)?;
         let pick = |entry: Element<'tree>| match (method, entry) {
             ("entries", entry) => Some(entry),
@@ -318,8 +318,8 @@ impl<'tree> Program<'tree> {
     /// key or a method makes them not all written out.
     fn record_entries(&self, record: Located<'tree>) -> Option<Vec<Element<'tree>>> {
         named_children(record.node)
-            .filter(|member| member.kind() != "comment")
-            .map(|member| match member.kind() {
+            .filter(|member| kind_of(member) != "comment")
+            .map(|member| match kind_of(member) {
                 "pair" => {
                     let key = record.with(member.child_by_field_name("key")?);
                     self.key_name(key)?;
@@ -342,10 +342,10 @@ impl<'tree> Program<'tree> {
     fn unchanged_literal(&self, at: Located<'tree>, kind: &str) -> Option<Located<'tree>> {
         let mut current = self.unwrapped(at);
         for _ in 0..MAX_HOPS {
-            if current.node.kind() == kind {
+            if kind_of(current.node) == kind {
                 return Some(current);
             }
-            if current.node.kind() != "identifier" {
+            if kind_of(current.node) != "identifier" {
                 return None;
             }
             let value = self.const_value(current)?;
@@ -430,10 +430,10 @@ impl<'tree> Program<'tree> {
     fn array_item(&self, at: Located<'tree>, position: usize) -> Option<Located<'tree>> {
         let array = self.unchanged_literal(at, "array")?;
         let items: Vec<Node> = named_children(array.node)
-            .filter(|item| item.kind() != "comment")
+            .filter(|item| kind_of(item) != "comment")
             .take(position + 1)
             .collect();
-        if items.iter().any(|item| item.kind() == "spread_element") {
+        if items.iter().any(|item| kind_of(item) == "spread_element") {
             return None;
         }
         items.get(position).map(|item| array.with(*item))
@@ -442,17 +442,17 @@ impl<'tree> Program<'tree> {
 
 /// The expression a node changes in place, if it is such a change.
 fn changed_target<'tree>(node: Node<'tree>, text: &str) -> Option<Node<'tree>> {
-    match node.kind() {
+    match kind_of(node) {
         "assignment_expression" | "augmented_assignment_expression" => node
             .child_by_field_name("left")
-            .filter(|left| matches!(left.kind(), "member_expression" | "subscript_expression")),
+            .filter(|left| matches!(kind_of(left), "member_expression" | "subscript_expression")),
         "unary_expression" => {
             let operator = node.child_by_field_name("operator")?;
             (node_text(operator, text) == "delete").then_some(node.child_by_field_name("argument")?)
         }
         "call_expression" => {
             let function = node.child_by_field_name("function")?;
-            if function.kind() != "member_expression" {
+            if kind_of(function) != "member_expression" {
                 return None;
             }
             let method = node_text(function.child_by_field_name("property")?, text);
@@ -472,7 +472,7 @@ fn changed_target<'tree>(node: Node<'tree>, text: &str) -> Option<Node<'tree>> {
 /// `xs` in `xs[0].runtime`.
 fn root_identifier(mut node: Node) -> Option<Node> {
     loop {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => return Some(node),
             "member_expression" | "subscript_expression" => node = node.child_by_field_name("object")?,
             "parenthesized_expression" | "as_expression" | "non_null_expression" | "satisfies_expression" => {

@@ -2,6 +2,7 @@
 //! `pulumi.interpolate` templates, whose `${…}` substitutions stand for values the program computes.
 //! Policy documents and OpenAPI bodies are both written this way.
 
+use crate::syntax::kind_of;
 use std::ops::Range;
 
 use super::{named_children, Located, Program};
@@ -219,11 +220,11 @@ impl<'tree> Program<'tree> {
         let text = self.file(literal.file).text;
         let range = literal.node.byte_range();
         let content = (range.start + 1)..(range.end - 1);
-        if literal.node.kind() == "string" && text[content.clone()].contains('\\') {
+        if kind_of(literal.node) == "string" && text[content.clone()].contains('\\') {
             return None;
         }
         let substitutions: Vec<Range<usize>> = named_children(literal.node)
-            .filter(|child| child.kind() == "template_substitution")
+            .filter(|child| kind_of(child) == "template_substitution")
             .map(|child| child.byte_range())
             .collect();
         let mut parser = Parser {
@@ -243,7 +244,7 @@ impl<'tree> Program<'tree> {
         let Json::Str { range, .. } = string else { return None };
         let inner = (range.start + 1)..(range.end - 1);
         let substitution = named_children(literal.node)
-            .find(|child| child.kind() == "template_substitution" && child.byte_range() == inner)?;
+            .find(|child| kind_of(child) == "template_substitution" && child.byte_range() == inner)?;
         Some(Located {
             file: literal.file,
             node: substitution.named_child(0)?,

@@ -57,7 +57,7 @@ use values::{PropertyValue, StringOrigin};
 
 pub(crate) use crate::syntax::named_children;
 
-use crate::syntax::{node_text, ScanMatch};
+use crate::syntax::{kind_of, node_text, ScanMatch};
 
 /// A node in a file of the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,7 +281,7 @@ impl<'tree> Program<'tree> {
     pub fn package_member(&self, at: Located<'tree>) -> Option<PackageMember> {
         let mut properties = Vec::new();
         let mut node = at.node;
-        while node.kind() == "member_expression" {
+        while kind_of(node) == "member_expression" {
             let property = node.child_by_field_name("property")?;
             properties.push(
                 self.text(Located {
@@ -292,7 +292,7 @@ impl<'tree> Program<'tree> {
             );
             node = node.child_by_field_name("object")?;
         }
-        if node.kind() != "identifier" {
+        if kind_of(node) != "identifier" {
             return None;
         }
         let binding = self.import_of(Located { file: at.file, node })?;
@@ -399,7 +399,9 @@ impl<'tree> Program<'tree> {
             Some(LocalBinding::Parameter { .. }) => Declaration::Parameter,
             Some(LocalBinding::LoopVariable { .. }) => Declaration::LoopVariable,
             Some(LocalBinding::Variable { declarator, constant }) => self
-                .node_spanning(identifier.file, declarator, |node| node.kind() == "variable_declarator")
+                .node_spanning(identifier.file, declarator, |node| {
+                    kind_of(node) == "variable_declarator"
+                })
                 .map_or(Declaration::NotInFile, |declarator| Declaration::Variable {
                     declarator,
                     constant,
@@ -415,7 +417,9 @@ impl<'tree> Program<'tree> {
         let Some(LocalBinding::Parameter { binder }) = self.local_binding(identifier) else {
             return None;
         };
-        self.node_spanning(identifier.file, binder, |node| scope::FUNCTIONS.contains(&node.kind()))
+        self.node_spanning(identifier.file, binder, |node| {
+            scope::FUNCTIONS.contains(&kind_of(node))
+        })
     }
 
     /// The loop statement whose variable `identifier` is.
@@ -423,7 +427,24 @@ impl<'tree> Program<'tree> {
         let Some(LocalBinding::LoopVariable { binder }) = self.local_binding(identifier) else {
             return None;
         };
-        self.node_spanning(identifier.file, binder, |node| scope::LOOPS.contains(&node.kind()))
+        self.node_spanning(identifier.file, binder, |node| scope::LOOPS.contains(&kind_of(node)))
+    }
+
+    /// A function declared at the top level of `file` (`function f`, `export function f`).
+    pub fn top_level_function(&self, file: usize, name: &str) -> Option<Node<'tree>> {
+        self.top_level_declared(file, "function_declaration", name)
+    }
+
+    /// The top-level declaration of `kind` (`function_declaration`, `class_declaration`) named
+    /// `name`, exported or not.
+    pub fn top_level_declared(&self, file: usize, kind: &str, name: &str) -> Option<Node<'tree>> {
+        let source = &self.files[file];
+        let table = source
+            .facts
+            .declarations
+            .get_or_init(|| exports::read_declarations(source.tree.root_node(), source.text));
+        let &range = table.get(&(kind, name.to_owned()))?;
+        self.node_spanning(file, range, |node| kind_of(node) == kind)
     }
 
     /// A variable declared at the top level of `file`.
@@ -435,7 +456,7 @@ impl<'tree> Program<'tree> {
             .get_or_init(|| scope::top_level_table(source.tree.root_node(), source.text));
         let &(start, constant) = table.get(name)?;
         let declarator = self.node_spanning(file, (start, start), |node| {
-            node.kind() == "variable_declarator" && node.start_byte() == start
+            kind_of(node) == "variable_declarator" && node.start_byte() == start
         })?;
         Some(Declaration::Variable { declarator, constant })
     }

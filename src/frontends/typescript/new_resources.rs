@@ -5,6 +5,7 @@
 
 use super::{cdk, name_from_logical_name, Located, Package, PackageMember, Program, ResourceDecl};
 use crate::style::template::Code;
+use crate::syntax::kind_of;
 
 /// A resource to insert, rendered and ready for [`Program::insert_statement_after`].
 pub struct NewResource {
@@ -123,7 +124,7 @@ impl<'tree> Program<'tree> {
     /// with a duplicate URN, two constructs of one id in a scope fail the synth).
     fn derived_logical_name(&self, logical_name: Located<'tree>, separator: &str, suffix: &str) -> String {
         let text = self.text(logical_name);
-        let with_suffix = |suffix: &str| match logical_name.node.kind() {
+        let with_suffix = |suffix: &str| match kind_of(logical_name.node) {
             "string" | "template_string" if text.len() >= 2 => {
                 let (body, quote) = text.split_at(text.len() - 1);
                 format!("{body}{separator}{suffix}{quote}")

@@ -3,10 +3,10 @@
 //! `pulumi.jsonStringify`, `.apply` callbacks, `pulumi.interpolate` and helper functions that
 //! return the spec), and `aws.apigateway.Integration` resources.
 
+use crate::syntax::kind_of;
 use std::ops::Range;
 
 use super::callbacks::method_receiving;
-use super::exports::top_level_function;
 use super::json_text::Json;
 use super::scope::Declaration;
 use super::{cdk, named_children, Exported, ImportKind, Located, Package, Program};
@@ -67,7 +67,7 @@ impl IntegrationValue<'_> {
     pub fn string(&self) -> Option<Site> {
         match &self.place {
             ValuePlace::Property { value, .. } => {
-                matches!(value.node.kind(), "string" | "template_string").then(|| (*value).into())
+                matches!(kind_of(value.node), "string" | "template_string").then(|| (*value).into())
             }
             ValuePlace::Text { .. } => Some(self.written()),
         }
@@ -128,7 +128,7 @@ impl<'tree> Program<'tree> {
             return;
         }
         let value = self.unwrapped(value);
-        match value.node.kind() {
+        match kind_of(value.node) {
             "identifier" => {
                 if let Some(defined) = self.const_value(value) {
                     self.body_integrations(api, defined, depth + 1, found);
@@ -156,11 +156,11 @@ impl<'tree> Program<'tree> {
         let here = |node| Located { file: call.file, node };
         let function = call.node.child_by_field_name("function")?;
         let arguments = call.node.child_by_field_name("arguments")?;
-        if arguments.kind() == "template_string" {
+        if kind_of(arguments) == "template_string" {
             return Some(here(arguments));
         }
         let first = self.call_arguments(call).first().copied();
-        if function.kind() == "member_expression" {
+        if kind_of(function) == "member_expression" {
             let property = self.text(here(function.child_by_field_name("property")?));
             if property == "apply" {
                 return self.returned_value(first?);
@@ -184,11 +184,10 @@ impl<'tree> Program<'tree> {
     /// The function declaration (or const arrow function) an identifier names: in its file, or
     /// exported by the project module it imports it from.
     pub(crate) fn function_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
-        if identifier.node.kind() != "identifier" {
+        if kind_of(identifier.node) != "identifier" {
             return None;
         }
-        let text = self.file(identifier.file).text;
-        if let Some(function) = top_level_function(self.root(identifier.file), self.text(identifier), text) {
+        if let Some(function) = self.top_level_function(identifier.file, self.text(identifier)) {
             return Some(Located {
                 file: identifier.file,
                 node: function,
@@ -203,7 +202,7 @@ impl<'tree> Program<'tree> {
                 Exported::Function { file, function } => Some(Located { file, node: function }),
                 Exported::Variable { file, declarator, .. } => declarator
                     .child_by_field_name("value")
-                    .filter(|value| matches!(value.kind(), "arrow_function" | "function_expression"))
+                    .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
                     .map(|node| Located { file, node }),
                 Exported::Namespace { .. } => None,
             };
@@ -214,7 +213,7 @@ impl<'tree> Program<'tree> {
                 constant: true,
             } => declarator
                 .child_by_field_name("value")
-                .filter(|value| matches!(value.kind(), "arrow_function" | "function_expression"))
+                .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
                 .map(|node| Located {
                     file: identifier.file,
                     node,
@@ -226,14 +225,14 @@ impl<'tree> Program<'tree> {
     /// What a function returns: its expression body, or the value of its last `return`.
     pub(crate) fn returned_value(&self, function: Located<'tree>) -> Option<Located<'tree>> {
         let body = function.node.child_by_field_name("body")?;
-        if body.kind() != "statement_block" {
+        if kind_of(body) != "statement_block" {
             return Some(Located {
                 file: function.file,
                 node: body,
             });
         }
         let returned = named_children(body)
-            .filter(|statement| statement.kind() == "return_statement")
+            .filter(|statement| kind_of(statement) == "return_statement")
             .last()?;
         Some(Located {
             file: function.file,
@@ -244,7 +243,7 @@ impl<'tree> Program<'tree> {
     fn object_tree_integrations(&self, api: usize, root: Located<'tree>, found: &mut Vec<Integration<'tree>>) {
         let mut stack = vec![root.node];
         while let Some(node) = stack.pop() {
-            if node.kind() == "pair" {
+            if kind_of(node) == "pair" {
                 let key = node.child_by_field_name("key").and_then(|key| {
                     self.string_value(Located {
                         file: root.file,
@@ -253,7 +252,7 @@ impl<'tree> Program<'tree> {
                 });
                 let value = node
                     .child_by_field_name("value")
-                    .filter(|value| value.kind() == "object");
+                    .filter(|value| kind_of(value) == "object");
                 if let (Some("x-amazon-apigateway-integration"), Some(value)) = (key.as_deref(), value) {
                     found.push(self.object_integration(
                         Some(api),
@@ -266,7 +265,7 @@ impl<'tree> Program<'tree> {
                     continue;
                 }
             }
-            if matches!(node.kind(), "object" | "array" | "pair") {
+            if matches!(kind_of(node), "object" | "array" | "pair") {
                 stack.extend(named_children(node));
             }
         }
@@ -421,7 +420,7 @@ impl<'tree> Program<'tree> {
             file: expression.file,
             node,
         };
-        match expression.node.kind() {
+        match kind_of(expression.node) {
             "member_expression" => {
                 let property = here(expression.node.child_by_field_name("property")?);
                 let object = here(expression.node.child_by_field_name("object")?);
@@ -474,7 +473,7 @@ impl<'tree> Program<'tree> {
         let reads_arn = owner.attribute.is_none()
             && declared.is_lambda_function()
             && cdk::graph_attribute(&declared.class, self.text(attribute)) == crate::cloud::ARN;
-        let is_property_value = uri.node.parent().is_some_and(|parent| parent.kind() == "pair");
+        let is_property_value = uri.node.parent().is_some_and(|parent| kind_of(parent) == "pair");
         if !reads_arn || !is_property_value {
             return None;
         }
@@ -654,7 +653,7 @@ impl<'tree> Program<'tree> {
     /// The REST API whose `arnForExecuteApi()` (no arguments: every route) a value is.
     fn execute_api_arn_of(&self, value: Located<'tree>) -> Option<usize> {
         let value = self.unwrapped(value);
-        if value.node.kind() != "call_expression" || !self.call_arguments(value).is_empty() {
+        if kind_of(value.node) != "call_expression" || !self.call_arguments(value).is_empty() {
             return None;
         }
         let method = value.node.child_by_field_name("function")?;

@@ -2,6 +2,7 @@
 
 use super::{named_children, Located, Package, Program, ResourceDecl, StringOrigin};
 use crate::cloud::CodePackage;
+use crate::syntax::kind_of;
 
 impl<'tree> Program<'tree> {
     /// The package a function's `code` names; `None` when it is not written as a FileArchive,
@@ -17,7 +18,7 @@ impl<'tree> Program<'tree> {
                 StringOrigin::PackageMember { .. } => None,
             };
         }
-        if archive.node.kind() != "new_expression" {
+        if kind_of(archive.node) != "new_expression" {
             return None;
         }
         let class = self.package_member(Located {
@@ -42,13 +43,13 @@ impl<'tree> Program<'tree> {
     fn entry_names(&self, object: Located<'tree>) -> Option<Vec<String>> {
         let object = self.object_literal(object)?;
         named_children(object.node)
-            .filter(|member| member.kind() != "comment")
+            .filter(|member| kind_of(member) != "comment")
             .map(|member| {
                 let here = |node| Located {
                     file: object.file,
                     node,
                 };
-                match member.kind() {
+                match kind_of(member) {
                     "pair" => self.property_key(here(member.child_by_field_name("key")?)),
                     "shorthand_property_identifier" => Some(self.text(here(member)).to_owned()),
                     _ => None,

@@ -9,7 +9,7 @@ use super::callbacks::method_receiving;
 use super::{cdk, named_children, ImportKind, Located, Package, Program, ResourceBinding};
 use crate::cloud::ResourceRef;
 use crate::fix::Edit;
-use crate::syntax::{ancestors, node_text};
+use crate::syntax::{ancestors, kind_of, node_text};
 
 /// How many consts and callback parameters a reference may be followed through.
 const MAX_HOPS: usize = 16;
@@ -44,7 +44,7 @@ impl<'tree> Program<'tree> {
         }
         let at = self.unwrapped(at);
         let here = |node| Located { file: at.file, node };
-        match at.node.kind() {
+        match kind_of(at.node) {
             "new_expression" => Some(ResourceRef {
                 resource: self.resource_at(at)?,
                 attribute: None,
@@ -68,7 +68,7 @@ impl<'tree> Program<'tree> {
             "member_expression" => {
                 let object = at.node.child_by_field_name("object")?;
                 let property = self.text(here(at.node.child_by_field_name("property")?)).to_owned();
-                if object.kind() == "this" {
+                if kind_of(object) == "this" {
                     return Some(ResourceRef {
                         resource: self.this_field(here(object), &property)?,
                         attribute: None,
@@ -104,11 +104,11 @@ impl<'tree> Program<'tree> {
                 }
                 let argument = named_children(at.node.child_by_field_name("arguments")?).next()?;
                 // `x.apply(a => a)`: what the callback returns, its parameters mapped back.
-                let is_apply = function.kind() == "member_expression"
+                let is_apply = kind_of(function) == "member_expression"
                     && function
                         .child_by_field_name("property")
                         .is_some_and(|p| self.text(here(p)) == "apply");
-                if is_apply && argument.kind() == "arrow_function" {
+                if is_apply && kind_of(argument) == "arrow_function" {
                     let body = argument.child_by_field_name("body")?;
                     return self.denoted(here(body), hops + 1);
                 }
@@ -129,7 +129,7 @@ impl<'tree> Program<'tree> {
         while let Some(node) = stack.pop() {
             let here = Located { file: at.file, node };
             let candidate = matches!(
-                node.kind(),
+                kind_of(node),
                 "identifier" | "shorthand_property_identifier" | "member_expression" | "new_expression"
             );
             match candidate.then(|| self.denoted_resource(here)).flatten() {
@@ -155,19 +155,19 @@ impl<'tree> Program<'tree> {
             node,
         };
         let parameter = first_parameter_pattern(function)?;
-        match parameter.kind() {
+        match kind_of(parameter) {
             "identifier" if node_text(parameter, text) == name => Some(here(target)),
             "array_pattern" => {
                 let position = named_children(parameter).position(|element| node_text(element, text) == name)?;
                 let values = self.pulumi_all_argument(here(target))?;
                 let element = named_children(values.node)
-                    .filter(|e| e.kind() != "comment")
+                    .filter(|e| kind_of(e) != "comment")
                     .nth(position)?;
                 Some(here(element))
             }
             "object_pattern" => {
                 let values = self.pulumi_all_argument(here(target))?;
-                let key = named_children(parameter).find_map(|property| match property.kind() {
+                let key = named_children(parameter).find_map(|property| match kind_of(property) {
                     "shorthand_property_identifier_pattern" if node_text(property, text) == name => {
                         Some(name.to_owned())
                     }
@@ -190,7 +190,7 @@ impl<'tree> Program<'tree> {
 
     /// The array or object literal handed to `pulumi.all(...)`.
     fn pulumi_all_argument(&self, call: Located<'tree>) -> Option<Located<'tree>> {
-        if call.node.kind() != "call_expression" {
+        if kind_of(call.node) != "call_expression" {
             return None;
         }
         let function = self.package_member(Located {
@@ -199,7 +199,7 @@ impl<'tree> Program<'tree> {
         })?;
         function.is(Package::Pulumi, &["all"]).then_some(())?;
         let argument = named_children(call.node.child_by_field_name("arguments")?).next()?;
-        matches!(argument.kind(), "array" | "object").then_some(Located {
+        matches!(kind_of(argument), "array" | "object").then_some(Located {
             file: call.file,
             node: argument,
         })
@@ -209,7 +209,7 @@ impl<'tree> Program<'tree> {
     fn this_field(&self, this: Located<'tree>, name: &str) -> Option<usize> {
         let class = ancestors(self.root(this.file), this.node)
             .into_iter()
-            .find(|node| matches!(node.kind(), "class_declaration" | "class"))?;
+            .find(|node| matches!(kind_of(node), "class_declaration" | "class"))?;
         self.class_field(this.with(class), name)
     }
 
@@ -229,12 +229,12 @@ impl<'tree> Program<'tree> {
     fn instance_field(&self, member: Located<'tree>) -> Option<usize> {
         let object = member.with(member.node.child_by_field_name("object")?);
         let name = self.text(member.with(member.node.child_by_field_name("property")?));
-        let instance = match object.node.kind() {
+        let instance = match kind_of(object.node) {
             "new_expression" => object,
             _ => self.initializer(object, true)?,
         };
         let class = instance.with(instance.node.child_by_field_name("constructor")?);
-        if instance.node.kind() != "new_expression" || class.node.kind() != "identifier" {
+        if kind_of(instance.node) != "new_expression" || kind_of(class.node) != "identifier" {
             return None;
         }
         self.class_field(self.class_named(class)?, name)
@@ -252,7 +252,7 @@ impl<'tree> Program<'tree> {
             },
             None => (identifier.file, self.text(identifier).to_owned()),
         };
-        super::exports::top_level_declaration(self.root(file), "class_declaration", &name, self.file(file).text)
+        self.top_level_declared(file, "class_declaration", &name)
             .map(|class| Located { file, node: class })
     }
 
@@ -262,14 +262,14 @@ impl<'tree> Program<'tree> {
         let text = self.file(class.file).text;
         let mut stack = vec![body];
         while let Some(node) = stack.pop() {
-            if node.kind() == "assignment_expression" {
+            if kind_of(node) == "assignment_expression" {
                 let target = node
                     .child_by_field_name("left")
-                    .filter(|left| left.kind() == "member_expression");
+                    .filter(|left| kind_of(left) == "member_expression");
                 let assigns_field = target.is_some_and(|target| {
                     target
                         .child_by_field_name("object")
-                        .is_some_and(|object| object.kind() == "this")
+                        .is_some_and(|object| kind_of(object) == "this")
                         && target
                             .child_by_field_name("property")
                             .is_some_and(|p| node_text(p, text) == name)
@@ -354,7 +354,7 @@ impl<'tree> Program<'tree> {
             .filter_map(|node| node.child_by_field_name("parameters"))
             .flat_map(named_children)
             .map(|parameter| parameter.child_by_field_name("pattern").unwrap_or(parameter))
-            .filter(|pattern| pattern.kind() == "identifier")
+            .filter(|pattern| kind_of(pattern) == "identifier")
             .find(|pattern| {
                 self.denoted_resource(Located {
                     file: place.file,
@@ -380,16 +380,16 @@ impl<'tree> Program<'tree> {
         let here = |node| Located { file: place.file, node };
         ancestors(self.root(place.file), place.node)
             .into_iter()
-            .filter(|block| super::scope::BLOCKS.contains(&block.kind()))
+            .filter(|block| super::scope::BLOCKS.contains(&kind_of(block)))
             .flat_map(named_children)
             .filter(|statement| {
-                statement.kind() == "lexical_declaration" && statement.end_byte() <= place.node.start_byte()
+                kind_of(statement) == "lexical_declaration" && statement.end_byte() <= place.node.start_byte()
             })
             .flat_map(named_children)
             .filter_map(|declarator| {
                 let name = declarator.child_by_field_name("name")?;
                 let value = declarator.child_by_field_name("value")?;
-                (name.kind() == "identifier" && value.kind() == "call_expression").then_some((name, value))
+                (kind_of(name) == "identifier" && kind_of(value) == "call_expression").then_some((name, value))
             })
             .find(|(_, value)| self.denoted_resource(here(*value)) == wanted)
             .map(|(name, _)| self.text(here(name)).to_owned())

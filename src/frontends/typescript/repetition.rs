@@ -9,7 +9,7 @@
 use tree_sitter::Node;
 
 use super::{named_children, Located, Program};
-use crate::syntax::ancestors;
+use crate::syntax::{ancestors, kind_of};
 
 impl<'tree> Program<'tree> {
     /// How many instances a resource declaration makes; `None` when that cannot be known.
@@ -34,7 +34,7 @@ impl<'tree> Program<'tree> {
         let mut child = expression.node;
         for parent in ancestors(self.root(file), expression.node) {
             let here = Located { file, node: parent };
-            let repeats = match parent.kind() {
+            let repeats = match kind_of(parent) {
                 "for_in_statement" if parent.child_by_field_name("body") == Some(child) => {
                     Some(self.loop_iterations(here)?)
                 }
@@ -92,7 +92,7 @@ impl<'tree> Program<'tree> {
 /// `for (let i = A; i < B; i++)` with literal bounds.
 fn counted_loop(program: &Program, file: usize, statement: Node) -> Option<u64> {
     let initializer = statement.child_by_field_name("initializer")?;
-    let declarator = named_children(initializer).find(|child| child.kind() == "variable_declarator")?;
+    let declarator = named_children(initializer).find(|child| kind_of(child) == "variable_declarator")?;
     let start = program
         .number_value(Located {
             file,
@@ -100,7 +100,7 @@ fn counted_loop(program: &Program, file: usize, statement: Node) -> Option<u64> 
         })?
         .0;
     let condition = statement.child_by_field_name("condition")?;
-    let comparison = if condition.kind() == "expression_statement" {
+    let comparison = if kind_of(condition) == "expression_statement" {
         condition.named_child(0)?
     } else {
         condition

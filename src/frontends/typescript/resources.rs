@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::{cdk, scope, Located, Package, PackageMember, Program};
-use crate::syntax::{ancestors, node_text, ScanMatch};
+use crate::syntax::{ancestors, kind_of, node_text, ScanMatch};
 
 /// How the program holds on to a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,14 +132,14 @@ impl<'tree> Program<'tree> {
         let name = declaration
             .reference()
             .unwrap_or_else(|| match declaration.logical_name {
-                Some(node) if matches!(node.kind(), "string" | "template_string") => {
+                Some(node) if matches!(kind_of(node), "string" | "template_string") => {
                     self.text(here(node)).trim_matches(['"', '\'', '`']).to_owned()
                 }
                 // `super(…)` in a class of its own: the class names it.
-                _ if declaration.expression.kind() == "call_expression" => {
+                _ if kind_of(declaration.expression) == "call_expression" => {
                     ancestors(self.root(declaration.file), declaration.expression)
                         .into_iter()
-                        .find(|node| node.kind() == "class_declaration")
+                        .find(|node| kind_of(node) == "class_declaration")
                         .and_then(|class| class.child_by_field_name("name"))
                         .map_or_else(|| "(unnamed)".to_owned(), |name| self.text(here(name)).to_owned())
                 }
@@ -168,7 +168,7 @@ pub(super) fn collect<'tree>(
             })?;
             // A `super(…)` makes a resource only in a class extending one of the CDK's function
             // or layer constructs; Pulumi's ComponentResource makes none itself.
-            if expression.kind() == "call_expression" && !(cdk::is_function(&class) || cdk::is_layer(&class)) {
+            if kind_of(expression) == "call_expression" && !(cdk::is_function(&class) || cdk::is_layer(&class)) {
                 return None;
             }
             let arguments: Vec<Node> = program
@@ -200,7 +200,7 @@ pub(super) fn collect<'tree>(
 fn enclosing_statement<'tree>(root: Node<'tree>, node: Node<'tree>) -> Node<'tree> {
     let mut current = node;
     for parent in ancestors(root, node) {
-        if scope::BLOCKS.contains(&parent.kind()) {
+        if scope::BLOCKS.contains(&kind_of(parent)) {
             return current;
         }
         current = parent;
@@ -212,7 +212,7 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
     let Some(parent) = expression.parent() else {
         return ResourceBinding::Nested;
     };
-    match parent.kind() {
+    match kind_of(parent) {
         "variable_declarator" => match declared_name(parent, text) {
             Some((name, exported)) => ResourceBinding::Variable { name, exported },
             // `const { invokeUrl } = new …` keeps no name for the resource itself.
@@ -223,8 +223,12 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
         }),
         "assignment_expression" => {
             let target = parent.child_by_field_name("left");
-            match target.filter(|t| t.kind() == "member_expression") {
-                Some(member) if member.child_by_field_name("object").is_some_and(|o| o.kind() == "this") => {
+            match target.filter(|t| kind_of(t) == "member_expression") {
+                Some(member)
+                    if member
+                        .child_by_field_name("object")
+                        .is_some_and(|o| kind_of(o) == "this") =>
+                {
                     ResourceBinding::ThisField {
                         name: member
                             .child_by_field_name("property")
@@ -239,7 +243,7 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
         "expression_statement"
             if parent.parent().is_some_and(|block| {
                 matches!(
-                    block.kind(),
+                    kind_of(block),
                     "program" | "statement_block" | "switch_case" | "switch_default"
                 )
             }) =>
@@ -254,11 +258,11 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
 fn declared_name(declarator: Node, text: &str) -> Option<(String, bool)> {
     let name = declarator
         .child_by_field_name("name")
-        .filter(|name| name.kind() == "identifier")?;
+        .filter(|name| kind_of(name) == "identifier")?;
     let exported = declarator
         .parent()
         .and_then(|declaration| declaration.parent())
-        .is_some_and(|p| p.kind() == "export_statement");
+        .is_some_and(|p| kind_of(p) == "export_statement");
     Some((node_text(name, text).to_owned(), exported))
 }
 
@@ -271,11 +275,11 @@ fn property_path(pair: Node, text: &str) -> Option<(String, String, bool)> {
     loop {
         let key = current
             .child_by_field_name("key")
-            .filter(|key| key.kind() == "property_identifier")?;
+            .filter(|key| kind_of(key) == "property_identifier")?;
         keys.push(node_text(key, text));
-        let object = current.parent().filter(|object| object.kind() == "object")?;
+        let object = current.parent().filter(|object| kind_of(object) == "object")?;
         let holder = object.parent()?;
-        match holder.kind() {
+        match kind_of(holder) {
             "pair" => current = holder,
             "variable_declarator" => {
                 let constant = holder

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use crate::syntax::{named_children, node_text};
+use crate::syntax::{kind_of, named_children, node_text};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Declaration<'tree> {
@@ -183,22 +183,22 @@ fn block_variables<'tree, 'text>(
     text: &'text str,
 ) -> impl Iterator<Item = (&'text str, Node<'tree>, bool)> {
     named_children(block).flat_map(move |statement| {
-        let declaration = match statement.kind() {
+        let declaration = match kind_of(statement) {
             "export_statement" => statement.child_by_field_name("declaration"),
             _ => Some(statement),
         }
-        .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"));
+        .filter(|d| matches!(kind_of(d), "lexical_declaration" | "variable_declaration"));
         let constant = declaration
             .and_then(|declaration| declaration.child(0))
             .is_some_and(|keyword| node_text(keyword, text) == "const");
         declaration
             .into_iter()
             .flat_map(named_children)
-            .filter(|declarator| declarator.kind() == "variable_declarator")
+            .filter(|declarator| kind_of(declarator) == "variable_declarator")
             .filter_map(move |declarator| {
                 let name = declarator
                     .child_by_field_name("name")
-                    .filter(|name| name.kind() == "identifier")?;
+                    .filter(|name| kind_of(name) == "identifier")?;
                 Some((node_text(name, text), declarator, constant))
             })
     })
@@ -209,7 +209,7 @@ fn collect_identifiers(pattern: Node, text: &str, names: &mut HashSet<String>) {
     let mut cursor = pattern.walk();
     while let Some(node) = stack.pop() {
         if matches!(
-            node.kind(),
+            kind_of(node),
             "identifier" | "shorthand_property_identifier_pattern" | "type_identifier"
         ) {
             names.insert(node_text(node, text).to_owned());
@@ -225,7 +225,7 @@ fn bound_names<'text>(pattern: Node, text: &'text str) -> Vec<&'text str> {
     let mut names = Vec::new();
     let mut pending = vec![pattern];
     while let Some(node) = pending.pop() {
-        if matches!(node.kind(), "identifier" | "shorthand_property_identifier_pattern") {
+        if matches!(kind_of(node), "identifier" | "shorthand_property_identifier_pattern") {
             names.push(node_text(node, text));
         }
         let mut cursor = node.walk();
@@ -233,10 +233,10 @@ fn bound_names<'text>(pattern: Node, text: &'text str) -> Vec<&'text str> {
             loop {
                 // A parameter's `value` is its default; a pair pattern's `value` is what it binds.
                 let default = cursor.field_name() == Some("value")
-                    && matches!(node.kind(), "required_parameter" | "optional_parameter");
+                    && matches!(kind_of(node), "required_parameter" | "optional_parameter");
                 let read_not_bound = default
                     || matches!(cursor.field_name(), Some("type" | "right"))
-                    || matches!(cursor.node().kind(), "type_annotation" | "default_value");
+                    || matches!(kind_of(cursor.node()), "type_annotation" | "default_value");
                 if cursor.node().is_named() && !read_not_bound {
                     pending.push(cursor.node());
                 }

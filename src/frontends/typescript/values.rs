@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::facts::{MemberKind, ObjectMember};
 use super::scope::Declaration;
 use super::{named_children, Exported, ImportKind, Located, PackageMember, Program, ResourceDecl};
-use crate::syntax::node_text;
+use crate::syntax::{kind_of, node_text};
 
 /// How many consts a value may be followed through; ends cycles such as `const a = b, b = a`.
 const MAX_HOPS: usize = 16;
@@ -53,7 +53,7 @@ impl<'tree> Program<'tree> {
         }
         let at = self.unwrapped(at);
         let node = at.node;
-        match node.kind() {
+        match kind_of(node) {
             "string" | "template_string" => {
                 if let Some(value) = self.string_value(at) {
                     out.push(StringOrigin::Literal { at, value });
@@ -124,7 +124,7 @@ impl<'tree> Program<'tree> {
         let mut current = at;
         for _ in 0..=MAX_HOPS {
             current = self.unwrapped(current);
-            match current.node.kind() {
+            match kind_of(current.node) {
                 "string" | "template_string" => {
                     let value = self.string_value(current)?;
                     return Some(StringOrigin::Literal { at: current, value });
@@ -150,7 +150,7 @@ impl<'tree> Program<'tree> {
             if self.package_member(current).is_some() {
                 break;
             }
-            let next = match current.node.kind() {
+            let next = match kind_of(current.node) {
                 "identifier" | "shorthand_property_identifier" => self.const_value(current),
                 "member_expression" => self.member_value(current, true),
                 _ => None,
@@ -167,10 +167,10 @@ impl<'tree> Program<'tree> {
     /// escapes or substitutions (its value is then not written out in the source).
     pub fn string_value(&self, at: Located<'tree>) -> Option<String> {
         let node = at.node;
-        if !matches!(node.kind(), "string" | "template_string") {
+        if !matches!(kind_of(node), "string" | "template_string") {
             return None;
         }
-        if named_children(node).any(|child| child.kind() != "string_fragment") {
+        if named_children(node).any(|child| kind_of(child) != "string_fragment") {
             return None;
         }
         let text = self.text(at);
@@ -197,7 +197,7 @@ impl<'tree> Program<'tree> {
         let exported = declarator
             .parent()
             .and_then(|declaration| declaration.parent())
-            .is_some_and(|parent| parent.kind() == "export_statement");
+            .is_some_and(|parent| kind_of(parent) == "export_statement");
         let declared_and_read_once = self.mentions(identifier.file, self.text(identifier)) == 2;
         (!exported && declared_and_read_once)
             .then(|| declarator.child_by_field_name("value"))
@@ -222,18 +222,18 @@ impl<'tree> Program<'tree> {
     /// on the resource's behalf.
     pub fn own_arguments(&self, resource: &ResourceDecl<'tree>) -> Option<Located<'tree>> {
         let written = self.unwrapped(resource.args()?);
-        let object = match written.node.kind() {
+        let object = match kind_of(written.node) {
             "identifier" => self.unwrapped(self.const_value_read_only_here(written)?),
             _ => written,
         };
-        (object.node.kind() == "object").then_some(object)
+        (kind_of(object.node) == "object").then_some(object)
     }
 
     /// The initializer of the variable an identifier names (`const`, or `let` and `var` too when
     /// `only_const` is false), in its file or in the project module it was imported from (through
     /// that module's re-exports).
     pub(crate) fn initializer(&self, identifier: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {
-        if !matches!(identifier.node.kind(), "identifier" | "shorthand_property_identifier") {
+        if !matches!(kind_of(identifier.node), "identifier" | "shorthand_property_identifier") {
             return None;
         }
         let (file, declarator, constant) = match self.declaration_of(identifier) {
@@ -267,7 +267,7 @@ impl<'tree> Program<'tree> {
     /// output, a value computed at run time).
     pub fn member_value(&self, at: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {
         let at = self.unwrapped(at);
-        if at.node.kind() != "member_expression" {
+        if kind_of(at.node) != "member_expression" {
             return None;
         }
         let object = Located {
@@ -297,7 +297,7 @@ impl<'tree> Program<'tree> {
     /// For a parameter `p`, the arguments passed for it; for `p.key`, each of those arguments'
     /// `key` property. Empty when they cannot be known.
     pub(super) fn parameter_member_sources(&self, at: Located<'tree>) -> Vec<Located<'tree>> {
-        if at.node.kind() != "member_expression" {
+        if kind_of(at.node) != "member_expression" {
             return self.parameter_sources(at).unwrap_or_default();
         }
         let (Some(object), Some(property)) = (
@@ -325,7 +325,7 @@ impl<'tree> Program<'tree> {
     /// "./iam"`, or `infra.queues` when the barrel `infra` does `export * as queues from "./queues"`.
     pub fn namespace_module(&self, at: Located<'tree>) -> Option<usize> {
         let at = self.unwrapped(at);
-        match at.node.kind() {
+        match kind_of(at.node) {
             "identifier" => {
                 let binding = self.import_of(at)?;
                 let module = self.imported_file(at.file, &binding.module)?;
@@ -358,7 +358,7 @@ impl<'tree> Program<'tree> {
     /// The expression inside parentheses, type assertions and non-null assertions.
     pub(crate) fn unwrapped(&self, mut at: Located<'tree>) -> Located<'tree> {
         while matches!(
-            at.node.kind(),
+            kind_of(at.node),
             "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
         ) {
             match at.node.named_child(0) {
@@ -380,7 +380,7 @@ impl<'tree> Program<'tree> {
         let mut current = at;
         for _ in 0..MAX_HOPS {
             current = self.unwrapped(current);
-            match current.node.kind() {
+            match kind_of(current.node) {
                 "object" => return Some(current),
                 "identifier" | "shorthand_property_identifier" => current = self.const_value(current)?,
                 "member_expression" => current = self.member_value(current, true)?,
@@ -444,9 +444,9 @@ impl<'tree> Program<'tree> {
             node,
         };
         named_children(object.node)
-            .filter(|member| member.kind() != "comment")
+            .filter(|member| kind_of(member) != "comment")
             .all(|member| {
-                let key = match member.kind() {
+                let key = match kind_of(member) {
                     "pair" => member
                         .child_by_field_name("key")
                         .and_then(|key| self.property_key(here(key))),
@@ -471,7 +471,7 @@ impl<'tree> Program<'tree> {
             .enumerate()
             .map(|(index, member)| ObjectMember {
                 index,
-                kind: match member.kind() {
+                kind: match kind_of(member) {
                     "pair" => member
                         .child_by_field_name("key")
                         .and_then(|key| self.property_key(here(key)))
@@ -490,7 +490,7 @@ impl<'tree> Program<'tree> {
     }
 
     pub(super) fn property_key(&self, key: Located<'tree>) -> Option<String> {
-        match key.node.kind() {
+        match kind_of(key.node) {
             "property_identifier" => Some(self.text(key).to_owned()),
             "string" => self.string_value(key),
             _ => None,
@@ -505,7 +505,7 @@ impl<'tree> Program<'tree> {
         let mut current = at;
         for _ in 0..MAX_HOPS {
             current = self.unwrapped(current);
-            match current.node.kind() {
+            match kind_of(current.node) {
                 "number" => return Some((self.text(current).replace('_', "").parse().ok()?, current)),
                 "unary_expression" => {
                     let operand = Located {
@@ -538,7 +538,7 @@ impl<'tree> Program<'tree> {
         let mut current = at;
         for _ in 0..MAX_HOPS {
             current = self.unwrapped(current);
-            match current.node.kind() {
+            match kind_of(current.node) {
                 "ternary_expression" => {
                     let side = |field| {
                         let node = current.node.child_by_field_name(field)?;

@@ -8,6 +8,7 @@ pub(super) use cloudformation::{graph_attribute, l1_class_for, prop_name, stands
 
 use super::{Located, Package, PackageMember, Program};
 use crate::aws::runtimes::Runtime;
+use crate::syntax::kind_of;
 
 /// The CDK module a specifier names, as a path from `aws-cdk-lib`: v2's `aws-cdk-lib` is the
 /// root, `aws-cdk-lib/aws-lambda` is `aws_lambda` (the name the root exports it under), and v1's
@@ -197,7 +198,7 @@ impl<'tree> Program<'tree> {
     /// The `new lambda.Runtime(…)` whose id argument `literal` is.
     pub(super) fn runtime_constructed_from(&self, literal: Located<'tree>) -> Option<Located<'tree>> {
         let construction = literal.with(literal.node.parent()?.parent()?);
-        (construction.node.kind() == "new_expression" && self.runtime_constructor_id(construction) == Some(literal))
+        (kind_of(construction.node) == "new_expression" && self.runtime_constructor_id(construction) == Some(literal))
             .then_some(construction)
     }
 
@@ -209,7 +210,7 @@ impl<'tree> Program<'tree> {
             .conditional
             .get_or_init(|| {
                 self.resources_named_at("cfnOptions.condition", |at| {
-                    let condition = (at.node.kind() == "assignment_expression")
+                    let condition = (kind_of(at.node) == "assignment_expression")
                         .then(|| at.node.child_by_field_name("left"))
                         .flatten()
                         .filter(|left| self.text(at.with(*left)).ends_with(".cfnOptions.condition"));
@@ -232,7 +233,7 @@ impl<'tree> Program<'tree> {
             .roles_handed_to_l2_code
             .get_or_init(|| {
                 self.resources_named_at("fromRole", |at| {
-                    let imports = at.node.kind() == "call_expression"
+                    let imports = kind_of(at.node) == "call_expression"
                         && at
                             .node
                             .child_by_field_name("function")
@@ -271,7 +272,7 @@ impl<'tree> Program<'tree> {
     /// The folder or zip of `lambda.Code.fromAsset("path")`, as a string the source writes; not
     /// when options follow the path.
     pub(super) fn asset_path(&self, call: Located<'tree>) -> Option<Located<'tree>> {
-        if call.node.kind() != "call_expression" {
+        if kind_of(call.node) != "call_expression" {
             return None;
         }
         let callee = self.package_member(Located {

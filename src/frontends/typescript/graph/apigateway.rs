@@ -1,5 +1,6 @@
 //! API Gateway stages, method settings and integrations of a Pulumi program.
 
+use crate::syntax::kind_of;
 use std::collections::HashMap;
 
 use super::super::{named_children, Integration, IntegrationValue, Located, Program, ResourceDecl};
@@ -84,7 +85,7 @@ checks the arguments against StageArgs)"
             node,
         };
         let mut limits = Vec::new();
-        for member in named_children(object.node).filter(|member| member.kind() != "comment") {
+        for member in named_children(object.node).filter(|member| kind_of(member) != "comment") {
             let key = member.child_by_field_name("key").map(|key| self.text(here(key)));
             let limit = STAGE_LIMITS
                 .iter()

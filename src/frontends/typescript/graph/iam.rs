@@ -1,6 +1,7 @@
 //! The IAM part of a Pulumi program's graph: roles, the policies reaching them, what attaches
 //! those policies, what functions run as and wait for, and the SQS queues that feed functions.
 
+use crate::syntax::kind_of;
 use std::collections::HashMap;
 
 use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
@@ -128,9 +129,9 @@ impl<'tree> Program<'tree> {
             return Some(Vec::new());
         };
         let value = depends_on.value;
-        let elements: Vec<Located> = match value.node.kind() {
+        let elements: Vec<Located> = match kind_of(value.node) {
             "array" => named_children(value.node)
-                .filter(|element| element.kind() != "comment")
+                .filter(|element| kind_of(element) != "comment")
                 .map(|node| Located { file: value.file, node })
                 .collect(),
             _ => vec![value],

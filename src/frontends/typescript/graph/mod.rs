@@ -8,6 +8,7 @@ pub(super) use apigateway::settings_key;
 
 pub(super) use runtimes::Spelling;
 
+use crate::syntax::kind_of;
 use std::collections::HashMap;
 
 use super::{Located, PolicyCache, Program, ResourceDecl, StringOrigin};
@@ -180,7 +181,7 @@ impl<'tree> Program<'tree> {
         instances: Multiplicity,
     ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
         let value = self.unwrapped(value);
-        let (read, default) = match value.node.kind() {
+        let (read, default) = match kind_of(value.node) {
             "binary_expression"
                 if value
                     .node
@@ -194,7 +195,7 @@ impl<'tree> Program<'tree> {
             }
             _ => (value, None),
         };
-        let (parameter, key) = match read.node.kind() {
+        let (parameter, key) = match kind_of(read.node) {
             "member_expression" => (
                 self.unwrapped(read.with(read.node.child_by_field_name("object")?)),
                 Some(self.text(read.with(read.node.child_by_field_name("property")?))),

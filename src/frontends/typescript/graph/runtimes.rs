@@ -4,6 +4,7 @@
 use super::super::{cdk, named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::cloud::{HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, Written};
+use crate::syntax::kind_of;
 
 /// How a runtime is written where it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,11 +123,11 @@ impl<'tree> Program<'tree> {
             .args()
             .and_then(|args| self.property(args, "compatibleRuntimes"))
             .map(|list| self.written_value(list.value))
-            .filter(|list| list.node.kind() == "array");
+            .filter(|list| kind_of(list.node) == "array");
         let compatible_runtimes = list
             .into_iter()
             .flat_map(|list| named_children(list.node).map(move |node| list.with(node)))
-            .filter(|entry| entry.node.kind() != "comment")
+            .filter(|entry| kind_of(entry.node) != "comment")
             .map(|entry| ListEntry {
                 at: entry.into(),
                 sole_id: self
@@ -186,7 +187,7 @@ impl<'tree> Program<'tree> {
                     ["lambda", "Runtime", name] => Some((at, Spelling::EnumMember, table.by_enum_member(name)?)),
                     ["lambda", name] => {
                         let runtime = table.by_constant(name)?;
-                        let imported = at.node.kind() == "identifier"
+                        let imported = kind_of(at.node) == "identifier"
                             && self
                                 .import_of(at)
                                 .is_some_and(|binding| matches!(binding.kind, ImportKind::Named { .. }));

@@ -4,6 +4,7 @@
 //! `JSON.stringify`, or as new elements of `pulumi.all([...])` and new callback parameters. Several
 //! outputs go in with one edit per place, so that the grants of one run apply together.
 
+use crate::syntax::kind_of;
 use std::ops::Range;
 
 use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
@@ -73,7 +74,7 @@ impl<'tree> Program<'tree> {
             DocumentPlace::Object { statements } => {
                 let list = (*statements)?;
                 let last = named_children(list.node)
-                    .filter(|item| item.kind() != "comment")
+                    .filter(|item| kind_of(item) != "comment")
                     .last()?;
                 ListPlace::Object(Located {
                     file: list.file,
@@ -159,7 +160,7 @@ impl<'tree> Program<'tree> {
             return false;
         };
         while let Some(parent) = node.parent() {
-            match parent.kind() {
+            match kind_of(parent) {
                 "parenthesized_expression" => node = parent,
                 "as_expression" | "satisfies_expression" => return true,
                 "variable_declarator" => return parent.child_by_field_name("type").is_some(),
@@ -171,9 +172,9 @@ impl<'tree> Program<'tree> {
 
     /// Appends items to an object-literal list value, or turns a single value into a list.
     fn append_to_object_list(&self, list: Located<'tree>, items: &[String]) -> Edit {
-        if list.node.kind() == "array" {
+        if kind_of(list.node) == "array" {
             return match named_children(list.node)
-                .filter(|element| element.kind() != "comment")
+                .filter(|element| kind_of(element) != "comment")
                 .last()
             {
                 Some(last) => self.insert_items_after(

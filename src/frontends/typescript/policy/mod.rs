@@ -8,6 +8,7 @@ mod edit;
 mod object_form;
 mod text_form;
 
+use crate::syntax::kind_of;
 use std::ops::Range;
 
 pub use edit::NewStatement;
@@ -208,7 +209,7 @@ impl<'tree> Program<'tree> {
         }
         let one_role = self
             .argument(policy, "role")
-            .is_some_and(|roles| roles.value.node.kind() == "array" && self.list_elements(roles.value).len() == 1);
+            .is_some_and(|roles| kind_of(roles.value.node) == "array" && self.list_elements(roles.value).len() == 1);
         one_role
             && ["users", "groups"]
                 .iter()
@@ -279,9 +280,9 @@ impl<'tree> Program<'tree> {
 
     /// The elements of an array literal, or the value itself when it is not one.
     fn list_elements(&self, value: Located<'tree>) -> Vec<Located<'tree>> {
-        match value.node.kind() {
+        match kind_of(value.node) {
             "array" => super::named_children(value.node)
-                .filter(|element| element.kind() != "comment")
+                .filter(|element| kind_of(element) != "comment")
                 .map(|node| Located { file: value.file, node })
                 .collect(),
             _ => vec![value],

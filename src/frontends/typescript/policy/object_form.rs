@@ -5,6 +5,7 @@
 use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
 use crate::cloud::{Effect, Entry, PolicyStatement};
 use crate::frontends::typescript::{named_children, Located, Package, Program, StringOrigin};
+use crate::syntax::kind_of;
 
 /// How many wrappers (consts, callbacks, calls) a document may be found behind.
 const MAX_DEPTH: usize = 12;
@@ -20,7 +21,7 @@ impl<'tree> Program<'tree> {
             return None;
         }
         let here = |node| Located { file: value.file, node };
-        match value.node.kind() {
+        match kind_of(value.node) {
             "parenthesized_expression"
             | "as_expression"
             | "satisfies_expression"
@@ -46,11 +47,11 @@ impl<'tree> Program<'tree> {
             // `aws.iam.getPolicyDocumentOutput({...}).json`, or a const holding the call.
             "member_expression" if self.text(here(value.node.child_by_field_name("property")?)) == "json" => {
                 let mut call = here(value.node.child_by_field_name("object")?);
-                while matches!(call.node.kind(), "parenthesized_expression" | "await_expression") {
+                while matches!(kind_of(call.node), "parenthesized_expression" | "await_expression") {
                     call = here(call.node.named_child(0)?);
                 }
                 let mut shared = false;
-                if call.node.kind() == "identifier" {
+                if kind_of(call.node) == "identifier" {
                     (call, shared) = self.const_value_and_sharing(call)?;
                 }
                 let document = self.policy_document_call(call)?;
@@ -71,17 +72,17 @@ impl<'tree> Program<'tree> {
         let function = here(call.node.child_by_field_name("function")?);
         let arguments = call.node.child_by_field_name("arguments")?;
         // `pulumi.interpolate` with a template: a tagged template, whose argument is the template.
-        if arguments.kind() == "template_string" {
+        if kind_of(arguments) == "template_string" {
             let member = self.package_member(function)?;
             return member
                 .is(Package::Pulumi, &["interpolate"])
                 .then(|| self.json_text_document(here(arguments), OutputContext::Direct))?;
         }
         let first = *self.call_arguments(call).first()?;
-        if function.node.kind() == "member_expression" {
+        if kind_of(function.node) == "member_expression" {
             let object = here(function.node.child_by_field_name("object")?);
             let property = self.text(here(function.node.child_by_field_name("property")?));
-            if property == "apply" && first.node.kind() == "arrow_function" {
+            if property == "apply" && kind_of(first.node) == "arrow_function" {
                 return self.read_policy(
                     self.returned_value(first)?,
                     self.callback_context(object, first),
@@ -115,7 +116,7 @@ impl<'tree> Program<'tree> {
     /// `aws.iam.getPolicyDocumentOutput({ statements })` (or `getPolicyDocument`, whose plain
     /// arguments take no outputs).
     fn policy_document_call(&self, call: Located<'tree>) -> Option<PolicyDocument<'tree>> {
-        if call.node.kind() != "call_expression" {
+        if kind_of(call.node) != "call_expression" {
             return None;
         }
         let member = self.package_member(Located {
@@ -153,7 +154,7 @@ impl<'tree> Program<'tree> {
         PolicyDocument {
             statements,
             place: DocumentPlace::Object {
-                statements: list.filter(|list| list.node.kind() == "array"),
+                statements: list.filter(|list| kind_of(list.node) == "array"),
             },
             keys,
             context,

@@ -8,6 +8,7 @@ use super::super::{cdk, Located, Package, PackageMember, Program};
 use crate::cloud::{Site, ThrottleLimit};
 use crate::fix::Edit;
 use crate::style::template::Code;
+use crate::syntax::kind_of;
 
 impl<'tree> Program<'tree> {
     /// A MethodSettings for every method (`*/*`) of the stage, after the stage's statement.
@@ -70,13 +71,13 @@ impl<'tree> Program<'tree> {
             return Ok(Some(self.add_properties(args, &[("settings", Code::object(entries))])));
         };
         let written = self.unwrapped(existing.value);
-        let object = match written.node.kind() {
+        let object = match kind_of(written.node) {
             "object" => Some(written),
             "identifier" | "shorthand_property_identifier" => self.const_value_read_only_here(written),
             _ => None,
         }
         .map(|object| self.unwrapped(object))
-        .filter(|object| existing.object == args && object.node.kind() == "object")
+        .filter(|object| existing.object == args && kind_of(object.node) == "object")
         .ok_or_else(|| {
             format!(
                 "the `settings` of {shown}, the stage's \"*/*\" MethodSettings, are not an object literal of its own"
@@ -102,7 +103,7 @@ impl<'tree> Program<'tree> {
 
     /// A number written out (`100`, `12.5`, `-1`), which means the same in every module.
     fn is_number_literal(&self, value: Located<'tree>) -> bool {
-        value.node.kind() == "number" || self.number_value(value).is_some_and(|(_, at)| at == value)
+        kind_of(value.node) == "number" || self.number_value(value).is_some_and(|(_, at)| at == value)
     }
 
     /// Removes an integration setting, key and value, with its separator.

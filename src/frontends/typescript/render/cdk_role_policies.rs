@@ -7,6 +7,7 @@ use super::grants::Named;
 use crate::cloud::SendGrant;
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
+use crate::syntax::kind_of;
 
 impl<'tree> Program<'tree> {
     /// One new entry of the role's `policies` for every grant whose target the role's statement
@@ -76,13 +77,13 @@ impl<'tree> Program<'tree> {
         let mut edits = named.edits;
         edits.push(match listed {
             None => self.add_properties(props, &[("policies", Code::Array(vec![entry]))]),
-            Some(listed) if listed.object == props && listed.value.node.kind() == "array" => {
+            Some(listed) if listed.object == props && kind_of(listed.value.node) == "array" => {
                 let value = listed.value;
                 let elements: Vec<_> = named_children(value.node)
-                    .filter(|element| element.kind() != "comment")
+                    .filter(|element| kind_of(element) != "comment")
                     .collect();
                 let style = self.style(value.file);
-                let has_comments = named_children(value.node).any(|element| element.kind() == "comment");
+                let has_comments = named_children(value.node).any(|element| kind_of(element) == "comment");
                 match elements.last() {
                     // A list on several lines gains a line; one written on a single line is laid
                     // out again, one entry per line, since the new entry spans several (unless a

@@ -6,6 +6,7 @@ use super::super::{named_children, Located, Package, Program, ResourceDecl};
 use crate::cloud::Site;
 use crate::fix::Edit;
 use crate::style::template::Code;
+use crate::syntax::kind_of;
 
 impl<'tree> Program<'tree> {
     /// The edits that make the function created at `function` wait for the resources created at
@@ -74,7 +75,7 @@ impl<'tree> Program<'tree> {
         let mut last = statement;
         while let Some(next) = last.node.next_named_sibling() {
             let text = self.text(statement.with(next));
-            let waits = next.kind() == "expression_statement"
+            let waits = kind_of(next) == "expression_statement"
                 && [".addDependency(", ".node.addDependency(", ".addDependsOn("]
                     .iter()
                     .any(|call| text.starts_with(&format!("{function}{call}")));
@@ -109,9 +110,9 @@ impl<'tree> Program<'tree> {
         if depends_on.object != object {
             return Err("its dependsOn comes from an object spread into the options".to_owned());
         }
-        if value.node.kind() == "array" {
+        if kind_of(value.node) == "array" {
             let last = named_children(value.node)
-                .filter(|element| element.kind() != "comment")
+                .filter(|element| kind_of(element) != "comment")
                 .last();
             return Ok(match last {
                 Some(last) => self.insert_items_after(

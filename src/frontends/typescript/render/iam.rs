@@ -7,6 +7,7 @@ use crate::aws::managed_policies::{self, ManagedPolicy};
 use crate::cloud::Site;
 use crate::fix::Edit;
 use crate::style::template::Code;
+use crate::syntax::kind_of;
 
 impl<'tree> Program<'tree> {
     /// A role that lists its `managedPolicyArns` owns that set: Pulumi would detach a separate
@@ -36,7 +37,7 @@ impl<'tree> Program<'tree> {
         let own_list = self
             .own_arguments(declaration)
             .is_some_and(|own| own.encloses(&listed.value))
-            && listed.value.node.kind() == "array";
+            && kind_of(listed.value.node) == "array";
         if !own_list {
             return Err(format!(
                 "role {} owns its managed policies through `managedPolicyArns`, written where infrafix cannot add to it for this role alone; add {} there",
@@ -48,7 +49,7 @@ impl<'tree> Program<'tree> {
             .managed_policy_arn(declaration.file, policy)
             .render(self.style(declaration.file), "", 0);
         let last = named_children(listed.value.node)
-            .filter(|element| element.kind() != "comment")
+            .filter(|element| kind_of(element) != "comment")
             .last();
         edits.push(match last {
             Some(last) => self.insert_items_after(
