@@ -205,10 +205,25 @@ pub fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
 }
 
 /// A node's named children, walked with a cursor: `Node::named_child(i)` starts over from the
-/// first child each time, which makes a loop over a large file's statements quadratic.
+/// first child each time, which makes a loop over a large file's statements quadratic. The walk
+/// goes as far as the caller reads, so a search stops at what it finds.
 pub fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
     let mut cursor = node.walk();
-    node.named_children(&mut cursor).collect::<Vec<_>>().into_iter()
+    let mut started = false;
+    std::iter::from_fn(move || loop {
+        let moved = if started {
+            cursor.goto_next_sibling()
+        } else {
+            started = true;
+            cursor.goto_first_child()
+        };
+        if !moved {
+            return None;
+        }
+        if cursor.node().is_named() {
+            return Some(cursor.node());
+        }
+    })
 }
 
 /// A node and every named node below it, each before its children (siblings in no set order).
