@@ -162,41 +162,86 @@ pub fn nests_too_deep(tree: &Tree) -> bool {
     }
 }
 
-/// A node's kind, looked up in a table of its grammar's kind names: `Node::kind` measures and checks
-/// the grammar's C string on every call, and the model asks for kinds millions of times a run.
+/// What infrafix looks up about a grammar on every node it reads, read once per run: tree-sitter's
+/// own look-ups measure a C string on every `Node::kind`, and compare a field's name with every
+/// field name of the grammar on every `Node::child_by_field_name`.
+struct GrammarTable {
+    language: Language,
+    /// Kind names by kind id.
+    kinds: Vec<String>,
+    /// Field names with their ids, sorted by name.
+    fields: Vec<(String, u16)>,
+}
+
+impl GrammarTable {
+    fn of(language: Language) -> Self {
+        let kinds = (0..language.node_kind_count())
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| language.node_kind_for_id(id))
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        let mut fields: Vec<(String, u16)> = (1..=language.field_count())
+            .filter_map(|id| {
+                let id = u16::try_from(id).ok()?;
+                Some((language.field_name_for_id(id)?.to_owned(), id))
+            })
+            .collect();
+        fields.sort();
+        Self {
+            language,
+            kinds,
+            fields,
+        }
+    }
+
+    /// The table of the grammar `node` was parsed with.
+    fn of_node(node: Node) -> Option<&'static Self> {
+        static TABLES: OnceLock<Vec<GrammarTable>> = OnceLock::new();
+        let tables = TABLES.get_or_init(|| {
+            [
+                Dialect::TypeScript,
+                Dialect::Tsx,
+                Dialect::Hcl,
+                Dialect::Yaml,
+                Dialect::Json,
+            ]
+            .into_iter()
+            .map(|dialect| Self::of(dialect.language()))
+            .collect()
+        });
+        let language = node.language();
+        tables.iter().find(|table| table.language == *language)
+    }
+}
+
+/// A node's kind (`Node::kind`, from its grammar's table).
 pub fn kind_of<'tree>(node: impl std::borrow::Borrow<Node<'tree>>) -> &'tree str {
     let node = *node.borrow();
-    static KIND_NAMES: OnceLock<Vec<(Language, Vec<String>)>> = OnceLock::new();
-    let tables = KIND_NAMES.get_or_init(|| {
-        [
-            Dialect::TypeScript,
-            Dialect::Tsx,
-            Dialect::Hcl,
-            Dialect::Yaml,
-            Dialect::Json,
-        ]
-        .into_iter()
-        .map(|dialect| {
-            let language = dialect.language();
-            let names = (0..language.node_kind_count())
-                .map(|id| {
-                    u16::try_from(id)
-                        .ok()
-                        .and_then(|id| language.node_kind_for_id(id))
-                        .unwrap_or_default()
-                        .to_owned()
-                })
-                .collect();
-            (language, names)
-        })
-        .collect()
-    });
-    let language = node.language();
-    tables
-        .iter()
-        .find(|(known, _)| *known == *language)
-        .and_then(|(_, names)| names.get(usize::from(node.kind_id())))
+    GrammarTable::of_node(node)
+        .and_then(|table| table.kinds.get(usize::from(node.kind_id())))
         .map_or_else(|| node.kind(), String::as_str)
+}
+
+/// `Node::child_by_field_name`, with the field's id from the grammar's table.
+pub trait Fields<'tree> {
+    fn field(&self, name: &str) -> Option<Node<'tree>>;
+}
+
+impl<'tree> Fields<'tree> for Node<'tree> {
+    fn field(&self, name: &str) -> Option<Node<'tree>> {
+        let Some(table) = GrammarTable::of_node(*self) else {
+            return self.child_by_field_name(name);
+        };
+        let index = table
+            .fields
+            .binary_search_by(|(field, _)| field.as_str().cmp(name))
+            .ok()?;
+        self.child_by_field_id(table.fields[index].1)
+    }
 }
 
 /// The source of a node, or "" where a range does not fall on the text (never for trees of `text`).
@@ -425,13 +470,26 @@ mod tests {
     }
 
     #[test]
-    fn kinds_from_the_table_are_the_grammars_own() {
+    fn kinds_and_fields_from_the_table_are_the_grammars_own() {
         let text = "import * as aws from \"@pulumi/aws\";\nconst f = new aws.lambda.Function(\"f\", { runtime: `go${1}.x` });\n";
         for dialect in [Dialect::TypeScript, Dialect::Tsx] {
             let tree = parse(text, dialect).expect("parses");
             let mut cursor = tree.walk();
             loop {
-                assert_eq!(kind_of(cursor.node()), cursor.node().kind());
+                let node = cursor.node();
+                assert_eq!(kind_of(node), node.kind());
+                for name in [
+                    "name",
+                    "value",
+                    "body",
+                    "arguments",
+                    "function",
+                    "object",
+                    "property",
+                    "nope",
+                ] {
+                    assert_eq!(node.field(name), node.child_by_field_name(name));
+                }
                 if cursor.goto_first_child() {
                     continue;
                 }

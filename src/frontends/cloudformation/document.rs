@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::syntax::{named_children, named_descendants, node_text};
+use crate::syntax::{named_children, named_descendants, node_text, Fields};
 
 /// The YAML merge key (`<<: *base`): the map holds the anchored map's entries too, which are
 /// not read.
@@ -285,13 +285,13 @@ fn read_map(node: Node, text: &str, layout: Layout) -> Map {
     let entries = named_children(node)
         .filter(|child| matches!(child.kind(), "block_mapping_pair" | "flow_pair" | "pair"))
         .filter_map(|pair| {
-            let key = pair.child_by_field_name("key")?;
+            let key = pair.field("key")?;
             let key_value = read_value(key, text);
             let key_text = match &key_value.kind {
                 ValueKind::Scalar(scalar) => scalar.text.clone(),
                 _ => node_text(key, text).to_owned(),
             };
-            let value = match pair.child_by_field_name("value") {
+            let value = match pair.field("value") {
                 Some(value) => read_value(value, text),
                 None => Value {
                     range: pair.end_byte()..pair.end_byte(),

@@ -3,6 +3,7 @@
 //! blocks, and JSON text in a heredoc with `${…}` references. A document infrafix cannot read
 //! whole (`file(…)`, a variable, merged documents) is `None`: it may allow anything.
 
+use crate::syntax::Fields;
 use serde_json::Value;
 
 use super::references::interpolated;
@@ -82,8 +83,8 @@ impl<'a> TerraformProject<'a> {
         named_children(object.node)
             .filter(|node| node.kind() == "object_elem")
             .filter_map(|element| {
-                let key = object.with(element.child_by_field_name("key")?);
-                let value = object.with(element.child_by_field_name("val")?);
+                let key = object.with(element.field("key")?);
+                let value = object.with(element.field("val")?);
                 let key = unwrapped(key);
                 let name = match key.node.kind() {
                     "variable_expr" => self.text(key).to_owned(),

@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::{named_children, Program};
 use crate::cloud::Branch;
-use crate::syntax::{ancestors, kind_of};
+use crate::syntax::{ancestors, kind_of, Fields};
 
 impl Program<'_> {
     /// The branches a resource declaration lies in, outermost first; empty when it runs whatever
@@ -24,9 +24,9 @@ impl Program<'_> {
             let [parent, child] = [pair[0], pair[1]];
             let arm = match kind_of(parent) {
                 "if_statement" | "ternary_expression" => {
-                    if parent.child_by_field_name("consequence") == Some(child) {
+                    if parent.field("consequence") == Some(child) {
                         Some(0)
-                    } else if parent.child_by_field_name("alternative") == Some(child) {
+                    } else if parent.field("alternative") == Some(child) {
                         Some(1)
                     } else {
                         // The condition runs either way.
@@ -71,7 +71,7 @@ fn case_group(body: Node, case: Node) -> Option<usize> {
 /// only overstate a total.
 fn leaves_the_switch(case: Node) -> bool {
     let last = named_children(case)
-        .filter(|child| kind_of(child) != "comment" && case.child_by_field_name("value") != Some(*child))
+        .filter(|child| kind_of(child) != "comment" && case.field("value") != Some(*child))
         .last();
     last.is_some_and(ends_in_a_jump)
 }

@@ -1,7 +1,7 @@
 //! `pulumi.all([a, b]).apply(([x, y]) => …)`: the outputs a callback receives, and how to hand it
 //! more (new elements of the array and new parameters of the same positions).
 
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 use tree_sitter::Node;
 
 use super::{named_children, Located, Package, Program};
@@ -31,15 +31,15 @@ impl<'tree> Program<'tree> {
         }
         let function = self.package_member(Located {
             file: target.file,
-            node: target.node.child_by_field_name("function")?,
+            node: target.node.field("function")?,
         })?;
         function.is(Package::Pulumi, &["all"]).then_some(())?;
-        let values = named_children(target.node.child_by_field_name("arguments")?)
+        let values = named_children(target.node.field("arguments")?)
             .next()
             .filter(|values| kind_of(values) == "array")?;
-        let parameters = named_children(callback.node.child_by_field_name("parameters")?)
+        let parameters = named_children(callback.node.field("parameters")?)
             .next()
-            .and_then(|first| first.child_by_field_name("pattern").or(Some(first)))
+            .and_then(|first| first.field("pattern").or(Some(first)))
             .filter(|pattern| kind_of(pattern) == "array_pattern")?;
         Some(AllCallback {
             values: Located {
@@ -152,7 +152,7 @@ impl<'tree> Program<'tree> {
             .node
             .parent()
             .filter(|parent| kind_of(parent) == "required_parameter")?;
-        let annotation = parameter.child_by_field_name("type")?;
+        let annotation = parameter.field("type")?;
         let tuple = named_children(annotation).find(|child| kind_of(child) == "tuple_type")?;
         Some(
             named_children(tuple)
@@ -173,11 +173,9 @@ pub(crate) fn method_receiving<'tree, 'text>(
         .filter(|p| kind_of(p) == "arguments")?
         .parent()
         .filter(|c| kind_of(c) == "call_expression")?;
-    let callee = call
-        .child_by_field_name("function")
-        .filter(|f| kind_of(f) == "member_expression")?;
-    let method = text.get(callee.child_by_field_name("property")?.byte_range())?;
-    Some((callee.child_by_field_name("object")?, method))
+    let callee = call.field("function").filter(|f| kind_of(f) == "member_expression")?;
+    let method = text.get(callee.field("property")?.byte_range())?;
+    Some((callee.field("object")?, method))
 }
 
 /// The name a callback receives an output under: `notificationDLQ.arn` as `notificationDLQArn`,

@@ -11,7 +11,7 @@ use tree_sitter::Node;
 
 use super::scope::{self, Declaration};
 use super::{named_children, ImportKind, Located, Program};
-use crate::syntax::{kind_of, node_text};
+use crate::syntax::{kind_of, node_text, Fields};
 
 /// A file's calls and `new` expressions whose callee is a plain name, by that name. Kept as byte
 /// ranges, not nodes, so that the model stays free to hand out nodes of any shorter lifetime.
@@ -24,8 +24,8 @@ impl CallIndex {
     /// Records `node` if it is a call or `new` expression of a plain name (see `facts::read_file`).
     pub(super) fn record(&mut self, node: Node, kind: &str, text: &str) {
         let callee = match kind {
-            "call_expression" => node.child_by_field_name("function"),
-            "new_expression" => node.child_by_field_name("constructor"),
+            "call_expression" => node.field("function"),
+            "new_expression" => node.field("constructor"),
             _ => None,
         };
         if let Some(callee) = callee.filter(|callee| kind_of(callee) == "identifier") {
@@ -73,7 +73,7 @@ impl<'tree> Program<'tree> {
     /// The arguments of a call or `new` expression, in order, comments left out.
     pub(super) fn call_arguments(&self, call: Located<'tree>) -> Vec<Located<'tree>> {
         call.node
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(|arguments| {
                 named_children(arguments)
                     .filter(|argument| kind_of(argument) != "comment")
@@ -88,10 +88,10 @@ impl<'tree> Program<'tree> {
     pub(super) fn parameter_default(&self, parameter: Located<'tree>) -> Option<Located<'tree>> {
         let function = self.function_declaring_parameter(parameter)?;
         let position = parameter_position(function, self.text(parameter), self.file(parameter.file).text)?;
-        let declared = named_children(function.child_by_field_name("parameters")?)
+        let declared = named_children(function.field("parameters")?)
             .filter(|declared| kind_of(declared) != "comment")
             .nth(position)?;
-        declared.child_by_field_name("value").map(|value| parameter.with(value))
+        declared.field("value").map(|value| parameter.with(value))
     }
 
     /// Each call, with the object it passes, where a helper or construct hands its own arguments
@@ -204,11 +204,7 @@ impl<'tree> Program<'tree> {
     /// (a helper of the same name in another scope is another function); elsewhere, through the
     /// import that names it.
     fn calls_this(&self, call: Located<'tree>, callee: &Callee<'tree>, home: usize) -> bool {
-        let Some(name) = call
-            .node
-            .child_by_field_name("function")
-            .or_else(|| call.node.child_by_field_name("constructor"))
-        else {
+        let Some(name) = call.node.field("function").or_else(|| call.node.field("constructor")) else {
             return false;
         };
         let name = Located {
@@ -239,11 +235,11 @@ impl<'tree> Program<'tree> {
             .filter(|block| *block != callee.scope && scope::BLOCKS.contains(&kind_of(block)))
             .flat_map(named_children)
             .map(|statement| match kind_of(statement) {
-                "export_statement" => statement.child_by_field_name("declaration").unwrap_or(statement),
+                "export_statement" => statement.field("declaration").unwrap_or(statement),
                 _ => statement,
             })
             .filter(|statement| matches!(kind_of(statement), "function_declaration" | "class_declaration"))
-            .filter_map(|statement| statement.child_by_field_name("name"))
+            .filter_map(|statement| statement.field("name"))
             .any(|declared| node_text(declared, text) == callee.name)
     }
 
@@ -297,26 +293,22 @@ struct Callee<'tree> {
 
 fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> {
     let (named, declaration, declarator) = match kind_of(function) {
-        "function_declaration" => (function.child_by_field_name("name")?, function, None),
+        "function_declaration" => (function.field("name")?, function, None),
         "method_definition" => {
             let is_constructor = function
-                .child_by_field_name("name")
+                .field("name")
                 .is_some_and(|name| node_text(name, text) == "constructor");
             let class = function
                 .parent()
                 .and_then(|body| body.parent())
                 .filter(|class| is_constructor && kind_of(class) == "class_declaration")?;
-            (class.child_by_field_name("name")?, class, None)
+            (class.field("name")?, class, None)
         }
         _ => {
             let declarator = function
                 .parent()
                 .filter(|parent| kind_of(parent) == "variable_declarator")?;
-            (
-                declarator.child_by_field_name("name")?,
-                declarator.parent()?,
-                Some(declarator),
-            )
+            (declarator.field("name")?, declarator.parent()?, Some(declarator))
         }
     };
     let name = node_text(named, text).to_owned();
@@ -334,11 +326,11 @@ fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> 
 
 /// Where a parameter stands in its function's parameter list.
 pub(super) fn parameter_position(function: Node, name: &str, text: &str) -> Option<usize> {
-    let parameters = function.child_by_field_name("parameters")?;
+    let parameters = function.field("parameters")?;
     named_children(parameters)
         .filter(|parameter| kind_of(parameter) != "comment")
         .position(|parameter| {
-            let pattern = parameter.child_by_field_name("pattern").unwrap_or(parameter);
+            let pattern = parameter.field("pattern").unwrap_or(parameter);
             text.get(pattern.byte_range()) == Some(name)
         })
 }

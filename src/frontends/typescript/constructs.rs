@@ -10,7 +10,7 @@
 
 use tree_sitter::Node;
 
-use crate::syntax::{kind_of, node_text, QueryFile, ScanMatch};
+use crate::syntax::{kind_of, node_text, Fields, QueryFile, ScanMatch};
 
 /// Records the constructs `node` starts (`kind` is its kind, read once by the walk).
 pub(super) fn record<'tree>(node: Node<'tree>, kind: &str, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
@@ -56,11 +56,11 @@ fn string_fragments(string: Node) -> impl Iterator<Item = Node> {
 /// `import … from "m"` and `import x = require("m")`.
 fn record_import<'tree>(statement: Node<'tree>, found: &mut Vec<ScanMatch<'tree>>) {
     let mut cursor = statement.walk();
-    let sources = statement.child_by_field_name("source").into_iter().chain(
+    let sources = statement.field("source").into_iter().chain(
         statement
             .children(&mut cursor)
             .filter(|child| kind_of(child) == "import_require_clause")
-            .filter_map(|clause| clause.child_by_field_name("source")),
+            .filter_map(|clause| clause.field("source")),
     );
     let fragments: Vec<Node> = sources.flat_map(string_fragments).collect();
     for source in fragments {
@@ -70,23 +70,20 @@ fn record_import<'tree>(statement: Node<'tree>, found: &mut Vec<ScanMatch<'tree>
 
 /// `const aws = require("@pulumi/aws")`: the module named by the call's first argument.
 fn record_require<'tree>(declarator: Node<'tree>, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
-    let (Some(binding), Some(call)) = (
-        declarator.child_by_field_name("name"),
-        declarator.child_by_field_name("value"),
-    ) else {
+    let (Some(binding), Some(call)) = (declarator.field("name"), declarator.field("value")) else {
         return;
     };
     if kind_of(call) != "call_expression" {
         return;
     }
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return;
     };
     if kind_of(function) != "identifier" || node_text(function, text) != "require" {
         return;
     }
     let Some(first) = call
-        .child_by_field_name("arguments")
+        .field("arguments")
         .filter(|arguments| kind_of(arguments) == "arguments")
         .and_then(|arguments| arguments.named_child(0))
     else {
@@ -104,9 +101,9 @@ fn record_require<'tree>(declarator: Node<'tree>, text: &str, found: &mut Vec<Sc
 
 /// `new aws.lambda.Function("name", { … })`: a `new` with an argument list.
 fn record_new<'tree>(expression: Node<'tree>, found: &mut Vec<ScanMatch<'tree>>) {
-    let class = expression.child_by_field_name("constructor");
+    let class = expression.field("constructor");
     let has_arguments = expression
-        .child_by_field_name("arguments")
+        .field("arguments")
         .is_some_and(|arguments| kind_of(arguments) == "arguments");
     if let Some(class) = class.filter(|_| has_arguments) {
         found.push(program_match(vec![("resource", expression), ("resource.class", class)]));
@@ -117,10 +114,10 @@ fn record_new<'tree>(expression: Node<'tree>, found: &mut Vec<ScanMatch<'tree>>)
 /// the construct the class extends is made there.
 fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
     let calls_super = call
-        .child_by_field_name("function")
+        .field("function")
         .is_some_and(|function| kind_of(function) == "super");
     let has_arguments = call
-        .child_by_field_name("arguments")
+        .field("arguments")
         .is_some_and(|arguments| kind_of(arguments) == "arguments");
     if !calls_super || !has_arguments {
         return;
@@ -130,17 +127,13 @@ fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanM
         .filter(|statement| kind_of(statement) == "expression_statement")
         .and_then(|statement| statement.parent())
         .filter(|block| kind_of(block) == "statement_block")
-        .and_then(|block| {
-            block
-                .parent()
-                .filter(|method| method.child_by_field_name("body") == Some(block))
-        })
+        .and_then(|block| block.parent().filter(|method| method.field("body") == Some(block)))
         .filter(|method| kind_of(method) == "method_definition")
     else {
         return;
     };
     let Some(name) = method
-        .child_by_field_name("name")
+        .field("name")
         .filter(|name| kind_of(name) == "property_identifier" && node_text(*name, text) == "constructor")
     else {
         return;
@@ -148,10 +141,7 @@ fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanM
     let Some(class) = method
         .parent()
         .filter(|body| kind_of(body) == "class_body")
-        .and_then(|body| {
-            body.parent()
-                .filter(|class| class.child_by_field_name("body") == Some(body))
-        })
+        .and_then(|body| body.parent().filter(|class| class.field("body") == Some(body)))
         .filter(|class| kind_of(class) == "class_declaration")
     else {
         return;
@@ -166,7 +156,7 @@ fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanM
         let extended: Vec<Node> = heritage
             .children(&mut cursor)
             .filter(|clause| kind_of(clause) == "extends_clause")
-            .filter_map(|clause| clause.child_by_field_name("value"))
+            .filter_map(|clause| clause.field("value"))
             .collect();
         for base in extended {
             found.push(program_match(vec![
@@ -181,15 +171,15 @@ fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanM
 /// `fn.addDependency(p)`, `fn.node.addDependency(p, q)`, `fn.addDependsOn(p)`.
 fn record_dependency_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
     let Some(method) = call
-        .child_by_field_name("function")
+        .field("function")
         .filter(|function| kind_of(function) == "member_expression")
-        .and_then(|function| function.child_by_field_name("property"))
+        .and_then(|function| function.field("property"))
         .filter(|property| kind_of(property) == "property_identifier")
     else {
         return;
     };
     let has_arguments = call
-        .child_by_field_name("arguments")
+        .field("arguments")
         .is_some_and(|arguments| kind_of(arguments) == "arguments");
     if has_arguments && matches!(node_text(method, text), "addDependency" | "addDependsOn") {
         found.push(program_match(vec![("dependency.method", method), ("dependency", call)]));

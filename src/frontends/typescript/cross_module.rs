@@ -9,7 +9,7 @@ use tree_sitter::Node;
 
 use super::{named_children, Exported, ImportKind, Located, Program, ResourceBinding};
 use crate::fix::Edit;
-use crate::syntax::{kind_of, node_text};
+use crate::syntax::{kind_of, node_text, Fields};
 
 impl<'tree> Program<'tree> {
     /// How `file` refers to `resource` of another module, adding the import (and the `export`)
@@ -250,7 +250,7 @@ impl<'tree> Program<'tree> {
         let text = self.file(file).text;
         let written = named_children(self.root(file))
             .filter(|statement| matches!(kind_of(statement), "import_statement" | "export_statement"))
-            .filter_map(|statement| statement.child_by_field_name("source"))
+            .filter_map(|statement| statement.field("source"))
             .map(|source| node_text(source, text).trim_matches(['"', '\'', '`']).to_owned());
         let required = self.file(file).imports.iter().map(|binding| binding.module.clone());
         written

@@ -6,7 +6,7 @@
 //! CloudFormation orders a CDK app's resources the same way, by the references between them, and
 //! by the waits the app asks for by hand (`fn.node.addDependency(policy)`).
 
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -113,14 +113,14 @@ impl<'tree> Program<'tree> {
     /// resource (`this`, a stack of the app: `new BillingStack(…)`); `None` when the receiver
     /// cannot be told.
     fn dependency_call(&self, call: Located<'tree>) -> Option<Option<DependencyCall>> {
-        let method = call.node.child_by_field_name("function")?;
-        let mut receiver = call.with(method.child_by_field_name("object")?);
+        let method = call.node.field("function")?;
+        let mut receiver = call.with(method.field("object")?);
         // `fn.node.addDependency(…)`: the construct's node stands for the construct.
         if let Some(construct) = receiver
             .node
-            .child_by_field_name("property")
+            .field("property")
             .filter(|property| self.text(call.with(*property)) == "node")
-            .and_then(|_| receiver.node.child_by_field_name("object"))
+            .and_then(|_| receiver.node.field("object"))
         {
             receiver = call.with(construct);
         }

@@ -2,7 +2,7 @@
 //! a property or an import specifier comes out, how a statement gets bound to a name. Rules say
 //! what to change; these helpers know how TypeScript lays it out, through the file's [`Style`].
 
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -493,9 +493,7 @@ impl NameCounts {
         if is_name(kind) {
             count_one(&mut self.mentions, spelling(node));
         }
-        let declared = (kind == "variable_declarator")
-            .then(|| node.child_by_field_name("name"))
-            .flatten();
+        let declared = (kind == "variable_declarator").then(|| node.field("name")).flatten();
         if let Some(declared) = declared {
             count_one(&mut self.declarations, spelling(declared));
         }

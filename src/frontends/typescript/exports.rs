@@ -10,7 +10,7 @@ use tree_sitter::Node;
 
 use super::scope::Declaration;
 use super::{named_children, ImportKind, Program};
-use crate::syntax::{kind_of, node_text};
+use crate::syntax::{kind_of, node_text, Fields};
 
 /// A file's exports as written, before following any of them.
 #[derive(Debug, Default)]
@@ -50,9 +50,9 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
     let mut table = ExportTable::default();
     for statement in named_children(root).filter(|node| kind_of(node) == "export_statement") {
         let source = statement
-            .child_by_field_name("source")
+            .field("source")
             .and_then(|source| string_content(source, text));
-        if let Some(declaration) = statement.child_by_field_name("declaration") {
+        if let Some(declaration) = statement.field("declaration") {
             for name in declared_names(declaration, text) {
                 table.named.insert(name.clone(), ExportSource::Local(name));
             }
@@ -63,11 +63,11 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
         match (clause, source) {
             (Some(clause), source) if kind_of(clause) == "export_clause" => {
                 for specifier in named_children(clause).filter(|child| kind_of(child) == "export_specifier") {
-                    let Some(name) = specifier.child_by_field_name("name").map(|n| name_text(n, text)) else {
+                    let Some(name) = specifier.field("name").map(|n| name_text(n, text)) else {
                         continue;
                     };
                     let exported = specifier
-                        .child_by_field_name("alias")
+                        .field("alias")
                         .map_or_else(|| name.clone(), |alias| name_text(alias, text));
                     let entry = match &source {
                         Some(module) => ExportSource::Reexport {
@@ -97,7 +97,7 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
 fn declared_names(declaration: Node, text: &str) -> Vec<String> {
     if kind_of(declaration) == "function_declaration" {
         return declaration
-            .child_by_field_name("name")
+            .field("name")
             .map(|name| vec![node_text(name, text).to_owned()])
             .unwrap_or_default();
     }
@@ -106,7 +106,7 @@ fn declared_names(declaration: Node, text: &str) -> Vec<String> {
     }
     named_children(declaration)
         .filter(|declarator| kind_of(declarator) == "variable_declarator")
-        .filter_map(|declarator| declarator.child_by_field_name("name"))
+        .filter_map(|declarator| declarator.field("name"))
         .filter(|name| kind_of(name) == "identifier")
         .map(|name| node_text(name, text).to_owned())
         .collect()
@@ -121,7 +121,7 @@ pub(super) type DeclarationTable = HashMap<(&'static str, String), (usize, usize
 pub(super) fn read_declarations(root: Node, text: &str) -> DeclarationTable {
     let mut table = HashMap::new();
     let statements = named_children(root).map(|statement| match kind_of(statement) {
-        "export_statement" => statement.child_by_field_name("declaration").unwrap_or(statement),
+        "export_statement" => statement.field("declaration").unwrap_or(statement),
         _ => statement,
     });
     for statement in statements {
@@ -130,7 +130,7 @@ pub(super) fn read_declarations(root: Node, text: &str) -> DeclarationTable {
             "class_declaration" => "class_declaration",
             _ => continue,
         };
-        if let Some(name) = statement.child_by_field_name("name") {
+        if let Some(name) = statement.field("name") {
             table
                 .entry((kind, node_text(name, text).to_owned()))
                 .or_insert((statement.start_byte(), statement.end_byte()));

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use crate::syntax::{kind_of, named_children, node_text, ScanMatch};
+use crate::syntax::{kind_of, named_children, node_text, Fields, ScanMatch};
 
 /// How a local name is bound to a module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,10 +82,10 @@ fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, ou
             }
             "named_imports" => {
                 for specifier in named_children(part).filter(|child| kind_of(child) == "import_specifier") {
-                    let Some(imported) = specifier.child_by_field_name("name") else {
+                    let Some(imported) = specifier.field("name") else {
                         continue;
                     };
-                    let local = specifier.child_by_field_name("alias").unwrap_or(imported);
+                    let local = specifier.field("alias").unwrap_or(imported);
                     out.push(ImportBinding {
                         local: node_text(local, text).to_owned(),
                         module: module.to_owned(),
@@ -116,10 +116,7 @@ fn collect_require<'tree>(
             for property in named_children(binding) {
                 let (imported, local) = match kind_of(property) {
                     "shorthand_property_identifier_pattern" => (property, property),
-                    "pair_pattern" => match (
-                        property.child_by_field_name("key"),
-                        property.child_by_field_name("value"),
-                    ) {
+                    "pair_pattern" => match (property.field("key"), property.field("value")) {
                         (Some(key), Some(value)) if kind_of(value) == "identifier" => (key, value),
                         _ => continue,
                     },

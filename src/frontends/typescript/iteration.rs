@@ -16,7 +16,7 @@ use super::references::first_parameter_pattern;
 use super::scope::Declaration;
 use super::{named_children, ImportKind, Located, Program};
 use crate::cloud::ResourceRef;
-use crate::syntax::{kind_of, node_text};
+use crate::syntax::{kind_of, node_text, Fields};
 
 /// How many consts a collection may be followed through; ends cycles such as `const a = b, b = a`.
 const MAX_HOPS: usize = 16;
@@ -127,7 +127,7 @@ impl<'tree> Program<'tree> {
     /// The object literal a property value is written in.
     pub fn object_holding(&self, value: Located<'tree>) -> Option<Located<'tree>> {
         let mut node = value.node.parent()?;
-        if kind_of(node) == "pair" && node.child_by_field_name("value") == Some(value.node) {
+        if kind_of(node) == "pair" && node.field("value") == Some(value.node) {
             node = node.parent()?;
         }
         (kind_of(node) == "object").then_some(Located { file: value.file, node })
@@ -142,17 +142,17 @@ impl<'tree> Program<'tree> {
             let (object, step) = match kind_of(node) {
                 "identifier" | "shorthand_property_identifier" => break,
                 "member_expression" => {
-                    let property = node.child_by_field_name("property")?;
+                    let property = node.field("property")?;
                     let name = self.text(current.with(property));
-                    (node.child_by_field_name("object")?, Step::Property(name.to_owned()))
+                    (node.field("object")?, Step::Property(name.to_owned()))
                 }
                 "subscript_expression" => {
-                    let index = current.with(node.child_by_field_name("index")?);
+                    let index = current.with(node.field("index")?);
                     let step = match kind_of(index.node) {
                         "number" => Step::Position(self.text(index).parse().ok()?),
                         _ => Step::Property(self.string_value(index)?),
                     };
-                    (node.child_by_field_name("object")?, step)
+                    (node.field("object")?, step)
                 }
                 _ => return None,
             };
@@ -172,14 +172,11 @@ impl<'tree> Program<'tree> {
                 let statement = self.loop_declaring_variable(identifier)?;
                 // A `let` loop variable may be reassigned in the body.
                 let constant = statement
-                    .child_by_field_name("kind")
+                    .field("kind")
                     .is_some_and(|kind| node_text(kind, text) == "const");
                 constant.then_some(())?;
                 let statement = identifier.with(statement);
-                (
-                    self.loop_collection(statement)?,
-                    statement.node.child_by_field_name("left")?,
-                )
+                (self.loop_collection(statement)?, statement.node.field("left")?)
             }
             Declaration::Parameter => {
                 let function = self.function_declaring_parameter(identifier)?;
@@ -197,9 +194,9 @@ impl<'tree> Program<'tree> {
         if kind_of(node) != "for_in_statement" {
             return None;
         }
-        let operator = self.text(statement.with(node.child_by_field_name("operator")?));
+        let operator = self.text(statement.with(node.field("operator")?));
         Some(Iterated {
-            collection: statement.with(node.child_by_field_name("right")?),
+            collection: statement.with(node.field("right")?),
             keys_only: operator == "in",
         })
     }
@@ -224,8 +221,8 @@ impl<'tree> Program<'tree> {
                     Some(vec![Step::Property(name.to_owned())])
                 }
                 "pair_pattern" => {
-                    let key = self.key_name(pattern.with(member.child_by_field_name("key")?))?;
-                    let rest = self.path_to(pattern.with(member.child_by_field_name("value")?), name)?;
+                    let key = self.key_name(pattern.with(member.field("key")?))?;
+                    let rest = self.path_to(pattern.with(member.field("value")?), name)?;
                     Some(std::iter::once(Step::Property(key)).chain(rest).collect())
                 }
                 _ => None,
@@ -293,9 +290,9 @@ impl<'tree> Program<'tree> {
     }
 
     fn object_method_elements(&self, call: Located<'tree>) -> Option<Vec<Element<'tree>>> {
-        let function = call.node.child_by_field_name("function")?;
-        let receiver = call.with(function.child_by_field_name("object")?);
-        let method = self.text(call.with(function.child_by_field_name("property")?));
+        let function = call.node.field("function")?;
+        let receiver = call.with(function.field("object")?);
+        let method = self.text(call.with(function.field("property")?));
         let is_global_object = kind_of(receiver.node) == "identifier"
             && self.text(receiver) == "Object"
             && matches!(self.declaration_of(receiver), Declaration::NotInFile)
@@ -303,7 +300,7 @@ impl<'tree> Program<'tree> {
         if !is_global_object {
             return None;
         }
-        let argument = named_children(call.node.child_by_field_name("arguments")?).find(|a| kind_of(a) != "comment")?;
+        let argument = named_children(call.node.field("arguments")?).find(|a| kind_of(a) != "comment")?;
         let entries = self.record_entries(self.unchanged_literal(call.with(argument), "object")?)?;
         let pick = |entry: Element<'tree>| match (method, entry) {
             ("entries", entry) => Some(entry),
@@ -321,11 +318,11 @@ impl<'tree> Program<'tree> {
             .filter(|member| kind_of(member) != "comment")
             .map(|member| match kind_of(member) {
                 "pair" => {
-                    let key = record.with(member.child_by_field_name("key")?);
+                    let key = record.with(member.field("key")?);
                     self.key_name(key)?;
                     Some(Element::Entry {
                         key,
-                        value: record.with(member.child_by_field_name("value")?),
+                        value: record.with(member.field("value")?),
                     })
                 }
                 "shorthand_property_identifier" => Some(Element::Entry {
@@ -363,11 +360,7 @@ impl<'tree> Program<'tree> {
         if self.changed_names(identifier.file).contains(self.text(identifier)) {
             return true;
         }
-        let Some(declared) = value
-            .node
-            .parent()
-            .and_then(|declarator| declarator.child_by_field_name("name"))
-        else {
+        let Some(declared) = value.node.parent().and_then(|declarator| declarator.field("name")) else {
             return true;
         };
         let declared = self.text(value.with(declared));
@@ -444,25 +437,25 @@ impl<'tree> Program<'tree> {
 fn changed_target<'tree>(node: Node<'tree>, text: &str) -> Option<Node<'tree>> {
     match kind_of(node) {
         "assignment_expression" | "augmented_assignment_expression" => node
-            .child_by_field_name("left")
+            .field("left")
             .filter(|left| matches!(kind_of(left), "member_expression" | "subscript_expression")),
         "unary_expression" => {
-            let operator = node.child_by_field_name("operator")?;
-            (node_text(operator, text) == "delete").then_some(node.child_by_field_name("argument")?)
+            let operator = node.field("operator")?;
+            (node_text(operator, text) == "delete").then_some(node.field("argument")?)
         }
         "call_expression" => {
-            let function = node.child_by_field_name("function")?;
+            let function = node.field("function")?;
             if kind_of(function) != "member_expression" {
                 return None;
             }
-            let method = node_text(function.child_by_field_name("property")?, text);
-            let object = function.child_by_field_name("object")?;
+            let method = node_text(function.field("property")?, text);
+            let object = function.field("object")?;
             if MUTATING_METHODS.contains(&method) {
                 return Some(object);
             }
             // `Object.assign(target, …)` writes into its first argument.
             (node_text(object, text) == "Object" && method == "assign")
-                .then(|| named_children(node.child_by_field_name("arguments")?).next())
+                .then(|| named_children(node.field("arguments")?).next())
                 .flatten()
         }
         _ => None,
@@ -474,7 +467,7 @@ fn root_identifier(mut node: Node) -> Option<Node> {
     loop {
         match kind_of(node) {
             "identifier" => return Some(node),
-            "member_expression" | "subscript_expression" => node = node.child_by_field_name("object")?,
+            "member_expression" | "subscript_expression" => node = node.field("object")?,
             "parenthesized_expression" | "as_expression" | "non_null_expression" | "satisfies_expression" => {
                 node = node.named_child(0)?
             }

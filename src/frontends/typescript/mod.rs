@@ -57,7 +57,7 @@ use values::{PropertyValue, StringOrigin};
 
 pub(crate) use crate::syntax::named_children;
 
-use crate::syntax::{kind_of, node_text, ScanMatch};
+use crate::syntax::{kind_of, node_text, Fields, ScanMatch};
 
 /// A node in a file of the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,7 +282,7 @@ impl<'tree> Program<'tree> {
         let mut properties = Vec::new();
         let mut node = at.node;
         while kind_of(node) == "member_expression" {
-            let property = node.child_by_field_name("property")?;
+            let property = node.field("property")?;
             properties.push(
                 self.text(Located {
                     file: at.file,
@@ -290,7 +290,7 @@ impl<'tree> Program<'tree> {
                 })
                 .to_owned(),
             );
-            node = node.child_by_field_name("object")?;
+            node = node.field("object")?;
         }
         if kind_of(node) != "identifier" {
             return None;

@@ -3,7 +3,7 @@
 //! `pulumi.jsonStringify`, `.apply` callbacks, `pulumi.interpolate` and helper functions that
 //! return the spec), and `aws.apigateway.Integration` resources.
 
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 use std::ops::Range;
 
 use super::callbacks::method_receiving;
@@ -154,14 +154,14 @@ impl<'tree> Program<'tree> {
     /// template of `pulumi.interpolate`.
     fn body_call_result(&self, call: Located<'tree>) -> Option<Located<'tree>> {
         let here = |node| Located { file: call.file, node };
-        let function = call.node.child_by_field_name("function")?;
-        let arguments = call.node.child_by_field_name("arguments")?;
+        let function = call.node.field("function")?;
+        let arguments = call.node.field("arguments")?;
         if kind_of(arguments) == "template_string" {
             return Some(here(arguments));
         }
         let first = self.call_arguments(call).first().copied();
         if kind_of(function) == "member_expression" {
-            let property = self.text(here(function.child_by_field_name("property")?));
+            let property = self.text(here(function.field("property")?));
             if property == "apply" {
                 return self.returned_value(first?);
             }
@@ -201,7 +201,7 @@ impl<'tree> Program<'tree> {
             return match self.exported(exporter, imported)? {
                 Exported::Function { file, function } => Some(Located { file, node: function }),
                 Exported::Variable { file, declarator, .. } => declarator
-                    .child_by_field_name("value")
+                    .field("value")
                     .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
                     .map(|node| Located { file, node }),
                 Exported::Namespace { .. } => None,
@@ -212,7 +212,7 @@ impl<'tree> Program<'tree> {
                 declarator,
                 constant: true,
             } => declarator
-                .child_by_field_name("value")
+                .field("value")
                 .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
                 .map(|node| Located {
                     file: identifier.file,
@@ -224,7 +224,7 @@ impl<'tree> Program<'tree> {
 
     /// What a function returns: its expression body, or the value of its last `return`.
     pub(crate) fn returned_value(&self, function: Located<'tree>) -> Option<Located<'tree>> {
-        let body = function.node.child_by_field_name("body")?;
+        let body = function.node.field("body")?;
         if kind_of(body) != "statement_block" {
             return Some(Located {
                 file: function.file,
@@ -244,15 +244,13 @@ impl<'tree> Program<'tree> {
         let mut stack = vec![root.node];
         while let Some(node) = stack.pop() {
             if kind_of(node) == "pair" {
-                let key = node.child_by_field_name("key").and_then(|key| {
+                let key = node.field("key").and_then(|key| {
                     self.string_value(Located {
                         file: root.file,
                         node: key,
                     })
                 });
-                let value = node
-                    .child_by_field_name("value")
-                    .filter(|value| kind_of(value) == "object");
+                let value = node.field("value").filter(|value| kind_of(value) == "object");
                 if let (Some("x-amazon-apigateway-integration"), Some(value)) = (key.as_deref(), value) {
                     found.push(self.object_integration(
                         Some(api),
@@ -422,8 +420,8 @@ impl<'tree> Program<'tree> {
         };
         match kind_of(expression.node) {
             "member_expression" => {
-                let property = here(expression.node.child_by_field_name("property")?);
-                let object = here(expression.node.child_by_field_name("object")?);
+                let property = here(expression.node.field("property")?);
+                let object = here(expression.node.field("object")?);
                 let owner = self.denoted_resource(object)?;
                 let declared = &self.resources()[owner.resource];
                 if declared.class.package == Package::Cdk {
@@ -503,7 +501,7 @@ impl<'tree> Program<'tree> {
         let function = self
             .denoted_resource(source)
             .filter(|reference| reference.attribute.as_deref() == Some("arn"))?;
-        let owner = source.node.child_by_field_name("object")?;
+        let owner = source.node.field("object")?;
         let expression = format!(
             "{}.invokeArn",
             self.text(Located {
@@ -656,10 +654,10 @@ impl<'tree> Program<'tree> {
         if kind_of(value.node) != "call_expression" || !self.call_arguments(value).is_empty() {
             return None;
         }
-        let method = value.node.child_by_field_name("function")?;
-        let property = method.child_by_field_name("property")?;
+        let method = value.node.field("function")?;
+        let property = method.field("property")?;
         (self.text(value.with(property)) == "arnForExecuteApi").then_some(())?;
-        let api = self.denoted_resource(value.with(method.child_by_field_name("object")?))?;
+        let api = self.denoted_resource(value.with(method.field("object")?))?;
         (api.attribute.is_none() && self.resources()[api.resource].is_aws(&["apigateway", "RestApi"]))
             .then_some(api.resource)
     }

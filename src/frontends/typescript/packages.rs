@@ -2,7 +2,7 @@
 
 use super::{named_children, Located, Package, Program, ResourceDecl, StringOrigin};
 use crate::cloud::CodePackage;
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 
 impl<'tree> Program<'tree> {
     /// The package a function's `code` names; `None` when it is not written as a FileArchive,
@@ -23,7 +23,7 @@ impl<'tree> Program<'tree> {
         }
         let class = self.package_member(Located {
             file: archive.file,
-            node: archive.node.child_by_field_name("constructor")?,
+            node: archive.node.field("constructor")?,
         })?;
         let first_argument = *self.call_arguments(archive).first()?;
         if class.is(Package::Pulumi, &["asset", "FileArchive"]) {
@@ -50,7 +50,7 @@ impl<'tree> Program<'tree> {
                     node,
                 };
                 match kind_of(member) {
-                    "pair" => self.property_key(here(member.child_by_field_name("key")?)),
+                    "pair" => self.property_key(here(member.field("key")?)),
                     "shorthand_property_identifier" => Some(self.text(here(member)).to_owned()),
                     _ => None,
                 }

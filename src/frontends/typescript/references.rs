@@ -9,7 +9,7 @@ use super::callbacks::method_receiving;
 use super::{cdk, named_children, ImportKind, Located, Package, Program, ResourceBinding};
 use crate::cloud::ResourceRef;
 use crate::fix::Edit;
-use crate::syntax::{ancestors, kind_of, node_text};
+use crate::syntax::{ancestors, kind_of, node_text, Fields};
 
 /// How many consts and callback parameters a reference may be followed through.
 const MAX_HOPS: usize = 16;
@@ -66,8 +66,8 @@ impl<'tree> Program<'tree> {
                 passed.all(|other| other.as_ref() == Some(&first)).then_some(first)
             }
             "member_expression" => {
-                let object = at.node.child_by_field_name("object")?;
-                let property = self.text(here(at.node.child_by_field_name("property")?)).to_owned();
+                let object = at.node.field("object")?;
+                let property = self.text(here(at.node.field("property")?)).to_owned();
                 if kind_of(object) == "this" {
                     return Some(ResourceRef {
                         resource: self.this_field(here(object), &property)?,
@@ -97,19 +97,19 @@ impl<'tree> Program<'tree> {
                 }
             }
             "call_expression" => {
-                let function = at.node.child_by_field_name("function")?;
+                let function = at.node.field("function")?;
                 // `workQueue(this, "Invoices")`: what the project's helper returns.
                 if let Some(helper) = self.function_named(here(function)) {
                     return self.denoted(self.returned_value(helper)?, hops + 1);
                 }
-                let argument = named_children(at.node.child_by_field_name("arguments")?).next()?;
+                let argument = named_children(at.node.field("arguments")?).next()?;
                 // `x.apply(a => a)`: what the callback returns, its parameters mapped back.
                 let is_apply = kind_of(function) == "member_expression"
                     && function
-                        .child_by_field_name("property")
+                        .field("property")
                         .is_some_and(|p| self.text(here(p)) == "apply");
                 if is_apply && kind_of(argument) == "arrow_function" {
-                    let body = argument.child_by_field_name("body")?;
+                    let body = argument.field("body")?;
                     return self.denoted(here(body), hops + 1);
                 }
                 // `pulumi.output(role)` is the role.
@@ -171,14 +171,8 @@ impl<'tree> Program<'tree> {
                     "shorthand_property_identifier_pattern" if node_text(property, text) == name => {
                         Some(name.to_owned())
                     }
-                    "pair_pattern"
-                        if property
-                            .child_by_field_name("value")
-                            .is_some_and(|v| node_text(v, text) == name) =>
-                    {
-                        property
-                            .child_by_field_name("key")
-                            .map(|key| node_text(key, text).to_owned())
+                    "pair_pattern" if property.field("value").is_some_and(|v| node_text(v, text) == name) => {
+                        property.field("key").map(|key| node_text(key, text).to_owned())
                     }
                     _ => None,
                 })?;
@@ -195,10 +189,10 @@ impl<'tree> Program<'tree> {
         }
         let function = self.package_member(Located {
             file: call.file,
-            node: call.node.child_by_field_name("function")?,
+            node: call.node.field("function")?,
         })?;
         function.is(Package::Pulumi, &["all"]).then_some(())?;
-        let argument = named_children(call.node.child_by_field_name("arguments")?).next()?;
+        let argument = named_children(call.node.field("arguments")?).next()?;
         matches!(kind_of(argument), "array" | "object").then_some(Located {
             file: call.file,
             node: argument,
@@ -227,13 +221,13 @@ impl<'tree> Program<'tree> {
     /// The resource an instance of one of the project's classes holds in a field:
     /// `jobs.role` where `const jobs = new Job(…)` and `Job` assigns `this.role = new …`.
     fn instance_field(&self, member: Located<'tree>) -> Option<usize> {
-        let object = member.with(member.node.child_by_field_name("object")?);
-        let name = self.text(member.with(member.node.child_by_field_name("property")?));
+        let object = member.with(member.node.field("object")?);
+        let name = self.text(member.with(member.node.field("property")?));
         let instance = match kind_of(object.node) {
             "new_expression" => object,
             _ => self.initializer(object, true)?,
         };
-        let class = instance.with(instance.node.child_by_field_name("constructor")?);
+        let class = instance.with(instance.node.field("constructor")?);
         if kind_of(instance.node) != "new_expression" || kind_of(class.node) != "identifier" {
             return None;
         }
@@ -258,23 +252,17 @@ impl<'tree> Program<'tree> {
 
     /// The resource a class assigns to `this.name` anywhere in its body.
     fn class_field(&self, class: Located<'tree>, name: &str) -> Option<usize> {
-        let body = class.node.child_by_field_name("body")?;
+        let body = class.node.field("body")?;
         let text = self.file(class.file).text;
         let mut stack = vec![body];
         while let Some(node) = stack.pop() {
             if kind_of(node) == "assignment_expression" {
-                let target = node
-                    .child_by_field_name("left")
-                    .filter(|left| kind_of(left) == "member_expression");
+                let target = node.field("left").filter(|left| kind_of(left) == "member_expression");
                 let assigns_field = target.is_some_and(|target| {
-                    target
-                        .child_by_field_name("object")
-                        .is_some_and(|object| kind_of(object) == "this")
-                        && target
-                            .child_by_field_name("property")
-                            .is_some_and(|p| node_text(p, text) == name)
+                    target.field("object").is_some_and(|object| kind_of(object) == "this")
+                        && target.field("property").is_some_and(|p| node_text(p, text) == name)
                 });
-                if let (true, Some(value)) = (assigns_field, node.child_by_field_name("right")) {
+                if let (true, Some(value)) = (assigns_field, node.field("right")) {
                     return self.resource_at(Located {
                         file: class.file,
                         node: value,
@@ -351,9 +339,9 @@ impl<'tree> Program<'tree> {
         };
         ancestors(self.root(place.file), place.node)
             .into_iter()
-            .filter_map(|node| node.child_by_field_name("parameters"))
+            .filter_map(|node| node.field("parameters"))
             .flat_map(named_children)
-            .map(|parameter| parameter.child_by_field_name("pattern").unwrap_or(parameter))
+            .map(|parameter| parameter.field("pattern").unwrap_or(parameter))
             .filter(|pattern| kind_of(pattern) == "identifier")
             .find(|pattern| {
                 self.denoted_resource(Located {
@@ -387,8 +375,8 @@ impl<'tree> Program<'tree> {
             })
             .flat_map(named_children)
             .filter_map(|declarator| {
-                let name = declarator.child_by_field_name("name")?;
-                let value = declarator.child_by_field_name("value")?;
+                let name = declarator.field("name")?;
+                let value = declarator.field("value")?;
                 (kind_of(name) == "identifier" && kind_of(value) == "call_expression").then_some((name, value))
             })
             .find(|(_, value)| self.denoted_resource(here(*value)) == wanted)
@@ -397,10 +385,10 @@ impl<'tree> Program<'tree> {
 }
 
 pub(super) fn first_parameter_pattern(function: Node) -> Option<Node> {
-    if let Some(single) = function.child_by_field_name("parameter") {
+    if let Some(single) = function.field("parameter") {
         return Some(single);
     }
-    let parameters = function.child_by_field_name("parameters")?;
+    let parameters = function.field("parameters")?;
     let first = named_children(parameters).next()?;
-    first.child_by_field_name("pattern").or(Some(first))
+    first.field("pattern").or(Some(first))
 }

@@ -9,7 +9,7 @@
 use tree_sitter::Node;
 
 use super::{named_children, Located, Program};
-use crate::syntax::{ancestors, kind_of};
+use crate::syntax::{ancestors, kind_of, Fields};
 
 impl<'tree> Program<'tree> {
     /// How many instances a resource declaration makes; `None` when that cannot be known.
@@ -35,12 +35,8 @@ impl<'tree> Program<'tree> {
         for parent in ancestors(self.root(file), expression.node) {
             let here = Located { file, node: parent };
             let repeats = match kind_of(parent) {
-                "for_in_statement" if parent.child_by_field_name("body") == Some(child) => {
-                    Some(self.loop_iterations(here)?)
-                }
-                "for_statement" if parent.child_by_field_name("body") == Some(child) => {
-                    Some(counted_loop(self, file, parent)?)
-                }
+                "for_in_statement" if parent.field("body") == Some(child) => Some(self.loop_iterations(here)?),
+                "for_statement" if parent.field("body") == Some(child) => Some(counted_loop(self, file, parent)?),
                 "arrow_function" | "function_expression" => match self.callback_iterations(here) {
                     Some(iterations) => Some(iterations),
                     // A function's calls already count everything around them: nothing around
@@ -91,15 +87,15 @@ impl<'tree> Program<'tree> {
 
 /// `for (let i = A; i < B; i++)` with literal bounds.
 fn counted_loop(program: &Program, file: usize, statement: Node) -> Option<u64> {
-    let initializer = statement.child_by_field_name("initializer")?;
+    let initializer = statement.field("initializer")?;
     let declarator = named_children(initializer).find(|child| kind_of(child) == "variable_declarator")?;
     let start = program
         .number_value(Located {
             file,
-            node: declarator.child_by_field_name("value")?,
+            node: declarator.field("value")?,
         })?
         .0;
-    let condition = statement.child_by_field_name("condition")?;
+    let condition = statement.field("condition")?;
     let comparison = if kind_of(condition) == "expression_statement" {
         condition.named_child(0)?
     } else {
@@ -107,17 +103,17 @@ fn counted_loop(program: &Program, file: usize, statement: Node) -> Option<u64> 
     };
     let operator = program.text(Located {
         file,
-        node: comparison.child_by_field_name("operator")?,
+        node: comparison.field("operator")?,
     });
     let end = program
         .number_value(Located {
             file,
-            node: comparison.child_by_field_name("right")?,
+            node: comparison.field("right")?,
         })?
         .0;
     let increment = program.text(Located {
         file,
-        node: statement.child_by_field_name("increment")?,
+        node: statement.field("increment")?,
     });
     if !(increment.ends_with("++") || increment.starts_with("++")) {
         return None;

@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::{cdk, scope, Located, Package, PackageMember, Program};
-use crate::syntax::{ancestors, kind_of, node_text, ScanMatch};
+use crate::syntax::{ancestors, kind_of, node_text, Fields, ScanMatch};
 
 /// How the program holds on to a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,10 +140,10 @@ impl<'tree> Program<'tree> {
                     ancestors(self.root(declaration.file), declaration.expression)
                         .into_iter()
                         .find(|node| kind_of(node) == "class_declaration")
-                        .and_then(|class| class.child_by_field_name("name"))
+                        .and_then(|class| class.field("name"))
                         .map_or_else(|| "(unnamed)".to_owned(), |name| self.text(here(name)).to_owned())
                 }
-                _ => declaration.expression.child_by_field_name("constructor").map_or_else(
+                _ => declaration.expression.field("constructor").map_or_else(
                     || "(unnamed)".to_owned(),
                     |class| format!("new {}(…)", self.text(here(class))),
                 ),
@@ -222,18 +222,11 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
             ResourceBinding::Property { holder, path, exported }
         }),
         "assignment_expression" => {
-            let target = parent.child_by_field_name("left");
+            let target = parent.field("left");
             match target.filter(|t| kind_of(t) == "member_expression") {
-                Some(member)
-                    if member
-                        .child_by_field_name("object")
-                        .is_some_and(|o| kind_of(o) == "this") =>
-                {
+                Some(member) if member.field("object").is_some_and(|o| kind_of(o) == "this") => {
                     ResourceBinding::ThisField {
-                        name: member
-                            .child_by_field_name("property")
-                            .map_or("", |p| node_text(p, text))
-                            .to_owned(),
+                        name: member.field("property").map_or("", |p| node_text(p, text)).to_owned(),
                     }
                 }
                 _ => ResourceBinding::Nested,
@@ -256,9 +249,7 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
 
 /// The identifier a declarator binds, and whether its declaration is exported.
 fn declared_name(declarator: Node, text: &str) -> Option<(String, bool)> {
-    let name = declarator
-        .child_by_field_name("name")
-        .filter(|name| kind_of(name) == "identifier")?;
+    let name = declarator.field("name").filter(|name| kind_of(name) == "identifier")?;
     let exported = declarator
         .parent()
         .and_then(|declaration| declaration.parent())
@@ -274,7 +265,7 @@ fn property_path(pair: Node, text: &str) -> Option<(String, String, bool)> {
     let mut current = pair;
     loop {
         let key = current
-            .child_by_field_name("key")
+            .field("key")
             .filter(|key| kind_of(key) == "property_identifier")?;
         keys.push(node_text(key, text));
         let object = current.parent().filter(|object| kind_of(object) == "object")?;

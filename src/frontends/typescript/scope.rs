@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use crate::syntax::{kind_of, named_children, node_text};
+use crate::syntax::{kind_of, named_children, node_text, Fields};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Declaration<'tree> {
@@ -119,17 +119,13 @@ fn scope_names<'text>(node: Node, kind: &str, text: &'text str) -> HashMap<&'tex
     let binder = (node.start_byte(), node.end_byte());
     if FUNCTIONS.contains(&kind) || kind == "catch_clause" {
         // A caught error is bound like a parameter, for the `catch` block only.
-        let parameters = node
-            .child_by_field_name("parameters")
-            .or_else(|| node.child_by_field_name("parameter"));
+        let parameters = node.field("parameters").or_else(|| node.field("parameter"));
         for name in parameters.into_iter().flat_map(|pattern| bound_names(pattern, text)) {
             names.entry(name).or_insert(LocalBinding::Parameter { binder });
         }
     }
     if LOOPS.contains(&kind) {
-        let bindings = ["left", "initializer"]
-            .iter()
-            .filter_map(|field| node.child_by_field_name(field));
+        let bindings = ["left", "initializer"].iter().filter_map(|field| node.field(field));
         for name in bindings.flat_map(|pattern| bound_names(pattern, text)) {
             names.entry(name).or_insert(LocalBinding::LoopVariable { binder });
         }
@@ -148,15 +144,12 @@ fn scope_names<'text>(node: Node, kind: &str, text: &'text str) -> HashMap<&'tex
 /// The parts of a node that declare names, for `FileScopes::declared`: a function declaration
 /// declares its own name and its parameters.
 fn declaring_patterns<'tree>(node: Node<'tree>, kind: &str) -> [Option<Node<'tree>>; 2] {
-    let parameters = || {
-        node.child_by_field_name("parameters")
-            .or_else(|| node.child_by_field_name("parameter"))
-    };
+    let parameters = || node.field("parameters").or_else(|| node.field("parameter"));
     match kind {
-        "function_declaration" | "generator_function_declaration" => [node.child_by_field_name("name"), parameters()],
-        "variable_declarator" | "class_declaration" => [node.child_by_field_name("name"), None],
-        "for_in_statement" => [node.child_by_field_name("left"), None],
-        "catch_clause" => [node.child_by_field_name("parameter"), None],
+        "function_declaration" | "generator_function_declaration" => [node.field("name"), parameters()],
+        "variable_declarator" | "class_declaration" => [node.field("name"), None],
+        "for_in_statement" => [node.field("left"), None],
+        "catch_clause" => [node.field("parameter"), None],
         // Field lookups go by name, so only the kinds that have them are asked (this walk visits
         // every node of the file).
         kind if FUNCTIONS.contains(&kind) => [parameters(), None],
@@ -184,7 +177,7 @@ fn block_variables<'tree, 'text>(
 ) -> impl Iterator<Item = (&'text str, Node<'tree>, bool)> {
     named_children(block).flat_map(move |statement| {
         let declaration = match kind_of(statement) {
-            "export_statement" => statement.child_by_field_name("declaration"),
+            "export_statement" => statement.field("declaration"),
             _ => Some(statement),
         }
         .filter(|d| matches!(kind_of(d), "lexical_declaration" | "variable_declaration"));
@@ -196,9 +189,7 @@ fn block_variables<'tree, 'text>(
             .flat_map(named_children)
             .filter(|declarator| kind_of(declarator) == "variable_declarator")
             .filter_map(move |declarator| {
-                let name = declarator
-                    .child_by_field_name("name")
-                    .filter(|name| kind_of(name) == "identifier")?;
+                let name = declarator.field("name").filter(|name| kind_of(name) == "identifier")?;
                 Some((node_text(name, text), declarator, constant))
             })
     })

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::facts::{MemberKind, ObjectMember};
 use super::scope::Declaration;
 use super::{named_children, Exported, ImportKind, Located, PackageMember, Program, ResourceDecl};
-use crate::syntax::{kind_of, node_text};
+use crate::syntax::{kind_of, node_text, Fields};
 
 /// How many consts a value may be followed through; ends cycles such as `const a = b, b = a`.
 const MAX_HOPS: usize = 16;
@@ -60,14 +60,9 @@ impl<'tree> Program<'tree> {
                 }
             }
             "binary_expression" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map(|op| node_text(op, self.file(at.file).text));
+                let operator = node.field("operator").map(|op| node_text(op, self.file(at.file).text));
                 if matches!(operator, Some("??" | "||")) {
-                    for side in ["left", "right"]
-                        .iter()
-                        .filter_map(|field| node.child_by_field_name(field))
-                    {
+                    for side in ["left", "right"].iter().filter_map(|field| node.field(field)) {
                         self.collect_origins(
                             Located {
                                 file: at.file,
@@ -82,7 +77,7 @@ impl<'tree> Program<'tree> {
             "ternary_expression" => {
                 for branch in ["consequence", "alternative"]
                     .iter()
-                    .filter_map(|field| node.child_by_field_name(field))
+                    .filter_map(|field| node.field(field))
                 {
                     self.collect_origins(
                         Located {
@@ -200,7 +195,7 @@ impl<'tree> Program<'tree> {
             .is_some_and(|parent| kind_of(parent) == "export_statement");
         let declared_and_read_once = self.mentions(identifier.file, self.text(identifier)) == 2;
         (!exported && declared_and_read_once)
-            .then(|| declarator.child_by_field_name("value"))
+            .then(|| declarator.field("value"))
             .flatten()
             .map(|node| Located {
                 file: identifier.file,
@@ -256,7 +251,7 @@ impl<'tree> Program<'tree> {
             _ => return None,
         };
         (constant || !only_const)
-            .then(|| declarator.child_by_field_name("value"))
+            .then(|| declarator.field("value"))
             .flatten()
             .map(|node| Located { file, node })
     }
@@ -272,11 +267,11 @@ impl<'tree> Program<'tree> {
         }
         let object = Located {
             file: at.file,
-            node: at.node.child_by_field_name("object")?,
+            node: at.node.field("object")?,
         };
         let property = self.text(Located {
             file: at.file,
-            node: at.node.child_by_field_name("property")?,
+            node: at.node.field("property")?,
         });
         if let Some(module) = self.namespace_module(object) {
             return match self.exported(module, property)? {
@@ -285,7 +280,7 @@ impl<'tree> Program<'tree> {
                     declarator,
                     constant,
                 } => (constant || !only_const)
-                    .then(|| declarator.child_by_field_name("value"))
+                    .then(|| declarator.field("value"))
                     .flatten()
                     .map(|node| Located { file, node }),
                 Exported::Function { .. } | Exported::Namespace { .. } => None,
@@ -300,10 +295,7 @@ impl<'tree> Program<'tree> {
         if kind_of(at.node) != "member_expression" {
             return self.parameter_sources(at).unwrap_or_default();
         }
-        let (Some(object), Some(property)) = (
-            at.node.child_by_field_name("object"),
-            at.node.child_by_field_name("property"),
-        ) else {
+        let (Some(object), Some(property)) = (at.node.field("object"), at.node.field("property")) else {
             return Vec::new();
         };
         let key = self.text(Located {
@@ -340,11 +332,11 @@ impl<'tree> Program<'tree> {
             "member_expression" => {
                 let outer = self.namespace_module(Located {
                     file: at.file,
-                    node: at.node.child_by_field_name("object")?,
+                    node: at.node.field("object")?,
                 })?;
                 let property = self.text(Located {
                     file: at.file,
-                    node: at.node.child_by_field_name("property")?,
+                    node: at.node.field("property")?,
                 });
                 match self.exported(outer, property)? {
                     Exported::Namespace { file } => Some(file),
@@ -412,7 +404,7 @@ impl<'tree> Program<'tree> {
                 MemberKind::Pair(_) => {
                     return Some(PropertyValue {
                         property: here(node),
-                        value: here(node.child_by_field_name("value")?),
+                        value: here(node.field("value")?),
                         object,
                     })
                 }
@@ -447,9 +439,7 @@ impl<'tree> Program<'tree> {
             .filter(|member| kind_of(member) != "comment")
             .all(|member| {
                 let key = match kind_of(member) {
-                    "pair" => member
-                        .child_by_field_name("key")
-                        .and_then(|key| self.property_key(here(key))),
+                    "pair" => member.field("key").and_then(|key| self.property_key(here(key))),
                     "shorthand_property_identifier" => Some(self.text(here(member)).to_owned()),
                     _ => None,
                 };
@@ -473,7 +463,7 @@ impl<'tree> Program<'tree> {
                 index,
                 kind: match kind_of(member) {
                     "pair" => member
-                        .child_by_field_name("key")
+                        .field("key")
                         .and_then(|key| self.property_key(here(key)))
                         .map_or(MemberKind::Other, MemberKind::Pair),
                     "shorthand_property_identifier" => MemberKind::Shorthand(self.text(here(member)).to_owned()),
@@ -510,9 +500,9 @@ impl<'tree> Program<'tree> {
                 "unary_expression" => {
                     let operand = Located {
                         file: current.file,
-                        node: current.node.child_by_field_name("argument")?,
+                        node: current.node.field("argument")?,
                     };
-                    let operator = current.node.child_by_field_name("operator").map(|op| {
+                    let operator = current.node.field("operator").map(|op| {
                         self.text(Located {
                             file: current.file,
                             node: op,
@@ -541,7 +531,7 @@ impl<'tree> Program<'tree> {
             match kind_of(current.node) {
                 "ternary_expression" => {
                     let side = |field| {
-                        let node = current.node.child_by_field_name(field)?;
+                        let node = current.node.field(field)?;
                         self.largest_number_value(Located {
                             file: current.file,
                             node,

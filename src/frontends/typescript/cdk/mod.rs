@@ -8,7 +8,7 @@ pub(super) use cloudformation::{graph_attribute, l1_class_for, prop_name, stands
 
 use super::{Located, Package, PackageMember, Program};
 use crate::aws::runtimes::Runtime;
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 
 /// The CDK module a specifier names, as a path from `aws-cdk-lib`: v2's `aws-cdk-lib` is the
 /// root, `aws-cdk-lib/aws-lambda` is `aws_lambda` (the name the root exports it under), and v1's
@@ -115,10 +115,7 @@ impl<'tree> Program<'tree> {
     /// last release lacks the newer runtime constants.
     fn is_cdk_v1(&self, at: Located<'tree>) -> bool {
         let mut node = at.node;
-        while let Some(object) = node
-            .child_by_field_name("object")
-            .or_else(|| node.child_by_field_name("constructor"))
-        {
+        while let Some(object) = node.field("object").or_else(|| node.field("constructor")) {
             node = object;
         }
         self.import_of(at.with(node))
@@ -187,7 +184,7 @@ impl<'tree> Program<'tree> {
     pub(super) fn runtime_constructor_id(&self, expression: Located<'tree>) -> Option<Located<'tree>> {
         let class = self.package_member(Located {
             file: expression.file,
-            node: expression.node.child_by_field_name("constructor")?,
+            node: expression.node.field("constructor")?,
         })?;
         if !class.is(Package::Cdk, &["aws_lambda", "Runtime"]) {
             return None;
@@ -211,12 +208,12 @@ impl<'tree> Program<'tree> {
             .get_or_init(|| {
                 self.resources_named_at("cfnOptions.condition", |at| {
                     let condition = (kind_of(at.node) == "assignment_expression")
-                        .then(|| at.node.child_by_field_name("left"))
+                        .then(|| at.node.field("left"))
                         .flatten()
                         .filter(|left| self.text(at.with(*left)).ends_with(".cfnOptions.condition"));
                     condition
-                        .and_then(|left| left.child_by_field_name("object"))
-                        .and_then(|options| options.child_by_field_name("object"))
+                        .and_then(|left| left.field("object"))
+                        .and_then(|options| options.field("object"))
                         .map(|resource| at.with(resource))
                         .into_iter()
                         .collect()
@@ -236,8 +233,8 @@ impl<'tree> Program<'tree> {
                     let imports = kind_of(at.node) == "call_expression"
                         && at
                             .node
-                            .child_by_field_name("function")
-                            .and_then(|function| function.child_by_field_name("property"))
+                            .field("function")
+                            .and_then(|function| function.field("property"))
                             .is_some_and(|method| {
                                 ["fromRoleArn", "fromRoleName"].contains(&self.text(at.with(method)))
                             });
@@ -277,7 +274,7 @@ impl<'tree> Program<'tree> {
         }
         let callee = self.package_member(Located {
             file: call.file,
-            node: call.node.child_by_field_name("function")?,
+            node: call.node.field("function")?,
         })?;
         if !callee.is(Package::Cdk, &["aws_lambda", "Code", "fromAsset"])
             && !callee.is(Package::Cdk, &["aws_lambda", "AssetCode", "fromAsset"])

@@ -1,6 +1,6 @@
 //! API Gateway stages, method settings and integrations of a Pulumi program.
 
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 use std::collections::HashMap;
 
 use super::super::{named_children, Integration, IntegrationValue, Located, Program, ResourceDecl};
@@ -86,12 +86,12 @@ checks the arguments against StageArgs)"
         };
         let mut limits = Vec::new();
         for member in named_children(object.node).filter(|member| kind_of(member) != "comment") {
-            let key = member.child_by_field_name("key").map(|key| self.text(here(key)));
+            let key = member.field("key").map(|key| self.text(here(key)));
             let limit = STAGE_LIMITS
                 .iter()
                 .find(|(stage_key, _)| Some(*stage_key) == key)
                 .map(|(_, limit)| *limit);
-            match (limit, key, member.child_by_field_name("value")) {
+            match (limit, key, member.field("value")) {
                 (Some(limit), Some(key), Some(value)) => limits.push((limit, self.limit_value(key, here(value)))),
                 _ => {
                     return Err(format!(

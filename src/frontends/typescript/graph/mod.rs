@@ -8,7 +8,7 @@ pub(super) use apigateway::settings_key;
 
 pub(super) use runtimes::Spelling;
 
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 use std::collections::HashMap;
 
 use super::{Located, PolicyCache, Program, ResourceDecl, StringOrigin};
@@ -185,20 +185,20 @@ impl<'tree> Program<'tree> {
             "binary_expression"
                 if value
                     .node
-                    .child_by_field_name("operator")
+                    .field("operator")
                     .is_some_and(|operator| self.text(value.with(operator)) == "??") =>
             {
                 (
-                    self.unwrapped(value.with(value.node.child_by_field_name("left")?)),
-                    value.node.child_by_field_name("right").map(|right| value.with(right)),
+                    self.unwrapped(value.with(value.node.field("left")?)),
+                    value.node.field("right").map(|right| value.with(right)),
                 )
             }
             _ => (value, None),
         };
         let (parameter, key) = match kind_of(read.node) {
             "member_expression" => (
-                self.unwrapped(read.with(read.node.child_by_field_name("object")?)),
-                Some(self.text(read.with(read.node.child_by_field_name("property")?))),
+                self.unwrapped(read.with(read.node.field("object")?)),
+                Some(self.text(read.with(read.node.field("property")?))),
             ),
             _ => (read, None),
         };

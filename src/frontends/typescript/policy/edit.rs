@@ -4,7 +4,7 @@
 //! `JSON.stringify`, or as new elements of `pulumi.all([...])` and new callback parameters. Several
 //! outputs go in with one edit per place, so that the grants of one run apply together.
 
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 use std::ops::Range;
 
 use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
@@ -163,7 +163,7 @@ impl<'tree> Program<'tree> {
             match kind_of(parent) {
                 "parenthesized_expression" => node = parent,
                 "as_expression" | "satisfies_expression" => return true,
-                "variable_declarator" => return parent.child_by_field_name("type").is_some(),
+                "variable_declarator" => return parent.field("type").is_some(),
                 _ => return false,
             }
         }

@@ -5,7 +5,7 @@
 use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
 use crate::cloud::{Effect, Entry, PolicyStatement};
 use crate::frontends::typescript::{named_children, Located, Package, Program, StringOrigin};
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 
 /// How many wrappers (consts, callbacks, calls) a document may be found behind.
 const MAX_DEPTH: usize = 12;
@@ -45,8 +45,8 @@ impl<'tree> Program<'tree> {
                 self.json_text_document(value, context)
             }
             // `aws.iam.getPolicyDocumentOutput({...}).json`, or a const holding the call.
-            "member_expression" if self.text(here(value.node.child_by_field_name("property")?)) == "json" => {
-                let mut call = here(value.node.child_by_field_name("object")?);
+            "member_expression" if self.text(here(value.node.field("property")?)) == "json" => {
+                let mut call = here(value.node.field("object")?);
                 while matches!(kind_of(call.node), "parenthesized_expression" | "await_expression") {
                     call = here(call.node.named_child(0)?);
                 }
@@ -69,8 +69,8 @@ impl<'tree> Program<'tree> {
         depth: usize,
     ) -> Option<PolicyDocument<'tree>> {
         let here = |node| Located { file: call.file, node };
-        let function = here(call.node.child_by_field_name("function")?);
-        let arguments = call.node.child_by_field_name("arguments")?;
+        let function = here(call.node.field("function")?);
+        let arguments = call.node.field("arguments")?;
         // `pulumi.interpolate` with a template: a tagged template, whose argument is the template.
         if kind_of(arguments) == "template_string" {
             let member = self.package_member(function)?;
@@ -80,8 +80,8 @@ impl<'tree> Program<'tree> {
         }
         let first = *self.call_arguments(call).first()?;
         if kind_of(function.node) == "member_expression" {
-            let object = here(function.node.child_by_field_name("object")?);
-            let property = self.text(here(function.node.child_by_field_name("property")?));
+            let object = here(function.node.field("object")?);
+            let property = self.text(here(function.node.field("property")?));
             if property == "apply" && kind_of(first.node) == "arrow_function" {
                 return self.read_policy(
                     self.returned_value(first)?,
@@ -121,7 +121,7 @@ impl<'tree> Program<'tree> {
         }
         let member = self.package_member(Located {
             file: call.file,
-            node: call.node.child_by_field_name("function")?,
+            node: call.node.field("function")?,
         })?;
         let context = if member.is(Package::Aws, &["iam", "getPolicyDocumentOutput"]) {
             OutputContext::Direct
@@ -132,7 +132,7 @@ impl<'tree> Program<'tree> {
         };
         let arguments = self.object_literal(Located {
             file: call.file,
-            node: named_children(call.node.child_by_field_name("arguments")?).next()?,
+            node: named_children(call.node.field("arguments")?).next()?,
         })?;
         Some(self.object_document(arguments, Keys::PolicyDocumentArgs, context))
     }

@@ -4,6 +4,7 @@
 //! app without one, a construction); and the import lists those constants came from, kept in
 //! step.
 
+use crate::syntax::Fields;
 use std::collections::BTreeMap;
 
 use super::super::graph::Spelling;
@@ -17,10 +18,7 @@ impl<'tree> Program<'tree> {
     pub(super) fn runtime_spelled(&self, origin: Located<'tree>, successor: &str) -> Result<Edit, String> {
         let successor = successor_runtime(successor)?;
         let as_string = || self.replace_node(origin, &self.style(origin.file).string(&successor.id));
-        let property = origin
-            .node
-            .child_by_field_name("property")
-            .map(|node| origin.with(node));
+        let property = origin.node.field("property").map(|node| origin.with(node));
         Ok(match (self.spelling_at(origin)?, &successor.enum_member) {
             (Spelling::CdkConstant, _) => self.cdk_constant_spelled(origin, successor)?,
             (Spelling::Literal, _) => match self.runtime_constructed_from(origin) {
@@ -56,14 +54,14 @@ impl<'tree> Program<'tree> {
         // version of the CDK takes (its constant may be newer than the app's aws-cdk-lib).
         if origin
             .node
-            .child_by_field_name("property")
+            .field("property")
             .is_some_and(|property| self.text(origin.with(property)) == "name")
         {
             return Ok(self.replace_node(origin, &self.style(origin.file).string(&successor.id)));
         }
         let class = origin
             .node
-            .child_by_field_name("object")
+            .field("object")
             .map(|object| self.text(origin.with(object)))
             .ok_or_else(|| format!("`{}` is not a member of `Runtime`", self.text(origin)))?;
         Ok(self.replace_node(origin, &self.cdk_runtime(origin, class, successor)?))
@@ -80,7 +78,7 @@ impl<'tree> Program<'tree> {
     ) -> Result<Edit, String> {
         let class = construction
             .node
-            .child_by_field_name("constructor")
+            .field("constructor")
             .map(|class| self.text(construction.with(class)))
             .ok_or_else(|| format!("`{}` names no class", self.text(construction)))?;
         match self.cdk_constant_for(construction, successor) {
