@@ -19,7 +19,7 @@ use crate::syntax::{kind_of, ScanMatch};
 #[derive(Default)]
 pub struct FileFacts {
     /// Its top-level variables (see `scope::top_level_table`).
-    pub(super) top_level: OnceCell<HashMap<String, (usize, bool)>>,
+    pub(super) top_level: OnceCell<HashMap<String, ((usize, usize), bool)>>,
     /// Its names, calls and layout (see `read_file`).
     pub(super) names: OnceCell<NameFacts>,
     /// What it exports.

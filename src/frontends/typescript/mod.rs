@@ -454,9 +454,11 @@ impl<'tree> Program<'tree> {
             .facts
             .top_level
             .get_or_init(|| scope::top_level_table(source.tree.root_node(), source.text));
-        let &(start, constant) = table.get(name)?;
-        let declarator = self.node_spanning(file, (start, start), |node| {
-            kind_of(node) == "variable_declarator" && node.start_byte() == start
+        // The declarator's whole range: the smallest node spanning it is the declarator itself
+        // (or, in `let x;`, its name), so finding it climbs no further.
+        let &(range, constant) = table.get(name)?;
+        let declarator = self.node_spanning(file, range, |node| {
+            kind_of(node) == "variable_declarator" && node.byte_range() == (range.0..range.1)
         })?;
         Some(Declaration::Variable { declarator, constant })
     }

@@ -182,6 +182,8 @@ pub(super) fn collect<'tree>(
             } else {
                 (arguments.first(), arguments.get(1), arguments.get(2))
             };
+            // Found once for both questions below: `Node::parent` searches down from the root.
+            let enclosing = ancestors(program.root(file), expression);
             Some(ResourceDecl {
                 file,
                 expression,
@@ -189,17 +191,18 @@ pub(super) fn collect<'tree>(
                 logical_name: logical_name.copied(),
                 args: args.copied(),
                 options: options.copied(),
-                statement: enclosing_statement(program.root(file), expression),
-                binding: binding_of(expression, text),
+                statement: enclosing_statement(expression, &enclosing),
+                binding: binding_of(&enclosing, text),
             })
         })
         .collect()
 }
 
-/// The outermost node that still is one statement: the node whose parent is a block.
-fn enclosing_statement<'tree>(root: Node<'tree>, node: Node<'tree>) -> Node<'tree> {
+/// The outermost node that still is one statement: the node whose parent is a block. `enclosing`
+/// holds the node's ancestors, nearest first.
+fn enclosing_statement<'tree>(node: Node<'tree>, enclosing: &[Node<'tree>]) -> Node<'tree> {
     let mut current = node;
-    for parent in ancestors(root, node) {
+    for &parent in enclosing {
         if scope::BLOCKS.contains(&kind_of(parent)) {
             return current;
         }
@@ -208,8 +211,9 @@ fn enclosing_statement<'tree>(root: Node<'tree>, node: Node<'tree>) -> Node<'tre
     current
 }
 
-fn binding_of(expression: Node, text: &str) -> ResourceBinding {
-    let Some(parent) = expression.parent() else {
+/// How a resource's `new` expression is held, from its ancestors (nearest first).
+fn binding_of(enclosing: &[Node], text: &str) -> ResourceBinding {
+    let Some(&parent) = enclosing.first() else {
         return ResourceBinding::Nested;
     };
     match kind_of(parent) {
@@ -234,7 +238,7 @@ fn binding_of(expression: Node, text: &str) -> ResourceBinding {
         }
         // Only a statement of a block can become `const x = …;` (not the body of a braceless `if`).
         "expression_statement"
-            if parent.parent().is_some_and(|block| {
+            if enclosing.get(1).is_some_and(|block| {
                 matches!(
                     kind_of(block),
                     "program" | "statement_block" | "switch_case" | "switch_default"

@@ -157,15 +157,15 @@ fn declaring_patterns<'tree>(node: Node<'tree>, kind: &str) -> [Option<Node<'tre
     }
 }
 
-/// Every variable a file declares at its top level (including `export const`): the start of its
-/// declarator and whether it is a `const`, by name. The first declaration of a name wins, as
+/// Every variable a file declares at its top level (including `export const`): its declarator's
+/// byte range and whether it is a `const`, by name. The first declaration of a name wins, as
 /// `top_level_declaration` finds it.
-pub fn top_level_table(root: Node, text: &str) -> HashMap<String, (usize, bool)> {
+pub fn top_level_table(root: Node, text: &str) -> HashMap<String, ((usize, usize), bool)> {
     let mut table = HashMap::new();
     for (name, declarator, constant) in block_variables(root, text) {
         table
             .entry(name.to_owned())
-            .or_insert((declarator.start_byte(), constant));
+            .or_insert(((declarator.start_byte(), declarator.end_byte()), constant));
     }
     table
 }
