@@ -12,14 +12,14 @@ use tree_sitter::{Node, Tree};
 use super::calls::CallIndex;
 use super::edits::NameCounts;
 use super::exports::{DeclarationTable, ExportTable};
-use super::scope::{FileScopes, ScopeReader};
+use super::scope::{FileScopes, ScopeReader, TopLevelTable};
 use crate::style::{Style, StyleVotes};
 use crate::syntax::{kind_of, ScanMatch};
 
 #[derive(Default)]
 pub struct FileFacts {
     /// Its top-level variables (see `scope::top_level_table`).
-    pub(super) top_level: OnceCell<HashMap<String, ((usize, usize), bool)>>,
+    pub(super) top_level: OnceCell<TopLevelTable>,
     /// Its names, calls and layout (see `read_file`).
     pub(super) names: OnceCell<NameFacts>,
     /// What it exports.

@@ -157,10 +157,13 @@ fn declaring_patterns<'tree>(node: Node<'tree>, kind: &str) -> [Option<Node<'tre
     }
 }
 
-/// Every variable a file declares at its top level (including `export const`): its declarator's
-/// byte range and whether it is a `const`, by name. The first declaration of a name wins, as
-/// `top_level_declaration` finds it.
-pub fn top_level_table(root: Node, text: &str) -> HashMap<String, ((usize, usize), bool)> {
+/// A file's top-level variables: each one's declarator's byte range and whether it is a `const`,
+/// by name.
+pub type TopLevelTable = HashMap<String, ((usize, usize), bool)>;
+
+/// Every variable a file declares at its top level (including `export const`). The first
+/// declaration of a name wins, as `top_level_declaration` finds it.
+pub fn top_level_table(root: Node, text: &str) -> TopLevelTable {
     let mut table = HashMap::new();
     for (name, declarator, constant) in block_variables(root, text) {
         table
