@@ -166,6 +166,9 @@ pub struct Program<'tree> {
 struct Memo {
     imports: std::cell::RefCell<HashMap<(usize, usize), Option<usize>>>,
     denoted: std::cell::RefCell<HashMap<(usize, usize), Option<crate::cloud::ResourceRef>>>,
+    /// The same, by (file, spelling) for references that mean the same anywhere in their file
+    /// (see `file_wide_spelling`).
+    denoted_spellings: std::cell::RefCell<HashMap<(usize, String), Option<crate::cloud::ResourceRef>>>,
     /// Names this pass's fixes have taken, per file, and the logical names of resources they
     /// create: fixes computed against the same text must not pick the same ones.
     handed_out_bindings: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
@@ -381,7 +384,7 @@ impl<'tree> Program<'tree> {
     }
 
     /// What binds an identifier below its file's top level.
-    fn local_binding(&self, identifier: Located<'tree>) -> Option<LocalBinding> {
+    pub(super) fn local_binding(&self, identifier: Located<'tree>) -> Option<LocalBinding> {
         // Only a leaf can be a name; a larger node starts where its first name does.
         if identifier.node.child_count() > 0 {
             return None;

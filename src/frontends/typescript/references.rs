@@ -28,9 +28,40 @@ impl<'tree> Program<'tree> {
         if let Some(known) = self.memo.denoted.borrow().get(&key) {
             return known.clone();
         }
+        let spelling = self
+            .file_wide_spelling(at)
+            .map(|spelling| (at.file, spelling.to_owned()));
+        if let Some(known) = spelling
+            .as_ref()
+            .and_then(|spelling| self.memo.denoted_spellings.borrow().get(spelling).cloned())
+        {
+            return known;
+        }
         let found = self.denoted(at, 0);
         self.memo.denoted.borrow_mut().insert(key, found.clone());
+        if let Some(spelling) = spelling {
+            self.memo.denoted_spellings.borrow_mut().insert(spelling, found.clone());
+        }
         found
+    }
+
+    /// The text a reference means the same by anywhere in its file: a name no scope below the
+    /// file's top level binds (`processorRole`), or property reads from one
+    /// (`iam.processorRole.arn`). It stands for its top-level declaration or its import wherever
+    /// it is written, and a dense module writes the same few many times.
+    fn file_wide_spelling(&self, at: Located<'tree>) -> Option<&'tree str> {
+        let mut name = at.node;
+        while kind_of(name) == "member_expression" {
+            name = name.field("object")?;
+        }
+        let unbound = matches!(kind_of(name), "identifier" | "shorthand_property_identifier")
+            && self
+                .local_binding(Located {
+                    file: at.file,
+                    node: name,
+                })
+                .is_none();
+        unbound.then(|| self.text(at))
     }
 
     pub(super) fn denoted(&self, at: Located<'tree>, hops: usize) -> Option<ResourceRef> {
