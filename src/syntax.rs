@@ -146,7 +146,10 @@ pub fn nests_too_deep(tree: &Tree) -> bool {
         if depth > MAX_NESTING {
             return true;
         }
-        if cursor.goto_first_child() {
+        // A subtree cannot nest deeper than it has nodes, and tree-sitter keeps that count: the
+        // walk only goes down where a subtree is large enough to matter.
+        let could_nest_too_deep = depth + cursor.node().descendant_count() > MAX_NESTING;
+        if could_nest_too_deep && cursor.goto_first_child() {
             depth += 1;
             continue;
         }
