@@ -4,7 +4,7 @@
 //! import it by name. Each file's calls are indexed by callee name in the walk that reads its
 //! names (`facts::read_file`); finding the call sites of a function is then a look-up.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 use tree_sitter::Node;

@@ -7,7 +7,7 @@
 //! by the waits the app asks for by hand (`fn.node.addDependency(policy)`).
 
 use crate::syntax::{kind_of, Fields};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::{named_children, Located, Program};
@@ -44,7 +44,7 @@ impl<'tree> Program<'tree> {
             return Rc::clone(known);
         }
         let declaration = &self.resources()[resource];
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut found: Vec<usize> = self
             .explicit_dependencies()
             .and_then(|by_resource| by_resource.get(&resource).cloned().flatten())
@@ -90,7 +90,7 @@ impl<'tree> Program<'tree> {
         self.memo
             .explicit_dependencies
             .get_or_init(|| {
-                let mut by_resource: HashMap<usize, Option<Vec<usize>>> = HashMap::new();
+                let mut by_resource: HashMap<usize, Option<Vec<usize>>> = HashMap::default();
                 for (file, program_file) in self.files().iter().enumerate() {
                     for &call in &program_file.dependency_calls {
                         let call = Located { file, node: call };

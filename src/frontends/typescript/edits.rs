@@ -3,7 +3,7 @@
 //! what to change; these helpers know how TypeScript lays it out, through the file's [`Style`].
 
 use crate::syntax::{kind_of, Fields};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -16,8 +16,8 @@ use crate::style::Style;
 
 /// The names the fixes of a pass have taken, as [`Program::names_taken`] reads them.
 pub(super) struct NamesTaken {
-    bindings: std::collections::HashMap<usize, std::collections::HashSet<String>>,
-    logical_names: std::collections::HashSet<String>,
+    bindings: foldhash::HashMap<usize, foldhash::HashSet<String>>,
+    logical_names: foldhash::HashSet<String>,
 }
 
 impl<'tree> Program<'tree> {
@@ -364,9 +364,9 @@ impl<'tree> Program<'tree> {
     /// asks, so that fixes applied together agree.
     pub fn binding_name(&self, resource: usize) -> String {
         let names = self.binding_names.get_or_init(|| {
-            let mut names = HashMap::new();
+            let mut names = HashMap::default();
             // Per file, every identifier it spells, and the names handed out so far.
-            let mut taken: HashMap<usize, HashSet<String>> = HashMap::new();
+            let mut taken: HashMap<usize, HashSet<String>> = HashMap::default();
             let mut unbound: Vec<usize> = (0..self.resources().len())
                 .filter(|&index| self.resources()[index].binding == ResourceBinding::Unbound)
                 .collect();

@@ -4,7 +4,7 @@
 //! from "./iam"`). Each file's export statements are read once into a table; resolving a name is
 //! then look-ups in those tables.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -119,7 +119,7 @@ pub(super) type DeclarationTable = HashMap<(&'static str, String), (usize, usize
 /// The functions and classes a module declares at its top level (`function f`, `export class C`),
 /// exported or not. The first of a name wins.
 pub(super) fn read_declarations(root: Node, text: &str) -> DeclarationTable {
-    let mut table = HashMap::new();
+    let mut table = HashMap::default();
     let statements = named_children(root).map(|statement| match kind_of(statement) {
         "export_statement" => statement.field("declaration").unwrap_or(statement),
         _ => statement,
@@ -154,7 +154,7 @@ fn string_content(node: Node, text: &str) -> Option<String> {
 impl<'tree> Program<'tree> {
     /// Where the name `name` that module `file` exports is declared, through re-exports and barrels.
     pub fn exported(&self, file: usize, name: &str) -> Option<Exported<'tree>> {
-        self.exported_within(file, name, &mut HashSet::new())
+        self.exported_within(file, name, &mut HashSet::default())
     }
 
     /// `asked` holds the (module, name) pairs this look-up has reached: barrels that `export *`
@@ -196,7 +196,7 @@ impl<'tree> Program<'tree> {
     /// Whether `barrel` passes on every export of `module` (`export * from`, directly or through
     /// other barrels), so that a name `module` starts exporting is exported by `barrel` too.
     pub fn reexports_everything_of(&self, barrel: usize, module: usize) -> bool {
-        let mut seen = HashSet::from([barrel]);
+        let mut seen = HashSet::from_iter([barrel]);
         let mut pending = vec![barrel];
         while let Some(file) = pending.pop() {
             for star in &self.export_table(file).star_modules {

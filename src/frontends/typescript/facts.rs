@@ -3,8 +3,8 @@
 //! answers, so its tables are read once per run instead of once per pass. Every table is filled
 //! the first time a question needs it, and holds names and byte offsets only (no syntax nodes).
 
+use foldhash::HashMap;
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use tree_sitter::{Node, Tree};

@@ -1,7 +1,7 @@
 //! IAM facts: the role a function runs as, and everything that attaches policy to a role.
 
 use crate::syntax::kind_of;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::{Located, Program, ResourceDecl, StringOrigin};
 use crate::cloud::DeadLetter;
@@ -73,7 +73,7 @@ impl<'tree> Program<'tree> {
     /// resources: every function, policy and event source of a role asks.
     fn read_attachments_by_role(&self) -> HashMap<usize, Vec<usize>> {
         let roles_by_name = self.roles_by_fixed_name();
-        let mut by_role: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_role: HashMap<usize, Vec<usize>> = HashMap::default();
         for (index, resource) in self.resources().iter().enumerate() {
             let Some((_, argument)) = ATTACHMENTS.iter().find(|(class, _)| resource.is_aws(&["iam", class])) else {
                 continue;
@@ -125,7 +125,7 @@ impl<'tree> Program<'tree> {
 
     /// The roles the program declares with a fixed `name`, by that name.
     fn roles_by_fixed_name(&self) -> HashMap<String, usize> {
-        let mut by_name = HashMap::new();
+        let mut by_name = HashMap::default();
         for (index, resource) in self.resources().iter().enumerate() {
             if !resource.is_aws(&["iam", "Role"]) {
                 continue;

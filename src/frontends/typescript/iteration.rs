@@ -6,7 +6,7 @@
 //! configuration, or changed anywhere (`services.push(…)`) holds elements its literal does not
 //! show: it is not followed.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::rc::Rc;
 
 use tree_sitter::Node;
@@ -387,7 +387,7 @@ impl<'tree> Program<'tree> {
         }
         let text = self.file(file).text;
         let root = self.root(file);
-        let mut names = HashSet::new();
+        let mut names = HashSet::default();
         let mut cursor = root.walk();
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {

@@ -32,7 +32,7 @@ mod resources;
 mod scope;
 mod values;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
@@ -171,16 +171,16 @@ struct Memo {
     denoted_spellings: std::cell::RefCell<HashMap<(usize, String), Option<crate::cloud::ResourceRef>>>,
     /// Names this pass's fixes have taken, per file, and the logical names of resources they
     /// create: fixes computed against the same text must not pick the same ones.
-    handed_out_bindings: std::cell::RefCell<HashMap<usize, std::collections::HashSet<String>>>,
-    handed_out_logical_names: std::cell::RefCell<std::collections::HashSet<String>>,
+    handed_out_bindings: std::cell::RefCell<HashMap<usize, foldhash::HashSet<String>>>,
+    handed_out_logical_names: std::cell::RefCell<foldhash::HashSet<String>>,
     /// The resources each resource's inputs read (see `resources_read_by`).
     resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// The resources each resource waits for, directly or not (see `waits_for`).
-    resources_waited_for: std::cell::RefCell<HashMap<usize, std::rc::Rc<std::collections::HashSet<usize>>>>,
+    resources_waited_for: std::cell::RefCell<HashMap<usize, std::rc::Rc<foldhash::HashSet<usize>>>>,
     /// The CDK resources created only under a CloudFormation condition (see `is_conditional`).
-    conditional: std::cell::OnceCell<std::collections::HashSet<usize>>,
+    conditional: std::cell::OnceCell<foldhash::HashSet<usize>>,
     /// The CDK roles the app hands to L2 code (see `is_handed_to_l2_code`).
-    roles_handed_to_l2_code: std::cell::OnceCell<std::collections::HashSet<usize>>,
+    roles_handed_to_l2_code: std::cell::OnceCell<foldhash::HashSet<usize>>,
     /// The waits a CDK app asks for by hand (see `explicit_dependencies`).
     explicit_dependencies: std::cell::OnceCell<Option<HashMap<usize, Option<Vec<usize>>>>>,
     /// The attachments of each role (see `role_attachments`).
@@ -188,16 +188,16 @@ struct Memo {
     /// Per file, the project modules it imports.
     imported_modules: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// Per file, the project modules it imports directly or not (see `depends_on`).
-    modules_reached: std::cell::RefCell<HashMap<usize, std::rc::Rc<std::collections::HashSet<usize>>>>,
+    modules_reached: std::cell::RefCell<HashMap<usize, std::rc::Rc<foldhash::HashSet<usize>>>>,
     /// The project file each (importer, specifier) names.
     imported_files: std::cell::RefCell<HashMap<(usize, String), Option<usize>>>,
     /// Per file, the names of the arrays and objects it changes in place (`xs.push(…)`).
-    changed_names: std::cell::RefCell<HashMap<usize, std::rc::Rc<std::collections::HashSet<String>>>>,
+    changed_names: std::cell::RefCell<HashMap<usize, std::rc::Rc<foldhash::HashSet<String>>>>,
     /// How many times the program runs each function or constructor, by (file, start) (see
     /// `repetition`), and those whose calls are being counted (a function met again among them
     /// calls itself).
     times_called: std::cell::RefCell<HashMap<(usize, usize), Option<u64>>>,
-    counting_calls: std::cell::RefCell<std::collections::HashSet<(usize, usize)>>,
+    counting_calls: std::cell::RefCell<foldhash::HashSet<(usize, usize)>>,
     /// Whether the values of some collection's elements are being followed (see `iteration`).
     following_elements: std::cell::Cell<bool>,
 }
@@ -227,7 +227,7 @@ impl<'tree> Program<'tree> {
         let mut program = Self {
             files,
             resources: Vec::new(),
-            resource_by_expression: HashMap::new(),
+            resource_by_expression: HashMap::default(),
             file_by_path,
             binding_names: std::cell::OnceCell::new(),
             memo: Memo::default(),
@@ -488,8 +488,8 @@ impl<'tree> Program<'tree> {
 fn reached_from<Next: std::ops::Deref<Target = Vec<usize>>>(
     from: usize,
     next: impl Fn(usize) -> Next,
-) -> std::collections::HashSet<usize> {
-    let mut reached = std::collections::HashSet::new();
+) -> foldhash::HashSet<usize> {
+    let mut reached = foldhash::HashSet::default();
     let mut pending = vec![from];
     while let Some(current) = pending.pop() {
         for &step in next(current).iter() {

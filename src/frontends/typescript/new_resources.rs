@@ -131,7 +131,7 @@ impl<'tree> Program<'tree> {
             }
             _ => format!("`${{{text}}}{separator}{suffix}`"),
         };
-        let declared: std::collections::HashSet<String> = self
+        let declared: foldhash::HashSet<String> = self
             .resources()
             .iter()
             .filter_map(|resource| {

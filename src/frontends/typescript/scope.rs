@@ -2,7 +2,7 @@
 //! Lexical only: good enough for the consts and parameters infrastructure code uses; anything it
 //! cannot place is `Unknown`, and rules then report rather than edit.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -115,7 +115,7 @@ impl<'text> ScopeReader<'text> {
 /// wins over a loop variable, and both over a block variable. The file's top level is looked up
 /// through `top_level_table`.
 fn scope_names<'text>(node: Node, kind: &str, text: &'text str) -> HashMap<&'text str, LocalBinding> {
-    let mut names = HashMap::new();
+    let mut names = HashMap::default();
     let binder = (node.start_byte(), node.end_byte());
     if FUNCTIONS.contains(&kind) || kind == "catch_clause" {
         // A caught error is bound like a parameter, for the `catch` block only.
@@ -164,7 +164,7 @@ pub type TopLevelTable = HashMap<String, ((usize, usize), bool)>;
 /// Every variable a file declares at its top level (including `export const`). The first
 /// declaration of a name wins, as `top_level_declaration` finds it.
 pub fn top_level_table(root: Node, text: &str) -> TopLevelTable {
-    let mut table = HashMap::new();
+    let mut table = HashMap::default();
     for (name, declarator, constant) in block_variables(root, text) {
         table
             .entry(name.to_owned())

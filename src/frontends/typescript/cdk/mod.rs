@@ -253,8 +253,8 @@ impl<'tree> Program<'tree> {
         &self,
         hint: &str,
         named_at: impl Fn(Located<'tree>) -> Vec<Located<'tree>>,
-    ) -> std::collections::HashSet<usize> {
-        let mut found = std::collections::HashSet::new();
+    ) -> foldhash::HashSet<usize> {
+        let mut found = foldhash::HashSet::default();
         for file in (0..self.file_count()).filter(|&file| self.file(file).text.contains(hint)) {
             for node in crate::syntax::named_descendants(self.root(file)) {
                 let named = named_at(Located { file, node })

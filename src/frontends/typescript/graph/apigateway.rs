@@ -1,7 +1,7 @@
 //! API Gateway stages, method settings and integrations of a Pulumi program.
 
 use crate::syntax::{kind_of, Fields};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::super::{named_children, Integration, IntegrationValue, Located, Program, ResourceDecl};
 use crate::cloud::{

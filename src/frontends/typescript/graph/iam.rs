@@ -2,7 +2,7 @@
 //! those policies, what functions run as and wait for, and the SQS queues that feed functions.
 
 use crate::syntax::kind_of;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, RoleAttachment, RoleGrants};

@@ -9,7 +9,7 @@ pub(super) use apigateway::settings_key;
 pub(super) use runtimes::Spelling;
 
 use crate::syntax::{kind_of, Fields};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::{Located, PolicyCache, Program, ResourceDecl, StringOrigin};
 use crate::cloud::{
@@ -96,7 +96,7 @@ impl<'tree> Program<'tree> {
 
     pub(super) fn graph_stages(&self) -> (Vec<ApiStage>, Vec<MethodSettings>) {
         let mut settings = Vec::new();
-        let mut settings_by_resource = HashMap::new();
+        let mut settings_by_resource = HashMap::default();
         for (index, resource) in self.resources().iter().enumerate() {
             if resource.is_aws(&["apigateway", "MethodSettings"]) {
                 settings_by_resource.insert(index, settings.len());

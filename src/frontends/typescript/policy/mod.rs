@@ -111,7 +111,7 @@ pub struct RolePolicies<'tree> {
 /// The policies reaching each role, read once per pass: the graph and every fix for the role
 /// read them.
 #[derive(Default)]
-pub struct PolicyCache<'tree>(std::cell::RefCell<std::collections::HashMap<usize, std::rc::Rc<RolePolicies<'tree>>>>);
+pub struct PolicyCache<'tree>(std::cell::RefCell<foldhash::HashMap<usize, std::rc::Rc<RolePolicies<'tree>>>>);
 
 impl<'tree> Program<'tree> {
     /// [`Program::role_policies`], read once per cache.
