@@ -764,7 +764,7 @@ impl FixableProject for ProjectState<'_> {
             self.texts[index] = text;
             self.trees[index] = tree;
             self.scans[index] = None;
-            self.facts[index] = FileFacts::default();
+            self.facts[index] = self.facts[index].for_changed_text();
         }
         Ok(worse)
     }

@@ -29,17 +29,38 @@ pub struct FileFacts {
     /// The members of each object literal asked about, by the object's start: rules ask one
     /// arguments object for many properties, and the same ones on every pass.
     pub(super) object_members: RefCell<HashMap<usize, Rc<[ObjectMember]>>>,
+    /// The layout the file was written in, once read: a file a fix changed keeps it, since the
+    /// code fixes insert follows it already and would only vote for itself.
+    written_style: Option<Style>,
 }
 
 impl FileFacts {
     /// The one walk over a file's tree: keeps its name tables and returns the constructs the model
     /// starts from. Tables already read (the file did not change) are kept.
     pub fn read<'tree>(&self, tree: &'tree Tree, text: &str) -> Vec<ScanMatch<'tree>> {
-        let (names, constructs) = read_file(tree.root_node(), text);
+        let (names, constructs) = read_file(tree.root_node(), text, self.written_style.as_ref());
         if self.names.get().is_none() {
             let _ = self.names.set(names);
         }
         constructs
+    }
+
+    /// The facts of the file's next text, after a fix changed it: all to be read again but its
+    /// layout.
+    pub fn for_changed_text(&self) -> Self {
+        let written_style = self
+            .names
+            .get()
+            .map(|names| &names.style)
+            .or(self.written_style.as_ref());
+        Self {
+            written_style: written_style.cloned(),
+            ..Self::default()
+        }
+    }
+
+    pub(super) fn written_style(&self) -> Option<&Style> {
+        self.written_style.as_ref()
     }
 }
 
@@ -55,7 +76,12 @@ pub(super) struct NameFacts {
 /// Reads a file's `NameFacts` and the constructs the model starts from (see `constructs`) in one
 /// walk over every node of its tree: one walk per table, or a query pass, cost about as much as
 /// parsing the file again each.
-pub(super) fn read_file<'tree>(root: Node<'tree>, text: &str) -> (NameFacts, Vec<ScanMatch<'tree>>) {
+/// The layout is voted on only when `written_style` does not give it.
+pub(super) fn read_file<'tree>(
+    root: Node<'tree>,
+    text: &str,
+    written_style: Option<&Style>,
+) -> (NameFacts, Vec<ScanMatch<'tree>>) {
     let mut constructs = Vec::new();
     let mut scopes = ScopeReader::default();
     let mut counts = NameCounts::default();
@@ -68,7 +94,9 @@ pub(super) fn read_file<'tree>(root: Node<'tree>, text: &str) -> (NameFacts, Vec
         // Asked once here: each visitor compares it, and reading a kind measures its name.
         let kind = kind_of(node);
         scopes.visit(node, kind, depth, text);
-        style.visit(node, text);
+        if written_style.is_none() {
+            style.visit(node, text);
+        }
         if node.is_named() {
             counts.record(node, kind, text);
             calls.record(node, kind, text);
@@ -84,7 +112,7 @@ pub(super) fn read_file<'tree>(root: Node<'tree>, text: &str) -> (NameFacts, Vec
                     scopes: scopes.finish(),
                     counts,
                     calls,
-                    style: style.style(text),
+                    style: written_style.cloned().unwrap_or_else(|| style.style(text)),
                 };
                 return (names, constructs);
             }
@@ -111,4 +139,31 @@ pub(super) enum MemberKind {
     Spread,
     /// A method, a computed key, a comment: sets nothing infrafix can name.
     Other,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FileFacts;
+    use crate::syntax::{parse, Dialect};
+
+    fn quote_after_reading(facts: &FileFacts, text: &str) -> Option<char> {
+        let tree = parse(text, Dialect::TypeScript).expect("parses");
+        facts.read(&tree, text);
+        facts.names.get().map(|names| names.style.quote)
+    }
+
+    #[test]
+    fn a_changed_file_keeps_the_layout_it_was_written_in() {
+        let facts = FileFacts::default();
+        assert_eq!(
+            quote_after_reading(&facts, "const a = 'x';\nconst b = 'y';\n"),
+            Some('\'')
+        );
+        // A fix added more double-quoted strings than the file had single-quoted ones.
+        let changed = facts.for_changed_text();
+        let fixed = "const a = 'x';\nconst b = 'y';\nconst c = \"p\";\nconst d = \"q\";\nconst e = \"r\";\n";
+        assert_eq!(quote_after_reading(&changed, fixed), Some('\''));
+        // A file read for the first time votes.
+        assert_eq!(quote_after_reading(&FileFacts::default(), fixed), Some('"'));
+    }
 }

@@ -376,7 +376,7 @@ impl<'tree> Program<'tree> {
         source
             .facts
             .names
-            .get_or_init(|| facts::read_file(source.tree.root_node(), source.text).0)
+            .get_or_init(|| facts::read_file(source.tree.root_node(), source.text, source.facts.written_style()).0)
     }
 
     fn scopes(&self, file: usize) -> &FileScopes {

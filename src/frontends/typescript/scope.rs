@@ -251,7 +251,7 @@ mod tests {
     /// The binding recorded for the `occurrence`-th leaf spelled `name` (0 = first).
     fn binding_of(source: &str, name: &str, occurrence: usize) -> Option<LocalBinding> {
         let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
-        let scopes = crate::frontends::typescript::facts::read_file(tree.root_node(), source)
+        let scopes = crate::frontends::typescript::facts::read_file(tree.root_node(), source, None)
             .0
             .scopes;
         let start = source.match_indices(name).nth(occurrence).expect("occurrence exists").0;
@@ -278,7 +278,7 @@ mod tests {
         // A parameter named like an import hides it: `lambda.Runtime` below is not the CDK's.
         let source = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nfunction build(id: string, lambda: any) {\n  return lambda.Runtime.PYTHON_3_8;\n}\n";
         let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
-        let scopes = crate::frontends::typescript::facts::read_file(tree.root_node(), source)
+        let scopes = crate::frontends::typescript::facts::read_file(tree.root_node(), source, None)
             .0
             .scopes;
         assert!(scopes.declared.contains("lambda") && scopes.declared.contains("id"));
@@ -325,7 +325,7 @@ mod tests {
         ));
         assert_eq!(binding_of(source, "tenant", 5), None);
         let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
-        let declared = crate::frontends::typescript::facts::read_file(tree.root_node(), source)
+        let declared = crate::frontends::typescript::facts::read_file(tree.root_node(), source, None)
             .0
             .scopes
             .declared;
