@@ -153,10 +153,17 @@ fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanM
         .collect();
     for heritage in heritages {
         let mut cursor = heritage.walk();
-        let extended: Vec<Node> = heritage
+        let clauses: Vec<Node> = heritage
             .children(&mut cursor)
             .filter(|clause| kind_of(clause) == "extends_clause")
-            .filter_map(|clause| clause.field("value"))
+            .collect();
+        // `extends A, B` parses (TypeScript rejects it later), and the query matched each value.
+        let extended: Vec<Node> = clauses
+            .iter()
+            .flat_map(|clause| {
+                let mut cursor = clause.walk();
+                clause.children_by_field_name("value", &mut cursor).collect::<Vec<_>>()
+            })
             .collect();
         for base in extended {
             found.push(program_match(vec![
@@ -269,6 +276,7 @@ import odd from "a\u0062c";
   other() { super.other(); }
 }
 class Plain { constructor() { if (x) { super(); } } }
+class Mixed extends Traced, lambda.Function { constructor(s, i) { super(s, i, {}); } }
 "#,
         );
         let made: Vec<&str> = found
@@ -276,7 +284,7 @@ class Plain { constructor() { if (x) { super(); } } }
             .filter_map(|captures| captures.iter().find(|(name, _)| *name == "resource.class"))
             .map(|(_, text)| text.as_str())
             .collect();
-        assert_eq!(made, ["lambda.Function"]);
+        assert_eq!(made, ["lambda.Function", "Traced", "lambda.Function"]);
     }
 
     #[test]

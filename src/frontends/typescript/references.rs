@@ -39,7 +39,9 @@ impl<'tree> Program<'tree> {
         }
         let found = self.denoted(at, 0);
         self.memo.denoted.borrow_mut().insert(key, found.clone());
-        if let Some(spelling) = spelling {
+        // While a collection's elements are followed, nested collections are not: an answer
+        // found then may be short, and is not handed to the rest of the file.
+        if let Some(spelling) = spelling.filter(|_| !self.memo.following_elements.get()) {
             self.memo.denoted_spellings.borrow_mut().insert(spelling, found.clone());
         }
         found
