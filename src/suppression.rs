@@ -7,7 +7,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::rules::RuleId;
-use crate::syntax::{node_text, QueryFile, ScanMatch};
+use crate::syntax::{node_text, MatchKind, ScanMatch};
 
 const STATEMENT_MARKER: &str = "infrafix-ignore:";
 const FILE_MARKER: &str = "infrafix-ignore-file:";
@@ -26,7 +26,7 @@ impl Suppressions {
         let mut suppressions = Self::default();
         for comment in matches
             .iter()
-            .filter(|m| m.file == QueryFile::Suppression)
+            .filter(|m| m.kind == MatchKind::Suppression)
             .filter_map(|m| m.capture("comment"))
         {
             suppressions.add_comment(comment, text);

@@ -301,17 +301,17 @@ pub fn ancestors<'tree>(root: Node<'tree>, node: Node<'tree>) -> Vec<Node<'tree>
     path
 }
 
-/// What a match is for: the program model, or a suppression comment.
+/// What a match is for: a construct the program model starts from, or a suppression comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryFile {
-    Program,
+pub enum MatchKind {
+    Construct,
     Suppression,
 }
 
-type QueryText = (QueryFile, &'static str, &'static str);
+type QueryText = (MatchKind, &'static str, &'static str);
 
 const SUPPRESSION_QUERY: QueryText = (
-    QueryFile::Suppression,
+    MatchKind::Suppression,
     "codemods/suppression.scm",
     include_str!("../codemods/suppression.scm"),
 );
@@ -319,16 +319,16 @@ const SUPPRESSION_QUERY: QueryText = (
 /// All query files compiled into one query, so that a file is visited once for all of them.
 struct CombinedQuery {
     query: Query,
-    /// The query file each pattern comes from, by pattern index.
-    file_of_pattern: Vec<QueryFile>,
+    /// What each pattern's matches are for (the query file it comes from), by pattern index.
+    kind_of_pattern: Vec<MatchKind>,
 }
 
 impl CombinedQuery {
     fn compile(dialect: Dialect) -> Result<Self> {
         let mut source = String::new();
         let mut starts = Vec::new();
-        for &(file, name, text) in dialect.query_files() {
-            starts.push((source.len(), file, name));
+        for &(kind, name, text) in dialect.query_files() {
+            starts.push((source.len(), kind, name));
             source.push_str(text);
             source.push('\n');
         }
@@ -337,12 +337,12 @@ impl CombinedQuery {
             let name = file_at(error.offset).map_or("codemods", |(_, _, name)| name);
             anyhow!("compiling {name}: {error}")
         })?;
-        let file_of_pattern = (0..query.pattern_count())
+        let kind_of_pattern = (0..query.pattern_count())
             .map(|pattern| {
-                file_at(query.start_byte_for_pattern(pattern)).map_or(QueryFile::Program, |(_, file, _)| file)
+                file_at(query.start_byte_for_pattern(pattern)).map_or(MatchKind::Construct, |(_, kind, _)| kind)
             })
             .collect();
-        Ok(Self { query, file_of_pattern })
+        Ok(Self { query, kind_of_pattern })
     }
 }
 
@@ -363,10 +363,10 @@ fn combined_query(dialect: Dialect) -> Result<&'static CombinedQuery> {
         .map_err(|message| anyhow!("{message}"))
 }
 
-/// One match of one pattern: the query file it belongs to and its captures by name.
+/// One construct or suppression comment found in a file's one pass, with its captures by name.
 #[derive(Debug, Clone)]
 pub struct ScanMatch<'tree> {
-    pub file: QueryFile,
+    pub kind: MatchKind,
     pub captures: Vec<(&'static str, Node<'tree>)>,
 }
 
@@ -389,7 +389,7 @@ pub fn scan<'tree>(tree: &'tree Tree, text: &str, dialect: Dialect) -> Result<Ve
     let mut found = Vec::new();
     while let Some(query_match) = matches.next() {
         found.push(ScanMatch {
-            file: combined.file_of_pattern[query_match.pattern_index],
+            kind: combined.kind_of_pattern[query_match.pattern_index],
             captures: query_match
                 .captures()
                 .iter()
@@ -404,7 +404,7 @@ pub fn scan<'tree>(tree: &'tree Tree, text: &str, dialect: Dialect) -> Result<Ve
 /// a file that a fixpoint pass did not change is kept for the next pass instead of run again.
 #[derive(Debug, Clone)]
 pub struct StoredScan {
-    matches: Vec<(QueryFile, Vec<StoredCapture>)>,
+    matches: Vec<(MatchKind, Vec<StoredCapture>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -428,7 +428,7 @@ impl StoredScan {
                         kind: node.kind_id(),
                     })
                     .collect();
-                (found.file, captures)
+                (found.kind, captures)
             })
             .collect();
         Self { matches }
@@ -439,8 +439,8 @@ impl StoredScan {
         let root = tree.root_node();
         self.matches
             .iter()
-            .map(|(file, captures)| ScanMatch {
-                file: *file,
+            .map(|(kind, captures)| ScanMatch {
+                kind: *kind,
                 captures: captures
                     .iter()
                     .filter_map(|capture| Some((capture.name, find_node(root, capture)?)))
@@ -522,7 +522,7 @@ mod tests {
         let tree = parse(text, Dialect::Hcl).expect("parses");
         let matches = scan(&tree, text, Dialect::Hcl).expect("queries compile");
         assert_eq!(matches.len(), 1);
-        assert!(matches[0].file == QueryFile::Suppression && matches[0].capture("comment").is_some());
+        assert!(matches[0].kind == MatchKind::Suppression && matches[0].capture("comment").is_some());
         let script = parse("// infrafix-ignore: x\n", Dialect::TypeScript).expect("parses");
         assert!(scan(&script, "// infrafix-ignore: x\n", Dialect::TypeScript).is_err());
     }

@@ -10,7 +10,7 @@
 
 use tree_sitter::Node;
 
-use crate::syntax::{kind_of, node_text, Fields, QueryFile, ScanMatch};
+use crate::syntax::{kind_of, named_children, node_text, Fields, MatchKind, ScanMatch};
 
 /// Records the constructs `node` starts (`kind` is its kind, read once by the walk).
 pub(super) fn record<'tree>(node: Node<'tree>, kind: &str, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
@@ -24,7 +24,7 @@ pub(super) fn record<'tree>(node: Node<'tree>, kind: &str, text: &str, found: &m
         }
         "comment" if node_text(node, text).contains("infrafix-ignore") => {
             found.push(ScanMatch {
-                file: QueryFile::Suppression,
+                kind: MatchKind::Suppression,
                 captures: vec![("comment", node)],
             });
         }
@@ -34,36 +34,38 @@ pub(super) fn record<'tree>(node: Node<'tree>, kind: &str, text: &str, found: &m
 
 fn program_match<'tree>(captures: Vec<(&'static str, Node<'tree>)>) -> ScanMatch<'tree> {
     ScanMatch {
-        file: QueryFile::Program,
+        kind: MatchKind::Construct,
         captures,
     }
+}
+
+/// A node's named children of one kind.
+fn children_of_kind<'tree>(node: Node<'tree>, kind: &'static str) -> impl Iterator<Item = Node<'tree>> {
+    named_children(node).filter(move |child| kind_of(child) == kind)
+}
+
+/// Whether a call or `new` has an argument list (a tagged template or a bare `new X` has none).
+fn has_argument_list(call: Node) -> bool {
+    call.field("arguments")
+        .is_some_and(|arguments| kind_of(arguments) == "arguments")
 }
 
 /// The text pieces of a string literal: one for a plain string, several around escapes, none for
 /// `""`. A query matched each piece, and so do these.
 fn string_fragments(string: Node) -> impl Iterator<Item = Node> {
-    let mut cursor = string.walk();
-    let fragments: Vec<Node> = match kind_of(string) {
-        "string" => string
-            .named_children(&mut cursor)
-            .filter(|child| kind_of(child) == "string_fragment")
-            .collect(),
-        _ => Vec::new(),
-    };
-    fragments.into_iter()
+    let is_string = kind_of(string) == "string";
+    children_of_kind(string, "string_fragment").filter(move |_| is_string)
 }
 
 /// `import … from "m"` and `import x = require("m")`.
 fn record_import<'tree>(statement: Node<'tree>, found: &mut Vec<ScanMatch<'tree>>) {
-    let mut cursor = statement.walk();
-    let sources = statement.field("source").into_iter().chain(
-        statement
-            .children(&mut cursor)
-            .filter(|child| kind_of(child) == "import_require_clause")
-            .filter_map(|clause| clause.field("source")),
-    );
-    let fragments: Vec<Node> = sources.flat_map(string_fragments).collect();
-    for source in fragments {
+    let required = children_of_kind(statement, "import_require_clause").filter_map(|clause| clause.field("source"));
+    for source in statement
+        .field("source")
+        .into_iter()
+        .chain(required)
+        .flat_map(string_fragments)
+    {
         found.push(program_match(vec![("import", statement), ("import.source", source)]));
     }
 }
@@ -84,8 +86,8 @@ fn record_require<'tree>(declarator: Node<'tree>, text: &str, found: &mut Vec<Sc
     }
     let Some(first) = call
         .field("arguments")
-        .filter(|arguments| kind_of(arguments) == "arguments")
-        .and_then(|arguments| arguments.named_child(0))
+        .filter(|_| has_argument_list(call))
+        .and_then(|arguments| named_children(arguments).next())
     else {
         return;
     };
@@ -101,11 +103,10 @@ fn record_require<'tree>(declarator: Node<'tree>, text: &str, found: &mut Vec<Sc
 
 /// `new aws.lambda.Function("name", { … })`: a `new` with an argument list.
 fn record_new<'tree>(expression: Node<'tree>, found: &mut Vec<ScanMatch<'tree>>) {
-    let class = expression.field("constructor");
-    let has_arguments = expression
-        .field("arguments")
-        .is_some_and(|arguments| kind_of(arguments) == "arguments");
-    if let Some(class) = class.filter(|_| has_arguments) {
+    if let Some(class) = expression
+        .field("constructor")
+        .filter(|_| has_argument_list(expression))
+    {
         found.push(program_match(vec![("resource", expression), ("resource.class", class)]));
     }
 }
@@ -116,10 +117,7 @@ fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanM
     let calls_super = call
         .field("function")
         .is_some_and(|function| kind_of(function) == "super");
-    let has_arguments = call
-        .field("arguments")
-        .is_some_and(|arguments| kind_of(arguments) == "arguments");
-    if !calls_super || !has_arguments {
+    if !calls_super || !has_argument_list(call) {
         return;
     }
     let Some(method) = call
@@ -146,26 +144,12 @@ fn record_super_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanM
     else {
         return;
     };
-    let mut cursor = class.walk();
-    let heritages: Vec<Node> = class
-        .children(&mut cursor)
-        .filter(|child| kind_of(child) == "class_heritage")
-        .collect();
-    for heritage in heritages {
-        let mut cursor = heritage.walk();
-        let clauses: Vec<Node> = heritage
-            .children(&mut cursor)
-            .filter(|clause| kind_of(clause) == "extends_clause")
-            .collect();
+    let clauses =
+        children_of_kind(class, "class_heritage").flat_map(|heritage| children_of_kind(heritage, "extends_clause"));
+    for clause in clauses {
         // `extends A, B` parses (TypeScript rejects it later), and the query matched each value.
-        let extended: Vec<Node> = clauses
-            .iter()
-            .flat_map(|clause| {
-                let mut cursor = clause.walk();
-                clause.children_by_field_name("value", &mut cursor).collect::<Vec<_>>()
-            })
-            .collect();
-        for base in extended {
+        let mut cursor = clause.walk();
+        for base in clause.children_by_field_name("value", &mut cursor) {
             found.push(program_match(vec![
                 ("resource.class", base),
                 ("resource.method", name),
@@ -185,10 +169,7 @@ fn record_dependency_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<
     else {
         return;
     };
-    let has_arguments = call
-        .field("arguments")
-        .is_some_and(|arguments| kind_of(arguments) == "arguments");
-    if has_arguments && matches!(node_text(method, text), "addDependency" | "addDependsOn") {
+    if has_argument_list(call) && matches!(node_text(method, text), "addDependency" | "addDependsOn") {
         found.push(program_match(vec![("dependency.method", method), ("dependency", call)]));
     }
 }

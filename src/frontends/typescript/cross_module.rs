@@ -223,13 +223,9 @@ impl<'tree> Program<'tree> {
 
     /// Whether module `from` imports `to`, directly or through other modules of the project.
     fn depends_on(&self, from: usize, to: usize) -> bool {
-        if let Some(known) = self.memo.modules_reached.borrow().get(&from) {
-            return known.contains(&to);
-        }
-        let reached = std::rc::Rc::new(super::reached_from(from, |file| self.imported_modules(file)));
-        let answer = reached.contains(&to);
-        self.memo.modules_reached.borrow_mut().insert(from, reached);
-        answer
+        self.memo
+            .modules_reached
+            .reaches(from, to, |file| self.imported_modules(file))
     }
 
     /// The project modules a file imports or re-exports from, side-effect imports included; read

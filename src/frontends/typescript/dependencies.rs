@@ -26,13 +26,9 @@ impl<'tree> Program<'tree> {
     /// Whether `resource` is created after `other`: its inputs read `other` (the resource or one of
     /// its outputs), or read a resource that waits for `other`.
     pub fn waits_for(&self, resource: usize, other: usize) -> bool {
-        if let Some(known) = self.memo.resources_waited_for.borrow().get(&resource) {
-            return known.contains(&other);
-        }
-        let waited_for = Rc::new(super::reached_from(resource, |current| self.resources_read_by(current)));
-        let answer = waited_for.contains(&other);
-        self.memo.resources_waited_for.borrow_mut().insert(resource, waited_for);
-        answer
+        self.memo
+            .resources_waited_for
+            .reaches(resource, other, |current| self.resources_read_by(current))
     }
 
     /// The resources a resource's arguments and options read, directly or through the values they

@@ -75,7 +75,7 @@ impl<'tree> Program<'tree> {
     }
 
     /// The resource every element gives an expression (`route.handler` over routes that all name
-    /// `fnA`). Elements that disagree give none: a rule must not act for one of them on all.
+    /// `fnA`); none when they disagree.
     pub(crate) fn denoted_by_every_element(&self, at: Located<'tree>, hops: usize) -> Option<ResourceRef> {
         if hops > MAX_HOPS
             || !matches!(
@@ -85,14 +85,10 @@ impl<'tree> Program<'tree> {
         {
             return None;
         }
+        // Followed inside the visit, where a nested collection is not followed again.
         let mut denoted = Vec::new();
         self.visit_element_sources(at, |source| denoted.push(self.denoted(source, hops + 1)));
-        let (first, others) = denoted.split_first()?;
-        let first = first.clone()?;
-        others
-            .iter()
-            .all(|other| other.as_ref() == Some(&first))
-            .then_some(first)
+        super::references::agreed(denoted)
     }
 
     /// Hands each of [`Program::element_sources`] to `visit`; `false` when there are none. An

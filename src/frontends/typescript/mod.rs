@@ -176,7 +176,7 @@ struct Memo {
     /// The resources each resource's inputs read (see `resources_read_by`).
     resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// The resources each resource waits for, directly or not (see `waits_for`).
-    resources_waited_for: std::cell::RefCell<HashMap<usize, std::rc::Rc<foldhash::HashSet<usize>>>>,
+    resources_waited_for: Reachability,
     /// The CDK resources created only under a CloudFormation condition (see `is_conditional`).
     conditional: std::cell::OnceCell<foldhash::HashSet<usize>>,
     /// The CDK roles the app hands to L2 code (see `is_handed_to_l2_code`).
@@ -188,7 +188,7 @@ struct Memo {
     /// Per file, the project modules it imports.
     imported_modules: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// Per file, the project modules it imports directly or not (see `depends_on`).
-    modules_reached: std::cell::RefCell<HashMap<usize, std::rc::Rc<foldhash::HashSet<usize>>>>,
+    modules_reached: Reachability,
     /// The project file each (importer, specifier) names.
     imported_files: std::cell::RefCell<HashMap<(usize, String), Option<usize>>>,
     /// Per file, the names of the arrays and objects it changes in place (`xs.push(…)`).
@@ -481,24 +481,38 @@ impl<'tree> Program<'tree> {
     }
 }
 
-/// Everything reached from `from` by following `next` (a module's imports, the resources a
-/// resource reads) one or more times; the graphs may have cycles, so `from` is in it only when a
-/// cycle leads back to it. Asked once per node and kept: the graph asks whether each of a role's
-/// attachments waits for each of its functions, and every answer walks the same reads.
-fn reached_from<Next: std::ops::Deref<Target = Vec<usize>>>(
-    from: usize,
-    next: impl Fn(usize) -> Next,
-) -> foldhash::HashSet<usize> {
-    let mut reached = foldhash::HashSet::default();
-    let mut pending = vec![from];
-    while let Some(current) = pending.pop() {
-        for &step in next(current).iter() {
-            if reached.insert(step) {
-                pending.push(step);
+/// For a graph the model follows again and again (a module's imports, the resources a resource
+/// reads), everything reached from each node, worked out the first time the node is asked about:
+/// the graph asks whether each of a role's attachments waits for each of its functions, and every
+/// answer walks the same reads.
+#[derive(Default)]
+struct Reachability(std::cell::RefCell<HashMap<usize, foldhash::HashSet<usize>>>);
+
+impl Reachability {
+    /// Whether `to` is reached from `from` by following `next` one or more times; the graph may
+    /// have cycles, so `from` reaches itself only through one.
+    fn reaches<Next: std::ops::Deref<Target = Vec<usize>>>(
+        &self,
+        from: usize,
+        to: usize,
+        next: impl Fn(usize) -> Next,
+    ) -> bool {
+        if let Some(reached) = self.0.borrow().get(&from) {
+            return reached.contains(&to);
+        }
+        let mut reached = foldhash::HashSet::default();
+        let mut pending = vec![from];
+        while let Some(current) = pending.pop() {
+            for &step in next(current).iter() {
+                if reached.insert(step) {
+                    pending.push(step);
+                }
             }
         }
+        let answer = reached.contains(&to);
+        self.0.borrow_mut().insert(from, reached);
+        answer
     }
-    reached
 }
 
 #[cfg(test)]

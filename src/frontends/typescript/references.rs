@@ -89,14 +89,8 @@ impl<'tree> Program<'tree> {
                 {
                     return self.denoted(source, hops + 1);
                 }
-                // A parameter of a factory: the resource every call site passes, when they agree
-                // (one declaration cannot stand for two resources).
-                let mut passed = self
-                    .parameter_sources(at)?
-                    .into_iter()
-                    .map(|argument| self.denoted(argument, hops + 1));
-                let first = passed.next()??;
-                passed.all(|other| other.as_ref() == Some(&first)).then_some(first)
+                // A parameter of a factory: the resource every call site passes.
+                self.denoted_by_all(self.parameter_sources(at)?, hops)
             }
             "member_expression" => {
                 let object = at.node.field("object")?;
@@ -243,12 +237,12 @@ impl<'tree> Program<'tree> {
     /// `props.invoices` read from a parameter: the resource every call passes as that property,
     /// when they agree (a stack's props handing it another stack's queue).
     fn passed_property(&self, member: Located<'tree>, hops: usize) -> Option<ResourceRef> {
-        let mut passed = self
-            .parameter_member_sources(member)
-            .into_iter()
-            .map(|value| self.denoted(value, hops + 1));
-        let first = passed.next()??;
-        passed.all(|other| other.as_ref() == Some(&first)).then_some(first)
+        self.denoted_by_all(self.parameter_member_sources(member), hops)
+    }
+
+    /// The resource every one of `values` stands for (see `agreed`).
+    fn denoted_by_all(&self, values: Vec<Located<'tree>>, hops: usize) -> Option<ResourceRef> {
+        agreed(values.into_iter().map(|value| self.denoted(value, hops + 1)))
     }
 
     /// The resource an instance of one of the project's classes holds in a field:
@@ -415,6 +409,15 @@ impl<'tree> Program<'tree> {
             .find(|(_, value)| self.denoted_resource(here(*value)) == wanted)
             .map(|(name, _)| self.text(here(name)).to_owned())
     }
+}
+
+/// The one resource all of `answers` name, when there are some and they agree: one declaration
+/// written for several values (a parameter, a loop's element) cannot stand for two resources, and
+/// a rule must not act for one of them on all.
+pub(super) fn agreed(answers: impl IntoIterator<Item = Option<ResourceRef>>) -> Option<ResourceRef> {
+    let mut answers = answers.into_iter();
+    let first = answers.next()??;
+    answers.all(|other| other.as_ref() == Some(&first)).then_some(first)
 }
 
 pub(super) fn first_parameter_pattern(function: Node) -> Option<Node> {
