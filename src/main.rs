@@ -179,7 +179,7 @@ fn main() -> ExitCode {
     if printed.is_err() || failed {
         return ExitCode::from(EXIT_ERROR);
     }
-    if pipeline::interruption().load(std::sync::atomic::Ordering::SeqCst) {
+    if pipeline::interrupt_stopped_work() {
         return ExitCode::from(EXIT_INTERRUPTED);
     }
     let pending = match options.mode {

@@ -43,6 +43,21 @@ fn interrupted() -> bool {
     interruption().load(Ordering::SeqCst)
 }
 
+/// Whether an interrupt stopped any work: a project not checked or a file not written. An
+/// interrupt that comes once everything is done (while the report prints) stopped nothing, and
+/// the run ends as it would have without it.
+pub fn interrupt_stopped_work() -> bool {
+    STOPPED_WORK.load(Ordering::SeqCst)
+}
+
+static STOPPED_WORK: AtomicBool = AtomicBool::new(false);
+
+/// The notice for work an interrupt stopped, which the run's exit status then reports.
+fn stopped_by_interrupt(path: PathBuf, message: &str) -> Notice {
+    STOPPED_WORK.store(true, Ordering::SeqCst);
+    Notice::error(path, message)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Compute fixes and report them; change nothing.
@@ -168,7 +183,7 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
     if interrupted() {
         return (
             Vec::new(),
-            vec![Notice::error(
+            vec![stopped_by_interrupt(
                 project.root.clone(),
                 "interrupted before this project was checked",
             )],
@@ -358,7 +373,7 @@ fn check_sources(
             .filter(|bytes| outcome.converged && *bytes != source.original_bytes);
         if let (Some(fixed), Mode::Write) = (&fixed, options.mode) {
             if interrupted() {
-                notices.push(Notice::error(source.path.clone(), "interrupted; not written"));
+                notices.push(stopped_by_interrupt(source.path.clone(), "interrupted; not written"));
             } else if let Err(error) = write_atomically(&source.path, &source.original_bytes, fixed) {
                 notices.push(Notice::error(source.path.clone(), format!("{error:#}")));
             }

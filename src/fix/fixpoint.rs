@@ -120,19 +120,13 @@ pub fn fix_to_fixpoint(project: &mut impl FixableProject, policy: FixPolicy) -> 
                 reason: broken.reason,
             });
         }
-        let mut applied_edits: Vec<&Edit> = Vec::new();
         for &position in &pass.applied {
             let index = candidates[position];
             if known[index].is_none() {
                 raised_and_fixed.push(findings[index].clone());
             }
-            for edit in findings[index].fix.iter().flat_map(|fix| &fix.edits) {
-                if !applied_edits.contains(&edit) {
-                    applied_edits.push(edit);
-                }
-            }
         }
-        tracker.shift(&applied_edits);
+        tracker.shift(&pass.edits);
         findings = project.findings()?;
     }
     // Nothing is written when the fixes do not settle: what remains is what was read.
@@ -160,6 +154,8 @@ struct BrokenFix<'a> {
 struct Pass<'a> {
     /// Indices of the candidates whose fixes are in the texts now.
     applied: Vec<usize>,
+    /// The edits that put them there, as made.
+    edits: Vec<Edit>,
     broken: Vec<BrokenFix<'a>>,
 }
 
@@ -168,18 +164,20 @@ struct Pass<'a> {
 fn apply_pass<'a>(project: &mut impl FixableProject, candidates: &[&'a Finding]) -> Result<Pass<'a>> {
     let fixes: Vec<&Fix> = candidates.iter().filter_map(|finding| finding.fix.as_ref()).collect();
     let batch = apply_fixes(project.texts(), &fixes);
-    let mut broken: Vec<BrokenFix> = batch
-        .invalid
-        .iter()
-        .map(|&index| BrokenFix {
-            finding: candidates[index],
-            reason: "its edits do not fit the file (internal error)".to_owned(),
-        })
-        .collect();
+    let misfits = batch.invalid.iter().map(|&index| BrokenFix {
+        finding: candidates[index],
+        reason: "its edits do not fit the file (internal error)".to_owned(),
+    });
+    let cycles = batch.cyclic.iter().map(|&index| BrokenFix {
+        finding: candidates[index],
+        reason: "its new imports would make an import cycle (internal error); the fix was dropped".to_owned(),
+    });
+    let mut broken: Vec<BrokenFix> = misfits.chain(cycles).collect();
     let originals = originals_of(project.texts(), &batch.changed);
     if project.replace_texts(batch.changed)?.is_empty() {
         return Ok(Pass {
             applied: batch.applied,
+            edits: batch.edits,
             broken,
         });
     }
@@ -201,14 +199,22 @@ fn apply_pass<'a>(project: &mut impl FixableProject, candidates: &[&'a Finding])
     let originals = originals_of(project.texts(), &together.changed);
     if project.replace_texts(together.changed)?.is_empty() {
         let applied = together.applied.iter().map(|&position| sound[position]).collect();
-        return Ok(Pass { applied, broken });
+        return Ok(Pass {
+            applied,
+            edits: together.edits,
+            broken,
+        });
     }
     // Sound one by one yet broken together: keep the first, the rest come back next pass.
     project.replace_texts(originals)?;
     let first = apply_fixes(project.texts(), &sound_fixes[..sound_fixes.len().min(1)]);
     project.replace_texts(first.changed)?;
     let applied = first.applied.iter().map(|&position| sound[position]).collect();
-    Ok(Pass { applied, broken })
+    Ok(Pass {
+        applied,
+        edits: first.edits,
+        broken,
+    })
 }
 
 /// Whether the fixes applied to the current texts keep the syntax intact; the texts are left as they were.

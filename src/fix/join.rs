@@ -77,7 +77,7 @@ fn join_edits(first: &[Edit], second: &[Edit]) -> Vec<Edit> {
             .find(|known| known.file == edit.file && known.range.is_empty() && known.range == edit.range);
         match same_point {
             Some(known) if *known == *edit => {}
-            Some(known) if edit.range.is_empty() => known.replacement.push_str(&edit.replacement),
+            Some(known) if edit.range.is_empty() => known.append_insertion(edit),
             _ => edits.push(edit.clone()),
         }
     }

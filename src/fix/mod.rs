@@ -4,6 +4,7 @@
 mod apply;
 mod fixpoint;
 mod join;
+mod listed;
 mod tracking;
 
 pub use apply::{apply_fixes, Batch};
@@ -11,6 +12,7 @@ pub use fixpoint::{
     fix_to_fixpoint, DroppedFix, FixPolicy, FixableProject, FixpointOutcome, RemainingFinding, MAX_PASSES,
 };
 pub use join::join_colliding;
+pub use listed::{position_in_list, ListedLine, ListedLines};
 
 use std::ops::Range;
 
@@ -21,6 +23,22 @@ pub struct Edit {
     pub file: usize,
     pub range: Range<usize>,
     pub replacement: String,
+    /// Set only on an insertion of listed lines (new import statements), which are its text: two of
+    /// them at one point go in together, merged (`ListedLines::merge`), unless they bind a name in
+    /// common, so that fixes that each add an import settle in one pass instead of one per fix.
+    pub listed: Option<ListedLines>,
+    /// The dependencies the edit gives its file on others (an import statement it adds): a batch
+    /// never takes two fixes whose new dependencies together close a cycle.
+    pub dependencies: Vec<NewDependency>,
+}
+
+/// A dependency a new import gives one file on another: `from` will load `to`, which already
+/// loads, directly or not, every file of `to_reaches` (sorted, `to` itself included).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NewDependency {
+    pub from: usize,
+    pub to: usize,
+    pub to_reaches: Vec<usize>,
 }
 
 impl Edit {
@@ -29,6 +47,23 @@ impl Edit {
             file,
             range,
             replacement: replacement.into(),
+            listed: None,
+            dependencies: Vec::new(),
+        }
+    }
+
+    /// The same edit, recording the dependency it gives its file.
+    pub fn with_dependency(mut self, dependency: NewDependency) -> Self {
+        self.dependencies.push(dependency);
+        self
+    }
+
+    /// An insertion of listed lines at `at`.
+    pub fn insert_lines(file: usize, at: usize, lines: ListedLines) -> Self {
+        Self {
+            replacement: lines.text(),
+            listed: Some(lines),
+            ..Self::insert(file, at, "")
         }
     }
 
@@ -44,8 +79,23 @@ impl Edit {
         self.range.is_empty()
     }
 
+    /// Adds the text (and dependencies) of another insertion at the same point after this one's.
+    /// The joined text is listed lines only when both were.
+    pub fn append_insertion(&mut self, more: &Edit) {
+        self.replacement.push_str(&more.replacement);
+        self.dependencies.extend(more.dependencies.iter().cloned());
+        self.listed = match (self.listed.take(), &more.listed) {
+            (Some(mut lines), Some(more)) => {
+                lines.append(more);
+                Some(lines)
+            }
+            _ => None,
+        };
+    }
+
     /// Whether the two edits cannot both be applied without one changing what the other meant:
-    /// they overlap, or both insert at one point (the order of the two texts would be a guess).
+    /// they overlap, or both insert at one point (the order of the two texts would be a guess,
+    /// unless both are listed lines that merge).
     /// Touching is fine: an insertion at the end of a replaced range goes after it.
     fn conflicts_with(&self, other: &Edit) -> bool {
         if self.file != other.file || self == other {
@@ -54,7 +104,11 @@ impl Edit {
         let (a, b) = (&self.range, &other.range);
         let overlapping = a.start < b.end && b.start < a.end;
         let same_insertion_point = self.is_insertion() && other.is_insertion() && a.start == b.start;
-        overlapping || same_insertion_point
+        let merging = match (&self.listed, &other.listed) {
+            (Some(mine), Some(theirs)) => mine.admits(theirs),
+            _ => false,
+        };
+        overlapping || (same_insertion_point && !merging)
     }
 }
 

@@ -23,8 +23,8 @@ impl FindingTracker {
         }
     }
 
-    /// Carries every position through one pass's applied edits (each edit once).
-    pub fn shift(&mut self, edits: &[&Edit]) {
+    /// Carries every position through one pass's edits as made.
+    pub fn shift(&mut self, edits: &[Edit]) {
         for (file, position) in &mut self.positions {
             let original = *position;
             let mut moved = original as isize;
@@ -85,7 +85,7 @@ mod tests {
         let inserted_before = Edit::insert(0, 10, "12345");
         let rewritten_around = Edit::replace(0, 18..22, "x");
         let after = Edit::insert(1, 11, "later");
-        tracker.shift(&[&inserted_before, &rewritten_around, &after]);
+        tracker.shift(&[inserted_before, rewritten_around, after]);
         // An insertion right at a start goes before it; a replaced start is where the new text begins.
         assert_eq!(tracker.positions, vec![(0, 15), (0, 23), (1, 10)]);
     }

@@ -3,12 +3,13 @@
 //! An import is never added where it would close an import cycle: in a cycle one module runs
 //! before the other's exports exist, so a new edge could change what the program sees.
 
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use tree_sitter::Node;
 
 use super::{named_children, Exported, ImportKind, Located, Program, ResourceBinding};
-use crate::fix::Edit;
+use crate::fix::{position_in_list, Edit, ListedLine, ListedLines, NewDependency};
 use crate::syntax::{kind_of, node_text, Fields};
 
 impl<'tree> Program<'tree> {
@@ -95,7 +96,7 @@ impl<'tree> Program<'tree> {
         } else {
             format!("{name} as {local}")
         };
-        push_merged(edits, self.import_edit(file, declaration.file, &specifier));
+        push_merged(edits, self.import_edit(file, declaration.file, &specifier, &local));
         Ok(format!("{local}{path}"))
     }
 
@@ -125,9 +126,10 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// Adds `specifier` to the import of `exporter` that `file` already has (or of a barrel of the
-    /// file's that passes all of `exporter` on), or a new import statement after the file's last import.
-    fn import_edit(&self, file: usize, exporter: usize, specifier: &str) -> Edit {
+    /// Adds `specifier` (binding `local`) to the import of `exporter` that `file` already has (or of
+    /// a barrel of the file's that passes all of `exporter` on), or a new import statement after the
+    /// file's last import.
+    fn import_edit(&self, file: usize, exporter: usize, specifier: &str, local: &str) -> Edit {
         let existing_list = self.file(file).imports.iter().find_map(|binding| {
             let from = self.imported_file(file, &binding.module)?;
             let reaches = from == exporter || self.reexports_everything_of(from, exporter);
@@ -137,16 +139,41 @@ impl<'tree> Program<'tree> {
             return self.add_import_specifier(Located { file, node: list }, specifier);
         }
         let style = self.style(file);
-        let module = self.module_specifier(file, exporter);
-        let statement = format!(
-            "import {{ {specifier} }} from {}{}",
-            style.string(&module),
-            style.statement_end()
-        );
-        match self.last_import_statement(file) {
-            Some(last) => Edit::insert(file, last.end_byte(), format!("{}{statement}", style.line_ending)),
-            None => Edit::insert(file, 0, format!("{statement}{}", style.line_ending)),
-        }
+        let module = style.string(&self.module_specifier(file, exporter));
+        let statement_end = style.statement_end();
+        let (at, head, tail) = match self.last_import_statement(file) {
+            Some(last) => (
+                last.end_byte(),
+                format!("{}import {{ ", style.line_ending),
+                format!(" }} from {module}{statement_end}"),
+            ),
+            None => (
+                0,
+                "import { ".to_owned(),
+                format!(" }} from {module}{statement_end}{}", style.line_ending),
+            ),
+        };
+        let line = ListedLine {
+            key: exporter.to_string(),
+            head,
+            items: vec![specifier.to_owned()],
+            tail,
+        };
+        // Another fix's new import at this point merges with this one as it would be written a pass
+        // later only when an import of this module reaches nothing else: else the later fix would
+        // have named its resource through this module's re-exports.
+        let edit = match self.exports_only_its_own(exporter) {
+            true => Edit::insert_lines(
+                file,
+                at,
+                ListedLines {
+                    lines: vec![line],
+                    binds: BTreeSet::from([local.to_owned()]),
+                },
+            ),
+            false => Edit::insert(file, at, format!("{}{}{}", line.head, specifier, line.tail)),
+        };
+        edit.with_dependency(self.new_dependency(file, exporter))
     }
 
     /// Adds a specifier to a `{ … }` import list: where it sorts when the list is sorted, else last.
@@ -154,21 +181,17 @@ impl<'tree> Program<'tree> {
         let items: Vec<Node> = named_children(list.node)
             .filter(|item| kind_of(item) == "import_specifier")
             .collect();
-        let key = |text: &str| text.to_lowercase();
-        let names: Vec<String> = items
+        let written: Vec<String> = items
             .iter()
             .map(|item| {
-                key(self.text(Located {
+                self.text(Located {
                     file: list.file,
                     node: *item,
-                }))
+                })
+                .to_owned()
             })
             .collect();
-        let sorted = names.windows(2).all(|pair| pair[0] <= pair[1]);
-        let position = match sorted {
-            true => names.iter().filter(|name| **name < key(specifier)).count(),
-            false => names.len(),
-        };
+        let position = position_in_list(&written, specifier);
         match (position, items.first()) {
             (0, Some(first)) => Edit::insert(list.file, first.start_byte(), format!("{specifier}, ")),
             (_, Some(_)) => self.insert_items_after(
@@ -228,6 +251,23 @@ impl<'tree> Program<'tree> {
             .reaches(from, to, |file| self.imported_modules(file))
     }
 
+    /// The dependency a new import of `exporter` gives `file`, for the fix engine to keep fixes
+    /// whose imports would close a cycle together out of one batch (each alone is checked here).
+    fn new_dependency(&self, file: usize, exporter: usize) -> NewDependency {
+        let mut to_reaches = self
+            .memo
+            .modules_reached
+            .reached_from(exporter, |module| self.imported_modules(module));
+        if let Err(position) = to_reaches.binary_search(&exporter) {
+            to_reaches.insert(position, exporter);
+        }
+        NewDependency {
+            from: file,
+            to: exporter,
+            to_reaches,
+        }
+    }
+
     /// The project modules a file imports or re-exports from, side-effect imports included; read
     /// once per file, since every cycle check walks them.
     fn imported_modules(&self, file: usize) -> std::rc::Rc<Vec<usize>> {
@@ -265,7 +305,7 @@ fn push_merged(edits: &mut Vec<Edit>, edit: Edit) {
         .find(|other| other.file == edit.file && other.range.is_empty() && other.range == edit.range);
     match same_point {
         Some(other) if other.replacement.contains(&edit.replacement) => {}
-        Some(other) => other.replacement.push_str(&edit.replacement),
+        Some(other) => other.append_insertion(&edit),
         None => edits.push(edit),
     }
 }

@@ -210,6 +210,18 @@ impl<'tree> Program<'tree> {
         false
     }
 
+    /// Whether every name `file` exports is declared in it: no `export * from`, no `export … from`,
+    /// and no import passed on. An import of such a module reaches its own declarations only.
+    pub(super) fn exports_only_its_own(&self, file: usize) -> bool {
+        let table = self.export_table(file);
+        let imports = &self.file(file).imports;
+        table.star_modules.is_empty()
+            && table.named.values().all(|source| match source {
+                ExportSource::Local(name) => !imports.iter().any(|binding| binding.local == *name),
+                ExportSource::Reexport { .. } | ExportSource::NamespaceOf { .. } => false,
+            })
+    }
+
     /// A name declared at the top of `file`: a variable, or an import of a project module it passes on.
     fn top_level_binding(
         &self,

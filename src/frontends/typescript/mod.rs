@@ -497,8 +497,25 @@ impl Reachability {
         to: usize,
         next: impl Fn(usize) -> Next,
     ) -> bool {
-        if let Some(reached) = self.0.borrow().get(&from) {
-            return reached.contains(&to);
+        self.work_out(from, next);
+        self.0.borrow().get(&from).is_some_and(|reached| reached.contains(&to))
+    }
+
+    /// Everything reached from `from` by following `next` one or more times, sorted.
+    fn reached_from<Next: std::ops::Deref<Target = Vec<usize>>>(
+        &self,
+        from: usize,
+        next: impl Fn(usize) -> Next,
+    ) -> Vec<usize> {
+        self.work_out(from, next);
+        let mut reached: Vec<usize> = self.0.borrow().get(&from).into_iter().flatten().copied().collect();
+        reached.sort_unstable();
+        reached
+    }
+
+    fn work_out<Next: std::ops::Deref<Target = Vec<usize>>>(&self, from: usize, next: impl Fn(usize) -> Next) {
+        if self.0.borrow().contains_key(&from) {
+            return;
         }
         let mut reached = foldhash::HashSet::default();
         let mut pending = vec![from];
@@ -509,9 +526,7 @@ impl Reachability {
                 }
             }
         }
-        let answer = reached.contains(&to);
         self.0.borrow_mut().insert(from, reached);
-        answer
     }
 }
 
