@@ -99,6 +99,7 @@ fn merge_listed_lines(sorted: Vec<&Edit>) -> Vec<Edit> {
                 if earlier.range == edit.range && edit.range.is_empty() {
                     lines.merge(more);
                     earlier.replacement = lines.text();
+                    earlier.dependencies.extend(edit.dependencies.iter().cloned());
                     continue;
                 }
             }

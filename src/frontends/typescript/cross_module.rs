@@ -114,6 +114,9 @@ impl<'tree> Program<'tree> {
             _ => return None,
         };
         self.file(file).imports.iter().find_map(|binding| {
+            if binding.is_type_only() {
+                return None;
+            }
             let from = self.imported_file(file, &binding.module)?;
             match &binding.kind {
                 ImportKind::Named { imported } => {
@@ -131,6 +134,9 @@ impl<'tree> Program<'tree> {
     /// file's last import.
     fn import_edit(&self, file: usize, exporter: usize, specifier: &str, local: &str) -> Edit {
         let existing_list = self.file(file).imports.iter().find_map(|binding| {
+            if binding.statement_is_type_only() {
+                return None;
+            }
             let from = self.imported_file(file, &binding.module)?;
             let reaches = from == exporter || self.reexports_everything_of(from, exporter);
             reaches.then(|| binding.named_list()).flatten()
@@ -143,7 +149,7 @@ impl<'tree> Program<'tree> {
         let statement_end = style.statement_end();
         let (at, head, tail) = match self.last_import_statement(file) {
             Some(last) => (
-                last.end_byte(),
+                self.end_of_line_comment(file, last.end_byte()),
                 format!("{}import {{ ", style.line_ending),
                 format!(" }} from {module}{statement_end}"),
             ),
@@ -236,6 +242,23 @@ impl<'tree> Program<'tree> {
             })
             .filter(|statement| kind_of(statement) != "comment")
             .last()
+    }
+
+    /// Where a new line goes after code ending at `end`: after the comment that ends its line, if
+    /// any (`… from "./iam"; // the shared role`), so that the comment stays with its statement.
+    fn end_of_line_comment(&self, file: usize, end: usize) -> usize {
+        let text = self.file(file).text;
+        let rest = text[end..].split('\n').next().unwrap_or("");
+        let rest = rest.strip_suffix('\r').unwrap_or(rest);
+        let comment = rest.trim();
+        let block = comment
+            .strip_prefix("/*")
+            .is_some_and(|inside| inside.find("*/") == Some(inside.len().saturating_sub(2)));
+        let commented = comment.starts_with("//") || block;
+        match commented {
+            true => end + rest.len(),
+            false => end,
+        }
     }
 
     /// Whether a file has an ES `import` or `export` statement at its top level.

@@ -35,12 +35,34 @@ impl ImportBinding<'_> {
         self.kind == ImportKind::Namespace && (kind_of(self.specifier) == "namespace_import" || required)
     }
 
+    /// Whether the name is imported for its types only (`import type { a }`, `import { type a }`):
+    /// TypeScript erases it, so it cannot name a value.
+    pub fn is_type_only(&self) -> bool {
+        is_marked_type_only(self.statement)
+            || (kind_of(self.specifier) == "import_specifier" && is_marked_type_only(self.specifier))
+    }
+
+    /// Whether the whole statement imports types only (`import type { … }`): a value added to its
+    /// list would be erased with it.
+    pub fn statement_is_type_only(&self) -> bool {
+        is_marked_type_only(self.statement)
+    }
+
     /// The `{ … }` list this binding stands in, when it is a named ES import.
     pub fn named_list(&self) -> Option<Node<'_>> {
         self.specifier
             .parent()
             .filter(|parent| kind_of(parent) == "named_imports")
     }
+}
+
+/// Whether an import statement or specifier starts with the `type` (or `typeof`) keyword.
+fn is_marked_type_only(node: Node) -> bool {
+    let mut cursor = node.walk();
+    let marked = node
+        .children(&mut cursor)
+        .any(|child| !child.is_named() && matches!(kind_of(child), "type" | "typeof"));
+    marked
 }
 
 pub(super) fn collect<'tree>(matches: &[ScanMatch<'tree>], text: &str) -> Vec<ImportBinding<'tree>> {
