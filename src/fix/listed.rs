@@ -33,13 +33,6 @@ impl ListedLines {
             .collect()
     }
 
-    /// Another insertion's lines after these, each kept a line of its own: one fix's several
-    /// imports, written as that fix writes them.
-    pub fn append(&mut self, more: &ListedLines) {
-        self.lines.extend(more.lines.iter().cloned());
-        self.binds.extend(more.binds.iter().cloned());
-    }
-
     /// Whether a later insertion's lines can go in with these: they bind no name in common.
     pub fn admits(&self, later: &ListedLines) -> bool {
         self.binds.is_disjoint(&later.binds)

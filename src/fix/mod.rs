@@ -79,18 +79,21 @@ impl Edit {
         self.range.is_empty()
     }
 
-    /// Adds the text (and dependencies) of another insertion at the same point after this one's.
-    /// The joined text is listed lines only when both were.
+    /// Adds another insertion at the same point after this one, with its dependencies: listed
+    /// lines merge (one module's names in one statement), other text follows this one's. The result
+    /// is listed lines only when both were.
     pub fn append_insertion(&mut self, more: &Edit) {
-        self.replacement.push_str(&more.replacement);
         self.dependencies.extend(more.dependencies.iter().cloned());
-        self.listed = match (self.listed.take(), &more.listed) {
-            (Some(mut lines), Some(more)) => {
-                lines.append(more);
-                Some(lines)
+        match (&mut self.listed, &more.listed) {
+            (Some(lines), Some(more_lines)) if lines.admits(more_lines) => {
+                lines.merge(more_lines);
+                self.replacement = lines.text();
             }
-            _ => None,
-        };
+            _ => {
+                self.replacement.push_str(&more.replacement);
+                self.listed = None;
+            }
+        }
     }
 
     /// Whether the two edits cannot both be applied without one changing what the other meant:
