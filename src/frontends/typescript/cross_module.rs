@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use tree_sitter::Node;
 
+use super::imports::TypesOnly;
 use super::{named_children, Exported, ImportKind, Located, Program, ResourceBinding};
 use crate::fix::{position_in_list, Edit, ListedLine, ListedLines, NewDependency};
 use crate::syntax::{kind_of, node_text, Fields};
@@ -134,7 +135,7 @@ impl<'tree> Program<'tree> {
     /// file's last import.
     fn import_edit(&self, file: usize, exporter: usize, specifier: &str, local: &str) -> Edit {
         let existing_list = self.file(file).imports.iter().find_map(|binding| {
-            if binding.statement_is_type_only() {
+            if binding.types_only == TypesOnly::Statement {
                 return None;
             }
             let from = self.imported_file(file, &binding.module)?;

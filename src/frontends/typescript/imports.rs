@@ -22,6 +22,18 @@ pub struct ImportBinding<'tree> {
     pub specifier: Node<'tree>,
     /// The whole import statement or declaration.
     pub statement: Node<'tree>,
+    pub types_only: TypesOnly,
+}
+
+/// Whether an import brings in types only, which TypeScript erases: such a name cannot stand for
+/// a value, and a value added to a `type` statement's list would be erased with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypesOnly {
+    No,
+    /// `import { type a, b }`: this name only.
+    Name,
+    /// `import type { a, b }`: the whole statement.
+    Statement,
 }
 
 impl ImportBinding<'_> {
@@ -35,17 +47,9 @@ impl ImportBinding<'_> {
         self.kind == ImportKind::Namespace && (kind_of(self.specifier) == "namespace_import" || required)
     }
 
-    /// Whether the name is imported for its types only (`import type { a }`, `import { type a }`):
-    /// TypeScript erases it, so it cannot name a value.
+    /// Whether the name is imported for its types only (`import type { a }`, `import { type a }`).
     pub fn is_type_only(&self) -> bool {
-        is_marked_type_only(self.statement)
-            || (kind_of(self.specifier) == "import_specifier" && is_marked_type_only(self.specifier))
-    }
-
-    /// Whether the whole statement imports types only (`import type { … }`): a value added to its
-    /// list would be erased with it.
-    pub fn statement_is_type_only(&self) -> bool {
-        is_marked_type_only(self.statement)
+        self.types_only != TypesOnly::No
     }
 
     /// The `{ … }` list this binding stands in, when it is a named ES import.
@@ -94,12 +98,23 @@ fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, ou
     let Some(clause) = named_children(statement).find(|child| kind_of(child) == "import_clause") else {
         return;
     };
+    let statement_types_only = is_marked_type_only(statement);
+    let whole = match statement_types_only {
+        true => TypesOnly::Statement,
+        false => TypesOnly::No,
+    };
     for part in named_children(clause) {
         match kind_of(part) {
-            "identifier" => out.push(namespace(part, node_text(part, text), module, statement)),
+            "identifier" => out.push(ImportBinding {
+                types_only: whole,
+                ..namespace(part, node_text(part, text), module, statement)
+            }),
             "namespace_import" => {
                 if let Some(name) = named_children(part).find(|child| kind_of(child) == "identifier") {
-                    out.push(namespace(part, node_text(name, text), module, statement));
+                    out.push(ImportBinding {
+                        types_only: whole,
+                        ..namespace(part, node_text(name, text), module, statement)
+                    });
                 }
             }
             "named_imports" => {
@@ -116,6 +131,11 @@ fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, ou
                         },
                         specifier,
                         statement,
+                        types_only: match (statement_types_only, is_marked_type_only(specifier)) {
+                            (true, _) => TypesOnly::Statement,
+                            (false, true) => TypesOnly::Name,
+                            (false, false) => TypesOnly::No,
+                        },
                     });
                 }
             }
@@ -152,6 +172,7 @@ fn collect_require<'tree>(
                     },
                     specifier: property,
                     statement,
+                    types_only: TypesOnly::No,
                 });
             }
         }
@@ -166,5 +187,6 @@ fn namespace<'tree>(specifier: Node<'tree>, local: &str, module: &str, statement
         kind: ImportKind::Namespace,
         specifier,
         statement,
+        types_only: TypesOnly::No,
     }
 }
