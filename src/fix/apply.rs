@@ -70,7 +70,7 @@ pub fn apply_fixes(texts: &[String], fixes: &[&Fix]) -> Batch {
 }
 
 /// Whether the `new` dependencies, with those `accepted` (which close none), make a file depend
-/// on itself: some new one's `to` reaches its `from`, through what files load now and the rest.
+/// on itself: a new one's imported file reaches its `from`, through what files load now and the rest.
 fn closes_cycle(accepted: &[&NewDependency], new: &[&NewDependency]) -> bool {
     let all: Vec<&NewDependency> = accepted.iter().chain(new).copied().collect();
     new.iter().any(|dependency| {
@@ -243,7 +243,7 @@ mod tests {
         // close 0 → 1 → 2 → 0 with it, so it waits a pass; one making 1 load 0 and 0 load 1 by
         // itself can never go in.
         let import = |from: usize, to: usize, to_reaches: Vec<usize>| {
-            Edit::insert(from, 0, format!("import {to};")).with_dependency(NewDependency { from, to, to_reaches })
+            Edit::insert(from, 0, format!("import {to};")).with_dependency(NewDependency { from, to_reaches })
         };
         let first = Fix::safe(vec![import(0, 1, vec![1])]);
         let closing = Fix::safe(vec![import(1, 2, vec![0, 2])]);

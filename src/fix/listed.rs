@@ -70,10 +70,10 @@ impl ListedLines {
 /// Where `item` goes in a written list: where it sorts (ignoring case) when the list is sorted,
 /// else last.
 pub fn position_in_list(items: &[String], item: &str) -> usize {
-    let key = |text: &str| text.to_lowercase();
-    let keys: Vec<String> = items.iter().map(|item| key(item)).collect();
+    let keys: Vec<String> = items.iter().map(|item| item.to_lowercase()).collect();
+    let new_key = item.to_lowercase();
     match keys.windows(2).all(|pair| pair[0] <= pair[1]) {
-        true => keys.iter().filter(|known| **known < key(item)).count(),
+        true => keys.iter().filter(|known| **known < new_key).count(),
         false => keys.len(),
     }
 }

@@ -32,12 +32,12 @@ pub struct Edit {
     pub dependencies: Vec<NewDependency>,
 }
 
-/// A dependency a new import gives one file on another: `from` will load `to`, which already
-/// loads, directly or not, every file of `to_reaches` (sorted, `to` itself included).
+/// A dependency a new import gives one file on another: `from` will load the imported file and,
+/// through it, every file of `to_reaches` (sorted: the imported file and all it loads, directly
+/// or not).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NewDependency {
     pub from: usize,
-    pub to: usize,
     pub to_reaches: Vec<usize>,
 }
 

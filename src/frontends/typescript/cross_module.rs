@@ -150,7 +150,7 @@ impl<'tree> Program<'tree> {
         let statement_end = style.statement_end();
         let (at, head, tail) = match self.last_import_statement(file) {
             Some(last) => (
-                self.end_of_line_comment(file, last.end_byte()),
+                self.end_of_line(last),
                 format!("{}import {{ ", style.line_ending),
                 format!(" }} from {module}{statement_end}"),
             ),
@@ -160,25 +160,21 @@ impl<'tree> Program<'tree> {
                 format!(" }} from {module}{statement_end}{}", style.line_ending),
             ),
         };
-        let line = ListedLine {
-            key: exporter.to_string(),
-            head,
-            items: vec![specifier.to_owned()],
-            tail,
+        let lines = ListedLines {
+            lines: vec![ListedLine {
+                key: exporter.to_string(),
+                head,
+                items: vec![specifier.to_owned()],
+                tail,
+            }],
+            binds: BTreeSet::from([local.to_owned()]),
         };
         // Another fix's new import at this point merges with this one as it would be written a pass
         // later only when an import of this module reaches nothing else: else the later fix would
         // have named its resource through this module's re-exports.
         let edit = match self.exports_only_its_own(exporter) {
-            true => Edit::insert_lines(
-                file,
-                at,
-                ListedLines {
-                    lines: vec![line],
-                    binds: BTreeSet::from([local.to_owned()]),
-                },
-            ),
-            false => Edit::insert(file, at, format!("{}{}{}", line.head, specifier, line.tail)),
+            true => Edit::insert_lines(file, at, lines),
+            false => Edit::insert(file, at, lines.text()),
         };
         edit.with_dependency(self.new_dependency(file, exporter))
     }
@@ -245,21 +241,17 @@ impl<'tree> Program<'tree> {
             .last()
     }
 
-    /// Where a new line goes after code ending at `end`: after the comment that ends its line, if
-    /// any (`… from "./iam"; // the shared role`), so that the comment stays with its statement.
-    fn end_of_line_comment(&self, file: usize, end: usize) -> usize {
-        let text = self.file(file).text;
-        let rest = text[end..].split('\n').next().unwrap_or("");
-        let rest = rest.strip_suffix('\r').unwrap_or(rest);
-        let comment = rest.trim();
-        let block = comment
-            .strip_prefix("/*")
-            .is_some_and(|inside| inside.find("*/") == Some(inside.len().saturating_sub(2)));
-        let commented = comment.starts_with("//") || block;
-        match commented {
-            true => end + rest.len(),
-            false => end,
+    /// Where a line added after `statement` goes: after the comments that end its line
+    /// (`… from "./iam"; // the shared role`), so that they stay with it.
+    fn end_of_line(&self, statement: Node<'tree>) -> usize {
+        let row = statement.end_position().row;
+        let mut end = statement.end_byte();
+        let mut next = statement.next_sibling();
+        while let Some(comment) = next.filter(|node| kind_of(node) == "comment" && node.start_position().row == row) {
+            end = comment.end_byte();
+            next = comment.next_sibling();
         }
+        end
     }
 
     /// Whether a file has an ES `import` or `export` statement at its top level.
@@ -285,11 +277,7 @@ impl<'tree> Program<'tree> {
         if let Err(position) = to_reaches.binary_search(&exporter) {
             to_reaches.insert(position, exporter);
         }
-        NewDependency {
-            from: file,
-            to: exporter,
-            to_reaches,
-        }
+        NewDependency { from: file, to_reaches }
     }
 
     /// The project modules a file imports or re-exports from, side-effect imports included; read
