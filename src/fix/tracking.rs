@@ -3,10 +3,11 @@
 //! comes back on a later pass (its fix was deferred) is still known for the one first reported,
 //! and a finding nobody reported before is known as one the run's own edits raised.
 
-use std::collections::HashSet;
+use foldhash::HashMap;
 
 use super::Edit;
 use crate::diagnostic::Finding;
+use crate::rules::RuleId;
 
 pub struct FindingTracker {
     /// Per finding of the texts as read: its file and where its start is now.
@@ -43,26 +44,34 @@ impl FindingTracker {
 
     /// For each finding of the current texts, the index of the finding of the texts as read that
     /// it is, if any: the same rule in the same file, starting where that one's start was carried
-    /// to, or else with the same message. Each is matched at most once.
+    /// to, or else with the same message. Each is matched at most once, to the first one read
+    /// that is still free.
     pub fn identify(&self, initial: &[Finding], current: &[Finding]) -> Vec<Option<usize>> {
-        let mut taken = HashSet::new();
+        // Indexed by what must match: a pass has hundreds of findings on a dense project, and
+        // comparing every pair of them cost as much as a rule.
+        let mut by_place: HashMap<(RuleId, usize, usize), Vec<usize>> = HashMap::default();
+        let mut by_words: HashMap<(RuleId, usize, &str), Vec<usize>> = HashMap::default();
+        for (index, finding) in initial.iter().enumerate() {
+            let (file, start) = self.positions[index];
+            by_place.entry((finding.rule, file, start)).or_default().push(index);
+            by_words
+                .entry((finding.rule, finding.file, finding.message.as_str()))
+                .or_default()
+                .push(index);
+        }
+        let mut taken = vec![false; initial.len()];
         let mut matched = vec![None; current.len()];
-        let same_place = |index: usize, finding: &Finding| self.positions[index] == (finding.file, finding.range.start);
-        let same_words = |index: usize, finding: &Finding| initial[index].message == finding.message;
-        for test in [&same_place as &dyn Fn(usize, &Finding) -> bool, &same_words] {
-            for (slot, finding) in matched.iter_mut().zip(current) {
-                if slot.is_some() {
-                    continue;
-                }
-                *slot = (0..initial.len()).find(|&index| {
-                    !taken.contains(&index)
-                        && initial[index].rule == finding.rule
-                        && initial[index].file == finding.file
-                        && test(index, finding)
-                });
-                if let Some(index) = *slot {
-                    taken.insert(index);
-                }
+        let mut take_first_free = |candidates: Option<&Vec<usize>>| {
+            let index = candidates?.iter().copied().find(|&index| !taken[index])?;
+            taken[index] = true;
+            Some(index)
+        };
+        for (slot, finding) in matched.iter_mut().zip(current) {
+            *slot = take_first_free(by_place.get(&(finding.rule, finding.file, finding.range.start)));
+        }
+        for (slot, finding) in matched.iter_mut().zip(current) {
+            if slot.is_none() {
+                *slot = take_first_free(by_words.get(&(finding.rule, finding.file, finding.message.as_str())));
             }
         }
         matched
@@ -72,7 +81,6 @@ impl FindingTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::RuleId;
 
     fn finding(file: usize, start: usize, message: &str) -> Finding {
         Finding::new(RuleId::LambdaIamDependsOn, file, start..start + 1, message)

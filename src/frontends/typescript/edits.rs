@@ -628,7 +628,12 @@ mod tests {
 
     /// The text after applying the edit that `edit` builds on the first node of `kind` whose
     /// text starts with `starting`.
-    fn edited(text: &str, kind: &str, starting: &str, edit: impl Fn(&Program, Located) -> Edit) -> String {
+    fn edited(
+        text: &str,
+        kind: &str,
+        starting: &str,
+        edit: impl for<'t> Fn(&Program<'t>, Located<'t>) -> Edit,
+    ) -> String {
         let mut result = String::new();
         with_program(&[("index.ts", text)], |program| {
             let root = program.file(0).tree.root_node();
@@ -651,12 +656,12 @@ mod tests {
         result
     }
 
-    fn add_limit(program: &Program, object: Located) -> Edit {
+    fn add_limit<'t>(program: &Program<'t>, object: Located<'t>) -> Edit {
         program.add_properties(object, &[("limit", Code::verbatim("5"))])
     }
 
     /// Each case: the source, the kind and start of the node to edit, and the source after.
-    fn assert_edits(cases: &[(&str, &str, &str, &str)], edit: impl Fn(&Program, Located) -> Edit) {
+    fn assert_edits(cases: &[(&str, &str, &str, &str)], edit: impl for<'t> Fn(&Program<'t>, Located<'t>) -> Edit) {
         for (source, kind, starting, after) in cases {
             assert_eq!(edited(source, kind, starting, &edit), *after, "editing {source:?}");
         }
@@ -778,7 +783,7 @@ mod tests {
 
     #[test]
     fn inserts_a_statement_at_the_anchor_indentation() {
-        let insert = |program: &Program, statement: Located| {
+        fn insert<'t>(program: &Program<'t>, statement: Located<'t>) -> Edit {
             program.insert_statement_after(
                 statement,
                 &Code::New {
@@ -787,7 +792,7 @@ mod tests {
                 },
                 Some("queue"),
             )
-        };
+        }
         let text = "class A {\n  constructor() {\n    const b = 1;\n    run(b);\n  }\n}\n";
         assert_eq!(edited(text, "lexical_declaration", "const b", insert), "class A {\n  constructor() {\n    const b = 1;\n    const queue = new Queue(\"q\");\n    run(b);\n  }\n}\n");
         let spaced = "const b = 1;\n\nrun(b);\n";
@@ -799,10 +804,10 @@ mod tests {
 
     #[test]
     fn binds_a_bare_statement_to_a_fresh_name() {
-        let bind = |program: &Program, statement: Located| {
+        fn bind<'t>(program: &Program<'t>, statement: Located<'t>) -> Edit {
             let name = program.fresh_name(0, "queue");
             program.bind_to_const(statement, &name)
-        };
+        }
         let text = "const queue = 1;\nnew Queue(\"q\");\n";
         assert_eq!(
             edited(text, "expression_statement", "new Queue", bind),

@@ -154,7 +154,17 @@ fn string_content(node: Node, text: &str) -> Option<String> {
 impl<'tree> Program<'tree> {
     /// Where the name `name` that module `file` exports is declared, through re-exports and barrels.
     pub fn exported(&self, file: usize, name: &str) -> Option<Exported<'tree>> {
-        self.exported_within(file, name, &mut HashSet::default())
+        if let Some(known) = self.memo.exported.borrow().get(&file).and_then(|names| names.get(name)) {
+            return *known;
+        }
+        let found = self.exported_within(file, name, &mut HashSet::default());
+        self.memo
+            .exported
+            .borrow_mut()
+            .entry(file)
+            .or_default()
+            .insert(name.to_owned(), found);
+        found
     }
 
     /// `asked` holds the (module, name) pairs this look-up has reached: barrels that `export *`

@@ -36,7 +36,7 @@ pub enum TypesOnly {
     Statement,
 }
 
-impl ImportBinding<'_> {
+impl<'tree> ImportBinding<'tree> {
     /// Whether the name stands for the whole module object (`import * as iam from "./iam"`,
     /// `const iam = require("./iam")`), not its default export (`import iam from "./iam"`).
     pub fn is_namespace_of_module(&self) -> bool {
@@ -53,7 +53,7 @@ impl ImportBinding<'_> {
     }
 
     /// The `{ … }` list this binding stands in, when it is a named ES import.
-    pub fn named_list(&self) -> Option<Node<'_>> {
+    pub fn named_list(&self) -> Option<Node<'tree>> {
         self.specifier
             .parent()
             .filter(|parent| kind_of(parent) == "named_imports")

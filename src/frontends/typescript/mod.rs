@@ -157,14 +157,19 @@ pub struct Program<'tree> {
     file_by_path: HashMap<PathBuf, usize>,
     /// The const names unbound resources get when a fix must refer to them, made once for all.
     binding_names: std::cell::OnceCell<HashMap<usize, String>>,
-    memo: Memo,
+    memo: Memo<'tree>,
 }
 
 /// Answers the model has worked out, by (file, node id): the graph and the fixes ask about the
 /// same roles and references again and again, and finding a declaration walks the tree.
 #[derive(Default)]
-struct Memo {
+struct Memo<'tree> {
     imports: std::cell::RefCell<HashMap<(usize, usize), Option<usize>>>,
+    /// The declarator of each top-level variable asked about, by (file, start): a declaration is
+    /// asked for once per reference to it, and finding its node searches the tree.
+    declarators: std::cell::RefCell<HashMap<(usize, usize), Option<Node<'tree>>>>,
+    /// Where each name asked about is declared, per exporting file (see `exported`).
+    exported: std::cell::RefCell<HashMap<usize, HashMap<String, Option<Exported<'tree>>>>>,
     denoted: std::cell::RefCell<HashMap<(usize, usize), Option<crate::cloud::ResourceRef>>>,
     /// The same, by (file, spelling) for references that mean the same anywhere in their file
     /// (see `file_wide_spelling`).
@@ -460,9 +465,17 @@ impl<'tree> Program<'tree> {
         // The declarator's whole range: the smallest node spanning it is the declarator itself
         // (or, in `let x;`, its name), so finding it climbs no further.
         let &(range, constant) = table.get(name)?;
-        let declarator = self.node_spanning(file, range, |node| {
-            kind_of(node) == "variable_declarator" && node.byte_range() == (range.0..range.1)
-        })?;
+        let known = self.memo.declarators.borrow().get(&(file, range.0)).copied();
+        let declarator = match known {
+            Some(declarator) => declarator,
+            None => {
+                let found = self.node_spanning(file, range, |node| {
+                    kind_of(node) == "variable_declarator" && node.byte_range() == (range.0..range.1)
+                });
+                self.memo.declarators.borrow_mut().insert((file, range.0), found);
+                found
+            }
+        }?;
         Some(Declaration::Variable { declarator, constant })
     }
 

@@ -86,7 +86,7 @@ impl<'tree> Program<'tree> {
 }
 
 /// `for (let i = A; i < B; i++)` with literal bounds.
-fn counted_loop(program: &Program, file: usize, statement: Node) -> Option<u64> {
+fn counted_loop<'tree>(program: &Program<'tree>, file: usize, statement: Node<'tree>) -> Option<u64> {
     let initializer = statement.field("initializer")?;
     let declarator = named_children(initializer).find(|child| kind_of(child) == "variable_declarator")?;
     let start = program

@@ -470,7 +470,10 @@ mod json_edit_tests {
 
     /// Edits the JSON text policy of `text` with `edit`, then checks the template (its
     /// substitutions replaced by strings) is valid JSON and returns it.
-    fn edited_json(text: &str, edit: impl Fn(&Program, &PolicyDocument) -> Vec<crate::fix::Edit>) -> serde_json::Value {
+    fn edited_json(
+        text: &str,
+        edit: impl for<'t> Fn(&Program<'t>, &PolicyDocument<'t>) -> Vec<crate::fix::Edit>,
+    ) -> serde_json::Value {
         let mut result = None;
         with_program(&[("index.ts", text)], |program| {
             let policy = program

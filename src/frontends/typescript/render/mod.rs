@@ -17,14 +17,14 @@ use crate::style::template::Code;
 
 /// The TypeScript front end (Pulumi programs and CDK apps) of one pass: the program model, and the policies that building the graph
 /// and rendering grants read again and again.
-pub struct TypeScriptFrontEnd<'a> {
-    program: &'a Program<'a>,
-    policies: PolicyCache<'a>,
+pub struct TypeScriptFrontEnd<'a, 'tree> {
+    program: &'a Program<'tree>,
+    policies: PolicyCache<'tree>,
     spelling: Spelling,
 }
 
-impl<'a> TypeScriptFrontEnd<'a> {
-    pub fn new(program: &'a Program<'a>) -> Self {
+impl<'a, 'tree> TypeScriptFrontEnd<'a, 'tree> {
+    pub fn new(program: &'a Program<'tree>) -> Self {
         let spelling = match program.is_cdk_app() {
             true => Spelling {
                 depends_on: "dependencies (`node.addDependency`)",
@@ -47,7 +47,7 @@ impl<'a> TypeScriptFrontEnd<'a> {
     }
 }
 
-impl GraphSource for TypeScriptFrontEnd<'_> {
+impl GraphSource for TypeScriptFrontEnd<'_, '_> {
     fn functions(&self) -> Vec<LambdaFunction> {
         self.program.graph_functions()
     }
@@ -81,7 +81,7 @@ impl GraphSource for TypeScriptFrontEnd<'_> {
     }
 }
 
-impl FrontEnd for TypeScriptFrontEnd<'_> {
+impl FrontEnd for TypeScriptFrontEnd<'_, '_> {
     /// A plan that cannot be carried out takes no names: the fixes after it get the ones it
     /// would have.
     fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
