@@ -5,9 +5,9 @@
 
 use tree_sitter::Node;
 
-use super::{named_children, Program};
+use super::{named_children, Located, Program};
 use crate::cloud::Branch;
-use crate::syntax::{ancestors, kind_of, Fields};
+use crate::syntax::{kind_of, Fields};
 
 impl Program<'_> {
     /// The branches a resource declaration lies in, outermost first; empty when it runs whatever
@@ -15,7 +15,10 @@ impl Program<'_> {
     pub fn branches(&self, resource: usize) -> Vec<Branch> {
         let declaration = &self.resources()[resource];
         let file = declaration.file;
-        let mut path = ancestors(self.root(file), declaration.expression);
+        let mut path = self.ancestors(Located {
+            file,
+            node: declaration.expression,
+        });
         path.reverse();
         path.push(declaration.expression);
         // `path` runs from the root down to the declaration: each node with the child leading on.

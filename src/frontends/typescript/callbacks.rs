@@ -145,6 +145,18 @@ impl<'tree> Program<'tree> {
         Some((received, edits))
     }
 
+    /// The method call a function is handed to: `(receiver, method)` for
+    /// `receiver.method(…, function)` (`x.arn.apply(a => …)`, `["a", "b"].map(name => …)`).
+    pub(crate) fn method_receiving(&self, function: Located<'tree>) -> Option<(Node<'tree>, &'tree str)> {
+        let arguments = self.parent(function).filter(|parent| kind_of(parent) == "arguments")?;
+        let call = self
+            .parent(function.with(arguments))
+            .filter(|call| kind_of(call) == "call_expression")?;
+        let callee = call.field("function").filter(|f| kind_of(f) == "member_expression")?;
+        let method = self.text(function.with(callee.field("property")?));
+        Some((callee.field("object")?, method))
+    }
+
     /// The element types of a tuple type annotating an array pattern (`[string, string]` in
     /// `([a, b]: [string, string]) =>`); `None` when the pattern has no such annotation.
     fn annotated_tuple(&self, pattern: Located<'tree>) -> Option<Vec<Node<'tree>>> {
@@ -160,22 +172,6 @@ impl<'tree> Program<'tree> {
                 .collect(),
         )
     }
-}
-
-/// The method call a function is handed to: `(receiver, method)` for `receiver.method(…, function)`
-/// (`x.arn.apply(a => …)`, `["a", "b"].map(name => …)`).
-pub(crate) fn method_receiving<'tree, 'text>(
-    function: Node<'tree>,
-    text: &'text str,
-) -> Option<(Node<'tree>, &'text str)> {
-    let call = function
-        .parent()
-        .filter(|p| kind_of(p) == "arguments")?
-        .parent()
-        .filter(|c| kind_of(c) == "call_expression")?;
-    let callee = call.field("function").filter(|f| kind_of(f) == "member_expression")?;
-    let method = text.get(callee.field("property")?.byte_range())?;
-    Some((callee.field("object")?, method))
 }
 
 /// The name a callback receives an output under: `notificationDLQ.arn` as `notificationDLQArn`,

@@ -154,7 +154,8 @@ impl<'tree> Program<'tree> {
     /// The resource the `super(…)` of the class around `this` makes, when it extends a CDK
     /// function construct.
     fn resource_made_by_super(&self, this: Located<'tree>) -> Option<usize> {
-        let class = crate::syntax::ancestors(self.root(this.file), this.node)
+        let class = self
+            .ancestors(this)
             .into_iter()
             .find(|node| matches!(kind_of(node), "class_declaration" | "class"))?;
         self.resources().iter().position(|resource| {

@@ -23,6 +23,9 @@ pub struct ImportBinding<'tree> {
     /// The whole import statement or declaration.
     pub statement: Node<'tree>,
     pub types_only: TypesOnly,
+    /// The name stands for the whole module object (`import * as iam from "./iam"`,
+    /// `const iam = require("./iam")`), not its default export (`import iam from "./iam"`).
+    whole_module: bool,
 }
 
 /// Whether an import brings in types only, which TypeScript erases: such a name cannot stand for
@@ -40,11 +43,7 @@ impl<'tree> ImportBinding<'tree> {
     /// Whether the name stands for the whole module object (`import * as iam from "./iam"`,
     /// `const iam = require("./iam")`), not its default export (`import iam from "./iam"`).
     pub fn is_namespace_of_module(&self) -> bool {
-        let required = self
-            .specifier
-            .parent()
-            .is_some_and(|parent| kind_of(parent) == "variable_declarator");
-        self.kind == ImportKind::Namespace && (kind_of(self.specifier) == "namespace_import" || required)
+        self.whole_module
     }
 
     /// Whether the name is imported for its types only (`import type { a }`, `import { type a }`).
@@ -92,7 +91,7 @@ fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, ou
         .find(|child| kind_of(child) == "import_require_clause")
         .and_then(|clause| named_children(clause).find(|child| kind_of(child) == "identifier"))
     {
-        out.push(namespace(name, node_text(name, text), module, statement));
+        out.push(namespace(name, node_text(name, text), module, statement, true));
         return;
     }
     let Some(clause) = named_children(statement).find(|child| kind_of(child) == "import_clause") else {
@@ -107,13 +106,13 @@ fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, ou
         match kind_of(part) {
             "identifier" => out.push(ImportBinding {
                 types_only: whole,
-                ..namespace(part, node_text(part, text), module, statement)
+                ..namespace(part, node_text(part, text), module, statement, false)
             }),
             "namespace_import" => {
                 if let Some(name) = named_children(part).find(|child| kind_of(child) == "identifier") {
                     out.push(ImportBinding {
                         types_only: whole,
-                        ..namespace(part, node_text(name, text), module, statement)
+                        ..namespace(part, node_text(name, text), module, statement, true)
                     });
                 }
             }
@@ -131,6 +130,7 @@ fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, ou
                         },
                         specifier,
                         statement,
+                        whole_module: false,
                         types_only: match (statement_types_only, is_marked_type_only(specifier)) {
                             (true, _) => TypesOnly::Statement,
                             (false, true) => TypesOnly::Name,
@@ -153,7 +153,7 @@ fn collect_require<'tree>(
 ) {
     let statement = declarator.parent().unwrap_or(declarator);
     match kind_of(binding) {
-        "identifier" => out.push(namespace(binding, node_text(binding, text), module, statement)),
+        "identifier" => out.push(namespace(binding, node_text(binding, text), module, statement, true)),
         "object_pattern" => {
             for property in named_children(binding) {
                 let (imported, local) = match kind_of(property) {
@@ -173,6 +173,7 @@ fn collect_require<'tree>(
                     specifier: property,
                     statement,
                     types_only: TypesOnly::No,
+                    whole_module: false,
                 });
             }
         }
@@ -180,7 +181,13 @@ fn collect_require<'tree>(
     }
 }
 
-fn namespace<'tree>(specifier: Node<'tree>, local: &str, module: &str, statement: Node<'tree>) -> ImportBinding<'tree> {
+fn namespace<'tree>(
+    specifier: Node<'tree>,
+    local: &str,
+    module: &str,
+    statement: Node<'tree>,
+    whole_module: bool,
+) -> ImportBinding<'tree> {
     ImportBinding {
         local: local.to_owned(),
         module: module.to_owned(),
@@ -188,5 +195,6 @@ fn namespace<'tree>(specifier: Node<'tree>, local: &str, module: &str, statement
         specifier,
         statement,
         types_only: TypesOnly::No,
+        whole_module,
     }
 }

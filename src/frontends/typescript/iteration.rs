@@ -11,7 +11,6 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
-use super::callbacks::method_receiving;
 use super::references::first_parameter_pattern;
 use super::scope::Declaration;
 use super::{named_children, ImportKind, Located, Program};
@@ -198,7 +197,7 @@ impl<'tree> Program<'tree> {
     }
 
     fn callback_collection(&self, function: Located<'tree>) -> Option<Iterated<'tree>> {
-        let (receiver, method) = method_receiving(function.node, self.file(function.file).text)?;
+        let (receiver, method) = self.method_receiving(function)?;
         let first_argument = function.node.prev_named_sibling().is_none();
         (ELEMENT_CALLBACKS.contains(&method) && first_argument).then_some(Iterated {
             collection: function.with(receiver),

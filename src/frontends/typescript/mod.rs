@@ -168,6 +168,9 @@ struct Memo<'tree> {
     /// The declarator of each top-level variable asked about, by (file, start): a declaration is
     /// asked for once per reference to it, and finding its node searches the tree.
     declarators: std::cell::RefCell<HashMap<(usize, usize), Option<Node<'tree>>>>,
+    /// The parent of every node a search from the root has passed, by (file, node id) (see
+    /// `parent`).
+    parents: std::cell::RefCell<HashMap<(usize, usize), Node<'tree>>>,
     /// Where each name asked about is declared, per exporting file (see `exported`).
     exported: std::cell::RefCell<HashMap<usize, HashMap<String, Option<Exported<'tree>>>>>,
     denoted: std::cell::RefCell<HashMap<(usize, usize), Option<crate::cloud::ResourceRef>>>,
@@ -274,6 +277,35 @@ impl<'tree> Program<'tree> {
 
     pub fn root(&self, file: usize) -> Node<'tree> {
         self.files[file].tree.root_node()
+    }
+
+    /// `Node::parent`, remembered. tree-sitter finds a parent by searching down from the root, and
+    /// the model climbs from the same nodes again and again: one search remembers the parent of
+    /// every node on its way, so climbing further from there searches no more.
+    pub fn parent(&self, at: Located<'tree>) -> Option<Node<'tree>> {
+        let key = (at.file, at.node.id());
+        if let Some(parent) = self.memo.parents.borrow().get(&key) {
+            return Some(*parent);
+        }
+        let mut parents = self.memo.parents.borrow_mut();
+        let mut current = self.root(at.file);
+        while current != at.node {
+            let child = current.child_with_descendant(at.node)?;
+            parents.insert((at.file, child.id()), current);
+            current = child;
+        }
+        parents.get(&key).copied()
+    }
+
+    /// The nodes enclosing `at`, nearest first, up to the root (see `parent`).
+    pub fn ancestors(&self, at: Located<'tree>) -> Vec<Node<'tree>> {
+        let mut enclosing = Vec::new();
+        let mut current = at;
+        while let Some(parent) = self.parent(current) {
+            enclosing.push(parent);
+            current = at.with(parent);
+        }
+        enclosing
     }
 
     pub fn text(&self, located: Located) -> &'tree str {
@@ -488,7 +520,7 @@ impl<'tree> Program<'tree> {
     ) -> Option<Node<'tree>> {
         let mut node = self.root(file).descendant_for_byte_range(start, end)?;
         while !wanted(node) {
-            node = node.parent()?;
+            node = self.parent(Located { file, node })?;
         }
         Some(node)
     }

@@ -6,7 +6,6 @@
 use crate::syntax::{kind_of, Fields};
 use std::ops::Range;
 
-use super::callbacks::method_receiving;
 use super::json_text::Json;
 use super::scope::Declaration;
 use super::{cdk, named_children, Exported, ImportKind, Located, Package, Program};
@@ -490,7 +489,7 @@ impl<'tree> Program<'tree> {
         callback: Located<'tree>,
         source: Located<'tree>,
     ) -> Option<Vec<Edit>> {
-        let (target, _) = method_receiving(callback.node, self.file(callback.file).text)?;
+        let (target, _) = self.method_receiving(callback)?;
         let all = self.all_callback(
             Located {
                 file: callback.file,

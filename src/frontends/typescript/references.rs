@@ -5,11 +5,10 @@
 
 use tree_sitter::Node;
 
-use super::callbacks::method_receiving;
 use super::{cdk, named_children, ImportKind, Located, Package, Program, ResourceBinding};
 use crate::cloud::ResourceRef;
 use crate::fix::Edit;
-use crate::syntax::{ancestors, kind_of, node_text, Fields};
+use crate::syntax::{kind_of, node_text, Fields};
 
 /// How many consts and callback parameters a reference may be followed through.
 const MAX_HOPS: usize = 16;
@@ -173,7 +172,7 @@ impl<'tree> Program<'tree> {
         let text = self.file(identifier.file).text;
         let name = node_text(identifier.node, text);
         let function = self.function_declaring_parameter(identifier)?;
-        let (target, method) = method_receiving(function, text)?;
+        let (target, method) = self.method_receiving(identifier.with(function))?;
         if method != "apply" {
             return None;
         }
@@ -228,7 +227,8 @@ impl<'tree> Program<'tree> {
 
     /// The resource a class assigns to `this.name` (`this.role = new aws.iam.Role(…)`).
     fn this_field(&self, this: Located<'tree>, name: &str) -> Option<usize> {
-        let class = ancestors(self.root(this.file), this.node)
+        let class = self
+            .ancestors(this)
             .into_iter()
             .find(|node| matches!(kind_of(node), "class_declaration" | "class"))?;
         self.class_field(this.with(class), name)
@@ -364,7 +364,7 @@ impl<'tree> Program<'tree> {
             resource,
             attribute: None,
         };
-        ancestors(self.root(place.file), place.node)
+        self.ancestors(place)
             .into_iter()
             .filter_map(|node| node.field("parameters"))
             .flat_map(named_children)
@@ -393,7 +393,7 @@ impl<'tree> Program<'tree> {
             attribute: None,
         });
         let here = |node| Located { file: place.file, node };
-        ancestors(self.root(place.file), place.node)
+        self.ancestors(place)
             .into_iter()
             .filter(|block| super::scope::BLOCKS.contains(&kind_of(block)))
             .flat_map(named_children)

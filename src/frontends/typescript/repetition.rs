@@ -9,7 +9,7 @@
 use tree_sitter::Node;
 
 use super::{named_children, Located, Program};
-use crate::syntax::{ancestors, kind_of, Fields};
+use crate::syntax::{kind_of, Fields};
 
 impl<'tree> Program<'tree> {
     /// How many instances a resource declaration makes; `None` when that cannot be known.
@@ -32,7 +32,7 @@ impl<'tree> Program<'tree> {
         let file = expression.file;
         let mut count: u64 = 1;
         let mut child = expression.node;
-        for parent in ancestors(self.root(file), expression.node) {
+        for parent in self.ancestors(expression) {
             let here = Located { file, node: parent };
             let repeats = match kind_of(parent) {
                 "for_in_statement" if parent.field("body") == Some(child) => Some(self.loop_iterations(here)?),

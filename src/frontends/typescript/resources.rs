@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::{cdk, scope, Located, Package, PackageMember, Program};
-use crate::syntax::{ancestors, kind_of, node_text, Fields, ScanMatch};
+use crate::syntax::{kind_of, node_text, Fields, ScanMatch};
 
 /// How the program holds on to a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,13 +136,12 @@ impl<'tree> Program<'tree> {
                     self.text(here(node)).trim_matches(['"', '\'', '`']).to_owned()
                 }
                 // `super(…)` in a class of its own: the class names it.
-                _ if kind_of(declaration.expression) == "call_expression" => {
-                    ancestors(self.root(declaration.file), declaration.expression)
-                        .into_iter()
-                        .find(|node| kind_of(node) == "class_declaration")
-                        .and_then(|class| class.field("name"))
-                        .map_or_else(|| "(unnamed)".to_owned(), |name| self.text(here(name)).to_owned())
-                }
+                _ if kind_of(declaration.expression) == "call_expression" => self
+                    .ancestors(here(declaration.expression))
+                    .into_iter()
+                    .find(|node| kind_of(node) == "class_declaration")
+                    .and_then(|class| class.field("name"))
+                    .map_or_else(|| "(unnamed)".to_owned(), |name| self.text(here(name)).to_owned()),
                 _ => declaration.expression.field("constructor").map_or_else(
                     || "(unnamed)".to_owned(),
                     |class| format!("new {}(…)", self.text(here(class))),
@@ -183,7 +182,7 @@ pub(super) fn collect<'tree>(
                 (arguments.first(), arguments.get(1), arguments.get(2))
             };
             // Found once for both questions below: `Node::parent` searches down from the root.
-            let enclosing = ancestors(program.root(file), expression);
+            let enclosing = program.ancestors(Located { file, node: expression });
             Some(ResourceDecl {
                 file,
                 expression,
@@ -217,14 +216,15 @@ fn binding_of(enclosing: &[Node], text: &str) -> ResourceBinding {
         return ResourceBinding::Nested;
     };
     match kind_of(parent) {
-        "variable_declarator" => match declared_name(parent, text) {
+        "variable_declarator" => match declared_name(parent, &enclosing[1..], text) {
             Some((name, exported)) => ResourceBinding::Variable { name, exported },
             // `const { invokeUrl } = new …` keeps no name for the resource itself.
             None => ResourceBinding::Nested,
         },
-        "pair" => property_path(parent, text).map_or(ResourceBinding::Nested, |(holder, path, exported)| {
-            ResourceBinding::Property { holder, path, exported }
-        }),
+        "pair" => property_path(parent, &enclosing[1..], text)
+            .map_or(ResourceBinding::Nested, |(holder, path, exported)| {
+                ResourceBinding::Property { holder, path, exported }
+            }),
         "assignment_expression" => {
             let target = parent.field("left");
             match target.filter(|t| kind_of(t) == "member_expression") {
@@ -251,20 +251,19 @@ fn binding_of(enclosing: &[Node], text: &str) -> ResourceBinding {
     }
 }
 
-/// The identifier a declarator binds, and whether its declaration is exported.
-fn declared_name(declarator: Node, text: &str) -> Option<(String, bool)> {
+/// The identifier a declarator binds, and whether its declaration is exported; `above` holds the
+/// declarator's ancestors, nearest first.
+fn declared_name(declarator: Node, above: &[Node], text: &str) -> Option<(String, bool)> {
     let name = declarator.field("name").filter(|name| kind_of(name) == "identifier")?;
-    let exported = declarator
-        .parent()
-        .and_then(|declaration| declaration.parent())
-        .is_some_and(|p| kind_of(p) == "export_statement");
+    let exported = above.get(1).is_some_and(|p| kind_of(p) == "export_statement");
     Some((node_text(name, text).to_owned(), exported))
 }
 
 /// For a `pair` of object literals nested in a `const`'s initializer, the const, the keys down
 /// to the pair (`handlers`, `orders.list`) and whether the const is exported. Only plain keys
-/// count: a computed or quoted key cannot be written after a dot.
-fn property_path(pair: Node, text: &str) -> Option<(String, String, bool)> {
+/// count: a computed or quoted key cannot be written after a dot. `above` holds the pair's
+/// ancestors, nearest first.
+fn property_path(pair: Node, mut above: &[Node], text: &str) -> Option<(String, String, bool)> {
     let mut keys = Vec::new();
     let mut current = pair;
     loop {
@@ -272,16 +271,17 @@ fn property_path(pair: Node, text: &str) -> Option<(String, String, bool)> {
             .field("key")
             .filter(|key| kind_of(key) == "property_identifier")?;
         keys.push(node_text(key, text));
-        let object = current.parent().filter(|object| kind_of(object) == "object")?;
-        let holder = object.parent()?;
+        above.first().filter(|object| kind_of(**object) == "object")?;
+        let holder = *above.get(1)?;
+        above = &above[2..];
         match kind_of(holder) {
             "pair" => current = holder,
             "variable_declarator" => {
-                let constant = holder
-                    .parent()
+                let constant = above
+                    .first()
                     .and_then(|declaration| declaration.child(0))
                     .is_some_and(|keyword| node_text(keyword, text) == "const");
-                let (name, exported) = declared_name(holder, text).filter(|_| constant)?;
+                let (name, exported) = declared_name(holder, above, text).filter(|_| constant)?;
                 keys.reverse();
                 return Some((name, keys.join("."), exported));
             }

@@ -633,6 +633,29 @@ mod tests {
     }
 
     #[test]
+    fn follows_modules_bound_by_require() {
+        // `import x = require(…)` and `const x = require(…)` both bind the module object.
+        let index = "import * as aws from \"@pulumi/aws\";\nimport settings = require(\"./settings\");\nconst shared = require(\"./settings\");\nnew aws.lambda.Function(\"f\", { runtime: settings.legacy.runtime });\nnew aws.lambda.Function(\"g\", { runtime: shared.legacy.runtime });\n";
+        let settings = "export const legacy = { runtime: \"go1.x\" };\n";
+        with_program(&[("index.ts", index), ("settings.ts", settings)], |program| {
+            for resource in program.resources() {
+                let value = program
+                    .property(resource.args().expect("args"), "runtime")
+                    .expect("runtime");
+                let origins: Vec<String> = program
+                    .string_origins(value.value)
+                    .into_iter()
+                    .map(|origin| match origin {
+                        StringOrigin::Literal { at, value } => format!("{}:{value}", at.file),
+                        StringOrigin::PackageMember { member, .. } => member.path.join("."),
+                    })
+                    .collect();
+                assert_eq!(origins, vec!["1:go1.x".to_owned()]);
+            }
+        });
+    }
+
+    #[test]
     fn parameters_and_lets_are_not_followed() {
         let text = "import * as aws from \"@pulumi/aws\";\nlet RT = \"go1.x\";\nfunction make(rt: string) { return new aws.lambda.Function(\"f\", { runtime: rt }); }\nnew aws.lambda.Function(\"g\", { runtime: RT });\n";
         with_program(&[("index.ts", text)], |program| {
