@@ -87,7 +87,23 @@ struct VotingKinds {
 }
 
 impl VotingKinds {
+    /// The kinds of `language`, looked up once per thread: finding a kind's id scans the grammar's
+    /// every symbol name, which cost more than the votes of a whole file.
     fn of(language: &Language) -> Self {
+        thread_local! {
+            static KNOWN: std::cell::RefCell<Vec<(Language, VotingKinds)>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        KNOWN.with_borrow_mut(|known| match known.iter().find(|(known, _)| known == language) {
+            Some((_, kinds)) => *kinds,
+            None => {
+                let kinds = Self::look_up(language);
+                known.push((language.clone(), kinds));
+                kinds
+            }
+        })
+    }
+
+    fn look_up(language: &Language) -> Self {
         let id = |kind: &str| language.id_for_node_kind(kind, true);
         Self {
             string: id("string"),

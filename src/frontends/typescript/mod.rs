@@ -171,6 +171,8 @@ struct Memo<'tree> {
     /// The parent of every node a search from the root has passed, by (file, node id) (see
     /// `parent`).
     parents: std::cell::RefCell<HashMap<(usize, usize), Node<'tree>>>,
+    /// The consts holding a call's result, per block asked about (see `helper_results`).
+    helper_results: std::cell::RefCell<HashMap<(usize, usize), references::HelperResults<'tree>>>,
     /// Where each name asked about is declared, per exporting file (see `exported`).
     exported: std::cell::RefCell<HashMap<usize, HashMap<String, Option<Exported<'tree>>>>>,
     denoted: std::cell::RefCell<HashMap<(usize, usize), Option<crate::cloud::ResourceRef>>>,

@@ -396,19 +396,54 @@ impl<'tree> Program<'tree> {
         self.ancestors(place)
             .into_iter()
             .filter(|block| super::scope::BLOCKS.contains(&kind_of(block)))
-            .flat_map(named_children)
-            .filter(|statement| {
-                kind_of(statement) == "lexical_declaration" && statement.end_byte() <= place.node.start_byte()
+            .find_map(|block| {
+                self.helper_results(here(block))
+                    .iter()
+                    .take_while(|held| held.statement_end <= place.node.start_byte())
+                    .find(|held| self.denoted_resource(here(held.value)) == wanted)
+                    .map(|held| held.name)
             })
-            .flat_map(named_children)
-            .filter_map(|declarator| {
-                let name = declarator.field("name")?;
-                let value = declarator.field("value")?;
-                (kind_of(name) == "identifier" && kind_of(value) == "call_expression").then_some((name, value))
-            })
-            .find(|(_, value)| self.denoted_resource(here(*value)) == wanted)
-            .map(|(name, _)| self.text(here(name)).to_owned())
+            .map(|name| self.text(here(name)).to_owned())
     }
+
+    /// The consts of a block that hold what a call returned (`const reader = rawBucketReader(this,
+    /// role)`), in the block's order: every fix naming a resource in the block asks for them.
+    fn helper_results(&self, block: Located<'tree>) -> HelperResults<'tree> {
+        let key = (block.file, block.node.id());
+        if let Some(known) = self.memo.helper_results.borrow().get(&key) {
+            return std::rc::Rc::clone(known);
+        }
+        let held: Vec<HelperResult> = named_children(block.node)
+            .filter(|statement| kind_of(statement) == "lexical_declaration")
+            .flat_map(|statement| {
+                named_children(statement).filter_map(move |declarator| {
+                    let name = declarator.field("name")?;
+                    let value = declarator.field("value")?;
+                    (kind_of(name) == "identifier" && kind_of(value) == "call_expression").then_some(HelperResult {
+                        statement_end: statement.end_byte(),
+                        name,
+                        value,
+                    })
+                })
+            })
+            .collect();
+        let held = std::rc::Rc::new(held);
+        self.memo
+            .helper_results
+            .borrow_mut()
+            .insert(key, std::rc::Rc::clone(&held));
+        held
+    }
+}
+
+/// The consts of one block that hold what a call returned, in the block's order.
+pub(super) type HelperResults<'tree> = std::rc::Rc<Vec<HelperResult<'tree>>>;
+
+/// A const holding what a call returned: its name, the call, and where its statement ends.
+pub(super) struct HelperResult<'tree> {
+    statement_end: usize,
+    name: Node<'tree>,
+    value: Node<'tree>,
 }
 
 /// The one resource all of `answers` name, when there are some and they agree: one declaration
