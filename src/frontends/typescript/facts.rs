@@ -32,6 +32,9 @@ pub struct FileFacts {
     /// The layout the file was written in, once read: a file a fix changed keeps it, since the
     /// code fixes insert follows it already and would only vote for itself.
     written_style: Option<Style>,
+    /// The project file each module specifier it imports names. Only the file's path and the
+    /// project's files decide that, so a file a fix changed keeps them.
+    pub(super) resolved_modules: RefCell<HashMap<String, Option<usize>>>,
 }
 
 impl FileFacts {
@@ -46,7 +49,7 @@ impl FileFacts {
     }
 
     /// The facts of the file's next text, after a fix changed it: all to be read again but its
-    /// layout.
+    /// layout and where its imports lead.
     pub fn for_changed_text(&self) -> Self {
         let written_style = self
             .names
@@ -55,6 +58,7 @@ impl FileFacts {
             .or(self.written_style.as_ref());
         Self {
             written_style: written_style.cloned(),
+            resolved_modules: self.resolved_modules.clone(),
             ..Self::default()
         }
     }

@@ -199,8 +199,6 @@ struct Memo<'tree> {
     imported_modules: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// Per file, the project modules it imports directly or not (see `depends_on`).
     modules_reached: Reachability,
-    /// The project file each (importer, specifier) names.
-    imported_files: std::cell::RefCell<HashMap<(usize, String), Option<usize>>>,
     /// Per file, the names of the arrays and objects it changes in place (`xs.push(…)`).
     changed_names: std::cell::RefCell<HashMap<usize, std::rc::Rc<foldhash::HashSet<String>>>>,
     /// How many times the program runs each function or constructor, by (file, start) (see
@@ -396,8 +394,8 @@ impl<'tree> Program<'tree> {
 
     /// The project file an import of a relative module refers to.
     pub fn imported_file(&self, importer: usize, specifier: &str) -> Option<usize> {
-        let key = (importer, specifier.to_owned());
-        if let Some(known) = self.memo.imported_files.borrow().get(&key) {
+        let resolved = &self.files[importer].facts.resolved_modules;
+        if let Some(known) = resolved.borrow().get(specifier) {
             return *known;
         }
         let found = modules::relative_target(self.files[importer].path, specifier).and_then(|target| {
@@ -405,7 +403,7 @@ impl<'tree> Program<'tree> {
                 .iter()
                 .find_map(|candidate| self.file_by_path.get(candidate).copied())
         });
-        self.memo.imported_files.borrow_mut().insert(key, found);
+        resolved.borrow_mut().insert(specifier.to_owned(), found);
         found
     }
 
