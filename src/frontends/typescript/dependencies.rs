@@ -54,8 +54,9 @@ impl<'tree> Program<'tree> {
             if !seen.insert((at.file, at.node.id())) {
                 continue;
             }
+            let kind = kind_of(at.node);
             let may_name_resource = matches!(
-                kind_of(at.node),
+                kind,
                 "identifier" | "shorthand_property_identifier" | "member_expression" | "new_expression"
             );
             if let Some(reference) = may_name_resource.then(|| self.denoted_resource(at)).flatten() {
@@ -65,7 +66,10 @@ impl<'tree> Program<'tree> {
             if hops < MAX_HOPS {
                 pending.extend(self.value_sources(at).into_iter().map(|source| (source, hops + 1)));
             }
-            pending.extend(named_children(at.node).map(|node| (Located { file: at.file, node }, hops)));
+            // A leaf has nothing below it, and a string's pieces name nothing.
+            if at.node.child_count() > 0 && kind != "string" {
+                pending.extend(named_children(at.node).map(|node| (Located { file: at.file, node }, hops)));
+            }
         }
         found.sort_unstable();
         found.dedup();

@@ -4,11 +4,16 @@ use std::path::{Component, Path, PathBuf};
 
 /// The path `specifier` names, relative to the importing file, before trying extensions.
 pub fn relative_target(importer: &Path, specifier: &str) -> Option<PathBuf> {
-    if !specifier.starts_with("./") && !specifier.starts_with("../") {
+    if !is_relative(specifier) {
         return None;
     }
     let base = importer.parent().unwrap_or(Path::new(""));
     Some(normalize(&base.join(specifier)))
+}
+
+/// Whether a specifier names a module of the project (`./iam`, `../lib`) rather than a package.
+pub fn is_relative(specifier: &str) -> bool {
+    specifier.starts_with("./") || specifier.starts_with("../")
 }
 
 /// The file names an import of `target` may mean, in the order TypeScript tries them.

@@ -36,7 +36,10 @@ impl<'tree> Program<'tree> {
         {
             return known;
         }
-        let found = self.denoted(at, 0);
+        let found = match self.reads_a_package(at) {
+            true => None,
+            false => self.denoted(at, 0),
+        };
         self.memo.denoted.borrow_mut().insert(key, found.clone());
         // While a collection's elements are followed, nested collections are not: an answer
         // found then may be short, and is not handed to the rest of the file.
@@ -44,6 +47,23 @@ impl<'tree> Program<'tree> {
             self.memo.denoted_spellings.borrow_mut().insert(spelling, found.clone());
         }
         found
+    }
+
+    /// Whether the expression reads a name imported from a package (`aws.lambda.Runtime.Go1dx`,
+    /// `pulumi.interpolate`): what a package exports is never a resource the program declares, and
+    /// infrastructure code reads packages more often than anything else.
+    fn reads_a_package(&self, at: Located<'tree>) -> bool {
+        let mut name = at.node;
+        while kind_of(name) == "member_expression" {
+            let Some(object) = name.field("object") else {
+                return false;
+            };
+            name = object;
+        }
+        kind_of(name) == "identifier"
+            && self
+                .import_of(at.with(name))
+                .is_some_and(|binding| !super::modules::is_relative(&binding.module))
     }
 
     /// The text a reference means the same by anywhere in its file: a name no scope below the
