@@ -63,6 +63,10 @@ impl<'tree> Program<'tree> {
                 found.push(reference.resource);
                 continue;
             }
+            // What a package exports is the package's: nothing of the program is written there.
+            if may_name_resource && self.reads_a_package(at) {
+                continue;
+            }
             if hops < MAX_HOPS {
                 pending.extend(self.value_sources(at).into_iter().map(|source| (source, hops + 1)));
             }

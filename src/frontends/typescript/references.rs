@@ -52,7 +52,7 @@ impl<'tree> Program<'tree> {
     /// Whether the expression reads a name imported from a package (`aws.lambda.Runtime.Go1dx`,
     /// `pulumi.interpolate`): what a package exports is never a resource the program declares, and
     /// infrastructure code reads packages more often than anything else.
-    fn reads_a_package(&self, at: Located<'tree>) -> bool {
+    pub(super) fn reads_a_package(&self, at: Located<'tree>) -> bool {
         let mut name = at.node;
         while kind_of(name) == "member_expression" {
             let Some(object) = name.field("object") else {
