@@ -143,8 +143,10 @@ pub(super) enum MemberKind {
     Shorthand(String),
     /// `...spread`.
     Spread,
-    /// A method, a computed key, a comment: sets nothing infrafix can name.
+    /// A method, a computed key: sets something infrafix cannot name.
     Other,
+    /// A comment among the members: sets nothing.
+    Comment,
 }
 
 #[cfg(test)]

@@ -394,7 +394,7 @@ impl<'tree> Program<'tree> {
             let matches = match &member.kind {
                 MemberKind::Pair(key) | MemberKind::Shorthand(key) => key == name,
                 MemberKind::Spread => true,
-                MemberKind::Other => false,
+                MemberKind::Other | MemberKind::Comment => false,
             };
             if !matches {
                 continue;
@@ -431,20 +431,11 @@ impl<'tree> Program<'tree> {
         let Some(object) = self.object_literal(object) else {
             return false;
         };
-        let here = |node| Located {
-            file: object.file,
-            node,
-        };
-        named_children(object.node)
-            .filter(|member| kind_of(member) != "comment")
-            .all(|member| {
-                let key = match kind_of(member) {
-                    "pair" => member.field("key").and_then(|key| self.property_key(here(key))),
-                    "shorthand_property_identifier" => Some(self.text(here(member)).to_owned()),
-                    _ => None,
-                };
-                key.is_some_and(|key| key != name)
-            })
+        self.object_members(object).iter().all(|member| match &member.kind {
+            MemberKind::Pair(key) | MemberKind::Shorthand(key) => key != name,
+            MemberKind::Comment => true,
+            MemberKind::Spread | MemberKind::Other => false,
+        })
     }
 
     /// The members of an object literal, read once per file text.
@@ -468,6 +459,7 @@ impl<'tree> Program<'tree> {
                         .map_or(MemberKind::Other, MemberKind::Pair),
                     "shorthand_property_identifier" => MemberKind::Shorthand(self.text(here(member)).to_owned()),
                     "spread_element" => MemberKind::Spread,
+                    "comment" => MemberKind::Comment,
                     _ => MemberKind::Other,
                 },
             })
