@@ -256,8 +256,10 @@ impl<'tree> Program<'tree> {
 
     /// Whether a file has an ES `import` or `export` statement at its top level.
     fn is_es_module(&self, file: usize) -> bool {
-        named_children(self.root(file))
-            .any(|statement| matches!(kind_of(statement), "import_statement" | "export_statement"))
+        *self.file(file).facts.es_module.get_or_init(|| {
+            named_children(self.root(file))
+                .any(|statement| matches!(kind_of(statement), "import_statement" | "export_statement"))
+        })
     }
 
     /// Whether module `from` imports `to`, directly or through other modules of the project.

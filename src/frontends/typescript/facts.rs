@@ -26,6 +26,8 @@ pub struct FileFacts {
     pub(super) exports: OnceCell<ExportTable>,
     /// Its top-level functions and classes (see `exports::read_declarations`).
     pub(super) declarations: OnceCell<DeclarationTable>,
+    /// Whether it is an ES module (see `cross_module::is_es_module`).
+    pub(super) es_module: OnceCell<bool>,
     /// The members of each object literal asked about, by the object's start: rules ask one
     /// arguments object for many properties, and the same ones on every pass.
     pub(super) object_members: RefCell<HashMap<usize, Rc<[ObjectMember]>>>,
