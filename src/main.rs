@@ -11,6 +11,15 @@ use infrafix::pipeline::{self, Mode, Progress, RunOptions};
 use infrafix::report::{render, summarize, summary_json, write_patches, OutputFormat, RenderOptions, RunReport};
 use infrafix::rules::RuleId;
 
+/// A run over many repositories keeps every finding and diff hunk to its end while it makes and
+/// drops one project's model after another. With the system allocator, a run over 1,000
+/// repositories took 17% more CPU time than four runs over 250 of them each, for the same work;
+/// with mimalloc it costs what its parts do, and every run is faster. (ruff replaces the system
+/// allocator too: jemalloc on Unix, mimalloc elsewhere.) tree-sitter's own allocations still go to
+/// the C library's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Finds deployment-blocking mistakes in infrastructure code and fixes them with minimal edits.
 /// Without --write, prints the fixes as a unified diff and changes nothing.
 #[derive(Parser, Debug)]

@@ -423,6 +423,7 @@ fn reported(
     with_edits: bool,
 ) -> Vec<ReportedFinding> {
     let source = &sources[file].0;
+    let path: std::sync::Arc<str> = source.display.as_str().into();
     outcome
         .initial_findings
         .iter()
@@ -430,7 +431,7 @@ fn reported(
         .filter(|(finding, _)| finding.file == file)
         .map(|(finding, &fixed)| ReportedFinding {
             rule: finding.rule,
-            path: source.display.clone(),
+            path: std::sync::Arc::clone(&path),
             start: lines[file].position(finding.range.start),
             end: lines[file].position(finding.range.end),
             message: finding.message.clone(),

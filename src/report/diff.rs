@@ -17,6 +17,8 @@ pub fn diff_hunks(original: &str, fixed: &str) -> String {
     for ops in groups.iter().filter(|ops| !ops.is_empty()) {
         write_hunk(&mut hunks, ops, &old, &new);
     }
+    // A run keeps every file's hunks to its end: without the room the string grew into.
+    hunks.shrink_to_fit();
     hunks
 }
 

@@ -9,7 +9,7 @@ pub fn findings_json<'a>(findings: impl Iterator<Item = &'a ReportedFinding>) ->
             .map(|finding| {
                 json!({
                     "rule": finding.rule.as_str(),
-                    "path": finding.path,
+                    "path": &*finding.path,
                     "line": finding.start.line,
                     "column": finding.start.column,
                     "end_line": finding.end.line,

@@ -76,7 +76,8 @@ impl std::fmt::Display for Notice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportedFinding {
     pub rule: RuleId,
-    pub path: String,
+    /// Shared by the findings of one file: a run keeps every finding to its end.
+    pub path: std::sync::Arc<str>,
     pub start: LineColumn,
     pub end: LineColumn,
     pub message: String,

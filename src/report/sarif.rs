@@ -48,7 +48,7 @@ fn result(finding: &ReportedFinding) -> Value {
         "level": "error",
         "message": { "text": finding.message },
         "locations": [{ "physicalLocation": {
-            "artifactLocation": { "uri": finding.path },
+            "artifactLocation": { "uri": &*finding.path },
             "region": region(finding.start, finding.end),
         } }],
         // Whether this run resolved it (with --write) or would (in a dry run).
