@@ -28,7 +28,7 @@ use crate::report::{
 use crate::rules::{check_program, RuleContext, RuleId};
 use crate::source::{LineIndex, SourceFile};
 use crate::suppression::Suppressions;
-use crate::syntax::{self, Dialect, ScanMatch, StoredScan};
+use crate::syntax::{self, Dialect, MatchKind, ScanMatch, StoredScan};
 use crate::workspace::{self, absolute, display_path, Project, ProjectKind};
 use crate::write::write_atomically;
 
@@ -575,7 +575,7 @@ fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
     let mut notices = Vec::new();
     for (index, (source, dialect)) in state.files.iter().enumerate() {
         let matches = match &state.scans[index] {
-            Some(stored) => stored.restore(&state.trees[index]),
+            Some(stored) => stored.restore_kind(&state.trees[index], MatchKind::Suppression),
             None => match scan_file(&state.trees[index], &state.texts[index], *dialect, &state.facts[index]) {
                 Ok(matches) => matches,
                 Err(_) => continue,

@@ -432,9 +432,19 @@ impl StoredScan {
 
     /// The matches again, as nodes of `tree` (the tree the scan was made on).
     pub fn restore<'tree>(&self, tree: &'tree Tree) -> Vec<ScanMatch<'tree>> {
+        self.restore_where(tree, |_| true)
+    }
+
+    /// The matches of one kind again (see `restore`): finding each node searches the tree.
+    pub fn restore_kind<'tree>(&self, tree: &'tree Tree, wanted: MatchKind) -> Vec<ScanMatch<'tree>> {
+        self.restore_where(tree, |kind| kind == wanted)
+    }
+
+    fn restore_where<'tree>(&self, tree: &'tree Tree, keep: impl Fn(MatchKind) -> bool) -> Vec<ScanMatch<'tree>> {
         let root = tree.root_node();
         self.matches
             .iter()
+            .filter(|(kind, _)| keep(*kind))
             .map(|(kind, captures)| ScanMatch {
                 kind: *kind,
                 captures: captures

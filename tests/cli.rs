@@ -633,6 +633,30 @@ fn json_metadata_suppressions_are_checked_like_comments() {
     );
 }
 
+/// A misspelt id in a suppression comment is warned about once the fixes are made, in the file a
+/// fix changed and in one it left alone (whose scan the run keeps from its first pass).
+#[test]
+fn misspelt_suppression_ids_are_warned_about_in_changed_and_unchanged_files() {
+    let changed = format!(
+        "// infrafix-ignore-file: lambda-reserved-concurency-budget\nimport {{ region }} from \"./settings\";\n{GO_FUNCTION}export const home = region;\n"
+    );
+    let unchanged = "// infrafix-ignore-file: apigw-stage-throttle-setings\nexport const region = \"eu-west-1\";\n";
+    let dir = project(&[("index.ts", changed.as_bytes()), ("settings.ts", unchanged.as_bytes())]);
+    let output = infrafix(dir.path(), &["."]);
+    let notices = stderr(&output);
+    for misspelt in ["lambda-reserved-concurency-budget", "apigw-stage-throttle-setings"] {
+        assert!(
+            notices.contains(&format!("line 1: suppression names unknown rule id `{misspelt}`")),
+            "{notices}"
+        );
+    }
+    assert!(
+        text(&output.stdout).contains("+    runtime: \"provided.al2023\""),
+        "{}",
+        text(&output.stdout)
+    );
+}
+
 #[test]
 fn unreadable_account_settings_exit_2_naming_the_file() {
     let dir = project(&[
