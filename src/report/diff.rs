@@ -7,15 +7,23 @@ const CONTEXT_LINES: usize = 3;
 
 /// The hunks of a unified diff between two texts (three lines of context), without the header
 /// that names the file: a run keeps only these for each changed file, not the texts. The lines
-/// are compared as they are; `similar`'s text diff would first hash every line of both texts, which
-/// cost a dense run more than finding the changes.
+/// are compared as they are; `similar`'s text diff would first hash every line of both texts
+/// (past 100 lines, as a dense module is), which cost a dense run more than finding the changes.
 pub fn diff_hunks(original: &str, fixed: &str) -> String {
     let old = lines(original);
     let new = lines(fixed);
     let mut hunks = String::new();
     let groups = group_diff_ops(capture_diff_slices(Algorithm::Myers, &old, &new), CONTEXT_LINES);
-    for ops in groups.iter().filter(|ops| !ops.is_empty()) {
-        write_hunk(&mut hunks, ops, &old, &new);
+    for ops in &groups {
+        if let (Some(first), Some(last)) = (ops.first(), ops.last()) {
+            let _ = writeln!(
+                hunks,
+                "@@ -{} +{} @@",
+                HunkRange(first.old_range().start, last.old_range().end),
+                HunkRange(first.new_range().start, last.new_range().end)
+            );
+            write_hunk(&mut hunks, ops, &old, &new);
+        }
     }
     // A run keeps every file's hunks to its end: without the room the string grew into.
     hunks.shrink_to_fit();
@@ -47,16 +55,8 @@ fn lines(text: &str) -> Vec<&str> {
     lines
 }
 
+/// A hunk's lines after its header: context, then what it removes and adds.
 fn write_hunk(out: &mut String, ops: &[DiffOp], old: &[&str], new: &[&str]) {
-    let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
-        return;
-    };
-    let _ = writeln!(
-        out,
-        "@@ -{} +{} @@",
-        HunkRange(first.old_range().start, last.old_range().end),
-        HunkRange(first.new_range().start, last.new_range().end)
-    );
     for op in ops {
         let (tag, old_range, new_range) = op.as_tag_tuple();
         match tag {

@@ -6,17 +6,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::{unified_diff, FileOutcome, RunReport};
+use super::{unified_diff, FileChange, FileOutcome, RunReport};
 use crate::workspace::{display_path, repository_of};
 
 /// Writes `<repository>.patch` for every repository with fixes; returns the files written. Each
 /// patch is made and written in turn, so a run over many repositories holds one patch at a time.
 pub fn write_patches(report: &RunReport, folder: &Path) -> Result<Vec<PathBuf>> {
-    let mut by_repository: BTreeMap<Option<PathBuf>, Vec<&FileOutcome>> = BTreeMap::new();
+    let mut by_repository: BTreeMap<Option<PathBuf>, Vec<(&FileOutcome, &FileChange)>> = BTreeMap::new();
     for file in &report.files {
-        if file.change.is_some() {
+        if let Some(change) = &file.change {
             let root = repository_of(file.file.parent().unwrap_or(&file.file));
-            by_repository.entry(root).or_default().push(file);
+            by_repository.entry(root).or_default().push((file, change));
         }
     }
     if by_repository.is_empty() {
@@ -39,8 +39,7 @@ pub fn write_patches(report: &RunReport, folder: &Path) -> Result<Vec<PathBuf>> 
         // git apply skips text before the first diff: the line says where the patch belongs.
         let belongs_to = root.as_deref().map_or_else(|| ".".to_owned(), display_path);
         let mut patch = format!("# infrafix: patch for {belongs_to}\n");
-        for file in files {
-            let Some(change) = &file.change else { continue };
+        for (file, change) in files {
             patch.push_str(&unified_diff(&relative_to(root.as_deref(), file), &change.hunks));
         }
         std::fs::write(&path, patch).with_context(|| format!("writing {}", path.display()))?;

@@ -287,14 +287,19 @@ impl<'tree> Program<'tree> {
         if let Some(parent) = self.memo.parents.borrow().get(&key) {
             return Some(*parent);
         }
-        let mut parents = self.memo.parents.borrow_mut();
         let mut current = self.root(at.file);
-        while current != at.node {
-            let child = current.child_with_descendant(at.node)?;
+        if current == at.node {
+            return None;
+        }
+        let mut parents = self.memo.parents.borrow_mut();
+        // As `Node::parent` does, the deepest node the search reached when it cannot go further
+        // (a zero-width node of a tree with syntax errors).
+        while let Some(child) = current.child_with_descendant(at.node).filter(|child| *child != at.node) {
             parents.insert((at.file, child.id()), current);
             current = child;
         }
-        parents.get(&key).copied()
+        parents.insert(key, current);
+        Some(current)
     }
 
     /// The nodes enclosing `at`, nearest first, up to the root (see `parent`).

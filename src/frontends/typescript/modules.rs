@@ -11,7 +11,8 @@ pub fn relative_target(importer: &Path, specifier: &str) -> Option<PathBuf> {
     Some(normalize(&base.join(specifier)))
 }
 
-/// Whether a specifier names a module of the project (`./iam`, `../lib`) rather than a package.
+/// Whether a specifier is a path relative to the importing file (`./iam`, `../lib`), the only kind
+/// infrafix resolves to a module of the project; anything else is taken for a package.
 pub fn is_relative(specifier: &str) -> bool {
     specifier.starts_with("./") || specifier.starts_with("../")
 }

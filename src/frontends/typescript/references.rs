@@ -36,9 +36,10 @@ impl<'tree> Program<'tree> {
         {
             return known;
         }
-        let found = match self.reads_a_package(at) {
-            true => None,
-            false => self.denoted(at, 0),
+        let found = if self.reads_a_package(at) {
+            None
+        } else {
+            self.denoted(at, 0)
         };
         self.memo.denoted.borrow_mut().insert(key, found.clone());
         // While a collection's elements are followed, nested collections are not: an answer

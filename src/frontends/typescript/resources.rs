@@ -181,7 +181,7 @@ pub(super) fn collect<'tree>(
             } else {
                 (arguments.first(), arguments.get(1), arguments.get(2))
             };
-            // Found once for both questions below: `Node::parent` searches down from the root.
+            // Found once for both questions below.
             let enclosing = program.ancestors(Located { file, node: expression });
             Some(ResourceDecl {
                 file,
