@@ -281,22 +281,6 @@ pub fn named_descendants<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<
     })
 }
 
-/// The nodes enclosing `node`, nearest first, up to `root`. One descent from the root: walking up
-/// with `Node::parent` costs a descent per step, which dominates a model built on deep trees.
-pub fn ancestors<'tree>(root: Node<'tree>, node: Node<'tree>) -> Vec<Node<'tree>> {
-    let mut path = Vec::new();
-    let mut current = root;
-    while current != node {
-        path.push(current);
-        match current.child_with_descendant(node) {
-            Some(child) => current = child,
-            None => break,
-        }
-    }
-    path.reverse();
-    path
-}
-
 /// What a match is for: a construct the program model starts from, or a suppression comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchKind {

@@ -230,9 +230,10 @@ impl<'tree> Program<'tree> {
     /// class of the callee's name: that one is what the call reaches.
     fn redeclared_between(&self, call: Located<'tree>, callee: &Callee<'tree>) -> bool {
         let text = self.file(call.file).text;
-        crate::syntax::ancestors(callee.scope, call.node)
+        self.ancestors(call)
             .into_iter()
-            .filter(|block| *block != callee.scope && scope::BLOCKS.contains(&kind_of(block)))
+            .take_while(|block| *block != callee.scope)
+            .filter(|block| scope::BLOCKS.contains(&kind_of(block)))
             .flat_map(named_children)
             .map(|statement| match kind_of(statement) {
                 "export_statement" => statement.field("declaration").unwrap_or(statement),
