@@ -15,7 +15,7 @@ use tree_sitter::Tree;
 
 use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
-use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, MAX_PASSES};
+use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, TextChange, MAX_PASSES};
 use crate::frontends::cloudformation::{is_serverless_service, Template, TemplateFrontEnd, TemplateInput};
 use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::frontends::typescript::{FileFacts, Program, ProgramInput, TypeScriptFrontEnd};
@@ -770,14 +770,14 @@ impl FixableProject for ProjectState<'_> {
         Ok(findings)
     }
 
-    fn replace_texts(&mut self, changed: BTreeMap<usize, String>) -> Result<Vec<usize>> {
+    fn replace_texts(&mut self, changed: BTreeMap<usize, TextChange>) -> Result<Vec<usize>> {
         let mut worse = Vec::new();
-        for (index, text) in changed {
-            let tree = reparse(&self.trees[index], &self.texts[index], &text, self.files[index].1)?;
-            if syntax::error_count(&tree, &text) > 0 {
+        for (index, change) in changed {
+            let tree = reparse(&self.trees[index], &self.texts[index], &change, self.files[index].1)?;
+            if syntax::error_count(&tree, &change.text) > 0 {
                 worse.push(index);
             }
-            self.texts[index] = text;
+            self.texts[index] = change.text;
             self.trees[index] = tree;
             self.scans[index] = None;
             self.facts[index] = self.facts[index].for_changed_text();

@@ -1,52 +1,38 @@
-//! Re-parsing a file after the fixpoint changed its text. Fixes touch a few lines of a file, so
-//! the old tree is told which lines changed and tree-sitter re-parses only around them: in a
-//! project where most files get a fix, re-parsing every changed file from scratch on each pass
-//! cost as much as reading the project in the first place.
+//! Re-parsing a file after the fixpoint changed its text. Fixes touch a few spans of a file, and
+//! the edits that made the new text say which: the old tree is told of them and tree-sitter
+//! re-parses only around them. In a project where most files get a fix, re-parsing every changed
+//! file from scratch on each pass cost as much as reading the project in the first place.
 
 use anyhow::Result;
-use similar::{Algorithm, DiffOp, TextDiff};
 use tree_sitter::{InputEdit, Point, Tree};
 
+use crate::fix::TextChange;
 use crate::source::LineIndex;
 use crate::syntax::{parse_from, Dialect};
 
-/// The tree of `new_text`, from the tree of `old_text` it replaces.
-pub fn reparse(old_tree: &Tree, old_text: &str, new_text: &str, dialect: Dialect) -> Result<Tree> {
-    let mut tree = old_tree.clone();
-    // Applied from the end of the file backwards, each edit's offsets hold in the old text as given.
-    for edit in changed_lines(old_text, new_text).iter().rev() {
-        tree.edit(edit);
-    }
-    parse_from(new_text, dialect, Some(&tree))
-}
-
-/// The runs of lines that differ between the two texts, as tree-sitter edits in the old text's
-/// offsets, in file order.
-fn changed_lines(old_text: &str, new_text: &str) -> Vec<InputEdit> {
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .diff_lines(old_text, new_text);
+/// The tree of `change`'s text, from the tree of `old_text`, the text it was made from.
+pub fn reparse(old_tree: &Tree, old_text: &str, change: &TextChange, dialect: Dialect) -> Result<Tree> {
     let old_lines = LineIndex::new(old_text);
-    let new_lines = LineIndex::new(new_text);
-    diff.ops()
-        .iter()
-        .filter(|op| !matches!(op, DiffOp::Equal { .. }))
-        .map(|op| {
-            let (old_range, new_range) = (op.old_range(), op.new_range());
-            let start = old_lines.line_start(old_range.start);
-            let old_end = old_lines.line_start(old_range.end);
-            let inserted = &new_text[new_lines.line_start(new_range.start)..new_lines.line_start(new_range.end)];
-            let start_position = point(&old_lines, start);
+    let edits: Vec<InputEdit> = change
+        .spans_in_new_text()
+        .map(|(span, new)| {
+            let start_position = point(&old_lines, span.old.start);
             InputEdit {
-                start_byte: start,
-                old_end_byte: old_end,
-                new_end_byte: start + inserted.len(),
+                start_byte: span.old.start,
+                old_end_byte: span.old.end,
+                new_end_byte: span.old.start + span.new_len,
                 start_position,
-                old_end_position: point(&old_lines, old_end),
-                new_end_position: point_after(start_position, inserted),
+                old_end_position: point(&old_lines, span.old.end),
+                new_end_position: point_after(start_position, &change.text[new]),
             }
         })
-        .collect()
+        .collect();
+    let mut tree = old_tree.clone();
+    // Applied from the end of the file backwards, each edit's offsets hold in the old text as given.
+    for edit in edits.iter().rev() {
+        tree.edit(edit);
+    }
+    parse_from(&change.text, dialect, Some(&tree))
 }
 
 fn point(lines: &LineIndex, offset: usize) -> Point {
@@ -71,11 +57,36 @@ fn point_after(start: Point, inserted: &str) -> Point {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fix::Edit;
     use crate::syntax::parse;
+
+    /// The new text as one edit of the old one: the span between their common start and end.
+    fn change_between(old_text: &str, new_text: &str) -> TextChange {
+        let common_start = old_text
+            .bytes()
+            .zip(new_text.bytes())
+            .take_while(|(old, new)| old == new)
+            .count();
+        let common_end = old_text
+            .bytes()
+            .rev()
+            .zip(new_text.bytes().rev())
+            .take(old_text.len().min(new_text.len()) - common_start)
+            .take_while(|(old, new)| old == new)
+            .count();
+        let edit = Edit::replace(
+            0,
+            common_start..old_text.len() - common_end,
+            &new_text[common_start..new_text.len() - common_end],
+        );
+        TextChange::splice(old_text, &[edit])
+    }
 
     fn same_tree(old_text: &str, new_text: &str, dialect: Dialect) {
         let old_tree = parse(old_text, dialect).expect("parses");
-        let reparsed = reparse(&old_tree, old_text, new_text, dialect).expect("re-parses");
+        let change = change_between(old_text, new_text);
+        assert_eq!(change.text, new_text);
+        let reparsed = reparse(&old_tree, old_text, &change, dialect).expect("re-parses");
         let fresh = parse(new_text, dialect).expect("parses");
         assert_eq!(
             reparsed.root_node().to_sexp(),
@@ -103,6 +114,28 @@ mod tests {
             same_tree(old, new, Dialect::TypeScript);
             same_tree(new, old, Dialect::TypeScript);
         }
+    }
+
+    #[test]
+    fn a_change_of_several_spans_and_its_undo_reparse() {
+        let old = "import * as aws from \"@pulumi/aws\";\n\nconst role = new aws.iam.Role(\"r\", {});\nexport const f = new aws.lambda.Function(\"f\", {\n    runtime: \"go1.x\",\n    role: role.arn,\n});\n";
+        let runtime = old.find("go1.x").expect("in the text");
+        let closing = old.rfind("});").expect("in the text");
+        let edits = [
+            Edit::insert(0, 0, "import * as pulumi from \"@pulumi/pulumi\";\n"),
+            Edit::replace(0, runtime..runtime + "go1.x".len(), "provided.al2023"),
+            Edit::insert(0, runtime + "go1.x\",\n".len(), "    handler: \"bootstrap\",\n"),
+            Edit::replace(0, closing..closing + 2, "}, { dependsOn: [role] })"),
+        ];
+        let change = TextChange::splice(old, &edits);
+        let old_tree = parse(old, Dialect::TypeScript).expect("parses");
+        let reparsed = reparse(&old_tree, old, &change, Dialect::TypeScript).expect("re-parses");
+        let fresh = parse(&change.text, Dialect::TypeScript).expect("parses");
+        assert_eq!(reparsed.root_node().to_sexp(), fresh.root_node().to_sexp());
+        let undo = change.undo(old);
+        let back = reparse(&reparsed, &change.text, &undo, Dialect::TypeScript).expect("re-parses");
+        assert_eq!(back.root_node().to_sexp(), old_tree.root_node().to_sexp());
+        assert_eq!(back.root_node().end_byte(), old.len());
     }
 
     #[test]

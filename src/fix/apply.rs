@@ -1,12 +1,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Edit, Fix, NewDependency};
+use super::{Edit, Fix, NewDependency, TextChange};
 
 /// The outcome of applying a set of fixes to a project's texts at once.
 #[derive(Debug, Default)]
 pub struct Batch {
     /// The new text of every file that changed, by file index.
-    pub changed: BTreeMap<usize, String>,
+    pub changed: BTreeMap<usize, TextChange>,
     /// Indices (into the given fixes) of the fixes applied.
     pub applied: Vec<usize>,
     /// Fixes that overlap one applied before them, or whose new imports would close a cycle with
@@ -63,7 +63,7 @@ pub fn apply_fixes(texts: &[String], fixes: &[&Fix]) -> Batch {
         // A stable sort: listed lines at one point stay in the order their fixes were accepted.
         edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
         let edits = merge_listed_lines(edits);
-        batch.changed.insert(file, splice(&texts[file], &edits));
+        batch.changed.insert(file, TextChange::splice(&texts[file], &edits));
         batch.edits.extend(edits);
     }
     batch
@@ -128,18 +128,6 @@ fn fits(texts: &[String], fix: &Fix) -> bool {
     inside && disjoint
 }
 
-fn splice(text: &str, sorted_edits: &[Edit]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut position = 0;
-    for edit in sorted_edits {
-        out.push_str(&text[position..edit.range.start]);
-        out.push_str(&edit.replacement);
-        position = edit.range.end;
-    }
-    out.push_str(&text[position..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,8 +142,8 @@ mod tests {
         let fix = Fix::safe(vec![Edit::replace(0, 0..1, "x"), Edit::insert(1, 3, "!")]);
         let batch = apply_fixes(&texts(&["abc", "def"]), &[&fix]);
         assert_eq!(batch.applied, vec![0]);
-        assert_eq!(batch.changed[&0], "xbc");
-        assert_eq!(batch.changed[&1], "def!");
+        assert_eq!(batch.changed[&0].text, "xbc");
+        assert_eq!(batch.changed[&1].text, "def!");
     }
 
     #[test]
@@ -165,7 +153,7 @@ mod tests {
         let batch = apply_fixes(&texts(&["abcdef", "z"]), &[&first, &second]);
         assert_eq!(batch.applied, vec![0]);
         assert_eq!(batch.deferred, vec![1]);
-        assert_eq!(batch.changed[&0], "onedef");
+        assert_eq!(batch.changed[&0].text, "onedef");
         assert!(!batch.changed.contains_key(&1), "a deferred fix changes no file");
     }
 
@@ -176,7 +164,7 @@ mod tests {
         let second = Fix::safe(vec![shared, Edit::replace(0, 4..5, "E")]);
         let batch = apply_fixes(&texts(&["abcde"]), &[&first, &second]);
         assert_eq!(batch.applied, vec![0, 1]);
-        assert_eq!(batch.changed[&0], "AbCdE");
+        assert_eq!(batch.changed[&0].text, "AbCdE");
     }
 
     #[test]
@@ -185,7 +173,7 @@ mod tests {
         let second = Fix::safe(vec![Edit::insert(0, 1, "y")]);
         let batch = apply_fixes(&texts(&["ab"]), &[&first, &second]);
         assert_eq!(batch.deferred, vec![1]);
-        assert_eq!(batch.changed[&0], "axb");
+        assert_eq!(batch.changed[&0].text, "axb");
     }
 
     fn import_lines(module: &str, name: &str) -> ListedLines {
@@ -227,13 +215,13 @@ mod tests {
         assert_eq!(batch.applied, vec![0, 1, 2]);
         assert_eq!(batch.deferred, vec![3], "a second `paymentsDlq` would not compile");
         assert_eq!(
-            batch.changed[&0],
+            batch.changed[&0].text,
             "import * as aws from \"@pulumi/aws\";\nimport { paymentsDlq, paymentsPolicy } from \"./payments\";\nimport { auditPolicy } from \"./audit\";\nrest dlq"
         );
         assert_eq!(batch.edits.len(), 2, "one merged insertion, and the other edit");
         assert_eq!(
             batch.edits[0].replacement.len(),
-            batch.changed[&0].len() - text.len() - " dlq".len()
+            batch.changed[&0].text.len() - text.len() - " dlq".len()
         );
     }
 
@@ -314,7 +302,7 @@ mod properties {
             let batch = apply_fixes(std::slice::from_ref(&text), &references);
             let applied: Vec<&Fix> = batch.applied.iter().map(|&index| &fixes[index]).collect();
             let expected = apply_one_by_one_from_the_end(&text, &applied);
-            let actual = batch.changed.get(&0).cloned().unwrap_or_else(|| text.clone());
+            let actual = batch.changed.get(&0).map_or_else(|| text.clone(), |change| change.text.clone());
             prop_assert_eq!(actual, expected);
         }
 

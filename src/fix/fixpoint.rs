@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, HashSet};
 use anyhow::Result;
 
 use super::tracking::FindingTracker;
-use super::{apply_fixes, Applicability, Edit, Fix};
+use super::{apply_fixes, Applicability, Edit, Fix, TextChange};
 use crate::diagnostic::Finding;
 use crate::rules::RuleId;
 
@@ -31,7 +31,7 @@ pub trait FixableProject {
     fn findings(&mut self) -> Result<Vec<Finding>>;
     /// Replaces the texts of the given files; returns the files that now have more syntax errors
     /// than they had when read.
-    fn replace_texts(&mut self, changed: BTreeMap<usize, String>) -> Result<Vec<usize>>;
+    fn replace_texts(&mut self, changed: BTreeMap<usize, TextChange>) -> Result<Vec<usize>>;
 }
 
 /// A fix that was not applied because it was broken: a bug in its rule, reported as such.
@@ -226,8 +226,12 @@ fn parses_with(project: &mut impl FixableProject, fixes: &[&Fix]) -> Result<bool
     Ok(worse.is_empty())
 }
 
-fn originals_of(texts: &[String], changed: &BTreeMap<usize, String>) -> BTreeMap<usize, String> {
-    changed.keys().map(|&file| (file, texts[file].clone())).collect()
+/// The changes that take the changed files back to `texts`.
+fn originals_of(texts: &[String], changed: &BTreeMap<usize, TextChange>) -> BTreeMap<usize, TextChange> {
+    changed
+        .iter()
+        .map(|(&file, change)| (file, change.undo(&texts[file])))
+        .collect()
 }
 
 #[cfg(test)]
@@ -260,13 +264,13 @@ mod tests {
                 .collect())
         }
 
-        fn replace_texts(&mut self, changed: BTreeMap<usize, String>) -> Result<Vec<usize>> {
+        fn replace_texts(&mut self, changed: BTreeMap<usize, TextChange>) -> Result<Vec<usize>> {
             let mut worse = Vec::new();
-            for (file, text) in changed {
-                if text.contains("((") {
+            for (file, change) in changed {
+                if change.text.contains("((") {
                     worse.push(file);
                 }
-                self.texts[file] = text;
+                self.texts[file] = change.text;
             }
             Ok(worse)
         }

@@ -1,13 +1,16 @@
-//! Edits, fixes and their applicability; applying them (`apply`), looping to a fixpoint
-//! (`fixpoint`), and knowing a finding again after edits moved it (`tracking`). The only place that changes source text.
+//! Edits, fixes and their applicability; applying them (`apply`) into new texts that say where
+//! they changed (`change`), looping to a fixpoint (`fixpoint`), and knowing a finding again after
+//! edits moved it (`tracking`). The only place that changes source text.
 
 mod apply;
+mod change;
 mod fixpoint;
 mod join;
 mod listed;
 mod tracking;
 
 pub use apply::{apply_fixes, Batch};
+pub use change::{ChangedSpan, TextChange};
 pub use fixpoint::{
     fix_to_fixpoint, DroppedFix, FixPolicy, FixableProject, FixpointOutcome, RemainingFinding, MAX_PASSES,
 };

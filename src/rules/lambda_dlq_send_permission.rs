@@ -550,7 +550,13 @@ mod tests {
             .map(|finding| (finding.file, finding.range.start))
             .collect();
         let fixed = (0..texts.len())
-            .map(|file| batch.changed.get(&file).unwrap_or(&texts[file]).clone())
+            .map(|file| {
+                batch
+                    .changed
+                    .get(&file)
+                    .map_or(&texts[file], |change| &change.text)
+                    .clone()
+            })
             .collect();
         Pass {
             fixed,

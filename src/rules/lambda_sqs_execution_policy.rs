@@ -212,7 +212,10 @@ mod tests {
             let context = RuleContext::new(&front_end, &settings, &suppressions);
             let findings = check_program(&context, &[RuleId::LambdaSqsExecutionPolicy]);
             let fixes: Vec<_> = findings.iter().filter_map(|finding| finding.fix.as_ref()).collect();
-            fixed = apply_fixes(&[text.to_owned()], &fixes).changed.get(&0).cloned();
+            fixed = apply_fixes(&[text.to_owned()], &fixes)
+                .changed
+                .remove(&0)
+                .map(|change| change.text);
         });
         fixed
     }

@@ -651,7 +651,10 @@ mod tests {
             let node = target.expect("target node present");
             let fix = Fix::safe(vec![edit(program, Located { file: 0, node })]);
             let batch = apply_fixes(&[text.to_owned()], &[&fix]);
-            result = batch.changed.get(&0).cloned().unwrap_or_else(|| text.to_owned());
+            result = batch
+                .changed
+                .get(&0)
+                .map_or_else(|| text.to_owned(), |change| change.text.clone());
         });
         result
     }

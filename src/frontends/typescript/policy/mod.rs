@@ -488,7 +488,7 @@ mod json_edit_tests {
             let document = program.policy_document(value).expect("readable");
             let fix = Fix::safe(edit(program, &document));
             let batch = apply_fixes(&[text.to_owned()], &[&fix]);
-            let fixed = batch.changed.get(&0).expect("changed").clone();
+            let fixed = batch.changed.get(&0).expect("changed").text.clone();
             let template =
                 &fixed[fixed.find('`').expect("template start") + 1..fixed.rfind('`').expect("template end")];
             let mut json = String::new();
