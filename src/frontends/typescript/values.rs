@@ -349,21 +349,26 @@ impl<'tree> Program<'tree> {
 
     /// The expression inside parentheses, type assertions and non-null assertions.
     pub(crate) fn unwrapped(&self, mut at: Located<'tree>) -> Located<'tree> {
-        while matches!(
-            kind_of(at.node),
-            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
-        ) {
-            match at.node.named_child(0) {
-                Some(inner) => {
-                    at = Located {
-                        file: at.file,
-                        node: inner,
-                    }
+        loop {
+            let inner = match kind_of(at.node) {
+                "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression" => {
+                    at.node.named_child(0)
                 }
-                None => break,
+                // `<aws.lambda.FunctionArgs>{ … }`: the type comes first.
+                "type_assertion" => at.node.named_children(&mut at.node.walk()).last(),
+                // The grammar reads `{ … } as aws.lambda.FunctionArgs` as the member `FunctionArgs`
+                // of `{ … } as aws.lambda`. A member of a real assertion needs parentheses, so
+                // this shape is always the split type.
+                "member_expression" => at.node.field("object").filter(|object| {
+                    matches!(kind_of(*object), "as_expression" | "satisfies_expression")
+                }),
+                _ => None,
+            };
+            match inner {
+                Some(node) => at = at.with(node),
+                None => return at,
             }
         }
-        at
     }
 
     /// The object literal an expression evaluates to, looking through parentheses, type assertions
