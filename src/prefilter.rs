@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::frontends::typescript::{import_candidates, normalize_path, relative_import_target};
+use crate::frontends::typescript::{import_candidates, is_relative, normalize_path, relative_import_target};
 
 /// For each text (with its path), whether it can matter.
 pub fn files_that_matter(files: &[(&std::path::Path, &str)]) -> Vec<bool> {
@@ -76,7 +76,7 @@ pub(crate) fn relative_specifiers(text: &str) -> impl Iterator<Item = &str> {
         let rest = &text[start + 1..];
         let end = rest.find([quote as char, '\n'])?;
         let specifier = &rest[..end];
-        (specifier.starts_with("./") || specifier.starts_with("../")).then_some(specifier)
+        is_relative(specifier).then_some(specifier)
     })
 }
 

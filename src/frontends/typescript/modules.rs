@@ -11,10 +11,11 @@ pub fn relative_target(importer: &Path, specifier: &str) -> Option<PathBuf> {
     Some(normalize(&base.join(specifier)))
 }
 
-/// Whether a specifier is a path relative to the importing file (`./iam`, `../lib`), the only kind
-/// infrafix resolves to a module of the project; anything else is taken for a package.
+/// Whether a specifier is a path relative to the importing file (`./iam`, `../lib`, and `.` or
+/// `..`, a folder's index), the only kind infrafix resolves to a module of the project; anything
+/// else is taken for a package.
 pub fn is_relative(specifier: &str) -> bool {
-    specifier.starts_with("./") || specifier.starts_with("../")
+    matches!(specifier, "." | "..") || specifier.starts_with("./") || specifier.starts_with("../")
 }
 
 /// The file names an import of `target` may mean, in the order TypeScript tries them.
@@ -62,6 +63,15 @@ mod tests {
         assert_eq!(target, PathBuf::from("proj/lib/iam"));
         assert!(candidates(&target).contains(&PathBuf::from("proj/lib/iam.ts")));
         assert!(relative_target(Path::new("index.ts"), "@pulumi/aws").is_none());
+    }
+
+    #[test]
+    fn a_folder_alone_means_its_index() {
+        let parent = relative_target(Path::new("proj/functions/orders.ts"), "..").expect("relative");
+        assert!(candidates(&parent).contains(&PathBuf::from("proj/index.ts")));
+        let own = relative_target(Path::new("proj/functions/orders.ts"), ".").expect("relative");
+        assert!(candidates(&own).contains(&PathBuf::from("proj/functions/index.ts")));
+        assert!(relative_target(Path::new("index.ts"), ".config").is_none());
     }
 
     #[test]
