@@ -92,12 +92,22 @@ impl<'tree> Program<'tree> {
         self.insert_properties_after(property, &[(name, value.clone())])
     }
 
-    /// Adds properties at the end of an object literal.
-    pub fn add_properties(&self, object: Located<'tree>, entries: &[(&str, Code)]) -> Edit {
+    /// Adds properties at the end of an object literal; refused when a spread infrafix cannot read
+    /// may already set one of them, which the new property would replace.
+    pub fn add_properties(&self, object: Located<'tree>, entries: &[(&str, Code)]) -> Result<Edit, String> {
+        if let Some((spread, name)) = entries
+            .iter()
+            .find_map(|(name, _)| self.unread_spread(object, name).map(|spread| (spread, name)))
+        {
+            return Err(format!(
+                "`{}` may set `{name}`, and infrafix cannot read it: a `{name}` written after it would replace that one",
+                self.text(spread)
+            ));
+        }
         let members: Vec<Node> = named_children(object.node)
             .filter(|member| kind_of(member) != "comment")
             .collect();
-        match members.last() {
+        Ok(match members.last() {
             Some(last) => self.insert_properties_after(
                 Located {
                     file: object.file,
@@ -144,7 +154,7 @@ impl<'tree> Program<'tree> {
                     &inline.render(self.style(object.file), &self.indentation_of(object), 0),
                 )
             }
-        }
+        })
     }
 
     /// Removes a property (or any element) of an object or list with the comma that separates it.
@@ -660,7 +670,9 @@ mod tests {
     }
 
     fn add_limit<'t>(program: &Program<'t>, object: Located<'t>) -> Edit {
-        program.add_properties(object, &[("limit", Code::verbatim("5"))])
+        program
+            .add_properties(object, &[("limit", Code::verbatim("5"))])
+            .expect("no spread hides the limit")
     }
 
     /// Each case: the source, the kind and start of the node to edit, and the source after.

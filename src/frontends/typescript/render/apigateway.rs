@@ -68,7 +68,7 @@ impl<'tree> Program<'tree> {
         }
         let entries = self.settings_entries(limits)?;
         let Some(existing) = self.property(args, "settings") else {
-            return Ok(Some(self.add_properties(args, &[("settings", Code::object(entries))])));
+            return self.add_properties(args, &[("settings", Code::object(entries))]).map(Some);
         };
         let written = self.unwrapped(existing.value);
         let object = match kind_of(written.node) {
@@ -87,7 +87,10 @@ impl<'tree> Program<'tree> {
             .into_iter()
             .filter(|(key, _)| self.property(object, key).is_none())
             .collect();
-        Ok((!missing.is_empty()).then(|| self.add_properties(object, &missing)))
+        if missing.is_empty() {
+            return Ok(None);
+        }
+        self.add_properties(object, &missing).map(Some)
     }
 
     /// The limits as `settings` entries, their values as written.

@@ -76,7 +76,7 @@ impl<'tree> Program<'tree> {
         ]);
         let mut edits = named.edits;
         edits.push(match listed {
-            None => self.add_properties(props, &[("policies", Code::Array(vec![entry]))]),
+            None => self.add_properties(props, &[("policies", Code::Array(vec![entry]))])?,
             Some(listed) if listed.object == props && kind_of(listed.value.node) == "array" => {
                 let value = listed.value;
                 let elements: Vec<_> = named_children(value.node)

@@ -104,7 +104,7 @@ impl<'tree> Program<'tree> {
             .filter(|object| *object == options)
             .ok_or("its options are not an object literal")?;
         let Some(depends_on) = self.property(object, "dependsOn") else {
-            return Ok(self.add_properties(object, &[("dependsOn", Code::Array(new_entries))]));
+            return self.add_properties(object, &[("dependsOn", Code::Array(new_entries))]);
         };
         let value = depends_on.value;
         if depends_on.object != object {

@@ -29,7 +29,7 @@ impl<'tree> Program<'tree> {
                     .own_arguments(declaration)
                     .ok_or("the role's props are not an object literal of its own")?;
                 let arn = self.managed_policy_arn(declaration.file, policy);
-                edits.push(self.add_properties(props, &[("managedPolicyArns", Code::Array(vec![arn]))]));
+                edits.push(self.add_properties(props, &[("managedPolicyArns", Code::Array(vec![arn]))])?);
                 return Ok(());
             }
             return self.new_policy_attachment(role, policy, purpose, edits);
