@@ -1,6 +1,7 @@
 //! Lambda functions and layers as the rules see them.
 
 use super::{Branch, DeadLetter, FunctionRole, Multiplicity, ResourceId, Site, Written};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LambdaFunction {
@@ -104,8 +105,10 @@ pub struct ListEntry {
 /// What a function's code package holds, as far as the program spells it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodePackage {
-    /// An archive or folder by its path, relative to the folder the program runs in.
-    FileArchive { path: String },
+    /// An archive or folder by its path, relative to `folder` when the program says where it
+    /// starts (`path.join(__dirname, "../bin")`: the declaring file's folder), else to the folder
+    /// the program runs in.
+    FileArchive { path: String, folder: Option<PathBuf> },
     /// An archive built in the program from named entries: each the name of a file at the root of
     /// the package.
     AssetArchive { entries: Vec<String> },

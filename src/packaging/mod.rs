@@ -31,7 +31,8 @@ pub struct ProjectPackages {
     project: OnceCell<Option<DeployedProject>>,
     /// Every write of a build script into a package, read on the first question.
     writes: OnceCell<Vec<BuildWrite>>,
-    packages: RefCell<HashMap<String, Option<Rc<Package>>>>,
+    /// By the folder a path starts from (`None`: the working folder) and the path.
+    packages: RefCell<HashMap<(Option<PathBuf>, String), Option<Rc<Package>>>>,
     notices: RefCell<Vec<Notice>>,
 }
 
@@ -103,14 +104,16 @@ impl ProjectPackages {
         }
     }
 
-    /// The package a FileArchive of `path` deploys; `None` when infrafix cannot tell where that
-    /// is (no project folder, or a path leading out of it).
-    pub fn package(&self, path: &str) -> Option<Rc<Package>> {
-        if let Some(known) = self.packages.borrow().get(path) {
+    /// The package a FileArchive of `path` deploys, the path starting from `folder` or, without
+    /// one, from the folder the program runs in; `None` when infrafix cannot tell where that is
+    /// (no project folder, or a path leading out of it).
+    pub fn package(&self, path: &str, folder: Option<&Path>) -> Option<Rc<Package>> {
+        let key = (folder.map(Path::to_path_buf), path.to_owned());
+        if let Some(known) = self.packages.borrow().get(&key) {
             return known.clone();
         }
-        let found = self.read_package(path).map(Rc::new);
-        self.packages.borrow_mut().insert(path.to_owned(), found.clone());
+        let found = self.read_package(path, folder).map(Rc::new);
+        self.packages.borrow_mut().insert(key, found.clone());
         found
     }
 
@@ -119,13 +122,17 @@ impl ProjectPackages {
         self.notices.borrow().clone()
     }
 
-    fn read_package(&self, path: &str) -> Option<Package> {
+    fn read_package(&self, path: &str, folder: Option<&Path>) -> Option<Package> {
         let project = self
             .project
             .get_or_init(|| DeployedProject::in_folder(&self.folder))
             .as_ref()?;
         let root = &project.root;
-        let location = inside(root, &normalize_path(&project.working.as_ref()?.join(path)))?;
+        let start = match folder {
+            Some(folder) => folder.canonicalize().ok()?,
+            None => project.working.clone()?,
+        };
+        let location = inside(root, &normalize_path(&start.join(path)))?;
         let zipped = is_zip(&location);
         let contents = if zipped {
             zip_contents(&location)
@@ -285,7 +292,7 @@ mod tests {
         let dir = project(&[("bin/bootstrap", ""), ("bin/main", ""), ("bin/sub/x", "")]);
         make_executable(&dir.path().join("bin/bootstrap"));
         let packages = ProjectPackages::of_project(dir.path());
-        let package = packages.package("./bin").expect("inside the project");
+        let package = packages.package("./bin", None).expect("inside the project");
         assert_eq!(package.shown, "bin");
         assert_eq!(
             package.contents,
@@ -306,9 +313,12 @@ mod tests {
     fn a_missing_folder_is_absent_and_one_outside_the_project_is_not_looked_at() {
         let dir = project(&[]);
         let packages = ProjectPackages::of_project(dir.path());
-        assert_eq!(packages.package("./bin").expect("inside").contents, Contents::Absent);
-        assert!(packages.package("../elsewhere/bin").is_none());
-        assert!(packages.package("/etc").is_none());
+        assert_eq!(
+            packages.package("./bin", None).expect("inside").contents,
+            Contents::Absent
+        );
+        assert!(packages.package("../elsewhere/bin", None).is_none());
+        assert!(packages.package("/etc", None).is_none());
     }
 
     #[test]
@@ -317,14 +327,14 @@ mod tests {
         std::fs::write(outside.path().join("bootstrap"), "").expect("write");
         let dir = project(&[]);
         std::os::unix::fs::symlink(outside.path(), dir.path().join("bin")).expect("symlink");
-        assert!(ProjectPackages::of_project(dir.path()).package("bin").is_none());
+        assert!(ProjectPackages::of_project(dir.path()).package("bin", None).is_none());
     }
 
     #[test]
     fn without_pulumi_yaml_nothing_is_known() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir(dir.path().join("bin")).expect("mkdir");
-        assert!(ProjectPackages::of_project(dir.path()).package("./bin").is_none());
+        assert!(ProjectPackages::of_project(dir.path()).package("./bin", None).is_none());
     }
 
     #[test]
@@ -336,7 +346,7 @@ mod tests {
         )
         .expect("write");
         let package = ProjectPackages::of_project(dir.path())
-            .package("./bin")
+            .package("./bin", None)
             .expect("inside");
         assert_eq!(package.shown, "infra/bin");
         assert!(matches!(package.contents, Contents::Entries(ref entries) if entries.len() == 1));
@@ -346,7 +356,7 @@ mod tests {
     fn tar_archives_are_not_opened() {
         let dir = project(&[("dist/worker.tgz", "not really")]);
         let package = ProjectPackages::of_project(dir.path())
-            .package("dist/worker.tgz")
+            .package("dist/worker.tgz", None)
             .expect("inside");
         assert!(matches!(package.contents, Contents::Unreadable(_)));
     }

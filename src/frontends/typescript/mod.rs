@@ -45,7 +45,8 @@ use facts::NameFacts;
 use iam::ExecutionRole;
 use imports::{ImportBinding, ImportKind};
 pub use modules::{
-    candidates as import_candidates, is_relative, normalize as normalize_path, relative_target as relative_import_target,
+    candidates as import_candidates, is_relative, normalize as normalize_path,
+    relative_target as relative_import_target,
 };
 use openapi::{Integration, IntegrationValue};
 use policy::{NewStatement, PolicyCache, PolicyDocument, RolePolicies, Statement};

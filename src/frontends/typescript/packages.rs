@@ -1,6 +1,9 @@
 //! The code package a Lambda function deploys, as its `code` argument writes it.
 
-use super::{named_children, Located, Package, Program, ResourceDecl, StringOrigin};
+use std::path::Path;
+
+use super::scope::Declaration;
+use super::{named_children, ImportKind, Located, Package, Program, ResourceDecl, StringOrigin};
 use crate::cloud::CodePackage;
 use crate::syntax::{kind_of, Fields};
 
@@ -11,12 +14,9 @@ impl<'tree> Program<'tree> {
     pub(super) fn code_package(&self, function: &ResourceDecl<'tree>) -> Option<CodePackage> {
         let code = self.property(function.args()?, "code")?;
         let archive = self.written_value(code.value);
+        // The CDK's `Code.fromAsset(path)` deploys a folder or a zip, as a FileArchive does.
         if let Some(path) = self.asset_path(archive) {
-            // The CDK's `Code.fromAsset(path)` deploys a folder or a zip, as a FileArchive does.
-            return match self.sole_string_origin(path)? {
-                StringOrigin::Literal { value, .. } => Some(CodePackage::FileArchive { path: value }),
-                StringOrigin::PackageMember { .. } => None,
-            };
+            return self.archive_path(path);
         }
         if kind_of(archive.node) != "new_expression" {
             return None;
@@ -27,15 +27,81 @@ impl<'tree> Program<'tree> {
         })?;
         let first_argument = *self.call_arguments(archive).first()?;
         if class.is(Package::Pulumi, &["asset", "FileArchive"]) {
-            match self.sole_string_origin(first_argument)? {
-                StringOrigin::Literal { value, .. } => Some(CodePackage::FileArchive { path: value }),
-                StringOrigin::PackageMember { .. } => None,
-            }
+            self.archive_path(first_argument)
         } else if class.is(Package::Pulumi, &["asset", "AssetArchive"]) {
             self.entry_names(first_argument)
                 .map(|entries| CodePackage::AssetArchive { entries })
         } else {
             None
+        }
+    }
+
+    /// An archive's path written out: a string, or `path.join(__dirname, "..", "bin")` (also
+    /// `path.resolve`), which starts from the folder of the file that writes it.
+    fn archive_path(&self, path: Located<'tree>) -> Option<CodePackage> {
+        let path = self.written_value(path);
+        if let Some(StringOrigin::Literal { value, .. }) = self.sole_string_origin(path) {
+            return Some(CodePackage::FileArchive {
+                path: value,
+                folder: None,
+            });
+        }
+        let callee = self.node_path_function(path.with(path.node.field("function")?))?;
+        if !matches!(callee.as_str(), "join" | "resolve") {
+            return None;
+        }
+        let arguments = self.call_arguments(path);
+        let (first, parts) = arguments.split_first()?;
+        let is_dirname = kind_of(first.node) == "identifier"
+            && self.text(*first) == "__dirname"
+            && matches!(self.declaration_of(*first), Declaration::NotInFile);
+        if !is_dirname {
+            return None;
+        }
+        let parts = parts
+            .iter()
+            .map(|part| match self.sole_string_origin(*part)? {
+                StringOrigin::Literal { value, .. } => Some(value),
+                StringOrigin::PackageMember { .. } => None,
+            })
+            .collect::<Option<Vec<String>>>()?;
+        // `resolve` starts over at an absolute part; `join` does not, and neither is written here.
+        if parts.iter().any(|part| part.starts_with('/')) {
+            return None;
+        }
+        Some(CodePackage::FileArchive {
+            path: parts.join("/"),
+            folder: Some(
+                self.file(path.file)
+                    .path
+                    .parent()
+                    .unwrap_or(Path::new(""))
+                    .to_path_buf(),
+            ),
+        })
+    }
+
+    /// `join` for `path.join`, `nodePath.join` or an imported `join`, from Node's `path` module.
+    fn node_path_function(&self, callee: Located<'tree>) -> Option<String> {
+        let (binding_name, member) = match kind_of(callee.node) {
+            "member_expression" => (
+                callee.with(callee.node.field("object")?),
+                Some(self.text(callee.with(callee.node.field("property")?))),
+            ),
+            "identifier" => (callee, None),
+            _ => return None,
+        };
+        if kind_of(binding_name.node) != "identifier" {
+            return None;
+        }
+        let binding = self.import_of(binding_name)?;
+        if !matches!(binding.module.as_str(), "path" | "node:path") {
+            return None;
+        }
+        match (&binding.kind, member) {
+            (ImportKind::Namespace, Some(member)) => Some(member.to_owned()),
+            (ImportKind::Named { imported }, None) => Some(imported.clone()),
+            _ => None,
         }
     }
 
@@ -87,8 +153,36 @@ new aws.lambda.Function("f", { runtime: "go1.x", handler: "main", role: "r", cod
         assert_eq!(
             package_of(source),
             Some(CodePackage::FileArchive {
-                path: "./bin".to_owned()
+                path: "./bin".to_owned(),
+                folder: None,
             })
+        );
+    }
+
+    #[test]
+    fn a_path_joined_to_dirname_starts_from_the_file_folder() {
+        let function = |code: &str| {
+            format!(
+                "import * as aws from \"@pulumi/aws\";\nimport * as pulumi from \"@pulumi/pulumi\";\nimport * as path from \"path\";\n{code}\nnew aws.lambda.Function(\"f\", {{ runtime: \"go1.x\", handler: \"main\", role: \"r\", code: new pulumi.asset.FileArchive(where) }});\n"
+            )
+        };
+        assert_eq!(
+            package_of(&function("const where = path.join(__dirname, \"..\", \"bin\");")),
+            Some(CodePackage::FileArchive {
+                path: "../bin".to_owned(),
+                folder: Some(std::path::PathBuf::new()),
+            })
+        );
+        // A `__dirname` of the file's own, or a part that is not written out, says nothing.
+        assert_eq!(
+            package_of(&function(
+                "const __dirname = \"/srv\";\nconst where = path.join(__dirname, \"bin\");"
+            )),
+            None
+        );
+        assert_eq!(
+            package_of(&function("const where = path.join(__dirname, process.env.BIN!);")),
+            None
         );
     }
 

@@ -359,9 +359,10 @@ impl<'tree> Program<'tree> {
                 // The grammar reads `{ … } as aws.lambda.FunctionArgs` as the member `FunctionArgs`
                 // of `{ … } as aws.lambda`. A member of a real assertion needs parentheses, so
                 // this shape is always the split type.
-                "member_expression" => at.node.field("object").filter(|object| {
-                    matches!(kind_of(*object), "as_expression" | "satisfies_expression")
-                }),
+                "member_expression" => at
+                    .node
+                    .field("object")
+                    .filter(|object| matches!(kind_of(*object), "as_expression" | "satisfies_expression")),
                 _ => None,
             };
             match inner {

@@ -44,9 +44,9 @@ pub(super) fn readiness(
     };
     match &function.code {
         Some(CodePackage::AssetArchive { entries }) => wanted.of_entries(entries),
-        Some(CodePackage::FileArchive { path }) => context
+        Some(CodePackage::FileArchive { path, folder }) => context
             .packages
-            .and_then(|packages| packages.package(path))
+            .and_then(|packages| packages.package(path, folder.as_deref()))
             .map_or(Readiness::Unknown, |package| wanted.of_package(&package)),
         Some(CodePackage::NamedAfterHandler { by }) if handler_becomes_executable => {
             Readiness::Ready(format!("{by} names the binary after the handler (`{executable}`)"))

@@ -68,7 +68,9 @@ impl<'tree> Program<'tree> {
         }
         let entries = self.settings_entries(limits)?;
         let Some(existing) = self.property(args, "settings") else {
-            return self.add_properties(args, &[("settings", Code::object(entries))]).map(Some);
+            return self
+                .add_properties(args, &[("settings", Code::object(entries))])
+                .map(Some);
         };
         let written = self.unwrapped(existing.value);
         let object = match kind_of(written.node) {
