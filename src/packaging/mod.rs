@@ -31,10 +31,12 @@ pub struct ProjectPackages {
     project: OnceCell<Option<DeployedProject>>,
     /// Every write of a build script into a package, read on the first question.
     writes: OnceCell<Vec<BuildWrite>>,
-    /// By the folder a path starts from (`None`: the working folder) and the path.
-    packages: RefCell<HashMap<(Option<PathBuf>, String), Option<Rc<Package>>>>,
+    packages: RefCell<HashMap<PackageKey, Option<Rc<Package>>>>,
     notices: RefCell<Vec<Notice>>,
 }
+
+/// A package's path, and the folder it starts from (`None`: the folder the program runs in).
+type PackageKey = (Option<PathBuf>, String);
 
 /// A Pulumi project or a CDK app: a folder whose program deploys packages it names by paths.
 struct DeployedProject {

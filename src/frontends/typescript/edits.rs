@@ -95,10 +95,7 @@ impl<'tree> Program<'tree> {
     /// Adds properties at the end of an object literal; refused when a spread infrafix cannot read
     /// may already set one of them, which the new property would replace.
     pub fn add_properties(&self, object: Located<'tree>, entries: &[(&str, Code)]) -> Result<Edit, String> {
-        if let Some((spread, name)) = entries
-            .iter()
-            .find_map(|(name, _)| self.unread_spread(object, name).map(|spread| (spread, name)))
-        {
+        if let (Some(spread), Some((name, _))) = (self.unread_spread(object), entries.first()) {
             return Err(format!(
                 "`{}` may set `{name}`, and infrafix cannot read it: a `{name}` written after it would replace that one",
                 self.text(spread)

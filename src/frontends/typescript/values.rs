@@ -444,13 +444,13 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// A spread of the object literal that may set `name` unseen: it spreads a value that is no
-    /// object literal infrafix can read (`...opts`, a parameter), directly or in a spread object.
-    pub fn unread_spread(&self, object: Located<'tree>, name: &str) -> Option<Located<'tree>> {
-        self.unread_spread_within(object, name, 0)
+    /// A spread of the object literal that may set any property unseen: it spreads a value that is
+    /// no object literal infrafix can read (`...opts`, a parameter), directly or in a spread object.
+    pub fn unread_spread(&self, object: Located<'tree>) -> Option<Located<'tree>> {
+        self.unread_spread_within(object, 0)
     }
 
-    fn unread_spread_within(&self, object: Located<'tree>, name: &str, hops: usize) -> Option<Located<'tree>> {
+    fn unread_spread_within(&self, object: Located<'tree>, hops: usize) -> Option<Located<'tree>> {
         let members = self.object_members(object);
         for member in members.iter().filter(|member| member.kind == MemberKind::Spread) {
             let spread = object.with(object.node.named_child(u32::try_from(member.index).ok()?)?);
@@ -458,10 +458,8 @@ impl<'tree> Program<'tree> {
                 continue;
             };
             match self.object_literal(spread.with(value)) {
-                // A spread object that sets `name` is what `property` finds: only its own spreads
-                // can hide more.
                 Some(inner) if hops < MAX_HOPS => {
-                    if let Some(hidden) = self.unread_spread_within(inner, name, hops + 1) {
+                    if let Some(hidden) = self.unread_spread_within(inner, hops + 1) {
                         return Some(hidden);
                     }
                 }
