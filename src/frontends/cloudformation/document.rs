@@ -194,9 +194,14 @@ impl Value {
 /// file.
 pub fn read(root: Node, text: &str) -> Option<Value> {
     match root.kind() {
-        // YAML: stream → document → block_node or flow_node.
+        // YAML: stream → document → block_node or flow_node. A stream of several documents is no
+        // template: CloudFormation and cfn-lint read exactly one.
         "stream" => {
-            let document = named_children(root).find(|child| child.kind() == "document")?;
+            let mut documents = named_children(root).filter(|child| child.kind() == "document");
+            let document = documents.next()?;
+            if documents.next().is_some() {
+                return None;
+            }
             // Directives (`%YAML 1.2`) and comments come before the document's value.
             let body = named_children(document).find(|child| matches!(child.kind(), "block_node" | "flow_node"))?;
             Some(read_value(body, text))
@@ -373,6 +378,20 @@ mod tests {
     fn read_text(text: &str, dialect: Dialect) -> Value {
         let tree = parse(text, dialect).expect("parses");
         read(tree.root_node(), text).expect("has a value")
+    }
+
+    #[test]
+    fn a_stream_of_several_documents_is_no_template() {
+        let template = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n";
+        for (text, single) in [
+            (format!("---\n{template}"), true),
+            (format!("# a comment\n---\n{template}...\n"), true),
+            (format!("{template}---\nother: document\n"), false),
+            (format!("---\n{template}---\n{template}"), false),
+        ] {
+            let tree = parse(&text, Dialect::Yaml).expect("parses");
+            assert_eq!(read(tree.root_node(), &text).is_some(), single, "{text}");
+        }
     }
 
     #[test]
