@@ -29,10 +29,15 @@ impl Template<'_> {
                 let function = &entry.value;
                 let function_key = &entry.key_range;
                 let own = |key: &str| function.as_map().and_then(|map| map.entry(key));
-                let runtime = own("runtime").map(|entry| (entry, true)).or_else(|| {
-                    let provider = self.root.get("provider")?.as_map()?;
-                    provider.entry("runtime").map(|entry| (entry, false))
-                });
+                // A function deployed as a container image (`image:`) runs no managed runtime:
+                // the framework sets `PackageType: Image` and leaves its runtime out.
+                let runtime = match own("image") {
+                    Some(_) => None,
+                    None => own("runtime").map(|entry| (entry, true)).or_else(|| {
+                        let provider = self.root.get("provider")?.as_map()?;
+                        provider.entry("runtime").map(|entry| (entry, false))
+                    }),
+                };
                 let handler = own("handler").and_then(|handler| {
                     let value = self.followed(&handler.value);
                     Some((handler, value, value.text()?.to_owned()))
