@@ -530,7 +530,7 @@ fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> 
         return None;
     }
     if syntax::error_count(&tree, &source.text) > 0 {
-        let position = first_error_position(&tree, &source.text);
+        let position = first_error_position(&tree, &source.text, dialect);
         notices.push(Notice::error(
             source.path.clone(),
             format!("syntax error near line {position}; the file was not modified"),
@@ -540,7 +540,7 @@ fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> 
     Some(tree)
 }
 
-fn first_error_position(tree: &Tree, text: &str) -> String {
+fn first_error_position(tree: &Tree, text: &str, dialect: Dialect) -> String {
     let mut cursor = tree.walk();
     let mut node = tree.root_node();
     while let Some(child) = node
@@ -553,7 +553,18 @@ fn first_error_position(tree: &Tree, text: &str) -> String {
         }
         node = child;
     }
-    let position = LineIndex::new(text).position(node.start_byte());
+    // YAML's grammar wraps what it read before the mistake in the error, from the document's
+    // first line on: the mistake is where the error ends, at the next thing written.
+    let offset = match dialect {
+        Dialect::Yaml if node.is_error() => {
+            let end = node.end_byte();
+            text[end..]
+                .find(|character: char| !character.is_whitespace())
+                .map_or(end, |skipped| end + skipped)
+        }
+        _ => node.start_byte(),
+    };
+    let position = LineIndex::new(text).position(offset);
     format!("{}:{}", position.line, position.column)
 }
 

@@ -112,6 +112,21 @@ fn terraform_syntax_error_file_is_reported_and_its_module_left_unfixed() {
 }
 
 #[test]
+fn a_yaml_syntax_error_is_placed_where_the_mistake_is() {
+    let unclosed = b"AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: [go1.x\n";
+    let tabs = b"AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n\tFn:\n\t\tType: AWS::Lambda::Function\n";
+    let dir = project(&[("unclosed.yaml", unclosed.as_slice()), ("tabs.yaml", tabs.as_slice())]);
+    let output = infrafix(dir.path(), &["."]);
+    assert_eq!(output.status.code(), Some(2));
+    for expected in [
+        "unclosed.yaml: syntax error near line 6:",
+        "tabs.yaml: syntax error near line 3:",
+    ] {
+        assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+    }
+}
+
+#[test]
 fn syntax_error_file_is_reported_and_untouched_while_neighbour_is_fixed() {
     let broken =
         b"import * as aws from \"@pulumi/aws\";\nconst f = new aws.lambda.Function(\"x\", { runtime: \"go1.x\", \n";
