@@ -5,6 +5,7 @@
 
 use tree_sitter::Node;
 
+use super::facts::MemberKind;
 use super::{cdk, named_children, ImportKind, Located, Package, Program, ResourceBinding};
 use crate::cloud::ResourceRef;
 use crate::fix::Edit;
@@ -403,8 +404,10 @@ impl<'tree> Program<'tree> {
 
 impl<'tree> Program<'tree> {
     /// A `const` declared before `place` in a block around it that holds what a helper returned,
-    /// when that is the resource (`const reader = rawBucketReader(this, role)`). Only for a
-    /// resource made once: a helper called twice returns one declaration for two resources.
+    /// when that is the resource (`const reader = rawBucketReader(this, role)`) or an object
+    /// holding it (`audit.role` after `const audit = makeRole("audit")` returning `{ role, logs }`).
+    /// Only for a resource made once: a helper called twice returns one declaration for two
+    /// resources.
     fn helper_result_holding(&self, resource: usize, place: Located<'tree>) -> Option<String> {
         if self.instances(resource) != Some(1) {
             return None;
@@ -421,10 +424,28 @@ impl<'tree> Program<'tree> {
                 self.helper_results(here(block))
                     .iter()
                     .take_while(|held| held.statement_end <= place.node.start_byte())
-                    .find(|held| self.denoted_resource(here(held.value)) == wanted)
-                    .map(|held| held.name)
+                    .find_map(|held| {
+                        let name = self.text(here(held.name));
+                        if self.denoted_resource(here(held.value)) == wanted {
+                            return Some(name.to_owned());
+                        }
+                        let key = self.returned_member_denoting(here(held.value), wanted.as_ref()?)?;
+                        Some(format!("{name}.{key}"))
+                    })
             })
-            .map(|name| self.text(here(name)).to_owned())
+    }
+
+    /// The property of the object literal a call's helper returns that holds `wanted`.
+    fn returned_member_denoting(&self, call: Located<'tree>, wanted: &ResourceRef) -> Option<String> {
+        let helper = self.function_named(call.with(call.node.field("function")?))?;
+        let returned = self.object_literal(self.returned_value(helper)?)?;
+        self.object_members(returned).iter().find_map(|member| {
+            let (MemberKind::Pair(key) | MemberKind::Shorthand(key)) = &member.kind else {
+                return None;
+            };
+            let value = self.property(returned, key)?.value;
+            (self.denoted_resource(value).as_ref() == Some(wanted)).then(|| key.clone())
+        })
     }
 
     /// The consts of a block that hold what a call returned (`const reader = rawBucketReader(this,

@@ -286,7 +286,18 @@ impl<'tree> Program<'tree> {
                 Exported::Function { .. } | Exported::Namespace { .. } => None,
             };
         }
-        self.property(object, property).map(|found| found.value)
+        if let Some(found) = self.property(object, property) {
+            return Some(found.value);
+        }
+        // `make(…).role`, or `audit.role` after `const audit = make(…)`: a property of the object
+        // the project's helper returns (`return { role, logs }`).
+        let call = self.written_value(object);
+        if kind_of(call.node) != "call_expression" {
+            return None;
+        }
+        let helper = self.function_named(call.with(call.node.field("function")?))?;
+        self.property(self.returned_value(helper)?, property)
+            .map(|found| found.value)
     }
 
     /// For a parameter `p`, the arguments passed for it; for `p.key`, each of those arguments'
@@ -470,7 +481,7 @@ impl<'tree> Program<'tree> {
     }
 
     /// The members of an object literal, read once per file text.
-    fn object_members(&self, object: Located<'tree>) -> Rc<[ObjectMember]> {
+    pub(super) fn object_members(&self, object: Located<'tree>) -> Rc<[ObjectMember]> {
         let facts = self.file(object.file).facts;
         if let Some(known) = facts.object_members.borrow().get(&object.node.start_byte()) {
             return Rc::clone(known);
