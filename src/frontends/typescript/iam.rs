@@ -3,6 +3,8 @@
 use crate::syntax::kind_of;
 use foldhash::HashMap;
 
+use super::policy::RoleInstance;
+use super::repetition::InstanceCall;
 use super::{Located, Program, ResourceDecl, StringOrigin};
 use crate::cloud::DeadLetter;
 
@@ -23,6 +25,21 @@ const ATTACHMENTS: [(&str, &str); 3] = [
     ("PolicyAttachment", "roles"),
 ];
 
+/// The roles of the graph (see `role_instances`), the index of each, and the one each function
+/// runs as, by its resource.
+pub(super) struct RoleInstances {
+    pub(super) roles: Vec<RoleInstance>,
+    pub(super) index: HashMap<RoleInstance, usize>,
+    pub(super) of_function: HashMap<usize, RoleInstance>,
+}
+
+/// Every attachment under each role it names; and, for a role a helper makes more than once, the
+/// call of the helper whose role an attachment names, by (role, attachment).
+pub(super) struct AttachmentsByRole {
+    by_role: HashMap<usize, Vec<usize>>,
+    through_call: HashMap<(usize, usize), InstanceCall>,
+}
+
 impl<'tree> Program<'tree> {
     /// The role a Lambda function runs as; `None` for anything but a function, and for a function
     /// whose arguments name no role at all.
@@ -37,6 +54,76 @@ impl<'tree> Program<'tree> {
             }
             _ => ExecutionRole::Unknown,
         })
+    }
+
+    /// The role a function runs as, and, for a role a helper makes more than once, which call's
+    /// role (`role: auditRole.arn` after `const auditRole = makeRole("audit")`).
+    fn function_role_instance(&self, function: &ResourceDecl<'tree>) -> Option<RoleInstance> {
+        let ExecutionRole::Declared(role) = self.execution_role(function)? else {
+            return None;
+        };
+        if self.instances(role) == Some(1) {
+            return Some((role, None));
+        }
+        let written = self.argument(function, "role")?.value;
+        Some((role, self.instance_call(written)))
+    }
+
+    /// The graph's roles: one per role the program declares, and one more per call of a helper
+    /// that makes a role more than once, for the functions running as that call's role; worked
+    /// out once per pass.
+    pub(super) fn role_instances(&self) -> &RoleInstances {
+        self.memo.role_instances.get_or_init(|| {
+            let mut roles: Vec<RoleInstance> = self
+                .resources()
+                .iter()
+                .enumerate()
+                .filter(|(_, resource)| resource.is_aws(&["iam", "Role"]))
+                .map(|(index, _)| (index, None))
+                .collect();
+            let mut of_function = HashMap::default();
+            for (index, resource) in self.resources().iter().enumerate() {
+                let Some(role) = resource
+                    .is_lambda_function()
+                    .then(|| self.function_role_instance(resource))
+                    .flatten()
+                else {
+                    continue;
+                };
+                if role.1.is_some() && !roles.contains(&role) {
+                    roles.push(role);
+                }
+                of_function.insert(index, role);
+            }
+            let index = roles
+                .iter()
+                .enumerate()
+                .map(|(position, role)| (*role, position))
+                .collect();
+            RoleInstances {
+                roles,
+                index,
+                of_function,
+            }
+        })
+    }
+
+    /// `Err` when functions run as particular instances of a role a helper makes more than once,
+    /// through its calls (see `function_role_instance`): a policy created beside the role would
+    /// reach every instance, granting each what one of them needs.
+    pub(super) fn new_policies_reach_one_role(&self, role: usize) -> Result<(), String> {
+        let split = self
+            .role_instances()
+            .roles
+            .iter()
+            .any(|&(of, instance)| of == role && instance.is_some());
+        match split {
+            true => Err(format!(
+                "{} is made by a helper called more than once: a policy created beside it would reach every role it makes, not this function's alone",
+                self.display_name(role)
+            )),
+            false => Ok(()),
+        }
     }
 
     /// Where a function's failed events go, as far as the program shows.
@@ -61,19 +148,48 @@ impl<'tree> Program<'tree> {
     /// role, in program order. (A role's own `inlinePolicies` and `managedPolicyArns` are part of
     /// the role and need no ordering.)
     pub fn role_attachments(&self, role: usize) -> Vec<usize> {
-        self.memo
-            .attachments_by_role
-            .get_or_init(|| self.read_attachments_by_role())
+        self.attachments_by_role()
+            .by_role
             .get(&role)
             .cloned()
             .unwrap_or_default()
     }
 
+    /// The attachments of one instance of a role (`instance`, see `instance_call`), or of all of
+    /// them (`None`): an attachment that names the role through another call of the helper making
+    /// it attaches to another role.
+    pub fn role_instance_attachments(&self, role: usize, instance: Option<InstanceCall>) -> Vec<usize> {
+        let mut attachments = self.role_attachments(role);
+        if instance.is_some() {
+            attachments.retain(|&attachment| {
+                self.attachment_instance(role, attachment)
+                    .is_none_or(|call| Some(call) == instance)
+            });
+        }
+        attachments
+    }
+
+    /// The call of the helper whose role an attachment names, when the helper makes the role more
+    /// than once and the attachment names one of them.
+    pub(super) fn attachment_instance(&self, role: usize, attachment: usize) -> Option<InstanceCall> {
+        self.attachments_by_role()
+            .through_call
+            .get(&(role, attachment))
+            .copied()
+    }
+
+    fn attachments_by_role(&self) -> &AttachmentsByRole {
+        self.memo
+            .attachments_by_role
+            .get_or_init(|| self.read_attachments_by_role())
+    }
+
     /// Every attachment of the program under each role it names, read in one pass over the
     /// resources: every function, policy and event source of a role asks.
-    fn read_attachments_by_role(&self) -> HashMap<usize, Vec<usize>> {
+    fn read_attachments_by_role(&self) -> AttachmentsByRole {
         let roles_by_name = self.roles_by_fixed_name();
         let mut by_role: HashMap<usize, Vec<usize>> = HashMap::default();
+        let mut through_call = HashMap::default();
         for (index, resource) in self.resources().iter().enumerate() {
             let Some((_, argument)) = ATTACHMENTS.iter().find(|(class, _)| resource.is_aws(&["iam", class])) else {
                 continue;
@@ -94,17 +210,26 @@ impl<'tree> Program<'tree> {
                     .collect(),
                 _ => vec![value.value],
             };
-            let mut roles: Vec<usize> = named
-                .into_iter()
-                .flat_map(|at| self.roles_named_by(at, &roles_by_name))
-                .collect();
+            let mut roles: Vec<usize> = Vec::new();
+            for at in named {
+                for role in self.roles_named_by(at, &roles_by_name) {
+                    // Which instance of a role made more than once the attachment names.
+                    if let Some(call) = (self.instances(role) != Some(1))
+                        .then(|| self.instance_call(at))
+                        .flatten()
+                    {
+                        through_call.insert((role, index), call);
+                    }
+                    roles.push(role);
+                }
+            }
             roles.sort_unstable();
             roles.dedup();
             for role in roles {
                 by_role.entry(role).or_default().push(index);
             }
         }
-        by_role
+        AttachmentsByRole { by_role, through_call }
     }
 
     /// The roles an attachment's `role` value names: the role it refers to (`role.name`,

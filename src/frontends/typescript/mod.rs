@@ -195,7 +195,9 @@ struct Memo<'tree> {
     /// The waits a CDK app asks for by hand (see `explicit_dependencies`).
     explicit_dependencies: std::cell::OnceCell<Option<HashMap<usize, Option<Vec<usize>>>>>,
     /// The attachments of each role (see `role_attachments`).
-    attachments_by_role: std::cell::OnceCell<HashMap<usize, Vec<usize>>>,
+    attachments_by_role: std::cell::OnceCell<iam::AttachmentsByRole>,
+    /// The graph's roles, one per instance functions tell apart (see `role_instances`).
+    role_instances: std::cell::OnceCell<iam::RoleInstances>,
     /// Per file, the project modules it imports.
     imported_modules: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// Per file, the project modules it imports directly or not (see `depends_on`).

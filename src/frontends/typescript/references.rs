@@ -351,6 +351,11 @@ impl<'tree> Program<'tree> {
             .statement
             .parent()
             .is_some_and(|block| block.byte_range().contains(&place.node.start_byte()));
+        if !visible && self.instances(resource) != Some(1) {
+            return Err(format!(
+                "{shown} is made more than once (in a loop, or by a function called more than once), and this code cannot name the one it needs"
+            ));
+        }
         if !visible {
             return Err(format!(
                 "{shown} is declared in a block this code cannot see (a loop, a function, a class)"

@@ -11,7 +11,35 @@ use tree_sitter::Node;
 use super::{named_children, Located, Program};
 use crate::syntax::{kind_of, Fields};
 
+/// A call of one of the program's functions, by its file and start: the instance of a resource
+/// the function makes that a value read through the call stands for.
+pub(super) type InstanceCall = (usize, usize);
+
+/// How many variables a value is followed through to the call it came from.
+const MAX_HOPS: usize = 16;
+
 impl<'tree> Program<'tree> {
+    /// The call of a program function an expression's value comes out of, following members and
+    /// consts: `makeRole("audit")` for `auditRole.arn` after `const auditRole = makeRole("audit")`,
+    /// or for `audit.role.id` after `const audit = makeRoles("audit")`. A helper called twice
+    /// makes two roles out of one declaration; the call says which one a value reads.
+    pub(super) fn instance_call(&self, at: Located<'tree>) -> Option<InstanceCall> {
+        let mut current = self.unwrapped(at);
+        for _ in 0..MAX_HOPS {
+            current = match kind_of(current.node) {
+                "member_expression" => current.with(current.node.field("object")?),
+                "identifier" | "shorthand_property_identifier" => self.const_value(current)?,
+                "call_expression" => {
+                    self.function_named(current.with(current.node.field("function")?))?;
+                    return Some((current.file, current.node.start_byte()));
+                }
+                _ => return None,
+            };
+            current = self.unwrapped(current);
+        }
+        None
+    }
+
     /// How many instances a resource declaration makes; `None` when that cannot be known.
     pub fn instances(&self, resource: usize) -> Option<u64> {
         let declaration = &self.resources()[resource];

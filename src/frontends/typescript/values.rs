@@ -372,7 +372,7 @@ impl<'tree> Program<'tree> {
                 // this shape is always the split type.
                 "member_expression" => at
                     .node
-                    .field("object")
+                    .child(0)
                     .filter(|object| matches!(kind_of(*object), "as_expression" | "satisfies_expression")),
                 _ => None,
             };

@@ -4,6 +4,7 @@
 use crate::syntax::kind_of;
 use foldhash::HashMap;
 
+use super::super::policy::RoleInstance;
 use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, RoleAttachment, RoleGrants};
 
@@ -11,16 +12,14 @@ use crate::cloud::{FunctionRole, GrantDocument, IamRole, QueueEventSource, Resou
 const ATTACHMENT_CLASSES: [&str; 3] = ["RolePolicy", "RolePolicyAttachment", "PolicyAttachment"];
 
 impl<'tree> Program<'tree> {
-    /// The role a function runs as, in the graph's terms; `roles` maps a role's resource index to
-    /// its index in the graph.
-    pub(super) fn function_role(
-        &self,
-        function: &ResourceDecl<'tree>,
-        roles: &HashMap<ResourceId, usize>,
-    ) -> Option<FunctionRole> {
-        Some(match self.execution_role(function)? {
-            ExecutionRole::Declared(role) => roles
-                .get(&role)
+    /// The role a function runs as, in the graph's terms.
+    pub(super) fn function_role(&self, function: ResourceId) -> Option<FunctionRole> {
+        let instances = self.role_instances();
+        Some(match self.execution_role(&self.resources()[function])? {
+            ExecutionRole::Declared(_) => instances
+                .of_function
+                .get(&function)
+                .and_then(|role| instances.index.get(role))
                 .map_or(FunctionRole::Unknown, |&index| FunctionRole::Declared(index)),
             ExecutionRole::Unknown => FunctionRole::Unknown,
         })
@@ -30,11 +29,11 @@ impl<'tree> Program<'tree> {
     /// functions running as it whose dependencies are known, with those dependencies.
     pub(super) fn iam_role(
         &self,
-        role: ResourceId,
+        (role, instance): RoleInstance,
         functions: &[(ResourceId, &[ResourceId])],
         cache: &PolicyCache<'tree>,
     ) -> IamRole {
-        let policies = self.cached_role_policies(cache, role);
+        let policies = self.cached_role_policies(cache, (role, instance));
         let grants = RoleGrants {
             documents: policies
                 .documents
@@ -48,7 +47,10 @@ impl<'tree> Program<'tree> {
                         .map(|statement| statement.grant.clone())
                         .collect(),
                     at: held.document.at.into(),
-                    shared: held.document.shared,
+                    // For one instance of a role a helper makes several times, a document reaching
+                    // every instance (written in the helper) is theirs too: only read.
+                    shared: held.document.shared
+                        || instance.is_some_and(|_| self.attachment_instance(role, held.owner) != instance),
                     inline_role_policy: self.resources()[held.owner].is_aws(&["iam", "RolePolicy"]),
                 })
                 .collect(),
@@ -56,7 +58,7 @@ impl<'tree> Program<'tree> {
             unreadable: policies.unreadable,
         };
         let attachments = self
-            .role_attachments(role)
+            .role_instance_attachments(role, instance)
             .into_iter()
             .map(|attachment| RoleAttachment {
                 resource: attachment,

@@ -46,24 +46,12 @@ fn function_indices(functions: &[LambdaFunction]) -> HashMap<ResourceId, usize> 
 }
 
 impl<'tree> Program<'tree> {
-    /// Each role's index among the program's roles, by its resource index.
-    fn role_indices(&self) -> HashMap<ResourceId, usize> {
-        self.resources()
-            .iter()
-            .enumerate()
-            .filter(|(_, resource)| resource.is_aws(&["iam", "Role"]))
-            .enumerate()
-            .map(|(position, (index, _))| (index, position))
-            .collect()
-    }
-
     pub(super) fn graph_functions(&self) -> Vec<LambdaFunction> {
-        let roles = self.role_indices();
         self.resources()
             .iter()
             .enumerate()
             .filter(|(_, resource)| resource.is_lambda_function())
-            .map(|(index, resource)| self.lambda_function(index, resource, &roles))
+            .map(|(index, resource)| self.lambda_function(index, resource))
             .collect()
     }
 
@@ -76,8 +64,7 @@ impl<'tree> Program<'tree> {
     }
 
     pub(super) fn graph_roles(&self, functions: &[LambdaFunction], policies: &PolicyCache<'tree>) -> Vec<IamRole> {
-        let mut roles: Vec<(ResourceId, usize)> = self.role_indices().into_iter().collect();
-        roles.sort_unstable_by_key(|(_, index)| *index);
+        let roles = &self.role_instances().roles;
         // Per role, the functions running as it whose dependencies are known, with them.
         let mut running_as: Vec<Vec<(ResourceId, &[ResourceId])>> = vec![Vec::new(); roles.len()];
         for function in functions {
@@ -88,9 +75,9 @@ impl<'tree> Program<'tree> {
             }
         }
         roles
-            .into_iter()
+            .iter()
             .zip(&running_as)
-            .map(|((role, _), running)| self.iam_role(role, running, policies))
+            .map(|(&role, running)| self.iam_role(role, running, policies))
             .collect()
     }
 
@@ -137,12 +124,7 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
-    fn lambda_function(
-        &self,
-        index: usize,
-        function: &ResourceDecl<'tree>,
-        roles: &HashMap<ResourceId, usize>,
-    ) -> LambdaFunction {
+    fn lambda_function(&self, index: usize, function: &ResourceDecl<'tree>) -> LambdaFunction {
         let instances = match self.instances(index) {
             // The CDK makes one SingletonFunction per stack and uuid, however many constructs
             // ask for it: how many there are depends on the stacks, which are not counted here.
@@ -164,7 +146,7 @@ impl<'tree> Program<'tree> {
             runtimes: self.function_runtimes(function),
             handler: self.sole_handler(function),
             code: self.code_package(function),
-            role: self.function_role(function, roles),
+            role: self.function_role(index),
             dead_letter: self.dead_letter(function),
             depends_on: self.listed_dependencies(index, function),
         }

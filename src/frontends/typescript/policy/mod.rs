@@ -14,6 +14,7 @@ use std::ops::Range;
 pub use edit::NewStatement;
 
 use super::callbacks::AllCallback;
+use super::repetition::InstanceCall;
 use super::{Located, Package, Program, ResourceBinding};
 use crate::aws::managed_policies::{self, ManagedPolicy};
 use crate::cloud::{PhysicalName, PolicyStatement, ResourceTarget};
@@ -111,11 +112,19 @@ pub struct RolePolicies<'tree> {
 /// The policies reaching each role, read once per pass: the graph and every fix for the role
 /// read them.
 #[derive(Default)]
-pub struct PolicyCache<'tree>(std::cell::RefCell<foldhash::HashMap<usize, std::rc::Rc<RolePolicies<'tree>>>>);
+pub struct PolicyCache<'tree>(std::cell::RefCell<foldhash::HashMap<RoleInstance, std::rc::Rc<RolePolicies<'tree>>>>);
+
+/// A role, and which of the instances of its declaration (see `Program::instance_call`): `None`
+/// for all of them.
+pub type RoleInstance = (usize, Option<InstanceCall>);
 
 impl<'tree> Program<'tree> {
     /// [`Program::role_policies`], read once per cache.
-    pub fn cached_role_policies(&self, cache: &PolicyCache<'tree>, role: usize) -> std::rc::Rc<RolePolicies<'tree>> {
+    pub fn cached_role_policies(
+        &self,
+        cache: &PolicyCache<'tree>,
+        role: RoleInstance,
+    ) -> std::rc::Rc<RolePolicies<'tree>> {
         if let Some(known) = cache.0.borrow().get(&role) {
             return std::rc::Rc::clone(known);
         }
@@ -126,9 +135,9 @@ impl<'tree> Program<'tree> {
 }
 
 impl<'tree> Program<'tree> {
-    /// Every policy that reaches a role: its inline policies and managed policy ARNs, RolePolicy,
-    /// RolePolicyAttachment and PolicyAttachment resources naming it.
-    pub fn role_policies(&self, role: usize) -> RolePolicies<'tree> {
+    /// Every policy that reaches a role (one instance of it, or all): its inline policies and
+    /// managed policy ARNs, RolePolicy, RolePolicyAttachment and PolicyAttachment resources naming it.
+    pub fn role_policies(&self, (role, instance): RoleInstance) -> RolePolicies<'tree> {
         let mut policies = RolePolicies::default();
         let declaration = &self.resources()[role];
         if let Some(inline) = self.argument(declaration, "inlinePolicies") {
@@ -155,7 +164,7 @@ impl<'tree> Program<'tree> {
                 self.add_policy_arn(&mut policies, arn, true);
             }
         }
-        for attachment in self.role_attachments(role) {
+        for attachment in self.role_instance_attachments(role, instance) {
             let resource = &self.resources()[attachment];
             if resource.args().is_none() {
                 continue;

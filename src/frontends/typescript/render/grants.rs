@@ -74,7 +74,7 @@ impl<'tree> Program<'tree> {
     }
 
     fn policies_of(&self, cache: &PolicyCache<'tree>, role: &Site) -> Result<Rc<RolePolicies<'tree>>, String> {
-        Ok(self.cached_role_policies(cache, self.resource_at_site(role)?))
+        Ok(self.cached_role_policies(cache, (self.resource_at_site(role)?, None)))
     }
 
     /// A target's ARN as code at `place` names it (`dlq.arn`, a CDK queue's `dlq.attrArn`); what
@@ -143,6 +143,9 @@ impl<'tree> Program<'tree> {
         };
         if self.resources()[role].class.package == Package::Cdk {
             return self.new_cdk_role_policy(role, grants);
+        }
+        if let Err(reason) = self.new_policies_reach_one_role(role) {
+            return grants.iter().map(|_| Err(reason.clone())).collect();
         }
         let functions: Vec<Option<usize>> = grants
             .iter()

@@ -99,6 +99,7 @@ impl<'tree> Program<'tree> {
         purpose: &str,
         edits: &mut Vec<Edit>,
     ) -> Result<(), String> {
+        self.new_policies_reach_one_role(role)?;
         let declaration = &self.resources()[role];
         let first_function = self
             .resources()
