@@ -161,10 +161,10 @@ impl<'tree> Program<'tree> {
     }
 
     /// Whether `sites` are all the calls the project makes of a function: every mention of its
-    /// name is its declaration, one import of it by name, or the callee of one of them. A mention
-    /// anywhere else (a subclass, the function passed as a value, a type) may stand for calls not
-    /// seen, as may a namespace import or a re-export of its module; so may an export under
-    /// another name, which no call here spells.
+    /// name outside types is its declaration, one import of it by name, or the callee of one of
+    /// them. A mention anywhere else (a subclass, the function passed as a value) may stand for
+    /// calls not seen, as may a namespace import or a re-export of its module; so may an export
+    /// under another name, which no call here spells. A type (`Service[]`) calls nothing.
     pub(super) fn all_calls_seen(&self, function: Located<'tree>, sites: &[Located<'tree>]) -> bool {
         let home = function.file;
         let Some(callee) = callee_of(function.node, self.file(home).text) else {
@@ -181,7 +181,10 @@ impl<'tree> Program<'tree> {
                     .and_then(|exported| self.local_import_name(file, home, exported))
             };
             let reached_otherwise = file != home && self.reaches_module_otherwise(file, home);
-            !reached_otherwise && name.is_none_or(|name| self.mentions(file, &name) == calls_here + 1)
+            // A class's own name is a type: its declaration is the one mention types may hold.
+            let declared_as_type = usize::from(file == home && callee.named_as_a_type);
+            !reached_otherwise
+                && name.is_none_or(|name| self.value_mentions(file, &name) + declared_as_type == calls_here + 1)
         })
     }
 
@@ -290,6 +293,8 @@ struct Callee<'tree> {
     /// The `const f = …` declarator of an arrow or function expression; `None` for a function or
     /// class declaration.
     declarator: Option<Node<'tree>>,
+    /// A class: its declaration spells its name as a type.
+    named_as_a_type: bool,
 }
 
 fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> {
@@ -322,6 +327,7 @@ fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> 
         name,
         scope,
         declarator,
+        named_as_a_type: kind_of(named) == "type_identifier",
     })
 }
 

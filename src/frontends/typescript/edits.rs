@@ -309,6 +309,14 @@ impl<'tree> Program<'tree> {
         self.name_counts(file).mentions.get(name).copied().unwrap_or(0)
     }
 
+    /// How many identifiers of a file spell `name` where a value is read, not a type
+    /// (`const services: Service[]` reads no value of `Service`).
+    pub(super) fn value_mentions(&self, file: usize, name: &str) -> usize {
+        let counts = self.name_counts(file);
+        let types = counts.type_mentions.get(name).copied().unwrap_or(0);
+        counts.mentions.get(name).copied().unwrap_or(0).saturating_sub(types)
+    }
+
     /// How many variables of a file are declared with this name, in any scope.
     pub(super) fn declarations_named(&self, file: usize, name: &str) -> usize {
         self.name_counts(file).declarations.get(name).copied().unwrap_or(0)
@@ -486,10 +494,12 @@ impl<'tree> Program<'tree> {
     }
 }
 
-/// Per file: how many identifiers spell each name, and how many variables declare it.
+/// Per file: how many identifiers spell each name, how many of them are types, and how many
+/// variables declare it.
 #[derive(Debug, Default)]
 pub struct NameCounts {
     mentions: HashMap<String, usize>,
+    type_mentions: HashMap<String, usize>,
     declarations: HashMap<String, usize>,
 }
 
@@ -499,6 +509,9 @@ impl NameCounts {
         let spelling = |node: Node| text.get(node.byte_range()).unwrap_or_default();
         if is_name(kind) {
             count_one(&mut self.mentions, spelling(node));
+        }
+        if kind == "type_identifier" {
+            count_one(&mut self.type_mentions, spelling(node));
         }
         let declared = (kind == "variable_declarator").then(|| node.field("name")).flatten();
         if let Some(declared) = declared {
