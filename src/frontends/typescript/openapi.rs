@@ -133,7 +133,7 @@ impl<'tree> Program<'tree> {
                     self.body_integrations(api, defined, depth + 1, found);
                 }
             }
-            "object" => self.object_tree_integrations(api, value, found),
+            "object" => self.object_tree_integrations(api, value, depth, found),
             "string" | "template_string" => {
                 if let Some(json) = self.json_text(value) {
                     self.text_integrations(api, value, &json, found);
@@ -239,32 +239,46 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    fn object_tree_integrations(&self, api: usize, root: Located<'tree>, found: &mut Vec<Integration<'tree>>) {
+    /// The integrations of an object literal's tree, also where a part of it is a const or what a
+    /// helper returns (`paths: { "/orders": lambdaRoute(orders.arn) }`).
+    fn object_tree_integrations(
+        &self,
+        api: usize,
+        root: Located<'tree>,
+        depth: usize,
+        found: &mut Vec<Integration<'tree>>,
+    ) {
         let mut stack = vec![root.node];
         while let Some(node) = stack.pop() {
-            if kind_of(node) == "pair" {
-                let key = node.field("key").and_then(|key| {
-                    self.string_value(Located {
-                        file: root.file,
-                        node: key,
-                    })
-                });
-                let value = node.field("value").filter(|value| kind_of(value) == "object");
-                if let (Some("x-amazon-apigateway-integration"), Some(value)) = (key.as_deref(), value) {
-                    found.push(self.object_integration(
-                        Some(api),
-                        Located {
-                            file: root.file,
-                            node: value,
-                        },
-                        "httpMethod",
-                    ));
-                    continue;
+            let here = root.with(node);
+            match kind_of(node) {
+                "pair" => {
+                    let key = node.field("key").and_then(|key| self.string_value(root.with(key)));
+                    let integration = node
+                        .field("value")
+                        .filter(|_| key.as_deref() == Some("x-amazon-apigateway-integration"))
+                        .and_then(|value| self.integration_object(root.with(value)));
+                    match integration {
+                        Some(object) => found.push(self.object_integration(Some(api), object, "httpMethod")),
+                        None => stack.extend(named_children(node)),
+                    }
                 }
+                "object" | "array" => stack.extend(named_children(node)),
+                "identifier" | "call_expression" if node != root.node => {
+                    self.body_integrations(api, here, depth + 1, found);
+                }
+                _ => {}
             }
-            if matches!(kind_of(node), "object" | "array" | "pair") {
-                stack.extend(named_children(node));
-            }
+        }
+    }
+
+    /// The object literal an integration is written as: in place, or returned by a helper.
+    fn integration_object(&self, value: Located<'tree>) -> Option<Located<'tree>> {
+        let value = self.unwrapped(value);
+        match kind_of(value.node) {
+            "object" => Some(value),
+            "call_expression" => self.object_literal(self.body_call_result(value)?),
+            _ => None,
         }
     }
 
