@@ -218,12 +218,21 @@ impl<'a> Template<'a> {
         let Some(reserved) = self.setting(resource, "ReservedConcurrentExecutions") else {
             return Vec::new();
         };
-        let value = self.candidates(&reserved.entry.value).sole().and_then(|candidate| {
-            Some(Written {
-                value: candidate.scalar.text.parse().ok()?,
+        // Of a choice (`!If`, a `!FindInMap` entry per stage, a parameter's allowed values), the
+        // largest: the sum must fit whichever way the template deploys.
+        let candidates = self.candidates(&reserved.entry.value);
+        let numbers = candidates
+            .found
+            .iter()
+            .map(|candidate| Some((candidate.scalar.text.parse::<i64>().ok()?, candidate)))
+            .collect::<Option<Vec<_>>>()
+            .filter(|_| candidates.complete);
+        let value = numbers
+            .and_then(|numbers| numbers.into_iter().max_by_key(|(number, _)| *number))
+            .map(|(number, candidate)| Written {
+                value: number,
                 at: self.site(candidate.value.range.clone()),
-            })
-        });
+            });
         vec![Reservation {
             value,
             instances: Multiplicity::Exactly(1),
