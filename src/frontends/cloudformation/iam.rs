@@ -66,10 +66,13 @@ impl<'a> Template<'a> {
                 .properties
                 .and_then(|properties| properties.get("DeadLetterConfig")),
         };
-        let Some(config) = config else {
+        let Some(config) = config.map(when_set) else {
             return DeadLetter::None;
         };
-        match config.get("TargetArn").and_then(|target| self.resource_ref(target)) {
+        match config
+            .get("TargetArn")
+            .and_then(|target| self.resource_ref(when_set(target)))
+        {
             Some(reference) if reference.is_arn() => DeadLetter::Resource(reference),
             _ => DeadLetter::Unknown,
         }
@@ -448,4 +451,25 @@ fn pseudo_parameters_as_wildcards(text: &str) -> Option<String> {
     }
     pattern.push_str(rest);
     Some(pattern)
+}
+
+/// What a `Fn::If` one of whose arms is `!Ref AWS::NoValue` sets, when it sets anything: a
+/// setting that may be there must be right when it is. Any other value is itself.
+fn when_set(value: &Value) -> &Value {
+    let mut current = value;
+    while let Some(("Fn::If", argument)) = intrinsic(current)
+        .as_ref()
+        .map(|(name, argument)| (name.as_str(), *argument))
+    {
+        current = match argument.as_list().map(|list| list.items.as_slice()) {
+            Some([_, set, unset]) if is_no_value(unset) => set,
+            Some([_, unset, set]) if is_no_value(unset) => set,
+            _ => break,
+        };
+    }
+    current
+}
+
+fn is_no_value(value: &Value) -> bool {
+    matches!(intrinsic(value), Some((name, argument)) if name == "Ref" && argument.text() == Some("AWS::NoValue"))
 }

@@ -199,10 +199,14 @@ impl Template<'_> {
         }
     }
 
-    /// One Allow statement per action, on every target given for it.
+    /// One Allow statement per action, on every target given for it, each once (functions sharing
+    /// a role and a dead-letter queue ask for the same grant).
     fn statement_snippets(&self, grants: &[(String, ResourceRef)], at: &Range<usize>) -> Result<Vec<Snippet>, String> {
         let mut actions: Vec<(&str, Vec<Snippet>)> = Vec::new();
-        for (action, target) in grants {
+        for (index, (action, target)) in grants.iter().enumerate() {
+            if grants[..index].contains(&(action.clone(), target.clone())) {
+                continue;
+            }
             let target = self.arn_of(target, at)?;
             match actions.iter_mut().find(|(known, _)| known == action) {
                 Some((_, targets)) => targets.push(target),
