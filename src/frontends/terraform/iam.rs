@@ -65,13 +65,19 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Where a function sends failed events: `dead_letter_config { target_arn }`, a queue or topic
-    /// of the root module.
+    /// of the root module. A `dynamic "dead_letter_config"` block (the usual way to make the queue
+    /// optional) is judged by its `content`, as the function is when the block is there; a target
+    /// read from its iterator is unknown.
     pub(super) fn dead_letter(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> DeadLetter {
-        if self.dynamic_block(body, "dead_letter_config").is_some() {
-            return DeadLetter::Unknown;
-        }
-        let Some(config) = self.nested_block(body, "dead_letter_config") else {
-            return DeadLetter::None;
+        let config = match self.dynamic_block(body, "dead_letter_config") {
+            Some(dynamic) => match super::block_body(dynamic).and_then(|inner| self.nested_block(inner, "content")) {
+                Some(content) => content,
+                None => return DeadLetter::Unknown,
+            },
+            None => match self.nested_block(body, "dead_letter_config") {
+                Some(config) => config,
+                None => return DeadLetter::None,
+            },
         };
         let target = super::block_body(config)
             .and_then(|config| self.argument(config, "target_arn"))
