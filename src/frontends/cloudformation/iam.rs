@@ -368,6 +368,16 @@ impl<'a> Template<'a> {
             .collect()
     }
 
+    /// The function a resource invokes: the function an `AWS::Lambda::Alias` or `Version` is of
+    /// (it runs as that function's role), or the resource itself.
+    fn invoked_function(&self, resource: ResourceId) -> ResourceId {
+        self.resource(resource)
+            .filter(|found| matches!(found.kind, "AWS::Lambda::Alias" | "AWS::Lambda::Version"))
+            .and_then(|found| found.properties?.get("FunctionName"))
+            .and_then(|name| self.resource_ref(name))
+            .map_or(resource, |reference| reference.resource)
+    }
+
     /// `AWS::Lambda::EventSourceMapping`s from a queue of the template, and the SQS `Events` of SAM
     /// functions that name their role (SAM grants the poller's permissions to roles it makes).
     pub(super) fn graph_queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
@@ -389,7 +399,7 @@ impl<'a> Template<'a> {
                     let function = properties
                         .get("FunctionName")
                         .and_then(|name| self.resource_ref(name))
-                        .and_then(|reference| function_index(reference.resource));
+                        .and_then(|reference| function_index(self.invoked_function(reference.resource)));
                     if let (Some(queue), Some(function)) = (queue_of(properties.get("EventSourceArn")), function) {
                         sources.push(QueueEventSource {
                             queue: queue.target.clone(),

@@ -183,8 +183,9 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The function an expression read in `scope` names: an `aws_lambda_function` of the module
-    /// instance it is written in, or one a module call of that instance makes and hands out as an
-    /// output (`module.orders.function_name`).
+    /// instance it is written in, one a module call of that instance makes and hands out as an
+    /// output (`module.orders.function_name`), or the function of an `aws_lambda_alias` (an alias
+    /// invokes its function, as that function's role).
     fn function_instance(
         &self,
         expression: Located<'a>,
@@ -207,6 +208,25 @@ impl<'a> TerraformProject<'a> {
                 }
             }
             ["aws_lambda_function", name, _] => *name,
+            ["aws_lambda_alias", name, _] => {
+                let alias = instances.iter().find(|instance| {
+                    instance.resource.kind == "aws_lambda_alias"
+                        && instance.resource.name == *name
+                        && instance.calls.len() == calls.len()
+                        && instance.calls.iter().zip(&calls).all(|(a, b)| std::ptr::eq(*a, *b))
+                })?;
+                let aliased = self.argument(alias.resource.body, "function_name")?;
+                // An alias names its function directly, never through another alias.
+                return match self
+                    .traversal(interpolated(self.origin(aliased, alias.scope())?.written))?
+                    .first()
+                {
+                    Some(&"aws_lambda_function" | &"module") => {
+                        self.function_instance(aliased, alias.scope(), instances)
+                    }
+                    _ => None,
+                };
+            }
             _ => return None,
         };
         instances.iter().position(|instance| {
