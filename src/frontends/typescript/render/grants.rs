@@ -141,11 +141,11 @@ impl<'tree> Program<'tree> {
             Ok(role) => role,
             Err(reason) => return grants.iter().map(|_| Err(reason.clone())).collect(),
         };
-        if self.resources()[role].class.package == Package::Cdk {
-            return self.new_cdk_role_policy(role, grants);
-        }
         if let Err(reason) = self.new_policies_reach_one_role(role) {
             return grants.iter().map(|_| Err(reason.clone())).collect();
+        }
+        if self.resources()[role].class.package == Package::Cdk {
+            return self.new_cdk_role_policy(role, grants);
         }
         let functions: Vec<Option<usize>> = grants
             .iter()

@@ -20,6 +20,8 @@ impl<'tree> Program<'tree> {
         edits: &mut Vec<Edit>,
     ) -> Result<(), String> {
         let role = self.resource_at_site(role)?;
+        // The role's own list, or a new attachment beside it, would reach every role its helper makes.
+        self.new_policies_reach_one_role(role)?;
         let policy = managed_policies::find(policy)
             .ok_or_else(|| format!("`{policy}` is not a managed policy infrafix knows"))?;
         let declaration = &self.resources()[role];
@@ -99,7 +101,6 @@ impl<'tree> Program<'tree> {
         purpose: &str,
         edits: &mut Vec<Edit>,
     ) -> Result<(), String> {
-        self.new_policies_reach_one_role(role)?;
         let declaration = &self.resources()[role];
         let first_function = self
             .resources()
