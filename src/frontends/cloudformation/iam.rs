@@ -467,13 +467,10 @@ fn pseudo_parameters_as_wildcards(text: &str) -> Option<String> {
 /// setting that may be there must be right when it is. Any other value is itself.
 fn when_set(value: &Value) -> &Value {
     let mut current = value;
-    while let Some(("Fn::If", argument)) = intrinsic(current)
-        .as_ref()
-        .map(|(name, argument)| (name.as_str(), *argument))
-    {
+    while let Some((name, argument)) = intrinsic(current) {
         current = match argument.as_list().map(|list| list.items.as_slice()) {
-            Some([_, set, unset]) if is_no_value(unset) => set,
-            Some([_, unset, set]) if is_no_value(unset) => set,
+            Some([_, set, unset]) if name == "Fn::If" && is_no_value(unset) => set,
+            Some([_, unset, set]) if name == "Fn::If" && is_no_value(unset) => set,
             _ => break,
         };
     }

@@ -192,10 +192,31 @@ impl<'a> TerraformProject<'a> {
         scope: &Scope<'_, 'a>,
         instances: &[ResourceInstance<'_, 'a>],
     ) -> Option<ResourceId> {
+        const INVOKED: [&str; 2] = ["aws_lambda_function", "aws_lambda_alias"];
+        let found = self.named_instance(expression, scope, instances, &INVOKED)?;
+        let alias = &instances[found];
+        if alias.resource.kind != "aws_lambda_alias" {
+            return Some(found);
+        }
+        // An alias names its function, never another alias.
+        let aliased = self.argument(alias.resource.body, "function_name")?;
+        self.named_instance(aliased, alias.scope(), instances, &INVOKED[..1])
+    }
+
+    /// The resource instance of one of `kinds` an expression read in `scope` names: in the module
+    /// instance it is written in, or, for a function, one a module call of that instance makes
+    /// and hands out as an output.
+    fn named_instance(
+        &self,
+        expression: Located<'a>,
+        scope: &Scope<'_, 'a>,
+        instances: &[ResourceInstance<'_, 'a>],
+        kinds: &[&str],
+    ) -> Option<ResourceId> {
         let origin = self.origin(expression, scope)?;
         let mut calls: Vec<&ModuleCall<'a>> = scope[..origin.depth].to_vec();
         let parts = self.traversal(interpolated(origin.written))?;
-        let name = match parts.as_slice() {
+        let (kind, name) = match parts.as_slice() {
             ["module", call, output] => {
                 let folder = &self.folders[self.folder_of_file[origin.written.file]];
                 let call = folder.calls.iter().find(|known| known.name == *call)?;
@@ -203,34 +224,18 @@ impl<'a> TerraformProject<'a> {
                 calls.push(call);
                 let inner = self.traversal(interpolated(*value))?;
                 match inner.as_slice() {
-                    ["aws_lambda_function", name, _] => *name,
+                    ["aws_lambda_function", name, _] => ("aws_lambda_function", *name),
                     _ => return None,
                 }
             }
-            ["aws_lambda_function", name, _] => *name,
-            ["aws_lambda_alias", name, _] => {
-                let alias = instances.iter().find(|instance| {
-                    instance.resource.kind == "aws_lambda_alias"
-                        && instance.resource.name == *name
-                        && instance.calls.len() == calls.len()
-                        && instance.calls.iter().zip(&calls).all(|(a, b)| std::ptr::eq(*a, *b))
-                })?;
-                let aliased = self.argument(alias.resource.body, "function_name")?;
-                // An alias names its function directly, never through another alias.
-                return match self
-                    .traversal(interpolated(self.origin(aliased, alias.scope())?.written))?
-                    .first()
-                {
-                    Some(&"aws_lambda_function" | &"module") => {
-                        self.function_instance(aliased, alias.scope(), instances)
-                    }
-                    _ => None,
-                };
-            }
+            [kind, name, _] => (*kind, *name),
             _ => return None,
         };
+        if !kinds.contains(&kind) {
+            return None;
+        }
         instances.iter().position(|instance| {
-            instance.resource.kind == "aws_lambda_function"
+            instance.resource.kind == kind
                 && instance.resource.name == name
                 && instance.calls.len() == calls.len()
                 && instance.calls.iter().zip(&calls).all(|(a, b)| std::ptr::eq(*a, *b))

@@ -26,11 +26,11 @@ const ATTACHMENTS: [(&str, &str); 3] = [
 ];
 
 /// The roles of the graph (see `role_instances`), the index of each, and the one each function
-/// runs as, by its resource.
+/// runs as, by its resource (`None`: a role infrafix cannot follow).
 pub(super) struct RoleInstances {
     pub(super) roles: Vec<RoleInstance>,
     pub(super) index: HashMap<RoleInstance, usize>,
-    pub(super) of_function: HashMap<usize, RoleInstance>,
+    pub(super) of_function: HashMap<usize, Option<RoleInstance>>,
 }
 
 /// Every attachment under each role it names; and, for a role a helper makes more than once, the
@@ -56,17 +56,18 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// The role a function runs as, and, for a role a helper makes more than once, which call's
-    /// role (`role: auditRole.arn` after `const auditRole = makeRole("audit")`).
-    fn function_role_instance(&self, function: &ResourceDecl<'tree>) -> Option<RoleInstance> {
+    /// The role a function runs as (`None` when it names none), and, for a role a helper makes
+    /// more than once, which call's role (`role: auditRole.arn` after `const auditRole =
+    /// makeRole("audit")`); `Some(None)` for a role infrafix cannot follow.
+    fn function_role_instance(&self, function: &ResourceDecl<'tree>) -> Option<Option<RoleInstance>> {
         let ExecutionRole::Declared(role) = self.execution_role(function)? else {
-            return None;
+            return Some(None);
         };
-        if self.instances(role) == Some(1) {
-            return Some((role, None));
-        }
-        let written = self.argument(function, "role")?.value;
-        Some((role, self.instance_call(written)))
+        // Asked in this order because most roles are read through no call at all.
+        let call = self
+            .instance_call(self.argument(function, "role")?.value)
+            .filter(|_| self.instances(role) != Some(1));
+        Some(Some((role, call)))
     }
 
     /// The graph's roles: one per role the program declares, and one more per call of a helper
@@ -90,8 +91,10 @@ impl<'tree> Program<'tree> {
                 else {
                     continue;
                 };
-                if role.1.is_some() && !roles.contains(&role) {
-                    roles.push(role);
+                if let Some(role @ (_, Some(_))) = role {
+                    if !roles.contains(&role) {
+                        roles.push(role);
+                    }
                 }
                 of_function.insert(index, role);
             }
@@ -214,10 +217,7 @@ impl<'tree> Program<'tree> {
             for at in named {
                 for role in self.roles_named_by(at, &roles_by_name) {
                     // Which instance of a role made more than once the attachment names.
-                    if let Some(call) = (self.instances(role) != Some(1))
-                        .then(|| self.instance_call(at))
-                        .flatten()
-                    {
+                    if let Some(call) = self.instance_call(at).filter(|_| self.instances(role) != Some(1)) {
                         through_call.insert((role, index), call);
                     }
                     roles.push(role);

@@ -128,7 +128,7 @@ impl<'tree> Program<'tree> {
         }
         let value = self.unwrapped(value);
         match kind_of(value.node) {
-            "identifier" => {
+            "identifier" | "shorthand_property_identifier" => {
                 if let Some(defined) = self.const_value(value) {
                     self.body_integrations(api, defined, depth + 1, found);
                 }
@@ -176,8 +176,7 @@ impl<'tree> Program<'tree> {
             return None;
         }
         // A helper of the program that builds the spec.
-        let helper = self.function_named(here(function))?;
-        self.returned_value(helper)
+        self.call_result(call)
     }
 
     /// The function declaration (or const arrow function) an identifier names: in its file, or
@@ -219,6 +218,16 @@ impl<'tree> Program<'tree> {
                 }),
             _ => None,
         }
+    }
+
+    /// What a call of one of the program's functions returns (`makeRole("audit")` for
+    /// `makeRole`'s `return …`); `None` for a call of anything else.
+    pub(crate) fn call_result(&self, call: Located<'tree>) -> Option<Located<'tree>> {
+        if kind_of(call.node) != "call_expression" {
+            return None;
+        }
+        let helper = self.function_named(call.with(call.node.field("function")?))?;
+        self.returned_value(helper)
     }
 
     /// What a function returns: its expression body, or the value of its last `return`.
@@ -264,7 +273,7 @@ impl<'tree> Program<'tree> {
                     }
                 }
                 "object" | "array" => stack.extend(named_children(node)),
-                "identifier" | "call_expression" if node != root.node => {
+                "identifier" | "shorthand_property_identifier" | "call_expression" if node != root.node => {
                     self.body_integrations(api, here, depth + 1, found);
                 }
                 _ => {}
@@ -272,13 +281,13 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// The object literal an integration is written as: in place, or returned by a helper.
+    /// The object literal an integration is written as: in place, in a const, or returned by a
+    /// helper.
     fn integration_object(&self, value: Located<'tree>) -> Option<Located<'tree>> {
         let value = self.unwrapped(value);
         match kind_of(value.node) {
-            "object" => Some(value),
             "call_expression" => self.object_literal(self.body_call_result(value)?),
-            _ => None,
+            _ => self.object_literal(value),
         }
     }
 

@@ -147,8 +147,8 @@ impl<'tree> Program<'tree> {
             "call_expression" => {
                 let function = at.node.field("function")?;
                 // `workQueue(this, "Invoices")`: what the project's helper returns.
-                if let Some(helper) = self.function_named(here(function)) {
-                    return self.denoted(self.returned_value(helper)?, hops + 1);
+                if let Some(returned) = self.call_result(at) {
+                    return self.denoted(returned, hops + 1);
                 }
                 let argument = named_children(at.node.field("arguments")?).next()?;
                 // `x.apply(a => a)`: what the callback returns, its parameters mapped back.
@@ -442,8 +442,7 @@ impl<'tree> Program<'tree> {
 
     /// The property of the object literal a call's helper returns that holds `wanted`.
     fn returned_member_denoting(&self, call: Located<'tree>, wanted: &ResourceRef) -> Option<String> {
-        let helper = self.function_named(call.with(call.node.field("function")?))?;
-        let returned = self.object_literal(self.returned_value(helper)?)?;
+        let returned = self.object_literal(self.call_result(call)?)?;
         self.object_members(returned).iter().find_map(|member| {
             let (MemberKind::Pair(key) | MemberKind::Shorthand(key)) = &member.kind else {
                 return None;

@@ -291,13 +291,8 @@ impl<'tree> Program<'tree> {
         }
         // `make(…).role`, or `audit.role` after `const audit = make(…)`: a property of the object
         // the project's helper returns (`return { role, logs }`).
-        let call = self.written_value(object);
-        if kind_of(call.node) != "call_expression" {
-            return None;
-        }
-        let helper = self.function_named(call.with(call.node.field("function")?))?;
-        self.property(self.returned_value(helper)?, property)
-            .map(|found| found.value)
+        let returned = self.call_result(self.written_value(object))?;
+        self.property(returned, property).map(|found| found.value)
     }
 
     /// For a parameter `p`, the arguments passed for it; for `p.key`, each of those arguments'

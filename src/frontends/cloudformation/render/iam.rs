@@ -204,7 +204,7 @@ impl Template<'_> {
     fn statement_snippets(&self, grants: &[(String, ResourceRef)], at: &Range<usize>) -> Result<Vec<Snippet>, String> {
         let mut actions: Vec<(&str, Vec<Snippet>)> = Vec::new();
         for (index, (action, target)) in grants.iter().enumerate() {
-            if grants[..index].contains(&(action.clone(), target.clone())) {
+            if grants[..index].contains(&grants[index]) {
                 continue;
             }
             let target = self.arn_of(target, at)?;

@@ -5,7 +5,7 @@ use crate::syntax::kind_of;
 use foldhash::HashMap;
 
 use super::super::policy::RoleInstance;
-use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
+use super::super::{named_children, Located, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, RoleAttachment, RoleGrants};
 
 /// The classes that attach policy to a role, as messages name them.
@@ -15,14 +15,11 @@ impl<'tree> Program<'tree> {
     /// The role a function runs as, in the graph's terms.
     pub(super) fn function_role(&self, function: ResourceId) -> Option<FunctionRole> {
         let instances = self.role_instances();
-        Some(match self.execution_role(&self.resources()[function])? {
-            ExecutionRole::Declared(_) => instances
-                .of_function
-                .get(&function)
-                .and_then(|role| instances.index.get(role))
+        let role = instances.of_function.get(&function)?;
+        Some(
+            role.and_then(|role| instances.index.get(&role))
                 .map_or(FunctionRole::Unknown, |&index| FunctionRole::Declared(index)),
-            ExecutionRole::Unknown => FunctionRole::Unknown,
-        })
+        )
     }
 
     /// A role, with every policy reaching it and what attaches them. `functions` are the
