@@ -8,7 +8,9 @@ use clap::{Parser, ValueEnum};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use infrafix::pipeline::{self, Mode, Progress, RunOptions};
-use infrafix::report::{render, summarize, summary_json, write_patches, OutputFormat, RenderOptions, RunReport};
+use infrafix::report::{
+    render, summarize, summary_json, write_patches, FixStage, OutputFormat, RenderOptions, RunReport,
+};
 use infrafix::rules::RuleId;
 
 /// A run over many repositories keeps every finding and diff hunk to its end while it makes and
@@ -33,9 +35,14 @@ struct Cli {
     #[arg(long)]
     write: bool,
 
-    /// Exit 1 when any finding or fix is pending, 0 when clean.
+    /// Exit 1 when any finding or fix is pending, 0 when clean. Reports the findings and the fix
+    /// each offers; works out no diff unless --diff is given (with --write: what is left).
     #[arg(long)]
     check: bool,
+
+    /// With --check: also work out every fix and print the diff, as the dry run does.
+    #[arg(long, requires = "check", conflicts_with_all = ["write", "patch_dir", "stdin_filename"])]
+    diff: bool,
 
     /// Also apply fixes marked unsafe (they are always reported).
     #[arg(long)]
@@ -134,14 +141,15 @@ fn main() -> ExitCode {
     }
     let options = RunOptions {
         paths: cli.paths.clone(),
-        mode: if cli.write { Mode::Write } else { Mode::DryRun },
+        mode: run_mode(&cli),
         unsafe_fixes: cli.unsafe_fixes,
         config: cli.config.clone(),
         select: cli.select.clone().map(|list| list.0),
         ignore: cli.ignore.clone().map(|list| list.0).unwrap_or_default(),
         jobs: cli.jobs.map(usize::from),
         report_edits: matches!(OutputFormat::from(cli.format), OutputFormat::Sarif),
-        report_diffs: cli.patch_dir.is_some() || (OutputFormat::from(cli.format) == OutputFormat::Text && !cli.write),
+        report_diffs: cli.patch_dir.is_some()
+            || (OutputFormat::from(cli.format) == OutputFormat::Text && run_mode(&cli) == Mode::DryRun),
     };
     if let Some(path) = &cli.stdin_filename {
         return check_stdin(&cli, path.clone(), &options);
@@ -163,8 +171,13 @@ fn main() -> ExitCode {
             }
         }
     }
+    let fixes = match options.mode {
+        Mode::Check => FixStage::Offered,
+        Mode::DryRun | Mode::Buffer => FixStage::Made,
+        Mode::Write => FixStage::Written,
+    };
     // Each summary looks up the repository of every folder on disk: done once, for all outputs.
-    let summaries = summarize(&report);
+    let summaries = summarize(&report, fixes);
     if let Some(file) = &cli.summary_json {
         let json = format!("{:#}\n", summary_json(&summaries));
         if let Err(error) = std::fs::write(file, json) {
@@ -176,7 +189,7 @@ fn main() -> ExitCode {
         &report,
         &RenderOptions {
             format: cli.format.into(),
-            wrote: cli.write,
+            fixes,
             patches: cli.patch_dir.is_some(),
             unsafe_fixes: cli.unsafe_fixes,
             repository_summary: (cli.patch_dir.is_some() || cli.summary_json.is_some() || summaries.len() > 1)
@@ -193,9 +206,21 @@ fn main() -> ExitCode {
     }
     let pending = match options.mode {
         Mode::Write => report.remaining() > 0,
-        Mode::DryRun | Mode::Buffer => report.findings().next().is_some(),
+        Mode::Check | Mode::DryRun | Mode::Buffer => report.findings().next().is_some(),
     };
     exit_code(&report, cli.check && pending)
+}
+
+/// A check without --diff needs only the findings of the texts as read; patches and a buffer's
+/// fixed text need the fixes made.
+fn run_mode(cli: &Cli) -> Mode {
+    if cli.write {
+        Mode::Write
+    } else if cli.check && !cli.diff && cli.patch_dir.is_none() {
+        Mode::Check
+    } else {
+        Mode::DryRun
+    }
 }
 
 /// A progress bar on stderr, drawn only when a person watches a terminal and the run is long.
@@ -303,7 +328,7 @@ fn check_stdin(cli: &Cli, path: PathBuf, options: &RunOptions) -> ExitCode {
         &report,
         &RenderOptions {
             format: OutputFormat::Text,
-            wrote: false,
+            fixes: FixStage::Made,
             patches: true,
             unsafe_fixes: cli.unsafe_fixes,
             repository_summary: None,

@@ -1,6 +1,6 @@
 //! One run: walk the paths, group the files into projects, then for each project in parallel:
-//! read and parse each file once, build the model, run the rules, fix to a fixpoint in memory,
-//! and report or write. Nothing outlives its project, so a run over hundreds of repositories is
+//! read and parse each file once, build the model, run the rules, fix to a fixpoint in memory
+//! (a check stops after the rules), and report or write. Nothing outlives its project, so a run over hundreds of repositories is
 //! this same loop.
 
 use std::collections::{BTreeMap, HashMap};
@@ -15,7 +15,7 @@ use tree_sitter::Tree;
 
 use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
-use crate::fix::{fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, TextChange, MAX_PASSES};
+use crate::fix::{detect_only, fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, TextChange, MAX_PASSES};
 use crate::frontends::cloudformation::{is_serverless_service, Template, TemplateFrontEnd, TemplateInput};
 use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::frontends::typescript::{FileFacts, Program, ProgramInput, TypeScriptFrontEnd};
@@ -60,6 +60,9 @@ fn stopped_by_interrupt(path: PathBuf, message: &str) -> Notice {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// Find and report; work out no fix beyond what each finding offers. Whether anything is
+    /// pending is known from the texts as read, so a check skips the passes that apply fixes.
+    Check,
     /// Compute fixes and report them; change nothing.
     DryRun,
     /// Write the fixed files.
@@ -325,12 +328,16 @@ fn check_sources(
         state.files.push((source, dialect));
         state.trees.push(tree);
     }
-    let outcome = match fix_to_fixpoint(
-        &mut state,
-        FixPolicy {
-            unsafe_fixes: options.unsafe_fixes,
-        },
-    ) {
+    let outcome = match options.mode {
+        Mode::Check => detect_only(&mut state),
+        Mode::DryRun | Mode::Write | Mode::Buffer => fix_to_fixpoint(
+            &mut state,
+            FixPolicy {
+                unsafe_fixes: options.unsafe_fixes,
+            },
+        ),
+    };
+    let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(error) => {
             notices.push(Notice::error(

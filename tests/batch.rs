@@ -128,6 +128,31 @@ fn summary_per_repository_on_stderr_and_as_json() {
     assert_eq!(summary[1]["skipped"][0]["path"], "repos/orders/infra/broken.ts");
 }
 
+/// A check works out no fix, so its summary counts findings and says that fixes were not
+/// counted, rather than that there are none.
+#[test]
+fn a_check_summary_does_not_claim_there_are_no_fixes() {
+    let batch = three_repositories();
+    let output = infrafix(batch.path(), &["--check", "--summary-json", "summary.json", "repos"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("repos/orders: 1 file(s) scanned; findings: lambda-deprecated-runtime 1; fixes: not worked out (--check; add --diff); skipped: 0"),
+        "{stderr}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(batch.path().join("summary.json")).expect("summary written"))
+            .expect("JSON");
+    assert_eq!(summary[1]["findings"]["lambda-deprecated-runtime"], 1, "{summary:#}");
+    assert!(summary[1]["fixes"].is_null(), "{summary:#}");
+    let with_diff = infrafix(batch.path(), &["--check", "--diff", "repos"]);
+    assert!(
+        text(&with_diff.stderr).contains("fixes: lambda-deprecated-runtime 1;"),
+        "{}",
+        text(&with_diff.stderr)
+    );
+}
+
 #[test]
 fn no_progress_bar_in_pipes() {
     let dir = tempfile::tempdir().expect("temp dir");

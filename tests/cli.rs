@@ -199,6 +199,54 @@ fn unsafe_fix_is_reported_with_a_hint_and_applied_only_when_asked() {
         .contains("nodejs24.x"));
 }
 
+/// `--check` reports the findings and the fix each offers, as a dry run would label them, and
+/// no diff; `--check --diff` also prints the dry run's diff. Both exit 1 and change nothing.
+#[test]
+fn check_reports_findings_and_diff_only_when_asked() {
+    let work = temp_copy(&fixtures().join("seed"));
+    let before = read_tree(work.path());
+    let dry = infrafix(work.path(), &["."]);
+    let check = infrafix(work.path(), &["--check", "."]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(check.stdout.is_empty(), "no diff: {}", text(&check.stdout));
+    let finding_lines = |output: &std::process::Output| -> Vec<String> {
+        stderr(output)
+            .lines()
+            .filter(|line| line.starts_with("index.ts:"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        finding_lines(&check),
+        finding_lines(&dry),
+        "the same findings, labelled alike"
+    );
+    assert_eq!(finding_lines(&check).len(), 14);
+    assert!(
+        stderr(&check).contains("14 finding(s): 11 with a fix this run's settings allow"),
+        "{}",
+        stderr(&check)
+    );
+    let with_diff = infrafix(work.path(), &["--check", "--diff", "."]);
+    assert_eq!(with_diff.status.code(), Some(1));
+    assert!(!dry.stdout.is_empty());
+    assert_eq!(with_diff.stdout, dry.stdout, "the dry run's diff");
+    assert_eq!(read_tree(work.path()), before, "nothing written");
+    let json = infrafix(work.path(), &["--check", "--format", "json", "."]);
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let findings = findings.as_array().expect("array");
+    assert_eq!(findings.len(), 14);
+    assert!(
+        findings.iter().all(|finding| finding["fixed"] == false),
+        "a check fixes nothing"
+    );
+    assert_eq!(findings.iter().filter(|finding| finding["fixable"] == true).count(), 14);
+    let lone = infrafix(work.path(), &["--diff", "."]);
+    assert_eq!(lone.status.code(), Some(2), "--diff needs --check");
+    let written = infrafix(work.path(), &["--check", "--diff", "--write", "."]);
+    assert_eq!(written.status.code(), Some(2), "--write prints no diff");
+}
+
 #[test]
 fn select_and_ignore_choose_rules() {
     let dir = project(&[("index.ts", GO_FUNCTION.as_bytes())]);

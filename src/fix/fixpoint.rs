@@ -67,6 +67,12 @@ pub struct RemainingFinding {
     pub raised: bool,
 }
 
+/// Detects only: the findings on the texts as read, each with the fix it offers, none applied.
+/// Whether anything is pending needs no more, which is all `--check` asks.
+pub fn detect_only(project: &mut impl FixableProject) -> Result<FixpointOutcome> {
+    Ok(nothing_fixed(project.findings()?, Vec::new(), true))
+}
+
 /// Detects and fixes, pass after pass, until no applicable fix is left. Everything happens in
 /// memory: the caller writes the final texts once.
 pub fn fix_to_fixpoint(project: &mut impl FixableProject, policy: FixPolicy) -> Result<FixpointOutcome> {
@@ -130,19 +136,23 @@ pub fn fix_to_fixpoint(project: &mut impl FixableProject, policy: FixPolicy) -> 
         findings = project.findings()?;
     }
     // Nothing is written when the fixes do not settle: what remains is what was read.
-    let remaining_findings = initial
-        .iter()
-        .cloned()
-        .map(|finding| RemainingFinding { finding, raised: false })
-        .collect();
-    Ok(FixpointOutcome {
+    Ok(nothing_fixed(initial, dropped, false))
+}
+
+/// The outcome of a run that leaves the texts as read: every finding remains.
+fn nothing_fixed(initial: Vec<Finding>, dropped: Vec<DroppedFix>, converged: bool) -> FixpointOutcome {
+    FixpointOutcome {
         fixed: vec![false; initial.len()],
-        initial_findings: initial,
         raised_and_fixed: Vec::new(),
-        remaining_findings,
+        remaining_findings: initial
+            .iter()
+            .cloned()
+            .map(|finding| RemainingFinding { finding, raised: false })
+            .collect(),
+        initial_findings: initial,
         dropped,
-        converged: false,
-    })
+        converged,
+    }
 }
 
 struct BrokenFix<'a> {

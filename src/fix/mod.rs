@@ -12,7 +12,7 @@ mod tracking;
 pub use apply::{apply_fixes, Batch};
 pub use change::{ChangedSpan, TextChange};
 pub use fixpoint::{
-    fix_to_fixpoint, DroppedFix, FixPolicy, FixableProject, FixpointOutcome, RemainingFinding, MAX_PASSES,
+    detect_only, fix_to_fixpoint, DroppedFix, FixPolicy, FixableProject, FixpointOutcome, RemainingFinding, MAX_PASSES,
 };
 pub use join::join_colliding;
 pub use listed::{position_in_list, ListedLine, ListedLines};

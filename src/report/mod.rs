@@ -91,6 +91,15 @@ impl ReportedFinding {
     pub fn applicability(&self) -> Option<Applicability> {
         self.fix.as_ref().map(|fix| fix.applicability)
     }
+
+    /// It has a fix that a run with these settings applies.
+    pub fn fix_allowed(&self, unsafe_fixes: bool) -> bool {
+        match self.applicability() {
+            Some(Applicability::Safe) => true,
+            Some(Applicability::Unsafe) => unsafe_fixes,
+            None => false,
+        }
+    }
 }
 
 /// A fix as reported: its edits, positioned in the texts as read.
@@ -136,6 +145,17 @@ pub struct FileChange {
     pub fixed: Option<String>,
 }
 
+/// How far a run took the fixes, which decides what its report can say of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixStage {
+    /// A check: each finding's fix is offered, none is made.
+    Offered,
+    /// A dry run: the fixes were made in memory; the diff shows them.
+    Made,
+    /// The fixed files were written.
+    Written,
+}
+
 /// Everything a run produced, in a stable order.
 #[derive(Debug, Default)]
 pub struct RunReport {
@@ -157,9 +177,13 @@ impl RunReport {
     }
 
     /// The run's counts, every one from what the run resolved and left.
-    pub fn counts(&self) -> RunCounts {
+    pub fn counts(&self, unsafe_fixes: bool) -> RunCounts {
         RunCounts {
             findings: self.findings().count(),
+            offered: self
+                .findings()
+                .filter(|finding| finding.fix_allowed(unsafe_fixes))
+                .count(),
             fixed: self.findings().filter(|finding| finding.fixed).count(),
             remaining: self.remaining(),
             remaining_raised: self.files.iter().map(|file| file.remaining_raised).sum(),
@@ -173,6 +197,8 @@ impl RunReport {
 pub struct RunCounts {
     /// Findings in the texts as read.
     pub findings: usize,
+    /// Of those, the ones with a fix the run's settings allow (whether or not the run made it).
+    pub offered: usize,
     /// Of those, the ones the run resolved.
     pub fixed: usize,
     /// Findings in the fixed texts.

@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use super::{
-    annotations, finding_lines, findings_json, sarif_log, summary_line, summary_text, unified_diff, RepositorySummary,
-    RunReport,
+    annotations, finding_lines, findings_json, sarif_log, summary_line, summary_text, unified_diff, FixStage,
+    RepositorySummary, RunReport,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,8 +19,8 @@ pub enum OutputFormat {
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions<'a> {
     pub format: OutputFormat,
-    /// Files were written: no diff to show.
-    pub wrote: bool,
+    /// How far the run took the fixes: only a dry run has a diff to show.
+    pub fixes: FixStage,
     /// Patches went to files: no diff on stdout either.
     pub patches: bool,
     pub unsafe_fixes: bool,
@@ -45,7 +45,7 @@ pub fn render(
         OutputFormat::Sarif => writeln!(stdout, "{:#}", sarif_log(report.findings()))?,
         OutputFormat::Github => stdout.write_all(annotations(report.findings()).as_bytes())?,
         OutputFormat::Text => {
-            if !options.wrote && !options.patches {
+            if options.fixes == FixStage::Made && !options.patches {
                 for file in &report.files {
                     if let Some(change) = &file.change {
                         stdout.write_all(unified_diff(&file.path, &change.hunks).as_bytes())?;
@@ -59,10 +59,14 @@ pub fn render(
         writeln!(stderr, "{notice}")?;
     }
     if options.format == OutputFormat::Text {
-        for line in finding_lines(report.findings(), options.unsafe_fixes, options.wrote) {
+        for line in finding_lines(report.findings(), options.unsafe_fixes, options.fixes) {
             writeln!(stderr, "{line}")?;
         }
-        writeln!(stderr, "{}", summary_line(report.counts(), options.wrote))?;
+        writeln!(
+            stderr,
+            "{}",
+            summary_line(report.counts(options.unsafe_fixes), options.fixes)
+        )?;
     }
     if let Some(summaries) = options.repository_summary {
         stderr.write_all(summary_text(summaries).as_bytes())?;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::{RunReport, Severity};
+use super::{FixStage, RunReport, Severity};
 use crate::rules::RuleId;
 use crate::workspace::{display_path, repository_of};
 
@@ -16,31 +16,37 @@ pub struct RepositorySummary {
     pub files_scanned: usize,
     pub findings: BTreeMap<RuleId, usize>,
     /// Findings this run resolves (or, in a dry run, would resolve), with those its own edits
-    /// raised and then fixed.
-    pub fixes: BTreeMap<RuleId, usize>,
+    /// raised and then fixed; `None` for a check, which works no fix out.
+    pub fixes: Option<BTreeMap<RuleId, usize>>,
     /// Files left out, with the reason.
     pub skipped: Vec<(String, String)>,
 }
 
 /// Groups a run's outcome by repository, in path order.
-pub fn summarize(report: &RunReport) -> Vec<RepositorySummary> {
+pub fn summarize(report: &RunReport, fixes: FixStage) -> Vec<RepositorySummary> {
+    let fixes_counted = fixes != FixStage::Offered;
     let mut repositories = RepositoryLookup::default();
     let mut summaries: BTreeMap<Option<PathBuf>, RepositorySummary> = BTreeMap::new();
     for file in &report.files {
         let root = repositories.of(&file.file);
         let summary = summaries.entry(root.clone()).or_insert_with(|| RepositorySummary {
             root,
+            fixes: fixes_counted.then(BTreeMap::new),
             ..Default::default()
         });
         summary.files_scanned += 1;
         for finding in &file.findings {
             *summary.findings.entry(finding.rule).or_default() += 1;
-            if finding.fixed {
-                *summary.fixes.entry(finding.rule).or_default() += 1;
-            }
         }
-        for rule in &file.raised_and_fixed {
-            *summary.fixes.entry(*rule).or_default() += 1;
+        if let Some(fixed) = &mut summary.fixes {
+            let rules = file
+                .findings
+                .iter()
+                .filter(|finding| finding.fixed)
+                .map(|finding| &finding.rule);
+            for rule in rules.chain(&file.raised_and_fixed) {
+                *fixed.entry(*rule).or_default() += 1;
+            }
         }
     }
     for notice in &report.notices {
@@ -48,6 +54,7 @@ pub fn summarize(report: &RunReport) -> Vec<RepositorySummary> {
         let root = repositories.of(path);
         let summary = summaries.entry(root.clone()).or_insert_with(|| RepositorySummary {
             root,
+            fixes: fixes_counted.then(BTreeMap::new),
             ..Default::default()
         });
         let reason = match notice.severity {
@@ -104,7 +111,10 @@ pub fn summary_text(summaries: &[RepositorySummary]) -> String {
             "{repository}: {} file(s) scanned; findings: {}; fixes: {}; skipped: {}\n",
             summary.files_scanned,
             counts(&summary.findings),
-            counts(&summary.fixes),
+            summary
+                .fixes
+                .as_ref()
+                .map_or_else(|| "not worked out (--check; add --diff)".to_owned(), counts),
             summary.skipped.len()
         ));
         for (path, reason) in &summary.skipped {
@@ -131,7 +141,7 @@ pub fn summary_json(summaries: &[RepositorySummary]) -> Value {
                     "repository": summary.root.as_deref().map(display_path),
                     "files_scanned": summary.files_scanned,
                     "findings": by_rule(&summary.findings),
-                    "fixes": by_rule(&summary.fixes),
+                    "fixes": summary.fixes.as_ref().map(by_rule),
                     "skipped": summary.skipped.iter().map(|(path, reason)| json!({"path": path, "reason": reason})).collect::<Vec<_>>(),
                 })
             })

@@ -1,15 +1,17 @@
-use super::{ReportedFinding, RunCounts};
+use super::{FixStage, ReportedFinding, RunCounts};
 use crate::fix::Applicability;
 
 /// One line per finding: `path:line:column: rule message [fix]`, made as they are written.
 pub fn finding_lines<'a>(
     findings: impl Iterator<Item = &'a ReportedFinding> + 'a,
     unsafe_fixes: bool,
-    wrote: bool,
+    fixes: FixStage,
 ) -> impl Iterator<Item = String> + 'a {
     findings.map(move |finding| {
-        let fix = match (finding.applicability(), finding.fixed) {
-            (Some(_), true) if wrote => "[fixed]",
+        // A check makes no fix: it shows each fix it offers as a dry run would show it made.
+        let made = finding.fixed || (fixes == FixStage::Offered && finding.fix_allowed(unsafe_fixes));
+        let fix = match (finding.applicability(), made) {
+            (Some(_), true) if fixes == FixStage::Written => "[fixed]",
             (Some(Applicability::Safe), true) => "[fix: safe]",
             (Some(Applicability::Unsafe), true) => "[fix: unsafe]",
             (Some(Applicability::Unsafe), false) if !unsafe_fixes => {
@@ -30,9 +32,10 @@ pub fn finding_lines<'a>(
 
 /// The closing line: how many findings, how many the run fixed (or would fix), what is left, and
 /// what the run's own edits raised.
-pub fn summary_line(counts: RunCounts, wrote: bool) -> String {
+pub fn summary_line(counts: RunCounts, fixes: FixStage) -> String {
     let RunCounts {
         findings,
+        offered,
         fixed,
         remaining,
         remaining_raised,
@@ -41,9 +44,14 @@ pub fn summary_line(counts: RunCounts, wrote: bool) -> String {
     if findings == 0 && remaining == 0 && raised_and_fixed == 0 {
         return "No findings.".to_owned();
     }
-    let mut line = match wrote {
-        true => format!("{findings} finding(s): {fixed} fixed, {remaining} remaining"),
-        false => format!(
+    let mut line = match fixes {
+        FixStage::Offered => {
+            return format!(
+                "{findings} finding(s): {offered} with a fix this run's settings allow (see them with --diff, apply them with --write)."
+            )
+        }
+        FixStage::Written => format!("{findings} finding(s): {fixed} fixed, {remaining} remaining"),
+        FixStage::Made => format!(
             "{findings} finding(s): {fixed} fixable by this run's settings (apply with --write), {remaining} would remain"
         ),
     };
@@ -52,9 +60,11 @@ pub fn summary_line(counts: RunCounts, wrote: bool) -> String {
     }
     line.push('.');
     if raised_and_fixed > 0 {
-        line.push_str(&match wrote {
-            true => format!(" The fixes raised {raised_and_fixed} more, fixed as well."),
-            false => format!(" The fixes would raise {raised_and_fixed} more, fixed as well."),
+        line.push_str(&match fixes {
+            FixStage::Written => format!(" The fixes raised {raised_and_fixed} more, fixed as well."),
+            FixStage::Offered | FixStage::Made => {
+                format!(" The fixes would raise {raised_and_fixed} more, fixed as well.")
+            }
         });
     }
     line
