@@ -26,10 +26,15 @@ impl<'a> TerraformProject<'a> {
         // How many functions read each written handler: one a fix changes must serve one alone.
         let mut handler_readers: HashMap<Site, usize> = HashMap::new();
         for (_, instance) in &functions {
-            let written = self
-                .argument(instance.resource.body, "handler")
-                .and_then(|handler| self.origin(handler, instance.scope()));
-            if let Some(origin) = written {
+            let (body, scope) = (instance.resource.body, instance.scope());
+            let Some(handler) = self.argument(body, "handler") else {
+                continue;
+            };
+            let written = match self.element_origins(handler, body, scope) {
+                Some(elements) => elements.into_iter().flatten().collect(),
+                None => Vec::from_iter(self.origin(handler, scope)),
+            };
+            for origin in written {
                 *handler_readers.entry(origin.written.site()).or_default() += 1;
             }
         }
@@ -107,6 +112,9 @@ impl<'a> TerraformProject<'a> {
         let Some(runtime) = self.argument(body, "runtime") else {
             return Vec::new();
         };
+        if let Some(elements) = self.element_origins(runtime, body, scope) {
+            return self.element_runtimes(runtime, elements, body, scope, handler_readers);
+        }
         let Some((id, origin)) = self.string_value(runtime, scope) else {
             return Vec::new();
         };
@@ -122,6 +130,69 @@ impl<'a> TerraformProject<'a> {
             handler: Some(self.handler_place(body, scope, handler_readers)),
             overridable: origin.overridable,
         }]
+    }
+
+    /// The runtimes of a function made per element of a `for_each` collection, read from the
+    /// element (`runtime = each.value.runtime`): one per element that writes one out, reported
+    /// where the root module writes it. Its handler is the element's when read from it too;
+    /// else the block's one handler serves every element, and stays as it is.
+    fn element_runtimes(
+        &self,
+        runtime: Located<'a>,
+        elements: Vec<Option<Origin<'a>>>,
+        body: Located<'a>,
+        scope: &Scope<'_, 'a>,
+        handler_readers: &HashMap<Site, usize>,
+    ) -> Vec<RuntimeValue> {
+        let handlers = self
+            .argument(body, "handler")
+            .and_then(|handler| self.element_origins(handler, body, scope));
+        let shared_handler = || match self.handler_place(body, scope, handler_readers) {
+            HandlerPlace::Written(literals) => {
+                HandlerPlace::Written(literals.into_iter().map(|(written, _)| (written, false)).collect())
+            }
+            place => place,
+        };
+        elements
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, origin)| {
+                let origin = origin?;
+                let id = self.string_literal(origin.written)?;
+                let at = self.written_in_root(&origin)?;
+                let handler = match &handlers {
+                    Some(handlers) => self.element_handler(handlers.get(index).copied().flatten(), handler_readers),
+                    None => shared_handler(),
+                };
+                Some(RuntimeValue {
+                    id,
+                    at: at.clone(),
+                    written: at.clone(),
+                    shared: at,
+                    read_at: Some(runtime.site()),
+                    handler: Some(handler),
+                    overridable: origin.overridable,
+                })
+            })
+            .collect()
+    }
+
+    /// The handler one element of a `for_each` collection writes: a fix may change it when the
+    /// root module writes it and no other function reads it.
+    fn element_handler(&self, origin: Option<Origin<'a>>, handler_readers: &HashMap<Site, usize>) -> HandlerPlace {
+        let Some((value, origin)) = origin.and_then(|origin| Some((self.string_literal(origin.written)?, origin)))
+        else {
+            return HandlerPlace::OutOfReach;
+        };
+        let at = origin.written.site();
+        let changeable = self.written_in_root(&origin).is_some() && handler_readers.get(&at) == Some(&1);
+        HandlerPlace::Written(vec![(Written { value, at }, changeable)])
+    }
+
+    /// Where a value is written, when the root module writes it: a value a called module writes
+    /// for itself is that module's own finding.
+    fn written_in_root(&self, origin: &Origin<'a>) -> Option<Site> {
+        (self.folder_of_file[origin.written.file] == 0).then(|| origin.written.site())
     }
 
     /// Where the handler is written. A fix may change it where the root module writes it for this
@@ -162,6 +233,23 @@ impl<'a> TerraformProject<'a> {
         let Some(reserved) = self.argument(body, "reserved_concurrent_executions") else {
             return Vec::new();
         };
+        if let Some(elements) = self.element_origins(reserved, body, scope) {
+            // Each element's number is reserved once per copy of the module that makes it.
+            let copies = self.copies(scope);
+            return elements
+                .into_iter()
+                .map(|origin| Reservation {
+                    value: origin.and_then(|origin| {
+                        Some(Written {
+                            value: self.number_literal(origin.written)?,
+                            at: origin.written.site(),
+                        })
+                    }),
+                    instances: copies,
+                    per_element: true,
+                })
+                .collect();
+        }
         vec![Reservation {
             value: self.number_value(reserved, scope).map(|(value, origin)| Written {
                 value,

@@ -450,13 +450,29 @@ impl<'a> TerraformProject<'a> {
         true
     }
 
-    /// The policy an attachment attaches: an AWS managed policy by its ARN, or an `aws_iam_policy`
-    /// of the root module, whose document any other attachment of it shares.
+    /// The policies an attachment attaches: AWS managed policies by their ARN, or an
+    /// `aws_iam_policy` of the root module, whose document any other attachment of it shares.
     fn add_attached_policy(&self, grants: &mut RoleGrants, attachment: &ResourceBlock<'a>) {
         let Some(arn) = self.argument(attachment.body, "policy_arn") else {
             grants.unreadable += 1;
             return;
         };
+        // One attachment per element of its `for_each` (`policy_arn = each.value`).
+        match self.element_origins(arn, attachment.body, &[]) {
+            Some(elements) => {
+                for element in elements {
+                    match element {
+                        Some(origin) => self.add_policy_by_arn(grants, attachment, origin.written),
+                        None => grants.unreadable += 1,
+                    }
+                }
+            }
+            None => self.add_policy_by_arn(grants, attachment, arn),
+        }
+    }
+
+    /// The policy one ARN names, attached by `attachment`.
+    fn add_policy_by_arn(&self, grants: &mut RoleGrants, attachment: &ResourceBlock<'a>, arn: Located<'a>) {
         if let Some((arn, _)) = self.string_value(arn, &[]) {
             match managed_policies::find(&arn) {
                 Some(policy) => grants.managed.push(policy),

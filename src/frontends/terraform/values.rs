@@ -112,16 +112,20 @@ impl<'a> TerraformProject<'a> {
     /// The whole number an expression stands for, and where it is written.
     pub fn number_value(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<(i64, Origin<'a>)> {
         let origin = self.origin(expression, scope)?;
-        let negative = origin.written.node.kind() == "operation"
-            && named_children(origin.written.node).any(|part| part.kind() == "unary_operation");
-        let text = self.text(origin.written);
-        let number = match origin.written.node.kind() {
-            "numeric_lit" => text.parse().ok()?,
+        Some((self.number_literal(origin.written)?, origin))
+    }
+
+    /// The whole number a literal is.
+    pub fn number_literal(&self, literal: Located<'a>) -> Option<i64> {
+        let negative = literal.node.kind() == "operation"
+            && named_children(literal.node).any(|part| part.kind() == "unary_operation");
+        let text = self.text(literal);
+        match literal.node.kind() {
+            "numeric_lit" => text.parse().ok(),
             // `-1`, which leaves a function's concurrency unreserved.
-            _ if negative && text.starts_with('-') => text.replace(char::is_whitespace, "").parse().ok()?,
-            _ => return None,
-        };
-        Some((number, origin))
+            _ if negative && text.starts_with('-') => text.replace(char::is_whitespace, "").parse().ok(),
+            _ => None,
+        }
     }
 
     /// The elements of a list (a tuple) an expression stands for, and where the list is written.
@@ -144,7 +148,8 @@ impl<'a> TerraformProject<'a> {
             return Multiplicity::Exactly(1);
         };
         self.origin(for_each, scope)
-            .and_then(|origin| self.collection_size(origin.written, scope))
+            .and_then(|origin| self.collection_elements(origin.written, &scope[..origin.depth]))
+            .map(|elements| elements.len() as u64)
             .into()
     }
 
@@ -169,9 +174,9 @@ impl<'a> TerraformProject<'a> {
         Some(larger)
     }
 
-    /// How many keys a `for_each` collection has: a map's entries, or the distinct strings of a
-    /// set written as `toset([…])`.
-    fn collection_size(&self, collection: Located<'a>, scope: &Scope<'_, 'a>) -> Option<u64> {
+    /// The values of a `for_each` collection, one per instance it makes: a map's entry values, or
+    /// the distinct strings of a set written as `toset([…])` (a set's value is its key).
+    fn collection_elements(&self, collection: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<Located<'a>>> {
         let collection = match collection.node.kind() {
             "function_call" => {
                 let name = named_children(collection.node).find(|node| node.kind() == "identifier")?;
@@ -186,18 +191,57 @@ impl<'a> TerraformProject<'a> {
             _ => collection,
         };
         if let Some(elements) = tuple_elements(collection) {
-            let strings: Option<HashSet<String>> = elements
-                .into_iter()
-                .map(|element| self.string_literal(unwrapped(element)))
-                .collect();
-            return strings.map(|strings| strings.len() as u64);
+            let mut seen = HashSet::new();
+            let mut distinct = Vec::new();
+            for element in elements {
+                if seen.insert(self.string_literal(unwrapped(element))?) {
+                    distinct.push(element);
+                }
+            }
+            return Some(distinct);
         }
         let object = object_node(collection)?;
-        Some(
-            named_children(object.node)
-                .filter(|node| node.kind() == "object_elem")
-                .count() as u64,
-        )
+        Some(self.object_fields(object).into_iter().map(|(_, value)| value).collect())
+    }
+
+    /// Where `each.value`, or a field of it (`each.value.runtime`), read at `expression` in the
+    /// block whose body is `body`, is written for each instance the block's `for_each` makes: one
+    /// entry per element of the collection, in order, `None` where that element's value cannot be
+    /// read. `None` as a whole when the expression reads no element, or the collection is not
+    /// written out.
+    pub fn element_origins(
+        &self,
+        expression: Located<'a>,
+        body: Located<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> Option<Vec<Option<Origin<'a>>>> {
+        if expression.node.kind() != "expression" {
+            return None;
+        }
+        let fields = match self.traversal(expression)?.as_slice() {
+            ["each", "value", fields @ ..] => fields.to_vec(),
+            _ => return None,
+        };
+        let collection = self.origin(self.argument(body, "for_each")?, scope)?;
+        let scope = &scope[..collection.depth];
+        let element_origin = |element: Located<'a>| {
+            let mut value = element;
+            for field in &fields {
+                let object = object_node(self.origin(value, scope)?.written)?;
+                value = self
+                    .object_fields(object)
+                    .into_iter()
+                    .find(|(name, _)| name == field)
+                    .map(|(_, value)| value)?;
+            }
+            let mut origin = self.origin(value, scope)?;
+            origin.in_place = false;
+            origin.overridable |= collection.overridable;
+            origin.passed_at = origin.passed_at.or(collection.passed_at);
+            Some(origin)
+        };
+        let elements = self.collection_elements(collection.written, scope)?;
+        Some(elements.into_iter().map(element_origin).collect())
     }
 }
 
@@ -330,6 +374,40 @@ mod tests {
             let reserved = project.argument(body, "reserved_concurrent_executions").expect("set");
             assert_eq!(project.number_value(reserved, &[]).map(|(number, _)| number), Some(-1));
         });
+    }
+
+    #[test]
+    fn each_value_is_read_per_element_of_the_collection() {
+        // The repetition, what the function reads, and what each element writes there.
+        type Case<'c> = (&'c str, &'c str, Option<Vec<Option<&'c str>>>);
+        let cases: [Case; 5] = [
+            (
+                "for_each = { a = { runtime = \"go1.x\" }, b = { handler = \"main\" }, c = { runtime = local.fallback } }",
+                "each.value.runtime",
+                Some(vec![Some("\"go1.x\""), None, Some("\"go1.x\"")]),
+            ),
+            (
+                "for_each = toset([\"go1.x\", \"nodejs16.x\", \"go1.x\"])",
+                "each.value",
+                Some(vec![Some("\"go1.x\""), Some("\"nodejs16.x\"")]),
+            ),
+            ("for_each = { for name in var.tenants : name => name }", "each.value", None),
+            ("for_each = { a = \"go1.x\" }", "each.key", None),
+            ("count = 2", "each.value", None),
+        ];
+        for (repetition, read, expected) in cases {
+            let main = format!("resource \"aws_lambda_function\" \"f\" {{\n  {repetition}\n  runtime = {read}\n}}\n");
+            with_project(&main, "", |project, body| {
+                let runtime = project.argument(body, "runtime").expect("runtime");
+                let written = project.element_origins(runtime, body, &[]).map(|elements| {
+                    elements
+                        .into_iter()
+                        .map(|origin| origin.map(|origin| project.text(origin.written)))
+                        .collect::<Vec<_>>()
+                });
+                assert_eq!(written, expected, "{repetition} / {read}");
+            });
+        }
     }
 
     #[test]
