@@ -30,7 +30,7 @@ impl<'a> TerraformProject<'a> {
             let Some(handler) = self.argument(body, "handler") else {
                 continue;
             };
-            let written = match self.element_origins(handler, body, scope) {
+            let written = match self.per_element(handler, body, scope) {
                 Some(elements) => elements.into_iter().flatten().collect(),
                 None => Vec::from_iter(self.origin(handler, scope)),
             };
@@ -112,7 +112,7 @@ impl<'a> TerraformProject<'a> {
         let Some(runtime) = self.argument(body, "runtime") else {
             return Vec::new();
         };
-        if let Some(elements) = self.element_origins(runtime, body, scope) {
+        if let Some(elements) = self.per_element(runtime, body, scope) {
             return self.element_runtimes(runtime, elements, body, scope, handler_readers);
         }
         let Some((id, origin)) = self.string_value(runtime, scope) else {
@@ -133,8 +133,9 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The runtimes of a function made per element of a `for_each` collection, read from the
-    /// element (`runtime = each.value.runtime`): one per element that writes one out, reported
-    /// where the root module writes it. Its handler is the element's when read from it too;
+    /// element (`runtime = each.value.runtime`, in the function's block or in the call of the
+    /// module holding it): one per element that writes one out, reported where the root module
+    /// writes it. Its handler is the element's when read from it too;
     /// else the block's one handler serves every element, and stays as it is.
     fn element_runtimes(
         &self,
@@ -146,7 +147,7 @@ impl<'a> TerraformProject<'a> {
     ) -> Vec<RuntimeValue> {
         let handlers = self
             .argument(body, "handler")
-            .and_then(|handler| self.element_origins(handler, body, scope));
+            .and_then(|handler| self.per_element(handler, body, scope));
         let shared_handler = || match self.handler_place(body, scope, handler_readers) {
             HandlerPlace::Written(literals) => {
                 HandlerPlace::Written(literals.into_iter().map(|(written, _)| (written, false)).collect())

@@ -204,6 +204,29 @@ impl<'a> TerraformProject<'a> {
         Some(self.object_fields(object).into_iter().map(|(_, value)| value).collect())
     }
 
+    /// What a value read in a block stands for per instance, when it differs between them: read
+    /// from `each.value` in the block itself (`element_origins`), or passed so by the call of a
+    /// module made per element (`runtime = each.value.runtime` in a `module` block with
+    /// `for_each`, read in the module as `var.runtime`).
+    pub fn per_element(
+        &self,
+        read: Located<'a>,
+        body: Located<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> Option<Vec<Option<Origin<'a>>>> {
+        if let Some(elements) = self.element_origins(read, body, scope) {
+            return Some(elements);
+        }
+        let origin = self.origin(read, scope)?;
+        let passed = origin.passed_at?;
+        // The value stops at the call's argument only when that argument is not a literal.
+        if unwrapped(passed) != origin.written {
+            return None;
+        }
+        let call = scope.get(origin.depth)?;
+        self.element_origins(passed, call.body, &scope[..origin.depth])
+    }
+
     /// Where `each.value`, or a field of it (`each.value.runtime`), read at `expression` in the
     /// block whose body is `body`, is written for each instance the block's `for_each` makes: one
     /// entry per element of the collection, in order, `None` where that element's value cannot be
