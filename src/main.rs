@@ -139,9 +139,10 @@ fn main() -> ExitCode {
     if let Some(rule) = cli.explain {
         return print_or_fail(explain(rule));
     }
+    let mode = run_mode(&cli);
     let options = RunOptions {
         paths: cli.paths.clone(),
-        mode: run_mode(&cli),
+        mode,
         unsafe_fixes: cli.unsafe_fixes,
         config: cli.config.clone(),
         select: cli.select.clone().map(|list| list.0),
@@ -149,7 +150,7 @@ fn main() -> ExitCode {
         jobs: cli.jobs.map(usize::from),
         report_edits: matches!(OutputFormat::from(cli.format), OutputFormat::Sarif),
         report_diffs: cli.patch_dir.is_some()
-            || (OutputFormat::from(cli.format) == OutputFormat::Text && run_mode(&cli) == Mode::DryRun),
+            || (OutputFormat::from(cli.format) == OutputFormat::Text && mode == Mode::DryRun),
     };
     if let Some(path) = &cli.stdin_filename {
         return check_stdin(&cli, path.clone(), &options);

@@ -8,26 +8,42 @@ pub fn finding_lines<'a>(
     fixes: FixStage,
 ) -> impl Iterator<Item = String> + 'a {
     findings.map(move |finding| {
-        // A check makes no fix: it shows each fix it offers as a dry run would show it made.
-        let made = finding.fixed || (fixes == FixStage::Offered && finding.fix_allowed(unsafe_fixes));
-        let fix = match (finding.applicability(), made) {
-            (Some(_), true) if fixes == FixStage::Written => "[fixed]",
-            (Some(Applicability::Safe), true) => "[fix: safe]",
-            (Some(Applicability::Unsafe), true) => "[fix: unsafe]",
-            (Some(Applicability::Unsafe), false) if !unsafe_fixes => {
-                "[fix: unsafe; rerun with --unsafe-fixes to apply it]"
-            }
-            // Its fix did not go through: a notice says why (the fixes did not settle, a
-            // fix was dropped).
-            (Some(_), false) => "[fix: not applied]",
-            (None, true) => "[resolved by another fix]",
-            (None, false) => "[no fix]",
+        let fix = match fixes {
+            FixStage::Offered => offered_label(finding, unsafe_fixes),
+            FixStage::Made | FixStage::Written => made_label(finding, unsafe_fixes, fixes),
         };
         format!(
             "{}:{}:{}: {} {} {fix}",
             finding.path, finding.start.line, finding.start.column, finding.rule, finding.message
         )
     })
+}
+
+/// What a check, which makes no fix, can say of a finding: the fix it offers. Whether the fixes
+/// together resolve it (one may overlap another, or resolve a finding that offers none) is the
+/// dry run's to say.
+fn offered_label(finding: &ReportedFinding, unsafe_fixes: bool) -> &'static str {
+    match finding.applicability() {
+        Some(Applicability::Safe) => "[fix offered: safe]",
+        Some(Applicability::Unsafe) if unsafe_fixes => "[fix offered: unsafe]",
+        Some(Applicability::Unsafe) => "[fix offered: unsafe; rerun with --unsafe-fixes to apply it]",
+        None => "[no fix of its own]",
+    }
+}
+
+/// What a run that made the fixes says of a finding: whether they resolved it.
+fn made_label(finding: &ReportedFinding, unsafe_fixes: bool, fixes: FixStage) -> &'static str {
+    match (finding.applicability(), finding.fixed) {
+        (Some(_), true) if fixes == FixStage::Written => "[fixed]",
+        (Some(Applicability::Safe), true) => "[fix: safe]",
+        (Some(Applicability::Unsafe), true) => "[fix: unsafe]",
+        (Some(Applicability::Unsafe), false) if !unsafe_fixes => "[fix: unsafe; rerun with --unsafe-fixes to apply it]",
+        // Its fix did not go through: a notice says why (the fixes did not settle, a fix was
+        // dropped), or another fix took its place.
+        (Some(_), false) => "[fix: not applied]",
+        (None, true) => "[resolved by another fix]",
+        (None, false) => "[no fix]",
+    }
 }
 
 /// The closing line: how many findings, how many the run fixed (or would fix), what is left, and
@@ -47,7 +63,7 @@ pub fn summary_line(counts: RunCounts, fixes: FixStage) -> String {
     let mut line = match fixes {
         FixStage::Offered => {
             return format!(
-                "{findings} finding(s): {offered} with a fix this run's settings allow (see them with --diff, apply them with --write)."
+                "{findings} finding(s): {offered} offer a fix this run's settings allow (--diff shows what the fixes do together, --write applies them)."
             )
         }
         FixStage::Written => format!("{findings} finding(s): {fixed} fixed, {remaining} remaining"),
@@ -62,6 +78,7 @@ pub fn summary_line(counts: RunCounts, fixes: FixStage) -> String {
     if raised_and_fixed > 0 {
         line.push_str(&match fixes {
             FixStage::Written => format!(" The fixes raised {raised_and_fixed} more, fixed as well."),
+            // A check returned above: it makes no fix, so its fixes raise nothing.
             FixStage::Offered | FixStage::Made => {
                 format!(" The fixes would raise {raised_and_fixed} more, fixed as well.")
             }

@@ -124,6 +124,16 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         );
         for reservation in &function.reservations {
             let instances = reservation.instances.known();
+            // A number written in a collection's element is suppressed where it is written.
+            let suppressed = suppressed
+                || (reservation.per_element
+                    && reservation.value.as_ref().is_some_and(|written| {
+                        context.is_suppressed(
+                            RuleId::LambdaReservedConcurrencyBudget,
+                            written.at.file,
+                            written.at.range.start,
+                        )
+                    }));
             match &reservation.value {
                 // -1 leaves the function unreserved and 0 disables it: neither reserves anything.
                 Some(written) if written.value <= 0 => {}

@@ -234,10 +234,15 @@ impl<'a> TerraformProject<'a> {
         let Some(reserved) = self.argument(body, "reserved_concurrent_executions") else {
             return Vec::new();
         };
-        if let Some(elements) = self.element_origins(reserved, body, scope) {
+        // Not through a module called per element: its copies already count the elements.
+        let elements = self
+            .element_origins(reserved, body, scope)
+            .filter(|elements| elements.editable);
+        if let Some(elements) = elements {
             // Each element's number is reserved once per copy of the module that makes it.
             let copies = self.copies(scope);
             return elements
+                .origins
                 .into_iter()
                 .map(|origin| Reservation {
                     value: origin.and_then(|origin| {

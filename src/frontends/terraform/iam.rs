@@ -460,10 +460,13 @@ impl<'a> TerraformProject<'a> {
         // One attachment per element of its `for_each` (`policy_arn = each.value`).
         match self.element_origins(arn, attachment.body, &[]) {
             Some(elements) => {
-                for element in elements {
+                for element in elements.origins {
                     match element {
-                        Some(origin) => self.add_policy_by_arn(grants, attachment, origin.written),
-                        None => grants.unreadable += 1,
+                        // A `.tfvars` file may attach other policies than a variable's default.
+                        Some(origin) if !origin.overridable => {
+                            self.add_policy_by_arn(grants, attachment, origin.written)
+                        }
+                        _ => grants.unreadable += 1,
                     }
                 }
             }

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use super::{named_children, Located, ModuleCall, TerraformProject};
 use crate::cloud::Multiplicity;
+use crate::syntax::Fields;
 
 /// How many references a value may be followed through: locals may name other locals.
 pub const MAX_HOPS: usize = 16;
@@ -148,8 +149,8 @@ impl<'a> TerraformProject<'a> {
             return Multiplicity::Exactly(1);
         };
         self.origin(for_each, scope)
-            .and_then(|origin| self.collection_elements(origin.written, &scope[..origin.depth]))
-            .map(|elements| elements.len() as u64)
+            .and_then(|origin| self.collection(origin, scope))
+            .map(|collection| collection.values.len() as u64)
             .into()
     }
 
@@ -174,70 +175,84 @@ impl<'a> TerraformProject<'a> {
         Some(larger)
     }
 
-    /// The values of a `for_each` collection, one per instance it makes: a map's entry values, or
-    /// the distinct strings of a set written as `toset([…])` (a set's value is its key).
-    fn collection_elements(&self, collection: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<Located<'a>>> {
-        let collection = match collection.node.kind() {
-            "function_call" => {
-                let name = named_children(collection.node).find(|node| node.kind() == "identifier")?;
-                if self.text(collection.with(name)) != "toset" {
-                    return None;
-                }
-                let arguments = named_children(collection.node).find(|node| node.kind() == "function_arguments")?;
-                let list = named_children(arguments).collect::<Vec<_>>();
-                let [list] = list.as_slice() else { return None };
-                self.origin(collection.with(*list), scope)?.written
-            }
-            _ => collection,
+    /// The elements of a `for_each` collection as written, one per instance it makes: a map's
+    /// entry values, or the distinct strings of a set written as `toset([…])`.
+    fn collection(&self, for_each: Origin<'a>, scope: &Scope<'_, 'a>) -> Option<Collection<'a>> {
+        let mut collection = Collection {
+            values: Vec::new(),
+            are_keys: false,
+            overridable: for_each.overridable,
+            depth: for_each.depth,
         };
-        if let Some(elements) = tuple_elements(collection) {
+        let mut written = for_each.written;
+        if written.node.kind() == "function_call" {
+            let name = named_children(written.node).find(|node| node.kind() == "identifier")?;
+            if self.text(written.with(name)) != "toset" {
+                return None;
+            }
+            let arguments = named_children(written.node).find(|node| node.kind() == "function_arguments")?;
+            let list = named_children(arguments).collect::<Vec<_>>();
+            let [list] = list.as_slice() else { return None };
+            let list = self.origin(written.with(*list), &scope[..for_each.depth])?;
+            collection.overridable |= list.overridable;
+            collection.depth = list.depth;
+            written = list.written;
+        }
+        if let Some(elements) = tuple_elements(written) {
             let mut seen = HashSet::new();
-            let mut distinct = Vec::new();
             for element in elements {
                 if seen.insert(self.string_literal(unwrapped(element))?) {
-                    distinct.push(element);
+                    collection.values.push(element);
                 }
             }
-            return Some(distinct);
+            collection.are_keys = true;
+            return Some(collection);
         }
-        let object = object_node(collection)?;
-        Some(self.object_fields(object).into_iter().map(|(_, value)| value).collect())
+        let object = object_node(written)?;
+        collection.values = named_children(object.node)
+            .filter(|node| node.kind() == "object_elem")
+            .filter_map(|element| element.field("val"))
+            .map(|value| object.with(value))
+            .collect();
+        Some(collection)
     }
 
-    /// What a value read in a block stands for per instance, when it differs between them: read
+    /// What a value read in a block stands for per instance, when a fix may change it there: read
     /// from `each.value` in the block itself (`element_origins`), or passed so by the call of a
     /// module made per element (`runtime = each.value.runtime` in a `module` block with
-    /// `for_each`, read in the module as `var.runtime`).
+    /// `for_each`, read in the module as `var.runtime`). `None` also when the elements are not
+    /// the instances' alone (`Elements::editable`).
     pub fn per_element(
         &self,
         read: Located<'a>,
         body: Located<'a>,
         scope: &Scope<'_, 'a>,
     ) -> Option<Vec<Option<Origin<'a>>>> {
-        if let Some(elements) = self.element_origins(read, body, scope) {
-            return Some(elements);
-        }
-        let origin = self.origin(read, scope)?;
-        let passed = origin.passed_at?;
-        // The value stops at the call's argument only when that argument is not a literal.
-        if unwrapped(passed) != origin.written {
-            return None;
-        }
-        let call = scope.get(origin.depth)?;
-        self.element_origins(passed, call.body, &scope[..origin.depth])
+        let elements = match self.element_origins(read, body, scope) {
+            Some(elements) => elements,
+            None => {
+                let origin = self.origin(read, scope)?;
+                let passed = origin.passed_at?;
+                // The value stops at the call's argument only when that argument is not a literal.
+                if unwrapped(passed) != origin.written {
+                    return None;
+                }
+                let call = scope.get(origin.depth)?;
+                self.element_origins(passed, call.body, &scope[..origin.depth])?
+            }
+        };
+        elements.editable.then_some(elements.origins)
     }
 
     /// Where `each.value`, or a field of it (`each.value.runtime`), read at `expression` in the
-    /// block whose body is `body`, is written for each instance the block's `for_each` makes: one
-    /// entry per element of the collection, in order, `None` where that element's value cannot be
-    /// read. `None` as a whole when the expression reads no element, or the collection is not
-    /// written out.
+    /// block whose body is `body`, is written for each instance the block's `for_each` makes.
+    /// `None` when the expression reads no element, or the collection is not written out.
     pub fn element_origins(
         &self,
         expression: Located<'a>,
         body: Located<'a>,
         scope: &Scope<'_, 'a>,
-    ) -> Option<Vec<Option<Origin<'a>>>> {
+    ) -> Option<Elements<'a>> {
         if expression.node.kind() != "expression" {
             return None;
         }
@@ -245,27 +260,73 @@ impl<'a> TerraformProject<'a> {
             ["each", "value", fields @ ..] => fields.to_vec(),
             _ => return None,
         };
-        let collection = self.origin(self.argument(body, "for_each")?, scope)?;
-        let scope = &scope[..collection.depth];
+        let for_each = self.argument(body, "for_each")?;
+        let collection = self.collection(self.origin(for_each, scope)?, scope)?;
+        // Each hop (a field, a reference) is followed from the module it lands in.
         let element_origin = |element: Located<'a>| {
-            let mut value = element;
+            let (mut value, mut depth, mut overridable) = (element, collection.depth, collection.overridable);
             for field in &fields {
-                let object = object_node(self.origin(value, scope)?.written)?;
+                let origin = self.origin(value, &scope[..depth])?;
+                (depth, overridable) = (origin.depth, overridable || origin.overridable);
+                let object = object_node(origin.written)?;
                 value = self
                     .object_fields(object)
                     .into_iter()
                     .find(|(name, _)| name == field)
                     .map(|(_, value)| value)?;
             }
-            let mut origin = self.origin(value, scope)?;
-            origin.in_place = false;
-            origin.overridable |= collection.overridable;
-            origin.passed_at = origin.passed_at.or(collection.passed_at);
+            let mut origin = self.origin(value, &scope[..depth])?;
+            origin.overridable |= overridable;
             Some(origin)
         };
-        let elements = self.collection_elements(collection.written, scope)?;
-        Some(elements.into_iter().map(element_origin).collect())
+        Some(Elements {
+            editable: !collection.are_keys && self.read_only_by_for_each(for_each),
+            origins: collection.values.into_iter().map(element_origin).collect(),
+        })
     }
+
+    /// Whether the collection a `for_each` goes over is read by `for_each` arguments alone: written
+    /// in place, or a `local`/`var` the root module names nowhere else. Elsewhere, a reading such
+    /// as `local.services.orders.runtime` would change with a fix made for the instances.
+    fn read_only_by_for_each(&self, for_each: Located<'a>) -> bool {
+        let Some((namespace, name)) = self.reference(for_each) else {
+            return self.traversal(for_each).is_none();
+        };
+        let key = format!("{namespace}.{name}");
+        let root = &self.folders[0];
+        let bodies = root.resources.iter().chain(&root.data_sources).map(|block| block.body);
+        let calls = root
+            .module_blocks
+            .values()
+            .filter_map(|block| super::block_body(*block));
+        let read_by_for_each = bodies
+            .chain(calls)
+            .filter_map(|body| self.argument(body, "for_each"))
+            .filter(|value| self.reference(*value) == Some((namespace, name)))
+            .count();
+        self.mentions(&key) <= read_by_for_each
+    }
+}
+
+/// The elements of a `for_each` collection, as written.
+struct Collection<'a> {
+    values: Vec<Located<'a>>,
+    /// A set: each element is its instance's key too.
+    are_keys: bool,
+    /// Written in a root variable's `default`, or reached through one.
+    overridable: bool,
+    /// How many module calls lead to the folder the elements are written in.
+    depth: usize,
+}
+
+/// What `each.value` (or a field of it) stands for, per instance.
+pub struct Elements<'a> {
+    /// Where each element's value is written, in order; `None` where it cannot be read.
+    pub origins: Vec<Option<Origin<'a>>>,
+    /// A fix may change the values where they are written: they are not the instances' keys (a
+    /// set's element is, and changing it would replace the instance), and nothing but the
+    /// instances reads them.
+    pub editable: bool,
 }
 
 /// The elements of a list written as a tuple (`[a, b]`), each an `expression`.
@@ -424,6 +485,7 @@ mod tests {
                 let runtime = project.argument(body, "runtime").expect("runtime");
                 let written = project.element_origins(runtime, body, &[]).map(|elements| {
                     elements
+                        .origins
                         .into_iter()
                         .map(|origin| origin.map(|origin| project.text(origin.written)))
                         .collect::<Vec<_>>()
