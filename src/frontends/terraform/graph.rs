@@ -135,8 +135,8 @@ impl<'a> TerraformProject<'a> {
     /// The runtimes of a function made per element of a `for_each` collection, read from the
     /// element (`runtime = each.value.runtime`, in the function's block or in the call of the
     /// module holding it): one per element that writes one out, reported where the root module
-    /// writes it. Its handler is the element's when read from it too;
-    /// else the block's one handler serves every element, and stays as it is.
+    /// writes it. Its handler is the element's when read from it too; else the block's one
+    /// handler serves every element, and stays as it is.
     fn element_runtimes(
         &self,
         runtime: Located<'a>,
@@ -165,6 +165,8 @@ impl<'a> TerraformProject<'a> {
                     Some(handlers) => self.element_handler(handlers.get(index).copied().flatten(), handler_readers),
                     None => shared_handler(),
                 };
+                // The element is where the value is reported, written and shared: by the
+                // instances made from it, and by no one else (`Elements::editable`).
                 Some(RuntimeValue {
                     id,
                     at: at.clone(),
@@ -179,7 +181,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The handler one element of a `for_each` collection writes: a fix may change it when the
-    /// root module writes it and no other function reads it.
+    /// root module writes it and no other resource block reads it.
     fn element_handler(&self, origin: Option<Origin<'a>>, handler_readers: &HashMap<Site, usize>) -> HandlerPlace {
         let Some((value, origin)) = origin.and_then(|origin| Some((self.string_literal(origin.written)?, origin)))
         else {
