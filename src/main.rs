@@ -8,9 +8,7 @@ use clap::{Parser, ValueEnum};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use infrafix::pipeline::{self, Mode, Progress, RunOptions};
-use infrafix::report::{
-    render, summarize, summary_json, write_patches, FixStage, OutputFormat, RenderOptions, RunReport,
-};
+use infrafix::report::{render, summarize, summary_json, write_patches, OutputFormat, RenderOptions, RunReport};
 use infrafix::rules::RuleId;
 
 /// A run over many repositories keeps every finding and diff hunk to its end while it makes and
@@ -172,11 +170,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let fixes = match options.mode {
-        Mode::Check => FixStage::Offered,
-        Mode::DryRun | Mode::Buffer => FixStage::Made,
-        Mode::Write => FixStage::Written,
-    };
+    let fixes = options.mode.fix_stage();
     // Each summary looks up the repository of every folder on disk: done once, for all outputs.
     let summaries = summarize(&report, fixes);
     if let Some(file) = &cli.summary_json {
@@ -329,7 +323,7 @@ fn check_stdin(cli: &Cli, path: PathBuf, options: &RunOptions) -> ExitCode {
         &report,
         &RenderOptions {
             format: OutputFormat::Text,
-            fixes: FixStage::Made,
+            fixes: Mode::Buffer.fix_stage(),
             patches: true,
             unsafe_fixes: cli.unsafe_fixes,
             repository_summary: None,

@@ -1,7 +1,7 @@
 //! One run: walk the paths, group the files into projects, then for each project in parallel:
 //! read and parse each file once, build the model, run the rules, fix to a fixpoint in memory
-//! (a check stops after the rules), and report or write. Nothing outlives its project, so a run over hundreds of repositories is
-//! this same loop.
+//! (a check stops after the rules), and report or write. Nothing outlives its project, so a run
+//! over hundreds of repositories is this same loop.
 
 use std::collections::{BTreeMap, HashMap};
 use std::os::unix::fs::PermissionsExt;
@@ -23,7 +23,7 @@ use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
 use crate::reparse::reparse;
 use crate::report::{
-    diff_hunks, FileChange, FileOutcome, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport,
+    diff_hunks, FileChange, FileOutcome, FixStage, Notice, ReportedEdit, ReportedFinding, ReportedFix, RunReport,
 };
 use crate::rules::{check_program, RuleContext, RuleId};
 use crate::source::{LineIndex, SourceFile};
@@ -70,6 +70,17 @@ pub enum Mode {
     /// Change nothing, and keep each fixed text in the report: a buffer an editor sent, whose
     /// fixed text is the output.
     Buffer,
+}
+
+impl Mode {
+    /// How far a run in this mode takes the fixes, which is what its report can say of them.
+    pub fn fix_stage(self) -> FixStage {
+        match self {
+            Mode::Check => FixStage::Offered,
+            Mode::DryRun | Mode::Buffer => FixStage::Made,
+            Mode::Write => FixStage::Written,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

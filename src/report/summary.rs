@@ -28,12 +28,7 @@ pub fn summarize(report: &RunReport, fixes: FixStage) -> Vec<RepositorySummary> 
     let mut repositories = RepositoryLookup::default();
     let mut summaries: BTreeMap<Option<PathBuf>, RepositorySummary> = BTreeMap::new();
     for file in &report.files {
-        let root = repositories.of(&file.file);
-        let summary = summaries.entry(root.clone()).or_insert_with(|| RepositorySummary {
-            root,
-            fixes: fixes_counted.then(BTreeMap::new),
-            ..Default::default()
-        });
+        let summary = summary_of(&mut summaries, repositories.of(&file.file), fixes_counted);
         summary.files_scanned += 1;
         for finding in &file.findings {
             *summary.findings.entry(finding.rule).or_default() += 1;
@@ -51,12 +46,7 @@ pub fn summarize(report: &RunReport, fixes: FixStage) -> Vec<RepositorySummary> 
     }
     for notice in &report.notices {
         let Some(path) = &notice.path else { continue };
-        let root = repositories.of(path);
-        let summary = summaries.entry(root.clone()).or_insert_with(|| RepositorySummary {
-            root,
-            fixes: fixes_counted.then(BTreeMap::new),
-            ..Default::default()
-        });
+        let summary = summary_of(&mut summaries, repositories.of(path), fixes_counted);
         let reason = match notice.severity {
             Severity::Error => format!("error: {}", notice.message),
             Severity::Warning => notice.message.clone(),
@@ -64,6 +54,19 @@ pub fn summarize(report: &RunReport, fixes: FixStage) -> Vec<RepositorySummary> 
         summary.skipped.push((display_path(path), reason));
     }
     summaries.into_values().collect()
+}
+
+/// The summary of one repository, begun empty when it is first met.
+fn summary_of(
+    summaries: &mut BTreeMap<Option<PathBuf>, RepositorySummary>,
+    root: Option<PathBuf>,
+    fixes_counted: bool,
+) -> &mut RepositorySummary {
+    summaries.entry(root.clone()).or_insert_with(|| RepositorySummary {
+        root,
+        fixes: fixes_counted.then(BTreeMap::new),
+        ..Default::default()
+    })
 }
 
 /// Repository lookups, remembered per folder: a batch run asks for thousands of files.

@@ -60,14 +60,16 @@ pub fn summary_line(counts: RunCounts, fixes: FixStage) -> String {
     if findings == 0 && remaining == 0 && raised_and_fixed == 0 {
         return "No findings.".to_owned();
     }
-    let mut line = match fixes {
-        FixStage::Offered => {
-            return format!(
-                "{findings} finding(s): {offered} offer a fix this run's settings allow (--diff shows what the fixes do together, --write applies them)."
-            )
-        }
-        FixStage::Written => format!("{findings} finding(s): {fixed} fixed, {remaining} remaining"),
-        FixStage::Made => format!(
+    // A check makes no fix: nothing is fixed, left or raised by one.
+    if fixes == FixStage::Offered {
+        return format!(
+            "{findings} finding(s): {offered} offer a fix this run's settings allow (--diff shows what the fixes do together, --write applies them)."
+        );
+    }
+    let wrote = fixes == FixStage::Written;
+    let mut line = match wrote {
+        true => format!("{findings} finding(s): {fixed} fixed, {remaining} remaining"),
+        false => format!(
             "{findings} finding(s): {fixed} fixable by this run's settings (apply with --write), {remaining} would remain"
         ),
     };
@@ -76,12 +78,9 @@ pub fn summary_line(counts: RunCounts, fixes: FixStage) -> String {
     }
     line.push('.');
     if raised_and_fixed > 0 {
-        line.push_str(&match fixes {
-            FixStage::Written => format!(" The fixes raised {raised_and_fixed} more, fixed as well."),
-            // A check returned above: it makes no fix, so its fixes raise nothing.
-            FixStage::Offered | FixStage::Made => {
-                format!(" The fixes would raise {raised_and_fixed} more, fixed as well.")
-            }
+        line.push_str(&match wrote {
+            true => format!(" The fixes raised {raised_and_fixed} more, fixed as well."),
+            false => format!(" The fixes would raise {raised_and_fixed} more, fixed as well."),
         });
     }
     line

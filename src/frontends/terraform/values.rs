@@ -286,16 +286,21 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Whether the collection a `for_each` goes over is read by `for_each` arguments alone: written
-    /// in place, or a `local`/`var` the root module names nowhere else. Elsewhere, a reading such
-    /// as `local.services.orders.runtime` would change with a fix made for the instances.
+    /// in place, or a `local`/`var` its module names nowhere else. Elsewhere, a reading such as
+    /// `local.services.orders.runtime` would change with a fix made for the instances.
     fn read_only_by_for_each(&self, for_each: Located<'a>) -> bool {
         let Some((namespace, name)) = self.reference(for_each) else {
             return self.traversal(for_each).is_none();
         };
         let key = format!("{namespace}.{name}");
-        let root = &self.folders[0];
-        let bodies = root.resources.iter().chain(&root.data_sources).map(|block| block.body);
-        let calls = root
+        let folder_index = self.folder_of_file[for_each.file];
+        let folder = &self.folders[folder_index];
+        let bodies = folder
+            .resources
+            .iter()
+            .chain(&folder.data_sources)
+            .map(|block| block.body);
+        let calls = folder
             .module_blocks
             .values()
             .filter_map(|block| super::block_body(*block));
@@ -304,7 +309,20 @@ impl<'a> TerraformProject<'a> {
             .filter_map(|body| self.argument(body, "for_each"))
             .filter(|value| self.reference(*value) == Some((namespace, name)))
             .count();
-        self.mentions(&key) <= read_by_for_each
+        let mentions: usize = (0..self.files.len())
+            .filter(|&file| self.folder_of_file[file] == folder_index)
+            .map(|file| {
+                let whole = Located {
+                    file,
+                    node: self.files[file].tree.root_node(),
+                };
+                self.mentions_under(whole)
+                    .iter()
+                    .filter(|(mentioned, _)| *mentioned == key)
+                    .count()
+            })
+            .sum();
+        mentions <= read_by_for_each
     }
 }
 
