@@ -23,19 +23,39 @@ impl<'a> TerraformProject<'a> {
             .enumerate()
             .filter(|(_, instance)| instance.resource.kind == "aws_lambda_function")
             .collect();
-        // How many functions read each written handler: one a fix changes must serve one alone.
-        let mut handler_readers: HashMap<Site, usize> = HashMap::new();
+        // Who reads each written handler: one a fix changes must serve one runtime alone.
+        let mut handler_readers = HandlerReaders::default();
         for (_, instance) in &functions {
             let (body, scope) = (instance.resource.body, instance.scope());
             let Some(handler) = self.argument(body, "handler") else {
                 continue;
             };
-            let written = match self.per_element(handler, body, scope) {
-                Some(elements) => elements.into_iter().flatten().collect(),
-                None => Vec::from_iter(self.origin(handler, scope)),
+            let runtime = self.argument(body, "runtime");
+            let pairs: Vec<(Origin, Option<Site>)> = match self.per_element(handler, body, scope) {
+                Some(handlers) => {
+                    let runtimes = runtime.and_then(|runtime| self.per_element(runtime, body, scope));
+                    handlers
+                        .into_iter()
+                        .enumerate()
+                        .filter_map(|(index, handler)| {
+                            let runtime = runtimes
+                                .as_ref()
+                                .and_then(|runtimes| runtimes.get(index).copied().flatten());
+                            Some((handler?, runtime.map(|runtime| runtime.written.site())))
+                        })
+                        .collect()
+                }
+                None => Vec::from_iter(self.origin(handler, scope).map(|handler| {
+                    let runtime = runtime.and_then(|runtime| self.origin(runtime, scope));
+                    (handler, runtime.map(|runtime| runtime.written.site()))
+                })),
             };
-            for origin in written {
-                *handler_readers.entry(origin.written.site()).or_default() += 1;
+            for (handler, runtime) in pairs {
+                handler_readers
+                    .by_handler
+                    .entry(handler.written.site())
+                    .or_default()
+                    .push(runtime);
             }
         }
         functions
@@ -48,7 +68,7 @@ impl<'a> TerraformProject<'a> {
         &self,
         index: usize,
         instance: &ResourceInstance<'_, 'a>,
-        handler_readers: &HashMap<Site, usize>,
+        handler_readers: &HandlerReaders,
     ) -> LambdaFunction {
         let body = instance.resource.body;
         let scope = instance.scope();
@@ -107,7 +127,7 @@ impl<'a> TerraformProject<'a> {
         &self,
         body: Located<'a>,
         scope: &Scope<'_, 'a>,
-        handler_readers: &HashMap<Site, usize>,
+        handler_readers: &HandlerReaders,
     ) -> Vec<RuntimeValue> {
         let Some(runtime) = self.argument(body, "runtime") else {
             return Vec::new();
@@ -143,7 +163,7 @@ impl<'a> TerraformProject<'a> {
         elements: Vec<Option<Origin<'a>>>,
         body: Located<'a>,
         scope: &Scope<'_, 'a>,
-        handler_readers: &HashMap<Site, usize>,
+        handler_readers: &HandlerReaders,
     ) -> Vec<RuntimeValue> {
         let handlers = self
             .argument(body, "handler")
@@ -182,13 +202,13 @@ impl<'a> TerraformProject<'a> {
 
     /// The handler one element of a `for_each` collection writes: a fix may change it when the
     /// root module writes it and no other resource block reads it.
-    fn element_handler(&self, origin: Option<Origin<'a>>, handler_readers: &HashMap<Site, usize>) -> HandlerPlace {
+    fn element_handler(&self, origin: Option<Origin<'a>>, handler_readers: &HandlerReaders) -> HandlerPlace {
         let Some((value, origin)) = origin.and_then(|origin| Some((self.string_literal(origin.written)?, origin)))
         else {
             return HandlerPlace::OutOfReach;
         };
         let at = origin.written.site();
-        let changeable = self.written_in_root(&origin).is_some() && handler_readers.get(&at) == Some(&1);
+        let changeable = self.written_in_root(&origin).is_some() && handler_readers.serve_one_runtime(&at);
         HandlerPlace::Written(vec![(Written { value, at }, changeable)])
     }
 
@@ -205,7 +225,7 @@ impl<'a> TerraformProject<'a> {
         &self,
         body: Located<'a>,
         scope: &Scope<'_, 'a>,
-        handler_readers: &HashMap<Site, usize>,
+        handler_readers: &HandlerReaders,
     ) -> HandlerPlace {
         let Some(handler) = self.argument(body, "handler") else {
             return match self.attribute(body, "runtime") {
@@ -216,7 +236,7 @@ impl<'a> TerraformProject<'a> {
         match self.string_value(handler, scope) {
             Some((value, origin)) => {
                 let written_here = origin.in_place || origin.passed_at.map(unwrapped) == Some(origin.written);
-                let alone = handler_readers.get(&origin.written.site()) == Some(&1);
+                let alone = handler_readers.serve_one_runtime(&origin.written.site());
                 let changeable = written_here && alone && self.reported_at(handler, &origin, scope).is_some();
                 HandlerPlace::Written(vec![(
                     Written {
@@ -322,6 +342,26 @@ impl<'a> TerraformProject<'a> {
                 handler: None,
                 overridable: list.overridable || origin.overridable,
             }],
+        }
+    }
+}
+
+/// Who reads each written handler: per reading function, where the runtime it reads beside it is
+/// written (`None` when that is not one place).
+#[derive(Default)]
+struct HandlerReaders {
+    by_handler: HashMap<Site, Vec<Option<Site>>>,
+}
+
+impl HandlerReaders {
+    /// Whether the functions reading the handler at `at` all read one runtime, written in one
+    /// place (an element read for both by two blocks): a fix that moves it moves them all, and
+    /// the new handler serves each.
+    fn serve_one_runtime(&self, at: &Site) -> bool {
+        match self.by_handler.get(at).map(Vec::as_slice) {
+            Some([_]) => true,
+            Some([Some(first), rest @ ..]) => rest.iter().all(|runtime| runtime.as_ref() == Some(first)),
+            _ => false,
         }
     }
 }
