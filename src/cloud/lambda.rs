@@ -40,8 +40,9 @@ pub struct Reservation {
     pub value: Option<Written<i64>>,
     /// How many of the function's instances reserve it.
     pub instances: Multiplicity,
-    /// Read from the element of a collection: findings point at the number, in its element.
-    pub per_element: bool,
+    /// For a number read from the element of a collection, where the function reads it: findings
+    /// point at the number, in its element, and a suppression where it is read covers it too.
+    pub element_read_at: Option<Site>,
 }
 
 /// One runtime id a function or a layer's list entry may name, and where it is written.

@@ -117,23 +117,20 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let mut uncounted = 0;
     let mut known = Vec::new();
     for function in graph.functions() {
-        let suppressed = context.is_suppressed(
-            RuleId::LambdaReservedConcurrencyBudget,
-            function.at.file,
-            function.at.range.start,
-        );
+        let suppressed_at =
+            |at: &Site| context.is_suppressed(RuleId::LambdaReservedConcurrencyBudget, at.file, at.range.start);
         for reservation in &function.reservations {
             let instances = reservation.instances.known();
-            // A number written in a collection's element is suppressed where it is written.
-            let suppressed = suppressed
-                || (reservation.per_element
-                    && reservation.value.as_ref().is_some_and(|written| {
-                        context.is_suppressed(
-                            RuleId::LambdaReservedConcurrencyBudget,
-                            written.at.file,
-                            written.at.range.start,
-                        )
-                    }));
+            // A number read from a collection's element is suppressed where it is written and
+            // where the function reads it, as well as on the function.
+            let suppressed = suppressed_at(&function.at)
+                || reservation.element_read_at.as_ref().is_some_and(|read_at| {
+                    suppressed_at(read_at)
+                        || reservation
+                            .value
+                            .as_ref()
+                            .is_some_and(|written| suppressed_at(&written.at))
+                });
             match &reservation.value {
                 // -1 leaves the function unreserved and 0 disables it: neither reserves anything.
                 Some(written) if written.value <= 0 => {}
@@ -143,7 +140,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                     at: &written.at,
                     instances: instances.unwrap_or(0),
                     suppressed,
-                    per_element: reservation.per_element,
+                    per_element: reservation.element_read_at.is_some(),
                 }),
                 _ => uncounted += 1,
             }
@@ -171,8 +168,9 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let fix = scaled_down(&known, &paths, &totals, budget).and_then(|plan| context.render(&plan));
     let branched = paths.iter().any(|path| !path.is_empty());
     for ((reservation, path), total) in known.iter().zip(&paths).zip(&totals) {
-        // A function on a branch that fits (the other arm is the large one) is not the problem.
-        if *total <= budget {
+        // A function on a branch that fits (the other arm is the large one) is not the problem;
+        // a suppressed reservation counts in the total, but is not reported.
+        if *total <= budget || reservation.suppressed {
             continue;
         }
         let name = &reservation.function.name;

@@ -236,7 +236,7 @@ impl<'a> Template<'a> {
         vec![Reservation {
             value,
             instances: Multiplicity::Exactly(1),
-            per_element: false,
+            element_read_at: None,
         }]
     }
 

@@ -91,7 +91,7 @@ impl Template<'_> {
                                 at: self.site(value.range.clone()),
                             }),
                             instances: Multiplicity::Exactly(1),
-                            per_element: false,
+                            element_read_at: None,
                         }
                     })
                     .into_iter()

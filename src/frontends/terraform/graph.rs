@@ -274,7 +274,7 @@ impl<'a> TerraformProject<'a> {
                         })
                     }),
                     instances: copies,
-                    per_element: true,
+                    element_read_at: Some(reserved.site()),
                 })
                 .collect();
         }
@@ -284,7 +284,7 @@ impl<'a> TerraformProject<'a> {
                 at: origin.written.site(),
             }),
             instances,
-            per_element: false,
+            element_read_at: None,
         }]
     }
 

@@ -221,7 +221,7 @@ impl<'tree> Program<'tree> {
                 Some(Reservation {
                     value: self.reserved_number(written.value),
                     instances: share.into(),
-                    per_element: true,
+                    element_read_at: Some(written.value.into()),
                 })
             })
             .collect()
@@ -287,7 +287,7 @@ impl<'tree> Program<'tree> {
                     .map(|(argument, share)| Reservation {
                         value: number(argument),
                         instances: share.into(),
-                        per_element: true,
+                        element_read_at: Some(written.value.into()),
                     })
                     .collect();
             }
@@ -306,14 +306,14 @@ impl<'tree> Program<'tree> {
                     .map(|source| Reservation {
                         value: number(source),
                         instances: each.into(),
-                        per_element: true,
+                        element_read_at: Some(written.value.into()),
                     })
                     .collect()
             }
             _ => vec![Reservation {
                 value: known,
                 instances,
-                per_element: false,
+                element_read_at: None,
             }],
         }
     }
