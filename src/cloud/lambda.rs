@@ -67,6 +67,9 @@ pub struct RuntimeValue {
     /// Written as a default the deployment may override (a Terraform variable's `default`, which
     /// a module caller or a `.tfvars` file may replace): what runs may be another value.
     pub overridable: bool,
+    /// Why no fix may change the value where it is written, when none may: the finding stands,
+    /// with this reason.
+    pub kept: Option<&'static str>,
 }
 
 /// Where the handler of the function using a runtime value is written, as a fix that must change

@@ -259,6 +259,9 @@ fn group_target(
     if suppressed_elsewhere {
         return Err("its value is shared with a use that suppresses this rule, so it is not changed".to_owned());
     }
+    if let Some(reason) = uses.iter().find_map(|u| u.value.kept) {
+        return Err(reason.to_owned());
+    }
     Ok(successor)
 }
 

@@ -166,6 +166,7 @@ impl<'a> Template<'a> {
                     read_at: None,
                     handler: Some(handler.clone()),
                     overridable: candidate.overridable,
+                    kept: None,
                 }
             })
             .collect()
@@ -277,6 +278,7 @@ impl<'a> Template<'a> {
                         read_at: None,
                         handler: None,
                         overridable: candidate.overridable,
+                        kept: None,
                     }
                 })
                 .collect(),

@@ -69,6 +69,7 @@ impl Template<'_> {
                             read_at: None,
                             handler: Some(handler_place.clone()),
                             overridable: false,
+                            kept: None,
                         })
                     })
                     .collect();

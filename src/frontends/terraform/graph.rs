@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::modules::ResourceInstance;
-use super::values::{unwrapped, Origin, Scope};
+use super::values::{unwrapped, Elements, Origin, Scope};
 use super::{Located, TerraformProject};
 use crate::cloud::{
     DeadLetter, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Site,
@@ -35,12 +35,13 @@ impl<'a> TerraformProject<'a> {
                 Some(handlers) => {
                     let runtimes = runtime.and_then(|runtime| self.per_element(runtime, body, scope));
                     handlers
+                        .origins
                         .into_iter()
                         .enumerate()
                         .filter_map(|(index, handler)| {
                             let runtime = runtimes
                                 .as_ref()
-                                .and_then(|runtimes| runtimes.get(index).copied().flatten());
+                                .and_then(|runtimes| runtimes.origins.get(index).copied().flatten());
                             Some((handler?, runtime.map(|runtime| runtime.written.site())))
                         })
                         .collect()
@@ -149,6 +150,7 @@ impl<'a> TerraformProject<'a> {
             read_at: None,
             handler: Some(self.handler_place(body, scope, handler_readers)),
             overridable: origin.overridable,
+            kept: None,
         }]
     }
 
@@ -160,7 +162,7 @@ impl<'a> TerraformProject<'a> {
     fn element_runtimes(
         &self,
         runtime: Located<'a>,
-        elements: Vec<Option<Origin<'a>>>,
+        elements: Elements<'a>,
         body: Located<'a>,
         scope: &Scope<'_, 'a>,
         handler_readers: &HandlerReaders,
@@ -175,6 +177,7 @@ impl<'a> TerraformProject<'a> {
             place => place,
         };
         elements
+            .origins
             .into_iter()
             .enumerate()
             .filter_map(|(index, origin)| {
@@ -182,11 +185,13 @@ impl<'a> TerraformProject<'a> {
                 let id = self.string_literal(origin.written)?;
                 let at = self.written_in_root(&origin)?;
                 let handler = match &handlers {
-                    Some(handlers) => self.element_handler(handlers.get(index).copied().flatten(), handler_readers),
+                    Some(handlers) => {
+                        self.element_handler(handlers.origins.get(index).copied().flatten(), handler_readers)
+                    }
                     None => shared_handler(),
                 };
                 // The element is where the value is reported, written and shared: by the
-                // instances made from it, and by no one else (`Elements::editable`).
+                // instances made from it, and by no one else (unless `kept` says otherwise).
                 Some(RuntimeValue {
                     id,
                     at: at.clone(),
@@ -195,6 +200,7 @@ impl<'a> TerraformProject<'a> {
                     read_at: Some(runtime.site()),
                     handler: Some(handler),
                     overridable: origin.overridable,
+                    kept: elements.kept,
                 })
             })
             .collect()
@@ -259,7 +265,7 @@ impl<'a> TerraformProject<'a> {
         // Not through a module called per element: its copies already count the elements.
         let elements = self
             .element_origins(reserved, body, scope)
-            .filter(|elements| elements.editable);
+            .filter(|elements| elements.kept.is_none());
         if let Some(elements) = elements {
             // Each element's number is reserved once per copy of the module that makes it.
             let copies = self.copies(scope);
@@ -341,6 +347,7 @@ impl<'a> TerraformProject<'a> {
                 read_at: None,
                 handler: None,
                 overridable: list.overridable || origin.overridable,
+                kept: None,
             }],
         }
     }

@@ -217,31 +217,22 @@ impl<'a> TerraformProject<'a> {
         Some(collection)
     }
 
-    /// What a value read in a block stands for per instance, when a fix may change it there: read
-    /// from `each.value` in the block itself (`element_origins`), or passed so by the call of a
-    /// module made per element (`runtime = each.value.runtime` in a `module` block with
-    /// `for_each`, read in the module as `var.runtime`). `None` also when the elements are not
-    /// the instances' alone (`Elements::editable`).
-    pub fn per_element(
-        &self,
-        read: Located<'a>,
-        body: Located<'a>,
-        scope: &Scope<'_, 'a>,
-    ) -> Option<Vec<Option<Origin<'a>>>> {
-        let elements = match self.element_origins(read, body, scope) {
-            Some(elements) => elements,
-            None => {
-                let origin = self.origin(read, scope)?;
-                let passed = origin.passed_at?;
-                // The value stops at the call's argument only when that argument is not a literal.
-                if unwrapped(passed) != origin.written {
-                    return None;
-                }
-                let call = scope.get(origin.depth)?;
-                self.element_origins(passed, call.body, &scope[..origin.depth])?
-            }
-        };
-        elements.editable.then_some(elements.origins)
+    /// What a value read in a block stands for per instance: read from `each.value` in the block
+    /// itself (`element_origins`), or passed so by the call of a module made per element
+    /// (`runtime = each.value.runtime` in a `module` block with `for_each`, read in the module as
+    /// `var.runtime`).
+    pub fn per_element(&self, read: Located<'a>, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Elements<'a>> {
+        if let Some(elements) = self.element_origins(read, body, scope) {
+            return Some(elements);
+        }
+        let origin = self.origin(read, scope)?;
+        let passed = origin.passed_at?;
+        // The value stops at the call's argument only when that argument is not a literal.
+        if unwrapped(passed) != origin.written {
+            return None;
+        }
+        let call = scope.get(origin.depth)?;
+        self.element_origins(passed, call.body, &scope[..origin.depth])
     }
 
     /// Where `each.value`, or a field of it (`each.value.runtime`), read at `expression` in the
@@ -279,8 +270,15 @@ impl<'a> TerraformProject<'a> {
             origin.overridable |= overridable;
             Some(origin)
         };
+        let kept = if collection.are_keys {
+            Some(KEPT_AS_KEY)
+        } else if !self.read_only_by_for_each(for_each) {
+            Some(KEPT_READ_BY_NAME)
+        } else {
+            None
+        };
         Some(Elements {
-            editable: !collection.are_keys && self.read_only_by_for_each(for_each),
+            kept,
             origins: collection.values.into_iter().map(element_origin).collect(),
         })
     }
@@ -341,11 +339,14 @@ struct Collection<'a> {
 pub struct Elements<'a> {
     /// Where each element's value is written, in order; `None` where it cannot be read.
     pub origins: Vec<Option<Origin<'a>>>,
-    /// A fix may change the values where they are written: they are not the instances' keys (a
-    /// set's element is, and changing it would replace the instance), and nothing but the
-    /// instances reads them.
-    pub editable: bool,
+    /// Why a fix may not change the values where they are written, when it may not: they are the
+    /// instances' keys, or something but the instances reads them.
+    pub kept: Option<&'static str>,
 }
+
+const KEPT_AS_KEY: &str = "the value is also its instance's key (an element of a set in `for_each`), so changing it would replace the function rather than update it; change it by hand, with a `moved` block";
+
+const KEPT_READ_BY_NAME: &str = "the collection it is written in is also read by name elsewhere in its module (as in `local.services.orders.runtime`), which a change would reach too; change it by hand";
 
 /// The elements of a list written as a tuple (`[a, b]`), each an `expression`.
 pub fn tuple_elements(value: Located) -> Option<Vec<Located>> {

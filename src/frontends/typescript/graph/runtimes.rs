@@ -167,6 +167,7 @@ impl<'tree> Program<'tree> {
             read_at: None,
             handler,
             overridable: false,
+            kept: None,
         })
     }
 
