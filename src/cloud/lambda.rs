@@ -40,9 +40,13 @@ pub struct Reservation {
     pub value: Option<Written<i64>>,
     /// How many of the function's instances reserve it.
     pub instances: Multiplicity,
-    /// For a number read from the element of a collection, where the function reads it: findings
-    /// point at the number, in its element, and a suppression where it is read covers it too.
+    /// For a number that differs between the function's instances (read from the element of a
+    /// collection, or passed by each call of a helper or construct), where the function reads it:
+    /// findings point at the number, and a suppression where it is read covers it too.
     pub element_read_at: Option<Site>,
+    /// A fix may not change the number where it is written (see `RuntimeValue::kept`): it counts
+    /// in the sum, and stays as it is.
+    pub kept: bool,
 }
 
 /// One runtime id a function or a layer's list entry may name, and where it is written.

@@ -109,6 +109,8 @@ struct Reservation<'graph> {
     at: &'graph Site,
     instances: u64,
     suppressed: bool,
+    /// Its number may not be changed where it is written (`cloud::Reservation::kept`).
+    kept: bool,
     per_element: bool,
 }
 
@@ -121,16 +123,14 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             |at: &Site| context.is_suppressed(RuleId::LambdaReservedConcurrencyBudget, at.file, at.range.start);
         for reservation in &function.reservations {
             let instances = reservation.instances.known();
-            // A number read from a collection's element is suppressed where it is written and
-            // where the function reads it, as well as on the function.
+            // A reservation is suppressed on its function, where its number is written (a const
+            // read by several functions: for all of them), and where an instance reads it.
             let suppressed = suppressed_at(&function.at)
-                || reservation.element_read_at.as_ref().is_some_and(|read_at| {
-                    suppressed_at(read_at)
-                        || reservation
-                            .value
-                            .as_ref()
-                            .is_some_and(|written| suppressed_at(&written.at))
-                });
+                || reservation
+                    .value
+                    .as_ref()
+                    .is_some_and(|written| suppressed_at(&written.at))
+                || reservation.element_read_at.as_ref().is_some_and(suppressed_at);
             match &reservation.value {
                 // -1 leaves the function unreserved and 0 disables it: neither reserves anything.
                 Some(written) if written.value <= 0 => {}
@@ -140,6 +140,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                     at: &written.at,
                     instances: instances.unwrap_or(0),
                     suppressed,
+                    kept: reservation.kept,
                     per_element: reservation.element_read_at.is_some(),
                 }),
                 _ => uncounted += 1,
@@ -238,7 +239,8 @@ struct WrittenReservation<'graph> {
     value: i128,
     /// Indices into the known reservations.
     readers: Vec<usize>,
-    /// Read by a function that suppresses the rule: it must keep its value.
+    /// Read by a function that suppresses the rule, or written where no fix may change it: it
+    /// must keep its value.
     fixed: bool,
 }
 
@@ -257,7 +259,7 @@ fn scaled_down(known: &[Reservation], paths: &[&[Branch]], totals: &[i128], budg
             fixed: false,
         });
         site.readers.push(index);
-        site.fixed |= reservation.suppressed;
+        site.fixed |= reservation.suppressed || reservation.kept;
         site_of.push(reservation.at);
     }
     let movable: BTreeSet<&Site> = sites
@@ -276,8 +278,18 @@ fn scaled_down(known: &[Reservation], paths: &[&[Branch]], totals: &[i128], budg
     let original: BTreeMap<&Site, i128> = sites.iter().map(|(key, site)| (*key, site.value)).collect();
     let is_movable = |reader: usize| movable.contains(site_of[reader]);
 
-    // Each function instance keeps at least 1: the pass that is largest then must still fit.
+    // What no fix may change (suppressed, or kept where it is written) may fill the budget alone.
     let mut values = original.clone();
+    for key in &movable {
+        values.insert(key, 0);
+    }
+    let (unmovable, _) = heaviest_run(paths, &weights(&values), &[]);
+    if unmovable > budget.max(0) {
+        return Err(format!(
+            "the reservations no fix may change (suppressed, or written where a change could reach other readers) sum to {unmovable} by themselves"
+        ));
+    }
+    // Each function instance keeps at least 1: the pass that is largest then must still fit.
     for key in &movable {
         values.insert(key, 1);
     }

@@ -238,6 +238,7 @@ impl<'a> Template<'a> {
             value,
             instances: Multiplicity::Exactly(1),
             element_read_at: None,
+            kept: false,
         }]
     }
 

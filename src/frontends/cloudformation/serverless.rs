@@ -93,6 +93,7 @@ impl Template<'_> {
                             }),
                             instances: Multiplicity::Exactly(1),
                             element_read_at: None,
+                            kept: false,
                         }
                     })
                     .into_iter()

@@ -33,7 +33,10 @@ impl<'a> TerraformProject<'a> {
             let runtime = self.argument(body, "runtime");
             let pairs: Vec<(Origin, Option<Site>)> = match self.per_element(handler, body, scope) {
                 Some(handlers) => {
-                    let runtimes = runtime.and_then(|runtime| self.per_element(runtime, body, scope));
+                    // A runtime pairs with a handler read from the same element of one collection.
+                    let runtimes = runtime
+                        .and_then(|runtime| self.per_element(runtime, body, scope))
+                        .filter(|runtimes| runtimes.collection == handlers.collection);
                     handlers
                         .origins
                         .into_iter()
@@ -170,6 +173,7 @@ impl<'a> TerraformProject<'a> {
         let handlers = self
             .argument(body, "handler")
             .and_then(|handler| self.per_element(handler, body, scope));
+        let collection = elements.collection.clone();
         let shared_handler = || match self.handler_place(body, scope, handler_readers) {
             HandlerPlace::Written(literals) => {
                 HandlerPlace::Written(literals.into_iter().map(|(written, _)| (written, false)).collect())
@@ -185,9 +189,13 @@ impl<'a> TerraformProject<'a> {
                 let id = self.string_literal(origin.written)?;
                 let at = self.written_in_root(&origin)?;
                 let handler = match &handlers {
-                    Some(handlers) => {
-                        self.element_handler(handlers.origins.get(index).copied().flatten(), handler_readers)
-                    }
+                    Some(handlers) if handlers.collection == collection => self.element_handler(
+                        handlers.origins.get(index).copied().flatten(),
+                        handlers.kept.is_none(),
+                        handler_readers,
+                    ),
+                    // Read per element of another collection: each handler serves several runtimes.
+                    Some(_) => HandlerPlace::OutOfReach,
                     None => shared_handler(),
                 };
                 // The element is where the value is reported, written and shared: by the
@@ -207,14 +215,21 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The handler one element of a `for_each` collection writes: a fix may change it when the
-    /// root module writes it and no other resource block reads it.
-    fn element_handler(&self, origin: Option<Origin<'a>>, handler_readers: &HandlerReaders) -> HandlerPlace {
+    /// collection's values may be changed (`Elements::kept`), the root module writes it, and every
+    /// function reading it reads one runtime.
+    fn element_handler(
+        &self,
+        origin: Option<Origin<'a>>,
+        collection_changeable: bool,
+        handler_readers: &HandlerReaders,
+    ) -> HandlerPlace {
         let Some((value, origin)) = origin.and_then(|origin| Some((self.string_literal(origin.written)?, origin)))
         else {
             return HandlerPlace::OutOfReach;
         };
         let at = origin.written.site();
-        let changeable = self.written_in_root(&origin).is_some() && handler_readers.serve_one_runtime(&at);
+        let changeable =
+            collection_changeable && self.written_in_root(&origin).is_some() && handler_readers.serve_one_runtime(&at);
         HandlerPlace::Written(vec![(Written { value, at }, changeable)])
     }
 
@@ -225,8 +240,8 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Where the handler is written. A fix may change it where the root module writes it for this
-    /// function alone: in the function's own block, or as the argument of the module call that
-    /// no other function reads.
+    /// function, in its own block or as the argument of the module call, when every function
+    /// reading it reads one runtime (`HandlerReaders`).
     fn handler_place(
         &self,
         body: Located<'a>,
@@ -263,10 +278,7 @@ impl<'a> TerraformProject<'a> {
             return Vec::new();
         };
         // Not through a module called per element: its copies already count the elements.
-        let elements = self
-            .element_origins(reserved, body, scope)
-            .filter(|elements| elements.kept.is_none());
-        if let Some(elements) = elements {
+        if let Some(elements) = self.element_origins(reserved, body, scope) {
             // Each element's number is reserved once per copy of the module that makes it.
             let copies = self.copies(scope);
             return elements
@@ -281,6 +293,7 @@ impl<'a> TerraformProject<'a> {
                     }),
                     instances: copies,
                     element_read_at: Some(reserved.site()),
+                    kept: elements.kept.is_some(),
                 })
                 .collect();
         }
@@ -291,6 +304,7 @@ impl<'a> TerraformProject<'a> {
             }),
             instances,
             element_read_at: None,
+            kept: false,
         }]
     }
 

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use super::{named_children, Located, ModuleCall, TerraformProject};
-use crate::cloud::Multiplicity;
+use crate::cloud::{Multiplicity, Site};
 use crate::syntax::Fields;
 
 /// How many references a value may be followed through: locals may name other locals.
@@ -252,13 +252,18 @@ impl<'a> TerraformProject<'a> {
             _ => return None,
         };
         let for_each = self.argument(body, "for_each")?;
-        let collection = self.collection(self.origin(for_each, scope)?, scope)?;
+        let for_each_origin = self.origin(for_each, scope)?;
+        let collection = self.collection(for_each_origin, scope)?;
+        // Whether a hop inside an element went through a name (`{ orders = local.orders }`), which
+        // other readers may use too.
+        let mut through_a_name = false;
         // Each hop (a field, a reference) is followed from the module it lands in.
         let element_origin = |element: Located<'a>| {
             let (mut value, mut depth, mut overridable) = (element, collection.depth, collection.overridable);
             for field in &fields {
                 let origin = self.origin(value, &scope[..depth])?;
                 (depth, overridable) = (origin.depth, overridable || origin.overridable);
+                through_a_name |= !origin.in_place;
                 let object = object_node(origin.written)?;
                 value = self
                     .object_fields(object)
@@ -267,32 +272,46 @@ impl<'a> TerraformProject<'a> {
                     .map(|(_, value)| value)?;
             }
             let mut origin = self.origin(value, &scope[..depth])?;
+            through_a_name |= !origin.in_place;
             origin.overridable |= overridable;
             Some(origin)
         };
+        let origins: Vec<_> = collection.values.into_iter().map(element_origin).collect();
         let kept = if collection.are_keys {
             Some(KEPT_AS_KEY)
-        } else if !self.read_only_by_for_each(for_each) {
+        } else if through_a_name || !self.named_by_for_each_alone(for_each, for_each_origin, scope) {
             Some(KEPT_READ_BY_NAME)
         } else {
             None
         };
         Some(Elements {
             kept,
-            origins: collection.values.into_iter().map(element_origin).collect(),
+            collection: for_each_origin.written.site(),
+            origins,
         })
     }
 
     /// Whether the collection a `for_each` goes over is read by `for_each` arguments alone: written
-    /// in place, or a `local`/`var` its module names nowhere else. Elsewhere, a reading such as
+    /// in place, or in the declaration of the one `local` (or root variable) the `for_each` names,
+    /// which its module names nowhere else. A collection reached through more names (a module's
+    /// variable, a local naming another) may be read through any of them, and a reading such as
     /// `local.services.orders.runtime` would change with a fix made for the instances.
-    fn read_only_by_for_each(&self, for_each: Located<'a>) -> bool {
+    fn named_by_for_each_alone(&self, for_each: Located<'a>, collection: Origin<'a>, scope: &Scope<'_, 'a>) -> bool {
         let Some((namespace, name)) = self.reference(for_each) else {
             return self.traversal(for_each).is_none();
         };
-        let key = format!("{namespace}.{name}");
         let folder_index = self.folder_of_file[for_each.file];
         let folder = &self.folders[folder_index];
+        let declared = match namespace {
+            "local" => folder.locals.get(name),
+            // A module's variable is whatever its call passes.
+            _ if scope.is_empty() => folder.variable_defaults.get(name),
+            _ => None,
+        };
+        if declared.map(|declared| unwrapped(*declared)) != Some(collection.written) {
+            return false;
+        }
+        let key = format!("{namespace}.{name}");
         let bodies = folder
             .resources
             .iter()
@@ -340,13 +359,15 @@ pub struct Elements<'a> {
     /// Where each element's value is written, in order; `None` where it cannot be read.
     pub origins: Vec<Option<Origin<'a>>>,
     /// Why a fix may not change the values where they are written, when it may not: they are the
-    /// instances' keys, or something but the instances reads them.
+    /// instances' keys, or something but the instances may read them.
     pub kept: Option<&'static str>,
+    /// Where the collection is written: values of one collection belong to the same instances.
+    pub collection: Site,
 }
 
 const KEPT_AS_KEY: &str = "the value is also its instance's key (an element of a set in `for_each`), so changing it would replace the function rather than update it; change it by hand, with a `moved` block";
 
-const KEPT_READ_BY_NAME: &str = "the collection it is written in is also read by name elsewhere in its module (as in `local.services.orders.runtime`), which a change would reach too; change it by hand";
+const KEPT_READ_BY_NAME: &str = "it is written where other names reach it too (the collection is read by name elsewhere, as in `local.services.orders.runtime`, or passed through a module's variable or another local), so a change could reach other readers; change it by hand";
 
 /// The elements of a list written as a tuple (`[a, b]`), each an `expression`.
 pub fn tuple_elements(value: Located) -> Option<Vec<Located>> {

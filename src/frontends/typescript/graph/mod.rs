@@ -222,6 +222,7 @@ impl<'tree> Program<'tree> {
                     value: self.reserved_number(written.value),
                     instances: share.into(),
                     element_read_at: Some(written.value.into()),
+                    kept: false,
                 })
             })
             .collect()
@@ -288,6 +289,7 @@ impl<'tree> Program<'tree> {
                         value: number(argument),
                         instances: share.into(),
                         element_read_at: Some(written.value.into()),
+                        kept: false,
                     })
                     .collect();
             }
@@ -307,6 +309,7 @@ impl<'tree> Program<'tree> {
                         value: number(source),
                         instances: each.into(),
                         element_read_at: Some(written.value.into()),
+                        kept: false,
                     })
                     .collect()
             }
@@ -314,6 +317,7 @@ impl<'tree> Program<'tree> {
                 value: known,
                 instances,
                 element_read_at: None,
+                kept: false,
             }],
         }
     }
