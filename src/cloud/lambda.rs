@@ -84,6 +84,9 @@ pub enum HandlerPlace {
     /// its own arguments, beside its runtime, or in the collection element it is made from), which
     /// a fix may change.
     Written(Vec<(Written<String>, bool)>),
+    /// One string, written where the fix could change it, but read by functions whose runtimes
+    /// are written in different places (one of them may keep its runtime): it is not changed.
+    SharedWithOtherRuntimes { value: String },
     /// No handler is written; one may be added beside the runtime setting at `beside`.
     Missing { beside: Site },
     /// Written where it cannot be read, or missing where a fix for this runtime value cannot add it.

@@ -228,9 +228,11 @@ impl<'a> TerraformProject<'a> {
             return HandlerPlace::OutOfReach;
         };
         let at = origin.written.site();
-        let changeable =
-            collection_changeable && self.written_in_root(&origin).is_some() && handler_readers.serve_one_runtime(&at);
-        HandlerPlace::Written(vec![(Written { value, at }, changeable)])
+        let reachable = collection_changeable && self.written_in_root(&origin).is_some();
+        if reachable && !handler_readers.serve_one_runtime(&at) {
+            return HandlerPlace::SharedWithOtherRuntimes { value };
+        }
+        HandlerPlace::Written(vec![(Written { value, at }, reachable)])
     }
 
     /// Where a value is written, when the root module writes it: a value a called module writes
@@ -257,14 +259,16 @@ impl<'a> TerraformProject<'a> {
         match self.string_value(handler, scope) {
             Some((value, origin)) => {
                 let written_here = origin.in_place || origin.passed_at.map(unwrapped) == Some(origin.written);
-                let alone = handler_readers.serve_one_runtime(&origin.written.site());
-                let changeable = written_here && alone && self.reported_at(handler, &origin, scope).is_some();
+                let reachable = written_here && self.reported_at(handler, &origin, scope).is_some();
+                if reachable && !handler_readers.serve_one_runtime(&origin.written.site()) {
+                    return HandlerPlace::SharedWithOtherRuntimes { value };
+                }
                 HandlerPlace::Written(vec![(
                     Written {
                         value,
                         at: origin.written.site(),
                     },
-                    changeable,
+                    reachable,
                 )])
             }
             None => HandlerPlace::OutOfReach,
