@@ -2,7 +2,8 @@
 //!
 //! `cargo bench --bench batch` generates synthetic corpora of Pulumi repositories (deterministic),
 //! then runs, alternating, three times each: the parse-only floor (the same walk, a tree-sitter
-//! parse of every file, the same thread count), `infrafix --check`, and `infrafix --patch-dir`.
+//! parse of every file, the same thread count and allocator), `infrafix --check`, and
+//! `infrafix --patch-dir`.
 //! It prints files/s, MB/s, each run's ratio to the floor and peak RSS, at 1× and 4× the corpus,
 //! for three profiles: `dense` (nothing but infrastructure, findings in most files; 250 repositories
 //! × 20 files), `mixed` (half application code, which infrafix skips; 200 × 25) and `terraform`
@@ -71,9 +72,16 @@ impl Profile {
     }
 }
 
+/// The floor allocates as the binary does, so that its ratios measure infrafix's work, not its
+/// allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let arguments: Vec<String> = std::env::args().collect();
     if let Some(position) = arguments.iter().position(|argument| argument == "--floor") {
+        // SAFETY: no parser or tree exists yet, and no other thread runs.
+        unsafe { infrafix::allocation::route_tree_sitter_to_mimalloc() };
         let folder = PathBuf::from(&arguments[position + 1]);
         let jobs: usize = arguments[position + 2].parse().expect("thread count");
         parse_only(&folder, jobs);

@@ -1,6 +1,7 @@
 //! infrafix: finds deployment-blocking mistakes in infrastructure code and fixes them with minimal,
 //! reviewable edits. The library knows nothing of the command line; `main.rs` is a thin shell.
 
+pub mod allocation;
 pub mod aws;
 pub mod calendar;
 pub mod cloud;

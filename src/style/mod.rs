@@ -63,6 +63,25 @@ pub struct StyleVotes {
     without_semicolon: usize,
     with_trailing_comma: usize,
     without_trailing_comma: usize,
+    /// The lists the walk is inside, innermost last. The walk visits a list's children right after
+    /// the list itself, so their last two decide its vote without a walk of their own.
+    open_lists: Vec<OpenList>,
+}
+
+/// A list being visited, and the last two of its children seen so far (comments left out).
+#[derive(Debug)]
+struct OpenList {
+    depth: usize,
+    last_item: Option<ListChild>,
+    closing: Option<ListChild>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ListChild {
+    comma: bool,
+    named: bool,
+    start: usize,
+    end: usize,
 }
 
 const STATEMENTS: [&str; 6] = [
@@ -116,35 +135,62 @@ impl VotingKinds {
 }
 
 impl StyleVotes {
-    /// Counts what `node` says; every node of the tree is to be visited once, in any order.
-    pub fn visit(&mut self, node: Node, text: &str) {
+    /// Counts what `node` says. Every node of the tree is to be visited once, depth first in
+    /// document order (as a tree cursor goes), `depth` counting from the root's 0.
+    pub fn visit(&mut self, node: Node, depth: usize, text: &str) {
+        let kinds = *self.kinds.get_or_insert_with(|| VotingKinds::of(&node.language()));
+        while let Some(left) = self.open_lists.pop_if(|list| list.depth >= depth) {
+            self.vote_on_trailing_comma(&left, text);
+        }
+        let kind = node.kind_id();
+        if let Some(list) = self.open_lists.last_mut().filter(|list| list.depth + 1 == depth) {
+            if kind != kinds.comment {
+                list.last_item = list.closing.replace(ListChild {
+                    comma: node.kind() == ",",
+                    named: node.is_named(),
+                    start: node.start_byte(),
+                    end: node.end_byte(),
+                });
+            }
+        }
         // `string` is also the anonymous keyword of the type `string`.
         if !node.is_named() {
             return;
         }
-        let kinds = *self.kinds.get_or_insert_with(|| VotingKinds::of(&node.language()));
-        let kind = node.kind_id();
+        let bytes = text.as_bytes();
         if kind == kinds.string {
-            match text.as_bytes().get(node.start_byte()) {
+            match bytes.get(node.start_byte()) {
                 Some(b'\'') => self.single_quotes += 1,
                 Some(b'"') => self.double_quotes += 1,
                 _ => {}
             }
             return;
         }
-        if kinds.statements.contains(&kind) && !(kinds.declarations.contains(&kind) && is_for_header(node)) {
-            match node.child(node.child_count().saturating_sub(1)).map(|last| last.kind()) {
-                Some(";") => self.with_semicolon += 1,
+        let for_header = || {
+            text.get(..node.start_byte())
+                .is_some_and(|before| before.trim_end().ends_with('('))
+        };
+        if kinds.statements.contains(&kind) && !(kinds.declarations.contains(&kind) && for_header()) {
+            // A statement's text ends where its last child does: with the `;`, when it has one.
+            match node.end_byte().checked_sub(1).and_then(|last| bytes.get(last)) {
+                Some(b';') => self.with_semicolon += 1,
                 _ => self.without_semicolon += 1,
             }
         }
         if kinds.lists.contains(&kind) {
-            self.vote_on_trailing_comma(node, kinds.comment);
+            self.open_lists.push(OpenList {
+                depth,
+                last_item: None,
+                closing: None,
+            });
         }
     }
 
     /// The style the votes make, defaults where nothing voted.
-    pub fn style(&self, text: &str) -> Style {
+    pub fn style(mut self, text: &str) -> Style {
+        while let Some(left) = self.open_lists.pop() {
+            self.vote_on_trailing_comma(&left, text);
+        }
         let defaults = Style::default();
         Style {
             indent: indent_unit(text).unwrap_or(defaults.indent),
@@ -166,37 +212,20 @@ impl StyleVotes {
     /// Only a list whose closing bracket sits on its own line, after an item, says whether the author
     /// writes trailing commas: `f("a", {\n…\n})` hugs its last argument and has no place for one, and a
     /// comment before the bracket says nothing.
-    fn vote_on_trailing_comma(&mut self, list: Node, comment: u16) {
-        // One walk over the children finds both the closing bracket (the last child) and the last
-        // item before it.
-        let mut cursor = list.walk();
-        let mut last_item = None;
-        let mut closing = None;
-        for child in list.children(&mut cursor) {
-            if child.kind_id() == comment {
-                continue;
-            }
-            last_item = closing.replace(child);
-        }
-        let Some(closing) = closing else {
+    fn vote_on_trailing_comma(&mut self, list: &OpenList, text: &str) {
+        let (Some(item), Some(closing)) = (list.last_item, list.closing) else {
             return;
         };
-        match last_item {
-            Some(item) if item.end_position().row < closing.start_position().row && item.kind() == "," => {
-                self.with_trailing_comma += 1
-            }
-            Some(item) if item.end_position().row < closing.start_position().row && item.is_named() => {
-                self.without_trailing_comma += 1
-            }
+        let on_an_earlier_line = text
+            .get(item.end..closing.start)
+            .is_some_and(|between| between.contains('\n'));
+        match item {
+            _ if !on_an_earlier_line => {}
+            ListChild { comma: true, .. } => self.with_trailing_comma += 1,
+            ListChild { named: true, .. } => self.without_trailing_comma += 1,
             _ => {}
         }
     }
-}
-
-/// `for (let i = 0; …)` holds a declaration that is not a statement of its own.
-fn is_for_header(node: Node) -> bool {
-    node.parent()
-        .is_some_and(|parent| matches!(parent.kind(), "for_statement" | "for_in_statement"))
 }
 
 /// The most common step between the indentation of a line and the deeper line after it.
@@ -236,15 +265,18 @@ mod tests {
         let tree = parse(text, Dialect::TypeScript).expect("parses");
         let mut votes = StyleVotes::default();
         let mut cursor = tree.walk();
+        let mut depth = 0;
         loop {
-            votes.visit(cursor.node(), text);
+            votes.visit(cursor.node(), depth, text);
             if cursor.goto_first_child() {
+                depth += 1;
                 continue;
             }
             while !cursor.goto_next_sibling() {
                 if !cursor.goto_parent() {
                     return votes.style(text);
                 }
+                depth -= 1;
             }
         }
     }

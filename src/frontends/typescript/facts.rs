@@ -101,7 +101,7 @@ pub(super) fn read_file<'tree>(
         let kind = kind_of(node);
         scopes.visit(node, kind, depth, text);
         if written_style.is_none() {
-            style.visit(node, text);
+            style.visit(node, depth, text);
         }
         if node.is_named() {
             counts.record(node, kind, text);

@@ -184,6 +184,8 @@ struct Memo<'tree> {
     /// create: fixes computed against the same text must not pick the same ones.
     handed_out_bindings: std::cell::RefCell<HashMap<usize, foldhash::HashSet<String>>>,
     handed_out_logical_names: std::cell::RefCell<foldhash::HashSet<String>>,
+    /// The logical names the program's resources are declared with (see `derived_logical_name`).
+    declared_logical_names: std::cell::OnceCell<foldhash::HashSet<String>>,
     /// The resources each resource's inputs read (see `resources_read_by`).
     resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// The resources each resource waits for, directly or not (see `waits_for`).

@@ -131,17 +131,19 @@ impl<'tree> Program<'tree> {
             }
             _ => format!("`${{{text}}}{separator}{suffix}`"),
         };
-        let declared: foldhash::HashSet<String> = self
-            .resources()
-            .iter()
-            .filter_map(|resource| {
-                resource.logical_name.map(|node| Located {
-                    file: resource.file,
-                    node,
+        // Asked once per resource a fix creates, and a dense project declares hundreds.
+        let declared = self.memo.declared_logical_names.get_or_init(|| {
+            self.resources()
+                .iter()
+                .filter_map(|resource| {
+                    resource.logical_name.map(|node| Located {
+                        file: resource.file,
+                        node,
+                    })
                 })
-            })
-            .map(|at| unquoted(self.text(at)).to_owned())
-            .collect();
+                .map(|at| unquoted(self.text(at)).to_owned())
+                .collect()
+        });
         let mut handed_out = self.memo.handed_out_logical_names.borrow_mut();
         let name = std::iter::once(suffix.to_owned())
             .chain((2..).map(|n| format!("{suffix}{separator}{n}")))
