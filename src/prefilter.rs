@@ -67,14 +67,15 @@ fn spread_along(marked: &mut [bool], edges: &[Vec<usize>]) {
 /// Every string literal in the text that starts like a relative module path (`"./iam"`,
 /// `'../config'`): a superset of the file's relative imports, found without parsing.
 pub(crate) fn relative_specifiers(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    (0..bytes.len()).filter_map(move |start| {
-        let quote = bytes[start];
-        if !matches!(quote, b'"' | b'\'' | b'`') || !text[start + 1..].starts_with('.') {
+    // Jumping from quote to quote: a byte-by-byte scan was 2% of a check of dense code.
+    memchr::memchr3_iter(b'"', b'\'', b'`', text.as_bytes()).filter_map(move |start| {
+        let quote = text.as_bytes()[start] as char;
+        // A quote is one byte, so the next one starts a character.
+        let rest = &text[start + 1..];
+        if !rest.starts_with('.') {
             return None;
         }
-        let rest = &text[start + 1..];
-        let end = rest.find([quote as char, '\n'])?;
+        let end = rest.find([quote, '\n'])?;
         let specifier = &rest[..end];
         is_relative(specifier).then_some(specifier)
     })
