@@ -87,6 +87,10 @@ pub enum HandlerPlace {
     /// One string, written where the fix could change it, but read by functions whose runtimes
     /// are written in different places (one of them may keep its runtime): it is not changed.
     SharedWithOtherRuntimes { value: String },
+    /// One string, written where the fix could change it, but read for more than handlers (a
+    /// package path built from the binary's name, an environment variable), which would change
+    /// with it: it is not changed.
+    ReadElsewhere { value: String },
     /// No handler is written; one may be added beside the runtime setting at `beside`.
     Missing { beside: Site },
     /// Written where it cannot be read, or missing where a fix for this runtime value cannot add it.

@@ -170,9 +170,9 @@ impl<'a> TerraformProject<'a> {
         scope: &Scope<'_, 'a>,
         handler_readers: &HandlerReaders,
     ) -> Vec<RuntimeValue> {
-        let handlers = self
-            .argument(body, "handler")
-            .and_then(|handler| self.per_element(handler, body, scope));
+        let handler = self.argument(body, "handler");
+        let handlers = handler.and_then(|handler| self.per_element(handler, body, scope));
+        let handler_read_elsewhere = handler.is_some_and(|handler| self.handler_read_elsewhere(handler, body, scope));
         let collection = elements.collection.clone();
         let shared_handler = || match self.handler_place(body, scope, handler_readers) {
             HandlerPlace::Written(literals) => {
@@ -192,6 +192,7 @@ impl<'a> TerraformProject<'a> {
                     Some(handlers) if handlers.collection == collection => self.element_handler(
                         handlers.origins.get(index).copied().flatten(),
                         handlers.kept.is_none(),
+                        handler_read_elsewhere,
                         handler_readers,
                     ),
                     // Read per element of another collection: each handler serves several runtimes.
@@ -215,12 +216,13 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The handler one element of a `for_each` collection writes: a fix may change it when the
-    /// collection's values may be changed (`Elements::kept`), the root module writes it, and every
-    /// function reading it reads one runtime.
+    /// collection's values may be changed (`Elements::kept`), the root module writes it, every
+    /// function reading it reads one runtime, and nothing but handlers reads it.
     fn element_handler(
         &self,
         origin: Option<Origin<'a>>,
         collection_changeable: bool,
+        read_elsewhere: bool,
         handler_readers: &HandlerReaders,
     ) -> HandlerPlace {
         let Some((value, origin)) = origin.and_then(|origin| Some((self.string_literal(origin.written)?, origin)))
@@ -229,6 +231,9 @@ impl<'a> TerraformProject<'a> {
         };
         let at = origin.written.site();
         let reachable = collection_changeable && self.written_in_root(&origin).is_some();
+        if reachable && read_elsewhere {
+            return HandlerPlace::ReadElsewhere { value };
+        }
         if reachable && !handler_readers.serve_one_runtime(&at) {
             return HandlerPlace::SharedWithOtherRuntimes { value };
         }
@@ -243,7 +248,7 @@ impl<'a> TerraformProject<'a> {
 
     /// Where the handler is written. A fix may change it where the root module writes it for this
     /// function, in its own block or as the argument of the module call, when every function
-    /// reading it reads one runtime (`HandlerReaders`).
+    /// reading it reads one runtime (`HandlerReaders`) and nothing but handlers reads it.
     fn handler_place(
         &self,
         body: Located<'a>,
@@ -260,6 +265,9 @@ impl<'a> TerraformProject<'a> {
             Some((value, origin)) => {
                 let written_here = origin.in_place || origin.passed_at.map(unwrapped) == Some(origin.written);
                 let reachable = written_here && self.reported_at(handler, &origin, scope).is_some();
+                if reachable && self.handler_read_elsewhere(handler, body, scope) {
+                    return HandlerPlace::ReadElsewhere { value };
+                }
                 if reachable && !handler_readers.serve_one_runtime(&origin.written.site()) {
                     return HandlerPlace::SharedWithOtherRuntimes { value };
                 }

@@ -335,8 +335,8 @@ impl<'a> TerraformProject<'a> {
                 let direct = self.mentions_under(value);
                 let by_arn_only = direct
                     .iter()
-                    .all(|(key, attribute)| key != role_key || *attribute == Some("arn"));
-                let mentioned = direct.iter().any(|(key, _)| key == role_key);
+                    .all(|mention| mention.key != role_key || mention.attribute == Some("arn"));
+                let mentioned = direct.iter().any(|mention| mention.key == role_key);
                 let through_locals = !mentioned && self.reads(value).contains(role_key);
                 !by_arn_only || through_locals
             })

@@ -16,6 +16,7 @@ mod iam;
 mod integrations;
 mod modules;
 mod policy;
+mod readers;
 mod references;
 mod render;
 mod values;
@@ -121,8 +122,13 @@ pub struct TerraformProject<'a> {
 /// A node by its file and byte range.
 type NodeKey = (usize, usize, usize);
 
-/// A traversal's key (`aws_iam_role.worker`, `local.policy`) and the attribute read after it.
-pub type Mention<'a> = (String, Option<&'a str>);
+/// An expression that starts with a traversal: the traversal's key (`aws_iam_role.worker`,
+/// `local.policy`, `each.value`) and the attribute read after it.
+pub struct Mention<'a> {
+    pub key: String,
+    pub attribute: Option<&'a str>,
+    pub at: Located<'a>,
+}
 
 impl<'a> TerraformProject<'a> {
     /// The project of the module folder `root`, from its files and those of the module folders

@@ -109,7 +109,7 @@ impl<'a> TerraformProject<'a> {
                     file,
                     node: self.files[file].tree.root_node(),
                 };
-                for (key, attribute) in self.mentions_under(root).iter() {
+                for Mention { key, attribute, .. } in self.mentions_under(root).iter() {
                     if let Some(attribute) = attribute {
                         *counts.entry(format!("{key}.{attribute}")).or_default() += 1;
                     }
@@ -144,11 +144,13 @@ impl<'a> TerraformProject<'a> {
 
     /// The keys of the traversals under `node`, once per mention.
     fn mentioned_keys(&self, node: Located<'a>) -> Vec<String> {
-        self.mentions_under(node).iter().map(|(key, _)| key.clone()).collect()
+        self.mentions_under(node)
+            .iter()
+            .map(|mention| mention.key.clone())
+            .collect()
     }
 
-    /// The traversals under `node`, once per mention: each one's key, and the attribute read
-    /// after it, if any.
+    /// The traversals under `node`, once per mention.
     pub fn mentions_under(&self, node: Located<'a>) -> Rc<[Mention<'a>]> {
         let key = (node.file, node.node.start_byte(), node.node.end_byte());
         if let Some(known) = self.mentions_by_node.borrow().get(&key) {
@@ -156,7 +158,7 @@ impl<'a> TerraformProject<'a> {
         }
         let found: Rc<[Mention<'a>]> = crate::syntax::named_descendants(node.node)
             .filter(|inner| inner.kind() == "expression")
-            .filter_map(|expression| self.traversal_key(node.with(expression)))
+            .filter_map(|expression| self.mention(node.with(expression)))
             .collect();
         self.mentions_by_node.borrow_mut().insert(key, Rc::clone(&found));
         found
@@ -164,14 +166,17 @@ impl<'a> TerraformProject<'a> {
 
     /// `TYPE.NAME`, `data.TYPE.NAME`, `local.NAME` … for an expression starting with a
     /// traversal, and the attribute it reads next, if it reads one.
-    fn traversal_key(&self, expression: Located<'a>) -> Option<(String, Option<&'a str>)> {
+    fn mention(&self, expression: Located<'a>) -> Option<Mention<'a>> {
         let (names, _) = self.leading_names(expression);
         let length = match names.first() {
             Some(&"data") => 3,
             _ => 2,
         };
-        let key = names.get(..length)?.join(".");
-        Some((key, names.get(length).copied()))
+        Some(Mention {
+            key: names.get(..length)?.join("."),
+            attribute: names.get(length).copied(),
+            at: expression,
+        })
     }
 }
 

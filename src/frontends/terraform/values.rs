@@ -335,7 +335,7 @@ impl<'a> TerraformProject<'a> {
                 };
                 self.mentions_under(whole)
                     .iter()
-                    .filter(|(mentioned, _)| *mentioned == key)
+                    .filter(|mention| mention.key == key)
                     .count()
             })
             .sum();

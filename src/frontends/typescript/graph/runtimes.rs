@@ -1,10 +1,12 @@
 //! The runtimes of a Pulumi program's or CDK app's functions and layers, where each is written, and where the
 //! handler a new runtime may need is written.
 
+use super::super::scope::{self, LocalBinding};
 use super::super::{cdk, named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::cloud::{HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, Written};
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, named_descendants, Fields};
+use tree_sitter::Node;
 
 /// How a runtime is written where it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,7 +235,26 @@ impl<'tree> Program<'tree> {
         if let Some(element) = element {
             // The loop's own arguments serve every element: only what the element writes is its own.
             let in_element = |at: Located<'tree>| element.is_some_and(|element| element.encloses(&at));
-            return written(&in_element).unwrap_or(HandlerPlace::OutOfReach);
+            let place = written(&in_element).unwrap_or(HandlerPlace::OutOfReach);
+            let read_elsewhere = self
+                .property(args, "handler")
+                .is_some_and(|handler| self.element_field_read_elsewhere(handler.value));
+            return match place {
+                HandlerPlace::Written(literals) if read_elsewhere => {
+                    let own: Vec<&Written<String>> = literals
+                        .iter()
+                        .filter(|(_, own)| *own)
+                        .map(|(written, _)| written)
+                        .collect();
+                    match own.as_slice() {
+                        [written] => HandlerPlace::ReadElsewhere {
+                            value: written.value.clone(),
+                        },
+                        _ => HandlerPlace::Written(literals.into_iter().map(|(written, _)| (written, false)).collect()),
+                    }
+                }
+                place => place,
+            };
         }
         if self.property(args, "handler").is_none() {
             // Added beside the runtime, the handler serves exactly the functions it serves.
@@ -247,6 +268,71 @@ impl<'tree> Program<'tree> {
             runtime.object.encloses(&at) || self.own_arguments(function).is_some_and(|own| own.encloses(&at))
         };
         written(&own).unwrap_or(HandlerPlace::OutOfReach)
+    }
+
+    /// Whether the element field a function's handler reads (`s.handler`, or `handler` destructured
+    /// from the element, with `s` a loop variable or a callback's parameter) is read again where
+    /// that variable is in scope, or the element handed on whole (`makeFn(s)`): a package path built
+    /// from the binary's name (`` `./build/${s.handler}.zip` ``) would change with a fix that
+    /// writes `bootstrap` in the element.
+    fn element_field_read_elsewhere(&self, handler: Located<'tree>) -> bool {
+        let value = self.unwrapped(handler);
+        let (variable, field) = match kind_of(value.node) {
+            "member_expression" => match (value.node.field("object"), value.node.field("property")) {
+                (Some(object), Some(property)) if kind_of(object) == "identifier" => {
+                    (value.with(object), Some(self.text(value.with(property))))
+                }
+                _ => return false,
+            },
+            "identifier" | "shorthand_property_identifier" => (value, None),
+            _ => return false,
+        };
+        let binding = self.local_binding(variable);
+        let binder = match binding {
+            Some(LocalBinding::LoopVariable { binder }) => {
+                self.node_spanning(variable.file, binder, |node| scope::LOOPS.contains(&kind_of(node)))
+            }
+            Some(LocalBinding::Parameter { binder }) => {
+                self.node_spanning(variable.file, binder, |node| scope::FUNCTIONS.contains(&kind_of(node)))
+            }
+            _ => None,
+        };
+        let Some(binder) = binder else {
+            return false;
+        };
+        // Where the variable is declared: a loop's left side, a function's parameters.
+        let declaring: Vec<Node<'tree>> = ["left", "initializer", "parameters", "parameter"]
+            .into_iter()
+            .filter_map(|name| binder.field(name))
+            .collect();
+        let name = self.text(variable);
+        named_descendants(binder).any(|occurrence| {
+            let here = variable.with(occurrence);
+            let is_reference = matches!(kind_of(occurrence), "identifier" | "shorthand_property_identifier")
+                && self.text(here) == name
+                && !declaring.iter().any(|pattern| here.with(*pattern).encloses(&here))
+                && self.local_binding(here) == binding;
+            if !is_reference || occurrence == variable.node {
+                return false;
+            }
+            let Some(field) = field else {
+                // A destructured field read again.
+                return true;
+            };
+            match self
+                .parent(here)
+                .filter(|parent| kind_of(*parent) == "member_expression" && parent.field("object") == Some(occurrence))
+            {
+                Some(member) => {
+                    member != value.node
+                        && member
+                            .field("property")
+                            .is_some_and(|property| self.text(here.with(property)) == field)
+                }
+                // The element itself, handed on or spread.
+                None => true,
+            }
+        })
     }
 
     /// The string literals a value may come from, with their content; `None` when it has no known
