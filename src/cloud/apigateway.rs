@@ -131,7 +131,8 @@ pub enum InvokePermission {
     /// No permission of the program grants it, and none could.
     Missing,
     /// A permission the program makes may grant it, but infrafix cannot tell (made in a helper or
-    /// a loop, or for a function or principal it cannot read).
+    /// a loop, under a condition the function is not under, or for a function or principal it
+    /// cannot read).
     Unknown,
 }
 

@@ -81,4 +81,8 @@ pub struct QueueEventSource {
     pub queue_name: String,
     /// Index into the graph's functions.
     pub function: usize,
+    /// Whether the mapping is made for every instance of a role the function's instances each
+    /// make (a helper called twice, a component constructed twice): a grant written where that
+    /// role is declared reaches every instance, including those the queue does not feed.
+    pub feeds_every_instance: bool,
 }

@@ -87,8 +87,9 @@ principal is apigateway.amazonaws.com, its action allows lambda:InvokeFunction, 
 function without a `qualifier` (that one is for an alias or version), and its `sourceArn` is absent
 or this API's `executionArn` followed by wildcards only (`/*/*`). One for another API or an alias
 does not count; when the program surely has none that counts, the fix adds one after the RestApi in
-the same change. When a Permission may count (made in a loop or a helper, for a single route, or
-written in a way infrafix cannot read), it reports instead of adding a duplicate. `credentials: "arn:aws:iam::*:user/*"` (call with the caller's identity) is deliberate and
+the same change. When a Permission may count (made in a loop or a helper, under a condition the
+function is not under, for a single route, or written in a way infrafix cannot read), it reports
+instead of adding a duplicate or removing `credentials`. `credentials: "arn:aws:iam::*:user/*"` (call with the caller's identity) is deliberate and
 left alone. The role the removed `credentials` named stays; the message names it, to remove by hand
 if nothing else needs it.
 "#;
@@ -217,7 +218,7 @@ fn credentials_finding(
             }
         }
         Some(InvokePermission::Unknown) | None => finding(base).not_fixed(
-            "a Permission of the program may already grant it (made in a loop or a helper, for a route of its own, or written in a way infrafix cannot read); check, then remove `credentials`",
+            "a Permission of the program may already grant it (made in a loop or a helper, under a condition the function is not under, for a route of its own, or written in a way infrafix cannot read); check, then remove `credentials`",
         ),
     });
 }

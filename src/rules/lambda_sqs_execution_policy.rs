@@ -128,6 +128,10 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         });
         let outcome = match not_judged {
             Some(reason) => Err(reason),
+            None if !source.feeds_every_instance => Err(format!(
+                "{} is made once per call or construction that makes {}, and the queue feeds only some of them: a policy written beside the role would reach every one; attach {MANAGED_POLICY} to this instance's role by hand",
+                role.name, function.name
+            )),
             None => context.render(&FixPlan {
                 intents: vec![Intent::AttachManagedPolicy {
                     role: role.declared.clone(),

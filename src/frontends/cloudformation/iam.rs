@@ -405,6 +405,7 @@ impl<'a> Template<'a> {
                             queue: queue.target.clone(),
                             queue_name: queue.name.clone(),
                             function,
+                            feeds_every_instance: true,
                         });
                     }
                 }
@@ -424,6 +425,7 @@ impl<'a> Template<'a> {
                                 queue: queue.target.clone(),
                                 queue_name: queue.name.clone(),
                                 function,
+                                feeds_every_instance: true,
                             });
                         }
                     }
@@ -437,6 +439,7 @@ impl<'a> Template<'a> {
                     queue: queue.target.clone(),
                     queue_name: queue.name.clone(),
                     function,
+                    feeds_every_instance: true,
                 });
             }
         }

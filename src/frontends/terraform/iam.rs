@@ -177,6 +177,9 @@ impl<'a> TerraformProject<'a> {
                     queue: queue.target,
                     queue_name: queue.name,
                     function: functions.iter().position(|known| known.resource == function)?,
+                    // A role of a module called per element is one per instance; the mapping
+                    // names one function instance, whose role it is.
+                    feeds_every_instance: true,
                 })
             })
             .collect()

@@ -5,7 +5,7 @@ use crate::syntax::kind_of;
 use foldhash::HashMap;
 
 use super::super::policy::RoleInstance;
-use super::super::{named_children, Located, Package, PolicyCache, Program, ResourceDecl};
+use super::super::{named_children, scope, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, RoleAttachment, RoleGrants};
 
 /// The classes that attach policy to a role, as messages name them.
@@ -159,6 +159,28 @@ impl<'tree> Program<'tree> {
             queue: self.resource_target(queue)?,
             queue_name: self.display_name(queue),
             function: *functions.get(&function)?,
+            feeds_every_instance: self.feeds_every_instance(mapping, function),
         })
+    }
+
+    /// Whether a mapping is made wherever its function is (in the same function, constructor or
+    /// loop body, once per instance), or the function's role is made once: else a policy written
+    /// beside the role would reach the instances of other calls or constructions too.
+    fn feeds_every_instance(&self, mapping: &ResourceDecl<'tree>, function: usize) -> bool {
+        let declared = &self.resources()[function];
+        let role_made_once = match self.execution_role(declared) {
+            Some(ExecutionRole::Declared(role)) => self.instances(role) == Some(1),
+            _ => true,
+        };
+        if role_made_once || self.instances(function) == Some(1) {
+            return true;
+        }
+        let repeating_body = |resource: &ResourceDecl<'tree>| {
+            self.ancestors(resource.statement()).into_iter().find(|node| {
+                let kind = kind_of(*node);
+                scope::FUNCTIONS.contains(&kind) || scope::LOOPS.contains(&kind)
+            })
+        };
+        mapping.file == declared.file && repeating_body(mapping) == repeating_body(declared)
     }
 }

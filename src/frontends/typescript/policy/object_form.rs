@@ -227,11 +227,16 @@ impl<'tree> Program<'tree> {
             .into_iter()
             .map(|element| self.resource_entry(element))
             .collect();
+        // A statement reached through a const that other code reads too (one statement in the
+        // policies of several roles) is only read: what it gained would reach them all.
+        let written = self.unwrapped(statement);
+        let own = written.encloses(&object)
+            || kind_of(written.node) == "identifier" && self.const_value_read_only_here(written) == Some(object);
         Statement {
             grant: PolicyStatement::new(effect, actions, resources, uncertainty),
             place: StatementPlace::Object {
-                actions: actions_value,
-                resources: resources_value,
+                actions: actions_value.filter(|_| own),
+                resources: resources_value.filter(|_| own),
             },
         }
     }
