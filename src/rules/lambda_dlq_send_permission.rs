@@ -103,6 +103,10 @@ the role's file declares the queue below the role), or, where the role's module 
 queue without closing an import cycle, before the function. A role that
 declares `inlinePolicies` owns its inline policies (Pulumi deletes any other on the next update):
 the statement goes into one of them, and where none can take it the finding says so and has no fix.
+A statement reached through a `const` that other code reads too (one statement in the policies of
+several roles) is only read, never extended. An `aws.iam.RolePoliciesExclusive` for the role
+deletes any inline policy its `policyNames` does not list: no new RolePolicy is made for such a
+role, and the finding says which resource to change.
 
 The grants of one run for one role are merged: the functions whose grants go to the same place
 share one fix, which makes one edit there for all of them, so that ten functions sharing a role are

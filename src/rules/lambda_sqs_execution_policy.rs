@@ -68,7 +68,12 @@ queues can be given the three actions on the queue's ARN instead, which counts a
 and the rule then stays silent. A role that lists its own
 `managedPolicyArns` owns that set (Pulumi detaches any other attachment on the next update), so
 the policy goes into that list; where the list is not written in the role's own arguments, the
-finding says so and has no fix. Otherwise a RolePolicyAttachment goes after the role's
+finding says so and has no fix. An `aws.iam.RolePolicyAttachmentsExclusive` for the role (or an
+`aws.iam.PolicyAttachment` of the policy, which owns every attachment of it) would detach a new
+attachment again: the finding names it and has no fix. Where the function is one instance of a
+component or helper whose every instance makes its own role, and the queue feeds only some of
+them, a policy beside the role would reach every instance: the finding says so and has no fix.
+Otherwise a RolePolicyAttachment goes after the role's
 last attachment (or after the role), before the first function that runs as the role, in the
 role's file; it is bound to a `const` named after its logical name (derived from the role's) and
 carries the role's `provider` and `parent`. `lambda-iam-depends-on` then adds it to the function's

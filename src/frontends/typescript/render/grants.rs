@@ -144,6 +144,12 @@ impl<'tree> Program<'tree> {
         if let Err(reason) = self.new_policies_reach_one_role(role) {
             return grants.iter().map(|_| Err(reason.clone())).collect();
         }
+        if let Some(owner) = self.exclusive_owner(role, "RolePoliciesExclusive") {
+            let reason = format!(
+                "{owner} lists the role's inline policies and would delete a new one; add the statement in a role policy whose name is also in its `policyNames`, by hand"
+            );
+            return grants.iter().map(|_| Err(reason.clone())).collect();
+        }
         if self.resources()[role].class.package == Package::Cdk {
             return self.new_cdk_role_policy(role, grants);
         }

@@ -25,6 +25,9 @@ impl<'tree> Program<'tree> {
         let policy = managed_policies::find(policy)
             .ok_or_else(|| format!("`{policy}` is not a managed policy infrafix knows"))?;
         let declaration = &self.resources()[role];
+        if declaration.class.package == Package::Aws {
+            self.no_exclusive_attachments(role, policy)?;
+        }
         let Some(listed) = self.argument(declaration, "managedPolicyArns") else {
             if declaration.class.package == Package::Cdk {
                 let props = self
@@ -64,6 +67,59 @@ impl<'tree> Program<'tree> {
             None => self.replace_node(listed.value, &format!("[{arn}]")),
         });
         Ok(())
+    }
+
+    /// `Err` when a resource of the program decides which managed policies the role holds (an
+    /// `aws.iam.RolePolicyAttachmentsExclusive` for it), or which roles hold `policy` (an
+    /// `aws.iam.PolicyAttachment` of it): any other attachment is detached again on the next update.
+    fn no_exclusive_attachments(&self, role: usize, policy: &ManagedPolicy) -> Result<(), String> {
+        let mut owners = Vec::new();
+        if let Some(owner) = self.exclusive_owner(role, "RolePolicyAttachmentsExclusive") {
+            owners.push(format!(
+                "{owner} lists the role's managed policies (add {} to its `policyArns`)",
+                policy.name
+            ));
+        }
+        let attached_exclusively = self.resources().iter().enumerate().find(|(_, resource)| {
+            resource.is_aws(&["iam", "PolicyAttachment"])
+                && self.argument(resource, "policyArn").is_some_and(|arn| {
+                    self.string_value(arn.value).as_deref() == Some(policy.arn.as_str())
+                        || self
+                            .text(arn.value)
+                            .ends_with(&format!("ManagedPolicy.{}", policy.name))
+                })
+        });
+        if let Some((owner, _)) = attached_exclusively {
+            owners.push(format!(
+                "{} owns every attachment of {} (add the role to its `roles`)",
+                self.display_name(owner),
+                policy.name
+            ));
+        }
+        match owners.is_empty() {
+            true => Ok(()),
+            false => Err(format!(
+                "{}; a new attachment would be detached, so change that by hand",
+                owners.join(", and ")
+            )),
+        }
+    }
+
+    /// The resource of the program that owns every resource of `class` (`RolePoliciesExclusive`,
+    /// `RolePolicyAttachmentsExclusive`) for the role, named for messages; one whose `roleName`
+    /// infrafix cannot follow may be it.
+    pub(super) fn exclusive_owner(&self, role: usize, class: &str) -> Option<String> {
+        self.resources()
+            .iter()
+            .enumerate()
+            .filter(|(_, resource)| resource.is_aws(&["iam", class]))
+            .find(|(_, resource)| {
+                self.argument(resource, "roleName").is_none_or(|name| {
+                    self.denoted_resource(name.value)
+                        .is_none_or(|named| named.resource == role)
+                })
+            })
+            .map(|(owner, _)| self.display_name(owner))
     }
 
     /// `aws.iam.ManagedPolicy.<name>` as the file spells it; in a CDK app the ARN in the
