@@ -26,7 +26,9 @@ grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed
 `aws_iam_policy`), `aws_iam_policy_attachment`, `inline_policy` blocks and `managed_policy_arns`;
 documents in `jsonencode`, `aws_iam_policy_document` data sources and heredoc JSON (read, never
 edited). The grant goes into a statement or as a new one (a `statement` block in a data source),
-else into a new `aws_iam_role_policy` after the role.
+else into a new `aws_iam_role_policy` after the role. A policy or attachment whose `count` or
+`for_each` may make no instance (`count = var.enabled ? 1 : 0`, a count a variable's default gives)
+grants nothing the rule counts on, and is never extended.
 
 In CloudFormation: `DeadLetterConfig.TargetArn` of a function whose `Role` is a role of the
 template, and the grants of the role's `Policies` and `ManagedPolicyArns` and of every

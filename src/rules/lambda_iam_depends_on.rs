@@ -17,7 +17,8 @@ component, or an `.apply` callback.
 In Terraform: the role policies and attachments of the root module's roles missing from a
 function's `depends_on`, appended to the list or added as a new `depends_on` at the end of the
 block; a policy that reads the function, directly or through a local, data source or resource it
-reads (a log group named after the function), is never listed.
+reads (a log group named after the function), is never listed, nor is one whose `count` or
+`for_each` may make no instance (nothing to wait for).
 
 In CloudFormation: the `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy`
 resources naming the function's role, missing from its `DependsOn` and from what it references

@@ -279,7 +279,9 @@ impl<'a> TerraformProject<'a> {
             let Some((_, kind)) = ATTACHMENT_KINDS.iter().find(|(kind, _)| *kind == resource.kind) else {
                 continue;
             };
-            if !self.attaches_to(resource, role) {
+            // One that may make no instance (`count = var.enabled ? 1 : 0`) is neither counted
+            // nor waited for, as CloudFormation's policies under a Condition are not.
+            if !self.attaches_to(resource, role) || !self.surely_exists(resource.body, &[]) {
                 continue;
             }
             match resource.kind.as_str() {

@@ -154,6 +154,25 @@ impl<'a> TerraformProject<'a> {
             .into()
     }
 
+    /// Whether a resource or module call surely makes at least one instance: no `count` or
+    /// `for_each`, a `count` written as a number from 1 up, or a `for_each` over a collection
+    /// written out with elements. A `count = var.enabled ? 1 : 0`, a number a variable's default
+    /// gives (which a `.tfvars` file may change) or a collection that may be empty may make none.
+    pub fn surely_exists(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> bool {
+        if let Some(count) = self.argument(body, "count") {
+            return self
+                .number_value(count, scope)
+                .is_some_and(|(number, origin)| number >= 1 && !origin.overridable);
+        }
+        let Some(for_each) = self.argument(body, "for_each") else {
+            return true;
+        };
+        self.origin(for_each, scope)
+            .filter(|origin| !origin.overridable)
+            .and_then(|origin| self.collection(origin, scope))
+            .is_some_and(|collection| !collection.values.is_empty() && !collection.overridable)
+    }
+
     /// The number a `count` stands for; for a choice between two numbers (`var.enabled ? 1 : 0`),
     /// the larger, as a budget must assume.
     fn count(&self, count: Located<'a>, scope: &Scope<'_, 'a>) -> Option<u64> {
