@@ -10,6 +10,14 @@ use crate::cloud::Branch;
 use crate::syntax::{kind_of, Fields};
 
 impl Program<'_> {
+    /// Whether `resource` exists wherever `other` does: it lies in no arm of a choice that `other`
+    /// does not lie in too (a Permission or a policy made under `if (config.getBoolean(…))` may be
+    /// missing where the function or role is made).
+    pub fn exists_wherever(&self, resource: usize, other: usize) -> bool {
+        let other = self.branches(other);
+        self.branches(resource).iter().all(|branch| other.contains(branch))
+    }
+
     /// The branches a resource declaration lies in, outermost first; empty when it runs whatever
     /// the program chooses.
     pub fn branches(&self, resource: usize) -> Vec<Branch> {

@@ -564,21 +564,16 @@ impl<'tree> Program<'tree> {
                 let text = self.file(file).text;
                 grants.iter().any(|call| text.contains(call.as_str()))
             });
-        // A permission made in an arm of a choice the function is not in (`if (config.getBoolean(…))`)
-        // may not exist where the function does.
-        let function_branches = self.branches(function);
         for (index, permission) in self
             .resources()
             .iter()
             .enumerate()
             .filter(|(_, r)| r.is_aws(&["lambda", "Permission"]))
         {
-            let exists_with_the_function = self
-                .branches(index)
-                .iter()
-                .all(|branch| function_branches.contains(branch));
             let coverage = match self.instances(index) {
-                Some(_) if exists_with_the_function => self.permission_coverage(permission, function, rest_api),
+                Some(_) if self.exists_wherever(index, function) => {
+                    self.permission_coverage(permission, function, rest_api)
+                }
                 _ => Coverage::Unsure,
             };
             match coverage {

@@ -166,7 +166,9 @@ impl<'tree> Program<'tree> {
         }
         for attachment in self.role_instance_attachments(role, instance) {
             let resource = &self.resources()[attachment];
-            if resource.args().is_none() {
+            // One made under a condition the role is not under may be missing where the role is
+            // made: it grants nothing the rules count on, as CloudFormation's under a Condition.
+            if resource.args().is_none() || !self.exists_wherever(attachment, role) {
                 continue;
             }
             if resource.is_aws(&["iam", "RolePolicy"]) {
