@@ -4,6 +4,7 @@
 //! app without one, a construction); and the import lists those constants came from, kept in
 //! step.
 
+use crate::syntax::kind_of;
 use crate::syntax::Fields;
 use std::collections::BTreeMap;
 
@@ -23,7 +24,17 @@ impl<'tree> Program<'tree> {
             (Spelling::CdkConstant, _) => self.cdk_constant_spelled(origin, successor)?,
             (Spelling::Literal, _) => match self.runtime_constructed_from(origin) {
                 Some(construction) => self.cdk_construction_spelled(construction, origin, successor)?,
-                None => super::string_content(&origin.into(), &successor.id)?,
+                None => {
+                    let id = self.string_value(origin).unwrap_or_default();
+                    if let Some(typed) = self.runtime_written_as_a_type(&id) {
+                        return Err(format!(
+                            "`{id}` is also written as a type (`{}`), which `{}` would not satisfy; change the type and the value together, by hand",
+                            self.text(typed),
+                            successor.id
+                        ));
+                    }
+                    super::string_content(&origin.into(), &successor.id)?
+                }
             },
             (Spelling::EnumMember, Some(member)) => match property {
                 Some(property) => self.replace_node(property, member),
@@ -44,6 +55,38 @@ impl<'tree> Program<'tree> {
                 self.replace_node(origin, &format!("{}.{member}", enum_name.local))
             }
             (Spelling::ImportedConstant, Some(_)) | (_, None) => as_string(),
+        })
+    }
+
+    /// Where the program writes the runtime id `id` as a literal type (`type GoRuntime = "go1.x" |
+    /// "provided.al2"`): a value held to that type does not compile with another id.
+    fn runtime_written_as_a_type(&self, id: &str) -> Option<Located<'tree>> {
+        if id.is_empty() {
+            return None;
+        }
+        (0..self.file_count()).find_map(|file| {
+            let text = self.file(file).text;
+            ["\"", "'"].into_iter().find_map(|quote| {
+                text.match_indices(&format!("{quote}{id}{quote}"))
+                    .find_map(|(start, quoted)| {
+                        let string = self
+                            .root(file)
+                            .descendant_for_byte_range(start, start + quoted.len())
+                            .filter(|node| kind_of(*node) == "string")?;
+                        let mut typed = Located {
+                            file,
+                            node: self.parent(Located { file, node: string })?,
+                        };
+                        if kind_of(typed.node) != "literal_type" {
+                            return None;
+                        }
+                        // Quoted whole in the message: the union it is a member of.
+                        while let Some(union) = self.parent(typed).filter(|parent| kind_of(*parent) == "union_type") {
+                            typed = typed.with(union);
+                        }
+                        Some(typed)
+                    })
+            })
         })
     }
 
