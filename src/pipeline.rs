@@ -547,6 +547,22 @@ fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> 
         ));
         return None;
     }
+    // Asked of a tree without syntax errors, whose blocks all close.
+    let missing_newline = match tree.root_node().has_error() {
+        true => None,
+        false => syntax::hcl_items_missing_their_newline(&tree).first().copied(),
+    };
+    if let Some(item) = missing_newline {
+        let position = LineIndex::new(&source.text).position(item);
+        notices.push(Notice::error(
+            source.path.clone(),
+            format!(
+                "the block closes on line {} after an argument or block on that line, which Terraform refuses (\"Missing newline after argument\"); the file was not modified",
+                position.line
+            ),
+        ));
+        return None;
+    }
     if syntax::error_count(&tree, &source.text) > 0 {
         let position = first_error_position(&tree, &source.text, dialect);
         notices.push(Notice::error(

@@ -73,11 +73,11 @@ pub fn parse_from(text: &str, dialect: Dialect, old: Option<&Tree>) -> Result<Tr
         .ok_or_else(|| anyhow!("the parser gave up on this file"))
 }
 
-/// How many syntax errors (error and missing nodes) a tree holds, and in YAML the aliases that
-/// name no anchor written before them (which a YAML reader refuses, though the grammar takes
-/// them); the re-parse guard compares these.
+/// How many syntax errors (error and missing nodes) a tree holds, with what the grammars take but
+/// their tools refuse: in YAML the aliases that name no anchor written before them, in HCL the
+/// arguments a block closes on the line of; the re-parse guard compares these.
 pub fn error_count(tree: &Tree, text: &str) -> usize {
-    let aliases = undefined_aliases(tree, text).len();
+    let aliases = undefined_aliases(tree, text).len() + hcl_items_missing_their_newline(tree).len();
     if !tree.root_node().has_error() {
         return aliases;
     }
@@ -101,6 +101,43 @@ pub fn error_count(tree: &Tree, text: &str) -> usize {
             }
         }
     }
+}
+
+/// Where an HCL block written over several lines closes on the line its last argument or nested
+/// block ends (`handler = "app.handler" }`): Terraform refuses that ("Missing newline after
+/// argument") though the grammar takes it. None in other languages.
+pub fn hcl_items_missing_their_newline(tree: &Tree) -> Vec<usize> {
+    let mut found = Vec::new();
+    let root = tree.root_node();
+    if root.kind() != "config_file" {
+        return found;
+    }
+    let mut cursor = root.walk();
+    // Only bodies and blocks are gone into: expressions hold no blocks.
+    let mut pending = vec![root];
+    while let Some(node) = pending.pop() {
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        pending.extend(children.iter().filter(|child| matches!(child.kind(), "body" | "block")));
+        if node.kind() != "block" {
+            continue;
+        }
+        let all: Vec<Node> = node.children(&mut cursor).collect();
+        let start = all.iter().find(|child| child.kind() == "block_start");
+        let end = all.iter().find(|child| child.kind() == "block_end");
+        let last = children.iter().find(|child| child.kind() == "body").and_then(|body| {
+            body.named_children(&mut cursor)
+                .filter(|item| item.kind() != "comment")
+                .last()
+        });
+        if let (Some(start), Some(end), Some(last)) = (start, end.filter(|end| !end.is_missing()), last) {
+            let closing_row = end.start_position().row;
+            if start.start_position().row < closing_row && last.end_position().row == closing_row {
+                found.push(last.end_byte());
+            }
+        }
+    }
+    found.sort_unstable();
+    found
 }
 
 /// Where the YAML aliases (`*name`) are that no anchor (`&name`) before them defines, in document

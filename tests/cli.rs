@@ -112,6 +112,29 @@ fn terraform_syntax_error_file_is_reported_and_its_module_left_unfixed() {
 }
 
 #[test]
+fn a_terraform_block_closing_on_the_line_of_its_last_argument_is_refused_like_terraform() {
+    // Terraform: "Missing newline after argument". A one-line block is fine.
+    let closing_late = b"resource \"aws_lambda_function\" \"d\" {\n  function_name = \"d\"\n  runtime       = \"go1.x\"\n  handler       = \"main\" }\n";
+    let one_line = b"variable \"region\" { default = \"eu-west-1\" }\n";
+    let dir = project(&[
+        ("main.tf", closing_late.as_slice()),
+        ("variables.tf", one_line.as_slice()),
+    ]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("main.tf: the block closes on line 4 after an argument or block on that line"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("variables.tf"), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read(dir.path().join("main.tf")).expect("read"),
+        closing_late.to_vec()
+    );
+}
+
+#[test]
 fn a_yaml_syntax_error_is_placed_where_the_mistake_is() {
     let unclosed = b"AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: [go1.x\n";
     let tabs = b"AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n\tFn:\n\t\tType: AWS::Lambda::Function\n";
