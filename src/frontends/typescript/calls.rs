@@ -13,27 +13,38 @@ use super::scope::{self, Declaration};
 use super::{named_children, ImportKind, Located, Program};
 use crate::syntax::{kind_of, node_text, Fields};
 
-/// A file's calls and `new` expressions whose callee is a plain name, by that name. Kept as byte
-/// ranges, not nodes, so that the model stays free to hand out nodes of any shorter lifetime.
+/// A file's calls and `new` expressions whose callee is a plain name, or a name read from another
+/// (`roles.lambdaRole`, a function of a module imported as a namespace), by how the callee is
+/// spelled. Kept as byte ranges, not nodes, so that the model stays free to hand out nodes of any
+/// shorter lifetime.
 #[derive(Debug, Default)]
 pub struct CallIndex {
     by_callee: HashMap<String, Vec<Range<usize>>>,
 }
 
 impl CallIndex {
-    /// Records `node` if it is a call or `new` expression of a plain name (see `facts::read_file`).
+    /// Records `node` if it is a call or `new` expression of a plain name or of a member of one
+    /// (see `facts::read_file`).
     pub(super) fn record(&mut self, node: Node, kind: &str, text: &str) {
         let callee = match kind {
             "call_expression" => node.field("function"),
             "new_expression" => node.field("constructor"),
             _ => None,
         };
-        if let Some(callee) = callee.filter(|callee| kind_of(callee) == "identifier") {
-            self.by_callee
-                .entry(node_text(callee, text).to_owned())
-                .or_default()
-                .push(node.byte_range());
-        }
+        let Some(callee) = callee else {
+            return;
+        };
+        let spelled = match kind_of(callee) {
+            "identifier" => node_text(callee, text).to_owned(),
+            "member_expression" => match (callee.field("object"), callee.field("property")) {
+                (Some(object), Some(property)) if kind_of(object) == "identifier" => {
+                    format!("{}.{}", node_text(object, text), node_text(property, text))
+                }
+                _ => return,
+            },
+            _ => return,
+        };
+        self.by_callee.entry(spelled).or_default().push(node.byte_range());
     }
 }
 
@@ -139,25 +150,49 @@ impl<'tree> Program<'tree> {
         let callee = callee_of(function.node, self.file(function.file).text)?;
         let mut sites = Vec::new();
         for file in 0..self.files().len() {
-            let local = if file == function.file {
-                Some(callee.name.clone())
+            let spellings: Vec<String> = if file == function.file {
+                vec![callee.name.clone()]
             } else {
                 callee
                     .exported_as
                     .as_ref()
-                    .and_then(|exported| self.local_import_name(file, function.file, exported))
+                    .map(|exported| self.spellings_in(file, function.file, exported))
+                    .unwrap_or_default()
             };
-            let Some(local) = local else { continue };
-            let calls = self.call_index(file).by_callee.get(&local).cloned().unwrap_or_default();
-            sites.extend(
-                calls
-                    .into_iter()
-                    .filter_map(|range| self.call_at(file, range))
-                    .map(|call| Located { file, node: call })
-                    .filter(|call| self.calls_this(*call, &callee, function.file)),
-            );
+            for spelled in spellings {
+                let calls = self
+                    .call_index(file)
+                    .by_callee
+                    .get(&spelled)
+                    .cloned()
+                    .unwrap_or_default();
+                sites.extend(
+                    calls
+                        .into_iter()
+                        .filter_map(|range| self.call_at(file, range))
+                        .map(|call| Located { file, node: call })
+                        .filter(|call| self.calls_this(*call, &callee, function.file)),
+                );
+            }
         }
         Some(sites)
+    }
+
+    /// How `file` spells a call of the export `exported` of `module`: by the local name of an
+    /// import of it, and through each namespace import of the module (`roles.lambdaRole`).
+    fn spellings_in(&self, file: usize, module: usize, exported: &str) -> Vec<String> {
+        let through_namespaces = self
+            .file(file)
+            .imports
+            .iter()
+            .filter(|binding| {
+                binding.kind == ImportKind::Namespace && self.imported_file(file, &binding.module) == Some(module)
+            })
+            .map(|binding| format!("{}.{exported}", binding.local));
+        self.local_import_name(file, module, exported)
+            .into_iter()
+            .chain(through_namespaces)
+            .collect()
     }
 
     /// Whether `sites` are all the calls the project makes of a function: every mention of its
@@ -183,23 +218,63 @@ impl<'tree> Program<'tree> {
             let reached_otherwise = file != home && self.reaches_module_otherwise(file, home);
             // A class's own name is a type: its declaration is the one mention types may hold.
             let declared_as_type = usize::from(file == home && callee.named_as_a_type);
+            let through_namespaces = match (&callee.exported_as, file != home) {
+                (Some(exported), true) => self.namespace_calls_seen(file, home, exported, sites),
+                _ => true,
+            };
+            let named_calls = calls_here
+                - sites
+                    .iter()
+                    .filter(|site| site.file == file && self.called_through_a_namespace(**site))
+                    .count();
             !reached_otherwise
-                && name.is_none_or(|name| self.value_mentions(file, &name) + declared_as_type == calls_here + 1)
+                && through_namespaces
+                && name.is_none_or(|name| self.value_mentions(file, &name) + declared_as_type == named_calls + 1)
         })
     }
 
-    /// Whether a file reaches a module other than by importing names from it: a namespace
-    /// import, a re-export (`export * from`, `export { x } from`), or a side-effect import.
+    /// Whether every use of each namespace import of `module` in `file` is a member read
+    /// (`roles.x`), and each that reads `exported` is the callee of one of `sites`: the namespace
+    /// handed on whole (`register(roles)`) or the function read without a call may be called
+    /// where infrafix does not see it. Counted in the text, so that a mention in a comment or a
+    /// string also makes the calls unknown rather than missed.
+    fn namespace_calls_seen(&self, file: usize, module: usize, exported: &str, sites: &[Located<'tree>]) -> bool {
+        let text = self.file(file).text;
+        self.file(file)
+            .imports
+            .iter()
+            .filter(|binding| {
+                binding.kind == ImportKind::Namespace && self.imported_file(file, &binding.module) == Some(module)
+            })
+            .all(|binding| {
+                let namespace = &binding.local;
+                let member_reads = occurrences(text, &format!("{namespace}."));
+                let reads_of_exported = occurrences(text, &format!("{namespace}.{exported}"));
+                let calls = sites
+                    .iter()
+                    .filter(|site| site.file == file && self.called_through_a_namespace(**site))
+                    .count();
+                // The import itself is the one mention that reads no member.
+                self.value_mentions(file, namespace) == member_reads + 1 && reads_of_exported == calls
+            })
+    }
+
+    /// Whether a call's callee is a member of a namespace import (`roles.lambdaRole(…)`).
+    fn called_through_a_namespace(&self, call: Located<'tree>) -> bool {
+        call.node
+            .field("function")
+            .or_else(|| call.node.field("constructor"))
+            .is_some_and(|callee| kind_of(callee) == "member_expression")
+    }
+
+    /// Whether a file reaches a module other than by importing names or a namespace from it: a
+    /// re-export (`export * from`, `export { x } from`), or a side-effect import.
     fn reaches_module_otherwise(&self, file: usize, module: usize) -> bool {
         let imports = &self.file(file).imports;
-        let by_namespace = imports.iter().any(|binding| {
-            binding.kind == ImportKind::Namespace && self.imported_file(file, &binding.module) == Some(module)
-        });
-        by_namespace
-            || crate::prefilter::relative_specifiers(self.file(file).text).any(|specifier| {
-                self.imported_file(file, specifier) == Some(module)
-                    && !imports.iter().any(|binding| binding.module == specifier)
-            })
+        crate::prefilter::relative_specifiers(self.file(file).text).any(|specifier| {
+            self.imported_file(file, specifier) == Some(module)
+                && !imports.iter().any(|binding| binding.module == specifier)
+        })
     }
 
     /// Whether a call whose callee spells the function's name calls that function: in its own
@@ -214,6 +289,10 @@ impl<'tree> Program<'tree> {
             file: call.file,
             node: name,
         };
+        // `roles.lambdaRole(…)`: through a namespace import of the function's module.
+        if kind_of(name.node) == "member_expression" {
+            return call.file != home && self.namespace_member(name).is_some_and(|(module, _)| module == home);
+        }
         let declaration = self.declaration_of(name);
         if call.file != home {
             return matches!(declaration, Declaration::NotInFile);
@@ -340,6 +419,17 @@ pub(super) fn parameter_position(function: Node, name: &str, text: &str) -> Opti
             let pattern = parameter.field("pattern").unwrap_or(parameter);
             text.get(pattern.byte_range()) == Some(name)
         })
+}
+
+/// How many times `spelled` stands in `text` as a whole name (not the end of a longer one, and
+/// for a member read not the start of a longer member: `roles.lambdaRole` is not in
+/// `myroles.lambdaRoles`).
+fn occurrences(text: &str, spelled: &str) -> usize {
+    let is_name = |character: char| character.is_alphanumeric() || character == '_' || character == '$';
+    text.match_indices(spelled)
+        .filter(|(start, _)| !text[..*start].ends_with(is_name))
+        .filter(|(start, _)| spelled.ends_with('.') || !text[start + spelled.len()..].starts_with(is_name))
+        .count()
 }
 
 #[cfg(test)]

@@ -182,6 +182,18 @@ impl<'tree> Program<'tree> {
     /// The function declaration (or const arrow function) an identifier names: in its file, or
     /// exported by the project module it imports it from.
     pub(crate) fn function_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+        // `roles.lambdaRole`: a function of a project module imported as a namespace.
+        if kind_of(identifier.node) == "member_expression" {
+            let (exporter, exported) = self.namespace_member(identifier)?;
+            return match self.exported(exporter, exported)? {
+                Exported::Function { file, function } => Some(Located { file, node: function }),
+                Exported::Variable { file, declarator, .. } => declarator
+                    .field("value")
+                    .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
+                    .map(|node| Located { file, node }),
+                Exported::Namespace { .. } => None,
+            };
+        }
         if kind_of(identifier.node) != "identifier" {
             return None;
         }
@@ -218,6 +230,24 @@ impl<'tree> Program<'tree> {
                 }),
             _ => None,
         }
+    }
+
+    /// The project module and the name a member of a namespace import reads (`roles.lambdaRole`
+    /// after `import * as roles from "./roles"`).
+    pub(crate) fn namespace_member(&self, member: Located<'tree>) -> Option<(usize, &'tree str)> {
+        let object = member
+            .node
+            .field("object")
+            .filter(|object| kind_of(*object) == "identifier")?;
+        let property = member.node.field("property")?;
+        let binding = self.import_of(member.with(object))?;
+        if binding.kind != ImportKind::Namespace {
+            return None;
+        }
+        Some((
+            self.imported_file(member.file, &binding.module)?,
+            self.text(member.with(property)),
+        ))
     }
 
     /// What a call of one of the program's functions returns (`makeRole("audit")` for

@@ -185,8 +185,8 @@ mod tests {
     fn calls_that_cannot_all_be_seen_make_the_count_unknown_not_low() {
         // Each app constructs the worker once where a call is seen, and again where none is.
         let unseen = [
-            // through a namespace import of its module
-            "import { Worker } from \"./worker\";\nimport * as workers from \"./worker\";\nnew Worker(undefined as any, \"a\");\nnew workers.Worker(undefined as any, \"b\");\n",
+            // through a namespace import of its module handed on whole
+            "import { Worker } from \"./worker\";\nimport * as workers from \"./worker\";\nnew Worker(undefined as any, \"a\");\nexport const registry = [workers];\n",
             // by a subclass
             "import { Worker } from \"./worker\";\nclass Eu extends Worker {}\nnew Worker(undefined as any, \"a\");\nnew Eu(undefined as any, \"b\");\n",
             // passed as a value
@@ -199,6 +199,12 @@ mod tests {
                 "{app}"
             );
         }
+        // Through a namespace import, each construction is seen.
+        let both = "import { Worker } from \"./worker\";\nimport * as workers from \"./worker\";\nnew Worker(undefined as any, \"a\");\nnew workers.Worker(undefined as any, \"b\");\n";
+        assert_eq!(
+            function_instances(&[("worker.ts", WORKER), ("app.ts", both)]),
+            vec![Some(2)]
+        );
         // Through a barrel: the barrel re-exports the module, so its importers' calls are not seen.
         let barrel = "export * from \"./worker\";\n";
         let app = "import { Worker } from \"./index\";\nnew Worker(undefined as any, \"a\");\n";
