@@ -351,7 +351,7 @@ impl<'tree> Program<'tree> {
 
     /// Whether some code changes the const `identifier` names in place: in the file reading it,
     /// the file declaring it (its initializer is `value`), or any file importing it by name.
-    fn changed_in_place(&self, identifier: Located<'tree>, value: Located<'tree>) -> bool {
+    pub(super) fn changed_in_place(&self, identifier: Located<'tree>, value: Located<'tree>) -> bool {
         if self.changed_names(identifier.file).contains(self.text(identifier)) {
             return true;
         }

@@ -127,7 +127,16 @@ impl<'tree> Program<'tree> {
         let Some(depends_on) = self.property(options, "dependsOn") else {
             return Some(Vec::new());
         };
-        let value = depends_on.value;
+        let mut value = depends_on.value;
+        // `dependsOn: apiDeps`, a const array: its elements, unless something changes it in place.
+        if kind_of(value.node) == "identifier" {
+            if let Some(array) = self.const_value(value).filter(|array| kind_of(array.node) == "array") {
+                if self.changed_in_place(value, array) {
+                    return None;
+                }
+                value = array;
+            }
+        }
         let elements: Vec<Located> = match kind_of(value.node) {
             "array" => named_children(value.node)
                 .filter(|element| kind_of(element) != "comment")

@@ -16,12 +16,42 @@ impl<'tree> Program<'tree> {
         if function.class.package == Package::Cdk {
             return self.add_cdk_dependencies(function, on, edits);
         }
+        // Named where they are written: in the function's options, or in the const array they are.
+        let list = self.depends_on_const_array(function)?;
+        let place = list.unwrap_or_else(|| function.statement());
         let mut references = Vec::new();
         for resource in on {
-            references.push(self.name_resource_at(self.resource_at_site(resource)?, function.statement(), edits)?);
+            references.push(self.name_resource_at(self.resource_at_site(resource)?, place, edits)?);
         }
-        edits.push(self.depends_on_edit(function, &references)?);
+        edits.push(match list {
+            Some(array) => self.append_to_array(array, &references),
+            None => self.depends_on_edit(function, &references)?,
+        });
         Ok(())
+    }
+
+    /// The array a function's `dependsOn` names (`dependsOn: apiDeps`), when it does: `Err` when
+    /// other code reads that const too (what it gained would make others wait as well).
+    fn depends_on_const_array(&self, function: &ResourceDecl<'tree>) -> Result<Option<Located<'tree>>, String> {
+        let Some(value) = function
+            .options()
+            .and_then(|options| self.object_literal(options))
+            .and_then(|options| self.property(options, "dependsOn"))
+            .map(|depends_on| depends_on.value)
+            .filter(|value| kind_of(value.node) == "identifier")
+        else {
+            return Ok(None);
+        };
+        let Some(array) = self.const_value(value).filter(|array| kind_of(array.node) == "array") else {
+            return Ok(None);
+        };
+        match self.const_value_read_only_here(value) == Some(array) {
+            true => Ok(Some(array)),
+            false => Err(format!(
+                "its dependsOn is the array `{}`, which other code reads too; add the policies to it by hand, or give the function a list of its own",
+                self.text(value)
+            )),
+        }
     }
 
     /// `fn.node.addDependency(a, b)` (every construct has it, in v1 and v2), after the last of
@@ -87,6 +117,23 @@ impl<'tree> Program<'tree> {
         last
     }
 
+    /// `references` added at the end of an array literal.
+    fn append_to_array(&self, array: Located<'tree>, references: &[String]) -> Edit {
+        let last = named_children(array.node)
+            .filter(|element| kind_of(element) != "comment")
+            .last();
+        match last {
+            Some(last) => self.insert_items_after(array.with(last), references),
+            None => {
+                let entries = references
+                    .iter()
+                    .map(|reference| Code::verbatim(reference.clone()))
+                    .collect();
+                self.replace_node(array, &Code::Array(entries).render(self.style(array.file), "", 0))
+            }
+        }
+    }
+
     fn depends_on_edit(&self, function: &ResourceDecl<'tree>, references: &[String]) -> Result<Edit, String> {
         let new_entries: Vec<Code> = references
             .iter()
@@ -111,19 +158,7 @@ impl<'tree> Program<'tree> {
             return Err("its dependsOn comes from an object spread into the options".to_owned());
         }
         if kind_of(value.node) == "array" {
-            let last = named_children(value.node)
-                .filter(|element| kind_of(element) != "comment")
-                .last();
-            return Ok(match last {
-                Some(last) => self.insert_items_after(
-                    Located {
-                        file: value.file,
-                        node: last,
-                    },
-                    references,
-                ),
-                None => self.replace_node(value, &Code::Array(new_entries).render(self.style(value.file), "", 0)),
-            });
+            return Ok(self.append_to_array(value, references));
         }
         let mut entries = vec![Code::verbatim(self.text(value))];
         entries.extend(new_entries);
