@@ -270,6 +270,9 @@ impl<'tree> Program<'tree> {
     /// `Object.values(r)` and `Object.keys(r)` for an unchanged const object literal `r`.
     fn elements(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
         let collection = self.unwrapped(collection);
+        if let Some(mapped) = self.mapped_elements(collection) {
+            return Some(mapped);
+        }
         if kind_of(collection.node) == "call_expression" {
             return self.object_method_elements(collection);
         }
@@ -282,6 +285,44 @@ impl<'tree> Program<'tree> {
             elements.push(Element::Value(array.with(item)));
         }
         Some(elements)
+    }
+
+    /// The elements of `kinds.map((kind) => new aws.lambda.Function(…))` (or of a const holding
+    /// it, which no code changes in place): one per element of `kinds`, each what the callback
+    /// returns. A callback with more than one `return` may return different things: not followed.
+    fn mapped_elements(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
+        let mut call = collection;
+        if kind_of(call.node) == "identifier" {
+            let value = self.const_value(call)?;
+            if self.changed_in_place(call, value) {
+                return None;
+            }
+            call = self.unwrapped(value);
+        }
+        if kind_of(call.node) != "call_expression" {
+            return None;
+        }
+        let function = call
+            .node
+            .field("function")
+            .filter(|function| kind_of(*function) == "member_expression")?;
+        if self.text(call.with(function.field("property")?)) != "map" {
+            return None;
+        }
+        let callback = named_children(call.node.field("arguments")?).find(|argument| kind_of(argument) != "comment")?;
+        if !matches!(kind_of(callback), "arrow_function" | "function_expression") {
+            return None;
+        }
+        let body = callback.field("body")?;
+        let returns = crate::syntax::named_descendants(body)
+            .filter(|node| kind_of(*node) == "return_statement")
+            .count();
+        if kind_of(body) == "statement_block" && returns != 1 {
+            return None;
+        }
+        let returned = self.returned_value(call.with(callback))?;
+        let count = self.elements(call.with(function.field("object")?))?.len();
+        Some(vec![Element::Value(returned); count])
     }
 
     fn object_method_elements(&self, call: Located<'tree>) -> Option<Vec<Element<'tree>>> {
