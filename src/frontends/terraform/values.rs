@@ -180,6 +180,9 @@ impl<'a> TerraformProject<'a> {
             return u64::try_from(number).ok();
         }
         let origin = self.origin(count, scope)?;
+        if origin.written.node.kind() == "function_call" {
+            return self.length(origin.written, &scope[..origin.depth]);
+        }
         if origin.written.node.kind() != "conditional" {
             return None;
         }
@@ -192,6 +195,24 @@ impl<'a> TerraformProject<'a> {
             .count(origin.written.with(*when_true), scope)?
             .max(self.count(origin.written.with(*when_false), scope)?);
         Some(larger)
+    }
+
+    /// `length(X)` of a list or map written out: how many elements it has.
+    fn length(&self, call: Located<'a>, scope: &Scope<'_, 'a>) -> Option<u64> {
+        let name = named_children(call.node).find(|node| node.kind() == "identifier")?;
+        if self.text(call.with(name)) != "length" {
+            return None;
+        }
+        let arguments = named_children(call.node).find(|node| node.kind() == "function_arguments")?;
+        let [argument] = named_children(arguments).collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let origin = self.origin(call.with(argument), scope)?;
+        if let Some(elements) = tuple_elements(origin.written) {
+            return u64::try_from(elements.len()).ok();
+        }
+        let entries = self.collection(origin, scope)?;
+        u64::try_from(entries.values.len()).ok()
     }
 
     /// The elements of a `for_each` collection as written, one per instance it makes: a map's
