@@ -160,9 +160,19 @@ impl<'a> TerraformProject<'a> {
     /// gives (which a `.tfvars` file may change) or a collection that may be empty may make none.
     pub fn surely_exists(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> bool {
         if let Some(count) = self.argument(body, "count") {
-            return self
-                .number_value(count, scope)
-                .is_some_and(|(number, origin)| number >= 1 && !origin.overridable);
+            let Some(origin) = self.origin(count, scope).filter(|origin| !origin.overridable) else {
+                return false;
+            };
+            let number = match origin.written.node.kind() {
+                "function_call" => self
+                    .length(origin.written, &scope[..origin.depth])
+                    .filter(|(_, overridable)| !overridable)
+                    .map(|(length, _)| length),
+                _ => self
+                    .number_literal(origin.written)
+                    .and_then(|number| u64::try_from(number).ok()),
+            };
+            return number.is_some_and(|number| number >= 1);
         }
         let Some(for_each) = self.argument(body, "for_each") else {
             return true;
@@ -181,7 +191,9 @@ impl<'a> TerraformProject<'a> {
         }
         let origin = self.origin(count, scope)?;
         if origin.written.node.kind() == "function_call" {
-            return self.length(origin.written, &scope[..origin.depth]);
+            return self
+                .length(origin.written, &scope[..origin.depth])
+                .map(|(length, _)| length);
         }
         if origin.written.node.kind() != "conditional" {
             return None;
@@ -197,8 +209,9 @@ impl<'a> TerraformProject<'a> {
         Some(larger)
     }
 
-    /// `length(X)` of a list or map written out: how many elements it has.
-    fn length(&self, call: Located<'a>, scope: &Scope<'_, 'a>) -> Option<u64> {
+    /// `length(X)` of a list or map written out: how many elements it has, and whether a root
+    /// variable's default writes it (a `.tfvars` file may give another).
+    fn length(&self, call: Located<'a>, scope: &Scope<'_, 'a>) -> Option<(u64, bool)> {
         let name = named_children(call.node).find(|node| node.kind() == "identifier")?;
         if self.text(call.with(name)) != "length" {
             return None;
@@ -209,10 +222,10 @@ impl<'a> TerraformProject<'a> {
         };
         let origin = self.origin(call.with(argument), scope)?;
         if let Some(elements) = tuple_elements(origin.written) {
-            return u64::try_from(elements.len()).ok();
+            return Some((u64::try_from(elements.len()).ok()?, origin.overridable));
         }
         let entries = self.collection(origin, scope)?;
-        u64::try_from(entries.values.len()).ok()
+        Some((u64::try_from(entries.values.len()).ok()?, entries.overridable))
     }
 
     /// The elements of a `for_each` collection as written, one per instance it makes: a map's
