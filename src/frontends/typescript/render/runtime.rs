@@ -64,7 +64,10 @@ impl<'tree> Program<'tree> {
         if id.is_empty() {
             return None;
         }
-        (0..self.file_count()).find_map(|file| {
+        if let Some(known) = self.memo.runtime_types.borrow().get(id) {
+            return *known;
+        }
+        let found = (0..self.file_count()).find_map(|file| {
             let text = self.file(file).text;
             ["\"", "'"].into_iter().find_map(|quote| {
                 text.match_indices(&format!("{quote}{id}{quote}"))
@@ -87,7 +90,9 @@ impl<'tree> Program<'tree> {
                         Some(typed)
                     })
             })
-        })
+        });
+        self.memo.runtime_types.borrow_mut().insert(id.to_owned(), found);
+        found
     }
 
     /// A CDK `lambda.Runtime.X`: the CDK types `runtime` as its Runtime class, so the successor is
