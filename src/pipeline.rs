@@ -536,31 +536,26 @@ fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> 
         ));
         return None;
     }
-    if let Some(&alias) = syntax::undefined_aliases(&tree, &source.text).first() {
-        let position = LineIndex::new(&source.text).position(alias);
-        notices.push(Notice::error(
-            source.path.clone(),
-            format!(
-                "the YAML alias on line {} names no anchor before it; the file was not modified",
-                position.line
-            ),
-        ));
-        return None;
-    }
-    // Asked of a tree without syntax errors, whose blocks all close.
-    let missing_newline = match tree.root_node().has_error() {
-        true => None,
-        false => syntax::hcl_items_missing_their_newline(&tree).first().copied(),
-    };
-    if let Some(item) = missing_newline {
-        let position = LineIndex::new(&source.text).position(item);
-        notices.push(Notice::error(
-            source.path.clone(),
+    // What a grammar takes but its tool refuses, reported on the line it is on. The HCL check is
+    // asked of a tree without syntax errors, whose blocks all close.
+    let line_of = |offset| LineIndex::new(&source.text).position(offset).line;
+    let refused = if let Some(&alias) = syntax::undefined_aliases(&tree, &source.text).first() {
+        Some(format!(
+            "the YAML alias on line {} names no anchor before it; the file was not modified",
+            line_of(alias)
+        ))
+    } else if !tree.root_node().has_error() {
+        syntax::hcl_items_missing_their_newline(&tree).first().map(|&item| {
             format!(
                 "the block closes on line {} after an argument or block on that line, which Terraform refuses (\"Missing newline after argument\"); the file was not modified",
-                position.line
-            ),
-        ));
+                line_of(item)
+            )
+        })
+    } else {
+        None
+    };
+    if let Some(message) = refused {
+        notices.push(Notice::error(source.path.clone(), message));
         return None;
     }
     if syntax::error_count(&tree, &source.text) > 0 {

@@ -185,14 +185,7 @@ impl<'tree> Program<'tree> {
         // `roles.lambdaRole`: a function of a project module imported as a namespace.
         if kind_of(identifier.node) == "member_expression" {
             let (exporter, exported) = self.namespace_member(identifier)?;
-            return match self.exported(exporter, exported)? {
-                Exported::Function { file, function } => Some(Located { file, node: function }),
-                Exported::Variable { file, declarator, .. } => declarator
-                    .field("value")
-                    .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
-                    .map(|node| Located { file, node }),
-                Exported::Namespace { .. } => None,
-            };
+            return self.exported_function(exporter, exported);
         }
         if kind_of(identifier.node) != "identifier" {
             return None;
@@ -208,14 +201,7 @@ impl<'tree> Program<'tree> {
                 return None;
             };
             let exporter = self.imported_file(identifier.file, &binding.module)?;
-            return match self.exported(exporter, imported)? {
-                Exported::Function { file, function } => Some(Located { file, node: function }),
-                Exported::Variable { file, declarator, .. } => declarator
-                    .field("value")
-                    .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
-                    .map(|node| Located { file, node }),
-                Exported::Namespace { .. } => None,
-            };
+            return self.exported_function(exporter, imported);
         }
         match self.declaration_of(identifier) {
             Declaration::Variable {
@@ -229,6 +215,18 @@ impl<'tree> Program<'tree> {
                     node,
                 }),
             _ => None,
+        }
+    }
+
+    /// The function declaration (or const arrow function) a project module exports as `name`.
+    fn exported_function(&self, exporter: usize, name: &str) -> Option<Located<'tree>> {
+        match self.exported(exporter, name)? {
+            Exported::Function { file, function } => Some(Located { file, node: function }),
+            Exported::Variable { file, declarator, .. } => declarator
+                .field("value")
+                .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
+                .map(|node| Located { file, node }),
+            Exported::Namespace { .. } => None,
         }
     }
 
