@@ -547,7 +547,7 @@ fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> 
     } else if !tree.root_node().has_error() {
         syntax::hcl_items_missing_their_newline(&tree).first().map(|&item| {
             format!(
-                "the block closes on line {} after an argument or block on that line, which Terraform refuses (\"Missing newline after argument\"); the file was not modified",
+                "the block written over several lines puts an argument or block on its opening or closing line {}, which Terraform refuses (\"Missing newline after argument\", \"Invalid single-argument block definition\"); the file was not modified",
                 line_of(item)
             )
         })

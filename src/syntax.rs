@@ -104,8 +104,9 @@ pub fn error_count(tree: &Tree, text: &str) -> usize {
 }
 
 /// Where an HCL block written over several lines closes on the line its last argument or nested
-/// block ends (`handler = "app.handler" }`): Terraform refuses that ("Missing newline after
-/// argument") though the grammar takes it. None in other languages.
+/// block ends (`handler = "app.handler" }`), or opens on the line its first one starts: Terraform
+/// refuses both ("Missing newline after argument", "Invalid single-argument block definition")
+/// though the grammar takes them. None in other languages.
 pub fn hcl_items_missing_their_newline(tree: &Tree) -> Vec<usize> {
     let mut found = Vec::new();
     let root = tree.root_node();
@@ -129,10 +130,20 @@ pub fn hcl_items_missing_their_newline(tree: &Tree) -> Vec<usize> {
                 .filter(|item| item.kind() != "comment")
                 .last()
         });
-        if let (Some(start), Some(end), Some(last)) = (start, end.filter(|end| !end.is_missing()), last) {
-            let closing_row = end.start_position().row;
-            if start.start_position().row < closing_row && last.end_position().row == closing_row {
+        let first = children
+            .iter()
+            .find(|child| child.kind() == "body")
+            .and_then(|body| body.named_children(&mut cursor).find(|item| item.kind() != "comment"));
+        if let (Some(start), Some(end), Some(first), Some(last)) =
+            (start, end.filter(|end| !end.is_missing()), first, last)
+        {
+            let (opening_row, closing_row) = (start.start_position().row, end.start_position().row);
+            // Over several lines, the first item starts on a line of its own, and the block
+            // closes on one ("Invalid single-argument block definition" otherwise).
+            if opening_row < closing_row && last.end_position().row == closing_row {
                 found.push(last.end_byte());
+            } else if opening_row < closing_row && first.start_position().row == opening_row {
+                found.push(first.start_byte());
             }
         }
     }

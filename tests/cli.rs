@@ -112,18 +112,31 @@ fn terraform_syntax_error_file_is_reported_and_its_module_left_unfixed() {
 }
 
 #[test]
-fn a_terraform_block_closing_on_the_line_of_its_last_argument_is_refused_like_terraform() {
+fn a_terraform_block_opening_or_closing_on_an_argument_line_is_refused_like_terraform() {
     // Terraform: "Missing newline after argument". A one-line block is fine.
     let closing_late = b"resource \"aws_lambda_function\" \"d\" {\n  function_name = \"d\"\n  runtime       = \"go1.x\"\n  handler       = \"main\" }\n";
     let one_line = b"variable \"region\" { default = \"eu-west-1\" }\n";
+    // Terraform: "Invalid single-argument block definition".
+    let opening_early =
+        b"resource \"aws_sqs_queue\" \"jobs\" { name = \"jobs\"\n  visibility_timeout_seconds = 60\n}\n";
     let dir = project(&[
         ("main.tf", closing_late.as_slice()),
         ("variables.tf", one_line.as_slice()),
+        ("queues.tf", opening_early.as_slice()),
     ]);
     let output = infrafix(dir.path(), &["--write", "."]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("main.tf: the block closes on line 4 after an argument or block on that line"),
+        stderr(&output).contains(
+            "main.tf: the block written over several lines puts an argument or block on its opening or closing line 4"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains(
+            "queues.tf: the block written over several lines puts an argument or block on its opening or closing line 1"
+        ),
         "{}",
         stderr(&output)
     );

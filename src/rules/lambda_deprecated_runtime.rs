@@ -663,7 +663,7 @@ const NOT_IN_OWN_ARGUMENTS: &str =
 const NOT_IN_ENTRY: &str =
     " Set the handler of the functions made from this entry to `bootstrap` by hand: it is not written in the entry.";
 const READ_WITH_OTHER_RUNTIMES: &str = " Its handler is also read by functions whose runtime is written elsewhere, which may keep it, so it is not changed: give the functions moving to this runtime the handler `bootstrap` by hand.";
-const READ_FOR_MORE_THAN_THE_HANDLER: &str = " Its handler's value is also read for something else (a package path built from the binary's name, an environment variable), which would change with it, so it is not changed: give the function the handler `bootstrap` by hand.";
+const READ_FOR_MORE_THAN_THE_HANDLER: &str = " Its handler's value is also read elsewhere (a package path built from the binary's name, an environment variable, another loop over the same collection), which would change with it, so it is not changed: give the function the handler `bootstrap` by hand.";
 const SERVES_OTHER_RUNTIMES: &str = " Its handler also serves the other runtimes this function may have, so it is not changed: give this runtime's case the handler `bootstrap` by hand.";
 
 /// The change that gives a function leaving go1.x or provided the handler `bootstrap`. Only a

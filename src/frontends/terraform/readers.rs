@@ -42,7 +42,20 @@ impl<'a> TerraformProject<'a> {
                     body = call.body;
                     scope = outer;
                 }
-                // A local, a resource's attribute: never changed for a handler.
+                // A local the module reads elsewhere too (`filename = "build/${local.binary}.zip"`).
+                ["local", name] => {
+                    let key = format!("local.{name}");
+                    if self.read_elsewhere_in_folder(current, &key, passed_by) {
+                        return true;
+                    }
+                    let folder = &self.folders[self.folder_of_file[current.file]];
+                    let Some(value) = folder.locals.get(*name) else {
+                        return false;
+                    };
+                    passed_by = None;
+                    current = interpolated(*value);
+                }
+                // A resource's attribute: never changed for a handler.
                 _ => return false,
             }
         }

@@ -1,6 +1,7 @@
 //! Which resource declarations exclude each other: the arms of an `if`/`else`, the cases of a
 //! `switch` that end in `break` (or `return`, `throw`, `continue`), and the sides of a
-//! conditional expression never run in the same pass through the code, so a total over the
+//! conditional expression never run in the same pass through the code (the right side of `&&`,
+//! `||` and `??` is an arm of its own that may not run), so a total over the
 //! program (reserved concurrency) counts the largest arm of each choice, not their sum.
 
 use tree_sitter::Node;
@@ -45,6 +46,16 @@ impl Program<'_> {
                     }
                 }
                 "switch_body" => case_group(parent, child),
+                // `auditing && new aws.iam.RolePolicy(…)`: the right side runs only as the left
+                // one lets it, a choice with one arm.
+                "binary_expression"
+                    if parent.field("right") == Some(child)
+                        && parent
+                            .field("operator")
+                            .is_some_and(|operator| matches!(operator.kind(), "&&" | "||" | "??")) =>
+                {
+                    Some(0)
+                }
                 _ => None,
             };
             if let Some(arm) = arm {

@@ -269,7 +269,7 @@ impl<'tree> Program<'tree> {
 
     /// Whether a file reaches a module other than by importing names or a namespace from it: a
     /// re-export (`export * from`, `export { x } from`), or a side-effect import.
-    fn reaches_module_otherwise(&self, file: usize, module: usize) -> bool {
+    pub(super) fn reaches_module_otherwise(&self, file: usize, module: usize) -> bool {
         let imports = &self.file(file).imports;
         crate::prefilter::relative_specifiers(self.file(file).text).any(|specifier| {
             self.imported_file(file, specifier) == Some(module)

@@ -184,6 +184,20 @@ impl<'tree> Program<'tree> {
         Some((iterated, path))
     }
 
+    /// The const a loop or element callback goes over, when it names one (`services` in `for
+    /// (const s of services)`, `services.map(…)`, `Object.entries(services).map(…)`).
+    pub(super) fn iterated_const(&self, binder: Located<'tree>) -> Option<Located<'tree>> {
+        let iterated = self
+            .loop_collection(binder)
+            .or_else(|| self.callback_collection(binder))?;
+        let mut collection = self.unwrapped(iterated.collection);
+        if kind_of(collection.node) == "call_expression" {
+            let argument = named_children(collection.node.field("arguments")?).find(|a| kind_of(a) != "comment")?;
+            collection = self.unwrapped(collection.with(argument));
+        }
+        (kind_of(collection.node) == "identifier").then_some(collection)
+    }
+
     fn loop_collection(&self, statement: Located<'tree>) -> Option<Iterated<'tree>> {
         let node = statement.node;
         if kind_of(node) != "for_in_statement" {

@@ -152,15 +152,12 @@ impl Wanted<'_> {
             }),
             None => {
                 // The binary the handler names; else, whatever the handler may be (read from
-                // configuration, a default), a package's one executable file is its binary.
-                let executables: Vec<_> = entries.iter().filter(|entry| entry.executable).collect();
+                // configuration, a default), an executable of the package: a folder holding one
+                // is no placeholder a build fills, and it has no `bootstrap`.
                 let old = entries
                     .iter()
                     .find(|entry| self.is_old(&entry.name))
-                    .or(match executables.as_slice() {
-                        [only] => Some(*only),
-                        _ => None,
-                    });
+                    .or_else(|| entries.iter().find(|entry| entry.executable));
                 let holds = match old {
                     Some(old) => format!("holds `{}` and no `{executable}`", old.name),
                     // A folder holding neither may be a placeholder its build fills; a zip is

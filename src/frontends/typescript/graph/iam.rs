@@ -154,6 +154,7 @@ impl<'tree> Program<'tree> {
     /// functions; `functions` maps a function's resource index to its index in the graph.
     pub(super) fn queue_event_source(
         &self,
+        index: usize,
         mapping: &ResourceDecl<'tree>,
         functions: &HashMap<ResourceId, usize>,
     ) -> Option<QueueEventSource> {
@@ -168,14 +169,16 @@ impl<'tree> Program<'tree> {
             queue: self.resource_target(queue)?,
             queue_name: self.display_name(queue),
             function: *functions.get(&function)?,
-            feeds_every_instance: self.feeds_every_instance(mapping, function),
+            feeds_every_instance: self.feeds_every_instance(index, function),
         })
     }
 
     /// Whether a mapping is made wherever its function is (in the same function, constructor or
-    /// loop body, once per instance), or the function's role is made once: else a policy written
-    /// beside the role would reach the instances of other calls or constructions too.
-    fn feeds_every_instance(&self, mapping: &ResourceDecl<'tree>, function: usize) -> bool {
+    /// loop body, once per instance, and under no condition of its own), or the function's role
+    /// is made once: else a policy written beside the role would reach the instances of other
+    /// calls or constructions too.
+    fn feeds_every_instance(&self, mapping_index: usize, function: usize) -> bool {
+        let mapping = &self.resources()[mapping_index];
         let declared = &self.resources()[function];
         let role_made_once = match self.execution_role(declared) {
             Some(ExecutionRole::Declared(role)) => self.instances(role) == Some(1),
@@ -190,6 +193,8 @@ impl<'tree> Program<'tree> {
                 scope::FUNCTIONS.contains(&kind) || scope::LOOPS.contains(&kind)
             })
         };
-        mapping.file == declared.file && repeating_body(mapping) == repeating_body(declared)
+        mapping.file == declared.file
+            && repeating_body(mapping) == repeating_body(declared)
+            && self.exists_wherever(mapping_index, function)
     }
 }

@@ -108,8 +108,9 @@ impl<'tree> Program<'tree> {
         let functions = function_indices(functions);
         self.resources()
             .iter()
-            .filter(|resource| resource.is_aws(&["lambda", "EventSourceMapping"]))
-            .filter_map(|mapping| self.queue_event_source(mapping, &functions))
+            .enumerate()
+            .filter(|(_, resource)| resource.is_aws(&["lambda", "EventSourceMapping"]))
+            .filter_map(|(index, mapping)| self.queue_event_source(index, mapping, &functions))
             .collect()
     }
 

@@ -276,7 +276,18 @@ impl<'tree> Program<'tree> {
     /// from the binary's name (`` `./build/${s.handler}.zip` ``) would change with a fix that
     /// writes `bootstrap` in the element.
     fn element_field_read_elsewhere(&self, handler: Located<'tree>) -> bool {
-        let value = self.unwrapped(handler);
+        let mut value = self.unwrapped(handler);
+        // `const binary = s.handler;` in the loop, then `handler: binary`: the const must serve the
+        // handler alone, and what it holds is followed.
+        if let Some(LocalBinding::Variable { declarator, .. }) = self.local_binding(value) {
+            if self.local_read_elsewhere(value, declarator) {
+                return true;
+            }
+            match self.const_value(value) {
+                Some(initializer) => value = self.unwrapped(initializer),
+                None => return false,
+            }
+        }
         let (variable, field) = match kind_of(value.node) {
             "member_expression" => match (value.node.field("object"), value.node.field("property")) {
                 (Some(object), Some(property)) if kind_of(object) == "identifier" => {
@@ -300,6 +311,15 @@ impl<'tree> Program<'tree> {
         let Some(binder) = binder else {
             return false;
         };
+        // Another loop over the same collection may read the field too.
+        if let Some(field) = field {
+            if self
+                .iterated_const(variable.with(binder))
+                .is_some_and(|collection| self.collection_read_elsewhere(collection, field))
+            {
+                return true;
+            }
+        }
         // Where the variable is declared: a loop's left side, a function's parameters.
         let declaring: Vec<Node<'tree>> = ["left", "initializer", "parameters", "parameter"]
             .into_iter()
@@ -330,6 +350,175 @@ impl<'tree> Program<'tree> {
                             .is_some_and(|property| self.text(here.with(property)) == field)
                 }
                 // The element itself, handed on or spread.
+                None => true,
+            }
+        })
+    }
+
+    /// Whether the block declaring a local const (`declarator`) reads it anywhere but at `read`.
+    fn local_read_elsewhere(&self, read: Located<'tree>, declarator: (usize, usize)) -> bool {
+        let Some(declaration) =
+            self.node_spanning(read.file, declarator, |node| kind_of(node) == "variable_declarator")
+        else {
+            return true;
+        };
+        let Some(block) = self
+            .parent(read.with(declaration))
+            .and_then(|statement| self.parent(read.with(statement)))
+        else {
+            return true;
+        };
+        let binding = self.local_binding(read);
+        let name = self.text(read);
+        named_descendants(block).any(|occurrence| {
+            let here = read.with(occurrence);
+            matches!(kind_of(occurrence), "identifier" | "shorthand_property_identifier")
+                && occurrence != read.node
+                && Some(occurrence) != declaration.field("name")
+                && self.text(here) == name
+                && self.local_binding(here) == binding
+        })
+    }
+
+    /// Whether a const collection is read anywhere but by the loop asking (`collection`) other
+    /// than by loops that read the elements' `field` only as a handler: in its module and in every
+    /// module importing it by name. A module importing it as a namespace, or re-exporting its
+    /// module, may read it anywhere: it counts as read.
+    fn collection_read_elsewhere(&self, collection: Located<'tree>, field: &str) -> bool {
+        let Some(value) = self.const_value(collection) else {
+            return false;
+        };
+        let Some(declared) = value.node.parent().and_then(|declarator| declarator.field("name")) else {
+            return true;
+        };
+        let home = value.file;
+        let name = self.text(value.with(declared));
+        let mut readers = vec![(home, name.to_owned())];
+        for file in (0..self.file_count()).filter(|&file| file != home) {
+            if self.reaches_module_otherwise(file, home) {
+                return true;
+            }
+            for binding in &self.file(file).imports {
+                if self.imported_file(file, &binding.module) != Some(home) {
+                    continue;
+                }
+                match &binding.kind {
+                    ImportKind::Namespace => return true,
+                    ImportKind::Named { imported } if imported == name => readers.push((file, binding.local.clone())),
+                    ImportKind::Named { .. } => {}
+                }
+            }
+        }
+        readers.into_iter().any(|(file, local)| {
+            let text = self.file(file).text;
+            let is_name = |character: char| character.is_alphanumeric() || character == '_' || character == '$';
+            text.match_indices(local.as_str())
+                .filter(|(start, _)| {
+                    !text[..*start].ends_with(is_name) && !text[start + local.len()..].starts_with(is_name)
+                })
+                .filter_map(|(start, _)| self.root(file).descendant_for_byte_range(start, start + local.len()))
+                .filter(|node| kind_of(*node) == "identifier" && *node != collection.node && *node != declared)
+                .any(|read| {
+                    let read = Located { file, node: read };
+                    if self
+                        .parent(read)
+                        .is_some_and(|parent| kind_of(parent).starts_with("import"))
+                    {
+                        return false;
+                    }
+                    self.iterating_binder(read)
+                        .is_none_or(|binder| self.field_read_outside_handlers(read.with(binder), field))
+                })
+        })
+    }
+
+    /// The loop or element callback going over the collection read at `read`: `for (… of read)`,
+    /// `read.map(…)` (or `forEach`, `flatMap`).
+    fn iterating_binder(&self, read: Located<'tree>) -> Option<Node<'tree>> {
+        let parent = self.parent(read)?;
+        if kind_of(parent) == "for_in_statement" && parent.field("right") == Some(read.node) {
+            return Some(parent);
+        }
+        let member = Some(parent)
+            .filter(|parent| kind_of(*parent) == "member_expression" && parent.field("object") == Some(read.node))?;
+        let method = self.text(read.with(member.field("property")?));
+        if !matches!(method, "map" | "forEach" | "flatMap") {
+            return None;
+        }
+        let call = self
+            .parent(read.with(member))
+            .filter(|call| kind_of(*call) == "call_expression")?;
+        named_children(call.field("arguments")?)
+            .find(|argument| matches!(kind_of(*argument), "arrow_function" | "function_expression"))
+    }
+
+    /// Whether a loop or element callback reads its elements' `field` other than as the value of
+    /// a `handler` property, or hands an element on whole.
+    fn field_read_outside_handlers(&self, binder: Located<'tree>, field: &str) -> bool {
+        let pattern = binder
+            .node
+            .field("left")
+            .or_else(|| binder.node.field("parameter"))
+            .or_else(|| {
+                binder
+                    .node
+                    .field("parameters")
+                    .and_then(|parameters| parameters.named_child(0))
+            })
+            .map(|pattern| match pattern.field("pattern") {
+                Some(inner) => inner,
+                None => pattern,
+            });
+        let Some(pattern) = pattern else {
+            return true;
+        };
+        let as_a_handler = |read: Node<'tree>| {
+            self.parent(binder.with(read)).is_some_and(|pair| {
+                kind_of(pair) == "pair"
+                    && pair.field("value") == Some(read)
+                    && pair
+                        .field("key")
+                        .is_some_and(|key| self.text(binder.with(key)) == "handler")
+            })
+        };
+        // `for (const { language, handler } of setups)`: the name it binds is read only as a
+        // handler (`handler`, `handler: handler`).
+        if kind_of(pattern) == "object_pattern" {
+            let binds_field = named_children(pattern).any(|member| {
+                kind_of(member) == "shorthand_property_identifier_pattern" && self.text(binder.with(member)) == field
+            });
+            if !binds_field {
+                return named_children(pattern)
+                    .any(|member| kind_of(member) != "shorthand_property_identifier_pattern");
+            }
+            return named_descendants(binder.node).any(|occurrence| {
+                matches!(kind_of(occurrence), "identifier" | "shorthand_property_identifier")
+                    && self.text(binder.with(occurrence)) == field
+                    && !(field == "handler" && kind_of(occurrence) == "shorthand_property_identifier")
+                    && !as_a_handler(occurrence)
+            });
+        }
+        if kind_of(pattern) != "identifier" {
+            return true;
+        }
+        let variable = self.text(binder.with(pattern));
+        named_descendants(binder.node).any(|occurrence| {
+            if kind_of(occurrence) != "identifier"
+                || occurrence == pattern
+                || self.text(binder.with(occurrence)) != variable
+            {
+                return false;
+            }
+            match self
+                .parent(binder.with(occurrence))
+                .filter(|member| kind_of(*member) == "member_expression" && member.field("object") == Some(occurrence))
+            {
+                Some(member) => {
+                    member
+                        .field("property")
+                        .is_some_and(|property| self.text(binder.with(property)) == field)
+                        && !as_a_handler(member)
+                }
                 None => true,
             }
         })

@@ -166,9 +166,10 @@ impl<'tree> Program<'tree> {
         }
         for attachment in self.role_instance_attachments(role, instance) {
             let resource = &self.resources()[attachment];
-            // One made under a condition the role is not under may be missing where the role is
-            // made: it grants nothing the rules count on, as CloudFormation's under a Condition.
-            if resource.args().is_none() || !self.exists_wherever(attachment, role) {
+            // One made under a condition neither the role nor its functions are under may be
+            // missing where they are made: it grants nothing the rules count on, as
+            // CloudFormation's under a Condition.
+            if resource.args().is_none() || !self.exists_wherever_role_is_used(attachment, role) {
                 continue;
             }
             if resource.is_aws(&["iam", "RolePolicy"]) {
@@ -195,6 +196,22 @@ impl<'tree> Program<'tree> {
             }
         }
         policies
+    }
+
+    /// Whether a policy of `role` exists wherever the role does, or at least wherever each
+    /// function running as it does (a policy and a function under one `if`).
+    fn exists_wherever_role_is_used(&self, attachment: usize, role: usize) -> bool {
+        if self.exists_wherever(attachment, role) {
+            return true;
+        }
+        let mut functions = self
+            .role_instances()
+            .of_function
+            .iter()
+            .filter(|(_, instance)| instance.is_some_and(|(of, _)| of == role))
+            .map(|(function, _)| *function)
+            .peekable();
+        functions.peek().is_some() && functions.all(|function| self.exists_wherever(attachment, function))
     }
 
     /// `shared`: the document also serves other principals, so it is only read.

@@ -81,7 +81,7 @@ impl<'tree> Program<'tree> {
                             node: self.parent(Located { file, node: string })?,
                         };
                         if kind_of(typed.node) != "literal_type" {
-                            return None;
+                            return self.held_as_const(typed);
                         }
                         // Quoted whole in the message: the union it is a member of.
                         while let Some(union) = self.parent(typed).filter(|parent| kind_of(*parent) == "union_type") {
@@ -93,6 +93,34 @@ impl<'tree> Program<'tree> {
         });
         self.memo.runtime_types.borrow_mut().insert(id.to_owned(), found);
         found
+    }
+
+    /// The `[…] as const` (or `{…} as const`) a value written at `at` lies in, when a type reads
+    /// the const holding it (`type GoRuntime = (typeof GO_RUNTIMES)[number]`): its strings are
+    /// types then, which other values are held to.
+    fn held_as_const(&self, at: Located<'tree>) -> Option<Located<'tree>> {
+        let mut current = at;
+        loop {
+            match kind_of(current.node) {
+                "as_expression" => {
+                    let asserted = current.node.child(current.node.child_count().checked_sub(1)?)?;
+                    if self.text(current.with(asserted)) != "const" {
+                        return None;
+                    }
+                    let holder = self
+                        .parent(current)
+                        .filter(|declarator| kind_of(*declarator) == "variable_declarator")?
+                        .field("name")?;
+                    let read_as_a_type = format!("typeof {}", self.text(current.with(holder)));
+                    let typed = (0..self.file_count()).any(|file| self.file(file).text.contains(&read_as_a_type));
+                    return typed.then_some(current);
+                }
+                "array" | "object" | "pair" | "parenthesized_expression" => {
+                    current = current.with(self.parent(current)?)
+                }
+                _ => return None,
+            }
+        }
     }
 
     /// A CDK `lambda.Runtime.X`: the CDK types `runtime` as its Runtime class, so the successor is
