@@ -1,7 +1,7 @@
 //! Which resource declarations exclude each other: the arms of an `if`/`else`, the cases of a
 //! `switch` that end in `break` (or `return`, `throw`, `continue`), and the sides of a
 //! conditional expression never run in the same pass through the code (the right side of `&&`,
-//! `||` and `??` is an arm of its own that may not run), so a total over the
+//! `||` and `??` is an arm of its own that may not run, as is what follows an `if` that returns), so a total over the
 //! program (reserved concurrency) counts the largest arm of each choice, not their sum.
 
 use tree_sitter::Node;
@@ -34,6 +34,21 @@ impl Program<'_> {
         let mut branches = Vec::new();
         for pair in path.windows(2) {
             let [parent, child] = [pair[0], pair[1]];
+            // What follows `if (…) return;` (or `throw`, `break`, `continue`) in a block runs only
+            // when the condition does not hold: the other arm of that choice.
+            if kind_of(parent) == "statement_block" {
+                let leaving_early = named_children(parent)
+                    .take_while(|statement| *statement != child)
+                    .filter(|statement| {
+                        kind_of(*statement) == "if_statement"
+                            && statement.field("alternative").is_none()
+                            && statement.field("consequence").is_some_and(ends_in_a_jump)
+                    });
+                branches.extend(leaving_early.map(|statement| Branch {
+                    choice: (file, statement.id()),
+                    arm: 1,
+                }));
+            }
             let arm = match kind_of(parent) {
                 "if_statement" | "ternary_expression" => {
                     if parent.field("consequence") == Some(child) {
