@@ -288,8 +288,9 @@ impl<'a> TerraformProject<'a> {
         self.element_origins(passed, call.body, &scope[..origin.depth])
     }
 
-    /// Where `each.value`, or a field of it (`each.value.runtime`), read at `expression` in the
-    /// block whose body is `body`, is written for each instance the block's `for_each` makes.
+    /// Where `each.value`, or a field of it (`each.value.runtime`), or over a set `each.key`, read
+    /// at `expression` in the block whose body is `body`, is written for each instance the block's
+    /// `for_each` makes.
     /// `None` when the expression reads no element, or the collection is not written out.
     pub fn element_origins(
         &self,
@@ -300,13 +301,18 @@ impl<'a> TerraformProject<'a> {
         if expression.node.kind() != "expression" {
             return None;
         }
-        let fields = match self.traversal(expression)?.as_slice() {
-            ["each", "value", fields @ ..] => fields.to_vec(),
+        // Over a set, `each.key` is the element too.
+        let (fields, reads_the_key) = match self.traversal(expression)?.as_slice() {
+            ["each", "value", fields @ ..] => (fields.to_vec(), false),
+            ["each", "key"] => (Vec::new(), true),
             _ => return None,
         };
         let for_each = self.argument(body, "for_each")?;
         let for_each_origin = self.origin(for_each, scope)?;
         let collection = self.collection(for_each_origin, scope)?;
+        if reads_the_key && !collection.are_keys {
+            return None;
+        }
         // Whether a hop inside an element went through a name (`{ orders = local.orders }`), which
         // other readers may use too.
         let mut through_a_name = false;
