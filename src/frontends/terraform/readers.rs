@@ -15,7 +15,8 @@ impl<'a> TerraformProject<'a> {
     /// from the collection (or the whole element handed on).
     pub fn handler_read_elsewhere(&self, handler: Located<'a>, body: Located<'a>, scope: &Scope<'_, 'a>) -> bool {
         let (mut current, mut body, mut scope) = (interpolated(handler), body, scope);
-        // The module call argument the value was passed in by, one level further in.
+        // The reading the value was followed through, one hop further in: a module call's argument,
+        // a local's value.
         let mut passed_by: Option<Located<'a>> = None;
         for _ in 0..MAX_HOPS {
             let Some(names) = self.traversal(current) else {
@@ -52,7 +53,8 @@ impl<'a> TerraformProject<'a> {
                     let Some(value) = folder.locals.get(*name) else {
                         return false;
                     };
-                    passed_by = None;
+                    // The local's own value reads what comes next: that reading is the one followed.
+                    passed_by = Some(*value);
                     current = interpolated(*value);
                 }
                 // A resource's attribute: never changed for a handler.
@@ -63,7 +65,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Whether the folder `read` is in names `key` anywhere but in the `handler` of its functions
-    /// and the module call argument `passed_by`.
+    /// and the reading it was followed through (`passed_by`: a module call argument, a local's value).
     fn read_elsewhere_in_folder(&self, read: Located<'a>, key: &str, passed_by: Option<Located<'a>>) -> bool {
         let folder = self.folder_of_file[read.file];
         let allowed = self.handler_arguments(folder);

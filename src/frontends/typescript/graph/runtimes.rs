@@ -288,18 +288,18 @@ impl<'tree> Program<'tree> {
                 None => return false,
             }
         }
+        // `s.handler`, or `handler` destructured from the element (the name is the field).
         let (variable, field) = match kind_of(value.node) {
             "member_expression" => match (value.node.field("object"), value.node.field("property")) {
                 (Some(object), Some(property)) if kind_of(object) == "identifier" => {
-                    (value.with(object), Some(self.text(value.with(property))))
+                    (value.with(object), self.text(value.with(property)))
                 }
                 _ => return false,
             },
-            "identifier" | "shorthand_property_identifier" => (value, None),
+            "identifier" | "shorthand_property_identifier" => (value, self.text(value)),
             _ => return false,
         };
-        let binding = self.local_binding(variable);
-        let binder = match binding {
+        let binder = match self.local_binding(variable) {
             Some(LocalBinding::LoopVariable { binder }) => {
                 self.node_spanning(variable.file, binder, |node| scope::LOOPS.contains(&kind_of(node)))
             }
@@ -308,51 +308,14 @@ impl<'tree> Program<'tree> {
             }
             _ => None,
         };
-        let Some(binder) = binder else {
+        let Some(binder) = binder.map(|binder| variable.with(binder)) else {
             return false;
         };
-        // Another loop over the same collection may read the field too.
-        if let Some(field) = field {
-            if self
-                .iterated_const(variable.with(binder))
+        // This loop, and any other loop over the same collection, may read the field again.
+        self.field_read_outside_handlers(binder, field, Some(value.node))
+            || self
+                .iterated_const(binder)
                 .is_some_and(|collection| self.collection_read_elsewhere(collection, field))
-            {
-                return true;
-            }
-        }
-        // Where the variable is declared: a loop's left side, a function's parameters.
-        let declaring: Vec<Node<'tree>> = ["left", "initializer", "parameters", "parameter"]
-            .into_iter()
-            .filter_map(|name| binder.field(name))
-            .collect();
-        let name = self.text(variable);
-        named_descendants(binder).any(|occurrence| {
-            let here = variable.with(occurrence);
-            let is_reference = matches!(kind_of(occurrence), "identifier" | "shorthand_property_identifier")
-                && self.text(here) == name
-                && !declaring.iter().any(|pattern| here.with(*pattern).encloses(&here))
-                && self.local_binding(here) == binding;
-            if !is_reference || occurrence == variable.node {
-                return false;
-            }
-            let Some(field) = field else {
-                // A destructured field read again.
-                return true;
-            };
-            match self
-                .parent(here)
-                .filter(|parent| kind_of(*parent) == "member_expression" && parent.field("object") == Some(occurrence))
-            {
-                Some(member) => {
-                    member != value.node
-                        && member
-                            .field("property")
-                            .is_some_and(|property| self.text(here.with(property)) == field)
-                }
-                // The element itself, handed on or spread.
-                None => true,
-            }
-        })
     }
 
     /// Whether the block declaring a local const (`declarator`) reads it anywhere but at `read`.
@@ -427,7 +390,7 @@ impl<'tree> Program<'tree> {
                         return false;
                     }
                     self.iterating_binder(read)
-                        .is_none_or(|binder| self.field_read_outside_handlers(read.with(binder), field))
+                        .is_none_or(|binder| self.field_read_outside_handlers(read.with(binder), field, None))
                 })
         })
     }
@@ -452,9 +415,10 @@ impl<'tree> Program<'tree> {
             .find(|argument| matches!(kind_of(*argument), "arrow_function" | "function_expression"))
     }
 
-    /// Whether a loop or element callback reads its elements' `field` other than as the value of
-    /// a `handler` property, or hands an element on whole.
-    fn field_read_outside_handlers(&self, binder: Located<'tree>, field: &str) -> bool {
+    /// Whether a loop or element callback reads its elements' `field` anywhere but in the
+    /// `handler` argument of a Lambda function it makes (or at `came_from`, the read being asked
+    /// about), or hands an element on whole.
+    fn field_read_outside_handlers(&self, binder: Located<'tree>, field: &str, came_from: Option<Node<'tree>>) -> bool {
         let pattern = binder
             .node
             .field("left")
@@ -465,48 +429,59 @@ impl<'tree> Program<'tree> {
                     .field("parameters")
                     .and_then(|parameters| parameters.named_child(0))
             })
-            .map(|pattern| match pattern.field("pattern") {
-                Some(inner) => inner,
-                None => pattern,
-            });
+            .map(|pattern| pattern.field("pattern").unwrap_or(pattern));
         let Some(pattern) = pattern else {
             return true;
         };
-        let as_a_handler = |read: Node<'tree>| {
-            self.parent(binder.with(read)).is_some_and(|pair| {
-                kind_of(pair) == "pair"
-                    && pair.field("value") == Some(read)
-                    && pair
-                        .field("key")
-                        .is_some_and(|key| self.text(binder.with(key)) == "handler")
-            })
-        };
-        // `for (const { language, handler } of setups)`: the name it binds is read only as a
-        // handler (`handler`, `handler: handler`).
-        if kind_of(pattern) == "object_pattern" {
-            let binds_field = named_children(pattern).any(|member| {
-                kind_of(member) == "shorthand_property_identifier_pattern" && self.text(binder.with(member)) == field
-            });
-            if !binds_field {
-                return named_children(pattern)
-                    .any(|member| kind_of(member) != "shorthand_property_identifier_pattern");
+        let allowed = |read: Node<'tree>| Some(read) == came_from || self.is_function_handler(binder.with(read));
+        // The names an element's field may be read through: the element (`s`, or the value of an
+        // entry, `[name, s]`), or the field destructured from it (`{ language, handler }`).
+        let (elements, destructured): (Vec<Node<'tree>>, bool) = match kind_of(pattern) {
+            "identifier" => (vec![pattern], false),
+            // `[name, s]` of `Object.entries(…)`: the key comes first and has no fields.
+            "array_pattern" => {
+                let names: Vec<Node<'tree>> = named_children(pattern).collect();
+                let values = names.get(usize::from(names.len() > 1)..).unwrap_or_default();
+                (
+                    values
+                        .iter()
+                        .copied()
+                        .filter(|element| kind_of(*element) == "identifier")
+                        .collect(),
+                    false,
+                )
             }
-            return named_descendants(binder.node).any(|occurrence| {
-                matches!(kind_of(occurrence), "identifier" | "shorthand_property_identifier")
-                    && self.text(binder.with(occurrence)) == field
-                    && !(field == "handler" && kind_of(occurrence) == "shorthand_property_identifier")
-                    && !as_a_handler(occurrence)
-            });
-        }
-        if kind_of(pattern) != "identifier" {
-            return true;
-        }
-        let variable = self.text(binder.with(pattern));
+            "object_pattern" => {
+                let members: Vec<Node<'tree>> = named_children(pattern).collect();
+                let binds_field = members.iter().any(|member| {
+                    kind_of(*member) == "shorthand_property_identifier_pattern"
+                        && self.text(binder.with(*member)) == field
+                });
+                // Renamed (`{ handler: h }`) or gathered (`...rest`): not followed.
+                if !binds_field {
+                    return members
+                        .iter()
+                        .any(|member| kind_of(*member) != "shorthand_property_identifier_pattern");
+                }
+                (Vec::new(), true)
+            }
+            _ => return true,
+        };
+        let names: Vec<&str> = elements
+            .iter()
+            .map(|element| self.text(binder.with(*element)))
+            .collect();
         named_descendants(binder.node).any(|occurrence| {
-            if kind_of(occurrence) != "identifier"
-                || occurrence == pattern
-                || self.text(binder.with(occurrence)) != variable
+            if !matches!(kind_of(occurrence), "identifier" | "shorthand_property_identifier")
+                || elements.contains(&occurrence)
             {
+                return false;
+            }
+            let text = self.text(binder.with(occurrence));
+            if destructured {
+                return text == field && !allowed(occurrence);
+            }
+            if !names.contains(&text) {
                 return false;
             }
             match self
@@ -517,11 +492,45 @@ impl<'tree> Program<'tree> {
                     member
                         .field("property")
                         .is_some_and(|property| self.text(binder.with(property)) == field)
-                        && !as_a_handler(member)
+                        && !allowed(member)
                 }
+                // The element itself, handed on or spread.
                 None => true,
             }
         })
+    }
+
+    /// Whether `read` is the `handler` argument of a Lambda function: the value of a `handler`
+    /// property (or the shorthand `handler`) of the arguments object written in the function's
+    /// `new` expression.
+    fn is_function_handler(&self, read: Located<'tree>) -> bool {
+        let object = match kind_of(read.node) {
+            "shorthand_property_identifier" if self.text(read) == "handler" => self.parent(read),
+            _ => self
+                .parent(read)
+                .filter(|pair| {
+                    kind_of(*pair) == "pair"
+                        && pair.field("value") == Some(read.node)
+                        && pair
+                            .field("key")
+                            .is_some_and(|key| self.text(read.with(key)) == "handler")
+                })
+                .and_then(|pair| self.parent(read.with(pair))),
+        };
+        let Some(object) = object.filter(|object| kind_of(*object) == "object") else {
+            return false;
+        };
+        let construction = self
+            .parent(read.with(object))
+            .filter(|arguments| kind_of(*arguments) == "arguments")
+            .and_then(|arguments| self.parent(read.with(arguments)))
+            .filter(|construction| kind_of(*construction) == "new_expression");
+        construction
+            .and_then(|construction| self.resource_at(read.with(construction)))
+            .is_some_and(|function| {
+                let function = &self.resources()[function];
+                function.is_lambda_function() && function.args() == Some(read.with(object))
+            })
     }
 
     /// The string literals a value may come from, with their content; `None` when it has no known

@@ -33,10 +33,13 @@ impl<'tree> Program<'tree> {
     /// The array a function's `dependsOn` names (`dependsOn: apiDeps`), when it does: `Err` when
     /// other code reads that const too (what it gained would make others wait as well).
     fn depends_on_const_array(&self, function: &ResourceDecl<'tree>) -> Result<Option<Located<'tree>>, String> {
+        // Only options written in the function's own `new`: an options object held in a const may
+        // serve other resources, and `depends_on_edit` says so.
         let Some(value) = function
             .options()
-            .and_then(|options| self.object_literal(options))
+            .filter(|options| self.object_literal(*options) == Some(*options))
             .and_then(|options| self.property(options, "dependsOn"))
+            .filter(|depends_on| Some(depends_on.object) == function.options())
             .map(|depends_on| depends_on.value)
             .filter(|value| kind_of(value.node) == "identifier")
         else {
