@@ -1,11 +1,15 @@
 //! tree-sitter parsing, and the one pass over a Terraform or template file that runs the queries in
 //! `codemods/` (a TypeScript file's one pass is its front end's walk).
 
+mod tree_reading;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
 use anyhow::{anyhow, Context, Result};
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
+
+pub use tree_reading::preorder;
 
 /// The grammar a file is parsed with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -296,37 +300,14 @@ pub fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
     text.get(node.byte_range()).unwrap_or("")
 }
 
-/// A node's named children, walked with a cursor: `Node::named_child(i)` starts over from the
-/// first child each time, which makes a loop over a large file's statements quadratic. The walk
-/// goes as far as the caller reads, so a search stops at what it finds.
+/// A node's named children, in order.
 pub fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
-    let mut cursor = node.walk();
-    let mut started = false;
-    std::iter::from_fn(move || loop {
-        let moved = if started {
-            cursor.goto_next_sibling()
-        } else {
-            started = true;
-            cursor.goto_first_child()
-        };
-        if !moved {
-            return None;
-        }
-        if cursor.node().is_named() {
-            return Some(cursor.node());
-        }
-    })
+    tree_reading::children(node).filter(Node::is_named)
 }
 
-/// A node and every named node below it, each before its children (siblings in no set order).
+/// A node and every named node below it, each before its children.
 pub fn named_descendants<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
-    let mut cursor = node.walk();
-    let mut pending = vec![node];
-    std::iter::from_fn(move || {
-        let current = pending.pop()?;
-        pending.extend(current.named_children(&mut cursor));
-        Some(current)
-    })
+    tree_reading::descendants(node).filter(Node::is_named)
 }
 
 /// What a match is for: a construct the program model starts from, or a suppression comment.

@@ -14,7 +14,7 @@ use super::edits::NameCounts;
 use super::exports::{DeclarationTable, ExportTable};
 use super::scope::{FileScopes, ScopeReader, TopLevelTable};
 use crate::style::{Style, StyleVotes};
-use crate::syntax::{kind_of, ScanMatch};
+use crate::syntax::{kind_of, preorder, ScanMatch};
 
 #[derive(Default)]
 pub struct FileFacts {
@@ -93,10 +93,10 @@ pub(super) fn read_file<'tree>(
     let mut counts = NameCounts::default();
     let mut calls = CallIndex::default();
     let mut style = StyleVotes::default();
-    let mut cursor = root.walk();
-    let mut depth = 0;
-    loop {
-        let node = cursor.node();
+    // A string's quotes and text hold nothing any table reads: stepping over them was a tenth
+    // of the walk in infrastructure code, which is mostly names, ARNs and actions.
+    let string = root.language().id_for_node_kind("string", true);
+    for (node, depth) in preorder(root, string) {
         // Asked once here: each visitor compares it, and reading a kind measures its name.
         let kind = kind_of(node);
         scopes.visit(node, kind, depth, text);
@@ -108,25 +108,14 @@ pub(super) fn read_file<'tree>(
             calls.record(node, kind, text);
             super::constructs::record(node, kind, text, &mut constructs);
         }
-        // A string's quotes and text hold nothing any table reads: stepping over them was a tenth
-        // of the walk in infrastructure code, which is mostly names, ARNs and actions.
-        if kind != "string" && cursor.goto_first_child() {
-            depth += 1;
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                let names = NameFacts {
-                    scopes: scopes.finish(),
-                    counts,
-                    calls,
-                    style: written_style.cloned().unwrap_or_else(|| style.style(text)),
-                };
-                return (names, constructs);
-            }
-            depth -= 1;
-        }
     }
+    let names = NameFacts {
+        scopes: scopes.finish(),
+        counts,
+        calls,
+        style: written_style.cloned().unwrap_or_else(|| style.style(text)),
+    };
+    (names, constructs)
 }
 
 /// One member of an object literal: what it sets, and where it stands among the object's named

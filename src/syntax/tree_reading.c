@@ -1,0 +1,139 @@
+// Lists a syntax tree's visible nodes in document order by reading the tree's own child arrays.
+//
+// tree-sitter's public cursor rebuilds its child iterator from the parent on every sibling step,
+// and walks down into hidden nodes one call at a time: over an infrastructure file, walking every
+// node that way cost a third as much as parsing it, and reading one node's children cost more
+// than the rule that asked. What is visible and where a node starts are tree-sitter's own rules
+// (tree_cursor.c, `ts_tree_cursor_child_iterator_next`), kept here step for step: this file must
+// be read again when the pinned tree-sitter version changes, and the tests compare its listings
+// with the cursor's over every fixture.
+
+#include "tree_sitter/api.h"
+#include "array.h"
+#include "language.h"
+#include "length.h"
+#include "subtree.h"
+#include "tree.h"
+
+typedef struct {
+  TSNode node;
+  uint32_t depth;
+} InfrafixVisit;
+
+// The children of one node, in order, with where each starts.
+typedef struct {
+  const Subtree *children;
+  uint32_t child_count;
+  uint32_t next_child;
+  // Extras (comments) take no place in the grammar's productions, so aliases skip them.
+  uint32_t next_structural_child;
+  const TSSymbol *aliases;
+  Length next_position;
+} Children;
+
+// One child, as `next_child` steps to it.
+typedef struct {
+  const Subtree *subtree;
+  Length position;
+  TSSymbol alias;
+} Child;
+
+static Children children_of(const TSLanguage *language, Subtree parent, Length position) {
+  if (ts_subtree_child_count(parent) == 0) return (Children) {0};
+  return (Children) {
+    .children = ts_subtree_children(parent),
+    .child_count = parent.ptr->child_count,
+    .next_child = 0,
+    .next_structural_child = 0,
+    .aliases = ts_language_alias_sequence(language, parent.ptr->production_id),
+    .next_position = position,
+  };
+}
+
+static bool next_child(Children *self, Child *child) {
+  if (self->next_child == self->child_count) return false;
+  const Subtree *subtree = &self->children[self->next_child];
+  *child = (Child) {.subtree = subtree, .position = self->next_position};
+  if (!ts_subtree_extra(*subtree)) {
+    if (self->aliases) child->alias = self->aliases[self->next_structural_child];
+    self->next_structural_child++;
+  }
+  self->next_child++;
+  self->next_position = length_add(self->next_position, ts_subtree_size(*subtree));
+  if (self->next_child < self->child_count) {
+    self->next_position = length_add(self->next_position, ts_subtree_padding(self->children[self->next_child]));
+  }
+  return true;
+}
+
+static bool is_visible(const Child *child) {
+  return ts_subtree_visible(*child->subtree) || child->alias;
+}
+
+static Length start_of(TSNode node) {
+  return (Length) {node.context[0], {node.context[1], node.context[2]}};
+}
+
+static TSNode node_of(const TSTree *tree, const Child *child) {
+  return ts_node_new(tree, child->subtree, child->position, child->alias);
+}
+
+typedef struct {
+  Children children;
+  uint32_t depth;
+} PendingLevel;
+
+typedef Array(PendingLevel) PendingStack;
+
+static void push_level(PendingStack *pending, const TSLanguage *language, Subtree parent, Length position, uint32_t depth) {
+  PendingLevel level = {children_of(language, parent, position), depth};
+  array_push(pending, level);
+}
+
+// Lists `root` and its visible descendants down to `max_depth` levels below it into `out`, parents
+// before children, and returns how many were listed. The descendants of nodes whose public symbol
+// is `opaque_symbol` are left out (none when it is negative: every 16-bit symbol can be a node's).
+// At most `capacity` are listed: `ts_node_descendant_count(root)` is always enough, and one more
+// than `ts_node_child_count(root)` for one level.
+size_t infrafix_preorder(
+  TSNode root,
+  int32_t opaque_symbol,
+  uint32_t max_depth,
+  InfrafixVisit *out,
+  size_t capacity
+) {
+  if (capacity == 0) return 0;
+  const TSTree *tree = root.tree;
+  const TSLanguage *language = tree->language;
+  size_t listed = 0;
+  out[listed++] = (InfrafixVisit) {root, 0};
+  Subtree root_subtree = *(const Subtree *)root.id;
+  bool opaque = (int32_t)ts_node_symbol(root) == opaque_symbol;
+  if (ts_subtree_child_count(root_subtree) == 0 || opaque || max_depth == 0) return listed;
+
+  PendingStack pending = array_new();
+  push_level(&pending, language, root_subtree, start_of(root), 1);
+  while (pending.size > 0) {
+    PendingLevel *level = array_back(&pending);
+    uint32_t depth = level->depth;
+    Child child;
+    if (!next_child(&level->children, &child)) {
+      (void)array_pop(&pending);
+      continue;
+    }
+    bool has_children = ts_subtree_child_count(*child.subtree) > 0;
+    if (is_visible(&child)) {
+      if (listed == capacity) break;
+      out[listed++] = (InfrafixVisit) {node_of(tree, &child), depth};
+      TSSymbol symbol = ts_language_public_symbol(language, child.alias ? child.alias : ts_subtree_symbol(*child.subtree));
+      if (has_children && (int32_t)symbol != opaque_symbol && depth < max_depth) {
+        push_level(&pending, language, *child.subtree, child.position, depth + 1);
+      }
+    } else if (has_children) {
+      // A hidden node's children stand in its place, at its depth.
+      push_level(&pending, language, *child.subtree, child.position, depth);
+    }
+  }
+  array_delete(&pending);
+  return listed;
+}
