@@ -7,7 +7,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::rules::RuleId;
-use crate::syntax::{node_text, MatchKind, ScanMatch};
+use crate::syntax::{kind_of, node_text, MatchKind, ScanMatch};
 
 const STATEMENT_MARKER: &str = "infrafix-ignore:";
 const FILE_MARKER: &str = "infrafix-ignore-file:";
@@ -106,7 +106,7 @@ fn statement_below<'tree>(comment: Node<'tree>, text: &str) -> Option<Node<'tree
     let mut inside = comment;
     while next.is_none() {
         match inside.parent() {
-            Some(parent) if YAML_BLOCKS.contains(&parent.kind()) => {
+            Some(parent) if YAML_BLOCKS.contains(&kind_of(parent)) => {
                 next = parent.next_named_sibling();
                 inside = parent;
             }
@@ -115,10 +115,10 @@ fn statement_below<'tree>(comment: Node<'tree>, text: &str) -> Option<Node<'tree
     }
     loop {
         match next {
-            Some(node) if node.kind() == "comment" => next = node.next_named_sibling(),
+            Some(node) if kind_of(node) == "comment" => next = node.next_named_sibling(),
             // In HCL, comments before a file's first block stand before the file's `body`, which
             // holds that block; in YAML, comments before a map's first entry stand before the map.
-            Some(node) if matches!(node.kind(), "body" | "document" | "block_node" | "block_mapping") => {
+            Some(node) if matches!(kind_of(node), "body" | "document" | "block_node" | "block_mapping") => {
                 next = node.named_child(0)
             }
             _ => return next,

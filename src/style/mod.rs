@@ -4,6 +4,7 @@
 
 pub mod template;
 
+use crate::syntax::kind_of;
 use tree_sitter::{Language, Node};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +147,7 @@ impl StyleVotes {
         if let Some(list) = self.open_lists.last_mut().filter(|list| list.depth + 1 == depth) {
             if kind != kinds.comment {
                 list.last_item = list.closing.replace(ListChild {
-                    comma: node.kind() == ",",
+                    comma: kind_of(node) == ",",
                     named: node.is_named(),
                     start: node.start_byte(),
                     end: node.end_byte(),

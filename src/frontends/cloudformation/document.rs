@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::syntax::{named_children, named_descendants, node_text, Fields};
+use crate::syntax::{kind_of, named_children, named_descendants, node_text, Fields};
 
 /// The YAML merge key (`<<: *base`): the map holds the anchored map's entries too, which are
 /// not read.
@@ -193,22 +193,22 @@ impl Value {
 /// The value a YAML or JSON syntax tree holds: the first document's for YAML. `None` for an empty
 /// file.
 pub fn read(root: Node, text: &str) -> Option<Value> {
-    match root.kind() {
+    match kind_of(root) {
         // YAML: stream → document → block_node or flow_node. A stream of several documents is no
         // template: CloudFormation and cfn-lint read exactly one.
         "stream" => {
-            let mut documents = named_children(root).filter(|child| child.kind() == "document");
+            let mut documents = named_children(root).filter(|child| kind_of(child) == "document");
             let document = documents.next()?;
             if documents.next().is_some() {
                 return None;
             }
             // Directives (`%YAML 1.2`) and comments come before the document's value.
-            let body = named_children(document).find(|child| matches!(child.kind(), "block_node" | "flow_node"))?;
+            let body = named_children(document).find(|child| matches!(kind_of(child), "block_node" | "flow_node"))?;
             Some(read_value(body, text))
         }
         // JSON: document → value.
         _ => {
-            let body = named_children(root).find(|child| child.kind() != "comment")?;
+            let body = named_children(root).find(|child| kind_of(child) != "comment")?;
             Some(read_value(body, text))
         }
     }
@@ -218,13 +218,13 @@ pub fn read(root: Node, text: &str) -> Option<Value> {
 /// written value that stands in several places, so that an edit of it changes all of them.
 pub fn aliased_anchors(root: Node, text: &str) -> Vec<(String, Range<usize>)> {
     // JSON has neither; YAML without an `&` has no anchor.
-    if root.kind() != "stream" || !text.contains('&') {
+    if kind_of(root) != "stream" || !text.contains('&') {
         return Vec::new();
     }
     let mut anchored = Vec::new();
     let mut aliased = std::collections::HashSet::new();
     for node in named_descendants(root) {
-        match node.kind() {
+        match kind_of(node) {
             "anchor" => {
                 if let Some(holder) = node.parent() {
                     let name = node_text(node, text).trim_start_matches('&').to_owned();
@@ -243,7 +243,7 @@ pub fn aliased_anchors(root: Node, text: &str) -> Vec<(String, Range<usize>)> {
 
 fn read_value(node: Node, text: &str) -> Value {
     let range = node.byte_range();
-    let kind = match node.kind() {
+    let kind = match kind_of(node) {
         // YAML wraps every value in a node that may also hold its tag.
         "block_node" | "flow_node" => return read_wrapped(node, text),
         "block_mapping" => ValueKind::Map(read_map(node, text, Layout::Block)),
@@ -262,11 +262,13 @@ fn read_value(node: Node, text: &str) -> Value {
 
 /// A YAML `block_node` or `flow_node`: its tag, anchor and value.
 fn read_wrapped(node: Node, text: &str) -> Value {
-    let children: Vec<Node> = named_children(node).filter(|child| child.kind() != "comment").collect();
-    let tag = children.iter().find(|child| child.kind() == "tag");
+    let children: Vec<Node> = named_children(node)
+        .filter(|child| kind_of(child) != "comment")
+        .collect();
+    let tag = children.iter().find(|child| kind_of(**child) == "tag");
     let inner = children
         .iter()
-        .find(|child| !matches!(child.kind(), "tag" | "anchor"))
+        .find(|child| !matches!(kind_of(**child), "tag" | "anchor"))
         .map(|child| read_value(*child, text));
     let inner = inner.unwrap_or(Value {
         range: node.end_byte()..node.end_byte(),
@@ -288,7 +290,7 @@ fn read_wrapped(node: Node, text: &str) -> Value {
 
 fn read_map(node: Node, text: &str, layout: Layout) -> Map {
     let entries = named_children(node)
-        .filter(|child| matches!(child.kind(), "block_mapping_pair" | "flow_pair" | "pair"))
+        .filter(|child| matches!(kind_of(child), "block_mapping_pair" | "flow_pair" | "pair"))
         .filter_map(|pair| {
             let key = pair.field("key")?;
             let key_value = read_value(key, text);
@@ -316,10 +318,10 @@ fn read_map(node: Node, text: &str, layout: Layout) -> Map {
 
 fn read_list(node: Node, text: &str, layout: Layout) -> List {
     let items = named_children(node)
-        .filter(|child| child.kind() != "comment")
-        .map(|child| match child.kind() {
+        .filter(|child| kind_of(child) != "comment")
+        .map(|child| match kind_of(child) {
             // `- value`: the item's value, without the dash.
-            "block_sequence_item" => match named_children(child).find(|inner| inner.kind() != "comment") {
+            "block_sequence_item" => match named_children(child).find(|inner| kind_of(inner) != "comment") {
                 Some(inner) => read_value(inner, text),
                 None => Value {
                     range: child.end_byte()..child.end_byte(),

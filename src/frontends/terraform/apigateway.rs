@@ -5,6 +5,7 @@
 use super::modules::ResourceInstance;
 use super::{block_body, has_comment_inside, named_children, Located, TerraformProject};
 use crate::cloud::{ApiStage, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit, Written};
+use crate::syntax::kind_of;
 
 /// `throttle_settings` keys, and the limits they set.
 const STAGE_LIMITS: [(&str, ThrottleLimit); 2] = [
@@ -101,7 +102,7 @@ named \"throttle_settings\" is not expected here)",
     /// A `dynamic "KIND" { … }` block of a body.
     pub(super) fn dynamic_block(&self, body: Located<'a>, kind: &str) -> Option<Located<'a>> {
         named_children(body.node)
-            .filter(|node| node.kind() == "block")
+            .filter(|node| kind_of(node) == "block")
             .find(|block| {
                 let mut parts = named_children(*block);
                 let is_dynamic = parts
@@ -124,7 +125,7 @@ named \"throttle_settings\" is not expected here)",
         let Some(body) = block_body(block) else {
             return Ok(Vec::new());
         };
-        if named_children(body.node).any(|node| node.kind() == "block") {
+        if named_children(body.node).any(|node| kind_of(node) == "block") {
             return Err("`throttle_settings` holds a block infrafix does not know".to_owned());
         }
         self.arguments(body)

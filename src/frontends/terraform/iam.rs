@@ -17,6 +17,7 @@ use crate::cloud::{
     DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, PhysicalName, QueueEventSource,
     ResourceId, ResourceRef, ResourceTarget, RoleAttachment, RoleGrants, ARN,
 };
+use crate::syntax::kind_of;
 
 /// The resource types that attach policy to a role, and how messages name each.
 const ATTACHMENT_KINDS: [(&str, &str); 4] = [
@@ -258,7 +259,7 @@ impl<'a> TerraformProject<'a> {
         let mut grants = RoleGrants::default();
         let mut attachments = Vec::new();
         let inline_policies: Vec<Located> = super::named_children(declaration.body.node)
-            .filter(|node| node.kind() == "block")
+            .filter(|node| kind_of(node) == "block")
             .map(|node| declaration.body.with(node))
             .filter(|block| super::block_type(block.node, self.file_text(block.file)) == Some("inline_policy"))
             .collect();

@@ -10,6 +10,7 @@ use crate::cloud::{
     action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, InvokePermission,
     LambdaFunction, ResourceId, Site,
 };
+use crate::syntax::kind_of;
 
 /// Where an integration is written: both forms name `type`, `uri` and `credentials` alike.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -155,10 +156,10 @@ impl<'a> TerraformProject<'a> {
         let written = value
             .node
             .parent()
-            .filter(|parent| matches!(parent.kind(), "attribute" | "object_elem"))
+            .filter(|parent| matches!(kind_of(parent), "attribute" | "object_elem"))
             .map_or(value, |parent| value.with(parent));
         IntegrationSetting {
-            string: (unwrapped(value).node.kind() == "string_lit").then(|| unwrapped(value).site()),
+            string: (kind_of(unwrapped(value).node) == "string_lit").then(|| unwrapped(value).site()),
             literal,
             expression: Some(interpolated(value).site()),
             written: written.site(),
@@ -274,14 +275,14 @@ impl<'a> TerraformProject<'a> {
         }
         let quoted = named_children(template.node)
             .next()
-            .filter(|node| template.node.kind() == "template_expr" && node.kind() == "quoted_template")?;
+            .filter(|node| kind_of(template.node) == "template_expr" && kind_of(node) == "quoted_template")?;
         let parts: Vec<_> = named_children(quoted)
-            .filter(|node| !matches!(node.kind(), "quoted_template_start" | "quoted_template_end"))
+            .filter(|node| !matches!(kind_of(node), "quoted_template_start" | "quoted_template_end"))
             .collect();
         let [interpolation, rest @ ..] = parts.as_slice() else {
             return None;
         };
-        let inner = named_children(*interpolation).find(|node| node.kind() == "expression")?;
+        let inner = named_children(*interpolation).find(|node| kind_of(node) == "expression")?;
         let reference = self.root_resource_ref(template.with(inner))?;
         let api = self.root_resources().nth(reference.resource)?;
         if api.kind != "aws_api_gateway_rest_api" || reference.attribute.as_deref() != Some("execution_arn") {
@@ -291,7 +292,7 @@ impl<'a> TerraformProject<'a> {
         // matches no route.
         let tail: Option<String> = rest
             .iter()
-            .map(|part| (part.kind() == "template_literal").then(|| self.text(template.with(*part))))
+            .map(|part| (kind_of(part) == "template_literal").then(|| self.text(template.with(*part))))
             .collect();
         if rest_api != Some(&api.block.site()) {
             return Some(false);

@@ -31,7 +31,7 @@ use tree_sitter::{Node, Tree};
 pub use render::TerraformFrontEnd;
 
 use crate::cloud::Site;
-use crate::syntax::node_text;
+use crate::syntax::{kind_of, node_text};
 
 /// One `.tf` file of the project, as the pipeline parsed it.
 pub struct TerraformInput<'a> {
@@ -189,16 +189,16 @@ impl<'a> TerraformProject<'a> {
     fn read_top_level(&mut self, file: usize) {
         let text = self.files[file].text;
         let root = self.files[file].tree.root_node();
-        let Some(body) = named_children(root).find(|node| node.kind() == "body") else {
+        let Some(body) = named_children(root).find(|node| kind_of(node) == "body") else {
             return;
         };
-        for block in named_children(body).filter(|node| node.kind() == "block") {
+        for block in named_children(body).filter(|node| kind_of(node) == "block") {
             let block = Located { file, node: block };
             // `resource "aws_sqs_queue" "dlq" {}` declares as much as one with arguments: its
             // block stands for its empty body.
             let block_body = block_body(block).unwrap_or(block);
             let labels: Vec<&str> = named_children(block.node)
-                .filter(|node| node.kind() == "string_lit")
+                .filter(|node| kind_of(node) == "string_lit")
                 .map(|label| node_text(label, text).trim_matches('"'))
                 .collect();
             let arguments: Vec<(&str, Located)> = self.arguments(block_body).collect();
@@ -322,11 +322,19 @@ impl<'a> TerraformProject<'a> {
     /// The arguments of a body, `name = expression`, in order.
     pub fn arguments(&self, body: Located<'a>) -> impl Iterator<Item = (&'a str, Located<'a>)> + '_ {
         named_children(body.node)
-            .filter(|node| node.kind() == "attribute")
+            .filter(|node| kind_of(node) == "attribute")
             .filter_map(move |attribute| {
-                let name = named_children(attribute).find(|node| node.kind() == "identifier")?;
-                let value = named_children(attribute).find(|node| node.kind() == "expression")?;
-                Some((self.text(body.with(name)), body.with(value)))
+                // `name = value`: one listing of the attribute's children finds both.
+                let mut name = None;
+                let mut value = None;
+                for child in named_children(attribute) {
+                    match kind_of(child) {
+                        "identifier" if name.is_none() => name = Some(child),
+                        "expression" if value.is_none() => value = Some(child),
+                        _ => {}
+                    }
+                }
+                Some((self.text(body.with(name?)), body.with(value?)))
             })
     }
 
@@ -347,7 +355,7 @@ impl<'a> TerraformProject<'a> {
     /// The first block of a body with this type (`settings { … }`).
     pub fn nested_block(&self, body: Located<'a>, kind: &str) -> Option<Located<'a>> {
         named_children(body.node)
-            .filter(|node| node.kind() == "block")
+            .filter(|node| kind_of(node) == "block")
             .find(|block| {
                 named_children(*block)
                     .next()
@@ -384,13 +392,13 @@ fn is_override_file(path: &Path) -> bool {
 
 /// Whether a comment stands anywhere inside a node.
 fn has_comment_inside(node: tree_sitter::Node) -> bool {
-    crate::syntax::named_descendants(node).any(|inner| inner.kind() == "comment")
+    crate::syntax::named_descendants(node).any(|inner| kind_of(inner) == "comment")
 }
 
 /// The body of a block.
 fn block_body(block: Located) -> Option<Located> {
     named_children(block.node)
-        .find(|node| node.kind() == "body")
+        .find(|node| kind_of(node) == "body")
         .map(|body| block.with(body))
 }
 
@@ -398,13 +406,13 @@ fn block_body(block: Located) -> Option<Located> {
 fn block_type<'text>(block: Node, text: &'text str) -> Option<&'text str> {
     named_children(block)
         .next()
-        .filter(|node| node.kind() == "identifier")
+        .filter(|node| kind_of(node) == "identifier")
         .map(|node| node_text(node, text))
 }
 
 /// The named children of a node, comments left out.
 fn named_children(node: Node) -> impl Iterator<Item = Node> {
-    crate::syntax::named_children(node).filter(|child| child.kind() != "comment")
+    crate::syntax::named_children(node).filter(|child| kind_of(child) != "comment")
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! blocks, and JSON text in a heredoc with `${…}` references. A document infrafix cannot read
 //! whole (`file(…)`, a variable, merged documents) is `None`: it may allow anything.
 
-use crate::syntax::Fields;
+use crate::syntax::{kind_of, Fields};
 use serde_json::Value;
 
 use super::references::interpolated;
@@ -48,7 +48,7 @@ impl<'a> TerraformProject<'a> {
         if let Some(data) = self.root_data_source(written, "aws_iam_policy_document", "json") {
             return self.data_source_document(data.block);
         }
-        match written.node.kind() {
+        match kind_of(written.node) {
             "function_call" => {
                 let object = self.encoded_object(written)?;
                 Some(ReadDocument {
@@ -68,11 +68,11 @@ impl<'a> TerraformProject<'a> {
 
     /// The object `jsonencode({ … })` encodes.
     pub(super) fn encoded_object(&self, call: Located<'a>) -> Option<Located<'a>> {
-        let name = named_children(call.node).find(|node| node.kind() == "identifier")?;
+        let name = named_children(call.node).find(|node| kind_of(node) == "identifier")?;
         if self.text(call.with(name)) != "jsonencode" {
             return None;
         }
-        let arguments = named_children(call.node).find(|node| node.kind() == "function_arguments")?;
+        let arguments = named_children(call.node).find(|node| kind_of(node) == "function_arguments")?;
         let argument: Vec<_> = named_children(arguments).collect();
         let [argument] = argument.as_slice() else { return None };
         object_node(call.with(*argument))
@@ -81,12 +81,12 @@ impl<'a> TerraformProject<'a> {
     /// The fields of an object, by key (`Effect` and `"Effect"` alike), in order.
     pub fn object_fields(&self, object: Located<'a>) -> Vec<(String, Located<'a>)> {
         named_children(object.node)
-            .filter(|node| node.kind() == "object_elem")
+            .filter(|node| kind_of(node) == "object_elem")
             .filter_map(|element| {
                 let key = object.with(element.field("key")?);
                 let value = object.with(element.field("val")?);
                 let key = unwrapped(key);
-                let name = match key.node.kind() {
+                let name = match kind_of(key.node) {
                     "variable_expr" => self.text(key).to_owned(),
                     _ => self.string_literal(key)?,
                 };
@@ -162,7 +162,7 @@ impl<'a> TerraformProject<'a> {
             return None;
         }
         let mut statements = Vec::new();
-        for nested in named_children(body.node).filter(|node| node.kind() == "block") {
+        for nested in named_children(body.node).filter(|node| kind_of(node) == "block") {
             match block_type(nested, self.file_text(block.file)) {
                 Some("statement") => statements.push(self.data_source_statement(block_body(block.with(nested)))),
                 // `dynamic "statement"` makes statements from a collection.
@@ -207,10 +207,10 @@ impl<'a> TerraformProject<'a> {
         let mut json = String::new();
         let mut interpolations = Vec::new();
         for part in named_children(content) {
-            match part.kind() {
+            match kind_of(part) {
                 "template_literal" => json.push_str(self.text(template.with(part))),
                 "template_interpolation" => {
-                    let inner = named_children(part).find(|node| node.kind() == "expression")?;
+                    let inner = named_children(part).find(|node| kind_of(node) == "expression")?;
                     json.push_str(&placeholder(interpolations.len()));
                     interpolations.push(template.with(inner));
                 }
@@ -219,7 +219,7 @@ impl<'a> TerraformProject<'a> {
                 _ => return None,
             }
         }
-        if content.kind() == "quoted_template" && json.contains('\\') {
+        if kind_of(content) == "quoted_template" && json.contains('\\') {
             return None;
         }
         let document: Value = serde_json::from_str(&json).ok()?;

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use super::values::unwrapped;
 use super::{named_children, Located, Mention, ResourceBlock, TerraformProject};
 use crate::cloud::{ResourceRef, ARN, INVOKE_ARN};
+use crate::syntax::kind_of;
 
 impl<'a> TerraformProject<'a> {
     /// The names a plain traversal is made of (`["aws_sqs_queue", "dlq", "arn"]`); `None` for
@@ -23,11 +24,11 @@ impl<'a> TerraformProject<'a> {
     fn leading_names(&self, expression: Located<'a>) -> (Vec<&'a str>, bool) {
         let mut names = Vec::new();
         let mut parts = named_children(expression.node).peekable();
-        if parts.peek().is_none_or(|root| root.kind() != "variable_expr") {
+        if parts.peek().is_none_or(|root| kind_of(root) != "variable_expr") {
             return (names, false);
         }
-        while let Some(part) = parts.next_if(|part| matches!(part.kind(), "variable_expr" | "get_attr")) {
-            let Some(identifier) = named_children(part).find(|child| child.kind() == "identifier") else {
+        while let Some(part) = parts.next_if(|part| matches!(kind_of(part), "variable_expr" | "get_attr")) {
+            let Some(identifier) = named_children(part).find(|child| kind_of(child) == "identifier") else {
                 return (names, false);
             };
             names.push(self.text(expression.with(identifier)));
@@ -157,7 +158,7 @@ impl<'a> TerraformProject<'a> {
             return Rc::clone(known);
         }
         let found: Rc<[Mention<'a>]> = crate::syntax::named_descendants(node.node)
-            .filter(|inner| inner.kind() == "expression")
+            .filter(|inner| kind_of(inner) == "expression")
             .filter_map(|expression| self.mention(node.with(expression)))
             .collect();
         self.mentions_by_node.borrow_mut().insert(key, Rc::clone(&found));
@@ -185,7 +186,7 @@ pub fn interpolated(expression: Located) -> Located {
     let template = unwrapped(expression);
     let Some(quoted) = named_children(template.node)
         .next()
-        .filter(|node| template.node.kind() == "template_expr" && node.kind() == "quoted_template")
+        .filter(|node| kind_of(template.node) == "template_expr" && kind_of(node) == "quoted_template")
     else {
         return expression;
     };
@@ -193,14 +194,14 @@ pub fn interpolated(expression: Located) -> Located {
     let [start, interpolation, end] = parts.as_slice() else {
         return expression;
     };
-    if start.kind() != "quoted_template_start"
-        || interpolation.kind() != "template_interpolation"
-        || end.kind() != "quoted_template_end"
+    if kind_of(start) != "quoted_template_start"
+        || kind_of(interpolation) != "template_interpolation"
+        || kind_of(end) != "quoted_template_end"
     {
         return expression;
     }
     named_children(*interpolation)
-        .find(|node| node.kind() == "expression")
+        .find(|node| kind_of(node) == "expression")
         .map_or(expression, |inner| expression.with(inner))
 }
 

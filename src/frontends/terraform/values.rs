@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use super::{named_children, Located, ModuleCall, TerraformProject};
 use crate::cloud::{Multiplicity, Site};
-use crate::syntax::Fields;
+use crate::syntax::{kind_of, Fields};
 
 /// How many references a value may be followed through: locals may name other locals.
 pub const MAX_HOPS: usize = 16;
@@ -74,7 +74,7 @@ impl<'a> TerraformProject<'a> {
 
     /// `var.NAME` or `local.NAME`, as (`var`, `NAME`).
     fn reference(&self, expression: Located<'a>) -> Option<(&'a str, &'a str)> {
-        if expression.node.kind() != "expression" {
+        if kind_of(expression.node) != "expression" {
             return None;
         }
         // Anything else of this shape names a resource (`aws_iam_role.worker`): a value of its own.
@@ -92,16 +92,16 @@ impl<'a> TerraformProject<'a> {
 
     /// The content of a string literal without interpolation or escapes.
     pub fn string_literal(&self, literal: Located<'a>) -> Option<String> {
-        if literal.node.kind() != "string_lit" {
+        if kind_of(literal.node) != "string_lit" {
             return None;
         }
         let parts: Vec<_> = named_children(literal.node).collect();
         let content = match parts.as_slice() {
-            [start, end] if start.kind() == "quoted_template_start" && end.kind() == "quoted_template_end" => "",
+            [start, end] if kind_of(start) == "quoted_template_start" && kind_of(end) == "quoted_template_end" => "",
             [start, content, end]
-                if start.kind() == "quoted_template_start"
-                    && content.kind() == "template_literal"
-                    && end.kind() == "quoted_template_end" =>
+                if kind_of(start) == "quoted_template_start"
+                    && kind_of(content) == "template_literal"
+                    && kind_of(end) == "quoted_template_end" =>
             {
                 self.text(literal.with(*content))
             }
@@ -118,10 +118,10 @@ impl<'a> TerraformProject<'a> {
 
     /// The whole number a literal is.
     pub fn number_literal(&self, literal: Located<'a>) -> Option<i64> {
-        let negative = literal.node.kind() == "operation"
-            && named_children(literal.node).any(|part| part.kind() == "unary_operation");
+        let negative = kind_of(literal.node) == "operation"
+            && named_children(literal.node).any(|part| kind_of(part) == "unary_operation");
         let text = self.text(literal);
-        match literal.node.kind() {
+        match kind_of(literal.node) {
             "numeric_lit" => text.parse().ok(),
             // `-1`, which leaves a function's concurrency unreserved.
             _ if negative && text.starts_with('-') => text.replace(char::is_whitespace, "").parse().ok(),
@@ -163,7 +163,7 @@ impl<'a> TerraformProject<'a> {
             let Some(origin) = self.origin(count, scope).filter(|origin| !origin.overridable) else {
                 return false;
             };
-            let number = match origin.written.node.kind() {
+            let number = match kind_of(origin.written.node) {
                 "function_call" => self
                     .length(origin.written, &scope[..origin.depth])
                     .filter(|(_, overridable)| !overridable)
@@ -190,12 +190,12 @@ impl<'a> TerraformProject<'a> {
             return u64::try_from(number).ok();
         }
         let origin = self.origin(count, scope)?;
-        if origin.written.node.kind() == "function_call" {
+        if kind_of(origin.written.node) == "function_call" {
             return self
                 .length(origin.written, &scope[..origin.depth])
                 .map(|(length, _)| length);
         }
-        if origin.written.node.kind() != "conditional" {
+        if kind_of(origin.written.node) != "conditional" {
             return None;
         }
         let branches: Vec<_> = named_children(origin.written.node).skip(1).collect();
@@ -212,11 +212,11 @@ impl<'a> TerraformProject<'a> {
     /// `length(X)` of a list or map written out: how many elements it has, and whether a root
     /// variable's default writes it (a `.tfvars` file may give another).
     fn length(&self, call: Located<'a>, scope: &Scope<'_, 'a>) -> Option<(u64, bool)> {
-        let name = named_children(call.node).find(|node| node.kind() == "identifier")?;
+        let name = named_children(call.node).find(|node| kind_of(node) == "identifier")?;
         if self.text(call.with(name)) != "length" {
             return None;
         }
-        let arguments = named_children(call.node).find(|node| node.kind() == "function_arguments")?;
+        let arguments = named_children(call.node).find(|node| kind_of(node) == "function_arguments")?;
         let [argument] = named_children(arguments).collect::<Vec<_>>()[..] else {
             return None;
         };
@@ -238,12 +238,12 @@ impl<'a> TerraformProject<'a> {
             depth: for_each.depth,
         };
         let mut written = for_each.written;
-        if written.node.kind() == "function_call" {
-            let name = named_children(written.node).find(|node| node.kind() == "identifier")?;
+        if kind_of(written.node) == "function_call" {
+            let name = named_children(written.node).find(|node| kind_of(node) == "identifier")?;
             if self.text(written.with(name)) != "toset" {
                 return None;
             }
-            let arguments = named_children(written.node).find(|node| node.kind() == "function_arguments")?;
+            let arguments = named_children(written.node).find(|node| kind_of(node) == "function_arguments")?;
             let list = named_children(arguments).collect::<Vec<_>>();
             let [list] = list.as_slice() else { return None };
             let list = self.origin(written.with(*list), &scope[..for_each.depth])?;
@@ -263,7 +263,7 @@ impl<'a> TerraformProject<'a> {
         }
         let object = object_node(written)?;
         collection.values = named_children(object.node)
-            .filter(|node| node.kind() == "object_elem")
+            .filter(|node| kind_of(node) == "object_elem")
             .filter_map(|element| element.field("val"))
             .map(|value| object.with(value))
             .collect();
@@ -298,7 +298,7 @@ impl<'a> TerraformProject<'a> {
         body: Located<'a>,
         scope: &Scope<'_, 'a>,
     ) -> Option<Elements<'a>> {
-        if expression.node.kind() != "expression" {
+        if kind_of(expression.node) != "expression" {
             return None;
         }
         // Over a set, `each.key` is the element too.
@@ -446,18 +446,18 @@ pub fn object_node(value: Located) -> Option<Located> {
 /// The `tuple` or `object` node a collection value holds.
 fn collection_part<'tree>(value: Located<'tree>, kind: &str) -> Option<Located<'tree>> {
     let value = unwrapped(value);
-    if value.node.kind() != "collection_value" {
+    if kind_of(value.node) != "collection_value" {
         return None;
     }
     named_children(value.node)
-        .find(|node| node.kind() == kind)
+        .find(|node| kind_of(node) == kind)
         .map(|part| value.with(part))
 }
 
 /// The elements of a `tuple` node.
 pub fn list_items(tuple: Located) -> Vec<Located> {
     named_children(tuple.node)
-        .filter(|node| node.kind() == "expression")
+        .filter(|node| kind_of(node) == "expression")
         .map(|node| tuple.with(node))
         .collect()
 }
@@ -465,7 +465,7 @@ pub fn list_items(tuple: Located) -> Vec<Located> {
 /// The literal or collection an `expression` node wraps (`"go1.x"` in `runtime = "go1.x"`).
 pub fn unwrapped(expression: Located) -> Located {
     let mut current = expression;
-    while matches!(current.node.kind(), "expression" | "literal_value") {
+    while matches!(kind_of(current.node), "expression" | "literal_value") {
         let children: Vec<_> = named_children(current.node).collect();
         let [only] = children.as_slice() else { break };
         current = current.with(*only);

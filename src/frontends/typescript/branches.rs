@@ -67,7 +67,7 @@ impl Program<'_> {
                     if parent.field("right") == Some(child)
                         && parent
                             .field("operator")
-                            .is_some_and(|operator| matches!(operator.kind(), "&&" | "||" | "??")) =>
+                            .is_some_and(|operator| matches!(kind_of(operator), "&&" | "||" | "??")) =>
                 {
                     Some(0)
                 }

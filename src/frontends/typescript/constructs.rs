@@ -185,7 +185,7 @@ mod tests {
         let mut cursor = tree.walk();
         loop {
             let node = cursor.node();
-            record(node, node.kind(), source, &mut found);
+            record(node, kind_of(node), source, &mut found);
             if cursor.goto_first_child() {
                 continue;
             }

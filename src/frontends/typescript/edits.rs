@@ -660,7 +660,7 @@ mod tests {
             let mut stack = vec![root];
             let mut target = None;
             while let Some(node) = stack.pop() {
-                if node.kind() == kind && program.text(Located { file: 0, node }).starts_with(starting) {
+                if kind_of(node) == kind && program.text(Located { file: 0, node }).starts_with(starting) {
                     target = Some(node);
                     break;
                 }

@@ -9,6 +9,7 @@ use crate::aws::managed_policies;
 use crate::cloud::{ResourceRef, Site, ARN};
 use crate::fix::Edit;
 use crate::source::line_range;
+use crate::syntax::kind_of;
 
 /// A statement to write: an action allowed on the ARNs of resources, each `TYPE.NAME.arn`.
 pub(super) struct NewStatement {
@@ -208,7 +209,7 @@ impl<'a> TerraformProject<'a> {
     pub(super) fn add_statements(&self, document: &Site, statements: &[NewStatement]) -> Result<Vec<Edit>, String> {
         let document = self.located(document)?;
         let newline = self.newline(document.file);
-        match document.node.kind() {
+        match kind_of(document.node) {
             "object" => {
                 let list = self.statement_list(document)?;
                 let elements = list_items(list);
@@ -264,7 +265,7 @@ impl<'a> TerraformProject<'a> {
         entries: &[String],
     ) -> Result<Vec<Edit>, String> {
         let document = self.located(document)?;
-        let value = match document.node.kind() {
+        let value = match kind_of(document.node) {
             "object" => {
                 let list = self.statement_list(document)?;
                 let object = list_items(list)

@@ -4,6 +4,7 @@
 use super::super::{named_children, TerraformProject};
 use crate::cloud::Site;
 use crate::fix::Edit;
+use crate::syntax::kind_of;
 
 impl<'a> TerraformProject<'a> {
     /// The edit that makes a uri read `aws_lambda_function.NAME.invoke_arn` where it reads `.arn`.
@@ -15,7 +16,7 @@ impl<'a> TerraformProject<'a> {
         }
         let attribute = named_children(expression.node)
             .last()
-            .and_then(|last| named_children(last).find(|node| node.kind() == "identifier"))
+            .and_then(|last| named_children(last).find(|node| kind_of(node) == "identifier"))
             .ok_or("the uri's attribute is not where it was")?;
         Ok(Edit::replace(uri.file, attribute.byte_range(), "invoke_arn"))
     }

@@ -7,6 +7,7 @@ use super::super::{block_body, named_children, TerraformProject};
 use crate::cloud::{Site, ThrottleLimit};
 use crate::fix::Edit;
 use crate::source::line_range;
+use crate::syntax::kind_of;
 
 impl<'a> TerraformProject<'a> {
     /// The edit that removes whole lines: those of the block or argument at `at`, the comment
@@ -138,7 +139,7 @@ impl<'a> TerraformProject<'a> {
             return Ok(Vec::new());
         }
         let last = named_children(settings_body.node)
-            .filter(|node| node.kind() == "attribute")
+            .filter(|node| kind_of(node) == "attribute")
             .last()
             .ok_or("the `settings` block has no argument to line a new one up with")?;
         if comments.is_empty() {

@@ -17,6 +17,7 @@ use crate::cloud::{
 };
 use crate::fix::{Applicability, Edit, Fix};
 use crate::source::{line_ending, line_range};
+use crate::syntax::kind_of;
 
 /// The Terraform front end of one root module and the local modules it calls.
 pub struct TerraformFrontEnd<'a> {
@@ -263,7 +264,7 @@ impl<'a> TerraformProject<'a> {
 
     /// The indentation of a body's first argument or block; `None` for a block without one.
     fn body_indent(&self, body: Located<'a>) -> Option<&'a str> {
-        if body.node.kind() != "body" {
+        if kind_of(body.node) != "body" {
             return None;
         }
         self.line_indent(body.with(named_children(body.node).next()?))
@@ -272,7 +273,7 @@ impl<'a> TerraformProject<'a> {
     /// The node at `site`, when it is still of the kind the graph saw there.
     fn expect_kind(&self, site: &Site, kind: &str) -> Result<Located<'a>, String> {
         let found = self.located(site)?;
-        if found.node.kind() != kind {
+        if kind_of(found.node) != kind {
             return Err(format!("the place to change is no longer a {kind}"));
         }
         Ok(found)
@@ -382,8 +383,8 @@ impl<'a> TerraformProject<'a> {
             return vec![attribute];
         };
         let joined = |upper: tree_sitter::Node, lower: tree_sitter::Node| {
-            matches!(upper.kind(), "attribute" | "object_elem")
-                && lower.kind() == upper.kind()
+            matches!(kind_of(upper), "attribute" | "object_elem")
+                && kind_of(lower) == kind_of(upper)
                 && one_line(upper)
                 && one_line(lower)
                 && lower.start_position().row == upper.end_position().row + 1
@@ -407,8 +408,8 @@ impl<'a> TerraformProject<'a> {
     fn remove_list_entry(&self, entry: &Site) -> Result<Edit, String> {
         // The entry's literal and the `expression` holding it in the list span the same bytes.
         let mut element = self.located(entry)?;
-        while element.node.kind() != "expression"
-            || element.node.parent().is_some_and(|parent| parent.kind() != "tuple")
+        while kind_of(element.node) != "expression"
+            || element.node.parent().is_some_and(|parent| kind_of(parent) != "tuple")
         {
             element = element.with(element.node.parent().ok_or("the list entry is not in a list")?);
         }
@@ -419,7 +420,7 @@ impl<'a> TerraformProject<'a> {
             );
         }
         let elements: Vec<_> = named_children(tuple)
-            .filter(|node| node.kind() == "expression")
+            .filter(|node| kind_of(node) == "expression")
             .collect();
         let position = elements
             .iter()
@@ -432,7 +433,7 @@ impl<'a> TerraformProject<'a> {
             (Some(before), _) => before.end_byte()..element.node.end_byte(),
             (None, Some(after)) => element.node.start_byte()..after.start_byte(),
             (None, None) => {
-                let comma = element.node.next_sibling().filter(|node| node.kind() == ",");
+                let comma = element.node.next_sibling().filter(|node| kind_of(node) == ",");
                 element.node.start_byte()..comma.map_or(element.node.end_byte(), |comma| comma.end_byte())
             }
         };
