@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use anyhow::{anyhow, Context, Result};
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
-pub use tree_reading::preorder;
+pub use tree_reading::{preorder, Visit};
 
 /// The grammar a file is parsed with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -279,6 +279,12 @@ pub fn kind_of<'tree>(node: impl std::borrow::Borrow<Node<'tree>>) -> &'tree str
     GrammarTable::of_node(node)
         .and_then(|table| table.kinds.get(usize::from(node.kind_id())))
         .map_or_else(|| node.kind(), String::as_str)
+}
+
+/// The kind names of the grammar `node` was parsed with, by kind id (empty for a grammar
+/// infrafix does not know).
+pub fn kind_names(node: Node) -> &'static [String] {
+    GrammarTable::of_node(node).map_or(&[], |table| table.kinds.as_slice())
 }
 
 /// `Node::child_by_field_name`, with the field's id from the grammar's table.

@@ -4,8 +4,8 @@
 
 pub mod template;
 
-use crate::syntax::kind_of;
-use tree_sitter::{Language, Node};
+use crate::syntax::Visit;
+use tree_sitter::Language;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Style {
@@ -101,6 +101,7 @@ const DECLARATIONS: [&str; 2] = ["lexical_declaration", "variable_declaration"];
 struct VotingKinds {
     string: u16,
     comment: u16,
+    comma: u16,
     statements: [u16; STATEMENTS.len()],
     lists: [u16; LISTS.len()],
     declarations: [u16; DECLARATIONS.len()],
@@ -128,6 +129,7 @@ impl VotingKinds {
         Self {
             string: id("string"),
             comment: id("comment"),
+            comma: language.id_for_node_kind(",", false),
             statements: STATEMENTS.map(id),
             lists: LISTS.map(id),
             declarations: DECLARATIONS.map(id),
@@ -138,29 +140,32 @@ impl VotingKinds {
 impl StyleVotes {
     /// Counts what `node` says. Every node of the tree is to be visited once, depth first in
     /// document order (as a tree cursor goes), `depth` counting from the root's 0.
-    pub fn visit(&mut self, node: Node, depth: usize, text: &str) {
-        let kinds = *self.kinds.get_or_insert_with(|| VotingKinds::of(&node.language()));
+    pub fn visit(&mut self, visit: &Visit, text: &str) {
+        let kinds = *self
+            .kinds
+            .get_or_insert_with(|| VotingKinds::of(&visit.node.language()));
+        let depth = visit.depth;
         while let Some(left) = self.open_lists.pop_if(|list| list.depth >= depth) {
             self.vote_on_trailing_comma(&left, text);
         }
-        let kind = node.kind_id();
+        let kind = visit.kind_id;
         if let Some(list) = self.open_lists.last_mut().filter(|list| list.depth + 1 == depth) {
             if kind != kinds.comment {
                 list.last_item = list.closing.replace(ListChild {
-                    comma: kind_of(node) == ",",
-                    named: node.is_named(),
-                    start: node.start_byte(),
-                    end: node.end_byte(),
+                    comma: kind == kinds.comma,
+                    named: visit.named,
+                    start: visit.start,
+                    end: visit.end,
                 });
             }
         }
         // `string` is also the anonymous keyword of the type `string`.
-        if !node.is_named() {
+        if !visit.named {
             return;
         }
         let bytes = text.as_bytes();
         if kind == kinds.string {
-            match bytes.get(node.start_byte()) {
+            match bytes.get(visit.start) {
                 Some(b'\'') => self.single_quotes += 1,
                 Some(b'"') => self.double_quotes += 1,
                 _ => {}
@@ -168,12 +173,12 @@ impl StyleVotes {
             return;
         }
         let for_header = || {
-            text.get(..node.start_byte())
+            text.get(..visit.start)
                 .is_some_and(|before| before.trim_end().ends_with('('))
         };
         if kinds.statements.contains(&kind) && !(kinds.declarations.contains(&kind) && for_header()) {
             // A statement's text ends where its last child does: with the `;`, when it has one.
-            match node.end_byte().checked_sub(1).and_then(|last| bytes.get(last)) {
+            match visit.end.checked_sub(1).and_then(|last| bytes.get(last)) {
                 Some(b';') => self.with_semicolon += 1,
                 _ => self.without_semicolon += 1,
             }
@@ -259,27 +264,16 @@ fn indent_unit(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::{parse, Dialect};
+    use crate::syntax::{parse, preorder, Dialect};
 
     /// The layout of a whole file, its every node visited once.
     fn detect(text: &str) -> Style {
         let tree = parse(text, Dialect::TypeScript).expect("parses");
         let mut votes = StyleVotes::default();
-        let mut cursor = tree.walk();
-        let mut depth = 0;
-        loop {
-            votes.visit(cursor.node(), depth, text);
-            if cursor.goto_first_child() {
-                depth += 1;
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    return votes.style(text);
-                }
-                depth -= 1;
-            }
+        for visit in preorder(tree.root_node(), None) {
+            votes.visit(&visit, text);
         }
+        votes.style(text)
     }
 
     #[test]

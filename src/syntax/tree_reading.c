@@ -15,10 +15,29 @@
 #include "subtree.h"
 #include "tree.h"
 
+// One node of a listing, with what a walk asks of every node: read here from the subtree, where
+// each answer through tree-sitter's API would be a call of its own.
 typedef struct {
   TSNode node;
   uint32_t depth;
+  uint32_t end_byte;
+  // The public kind id (`ts_node_symbol`).
+  TSSymbol symbol;
+  bool named;
+  bool has_children;
 } InfrafixVisit;
+
+static InfrafixVisit visit_of(const TSLanguage *language, TSNode node, Subtree subtree, uint32_t depth) {
+  TSSymbol alias = node.context[3];
+  return (InfrafixVisit) {
+    .node = node,
+    .depth = depth,
+    .end_byte = node.context[0] + ts_subtree_size(subtree).bytes,
+    .symbol = ts_language_public_symbol(language, alias ? alias : ts_subtree_symbol(subtree)),
+    .named = alias ? ts_language_symbol_metadata(language, alias).named : ts_subtree_named(subtree),
+    .has_children = ts_subtree_visible_child_count(subtree) > 0,
+  };
+}
 
 // The children of one node, in order, with where each starts.
 typedef struct {
@@ -106,9 +125,9 @@ size_t infrafix_preorder(
   const TSTree *tree = root.tree;
   const TSLanguage *language = tree->language;
   size_t listed = 0;
-  out[listed++] = (InfrafixVisit) {root, 0};
   Subtree root_subtree = *(const Subtree *)root.id;
-  bool opaque = (int32_t)ts_node_symbol(root) == opaque_symbol;
+  out[listed++] = visit_of(language, root, root_subtree, 0);
+  bool opaque = (int32_t)out[0].symbol == opaque_symbol;
   if (ts_subtree_child_count(root_subtree) == 0 || opaque || max_depth == 0) return listed;
 
   PendingStack pending = array_new();
@@ -124,9 +143,9 @@ size_t infrafix_preorder(
     bool has_children = ts_subtree_child_count(*child.subtree) > 0;
     if (is_visible(&child)) {
       if (listed == capacity) break;
-      out[listed++] = (InfrafixVisit) {node_of(tree, &child), depth};
-      TSSymbol symbol = ts_language_public_symbol(language, child.alias ? child.alias : ts_subtree_symbol(*child.subtree));
-      if (has_children && (int32_t)symbol != opaque_symbol && depth < max_depth) {
+      InfrafixVisit *visit = &out[listed++];
+      *visit = visit_of(language, node_of(tree, &child), *child.subtree, depth);
+      if (has_children && (int32_t)visit->symbol != opaque_symbol && depth < max_depth) {
         push_level(&pending, language, *child.subtree, child.position, depth + 1);
       }
     } else if (has_children) {

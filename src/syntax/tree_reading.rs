@@ -5,9 +5,31 @@ use tree_sitter::{ffi, Node};
 
 /// One node of a listing, as `tree_reading.c` writes it.
 #[repr(C)]
-struct Visit {
+struct RawVisit {
     node: ffi::TSNode,
     depth: u32,
+    end_byte: u32,
+    symbol: u16,
+    named: bool,
+    has_children: bool,
+}
+
+/// One node of a listing, with what a walk asks of every node (each a call into tree-sitter when
+/// asked of the node).
+#[derive(Clone, Copy)]
+pub struct Visit<'tree> {
+    pub node: Node<'tree>,
+    /// Below the listing's root, which is at 0.
+    pub depth: usize,
+    /// `Node::kind_id`.
+    pub kind_id: u16,
+    /// `Node::is_named`.
+    pub named: bool,
+    /// `Node::child_count() > 0`.
+    pub has_children: bool,
+    /// `Node::start_byte` and `Node::end_byte`.
+    pub start: usize,
+    pub end: usize,
 }
 
 extern "C" {
@@ -15,7 +37,7 @@ extern "C" {
         root: ffi::TSNode,
         opaque_symbol: i32,
         max_depth: u32,
-        out: *mut Visit,
+        out: *mut RawVisit,
         capacity: usize,
     ) -> usize;
 }
@@ -23,23 +45,28 @@ extern "C" {
 /// Leaves nothing out: kind ids are 16-bit, and syntax errors have the largest.
 const NO_KIND: i32 = -1;
 
-/// `root` and every visible node below it, each before its children and siblings in order, with its
-/// depth below `root`; what lies inside nodes of kind id `opaque_kind` is left out.
-pub fn preorder<'tree>(root: Node<'tree>, opaque_kind: u16) -> impl Iterator<Item = (Node<'tree>, usize)> {
+/// `root` and every visible node below it, each before its children and siblings in order; what
+/// lies inside nodes of kind id `opaque_kind`, if given, is left out.
+pub fn preorder<'tree>(root: Node<'tree>, opaque_kind: Option<u16>) -> impl Iterator<Item = Visit<'tree>> {
     // A subtree counts its visible descendants, so one allocation holds the whole listing.
-    list(root, i32::from(opaque_kind), u32::MAX, root.descendant_count())
+    list(
+        root,
+        opaque_kind.map_or(NO_KIND, i32::from),
+        u32::MAX,
+        root.descendant_count(),
+    )
 }
 
 /// A node's visible children, in order (hidden nodes of the grammar give theirs in their place).
 pub fn children(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     list(node, NO_KIND, 1, node.child_count() as usize + 1)
         .skip(1)
-        .map(|(child, _)| child)
+        .map(|visit| visit.node)
 }
 
 /// `root` and every visible node below it (see `preorder`), nothing left out.
 pub fn descendants(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    list(root, NO_KIND, u32::MAX, root.descendant_count()).map(|(node, _)| node)
+    list(root, NO_KIND, u32::MAX, root.descendant_count()).map(|visit| visit.node)
 }
 
 fn list<'tree>(
@@ -47,8 +74,8 @@ fn list<'tree>(
     opaque_kind: i32,
     max_depth: u32,
     capacity: usize,
-) -> impl Iterator<Item = (Node<'tree>, usize)> {
-    let mut visits: Vec<Visit> = Vec::with_capacity(capacity);
+) -> impl Iterator<Item = Visit<'tree>> {
+    let mut visits: Vec<RawVisit> = Vec::with_capacity(capacity);
     // SAFETY: `tree_reading.c` writes at most `capacity` visits into the spare capacity and returns how
     // many it wrote.
     unsafe {
@@ -56,10 +83,19 @@ fn list<'tree>(
         visits.set_len(listed.min(capacity));
     }
     visits.into_iter().map(|visit| {
+        let start = visit.node.context[0] as usize;
         // SAFETY: each node was made by tree-sitter's own `ts_node_new`, from `root`'s tree, which
         // outlives `'tree`.
         let node: Node<'tree> = unsafe { Node::from_raw(visit.node) };
-        (node, visit.depth as usize)
+        Visit {
+            node,
+            depth: visit.depth as usize,
+            kind_id: visit.symbol,
+            named: visit.named,
+            has_children: visit.has_children,
+            start,
+            end: visit.end_byte as usize,
+        }
     })
 }
 
@@ -110,7 +146,19 @@ mod tests {
             return;
         };
         let listed: Vec<_> = super::list(tree.root_node(), NO_KIND, u32::MAX, tree.root_node().descendant_count())
-            .map(|(node, depth)| signature(node, depth))
+            .inspect(|visit| {
+                let node = visit.node;
+                let read = (visit.kind_id, visit.named, visit.has_children, visit.start, visit.end);
+                let asked = (
+                    node.kind_id(),
+                    node.is_named(),
+                    node.child_count() > 0,
+                    node.start_byte(),
+                    node.end_byte(),
+                );
+                assert_eq!(read, asked, "{name}: a {}", node.kind());
+            })
+            .map(|visit| signature(visit.node, visit.depth))
             .collect();
         assert_eq!(listed, cursor_walk(&tree), "{name}");
         let mut cursor = tree.walk();
@@ -171,8 +219,8 @@ mod tests {
         let text = "const a = \"x\";\n";
         let tree = parse(text, Dialect::TypeScript).expect("parses");
         let string = tree.language().id_for_node_kind("string", true);
-        let kinds: Vec<&str> = preorder(tree.root_node(), string)
-            .map(|(node, _)| node.kind())
+        let kinds: Vec<&str> = preorder(tree.root_node(), Some(string))
+            .map(|visit| visit.node.kind())
             .collect();
         assert!(kinds.contains(&"string"), "{kinds:?}");
         assert!(!kinds.contains(&"string_fragment"), "{kinds:?}");

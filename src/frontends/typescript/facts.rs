@@ -14,7 +14,7 @@ use super::edits::NameCounts;
 use super::exports::{DeclarationTable, ExportTable};
 use super::scope::{FileScopes, ScopeReader, TopLevelTable};
 use crate::style::{Style, StyleVotes};
-use crate::syntax::{kind_of, preorder, ScanMatch};
+use crate::syntax::{kind_names, kind_of, preorder, ScanMatch};
 
 #[derive(Default)]
 pub struct FileFacts {
@@ -96,17 +96,20 @@ pub(super) fn read_file<'tree>(
     // A string's quotes and text hold nothing any table reads: stepping over them was a tenth
     // of the walk in infrastructure code, which is mostly names, ARNs and actions.
     let string = root.language().id_for_node_kind("string", true);
-    for (node, depth) in preorder(root, string) {
-        // Asked once here: each visitor compares it, and reading a kind measures its name.
-        let kind = kind_of(node);
-        scopes.visit(node, kind, depth, text);
+    let kinds = kind_names(root);
+    for visit in preorder(root, Some(string)) {
+        // Asked once here: each visitor compares it.
+        let kind = kinds
+            .get(usize::from(visit.kind_id))
+            .map_or_else(|| kind_of(visit.node), String::as_str);
+        scopes.visit(&visit, kind, text);
         if written_style.is_none() {
-            style.visit(node, depth, text);
+            style.visit(&visit, text);
         }
-        if node.is_named() {
-            counts.record(node, kind, text);
-            calls.record(node, kind, text);
-            super::constructs::record(node, kind, text, &mut constructs);
+        if visit.named {
+            counts.record(visit.node, kind, text);
+            calls.record(visit.node, kind, text);
+            super::constructs::record(visit.node, kind, text, &mut constructs);
         }
     }
     let names = NameFacts {

@@ -6,7 +6,7 @@ use foldhash::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use crate::syntax::{kind_of, named_children, node_text, Fields};
+use crate::syntax::{kind_of, named_children, node_text, Fields, Visit};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Declaration<'tree> {
@@ -83,24 +83,25 @@ pub struct ScopeReader<'text> {
 
 impl<'text> ScopeReader<'text> {
     /// Called for each node in walk order, with its depth below the root.
-    pub fn visit(&mut self, node: Node, kind: &str, depth: usize, text: &'text str) {
+    pub fn visit(&mut self, visit: &Visit, kind: &str, text: &'text str) {
+        let depth = visit.depth;
         // A scope opened by an earlier node at this depth or deeper has ended.
         while self.open.last().is_some_and(|(opened_at, _)| *opened_at >= depth) {
             self.open.pop();
         }
-        if node.child_count() == 0 {
+        if !visit.has_children {
             if NAMES.contains(&kind) {
-                let name = node_text(node, text);
+                let name = text.get(visit.start..visit.end).unwrap_or("");
                 if let Some(binding) = self.open.iter().rev().find_map(|(_, names)| names.get(name)) {
-                    self.scopes.local.insert(node.start_byte(), *binding);
+                    self.scopes.local.insert(visit.start, *binding);
                 }
             }
             return;
         }
-        for pattern in declaring_patterns(node, kind).into_iter().flatten() {
+        for pattern in declaring_patterns(visit.node, kind).into_iter().flatten() {
             collect_identifiers(pattern, text, &mut self.scopes.declared);
         }
-        let names = scope_names(node, kind, text);
+        let names = scope_names(visit.node, (visit.start, visit.end), kind, text);
         if !names.is_empty() {
             self.open.push((depth, names));
         }
@@ -114,9 +115,14 @@ impl<'text> ScopeReader<'text> {
 /// The names a node binds for the nodes inside it. Where one node binds a name twice, a parameter
 /// wins over a loop variable, and both over a block variable. The file's top level is looked up
 /// through `top_level_table`.
-fn scope_names<'text>(node: Node, kind: &str, text: &'text str) -> HashMap<&'text str, LocalBinding> {
+/// `binder` is the node's byte range.
+fn scope_names<'text>(
+    node: Node,
+    binder: (usize, usize),
+    kind: &str,
+    text: &'text str,
+) -> HashMap<&'text str, LocalBinding> {
     let mut names = HashMap::default();
-    let binder = (node.start_byte(), node.end_byte());
     if FUNCTIONS.contains(&kind) || kind == "catch_clause" {
         // A caught error is bound like a parameter, for the `catch` block only.
         let parameters = node.field("parameters").or_else(|| node.field("parameter"));
