@@ -308,12 +308,16 @@ pub fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
 
 /// A node's named children, in order.
 pub fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
-    tree_reading::children(node).filter(Node::is_named)
+    tree_reading::children(node)
+        .filter(|child| child.named)
+        .map(|child| child.node)
 }
 
 /// A node and every named node below it, each before its children.
 pub fn named_descendants<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
-    tree_reading::descendants(node).filter(Node::is_named)
+    tree_reading::descendants(node)
+        .filter(|visit| visit.named)
+        .map(|visit| visit.node)
 }
 
 /// What a match is for: a construct the program model starts from, or a suppression comment.

@@ -58,15 +58,13 @@ pub fn preorder<'tree>(root: Node<'tree>, opaque_kind: Option<u16>) -> impl Iter
 }
 
 /// A node's visible children, in order (hidden nodes of the grammar give theirs in their place).
-pub fn children(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    list(node, NO_KIND, 1, node.child_count() as usize + 1)
-        .skip(1)
-        .map(|visit| visit.node)
+pub fn children(node: Node<'_>) -> impl Iterator<Item = Visit<'_>> {
+    list(node, NO_KIND, 1, node.child_count() as usize + 1).skip(1)
 }
 
 /// `root` and every visible node below it (see `preorder`), nothing left out.
-pub fn descendants(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    list(root, NO_KIND, u32::MAX, root.descendant_count()).map(|visit| visit.node)
+pub fn descendants(root: Node<'_>) -> impl Iterator<Item = Visit<'_>> {
+    list(root, NO_KIND, u32::MAX, root.descendant_count())
 }
 
 fn list<'tree>(
@@ -162,9 +160,9 @@ mod tests {
             .collect();
         assert_eq!(listed, cursor_walk(&tree), "{name}");
         let mut cursor = tree.walk();
-        for node in descendants(tree.root_node()) {
+        for node in descendants(tree.root_node()).map(|visit| visit.node) {
             let expected: Vec<usize> = node.children(&mut cursor).map(|child| child.id()).collect();
-            let found: Vec<usize> = children(node).map(|child| child.id()).collect();
+            let found: Vec<usize> = children(node).map(|child| child.node.id()).collect();
             assert_eq!(found, expected, "{name}: the children of a {}", node.kind());
         }
     }
