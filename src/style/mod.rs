@@ -138,8 +138,8 @@ impl VotingKinds {
 }
 
 impl StyleVotes {
-    /// Counts what `node` says. Every node of the tree is to be visited once, depth first in
-    /// document order (as a tree cursor goes), `depth` counting from the root's 0.
+    /// Counts what the visited node says. Every node of the tree is to be visited once, in the
+    /// order `syntax::preorder` lists them (parents first, in document order).
     pub fn visit(&mut self, visit: &Visit, text: &str) {
         let kinds = *self
             .kinds
