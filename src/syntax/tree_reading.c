@@ -109,50 +109,88 @@ static void push_level(PendingStack *pending, const TSLanguage *language, Subtre
   array_push(pending, level);
 }
 
-// Lists `root` and its visible descendants down to `max_depth` levels below it into `out`, parents
-// before children, and returns how many were listed. The descendants of nodes whose public symbol
-// is `opaque_symbol` are left out (none when it is negative: every 16-bit symbol can be a node's).
-// At most `capacity` are listed: `ts_node_descendant_count(root)` is always enough, and one more
-// than `ts_node_child_count(root)` for one level.
-size_t infrafix_preorder(
-  TSNode root,
-  int32_t opaque_symbol,
-  uint32_t max_depth,
-  InfrafixVisit *out,
-  size_t capacity
-) {
-  if (capacity == 0) return 0;
-  const TSTree *tree = root.tree;
+// A listing under way: `root` and its visible descendants down to `max_depth` levels below it,
+// parents before children. The descendants of nodes whose public symbol is `opaque_symbol` are
+// left out (none when it is negative: every 16-bit symbol can be a node's). A walk holds one
+// frame per level it is in, so a file's listing is read a part at a time, never held whole.
+typedef struct {
+  TSNode root;
+  int32_t opaque_symbol;
+  uint32_t max_depth;
+  bool root_listed;
+  PendingStack pending;
+} InfrafixWalk;
+
+static void walk_start(InfrafixWalk *walk, TSNode root, int32_t opaque_symbol, uint32_t max_depth) {
+  *walk = (InfrafixWalk) {
+    .root = root,
+    .opaque_symbol = opaque_symbol,
+    .max_depth = max_depth,
+    .root_listed = false,
+    .pending = array_new(),
+  };
+}
+
+// Lists the walk's next visits into `out`, at most `capacity`, and returns how many: fewer than
+// `capacity` only when the walk is over.
+static size_t walk_next(InfrafixWalk *walk, InfrafixVisit *out, size_t capacity) {
+  const TSTree *tree = walk->root.tree;
   const TSLanguage *language = tree->language;
   size_t listed = 0;
-  Subtree root_subtree = *(const Subtree *)root.id;
-  out[listed++] = visit_of(language, root, root_subtree, 0);
-  bool opaque = (int32_t)out[0].symbol == opaque_symbol;
-  if (ts_subtree_child_count(root_subtree) == 0 || opaque || max_depth == 0) return listed;
-
-  PendingStack pending = array_new();
-  push_level(&pending, language, root_subtree, start_of(root), 1);
-  while (pending.size > 0) {
-    PendingLevel *level = array_back(&pending);
+  if (capacity == 0) return 0;
+  if (!walk->root_listed) {
+    walk->root_listed = true;
+    Subtree root_subtree = *(const Subtree *)walk->root.id;
+    out[listed++] = visit_of(language, walk->root, root_subtree, 0);
+    bool opaque = (int32_t)out[0].symbol == walk->opaque_symbol;
+    if (ts_subtree_child_count(root_subtree) > 0 && !opaque && walk->max_depth > 0) {
+      push_level(&walk->pending, language, root_subtree, start_of(walk->root), 1);
+    }
+  }
+  while (listed < capacity && walk->pending.size > 0) {
+    PendingLevel *level = array_back(&walk->pending);
     uint32_t depth = level->depth;
     Child child;
     if (!next_child(&level->children, &child)) {
-      (void)array_pop(&pending);
+      (void)array_pop(&walk->pending);
       continue;
     }
     bool has_children = ts_subtree_child_count(*child.subtree) > 0;
     if (is_visible(&child)) {
-      if (listed == capacity) break;
       InfrafixVisit *visit = &out[listed++];
       *visit = visit_of(language, node_of(tree, &child), *child.subtree, depth);
-      if (has_children && (int32_t)visit->symbol != opaque_symbol && depth < max_depth) {
-        push_level(&pending, language, *child.subtree, child.position, depth + 1);
+      bool opaque = (int32_t)visit->symbol == walk->opaque_symbol;
+      if (has_children && !opaque && depth < walk->max_depth) {
+        push_level(&walk->pending, language, *child.subtree, child.position, depth + 1);
       }
     } else if (has_children) {
       // A hidden node's children stand in its place, at its depth.
-      push_level(&pending, language, *child.subtree, child.position, depth);
+      push_level(&walk->pending, language, *child.subtree, child.position, depth);
     }
   }
-  array_delete(&pending);
+  return listed;
+}
+
+InfrafixWalk *infrafix_walk_new(TSNode root, int32_t opaque_symbol, uint32_t max_depth) {
+  InfrafixWalk *walk = ts_malloc(sizeof(InfrafixWalk));
+  walk_start(walk, root, opaque_symbol, max_depth);
+  return walk;
+}
+
+size_t infrafix_walk_next(InfrafixWalk *walk, InfrafixVisit *out, size_t capacity) {
+  return walk_next(walk, out, capacity);
+}
+
+void infrafix_walk_delete(InfrafixWalk *walk) {
+  array_delete(&walk->pending);
+  ts_free(walk);
+}
+
+// The whole listing at once, for a short one (a node's children): at most `capacity` visits.
+size_t infrafix_list(TSNode root, int32_t opaque_symbol, uint32_t max_depth, InfrafixVisit *out, size_t capacity) {
+  InfrafixWalk walk;
+  walk_start(&walk, root, opaque_symbol, max_depth);
+  size_t listed = walk_next(&walk, out, capacity);
+  array_delete(&walk.pending);
   return listed;
 }

@@ -4,6 +4,7 @@
 use tree_sitter::{ffi, Node};
 
 /// One node of a listing, as `tree_reading.c` writes it.
+#[derive(Clone, Copy)]
 #[repr(C)]
 struct RawVisit {
     node: ffi::TSNode,
@@ -32,8 +33,17 @@ pub struct Visit<'tree> {
     pub end: usize,
 }
 
+/// A listing under way in `tree_reading.c` (its state is C's own).
+#[repr(C)]
+struct RawWalk {
+    _private: [u8; 0],
+}
+
 extern "C" {
-    fn infrafix_preorder(
+    fn infrafix_walk_new(root: ffi::TSNode, opaque_symbol: i32, max_depth: u32) -> *mut RawWalk;
+    fn infrafix_walk_next(walk: *mut RawWalk, out: *mut RawVisit, capacity: usize) -> usize;
+    fn infrafix_walk_delete(walk: *mut RawWalk);
+    fn infrafix_list(
         root: ffi::TSNode,
         opaque_symbol: i32,
         max_depth: u32,
@@ -45,61 +55,108 @@ extern "C" {
 /// Leaves nothing out: kind ids are 16-bit, and syntax errors have the largest.
 const NO_KIND: i32 = -1;
 
+/// How many visits a walk reads from C at a time: enough that a call costs little per node, few
+/// enough that a file's listing is never held whole.
+const WALK_CHUNK: usize = 256;
+
 /// `root` and every visible node below it, each before its children and siblings in order; what
 /// lies inside nodes of kind id `opaque_kind`, if given, is left out.
-pub fn preorder<'tree>(root: Node<'tree>, opaque_kind: Option<u16>) -> impl Iterator<Item = Visit<'tree>> {
-    // A subtree counts its visible descendants, so one allocation holds the whole listing.
-    list(
-        root,
-        opaque_kind.map_or(NO_KIND, i32::from),
-        u32::MAX,
-        root.descendant_count(),
-    )
+pub fn preorder<'tree>(root: Node<'tree>, opaque_kind: Option<u16>) -> Walk<'tree> {
+    Walk::new(root, opaque_kind.map_or(NO_KIND, i32::from))
+}
+
+/// `root` and every visible node below it (see `preorder`), nothing left out.
+pub fn descendants(root: Node<'_>) -> Walk<'_> {
+    Walk::new(root, NO_KIND)
 }
 
 /// A node's visible children, in order (hidden nodes of the grammar give theirs in their place).
 pub fn children(node: Node<'_>) -> impl Iterator<Item = Visit<'_>> {
-    list(node, NO_KIND, 1, node.child_count() as usize + 1).skip(1)
-}
-
-/// `root` and every visible node below it (see `preorder`), nothing left out.
-pub fn descendants(root: Node<'_>) -> impl Iterator<Item = Visit<'_>> {
-    list(root, NO_KIND, u32::MAX, root.descendant_count())
-}
-
-fn list<'tree>(
-    root: Node<'tree>,
-    opaque_kind: i32,
-    max_depth: u32,
-    capacity: usize,
-) -> impl Iterator<Item = Visit<'tree>> {
+    // A node counts its visible children, so one listing, the node's own visit first, holds them.
+    let capacity = node.child_count() as usize + 1;
     let mut visits: Vec<RawVisit> = Vec::with_capacity(capacity);
-    // SAFETY: `tree_reading.c` writes at most `capacity` visits into the spare capacity and returns how
-    // many it wrote.
+    // SAFETY: `infrafix_list` writes at most `capacity` visits into the spare capacity and returns
+    // how many it wrote.
     unsafe {
-        let listed = infrafix_preorder(root.into_raw(), opaque_kind, max_depth, visits.as_mut_ptr(), capacity);
+        let listed = infrafix_list(node.into_raw(), NO_KIND, 1, visits.as_mut_ptr(), capacity);
         visits.set_len(listed.min(capacity));
     }
-    visits.into_iter().map(|visit| {
-        let start = visit.node.context[0] as usize;
-        // SAFETY: each node was made by tree-sitter's own `ts_node_new`, from `root`'s tree, which
-        // outlives `'tree`.
-        let node: Node<'tree> = unsafe { Node::from_raw(visit.node) };
-        Visit {
-            node,
-            depth: visit.depth as usize,
-            kind_id: visit.symbol,
-            named: visit.named,
-            has_children: visit.has_children,
-            start,
-            end: visit.end_byte as usize,
+    visits.into_iter().skip(1).map(visit_of)
+}
+
+/// The visits of a walk over a tree, read from C a chunk at a time.
+pub struct Walk<'tree> {
+    walk: *mut RawWalk,
+    chunk: Vec<RawVisit>,
+    next: usize,
+    finished: bool,
+    _tree: std::marker::PhantomData<Node<'tree>>,
+}
+
+impl<'tree> Walk<'tree> {
+    fn new(root: Node<'tree>, opaque_symbol: i32) -> Self {
+        // SAFETY: the walk reads `root`'s tree, which outlives `'tree` and so the walk.
+        let walk = unsafe { infrafix_walk_new(root.into_raw(), opaque_symbol, u32::MAX) };
+        Self {
+            walk,
+            chunk: Vec::with_capacity(WALK_CHUNK),
+            next: 0,
+            finished: false,
+            _tree: std::marker::PhantomData,
         }
-    })
+    }
+}
+
+impl<'tree> Iterator for Walk<'tree> {
+    type Item = Visit<'tree>;
+
+    fn next(&mut self) -> Option<Visit<'tree>> {
+        if self.next == self.chunk.len() {
+            if self.finished {
+                return None;
+            }
+            self.chunk.clear();
+            self.next = 0;
+            // SAFETY: the walk writes at most `WALK_CHUNK` visits into the chunk's spare capacity,
+            // which is that large, and returns how many it wrote.
+            unsafe {
+                let listed = infrafix_walk_next(self.walk, self.chunk.as_mut_ptr(), WALK_CHUNK);
+                self.chunk.set_len(listed.min(WALK_CHUNK));
+            }
+            self.finished = self.chunk.len() < WALK_CHUNK;
+        }
+        let raw = self.chunk.get(self.next)?;
+        self.next += 1;
+        Some(visit_of(*raw))
+    }
+}
+
+impl Drop for Walk<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the walk was made by `infrafix_walk_new` and is deleted once, here.
+        unsafe { infrafix_walk_delete(self.walk) }
+    }
+}
+
+fn visit_of<'tree>(raw: RawVisit) -> Visit<'tree> {
+    let start = raw.node.context[0] as usize;
+    // SAFETY: each node was made by tree-sitter's own `ts_node_new`, from a tree that outlives
+    // `'tree`.
+    let node: Node<'tree> = unsafe { Node::from_raw(raw.node) };
+    Visit {
+        node,
+        depth: raw.depth as usize,
+        kind_id: raw.symbol,
+        named: raw.named,
+        has_children: raw.has_children,
+        start,
+        end: raw.end_byte as usize,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{children, descendants, preorder, NO_KIND};
+    use super::{children, descendants, preorder};
     use crate::syntax::{parse, Dialect};
     use tree_sitter::{Node, Tree};
 
@@ -143,7 +200,7 @@ mod tests {
         let Ok(tree) = parse(text, dialect) else {
             return;
         };
-        let listed: Vec<_> = super::list(tree.root_node(), NO_KIND, u32::MAX, tree.root_node().descendant_count())
+        let listed: Vec<_> = descendants(tree.root_node())
             .inspect(|visit| {
                 let node = visit.node;
                 let read = (visit.kind_id, visit.named, visit.has_children, visit.start, visit.end);
