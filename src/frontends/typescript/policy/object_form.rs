@@ -4,6 +4,7 @@
 
 use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
 use crate::cloud::{Effect, Entry, PolicyStatement};
+use crate::frontends::typescript::references::first_parameter_pattern;
 use crate::frontends::typescript::{named_children, Located, Package, Program, StringOrigin};
 use crate::syntax::{kind_of, Fields};
 
@@ -46,16 +47,7 @@ impl<'tree> Program<'tree> {
             }
             // `aws.iam.getPolicyDocumentOutput({...}).json`, or a const holding the call.
             "member_expression" if self.text(here(value.node.field("property")?)) == "json" => {
-                let mut call = here(value.node.field("object")?);
-                while matches!(kind_of(call.node), "parenthesized_expression" | "await_expression") {
-                    call = here(call.node.named_child(0)?);
-                }
-                let mut shared = false;
-                if kind_of(call.node) == "identifier" {
-                    (call, shared) = self.const_value_and_sharing(call)?;
-                }
-                let document = self.policy_document_call(call)?;
-                Some(PolicyDocument { shared, ..document })
+                self.policy_document_held(here(value.node.field("object")?))
             }
             "call_expression" => self.read_policy_call(value, context, depth),
             _ => None,
@@ -89,6 +81,10 @@ impl<'tree> Program<'tree> {
                     depth + 1,
                 );
             }
+            // `aws.iam.getPolicyDocument({...}).then(document => document.json)`.
+            if property == "then" && self.returns_json_of_its_parameter(first) {
+                return self.policy_document_held(object);
+            }
             if property == "stringify" && self.text(object) == "JSON" && self.package_member(object).is_none() {
                 let context = match context {
                     OutputContext::Direct => OutputContext::JsonStringify { callee: function },
@@ -111,6 +107,44 @@ impl<'tree> Program<'tree> {
             Some(callback) => OutputContext::AllCallback(callback),
             None => OutputContext::Closed,
         }
+    }
+
+    /// The document of a getPolicyDocument call written at `call` (awaited or not) or held in a
+    /// const it names.
+    fn policy_document_held(&self, mut call: Located<'tree>) -> Option<PolicyDocument<'tree>> {
+        while matches!(kind_of(call.node), "parenthesized_expression" | "await_expression") {
+            call = call.with(call.node.named_child(0)?);
+        }
+        let mut shared = false;
+        if kind_of(call.node) == "identifier" {
+            (call, shared) = self.const_value_and_sharing(call)?;
+        }
+        let document = self.policy_document_call(call)?;
+        Some(PolicyDocument { shared, ..document })
+    }
+
+    /// Whether a callback gives back the `json` of the value it is called with (`d => d.json`,
+    /// `function (d) { return d.json; }`): what a promise of a policy document resolves to.
+    fn returns_json_of_its_parameter(&self, callback: Located<'tree>) -> bool {
+        if !matches!(kind_of(callback.node), "arrow_function" | "function_expression") {
+            return false;
+        }
+        let Some(parameter) = first_parameter_pattern(callback.node).filter(|node| kind_of(node) == "identifier")
+        else {
+            return false;
+        };
+        let Some(returned) = self.returned_value(callback).map(|value| self.unwrapped(value)) else {
+            return false;
+        };
+        kind_of(returned.node) == "member_expression"
+            && returned.node.field("object").is_some_and(|object| {
+                kind_of(object) == "identifier"
+                    && self.text(returned.with(object)) == self.text(callback.with(parameter))
+            })
+            && returned
+                .node
+                .field("property")
+                .is_some_and(|property| self.text(returned.with(property)) == "json")
     }
 
     /// `aws.iam.getPolicyDocumentOutput({ statements })` (or `getPolicyDocument`, whose plain
