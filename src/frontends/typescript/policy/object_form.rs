@@ -70,7 +70,9 @@ impl<'tree> Program<'tree> {
                 .is(Package::Pulumi, &["interpolate"])
                 .then(|| self.json_text_document(here(arguments), OutputContext::Direct))?;
         }
-        let first = *self.call_arguments(call).first()?;
+        let Some(&first) = self.call_arguments(call).first() else {
+            return self.helper_document(call, depth);
+        };
         if kind_of(function.node) == "member_expression" {
             let object = here(function.node.field("object")?);
             let property = self.text(here(function.node.field("property")?));
@@ -93,11 +95,31 @@ impl<'tree> Program<'tree> {
                 return self.read_policy(first, context, depth + 1);
             }
         }
-        let member = self.package_member(function)?;
-        if member.is(Package::Pulumi, &["jsonStringify"]) {
-            return self.read_policy(first, OutputContext::Direct, depth + 1);
+        if let Some(member) = self.package_member(function) {
+            return member
+                .is(Package::Pulumi, &["jsonStringify"])
+                .then(|| self.read_policy(first, OutputContext::Direct, depth + 1))?;
         }
-        None
+        self.helper_document(call, depth)
+    }
+
+    /// The document a helper of the program returns (`policy: logsPolicy()`): read, never edited,
+    /// since the helper's code serves every call of it. Only a helper with one `return`: with
+    /// several, which document a call gets depends on its arguments.
+    fn helper_document(&self, call: Located<'tree>, depth: usize) -> Option<PolicyDocument<'tree>> {
+        let helper = self.function_named(call.with(call.node.field("function")?))?;
+        let body = helper.node.field("body")?;
+        let returns = crate::syntax::named_descendants(body)
+            .filter(|node| kind_of(node) == "return_statement")
+            .count();
+        if kind_of(body) == "statement_block" && returns != 1 {
+            return None;
+        }
+        let document = self.read_policy(self.returned_value(helper)?, OutputContext::Closed, depth + 1)?;
+        Some(PolicyDocument {
+            shared: true,
+            ..document
+        })
     }
 
     /// Outputs reach the callback of `pulumi.all([...]).apply(([a, b]) => …)` as parameters that
