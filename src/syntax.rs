@@ -283,7 +283,7 @@ pub fn kind_of<'tree>(node: impl std::borrow::Borrow<Node<'tree>>) -> &'tree str
 
 /// The kind names of the grammar `node` was parsed with, by kind id (empty for a grammar
 /// infrafix does not know).
-pub fn kind_names(node: Node) -> &'static [String] {
+fn kind_names(node: Node) -> &'static [String] {
     GrammarTable::of_node(node).map_or(&[], |table| table.kinds.as_slice())
 }
 
@@ -306,18 +306,15 @@ pub fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
     text.get(node.byte_range()).unwrap_or("")
 }
 
-/// A node's named children, in order.
+/// A node's named children, in order. All of them are listed before the first is given: the
+/// nodes infrafix asks for their children (objects, argument lists, statement blocks) are small.
 pub fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
-    tree_reading::children(node)
-        .filter(|child| child.named)
-        .map(|child| child.node)
+    tree_reading::children(node).filter_map(|(child, named)| named.then_some(child))
 }
 
-/// A node and every named node below it, each before its children.
+/// The named nodes at and below `node`, in document order (`node` itself when it is named).
 pub fn named_descendants<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
-    tree_reading::descendants(node)
-        .filter(|visit| visit.named)
-        .map(|visit| visit.node)
+    preorder(node, None).filter(|visit| visit.named).map(|visit| visit.node)
 }
 
 /// What a match is for: a construct the program model starts from, or a suppression comment.
@@ -504,6 +501,22 @@ fn find_node<'tree>(root: Node<'tree>, capture: &StoredCapture) -> Option<Node<'
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_suppression_query_matches_only_comments_holding_the_marker_scan_looks_for() {
+        // `scan` skips the query over a text without the marker: the query must not match more.
+        let (_, _, query) = SUPPRESSION_QUERY;
+        assert!(
+            query.contains(&format!("(#match? @comment \"{SUPPRESSION_MARKER}\")")),
+            "{query}"
+        );
+        let text = "# INFRAFIX-IGNORE: lambda-deprecated-runtime\nlocals {}\n";
+        let tree = parse(text, Dialect::Hcl).expect("parses");
+        assert!(scan(&tree, text, Dialect::Hcl).expect("scans").is_empty());
+        let text = "# infrafix-ignore: lambda-deprecated-runtime\nlocals {}\n";
+        let tree = parse(text, Dialect::Hcl).expect("parses");
+        assert_eq!(scan(&tree, text, Dialect::Hcl).expect("scans").len(), 1);
+    }
 
     #[test]
     fn yaml_aliases_count_as_errors_when_no_anchor_before_them_defines_them() {

@@ -8,6 +8,8 @@
 // be read again when the pinned tree-sitter version changes, and the tests compare its listings
 // with the cursor's over every fixture.
 
+#include <stddef.h>
+
 #include "tree_sitter/api.h"
 #include "array.h"
 #include "language.h"
@@ -26,6 +28,14 @@ typedef struct {
   bool named;
   bool has_children;
 } InfrafixVisit;
+
+// The layout `tree_reading.rs` reads (`RawVisit`), which asserts it too.
+_Static_assert(sizeof(InfrafixVisit) == 48, "InfrafixVisit is 48 bytes");
+_Static_assert(offsetof(InfrafixVisit, depth) == 32, "depth at 32");
+_Static_assert(offsetof(InfrafixVisit, end_byte) == 36, "end_byte at 36");
+_Static_assert(offsetof(InfrafixVisit, symbol) == 40, "symbol at 40");
+_Static_assert(offsetof(InfrafixVisit, named) == 42, "named at 42");
+_Static_assert(offsetof(InfrafixVisit, has_children) == 43, "has_children at 43");
 
 static InfrafixVisit visit_of(const TSLanguage *language, TSNode node, Subtree subtree, uint32_t depth) {
   TSSymbol alias = node.context[3];
@@ -155,15 +165,16 @@ static size_t walk_next(InfrafixWalk *walk, InfrafixVisit *out, size_t capacity)
       (void)array_pop(&walk->pending);
       continue;
     }
-    bool has_children = ts_subtree_child_count(*child.subtree) > 0;
+    // Hidden or not, a node with subtrees may have visible nodes below it.
+    bool has_subtrees = ts_subtree_child_count(*child.subtree) > 0;
     if (is_visible(&child)) {
       InfrafixVisit *visit = &out[listed++];
       *visit = visit_of(language, node_of(tree, &child), *child.subtree, depth);
       bool opaque = (int32_t)visit->symbol == walk->opaque_symbol;
-      if (has_children && !opaque && depth < walk->max_depth) {
+      if (has_subtrees && !opaque && depth < walk->max_depth) {
         push_level(&walk->pending, language, *child.subtree, child.position, depth + 1);
       }
-    } else if (has_children) {
+    } else if (has_subtrees) {
       // A hidden node's children stand in its place, at its depth.
       push_level(&walk->pending, language, *child.subtree, child.position, depth);
     }

@@ -14,7 +14,7 @@ use super::edits::NameCounts;
 use super::exports::{DeclarationTable, ExportTable};
 use super::scope::{FileScopes, ScopeReader, TopLevelTable};
 use crate::style::{Style, StyleVotes};
-use crate::syntax::{kind_names, kind_of, preorder, ScanMatch};
+use crate::syntax::{preorder, ScanMatch};
 
 #[derive(Default)]
 pub struct FileFacts {
@@ -96,13 +96,9 @@ pub(super) fn read_file<'tree>(
     // A string's quotes and text hold nothing any table reads: stepping over them was a tenth
     // of the walk in infrastructure code, which is mostly names, ARNs and actions.
     let string = root.language().id_for_node_kind("string", true);
-    let kinds = kind_names(root);
     for visit in preorder(root, Some(string)) {
-        // Asked once here: each visitor compares it.
-        let kind = kinds
-            .get(usize::from(visit.kind_id))
-            .map_or_else(|| kind_of(visit.node), String::as_str);
-        scopes.visit(&visit, kind, text);
+        let kind = visit.kind;
+        scopes.visit(&visit, text);
         if written_style.is_none() {
             style.visit(&visit, text);
         }

@@ -83,8 +83,8 @@ pub struct ScopeReader<'text> {
 
 impl<'text> ScopeReader<'text> {
     /// Called for each node in walk order, with its depth below the root.
-    pub fn visit(&mut self, visit: &Visit, kind: &str, text: &'text str) {
-        let depth = visit.depth;
+    pub fn visit(&mut self, visit: &Visit, text: &'text str) {
+        let (depth, kind) = (visit.depth, visit.kind);
         // A scope opened by an earlier node at this depth or deeper has ended.
         while self.open.last().is_some_and(|(opened_at, _)| *opened_at >= depth) {
             self.open.pop();
@@ -101,7 +101,7 @@ impl<'text> ScopeReader<'text> {
         for pattern in declaring_patterns(visit.node, kind).into_iter().flatten() {
             collect_identifiers(pattern, text, &mut self.scopes.declared);
         }
-        let names = scope_names(visit.node, (visit.start, visit.end), kind, text);
+        let names = scope_names(visit, text);
         if !names.is_empty() {
             self.open.push((depth, names));
         }
@@ -115,14 +115,10 @@ impl<'text> ScopeReader<'text> {
 /// The names a node binds for the nodes inside it. Where one node binds a name twice, a parameter
 /// wins over a loop variable, and both over a block variable. The file's top level is looked up
 /// through `top_level_table`.
-/// `binder` is the node's byte range.
-fn scope_names<'text>(
-    node: Node,
-    binder: (usize, usize),
-    kind: &str,
-    text: &'text str,
-) -> HashMap<&'text str, LocalBinding> {
+fn scope_names<'text>(visit: &Visit, text: &'text str) -> HashMap<&'text str, LocalBinding> {
     let mut names = HashMap::default();
+    let (node, kind) = (visit.node, visit.kind);
+    let binder = (visit.start, visit.end);
     if FUNCTIONS.contains(&kind) || kind == "catch_clause" {
         // A caught error is bound like a parameter, for the `catch` block only.
         let parameters = node.field("parameters").or_else(|| node.field("parameter"));
