@@ -190,6 +190,10 @@ impl<'tree> Program<'tree> {
         if kind_of(identifier.node) != "identifier" {
             return None;
         }
+        // An inner scope's declaration of the name hides the file's and the imports'.
+        if let Some(inner) = self.inner_function_named(identifier) {
+            return inner;
+        }
         if let Some(function) = self.top_level_function(identifier.file, self.text(identifier)) {
             return Some(Located {
                 file: identifier.file,
@@ -216,6 +220,44 @@ impl<'tree> Program<'tree> {
                 }),
             _ => None,
         }
+    }
+
+    /// What an identifier names when a scope inside the file's top level declares it: a function
+    /// declared in a block around it, or a local const holding a function; `Some(None)` when the
+    /// local binding is anything else (a parameter, a loop variable, a variable holding a value).
+    /// `None` when only the top level or an import can declare it.
+    fn inner_function_named(&self, identifier: Located<'tree>) -> Option<Option<Located<'tree>>> {
+        let name = self.text(identifier);
+        let mut at = identifier;
+        while let Some(parent) = self.parent(at) {
+            at = at.with(parent);
+            match kind_of(parent) {
+                "program" => break,
+                "statement_block" => {
+                    let declared_here = named_children(parent).find(|statement| {
+                        kind_of(statement) == "function_declaration"
+                            && statement
+                                .field("name")
+                                .is_some_and(|declared| self.text(at.with(declared)) == name)
+                    });
+                    if let Some(function) = declared_here {
+                        return Some(Some(at.with(function)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.local_binding(identifier)?;
+        Some(match self.declaration_of(identifier) {
+            Declaration::Variable {
+                declarator,
+                constant: true,
+            } => declarator
+                .field("value")
+                .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
+                .map(|node| identifier.with(node)),
+            _ => None,
+        })
     }
 
     /// The function declaration (or const arrow function) a project module exports as `name`.

@@ -104,15 +104,23 @@ impl<'tree> Program<'tree> {
     }
 
     /// The document a helper of the program returns (`policy: logsPolicy()`): read, never edited,
-    /// since the helper's code serves every call of it. Only a helper with one `return`: with
-    /// several, which document a call gets depends on its arguments.
+    /// since the helper's code serves every call of it. Only a helper that takes no parameters
+    /// and does nothing but return it: a document made of a call's arguments would need that
+    /// call's values (a default, a call through a barrel, another call passing another queue),
+    /// and one changed before it is returned, or chosen between returns, is not what is written.
     fn helper_document(&self, call: Located<'tree>, depth: usize) -> Option<PolicyDocument<'tree>> {
         let helper = self.function_named(call.with(call.node.field("function")?))?;
+        let parameters = helper
+            .node
+            .field("parameters")
+            .or_else(|| helper.node.field("parameter"))?;
+        if kind_of(parameters) != "formal_parameters" || named_children(parameters).next().is_some() {
+            return None;
+        }
         let body = helper.node.field("body")?;
-        let returns = crate::syntax::named_descendants(body)
-            .filter(|node| kind_of(node) == "return_statement")
-            .count();
-        if kind_of(body) == "statement_block" && returns != 1 {
+        let only_returns =
+            kind_of(body) != "statement_block" || named_children(body).map(kind_of).eq(["return_statement"]);
+        if !only_returns {
             return None;
         }
         let document = self.read_policy(self.returned_value(helper)?, OutputContext::Closed, depth + 1)?;
@@ -142,7 +150,10 @@ impl<'tree> Program<'tree> {
             (call, shared) = self.const_value_and_sharing(call)?;
         }
         let document = self.policy_document_call(call)?;
-        Some(PolicyDocument { shared, ..document })
+        Some(PolicyDocument {
+            shared: shared || document.shared,
+            ..document
+        })
     }
 
     /// Whether a callback gives back the `json` of the value it is called with (`d => d.json`,
@@ -186,11 +197,26 @@ impl<'tree> Program<'tree> {
         } else {
             return None;
         };
-        let arguments = self.object_literal(Located {
-            file: call.file,
-            node: named_children(call.node.field("arguments")?).next()?,
-        })?;
-        Some(self.object_document(arguments, Keys::PolicyDocumentArgs, context))
+        let written = self.unwrapped(call.with(named_children(call.node.field("arguments")?).next()?));
+        // Arguments held in a const another reader shares are read, never edited.
+        let (arguments, shared) = match kind_of(written.node) {
+            "object" => (written, false),
+            "identifier" => {
+                let (value, shared) = self.const_value_and_sharing(written)?;
+                let value = self.unwrapped(value);
+                (self.object_literal(value)?, shared || kind_of(value.node) != "object")
+            }
+            _ => (self.object_literal(written)?, true),
+        };
+        // Documents merged in add statements of their own, which are not read here.
+        let merges = ["sourcePolicyDocuments", "overridePolicyDocuments"]
+            .into_iter()
+            .any(|merged| self.property(arguments, merged).is_some());
+        if merges {
+            return None;
+        }
+        let document = self.object_document(arguments, Keys::PolicyDocumentArgs, context);
+        Some(PolicyDocument { shared, ..document })
     }
 
     fn object_document(
