@@ -18,8 +18,13 @@ program while no policy reaching the function's execution role allows `sqs:SendM
 (`sns:Publish`) on it. Policies are read the way IAM evaluates them (an explicit Deny wins;
 wildcards such as `sqs:*`, `sqs:Send*` and `*` count), in every form the program writes them:
 `JSON.stringify` and `pulumi.jsonStringify` object literals, also inside `.apply` callbacks, JSON
-text in strings and `pulumi.interpolate`, `aws.iam.getPolicyDocumentOutput`, `aws.iam.Policy`
-resources, the role's own `inlinePolicies`, and the AWS managed policies infrafix knows.
+text in strings and `pulumi.interpolate`, `aws.iam.getPolicyDocumentOutput` and the promise of
+`aws.iam.getPolicyDocument` (`.then(d => d.json)`), the document a helper without parameters
+returns (read, never edited), `aws.iam.Policy` resources, the role's own `inlinePolicies`, and
+the AWS managed policies infrafix knows. A document is unreadable, and the role not judged, when
+code changes it after it is written (`document.Statement.push(…)`, `Object.assign`), when it
+merges `sourcePolicyDocuments` or `overridePolicyDocuments`, or when a helper builds it from its
+parameters.
 
 In Terraform: `dead_letter_config { target_arn }` of the root module's functions, and the role's
 grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed or an
