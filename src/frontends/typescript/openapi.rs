@@ -5,6 +5,7 @@
 
 use crate::syntax::{kind_of, Fields};
 use std::ops::Range;
+use tree_sitter::Node;
 
 use super::json_text::Json;
 use super::scope::Declaration;
@@ -207,17 +208,16 @@ impl<'tree> Program<'tree> {
             let exporter = self.imported_file(identifier.file, &binding.module)?;
             return self.exported_function(exporter, imported);
         }
+        self.const_function(identifier)
+    }
+
+    /// The function a `const` of the file holds (`const policy = () => …`).
+    fn const_function(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
         match self.declaration_of(identifier) {
             Declaration::Variable {
                 declarator,
                 constant: true,
-            } => declarator
-                .field("value")
-                .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
-                .map(|node| Located {
-                    file: identifier.file,
-                    node,
-                }),
+            } => function_held(declarator).map(|node| identifier.with(node)),
             _ => None,
         }
     }
@@ -248,26 +248,14 @@ impl<'tree> Program<'tree> {
             }
         }
         self.local_binding(identifier)?;
-        Some(match self.declaration_of(identifier) {
-            Declaration::Variable {
-                declarator,
-                constant: true,
-            } => declarator
-                .field("value")
-                .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
-                .map(|node| identifier.with(node)),
-            _ => None,
-        })
+        Some(self.const_function(identifier))
     }
 
     /// The function declaration (or const arrow function) a project module exports as `name`.
     fn exported_function(&self, exporter: usize, name: &str) -> Option<Located<'tree>> {
         match self.exported(exporter, name)? {
             Exported::Function { file, function } => Some(Located { file, node: function }),
-            Exported::Variable { file, declarator, .. } => declarator
-                .field("value")
-                .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
-                .map(|node| Located { file, node }),
+            Exported::Variable { file, declarator, .. } => function_held(declarator).map(|node| Located { file, node }),
             Exported::Namespace { .. } => None,
         }
     }
@@ -755,4 +743,11 @@ impl<'tree> Program<'tree> {
         (api.attribute.is_none() && self.resources()[api.resource].is_aws(&["apigateway", "RestApi"]))
             .then_some(api.resource)
     }
+}
+
+/// The function a variable declarator's value is, when it is one (an arrow or function expression).
+fn function_held(declarator: Node) -> Option<Node> {
+    declarator
+        .field("value")
+        .filter(|value| matches!(kind_of(value), "arrow_function" | "function_expression"))
 }
