@@ -21,6 +21,7 @@ mod imports;
 mod iteration;
 mod json_text;
 mod modules;
+mod mutations;
 mod new_resources;
 mod openapi;
 mod packages;
@@ -190,6 +191,9 @@ struct Memo<'tree> {
     runtime_types: std::cell::RefCell<HashMap<String, Option<Located<'tree>>>>,
     /// The logical names the program's resources are declared with (see `derived_logical_name`).
     declared_logical_names: std::cell::OnceCell<foldhash::HashSet<String>>,
+    /// Whether each const asked about is changed after its declaration, by (declaring file,
+    /// initializer start, reading file) (see `changed_after_declaration`).
+    changed_consts: std::cell::RefCell<HashMap<(usize, usize, usize), bool>>,
     /// The resources each resource's inputs read (see `resources_read_by`).
     resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// The resources each resource waits for, directly or not (see `waits_for`).

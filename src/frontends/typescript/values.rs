@@ -205,11 +205,14 @@ impl<'tree> Program<'tree> {
 
     /// The initializer of the `const` an identifier names, and whether other code reads that
     /// `const` too (so that editing the initializer would change more than this use).
+    /// `None` when code changes the const's object after declaring it (see
+    /// `changed_after_declaration`): what the declaration writes is then not what is read.
     pub fn const_value_and_sharing(&self, identifier: Located<'tree>) -> Option<(Located<'tree>, bool)> {
-        match self.const_value_read_only_here(identifier) {
-            Some(initializer) => Some((initializer, false)),
-            None => Some((self.const_value(identifier)?, true)),
-        }
+        let found = match self.const_value_read_only_here(identifier) {
+            Some(initializer) => (initializer, false),
+            None => (self.const_value(identifier)?, true),
+        };
+        (!self.changed_after_declaration(identifier, found.0)).then_some(found)
     }
 
     /// A resource's arguments object when it serves that resource alone: written in the `new`
@@ -386,7 +389,13 @@ impl<'tree> Program<'tree> {
             current = self.unwrapped(current);
             match kind_of(current.node) {
                 "object" => return Some(current),
-                "identifier" | "shorthand_property_identifier" => current = self.const_value(current)?,
+                "identifier" | "shorthand_property_identifier" => {
+                    let value = self.const_value(current)?;
+                    if self.changed_after_declaration(current, value) {
+                        return None;
+                    }
+                    current = value;
+                }
                 "member_expression" => current = self.member_value(current, true)?,
                 _ => return None,
             }
@@ -542,7 +551,13 @@ impl<'tree> Program<'tree> {
                         _ => None,
                     };
                 }
-                "identifier" | "shorthand_property_identifier" => current = self.const_value(current)?,
+                "identifier" | "shorthand_property_identifier" => {
+                    let value = self.const_value(current)?;
+                    if self.changed_after_declaration(current, value) {
+                        return None;
+                    }
+                    current = value;
+                }
                 "member_expression" => current = self.member_value(current, true)?,
                 _ => return None,
             }

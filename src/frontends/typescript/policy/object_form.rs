@@ -29,9 +29,6 @@ impl<'tree> Program<'tree> {
             | "non_null_expression"
             | "await_expression" => self.read_policy(here(value.node.named_child(0)?), context, depth + 1),
             "identifier" => {
-                if self.const_changed_after(value) {
-                    return None;
-                }
                 let (initializer, shared) = self.const_value_and_sharing(value)?;
                 let document = self.read_policy(initializer, OutputContext::Direct, depth + 1)?;
                 Some(PolicyDocument {
@@ -159,78 +156,6 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// Whether code may change the object the const `identifier` names after it is declared, so
-    /// that what a reader gets is not what is written: a method that changes an array called
-    /// through it (`document.Statement.push(…)`), an assignment into it (`document.Statement[1] =
-    /// …`, `delete document.Sid`), or `Object.assign(document, …)`. Looked for in the file that
-    /// declares it and in the one reading it; a name an inner scope declares again counts too.
-    fn const_changed_after(&self, identifier: Located<'tree>) -> bool {
-        let Some(initializer) = self.const_value(identifier) else {
-            return false;
-        };
-        let declared_name = initializer
-            .node
-            .parent()
-            .and_then(|declarator| declarator.field("name"))
-            .map(|name| self.text(initializer.with(name)));
-        let places = [
-            (identifier.file, Some(self.text(identifier))),
-            (initializer.file, declared_name),
-        ];
-        places.into_iter().any(|(file, name)| {
-            name.is_some_and(|name| {
-                // Declared and read once, it is changed nowhere.
-                self.mentions(file, name) > 2
-                    && crate::syntax::named_descendants(self.root(file)).any(|node| {
-                        kind_of(node) == "identifier"
-                            && self.text(Located { file, node }) == name
-                            && self.changes_what_it_names(Located { file, node })
-                    })
-            })
-        })
-    }
-
-    /// Whether this mention of a name changes the object the name holds (see `const_changed_after`).
-    fn changes_what_it_names(&self, mention: Located<'tree>) -> bool {
-        let mut reached = mention;
-        while let Some(parent) = self.parent(reached) {
-            let through_object = matches!(kind_of(parent), "member_expression" | "subscript_expression")
-                && parent.field("object") == Some(reached.node);
-            if !through_object {
-                break;
-            }
-            reached = reached.with(parent);
-        }
-        let Some(holder) = self.parent(reached) else {
-            return false;
-        };
-        let through_member = reached.node != mention.node;
-        match kind_of(holder) {
-            "assignment_expression" | "augmented_assignment_expression" => {
-                through_member && holder.field("left") == Some(reached.node)
-            }
-            "unary_expression" => through_member && self.text(mention.with(holder)).starts_with("delete"),
-            "call_expression" if through_member && holder.field("function") == Some(reached.node) => {
-                let method = reached
-                    .node
-                    .field("property")
-                    .map(|property| self.text(reached.with(property)));
-                matches!(
-                    method,
-                    Some("push" | "unshift" | "splice" | "pop" | "shift" | "sort" | "reverse" | "fill" | "copyWithin")
-                )
-            }
-            "arguments" => {
-                let call = self.parent(reached.with(holder));
-                let assigns = call
-                    .and_then(|call| call.field("function"))
-                    .is_some_and(|function| self.text(mention.with(function)) == "Object.assign");
-                assigns && named_children(holder).next() == Some(reached.node)
-            }
-            _ => false,
-        }
-    }
-
     /// Whether a callback gives back the `json` of the value it is called with (`d => d.json`,
     /// `function (d) { return d.json; }`): what a promise of a policy document resolves to.
     fn returns_json_of_its_parameter(&self, callback: Located<'tree>) -> bool {
@@ -277,9 +202,6 @@ impl<'tree> Program<'tree> {
         let (arguments, shared) = match kind_of(written.node) {
             "object" => (written, false),
             "identifier" => {
-                if self.const_changed_after(written) {
-                    return None;
-                }
                 let (value, shared) = self.const_value_and_sharing(written)?;
                 let value = self.unwrapped(value);
                 (self.object_literal(value)?, shared || kind_of(value.node) != "object")

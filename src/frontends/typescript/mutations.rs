@@ -1,0 +1,97 @@
+//! Whether a `const`'s object is still what its declaration writes when a reader gets it: code
+//! may change it afterwards (`document.Statement.push(…)`), and a value read from the declaration
+//! would then be wrong, a grant appended later reported missing, an argument set later missed.
+
+use super::{named_children, Located, Program};
+use crate::syntax::{kind_of, named_descendants, Fields};
+
+/// The methods that change the array (or object) they are called on.
+const CHANGING_METHODS: [&str; 9] = [
+    "push",
+    "unshift",
+    "splice",
+    "pop",
+    "shift",
+    "sort",
+    "reverse",
+    "fill",
+    "copyWithin",
+];
+
+impl<'tree> Program<'tree> {
+    /// Whether code may change the object or array the const `identifier` names, whose
+    /// `initializer` this is, after its declaration: a method changing it called through it
+    /// (`document.Statement.push(…)`), an assignment into it (`document.Statement[1] = …`, `delete
+    /// document.Sid`), or `Object.assign(document, …)`. Looked for in the file declaring it and in
+    /// the one reading it, once per pass; a name an inner scope declares again counts too.
+    pub(super) fn changed_after_declaration(&self, identifier: Located<'tree>, initializer: Located<'tree>) -> bool {
+        let value = self.unwrapped(initializer);
+        if !matches!(kind_of(value.node), "object" | "array") {
+            return false;
+        }
+        let key = (initializer.file, initializer.node.start_byte(), identifier.file);
+        if let Some(&known) = self.memo.changed_consts.borrow().get(&key) {
+            return known;
+        }
+        let declared_name = initializer
+            .node
+            .parent()
+            .and_then(|declarator| declarator.field("name"))
+            .map(|name| self.text(initializer.with(name)));
+        let places = [
+            (identifier.file, Some(self.text(identifier))),
+            (initializer.file, declared_name),
+        ];
+        let changed = places.into_iter().any(|(file, name)| {
+            name.is_some_and(|name| {
+                // Declared and read once, it is changed nowhere.
+                self.mentions(file, name) > 2
+                    && named_descendants(self.root(file)).any(|node| {
+                        let mention = Located { file, node };
+                        kind_of(node) == "identifier"
+                            && self.text(mention) == name
+                            && self.changes_what_it_names(mention)
+                    })
+            })
+        });
+        self.memo.changed_consts.borrow_mut().insert(key, changed);
+        changed
+    }
+
+    /// Whether this mention of a name changes the object the name holds (see
+    /// `changed_after_declaration`).
+    fn changes_what_it_names(&self, mention: Located<'tree>) -> bool {
+        // `document.Statement[1]`: the outermost member read through the name.
+        let mut reached = mention;
+        while let Some(parent) = self.parent(reached) {
+            let through_object = matches!(kind_of(parent), "member_expression" | "subscript_expression")
+                && parent.field("object") == Some(reached.node);
+            if !through_object {
+                break;
+            }
+            reached = reached.with(parent);
+        }
+        let Some(holder) = self.parent(reached) else {
+            return false;
+        };
+        let through_member = reached.node != mention.node;
+        match kind_of(holder) {
+            "assignment_expression" | "augmented_assignment_expression" => {
+                through_member && holder.field("left") == Some(reached.node)
+            }
+            "unary_expression" => through_member && self.text(mention.with(holder)).starts_with("delete"),
+            "call_expression" if through_member && holder.field("function") == Some(reached.node) => reached
+                .node
+                .field("property")
+                .is_some_and(|method| CHANGING_METHODS.contains(&self.text(reached.with(method)))),
+            "arguments" => {
+                let assigns = self
+                    .parent(reached.with(holder))
+                    .and_then(|call| call.field("function"))
+                    .is_some_and(|function| self.text(mention.with(function)) == "Object.assign");
+                assigns && named_children(holder).next() == Some(reached.node)
+            }
+            _ => false,
+        }
+    }
+}
