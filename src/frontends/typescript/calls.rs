@@ -311,19 +311,29 @@ impl<'tree> Program<'tree> {
     /// Whether a block around the call, inside the callee's own scope, declares a function or
     /// class of the callee's name: that one is what the call reaches.
     fn redeclared_between(&self, call: Located<'tree>, callee: &Callee<'tree>) -> bool {
-        let text = self.file(call.file).text;
         self.ancestors(call)
             .into_iter()
             .take_while(|block| *block != callee.scope)
-            .filter(|block| scope::BLOCKS.contains(&kind_of(block)))
-            .flat_map(named_children)
+            .any(|block| self.block_declaration(call.with(block), &callee.name).is_some())
+    }
+
+    /// The function or class declaration named `name` among a block's own statements (exported
+    /// or not); `None` for a node that is not a block.
+    pub(super) fn block_declaration(&self, block: Located<'tree>, name: &str) -> Option<Node<'tree>> {
+        if !scope::BLOCKS.contains(&kind_of(block.node)) {
+            return None;
+        }
+        named_children(block.node)
             .map(|statement| match kind_of(statement) {
                 "export_statement" => statement.field("declaration").unwrap_or(statement),
                 _ => statement,
             })
             .filter(|statement| matches!(kind_of(statement), "function_declaration" | "class_declaration"))
-            .filter_map(|statement| statement.field("name"))
-            .any(|declared| node_text(declared, text) == callee.name)
+            .find(|statement| {
+                statement
+                    .field("name")
+                    .is_some_and(|declared| self.text(block.with(declared)) == name)
+            })
     }
 
     /// The local name under which `file` imports the export `exported` of module `module`.

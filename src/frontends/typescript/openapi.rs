@@ -224,27 +224,18 @@ impl<'tree> Program<'tree> {
 
     /// What an identifier names when a scope inside the file's top level declares it: a function
     /// declared in a block around it, or a local const holding a function; `Some(None)` when the
-    /// local binding is anything else (a parameter, a loop variable, a variable holding a value).
-    /// `None` when only the top level or an import can declare it.
+    /// inner declaration is anything else (a class, a parameter, a loop variable, a variable
+    /// holding a value). `None` when only the top level or an import can declare it.
     fn inner_function_named(&self, identifier: Located<'tree>) -> Option<Option<Located<'tree>>> {
         let name = self.text(identifier);
-        let mut at = identifier;
-        while let Some(parent) = self.parent(at) {
-            at = at.with(parent);
-            match kind_of(parent) {
-                "program" => break,
-                "statement_block" => {
-                    let declared_here = named_children(parent).find(|statement| {
-                        kind_of(statement) == "function_declaration"
-                            && statement
-                                .field("name")
-                                .is_some_and(|declared| self.text(at.with(declared)) == name)
-                    });
-                    if let Some(function) = declared_here {
-                        return Some(Some(at.with(function)));
-                    }
-                }
-                _ => {}
+        let inner_blocks = self
+            .ancestors(identifier)
+            .into_iter()
+            .filter(|block| kind_of(*block) != "program");
+        for block in inner_blocks {
+            if let Some(declaration) = self.block_declaration(identifier.with(block), name) {
+                let function = kind_of(declaration) == "function_declaration";
+                return Some(function.then(|| identifier.with(declaration)));
             }
         }
         self.local_binding(identifier)?;
