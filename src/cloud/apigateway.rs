@@ -89,18 +89,17 @@ pub struct ApiIntegration {
     /// A resource of its own: its method is the one API Gateway calls the function with.
     pub is_resource: bool,
     pub uri: Option<IntegrationSetting>,
-    /// The function its uri names.
-    pub target: Option<IntegrationTarget>,
+    /// The functions its uri names: one, or one per function when the integration is written
+    /// once for every element of a collection (`uri: route.handler.arn` in a loop over routes).
+    /// Empty when infrafix cannot tell.
+    pub targets: Vec<IntegrationTarget>,
     pub http_method: Option<IntegrationSetting>,
     pub credentials: Option<IntegrationSetting>,
     /// The role `credentials` names, by its name in messages.
     pub credentials_role: Option<String>,
-    /// Whether API Gateway may invoke the target from this API without credentials; known for a
-    /// proxy integration that has credentials.
-    pub invoke_permission: Option<InvokePermission>,
 }
 
-/// The function an integration calls.
+/// A function an integration calls.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntegrationTarget {
     /// Index into the graph's functions.
@@ -108,6 +107,9 @@ pub struct IntegrationTarget {
     /// The attribute of the function the uri reads (`arn`, `invokeArn`); `None` for a uri built
     /// around the function.
     pub attribute: Option<String>,
+    /// Whether API Gateway may invoke the function from the integration's API without
+    /// credentials; known for a proxy integration that has credentials.
+    pub invoke_permission: Option<InvokePermission>,
 }
 
 /// A setting of an integration.

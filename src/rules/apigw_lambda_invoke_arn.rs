@@ -89,7 +89,11 @@ or this API's `executionArn` followed by wildcards only (`/*/*`). One for anothe
 does not count; when the program surely has none that counts, the fix adds one after the RestApi in
 the same change. When a Permission may count (made in a loop or a helper, under a condition the
 function is not under, for a single route, or written in a way infrafix cannot read), it reports
-instead of adding a duplicate or removing `credentials`. `credentials: "arn:aws:iam::*:user/*"` (call with the caller's identity) is deliberate and
+instead of adding a duplicate or removing `credentials`. An integration written once in a loop (`uri: route.handler.arn` over routes naming different
+functions) is judged for every function its elements name: the uri becomes `route.handler.invokeArn`
+when each reads the plain ARN, and `credentials` go only when each function has a Permission that
+counts or surely has none (the fix adds one for each that lacks it); an element that names no
+function leaves the integration unjudged. `credentials: "arn:aws:iam::*:user/*"` (call with the caller's identity) is deliberate and
 left alone. The role the removed `credentials` named stays; the message names it, to remove by hand
 if nothing else needs it.
 "#;
@@ -99,27 +103,46 @@ const CALLER_IDENTITY: &str = "arn:aws:iam::*:user/*";
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
     for integration in graph.integrations() {
-        let (Some(uri), Some(target)) = (&integration.uri, &integration.target) else {
+        let Some(uri) = &integration.uri else { continue };
+        let Some(functions) = integration
+            .targets
+            .iter()
+            .map(|target| graph.functions().get(target.function))
+            .collect::<Option<Vec<_>>>()
+            .filter(|functions| !functions.is_empty())
+        else {
             continue;
         };
-        let Some(function) = graph.functions().get(target.function) else {
-            continue;
-        };
-        if integration.proxy && target.attribute.as_deref() == Some(ARN) {
-            uri_finding(context, uri, function, findings);
+        let reads_arn = integration
+            .targets
+            .iter()
+            .all(|target| target.attribute.as_deref() == Some(ARN));
+        if integration.proxy && reads_arn {
+            uri_finding(context, uri, &functions, findings);
         }
         if let Some(method) = &integration.http_method {
             method_finding(context, integration, method, findings);
         }
         if let (true, Some(credentials)) = (integration.proxy, &integration.credentials) {
             if credentials.literal.as_deref() != Some(CALLER_IDENTITY) {
-                credentials_finding(context, integration, credentials, function, findings);
+                credentials_finding(context, integration, credentials, &functions, findings);
             }
         }
     }
 }
 
-/// A safe fix made of these intents, or why the program's language cannot make it.
+/// The functions' names for a message: "`a`", "`a` and `b`", "`a`, `b` and `c`".
+fn names_of(functions: &[&LambdaFunction]) -> String {
+    match functions {
+        [] => String::new(),
+        [only] => only.name.clone(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(|function| function.name.as_str()).collect();
+            format!("{} and {}", rest.join(", "), last.name)
+        }
+    }
+}
+
 fn safe_fix(context: &RuleContext, intents: Vec<Intent>) -> Result<Fix, String> {
     context.render(&FixPlan {
         intents,
@@ -130,20 +153,23 @@ fn safe_fix(context: &RuleContext, intents: Vec<Intent>) -> Result<Fix, String> 
 fn uri_finding(
     context: &RuleContext,
     uri: &IntegrationSetting,
-    function: &LambdaFunction,
+    functions: &[&LambdaFunction],
     findings: &mut Vec<Finding>,
 ) {
     let Some(at) = &uri.expression else { return };
+    let whose = match functions {
+        [_] => "its",
+        _ => "each one's",
+    };
     let message = format!(
-        "The aws_proxy integration's uri is the ARN of {}; API Gateway needs its invoke ARN (`{}`), or the deployment fails with \"Invalid ARN specified in the request\".",
-        function.name,
+        "The aws_proxy integration's uri is the ARN of {}; API Gateway needs {whose} invoke ARN (`{}`), or the deployment fails with \"Invalid ARN specified in the request\".",
+        names_of(functions),
         context.graph().spelling().invoke_arn,
     );
     let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
     findings.push(finding.with_outcome(safe_fix(context, vec![Intent::UseInvokeArn { uri: at.clone() }])));
 }
 
-/// A Lambda function is only ever invoked with POST, whatever method the route answers.
 fn method_finding(
     context: &RuleContext,
     integration: &ApiIntegration,
@@ -180,7 +206,7 @@ fn credentials_finding(
     context: &RuleContext,
     integration: &ApiIntegration,
     credentials: &IntegrationSetting,
-    function: &LambdaFunction,
+    functions: &[&LambdaFunction],
     findings: &mut Vec<Finding>,
 ) {
     let at = credentials.expression.as_ref().unwrap_or(&integration.at);
@@ -189,36 +215,67 @@ fn credentials_finding(
         .as_ref()
         .map(|role| format!(" The role {role} stays: remove it by hand if nothing else needs it."))
         .unwrap_or_default();
+    let function_word = match functions {
+        [_] => "the function",
+        _ => "each function",
+    };
     let base = format!(
-        "`credentials` on an aws_proxy integration of {} is needless: an {} for apigateway.amazonaws.com lets API Gateway invoke the function.",
-        function.name,
+        "`credentials` on an aws_proxy integration of {} is needless: an {} for apigateway.amazonaws.com lets API Gateway invoke {function_word}.",
+        names_of(functions),
         context.graph().spelling().invoke_permission,
     );
     let finding = |message: String| Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
     let drop = Intent::DropCredentials {
         setting: credentials.written.clone(),
     };
-    findings.push(match integration.invoke_permission {
-        Some(InvokePermission::Granted) => finding(format!("{base}{role_note}")).with_outcome(safe_fix(context, vec![drop])),
-        Some(InvokePermission::Missing) => {
-            let fix = integration
-                .rest_api
-                .clone()
-                .ok_or_else(|| "the integration's REST API is not declared in the program".to_owned())
-                .and_then(|rest_api| {
-                    let permission = Intent::AddInvokePermission {
-                        function: function.declared.clone(),
-                        rest_api,
-                    };
-                    safe_fix(context, vec![permission, drop])
-                });
-            match fix {
-                Ok(fix) => finding(format!("{base} The fix adds that Permission.{role_note}")).with_fix(fix),
-                Err(reason) => finding(base).not_fixed(&reason),
-            }
-        }
-        Some(InvokePermission::Unknown) | None => finding(base).not_fixed(
+    let permissions: Vec<Option<InvokePermission>> = integration
+        .targets
+        .iter()
+        .map(|target| target.invoke_permission)
+        .collect();
+    let unknown = permissions
+        .iter()
+        .any(|permission| matches!(permission, Some(InvokePermission::Unknown) | None));
+    if unknown {
+        findings.push(finding(base).not_fixed(
             "a Permission of the program may already grant it (made in a loop or a helper, under a condition the function is not under, for a route of its own, or written in a way infrafix cannot read); check, then remove `credentials`",
-        ),
+        ));
+        return;
+    }
+    let missing: Vec<&LambdaFunction> = functions
+        .iter()
+        .zip(&permissions)
+        .filter(|(_, permission)| **permission == Some(InvokePermission::Missing))
+        .map(|(function, _)| *function)
+        .collect();
+    if missing.is_empty() {
+        findings.push(finding(format!("{base}{role_note}")).with_outcome(safe_fix(context, vec![drop])));
+        return;
+    }
+    let fix = integration
+        .rest_api
+        .clone()
+        .ok_or_else(|| "the integration's REST API is not declared in the program".to_owned())
+        .and_then(|rest_api| {
+            let mut intents: Vec<Intent> = missing
+                .iter()
+                .map(|function| Intent::AddInvokePermission {
+                    function: function.declared.clone(),
+                    rest_api: rest_api.clone(),
+                })
+                .collect();
+            intents.push(drop);
+            safe_fix(context, intents)
+        });
+    let added = match functions {
+        [_] => "that Permission".to_owned(),
+        _ => match missing.as_slice() {
+            [_] => format!("the one {} lacks", names_of(&missing)),
+            _ => format!("the ones {} lack", names_of(&missing)),
+        },
+    };
+    findings.push(match fix {
+        Ok(fix) => finding(format!("{base} The fix adds {added}.{role_note}")).with_fix(fix),
+        Err(reason) => finding(base).not_fixed(&reason),
     });
 }

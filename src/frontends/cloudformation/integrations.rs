@@ -92,22 +92,28 @@ impl<'a> Template<'a> {
             .and_then(|kind| kind.value.text())
             .is_some_and(|kind| kind.eq_ignore_ascii_case("AWS_PROXY"));
         let uri = integration.entry(keys.uri);
-        let target = uri.and_then(|uri| self.integration_target(&uri.value, functions));
         let credentials = integration.entry(keys.credentials);
-        let invoke_permission = match (proxy, credentials, &target, &rest_api) {
-            (true, Some(_), Some(target), Some(api)) => {
-                Some(self.invoke_permission(functions[target.function].resource, api.logical_id))
-            }
-            (true, Some(_), _, _) => Some(InvokePermission::Unknown),
-            _ => None,
-        };
+        let targets = uri
+            .and_then(|uri| self.integration_target(&uri.value, functions))
+            .map(|target| IntegrationTarget {
+                invoke_permission: match (proxy, credentials, &rest_api) {
+                    (true, Some(_), Some(api)) => {
+                        Some(self.invoke_permission(functions[target.function].resource, api.logical_id))
+                    }
+                    (true, Some(_), None) => Some(InvokePermission::Unknown),
+                    _ => None,
+                },
+                ..target
+            })
+            .into_iter()
+            .collect();
         ApiIntegration {
             at: self.site(uri.map_or(declared_in.entry.key_range.clone(), |uri| uri.value.range.clone())),
             rest_api: rest_api.map(|api| self.site(api.entry.range.clone())),
             proxy,
             is_resource: keys.on_method,
             uri: uri.map(|uri| self.integration_setting(uri)),
-            target,
+            targets,
             http_method: integration
                 .entry(keys.http_method)
                 .map(|method| self.integration_setting(method)),
@@ -116,7 +122,6 @@ impl<'a> Template<'a> {
                 .and_then(|credentials| self.resource_ref(&credentials.value))
                 .and_then(|reference| self.resource(reference.resource))
                 .map(|role| format!("`{}`", role.logical_id)),
-            invoke_permission,
         }
     }
 
@@ -137,6 +142,7 @@ impl<'a> Template<'a> {
             return Some(IntegrationTarget {
                 function: function_of(reference.resource)?,
                 attribute: reference.attribute,
+                invoke_permission: None,
             });
         }
         let (name, argument) = intrinsic(uri)?;
@@ -148,6 +154,7 @@ impl<'a> Template<'a> {
         Some(IntegrationTarget {
             function: function_of(self.resource_index(logical_id)?)?,
             attribute: None,
+            invoke_permission: None,
         })
     }
 

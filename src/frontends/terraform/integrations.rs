@@ -123,30 +123,32 @@ impl<'a> TerraformProject<'a> {
             .and_then(|kind| self.string_value(kind, &[]))
             .is_some_and(|(kind, _)| kind.eq_ignore_ascii_case("aws_proxy"));
         let uri = setting("uri");
-        let target = value("uri").and_then(|uri| self.integration_target(uri, functions));
         let credentials = setting("credentials");
+        let targets = value("uri")
+            .and_then(|uri| self.integration_target(uri, functions))
+            .map(|target| IntegrationTarget {
+                invoke_permission: credentials
+                    .as_ref()
+                    .map(|_| self.invoke_permission(functions[target.function].resource, rest_api.as_ref())),
+                ..target
+            })
+            .into_iter()
+            .collect();
         let credentials_role = value("credentials")
             .and_then(|role| self.root_resource_ref(role))
             .and_then(|role| self.root_resources().nth(role.resource))
             .filter(|role| role.kind == "aws_iam_role")
             .map(|role| format!("`aws_iam_role.{}`", role.name));
-        let invoke_permission = match (&target, &credentials) {
-            (Some(target), Some(_)) => {
-                Some(self.invoke_permission(functions[target.function].resource, rest_api.as_ref()))
-            }
-            _ => None,
-        };
         ApiIntegration {
             at: at.site(),
             rest_api,
             proxy,
             is_resource: form == IntegrationForm::Resource,
             uri,
-            target,
+            targets,
             http_method: setting(form.http_method()),
             credentials,
             credentials_role,
-            invoke_permission,
         }
     }
 
@@ -175,6 +177,7 @@ impl<'a> TerraformProject<'a> {
             return Some(IntegrationTarget {
                 function,
                 attribute: reference.attribute,
+                invoke_permission: None,
             });
         }
         // `arn:aws:apigateway:…:lambda:path/2015-03-31/functions/${aws_lambda_function.f.arn}/invocations`;
@@ -195,6 +198,7 @@ impl<'a> TerraformProject<'a> {
         Some(IntegrationTarget {
             function: function_index(*only)?,
             attribute: None,
+            invoke_permission: None,
         })
     }
 

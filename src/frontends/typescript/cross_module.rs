@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use tree_sitter::Node;
 
+use super::edits::push_merged;
 use super::imports::TypesOnly;
 use super::{named_children, Exported, ImportKind, Located, Program, ResourceBinding};
 use crate::fix::{position_in_list, Edit, ListedLine, ListedLines, NewDependency};
@@ -307,20 +308,6 @@ impl<'tree> Program<'tree> {
             .chain(required)
             .filter_map(|module| self.imported_file(file, &module))
             .collect()
-    }
-}
-
-/// Adds an insertion to a fix's edits. A fix that names several resources of other modules adds
-/// several imports at one point (after the last import, or after one specifier): those become one
-/// insertion, since two insertions at one point would leave their order to chance.
-fn push_merged(edits: &mut Vec<Edit>, edit: Edit) {
-    let same_point = edits
-        .iter_mut()
-        .find(|other| other.file == edit.file && other.range.is_empty() && other.range == edit.range);
-    match same_point {
-        Some(other) if other.replacement.contains(&edit.replacement) => {}
-        Some(other) => other.append_insertion(&edit),
-        None => edits.push(edit),
     }
 }
 

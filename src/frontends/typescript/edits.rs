@@ -640,6 +640,21 @@ pub fn is_reserved_word(name: &str) -> bool {
     RESERVED.contains(&name) || name == "Infinity"
 }
 
+/// Adds an insertion to a fix's edits. A fix may insert several things at one point (imports
+/// after the last import, or after one specifier; a Permission for each of an integration's
+/// functions after the API): those become one insertion, in the order they come, since two
+/// insertions at one point would leave their order to chance.
+pub(super) fn push_merged(edits: &mut Vec<Edit>, edit: Edit) {
+    let same_point = edits
+        .iter_mut()
+        .find(|other| other.file == edit.file && other.range.is_empty() && other.range == edit.range);
+    match same_point {
+        Some(other) if other.replacement.contains(&edit.replacement) => {}
+        Some(other) => other.append_insertion(&edit),
+        None => edits.push(edit),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

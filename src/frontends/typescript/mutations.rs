@@ -33,29 +33,64 @@ impl<'tree> Program<'tree> {
         if let Some(&known) = self.memo.changed_consts.borrow().get(&key) {
             return known;
         }
+        let changed = self
+            .const_mentions(identifier, initializer)
+            .any(|mention| self.changes_what_it_names(mention));
+        self.memo.changed_consts.borrow_mut().insert(key, changed);
+        changed
+    }
+
+    /// The values code assigns to members of the object the const `identifier` names, whose
+    /// `initializer` this is, after its declaration (`paths[`/${route}`] = {…}`, `paths.orders =
+    /// {…}`): where an OpenAPI document's paths are added in a loop. Looked for where
+    /// `changed_after_declaration` looks.
+    pub(super) fn assigned_members(
+        &self,
+        identifier: Located<'tree>,
+        initializer: Located<'tree>,
+    ) -> Vec<Located<'tree>> {
+        if kind_of(self.unwrapped(initializer).node) != "object" {
+            return Vec::new();
+        }
+        self.const_mentions(identifier, initializer)
+            .filter_map(|mention| {
+                let member = mention.with(self.parent(mention)?);
+                let through_member = matches!(kind_of(member.node), "member_expression" | "subscript_expression")
+                    && member.node.field("object") == Some(mention.node);
+                let assignment = self.parent(member).filter(|assignment| {
+                    through_member
+                        && kind_of(assignment) == "assignment_expression"
+                        && assignment.field("left") == Some(member.node)
+                })?;
+                Some(mention.with(assignment.field("right")?))
+            })
+            .collect()
+    }
+
+    /// Every mention of the const, in the file declaring it and in the one reading it through
+    /// `identifier`; none when it is declared and read once.
+    fn const_mentions(
+        &self,
+        identifier: Located<'tree>,
+        initializer: Located<'tree>,
+    ) -> impl Iterator<Item = Located<'tree>> + '_ {
         let declared_name = initializer
             .node
             .parent()
             .and_then(|declarator| declarator.field("name"))
             .map(|name| self.text(initializer.with(name)));
-        let places = [
-            (identifier.file, Some(self.text(identifier))),
-            (initializer.file, declared_name),
-        ];
-        let changed = places.into_iter().any(|(file, name)| {
-            name.is_some_and(|name| {
-                // Declared and read once, it is changed nowhere.
-                self.mentions(file, name) > 2
-                    && named_descendants(self.root(file)).any(|node| {
-                        let mention = Located { file, node };
-                        kind_of(node) == "identifier"
-                            && self.text(mention) == name
-                            && self.changes_what_it_names(mention)
-                    })
+        let mut places = vec![(identifier.file, Some(self.text(identifier)))];
+        if initializer.file != identifier.file || declared_name != places[0].1 {
+            places.push((initializer.file, declared_name));
+        }
+        places.into_iter().flat_map(move |(file, name)| {
+            let name = name.filter(|name| self.mentions(file, name) > 2);
+            name.into_iter().flat_map(move |name| {
+                named_descendants(self.root(file))
+                    .map(move |node| Located { file, node })
+                    .filter(move |mention| kind_of(mention.node) == "identifier" && self.text(*mention) == name)
             })
-        });
-        self.memo.changed_consts.borrow_mut().insert(key, changed);
-        changed
+        })
     }
 
     /// Whether this mention of a name changes the object the name holds (see

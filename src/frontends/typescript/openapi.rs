@@ -132,6 +132,10 @@ impl<'tree> Program<'tree> {
             "identifier" | "shorthand_property_identifier" => {
                 if let Some(defined) = self.const_value(value) {
                     self.body_integrations(api, defined, depth + 1, found);
+                    // What a loop adds after the declaration (`paths[`/${route}`] = {…}`).
+                    for assigned in self.assigned_members(value, defined) {
+                        self.body_integrations(api, assigned, depth + 1, found);
+                    }
                 }
             }
             "object" => self.object_tree_integrations(api, value, depth, found),
@@ -447,14 +451,39 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// The Lambda function an integration's uri names, with the output used (`arn`, `invokeArn`;
-    /// `None` for a URI built around the function).
-    pub fn integration_function(&self, uri: &IntegrationValue<'tree>) -> Option<(usize, Option<String>)> {
-        let expression = uri.expression?;
+    /// The Lambda functions an integration's uri names, with the output used (`arn`, `invokeArn`;
+    /// `None` for a URI built around the function): one, or one per function the elements of a
+    /// collection give it (`uri: route.handler.arn` in a loop); empty when it names none surely.
+    pub fn integration_functions(&self, uri: &IntegrationValue<'tree>) -> Vec<(usize, Option<String>)> {
+        let Some(expression) = uri.expression else {
+            return Vec::new();
+        };
         let is_function = |resource: usize| self.resources()[resource].is_lambda_function();
         if let Some(reference) = self.denoted_resource(expression).filter(|r| is_function(r.resource)) {
-            return Some((reference.resource, reference.attribute));
+            return vec![(reference.resource, reference.attribute)];
         }
+        // Every element must name a function: a uri that is sometimes something else is not judged.
+        let per_element: Option<Vec<(usize, Option<String>)>> = self
+            .denoted_by_each_element(expression, 0)
+            .into_iter()
+            .map(|reference| {
+                reference
+                    .filter(|r| is_function(r.resource))
+                    .map(|r| (r.resource, r.attribute))
+            })
+            .collect();
+        if let Some(mut functions) = per_element.filter(|functions| !functions.is_empty()) {
+            functions.sort();
+            functions.dedup();
+            return functions;
+        }
+        self.integration_function(expression).into_iter().collect()
+    }
+
+    /// The one function a uri that names no resource as written names: through the argument a
+    /// helper's parameter receives, or as a part of a URI built around it.
+    fn integration_function(&self, expression: Located<'tree>) -> Option<(usize, Option<String>)> {
+        let is_function = |resource: usize| self.resources()[resource].is_lambda_function();
         if let Some(source) = self
             .parameter_sources(expression)
             .and_then(|sources| sources.into_iter().next())
@@ -493,14 +522,24 @@ impl<'tree> Program<'tree> {
             "member_expression" => {
                 let property = here(expression.node.field("property")?);
                 let object = here(expression.node.field("object")?);
-                let owner = self.denoted_resource(object)?;
-                let declared = &self.resources()[owner.resource];
-                if declared.class.package == Package::Cdk {
-                    return self.cdk_invoke_uri(expression, object, owner, property);
+                // One function, or one per element of a loop (`route.handler.arn`).
+                let owners = match self.denoted_resource(object) {
+                    Some(owner) => vec![owner],
+                    None => self
+                        .denoted_by_each_element(object, 0)
+                        .into_iter()
+                        .collect::<Option<Vec<_>>>()?,
+                };
+                if let [owner] = owners.as_slice() {
+                    if self.resources()[owner.resource].class.package == Package::Cdk {
+                        return self.cdk_invoke_uri(expression, object, owner.clone(), property);
+                    }
                 }
-                let is_function = declared.is_aws(&["lambda", "Function"]);
-                (self.text(property) == "arn" && owner.attribute.is_none() && is_function)
-                    .then(|| vec![self.replace_node(property, "invokeArn")])
+                let functions = !owners.is_empty()
+                    && owners.iter().all(|owner| {
+                        owner.attribute.is_none() && self.resources()[owner.resource].is_aws(&["lambda", "Function"])
+                    });
+                (self.text(property) == "arn" && functions).then(|| vec![self.replace_node(property, "invokeArn")])
             }
             // `uri` alone in `{ uri }` is read like the identifier it names.
             "identifier" | "shorthand_property_identifier" => {

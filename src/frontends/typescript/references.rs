@@ -51,6 +51,15 @@ impl<'tree> Program<'tree> {
         found
     }
 
+    /// What reading `property` from what `owner` denotes gives: an output of the resource
+    /// (`role.attrArn` is the role's `arn` in the graph); `None` from an output.
+    pub(super) fn attribute_read(&self, owner: ResourceRef, property: &str) -> Option<ResourceRef> {
+        owner.attribute.is_none().then(|| ResourceRef {
+            resource: owner.resource,
+            attribute: Some(cdk::graph_attribute(&self.resources()[owner.resource].class, property).to_owned()),
+        })
+    }
+
     /// Whether the expression reads a name imported from a package (`aws.lambda.Runtime.Go1dx`,
     /// `pulumi.interpolate`): what a package exports is never a resource the program declares, and
     /// infrastructure code reads packages more often than anything else.
@@ -123,14 +132,7 @@ impl<'tree> Program<'tree> {
                     });
                 }
                 match self.denoted(here(object), hops) {
-                    // `role.attrArn` is the role's `arn` in the graph.
-                    Some(owner) if owner.attribute.is_none() => Some(ResourceRef {
-                        resource: owner.resource,
-                        attribute: Some(
-                            cdk::graph_attribute(&self.resources()[owner.resource].class, &property).to_owned(),
-                        ),
-                    }),
-                    Some(_) => None,
+                    Some(owner) => self.attribute_read(owner, &property),
                     // `iam.processorRole`, `queues.dlq`: the object holds the resource.
                     None => match self.member_value(at, false) {
                         Some(value) => self.denoted(value, hops + 1),

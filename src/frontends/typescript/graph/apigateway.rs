@@ -162,7 +162,11 @@ impl<'tree> Program<'tree> {
             written: value.written(),
             string: value.string(),
         };
-        let target = integration.uri.as_ref().and_then(|uri| self.integration_function(uri));
+        let functions_named = integration
+            .uri
+            .as_ref()
+            .map(|uri| self.integration_functions(uri))
+            .unwrap_or_default();
         let credentials_role = integration
             .credentials
             .as_ref()
@@ -170,28 +174,30 @@ impl<'tree> Program<'tree> {
             .and_then(|expression| self.denoted_resource(expression))
             .filter(|reference| self.resources()[reference.resource].is_aws(&["iam", "Role"]))
             .map(|reference| self.display_name(reference.resource));
-        let invoke_permission = match (&target, &integration.credentials) {
-            (Some((function, _)), Some(_)) if integration.is_proxy() => {
-                Some(self.api_gateway_invoke_permission(*function, integration.rest_api))
-            }
-            _ => None,
-        };
+        let has_credentials = integration.is_proxy() && integration.credentials.is_some();
+        // A function the graph leaves out leaves the uri's targets unknown, not shorter.
+        let targets = functions_named
+            .into_iter()
+            .map(|(function, attribute)| {
+                Some(IntegrationTarget {
+                    function: *functions.get(&function)?,
+                    attribute,
+                    invoke_permission: has_credentials
+                        .then(|| self.api_gateway_invoke_permission(function, integration.rest_api)),
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
         ApiIntegration {
             at: integration.at.into(),
             rest_api: integration.rest_api.map(|api| self.resources()[api].declared()),
             proxy: integration.is_proxy(),
             is_resource: integration.on_resource,
             uri: integration.uri.as_ref().map(setting),
-            target: target.and_then(|(function, attribute)| {
-                Some(IntegrationTarget {
-                    function: *functions.get(&function)?,
-                    attribute,
-                })
-            }),
+            targets,
             http_method: integration.http_method.as_ref().map(setting),
             credentials: integration.credentials.as_ref().map(setting),
             credentials_role,
-            invoke_permission,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! integration's `credentials` removed, and an `aws.lambda.Permission` added where API Gateway
 //! needs one instead (a `CfnPermission` in a CDK app).
 
+use super::super::edits::push_merged;
 use super::super::graph::settings_key;
 use super::super::{cdk, Located, Package, PackageMember, Program};
 use crate::cloud::{Site, ThrottleLimit};
@@ -177,8 +178,9 @@ impl<'tree> Program<'tree> {
         ]);
         let suffix = format!("invoke-{}", kebab_case(&function_name));
         let new = self.new_resource_beside(api, &["lambda", "Permission"], &suffix, args)?;
-        // Nothing refers to the permission: a bare statement, so no unused const.
-        edits.push(self.insert_statement_after(api.statement(), &new.code, None));
+        // Nothing refers to the permission: a bare statement, so no unused const. The
+        // integration's other functions may get theirs at the same point.
+        push_merged(edits, self.insert_statement_after(api.statement(), &new.code, None));
         Ok(())
     }
 }
