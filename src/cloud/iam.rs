@@ -19,8 +19,24 @@ pub enum DeadLetter {
     None,
     /// The ARN of a resource of the project.
     Resource(ResourceRef),
+    /// The ARNs of resources of the project, one for each of the function's instances that name
+    /// different ones (`spec.dlq.arn` in a loop over specs, `dlq.arn` in a factory called with
+    /// different queues), each once.
+    PerInstance(Vec<ResourceRef>),
     /// Anything else: an ARN from configuration, settings spread from elsewhere.
     Unknown,
+}
+
+impl DeadLetter {
+    /// Every target an instance of the function sends to; `None` when they cannot be told.
+    pub fn targets(&self) -> Option<&[ResourceRef]> {
+        match self {
+            DeadLetter::None => Some(&[]),
+            DeadLetter::Resource(target) => Some(std::slice::from_ref(target)),
+            DeadLetter::PerInstance(targets) => Some(targets),
+            DeadLetter::Unknown => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::cloud::{
-    Answer, DeadLetter, Effect, FixPlan, FunctionRole, GrantDocument, Intent, MessageTarget, ResourceId, ResourceRef,
-    SendGrant, Site,
+    Answer, Effect, FixPlan, FunctionRole, GrantDocument, Intent, MessageTarget, ResourceId, ResourceRef, SendGrant,
+    Site,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{join_colliding, Applicability, Fix};
@@ -24,7 +24,12 @@ returns (read, never edited), `aws.iam.Policy` resources, the role's own `inline
 the AWS managed policies infrafix knows. A document is unreadable, and the role not judged, when
 code changes it after it is written (`document.Statement.push(…)`, `Object.assign`), when it
 merges `sourcePolicyDocuments` or `overridePolicyDocuments`, or when a helper builds it from its
-parameters.
+parameters. A function made in a loop, or by a factory called more than once, whose instances name
+different targets (`deadLetterConfig: { targetArn: spec.deadLetter.arn }` over specs, `dlq.arn` in
+a factory given a queue per call) is judged for every target when its instances share one role:
+one finding names those the role may not send to, and its fix grants them all. When each
+instance has a role of its own, made in the same loop or factory, it is not judged: what each
+role grants is written once for all of them.
 
 In Terraform: `dead_letter_config { target_arn }` of the root module's functions, and the role's
 grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed or an
@@ -154,46 +159,70 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let mut reported = Vec::new();
     let mut grants = Vec::new();
     for function in graph.functions() {
-        let DeadLetter::Resource(dead_letter) = &function.dead_letter else {
-            continue;
-        };
-        let Some(MessageTarget {
-            target,
-            name: target_name,
-        }) = graph.message_target(dead_letter.resource)
-        else {
-            continue;
-        };
         let Some(FunctionRole::Declared(role_index)) = function.role else {
             continue;
         };
-        let Some(role) = graph.roles().get(role_index) else {
+        let (Some(targets), Some(role)) = (function.dead_letter.targets(), graph.roles().get(role_index)) else {
             continue;
         };
-        let action = if target.service == "sqs" {
-            "sqs:SendMessage"
-        } else {
-            "sns:Publish"
+        // A function made in a loop or by a factory may send to several targets: one finding
+        // names those its role may not send to.
+        let lacking: Vec<Lacking> = targets
+            .iter()
+            .filter_map(|dead_letter| {
+                let MessageTarget { target, name } = graph.message_target(dead_letter.resource)?;
+                let action = match target.service {
+                    "sqs" => "sqs:SendMessage",
+                    _ => "sns:Publish",
+                };
+                let answer = role.grants.allows(action, target);
+                let lacks = !matches!(answer, Answer::Allowed | Answer::Unreadable);
+                lacks.then_some(Lacking {
+                    dead_letter,
+                    name,
+                    service: target.service,
+                    action,
+                    answer,
+                })
+            })
+            .collect();
+        let Some(first) = lacking.first() else {
+            continue;
         };
-        let answer = role.grants.allows(action, target);
-        let kind = if target.service == "sqs" {
-            "dead-letter queue"
-        } else {
-            "dead-letter topic"
+        let kind = match first.service {
+            "sqs" => "dead-letter queue",
+            _ => "dead-letter topic",
         };
+        let action = first.action;
         let error = format!(
             "\"The provided execution role does not have permissions to call {} on {}\"",
             action.split(':').nth(1).unwrap_or(action),
-            target.service.to_ascii_uppercase(),
+            first.service.to_ascii_uppercase(),
         );
+        let named = match lacking.as_slice() {
+            [only] => format!("{kind} {}", only.name),
+            _ if lacking.iter().all(|other| other.service == first.service) => {
+                format!("{kind}s {}", names_of(&lacking))
+            }
+            _ => format!("dead-letter targets {}", names_of(&lacking)),
+        };
+        let unknown = lacking.iter().find_map(|lacks| match &lacks.answer {
+            Answer::Unknown(reason) => Some(reason),
+            _ => None,
+        });
+        let (send, on) = match lacking.as_slice() {
+            [_] => (action, "it"),
+            _ if lacking.iter().all(|other| other.action == action) => (action, "them"),
+            _ => ("what each needs (sqs:SendMessage, sns:Publish)", "them"),
+        };
         // Where the grants cannot be judged, the finding says so rather than that they lack it.
-        let message = match answer {
-            Answer::Unknown(_) => format!(
-                "Function {} sends failed events to {kind} {target_name}, and infrafix cannot tell whether its role {} allows {action} on it: without it, Lambda refuses the function ({error}).",
+        let message = match unknown {
+            Some(_) => format!(
+                "Function {} sends failed events to {named}, and infrafix cannot tell whether its role {} allows {send} on {on}: without it, Lambda refuses the function ({error}).",
                 function.name, role.name,
             ),
-            _ => format!(
-                "Function {} sends failed events to {kind} {target_name}, but its role {} does not allow {action} on it: Lambda refuses the function ({error}).",
+            None => format!(
+                "Function {} sends failed events to {named}, but its role {} does not allow {send} on {on}: Lambda refuses the function ({error}).",
                 function.name, role.name,
             ),
         };
@@ -203,24 +232,25 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             function.at.range.clone(),
             message,
         );
-        let reason_without_fix = match answer {
-            Answer::Allowed | Answer::Unreadable => continue,
-            Answer::Denied => "a Deny statement forbids it; change that statement by hand".to_owned(),
-            Answer::Unknown(reason) => format!("infrafix cannot judge {reason}, which may allow it"),
-            Answer::NotAllowed => {
-                grants.push(Grant {
-                    finding: reported.len(),
-                    function: function.declared.clone(),
-                    function_resource: function.resource,
-                    role: role_index,
-                    dead_letter: dead_letter.clone(),
-                    action,
-                });
-                reported.push(finding);
-                continue;
-            }
-        };
-        reported.push(finding.not_fixed(&reason_without_fix));
+        if lacking.iter().any(|lacks| lacks.answer == Answer::Denied) {
+            reported.push(finding.not_fixed("a Deny statement forbids it; change that statement by hand"));
+            continue;
+        }
+        if let Some(reason) = unknown {
+            reported.push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
+            continue;
+        }
+        for lacks in &lacking {
+            grants.push(Grant {
+                finding: reported.len(),
+                function: function.declared.clone(),
+                function_resource: function.resource,
+                role: role_index,
+                dead_letter: lacks.dead_letter.clone(),
+                action: lacks.action,
+            });
+        }
+        reported.push(finding);
     }
     // The grants of one role are planned together, so that those going to one place make one edit
     // that every finding's fix carries: fixed one by one, they would all insert at the same point
@@ -237,9 +267,18 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let planned = by_role
         .into_values()
         .chain(suppressed.into_iter().map(|grant| vec![grant]));
-    let mut outcomes = BTreeMap::new();
+    let mut outcomes: BTreeMap<usize, Result<Fix, String>> = BTreeMap::new();
     for together in planned {
         for (grant, outcome) in join_colliding(plan(context, &together)) {
+            // A finding's targets share one fix, or it has none: fixed apart, a part of them
+            // would be left for a later pass under a finding that no longer names it.
+            let outcome = match outcomes.remove(&together[grant].finding) {
+                Some(earlier) if earlier != outcome => Err(
+                    "its targets need grants in different places; grant each by hand, or fix them one at a time"
+                        .to_owned(),
+                ),
+                _ => outcome,
+            };
             outcomes.insert(together[grant].finding, outcome);
         }
     }
@@ -252,6 +291,27 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 None => finding,
             }),
     );
+}
+
+/// A dead-letter target a function's role may not send to, as far as infrafix can tell.
+struct Lacking<'graph> {
+    dead_letter: &'graph ResourceRef,
+    name: &'graph str,
+    service: &'graph str,
+    action: &'static str,
+    answer: Answer,
+}
+
+/// The targets' names for a message: "`a`", "`a` and `b`", "`a`, `b` and `c`".
+fn names_of(lacking: &[Lacking]) -> String {
+    match lacking {
+        [] => String::new(),
+        [only] => only.name.to_owned(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(|lacks| lacks.name).collect();
+            format!("{} and {}", rest.join(", "), last.name)
+        }
+    }
 }
 
 /// The fix of each grant, or why it has none, by the grant's index.

@@ -1,6 +1,6 @@
 //! `lambda-iam-depends-on`: policies of a function's role missing from the function's `dependsOn`.
 
-use crate::cloud::{DeadLetter, Effect, Entry, FixPlan, FunctionRole, IamRole, Intent, LambdaFunction, RoleAttachment};
+use crate::cloud::{Effect, Entry, FixPlan, FunctionRole, IamRole, Intent, LambdaFunction, RoleAttachment};
 use crate::diagnostic::Finding;
 use crate::fix::Applicability;
 use crate::rules::{RuleContext, RuleId};
@@ -151,10 +151,8 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
 /// declared beside it, each wait for the grant on their own queue, which may come after the
 /// functions before it.
 fn sends_only_elsewhere(role: &IamRole, policy: &RoleAttachment, function: &LambdaFunction) -> bool {
-    let own_target = match &function.dead_letter {
-        DeadLetter::None => None,
-        DeadLetter::Resource(reference) => Some(reference.resource),
-        DeadLetter::Unknown => return false,
+    let Some(own_targets) = function.dead_letter.targets() else {
+        return false;
     };
     // A role policy holds one document; one infrafix cannot read is not among them.
     let Some(document) = role
@@ -172,10 +170,9 @@ fn sends_only_elsewhere(role: &IamRole, policy: &RoleAttachment, function: &Lamb
             .is_some_and(|action| SENDS.iter().any(|send| send.eq_ignore_ascii_case(action)))
     };
     let elsewhere = |entry: &Entry| {
-        entry
-            .resource
-            .as_ref()
-            .is_some_and(|reference| reference.is_arn() && Some(reference.resource) != own_target)
+        entry.resource.as_ref().is_some_and(|reference| {
+            reference.is_arn() && own_targets.iter().all(|own| own.resource != reference.resource)
+        })
     };
     !document.statements.is_empty()
         && document.statements.iter().all(|statement| {

@@ -68,17 +68,43 @@ impl<'tree> Program<'tree> {
         }
         let text = self.file(parameter.file).text;
         let function = self.function_declaring_parameter(parameter)?;
-        let position = parameter_position(function, self.text(parameter), text)?;
-        let calls = self.call_sites(parameter.with(function))?;
-        Some(
-            calls
-                .into_iter()
-                .map(|call| CallArgument {
-                    call,
-                    argument: self.call_arguments(call).get(position).copied(),
-                })
-                .collect(),
-        )
+        let name = self.text(parameter);
+        if let Some(position) = parameter_position(function, name, text) {
+            let calls = self.call_sites(parameter.with(function))?;
+            return Some(
+                calls
+                    .into_iter()
+                    .map(|call| CallArgument {
+                        call,
+                        argument: self.call_arguments(call).get(position).copied(),
+                    })
+                    .collect(),
+            );
+        }
+        // `function make({ name, runtime = "go1.x" }: Options)`: what each call's object sets
+        // for the key; a call passing an object infrafix cannot read makes every call unknown.
+        let Destructured { position, key, .. } = destructured(function, name, text)?;
+        self.call_sites(parameter.with(function))?
+            .into_iter()
+            .map(|call| {
+                let arguments = self.call_arguments(call);
+                if arguments
+                    .iter()
+                    .any(|argument| kind_of(argument.node) == "spread_element")
+                {
+                    return None;
+                }
+                let argument = match arguments.get(position) {
+                    Some(&object) => match self.property(object, key) {
+                        Some(property) => Some(property.value),
+                        None if self.surely_lacks(object, key) => None,
+                        None => return None,
+                    },
+                    None => None,
+                };
+                Some(CallArgument { call, argument })
+            })
+            .collect()
     }
 
     /// The arguments of a call or `new` expression, in order, comments left out.
@@ -98,7 +124,11 @@ impl<'tree> Program<'tree> {
     /// lambda.Runtime.GO_1_X`).
     pub(super) fn parameter_default(&self, parameter: Located<'tree>) -> Option<Located<'tree>> {
         let function = self.function_declaring_parameter(parameter)?;
-        let position = parameter_position(function, self.text(parameter), self.file(parameter.file).text)?;
+        let text = self.file(parameter.file).text;
+        let Some(position) = parameter_position(function, self.text(parameter), text) else {
+            let default = destructured(function, self.text(parameter), text)?.default?;
+            return Some(parameter.with(default));
+        };
         let declared = named_children(function.field("parameters")?)
             .filter(|declared| kind_of(declared) != "comment")
             .nth(position)?;
@@ -418,6 +448,57 @@ fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> 
         declarator,
         named_as_a_type: kind_of(named) == "type_identifier",
     })
+}
+
+/// A name an object pattern of a parameter binds (`{ runtime = "go1.x" }`, `{ runtime: chosen }`).
+struct Destructured<'tree, 'text> {
+    /// Where the parameter stands in the function's parameter list.
+    position: usize,
+    /// The property of the argument it reads.
+    key: &'text str,
+    default: Option<Node<'tree>>,
+}
+
+/// Where `name` comes from when an object pattern of one of the function's parameters binds it,
+/// one level down.
+fn destructured<'tree, 'text>(
+    function: Node<'tree>,
+    name: &str,
+    text: &'text str,
+) -> Option<Destructured<'tree, 'text>> {
+    let parameters = function.field("parameters")?;
+    let spelled = |node: Node| text.get(node.byte_range());
+    named_children(parameters)
+        .filter(|parameter| kind_of(parameter) != "comment")
+        .enumerate()
+        .find_map(|(position, parameter)| {
+            let pattern = parameter
+                .field("pattern")
+                .filter(|pattern| kind_of(pattern) == "object_pattern")?;
+            named_children(pattern).find_map(|member| {
+                let (key, bound, default) = match kind_of(member) {
+                    "shorthand_property_identifier_pattern" => (member, member, None),
+                    "object_assignment_pattern" => {
+                        let left = member.field("left")?;
+                        (left, left, member.field("right"))
+                    }
+                    "pair_pattern" => {
+                        let value = member.field("value")?;
+                        match kind_of(value) {
+                            "assignment_pattern" => (member.field("key")?, value.field("left")?, value.field("right")),
+                            _ => (member.field("key")?, value, None),
+                        }
+                    }
+                    _ => return None,
+                };
+                (kind_of(key) != "computed_property_name" && spelled(bound) == Some(name)).then_some(())?;
+                Some(Destructured {
+                    position,
+                    key: spelled(key)?.trim_matches(['"', '\'']),
+                    default,
+                })
+            })
+        })
 }
 
 /// Where a parameter stands in its function's parameter list.

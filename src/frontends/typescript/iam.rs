@@ -6,7 +6,7 @@ use foldhash::HashMap;
 use super::policy::RoleInstance;
 use super::repetition::InstanceCall;
 use super::{Located, Program, ResourceDecl, StringOrigin};
-use crate::cloud::DeadLetter;
+use crate::cloud::{DeadLetter, ResourceRef};
 
 /// The execution role of a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,10 +141,36 @@ impl<'tree> Program<'tree> {
             .property(args, "deadLetterConfig")
             .and_then(|config| self.object_literal(config.value))
             .and_then(|config| self.property(config, "targetArn"));
-        target
-            .and_then(|target| self.denoted_resource(target.value))
-            .filter(|reference| reference.attribute.as_deref() == Some("arn"))
-            .map_or(DeadLetter::Unknown, DeadLetter::Resource)
+        let Some(target) = target else {
+            return DeadLetter::Unknown;
+        };
+        let is_arn = |reference: &ResourceRef| reference.attribute.as_deref() == Some("arn");
+        if let Some(reference) = self.denoted_resource(target.value) {
+            return match is_arn(&reference) {
+                true => DeadLetter::Resource(reference),
+                false => DeadLetter::Unknown,
+            };
+        }
+        // Instances naming different targets are judged one by one only against a role they all
+        // share: the grants of a role made beside each (in the same loop or factory) would name
+        // each one's target through the same code, and one answer per target would not hold.
+        let shared_role = matches!(
+            self.execution_role(function),
+            Some(ExecutionRole::Declared(role)) if self.instances(role) == Some(1)
+        );
+        let per_instance: Option<Vec<ResourceRef>> = self
+            .denoted_per_instance(target.value)
+            .into_iter()
+            .map(|reference| reference.filter(is_arn))
+            .collect();
+        match per_instance {
+            Some(mut targets) if shared_role && !targets.is_empty() => {
+                targets.sort_by_key(|reference| reference.resource);
+                targets.dedup();
+                DeadLetter::PerInstance(targets)
+            }
+            _ => DeadLetter::Unknown,
+        }
     }
 
     /// The RolePolicy, RolePolicyAttachment and PolicyAttachment resources that attach policy to a

@@ -41,30 +41,51 @@ impl<'tree> Program<'tree> {
     }
 
     /// The values code assigns to members of the object the const `identifier` names, whose
-    /// `initializer` this is, after its declaration (`paths[`/${route}`] = {…}`, `paths.orders =
-    /// {…}`): where an OpenAPI document's paths are added in a loop. Looked for where
-    /// `changed_after_declaration` looks.
+    /// `initializer` this is, before `identifier` reads it (`paths[`/${route}`] = {…}` in a loop,
+    /// `paths.orders = {…}`): where an OpenAPI document's paths are added. The module declaring the
+    /// const runs before one importing it reads it; in one file, only what is written before the
+    /// read counts (`JSON.stringify` and `pulumi.jsonStringify` copy the object when called).
+    /// `None` when code changes the object in another way too (`delete`, `Object.assign`, a
+    /// member's member): what it holds is then unknown.
     pub(super) fn assigned_members(
         &self,
         identifier: Located<'tree>,
         initializer: Located<'tree>,
-    ) -> Vec<Located<'tree>> {
+    ) -> Option<Vec<Located<'tree>>> {
         if kind_of(self.unwrapped(initializer).node) != "object" {
-            return Vec::new();
+            return Some(Vec::new());
         }
-        self.const_mentions(identifier, initializer)
-            .filter_map(|mention| {
-                let member = mention.with(self.parent(mention)?);
-                let through_member = matches!(kind_of(member.node), "member_expression" | "subscript_expression")
-                    && member.node.field("object") == Some(mention.node);
-                let assignment = self.parent(member).filter(|assignment| {
-                    through_member
-                        && kind_of(assignment) == "assignment_expression"
-                        && assignment.field("left") == Some(member.node)
-                })?;
-                Some(mention.with(assignment.field("right")?))
-            })
-            .collect()
+        let mut assigned = Vec::new();
+        for mention in self.const_mentions(identifier, initializer) {
+            // A variable of the same name in another scope is another object.
+            if self.initializer(mention, false) != Some(initializer) {
+                continue;
+            }
+            match self.member_assignment(mention) {
+                Some(value)
+                    if mention.file != identifier.file || mention.node.end_byte() <= identifier.node.start_byte() =>
+                {
+                    assigned.push(value)
+                }
+                Some(_) => {}
+                None if self.changes_what_it_names(mention) => return None,
+                None => {}
+            }
+        }
+        Some(assigned)
+    }
+
+    /// The value `name[key] = value` or `name.key = value` assigns, for the mention `name`.
+    fn member_assignment(&self, mention: Located<'tree>) -> Option<Located<'tree>> {
+        let member = mention.with(self.parent(mention)?);
+        let through_member = matches!(kind_of(member.node), "member_expression" | "subscript_expression")
+            && member.node.field("object") == Some(mention.node);
+        let assignment = self.parent(member).filter(|assignment| {
+            through_member
+                && kind_of(assignment) == "assignment_expression"
+                && assignment.field("left") == Some(member.node)
+        })?;
+        Some(mention.with(assignment.field("right")?))
     }
 
     /// Every mention of the const, in the file declaring it and in the one reading it through

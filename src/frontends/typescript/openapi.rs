@@ -133,7 +133,7 @@ impl<'tree> Program<'tree> {
                 if let Some(defined) = self.const_value(value) {
                     self.body_integrations(api, defined, depth + 1, found);
                     // What a loop adds after the declaration (`paths[`/${route}`] = {…}`).
-                    for assigned in self.assigned_members(value, defined) {
+                    for assigned in self.assigned_members(value, defined).unwrap_or_default() {
                         self.body_integrations(api, assigned, depth + 1, found);
                     }
                 }

@@ -51,6 +51,37 @@ impl<'tree> Program<'tree> {
         found
     }
 
+    /// What an expression stands for in each instance of the code it is written in, where a
+    /// single answer does not hold: one answer per element of the collection a loop or callback
+    /// runs over (`spec.dlq.arn`), or per call of the function whose parameter it reads (`dlq.arn`
+    /// in a factory). Empty when it reads neither.
+    pub(super) fn denoted_per_instance(&self, at: Located<'tree>) -> Vec<Option<ResourceRef>> {
+        let per_element = self.denoted_by_each_element(at, 0);
+        if !per_element.is_empty() {
+            return per_element;
+        }
+        let at = self.unwrapped(at);
+        match kind_of(at.node) {
+            "identifier" => self
+                .parameter_sources(at)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|source| self.denoted_resource(source))
+                .collect(),
+            "member_expression" => {
+                let (Some(object), Some(property)) = (at.node.field("object"), at.node.field("property")) else {
+                    return Vec::new();
+                };
+                let property = self.text(at.with(property));
+                self.denoted_per_instance(at.with(object))
+                    .into_iter()
+                    .map(|owner| self.attribute_read(owner?, property))
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// What reading `property` from what `owner` denotes gives: an output of the resource
     /// (`role.attrArn` is the role's `arn` in the graph); `None` from an output.
     pub(super) fn attribute_read(&self, owner: ResourceRef, property: &str) -> Option<ResourceRef> {

@@ -403,6 +403,13 @@ impl<'tree> Program<'tree> {
         None
     }
 
+    /// Whether an expression is `undefined`: a parameter given it takes its default, and a
+    /// resource argument set to it is not set.
+    pub(super) fn is_undefined(&self, at: Located<'tree>) -> bool {
+        let at = self.unwrapped(at);
+        matches!(kind_of(at.node), "undefined" | "identifier") && self.text(at) == "undefined"
+    }
+
     /// The property `name` of an object (the last one set wins, as in JavaScript), looking into
     /// objects spread into it.
     pub fn property(&self, object: Located<'tree>, name: &str) -> Option<PropertyValue<'tree>> {

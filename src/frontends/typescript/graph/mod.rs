@@ -155,8 +155,10 @@ impl<'tree> Program<'tree> {
 
     /// For a reservation a helper receives as a parameter (`reserved`), or as a property of one
     /// (`props.reserved`, `props.reserved ?? 60`): each call's number with the instances that call
-    /// makes. A call that passes nothing takes the default; with none, its share is unknown, and so
-    /// is every share (it would fall to the others). `None` when the value is not read from a
+    /// makes. A call that passes nothing (or `undefined`) takes the default; with none, it reserves
+    /// nothing (`reservedConcurrentExecutions: undefined` is no reservation) and has no entry. A
+    /// call whose value cannot be told (an object infrafix cannot read, a spread argument) makes
+    /// every share unknown (it would fall to the others). `None` when the value is not read from a
     /// parameter.
     fn reservations_passed_in(
         &self,
@@ -190,17 +192,34 @@ impl<'tree> Program<'tree> {
             .arguments_per_call(parameter)?
             .into_iter()
             .map(|passed| {
-                let written = match key {
-                    Some(key) => passed
-                        .argument
-                        .and_then(|argument| self.property(argument, key))
-                        .map(|property| property.value),
-                    None => passed.argument,
+                let spread = self
+                    .call_arguments(passed.call)
+                    .iter()
+                    .any(|argument| kind_of(argument.node) == "spread_element");
+                if spread {
+                    return None;
+                }
+                let written = match (key, passed.argument) {
+                    (Some(key), Some(argument)) => match self.property(argument, key) {
+                        Some(property) => Some(property.value),
+                        None if self.surely_lacks(argument, key) => None,
+                        None => return None,
+                    },
+                    // `props.reserved` when the call passes no `props`: the parameter's default
+                    // object, if any, sets nothing infrafix reads here.
+                    (Some(_), None) => None,
+                    (None, argument) => argument,
                 };
-                Some((passed.call, written.or(default)?))
+                let written = written.filter(|written| !self.is_undefined(*written));
+                Some((passed.call, written.or(default)))
             })
             .collect::<Option<Vec<_>>>()?;
-        self.shares_of_calls(numbers, instances)
+        Some(
+            self.shares_of_calls(numbers, instances)?
+                .into_iter()
+                .filter_map(|(number, share)| Some((number?, share)))
+                .collect(),
+        )
     }
 
     /// The reservations of a function whose arguments are its caller's (see
@@ -238,11 +257,11 @@ impl<'tree> Program<'tree> {
     /// Each call of a function with a value it passes, and the instances the call makes: the
     /// function's instances shared out in proportion to how often each call runs (loops inside
     /// the function multiply every call alike). `None` when how often a call runs is unknown.
-    fn shares_of_calls(
+    fn shares_of_calls<Value>(
         &self,
-        calls: Vec<(Located<'tree>, Located<'tree>)>,
+        calls: Vec<(Located<'tree>, Value)>,
         instances: Multiplicity,
-    ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
+    ) -> Option<Vec<(Value, Option<u64>)>> {
         let runs: Vec<u64> = calls
             .iter()
             .map(|(call, _)| self.times_evaluated(*call))
