@@ -1,6 +1,8 @@
 //! `lambda-sqs-execution-policy`: a function fed by an SQS queue whose role may not read the queue.
 
-use crate::cloud::{Answer, FixPlan, FunctionRole, Intent};
+use std::collections::BTreeMap;
+
+use crate::cloud::{Answer, FixPlan, FunctionRole, Intent, QueueEventSource};
 use crate::diagnostic::Finding;
 use crate::fix::Applicability;
 use crate::rules::{RuleContext, RuleId};
@@ -12,7 +14,11 @@ Finds `aws.lambda.EventSourceMapping` resources whose `eventSourceArn` is an SQS
 program and whose `functionName` is a function of the program (`fn.name` or `fn.arn`), when the
 function's execution role has neither the AWS managed policy `AWSLambdaSQSQueueExecutionRole` nor
 an equivalent grant: `sqs:ReceiveMessage`, `sqs:DeleteMessage` and `sqs:GetQueueAttributes` on the
-queue (or on `*`), in any policy that reaches the role.
+queue (or on `*`), in any policy that reaches the role. A function fed by several queues (several
+mappings, or one mapping made per element of a loop for each element's queue, `queue.arn` over
+`Object.entries(inbound)`) gets one finding naming the queues its role may not read, since one
+attachment serves them all; a mapping made per element is judged per queue when the function's
+instances share one role (a role made beside each names each queue through the same code).
 
 In Terraform: `aws_lambda_event_source_mapping` resources of the root module whose
 `event_source_arn` is an `aws_sqs_queue`'s ARN; the fix is a new `aws_iam_role_policy_attachment`
@@ -92,8 +98,14 @@ const MANAGED_POLICY: &str = "AWSLambdaSQSQueueExecutionRole";
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
+    // A function fed by several queues (several mappings, or one made per element for its own
+    // queue) gets one finding, which names them all: one attachment serves every queue.
+    let mut by_function: BTreeMap<usize, Vec<&QueueEventSource>> = BTreeMap::new();
     for source in graph.queue_event_sources() {
-        let Some(function) = graph.functions().get(source.function) else {
+        by_function.entry(source.function).or_default().push(source);
+    }
+    for (function, sources) in by_function {
+        let Some(function) = graph.functions().get(function) else {
             continue;
         };
         let Some(FunctionRole::Declared(role)) = function.role else {
@@ -102,22 +114,43 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let Some(role) = graph.roles().get(role) else {
             continue;
         };
-        let answers: Vec<(&str, Answer)> = ACTIONS
-            .iter()
-            .map(|action| (*action, role.grants.allows(action, &source.queue)))
+        let judged: Vec<(&QueueEventSource, Vec<(&str, Answer)>)> = sources
+            .into_iter()
+            .map(|source| {
+                let answers = ACTIONS
+                    .iter()
+                    .map(|action| (*action, role.grants.allows(action, &source.queue)))
+                    .collect();
+                (source, answers)
+            })
+            .filter(|(_, answers): &(_, Vec<(&str, Answer)>)| {
+                answers.iter().any(|(_, answer)| *answer != Answer::Allowed)
+                    && answers.iter().all(|(_, answer)| *answer != Answer::Unreadable)
+            })
             .collect();
-        let missing: Vec<&str> = answers
-            .iter()
-            .filter(|(_, answer)| *answer != Answer::Allowed)
-            .map(|(action, _)| *action)
-            .collect();
-        if missing.is_empty() || answers.iter().any(|(_, answer)| *answer == Answer::Unreadable) {
+        if judged.is_empty() {
             continue;
         }
+        let missing: Vec<&str> = ACTIONS
+            .iter()
+            .copied()
+            .filter(|action| {
+                judged.iter().any(|(_, answers)| {
+                    answers
+                        .iter()
+                        .any(|(asked, answer)| asked == action && *answer != Answer::Allowed)
+                })
+            })
+            .collect();
+        let queues: Vec<&str> = judged.iter().map(|(source, _)| source.queue_name.as_str()).collect();
+        let (fed_by, on) = match queues.as_slice() {
+            [only] => (format!("SQS queue {only}"), "the queue"),
+            [rest @ .., last] => (format!("SQS queues {} and {last}", rest.join(", ")), "the queues"),
+            [] => continue,
+        };
         let message = format!(
-            "Function {} is fed by SQS queue {}, but its role {} has neither {MANAGED_POLICY} nor {} on the queue: Lambda cannot poll it (\"The provided execution role does not have permissions to call ReceiveMessage on SQS\").",
+            "Function {} is fed by {fed_by}, but its role {} has neither {MANAGED_POLICY} nor {} on {on}: Lambda cannot poll it (\"The provided execution role does not have permissions to call ReceiveMessage on SQS\").",
             function.name,
-            source.queue_name,
             role.name,
             missing.join(", "),
         );
@@ -127,14 +160,18 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             function.at.range.clone(),
             message,
         );
-        let not_judged = answers.iter().find_map(|(action, answer)| match answer {
-            Answer::Denied => Some(format!("a Deny statement forbids {action}; change it by hand")),
-            Answer::Unknown(reason) => Some(format!("infrafix cannot judge {reason}, which may allow {action}")),
-            _ => None,
-        });
+        let not_judged = judged
+            .iter()
+            .flat_map(|(_, answers)| answers)
+            .find_map(|(action, answer)| match answer {
+                Answer::Denied => Some(format!("a Deny statement forbids {action}; change it by hand")),
+                Answer::Unknown(reason) => Some(format!("infrafix cannot judge {reason}, which may allow {action}")),
+                _ => None,
+            });
+        let feeds_every_instance = judged.iter().all(|(source, _)| source.feeds_every_instance);
         let outcome = match not_judged {
             Some(reason) => Err(reason),
-            None if !source.feeds_every_instance => Err(format!(
+            None if !feeds_every_instance => Err(format!(
                 "{} is made once per call or construction that makes {}, and the queue feeds only some of them: a policy written beside the role would reach every one; attach {MANAGED_POLICY} to this instance's role by hand",
                 role.name, function.name
             )),

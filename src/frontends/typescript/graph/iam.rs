@@ -6,7 +6,9 @@ use foldhash::HashMap;
 
 use super::super::policy::RoleInstance;
 use super::super::{named_children, scope, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
-use crate::cloud::{FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, RoleAttachment, RoleGrants};
+use crate::cloud::{
+    FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, ResourceRef, RoleAttachment, RoleGrants,
+};
 
 /// The classes that attach policy to a role, as messages name them.
 const ATTACHMENT_CLASSES: [&str; 3] = ["RolePolicy", "RolePolicyAttachment", "PolicyAttachment"];
@@ -157,20 +159,58 @@ impl<'tree> Program<'tree> {
         index: usize,
         mapping: &ResourceDecl<'tree>,
         functions: &HashMap<ResourceId, usize>,
-    ) -> Option<QueueEventSource> {
-        let source = self.denoted_resource(self.argument(mapping, "eventSourceArn")?.value)?;
-        let queue = (source.attribute.as_deref() == Some("arn")
-            && self.resources()[source.resource].is_aws(&["sqs", "Queue"]))
-        .then_some(source.resource)?;
-        let function = self
-            .denoted_resource(self.argument(mapping, "functionName")?.value)?
-            .resource;
-        Some(QueueEventSource {
-            queue: self.resource_target(queue)?,
-            queue_name: self.display_name(queue),
-            function: *functions.get(&function)?,
-            feeds_every_instance: self.feeds_every_instance(index, function),
-        })
+    ) -> Vec<QueueEventSource> {
+        let (Some(source), Some(function)) = (
+            self.argument(mapping, "eventSourceArn"),
+            self.argument(mapping, "functionName")
+                .and_then(|function| self.denoted_resource(function.value)),
+        ) else {
+            return Vec::new();
+        };
+        let function = function.resource;
+        let is_queue_arn = |source: &ResourceRef| {
+            source.attribute.as_deref() == Some("arn") && self.resources()[source.resource].is_aws(&["sqs", "Queue"])
+        };
+        let queues: Vec<usize> = match self.denoted_resource(source.value) {
+            Some(source) => is_queue_arn(&source).then_some(source.resource).into_iter().collect(),
+            // A mapping made per element or call, each for its own queue (`spec.input.arn`), is
+            // judged per queue against a role its function's instances share; what a role made
+            // beside each grants is written once for all of them.
+            None if self.role_made_once(function) => self
+                .denoted_per_instance(source.value)
+                .into_iter()
+                .map(|source| source.filter(is_queue_arn).map(|source| source.resource))
+                .collect::<Option<Vec<usize>>>()
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let (Some(&graph_function), feeds_every_instance) =
+            (functions.get(&function), self.feeds_every_instance(index, function))
+        else {
+            return Vec::new();
+        };
+        let mut queues = queues;
+        queues.sort_unstable();
+        queues.dedup();
+        queues
+            .into_iter()
+            .filter_map(|queue| {
+                Some(QueueEventSource {
+                    queue: self.resource_target(queue)?,
+                    queue_name: self.display_name(queue),
+                    function: graph_function,
+                    feeds_every_instance,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether a function runs as a role the program makes once, or one it does not make.
+    fn role_made_once(&self, function: usize) -> bool {
+        match self.execution_role(&self.resources()[function]) {
+            Some(ExecutionRole::Declared(role)) => self.instances(role) == Some(1),
+            _ => true,
+        }
     }
 
     /// Whether a mapping is made wherever its function is (in the same function, constructor or
@@ -180,11 +220,7 @@ impl<'tree> Program<'tree> {
     fn feeds_every_instance(&self, mapping_index: usize, function: usize) -> bool {
         let mapping = &self.resources()[mapping_index];
         let declared = &self.resources()[function];
-        let role_made_once = match self.execution_role(declared) {
-            Some(ExecutionRole::Declared(role)) => self.instances(role) == Some(1),
-            _ => true,
-        };
-        if role_made_once || self.instances(function) == Some(1) {
+        if self.role_made_once(function) || self.instances(function) == Some(1) {
             return true;
         }
         let repeating_body = |resource: &ResourceDecl<'tree>| {

@@ -110,7 +110,7 @@ impl<'tree> Program<'tree> {
             .iter()
             .enumerate()
             .filter(|(_, resource)| resource.is_aws(&["lambda", "EventSourceMapping"]))
-            .filter_map(|(index, mapping)| self.queue_event_source(index, mapping, &functions))
+            .flat_map(|(index, mapping)| self.queue_event_source(index, mapping, &functions))
             .collect()
     }
 
