@@ -101,4 +101,8 @@ pub struct QueueEventSource {
     /// make (a helper called twice, a component constructed twice): a grant written where that
     /// role is declared reaches every instance, including those the queue does not feed.
     pub feeds_every_instance: bool,
+    /// One of the queues of a mapping made per element or call, each for its own (`queue.arn`
+    /// over a record of queues): a grant made per instance names it through code no single
+    /// answer reads, so what cannot be told is not reported.
+    pub per_instance: bool,
 }

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::cloud::{
-    Answer, Effect, FixPlan, FunctionRole, GrantDocument, Intent, MessageTarget, ResourceId, ResourceRef, SendGrant,
-    Site,
+    Answer, DeadLetter, Effect, FixPlan, FunctionRole, GrantDocument, Intent, MessageTarget, ResourceId, ResourceRef,
+    SendGrant, Site,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{join_colliding, Applicability, Fix};
@@ -237,7 +237,12 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             continue;
         }
         if let Some(reason) = unknown {
-            reported.push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
+            // Instances naming different targets are usually granted them through the same
+            // per-instance code (`Resource: spec.deadLetter.arn`), which no single answer reads:
+            // not judged, rather than reported as unknown on a correct program.
+            if !matches!(function.dead_letter, DeadLetter::PerInstance(_)) {
+                reported.push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
+            }
             continue;
         }
         for lacks in &lacking {
@@ -272,12 +277,13 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         for (grant, outcome) in join_colliding(plan(context, &together)) {
             // A finding's targets share one fix, or it has none: fixed apart, a part of them
             // would be left for a later pass under a finding that no longer names it.
-            let outcome = match outcomes.remove(&together[grant].finding) {
-                Some(earlier) if earlier != outcome => Err(
+            let outcome = match (outcomes.remove(&together[grant].finding), outcome) {
+                (Some(Err(reason)), _) | (Some(Ok(_)), Err(reason)) => Err(reason),
+                (Some(Ok(earlier)), Ok(fix)) if earlier != fix => Err(
                     "its targets need grants in different places; grant each by hand, or fix them one at a time"
                         .to_owned(),
                 ),
-                _ => outcome,
+                (_, outcome) => outcome,
             };
             outcomes.insert(together[grant].finding, outcome);
         }

@@ -168,6 +168,15 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 Answer::Unknown(reason) => Some(format!("infrafix cannot judge {reason}, which may allow {action}")),
                 _ => None,
             });
+        // Queues read per instance are usually granted through the same per-instance code
+        // (`Resource: queue.arn` in the loop), which no single answer reads: not judged, rather
+        // than reported as unknown on a correct program.
+        let unknown = judged
+            .iter()
+            .any(|(_, answers)| answers.iter().any(|(_, answer)| matches!(answer, Answer::Unknown(_))));
+        if unknown && judged.iter().any(|(source, _)| source.per_instance) {
+            continue;
+        }
         let feeds_every_instance = judged.iter().all(|(source, _)| source.feeds_every_instance);
         let outcome = match not_judged {
             Some(reason) => Err(reason),

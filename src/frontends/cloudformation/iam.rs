@@ -406,6 +406,7 @@ impl<'a> Template<'a> {
                             queue_name: queue.name.clone(),
                             function,
                             feeds_every_instance: true,
+                            per_instance: false,
                         });
                     }
                 }
@@ -426,6 +427,7 @@ impl<'a> Template<'a> {
                                 queue_name: queue.name.clone(),
                                 function,
                                 feeds_every_instance: true,
+                                per_instance: false,
                             });
                         }
                     }
@@ -440,6 +442,7 @@ impl<'a> Template<'a> {
                     queue_name: queue.name.clone(),
                     function,
                     feeds_every_instance: true,
+                    per_instance: false,
                 });
             }
         }

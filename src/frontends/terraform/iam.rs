@@ -181,6 +181,7 @@ impl<'a> TerraformProject<'a> {
                     // A role of a module called per element is one per instance; the mapping
                     // names one function instance, whose role it is.
                     feeds_every_instance: true,
+                    per_instance: false,
                 })
             })
             .collect()

@@ -83,7 +83,12 @@ impl<'tree> Program<'tree> {
         }
         // `function make({ name, runtime = "go1.x" }: Options)`: what each call's object sets
         // for the key; a call passing an object infrafix cannot read makes every call unknown.
-        let Destructured { position, key, .. } = destructured(function, name, text)?;
+        let Destructured {
+            position,
+            key,
+            parameter_default,
+            ..
+        } = destructured(function, name, text)?;
         self.call_sites(parameter.with(function))?
             .into_iter()
             .map(|call| {
@@ -94,8 +99,15 @@ impl<'tree> Program<'tree> {
                 {
                     return None;
                 }
-                let argument = match arguments.get(position) {
-                    Some(&object) => match self.property(object, key) {
+                // A call passing no object (or `undefined`) destructures the parameter's default.
+                let object = arguments
+                    .get(position)
+                    .copied()
+                    .filter(|object| !self.is_undefined(*object))
+                    .or_else(|| parameter_default.map(|default| parameter.with(default)));
+                let argument = match object {
+                    Some(object) => match self.property(object, key) {
+                        Some(property) if self.is_undefined(property.value) => None,
                         Some(property) => Some(property.value),
                         None if self.surely_lacks(object, key) => None,
                         None => return None,
@@ -457,6 +469,8 @@ struct Destructured<'tree, 'text> {
     /// The property of the argument it reads.
     key: &'text str,
     default: Option<Node<'tree>>,
+    /// The object the parameter takes when a call passes none (`{ … }: Options = { … }`).
+    parameter_default: Option<Node<'tree>>,
 }
 
 /// Where `name` comes from when an object pattern of one of the function's parameters binds it,
@@ -496,6 +510,7 @@ fn destructured<'tree, 'text>(
                     position,
                     key: spelled(key)?.trim_matches(['"', '\'']),
                     default,
+                    parameter_default: parameter.field("value"),
                 })
             })
         })

@@ -8,7 +8,7 @@
 
 use tree_sitter::Node;
 
-use super::{named_children, Located, Program};
+use super::{named_children, scope, Located, Program, ResourceDecl};
 use crate::syntax::{kind_of, Fields};
 
 /// A call of one of the program's functions, by its file and start: the instance of a resource
@@ -19,6 +19,20 @@ pub(super) type InstanceCall = (usize, usize);
 const MAX_HOPS: usize = 16;
 
 impl<'tree> Program<'tree> {
+    /// The nearest function or loop around a resource's `new`: the code that makes it as often as
+    /// it runs (an arrow's expression body has no statement of its own). Two resources with the
+    /// same one are made together.
+    pub(super) fn repeating_body(&self, resource: &ResourceDecl<'tree>) -> Option<Node<'tree>> {
+        let made = Located {
+            file: resource.file,
+            node: resource.expression,
+        };
+        self.ancestors(made).into_iter().find(|node| {
+            let kind = kind_of(*node);
+            scope::FUNCTIONS.contains(&kind) || scope::LOOPS.contains(&kind)
+        })
+    }
+
     /// The call of a program function an expression's value comes out of, following members and
     /// consts: `makeRole("audit")` for `auditRole.arn` after `const auditRole = makeRole("audit")`,
     /// or for `audit.role.id` after `const audit = makeRoles("audit")`. A helper called twice

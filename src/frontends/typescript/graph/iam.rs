@@ -5,7 +5,7 @@ use crate::syntax::kind_of;
 use foldhash::HashMap;
 
 use super::super::policy::RoleInstance;
-use super::super::{named_children, scope, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
+use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{
     FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, ResourceRef, RoleAttachment, RoleGrants,
 };
@@ -171,6 +171,7 @@ impl<'tree> Program<'tree> {
         let is_queue_arn = |source: &ResourceRef| {
             source.attribute.as_deref() == Some("arn") && self.resources()[source.resource].is_aws(&["sqs", "Queue"])
         };
+        let per_instance = self.denoted_resource(source.value).is_none();
         let queues: Vec<usize> = match self.denoted_resource(source.value) {
             Some(source) => is_queue_arn(&source).then_some(source.resource).into_iter().collect(),
             // A mapping made per element or call, each for its own queue (`spec.input.arn`), is
@@ -200,6 +201,7 @@ impl<'tree> Program<'tree> {
                     queue_name: self.display_name(queue),
                     function: graph_function,
                     feeds_every_instance,
+                    per_instance,
                 })
             })
             .collect()
@@ -223,14 +225,8 @@ impl<'tree> Program<'tree> {
         if self.role_made_once(function) || self.instances(function) == Some(1) {
             return true;
         }
-        let repeating_body = |resource: &ResourceDecl<'tree>| {
-            self.ancestors(resource.statement()).into_iter().find(|node| {
-                let kind = kind_of(*node);
-                scope::FUNCTIONS.contains(&kind) || scope::LOOPS.contains(&kind)
-            })
-        };
         mapping.file == declared.file
-            && repeating_body(mapping) == repeating_body(declared)
+            && self.repeating_body(mapping) == self.repeating_body(declared)
             && self.exists_wherever(mapping_index, function)
     }
 }

@@ -227,6 +227,16 @@ impl<'tree> Program<'tree> {
         }
         for (grant, first_reason) in beside_functions {
             let outcome = match functions[grant] {
+                // A policy beside a function made more than once is made as often: right for a
+                // target made beside it too (each instance grants its own), but one declared
+                // elsewhere would be granted again by every instance, under a name the block
+                // around the function may not even have in scope.
+                Some(function)
+                    if self.instances(function) != Some(1)
+                        && !self.declared_beside(grants[grant].target.resource, function) =>
+                {
+                    Err(first_reason)
+                }
                 Some(function) => {
                     let function = &declarations[function];
                     let (named, _) = self.name_grants(&wanted, &[grant], function.statement());
@@ -249,6 +259,13 @@ impl<'tree> Program<'tree> {
                     .unwrap_or_else(|| Err("no place for a new policy was found".to_owned()))
             })
             .collect()
+    }
+
+    /// Whether `target` is made together with `function`: in its file, by the same run of the
+    /// same loop or function.
+    fn declared_beside(&self, target: usize, function: usize) -> bool {
+        let (target, function) = (&self.resources()[target], &self.resources()[function]);
+        target.file == function.file && self.repeating_body(target) == self.repeating_body(function)
     }
 
     /// A new RolePolicy granting the named targets, named after `neighbour`.
