@@ -4,7 +4,7 @@
 use crate::cloud::{ApiIntegration, FixPlan, IntegrationSetting, Intent, InvokePermission, LambdaFunction, ARN};
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
-use crate::rules::{RuleContext, RuleId};
+use crate::rules::{listed_names, RuleContext, RuleId};
 
 pub const DOCUMENTATION: &str = r#"An API Gateway Lambda integration that does not use the function's invokeArn.
 
@@ -131,16 +131,10 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     }
 }
 
-/// The functions' names for a message: "`a`", "`a` and `b`", "`a`, `b` and `c`".
+/// The functions' names for a message.
 fn names_of(functions: &[&LambdaFunction]) -> String {
-    match functions {
-        [] => String::new(),
-        [only] => only.name.clone(),
-        [rest @ .., last] => {
-            let rest: Vec<&str> = rest.iter().map(|function| function.name.as_str()).collect();
-            format!("{} and {}", rest.join(", "), last.name)
-        }
-    }
+    let names: Vec<&str> = functions.iter().map(|function| function.name.as_str()).collect();
+    listed_names(&names)
 }
 
 fn safe_fix(context: &RuleContext, intents: Vec<Intent>) -> Result<Fix, String> {

@@ -8,7 +8,7 @@ use crate::cloud::{
 };
 use crate::diagnostic::Finding;
 use crate::fix::{join_colliding, Applicability, Fix};
-use crate::rules::{RuleContext, RuleId};
+use crate::rules::{listed_names, RuleContext, RuleId};
 
 pub const DOCUMENTATION: &str = r#"A function's role may not send to its dead-letter queue or topic.
 
@@ -308,16 +308,10 @@ struct Lacking<'graph> {
     answer: Answer,
 }
 
-/// The targets' names for a message: "`a`", "`a` and `b`", "`a`, `b` and `c`".
+/// The targets' names for a message.
 fn names_of(lacking: &[Lacking]) -> String {
-    match lacking {
-        [] => String::new(),
-        [only] => only.name.to_owned(),
-        [rest @ .., last] => {
-            let rest: Vec<&str> = rest.iter().map(|lacks| lacks.name).collect();
-            format!("{} and {}", rest.join(", "), last.name)
-        }
-    }
+    let names: Vec<&str> = lacking.iter().map(|lacks| lacks.name).collect();
+    listed_names(&names)
 }
 
 /// The fix of each grant, or why it has none, by the grant's index.

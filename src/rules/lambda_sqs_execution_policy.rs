@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::cloud::{Answer, FixPlan, FunctionRole, Intent, QueueEventSource};
 use crate::diagnostic::Finding;
 use crate::fix::Applicability;
-use crate::rules::{RuleContext, RuleId};
+use crate::rules::{listed_names, RuleContext, RuleId};
 
 pub const DOCUMENTATION: &str = r#"A function fed by an SQS queue whose role may not read the queue.
 
@@ -145,8 +145,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let queues: Vec<&str> = judged.iter().map(|(source, _)| source.queue_name.as_str()).collect();
         let (fed_by, on) = match queues.as_slice() {
             [only] => (format!("SQS queue {only}"), "the queue"),
-            [rest @ .., last] => (format!("SQS queues {} and {last}", rest.join(", ")), "the queues"),
-            [] => continue,
+            _ => (format!("SQS queues {}", listed_names(&queues)), "the queues"),
         };
         let message = format!(
             "Function {} is fed by {fed_by}, but its role {} has neither {MANAGED_POLICY} nor {} on {on}: Lambda cannot poll it (\"The provided execution role does not have permissions to call ReceiveMessage on SQS\").",

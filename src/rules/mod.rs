@@ -190,6 +190,15 @@ impl RuleContext<'_> {
     }
 }
 
+/// Names for a message, in order: "`a`", "`a` and `b`", "`a`, `b` and `c`".
+pub(crate) fn listed_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [only] => (*only).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// Runs the enabled rules on a program, in the order of `RuleId::ALL`.
 pub fn check_program(context: &RuleContext, enabled: &[RuleId]) -> Vec<Finding> {
     let mut findings = Vec::new();
