@@ -152,8 +152,9 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
-    /// An event source mapping that connects an SQS queue of the program to one of its
-    /// functions; `functions` maps a function's resource index to its index in the graph.
+    /// What an event source mapping connects: an SQS queue of the program (one per queue when
+    /// the mapping is made per element or call, each for its own) to one of its functions;
+    /// `functions` maps a function's resource index to its index in the graph.
     pub(super) fn queue_event_source(
         &self,
         index: usize,
@@ -171,8 +172,9 @@ impl<'tree> Program<'tree> {
         let is_queue_arn = |source: &ResourceRef| {
             source.attribute.as_deref() == Some("arn") && self.resources()[source.resource].is_aws(&["sqs", "Queue"])
         };
-        let per_instance = self.denoted_resource(source.value).is_none();
-        let queues: Vec<usize> = match self.denoted_resource(source.value) {
+        let denoted = self.denoted_resource(source.value);
+        let per_instance = denoted.is_none();
+        let mut queues: Vec<usize> = match denoted {
             Some(source) => is_queue_arn(&source).then_some(source.resource).into_iter().collect(),
             // A mapping made per element or call, each for its own queue (`spec.input.arn`), is
             // judged per queue against a role its function's instances share; what a role made
@@ -185,14 +187,12 @@ impl<'tree> Program<'tree> {
                 .unwrap_or_default(),
             None => Vec::new(),
         };
-        let (Some(&graph_function), feeds_every_instance) =
-            (functions.get(&function), self.feeds_every_instance(index, function))
-        else {
-            return Vec::new();
-        };
-        let mut queues = queues;
         queues.sort_unstable();
         queues.dedup();
+        let Some(&graph_function) = functions.get(&function).filter(|_| !queues.is_empty()) else {
+            return Vec::new();
+        };
+        let feeds_every_instance = self.feeds_every_instance(index, function);
         queues
             .into_iter()
             .filter_map(|queue| {
