@@ -69,50 +69,46 @@ impl<'tree> Program<'tree> {
         let text = self.file(parameter.file).text;
         let function = self.function_declaring_parameter(parameter)?;
         let name = self.text(parameter);
-        if let Some(position) = parameter_position(function, name, text) {
-            let calls = self.call_sites(parameter.with(function))?;
-            return Some(
-                calls
-                    .into_iter()
-                    .map(|call| CallArgument {
-                        call,
-                        argument: self.call_arguments(call).get(position).copied(),
-                    })
-                    .collect(),
-            );
-        }
-        // `function make({ name, runtime = "go1.x" }: Options)`: what each call's object sets
-        // for the key; a call passing an object infrafix cannot read makes every call unknown.
-        let Destructured {
-            position,
-            key,
-            parameter_default,
-            ..
-        } = destructured(function, name, text)?;
+        // A plain parameter holds what the call passes; one an object pattern binds (`function
+        // make({ name, runtime = "go1.x" }: Options)`) holds what that object sets for its key.
+        let (position, key) = match parameter_position(function, name, text) {
+            Some(position) => (position, None),
+            None => {
+                let destructured = destructured(function, name, text)?;
+                (destructured.position, Some(destructured.key))
+            }
+        };
+        let declared_default = declared_parameters(function)
+            .nth(position)
+            .and_then(|declared| declared.field("value"))
+            .map(|default| parameter.with(default));
         self.call_sites(parameter.with(function))?
             .into_iter()
             .map(|call| {
                 let arguments = self.call_arguments(call);
+                // A spread at or before the place hides which value lands there.
                 if arguments
                     .iter()
+                    .take(position + 1)
                     .any(|argument| kind_of(argument.node) == "spread_element")
                 {
                     return None;
                 }
-                // A call passing no object (or `undefined`) destructures the parameter's default.
-                let object = arguments
+                // Passed nothing (or `undefined`), the parameter takes its declared default.
+                let held = arguments
                     .get(position)
                     .copied()
-                    .filter(|object| !self.is_undefined(*object))
-                    .or_else(|| parameter_default.map(|default| parameter.with(default)));
-                let argument = match object {
-                    Some(object) => match self.property(object, key) {
+                    .filter(|argument| !self.is_undefined(*argument))
+                    .or(declared_default);
+                let argument = match (key, held) {
+                    (Some(key), Some(object)) => match self.property(object, key) {
                         Some(property) if self.is_undefined(property.value) => None,
                         Some(property) => Some(property.value),
                         None if self.surely_lacks(object, key) => None,
                         None => return None,
                     },
-                    None => None,
+                    (Some(_), None) => None,
+                    (None, held) => held,
                 };
                 Some(CallArgument { call, argument })
             })
@@ -141,9 +137,7 @@ impl<'tree> Program<'tree> {
             let default = destructured(function, self.text(parameter), text)?.default?;
             return Some(parameter.with(default));
         };
-        let declared = named_children(function.field("parameters")?)
-            .filter(|declared| kind_of(declared) != "comment")
-            .nth(position)?;
+        let declared = declared_parameters(function).nth(position)?;
         declared.field("value").map(|value| parameter.with(value))
     }
 
@@ -469,8 +463,6 @@ struct Destructured<'tree, 'text> {
     /// The property of the argument it reads.
     key: &'text str,
     default: Option<Node<'tree>>,
-    /// The object the parameter takes when a call passes none (`{ … }: Options = { … }`).
-    parameter_default: Option<Node<'tree>>,
 }
 
 /// Where `name` comes from when an object pattern of one of the function's parameters binds it,
@@ -480,10 +472,8 @@ fn destructured<'tree, 'text>(
     name: &str,
     text: &'text str,
 ) -> Option<Destructured<'tree, 'text>> {
-    let parameters = function.field("parameters")?;
     let spelled = |node: Node| text.get(node.byte_range());
-    named_children(parameters)
-        .filter(|parameter| kind_of(parameter) != "comment")
+    declared_parameters(function)
         .enumerate()
         .find_map(|(position, parameter)| {
             let pattern = parameter
@@ -510,21 +500,26 @@ fn destructured<'tree, 'text>(
                     position,
                     key: spelled(key)?.trim_matches(['"', '\'']),
                     default,
-                    parameter_default: parameter.field("value"),
                 })
             })
         })
 }
 
+/// A function's parameters, in order, comments left out.
+fn declared_parameters(function: Node) -> impl Iterator<Item = Node> {
+    function
+        .field("parameters")
+        .into_iter()
+        .flat_map(named_children)
+        .filter(|parameter| kind_of(parameter) != "comment")
+}
+
 /// Where a parameter stands in its function's parameter list.
 pub(super) fn parameter_position(function: Node, name: &str, text: &str) -> Option<usize> {
-    let parameters = function.field("parameters")?;
-    named_children(parameters)
-        .filter(|parameter| kind_of(parameter) != "comment")
-        .position(|parameter| {
-            let pattern = parameter.field("pattern").unwrap_or(parameter);
-            text.get(pattern.byte_range()) == Some(name)
-        })
+    declared_parameters(function).position(|parameter| {
+        let pattern = parameter.field("pattern").unwrap_or(parameter);
+        text.get(pattern.byte_range()) == Some(name)
+    })
 }
 
 /// How many times `spelled` stands in `text` as a whole name (not the end of a longer one, and

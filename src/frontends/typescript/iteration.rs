@@ -79,7 +79,7 @@ impl<'tree> Program<'tree> {
         super::references::agreed(self.denoted_by_each_element(at, hops))
     }
 
-    /// What each element gives an expression, one answer per element (`route.handler.arn` over
+    /// What each element gives an expression, one answer per element (`route.handler` over
     /// routes naming `fnA` and `fnB`); empty when the expression is read from no collection.
     pub(crate) fn denoted_by_each_element(&self, at: Located<'tree>, hops: usize) -> Vec<Option<ResourceRef>> {
         let mut denoted = Vec::new();
@@ -87,22 +87,11 @@ impl<'tree> Program<'tree> {
             kind_of(at.node),
             "identifier" | "member_expression" | "subscript_expression"
         );
-        if hops > MAX_HOPS || !from_elements {
-            return denoted;
+        if hops <= MAX_HOPS && from_elements {
+            // Followed inside the visit, where a nested collection is not followed again.
+            self.visit_element_sources(at, |source| denoted.push(self.denoted(source, hops + 1)));
         }
-        // Followed inside the visit, where a nested collection is not followed again.
-        if self.visit_element_sources(at, |source| denoted.push(self.denoted(source, hops + 1))) {
-            return denoted;
-        }
-        // `route.handler.arn`: the elements write the resource, and each one's output is read.
-        let (Some(object), Some(property)) = (at.node.field("object"), at.node.field("property")) else {
-            return denoted;
-        };
-        let property = self.text(at.with(property));
-        self.denoted_by_each_element(at.with(object), hops + 1)
-            .into_iter()
-            .map(|owner| self.attribute_read(owner?, property))
-            .collect()
+        denoted
     }
 
     /// Hands each of [`Program::element_sources`] to `visit`; `false` when there are none. An

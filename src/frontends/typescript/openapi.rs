@@ -452,8 +452,9 @@ impl<'tree> Program<'tree> {
     }
 
     /// The Lambda functions an integration's uri names, with the output used (`arn`, `invokeArn`;
-    /// `None` for a URI built around the function): one, or one per function the elements of a
-    /// collection give it (`uri: route.handler.arn` in a loop); empty when it names none surely.
+    /// `None` for a URI built around the function): one, or one per function the instances of
+    /// the code writing it give it (`uri: route.handler.arn` in a loop, `fnArn` in a helper
+    /// called for several functions); empty when it names none surely.
     pub fn integration_functions(&self, uri: &IntegrationValue<'tree>) -> Vec<(usize, Option<String>)> {
         let Some(expression) = uri.expression else {
             return Vec::new();
@@ -462,9 +463,10 @@ impl<'tree> Program<'tree> {
         if let Some(reference) = self.denoted_resource(expression).filter(|r| is_function(r.resource)) {
             return vec![(reference.resource, reference.attribute)];
         }
-        // Every element must name a function: a uri that is sometimes something else is not judged.
-        let per_element: Option<Vec<(usize, Option<String>)>> = self
-            .denoted_by_each_element(expression, 0)
+        // Every instance must name a function: a uri that is sometimes something else is not
+        // judged.
+        let per_instance: Option<Vec<(usize, Option<String>)>> = self
+            .denoted_per_instance(expression)
             .into_iter()
             .map(|reference| {
                 reference
@@ -472,30 +474,19 @@ impl<'tree> Program<'tree> {
                     .map(|r| (r.resource, r.attribute))
             })
             .collect();
-        if let Some(mut functions) = per_element.filter(|functions| !functions.is_empty()) {
+        if let Some(mut functions) = per_instance.filter(|functions| !functions.is_empty()) {
             functions.sort();
             functions.dedup();
             return functions;
         }
-        self.integration_function(expression).into_iter().collect()
+        self.function_around(expression).into_iter().collect()
     }
 
-    /// The one function a uri that names no resource as written names: through the argument a
-    /// helper's parameter receives, or as a part of a URI built around it.
-    fn integration_function(&self, expression: Located<'tree>) -> Option<(usize, Option<String>)> {
-        let is_function = |resource: usize| self.resources()[resource].is_lambda_function();
-        if let Some(source) = self
-            .parameter_sources(expression)
-            .and_then(|sources| sources.into_iter().next())
-        {
-            return self
-                .denoted_resource(source)
-                .filter(|r| is_function(r.resource))
-                .map(|r| (r.resource, r.attribute));
-        }
+    /// The function a URI built around it names (`arn:aws:apigateway:…/functions/${fn.arn}/invocations`).
+    fn function_around(&self, expression: Located<'tree>) -> Option<(usize, Option<String>)> {
         self.referenced_resources(expression)
             .into_iter()
-            .find(|r| is_function(r.resource))
+            .find(|r| self.resources()[r.resource].is_lambda_function())
             .map(|r| (r.resource, None))
     }
 }

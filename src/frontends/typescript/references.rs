@@ -53,27 +53,32 @@ impl<'tree> Program<'tree> {
 
     /// What an expression stands for in each instance of the code it is written in, where a
     /// single answer does not hold: one answer per element of the collection a loop or callback
-    /// runs over (`spec.dlq.arn`), or per call of the function whose parameter it reads (`dlq.arn`
-    /// in a factory). Empty when it reads neither.
+    /// runs over (`spec.dlq.arn`, `route.handler.arn`), or per call of the function whose
+    /// parameter it reads (`dlq.arn` in a factory). Empty when it reads neither.
     pub(super) fn denoted_per_instance(&self, at: Located<'tree>) -> Vec<Option<ResourceRef>> {
-        let per_element = self.denoted_by_each_element(at, 0);
-        if !per_element.is_empty() {
+        self.denoted_per_instance_within(at, 0)
+    }
+
+    fn denoted_per_instance_within(&self, at: Located<'tree>, hops: usize) -> Vec<Option<ResourceRef>> {
+        let at = self.unwrapped(at);
+        let per_element = self.denoted_by_each_element(at, hops);
+        if !per_element.is_empty() || hops > MAX_HOPS {
             return per_element;
         }
-        let at = self.unwrapped(at);
         match kind_of(at.node) {
             "identifier" => self
                 .parameter_sources(at)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|source| self.denoted_resource(source))
+                .map(|source| self.denoted(source, hops + 1))
                 .collect(),
+            // `route.handler.arn`: the instances give the resource, and each one's output is read.
             "member_expression" => {
                 let (Some(object), Some(property)) = (at.node.field("object"), at.node.field("property")) else {
                     return Vec::new();
                 };
                 let property = self.text(at.with(property));
-                self.denoted_per_instance(at.with(object))
+                self.denoted_per_instance_within(at.with(object), hops + 1)
                     .into_iter()
                     .map(|owner| self.attribute_read(owner?, property))
                     .collect()

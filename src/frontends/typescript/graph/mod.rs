@@ -192,21 +192,13 @@ impl<'tree> Program<'tree> {
             .arguments_per_call(parameter)?
             .into_iter()
             .map(|passed| {
-                let spread = self
-                    .call_arguments(passed.call)
-                    .iter()
-                    .any(|argument| kind_of(argument.node) == "spread_element");
-                if spread {
-                    return None;
-                }
                 let written = match (key, passed.argument) {
                     (Some(key), Some(argument)) => match self.property(argument, key) {
                         Some(property) => Some(property.value),
                         None if self.surely_lacks(argument, key) => None,
                         None => return None,
                     },
-                    // `props.reserved` when the call passes no `props`: the parameter's default
-                    // object, if any, sets nothing infrafix reads here.
+                    // `props.reserved` when the call passes no `props` and it has no default.
                     (Some(_), None) => None,
                     (None, argument) => argument,
                 };

@@ -55,11 +55,13 @@ impl<'tree> Program<'tree> {
             .any(|passed| passed.argument.is_none())
             .then(|| self.parameter_default(parameter))
             .flatten();
-        let passed: Vec<Located<'tree>> = per_call
-            .into_iter()
-            .filter_map(|passed| passed.argument)
-            .chain(default)
-            .collect();
+        let mut passed: Vec<Located<'tree>> = Vec::new();
+        // Calls that leave it out share the declared default: it is one place.
+        for argument in per_call.into_iter().filter_map(|passed| passed.argument).chain(default) {
+            if !passed.contains(&argument) {
+                passed.push(argument);
+            }
+        }
         (!passed.is_empty()).then_some(passed)
     }
 

@@ -227,13 +227,15 @@ impl<'tree> Program<'tree> {
         }
         for (grant, first_reason) in beside_functions {
             let outcome = match functions[grant] {
-                // A policy beside a function made more than once is made as often: right for a
-                // target made beside it too (each instance grants its own), but one declared
-                // elsewhere would be granted again by every instance, under a name the block
-                // around the function may not even have in scope.
+                // A policy beside a function made more than once is made as often: right when
+                // the role or the target is made beside it too (each instance grants its own
+                // role, or its own target), but a shared role would be granted a shared target
+                // again by every instance, under a name the block around the function may not
+                // even have in scope.
                 Some(function)
                     if self.instances(function) != Some(1)
-                        && !self.declared_beside(grants[grant].target.resource, function) =>
+                        && !self.made_together(role, function)
+                        && !self.made_together(grants[grant].target.resource, function) =>
                 {
                     Err(first_reason)
                 }
@@ -261,11 +263,11 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
-    /// Whether `target` is made together with `function`: in its file, by the same run of the
+    /// Whether `resource` is made together with `function`: in its file, by the same run of the
     /// same loop or function.
-    fn declared_beside(&self, target: usize, function: usize) -> bool {
-        let (target, function) = (&self.resources()[target], &self.resources()[function]);
-        target.file == function.file && self.repeating_body(target) == self.repeating_body(function)
+    fn made_together(&self, resource: usize, function: usize) -> bool {
+        let (resource, function) = (&self.resources()[resource], &self.resources()[function]);
+        resource.file == function.file && self.repeating_body(resource) == self.repeating_body(function)
     }
 
     /// A new RolePolicy granting the named targets, named after `neighbour`.
