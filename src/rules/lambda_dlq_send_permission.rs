@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::cloud::{
-    Answer, DeadLetter, Effect, FixPlan, FunctionRole, GrantDocument, Intent, MessageTarget, ResourceId, ResourceRef,
-    SendGrant, Site,
+    Answer, DeadLetter, Effect, FixPlan, FunctionRole, GrantDocument, IamRole, Intent, LambdaFunction, MessageTarget,
+    ResourceId, ResourceRef, SendGrant, Site,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{join_colliding, Applicability, Fix};
@@ -186,63 +186,29 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 })
             })
             .collect();
-        let Some(first) = lacking.first() else {
-            continue;
-        };
-        let kind = match first.service {
-            "sqs" => "dead-letter queue",
-            _ => "dead-letter topic",
-        };
-        let action = first.action;
-        let error = format!(
-            "\"The provided execution role does not have permissions to call {} on {}\"",
-            action.split(':').nth(1).unwrap_or(action),
-            first.service.to_ascii_uppercase(),
-        );
-        let named = match lacking.as_slice() {
-            [only] => format!("{kind} {}", only.name),
-            _ if lacking.iter().all(|other| other.service == first.service) => {
-                format!("{kind}s {}", names_of(&lacking))
-            }
-            _ => format!("dead-letter targets {}", names_of(&lacking)),
-        };
         let unknown = lacking.iter().find_map(|lacks| match &lacks.answer {
             Answer::Unknown(reason) => Some(reason),
             _ => None,
         });
-        let (send, on) = match lacking.as_slice() {
-            [_] => (action, "it"),
-            _ if lacking.iter().all(|other| other.action == action) => (action, "them"),
-            _ => ("what each needs (sqs:SendMessage, sns:Publish)", "them"),
-        };
-        // Where the grants cannot be judged, the finding says so rather than that they lack it.
-        let message = match unknown {
-            Some(_) => format!(
-                "Function {} sends failed events to {named}, and infrafix cannot tell whether its role {} allows {send} on {on}: without it, Lambda refuses the function ({error}).",
-                function.name, role.name,
-            ),
-            None => format!(
-                "Function {} sends failed events to {named}, but its role {} does not allow {send} on {on}: Lambda refuses the function ({error}).",
-                function.name, role.name,
-            ),
-        };
+        // Instances naming different targets are usually granted them through the same
+        // per-instance code (`Resource: spec.deadLetter.arn`), which no single answer reads: not
+        // judged, rather than reported as unknown on a correct program.
+        let per_instance = matches!(function.dead_letter, DeadLetter::PerInstance(_));
+        if lacking.is_empty() || (unknown.is_some() && per_instance) {
+            continue;
+        }
         let finding = Finding::new(
             RuleId::LambdaDlqSendPermission,
             function.at.file,
             function.at.range.clone(),
-            message,
+            message(function, role, &lacking, unknown.is_some()),
         );
         if lacking.iter().any(|lacks| lacks.answer == Answer::Denied) {
             reported.push(finding.not_fixed("a Deny statement forbids it; change that statement by hand"));
             continue;
         }
         if let Some(reason) = unknown {
-            // Instances naming different targets are usually granted them through the same
-            // per-instance code (`Resource: spec.deadLetter.arn`), which no single answer reads:
-            // not judged, rather than reported as unknown on a correct program.
-            if !matches!(function.dead_letter, DeadLetter::PerInstance(_)) {
-                reported.push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
-            }
+            reported.push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
             continue;
         }
         for lacks in &lacking {
@@ -297,6 +263,47 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 None => finding,
             }),
     );
+}
+
+/// What a finding says: the targets the role may not send to, and whether that is only
+/// possible (`unknown`: a statement infrafix cannot read may allow it).
+fn message(function: &LambdaFunction, role: &IamRole, lacking: &[Lacking], unknown: bool) -> String {
+    let Some(first) = lacking.first() else {
+        return String::new();
+    };
+    let kind = match first.service {
+        "sqs" => "dead-letter queue",
+        _ => "dead-letter topic",
+    };
+    let action = first.action;
+    let error = format!(
+        "\"The provided execution role does not have permissions to call {} on {}\"",
+        action.split(':').nth(1).unwrap_or(action),
+        first.service.to_ascii_uppercase(),
+    );
+    let named = match lacking {
+        [only] => format!("{kind} {}", only.name),
+        _ if lacking.iter().all(|other| other.service == first.service) => {
+            format!("{kind}s {}", names_of(lacking))
+        }
+        _ => format!("dead-letter targets {}", names_of(lacking)),
+    };
+    let (send, on) = match lacking {
+        [_] => (action, "it"),
+        _ if lacking.iter().all(|other| other.action == action) => (action, "them"),
+        _ => ("what each needs (sqs:SendMessage, sns:Publish)", "them"),
+    };
+    // Where the grants cannot be judged, the finding says so rather than that they lack it.
+    match unknown {
+        true => format!(
+            "Function {} sends failed events to {named}, and infrafix cannot tell whether its role {} allows {send} on {on}: without it, Lambda refuses the function ({error}).",
+            function.name, role.name,
+        ),
+        false => format!(
+            "Function {} sends failed events to {named}, but its role {} does not allow {send} on {on}: Lambda refuses the function ({error}).",
+            function.name, role.name,
+        ),
+    }
 }
 
 /// A dead-letter target a function's role may not send to, as far as infrafix can tell.
