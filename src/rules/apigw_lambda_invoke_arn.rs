@@ -89,12 +89,15 @@ or this API's `executionArn` followed by wildcards only (`/*/*`). One for anothe
 does not count; when the program surely has none that counts, the fix adds one after the RestApi in
 the same change. When a Permission may count (made in a loop or a helper, under a condition the
 function is not under, for a single route, or written in a way infrafix cannot read), it reports
-instead of adding a duplicate or removing `credentials`. An integration written once in a loop (`uri: route.handler.arn` over routes naming different
-functions) is judged for every function its elements name: the uri becomes `route.handler.invokeArn`
+instead of adding a duplicate or removing `credentials`. An integration written once in a loop
+(`uri: route.handler.arn` over routes naming different functions) is judged for every function its elements name: the uri becomes `route.handler.invokeArn`
 when each reads the plain ARN, and `credentials` go only when each function has a Permission that
 counts or surely has none (the fix adds one for each that lacks it); an element that names no
-function leaves the integration unjudged. `credentials: "arn:aws:iam::*:user/*"` (call with the caller's identity) is deliberate and
-left alone. The role the removed `credentials` named stays; the message names it, to remove by hand
+function leaves the integration unjudged. `.invokeArn` is written only where the value's declared
+type has it: a value the program types with a type of its own that lists only `arn` (`handler:
+Handler`, an interface kept narrow for stubs) is reported with that reason, since `.invokeArn` would
+not compile there; so is one whose type infrafix cannot read. `credentials:
+"arn:aws:iam::*:user/*"` (call with the caller's identity) is deliberate and left alone. The role the removed `credentials` named stays; the message names it, to remove by hand
 if nothing else needs it.
 "#;
 

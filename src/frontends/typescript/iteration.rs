@@ -46,16 +46,16 @@ enum Element<'tree> {
 
 /// One step from what a binding receives to the value a name stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
+pub(super) enum Step {
     Property(String),
     Position(usize),
 }
 
 /// What a loop or element callback walks through: the collection, and whether it receives the
 /// elements (`for … of`, `.map`) or the keys of a record (`for … in`).
-struct Iterated<'tree> {
-    collection: Located<'tree>,
-    keys_only: bool,
+pub(super) struct Iterated<'tree> {
+    pub collection: Located<'tree>,
+    pub keys_only: bool,
 }
 
 impl<'tree> Program<'tree> {
@@ -202,7 +202,7 @@ impl<'tree> Program<'tree> {
         (kind_of(collection.node) == "identifier").then_some(collection)
     }
 
-    fn loop_collection(&self, statement: Located<'tree>) -> Option<Iterated<'tree>> {
+    pub(super) fn loop_collection(&self, statement: Located<'tree>) -> Option<Iterated<'tree>> {
         let node = statement.node;
         if kind_of(node) != "for_in_statement" {
             return None;
@@ -214,7 +214,7 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    fn callback_collection(&self, function: Located<'tree>) -> Option<Iterated<'tree>> {
+    pub(super) fn callback_collection(&self, function: Located<'tree>) -> Option<Iterated<'tree>> {
         let (receiver, method) = self.method_receiving(function)?;
         let first_argument = function.node.prev_named_sibling().is_none();
         (ELEMENT_CALLBACKS.contains(&method) && first_argument).then_some(Iterated {
@@ -225,7 +225,7 @@ impl<'tree> Program<'tree> {
 
     /// The steps from what a binding pattern receives to the name `name` it binds; `None` when it
     /// binds it with a default or a rest (its value is then not only the element's).
-    fn path_to(&self, pattern: Located<'tree>, name: &str) -> Option<Vec<Step>> {
+    pub(super) fn path_to(&self, pattern: Located<'tree>, name: &str) -> Option<Vec<Step>> {
         let node = pattern.node;
         match kind_of(node) {
             "identifier" => (self.text(pattern) == name).then(Vec::new),

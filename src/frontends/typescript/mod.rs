@@ -11,6 +11,7 @@ mod calls;
 mod cdk;
 mod constructs;
 mod cross_module;
+mod declared_types;
 mod dependencies;
 mod edits;
 mod exports;

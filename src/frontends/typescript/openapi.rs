@@ -7,6 +7,7 @@ use crate::syntax::{kind_of, Fields};
 use std::ops::Range;
 use tree_sitter::Node;
 
+use super::declared_types::MemberTyping;
 use super::json_text::Json;
 use super::scope::Declaration;
 use super::{cdk, named_children, Exported, ImportKind, Located, Package, Program};
@@ -496,13 +497,14 @@ impl<'tree> Program<'tree> {
     /// `fn.arn` becomes `fn.invokeArn`, also where it is handed to a `pulumi.all` callback or a
     /// helper whose parameter serves only as the uri; a parameter that also serves elsewhere gets a
     /// new `fn.invokeArn` element and parameter instead.
-    pub fn invoke_arn_edits(&self, expression: Located<'tree>) -> Option<Vec<Edit>> {
+    pub fn invoke_arn_edits(&self, expression: Located<'tree>) -> Result<Vec<Edit>, String> {
         self.invoke_arn_edits_within(expression, 0)
     }
 
-    fn invoke_arn_edits_within(&self, expression: Located<'tree>, depth: usize) -> Option<Vec<Edit>> {
+    fn invoke_arn_edits_within(&self, expression: Located<'tree>, depth: usize) -> Result<Vec<Edit>, String> {
+        let unreadable = || "infrafix cannot tell where else that value serves".to_owned();
         if depth > 12 {
-            return None;
+            return Err(unreadable());
         }
         let expression = self.unwrapped(expression);
         let here = |node| Located {
@@ -511,33 +513,45 @@ impl<'tree> Program<'tree> {
         };
         match kind_of(expression.node) {
             "member_expression" => {
-                let property = here(expression.node.field("property")?);
-                let object = here(expression.node.field("object")?);
+                let (Some(property), Some(object)) =
+                    (expression.node.field("property"), expression.node.field("object"))
+                else {
+                    return Err(unreadable());
+                };
+                let (property, object) = (here(property), here(object));
                 // One function, or one per element of a loop (`route.handler.arn`).
                 let owners = match self.denoted_resource(object) {
                     Some(owner) => vec![owner],
                     None => self
                         .denoted_by_each_element(object, 0)
                         .into_iter()
-                        .collect::<Option<Vec<_>>>()?,
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or_else(unreadable)?,
                 };
                 if let [owner] = owners.as_slice() {
                     if self.resources()[owner.resource].class.package == Package::Cdk {
-                        return self.cdk_invoke_uri(expression, object, owner.clone(), property);
+                        return self
+                            .cdk_invoke_uri(expression, object, owner.clone(), property)
+                            .ok_or_else(unreadable);
                     }
                 }
                 let functions = !owners.is_empty()
                     && owners.iter().all(|owner| {
                         owner.attribute.is_none() && self.resources()[owner.resource].is_aws(&["lambda", "Function"])
                     });
-                (self.text(property) == "arn" && functions).then(|| vec![self.replace_node(property, "invokeArn")])
+                if self.text(property) != "arn" || !functions {
+                    return Err(unreadable());
+                }
+                self.invoke_arn_readable(object)?;
+                Ok(vec![self.replace_node(property, "invokeArn")])
             }
             // `uri` alone in `{ uri }` is read like the identifier it names.
             "identifier" | "shorthand_property_identifier" => {
                 let Some(function) = self.function_declaring_parameter(expression) else {
                     // A const read elsewhere too (say by a Permission, which wants the plain ARN) is
                     // left as it is: the uri is reported instead.
-                    return self.invoke_arn_edits_within(self.const_value_read_only_here(expression)?, depth + 1);
+                    let value = self.const_value_read_only_here(expression).ok_or_else(unreadable)?;
+                    return self.invoke_arn_edits_within(value, depth + 1);
                 };
                 // The parameter's own name, and the uri: nothing else reads it.
                 let serves_only_the_uri = self.mentions_within(here(function), self.text(expression)) == 2;
@@ -547,14 +561,34 @@ impl<'tree> Program<'tree> {
                     }
                     return self.new_invoke_arn_parameter(expression, here(function), source);
                 }
-                let sources = self.parameter_sources(expression).filter(|_| serves_only_the_uri)?;
+                let sources = self
+                    .parameter_sources(expression)
+                    .filter(|_| serves_only_the_uri)
+                    .ok_or_else(unreadable)?;
                 let mut edits = Vec::new();
                 for source in sources {
                     edits.extend(self.invoke_arn_edits_within(source, depth + 1)?);
                 }
-                Some(edits)
+                Ok(edits)
             }
-            _ => None,
+            _ => Err(unreadable()),
+        }
+    }
+
+    /// `Ok` when tsc lets the program read `invokeArn` from `object`: its type, as the program
+    /// declares it, has the output. A value typed with an interface of the program's own that
+    /// lists only `arn` does not, and `.invokeArn` there would not compile.
+    fn invoke_arn_readable(&self, object: Located<'tree>) -> Result<(), String> {
+        match self.member_typing(object, "invokeArn") {
+            MemberTyping::Declared => Ok(()),
+            MemberTyping::Missing(written) => Err(format!(
+                "`{object}` is declared with the type `{written}`, which has no `invokeArn`, so `{object}.invokeArn` would not compile: add `invokeArn: pulumi.Output<string>` to `{written}` (or declare `aws.lambda.Function` there), then use it",
+                object = self.text(object),
+            )),
+            MemberTyping::Unsure => Err(format!(
+                "infrafix cannot tell whether the type of `{}` has `invokeArn`",
+                self.text(object)
+            )),
         }
     }
 
@@ -590,19 +624,18 @@ impl<'tree> Program<'tree> {
         uri: Located<'tree>,
         callback: Located<'tree>,
         source: Located<'tree>,
-    ) -> Option<Vec<Edit>> {
-        let (target, _) = self.method_receiving(callback)?;
-        let all = self.all_callback(
-            Located {
-                file: callback.file,
-                node: target,
-            },
-            callback,
-        )?;
+    ) -> Result<Vec<Edit>, String> {
+        let unreadable = || "infrafix cannot tell how the callback is given the function".to_owned();
+        let (target, _) = self.method_receiving(callback).ok_or_else(unreadable)?;
+        let all = self
+            .all_callback(callback.with(target), callback)
+            .ok_or_else(unreadable)?;
         let function = self
             .denoted_resource(source)
-            .filter(|reference| reference.attribute.as_deref() == Some("arn"))?;
-        let owner = source.node.field("object")?;
+            .filter(|reference| reference.attribute.as_deref() == Some("arn"))
+            .ok_or_else(unreadable)?;
+        let owner = source.node.field("object").ok_or_else(unreadable)?;
+        self.invoke_arn_readable(source.with(owner))?;
         let expression = format!(
             "{}.invokeArn",
             self.text(Located {
@@ -617,9 +650,11 @@ impl<'tree> Program<'tree> {
             },
             expression,
         };
-        let (parameters, mut edits) = self.pass_to_callback(all, std::slice::from_ref(&invoke_arn))?;
-        edits.push(self.replace_node(uri, parameters.first()?));
-        Some(edits)
+        let (parameters, mut edits) = self
+            .pass_to_callback(all, std::slice::from_ref(&invoke_arn))
+            .ok_or_else(unreadable)?;
+        edits.push(self.replace_node(uri, parameters.first().ok_or_else(unreadable)?));
+        Ok(edits)
     }
 }
 

@@ -323,7 +323,7 @@ impl<'tree> Program<'tree> {
 
     /// The class declaration an identifier names: in its file, or exported under its name by the
     /// project module it is imported from.
-    fn class_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+    pub(super) fn class_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
         let (file, name) = match self.import_of(identifier) {
             Some(binding) => match &binding.kind {
                 ImportKind::Named { imported } => {
@@ -339,6 +339,11 @@ impl<'tree> Program<'tree> {
 
     /// The resource a class assigns to `this.name` anywhere in its body.
     fn class_field(&self, class: Located<'tree>, name: &str) -> Option<usize> {
+        self.resource_at(self.assigned_field(class, name)?)
+    }
+
+    /// The value a class assigns to its field `name` (`this.name = value`), the first found.
+    pub(super) fn assigned_field(&self, class: Located<'tree>, name: &str) -> Option<Located<'tree>> {
         let body = class.node.field("body")?;
         let text = self.file(class.file).text;
         let mut stack = vec![body];
@@ -350,10 +355,7 @@ impl<'tree> Program<'tree> {
                         && target.field("property").is_some_and(|p| node_text(p, text) == name)
                 });
                 if let (true, Some(value)) = (assigns_field, node.field("right")) {
-                    return self.resource_at(Located {
-                        file: class.file,
-                        node: value,
-                    });
+                    return Some(class.with(value));
                 }
             }
             stack.extend(named_children(node));

@@ -142,12 +142,34 @@ impl<'tree> Program<'tree> {
                     .find(|node| kind_of(node) == "class_declaration")
                     .and_then(|class| class.field("name"))
                     .map_or_else(|| "(unnamed)".to_owned(), |name| self.text(here(name)).to_owned()),
-                _ => declaration.expression.field("constructor").map_or_else(
-                    || "(unnamed)".to_owned(),
-                    |class| format!("new {}(…)", self.text(here(class))),
-                ),
+                // Made by a helper (`ledgerFunction(name, handler)`): named by the helper's call.
+                _ => match self.making_helper(here(declaration.expression)) {
+                    Some(helper) => format!("{helper}(…)"),
+                    None => declaration.expression.field("constructor").map_or_else(
+                        || "(unnamed)".to_owned(),
+                        |class| format!("new {}(…)", self.text(here(class))),
+                    ),
+                },
             });
         format!("`{name}`")
+    }
+
+    /// The name of the function whose body makes a resource, when it is a named function (a
+    /// declaration, or a function expression a variable holds) other than a constructor.
+    fn making_helper(&self, expression: Located<'tree>) -> Option<&'tree str> {
+        let function = self
+            .ancestors(expression)
+            .into_iter()
+            .find(|node| scope::FUNCTIONS.contains(&kind_of(node)))?;
+        let name = match kind_of(function) {
+            "function_declaration" | "generator_function_declaration" | "method_definition" => function.field("name"),
+            _ => function
+                .parent()
+                .filter(|parent| kind_of(parent) == "variable_declarator")
+                .and_then(|declarator| declarator.field("name")),
+        }?;
+        let name = self.text(expression.with(name));
+        (name != "constructor").then_some(name)
     }
 }
 

@@ -133,10 +133,7 @@ impl<'tree> Program<'tree> {
                     self.new_stage_method_settings(stage, limits, &mut edits)?
                 }
                 Intent::AddThrottling { settings, limits } => edits.extend(self.add_throttling(settings, limits)?),
-                Intent::UseInvokeArn { uri } => edits.extend(
-                    self.invoke_arn_edits(self.located(uri)?)
-                        .ok_or("infrafix cannot tell where else that value serves")?,
-                ),
+                Intent::UseInvokeArn { uri } => edits.extend(self.invoke_arn_edits(self.located(uri)?)?),
                 Intent::AttachManagedPolicy { role, policy, purpose } => {
                     self.attach_managed_policy(role, policy, purpose, &mut edits)?
                 }

@@ -1,0 +1,727 @@
+//! Whether the type tsc gives an expression has a given member, read from the program's own
+//! annotations. An edit that reads a new property (`route.handler.arn` becoming
+//! `route.handler.invokeArn`) type-checks only when the value's declared type has it: a
+//! resource's inferred type does, an interface of the program listing only `arn` does not.
+//!
+//! The reading follows the value the way tsc types it: a variable's annotation when it has one,
+//! else its initializer; a loop variable or element callback parameter through the collection it
+//! walks; a parameter through its annotation; a helper's call through its return type, else what
+//! it returns; a class instance's field through the field's declaration. Anything else is
+//! `Unsure`, and the edit is not made.
+
+use tree_sitter::Node;
+
+use super::iteration::Step;
+use super::scope::Declaration;
+use super::{named_children, Exported, ImportKind, Located, Program};
+use crate::syntax::{kind_of, node_text, Fields};
+
+/// How many values and types one question may pass through; ends cycles such as
+/// `type A = B; type B = A`.
+const MAX_HOPS: usize = 24;
+
+/// What a question found about the member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberTyping {
+    /// The type has it (or is `any`).
+    Declared,
+    /// The type, written by the program as the text given, lacks it.
+    Missing(String),
+    /// infrafix cannot tell.
+    Unsure,
+}
+
+impl MemberTyping {
+    /// The answer for a value that is one of several (a union, the elements of an array): every
+    /// one must have the member.
+    fn all(answers: impl IntoIterator<Item = MemberTyping>) -> MemberTyping {
+        let mut combined = MemberTyping::Declared;
+        for answer in answers {
+            match answer {
+                MemberTyping::Missing(_) => return answer,
+                MemberTyping::Unsure => combined = MemberTyping::Unsure,
+                MemberTyping::Declared => {}
+            }
+        }
+        combined
+    }
+}
+
+/// One read from a value towards the object whose type is asked about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Read {
+    Property(String),
+    Position(usize),
+    /// Any element of an array, or any value of a record.
+    Element,
+}
+
+impl From<Step> for Read {
+    fn from(step: Step) -> Read {
+        match step {
+            Step::Property(name) => Read::Property(name),
+            Step::Position(position) => Read::Position(position),
+        }
+    }
+}
+
+/// Classes whose instances have an invoke ARN and every other output of a Lambda function.
+const FUNCTION_TYPES: [&str; 2] = ["lambda.Function", "lambda.CallbackFunction"];
+
+impl<'tree> Program<'tree> {
+    /// Whether tsc lets code read `member` from `object`, going by the types the program writes.
+    pub(super) fn member_typing(&self, object: Located<'tree>, member: &str) -> MemberTyping {
+        self.value_typing(object, Vec::new(), member, 0)
+    }
+
+    /// The answer for the value reached from `at` by `reads`.
+    fn value_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        if hops > MAX_HOPS {
+            return MemberTyping::Unsure;
+        }
+        let hops = hops + 1;
+        let node = at.node;
+        match kind_of(node) {
+            "parenthesized_expression" | "non_null_expression" | "satisfies_expression" => match node.named_child(0) {
+                Some(inner) => self.value_typing(at.with(inner), reads, member, hops),
+                None => MemberTyping::Unsure,
+            },
+            // `x as T` has the type T; `x as const` the type of x.
+            "as_expression" => match (node.named_child(0), node.named_child(1)) {
+                (Some(_), Some(written)) if self.text(at.with(written)) != "const" => {
+                    self.type_typing(at.with(written), reads, member, hops)
+                }
+                (Some(inner), _) => self.value_typing(at.with(inner), reads, member, hops),
+                _ => MemberTyping::Unsure,
+            },
+            "identifier" | "shorthand_property_identifier" => self.identifier_typing(at, reads, member, hops),
+            "member_expression" => {
+                let (Some(object), Some(property)) = (node.field("object"), node.field("property")) else {
+                    return MemberTyping::Unsure;
+                };
+                let name = self.text(at.with(property)).to_owned();
+                if let Some(module) = self.namespace_module(at.with(object)) {
+                    return match self.exported(module, &name) {
+                        Some(Exported::Variable { file, declarator, .. }) => {
+                            self.declarator_typing(Located { file, node: declarator }, reads, member, hops)
+                        }
+                        _ => MemberTyping::Unsure,
+                    };
+                }
+                self.value_typing(at.with(object), prepended(Read::Property(name), reads), member, hops)
+            }
+            "subscript_expression" => {
+                let (Some(object), Some(index)) = (node.field("object"), node.field("index")) else {
+                    return MemberTyping::Unsure;
+                };
+                let read = match kind_of(index) {
+                    "number" => self.text(at.with(index)).parse().map_or(Read::Element, Read::Position),
+                    _ => self.string_value(at.with(index)).map_or(Read::Element, Read::Property),
+                };
+                self.value_typing(at.with(object), prepended(read, reads), member, hops)
+            }
+            "this" => match self.enclosing_class(at) {
+                Some(class) => self.class_typing(class, reads, member, hops),
+                None => MemberTyping::Unsure,
+            },
+            "object" => self.object_literal_typing(at, reads, member, hops),
+            "array" => self.array_literal_typing(at, reads, member, hops),
+            "ternary_expression" => {
+                MemberTyping::all(["consequence", "alternative"].map(|branch| match node.field(branch) {
+                    Some(value) => self.value_typing(at.with(value), reads.clone(), member, hops),
+                    None => MemberTyping::Unsure,
+                }))
+            }
+            "new_expression" => self.instance_typing(at, reads, member, hops),
+            "call_expression" => self.call_typing(at, reads, member, hops),
+            _ => MemberTyping::Unsure,
+        }
+    }
+
+    fn identifier_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        match self.declaration_of(at) {
+            Declaration::Variable { declarator, .. } => {
+                self.declarator_typing(at.with(declarator), reads, member, hops)
+            }
+            Declaration::LoopVariable => self.loop_variable_typing(at, reads, member, hops),
+            Declaration::Parameter => self.parameter_typing(at, reads, member, hops),
+            Declaration::NotInFile => {
+                let Some(ImportKind::Named { imported }) = self.import_of(at).map(|binding| &binding.kind) else {
+                    return MemberTyping::Unsure;
+                };
+                let exporter = self
+                    .import_of(at)
+                    .and_then(|binding| self.imported_file(at.file, &binding.module));
+                match exporter.and_then(|exporter| self.exported(exporter, imported)) {
+                    Some(Exported::Variable { file, declarator, .. }) => {
+                        self.declarator_typing(Located { file, node: declarator }, reads, member, hops)
+                    }
+                    _ => MemberTyping::Unsure,
+                }
+            }
+        }
+    }
+
+    /// A variable: its annotation when it has one, else its initializer's type.
+    fn declarator_typing(
+        &self,
+        declarator: Located<'tree>,
+        reads: Vec<Read>,
+        member: &str,
+        hops: usize,
+    ) -> MemberTyping {
+        if let Some(annotation) = declarator.node.field("type") {
+            return self.type_typing(declarator.with(annotation), reads, member, hops);
+        }
+        match declarator.node.field("value") {
+            Some(value) => self.value_typing(declarator.with(value), reads, member, hops),
+            None => MemberTyping::Unsure,
+        }
+    }
+
+    /// `route` in `for (const route of routes)`: an element of the collection.
+    fn loop_variable_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        let Some(statement) = self.loop_declaring_variable(at) else {
+            return MemberTyping::Unsure;
+        };
+        let statement = at.with(statement);
+        let (Some(iterated), Some(pattern)) = (self.loop_collection(statement), statement.node.field("left")) else {
+            return MemberTyping::Unsure;
+        };
+        match self.path_to(statement.with(pattern), self.text(at)) {
+            Some(path) if !iterated.keys_only => self.element_typing(iterated.collection, path, reads, member, hops),
+            _ => MemberTyping::Unsure,
+        }
+    }
+
+    /// A parameter: its annotation; else, for an element callback's, an element of the
+    /// collection; else, for a `pulumi.all` callback's, the value handed to it. An unannotated
+    /// parameter of a function the program declares is `any`.
+    fn parameter_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        let Some(function) = self.function_declaring_parameter(at) else {
+            return MemberTyping::Unsure;
+        };
+        let name = self.text(at);
+        let declared = function.field("parameter").map(|single| (single, None)).or_else(|| {
+            named_children(function.field("parameters")?).find_map(|parameter| {
+                let pattern = parameter.field("pattern")?;
+                self.path_to(at.with(pattern), name)?;
+                Some((pattern, parameter.field("type")))
+            })
+        });
+        let Some((pattern, annotation)) = declared else {
+            return MemberTyping::Unsure;
+        };
+        let Some(path) = self.path_to(at.with(pattern), name) else {
+            return MemberTyping::Unsure;
+        };
+        let reads = path.into_iter().map(Read::from).chain(reads).collect();
+        if let Some(annotation) = annotation {
+            return self.type_typing(at.with(annotation), reads, member, hops);
+        }
+        if let Some(iterated) = self.callback_collection(at.with(function)) {
+            return self.element_typing(iterated.collection, Vec::new(), reads, member, hops);
+        }
+        if let Some(source) = self.callback_parameter_source(at) {
+            return self.value_typing(source, Vec::new(), member, hops);
+        }
+        let declared_by_the_program = kind_of(function) == "function_declaration"
+            || function
+                .parent()
+                .is_some_and(|parent| kind_of(parent) == "variable_declarator" && parent.field("type").is_none());
+        if declared_by_the_program {
+            MemberTyping::Declared
+        } else {
+            MemberTyping::Unsure
+        }
+    }
+
+    /// An element of `collection`, read by the loop's destructuring `path` and then `reads`.
+    /// `Object.entries(r)` gives `[key, value]` pairs and `Object.values(r)` the values of `r`.
+    fn element_typing(
+        &self,
+        collection: Located<'tree>,
+        path: Vec<Step>,
+        reads: Vec<Read>,
+        member: &str,
+        hops: usize,
+    ) -> MemberTyping {
+        let mut path: Vec<Read> = path.into_iter().map(Read::from).collect();
+        let collection = self.unwrapped(collection);
+        let object_method = self.object_method(collection);
+        let target = match object_method {
+            Some(("values", record)) => record,
+            Some(("entries", record)) => {
+                if path.first() != Some(&Read::Position(1)) {
+                    return MemberTyping::Unsure;
+                }
+                path.remove(0);
+                record
+            }
+            Some(_) => return MemberTyping::Unsure,
+            None => collection,
+        };
+        let reads = std::iter::once(Read::Element).chain(path).chain(reads).collect();
+        self.value_typing(target, reads, member, hops)
+    }
+
+    /// `Object.values(r)` as `("values", r)`.
+    fn object_method(&self, call: Located<'tree>) -> Option<(&'tree str, Located<'tree>)> {
+        if kind_of(call.node) != "call_expression" {
+            return None;
+        }
+        let callee = call
+            .node
+            .field("function")
+            .filter(|f| kind_of(f) == "member_expression")?;
+        let object = callee.field("object")?;
+        if self.text(call.with(object)) != "Object" {
+            return None;
+        }
+        let method = self.text(call.with(callee.field("property")?));
+        let argument = named_children(call.node.field("arguments")?).find(|a| kind_of(a) != "comment")?;
+        Some((method, call.with(argument)))
+    }
+
+    fn object_literal_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        let mut reads = reads.into_iter();
+        match reads.next() {
+            Some(Read::Property(name)) => match self.property(at, &name) {
+                Some(found) => self.value_typing(found.value, reads.collect(), member, hops),
+                None => MemberTyping::Unsure,
+            },
+            // A value of a record (`Object.values(r)`, `Object.entries(r)`): every one.
+            Some(Read::Element) => {
+                let rest: Vec<Read> = reads.collect();
+                MemberTyping::all(
+                    named_children(at.node)
+                        .filter(|entry| kind_of(entry) != "comment")
+                        .map(|entry| match kind_of(entry) {
+                            "pair" => match entry.field("value") {
+                                Some(value) => self.value_typing(at.with(value), rest.clone(), member, hops),
+                                None => MemberTyping::Unsure,
+                            },
+                            "shorthand_property_identifier" => {
+                                self.value_typing(at.with(entry), rest.clone(), member, hops)
+                            }
+                            _ => MemberTyping::Unsure,
+                        }),
+                )
+            }
+            Some(Read::Position(_)) | None => MemberTyping::Unsure,
+        }
+    }
+
+    fn array_literal_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        let items: Vec<Node> = named_children(at.node)
+            .filter(|item| kind_of(item) != "comment")
+            .collect();
+        if items.iter().any(|item| kind_of(item) == "spread_element") {
+            return MemberTyping::Unsure;
+        }
+        let (first, rest) = match reads.split_first() {
+            Some((first, rest)) => (first, rest.to_vec()),
+            None => return MemberTyping::Unsure,
+        };
+        match first {
+            // tsc types an array literal's element as the union of its items' types.
+            Read::Element => MemberTyping::all(
+                items
+                    .iter()
+                    .map(|item| self.value_typing(at.with(*item), rest.clone(), member, hops)),
+            ),
+            Read::Position(position) => match items.get(*position) {
+                Some(item) => self.value_typing(at.with(*item), rest, member, hops),
+                None => MemberTyping::Unsure,
+            },
+            Read::Property(_) => MemberTyping::Unsure,
+        }
+    }
+
+    /// `new aws.lambda.Function(…)` has every function output; an instance of a class of the
+    /// program has the fields it declares.
+    fn instance_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        if reads.is_empty() {
+            let is_function = self
+                .resource_at(at)
+                .is_some_and(|resource| self.resources()[resource].is_lambda_function());
+            return if is_function && function_has(member) {
+                MemberTyping::Declared
+            } else {
+                MemberTyping::Unsure
+            };
+        }
+        let class = at
+            .node
+            .field("constructor")
+            .filter(|constructor| kind_of(constructor) == "identifier")
+            .and_then(|constructor| self.class_named(at.with(constructor)));
+        match class {
+            Some(class) => self.class_typing(class, reads, member, hops),
+            None => MemberTyping::Unsure,
+        }
+    }
+
+    /// A call of a helper of the program: its return type when written, else what it returns.
+    fn call_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        let Some(helper) = at
+            .node
+            .field("function")
+            .and_then(|callee| self.function_named(at.with(callee)))
+        else {
+            return MemberTyping::Unsure;
+        };
+        if let Some(written) = helper.node.field("return_type") {
+            return self.type_typing(helper.with(written), reads, member, hops);
+        }
+        match self.returned_value(helper) {
+            Some(returned) => self.value_typing(returned, reads, member, hops),
+            None => MemberTyping::Unsure,
+        }
+    }
+
+    /// A field of a class of the program: its annotation, its initializer, or what the
+    /// constructor assigns to it.
+    fn class_typing(&self, class: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        let mut reads = reads.into_iter();
+        let Some(Read::Property(name)) = reads.next() else {
+            return MemberTyping::Unsure;
+        };
+        let reads: Vec<Read> = reads.collect();
+        let declared = class.node.field("body").and_then(|body| {
+            named_children(body).find(|field| {
+                kind_of(field) == "public_field_definition"
+                    && field.field("name").is_some_and(|n| self.text(class.with(n)) == name)
+            })
+        });
+        if let Some(field) = declared {
+            if let Some(annotation) = field.field("type") {
+                return self.type_typing(class.with(annotation), reads, member, hops);
+            }
+            if let Some(value) = field.field("value") {
+                return self.value_typing(class.with(value), reads, member, hops);
+            }
+        }
+        match self.assigned_field(class, &name) {
+            Some(value) => self.value_typing(value, reads, member, hops),
+            None => MemberTyping::Unsure,
+        }
+    }
+
+    fn enclosing_class(&self, at: Located<'tree>) -> Option<Located<'tree>> {
+        self.ancestors(at)
+            .into_iter()
+            .find(|node| matches!(kind_of(node), "class_declaration" | "class"))
+            .map(|class| at.with(class))
+    }
+
+    /// The answer for a type the program writes, after `reads`.
+    fn type_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        if hops > MAX_HOPS {
+            return MemberTyping::Unsure;
+        }
+        let hops = hops + 1;
+        let node = at.node;
+        let inner = |index: usize| named_children(node).nth(index).map(|child| at.with(child));
+        match kind_of(node) {
+            "type_annotation" | "parenthesized_type" | "readonly_type" => match inner(0) {
+                Some(inner) => self.type_typing(inner, reads, member, hops),
+                None => MemberTyping::Unsure,
+            },
+            // A value that may be absent is read with `?.` or after a check: the member
+            // question is the other members'.
+            "union_type" => MemberTyping::all(
+                named_children(node)
+                    .filter(|alternative| !matches!(self.text(at.with(*alternative)), "undefined" | "null"))
+                    .map(|alternative| self.type_typing(at.with(alternative), reads.clone(), member, hops)),
+            ),
+            "predefined_type" => match self.text(at) {
+                "any" => MemberTyping::Declared,
+                written => MemberTyping::Missing(written.to_owned()),
+            },
+            "nested_type_identifier" => {
+                let written = self.text(at);
+                let a_function = FUNCTION_TYPES.iter().any(|class| written.ends_with(class));
+                if reads.is_empty() && a_function && function_has(member) {
+                    MemberTyping::Declared
+                } else {
+                    MemberTyping::Unsure
+                }
+            }
+            "array_type" => match reads.split_first() {
+                Some((Read::Element | Read::Position(_), rest)) => match inner(0) {
+                    Some(element) => self.type_typing(element, rest.to_vec(), member, hops),
+                    None => MemberTyping::Unsure,
+                },
+                _ => MemberTyping::Unsure,
+            },
+            "tuple_type" => match reads.split_first() {
+                Some((Read::Position(position), rest)) => match inner(*position) {
+                    Some(element) => self.type_typing(element, rest.to_vec(), member, hops),
+                    None => MemberTyping::Unsure,
+                },
+                _ => MemberTyping::Unsure,
+            },
+            "generic_type" => self.generic_typing(at, reads, member, hops),
+            "object_type" | "interface_body" => self.members_typing(at, reads, member, hops),
+            "type_identifier" => self.named_type_typing(at, reads, member, hops),
+            _ => MemberTyping::Unsure,
+        }
+    }
+
+    /// `Array<T>`, `ReadonlyArray<T>` and `Record<K, T>`, read by element.
+    fn generic_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        let name = at.node.field("name").map(|name| self.text(at.with(name)));
+        let arguments: Vec<Node> = at
+            .node
+            .field("type_arguments")
+            .map(|arguments| named_children(arguments).collect())
+            .unwrap_or_default();
+        let element = match (name, arguments.as_slice()) {
+            (Some("Array" | "ReadonlyArray"), [element]) => *element,
+            (Some("Record"), [_, value]) => *value,
+            _ => return MemberTyping::Unsure,
+        };
+        match reads.split_first() {
+            Some((Read::Element | Read::Position(_), rest)) => {
+                self.type_typing(at.with(element), rest.to_vec(), member, hops)
+            }
+            Some((Read::Property(_), rest)) if name == Some("Record") => {
+                self.type_typing(at.with(element), rest.to_vec(), member, hops)
+            }
+            _ => MemberTyping::Unsure,
+        }
+    }
+
+    /// An object type or an interface's body: the member itself at the end of the reads, else
+    /// the property read.
+    fn members_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        let signature_named = |name: &str| {
+            named_children(at.node).find(|signature| {
+                matches!(kind_of(signature), "property_signature" | "method_signature")
+                    && signature.field("name").is_some_and(|n| self.text(at.with(n)) == name)
+            })
+        };
+        let indexed = named_children(at.node).find(|signature| kind_of(signature) == "index_signature");
+        let mut reads = reads.into_iter();
+        match reads.next() {
+            None if signature_named(member).is_some() => MemberTyping::Declared,
+            None if indexed.is_some() => MemberTyping::Unsure,
+            None => MemberTyping::Missing(self.type_name(at)),
+            Some(Read::Property(name)) => {
+                let declared = signature_named(&name)
+                    .or(indexed)
+                    .and_then(|signature| signature.field("type"));
+                match declared {
+                    Some(annotation) => self.type_typing(at.with(annotation), reads.collect(), member, hops),
+                    None => MemberTyping::Unsure,
+                }
+            }
+            Some(_) => match indexed.and_then(|signature| signature.field("type")) {
+                Some(annotation) => self.type_typing(at.with(annotation), reads.collect(), member, hops),
+                None => MemberTyping::Unsure,
+            },
+        }
+    }
+
+    /// A type the program names: an interface (with what it extends), a type alias, or a class.
+    fn named_type_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
+        let Some(declaration) = self.type_declaration(at) else {
+            return MemberTyping::Unsure;
+        };
+        match kind_of(declaration.node) {
+            "type_alias_declaration" => match declaration.node.field("value") {
+                Some(value) => self.type_typing(declaration.with(value), reads, member, hops),
+                None => MemberTyping::Unsure,
+            },
+            "class_declaration" if !reads.is_empty() => self.class_typing(declaration, reads, member, hops),
+            "interface_declaration" => {
+                let Some(body) = declaration.node.field("body") else {
+                    return MemberTyping::Unsure;
+                };
+                let own = self.type_typing(declaration.with(body), reads.clone(), member, hops);
+                let extended: Vec<Node> = named_children(declaration.node)
+                    .filter(|child| kind_of(child) == "extends_type_clause")
+                    .flat_map(named_children)
+                    .collect();
+                if !matches!(own, MemberTyping::Missing(_)) || extended.is_empty() {
+                    return own;
+                }
+                // Not in the body: an extended type may declare it.
+                let inherited: Vec<MemberTyping> = extended
+                    .iter()
+                    .map(|parent| self.type_typing(declaration.with(*parent), reads.clone(), member, hops))
+                    .collect();
+                if inherited.contains(&MemberTyping::Declared) {
+                    MemberTyping::Declared
+                } else if inherited
+                    .iter()
+                    .all(|answer| matches!(answer, MemberTyping::Missing(_)))
+                {
+                    own
+                } else {
+                    MemberTyping::Unsure
+                }
+            }
+            _ => MemberTyping::Unsure,
+        }
+    }
+
+    /// Where the type a `type_identifier` names is declared: at the top of its file, or exported
+    /// under that name by the project module it is imported from.
+    fn type_declaration(&self, name: Located<'tree>) -> Option<Located<'tree>> {
+        let wanted = self.text(name);
+        if let Some(found) = self.top_level_type(name.file, wanted) {
+            return Some(found);
+        }
+        let file = &self.file(name.file);
+        let binding = file.imports.iter().find(|binding| binding.local == wanted)?;
+        let ImportKind::Named { imported } = &binding.kind else {
+            return None;
+        };
+        let exporter = self.imported_file(name.file, &binding.module)?;
+        self.top_level_type(exporter, imported)
+    }
+
+    fn top_level_type(&self, file: usize, name: &str) -> Option<Located<'tree>> {
+        let source = self.file(file);
+        let root = source.tree.root_node();
+        named_children(root)
+            .map(|statement| match kind_of(statement) {
+                "export_statement" => statement.field("declaration").unwrap_or(statement),
+                _ => statement,
+            })
+            .find(|statement| {
+                matches!(
+                    kind_of(statement),
+                    "interface_declaration" | "type_alias_declaration" | "class_declaration"
+                ) && statement
+                    .field("name")
+                    .is_some_and(|n| node_text(n, source.text) == name)
+            })
+            .map(|node| Located { file, node })
+    }
+
+    /// How a type is named in a message: its name, or its text when written in place.
+    fn type_name(&self, at: Located<'tree>) -> String {
+        let declared = at
+            .node
+            .parent()
+            .filter(|parent| kind_of(parent) == "interface_declaration")
+            .and_then(|interface| interface.field("name"));
+        match declared {
+            Some(name) => self.text(at.with(name)).to_owned(),
+            None => self.text(at).to_owned(),
+        }
+    }
+}
+
+/// Whether an `aws.lambda.Function` has the output `member` (of those fixes read).
+fn function_has(member: &str) -> bool {
+    matches!(
+        member,
+        "arn" | "invokeArn" | "name" | "qualifiedArn" | "qualifiedInvokeArn"
+    )
+}
+
+/// `reads` with `read` first.
+fn prepended(read: Read, reads: Vec<Read>) -> Vec<Read> {
+    std::iter::once(read).chain(reads).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontends::typescript::test_support::with_program;
+
+    const FUNCTIONS: &str = "import * as aws from \"@pulumi/aws\";\n\
+        import * as pulumi from \"@pulumi/pulumi\";\n\
+        const fnA = new aws.lambda.Function(\"a\", {});\n\
+        const fnB = new aws.lambda.Function(\"b\", {});\n\
+        interface Handler { arn: pulumi.Output<string>; name: pulumi.Output<string> }\n";
+
+    /// What the program declares for the object of the last `<object>.arn` in the first file.
+    fn typing_of(files: &[(&str, &str)], object: &str) -> MemberTyping {
+        let mut answer = MemberTyping::Unsure;
+        with_program(files, |program| {
+            let text = program.file(0).text;
+            let start = text
+                .rfind(&format!("{object}.arn"))
+                .expect("the read is in the program");
+            let node = program
+                .root(0)
+                .descendant_for_byte_range(start, start + object.len())
+                .expect("a node");
+            answer = program.member_typing(Located { file: 0, node }, "invokeArn");
+        });
+        answer
+    }
+
+    fn typing(program: &str, object: &str) -> MemberTyping {
+        typing_of(&[("index.ts", &format!("{FUNCTIONS}{program}"))], object)
+    }
+
+    #[test]
+    fn values_typed_as_functions_or_left_to_inference_have_the_invoke_arn() {
+        let inferred = "const routes = [{ handler: fnA }, { handler: fnB }];\n\
+            for (const route of routes) { route.handler.arn; }\n";
+        assert_eq!(typing(inferred, "route.handler"), MemberTyping::Declared);
+        let typed = "interface Route { handler: aws.lambda.Function }\n\
+            const routes: Route[] = [{ handler: fnA }];\n\
+            routes.map((route) => route.handler.arn);\n";
+        assert_eq!(typing(typed, "route.handler"), MemberTyping::Declared);
+        let optional = "function f(h: aws.lambda.Function | undefined) { return h!.arn; }\n";
+        assert_eq!(typing(optional, "h!"), MemberTyping::Declared);
+        let loose = "function f(h: any) { return h.arn; }\nfunction g(h) { return h.arn; }\n";
+        assert_eq!(typing(loose, "h"), MemberTyping::Declared);
+        let field = "class Service {\n  public readonly fn: aws.lambda.Function;\n  constructor() {\n    this.fn = fnA;\n    this.fn.arn;\n  }\n}\n";
+        assert_eq!(typing(field, "this.fn"), MemberTyping::Declared);
+        let returned = "function make() { return { fn: fnA }; }\nconst made = make();\nmade.fn.arn;\n";
+        assert_eq!(typing(returned, "made.fn"), MemberTyping::Declared);
+        let extended = "interface Named extends aws.lambda.Function { label: string }\n\
+            function f(h: Named) { return h.arn; }\n";
+        assert_eq!(typing(extended, "h"), MemberTyping::Declared);
+    }
+
+    #[test]
+    fn a_type_of_the_program_without_the_member_is_named() {
+        let missing = |name: &str| MemberTyping::Missing(name.to_owned());
+        let parameter = "function f(h: Handler) { return h.arn; }\n";
+        assert_eq!(typing(parameter, "h"), missing("Handler"));
+        let record = "const byName: Record<string, Handler> = { a: fnA };\n\
+            for (const [key, h] of Object.entries(byName)) { h.arn; }\n";
+        assert_eq!(typing(record, "h"), missing("Handler"));
+        let returned =
+            "interface Made { fn: Handler }\nfunction make(): Made { return { fn: fnA }; }\nmake().fn.arn;\n";
+        assert_eq!(typing(returned, "make().fn"), missing("Handler"));
+        let extended =
+            "interface Named extends Handler { label: string }\nconst n: Named = { ...fnA, label: \"a\" };\nn.arn;\n";
+        assert_eq!(typing(extended, "n"), missing("Named"));
+        let literal = "const routes: { handler: { arn: pulumi.Output<string> } }[] = [{ handler: fnA }];\n\
+            routes.forEach((route) => route.handler.arn);\n";
+        assert_eq!(
+            typing(literal, "route.handler"),
+            missing("{ arn: pulumi.Output<string> }")
+        );
+        let cast = "(fnA as Handler).arn;\n";
+        assert_eq!(typing(cast, "(fnA as Handler)"), missing("Handler"));
+        let types = "import * as pulumi from \"@pulumi/pulumi\";\n\
+            export interface Narrow { arn: pulumi.Output<string> }\n";
+        let index =
+            format!("{FUNCTIONS}import {{ Narrow }} from \"./types\";\nfunction f(h: Narrow) {{ return h.arn; }}\n");
+        assert_eq!(
+            typing_of(&[("index.ts", &index), ("types.ts", types)], "h"),
+            missing("Narrow")
+        );
+    }
+
+    #[test]
+    fn types_it_cannot_read_leave_it_unsure() {
+        let picked = "function f(h: Pick<aws.lambda.Function, \"arn\">) { return h.arn; }\n";
+        assert_eq!(typing(picked, "h"), MemberTyping::Unsure);
+        let unknown_import = "import { Remote } from \"@acme/types\";\nfunction f(h: Remote) { return h.arn; }\n";
+        assert_eq!(typing(unknown_import, "h"), MemberTyping::Unsure);
+        let contextual = "const handlers: ((h: Handler) => void)[] = [(h) => h.arn];\n";
+        assert_eq!(typing(contextual, "h"), MemberTyping::Unsure);
+    }
+}
