@@ -23,6 +23,11 @@ pub enum DeadLetter {
     /// different ones (`spec.dlq.arn` in a loop over specs, `dlq.arn` in a factory called with
     /// different queues), each once.
     PerInstance(Vec<ResourceRef>),
+    /// One target per instance, each instance with a role of its own made beside it (a factory
+    /// that makes a role and a function per call and is given a queue per call): every
+    /// instance's target, and the value the function names its own by (`deadLetters.arn`). A
+    /// grant that names that value, made beside the role, gives each role its own target alone.
+    EachWithItsRole { targets: Vec<ResourceRef>, written: Site },
     /// Anything else: an ARN from configuration, settings spread from elsewhere.
     Unknown,
 }
@@ -33,7 +38,7 @@ impl DeadLetter {
         match self {
             DeadLetter::None => Some(&[]),
             DeadLetter::Resource(target) => Some(std::slice::from_ref(target)),
-            DeadLetter::PerInstance(targets) => Some(targets),
+            DeadLetter::PerInstance(targets) | DeadLetter::EachWithItsRole { targets, .. } => Some(targets),
             DeadLetter::Unknown => None,
         }
     }
@@ -62,6 +67,10 @@ pub struct SendGrant {
     pub action: String,
     /// The target's ARN.
     pub target: ResourceRef,
+    /// For a function whose instances each have a role and a target of their own
+    /// (`DeadLetter::EachWithItsRole`), the value the function names its target by: the grant
+    /// names it the same way, so that each role gains its own target and no other.
+    pub written: Option<Site>,
 }
 
 /// A resource that attaches policy to a role: an inline role policy, a policy attachment.

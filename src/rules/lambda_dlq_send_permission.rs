@@ -28,8 +28,13 @@ parameters. A function made in a loop, or by a factory called more than once, wh
 different targets (`deadLetterConfig: { targetArn: spec.deadLetter.arn }` over specs, `dlq.arn` in
 a factory given a queue per call) is judged for every target when its instances share one role:
 one finding names those the role may not send to, and its fix grants them all. When each
-instance has a role of its own, made in the same loop or factory, it is not judged: what each
-role grants is written once for all of them.
+instance has a role of its own, made in the same loop or factory, every target is judged against
+what the code making the roles grants each of them; a grant written per instance (`Resource:
+args.deadLetterArn`) cannot be read for one instance, and leaves the function unjudged. The fix
+then is a new RolePolicy before the function naming its target the way the function does
+(`Resource: args.deadLetterArn`), so that each role gains its own target and no other; it names
+it only through the parameters or loop variables that give it, and never extends a statement of
+the roles (written once for all of them, one instance's target there would reach every role).
 
 In Terraform: `dead_letter_config { target_arn }` of the root module's functions, and the role's
 grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed or an
@@ -193,7 +198,10 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         // Instances naming different targets are usually granted them through the same
         // per-instance code (`Resource: spec.deadLetter.arn`), which no single answer reads: not
         // judged, rather than reported as unknown on a correct program.
-        let per_instance = matches!(function.dead_letter, DeadLetter::PerInstance(_));
+        let per_instance = matches!(
+            function.dead_letter,
+            DeadLetter::PerInstance(_) | DeadLetter::EachWithItsRole { .. }
+        );
         if lacking.is_empty() || (unknown.is_some() && per_instance) {
             continue;
         }
@@ -209,6 +217,11 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         }
         if let Some(reason) = unknown {
             reported.push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
+            continue;
+        }
+        if let DeadLetter::EachWithItsRole { written, .. } = &function.dead_letter {
+            let outcome = own_target_grant(context, function, role, &lacking, written);
+            reported.push(finding.with_outcome(outcome));
             continue;
         }
         for lacks in &lacking {
@@ -263,6 +276,49 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 None => finding,
             }),
     );
+}
+
+/// The fix of a function whose instances each have a role and a target of their own: one new
+/// policy beside the role granting the target as the function names it, so that each role gains
+/// its own target alone. The role's existing statements are not extended: they are written once
+/// for every instance, and naming one instance's target there would grant it to all.
+fn own_target_grant(
+    context: &RuleContext,
+    function: &LambdaFunction,
+    role: &IamRole,
+    lacking: &[Lacking],
+    written: &Site,
+) -> Result<Fix, String> {
+    let Some(first) = lacking.first() else {
+        return Err("it lacks no grant".to_owned());
+    };
+    if lacking.iter().any(|lacks| lacks.action != first.action) {
+        return Err(
+            "its instances send to queues and to topics, which need different grants; grant each by hand".to_owned(),
+        );
+    }
+    if role.owns_inline_policies {
+        return Err(inline_policies_owned(context, role, first.action));
+    }
+    let grant = SendGrant {
+        function: function.declared.clone(),
+        action: first.action.to_owned(),
+        target: first.dead_letter.clone(),
+        written: Some(written.clone()),
+    };
+    context
+        .render_new_policies(&role.declared, &[grant])
+        .pop()
+        .unwrap_or_else(|| Err("the front end placed no policy for it".to_owned()))
+}
+
+/// Why a role that owns its inline policies takes no new one.
+fn inline_policies_owned(context: &RuleContext, role: &IamRole, action: &str) -> String {
+    format!(
+        "role {} owns its inline policies through {}, and none of them can take the statement here; add {action} on the queue to one of them",
+        role.name,
+        context.graph().spelling().inline_policies,
+    )
 }
 
 /// What a finding says: the targets the role may not send to, and whether that is only
@@ -445,14 +501,10 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
     // A role that declares its inline policies owns them: a separate one is deleted on the next
     // update, so the grant can only go into one of those documents (step 2).
     if role.owns_inline_policies {
-        outcomes.extend(rest.into_iter().map(|grant| {
-            (grant, Err(format!(
-                "role {} owns its inline policies through {}, and none of them can take the statement here; add {} on the queue to one of them",
-                role.name,
-                context.graph().spelling().inline_policies,
-                grants[grant].action,
-            )))
-        }));
+        outcomes.extend(
+            rest.into_iter()
+                .map(|grant| (grant, Err(inline_policies_owned(context, role, grants[grant].action)))),
+        );
         return outcomes;
     }
     // 3. New policies of the role, placed by the front end where the functions can wait for them.
@@ -462,6 +514,7 @@ fn plan(context: &RuleContext, grants: &[&Grant]) -> Outcomes {
             function: grants[grant].function.clone(),
             action: grants[grant].action.to_owned(),
             target: grants[grant].dead_letter.clone(),
+            written: None,
         })
         .collect();
     let mut rendered = context.render_new_policies(&role.declared, &sends).into_iter();

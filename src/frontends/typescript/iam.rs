@@ -154,20 +154,37 @@ impl<'tree> Program<'tree> {
         // Instances naming different targets are judged one by one only against a role they all
         // share: the grants of a role made beside each (in the same loop or factory) would name
         // each one's target through the same code, and one answer per target would not hold.
-        let shared_role = matches!(
-            self.execution_role(function),
-            Some(ExecutionRole::Declared(role)) if self.instances(role) == Some(1)
-        );
+        // A role made beside each instance (in the same run of the same loop or factory) is judged
+        // as one role granting what each instance names: its grants are read as written, and a
+        // new one names the function's own value.
+        let role = match self.execution_role(function) {
+            Some(ExecutionRole::Declared(role)) => Some(role),
+            _ => None,
+        };
+        let shared_role = role.is_some_and(|role| self.instances(role) == Some(1));
+        let own_role = role.is_some_and(|role| {
+            self.resource_at(Located {
+                file: function.file,
+                node: function.expression,
+            })
+            .is_some_and(|function| self.made_together(role, function))
+        });
         let per_instance: Option<Vec<ResourceRef>> = self
             .denoted_per_instance(target.value)
             .into_iter()
             .map(|reference| reference.filter(is_arn))
             .collect();
         match per_instance {
-            Some(mut targets) if shared_role && !targets.is_empty() => {
+            Some(mut targets) if !targets.is_empty() && (shared_role || own_role) => {
                 targets.sort_by_key(|reference| reference.resource);
                 targets.dedup();
-                DeadLetter::PerInstance(targets)
+                match shared_role {
+                    true => DeadLetter::PerInstance(targets),
+                    false => DeadLetter::EachWithItsRole {
+                        targets,
+                        written: target.value.into(),
+                    },
+                }
             }
             _ => DeadLetter::Unknown,
         }

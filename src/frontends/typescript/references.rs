@@ -66,19 +66,35 @@ impl<'tree> Program<'tree> {
             return per_element;
         }
         match kind_of(at.node) {
-            "identifier" => self
-                .parameter_sources(at)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|source| self.denoted(source, hops + 1))
-                .collect(),
-            // `route.handler.arn`: the instances give the resource, and each one's output is read.
+            "identifier" => match self.parameter_sources(at) {
+                Some(sources) => sources
+                    .into_iter()
+                    .map(|source| self.denoted(source, hops + 1))
+                    .collect(),
+                // `const target = dlq.arn` in the factory: what its value reads in each call.
+                None => match self.initializer(at, true) {
+                    Some(value) => self.denoted_per_instance_within(value, hops + 1),
+                    None => Vec::new(),
+                },
+            },
             "member_expression" => {
                 let (Some(object), Some(property)) = (at.node.field("object"), at.node.field("property")) else {
                     return Vec::new();
                 };
                 let property = self.text(at.with(property));
-                self.denoted_per_instance_within(at.with(object), hops + 1)
+                let object = self.unwrapped(at.with(object));
+                // `args.dlqArn`: the property of each call's options object.
+                let passed: Option<Vec<Located<'tree>>> = self.parameter_sources(object).and_then(|sources| {
+                    sources
+                        .into_iter()
+                        .map(|source| self.property(source, property).map(|found| found.value))
+                        .collect()
+                });
+                if let Some(values) = passed {
+                    return values.into_iter().map(|value| self.denoted(value, hops + 1)).collect();
+                }
+                // `route.handler.arn`: the instances give the resource, and each one's output is read.
+                self.denoted_per_instance_within(object, hops + 1)
                     .into_iter()
                     .map(|owner| self.attribute_read(owner?, property))
                     .collect()

@@ -19,6 +19,13 @@ pub(super) type InstanceCall = (usize, usize);
 const MAX_HOPS: usize = 16;
 
 impl<'tree> Program<'tree> {
+    /// Whether `resource` is made together with `function`: in its file, by the same run of the
+    /// same loop or function.
+    pub(super) fn made_together(&self, resource: usize, function: usize) -> bool {
+        let (resource, function) = (&self.resources()[resource], &self.resources()[function]);
+        resource.file == function.file && self.repeating_body(resource) == self.repeating_body(function)
+    }
+
     /// The nearest function or loop around a resource's `new`: the code that makes it as often as
     /// it runs (an arrow's expression body has no statement of its own). Two resources with the
     /// same one are made together.

@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::super::{
-    cdk, Located, NewStatement, OutputValue, Package, PolicyCache, PolicyDocument, Program, ResourceDecl, RolePolicies,
-    Statement,
+    cdk, named_children, Located, NewStatement, OutputValue, Package, PolicyCache, PolicyDocument, Program,
+    ResourceDecl, RolePolicies, Statement,
 };
 use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
+use crate::syntax::kind_of;
 
 impl<'tree> Program<'tree> {
     pub(super) fn add_statement_action(
@@ -153,6 +154,9 @@ impl<'tree> Program<'tree> {
         if self.resources()[role].class.package == Package::Cdk {
             return self.new_cdk_role_policy(role, grants);
         }
+        if grants.iter().any(|grant| grant.written.is_some()) {
+            return grants.iter().map(|grant| self.own_target_policy(role, grant)).collect();
+        }
         let functions: Vec<Option<usize>> = grants
             .iter()
             .map(|grant| self.resource_at_site(&grant.function).ok())
@@ -263,11 +267,65 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
-    /// Whether `resource` is made together with `function`: in its file, by the same run of the
-    /// same loop or function.
-    fn made_together(&self, resource: usize, function: usize) -> bool {
-        let (resource, function) = (&self.resources()[resource], &self.resources()[function]);
-        resource.file == function.file && self.repeating_body(resource) == self.repeating_body(function)
+    /// For a function made with a role of its own, a new RolePolicy before it granting its target
+    /// as the function names it (`deadLetters.arn`, a parameter of the factory making both):
+    /// each run grants its own role its own target.
+    fn own_target_policy(&self, role: usize, grant: &SendGrant) -> Result<Fix, String> {
+        let function = self.resource_at_site(&grant.function)?;
+        let written = grant
+            .written
+            .as_ref()
+            .ok_or("the function's own target was not given")?;
+        let value = self.located(written)?;
+        if !self.made_together(role, function) {
+            return Err(format!(
+                "{} is not made beside the function, so a policy naming the function's own target would reach other instances",
+                self.display_name(role)
+            ));
+        }
+        let declaration = &self.resources()[function];
+        let statement = Located {
+            file: declaration.file,
+            node: declaration.statement,
+        };
+        if !self.visible_before(value, statement) {
+            return Err(format!(
+                "its target is named by `{}`; a new policy names a function's own target only through the parameters or loop variables that give it",
+                self.text(value)
+            ));
+        }
+        let named = Named {
+            served: vec![0],
+            statements: vec![NewStatement {
+                action: &grant.action,
+                resources: vec![OutputValue {
+                    reference: grant.target.clone(),
+                    expression: self.text(value).to_owned(),
+                }],
+            }],
+            edits: Vec::new(),
+        };
+        self.new_role_policy(declaration, Place::Before(declaration), role, named)
+            .map(Fix::safe)
+    }
+
+    /// Whether every name `value` reads is a parameter or loop variable bound around `statement`,
+    /// and so reads the same there: a local `const` may be declared between them.
+    fn visible_before(&self, value: Located<'tree>, statement: Located<'tree>) -> bool {
+        let mut names = Vec::new();
+        let mut pending = vec![value.node];
+        while let Some(node) = pending.pop() {
+            match kind_of(node) {
+                "identifier" | "shorthand_property_identifier" => names.push(value.with(node)),
+                _ => pending.extend(named_children(node)),
+            }
+        }
+        names.iter().all(|&name| {
+            let binder = self
+                .function_declaring_parameter(name)
+                .or_else(|| self.loop_declaring_variable(name));
+            binder.is_some_and(|binder| value.with(binder).encloses(&statement))
+        })
     }
 
     /// A new RolePolicy granting the named targets, named after `neighbour`.
