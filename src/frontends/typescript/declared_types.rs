@@ -13,8 +13,8 @@ use tree_sitter::Node;
 
 use super::iteration::Step;
 use super::scope::Declaration;
-use super::{named_children, Exported, ImportKind, Located, Program};
-use crate::syntax::{kind_of, node_text, Fields};
+use super::{named_children, package_module, Exported, ImportKind, Located, Package, PackageMember, Program};
+use crate::syntax::{kind_of, Fields};
 
 /// How many values and types one question may pass through; ends cycles such as
 /// `type A = B; type B = A`.
@@ -45,6 +45,31 @@ impl MemberTyping {
         }
         combined
     }
+
+    /// The answer for a value of several types at once (an intersection, the declarations of an
+    /// interface that merge): one that has the member is enough.
+    fn any(answers: impl IntoIterator<Item = MemberTyping>) -> MemberTyping {
+        let mut combined: Option<MemberTyping> = None;
+        for answer in answers {
+            combined = Some(match (combined, answer) {
+                (_, MemberTyping::Declared) | (Some(MemberTyping::Declared), _) => MemberTyping::Declared,
+                (Some(MemberTyping::Unsure), _) | (_, MemberTyping::Unsure) => MemberTyping::Unsure,
+                (Some(missing), _) => missing,
+                (None, missing) => missing,
+            });
+        }
+        combined.unwrap_or(MemberTyping::Unsure)
+    }
+}
+
+/// What a type name refers to.
+enum TypeBinding<'tree> {
+    /// A class of a package.
+    Package(PackageMember),
+    /// The program's declarations of it (several for an interface declared more than once).
+    Declared(Vec<Located<'tree>>),
+    /// A type parameter, or a name infrafix cannot place.
+    Unknown,
 }
 
 /// One read from a value towards the object whose type is asked about.
@@ -65,8 +90,9 @@ impl From<Step> for Read {
     }
 }
 
-/// Classes whose instances have an invoke ARN and every other output of a Lambda function.
-const FUNCTION_TYPES: [&str; 2] = ["lambda.Function", "lambda.CallbackFunction"];
+/// The @pulumi/aws classes whose instances have an invoke ARN and every other output of a Lambda
+/// function (`CallbackFunction` extends `Function`).
+const FUNCTION_CLASSES: [&[&str]; 2] = [&["lambda", "Function"], &["lambda", "CallbackFunction"]];
 
 impl<'tree> Program<'tree> {
     /// Whether tsc lets code read `member` from `object`, going by the types the program writes.
@@ -247,7 +273,7 @@ impl<'tree> Program<'tree> {
         hops: usize,
     ) -> MemberTyping {
         let mut path: Vec<Read> = path.into_iter().map(Read::from).collect();
-        let collection = self.unwrapped(collection);
+        // Not unwrapped: `fns as Handler[]` gives the elements the asserted type.
         let object_method = self.object_method(collection);
         let target = match object_method {
             Some(("values", record)) => record,
@@ -439,15 +465,18 @@ impl<'tree> Program<'tree> {
                 "any" => MemberTyping::Declared,
                 written => MemberTyping::Missing(written.to_owned()),
             },
-            "nested_type_identifier" => {
-                let written = self.text(at);
-                let a_function = FUNCTION_TYPES.iter().any(|class| written.ends_with(class));
-                if reads.is_empty() && a_function && function_has(member) {
-                    MemberTyping::Declared
-                } else {
-                    MemberTyping::Unsure
-                }
-            }
+            "nested_type_identifier" => match self.package_type(at) {
+                Some(class) => self.package_class_typing(&class, &reads, member),
+                None => MemberTyping::Unsure,
+            },
+            "intersection_type" => MemberTyping::any(
+                named_children(node).map(|part| self.type_typing(at.with(part), reads.clone(), member, hops)),
+            ),
+            // `typeof ordersFn`: the value's own type.
+            "type_query" => match inner(0) {
+                Some(value) => self.value_typing(value, reads, member, hops),
+                None => MemberTyping::Unsure,
+            },
             "array_type" => match reads.split_first() {
                 Some((Read::Element | Read::Position(_), rest)) => match inner(0) {
                     Some(element) => self.type_typing(element, rest.to_vec(), member, hops),
@@ -480,7 +509,17 @@ impl<'tree> Program<'tree> {
         let element = match (name, arguments.as_slice()) {
             (Some("Array" | "ReadonlyArray"), [element]) => *element,
             (Some("Record"), [_, value]) => *value,
-            _ => return MemberTyping::Unsure,
+            // They change whether members are optional or writable, not their types.
+            (Some("Readonly" | "Required"), [inner]) => {
+                return self.type_typing(at.with(*inner), reads, member, hops);
+            }
+            // `aws.lambda.CallbackFunction<E, R>`.
+            _ => {
+                return match at.node.field("name").and_then(|name| self.package_type(at.with(name))) {
+                    Some(class) => self.package_class_typing(&class, &reads, member),
+                    None => MemberTyping::Unsure,
+                };
+            }
         };
         match reads.split_first() {
             Some((Read::Element | Read::Position(_), rest)) => {
@@ -505,9 +544,14 @@ impl<'tree> Program<'tree> {
         let indexed = named_children(at.node).find(|signature| kind_of(signature) == "index_signature");
         let mut reads = reads.into_iter();
         match reads.next() {
-            None if signature_named(member).is_some() => MemberTyping::Declared,
-            None if indexed.is_some() => MemberTyping::Unsure,
-            None => MemberTyping::Missing(self.type_name(at)),
+            // An optional member, or one of another type than the function's, may not take its
+            // place where the value is used.
+            None => match signature_named(member) {
+                Some(signature) if self.required_output(at.with(signature)) => MemberTyping::Declared,
+                Some(_) => MemberTyping::Unsure,
+                None if indexed.is_some() => MemberTyping::Unsure,
+                None => MemberTyping::Missing(self.type_name(at)),
+            },
             Some(Read::Property(name)) => {
                 let declared = signature_named(&name)
                     .or(indexed)
@@ -524,11 +568,31 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// A type the program names: an interface (with what it extends), a type alias, or a class.
+    /// A type the program names: a class of @pulumi/aws, a type parameter (unsure), or interfaces,
+    /// type aliases and classes of the program. Interfaces of one name in one scope merge: the
+    /// member may be declared in any of them.
     fn named_type_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
-        let Some(declaration) = self.type_declaration(at) else {
-            return MemberTyping::Unsure;
-        };
+        match self.type_binding(at) {
+            TypeBinding::Package(class) => self.package_class_typing(&class, &reads, member),
+            TypeBinding::Declared(declarations) => {
+                let answers: Vec<MemberTyping> = declarations
+                    .into_iter()
+                    .map(|declaration| self.declaration_typing(declaration, reads.clone(), member, hops))
+                    .collect();
+                MemberTyping::any(answers)
+            }
+            TypeBinding::Unknown => MemberTyping::Unsure,
+        }
+    }
+
+    /// One declaration of a named type.
+    fn declaration_typing(
+        &self,
+        declaration: Located<'tree>,
+        reads: Vec<Read>,
+        member: &str,
+        hops: usize,
+    ) -> MemberTyping {
         match kind_of(declaration.node) {
             "type_alias_declaration" => match declaration.node.field("value") {
                 Some(value) => self.type_typing(declaration.with(value), reads, member, hops),
@@ -552,54 +616,148 @@ impl<'tree> Program<'tree> {
                     .iter()
                     .map(|parent| self.type_typing(declaration.with(*parent), reads.clone(), member, hops))
                     .collect();
-                if inherited.contains(&MemberTyping::Declared) {
-                    MemberTyping::Declared
-                } else if inherited
-                    .iter()
-                    .all(|answer| matches!(answer, MemberTyping::Missing(_)))
-                {
-                    own
-                } else {
-                    MemberTyping::Unsure
+                match MemberTyping::any(inherited) {
+                    MemberTyping::Missing(_) => own,
+                    answer => answer,
                 }
             }
             _ => MemberTyping::Unsure,
         }
     }
 
-    /// Where the type a `type_identifier` names is declared: at the top of its file, or exported
-    /// under that name by the project module it is imported from.
-    fn type_declaration(&self, name: Located<'tree>) -> Option<Located<'tree>> {
-        let wanted = self.text(name);
-        if let Some(found) = self.top_level_type(name.file, wanted) {
-            return Some(found);
+    /// A class of a package, `aws.lambda.Function` however it is imported: it has the function's
+    /// outputs; nothing else is read.
+    fn package_class_typing(&self, class: &PackageMember, reads: &[Read], member: &str) -> MemberTyping {
+        let a_function = FUNCTION_CLASSES.iter().any(|path| class.is(Package::Aws, path));
+        if reads.is_empty() && a_function && function_has(member) {
+            MemberTyping::Declared
+        } else {
+            MemberTyping::Unsure
         }
-        let file = &self.file(name.file);
-        let binding = file.imports.iter().find(|binding| binding.local == wanted)?;
-        let ImportKind::Named { imported } = &binding.kind else {
-            return None;
-        };
-        let exporter = self.imported_file(name.file, &binding.module)?;
-        self.top_level_type(exporter, imported)
     }
 
-    fn top_level_type(&self, file: usize, name: &str) -> Option<Located<'tree>> {
-        let source = self.file(file);
-        let root = source.tree.root_node();
-        named_children(root)
+    /// What a type name refers to where it is written, as tsc looks it up: a type parameter of
+    /// an enclosing function, class or type; the interfaces, type aliases and classes of the
+    /// nearest enclosing block that declares the name; else an import (of a package, or of a
+    /// project module, through its re-exports).
+    fn type_binding(&self, name: Located<'tree>) -> TypeBinding<'tree> {
+        let wanted = self.text(name);
+        for scope in self.ancestors(name) {
+            let is_parameter = scope.field("type_parameters").is_some_and(|parameters| {
+                named_children(parameters)
+                    .filter_map(|parameter| parameter.field("name"))
+                    .any(|parameter| self.text(name.with(parameter)) == wanted)
+            });
+            if is_parameter {
+                return TypeBinding::Unknown;
+            }
+            if matches!(kind_of(scope), "program" | "statement_block") {
+                let declared = self.types_declared_in(name.with(scope), wanted);
+                if !declared.is_empty() {
+                    return TypeBinding::Declared(declared);
+                }
+            }
+        }
+        if let Some(class) = self.package_type(name) {
+            return TypeBinding::Package(class);
+        }
+        let file = self.file(name.file);
+        let imported = file
+            .imports
+            .iter()
+            .find(|binding| binding.local == wanted)
+            .and_then(|binding| {
+                let ImportKind::Named { imported } = &binding.kind else {
+                    return None;
+                };
+                let exporter = self.imported_file(name.file, &binding.module)?;
+                let declares = |module: usize, name: &str| {
+                    let root = self.file(module).tree.root_node();
+                    !self
+                        .types_declared_in(
+                            Located {
+                                file: module,
+                                node: root,
+                            },
+                            name,
+                        )
+                        .is_empty()
+                };
+                let (module, local) = self.type_exporter(exporter, imported, &declares)?;
+                let root = self.file(module).tree.root_node();
+                Some(self.types_declared_in(
+                    Located {
+                        file: module,
+                        node: root,
+                    },
+                    &local,
+                ))
+            });
+        match imported {
+            Some(declared) if !declared.is_empty() => TypeBinding::Declared(declared),
+            _ => TypeBinding::Unknown,
+        }
+    }
+
+    /// The interfaces, type aliases and classes named `name` that a block's own statements declare.
+    fn types_declared_in(&self, block: Located<'tree>, name: &str) -> Vec<Located<'tree>> {
+        named_children(block.node)
             .map(|statement| match kind_of(statement) {
                 "export_statement" => statement.field("declaration").unwrap_or(statement),
                 _ => statement,
             })
-            .find(|statement| {
+            .filter(|statement| {
                 matches!(
                     kind_of(statement),
                     "interface_declaration" | "type_alias_declaration" | "class_declaration"
                 ) && statement
                     .field("name")
-                    .is_some_and(|n| node_text(n, source.text) == name)
+                    .is_some_and(|declared| self.text(block.with(declared)) == name)
             })
-            .map(|node| Located { file, node })
+            .map(|statement| block.with(statement))
+            .collect()
+    }
+
+    /// The package member a type written `aws.lambda.Function`, `lambda.Function` or
+    /// `LambdaFunction` names, by the import of its first name.
+    fn package_type(&self, at: Located<'tree>) -> Option<PackageMember> {
+        let written: String = self.text(at).chars().filter(|c| !c.is_whitespace()).collect();
+        let mut names = written.split('.');
+        let first = names.next()?;
+        let mut root = at.node;
+        while let Some(leftmost) = root.named_child(0) {
+            root = leftmost;
+        }
+        if self.text(at.with(root)) != first {
+            return None;
+        }
+        let binding = self.import_of(at.with(root))?;
+        let (package, mut path) = package_module(&binding.module)?;
+        if let ImportKind::Named { imported } = &binding.kind {
+            path.push(imported.clone());
+        }
+        path.extend(names.map(str::to_owned));
+        Some(PackageMember { package, path })
+    }
+
+    /// Whether a property signature declares a required `pulumi.Output<string>`, as a function's
+    /// outputs are.
+    fn required_output(&self, signature: Located<'tree>) -> bool {
+        let optional = (0..signature.node.child_count())
+            .filter_map(|index| signature.node.child(index))
+            .any(|child| kind_of(child) == "?");
+        let written: String = signature
+            .node
+            .field("type")
+            .map(|annotation| self.text(signature.with(annotation)))
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        !optional
+            && kind_of(signature.node) == "property_signature"
+            && written.ends_with("Output<string>")
+            && !written.contains('|')
     }
 
     /// How a type is named in a message: its name, or its text when written in place.
@@ -607,8 +765,8 @@ impl<'tree> Program<'tree> {
         let declared = at
             .node
             .parent()
-            .filter(|parent| kind_of(parent) == "interface_declaration")
-            .and_then(|interface| interface.field("name"));
+            .filter(|parent| matches!(kind_of(parent), "interface_declaration" | "type_alias_declaration"))
+            .and_then(|declaration| declaration.field("name"));
         match declared {
             Some(name) => self.text(at.with(name)).to_owned(),
             None => self.text(at).to_owned(),
@@ -681,6 +839,35 @@ mod tests {
         let extended = "interface Named extends aws.lambda.Function { label: string }\n\
             function f(h: Named) { return h.arn; }\n";
         assert_eq!(typing(extended, "h"), MemberTyping::Declared);
+        let wrapped = "type Tagged = aws.lambda.Function & { team?: string };\n\
+            interface Route { handler: aws.lambda.Function }\n\
+            function f(t: Tagged, r: Readonly<Route>) { return [t.arn, r.handler.arn]; }\n";
+        assert_eq!(typing(wrapped, "t"), MemberTyping::Declared);
+        assert_eq!(typing(wrapped, "r.handler"), MemberTyping::Declared);
+        let callback =
+            "function f(d: aws.lambda.CallbackFunction<any, any>, e: typeof fnA) { return [d.arn, e.arn]; }\n";
+        assert_eq!(typing(callback, "d"), MemberTyping::Declared);
+        assert_eq!(typing(callback, "e"), MemberTyping::Declared);
+        let merged = "interface Merged { arn: pulumi.Output<string> }\n\
+            interface Merged { invokeArn: pulumi.Output<string> }\n\
+            function f(m: Merged) { return m.arn; }\n";
+        assert_eq!(typing(merged, "m"), MemberTyping::Declared);
+        let renamed = "import { Function as LambdaFunction } from \"@pulumi/aws/lambda\";\n\
+            function f(h: LambdaFunction) { return h.arn; }\n";
+        assert_eq!(typing(renamed, "h"), MemberTyping::Declared);
+        let types = "import * as aws from \"@pulumi/aws\";\n\
+            export interface Route { handler: aws.lambda.Function }\n";
+        let barrel = "export * from \"./types\";\n";
+        let index = format!(
+            "{FUNCTIONS}import {{ Route }} from \"./lib\";\nfunction f(r: Route) {{ return r.handler.arn; }}\n"
+        );
+        assert_eq!(
+            typing_of(
+                &[("index.ts", &index), ("lib/index.ts", barrel), ("lib/types.ts", types)],
+                "r.handler"
+            ),
+            MemberTyping::Declared
+        );
     }
 
     #[test]
@@ -716,7 +903,31 @@ mod tests {
     }
 
     #[test]
+    fn names_resolve_where_they_are_written() {
+        let shadowed = "interface Handler2 { arn: pulumi.Output<string>; invokeArn: pulumi.Output<string> }\n\
+            function stub() {\n  interface Handler2 { arn: pulumi.Output<string> }\n  const h: Handler2 = fnA;\n  return h.arn;\n}\n";
+        assert_eq!(typing(shadowed, "h"), MemberTyping::Missing("Handler2".to_owned()));
+        let parameter = "type Handler2 = aws.lambda.Function;\n\
+            function f<Handler2 extends { arn: pulumi.Output<string> }>(h: Handler2) { return h.arn; }\n";
+        assert_eq!(typing(parameter, "h"), MemberTyping::Unsure);
+        let cast = "const fns: aws.lambda.Function[] = [fnA];\nfor (const h of fns as Handler[]) { h.arn; }\n";
+        assert_eq!(typing(cast, "h"), MemberTyping::Missing("Handler".to_owned()));
+        let stubs = "import * as pulumi from \"@pulumi/pulumi\";\n\
+            export interface Function { arn: pulumi.Output<string> }\n";
+        let index = format!(
+            "{FUNCTIONS}import * as lambda from \"./stubs\";\nfunction f(h: lambda.Function) {{ return h.arn; }}\n"
+        );
+        assert_eq!(
+            typing_of(&[("index.ts", &index), ("stubs.ts", stubs)], "h"),
+            MemberTyping::Unsure
+        );
+    }
+
+    #[test]
     fn types_it_cannot_read_leave_it_unsure() {
+        let optional = "interface Loose { arn: pulumi.Output<string>; invokeArn?: pulumi.Output<string> }\n\
+            function f(h: Loose) { return h.arn; }\n";
+        assert_eq!(typing(optional, "h"), MemberTyping::Unsure);
         let picked = "function f(h: Pick<aws.lambda.Function, \"arn\">) { return h.arn; }\n";
         assert_eq!(typing(picked, "h"), MemberTyping::Unsure);
         let unknown_import = "import { Remote } from \"@acme/types\";\nfunction f(h: Remote) { return h.arn; }\n";

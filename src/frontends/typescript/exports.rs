@@ -203,6 +203,52 @@ impl<'tree> Program<'tree> {
         }
     }
 
+    /// The module whose top level declares the type `name` that `file` exports, and the name it
+    /// has there: the file itself, or the module an `export { … } from` or `export *` passes it on
+    /// from. `declares` says whether a module's top level declares a type of a name (the export
+    /// tables record values only).
+    pub(super) fn type_exporter(
+        &self,
+        file: usize,
+        name: &str,
+        declares: &dyn Fn(usize, &str) -> bool,
+    ) -> Option<(usize, String)> {
+        self.type_exporter_within(file, name, declares, &mut HashSet::default())
+    }
+
+    fn type_exporter_within(
+        &self,
+        file: usize,
+        name: &str,
+        declares: &dyn Fn(usize, &str) -> bool,
+        asked: &mut HashSet<(usize, String)>,
+    ) -> Option<(usize, String)> {
+        if !asked.insert((file, name.to_owned())) {
+            return None;
+        }
+        if declares(file, name) {
+            return Some((file, name.to_owned()));
+        }
+        let table = self.export_table(file);
+        match table.named.get(name) {
+            Some(ExportSource::Local(local)) => declares(file, local).then(|| (file, local.clone())),
+            Some(ExportSource::Reexport { module, imported }) => {
+                let from = self.imported_file(file, module)?;
+                self.type_exporter_within(from, imported, declares, asked)
+            }
+            Some(ExportSource::NamespaceOf { .. }) => None,
+            None => {
+                let mut found = Vec::new();
+                for module in &table.star_modules {
+                    if let Some(from) = self.imported_file(file, module) {
+                        found.extend(self.type_exporter_within(from, name, declares, asked));
+                    }
+                }
+                (found.len() == 1).then(|| found.remove(0))
+            }
+        }
+    }
+
     /// Whether `barrel` passes on every export of `module` (`export * from`, directly or through
     /// other barrels), so that a name `module` starts exporting is exported by `barrel` too.
     pub fn reexports_everything_of(&self, barrel: usize, module: usize) -> bool {

@@ -109,7 +109,7 @@ impl PackageMember {
 }
 
 /// The package a module specifier belongs to, and the path of the module inside it.
-fn package_module(specifier: &str) -> Option<(Package, Vec<String>)> {
+pub(super) fn package_module(specifier: &str) -> Option<(Package, Vec<String>)> {
     let (package, rest) = if let Some(rest) = specifier.strip_prefix("@pulumi/aws") {
         (Package::Aws, rest)
     } else if let Some(rest) = specifier.strip_prefix("@pulumi/pulumi") {

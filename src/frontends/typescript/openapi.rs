@@ -503,6 +503,8 @@ impl<'tree> Program<'tree> {
 
     fn invoke_arn_edits_within(&self, expression: Located<'tree>, depth: usize) -> Result<Vec<Edit>, String> {
         let unreadable = || "infrafix cannot tell where else that value serves".to_owned();
+        let unfollowed =
+            |at: Located<'tree>| format!("infrafix cannot follow `{}` to the function it names", self.text(at));
         if depth > 12 {
             return Err(unreadable());
         }
@@ -516,31 +518,34 @@ impl<'tree> Program<'tree> {
                 let (Some(property), Some(object)) =
                     (expression.node.field("property"), expression.node.field("object"))
                 else {
-                    return Err(unreadable());
+                    return Err(unfollowed(expression));
                 };
                 let (property, object) = (here(property), here(object));
                 // One function, or one per element of a loop (`route.handler.arn`).
                 let owners = match self.denoted_resource(object) {
                     Some(owner) => vec![owner],
                     None => self
-                        .denoted_by_each_element(object, 0)
+                        .denoted_by_each_element(self.unwrapped(object), 0)
                         .into_iter()
                         .collect::<Option<Vec<_>>>()
-                        .ok_or_else(unreadable)?,
+                        .ok_or_else(|| unfollowed(object))?,
                 };
                 if let [owner] = owners.as_slice() {
                     if self.resources()[owner.resource].class.package == Package::Cdk {
                         return self
                             .cdk_invoke_uri(expression, object, owner.clone(), property)
-                            .ok_or_else(unreadable);
+                            .ok_or_else(|| unfollowed(expression));
                     }
                 }
                 let functions = !owners.is_empty()
                     && owners.iter().all(|owner| {
-                        owner.attribute.is_none() && self.resources()[owner.resource].is_aws(&["lambda", "Function"])
+                        let declared = &self.resources()[owner.resource];
+                        owner.attribute.is_none()
+                            && declared.is_lambda_function()
+                            && declared.class.package == Package::Aws
                     });
                 if self.text(property) != "arn" || !functions {
-                    return Err(unreadable());
+                    return Err(unfollowed(expression));
                 }
                 self.invoke_arn_readable(object)?;
                 Ok(vec![self.replace_node(property, "invokeArn")])

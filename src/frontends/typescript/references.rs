@@ -66,7 +66,7 @@ impl<'tree> Program<'tree> {
             return per_element;
         }
         match kind_of(at.node) {
-            "identifier" => match self.parameter_sources(at) {
+            "identifier" | "shorthand_property_identifier" => match self.parameter_sources(at) {
                 Some(sources) => sources
                     .into_iter()
                     .map(|source| self.denoted(source, hops + 1))

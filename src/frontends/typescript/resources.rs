@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{cdk, scope, Located, Package, PackageMember, Program};
+use super::{cdk, named_children, scope, Located, Package, PackageMember, Program};
 use crate::syntax::{kind_of, node_text, Fields, ScanMatch};
 
 /// How the program holds on to a resource.
@@ -132,7 +132,13 @@ impl<'tree> Program<'tree> {
         let name = declaration
             .reference()
             .unwrap_or_else(|| match declaration.logical_name {
-                Some(node) if matches!(kind_of(node), "string" | "template_string") => {
+                // A name a helper builds from its parameters (`ledger-${name}`) means nothing
+                // where the helper is called: the helper names it then.
+                Some(node)
+                    if matches!(kind_of(node), "string" | "template_string")
+                        && !(named_children(node).any(|part| kind_of(part) == "template_substitution")
+                            && self.making_helper(here(declaration.expression)).is_some()) =>
+                {
                     self.text(here(node)).trim_matches(['"', '\'', '`']).to_owned()
                 }
                 // `super(…)` in a class of its own: the class names it.
