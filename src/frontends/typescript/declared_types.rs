@@ -815,85 +815,120 @@ mod tests {
         answer
     }
 
-    fn typing(program: &str, object: &str) -> MemberTyping {
-        typing_of(&[("index.ts", &format!("{FUNCTIONS}{program}"))], object)
+    /// Each case is a program (after `FUNCTIONS`), the object read, and the answer expected.
+    fn check(cases: &[(&str, &str, MemberTyping)]) {
+        for (program, object, expected) in cases {
+            let found = typing_of(&[("index.ts", &format!("{FUNCTIONS}{program}"))], object);
+            assert_eq!(&found, expected, "{object} in:\n{program}");
+        }
+    }
+
+    fn missing(name: &str) -> MemberTyping {
+        MemberTyping::Missing(name.to_owned())
     }
 
     #[test]
     fn values_typed_as_functions_or_left_to_inference_have_the_invoke_arn() {
-        let inferred = "const routes = [{ handler: fnA }, { handler: fnB }];\n\
-            for (const route of routes) { route.handler.arn; }\n";
-        assert_eq!(typing(inferred, "route.handler"), MemberTyping::Declared);
-        let typed = "interface Route { handler: aws.lambda.Function }\n\
-            const routes: Route[] = [{ handler: fnA }];\n\
-            routes.map((route) => route.handler.arn);\n";
-        assert_eq!(typing(typed, "route.handler"), MemberTyping::Declared);
-        let optional = "function f(h: aws.lambda.Function | undefined) { return h!.arn; }\n";
-        assert_eq!(typing(optional, "h!"), MemberTyping::Declared);
-        let loose = "function f(h: any) { return h.arn; }\nfunction g(h) { return h.arn; }\n";
-        assert_eq!(typing(loose, "h"), MemberTyping::Declared);
-        let field = "class Service {\n  public readonly fn: aws.lambda.Function;\n  constructor() {\n    this.fn = fnA;\n    this.fn.arn;\n  }\n}\n";
-        assert_eq!(typing(field, "this.fn"), MemberTyping::Declared);
-        let returned = "function make() { return { fn: fnA }; }\nconst made = make();\nmade.fn.arn;\n";
-        assert_eq!(typing(returned, "made.fn"), MemberTyping::Declared);
-        let extended = "interface Named extends aws.lambda.Function { label: string }\n\
-            function f(h: Named) { return h.arn; }\n";
-        assert_eq!(typing(extended, "h"), MemberTyping::Declared);
-        let wrapped = "type Tagged = aws.lambda.Function & { team?: string };\n\
-            interface Route { handler: aws.lambda.Function }\n\
-            function f(t: Tagged, r: Readonly<Route>) { return [t.arn, r.handler.arn]; }\n";
-        assert_eq!(typing(wrapped, "t"), MemberTyping::Declared);
-        assert_eq!(typing(wrapped, "r.handler"), MemberTyping::Declared);
-        let callback =
-            "function f(d: aws.lambda.CallbackFunction<any, any>, e: typeof fnA) { return [d.arn, e.arn]; }\n";
-        assert_eq!(typing(callback, "d"), MemberTyping::Declared);
-        assert_eq!(typing(callback, "e"), MemberTyping::Declared);
-        let merged = "interface Merged { arn: pulumi.Output<string> }\n\
-            interface Merged { invokeArn: pulumi.Output<string> }\n\
-            function f(m: Merged) { return m.arn; }\n";
-        assert_eq!(typing(merged, "m"), MemberTyping::Declared);
-        let renamed = "import { Function as LambdaFunction } from \"@pulumi/aws/lambda\";\n\
-            function f(h: LambdaFunction) { return h.arn; }\n";
-        assert_eq!(typing(renamed, "h"), MemberTyping::Declared);
-        let types = "import * as aws from \"@pulumi/aws\";\n\
-            export interface Route { handler: aws.lambda.Function }\n";
-        let barrel = "export * from \"./types\";\n";
+        use MemberTyping::Declared;
+        check(&[
+            (
+                "const routes = [{ handler: fnA }, { handler: fnB }];\nfor (const route of routes) { route.handler.arn; }\n",
+                "route.handler",
+                Declared,
+            ),
+            (
+                "interface Route { handler: aws.lambda.Function }\nconst routes: Route[] = [{ handler: fnA }];\nroutes.map((route) => route.handler.arn);\n",
+                "route.handler",
+                Declared,
+            ),
+            ("function f(h: aws.lambda.Function | undefined) { return h!.arn; }\n", "h!", Declared),
+            ("function f(h: any) { return h.arn; }\n", "h", Declared),
+            ("function g(h) { return h.arn; }\n", "h", Declared),
+            (
+                "class Service {\n  public readonly fn: aws.lambda.Function;\n  constructor() {\n    this.fn = fnA;\n    this.fn.arn;\n  }\n}\n",
+                "this.fn",
+                Declared,
+            ),
+            ("function make() { return { fn: fnA }; }\nconst made = make();\nmade.fn.arn;\n", "made.fn", Declared),
+            (
+                "interface Named extends aws.lambda.Function { label: string }\nfunction f(h: Named) { return h.arn; }\n",
+                "h",
+                Declared,
+            ),
+            (
+                "type Tagged = aws.lambda.Function & { team?: string };\nfunction f(t: Tagged) { return t.arn; }\n",
+                "t",
+                Declared,
+            ),
+            (
+                "interface Route { handler: aws.lambda.Function }\nfunction f(r: Readonly<Route>) { return r.handler.arn; }\n",
+                "r.handler",
+                Declared,
+            ),
+            ("function f(d: aws.lambda.CallbackFunction<any, any>) { return d.arn; }\n", "d", Declared),
+            ("function f(e: typeof fnA) { return e.arn; }\n", "e", Declared),
+            (
+                "interface Merged { arn: pulumi.Output<string> }\ninterface Merged { invokeArn: pulumi.Output<string> }\nfunction f(m: Merged) { return m.arn; }\n",
+                "m",
+                Declared,
+            ),
+            (
+                "import { Function as LambdaFunction } from \"@pulumi/aws/lambda\";\nfunction f(h: LambdaFunction) { return h.arn; }\n",
+                "h",
+                Declared,
+            ),
+        ]);
+        let types = "import * as aws from \"@pulumi/aws\";\nexport interface Route { handler: aws.lambda.Function }\n";
         let index = format!(
             "{FUNCTIONS}import {{ Route }} from \"./lib\";\nfunction f(r: Route) {{ return r.handler.arn; }}\n"
         );
-        assert_eq!(
-            typing_of(
-                &[("index.ts", &index), ("lib/index.ts", barrel), ("lib/types.ts", types)],
-                "r.handler"
-            ),
-            MemberTyping::Declared
-        );
+        let project = [
+            ("index.ts", index.as_str()),
+            ("lib/index.ts", "export * from \"./types\";\n"),
+            ("lib/types.ts", types),
+        ];
+        assert_eq!(typing_of(&project, "r.handler"), Declared);
     }
 
     #[test]
     fn a_type_of_the_program_without_the_member_is_named() {
-        let missing = |name: &str| MemberTyping::Missing(name.to_owned());
-        let parameter = "function f(h: Handler) { return h.arn; }\n";
-        assert_eq!(typing(parameter, "h"), missing("Handler"));
-        let record = "const byName: Record<string, Handler> = { a: fnA };\n\
-            for (const [key, h] of Object.entries(byName)) { h.arn; }\n";
-        assert_eq!(typing(record, "h"), missing("Handler"));
-        let returned =
-            "interface Made { fn: Handler }\nfunction make(): Made { return { fn: fnA }; }\nmake().fn.arn;\n";
-        assert_eq!(typing(returned, "make().fn"), missing("Handler"));
-        let extended =
-            "interface Named extends Handler { label: string }\nconst n: Named = { ...fnA, label: \"a\" };\nn.arn;\n";
-        assert_eq!(typing(extended, "n"), missing("Named"));
-        let literal = "const routes: { handler: { arn: pulumi.Output<string> } }[] = [{ handler: fnA }];\n\
-            routes.forEach((route) => route.handler.arn);\n";
-        assert_eq!(
-            typing(literal, "route.handler"),
-            missing("{ arn: pulumi.Output<string> }")
-        );
-        let cast = "(fnA as Handler).arn;\n";
-        assert_eq!(typing(cast, "(fnA as Handler)"), missing("Handler"));
-        let types = "import * as pulumi from \"@pulumi/pulumi\";\n\
-            export interface Narrow { arn: pulumi.Output<string> }\n";
+        check(&[
+            ("function f(h: Handler) { return h.arn; }\n", "h", missing("Handler")),
+            (
+                "const byName: Record<string, Handler> = { a: fnA };\nfor (const [key, h] of Object.entries(byName)) { h.arn; }\n",
+                "h",
+                missing("Handler"),
+            ),
+            (
+                "interface Made { fn: Handler }\nfunction make(): Made { return { fn: fnA }; }\nmake().fn.arn;\n",
+                "make().fn",
+                missing("Handler"),
+            ),
+            (
+                "interface Named extends Handler { label: string }\nconst n: Named = { ...fnA, label: \"a\" };\nn.arn;\n",
+                "n",
+                missing("Named"),
+            ),
+            (
+                "const routes: { handler: { arn: pulumi.Output<string> } }[] = [{ handler: fnA }];\nroutes.forEach((route) => route.handler.arn);\n",
+                "route.handler",
+                missing("{ arn: pulumi.Output<string> }"),
+            ),
+            ("type Narrow = { arn: pulumi.Output<string> };\nfunction f(h: Narrow) { return h.arn; }\n", "h", missing("Narrow")),
+            ("(fnA as Handler).arn;\n", "(fnA as Handler)", missing("Handler")),
+            (
+                "const fns: aws.lambda.Function[] = [fnA];\nfor (const h of fns as Handler[]) { h.arn; }\n",
+                "h",
+                missing("Handler"),
+            ),
+            (
+                "interface Handler2 { arn: pulumi.Output<string>; invokeArn: pulumi.Output<string> }\nfunction stub() {\n  interface Handler2 { arn: pulumi.Output<string> }\n  const h: Handler2 = fnA;\n  return h.arn;\n}\n",
+                "h",
+                missing("Handler2"),
+            ),
+        ]);
+        let types =
+            "import * as pulumi from \"@pulumi/pulumi\";\nexport interface Narrow { arn: pulumi.Output<string> }\n";
         let index =
             format!("{FUNCTIONS}import {{ Narrow }} from \"./types\";\nfunction f(h: Narrow) {{ return h.arn; }}\n");
         assert_eq!(
@@ -903,36 +938,29 @@ mod tests {
     }
 
     #[test]
-    fn names_resolve_where_they_are_written() {
-        let shadowed = "interface Handler2 { arn: pulumi.Output<string>; invokeArn: pulumi.Output<string> }\n\
-            function stub() {\n  interface Handler2 { arn: pulumi.Output<string> }\n  const h: Handler2 = fnA;\n  return h.arn;\n}\n";
-        assert_eq!(typing(shadowed, "h"), MemberTyping::Missing("Handler2".to_owned()));
-        let parameter = "type Handler2 = aws.lambda.Function;\n\
-            function f<Handler2 extends { arn: pulumi.Output<string> }>(h: Handler2) { return h.arn; }\n";
-        assert_eq!(typing(parameter, "h"), MemberTyping::Unsure);
-        let cast = "const fns: aws.lambda.Function[] = [fnA];\nfor (const h of fns as Handler[]) { h.arn; }\n";
-        assert_eq!(typing(cast, "h"), MemberTyping::Missing("Handler".to_owned()));
-        let stubs = "import * as pulumi from \"@pulumi/pulumi\";\n\
-            export interface Function { arn: pulumi.Output<string> }\n";
+    fn types_it_cannot_read_leave_it_unsure() {
+        use MemberTyping::Unsure;
+        check(&[
+            (
+                "interface Loose { arn: pulumi.Output<string>; invokeArn?: pulumi.Output<string> }\nfunction f(h: Loose) { return h.arn; }\n",
+                "h",
+                Unsure,
+            ),
+            ("function f(h: Pick<aws.lambda.Function, \"arn\">) { return h.arn; }\n", "h", Unsure),
+            ("import { Remote } from \"@acme/types\";\nfunction f(h: Remote) { return h.arn; }\n", "h", Unsure),
+            ("const handlers: ((h: Handler) => void)[] = [(h) => h.arn];\n", "h", Unsure),
+            (
+                "type Handler2 = aws.lambda.Function;\nfunction f<Handler2 extends { arn: pulumi.Output<string> }>(h: Handler2) { return h.arn; }\n",
+                "h",
+                Unsure,
+            ),
+        ]);
+        // A local module's `Function` is not @pulumi/aws's.
+        let stubs =
+            "import * as pulumi from \"@pulumi/pulumi\";\nexport interface Function { arn: pulumi.Output<string> }\n";
         let index = format!(
             "{FUNCTIONS}import * as lambda from \"./stubs\";\nfunction f(h: lambda.Function) {{ return h.arn; }}\n"
         );
-        assert_eq!(
-            typing_of(&[("index.ts", &index), ("stubs.ts", stubs)], "h"),
-            MemberTyping::Unsure
-        );
-    }
-
-    #[test]
-    fn types_it_cannot_read_leave_it_unsure() {
-        let optional = "interface Loose { arn: pulumi.Output<string>; invokeArn?: pulumi.Output<string> }\n\
-            function f(h: Loose) { return h.arn; }\n";
-        assert_eq!(typing(optional, "h"), MemberTyping::Unsure);
-        let picked = "function f(h: Pick<aws.lambda.Function, \"arn\">) { return h.arn; }\n";
-        assert_eq!(typing(picked, "h"), MemberTyping::Unsure);
-        let unknown_import = "import { Remote } from \"@acme/types\";\nfunction f(h: Remote) { return h.arn; }\n";
-        assert_eq!(typing(unknown_import, "h"), MemberTyping::Unsure);
-        let contextual = "const handlers: ((h: Handler) => void)[] = [(h) => h.arn];\n";
-        assert_eq!(typing(contextual, "h"), MemberTyping::Unsure);
+        assert_eq!(typing_of(&[("index.ts", &index), ("stubs.ts", stubs)], "h"), Unsure);
     }
 }
