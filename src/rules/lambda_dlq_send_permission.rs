@@ -31,10 +31,15 @@ one finding names those the role may not send to, and its fix grants them all. W
 instance has a role of its own, made in the same loop or factory, every target is judged against
 what the code making the roles grants each of them; a grant written per instance (`Resource:
 args.deadLetterArn`) cannot be read for one instance, and leaves the function unjudged. The fix
-then is a new RolePolicy before the function naming its target the way the function does
-(`Resource: args.deadLetterArn`), so that each role gains its own target and no other; it names
-it only through the parameters or loop variables that give it, and never extends a statement of
-the roles (written once for all of them, one instance's target there would reach every role).
+then is one new RolePolicy after the role naming each target the way its function does
+(`Resource: args.deadLetterArn`), so that each role gains its own targets and no other, for every
+function of the role at once (fixed apart, the first grant written per instance would leave the
+others unjudged). It names a target only through the parameters or loop variables that give it,
+not for a function made under a condition (`args.dlq ? new …`, `if (spec.dlq) new …`: the target
+may be read only there), and never extends a statement of the roles (written once for all of
+them, one instance's target there would reach every role). It is not judged when some policy
+attachment of the program names a role infrafix cannot place (a role handed to a method, an
+array filled by `push`): that one may grant each role its target.
 
 In Terraform: `dead_letter_config { target_arn }` of the root module's functions, and the role's
 grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed or an
@@ -163,6 +168,8 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
     let mut reported = Vec::new();
     let mut grants = Vec::new();
+    // Functions whose instances each have a role of their own, by role.
+    let mut own_grants: BTreeMap<usize, Vec<OwnGrant>> = BTreeMap::new();
     for function in graph.functions() {
         let Some(FunctionRole::Declared(role_index)) = function.role else {
             continue;
@@ -220,8 +227,9 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             continue;
         }
         if let DeadLetter::EachWithItsRole { written, .. } = &function.dead_letter {
-            let outcome = own_target_grant(context, function, role, &lacking, written);
-            reported.push(finding.with_outcome(outcome));
+            let grant = own_target_grant(context, function, role, &lacking, written);
+            own_grants.entry(role_index).or_default().push((reported.len(), grant));
+            reported.push(finding);
             continue;
         }
         for lacks in &lacking {
@@ -267,6 +275,11 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             outcomes.insert(together[grant].finding, outcome);
         }
     }
+    for (role_index, members) in own_grants {
+        if let Some(role) = graph.roles().get(role_index) {
+            outcomes.extend(plan_own_targets(context, role, members));
+        }
+    }
     findings.extend(
         reported
             .into_iter()
@@ -278,8 +291,8 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     );
 }
 
-/// The fix of a function whose instances each have a role and a target of their own: one new
-/// policy beside the role granting the target as the function names it, so that each role gains
+/// The grant of a function whose instances each have a role and a target of their own: the
+/// target as the function names it, for a new policy beside the role, so that each role gains
 /// its own target alone. The role's existing statements are not extended: they are written once
 /// for every instance, and naming one instance's target there would grant it to all.
 fn own_target_grant(
@@ -288,7 +301,7 @@ fn own_target_grant(
     role: &IamRole,
     lacking: &[Lacking],
     written: &Site,
-) -> Result<Fix, String> {
+) -> Result<SendGrant, String> {
     let Some(first) = lacking.first() else {
         return Err("it lacks no grant".to_owned());
     };
@@ -300,16 +313,55 @@ fn own_target_grant(
     if role.owns_inline_policies {
         return Err(inline_policies_owned(context, role, first.action));
     }
-    let grant = SendGrant {
+    Ok(SendGrant {
         function: function.declared.clone(),
         action: first.action.to_owned(),
         target: first.dead_letter.clone(),
         written: Some(written.clone()),
-    };
-    context
-        .render_new_policies(&role.declared, &[grant])
-        .pop()
-        .unwrap_or_else(|| Err("the front end placed no policy for it".to_owned()))
+    })
+}
+
+/// The grant a function whose instances each have a role of their own needs, or why it has none,
+/// with the index of its finding.
+type OwnGrant = (usize, Result<SendGrant, String>);
+
+/// The fixes of the functions of one role made per instance: one policy for all of them, or
+/// none. Once a grant written per instance is in place, the role's other needs can no longer be
+/// judged, so a part fixed alone would leave the rest unreported.
+fn plan_own_targets(
+    context: &RuleContext,
+    role: &IamRole,
+    members: Vec<OwnGrant>,
+) -> Vec<(usize, Result<Fix, String>)> {
+    let blocked = members.iter().find_map(|(_, grant)| grant.as_ref().err().cloned());
+    if let Some(reason) = blocked {
+        return members
+            .into_iter()
+            .map(|(finding, grant)| {
+                let reason = match grant {
+                    Err(own) => own,
+                    Ok(_) => {
+                        format!("another function of its role has no fix ({reason}), and they are granted together")
+                    }
+                };
+                (finding, Err(reason))
+            })
+            .collect();
+    }
+    let (findings, sends): (Vec<usize>, Vec<SendGrant>) = members
+        .into_iter()
+        .filter_map(|(finding, grant)| Some((finding, grant.ok()?)))
+        .unzip();
+    let mut rendered = context.render_new_policies(&role.declared, &sends).into_iter();
+    findings
+        .into_iter()
+        .map(|finding| {
+            let outcome = rendered
+                .next()
+                .unwrap_or_else(|| Err("the front end placed no policy for it".to_owned()));
+            (finding, outcome)
+        })
+        .collect()
 }
 
 /// Why a role that owns its inline policies takes no new one.

@@ -38,6 +38,9 @@ pub(super) struct RoleInstances {
 pub(super) struct AttachmentsByRole {
     by_role: HashMap<usize, Vec<usize>>,
     through_call: HashMap<(usize, usize), InstanceCall>,
+    /// Whether some attachment names a role infrafix cannot place (a parameter of a method, an
+    /// element of an array filled by `push`): it may attach to any role made more than once.
+    some_unplaced: bool,
 }
 
 impl<'tree> Program<'tree> {
@@ -156,19 +159,21 @@ impl<'tree> Program<'tree> {
         // each one's target through the same code, and one answer per target would not hold.
         // A role made beside each instance (in the same run of the same loop or factory) is judged
         // as one role granting what each instance names: its grants are read as written, and a
-        // new one names the function's own value.
+        // new one names the function's own value. An attachment infrafix cannot place may grant
+        // each instance's role its target from elsewhere: the roles are then not judged.
         let role = match self.execution_role(function) {
             Some(ExecutionRole::Declared(role)) => Some(role),
             _ => None,
         };
         let shared_role = role.is_some_and(|role| self.instances(role) == Some(1));
-        let own_role = role.is_some_and(|role| {
-            self.resource_at(Located {
-                file: function.file,
-                node: function.expression,
-            })
-            .is_some_and(|function| self.made_together(role, function))
-        });
+        let own_role = !self.attachments_by_role().some_unplaced
+            && role.is_some_and(|role| {
+                self.resource_at(Located {
+                    file: function.file,
+                    node: function.expression,
+                })
+                .is_some_and(|function| self.made_together(role, function))
+            });
         let per_instance: Option<Vec<ResourceRef>> = self
             .denoted_per_instance(target.value)
             .into_iter()
@@ -236,6 +241,7 @@ impl<'tree> Program<'tree> {
         let roles_by_name = self.roles_by_fixed_name();
         let mut by_role: HashMap<usize, Vec<usize>> = HashMap::default();
         let mut through_call = HashMap::default();
+        let mut some_unplaced = false;
         for (index, resource) in self.resources().iter().enumerate() {
             let Some((_, argument)) = ATTACHMENTS.iter().find(|(class, _)| resource.is_aws(&["iam", class])) else {
                 continue;
@@ -268,11 +274,16 @@ impl<'tree> Program<'tree> {
             }
             roles.sort_unstable();
             roles.dedup();
+            some_unplaced |= roles.is_empty();
             for role in roles {
                 by_role.entry(role).or_default().push(index);
             }
         }
-        AttachmentsByRole { by_role, through_call }
+        AttachmentsByRole {
+            by_role,
+            through_call,
+            some_unplaced,
+        }
     }
 
     /// The roles an attachment's `role` value names: the role it refers to (`role.name`,

@@ -3,9 +3,9 @@
 //! helper gets its own URN), and the neighbour's `provider` and `parent` options; beside a CDK
 //! construct, the L1 class in the neighbour's scope, with an id derived from the neighbour's.
 
-use super::{cdk, name_from_logical_name, Located, Package, PackageMember, Program, ResourceDecl};
+use super::{cdk, name_from_logical_name, named_children, Located, Package, PackageMember, Program, ResourceDecl};
 use crate::style::template::Code;
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 
 /// A resource to insert, rendered and ready for [`Program::insert_statement_after`].
 pub struct NewResource {
@@ -146,9 +146,15 @@ impl<'tree> Program<'tree> {
         });
         let mut handed_out = self.memo.handed_out_logical_names.borrow_mut();
         let name = std::iter::once(suffix.to_owned())
-            .chain((2..).map(|n| format!("{suffix}{separator}{n}")))
+            .chain((2..100).map(|n| format!("{suffix}{separator}{n}")))
             .map(|suffix| with_suffix(&suffix))
-            .find(|name| !declared.contains(unquoted(name)) && !handed_out.contains(unquoted(name)))
+            .find(|name| {
+                let name = unquoted(name);
+                !declared
+                    .iter()
+                    .chain(handed_out.iter())
+                    .any(|other| may_equal(name, other))
+            })
             .unwrap_or_else(|| with_suffix(suffix));
         handed_out.insert(unquoted(&name).to_owned());
         name
@@ -166,15 +172,103 @@ impl<'tree> Program<'tree> {
                 })
                 .collect(),
             None => {
+                // An optional parameter (`opts?: CustomResourceOptions`) may be undefined.
+                let read = match self.may_be_undefined(options) {
+                    true => "?.",
+                    false => ".",
+                };
                 let options = self.text(options);
                 vec![
-                    ("provider", Code::verbatim(format!("{options}.provider"))),
-                    ("parent", Code::verbatim(format!("{options}.parent"))),
+                    ("provider", Code::verbatim(format!("{options}{read}provider"))),
+                    ("parent", Code::verbatim(format!("{options}{read}parent"))),
                 ]
             }
         };
         (!inherited.is_empty()).then(|| Code::object(inherited))
     }
+}
+
+impl<'tree> Program<'tree> {
+    /// Whether a parameter read as a whole may be `undefined`: declared optional without a
+    /// default, or with `undefined` in its type.
+    fn may_be_undefined(&self, value: Located<'tree>) -> bool {
+        if kind_of(value.node) != "identifier" {
+            return false;
+        }
+        let Some(function) = self.function_declaring_parameter(value) else {
+            return false;
+        };
+        let name = self.text(value);
+        let parameter = function.field("parameters").and_then(|parameters| {
+            named_children(parameters).find(|parameter| {
+                parameter
+                    .field("pattern")
+                    .is_some_and(|p| self.text(value.with(p)) == name)
+            })
+        });
+        parameter.is_some_and(|parameter| {
+            let without_default = parameter.field("value").is_none();
+            let optional = kind_of(parameter) == "optional_parameter";
+            let typed_undefined = parameter
+                .field("type")
+                .is_some_and(|annotation| self.text(value.with(annotation)).contains("undefined"));
+            without_default && (optional || typed_undefined)
+        })
+    }
+}
+
+/// Whether two logical names, either of them a template (`${name}-dlq-send`), may be the same
+/// string when the program runs: Pulumi then fails on a duplicate URN. A name with no text of its
+/// own (`${name}`, or a variable) says nothing, like a name infrafix cannot read.
+fn may_equal(one: &str, other: &str) -> bool {
+    let says_nothing = |name: &str| name.contains("${") && static_parts(name).iter().all(|part| part.is_empty());
+    if says_nothing(one) || says_nothing(other) {
+        return one == other;
+    }
+    match (one.contains("${"), other.contains("${")) {
+        (false, false) => one == other,
+        (true, false) => fits_template(one, other),
+        (false, true) => fits_template(other, one),
+        (true, true) => {
+            let (one, other) = (static_parts(one), static_parts(other));
+            let (Some(first), Some(other_first)) = (one.first(), other.first()) else {
+                return true;
+            };
+            let (Some(last), Some(other_last)) = (one.last(), other.last()) else {
+                return true;
+            };
+            (first.starts_with(other_first) || other_first.starts_with(first))
+                && (last.ends_with(other_last) || other_last.ends_with(last))
+        }
+    }
+}
+
+/// The text of a template around its substitutions: `a-${x}-b` gives `["a-", "-b"]`.
+fn static_parts(template: &str) -> Vec<&str> {
+    let mut pieces = template.split("${");
+    let first = pieces.next().unwrap_or("");
+    std::iter::once(first)
+        .chain(pieces.map(|piece| piece.split_once('}').map_or("", |(_, rest)| rest)))
+        .collect()
+}
+
+/// Whether a plain name is one a template can produce.
+fn fits_template(template: &str, name: &str) -> bool {
+    let parts = static_parts(template);
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return true;
+    };
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// A logical name's text without its quotes, so that `"a"` and `'a'` compare equal.

@@ -12,7 +12,7 @@ use super::super::{
 use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 
 impl<'tree> Program<'tree> {
     pub(super) fn add_statement_action(
@@ -155,7 +155,8 @@ impl<'tree> Program<'tree> {
             return self.new_cdk_role_policy(role, grants);
         }
         if grants.iter().any(|grant| grant.written.is_some()) {
-            return grants.iter().map(|grant| self.own_target_policy(role, grant)).collect();
+            let outcome = self.own_target_policy(role, grants);
+            return grants.iter().map(|_| outcome.clone()).collect();
         }
         let functions: Vec<Option<usize>> = grants
             .iter()
@@ -267,10 +268,39 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
-    /// For a function made with a role of its own, a new RolePolicy before it granting its target
-    /// as the function names it (`deadLetters.arn`, a parameter of the factory making both):
-    /// each run grants its own role its own target.
-    fn own_target_policy(&self, role: usize, grant: &SendGrant) -> Result<Fix, String> {
+    /// For functions made with a role of their own, one new RolePolicy after the role granting
+    /// each function's target as the function names it (`deadLetters.arn`, a parameter of the
+    /// factory making them): each run grants its own role its own targets, before any function
+    /// of the run (each lists the role's policies in `dependsOn`).
+    fn own_target_policy(&self, role: usize, grants: &[SendGrant]) -> Result<Fix, String> {
+        let mut statements: Vec<NewStatement> = Vec::new();
+        for grant in grants {
+            let value = self.own_target_value(role, grant)?;
+            match statements.iter_mut().find(|statement| statement.action == grant.action) {
+                Some(statement)
+                    if statement
+                        .resources
+                        .iter()
+                        .any(|known| known.expression == value.expression) => {}
+                Some(statement) => statement.resources.push(value),
+                None => statements.push(NewStatement {
+                    action: &grant.action,
+                    resources: vec![value],
+                }),
+            }
+        }
+        let named = Named {
+            served: (0..grants.len()).collect(),
+            statements,
+            edits: Vec::new(),
+        };
+        let role_declaration = &self.resources()[role];
+        self.new_role_policy(role_declaration, Place::After(role_declaration), role, named)
+            .map(Fix::safe)
+    }
+
+    /// A function's own target as code after its role may name it: the function's own value.
+    fn own_target_value(&self, role: usize, grant: &SendGrant) -> Result<OutputValue, String> {
         let function = self.resource_at_site(&grant.function)?;
         let written = grant
             .written
@@ -283,10 +313,23 @@ impl<'tree> Program<'tree> {
                 self.display_name(role)
             ));
         }
-        let declaration = &self.resources()[function];
+        let (declaration, role_declaration) = (&self.resources()[function], &self.resources()[role]);
+        if role_declaration.statement.start_byte() >= declaration.statement.start_byte() {
+            return Err(format!(
+                "{} is made after the function; grant its target by hand",
+                self.display_name(role)
+            ));
+        }
+        // `cond ? new aws.lambda.Function(…) : undefined`, `if (spec.dlq) new …`: the target may
+        // be read only under the condition, which a statement after the role is not.
+        if let Some(condition) = self.condition_around(declaration) {
+            return Err(format!(
+                "the function is made under a condition (`{condition}`) its target may depend on; grant the target by hand"
+            ));
+        }
         let statement = Located {
-            file: declaration.file,
-            node: declaration.statement,
+            file: role_declaration.file,
+            node: role_declaration.statement,
         };
         if !self.visible_before(value, statement) {
             return Err(format!(
@@ -294,19 +337,38 @@ impl<'tree> Program<'tree> {
                 self.text(value)
             ));
         }
-        let named = Named {
-            served: vec![0],
-            statements: vec![NewStatement {
-                action: &grant.action,
-                resources: vec![OutputValue {
-                    reference: grant.target.clone(),
-                    expression: self.text(value).to_owned(),
-                }],
-            }],
-            edits: Vec::new(),
+        Ok(OutputValue {
+            reference: grant.target.clone(),
+            expression: self.text(value).to_owned(),
+        })
+    }
+
+    /// The first condition between a resource's `new` and the loop or function that repeats it
+    /// (an `if`, a ternary, `&&`, a `switch` case), as written.
+    fn condition_around(&self, resource: &ResourceDecl<'tree>) -> Option<String> {
+        let repeating = self.repeating_body(resource);
+        let made = Located {
+            file: resource.file,
+            node: resource.expression,
         };
-        self.new_role_policy(declaration, Place::Before(declaration), role, named)
-            .map(Fix::safe)
+        self.ancestors(made)
+            .into_iter()
+            .take_while(|node| Some(*node) != repeating)
+            .find(|node| {
+                matches!(
+                    kind_of(*node),
+                    "if_statement"
+                        | "else_clause"
+                        | "ternary_expression"
+                        | "binary_expression"
+                        | "switch_case"
+                        | "switch_default"
+                )
+            })
+            .map(|node| {
+                let guard = node.field("condition").or_else(|| node.field("left")).unwrap_or(node);
+                self.text(made.with(guard)).to_owned()
+            })
     }
 
     /// Whether every name `value` reads is a parameter or loop variable bound around `statement`,
