@@ -192,6 +192,8 @@ struct Memo<'tree> {
     runtime_types: std::cell::RefCell<HashMap<String, Option<Located<'tree>>>>,
     /// The logical names the program's resources are declared with (see `derived_logical_name`).
     declared_logical_names: std::cell::OnceCell<foldhash::HashSet<String>>,
+    /// Those of them that are templates.
+    declared_logical_templates: std::cell::OnceCell<Vec<String>>,
     /// Whether each const asked about is changed after its declaration, by (declaring file,
     /// initializer start, reading file) (see `changed_after_declaration`).
     changed_consts: std::cell::RefCell<HashMap<(usize, usize, usize), bool>>,

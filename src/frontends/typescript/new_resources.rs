@@ -150,14 +150,31 @@ impl<'tree> Program<'tree> {
             .map(|suffix| with_suffix(&suffix))
             .find(|name| {
                 let name = unquoted(name);
-                !declared
-                    .iter()
-                    .chain(handed_out.iter())
-                    .any(|other| may_equal(name, other))
+                if declared.contains(name) || handed_out.contains(name) {
+                    return false;
+                }
+                // A plain name can only equal another plain name spelt the same, or a template:
+                // the few templates are kept apart, so the common case is two look-ups.
+                let others: Box<dyn Iterator<Item = &String>> = match name.contains("${") {
+                    true => Box::new(declared.iter().chain(handed_out.iter())),
+                    false => Box::new(
+                        self.declared_logical_templates(declared)
+                            .iter()
+                            .chain(handed_out.iter().filter(|other| other.contains("${"))),
+                    ),
+                };
+                !others.into_iter().any(|other| may_equal(name, other))
             })
             .unwrap_or_else(|| with_suffix(suffix));
         handed_out.insert(unquoted(&name).to_owned());
         name
+    }
+
+    /// The declared logical names that are templates (`${name}-role`), found once.
+    fn declared_logical_templates(&self, declared: &foldhash::HashSet<String>) -> &[String] {
+        self.memo
+            .declared_logical_templates
+            .get_or_init(|| declared.iter().filter(|name| name.contains("${")).cloned().collect())
     }
 
     /// `provider` and `parent` of a resource's options, for a resource created beside it.
