@@ -275,7 +275,12 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             outcomes.insert(together[grant].finding, outcome);
         }
     }
-    for (role_index, members) in own_grants {
+    for (role_index, mut members) in own_grants {
+        // As above, a suppressed finding's target is granted by no other finding's fix.
+        members.retain(|(finding, _)| {
+            let finding = &reported[*finding];
+            !context.is_suppressed(RuleId::LambdaDlqSendPermission, finding.file, finding.range.start)
+        });
         if let Some(role) = graph.roles().get(role_index) {
             outcomes.extend(plan_own_targets(context, role, members));
         }

@@ -166,25 +166,12 @@ impl<'tree> Program<'tree> {
 
     fn identifier_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
         match self.declaration_of(at) {
-            Declaration::Variable { declarator, .. } => {
-                self.declarator_typing(at.with(declarator), reads, member, hops)
-            }
             Declaration::LoopVariable => self.loop_variable_typing(at, reads, member, hops),
             Declaration::Parameter => self.parameter_typing(at, reads, member, hops),
-            Declaration::NotInFile => {
-                let Some(ImportKind::Named { imported }) = self.import_of(at).map(|binding| &binding.kind) else {
-                    return MemberTyping::Unsure;
-                };
-                let exporter = self
-                    .import_of(at)
-                    .and_then(|binding| self.imported_file(at.file, &binding.module));
-                match exporter.and_then(|exporter| self.exported(exporter, imported)) {
-                    Some(Exported::Variable { file, declarator, .. }) => {
-                        self.declarator_typing(Located { file, node: declarator }, reads, member, hops)
-                    }
-                    _ => MemberTyping::Unsure,
-                }
-            }
+            Declaration::Variable { .. } | Declaration::NotInFile => match self.declared_variable(at) {
+                Some((declarator, _)) => self.declarator_typing(declarator, reads, member, hops),
+                None => MemberTyping::Unsure,
+            },
         }
     }
 
@@ -228,17 +215,14 @@ impl<'tree> Program<'tree> {
             return MemberTyping::Unsure;
         };
         let name = self.text(at);
-        let declared = function.field("parameter").map(|single| (single, None)).or_else(|| {
+        let single = |pattern: Node<'tree>| Some((self.path_to(at.with(pattern), name)?, None));
+        let declared = function.field("parameter").and_then(single).or_else(|| {
             named_children(function.field("parameters")?).find_map(|parameter| {
-                let pattern = parameter.field("pattern")?;
-                self.path_to(at.with(pattern), name)?;
-                Some((pattern, parameter.field("type")))
+                let path = self.path_to(at.with(parameter.field("pattern")?), name)?;
+                Some((path, parameter.field("type")))
             })
         });
-        let Some((pattern, annotation)) = declared else {
-            return MemberTyping::Unsure;
-        };
-        let Some(path) = self.path_to(at.with(pattern), name) else {
+        let Some((path, annotation)) = declared else {
             return MemberTyping::Unsure;
         };
         let reads = path.into_iter().map(Read::from).chain(reads).collect();
@@ -274,7 +258,7 @@ impl<'tree> Program<'tree> {
     ) -> MemberTyping {
         let mut path: Vec<Read> = path.into_iter().map(Read::from).collect();
         // Not unwrapped: `fns as Handler[]` gives the elements the asserted type.
-        let object_method = self.object_method(collection);
+        let object_method = self.object_method_call(collection);
         let target = match object_method {
             Some(("values", record)) => record,
             Some(("entries", record)) => {
@@ -289,24 +273,6 @@ impl<'tree> Program<'tree> {
         };
         let reads = std::iter::once(Read::Element).chain(path).chain(reads).collect();
         self.value_typing(target, reads, member, hops)
-    }
-
-    /// `Object.values(r)` as `("values", r)`.
-    fn object_method(&self, call: Located<'tree>) -> Option<(&'tree str, Located<'tree>)> {
-        if kind_of(call.node) != "call_expression" {
-            return None;
-        }
-        let callee = call
-            .node
-            .field("function")
-            .filter(|f| kind_of(f) == "member_expression")?;
-        let object = callee.field("object")?;
-        if self.text(call.with(object)) != "Object" {
-            return None;
-        }
-        let method = self.text(call.with(callee.field("property")?));
-        let argument = named_children(call.node.field("arguments")?).find(|a| kind_of(a) != "comment")?;
-        Some((method, call.with(argument)))
     }
 
     fn object_literal_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {

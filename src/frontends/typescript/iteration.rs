@@ -344,7 +344,27 @@ impl<'tree> Program<'tree> {
     }
 
     fn object_method_elements(&self, call: Located<'tree>) -> Option<Vec<Element<'tree>>> {
-        let function = call.node.field("function")?;
+        let (method, argument) = self.object_method_call(call)?;
+        let entries = self.record_entries(self.unchanged_literal(argument, "object")?)?;
+        let pick = |entry: Element<'tree>| match (method, entry) {
+            ("entries", entry) => Some(entry),
+            ("values", Element::Entry { value, .. }) => Some(Element::Value(value)),
+            ("keys", Element::Entry { key, .. }) => Some(Element::Value(key)),
+            _ => None,
+        };
+        entries.into_iter().map(pick).collect()
+    }
+
+    /// `Object.values(r)` as `("values", r)`: a method of the global `Object` (not a name the
+    /// file declares or imports) and its first argument.
+    pub(super) fn object_method_call(&self, call: Located<'tree>) -> Option<(&'tree str, Located<'tree>)> {
+        if kind_of(call.node) != "call_expression" {
+            return None;
+        }
+        let function = call
+            .node
+            .field("function")
+            .filter(|f| kind_of(f) == "member_expression")?;
         let receiver = call.with(function.field("object")?);
         let method = self.text(call.with(function.field("property")?));
         let is_global_object = kind_of(receiver.node) == "identifier"
@@ -355,14 +375,7 @@ impl<'tree> Program<'tree> {
             return None;
         }
         let argument = named_children(call.node.field("arguments")?).find(|a| kind_of(a) != "comment")?;
-        let entries = self.record_entries(self.unchanged_literal(call.with(argument), "object")?)?;
-        let pick = |entry: Element<'tree>| match (method, entry) {
-            ("entries", entry) => Some(entry),
-            ("values", Element::Entry { value, .. }) => Some(Element::Value(value)),
-            ("keys", Element::Entry { key, .. }) => Some(Element::Value(key)),
-            _ => None,
-        };
-        entries.into_iter().map(pick).collect()
+        Some((method, call.with(argument)))
     }
 
     /// The key and value of each property of an object literal; `None` when a spread, a computed

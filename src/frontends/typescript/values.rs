@@ -231,10 +231,20 @@ impl<'tree> Program<'tree> {
     /// `only_const` is false), in its file or in the project module it was imported from (through
     /// that module's re-exports).
     pub(crate) fn initializer(&self, identifier: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {
+        let (declarator, constant) = self.declared_variable(identifier)?;
+        (constant || !only_const)
+            .then(|| declarator.node.field("value"))
+            .flatten()
+            .map(|node| declarator.with(node))
+    }
+
+    /// The declarator of the variable an identifier names, and whether it is a `const`: in its
+    /// file's scopes, or exported by the project module it was imported from.
+    pub(crate) fn declared_variable(&self, identifier: Located<'tree>) -> Option<(Located<'tree>, bool)> {
         if !matches!(kind_of(identifier.node), "identifier" | "shorthand_property_identifier") {
             return None;
         }
-        let (file, declarator, constant) = match self.declaration_of(identifier) {
+        match self.declaration_of(identifier) {
             Declaration::NotInFile => {
                 let binding = self.import_of(identifier)?;
                 let ImportKind::Named { imported } = &binding.kind else {
@@ -246,17 +256,13 @@ impl<'tree> Program<'tree> {
                         file,
                         declarator,
                         constant,
-                    } => (file, declarator, constant),
-                    Exported::Function { .. } | Exported::Namespace { .. } => return None,
+                    } => Some((Located { file, node: declarator }, constant)),
+                    Exported::Function { .. } | Exported::Namespace { .. } => None,
                 }
             }
-            Declaration::Variable { declarator, constant } => (identifier.file, declarator, constant),
-            _ => return None,
-        };
-        (constant || !only_const)
-            .then(|| declarator.field("value"))
-            .flatten()
-            .map(|node| Located { file, node })
+            Declaration::Variable { declarator, constant } => Some((identifier.with(declarator), constant)),
+            _ => None,
+        }
     }
 
     /// What a member expression evaluates to, where the program writes it: an export of a project
