@@ -2,9 +2,10 @@
 //! iterates. `for (const s of services)`, `services.map((s) => …)` and `.forEach`, with their
 //! destructurings (`({ runtime }) => …`, `for (const [name, t] of Object.entries(tenants))`), over
 //! an array literal, a `const` holding one (also exported by another module of the project), or
-//! the entries, values or keys of a `const` object literal. A collection that is a parameter,
-//! configuration, or changed anywhere (`services.push(…)`) holds elements its literal does not
-//! show: it is not followed.
+//! the entries, values or keys of a `const` object literal, or an empty `const` array filled by
+//! `push` before it is read. A collection that is a parameter, configuration, or changed in any
+//! other way (`services.push(…)` onto a literal with elements, a push in a function called later)
+//! holds elements no literal shows: it is not followed.
 
 use foldhash::HashSet;
 use std::rc::Rc;
@@ -19,6 +20,10 @@ use crate::syntax::{kind_of, node_text, Fields};
 
 /// How many consts a collection may be followed through; ends cycles such as `const a = b, b = a`.
 const MAX_HOPS: usize = 16;
+
+/// How many pushed elements an array may be followed through: past that, the loop pushing them
+/// is one infrafix does not unroll (`for (let i = 0; i < 100000; i++)`).
+const MAX_PUSHED: u64 = 1000;
 
 /// Array methods that hand each element, in order, to the callback given as their first argument.
 const ELEMENT_CALLBACKS: [&str; 3] = ["map", "forEach", "flatMap"];
@@ -294,6 +299,9 @@ impl<'tree> Program<'tree> {
         if kind_of(collection.node) == "call_expression" {
             return self.object_method_elements(collection);
         }
+        if let Some(pushed) = self.pushed_elements(collection) {
+            return Some(pushed);
+        }
         let array = self.unchanged_literal(collection, "array")?;
         let mut elements = Vec::new();
         for item in named_children(array.node).filter(|item| kind_of(item) != "comment") {
@@ -341,6 +349,39 @@ impl<'tree> Program<'tree> {
         let returned = self.returned_value(call.with(callback))?;
         let count = self.elements(call.with(function.field("object")?))?.len();
         Some(vec![Element::Value(returned); count])
+    }
+
+    /// The elements of a const array that starts empty and is filled by `push` before it is read
+    /// (see `Program::pushes_before`): each pushed value, once for every time its push runs per
+    /// time the array is made. Grouped by push, not in the order they are pushed.
+    fn pushed_elements(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
+        if kind_of(collection.node) != "identifier" {
+            return None;
+        }
+        let initializer = self.const_value(collection)?;
+        let array = self.unwrapped(initializer);
+        if kind_of(array.node) != "array" || named_children(array.node).any(|item| kind_of(item) != "comment") {
+            return None;
+        }
+        let pushes = self.pushes_before(collection, initializer)?;
+        let arrays_made = self.times_run_unconditionally(initializer)?;
+        let mut elements = Vec::new();
+        for push in pushes {
+            let runs = self.times_run_unconditionally(push)?;
+            let per_array = runs.checked_div(arrays_made).filter(|_| runs % arrays_made == 0)?;
+            let values: Vec<Node> = named_children(push.node.field("arguments")?)
+                .filter(|value| kind_of(value) != "comment")
+                .collect();
+            if values.iter().any(|value| kind_of(*value) == "spread_element")
+                || per_array.saturating_mul(values.len() as u64) > MAX_PUSHED
+            {
+                return None;
+            }
+            for _ in 0..per_array {
+                elements.extend(values.iter().map(|value| Element::Value(push.with(*value))));
+            }
+        }
+        (elements.len() as u64 <= MAX_PUSHED).then_some(elements)
     }
 
     fn object_method_elements(&self, call: Located<'tree>) -> Option<Vec<Element<'tree>>> {
@@ -622,6 +663,23 @@ mod tests {
     }
 
     #[test]
+    fn an_array_filled_by_push_before_it_is_read_holds_what_was_pushed() {
+        let pushed_one_by_one = "const services: { runtime: string }[] = [];\nservices.push({ runtime: \"go1.x\" });\n// two more\nservices.push({ runtime: \"nodejs16.x\" }, { runtime: \"python3.8\" });\n";
+        let loops = [
+            "for (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "services.forEach(({ runtime }) => new aws.lambda.Function(\"f\", { runtime }));",
+        ];
+        assert_each_loop_reads(pushed_one_by_one, &loops, &["go1.x", "nodejs16.x", "python3.8"]);
+        // Once per iteration of the loop around the push, in a factory called twice.
+        let factory = "function make() {\n    const services = [];\n    for (const name of [\"a\", \"b\", \"c\"]) {\n        services.push({ name, runtime: \"go1.x\" });\n    }\n    services.map((s) => new aws.lambda.Function(s.name, { runtime: s.runtime }));\n}\nmake();\nmake();\n";
+        let index = format!("import * as aws from \"@pulumi/aws\";\n{factory}");
+        with_program(&[("index.ts", &index)], |program| {
+            assert_eq!(literal_origins(program), vec!["go1.x"; 3]);
+            assert_eq!(program.instances(0), Some(6));
+        });
+    }
+
+    #[test]
     fn unknown_collections_are_not_followed() {
         for source in [
             // A parameter: its elements depend on the caller.
@@ -629,6 +687,14 @@ mod tests {
             // Changed in place: the literal does not show every element.
             "const services = [{ runtime: \"go1.x\" }];\nservices.push({ runtime: \"python3.12\" });\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "const services = [{ runtime: \"go1.x\" }];\nservices[0].runtime = \"python3.12\";\nservices.map((s) => new aws.lambda.Function(\"f\", { runtime: s.runtime }));",
+            // Filled by push, but not only before the read, or not only by push.
+            "const services = [];\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }\nservices.push({ runtime: \"go1.x\" });",
+            "const services = [];\nfunction add(s) { services.push(s); }\nadd({ runtime: \"go1.x\" });\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const services = [];\nif (config) { services.push({ runtime: \"go1.x\" }); }\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const services = [];\nservices.push({ runtime: \"go1.x\" });\nregister(services);\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "export const services = [];\nservices.push({ runtime: \"go1.x\" });\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const services = [];\nservices.push(...[{ runtime: \"go1.x\" }]);\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const services = [];\nservices.push({ runtime: \"go1.x\" });\nservices.pop();\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             // Configuration, a spread, a computed key, a `let` loop variable, the index parameter.
             "const services = config.requireObject<{ runtime: string }[]>(\"services\");\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "const more = [{ runtime: \"go1.x\" }];\nfor (const s of [...more, { runtime: \"go1.x\" }]) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
@@ -636,7 +702,7 @@ mod tests {
             "for (let s of [{ runtime: \"go1.x\" }]) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "[\"go1.x\"].map((name, runtime) => new aws.lambda.Function(name, { runtime }));",
         ] {
-            let index = format!("import * as aws from \"@pulumi/aws\";\nconst config = {{ requireObject<T>(key: string): T {{ throw key; }} }};\n{source}\n");
+            let index = format!("import * as aws from \"@pulumi/aws\";\nconst config = {{ requireObject<T>(key: string): T {{ throw key; }} }};\nfunction register(items: unknown[]) {{ items.push({{ runtime: \"python3.12\" }}); }}\n{source}\n");
             with_program(&[("index.ts", &index)], |program| {
                 assert_eq!(runtime_sources(program), None, "{source}");
                 assert!(literal_origins(program).is_empty(), "{source}");

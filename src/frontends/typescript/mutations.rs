@@ -2,6 +2,9 @@
 //! may change it afterwards (`document.Statement.push(…)`), and a value read from the declaration
 //! would then be wrong, a grant appended later reported missing, an argument set later missed.
 
+use tree_sitter::Node;
+
+use super::scope::{BLOCKS, FUNCTIONS};
 use super::{named_children, Located, Program};
 use crate::syntax::{kind_of, named_descendants, Fields};
 
@@ -17,6 +20,13 @@ const CHANGING_METHODS: [&str; 9] = [
     "fill",
     "copyWithin",
 ];
+
+/// What a mention of an array does with it (see `Program::pushes_before`).
+enum ArrayUse<'tree> {
+    Read,
+    /// `xs.push(…)`: the call.
+    Push(Located<'tree>),
+}
 
 impl<'tree> Program<'tree> {
     /// Whether code may change the object or array the const `identifier` names, whose
@@ -73,6 +83,89 @@ impl<'tree> Program<'tree> {
             }
         }
         Some(assigned)
+    }
+
+    /// The `push` calls that fill the array the const `identifier` names, whose `initializer` (an
+    /// empty array literal) this is, when they are all the array ever gets and all run before
+    /// `identifier` reads it: `roles.push(role)` in a loop, then `roles.forEach(…)` below the
+    /// loop. `None` when code may change the array otherwise, hand it on (it may grow there),
+    /// export it, or push later than the read: in a function that runs when called, or in the
+    /// statement that reads it.
+    pub(super) fn pushes_before(
+        &self,
+        identifier: Located<'tree>,
+        initializer: Located<'tree>,
+    ) -> Option<Vec<Located<'tree>>> {
+        let declarator = self.parent(initializer)?;
+        let declaration = initializer.with(self.parent(initializer.with(declarator))?);
+        let block = self.parent(declaration)?;
+        if identifier.file != initializer.file || !BLOCKS.contains(&kind_of(block)) {
+            return None;
+        }
+        let read_in_place = self.statement_in(identifier, block)?;
+        let mut pushes = Vec::new();
+        for mention in self.const_mentions(identifier, initializer) {
+            if self.initializer(mention, false) != Some(initializer) || Some(mention.node) == declarator.field("name") {
+                continue;
+            }
+            match self.array_use(mention)? {
+                ArrayUse::Read => {}
+                ArrayUse::Push(call) => {
+                    let statement = self.statement_in(call, block)?;
+                    if statement.end_byte() > read_in_place.start_byte() {
+                        return None;
+                    }
+                    pushes.push(call);
+                }
+            }
+        }
+        Some(pushes)
+    }
+
+    /// Whether a mention of an array is `xs.push(…)`, which adds elements and reads none.
+    pub(super) fn pushes_onto(&self, mention: Located<'tree>) -> bool {
+        matches!(self.array_use(mention), Some(ArrayUse::Push(_)))
+    }
+
+    /// What a mention of an array does with it, when that leaves every element in view:
+    /// `xs.push(…)` as a statement of its own, a member read that changes nothing (`xs.map(…)`,
+    /// `xs.length`), or `for (… of xs)`. `None` for anything else.
+    fn array_use(&self, mention: Located<'tree>) -> Option<ArrayUse<'tree>> {
+        let holder = mention.with(self.parent(mention)?);
+        match kind_of(holder.node) {
+            "for_in_statement" if holder.node.field("right") == Some(mention.node) => Some(ArrayUse::Read),
+            "member_expression" if holder.node.field("object") == Some(mention.node) => {
+                let method = self.text(holder.with(holder.node.field("property")?));
+                let user = self.parent(holder)?;
+                let assigned = matches!(
+                    kind_of(user),
+                    "assignment_expression" | "augmented_assignment_expression" | "update_expression"
+                );
+                let called = kind_of(user) == "call_expression" && user.field("function") == Some(holder.node);
+                if method == "push" && called {
+                    let statement = self.parent(holder.with(user))?;
+                    return (kind_of(statement) == "expression_statement").then_some(ArrayUse::Push(holder.with(user)));
+                }
+                (!assigned && !CHANGING_METHODS.contains(&method)).then_some(ArrayUse::Read)
+            }
+            _ => None,
+        }
+    }
+
+    /// The statement of `block` that `at` is in, when reaching `at` from that statement enters no
+    /// function but the callbacks that array methods call in place (`xs.forEach((x) => …)`).
+    fn statement_in(&self, at: Located<'tree>, block: Node<'tree>) -> Option<Node<'tree>> {
+        let mut statement = at.node;
+        for enclosing in self.ancestors(at) {
+            if enclosing == block {
+                return Some(statement);
+            }
+            if FUNCTIONS.contains(&kind_of(enclosing)) && self.callback_collection(at.with(enclosing)).is_none() {
+                return None;
+            }
+            statement = enclosing;
+        }
+        None
     }
 
     /// The value `name[key] = value` or `name.key = value` assigns, for the mention `name`.

@@ -75,6 +75,12 @@ impl<'tree> Program<'tree> {
         self.times_run(expression, false)
     }
 
+    /// How many times an expression runs, `None` also when it runs in one arm of a choice (it may
+    /// then run fewer times than the code around it).
+    pub(super) fn times_run_unconditionally(&self, expression: Located<'tree>) -> Option<u64> {
+        self.times_run(expression, true)
+    }
+
     /// How many times an expression runs; `in_call` when it is a call whose function is being
     /// counted (its choices then matter, see below).
     fn times_run(&self, expression: Located<'tree>, in_call: bool) -> Option<u64> {

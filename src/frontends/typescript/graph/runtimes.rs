@@ -346,7 +346,8 @@ impl<'tree> Program<'tree> {
     }
 
     /// Whether a const collection is read anywhere but by the loop asking (`collection`) other
-    /// than by loops that read the elements' `field` only as a handler: in its module and in every
+    /// than by loops that read the elements' `field` only as a handler (a `push` onto it reads
+    /// nothing): in its module and in every
     /// module importing it by name. A module importing it as a namespace, or re-exporting its
     /// module, may read it anywhere: it counts as read.
     fn collection_read_elsewhere(&self, collection: Located<'tree>, field: &str) -> bool {
@@ -388,6 +389,7 @@ impl<'tree> Program<'tree> {
                     if self
                         .parent(read)
                         .is_some_and(|parent| kind_of(parent).starts_with("import"))
+                        || self.pushes_onto(read)
                     {
                         return false;
                     }
