@@ -130,8 +130,9 @@ impl<'tree> Program<'tree> {
             return Some(Vec::new());
         };
         let mut value = depends_on.value;
-        // `dependsOn: apiDeps`, a const array: its elements, unless something changes it in place.
-        if kind_of(value.node) == "identifier" {
+        // `dependsOn: apiDeps` (or `{ dependsOn }`), a const array: its elements, unless something
+        // changes it in place.
+        if matches!(kind_of(value.node), "identifier" | "shorthand_property_identifier") {
             if let Some(array) = self.const_value(value).filter(|array| kind_of(array.node) == "array") {
                 if self.changed_in_place(value, array) {
                     return None;

@@ -8,6 +8,15 @@ use crate::fix::Edit;
 use crate::style::template::Code;
 use crate::syntax::kind_of;
 
+/// A function's `dependsOn` written as the name of a const array.
+struct DependsOnList<'tree> {
+    /// The name, in the function's options.
+    name: Located<'tree>,
+    array: Located<'tree>,
+    /// Whether the function's options are the only code reading the const.
+    read_only_here: bool,
+}
+
 impl<'tree> Program<'tree> {
     /// The edits that make the function created at `function` wait for the resources created at
     /// `on`: each named where the function is (bound to a const first when nothing names it).
@@ -16,45 +25,65 @@ impl<'tree> Program<'tree> {
         if function.class.package == Package::Cdk {
             return self.add_cdk_dependencies(function, on, edits);
         }
-        // Named where they are written: in the function's options, or in the const array they are.
-        let list = self.depends_on_const_array(function)?;
-        let place = list.unwrap_or_else(|| function.statement());
-        let mut references = Vec::new();
-        for resource in on {
-            references.push(self.name_resource_at(self.resource_at_site(resource)?, place, edits)?);
+        let Some(list) = self.depends_on_const_array(function) else {
+            let references = self.names_at(on, function.statement(), edits)?;
+            edits.push(self.depends_on_edit(function, &references)?);
+            return Ok(());
+        };
+        // Added where the list is written, when it serves this function alone and every new
+        // entry can be named there.
+        if list.read_only_here {
+            let mut named_there = Vec::new();
+            if let Ok(references) = self.names_at(on, list.array, &mut named_there) {
+                edits.extend(named_there);
+                edits.push(self.append_to_array(list.array, &references));
+                return Ok(());
+            }
         }
-        edits.push(match list {
-            Some(array) => self.append_to_array(array, &references),
-            None => self.depends_on_edit(function, &references)?,
-        });
+        // Else this function's own list: the shared one spread, then the new entries.
+        let references = self.names_at(on, function.statement(), edits)?;
+        let spread = format!("...{}", self.text(list.name));
+        edits.push(self.replace_depends_on(list.name, spread, references));
         Ok(())
     }
 
-    /// The array a function's `dependsOn` names (`dependsOn: apiDeps`), when it does: `Err` when
-    /// other code reads that const too (what it gained would make others wait as well).
-    fn depends_on_const_array(&self, function: &ResourceDecl<'tree>) -> Result<Option<Located<'tree>>, String> {
+    /// `value`, the whole of a `dependsOn`, replaced by an array of `first` and `references`.
+    fn replace_depends_on(&self, value: Located<'tree>, first: String, references: Vec<String>) -> Edit {
+        let entries = std::iter::once(first).chain(references).map(Code::verbatim).collect();
+        // `{ dependsOn }` is written out as the property it stands for.
+        let key = match kind_of(value.node) {
+            "shorthand_property_identifier" => "dependsOn: ",
+            _ => "",
+        };
+        let indent = self.indentation_of(value);
+        let array = Code::Array(entries).render(self.style(value.file), &indent, "dependsOn: ".len());
+        self.replace_node(value, &format!("{key}{array}"))
+    }
+
+    /// How the code at `place` names each resource created at `on`.
+    fn names_at(&self, on: &[Site], place: Located<'tree>, edits: &mut Vec<Edit>) -> Result<Vec<String>, String> {
+        on.iter()
+            .map(|resource| self.name_resource_at(self.resource_at_site(resource)?, place, edits))
+            .collect()
+    }
+
+    /// The const array a function's `dependsOn` names (`dependsOn: apiDeps`), when it does.
+    fn depends_on_const_array(&self, function: &ResourceDecl<'tree>) -> Option<DependsOnList<'tree>> {
         // Only options written in the function's own `new`: an options object held in a const may
         // serve other resources, and `depends_on_edit` says so.
-        let Some(value) = function
+        let name = function
             .options()
             .filter(|options| self.object_literal(*options) == Some(*options))
             .and_then(|options| self.property(options, "dependsOn"))
             .filter(|depends_on| Some(depends_on.object) == function.options())
             .map(|depends_on| depends_on.value)
-            .filter(|value| kind_of(value.node) == "identifier")
-        else {
-            return Ok(None);
-        };
-        let Some(array) = self.const_value(value).filter(|array| kind_of(array.node) == "array") else {
-            return Ok(None);
-        };
-        match self.const_value_read_only_here(value) == Some(array) {
-            true => Ok(Some(array)),
-            false => Err(format!(
-                "its dependsOn is the array `{}`, which other code reads too; add the policies to it by hand, or give the function a list of its own",
-                self.text(value)
-            )),
-        }
+            .filter(|value| matches!(kind_of(value.node), "identifier" | "shorthand_property_identifier"))?;
+        let array = self.const_value(name).filter(|array| kind_of(array.node) == "array")?;
+        Some(DependsOnList {
+            name,
+            array,
+            read_only_here: self.const_value_read_only_here(name) == Some(array),
+        })
     }
 
     /// `fn.node.addDependency(a, b)` (every construct has it, in v1 and v2), after the last of
@@ -163,12 +192,14 @@ impl<'tree> Program<'tree> {
         if kind_of(value.node) == "array" {
             return Ok(self.append_to_array(value, references));
         }
-        let mut entries = vec![Code::verbatim(self.text(value))];
-        entries.extend(new_entries);
-        let indent = self.indentation_of(depends_on.property);
-        Ok(self.replace_node(
-            value,
-            &Code::Array(entries).render(self.style(value.file), &indent, "dependsOn: ".len()),
-        ))
+        // One resource becomes the first of a list; a list held elsewhere (a parameter, a call's
+        // result) would become an entry of the list, which Pulumi's types refuse.
+        if self.denoted_resource(value).is_none() {
+            return Err(format!(
+                "its dependsOn is `{}`, which infrafix cannot tell apart from a list of resources",
+                self.text(value)
+            ));
+        }
+        Ok(self.replace_depends_on(value, self.text(value).to_owned(), references.to_vec()))
     }
 }
