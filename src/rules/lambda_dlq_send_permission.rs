@@ -372,7 +372,7 @@ fn plan_own_targets(
 /// Why a role that owns its inline policies takes no new one.
 fn inline_policies_owned(context: &RuleContext, role: &IamRole, action: &str) -> String {
     format!(
-        "role {} owns its inline policies through {}, and none of them can take the statement here; add {action} on the queue to one of them",
+        "role {} owns its inline policies through {}, and none of them can take the statement here; add {action} on the dead-letter target to one of them",
         role.name,
         context.graph().spelling().inline_policies,
     )

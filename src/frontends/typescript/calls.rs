@@ -75,7 +75,7 @@ impl<'tree> Program<'tree> {
             Some(position) => (position, None),
             None => {
                 let destructured = destructured(function, name, text)?;
-                (destructured.position, Some(destructured.key))
+                (destructured.position, Some(destructured.keys))
             }
         };
         let declared_default = declared_parameters(function)
@@ -100,13 +100,20 @@ impl<'tree> Program<'tree> {
                     .copied()
                     .filter(|argument| !self.is_undefined(*argument))
                     .or(declared_default);
-                let argument = match (key, held) {
-                    (Some(key), Some(object)) => match self.property(object, key) {
-                        Some(property) if self.is_undefined(property.value) => None,
-                        Some(property) => Some(property.value),
-                        None if self.surely_lacks(object, key) => None,
-                        None => return None,
-                    },
+                let argument = match (&key, held) {
+                    (Some(keys), Some(object)) => {
+                        let (key, outer) = keys.split_last()?;
+                        // `{ build: { runtime } }`: each outer level must be written out.
+                        let object = outer
+                            .iter()
+                            .try_fold(object, |object, key| Some(self.property(object, key)?.value))?;
+                        match self.property(object, key) {
+                            Some(property) if self.is_undefined(property.value) => None,
+                            Some(property) => Some(property.value),
+                            None if self.surely_lacks(object, key) => None,
+                            None => return None,
+                        }
+                    }
                     (Some(_), None) => None,
                     (None, held) => held,
                 };
@@ -456,53 +463,72 @@ fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> 
     })
 }
 
-/// A name an object pattern of a parameter binds (`{ runtime = "go1.x" }`, `{ runtime: chosen }`).
+/// A name an object pattern of a parameter binds (`{ runtime = "go1.x" }`, `{ runtime: chosen }`,
+/// `{ build: { runtime } }`).
 struct Destructured<'tree, 'text> {
     /// Where the parameter stands in the function's parameter list.
     position: usize,
-    /// The property of the argument it reads.
-    key: &'text str,
+    /// The properties of the argument it reads, outermost first.
+    keys: Vec<&'text str>,
     default: Option<Node<'tree>>,
 }
 
-/// Where `name` comes from when an object pattern of one of the function's parameters binds it,
-/// one level down.
+/// Where `name` comes from when an object pattern of one of the function's parameters binds it.
 fn destructured<'tree, 'text>(
     function: Node<'tree>,
     name: &str,
     text: &'text str,
 ) -> Option<Destructured<'tree, 'text>> {
-    let spelled = |node: Node| text.get(node.byte_range());
     declared_parameters(function)
         .enumerate()
         .find_map(|(position, parameter)| {
             let pattern = parameter
                 .field("pattern")
                 .filter(|pattern| kind_of(pattern) == "object_pattern")?;
-            named_children(pattern).find_map(|member| {
-                let (key, bound, default) = match kind_of(member) {
-                    "shorthand_property_identifier_pattern" => (member, member, None),
-                    "object_assignment_pattern" => {
-                        let left = member.field("left")?;
-                        (left, left, member.field("right"))
-                    }
-                    "pair_pattern" => {
-                        let value = member.field("value")?;
-                        match kind_of(value) {
-                            "assignment_pattern" => (member.field("key")?, value.field("left")?, value.field("right")),
-                            _ => (member.field("key")?, value, None),
-                        }
-                    }
-                    _ => return None,
-                };
-                (kind_of(key) != "computed_property_name" && spelled(bound) == Some(name)).then_some(())?;
-                Some(Destructured {
-                    position,
-                    key: spelled(key)?.trim_matches(['"', '\'']),
-                    default,
-                })
+            let (keys, default) = bound_in_pattern(pattern, name, text)?;
+            Some(Destructured {
+                position,
+                keys,
+                default,
             })
         })
+}
+
+/// The keys an object pattern reads down to the name `name` it binds, and the default it gives
+/// there. A level with a default of its own (`{ build: { runtime } = {} }`) is not followed: what
+/// it reads then depends on whether the call passes that level.
+fn bound_in_pattern<'tree, 'text>(
+    pattern: Node<'tree>,
+    name: &str,
+    text: &'text str,
+) -> Option<(Vec<&'text str>, Option<Node<'tree>>)> {
+    let spelled = |node: Node| text.get(node.byte_range());
+    named_children(pattern).find_map(|member| {
+        let (key, bound, default) = match kind_of(member) {
+            "shorthand_property_identifier_pattern" => (member, member, None),
+            "object_assignment_pattern" => {
+                let left = member.field("left")?;
+                (left, left, member.field("right"))
+            }
+            "pair_pattern" => {
+                let value = member.field("value")?;
+                match kind_of(value) {
+                    "assignment_pattern" => (member.field("key")?, value.field("left")?, value.field("right")),
+                    _ => (member.field("key")?, value, None),
+                }
+            }
+            _ => return None,
+        };
+        if kind_of(key) == "computed_property_name" {
+            return None;
+        }
+        let key = spelled(key)?.trim_matches(['"', '\'']);
+        if kind_of(bound) == "object_pattern" && default.is_none() {
+            let (inner, default) = bound_in_pattern(bound, name, text)?;
+            return Some((std::iter::once(key).chain(inner).collect(), default));
+        }
+        (spelled(bound) == Some(name)).then(|| (vec![key], default))
+    })
 }
 
 /// A function's parameters, in order, comments left out.
@@ -576,5 +602,21 @@ mod tests {
             found.sort();
             assert_eq!(found, vec!["\"dotnet6\"", "\"nodejs16.x\""]);
         });
+    }
+
+    #[test]
+    fn a_nested_pattern_reads_each_level_the_call_writes_out() {
+        let cases = [
+            ("function make({ build: { runtime } }) { return runtime; }\nmake({ build: { runtime: \"go1.x\" } });\nmake({ build: { \"runtime\": \"java8\" } });\n", vec!["\"go1.x\"", "\"java8\""]),
+            ("function make({ build: { runtime } }) { return runtime; }\nconst build = { runtime: \"go1.x\" };\nmake({ build });\n", vec!["\"go1.x\""]),
+            // A call that does not write the outer level out, or a level with a default.
+            ("function make({ build: { runtime } }) { return runtime; }\nmake({ build: settings });\n", vec![]),
+            ("function make({ build: { runtime } = {} }) { return runtime; }\nmake({ build: { runtime: \"go1.x\" } });\n", vec![]),
+        ];
+        for (text, expected) in cases {
+            with_program(&[("index.ts", text)], |program| {
+                assert_eq!(passed(program, "return"), expected, "{text}");
+            });
+        }
     }
 }
