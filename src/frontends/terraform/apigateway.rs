@@ -63,7 +63,7 @@ impl<'a> TerraformProject<'a> {
         let block = self.nested_block(body, "throttle_settings");
         let dynamic = self.dynamic_block(body, "throttle_settings");
         let attribute = self.attribute(body, "throttle_settings");
-        let repeated = self.argument(body, "count").is_some() || self.argument(body, "for_each").is_some();
+        let repeated = self.is_repeated(body);
         let (at, problem, limits) = match (block, dynamic, attribute) {
             (Some(block), _, _) => (
                 block,

@@ -220,7 +220,7 @@ impl<'a> TerraformProject<'a> {
     ) -> Option<ResourceId> {
         let origin = self.origin(expression, scope)?;
         let mut calls: Vec<&ModuleCall<'a>> = scope[..origin.depth].to_vec();
-        let parts = self.traversal(interpolated(origin.written))?;
+        let parts = self.resource_traversal(interpolated(origin.written))?;
         let (kind, name) = match parts.as_slice() {
             ["module", call, output] => {
                 let folder = &self.folders[self.folder_of_file[origin.written.file]];
@@ -283,7 +283,9 @@ impl<'a> TerraformProject<'a> {
             };
             // One that may make no instance (`count = var.enabled ? 1 : 0`) is neither counted
             // nor waited for, as CloudFormation's policies under a Condition are not.
-            if !self.attaches_to(resource, role) || !self.surely_exists(resource.body, &[]) {
+            let exists_with_role =
+                self.surely_exists(resource.body, &[]) || self.made_per_role_instance(resource, declaration);
+            if !self.attaches_to(resource, role) || !exists_with_role {
                 continue;
             }
             match resource.kind.as_str() {
@@ -381,6 +383,34 @@ impl<'a> TerraformProject<'a> {
                 .is_some_and(|(roles, _)| roles.into_iter().any(names_role)),
             _ => self.argument(attachment.body, "role").is_some_and(names_role),
         }
+    }
+
+    /// Whether an attachment is made once for each instance of the role it names, each naming its
+    /// own: by the role's `count` or `for_each`, written the same, with the role picked by
+    /// `[count.index]` or `[each.key]` (`role = aws_iam_role.worker[each.key].id`).
+    fn made_per_role_instance(&self, attachment: &ResourceBlock<'a>, role: &ResourceBlock<'a>) -> bool {
+        let repetition = |body: Located<'a>| {
+            ["count", "for_each"]
+                .into_iter()
+                .find_map(|kind| Some((kind, self.text(self.argument(body, kind)?).trim())))
+        };
+        let Some((kind, written)) = repetition(attachment.body) else {
+            return false;
+        };
+        if repetition(role.body) != Some((kind, written)) {
+            return false;
+        }
+        let picked = match kind {
+            "count" => "count.index",
+            _ => "each.key",
+        };
+        let argument = match attachment.kind.as_str() {
+            "aws_iam_role_policy_attachments_exclusive" => "role_name",
+            _ => "role",
+        };
+        self.argument(attachment.body, argument)
+            .and_then(|value| self.instance_index(value))
+            .is_some_and(|index| index == picked)
     }
 
     /// Whether a value names the role `role` by its name: `aws_iam_role.NAME.name` or `.id`, or the

@@ -239,7 +239,7 @@ impl<'a> TerraformProject<'a> {
                 }
                 continue;
             }
-            let repeated = self.argument(body, "count").is_some() || self.argument(body, "for_each").is_some();
+            let repeated = self.is_repeated(body);
             let readable = principal.is_some() && action.is_some() && !repeated;
             if !readable {
                 answer = InvokePermission::Unknown;

@@ -345,6 +345,11 @@ impl<'a> TerraformProject<'a> {
             .map(|(_, value)| value)
     }
 
+    /// Whether a block is made once per element or count (`count`, `for_each`).
+    pub fn is_repeated(&self, body: Located<'a>) -> bool {
+        self.argument(body, "count").is_some() || self.argument(body, "for_each").is_some()
+    }
+
     /// The `attribute` node (name, `=` and value) of one argument of a body.
     pub fn attribute(&self, body: Located<'a>, name: &str) -> Option<Located<'a>> {
         self.argument(body, name)

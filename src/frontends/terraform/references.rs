@@ -10,6 +10,10 @@ use super::values::unwrapped;
 use super::{named_children, Located, Mention, ResourceBlock, TerraformProject};
 use crate::cloud::{ResourceRef, ARN, INVOKE_ARN};
 use crate::syntax::kind_of;
+use tree_sitter::Node;
+
+/// What a traversal may start with that names no resource block.
+const NOT_RESOURCES: [&str; 8] = ["data", "local", "var", "module", "path", "terraform", "each", "count"];
 
 impl<'a> TerraformProject<'a> {
     /// The names a plain traversal is made of (`["aws_sqs_queue", "dlq", "arn"]`); `None` for
@@ -17,6 +21,42 @@ impl<'a> TerraformProject<'a> {
     pub fn traversal(&self, expression: Located<'a>) -> Option<Vec<&'a str>> {
         let (names, whole) = self.leading_names(expression);
         (whole && !names.is_empty()).then_some(names)
+    }
+
+    /// The names of a traversal that reads a resource, which may pick one of its instances right
+    /// after its name (`aws_sqs_queue.dlq[count.index].arn`, `aws_iam_role.worker["api"].arn`),
+    /// the index left out: judged as a whole, a resource made by `count` or `for_each` stands for
+    /// each of its instances. `None` for anything else: a splat, an index further along.
+    pub fn resource_traversal(&self, expression: Located<'a>) -> Option<Vec<&'a str>> {
+        let name_in = |part: Node<'a>| {
+            named_children(part)
+                .find(|child| kind_of(child) == "identifier")
+                .map(|identifier| self.text(expression.with(identifier)))
+        };
+        let mut parts = named_children(expression.node);
+        let root = parts.next().filter(|root| kind_of(root) == "variable_expr")?;
+        let mut names = vec![name_in(root)?];
+        let mut indexed = false;
+        for part in parts {
+            match kind_of(part) {
+                "get_attr" => names.push(name_in(part)?),
+                "index" if names.len() == 2 && !indexed && !NOT_RESOURCES.contains(&names[0]) => indexed = true,
+                _ => return None,
+            }
+        }
+        Some(names)
+    }
+
+    /// How a resource traversal picks its instance, as written (`count.index` in
+    /// `aws_iam_role.worker[count.index].id`); `None` when it picks none.
+    pub fn instance_index(&self, expression: Located<'a>) -> Option<&'a str> {
+        self.resource_traversal(expression)?;
+        let index = named_children(expression.node).find(|part| kind_of(part) == "index")?;
+        let picked = named_children(index).next()?;
+        let written = named_children(picked)
+            .next()
+            .filter(|_| kind_of(picked) == "new_index")?;
+        Some(self.text(expression.with(written)))
     }
 
     /// The names of the traversal an expression starts with, up to the first index, splat or
@@ -43,16 +83,13 @@ impl<'a> TerraformProject<'a> {
         if origin.overridable {
             return None;
         }
-        let parts = self.traversal(interpolated(origin.written))?;
+        let parts = self.resource_traversal(interpolated(origin.written))?;
         let (kind, name, attribute) = match parts.as_slice() {
             [kind, name] => (*kind, *name, None),
             [kind, name, attribute] => (*kind, *name, Some(*attribute)),
             _ => return None,
         };
-        if matches!(
-            kind,
-            "data" | "local" | "var" | "module" | "path" | "terraform" | "each" | "count"
-        ) {
+        if NOT_RESOURCES.contains(&kind) {
             return None;
         }
         let resource = self.folders[0]

@@ -522,6 +522,28 @@ mod tests {
     }
 
     #[test]
+    fn a_resource_read_through_one_of_its_instances_is_the_resource() {
+        let main = "resource \"aws_lambda_function\" \"f\" {\n  a = aws_sqs_queue.q[count.index].arn\n  b = aws_sqs_queue.q[\"x\"]\n  c = aws_sqs_queue.q.arn\n  d = aws_sqs_queue.q[*].arn\n  e = aws_sqs_queue.q.tags[0]\n  f = var.queues[0]\n  g = module.m[0].arn\n}\n\nresource \"aws_sqs_queue\" \"q\" {\n  count = 2\n}\n";
+        with_project(main, "", |project, body| {
+            let read = |name: &str| {
+                let value = project.argument(body, name).expect("argument");
+                let reference = project.root_resource_ref(value);
+                let picked = project.instance_index(value);
+                (
+                    reference.map(|reference| (reference.resource, reference.attribute)),
+                    picked,
+                )
+            };
+            assert_eq!(read("a"), (Some((1, Some("arn".to_owned()))), Some("count.index")));
+            assert_eq!(read("b"), (Some((1, None)), Some("\"x\"")));
+            assert_eq!(read("c"), (Some((1, Some("arn".to_owned()))), None));
+            for unread in ["d", "e", "f", "g"] {
+                assert_eq!(read(unread), (None, None), "{unread}");
+            }
+        });
+    }
+
+    #[test]
     fn module_arguments_stand_for_the_variables_of_the_module_called() {
         let main = "resource \"aws_lambda_function\" \"root\" {\n  runtime = \"go1.x\"\n}\n\nmodule \"a\" {\n  source  = \"./modules/fn\"\n  runtime = \"nodejs16.x\"\n  count   = 3\n}\n\nmodule \"b\" {\n  source = \"./modules/fn\"\n}\n\nmodule \"registry\" {\n  source = \"terraform-aws-modules/lambda/aws\"\n}\n";
         let called = "variable \"runtime\" {\n  default = \"python3.8\"\n}\n\nresource \"aws_lambda_function\" \"this\" {\n  runtime = var.runtime\n}\n";

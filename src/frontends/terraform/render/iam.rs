@@ -50,13 +50,20 @@ impl<'a> TerraformProject<'a> {
             .nth(target.resource)
             .filter(|_| target.is_arn())
             .ok_or("the target is not a resource of the root module")?;
-        if self.argument(resource.body, "count").is_some() || self.argument(resource.body, "for_each").is_some() {
-            return Err(format!(
-                "{}.{} is made by `count` or `for_each`; name the instance by hand",
-                resource.kind, resource.name
-            ));
-        }
+        self.made_once(resource)?;
         Ok(format!("{}.{}.{ARN}", resource.kind, resource.name))
+    }
+
+    /// `Err` for a resource made by `count` or `for_each`: code naming it must pick its instances
+    /// (`[count.index]`, `[each.key]`), which infrafix does not write.
+    fn made_once(&self, resource: &ResourceBlock<'a>) -> Result<(), String> {
+        match self.is_repeated(resource.body) {
+            true => Err(format!(
+                "`{}.{}` is made by `count` or `for_each`, and the change must name each instance; make it by hand",
+                resource.kind, resource.name
+            )),
+            false => Ok(()),
+        }
     }
 
     /// The role's resources that make every other one of a kind go: an
@@ -112,6 +119,7 @@ impl<'a> TerraformProject<'a> {
         if let Some(listed) = self.argument(declaration.body, "managed_policy_arns") {
             return self.append_to_list(listed, &[format!("\"{arn}\"")]);
         }
+        self.made_once(declaration)?;
         // Both owners are named: with both, the policy must be in each.
         let mut owners = Vec::new();
         if let Some(owner) = self.exclusive_owner(declaration, "aws_iam_role_policy_attachments_exclusive") {
@@ -156,6 +164,7 @@ impl<'a> TerraformProject<'a> {
     /// statement.
     pub(super) fn new_role_policy(&self, role: &Site, name: &str, statements: &[NewStatement]) -> Result<Edit, String> {
         let declaration = self.root_resource_at(role)?;
+        self.made_once(declaration)?;
         if let Some(owner) = self.exclusive_owner(declaration, "aws_iam_role_policies_exclusive") {
             return Err(format!(
                 "{owner} lists the role's inline policies and would delete a new one; add the statement in a role policy whose name is also in its `policy_names`, by hand"

@@ -10,7 +10,7 @@ impl<'a> TerraformProject<'a> {
     /// The edit that makes a uri read `aws_lambda_function.NAME.invoke_arn` where it reads `.arn`.
     pub(super) fn use_invoke_arn(&self, uri: &Site) -> Result<Edit, String> {
         let expression = self.expect_kind(uri, "expression")?;
-        let parts = self.traversal(expression).unwrap_or_default();
+        let parts = self.resource_traversal(expression).unwrap_or_default();
         if !matches!(parts.as_slice(), ["aws_lambda_function", _, "arn"]) {
             return Err("the uri does not read the function's ARN where it is written".to_owned());
         }
@@ -27,8 +27,7 @@ impl<'a> TerraformProject<'a> {
     pub(super) fn new_invoke_permission(&self, function: &Site, rest_api: &Site, name: &str) -> Result<Edit, String> {
         let function = self.root_resource_at(function)?;
         let api = self.root_resource_at(rest_api)?;
-        let repeated = |body| self.argument(body, "count").is_some() || self.argument(body, "for_each").is_some();
-        if repeated(function.body) || repeated(api.body) {
+        if self.is_repeated(function.body) || self.is_repeated(api.body) {
             return Err(
                 "the function or the API is made by `count` or `for_each`; add the permission by hand".to_owned(),
             );

@@ -224,21 +224,31 @@ impl FrontEnd for TerraformFrontEnd<'_> {
     }
 
     /// One new `aws_iam_role_policy` for every grant: Terraform orders resources by what they
-    /// read, not by where they are written, so each function can wait for it.
+    /// read, not by where they are written, so each function can wait for it. A grant whose
+    /// target infrafix cannot name (one instance of many) is left out, with the reason.
     fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
+        let named: Vec<Result<(), String>> = grants
+            .iter()
+            .map(|grant| self.project.arn_address(&grant.target).map(|_| ()))
+            .collect();
         let fix = (|| {
             self.project.refusal().map_or(Ok(()), Err)?;
             let role_name = &self.project.root_resource_at(role)?.name;
             let sends: Vec<(String, ResourceRef)> = grants
                 .iter()
-                .map(|grant| (grant.action.clone(), grant.target.clone()))
+                .zip(&named)
+                .filter(|(_, named)| named.is_ok())
+                .map(|(grant, _)| (grant.action.clone(), grant.target.clone()))
                 .collect();
             let statements = self.new_statements(&sends)?;
             let name = self.new_resource_name("aws_iam_role_policy", &format!("{role_name}_dead_letter_send"));
             let edit = self.project.new_role_policy(role, &name, &statements)?;
             Ok(Fix::new(vec![edit], Applicability::Safe))
         })();
-        grants.iter().map(|_| fix.clone()).collect()
+        named
+            .into_iter()
+            .map(|named| named.and_then(|()| fix.clone()))
+            .collect()
     }
 }
 
