@@ -149,9 +149,9 @@ impl<'tree> Program<'tree> {
         let style = self.style(file);
         let module = style.string(&self.module_specifier(file, exporter));
         let statement_end = style.statement_end();
-        let (at, head, tail) = match self.last_import_statement(file) {
-            Some(last) => (
-                self.end_of_line(last),
+        let (at, head, tail) = match self.new_import_point(file) {
+            Some(at) => (
+                at,
                 format!("{}import {{ ", style.line_ending),
                 format!(" }} from {module}{statement_end}"),
             ),
@@ -229,6 +229,16 @@ impl<'tree> Program<'tree> {
         } else {
             format!("./{text}")
         }
+    }
+
+    /// Where a new import statement goes: at the end of the line of the file's last import
+    /// (`None` when it has none). Every fix adding an import to the file asks: found once.
+    fn new_import_point(&self, file: usize) -> Option<usize> {
+        *self
+            .file(file)
+            .facts
+            .import_point
+            .get_or_init(|| self.last_import_statement(file).map(|last| self.end_of_line(last)))
     }
 
     fn last_import_statement(&self, file: usize) -> Option<Node<'tree>> {

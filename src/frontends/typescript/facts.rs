@@ -28,6 +28,8 @@ pub struct FileFacts {
     pub(super) declarations: OnceCell<DeclarationTable>,
     /// Whether it is an ES module (see `cross_module::is_es_module`).
     pub(super) es_module: OnceCell<bool>,
+    /// Where a new import statement goes (see `cross_module::new_import_point`).
+    pub(super) import_point: OnceCell<Option<usize>>,
     /// The members of each object literal asked about, by the object's start: rules ask one
     /// arguments object for many properties, and the same ones on every pass.
     pub(super) object_members: RefCell<HashMap<usize, Rc<[ObjectMember]>>>,
