@@ -728,12 +728,38 @@ fn handler_change(table: &RuntimeTable, runtime_use: &RuntimeUse, handler: &str)
         HandlerChange::Edit(_) if !per_element && may_keep_its_handler(table, function, handler) => {
             HandlerChange::ByHand(SERVES_OTHER_RUNTIMES)
         }
+        HandlerChange::Edit(Intent::SetString { ref at, .. })
+            if per_element && element_handler_kept_by_another_runtime(table, function, at, handler) =>
+        {
+            HandlerChange::ByHand(SERVES_OTHER_RUNTIMES)
+        }
         change => change,
     }
 }
 
 /// Whether the function's runtime may also be one that keeps its handler (`prod ? "go1.x" :
 /// "nodejs22.x"`): its one handler then serves both, and changing it would break the other.
+/// Whether the handler an element writes at `at` is also the handler of another runtime the
+/// function may have, one that keeps it: an element whose runtime differs per call of the code
+/// making it (`services.push({ runtime, handler: "main" })` in a factory given "go1.x" and
+/// "python3.12"), or is chosen (`legacy ? "go1.x" : "python3.12"`).
+fn element_handler_kept_by_another_runtime(
+    table: &RuntimeTable,
+    function: &LambdaFunction,
+    at: &Site,
+    handler: &str,
+) -> bool {
+    function
+        .runtimes
+        .iter()
+        .filter(|value| match &value.handler {
+            Some(HandlerPlace::Written(literals)) => literals.iter().any(|(written, own)| *own && written.at == *at),
+            _ => false,
+        })
+        .filter_map(|value| table.by_id(&value.id))
+        .any(|runtime| runtime.handler.as_deref() != Some(handler))
+}
+
 fn may_keep_its_handler(table: &RuntimeTable, function: &LambdaFunction, handler: &str) -> bool {
     function
         .runtimes

@@ -1,6 +1,6 @@
 //! IAM facts: the role a function runs as, and everything that attaches policy to a role.
 
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 use foldhash::HashMap;
 
 use super::policy::RoleInstance;
@@ -229,6 +229,17 @@ impl<'tree> Program<'tree> {
             .copied()
     }
 
+    /// Whether an attachment names more than one role of the program (`roles.forEach((r) => new
+    /// aws.iam.RolePolicy(…, { role: r.id }))` over two roles): what it holds is every one's.
+    pub(super) fn attached_to_several_roles(&self, attachment: usize) -> bool {
+        self.attachments_by_role()
+            .by_role
+            .values()
+            .filter(|attachments| attachments.contains(&attachment))
+            .nth(1)
+            .is_some()
+    }
+
     fn attachments_by_role(&self) -> &AttachmentsByRole {
         self.memo
             .attachments_by_role
@@ -292,6 +303,19 @@ impl<'tree> Program<'tree> {
     fn roles_named_by(&self, at: Located<'tree>, roles_by_name: &HashMap<String, usize>) -> Vec<usize> {
         if let Some(reference) = self.denoted_resource(at) {
             return vec![reference.resource];
+        }
+        // `r.name` in a loop over roles that are not all the same: each element's role.
+        let role = match kind_of(at.node) {
+            "member_expression" => at.node.field("object").map_or(at, |object| at.with(object)),
+            _ => at,
+        };
+        let each: Option<Vec<usize>> = self
+            .denoted_by_each_element(self.unwrapped(role), 0)
+            .into_iter()
+            .map(|reference| reference.map(|reference| reference.resource))
+            .collect();
+        if let Some(roles) = each.filter(|roles| !roles.is_empty()) {
+            return roles;
         }
         self.string_origins(at)
             .into_iter()

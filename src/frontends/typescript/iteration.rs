@@ -695,6 +695,13 @@ mod tests {
             "export const services = [];\nservices.push({ runtime: \"go1.x\" });\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "const services = [];\nservices.push(...[{ runtime: \"go1.x\" }]);\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "const services = [];\nservices.push({ runtime: \"go1.x\" });\nservices.pop();\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            // Handed on in an object, skipped by `continue` or `break`, pushed after an `await`, or
+            // above a `return` of the code that reads it.
+            "const services = [];\nservices.push({ runtime: \"go1.x\" });\nregister2({ services });\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const services = [];\nfor (const r of [\"go1.x\", \"java8\"]) { if (r === \"java8\") continue; services.push({ runtime: \"go1.x\" }); }\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const services = [];\nfor (const r of [\"go1.x\", \"java8\"]) { services.push({ runtime: \"go1.x\" }); break; }\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const services = [];\n[\"a\"].forEach(async (name) => { await config; services.push({ runtime: \"go1.x\" }); });\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "function make(early: boolean) {\n  const services = [];\n  services.push({ runtime: \"go1.x\" });\n  if (early) { return; }\n  for (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }\n}\nmake(true);",
             // Configuration, a spread, a computed key, a `let` loop variable, the index parameter.
             "const services = config.requireObject<{ runtime: string }[]>(\"services\");\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "const more = [{ runtime: \"go1.x\" }];\nfor (const s of [...more, { runtime: \"go1.x\" }]) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
@@ -702,7 +709,7 @@ mod tests {
             "for (let s of [{ runtime: \"go1.x\" }]) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "[\"go1.x\"].map((name, runtime) => new aws.lambda.Function(name, { runtime }));",
         ] {
-            let index = format!("import * as aws from \"@pulumi/aws\";\nconst config = {{ requireObject<T>(key: string): T {{ throw key; }} }};\nfunction register(items: unknown[]) {{ items.push({{ runtime: \"python3.12\" }}); }}\n{source}\n");
+            let index = format!("import * as aws from \"@pulumi/aws\";\nconst config = {{ requireObject<T>(key: string): T {{ throw key; }} }};\nfunction register(items: unknown[]) {{ items.push({{ runtime: \"python3.12\" }}); }}\nfunction register2(held: {{ services: unknown[] }}) {{ register(held.services); }}\n{source}\n");
             with_program(&[("index.ts", &index)], |program| {
                 assert_eq!(runtime_sources(program), None, "{source}");
                 assert!(literal_origins(program).is_empty(), "{source}");

@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::scope::{BLOCKS, FUNCTIONS};
+use super::scope::{BLOCKS, FUNCTIONS, LOOPS};
 use super::{named_children, Located, Program};
 use crate::syntax::{kind_of, named_descendants, Fields};
 
@@ -20,6 +20,22 @@ const CHANGING_METHODS: [&str; 9] = [
     "fill",
     "copyWithin",
 ];
+
+/// Whether a block may stop before reaching `position`: a `return` or `throw` of its own (not of
+/// a function written in it) before there. The pushes above may then run on calls that never read.
+fn leaves_early(block: Node, position: usize) -> bool {
+    let mut pending: Vec<Node> = named_children(block).collect();
+    while let Some(node) = pending.pop() {
+        if node.start_byte() >= position || FUNCTIONS.contains(&kind_of(node)) {
+            continue;
+        }
+        if matches!(kind_of(node), "return_statement" | "throw_statement") {
+            return true;
+        }
+        pending.extend(named_children(node));
+    }
+    false
+}
 
 /// What a mention of an array does with it (see `Program::pushes_before`).
 enum ArrayUse<'tree> {
@@ -103,6 +119,9 @@ impl<'tree> Program<'tree> {
             return None;
         }
         let read_in_place = self.statement_in(identifier, block)?;
+        if leaves_early(block, read_in_place.start_byte()) {
+            return None;
+        }
         let mut pushes = Vec::new();
         for mention in self.const_mentions(identifier, initializer) {
             if self.initializer(mention, false) != Some(initializer) || Some(mention.node) == declarator.field("name") {
@@ -112,7 +131,7 @@ impl<'tree> Program<'tree> {
                 ArrayUse::Read => {}
                 ArrayUse::Push(call) => {
                     let statement = self.statement_in(call, block)?;
-                    if statement.end_byte() > read_in_place.start_byte() {
+                    if statement.end_byte() > read_in_place.start_byte() || self.may_skip(call, block) {
                         return None;
                     }
                     pushes.push(call);
@@ -150,6 +169,29 @@ impl<'tree> Program<'tree> {
             }
             _ => None,
         }
+    }
+
+    /// Whether a push in a loop or element callback may run fewer times than the code around it:
+    /// a `break` or `throw` anywhere in it, a `continue` or `return` before the push, a `return`
+    /// in a loop (it ends more than the iteration), or an `async` callback (it pushes after the
+    /// code reading the array has run).
+    fn may_skip(&self, push: Located<'tree>, block: Node<'tree>) -> bool {
+        let start = push.node.start_byte();
+        self.ancestors(push)
+            .into_iter()
+            .take_while(|enclosing| *enclosing != block)
+            .filter(|enclosing| LOOPS.contains(&kind_of(*enclosing)) || FUNCTIONS.contains(&kind_of(*enclosing)))
+            .any(|repeated| {
+                let in_loop = LOOPS.contains(&kind_of(repeated));
+                let asynchronous = !in_loop && self.text(push.with(repeated)).starts_with("async");
+                asynchronous
+                    || named_descendants(repeated).any(|exit| match kind_of(exit) {
+                        "break_statement" | "throw_statement" => true,
+                        "return_statement" => in_loop || exit.start_byte() < start,
+                        "continue_statement" => exit.start_byte() < start,
+                        _ => false,
+                    })
+            })
     }
 
     /// The statement of `block` that `at` is in, when reaching `at` from that statement enters no
@@ -202,7 +244,10 @@ impl<'tree> Program<'tree> {
             name.into_iter().flat_map(move |name| {
                 named_descendants(self.root(file))
                     .map(move |node| Located { file, node })
-                    .filter(move |mention| kind_of(mention.node) == "identifier" && self.text(*mention) == name)
+                    .filter(move |mention| {
+                        matches!(kind_of(mention.node), "identifier" | "shorthand_property_identifier")
+                            && self.text(*mention) == name
+                    })
             })
         })
     }

@@ -321,7 +321,10 @@ impl<'tree> Program<'tree> {
                         value: number(source),
                         instances: each.into(),
                         element_read_at: Some(written.value.into()),
-                        kept: false,
+                        // An element other code reads through its const keeps its number.
+                        kept: self
+                            .object_holding(source)
+                            .is_some_and(|element| self.held_and_read_elsewhere(element)),
                     })
                     .collect()
             }

@@ -238,9 +238,10 @@ impl<'tree> Program<'tree> {
             // The loop's own arguments serve every element: only what the element writes is its own.
             let in_element = |at: Located<'tree>| element.is_some_and(|element| element.encloses(&at));
             let place = written(&in_element).unwrap_or(HandlerPlace::OutOfReach);
-            let read_elsewhere = self
-                .property(args, "handler")
-                .is_some_and(|handler| self.element_field_read_elsewhere(handler.value));
+            let read_elsewhere = element.is_some_and(|object| self.held_and_read_elsewhere(object))
+                || self
+                    .property(args, "handler")
+                    .is_some_and(|handler| self.element_field_read_elsewhere(handler.value));
             return match place {
                 HandlerPlace::Written(literals) if read_elsewhere => {
                     let own: Vec<&Written<String>> = literals
@@ -270,6 +271,37 @@ impl<'tree> Program<'tree> {
             runtime.object.encloses(&at) || self.own_arguments(function).is_some_and(|own| own.encloses(&at))
         };
         written(&own).unwrap_or(HandlerPlace::OutOfReach)
+    }
+
+    /// Whether an object literal is the value of a const that code reads besides where it serves
+    /// as an element (`const api = {…}; services.push(api);` and `api.handler` elsewhere): a change
+    /// to it reaches that reader too.
+    pub(super) fn held_and_read_elsewhere(&self, object: Located<'tree>) -> bool {
+        let mut value = object.node;
+        let mut holder = value.parent();
+        while let Some(wrapper) = holder.filter(|node| {
+            matches!(
+                kind_of(*node),
+                "as_expression" | "satisfies_expression" | "parenthesized_expression" | "non_null_expression"
+            )
+        }) {
+            value = wrapper;
+            holder = wrapper.parent();
+        }
+        let Some(declarator) = holder.filter(|node| kind_of(*node) == "variable_declarator") else {
+            return false;
+        };
+        let Some(name) = declarator
+            .field("name")
+            .filter(|_| declarator.field("value") == Some(value))
+        else {
+            return false;
+        };
+        let exported = declarator
+            .parent()
+            .and_then(|declaration| declaration.parent())
+            .is_some_and(|statement| kind_of(statement) == "export_statement");
+        kind_of(name) != "identifier" || exported || self.mentions(object.file, self.text(object.with(name))) > 2
     }
 
     /// Whether the element field a function's handler reads (`s.handler`, or `handler` destructured
@@ -544,15 +576,16 @@ impl<'tree> Program<'tree> {
         if origins.is_empty() {
             return None;
         }
-        Some(
-            origins
-                .into_iter()
-                .filter_map(|origin| match origin {
-                    StringOrigin::Literal { at, value } => Some((at, value)),
-                    StringOrigin::PackageMember { .. } => None,
-                })
-                .collect(),
-        )
+        let mut literals: Vec<(Located<'tree>, String)> = Vec::new();
+        for origin in origins {
+            // An element pushed in a loop is one string however many times it is read.
+            if let StringOrigin::Literal { at, value } = origin {
+                if !literals.iter().any(|(seen, _)| *seen == at) {
+                    literals.push((at, value));
+                }
+            }
+        }
+        Some(literals)
     }
 }
 

@@ -174,7 +174,7 @@ impl<'tree> Program<'tree> {
             }
             if resource.is_aws(&["iam", "RolePolicy"]) {
                 // A CfnPolicy's document is also that of every other role, user and group it lists.
-                let others = !self.names_only_one_role(resource);
+                let others = !self.names_only_one_role(resource) || self.attached_to_several_roles(attachment);
                 match self.argument(resource, "policy") {
                     Some(policy) => self.add_document(&mut policies, attachment, policy.value, others),
                     None => policies.unreadable += 1,
@@ -188,7 +188,8 @@ impl<'tree> Program<'tree> {
                 }
             } else {
                 // A PolicyAttachment may list other roles, users and groups beside this role.
-                let sole_holder = resource.is_aws(&["iam", "RolePolicyAttachment"]);
+                let sole_holder =
+                    resource.is_aws(&["iam", "RolePolicyAttachment"]) && !self.attached_to_several_roles(attachment);
                 match self.argument(resource, "policyArn") {
                     Some(arn) => self.add_policy_arn(&mut policies, arn.value, sole_holder),
                     None => policies.unreadable += 1,
