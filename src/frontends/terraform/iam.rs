@@ -286,6 +286,14 @@ impl<'a> TerraformProject<'a> {
             let exists_with_role =
                 self.surely_exists(resource.body, &[]) || self.made_per_role_instance(resource, declaration);
             if !self.attaches_to(resource, role) || !exists_with_role {
+                // One made per instance of something, reading this role in a way infrafix does not
+                // pair with the role's instances (`r[0]`, `each.value.name`, another collection),
+                // or made per instance of other resources (`for_each = aws_sqs_queue.dlq`): it may
+                // grant what the rules ask, so the role is not judged.
+                let repeated = self.is_repeated(declaration.body) || self.repeated_over_resources(resource.body);
+                if repeated && self.reads(resource.block).contains(&role_key) {
+                    grants.unreadable += 1;
+                }
                 continue;
             }
             match resource.kind.as_str() {
@@ -390,27 +398,58 @@ impl<'a> TerraformProject<'a> {
     /// `[count.index]` or `[each.key]` (`role = aws_iam_role.worker[each.key].id`).
     fn made_per_role_instance(&self, attachment: &ResourceBlock<'a>, role: &ResourceBlock<'a>) -> bool {
         let repetition = |body: Located<'a>| {
-            ["count", "for_each"]
-                .into_iter()
-                .find_map(|kind| Some((kind, self.text(self.argument(body, kind)?).trim())))
+            ["count", "for_each"].into_iter().find_map(|kind| {
+                let written = self.argument(body, kind)?;
+                let spelled: String = self.text(written).split_whitespace().collect();
+                Some((kind, spelled, written))
+            })
         };
-        let Some((kind, written)) = repetition(attachment.body) else {
+        let Some((kind, spelled, count)) = repetition(attachment.body) else {
             return false;
         };
-        if repetition(role.body) != Some((kind, written)) {
+        let same = repetition(role.body)
+            .is_some_and(|(role_kind, role_spelled, _)| role_kind == kind && role_spelled == spelled);
+        if !same {
             return false;
         }
-        let picked = match kind {
-            "count" => "count.index",
-            _ => "each.key",
-        };
         let argument = match attachment.kind.as_str() {
             "aws_iam_role_policy_attachments_exclusive" => "role_name",
             _ => "role",
         };
-        self.argument(attachment.body, argument)
+        let Some(index) = self
+            .argument(attachment.body, argument)
             .and_then(|value| self.instance_index(value))
-            .is_some_and(|index| index == picked)
+        else {
+            return false;
+        };
+        match kind {
+            // `count = var.enabled ? 1 : 0` makes one instance at most: `[0]` is it.
+            "count" => index == "count.index" || (index == "0" && self.may_be_absent(Some(count))),
+            _ => index == "each.key",
+        }
+    }
+
+    /// Whether a block is made once per instance of resources of the module (`for_each =
+    /// aws_sqs_queue.dlq`, `count = length(aws_iam_role.r)`).
+    fn repeated_over_resources(&self, body: Located<'a>) -> bool {
+        ["count", "for_each"]
+            .into_iter()
+            .filter_map(|kind| self.argument(body, kind))
+            .any(|repetition| {
+                self.reads(repetition).iter().any(|key| {
+                    !["var.", "local.", "data.", "module."]
+                        .iter()
+                        .any(|prefix| key.starts_with(prefix))
+                })
+            })
+    }
+
+    /// Whether a `count` makes one instance or none (`var.enabled ? 1 : 0`).
+    fn may_be_absent(&self, count: Option<Located<'a>>) -> bool {
+        count.is_some_and(|count| {
+            let spelled: String = self.text(count).split_whitespace().collect();
+            spelled.ends_with("?1:0") || spelled.ends_with("?0:1")
+        })
     }
 
     /// Whether a value names the role `role` by its name: `aws_iam_role.NAME.name` or `.id`, or the
