@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use tree_sitter::Node;
+
 use super::facts::{MemberKind, ObjectMember};
 use super::scope::Declaration;
 use super::{named_children, Exported, ImportKind, Located, PackageMember, Program, ResourceDecl};
@@ -189,10 +191,7 @@ impl<'tree> Program<'tree> {
         else {
             return None;
         };
-        let exported = declarator
-            .parent()
-            .and_then(|declaration| declaration.parent())
-            .is_some_and(|parent| kind_of(parent) == "export_statement");
+        let exported = declared_by_export(declarator);
         let declared_and_read_once = self.mentions(identifier.file, self.text(identifier)) == 2;
         (!exported && declared_and_read_once)
             .then(|| declarator.field("value"))
@@ -610,6 +609,14 @@ impl<'tree> Program<'tree> {
         }
         None
     }
+}
+
+/// Whether a variable declarator is part of an `export const …` statement.
+pub(super) fn declared_by_export(declarator: Node) -> bool {
+    declarator
+        .parent()
+        .and_then(|declaration| declaration.parent())
+        .is_some_and(|statement| kind_of(statement) == "export_statement")
 }
 
 #[cfg(test)]

@@ -297,10 +297,7 @@ impl<'tree> Program<'tree> {
         else {
             return false;
         };
-        let exported = declarator
-            .parent()
-            .and_then(|declaration| declaration.parent())
-            .is_some_and(|statement| kind_of(statement) == "export_statement");
+        let exported = super::super::values::declared_by_export(declarator);
         kind_of(name) != "identifier" || exported || self.mentions(object.file, self.text(object.with(name))) > 2
     }
 
