@@ -28,21 +28,20 @@ impl<'a> TerraformProject<'a> {
     /// the index left out: judged as a whole, a resource made by `count` or `for_each` stands for
     /// each of its instances. `None` for anything else: a splat, an index further along.
     pub fn resource_traversal(&self, expression: Located<'a>) -> Option<Vec<&'a str>> {
-        let name_in = |part: Node<'a>| {
-            named_children(part)
-                .find(|child| kind_of(child) == "identifier")
-                .map(|identifier| self.text(expression.with(identifier)))
-        };
-        let mut parts = named_children(expression.node);
-        let root = parts.next().filter(|root| kind_of(root) == "variable_expr")?;
-        let mut names = vec![name_in(root)?];
-        let mut indexed = false;
-        for part in parts {
-            match kind_of(part) {
-                "get_attr" => names.push(name_in(part)?),
-                "index" if names.len() == 2 && !indexed && !NOT_RESOURCES.contains(&names[0]) => indexed = true,
-                _ => return None,
-            }
+        let (mut names, whole) = self.leading_names(expression);
+        if whole {
+            return (!names.is_empty()).then_some(names);
+        }
+        if names.len() != 2 || NOT_RESOURCES.contains(&names[0]) {
+            return None;
+        }
+        let mut rest = named_children(expression.node).skip(2);
+        rest.next().filter(|index| kind_of(*index) == "index")?;
+        for attribute in rest {
+            names.push(
+                self.part_name(expression, attribute)
+                    .filter(|_| kind_of(attribute) == "get_attr")?,
+            );
         }
         Some(names)
     }
@@ -68,12 +67,19 @@ impl<'a> TerraformProject<'a> {
             return (names, false);
         }
         while let Some(part) = parts.next_if(|part| matches!(kind_of(part), "variable_expr" | "get_attr")) {
-            let Some(identifier) = named_children(part).find(|child| kind_of(child) == "identifier") else {
+            let Some(name) = self.part_name(expression, part) else {
                 return (names, false);
             };
-            names.push(self.text(expression.with(identifier)));
+            names.push(name);
         }
         (names, parts.next().is_none())
+    }
+
+    /// The name a part of a traversal (`variable_expr`, `get_attr`) reads.
+    fn part_name(&self, expression: Located<'a>, part: Node<'a>) -> Option<&'a str> {
+        named_children(part)
+            .find(|child| kind_of(child) == "identifier")
+            .map(|identifier| self.text(expression.with(identifier)))
     }
 
     /// The resource of the root module, and the output read, that an expression read there stands
