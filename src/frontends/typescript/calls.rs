@@ -338,7 +338,7 @@ impl<'tree> Program<'tree> {
         }
         let declaration = self.declaration_of(name);
         if call.file != home {
-            return matches!(declaration, Declaration::NotInFile);
+            return self.imported_name(name, declaration);
         }
         let in_scope = callee.scope.byte_range().contains(&call.node.start_byte());
         let same_binding = match (declaration, callee.declarator) {

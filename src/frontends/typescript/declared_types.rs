@@ -172,6 +172,7 @@ impl<'tree> Program<'tree> {
                 Some((declarator, _)) => self.declarator_typing(declarator, reads, member, hops),
                 None => MemberTyping::Unsure,
             },
+            Declaration::Destructured { .. } => MemberTyping::Unsure,
         }
     }
 

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use tree_sitter::Node;
 
 use super::references::first_parameter_pattern;
-use super::scope::Declaration;
+use super::scope::{Declaration, FUNCTIONS};
 use super::{named_children, ImportKind, Located, Program};
 use crate::cloud::ResourceRef;
 use crate::syntax::{kind_of, node_text, Fields};
@@ -137,14 +137,49 @@ impl<'tree> Program<'tree> {
         (kind_of(node) == "object").then_some(Located { file: value.file, node })
     }
 
-    /// `s.a.b` as the identifier `s` and the properties read from it, `["a", "b"]`.
+    /// For a name a `const` destructures (`rt` in `const { runtime: rt } = s`), the value it
+    /// destructures and the steps from there to the name's part (`s`, `["runtime"]`).
+    pub(super) fn destructured_from(
+        &self,
+        identifier: Located<'tree>,
+        only_const: bool,
+    ) -> Option<(Located<'tree>, Vec<Step>)> {
+        let declaration = self.declaration_of(identifier);
+        let Declaration::Destructured { declarator, constant } = declaration else {
+            return None;
+        };
+        (!self.imported_name(identifier, declaration) && (constant || !only_const)).then_some(())?;
+        let path = self.path_to(identifier.with(declarator.field("name")?), self.text(identifier))?;
+        Some((identifier.with(declarator.field("value")?), path))
+    }
+
+    /// The value written at `path` in `value` (`["runtime"]` in `{ runtime: "go1.x" }`, through
+    /// consts holding object and array literals).
+    pub(super) fn value_at(&self, value: Located<'tree>, path: &[Step]) -> Option<Located<'tree>> {
+        self.follow(Element::Value(value), path)
+    }
+
+    /// `s.a.b` as the identifier `s` and the properties read from it, `["a", "b"]`; a name a
+    /// `const` destructures from `s` (`const { a } = s`) reads those properties too.
     fn property_chain(&self, at: Located<'tree>) -> Option<(Located<'tree>, Vec<Step>)> {
         let mut read = Vec::new();
         let mut current = at;
+        let mut destructurings = 0;
         loop {
             let node = current.node;
             let (object, step) = match kind_of(node) {
-                "identifier" | "shorthand_property_identifier" => break,
+                "identifier" | "shorthand_property_identifier" => {
+                    let Some((value, path)) = self.destructured_from(current, true) else {
+                        break;
+                    };
+                    destructurings += 1;
+                    if destructurings > MAX_HOPS {
+                        return None;
+                    }
+                    read.extend(path.into_iter().rev());
+                    current = self.unwrapped(value);
+                    continue;
+                }
                 "member_expression" => {
                     let property = node.field("property")?;
                     let name = self.text(current.with(property));
@@ -170,27 +205,52 @@ impl<'tree> Program<'tree> {
     /// What an identifier's binding receives, and the steps from it to the identifier's value:
     /// `t` in `for (const [name, t] of Object.entries(tenants))` is position 1 of each entry.
     fn element_binding(&self, identifier: Located<'tree>) -> Option<(Iterated<'tree>, Vec<Step>)> {
+        let (_, iterated, path) = self.element_binder(identifier)?;
+        Some((iterated, path))
+    }
+
+    /// For an expression that reads a part of a loop's or element callback's element (`s.build.handler`,
+    /// `handler` destructured from it, in the binding or by a `const` in the body), that loop
+    /// statement or callback and the steps from the element to the part read.
+    pub(super) fn element_path(&self, at: Located<'tree>) -> Option<(Located<'tree>, Vec<Step>)> {
+        let (identifier, read) = self.property_chain(self.unwrapped(at))?;
+        let (binder, _, mut path) = self.element_binder(identifier)?;
+        path.extend(read);
+        Some((binder, path))
+    }
+
+    /// The loop statement (with a `const` variable: a `let` one may be reassigned in the body) or
+    /// the callback binding an identifier to its element or a part of it, and the steps from the
+    /// element to that part; with what it goes over.
+    fn element_binder(&self, identifier: Located<'tree>) -> Option<(Located<'tree>, Iterated<'tree>, Vec<Step>)> {
         let text = self.file(identifier.file).text;
-        let (iterated, pattern) = match self.declaration_of(identifier) {
+        let binder = match self.declaration_of(identifier) {
             Declaration::LoopVariable => {
                 let statement = self.loop_declaring_variable(identifier)?;
-                // A `let` loop variable may be reassigned in the body.
                 let constant = statement
                     .field("kind")
                     .is_some_and(|kind| node_text(kind, text) == "const");
-                constant.then_some(())?;
-                let statement = identifier.with(statement);
-                (self.loop_collection(statement)?, statement.node.field("left")?)
+                constant.then(|| identifier.with(statement))?
             }
-            Declaration::Parameter => {
-                let function = self.function_declaring_parameter(identifier)?;
-                let pattern = first_parameter_pattern(function)?;
-                (self.callback_collection(identifier.with(function))?, pattern)
-            }
+            Declaration::Parameter => identifier.with(self.function_declaring_parameter(identifier)?),
             _ => return None,
         };
-        let path = self.path_to(identifier.with(pattern), node_text(identifier.node, text))?;
-        Some((iterated, path))
+        let iterated = self
+            .loop_collection(binder)
+            .or_else(|| self.callback_collection(binder))?;
+        let path = self.path_to(
+            binder.with(self.binding_pattern(binder)?),
+            node_text(identifier.node, text),
+        )?;
+        Some((binder, iterated, path))
+    }
+
+    /// The pattern a loop statement or element callback binds each element to.
+    pub(super) fn binding_pattern(&self, binder: Located<'tree>) -> Option<Node<'tree>> {
+        match kind_of(binder.node) {
+            "for_in_statement" => binder.node.field("left"),
+            _ => first_parameter_pattern(binder.node),
+        }
     }
 
     /// The const a loop or element callback goes over, when it names one (`services` in `for
@@ -292,7 +352,21 @@ impl<'tree> Program<'tree> {
     /// The elements of an array literal (through unchanged consts), or of `Object.entries(r)`,
     /// `Object.values(r)` and `Object.keys(r)` for an unchanged const object literal `r`.
     fn elements(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
-        let collection = self.unwrapped(collection);
+        let mut collection = self.unwrapped(collection);
+        // `const dependsOn = attachments`: another name for the same array.
+        for _ in 0..MAX_HOPS {
+            let Some(aliased) = names_a_variable(collection.node)
+                .then(|| self.const_value(collection))
+                .flatten()
+                .filter(|value| names_a_variable(self.unwrapped(*value).node))
+            else {
+                break;
+            };
+            if self.changed_in_place(collection, aliased) {
+                return None;
+            }
+            collection = self.unwrapped(aliased);
+        }
         if let Some(mapped) = self.mapped_elements(collection) {
             return Some(mapped);
         }
@@ -313,12 +387,67 @@ impl<'tree> Program<'tree> {
         Some(elements)
     }
 
+    /// The values of an array, in order: a literal (where `...xs` stands for the elements of
+    /// `xs`), a `.map` result or an array filled by `push`, through consts no code changes
+    /// otherwise. `None` when they are not all written out.
+    pub(super) fn array_values(&self, array: Located<'tree>) -> Option<Vec<Located<'tree>>> {
+        let elements = match self.unchanged_literal(array, "array") {
+            Some(literal) if named_children(literal.node).any(|item| kind_of(item) == "spread_element") => {
+                let mut elements = Vec::new();
+                for item in named_children(literal.node).filter(|item| kind_of(item) != "comment") {
+                    match kind_of(item) {
+                        "spread_element" => elements.extend(self.elements(literal.with(item.named_child(0)?))?),
+                        _ => elements.push(Element::Value(literal.with(item))),
+                    }
+                }
+                elements
+            }
+            _ => self.elements(array)?,
+        };
+        elements
+            .into_iter()
+            .map(|element| match element {
+                Element::Value(value) => Some(value),
+                Element::Entry { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The const that holds every instance of a resource made by a `.map` callback
+    /// (`attachments` in `const attachments = arns.map((arn) => new aws.iam.RolePolicyAttachment(…))`):
+    /// the callback returns the resource, and the map runs once per instance, so that no
+    /// instance is left out of the array or made elsewhere.
+    pub(super) fn const_holding_every_instance(&self, resource: usize) -> Option<Located<'tree>> {
+        let declaration = &self.resources()[resource];
+        let expression = Located {
+            file: declaration.file,
+            node: declaration.expression,
+        };
+        let callback = expression.with(
+            self.ancestors(expression)
+                .into_iter()
+                .find(|enclosing| FUNCTIONS.contains(&kind_of(*enclosing)))?,
+        );
+        if self.returned_value(callback).map(|returned| self.unwrapped(returned)) != Some(expression) {
+            return None;
+        }
+        let call = callback.with(self.parent(callback.with(self.parent(callback)?))?);
+        let declarator = self
+            .parent(call)
+            .filter(|declarator| kind_of(*declarator) == "variable_declarator")
+            .filter(|declarator| declarator.field("value") == Some(call.node))?;
+        let name = call.with(declarator.field("name").filter(|name| kind_of(*name) == "identifier")?);
+        let values = self.array_values(name)?;
+        let every_value_is_this_one = values.iter().all(|value| self.unwrapped(*value) == expression);
+        (every_value_is_this_one && Some(values.len() as u64) == self.instances(resource)).then_some(name)
+    }
+
     /// The elements of `kinds.map((kind) => new aws.lambda.Function(…))` (or of a const holding
     /// it, which no code changes in place): one per element of `kinds`, each what the callback
     /// returns. A callback with more than one `return` may return different things: not followed.
     fn mapped_elements(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
         let mut call = collection;
-        if kind_of(call.node) == "identifier" {
+        if names_a_variable(call.node) {
             let value = self.const_value(call)?;
             if self.changed_in_place(call, value) {
                 return None;
@@ -355,7 +484,7 @@ impl<'tree> Program<'tree> {
     /// (see `Program::pushes_before`): each pushed value, once for every time its push runs per
     /// time the array is made. Grouped by push, not in the order they are pushed.
     fn pushed_elements(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
-        if kind_of(collection.node) != "identifier" {
+        if !names_a_variable(collection.node) {
             return None;
         }
         let initializer = self.const_value(collection)?;
@@ -450,7 +579,7 @@ impl<'tree> Program<'tree> {
             if kind_of(current.node) == kind {
                 return Some(current);
             }
-            if kind_of(current.node) != "identifier" {
+            if !names_a_variable(current.node) {
                 return None;
             }
             let value = self.const_value(current)?;
@@ -539,6 +668,11 @@ impl<'tree> Program<'tree> {
         }
         items.get(position).map(|item| array.with(*item))
     }
+}
+
+/// Whether a node names a variable: `xs`, or the shorthand property `{ xs }`.
+fn names_a_variable(node: Node) -> bool {
+    matches!(kind_of(node), "identifier" | "shorthand_property_identifier")
 }
 
 /// The expression a node changes in place, if it is such a change.
@@ -677,6 +811,78 @@ mod tests {
             assert_eq!(literal_origins(program), vec!["go1.x"; 3]);
             assert_eq!(program.instances(0), Some(6));
         });
+    }
+
+    #[test]
+    fn names_a_const_destructures_hold_the_part_they_name() {
+        let cases = [
+            (
+                "const cfg = { runtime: \"go1.x\" };\nconst { runtime } = cfg;",
+                vec!["go1.x"],
+            ),
+            (
+                "const cfg = { build: { rt: \"go1.x\" } };\nconst { build: { rt: runtime } } = cfg;",
+                vec!["go1.x"],
+            ),
+            (
+                "const all = [\"nodejs16.x\", \"go1.x\"];\nconst [, runtime] = all;",
+                vec!["go1.x"],
+            ),
+            (
+                "for (const s of [{ b: { runtime: \"python3.8\" } }]) {\n    const { runtime } = s.b;",
+                vec!["python3.8"],
+            ),
+            // A default may be what the name holds.
+            (
+                "const cfg = { runtime: \"go1.x\" };\nconst { runtime = \"python3.12\" } = cfg;",
+                vec![],
+            ),
+        ];
+        for (declarations, runtimes) in cases {
+            let close = if declarations.starts_with("for") { "}" } else { "" };
+            let index = format!("import * as aws from \"@pulumi/aws\";\n{declarations}\nnew aws.lambda.Function(\"f\", {{ runtime }});\n{close}");
+            with_program(&[("index.ts", &index)], |program| {
+                assert_eq!(literal_origins(program), runtimes, "{declarations}")
+            });
+        }
+    }
+
+    /// The texts of the values `array_values` gives the `dependsOn` of the first resource.
+    fn depends_on_values(source: &str) -> Option<Vec<String>> {
+        let index = format!("import * as aws from \"@pulumi/aws\";\n{source}");
+        let mut texts = None;
+        with_program(&[("index.ts", &index)], |program| {
+            let function = program
+                .resources()
+                .iter()
+                .find(|resource| resource.is_aws(&["lambda", "Function"]))
+                .expect("a function");
+            let depends_on = program.property(function.options().expect("options"), "dependsOn");
+            texts = program
+                .array_values(depends_on.expect("dependsOn").value)
+                .map(|values| values.iter().map(|value| program.text(*value).to_owned()).collect());
+        });
+        texts
+    }
+
+    #[test]
+    fn array_values_expand_spreads_map_results_and_pushes() {
+        let a = "const a = new aws.sqs.Queue(\"a\");\nconst b = new aws.sqs.Queue(\"b\");\n";
+        let mapped = format!("{a}const made = [1, 2].map((i) => new aws.sqs.Queue(`q${{i}}`));\n");
+        let made = "new aws.sqs.Queue(`q${i}`)";
+        let cases: [(String, Option<Vec<&str>>); 6] = [
+            (format!("{a}new aws.lambda.Function(\"f\", {{}}, {{ dependsOn: [a, /* b */ b] }});"), Some(vec!["a", "b"])),
+            (format!("{mapped}new aws.lambda.Function(\"f\", {{}}, {{ dependsOn: [...made, a] }});"), Some(vec![made, made, "a"])),
+            (format!("{mapped}const dependsOn = made;\nnew aws.lambda.Function(\"f\", {{}}, {{ dependsOn }});"), Some(vec![made, made])),
+            (format!("{a}const deps = [];\nfor (const q of [a, b]) {{ deps.push(q); }}\nnew aws.lambda.Function(\"f\", {{}}, {{ dependsOn: deps }});"), Some(vec!["q", "q"])),
+            // Changed in place, or pushed onto after the read: what it holds is not written out.
+            (format!("{a}const deps = [a];\ndeps.push(b);\nnew aws.lambda.Function(\"f\", {{}}, {{ dependsOn: [...deps] }});"), None),
+            (format!("{a}const deps = [];\nnew aws.lambda.Function(\"f\", {{}}, {{ dependsOn: deps }});\ndeps.push(a);"), None),
+        ];
+        for (source, expected) in cases {
+            let expected = expected.map(|texts| texts.into_iter().map(str::to_owned).collect::<Vec<_>>());
+            assert_eq!(depends_on_values(&source), expected, "{source}");
+        }
     }
 
     #[test]

@@ -385,7 +385,11 @@ impl<'tree> Program<'tree> {
         let found = match self.declaration_of(identifier) {
             Declaration::NotInFile => Some(index),
             // `const aws = require("@pulumi/aws")` is both a variable and an import.
-            Declaration::Variable { declarator, .. } if declarator.parent() == Some(binding.statement) => Some(index),
+            Declaration::Variable { declarator, .. } | Declaration::Destructured { declarator, .. }
+                if declarator.parent() == Some(binding.statement) =>
+            {
+                Some(index)
+            }
             _ => None,
         };
         self.memo.imports.borrow_mut().insert(key, found);
@@ -463,10 +467,7 @@ impl<'tree> Program<'tree> {
                 .node_spanning(identifier.file, declarator, |node| {
                     kind_of(node) == "variable_declarator"
                 })
-                .map_or(Declaration::NotInFile, |declarator| Declaration::Variable {
-                    declarator,
-                    constant,
-                }),
+                .map_or(Declaration::NotInFile, |declarator| variable(declarator, constant)),
             None => self
                 .top_level_declaration(identifier.file, self.text(identifier))
                 .unwrap_or(Declaration::NotInFile),
@@ -529,7 +530,7 @@ impl<'tree> Program<'tree> {
                 found
             }
         }?;
-        Some(Declaration::Variable { declarator, constant })
+        Some(variable(declarator, constant))
     }
 
     /// The smallest node of `file` that spans `range` and is `wanted`.
@@ -593,6 +594,14 @@ impl Reachability {
             }
         }
         self.0.borrow_mut().insert(from, reached);
+    }
+}
+
+/// What a declarator declares: a variable, or the names its destructuring pattern binds.
+fn variable(declarator: Node, constant: bool) -> Declaration {
+    match declarator.field("name").map(kind_of) {
+        Some("identifier") | None => Declaration::Variable { declarator, constant },
+        Some(_) => Declaration::Destructured { declarator, constant },
     }
 }
 

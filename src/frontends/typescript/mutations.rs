@@ -124,7 +124,13 @@ impl<'tree> Program<'tree> {
         }
         let mut pushes = Vec::new();
         for mention in self.const_mentions(identifier, initializer) {
-            if self.initializer(mention, false) != Some(initializer) || Some(mention.node) == declarator.field("name") {
+            // The read asked about gets the array as the pushes above leave it, whatever it does
+            // with it (`dependsOn: deps`); another use may change it for the reads after it.
+            let is_the_read = mention.file == identifier.file && mention.node == identifier.node;
+            if self.initializer(mention, false) != Some(initializer)
+                || Some(mention.node) == declarator.field("name")
+                || is_the_read
+            {
                 continue;
             }
             match self.array_use(mention)? {

@@ -433,7 +433,7 @@ impl<'tree> Program<'tree> {
                 Ok(name)
             }
             _ => Err(format!(
-                "{shown} is not a statement of its own, so nothing can refer to it"
+                "{shown} is written inside another expression (an argument, an array, a callback), so no name refers to it alone"
             )),
         }
     }

@@ -12,6 +12,9 @@ use crate::syntax::{kind_of, named_children, node_text, Fields, Visit};
 pub enum Declaration<'tree> {
     /// `const name = value` (or `let`/`var`): the declarator, and whether it is a `const`.
     Variable { declarator: Node<'tree>, constant: bool },
+    /// `const { name } = value`, `const [name] = value`: a name a declarator's pattern binds to a
+    /// part of its value.
+    Destructured { declarator: Node<'tree>, constant: bool },
     /// A parameter of an enclosing function: its value depends on the caller.
     Parameter,
     /// A loop variable: one value per iteration.
@@ -175,7 +178,8 @@ pub fn top_level_table(root: Node, text: &str) -> TopLevelTable {
     table
 }
 
-/// The variables a block's own statements declare with a plain name: `(name, declarator, const?)`.
+/// The variables a block's own statements declare, with a plain name or in a destructuring
+/// pattern: `(name, declarator, const?)`.
 fn block_variables<'tree, 'text>(
     block: Node<'tree>,
     text: &'text str,
@@ -193,9 +197,12 @@ fn block_variables<'tree, 'text>(
             .into_iter()
             .flat_map(named_children)
             .filter(|declarator| kind_of(declarator) == "variable_declarator")
-            .filter_map(move |declarator| {
-                let name = declarator.field("name").filter(|name| kind_of(name) == "identifier")?;
-                Some((node_text(name, text), declarator, constant))
+            .flat_map(move |declarator| {
+                let names = declarator.field("name").map(|pattern| bound_names(pattern, text));
+                names
+                    .into_iter()
+                    .flatten()
+                    .map(move |name| (name, declarator, constant))
             })
     })
 }

@@ -230,6 +230,9 @@ impl<'tree> Program<'tree> {
     /// `only_const` is false), in its file or in the project module it was imported from (through
     /// that module's re-exports).
     pub(crate) fn initializer(&self, identifier: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {
+        if let Some((value, path)) = self.destructured_from(identifier, only_const) {
+            return self.value_at(value, &path);
+        }
         let (declarator, constant) = self.declared_variable(identifier)?;
         (constant || !only_const)
             .then(|| declarator.node.field("value"))
@@ -243,24 +246,35 @@ impl<'tree> Program<'tree> {
         if !matches!(kind_of(identifier.node), "identifier" | "shorthand_property_identifier") {
             return None;
         }
-        match self.declaration_of(identifier) {
-            Declaration::NotInFile => {
-                let binding = self.import_of(identifier)?;
-                let ImportKind::Named { imported } = &binding.kind else {
-                    return None;
-                };
-                let exporter = self.imported_file(identifier.file, &binding.module)?;
-                match self.exported(exporter, imported)? {
-                    Exported::Variable {
-                        file,
-                        declarator,
-                        constant,
-                    } => Some((Located { file, node: declarator }, constant)),
-                    Exported::Function { .. } | Exported::Namespace { .. } => None,
-                }
-            }
-            Declaration::Variable { declarator, constant } => Some((identifier.with(declarator), constant)),
-            _ => None,
+        let declaration = self.declaration_of(identifier);
+        if let Declaration::Variable { declarator, constant } = declaration {
+            return Some((identifier.with(declarator), constant));
+        }
+        if !self.imported_name(identifier, declaration) {
+            return None;
+        }
+        let binding = self.import_of(identifier)?;
+        let ImportKind::Named { imported } = &binding.kind else {
+            return None;
+        };
+        let exporter = self.imported_file(identifier.file, &binding.module)?;
+        match self.exported(exporter, imported)? {
+            Exported::Variable {
+                file,
+                declarator,
+                constant,
+            } => Some((Located { file, node: declarator }, constant)),
+            Exported::Function { .. } | Exported::Namespace { .. } => None,
+        }
+    }
+
+    /// Whether an identifier, declared by `declaration`, names an import: one no scope of its
+    /// file declares, or one destructured from `require(…)`.
+    pub(super) fn imported_name(&self, identifier: Located<'tree>, declaration: Declaration<'tree>) -> bool {
+        match declaration {
+            Declaration::NotInFile => true,
+            Declaration::Destructured { .. } => self.import_of(identifier).is_some(),
+            _ => false,
         }
     }
 

@@ -1,11 +1,10 @@
 //! The IAM part of a Pulumi program's graph: roles, the policies reaching them, what attaches
 //! those policies, what functions run as and wait for, and the SQS queues that feed functions.
 
-use crate::syntax::kind_of;
 use foldhash::HashMap;
 
 use super::super::policy::RoleInstance;
-use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
+use super::super::{ExecutionRole, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{
     FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, ResourceRef, RoleAttachment, RoleGrants,
 };
@@ -129,24 +128,10 @@ impl<'tree> Program<'tree> {
         let Some(depends_on) = self.property(options, "dependsOn") else {
             return Some(Vec::new());
         };
-        let mut value = depends_on.value;
-        // `dependsOn: apiDeps` (or `{ dependsOn }`), a const array: its elements, unless something
-        // changes it in place.
-        if matches!(kind_of(value.node), "identifier" | "shorthand_property_identifier") {
-            if let Some(array) = self.const_value(value).filter(|array| kind_of(array.node) == "array") {
-                if self.changed_in_place(value, array) {
-                    return None;
-                }
-                value = array;
-            }
-        }
-        let elements: Vec<Located> = match kind_of(value.node) {
-            "array" => named_children(value.node)
-                .filter(|element| kind_of(element) != "comment")
-                .map(|node| Located { file: value.file, node })
-                .collect(),
-            _ => vec![value],
-        };
+        // A list (`[a, b]`, a const holding one, `[...attachments, c]` over a `.map` result or an
+        // array filled by `push`), else one resource.
+        let value = depends_on.value;
+        let elements = self.array_values(value).unwrap_or_else(|| vec![value]);
         elements
             .into_iter()
             .map(|element| self.denoted_resource(element).map(|reference| reference.resource))

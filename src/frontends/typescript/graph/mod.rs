@@ -1,6 +1,7 @@
 //! The cloud graph of a Pulumi program or a CDK app.
 
 mod apigateway;
+mod element_reads;
 mod iam;
 mod runtimes;
 

@@ -8,15 +8,6 @@ use crate::fix::Edit;
 use crate::style::template::Code;
 use crate::syntax::kind_of;
 
-/// A function's `dependsOn` written as the name of a const array.
-struct DependsOnList<'tree> {
-    /// The name, in the function's options.
-    name: Located<'tree>,
-    array: Located<'tree>,
-    /// Whether the function's options are the only code reading the const.
-    read_only_here: bool,
-}
-
 impl<'tree> Program<'tree> {
     /// The edits that make the function created at `function` wait for the resources created at
     /// `on`: each named where the function is (bound to a const first when nothing names it).
@@ -25,25 +16,18 @@ impl<'tree> Program<'tree> {
         if function.class.package == Package::Cdk {
             return self.add_cdk_dependencies(function, on, edits);
         }
-        let Some(list) = self.depends_on_const_array(function) else {
-            let references = self.names_at(on, function.statement(), edits)?;
-            edits.push(self.depends_on_edit(function, &references)?);
-            return Ok(());
-        };
         // Added where the list is written, when it serves this function alone and every new
         // entry can be named there.
-        if list.read_only_here {
+        if let Some(array) = self.own_depends_on_literal(function) {
             let mut named_there = Vec::new();
-            if let Ok(references) = self.names_at(on, list.array, &mut named_there) {
+            if let Ok(references) = self.names_at(on, array, &mut named_there) {
                 edits.extend(named_there);
-                edits.push(self.append_to_array(list.array, &references));
+                edits.push(self.append_to_array(array, &references));
                 return Ok(());
             }
         }
-        // Else this function's own list: the shared one spread, then the new entries.
         let references = self.names_at(on, function.statement(), edits)?;
-        let spread = format!("...{}", self.text(list.name));
-        edits.push(self.replace_depends_on(list.name, spread, references));
+        edits.push(self.depends_on_edit(function, &references)?);
         Ok(())
     }
 
@@ -60,15 +44,42 @@ impl<'tree> Program<'tree> {
         self.replace_node(value, &format!("{key}{array}"))
     }
 
-    /// How the code at `place` names each resource created at `on`.
+    /// How the code at `place` names each resource created at `on`, as entries of a list: a
+    /// resource made by a `.map` callback, by spreading the array holding every instance of it.
     fn names_at(&self, on: &[Site], place: Located<'tree>, edits: &mut Vec<Edit>) -> Result<Vec<String>, String> {
-        on.iter()
-            .map(|resource| self.name_resource_at(self.resource_at_site(resource)?, place, edits))
-            .collect()
+        let mut names: Vec<String> = Vec::new();
+        for site in on {
+            let resource = self.resource_at_site(site)?;
+            let name = match self.name_resource_at(resource, place, edits) {
+                Ok(name) => name,
+                Err(reason) => self.spread_of_every_instance(resource, place).ok_or(reason)?,
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        Ok(names)
     }
 
-    /// The const array a function's `dependsOn` names (`dependsOn: apiDeps`), when it does.
-    fn depends_on_const_array(&self, function: &ResourceDecl<'tree>) -> Option<DependsOnList<'tree>> {
+    /// `...attachments`, when the const `attachments` holds every instance of `resource` and is
+    /// declared before `place`, in a block around it, under a name its file declares once.
+    fn spread_of_every_instance(&self, resource: usize, place: Located<'tree>) -> Option<String> {
+        let name = self.const_holding_every_instance(resource)?;
+        let declaration = self.ancestors(name).into_iter().nth(1)?;
+        let visible = name.file == place.file
+            && declaration.end_byte() <= place.node.start_byte()
+            && declaration
+                .parent()
+                .is_some_and(|block| block.byte_range().contains(&place.node.start_byte()));
+        let name = self.text(name);
+        (visible && self.declarations_named(place.file, name) == 1).then(|| format!("...{name}"))
+    }
+
+    /// The array literal a function's `dependsOn` names through a const (`dependsOn: apiDeps`),
+    /// when new entries may go there: the function's own options are the only code reading the
+    /// const, and no code fills the array later (a literal some code pushes onto has the type of
+    /// what it is written with, which the pushed values may not have).
+    fn own_depends_on_literal(&self, function: &ResourceDecl<'tree>) -> Option<Located<'tree>> {
         // Only options written in the function's own `new`: an options object held in a const may
         // serve other resources, and `depends_on_edit` says so.
         let name = function
@@ -76,14 +87,10 @@ impl<'tree> Program<'tree> {
             .filter(|options| self.object_literal(*options) == Some(*options))
             .and_then(|options| self.property(options, "dependsOn"))
             .filter(|depends_on| Some(depends_on.object) == function.options())
-            .map(|depends_on| depends_on.value)
-            .filter(|value| matches!(kind_of(value.node), "identifier" | "shorthand_property_identifier"))?;
-        let array = self.const_value(name).filter(|array| kind_of(array.node) == "array")?;
-        Some(DependsOnList {
-            name,
-            array,
-            read_only_here: self.const_value_read_only_here(name) == Some(array),
-        })
+            .map(|depends_on| depends_on.value)?;
+        let array = self.const_value_read_only_here(name)?;
+        (kind_of(array.node) == "array" && self.array_values(name).is_some() && !self.changed_in_place(name, array))
+            .then_some(array)
     }
 
     /// `fn.node.addDependency(a, b)` (every construct has it, in v1 and v2), after the last of
@@ -191,6 +198,11 @@ impl<'tree> Program<'tree> {
         }
         if kind_of(value.node) == "array" {
             return Ok(self.append_to_array(value, references));
+        }
+        // A list held elsewhere (`dependsOn: apiDeps`, a `.map` result) becomes this function's
+        // own: the list spread, then the new entries.
+        if self.array_values(value).is_some() {
+            return Ok(self.replace_depends_on(value, format!("...{}", self.text(value)), references.to_vec()));
         }
         // One resource becomes the first of a list; a list held elsewhere (a parameter, a call's
         // result) would become an entry of the list, which Pulumi's types refuse.
