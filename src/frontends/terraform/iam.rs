@@ -397,17 +397,11 @@ impl<'a> TerraformProject<'a> {
     /// own: by the role's `count` or `for_each`, written the same, with the role picked by
     /// `[count.index]` or `[each.key]` (`role = aws_iam_role.worker[each.key].id`).
     fn made_per_role_instance(&self, attachment: &ResourceBlock<'a>, role: &ResourceBlock<'a>) -> bool {
-        let repetition = |body: Located<'a>| {
-            ["count", "for_each"].into_iter().find_map(|kind| {
-                let written = self.argument(body, kind)?;
-                let spelled: String = self.text(written).split_whitespace().collect();
-                Some((kind, spelled, written))
-            })
-        };
-        let Some((kind, spelled, count)) = repetition(attachment.body) else {
+        let Some((kind, spelled, count)) = self.repetition(attachment.body) else {
             return false;
         };
-        let same = repetition(role.body)
+        let same = self
+            .repetition(role.body)
             .is_some_and(|(role_kind, role_spelled, _)| role_kind == kind && role_spelled == spelled);
         if !same {
             return false;

@@ -350,6 +350,29 @@ impl<'a> TerraformProject<'a> {
         self.argument(body, "count").is_some() || self.argument(body, "for_each").is_some()
     }
 
+    /// How a block is repeated: `count` or `for_each`, its value spelled without spacing (two
+    /// blocks repeated the same way pair instance by instance), and that value.
+    pub fn repetition(&self, body: Located<'a>) -> Option<(&'static str, String, Located<'a>)> {
+        ["count", "for_each"].into_iter().find_map(|kind| {
+            let written = self.argument(body, kind)?;
+            let spelled: String = self.text(written).split_whitespace().collect();
+            Some((kind, spelled, written))
+        })
+    }
+
+    /// The body of the top-level block (a resource, a data source) an expression is written in.
+    pub fn enclosing_block_body(&self, expression: Located<'a>) -> Option<Located<'a>> {
+        let mut outermost = None;
+        let mut node = expression.node;
+        while let Some(parent) = node.parent() {
+            if kind_of(parent) == "block" {
+                outermost = Some(parent);
+            }
+            node = parent;
+        }
+        block_body(expression.with(outermost?))
+    }
+
     /// The `attribute` node (name, `=` and value) of one argument of a body.
     pub fn attribute(&self, body: Located<'a>, name: &str) -> Option<Located<'a>> {
         self.argument(body, name)

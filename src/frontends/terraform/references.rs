@@ -28,14 +28,25 @@ impl<'a> TerraformProject<'a> {
     /// the index left out: judged as a whole, a resource made by `count` or `for_each` stands for
     /// each of its instances. `None` for anything else: a splat, an index further along.
     pub fn resource_traversal(&self, expression: Located<'a>) -> Option<Vec<&'a str>> {
-        let (mut names, whole) = self.leading_names(expression);
+        let (names, whole) = self.leading_names(expression);
         if whole {
             return (!names.is_empty()).then_some(names);
         }
-        if names.len() != 2 || NOT_RESOURCES.contains(&names[0]) {
+        if NOT_RESOURCES.contains(names.first()?) {
             return None;
         }
-        let mut rest = named_children(expression.node).skip(2);
+        self.traversal_through_index(expression, 2)
+    }
+
+    /// The names of a traversal that picks an instance right after its first `named` names
+    /// (`data.aws_iam_policy_document.send[count.index].json`), the index left out; `None` when
+    /// anything but names follows the index.
+    fn traversal_through_index(&self, expression: Located<'a>, named: usize) -> Option<Vec<&'a str>> {
+        let (mut names, _) = self.leading_names(expression);
+        if names.len() != named {
+            return None;
+        }
+        let mut rest = named_children(expression.node).skip(named);
         rest.next().filter(|index| kind_of(*index) == "index")?;
         for attribute in rest {
             names.push(
@@ -50,6 +61,11 @@ impl<'a> TerraformProject<'a> {
     /// `aws_iam_role.worker[count.index].id`); `None` when it picks none.
     pub fn instance_index(&self, expression: Located<'a>) -> Option<&'a str> {
         self.resource_traversal(expression)?;
+        self.index_written(expression)
+    }
+
+    /// The index a traversal picks an instance by, as written.
+    fn index_written(&self, expression: Located<'a>) -> Option<&'a str> {
         let index = named_children(expression.node).find(|part| kind_of(part) == "index")?;
         let picked = named_children(index).next()?;
         let written = named_children(picked)
@@ -111,17 +127,41 @@ impl<'a> TerraformProject<'a> {
     /// The data source of the root module of type `kind` whose attribute `attribute` an expression
     /// reads (`data.aws_iam_policy_document.worker.json`).
     pub fn root_data_source(&self, expression: Located<'a>, kind: &str, attribute: &str) -> Option<&ResourceBlock<'a>> {
-        let parts = self.traversal(interpolated(expression))?;
+        let expression = interpolated(expression);
+        let (parts, picked) = match self.traversal(expression) {
+            Some(parts) => (parts, None),
+            None => (
+                self.traversal_through_index(expression, 3)?,
+                Some(self.index_written(expression)?),
+            ),
+        };
         let ["data", data_kind, name, read] = parts.as_slice() else {
             return None;
         };
         if *data_kind != kind || *read != attribute {
             return None;
         }
-        self.folders[0]
+        let data = self.folders[0]
             .data_sources
             .iter()
-            .find(|data| data.kind == kind && data.name == *name)
+            .find(|data| data.kind == kind && data.name == *name)?;
+        // An instance serves as the whole data source where it is the one made alongside the
+        // block reading it, by the same `count` or `for_each`: instance by instance, what that
+        // block reads.
+        let alongside = |picked: &str| {
+            let reader = self.enclosing_block_body(expression)?;
+            let (kind, spelled, _) = self.repetition(reader)?;
+            let (data_kind, data_spelled, _) = self.repetition(data.body)?;
+            let index = match kind {
+                "count" => "count.index",
+                _ => "each.key",
+            };
+            (kind == data_kind && spelled == data_spelled && picked == index).then_some(())
+        };
+        match picked {
+            None => Some(data),
+            Some(picked) => alongside(picked).map(|_| data),
+        }
     }
 
     /// Every block of the root module that `node` reads, directly or through what it reads, as
