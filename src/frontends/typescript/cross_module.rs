@@ -14,6 +14,22 @@ use super::{named_children, Exported, ImportKind, Located, Program, ResourceBind
 use crate::fix::{position_in_list, Edit, ListedLine, ListedLines, NewDependency};
 use crate::syntax::{kind_of, node_text, Fields};
 
+/// A value a module declares at its top level, as another module names it.
+pub(super) struct TopLevelValue<'tree> {
+    pub file: usize,
+    /// Its declaration statement.
+    pub statement: Node<'tree>,
+    /// Somewhere inside the value: an import of a declarator spanning it already reaches it.
+    pub position: usize,
+    /// The const holding it (or holding the object it is a property of).
+    pub name: String,
+    /// What follows the name: `.dlq` for a property of a const object.
+    pub path: String,
+    pub exported: bool,
+    /// A bare statement, which becomes `export const NAME = …` first.
+    pub unbound: bool,
+}
+
 impl<'tree> Program<'tree> {
     /// How `file` refers to `resource` of another module, adding the import (and the `export`)
     /// that takes into `edits`. `Err` says why it cannot.
@@ -23,27 +39,47 @@ impl<'tree> Program<'tree> {
         file: usize,
         edits: &mut Vec<Edit>,
     ) -> Result<String, String> {
-        if let Some(name) = self.imported_resource_name(resource, file) {
-            return Ok(name);
-        }
         let declaration = &self.resources()[resource];
         let shown = self.display_name(resource);
-        // A bare `new …` statement gets an exported const first, named as a same-module fix would.
-        let bound_here;
-        let (name, path, exported) = match &declaration.binding {
-            ResourceBinding::Variable { name, exported } => (name, String::new(), *exported),
-            ResourceBinding::Property { holder, path, exported } => (holder, format!(".{path}"), *exported),
-            ResourceBinding::Unbound => {
-                bound_here = self.binding_name(resource);
-                (&bound_here, String::new(), false)
+        let (name, path, exported, unbound) = match &declaration.binding {
+            ResourceBinding::Variable { name, exported } => (name.clone(), String::new(), *exported, false),
+            ResourceBinding::Property { holder, path, exported } => {
+                (holder.clone(), format!(".{path}"), *exported, false)
             }
+            // A bare `new …` statement gets an exported const first, named as a same-module fix would.
+            ResourceBinding::Unbound => (self.binding_name(resource), String::new(), false, true),
             _ => {
                 return Err(format!(
                     "{shown} is not held by a top-level const of its module, so it cannot be imported"
                 ))
             }
         };
-        let top_level = declaration
+        let value = TopLevelValue {
+            file: declaration.file,
+            statement: declaration.statement,
+            position: declaration.expression.start_byte(),
+            name,
+            path,
+            exported,
+            unbound,
+        };
+        self.name_top_level_value(&value, &shown, file, edits)
+    }
+
+    /// How `file` refers to a value another module declares at its top level: through an import
+    /// it already has, else one added in the file's style (with the `export` it needs).
+    pub(super) fn name_top_level_value(
+        &self,
+        value: &TopLevelValue<'tree>,
+        shown: &str,
+        file: usize,
+        edits: &mut Vec<Edit>,
+    ) -> Result<String, String> {
+        if let Some(name) = self.imported_value_name(value, file) {
+            return Ok(name);
+        }
+        let TopLevelValue { name, path, .. } = value;
+        let top_level = value
             .statement
             .parent()
             .is_some_and(|parent| kind_of(parent) == "program" || kind_of(parent) == "export_statement");
@@ -54,37 +90,31 @@ impl<'tree> Program<'tree> {
         }
         // An `export` or `import` added to a file with neither turns a script into a module, and
         // its top-level names stop being global for the files that use them.
-        if !self.is_es_module(declaration.file) || !self.is_es_module(file) {
+        if !self.is_es_module(value.file) || !self.is_es_module(file) {
             return Err(format!(
                 "{shown} is declared in another file, and one of the two files is a script (no import or export), which an import would turn into a module"
             ));
         }
-        if self.depends_on(declaration.file, file) {
+        if self.depends_on(value.file, file) {
             return Err(format!(
                 "{shown} is declared in a module that imports this one; importing it here would make an import cycle"
             ));
         }
-        match (&declaration.binding, exported) {
-            (ResourceBinding::Unbound, _) => push_merged(
+        let start = value.statement.start_byte();
+        match (value.unbound, value.exported) {
+            (true, _) => push_merged(
                 edits,
-                Edit::insert(
-                    declaration.file,
-                    declaration.statement.start_byte(),
-                    format!("export const {name} = "),
-                ),
+                Edit::insert(value.file, start, format!("export const {name} = ")),
             ),
-            (_, false) => push_merged(
-                edits,
-                Edit::insert(declaration.file, declaration.statement.start_byte(), "export "),
-            ),
-            (_, true) => {}
+            (false, false) => push_merged(edits, Edit::insert(value.file, start, "export ")),
+            (false, true) => {}
         }
         // A namespace the file already has for that module reaches the new export too.
         let namespace = self.file(file).imports.iter().find(|binding| {
             binding.is_namespace_of_module()
-                && self.imported_file(file, &binding.module).is_some_and(|from| {
-                    from == declaration.file || self.reexports_everything_of(from, declaration.file)
-                })
+                && self
+                    .imported_file(file, &binding.module)
+                    .is_some_and(|from| from == value.file || self.reexports_everything_of(from, value.file))
         });
         if let Some(namespace) = namespace {
             return Ok(format!("{}.{name}{path}", namespace.local));
@@ -98,23 +128,21 @@ impl<'tree> Program<'tree> {
         } else {
             format!("{name} as {local}")
         };
-        push_merged(edits, self.import_edit(file, declaration.file, &specifier, &local));
+        push_merged(edits, self.import_edit(file, value.file, &specifier, &local));
         Ok(format!("{local}{path}"))
     }
 
-    /// The name under which `file` already reaches an exported resource: a named import of it
+    /// The name under which `file` already reaches an exported value: a named import of it
     /// (directly or through a barrel) or a namespace import of a module that exports it.
-    fn imported_resource_name(&self, resource: usize, file: usize) -> Option<String> {
-        let declaration = &self.resources()[resource];
-        let holds_resource = |exported: Option<Exported>| {
+    fn imported_value_name(&self, value: &TopLevelValue<'tree>, file: usize) -> Option<String> {
+        if value.unbound {
+            return None;
+        }
+        let holds_value = |exported: Option<Exported>| {
             matches!(exported, Some(Exported::Variable { file, declarator, .. })
-                if file == declaration.file && declarator.byte_range().contains(&declaration.expression.start_byte()))
+                if file == value.file && declarator.byte_range().contains(&value.position))
         };
-        let (name, path) = match &declaration.binding {
-            ResourceBinding::Variable { name, .. } => (name, String::new()),
-            ResourceBinding::Property { holder, path, .. } => (holder, format!(".{path}")),
-            _ => return None,
-        };
+        let TopLevelValue { name, path, .. } = value;
         self.file(file).imports.iter().find_map(|binding| {
             if binding.is_type_only() {
                 return None;
@@ -122,11 +150,10 @@ impl<'tree> Program<'tree> {
             let from = self.imported_file(file, &binding.module)?;
             match &binding.kind {
                 ImportKind::Named { imported } => {
-                    holds_resource(self.exported(from, imported)).then(|| format!("{}{path}", binding.local))
+                    holds_value(self.exported(from, imported)).then(|| format!("{}{path}", binding.local))
                 }
-                ImportKind::Namespace => (binding.is_namespace_of_module()
-                    && holds_resource(self.exported(from, name)))
-                .then(|| format!("{}.{name}{path}", binding.local)),
+                ImportKind::Namespace => (binding.is_namespace_of_module() && holds_value(self.exported(from, name)))
+                    .then(|| format!("{}.{name}{path}", binding.local)),
             }
         })
     }

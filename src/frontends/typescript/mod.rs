@@ -33,6 +33,7 @@ mod repetition;
 mod resources;
 mod scope;
 mod values;
+mod visibility;
 
 use foldhash::HashMap;
 use std::path::{Path, PathBuf};

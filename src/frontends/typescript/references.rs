@@ -5,6 +5,7 @@
 
 use tree_sitter::Node;
 
+use super::edits::push_merged;
 use super::facts::MemberKind;
 use super::{cdk, named_children, ImportKind, Located, Package, Program, ResourceBinding};
 use crate::cloud::ResourceRef;
@@ -401,7 +402,15 @@ impl<'tree> Program<'tree> {
             return Ok(held);
         }
         if declaration.file != place.file {
-            return self.name_from_other_module(resource, place.file, edits);
+            let mut imported = Vec::new();
+            let name = self.name_from_other_module(resource, place.file, &mut imported)?;
+            if self.reference_hidden_at(&name, place, self.root(place.file)) {
+                return Err(format!(
+                    "{shown} would be named `{name}` here, which means something else (a parameter, a loop variable or an inner declaration)"
+                ));
+            }
+            imported.into_iter().for_each(|edit| push_merged(edits, edit));
+            return Ok(name);
         }
         let visible = declaration
             .statement
@@ -420,13 +429,29 @@ impl<'tree> Program<'tree> {
         if declaration.statement.start_byte() > place.node.start_byte() {
             return Err(format!("{shown} is declared further down; move it up first"));
         }
+        if !self.runs_after(place, declaration.statement) {
+            return Err(format!(
+                "{shown} is declared after code that may call the function this code is in, so it may not be set yet when it runs"
+            ));
+        }
         match (&declaration.binding, declaration.reference()) {
             // Two declarations of one name (a redeclaration TypeScript rejects): the name could
             // mean either, and a fix that adds it would change nothing it can check.
             (ResourceBinding::Variable { name, .. }, _) if self.declarations_named(declaration.file, name) > 1 => {
                 Err(format!("{shown} is declared more than once in its file"))
             }
-            (_, Some(name)) => Ok(name),
+            (_, Some(name)) => {
+                let hidden = declaration
+                    .statement
+                    .parent()
+                    .is_some_and(|block| self.reference_hidden_at(&name, place, block));
+                match hidden {
+                    true => Err(format!(
+                        "{shown} would be named `{name}` here, which means something else (a parameter, a loop variable or an inner declaration)"
+                    )),
+                    false => Ok(name),
+                }
+            }
             (ResourceBinding::Unbound, None) => {
                 let name = self.binding_name(resource);
                 edits.push(self.bind_to_const(declaration.statement(), &name));

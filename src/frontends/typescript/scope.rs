@@ -146,6 +146,40 @@ fn scope_names<'text>(visit: &Visit, text: &'text str) -> HashMap<&'text str, Lo
     names
 }
 
+/// Whether a node binds `name` for the code inside it: as a function's (or `catch`'s) parameter,
+/// a loop variable, or a variable, function or class its own statements declare (a block).
+pub fn binds_name(node: Node, name: &str, text: &str) -> bool {
+    let kind = kind_of(node);
+    let mut patterns = Vec::new();
+    if FUNCTIONS.contains(&kind) || kind == "catch_clause" {
+        patterns.extend(node.field("parameters").or_else(|| node.field("parameter")));
+    }
+    if LOOPS.contains(&kind) {
+        patterns.extend(["left", "initializer"].iter().filter_map(|field| node.field(field)));
+    }
+    if patterns
+        .into_iter()
+        .any(|pattern| bound_names(pattern, text).contains(&name))
+    {
+        return true;
+    }
+    if !BLOCKS.contains(&kind) {
+        return false;
+    }
+    let declares_function_or_class = named_children(node)
+        .map(|statement| match kind_of(statement) {
+            "export_statement" => statement.field("declaration").unwrap_or(statement),
+            _ => statement,
+        })
+        .filter(|statement| matches!(kind_of(*statement), "function_declaration" | "class_declaration"))
+        .any(|statement| {
+            statement
+                .field("name")
+                .is_some_and(|declared| node_text(declared, text) == name)
+        });
+    declares_function_or_class || block_variables(node, text).any(|(bound, _, _)| bound == name)
+}
+
 /// The parts of a node that declare names, for `FileScopes::declared`: a function declaration
 /// declares its own name and its parameters.
 fn declaring_patterns<'tree>(node: Node<'tree>, kind: &str) -> [Option<Node<'tree>>; 2] {

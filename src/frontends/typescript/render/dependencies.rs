@@ -2,6 +2,9 @@
 //! made or extended; in a CDK app, `fn.node.addDependency(…)` after the function and what it
 //! waits for.
 
+use super::super::cross_module::TopLevelValue;
+use super::super::edits::push_merged;
+use super::super::values::declared_by_export;
 use super::super::{named_children, Located, Package, Program, ResourceDecl};
 use crate::cloud::Site;
 use crate::fix::Edit;
@@ -26,7 +29,13 @@ impl<'tree> Program<'tree> {
                 return Ok(());
             }
         }
-        let references = self.names_at(on, function.statement(), edits)?;
+        // Named where they are written: in the function's `new`, which a callback around it may
+        // see differently from its statement.
+        let written_at = Located {
+            file: function.file,
+            node: function.expression,
+        };
+        let references = self.names_at(on, written_at, edits)?;
         edits.push(self.depends_on_edit(function, &references)?);
         Ok(())
     }
@@ -52,7 +61,7 @@ impl<'tree> Program<'tree> {
             let resource = self.resource_at_site(site)?;
             let name = match self.name_resource_at(resource, place, edits) {
                 Ok(name) => name,
-                Err(reason) => self.spread_of_every_instance(resource, place).ok_or(reason)?,
+                Err(reason) => self.spread_of_every_instance(resource, place, edits).ok_or(reason)?,
             };
             if !names.contains(&name) {
                 names.push(name);
@@ -61,18 +70,51 @@ impl<'tree> Program<'tree> {
         Ok(names)
     }
 
-    /// `...attachments`, when the const `attachments` holds every instance of `resource` and is
-    /// declared before `place`, in a block around it, under a name its file declares once.
-    fn spread_of_every_instance(&self, resource: usize, place: Located<'tree>) -> Option<String> {
+    /// `...attachments`, when the const `attachments` holds every instance of `resource`: declared
+    /// in a block around `place` and set by the time it runs, under a name its file declares once;
+    /// or at the top level of another module, imported (with the import added to `edits`). Either
+    /// way, under a name nothing between hides.
+    fn spread_of_every_instance(
+        &self,
+        resource: usize,
+        place: Located<'tree>,
+        edits: &mut Vec<Edit>,
+    ) -> Option<String> {
         let name = self.const_holding_every_instance(resource)?;
-        let declaration = self.ancestors(name).into_iter().nth(1)?;
-        let visible = name.file == place.file
-            && declaration.end_byte() <= place.node.start_byte()
-            && declaration
-                .parent()
-                .is_some_and(|block| block.byte_range().contains(&place.node.start_byte()));
-        let name = self.text(name);
-        (visible && self.declarations_named(place.file, name) == 1).then(|| format!("...{name}"))
+        let declarator = self.parent(name)?;
+        let declaration = self.parent(name.with(declarator))?;
+        let text = self.text(name);
+        if name.file != place.file {
+            let statement = self
+                .parent(name.with(declaration))
+                .filter(|parent| kind_of(*parent) == "export_statement")
+                .unwrap_or(declaration);
+            let value = TopLevelValue {
+                file: name.file,
+                statement,
+                position: name.node.start_byte(),
+                name: text.to_owned(),
+                path: String::new(),
+                exported: declared_by_export(declarator),
+                unbound: false,
+            };
+            let mut imported = Vec::new();
+            let shown = format!("`{text}`");
+            let local = self
+                .name_top_level_value(&value, &shown, place.file, &mut imported)
+                .ok()?;
+            if self.reference_hidden_at(&local, place, self.root(place.file)) {
+                return None;
+            }
+            imported.into_iter().for_each(|edit| push_merged(edits, edit));
+            return Some(format!("...{local}"));
+        }
+        let block = declaration.parent()?;
+        let usable = block.byte_range().contains(&place.node.start_byte())
+            && self.runs_after(place, declaration)
+            && self.declarations_named(place.file, text) == 1
+            && !self.hidden_at(text, place, block);
+        usable.then(|| format!("...{text}"))
     }
 
     /// The array literal a function's `dependsOn` names through a const (`dependsOn: apiDeps`),
