@@ -187,10 +187,10 @@ struct Memo<'tree> {
     /// create: fixes computed against the same text must not pick the same ones.
     handed_out_bindings: std::cell::RefCell<HashMap<usize, foldhash::HashSet<String>>>,
     handed_out_logical_names: std::cell::RefCell<foldhash::HashSet<String>>,
-    /// Where each runtime id asked about is written as a literal type (see
-    /// `runtime_written_as_a_type`): asked once per runtime a fix renames, and found by a search of
+    /// Where each string asked about is written as a literal type (see
+    /// `written_as_a_literal_type`): asked once per string a fix renames, and found by a search of
     /// every file.
-    runtime_types: std::cell::RefCell<HashMap<String, Option<Located<'tree>>>>,
+    literal_types: std::cell::RefCell<HashMap<String, Option<Located<'tree>>>>,
     /// The logical names the program's resources are declared with (see `derived_logical_name`).
     declared_logical_names: std::cell::OnceCell<foldhash::HashSet<String>>,
     /// Those of them that are templates.

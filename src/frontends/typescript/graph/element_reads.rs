@@ -9,12 +9,19 @@ use super::super::{named_children, ImportKind, Located, Program};
 use crate::syntax::{kind_of, named_descendants, Fields};
 use tree_sitter::Node;
 
+/// The parts of each element a Go function's fix changes: where its handler is read, and where
+/// its runtime is (a function reading both from the same parts moves with it).
+struct MovedParts {
+    handler: Vec<Step>,
+    runtime: Option<Vec<Step>>,
+}
+
 impl<'tree> Program<'tree> {
     /// Whether the part of an element a function's handler reads (`s.handler`, `s.build.handler`,
     /// or `handler` destructured from the element, in the loop's binding or by a `const` in its
     /// body) is read again by the loop or callback, or by another loop over the same collection,
     /// or a part holding it is handed on (`makeFn(s)`, `` `./build/${s.handler}.zip` ``).
-    pub(super) fn element_handler_read_elsewhere(&self, handler: Located<'tree>) -> bool {
+    pub(super) fn element_handler_read_elsewhere(&self, handler: Located<'tree>, runtime: Located<'tree>) -> bool {
         let mut value = self.unwrapped(handler);
         // `const binary = s.handler;` in the loop, then `handler: binary`: the const must serve the
         // handler alone, and what it holds is followed (a destructuring const is followed as the
@@ -30,23 +37,28 @@ impl<'tree> Program<'tree> {
                 }
             }
         }
-        let Some((binder, part)) = self.element_path(value) else {
+        let Some((binder, handler)) = self.element_path(value) else {
             return false;
         };
-        self.element_part_read_elsewhere(binder, &part, Some(value.node))
+        let runtime = self
+            .element_path(runtime)
+            .filter(|(reader, _)| *reader == binder)
+            .map(|(_, part)| part);
+        let moved = MovedParts { handler, runtime };
+        self.element_part_read_elsewhere(binder, &moved, Some(value.node))
             || self
                 .iterated_const(binder)
-                .is_some_and(|collection| self.collection_read_elsewhere(collection, &part))
+                .is_some_and(|collection| self.collection_read_elsewhere(collection, &moved))
     }
 
-    /// Whether a loop or element callback reads its element's `part`, or a part holding it (the
+    /// Whether a loop or element callback reads its element's handler part, or a part holding it (the
     /// element itself, handed on or spread), anywhere but as the `handler` argument of a Lambda
-    /// function it makes (or at `came_from`, the read being asked about). A rest pattern gathers
-    /// parts no name shows: it counts as a read.
+    /// function whose runtime does not read it either (or at `came_from`, the read being asked
+    /// about). A rest pattern gathers parts no name shows: it counts as a read.
     fn element_part_read_elsewhere(
         &self,
         binder: Located<'tree>,
-        part: &[Step],
+        moved: &MovedParts,
         came_from: Option<Node<'tree>>,
     ) -> bool {
         let Some(pattern) = self.binding_pattern(binder) else {
@@ -63,10 +75,13 @@ impl<'tree> Program<'tree> {
             let read = self.read_through_members(binder.with(occurrence));
             let reads_the_part = self
                 .element_path(read)
-                .is_some_and(|(reader, read_part)| reader == binder && part.starts_with(&read_part));
+                .is_some_and(|(reader, read_part)| reader == binder && moved.handler.starts_with(&read_part));
+            let moves_along = |function: usize| {
+                self.handler_unread_by_its_runtime(function) || self.runtime_read_from(function, binder, &moved.runtime)
+            };
             reads_the_part
                 && Some(read.node) != came_from
-                && !self.is_function_handler(read)
+                && !self.handler_of_function(read).is_some_and(moves_along)
                 && !self.destructured_by_name(read)
         })
     }
@@ -131,7 +146,7 @@ impl<'tree> Program<'tree> {
     /// than by loops that read the elements' `part` only as a handler (a `push` onto it reads
     /// nothing): in its module and in every module importing it by name. A module importing it as a namespace, or re-exporting its
     /// module, may read it anywhere: it counts as read.
-    fn collection_read_elsewhere(&self, collection: Located<'tree>, part: &[Step]) -> bool {
+    fn collection_read_elsewhere(&self, collection: Located<'tree>, moved: &MovedParts) -> bool {
         let Some(value) = self.const_value(collection) else {
             return false;
         };
@@ -175,7 +190,7 @@ impl<'tree> Program<'tree> {
                         return false;
                     }
                     self.iterating_binder(read)
-                        .is_none_or(|binder| self.element_part_read_elsewhere(read.with(binder), part, None))
+                        .is_none_or(|binder| self.element_part_read_elsewhere(read.with(binder), moved, None))
                 })
         })
     }
@@ -200,10 +215,10 @@ impl<'tree> Program<'tree> {
             .find(|argument| matches!(kind_of(*argument), "arrow_function" | "function_expression"))
     }
 
-    /// Whether `read` is the `handler` argument of a Lambda function: the value of a `handler`
+    /// The Lambda function whose `handler` argument `read` is: the value of a `handler`
     /// property (or the shorthand `handler`) of the arguments object written in the function's
     /// `new` expression.
-    fn is_function_handler(&self, read: Located<'tree>) -> bool {
+    fn handler_of_function(&self, read: Located<'tree>) -> Option<usize> {
         let object = match kind_of(read.node) {
             "shorthand_property_identifier" if self.text(read) == "handler" => self.parent(read),
             _ => self
@@ -217,9 +232,7 @@ impl<'tree> Program<'tree> {
                 })
                 .and_then(|pair| self.parent(read.with(pair))),
         };
-        let Some(object) = object.filter(|object| kind_of(*object) == "object") else {
-            return false;
-        };
+        let object = object.filter(|object| kind_of(*object) == "object")?;
         let construction = self
             .parent(read.with(object))
             .filter(|arguments| kind_of(*arguments) == "arguments")
@@ -227,9 +240,38 @@ impl<'tree> Program<'tree> {
             .filter(|construction| kind_of(*construction) == "new_expression");
         construction
             .and_then(|construction| self.resource_at(read.with(construction)))
-            .is_some_and(|function| {
+            .filter(|&function| {
                 let function = &self.resources()[function];
                 function.is_lambda_function() && function.args() == Some(read.with(object))
+            })
+    }
+
+    /// Whether a function made by the loop or callback `binder` reads its runtime from the part
+    /// `runtime` of the element: for each element, the runtime the fix moves along with the handler.
+    fn runtime_read_from(&self, function: usize, binder: Located<'tree>, runtime: &Option<Vec<Step>>) -> bool {
+        let read = self.resources()[function]
+            .args()
+            .and_then(|args| self.property(args, "runtime"))
+            .and_then(|property| self.element_path(property.value));
+        matches!((read, runtime), (Some((reader, part)), Some(moved)) if reader == binder && part == *moved)
+    }
+
+    /// Whether a function's runtime never reads its handler once the fix runs: every runtime it
+    /// may have is `go1.x` (whose handler the same fix moves to `bootstrap`) or an OS-only runtime
+    /// (`provided.al2023`, which ignores it). A Python function reading the same field would run
+    /// `bootstrap` as its module.
+    fn handler_unread_by_its_runtime(&self, function: usize) -> bool {
+        let Some(runtime) = self.resources()[function]
+            .args()
+            .and_then(|args| self.property(args, "runtime"))
+        else {
+            return false;
+        };
+        let origins = self.string_origins(runtime.value);
+        !origins.is_empty()
+            && origins.into_iter().all(|origin| {
+                self.classify_runtime(origin)
+                    .is_some_and(|(_, _, runtime)| runtime.id == "go1.x" || runtime.id.starts_with("provided"))
             })
     }
 }

@@ -236,10 +236,21 @@ impl<'tree> Program<'tree> {
             // The loop's own arguments serve every element: only what the element writes is its own.
             let in_element = |at: Located<'tree>| element.is_some_and(|element| element.encloses(&at));
             let place = written(&in_element).unwrap_or(HandlerPlace::OutOfReach);
+            // A handler spread in (`{ ...rest, runtime }`) comes with parts of the element whose
+            // other reads are not followed.
+            let spreads = || {
+                self.object_literal(args)
+                    .is_some_and(|object| named_children(object.node).any(|part| kind_of(part) == "spread_element"))
+            };
             let read_elsewhere = element.is_some_and(|object| self.held_and_read_elsewhere(object))
-                || self
-                    .property(args, "handler")
-                    .is_some_and(|handler| self.element_handler_read_elsewhere(handler.value));
+                || match self.property(args, "handler") {
+                    Some(handler) => {
+                        Some(handler.object) != self.object_literal(args)
+                            || self.element_handler_read_elsewhere(handler.value, runtime.value)
+                    }
+                    // A loop's element, that is: a caller's props spread in are the caller's.
+                    None => spreads() && self.element_path(runtime.value).is_some(),
+                };
             return match place {
                 HandlerPlace::Written(literals) if read_elsewhere => {
                     let own: Vec<&Written<String>> = literals

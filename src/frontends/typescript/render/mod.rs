@@ -118,7 +118,16 @@ impl<'tree> Program<'tree> {
                 Intent::SetNumber { at, value } => {
                     edits.push(Edit::replace(at.file, at.range.clone(), value.to_string()))
                 }
-                Intent::SetString { at, value } => edits.push(string_content(at, value)?),
+                Intent::SetString { at, value } => {
+                    let written = self.string_value(self.located(at)?).unwrap_or_default();
+                    if let Some(typed) = self.written_as_a_literal_type(&written) {
+                        return Err(format!(
+                            "`{written}` is also written as a type (`{}`), which `{value}` would not satisfy; change the type and the value together, by hand",
+                            self.text(typed)
+                        ));
+                    }
+                    edits.push(string_content(at, value)?)
+                }
                 Intent::AddHandler { beside, handler } => {
                     edits.push(self.insert_property_after(self.located(beside)?, "handler", &Code::text(handler)))
                 }

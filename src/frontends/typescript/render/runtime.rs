@@ -26,7 +26,7 @@ impl<'tree> Program<'tree> {
                 Some(construction) => self.cdk_construction_spelled(construction, origin, successor)?,
                 None => {
                     let id = self.string_value(origin).unwrap_or_default();
-                    if let Some(typed) = self.runtime_written_as_a_type(&id) {
+                    if let Some(typed) = self.written_as_a_literal_type(&id) {
                         return Err(format!(
                             "`{id}` is also written as a type (`{}`), which `{}` would not satisfy; change the type and the value together, by hand",
                             self.text(typed),
@@ -58,13 +58,14 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// Where the program writes the runtime id `id` as a literal type (`type GoRuntime = "go1.x" |
-    /// "provided.al2"`): a value held to that type does not compile with another id.
-    fn runtime_written_as_a_type(&self, id: &str) -> Option<Located<'tree>> {
+    /// Where the program writes the string `id` as a literal type (`type GoRuntime = "go1.x" |
+    /// "provided.al2"`, `handler: "main" | "server"`): a value held to that type does not compile
+    /// with another string.
+    pub(super) fn written_as_a_literal_type(&self, id: &str) -> Option<Located<'tree>> {
         if id.is_empty() {
             return None;
         }
-        if let Some(known) = self.memo.runtime_types.borrow().get(id) {
+        if let Some(known) = self.memo.literal_types.borrow().get(id) {
             return *known;
         }
         let found = (0..self.file_count()).find_map(|file| {
@@ -91,7 +92,7 @@ impl<'tree> Program<'tree> {
                     })
             })
         });
-        self.memo.runtime_types.borrow_mut().insert(id.to_owned(), found);
+        self.memo.literal_types.borrow_mut().insert(id.to_owned(), found);
         found
     }
 
