@@ -40,21 +40,14 @@ impl<'tree> Program<'tree> {
         edits: &mut Vec<Edit>,
     ) -> Result<String, String> {
         let declaration = &self.resources()[resource];
-        let shown = self.display_name(resource);
-        let (name, path, exported, unbound) = match &declaration.binding {
-            ResourceBinding::Variable { name, exported } => (name.clone(), String::new(), *exported, false),
+        let held = match &declaration.binding {
+            ResourceBinding::Variable { name, exported } => Some((name.clone(), String::new(), *exported)),
             ResourceBinding::Property { holder, path, exported } => {
-                (holder.clone(), format!(".{path}"), *exported, false)
+                Some((holder.clone(), format!(".{path}"), *exported))
             }
-            // A bare `new …` statement gets an exported const first, named as a same-module fix would.
-            ResourceBinding::Unbound => (self.binding_name(resource), String::new(), false, true),
-            _ => {
-                return Err(format!(
-                    "{shown} is not held by a top-level const of its module, so it cannot be imported"
-                ))
-            }
+            _ => None,
         };
-        let value = TopLevelValue {
+        let value = |name: String, path: String, exported: bool, unbound: bool| TopLevelValue {
             file: declaration.file,
             statement: declaration.statement,
             position: declaration.expression.start_byte(),
@@ -62,6 +55,17 @@ impl<'tree> Program<'tree> {
             path,
             exported,
             unbound,
+        };
+        let shown = self.display_name(resource);
+        let value = match (held, &declaration.binding) {
+            (Some((name, path, exported)), _) => value(name, path, exported, false),
+            // A bare `new …` statement gets an exported const first, named as a same-module fix would.
+            (None, ResourceBinding::Unbound) => value(self.binding_name(resource), String::new(), false, true),
+            (None, _) => {
+                return Err(format!(
+                    "{shown} is not held by a top-level const of its module, so it cannot be imported"
+                ))
+            }
         };
         self.name_top_level_value(&value, &shown, file, edits)
     }

@@ -144,7 +144,16 @@ impl<'tree> Program<'tree> {
         identifier: Located<'tree>,
         only_const: bool,
     ) -> Option<(Located<'tree>, Vec<Step>)> {
-        let declaration = self.declaration_of(identifier);
+        self.destructured_in(identifier, self.declaration_of(identifier), only_const)
+    }
+
+    /// `destructured_from`, for an identifier whose `declaration` is known.
+    pub(super) fn destructured_in(
+        &self,
+        identifier: Located<'tree>,
+        declaration: Declaration<'tree>,
+        only_const: bool,
+    ) -> Option<(Located<'tree>, Vec<Step>)> {
         let Declaration::Destructured { declarator, constant } = declaration else {
             return None;
         };

@@ -230,10 +230,14 @@ impl<'tree> Program<'tree> {
     /// `only_const` is false), in its file or in the project module it was imported from (through
     /// that module's re-exports).
     pub(crate) fn initializer(&self, identifier: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {
-        if let Some((value, path)) = self.destructured_from(identifier, only_const) {
+        if !matches!(kind_of(identifier.node), "identifier" | "shorthand_property_identifier") {
+            return None;
+        }
+        let declaration = self.declaration_of(identifier);
+        if let Some((value, path)) = self.destructured_in(identifier, declaration, only_const) {
             return self.value_at(value, &path);
         }
-        let (declarator, constant) = self.declared_variable(identifier)?;
+        let (declarator, constant) = self.variable_declared_by(identifier, declaration)?;
         (constant || !only_const)
             .then(|| declarator.node.field("value"))
             .flatten()
@@ -246,7 +250,16 @@ impl<'tree> Program<'tree> {
         if !matches!(kind_of(identifier.node), "identifier" | "shorthand_property_identifier") {
             return None;
         }
-        let declaration = self.declaration_of(identifier);
+        self.variable_declared_by(identifier, self.declaration_of(identifier))
+    }
+
+    /// The declarator `declaration` (what `identifier` refers to) stands for, as
+    /// `declared_variable` gives it.
+    fn variable_declared_by(
+        &self,
+        identifier: Located<'tree>,
+        declaration: Declaration<'tree>,
+    ) -> Option<(Located<'tree>, bool)> {
         if let Declaration::Variable { declarator, constant } = declaration {
             return Some((identifier.with(declarator), constant));
         }
