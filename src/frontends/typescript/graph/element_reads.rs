@@ -137,6 +137,7 @@ impl<'tree> Program<'tree> {
             matches!(kind_of(occurrence), "identifier" | "shorthand_property_identifier")
                 && occurrence != read.node
                 && Some(occurrence) != declaration.field("name")
+                && !binds(occurrence)
                 && self.text(here) == name
                 && self.local_binding(here) == binding
         })

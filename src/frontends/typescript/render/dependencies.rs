@@ -83,12 +83,12 @@ impl<'tree> Program<'tree> {
         let name = self.const_holding_every_instance(resource)?;
         let declarator = self.parent(name)?;
         let declaration = self.parent(name.with(declarator))?;
+        let statement = self
+            .parent(name.with(declaration))
+            .filter(|parent| kind_of(*parent) == "export_statement")
+            .unwrap_or(declaration);
         let text = self.text(name);
         if name.file != place.file {
-            let statement = self
-                .parent(name.with(declaration))
-                .filter(|parent| kind_of(*parent) == "export_statement")
-                .unwrap_or(declaration);
             let value = TopLevelValue {
                 file: name.file,
                 statement,
@@ -109,9 +109,9 @@ impl<'tree> Program<'tree> {
             imported.into_iter().for_each(|edit| push_merged(edits, edit));
             return Some(format!("...{local}"));
         }
-        let block = declaration.parent()?;
+        let block = self.parent(name.with(statement))?;
         let usable = block.byte_range().contains(&place.node.start_byte())
-            && self.runs_after(place, declaration)
+            && self.runs_after(place, statement)
             && self.declarations_named(place.file, text) == 1
             && !self.hidden_at(text, place, block);
         usable.then(|| format!("...{text}"))
