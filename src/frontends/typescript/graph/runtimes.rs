@@ -1,6 +1,7 @@
 //! The runtimes of a Pulumi program's or CDK app's functions and layers, where each is written, and where the
 //! handler a new runtime may need is written.
 
+use super::super::iteration::Step;
 use super::super::{cdk, named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::cloud::{HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, Written};
@@ -242,7 +243,8 @@ impl<'tree> Program<'tree> {
                 self.object_literal(args)
                     .is_some_and(|object| named_children(object.node).any(|part| kind_of(part) == "spread_element"))
             };
-            let read_elsewhere = element.is_some_and(|object| self.held_and_read_elsewhere(object))
+            let read_elsewhere = element
+                .is_some_and(|object| self.held_and_read_elsewhere(self.whole_element(object, runtime)))
                 || match self.property(args, "handler") {
                     Some(handler) => {
                         Some(handler.object) != self.object_literal(args)
@@ -280,6 +282,28 @@ impl<'tree> Program<'tree> {
             runtime.object.encloses(&at) || self.own_arguments(function).is_some_and(|own| own.encloses(&at))
         };
         written(&own).unwrap_or(HandlerPlace::OutOfReach)
+    }
+
+    /// The element a loop reads a function's runtime from, given the object literal the runtime
+    /// is written in: `{ name, build: { runtime } }` for `build` when the loop reads
+    /// `s.build.runtime`. A const holding the element may be read elsewhere (another collection).
+    fn whole_element(&self, object: Located<'tree>, runtime: PropertyValue<'tree>) -> Located<'tree> {
+        let levels = self.element_path(runtime.value).map_or(0, |(_, path)| {
+            let properties = path.iter().filter(|step| matches!(step, Step::Property(_))).count();
+            properties.saturating_sub(1)
+        });
+        let mut element = object;
+        for _ in 0..levels {
+            let Some(outer) = self
+                .parent(element)
+                .filter(|pair| kind_of(*pair) == "pair" && pair.field("value") == Some(element.node))
+                .and_then(|pair| self.parent(element.with(pair)))
+            else {
+                break;
+            };
+            element = element.with(outer);
+        }
+        element
     }
 
     /// Whether an object literal is the value of a const that code reads besides where it serves
