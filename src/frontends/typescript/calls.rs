@@ -366,17 +366,7 @@ impl<'tree> Program<'tree> {
         if !scope::BLOCKS.contains(&kind_of(block.node)) {
             return None;
         }
-        named_children(block.node)
-            .map(|statement| match kind_of(statement) {
-                "export_statement" => statement.field("declaration").unwrap_or(statement),
-                _ => statement,
-            })
-            .filter(|statement| matches!(kind_of(statement), "function_declaration" | "class_declaration"))
-            .find(|statement| {
-                statement
-                    .field("name")
-                    .is_some_and(|declared| self.text(block.with(declared)) == name)
-            })
+        scope::block_function_or_class(block.node, name, self.file(block.file).text)
     }
 
     /// The local name under which `file` imports the export `exported` of module `module`.

@@ -166,18 +166,24 @@ pub fn binds_name(node: Node, name: &str, text: &str) -> bool {
     if !BLOCKS.contains(&kind) {
         return false;
     }
-    let declares_function_or_class = named_children(node)
+    block_function_or_class(node, name, text).is_some()
+        || block_variables(node, text).any(|(bound, _, _)| bound == name)
+}
+
+/// The function or class declaration named `name` among a block's own statements (exported or
+/// not).
+pub fn block_function_or_class<'tree>(block: Node<'tree>, name: &str, text: &str) -> Option<Node<'tree>> {
+    named_children(block)
         .map(|statement| match kind_of(statement) {
             "export_statement" => statement.field("declaration").unwrap_or(statement),
             _ => statement,
         })
         .filter(|statement| matches!(kind_of(*statement), "function_declaration" | "class_declaration"))
-        .any(|statement| {
+        .find(|statement| {
             statement
                 .field("name")
                 .is_some_and(|declared| node_text(declared, text) == name)
-        });
-    declares_function_or_class || block_variables(node, text).any(|(bound, _, _)| bound == name)
+        })
 }
 
 /// The parts of a node that declare names, for `FileScopes::declared`: a function declaration

@@ -31,8 +31,9 @@ impl<'tree> Program<'tree> {
     }
 
     /// Whether code at `place` (or right after it, where a new statement goes) runs only after
-    /// `statement`, a statement of a block around it, has run: written from it on, directly or in functions that exist only once the code below it
-    /// runs (arrows, function expressions, methods); a function declaration, which exists from
+    /// `statement`, a statement of a block around it, has run: written from it on, directly or in
+    /// functions that exist only once the code there runs (arrows, function expressions,
+    /// methods); a function declaration, which exists from
     /// the start of its block, must be called only by code that runs after it, in this file, or
     /// from other modules (which run after this one).
     pub(super) fn runs_after(&self, place: Located<'tree>, statement: Node<'tree>) -> bool {
