@@ -66,18 +66,16 @@ impl<'tree> Program<'tree> {
         if !matches!(kind_of(parameter.node), "identifier" | "shorthand_property_identifier") {
             return None;
         }
-        let text = self.file(parameter.file).text;
-        let function = self.function_declaring_parameter(parameter)?;
-        let name = self.text(parameter);
-        // A plain parameter holds what the call passes; one an object pattern binds (`function
-        // make({ name, runtime = "go1.x" }: Options)`) holds what that object sets for its key.
-        let (position, key) = match parameter_position(function, name, text) {
-            Some(position) => (position, None),
-            None => {
-                let destructured = destructured(function, name, text)?;
-                (destructured.position, Some(destructured.keys))
-            }
-        };
+        let ParameterRead {
+            function,
+            position,
+            keys,
+            ..
+        } = self.parameter_read(parameter, 0)?;
+        // A plain parameter holds what the call passes; a name read from it (`function
+        // make({ name, runtime = "go1.x" }: Options)`, `const { runtime } = options`) holds what
+        // that object sets for its key.
+        let key = (!keys.is_empty()).then_some(keys);
         let declared_default = declared_parameters(function)
             .nth(position)
             .and_then(|declared| declared.field("value"))
@@ -138,14 +136,85 @@ impl<'tree> Program<'tree> {
     /// The default a parameter, named where it is used, declares (`runtime =
     /// lambda.Runtime.GO_1_X`).
     pub(super) fn parameter_default(&self, parameter: Located<'tree>) -> Option<Located<'tree>> {
-        let function = self.function_declaring_parameter(parameter)?;
-        let text = self.file(parameter.file).text;
-        let Some(position) = parameter_position(function, self.text(parameter), text) else {
-            let default = destructured(function, self.text(parameter), text)?.default?;
-            return Some(parameter.with(default));
-        };
-        let declared = declared_parameters(function).nth(position)?;
+        let read = self.parameter_read(parameter, 0)?;
+        if !read.keys.is_empty() {
+            return read.default;
+        }
+        let declared = declared_parameters(read.function).nth(read.position)?;
         declared.field("value").map(|value| parameter.with(value))
+    }
+
+    /// Which parameter a name reads, and what it reads from it: the parameter itself, a name its
+    /// object pattern binds, or a name a `const` in the function destructures from it (`const {
+    /// runtime = "go1.x" } = args`, also from a property of it or from another such name). A level
+    /// that has a default of its own is not followed (see `bound_in_pattern`).
+    fn parameter_read(&self, name: Located<'tree>, depth: usize) -> Option<ParameterRead<'tree>> {
+        let text = self.file(name.file).text;
+        let spelled = self.text(name);
+        if let Some(function) = self.function_declaring_parameter(name) {
+            return Some(match parameter_position(function, spelled, text) {
+                Some(position) => ParameterRead {
+                    function,
+                    position,
+                    keys: Vec::new(),
+                    default: None,
+                },
+                None => {
+                    let found = destructured(function, spelled, text)?;
+                    ParameterRead {
+                        function,
+                        position: found.position,
+                        keys: found.keys,
+                        default: found.default.map(|default| name.with(default)),
+                    }
+                }
+            });
+        }
+        if depth >= MAX_DESTRUCTURINGS {
+            return None;
+        }
+        let declaration = self.declaration_of(name);
+        let Declaration::Destructured {
+            declarator,
+            constant: true,
+        } = declaration
+        else {
+            return None;
+        };
+        if self.imported_name(name, declaration) {
+            return None;
+        }
+        let pattern = declarator
+            .field("name")
+            .filter(|pattern| kind_of(*pattern) == "object_pattern")?;
+        let (pattern_keys, default) = bound_in_pattern(pattern, spelled, text)?;
+        let (source, source_keys) = self.properties_read(name.with(declarator.field("value")?))?;
+        let outer = self.parameter_read(source, depth + 1)?;
+        if outer.default.is_some() {
+            return None;
+        }
+        Some(ParameterRead {
+            function: outer.function,
+            position: outer.position,
+            keys: outer.keys.into_iter().chain(source_keys).chain(pattern_keys).collect(),
+            default: default.map(|default| name.with(default)),
+        })
+    }
+
+    /// `args.build` as the name `args` and the properties read from it, outermost first.
+    fn properties_read(&self, at: Located<'tree>) -> Option<(Located<'tree>, Vec<&'tree str>)> {
+        let mut keys = Vec::new();
+        let mut current = self.unwrapped(at);
+        while kind_of(current.node) == "member_expression" {
+            let property = current.node.field("property")?;
+            if kind_of(property) != "property_identifier" {
+                return None;
+            }
+            keys.push(self.text(current.with(property)));
+            current = self.unwrapped(current.with(current.node.field("object")?));
+        }
+        keys.reverse();
+        (kind_of(current.node) == "identifier").then_some((current, keys))
     }
 
     /// Each call, with the object it passes, where a helper or construct hands its own arguments
@@ -222,27 +291,47 @@ impl<'tree> Program<'tree> {
     }
 
     /// How `file` spells a call of the export `exported` of `module`: by the local name of an
-    /// import of it, and through each namespace import of the module (`roles.lambdaRole`).
+    /// import of it (from its module, or from a barrel passing it on), and through each namespace
+    /// import of a module exporting it (`roles.lambdaRole`).
     fn spellings_in(&self, file: usize, module: usize, exported: &str) -> Vec<String> {
-        let through_namespaces = self
-            .file(file)
-            .imports
-            .iter()
-            .filter(|binding| {
-                binding.kind == ImportKind::Namespace && self.imported_file(file, &binding.module) == Some(module)
-            })
-            .map(|binding| format!("{}.{exported}", binding.local));
-        self.local_import_name(file, module, exported)
+        let imports = self.callee_imports(file, module, exported);
+        let through_namespaces = imports
+            .namespaces
             .into_iter()
-            .chain(through_namespaces)
-            .collect()
+            .flat_map(|(namespace, names)| names.into_iter().map(move |name| format!("{namespace}.{name}")));
+        imports.named.into_iter().chain(through_namespaces).collect()
+    }
+
+    /// How `file` imports the export `exported` of `home` (see `CalleeImports`).
+    fn callee_imports(&self, file: usize, home: usize, exported: &str) -> CalleeImports {
+        let declares = |module: usize, name: &str| module == home && name == exported;
+        let mut imports = CalleeImports::default();
+        for binding in &self.file(file).imports {
+            let Some(module) = self.imported_file(file, &binding.module) else {
+                continue;
+            };
+            match &binding.kind {
+                ImportKind::Named { imported } => {
+                    if self.declaring_module(module, imported, &declares).is_some() {
+                        imports.named.push(binding.local.clone());
+                    }
+                }
+                ImportKind::Namespace => {
+                    let names = self.names_exporting(module, &declares);
+                    if !names.is_empty() {
+                        imports.namespaces.push((binding.local.clone(), names));
+                    }
+                }
+            }
+        }
+        imports
     }
 
     /// Whether `sites` are all the calls the project makes of a function: every mention of its
     /// name outside types is its declaration, one import of it by name, or the callee of one of
     /// them. A mention anywhere else (a subclass, the function passed as a value) may stand for
-    /// calls not seen, as may a namespace import or a re-export of its module; so may an export
-    /// under another name, which no call here spells. A type (`Service[]`) calls nothing.
+    /// calls not seen, as may a module that exports it reached other than by an import or a
+    /// re-export (`require`, `export * as`). A type (`Service[]`) calls nothing.
     pub(super) fn all_calls_seen(&self, function: Located<'tree>, sites: &[Located<'tree>]) -> bool {
         let home = function.file;
         let Some(callee) = callee_of(function.node, self.file(home).text) else {
@@ -250,56 +339,76 @@ impl<'tree> Program<'tree> {
         };
         (0..self.files().len()).all(|file| {
             let calls_here = sites.iter().filter(|site| site.file == file).count();
-            let name = if file == home {
-                Some(callee.name.clone())
-            } else {
-                callee
-                    .exported_as
-                    .as_ref()
-                    .and_then(|exported| self.local_import_name(file, home, exported))
+            let through_a_namespace = sites
+                .iter()
+                .filter(|site| site.file == file && self.called_through_a_namespace(**site))
+                .count();
+            let named_calls = calls_here - through_a_namespace;
+            if file == home {
+                // A class's own name is a type: its declaration is the one mention types may hold.
+                let declared_as_type = usize::from(callee.named_as_a_type);
+                return self.value_mentions(file, &callee.name) + declared_as_type == named_calls + 1;
+            }
+            let Some(exported) = &callee.exported_as else {
+                return true;
             };
-            let reached_otherwise = file != home && self.reaches_module_otherwise(file, home);
-            // A class's own name is a type: its declaration is the one mention types may hold.
-            let declared_as_type = usize::from(file == home && callee.named_as_a_type);
-            let through_namespaces = match (&callee.exported_as, file != home) {
-                (Some(exported), true) => self.namespace_calls_seen(file, home, exported, sites),
-                _ => true,
-            };
-            let named_calls = calls_here
-                - sites
-                    .iter()
-                    .filter(|site| site.file == file && self.called_through_a_namespace(**site))
-                    .count();
-            !reached_otherwise
-                && through_namespaces
-                && name.is_none_or(|name| self.value_mentions(file, &name) + declared_as_type == named_calls + 1)
+            let imports = self.callee_imports(file, home, exported);
+            let named_mentions: usize = imports.named.iter().map(|name| self.value_mentions(file, name)).sum();
+            // Each import is one mention of its name that calls nothing.
+            !self.reaches_exporter_otherwise(file, home, exported)
+                && named_mentions == named_calls + imports.named.len()
+                && self.namespace_calls_seen(file, &imports.namespaces, sites)
         })
     }
 
-    /// Whether every use of each namespace import of `module` in `file` is a member read
-    /// (`roles.x`), and each that reads `exported` is the callee of one of `sites`: the namespace
-    /// handed on whole (`register(roles)`) or the function read without a call may be called
-    /// where infrafix does not see it. Counted in the text, so that a mention in a comment or a
-    /// string also makes the calls unknown rather than missed.
-    fn namespace_calls_seen(&self, file: usize, module: usize, exported: &str, sites: &[Located<'tree>]) -> bool {
+    /// Whether every use of each of the namespaces (a local name, and the names its module exports
+    /// the function under) is a member read (`roles.x`), and each read of the function is the
+    /// callee of one of `sites`: the namespace handed on whole (`register(roles)`) or the function
+    /// read without a call may be called where infrafix does not see it. Counted in the text, so
+    /// that a mention in a comment or a string also makes the calls unknown rather than missed.
+    fn namespace_calls_seen(
+        &self,
+        file: usize,
+        namespaces: &[(String, Vec<String>)],
+        sites: &[Located<'tree>],
+    ) -> bool {
         let text = self.file(file).text;
-        self.file(file)
-            .imports
-            .iter()
-            .filter(|binding| {
-                binding.kind == ImportKind::Namespace && self.imported_file(file, &binding.module) == Some(module)
-            })
-            .all(|binding| {
-                let namespace = &binding.local;
-                let member_reads = occurrences(text, &format!("{namespace}."));
-                let reads_of_exported = occurrences(text, &format!("{namespace}.{exported}"));
-                let calls = sites
-                    .iter()
-                    .filter(|site| site.file == file && self.called_through_a_namespace(**site))
-                    .count();
-                // The import itself is the one mention that reads no member.
-                self.value_mentions(file, namespace) == member_reads + 1 && reads_of_exported == calls
-            })
+        namespaces.iter().all(|(namespace, names)| {
+            let member_reads = occurrences(text, &format!("{namespace}."));
+            let reads_of_function: usize = names
+                .iter()
+                .map(|name| occurrences(text, &format!("{namespace}.{name}")))
+                .sum();
+            let calls = sites
+                .iter()
+                .filter(|site| site.file == file && self.called_through(**site, namespace))
+                .count();
+            // The import itself is the one mention that reads no member.
+            self.value_mentions(file, namespace) == member_reads + 1 && reads_of_function == calls
+        })
+    }
+
+    /// Whether a call's callee is a member of the namespace named `namespace` (`roles.make(…)`).
+    fn called_through(&self, call: Located<'tree>, namespace: &str) -> bool {
+        call.node
+            .field("function")
+            .or_else(|| call.node.field("constructor"))
+            .filter(|callee| kind_of(*callee) == "member_expression")
+            .and_then(|callee| callee.field("object"))
+            .is_some_and(|object| self.text(call.with(object)) == namespace)
+    }
+
+    /// Whether `file` names, other than in an import or a re-export that call look-ups follow, a
+    /// module that exports the export `exported` of `home` (see `reaches_module_otherwise`).
+    fn reaches_exporter_otherwise(&self, file: usize, home: usize, exported: &str) -> bool {
+        let declares = |module: usize, name: &str| module == home && name == exported;
+        let imports = &self.file(file).imports;
+        crate::prefilter::relative_specifiers(self.file(file).text).any(|specifier| {
+            !imports.iter().any(|binding| binding.module == specifier)
+                && self.imported_file(file, specifier).is_some_and(|module| {
+                    !self.reexports_from(file, module) && !self.names_exporting(module, &declares).is_empty()
+                })
+        })
     }
 
     /// Whether a call's callee is a member of a namespace import (`roles.lambdaRole(…)`).
@@ -334,7 +443,14 @@ impl<'tree> Program<'tree> {
         };
         // `roles.lambdaRole(…)`: through a namespace import of the function's module.
         if kind_of(name.node) == "member_expression" {
-            return call.file != home && self.namespace_member(name).is_some_and(|(module, _)| module == home);
+            let Some(exported) = &callee.exported_as else {
+                return false;
+            };
+            let declares = |module: usize, name: &str| module == home && name == exported;
+            return call.file != home
+                && self
+                    .namespace_member(name)
+                    .is_some_and(|(module, member)| self.declaring_module(module, member, &declares).is_some());
         }
         let declaration = self.declaration_of(name);
         if call.file != home {
@@ -369,17 +485,6 @@ impl<'tree> Program<'tree> {
         scope::block_function_or_class(block.node, name, self.file(block.file).text)
     }
 
-    /// The local name under which `file` imports the export `exported` of module `module`.
-    fn local_import_name(&self, file: usize, module: usize, exported: &str) -> Option<String> {
-        self.file(file).imports.iter().find_map(|binding| {
-            let ImportKind::Named { imported } = &binding.kind else {
-                return None;
-            };
-            (imported == exported && self.imported_file(file, &binding.module) == Some(module))
-                .then(|| binding.local.clone())
-        })
-    }
-
     /// The call or `new` expression spanning `range`.
     fn call_at(&self, file: usize, range: Range<usize>) -> Option<Node<'tree>> {
         let mut node = self.root(file).descendant_for_byte_range(range.start, range.end)?;
@@ -403,6 +508,16 @@ impl<'tree> Program<'tree> {
 pub(super) struct CallArgument<'tree> {
     pub call: Located<'tree>,
     pub argument: Option<Located<'tree>>,
+}
+
+/// How a file other than its own imports an exported function or class.
+#[derive(Default)]
+struct CalleeImports {
+    /// The local names of named imports of it, from its module or from a barrel passing it on.
+    named: Vec<String>,
+    /// Each namespace import of a module exporting it: the namespace's local name, and the names
+    /// the module exports it under.
+    namespaces: Vec<(String, Vec<String>)>,
 }
 
 /// How callers reach a function or a component class.
@@ -451,6 +566,21 @@ fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> 
         declarator,
         named_as_a_type: kind_of(named) == "type_identifier",
     })
+}
+
+/// How many `const` destructurings a name may be followed back through to a parameter; ends a
+/// pattern that names itself (`const { a } = a`, which scope reading resolves to itself).
+const MAX_DESTRUCTURINGS: usize = 16;
+
+/// What a name reads from a function's parameter, as `parameter_read` finds it.
+struct ParameterRead<'tree> {
+    function: Node<'tree>,
+    /// Where the parameter stands in the function's parameter list.
+    position: usize,
+    /// The properties read from the argument, outermost first; empty for the parameter itself.
+    keys: Vec<&'tree str>,
+    /// The default a pattern gives the name where the argument lacks its key.
+    default: Option<Located<'tree>>,
 }
 
 /// A name an object pattern of a parameter binds (`{ runtime = "go1.x" }`, `{ runtime: chosen }`,
@@ -602,6 +732,27 @@ mod tests {
             // A call that does not write the outer level out, or a level with a default.
             ("function make({ build: { runtime } }) { return runtime; }\nmake({ build: settings });\n", vec![]),
             ("function make({ build: { runtime } = {} }) { return runtime; }\nmake({ build: { runtime: \"go1.x\" } });\n", vec![]),
+        ];
+        for (text, expected) in cases {
+            with_program(&[("index.ts", text)], |program| {
+                assert_eq!(passed(program, "return"), expected, "{text}");
+            });
+        }
+    }
+
+    #[test]
+    fn a_const_destructuring_a_parameter_reads_what_each_call_passes() {
+        let cases = [
+            ("function make(spec) { const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\nmake({ runtime: \"java8\" });\n", vec!["\"go1.x\"", "\"java8\""]),
+            // From a property of the parameter, through two consts, and from a pattern's name.
+            ("function make(spec) { const { runtime } = spec.build; return runtime; }\nmake({ build: { runtime: \"go1.x\" } });\n", vec!["\"go1.x\""]),
+            ("function make(spec) { const { build } = spec; const { runtime } = build; return runtime; }\nmake({ build: { runtime: \"go1.x\" } });\n", vec!["\"go1.x\""]),
+            ("function make({ build }) { const { runtime } = build; return runtime; }\nmake({ build: { runtime: \"go1.x\" } });\n", vec!["\"go1.x\""]),
+            // A call leaving it out takes the pattern's default, which is no call's argument.
+            ("function make(spec) { const { runtime = \"go1.x\" } = spec; return runtime; }\nmake({});\nmake({ runtime: \"java8\" });\n", vec!["\"java8\""]),
+            // A `let` may be assigned again, and a level with a default is not followed.
+            ("function make(spec) { let { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
+            ("function make({ build = {} }) { const { runtime } = build; return runtime; }\nmake({ build: { runtime: \"go1.x\" } });\n", vec![]),
         ];
         for (text, expected) in cases {
             with_program(&[("index.ts", text)], |program| {

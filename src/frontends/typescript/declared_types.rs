@@ -650,7 +650,7 @@ impl<'tree> Program<'tree> {
                         )
                         .is_empty()
                 };
-                let (module, local) = self.type_exporter(exporter, imported, &declares)?;
+                let (module, local) = self.declaring_module(exporter, imported, &declares)?;
                 let root = self.file(module).tree.root_node();
                 Some(self.types_declared_in(
                     Located {

@@ -93,9 +93,13 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
     table
 }
 
-/// The names a declaration binds with plain identifiers: a `const`/`let`/`var`'s, a function's.
+/// The names a declaration binds with plain identifiers: a `const`/`let`/`var`'s, a function's,
+/// a class's.
 fn declared_names(declaration: Node, text: &str) -> Vec<String> {
-    if kind_of(declaration) == "function_declaration" {
+    if matches!(
+        kind_of(declaration),
+        "function_declaration" | "class_declaration" | "abstract_class_declaration"
+    ) {
         return declaration
             .field("name")
             .map(|name| vec![node_text(name, text).to_owned()])
@@ -203,20 +207,61 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// The module whose top level declares the type `name` that `file` exports, and the name it
-    /// has there: the file itself, or the module an `export { … } from` or `export *` passes it on
-    /// from. `declares` says whether a module's top level declares a type of a name (the export
-    /// tables record values only).
-    pub(super) fn type_exporter(
+    /// The module whose top level declares the `name` that `file` exports, and the name it has
+    /// there: the file itself, or the module an `export { … } from` or `export *` passes it on
+    /// from. `declares` says whether a module's top level declares what is looked for under a name:
+    /// a type (the export tables record values only), or one function or class.
+    pub(super) fn declaring_module(
         &self,
         file: usize,
         name: &str,
         declares: &dyn Fn(usize, &str) -> bool,
     ) -> Option<(usize, String)> {
-        self.type_exporter_within(file, name, declares, &mut HashSet::default())
+        self.declaring_module_within(file, name, declares, &mut HashSet::default())
     }
 
-    fn type_exporter_within(
+    /// The names under which `module` exports what `declares` recognizes (see `declaring_module`):
+    /// its own name where `module` declares it, and each name a barrel passes it on under
+    /// (`export *`, `export { make as makeService } from`).
+    pub(super) fn names_exporting(&self, module: usize, declares: &dyn Fn(usize, &str) -> bool) -> Vec<String> {
+        let mut candidates = Vec::new();
+        self.export_names_within(module, &mut candidates, &mut HashSet::default());
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|name| self.declaring_module(module, name, declares).is_some());
+        candidates
+    }
+
+    /// Every name `module` lists as exported, itself or through the modules it `export *`s.
+    fn export_names_within(&self, module: usize, out: &mut Vec<String>, seen: &mut HashSet<usize>) {
+        if !seen.insert(module) {
+            return;
+        }
+        let table = self.export_table(module);
+        out.extend(table.named.keys().cloned());
+        for star in &table.star_modules {
+            if let Some(from) = self.imported_file(module, star) {
+                self.export_names_within(from, out, seen);
+            }
+        }
+    }
+
+    /// Whether `file` passes on names of `module` by an `export *` or `export { … } from`
+    /// statement: look-ups that follow re-exports (`declaring_module`) see through these.
+    pub(super) fn reexports_from(&self, file: usize, module: usize) -> bool {
+        let table = self.export_table(file);
+        let named = table.named.values().filter_map(|source| match source {
+            ExportSource::Reexport { module, .. } => Some(module),
+            ExportSource::Local(_) | ExportSource::NamespaceOf { .. } => None,
+        });
+        table
+            .star_modules
+            .iter()
+            .chain(named)
+            .any(|specifier| self.imported_file(file, specifier) == Some(module))
+    }
+
+    fn declaring_module_within(
         &self,
         file: usize,
         name: &str,
@@ -234,14 +279,14 @@ impl<'tree> Program<'tree> {
             Some(ExportSource::Local(local)) => declares(file, local).then(|| (file, local.clone())),
             Some(ExportSource::Reexport { module, imported }) => {
                 let from = self.imported_file(file, module)?;
-                self.type_exporter_within(from, imported, declares, asked)
+                self.declaring_module_within(from, imported, declares, asked)
             }
             Some(ExportSource::NamespaceOf { .. }) => None,
             None => {
                 let mut found = Vec::new();
                 for module in &table.star_modules {
                     if let Some(from) = self.imported_file(file, module) {
-                        found.extend(self.type_exporter_within(from, name, declares, asked));
+                        found.extend(self.declaring_module_within(from, name, declares, asked));
                     }
                 }
                 (found.len() == 1).then(|| found.remove(0))

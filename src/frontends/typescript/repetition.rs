@@ -232,13 +232,28 @@ mod tests {
             function_instances(&[("worker.ts", WORKER), ("app.ts", both)]),
             vec![Some(2)]
         );
-        // Through a barrel: the barrel re-exports the module, so its importers' calls are not seen.
-        let barrel = "export * from \"./worker\";\n";
-        let app = "import { Worker } from \"./index\";\nnew Worker(undefined as any, \"a\");\n";
+        // Through a barrel, by name (also renamed) and through a namespace of it, each is seen.
+        let barrel = "export * from \"./worker\";\nexport { Worker as Job } from \"./worker\";\n";
+        let app = "import { Job } from \"./index\";\nimport * as all from \"./index\";\nnew Job(undefined as any, \"a\");\nnew all.Worker(undefined as any, \"b\");\n";
         assert_eq!(
             function_instances(&[("worker.ts", WORKER), ("index.ts", barrel), ("app.ts", app)]),
-            vec![None]
+            vec![Some(2)]
         );
+        // A module passing it on as a namespace, or importing it at run time, reaches it where
+        // calls are not followed; so does a barrel's namespace handed on whole.
+        let direct = "import { Worker } from \"./worker\";\nnew Worker(undefined as any, \"a\");\n";
+        let through_barrel = "import { Worker } from \"./index\";\nimport * as all from \"./index\";\nnew Worker(undefined as any, \"a\");\nexport const registry = [all];\n";
+        for (barrel, app) in [
+            ("export * as workers from \"./worker\";\n", direct),
+            ("export const load = () => import(\"./worker\");\n", direct),
+            ("export * from \"./worker\";\n", through_barrel),
+        ] {
+            assert_eq!(
+                function_instances(&[("worker.ts", WORKER), ("index.ts", barrel), ("app.ts", app)]),
+                vec![None],
+                "{barrel}"
+            );
+        }
     }
 
     #[test]

@@ -155,7 +155,8 @@ impl<'tree> Program<'tree> {
     }
 
     /// For a reservation a helper receives as a parameter (`reserved`), or as a property of one
-    /// (`props.reserved`, `props.reserved ?? 60`): each call's number with the instances that call
+    /// (`props.reserved`, `props.reserved ?? 60`, also through a const or a destructuring
+    /// `const { reserved = 60 } = props`): each call's number with the instances that call
     /// makes. A call that passes nothing (or `undefined`) takes the default; with none, it reserves
     /// nothing (`reservedConcurrentExecutions: undefined` is no reservation) and has no entry. A
     /// call whose value cannot be told (an object infrafix cannot read, a spread argument) makes
@@ -166,7 +167,8 @@ impl<'tree> Program<'tree> {
         value: Located<'tree>,
         instances: Multiplicity,
     ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
-        let value = self.unwrapped(value);
+        // `const reserved = props.reserved ?? 60` in the helper reads the parameter too.
+        let value = self.written_value(value);
         let (read, default) = match kind_of(value.node) {
             "binary_expression"
                 if value

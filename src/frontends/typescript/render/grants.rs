@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use super::super::scope::Declaration;
 use super::super::{
     cdk, named_children, Located, NewStatement, OutputValue, Package, PolicyCache, PolicyDocument, Program,
     ResourceDecl, RolePolicies, Statement,
@@ -372,7 +373,8 @@ impl<'tree> Program<'tree> {
     }
 
     /// Whether every name `value` reads is a parameter or loop variable bound around `statement`,
-    /// and so reads the same there: a local `const` may be declared between them.
+    /// or a `const` (`const { dlq } = options`) declared before it in a block around it and not
+    /// bound again in between, and so reads the same there.
     fn visible_before(&self, value: Located<'tree>, statement: Located<'tree>) -> bool {
         let mut names = Vec::new();
         let mut pending = vec![value.node];
@@ -386,8 +388,34 @@ impl<'tree> Program<'tree> {
             let binder = self
                 .function_declaring_parameter(name)
                 .or_else(|| self.loop_declaring_variable(name));
-            binder.is_some_and(|binder| value.with(binder).encloses(&statement))
+            match binder {
+                Some(binder) => value.with(binder).encloses(&statement),
+                None => self.const_declared_before(name, statement),
+            }
         })
+    }
+
+    /// Whether `name` reads a `const` whose declaration ends before `statement`, in a block
+    /// around it, with no scope in between binding the name again.
+    fn const_declared_before(&self, name: Located<'tree>, statement: Located<'tree>) -> bool {
+        let declarator = match self.declaration_of(name) {
+            Declaration::Variable {
+                declarator,
+                constant: true,
+            }
+            | Declaration::Destructured {
+                declarator,
+                constant: true,
+            } => declarator,
+            _ => return false,
+        };
+        let Some(block) = declarator.parent().and_then(|declaration| declaration.parent()) else {
+            return false;
+        };
+        name.file == statement.file
+            && declarator.end_byte() <= statement.node.start_byte()
+            && name.with(block).encloses(&statement)
+            && !self.hidden_at(self.text(name), statement, block)
     }
 
     /// A new RolePolicy granting the named targets, named after `neighbour`.
