@@ -147,11 +147,15 @@ impl<'tree> Program<'tree> {
     /// Which parameter a name reads, and what it reads from it: the parameter itself, a name its
     /// object pattern binds, or a name a `const` in the function destructures from it (`const {
     /// runtime = "go1.x" } = args`, also from a property of it or from another such name). A level
-    /// that has a default of its own is not followed (see `bound_in_pattern`).
+    /// that has a default of its own is not followed (see `bound_in_pattern`), nor a parameter the
+    /// function assigns or changes (see `parameter_changed`).
     fn parameter_read(&self, name: Located<'tree>, depth: usize) -> Option<ParameterRead<'tree>> {
         let text = self.file(name.file).text;
         let spelled = self.text(name);
         if let Some(function) = self.function_declaring_parameter(name) {
+            if self.parameter_changed(name.with(function), spelled) {
+                return None;
+            }
             return Some(match parameter_position(function, spelled, text) {
                 Some(position) => ParameterRead {
                     function,
@@ -753,10 +757,16 @@ mod tests {
             // A `let` may be assigned again, and a level with a default is not followed.
             ("function make(spec) { let { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
             ("function make({ build = {} }) { const { runtime } = build; return runtime; }\nmake({ build: { runtime: \"go1.x\" } });\n", vec![]),
+            // A parameter the function assigns or changes, itself or through a helper, no longer
+            // holds what the call passes; a helper that only reads it changes nothing.
+            ("function make(spec) { spec = { ...spec }; const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
+            ("function make({ runtime }) { runtime ??= \"java8\"; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
+            ("function fill(s) { s.runtime = \"java8\"; }\nfunction make(spec) { fill(spec); const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
+            ("function show(s) { return JSON.stringify(s); }\nfunction make(spec) { show(spec); const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec!["\"go1.x\""]),
         ];
         for (text, expected) in cases {
             with_program(&[("index.ts", text)], |program| {
-                assert_eq!(passed(program, "return"), expected, "{text}");
+                assert_eq!(passed(program, "return runtime"), expected, "{text}");
             });
         }
     }

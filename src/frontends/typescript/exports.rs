@@ -246,19 +246,36 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// Whether `file` passes on names of `module` by an `export *` or `export { … } from`
-    /// statement: look-ups that follow re-exports (`declaring_module`) see through these.
+    /// Whether `file` passes on names of `module` only by `export *` and `export { … } from`
+    /// statements: look-ups that follow re-exports (`declaring_module`) see through these, not
+    /// through `export * as ns from`, which hands the module on whole.
     pub(super) fn reexports_from(&self, file: usize, module: usize) -> bool {
         let table = self.export_table(file);
-        let named = table.named.values().filter_map(|source| match source {
-            ExportSource::Reexport { module, .. } => Some(module),
-            ExportSource::Local(_) | ExportSource::NamespaceOf { .. } => None,
-        });
-        table
-            .star_modules
-            .iter()
-            .chain(named)
-            .any(|specifier| self.imported_file(file, specifier) == Some(module))
+        let is_module = |specifier: &String| self.imported_file(file, specifier) == Some(module);
+        let mut named = false;
+        for source in table.named.values() {
+            match source {
+                ExportSource::Reexport { module, .. } => named |= is_module(module),
+                ExportSource::NamespaceOf { module } if is_module(module) => return false,
+                ExportSource::Local(_) | ExportSource::NamespaceOf { .. } => {}
+            }
+        }
+        named || table.star_modules.iter().any(is_module)
+    }
+
+    /// Whether `module` lists `name` among its exports, itself or through its `export *`s, as
+    /// anything: two `export *` modules that both list a name make it ambiguous, whatever each
+    /// declares it as.
+    fn lists_export(&self, module: usize, name: &str, seen: &mut HashSet<usize>) -> bool {
+        if !seen.insert(module) {
+            return false;
+        }
+        let table = self.export_table(module);
+        table.named.contains_key(name)
+            || table.star_modules.iter().any(|star| {
+                self.imported_file(module, star)
+                    .is_some_and(|from| self.lists_export(from, name, seen))
+            })
     }
 
     fn declaring_module_within(
@@ -282,14 +299,21 @@ impl<'tree> Program<'tree> {
                 self.declaring_module_within(from, imported, declares, asked)
             }
             Some(ExportSource::NamespaceOf { .. }) => None,
+            // A name two `export *` modules pass on is ambiguous even where only one of them
+            // declares what is looked for.
             None => {
                 let mut found = Vec::new();
+                let mut listed_elsewhere = false;
                 for module in &table.star_modules {
-                    if let Some(from) = self.imported_file(file, module) {
-                        found.extend(self.declaring_module_within(from, name, declares, asked));
+                    let Some(from) = self.imported_file(file, module) else {
+                        continue;
+                    };
+                    match self.declaring_module_within(from, name, declares, asked) {
+                        Some(declared) => found.push(declared),
+                        None => listed_elsewhere |= self.lists_export(from, name, &mut HashSet::default()),
                     }
                 }
-                (found.len() == 1).then(|| found.remove(0))
+                (found.len() == 1 && !listed_elsewhere).then(|| found.remove(0))
             }
         }
     }
@@ -403,6 +427,28 @@ mod tests {
         with_program(&files, |program| {
             assert!(program.exported(0, "x").is_none());
             assert!(program.exported(1, "nothing").is_none());
+        });
+    }
+
+    #[test]
+    fn a_declaration_is_found_under_each_name_barrels_pass_it_on_under() {
+        let files = [
+            ("index.ts", "export * from \"./worker\";\nexport { worker as job } from \"./worker\";\nexport * as all from \"./worker\";\n"),
+            ("worker.ts", "export function worker() {}\nexport class Service {}\n"),
+            ("twice.ts", "export * from \"./worker\";\nexport * from \"./legacy\";\n"),
+            ("legacy.ts", "export const worker = () => 1;\n"),
+        ];
+        with_program(&files, |program| {
+            let the_worker = |module: usize, name: &str| module == 1 && name == "worker";
+            assert_eq!(program.names_exporting(0, &the_worker), vec!["job", "worker"]);
+            assert_eq!(program.names_exporting(1, &the_worker), vec!["worker"]);
+            // Two `export *` modules list `worker`: TypeScript exports it from neither.
+            assert!(program.names_exporting(2, &the_worker).is_empty());
+            // A class is a value its module exports.
+            let the_service = |module: usize, name: &str| module == 1 && name == "Service";
+            assert_eq!(program.names_exporting(0, &the_service), vec!["Service"]);
+            // `export * as` hands the module on whole, which call look-ups do not follow.
+            assert!(!program.reexports_from(0, 1));
         });
     }
 }

@@ -166,14 +166,12 @@ impl<'tree> Program<'tree> {
             _ => None,
         };
         let shared_role = role.is_some_and(|role| self.instances(role) == Some(1));
-        let own_role = !self.attachments_by_role().some_unplaced
-            && role.is_some_and(|role| {
-                self.resource_at(Located {
-                    file: function.file,
-                    node: function.expression,
-                })
-                .is_some_and(|function| self.made_together(role, function))
-            });
+        let own_role = self
+            .resource_at(Located {
+                file: function.file,
+                node: function.expression,
+            })
+            .is_some_and(|function| self.runs_as_a_role_made_beside(function));
         let per_instance: Option<Vec<ResourceRef>> = self
             .denoted_per_instance(target.value)
             .into_iter()
@@ -193,6 +191,17 @@ impl<'tree> Program<'tree> {
             }
             _ => DeadLetter::Unknown,
         }
+    }
+
+    /// Whether a function runs as a role made beside it, by the same run of the same loop or
+    /// factory, so that each instance has its own. An attachment infrafix cannot place may grant
+    /// each instance's role from elsewhere: such roles are not judged instance by instance.
+    pub(super) fn runs_as_a_role_made_beside(&self, function: usize) -> bool {
+        !self.attachments_by_role().some_unplaced
+            && matches!(
+                self.execution_role(&self.resources()[function]),
+                Some(ExecutionRole::Declared(role)) if self.made_together(role, function)
+            )
     }
 
     /// The RolePolicy, RolePolicyAttachment and PolicyAttachment resources that attach policy to a

@@ -198,6 +198,9 @@ struct Memo<'tree> {
     /// Whether each const asked about is changed after its declaration, by (declaring file,
     /// initializer start, reading file) (see `changed_after_declaration`).
     changed_consts: std::cell::RefCell<HashMap<(usize, usize, usize), bool>>,
+    /// Whether each parameter asked about is assigned or changed by its function, by (file,
+    /// function start, name) (see `parameter_changed`).
+    changed_parameters: std::cell::RefCell<HashMap<(usize, usize, String), bool>>,
     /// The resources each resource's inputs read (see `resources_read_by`).
     resources_read: std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<usize>>>>,
     /// The resources each resource waits for, directly or not (see `waits_for`).

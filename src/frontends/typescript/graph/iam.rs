@@ -163,9 +163,11 @@ impl<'tree> Program<'tree> {
         let mut queues: Vec<usize> = match denoted {
             Some(source) => is_queue_arn(&source).then_some(source.resource).into_iter().collect(),
             // A mapping made per element or call, each for its own queue (`spec.input.arn`), is
-            // judged per queue against a role its function's instances share; what a role made
-            // beside each grants is written once for all of them.
-            None if self.role_made_once(function) => self
+            // judged per queue against a role its function's instances share, or against a role
+            // made beside each instance: what that role grants is written once for all of them,
+            // and a grant naming each instance's queue through the same code cannot be judged
+            // (the rule then stays silent).
+            None if self.role_made_once(function) || self.runs_as_a_role_made_beside(function) => self
                 .denoted_per_instance(source.value)
                 .into_iter()
                 .map(|source| source.filter(is_queue_arn).map(|source| source.resource))
