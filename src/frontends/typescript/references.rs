@@ -431,7 +431,7 @@ impl<'tree> Program<'tree> {
         }
         if !self.runs_after(place, declaration.statement) {
             return Err(format!(
-                "{shown} is declared after code that may call the function this code is in, so it may not be set yet when it runs"
+                "{shown} is declared after code that may call the function this code is in (here, or in a module this one loads first), so it may not be set yet when it runs"
             ));
         }
         match (&declaration.binding, declaration.reference()) {

@@ -35,7 +35,8 @@ impl<'tree> Program<'tree> {
     /// functions that exist only once the code there runs (arrows, function expressions,
     /// methods); a function declaration, which exists from
     /// the start of its block, must be called only by code that runs after it, in this file, or
-    /// from other modules (which run after this one).
+    /// from other modules that run after this one: not from one this module loads first (an
+    /// import cycle), whose code may call it before this module's statements have run.
     pub(super) fn runs_after(&self, place: Located<'tree>, statement: Node<'tree>) -> bool {
         self.runs_after_within(place, statement, MAX_CALL_LEVELS)
     }
@@ -70,9 +71,32 @@ impl<'tree> Program<'tree> {
                     return false;
                 };
                 self.all_calls_seen(function, &calls)
-                    && calls
-                        .into_iter()
-                        .all(|call| call.file != place.file || self.runs_after_within(call, statement, levels - 1))
+                    && calls.into_iter().all(|call| match call.file == place.file {
+                        true => self.runs_after_within(call, statement, levels - 1),
+                        false => !self.loads_first(place.file, call.file),
+                    })
             })
+    }
+
+    /// Whether loading `module` loads `other` before running its own statements: `module`
+    /// imports it, directly or through the modules it imports (re-exports and side-effect imports
+    /// too).
+    fn loads_first(&self, module: usize, other: usize) -> bool {
+        let mut seen = vec![false; self.files().len()];
+        let mut pending = vec![module];
+        while let Some(file) = pending.pop() {
+            for specifier in crate::prefilter::relative_specifiers(self.file(file).text) {
+                let Some(imported) = self.imported_file(file, specifier) else {
+                    continue;
+                };
+                if imported == other {
+                    return true;
+                }
+                if !std::mem::replace(&mut seen[imported], true) {
+                    pending.push(imported);
+                }
+            }
+        }
+        false
     }
 }
