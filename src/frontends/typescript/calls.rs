@@ -263,7 +263,7 @@ impl<'tree> Program<'tree> {
     /// an arrow or function expression a const holds) or a class's constructor; `None` when
     /// callers cannot name it.
     pub(super) fn call_sites(&self, function: Located<'tree>) -> Option<Vec<Located<'tree>>> {
-        let callee = callee_of(function.node, self.file(function.file).text)?;
+        let callee = self.callee(function)?;
         let mut sites = Vec::new();
         for file in 0..self.files().len() {
             let spellings: Vec<String> = if file == function.file {
@@ -292,6 +292,25 @@ impl<'tree> Program<'tree> {
             }
         }
         Some(sites)
+    }
+
+    /// How callers reach a function or a class, with the name an export list of a top-level one
+    /// gives it (`class GoService {…}` then `export { GoService }`). Exported under two names,
+    /// it keeps the first: its calls are then not all seen, since the second name's are not
+    /// looked for.
+    fn callee(&self, function: Located<'tree>) -> Option<Callee<'tree>> {
+        let mut callee = callee_of(function.node, self.file(function.file).text)?;
+        if callee.scope != self.root(function.file) {
+            return Some(callee);
+        }
+        // `export class GoService` is in the table too, as its one name.
+        let names = self.names_exported_for(function.file, &callee.name);
+        if callee.exported_as.is_none() {
+            callee.exported_as = names.first().cloned();
+            // Under two names, the lists' mentions stay uncounted: calls are then not all seen.
+            callee.listed_for_export = usize::from(names.len() == 1);
+        }
+        Some(callee)
     }
 
     /// How `file` spells a call of the export `exported` of `module`: by the local name of an
@@ -338,7 +357,7 @@ impl<'tree> Program<'tree> {
     /// re-export (`require`, `export * as`). A type (`Service[]`) calls nothing.
     pub(super) fn all_calls_seen(&self, function: Located<'tree>, sites: &[Located<'tree>]) -> bool {
         let home = function.file;
-        let Some(callee) = callee_of(function.node, self.file(home).text) else {
+        let Some(callee) = self.callee(function) else {
             return false;
         };
         (0..self.files().len()).all(|file| {
@@ -351,7 +370,8 @@ impl<'tree> Program<'tree> {
             if file == home {
                 // A class's own name is a type: its declaration is the one mention types may hold.
                 let declared_as_type = usize::from(callee.named_as_a_type);
-                return self.value_mentions(file, &callee.name) + declared_as_type == named_calls + 1;
+                return self.value_mentions(file, &callee.name) + declared_as_type
+                    == named_calls + 1 + callee.listed_for_export;
             }
             let Some(exported) = &callee.exported_as else {
                 return true;
@@ -527,8 +547,12 @@ struct CalleeImports {
 /// How callers reach a function or a component class.
 struct Callee<'tree> {
     name: String,
-    /// The name it is exported under (`export function`, `export const f = () => …`, `export class`).
+    /// The name it is exported under (`export function`, `export const f = () => …`, `export class`,
+    /// or a list, `export { GoService }`).
     exported_as: Option<String>,
+    /// The mentions of its name in its module's export lists (`export { GoService }`): they
+    /// call nothing.
+    listed_for_export: usize,
     /// The block whose statements declare it: calls in its module must lie inside.
     scope: Node<'tree>,
     /// The `const f = …` declarator of an arrow or function expression; `None` for a function or
@@ -565,6 +589,7 @@ fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> 
     let scope = exported.unwrap_or(declaration).parent()?;
     Some(Callee {
         exported_as: exported.map(|_| name.clone()),
+        listed_for_export: 0,
         name,
         scope,
         declarator,

@@ -263,6 +263,20 @@ impl<'tree> Program<'tree> {
         named || table.star_modules.iter().any(is_module)
     }
 
+    /// The names `file` exports its own top-level `local` under, in the order of their names
+    /// (`export { GoService as Service }`; `export class GoService` lists its own name).
+    pub(super) fn names_exported_for(&self, file: usize, local: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .export_table(file)
+            .named
+            .iter()
+            .filter(|(_, source)| matches!(source, ExportSource::Local(name) if name == local))
+            .map(|(exported, _)| exported.clone())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
     /// Whether `module` lists `name` among its exports, itself or through its `export *`s, as
     /// anything: two `export *` modules that both list a name make it ambiguous, whatever each
     /// declares it as.

@@ -239,6 +239,28 @@ mod tests {
             function_instances(&[("worker.ts", WORKER), ("index.ts", barrel), ("app.ts", app)]),
             vec![Some(2)]
         );
+        // Exported by a list, under its own name or another; under two names, the calls of the
+        // second are not looked for.
+        let listed = WORKER.replace("export class Worker", "class Worker") + "export { Worker as Job };\n";
+        let app =
+            "import { Job } from \"./index\";\nnew Job(undefined as any, \"a\");\nnew Job(undefined as any, \"b\");\n";
+        assert_eq!(
+            function_instances(&[
+                ("worker.ts", &listed),
+                ("index.ts", "export * from \"./worker\";\n"),
+                ("app.ts", app)
+            ]),
+            vec![Some(2)]
+        );
+        let twice = listed.replace("export { Worker as Job }", "export { Worker, Worker as Job }");
+        assert_eq!(
+            function_instances(&[
+                ("worker.ts", &twice),
+                ("index.ts", "export * from \"./worker\";\n"),
+                ("app.ts", app)
+            ]),
+            vec![None]
+        );
         // A module passing it on as a namespace, or importing it at run time, reaches it where
         // calls are not followed; so does a barrel's namespace handed on whole.
         let direct = "import { Worker } from \"./worker\";\nnew Worker(undefined as any, \"a\");\n";
