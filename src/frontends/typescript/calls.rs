@@ -205,10 +205,24 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// `args.build` as the name `args` and the properties read from it, outermost first.
+    /// `args.build` as the name `args` and the properties read from it, outermost first. `args ??
+    /// {}` (or `||`) reads what `args` does: an empty object lacks every key, as a missing
+    /// argument does.
     fn properties_read(&self, at: Located<'tree>) -> Option<(Located<'tree>, Vec<&'tree str>)> {
         let mut keys = Vec::new();
         let mut current = self.unwrapped(at);
+        let falls_back_to_empty = kind_of(current.node) == "binary_expression"
+            && current
+                .node
+                .field("operator")
+                .is_some_and(|operator| matches!(self.text(current.with(operator)), "??" | "||"))
+            && current
+                .node
+                .field("right")
+                .is_some_and(|right| kind_of(right) == "object" && right.named_child_count() == 0);
+        if falls_back_to_empty {
+            current = self.unwrapped(current.with(current.node.field("left")?));
+        }
         while kind_of(current.node) == "member_expression" {
             let property = current.node.field("property")?;
             if kind_of(property) != "property_identifier" {
@@ -378,9 +392,15 @@ impl<'tree> Program<'tree> {
             };
             let imports = self.callee_imports(file, home, exported);
             let named_mentions: usize = imports.named.iter().map(|name| self.value_mentions(file, name)).sum();
-            // Each import is one mention of its name that calls nothing.
+            // Each import is one mention of its name that calls nothing, as is each export list
+            // passing it on (`export { worker }`), whose importers are looked at in turn.
+            let passed_on: usize = imports
+                .named
+                .iter()
+                .map(|name| self.names_exported_for(file, name).len())
+                .sum();
             !self.reaches_exporter_otherwise(file, home, exported)
-                && named_mentions == named_calls + imports.named.len()
+                && named_mentions == named_calls + imports.named.len() + passed_on
                 && self.namespace_calls_seen(file, &imports.namespaces, sites)
         })
     }
@@ -787,6 +807,7 @@ mod tests {
             ("function make(spec) { spec = { ...spec }; const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
             ("function make({ runtime }) { runtime ??= \"java8\"; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
             ("function fill(s) { s.runtime = \"java8\"; }\nfunction make(spec) { fill(spec); const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
+            ("function make(spec) { const { runtime = \"java8\" } = spec ?? {}; return runtime; }\nmake({ runtime: \"go1.x\" });\nmake();\n", vec!["\"go1.x\""]),
             ("function show(s) { return JSON.stringify(s); }\nfunction make(spec) { show(spec); const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec!["\"go1.x\""]),
         ];
         for (text, expected) in cases {

@@ -307,7 +307,18 @@ impl<'tree> Program<'tree> {
         }
         let table = self.export_table(file);
         match table.named.get(name) {
-            Some(ExportSource::Local(local)) => declares(file, local).then(|| (file, local.clone())),
+            Some(ExportSource::Local(local)) => {
+                if declares(file, local) {
+                    return Some((file, local.clone()));
+                }
+                // `import { worker } from "./worker"; export { worker };` passes the import on.
+                let binding = self.file(file).imports.iter().find(|binding| binding.local == *local)?;
+                let ImportKind::Named { imported } = &binding.kind else {
+                    return None;
+                };
+                let from = self.imported_file(file, &binding.module)?;
+                self.declaring_module_within(from, imported, declares, asked)
+            }
             Some(ExportSource::Reexport { module, imported }) => {
                 let from = self.imported_file(file, module)?;
                 self.declaring_module_within(from, imported, declares, asked)
@@ -451,6 +462,7 @@ mod tests {
             ("worker.ts", "export function worker() {}\nexport class Service {}\n"),
             ("twice.ts", "export * from \"./worker\";\nexport * from \"./legacy\";\n"),
             ("legacy.ts", "export const worker = () => 1;\n"),
+            ("passing.ts", "import { worker } from \"./worker\";\nexport { worker as run };\n"),
         ];
         with_program(&files, |program| {
             let the_worker = |module: usize, name: &str| module == 1 && name == "worker";
@@ -458,6 +470,8 @@ mod tests {
             assert_eq!(program.names_exporting(1, &the_worker), vec!["worker"]);
             // Two `export *` modules list `worker`: TypeScript exports it from neither.
             assert!(program.names_exporting(2, &the_worker).is_empty());
+            // An import passed on by an export list.
+            assert_eq!(program.names_exporting(4, &the_worker), vec!["run"]);
             // A class is a value its module exports.
             let the_service = |module: usize, name: &str| module == 1 && name == "Service";
             assert_eq!(program.names_exporting(0, &the_service), vec!["Service"]);
