@@ -7,10 +7,11 @@ use tree_sitter::Node;
 
 use super::edits::push_merged;
 use super::facts::MemberKind;
+use super::scope::Declaration;
 use super::{cdk, named_children, ImportKind, Located, Package, Program, ResourceBinding};
 use crate::cloud::ResourceRef;
 use crate::fix::Edit;
-use crate::syntax::{kind_of, node_text, Fields};
+use crate::syntax::{kind_of, named_descendants, node_text, Fields};
 
 /// How many consts and callback parameters a reference may be followed through.
 const MAX_HOPS: usize = 16;
@@ -393,6 +394,17 @@ impl<'tree> Program<'tree> {
         place: Located<'tree>,
         edits: &mut Vec<Edit>,
     ) -> Result<String, String> {
+        // Where the resource's own name is hidden or out of reach, a local const may still hold it.
+        self.name_resource_as_declared(resource, place, edits)
+            .or_else(|reason| self.const_holding(resource, place).ok_or(reason))
+    }
+
+    fn name_resource_as_declared(
+        &self,
+        resource: usize,
+        place: Located<'tree>,
+        edits: &mut Vec<Edit>,
+    ) -> Result<String, String> {
         let declaration = &self.resources()[resource];
         let shown = self.display_name(resource);
         if let Some(parameter) = self.parameter_holding(resource, place) {
@@ -489,6 +501,38 @@ impl<'tree> Program<'tree> {
 }
 
 impl<'tree> Program<'tree> {
+    /// A `const` of a function's or loop's block around `place`, declared before it, that stands
+    /// for `resource` in every run (`const { deadLetters } = options` in a factory whose callers
+    /// all give the same queue): its name, when no scope in between binds it again. A later
+    /// reference to it in the block says what it stands for.
+    fn const_holding(&self, resource: usize, place: Located<'tree>) -> Option<String> {
+        let wanted = Some(ResourceRef {
+            resource,
+            attribute: None,
+        });
+        let text = self.file(place.file).text;
+        self.ancestors(place)
+            .into_iter()
+            .filter(|block| kind_of(*block) == "statement_block")
+            .find_map(|block| {
+                super::scope::block_variables(block, text)
+                    .filter(|(_, declarator, constant)| *constant && declarator.end_byte() <= place.node.start_byte())
+                    .find_map(|(name, declarator, _)| {
+                        let reference = named_descendants(block)
+                            .filter(|node| node.start_byte() >= declarator.end_byte() && kind_of(*node) == "identifier")
+                            .filter(|node| node_text(*node, text) == name)
+                            .map(|node| place.with(node))
+                            .find(|reference| match self.declaration_of(*reference) {
+                                Declaration::Variable { declarator: read, .. }
+                                | Declaration::Destructured { declarator: read, .. } => read == declarator,
+                                _ => false,
+                            })?;
+                        (self.denoted_resource(reference) == wanted && !self.hidden_at(name, place, block))
+                            .then(|| name.to_owned())
+                    })
+            })
+    }
+
     /// A `const` declared before `place` in a block around it that holds what a helper returned,
     /// when that is the resource (`const reader = rawBucketReader(this, role)`) or an object
     /// holding it (`audit.role` after `const audit = makeRole("audit")` returning `{ role, logs }`).

@@ -220,7 +220,7 @@ pub fn top_level_table(root: Node, text: &str) -> TopLevelTable {
 
 /// The variables a block's own statements declare, with a plain name or in a destructuring
 /// pattern: `(name, declarator, const?)`.
-fn block_variables<'tree, 'text>(
+pub(super) fn block_variables<'tree, 'text>(
     block: Node<'tree>,
     text: &'text str,
 ) -> impl Iterator<Item = (&'text str, Node<'tree>, bool)> {
