@@ -146,7 +146,8 @@ impl<'tree> Program<'tree> {
 
     /// Which parameter a name reads, and what it reads from it: the parameter itself, a name its
     /// object pattern binds, or a name a `const` in the function destructures from it (`const {
-    /// runtime = "go1.x" } = args`, also from a property of it or from another such name). A level
+    /// runtime = "go1.x" } = args`, also from a property of it, from another such name, or from a
+    /// `const` holding it, `const options = args ?? {}`). A level
     /// that has a default of its own is not followed (see `bound_in_pattern`), nor a parameter the
     /// function assigns or changes (see `parameter_changed`).
     fn parameter_read(&self, name: Located<'tree>, depth: usize) -> Option<ParameterRead<'tree>> {
@@ -178,20 +179,24 @@ impl<'tree> Program<'tree> {
             return None;
         }
         let declaration = self.declaration_of(name);
-        let Declaration::Destructured {
-            declarator,
-            constant: true,
-        } = declaration
-        else {
-            return None;
+        let (declarator, pattern_keys, default) = match declaration {
+            // `const options = args ?? {}`: the same object.
+            Declaration::Variable {
+                declarator,
+                constant: true,
+            } => (declarator, Vec::new(), None),
+            Declaration::Destructured {
+                declarator,
+                constant: true,
+            } if !self.imported_name(name, declaration) => {
+                let pattern = declarator
+                    .field("name")
+                    .filter(|pattern| kind_of(*pattern) == "object_pattern")?;
+                let (keys, default) = bound_in_pattern(pattern, spelled, text)?;
+                (declarator, keys, default)
+            }
+            _ => return None,
         };
-        if self.imported_name(name, declaration) {
-            return None;
-        }
-        let pattern = declarator
-            .field("name")
-            .filter(|pattern| kind_of(*pattern) == "object_pattern")?;
-        let (pattern_keys, default) = bound_in_pattern(pattern, spelled, text)?;
         let (source, source_keys) = self.properties_read(name.with(declarator.field("value")?))?;
         let outer = self.parameter_read(source, depth + 1)?;
         if outer.default.is_some() {
@@ -808,6 +813,14 @@ mod tests {
             ("function make({ runtime }) { runtime ??= \"java8\"; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
             ("function fill(s) { s.runtime = \"java8\"; }\nfunction make(spec) { fill(spec); const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
             ("function make(spec) { const { runtime = \"java8\" } = spec ?? {}; return runtime; }\nmake({ runtime: \"go1.x\" });\nmake();\n", vec!["\"go1.x\""]),
+            ("function make(spec) { const a = spec ?? {}; const { runtime } = a; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec!["\"go1.x\""]),
+            ("function make(spec) { const a = spec; a.runtime = \"java8\"; const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
+            // Written through an alias or a callback, or handed to code not followed while read
+            // as an object; a string handed anywhere stays what the call passed.
+            ("function make(spec) { [spec].forEach(s => { s.runtime = \"java8\"; }); const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
+            ("function make(spec) { registry.add(spec); const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
+            ("function make(runtime) { registry.add(runtime); const copy = [runtime]; return runtime; }\nmake(\"go1.x\");\n", vec!["\"go1.x\""]),
+            ("function make(spec) { spec = spec ?? {}; const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec!["\"go1.x\""]),
             ("function show(s) { return JSON.stringify(s); }\nfunction make(spec) { show(spec); const { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec!["\"go1.x\""]),
         ];
         for (text, expected) in cases {

@@ -26,6 +26,7 @@ mod mutations;
 mod new_resources;
 mod openapi;
 mod packages;
+mod parameter_changes;
 mod policy;
 mod references;
 mod render;

@@ -21,12 +21,6 @@ const CHANGING_METHODS: [&str; 9] = [
     "copyWithin",
 ];
 
-/// The built-in objects whose functions read the objects handed to them (`Object.assign` into
-/// one changes it: `changes_what_it_names` looks for that).
-const READING_BUILT_INS: [&str; 8] = [
-    "JSON", "Object", "console", "String", "Number", "Array", "Math", "Promise",
-];
-
 /// Whether a block may stop before reaching `position`: a `return` or `throw` of its own (not of
 /// a function written in it) before there. The pushes above may then run on calls that never read.
 fn leaves_early(block: Node, position: usize) -> bool {
@@ -264,91 +258,9 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// Whether a function's body assigns its parameter `name` again (`args = { ...defaults,
-    /// ...args }`, `runtime ??= "go1.x"`) or changes the object it holds (`args.reserved = 10`,
-    /// `Object.assign(args, …)`, a helper of the project that does so given it): what a call
-    /// passes is then not what the body reads. A name an inner scope declares again counts too.
-    pub(super) fn parameter_changed(&self, function: Located<'tree>, name: &str) -> bool {
-        let key = (function.file, function.node.start_byte(), name.to_owned());
-        if let Some(&known) = self.memo.changed_parameters.borrow().get(&key) {
-            return known;
-        }
-        // Helpers that hand the object to each other end here, unchanged so far.
-        self.memo.changed_parameters.borrow_mut().insert(key.clone(), false);
-        let changed = named_descendants(function.node)
-            .map(|node| function.with(node))
-            .filter(|mention| kind_of(mention.node) == "identifier" && self.text(*mention) == name)
-            .any(|mention| {
-                self.assigns_name(mention)
-                    || self.changes_what_it_names(mention)
-                    || self.handed_to_code_that_may_change(mention)
-            });
-        self.memo.changed_parameters.borrow_mut().insert(key, changed);
-        changed
-    }
-
-    /// Whether this mention of a name hands its object to a call that may change it: a function
-    /// of the project that changes the parameter it lands in, or a call infrafix cannot follow.
-    /// `super(…)`, a package's functions (`pulumi.output(args)`) and the built-ins (`JSON.stringify`,
-    /// `Object.keys`; `Object.assign` into it is a change, see `changes_what_it_names`) only read.
-    fn handed_to_code_that_may_change(&self, mention: Located<'tree>) -> bool {
-        let Some(arguments) = self.parent(mention).filter(|holder| kind_of(*holder) == "arguments") else {
-            return false;
-        };
-        let Some(callee) = self
-            .parent(mention.with(arguments))
-            .and_then(|call| call.field("function").or_else(|| call.field("constructor")))
-        else {
-            return false;
-        };
-        let mut root = callee;
-        while let Some(object) = root.field("object").filter(|_| kind_of(root) == "member_expression") {
-            root = object;
-        }
-        if kind_of(root) == "super"
-            || READING_BUILT_INS.contains(&self.text(mention.with(root)))
-            || self.reads_a_package(mention.with(callee))
-        {
-            return false;
-        }
-        let Some(helper) = self.function_named(mention.with(callee)) else {
-            return true;
-        };
-        let position = named_children(arguments)
-            .filter(|argument| kind_of(*argument) != "comment")
-            .position(|argument| argument == mention.node);
-        let parameter = position.and_then(|position| {
-            helper
-                .node
-                .field("parameters")
-                .into_iter()
-                .flat_map(named_children)
-                .filter(|parameter| kind_of(*parameter) != "comment")
-                .nth(position)
-        });
-        // A pattern (`function render({ a, b })`) copies what it binds out of the object.
-        match parameter.map(|parameter| parameter.field("pattern").unwrap_or(parameter)) {
-            Some(pattern) if kind_of(pattern) == "identifier" => {
-                self.parameter_changed(helper, self.text(helper.with(pattern)))
-            }
-            Some(pattern) => kind_of(pattern) == "rest_pattern",
-            None => false,
-        }
-    }
-
-    /// Whether this mention of a name is what an assignment or an update writes (`args = …`,
-    /// `count++`).
-    fn assigns_name(&self, mention: Located<'tree>) -> bool {
-        self.parent(mention).is_some_and(|holder| match kind_of(holder) {
-            "assignment_expression" | "augmented_assignment_expression" => holder.field("left") == Some(mention.node),
-            "update_expression" => true,
-            _ => false,
-        })
-    }
-
     /// Whether this mention of a name changes the object the name holds (see
     /// `changed_after_declaration`).
-    fn changes_what_it_names(&self, mention: Located<'tree>) -> bool {
+    pub(super) fn changes_what_it_names(&self, mention: Located<'tree>) -> bool {
         // `document.Statement[1]`: the outermost member read through the name.
         let mut reached = mention;
         while let Some(parent) = self.parent(reached) {

@@ -264,7 +264,7 @@ fn collect_identifiers(pattern: Node, text: &str, names: &mut HashSet<String>) {
 /// The names a pattern (a parameter list, a destructuring, a declaration) binds anywhere in it:
 /// not the names its types and default values read (`runtime: lambda.Runtime =
 /// lambda.Runtime.GO_1_X` binds `runtime` alone).
-fn bound_names<'text>(pattern: Node, text: &'text str) -> Vec<&'text str> {
+pub(super) fn bound_names<'text>(pattern: Node, text: &'text str) -> Vec<&'text str> {
     let mut names = Vec::new();
     let mut pending = vec![pattern];
     while let Some(node) = pending.pop() {
