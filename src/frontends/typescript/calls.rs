@@ -451,13 +451,19 @@ impl<'tree> Program<'tree> {
     /// module that exports the export `exported` of `home` (see `reaches_module_otherwise`).
     fn reaches_exporter_otherwise(&self, file: usize, home: usize, exported: &str) -> bool {
         let declares = |module: usize, name: &str| module == home && name == exported;
+        self.modules_reached_otherwise(file)
+            .into_iter()
+            .any(|module| !self.reexports_from(file, module) && !self.names_exporting(module, &declares).is_empty())
+    }
+
+    /// The project modules a file names other than in its import statements: re-exports
+    /// (`export * from`, `export { x } from`), side-effect imports, `import()`.
+    fn modules_reached_otherwise(&self, file: usize) -> Vec<usize> {
         let imports = &self.file(file).imports;
-        crate::prefilter::relative_specifiers(self.file(file).text).any(|specifier| {
-            !imports.iter().any(|binding| binding.module == specifier)
-                && self.imported_file(file, specifier).is_some_and(|module| {
-                    !self.reexports_from(file, module) && !self.names_exporting(module, &declares).is_empty()
-                })
-        })
+        crate::prefilter::relative_specifiers(self.file(file).text)
+            .filter(|specifier| !imports.iter().any(|binding| binding.module == *specifier))
+            .filter_map(|specifier| self.imported_file(file, specifier))
+            .collect()
     }
 
     /// Whether a call's callee is a member of a namespace import (`roles.lambdaRole(…)`).
@@ -471,11 +477,7 @@ impl<'tree> Program<'tree> {
     /// Whether a file reaches a module other than by importing names or a namespace from it: a
     /// re-export (`export * from`, `export { x } from`), or a side-effect import.
     pub(super) fn reaches_module_otherwise(&self, file: usize, module: usize) -> bool {
-        let imports = &self.file(file).imports;
-        crate::prefilter::relative_specifiers(self.file(file).text).any(|specifier| {
-            self.imported_file(file, specifier) == Some(module)
-                && !imports.iter().any(|binding| binding.module == specifier)
-        })
+        self.modules_reached_otherwise(file).contains(&module)
     }
 
     /// Whether a call whose callee spells the function's name calls that function: in its own
@@ -705,13 +707,19 @@ fn bound_in_pattern<'tree, 'text>(
     })
 }
 
-/// A function's parameters, in order, comments left out.
-fn declared_parameters(function: Node) -> impl Iterator<Item = Node> {
+/// A function's parameters, in order, comments and TypeScript's `this: T` (a type, not a
+/// parameter) left out.
+pub(super) fn declared_parameters(function: Node) -> impl Iterator<Item = Node> {
     function
         .field("parameters")
         .into_iter()
         .flat_map(named_children)
         .filter(|parameter| kind_of(parameter) != "comment")
+        .filter(|parameter| {
+            parameter
+                .field("pattern")
+                .is_none_or(|pattern| kind_of(pattern) != "this")
+        })
 }
 
 /// Where a parameter stands in its function's parameter list.

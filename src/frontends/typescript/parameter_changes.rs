@@ -5,6 +5,7 @@
 
 use tree_sitter::Node;
 
+use super::calls::declared_parameters;
 use super::scope::{self, Declaration};
 use super::{named_children, Located, Program};
 use crate::syntax::{kind_of, named_descendants, Fields};
@@ -282,21 +283,7 @@ impl<'tree> Program<'tree> {
             .flat_map(named_children)
             .filter(|passed| kind_of(*passed) != "comment")
             .position(|passed| passed == argument.node);
-        let parameter = position.and_then(|position| {
-            helper
-                .node
-                .field("parameters")
-                .into_iter()
-                .flat_map(named_children)
-                .filter(|parameter| kind_of(*parameter) != "comment")
-                // TypeScript's `this: T` declares a type, not a parameter.
-                .filter(|parameter| {
-                    parameter
-                        .field("pattern")
-                        .is_none_or(|pattern| kind_of(pattern) != "this")
-                })
-                .nth(position)
-        });
+        let parameter = position.and_then(|position| declared_parameters(helper.node).nth(position));
         // A pattern (`function render({ a, b })`) copies what it binds out of the object.
         match parameter.map(|parameter| parameter.field("pattern").unwrap_or(parameter)) {
             Some(pattern) if kind_of(pattern) == "identifier" => {
