@@ -215,19 +215,7 @@ impl<'tree> Program<'tree> {
     /// argument does.
     fn properties_read(&self, at: Located<'tree>) -> Option<(Located<'tree>, Vec<&'tree str>)> {
         let mut keys = Vec::new();
-        let mut current = self.unwrapped(at);
-        let falls_back_to_empty = kind_of(current.node) == "binary_expression"
-            && current
-                .node
-                .field("operator")
-                .is_some_and(|operator| matches!(self.text(current.with(operator)), "??" | "||"))
-            && current
-                .node
-                .field("right")
-                .is_some_and(|right| kind_of(right) == "object" && right.named_child_count() == 0);
-        if falls_back_to_empty {
-            current = self.unwrapped(current.with(current.node.field("left")?));
-        }
+        let mut current = self.unwrapped(self.empty_fallback_of(at).unwrap_or(at));
         while kind_of(current.node) == "member_expression" {
             let property = current.node.field("property")?;
             if kind_of(property) != "property_identifier" {

@@ -277,21 +277,6 @@ impl<'tree> Program<'tree> {
         names
     }
 
-    /// Whether `module` lists `name` among its exports, itself or through its `export *`s, as
-    /// anything: two `export *` modules that both list a name make it ambiguous, whatever each
-    /// declares it as.
-    fn lists_export(&self, module: usize, name: &str, seen: &mut HashSet<usize>) -> bool {
-        if !seen.insert(module) {
-            return false;
-        }
-        let table = self.export_table(module);
-        table.named.contains_key(name)
-            || table.star_modules.iter().any(|star| {
-                self.imported_file(module, star)
-                    .is_some_and(|from| self.lists_export(from, name, seen))
-            })
-    }
-
     fn declaring_module_within(
         &self,
         file: usize,
@@ -335,7 +320,12 @@ impl<'tree> Program<'tree> {
                     };
                     match self.declaring_module_within(from, name, declares, asked) {
                         Some(declared) => found.push(declared),
-                        None => listed_elsewhere |= self.lists_export(from, name, &mut HashSet::default()),
+                        None => {
+                            // Listed as anything, whatever the module declares it as.
+                            let mut listed = Vec::new();
+                            self.export_names_within(from, &mut listed, &mut HashSet::default());
+                            listed_elsewhere |= listed.iter().any(|listed| listed == name);
+                        }
                     }
                 }
                 (found.len() == 1 && !listed_elsewhere).then(|| found.remove(0))

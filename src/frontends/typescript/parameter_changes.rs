@@ -3,8 +3,6 @@
 //! a write into the object (through the parameter, an alias of it or a name destructured from it),
 //! or the object handed to code that may write into it means the body reads something else.
 
-use tree_sitter::Node;
-
 use super::calls::declared_parameters;
 use super::scope::{self, Declaration};
 use super::{named_children, Located, Program};
@@ -221,26 +219,16 @@ impl<'tree> Program<'tree> {
         let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
             return false;
         };
-        let empty = |node: Node| kind_of(node) == "object" && node.named_child_count() == 0;
-        let operator = node
-            .field("operator")
-            .map(|operator| self.text(assignment.with(operator)));
-        match kind_of(node) {
-            "augmented_assignment_expression" => matches!(operator, Some("??=" | "||=")) && empty(right),
-            _ => {
-                let right = self.unwrapped(assignment.with(right));
-                kind_of(right.node) == "binary_expression"
-                    && right
-                        .node
-                        .field("operator")
-                        .is_some_and(|operator| matches!(self.text(right.with(operator)), "??" | "||"))
-                    && right
-                        .node
-                        .field("left")
-                        .is_some_and(|same| self.text(right.with(same)) == self.text(assignment.with(left)))
-                    && right.node.field("right").is_some_and(empty)
-            }
+        if kind_of(node) == "augmented_assignment_expression" {
+            let operator = node
+                .field("operator")
+                .map(|operator| self.text(assignment.with(operator)));
+            return matches!(operator, Some("??=" | "||="))
+                && kind_of(right) == "object"
+                && right.named_child_count() == 0;
         }
+        self.empty_fallback_of(assignment.with(right))
+            .is_some_and(|same| self.text(same) == self.text(assignment.with(left)))
     }
 
     /// What a call does with a value handed to it: a function of the project writes into it when

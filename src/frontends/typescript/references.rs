@@ -516,21 +516,43 @@ impl<'tree> Program<'tree> {
             .filter(|block| kind_of(*block) == "statement_block")
             .find_map(|block| {
                 super::scope::block_variables(block, text)
-                    .filter(|(_, declarator, constant)| *constant && declarator.end_byte() <= place.node.start_byte())
+                    .filter(|(name, declarator, constant)| {
+                        *constant && self.const_readable_at(*declarator, name, place)
+                    })
                     .find_map(|(name, declarator, _)| {
-                        let reference = named_descendants(block)
+                        let references: Vec<Located<'tree>> = named_descendants(block)
                             .filter(|node| node.start_byte() >= declarator.end_byte() && kind_of(*node) == "identifier")
                             .filter(|node| node_text(*node, text) == name)
                             .map(|node| place.with(node))
-                            .find(|reference| match self.declaration_of(*reference) {
+                            .filter(|reference| match self.declaration_of(*reference) {
                                 Declaration::Variable { declarator: read, .. }
                                 | Declaration::Destructured { declarator: read, .. } => read == declarator,
                                 _ => false,
-                            })?;
-                        (self.denoted_resource(reference) == wanted && !self.hidden_at(name, place, block))
-                            .then(|| name.to_owned())
+                            })
+                            .collect();
+                        // `deadLetters?.arn`, `deadLetters!.arn`: its type allows `undefined`, and a
+                        // new `deadLetters.arn` would not compile.
+                        let maybe_undefined = references
+                            .iter()
+                            .any(|reference| self.read_as_maybe_undefined(*reference));
+                        let denotes = references
+                            .first()
+                            .is_some_and(|reference| self.denoted_resource(*reference) == wanted);
+                        (denotes && !maybe_undefined).then(|| name.to_owned())
                     })
             })
+    }
+
+    /// Whether code reads a name as one that may be `undefined`: `name?.x`, `name!`.
+    fn read_as_maybe_undefined(&self, reference: Located<'tree>) -> bool {
+        self.parent(reference).is_some_and(|holder| match kind_of(holder) {
+            "non_null_expression" => true,
+            "member_expression" => {
+                holder.field("object") == Some(reference.node)
+                    && named_children(holder).any(|child| kind_of(child) == "optional_chain")
+            }
+            _ => false,
+        })
     }
 
     /// A `const` declared before `place` in a block around it that holds what a helper returned,

@@ -388,6 +388,24 @@ impl<'tree> Program<'tree> {
         }
     }
 
+    /// `args` in `args ?? {}` or `args || {}`: an empty object in place of a missing value reads
+    /// as that value does, every key missing. `None` for anything else.
+    pub(super) fn empty_fallback_of(&self, at: Located<'tree>) -> Option<Located<'tree>> {
+        let at = self.unwrapped(at);
+        let node = at.node;
+        let falls_back = kind_of(node) == "binary_expression"
+            && node
+                .field("operator")
+                .is_some_and(|operator| matches!(self.text(at.with(operator)), "??" | "||"))
+            && node
+                .field("right")
+                .is_some_and(|right| kind_of(right) == "object" && right.named_child_count() == 0);
+        falls_back
+            .then(|| node.field("left"))
+            .flatten()
+            .map(|left| at.with(left))
+    }
+
     /// The expression inside parentheses, type assertions and non-null assertions.
     pub(crate) fn unwrapped(&self, mut at: Located<'tree>) -> Located<'tree> {
         loop {

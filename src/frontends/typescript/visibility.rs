@@ -21,6 +21,25 @@ impl<'tree> Program<'tree> {
         root != "this" && self.hidden_at(root, place, block)
     }
 
+    /// Whether the `const` `declarator` declares can be named `name` at `place`: declared before
+    /// it, in a block around it, run by the time it runs (see `runs_after`), and not bound again
+    /// in between.
+    pub(super) fn const_readable_at(&self, declarator: Node<'tree>, name: &str, place: Located<'tree>) -> bool {
+        let Some(declaration) = declarator.parent() else {
+            return false;
+        };
+        let statement = declaration
+            .parent()
+            .filter(|parent| kind_of(*parent) == "export_statement")
+            .unwrap_or(declaration);
+        let Some(block) = statement.parent() else {
+            return false;
+        };
+        declarator.end_byte() <= place.node.start_byte()
+            && !self.hidden_at(name, place, block)
+            && self.runs_after(place, statement)
+    }
+
     /// Whether a scope between `block` (exclusive) and `place` binds `name` again.
     pub(super) fn hidden_at(&self, name: &str, place: Located<'tree>, block: Node<'tree>) -> bool {
         let text = self.file(place.file).text;

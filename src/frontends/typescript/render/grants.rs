@@ -13,7 +13,7 @@ use super::super::{
 use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
-use crate::syntax::{kind_of, Fields};
+use crate::syntax::{kind_of, named_descendants, Fields};
 
 impl<'tree> Program<'tree> {
     pub(super) fn add_statement_action(
@@ -308,6 +308,13 @@ impl<'tree> Program<'tree> {
             .as_ref()
             .ok_or("the function's own target was not given")?;
         let value = self.located(written)?;
+        // `deadLetters?.arn` may be `undefined`, which a policy's `Resource` does not take.
+        if named_descendants(value.node).any(|node| kind_of(node) == "optional_chain") {
+            return Err(format!(
+                "its target is named by `{}`, which may be undefined; grant it by hand",
+                self.text(value)
+            ));
+        }
         if !self.made_together(role, function) {
             return Err(format!(
                 "{} is not made beside the function, so a policy naming the function's own target would reach other instances",
@@ -395,8 +402,8 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// Whether `name` reads a `const` whose declaration ends before `statement`, in a block
-    /// around it, with no scope in between binding the name again.
+    /// Whether `name` reads a `const` that code at `statement` may name too (see
+    /// `const_readable_at`).
     fn const_declared_before(&self, name: Located<'tree>, statement: Located<'tree>) -> bool {
         let declarator = match self.declaration_of(name) {
             Declaration::Variable {
@@ -409,13 +416,7 @@ impl<'tree> Program<'tree> {
             } => declarator,
             _ => return false,
         };
-        let Some(block) = declarator.parent().and_then(|declaration| declaration.parent()) else {
-            return false;
-        };
-        name.file == statement.file
-            && declarator.end_byte() <= statement.node.start_byte()
-            && name.with(block).encloses(&statement)
-            && !self.hidden_at(self.text(name), statement, block)
+        name.file == statement.file && self.const_readable_at(declarator, self.text(name), statement)
     }
 
     /// A new RolePolicy granting the named targets, named after `neighbour`.
