@@ -18,7 +18,9 @@ use crate::diagnostic::Finding;
 use crate::fix::{detect_only, fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, TextChange, MAX_PASSES};
 use crate::frontends::cloudformation::{is_serverless_service, Template, TemplateFrontEnd, TemplateInput};
 use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
-use crate::frontends::typescript::{FileFacts, Program, ProgramInput, TypeScriptFrontEnd};
+use crate::frontends::typescript::{
+    import_aliases, FileFacts, ImportAliases, Program, ProgramInput, TypeScriptFrontEnd,
+};
 use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
 use crate::reparse::reparse;
@@ -221,10 +223,32 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
         source,
         is_target: false,
     }));
-    let packages = ProjectPackages::of_project(&project.root);
-    let (files, more_notices) = check_sources(sources, project.kind, packages, settings, options, &project.root);
+    let setup = ProjectSetup::read(&project.root, project.kind);
+    let (files, more_notices) = check_sources(sources, project.kind, setup, settings, options, &project.root);
     notices.extend(more_notices);
     (files, notices)
+}
+
+/// What a project's folder says besides its sources: the packages its functions deploy, and
+/// where its tsconfig.json leads bare imports.
+struct ProjectSetup {
+    packages: ProjectPackages,
+    aliases: ImportAliases,
+    notices: Vec<Notice>,
+}
+
+impl ProjectSetup {
+    fn read(root: &std::path::Path, kind: ProjectKind) -> Self {
+        let (aliases, notices) = match kind {
+            ProjectKind::TypeScript => import_aliases(root),
+            ProjectKind::Terraform | ProjectKind::CloudFormation => Default::default(),
+        };
+        Self {
+            packages: ProjectPackages::of_project(root),
+            aliases,
+            notices,
+        }
+    }
 }
 
 /// A file of a project, and whether it is one the run was asked about.
@@ -258,18 +282,18 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
             is_target: true,
         })
         .collect();
-    // The packages are those of the project the file belongs to on disk, as for a run on it.
-    let folder = path_for_notices
-        .parent()
-        .filter(|folder| !folder.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let packages = ProjectPackages::of_project(&workspace::project_root(&absolute(folder)));
     let kind = match Dialect::of_path(&path_for_notices) {
         Some(Dialect::Hcl) => ProjectKind::Terraform,
         Some(Dialect::Yaml | Dialect::Json) => ProjectKind::CloudFormation,
         _ => ProjectKind::TypeScript,
     };
-    let (files, notices) = check_sources(sources, kind, packages, &settings, &options, &path_for_notices);
+    // The packages and aliases are those of the project the file belongs to on disk, as for a run on it.
+    let folder = path_for_notices
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let setup = ProjectSetup::read(&workspace::project_root(&absolute(folder)), kind);
+    let (files, notices) = check_sources(sources, kind, setup, &settings, &options, &path_for_notices);
     report.files = files;
     report.notices.extend(notices);
     Ok(report)
@@ -278,12 +302,12 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
 fn check_sources(
     sources: Vec<ProjectSource>,
     kind: ProjectKind,
-    packages: ProjectPackages,
+    setup: ProjectSetup,
     settings: &Settings,
     options: &RunOptions,
     project_root: &std::path::Path,
 ) -> (Vec<FileOutcome>, Vec<Notice>) {
-    let mut notices = Vec::new();
+    let mut notices = setup.notices;
     let mut state = ProjectState {
         kind,
         incomplete: false,
@@ -295,7 +319,8 @@ fn check_sources(
         facts: Vec::new(),
         enabled: settings.enabled_rules(),
         settings,
-        packages,
+        packages: setup.packages,
+        aliases: setup.aliases,
     };
     let listing: Vec<(&std::path::Path, &str)> = sources
         .iter()
@@ -303,7 +328,7 @@ fn check_sources(
         .collect();
     // Every file of a Terraform module is read: any of them may hold a variable or a local.
     let matters = match kind {
-        ProjectKind::TypeScript => files_that_matter(&listing),
+        ProjectKind::TypeScript => files_that_matter(&listing, &state.aliases),
         ProjectKind::Terraform | ProjectKind::CloudFormation => vec![true; listing.len()],
     };
     // Files no rule can need are read, counted, and left alone without parsing.
@@ -661,6 +686,7 @@ struct ProjectState<'a> {
     enabled: Vec<RuleId>,
     settings: &'a Settings,
     packages: ProjectPackages,
+    aliases: ImportAliases,
 }
 
 impl ProjectState<'_> {
@@ -696,7 +722,7 @@ impl ProjectState<'_> {
                 facts: &self.facts[index],
             })
             .collect();
-        let program = Program::build(&inputs);
+        let program = Program::build(&inputs, &self.aliases);
         let front_end = TypeScriptFrontEnd::new(&program);
         let context = RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages);
         check_program(&context, &self.enabled)

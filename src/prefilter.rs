@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::frontends::typescript::{import_candidates, is_relative, normalize_path, relative_import_target};
+use crate::frontends::typescript::{is_relative, module_candidates, normalize_path, ImportAliases};
 
 /// For each text (with its path), whether it can matter.
-pub fn files_that_matter(files: &[(&std::path::Path, &str)]) -> Vec<bool> {
+pub fn files_that_matter(files: &[(&std::path::Path, &str)], aliases: &ImportAliases) -> Vec<bool> {
     let by_path: HashMap<PathBuf, usize> = files
         .iter()
         .enumerate()
@@ -19,10 +19,9 @@ pub fn files_that_matter(files: &[(&std::path::Path, &str)]) -> Vec<bool> {
     let imports: Vec<Vec<usize>> = files
         .iter()
         .map(|(path, text)| {
-            relative_specifiers(text)
-                .filter_map(|specifier| relative_import_target(path, specifier))
-                .filter_map(|target| {
-                    import_candidates(&target)
+            module_specifiers(text, aliases)
+                .filter_map(|specifier| {
+                    module_candidates(path, specifier, aliases)
                         .iter()
                         .find_map(|candidate| by_path.get(candidate).copied())
                 })
@@ -64,20 +63,27 @@ fn spread_along(marked: &mut [bool], edges: &[Vec<usize>]) {
     }
 }
 
-/// Every string literal in the text that starts like a relative module path (`"./iam"`,
-/// `'../config'`): a superset of the file's relative imports, found without parsing.
-pub(crate) fn relative_specifiers(text: &str) -> impl Iterator<Item = &str> {
+/// Every string literal in the text that may name a module of the project: one that starts like
+/// a relative path (`"./iam"`, `'../config'`), and where the project has import aliases, any
+/// other without spaces (`"@infra/iam"`). A superset of the file's imports of project modules,
+/// found without parsing.
+pub(crate) fn module_specifiers<'text>(text: &'text str, aliases: &ImportAliases) -> impl Iterator<Item = &'text str> {
+    let bare_too = !aliases.is_empty();
     // Jumping from quote to quote: a byte-by-byte scan was 2% of a check of dense code.
     memchr::memchr3_iter(b'"', b'\'', b'`', text.as_bytes()).filter_map(move |start| {
         let quote = text.as_bytes()[start] as char;
         // A quote is one byte, so the next one starts a character.
         let rest = &text[start + 1..];
-        if !rest.starts_with('.') {
+        if !bare_too && !rest.starts_with('.') {
             return None;
         }
         let end = rest.find([quote, '\n'])?;
         let specifier = &rest[..end];
-        is_relative(specifier).then_some(specifier)
+        let may_be_module = match bare_too {
+            true => !specifier.is_empty() && !specifier.contains(char::is_whitespace),
+            false => is_relative(specifier),
+        };
+        may_be_module.then_some(specifier)
     })
 }
 
@@ -108,7 +114,7 @@ mod tests {
             (Path::new("/p/lib/helper.ts"), "export const helper = () => 1;\n"),
         ];
         assert_eq!(
-            files_that_matter(&files),
+            files_that_matter(&files, &ImportAliases::default()),
             vec![true, true, true, false, false, false, false]
         );
     }
@@ -128,7 +134,10 @@ mod tests {
             (Path::new("/p/runtime.ts"), "export const RT = \"go1.x\";\n"),
             (Path::new("/p/app.ts"), "import { RT } from \"./runtime\";\n"),
         ];
-        assert_eq!(files_that_matter(&files), vec![true, true, true, false, false]);
+        assert_eq!(
+            files_that_matter(&files, &ImportAliases::default()),
+            vec![true, true, true, false, false]
+        );
     }
 
     #[test]
@@ -138,6 +147,37 @@ mod tests {
             (Path::new("/p/shared/index.ts"), "module.exports = {};\n"),
             (Path::new("/p/later.ts"), "export {};\n"),
         ];
-        assert_eq!(files_that_matter(&files), vec![true, true, true]);
+        assert_eq!(
+            files_that_matter(&files, &ImportAliases::default()),
+            vec![true, true, true]
+        );
+    }
+
+    #[test]
+    fn imports_through_the_projects_aliases_count() {
+        let aliases = ImportAliases {
+            base_url: None,
+            paths_folder: "/p".into(),
+            patterns: vec![crate::frontends::typescript::AliasPattern {
+                pattern: "@infra/*".into(),
+                substitutions: vec!["src/infra/*".into()],
+            }],
+        };
+        let files = [
+            (
+                Path::new("/p/index.ts"),
+                "import { worker } from \"@infra/worker\";\nworker(\"a\", \"go1.x\");\n",
+            ),
+            (
+                Path::new("/p/src/infra/worker.ts"),
+                "import * as aws from \"@pulumi/aws\";\n",
+            ),
+            (Path::new("/p/src/app.ts"), "export const x = \"@infra/none\";\n"),
+        ];
+        assert_eq!(files_that_matter(&files, &aliases), vec![true, true, false]);
+        assert_eq!(
+            files_that_matter(&files, &ImportAliases::default()),
+            vec![false, true, false]
+        );
     }
 }

@@ -184,6 +184,25 @@ fn syntax_error_file_is_reported_and_untouched_while_neighbour_is_fixed() {
 }
 
 #[test]
+fn a_broken_tsconfig_is_reported_and_the_project_still_fixed() {
+    let dir = project(&[
+        ("index.ts", GO_FUNCTION.as_bytes()),
+        ("tsconfig.json", b"{ \"compilerOptions\": { \"baseUrl\": "),
+    ]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: tsconfig.json: not valid JSON (")
+            && stderr(&output).contains("imports through its `paths` and `baseUrl` are read as packages"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!std::fs::read_to_string(dir.path().join("index.ts"))
+        .expect("read")
+        .contains("go1.x"));
+}
+
+#[test]
 fn json_output_is_only_the_findings_array() {
     let dir = project(&[("index.ts", GO_FUNCTION.as_bytes())]);
     let output = infrafix(dir.path(), &["--format", "json", "."]);

@@ -122,11 +122,47 @@ fn expected_projects() -> Vec<PathBuf> {
     projects
 }
 
+/// Runs tsc on a project with a tsconfig.json of its own (import aliases, say), with its settings
+/// over the pinned ones and the pinned packages found as installed beside it.
+fn type_check_with_own_config(project: &Path) -> (bool, String) {
+    install(&typecheck_dir());
+    let work = tempfile::tempdir().expect("temp dir");
+    let root = work.path().join("project");
+    copy_tree(project, &root);
+    std::os::unix::fs::symlink(typecheck_dir().join("node_modules"), work.path().join("node_modules"))
+        .expect("link the pinned packages");
+    let config = format!(
+        "{{ \"extends\": [{:?}, \"./tsconfig.json\"], \"include\": [\"**/*.ts\"] }}\n",
+        typecheck_dir().join("tsconfig.base.json").to_string_lossy()
+    );
+    std::fs::write(root.join("tsconfig.check.json"), config).expect("write tsconfig");
+    let output = Command::new("node")
+        .arg(typecheck_dir().join("node_modules/typescript/bin/tsc"))
+        .args(["--noEmit", "-p"])
+        .arg(root.join("tsconfig.check.json"))
+        .output()
+        .expect("node runs tsc");
+    (
+        output.status.success(),
+        format!("{}{}", text(&output.stdout), text(&output.stderr)),
+    )
+}
+
 #[test]
 fn expected_outputs_type_check() {
-    let (v1_apps, projects): (Vec<PathBuf>, Vec<PathBuf>) = expected_projects()
+    let (own_configs, projects): (Vec<PathBuf>, Vec<PathBuf>) = expected_projects()
         .into_iter()
-        .partition(|project| is_cdk_v1_app(project));
+        .partition(|project| project.join("tsconfig.json").is_file());
+    assert!(
+        !own_configs.is_empty(),
+        "no fixture with a tsconfig.json of its own found"
+    );
+    for project in &own_configs {
+        let (passed, output) = type_check_with_own_config(project);
+        assert!(passed, "tsc rejected {}:\n{output}", project.display());
+    }
+    let (v1_apps, projects): (Vec<PathBuf>, Vec<PathBuf>) =
+        projects.into_iter().partition(|project| is_cdk_v1_app(project));
     assert!(projects.len() >= 20, "only {} fixture projects found", projects.len());
     assert!(!v1_apps.is_empty(), "no CDK v1 fixture found");
     for (projects, packages) in [(projects, typecheck_dir()), (v1_apps, cdk_v1_dir())] {

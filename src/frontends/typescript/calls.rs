@@ -448,7 +448,7 @@ impl<'tree> Program<'tree> {
     /// (`export * from`, `export { x } from`), side-effect imports, `import()`.
     fn modules_reached_otherwise(&self, file: usize) -> Vec<usize> {
         let imports = &self.file(file).imports;
-        crate::prefilter::relative_specifiers(self.file(file).text)
+        self.module_specifiers(file)
             .filter(|specifier| !imports.iter().any(|binding| binding.module == *specifier))
             .filter_map(|specifier| self.imported_file(file, specifier))
             .collect()

@@ -33,6 +33,7 @@ mod render;
 mod repetition;
 mod resources;
 mod scope;
+mod tsconfig;
 mod values;
 mod visibility;
 
@@ -48,16 +49,14 @@ pub use facts::FileFacts;
 use facts::NameFacts;
 use iam::ExecutionRole;
 use imports::{ImportBinding, ImportKind};
-pub use modules::{
-    candidates as import_candidates, is_relative, normalize as normalize_path,
-    relative_target as relative_import_target,
-};
+pub use modules::{is_relative, module_candidates, normalize as normalize_path, AliasPattern, ImportAliases};
 use openapi::{Integration, IntegrationValue};
 use policy::{NewStatement, PolicyCache, PolicyDocument, RolePolicies, Statement};
 pub use render::TypeScriptFrontEnd;
 use resources::ResourceBinding;
 use resources::ResourceDecl;
 use scope::{Declaration, FileScopes, LocalBinding};
+pub use tsconfig::import_aliases;
 use values::{PropertyValue, StringOrigin};
 
 pub(crate) use crate::syntax::named_children;
@@ -160,6 +159,8 @@ pub struct Program<'tree> {
     /// Resource index by the (file, start) of its `new` expression.
     resource_by_expression: HashMap<(usize, usize), usize>,
     file_by_path: HashMap<PathBuf, usize>,
+    /// Where bare specifiers lead, as the project's tsconfig.json says.
+    aliases: &'tree ImportAliases,
     /// The const names unbound resources get when a fix must refer to them, made once for all.
     binding_names: std::cell::OnceCell<HashMap<usize, String>>,
     memo: Memo<'tree>,
@@ -232,7 +233,7 @@ struct Memo<'tree> {
 }
 
 impl<'tree> Program<'tree> {
-    pub fn build(inputs: &[ProgramInput<'tree>]) -> Self {
+    pub fn build(inputs: &[ProgramInput<'tree>], aliases: &'tree ImportAliases) -> Self {
         let files: Vec<ProgramFile> = inputs
             .iter()
             .map(|input| ProgramFile {
@@ -258,6 +259,7 @@ impl<'tree> Program<'tree> {
             resources: Vec::new(),
             resource_by_expression: HashMap::default(),
             file_by_path,
+            aliases,
             binding_names: std::cell::OnceCell::new(),
             memo: Memo::default(),
         };
@@ -422,19 +424,23 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// The project file an import of a relative module refers to.
+    /// The project file an import refers to: a relative module, or one the project's aliases
+    /// name.
     pub fn imported_file(&self, importer: usize, specifier: &str) -> Option<usize> {
         let resolved = &self.files[importer].facts.resolved_modules;
         if let Some(known) = resolved.borrow().get(specifier) {
             return *known;
         }
-        let found = modules::relative_target(self.files[importer].path, specifier).and_then(|target| {
-            modules::candidates(&target)
-                .iter()
-                .find_map(|candidate| self.file_by_path.get(candidate).copied())
-        });
+        let found = module_candidates(self.files[importer].path, specifier, self.aliases)
+            .iter()
+            .find_map(|candidate| self.file_by_path.get(candidate).copied());
         resolved.borrow_mut().insert(specifier.to_owned(), found);
         found
+    }
+
+    /// The string literals of a file that may name a module of the project (see `prefilter`).
+    fn module_specifiers(&self, file: usize) -> impl Iterator<Item = &'tree str> + '_ {
+        crate::prefilter::module_specifiers(self.files[file].text, self.aliases)
     }
 
     /// What a file says about its names, read the first time a question needs it.
@@ -710,6 +716,6 @@ pub(crate) mod test_support {
                 facts: &facts[i],
             })
             .collect();
-        check(&Program::build(&inputs));
+        check(&Program::build(&inputs, &super::ImportAliases::default()));
     }
 }

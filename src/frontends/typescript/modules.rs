@@ -1,6 +1,94 @@
-//! Resolving `import … from "./iam"` to a file of the same project.
+//! Resolving `import … from "./iam"` to a file of the same project, and `"@infra/iam"` where the
+//! project's tsconfig.json makes it an alias of one (`baseUrl`, `paths`).
 
 use std::path::{Component, Path, PathBuf};
+
+/// The file names an import of `specifier` written in `importer` may mean, in the order
+/// TypeScript tries them: relative to the importer, or through the project's aliases.
+pub fn module_candidates(importer: &Path, specifier: &str, aliases: &ImportAliases) -> Vec<PathBuf> {
+    match relative_target(importer, specifier) {
+        Some(target) => candidates(&target),
+        None => aliases
+            .targets(specifier)
+            .iter()
+            .flat_map(|target| candidates(target))
+            .collect(),
+    }
+}
+
+/// What a tsconfig.json says about specifiers that are not relative paths: `paths` patterns
+/// (`"@infra/*": ["src/infra/*"]`) and `baseUrl`, both already resolved to folders.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportAliases {
+    /// The folder `baseUrl` names: a bare specifier is also tried as a path from there.
+    pub base_url: Option<PathBuf>,
+    /// The folder the substitutions of `paths` start from: `baseUrl`, else the folder of the
+    /// tsconfig that writes `paths`.
+    pub paths_folder: PathBuf,
+    pub patterns: Vec<AliasPattern>,
+}
+
+/// One key of `paths` and the paths it stands for, each with at most one `*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasPattern {
+    pub pattern: String,
+    pub substitutions: Vec<String>,
+}
+
+impl AliasPattern {
+    /// The text the `*` stands for where the pattern matches `specifier` (empty for a pattern
+    /// without one, which matches only itself).
+    fn matched<'a>(&self, specifier: &'a str) -> Option<&'a str> {
+        match self.pattern.split_once('*') {
+            None => (self.pattern == specifier).then_some(""),
+            Some((prefix, suffix)) => specifier
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix)),
+        }
+    }
+
+    fn prefix_len(&self) -> usize {
+        self.pattern.find('*').unwrap_or(self.pattern.len())
+    }
+}
+
+impl ImportAliases {
+    /// Whether the project names no module by a bare specifier, so that only relative ones can
+    /// lead to its files.
+    pub fn is_empty(&self) -> bool {
+        self.base_url.is_none() && self.patterns.is_empty()
+    }
+
+    /// The paths a bare specifier may name, before extensions are tried: the substitutions of the
+    /// `paths` pattern that matches it best (one without `*` written the same, else the longest
+    /// prefix before the `*`), then the path from `baseUrl`.
+    pub fn targets(&self, specifier: &str) -> Vec<PathBuf> {
+        let exact = self
+            .patterns
+            .iter()
+            .find(|pattern| !pattern.pattern.contains('*') && pattern.pattern == specifier);
+        let best = exact.map(|pattern| (pattern, "")).or_else(|| {
+            // Of patterns with prefixes as long, TypeScript takes the first written; `max_by_key`
+            // keeps the last it sees.
+            self.patterns
+                .iter()
+                .rev()
+                .filter(|pattern| pattern.pattern.contains('*'))
+                .filter_map(|pattern| Some((pattern, pattern.matched(specifier)?)))
+                .max_by_key(|(pattern, _)| pattern.prefix_len())
+        });
+        let mut targets: Vec<PathBuf> =
+            best.into_iter()
+                .flat_map(|(pattern, star)| {
+                    pattern.substitutions.iter().map(move |substitution| {
+                        normalize(&self.paths_folder.join(substitution.replacen('*', star, 1)))
+                    })
+                })
+                .collect();
+        targets.extend(self.base_url.iter().map(|base| normalize(&base.join(specifier))));
+        targets
+    }
+}
 
 /// The path `specifier` names, relative to the importing file, before trying extensions.
 pub fn relative_target(importer: &Path, specifier: &str) -> Option<PathBuf> {

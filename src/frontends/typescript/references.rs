@@ -126,9 +126,9 @@ impl<'tree> Program<'tree> {
             name = object;
         }
         kind_of(name) == "identifier"
-            && self
-                .import_of(at.with(name))
-                .is_some_and(|binding| !super::modules::is_relative(&binding.module))
+            && self.import_of(at.with(name)).is_some_and(|binding| {
+                !super::modules::is_relative(&binding.module) && self.imported_file(at.file, &binding.module).is_none()
+            })
     }
 
     /// The text a reference means the same by anywhere in its file: a name no scope below the

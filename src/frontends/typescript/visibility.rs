@@ -104,7 +104,7 @@ impl<'tree> Program<'tree> {
         let mut seen = vec![false; self.files().len()];
         let mut pending = vec![module];
         while let Some(file) = pending.pop() {
-            for specifier in crate::prefilter::relative_specifiers(self.file(file).text) {
+            for specifier in self.module_specifiers(file) {
                 let Some(imported) = self.imported_file(file, specifier) else {
                     continue;
                 };
