@@ -241,15 +241,11 @@ impl<'tree> Program<'tree> {
     }
 
     /// How `file` names the module `exporter` in an import: relative, without the extension, or
-    /// with `.js` where the file's own relative imports write it (ESM projects).
+    /// with `.js` where the project writes it (see `writes_js_extensions`).
     fn module_specifier(&self, file: usize, exporter: usize) -> String {
         let from = self.file(file).path.parent().unwrap_or(Path::new(""));
         let target = self.file(exporter).path;
-        let writes_js = self
-            .file(file)
-            .imports
-            .iter()
-            .any(|binding| binding.module.starts_with('.') && binding.module.ends_with(".js"));
+        let writes_js = self.writes_js_extensions(file);
         let relative = relative_path(from, &target.with_extension(if writes_js { "js" } else { "" }));
         let mut text = relative.to_string_lossy().replace('\\', "/");
         if let (false, Some(folder)) = (writes_js, text.strip_suffix("/index")) {
@@ -259,6 +255,24 @@ impl<'tree> Program<'tree> {
             text
         } else {
             format!("./{text}")
+        }
+    }
+
+    /// Whether relative imports in `file` name the emitted `.js` file (`from "./queues.js"`): as
+    /// the file's own relative imports do, or, in a file without any, as any other file's do. An
+    /// ES module project needs the extension (Node and tsc's `nodenext` refuse an import without
+    /// it), and a CommonJS one accepts it.
+    fn writes_js_extensions(&self, file: usize) -> bool {
+        let relative_imports = |file: usize| {
+            self.file(file)
+                .imports
+                .iter()
+                .filter(|binding| binding.module.starts_with('.'))
+        };
+        let names_js = |file: usize| relative_imports(file).any(|binding| binding.module.ends_with(".js"));
+        match relative_imports(file).next() {
+            Some(_) => names_js(file),
+            None => (0..self.files().len()).any(names_js),
         }
     }
 
