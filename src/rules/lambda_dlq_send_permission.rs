@@ -122,7 +122,9 @@ callback parameter, or by turning `JSON.stringify` into `pulumi.jsonStringify` (
 string is held to a declared type: that would not compile). A statement whose action is a wildcard
 (`sqs:*`, `*`) is never extended. The new RolePolicy goes after the role (after the queue, where
 the role's file declares the queue below the role), or, where the role's module cannot import the
-queue without closing an import cycle, before the function. A role that
+queue without closing an import cycle, or where the function could not name a policy made there
+in its `dependsOn` (a component's method making the function for a role its constructor makes),
+before the function; where that too is refused, the finding has no fix. A role that
 declares `inlinePolicies` owns its inline policies (Pulumi deletes any other on the next update):
 the statement goes into one of them, and where none can take it the finding says so and has no fix.
 A statement reached through a `const` that other code reads too (one statement in the policies of

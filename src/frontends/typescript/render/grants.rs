@@ -210,6 +210,18 @@ impl<'tree> Program<'tree> {
         let mut outcomes: BTreeMap<usize, Result<Fix, String>> = BTreeMap::new();
         let mut beside_functions: Vec<(usize, String)> = Vec::new();
         for (anchor, members) in groups {
+            // A function that cannot name a policy made after the anchor could not wait for it
+            // (its `dependsOn` is where the next pass lists it): its policy goes before it.
+            let (members, out_of_reach): (Vec<usize>, Vec<usize>) = members.into_iter().partition(|&grant| {
+                functions[grant].is_none_or(|function| can_name_what_follows(anchor, &declarations[function]))
+            });
+            beside_functions.extend(out_of_reach.into_iter().map(|grant| {
+                let reason = "a policy made after the role would be out of reach of the function's `dependsOn` (the function is made in another function or block), so it could be created before the grant";
+                (grant, reason.to_owned())
+            }));
+            if members.is_empty() {
+                continue;
+            }
             let (named, failed) = self.name_grants(&wanted, &members, anchor.statement());
             beside_functions.extend(failed);
             if named.served.is_empty() {
@@ -473,6 +485,19 @@ pub(super) struct Named<'grants> {
 enum Place<'a, 'tree> {
     After(&'a ResourceDecl<'tree>),
     Before(&'a ResourceDecl<'tree>),
+}
+
+/// Whether a function can name a const declared right after `anchor`: the anchor is at its file's
+/// top level (the function's module can import what it declares), or the function is made later
+/// in the block that holds the anchor.
+fn can_name_what_follows(anchor: &ResourceDecl, function: &ResourceDecl) -> bool {
+    let Some(block) = anchor.statement.parent() else {
+        return false;
+    };
+    kind_of(block) == "program"
+        || (function.file == anchor.file
+            && function.statement.start_byte() >= anchor.statement.end_byte()
+            && function.statement.end_byte() <= block.end_byte())
 }
 
 fn find_document<'policies, 'tree>(
