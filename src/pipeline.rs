@@ -19,7 +19,7 @@ use crate::fix::{detect_only, fix_to_fixpoint, FixPolicy, FixableProject, Fixpoi
 use crate::frontends::cloudformation::{is_serverless_service, Template, TemplateFrontEnd, TemplateInput};
 use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::frontends::typescript::{
-    import_aliases, FileFacts, ImportAliases, Program, ProgramInput, TypeScriptFrontEnd,
+    import_aliases, FileFacts, ImportAliases, Program, ProgramInput, StackConfig, TypeScriptFrontEnd,
 };
 use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
@@ -229,23 +229,25 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
     (files, notices)
 }
 
-/// What a project's folder says besides its sources: the packages its functions deploy, and
-/// where its tsconfig.json leads bare imports.
+/// What a project's folder says besides its sources: the packages its functions deploy, where
+/// its tsconfig.json leads bare imports, and the configuration keys its stacks set.
 struct ProjectSetup {
     packages: ProjectPackages,
     aliases: ImportAliases,
+    stack_config: StackConfig,
     notices: Vec<Notice>,
 }
 
 impl ProjectSetup {
     fn read(root: &std::path::Path, kind: ProjectKind) -> Self {
-        let (aliases, notices) = match kind {
-            ProjectKind::TypeScript => import_aliases(root),
+        let ((aliases, notices), stack_config) = match kind {
+            ProjectKind::TypeScript => (import_aliases(root), StackConfig::of_project(root)),
             ProjectKind::Terraform | ProjectKind::CloudFormation => Default::default(),
         };
         Self {
             packages: ProjectPackages::of_project(root),
             aliases,
+            stack_config,
             notices,
         }
     }
@@ -321,6 +323,7 @@ fn check_sources(
         settings,
         packages: setup.packages,
         aliases: setup.aliases,
+        stack_config: setup.stack_config,
     };
     let listing: Vec<(&std::path::Path, &str)> = sources
         .iter()
@@ -687,6 +690,7 @@ struct ProjectState<'a> {
     settings: &'a Settings,
     packages: ProjectPackages,
     aliases: ImportAliases,
+    stack_config: StackConfig,
 }
 
 impl ProjectState<'_> {
@@ -722,7 +726,7 @@ impl ProjectState<'_> {
                 facts: &self.facts[index],
             })
             .collect();
-        let program = Program::build(&inputs, &self.aliases);
+        let program = Program::build(&inputs, &self.aliases, &self.stack_config);
         let front_end = TypeScriptFrontEnd::new(&program);
         let context = RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages);
         check_program(&context, &self.enabled)

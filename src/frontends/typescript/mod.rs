@@ -33,6 +33,7 @@ mod render;
 mod repetition;
 mod resources;
 mod scope;
+mod stack_config;
 mod tsconfig;
 mod values;
 mod visibility;
@@ -56,6 +57,7 @@ pub use render::TypeScriptFrontEnd;
 use resources::ResourceBinding;
 use resources::ResourceDecl;
 use scope::{Declaration, FileScopes, LocalBinding};
+pub use stack_config::StackConfig;
 pub use tsconfig::import_aliases;
 use values::{PropertyValue, StringOrigin};
 
@@ -161,6 +163,8 @@ pub struct Program<'tree> {
     file_by_path: HashMap<PathBuf, usize>,
     /// Where bare specifiers lead, as the project's tsconfig.json says.
     aliases: &'tree ImportAliases,
+    /// The configuration keys the project's stacks set.
+    stack_config: &'tree StackConfig,
     /// The const names unbound resources get when a fix must refer to them, made once for all.
     binding_names: std::cell::OnceCell<HashMap<usize, String>>,
     memo: Memo<'tree>,
@@ -233,7 +237,11 @@ struct Memo<'tree> {
 }
 
 impl<'tree> Program<'tree> {
-    pub fn build(inputs: &[ProgramInput<'tree>], aliases: &'tree ImportAliases) -> Self {
+    pub fn build(
+        inputs: &[ProgramInput<'tree>],
+        aliases: &'tree ImportAliases,
+        stack_config: &'tree StackConfig,
+    ) -> Self {
         let files: Vec<ProgramFile> = inputs
             .iter()
             .map(|input| ProgramFile {
@@ -260,6 +268,7 @@ impl<'tree> Program<'tree> {
             resource_by_expression: HashMap::default(),
             file_by_path,
             aliases,
+            stack_config,
             binding_names: std::cell::OnceCell::new(),
             memo: Memo::default(),
         };
@@ -716,6 +725,10 @@ pub(crate) mod test_support {
                 facts: &facts[i],
             })
             .collect();
-        check(&Program::build(&inputs, &super::ImportAliases::default()));
+        check(&Program::build(
+            &inputs,
+            &super::ImportAliases::default(),
+            &super::StackConfig::default(),
+        ));
     }
 }

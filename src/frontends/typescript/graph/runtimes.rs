@@ -169,7 +169,7 @@ impl<'tree> Program<'tree> {
             shared,
             read_at: None,
             handler,
-            overridable: false,
+            overridable: self.stack_may_override(at),
             kept: None,
         })
     }
