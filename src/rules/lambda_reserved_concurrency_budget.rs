@@ -88,7 +88,9 @@ for (const name of ["validator", "processor", "notification"]) {
 ## Fix safety
 Unsafe: lowering a reservation caps how many instances of the function can run at once. The fix
 scales every known value down in proportion (rounding down, at least 1) so that the sum fits; a
-const shared by several functions is changed once. With branches that exclude each other, one
+const shared by several functions is changed once. A const that other code reads too (another
+setting, arithmetic, `maximumConcurrency` of the pollers) keeps its number: it counts in the sum,
+and the others are scaled to fit beside it. With branches that exclude each other, one
 factor (the one that makes the largest arm fit) scales every value read in an arm that is over the
 budget, so each of those arms fits after the fix, the largest exactly; an arm already within the
 budget keeps its values (a dev stack's 50 is not the problem). There is no fix when the budget is

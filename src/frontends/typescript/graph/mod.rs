@@ -4,6 +4,7 @@ mod apigateway;
 mod element_reads;
 mod iam;
 mod runtimes;
+mod shared_numbers;
 
 pub(super) use apigateway::settings_key;
 
@@ -233,20 +234,31 @@ impl<'tree> Program<'tree> {
             .into_iter()
             .filter_map(|(object, share)| {
                 let written = self.property(object, "reservedConcurrentExecutions")?;
-                Some(Reservation {
-                    value: self.reserved_number(written.value),
-                    instances: share.into(),
-                    element_read_at: Some(written.value.into()),
-                    kept: false,
-                })
+                Some(self.reservation(written.value, share.into(), Some(written.value), false))
             })
             .collect()
     }
 
-    /// A reservation's number (the larger side of a `?:`) and where it is written.
-    fn reserved_number(&self, at: Located<'tree>) -> Option<Written<i64>> {
-        self.largest_number_value(at)
-            .map(|(value, at)| Written { value, at: at.into() })
+    /// The reservation read at `read`: its number (the larger side of a `?:`) and where it is
+    /// written, which a fix may not change where a const holding it is read by other settings
+    /// too, or where `kept` already says so.
+    fn reservation(
+        &self,
+        read: Located<'tree>,
+        instances: Multiplicity,
+        element_read_at: Option<Located<'tree>>,
+        kept: bool,
+    ) -> Reservation {
+        let number = self.largest_number_value(read);
+        Reservation {
+            kept: kept
+                || number
+                    .as_ref()
+                    .is_some_and(|(_, written)| self.number_read_besides_reservations(*written)),
+            value: number.map(|(value, at)| Written { value, at: at.into() }),
+            instances,
+            element_read_at: element_read_at.map(Into::into),
+        }
     }
 
     /// Each call of a function with a value it passes, and the instances the call makes: the
@@ -294,18 +306,12 @@ impl<'tree> Program<'tree> {
         else {
             return self.reservations_passed_through(function, instances);
         };
-        let number = |at: Located<'tree>| self.reserved_number(at);
-        let known = number(written.value);
+        let known = self.largest_number_value(written.value);
         if known.is_none() {
             if let Some(shares) = self.reservations_passed_in(written.value, instances) {
                 return shares
                     .into_iter()
-                    .map(|(argument, share)| Reservation {
-                        value: number(argument),
-                        instances: share.into(),
-                        element_read_at: Some(written.value.into()),
-                        kept: false,
-                    })
+                    .map(|(argument, share)| self.reservation(argument, share.into(), Some(written.value), false))
                     .collect();
             }
         }
@@ -320,23 +326,16 @@ impl<'tree> Program<'tree> {
                     .map(|count| count / elements);
                 sources
                     .into_iter()
-                    .map(|source| Reservation {
-                        value: number(source),
-                        instances: each.into(),
-                        element_read_at: Some(written.value.into()),
+                    .map(|source| {
                         // An element other code reads through its const keeps its number.
-                        kept: self
+                        let kept = self
                             .object_holding(source)
-                            .is_some_and(|element| self.held_and_read_elsewhere(element)),
+                            .is_some_and(|element| self.held_and_read_elsewhere(element));
+                        self.reservation(source, each.into(), Some(written.value), kept)
                     })
                     .collect()
             }
-            _ => vec![Reservation {
-                value: known,
-                instances,
-                element_read_at: None,
-                kept: false,
-            }],
+            _ => vec![self.reservation(written.value, instances, None, false)],
         }
     }
 }

@@ -1,0 +1,126 @@
+//! Whether a reservation's number is held by a `const` that other settings read too
+//! (`const CONCURRENCY = 500` read by `reservedConcurrentExecutions` and by a queue's
+//! `visibilityTimeoutSeconds`): a fix scaling the reservation where the number is written would
+//! change those settings as well.
+
+use super::super::{ImportKind, Located, Program};
+use crate::syntax::{kind_of, named_descendants, Fields};
+
+impl<'tree> Program<'tree> {
+    /// Whether the number written at `literal` is the value of a top-level `const` that is read
+    /// other than as a reservation: by another setting, in arithmetic, or in a way this cannot
+    /// tell (a namespace import of its module). A number written in place serves its setting alone.
+    pub(super) fn number_read_besides_reservations(&self, literal: Located<'tree>) -> bool {
+        let mut value = literal.node;
+        while let Some(parent) = value
+            .parent()
+            .filter(|parent| matches!(kind_of(*parent), "parenthesized_expression" | "as_expression"))
+        {
+            value = parent;
+        }
+        let Some(declarator) = value
+            .parent()
+            .filter(|parent| kind_of(*parent) == "variable_declarator" && parent.field("value") == Some(value))
+        else {
+            return false;
+        };
+        let Some(name) = declarator.field("name").filter(|name| kind_of(*name) == "identifier") else {
+            return true;
+        };
+        let name = self.text(literal.with(name));
+        if self.read_other_than_reservations(literal.file, name) {
+            return true;
+        }
+        // Modules that import it (from its own module or through a barrel; any module of the
+        // project importing the name is taken to) read it under their own names.
+        (0..self.files().len())
+            .filter(|&file| file != literal.file)
+            .any(|file| {
+                self.file(file).imports.iter().any(|binding| {
+                    self.imported_file(file, &binding.module).is_some()
+                        && match &binding.kind {
+                            ImportKind::Named { imported } => {
+                                imported == name && self.read_other_than_reservations(file, &binding.local)
+                            }
+                            ImportKind::Namespace => self.text_mentions_member(file, &binding.local, name),
+                        }
+                })
+            })
+    }
+
+    /// Whether a file reads the top-level name `name` anywhere but as a reservation.
+    fn read_other_than_reservations(&self, file: usize, name: &str) -> bool {
+        named_descendants(self.root(file))
+            .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
+            .map(|node| Located { file, node })
+            .filter(|mention| self.text(*mention) == name && self.local_binding(*mention).is_none())
+            .any(|mention| !self.is_declaration_or_import(mention) && !self.read_as_reservation(mention))
+    }
+
+    fn is_declaration_or_import(&self, mention: Located<'tree>) -> bool {
+        mention.node.parent().is_some_and(|parent| match kind_of(parent) {
+            "variable_declarator" => parent.field("name") == Some(mention.node),
+            "import_specifier" | "export_specifier" | "namespace_import" | "import_clause" => true,
+            _ => false,
+        })
+    }
+
+    /// Whether a read hands its number to a reservation: as the value of
+    /// `reservedConcurrentExecutions`, or to a helper or construct of the project (an argument,
+    /// or a member of an options object given in place), whose reservation the model follows
+    /// from there. A side of `?:` counts as the whole.
+    fn read_as_reservation(&self, mention: Located<'tree>) -> bool {
+        if kind_of(mention.node) == "shorthand_property_identifier" {
+            return self.text(mention) == "reservedConcurrentExecutions"
+                || self.given_to_project_code(mention.with(mention.node.parent().unwrap_or(mention.node)));
+        }
+        let mut read = mention.node;
+        while let Some(parent) = read.parent().filter(|parent| {
+            matches!(
+                kind_of(*parent),
+                "parenthesized_expression" | "as_expression" | "non_null_expression" | "ternary_expression"
+            ) && parent.field("condition") != Some(read)
+        }) {
+            read = parent;
+        }
+        let Some(parent) = read.parent() else {
+            return false;
+        };
+        match kind_of(parent) {
+            "pair" if parent.field("value") == Some(read) => {
+                let key = parent
+                    .field("key")
+                    .map(|key| self.text(mention.with(key)).trim_matches(['"', '\'']));
+                key == Some("reservedConcurrentExecutions")
+                    || parent
+                        .parent()
+                        .is_some_and(|object| self.given_to_project_code(mention.with(object)))
+            }
+            "arguments" => self.given_to_project_code(mention.with(read)),
+            _ => false,
+        }
+    }
+
+    /// Whether an expression is an argument of a call or `new` of the project's own code, not a
+    /// package's (`new aws.sqs.Queue("q", { … })` reads its settings for itself).
+    fn given_to_project_code(&self, argument: Located<'tree>) -> bool {
+        let Some(call) = argument
+            .node
+            .parent()
+            .filter(|arguments| kind_of(*arguments) == "arguments")
+            .and_then(|arguments| arguments.parent())
+        else {
+            return false;
+        };
+        let Some(callee) = call.field("function").or_else(|| call.field("constructor")) else {
+            return false;
+        };
+        self.package_member(argument.with(callee)).is_none()
+    }
+
+    /// Whether a file reads `namespace.name` (`settings.CONCURRENCY`); any such read may be
+    /// other than a reservation.
+    fn text_mentions_member(&self, file: usize, namespace: &str, name: &str) -> bool {
+        self.file(file).text.contains(&format!("{namespace}.{name}"))
+    }
+}
