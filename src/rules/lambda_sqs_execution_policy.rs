@@ -147,12 +147,27 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             [only] => (format!("SQS queue {only}"), "the queue"),
             _ => (format!("SQS queues {}", listed_names(&queues)), "the queues"),
         };
-        let message = format!(
-            "Function {} is fed by {fed_by}, but its role {} has neither {MANAGED_POLICY} nor {} on {on}: Lambda cannot poll it (\"The provided execution role does not have permissions to call ReceiveMessage on SQS\").",
-            function.name,
-            role.name,
-            missing.join(", "),
-        );
+        // Where every answer short of Allowed is a statement infrafix cannot read, the role may
+        // well poll: the finding says it cannot tell, not that the permission is missing.
+        let only_unknown = judged
+            .iter()
+            .flat_map(|(_, answers)| answers)
+            .all(|(_, answer)| matches!(answer, Answer::Allowed | Answer::Unknown(_)));
+        let error = "\"The provided execution role does not have permissions to call ReceiveMessage on SQS\"";
+        let message = match only_unknown {
+            true => format!(
+                "Function {} is fed by {fed_by}, and infrafix cannot tell whether its role {} allows {} on {on}: without them (or {MANAGED_POLICY}), Lambda cannot poll it ({error}).",
+                function.name,
+                role.name,
+                missing.join(", "),
+            ),
+            false => format!(
+                "Function {} is fed by {fed_by}, but its role {} has neither {MANAGED_POLICY} nor {} on {on}: Lambda cannot poll it ({error}).",
+                function.name,
+                role.name,
+                missing.join(", "),
+            ),
+        };
         let finding = Finding::new(
             RuleId::LambdaSqsExecutionPolicy,
             function.at.file,

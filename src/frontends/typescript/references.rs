@@ -245,7 +245,8 @@ impl<'tree> Program<'tree> {
     }
 
     /// For a parameter of a callback given to `.apply`, the expression whose value it receives:
-    /// `a` in `x.arn.apply(a => …)` is `x.arn`; `b` in `pulumi.all([x, y]).apply(([a, b]) => …)` is `y`.
+    /// `a` in `x.arn.apply(a => …)` is `x.arn`; `b` in `pulumi.all([x, y]).apply(([a, b]) => …)` is
+    /// `y`, and `v` in `pulumi.all([x, y]).apply(v => …)` is `[x, y]`.
     pub(crate) fn callback_parameter_source(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
         let text = self.file(identifier.file).text;
         let name = node_text(identifier.node, text);
@@ -260,7 +261,11 @@ impl<'tree> Program<'tree> {
         };
         let parameter = first_parameter_pattern(function)?;
         match kind_of(parameter) {
-            "identifier" if node_text(parameter, text) == name => Some(here(target)),
+            // The callback of `pulumi.all([x, y])` receives the values of the list (or object)
+            // the call is given, which say more than the call does.
+            "identifier" if node_text(parameter, text) == name => {
+                Some(self.pulumi_all_argument(here(target)).unwrap_or(here(target)))
+            }
             "array_pattern" => {
                 let position = named_children(parameter).position(|element| node_text(element, text) == name)?;
                 let values = self.pulumi_all_argument(here(target))?;

@@ -309,6 +309,15 @@ impl<'tree> Program<'tree> {
 
     /// The elements of an array literal, or the value itself when it is not one.
     fn list_elements(&self, value: Located<'tree>) -> Vec<Located<'tree>> {
+        // `Resource: arns` in `pulumi.all([a.arn, b.arn]).apply((arns) => …)` lists what the
+        // array handed to `pulumi.all` lists.
+        let value = match kind_of(value.node) {
+            "identifier" => self
+                .callback_parameter_source(value)
+                .filter(|source| kind_of(source.node) == "array")
+                .unwrap_or(value),
+            _ => value,
+        };
         match kind_of(value.node) {
             "array" => super::named_children(value.node)
                 .filter(|element| kind_of(element) != "comment")
