@@ -14,6 +14,7 @@ mod cross_module;
 mod declared_types;
 mod dependencies;
 mod edits;
+mod entry_points;
 mod exports;
 mod facts;
 mod graph;

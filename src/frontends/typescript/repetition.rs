@@ -3,7 +3,8 @@
 //! i++)`, `["a", "b"].map(…)`, a loop over a const array or the entries of a const record, see
 //! `iteration`), and once per call of the helper function or construction of the class (a Pulumi
 //! component, a CDK stack or construct) it stands in, when the project's calls of it are all
-//! counted. Anything else that may run it several times (a helper nothing in the project calls, a
+//! counted; a function no call names runs as its invocation where it is written does, or once
+//! when it is the program's exported entry point (see `entry_points`). Anything else that may run it several times (a helper nothing in the project calls, a
 //! method, a loop over a parameter or a changed array) makes the count unknown.
 
 use tree_sitter::Node;
@@ -112,10 +113,10 @@ impl<'tree> Program<'tree> {
         Some(count)
     }
 
-    /// How many times the project runs a function or a constructor: the sum over its calls.
-    /// `None` when nothing in the project calls it (an exported helper, a construct library),
-    /// some of its calls cannot be seen (see `call_sites`), or it calls itself, however
-    /// indirectly.
+    /// How many times the project runs a function or a constructor: the sum over its calls, or
+    /// for a function no call names, what `times_run_unnamed` says. `None` when nothing in the
+    /// project calls it (an exported helper, a construct library), some of its calls cannot be
+    /// seen (see `call_sites`), or it calls itself, however indirectly.
     fn times_called(&self, function: Located<'tree>) -> Option<u64> {
         // Every resource of a constructor asks about the same calls: they are counted once.
         let key = (function.file, function.node.start_byte());
@@ -126,14 +127,15 @@ impl<'tree> Program<'tree> {
         if !self.memo.counting_calls.borrow_mut().insert(key) {
             return None;
         }
-        let counted = self
-            .call_sites(function)
-            .filter(|sites| !sites.is_empty() && self.all_calls_seen(function, sites))
-            .and_then(|sites| {
+        let counted = match self.call_sites(function) {
+            Some(sites) if !sites.is_empty() => self.all_calls_seen(function, &sites).then_some(()).and_then(|_| {
                 sites
                     .into_iter()
                     .try_fold(0u64, |sum, site| sum.checked_add(self.times_run(site, true)?))
-            });
+            }),
+            // No call names it: it may be invoked where it is written, or be the program's entry.
+            _ => self.times_run_unnamed(function),
+        };
         self.memo.counting_calls.borrow_mut().remove(&key);
         self.memo.times_called.borrow_mut().insert(key, counted);
         counted

@@ -1,6 +1,7 @@
 //! Values a Pulumi program reads from its stack's configuration with a default in code
-//! (`config.get("runtime") ?? "go1.x"`): the default runs only where no stack sets the key, and
-//! the stack files (`Pulumi.<stack>.yaml` beside `Pulumi.yaml`) say which keys they set.
+//! (`config.get("runtime") ?? "go1.x"`, `config.getNumber("reserved") ?? 500`): the default runs
+//! only where no stack sets the key, and the stack files (`Pulumi.<stack>.yaml` beside
+//! `Pulumi.yaml`) say which keys they set.
 
 use std::path::Path;
 
@@ -66,19 +67,31 @@ impl<'tree> Program<'tree> {
             match kind_of(parent) {
                 "parenthesized_expression" | "as_expression" | "satisfies_expression" => current = current.with(parent),
                 "binary_expression" => {
-                    let operator = parent.field("operator").map(kind_of);
-                    let is_fallback =
-                        matches!(operator, Some("??" | "||")) && parent.field("right") == Some(current.node);
-                    return is_fallback
-                        && parent
-                            .field("left")
-                            .and_then(|left| self.config_key_read(current.with(left)))
+                    return parent.field("right") == Some(current.node)
+                        && self
+                            .config_fallback(current.with(parent))
                             .is_some_and(|key| self.stack_config.may_set(key));
                 }
                 _ => return false,
             }
         }
         false
+    }
+
+    /// The default of `config.get…(key) ?? default` (or `||`) where no stack sets the key: the
+    /// value every stack deploys.
+    pub(super) fn stack_config_default(&self, fallback: Located<'tree>) -> Option<tree_sitter::Node<'tree>> {
+        let key = self.config_fallback(fallback)?;
+        (!self.stack_config.may_set(key)).then_some(fallback.node.field("right")?)
+    }
+
+    /// For `config.get…(key) ?? default` (or `||`), the key read, when written out.
+    fn config_fallback(&self, fallback: Located<'tree>) -> Option<Option<&'tree str>> {
+        let operator = fallback.node.field("operator").map(kind_of);
+        if !matches!(operator, Some("??" | "||")) {
+            return None;
+        }
+        self.config_key_read(fallback.with(fallback.node.field("left")?))
     }
 
     /// For a read of the stack's configuration (`config.get("runtime")`, `getNumber`, `getSecret`,

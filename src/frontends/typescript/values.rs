@@ -649,6 +649,9 @@ impl<'tree> Program<'tree> {
                     Some(known) => return Some(known),
                     None => current = self.const_value(current)?,
                 },
+                // `config.getNumber("reserved") ?? 500`: the default is what deploys where no
+                // stack sets the key.
+                "binary_expression" => current = current.with(self.stack_config_default(current)?),
                 _ => return self.number_value(current),
             }
         }
