@@ -15,7 +15,8 @@ pub const DOCUMENTATION: &str = r#"A function's role may not send to its dead-le
 ## What it does
 Finds Lambda functions whose `deadLetterConfig.targetArn` is an SQS queue (or SNS topic) of the
 program while no policy reaching the function's execution role allows `sqs:SendMessage`
-(`sns:Publish`) on it. Policies are read the way IAM evaluates them (an explicit Deny wins;
+(`sns:Publish`) on it; a setting chosen by a condition (`keepFailures ? { targetArn: dlq.arn } :
+undefined`) is judged for the side that sets a target. Policies are read the way IAM evaluates them (an explicit Deny wins;
 wildcards such as `sqs:*`, `sqs:Send*` and `*` count), in every form the program writes them:
 `JSON.stringify` and `pulumi.jsonStringify` object literals, also inside `.apply` callbacks, JSON
 text in strings and `pulumi.interpolate`, `aws.iam.getPolicyDocumentOutput` and the promise of

@@ -142,7 +142,7 @@ impl<'tree> Program<'tree> {
         }
         let target = self
             .property(args, "deadLetterConfig")
-            .and_then(|config| self.object_literal(config.value))
+            .and_then(|config| self.dead_letter_config(config.value))
             .and_then(|config| self.property(config, "targetArn"));
         let Some(target) = target else {
             return DeadLetter::Unknown;
@@ -190,6 +190,22 @@ impl<'tree> Program<'tree> {
                 }
             }
             _ => DeadLetter::Unknown,
+        }
+    }
+
+    /// The object a `deadLetterConfig` setting holds: an object literal, or the one side of
+    /// `withDlq ? { targetArn: dlq.arn } : undefined` that sets one (where that side is taken,
+    /// the role must be allowed to send to it; a grant on the other side is never used).
+    fn dead_letter_config(&self, value: Located<'tree>) -> Option<Located<'tree>> {
+        let value = self.unwrapped(value);
+        if kind_of(value.node) != "ternary_expression" {
+            return self.object_literal(value);
+        }
+        let sides = [value.node.field("consequence")?, value.node.field("alternative")?].map(|side| value.with(side));
+        let absent = |side: Located<'tree>| self.is_undefined(side) || kind_of(self.unwrapped(side).node) == "null";
+        match sides {
+            [object, other] | [other, object] if absent(other) && !absent(object) => self.object_literal(object),
+            _ => None,
         }
     }
 
