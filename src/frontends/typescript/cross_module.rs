@@ -259,15 +259,16 @@ impl<'tree> Program<'tree> {
     }
 
     /// Whether relative imports in `file` name the emitted `.js` file (`from "./queues.js"`): as
-    /// the file's own relative imports do, or, in a file without any, as any other file's do. An
+    /// the file's own imports of project modules (relative, or through an alias) do, or, in a
+    /// file without any, as any other file's do. An
     /// ES module project needs the extension (Node and tsc's `nodenext` refuse an import without
     /// it), and a CommonJS one accepts it.
     fn writes_js_extensions(&self, file: usize) -> bool {
+        // Imports of the project's own modules, relative or through its aliases.
         let relative_imports = |file: usize| {
-            self.file(file)
-                .imports
-                .iter()
-                .filter(|binding| binding.module.starts_with('.'))
+            self.file(file).imports.iter().filter(move |binding| {
+                binding.module.starts_with('.') || self.imported_file(file, &binding.module).is_some()
+            })
         };
         let names_js = |file: usize| relative_imports(file).any(|binding| binding.module.ends_with(".js"));
         match relative_imports(file).next() {

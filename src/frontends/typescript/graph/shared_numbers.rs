@@ -3,8 +3,12 @@
 //! `visibilityTimeoutSeconds`): a fix scaling the reservation where the number is written would
 //! change those settings as well.
 
+use super::super::calls::declared_parameters;
 use super::super::{ImportKind, Located, Program};
 use crate::syntax::{kind_of, named_descendants, Fields};
+
+/// How many helpers a number is followed through (`worker` handing its parameter to `make`).
+const MAX_HELPERS_FOLLOWED: usize = 4;
 
 impl<'tree> Program<'tree> {
     /// Whether the number written at `literal` is the value of a top-level `const` that is read
@@ -54,7 +58,7 @@ impl<'tree> Program<'tree> {
             .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
             .map(|node| Located { file, node })
             .filter(|mention| self.text(*mention) == name && self.local_binding(*mention).is_none())
-            .any(|mention| !self.is_declaration_or_import(mention) && !self.read_as_reservation(mention))
+            .any(|mention| !self.is_declaration_or_import(mention) && !self.read_as_reservation(mention, 0))
     }
 
     fn is_declaration_or_import(&self, mention: Located<'tree>) -> bool {
@@ -66,10 +70,11 @@ impl<'tree> Program<'tree> {
     }
 
     /// Whether a read hands its number to a reservation: as the value of
-    /// `reservedConcurrentExecutions`, or to a helper or construct of the project (an argument,
-    /// or a member of an options object given in place), whose reservation the model follows
-    /// from there. A side of `?:` counts as the whole.
-    fn read_as_reservation(&self, mention: Located<'tree>) -> bool {
+    /// `reservedConcurrentExecutions`; as the argument of a helper of the project whose parameter
+    /// is read only so (followed `depth` helpers deep); or as a member of an options object given
+    /// in place to a helper or construct of the project, whose reservation the model follows from
+    /// there. A side of `?:` counts as the whole.
+    fn read_as_reservation(&self, mention: Located<'tree>, depth: usize) -> bool {
         if kind_of(mention.node) == "shorthand_property_identifier" {
             return self.text(mention) == "reservedConcurrentExecutions"
                 || self.given_to_project_code(mention.with(mention.node.parent().unwrap_or(mention.node)));
@@ -96,13 +101,50 @@ impl<'tree> Program<'tree> {
                         .parent()
                         .is_some_and(|object| self.given_to_project_code(mention.with(object)))
             }
-            "arguments" => self.given_to_project_code(mention.with(read)),
+            "arguments" => self.argument_read_as_reservation(mention.with(read), depth),
             _ => false,
         }
     }
 
-    /// Whether an expression is an argument of a call or `new` of the project's own code, not a
-    /// package's (`new aws.sqs.Queue("q", { … })` reads its settings for itself).
+    /// Whether an argument lands in a parameter that its function reads only as a reservation
+    /// (`worker("a", CONCURRENCY)` with `reservedConcurrentExecutions: reserved` in `worker`). A
+    /// construct's constructor is trusted as the model follows it; anything else (a built-in,
+    /// `String(n)`, a package's function) reads it for itself.
+    fn argument_read_as_reservation(&self, argument: Located<'tree>, depth: usize) -> bool {
+        let Some(call) = argument.node.parent().and_then(|arguments| arguments.parent()) else {
+            return false;
+        };
+        if kind_of(call) == "new_expression" {
+            return self.given_to_project_code(argument);
+        }
+        let Some(function) = call
+            .field("function")
+            .and_then(|callee| self.function_named(argument.with(callee)))
+        else {
+            return false;
+        };
+        let position = self
+            .call_arguments(argument.with(call))
+            .iter()
+            .position(|passed| passed.node == argument.node);
+        let parameter = position
+            .and_then(|position| declared_parameters(function.node).nth(position))
+            .and_then(|parameter| parameter.field("pattern").or(Some(parameter)))
+            .filter(|pattern| kind_of(*pattern) == "identifier");
+        let (Some(parameter), Some(body)) = (parameter, function.node.field("body")) else {
+            return false;
+        };
+        let name = self.text(function.with(parameter));
+        depth < MAX_HELPERS_FOLLOWED
+            && named_descendants(body)
+                .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
+                .map(|node| function.with(node))
+                .filter(|read| self.text(*read) == name)
+                .all(|read| self.read_as_reservation(read, depth + 1))
+    }
+
+    /// Whether an expression is an argument of a function the project declares, or of a `new`
+    /// that is not a package's (`new aws.sqs.Queue("q", { … })` reads its settings for itself).
     fn given_to_project_code(&self, argument: Located<'tree>) -> bool {
         let Some(call) = argument
             .node
@@ -112,10 +154,11 @@ impl<'tree> Program<'tree> {
         else {
             return false;
         };
-        let Some(callee) = call.field("function").or_else(|| call.field("constructor")) else {
-            return false;
-        };
-        self.package_member(argument.with(callee)).is_none()
+        if let Some(callee) = call.field("function") {
+            return self.function_named(argument.with(callee)).is_some();
+        }
+        call.field("constructor")
+            .is_some_and(|class| self.package_member(argument.with(class)).is_none())
     }
 
     /// Whether a file reads `namespace.name` (`settings.CONCURRENCY`); any such read may be
