@@ -267,10 +267,12 @@ impl<'tree> Program<'tree> {
     }
 
     /// The calls and `new` expressions of the project that reach a named function (declared, or
-    /// an arrow or function expression a const holds) or a class's constructor; `None` when
-    /// callers cannot name it.
+    /// an arrow or function expression a const holds), a class's constructor, or a private
+    /// method (see `private_methods`); `None` when callers cannot name it.
     pub(super) fn call_sites(&self, function: Located<'tree>) -> Option<Vec<Located<'tree>>> {
-        let callee = self.callee(function)?;
+        let Some(callee) = self.callee(function) else {
+            return self.private_method_calls(function);
+        };
         let mut sites = Vec::new();
         for file in 0..self.files().len() {
             let spellings: Vec<String> = if file == function.file {
@@ -365,7 +367,8 @@ impl<'tree> Program<'tree> {
     pub(super) fn all_calls_seen(&self, function: Located<'tree>, sites: &[Located<'tree>]) -> bool {
         let home = function.file;
         let Some(callee) = self.callee(function) else {
-            return false;
+            // A private method's calls are found only when they are all known.
+            return self.private_method_calls(function).is_some();
         };
         (0..self.files().len()).all(|file| {
             let calls_here = sites.iter().filter(|site| site.file == file).count();

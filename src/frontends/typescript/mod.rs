@@ -29,6 +29,7 @@ mod openapi;
 mod packages;
 mod parameter_changes;
 mod policy;
+mod private_methods;
 mod references;
 mod render;
 mod repetition;
