@@ -1,7 +1,8 @@
 //! IAM facts: the role a function runs as, and everything that attaches policy to a role.
 
-use crate::syntax::{kind_of, Fields};
+use crate::syntax::{kind_of, named_descendants, Fields};
 use foldhash::HashMap;
+use tree_sitter::Node;
 
 use super::policy::RoleInstance;
 use super::repetition::InstanceCall;
@@ -195,7 +196,9 @@ impl<'tree> Program<'tree> {
 
     /// The object a `deadLetterConfig` setting holds: an object literal, or the one side of
     /// `withDlq ? { targetArn: dlq.arn } : undefined` that sets one (where that side is taken,
-    /// the role must be allowed to send to it; a grant on the other side is never used).
+    /// the role must be allowed to send to it; a grant on the other side is never used). Not
+    /// where the condition tests a name the side reads (`dlq ? { targetArn: dlq.arn } : …`): the
+    /// side reads it narrowed (defined), and a grant written outside could not name it so.
     fn dead_letter_config(&self, value: Located<'tree>) -> Option<Located<'tree>> {
         let value = self.unwrapped(value);
         if kind_of(value.node) != "ternary_expression" {
@@ -203,9 +206,21 @@ impl<'tree> Program<'tree> {
         }
         let sides = [value.node.field("consequence")?, value.node.field("alternative")?].map(|side| value.with(side));
         let absent = |side: Located<'tree>| self.is_undefined(side) || kind_of(self.unwrapped(side).node) == "null";
-        match sides {
-            [object, other] | [other, object] if absent(other) && !absent(object) => self.object_literal(object),
-            _ => None,
+        let object = match sides {
+            [object, other] | [other, object] if absent(other) && !absent(object) => object,
+            _ => return None,
+        };
+        let names = |node: Node<'tree>| {
+            named_descendants(node)
+                .filter(|name| matches!(kind_of(*name), "identifier" | "property_identifier" | "this"))
+                .map(|name| self.text(value.with(name)))
+                .collect::<Vec<_>>()
+        };
+        let tested = names(value.node.field("condition")?);
+        let read = names(object.node);
+        match tested.iter().any(|name| read.contains(name)) {
+            true => None,
+            false => self.object_literal(object),
         }
     }
 

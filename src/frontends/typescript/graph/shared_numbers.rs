@@ -97,9 +97,10 @@ impl<'tree> Program<'tree> {
                     .field("key")
                     .map(|key| self.text(mention.with(key)).trim_matches(['"', '\'']));
                 key == Some("reservedConcurrentExecutions")
-                    || parent
-                        .parent()
-                        .is_some_and(|object| self.given_to_project_code(mention.with(object)))
+                    || parent.parent().is_some_and(|object| {
+                        self.given_to_project_code(mention.with(object))
+                            || self.collection_element(mention.with(object))
+                    })
             }
             "arguments" => self.argument_read_as_reservation(mention.with(read), depth),
             _ => false,
@@ -159,6 +160,24 @@ impl<'tree> Program<'tree> {
         }
         call.field("constructor")
             .is_some_and(|class| self.package_member(argument.with(class)).is_none())
+    }
+
+    /// Whether an object literal is an element of a collection written in place (`[{ … }]`, or
+    /// `tenants.push({ … })`): a function made per element reads its reservation from there.
+    fn collection_element(&self, object: Located<'tree>) -> bool {
+        let Some(holder) = object.node.parent() else {
+            return false;
+        };
+        match kind_of(holder) {
+            "array" => true,
+            "arguments" => holder
+                .parent()
+                .and_then(|call| call.field("function"))
+                .filter(|callee| kind_of(*callee) == "member_expression")
+                .and_then(|callee| callee.field("property"))
+                .is_some_and(|method| matches!(self.text(object.with(method)), "push" | "unshift")),
+            _ => false,
+        }
     }
 
     /// Whether a file reads `namespace.name` (`settings.CONCURRENCY`); any such read may be
