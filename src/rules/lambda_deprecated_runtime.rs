@@ -100,9 +100,11 @@ change, as is a handler that also serves the other runtimes a function may have 
 "go1.x" : "provided.al2023"`).
 
 A runtime written as the default of a stack configuration read (`config.get("runtime") ?? "go1.x"`,
-or `||`) is what deploys only where no stack sets the key: where a stack file beside `Pulumi.yaml`
-(`Pulumi.prod.yaml`) sets it, or cannot be read, the fix of the default is unsafe and the message
-says so, since that stack keeps its own value.
+or `||`, also a field of `config.getObject("fn")`) is what deploys only where no stack sets the
+key: where a stack file (`Pulumi.prod.yaml`, beside `Pulumi.yaml` or in its `stackConfigDir`) or
+the project's own `config` in `Pulumi.yaml` sets it, or a stack file cannot be read, the fix of
+the default is unsafe and the message says so, since that stack keeps its own value. So is the
+default of an environment variable (`process.env.RUNTIME ?? "go1.x"`).
 
 In Terraform the runtime may be a literal in the resource, a `local`, or a variable's `default`,
 and a layer's `compatible_runtimes` a list written in any of these places. A default is the value
@@ -355,7 +357,7 @@ fn report_group(
         }
         if runtime_use.value.overridable {
             message.push_str(
-                " The runtime comes from a default that each deployment may override (a module caller, a variable file, a stack parameter, a Pulumi stack's config), so the fix is unsafe: check the value each deployment sets.",
+                " The runtime comes from a default that each deployment may override (a module caller, a variable file, a stack parameter, a Pulumi stack's config, an environment variable), so the fix is unsafe: check the value each deployment sets.",
             );
         }
         let removal = runtime_use.layer_entry().and_then(|entry| plan.changes.get(&entry.at));

@@ -18,10 +18,18 @@ pub struct StackConfig {
 }
 
 impl StackConfig {
-    /// The stack files in the project's folder (`Pulumi.dev.yaml`, `Pulumi.prod.yml`).
+    /// The stack files of the project (`Pulumi.dev.yaml`, `Pulumi.prod.yml`, in its folder or in
+    /// the folder `stackConfigDir` names), and the `config` Pulumi.yaml sets for every stack.
     pub fn of_project(root: &Path) -> Self {
         let mut config = Self::default();
-        let Ok(entries) = std::fs::read_dir(root) else {
+        let project_file = ["Pulumi.yaml", "Pulumi.yml"]
+            .iter()
+            .find_map(|name| std::fs::read_to_string(root.join(name)).ok())
+            .unwrap_or_default();
+        let project_file = without_comments(&project_file);
+        config.texts.push(top_level_section(&project_file, "config"));
+        let folder = top_level_value(&project_file, "stackConfigDir").map_or(root.to_path_buf(), |dir| root.join(dir));
+        let Ok(entries) = std::fs::read_dir(&folder) else {
             return config;
         };
         for entry in entries.flatten() {
@@ -34,7 +42,7 @@ impl StackConfig {
                 continue;
             }
             match std::fs::read_to_string(entry.path()) {
-                Ok(text) => config.texts.push(text),
+                Ok(text) => config.texts.push(without_comments(&text)),
                 Err(_) => config.unreadable = true,
             }
         }
@@ -46,21 +54,57 @@ impl StackConfig {
     /// written out) may be any.
     fn may_set(&self, key: Option<&str>) -> bool {
         let Some(key) = key else {
-            return self.unreadable || !self.texts.is_empty();
+            return self.unreadable || self.texts.iter().any(|text| !text.trim().is_empty());
         };
         self.unreadable
             || self.texts.iter().any(|text| {
-                [format!(":{key}:"), format!(":{key}\":"), format!(":{key}':")]
-                    .iter()
-                    .any(|written| text.contains(written.as_str()))
+                text.lines().any(|line| {
+                    let line = line.trim_start().trim_start_matches(['"', '\'']);
+                    // `<namespace>:key:`, or a key Pulumi.yaml declares for the project (`key:`).
+                    let name = line.split_once(':').map(|(first, rest)| match rest.split_once(':') {
+                        Some((second, _)) if !second.is_empty() && !second.starts_with(' ') => second,
+                        _ => first,
+                    });
+                    name.is_some_and(|name| name.trim_end_matches(['"', '\'']) == key)
+                })
             })
     }
 }
 
+/// The text with YAML comments left out (`# …` at a line's start or after a space).
+fn without_comments(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.find(" #") {
+            _ if line.trim_start().starts_with('#') => "",
+            Some(comment) => &line[..comment],
+            None => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The lines under a top-level key of a YAML document (`config:`), up to the next top-level key.
+fn top_level_section(text: &str, key: &str) -> String {
+    let mut lines = text.lines().skip_while(|line| line.trim_end() != format!("{key}:"));
+    lines.next();
+    lines
+        .take_while(|line| line.is_empty() || line.starts_with([' ', '\t']))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The value a top-level key of a YAML document is set to on its own line (`stackConfigDir: config`).
+fn top_level_value<'text>(text: &'text str, key: &str) -> Option<&'text str> {
+    text.lines().find_map(|line| {
+        let value = line.strip_prefix(key)?.strip_prefix(':')?.trim();
+        Some(value.trim_matches(['"', '\''])).filter(|value| !value.is_empty())
+    })
+}
+
 impl<'tree> Program<'tree> {
     /// Whether a value is the default of a stack configuration read that some stack may set
-    /// (`"go1.x"` in `config.get("runtime") ?? "go1.x"` or `|| "go1.x"`): what deploys there is
-    /// the stack's value, not this one.
+    /// (`"go1.x"` in `config.get("runtime") ?? "go1.x"` or `|| "go1.x"`), or of an environment
+    /// variable: what deploys there is that value, not this one.
     pub(super) fn stack_may_override(&self, value: Located<'tree>) -> bool {
         let mut current = value;
         while let Some(parent) = current.node.parent() {
@@ -68,9 +112,10 @@ impl<'tree> Program<'tree> {
                 "parenthesized_expression" | "as_expression" | "satisfies_expression" => current = current.with(parent),
                 "binary_expression" => {
                     return parent.field("right") == Some(current.node)
-                        && self
+                        && (self
                             .config_fallback(current.with(parent))
-                            .is_some_and(|key| self.stack_config.may_set(key));
+                            .is_some_and(|key| self.stack_config.may_set(key))
+                            || self.environment_fallback(current.with(parent)));
                 }
                 _ => return false,
             }
@@ -85,6 +130,21 @@ impl<'tree> Program<'tree> {
         (!self.stack_config.may_set(key)).then_some(fallback.node.field("right")?)
     }
 
+    /// Whether a value is `process.env.NAME ?? default` (or `||`): the environment the deployment
+    /// runs in may set it.
+    fn environment_fallback(&self, fallback: Located<'tree>) -> bool {
+        let operator = fallback.node.field("operator").map(kind_of);
+        matches!(operator, Some("??" | "||"))
+            && fallback.node.field("left").is_some_and(|left| {
+                let read = self.written_value(fallback.with(left));
+                matches!(kind_of(read.node), "member_expression" | "subscript_expression")
+                    && read
+                        .node
+                        .field("object")
+                        .is_some_and(|object| self.text(read.with(object)) == "process.env")
+            })
+    }
+
     /// For `config.get…(key) ?? default` (or `||`), the key read, when written out.
     fn config_fallback(&self, fallback: Located<'tree>) -> Option<Option<&'tree str>> {
         let operator = fallback.node.field("operator").map(kind_of);
@@ -97,7 +157,11 @@ impl<'tree> Program<'tree> {
     /// For a read of the stack's configuration (`config.get("runtime")`, `getNumber`, `getSecret`,
     /// on a `pulumi.Config` held by a const or made in place), the key it reads when written out.
     fn config_key_read(&self, read: Located<'tree>) -> Option<Option<&'tree str>> {
-        let read = self.unwrapped(read);
+        let read = self.written_value(read);
+        // `settings?.runtime` of `const settings = config.getObject("settings")`: the object's key.
+        if kind_of(read.node) == "member_expression" {
+            return self.config_key_read(read.with(read.node.field("object")?));
+        }
         if kind_of(read.node) != "call_expression" {
             return None;
         }
@@ -106,14 +170,11 @@ impl<'tree> Program<'tree> {
             .field("function")
             .filter(|callee| kind_of(*callee) == "member_expression")?;
         let method = self.text(read.with(callee.field("property")?));
-        if !method.starts_with("get") {
+        if !method.starts_with("get") && !method.starts_with("require") {
             return None;
         }
-        let mut config = self.unwrapped(read.with(callee.field("object")?));
-        if kind_of(config.node) == "identifier" {
-            config = self.const_value(config)?;
-        }
-        let class = read.with(config.node.field("constructor")?);
+        let config = self.written_value(read.with(callee.field("object")?));
+        let class = config.with(config.node.field("constructor")?);
         if kind_of(config.node) != "new_expression" || !self.package_member(class)?.is(Package::Pulumi, &["Config"]) {
             return None;
         }
@@ -129,6 +190,21 @@ impl<'tree> Program<'tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_and_the_projects_own_config_are_read_as_yaml_would() {
+        let project = without_comments(
+            "name: p\nruntime: nodejs\nstackConfigDir: stacks # per env\nconfig:\n  # p:runtime: go1.x\n  handler:\n    default: main\nbackend:\n  url: s3://b\n",
+        );
+        assert_eq!(top_level_value(&project, "stackConfigDir"), Some("stacks"));
+        let config = StackConfig {
+            texts: vec![top_level_section(&project, "config")],
+            unreadable: false,
+        };
+        assert!(config.may_set(Some("handler")));
+        assert!(!config.may_set(Some("runtime")));
+        assert!(!config.may_set(Some("url")));
+    }
 
     #[test]
     fn a_key_is_set_where_a_stack_file_names_it() {
