@@ -100,7 +100,7 @@ impl<'tree> Program<'tree> {
 
     /// The mentions of `name` in a function's body that `refers` takes for the binding asked
     /// about (an inner binding of the same name is another value).
-    fn mentions_in_body(
+    pub(super) fn mentions_in_body(
         &self,
         function: Located<'tree>,
         name: &str,

@@ -71,6 +71,15 @@ impl StackConfig {
     }
 }
 
+/// The value `read ?? default` (or `read || default`) falls back from.
+fn fallback_read(fallback: Located) -> Option<Located> {
+    let operator = fallback.node.field("operator").map(kind_of);
+    matches!(operator, Some("??" | "||"))
+        .then(|| fallback.node.field("left"))
+        .flatten()
+        .map(|left| fallback.with(left))
+}
+
 /// The text with YAML comments left out (`# …` at a line's start or after a space).
 fn without_comments(text: &str) -> String {
     text.lines()
@@ -133,25 +142,19 @@ impl<'tree> Program<'tree> {
     /// Whether a value is `process.env.NAME ?? default` (or `||`): the environment the deployment
     /// runs in may set it.
     fn environment_fallback(&self, fallback: Located<'tree>) -> bool {
-        let operator = fallback.node.field("operator").map(kind_of);
-        matches!(operator, Some("??" | "||"))
-            && fallback.node.field("left").is_some_and(|left| {
-                let read = self.written_value(fallback.with(left));
-                matches!(kind_of(read.node), "member_expression" | "subscript_expression")
-                    && read
-                        .node
-                        .field("object")
-                        .is_some_and(|object| self.text(read.with(object)) == "process.env")
-            })
+        fallback_read(fallback).is_some_and(|left| {
+            let read = self.written_value(left);
+            matches!(kind_of(read.node), "member_expression" | "subscript_expression")
+                && read
+                    .node
+                    .field("object")
+                    .is_some_and(|object| self.text(read.with(object)) == "process.env")
+        })
     }
 
     /// For `config.get…(key) ?? default` (or `||`), the key read, when written out.
     fn config_fallback(&self, fallback: Located<'tree>) -> Option<Option<&'tree str>> {
-        let operator = fallback.node.field("operator").map(kind_of);
-        if !matches!(operator, Some("??" | "||")) {
-            return None;
-        }
-        self.config_key_read(fallback.with(fallback.node.field("left")?))
+        self.config_key_read(fallback_read(fallback)?)
     }
 
     /// For a read of the stack's configuration (`config.get("runtime")`, `getNumber`, `getSecret`,

@@ -132,15 +132,14 @@ impl<'tree> Program<'tree> {
             .and_then(|position| declared_parameters(function.node).nth(position))
             .and_then(|parameter| parameter.field("pattern").or(Some(parameter)))
             .filter(|pattern| kind_of(*pattern) == "identifier");
-        let (Some(parameter), Some(body)) = (parameter, function.node.field("body")) else {
+        let Some(parameter) = parameter else {
             return false;
         };
-        let name = self.text(function.with(parameter));
+        // Any mention of the name counts, an inner binding of it too: that only makes it kept.
         depth < MAX_HELPERS_FOLLOWED
-            && named_descendants(body)
-                .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
-                .map(|node| function.with(node))
-                .filter(|read| self.text(*read) == name)
+            && self
+                .mentions_in_body(function, self.text(function.with(parameter)), |_| true)
+                .into_iter()
                 .all(|read| self.read_as_reservation(read, depth + 1))
     }
 
