@@ -8,7 +8,7 @@ mod edit;
 mod object_form;
 mod text_form;
 
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, Fields};
 use std::ops::Range;
 
 pub use edit::NewStatement;
@@ -307,24 +307,52 @@ impl<'tree> Program<'tree> {
         self.read_policy(value, OutputContext::Direct, 0)
     }
 
-    /// The elements of an array literal, or the value itself when it is not one.
+    /// The elements of an array literal, or the value itself when it is not one. The values a
+    /// `pulumi.all([a.arn, b.arn]).apply((arns) => …)` callback receives are read as that array
+    /// lists them: `arns` whole, spread (`[...arns, c.arn]`) or one of them (`arns[1]`).
     fn list_elements(&self, value: Located<'tree>) -> Vec<Located<'tree>> {
-        // `Resource: arns` in `pulumi.all([a.arn, b.arn]).apply((arns) => …)` lists what the
-        // array handed to `pulumi.all` lists.
-        let value = match kind_of(value.node) {
-            "identifier" => self
-                .callback_parameter_source(value)
-                .filter(|source| kind_of(source.node) == "array")
-                .unwrap_or(value),
-            _ => value,
-        };
+        let value = self.callback_list(value).unwrap_or(value);
         match kind_of(value.node) {
             "array" => super::named_children(value.node)
                 .filter(|element| kind_of(element) != "comment")
-                .map(|node| Located { file: value.file, node })
+                .flat_map(|node| {
+                    let element = value.with(node);
+                    let spread = (kind_of(node) == "spread_element")
+                        .then(|| node.named_child(0))
+                        .flatten()
+                        .and_then(|spread| self.callback_list(value.with(spread)));
+                    match spread {
+                        Some(list) => self.list_elements(list),
+                        None => vec![self.callback_list_member(element)],
+                    }
+                })
                 .collect(),
-            _ => vec![value],
+            _ => vec![self.callback_list_member(value)],
         }
+    }
+
+    /// The array handed to `pulumi.all` that a callback's parameter receives.
+    fn callback_list(&self, value: Located<'tree>) -> Option<Located<'tree>> {
+        (kind_of(value.node) == "identifier")
+            .then(|| self.callback_parameter_source(value))
+            .flatten()
+            .filter(|source| kind_of(source.node) == "array")
+    }
+
+    /// `arns[1]` of such a parameter as the element it is; any other value as it is.
+    fn callback_list_member(&self, value: Located<'tree>) -> Located<'tree> {
+        let element = (kind_of(value.node) == "subscript_expression")
+            .then(|| {
+                let list = self.callback_list(value.with(value.node.field("object")?))?;
+                let index: usize = self.text(value.with(value.node.field("index")?)).parse().ok()?;
+                super::named_children(list.node)
+                    .filter(|element| kind_of(element) != "comment")
+                    .nth(index)
+                    .filter(|element| kind_of(*element) != "spread_element")
+                    .map(|element| list.with(element))
+            })
+            .flatten();
+        element.unwrap_or(value)
     }
 }
 
