@@ -4,6 +4,7 @@
 //! change those settings as well.
 
 use super::super::calls::declared_parameters;
+use super::super::scope::Declaration;
 use super::super::{ImportKind, Located, Program};
 use crate::syntax::{kind_of, named_descendants, Fields};
 
@@ -11,9 +12,10 @@ use crate::syntax::{kind_of, named_descendants, Fields};
 const MAX_HELPERS_FOLLOWED: usize = 4;
 
 impl<'tree> Program<'tree> {
-    /// Whether the number written at `literal` is the value of a top-level `const` that is read
-    /// other than as a reservation: by another setting, in arithmetic, or in a way this cannot
-    /// tell (a namespace import of its module). A number written in place serves its setting alone.
+    /// Whether the number written at `literal` is the value of a `const` (at the top level or in
+    /// a function) that is read other than as a reservation: by another setting, in arithmetic, or
+    /// in a way this cannot tell (a namespace import of its module). A number written in place
+    /// serves its setting alone.
     pub(super) fn number_read_besides_reservations(&self, literal: Located<'tree>) -> bool {
         let mut value = literal.node;
         while let Some(parent) = value
@@ -32,7 +34,8 @@ impl<'tree> Program<'tree> {
             return true;
         };
         let name = self.text(literal.with(name));
-        if self.read_other_than_reservations(literal.file, name) {
+        let declared_here = |mention: Located<'tree>| matches!(self.declaration_of(mention), Declaration::Variable { declarator: found, .. } if found == declarator);
+        if self.read_other_than_reservations(literal.file, name, declared_here) {
             return true;
         }
         // Modules that import it (from its own module or through a barrel; any module of the
@@ -44,7 +47,10 @@ impl<'tree> Program<'tree> {
                     self.imported_file(file, &binding.module).is_some()
                         && match &binding.kind {
                             ImportKind::Named { imported } => {
-                                imported == name && self.read_other_than_reservations(file, &binding.local)
+                                imported == name
+                                    && self.read_other_than_reservations(file, &binding.local, |mention| {
+                                        self.local_binding(mention).is_none()
+                                    })
                             }
                             ImportKind::Namespace => self.text_mentions_member(file, &binding.local, name),
                         }
@@ -52,12 +58,13 @@ impl<'tree> Program<'tree> {
             })
     }
 
-    /// Whether a file reads the top-level name `name` anywhere but as a reservation.
-    fn read_other_than_reservations(&self, file: usize, name: &str) -> bool {
+    /// Whether a file reads `name`, where `refers` takes a mention for the binding asked about,
+    /// anywhere but as a reservation.
+    fn read_other_than_reservations(&self, file: usize, name: &str, refers: impl Fn(Located<'tree>) -> bool) -> bool {
         named_descendants(self.root(file))
             .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
             .map(|node| Located { file, node })
-            .filter(|mention| self.text(*mention) == name && self.local_binding(*mention).is_none())
+            .filter(|mention| self.text(*mention) == name && refers(*mention))
             .any(|mention| !self.is_declaration_or_import(mention) && !self.read_as_reservation(mention, 0))
     }
 
