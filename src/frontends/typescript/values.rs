@@ -2,6 +2,7 @@
 //! consts (also across the project's own modules), defaults (`a ?? "x"`), conditionals, and
 //! object spreads. What cannot be known is left out, never guessed.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use tree_sitter::Node;
@@ -149,7 +150,7 @@ impl<'tree> Program<'tree> {
             }
             let next = match kind_of(current.node) {
                 "identifier" | "shorthand_property_identifier" => self.const_value(current),
-                "member_expression" => self.member_value(current, true),
+                "member_expression" | "subscript_expression" => self.member_value(current, true),
                 _ => None,
             };
             match next {
@@ -297,17 +298,14 @@ impl<'tree> Program<'tree> {
     /// output, a value computed at run time).
     pub fn member_value(&self, at: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {
         let at = self.unwrapped(at);
-        if kind_of(at.node) != "member_expression" {
-            return None;
-        }
-        let object = Located {
-            file: at.file,
-            node: at.node.field("object")?,
+        let object = at.with(at.node.field("object")?);
+        let property: Cow<'tree, str> = match kind_of(at.node) {
+            "member_expression" => Cow::Borrowed(self.text(at.with(at.node.field("property")?))),
+            // `sizes["ingest"]` reads what `sizes.ingest` does.
+            "subscript_expression" => Cow::Owned(self.string_value(at.with(at.node.field("index")?))?),
+            _ => return None,
         };
-        let property = self.text(Located {
-            file: at.file,
-            node: at.node.field("property")?,
-        });
+        let property = property.as_ref();
         if let Some(module) = self.namespace_module(object) {
             return match self.exported(module, property)? {
                 Exported::Variable {
@@ -446,7 +444,7 @@ impl<'tree> Program<'tree> {
                     }
                     current = value;
                 }
-                "member_expression" => current = self.member_value(current, true)?,
+                "member_expression" | "subscript_expression" => current = self.member_value(current, true)?,
                 _ => return None,
             }
         }
@@ -615,7 +613,7 @@ impl<'tree> Program<'tree> {
                     }
                     current = value;
                 }
-                "member_expression" => current = self.member_value(current, true)?,
+                "member_expression" | "subscript_expression" => current = self.member_value(current, true)?,
                 _ => return None,
             }
         }

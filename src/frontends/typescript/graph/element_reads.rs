@@ -87,7 +87,7 @@ impl<'tree> Program<'tree> {
     }
 
     /// `s.build.handler` for the `s` in it: the longest chain of property reads starting there.
-    fn read_through_members(&self, name: Located<'tree>) -> Located<'tree> {
+    pub(super) fn read_through_members(&self, name: Located<'tree>) -> Located<'tree> {
         let mut read = name;
         while let Some(member) = self.parent(read).filter(|member| {
             matches!(kind_of(*member), "member_expression" | "subscript_expression")
@@ -198,7 +198,7 @@ impl<'tree> Program<'tree> {
 
     /// The loop or element callback going over the collection read at `read`: `for (… of read)`,
     /// `read.map(…)` (or `forEach`, `flatMap`).
-    fn iterating_binder(&self, read: Located<'tree>) -> Option<Node<'tree>> {
+    pub(super) fn iterating_binder(&self, read: Located<'tree>) -> Option<Node<'tree>> {
         let parent = self.parent(read)?;
         if kind_of(parent) == "for_in_statement" && parent.field("right") == Some(read.node) {
             return Some(parent);
@@ -234,16 +234,21 @@ impl<'tree> Program<'tree> {
                 .and_then(|pair| self.parent(read.with(pair))),
         };
         let object = object.filter(|object| kind_of(*object) == "object")?;
+        self.function_taking(read.with(object))
+    }
+
+    /// The Lambda function whose arguments object, written in its `new` expression, `object` is.
+    pub(super) fn function_taking(&self, object: Located<'tree>) -> Option<usize> {
         let construction = self
-            .parent(read.with(object))
+            .parent(object)
             .filter(|arguments| kind_of(*arguments) == "arguments")
-            .and_then(|arguments| self.parent(read.with(arguments)))
+            .and_then(|arguments| self.parent(object.with(arguments)))
             .filter(|construction| kind_of(*construction) == "new_expression");
         construction
-            .and_then(|construction| self.resource_at(read.with(construction)))
+            .and_then(|construction| self.resource_at(object.with(construction)))
             .filter(|&function| {
                 let function = &self.resources()[function];
-                function.is_lambda_function() && function.args() == Some(read.with(object))
+                function.is_lambda_function() && function.args() == Some(object)
             })
     }
 
@@ -278,7 +283,7 @@ impl<'tree> Program<'tree> {
 }
 
 /// Whether an identifier is a name a pattern binds (`h` in `const { handler: h } = s`), not a read.
-fn binds(identifier: Node) -> bool {
+pub(super) fn binds(identifier: Node) -> bool {
     identifier.parent().is_some_and(|parent| match kind_of(parent) {
         "pair_pattern" => parent.field("value") == Some(identifier),
         "array_pattern" | "rest_pattern" => true,

@@ -326,13 +326,9 @@ impl<'tree> Program<'tree> {
                     .map(|count| count / elements);
                 sources
                     .into_iter()
-                    .map(|source| {
-                        // An element other code reads through its const keeps its number.
-                        let kept = self
-                            .object_holding(source)
-                            .is_some_and(|element| self.held_and_read_elsewhere(element));
-                        self.reservation(source, each.into(), Some(written.value), kept)
-                    })
+                    // An element other code reads through its const keeps its number: the
+                    // reservation asks that of the const holding it.
+                    .map(|source| self.reservation(source, each.into(), Some(written.value), false))
                     .collect()
             }
             _ => vec![self.reservation(written.value, instances, None, false)],

@@ -4,25 +4,39 @@
 //! change those settings as well.
 
 use super::super::calls::declared_parameters;
+use super::super::iteration::Step;
 use super::super::scope::Declaration;
-use super::super::{ImportKind, Located, Program};
+use super::super::{named_children, ImportKind, Located, Program};
+use super::element_reads::binds;
 use crate::syntax::{kind_of, named_descendants, Fields};
+use tree_sitter::Node;
 
 /// How many helpers a number is followed through (`worker` handing its parameter to `make`).
 const MAX_HELPERS_FOLLOWED: usize = 4;
 
 impl<'tree> Program<'tree> {
     /// Whether the number written at `literal` is the value of a `const` (at the top level or in
-    /// a function) that is read other than as a reservation: by another setting, in arithmetic, or
-    /// in a way this cannot tell (a namespace import of its module). A number written in place
-    /// serves its setting alone.
+    /// a function), or an entry of a const record (`const sizes = { ingest: 500 }`), that is read
+    /// other than as a reservation: by another setting, in arithmetic, whole (a record handed on
+    /// or iterated), or in a way this cannot tell (a namespace import of its module). A number
+    /// written in place serves its setting alone.
     pub(super) fn number_read_besides_reservations(&self, literal: Located<'tree>) -> bool {
-        let mut value = literal.node;
-        while let Some(parent) = value
+        let mut value = outermost_wrapper(literal.node);
+        // The keys leading from the const's value to the number, outermost first.
+        let mut entry = Vec::new();
+        while let Some(pair) = value
             .parent()
-            .filter(|parent| matches!(kind_of(*parent), "parenthesized_expression" | "as_expression"))
+            .filter(|parent| kind_of(*parent) == "pair" && parent.field("value") == Some(value))
         {
-            value = parent;
+            let Some(object) = pair.parent().filter(|object| kind_of(*object) == "object") else {
+                break;
+            };
+            let Some(key) = pair.field("key").and_then(|key| self.property_key(literal.with(key))) else {
+                // A computed key (`[name]: 500`) cannot be matched to its reads.
+                return true;
+            };
+            entry.insert(0, key);
+            value = outermost_wrapper(object);
         }
         let Some(declarator) = value
             .parent()
@@ -35,7 +49,7 @@ impl<'tree> Program<'tree> {
         };
         let name = self.text(literal.with(name));
         let declared_here = |mention: Located<'tree>| matches!(self.declaration_of(mention), Declaration::Variable { declarator: found, .. } if found == declarator);
-        if self.read_other_than_reservations(literal.file, name, declared_here) {
+        if self.read_other_than_reservations(literal.file, name, &entry, declared_here) {
             return true;
         }
         // Modules that import it (from its own module or through a barrel; any module of the
@@ -48,7 +62,7 @@ impl<'tree> Program<'tree> {
                         && match &binding.kind {
                             ImportKind::Named { imported } => {
                                 imported == name
-                                    && self.read_other_than_reservations(file, &binding.local, |mention| {
+                                    && self.read_other_than_reservations(file, &binding.local, &entry, |mention| {
                                         self.local_binding(mention).is_none()
                                     })
                             }
@@ -58,14 +72,206 @@ impl<'tree> Program<'tree> {
             })
     }
 
-    /// Whether a file reads `name`, where `refers` takes a mention for the binding asked about,
-    /// anywhere but as a reservation.
-    fn read_other_than_reservations(&self, file: usize, name: &str, refers: impl Fn(Located<'tree>) -> bool) -> bool {
+    /// Whether a file reads the number held by `name` (at `entry` within it, for a record), where
+    /// `refers` takes a mention for the binding asked about, anywhere but as a reservation.
+    fn read_other_than_reservations(
+        &self,
+        file: usize,
+        name: &str,
+        entry: &[String],
+        refers: impl Fn(Located<'tree>) -> bool,
+    ) -> bool {
         named_descendants(self.root(file))
             .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
             .map(|node| Located { file, node })
             .filter(|mention| self.text(*mention) == name && refers(*mention))
-            .any(|mention| !self.is_declaration_or_import(mention) && !self.read_as_reservation(mention, 0))
+            .filter(|mention| !self.is_declaration_or_import(*mention))
+            .any(|mention| !self.reads_only_as_reservations(mention, entry, 0))
+    }
+
+    /// Whether a mention of a value holding the number at `entry` within it (the number itself
+    /// when `entry` is empty) reads that number only as a reservation, `depth` helpers deep.
+    fn reads_only_as_reservations(&self, mention: Located<'tree>, entry: &[String], depth: usize) -> bool {
+        // `typeof sizes` names a type; nothing reads the value there.
+        if mention
+            .node
+            .parent()
+            .is_some_and(|parent| kind_of(parent) == "type_query")
+        {
+            return true;
+        }
+        match self.entry_read(mention, entry) {
+            EntryRead::Number(read) => self.read_as_reservation(read, depth),
+            EntryRead::AnotherEntry => true,
+            EntryRead::Holding { read, rest } => self.holding_read_only_for_reservations(read, rest, depth),
+        }
+    }
+
+    /// What a mention of a record reads of the entry at `entry`: the number itself
+    /// (`sizes.ingest`, `sizes["ingest"]`), another entry (`sizes.report`), or the record or a
+    /// part holding the entry, whole.
+    fn entry_read<'entry>(&self, mention: Located<'tree>, entry: &'entry [String]) -> EntryRead<'tree, 'entry> {
+        let mut read = mention.node;
+        for (depth, key) in entry.iter().enumerate() {
+            let access = read.parent().filter(|parent| parent.field("object") == Some(read));
+            let accessed = access.and_then(|access| match kind_of(access) {
+                "member_expression" => access
+                    .field("property")
+                    .map(|property| self.text(mention.with(property)).to_owned()),
+                "subscript_expression" => access
+                    .field("index")
+                    .and_then(|index| self.string_value(mention.with(index))),
+                _ => None,
+            });
+            match (access, accessed) {
+                (Some(access), Some(accessed)) if accessed == *key => read = access,
+                (Some(_), Some(_)) => return EntryRead::AnotherEntry,
+                _ => {
+                    return EntryRead::Holding {
+                        read: mention.with(read),
+                        rest: &entry[depth..],
+                    }
+                }
+            }
+        }
+        EntryRead::Number(mention.with(read))
+    }
+
+    /// Whether a value holding the number at `rest` within it (a record, or a part of one) goes
+    /// only where that number is read as a reservation: as an element of a collection written in
+    /// place, spread into an object that holds it so, handed to a helper or construct of the
+    /// project that reads it so, or iterated by a loop that reads each element's number so.
+    fn holding_read_only_for_reservations(&self, read: Located<'tree>, rest: &[String], depth: usize) -> bool {
+        let read = read.with(outermost_wrapper(read.node));
+        if self.collection_element(read) {
+            return true;
+        }
+        match read.node.parent().map(kind_of) {
+            Some("spread_element") => self.spread_only_for_reservations(read, rest, depth),
+            Some("arguments") => {
+                self.argument_read_as_reservation(read, rest, depth)
+                    || self.iterated_only_for_reservations(read, rest, depth)
+            }
+            Some("variable_declarator") => self.declared_only_for_reservations(read, rest, depth),
+            _ => false,
+        }
+    }
+
+    /// Whether a const declared as `read` (`const n = CONCURRENCY`, or `const { ingest } = sizes`
+    /// in a helper) reads the number at `rest` within it, under each name it binds for it, only as
+    /// a reservation.
+    fn declared_only_for_reservations(&self, read: Located<'tree>, rest: &[String], depth: usize) -> bool {
+        let Some(declarator) = read
+            .node
+            .parent()
+            .filter(|declarator| declarator.field("value") == Some(read.node))
+        else {
+            return false;
+        };
+        let Some(names) = declarator
+            .field("name")
+            .and_then(|pattern| self.names_holding(read.with(pattern), rest))
+        else {
+            return false;
+        };
+        let declared_here = |mention: Located<'tree>| match self.declaration_of(mention) {
+            Declaration::Variable { declarator: found, .. } | Declaration::Destructured { declarator: found, .. } => {
+                found == declarator
+            }
+            _ => false,
+        };
+        depth < MAX_HELPERS_FOLLOWED
+            && names.into_iter().all(|(name, rest)| {
+                named_descendants(self.root(read.file))
+                    .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
+                    .filter(|node| !binds(*node))
+                    .map(|node| read.with(node))
+                    .filter(|mention| self.text(*mention) == name && declared_here(*mention))
+                    .all(|mention| self.reads_only_as_reservations(mention, rest, depth + 1))
+            })
+    }
+
+    /// Whether a record spread into an object (`{ ...defaults, role }`) has its number read there
+    /// only as a reservation: the object writes that entry itself after the spread (so the
+    /// record's is not read), is a Lambda function's arguments holding it as
+    /// `reservedConcurrentExecutions`, or goes on only where it is read so.
+    fn spread_only_for_reservations(&self, spread: Located<'tree>, rest: &[String], depth: usize) -> bool {
+        let Some(spread_element) = spread.node.parent() else {
+            return false;
+        };
+        let Some(object) = spread_element.parent().filter(|object| kind_of(*object) == "object") else {
+            return false;
+        };
+        let Some(first) = rest.first() else {
+            return false;
+        };
+        let overridden = named_children(object)
+            .skip_while(|member| *member != spread_element)
+            .filter(|member| kind_of(*member) == "pair")
+            .filter_map(|pair| pair.field("key"))
+            .any(|key| self.property_key(spread.with(key)).as_deref() == Some(first.as_str()));
+        let object = spread.with(object);
+        overridden
+            || (rest == ["reservedConcurrentExecutions"] && self.function_taking(object).is_some())
+            || (depth < MAX_HELPERS_FOLLOWED && self.holding_read_only_for_reservations(object, rest, depth + 1))
+    }
+
+    /// Whether a read of a record holding a number at `rest` within it only iterates it for
+    /// reservations: `Object.entries(sizes)` or `Object.values(sizes)` walked by a loop or element
+    /// callback that reads each element's number only as a reservation (`Object.keys` reads no
+    /// number).
+    fn iterated_only_for_reservations(&self, read: Located<'tree>, rest: &[String], depth: usize) -> bool {
+        let Some(call) = read
+            .node
+            .parent()
+            .filter(|arguments| kind_of(*arguments) == "arguments")
+            .and_then(|arguments| arguments.parent())
+        else {
+            return false;
+        };
+        let call = read.with(call);
+        let Some((method, _)) = self
+            .object_method_call(call)
+            .filter(|(_, argument)| argument.node == read.node)
+        else {
+            return false;
+        };
+        let to_value = match method {
+            "entries" => vec![Step::Position(1)],
+            "values" => Vec::new(),
+            "keys" => return true,
+            _ => return false,
+        };
+        let Some(binder) = self.iterating_binder(call) else {
+            return false;
+        };
+        let part: Vec<Step> = to_value
+            .into_iter()
+            .chain(rest.iter().skip(1).map(|key| Step::Property(key.clone())))
+            .collect();
+        depth < MAX_HELPERS_FOLLOWED && !self.element_read_other_than_reservations(call.with(binder), &part, depth + 1)
+    }
+
+    /// Whether a loop or element callback reads its elements' `part` anywhere but as a
+    /// reservation, or reads a part holding it whole; a rest pattern gathers parts no name shows.
+    fn element_read_other_than_reservations(&self, binder: Located<'tree>, part: &[Step], depth: usize) -> bool {
+        let Some(pattern) = self.binding_pattern(binder) else {
+            return true;
+        };
+        if named_descendants(pattern).any(|node| kind_of(node) == "rest_pattern") {
+            return true;
+        }
+        named_descendants(binder.node)
+            .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
+            .filter(|node| !pattern.byte_range().contains(&node.start_byte()) && !binds(*node))
+            .any(|occurrence| {
+                let read = self.read_through_members(binder.with(occurrence));
+                match self.element_path(read) {
+                    Some((reader, path)) if reader == binder && path == part => !self.read_as_reservation(read, depth),
+                    Some((reader, path)) if reader == binder => part.starts_with(&path),
+                    _ => false,
+                }
+            })
     }
 
     fn is_declaration_or_import(&self, mention: Located<'tree>) -> bool {
@@ -109,16 +315,19 @@ impl<'tree> Program<'tree> {
                             || self.collection_element(mention.with(object))
                     })
             }
-            "arguments" => self.argument_read_as_reservation(mention.with(read), depth),
+            "arguments" => self.argument_read_as_reservation(mention.with(read), &[], depth),
+            "variable_declarator" => self.declared_only_for_reservations(mention.with(read), &[], depth),
             _ => false,
         }
     }
 
-    /// Whether an argument lands in a parameter that its function reads only as a reservation
-    /// (`worker("a", CONCURRENCY)` with `reservedConcurrentExecutions: reserved` in `worker`). A
-    /// construct's constructor is trusted as the model follows it; anything else (a built-in,
-    /// `String(n)`, a package's function) reads it for itself.
-    fn argument_read_as_reservation(&self, argument: Located<'tree>, depth: usize) -> bool {
+    /// Whether an argument holding the number at `rest` within it (the number itself when `rest`
+    /// is empty) lands in a parameter that its function reads only as a reservation
+    /// (`worker("a", CONCURRENCY)` with `reservedConcurrentExecutions: reserved` in `worker`;
+    /// `make(sizes)` reading `sizes.ingest` so, or destructuring `{ ingest }`). A construct's
+    /// constructor is trusted as the model follows it; anything else (a built-in, `String(n)`, a
+    /// package's function) reads it for itself.
+    fn argument_read_as_reservation(&self, argument: Located<'tree>, rest: &[String], depth: usize) -> bool {
         let Some(call) = argument.node.parent().and_then(|arguments| arguments.parent()) else {
             return false;
         };
@@ -137,17 +346,61 @@ impl<'tree> Program<'tree> {
             .position(|passed| passed.node == argument.node);
         let parameter = position
             .and_then(|position| declared_parameters(function.node).nth(position))
-            .and_then(|parameter| parameter.field("pattern").or(Some(parameter)))
-            .filter(|pattern| kind_of(*pattern) == "identifier");
-        let Some(parameter) = parameter else {
+            .and_then(|parameter| parameter.field("pattern").or(Some(parameter)));
+        let Some(names) = parameter.and_then(|pattern| self.names_holding(function.with(pattern), rest)) else {
             return false;
         };
-        // Any mention of the name counts, an inner binding of it too: that only makes it kept.
+        // Any mention of a name counts, an inner binding of it too: that only makes it kept.
         depth < MAX_HELPERS_FOLLOWED
-            && self
-                .mentions_in_body(function, self.text(function.with(parameter)), |_| true)
-                .into_iter()
-                .all(|read| self.read_as_reservation(read, depth + 1))
+            && names.into_iter().all(|(name, rest)| {
+                self.mentions_in_body(function, name, |_| true)
+                    .into_iter()
+                    .all(|mention| self.reads_only_as_reservations(mention, rest, depth + 1))
+            })
+    }
+
+    /// The names a parameter binds that hold the number at `rest` within what it receives, each
+    /// with where within it: the parameter's own name, or the names an object pattern binds
+    /// for the entry (`{ ingest }`, `{ ingest = 100 }`, `{ ingest: n }`). `None` when a pattern
+    /// this does not follow (nested, or a rest) may bind it.
+    fn names_holding<'entry>(
+        &self,
+        pattern: Located<'tree>,
+        rest: &'entry [String],
+    ) -> Option<Vec<(&'tree str, &'entry [String])>> {
+        match kind_of(pattern.node) {
+            "identifier" => Some(vec![(self.text(pattern), rest)]),
+            "object_pattern" => {
+                let (first, within) = rest.split_first()?;
+                let mut names = Vec::new();
+                for member in named_children(pattern.node).filter(|member| kind_of(*member) != "comment") {
+                    let (key, name) = match kind_of(member) {
+                        "shorthand_property_identifier_pattern" => (self.text(pattern.with(member)).to_owned(), member),
+                        "object_assignment_pattern" => {
+                            let name = member.field("left")?;
+                            (self.text(pattern.with(name)).to_owned(), name)
+                        }
+                        "pair_pattern" => {
+                            let value = member.field("value")?;
+                            let name = match kind_of(value) {
+                                "assignment_pattern" => value.field("left")?,
+                                _ => value,
+                            };
+                            (self.property_key(pattern.with(member.field("key")?))?, name)
+                        }
+                        _ => return None,
+                    };
+                    if key == *first {
+                        if kind_of(name) != "identifier" && kind_of(name) != "shorthand_property_identifier_pattern" {
+                            return None;
+                        }
+                        names.push((self.text(pattern.with(name)), within));
+                    }
+                }
+                Some(names)
+            }
+            _ => None,
+        }
     }
 
     /// Whether an expression is an argument of a function the project declares, or of a `new`
@@ -168,8 +421,9 @@ impl<'tree> Program<'tree> {
             .is_some_and(|class| self.package_member(argument.with(class)).is_none())
     }
 
-    /// Whether an object literal is an element of a collection written in place (`[{ … }]`, or
-    /// `tenants.push({ … })`): a function made per element reads its reservation from there.
+    /// Whether an object literal, or a const holding one, is an element of a collection written
+    /// in place (`[{ … }]`, `tenants.push({ … })`, `tenants.push(api)`): a function made per
+    /// element reads its reservation from there.
     fn collection_element(&self, object: Located<'tree>) -> bool {
         let Some(holder) = object.node.parent() else {
             return false;
@@ -191,4 +445,32 @@ impl<'tree> Program<'tree> {
     fn text_mentions_member(&self, file: usize, namespace: &str, name: &str) -> bool {
         self.file(file).text.contains(&format!("{namespace}.{name}"))
     }
+}
+
+/// What a read of a record does with one of its entries.
+enum EntryRead<'tree, 'entry> {
+    /// Reads the number (`sizes.ingest`).
+    Number(Located<'tree>),
+    /// Reads another entry (`sizes.report`).
+    AnotherEntry,
+    /// Reads the record, or a part of it, that holds the number at `rest` (`sizes`, with `rest`
+    /// `["ingest"]`).
+    Holding {
+        read: Located<'tree>,
+        rest: &'entry [String],
+    },
+}
+
+/// The outermost of the parentheses and type assertions around an expression
+/// (`({ … } as const)`), which the declaration or property holds.
+fn outermost_wrapper(mut node: Node<'_>) -> Node<'_> {
+    while let Some(parent) = node.parent().filter(|parent| {
+        matches!(
+            kind_of(*parent),
+            "parenthesized_expression" | "as_expression" | "satisfies_expression"
+        )
+    }) {
+        node = parent;
+    }
+    node
 }
