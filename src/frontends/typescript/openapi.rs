@@ -189,7 +189,11 @@ impl<'tree> Program<'tree> {
     /// exported by the project module it imports it from.
     pub(crate) fn function_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
         // `roles.lambdaRole`: a function of a project module imported as a namespace.
+        // `this.makeFn`: a private method of the class the call is made in.
         if kind_of(identifier.node) == "member_expression" {
+            if let Some(method) = self.private_method_named(identifier) {
+                return Some(method);
+            }
             let (exporter, exported) = self.namespace_member(identifier)?;
             return self.exported_function(exporter, exported);
         }

@@ -2,7 +2,7 @@
 //! code can call them, through `this`, so all of their calls are in the class body. A component
 //! that makes its function in such a method passes it values (and runs it) once per construction.
 
-use super::{Located, Program};
+use super::{named_children, Located, Program};
 use crate::syntax::{kind_of, named_descendants, Fields};
 
 impl<'tree> Program<'tree> {
@@ -46,6 +46,32 @@ impl<'tree> Program<'tree> {
             calls.push(method.with(call));
         }
         Some(calls)
+    }
+
+    /// The private method a call's callee names (`this.makeFn` in its class's own code), when
+    /// all of that method's calls are known (see `private_method_calls`).
+    pub(super) fn private_method_named(&self, callee: Located<'tree>) -> Option<Located<'tree>> {
+        if kind_of(callee.node) != "member_expression" || callee.node.field("object").map(kind_of) != Some("this") {
+            return None;
+        }
+        let name = self.text(callee.with(callee.node.field("property")?));
+        let mut class_body = callee.node.parent();
+        while let Some(node) = class_body.filter(|node| kind_of(*node) != "class_body") {
+            class_body = node.parent();
+        }
+        let class_body = class_body?;
+        if !self.this_is_the_instance(callee, class_body) {
+            return None;
+        }
+        let method = named_children(class_body)
+            .filter(|member| kind_of(*member) == "method_definition")
+            .find(|member| {
+                member
+                    .field("name")
+                    .is_some_and(|named| self.text(callee.with(named)) == name)
+            })?;
+        let method = callee.with(method);
+        self.private_method_calls(method).map(|_| method)
     }
 
     /// What is written before a method's name: `private`, `static`, `async`, decorators.

@@ -19,6 +19,9 @@ use crate::cloud::{
     Multiplicity, QueueEventSource, Reservation, ResourceId, Site, Written,
 };
 
+/// How many callers up a reservation passed from parameter to parameter is followed.
+const MAX_CALLERS_FOLLOWED: usize = 4;
+
 impl From<Located<'_>> for Site {
     fn from(at: Located<'_>) -> Self {
         Site {
@@ -192,7 +195,27 @@ impl<'tree> Program<'tree> {
             _ => (read, None),
         };
         let default = default.or_else(|| key.is_none().then(|| self.parameter_default(parameter)).flatten());
-        let numbers = self
+        self.numbers_passed(parameter, key, default, instances, 1)
+    }
+
+    /// What each call passes for `parameter` (its `key` property, when given), or `default`
+    /// where the call leaves it out, with the instances that call makes. A call passing on an
+    /// object its own caller gave it (`this.makeWorker(name, args)` for `args.reserved`) stands
+    /// for what each of those calls passes, followed `MAX_CALLERS_FOLLOWED` callers up.
+    fn numbers_passed(
+        &self,
+        parameter: Located<'tree>,
+        key: Option<&str>,
+        default: Option<Located<'tree>>,
+        instances: Multiplicity,
+        callers: usize,
+    ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
+        /// What one call passes: a value (or nothing), or its caller's object, passed on.
+        enum Passed<'tree> {
+            Value(Option<Located<'tree>>),
+            PassedOn(Located<'tree>),
+        }
+        let calls = self
             .arguments_per_call(parameter)?
             .into_iter()
             .map(|passed| {
@@ -200,6 +223,11 @@ impl<'tree> Program<'tree> {
                     (Some(key), Some(argument)) => match self.property(argument, key) {
                         Some(property) => Some(property.value),
                         None if self.surely_lacks(argument, key) => None,
+                        None if callers < MAX_CALLERS_FOLLOWED
+                            && self.arguments_per_call(self.unwrapped(argument)).is_some() =>
+                        {
+                            return Some((passed.call, Passed::PassedOn(self.unwrapped(argument))));
+                        }
                         None => return None,
                     },
                     // `props.reserved` when the call passes no `props` and it has no default.
@@ -207,15 +235,41 @@ impl<'tree> Program<'tree> {
                     (None, argument) => argument,
                 };
                 let written = written.filter(|written| !self.is_undefined(*written));
-                Some((passed.call, written.or(default)))
+                Some((passed.call, Passed::Value(written.or(default))))
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(
-            self.shares_of_calls(numbers, instances)?
-                .into_iter()
-                .filter_map(|(number, share)| Some((number?, share)))
-                .collect(),
-        )
+        let mut numbers = Vec::new();
+        for (passed, share) in self.shares_of_calls(calls, instances)? {
+            match passed {
+                Passed::Value(number) => numbers.extend(number.map(|number| (number, share))),
+                Passed::PassedOn(object) => {
+                    numbers.extend(self.numbers_passed(object, key, default, share.into(), callers + 1)?);
+                }
+            }
+        }
+        Some(numbers)
+    }
+
+    /// The reservation a call passes for a function reading it at `read_at`: its number, or, where
+    /// the caller passes on what its own caller gave it (a component's constructor handing
+    /// `args.reserved ?? 50` to the method making the function), the number each of those
+    /// calls passes, followed `MAX_CALLERS_FOLLOWED` callers up.
+    fn passed_reservations(
+        &self,
+        argument: Located<'tree>,
+        instances: Multiplicity,
+        read_at: Located<'tree>,
+        callers: usize,
+    ) -> Vec<Reservation> {
+        if callers < MAX_CALLERS_FOLLOWED && self.largest_number_value(argument).is_none() {
+            if let Some(shares) = self.reservations_passed_in(argument, instances) {
+                return shares
+                    .into_iter()
+                    .flat_map(|(passed, share)| self.passed_reservations(passed, share.into(), read_at, callers + 1))
+                    .collect();
+            }
+        }
+        vec![self.reservation(argument, instances, Some(read_at), false)]
     }
 
     /// The reservations of a function whose arguments are its caller's (see
@@ -311,7 +365,7 @@ impl<'tree> Program<'tree> {
             if let Some(shares) = self.reservations_passed_in(written.value, instances) {
                 return shares
                     .into_iter()
-                    .map(|(argument, share)| self.reservation(argument, share.into(), Some(written.value), false))
+                    .flat_map(|(argument, share)| self.passed_reservations(argument, share.into(), written.value, 1))
                     .collect();
             }
         }
