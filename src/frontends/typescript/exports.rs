@@ -8,7 +8,7 @@ use foldhash::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::scope::Declaration;
+use super::scope::{Declaration, FUNCTIONS};
 use super::{named_children, ImportKind, Program};
 use crate::syntax::{kind_of, node_text, Fields};
 
@@ -29,6 +29,9 @@ enum ExportSource {
     Reexport { module: String, imported: String },
     /// `export * as b from "m"`.
     NamespaceOf { module: String },
+    /// `export default () => …`, `export default function () {…}`: a function without a name,
+    /// by its byte range.
+    AnonymousFunction { start: usize, end: usize },
 }
 
 /// Where an exported name is declared.
@@ -52,6 +55,12 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
         let source = statement
             .field("source")
             .and_then(|source| string_content(source, text));
+        if is_default_export(statement) {
+            if let Some(source) = default_export_source(statement, text) {
+                table.named.insert("default".to_owned(), source);
+            }
+            continue;
+        }
         if let Some(declaration) = statement.field("declaration") {
             for name in declared_names(declaration, text) {
                 table.named.insert(name.clone(), ExportSource::Local(name));
@@ -91,6 +100,36 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
         }
     }
     table
+}
+
+/// Whether an export statement is `export default …`.
+fn is_default_export(statement: Node) -> bool {
+    let mut cursor = statement.walk();
+    let default = statement
+        .children(&mut cursor)
+        .any(|child| !child.is_named() && kind_of(child) == "default");
+    default
+}
+
+/// What `export default` exports: the function or class it declares by name, the name it
+/// gives (`export default worker`), or a function written in place without a name. Anything else
+/// (an object literal, a call's result) is not followed.
+fn default_export_source(statement: Node, text: &str) -> Option<ExportSource> {
+    if let Some(declaration) = statement.field("declaration") {
+        return declared_names(declaration, text)
+            .into_iter()
+            .next()
+            .map(ExportSource::Local);
+    }
+    let value = statement.field("value")?;
+    match kind_of(value) {
+        "identifier" => Some(ExportSource::Local(node_text(value, text).to_owned())),
+        "arrow_function" | "function_expression" | "function" => Some(ExportSource::AnonymousFunction {
+            start: value.start_byte(),
+            end: value.end_byte(),
+        }),
+        _ => None,
+    }
 }
 
 /// The names a declaration binds with plain identifiers: a `const`/`let`/`var`'s, a function's,
@@ -192,6 +231,10 @@ impl<'tree> Program<'tree> {
             Some(ExportSource::NamespaceOf { module }) => Some(Exported::Namespace {
                 file: self.imported_file(file, module)?,
             }),
+            Some(ExportSource::AnonymousFunction { start, end }) => Some(Exported::Function {
+                file,
+                function: self.node_spanning(file, (*start, *end), |node| FUNCTIONS.contains(&kind_of(node)))?,
+            }),
             // Like TypeScript, a name that two `export *` modules declare is ambiguous and
             // exported by neither; one declaration reached by two paths is found once.
             None => {
@@ -257,7 +300,7 @@ impl<'tree> Program<'tree> {
             match source {
                 ExportSource::Reexport { module, .. } => named |= is_module(module),
                 ExportSource::NamespaceOf { module } if is_module(module) => return false,
-                ExportSource::Local(_) | ExportSource::NamespaceOf { .. } => {}
+                ExportSource::Local(_) | ExportSource::NamespaceOf { .. } | ExportSource::AnonymousFunction { .. } => {}
             }
         }
         named || table.star_modules.iter().any(is_module)
@@ -308,7 +351,7 @@ impl<'tree> Program<'tree> {
                 let from = self.imported_file(file, module)?;
                 self.declaring_module_within(from, imported, declares, asked)
             }
-            Some(ExportSource::NamespaceOf { .. }) => None,
+            Some(ExportSource::NamespaceOf { .. } | ExportSource::AnonymousFunction { .. }) => None,
             // A name two `export *` modules pass on is ambiguous even where only one of them
             // declares what is looked for.
             None => {
@@ -358,6 +401,7 @@ impl<'tree> Program<'tree> {
         table.star_modules.is_empty()
             && table.named.values().all(|source| match source {
                 ExportSource::Local(name) => !imports.iter().any(|binding| binding.local == *name),
+                ExportSource::AnonymousFunction { .. } => true,
                 ExportSource::Reexport { .. } | ExportSource::NamespaceOf { .. } => false,
             })
     }
@@ -467,6 +511,44 @@ mod tests {
             assert_eq!(program.names_exporting(0, &the_service), vec!["Service"]);
             // `export * as` hands the module on whole, which call look-ups do not follow.
             assert!(!program.reexports_from(0, 1));
+        });
+    }
+
+    #[test]
+    fn a_default_export_is_the_name_default_and_a_default_import_reads_it() {
+        let files = [
+            (
+                "index.ts",
+                "import worker from \"./worker\";\nimport make from \"./arrow\";\nimport reconcile from \"./later\";\n",
+            ),
+            ("worker.ts", "export default function worker() {}\n"),
+            ("arrow.ts", "export default (name: string) => name;\n"),
+            (
+                "later.ts",
+                "function reconcile() {}\nexport default reconcile;\nexport { reconcile as run };\n",
+            ),
+        ];
+        with_program(&files, |program| {
+            let function_of = |file: usize, name: &str| match program.exported(file, name) {
+                Some(Exported::Function { file, function }) => Some((file, kind_of(function))),
+                _ => None,
+            };
+            assert_eq!(function_of(1, "default"), Some((1, "function_declaration")));
+            // `export default function worker` exports no `worker`.
+            assert!(program.exported(1, "worker").is_none());
+            assert_eq!(function_of(2, "default"), Some((2, "arrow_function")));
+            assert_eq!(function_of(3, "default"), Some((3, "function_declaration")));
+            assert_eq!(function_of(3, "run"), Some((3, "function_declaration")));
+            let imported: Vec<_> = program
+                .file(0)
+                .imports
+                .iter()
+                .map(|binding| binding.kind.clone())
+                .collect();
+            assert!(imported.iter().all(|kind| *kind
+                == ImportKind::Named {
+                    imported: "default".to_owned()
+                }));
         });
     }
 }

@@ -104,6 +104,19 @@ fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, ou
     };
     for part in named_children(clause) {
         match kind_of(part) {
+            // A project module's default export (`import worker from "./worker"`); a package's
+            // default import stands for the package as a whole (`esModuleInterop`).
+            "identifier" if module.starts_with('.') => out.push(ImportBinding {
+                local: node_text(part, text).to_owned(),
+                module: module.to_owned(),
+                kind: ImportKind::Named {
+                    imported: "default".to_owned(),
+                },
+                specifier: part,
+                statement,
+                whole_module: false,
+                types_only: whole,
+            }),
             "identifier" => out.push(ImportBinding {
                 types_only: whole,
                 ..namespace(part, node_text(part, text), module, statement, false)
