@@ -166,10 +166,16 @@ impl<'tree> Program<'tree> {
     /// call whose value cannot be told (an object infrafix cannot read, a spread argument) makes
     /// every share unknown (it would fall to the others). `None` when the value is not read from a
     /// parameter.
+    ///
+    /// `inherited` is the default of the function the value is passed on to, which applies where
+    /// this value is left out (`fn(n, r)` for `reserved ?? 250` in `fn`); `callers` counts the
+    /// hands the value has passed through.
     fn reservations_passed_in(
         &self,
         value: Located<'tree>,
         instances: Multiplicity,
+        inherited: Option<Located<'tree>>,
+        callers: usize,
     ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
         // `const reserved = props.reserved ?? 60` in the helper reads the parameter too.
         let value = self.written_value(value);
@@ -194,14 +200,17 @@ impl<'tree> Program<'tree> {
             ),
             _ => (read, None),
         };
-        let default = default.or_else(|| key.is_none().then(|| self.parameter_default(parameter)).flatten());
-        self.numbers_passed(parameter, key, default, instances, 1)
+        let default = default
+            .or_else(|| key.is_none().then(|| self.parameter_default(parameter)).flatten())
+            .or(inherited);
+        self.numbers_passed(parameter, key, default, instances, callers)
     }
 
     /// What each call passes for `parameter` (its `key` property, when given), or `default`
-    /// where the call leaves it out, with the instances that call makes. A call passing on an
-    /// object its own caller gave it (`this.makeWorker(name, args)` for `args.reserved`) stands
-    /// for what each of those calls passes, followed `MAX_CALLERS_FOLLOWED` callers up.
+    /// where the call leaves it out, with the instances that call makes. A call passing on what
+    /// its own caller gave it (`this.makeWorker(name, args)` for `args.reserved`, or
+    /// `args.reserved ?? 50` for `reserved`) stands for what each of those calls passes,
+    /// followed `MAX_CALLERS_FOLLOWED` callers up.
     fn numbers_passed(
         &self,
         parameter: Located<'tree>,
@@ -241,6 +250,14 @@ impl<'tree> Program<'tree> {
         let mut numbers = Vec::new();
         for (passed, share) in self.shares_of_calls(calls, instances)? {
             match passed {
+                Passed::Value(Some(value))
+                    if callers < MAX_CALLERS_FOLLOWED && self.largest_number_value(value).is_none() =>
+                {
+                    match self.reservations_passed_in(value, share.into(), default, callers + 1) {
+                        Some(passed_on) => numbers.extend(passed_on),
+                        None => numbers.push((value, share)),
+                    }
+                }
                 Passed::Value(number) => numbers.extend(number.map(|number| (number, share))),
                 Passed::PassedOn(object) => {
                     numbers.extend(self.numbers_passed(object, key, default, share.into(), callers + 1)?);
@@ -248,28 +265,6 @@ impl<'tree> Program<'tree> {
             }
         }
         Some(numbers)
-    }
-
-    /// The reservation a call passes for a function reading it at `read_at`: its number, or, where
-    /// the caller passes on what its own caller gave it (a component's constructor handing
-    /// `args.reserved ?? 50` to the method making the function), the number each of those
-    /// calls passes, followed `MAX_CALLERS_FOLLOWED` callers up.
-    fn passed_reservations(
-        &self,
-        argument: Located<'tree>,
-        instances: Multiplicity,
-        read_at: Located<'tree>,
-        callers: usize,
-    ) -> Vec<Reservation> {
-        if callers < MAX_CALLERS_FOLLOWED && self.largest_number_value(argument).is_none() {
-            if let Some(shares) = self.reservations_passed_in(argument, instances) {
-                return shares
-                    .into_iter()
-                    .flat_map(|(passed, share)| self.passed_reservations(passed, share.into(), read_at, callers + 1))
-                    .collect();
-            }
-        }
-        vec![self.reservation(argument, instances, Some(read_at), false)]
     }
 
     /// The reservations of a function whose arguments are its caller's (see
@@ -362,10 +357,10 @@ impl<'tree> Program<'tree> {
         };
         let known = self.largest_number_value(written.value);
         if known.is_none() {
-            if let Some(shares) = self.reservations_passed_in(written.value, instances) {
+            if let Some(shares) = self.reservations_passed_in(written.value, instances, None, 1) {
                 return shares
                     .into_iter()
-                    .flat_map(|(argument, share)| self.passed_reservations(argument, share.into(), written.value, 1))
+                    .map(|(argument, share)| self.reservation(argument, share.into(), Some(written.value), false))
                     .collect();
             }
         }

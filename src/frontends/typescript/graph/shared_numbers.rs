@@ -6,7 +6,8 @@
 use super::super::calls::declared_parameters;
 use super::super::iteration::Step;
 use super::super::scope::Declaration;
-use super::super::{named_children, ImportKind, Located, Program};
+use super::super::values::declared_by_export;
+use super::super::{named_children, Exported, ImportKind, Located, Program};
 use super::element_reads::binds;
 use crate::syntax::{kind_of, named_descendants, Fields};
 use tree_sitter::Node;
@@ -42,34 +43,58 @@ impl<'tree> Program<'tree> {
             .parent()
             .filter(|parent| kind_of(*parent) == "variable_declarator" && parent.field("value") == Some(value))
         else {
-            return false;
+            // Written in place, it serves its setting alone, unless it is an argument a function
+            // or class of the project reads for something else too (`make("x", 400)` with the
+            // parameter also a queue's timeout).
+            let value = literal.with(value);
+            let in_arguments = value.node.parent().is_some_and(|parent| kind_of(parent) == "arguments");
+            let a_functions_own = entry == ["reservedConcurrentExecutions"] && self.function_taking(value).is_some();
+            return in_arguments
+                && !a_functions_own
+                && !self.collection_element(value)
+                && !self.argument_read_as_reservation(value, &entry, 0);
         };
         let Some(name) = declarator.field("name").filter(|name| kind_of(*name) == "identifier") else {
             return true;
         };
         let name = self.text(literal.with(name));
+        // `typeof sizes` of a record `as const` is the type of its numbers as written: a value
+        // typed by it (`const backup: typeof sizes = { … }`) would no longer compile after a fix.
+        let literal_types = kind_of(value) == "as_expression"
+            && value
+                .child(value.child_count().saturating_sub(1))
+                .is_some_and(|last| self.text(literal.with(last)) == "const");
+        let readers = Readers {
+            entry: &entry,
+            literal_types,
+        };
         let declared_here = |mention: Located<'tree>| matches!(self.declaration_of(mention), Declaration::Variable { declarator: found, .. } if found == declarator);
-        if self.read_other_than_reservations(literal.file, name, &entry, declared_here) {
+        if self.read_other_than_reservations(literal.file, name, &readers, declared_here) {
             return true;
         }
-        // Modules that import it (from its own module or through a barrel; any module of the
-        // project importing the name is taken to) read it under their own names.
-        (0..self.files().len())
-            .filter(|&file| file != literal.file)
-            .any(|file| {
-                self.file(file).imports.iter().any(|binding| {
-                    self.imported_file(file, &binding.module).is_some()
-                        && match &binding.kind {
-                            ImportKind::Named { imported } => {
-                                imported == name
-                                    && self.read_other_than_reservations(file, &binding.local, &entry, |mention| {
-                                        self.local_binding(mention).is_none()
-                                    })
-                            }
-                            ImportKind::Namespace => self.text_mentions_member(file, &binding.local, name),
-                        }
-                })
+        let home = literal.file;
+        let declares = |module: usize, exported: &str| module == home && exported == name;
+        let is_this_const = |from: usize, imported: &str| matches!(self.exported(from, imported), Some(Exported::Variable { declarator: found, .. }) if found == declarator);
+        // Modules that import it (from its own module or through a barrel, under any name; any
+        // module of the project importing its name is taken to) read it under their own names.
+        (0..self.files().len()).filter(|&file| file != home).any(|file| {
+            self.file(file).imports.iter().any(|binding| {
+                let Some(from) = self.imported_file(file, &binding.module) else {
+                    return false;
+                };
+                match &binding.kind {
+                    ImportKind::Named { imported } => {
+                        (imported == name || is_this_const(from, imported))
+                            && self.read_other_than_reservations(file, &binding.local, &readers, |mention| {
+                                self.local_binding(mention).is_none()
+                            })
+                    }
+                    ImportKind::Namespace => std::iter::once(name.to_owned())
+                        .chain(self.names_exporting(from, &declares))
+                        .any(|exported| self.text_mentions_member(file, &binding.local, &exported)),
+                }
             })
+        })
     }
 
     /// Whether a file reads the number held by `name` (at `entry` within it, for a record), where
@@ -78,7 +103,7 @@ impl<'tree> Program<'tree> {
         &self,
         file: usize,
         name: &str,
-        entry: &[String],
+        readers: &Readers,
         refers: impl Fn(Located<'tree>) -> bool,
     ) -> bool {
         named_descendants(self.root(file))
@@ -86,18 +111,17 @@ impl<'tree> Program<'tree> {
             .map(|node| Located { file, node })
             .filter(|mention| self.text(*mention) == name && refers(*mention))
             .filter(|mention| !self.is_declaration_or_import(*mention))
-            .any(|mention| !self.reads_only_as_reservations(mention, entry, 0))
+            .any(|mention| match in_type_query(mention.node) {
+                true => readers.literal_types,
+                false => !self.reads_only_as_reservations(mention, readers.entry, 0),
+            })
     }
 
     /// Whether a mention of a value holding the number at `entry` within it (the number itself
     /// when `entry` is empty) reads that number only as a reservation, `depth` helpers deep.
     fn reads_only_as_reservations(&self, mention: Located<'tree>, entry: &[String], depth: usize) -> bool {
-        // `typeof sizes` names a type; nothing reads the value there.
-        if mention
-            .node
-            .parent()
-            .is_some_and(|parent| kind_of(parent) == "type_query")
-        {
+        // `typeof p` names a type; nothing reads the value there.
+        if in_type_query(mention.node) {
             return true;
         }
         match self.entry_read(mention, entry) {
@@ -142,11 +166,23 @@ impl<'tree> Program<'tree> {
     /// place, spread into an object that holds it so, handed to a helper or construct of the
     /// project that reads it so, or iterated by a loop that reads each element's number so.
     fn holding_read_only_for_reservations(&self, read: Located<'tree>, rest: &[String], depth: usize) -> bool {
-        let read = read.with(outermost_wrapper(read.node));
-        if self.collection_element(read) {
-            return true;
+        // `args ?? {}` is `args` where it is given.
+        let mut read = read.with(outermost_wrapper(read.node));
+        while let Some(fallback) = read.node.parent().filter(|parent| {
+            parent.field("left") == Some(read.node)
+                && parent
+                    .field("operator")
+                    .is_some_and(|operator| matches!(self.text(read.with(operator)), "??" | "||"))
+        }) {
+            read = read.with(outermost_wrapper(fallback));
         }
-        match read.node.parent().map(kind_of) {
+        let parent = read.node.parent();
+        match parent.map(kind_of) {
+            Some("array") => {
+                parent.is_some_and(|array| self.array_walked_for_reservations(read.with(array), rest, depth))
+            }
+            // Pushed onto a collection: the model follows pushed elements into the loops over it.
+            Some("arguments") if self.collection_element(read) => true,
             Some("spread_element") => self.spread_only_for_reservations(read, rest, depth),
             Some("arguments") => {
                 self.argument_read_as_reservation(read, rest, depth)
@@ -155,6 +191,45 @@ impl<'tree> Program<'tree> {
             Some("variable_declarator") => self.declared_only_for_reservations(read, rest, depth),
             _ => false,
         }
+    }
+
+    /// Whether an array holding a record (`[prod, staging]`) is only walked by loops or element
+    /// callbacks that read each element's number at `rest` as a reservation: where the array is
+    /// written, or, for a const's value, at every read of that const (pushes read nothing).
+    fn array_walked_for_reservations(&self, array: Located<'tree>, rest: &[String], depth: usize) -> bool {
+        if depth >= MAX_HELPERS_FOLLOWED {
+            return false;
+        }
+        let part: Vec<Step> = rest.iter().map(|key| Step::Property(key.clone())).collect();
+        let walked_so = |collection: Located<'tree>| {
+            self.iterating_binder(collection).is_some_and(|binder| {
+                !self.element_read_other_than_reservations(collection.with(binder), &part, depth + 1)
+            })
+        };
+        let array = array.with(outermost_wrapper(array.node));
+        if walked_so(array) {
+            return true;
+        }
+        let Some(declarator) = array
+            .node
+            .parent()
+            .filter(|declarator| declarator.field("value") == Some(array.node))
+        else {
+            return false;
+        };
+        let Some(name) = declarator.field("name").filter(|name| kind_of(*name) == "identifier") else {
+            return false;
+        };
+        let name = self.text(array.with(name));
+        if declared_by_export(declarator) || !self.names_exported_for(array.file, name).is_empty() {
+            return false;
+        }
+        named_descendants(self.root(array.file))
+            .filter(|node| kind_of(*node) == "identifier" && !binds(*node))
+            .map(|node| array.with(node))
+            .filter(|mention| self.text(*mention) == name)
+            .filter(|mention| matches!(self.declaration_of(*mention), Declaration::Variable { declarator: found, .. } if found == declarator))
+            .all(|mention| in_type_query(mention.node) || self.pushes_onto(mention) || walked_so(mention))
     }
 
     /// Whether a const declared as `read` (`const n = CONCURRENCY`, or `const { ingest } = sizes`
@@ -168,8 +243,20 @@ impl<'tree> Program<'tree> {
         else {
             return false;
         };
+        // An exported const is read wherever its module is imported, and is a stack output
+        // where the program's own module exports it.
+        let exported = declared_by_export(declarator)
+            || declarator
+                .field("name")
+                .filter(|name| kind_of(*name) == "identifier")
+                .is_some_and(|name| {
+                    !self
+                        .names_exported_for(read.file, self.text(read.with(name)))
+                        .is_empty()
+                });
         let Some(names) = declarator
             .field("name")
+            .filter(|_| !exported)
             .and_then(|pattern| self.names_holding(read.with(pattern), rest))
         else {
             return false;
@@ -286,18 +373,24 @@ impl<'tree> Program<'tree> {
     /// `reservedConcurrentExecutions`; as the argument of a helper of the project whose parameter
     /// is read only so (followed `depth` helpers deep); or as a member of an options object given
     /// in place to a helper or construct of the project, whose reservation the model follows from
-    /// there. A side of `?:` counts as the whole.
+    /// there.
     fn read_as_reservation(&self, mention: Located<'tree>, depth: usize) -> bool {
         if kind_of(mention.node) == "shorthand_property_identifier" {
             return self.text(mention) == "reservedConcurrentExecutions"
                 || self.given_to_project_code(mention.with(mention.node.parent().unwrap_or(mention.node)));
         }
+        // A side of `?:`, or of a default (`props.reserved ?? 60`), counts as the whole.
         let mut read = mention.node;
         while let Some(parent) = read.parent().filter(|parent| {
-            matches!(
-                kind_of(*parent),
-                "parenthesized_expression" | "as_expression" | "non_null_expression" | "ternary_expression"
-            ) && parent.field("condition") != Some(read)
+            let passes_on = match kind_of(*parent) {
+                "parenthesized_expression" | "as_expression" | "non_null_expression" => true,
+                "ternary_expression" => parent.field("condition") != Some(read),
+                "binary_expression" => parent
+                    .field("operator")
+                    .is_some_and(|operator| matches!(self.text(mention.with(operator)), "??" | "||")),
+                _ => false,
+            };
+            passes_on
         }) {
             read = parent;
         }
@@ -331,22 +424,35 @@ impl<'tree> Program<'tree> {
         let Some(call) = argument.node.parent().and_then(|arguments| arguments.parent()) else {
             return false;
         };
-        if kind_of(call) == "new_expression" {
-            return self.given_to_project_code(argument);
-        }
-        let Some(function) = call
-            .field("function")
-            .and_then(|callee| self.function_named(argument.with(callee)))
-        else {
-            return false;
+        let function = if kind_of(call) == "new_expression" {
+            // A class of the project is read by its constructor; one without a constructor of its
+            // own hands its arguments to the construct it extends, which the model follows.
+            match self.constructor_of(argument.with(call)) {
+                Some(constructor) => constructor,
+                None => return self.given_to_project_code(argument),
+            }
+        } else {
+            let Some(function) = call
+                .field("function")
+                .and_then(|callee| self.function_named(argument.with(callee)))
+            else {
+                return false;
+            };
+            function
         };
         let position = self
             .call_arguments(argument.with(call))
             .iter()
             .position(|passed| passed.node == argument.node);
-        let parameter = position
-            .and_then(|position| declared_parameters(function.node).nth(position))
-            .and_then(|parameter| parameter.field("pattern").or(Some(parameter)));
+        let parameter = position.and_then(|position| declared_parameters(function.node).nth(position));
+        // A parameter property (`constructor(private sizes: Sizes)`) is read as `this.sizes`
+        // anywhere in the class.
+        if parameter.is_some_and(|parameter| {
+            named_children(parameter).any(|child| matches!(kind_of(child), "accessibility_modifier" | "readonly"))
+        }) {
+            return false;
+        }
+        let parameter = parameter.and_then(|parameter| parameter.field("pattern").or(Some(parameter)));
         let Some(names) = parameter.and_then(|pattern| self.names_holding(function.with(pattern), rest)) else {
             return false;
         };
@@ -401,6 +507,24 @@ impl<'tree> Program<'tree> {
             }
             _ => None,
         }
+    }
+
+    /// The constructor a `new` of one of the project's classes runs, when the class declares one.
+    fn constructor_of(&self, construction: Located<'tree>) -> Option<Located<'tree>> {
+        let class = construction
+            .node
+            .field("constructor")
+            .filter(|class| kind_of(*class) == "identifier")?;
+        let class = self.class_named(construction.with(class))?;
+        let body = class.node.field("body")?;
+        named_children(body)
+            .filter(|member| kind_of(*member) == "method_definition")
+            .find(|method| {
+                method
+                    .field("name")
+                    .is_some_and(|name| self.text(class.with(name)) == "constructor")
+            })
+            .map(|constructor| class.with(constructor))
     }
 
     /// Whether an expression is an argument of a function the project declares, or of a `new`
@@ -473,4 +597,16 @@ fn outermost_wrapper(mut node: Node<'_>) -> Node<'_> {
         node = parent;
     }
     node
+}
+
+/// How a number's readers are judged: where in its const the number is, and whether the const's
+/// type is its literal values (`as const`).
+struct Readers<'entry> {
+    entry: &'entry [String],
+    literal_types: bool,
+}
+
+/// Whether a mention is the name in `typeof name`.
+fn in_type_query(mention: Node) -> bool {
+    mention.parent().is_some_and(|parent| kind_of(parent) == "type_query")
 }
