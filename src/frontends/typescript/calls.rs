@@ -448,11 +448,34 @@ impl<'tree> Program<'tree> {
     }
 
     /// The project modules a file names other than in its import statements: re-exports
-    /// (`export * from`, `export { x } from`), side-effect imports, `import()`.
+    /// (`export * from`, `export { x } from`), `import()`; not a side-effect import.
     fn modules_reached_otherwise(&self, file: usize) -> Vec<usize> {
         let imports = &self.file(file).imports;
+        // `import "./workers"` runs the module and names nothing of it, so it calls nothing.
+        let text = self.file(file).text;
+        let mut side_effect_only: Vec<&str> = named_children(self.root(file))
+            .filter(|statement| {
+                kind_of(*statement) == "import_statement"
+                    && !named_children(*statement)
+                        .any(|part| matches!(kind_of(part), "import_clause" | "import_require_clause"))
+            })
+            .filter_map(|statement| statement.field("source"))
+            .filter_map(|source| {
+                let quoted = node_text(source, text);
+                quoted.get(1..quoted.len().checked_sub(1)?)
+            })
+            .collect();
         self.module_specifiers(file)
             .filter(|specifier| !imports.iter().any(|binding| binding.module == *specifier))
+            .filter(
+                |specifier| match side_effect_only.iter().position(|module| module == specifier) {
+                    Some(position) => {
+                        side_effect_only.swap_remove(position);
+                        false
+                    }
+                    None => true,
+                },
+            )
             .filter_map(|specifier| self.imported_file(file, specifier))
             .collect()
     }
@@ -466,7 +489,8 @@ impl<'tree> Program<'tree> {
     }
 
     /// Whether a file reaches a module other than by importing names or a namespace from it: a
-    /// re-export (`export * from`, `export { x } from`), or a side-effect import.
+    /// re-export (`export * from`, `export { x } from`), or a `require` or dynamic `import()`
+    /// that binds no name infrafix follows.
     pub(super) fn reaches_module_otherwise(&self, file: usize, module: usize) -> bool {
         self.modules_reached_otherwise(file).contains(&module)
     }
