@@ -210,25 +210,13 @@ impl<'tree> Program<'tree> {
         if walked_so(array) {
             return true;
         }
-        let Some(declarator) = array
-            .node
-            .parent()
-            .filter(|declarator| declarator.field("value") == Some(array.node))
-        else {
+        let Some(declarator) = self.local_const_holding(array) else {
             return false;
         };
         let Some(name) = declarator.field("name").filter(|name| kind_of(*name) == "identifier") else {
             return false;
         };
-        let name = self.text(array.with(name));
-        if declared_by_export(declarator) || !self.names_exported_for(array.file, name).is_empty() {
-            return false;
-        }
-        named_descendants(self.root(array.file))
-            .filter(|node| kind_of(*node) == "identifier" && !binds(*node))
-            .map(|node| array.with(node))
-            .filter(|mention| self.text(*mention) == name)
-            .filter(|mention| matches!(self.declaration_of(*mention), Declaration::Variable { declarator: found, .. } if found == declarator))
+        self.mentions_of(array.with(declarator), self.text(array.with(name)))
             .all(|mention| in_type_query(mention.node) || self.pushes_onto(mention) || walked_so(mention))
     }
 
@@ -236,45 +224,57 @@ impl<'tree> Program<'tree> {
     /// in a helper) reads the number at `rest` within it, under each name it binds for it, only as
     /// a reservation.
     fn declared_only_for_reservations(&self, read: Located<'tree>, rest: &[String], depth: usize) -> bool {
-        let Some(declarator) = read
-            .node
-            .parent()
-            .filter(|declarator| declarator.field("value") == Some(read.node))
-        else {
+        let Some(declarator) = self.local_const_holding(read) else {
             return false;
         };
-        // An exported const is read wherever its module is imported, and is a stack output
-        // where the program's own module exports it.
-        let exported = declared_by_export(declarator)
-            || declarator
-                .field("name")
-                .filter(|name| kind_of(*name) == "identifier")
-                .is_some_and(|name| {
-                    !self
-                        .names_exported_for(read.file, self.text(read.with(name)))
-                        .is_empty()
-                });
         let Some(names) = declarator
             .field("name")
-            .filter(|_| !exported)
             .and_then(|pattern| self.names_holding(read.with(pattern), rest))
         else {
             return false;
         };
-        let declared_here = |mention: Located<'tree>| match self.declaration_of(mention) {
-            Declaration::Variable { declarator: found, .. } | Declaration::Destructured { declarator: found, .. } => {
-                found == declarator
-            }
-            _ => false,
-        };
         depth < MAX_HELPERS_FOLLOWED
             && names.into_iter().all(|(name, rest)| {
-                named_descendants(self.root(read.file))
-                    .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
-                    .filter(|node| !binds(*node))
-                    .map(|node| read.with(node))
-                    .filter(|mention| self.text(*mention) == name && declared_here(*mention))
+                self.mentions_of(read.with(declarator), name)
                     .all(|mention| self.reads_only_as_reservations(mention, rest, depth + 1))
+            })
+    }
+
+    /// The declarator of the const whose value `value` is, when only its own module reads it: an
+    /// exported const is read wherever its module is imported, and is a stack output where the
+    /// program's own module exports it.
+    fn local_const_holding(&self, value: Located<'tree>) -> Option<Node<'tree>> {
+        let declarator = value
+            .node
+            .parent()
+            .filter(|declarator| kind_of(*declarator) == "variable_declarator")
+            .filter(|declarator| declarator.field("value") == Some(value.node))?;
+        let exported_by_name = declarator
+            .field("name")
+            .filter(|name| kind_of(*name) == "identifier")
+            .is_some_and(|name| {
+                !self
+                    .names_exported_for(value.file, self.text(value.with(name)))
+                    .is_empty()
+            });
+        (!declared_by_export(declarator) && !exported_by_name).then_some(declarator)
+    }
+
+    /// The reads of a name a declarator binds (by name or by a pattern), in its module.
+    fn mentions_of<'a>(
+        &'a self,
+        declarator: Located<'tree>,
+        name: &'a str,
+    ) -> impl Iterator<Item = Located<'tree>> + 'a {
+        named_descendants(self.root(declarator.file))
+            .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
+            .filter(|node| !binds(*node))
+            .map(move |node| declarator.with(node))
+            .filter(move |mention| self.text(*mention) == name)
+            .filter(move |mention| match self.declaration_of(*mention) {
+                Declaration::Variable { declarator: found, .. }
+                | Declaration::Destructured { declarator: found, .. } => found == declarator.node,
+                _ => false,
             })
     }
 
@@ -308,12 +308,7 @@ impl<'tree> Program<'tree> {
     /// callback that reads each element's number only as a reservation (`Object.keys` reads no
     /// number).
     fn iterated_only_for_reservations(&self, read: Located<'tree>, rest: &[String], depth: usize) -> bool {
-        let Some(call) = read
-            .node
-            .parent()
-            .filter(|arguments| kind_of(*arguments) == "arguments")
-            .and_then(|arguments| arguments.parent())
-        else {
+        let Some(call) = call_given(read.node) else {
             return false;
         };
         let call = read.with(call);
@@ -421,7 +416,7 @@ impl<'tree> Program<'tree> {
     /// constructor is trusted as the model follows it; anything else (a built-in, `String(n)`, a
     /// package's function) reads it for itself.
     fn argument_read_as_reservation(&self, argument: Located<'tree>, rest: &[String], depth: usize) -> bool {
-        let Some(call) = argument.node.parent().and_then(|arguments| arguments.parent()) else {
+        let Some(call) = call_given(argument.node) else {
             return false;
         };
         let function = if kind_of(call) == "new_expression" {
@@ -530,12 +525,7 @@ impl<'tree> Program<'tree> {
     /// Whether an expression is an argument of a function the project declares, or of a `new`
     /// that is not a package's (`new aws.sqs.Queue("q", { … })` reads its settings for itself).
     fn given_to_project_code(&self, argument: Located<'tree>) -> bool {
-        let Some(call) = argument
-            .node
-            .parent()
-            .filter(|arguments| kind_of(*arguments) == "arguments")
-            .and_then(|arguments| arguments.parent())
-        else {
+        let Some(call) = call_given(argument.node) else {
             return false;
         };
         if let Some(callee) = call.field("function") {
@@ -609,4 +599,12 @@ struct Readers<'entry> {
 /// Whether a mention is the name in `typeof name`.
 fn in_type_query(mention: Node) -> bool {
     mention.parent().is_some_and(|parent| kind_of(parent) == "type_query")
+}
+
+/// The call or `new` an expression is an argument of.
+fn call_given(argument: Node<'_>) -> Option<Node<'_>> {
+    argument
+        .parent()
+        .filter(|arguments| kind_of(*arguments) == "arguments")
+        .and_then(|arguments| arguments.parent())
 }
