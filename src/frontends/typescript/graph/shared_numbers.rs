@@ -1,7 +1,8 @@
-//! Whether a reservation's number is held by a `const` that other settings read too
-//! (`const CONCURRENCY = 500` read by `reservedConcurrentExecutions` and by a queue's
-//! `visibilityTimeoutSeconds`): a fix scaling the reservation where the number is written would
-//! change those settings as well.
+//! Whether a reservation's number is read by other settings too: held by a `const` or an entry
+//! of a const record (`const CONCURRENCY = 500`, `sizes.ingest`) read by
+//! `reservedConcurrentExecutions` and by a queue's `visibilityTimeoutSeconds`, or passed in place
+//! to a helper that reads the parameter for both. A fix scaling the reservation where the number
+//! is written would change those settings as well. Each read is followed to where it goes.
 
 use super::super::calls::declared_parameters;
 use super::super::iteration::Step;
@@ -20,7 +21,8 @@ impl<'tree> Program<'tree> {
     /// a function), or an entry of a const record (`const sizes = { ingest: 500 }`), that is read
     /// other than as a reservation: by another setting, in arithmetic, whole (a record handed on
     /// or iterated), or in a way this cannot tell (a namespace import of its module). A number
-    /// written in place serves its setting alone.
+    /// written in place serves its setting alone, unless it is an argument that a function or
+    /// class of the project reads for something else too.
     pub(super) fn number_read_besides_reservations(&self, literal: Located<'tree>) -> bool {
         let mut value = outermost_wrapper(literal.node);
         // The keys leading from the const's value to the number, outermost first.
