@@ -289,14 +289,19 @@ impl<'tree> Program<'tree> {
     /// Whether the class around a `super(…)` call extends a class a package exports
     /// (`pulumi.ComponentResource`, `Construct`), whose constructor only reads its arguments.
     fn extends_a_package_class(&self, call: Located<'tree>) -> bool {
+        self.package_base_class(call).is_some()
+    }
+
+    /// The package class (`pulumi.ComponentResource`) the class around `at` extends.
+    pub(super) fn package_base_class(&self, at: Located<'tree>) -> Option<Located<'tree>> {
         let class = self
-            .ancestors(call)
+            .ancestors(at)
             .into_iter()
             .find(|node| matches!(kind_of(*node), "class_declaration" | "class"));
         let base = class
             .and_then(|class| named_children(class).find(|child| kind_of(*child) == "class_heritage"))
             .and_then(|heritage| named_children(heritage).find(|child| kind_of(*child) == "extends_clause"))
-            .and_then(|clause| clause.field("value"));
-        base.is_some_and(|base| self.reads_a_package(call.with(base)))
+            .and_then(|clause| clause.field("value"))?;
+        Some(at.with(base)).filter(|base| self.reads_a_package(*base))
     }
 }

@@ -344,14 +344,18 @@ impl<'tree> Program<'tree> {
         self.class_field(self.class_named(class)?, name)
     }
 
-    /// The class declaration an identifier names: in its file, or exported under its name by the
-    /// project module it is imported from.
+    /// The class declaration an identifier names: in its file, or declared by the project module
+    /// its import leads to, under whatever name that module exports it.
     pub(super) fn class_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+        let declares = |file: usize, name: &str| self.top_level_declared(file, "class_declaration", name).is_some();
         let (file, name) = match self.import_of(identifier) {
+            // Through barrels and default exports (`import Job from "./job"`) to where it is declared.
             Some(binding) => match &binding.kind {
-                ImportKind::Named { imported } => {
-                    (self.imported_file(identifier.file, &binding.module)?, imported.clone())
-                }
+                ImportKind::Named { imported } => self.declaring_module(
+                    self.imported_file(identifier.file, &binding.module)?,
+                    imported,
+                    &declares,
+                )?,
                 ImportKind::Namespace => return None,
             },
             None => (identifier.file, self.text(identifier).to_owned()),

@@ -428,6 +428,12 @@ impl<'tree> Program<'tree> {
                 Some(constructor) => constructor,
                 None => return self.given_to_project_code(argument),
             }
+        } else if call.field("function").is_some_and(|callee| kind_of(callee) == "super") {
+            // A Pulumi component hands its inputs to `super(type, name, args, opts)`, which
+            // records them as the component's state and deploys nothing from them.
+            return self
+                .package_base_class(argument.with(call))
+                .is_some_and(|base| self.text(base).ends_with("ComponentResource"));
         } else {
             let Some(function) = call
                 .field("function")
