@@ -452,19 +452,7 @@ impl<'tree> Program<'tree> {
     fn modules_reached_otherwise(&self, file: usize) -> Vec<usize> {
         let imports = &self.file(file).imports;
         // `import "./workers"` runs the module and names nothing of it, so it calls nothing.
-        let text = self.file(file).text;
-        let mut side_effect_only: Vec<&str> = named_children(self.root(file))
-            .filter(|statement| {
-                kind_of(*statement) == "import_statement"
-                    && !named_children(*statement)
-                        .any(|part| matches!(kind_of(part), "import_clause" | "import_require_clause"))
-            })
-            .filter_map(|statement| statement.field("source"))
-            .filter_map(|source| {
-                let quoted = node_text(source, text);
-                quoted.get(1..quoted.len().checked_sub(1)?)
-            })
-            .collect();
+        let mut side_effect_only = self.file(file).side_effect_imports.clone();
         self.module_specifiers(file)
             .filter(|specifier| !imports.iter().any(|binding| binding.module == *specifier))
             .filter(

@@ -85,6 +85,19 @@ pub(super) fn collect<'tree>(matches: &[ScanMatch<'tree>], text: &str) -> Vec<Im
     bindings
 }
 
+/// The modules a file imports for their side effects only (`import "./workers"`): such an
+/// import names nothing of its module.
+pub(super) fn side_effect_modules<'tree>(matches: &[ScanMatch<'tree>], text: &'tree str) -> Vec<&'tree str> {
+    matches
+        .iter()
+        .filter_map(|found| Some((found.capture("import")?, found.capture("import.source")?)))
+        .filter(|(statement, _)| {
+            !named_children(*statement).any(|part| matches!(kind_of(part), "import_clause" | "import_require_clause"))
+        })
+        .map(|(_, source)| node_text(source, text))
+        .collect()
+}
+
 fn collect_es_import<'tree>(statement: Node<'tree>, module: &str, text: &str, out: &mut Vec<ImportBinding<'tree>>) {
     // `import lambda = require("…")` binds the whole module, as a namespace import does.
     if let Some(name) = named_children(statement)

@@ -152,6 +152,8 @@ pub struct ProgramFile<'tree> {
     pub text: &'tree str,
     pub tree: &'tree Tree,
     pub imports: Vec<ImportBinding<'tree>>,
+    /// The modules imported for their side effects only (`import "./workers"`).
+    side_effect_imports: Vec<&'tree str>,
     /// The CDK's `a.addDependency(b)` calls (see `dependencies::explicit_dependencies`).
     dependency_calls: Vec<Node<'tree>>,
     facts: &'tree FileFacts,
@@ -251,6 +253,7 @@ impl<'tree> Program<'tree> {
                 text: input.text,
                 tree: input.tree,
                 imports: imports::collect(input.matches, input.text),
+                side_effect_imports: imports::side_effect_modules(input.matches, input.text),
                 dependency_calls: input
                     .matches
                     .iter()

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use super::values::is_fallback;
 use super::{Located, Package, Program};
 use crate::syntax::{kind_of, Fields};
 
@@ -73,8 +74,7 @@ impl StackConfig {
 
 /// The value `read ?? default` (or `read || default`) falls back from.
 fn fallback_read(fallback: Located) -> Option<Located> {
-    let operator = fallback.node.field("operator").map(kind_of);
-    matches!(operator, Some("??" | "||"))
+    is_fallback(fallback.node)
         .then(|| fallback.node.field("left"))
         .flatten()
         .map(|left| fallback.with(left))

@@ -10,7 +10,7 @@ use tree_sitter::Node;
 use super::facts::{MemberKind, ObjectMember};
 use super::scope::Declaration;
 use super::{named_children, Exported, ImportKind, Located, PackageMember, Program, ResourceDecl};
-use crate::syntax::{kind_of, node_text, Fields};
+use crate::syntax::{kind_of, Fields};
 
 /// How many consts a value may be followed through; ends cycles such as `const a = b, b = a`.
 const MAX_HOPS: usize = 16;
@@ -62,19 +62,9 @@ impl<'tree> Program<'tree> {
                     out.push(StringOrigin::Literal { at, value });
                 }
             }
-            "binary_expression" => {
-                let operator = node.field("operator").map(|op| node_text(op, self.file(at.file).text));
-                if matches!(operator, Some("??" | "||")) {
-                    for side in ["left", "right"].iter().filter_map(|field| node.field(field)) {
-                        self.collect_origins(
-                            Located {
-                                file: at.file,
-                                node: side,
-                            },
-                            hops,
-                            out,
-                        );
-                    }
+            "binary_expression" if is_fallback(node) => {
+                for side in ["left", "right"].iter().filter_map(|field| node.field(field)) {
+                    self.collect_origins(at.with(side), hops, out);
                 }
             }
             "ternary_expression" => {
@@ -391,10 +381,7 @@ impl<'tree> Program<'tree> {
     pub(super) fn empty_fallback_of(&self, at: Located<'tree>) -> Option<Located<'tree>> {
         let at = self.unwrapped(at);
         let node = at.node;
-        let falls_back = kind_of(node) == "binary_expression"
-            && node
-                .field("operator")
-                .is_some_and(|operator| matches!(self.text(at.with(operator)), "??" | "||"))
+        let falls_back = is_fallback(node)
             && node
                 .field("right")
                 .is_some_and(|right| kind_of(right) == "object" && right.named_child_count() == 0);
@@ -655,6 +642,14 @@ impl<'tree> Program<'tree> {
         }
         None
     }
+}
+
+/// Whether an expression is `a ?? b` or `a || b`: either side may be its value.
+pub(super) fn is_fallback(expression: Node) -> bool {
+    kind_of(expression) == "binary_expression"
+        && expression
+            .field("operator")
+            .is_some_and(|operator| matches!(kind_of(operator), "??" | "||"))
 }
 
 /// Whether a variable declarator is part of an `export const …` statement.

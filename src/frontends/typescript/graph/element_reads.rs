@@ -61,33 +61,42 @@ impl<'tree> Program<'tree> {
         moved: &MovedParts,
         came_from: Option<Node<'tree>>,
     ) -> bool {
-        let Some(pattern) = self.binding_pattern(binder) else {
+        let Some(reads) = self.element_reads(binder) else {
             return true;
         };
-        if named_descendants(pattern).any(|node| kind_of(node) == "rest_pattern") {
-            return true;
-        }
-        named_descendants(binder.node).any(|occurrence| {
-            let named = matches!(kind_of(occurrence), "identifier" | "shorthand_property_identifier");
-            if !named || pattern.byte_range().contains(&occurrence.start_byte()) || binds(occurrence) {
-                return false;
-            }
-            let read = self.read_through_members(binder.with(occurrence));
-            let reads_the_part = self
-                .element_path(read)
-                .is_some_and(|(reader, read_part)| reader == binder && moved.handler.starts_with(&read_part));
-            let moves_along = |function: usize| {
-                self.handler_unread_by_its_runtime(function) || self.runtime_read_from(function, binder, &moved.runtime)
-            };
-            reads_the_part
+        let moves_along = |function: usize| {
+            self.handler_unread_by_its_runtime(function) || self.runtime_read_from(function, binder, &moved.runtime)
+        };
+        reads.into_iter().any(|(read, read_part)| {
+            moved.handler.starts_with(&read_part)
                 && Some(read.node) != came_from
                 && !self.handler_of_function(read).is_some_and(moves_along)
                 && !self.destructured_by_name(read)
         })
     }
 
+    /// The reads a loop or element callback makes of its element, each with the steps from the
+    /// element to the part read (`s.build.handler`, or `handler` destructured in the binding).
+    /// `None` when the binding cannot be read, or a rest pattern gathers parts no name shows.
+    pub(super) fn element_reads(&self, binder: Located<'tree>) -> Option<Vec<(Located<'tree>, Vec<Step>)>> {
+        let pattern = self.binding_pattern(binder)?;
+        if named_descendants(pattern).any(|node| kind_of(node) == "rest_pattern") {
+            return None;
+        }
+        let reads = named_descendants(binder.node)
+            .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
+            .filter(|node| !pattern.byte_range().contains(&node.start_byte()) && !binds(*node))
+            .filter_map(|occurrence| {
+                let read = self.read_through_members(binder.with(occurrence));
+                let (reader, path) = self.element_path(read)?;
+                (reader == binder).then_some((read, path))
+            })
+            .collect();
+        Some(reads)
+    }
+
     /// `s.build.handler` for the `s` in it: the longest chain of property reads starting there.
-    pub(super) fn read_through_members(&self, name: Located<'tree>) -> Located<'tree> {
+    fn read_through_members(&self, name: Located<'tree>) -> Located<'tree> {
         let mut read = name;
         while let Some(member) = self.parent(read).filter(|member| {
             matches!(kind_of(*member), "member_expression" | "subscript_expression")

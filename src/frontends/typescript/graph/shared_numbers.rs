@@ -7,7 +7,7 @@
 use super::super::calls::declared_parameters;
 use super::super::iteration::Step;
 use super::super::scope::Declaration;
-use super::super::values::declared_by_export;
+use super::super::values::{declared_by_export, is_fallback};
 use super::super::{named_children, Exported, ImportKind, Located, Program};
 use super::element_reads::binds;
 use crate::syntax::{kind_of, named_descendants, Fields};
@@ -170,12 +170,11 @@ impl<'tree> Program<'tree> {
     fn holding_read_only_for_reservations(&self, read: Located<'tree>, rest: &[String], depth: usize) -> bool {
         // `args ?? {}` is `args` where it is given.
         let mut read = read.with(outermost_wrapper(read.node));
-        while let Some(fallback) = read.node.parent().filter(|parent| {
-            parent.field("left") == Some(read.node)
-                && parent
-                    .field("operator")
-                    .is_some_and(|operator| matches!(self.text(read.with(operator)), "??" | "||"))
-        }) {
+        while let Some(fallback) = read
+            .node
+            .parent()
+            .filter(|parent| is_fallback(*parent) && parent.field("left") == Some(read.node))
+        {
             read = read.with(outermost_wrapper(fallback));
         }
         let parent = read.node.parent();
@@ -339,23 +338,13 @@ impl<'tree> Program<'tree> {
     /// Whether a loop or element callback reads its elements' `part` anywhere but as a
     /// reservation, or reads a part holding it whole; a rest pattern gathers parts no name shows.
     fn element_read_other_than_reservations(&self, binder: Located<'tree>, part: &[Step], depth: usize) -> bool {
-        let Some(pattern) = self.binding_pattern(binder) else {
+        let Some(reads) = self.element_reads(binder) else {
             return true;
         };
-        if named_descendants(pattern).any(|node| kind_of(node) == "rest_pattern") {
-            return true;
-        }
-        named_descendants(binder.node)
-            .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
-            .filter(|node| !pattern.byte_range().contains(&node.start_byte()) && !binds(*node))
-            .any(|occurrence| {
-                let read = self.read_through_members(binder.with(occurrence));
-                match self.element_path(read) {
-                    Some((reader, path)) if reader == binder && path == part => !self.read_as_reservation(read, depth),
-                    Some((reader, path)) if reader == binder => part.starts_with(&path),
-                    _ => false,
-                }
-            })
+        reads.into_iter().any(|(read, path)| match path == part {
+            true => !self.read_as_reservation(read, depth),
+            false => part.starts_with(&path),
+        })
     }
 
     fn is_declaration_or_import(&self, mention: Located<'tree>) -> bool {
@@ -382,9 +371,7 @@ impl<'tree> Program<'tree> {
             let passes_on = match kind_of(*parent) {
                 "parenthesized_expression" | "as_expression" | "non_null_expression" => true,
                 "ternary_expression" => parent.field("condition") != Some(read),
-                "binary_expression" => parent
-                    .field("operator")
-                    .is_some_and(|operator| matches!(self.text(mention.with(operator)), "??" | "||")),
+                "binary_expression" => is_fallback(*parent),
                 _ => false,
             };
             passes_on
