@@ -1,6 +1,6 @@
 //! Lambda functions and layers as the rules see them.
 
-use super::{Branch, DeadLetter, FunctionRole, Multiplicity, ResourceId, Site, Written};
+use super::{Branch, DeadLetter, DeploymentSetting, FunctionRole, Multiplicity, ResourceId, Site, Written};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +74,10 @@ pub struct RuntimeValue {
     /// Why no fix may change the value where it is written, when none may: the finding stands,
     /// with this reason.
     pub kept: Option<&'static str>,
+    /// Where the deployment's settings set the value, when it comes from outside the code (each
+    /// Pulumi stack file that sets this runtime for the key the code reads at `written`): no fix
+    /// changes it, and the finding says where to.
+    pub set_in: Vec<DeploymentSetting>,
 }
 
 /// Where the handler of the function using a runtime value is written, as a fix that must change

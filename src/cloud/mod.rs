@@ -83,6 +83,17 @@ pub struct Written<T> {
     pub at: Site,
 }
 
+/// A value set outside the code, by a deployment's own settings (a Pulumi stack file's `config`):
+/// what deploys there, which findings point to and no fix edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentSetting {
+    /// The file, as messages name it, and the 1-based line the value is on.
+    pub file: String,
+    pub line: usize,
+    /// The setting's name as the file writes it (`billing:runtime`).
+    pub key: String,
+}
+
 /// How many instances one declaration makes: a loop over three tenants makes three functions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Multiplicity {

@@ -3,5 +3,6 @@
 //! cloud graph the rules judge, and renders their fix intents as edits in the file's own style.
 
 pub mod cloudformation;
+mod document;
 pub mod terraform;
 pub mod typescript;

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::calendar::CalendarDate;
 use crate::cloud::{
-    FixPlan, HandlerPlace, Intent, LambdaFunction, LambdaLayer, ListEntry, ResourceId, RuntimeValue, Site,
+    DeploymentSetting, FixPlan, HandlerPlace, Intent, LambdaFunction, LambdaLayer, ListEntry, ResourceId, RuntimeValue,
+    Site,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
@@ -104,7 +105,11 @@ or `||`, also a field of `config.getObject("fn")`) is what deploys only where no
 key: where a stack file (`Pulumi.prod.yaml`, beside `Pulumi.yaml` or in its `stackConfigDir`) or
 the project's own `config` in `Pulumi.yaml` sets it, or a stack file cannot be read, the fix of
 the default is unsafe and the message says so, since that stack keeps its own value. So is the
-default of an environment variable (`process.env.RUNTIME ?? "go1.x"`).
+default of an environment variable (`process.env.RUNTIME ?? "go1.x"`). A runtime a stack file
+sets (`payments:runtime: go1.x` in `Pulumi.prod.yaml`, read by `config.require("runtime")`, or a
+field of an object `config.requireObject("fn")` reads; Pulumi.yaml's project-wide `config` for the
+stacks that set none) is reported where the code reads it, and the message names each file and
+line that sets it; infrafix does not edit stack files, so it is not fixed.
 
 In Terraform the runtime may be a literal in the resource, a `local`, or a variable's `default`,
 and a layer's `compatible_runtimes` a list written in any of these places. A default is the value
@@ -192,7 +197,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             continue;
         }
         groups
-            .entry(runtime_use.value.shared.clone())
+            .entry((runtime_use.value.shared.clone(), runtime_use.value.id.clone()))
             .or_default()
             .push(runtime_use);
     }
@@ -203,8 +208,9 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
 }
 
 /// Uses that must change together (one literal, one const, one imported name), by where their
-/// shared value is written.
-type GroupKey = Site;
+/// shared value is written and the runtime it is: a setting the code reads from outside it (a
+/// stack file's) may be another runtime in each stack, all read at one place.
+type GroupKey = (Site, String);
 
 fn runtime_uses<'graph>(context: &'graph RuleContext, table: &'static RuntimeTable) -> Vec<RuntimeUse<'graph>> {
     let graph = context.graph();
@@ -269,7 +275,23 @@ fn group_target(
     if let Some(reason) = uses.iter().find_map(|u| u.value.kept) {
         return Err(reason.to_owned());
     }
+    if let Some(set_in) = uses.iter().map(|u| &u.value.set_in).find(|set_in| !set_in.is_empty()) {
+        return Err(set_outside_the_code(set_in, successor));
+    }
     Ok(successor)
+}
+
+/// Why a runtime the deployment's settings give is not fixed, and where to change it.
+fn set_outside_the_code(set_in: &[DeploymentSetting], successor: &Runtime) -> String {
+    let places: Vec<String> = set_in
+        .iter()
+        .map(|setting| format!("`{}` in {}:{}", setting.key, setting.file, setting.line))
+        .collect();
+    format!(
+        "the runtime comes from the deployment's settings, outside the code, which infrafix does not edit: set {} to `{}`",
+        places.join(" and "),
+        successor.id
+    )
 }
 
 fn report_group(

@@ -2,9 +2,9 @@
 //! usage plan's `Throttle`) is no property of a stage; its limits belong in the stage's own
 //! `MethodSettings`, whose entries are the method settings of the graph.
 
-use super::document::{Entry, Value};
 use super::Template;
 use crate::cloud::{ApiStage, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit, Written};
+use crate::frontends::document::{Entry, Value};
 
 const STAGE_TYPE: &str = "AWS::ApiGateway::Stage";
 

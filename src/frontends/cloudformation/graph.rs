@@ -2,13 +2,13 @@
 //! SAM's `Globals` may give), `AWS::Lambda::LayerVersion` and `AWS::Serverless::LayerVersion`.
 //! What a function runs as, sends failed events to and waits for is read in `iam`.
 
-use super::document::{Entry, Value};
 use super::values::{intrinsic, Candidate};
 use super::{Resource, Template};
 use crate::cloud::{
     Branch, CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue,
     Written,
 };
+use crate::frontends::document::{Entry, Value};
 
 const FUNCTION_TYPES: [&str; 2] = ["AWS::Lambda::Function", "AWS::Serverless::Function"];
 const LAYER_TYPES: [&str; 2] = ["AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion"];
@@ -167,6 +167,7 @@ impl<'a> Template<'a> {
                     handler: Some(handler.clone()),
                     overridable: candidate.overridable,
                     kept: None,
+                    set_in: Vec::new(),
                 }
             })
             .collect()
@@ -280,6 +281,7 @@ impl<'a> Template<'a> {
                         handler: None,
                         overridable: candidate.overridable,
                         kept: None,
+                        set_in: Vec::new(),
                     }
                 })
                 .collect(),

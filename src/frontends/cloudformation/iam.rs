@@ -7,7 +7,6 @@
 //! `DeadLetterQueue` and its SQS `Events` need: nothing of it is judged. One with a `Role` is
 //! judged like any function.
 
-use super::document::{Value, MERGE_KEY};
 use super::values::intrinsic;
 use super::{Resource, Template};
 use crate::aws::managed_policies;
@@ -15,6 +14,7 @@ use crate::cloud::{
     DeadLetter, Effect, Entry, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, PhysicalName,
     PolicyStatement, QueueEventSource, ResourceId, ResourceTarget, RoleAttachment, RoleGrants,
 };
+use crate::frontends::document::{Value, MERGE_KEY};
 
 const ROLE_TYPE: &str = "AWS::IAM::Role";
 /// Resources that give a role a policy, each naming the roles it reaches.

@@ -3,13 +3,13 @@
 //! `AWS::Serverless::Api`'s `DefinitionBody`) written in the template, and the
 //! `AWS::Lambda::Permission`s that let API Gateway invoke a function without credentials.
 
-use super::document::{Entry, Map, Value};
 use super::values::intrinsic;
 use super::{Resource, Template};
 use crate::cloud::{
     action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, InvokePermission,
     LambdaFunction,
 };
+use crate::frontends::document::{Entry, Map, Value};
 
 const INVOKE_PRINCIPAL: &str = "apigateway.amazonaws.com";
 /// The REST APIs a template declares, whose routes a permission's source ARN names.

@@ -7,7 +7,6 @@
 //! (`render`).
 
 mod apigateway;
-mod document;
 mod graph;
 mod iam;
 mod integrations;
@@ -24,7 +23,7 @@ use tree_sitter::Tree;
 pub use render::TemplateFrontEnd;
 
 use crate::cloud::{ResourceId, Site};
-use document::{Entry, Value, ValueKind};
+use crate::frontends::document::{self, Entry, Value, ValueKind};
 
 /// A template as the pipeline parsed it.
 pub struct TemplateInput<'a> {

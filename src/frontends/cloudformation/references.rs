@@ -4,10 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use super::document::{Value, ValueKind};
 use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{ResourceId, ResourceRef, ARN};
+use crate::frontends::document::{Value, ValueKind};
 
 /// The output `Ref` gives for a resource, in the graph's spelling when it is the ARN.
 fn ref_attribute(kind: &str) -> &'static str {

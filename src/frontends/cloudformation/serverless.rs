@@ -10,13 +10,13 @@
 //! its `onError` topic and `sqs` events are judged against that role when the service declares
 //! it in its raw CloudFormation (`resources: Resources:`), which is judged as a template's.
 
-use super::document::{Entry, Value};
 use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{
     DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, Multiplicity, Reservation, RuntimeValue,
     Written,
 };
+use crate::frontends::document::{Entry, Value};
 
 impl Template<'_> {
     /// The service's functions, numbered after the resources of its raw CloudFormation.
@@ -70,6 +70,7 @@ impl Template<'_> {
                             handler: Some(handler_place.clone()),
                             overridable: false,
                             kept: None,
+                            set_in: Vec::new(),
                         })
                     })
                     .collect();

@@ -2,8 +2,8 @@
 //! `Default`, through `Fn::FindInMap` into `Mappings`, and into both arms of `Fn::If`. Intrinsics are
 //! read in their short form (`!Ref Name`) and their long form (`Ref: Name`, `{"Ref": "Name"}`).
 
-use super::document::{Scalar, Value, ValueKind};
 use super::Template;
+use crate::frontends::document::{Scalar, Value, ValueKind};
 
 /// A scalar a value may come to, and how it gets there.
 #[derive(Debug, Clone, Copy)]

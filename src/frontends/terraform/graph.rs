@@ -154,6 +154,7 @@ impl<'a> TerraformProject<'a> {
             handler: Some(self.handler_place(body, scope, handler_readers)),
             overridable: origin.overridable,
             kept: None,
+            set_in: Vec::new(),
         }]
     }
 
@@ -210,6 +211,7 @@ impl<'a> TerraformProject<'a> {
                     handler: Some(handler),
                     overridable: origin.overridable,
                     kept: elements.kept,
+                    set_in: Vec::new(),
                 })
             })
             .collect()
@@ -374,6 +376,7 @@ impl<'a> TerraformProject<'a> {
                 handler: None,
                 overridable: list.overridable || origin.overridable,
                 kept: None,
+                set_in: Vec::new(),
             }],
         }
     }

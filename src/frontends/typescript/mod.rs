@@ -36,6 +36,7 @@ mod repetition;
 mod resources;
 mod scope;
 mod stack_config;
+mod stack_files;
 mod tsconfig;
 mod values;
 mod visibility;
@@ -59,7 +60,7 @@ pub use render::TypeScriptFrontEnd;
 use resources::ResourceBinding;
 use resources::ResourceDecl;
 use scope::{Declaration, FileScopes, LocalBinding};
-pub use stack_config::StackConfig;
+pub use stack_files::StackConfig;
 pub use tsconfig::import_aliases;
 use values::{PropertyValue, StringOrigin};
 

@@ -1,75 +1,21 @@
-//! Values a Pulumi program reads from its stack's configuration with a default in code
-//! (`config.get("runtime") ?? "go1.x"`, `config.getNumber("reserved") ?? 500`): the default runs
-//! only where no stack sets the key, and the stack files (`Pulumi.<stack>.yaml` beside
-//! `Pulumi.yaml`) say which keys they set.
+//! Values a Pulumi program reads from its stack's configuration (`config.require("runtime")`,
+//! `config.get("runtime") ?? "go1.x"`, a field of `config.getObject("fn")`): what each stack
+//! sets (`stack_files`) deploys there, and a default written in code deploys only where no stack
+//! sets the key.
 
-use std::path::Path;
-
+use super::stack_files::{ConfiguredValue, Namespace};
 use super::values::is_fallback;
 use super::{Located, Package, Program};
 use crate::syntax::{kind_of, Fields};
 
-/// The keys a project's stack files set, as far as their text shows.
-#[derive(Debug, Default, Clone)]
-pub struct StackConfig {
-    /// The text of every stack file; a key is taken as set when any of them writes it.
-    texts: Vec<String>,
-    /// A stack file that could not be read may set anything.
-    unreadable: bool,
-}
-
-impl StackConfig {
-    /// The stack files of the project (`Pulumi.dev.yaml`, `Pulumi.prod.yml`, in its folder or in
-    /// the folder `stackConfigDir` names), and the `config` Pulumi.yaml sets for every stack.
-    pub fn of_project(root: &Path) -> Self {
-        let mut config = Self::default();
-        let project_file = ["Pulumi.yaml", "Pulumi.yml"]
-            .iter()
-            .find_map(|name| std::fs::read_to_string(root.join(name)).ok())
-            .unwrap_or_default();
-        let project_file = without_comments(&project_file);
-        config.texts.push(top_level_section(&project_file, "config"));
-        let folder = top_level_value(&project_file, "stackConfigDir").map_or(root.to_path_buf(), |dir| root.join(dir));
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            return config;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let is_stack_file = name.starts_with("Pulumi.")
-                && (name.ends_with(".yaml") || name.ends_with(".yml"))
-                && !matches!(name.as_ref(), "Pulumi.yaml" | "Pulumi.yml");
-            if !is_stack_file {
-                continue;
-            }
-            match std::fs::read_to_string(entry.path()) {
-                Ok(text) => config.texts.push(without_comments(&text)),
-                Err(_) => config.unreadable = true,
-            }
-        }
-        config
-    }
-
-    /// Whether some stack may set `key` (`runtime` for `config.get("runtime")`, whatever the
-    /// namespace): a line of a stack file names it as `<namespace>:runtime:`. `None` (a key not
-    /// written out) may be any.
-    fn may_set(&self, key: Option<&str>) -> bool {
-        let Some(key) = key else {
-            return self.unreadable || self.texts.iter().any(|text| !text.trim().is_empty());
-        };
-        self.unreadable
-            || self.texts.iter().any(|text| {
-                text.lines().any(|line| {
-                    let line = line.trim_start().trim_start_matches(['"', '\'']);
-                    // `<namespace>:key:`, or a key Pulumi.yaml declares for the project (`key:`).
-                    let name = line.split_once(':').map(|(first, rest)| match rest.split_once(':') {
-                        Some((second, _)) if !second.is_empty() && !second.starts_with(' ') => second,
-                        _ => first,
-                    });
-                    name.is_some_and(|name| name.trim_end_matches(['"', '\'']) == key)
-                })
-            })
-    }
+/// A read of the stack's configuration, as far as the code writes it out.
+pub(super) struct ConfigRead<'tree> {
+    pub namespace: Namespace<'tree>,
+    /// The key; `None` when computed.
+    pub key: Option<&'tree str>,
+    /// The fields read of an object value, outermost first (`["runtime"]` for
+    /// `config.getObject("build")?.runtime`).
+    pub fields: Vec<&'tree str>,
 }
 
 /// The value `read ?? default` (or `read || default`) falls back from.
@@ -78,36 +24,6 @@ fn fallback_read(fallback: Located) -> Option<Located> {
         .then(|| fallback.node.field("left"))
         .flatten()
         .map(|left| fallback.with(left))
-}
-
-/// The text with YAML comments left out (`# …` at a line's start or after a space).
-fn without_comments(text: &str) -> String {
-    text.lines()
-        .map(|line| match line.find(" #") {
-            _ if line.trim_start().starts_with('#') => "",
-            Some(comment) => &line[..comment],
-            None => line,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The lines under a top-level key of a YAML document (`config:`), up to the next top-level key.
-fn top_level_section(text: &str, key: &str) -> String {
-    let mut lines = text.lines().skip_while(|line| line.trim_end() != format!("{key}:"));
-    lines.next();
-    lines
-        .take_while(|line| line.is_empty() || line.starts_with([' ', '\t']))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The value a top-level key of a YAML document is set to on its own line (`stackConfigDir: config`).
-fn top_level_value<'text>(text: &'text str, key: &str) -> Option<&'text str> {
-    text.lines().find_map(|line| {
-        let value = line.strip_prefix(key)?.strip_prefix(':')?.trim();
-        Some(value.trim_matches(['"', '\''])).filter(|value| !value.is_empty())
-    })
 }
 
 impl<'tree> Program<'tree> {
@@ -154,17 +70,35 @@ impl<'tree> Program<'tree> {
 
     /// For `config.get…(key) ?? default` (or `||`), the key read, when written out.
     fn config_fallback(&self, fallback: Located<'tree>) -> Option<Option<&'tree str>> {
-        self.config_key_read(fallback_read(fallback)?)
+        self.config_read(fallback_read(fallback)?).map(|read| read.key)
+    }
+
+    /// The values the stacks deploy for a read of their configuration (`config.require("runtime")`,
+    /// `build.runtime` of `const build = config.getObject("build")`); empty for anything else.
+    pub(super) fn configured_values(&self, read: Located<'tree>) -> Vec<ConfiguredValue> {
+        match self.config_read(read) {
+            Some(ConfigRead {
+                namespace,
+                key: Some(key),
+                fields,
+            }) => self.stack_config.values_of(namespace, key, &fields),
+            _ => Vec::new(),
+        }
     }
 
     /// For a read of the stack's configuration (`config.get("runtime")`, `getNumber`, `getSecret`,
-    /// on a `pulumi.Config` held by a const or made in place), the key it reads when written out.
-    fn config_key_read(&self, read: Located<'tree>) -> Option<Option<&'tree str>> {
-        let read = self.written_value(read);
-        // `settings?.runtime` of `const settings = config.getObject("settings")`: the object's key.
-        if kind_of(read.node) == "member_expression" {
-            return self.config_key_read(read.with(read.node.field("object")?));
+    /// `require…`, on a `pulumi.Config` held by a const or made in place, and the fields of an
+    /// object read so), what it reads.
+    pub(super) fn config_read(&self, read: Located<'tree>) -> Option<ConfigRead<'tree>> {
+        let mut fields = Vec::new();
+        let mut read = self.written_value(read);
+        // `settings?.runtime` of `const settings = config.getObject("settings")`: a field of the
+        // object's key.
+        while kind_of(read.node) == "member_expression" {
+            fields.push(self.text(read.with(read.node.field("property")?)));
+            read = self.written_value(read.with(read.node.field("object")?));
         }
+        fields.reverse();
         if kind_of(read.node) != "call_expression" {
             return None;
         }
@@ -181,44 +115,13 @@ impl<'tree> Program<'tree> {
         if kind_of(config.node) != "new_expression" || !self.package_member(class)?.is(Package::Pulumi, &["Config"]) {
             return None;
         }
-        let key = self
-            .call_arguments(read)
-            .first()
-            .filter(|key| kind_of(key.node) == "string")
-            .map(|key| self.text(*key).trim_matches(['"', '\'']));
-        Some(key)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn comments_and_the_projects_own_config_are_read_as_yaml_would() {
-        let project = without_comments(
-            "name: p\nruntime: nodejs\nstackConfigDir: stacks # per env\nconfig:\n  # p:runtime: go1.x\n  handler:\n    default: main\nbackend:\n  url: s3://b\n",
-        );
-        assert_eq!(top_level_value(&project, "stackConfigDir"), Some("stacks"));
-        let config = StackConfig {
-            texts: vec![top_level_section(&project, "config")],
-            unreadable: false,
+        let literal =
+            |at: Located<'tree>| (kind_of(at.node) == "string").then(|| self.text(at).trim_matches(['"', '\'']));
+        let namespace = match self.call_arguments(config).first() {
+            None => Namespace::Project,
+            Some(name) => literal(*name).map_or(Namespace::Unknown, Namespace::Named),
         };
-        assert!(config.may_set(Some("handler")));
-        assert!(!config.may_set(Some("runtime")));
-        assert!(!config.may_set(Some("url")));
-    }
-
-    #[test]
-    fn a_key_is_set_where_a_stack_file_names_it() {
-        let config = StackConfig {
-            texts: vec!["config:\n  aws:region: us-east-1\n  payments:runtime: go1.x\n".to_owned()],
-            unreadable: false,
-        };
-        assert!(config.may_set(Some("runtime")));
-        assert!(!config.may_set(Some("handler")));
-        assert!(config.may_set(None));
-        assert!(!StackConfig::default().may_set(Some("runtime")));
-        assert!(!StackConfig::default().may_set(None));
+        let key = self.call_arguments(read).first().and_then(|key| literal(*key));
+        Some(ConfigRead { namespace, key, fields })
     }
 }

@@ -32,6 +32,24 @@ impl<'tree> StringOrigin<'tree> {
     }
 }
 
+/// What [`Program::collect_origins`] finds.
+#[derive(Default)]
+struct Origins<'tree> {
+    strings: Vec<StringOrigin<'tree>>,
+    /// The reads of the stack's configuration met, when asked for.
+    config_reads: Option<Vec<Located<'tree>>>,
+}
+
+impl<'tree> Origins<'tree> {
+    fn add_config_read(&mut self, program: &Program<'tree>, at: Located<'tree>) {
+        if let Some(reads) = self.config_reads.as_mut() {
+            if program.config_read(at).is_some() {
+                reads.push(at);
+            }
+        }
+    }
+}
+
 /// A property of an object literal, as found by [`Program::property`].
 #[derive(Debug, Clone, Copy)]
 pub struct PropertyValue<'tree> {
@@ -45,12 +63,27 @@ pub struct PropertyValue<'tree> {
 impl<'tree> Program<'tree> {
     /// The literals and package members an expression's string value may come from.
     pub fn string_origins(&self, at: Located<'tree>) -> Vec<StringOrigin<'tree>> {
-        let mut origins = Vec::new();
+        let mut origins = Origins::default();
         self.collect_origins(at, 0, &mut origins);
-        origins
+        origins.strings
     }
 
-    fn collect_origins(&self, at: Located<'tree>, hops: usize, out: &mut Vec<StringOrigin<'tree>>) {
+    /// The literals and package members an expression's string value may come from, and the
+    /// reads of the stack's configuration it may come from (`config.require("runtime")`, also
+    /// through consts and defaults), whose values the stack files give.
+    pub(super) fn string_and_config_origins(
+        &self,
+        at: Located<'tree>,
+    ) -> (Vec<StringOrigin<'tree>>, Vec<Located<'tree>>) {
+        let mut origins = Origins {
+            strings: Vec::new(),
+            config_reads: Some(Vec::new()),
+        };
+        self.collect_origins(at, 0, &mut origins);
+        (origins.strings, origins.config_reads.unwrap_or_default())
+    }
+
+    fn collect_origins(&self, at: Located<'tree>, hops: usize, out: &mut Origins<'tree>) {
         if hops > MAX_HOPS {
             return;
         }
@@ -59,9 +92,10 @@ impl<'tree> Program<'tree> {
         match kind_of(node) {
             "string" | "template_string" => {
                 if let Some(value) = self.string_value(at) {
-                    out.push(StringOrigin::Literal { at, value });
+                    out.strings.push(StringOrigin::Literal { at, value });
                 }
             }
+            "call_expression" => out.add_config_read(self, at),
             "binary_expression" if is_fallback(node) => {
                 for side in ["left", "right"].iter().filter_map(|field| node.field(field)) {
                     self.collect_origins(at.with(side), hops, out);
@@ -84,12 +118,17 @@ impl<'tree> Program<'tree> {
             }
             "identifier" | "member_expression" | "shorthand_property_identifier" | "subscript_expression" => {
                 if let Some(member) = self.package_member(at) {
-                    out.push(StringOrigin::PackageMember { at, member });
+                    out.strings.push(StringOrigin::PackageMember { at, member });
                 } else if let Some(value) = self.const_value(at).or_else(|| self.member_value(at, true)) {
                     self.collect_origins(value, hops + 1, out);
                 } else if !self.visit_element_sources(at, |source| self.collect_origins(source, hops + 1, out)) {
                     // A parameter (or a property of one): what each call site passes.
-                    for source in self.parameter_member_sources(at) {
+                    let sources = self.parameter_member_sources(at);
+                    if sources.is_empty() && kind_of(node) == "member_expression" {
+                        // `build?.runtime` of `const build = config.getObject("build")`.
+                        out.add_config_read(self, at);
+                    }
+                    for source in sources {
                         self.collect_origins(source, hops + 1, out);
                     }
                 }

@@ -7,8 +7,8 @@ use std::ops::Range;
 use super::Snippet;
 use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
 use crate::fix::Edit;
-use crate::frontends::cloudformation::document::Value;
 use crate::frontends::cloudformation::{Resource, Template};
+use crate::frontends::document::Value;
 
 /// The name new inline policies that let a role send failed events take (with a number after it
 /// when the role has one of that name already).

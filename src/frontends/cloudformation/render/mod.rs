@@ -6,13 +6,13 @@
 mod iam;
 mod integrations;
 
-use super::document::{Layout, Value, ValueKind, MERGE_KEY};
 use super::Template;
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
     MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site, Spelling, ThrottleLimit,
 };
 use crate::fix::{Edit, Fix};
+use crate::frontends::document::{Layout, Value, ValueKind, MERGE_KEY};
 use crate::source::{line_ending, line_range};
 
 /// The front end of one template.
@@ -516,7 +516,7 @@ impl Template<'_> {
     }
 
     /// The innermost entry whose value holds `range`.
-    fn entry_holding(&self, range: &std::ops::Range<usize>) -> Option<&super::document::Entry> {
+    fn entry_holding(&self, range: &std::ops::Range<usize>) -> Option<&crate::frontends::document::Entry> {
         let mut holder = None;
         let mut value = &self.root;
         loop {

@@ -4,7 +4,7 @@
 use super::super::iteration::Step;
 use super::super::{cdk, named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
-use crate::cloud::{HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, Written};
+use crate::cloud::{DeploymentSetting, HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, Written};
 use crate::syntax::{kind_of, Fields};
 
 /// How a runtime is written where it is written.
@@ -97,14 +97,15 @@ impl<'tree> Program<'tree> {
             let handler = function
                 .takes_handler()
                 .then(|| self.handler_place(function, property, element));
-            let origins = self.string_origins(pointer);
+            let (origins, config_reads) = self.string_and_config_origins(pointer);
+            let read_at: Option<Site> = element.map(|_| property.value.into());
             // A value that may be one of several runtimes (`props.runtime ?? DEFAULT`, both arms
             // of a `?:`) is reported where each is written: each moves on its own.
             let several = origins.len() > 1;
             for origin in origins {
                 if let Some(value) = self.runtime_value(origin, pointer, handler.clone()) {
                     values.push(RuntimeValue {
-                        read_at: element.map(|_| property.value.into()),
+                        read_at: read_at.clone(),
                         at: if several {
                             value.written.clone()
                         } else {
@@ -112,6 +113,52 @@ impl<'tree> Program<'tree> {
                         },
                         ..value
                     });
+                }
+            }
+            values.extend(self.configured_runtimes(&config_reads, read_at, handler));
+        }
+        values
+    }
+
+    /// The runtimes the stack files set for the configuration a runtime is read from
+    /// (`config.require("runtime")`), reported where the code reads it: one value per read and
+    /// runtime, naming every file that sets that runtime there.
+    fn configured_runtimes(
+        &self,
+        reads: &[Located<'tree>],
+        read_at: Option<Site>,
+        handler: Option<HandlerPlace>,
+    ) -> Vec<RuntimeValue> {
+        let table = RuntimeTable::bundled();
+        let mut values: Vec<RuntimeValue> = Vec::new();
+        for read in reads {
+            let site = Site::from(*read);
+            for configured in self.configured_values(*read) {
+                let Some(runtime) = table.by_id(&configured.text) else {
+                    continue;
+                };
+                let setting = DeploymentSetting {
+                    file: configured.file,
+                    line: configured.line,
+                    key: configured.key,
+                };
+                match values
+                    .iter_mut()
+                    .find(|value| value.written == site && value.id == runtime.id)
+                {
+                    Some(value) if value.set_in.contains(&setting) => {}
+                    Some(value) => value.set_in.push(setting),
+                    None => values.push(RuntimeValue {
+                        id: runtime.id.clone(),
+                        at: site.clone(),
+                        written: site.clone(),
+                        shared: site.clone(),
+                        read_at: read_at.clone(),
+                        handler: handler.clone(),
+                        overridable: false,
+                        kept: None,
+                        set_in: vec![setting],
+                    }),
                 }
             }
         }
@@ -137,14 +184,22 @@ impl<'tree> Program<'tree> {
                     .sole_string_origin(entry)
                     .and_then(|origin| runtime_id(RuntimeTable::bundled(), &origin)),
                 text: short_text(self.text(entry)),
-                runtimes: self
-                    .string_origins(entry)
-                    .into_iter()
-                    .filter_map(|origin| self.runtime_value(origin, entry, None))
-                    .collect(),
+                runtimes: self.entry_runtimes(entry),
             })
             .collect();
         LambdaLayer { compatible_runtimes }
+    }
+
+    /// The runtimes a layer's list entry may name: written in the code, or set by the stack
+    /// files for the configuration it reads.
+    fn entry_runtimes(&self, entry: Located<'tree>) -> Vec<RuntimeValue> {
+        let (origins, config_reads) = self.string_and_config_origins(entry);
+        let written = origins
+            .into_iter()
+            .filter_map(|origin| self.runtime_value(origin, entry, None));
+        written
+            .chain(self.configured_runtimes(&config_reads, None, None))
+            .collect()
     }
 
     fn runtime_value(
@@ -171,6 +226,7 @@ impl<'tree> Program<'tree> {
             handler,
             overridable: self.stack_may_override(at),
             kept: None,
+            set_in: Vec::new(),
         })
     }
 

@@ -1,6 +1,7 @@
-//! A template's syntax tree read into one shape for YAML and JSON: maps, lists, scalars and tagged
-//! values (`!Ref Name`), each with the bytes it spans. Read once per file; the graph and the edits
-//! work on this, never on the grammar's node kinds.
+//! A YAML or JSON syntax tree read into one shape: maps, lists, scalars and tagged values
+//! (`!Ref Name`), each with the bytes it spans. Read once per file; a CloudFormation template's
+//! graph and edits, and the Pulumi stack files a program's configuration comes from, work on
+//! this, never on the grammar's node kinds.
 
 use std::ops::Range;
 

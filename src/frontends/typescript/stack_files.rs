@@ -1,0 +1,289 @@
+//! A Pulumi project's stack configuration as its files write it: the `config` of each stack file
+//! (`Pulumi.<stack>.yaml`, beside `Pulumi.yaml` or in the folder its `stackConfigDir` names), and
+//! the project-wide `config` of `Pulumi.yaml`, which a stack gets for each key it does not set.
+//! Read once per project; the program asks which keys some stack may set and what each sets.
+
+use std::path::Path;
+
+use crate::frontends::document::{self, Entry, Value};
+use crate::source::LineIndex;
+use crate::syntax::{parse, Dialect};
+
+/// The keys a project's stacks set, and their values.
+#[derive(Debug, Default, Clone)]
+pub struct StackConfig {
+    /// The namespace a key read without one belongs to: the project's `name`.
+    project_name: Option<String>,
+    /// The `config` of `Pulumi.yaml`.
+    project: Option<ConfigFile>,
+    stacks: Vec<ConfigFile>,
+    /// A stack file that could not be read, or one that imports Pulumi ESC environments (whose
+    /// `pulumiConfig` may set any key): some stack may set anything.
+    open_ended: bool,
+}
+
+/// The `config` section of one file.
+#[derive(Debug, Clone)]
+struct ConfigFile {
+    /// The file as messages name it: its path from the project's folder.
+    shown: String,
+    text: String,
+    entries: Vec<Entry>,
+}
+
+/// One value the stack configuration gives a key, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfiguredValue {
+    /// The value as YAML reads it.
+    pub text: String,
+    /// The file that writes it (`Pulumi.prod.yaml`) and the 1-based line.
+    pub file: String,
+    pub line: usize,
+    /// The key as that file writes it, with the fields read of an object value (`billing:build.runtime`).
+    pub key: String,
+}
+
+/// How a read names its key's namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Namespace<'a> {
+    /// `new pulumi.Config()`: the project's.
+    Project,
+    /// `new pulumi.Config("payments")`.
+    Named(&'a str),
+    /// Computed: no value can be matched to it.
+    Unknown,
+}
+
+impl StackConfig {
+    /// The stack files of the project in `root`, and the project-wide `config` of its `Pulumi.yaml`.
+    pub fn of_project(root: &Path) -> Self {
+        let mut config = Self::default();
+        let Some((project_file, project_text)) = ["Pulumi.yaml", "Pulumi.yml"]
+            .iter()
+            .find_map(|name| Some((*name, std::fs::read_to_string(root.join(name)).ok()?)))
+        else {
+            return config;
+        };
+        let project = read_yaml(&project_text);
+        config.project_name = project
+            .as_ref()
+            .and_then(|root| root.get("name")?.text())
+            .map(str::to_owned);
+        let stack_folder = project
+            .as_ref()
+            .and_then(|root| root.get("stackConfigDir")?.text())
+            .map_or(root.to_path_buf(), |dir| root.join(dir));
+        config.project = project.as_ref().map(|project| ConfigFile {
+            shown: project_file.to_owned(),
+            entries: config_entries(project),
+            text: project_text.clone(),
+        });
+        let Ok(listing) = std::fs::read_dir(&stack_folder) else {
+            return config;
+        };
+        let mut paths: Vec<_> = listing
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| is_stack_file(path))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let read = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|text| Some((read_yaml(&text)?, text)));
+            let Some((file, text)) = read else {
+                config.open_ended = true;
+                continue;
+            };
+            config.open_ended |= file.get("environment").is_some();
+            let shown = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+            config.stacks.push(ConfigFile {
+                shown,
+                entries: config_entries(&file),
+                text,
+            });
+        }
+        config
+    }
+
+    /// Whether some stack may set `key` (`runtime` for `config.get("runtime")`, whatever the
+    /// namespace), or, for `None` (a key not written out), any key.
+    pub fn may_set(&self, key: Option<&str>) -> bool {
+        let mut entries = self.project.iter().chain(&self.stacks).flat_map(|file| &file.entries);
+        self.open_ended
+            || match key {
+                Some(key) => entries.any(|entry| key_name(&entry.key) == key),
+                None => entries.next().is_some(),
+            }
+    }
+
+    /// The values the stacks deploy for a key, with the fields read of an object value: each
+    /// stack file's own, and Pulumi.yaml's for the stacks that set none. A value that is no
+    /// scalar there (a secret, a list) is left out.
+    pub fn values_of(&self, namespace: Namespace, key: &str, fields: &[&str]) -> Vec<ConfiguredValue> {
+        let full_key = match namespace {
+            Namespace::Project => match &self.project_name {
+                Some(name) => format!("{name}:{key}"),
+                None => return Vec::new(),
+            },
+            Namespace::Named(name) => format!("{name}:{key}"),
+            Namespace::Unknown => return Vec::new(),
+        };
+        // A key written without a namespace is the project's.
+        let names_key = |entry: &&Entry| entry.key == full_key || (namespace == Namespace::Project && entry.key == key);
+        let mut values = Vec::new();
+        let mut some_stack_leaves_it = self.stacks.is_empty();
+        for stack in &self.stacks {
+            match stack.entries.iter().find(names_key) {
+                Some(entry) => values.extend(stack.scalar_at(entry, &entry.value, fields)),
+                None => some_stack_leaves_it = true,
+            }
+        }
+        if some_stack_leaves_it {
+            if let Some(project) = &self.project {
+                let set = project.entries.iter().find(names_key).and_then(|entry| {
+                    // Pulumi.yaml writes a key's value in place, or as its `value` or `default`
+                    // beside the key's type.
+                    let value = match entry.value.as_map() {
+                        Some(_) => entry.value.get("value").or_else(|| entry.value.get("default"))?,
+                        None => &entry.value,
+                    };
+                    project.scalar_at(entry, value, fields)
+                });
+                values.extend(set);
+            }
+        }
+        values
+    }
+}
+
+impl ConfigFile {
+    /// The scalar at `fields` of `value`, the value of `entry`.
+    fn scalar_at(&self, entry: &Entry, value: &Value, fields: &[&str]) -> Option<ConfiguredValue> {
+        let value = fields.iter().try_fold(value, |value, field| value.get(field))?;
+        let text = value.text()?.to_owned();
+        let key = std::iter::once(entry.key.as_str())
+            .chain(fields.iter().copied())
+            .collect::<Vec<_>>()
+            .join(".");
+        Some(ConfiguredValue {
+            text,
+            file: self.shown.clone(),
+            line: LineIndex::new(&self.text).position(value.range.start).line,
+            key,
+        })
+    }
+}
+
+/// `Pulumi.<stack>.yaml` (or `.yml`), not the project file itself.
+fn is_stack_file(path: &Path) -> bool {
+    let name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
+    name.starts_with("Pulumi.")
+        && (name.ends_with(".yaml") || name.ends_with(".yml"))
+        && !matches!(name.as_ref(), "Pulumi.yaml" | "Pulumi.yml")
+}
+
+/// The document of a YAML file; `None` when it does not parse. An empty file is an empty map.
+fn read_yaml(text: &str) -> Option<Value> {
+    let tree = parse(text, Dialect::Yaml).ok()?;
+    if tree.root_node().has_error() {
+        return None;
+    }
+    Some(document::read(tree.root_node(), text).unwrap_or(Value {
+        range: 0..0,
+        kind: document::ValueKind::Other,
+    }))
+}
+
+fn config_entries(file: &Value) -> Vec<Entry> {
+    file.get("config")
+        .and_then(Value::as_map)
+        .map(|config| config.entries.clone())
+        .unwrap_or_default()
+}
+
+/// A key without its namespace (`runtime` of `payments:runtime`).
+fn key_name(key: &str) -> &str {
+    key.split_once(':').map_or(key, |(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project_with(files: &[(&str, &str)]) -> (tempfile::TempDir, StackConfig) {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        for (name, text) in files {
+            let path = folder.path().join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("a folder for the file");
+            }
+            std::fs::write(path, text).expect("the file is written");
+        }
+        let config = StackConfig::of_project(folder.path());
+        (folder, config)
+    }
+
+    #[test]
+    fn each_stack_deploys_its_own_value_or_the_projects() {
+        let (_folder, config) = project_with(&[
+            (
+                "Pulumi.yaml",
+                "name: billing\nruntime: nodejs\nstackConfigDir: stacks # per env\nconfig:\n  # billing:runtime: go1.x\n  handler:\n    default: main\n  build:\n    value:\n      runtime: nodejs16.x\n",
+            ),
+            ("stacks/Pulumi.prod.yaml", "config:\n  aws:region: us-east-1\n  billing:runtime: go1.x\n  billing:build:\n    runtime: go1.x\n"),
+            ("stacks/Pulumi.dev.yaml", "config:\n  runtime: \"provided.al2023\"\n  billing:token:\n    secure: v1:abc\n"),
+        ]);
+        let texts = |values: Vec<ConfiguredValue>| -> Vec<String> {
+            values
+                .into_iter()
+                .map(|value| format!("{}:{} {}={}", value.file, value.line, value.key, value.text))
+                .collect()
+        };
+        assert_eq!(
+            texts(config.values_of(Namespace::Project, "runtime", &[])),
+            [
+                "stacks/Pulumi.dev.yaml:2 runtime=provided.al2023",
+                "stacks/Pulumi.prod.yaml:3 billing:runtime=go1.x"
+            ]
+        );
+        assert_eq!(
+            texts(config.values_of(Namespace::Project, "build", &["runtime"])),
+            [
+                "stacks/Pulumi.prod.yaml:5 billing:build.runtime=go1.x",
+                "Pulumi.yaml:10 build.runtime=nodejs16.x"
+            ]
+        );
+        assert_eq!(
+            texts(config.values_of(Namespace::Project, "handler", &[])),
+            ["Pulumi.yaml:7 handler=main"]
+        );
+        assert!(config.values_of(Namespace::Project, "token", &[]).is_empty());
+        assert_eq!(
+            texts(config.values_of(Namespace::Named("aws"), "region", &[])),
+            ["stacks/Pulumi.prod.yaml:2 aws:region=us-east-1"]
+        );
+        assert!(config.values_of(Namespace::Unknown, "runtime", &[]).is_empty());
+        assert!(config.may_set(Some("handler")));
+        assert!(config.may_set(Some("runtime")));
+        assert!(!config.may_set(Some("memorySize")));
+        assert!(config.may_set(None));
+    }
+
+    #[test]
+    fn a_stack_that_cannot_be_read_or_imports_environments_may_set_anything() {
+        let (_folder, unreadable) = project_with(&[
+            ("Pulumi.yaml", "name: p\nruntime: nodejs\n"),
+            ("Pulumi.prod.yaml", "config:\n  p:runtime: [go1.x\n"),
+        ]);
+        assert!(unreadable.may_set(Some("runtime")));
+        let (_folder, with_environment) = project_with(&[
+            ("Pulumi.yaml", "name: p\nruntime: nodejs\n"),
+            ("Pulumi.prod.yaml", "environment:\n  - payments/prod\n"),
+        ]);
+        assert!(with_environment.may_set(Some("runtime")));
+        let (_folder, without_stacks) = project_with(&[("Pulumi.yaml", "name: p\nruntime: nodejs\n")]);
+        assert!(!without_stacks.may_set(Some("runtime")));
+        assert!(!without_stacks.may_set(None));
+    }
+}
