@@ -47,6 +47,20 @@ pub struct Reservation {
     /// A fix may not change the number where it is written (see `RuntimeValue::kept`): it counts
     /// in the sum, and stays as it is.
     pub kept: bool,
+    /// Where the code cannot know the number because the deployment's settings give it
+    /// (`config.requireNumber("reserved")`): each stack's number. Empty otherwise.
+    pub per_stack: Vec<StackNumber>,
+}
+
+/// A number one stack's settings give a value the code reads from them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackNumber {
+    /// The stack (`prod`); `None` for a value every stack gets (the project has no stack file).
+    pub stack: Option<String>,
+    pub value: i64,
+    /// Where the code reads it: findings point there.
+    pub read_at: Site,
+    pub set_in: DeploymentSetting,
 }
 
 /// One runtime id a function or a layer's list entry may name, and where it is written.

@@ -21,7 +21,9 @@ pub use choices::{heaviest_run, Branch};
 pub use graph::{CloudGraph, GraphSource, Spelling};
 pub use iam::{DeadLetter, FunctionRole, IamRole, MessageTarget, QueueEventSource, RoleAttachment, SendGrant};
 pub use intent::{FixPlan, Intent};
-pub use lambda::{CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue};
+pub use lambda::{
+    CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue, StackNumber,
+};
 
 pub use policy::{
     action_matches, Answer, Coverage, Effect, Entry, GrantDocument, PhysicalName, PolicyStatement, ResourceTarget,

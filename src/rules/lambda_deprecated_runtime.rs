@@ -7,8 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::calendar::CalendarDate;
 use crate::cloud::{
-    DeploymentSetting, FixPlan, HandlerPlace, Intent, LambdaFunction, LambdaLayer, ListEntry, ResourceId, RuntimeValue,
-    Site,
+    FixPlan, HandlerPlace, Intent, LambdaFunction, LambdaLayer, ListEntry, ResourceId, RuntimeValue, Site,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
@@ -202,7 +201,12 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             .push(runtime_use);
     }
     let plan = plan_layer_lists(context, table, &groups);
+    let outside = set_outside_the_code(context, table, &groups);
     for (key, uses) in &groups {
+        let plan = GroupPlan {
+            lists: &plan,
+            set_outside: outside.get(&key.0),
+        };
         report_group(context, table, key, uses, &plan, findings);
     }
 }
@@ -275,23 +279,62 @@ fn group_target(
     if let Some(reason) = uses.iter().find_map(|u| u.value.kept) {
         return Err(reason.to_owned());
     }
-    if let Some(set_in) = uses.iter().map(|u| &u.value.set_in).find(|set_in| !set_in.is_empty()) {
-        return Err(set_outside_the_code(set_in, successor));
+    if uses.iter().any(|u| !u.value.set_in.is_empty()) {
+        return Err(
+            "the runtime comes from the deployment's settings, outside the code, which infrafix does not edit"
+                .to_owned(),
+        );
     }
     Ok(successor)
 }
 
-/// Why a runtime the deployment's settings give is not fixed, and where to change it.
-fn set_outside_the_code(set_in: &[DeploymentSetting], successor: &Runtime) -> String {
-    let places: Vec<String> = set_in
-        .iter()
-        .map(|setting| format!("`{}` in {}:{}", setting.key, setting.file, setting.line))
-        .collect();
-    format!(
-        "the runtime comes from the deployment's settings, outside the code, which infrafix does not edit: set {} to `{}`",
-        places.join(" and "),
-        successor.id
-    )
+/// Per place the code reads a runtime the deployment's settings give, why it is not fixed and
+/// where to change it: every deprecated runtime any of those settings give there, since one
+/// finding stands for the place.
+fn set_outside_the_code(
+    context: &RuleContext,
+    table: &'static RuntimeTable,
+    groups: &BTreeMap<GroupKey, Vec<RuntimeUse>>,
+) -> HashMap<Site, String> {
+    let mut changes: BTreeMap<&Site, Vec<String>> = BTreeMap::new();
+    for ((written, _), uses) in groups {
+        let Some(first) = uses.iter().find(|u| !u.value.set_in.is_empty()) else {
+            continue;
+        };
+        let Some(successor) = table.successor(first.runtime, context.settings.as_of) else {
+            continue;
+        };
+        let places: Vec<String> = first
+            .value
+            .set_in
+            .iter()
+            .map(|setting| format!("`{}` in {}:{}", setting.key, setting.file, setting.line))
+            .collect();
+        changes.entry(written).or_default().push(format!(
+            "{} (`{}`) to `{}`",
+            places.join(" and "),
+            first.runtime.id,
+            successor.id
+        ));
+    }
+    changes
+        .into_iter()
+        .map(|(written, changes)| {
+            let reason = format!(
+                "the runtime comes from the deployment's settings, outside the code, which infrafix does not edit: set {}",
+                changes.join("; ")
+            );
+            (written.clone(), reason)
+        })
+        .collect()
+}
+
+/// What a group's finding needs to know of the others.
+struct GroupPlan<'plan> {
+    lists: &'plan ListPlan,
+    /// For a runtime the deployment's settings give: why no fix, naming every setting that
+    /// gives a deprecated runtime where the code reads it.
+    set_outside: Option<&'plan String>,
 }
 
 fn report_group(
@@ -299,7 +342,7 @@ fn report_group(
     table: &'static RuntimeTable,
     key: &GroupKey,
     uses: &[RuntimeUse],
-    plan: &ListPlan,
+    plan: &GroupPlan,
     findings: &mut Vec<Finding>,
 ) {
     let Some(first) = uses.first() else { return };
@@ -315,11 +358,14 @@ fn report_group(
             Some(handler_change(table, runtime_use, handler))
         })
         .collect();
-    let reason_without_fix = match (group_target(context, table, runtime, uses), plan.held_back.get(key)) {
-        (Err(reason), _) => Some(reason),
+    let reason_without_fix = match (
+        group_target(context, table, runtime, uses),
+        plan.lists.held_back.get(key),
+    ) {
+        (Err(reason), _) => Some(plan.set_outside.cloned().unwrap_or(reason)),
         (Ok(_), Some(reason)) => Some(reason.clone()),
         (Ok(successor), None) => {
-            intents = origin_intents(uses, successor, plan);
+            intents = origin_intents(uses, successor, plan.lists);
             for (runtime_use, change) in uses.iter().zip(&handler_changes) {
                 match change {
                     Some(HandlerChange::Edit(intent)) => intents.push(intent.clone()),
@@ -382,7 +428,9 @@ fn report_group(
                 " The runtime comes from a default that each deployment may override (a module caller, a variable file, a stack parameter, a Pulumi stack's config, an environment variable), so the fix is unsafe: check the value each deployment sets.",
             );
         }
-        let removal = runtime_use.layer_entry().and_then(|entry| plan.changes.get(&entry.at));
+        let removal = runtime_use
+            .layer_entry()
+            .and_then(|entry| plan.lists.changes.get(&entry.at));
         if let (true, Some(successor), Some(ListChange::Remove(removal))) = (fixed, successor, removal) {
             message.push_str(&match removal {
                 Removal::AlreadyListed => format!(" `{}` is listed already, so this entry goes.", successor.id),

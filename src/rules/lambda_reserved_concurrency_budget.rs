@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::cloud::{heaviest_run, Branch, FixPlan, Intent, LambdaFunction, Site};
+use crate::cloud::{heaviest_run, Branch, DeploymentSetting, FixPlan, Intent, LambdaFunction, Site, StackNumber};
 use crate::config::ConcurrencyBudget;
 use crate::diagnostic::Finding;
-use crate::fix::Applicability;
+use crate::fix::{Applicability, Fix};
 use crate::rules::{RuleContext, RuleId};
 
 pub const DOCUMENTATION: &str = r#"Reserved concurrency summed over a program exceeds the account's budget.
@@ -35,6 +35,14 @@ parameter (`worker("orders", 100)`), or as a property of one with a default
 and is reported and changed where it is written. A count needs every call seen: a class or function also reached some other
 way (a namespace import or a re-export of its module, a subclass, passed as a value) leaves its
 resources uncounted, as does a call made in an arm of an `if`, `switch` or `?:`.
+
+A reservation a Pulumi program reads from its stack's configuration
+(`config.requireNumber("reserved")`, also through consts, helper parameters and fields of
+`config.requireObject`) has each stack's number, from its stack file or else from Pulumi.yaml's
+project-wide `config`. Each stack is then summed on its own, with the numbers the code writes: a
+stack over the budget is reported where the code reads its numbers, naming the stack, the file
+and the line, and not fixed (infrafix does not edit stack files). In the sum of the code's
+numbers alone (the one a fix scales), such a reservation is one infrafix cannot know.
 
 In Terraform: `reserved_concurrent_executions` of `aws_lambda_function`, followed through locals,
 variable defaults and the arguments of local module calls; `count` and `for_each` (on the
@@ -105,80 +113,227 @@ const AWS_ERROR: &str = "Specified ReservedConcurrentExecutions for function dec
 
 /// One function's reservation, as counted: its number is known, and so is how many instances
 /// reserve it.
+#[derive(Clone)]
 struct Reservation<'graph> {
     function: &'graph LambdaFunction,
     value: i64,
+    /// Where the number is written: what a fix changes.
     at: &'graph Site,
+    /// Where findings about it point: the function, or the number where it differs between the
+    /// function's instances, or where the code reads a stack's number.
+    reported_at: &'graph Site,
     instances: u64,
     suppressed: bool,
     /// Its number may not be changed where it is written (`cloud::Reservation::kept`).
     kept: bool,
-    per_element: bool,
+    /// For a stack's number: where that stack's settings give it.
+    set_in: Option<&'graph DeploymentSetting>,
+}
+
+/// The program's reservations: the numbers the code writes, and those each stack's settings give.
+#[derive(Default)]
+struct CountedReservations<'graph> {
+    known: Vec<Reservation<'graph>>,
+    /// Per reservation whose number the stacks' settings give: the reservation, numberless, and
+    /// each stack's number.
+    per_stack: Vec<(Reservation<'graph>, &'graph [StackNumber])>,
+    uncounted: usize,
+}
+
+impl<'graph> CountedReservations<'graph> {
+    fn of(context: &'graph RuleContext) -> Self {
+        let mut counted = Self::default();
+        for function in context.graph().functions() {
+            let suppressed_at =
+                |at: &Site| context.is_suppressed(RuleId::LambdaReservedConcurrencyBudget, at.file, at.range.start);
+            for reservation in &function.reservations {
+                let instances = reservation.instances.known();
+                // A reservation is suppressed on its function, where its number is written (a
+                // const read by several functions: for all of them), and where an instance reads it.
+                let suppressed = suppressed_at(&function.at)
+                    || reservation
+                        .value
+                        .as_ref()
+                        .is_some_and(|written| suppressed_at(&written.at))
+                    || reservation.element_read_at.as_ref().is_some_and(suppressed_at);
+                match (&reservation.value, instances) {
+                    // -1 leaves the function unreserved and 0 disables it: neither reserves anything.
+                    (Some(written), _) if written.value <= 0 => {}
+                    (Some(written), Some(instances)) => counted.known.push(Reservation {
+                        function,
+                        value: written.value,
+                        at: &written.at,
+                        reported_at: match reservation.element_read_at {
+                            Some(_) => &written.at,
+                            None => &function.at,
+                        },
+                        instances,
+                        suppressed,
+                        kept: reservation.kept,
+                        set_in: None,
+                    }),
+                    (None, Some(instances)) if !reservation.per_stack.is_empty() => {
+                        let read_at = &reservation.per_stack[0].read_at;
+                        counted.per_stack.push((
+                            Reservation {
+                                function,
+                                value: 0,
+                                at: read_at,
+                                reported_at: read_at,
+                                instances,
+                                suppressed: suppressed || suppressed_at(read_at),
+                                kept: true,
+                                set_in: None,
+                            },
+                            &reservation.per_stack,
+                        ));
+                        counted.uncounted += 1;
+                    }
+                    _ => counted.uncounted += 1,
+                }
+            }
+        }
+        counted
+    }
+
+    /// The stacks whose settings give a number: `None` for a value every stack gets.
+    fn stacks(&self) -> BTreeSet<Option<&'graph str>> {
+        self.per_stack
+            .iter()
+            .flat_map(|(_, numbers)| numbers.iter().map(|number| number.stack.as_deref()))
+            .collect()
+    }
+
+    /// What one stack deploys: the code's numbers and that stack's, and how many it leaves uncounted.
+    fn in_stack(&self, stack: Option<&str>) -> (Vec<Reservation<'graph>>, usize) {
+        let mut known = self.known.clone();
+        let mut uncounted = self.uncounted;
+        for (reservation, numbers) in &self.per_stack {
+            let number = numbers
+                .iter()
+                .find(|number| number.stack.as_deref() == stack || number.stack.is_none());
+            match number {
+                Some(number) if number.value <= 0 => uncounted -= 1,
+                Some(number) => {
+                    uncounted -= 1;
+                    known.push(Reservation {
+                        value: number.value,
+                        set_in: Some(&number.set_in),
+                        ..reservation.clone()
+                    });
+                }
+                None => {}
+            }
+        }
+        (known, uncounted)
+    }
 }
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
-    let graph = context.graph();
-    let mut uncounted = 0;
-    let mut known = Vec::new();
-    for function in graph.functions() {
-        let suppressed_at =
-            |at: &Site| context.is_suppressed(RuleId::LambdaReservedConcurrencyBudget, at.file, at.range.start);
-        for reservation in &function.reservations {
-            let instances = reservation.instances.known();
-            // A reservation is suppressed on its function, where its number is written (a const
-            // read by several functions: for all of them), and where an instance reads it.
-            let suppressed = suppressed_at(&function.at)
-                || reservation
-                    .value
-                    .as_ref()
-                    .is_some_and(|written| suppressed_at(&written.at))
-                || reservation.element_read_at.as_ref().is_some_and(suppressed_at);
-            match &reservation.value {
-                // -1 leaves the function unreserved and 0 disables it: neither reserves anything.
-                Some(written) if written.value <= 0 => {}
-                Some(written) if instances.is_some() => known.push(Reservation {
-                    function,
-                    value: written.value,
-                    at: &written.at,
-                    instances: instances.unwrap_or(0),
-                    suppressed,
-                    kept: reservation.kept,
-                    per_element: reservation.element_read_at.is_some(),
-                }),
-                _ => uncounted += 1,
-            }
-        }
+    let counted = CountedReservations::of(context);
+    let budget = i128::from(context.settings.concurrency.budget());
+    // The numbers the code writes, over the budget by themselves: scaled down.
+    let paths = paths_of(&counted.known);
+    if let Some(totals) = totals_over(&paths, &counted.known, budget) {
+        let fix = scaled_down(&counted.known, &paths, &totals, budget).and_then(|plan| context.render(&plan));
+        let over = OverBudget {
+            reservations: &counted.known,
+            paths: &paths,
+            totals: &totals,
+            uncounted: counted.uncounted,
+            stack: None,
+        };
+        report(context, &over, |_| Some(fix.clone()), findings);
     }
-    let paths: Vec<&[Branch]> = known.iter().map(|r| r.function.branches.as_slice()).collect();
-    let weights: Vec<i128> = known.iter().map(contribution).collect();
-    let settings = &context.settings.concurrency;
-    let budget = i128::from(settings.budget());
+    // A stack whose settings put it over: reported where the code reads its numbers.
+    for stack in counted.stacks() {
+        let (known, uncounted) = counted.in_stack(stack);
+        let paths = paths_of(&known);
+        let Some(totals) = totals_over(&paths, &known, budget) else {
+            continue;
+        };
+        let over = OverBudget {
+            reservations: &known,
+            paths: &paths,
+            totals: &totals,
+            uncounted,
+            stack: Some(stack),
+        };
+        report(
+            context,
+            &over,
+            |reservation| reservation.set_in.map(|setting| Err(set_outside_the_code(setting))),
+            findings,
+        );
+    }
+}
+
+/// The branches each reservation's function is made in.
+fn paths_of<'graph>(reservations: &[Reservation<'graph>]) -> Vec<&'graph [Branch]> {
+    reservations
+        .iter()
+        .map(|reservation| reservation.function.branches.as_slice())
+        .collect()
+}
+
+/// Per reservation, the largest total of a pass through the program that makes it; `None` when
+/// every pass fits the budget.
+fn totals_over(paths: &[&[Branch]], reservations: &[Reservation], budget: i128) -> Option<Vec<i128>> {
+    let weights: Vec<i128> = reservations.iter().map(contribution).collect();
     // What the program reserves in a pass that makes each function: the largest otherwise.
-    let largest = heaviest_run(&paths, &weights, &[]).0;
+    let largest = heaviest_run(paths, &weights, &[]).0;
     let totals: Vec<i128> = paths
         .iter()
         .map(|path| {
             if path.is_empty() {
                 largest
             } else {
-                heaviest_run(&paths, &weights, path).0
+                heaviest_run(paths, &weights, path).0
             }
         })
         .collect();
-    if totals.iter().all(|total| *total <= budget) {
-        return;
-    }
-    let fix = scaled_down(&known, &paths, &totals, budget).and_then(|plan| context.render(&plan));
-    let branched = paths.iter().any(|path| !path.is_empty());
-    for ((reservation, path), total) in known.iter().zip(&paths).zip(&totals) {
+    totals.iter().any(|total| *total > budget).then_some(totals)
+}
+
+/// A program, or one stack of it, over the budget.
+struct OverBudget<'a, 'graph> {
+    reservations: &'a [Reservation<'graph>],
+    paths: &'a [&'graph [Branch]],
+    totals: &'a [i128],
+    uncounted: usize,
+    /// The stack whose settings are counted (`Some(None)`: what every stack gets); `None` for
+    /// the code's numbers alone.
+    stack: Option<Option<&'a str>>,
+}
+
+/// A finding on each reservation of a pass over the budget that `outcome` gives an outcome (its
+/// fix, or why there is none).
+fn report(
+    context: &RuleContext,
+    over: &OverBudget,
+    outcome: impl Fn(&Reservation) -> Option<Result<Fix, String>>,
+    findings: &mut Vec<Finding>,
+) {
+    let settings = &context.settings.concurrency;
+    let budget = i128::from(settings.budget());
+    let branched = over.paths.iter().any(|path| !path.is_empty());
+    for ((reservation, path), total) in over.reservations.iter().zip(over.paths).zip(over.totals) {
         // A function on a branch that fits (the other arm is the large one) is not the problem;
         // a suppressed reservation counts in the total, but is not reported.
         if *total <= budget || reservation.suppressed {
             continue;
         }
+        let Some(outcome) = outcome(reservation) else {
+            continue;
+        };
         let name = &reservation.function.name;
+        let scope = match over.stack {
+            None => "Reserved concurrency".to_owned(),
+            Some(Some(stack)) => format!("In stack `{stack}`, reserved concurrency"),
+            Some(None) => "In every stack, reserved concurrency".to_owned(),
+        };
         let mut message = format!(
-            "Reserved concurrency of the program's functions sums to {total}{} ({name} reserves {}{}), above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
+            "{scope} of the program's functions sums to {total}{} ({name} reserves {}{}{}), above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
             if path.is_empty() {
                 String::new()
             } else {
@@ -190,29 +345,38 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             } else {
                 String::new()
             },
+            reservation
+                .set_in
+                .map(|setting| format!(", set by `{}` in {}:{}", setting.key, setting.file, setting.line))
+                .unwrap_or_default(),
             describe_budget(settings),
         );
         if branched {
             message.push_str(" Branches that exclude each other (`if`/`else`, `switch` cases that end in `break`, `? :`) count as their largest.");
         }
-        if uncounted > 0 {
+        if over.uncounted > 0 {
             message.push_str(&format!(
-                " {uncounted} reservation(s) infrafix cannot know were not counted."
+                " {} reservation(s) infrafix cannot know were not counted.",
+                over.uncounted
             ));
         }
-        let at = if reservation.per_element {
-            reservation.at
-        } else {
-            &reservation.function.at
-        };
+        let at = reservation.reported_at;
         let finding = Finding::new(
             RuleId::LambdaReservedConcurrencyBudget,
             at.file,
             at.range.clone(),
             message,
         );
-        findings.push(finding.with_outcome(fix.clone()));
+        findings.push(finding.with_outcome(outcome));
     }
+}
+
+/// Why a stack's number is not fixed, and where to change it.
+fn set_outside_the_code(setting: &DeploymentSetting) -> String {
+    format!(
+        "the number comes from the deployment's settings, outside the code, which infrafix does not edit: lower `{}` in {}:{}, or the reservations the code writes",
+        setting.key, setting.file, setting.line
+    )
 }
 
 fn contribution(reservation: &Reservation) -> i128 {

@@ -308,6 +308,7 @@ impl<'a> TerraformProject<'a> {
                     instances: copies,
                     element_read_at: Some(reserved.site()),
                     kept: elements.kept.is_some(),
+                    per_stack: Vec::new(),
                 })
                 .collect();
         }
@@ -319,6 +320,7 @@ impl<'a> TerraformProject<'a> {
             instances,
             element_read_at: None,
             kept: false,
+            per_stack: Vec::new(),
         }]
     }
 

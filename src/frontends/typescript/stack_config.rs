@@ -6,6 +6,7 @@
 use super::stack_files::{ConfiguredValue, Namespace};
 use super::values::is_fallback;
 use super::{Located, Package, Program};
+use crate::cloud::StackNumber;
 use crate::syntax::{kind_of, Fields};
 
 /// A read of the stack's configuration, as far as the code writes it out.
@@ -74,7 +75,8 @@ impl<'tree> Program<'tree> {
     }
 
     /// The values the stacks deploy for a read of their configuration (`config.require("runtime")`,
-    /// `build.runtime` of `const build = config.getObject("build")`); empty for anything else.
+    /// `build.runtime` of `const build = config.getObject("build")`), each place once; empty for
+    /// anything else.
     pub(super) fn configured_values(&self, read: Located<'tree>) -> Vec<ConfiguredValue> {
         match self.config_read(read) {
             Some(ConfigRead {
@@ -84,6 +86,30 @@ impl<'tree> Program<'tree> {
             }) => self.stack_config.values_of(namespace, key, &fields),
             _ => Vec::new(),
         }
+    }
+
+    /// Each stack's number for a read of the stack's configuration (`config.requireNumber("reserved")`).
+    pub(super) fn configured_numbers(&self, read: Located<'tree>) -> Vec<StackNumber> {
+        let Some(ConfigRead {
+            namespace,
+            key: Some(key),
+            fields,
+        }) = self.config_read(read)
+        else {
+            return Vec::new();
+        };
+        self.stack_config
+            .value_per_stack(namespace, key, &fields)
+            .into_iter()
+            .filter_map(|(stack, configured)| {
+                Some(StackNumber {
+                    stack,
+                    value: configured.text.trim().parse().ok()?,
+                    read_at: read.into(),
+                    set_in: configured.set_in,
+                })
+            })
+            .collect()
     }
 
     /// For a read of the stack's configuration (`config.get("runtime")`, `getNumber`, `getSecret`,

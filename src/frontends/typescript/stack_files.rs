@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::cloud::DeploymentSetting;
 use crate::frontends::document::{self, Entry, Value};
 use crate::source::LineIndex;
 use crate::syntax::{parse, Dialect};
@@ -31,16 +32,14 @@ struct ConfigFile {
     entries: Vec<Entry>,
 }
 
-/// One value the stack configuration gives a key, and where it is written.
+/// One value the stack configuration gives a key, and where it is written: the file, its line,
+/// and the key as that file writes it, with the fields read of an object value
+/// (`billing:build.runtime`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfiguredValue {
     /// The value as YAML reads it.
     pub text: String,
-    /// The file that writes it (`Pulumi.prod.yaml`) and the 1-based line.
-    pub file: String,
-    pub line: usize,
-    /// The key as that file writes it, with the fields read of an object value (`billing:build.runtime`).
-    pub key: String,
+    pub set_in: DeploymentSetting,
 }
 
 /// How a read names its key's namespace.
@@ -69,10 +68,13 @@ impl StackConfig {
             .as_ref()
             .and_then(|root| root.get("name")?.text())
             .map(str::to_owned);
+        // Pulumi once named the folder by `config: <folder>`, and still reads it so.
         let stack_folder = project
             .as_ref()
-            .and_then(|root| root.get("stackConfigDir")?.text())
+            .and_then(|root| root.get("stackConfigDir").or_else(|| root.get("config"))?.text())
             .map_or(root.to_path_buf(), |dir| root.join(dir));
+        // Pulumi reads the stack files with the project file's extension only.
+        let extension = project_file.rsplit('.').next().unwrap_or("yaml");
         config.project = project.as_ref().map(|project| ConfigFile {
             shown: project_file.to_owned(),
             entries: config_entries(project),
@@ -84,7 +86,7 @@ impl StackConfig {
         let mut paths: Vec<_> = listing
             .flatten()
             .map(|entry| entry.path())
-            .filter(|path| is_stack_file(path))
+            .filter(|path| is_stack_file(path, extension))
             .collect();
         paths.sort();
         for path in paths {
@@ -95,13 +97,15 @@ impl StackConfig {
                 config.open_ended = true;
                 continue;
             };
-            config.open_ended |= file.get("environment").is_some();
+            let entries = config_entries(&file);
+            // Pulumi refuses a file that sets a key twice; which one stands is unknown.
+            let repeats_a_key = entries
+                .iter()
+                .enumerate()
+                .any(|(index, entry)| entries[..index].iter().any(|earlier| earlier.key == entry.key));
+            config.open_ended |= file.get("environment").is_some() || repeats_a_key;
             let shown = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
-            config.stacks.push(ConfigFile {
-                shown,
-                entries: config_entries(&file),
-                text,
-            });
+            config.stacks.push(ConfigFile { shown, entries, text });
         }
         config
     }
@@ -118,9 +122,27 @@ impl StackConfig {
     }
 
     /// The values the stacks deploy for a key, with the fields read of an object value: each
-    /// stack file's own, and Pulumi.yaml's for the stacks that set none. A value that is no
-    /// scalar there (a secret, a list) is left out.
+    /// stack file's own, and Pulumi.yaml's for the stacks that set none; each place once.
     pub fn values_of(&self, namespace: Namespace, key: &str, fields: &[&str]) -> Vec<ConfiguredValue> {
+        let mut values: Vec<ConfiguredValue> = Vec::new();
+        for (_, value) in self.value_per_stack(namespace, key, fields) {
+            if !values.contains(&value) {
+                values.push(value);
+            }
+        }
+        values
+    }
+
+    /// Each stack's value of a key (by the stack's name, `prod` for `Pulumi.prod.yaml`; `None`
+    /// for Pulumi.yaml's value where the project has no stack file): its own, or Pulumi.yaml's
+    /// where it sets none. A stack whose value is no scalar (a secret, a list) or that has none
+    /// is left out.
+    pub fn value_per_stack(
+        &self,
+        namespace: Namespace,
+        key: &str,
+        fields: &[&str],
+    ) -> Vec<(Option<String>, ConfiguredValue)> {
         let full_key = match namespace {
             Namespace::Project => match &self.project_name {
                 Some(name) => format!("{name}:{key}"),
@@ -131,33 +153,44 @@ impl StackConfig {
         };
         // A key written without a namespace is the project's.
         let names_key = |entry: &&Entry| entry.key == full_key || (namespace == Namespace::Project && entry.key == key);
-        let mut values = Vec::new();
-        let mut some_stack_leaves_it = self.stacks.is_empty();
-        for stack in &self.stacks {
-            match stack.entries.iter().find(names_key) {
-                Some(entry) => values.extend(stack.scalar_at(entry, &entry.value, fields)),
-                None => some_stack_leaves_it = true,
-            }
+        let project_value = || {
+            let project = self.project.as_ref()?;
+            let entry = project.entries.iter().find(names_key)?;
+            // Pulumi.yaml writes a key's value in place, or as its `value` or `default` beside
+            // the key's type.
+            let value = match entry.value.as_map() {
+                Some(_) => entry.value.get("value").or_else(|| entry.value.get("default"))?,
+                None => &entry.value,
+            };
+            project.scalar_at(entry, value, fields)
+        };
+        if self.stacks.is_empty() {
+            return project_value().map(|value| (None, value)).into_iter().collect();
         }
-        if some_stack_leaves_it {
-            if let Some(project) = &self.project {
-                let set = project.entries.iter().find(names_key).and_then(|entry| {
-                    // Pulumi.yaml writes a key's value in place, or as its `value` or `default`
-                    // beside the key's type.
-                    let value = match entry.value.as_map() {
-                        Some(_) => entry.value.get("value").or_else(|| entry.value.get("default"))?,
-                        None => &entry.value,
-                    };
-                    project.scalar_at(entry, value, fields)
-                });
-                values.extend(set);
-            }
-        }
-        values
+        self.stacks
+            .iter()
+            .filter_map(|stack| {
+                let value = match stack.entries.iter().find(names_key) {
+                    Some(entry) => stack.scalar_at(entry, &entry.value, fields),
+                    None => project_value(),
+                };
+                Some((Some(stack.stack_name()), value?))
+            })
+            .collect()
     }
 }
 
 impl ConfigFile {
+    /// The stack a stack file configures: `prod` for `Pulumi.prod.yaml`.
+    fn stack_name(&self) -> String {
+        let name = self.shown.rsplit(['/', '\\']).next().unwrap_or(&self.shown);
+        let name = name.strip_prefix("Pulumi.").unwrap_or(name);
+        name.strip_suffix(".yaml")
+            .or_else(|| name.strip_suffix(".yml"))
+            .unwrap_or(name)
+            .to_owned()
+    }
+
     /// The scalar at `fields` of `value`, the value of `entry`.
     fn scalar_at(&self, entry: &Entry, value: &Value, fields: &[&str]) -> Option<ConfiguredValue> {
         let value = fields.iter().try_fold(value, |value, field| value.get(field))?;
@@ -168,19 +201,21 @@ impl ConfigFile {
             .join(".");
         Some(ConfiguredValue {
             text,
-            file: self.shown.clone(),
-            line: LineIndex::new(&self.text).position(value.range.start).line,
-            key,
+            set_in: DeploymentSetting {
+                file: self.shown.clone(),
+                line: LineIndex::new(&self.text).position(value.range.start).line,
+                key,
+            },
         })
     }
 }
 
-/// `Pulumi.<stack>.yaml` (or `.yml`), not the project file itself.
-fn is_stack_file(path: &Path) -> bool {
+/// `Pulumi.<stack>.<extension>`, not the project file itself.
+fn is_stack_file(path: &Path, extension: &str) -> bool {
     let name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
-    name.starts_with("Pulumi.")
-        && (name.ends_with(".yaml") || name.ends_with(".yml"))
-        && !matches!(name.as_ref(), "Pulumi.yaml" | "Pulumi.yml")
+    name.strip_prefix("Pulumi.")
+        .and_then(|rest| rest.strip_suffix(extension)?.strip_suffix('.'))
+        .is_some_and(|stack| !stack.is_empty())
 }
 
 /// The document of a YAML file; `None` when it does not parse. An empty file is an empty map.
@@ -237,7 +272,10 @@ mod tests {
         let texts = |values: Vec<ConfiguredValue>| -> Vec<String> {
             values
                 .into_iter()
-                .map(|value| format!("{}:{} {}={}", value.file, value.line, value.key, value.text))
+                .map(|value| {
+                    let place = value.set_in;
+                    format!("{}:{} {}={}", place.file, place.line, place.key, value.text)
+                })
                 .collect()
         };
         assert_eq!(
@@ -250,8 +288,20 @@ mod tests {
         assert_eq!(
             texts(config.values_of(Namespace::Project, "build", &["runtime"])),
             [
-                "stacks/Pulumi.prod.yaml:5 billing:build.runtime=go1.x",
-                "Pulumi.yaml:10 build.runtime=nodejs16.x"
+                "Pulumi.yaml:10 build.runtime=nodejs16.x",
+                "stacks/Pulumi.prod.yaml:5 billing:build.runtime=go1.x"
+            ]
+        );
+        let stacks: Vec<(Option<String>, String)> = config
+            .value_per_stack(Namespace::Project, "build", &["runtime"])
+            .into_iter()
+            .map(|(stack, value)| (stack, value.text))
+            .collect();
+        assert_eq!(
+            stacks,
+            [
+                (Some("dev".to_owned()), "nodejs16.x".to_owned()),
+                (Some("prod".to_owned()), "go1.x".to_owned())
             ]
         );
         assert_eq!(
@@ -282,8 +332,14 @@ mod tests {
             ("Pulumi.prod.yaml", "environment:\n  - payments/prod\n"),
         ]);
         assert!(with_environment.may_set(Some("runtime")));
-        let (_folder, without_stacks) = project_with(&[("Pulumi.yaml", "name: p\nruntime: nodejs\n")]);
+        let (_folder, without_stacks) =
+            project_with(&[("Pulumi.yaml", "name: p\nruntime: nodejs\nconfig:\n  reserved: 40\n")]);
         assert!(!without_stacks.may_set(Some("runtime")));
-        assert!(!without_stacks.may_set(None));
+        let every_stack = without_stacks.value_per_stack(Namespace::Project, "reserved", &[]);
+        assert_eq!(every_stack.len(), 1);
+        assert_eq!(
+            (every_stack[0].0.as_deref(), every_stack[0].1.text.as_str()),
+            (None, "40")
+        );
     }
 }

@@ -4,7 +4,7 @@
 use super::super::iteration::Step;
 use super::super::{cdk, named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
-use crate::cloud::{DeploymentSetting, HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, Written};
+use crate::cloud::{HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, Written};
 use crate::syntax::{kind_of, Fields};
 
 /// How a runtime is written where it is written.
@@ -115,6 +115,8 @@ impl<'tree> Program<'tree> {
                     });
                 }
             }
+            // A suppression where the function reads the setting covers what each stack sets.
+            let read_at = read_at.or_else(|| Some(pointer.into()));
             values.extend(self.configured_runtimes(&config_reads, read_at, handler));
         }
         values
@@ -137,11 +139,7 @@ impl<'tree> Program<'tree> {
                 let Some(runtime) = table.by_id(&configured.text) else {
                     continue;
                 };
-                let setting = DeploymentSetting {
-                    file: configured.file,
-                    line: configured.line,
-                    key: configured.key,
-                };
+                let setting = configured.set_in;
                 match values
                     .iter_mut()
                     .find(|value| value.written == site && value.id == runtime.id)
