@@ -74,32 +74,23 @@ impl<'tree> Program<'tree> {
         self.config_read(fallback_read(fallback)?).map(|read| read.key)
     }
 
-    /// The values the stacks deploy for a read of their configuration (`config.require("runtime")`,
-    /// `build.runtime` of `const build = config.getObject("build")`), each place once; empty for
-    /// anything else.
-    pub(super) fn configured_values(&self, read: Located<'tree>) -> Vec<ConfiguredValue> {
+    /// Each stack's value for a read of its configuration (`config.require("runtime")`,
+    /// `build.runtime` of `const build = config.getObject("build")`), by the stack's name (see
+    /// `StackConfig::value_per_stack`); empty for anything else.
+    pub(super) fn configured_values(&self, read: Located<'tree>) -> Vec<(Option<String>, ConfiguredValue)> {
         match self.config_read(read) {
             Some(ConfigRead {
                 namespace,
                 key: Some(key),
                 fields,
-            }) => self.stack_config.values_of(namespace, key, &fields),
+            }) => self.stack_config.value_per_stack(namespace, key, &fields),
             _ => Vec::new(),
         }
     }
 
     /// Each stack's number for a read of the stack's configuration (`config.requireNumber("reserved")`).
     pub(super) fn configured_numbers(&self, read: Located<'tree>) -> Vec<StackNumber> {
-        let Some(ConfigRead {
-            namespace,
-            key: Some(key),
-            fields,
-        }) = self.config_read(read)
-        else {
-            return Vec::new();
-        };
-        self.stack_config
-            .value_per_stack(namespace, key, &fields)
+        self.configured_values(read)
             .into_iter()
             .filter_map(|(stack, configured)| {
                 Some(StackNumber {

@@ -121,18 +121,6 @@ impl StackConfig {
             }
     }
 
-    /// The values the stacks deploy for a key, with the fields read of an object value: each
-    /// stack file's own, and Pulumi.yaml's for the stacks that set none; each place once.
-    pub fn values_of(&self, namespace: Namespace, key: &str, fields: &[&str]) -> Vec<ConfiguredValue> {
-        let mut values: Vec<ConfiguredValue> = Vec::new();
-        for (_, value) in self.value_per_stack(namespace, key, fields) {
-            if !values.contains(&value) {
-                values.push(value);
-            }
-        }
-        values
-    }
-
     /// Each stack's value of a key (by the stack's name, `prod` for `Pulumi.prod.yaml`; `None`
     /// for Pulumi.yaml's value where the project has no stack file): its own, or Pulumi.yaml's
     /// where it sets none. A stack whose value is no scalar (a secret, a list) or that has none
@@ -269,51 +257,42 @@ mod tests {
             ("stacks/Pulumi.prod.yaml", "config:\n  aws:region: us-east-1\n  billing:runtime: go1.x\n  billing:build:\n    runtime: go1.x\n"),
             ("stacks/Pulumi.dev.yaml", "config:\n  runtime: \"provided.al2023\"\n  billing:token:\n    secure: v1:abc\n"),
         ]);
-        let texts = |values: Vec<ConfiguredValue>| -> Vec<String> {
-            values
+        // Per stack: its name, where its value is written, and the value.
+        let values = |namespace, key, fields: &[&str]| -> Vec<String> {
+            config
+                .value_per_stack(namespace, key, fields)
                 .into_iter()
-                .map(|value| {
+                .map(|(stack, value)| {
                     let place = value.set_in;
-                    format!("{}:{} {}={}", place.file, place.line, place.key, value.text)
+                    let stack = stack.unwrap_or_else(|| "every stack".to_owned());
+                    format!("{stack}: {}:{} {}={}", place.file, place.line, place.key, value.text)
                 })
                 .collect()
         };
         assert_eq!(
-            texts(config.values_of(Namespace::Project, "runtime", &[])),
+            values(Namespace::Project, "runtime", &[]),
             [
-                "stacks/Pulumi.dev.yaml:2 runtime=provided.al2023",
-                "stacks/Pulumi.prod.yaml:3 billing:runtime=go1.x"
+                "dev: stacks/Pulumi.dev.yaml:2 runtime=provided.al2023",
+                "prod: stacks/Pulumi.prod.yaml:3 billing:runtime=go1.x"
             ]
         );
         assert_eq!(
-            texts(config.values_of(Namespace::Project, "build", &["runtime"])),
+            values(Namespace::Project, "build", &["runtime"]),
             [
-                "Pulumi.yaml:10 build.runtime=nodejs16.x",
-                "stacks/Pulumi.prod.yaml:5 billing:build.runtime=go1.x"
-            ]
-        );
-        let stacks: Vec<(Option<String>, String)> = config
-            .value_per_stack(Namespace::Project, "build", &["runtime"])
-            .into_iter()
-            .map(|(stack, value)| (stack, value.text))
-            .collect();
-        assert_eq!(
-            stacks,
-            [
-                (Some("dev".to_owned()), "nodejs16.x".to_owned()),
-                (Some("prod".to_owned()), "go1.x".to_owned())
+                "dev: Pulumi.yaml:10 build.runtime=nodejs16.x",
+                "prod: stacks/Pulumi.prod.yaml:5 billing:build.runtime=go1.x"
             ]
         );
         assert_eq!(
-            texts(config.values_of(Namespace::Project, "handler", &[])),
-            ["Pulumi.yaml:7 handler=main"]
+            values(Namespace::Project, "handler", &[]),
+            ["dev: Pulumi.yaml:7 handler=main", "prod: Pulumi.yaml:7 handler=main"]
         );
-        assert!(config.values_of(Namespace::Project, "token", &[]).is_empty());
+        assert!(values(Namespace::Project, "token", &[]).is_empty());
         assert_eq!(
-            texts(config.values_of(Namespace::Named("aws"), "region", &[])),
-            ["stacks/Pulumi.prod.yaml:2 aws:region=us-east-1"]
+            values(Namespace::Named("aws"), "region", &[]),
+            ["prod: stacks/Pulumi.prod.yaml:2 aws:region=us-east-1"]
         );
-        assert!(config.values_of(Namespace::Unknown, "runtime", &[]).is_empty());
+        assert!(values(Namespace::Unknown, "runtime", &[]).is_empty());
         assert!(config.may_set(Some("handler")));
         assert!(config.may_set(Some("runtime")));
         assert!(!config.may_set(Some("memorySize")));

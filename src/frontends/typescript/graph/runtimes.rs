@@ -135,7 +135,8 @@ impl<'tree> Program<'tree> {
         let mut values: Vec<RuntimeValue> = Vec::new();
         for read in reads {
             let site = Site::from(*read);
-            for configured in self.configured_values(*read) {
+            // Stacks that take one value from Pulumi.yaml name it once.
+            for (_, configured) in self.configured_values(*read) {
                 let Some(runtime) = table.by_id(&configured.text) else {
                     continue;
                 };
