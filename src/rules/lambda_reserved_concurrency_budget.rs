@@ -40,8 +40,9 @@ A reservation a Pulumi program reads from its stack's configuration
 (`config.requireNumber("reserved")`, also through consts, helper parameters and fields of
 `config.requireObject`) has each stack's number, from its stack file or else from Pulumi.yaml's
 project-wide `config`. Each stack is then summed on its own, with the numbers the code writes: a
-stack over the budget is reported where the code reads its numbers, naming the stack, the file
-and the line, and not fixed (infrafix does not edit stack files). In the sum of the code's
+stack over the budget is reported where the code reads its numbers, one finding per place
+naming every stack over the budget there with the file and line that set its number, and not
+fixed (infrafix does not edit stack files). In the sum of the code's
 numbers alone (the one a fix scales), such a reservation is one infrafix cannot know.
 
 In Terraform: `reserved_concurrent_executions` of `aws_lambda_function`, followed through locals,
@@ -105,6 +106,8 @@ budget keeps its values (a dev stack's 50 is not the problem). There is no fix w
 smaller than the number of reserving functions an arm makes (each needs at least 1), or when
 values it would have to change are shared with a function that suppresses the rule.
 "#;
+
+mod per_stack;
 
 /// How many times the fix may take 1 from a value after scaling before giving up.
 const MAX_ADJUSTMENTS: usize = 10_000;
@@ -195,38 +198,6 @@ impl<'graph> CountedReservations<'graph> {
         }
         counted
     }
-
-    /// The stacks whose settings give a number: `None` for a value every stack gets.
-    fn stacks(&self) -> BTreeSet<Option<&'graph str>> {
-        self.per_stack
-            .iter()
-            .flat_map(|(_, numbers)| numbers.iter().map(|number| number.stack.as_deref()))
-            .collect()
-    }
-
-    /// What one stack deploys: the code's numbers and that stack's, and how many it leaves uncounted.
-    fn in_stack(&self, stack: Option<&str>) -> (Vec<Reservation<'graph>>, usize) {
-        let mut known = self.known.clone();
-        let mut uncounted = self.uncounted;
-        for (reservation, numbers) in &self.per_stack {
-            let number = numbers
-                .iter()
-                .find(|number| number.stack.as_deref() == stack || number.stack.is_none());
-            match number {
-                Some(number) if number.value <= 0 => uncounted -= 1,
-                Some(number) => {
-                    uncounted -= 1;
-                    known.push(Reservation {
-                        value: number.value,
-                        set_in: Some(&number.set_in),
-                        ..reservation.clone()
-                    });
-                }
-                None => {}
-            }
-        }
-        (known, uncounted)
-    }
 }
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
@@ -241,31 +212,10 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             paths: &paths,
             totals: &totals,
             uncounted: counted.uncounted,
-            stack: None,
         };
-        report(context, &over, |_| Some(fix.clone()), findings);
+        report(context, &over, &fix, findings);
     }
-    // A stack whose settings put it over: reported where the code reads its numbers.
-    for stack in counted.stacks() {
-        let (known, uncounted) = counted.in_stack(stack);
-        let paths = paths_of(&known);
-        let Some(totals) = totals_over(&paths, &known, budget) else {
-            continue;
-        };
-        let over = OverBudget {
-            reservations: &known,
-            paths: &paths,
-            totals: &totals,
-            uncounted,
-            stack: Some(stack),
-        };
-        report(
-            context,
-            &over,
-            |reservation| reservation.set_in.map(|setting| Err(set_outside_the_code(setting))),
-            findings,
-        );
-    }
+    per_stack::check(context, &counted, findings);
 }
 
 /// The branches each reservation's function is made in.
@@ -301,19 +251,10 @@ struct OverBudget<'a, 'graph> {
     paths: &'a [&'graph [Branch]],
     totals: &'a [i128],
     uncounted: usize,
-    /// The stack whose settings are counted (`Some(None)`: what every stack gets); `None` for
-    /// the code's numbers alone.
-    stack: Option<Option<&'a str>>,
 }
 
-/// A finding on each reservation of a pass over the budget that `outcome` gives an outcome (its
-/// fix, or why there is none).
-fn report(
-    context: &RuleContext,
-    over: &OverBudget,
-    outcome: impl Fn(&Reservation) -> Option<Result<Fix, String>>,
-    findings: &mut Vec<Finding>,
-) {
+/// A finding on each reservation of a pass over the budget, with the fix that scales them.
+fn report(context: &RuleContext, over: &OverBudget, fix: &Result<Fix, String>, findings: &mut Vec<Finding>) {
     let settings = &context.settings.concurrency;
     let budget = i128::from(settings.budget());
     let branched = over.paths.iter().any(|path| !path.is_empty());
@@ -323,32 +264,9 @@ fn report(
         if *total <= budget || reservation.suppressed {
             continue;
         }
-        let Some(outcome) = outcome(reservation) else {
-            continue;
-        };
-        let name = &reservation.function.name;
-        let scope = match over.stack {
-            None => "Reserved concurrency".to_owned(),
-            Some(Some(stack)) => format!("In stack `{stack}`, reserved concurrency"),
-            Some(None) => "In every stack, reserved concurrency".to_owned(),
-        };
         let mut message = format!(
-            "{scope} of the program's functions sums to {total}{} ({name} reserves {}{}{}), above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
-            if path.is_empty() {
-                String::new()
-            } else {
-                format!(" when the branch making {name} runs")
-            },
-            reservation.value,
-            if reservation.instances > 1 {
-                format!(" in each of {} instances", reservation.instances)
-            } else {
-                String::new()
-            },
-            reservation
-                .set_in
-                .map(|setting| format!(", set by `{}` in {}:{}", setting.key, setting.file, setting.line))
-                .unwrap_or_default(),
+            "Reserved concurrency of the program's functions sums to {}, above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
+            describe_total(reservation, path, *total),
             describe_budget(settings),
         );
         if branched {
@@ -367,15 +285,29 @@ fn report(
             at.range.clone(),
             message,
         );
-        findings.push(finding.with_outcome(outcome));
+        findings.push(finding.with_outcome(fix.clone()));
     }
 }
 
-/// Why a stack's number is not fixed, and where to change it.
-fn set_outside_the_code(setting: &DeploymentSetting) -> String {
+/// `1100 when the branch making `api` runs (`api` reserves 600 in each of 2 instances)`: a
+/// pass's total, and what the reservation adds to it.
+fn describe_total(reservation: &Reservation, path: &[Branch], total: i128) -> String {
+    let name = &reservation.function.name;
+    let branch = match path.is_empty() {
+        true => String::new(),
+        false => format!(" when the branch making {name} runs"),
+    };
+    let instances = match reservation.instances > 1 {
+        true => format!(" in each of {} instances", reservation.instances),
+        false => String::new(),
+    };
+    let set_in = reservation
+        .set_in
+        .map(|setting| format!(", set by `{}` in {}:{}", setting.key, setting.file, setting.line))
+        .unwrap_or_default();
     format!(
-        "the number comes from the deployment's settings, outside the code, which infrafix does not edit: lower `{}` in {}:{}, or the reservations the code writes",
-        setting.key, setting.file, setting.line
+        "{total}{branch} ({name} reserves {}{instances}{set_in})",
+        reservation.value
     )
 }
 

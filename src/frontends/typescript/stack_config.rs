@@ -3,6 +3,7 @@
 //! sets (`stack_files`) deploys there, and a default written in code deploys only where no stack
 //! sets the key.
 
+use super::iteration::Step;
 use super::stack_files::{ConfiguredValue, Namespace};
 use super::values::is_fallback;
 use super::{Located, Package, Program};
@@ -15,8 +16,8 @@ pub(super) struct ConfigRead<'tree> {
     /// The key; `None` when computed.
     pub key: Option<&'tree str>,
     /// The fields read of an object value, outermost first (`["runtime"]` for
-    /// `config.getObject("build")?.runtime`).
-    pub fields: Vec<&'tree str>,
+    /// `config.getObject("build")?.runtime` and for `const { runtime } = config.getObject("build")`).
+    pub fields: Vec<String>,
 }
 
 /// The value `read ?? default` (or `read || default`) falls back from.
@@ -83,7 +84,10 @@ impl<'tree> Program<'tree> {
                 namespace,
                 key: Some(key),
                 fields,
-            }) => self.stack_config.value_per_stack(namespace, key, &fields),
+            }) => {
+                let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+                self.stack_config.value_per_stack(namespace, key, &fields)
+            }
             _ => Vec::new(),
         }
     }
@@ -107,13 +111,30 @@ impl<'tree> Program<'tree> {
     /// `require…`, on a `pulumi.Config` held by a const or made in place, and the fields of an
     /// object read so), what it reads.
     pub(super) fn config_read(&self, read: Located<'tree>) -> Option<ConfigRead<'tree>> {
+        // Innermost first while reading outward.
         let mut fields = Vec::new();
         let mut read = self.written_value(read);
-        // `settings?.runtime` of `const settings = config.getObject("settings")`: a field of the
-        // object's key.
-        while kind_of(read.node) == "member_expression" {
-            fields.push(self.text(read.with(read.node.field("property")?)));
-            read = self.written_value(read.with(read.node.field("object")?));
+        loop {
+            match kind_of(read.node) {
+                // `settings?.runtime` of `const settings = config.getObject("settings")`: a
+                // field of the object's key.
+                "member_expression" => {
+                    fields.push(self.text(read.with(read.node.field("property")?)).to_owned());
+                    read = self.written_value(read.with(read.node.field("object")?));
+                }
+                // `const { runtime } = config.requireObject("fn")`.
+                "identifier" | "shorthand_property_identifier" => {
+                    let (value, path) = self.destructured_from(read, true)?;
+                    for step in path.into_iter().rev() {
+                        match step {
+                            Step::Property(name) => fields.push(name),
+                            Step::Position(_) => return None,
+                        }
+                    }
+                    read = self.written_value(value);
+                }
+                _ => break,
+            }
         }
         fields.reverse();
         if kind_of(read.node) != "call_expression" {
@@ -134,8 +155,18 @@ impl<'tree> Program<'tree> {
         }
         let literal =
             |at: Located<'tree>| (kind_of(at.node) == "string").then(|| self.text(at).trim_matches(['"', '\'']));
+        // `new pulumi.Config(pulumi.getProject())` is the project's own.
+        let names_the_project = |at: Located<'tree>| {
+            kind_of(at.node) == "call_expression"
+                && at
+                    .node
+                    .field("function")
+                    .and_then(|callee| self.package_member(at.with(callee)))
+                    .is_some_and(|member| member.is(Package::Pulumi, &["getProject"]))
+        };
         let namespace = match self.call_arguments(config).first() {
             None => Namespace::Project,
+            Some(name) if names_the_project(*name) => Namespace::Project,
             Some(name) => literal(*name).map_or(Namespace::Unknown, Namespace::Named),
         };
         let key = self.call_arguments(read).first().and_then(|key| literal(*key));

@@ -9,6 +9,7 @@ use crate::cloud::DeploymentSetting;
 use crate::frontends::document::{self, Entry, Value};
 use crate::source::LineIndex;
 use crate::syntax::{parse, Dialect};
+use crate::workspace::display_path;
 
 /// The keys a project's stacks set, and their values.
 #[derive(Debug, Default, Clone)]
@@ -26,7 +27,7 @@ pub struct StackConfig {
 /// The `config` section of one file.
 #[derive(Debug, Clone)]
 struct ConfigFile {
-    /// The file as messages name it: its path from the project's folder.
+    /// The file as messages name it: as findings name the files they are in.
     shown: String,
     text: String,
     entries: Vec<Entry>,
@@ -76,7 +77,7 @@ impl StackConfig {
         // Pulumi reads the stack files with the project file's extension only.
         let extension = project_file.rsplit('.').next().unwrap_or("yaml");
         config.project = project.as_ref().map(|project| ConfigFile {
-            shown: project_file.to_owned(),
+            shown: display_path(&root.join(project_file)),
             entries: config_entries(project),
             text: project_text.clone(),
         });
@@ -104,7 +105,7 @@ impl StackConfig {
                 .enumerate()
                 .any(|(index, entry)| entries[..index].iter().any(|earlier| earlier.key == entry.key));
             config.open_ended |= file.get("environment").is_some() || repeats_a_key;
-            let shown = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+            let shown = display_path(&path);
             config.stacks.push(ConfigFile { shown, entries, text });
         }
         config
@@ -249,7 +250,7 @@ mod tests {
 
     #[test]
     fn each_stack_deploys_its_own_value_or_the_projects() {
-        let (_folder, config) = project_with(&[
+        let (folder, config) = project_with(&[
             (
                 "Pulumi.yaml",
                 "name: billing\nruntime: nodejs\nstackConfigDir: stacks # per env\nconfig:\n  # billing:runtime: go1.x\n  handler:\n    default: main\n  build:\n    value:\n      runtime: nodejs16.x\n",
@@ -265,7 +266,17 @@ mod tests {
                 .map(|(stack, value)| {
                     let place = value.set_in;
                     let stack = stack.unwrap_or_else(|| "every stack".to_owned());
-                    format!("{stack}: {}:{} {}={}", place.file, place.line, place.key, value.text)
+                    // Files are named as findings name theirs: here, from the temporary folder.
+                    let file = Path::new(&place.file)
+                        .strip_prefix(folder.path())
+                        .unwrap_or(Path::new(&place.file));
+                    format!(
+                        "{stack}: {}:{} {}={}",
+                        file.display(),
+                        place.line,
+                        place.key,
+                        value.text
+                    )
                 })
                 .collect()
         };

@@ -124,8 +124,9 @@ impl<'tree> Program<'tree> {
                 } else if !self.visit_element_sources(at, |source| self.collect_origins(source, hops + 1, out)) {
                     // A parameter (or a property of one): what each call site passes.
                     let sources = self.parameter_member_sources(at);
-                    if sources.is_empty() && kind_of(node) == "member_expression" {
-                        // `build?.runtime` of `const build = config.getObject("build")`.
+                    if sources.is_empty() {
+                        // `build?.runtime` of `const build = config.getObject("build")`, or a
+                        // name destructured from one.
                         out.add_config_read(self, at);
                     }
                     for source in sources {

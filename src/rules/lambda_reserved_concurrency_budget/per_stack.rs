@@ -1,0 +1,121 @@
+//! The stacks of a Pulumi program whose settings give reservations the code reads
+//! (`config.requireNumber("reserved")`): each stack is summed on its own, with the numbers the
+//! code writes, and a stack over the budget is reported where the code reads its numbers. One
+//! finding per place names every stack over the budget there; none has a fix, since infrafix
+//! does not edit stack files.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{describe_budget, describe_total, paths_of, totals_over, CountedReservations, Reservation, AWS_ERROR};
+use crate::cloud::{Branch, Site};
+use crate::diagnostic::Finding;
+use crate::rules::{RuleContext, RuleId};
+
+/// A stack over the budget, as one place that reads its number sees it.
+struct StackOver<'graph> {
+    /// `None`: what every stack gets.
+    stack: Option<&'graph str>,
+    reservation: Reservation<'graph>,
+    path: &'graph [Branch],
+    total: i128,
+    uncounted: usize,
+}
+
+pub(super) fn check(context: &RuleContext, counted: &CountedReservations, findings: &mut Vec<Finding>) {
+    let budget = i128::from(context.settings.concurrency.budget());
+    let mut by_place: BTreeMap<&Site, Vec<StackOver>> = BTreeMap::new();
+    for stack in counted.stacks() {
+        let (known, uncounted) = counted.in_stack(stack);
+        let paths = paths_of(&known);
+        let Some(totals) = totals_over(&paths, &known, budget) else {
+            continue;
+        };
+        for ((reservation, path), total) in known.into_iter().zip(paths).zip(totals) {
+            // Only the stack's own numbers are reported here: the code's are, with their fix,
+            // where the code alone is over.
+            if total <= budget || reservation.suppressed || reservation.set_in.is_none() {
+                continue;
+            }
+            by_place.entry(reservation.reported_at).or_default().push(StackOver {
+                stack,
+                reservation,
+                path,
+                total,
+                uncounted,
+            });
+        }
+    }
+    for (at, overs) in by_place {
+        findings.push(finding(context, at, &overs));
+    }
+}
+
+fn finding(context: &RuleContext, at: &Site, overs: &[StackOver]) -> Finding {
+    let settings = &context.settings.concurrency;
+    let stacks: Vec<String> = overs
+        .iter()
+        .map(|over| {
+            let stack = match over.stack {
+                Some(stack) => format!("in stack `{stack}`"),
+                None => "in every stack".to_owned(),
+            };
+            format!(
+                "{stack} to {}",
+                describe_total(&over.reservation, over.path, over.total)
+            )
+        })
+        .collect();
+    let mut message = format!(
+        "Reserved concurrency of the program's functions sums {}, above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
+        stacks.join(", and "),
+        describe_budget(settings),
+    );
+    if let Some(uncounted) = overs.iter().map(|over| over.uncounted).max().filter(|count| *count > 0) {
+        message.push_str(&format!(
+            " {uncounted} reservation(s) infrafix cannot know were not counted."
+        ));
+    }
+    let places: Vec<String> = overs
+        .iter()
+        .filter_map(|over| over.reservation.set_in)
+        .map(|setting| format!("`{}` in {}:{}", setting.key, setting.file, setting.line))
+        .collect();
+    Finding::new(RuleId::LambdaReservedConcurrencyBudget, at.file, at.range.clone(), message).not_fixed(&format!(
+        "the numbers come from the deployment's settings, outside the code, which infrafix does not edit: lower {}, or the reservations the code writes",
+        places.join(" and ")
+    ))
+}
+
+impl<'graph> CountedReservations<'graph> {
+    /// The stacks whose settings give a number: `None` for a value every stack gets.
+    fn stacks(&self) -> BTreeSet<Option<&'graph str>> {
+        self.per_stack
+            .iter()
+            .flat_map(|(_, numbers)| numbers.iter().map(|number| number.stack.as_deref()))
+            .collect()
+    }
+
+    /// What one stack deploys: the code's numbers and that stack's, and how many it leaves uncounted.
+    fn in_stack(&self, stack: Option<&str>) -> (Vec<Reservation<'graph>>, usize) {
+        let mut known = self.known.clone();
+        let mut uncounted = self.uncounted;
+        for (reservation, numbers) in &self.per_stack {
+            let number = numbers
+                .iter()
+                .find(|number| number.stack.as_deref() == stack || number.stack.is_none());
+            match number {
+                Some(number) if number.value <= 0 => uncounted -= 1,
+                Some(number) => {
+                    uncounted -= 1;
+                    known.push(Reservation {
+                        value: number.value,
+                        set_in: Some(&number.set_in),
+                        ..reservation.clone()
+                    });
+                }
+                None => {}
+            }
+        }
+        (known, uncounted)
+    }
+}
