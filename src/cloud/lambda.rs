@@ -60,7 +60,9 @@ pub struct StackNumber {
     pub value: i64,
     /// Where the code reads it: findings point there.
     pub read_at: Site,
-    pub set_in: DeploymentSetting,
+    /// Where the stack's settings give it; `None` for the default the code writes
+    /// (`config.getNumber("reserved") ?? 100`), which a stack that sets none deploys.
+    pub set_in: Option<DeploymentSetting>,
 }
 
 /// One runtime id a function or a layer's list entry may name, and where it is written.

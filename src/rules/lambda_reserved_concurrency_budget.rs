@@ -39,7 +39,8 @@ resources uncounted, as does a call made in an arm of an `if`, `switch` or `?:`.
 A reservation a Pulumi program reads from its stack's configuration
 (`config.requireNumber("reserved")`, also through consts, helper parameters and fields of
 `config.requireObject`) has each stack's number, from its stack file or else from Pulumi.yaml's
-project-wide `config`. Each stack is then summed on its own, with the numbers the code writes: a
+project-wide `config`, or else the default the code writes beside the read
+(`config.getNumber("reserved") ?? 100`); `800.0` reads as 800, as `requireNumber` reads it. Each stack is then summed on its own, with the numbers the code writes: a
 stack over the budget is reported where the code reads its numbers, one finding per place
 naming every stack over the budget there with the file and line that set its number, and not
 fixed (infrafix does not edit stack files). In the sum of the code's
@@ -129,8 +130,19 @@ struct Reservation<'graph> {
     suppressed: bool,
     /// Its number may not be changed where it is written (`cloud::Reservation::kept`).
     kept: bool,
-    /// For a stack's number: where that stack's settings give it.
-    set_in: Option<&'graph DeploymentSetting>,
+    source: Source<'graph>,
+}
+
+/// Where a counted number comes from.
+#[derive(Clone, Copy)]
+enum Source<'graph> {
+    /// Written in the code.
+    Code,
+    /// A stack's settings give it.
+    Stack(&'graph DeploymentSetting),
+    /// The default the code writes beside a read of the stack's configuration
+    /// (`config.getNumber("reserved") ?? 100`), for a stack that sets none.
+    CodeDefault,
 }
 
 /// The program's reservations: the numbers the code writes, and those each stack's settings give.
@@ -173,7 +185,7 @@ impl<'graph> CountedReservations<'graph> {
                         instances,
                         suppressed,
                         kept: reservation.kept,
-                        set_in: None,
+                        source: Source::Code,
                     }),
                     (None, Some(instances)) if !reservation.per_stack.is_empty() => {
                         let read_at = &reservation.per_stack[0].read_at;
@@ -186,7 +198,7 @@ impl<'graph> CountedReservations<'graph> {
                                 instances,
                                 suppressed: suppressed || suppressed_at(read_at),
                                 kept: true,
-                                set_in: None,
+                                source: Source::Code,
                             },
                             &reservation.per_stack,
                         ));
@@ -301,10 +313,11 @@ fn describe_total(reservation: &Reservation, path: &[Branch], total: i128) -> St
         true => format!(" in each of {} instances", reservation.instances),
         false => String::new(),
     };
-    let set_in = reservation
-        .set_in
-        .map(|setting| format!(", set by `{}` in {}:{}", setting.key, setting.file, setting.line))
-        .unwrap_or_default();
+    let set_in = match reservation.source {
+        Source::Code => String::new(),
+        Source::Stack(setting) => format!(", set by `{}` in {}:{}", setting.key, setting.file, setting.line),
+        Source::CodeDefault => ", the default the code writes where the stack sets none".to_owned(),
+    };
     format!(
         "{total}{branch} ({name} reserves {}{instances}{set_in})",
         reservation.value

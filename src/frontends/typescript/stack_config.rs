@@ -4,14 +4,16 @@
 //! sets the key.
 
 use super::iteration::Step;
-use super::stack_files::{ConfiguredValue, Namespace};
+use super::stack_files::{ConfiguredValue, Namespace, Setting};
 use super::values::is_fallback;
 use super::{Located, Package, Program};
-use crate::cloud::StackNumber;
+use crate::cloud::{Site, StackNumber};
 use crate::syntax::{kind_of, Fields};
 
 /// A read of the stack's configuration, as far as the code writes it out.
 pub(super) struct ConfigRead<'tree> {
+    /// The expression read, past the consts that hold it: where findings about it point.
+    pub at: Located<'tree>,
     pub namespace: Namespace<'tree>,
     /// The key; `None` when computed.
     pub key: Option<&'tree str>,
@@ -79,32 +81,57 @@ impl<'tree> Program<'tree> {
     /// `build.runtime` of `const build = config.getObject("build")`), by the stack's name (see
     /// `StackConfig::value_per_stack`); empty for anything else.
     pub(super) fn configured_values(&self, read: Located<'tree>) -> Vec<(Option<String>, ConfiguredValue)> {
-        match self.config_read(read) {
-            Some(ConfigRead {
-                namespace,
-                key: Some(key),
-                fields,
-            }) => {
-                let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-                self.stack_config.value_per_stack(namespace, key, &fields)
-            }
-            _ => Vec::new(),
-        }
+        self.config_read(read)
+            .map(|read| self.stack_settings(&read))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(stack, setting)| Some((stack, setting.value()?)))
+            .collect()
     }
 
-    /// Each stack's number for a read of the stack's configuration (`config.requireNumber("reserved")`).
+    /// Each stack's number for a reservation read from the stack's configuration
+    /// (`config.requireNumber("reserved")`, where the code reads it), and for
+    /// `config.getNumber("reserved") ?? 100` the default in the stacks that set none.
     pub(super) fn configured_numbers(&self, read: Located<'tree>) -> Vec<StackNumber> {
-        self.configured_values(read)
+        let value = self.written_value(read);
+        let (read, default) = match fallback_read(value) {
+            Some(left) => (
+                left,
+                value
+                    .node
+                    .field("right")
+                    .and_then(|right| self.largest_number_value(value.with(right))),
+            ),
+            None => (value, None),
+        };
+        let Some(read) = self.config_read(read) else {
+            return Vec::new();
+        };
+        let read_at = Site::from(read.at);
+        self.stack_settings(&read)
             .into_iter()
-            .filter_map(|(stack, configured)| {
+            .filter_map(|(stack, setting)| {
+                let (value, set_in) = match (setting, &default) {
+                    (Setting::Value(configured), _) => (number(&configured.text)?, Some(configured.set_in)),
+                    (Setting::Unset, Some((default, _))) => (*default, None),
+                    (Setting::Unset | Setting::Opaque, _) => return None,
+                };
                 Some(StackNumber {
                     stack,
-                    value: configured.text.trim().parse().ok()?,
-                    read_at: read.into(),
-                    set_in: configured.set_in,
+                    value,
+                    read_at: read_at.clone(),
+                    set_in,
                 })
             })
             .collect()
+    }
+
+    fn stack_settings(&self, read: &ConfigRead) -> Vec<(Option<String>, Setting)> {
+        let Some(key) = read.key else {
+            return Vec::new();
+        };
+        let fields: Vec<&str> = read.fields.iter().map(String::as_str).collect();
+        self.stack_config.value_per_stack(read.namespace, key, &fields)
     }
 
     /// For a read of the stack's configuration (`config.get("runtime")`, `getNumber`, `getSecret`,
@@ -113,7 +140,8 @@ impl<'tree> Program<'tree> {
     pub(super) fn config_read(&self, read: Located<'tree>) -> Option<ConfigRead<'tree>> {
         // Innermost first while reading outward.
         let mut fields = Vec::new();
-        let mut read = self.written_value(read);
+        let at = self.written_value(read);
+        let mut read = at;
         loop {
             match kind_of(read.node) {
                 // `settings?.runtime` of `const settings = config.getObject("settings")`: a
@@ -170,6 +198,21 @@ impl<'tree> Program<'tree> {
             Some(name) => literal(*name).map_or(Namespace::Unknown, Namespace::Named),
         };
         let key = self.call_arguments(read).first().and_then(|key| literal(*key));
-        Some(ConfigRead { namespace, key, fields })
+        Some(ConfigRead {
+            at,
+            namespace,
+            key,
+            fields,
+        })
     }
+}
+
+/// A number as the stack's configuration holds it: `requireNumber` reads `800` and `800.0` alike;
+/// a reservation is a whole number.
+fn number(text: &str) -> Option<i64> {
+    let text = text.trim();
+    text.parse().ok().or_else(|| {
+        let value: f64 = text.parse().ok()?;
+        (value.fract() == 0.0 && value.abs() < 1e15).then_some(value as i64)
+    })
 }

@@ -122,16 +122,10 @@ impl StackConfig {
             }
     }
 
-    /// Each stack's value of a key (by the stack's name, `prod` for `Pulumi.prod.yaml`; `None`
-    /// for Pulumi.yaml's value where the project has no stack file): its own, or Pulumi.yaml's
-    /// where it sets none. A stack whose value is no scalar (a secret, a list) or that has none
-    /// is left out.
-    pub fn value_per_stack(
-        &self,
-        namespace: Namespace,
-        key: &str,
-        fields: &[&str],
-    ) -> Vec<(Option<String>, ConfiguredValue)> {
+    /// Each stack's setting of a key (by the stack's name, `prod` for `Pulumi.prod.yaml`; `None`
+    /// for what every stack gets where the project has no stack file): its own, or Pulumi.yaml's
+    /// where it sets none.
+    pub fn value_per_stack(&self, namespace: Namespace, key: &str, fields: &[&str]) -> Vec<(Option<String>, Setting)> {
         let full_key = match namespace {
             Namespace::Project => match &self.project_name {
                 Some(name) => format!("{name}:{key}"),
@@ -142,30 +136,54 @@ impl StackConfig {
         };
         // A key written without a namespace is the project's.
         let names_key = |entry: &&Entry| entry.key == full_key || (namespace == Namespace::Project && entry.key == key);
-        let project_value = || {
-            let project = self.project.as_ref()?;
-            let entry = project.entries.iter().find(names_key)?;
+        let project_setting = || {
+            let Some((project, entry)) = self
+                .project
+                .as_ref()
+                .and_then(|project| Some((project, project.entries.iter().find(names_key)?)))
+            else {
+                return Setting::Unset;
+            };
             // Pulumi.yaml writes a key's value in place, or as its `value` or `default` beside
             // the key's type.
             let value = match entry.value.as_map() {
-                Some(_) => entry.value.get("value").or_else(|| entry.value.get("default"))?,
-                None => &entry.value,
+                Some(_) => entry.value.get("value").or_else(|| entry.value.get("default")),
+                None => Some(&entry.value),
             };
-            project.scalar_at(entry, value, fields)
+            value.map_or(Setting::Unset, |value| project.setting_at(entry, value, fields))
         };
         if self.stacks.is_empty() {
-            return project_value().map(|value| (None, value)).into_iter().collect();
+            return vec![(None, project_setting())];
         }
         self.stacks
             .iter()
-            .filter_map(|stack| {
-                let value = match stack.entries.iter().find(names_key) {
-                    Some(entry) => stack.scalar_at(entry, &entry.value, fields),
-                    None => project_value(),
+            .map(|stack| {
+                let setting = match stack.entries.iter().find(names_key) {
+                    Some(entry) => stack.setting_at(entry, &entry.value, fields),
+                    None => project_setting(),
                 };
-                Some((Some(stack.stack_name()), value?))
+                (Some(stack.stack_name()), setting)
             })
             .collect()
+    }
+}
+
+/// What a stack's configuration sets a key to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    Value(ConfiguredValue),
+    /// Set, to what infrafix cannot read: a secret, a list, an object without the field read.
+    Opaque,
+    /// Neither the stack's file nor Pulumi.yaml sets it: the code's default runs.
+    Unset,
+}
+
+impl Setting {
+    pub fn value(self) -> Option<ConfiguredValue> {
+        match self {
+            Self::Value(value) => Some(value),
+            Self::Opaque | Self::Unset => None,
+        }
     }
 }
 
@@ -180,15 +198,21 @@ impl ConfigFile {
             .to_owned()
     }
 
-    /// The scalar at `fields` of `value`, the value of `entry`.
-    fn scalar_at(&self, entry: &Entry, value: &Value, fields: &[&str]) -> Option<ConfiguredValue> {
-        let value = fields.iter().try_fold(value, |value, field| value.get(field))?;
-        let text = value.text()?.to_owned();
+    /// The setting at `fields` of `value`, the value of `entry`.
+    fn setting_at(&self, entry: &Entry, value: &Value, fields: &[&str]) -> Setting {
+        let scalar = fields
+            .iter()
+            .try_fold(value, |value, field| value.get(field))
+            .and_then(|value| Some((value, value.text()?)));
+        let Some((value, text)) = scalar else {
+            return Setting::Opaque;
+        };
+        let text = text.to_owned();
         let key = std::iter::once(entry.key.as_str())
             .chain(fields.iter().copied())
             .collect::<Vec<_>>()
             .join(".");
-        Some(ConfiguredValue {
+        Setting::Value(ConfiguredValue {
             text,
             set_in: DeploymentSetting {
                 file: self.shown.clone(),
@@ -263,6 +287,7 @@ mod tests {
             config
                 .value_per_stack(namespace, key, fields)
                 .into_iter()
+                .filter_map(|(stack, setting)| Some((stack, setting.value()?)))
                 .map(|(stack, value)| {
                     let place = value.set_in;
                     let stack = stack.unwrap_or_else(|| "every stack".to_owned());
@@ -326,10 +351,13 @@ mod tests {
             project_with(&[("Pulumi.yaml", "name: p\nruntime: nodejs\nconfig:\n  reserved: 40\n")]);
         assert!(!without_stacks.may_set(Some("runtime")));
         let every_stack = without_stacks.value_per_stack(Namespace::Project, "reserved", &[]);
-        assert_eq!(every_stack.len(), 1);
+        match every_stack.as_slice() {
+            [(None, Setting::Value(value))] => assert_eq!(value.text, "40"),
+            other => panic!("one value for every stack, not {other:?}"),
+        }
         assert_eq!(
-            (every_stack[0].0.as_deref(), every_stack[0].1.text.as_str()),
-            (None, "40")
+            without_stacks.value_per_stack(Namespace::Project, "runtime", &[]),
+            [(None, Setting::Unset)]
         );
     }
 }

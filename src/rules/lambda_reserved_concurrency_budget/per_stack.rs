@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{describe_budget, describe_total, paths_of, totals_over, CountedReservations, Reservation, AWS_ERROR};
+use super::{
+    describe_budget, describe_total, paths_of, totals_over, CountedReservations, Reservation, Source, AWS_ERROR,
+};
 use crate::cloud::{Branch, Site};
 use crate::diagnostic::Finding;
 use crate::rules::{RuleContext, RuleId};
@@ -31,12 +33,17 @@ pub(super) fn check(context: &RuleContext, counted: &CountedReservations, findin
             continue;
         };
         for ((reservation, path), total) in known.into_iter().zip(paths).zip(totals) {
-            // Only the stack's own numbers are reported here: the code's are, with their fix,
-            // where the code alone is over.
-            if total <= budget || reservation.suppressed || reservation.set_in.is_none() {
+            // Only the numbers the stack decides are reported here: the code's are, with their
+            // fix, where the code alone is over.
+            if total <= budget || reservation.suppressed || matches!(reservation.source, Source::Code) {
                 continue;
             }
-            by_place.entry(reservation.reported_at).or_default().push(StackOver {
+            // Functions sharing the read (one arguments object for several) name the stack once.
+            let over_here = by_place.entry(reservation.reported_at).or_default();
+            if over_here.iter().any(|over| over.stack == stack) {
+                continue;
+            }
+            over_here.push(StackOver {
                 stack,
                 reservation,
                 path,
@@ -75,15 +82,44 @@ fn finding(context: &RuleContext, at: &Site, overs: &[StackOver]) -> Finding {
             " {uncounted} reservation(s) infrafix cannot know were not counted."
         ));
     }
-    let places: Vec<String> = overs
-        .iter()
-        .filter_map(|over| over.reservation.set_in)
-        .map(|setting| format!("`{}` in {}:{}", setting.key, setting.file, setting.line))
-        .collect();
-    Finding::new(RuleId::LambdaReservedConcurrencyBudget, at.file, at.range.clone(), message).not_fixed(&format!(
-        "the numbers come from the deployment's settings, outside the code, which infrafix does not edit: lower {}, or the reservations the code writes",
-        places.join(" and ")
-    ))
+    let mut places: Vec<String> = Vec::new();
+    let mut defaults_in: Vec<String> = Vec::new();
+    for over in overs {
+        match over.reservation.source {
+            Source::Stack(setting) => {
+                let place = format!("`{}` in {}:{}", setting.key, setting.file, setting.line);
+                if !places.contains(&place) {
+                    places.push(place);
+                }
+            }
+            Source::CodeDefault | Source::Code => defaults_in.push(
+                over.stack
+                    .map_or("every stack".to_owned(), |stack| format!("`{stack}`")),
+            ),
+        }
+    }
+    let reason = match (places.is_empty(), defaults_in.is_empty()) {
+        (false, true) => format!(
+            "the numbers come from the deployment's settings, outside the code, which infrafix does not edit: lower {}, or the reservations the code writes",
+            places.join(" and ")
+        ),
+        (false, false) => format!(
+            "the numbers come from the deployment's settings, outside the code, which infrafix does not edit: lower {}, and for {} set the number there or lower the default the code writes, or the reservations the code writes",
+            places.join(" and "),
+            defaults_in.join(" and ")
+        ),
+        (true, _) => format!(
+            "the default the code writes deploys only in the stacks that set no number ({}), and changing it is a choice for those stacks: set the number in their settings, or lower the default or the reservations the code writes",
+            defaults_in.join(", ")
+        ),
+    };
+    Finding::new(
+        RuleId::LambdaReservedConcurrencyBudget,
+        at.file,
+        at.range.clone(),
+        message,
+    )
+    .not_fixed(&reason)
 }
 
 impl<'graph> CountedReservations<'graph> {
@@ -109,7 +145,7 @@ impl<'graph> CountedReservations<'graph> {
                     uncounted -= 1;
                     known.push(Reservation {
                         value: number.value,
-                        set_in: Some(&number.set_in),
+                        source: number.set_in.as_ref().map_or(Source::CodeDefault, Source::Stack),
                         ..reservation.clone()
                     });
                 }
