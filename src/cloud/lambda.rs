@@ -18,6 +18,8 @@ pub struct LambdaFunction {
     pub instances: Multiplicity,
     /// The choices its declaration lies in, outermost first; empty when it always exists.
     pub branches: Vec<Branch>,
+    /// The deployments that make it, where the code tests which one it runs in.
+    pub stacks: StackFilter,
     /// Its reserved concurrency: none when unset, one, or one per element when the function is
     /// made per element of a collection and reads the number from the element.
     pub reservations: Vec<Reservation>,
@@ -50,6 +52,29 @@ pub struct Reservation {
     /// Where the code cannot know the number because the deployment's settings give it
     /// (`config.requireNumber("reserved")`): each stack's number. Empty otherwise.
     pub per_stack: Vec<StackNumber>,
+}
+
+/// Which deployments (Pulumi stacks, by name) make a declaration, where the code tests the
+/// deployment's name around it (`if (pulumi.getStack() === "prod")`): the default, every one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StackFilter {
+    /// Only these, when a test names the ones it runs in.
+    pub only: Option<Vec<String>>,
+    /// Not these.
+    pub except: Vec<String>,
+}
+
+impl StackFilter {
+    /// Whether the stack named `stack` makes it; `None`, what every stack gets, always does.
+    pub fn includes(&self, stack: Option<&str>) -> bool {
+        let Some(stack) = stack else {
+            return true;
+        };
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|name| name == stack))
+            && !self.except.iter().any(|name| name == stack)
+    }
 }
 
 /// A number one stack's settings give a value the code reads from them.

@@ -22,7 +22,8 @@ pub use graph::{CloudGraph, GraphSource, Spelling};
 pub use iam::{DeadLetter, FunctionRole, IamRole, MessageTarget, QueueEventSource, RoleAttachment, SendGrant};
 pub use intent::{FixPlan, Intent};
 pub use lambda::{
-    CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue, StackNumber,
+    CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue, StackFilter,
+    StackNumber,
 };
 
 pub use policy::{

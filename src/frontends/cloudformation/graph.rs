@@ -6,7 +6,7 @@ use super::values::{intrinsic, Candidate};
 use super::{Resource, Template};
 use crate::cloud::{
     Branch, CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue,
-    Written,
+    StackFilter, Written,
 };
 use crate::frontends::document::{Entry, Value};
 
@@ -40,6 +40,7 @@ impl<'a> Template<'a> {
             takes_handler: true,
             instances: Multiplicity::Exactly(1),
             branches: self.branches(resource),
+            stacks: StackFilter::default(),
             reservations: self.reservations(resource),
             runtimes: self.function_runtimes(resource),
             handler: self

@@ -14,7 +14,7 @@ use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{
     DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, Multiplicity, Reservation, RuntimeValue,
-    Written,
+    StackFilter, Written,
 };
 use crate::frontends::document::{Entry, Value};
 
@@ -108,6 +108,7 @@ impl Template<'_> {
                     takes_handler: true,
                     instances: Multiplicity::Exactly(1),
                     branches: Vec::new(),
+                    stacks: StackFilter::default(),
                     reservations,
                     runtimes,
                     handler: handler.map(|(_, _, text)| text),

@@ -12,7 +12,7 @@ use super::values::{unwrapped, Elements, Origin, Scope};
 use super::{Located, TerraformProject};
 use crate::cloud::{
     DeadLetter, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Site,
-    Written,
+    StackFilter, Written,
 };
 
 impl<'a> TerraformProject<'a> {
@@ -106,6 +106,7 @@ impl<'a> TerraformProject<'a> {
             takes_handler: true,
             instances,
             branches: Vec::new(),
+            stacks: StackFilter::default(),
             reservations: self.reservations(body, scope, instances),
             runtimes: self.function_runtimes(body, scope, handler_readers),
             handler: self

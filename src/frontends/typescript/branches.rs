@@ -6,11 +6,11 @@
 
 use tree_sitter::Node;
 
-use super::{named_children, Located, Program};
-use crate::cloud::Branch;
+use super::{named_children, Located, Package, Program};
+use crate::cloud::{Branch, StackFilter};
 use crate::syntax::{kind_of, Fields};
 
-impl Program<'_> {
+impl<'tree> Program<'tree> {
     /// Whether `resource` exists wherever `other` does: it lies in no arm of a choice that `other`
     /// does not lie in too (a Permission or a policy made under `if (config.getBoolean(…))` may be
     /// missing where the function or role is made).
@@ -22,6 +22,63 @@ impl Program<'_> {
     /// The branches a resource declaration lies in, outermost first; empty when it runs whatever
     /// the program chooses.
     pub fn branches(&self, resource: usize) -> Vec<Branch> {
+        self.branch_points(resource)
+            .into_iter()
+            .map(|(branch, _)| branch)
+            .collect()
+    }
+
+    /// The stacks that make a resource, where an `if` or `?:` around it tests the stack's name
+    /// (`pulumi.getStack() === "prod"`, also through a const holding it; `!==` too).
+    pub fn stacks_making(&self, resource: usize) -> StackFilter {
+        let mut stacks = StackFilter::default();
+        for (branch, choice) in self.branch_points(resource) {
+            let Some((name, equal)) = choice.and_then(|choice| self.stack_name_test(choice)) else {
+                continue;
+            };
+            // Arm 0 runs where the test holds.
+            if equal == (branch.arm == 0) {
+                let only = stacks.only.get_or_insert_with(|| vec![name.to_owned()]);
+                only.retain(|known| known == name);
+            } else {
+                stacks.except.push(name.to_owned());
+            }
+        }
+        stacks
+    }
+
+    /// For the condition of an `if` or `?:`, the stack name it compares with and whether it holds
+    /// where the names are equal.
+    fn stack_name_test(&self, choice: Located<'tree>) -> Option<(&'tree str, bool)> {
+        let condition = self.unwrapped(choice.with(choice.node.field("condition")?));
+        if kind_of(condition.node) != "binary_expression" {
+            return None;
+        }
+        let equal = match kind_of(condition.node.field("operator")?) {
+            "===" | "==" => true,
+            "!==" | "!=" => false,
+            _ => return None,
+        };
+        let sides = [condition.node.field("left")?, condition.node.field("right")?].map(|side| condition.with(side));
+        let name = sides.iter().find_map(|side| {
+            let side = self.unwrapped(*side);
+            (kind_of(side.node) == "string").then(|| self.text(side).trim_matches(['"', '\'']))
+        })?;
+        let reads_the_stack = sides.iter().any(|side| {
+            let read = self.written_value(*side);
+            kind_of(read.node) == "call_expression"
+                && read
+                    .node
+                    .field("function")
+                    .and_then(|callee| self.package_member(read.with(callee)))
+                    .is_some_and(|member| member.is(Package::Pulumi, &["getStack"]))
+        });
+        reads_the_stack.then_some((name, equal))
+    }
+
+    /// The branches a declaration lies in, each with the `if` or `?:` that makes the choice when
+    /// one does (a `switch` case or the right side of `&&` has no condition of its own here).
+    fn branch_points(&self, resource: usize) -> Vec<(Branch, Option<Located<'tree>>)> {
         let declaration = &self.resources()[resource];
         let file = declaration.file;
         let mut path = self.ancestors(Located {
@@ -44,9 +101,12 @@ impl Program<'_> {
                             && statement.field("alternative").is_none()
                             && statement.field("consequence").is_some_and(ends_in_a_jump)
                     });
-                branches.extend(leaving_early.map(|statement| Branch {
-                    choice: (file, statement.id()),
-                    arm: 1,
+                branches.extend(leaving_early.map(|statement| {
+                    let branch = Branch {
+                        choice: (file, statement.id()),
+                        arm: 1,
+                    };
+                    (branch, Some(Located { file, node: statement }))
                 }));
             }
             let arm = match kind_of(parent) {
@@ -74,10 +134,12 @@ impl Program<'_> {
                 _ => None,
             };
             if let Some(arm) = arm {
-                branches.push(Branch {
+                let branch = Branch {
                     choice: (file, parent.id()),
                     arm,
-                });
+                };
+                let tested = matches!(kind_of(parent), "if_statement" | "ternary_expression");
+                branches.push((branch, tested.then_some(Located { file, node: parent })));
             }
         }
         branches

@@ -132,14 +132,23 @@ impl<'graph> CountedReservations<'graph> {
     }
 
     /// What one stack deploys: the code's numbers and that stack's, and how many it leaves uncounted.
+    /// A function the code makes only in other stacks (`if (pulumi.getStack() === "prod")`)
+    /// is not counted.
     fn in_stack(&self, stack: Option<&str>) -> (Vec<Reservation<'graph>>, usize) {
-        let mut known = self.known.clone();
+        let made_here = |reservation: &Reservation| reservation.function.stacks.includes(stack);
+        let mut known: Vec<Reservation> = self
+            .known
+            .iter()
+            .filter(|reservation| made_here(reservation))
+            .cloned()
+            .collect();
         let mut uncounted = self.uncounted;
         for (reservation, numbers) in &self.per_stack {
             let number = numbers
                 .iter()
                 .find(|number| number.stack.as_deref() == stack || number.stack.is_none());
             match number {
+                _ if !made_here(reservation) => uncounted -= 1,
                 Some(number) if number.value <= 0 => uncounted -= 1,
                 Some(number) => {
                     uncounted -= 1;

@@ -148,6 +148,7 @@ impl<'tree> Program<'tree> {
             takes_handler: function.takes_handler(),
             instances,
             branches: self.branches(index),
+            stacks: self.stacks_making(index),
             reservations: self.reservations(function, instances),
             runtimes: self.function_runtimes(function),
             handler: self.sole_handler(function),
