@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::{named_children, Located, Package, Program};
+use super::{named_children, Located, Program};
 use crate::cloud::{Branch, StackFilter};
 use crate::syntax::{kind_of, Fields};
 
@@ -64,15 +64,9 @@ impl<'tree> Program<'tree> {
             let side = self.unwrapped(*side);
             (kind_of(side.node) == "string").then(|| self.text(side).trim_matches(['"', '\'']))
         })?;
-        let reads_the_stack = sides.iter().any(|side| {
-            let read = self.written_value(*side);
-            kind_of(read.node) == "call_expression"
-                && read
-                    .node
-                    .field("function")
-                    .and_then(|callee| self.package_member(read.with(callee)))
-                    .is_some_and(|member| member.is(Package::Pulumi, &["getStack"]))
-        });
+        let reads_the_stack = sides
+            .iter()
+            .any(|side| self.calls_pulumi(self.written_value(*side), "getStack"));
         reads_the_stack.then_some((name, equal))
     }
 

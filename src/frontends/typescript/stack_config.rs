@@ -134,6 +134,17 @@ impl<'tree> Program<'tree> {
         self.stack_config.value_per_stack(read.namespace, key, &fields)
     }
 
+    /// Whether an expression calls a function of `@pulumi/pulumi` (`pulumi.getStack()`), under
+    /// any import of it.
+    pub(super) fn calls_pulumi(&self, at: Located<'tree>, function: &str) -> bool {
+        kind_of(at.node) == "call_expression"
+            && at
+                .node
+                .field("function")
+                .and_then(|callee| self.package_member(at.with(callee)))
+                .is_some_and(|member| member.is(Package::Pulumi, &[function]))
+    }
+
     /// For a read of the stack's configuration (`config.get("runtime")`, `getNumber`, `getSecret`,
     /// `require…`, on a `pulumi.Config` held by a const or made in place, and the fields of an
     /// object read so), what it reads.
@@ -183,18 +194,10 @@ impl<'tree> Program<'tree> {
         }
         let literal =
             |at: Located<'tree>| (kind_of(at.node) == "string").then(|| self.text(at).trim_matches(['"', '\'']));
-        // `new pulumi.Config(pulumi.getProject())` is the project's own.
-        let names_the_project = |at: Located<'tree>| {
-            kind_of(at.node) == "call_expression"
-                && at
-                    .node
-                    .field("function")
-                    .and_then(|callee| self.package_member(at.with(callee)))
-                    .is_some_and(|member| member.is(Package::Pulumi, &["getProject"]))
-        };
         let namespace = match self.call_arguments(config).first() {
             None => Namespace::Project,
-            Some(name) if names_the_project(*name) => Namespace::Project,
+            // `new pulumi.Config(pulumi.getProject())` is the project's own.
+            Some(name) if self.calls_pulumi(*name, "getProject") => Namespace::Project,
             Some(name) => literal(*name).map_or(Namespace::Unknown, Namespace::Named),
         };
         let key = self.call_arguments(read).first().and_then(|key| literal(*key));
