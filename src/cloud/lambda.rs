@@ -65,6 +65,14 @@ pub struct StackFilter {
 }
 
 impl StackFilter {
+    /// Narrows it to the stacks named (those of them it includes already).
+    pub fn keep_only(&mut self, names: &[String]) {
+        match &mut self.only {
+            Some(only) => only.retain(|name| names.contains(name)),
+            None => self.only = Some(names.to_vec()),
+        }
+    }
+
     /// Whether the stack named `stack` makes it; `None`, what every stack gets, always does.
     pub fn includes(&self, stack: Option<&str>) -> bool {
         let Some(stack) = stack else {

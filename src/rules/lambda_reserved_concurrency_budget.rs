@@ -42,7 +42,8 @@ A reservation a Pulumi program reads from its stack's configuration
 project-wide `config`, or else the default the code writes beside the read
 (`config.getNumber("reserved") ?? 100`); `800.0` reads as 800, as `requireNumber` reads it. A function made only in some stacks
 (inside `if (pulumi.getStack() === "prod")` or its `else`, a `?:` on it, also through a const
-holding `pulumi.getStack()`, `!==` too) counts only in those. Each stack is then summed on its own, with the numbers the code writes: a
+holding `pulumi.getStack()`, `!==` too), or only where a stack's settings turn a flag on
+(`if (config.getBoolean("replay"))`, `!` too; unset is off), counts only in those. Each stack is then summed on its own, with the numbers the code writes: a
 stack over the budget is reported where the code reads its numbers, one finding per place
 naming every stack over the budget there with the file and line that set its number, and not
 fixed (infrafix does not edit stack files). In the sum of the code's

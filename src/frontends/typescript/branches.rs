@@ -29,19 +29,28 @@ impl<'tree> Program<'tree> {
     }
 
     /// The stacks that make a resource, where an `if` or `?:` around it tests the stack's name
-    /// (`pulumi.getStack() === "prod"`, also through a const holding it; `!==` too).
+    /// (`pulumi.getStack() === "prod"`, also through a const holding it; `!==` too) or a boolean
+    /// each stack's settings give (`config.getBoolean("backfill")`, `!` too).
     pub fn stacks_making(&self, resource: usize) -> StackFilter {
         let mut stacks = StackFilter::default();
         for (branch, choice) in self.branch_points(resource) {
-            let Some((name, equal)) = choice.and_then(|choice| self.stack_name_test(choice)) else {
+            let Some(choice) = choice else {
                 continue;
             };
             // Arm 0 runs where the test holds.
-            if equal == (branch.arm == 0) {
-                let only = stacks.only.get_or_insert_with(|| vec![name.to_owned()]);
-                only.retain(|known| known == name);
-            } else {
-                stacks.except.push(name.to_owned());
+            let holds = branch.arm == 0;
+            if let Some((name, equal)) = self.stack_name_test(choice) {
+                if equal == holds {
+                    stacks.keep_only(&[name.to_owned()]);
+                } else {
+                    stacks.except.push(name.to_owned());
+                }
+            } else if let Some((holding, failing)) = choice
+                .node
+                .field("condition")
+                .and_then(|condition| self.stacks_enabling(choice.with(condition)))
+            {
+                stacks.keep_only(if holds { &holding } else { &failing });
             }
         }
         stacks

@@ -134,6 +134,56 @@ impl<'tree> Program<'tree> {
         self.stack_config.value_per_stack(read.namespace, key, &fields)
     }
 
+    /// For a condition that reads a boolean from the stack's configuration
+    /// (`config.getBoolean("backfill")`, `!config.getBoolean(…)`), the stacks where it holds and
+    /// those where it does not; `None` where some stack's value cannot be read.
+    pub(super) fn stacks_enabling(&self, condition: Located<'tree>) -> Option<(Vec<String>, Vec<String>)> {
+        let condition = self.unwrapped(condition);
+        if kind_of(condition.node) == "unary_expression"
+            && condition
+                .node
+                .field("operator")
+                .is_some_and(|operator| kind_of(operator) == "!")
+        {
+            let (holding, failing) = self.stacks_enabling(condition.with(condition.node.field("argument")?))?;
+            return Some((failing, holding));
+        }
+        let read = self.written_value(condition);
+        let method = read
+            .node
+            .field("function")
+            .filter(|callee| kind_of(*callee) == "member_expression")
+            .and_then(|callee| callee.field("property"))
+            .map(|property| self.text(read.with(property)))?;
+        // `getBoolean` is undefined, so false, where no stack sets the key.
+        let unset_holds = match method {
+            "getBoolean" => Some(false),
+            "requireBoolean" => None,
+            _ => return None,
+        };
+        let mut holding = Vec::new();
+        let mut failing = Vec::new();
+        for (stack, setting) in self.stack_settings(&self.config_read(read)?) {
+            let holds = match setting {
+                Setting::Value(value) => match value.text.trim() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return None,
+                },
+                Setting::Unset => unset_holds?,
+                Setting::Opaque => return None,
+            };
+            // What every stack gets, where the project has no stack file, names no stack.
+            let stack = stack?;
+            if holds {
+                holding.push(stack);
+            } else {
+                failing.push(stack);
+            }
+        }
+        Some((holding, failing))
+    }
+
     /// Whether an expression calls a function of `@pulumi/pulumi` (`pulumi.getStack()`), under
     /// any import of it.
     pub(super) fn calls_pulumi(&self, at: Located<'tree>, function: &str) -> bool {
