@@ -108,7 +108,9 @@ default of an environment variable (`process.env.RUNTIME ?? "go1.x"`). A runtime
 sets (`payments:runtime: go1.x` in `Pulumi.prod.yaml`, read by `config.require("runtime")`, or a
 field of an object `config.requireObject("fn")` reads; Pulumi.yaml's project-wide `config` for the
 stacks that set none) is reported where the code reads it, and the message names each file and
-line that sets it; infrafix does not edit stack files, so it is not fixed.
+line that sets it; infrafix does not edit stack files, so it is not fixed. What a stack sets for
+a function only other stacks make (`if (pulumi.getStack() === "prod")`, or a
+`config.getBoolean` flag that stack leaves off) is not that function's runtime.
 
 In Terraform the runtime may be a literal in the resource, a `local`, or a variable's `default`,
 and a layer's `compatible_runtimes` a list written in any of these places. A default is the value

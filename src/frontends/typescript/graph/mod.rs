@@ -137,6 +137,7 @@ impl<'tree> Program<'tree> {
             Some(count) if count > 1 && function.is_singleton_function() => Multiplicity::Unknown,
             count => Multiplicity::from(count),
         };
+        let stacks = self.stacks_making(index);
         LambdaFunction {
             resource: index,
             name: self.display_name(index),
@@ -148,9 +149,9 @@ impl<'tree> Program<'tree> {
             takes_handler: function.takes_handler(),
             instances,
             branches: self.branches(index),
-            stacks: self.stacks_making(index),
             reservations: self.reservations(function, instances),
-            runtimes: self.function_runtimes(function),
+            runtimes: self.function_runtimes(function, &stacks),
+            stacks,
             handler: self.sole_handler(function),
             code: self.code_package(function),
             role: self.function_role(index),

@@ -4,7 +4,7 @@
 use super::super::iteration::Step;
 use super::super::{cdk, named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
-use crate::cloud::{HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, Written};
+use crate::cloud::{HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, StackFilter, Written};
 use crate::syntax::{kind_of, Fields};
 
 /// How a runtime is written where it is written.
@@ -23,9 +23,10 @@ pub(in super::super) enum Spelling {
 impl<'tree> Program<'tree> {
     /// The runtimes a function may have: its `runtime`, or, for a function made per element of a
     /// collection that reads the runtime from the element, the runtime written in each element.
-    pub(super) fn function_runtimes(&self, function: &ResourceDecl<'tree>) -> Vec<RuntimeValue> {
+    /// `stacks` are the stacks that make the function: what others set is not its runtime.
+    pub(super) fn function_runtimes(&self, function: &ResourceDecl<'tree>, stacks: &StackFilter) -> Vec<RuntimeValue> {
         let Some(property) = function.args().and_then(|args| self.property(args, "runtime")) else {
-            return self.runtimes_passed_through(function);
+            return self.runtimes_passed_through(function, stacks);
         };
         // A runtime read from the elements of a collection is written once per element: each is
         // reported and fixed there, however many loops read it.
@@ -41,7 +42,7 @@ impl<'tree> Program<'tree> {
                 None => vec![(property.value, None)],
             },
         };
-        self.runtime_values(function, property, written)
+        self.runtime_values(function, property, written, stacks)
     }
 
     /// For a runtime a helper receives as a parameter, what each call passes, and the
@@ -69,7 +70,7 @@ impl<'tree> Program<'tree> {
     /// passes, each with its call's object as the element that may also hold its handler. An
     /// object the call does not write in place (a const) may serve other resources too: its
     /// handler is not this function's to change.
-    fn runtimes_passed_through(&self, function: &ResourceDecl<'tree>) -> Vec<RuntimeValue> {
+    fn runtimes_passed_through(&self, function: &ResourceDecl<'tree>, stacks: &StackFilter) -> Vec<RuntimeValue> {
         let Some(args) = function.args() else {
             return Vec::new();
         };
@@ -80,7 +81,9 @@ impl<'tree> Program<'tree> {
                 let own = passed.call.encloses(&object).then_some(object);
                 Some((self.property(object, "runtime")?, own))
             })
-            .flat_map(|(property, own)| self.runtime_values(function, property, vec![(property.value, Some(own))]))
+            .flat_map(|(property, own)| {
+                self.runtime_values(function, property, vec![(property.value, Some(own))], stacks)
+            })
             .collect()
     }
 
@@ -91,6 +94,7 @@ impl<'tree> Program<'tree> {
         function: &ResourceDecl<'tree>,
         property: PropertyValue<'tree>,
         written: Vec<(Located<'tree>, Option<Option<Located<'tree>>>)>,
+        stacks: &StackFilter,
     ) -> Vec<RuntimeValue> {
         let mut values = Vec::new();
         for (pointer, element) in written {
@@ -117,7 +121,7 @@ impl<'tree> Program<'tree> {
             }
             // A suppression where the function reads the setting covers what each stack sets.
             let read_at = read_at.or_else(|| Some(pointer.into()));
-            values.extend(self.configured_runtimes(&config_reads, read_at, handler));
+            values.extend(self.configured_runtimes(&config_reads, read_at, handler, stacks));
         }
         values
     }
@@ -130,13 +134,17 @@ impl<'tree> Program<'tree> {
         reads: &[Located<'tree>],
         read_at: Option<Site>,
         handler: Option<HandlerPlace>,
+        stacks: &StackFilter,
     ) -> Vec<RuntimeValue> {
         let table = RuntimeTable::bundled();
         let mut values: Vec<RuntimeValue> = Vec::new();
         for read in reads {
             let site = Site::from(*read);
             // Stacks that take one value from Pulumi.yaml name it once.
-            for (_, configured) in self.configured_values(*read) {
+            for (stack, configured) in self.configured_values(*read) {
+                if !stacks.includes(stack.as_deref()) {
+                    continue;
+                }
                 let Some(runtime) = table.by_id(&configured.text) else {
                     continue;
                 };
@@ -197,7 +205,7 @@ impl<'tree> Program<'tree> {
             .into_iter()
             .filter_map(|origin| self.runtime_value(origin, entry, None));
         written
-            .chain(self.configured_runtimes(&config_reads, None, None))
+            .chain(self.configured_runtimes(&config_reads, None, None, &StackFilter::default()))
             .collect()
     }
 
