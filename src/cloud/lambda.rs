@@ -50,7 +50,15 @@ pub struct Reservation {
     /// in the sum, and stays as it is.
     pub kept: bool,
     /// Where the code cannot know the number because the deployment's settings give it
-    /// (`config.requireNumber("reserved")`): each stack's number. Empty otherwise.
+    /// (`config.requireNumber("reserved")`): where the code reads it, and each stack's number.
+    pub configured: Option<StackNumbers>,
+}
+
+/// The numbers the stacks' settings give one value the code reads from them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackNumbers {
+    /// Where the code reads it: findings point there.
+    pub read_at: Site,
     pub per_stack: Vec<StackNumber>,
 }
 
@@ -91,8 +99,6 @@ pub struct StackNumber {
     /// The stack (`prod`); `None` for a value every stack gets (the project has no stack file).
     pub stack: Option<String>,
     pub value: i64,
-    /// Where the code reads it: findings point there.
-    pub read_at: Site,
     /// Where the stack's settings give it; `None` for the default the code writes
     /// (`config.getNumber("reserved") ?? 100`), which a stack that sets none deploys.
     pub set_in: Option<DeploymentSetting>,

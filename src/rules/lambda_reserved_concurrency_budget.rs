@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::cloud::{heaviest_run, Branch, DeploymentSetting, FixPlan, Intent, LambdaFunction, Site, StackNumber};
+use crate::cloud::{heaviest_run, Branch, DeploymentSetting, FixPlan, Intent, LambdaFunction, Site, StackNumbers};
 use crate::config::ConcurrencyBudget;
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
@@ -154,7 +154,7 @@ struct CountedReservations<'graph> {
     known: Vec<Reservation<'graph>>,
     /// Per reservation whose number the stacks' settings give: the reservation, numberless, and
     /// each stack's number.
-    per_stack: Vec<(Reservation<'graph>, &'graph [StackNumber])>,
+    per_stack: Vec<(Reservation<'graph>, &'graph StackNumbers)>,
     uncounted: usize,
 }
 
@@ -174,10 +174,10 @@ impl<'graph> CountedReservations<'graph> {
                         .as_ref()
                         .is_some_and(|written| suppressed_at(&written.at))
                     || reservation.element_read_at.as_ref().is_some_and(suppressed_at);
-                match (&reservation.value, instances) {
+                match (&reservation.value, instances, &reservation.configured) {
                     // -1 leaves the function unreserved and 0 disables it: neither reserves anything.
-                    (Some(written), _) if written.value <= 0 => {}
-                    (Some(written), Some(instances)) => counted.known.push(Reservation {
+                    (Some(written), _, _) if written.value <= 0 => {}
+                    (Some(written), Some(instances), _) => counted.known.push(Reservation {
                         function,
                         value: written.value,
                         at: &written.at,
@@ -190,8 +190,8 @@ impl<'graph> CountedReservations<'graph> {
                         kept: reservation.kept,
                         source: Source::Code,
                     }),
-                    (None, Some(instances)) if !reservation.per_stack.is_empty() => {
-                        let read_at = &reservation.per_stack[0].read_at;
+                    (None, Some(instances), Some(configured)) => {
+                        let read_at = &configured.read_at;
                         counted.per_stack.push((
                             Reservation {
                                 function,
@@ -203,7 +203,7 @@ impl<'graph> CountedReservations<'graph> {
                                 kept: true,
                                 source: Source::Code,
                             },
-                            &reservation.per_stack,
+                            configured,
                         ));
                         counted.uncounted += 1;
                     }

@@ -241,7 +241,7 @@ impl<'a> Template<'a> {
             instances: Multiplicity::Exactly(1),
             element_read_at: None,
             kept: false,
-            per_stack: Vec::new(),
+            configured: None,
         }]
     }
 

@@ -95,7 +95,7 @@ impl Template<'_> {
                             instances: Multiplicity::Exactly(1),
                             element_read_at: None,
                             kept: false,
-                            per_stack: Vec::new(),
+                            configured: None,
                         }
                     })
                     .into_iter()

@@ -309,7 +309,7 @@ impl<'a> TerraformProject<'a> {
                     instances: copies,
                     element_read_at: Some(reserved.site()),
                     kept: elements.kept.is_some(),
-                    per_stack: Vec::new(),
+                    configured: None,
                 })
                 .collect();
         }
@@ -321,7 +321,7 @@ impl<'a> TerraformProject<'a> {
             instances,
             element_read_at: None,
             kept: false,
-            per_stack: Vec::new(),
+            configured: None,
         }]
     }
 

@@ -7,7 +7,7 @@ use super::iteration::Step;
 use super::stack_files::{ConfiguredValue, Namespace, Setting};
 use super::values::is_fallback;
 use super::{Located, Package, Program};
-use crate::cloud::{Site, StackNumber};
+use crate::cloud::{StackNumber, StackNumbers};
 use crate::syntax::{kind_of, Fields};
 
 /// A read of the stack's configuration, as far as the code writes it out.
@@ -92,7 +92,7 @@ impl<'tree> Program<'tree> {
     /// Each stack's number for a reservation read from the stack's configuration
     /// (`config.requireNumber("reserved")`, where the code reads it), and for
     /// `config.getNumber("reserved") ?? 100` the default in the stacks that set none.
-    pub(super) fn configured_numbers(&self, read: Located<'tree>) -> Vec<StackNumber> {
+    pub(super) fn configured_numbers(&self, read: Located<'tree>) -> Option<StackNumbers> {
         let value = self.written_value(read);
         let (read, default) = match fallback_read(value) {
             Some(left) => (
@@ -104,11 +104,9 @@ impl<'tree> Program<'tree> {
             ),
             None => (value, None),
         };
-        let Some(read) = self.config_read(read) else {
-            return Vec::new();
-        };
-        let read_at = Site::from(read.at);
-        self.stack_settings(&read)
+        let read = self.config_read(read)?;
+        let per_stack: Vec<StackNumber> = self
+            .stack_settings(&read)
             .into_iter()
             .filter_map(|(stack, setting)| {
                 let (value, set_in) = match (setting, &default) {
@@ -116,14 +114,13 @@ impl<'tree> Program<'tree> {
                     (Setting::Unset, Some((default, _))) => (*default, None),
                     (Setting::Unset | Setting::Opaque, _) => return None,
                 };
-                Some(StackNumber {
-                    stack,
-                    value,
-                    read_at: read_at.clone(),
-                    set_in,
-                })
+                Some(StackNumber { stack, value, set_in })
             })
-            .collect()
+            .collect();
+        (!per_stack.is_empty()).then(|| StackNumbers {
+            read_at: read.at.into(),
+            per_stack,
+        })
     }
 
     fn stack_settings(&self, read: &ConfigRead) -> Vec<(Option<String>, Setting)> {

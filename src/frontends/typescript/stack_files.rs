@@ -7,7 +7,6 @@ use std::path::Path;
 
 use crate::cloud::DeploymentSetting;
 use crate::frontends::document::{self, Entry, Value};
-use crate::source::LineIndex;
 use crate::syntax::{parse, Dialect};
 use crate::workspace::display_path;
 
@@ -27,6 +26,8 @@ pub struct StackConfig {
 /// The `config` section of one file.
 #[derive(Debug, Clone)]
 struct ConfigFile {
+    /// The stack it configures (`prod` for `Pulumi.prod.yaml`); `None` for Pulumi.yaml.
+    stack: Option<String>,
     /// The file as messages name it: as findings name the files they are in.
     shown: String,
     text: String,
@@ -77,6 +78,7 @@ impl StackConfig {
         // Pulumi reads the stack files with the project file's extension only.
         let extension = project_file.rsplit('.').next().unwrap_or("yaml");
         config.project = project.as_ref().map(|project| ConfigFile {
+            stack: None,
             shown: display_path(&root.join(project_file)),
             entries: config_entries(project),
             text: project_text.clone(),
@@ -87,10 +89,10 @@ impl StackConfig {
         let mut paths: Vec<_> = listing
             .flatten()
             .map(|entry| entry.path())
-            .filter(|path| is_stack_file(path, extension))
+            .filter_map(|path| Some((stack_named_by(&path, extension)?, path)))
             .collect();
         paths.sort();
-        for path in paths {
+        for (stack, path) in paths {
             let read = std::fs::read_to_string(&path)
                 .ok()
                 .and_then(|text| Some((read_yaml(&text)?, text)));
@@ -106,7 +108,12 @@ impl StackConfig {
                 .any(|(index, entry)| entries[..index].iter().any(|earlier| earlier.key == entry.key));
             config.open_ended |= file.get("environment").is_some() || repeats_a_key;
             let shown = display_path(&path);
-            config.stacks.push(ConfigFile { shown, entries, text });
+            config.stacks.push(ConfigFile {
+                stack: Some(stack),
+                shown,
+                entries,
+                text,
+            });
         }
         config
     }
@@ -162,7 +169,7 @@ impl StackConfig {
                     Some(entry) => stack.setting_at(entry, &entry.value, fields),
                     None => project_setting(),
                 };
-                (Some(stack.stack_name()), setting)
+                (stack.stack.clone(), setting)
             })
             .collect()
     }
@@ -188,16 +195,6 @@ impl Setting {
 }
 
 impl ConfigFile {
-    /// The stack a stack file configures: `prod` for `Pulumi.prod.yaml`.
-    fn stack_name(&self) -> String {
-        let name = self.shown.rsplit(['/', '\\']).next().unwrap_or(&self.shown);
-        let name = name.strip_prefix("Pulumi.").unwrap_or(name);
-        name.strip_suffix(".yaml")
-            .or_else(|| name.strip_suffix(".yml"))
-            .unwrap_or(name)
-            .to_owned()
-    }
-
     /// The setting at `fields` of `value`, the value of `entry`.
     fn setting_at(&self, entry: &Entry, value: &Value, fields: &[&str]) -> Setting {
         let scalar = fields
@@ -216,19 +213,26 @@ impl ConfigFile {
             text,
             set_in: DeploymentSetting {
                 file: self.shown.clone(),
-                line: LineIndex::new(&self.text).position(value.range.start).line,
+                line: self
+                    .text
+                    .get(..value.range.start)
+                    .map_or(0, |before| before.matches('\n').count())
+                    + 1,
                 key,
             },
         })
     }
 }
 
-/// `Pulumi.<stack>.<extension>`, not the project file itself.
-fn is_stack_file(path: &Path, extension: &str) -> bool {
-    let name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
-    name.strip_prefix("Pulumi.")
-        .and_then(|rest| rest.strip_suffix(extension)?.strip_suffix('.'))
-        .is_some_and(|stack| !stack.is_empty())
+/// The stack a file `Pulumi.<stack>.<extension>` configures; `None` for any other file,
+/// the project file itself included.
+fn stack_named_by(path: &Path, extension: &str) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let stack = name
+        .strip_prefix("Pulumi.")?
+        .strip_suffix(extension)?
+        .strip_suffix('.')?;
+    (!stack.is_empty()).then(|| stack.to_owned())
 }
 
 /// The document of a YAML file; `None` when it does not parse. An empty file is an empty map.

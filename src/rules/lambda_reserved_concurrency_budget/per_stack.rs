@@ -127,7 +127,7 @@ impl<'graph> CountedReservations<'graph> {
     fn stacks(&self) -> BTreeSet<Option<&'graph str>> {
         self.per_stack
             .iter()
-            .flat_map(|(_, numbers)| numbers.iter().map(|number| number.stack.as_deref()))
+            .flat_map(|(_, numbers)| numbers.per_stack.iter().map(|number| number.stack.as_deref()))
             .collect()
     }
 
@@ -145,6 +145,7 @@ impl<'graph> CountedReservations<'graph> {
         let mut uncounted = self.uncounted;
         for (reservation, numbers) in &self.per_stack {
             let number = numbers
+                .per_stack
                 .iter()
                 .find(|number| number.stack.as_deref() == stack || number.stack.is_none());
             match number {

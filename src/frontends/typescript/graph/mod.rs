@@ -306,8 +306,8 @@ impl<'tree> Program<'tree> {
                 || number
                     .as_ref()
                     .is_some_and(|(_, written)| self.number_read_besides_reservations(*written)),
-            per_stack: match number {
-                Some(_) => Vec::new(),
+            configured: match number {
+                Some(_) => None,
                 None => self.configured_numbers(read),
             },
             value: number.map(|(value, at)| Written { value, at: at.into() }),
