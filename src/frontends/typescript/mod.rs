@@ -24,6 +24,7 @@ mod iteration;
 mod json_text;
 mod modules;
 mod mutations;
+mod narrowing;
 mod new_resources;
 mod openapi;
 mod packages;
@@ -62,7 +63,7 @@ use resources::ResourceDecl;
 use scope::{Declaration, FileScopes, LocalBinding};
 pub use stack_files::StackConfig;
 pub use tsconfig::import_aliases;
-use values::{PropertyValue, StringOrigin};
+use values::{ConfigOrigin, PropertyValue, StringOrigin};
 
 pub(crate) use crate::syntax::named_children;
 

@@ -32,20 +32,51 @@ impl<'tree> StringOrigin<'tree> {
     }
 }
 
+/// A read of the stack's configuration a value may come from.
+pub(super) struct ConfigOrigin<'tree> {
+    pub read: Located<'tree>,
+    /// What a condition on the way rules out (`rt === "go1.x" ? "provided.al2023" : rt` reads no
+    /// `go1.x` from `rt`), whatever a stack sets.
+    pub ruled_out: Vec<String>,
+}
+
 /// What [`Program::collect_origins`] finds.
 #[derive(Default)]
 struct Origins<'tree> {
     strings: Vec<StringOrigin<'tree>>,
     /// The reads of the stack's configuration met, when asked for.
-    config_reads: Option<Vec<Located<'tree>>>,
+    config_reads: Option<Vec<ConfigOrigin<'tree>>>,
 }
 
 impl<'tree> Origins<'tree> {
     fn add_config_read(&mut self, program: &Program<'tree>, at: Located<'tree>) {
         if let Some(reads) = self.config_reads.as_mut() {
             if program.config_read(at).is_some() {
-                reads.push(at);
+                reads.push(ConfigOrigin {
+                    read: at,
+                    ruled_out: Vec::new(),
+                });
             }
+        }
+    }
+
+    /// An empty collection asking what this one asks.
+    fn same_questions(&self) -> Self {
+        Origins {
+            strings: Vec::new(),
+            config_reads: self.config_reads.as_ref().map(|_| Vec::new()),
+        }
+    }
+
+    /// Adds what `narrowed` found, but for the strings in `ruled_out`.
+    fn add_narrowed(&mut self, narrowed: Origins<'tree>, ruled_out: &[String]) {
+        let possible = |origin: &StringOrigin| origin.known_value().is_none_or(|value| !ruled_out.contains(&value));
+        self.strings.extend(narrowed.strings.into_iter().filter(possible));
+        if let (Some(reads), Some(narrowed_reads)) = (self.config_reads.as_mut(), narrowed.config_reads) {
+            reads.extend(narrowed_reads.into_iter().map(|mut origin| {
+                origin.ruled_out.extend_from_slice(ruled_out);
+                origin
+            }));
         }
     }
 }
@@ -74,7 +105,7 @@ impl<'tree> Program<'tree> {
     pub(super) fn string_and_config_origins(
         &self,
         at: Located<'tree>,
-    ) -> (Vec<StringOrigin<'tree>>, Vec<Located<'tree>>) {
+    ) -> (Vec<StringOrigin<'tree>>, Vec<ConfigOrigin<'tree>>) {
         let mut origins = Origins {
             strings: Vec::new(),
             config_reads: Some(Vec::new()),
@@ -102,18 +133,21 @@ impl<'tree> Program<'tree> {
                 }
             }
             "ternary_expression" => {
-                for branch in ["consequence", "alternative"]
-                    .iter()
-                    .filter_map(|field| node.field(field))
-                {
-                    self.collect_origins(
-                        Located {
-                            file: at.file,
-                            node: branch,
-                        },
-                        hops,
-                        out,
-                    );
+                let condition = node.field("condition").map(|condition| at.with(condition));
+                for (field, holds) in [("consequence", true), ("alternative", false)] {
+                    let Some(branch) = node.field(field).map(|branch| at.with(branch)) else {
+                        continue;
+                    };
+                    let ruled_out = condition
+                        .map(|condition| self.ruled_out(condition, holds, branch))
+                        .unwrap_or_default();
+                    if ruled_out.is_empty() {
+                        self.collect_origins(branch, hops, out);
+                    } else {
+                        let mut narrowed = out.same_questions();
+                        self.collect_origins(branch, hops, &mut narrowed);
+                        out.add_narrowed(narrowed, &ruled_out);
+                    }
                 }
             }
             "identifier" | "member_expression" | "shorthand_property_identifier" | "subscript_expression" => {

@@ -8,7 +8,7 @@ mod shared_numbers;
 
 pub(super) use apigateway::settings_key;
 
-pub(super) use runtimes::Spelling;
+pub(super) use runtimes::{runtime_id_of_member, Spelling};
 
 use crate::syntax::{kind_of, Fields};
 use foldhash::HashMap;

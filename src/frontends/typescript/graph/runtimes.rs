@@ -2,7 +2,10 @@
 //! handler a new runtime may need is written.
 
 use super::super::iteration::Step;
-use super::super::{cdk, named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl, StringOrigin};
+use super::super::{
+    cdk, named_children, ConfigOrigin, ImportKind, Located, PackageMember, Program, PropertyValue, ResourceDecl,
+    StringOrigin,
+};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::cloud::{HandlerPlace, LambdaLayer, ListEntry, RuntimeValue, Site, StackFilter, Written};
 use crate::syntax::{kind_of, Fields};
@@ -131,18 +134,18 @@ impl<'tree> Program<'tree> {
     /// runtime, naming every file that sets that runtime there.
     fn configured_runtimes(
         &self,
-        reads: &[Located<'tree>],
+        reads: &[ConfigOrigin<'tree>],
         read_at: Option<Site>,
         handler: Option<HandlerPlace>,
         stacks: &StackFilter,
     ) -> Vec<RuntimeValue> {
         let table = RuntimeTable::bundled();
         let mut values: Vec<RuntimeValue> = Vec::new();
-        for read in reads {
+        for ConfigOrigin { read, ruled_out } in reads {
             let site = Site::from(*read);
             // Stacks that take one value from Pulumi.yaml name it once.
             for (stack, configured) in self.configured_values(*read) {
-                if !stacks.includes(stack.as_deref()) {
+                if !stacks.includes(stack.as_deref()) || ruled_out.contains(&configured.text) {
                     continue;
                 }
                 let Some(runtime) = table.by_id(&configured.text) else {
@@ -187,9 +190,7 @@ impl<'tree> Program<'tree> {
             .filter(|entry| kind_of(entry.node) != "comment")
             .map(|entry| ListEntry {
                 at: entry.into(),
-                sole_id: self
-                    .sole_string_origin(entry)
-                    .and_then(|origin| runtime_id(RuntimeTable::bundled(), &origin)),
+                sole_id: self.sole_string_origin(entry).and_then(|origin| origin.known_value()),
                 text: short_text(self.text(entry)),
                 runtimes: self.entry_runtimes(entry),
             })
@@ -417,24 +418,20 @@ impl<'tree> Program<'tree> {
     }
 }
 
-/// The runtime id a sole origin names: a string is its own id (known to the table or not), a
-/// package member the id the table gives it.
-fn runtime_id(table: &RuntimeTable, origin: &StringOrigin) -> Option<String> {
-    match origin {
-        StringOrigin::Literal { value, .. } => Some(value.clone()),
-        StringOrigin::PackageMember { member, .. } => {
-            if let Some(constant) = cdk::runtime_constant(member) {
-                return table.by_cdk_constant(constant).map(|runtime| runtime.id.clone());
-            }
-            let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
-            let runtime = match path.as_slice() {
-                ["lambda", "Runtime", name] => table.by_enum_member(name),
-                ["lambda", name] => table.by_constant(name),
-                _ => None,
-            };
-            runtime.map(|runtime| runtime.id.clone())
-        }
+/// The runtime id a package member stands for (a Pulumi enum member or constant, a CDK
+/// constant), as the bundled table gives it.
+pub(in super::super) fn runtime_id_of_member(member: &PackageMember) -> Option<String> {
+    let table = RuntimeTable::bundled();
+    if let Some(constant) = cdk::runtime_constant(member) {
+        return table.by_cdk_constant(constant).map(|runtime| runtime.id.clone());
     }
+    let path: Vec<&str> = member.path.iter().map(String::as_str).collect();
+    let runtime = match path.as_slice() {
+        ["lambda", "Runtime", name] => table.by_enum_member(name),
+        ["lambda", name] => table.by_constant(name),
+        _ => None,
+    };
+    runtime.map(|runtime| runtime.id.clone())
 }
 
 /// An expression as a message quotes it: its first line, at most 40 characters.

@@ -1,0 +1,111 @@
+//! What a condition rules out for the value an arm of a `?:` reads. Programs that still carry an
+//! old runtime in a default or a stack file often map it away where they use it:
+//! `runtime: rt === "go1.x" ? "provided.al2023" : rt`. The `rt` of the alternative can never be
+//! `go1.x`, so reporting the default's `go1.x` as the function's runtime would be a false finding.
+
+use super::{Located, Program, StringOrigin};
+use crate::syntax::{kind_of, Fields};
+
+impl<'tree> Program<'tree> {
+    /// The strings `subject` cannot be where `condition` evaluates to `holds`: the literals it is
+    /// compared to with `===`/`!==` (`==`/`!=` too), through `!`, `&&`, `||` and parentheses, and
+    /// the elements of an array literal whose `includes(subject)` is false. Empty when
+    /// `subject` is not what the condition tests.
+    pub(super) fn ruled_out(&self, condition: Located<'tree>, holds: bool, subject: Located<'tree>) -> Vec<String> {
+        let subject = self.unwrapped(subject);
+        if !matches!(kind_of(subject.node), "identifier" | "member_expression") {
+            return Vec::new();
+        }
+        let mut ruled_out = Vec::new();
+        self.collect_ruled_out(condition, holds, self.text(subject), &mut ruled_out);
+        ruled_out
+    }
+
+    fn collect_ruled_out(&self, condition: Located<'tree>, holds: bool, subject: &str, out: &mut Vec<String>) {
+        let condition = self.unwrapped(condition);
+        let node = condition.node;
+        match kind_of(node) {
+            "unary_expression" if node.field("operator").is_some_and(|operator| kind_of(operator) == "!") => {
+                if let Some(operand) = node.field("argument") {
+                    self.collect_ruled_out(condition.with(operand), !holds, subject, out);
+                }
+            }
+            "binary_expression" => {
+                let (Some(operator), Some(left), Some(right)) =
+                    (node.field("operator"), node.field("left"), node.field("right"))
+                else {
+                    return;
+                };
+                let (left, right) = (condition.with(left), condition.with(right));
+                match (kind_of(operator), holds) {
+                    // Both sides hold when `&&` does; neither does when `||` fails.
+                    ("&&", true) | ("||", false) => {
+                        self.collect_ruled_out(left, holds, subject, out);
+                        self.collect_ruled_out(right, holds, subject, out);
+                    }
+                    ("===" | "==", false) | ("!==" | "!=", true) => {
+                        out.extend(self.compared_string(left, right, subject))
+                    }
+                    _ => {}
+                }
+            }
+            "call_expression" if !holds => out.extend(self.listed_strings_including(condition, subject)),
+            _ => {}
+        }
+    }
+
+    /// The string one side of a comparison names when the other side is `subject`.
+    fn compared_string(&self, left: Located<'tree>, right: Located<'tree>, subject: &str) -> Option<String> {
+        let (left, right) = (self.unwrapped(left), self.unwrapped(right));
+        let other = if self.text(left) == subject {
+            right
+        } else if self.text(right) == subject {
+            left
+        } else {
+            return None;
+        };
+        self.sole_string_origin(other)?.known_value()
+    }
+
+    /// The strings of `[…].includes(subject)`: every element of the array literal (in place or in
+    /// a const), when each is a known string.
+    fn listed_strings_including(&self, call: Located<'tree>, subject: &str) -> Vec<String> {
+        let node = call.node;
+        let argument = node
+            .field("arguments")
+            .filter(|arguments| arguments.named_child_count() == 1)
+            .and_then(|arguments| arguments.named_child(0));
+        let Some(member) = node
+            .field("function")
+            .filter(|function| kind_of(*function) == "member_expression")
+        else {
+            return Vec::new();
+        };
+        let tests_subject = argument.is_some_and(|argument| self.text(self.unwrapped(call.with(argument))) == subject);
+        let calls_includes = member
+            .field("property")
+            .is_some_and(|property| self.text(call.with(property)) == "includes");
+        let Some(list) = member.field("object").filter(|_| tests_subject && calls_includes) else {
+            return Vec::new();
+        };
+        let list = self.written_value(call.with(list));
+        if kind_of(list.node) != "array" {
+            return Vec::new();
+        }
+        super::named_children(list.node)
+            .filter(|element| kind_of(*element) != "comment")
+            .filter_map(|element| self.sole_string_origin(list.with(element))?.known_value())
+            .collect()
+    }
+}
+
+impl StringOrigin<'_> {
+    /// The string this origin evaluates to, where the model knows it: a literal's content, or the
+    /// runtime id a runtime enum member or constant stands for.
+    pub fn known_value(&self) -> Option<String> {
+        match self {
+            Self::Literal { value, .. } => Some(value.clone()),
+            Self::PackageMember { member, .. } => super::graph::runtime_id_of_member(member),
+        }
+    }
+}
