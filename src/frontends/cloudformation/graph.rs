@@ -91,7 +91,8 @@ impl<'a> Template<'a> {
 
     /// How `sam build` makes a SAM function's package from its local `CodeUri`: with `BuildMethod:
     /// go1.x` it builds the Go binary under the handler's name; without a `BuildMethod` it builds
-    /// a go1.x function by its runtime, but a function of an OS-only runtime not at all.
+    /// a go1.x function by its runtime, but a function of an OS-only runtime not at all; with any
+    /// other (a Makefile's target) it builds what infrafix does not read.
     fn sam_build(&self, resource: &Resource) -> Option<CodePackage> {
         if resource.kind != "AWS::Serverless::Function" {
             return None;
@@ -111,7 +112,17 @@ impl<'a> Template<'a> {
             Some(method) if method.text() == Some("go1.x") => Some(CodePackage::NamedAfterHandler {
                 by: format!("{by} (`BuildMethod: go1.x`)"),
             }),
-            Some(_) => None,
+            // A Makefile's or another builder's output is not read: it must change with the runtime.
+            Some(method) => Some(CodePackage::Unjudged {
+                reason: match method.text() {
+                    Some("makefile") => format!(
+                        "{by} makes the package with the `build-{}` target of the Makefile in its `CodeUri` (`BuildMethod: makefile`), which infrafix does not read",
+                        resource.logical_id
+                    ),
+                    Some(other) => format!("{by} makes the package with `BuildMethod: {other}`, which infrafix does not judge"),
+                    None => format!("{by} makes the package with a `BuildMethod` infrafix cannot read"),
+                },
+            }),
             None => Some(CodePackage::BuildNeeds {
                 by,
                 setting: "`Metadata: BuildMethod: go1.x` on the function".to_owned(),

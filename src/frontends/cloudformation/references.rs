@@ -9,6 +9,8 @@ use super::Template;
 use crate::cloud::{ResourceId, ResourceRef, ARN};
 use crate::frontends::document::{Value, ValueKind};
 
+const SAM_FUNCTION: &str = "AWS::Serverless::Function";
+
 /// The output `Ref` gives for a resource, in the graph's spelling when it is the ARN.
 fn ref_attribute(kind: &str) -> &'static str {
     match kind {
@@ -68,7 +70,14 @@ impl Template<'_> {
                     "Fn::Sub" => substituted_names(argument),
                     _ => Vec::new(),
                 };
-                found.extend(named.iter().filter_map(|name| self.resource_index(name)));
+                for name in &named {
+                    match self.resource_index(name) {
+                        Some(id) => {
+                            found.insert(id);
+                        }
+                        None => found.extend(self.sam_made_from_functions(name)),
+                    }
+                }
             }
             match &value.kind {
                 ValueKind::Map(map) => pending.extend(map.entries.iter().map(|entry| &entry.value)),
@@ -81,11 +90,25 @@ impl Template<'_> {
     }
 
     /// The resources a resource waits for: those it references, and those its `DependsOn` names.
+    /// SAM turns a function's `Events` into resources of their own (mappings, permissions, the
+    /// API's definition), made after the function: the function waits for none of what its
+    /// events name, and an API waits for the functions whose events it serves.
     pub(super) fn waits_for(&self, resource: &super::Resource) -> BTreeSet<ResourceId> {
-        let mut found = resource
+        let serverless_function = resource.kind == SAM_FUNCTION;
+        let mut found = BTreeSet::new();
+        for (key, value) in resource
             .properties
-            .map(|properties| self.referenced(properties))
-            .unwrap_or_default();
+            .and_then(Value::as_map)
+            .into_iter()
+            .flat_map(|map| map.entries.iter().map(|entry| (entry.key.as_str(), &entry.value)))
+        {
+            if !(serverless_function && key == "Events") {
+                found.extend(self.referenced(value));
+            }
+        }
+        if matches!(resource.kind, "AWS::Serverless::Api" | "AWS::Serverless::HttpApi") {
+            found.extend(self.functions_with_events_on(Some(resource.logical_id)));
+        }
         if let Some(depends_on) = resource.entry.value.get("DependsOn") {
             let names: Vec<&str> = match depends_on.as_list() {
                 Some(list) => list.items.iter().filter_map(Value::text).collect(),
@@ -94,6 +117,64 @@ impl Template<'_> {
             found.extend(names.into_iter().filter_map(|name| self.resource_index(name)));
         }
         found
+    }
+
+    /// The functions a resource SAM makes stands for, for the references to it: `Ref: Fn.Alias`
+    /// and `Fn.Version` (its `AutoPublishAlias`) are made from the function, and the implicit
+    /// APIs (`ServerlessRestApi`, `ServerlessHttpApi`, their stages and deployments) from every
+    /// function with an event on them, whose ARNs their definitions name.
+    fn sam_made_from_functions(&self, name: &str) -> Vec<ResourceId> {
+        if let Some(function) = name
+            .strip_suffix(".Alias")
+            .or_else(|| name.strip_suffix(".Version"))
+            .and_then(|function| self.resource_index(function))
+        {
+            return vec![function];
+        }
+        if name.starts_with("ServerlessRestApi") || name.starts_with("ServerlessHttpApi") {
+            return self.functions_with_events_on(None);
+        }
+        Vec::new()
+    }
+
+    /// The SAM functions with an `Api` or `HttpApi` event on the API `api` names (its logical
+    /// id), or, for `None`, on the implicit API SAM makes for events that name none.
+    fn functions_with_events_on(&self, api: Option<&str>) -> Vec<ResourceId> {
+        let api = match api {
+            Some(logical_id) => match self.resource_index(logical_id) {
+                Some(id) => Some(id),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let names_api = |event: &Value| {
+            let properties = event.get("Properties");
+            let named = ["RestApiId", "ApiId"]
+                .iter()
+                .find_map(|key| properties.and_then(|properties| properties.get(key)));
+            match (named, api) {
+                (None, None) => true,
+                (Some(named), Some(api)) => self.referenced(named).contains(&api),
+                _ => false,
+            }
+        };
+        self.resources()
+            .enumerate()
+            .filter(|(_, resource)| resource.kind == SAM_FUNCTION)
+            .filter(|(_, resource)| {
+                resource
+                    .properties
+                    .and_then(|properties| properties.get("Events"))
+                    .and_then(Value::as_map)
+                    .is_some_and(|events| {
+                        events.entries.iter().any(|event| {
+                            matches!(event.value.get("Type").and_then(Value::text), Some("Api" | "HttpApi"))
+                                && names_api(&event.value)
+                        })
+                    })
+            })
+            .map(|(id, _)| id)
+            .collect()
     }
 
     /// Every resource a resource waits for, directly or through the resources it waits for.

@@ -13,8 +13,8 @@
 use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{
-    DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, Multiplicity, Reservation, RuntimeValue,
-    StackFilter, Written,
+    CodePackage, DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, Multiplicity, Reservation,
+    RuntimeValue, StackFilter, Written,
 };
 use crate::frontends::document::{Entry, Value};
 
@@ -111,8 +111,8 @@ impl Template<'_> {
                     stacks: StackFilter::default(),
                     reservations,
                     runtimes,
+                    code: handler.as_ref().and_then(|(_, _, text)| packaged_in_a_folder(text)),
                     handler: handler.map(|(_, _, text)| text),
-                    code: None,
                     role: Some(role),
                     dead_letter,
                     depends_on: None,
@@ -216,4 +216,16 @@ impl Template<'_> {
         }
         current
     }
+}
+
+/// The package of a function whose handler names a file in a folder of the service (`bin/hello`):
+/// the framework zips the service's files as they lie, so the binary is not at the package's
+/// root, where an OS-only runtime looks for its `bootstrap`.
+fn packaged_in_a_folder(handler: &str) -> Option<CodePackage> {
+    let (folder, _) = handler.rsplit_once('/')?;
+    Some(CodePackage::Unjudged {
+        reason: format!(
+            "the handler `{handler}` names a binary in the `{folder}` folder of the package the Serverless Framework zips from the service's files"
+        ),
+    })
 }

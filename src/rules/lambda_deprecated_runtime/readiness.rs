@@ -57,6 +57,10 @@ pub(super) fn readiness(
         Some(CodePackage::BuildNeeds { by, setting }) => Readiness::NotReady(format!(
             "{by} builds the `{executable}` of an OS-only runtime only with {setting}: add it"
         )),
+        Some(CodePackage::Unjudged { reason }) => Readiness::NotReady(format!(
+            "{reason}: it must hold an executable `{executable}` at its root{}",
+            build_hint(runtime, executable)
+        )),
         None => Readiness::Unknown,
     }
 }
