@@ -4,6 +4,9 @@
 //! `go1.x`, so reporting the default's `go1.x` as the function's runtime would be a false finding.
 
 use super::{Located, Program, StringOrigin};
+
+/// How many consts a condition may be followed through (`const legacy = isGo || isOld`).
+const MAX_HOPS: usize = 8;
 use crate::syntax::{kind_of, Fields};
 
 impl<'tree> Program<'tree> {
@@ -17,17 +20,33 @@ impl<'tree> Program<'tree> {
             return Vec::new();
         }
         let mut ruled_out = Vec::new();
-        self.collect_ruled_out(condition, holds, self.text(subject), &mut ruled_out);
+        self.collect_ruled_out(condition, holds, self.text(subject), 0, &mut ruled_out);
         ruled_out
     }
 
-    fn collect_ruled_out(&self, condition: Located<'tree>, holds: bool, subject: &str, out: &mut Vec<String>) {
+    fn collect_ruled_out(
+        &self,
+        condition: Located<'tree>,
+        holds: bool,
+        subject: &str,
+        hops: usize,
+        out: &mut Vec<String>,
+    ) {
+        if hops > MAX_HOPS {
+            return;
+        }
         let condition = self.unwrapped(condition);
         let node = condition.node;
         match kind_of(node) {
+            // `const isGo = s.runtime === "go1.x"`, tested in the same loop body or function.
+            "identifier" => {
+                if let Some(value) = self.const_value(condition) {
+                    self.collect_ruled_out(value, holds, subject, hops + 1, out);
+                }
+            }
             "unary_expression" if node.field("operator").is_some_and(|operator| kind_of(operator) == "!") => {
                 if let Some(operand) = node.field("argument") {
-                    self.collect_ruled_out(condition.with(operand), !holds, subject, out);
+                    self.collect_ruled_out(condition.with(operand), !holds, subject, hops, out);
                 }
             }
             "binary_expression" => {
@@ -40,8 +59,8 @@ impl<'tree> Program<'tree> {
                 match (kind_of(operator), holds) {
                     // Both sides hold when `&&` does; neither does when `||` fails.
                     ("&&", true) | ("||", false) => {
-                        self.collect_ruled_out(left, holds, subject, out);
-                        self.collect_ruled_out(right, holds, subject, out);
+                        self.collect_ruled_out(left, holds, subject, hops, out);
+                        self.collect_ruled_out(right, holds, subject, hops, out);
                     }
                     ("===" | "==", false) | ("!==" | "!=", true) => {
                         out.extend(self.compared_string(left, right, subject))

@@ -120,12 +120,7 @@ impl<'tree> Program<'tree> {
                 }
                 Intent::SetString { at, value } => {
                     let written = self.string_value(self.located(at)?).unwrap_or_default();
-                    if let Some(typed) = self.written_as_a_literal_type(&written) {
-                        return Err(format!(
-                            "`{written}` is also written as a type (`{}`), which `{value}` would not satisfy; change the type and the value together, by hand",
-                            self.text(typed)
-                        ));
-                    }
+                    self.refuse_where_a_type_holds(&written, value)?;
                     edits.push(string_content(at, value)?)
                 }
                 Intent::AddHandler { beside, handler } => {

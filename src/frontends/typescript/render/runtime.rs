@@ -8,8 +8,8 @@ use crate::syntax::kind_of;
 use crate::syntax::Fields;
 use std::collections::BTreeMap;
 
-use super::super::graph::Spelling;
-use super::super::{ImportKind, Located, Program};
+use super::super::graph::{runtime_id_of_member, Spelling};
+use super::super::{named_children, package_module, ImportKind, Located, PackageMember, Program};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::cloud::Intent;
 use crate::fix::Edit;
@@ -20,21 +20,23 @@ impl<'tree> Program<'tree> {
         let successor = successor_runtime(successor)?;
         let as_string = || self.replace_node(origin, &self.style(origin.file).string(&successor.id));
         let property = origin.node.field("property").map(|node| origin.with(node));
-        Ok(match (self.spelling_at(origin)?, &successor.enum_member) {
+        let spelling = self.spelling_at(origin)?;
+        let construction = self.runtime_constructed_from(origin);
+        // A Pulumi runtime, however spelt, may be held to a type naming its string
+        // (`"go1.x" | "nodejs22.x"`, `typeof aws.lambda.Runtime.Go1dx`).
+        if spelling != Spelling::CdkConstant && construction.is_none() {
+            if let Some(id) = self
+                .sole_string_origin(origin)
+                .and_then(|written| written.known_value())
+            {
+                self.refuse_where_a_type_holds(&id, &successor.id)?;
+            }
+        }
+        Ok(match (spelling, &successor.enum_member) {
             (Spelling::CdkConstant, _) => self.cdk_constant_spelled(origin, successor)?,
-            (Spelling::Literal, _) => match self.runtime_constructed_from(origin) {
+            (Spelling::Literal, _) => match construction {
                 Some(construction) => self.cdk_construction_spelled(construction, origin, successor)?,
-                None => {
-                    let id = self.string_value(origin).unwrap_or_default();
-                    if let Some(typed) = self.written_as_a_literal_type(&id) {
-                        return Err(format!(
-                            "`{id}` is also written as a type (`{}`), which `{}` would not satisfy; change the type and the value together, by hand",
-                            self.text(typed),
-                            successor.id
-                        ));
-                    }
-                    super::string_content(&origin.into(), &successor.id)?
-                }
+                None => super::string_content(&origin.into(), &successor.id)?,
             },
             (Spelling::EnumMember, Some(member)) => match property {
                 Some(property) => self.replace_node(property, member),
@@ -58,10 +60,22 @@ impl<'tree> Program<'tree> {
         })
     }
 
+    /// Refuses to change the string `written` to `value` where the program also writes `written`
+    /// as a type, which values are held to: the new string would not compile.
+    pub(super) fn refuse_where_a_type_holds(&self, written: &str, value: &str) -> Result<(), String> {
+        match self.written_as_a_literal_type(written) {
+            Some(typed) => Err(format!(
+                "`{written}` is also written as a type (`{}`), which `{value}` would not satisfy; change the type and the value together, by hand",
+                self.text(typed).split_whitespace().collect::<Vec<_>>().join(" ")
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Where the program writes the string `id` as a literal type (`type GoRuntime = "go1.x" |
     /// "provided.al2"`, `handler: "main" | "server"`): a value held to that type does not compile
     /// with another string.
-    pub(super) fn written_as_a_literal_type(&self, id: &str) -> Option<Located<'tree>> {
+    fn written_as_a_literal_type(&self, id: &str) -> Option<Located<'tree>> {
         if id.is_empty() {
             return None;
         }
@@ -70,7 +84,7 @@ impl<'tree> Program<'tree> {
         }
         let found = (0..self.file_count()).find_map(|file| {
             let text = self.file(file).text;
-            ["\"", "'"].into_iter().find_map(|quote| {
+            let quoted = ["\"", "'"].into_iter().find_map(|quote| {
                 text.match_indices(&format!("{quote}{id}{quote}"))
                     .find_map(|(start, quoted)| {
                         let string = self
@@ -90,10 +104,61 @@ impl<'tree> Program<'tree> {
                         }
                         Some(typed)
                     })
-            })
+            });
+            quoted.or_else(|| self.type_of_runtime_member(file, id))
         });
         self.memo.literal_types.borrow_mut().insert(id.to_owned(), found);
         found
+    }
+
+    /// Where a file writes the type of a package member that stands for runtime `id`
+    /// (`typeof aws.lambda.Runtime.Go1dx`): that type is the literal type of `id`. The union it
+    /// is a member of, when it is one.
+    fn type_of_runtime_member(&self, file: usize, id: &str) -> Option<Located<'tree>> {
+        let text = self.file(file).text;
+        text.match_indices("typeof ").find_map(|(start, keyword)| {
+            let query = self
+                .root(file)
+                .descendant_for_byte_range(start, start + keyword.len())
+                .and_then(|node| {
+                    if kind_of(node) == "type_query" {
+                        Some(node)
+                    } else {
+                        node.parent()
+                    }
+                })
+                .filter(|node| kind_of(*node) == "type_query")?;
+            let mut typed = Located { file, node: query };
+            let member = named_children(query).next()?;
+            let stands_for = self.package_member_in_type(typed.with(member))?;
+            if runtime_id_of_member(&stands_for).as_deref() != Some(id) {
+                return None;
+            }
+            while let Some(union) = self.parent(typed).filter(|parent| kind_of(*parent) == "union_type") {
+                typed = typed.with(union);
+            }
+            Some(typed)
+        })
+    }
+
+    /// The package export a dotted name in a type query names (`aws.lambda.Runtime.Go1dx` of
+    /// `typeof aws.lambda.Runtime.Go1dx`). The grammar's member expressions in a type do not
+    /// carry the fields of those in values, so the name is read from its text.
+    fn package_member_in_type(&self, name: Located<'tree>) -> Option<PackageMember> {
+        let text: String = self.text(name).chars().filter(|c| !c.is_whitespace()).collect();
+        let mut parts = text.split('.');
+        let local = parts.next()?;
+        let binding = self
+            .file(name.file)
+            .imports
+            .iter()
+            .find(|binding| binding.local == local)?;
+        let (package, mut path) = package_module(&binding.module)?;
+        if let ImportKind::Named { imported } = &binding.kind {
+            path.push(imported.clone());
+        }
+        path.extend(parts.map(str::to_owned));
+        Some(PackageMember { package, path })
     }
 
     /// The `[…] as const` (or `{…} as const`) a value written at `at` lies in, when a type reads
