@@ -126,7 +126,7 @@ impl<'tree> Program<'tree> {
             .any(|&(of, instance)| of == role && instance.is_some());
         match split {
             true => Err(format!(
-                "{} is made by a helper called more than once: a policy created beside it would reach every role it makes, not this function's alone",
+                "{} is made by a helper called, or a class constructed, more than once: a policy created beside it would reach every role it makes, not this function's alone",
                 self.display_name(role)
             )),
             false => Ok(()),

@@ -43,8 +43,10 @@ impl<'tree> Program<'tree> {
 
     /// The call of a program function an expression's value comes out of, following members and
     /// consts: `makeRole("audit")` for `auditRole.arn` after `const auditRole = makeRole("audit")`,
-    /// or for `audit.role.id` after `const audit = makeRoles("audit")`. A helper called twice
-    /// makes two roles out of one declaration; the call says which one a value reads.
+    /// or for `audit.role.id` after `const audit = makeRoles("audit")`, or the construction of a
+    /// class of the program (`pollerExec.role.attrArn` after `const pollerExec = new
+    /// ExecRole(…)`). A helper called twice makes two roles out of one declaration; the call
+    /// says which one a value reads.
     pub(super) fn instance_call(&self, at: Located<'tree>) -> Option<InstanceCall> {
         let mut current = self.unwrapped(at);
         for _ in 0..MAX_HOPS {
@@ -53,6 +55,14 @@ impl<'tree> Program<'tree> {
                 "identifier" | "shorthand_property_identifier" => self.const_value(current)?,
                 "call_expression" => {
                     self.function_named(current.with(current.node.field("function")?))?;
+                    return Some((current.file, current.node.start_byte()));
+                }
+                // A construct or component class of the program, constructed more than once.
+                "new_expression" => {
+                    let class = current.with(current.node.field("constructor")?);
+                    (kind_of(class.node) == "identifier")
+                        .then(|| self.class_named(class))
+                        .flatten()?;
                     return Some((current.file, current.node.start_byte()));
                 }
                 _ => return None,
