@@ -82,8 +82,12 @@ it, or to the folder its `main:` names; nothing outside it is read, and no link 
   the folder holds now, which may be an old build's.
 - Unknown, safe: nothing shows either way. The package is not there yet and no script infrafix can
   read builds it (another repository's pipeline builds it, or a script writes through variables
-  such as `$(OUT)/main`), or its path is computed, or outside the project. The message says what
-  the build must produce. This is the one case where the fix may still break a working function,
+  such as `$(OUT)/main`), or its path is computed from what infrafix cannot read, or outside the
+  project. The message says what the build must produce.
+
+A function made in a loop whose package path is built from the elements (`build/${name}`,
+`path.join(__dirname, "lambda", s.name)` over a list written out) deploys one package per
+element, and each is judged: not ready when any one is, ready when every one is. This is the one case where the fix may still break a working function,
   if it is deployed before the build changes; it stays safe because infrafix has no sign of that,
   and because a program that cannot leave go1.x without `--unsafe-fixes` would be left on a
   runtime AWS no longer lets anyone create functions with.

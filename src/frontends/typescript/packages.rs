@@ -37,14 +37,13 @@ impl<'tree> Program<'tree> {
     }
 
     /// An archive's path written out: a string, or `path.join(__dirname, "..", "bin")` (also
-    /// `path.resolve`), which starts from the folder of the file that writes it.
+    /// `path.resolve`), which starts from the folder of the file that writes it. A path built
+    /// from a loop's elements (`build/${name}`, `path.join(__dirname, "build", s.name)`) is one
+    /// package per value the elements give it.
     fn archive_path(&self, path: Located<'tree>) -> Option<CodePackage> {
         let path = self.written_value(path);
-        if let Some(StringOrigin::Literal { value, .. }) = self.sole_string_origin(path) {
-            return Some(CodePackage::FileArchive {
-                path: value,
-                folder: None,
-            });
+        if let Some(paths) = self.possible_strings(path) {
+            return Some(one_per_path(paths, None));
         }
         let callee = self.node_path_function(path.with(path.node.field("function")?))?;
         if !matches!(callee.as_str(), "join" | "resolve") {
@@ -58,27 +57,58 @@ impl<'tree> Program<'tree> {
         if !is_dirname {
             return None;
         }
-        let parts = parts
-            .iter()
-            .map(|part| match self.sole_string_origin(*part)? {
-                StringOrigin::Literal { value, .. } => Some(value),
-                StringOrigin::PackageMember { .. } => None,
-            })
-            .collect::<Option<Vec<String>>>()?;
+        let mut paths = vec![Vec::new()];
+        for part in parts {
+            paths = combined(&paths, &self.possible_strings(*part)?)?;
+        }
         // `resolve` starts over at an absolute part; `join` does not, and neither is written here.
-        if parts.iter().any(|part| part.starts_with('/')) {
+        if paths.iter().flatten().any(|part| part.starts_with('/')) {
             return None;
         }
-        Some(CodePackage::FileArchive {
-            path: parts.join("/"),
-            folder: Some(
-                self.file(path.file)
-                    .path
-                    .parent()
-                    .unwrap_or(Path::new(""))
-                    .to_path_buf(),
-            ),
-        })
+        let folder = self
+            .file(path.file)
+            .path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        Some(one_per_path(
+            paths.into_iter().map(|parts| parts.join("/")).collect(),
+            Some(folder),
+        ))
+    }
+
+    /// Every string an expression may be, when each is written out: a literal, a template
+    /// literal whose substitutions are such strings, or a name whose origins are all literals
+    /// (a loop element's field, a const). `None` when any part is unknown or there are more
+    /// than `MAX_PATHS`.
+    fn possible_strings(&self, at: Located<'tree>) -> Option<Vec<String>> {
+        let at = self.unwrapped(at);
+        if kind_of(at.node) == "template_string" {
+            let mut strings = vec![Vec::new()];
+            for part in named_children(at.node) {
+                let values = match kind_of(part) {
+                    "string_fragment" => vec![self.text(at.with(part)).to_owned()],
+                    "template_substitution" => self.possible_strings(at.with(named_children(part).next()?))?,
+                    _ => return None,
+                };
+                strings = combined(&strings, &values)?;
+            }
+            return Some(strings.into_iter().map(|parts| parts.concat()).collect());
+        }
+        let origins = self.string_origins(at);
+        if origins.is_empty() {
+            return None;
+        }
+        let mut strings: Vec<String> = Vec::new();
+        for origin in origins {
+            let StringOrigin::Literal { value, .. } = origin else {
+                return None;
+            };
+            if !strings.contains(&value) {
+                strings.push(value);
+            }
+        }
+        (strings.len() <= MAX_PATHS).then_some(strings)
     }
 
     /// `join` for `path.join`, `nodePath.join` or an imported `join`, from Node's `path` module.
@@ -122,6 +152,43 @@ impl<'tree> Program<'tree> {
                 }
             })
             .collect()
+    }
+}
+
+/// More paths than this from one expression are not judged: no loop names that many packages.
+const MAX_PATHS: usize = 32;
+
+/// Every sequence `so_far` followed by one of `next`; `None` past `MAX_PATHS`.
+fn combined(so_far: &[Vec<String>], next: &[String]) -> Option<Vec<Vec<String>>> {
+    if so_far.len() * next.len() > MAX_PATHS {
+        return None;
+    }
+    Some(
+        so_far
+            .iter()
+            .flat_map(|parts| {
+                next.iter().map(move |value| {
+                    let mut longer = parts.clone();
+                    longer.push(value.clone());
+                    longer
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The package at each path, one per instance when there are several.
+fn one_per_path(paths: Vec<String>, folder: Option<std::path::PathBuf>) -> CodePackage {
+    let mut packages: Vec<CodePackage> = paths
+        .into_iter()
+        .map(|path| CodePackage::FileArchive {
+            path,
+            folder: folder.clone(),
+        })
+        .collect();
+    match packages.len() {
+        1 => packages.remove(0),
+        _ => CodePackage::OnePerInstance(packages),
     }
 }
 

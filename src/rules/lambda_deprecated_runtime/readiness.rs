@@ -43,24 +43,7 @@ pub(super) fn readiness(
         old: function.handler.clone(),
     };
     match &function.code {
-        Some(CodePackage::AssetArchive { entries }) => wanted.of_entries(entries),
-        Some(CodePackage::FileArchive { path, folder }) => context
-            .packages
-            .and_then(|packages| packages.package(path, folder.as_deref()))
-            .map_or(Readiness::Unknown, |package| wanted.of_package(&package)),
-        Some(CodePackage::NamedAfterHandler { by }) if handler_becomes_executable => {
-            Readiness::Ready(format!("{by} names the binary after the handler (`{executable}`)"))
-        }
-        Some(CodePackage::NamedAfterHandler { by }) => Readiness::NotReady(format!(
-            "{by} names the binary after the handler, and this fix cannot make the handler `{executable}`"
-        )),
-        Some(CodePackage::BuildNeeds { by, setting }) => Readiness::NotReady(format!(
-            "{by} builds the `{executable}` of an OS-only runtime only with {setting}: add it"
-        )),
-        Some(CodePackage::Unjudged { reason }) => Readiness::NotReady(format!(
-            "{reason}: it must hold an executable `{executable}` at its root{}",
-            build_hint(runtime, executable)
-        )),
+        Some(code) => wanted.of_code(context, code, handler_becomes_executable),
         None => Readiness::Unknown,
     }
 }
@@ -88,6 +71,37 @@ impl Wanted<'_> {
 
     fn build(&self, output: &str) -> String {
         build_hint(self.runtime, output)
+    }
+
+    fn of_code(&self, context: &RuleContext, code: &CodePackage, handler_becomes_executable: bool) -> Readiness {
+        let executable = self.executable;
+        match code {
+            CodePackage::AssetArchive { entries } => self.of_entries(entries),
+            CodePackage::FileArchive { path, folder } => context
+                .packages
+                .and_then(|packages| packages.package(path, folder.as_deref()))
+                .map_or(Readiness::Unknown, |package| self.of_package(&package)),
+            CodePackage::NamedAfterHandler { by } if handler_becomes_executable => {
+                Readiness::Ready(format!("{by} names the binary after the handler (`{executable}`)"))
+            }
+            CodePackage::NamedAfterHandler { by } => Readiness::NotReady(format!(
+                "{by} names the binary after the handler, and this fix cannot make the handler `{executable}`"
+            )),
+            CodePackage::BuildNeeds { by, setting } => Readiness::NotReady(format!(
+                "{by} builds the `{executable}` of an OS-only runtime only with {setting}: add it"
+            )),
+            CodePackage::Unjudged { reason } => Readiness::NotReady(format!(
+                "{reason}: it must hold an executable `{executable}` at its root{}",
+                self.build(executable)
+            )),
+            CodePackage::OnePerInstance(packages) => {
+                let each: Vec<Readiness> = packages
+                    .iter()
+                    .map(|package| self.of_code(context, package, handler_becomes_executable))
+                    .collect();
+                all_instances(each)
+            }
+        }
     }
 
     /// An AssetArchive: its entries are the package's root files.
@@ -196,5 +210,31 @@ impl Wanted<'_> {
             false => format!("builds `{}` into `{}`", write.written, package.shown),
         };
         format!("{} {what} (`{}`)", write.script, write.command)
+    }
+}
+
+/// The readiness of a function whose instances deploy different packages: not ready when any is
+/// not (each such package said), ready when every one is, else unknown.
+fn all_instances(each: Vec<Readiness>) -> Readiness {
+    let not_ready: Vec<String> = each
+        .iter()
+        .filter_map(|readiness| match readiness {
+            Readiness::NotReady(why) => Some(why.clone()),
+            _ => None,
+        })
+        .collect();
+    if !not_ready.is_empty() {
+        return Readiness::NotReady(not_ready.join("; "));
+    }
+    let ready: Vec<String> = each
+        .iter()
+        .filter_map(|readiness| match readiness {
+            Readiness::Ready(evidence) => Some(evidence.clone()),
+            _ => None,
+        })
+        .collect();
+    match ready.len() == each.len() {
+        true => Readiness::Ready(ready.join(", and ")),
+        false => Readiness::Unknown,
     }
 }
