@@ -453,7 +453,7 @@ impl<'a> Template<'a> {
 /// An ARN written with `Fn::Sub` whose only substitutions are pseudo parameters, as a pattern:
 /// `arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders-*` may name any partition,
 /// region and account. `None` when it substitutes anything else.
-fn pseudo_parameters_as_wildcards(text: &str) -> Option<String> {
+pub(crate) fn pseudo_parameters_as_wildcards(text: &str) -> Option<String> {
     let mut pattern = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("${") {

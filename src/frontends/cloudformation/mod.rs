@@ -20,6 +20,7 @@ use std::ops::Range;
 
 use tree_sitter::Tree;
 
+pub(crate) use iam::pseudo_parameters_as_wildcards;
 pub use render::TemplateFrontEnd;
 
 use crate::cloud::{ResourceId, Site};

@@ -4,6 +4,7 @@
 //! resources), read into the statements the policy evaluator (`cloud::policy`) judges, and
 //! edited each in its own form.
 
+mod arn_pattern;
 mod edit;
 mod object_form;
 mod text_form;

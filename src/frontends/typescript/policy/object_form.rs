@@ -336,10 +336,29 @@ impl<'tree> Program<'tree> {
     }
 
     fn resource_entry(&self, element: Located<'tree>) -> Entry {
-        match self.denoted_resource(element) {
-            Some(resource) => Entry {
+        let written = self.written_value(element);
+        // `${dlq.queueArn}`: a template holding nothing but the ARN is the ARN.
+        let only_substitution = (kind_of(written.node) == "template_string")
+            .then(|| match named_children(written.node).collect::<Vec<_>>().as_slice() {
+                [substitution] if kind_of(*substitution) == "template_substitution" => {
+                    named_children(*substitution).next().map(|inner| written.with(inner))
+                }
+                _ => None,
+            })
+            .flatten();
+        if let Some(inner) = only_substitution {
+            return self.resource_entry(inner);
+        }
+        if let Some(resource) = self.denoted_resource(element) {
+            return Entry {
                 literal: None,
                 resource: Some(resource),
+            };
+        }
+        match self.deployment_arn_pattern(written) {
+            Some(pattern) => Entry {
+                literal: Some(pattern),
+                resource: None,
             },
             None => self.action_entry(element),
         }
