@@ -361,16 +361,29 @@ impl<'tree> Program<'tree> {
         else {
             return self.reservations_passed_through(function, instances);
         };
-        let known = self.largest_number_value(written.value);
-        if known.is_none() {
+        if self.largest_number_value(written.value).is_none() {
             if let Some(shares) = self.reservations_passed_in(written.value, instances, None, 1) {
+                // A call in a loop may pass each element's number (`new Worker(…, { reserved:
+                // q.reserved })`).
                 return shares
                     .into_iter()
-                    .map(|(argument, share)| self.reservation(argument, share.into(), Some(written.value), false))
+                    .flat_map(|(argument, share)| self.reservations_per_element(argument, share.into(), written.value))
                     .collect();
             }
         }
-        match self.element_sources(written.value).filter(|_| known.is_none()) {
+        self.reservations_per_element(written.value, instances, written.value)
+    }
+
+    /// The reservation `read` gives, or, where it reads the element of a loop (`s.reserved`),
+    /// one per element with its share of the instances; `read_at` is where the function reads it.
+    fn reservations_per_element(
+        &self,
+        read: Located<'tree>,
+        instances: Multiplicity,
+        read_at: Located<'tree>,
+    ) -> Vec<Reservation> {
+        let known = self.largest_number_value(read);
+        match self.element_sources(read).filter(|_| known.is_none()) {
             Some(sources) if !sources.is_empty() => {
                 // The loop over the collection is one of those counted in the instances: each
                 // element's number serves its share of them.
@@ -383,10 +396,10 @@ impl<'tree> Program<'tree> {
                     .into_iter()
                     // An element other code reads through its const keeps its number: the
                     // reservation asks that of the const holding it.
-                    .map(|source| self.reservation(source, each.into(), Some(written.value), false))
+                    .map(|source| self.reservation(source, each.into(), Some(read_at), false))
                     .collect()
             }
-            _ => vec![self.reservation(written.value, instances, None, false)],
+            _ => vec![self.reservation(read, instances, (read != read_at).then_some(read_at), false)],
         }
     }
 }
