@@ -386,10 +386,37 @@ impl<'tree> Program<'tree> {
         if let Some(found) = self.property(object, property) {
             return Some(found.value);
         }
+        if let Some(value) = self.static_field_value(object, property, only_const) {
+            return Some(value);
+        }
         // `make(…).role`, or `audit.role` after `const audit = make(…)`: a property of the object
         // the project's helper returns (`return { role, logs }`).
         let returned = self.call_result(self.written_value(object))?;
         self.property(returned, property).map(|found| found.value)
+    }
+
+    /// The value of a static field of a program's class, read through the class's name
+    /// (`NodeFunction.DEFAULT_RUNTIME` for `static readonly DEFAULT_RUNTIME = …`); with
+    /// `only_const`, only a `readonly` one, which nothing can change.
+    fn static_field_value(&self, class_name: Located<'tree>, field: &str, only_const: bool) -> Option<Located<'tree>> {
+        let class_name = self.unwrapped(class_name);
+        if kind_of(class_name.node) != "identifier" {
+            return None;
+        }
+        let class = self.class_named(class_name)?;
+        let body = class.node.field("body")?;
+        named_children(body)
+            .filter(|member| kind_of(*member) == "public_field_definition")
+            .find(|member| {
+                let modifiers: Vec<&str> = member.children(&mut member.walk()).map(kind_of).collect();
+                member
+                    .field("name")
+                    .is_some_and(|name| self.text(class.with(name)) == field)
+                    && modifiers.contains(&"static")
+                    && (!only_const || modifiers.contains(&"readonly"))
+            })
+            .and_then(|member| member.field("value"))
+            .map(|value| class.with(value))
     }
 
     /// For a parameter `p`, the arguments passed for it; for `p.key`, each of those arguments'
