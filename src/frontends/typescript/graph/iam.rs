@@ -141,6 +141,18 @@ impl<'tree> Program<'tree> {
     /// What an event source mapping connects: an SQS queue of the program (one per queue when
     /// the mapping is made per element or call, each for its own) to one of its functions;
     /// `functions` maps a function's resource index to its index in the graph.
+    /// The function an `aws.lambda.Alias` points at (a mapping that invokes the alias polls as
+    /// that function's role); any other resource is itself.
+    fn aliased_function(&self, resource: usize) -> usize {
+        let declared = &self.resources()[resource];
+        if !declared.is_aws(&["lambda", "Alias"]) {
+            return resource;
+        }
+        self.argument(declared, "functionName")
+            .and_then(|function| self.denoted_resource(function.value))
+            .map_or(resource, |function| function.resource)
+    }
+
     pub(super) fn queue_event_source(
         &self,
         index: usize,
@@ -154,7 +166,7 @@ impl<'tree> Program<'tree> {
         ) else {
             return Vec::new();
         };
-        let function = function.resource;
+        let function = self.aliased_function(function.resource);
         let is_queue_arn = |source: &ResourceRef| {
             source.attribute.as_deref() == Some("arn") && self.resources()[source.resource].is_aws(&["sqs", "Queue"])
         };
