@@ -148,8 +148,8 @@ impl Template<'_> {
     }
 
     /// When `site` is a parameter's `Default`: whether the parameter's own constraints
-    /// (`AllowedValues`, `MinValue`, `MaxValue`) allow `content`, since CloudFormation refuses a
-    /// default they do not.
+    /// (`AllowedValues`, `AllowedPattern`, `MinValue`, `MaxValue`) allow `content`, since
+    /// CloudFormation refuses a default they do not.
     fn parameter_allows(&self, site: &Site, content: &str) -> Result<(), String> {
         let parameters = self.root.get("Parameters").and_then(Value::as_map);
         let Some(parameter) = parameters.and_then(|map| {
@@ -169,6 +169,14 @@ impl Template<'_> {
                     "parameter `{name}` does not allow `{content}` (its AllowedValues): add it there, then run again"
                 ));
             }
+        }
+        // infrafix has no regular expression engine to match the pattern with (and its dialect
+        // is Java's): the new default may fail it, as `^nodejs1[68]\.x$` fails `nodejs24.x`.
+        if let Some(pattern) = parameter.value.get("AllowedPattern") {
+            let pattern = pattern.text().unwrap_or("…");
+            return Err(format!(
+                "parameter `{name}` has an AllowedPattern (`{pattern}`), which infrafix does not match values against: make sure it allows `{content}`, then change the default by hand"
+            ));
         }
         let number = content.parse::<f64>().ok();
         let bound = |key: &str| {
