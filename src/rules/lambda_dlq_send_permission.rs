@@ -60,7 +60,9 @@ into a statement list of the role's own `Policies`, else into a new `dead-letter
 them. SAM adds the permission itself for a function's `DeadLetterQueue` when it makes the role (no
 `Role`), and the Serverless Framework adds `sns:Publish` on `onError`'s topic to the role it makes:
 neither is a finding. A Serverless function running as a role the service declares under
-`resources:` (its `role:`, or the provider's) is judged, and the grant goes into that role.
+`resources:` (its `role:`, or the provider's) is judged, and the grant goes into that role; its
+statements may name the target through a `${self:…}` variable, as `onError` may (a variable known
+only at deploy, `${opt:…}`, makes the answer unknown).
 
 In an AWS CDK app: a `Function`'s `deadLetterQueue` (or `deadLetterTopic`) gets `sqs:SendMessage`
 (`sns:Publish`) from the construct itself, which adds the statement to the function's role

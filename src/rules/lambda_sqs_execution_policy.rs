@@ -31,7 +31,8 @@ policy to the role's `ManagedPolicyArns` (with `${AWS::Partition}` where the tem
 SAM and the Serverless Framework grant the poller's permissions themselves to the roles they make
 for SQS events: not a finding. A Serverless function running as a role the service declares under
 `resources:` (its `role:`, or the provider's) gets nothing from the framework: its `sqs` events
-are judged against that role.
+are judged against that role, whose statements may name the queue through a `${self:…}` variable
+as the event does (a variable known only at deploy, `${opt:…}`, makes the answer unknown).
 
 In an AWS CDK app: an `SqsEventSource` grants the function's role what polling its queue needs
 (it calls the queue's `grantConsumeMessages`), as does the app's own `queue.grantConsumeMessages`:

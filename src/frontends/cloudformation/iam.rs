@@ -297,13 +297,16 @@ impl<'a> Template<'a> {
             .into_iter()
             .find(|key| map.entry(key).is_some())
             .map(|key| format!("a statement with `{key}`"));
+        // A Serverless service may write either list, or any entry of it, as a `${self:…}`
+        // variable: the framework puts the value it names there.
         let entries = |key: &str| -> Vec<Entry> {
             let Some(entry) = map.entry(key) else {
                 return Vec::new();
             };
-            match entry.value.as_list() {
+            let value = self.followed(&entry.value);
+            match value.as_list() {
                 Some(list) => list.items.iter().map(|item| self.policy_entry(item)).collect(),
-                None => vec![self.policy_entry(&entry.value)],
+                None => vec![self.policy_entry(value)],
             }
         };
         Some(PolicyStatement::new(
@@ -315,8 +318,18 @@ impl<'a> Template<'a> {
     }
 
     /// One entry of an `Action` or `Resource`: text, a resource's ARN, or an ARN pattern whose
-    /// pseudo parameters (`${AWS::Region}`) may be anything.
+    /// pseudo parameters (`${AWS::Region}`) may be anything. In a Serverless service, text
+    /// holding a variable not followed (`${opt:topicArn}`, `${aws:region}`) is known only when
+    /// the service deploys: an entry that cannot be read.
     fn policy_entry(&self, value: &Value) -> Entry {
+        let value = self.followed(value);
+        let deploy_time = self.serverless && value.text().is_some_and(|text| text.contains("${"));
+        if deploy_time {
+            return Entry {
+                literal: None,
+                resource: None,
+            };
+        }
         if let Some(text) = value.text() {
             return Entry {
                 literal: Some(text.to_owned()),

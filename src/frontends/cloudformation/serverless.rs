@@ -196,8 +196,12 @@ impl Template<'_> {
             .unwrap_or_default()
     }
 
-    /// The value a `${self:a.b}` variable names, followed; any other value as it is.
-    fn followed<'v>(&'v self, value: &'v Value) -> &'v Value {
+    /// The value a `${self:a.b}` variable names, followed; any other value as it is (also in a
+    /// template, where such text is no variable).
+    pub(super) fn followed<'v>(&'v self, value: &'v Value) -> &'v Value {
+        if !self.serverless {
+            return value;
+        }
         let mut current = value;
         for _ in 0..8 {
             let Some(path) = current
