@@ -135,13 +135,37 @@ impl Template<'_> {
             return self.add_items(existing, &values);
         }
         self.written_once(&existing.range)?;
-        let mut all = vec![Snippet::Text(self.text[existing.range.clone()].to_owned())];
+        // A list a variable names would become an item of the new list, which IAM refuses.
+        let named = self.followed(existing);
+        if !std::ptr::eq(named, existing) && named.as_list().is_some() {
+            return Err(format!(
+                "its {key} is `{}`, a list the service writes elsewhere (and may read elsewhere too); add it there by hand",
+                &self.text[existing.range.clone()]
+            ));
+        }
+        let mut all = vec![Snippet::Text(self.flow_item(existing))];
         all.extend(values);
         Ok(Edit::replace(
             self.file,
             existing.range.clone(),
             self.flow_value(&Snippet::List(all)),
         ))
+    }
+
+    /// The value written at `value`, as an item of a new flow list (`[value, …]`). A plain YAML
+    /// scalar holding what flow syntax reads as brackets or separators (a Serverless
+    /// `${self:custom.topicArn}`) would break the list: it is written in single quotes, which
+    /// keep every other character as it is.
+    fn flow_item(&self, value: &Value) -> String {
+        let written = &self.text[value.range.clone()];
+        match value.as_scalar() {
+            Some(scalar)
+                if !self.json && scalar.content == value.range && written.contains(['{', '}', '[', ']', ',', '\n']) =>
+            {
+                format!("'{}'", scalar.text.replace('\'', "''"))
+            }
+            _ => written.to_owned(),
+        }
     }
 
     /// A new inline policy of the role created at `role`, granting every send.
