@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::Snippet;
-use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
+use crate::cloud::{FunctionRole, ResourceRef, SendGrant, Site, ARN};
 use crate::fix::Edit;
 use crate::frontends::cloudformation::{Resource, Template};
 use crate::frontends::document::Value;
@@ -105,7 +105,13 @@ impl Template<'_> {
 
     /// New statements at the end of the document written at `document`: one per action, each
     /// on its targets.
-    pub(super) fn add_statements(&self, document: &Site, grants: &[(String, ResourceRef)]) -> Result<Edit, String> {
+    pub(super) fn add_statements(
+        &self,
+        role: &Site,
+        document: &Site,
+        grants: &[(String, ResourceRef)],
+    ) -> Result<Edit, String> {
+        self.reaches_functions_in_time(role, document)?;
         let document = self.value_at(document)?;
         let statements = document
             .get("Statement")
@@ -118,11 +124,13 @@ impl Template<'_> {
     /// document: to its list, or with its one value in a new one.
     pub(super) fn extend_statement(
         &self,
+        role: &Site,
         document: &Site,
         statement: usize,
         key: &str,
         values: Vec<Snippet>,
     ) -> Result<Edit, String> {
+        self.reaches_functions_in_time(role, document)?;
         let document = self.value_at(document)?;
         let statements = document.get("Statement").ok_or("the document has no Statement")?;
         let statement = match statements.as_list() {
@@ -165,6 +173,38 @@ impl Template<'_> {
                 format!("'{}'", scalar.text.replace('\'', "''"))
             }
             _ => written.to_owned(),
+        }
+    }
+
+    /// `Ok` when a grant written into the document at `document` is in place whenever a
+    /// function running as the role created at `role` is created, since Lambda checks it then:
+    /// the document is the role's own (created with it), or it is held by a policy resource
+    /// that every such function waits for (CloudFormation creates a policy resource apart from
+    /// its role, in no order with a function that does not wait for it).
+    fn reaches_functions_in_time(&self, role: &Site, document: &Site) -> Result<(), String> {
+        let role = self.resource_at(role)?;
+        let Some((holder, policy)) = self.resources().enumerate().find(|(_, resource)| {
+            resource.entry.range.start <= document.range.start && document.range.end <= resource.entry.range.end
+        }) else {
+            return Err("the policy document was not found in the template".to_owned());
+        };
+        if policy.entry.range == role.entry.range {
+            return Ok(());
+        }
+        let role_number = self
+            .resource_index(role.logical_id)
+            .and_then(|id| self.role_number(id))
+            .ok_or("the role was not found in the template")?;
+        let not_waiting = self.graph_functions().into_iter().find(|function| {
+            function.role == Some(FunctionRole::Declared(role_number))
+                && !self.waits_for_transitively(function.resource).contains(&holder)
+        });
+        match not_waiting {
+            Some(function) => Err(format!(
+                "function {} does not wait for `{}` (its DependsOn does not name it), so Lambda may check the role before that policy grants it",
+                function.name, policy.logical_id
+            )),
+            None => Ok(()),
         }
     }
 

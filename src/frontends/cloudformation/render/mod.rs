@@ -94,29 +94,32 @@ impl Template<'_> {
                 Intent::AttachManagedPolicy { role, policy, .. } => {
                     edits.push(self.attach_managed_policy(role, policy)?)
                 }
-                Intent::AddStatements { document, grants, .. } => edits.push(self.add_statements(document, grants)?),
+                Intent::AddStatements { role, document, grants } => {
+                    edits.push(self.add_statements(role, document, grants)?)
+                }
                 Intent::AddStatementAction {
+                    role,
                     document,
                     statement,
                     action,
-                    ..
                 } => edits.push(self.extend_statement(
+                    role,
                     document,
                     *statement,
                     "Action",
                     vec![Snippet::Text(self.string_literal(action))],
                 )?),
                 Intent::AddStatementTargets {
+                    role,
                     document,
                     statement,
                     targets,
-                    ..
                 } => {
                     let targets = targets
                         .iter()
                         .map(|target| self.arn_of(target, &document.range))
                         .collect::<Result<Vec<_>, _>>()?;
-                    edits.push(self.extend_statement(document, *statement, "Resource", targets)?)
+                    edits.push(self.extend_statement(role, document, *statement, "Resource", targets)?)
                 }
                 Intent::UseInvokeArn { uri } => edits.push(self.use_invoke_arn(uri)?),
                 Intent::DropCredentials { setting } => edits.push(self.remove(setting)?),
