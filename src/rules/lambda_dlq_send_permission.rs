@@ -55,11 +55,12 @@ In CloudFormation: `DeadLetterConfig.TargetArn` of a function whose `Role` is a 
 template, and the grants of the role's `Policies` and `ManagedPolicyArns` and of every
 `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy` naming it; a policy
 resource under a `Condition` that some function of the role does not share may be missing where
-that function is created, so what it grants is unknown (a finding without a fix). The grant goes
-into a statement list of the role's own `Policies`, or of a policy resource that every function
-of the role waits for (its `DependsOn`, directly or through other resources), else into a new
-`dead-letter-send` policy in the role's `Policies`, which CloudFormation creates with the role.
-SAM adds the permission itself for a function's `DeadLetterQueue` when it makes the role (no
+that function is created, so what it grants is unknown (a finding without a fix); so is a
+`Policies` entry written as `!If [Cond, policy, !Ref AWS::NoValue]`, which exists only under its
+condition. The grant goes into a statement list of the role's own `Policies` (never one chosen by
+an `!If`), or of a policy resource that every function of the role waits for (its `DependsOn`,
+directly or through other resources), else into a new `dead-letter-send` policy in the role's
+`Policies`, which CloudFormation creates with the role. SAM adds the permission itself for a function's `DeadLetterQueue` when it makes the role (no
 `Role`), and the Serverless Framework adds `sns:Publish` on `onError`'s topic to the role it makes:
 neither is a finding. A Serverless function running as a role the service declares under
 `resources:` (its `role:`, or the provider's) is judged, and the grant goes into that role; its

@@ -116,7 +116,7 @@ impl<'a> Template<'a> {
             grants.unreadable += 1;
         }
         for policy in inline {
-            self.add_document(&mut grants, id, policy.get("PolicyDocument"), true);
+            self.add_inline_policy(&mut grants, id, policy);
         }
         if let Some(arns) = properties.and_then(|properties| properties.get("ManagedPolicyArns")) {
             self.add_managed_list(&mut grants, arns);
@@ -139,13 +139,7 @@ impl<'a> Template<'a> {
                     .iter()
                     .any(|function| self.condition_of(function.resource) != Some(*condition))
             }) {
-                for document in &mut grants.documents[documents_before..] {
-                    for statement in &mut document.statements {
-                        statement
-                            .uncertainty
-                            .get_or_insert_with(|| format!("a policy that exists only under condition `{condition}`"));
-                    }
-                }
+                exist_only_under(&mut grants.documents[documents_before..], condition);
             }
             let waits_for = self.waits_for_transitively(attachment_id);
             attachments.push(RoleAttachment {
@@ -173,6 +167,32 @@ impl<'a> Template<'a> {
             // A role's `Policies` are its own, but CloudFormation leaves inline policies that
             // other resources give it alone.
             owns_inline_policies: false,
+        }
+    }
+
+    /// An entry of a role's own `Policies`. One written as `!If [Cond, Policy, !Ref
+    /// AWS::NoValue]` (or with a policy in each arm) exists only under its condition: what an arm
+    /// grants is read, but cannot be counted on, since the stacks without it lack it. The other
+    /// entries are judged as they are.
+    fn add_inline_policy(&self, grants: &mut RoleGrants, role: ResourceId, policy: &Value) {
+        let Some((name, argument)) = intrinsic(policy) else {
+            self.add_document(grants, role, policy.get("PolicyDocument"), true);
+            return;
+        };
+        let arms = match argument.as_list().map(|list| list.items.as_slice()) {
+            Some([condition, when_true, when_false]) if name == "Fn::If" => {
+                condition.text().map(|condition| (condition, [when_true, when_false]))
+            }
+            _ => None,
+        };
+        let Some((condition, arms)) = arms else {
+            grants.unreadable += 1;
+            return;
+        };
+        for arm in arms.into_iter().filter(|arm| !is_no_value(arm)) {
+            let documents_before = grants.documents.len();
+            self.add_document(grants, role, arm.get("PolicyDocument"), true);
+            exist_only_under(&mut grants.documents[documents_before..], condition);
         }
     }
 
@@ -480,6 +500,16 @@ pub(crate) fn pseudo_parameters_as_wildcards(text: &str) -> Option<String> {
     }
     pattern.push_str(rest);
     Some(pattern)
+}
+
+/// The documents of a policy that exists only under `condition`: none of their statements can be
+/// counted on, so one that may allow what is asked makes the answer unknown.
+fn exist_only_under(documents: &mut [GrantDocument], condition: &str) {
+    for statement in documents.iter_mut().flat_map(|document| &mut document.statements) {
+        statement
+            .uncertainty
+            .get_or_insert_with(|| format!("a policy that exists only under condition `{condition}`"));
+    }
 }
 
 /// What a `Fn::If` one of whose arms is `!Ref AWS::NoValue` sets, when it sets anything: a

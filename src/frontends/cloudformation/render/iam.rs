@@ -7,6 +7,7 @@ use std::ops::Range;
 use super::Snippet;
 use crate::cloud::{FunctionRole, ResourceRef, SendGrant, Site, ARN};
 use crate::fix::Edit;
+use crate::frontends::cloudformation::values::intrinsic;
 use crate::frontends::cloudformation::{Resource, Template};
 use crate::frontends::document::Value;
 
@@ -178,9 +179,10 @@ impl Template<'_> {
 
     /// `Ok` when a grant written into the document at `document` is in place whenever a
     /// function running as the role created at `role` is created, since Lambda checks it then:
-    /// the document is the role's own (created with it), or it is held by a policy resource
-    /// that every such function waits for (CloudFormation creates a policy resource apart from
-    /// its role, in no order with a function that does not wait for it).
+    /// the document is the role's own (created with it) and no arm of an `!If` in its
+    /// `Policies` (which may not exist), or it is held by a policy resource that every such
+    /// function waits for (CloudFormation creates a policy resource apart from its role, in no
+    /// order with a function that does not wait for it).
     fn reaches_functions_in_time(&self, role: &Site, document: &Site) -> Result<(), String> {
         let role = self.resource_at(role)?;
         let Some((holder, policy)) = self.resources().enumerate().find(|(_, resource)| {
@@ -189,7 +191,7 @@ impl Template<'_> {
             return Err("the policy document was not found in the template".to_owned());
         };
         if policy.entry.range == role.entry.range {
-            return Ok(());
+            return self.unconditional_in_policies(&role, document);
         }
         let role_number = self
             .resource_index(role.logical_id)
@@ -205,6 +207,29 @@ impl Template<'_> {
                 function.name, policy.logical_id
             )),
             None => Ok(()),
+        }
+    }
+
+    /// `Ok` when the document at `document`, in the role's own properties, is not inside an
+    /// entry of its `Policies` written as an intrinsic (`!If [Cond, Policy, !Ref
+    /// AWS::NoValue]`): such a policy exists only under its condition.
+    fn unconditional_in_policies(&self, role: &Resource, document: &Site) -> Result<(), String> {
+        let policies = role
+            .properties
+            .and_then(|properties| properties.get("Policies"))
+            .and_then(Value::as_list)
+            .map(|list| list.items.as_slice())
+            .unwrap_or_default();
+        let conditional = policies.iter().any(|policy| {
+            intrinsic(policy).is_some()
+                && policy.range.start <= document.range.start
+                && document.range.end <= policy.range.end
+        });
+        match conditional {
+            true => {
+                Err("the policy holding the document is chosen by a condition (`!If`), and may not exist".to_owned())
+            }
+            false => Ok(()),
         }
     }
 
