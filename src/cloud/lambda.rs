@@ -192,8 +192,9 @@ pub enum CodePackage {
     /// Built by a tool that cannot build the package for a runtime of the `provided` family
     /// without a setting the program lacks (`sam build` without `BuildMethod`).
     BuildNeeds { by: String, setting: String },
-    /// A function made several times (in a loop) whose instances each deploy one of these.
-    OnePerInstance(Vec<CodePackage>),
+    /// Any of these: one per instance of a function made in a loop over paths, or one of the
+    /// paths a choice names (`isProd ? "./dist" : "./build"`).
+    AnyOf(Vec<CodePackage>),
     /// Built or laid out in a way that infrafix does not read, but that must change for the new
     /// runtime: `reason` says how the package is made and what it must hold.
     Unjudged { reason: String },

@@ -83,14 +83,15 @@ it, or to the folder its `main:` names; nothing outside it is read, and no link 
 - Unknown, safe: nothing shows either way. The package is not there yet and no script infrafix can
   read builds it (another repository's pipeline builds it, or a script writes through variables
   such as `$(OUT)/main`), or its path is computed from what infrafix cannot read, or outside the
-  project. The message says what the build must produce.
+  project. The message says what the build must produce. This is the one case where the fix may
+  still break a working function, if it is deployed before the build changes; it stays safe
+  because infrafix has no sign of that, and because a program that cannot leave go1.x without
+  `--unsafe-fixes` would be left on a runtime AWS no longer lets anyone create functions with.
 
 A function made in a loop whose package path is built from the elements (`build/${name}`,
-`path.join(__dirname, "lambda", s.name)` over a list written out) deploys one package per
-element, and each is judged: not ready when any one is, ready when every one is. This is the one case where the fix may still break a working function,
-  if it is deployed before the build changes; it stays safe because infrafix has no sign of that,
-  and because a program that cannot leave go1.x without `--unsafe-fixes` would be left on a
-  runtime AWS no longer lets anyone create functions with.
+`path.join(__dirname, "lambda", s.name)` over a list written out), or whose path is a choice of
+paths written out, may deploy any of those packages, and each is judged: not ready when any one
+is, ready when every one is, unknown otherwise.
 
 A runtime shared by several functions (a `const`) moves for all of them in one fix, unsafe when
 any of them is not ready; each finding says which. Every other runtime moves to the newest runtime

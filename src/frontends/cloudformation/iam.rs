@@ -483,16 +483,18 @@ impl<'a> Template<'a> {
     }
 }
 
-/// An ARN written with `Fn::Sub` whose only substitutions are pseudo parameters, as a pattern:
-/// `arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders-*` may name any partition,
-/// region and account. `None` when it substitutes anything else.
+/// An ARN written with `Fn::Sub` whose only substitutions are pseudo parameters, each a whole
+/// field of the ARN, as a pattern: `arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders-*`
+/// may name any partition, region and account. `None` when it substitutes anything else.
 pub(crate) fn pseudo_parameters_as_wildcards(text: &str) -> Option<String> {
     let mut pattern = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("${") {
         pattern.push_str(&rest[..start]);
         let (name, after) = rest[start + 2..].split_once('}')?;
-        if !name.starts_with("AWS::") {
+        // Only a whole field of the ARN may be anything: `audit-${AWS::Region}` names one queue.
+        let whole_field = pattern.ends_with(':') && after.starts_with(':');
+        if !name.starts_with("AWS::") || !whole_field {
             return None;
         }
         pattern.push('*');

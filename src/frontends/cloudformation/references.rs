@@ -11,6 +11,15 @@ use crate::frontends::document::{Value, ValueKind};
 
 const SAM_FUNCTION: &str = "AWS::Serverless::Function";
 
+/// The two kinds of API a SAM function's events may be served by.
+#[derive(Clone, Copy)]
+enum ApiKind {
+    /// A REST API (`Api` events, `AWS::Serverless::Api`, `ServerlessRestApi`).
+    Rest,
+    /// An HTTP API (`HttpApi` events, `AWS::Serverless::HttpApi`, `ServerlessHttpApi`).
+    Http,
+}
+
 /// The output `Ref` gives for a resource, in the graph's spelling when it is the ARN.
 fn ref_attribute(kind: &str) -> &'static str {
     match kind {
@@ -106,8 +115,13 @@ impl Template<'_> {
                 found.extend(self.referenced(value));
             }
         }
-        if matches!(resource.kind, "AWS::Serverless::Api" | "AWS::Serverless::HttpApi") {
-            found.extend(self.functions_with_events_on(Some(resource.logical_id)));
+        let api_kind = match resource.kind {
+            "AWS::Serverless::Api" => Some(ApiKind::Rest),
+            "AWS::Serverless::HttpApi" => Some(ApiKind::Http),
+            _ => None,
+        };
+        if let Some(kind) = api_kind {
+            found.extend(self.functions_with_events_on(Some(resource.logical_id), kind));
         }
         if let Some(depends_on) = resource.entry.value.get("DependsOn") {
             let names: Vec<&str> = match depends_on.as_list() {
@@ -131,15 +145,22 @@ impl Template<'_> {
         {
             return vec![function];
         }
-        if name.starts_with("ServerlessRestApi") || name.starts_with("ServerlessHttpApi") {
-            return self.functions_with_events_on(None);
+        if name.starts_with("ServerlessRestApi") {
+            return self.functions_with_events_on(None, ApiKind::Rest);
+        }
+        if name.starts_with("ServerlessHttpApi") {
+            return self.functions_with_events_on(None, ApiKind::Http);
         }
         Vec::new()
     }
 
-    /// The SAM functions with an `Api` or `HttpApi` event on the API `api` names (its logical
-    /// id), or, for `None`, on the implicit API SAM makes for events that name none.
-    fn functions_with_events_on(&self, api: Option<&str>) -> Vec<ResourceId> {
+    /// The SAM functions with an event of `kind` on the API `api` names (its logical id), or,
+    /// for `None`, on the implicit API SAM makes for such events that name none.
+    fn functions_with_events_on(&self, api: Option<&str>, kind: ApiKind) -> Vec<ResourceId> {
+        let (event_type, api_key) = match kind {
+            ApiKind::Rest => ("Api", "RestApiId"),
+            ApiKind::Http => ("HttpApi", "ApiId"),
+        };
         let api = match api {
             Some(logical_id) => match self.resource_index(logical_id) {
                 Some(id) => Some(id),
@@ -148,10 +169,7 @@ impl Template<'_> {
             None => None,
         };
         let names_api = |event: &Value| {
-            let properties = event.get("Properties");
-            let named = ["RestApiId", "ApiId"]
-                .iter()
-                .find_map(|key| properties.and_then(|properties| properties.get(key)));
+            let named = event.get("Properties").and_then(|properties| properties.get(api_key));
             match (named, api) {
                 (None, None) => true,
                 (Some(named), Some(api)) => self.referenced(named).contains(&api),
@@ -168,8 +186,7 @@ impl Template<'_> {
                     .and_then(Value::as_map)
                     .is_some_and(|events| {
                         events.entries.iter().any(|event| {
-                            matches!(event.value.get("Type").and_then(Value::text), Some("Api" | "HttpApi"))
-                                && names_api(&event.value)
+                            event.value.get("Type").and_then(Value::text) == Some(event_type) && names_api(&event.value)
                         })
                     })
             })

@@ -3,11 +3,13 @@
 //! `runtime: rt === "go1.x" ? "provided.al2023" : rt`. The `rt` of the alternative can never be
 //! `go1.x`, so reporting the default's `go1.x` as the function's runtime would be a false finding.
 
-use super::{Located, Program, StringOrigin};
+use tree_sitter::Node;
+
+use super::{scope, Located, Program, StringOrigin};
+use crate::syntax::{kind_of, Fields};
 
 /// How many consts a condition may be followed through (`const legacy = isGo || isOld`).
 const MAX_HOPS: usize = 8;
-use crate::syntax::{kind_of, Fields};
 
 impl<'tree> Program<'tree> {
     /// The strings `subject` cannot be where `condition` evaluates to `holds`: the literals it is
@@ -19,16 +21,29 @@ impl<'tree> Program<'tree> {
         if !matches!(kind_of(subject.node), "identifier" | "member_expression") {
             return Vec::new();
         }
+        let tested = Tested {
+            text: self.text(subject),
+            body: self.innermost_body(subject),
+        };
         let mut ruled_out = Vec::new();
-        self.collect_ruled_out(condition, holds, self.text(subject), 0, &mut ruled_out);
+        self.collect_ruled_out(condition, holds, &tested, 0, &mut ruled_out);
         ruled_out
+    }
+
+    /// The nearest function or loop around an expression: names in two expressions with the
+    /// same one are the same bindings (an inner block rarely rebinds them).
+    fn innermost_body(&self, at: Located<'tree>) -> Option<Node<'tree>> {
+        self.ancestors(at).into_iter().find(|node| {
+            let kind = kind_of(*node);
+            scope::FUNCTIONS.contains(&kind) || scope::LOOPS.contains(&kind)
+        })
     }
 
     fn collect_ruled_out(
         &self,
         condition: Located<'tree>,
         holds: bool,
-        subject: &str,
+        subject: &Tested<'tree>,
         hops: usize,
         out: &mut Vec<String>,
     ) {
@@ -38,9 +53,13 @@ impl<'tree> Program<'tree> {
         let condition = self.unwrapped(condition);
         let node = condition.node;
         match kind_of(node) {
-            // `const isGo = s.runtime === "go1.x"`, tested in the same loop body or function.
+            // `const isGo = s.runtime === "go1.x"`, declared in the loop body or function that
+            // reads `s.runtime`: elsewhere, `s` may be another binding.
             "identifier" => {
-                if let Some(value) = self.const_value(condition) {
+                if let Some(value) = self
+                    .const_value(condition)
+                    .filter(|value| self.innermost_body(*value) == subject.body)
+                {
                     self.collect_ruled_out(value, holds, subject, hops + 1, out);
                 }
             }
@@ -74,11 +93,11 @@ impl<'tree> Program<'tree> {
     }
 
     /// The string one side of a comparison names when the other side is `subject`.
-    fn compared_string(&self, left: Located<'tree>, right: Located<'tree>, subject: &str) -> Option<String> {
+    fn compared_string(&self, left: Located<'tree>, right: Located<'tree>, subject: &Tested<'tree>) -> Option<String> {
         let (left, right) = (self.unwrapped(left), self.unwrapped(right));
-        let other = if self.text(left) == subject {
+        let other = if self.text(left) == subject.text {
             right
-        } else if self.text(right) == subject {
+        } else if self.text(right) == subject.text {
             left
         } else {
             return None;
@@ -88,7 +107,7 @@ impl<'tree> Program<'tree> {
 
     /// The strings of `[…].includes(subject)`: every element of the array literal (in place or in
     /// a const), when each is a known string.
-    fn listed_strings_including(&self, call: Located<'tree>, subject: &str) -> Vec<String> {
+    fn listed_strings_including(&self, call: Located<'tree>, subject: &Tested<'tree>) -> Vec<String> {
         let node = call.node;
         let argument = node
             .field("arguments")
@@ -100,7 +119,8 @@ impl<'tree> Program<'tree> {
         else {
             return Vec::new();
         };
-        let tests_subject = argument.is_some_and(|argument| self.text(self.unwrapped(call.with(argument))) == subject);
+        let tests_subject =
+            argument.is_some_and(|argument| self.text(self.unwrapped(call.with(argument))) == subject.text);
         let calls_includes = member
             .field("property")
             .is_some_and(|property| self.text(call.with(property)) == "includes");
@@ -116,6 +136,12 @@ impl<'tree> Program<'tree> {
             .filter_map(|element| self.sole_string_origin(list.with(element))?.known_value())
             .collect()
     }
+}
+
+/// The value a condition is asked about: as written, and the code it is read in.
+struct Tested<'tree> {
+    text: &'tree str,
+    body: Option<Node<'tree>>,
 }
 
 impl StringOrigin<'_> {

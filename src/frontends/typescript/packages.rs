@@ -38,12 +38,12 @@ impl<'tree> Program<'tree> {
 
     /// An archive's path written out: a string, or `path.join(__dirname, "..", "bin")` (also
     /// `path.resolve`), which starts from the folder of the file that writes it. A path built
-    /// from a loop's elements (`build/${name}`, `path.join(__dirname, "build", s.name)`) is one
-    /// package per value the elements give it.
+    /// from a loop's elements (`build/${name}`, `path.join(__dirname, "build", s.name)`), or a
+    /// choice of paths, is any of the packages at the values it may have.
     fn archive_path(&self, path: Located<'tree>) -> Option<CodePackage> {
         let path = self.written_value(path);
         if let Some(paths) = self.possible_strings(path) {
-            return Some(one_per_path(paths, None));
+            return Some(any_of_paths(paths, None));
         }
         let callee = self.node_path_function(path.with(path.node.field("function")?))?;
         if !matches!(callee.as_str(), "join" | "resolve") {
@@ -71,7 +71,7 @@ impl<'tree> Program<'tree> {
             .parent()
             .unwrap_or(Path::new(""))
             .to_path_buf();
-        Some(one_per_path(
+        Some(any_of_paths(
             paths.into_iter().map(|parts| parts.join("/")).collect(),
             Some(folder),
         ))
@@ -177,8 +177,8 @@ fn combined(so_far: &[Vec<String>], next: &[String]) -> Option<Vec<Vec<String>>>
     )
 }
 
-/// The package at each path, one per instance when there are several.
-fn one_per_path(paths: Vec<String>, folder: Option<std::path::PathBuf>) -> CodePackage {
+/// The package at each path a value may name, any of them when there are several.
+fn any_of_paths(paths: Vec<String>, folder: Option<std::path::PathBuf>) -> CodePackage {
     let mut packages: Vec<CodePackage> = paths
         .into_iter()
         .map(|path| CodePackage::FileArchive {
@@ -188,7 +188,7 @@ fn one_per_path(paths: Vec<String>, folder: Option<std::path::PathBuf>) -> CodeP
         .collect();
     match packages.len() {
         1 => packages.remove(0),
-        _ => CodePackage::OnePerInstance(packages),
+        _ => CodePackage::AnyOf(packages),
     }
 }
 
@@ -274,13 +274,26 @@ new aws.lambda.Function("f", { runtime: "go1.x", handler: "main", role: "r", cod
     }
 
     #[test]
-    fn computed_paths_and_other_code_say_nothing() {
-        let computed = r#"import * as aws from "@pulumi/aws";
+    fn paths_built_from_written_values_are_read_and_others_say_nothing() {
+        let from_const = r#"import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 const name = "worker";
 new aws.lambda.Function("f", { runtime: "go1.x", handler: "main", role: "r", code: new pulumi.asset.FileArchive(`./bin/${name}`) });
 "#;
-        assert_eq!(package_of(computed), None);
+        let archive = |path: &str| CodePackage::FileArchive {
+            path: path.to_owned(),
+            folder: None,
+        };
+        assert_eq!(package_of(from_const), Some(archive("./bin/worker")));
+        let per_element = from_const
+            .replace("const name = \"worker\";", "for (const name of [\"api\", \"jobs\"]) {")
+            .replace(") });\n", ") });\n}\n");
+        assert_eq!(
+            package_of(&per_element),
+            Some(CodePackage::AnyOf(vec![archive("./bin/api"), archive("./bin/jobs")]))
+        );
+        let from_environment = from_const.replace("\"worker\"", "process.env.BINARY");
+        assert_eq!(package_of(&from_environment), None);
         let s3 = r#"import * as aws from "@pulumi/aws";
 new aws.lambda.Function("f", { runtime: "go1.x", handler: "main", role: "r", s3Bucket: "b", s3Key: "k" });
 "#;

@@ -94,12 +94,12 @@ impl Wanted<'_> {
                 "{reason}: it must hold an executable `{executable}` at its root{}",
                 self.build(executable)
             )),
-            CodePackage::OnePerInstance(packages) => {
+            CodePackage::AnyOf(packages) => {
                 let each: Vec<Readiness> = packages
                     .iter()
                     .map(|package| self.of_code(context, package, handler_becomes_executable))
                     .collect();
-                all_instances(each)
+                any_of(each)
             }
         }
     }
@@ -213,9 +213,9 @@ impl Wanted<'_> {
     }
 }
 
-/// The readiness of a function whose instances deploy different packages: not ready when any is
+/// The readiness of a function that may deploy any of several packages: not ready when any is
 /// not (each such package said), ready when every one is, else unknown.
-fn all_instances(each: Vec<Readiness>) -> Readiness {
+fn any_of(each: Vec<Readiness>) -> Readiness {
     let not_ready: Vec<String> = each
         .iter()
         .filter_map(|readiness| match readiness {

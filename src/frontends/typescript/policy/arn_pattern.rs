@@ -1,26 +1,37 @@
 //! ARNs a policy builds from the partition, region and account the program deploys to:
-//! `` `arn:aws:sqs:${this.region}:${this.account}:*` ``, `cdk.Aws.REGION`, `Stack.of(this).account`,
-//! `cdk.Fn.sub("arn:aws:sqs:${AWS::Region}:…")`, Pulumi's `aws.getRegionOutput().name`. Those
-//! parts are read as wildcards, as CloudFormation's pseudo parameters are: whatever they are, the
-//! program's own queues and topics lie in them, so a grant written this way reaches them.
+//! `` `arn:aws:sqs:${this.region}:${this.account}:*` `` in a CDK stack, `cdk.Aws.REGION`,
+//! `Stack.of(this).account`, `cdk.Fn.sub("arn:aws:sqs:${AWS::Region}:…")`, Pulumi's
+//! `aws.getRegionOutput().name`. Those fields are read as wildcards, as CloudFormation's pseudo
+//! parameters are: whatever they are, the program's own queues and topics lie in them, so a grant
+//! written this way reaches them. A lookup given another region or provider, a substitution
+//! inside a name (`audit-${region}`), or `this` of a class that is not a stack is not read.
 
 use crate::frontends::cloudformation::pseudo_parameters_as_wildcards;
 use crate::frontends::typescript::{named_children, Located, Package, Program};
 use crate::syntax::{kind_of, Fields};
 
 /// What the CDK's stack (`this.region`, `Stack.of(this).account`) says of where it deploys.
-const STACK_PROPERTIES: [&str; 4] = ["region", "account", "partition", "urlSuffix"];
+const STACK_PROPERTIES: [&str; 3] = ["region", "account", "partition"];
 /// The CDK's pseudo parameters (`Aws.REGION`).
-const CDK_PSEUDO_PARAMETERS: [&str; 4] = ["REGION", "ACCOUNT_ID", "PARTITION", "URL_SUFFIX"];
-/// @pulumi/aws functions whose results say where the program deploys.
-const PULUMI_LOOKUPS: [&str; 6] = [
-    "getRegion",
-    "getRegionOutput",
-    "getCallerIdentity",
-    "getCallerIdentityOutput",
-    "getPartition",
-    "getPartitionOutput",
+const CDK_PSEUDO_PARAMETERS: [&str; 3] = ["REGION", "ACCOUNT_ID", "PARTITION"];
+/// @pulumi/aws lookups of where the program deploys, and the field of each result that says it.
+const PULUMI_LOOKUPS: [(&str, &str); 6] = [
+    ("getRegion", "name"),
+    ("getRegionOutput", "name"),
+    ("getCallerIdentity", "accountId"),
+    ("getCallerIdentityOutput", "accountId"),
+    ("getPartition", "partition"),
+    ("getPartitionOutput", "partition"),
 ];
+/// How many classes up a stack class may be extended (`class OrdersStack extends BaseStack`).
+const MAX_CLASS_DEPTH: usize = 4;
+
+/// One part of an ARN template.
+enum ArnPart {
+    Text(String),
+    /// A substitution that names where the program deploys.
+    Deployment,
+}
 
 impl<'tree> Program<'tree> {
     /// The pattern an ARN template stands for, when every substitution in it names where the
@@ -29,17 +40,17 @@ impl<'tree> Program<'tree> {
         let at = self.unwrapped(at);
         match kind_of(at.node) {
             "template_string" => {
-                let mut pattern = String::new();
+                let mut parts = Vec::new();
                 for part in named_children(at.node) {
                     match kind_of(part) {
-                        "string_fragment" => pattern.push_str(self.text(at.with(part))),
+                        "string_fragment" => parts.push(ArnPart::Text(self.text(at.with(part)).to_owned())),
                         "template_substitution" if self.names_the_deployment(at.with(named_children(part).next()?)) => {
-                            pattern.push('*')
+                            parts.push(ArnPart::Deployment)
                         }
                         _ => return None,
                     }
                 }
-                Some(pattern)
+                arn_pattern(&parts)
             }
             "call_expression" => {
                 let callee = self.package_member(at.with(at.node.field("function")?))?;
@@ -61,16 +72,14 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// Whether an expression is the partition, region, account or URL suffix the program
-    /// deploys to.
+    /// Whether an expression is the partition, region or account the program deploys to.
     fn names_the_deployment(&self, expression: Located<'tree>) -> bool {
         let expression = self.written_value(expression);
         if let Some(member) = self.package_member(expression) {
             return match member.path.as_slice() {
-                [aws, name] if member.package == Package::Cdk && aws == "Aws" => {
-                    CDK_PSEUDO_PARAMETERS.contains(&name.as_str())
+                [aws, name] => {
+                    member.package == Package::Cdk && aws == "Aws" && CDK_PSEUDO_PARAMETERS.contains(&name.as_str())
                 }
-                [config, region] if member.package == Package::Aws => config == "config" && region == "region",
                 _ => false,
             };
         }
@@ -83,34 +92,89 @@ impl<'tree> Program<'tree> {
         };
         let property = self.text(expression.with(property));
         let object = self.written_value(expression.with(object));
-        match kind_of(object.node) {
-            "this" => STACK_PROPERTIES.contains(&property),
-            "call_expression" | "await_expression" => {
-                let call = match kind_of(object.node) {
-                    "await_expression" => object.node.named_child(0).map(|call| object.with(call)),
-                    _ => Some(object),
-                };
-                call.and_then(|call| self.deployment_lookup(call))
-                    .is_some_and(|cdk_stack| match cdk_stack {
-                        true => STACK_PROPERTIES.contains(&property),
-                        false => matches!(property, "name" | "region" | "id" | "accountId" | "partition"),
-                    })
+        let call = match kind_of(object.node) {
+            "this" => return STACK_PROPERTIES.contains(&property) && self.in_a_stack_class(object),
+            "await_expression" => object.node.named_child(0).map(|call| object.with(call)),
+            _ => Some(object),
+        };
+        let Some(call) = call.filter(|call| kind_of(call.node) == "call_expression") else {
+            return false;
+        };
+        let Some(callee) = call
+            .node
+            .field("function")
+            .and_then(|callee| self.package_member(call.with(callee)))
+        else {
+            return false;
+        };
+        let arguments = self.call_arguments(call);
+        match callee.path.as_slice() {
+            // The stack `this` construct is in; another construct's may be another stack.
+            [stack, of] if callee.package == Package::Cdk && stack == "Stack" && of == "of" => {
+                matches!(arguments.as_slice(), [scope] if kind_of(scope.node) == "this")
+                    && STACK_PROPERTIES.contains(&property)
+                    && self.in_a_stack_class(call)
             }
+            // Asked with no arguments: another region or provider may be named in them.
+            [lookup] if callee.package == Package::Aws && arguments.is_empty() => PULUMI_LOOKUPS
+                .iter()
+                .any(|(name, field)| name == lookup && *field == property),
             _ => false,
         }
     }
 
-    /// Whether a call looks up where the program deploys: `Some(true)` for the CDK's
-    /// `Stack.of(…)`, `Some(false)` for @pulumi/aws's `getRegion()` and its kin.
-    fn deployment_lookup(&self, call: Located<'tree>) -> Option<bool> {
-        if kind_of(call.node) != "call_expression" {
-            return None;
+    /// Whether code lies in a class that extends the CDK's `Stack` or `NestedStack`, directly or
+    /// through classes of the program: `this` there is the stack that deploys.
+    fn in_a_stack_class(&self, at: Located<'tree>) -> bool {
+        let Some(mut class) = self
+            .ancestors(at)
+            .into_iter()
+            .find(|node| kind_of(*node) == "class_declaration")
+            .map(|class| at.with(class))
+        else {
+            return false;
+        };
+        for _ in 0..MAX_CLASS_DEPTH {
+            let Some(extended) = named_children(class.node)
+                .find(|child| kind_of(*child) == "class_heritage")
+                .and_then(|heritage| named_children(heritage).find(|clause| kind_of(*clause) == "extends_clause"))
+                .and_then(|clause| clause.field("value"))
+                .map(|value| class.with(value))
+            else {
+                return false;
+            };
+            if let Some(member) = self.package_member(extended) {
+                return member.package == Package::Cdk
+                    && matches!(member.path.last().map(String::as_str), Some("Stack" | "NestedStack"));
+            }
+            match (kind_of(extended.node) == "identifier")
+                .then(|| self.class_named(extended))
+                .flatten()
+            {
+                Some(parent) => class = parent,
+                None => return false,
+            }
         }
-        let member = self.package_member(call.with(call.node.field("function")?))?;
-        match member.path.as_slice() {
-            [stack, of] if member.package == Package::Cdk && stack == "Stack" && of == "of" => Some(true),
-            [lookup] if member.package == Package::Aws && PULUMI_LOOKUPS.contains(&lookup.as_str()) => Some(false),
-            _ => None,
+        false
+    }
+}
+
+/// The pattern of an ARN whose deployment parts are wildcards, when each is a whole field of the
+/// ARN (`:${region}:`); `None` when one lies inside a name (`audit-${region}`), which it fixes.
+fn arn_pattern(parts: &[ArnPart]) -> Option<String> {
+    let mut pattern = String::new();
+    for (index, part) in parts.iter().enumerate() {
+        match part {
+            ArnPart::Text(text) => pattern.push_str(text),
+            ArnPart::Deployment => {
+                let followed_by_colon =
+                    matches!(parts.get(index + 1), Some(ArnPart::Text(next)) if next.starts_with(':'));
+                if !pattern.ends_with(':') || !followed_by_colon {
+                    return None;
+                }
+                pattern.push('*');
+            }
         }
     }
+    Some(pattern)
 }
