@@ -203,6 +203,9 @@ struct Memo<'tree> {
     /// `written_as_a_literal_type`): asked once per string a fix renames, and found by a search of
     /// every file.
     literal_types: std::cell::RefCell<HashMap<String, Option<Located<'tree>>>>,
+    /// The runtime ids the program writes as `typeof` types of package members, with where (see
+    /// `type_of_runtime_member`): one search of every file serves every id.
+    runtime_type_queries: std::cell::OnceCell<Vec<(String, Located<'tree>)>>,
     /// The logical names the program's resources are declared with (see `derived_logical_name`).
     declared_logical_names: std::cell::OnceCell<foldhash::HashSet<String>>,
     /// Those of them that are templates.

@@ -84,7 +84,7 @@ impl<'tree> Program<'tree> {
         }
         let found = (0..self.file_count()).find_map(|file| {
             let text = self.file(file).text;
-            let quoted = ["\"", "'"].into_iter().find_map(|quote| {
+            ["\"", "'"].into_iter().find_map(|quote| {
                 text.match_indices(&format!("{quote}{id}{quote}"))
                     .find_map(|(start, quoted)| {
                         let string = self
@@ -104,41 +104,54 @@ impl<'tree> Program<'tree> {
                         }
                         Some(typed)
                     })
-            });
-            quoted.or_else(|| self.type_of_runtime_member(file, id))
+            })
         });
+        let found = found.or_else(|| self.type_of_runtime_member(id));
         self.memo.literal_types.borrow_mut().insert(id.to_owned(), found);
         found
     }
 
-    /// Where a file writes the type of a package member that stands for runtime `id`
+    /// Where the program writes the type of a package member that stands for runtime `id`
     /// (`typeof aws.lambda.Runtime.Go1dx`): that type is the literal type of `id`. The union it
     /// is a member of, when it is one.
-    fn type_of_runtime_member(&self, file: usize, id: &str) -> Option<Located<'tree>> {
+    fn type_of_runtime_member(&self, id: &str) -> Option<Located<'tree>> {
+        self.memo
+            .runtime_type_queries
+            .get_or_init(|| {
+                (0..self.file_count())
+                    .flat_map(|file| self.runtime_type_queries(file))
+                    .collect()
+            })
+            .iter()
+            .find(|(written, _)| written == id)
+            .map(|(_, typed)| *typed)
+    }
+
+    /// The runtime types a file writes as `typeof` a package member, by runtime id.
+    fn runtime_type_queries(&self, file: usize) -> Vec<(String, Located<'tree>)> {
         let text = self.file(file).text;
-        text.match_indices("typeof ").find_map(|(start, keyword)| {
-            let query = self
-                .root(file)
-                .descendant_for_byte_range(start, start + keyword.len())
-                .and_then(|node| {
-                    if kind_of(node) == "type_query" {
-                        Some(node)
-                    } else {
-                        node.parent()
-                    }
-                })
-                .filter(|node| kind_of(*node) == "type_query")?;
-            let mut typed = Located { file, node: query };
-            let member = named_children(query).next()?;
-            let stands_for = self.package_member_in_type(typed.with(member))?;
-            if runtime_id_of_member(&stands_for).as_deref() != Some(id) {
-                return None;
-            }
-            while let Some(union) = self.parent(typed).filter(|parent| kind_of(*parent) == "union_type") {
-                typed = typed.with(union);
-            }
-            Some(typed)
-        })
+        text.match_indices("typeof ")
+            .filter_map(|(start, keyword)| {
+                let query = self
+                    .root(file)
+                    .descendant_for_byte_range(start, start + keyword.len())
+                    .and_then(|node| {
+                        if kind_of(node) == "type_query" {
+                            Some(node)
+                        } else {
+                            node.parent()
+                        }
+                    })
+                    .filter(|node| kind_of(*node) == "type_query")?;
+                let mut typed = Located { file, node: query };
+                let member = named_children(query).next()?;
+                let id = runtime_id_of_member(&self.package_member_in_type(typed.with(member))?)?;
+                while let Some(union) = self.parent(typed).filter(|parent| kind_of(*parent) == "union_type") {
+                    typed = typed.with(union);
+                }
+                Some((id, typed))
+            })
+            .collect()
     }
 
     /// The package export a dotted name in a type query names (`aws.lambda.Runtime.Go1dx` of
