@@ -216,25 +216,20 @@ impl Wanted<'_> {
 /// The readiness of a function that may deploy any of several packages: not ready when any is
 /// not (each such package said), ready when every one is, else unknown.
 fn any_of(each: Vec<Readiness>) -> Readiness {
-    let not_ready: Vec<String> = each
-        .iter()
-        .filter_map(|readiness| match readiness {
-            Readiness::NotReady(why) => Some(why.clone()),
-            _ => None,
-        })
-        .collect();
-    if !not_ready.is_empty() {
-        return Readiness::NotReady(not_ready.join("; "));
+    let packages = each.len();
+    let (mut ready, mut not_ready) = (Vec::new(), Vec::new());
+    for readiness in each {
+        match readiness {
+            Readiness::Ready(evidence) => ready.push(evidence),
+            Readiness::NotReady(why) => not_ready.push(why),
+            Readiness::Unknown => {}
+        }
     }
-    let ready: Vec<String> = each
-        .iter()
-        .filter_map(|readiness| match readiness {
-            Readiness::Ready(evidence) => Some(evidence.clone()),
-            _ => None,
-        })
-        .collect();
-    match ready.len() == each.len() {
-        true => Readiness::Ready(ready.join(", and ")),
-        false => Readiness::Unknown,
+    if !not_ready.is_empty() {
+        Readiness::NotReady(not_ready.join("; "))
+    } else if ready.len() == packages {
+        Readiness::Ready(ready.join(", and "))
+    } else {
+        Readiness::Unknown
     }
 }
