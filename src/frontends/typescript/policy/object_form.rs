@@ -336,18 +336,18 @@ impl<'tree> Program<'tree> {
     }
 
     fn resource_entry(&self, element: Located<'tree>) -> Entry {
-        let written = self.written_value(element);
-        // `${dlq.queueArn}`: a template holding nothing but the ARN is the ARN.
-        let only_substitution = (kind_of(written.node) == "template_string")
-            .then(|| match named_children(written.node).collect::<Vec<_>>().as_slice() {
-                [substitution] if kind_of(*substitution) == "template_substitution" => {
-                    named_children(*substitution).next().map(|inner| written.with(inner))
+        // `${dlq.queueArn}`: a template holding nothing but the ARN is the ARN. Followed a bounded
+        // number of times: consts may hold such templates of each other.
+        let mut element = element;
+        let mut written = self.written_value(element);
+        for _ in 0..MAX_DEPTH {
+            match self.only_substitution(written) {
+                Some(inner) => {
+                    element = inner;
+                    written = self.written_value(inner);
                 }
-                _ => None,
-            })
-            .flatten();
-        if let Some(inner) = only_substitution {
-            return self.resource_entry(inner);
+                None => break,
+            }
         }
         if let Some(resource) = self.denoted_resource(element) {
             return Entry {
@@ -361,6 +361,19 @@ impl<'tree> Program<'tree> {
                 resource: None,
             },
             None => self.action_entry(element),
+        }
+    }
+
+    /// The expression of a template literal that is one substitution and nothing else.
+    fn only_substitution(&self, template: Located<'tree>) -> Option<Located<'tree>> {
+        if kind_of(template.node) != "template_string" {
+            return None;
+        }
+        match named_children(template.node).collect::<Vec<_>>().as_slice() {
+            [substitution] if kind_of(*substitution) == "template_substitution" => {
+                named_children(*substitution).next().map(|inner| template.with(inner))
+            }
+            _ => None,
         }
     }
 }
