@@ -117,15 +117,24 @@ impl<'tree> Program<'tree> {
 
     /// How many times a `for … of` or `for … in` statement runs its body; `None` when unknown.
     pub(crate) fn loop_iterations(&self, statement: Located<'tree>) -> Option<u64> {
-        let iterated = self.loop_collection(statement)?;
-        Some(self.iterated_elements(&iterated)?.len() as u64)
+        self.iteration_count(&self.loop_collection(statement)?)
     }
 
     /// How many times `collection.map(callback)` (or `forEach`, `flatMap`) calls `function`;
     /// `None` for any other function, which may run any number of times.
     pub(crate) fn callback_iterations(&self, function: Located<'tree>) -> Option<u64> {
-        let iterated = self.callback_collection(function)?;
-        Some(self.iterated_elements(&iterated)?.len() as u64)
+        self.iteration_count(&self.callback_collection(function)?)
+    }
+
+    /// How many elements a loop or a callback runs over: those the code writes out, or as many
+    /// as the list each stack's configuration sets.
+    fn iteration_count(&self, iterated: &Iterated<'tree>) -> Option<u64> {
+        if let Some(elements) = self.iterated_elements(iterated) {
+            return Some(elements.len() as u64);
+        }
+        (!iterated.keys_only)
+            .then(|| self.configured_list_length(iterated.collection))
+            .flatten()
     }
 
     /// The object literal a property value is written in.

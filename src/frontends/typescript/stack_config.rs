@@ -15,6 +15,8 @@ pub(super) struct ConfigRead<'tree> {
     /// The expression read, past the consts that hold it: where findings about it point.
     pub at: Located<'tree>,
     pub namespace: Namespace<'tree>,
+    /// The method of `pulumi.Config` called (`getObject`).
+    pub method: &'tree str,
     /// The key; `None` when computed.
     pub key: Option<&'tree str>,
     /// The fields read of an object value, outermost first (`["runtime"]` for
@@ -121,6 +123,28 @@ impl<'tree> Program<'tree> {
             read_at: read.at.into(),
             per_stack,
         })
+    }
+
+    /// How many items a list read from the stack's configuration holds
+    /// (`config.requireObject<string[]>("tenants")`, or a field of an object read so): the number
+    /// every stack's configuration agrees on; `None` where stacks differ or one's is unknown.
+    pub(super) fn configured_list_length(&self, read: Located<'tree>) -> Option<u64> {
+        let read = self.config_read(read)?;
+        // `config.require("names")` is a string, whose loop runs over its characters.
+        if !matches!(read.method, "getObject" | "requireObject") {
+            return None;
+        }
+        let fields: Vec<&str> = read.fields.iter().map(String::as_str).collect();
+        let lengths = self
+            .stack_config
+            .list_length_per_stack(read.namespace, read.key?, &fields);
+        let (_, first) = lengths.first()?;
+        let length = (*first)?;
+        lengths
+            .iter()
+            .all(|(_, other)| *other == Some(length))
+            .then(|| u64::try_from(length).ok())
+            .flatten()
     }
 
     fn stack_settings(&self, read: &ConfigRead) -> Vec<(Option<String>, Setting)> {
@@ -251,6 +275,7 @@ impl<'tree> Program<'tree> {
         Some(ConfigRead {
             at,
             namespace,
+            method,
             key,
             fields,
         })

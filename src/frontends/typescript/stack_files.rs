@@ -32,6 +32,19 @@ struct ConfigFile {
     shown: String,
     text: String,
     entries: Vec<Entry>,
+    /// Whether something other than the file may set a key the file does not: an ESC
+    /// environment it imports, or, for a file infrafix cannot read, the file itself.
+    others_may_set: bool,
+}
+
+/// Where one stack's value of a key comes from.
+enum Source<'a> {
+    /// Written in a file: the file, the key's entry and the value.
+    Written(&'a ConfigFile, &'a Entry, &'a Value),
+    /// From something infrafix does not read.
+    Unknown,
+    /// Nowhere: the code's default runs.
+    Unset,
 }
 
 /// One value the stack configuration gives a key, and where it is written: the file, its line,
@@ -82,6 +95,7 @@ impl StackConfig {
             shown: display_path(&root.join(project_file)),
             entries: config_entries(project),
             text: project_text.clone(),
+            others_may_set: false,
         });
         let Ok(listing) = std::fs::read_dir(&stack_folder) else {
             return config;
@@ -93,26 +107,34 @@ impl StackConfig {
             .collect();
         paths.sort();
         for (stack, path) in paths {
+            let shown = display_path(&path);
             let read = std::fs::read_to_string(&path)
                 .ok()
                 .and_then(|text| Some((read_yaml(&text)?, text)));
-            let Some((file, text)) = read else {
-                config.open_ended = true;
-                continue;
+            let (entries, text, others_may_set) = match read {
+                Some((file, text)) => {
+                    let entries = config_entries(&file);
+                    // Pulumi refuses a file that sets a key twice; which one stands is unknown.
+                    let repeats_a_key = entries
+                        .iter()
+                        .enumerate()
+                        .any(|(index, entry)| entries[..index].iter().any(|earlier| earlier.key == entry.key));
+                    if repeats_a_key {
+                        (Vec::new(), text, true)
+                    } else {
+                        let imports_environments = file.get("environment").is_some();
+                        (entries, text, imports_environments)
+                    }
+                }
+                None => (Vec::new(), String::new(), true),
             };
-            let entries = config_entries(&file);
-            // Pulumi refuses a file that sets a key twice; which one stands is unknown.
-            let repeats_a_key = entries
-                .iter()
-                .enumerate()
-                .any(|(index, entry)| entries[..index].iter().any(|earlier| earlier.key == entry.key));
-            config.open_ended |= file.get("environment").is_some() || repeats_a_key;
-            let shown = display_path(&path);
+            config.open_ended |= others_may_set;
             config.stacks.push(ConfigFile {
                 stack: Some(stack),
                 shown,
                 entries,
                 text,
+                others_may_set,
             });
         }
         config
@@ -133,6 +155,46 @@ impl StackConfig {
     /// for what every stack gets where the project has no stack file): its own, or Pulumi.yaml's
     /// where it sets none.
     pub fn value_per_stack(&self, namespace: Namespace, key: &str, fields: &[&str]) -> Vec<(Option<String>, Setting)> {
+        self.source_per_stack(namespace, key)
+            .into_iter()
+            .map(|(stack, source)| {
+                let setting = match source {
+                    Source::Written(file, entry, value) => file.setting_at(entry, value, fields),
+                    Source::Unknown => Setting::Opaque,
+                    Source::Unset => Setting::Unset,
+                };
+                (stack, setting)
+            })
+            .collect()
+    }
+
+    /// Each stack's number of items in the list at `fields` of a key (`tenants` for
+    /// `config.requireObject<string[]>("tenants")`), by the stack's name as `value_per_stack`
+    /// gives it; `None` where a stack sets no list infrafix can read.
+    pub fn list_length_per_stack(
+        &self,
+        namespace: Namespace,
+        key: &str,
+        fields: &[&str],
+    ) -> Vec<(Option<String>, Option<usize>)> {
+        self.source_per_stack(namespace, key)
+            .into_iter()
+            .map(|(stack, source)| {
+                let length = match source {
+                    Source::Written(_, _, value) => fields
+                        .iter()
+                        .try_fold(value, |value, field| value.get(field))
+                        .and_then(Value::as_list)
+                        .map(|list| list.items.len()),
+                    Source::Unknown | Source::Unset => None,
+                };
+                (stack, length)
+            })
+            .collect()
+    }
+
+    /// Where each stack's value of a key comes from: its own file, else Pulumi.yaml's `config`.
+    fn source_per_stack(&self, namespace: Namespace, key: &str) -> Vec<(Option<String>, Source<'_>)> {
         let full_key = match namespace {
             Namespace::Project => match &self.project_name {
                 Some(name) => format!("{name}:{key}"),
@@ -143,13 +205,13 @@ impl StackConfig {
         };
         // A key written without a namespace is the project's.
         let names_key = |entry: &&Entry| entry.key == full_key || (namespace == Namespace::Project && entry.key == key);
-        let project_setting = || {
+        let project_source = || {
             let Some((project, entry)) = self
                 .project
                 .as_ref()
                 .and_then(|project| Some((project, project.entries.iter().find(names_key)?)))
             else {
-                return Setting::Unset;
+                return Source::Unset;
             };
             // Pulumi.yaml writes a key's value in place, or as its `value` or `default` beside
             // the key's type.
@@ -157,19 +219,20 @@ impl StackConfig {
                 Some(_) => entry.value.get("value").or_else(|| entry.value.get("default")),
                 None => Some(&entry.value),
             };
-            value.map_or(Setting::Unset, |value| project.setting_at(entry, value, fields))
+            value.map_or(Source::Unset, |value| Source::Written(project, entry, value))
         };
         if self.stacks.is_empty() {
-            return vec![(None, project_setting())];
+            return vec![(None, project_source())];
         }
         self.stacks
             .iter()
             .map(|stack| {
-                let setting = match stack.entries.iter().find(names_key) {
-                    Some(entry) => stack.setting_at(entry, &entry.value, fields),
-                    None => project_setting(),
+                let source = match stack.entries.iter().find(names_key) {
+                    Some(entry) => Source::Written(stack, entry, &entry.value),
+                    None if stack.others_may_set => Source::Unknown,
+                    None => project_source(),
                 };
-                (stack.stack.clone(), setting)
+                (stack.stack.clone(), source)
             })
             .collect()
     }
@@ -179,7 +242,8 @@ impl StackConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Setting {
     Value(ConfiguredValue),
-    /// Set, to what infrafix cannot read: a secret, a list, an object without the field read.
+    /// Set, to what infrafix cannot read (a secret, a list, an object without the field read),
+    /// or perhaps set where infrafix does not read (an ESC environment the stack imports).
     Opaque,
     /// Neither the stack's file nor Pulumi.yaml sets it: the code's default runs.
     Unset,
@@ -351,6 +415,28 @@ mod tests {
             ("Pulumi.prod.yaml", "environment:\n  - payments/prod\n"),
         ]);
         assert!(with_environment.may_set(Some("runtime")));
+        // What the stack's environment may set is unknown, what its file sets is not.
+        let (_folder, environment_and_file) = project_with(&[
+            ("Pulumi.yaml", "name: p\nruntime: nodejs\nconfig:\n  reserved: 40\n"),
+            (
+                "Pulumi.prod.yaml",
+                "environment:\n  - payments/prod\nconfig:\n  p:runtime: go1.x\n",
+            ),
+            ("Pulumi.dev.yaml", "config:\n  p:runtime: [go1.x\n"),
+        ]);
+        let settings = |key| -> Vec<(Option<String>, Option<String>)> {
+            environment_and_file
+                .value_per_stack(Namespace::Project, key, &[])
+                .into_iter()
+                .map(|(stack, setting)| (stack, setting.value().map(|value| value.text)))
+                .collect()
+        };
+        let stack = |name: &str| Some(name.to_owned());
+        assert_eq!(settings("reserved"), [(stack("dev"), None), (stack("prod"), None)]);
+        assert_eq!(
+            settings("runtime"),
+            [(stack("dev"), None), (stack("prod"), Some("go1.x".to_owned()))]
+        );
         let (_folder, without_stacks) =
             project_with(&[("Pulumi.yaml", "name: p\nruntime: nodejs\nconfig:\n  reserved: 40\n")]);
         assert!(!without_stacks.may_set(Some("runtime")));
@@ -362,6 +448,30 @@ mod tests {
         assert_eq!(
             without_stacks.value_per_stack(Namespace::Project, "runtime", &[]),
             [(None, Setting::Unset)]
+        );
+    }
+
+    #[test]
+    fn a_list_counts_its_items_in_each_stack() {
+        let (_folder, config) = project_with(&[
+            (
+                "Pulumi.yaml",
+                "name: p\nruntime: nodejs\nconfig:\n  tenants:\n    value: [acme]\n",
+            ),
+            (
+                "Pulumi.prod.yaml",
+                "config:\n  p:tenants:\n    - acme\n    - globex\n  p:build:\n    regions: [a, b, c]\n",
+            ),
+            ("Pulumi.dev.yaml", "config:\n  p:build: {}\n"),
+        ]);
+        let stack = |name: &str| Some(name.to_owned());
+        assert_eq!(
+            config.list_length_per_stack(Namespace::Project, "tenants", &[]),
+            [(stack("dev"), Some(1)), (stack("prod"), Some(2))]
+        );
+        assert_eq!(
+            config.list_length_per_stack(Namespace::Project, "build", &["regions"]),
+            [(stack("dev"), None), (stack("prod"), Some(3))]
         );
     }
 }
