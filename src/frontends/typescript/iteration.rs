@@ -555,11 +555,7 @@ impl<'tree> Program<'tree> {
             .filter(|f| kind_of(f) == "member_expression")?;
         let receiver = call.with(function.field("object")?);
         let method = self.text(call.with(function.field("property")?));
-        let is_global_object = kind_of(receiver.node) == "identifier"
-            && self.text(receiver) == "Object"
-            && matches!(self.declaration_of(receiver), Declaration::NotInFile)
-            && self.import_of(receiver).is_none();
-        if !is_global_object {
+        if !self.names_global(receiver, "Object") {
             return None;
         }
         let argument = named_children(call.node.field("arguments")?).find(|a| kind_of(a) != "comment")?;

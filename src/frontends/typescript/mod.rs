@@ -504,6 +504,15 @@ impl<'tree> Program<'tree> {
         }
     }
 
+    /// Whether an identifier names the global `name` (`Object`, `Number`): spelled so, and
+    /// neither declared in its file nor imported.
+    pub(super) fn names_global(&self, identifier: Located<'tree>, name: &str) -> bool {
+        kind_of(identifier.node) == "identifier"
+            && self.text(identifier) == name
+            && matches!(self.declaration_of(identifier), Declaration::NotInFile)
+            && self.import_of(identifier).is_none()
+    }
+
     /// The function whose parameter `identifier` is.
     pub fn function_declaring_parameter(&self, identifier: Located<'tree>) -> Option<Node<'tree>> {
         let Some(LocalBinding::Parameter { binder }) = self.local_binding(identifier) else {

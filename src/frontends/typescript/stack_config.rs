@@ -94,16 +94,22 @@ impl<'tree> Program<'tree> {
     /// Each stack's number for a reservation read from the stack's configuration
     /// (`config.requireNumber("reserved")`, where the code reads it), and for
     /// `config.getNumber("reserved") ?? 100` the default in the stacks that set none.
+    /// A string read converted (`Number(config.require("reserved"))`, `parseInt(…, 10)`, `+…`)
+    /// counts as the number the stack's text gives.
     pub(super) fn configured_numbers(&self, read: Located<'tree>) -> Option<StackNumbers> {
-        let value = self.written_value(read);
+        let (value, converted) = self.converted_to_number(self.written_value(read));
         let (read, default) = match fallback_read(value) {
-            Some(left) => (
-                left,
-                value
-                    .node
-                    .field("right")
-                    .and_then(|right| self.largest_number_value(value.with(right))),
-            ),
+            Some(left) => {
+                let default = value.node.field("right").map(|right| value.with(right));
+                let number_default = default.and_then(|right| self.largest_number_value(right));
+                // `Number(config.get("reserved") ?? "500")`.
+                let text_default = || {
+                    let right = default.filter(|_| converted)?;
+                    let written = (kind_of(right.node) == "string").then(|| self.string_value(right))??;
+                    Some((number(&written)?, right))
+                };
+                (self.converted_to_number(left).0, number_default.or_else(text_default))
+            }
             None => (value, None),
         };
         let read = self.config_read(read)?;
@@ -145,6 +151,40 @@ impl<'tree> Program<'tree> {
             .all(|(_, other)| *other == Some(length))
             .then(|| u64::try_from(length).ok())
             .flatten()
+    }
+
+    /// What a conversion of text to a number converts (`x` of `Number(x)`, `parseInt(x)`,
+    /// `parseInt(x, 10)`, `parseFloat(x)` and `+x`), and whether there was one; else the value.
+    fn converted_to_number(&self, value: Located<'tree>) -> (Located<'tree>, bool) {
+        let converted = match kind_of(value.node) {
+            "unary_expression" => value
+                .node
+                .field("operator")
+                .filter(|operator| kind_of(*operator) == "+")
+                .and_then(|_| value.node.field("argument"))
+                .map(|argument| value.with(argument)),
+            "call_expression" => {
+                let arguments = self.call_arguments(value);
+                let decimal = |radix: &Located<'tree>| self.text(*radix) == "10";
+                value
+                    .node
+                    .field("function")
+                    .map(|callee| value.with(callee))
+                    .filter(|callee| match arguments.as_slice() {
+                        [_] => ["Number", "parseInt", "parseFloat"]
+                            .iter()
+                            .any(|name| self.names_global(*callee, name)),
+                        [_, radix] => decimal(radix) && self.names_global(*callee, "parseInt"),
+                        _ => false,
+                    })
+                    .and_then(|_| arguments.first().copied())
+            }
+            _ => None,
+        };
+        match converted {
+            Some(argument) => (self.written_value(argument), true),
+            None => (value, false),
+        }
     }
 
     fn stack_settings(&self, read: &ConfigRead) -> Vec<(Option<String>, Setting)> {
