@@ -93,15 +93,26 @@ impl StackFilter {
     }
 }
 
-/// A number one stack's settings give a value the code reads from them.
+/// The number one stack deploys for a value the code reads from its settings, or picks by its
+/// name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StackNumber {
     /// The stack (`prod`); `None` for a value every stack gets (the project has no stack file).
     pub stack: Option<String>,
     pub value: i64,
-    /// Where the stack's settings give it; `None` for the default the code writes
-    /// (`config.getNumber("reserved") ?? 100`), which a stack that sets none deploys.
-    pub set_in: Option<DeploymentSetting>,
+    pub source: StackNumberSource,
+}
+
+/// Where a stack's number is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StackNumberSource {
+    /// In the stack's settings.
+    Settings(DeploymentSetting),
+    /// The default the code writes beside the read (`config.getNumber("reserved") ?? 100`),
+    /// which a stack that sets none deploys.
+    CodeDefault,
+    /// In the code, for the stack by its name (`{ prod: 450, dev: 5 }[pulumi.getStack()]`).
+    ChosenInCode,
 }
 
 /// One runtime id a function or a layer's list entry may name, and where it is written.

@@ -23,7 +23,7 @@ pub use iam::{DeadLetter, FunctionRole, IamRole, MessageTarget, QueueEventSource
 pub use intent::{FixPlan, Intent};
 pub use lambda::{
     CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue, StackFilter,
-    StackNumber, StackNumbers,
+    StackNumber, StackNumberSource, StackNumbers,
 };
 
 pub use policy::{

@@ -146,6 +146,8 @@ enum Source<'graph> {
     /// The default the code writes beside a read of the stack's configuration
     /// (`config.getNumber("reserved") ?? 100`), for a stack that sets none.
     CodeDefault,
+    /// Written in the code for the stack by its name (`perStack[pulumi.getStack()]`).
+    ChosenInCode,
 }
 
 /// The program's reservations: the numbers the code writes, and those each stack's settings give.
@@ -320,6 +322,7 @@ fn describe_total(reservation: &Reservation, path: &[Branch], total: i128) -> St
         Source::Code => String::new(),
         Source::Stack(setting) => format!(", set by `{}` in {}:{}", setting.key, setting.file, setting.line),
         Source::CodeDefault => ", the default the code writes where the stack sets none".to_owned(),
+        Source::ChosenInCode => ", which the code picks by the stack's name".to_owned(),
     };
     format!(
         "{total}{branch} ({name} reserves {}{instances}{set_in})",

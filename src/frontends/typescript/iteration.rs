@@ -585,6 +585,19 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
+    /// The key and value of each entry of an object literal a chain of unchanged consts holds;
+    /// `None` when a spread, a computed key or a method makes them not all written out.
+    pub(super) fn record_values(&self, record: Located<'tree>) -> Option<Vec<(String, Located<'tree>)>> {
+        let record = self.unchanged_literal(record, "object")?;
+        self.record_entries(record)?
+            .into_iter()
+            .map(|entry| match entry {
+                Element::Entry { key, value } => Some((self.key_name(key)?, value)),
+                Element::Value(_) => None,
+            })
+            .collect()
+    }
+
     /// The literal of `kind` an expression is, or a chain of consts holds, when no code changes
     /// any of those consts in place.
     fn unchanged_literal(&self, at: Located<'tree>, kind: &str) -> Option<Located<'tree>> {

@@ -7,7 +7,7 @@ use super::iteration::Step;
 use super::stack_files::{ConfiguredValue, Namespace, Setting};
 use super::values::is_fallback;
 use super::{Located, Package, Program};
-use crate::cloud::{StackNumber, StackNumbers};
+use crate::cloud::{StackNumber, StackNumberSource, StackNumbers};
 use crate::syntax::{kind_of, Fields};
 
 /// A read of the stack's configuration, as far as the code writes it out.
@@ -117,12 +117,15 @@ impl<'tree> Program<'tree> {
             .stack_settings(&read)
             .into_iter()
             .filter_map(|(stack, setting)| {
-                let (value, set_in) = match (setting, &default) {
-                    (Setting::Value(configured), _) => (number(&configured.text)?, Some(configured.set_in)),
-                    (Setting::Unset, Some((default, _))) => (*default, None),
+                let (value, source) = match (setting, &default) {
+                    (Setting::Value(configured), _) => (
+                        number(&configured.text)?,
+                        StackNumberSource::Settings(configured.set_in),
+                    ),
+                    (Setting::Unset, Some((default, _))) => (*default, StackNumberSource::CodeDefault),
                     (Setting::Unset | Setting::Opaque, _) => return None,
                 };
-                Some(StackNumber { stack, value, set_in })
+                Some(StackNumber { stack, value, source })
             })
             .collect();
         (!per_stack.is_empty()).then(|| StackNumbers {
@@ -151,6 +154,35 @@ impl<'tree> Program<'tree> {
             .all(|(_, other)| *other == Some(length))
             .then(|| u64::try_from(length).ok())
             .flatten()
+    }
+
+    /// Each stack's number where the code picks it by the stack's name from a record
+    /// (`perStack[pulumi.getStack()]` of `const perStack = { prod: 450, dev: 5 }`): a stack the
+    /// record leaves out gets `undefined`, no reservation.
+    pub(super) fn numbers_chosen_by_stack(&self, read: Located<'tree>) -> Option<StackNumbers> {
+        let lookup = self.written_value(read);
+        if kind_of(lookup.node) != "subscript_expression" {
+            return None;
+        }
+        let name = self.written_value(lookup.with(lookup.node.field("index")?));
+        if !self.calls_pulumi(name, "getStack") {
+            return None;
+        }
+        let per_stack = self
+            .record_values(lookup.with(lookup.node.field("object")?))?
+            .into_iter()
+            .map(|(stack, value)| {
+                Some(StackNumber {
+                    stack: Some(stack),
+                    value: self.largest_number_value(value)?.0,
+                    source: StackNumberSource::ChosenInCode,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        (!per_stack.is_empty()).then(|| StackNumbers {
+            read_at: lookup.into(),
+            per_stack,
+        })
     }
 
     /// What a conversion of text to a number converts (`x` of `Number(x)`, `parseInt(x)`,

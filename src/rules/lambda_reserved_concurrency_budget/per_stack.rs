@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{
     describe_budget, describe_total, paths_of, totals_over, CountedReservations, Reservation, Source, AWS_ERROR,
 };
-use crate::cloud::{Branch, Site};
+use crate::cloud::{Branch, Site, StackNumberSource};
 use crate::diagnostic::Finding;
 use crate::rules::{RuleContext, RuleId};
 
@@ -84,7 +84,11 @@ fn finding(context: &RuleContext, at: &Site, overs: &[StackOver]) -> Finding {
     }
     let mut places: Vec<String> = Vec::new();
     let mut defaults_in: Vec<String> = Vec::new();
+    let mut chosen_for: Vec<String> = Vec::new();
     for over in overs {
+        let stack = over
+            .stack
+            .map_or("every stack".to_owned(), |stack| format!("`{stack}`"));
         match over.reservation.source {
             Source::Stack(setting) => {
                 let place = format!("`{}` in {}:{}", setting.key, setting.file, setting.line);
@@ -92,13 +96,17 @@ fn finding(context: &RuleContext, at: &Site, overs: &[StackOver]) -> Finding {
                     places.push(place);
                 }
             }
-            Source::CodeDefault | Source::Code => defaults_in.push(
-                over.stack
-                    .map_or("every stack".to_owned(), |stack| format!("`{stack}`")),
-            ),
+            Source::CodeDefault | Source::Code => defaults_in.push(stack),
+            Source::ChosenInCode => chosen_for.push(stack),
         }
     }
+    // One place reads one kind of number: the stacks' settings (or the code's default where a
+    // stack sets none), or the code's pick by the stack's name.
     let reason = match (places.is_empty(), defaults_in.is_empty()) {
+        _ if !chosen_for.is_empty() => format!(
+            "the code picks the number by the stack's name, for {}; lower it there, or the reservations the code writes",
+            chosen_for.join(" and ")
+        ),
         (false, true) => format!(
             "the numbers come from the deployment's settings, outside the code, which infrafix does not edit: lower {}, or the reservations the code writes",
             places.join(" and ")
@@ -155,7 +163,11 @@ impl<'graph> CountedReservations<'graph> {
                     uncounted -= 1;
                     known.push(Reservation {
                         value: number.value,
-                        source: number.set_in.as_ref().map_or(Source::CodeDefault, Source::Stack),
+                        source: match &number.source {
+                            StackNumberSource::Settings(setting) => Source::Stack(setting),
+                            StackNumberSource::CodeDefault => Source::CodeDefault,
+                            StackNumberSource::ChosenInCode => Source::ChosenInCode,
+                        },
                         ..reservation.clone()
                     });
                 }

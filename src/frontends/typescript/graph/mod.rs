@@ -308,7 +308,9 @@ impl<'tree> Program<'tree> {
                     .is_some_and(|(_, written)| self.number_read_besides_reservations(*written)),
             configured: match number {
                 Some(_) => None,
-                None => self.configured_numbers(read),
+                None => self
+                    .configured_numbers(read)
+                    .or_else(|| self.numbers_chosen_by_stack(read)),
             },
             value: number.map(|(value, at)| Written { value, at: at.into() }),
             instances,
