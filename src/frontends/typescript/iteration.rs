@@ -598,6 +598,20 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
+    /// For `record[key]` whose key is computed (`runtimes[pulumi.getStack()]`), the values of the
+    /// record's entries, any of which the key may pick.
+    pub(super) fn entries_a_computed_key_picks(&self, lookup: Located<'tree>) -> Option<Vec<Located<'tree>>> {
+        if kind_of(lookup.node) != "subscript_expression" {
+            return None;
+        }
+        let key = self.unwrapped(lookup.with(lookup.node.field("index")?));
+        if matches!(kind_of(key.node), "string" | "number" | "template_string") {
+            return None;
+        }
+        let entries = self.record_values(lookup.with(lookup.node.field("object")?))?;
+        Some(entries.into_iter().map(|(_, value)| value).collect())
+    }
+
     /// The literal of `kind` an expression is, or a chain of consts holds, when no code changes
     /// any of those consts in place.
     fn unchanged_literal(&self, at: Located<'tree>, kind: &str) -> Option<Located<'tree>> {

@@ -156,6 +156,13 @@ impl<'tree> Program<'tree> {
                 } else if let Some(value) = self.const_value(at).or_else(|| self.member_value(at, true)) {
                     self.collect_origins(value, hops + 1, out);
                 } else if !self.visit_element_sources(at, |source| self.collect_origins(source, hops + 1, out)) {
+                    // `runtimes[pulumi.getStack()]`: any entry of the record.
+                    if let Some(entries) = self.entries_a_computed_key_picks(at) {
+                        for value in entries {
+                            self.collect_origins(value, hops + 1, out);
+                        }
+                        return;
+                    }
                     // A parameter (or a property of one): what each call site passes.
                     let sources = self.parameter_member_sources(at);
                     if sources.is_empty() {
