@@ -12,6 +12,12 @@ use crate::cloud::{
 };
 use crate::syntax::kind_of;
 
+/// The attributes of an `aws_lambda_function` that name one published version. API Gateway may
+/// invoke a version only through a permission whose `qualifier` is that version, which none of the
+/// permissions infrafix counts or adds is: an integration calling a version keeps its
+/// `credentials`, and is left alone.
+const VERSION_ATTRIBUTES: [&str; 2] = ["qualified_invoke_arn", "qualified_arn"];
+
 /// Where an integration is written: both forms name `type`, `uri` and `credentials` alike.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum IntegrationForm {
@@ -169,9 +175,19 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The function a uri calls: its `.arn` or `.invoke_arn` read in place (or alone in a
-    /// string), or a uri built around its ARN.
+    /// string), or a uri built around its ARN. `None` for a uri calling one published version
+    /// (see `VERSION_ATTRIBUTES`).
     fn integration_target(&self, uri: Located<'a>, functions: &[LambdaFunction]) -> Option<IntegrationTarget> {
         let function_index = |resource: ResourceId| functions.iter().position(|function| function.resource == resource);
+        let names_version = self.mentions_under(uri).iter().any(|mention| {
+            mention.key.starts_with("aws_lambda_function.")
+                && mention
+                    .attribute
+                    .is_some_and(|attribute| VERSION_ATTRIBUTES.contains(&attribute))
+        });
+        if names_version {
+            return None;
+        }
         if let Some(reference) = self.root_resource_ref(uri) {
             let function = function_index(reference.resource)?;
             return Some(IntegrationTarget {
