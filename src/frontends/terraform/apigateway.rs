@@ -192,6 +192,16 @@ named \"throttle_settings\" is not expected here)",
         if let Some(named) = self.stage_reference(stage_name) {
             return (named == stage.resource.name).then_some(None);
         }
+        // Two REST APIs the module creates are two APIs, whatever their stages are called.
+        let api = |body| {
+            self.argument(body, "rest_api_id")
+                .and_then(|value| self.rest_api(value))
+        };
+        if let (Some(settings_api), Some(stage_api)) = (api(settings.resource.body), api(stage.resource.body)) {
+            if settings_api != stage_api {
+                return None;
+            }
+        }
         let written = |body, key| {
             self.argument(body, key)
                 .and_then(|value| self.string_value(value, &[]))

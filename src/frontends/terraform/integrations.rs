@@ -78,7 +78,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Where the REST API an `rest_api_id` names is created: `aws_api_gateway_rest_api.NAME.id`.
-    fn rest_api(&self, value: Located<'a>) -> Option<Site> {
+    pub(super) fn rest_api(&self, value: Located<'a>) -> Option<Site> {
         let reference = self.root_resource_ref(value)?;
         let api = self.root_resources().nth(reference.resource)?;
         (api.kind == "aws_api_gateway_rest_api" && reference.attribute.as_deref() == Some("id"))
