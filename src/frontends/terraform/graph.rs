@@ -292,10 +292,17 @@ impl<'a> TerraformProject<'a> {
         let Some(reserved) = self.argument(body, "reserved_concurrent_executions") else {
             return Vec::new();
         };
-        // Not through a module called per element: its copies already count the elements.
-        if let Some(elements) = self.element_origins(reserved, body, scope) {
-            // Each element's number is reserved once per copy of the module that makes it.
-            let copies = self.copies(scope);
+        // Each element's number is reserved once per copy of the module that makes it; through a
+        // module called per element (`reserved = each.value.reserved` in the call), once per copy
+        // of the one module instance it feeds.
+        let per_element = match self.element_origins(reserved, body, scope) {
+            Some(elements) => Some((elements, self.copies(scope))),
+            None => self.per_element(reserved, body, scope).and_then(|elements| {
+                let call = self.origin(reserved, scope)?.depth;
+                Some((elements, self.copies_per_element(body, scope, call)))
+            }),
+        };
+        if let Some((elements, copies)) = per_element {
             return elements
                 .origins
                 .into_iter()
@@ -323,6 +330,20 @@ impl<'a> TerraformProject<'a> {
             kept: false,
             configured: None,
         }]
+    }
+
+    /// How many copies of a block a module made per element of the call at `call` deploys for
+    /// each element: what the other calls and the block's own `count` or `for_each` make.
+    fn copies_per_element(&self, body: Located<'a>, scope: &Scope<'_, 'a>, call: usize) -> Multiplicity {
+        let others = scope
+            .iter()
+            .enumerate()
+            .filter(|(depth, _)| *depth != call)
+            .map(|(depth, other)| self.instances(other.body, &scope[..depth]).known());
+        std::iter::once(self.instances(body, scope).known())
+            .chain(others)
+            .try_fold(1u64, |copies, each| copies.checked_mul(each?))
+            .into()
     }
 
     /// Where findings about a value read at `read` point: the reading itself in the root module;
