@@ -145,6 +145,9 @@ checks the arguments against StageArgs)"
     }
 }
 
+/// The attributes of an `aws.lambda.Function` that name its published version.
+const VERSION_ATTRIBUTES: [&str; 2] = ["qualifiedInvokeArn", "qualifiedArn"];
+
 impl<'tree> Program<'tree> {
     /// The program's integrations; `functions` maps a function's resource index to its index in
     /// the graph.
@@ -167,6 +170,14 @@ impl<'tree> Program<'tree> {
             .as_ref()
             .map(|uri| self.integration_functions(uri))
             .unwrap_or_default();
+        // API Gateway may invoke a published version only through a permission qualified with
+        // it, which infrafix neither counts nor adds: an integration calling one keeps its
+        // credentials, and is left alone.
+        let calls_a_version = functions_named.iter().any(|(_, attribute)| {
+            attribute
+                .as_deref()
+                .is_some_and(|attribute| VERSION_ATTRIBUTES.contains(&attribute))
+        });
         let credentials_role = integration
             .credentials
             .as_ref()
@@ -178,6 +189,7 @@ impl<'tree> Program<'tree> {
         // A function the graph leaves out leaves the uri's targets unknown, not shorter.
         let targets = functions_named
             .into_iter()
+            .filter(|_| !calls_a_version)
             .map(|(function, attribute)| {
                 Some(IntegrationTarget {
                     function: *functions.get(&function)?,
