@@ -154,7 +154,11 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             .iter()
             .flat_map(|(_, answers)| answers)
             .all(|(_, answer)| matches!(answer, Answer::Allowed | Answer::Unknown(_)));
-        let error = "\"The provided execution role does not have permissions to call ReceiveMessage on SQS\"";
+        // Lambda's error names the first of the actions it checks that the role lacks.
+        let first_missing = missing
+            .first()
+            .map_or("ReceiveMessage", |action| action.trim_start_matches("sqs:"));
+        let error = format!("\"The provided execution role does not have permissions to call {first_missing} on SQS\"");
         let message = match only_unknown {
             true => format!(
                 "Function {} is fed by {fed_by}, and infrafix cannot tell whether its role {} allows {} on {on}: without them (or {MANAGED_POLICY}), Lambda cannot poll it ({error}).",
