@@ -39,7 +39,7 @@ impl PolicyStatement {
             .chain(&resources)
             .any(|entry| entry.literal.is_none() && entry.resource.is_none());
         let uncertainty = match uncertainty {
-            None if unreadable => Some("an Action or Resource infrafix cannot read".to_owned()),
+            None if unreadable => Some("an Action or Resource whose value it cannot follow".to_owned()),
             known => known,
         };
         Self {
