@@ -1,6 +1,7 @@
 //! Lambda functions and layers as the rules see them.
 
 use super::{Branch, DeadLetter, DeploymentSetting, FunctionRole, Multiplicity, ResourceId, Site, Written};
+use crate::packaging::BundledFile;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,6 +204,9 @@ pub enum CodePackage {
     /// Built by a tool that cannot build the package for a runtime of the `provided` family
     /// without a setting the program lacks (`sam build` without `BuildMethod`).
     BuildNeeds { by: String, setting: String },
+    /// Built by a command the program writes out (the CDK's `bundling.command`), which writes
+    /// these files at the package's root.
+    Bundled { files: Vec<BundledFile> },
     /// Any of these: one per instance of a function made in a loop over paths, or one of the
     /// paths a choice names (`isProd ? "./dist" : "./build"`).
     AnyOf(Vec<CodePackage>),

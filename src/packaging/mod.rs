@@ -3,6 +3,7 @@
 //! it. One per project, made by the pipeline; it reads the disk only when a rule first asks, never
 //! outside the project's folder, and never follows a link out of it.
 
+mod bundling;
 mod scripts;
 mod shell;
 mod zip;
@@ -18,6 +19,7 @@ use anyhow::{bail, Context, Result};
 use crate::frontends::typescript::normalize_path;
 use crate::report::Notice;
 
+pub use bundling::{bundled_files, BundledFile};
 pub use scripts::BuildWrite;
 
 /// A folder listing longer than this is not read: no Lambda package has that many root files.

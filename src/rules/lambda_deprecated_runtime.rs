@@ -160,7 +160,9 @@ runtimes it has no constant for (with the inline-code support the Node.js and Py
 carry). An L1 resource's `lambda.Runtime.X.name` becomes the successor's id as a string, which
 every CDK version takes. A `GO_1_X` function of `Function`, `SingletonFunction` or `CfnFunction` also gets the
 handler `bootstrap`; `GoFunction` builds and names its `bootstrap` itself. `Code.fromAsset("path")`
-without options is judged like a FileArchive of that path, from the folder of `cdk.json`.
+without options is judged like a FileArchive of that path, from the folder of `cdk.json`; with a
+bundling `command` written out (`["bash", "-c", "go build -o /asset-output/main ."]`), by what that
+command builds into `/asset-output`, as a build script's line is.
 "#;
 
 /// What uses a runtime value.

@@ -10,13 +10,19 @@ use crate::syntax::{kind_of, Fields};
 impl<'tree> Program<'tree> {
     /// The package a function's `code` names; `None` when it is not written as a FileArchive,
     /// an AssetArchive whose contents the source spells out, or the CDK's `Code.fromAsset` of a
-    /// path written out (an S3 object, a computed path, a spread).
+    /// path written out or with a bundling command that builds into the package (an S3 object,
+    /// a computed path, a spread).
     pub(super) fn code_package(&self, function: &ResourceDecl<'tree>) -> Option<CodePackage> {
         let code = self.property(function.args()?, "code")?;
         let archive = self.written_value(code.value);
         // The CDK's `Code.fromAsset(path)` deploys a folder or a zip, as a FileArchive does.
         if let Some(path) = self.asset_path(archive) {
             return self.archive_path(path);
+        }
+        // With a bundling command, it deploys what the command writes.
+        if let Some(script) = self.asset_bundling_script(archive) {
+            let files = crate::packaging::bundled_files(&script);
+            return (!files.is_empty()).then_some(CodePackage::Bundled { files });
         }
         if kind_of(archive.node) != "new_expression" {
             return None;

@@ -5,7 +5,7 @@
 
 use crate::aws::runtimes::Runtime;
 use crate::cloud::{CodePackage, LambdaFunction};
-use crate::packaging::{BuildWrite, Contents, Package};
+use crate::packaging::{BuildWrite, BundledFile, Contents, Package};
 use crate::rules::RuleContext;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +94,7 @@ impl Wanted<'_> {
                 "{reason}: it must hold an executable `{executable}` at its root{}",
                 self.build(executable)
             )),
+            CodePackage::Bundled { files } => self.of_bundled(files),
             CodePackage::AnyOf(packages) => {
                 let each: Vec<Readiness> = packages
                     .iter()
@@ -101,6 +102,30 @@ impl Wanted<'_> {
                     .collect();
                 any_of(each)
             }
+        }
+    }
+
+    /// A package the CDK's bundling command builds: the files it writes at the package's root.
+    fn of_bundled(&self, files: &[BundledFile]) -> Readiness {
+        let executable = self.executable;
+        let quoted =
+            |file: &BundledFile| format!("its bundling command builds `{}` (`{}`)", file.written, file.command);
+        if let Some(file) = files.iter().find(|file| file.entry == executable) {
+            return Readiness::Ready(quoted(file));
+        }
+        match files.iter().find(|file| self.is_old(&file.entry)) {
+            Some(old) => {
+                let output = match old.written.rsplit_once('/') {
+                    Some((folder, _)) => format!("{folder}/{executable}"),
+                    None => executable.to_owned(),
+                };
+                Readiness::NotReady(format!(
+                    "{}: build `{output}` instead{}",
+                    quoted(old),
+                    self.build(&output)
+                ))
+            }
+            None => Readiness::Unknown,
         }
     }
 

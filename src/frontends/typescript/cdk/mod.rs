@@ -6,7 +6,7 @@ mod cloudformation;
 
 pub(super) use cloudformation::{graph_attribute, l1_class_for, prop_name, stands_for, written_attribute};
 
-use super::{Located, Package, PackageMember, Program};
+use super::{Located, Package, PackageMember, Program, StringOrigin};
 use crate::aws::runtimes::Runtime;
 use crate::syntax::{kind_of, Fields};
 
@@ -38,6 +38,9 @@ pub(super) fn package_module(specifier: &str) -> Option<(Package, Vec<String>)> 
 }
 
 /// The construct classes that make a Lambda function, and whether each takes a `handler`.
+/// The shells a bundling command names to run a script (`["bash", "-c", script]`).
+const SHELLS: [&str; 4] = ["bash", "sh", "/bin/bash", "/bin/sh"];
+
 const FUNCTIONS: [(&str, &str, bool); 6] = [
     ("aws_lambda", "Function", true),
     ("aws_lambda", "SingletonFunction", true),
@@ -266,9 +269,8 @@ impl<'tree> Program<'tree> {
         found
     }
 
-    /// The folder or zip of `lambda.Code.fromAsset("path")`, as a string the source writes; not
-    /// when options follow the path.
-    pub(super) fn asset_path(&self, call: Located<'tree>) -> Option<Located<'tree>> {
+    /// The arguments of `lambda.Code.fromAsset(…)` (or `AssetCode.fromAsset`), when `call` is one.
+    fn asset_arguments(&self, call: Located<'tree>) -> Option<Vec<Located<'tree>>> {
         if kind_of(call.node) != "call_expression" {
             return None;
         }
@@ -276,14 +278,69 @@ impl<'tree> Program<'tree> {
             file: call.file,
             node: call.node.field("function")?,
         })?;
-        if !callee.is(Package::Cdk, &["aws_lambda", "Code", "fromAsset"])
-            && !callee.is(Package::Cdk, &["aws_lambda", "AssetCode", "fromAsset"])
-        {
-            return None;
-        }
+        let from_asset = callee.is(Package::Cdk, &["aws_lambda", "Code", "fromAsset"])
+            || callee.is(Package::Cdk, &["aws_lambda", "AssetCode", "fromAsset"]);
+        from_asset.then(|| self.call_arguments(call))
+    }
+
+    /// The folder or zip of `lambda.Code.fromAsset("path")`, as a string the source writes; not
+    /// when options follow the path.
+    pub(super) fn asset_path(&self, call: Located<'tree>) -> Option<Located<'tree>> {
         // With options (`{ bundling }`), what deploys is what the bundling writes, not the folder.
-        match self.call_arguments(call).as_slice() {
+        match self.asset_arguments(call)?.as_slice() {
             [path] => Some(*path),
+            _ => None,
+        }
+    }
+
+    /// The shell text the bundling of `lambda.Code.fromAsset(path, { bundling: { command } })`
+    /// runs: the script of a `["bash", "-c", script]` command (the script also written as an
+    /// array's `.join(" && ")`), or the words of any other command; `None` when any part of it
+    /// is not written out.
+    pub(super) fn asset_bundling_script(&self, call: Located<'tree>) -> Option<String> {
+        let [_, options] = self.asset_arguments(call)?[..] else {
+            return None;
+        };
+        let options = self.object_literal(options)?;
+        let bundling = self.object_literal(self.property(options, "bundling")?.value)?;
+        let command = self.property(bundling, "command")?.value;
+        let words = self
+            .array_values(self.written_value(command))?
+            .into_iter()
+            .map(|word| self.written_text(word))
+            .collect::<Option<Vec<String>>>()?;
+        // Words the shell would split or expand cannot be joined back into one command.
+        let joinable =
+            |word: &String| !word.is_empty() && !word.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c));
+        match words.as_slice() {
+            [shell, flag, script] if SHELLS.contains(&shell.as_str()) && flag == "-c" => Some(script.clone()),
+            _ => words.iter().all(joinable).then(|| words.join(" ")),
+        }
+    }
+
+    /// The one string an expression is, when the source writes it out: a literal, a const
+    /// holding one, or `[…].join(separator)` of such strings.
+    fn written_text(&self, at: Located<'tree>) -> Option<String> {
+        let at = self.written_value(at);
+        if kind_of(at.node) == "call_expression" {
+            let callee = at.node.field("function")?;
+            if kind_of(callee) != "member_expression" || self.text(at.with(callee.field("property")?)) != "join" {
+                return None;
+            }
+            let separator = match self.call_arguments(at).as_slice() {
+                [] => ",".to_owned(),
+                [separator] => self.written_text(*separator)?,
+                _ => return None,
+            };
+            let parts = self
+                .array_values(self.written_value(at.with(callee.field("object")?)))?
+                .into_iter()
+                .map(|part| self.written_text(part))
+                .collect::<Option<Vec<String>>>()?;
+            return Some(parts.join(&separator));
+        }
+        match self.string_origins(at).as_slice() {
+            [StringOrigin::Literal { value, .. }] => Some(value.clone()),
             _ => None,
         }
     }
