@@ -67,7 +67,9 @@ existing `dependsOn` entries (a list, or a single resource, which becomes a list
 said why: a policy declared after the function or in a scope the function cannot see (moving code
 is left to you), a policy in another module that the function's file does not import, options that
 are not an object literal. A role infrafix cannot see (an ARN from config or another stack) gives
-no finding.
+no finding, nor does a `dependsOn` listing something infrafix cannot name; a resource of a package
+it does not read (a `@pulumi/command` build step) is named, as none of the role's policies, unless
+a policy of the program is its child (waiting for a component waits for its children).
 
 A policy that reads the function itself is not reported, and the fix never lists it: one that
 allows `lambda:InvokeFunction` on the function's own ARN, names its log group, or reads any value

@@ -86,6 +86,41 @@ impl<'tree> Program<'tree> {
         found
     }
 
+    /// Whether `at` is a resource of a package the program imports and infrafix does not read
+    /// (`new command.local.Command(…)`, or a const holding one), which no resource of the program
+    /// names as its `parent`. It is no resource of `@pulumi/aws`, and waiting for it waits for
+    /// none of the program's own (a component waits for its children, hence the `parent` test).
+    pub(super) fn made_by_another_package(&self, at: Located<'tree>) -> bool {
+        let made = self.written_value(at);
+        let Some(class) = made
+            .node
+            .field("constructor")
+            .filter(|_| kind_of(made.node) == "new_expression")
+        else {
+            return false;
+        };
+        let mut root = class;
+        while kind_of(root) == "member_expression" {
+            match root.field("object") {
+                Some(object) => root = object,
+                None => return false,
+            }
+        }
+        let another_package = kind_of(root) == "identifier"
+            && self.package_member(made.with(class)).is_none()
+            && self
+                .import_of(made.with(root))
+                .is_some_and(|binding| !binding.module.starts_with(['.', '/']));
+        another_package
+            && !self.resources().iter().any(|resource| {
+                resource
+                    .options()
+                    .and_then(|options| self.object_literal(options))
+                    .and_then(|options| self.property(options, "parent"))
+                    .is_some_and(|parent| self.written_value(parent.value) == made)
+            })
+    }
+
     /// The resources each resource is made to wait for by hand: `a.addDependency(b)`,
     /// `a.node.addDependency(b, c)`, `a.addDependsOn(b)`. `None` when a call's receiver may be
     /// a resource infrafix cannot name (any resource's list may then miss it); a resource waiting

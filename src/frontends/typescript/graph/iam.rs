@@ -129,11 +129,14 @@ impl<'tree> Program<'tree> {
             return Some(Vec::new());
         };
         // A list (`[a, b]`, a const holding one, `[...attachments, c]` over a `.map` result or an
-        // array filled by `push`), else one resource.
+        // array filled by `push`), else one resource. A resource of a package infrafix does not
+        // read (a build step, `new command.local.Command(…)`) is none of the role's policies: it
+        // leaves the list known.
         let value = depends_on.value;
         let elements = self.array_values(value).unwrap_or_else(|| vec![value]);
         elements
             .into_iter()
+            .filter(|&element| !self.made_by_another_package(element))
             .map(|element| self.denoted_resource(element).map(|reference| reference.resource))
             .collect()
     }

@@ -246,9 +246,10 @@ impl<'tree> Program<'tree> {
         if self.array_values(value).is_some() {
             return Ok(self.replace_depends_on(value, format!("...{}", self.text(value)), references.to_vec()));
         }
-        // One resource becomes the first of a list; a list held elsewhere (a parameter, a call's
-        // result) would become an entry of the list, which Pulumi's types refuse.
-        if self.denoted_resource(value).is_none() {
+        // One resource becomes the first of a list (also one of another package, a `new` that
+        // is no list); a list held elsewhere (a parameter, a call's result) would become an entry
+        // of the list, which Pulumi's types refuse.
+        if self.denoted_resource(value).is_none() && !self.made_by_another_package(value) {
             return Err(format!(
                 "its dependsOn is `{}`, which infrafix cannot tell apart from a list of resources",
                 self.text(value)
