@@ -162,6 +162,7 @@ impl<'tree> Program<'tree> {
                         path: vec!["aws_lambda".to_owned(), "RuntimeFamily".to_owned()],
                     },
                 )
+                .or_else(|| self.runtime_family_importable(origin).then(|| "RuntimeFamily".to_owned()))
                 .ok_or_else(|| {
                     format!(
                         "this CDK has no constant for `{id}` and the file does not import `RuntimeFamily`: write `new {class}(\"{id}\", RuntimeFamily.{family})` by hand",
@@ -180,6 +181,25 @@ impl<'tree> Program<'tree> {
             "new {class}({}, {family_class}.{family}{properties})",
             self.style(origin.file).string(&successor.id),
         ))
+    }
+
+    /// The import list `RuntimeFamily` can join, for `Runtime.X` at `origin` with `Runtime`
+    /// imported by name (`import { Runtime } from "@aws-cdk/aws-lambda"`), when the file
+    /// mentions no `RuntimeFamily` of its own: the fix's `new Runtime(…)` names the family there.
+    pub(super) fn runtime_family_import_list(&self, origin: Located<'tree>) -> Option<Located<'tree>> {
+        let class = origin.with(origin.node.field("object")?);
+        if kind_of(class.node) != "identifier" || self.mentions(origin.file, "RuntimeFamily") > 0 {
+            return None;
+        }
+        if !self.package_member(class)?.is(Package::Cdk, &["aws_lambda", "Runtime"]) {
+            return None;
+        }
+        let list = self.import_of(class)?.named_list()?;
+        Some(origin.with(list))
+    }
+
+    fn runtime_family_importable(&self, origin: Located<'tree>) -> bool {
+        self.runtime_family_import_list(origin).is_some()
     }
 
     /// The id argument of `new lambda.Runtime("go1.x", lambda.RuntimeFamily.GO)`, a runtime the

@@ -246,6 +246,7 @@ impl<'tree> Program<'tree> {
     /// of it is left, and `Runtime` comes in when a new spelling needs it.
     pub(super) fn runtime_import_edits(&self, intents: &[Intent]) -> Result<Vec<Edit>, String> {
         let mut by_import: BTreeMap<(usize, usize), ImportedUses> = BTreeMap::new();
+        let mut family_lists: BTreeMap<(usize, usize), Located<'tree>> = BTreeMap::new();
         for intent in intents {
             let (sites, successor) = match intent {
                 Intent::ReplaceRuntime { sites, successor } => {
@@ -256,7 +257,18 @@ impl<'tree> Program<'tree> {
             };
             for site in sites {
                 let origin = self.located(site)?;
-                if self.spelling_at(origin)? != Spelling::ImportedConstant {
+                let spelling = self.spelling_at(origin)?;
+                // `Runtime.X` with `Runtime` imported by name, whose successor this CDK has no
+                // constant for: `RuntimeFamily` joins that import for the `new Runtime(…)`.
+                if let (Spelling::CdkConstant, Some(successor)) = (spelling, successor) {
+                    if self.cdk_constant_for(origin, successor).is_none() {
+                        if let Some(list) = self.runtime_family_import_list(origin) {
+                            family_lists.insert((list.file, list.node.start_byte()), list);
+                        }
+                    }
+                    continue;
+                }
+                if spelling != Spelling::ImportedConstant {
                     continue;
                 }
                 let Some(binding) = self.import_of(origin) else {
@@ -276,6 +288,11 @@ impl<'tree> Program<'tree> {
                 uses.origins.dedup();
                 self.import_list_edit(&uses.origins, uses.needs_enum)
             })
+            .chain(
+                family_lists
+                    .into_values()
+                    .map(|list| self.rewrite_import_list(list, None, Some("RuntimeFamily"))),
+            )
             .collect())
     }
 
