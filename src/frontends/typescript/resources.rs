@@ -121,43 +121,79 @@ impl<'tree> Program<'tree> {
     }
 
     /// How messages name a resource: its variable (`queue`, `this.queue`), else its logical name,
-    /// in backticks; where that is not written out either (a helper's `id` parameter), its
-    /// expression's start, `new lambda.Function(…)`.
+    /// in backticks; where that is not written out either (a helper's `id` parameter), the
+    /// helper's call (`ledgerFunction(…)`) or its expression's start (`new lambda.Function(…)`).
     pub fn display_name(&self, resource: usize) -> String {
         let declaration = &self.resources()[resource];
         let here = |node| Located {
             file: declaration.file,
             node,
         };
-        let name = declaration
-            .reference()
-            .unwrap_or_else(|| match declaration.logical_name {
-                // A name a helper builds from its parameters (`ledger-${name}`) means nothing
-                // where the helper is called: the helper names it then.
-                Some(node)
-                    if matches!(kind_of(node), "string" | "template_string")
-                        && !(named_children(node).any(|part| kind_of(part) == "template_substitution")
-                            && self.making_helper(here(declaration.expression)).is_some()) =>
+        if let Some(reference) = declaration.reference() {
+            return format!("`{reference}`");
+        }
+        let name = match declaration.logical_name {
+            // A name a helper builds from its parameters (`ledger-${name}`) means nothing
+            // where the helper is called: the helper names it then.
+            Some(node)
+                if matches!(kind_of(node), "string" | "template_string")
+                    && !(named_children(node).any(|part| kind_of(part) == "template_substitution")
+                        && self.making_helper(here(declaration.expression)).is_some()) =>
+            {
+                self.text(here(node)).trim_matches(['"', '\'', '`']).to_owned()
+            }
+            // `super(…)` in a class of its own: the class names it.
+            _ if kind_of(declaration.expression) == "call_expression" => self
+                .ancestors(here(declaration.expression))
+                .into_iter()
+                .find(|node| kind_of(node) == "class_declaration")
+                .and_then(|class| class.field("name"))
+                .map_or_else(|| "(unnamed)".to_owned(), |name| self.text(here(name)).to_owned()),
+            // Made by a helper (`ledgerFunction(name, handler)`): named by the helper's call,
+            // and by the name it builds where it makes several of the class
+            // (`${env}-sqs` of `deploy(…)`, beside `${env}-events` of `deploy(…)`).
+            _ => match self.making_helper(here(declaration.expression)) {
+                Some(helper) => match declaration
+                    .logical_name
+                    .filter(|built| matches!(kind_of(*built), "string" | "template_string"))
+                    .filter(|_| self.helper_makes_several(resource))
                 {
-                    self.text(here(node)).trim_matches(['"', '\'', '`']).to_owned()
-                }
-                // `super(…)` in a class of its own: the class names it.
-                _ if kind_of(declaration.expression) == "call_expression" => self
-                    .ancestors(here(declaration.expression))
-                    .into_iter()
-                    .find(|node| kind_of(node) == "class_declaration")
-                    .and_then(|class| class.field("name"))
-                    .map_or_else(|| "(unnamed)".to_owned(), |name| self.text(here(name)).to_owned()),
-                // Made by a helper (`ledgerFunction(name, handler)`): named by the helper's call.
-                _ => match self.making_helper(here(declaration.expression)) {
-                    Some(helper) => format!("{helper}(…)"),
-                    None => declaration.expression.field("constructor").map_or_else(
-                        || "(unnamed)".to_owned(),
-                        |class| format!("new {}(…)", self.text(here(class))),
-                    ),
+                    Some(built) => {
+                        let built = self.text(here(built)).trim_matches(['"', '\'', '`']);
+                        return format!("`{built}` of `{helper}(…)`");
+                    }
+                    None => format!("{helper}(…)"),
                 },
-            });
+                None => declaration.expression.field("constructor").map_or_else(
+                    || "(unnamed)".to_owned(),
+                    |class| format!("new {}(…)", self.text(here(class))),
+                ),
+            },
+        };
         format!("`{name}`")
+    }
+
+    /// Whether the function whose body makes a resource makes another of its class, neither
+    /// bound to a variable.
+    fn helper_makes_several(&self, resource: usize) -> bool {
+        let enclosing_function = |index: usize| {
+            let declaration = &self.resources()[index];
+            self.ancestors(Located {
+                file: declaration.file,
+                node: declaration.expression,
+            })
+            .into_iter()
+            .find(|node| scope::FUNCTIONS.contains(&kind_of(node)))
+        };
+        let declaration = &self.resources()[resource];
+        let function = enclosing_function(resource);
+        self.resources().iter().enumerate().any(|(other, made)| {
+            other != resource
+                && made.file == declaration.file
+                && made.class == declaration.class
+                && made.reference().is_none()
+                && enclosing_function(other) == function
+        })
     }
 
     /// The name of the function whose body makes a resource, when it is a named function (a
