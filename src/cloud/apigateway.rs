@@ -107,6 +107,9 @@ pub struct IntegrationTarget {
     /// The attribute of the function the uri reads (`arn`, `invokeArn`); `None` for a uri built
     /// around the function.
     pub attribute: Option<String>,
+    /// The alias of the function the uri reads the attribute of, named for messages, when it
+    /// reads an alias's.
+    pub alias: Option<String>,
     /// Whether API Gateway may invoke the function from the integration's API without
     /// credentials; known for a proxy integration that has credentials.
     pub invoke_permission: Option<InvokePermission>,

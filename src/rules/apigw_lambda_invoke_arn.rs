@@ -1,7 +1,9 @@
 //! `apigw-lambda-invoke-arn`: API Gateway Lambda integrations that do not use the function's
 //! invoke ARN, do not call it with POST, or carry needless `credentials`.
 
-use crate::cloud::{ApiIntegration, FixPlan, IntegrationSetting, Intent, InvokePermission, LambdaFunction, ARN};
+use crate::cloud::{
+    ApiIntegration, FixPlan, IntegrationSetting, IntegrationTarget, Intent, InvokePermission, LambdaFunction, ARN,
+};
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
 use crate::rules::{listed_names, RuleContext, RuleId};
@@ -18,6 +20,11 @@ resources. It finds:
 - a Lambda integration whose `integrationHttpMethod` is not `POST`: Lambda is only invoked with POST;
 - `credentials` on an `aws_proxy` integration: with a resource-based permission for
   apigateway.amazonaws.com (an `aws.lambda.Permission`), no role is needed.
+
+A uri that reads an `aws.lambda.Alias`'s `.arn` is reported too, and becomes the alias's
+`.invokeArn`. An integration calling a published version (`qualifiedInvokeArn`) or an alias with
+`credentials` is left alone: API Gateway may invoke a version or an alias only through a permission
+qualified with it, which infrafix neither counts nor adds.
 
 In Terraform: `aws_api_gateway_integration` resources (`type`, `uri`, `integration_http_method`,
 `credentials`) and the integration objects of an `aws_api_gateway_rest_api`'s `body =
@@ -121,7 +128,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             .iter()
             .all(|target| target.attribute.as_deref() == Some(ARN));
         if integration.proxy && reads_arn {
-            uri_finding(context, uri, &functions, findings);
+            uri_finding(context, uri, integration, &functions, findings);
         }
         if let Some(method) = &integration.http_method {
             method_finding(context, integration, method, findings);
@@ -150,6 +157,7 @@ fn safe_fix(context: &RuleContext, intents: Vec<Intent>) -> Result<Fix, String> 
 fn uri_finding(
     context: &RuleContext,
     uri: &IntegrationSetting,
+    integration: &ApiIntegration,
     functions: &[&LambdaFunction],
     findings: &mut Vec<Finding>,
 ) {
@@ -158,9 +166,12 @@ fn uri_finding(
         [_] => "its",
         _ => "each one's",
     };
+    let called = match integration.targets.as_slice() {
+        [IntegrationTarget { alias: Some(alias), .. }] => format!("alias {alias} of {}", names_of(functions)),
+        _ => names_of(functions),
+    };
     let message = format!(
-        "The aws_proxy integration's uri is the ARN of {}; API Gateway needs {whose} invoke ARN (`{}`), or the deployment fails with \"Invalid ARN specified in the request\".",
-        names_of(functions),
+        "The aws_proxy integration's uri is the ARN of {called}; API Gateway needs {whose} invoke ARN (`{}`), or the deployment fails with \"Invalid ARN specified in the request\".",
         context.graph().spelling().invoke_arn,
     );
     let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);

@@ -142,6 +142,7 @@ impl<'a> Template<'a> {
             return Some(IntegrationTarget {
                 function: function_of(reference.resource)?,
                 attribute: reference.attribute,
+                alias: None,
                 invoke_permission: None,
             });
         }
@@ -154,6 +155,7 @@ impl<'a> Template<'a> {
         Some(IntegrationTarget {
             function: function_of(self.resource_index(logical_id)?)?,
             attribute: None,
+            alias: None,
             invoke_permission: None,
         })
     }

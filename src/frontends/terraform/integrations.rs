@@ -193,6 +193,7 @@ impl<'a> TerraformProject<'a> {
             return Some(IntegrationTarget {
                 function,
                 attribute: reference.attribute,
+                alias: None,
                 invoke_permission: None,
             });
         }
@@ -214,6 +215,7 @@ impl<'a> TerraformProject<'a> {
         Some(IntegrationTarget {
             function: function_index(*only)?,
             attribute: None,
+            alias: None,
             invoke_permission: None,
         })
     }

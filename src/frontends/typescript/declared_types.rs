@@ -93,6 +93,7 @@ impl From<Step> for Read {
 /// The @pulumi/aws classes whose instances have an invoke ARN and every other output of a Lambda
 /// function (`CallbackFunction` extends `Function`).
 const FUNCTION_CLASSES: [&[&str]; 2] = [&["lambda", "Function"], &["lambda", "CallbackFunction"]];
+const ALIAS_CLASS: [&str; 2] = ["lambda", "Alias"];
 
 impl<'tree> Program<'tree> {
     /// Whether tsc lets code read `member` from `object`, going by the types the program writes.
@@ -331,14 +332,16 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// `new aws.lambda.Function(…)` has every function output; an instance of a class of the
-    /// program has the fields it declares.
+    /// `new aws.lambda.Function(…)` has every function output, `new aws.lambda.Alias(…)` an
+    /// alias's; an instance of a class of the program has the fields it declares.
     fn instance_typing(&self, at: Located<'tree>, reads: Vec<Read>, member: &str, hops: usize) -> MemberTyping {
         if reads.is_empty() {
-            let is_function = self
-                .resource_at(at)
-                .is_some_and(|resource| self.resources()[resource].is_lambda_function());
-            return if is_function && function_has(member) {
+            let has_member = self.resource_at(at).is_some_and(|resource| {
+                let declared = &self.resources()[resource];
+                (declared.is_lambda_function() && function_has(member))
+                    || (declared.class.is(Package::Aws, &ALIAS_CLASS) && alias_has(member))
+            });
+            return if has_member {
                 MemberTyping::Declared
             } else {
                 MemberTyping::Unsure
@@ -596,7 +599,8 @@ impl<'tree> Program<'tree> {
     /// outputs; nothing else is read.
     fn package_class_typing(&self, class: &PackageMember, reads: &[Read], member: &str) -> MemberTyping {
         let a_function = FUNCTION_CLASSES.iter().any(|path| class.is(Package::Aws, path));
-        if reads.is_empty() && a_function && function_has(member) {
+        let an_alias = class.is(Package::Aws, &ALIAS_CLASS);
+        if reads.is_empty() && ((a_function && function_has(member)) || (an_alias && alias_has(member))) {
             MemberTyping::Declared
         } else {
             MemberTyping::Unsure
@@ -747,6 +751,11 @@ fn function_has(member: &str) -> bool {
         member,
         "arn" | "invokeArn" | "name" | "qualifiedArn" | "qualifiedInvokeArn"
     )
+}
+
+/// Whether an `aws.lambda.Alias` has the output `member` (of those fixes read).
+fn alias_has(member: &str) -> bool {
+    matches!(member, "arn" | "invokeArn" | "name")
 }
 
 /// `reads` with `read` first.

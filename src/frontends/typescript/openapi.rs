@@ -544,8 +544,9 @@ impl<'tree> Program<'tree> {
                 let functions = !owners.is_empty()
                     && owners.iter().all(|owner| {
                         let declared = &self.resources()[owner.resource];
+                        // An alias has an invoke ARN of its own.
                         owner.attribute.is_none()
-                            && declared.is_lambda_function()
+                            && (declared.is_lambda_function() || declared.is_aws(&["lambda", "Alias"]))
                             && declared.class.package == Package::Aws
                     });
                 if self.text(property) != "arn" || !functions {

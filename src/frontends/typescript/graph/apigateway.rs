@@ -187,19 +187,35 @@ impl<'tree> Program<'tree> {
             .map(|reference| self.display_name(reference.resource));
         let has_credentials = integration.is_proxy() && integration.credentials.is_some();
         // A function the graph leaves out leaves the uri's targets unknown, not shorter.
-        let targets = functions_named
+        let mut targets = functions_named
             .into_iter()
             .filter(|_| !calls_a_version)
             .map(|(function, attribute)| {
                 Some(IntegrationTarget {
                     function: *functions.get(&function)?,
                     attribute,
+                    alias: None,
                     invoke_permission: has_credentials
                         .then(|| self.api_gateway_invoke_permission(function, integration.rest_api)),
                 })
             })
             .collect::<Option<Vec<_>>>()
             .unwrap_or_default();
+        // An alias is invoked, as a version is, only through a permission qualified with it: an
+        // integration calling one with credentials is left alone too.
+        if let Some((function, attribute, alias)) = integration
+            .uri
+            .as_ref()
+            .and_then(|uri| self.alias_called(uri))
+            .filter(|_| targets.is_empty() && !has_credentials)
+        {
+            targets.extend(functions.get(&function).map(|&function| IntegrationTarget {
+                function,
+                attribute,
+                alias: Some(self.display_name(alias)),
+                invoke_permission: None,
+            }));
+        }
         ApiIntegration {
             at: integration.at.into(),
             rest_api: integration.rest_api.map(|api| self.resources()[api].declared()),
@@ -211,5 +227,21 @@ impl<'tree> Program<'tree> {
             credentials: integration.credentials.as_ref().map(setting),
             credentials_role,
         }
+    }
+
+    /// For a uri reading an output of a Lambda alias of the program (`live.arn` of
+    /// `new aws.lambda.Alias(…)`): the function it points at, the output read and the alias.
+    fn alias_called(&self, uri: &IntegrationValue<'tree>) -> Option<(usize, Option<String>, usize)> {
+        let reference = self.denoted_resource(uri.expression?)?;
+        let alias = reference.resource;
+        if !self.resources()[alias].is_aws(&["lambda", "Alias"]) {
+            return None;
+        }
+        let function = self.aliased_function(alias);
+        (function != alias && self.resources()[function].is_lambda_function()).then_some((
+            function,
+            reference.attribute,
+            alias,
+        ))
     }
 }

@@ -146,7 +146,7 @@ impl<'tree> Program<'tree> {
     /// `functions` maps a function's resource index to its index in the graph.
     /// The function an `aws.lambda.Alias` points at (a mapping that invokes the alias polls as
     /// that function's role); any other resource is itself.
-    fn aliased_function(&self, resource: usize) -> usize {
+    pub(super) fn aliased_function(&self, resource: usize) -> usize {
         let declared = &self.resources()[resource];
         if !declared.is_aws(&["lambda", "Alias"]) {
             return resource;
