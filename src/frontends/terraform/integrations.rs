@@ -130,8 +130,11 @@ impl<'a> TerraformProject<'a> {
             .is_some_and(|(kind, _)| kind.eq_ignore_ascii_case("aws_proxy"));
         let uri = setting("uri");
         let credentials = setting("credentials");
+        // An alias, as a version, is invoked only through a permission qualified with it: an
+        // integration calling one with credentials is left alone.
         let targets = value("uri")
             .and_then(|uri| self.integration_target(uri, functions))
+            .filter(|target| target.alias.is_none() || credentials.is_none())
             .map(|target| IntegrationTarget {
                 invoke_permission: credentials
                     .as_ref()
@@ -189,11 +192,22 @@ impl<'a> TerraformProject<'a> {
             return None;
         }
         if let Some(reference) = self.root_resource_ref(uri) {
-            let function = function_index(reference.resource)?;
+            // `aws_lambda_alias.live.arn`: the alias has an invoke ARN of its own.
+            let alias = self
+                .root_resources()
+                .nth(reference.resource)
+                .filter(|resource| resource.kind == "aws_lambda_alias");
+            let function = match alias {
+                Some(alias) => self
+                    .argument(alias.body, "function_name")
+                    .and_then(|function| self.root_resource_ref(function))
+                    .and_then(|function| function_index(function.resource))?,
+                None => function_index(reference.resource)?,
+            };
             return Some(IntegrationTarget {
                 function,
                 attribute: reference.attribute,
-                alias: None,
+                alias: alias.map(|alias| format!("`aws_lambda_alias.{}`", alias.name)),
                 invoke_permission: None,
             });
         }

@@ -7,11 +7,12 @@ use crate::fix::Edit;
 use crate::syntax::kind_of;
 
 impl<'a> TerraformProject<'a> {
-    /// The edit that makes a uri read `aws_lambda_function.NAME.invoke_arn` where it reads `.arn`.
+    /// The edit that makes a uri read `aws_lambda_function.NAME.invoke_arn` where it reads `.arn`
+    /// (an `aws_lambda_alias`'s likewise: an alias has an invoke ARN of its own).
     pub(super) fn use_invoke_arn(&self, uri: &Site) -> Result<Edit, String> {
         let expression = self.expect_kind(uri, "expression")?;
         let parts = self.resource_traversal(expression).unwrap_or_default();
-        if !matches!(parts.as_slice(), ["aws_lambda_function", _, "arn"]) {
+        if !matches!(parts.as_slice(), ["aws_lambda_function" | "aws_lambda_alias", _, "arn"]) {
             return Err("the uri does not read the function's ARN where it is written".to_owned());
         }
         let attribute = named_children(expression.node)
