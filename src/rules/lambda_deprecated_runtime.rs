@@ -128,7 +128,9 @@ case above.
 In CloudFormation and SAM the runtime may be written in the function, in SAM's `Globals` (changed
 once for every function that reads it), in a parameter's `Default` (unsafe: a deployment may
 override it; not changed where the parameter's `AllowedValues`, `MinValue` or `MaxValue` refuse
-the successor, nor where it has an `AllowedPattern`, which infrafix does not match), in `Mappings`, or in either arm of an `!If`; in a Serverless service, in the
+the successor, nor where it has an `AllowedPattern`, which infrafix does not match), among the
+`AllowedValues` of a parameter without a `Default` (each deployment passes one of them: reported,
+not changed), in `Mappings`, or in either arm of an `!If`; in a Serverless service, in the
 function, in `provider.runtime`, or where a `${self:…}` variable points. A SAM function built by
 `sam build` with `Metadata: BuildMethod: go1.x` is ready (`sam build` names the binary after the
 handler, `bootstrap`); one without a `BuildMethod` is not (`sam build` builds an OS-only runtime's

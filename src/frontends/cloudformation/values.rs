@@ -87,8 +87,8 @@ impl<'t> Template<'t> {
             return;
         };
         match name.as_str() {
-            "Ref" => match argument.text().and_then(|name| self.parameter_default(name)) {
-                Some(default) => self.collect(default, true, false, into, depth + 1),
+            "Ref" => match argument.text() {
+                Some(name) => self.collect_parameter(name, into, depth),
                 None => into.complete = false,
             },
             "Fn::If" => match argument.as_list().map(|list| list.items.as_slice()) {
@@ -111,10 +111,26 @@ impl<'t> Template<'t> {
         }
     }
 
-    /// The `Default` of a parameter of the template; `None` for a parameter without one, a
-    /// pseudo parameter (`AWS::Region`) or a resource.
-    fn parameter_default(&'t self, name: &str) -> Option<&'t Value> {
-        self.root.get("Parameters")?.get(name)?.get("Default")
+    /// The values a `Ref` to `name` may come to: a parameter's `Default`, which a deployment may
+    /// override; for a parameter without one, each of its `AllowedValues`, since every deployment
+    /// must choose one of them (a template offering only retired runtimes there cannot deploy).
+    /// A pseudo parameter (`AWS::Region`), a resource or an unconstrained parameter is unknown.
+    fn collect_parameter(&'t self, name: &str, into: &mut Candidates<'t>, depth: usize) {
+        let Some(parameter) = self.root.get("Parameters").and_then(|parameters| parameters.get(name)) else {
+            into.complete = false;
+            return;
+        };
+        if let Some(default) = parameter.get("Default") {
+            return self.collect(default, true, false, into, depth + 1);
+        }
+        match parameter.get("AllowedValues").and_then(Value::as_list) {
+            Some(allowed) if !allowed.items.is_empty() => {
+                for value in &allowed.items {
+                    self.collect(value, false, false, into, depth + 1);
+                }
+            }
+            _ => into.complete = false,
+        }
     }
 
     /// The values a `Fn::FindInMap` may read: the one its keys name, or, for a key chosen when the

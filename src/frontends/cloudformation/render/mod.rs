@@ -147,7 +147,31 @@ impl Template<'_> {
             .as_scalar()
             .ok_or("the value to change is not written as a plain value")?;
         self.parameter_allows(site, content)?;
+        self.not_a_parameter_choice(site, content)?;
         Ok(Edit::replace(self.file, scalar.content.clone(), content))
+    }
+
+    /// Refuses to rewrite an entry of a parameter's `AllowedValues`: a parameter without a
+    /// `Default` is read as each value it allows, but which one a deployment passes is not in the
+    /// template, and changing the list alone would refuse the stacks that pass the old value.
+    fn not_a_parameter_choice(&self, site: &Site, content: &str) -> Result<(), String> {
+        let parameters = self.root.get("Parameters").and_then(Value::as_map);
+        let choice = parameters.and_then(|map| {
+            map.entries.iter().find(|entry| {
+                entry
+                    .value
+                    .get("AllowedValues")
+                    .and_then(Value::as_list)
+                    .is_some_and(|allowed| allowed.items.iter().any(|item| item.range == site.range))
+            })
+        });
+        match choice {
+            Some(parameter) => Err(format!(
+                "parameter `{}` has no Default, and each deployment passes one of its AllowedValues: add `{content}` to them and pass it instead",
+                parameter.key
+            )),
+            None => Ok(()),
+        }
     }
 
     /// When `site` is a parameter's `Default`: whether the parameter's own constraints
