@@ -22,6 +22,7 @@ impl Template<'_> {
     /// The service's functions, numbered after the resources of its raw CloudFormation.
     pub(super) fn service_functions(&self) -> Vec<LambdaFunction> {
         let first_id = self.resources().count();
+        let sharing = self.go_binaries_sharing_the_package();
         self.service_section("functions")
             .iter()
             .enumerate()
@@ -111,7 +112,9 @@ impl Template<'_> {
                     stacks: StackFilter::default(),
                     reservations,
                     runtimes,
-                    code: handler.as_ref().and_then(|(_, _, text)| packaged_in_a_folder(text)),
+                    code: handler
+                        .as_ref()
+                        .and_then(|(_, _, text)| packaged_in_a_folder(text, sharing)),
                     handler: handler.map(|(_, _, text)| text),
                     role: Some(role),
                     dead_letter,
@@ -119,6 +122,36 @@ impl Template<'_> {
                 }
             })
             .collect()
+    }
+
+    /// How many Go functions (`go1.x`, their own or the provider's runtime) with a binary in a
+    /// folder (`bin/hello`) go into the one package the framework zips for the service: without
+    /// `package.individually` or a `package` of their own, they all get the same zip, whose root
+    /// holds one `bootstrap` at most.
+    fn go_binaries_sharing_the_package(&self) -> usize {
+        let individually = self
+            .root
+            .get("package")
+            .and_then(|package| package.get("individually"))
+            .and_then(Value::text)
+            .is_some_and(|text| text == "true");
+        if individually {
+            return 0;
+        }
+        let provider_runtime = self.root.get("provider").and_then(|provider| provider.get("runtime"));
+        self.service_section("functions")
+            .iter()
+            .filter(|entry| {
+                let function = &entry.value;
+                let runtime = function.get("runtime").or(provider_runtime);
+                let go = runtime.and_then(|value| self.followed(value).text()) == Some("go1.x");
+                let in_a_folder = function
+                    .get("handler")
+                    .and_then(|handler| self.followed(handler).text())
+                    .is_some_and(|handler| handler.contains('/'));
+                go && in_a_folder && function.get("package").is_none() && function.get("image").is_none()
+            })
+            .count()
     }
 
     /// The role a function runs as, given its own `role` setting: that, else the provider's; the
@@ -224,12 +257,19 @@ impl Template<'_> {
 
 /// The package of a function whose handler names a file in a folder of the service (`bin/hello`):
 /// the framework zips the service's files as they lie, so the binary is not at the package's
-/// root, where an OS-only runtime looks for its `bootstrap`.
-fn packaged_in_a_folder(handler: &str) -> Option<CodePackage> {
+/// root, where an OS-only runtime looks for its `bootstrap`. When several Go functions share that
+/// one package (`sharing`), one `bootstrap` at its root would serve them all: each needs its own.
+fn packaged_in_a_folder(handler: &str, sharing: usize) -> Option<CodePackage> {
     let (folder, _) = handler.rsplit_once('/')?;
+    let shared = match sharing > 1 {
+        true => format!(
+            ", one zip for {sharing} Go functions (`package.individually` is not set) where each needs its own (`package.individually: true`, or a `package.artifact` per function)"
+        ),
+        false => String::new(),
+    };
     Some(CodePackage::Unjudged {
         reason: format!(
-            "the handler `{handler}` names a binary in the `{folder}` folder of the package the Serverless Framework zips from the service's files"
+            "the handler `{handler}` names a binary in the `{folder}` folder of the package the Serverless Framework zips from the service's files{shared}"
         ),
     })
 }
