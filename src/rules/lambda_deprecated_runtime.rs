@@ -750,8 +750,8 @@ enum HandlerChange {
     ByHand(&'static str),
 }
 
-const NOT_IN_OWN_ARGUMENTS: &str =
-    " Set its handler to `bootstrap` by hand: it is not written in this function's own arguments.";
+const NOT_IN_OWN_DEFINITION: &str =
+    " Set its handler to `bootstrap` by hand: it is not written in the function's own definition.";
 const NOT_IN_ENTRY: &str =
     " Set the handler of the functions made from this entry to `bootstrap` by hand: it is not written in the entry.";
 const READ_WITH_OTHER_RUNTIMES: &str = " Its handler is also read by functions whose runtime is written elsewhere, which may keep it, so it is not changed: give the functions moving to this runtime the handler `bootstrap` by hand.";
@@ -771,7 +771,7 @@ fn handler_change(table: &RuntimeTable, runtime_use: &RuntimeUse, handler: &str)
     let by_hand = HandlerChange::ByHand(if per_element {
         NOT_IN_ENTRY
     } else {
-        NOT_IN_OWN_ARGUMENTS
+        NOT_IN_OWN_DEFINITION
     });
     let set = |at: &Site| {
         HandlerChange::Edit(Intent::SetString {
