@@ -112,9 +112,13 @@ impl Template<'_> {
                     stacks: StackFilter::default(),
                     reservations,
                     runtimes,
-                    code: handler
-                        .as_ref()
-                        .and_then(|(_, _, text)| packaged_in_a_folder(text, sharing)),
+                    code: handler.as_ref().and_then(|(_, _, text)| {
+                        let sharing = match self.go_binary_in_the_service_package(function) {
+                            true => sharing,
+                            false => 0,
+                        };
+                        packaged_in_a_folder(text, sharing)
+                    }),
                     handler: handler.map(|(_, _, text)| text),
                     role: Some(role),
                     dead_letter,
@@ -138,20 +142,23 @@ impl Template<'_> {
         if individually {
             return 0;
         }
-        let provider_runtime = self.root.get("provider").and_then(|provider| provider.get("runtime"));
         self.service_section("functions")
             .iter()
-            .filter(|entry| {
-                let function = &entry.value;
-                let runtime = function.get("runtime").or(provider_runtime);
-                let go = runtime.and_then(|value| self.followed(value).text()) == Some("go1.x");
-                let in_a_folder = function
-                    .get("handler")
-                    .and_then(|handler| self.followed(handler).text())
-                    .is_some_and(|handler| handler.contains('/'));
-                go && in_a_folder && function.get("package").is_none() && function.get("image").is_none()
-            })
+            .filter(|entry| self.go_binary_in_the_service_package(&entry.value))
             .count()
+    }
+
+    /// Whether a function is a Go one (`go1.x`, its own or the provider's runtime) whose binary
+    /// lies in a folder (`bin/hello`) of the service's package, having no package of its own.
+    fn go_binary_in_the_service_package(&self, function: &Value) -> bool {
+        let provider_runtime = self.root.get("provider").and_then(|provider| provider.get("runtime"));
+        let runtime = function.get("runtime").or(provider_runtime);
+        let go = runtime.and_then(|value| self.followed(value).text()) == Some("go1.x");
+        let in_a_folder = function
+            .get("handler")
+            .and_then(|handler| self.followed(handler).text())
+            .is_some_and(|handler| handler.contains('/'));
+        go && in_a_folder && function.get("package").is_none() && function.get("image").is_none()
     }
 
     /// The role a function runs as, given its own `role` setting: that, else the provider's; the
