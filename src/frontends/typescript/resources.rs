@@ -176,33 +176,34 @@ impl<'tree> Program<'tree> {
     /// Whether the function whose body makes a resource makes another of its class, neither
     /// bound to a variable.
     fn helper_makes_several(&self, resource: usize) -> bool {
-        let enclosing_function = |index: usize| {
-            let declaration = &self.resources()[index];
-            self.ancestors(Located {
-                file: declaration.file,
-                node: declaration.expression,
+        let enclosing = |made: &ResourceDecl<'tree>| {
+            self.enclosing_function(Located {
+                file: made.file,
+                node: made.expression,
             })
-            .into_iter()
-            .find(|node| scope::FUNCTIONS.contains(&kind_of(node)))
         };
         let declaration = &self.resources()[resource];
-        let function = enclosing_function(resource);
+        let function = enclosing(declaration);
         self.resources().iter().enumerate().any(|(other, made)| {
             other != resource
                 && made.file == declaration.file
                 && made.class == declaration.class
                 && made.reference().is_none()
-                && enclosing_function(other) == function
+                && enclosing(made) == function
         })
+    }
+
+    /// The innermost function around an expression.
+    fn enclosing_function(&self, expression: Located<'tree>) -> Option<Node<'tree>> {
+        self.ancestors(expression)
+            .into_iter()
+            .find(|node| scope::FUNCTIONS.contains(&kind_of(node)))
     }
 
     /// The name of the function whose body makes a resource, when it is a named function (a
     /// declaration, or a function expression a variable holds) other than a constructor.
     fn making_helper(&self, expression: Located<'tree>) -> Option<&'tree str> {
-        let function = self
-            .ancestors(expression)
-            .into_iter()
-            .find(|node| scope::FUNCTIONS.contains(&kind_of(node)))?;
+        let function = self.enclosing_function(expression)?;
         let name = match kind_of(function) {
             "function_declaration" | "generator_function_declaration" | "method_definition" => function.field("name"),
             _ => function

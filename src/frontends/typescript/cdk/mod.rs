@@ -37,10 +37,10 @@ pub(super) fn package_module(specifier: &str) -> Option<(Package, Vec<String>)> 
     Some((Package::Cdk, path))
 }
 
-/// The construct classes that make a Lambda function, and whether each takes a `handler`.
 /// The shells a bundling command names to run a script (`["bash", "-c", script]`).
 const SHELLS: [&str; 4] = ["bash", "sh", "/bin/bash", "/bin/sh"];
 
+/// The construct classes that make a Lambda function, and whether each takes a `handler`.
 const FUNCTIONS: [(&str, &str, bool); 6] = [
     ("aws_lambda", "Function", true),
     ("aws_lambda", "SingletonFunction", true),
@@ -162,7 +162,10 @@ impl<'tree> Program<'tree> {
                         path: vec!["aws_lambda".to_owned(), "RuntimeFamily".to_owned()],
                     },
                 )
-                .or_else(|| self.runtime_family_importable(origin).then(|| "RuntimeFamily".to_owned()))
+                .or_else(|| {
+                    self.runtime_family_import_list(origin)
+                        .map(|_| "RuntimeFamily".to_owned())
+                })
                 .ok_or_else(|| {
                     format!(
                         "this CDK has no constant for `{id}` and the file does not import `RuntimeFamily`: write `new {class}(\"{id}\", RuntimeFamily.{family})` by hand",
@@ -196,10 +199,6 @@ impl<'tree> Program<'tree> {
         }
         let list = self.import_of(class)?.named_list()?;
         Some(origin.with(list))
-    }
-
-    fn runtime_family_importable(&self, origin: Located<'tree>) -> bool {
-        self.runtime_family_import_list(origin).is_some()
     }
 
     /// The id argument of `new lambda.Runtime("go1.x", lambda.RuntimeFamily.GO)`, a runtime the
