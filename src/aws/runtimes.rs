@@ -36,6 +36,8 @@ pub struct Runtime {
     pub executable: Option<String>,
     /// How to build it, `{output}` standing for where it goes.
     build: Option<String>,
+    /// The npm packages code on this runtime may load without bundling them.
+    pub provides: Vec<String>,
 }
 
 impl Runtime {
@@ -123,6 +125,7 @@ impl RuntimeTable {
                     packaging: entry.packaging,
                     executable: entry.executable,
                     build: entry.build,
+                    provides: entry.provides,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -201,6 +204,8 @@ struct RuntimeEntry {
     packaging: Option<String>,
     executable: Option<String>,
     build: Option<String>,
+    #[serde(default)]
+    provides: Vec<String>,
 }
 
 #[cfg(test)]

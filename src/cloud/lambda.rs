@@ -188,6 +188,19 @@ pub struct ListEntry {
     pub runtimes: Vec<RuntimeValue>,
 }
 
+/// The name CloudFormation gives the one file of a function's inline code (`ZipFile`, SAM's
+/// `InlineCode`, the CDK's `Code.fromInline`), before the extension of the function's runtime.
+pub const INLINE_CODE_FILE: &str = "index";
+
+/// A file a program writes into a code package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenFile {
+    /// Its name at the package's root.
+    pub name: String,
+    /// Its text, when the program spells it out (a string, not a file the program reads).
+    pub text: Option<String>,
+}
+
 /// What a function's code package holds, as far as the program spells it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodePackage {
@@ -195,9 +208,10 @@ pub enum CodePackage {
     /// starts (`path.join(__dirname, "../bin")`: the declaring file's folder), else to the folder
     /// the program runs in.
     FileArchive { path: String, folder: Option<PathBuf> },
-    /// An archive built in the program from named entries: each the name of a file at the root of
-    /// the package.
-    AssetArchive { entries: Vec<String> },
+    /// Files the program writes out itself, each at the root of the package: a Pulumi
+    /// AssetArchive's entries, the CDK's `Code.fromInline`, CloudFormation's `ZipFile`. `by` names
+    /// the construct for messages.
+    WrittenOut { by: String, files: Vec<WrittenFile> },
     /// Built by a tool that names the binary after the function's handler (`sam build` with
     /// `BuildMethod: go1.x`), which `by` names: the handler a fix gives is the binary built.
     NamedAfterHandler { by: String },

@@ -23,7 +23,7 @@ pub use iam::{DeadLetter, FunctionRole, IamRole, MessageTarget, QueueEventSource
 pub use intent::{FixPlan, Intent};
 pub use lambda::{
     CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue, StackFilter,
-    StackNumber, StackNumberSource, StackNumbers,
+    StackNumber, StackNumberSource, StackNumbers, WrittenFile, INLINE_CODE_FILE,
 };
 
 pub use policy::{

@@ -4,6 +4,7 @@
 //! outside the project's folder, and never follows a link out of it.
 
 mod bundling;
+mod loads;
 mod scripts;
 mod shell;
 mod zip;
@@ -20,10 +21,14 @@ use crate::frontends::typescript::normalize_path;
 use crate::report::Notice;
 
 pub use bundling::{bundled_files, BundledFile};
+pub use loads::{package_loads, PackageLoad};
 pub use scripts::BuildWrite;
 
 /// A folder listing longer than this is not read: no Lambda package has that many root files.
 const MAX_FOLDER_ENTRIES: usize = 10_000;
+
+/// A source file larger than this is not read: it is generated, not a handler someone wrote.
+const MAX_SOURCE_BYTES: u64 = 1 << 20;
 
 /// The packages of one project, as its files show them.
 pub struct ProjectPackages {
@@ -77,6 +82,16 @@ pub struct Package {
     pub contents: Contents,
     /// The build steps that write a file at the root of the package, in the order of the scripts.
     pub writes: Vec<BuildWrite>,
+    /// Where a folder package is, to read its files; `None` for an archive.
+    folder: Option<PathBuf>,
+}
+
+/// A file of a folder package, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageSource {
+    /// Relative to the project's folder, as messages show it.
+    pub shown: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,10 +177,58 @@ impl ProjectPackages {
         Some(Package {
             shown: shown(root, &location),
             zipped,
+            folder: (!zipped && !is_archive_file(&location)).then(|| location.clone()),
             contents,
             writes,
         })
     }
+
+    /// The JavaScript file a Node.js handler's module names in a folder package: for the handler
+    /// `src/app.handler`, `src/app.js`, `.mjs` or `.cjs`, the extensions Lambda tries. `None` for
+    /// an archive, or when the package holds none of them.
+    pub fn handler_source(&self, package: &Package, module: &str) -> Option<PackageSource> {
+        let root = &self.project.get()?.as_ref()?.root;
+        let folder = package.folder.as_ref()?;
+        [".js", ".mjs", ".cjs"].iter().find_map(|extension| {
+            let path = inside(root, &normalize_path(&folder.join(format!("{module}{extension}"))))?;
+            let metadata = std::fs::metadata(&path).ok()?;
+            if !metadata.is_file() || metadata.len() > MAX_SOURCE_BYTES {
+                return None;
+            }
+            Some(PackageSource {
+                shown: shown(root, &path),
+                text: std::fs::read_to_string(&path).ok()?,
+            })
+        })
+    }
+
+    /// Whether a folder package bundles the npm package `name`: its `node_modules` holds it, or
+    /// its `package.json` lists it among the dependencies a build installs there. `false` for an
+    /// archive, which infrafix does not read that deep.
+    pub fn bundles(&self, package: &Package, name: &str) -> bool {
+        let Some(root) = self.project.get().and_then(Option::as_ref).map(|project| &project.root) else {
+            return false;
+        };
+        let Some(folder) = package.folder.as_ref() else {
+            return false;
+        };
+        let installed = inside(root, &folder.join("node_modules").join(name)).is_some_and(|path| path.is_dir());
+        installed || lists_dependency(&folder.join("package.json"), name)
+    }
+}
+
+/// Whether the `package.json` at `path` lists `name` in `dependencies`.
+fn lists_dependency(path: &Path, name: &str) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return false;
+    };
+    manifest
+        .get("dependencies")
+        .and_then(serde_json::Value::as_object)
+        .is_some_and(|dependencies| dependencies.contains_key(name))
 }
 
 /// The folder the program runs in: the project's, or the folder its `main:` names (a `main:`

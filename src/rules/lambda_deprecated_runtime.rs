@@ -1,5 +1,6 @@
 //! `lambda-deprecated-runtime`: a Lambda function or layer on a runtime AWS has deprecated.
 
+mod provided_packages;
 mod readiness;
 
 use std::collections::{BTreeMap, HashMap};
@@ -12,6 +13,7 @@ use crate::cloud::{
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
 use crate::rules::{RuleContext, RuleId};
+use provided_packages::{lost_package, LostPackage};
 use readiness::{build_hint, readiness, Readiness};
 
 pub const DOCUMENTATION: &str = r#"A Lambda function or layer on a runtime AWS has deprecated.
@@ -96,7 +98,14 @@ is, ready when every one is, unknown otherwise.
 A runtime shared by several functions (a `const`) moves for all of them in one fix, unsafe when
 any of them is not ready; each finding says which. Every other runtime moves to the newest runtime
 of its language that is not deprecated at `as_of` (for example `nodejs16.x` to `nodejs24.x`):
-unsafe, because a new language version can break the code. An enum member stays an enum member
+unsafe, because a new language version can break the code. It can also take away a package the
+code loads without bundling it: Lambda's Node.js runtimes up to nodejs16.x provide the AWS SDK for
+JavaScript v2 (`aws-sdk`), and from nodejs18.x only v3 (`@aws-sdk/*`). Where infrafix can read
+the code (a `StringAsset` of an AssetArchive, the CDK's `Code.fromInline`, CloudFormation's
+`ZipFile` and SAM's `InlineCode`, or the handler's `.js`/`.mjs`/`.cjs` file in a package folder of
+the project) and it loads `aws-sdk` that the folder does not bundle (in `node_modules`, or among
+its `package.json` dependencies), the message names the file and line and says what to change
+first. An enum member stays an enum member
 where @pulumi/aws has one for the new runtime, a string stays a string. A `const` shared by several
 functions is changed once, and not at all when one of those functions suppresses the rule. For a
 function made per element of a collection, only the Go element's own `handler` becomes
@@ -402,17 +411,22 @@ fn report_group(
             None => Readiness::Unknown,
         })
         .collect();
+    let lost_packages: Vec<Option<LostPackage>> = uses
+        .iter()
+        .map(|runtime_use| lost_package(context, runtime_use.function()?, runtime, successor?))
+        .collect();
     let not_ready: Vec<&LambdaFunction> = uses
         .iter()
         .zip(&packages)
         .filter(|(_, package)| matches!(package, Readiness::NotReady(_)))
         .filter_map(|(runtime_use, _)| runtime_use.function())
         .collect();
-    // Moving a function whose package does not hold the new runtime's executable breaks it; a
-    // default the deployment may override may not be the runtime that runs, while the handler
-    // the fix also moves is.
+    // Moving a function whose package does not hold the new runtime's executable breaks it, as
+    // does taking away a package its code loads; a default the deployment may override may not
+    // be the runtime that runs, while the handler the fix also moves is.
     let overridable = uses.iter().any(|runtime_use| runtime_use.value.overridable);
-    let applicability = match not_ready.is_empty() && !overridable {
+    let loses_packages = lost_packages.iter().any(Option::is_some);
+    let applicability = match not_ready.is_empty() && !overridable && !loses_packages {
         true => table.fix_applicability(runtime),
         false => Applicability::Unsafe,
     };
@@ -424,7 +438,7 @@ fn report_group(
     };
     let fixed = matches!(fix, Some(Ok(_)));
     let mut reported: Vec<&Site> = Vec::new();
-    for (runtime_use, package) in uses.iter().zip(&packages) {
+    for ((runtime_use, package), lost) in uses.iter().zip(&packages).zip(&lost_packages) {
         // Several loops over one collection read the same entry: it is one place to change.
         if reported.contains(&&runtime_use.value.at) || read_where_suppressed(context, runtime_use) {
             continue;
@@ -437,6 +451,9 @@ fn report_group(
         }
         if let Some((_, note)) = handler_notes.iter().find(|(at, _)| *at == &runtime_use.value.at) {
             message.push_str(note);
+        }
+        if let (Some(lost), Some(successor)) = (lost, successor) {
+            message.push_str(&lost.describe(runtime, successor));
         }
         if runtime_use.value.overridable {
             message.push_str(

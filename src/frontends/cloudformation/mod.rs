@@ -9,6 +9,7 @@
 mod apigateway;
 mod graph;
 mod iam;
+mod inline_code;
 mod integrations;
 mod references;
 mod render;

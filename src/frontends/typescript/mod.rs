@@ -20,6 +20,7 @@ mod facts;
 mod graph;
 mod iam;
 mod imports;
+mod inline_code;
 mod iteration;
 mod json_text;
 mod modules;

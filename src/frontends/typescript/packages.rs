@@ -4,14 +4,14 @@ use std::path::Path;
 
 use super::scope::Declaration;
 use super::{named_children, ImportKind, Located, Package, Program, ResourceDecl, StringOrigin};
-use crate::cloud::CodePackage;
+use crate::cloud::{CodePackage, WrittenFile, INLINE_CODE_FILE};
 use crate::syntax::{kind_of, Fields};
 
 impl<'tree> Program<'tree> {
     /// The package a function's `code` names; `None` when it is not written as a FileArchive,
-    /// an AssetArchive whose contents the source spells out, or the CDK's `Code.fromAsset` of a
-    /// path written out or with a bundling command that builds into the package (an S3 object,
-    /// a computed path, a spread).
+    /// an AssetArchive whose contents the source spells out, the CDK's inline code, or its
+    /// `Code.fromAsset` of a path written out or with a bundling command that builds into the
+    /// package (an S3 object, a computed path, a spread).
     pub(super) fn code_package(&self, function: &ResourceDecl<'tree>) -> Option<CodePackage> {
         let code = self.property(function.args()?, "code")?;
         let archive = self.written_value(code.value);
@@ -24,21 +24,36 @@ impl<'tree> Program<'tree> {
             let files = crate::packaging::bundled_files(&script);
             return (!files.is_empty()).then_some(CodePackage::Bundled { files });
         }
-        if kind_of(archive.node) != "new_expression" {
-            return None;
-        }
-        let class = self.package_member(Located {
+        let callee_field = match kind_of(archive.node) {
+            "new_expression" => "constructor",
+            "call_expression" => "function",
+            _ => return None,
+        };
+        let callee = self.package_member(Located {
             file: archive.file,
-            node: archive.node.field("constructor")?,
+            node: archive.node.field(callee_field)?,
         })?;
         let first_argument = *self.call_arguments(archive).first()?;
-        if class.is(Package::Pulumi, &["asset", "FileArchive"]) {
-            self.archive_path(first_argument)
-        } else if class.is(Package::Pulumi, &["asset", "AssetArchive"]) {
-            self.entry_names(first_argument)
-                .map(|entries| CodePackage::AssetArchive { entries })
-        } else {
-            None
+        let is = |path: &[&str]| callee.is(Package::Pulumi, path);
+        let is_cdk = |path: &[&str]| callee.is(Package::Cdk, path);
+        match callee_field {
+            "constructor" if is(&["asset", "FileArchive"]) => self.archive_path(first_argument),
+            "constructor" if is(&["asset", "AssetArchive"]) => {
+                self.archive_files(first_argument).map(|files| CodePackage::WrittenOut {
+                    by: "AssetArchive".to_owned(),
+                    files,
+                })
+            }
+            "constructor" if is_cdk(&["aws_lambda", "InlineCode"]) => {
+                Some(inline_package("`InlineCode`", first_argument, self))
+            }
+            "function"
+                if is_cdk(&["aws_lambda", "Code", "fromInline"])
+                    || is_cdk(&["aws_lambda", "InlineCode", "fromInline"]) =>
+            {
+                Some(inline_package("`Code.fromInline`", first_argument, self))
+            }
+            _ => None,
         }
     }
 
@@ -141,23 +156,48 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// The keys of an object literal, when every member is a key written out.
-    fn entry_names(&self, object: Located<'tree>) -> Option<Vec<String>> {
+    /// The files an AssetArchive's object literal names, when every member is a key written out:
+    /// each with its text when its asset is a `StringAsset` of code written out.
+    fn archive_files(&self, object: Located<'tree>) -> Option<Vec<WrittenFile>> {
         let object = self.object_literal(object)?;
         named_children(object.node)
             .filter(|member| kind_of(member) != "comment")
-            .map(|member| {
-                let here = |node| Located {
-                    file: object.file,
-                    node,
-                };
-                match kind_of(member) {
-                    "pair" => self.property_key(here(member.field("key")?)),
-                    "shorthand_property_identifier" => Some(self.text(here(member)).to_owned()),
-                    _ => None,
-                }
+            .map(|member| match kind_of(member) {
+                "pair" => Some(WrittenFile {
+                    name: self.property_key(object.with(member.field("key")?))?,
+                    text: self.string_asset_text(object.with(member.field("value")?)),
+                }),
+                "shorthand_property_identifier" => Some(WrittenFile {
+                    name: self.text(object.with(member)).to_owned(),
+                    text: None,
+                }),
+                _ => None,
             })
             .collect()
+    }
+
+    /// The text of `new pulumi.asset.StringAsset(text)`, when the source writes it out.
+    fn string_asset_text(&self, asset: Located<'tree>) -> Option<String> {
+        let asset = self.written_value(asset);
+        if kind_of(asset.node) != "new_expression" {
+            return None;
+        }
+        let class = self.package_member(asset.with(asset.node.field("constructor")?))?;
+        if !class.is(Package::Pulumi, &["asset", "StringAsset"]) {
+            return None;
+        }
+        self.inline_code(*self.call_arguments(asset).first()?)
+    }
+}
+
+/// The package of the CDK's inline code (`by`): one file.
+fn inline_package<'tree>(by: &str, code: Located<'tree>, program: &Program<'tree>) -> CodePackage {
+    CodePackage::WrittenOut {
+        by: by.to_owned(),
+        files: vec![WrittenFile {
+            name: INLINE_CODE_FILE.to_owned(),
+            text: program.inline_code(code),
+        }],
     }
 }
 
@@ -271,8 +311,18 @@ new aws.lambda.Function("f", { runtime: "go1.x", handler: "main", role: "r", cod
 "#;
         assert_eq!(
             package_of(named),
-            Some(CodePackage::AssetArchive {
-                entries: vec!["bootstrap".to_owned(), "config.json".to_owned()]
+            Some(CodePackage::WrittenOut {
+                by: "AssetArchive".to_owned(),
+                files: vec![
+                    WrittenFile {
+                        name: "bootstrap".to_owned(),
+                        text: None
+                    },
+                    WrittenFile {
+                        name: "config.json".to_owned(),
+                        text: Some("{}".to_owned())
+                    }
+                ]
             })
         );
         let spread = named.replace("// the binary", "...extra,");

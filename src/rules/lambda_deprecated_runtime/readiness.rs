@@ -4,7 +4,7 @@
 //! show decides.
 
 use crate::aws::runtimes::Runtime;
-use crate::cloud::{CodePackage, LambdaFunction};
+use crate::cloud::{CodePackage, LambdaFunction, WrittenFile};
 use crate::packaging::{BuildWrite, BundledFile, Contents, Package};
 use crate::rules::RuleContext;
 
@@ -76,7 +76,7 @@ impl Wanted<'_> {
     fn of_code(&self, context: &RuleContext, code: &CodePackage, handler_becomes_executable: bool) -> Readiness {
         let executable = self.executable;
         match code {
-            CodePackage::AssetArchive { entries } => self.of_entries(entries),
+            CodePackage::WrittenOut { by, files } => self.of_written_files(by, files),
             CodePackage::FileArchive { path, folder } => context
                 .packages
                 .and_then(|packages| packages.package(path, folder.as_deref()))
@@ -129,15 +129,16 @@ impl Wanted<'_> {
         }
     }
 
-    /// An AssetArchive: its entries are the package's root files.
-    fn of_entries(&self, entries: &[String]) -> Readiness {
+    /// Files the program writes out (`by`, an AssetArchive): they are the package's root files.
+    fn of_written_files(&self, by: &str, files: &[WrittenFile]) -> Readiness {
         let executable = self.executable;
-        if entries.iter().any(|entry| entry == executable) {
-            return Readiness::Ready(format!("its AssetArchive has a `{executable}` entry"));
+        if files.iter().any(|file| file.name == executable) {
+            return Readiness::Ready(format!("its {by} has a `{executable}` entry"));
         }
-        match entries.iter().find(|entry| self.is_old(entry)) {
+        match files.iter().find(|file| self.is_old(&file.name)) {
             Some(old) => Readiness::NotReady(format!(
-                "its AssetArchive names the binary `{old}` and has no `{executable}` entry: name that entry `{executable}` instead"
+                "its {by} names the binary `{}` and has no `{executable}` entry: name that entry `{executable}` instead",
+                old.name
             )),
             None => Readiness::Unknown,
         }
