@@ -753,7 +753,7 @@ impl ProjectState<'_> {
         let project = TerraformProject::build(root, inputs);
         let front_end = TerraformFrontEnd::new(&project);
         let findings = check_program(
-            &RuleContext::new(&front_end, self.settings, suppressions),
+            &RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages),
             &self.enabled,
         );
         if !self.incomplete {

@@ -197,7 +197,7 @@ pub const INLINE_CODE_FILE: &str = "index";
 pub struct WrittenFile {
     /// Its name at the package's root.
     pub name: String,
-    /// Its text, when the program spells it out (a string, not a file the program reads).
+    /// Its text, when the program spells it out (a string, not a file on disk).
     pub text: Option<String>,
 }
 
@@ -208,9 +208,10 @@ pub enum CodePackage {
     /// starts (`path.join(__dirname, "../bin")`: the declaring file's folder), else to the folder
     /// the program runs in.
     FileArchive { path: String, folder: Option<PathBuf> },
-    /// Files the program writes out itself, each at the root of the package: a Pulumi
-    /// AssetArchive's entries, the CDK's `Code.fromInline`, CloudFormation's `ZipFile`. `by` names
-    /// the construct for messages.
+    /// Files the program names one by one, each at the root of the package: a Pulumi
+    /// AssetArchive's entries, Terraform's `archive_file` of a `source_file` or `source` blocks,
+    /// the CDK's `Code.fromInline`, CloudFormation's `ZipFile`. `by` names the construct for
+    /// messages.
     WrittenOut { by: String, files: Vec<WrittenFile> },
     /// Built by a tool that names the binary after the function's handler (`sam build` with
     /// `BuildMethod: go1.x`), which `by` names: the handler a fix gives is the binary built.

@@ -33,8 +33,8 @@ const MAX_SOURCE_BYTES: u64 = 1 << 20;
 /// The packages of one project, as its files show them.
 pub struct ProjectPackages {
     folder: PathBuf,
-    /// The Pulumi project or CDK app in `folder`; `None` when there is none, and with it no folder a
-    /// relative archive path could be resolved against.
+    /// The Pulumi project, CDK app or Terraform root module in `folder`; `None` when there is
+    /// none, and with it no folder a relative archive path could be resolved against.
     project: OnceCell<Option<DeployedProject>>,
     /// Every write of a build script into a package, read on the first question.
     writes: OnceCell<Vec<BuildWrite>>,
@@ -45,7 +45,8 @@ pub struct ProjectPackages {
 /// A package's path, and the folder it starts from (`None`: the folder the program runs in).
 type PackageKey = (Option<PathBuf>, String);
 
-/// A Pulumi project or a CDK app: a folder whose program deploys packages it names by paths.
+/// A Pulumi project, a CDK app or a Terraform root module: a folder whose program deploys
+/// packages it names by paths.
 struct DeployedProject {
     /// The folder holding `Pulumi.yaml` or `cdk.json`, with links resolved.
     root: PathBuf,
@@ -64,8 +65,9 @@ impl DeployedProject {
         let working = match pulumi_project {
             Some(project_file) => working_folder(&root, &project_file),
             // The `cdk` command runs the app from the folder of `cdk.json`, which is where
-            // `Code.fromAsset` paths start.
-            None if folder.join("cdk.json").is_file() => Some(root.clone()),
+            // `Code.fromAsset` paths start; `terraform` runs in the root module's folder, where
+            // a path that does not start from `path.module` starts.
+            None if folder.join("cdk.json").is_file() || holds_terraform(folder) => Some(root.clone()),
             None => return None,
         };
         Some(Self { root, working })
@@ -111,8 +113,9 @@ pub struct Entry {
 }
 
 impl ProjectPackages {
-    /// The packages of the Pulumi project or CDK app in `folder`. A folder without `Pulumi.yaml`
-    /// or `cdk.json` holds neither, and nothing is known of its packages.
+    /// The packages of the Pulumi project, CDK app or Terraform root module in `folder`. A folder
+    /// without `Pulumi.yaml`, `cdk.json` or a `.tf` file holds none, and nothing is known of its
+    /// packages.
     pub fn of_project(folder: &Path) -> Self {
         Self {
             folder: folder.to_path_buf(),
@@ -229,6 +232,15 @@ fn lists_dependency(path: &Path, name: &str) -> bool {
         .get("dependencies")
         .and_then(serde_json::Value::as_object)
         .is_some_and(|dependencies| dependencies.contains_key(name))
+}
+
+/// Whether a folder holds Terraform configuration (`*.tf`).
+fn holds_terraform(folder: &Path) -> bool {
+    std::fs::read_dir(folder).is_ok_and(|listing| {
+        listing
+            .flatten()
+            .any(|item| item.path().extension().is_some_and(|extension| extension == "tf"))
+    })
 }
 
 /// The folder the program runs in: the project's, or the folder its `main:` names (a `main:`

@@ -131,8 +131,11 @@ and a layer's `compatible_runtimes` a list written in any of these places. A def
 used only when nothing overrides it (a module caller, a `.tfvars` file, `-var`), which infrafix
 does not read: a fix there is unsafe, and the message says so. A handler changes where the
 function's own block writes it, or where the root's module call passes it for that function
-alone. The code package is not judged in Terraform yet, so a `go1.x` move there is the "unknown"
-case above.
+alone. The code package is the function's `filename`: the zip a `data "archive_file"` makes of
+one `source_file` (its one entry, under the file's own name), of a `source_dir` folder (judged as
+a FileArchive folder is, with the module's build scripts), or of `source` blocks (each a file,
+with its `content`); or a zip by its path. A path starts from the module's folder when written
+as `"${path.module}/…"`, else from the root module's; any other path is the "unknown" case.
 
 In CloudFormation and SAM the runtime may be written in the function, in SAM's `Globals` (changed
 once for every function that reads it), in a parameter's `Default` (unsafe: a deployment may

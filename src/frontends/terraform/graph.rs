@@ -113,7 +113,7 @@ impl<'a> TerraformProject<'a> {
                 .argument(body, "handler")
                 .and_then(|handler| self.string_value(handler, scope))
                 .map(|(handler, _)| handler),
-            code: None,
+            code: self.code_package(body, scope),
             // Only what the root module passes in is judged here (see `iam`).
             role: exists.then(|| self.function_role(body, scope)).flatten(),
             dead_letter: match exists {

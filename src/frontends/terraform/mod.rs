@@ -11,6 +11,7 @@
 //! that judge IAM and integrations read the root module's resources (`references`).
 
 mod apigateway;
+mod code;
 mod graph;
 mod iam;
 mod integrations;
