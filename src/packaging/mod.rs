@@ -27,6 +27,9 @@ pub use scripts::BuildWrite;
 /// A folder listing longer than this is not read: no Lambda package has that many root files.
 const MAX_FOLDER_ENTRIES: usize = 10_000;
 
+/// The extensions of the JavaScript files Lambda's Node.js runtimes load a handler's module from.
+pub const NODE_MODULE_EXTENSIONS: [&str; 3] = [".js", ".mjs", ".cjs"];
+
 /// A source file larger than this is not read: it is generated, not a handler someone wrote.
 const MAX_SOURCE_BYTES: u64 = 1 << 20;
 
@@ -192,7 +195,7 @@ impl ProjectPackages {
     pub fn handler_source(&self, package: &Package, module: &str) -> Option<PackageSource> {
         let root = &self.project.get()?.as_ref()?.root;
         let folder = package.folder.as_ref()?;
-        [".js", ".mjs", ".cjs"].iter().find_map(|extension| {
+        NODE_MODULE_EXTENSIONS.iter().find_map(|extension| {
             let path = inside(root, &normalize_path(&folder.join(format!("{module}{extension}"))))?;
             let metadata = std::fs::metadata(&path).ok()?;
             if !metadata.is_file() || metadata.len() > MAX_SOURCE_BYTES {

@@ -5,7 +5,7 @@
 
 use crate::aws::runtimes::Runtime;
 use crate::cloud::{CodePackage, LambdaFunction, WrittenFile, INLINE_CODE_FILE};
-use crate::packaging::{package_loads, PackageLoad};
+use crate::packaging::{package_loads, PackageLoad, NODE_MODULE_EXTENSIONS};
 use crate::rules::RuleContext;
 
 /// A package the function's code loads that the successor does not provide, where it does.
@@ -105,7 +105,7 @@ impl CodeReader<'_> {
         files
             .iter()
             .filter(|file| {
-                file.name == INLINE_CODE_FILE || [".js", ".mjs", ".cjs"].iter().any(|end| file.name.ends_with(end))
+                file.name == INLINE_CODE_FILE || NODE_MODULE_EXTENSIONS.iter().any(|end| file.name.ends_with(end))
             })
             .find_map(|file| {
                 let text = file.text.as_deref()?;
