@@ -244,8 +244,12 @@ impl ProjectSetup {
             ProjectKind::TypeScript => (import_aliases(root), StackConfig::of_project(root)),
             ProjectKind::Terraform | ProjectKind::CloudFormation => Default::default(),
         };
+        let packages = match kind {
+            ProjectKind::CloudFormation => ProjectPackages::of_templates(root),
+            ProjectKind::TypeScript | ProjectKind::Terraform => ProjectPackages::of_project(root),
+        };
         Self {
-            packages: ProjectPackages::of_project(root),
+            packages,
             aliases,
             stack_config,
             notices,
@@ -780,6 +784,7 @@ impl ProjectState<'_> {
             tree: &self.trees[index],
             json: self.files[index].1 == Dialect::Json,
             serverless: is_serverless_service(&self.files[index].0.path),
+            folder: self.files[index].0.path.parent().unwrap_or(std::path::Path::new("")),
         })
     }
 
@@ -791,7 +796,7 @@ impl ProjectState<'_> {
         let mut findings = Vec::new();
         for template in &templates {
             let front_end = TemplateFrontEnd::new(template);
-            let context = RuleContext::new(&front_end, self.settings, suppressions);
+            let context = RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages);
             findings.extend(check_program(&context, &self.enabled));
         }
         findings

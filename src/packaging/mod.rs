@@ -129,6 +129,21 @@ impl ProjectPackages {
         }
     }
 
+    /// The packages a CloudFormation template (or a folder of them) names by paths from its own
+    /// folder, where nothing else says where a path could start; a path out of that folder is
+    /// not looked at.
+    pub fn of_templates(template: &Path) -> Self {
+        let folder = match template.is_file() {
+            true => template.parent().unwrap_or(template),
+            false => template,
+        };
+        let root = folder.canonicalize().ok();
+        Self {
+            project: OnceCell::from(root.map(|root| DeployedProject { root, working: None })),
+            ..Self::of_project(folder)
+        }
+    }
+
     /// The package a FileArchive of `path` deploys, the path starting from `folder` or, without
     /// one, from the folder the program runs in; `None` when infrafix cannot tell where that is
     /// (no project folder, or a path leading out of it).

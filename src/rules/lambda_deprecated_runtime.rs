@@ -149,7 +149,10 @@ handler, `bootstrap`); one without a `BuildMethod` is not (`sam build` builds an
 function only with one), nor one built by another `BuildMethod` (a Makefile's `build-<Function>`
 target, which infrafix does not read), so those fixes are unsafe. So is the fix of a Serverless
 function whose handler names a binary in a folder (`bin/hello`): the framework zips the service's
-files as they lie, and `provided.al2023` runs the `bootstrap` at the package's root.
+files as they lie, and `provided.al2023` runs the `bootstrap` at the package's root. An
+`AWS::Lambda::Function` whose `Code` is a local folder or zip (`Code: build/api`, which `aws
+cloudformation package` uploads) is judged as a FileArchive is, from the template's folder and the
+build scripts there.
 
 A layer's `compatibleRuntimes` never names a runtime twice after the fix, comparing runtime ids
 (`"provided.al2023"` and `aws.lambda.Runtime.CustomAL2023` are one): an entry whose successor is

@@ -47,7 +47,10 @@ impl<'a> Template<'a> {
                 .setting(resource, "Handler")
                 .and_then(|handler| self.candidates(&handler.entry.value).sole())
                 .map(|handler| handler.scalar.text.clone()),
-            code: self.sam_build(resource).or_else(|| self.inline_code(resource)),
+            code: self
+                .sam_build(resource)
+                .or_else(|| self.inline_code(resource))
+                .or_else(|| self.local_code(resource)),
             role: self.function_role(resource),
             dead_letter: self.dead_letter(resource),
             depends_on: Some(self.waits_for(resource).into_iter().collect()),

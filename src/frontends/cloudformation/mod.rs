@@ -7,9 +7,9 @@
 //! (`render`).
 
 mod apigateway;
+mod code;
 mod graph;
 mod iam;
-mod inline_code;
 mod integrations;
 mod references;
 mod render;
@@ -18,6 +18,7 @@ mod values;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::path::Path;
 
 use tree_sitter::Tree;
 
@@ -37,6 +38,8 @@ pub struct TemplateInput<'a> {
     pub json: bool,
     /// A Serverless Framework service (`serverless.yml`), not a template.
     pub serverless: bool,
+    /// The folder holding the file, where the local paths it names start.
+    pub folder: &'a Path,
 }
 
 /// One template: its text and its value.
@@ -46,6 +49,7 @@ pub struct Template<'a> {
     root: Value,
     json: bool,
     serverless: bool,
+    folder: &'a Path,
     /// Worked out once: `resources` asks for every question about a resource.
     is_template: bool,
     /// Each resource's number by its logical id, for the references between them.
@@ -110,6 +114,7 @@ impl<'a> Template<'a> {
             root,
             json: input.json,
             serverless: input.serverless,
+            folder: input.folder,
             is_template: false,
             resource_ids: HashMap::new(),
             resource_entries: Vec::new(),

@@ -1,5 +1,6 @@
-//! A function's code written in its template: `Code: ZipFile:` of an `AWS::Lambda::Function`,
-//! `InlineCode:` of a SAM function, the one file of its package.
+//! A function's code package as its template names it: code written inline (`Code: ZipFile:` of
+//! an `AWS::Lambda::Function`, `InlineCode:` of a SAM function), or a local path that `aws
+//! cloudformation package` zips and uploads (`Code: ./build`).
 
 use super::values::intrinsic;
 use super::{Resource, Template};
@@ -7,6 +8,19 @@ use crate::cloud::{CodePackage, WrittenFile, INLINE_CODE_FILE};
 use crate::frontends::document::{Value, ValueKind};
 
 impl Template<'_> {
+    /// A function's `Code` given as a local folder or zip, relative to the template's folder.
+    pub(super) fn local_code(&self, resource: &Resource) -> Option<CodePackage> {
+        if resource.kind != "AWS::Lambda::Function" {
+            return None;
+        }
+        let path = resource.properties?.get("Code")?.text()?;
+        Some(CodePackage::FileArchive {
+            path: path.to_owned(),
+            folder: Some(self.folder.to_path_buf()),
+        })
+    }
+
+    /// The one file of a function's inline code.
     pub(super) fn inline_code(&self, resource: &Resource) -> Option<CodePackage> {
         let properties = resource.properties?;
         let (by, code) = match resource.kind {
