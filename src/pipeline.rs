@@ -19,7 +19,7 @@ use crate::fix::{detect_only, fix_to_fixpoint, FixPolicy, FixableProject, Fixpoi
 use crate::frontends::cloudformation::{is_serverless_service, Template, TemplateFrontEnd, TemplateInput};
 use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::frontends::typescript::{
-    import_aliases, FileFacts, ImportAliases, Program, ProgramInput, StackConfig, TypeScriptFrontEnd,
+    import_aliases, FileFacts, ImportAliases, PackageManifest, Program, ProgramInput, StackConfig, TypeScriptFrontEnd,
 };
 use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
@@ -230,18 +230,24 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
 }
 
 /// What a project's folder says besides its sources: the packages its functions deploy, where
-/// its tsconfig.json leads bare imports, and the configuration keys its stacks set.
+/// its tsconfig.json leads bare imports, the configuration keys its stacks set, and the library
+/// versions its package.json declares.
 struct ProjectSetup {
     packages: ProjectPackages,
     aliases: ImportAliases,
     stack_config: StackConfig,
+    manifest: PackageManifest,
     notices: Vec<Notice>,
 }
 
 impl ProjectSetup {
     fn read(root: &std::path::Path, kind: ProjectKind) -> Self {
-        let ((aliases, notices), stack_config) = match kind {
-            ProjectKind::TypeScript => (import_aliases(root), StackConfig::of_project(root)),
+        let ((aliases, notices), stack_config, manifest) = match kind {
+            ProjectKind::TypeScript => (
+                import_aliases(root),
+                StackConfig::of_project(root),
+                PackageManifest::of_project(root),
+            ),
             ProjectKind::Terraform | ProjectKind::CloudFormation => Default::default(),
         };
         let packages = match kind {
@@ -252,6 +258,7 @@ impl ProjectSetup {
             packages,
             aliases,
             stack_config,
+            manifest,
             notices,
         }
     }
@@ -328,6 +335,7 @@ fn check_sources(
         packages: setup.packages,
         aliases: setup.aliases,
         stack_config: setup.stack_config,
+        manifest: setup.manifest,
     };
     let listing: Vec<(&std::path::Path, &str)> = sources
         .iter()
@@ -695,6 +703,7 @@ struct ProjectState<'a> {
     packages: ProjectPackages,
     aliases: ImportAliases,
     stack_config: StackConfig,
+    manifest: PackageManifest,
 }
 
 impl ProjectState<'_> {
@@ -730,7 +739,7 @@ impl ProjectState<'_> {
                 facts: &self.facts[index],
             })
             .collect();
-        let program = Program::build(&inputs, &self.aliases, &self.stack_config);
+        let program = Program::build(&inputs, &self.aliases, &self.stack_config, &self.manifest);
         let front_end = TypeScriptFrontEnd::new(&program);
         let context = RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages);
         check_program(&context, &self.enabled)

@@ -20,6 +20,8 @@ pub struct Runtime {
     pub block_update: Option<CalendarDate>,
     /// The member of `aws.lambda.Runtime` for this id, when @pulumi/aws has one.
     pub enum_member: Option<String>,
+    /// The first @pulumi/aws major that has `enum_member`; `None` when 4.x has it already.
+    enum_since: Option<u64>,
     /// The legacy constant exported from `@pulumi/aws/lambda`, when there is one.
     pub constant: Option<String>,
     /// The static member of the CDK's `lambda.Runtime` for this id, when the pinned
@@ -43,6 +45,16 @@ pub struct Runtime {
 impl Runtime {
     pub fn is_deprecated_on(&self, date: CalendarDate) -> bool {
         date >= self.deprecated
+    }
+
+    /// The `aws.lambda.Runtime` member for this id in @pulumi/aws `major` (the newest release
+    /// when `None`).
+    pub fn enum_member_in(&self, major: Option<u64>) -> Option<&str> {
+        let present = match (major, self.enum_since) {
+            (Some(major), Some(since)) => major >= since,
+            _ => true,
+        };
+        self.enum_member.as_deref().filter(|_| present)
     }
 
     /// The command that builds the executable at `output`, as a message quotes it.
@@ -85,6 +97,9 @@ impl RuntimeTable {
             .runtimes
             .into_iter()
             .map(|entry| {
+                if entry.enum_since.is_some() && entry.enum_member.is_none() {
+                    bail!("runtime {}: `enum_since` needs the `enum_member` it dates", entry.id);
+                }
                 if entry.build.is_some() && entry.executable.is_none() {
                     bail!("runtime {}: `build` needs the `executable` it builds", entry.id);
                 }
@@ -118,6 +133,7 @@ impl RuntimeTable {
                     id: entry.id,
                     family: entry.family,
                     enum_member: entry.enum_member,
+                    enum_since: entry.enum_since,
                     constant: entry.constant,
                     cdk_constant: entry.cdk_constant,
                     cdk_v1: entry.cdk_v1,
@@ -196,6 +212,7 @@ struct RuntimeEntry {
     block_create: Option<toml::value::Datetime>,
     block_update: Option<toml::value::Datetime>,
     enum_member: Option<String>,
+    enum_since: Option<u64>,
     constant: Option<String>,
     cdk_constant: Option<String>,
     #[serde(default)]

@@ -105,8 +105,10 @@ the code (a `StringAsset` of an AssetArchive, the CDK's `Code.fromInline`, Cloud
 `ZipFile` and SAM's `InlineCode`, or the handler's `.js`/`.mjs`/`.cjs` file in a package folder of
 the project) and it loads `aws-sdk` that the folder does not bundle (in `node_modules`, or among
 its `package.json` dependencies), the message names the file and line and says what to change
-first. An enum member stays an enum member
-where @pulumi/aws has one for the new runtime, a string stays a string. A `const` shared by several
+first. An enum member stays an enum member where @pulumi/aws has one for the new runtime, a string
+stays a string. The member must exist in the @pulumi/aws major the project's package.json admits:
+`aws.lambda.Runtime.NodeJS24dX` and `Python3d14` are 7.x only, `CustomAL2023` 6.x on, so a project
+on `^6.0.0` gets `"nodejs24.x"`, which every major's `runtime` takes. A `const` shared by several
 functions is changed once, and not at all when one of those functions suppresses the rule. For a
 function made per element of a collection, only the Go element's own `handler` becomes
 `"bootstrap"`: a handler written in the loop serves every element, so it is left for a person to

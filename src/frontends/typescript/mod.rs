@@ -28,6 +28,7 @@ mod mutations;
 mod narrowing;
 mod new_resources;
 mod openapi;
+mod package_manifest;
 mod packages;
 mod parameter_changes;
 mod policy;
@@ -57,6 +58,7 @@ use iam::ExecutionRole;
 use imports::{ImportBinding, ImportKind};
 pub use modules::{is_relative, module_candidates, normalize as normalize_path, AliasPattern, ImportAliases};
 use openapi::{Integration, IntegrationValue};
+pub use package_manifest::PackageManifest;
 use policy::{NewStatement, PolicyCache, PolicyDocument, RolePolicies, Statement};
 pub use render::TypeScriptFrontEnd;
 use resources::ResourceBinding;
@@ -172,6 +174,8 @@ pub struct Program<'tree> {
     aliases: &'tree ImportAliases,
     /// The configuration keys the project's stacks set.
     stack_config: &'tree StackConfig,
+    /// The library versions the project's package.json declares.
+    manifest: &'tree PackageManifest,
     /// The const names unbound resources get when a fix must refer to them, made once for all.
     binding_names: std::cell::OnceCell<HashMap<usize, String>>,
     memo: Memo<'tree>,
@@ -251,6 +255,7 @@ impl<'tree> Program<'tree> {
         inputs: &[ProgramInput<'tree>],
         aliases: &'tree ImportAliases,
         stack_config: &'tree StackConfig,
+        manifest: &'tree PackageManifest,
     ) -> Self {
         let files: Vec<ProgramFile> = inputs
             .iter()
@@ -280,6 +285,7 @@ impl<'tree> Program<'tree> {
             file_by_path,
             aliases,
             stack_config,
+            manifest,
             binding_names: std::cell::OnceCell::new(),
             memo: Memo::default(),
         };
@@ -749,6 +755,7 @@ pub(crate) mod test_support {
             &inputs,
             &super::ImportAliases::default(),
             &super::StackConfig::default(),
+            &super::PackageManifest::default(),
         ));
     }
 }

@@ -32,7 +32,7 @@ impl<'tree> Program<'tree> {
                 self.refuse_where_a_type_holds(&id, &successor.id)?;
             }
         }
-        Ok(match (spelling, &successor.enum_member) {
+        Ok(match (spelling, self.runtime_member(successor)) {
             (Spelling::CdkConstant, _) => self.cdk_constant_spelled(origin, successor)?,
             (Spelling::Literal, _) => match construction {
                 Some(construction) => self.cdk_construction_spelled(construction, origin, successor)?,
@@ -58,6 +58,12 @@ impl<'tree> Program<'tree> {
             }
             (Spelling::ImportedConstant, Some(_)) | (_, None) => as_string(),
         })
+    }
+
+    /// The `aws.lambda.Runtime` member naming `runtime` in the @pulumi/aws the project declares:
+    /// one its major lacks would not compile there, and the id is written as a string instead.
+    fn runtime_member<'runtime>(&self, runtime: &'runtime Runtime) -> Option<&'runtime str> {
+        runtime.enum_member_in(self.manifest.pulumi_aws_major())
     }
 
     /// Refuses to change the string `written` to `value` where the program also writes `written`
@@ -278,7 +284,7 @@ impl<'tree> Program<'tree> {
                     .entry((origin.file, binding.specifier.start_byte()))
                     .or_default();
                 entry.origins.push(origin);
-                entry.needs_enum |= successor.is_some_and(|runtime| runtime.enum_member.is_some());
+                entry.needs_enum |= successor.is_some_and(|runtime| self.runtime_member(runtime).is_some());
             }
         }
         Ok(by_import
