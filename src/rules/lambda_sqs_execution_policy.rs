@@ -20,6 +20,12 @@ mappings, or one mapping made per element of a loop for each element's queue, `q
 attachment serves them all; a mapping made per element is judged per queue when the function's
 instances share one role (a role made beside each names each queue through the same code).
 
+@pulumi/aws's subscription mixin makes such a mapping too: `queue.onEvent(name, fn)` and
+`new aws.sqs.QueueEventSubscription(name, queue, fn)` hand a function of the program to the
+mapping as it is, granting its role nothing, and are judged the same way. Handed a callback
+instead (`queue.onEvent(name, async (event) => …)`), it makes a function whose role it grants
+`AmazonSQSFullAccess` itself: not a finding.
+
 In Terraform: `aws_lambda_event_source_mapping` resources of the root module whose
 `event_source_arn` is an `aws_sqs_queue`'s ARN; the fix is a new `aws_iam_role_policy_attachment`
 after the role, or the ARN added to the role's own `managed_policy_arns`. An attachment whose

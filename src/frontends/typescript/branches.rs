@@ -15,8 +15,22 @@ impl<'tree> Program<'tree> {
     /// does not lie in too (a Permission or a policy made under `if (config.getBoolean(…))` may be
     /// missing where the function or role is made).
     pub fn exists_wherever(&self, resource: usize, other: usize) -> bool {
+        let declaration = &self.resources()[resource];
+        self.exists_wherever_at(
+            Located {
+                file: declaration.file,
+                node: declaration.expression,
+            },
+            other,
+        )
+    }
+
+    /// Whether what the expression `made` makes exists wherever the resource `other` does.
+    pub fn exists_wherever_at(&self, made: Located<'tree>, other: usize) -> bool {
         let other = self.branches(other);
-        self.branches(resource).iter().all(|branch| other.contains(branch))
+        self.branch_points_at(made)
+            .into_iter()
+            .all(|(branch, _)| other.contains(&branch))
     }
 
     /// The branches a resource declaration lies in, outermost first; empty when it runs whatever
@@ -83,13 +97,18 @@ impl<'tree> Program<'tree> {
     /// one does (a `switch` case or the right side of `&&` has no condition of its own here).
     fn branch_points(&self, resource: usize) -> Vec<(Branch, Option<Located<'tree>>)> {
         let declaration = &self.resources()[resource];
-        let file = declaration.file;
-        let mut path = self.ancestors(Located {
-            file,
+        self.branch_points_at(Located {
+            file: declaration.file,
             node: declaration.expression,
-        });
+        })
+    }
+
+    /// The same for any expression.
+    fn branch_points_at(&self, made: Located<'tree>) -> Vec<(Branch, Option<Located<'tree>>)> {
+        let file = made.file;
+        let mut path = self.ancestors(made);
         path.reverse();
-        path.push(declaration.expression);
+        path.push(made.node);
         // `path` runs from the root down to the declaration: each node with the child leading on.
         let mut branches = Vec::new();
         for pair in path.windows(2) {

@@ -7,6 +7,8 @@
 //! much as parsing the file. Each construct is told by its node and a few fields, so the walk that
 //! already visits every node recognizes them as it passes. A match carries the capture names the
 //! queries had, and comes in the order the query cursor gave: a construct at its first node.
+//! Also recognized: subscription calls (`queue.onEvent("name", handler)`), which make an event
+//! source mapping inside @pulumi/aws.
 
 use tree_sitter::Node;
 
@@ -21,6 +23,7 @@ pub(super) fn record<'tree>(node: Node<'tree>, kind: &str, text: &str, found: &m
         "call_expression" => {
             record_super_call(node, text, found);
             record_dependency_call(node, text, found);
+            record_subscription_call(node, text, found);
         }
         "comment" if node_text(node, text).contains("infrafix-ignore") => {
             found.push(ScanMatch {
@@ -174,6 +177,23 @@ fn record_dependency_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<
     }
 }
 
+/// `queue.onEvent("name", handler, …)`: @pulumi/aws's mixin that subscribes a handler to a
+/// resource's events (for a queue, through an event source mapping it makes itself).
+fn record_subscription_call<'tree>(call: Node<'tree>, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
+    let names_on_event = call
+        .field("function")
+        .filter(|function| kind_of(*function) == "member_expression")
+        .and_then(|function| function.field("property"))
+        .is_some_and(|property| node_text(property, text) == "onEvent");
+    let takes_a_handler = call
+        .field("arguments")
+        .filter(|_| has_argument_list(call))
+        .is_some_and(|arguments| named_children(arguments).nth(1).is_some());
+    if names_on_event && takes_a_handler {
+        found.push(program_match(vec![("subscription", call)]));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +298,25 @@ class Mixed extends Traced, lambda.Function { constructor(s, i) { super(s, i, {}
         for (original, again) in found.iter().zip(&restored) {
             assert_eq!(original.captures, again.captures);
         }
+    }
+
+    #[test]
+    fn subscription_calls_name_a_handler() {
+        let found = constructs(
+            "queue.onEvent(\"jobs\", worker, { batchSize: 5 });\nthis.queue.onEvent(\"x\", fn);\ntg.onEvent(\"themeChanged\");\nonEvent(\"a\", b);\n",
+        );
+        let calls: Vec<&str> = found
+            .iter()
+            .filter_map(|captures| captures.iter().find(|(name, _)| *name == "subscription"))
+            .map(|(_, text)| text.as_str())
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                "queue.onEvent(\"jobs\", worker, { batchSize: 5 })",
+                "this.queue.onEvent(\"x\", fn)"
+            ]
+        );
     }
 
     #[test]

@@ -161,6 +161,8 @@ pub struct ProgramFile<'tree> {
     side_effect_imports: Vec<&'tree str>,
     /// The CDK's `a.addDependency(b)` calls (see `dependencies::explicit_dependencies`).
     dependency_calls: Vec<Node<'tree>>,
+    /// The `x.onEvent(name, handler)` calls (see `graph::queue_subscriptions`).
+    subscription_calls: Vec<Node<'tree>>,
     facts: &'tree FileFacts,
 }
 
@@ -269,6 +271,11 @@ impl<'tree> Program<'tree> {
                     .matches
                     .iter()
                     .filter_map(|found| found.capture("dependency"))
+                    .collect(),
+                subscription_calls: input
+                    .matches
+                    .iter()
+                    .filter_map(|found| found.capture("subscription"))
                     .collect(),
                 facts: input.facts,
             })

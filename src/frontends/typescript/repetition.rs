@@ -31,10 +31,14 @@ impl<'tree> Program<'tree> {
     /// it runs (an arrow's expression body has no statement of its own). Two resources with the
     /// same one are made together.
     pub(super) fn repeating_body(&self, resource: &ResourceDecl<'tree>) -> Option<Node<'tree>> {
-        let made = Located {
+        self.repeating_body_at(Located {
             file: resource.file,
             node: resource.expression,
-        };
+        })
+    }
+
+    /// The same for any expression.
+    pub(super) fn repeating_body_at(&self, made: Located<'tree>) -> Option<Node<'tree>> {
         self.ancestors(made).into_iter().find(|node| {
             let kind = kind_of(*node);
             scope::FUNCTIONS.contains(&kind) || scope::LOOPS.contains(&kind)

@@ -4,10 +4,11 @@
 use foldhash::HashMap;
 
 use super::super::policy::RoleInstance;
-use super::super::{ExecutionRole, Package, PolicyCache, Program, ResourceDecl};
+use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{
     FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, ResourceRef, RoleAttachment, RoleGrants,
 };
+use crate::syntax::Fields;
 
 /// The classes that attach policy to a role, as messages name them.
 const ATTACHMENT_CLASSES: [&str; 3] = ["RolePolicy", "RolePolicyAttachment", "PolicyAttachment"];
@@ -210,6 +211,66 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
+    /// The queue subscriptions of @pulumi/aws: `queue.onEvent(name, handler, args?, opts?)` and
+    /// `new aws.sqs.QueueEventSubscription(name, queue, handler, args?, opts?)`. Handed a
+    /// function resource, it maps the queue to that function as it is, granting its role
+    /// nothing (only a callback gets a role of its own, with SQS access).
+    pub(super) fn queue_subscriptions(&self) -> Vec<QueueSubscription<'tree>> {
+        let calls = self.files().iter().enumerate().flat_map(|(file, program_file)| {
+            program_file.subscription_calls.iter().filter_map(move |&call| {
+                let made = Located { file, node: call };
+                let queue = call.field("function")?.field("object")?;
+                let handler = named_children(call.field("arguments")?).nth(1)?;
+                Some(QueueSubscription {
+                    made,
+                    queue: made.with(queue),
+                    handler: made.with(handler),
+                })
+            })
+        });
+        let constructions = self
+            .resources()
+            .iter()
+            .filter(|resource| resource.is_aws(&["sqs", "QueueEventSubscription"]))
+            .filter_map(|resource| {
+                let made = Located {
+                    file: resource.file,
+                    node: resource.expression,
+                };
+                let mut arguments = named_children(resource.expression.field("arguments")?).skip(1);
+                Some(QueueSubscription {
+                    made,
+                    queue: made.with(arguments.next()?),
+                    handler: made.with(arguments.next()?),
+                })
+            });
+        calls.chain(constructions).collect()
+    }
+
+    /// What a queue subscription connects, when it hands an SQS queue of the program to one of
+    /// its functions; `functions` maps a function's resource index to its index in the graph.
+    pub(super) fn subscribed_queue(
+        &self,
+        subscription: QueueSubscription<'tree>,
+        functions: &HashMap<ResourceId, usize>,
+    ) -> Option<QueueEventSource> {
+        let whole = |value: Located<'tree>| {
+            self.denoted_resource(value)
+                .filter(|denoted| denoted.attribute.is_none())
+        };
+        let queue =
+            whole(subscription.queue).filter(|queue| self.resources()[queue.resource].is_aws(&["sqs", "Queue"]))?;
+        let function = whole(subscription.handler)?.resource;
+        let &graph_function = functions.get(&function)?;
+        Some(QueueEventSource {
+            queue: self.resource_target(queue.resource)?,
+            queue_name: self.display_name(queue.resource),
+            function: graph_function,
+            feeds_every_instance: self.feeds_every_instance_at(subscription.made, function),
+            per_instance: false,
+        })
+    }
+
     /// Whether a function runs as a role the program makes once, or one it does not make.
     fn role_made_once(&self, function: usize) -> bool {
         match self.execution_role(&self.resources()[function]) {
@@ -224,12 +285,32 @@ impl<'tree> Program<'tree> {
     /// calls or constructions too.
     fn feeds_every_instance(&self, mapping_index: usize, function: usize) -> bool {
         let mapping = &self.resources()[mapping_index];
+        self.feeds_every_instance_at(
+            Located {
+                file: mapping.file,
+                node: mapping.expression,
+            },
+            function,
+        )
+    }
+
+    /// The same for a mapping made by the expression `made`.
+    fn feeds_every_instance_at(&self, made: Located<'tree>, function: usize) -> bool {
         let declared = &self.resources()[function];
         if self.role_made_once(function) || self.instances(function) == Some(1) {
             return true;
         }
-        mapping.file == declared.file
-            && self.repeating_body(mapping) == self.repeating_body(declared)
-            && self.exists_wherever(mapping_index, function)
+        made.file == declared.file
+            && self.repeating_body_at(made) == self.repeating_body(declared)
+            && self.exists_wherever_at(made, function)
     }
+}
+
+/// A queue handed to a function by @pulumi/aws's subscription mixin, by the expressions that
+/// make it and name the queue and the handler.
+#[derive(Clone, Copy)]
+pub(super) struct QueueSubscription<'tree> {
+    made: Located<'tree>,
+    queue: Located<'tree>,
+    handler: Located<'tree>,
 }

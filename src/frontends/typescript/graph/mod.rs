@@ -111,12 +111,17 @@ impl<'tree> Program<'tree> {
 
     pub(super) fn graph_queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
         let functions = function_indices(functions);
-        self.resources()
+        let mappings = self
+            .resources()
             .iter()
             .enumerate()
             .filter(|(_, resource)| resource.is_aws(&["lambda", "EventSourceMapping"]))
-            .flat_map(|(index, mapping)| self.queue_event_source(index, mapping, &functions))
-            .collect()
+            .flat_map(|(index, mapping)| self.queue_event_source(index, mapping, &functions));
+        let subscriptions = self
+            .queue_subscriptions()
+            .into_iter()
+            .filter_map(|subscription| self.subscribed_queue(subscription, &functions));
+        mappings.chain(subscriptions).collect()
     }
 
     pub(super) fn graph_message_targets(&self) -> Vec<MessageTarget> {
