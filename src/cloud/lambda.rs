@@ -222,6 +222,9 @@ pub enum CodePackage {
     /// Built by a command the program writes out (the CDK's `bundling.command`), which writes
     /// these files at the package's root.
     Bundled { files: Vec<BundledFile> },
+    /// Built by the construct that makes the function (the CDK's `GoFunction`, `by`), which
+    /// names the binary `executable` whatever the runtime.
+    BuiltByConstruct { by: String, executable: String },
     /// Any of these: one per instance of a function made in a loop over paths, or one of the
     /// paths a choice names (`isProd ? "./dist" : "./build"`).
     AnyOf(Vec<CodePackage>),

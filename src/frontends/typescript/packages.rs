@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::scope::Declaration;
-use super::{named_children, ImportKind, Located, Package, Program, ResourceDecl, StringOrigin};
+use super::{cdk, named_children, ImportKind, Located, Package, Program, ResourceDecl, StringOrigin};
 use crate::cloud::{CodePackage, WrittenFile, INLINE_CODE_FILE};
 use crate::syntax::{kind_of, Fields};
 
@@ -11,8 +11,15 @@ impl<'tree> Program<'tree> {
     /// The package a function's `code` names; `None` when it is not written as a FileArchive,
     /// an AssetArchive whose contents the source spells out, the CDK's inline code, or its
     /// `Code.fromAsset` of a path written out or with a bundling command that builds into the
-    /// package (an S3 object, a computed path, a spread).
+    /// package (an S3 object, a computed path, a spread). A construct that builds its own code
+    /// (`GoFunction`) makes the package it names.
     pub(super) fn code_package(&self, function: &ResourceDecl<'tree>) -> Option<CodePackage> {
+        if let Some((construct, executable)) = cdk::executable_built_by(&function.class) {
+            return Some(CodePackage::BuiltByConstruct {
+                by: construct.to_owned(),
+                executable: executable.to_owned(),
+            });
+        }
         let code = self.property(function.args()?, "code")?;
         let archive = self.written_value(code.value);
         // The CDK's `Code.fromAsset(path)` deploys a folder or a zip, as a FileArchive does.

@@ -31,6 +31,14 @@ pub(super) fn readiness(
     let Some(executable) = runtime.executable.as_deref() else {
         return Readiness::Unknown;
     };
+    // A construct that builds the executable itself (`GoFunction`) names it whatever the runtime.
+    if let Some(CodePackage::BuiltByConstruct { by, executable: built }) = &function.code {
+        return if built == executable {
+            Readiness::Ready(format!("`{by}` builds it as `{built}` itself"))
+        } else {
+            Readiness::NotReady(format!("`{by}` builds `{built}`, not `{executable}`"))
+        };
+    }
     // A function whose framework makes its handler (a callback function) makes its package
     // too: there is no package of the program's to judge.
     if !function.takes_handler {
@@ -95,6 +103,8 @@ impl Wanted<'_> {
                 self.build(executable)
             )),
             CodePackage::Bundled { files } => self.of_bundled(files),
+            // Never one of a choice's packages: `readiness` judges it before any package.
+            CodePackage::BuiltByConstruct { .. } => Readiness::Unknown,
             CodePackage::AnyOf(packages) => {
                 let each: Vec<Readiness> = packages
                     .iter()

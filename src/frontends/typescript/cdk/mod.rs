@@ -50,6 +50,10 @@ const FUNCTIONS: [(&str, &str, bool); 6] = [
     ("aws_lambda_go", "GoFunction", false),
 ];
 
+/// The function constructs that build their code themselves, and the executable they build:
+/// `GoFunction` runs `go build -o bootstrap` for any runtime it is given.
+const BUILDING_THEIR_EXECUTABLE: [(&str, &str, &str); 1] = [("aws_lambda_go", "GoFunction", "bootstrap")];
+
 const LAYERS: [(&str, &str); 3] = [
     ("aws_lambda", "LayerVersion"),
     ("aws_lambda", "CfnLayerVersion"),
@@ -76,6 +80,15 @@ pub(super) fn takes_handler(class: &PackageMember) -> bool {
             .filter(|(_, _, handler)| *handler)
             .map(|(module, class, _)| (module, class)),
     )
+}
+
+/// The executable a function construct builds into its package itself (`bootstrap` for
+/// `GoFunction`), with the construct's name.
+pub(super) fn executable_built_by(class: &PackageMember) -> Option<(&'static str, &'static str)> {
+    BUILDING_THEIR_EXECUTABLE
+        .into_iter()
+        .find(|(module, construct, _)| class.is(Package::Cdk, &[module, construct]))
+        .map(|(_, construct, executable)| (construct, executable))
 }
 
 pub(super) fn is_layer(class: &PackageMember) -> bool {
