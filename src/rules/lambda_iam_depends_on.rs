@@ -117,16 +117,19 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         if missing.is_empty() {
             continue;
         }
+        let (are, they) = match missing.len() {
+            1 => ("is", "it is"),
+            _ => ("are", "they are"),
+        };
         let message = format!(
-            "Function {} runs as role {}, whose {} not in its {}: Lambda may check the role before they are attached.",
+            "Function {} runs as role {}, whose {} {are} not in its {}: Lambda may check the role before {they} attached.",
             function.name,
             role.name,
             missing
                 .iter()
                 .map(|attachment| format!("{} {}", attachment.kind, attachment.name))
                 .collect::<Vec<_>>()
-                .join(", ")
-                + if missing.len() == 1 { " is" } else { " are" },
+                .join(", "),
             graph.spelling().depends_on,
         );
         let finding = Finding::new(
