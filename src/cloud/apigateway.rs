@@ -1,6 +1,6 @@
 //! API Gateway stages and their method settings, as the rules see them.
 
-use super::{Coverage, Site, Written};
+use super::{Coverage, Site, Written, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN};
 
 /// A throttling limit of a stage's methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,15 +104,25 @@ pub struct ApiIntegration {
 pub struct IntegrationTarget {
     /// Index into the graph's functions.
     pub function: usize,
-    /// The attribute of the function the uri reads (`arn`, `invokeArn`); `None` for a uri built
-    /// around the function.
+    /// The attribute of the function the uri reads (`arn`, `invokeArn`, `qualifiedArn` …);
+    /// `None` for a uri built around the function.
     pub attribute: Option<String>,
     /// The alias of the function the uri reads the attribute of, named for messages, when it
     /// reads an alias's.
     pub alias: Option<String>,
     /// Whether API Gateway may invoke the function from the integration's API without
-    /// credentials; known for a proxy integration that has credentials.
+    /// credentials; known for a proxy integration that has credentials and calls the function
+    /// itself (see `IntegrationTarget::is_qualified`).
     pub invoke_permission: Option<InvokePermission>,
+}
+
+impl IntegrationTarget {
+    /// Whether the uri calls an alias or a published version rather than the function itself:
+    /// API Gateway may invoke those only through a permission qualified with them, which infrafix
+    /// neither counts nor adds, so such an integration's `credentials` are left as they are.
+    pub fn is_qualified(&self) -> bool {
+        self.alias.is_some() || matches!(self.attribute.as_deref(), Some(QUALIFIED_ARN | QUALIFIED_INVOKE_ARN))
+    }
 }
 
 /// A setting of an integration.

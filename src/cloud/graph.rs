@@ -34,6 +34,9 @@ pub struct Spelling {
     pub inline_policies: &'static str,
     /// A function's invoke ARN: `invokeArn`, `invoke_arn`.
     pub invoke_arn: &'static str,
+    /// The invoke ARN of a function's published version: `qualifiedInvokeArn`,
+    /// `qualified_invoke_arn`.
+    pub qualified_invoke_arn: &'static str,
     /// What lets a service invoke a function: `aws.lambda.Permission`, `aws_lambda_permission`.
     pub invoke_permission: &'static str,
 }

@@ -56,8 +56,10 @@ pub enum Intent {
     },
     /// Make the resource created at `function` wait for those created at `on`.
     AddDependencies { function: Site, on: Vec<Site> },
-    /// Call the function through its invoke ARN where the integration uri at `uri` reads its ARN.
-    UseInvokeArn { uri: Site },
+    /// Call the function through its invoke ARN where the integration uri at `uri` reads its ARN;
+    /// with `qualified`, where it reads the function's qualified ARN (a version's), call that
+    /// version through the qualified invoke ARN.
+    UseInvokeArn { uri: Site, qualified: bool },
     /// Remove an integration's `credentials`, written at `setting`.
     DropCredentials { setting: Site },
     /// Let API Gateway invoke the function created at `function` from every route of the REST API

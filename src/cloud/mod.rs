@@ -78,6 +78,11 @@ impl ResourceRef {
 pub const ARN: &str = "arn";
 /// The output holding a Lambda function's invoke ARN, the one API Gateway integrations call.
 pub const INVOKE_ARN: &str = "invokeArn";
+/// The output holding the ARN of a Lambda function's published version (`…:function:NAME:3`).
+pub const QUALIFIED_ARN: &str = "qualifiedArn";
+/// The invoke ARN of a Lambda function's published version: what an integration calling the
+/// version takes as its uri.
+pub const QUALIFIED_INVOKE_ARN: &str = "qualifiedInvokeArn";
 
 /// A value and the place it is written: where a fix changes it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use crate::cloud::{
     ApiIntegration, FixPlan, IntegrationSetting, IntegrationTarget, Intent, InvokePermission, LambdaFunction, ARN,
+    QUALIFIED_ARN,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
@@ -17,19 +18,21 @@ an `aws.apigateway.RestApi`'s OpenAPI `body` (object literals in `JSON.stringify
 `pulumi.interpolate`, specs built by a helper function) and `aws.apigateway.Integration`
 resources. It finds:
 - an `aws_proxy` integration whose `uri` is the function's `.arn`: API Gateway needs the invoke ARN;
+  one whose `uri` is its `.qualifiedArn` (the ARN of a version) needs `.qualifiedInvokeArn`, which
+  calls the same version;
 - a Lambda integration whose `integrationHttpMethod` is not `POST`: Lambda is only invoked with POST;
 - `credentials` on an `aws_proxy` integration: with a resource-based permission for
   apigateway.amazonaws.com (an `aws.lambda.Permission`), no role is needed.
 
 A uri that reads an `aws.lambda.Alias`'s `.arn` is reported too, and becomes the alias's
-`.invokeArn`. An integration calling a published version (`qualifiedInvokeArn`) or an alias with
-`credentials` is left alone: API Gateway may invoke a version or an alias only through a permission
-qualified with it, which infrafix neither counts nor adds.
+`.invokeArn`. The `credentials` of an integration calling a version or an alias are left alone:
+API Gateway may invoke a version or an alias only through a permission qualified with it, which
+infrafix neither counts nor adds.
 
 In Terraform: `aws_api_gateway_integration` resources (`type`, `uri`, `integration_http_method`,
 `credentials`) and the integration objects of an `aws_api_gateway_rest_api`'s `body =
-jsonencode({ … })`; `.arn` becomes `.invoke_arn`, and the new permission is an
-`aws_lambda_permission` after the REST API with
+jsonencode({ … })`; `.arn` becomes `.invoke_arn` (`.qualified_arn`, `.qualified_invoke_arn`), and
+the new permission is an `aws_lambda_permission` after the REST API with
 `source_arn = "${aws_api_gateway_rest_api.NAME.execution_arn}/*/*"`.
 
 In CloudFormation and SAM: the `Integration` of an `AWS::ApiGateway::Method` (`Type: AWS_PROXY`,
@@ -86,7 +89,8 @@ new aws.lambda.Permission("api-invoke-fn", {
 
 ## Fix safety
 Safe. `fn.arn` becomes `fn.invokeArn` where the uri takes it: the `pulumi.all` element or the
-helper's call argument when the parameter serves only as the uri, else a new element and parameter.
+helper's call argument when the parameter serves only as the uri, else a new element and parameter;
+`fn.qualifiedArn` becomes `fn.qualifiedInvokeArn` the same way, so the version called stays the same.
 A hand-built `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations` is right
 and left alone, and so is an HTTP API (`aws.apigatewayv2`) integration on `fn.arn`, which is right
 there. `credentials` go when a Permission lets API Gateway invoke the function from this API: its
@@ -123,17 +127,26 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let reads_arn = integration
-            .targets
-            .iter()
-            .all(|target| target.attribute.as_deref() == Some(ARN));
-        if integration.proxy && reads_arn {
-            uri_finding(context, uri, integration, &functions, findings);
+        let reads = |attribute: &str| {
+            integration
+                .targets
+                .iter()
+                .all(|target| target.attribute.as_deref() == Some(attribute))
+        };
+        // The function's ARN, or a version's, where the matching invoke ARN belongs.
+        let called = match (reads(ARN), reads(QUALIFIED_ARN)) {
+            (true, _) => Some(Called::Function),
+            (_, true) => Some(Called::Version),
+            _ => None,
+        };
+        if let (true, Some(called)) = (integration.proxy, called) {
+            uri_finding(context, uri, integration, called, &functions, findings);
         }
         if let Some(method) = &integration.http_method {
             method_finding(context, integration, method, findings);
         }
-        if let (true, Some(credentials)) = (integration.proxy, &integration.credentials) {
+        let qualified = integration.targets.iter().any(IntegrationTarget::is_qualified);
+        if let (true, false, Some(credentials)) = (integration.proxy, qualified, &integration.credentials) {
             if credentials.literal.as_deref() != Some(CALLER_IDENTITY) {
                 credentials_finding(context, integration, credentials, &functions, findings);
             }
@@ -154,10 +167,21 @@ fn safe_fix(context: &RuleContext, intents: Vec<Intent>) -> Result<Fix, String> 
     })
 }
 
+/// What an integration's uri reads the ARN of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Called {
+    /// The function (or its alias): the uri must be its invoke ARN.
+    Function,
+    /// A version of the function, by its qualified ARN: the uri must be the qualified invoke ARN,
+    /// so the integration keeps calling that version.
+    Version,
+}
+
 fn uri_finding(
     context: &RuleContext,
     uri: &IntegrationSetting,
     integration: &ApiIntegration,
+    called: Called,
     functions: &[&LambdaFunction],
     findings: &mut Vec<Finding>,
 ) {
@@ -166,16 +190,33 @@ fn uri_finding(
         [_] => "its",
         _ => "each one's",
     };
-    let called = match integration.targets.as_slice() {
-        [IntegrationTarget { alias: Some(alias), .. }] => format!("alias {alias} of {}", names_of(functions)),
-        _ => names_of(functions),
+    let spelling = context.graph().spelling();
+    let (what, needed, written) = match (called, integration.targets.as_slice()) {
+        (Called::Version, _) => (
+            format!("the qualified ARN of {}", names_of(functions)),
+            "qualified invoke ARN",
+            spelling.qualified_invoke_arn,
+        ),
+        (Called::Function, [IntegrationTarget { alias: Some(alias), .. }]) => (
+            format!("the ARN of alias {alias} of {}", names_of(functions)),
+            "invoke ARN",
+            spelling.invoke_arn,
+        ),
+        (Called::Function, _) => (
+            format!("the ARN of {}", names_of(functions)),
+            "invoke ARN",
+            spelling.invoke_arn,
+        ),
     };
     let message = format!(
-        "The aws_proxy integration's uri is the ARN of {called}; API Gateway needs {whose} invoke ARN (`{}`), or the deployment fails with \"Invalid ARN specified in the request\".",
-        context.graph().spelling().invoke_arn,
+        "The aws_proxy integration's uri is {what}; API Gateway needs {whose} {needed} (`{written}`), or the deployment fails with \"Invalid ARN specified in the request\".",
     );
     let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
-    findings.push(finding.with_outcome(safe_fix(context, vec![Intent::UseInvokeArn { uri: at.clone() }])));
+    let intent = Intent::UseInvokeArn {
+        uri: at.clone(),
+        qualified: called == Called::Version,
+    };
+    findings.push(finding.with_outcome(safe_fix(context, vec![intent])));
 }
 
 fn method_finding(

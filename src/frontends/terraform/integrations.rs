@@ -8,15 +8,9 @@ use super::values::{object_node, unwrapped};
 use super::{named_children, Located, ResourceBlock, TerraformProject};
 use crate::cloud::{
     action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, InvokePermission,
-    LambdaFunction, ResourceId, Site,
+    LambdaFunction, ResourceId, Site, QUALIFIED_INVOKE_ARN,
 };
 use crate::syntax::kind_of;
-
-/// The attributes of an `aws_lambda_function` that name one published version. API Gateway may
-/// invoke a version only through a permission whose `qualifier` is that version, which none of the
-/// permissions infrafix counts or adds is: an integration calling a version keeps its
-/// `credentials`, and is left alone.
-const VERSION_ATTRIBUTES: [&str; 2] = ["qualified_invoke_arn", "qualified_arn"];
 
 /// Where an integration is written: both forms name `type`, `uri` and `credentials` alike.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -130,15 +124,11 @@ impl<'a> TerraformProject<'a> {
             .is_some_and(|(kind, _)| kind.eq_ignore_ascii_case("aws_proxy"));
         let uri = setting("uri");
         let credentials = setting("credentials");
-        // An alias, as a version, is invoked only through a permission qualified with it: an
-        // integration calling one with credentials is left alone.
         let targets = value("uri")
             .and_then(|uri| self.integration_target(uri, functions))
-            .filter(|target| target.alias.is_none() || credentials.is_none())
             .map(|target| IntegrationTarget {
-                invoke_permission: credentials
-                    .as_ref()
-                    .map(|_| self.invoke_permission(functions[target.function].resource, rest_api.as_ref())),
+                invoke_permission: (credentials.is_some() && !target.is_qualified())
+                    .then(|| self.invoke_permission(functions[target.function].resource, rest_api.as_ref())),
                 ..target
             })
             .into_iter()
@@ -177,20 +167,10 @@ impl<'a> TerraformProject<'a> {
         }
     }
 
-    /// The function a uri calls: its `.arn` or `.invoke_arn` read in place (or alone in a
-    /// string), or a uri built around its ARN. `None` for a uri calling one published version
-    /// (see `VERSION_ATTRIBUTES`).
+    /// The function a uri calls: an output of it (`.arn`, `.invoke_arn`, `.qualified_arn` …) read
+    /// in place (or alone in a string), or a uri built around its ARN.
     fn integration_target(&self, uri: Located<'a>, functions: &[LambdaFunction]) -> Option<IntegrationTarget> {
         let function_index = |resource: ResourceId| functions.iter().position(|function| function.resource == resource);
-        let names_version = self.mentions_under(uri).iter().any(|mention| {
-            mention.key.starts_with("aws_lambda_function.")
-                && mention
-                    .attribute
-                    .is_some_and(|attribute| VERSION_ATTRIBUTES.contains(&attribute))
-        });
-        if names_version {
-            return None;
-        }
         if let Some(reference) = self.root_resource_ref(uri) {
             // `aws_lambda_alias.live.arn`: the alias has an invoke ARN of its own.
             let alias = self
@@ -226,9 +206,13 @@ impl<'a> TerraformProject<'a> {
             })
             .collect::<Vec<_>>();
         let [only] = named.as_slice() else { return None };
+        // Built around a version's ARN, the uri is that version's invoke ARN.
+        let around_version = self.mentions_under(uri).iter().any(|mention| {
+            mention.key.starts_with("aws_lambda_function.") && mention.attribute == Some("qualified_arn")
+        });
         Some(IntegrationTarget {
             function: function_index(*only)?,
-            attribute: None,
+            attribute: around_version.then(|| QUALIFIED_INVOKE_ARN.to_owned()),
             alias: None,
             invoke_permission: None,
         })

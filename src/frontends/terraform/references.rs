@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::values::unwrapped;
 use super::{named_children, Located, Mention, ResourceBlock, TerraformProject};
-use crate::cloud::{ResourceRef, ARN, INVOKE_ARN};
+use crate::cloud::{ResourceRef, ARN, INVOKE_ARN, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN};
 use crate::syntax::kind_of;
 use tree_sitter::Node;
 
@@ -293,6 +293,8 @@ fn graph_attribute(attribute: &str) -> String {
     match attribute {
         "invoke_arn" => INVOKE_ARN,
         "arn" => ARN,
+        "qualified_arn" => QUALIFIED_ARN,
+        "qualified_invoke_arn" => QUALIFIED_INVOKE_ARN,
         other => other,
     }
     .to_owned()

@@ -11,7 +11,10 @@ use super::declared_types::MemberTyping;
 use super::json_text::Json;
 use super::scope::Declaration;
 use super::{cdk, named_children, Exported, ImportKind, Located, Package, Program};
-use crate::cloud::{action_matches, route_coverage, Coverage, InvokePermission, Site};
+use crate::cloud::{
+    action_matches, route_coverage, Coverage, InvokePermission, Site, ARN, INVOKE_ARN, QUALIFIED_ARN,
+    QUALIFIED_INVOKE_ARN,
+};
 use crate::fix::Edit;
 
 /// One integration, whatever form it is written in.
@@ -456,8 +459,8 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// The Lambda functions an integration's uri names, with the output used (`arn`, `invokeArn`;
-    /// `None` for a URI built around the function): one, or one per function the instances of
+    /// The Lambda functions an integration's uri names, with the output used (`arn`, `invokeArn`,
+    /// `qualifiedArn` …; `None` for a URI built around the function): one, or one per function the instances of
     /// the code writing it give it (`uri: route.handler.arn` in a loop, `fnArn` in a helper
     /// called for several functions); empty when it names none surely.
     pub fn integration_functions(&self, uri: &IntegrationValue<'tree>) -> Vec<(usize, Option<String>)> {
@@ -488,24 +491,52 @@ impl<'tree> Program<'tree> {
     }
 
     /// The function a URI built around it names (`arn:aws:apigateway:…/functions/${fn.arn}/invocations`).
+    /// Built around the ARN of its published version, the URI is that version's invoke ARN.
     fn function_around(&self, expression: Located<'tree>) -> Option<(usize, Option<String>)> {
         self.referenced_resources(expression)
             .into_iter()
             .find(|r| self.resources()[r.resource].is_lambda_function())
-            .map(|r| (r.resource, None))
+            .map(|r| {
+                let version = r.attribute.as_deref() == Some(QUALIFIED_ARN);
+                (r.resource, version.then(|| QUALIFIED_INVOKE_ARN.to_owned()))
+            })
     }
+}
+
+/// The output a uri reads where it should not, and the invoke ARN it reads instead.
+#[derive(Clone, Copy)]
+struct InvokeOutputs {
+    read: &'static str,
+    invoke: &'static str,
 }
 
 impl<'tree> Program<'tree> {
     /// The edits that make a uri expression give the function's invoke ARN instead of its ARN:
     /// `fn.arn` becomes `fn.invokeArn`, also where it is handed to a `pulumi.all` callback or a
     /// helper whose parameter serves only as the uri; a parameter that also serves elsewhere gets a
-    /// new `fn.invokeArn` element and parameter instead.
-    pub fn invoke_arn_edits(&self, expression: Located<'tree>) -> Result<Vec<Edit>, String> {
-        self.invoke_arn_edits_within(expression, 0)
+    /// new `fn.invokeArn` element and parameter instead. With `qualified`, the uri reads
+    /// the function's qualified ARN: `fn.qualifiedArn` becomes `fn.qualifiedInvokeArn`, which
+    /// calls the same version.
+    pub fn invoke_arn_edits(&self, expression: Located<'tree>, qualified: bool) -> Result<Vec<Edit>, String> {
+        let outputs = match qualified {
+            false => InvokeOutputs {
+                read: ARN,
+                invoke: INVOKE_ARN,
+            },
+            true => InvokeOutputs {
+                read: QUALIFIED_ARN,
+                invoke: QUALIFIED_INVOKE_ARN,
+            },
+        };
+        self.invoke_arn_edits_within(expression, outputs, 0)
     }
 
-    fn invoke_arn_edits_within(&self, expression: Located<'tree>, depth: usize) -> Result<Vec<Edit>, String> {
+    fn invoke_arn_edits_within(
+        &self,
+        expression: Located<'tree>,
+        outputs: InvokeOutputs,
+        depth: usize,
+    ) -> Result<Vec<Edit>, String> {
         let unreadable = || "infrafix cannot tell where else that value serves".to_owned();
         let unfollowed =
             |at: Located<'tree>| format!("infrafix cannot follow `{}` to the function it names", self.text(at));
@@ -535,7 +566,8 @@ impl<'tree> Program<'tree> {
                         .ok_or_else(|| unfollowed(object))?,
                 };
                 if let [owner] = owners.as_slice() {
-                    if self.resources()[owner.resource].class.package == Package::Cdk {
+                    // A CDK function publishes no version of its own.
+                    if self.resources()[owner.resource].class.package == Package::Cdk && outputs.read == ARN {
                         return self
                             .cdk_invoke_uri(expression, object, owner.clone(), property)
                             .ok_or_else(|| unfollowed(expression));
@@ -549,11 +581,11 @@ impl<'tree> Program<'tree> {
                             && (declared.is_lambda_function() || declared.is_aws(&["lambda", "Alias"]))
                             && declared.class.package == Package::Aws
                     });
-                if self.text(property) != "arn" || !functions {
+                if self.text(property) != outputs.read || !functions {
                     return Err(unfollowed(expression));
                 }
-                self.invoke_arn_readable(object)?;
-                Ok(vec![self.replace_node(property, "invokeArn")])
+                self.invoke_arn_readable(object, outputs.invoke)?;
+                Ok(vec![self.replace_node(property, outputs.invoke)])
             }
             // `uri` alone in `{ uri }` is read like the identifier it names.
             "identifier" | "shorthand_property_identifier" => {
@@ -561,15 +593,15 @@ impl<'tree> Program<'tree> {
                     // A const read elsewhere too (say by a Permission, which wants the plain ARN) is
                     // left as it is: the uri is reported instead.
                     let value = self.const_value_read_only_here(expression).ok_or_else(unreadable)?;
-                    return self.invoke_arn_edits_within(value, depth + 1);
+                    return self.invoke_arn_edits_within(value, outputs, depth + 1);
                 };
                 // The parameter's own name, and the uri: nothing else reads it.
                 let serves_only_the_uri = self.mentions_within(here(function), self.text(expression)) == 2;
                 if let Some(source) = self.callback_parameter_source(expression) {
                     if serves_only_the_uri {
-                        return self.invoke_arn_edits_within(source, depth + 1);
+                        return self.invoke_arn_edits_within(source, outputs, depth + 1);
                     }
-                    return self.new_invoke_arn_parameter(expression, here(function), source);
+                    return self.new_invoke_arn_parameter(expression, here(function), source, outputs);
                 }
                 let sources = self
                     .parameter_sources(expression)
@@ -577,7 +609,7 @@ impl<'tree> Program<'tree> {
                     .ok_or_else(unreadable)?;
                 let mut edits = Vec::new();
                 for source in sources {
-                    edits.extend(self.invoke_arn_edits_within(source, depth + 1)?);
+                    edits.extend(self.invoke_arn_edits_within(source, outputs, depth + 1)?);
                 }
                 Ok(edits)
             }
@@ -585,18 +617,18 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// `Ok` when tsc lets the program read `invokeArn` from `object`: its type, as the program
-    /// declares it, has the output. A value typed with an interface of the program's own that
-    /// lists only `arn` does not, and `.invokeArn` there would not compile.
-    fn invoke_arn_readable(&self, object: Located<'tree>) -> Result<(), String> {
-        match self.member_typing(object, "invokeArn") {
+    /// `Ok` when tsc lets the program read the output `invoke` (`invokeArn`) from `object`: its
+    /// type, as the program declares it, has the output. A value typed with an interface of the
+    /// program's own that lists only `arn` does not, and `.invokeArn` there would not compile.
+    fn invoke_arn_readable(&self, object: Located<'tree>, invoke: &str) -> Result<(), String> {
+        match self.member_typing(object, invoke) {
             MemberTyping::Declared => Ok(()),
             MemberTyping::Missing(written) => Err(format!(
-                "`{object}` is declared with the type `{written}`, which has no `invokeArn`, so `{object}.invokeArn` would not compile: add `invokeArn: pulumi.Output<string>` to `{written}` (or declare `aws.lambda.Function` there), then use it",
+                "`{object}` is declared with the type `{written}`, which has no `{invoke}`, so `{object}.{invoke}` would not compile: add `{invoke}: pulumi.Output<string>` to `{written}` (or declare `aws.lambda.Function` there), then use it",
                 object = self.text(object),
             )),
             MemberTyping::Unsure => Err(format!(
-                "infrafix cannot tell whether the type of `{}` has `invokeArn`",
+                "infrafix cannot tell whether the type of `{}` has `{invoke}`",
                 self.text(object)
             )),
         }
@@ -628,12 +660,14 @@ impl<'tree> Program<'tree> {
         Some(vec![self.replace_node(uri, &invoke_uri)])
     }
 
-    /// Hands `fn.invokeArn` to a `pulumi.all` callback as a new parameter, and uses that as the uri.
+    /// Hands `fn.invokeArn` (or the output `outputs.invoke` names) to a `pulumi.all` callback as a
+    /// new parameter, and uses that as the uri.
     fn new_invoke_arn_parameter(
         &self,
         uri: Located<'tree>,
         callback: Located<'tree>,
         source: Located<'tree>,
+        outputs: InvokeOutputs,
     ) -> Result<Vec<Edit>, String> {
         let unreadable = || "infrafix cannot tell how the callback is given the function".to_owned();
         let (target, _) = self.method_receiving(callback).ok_or_else(unreadable)?;
@@ -642,21 +676,22 @@ impl<'tree> Program<'tree> {
             .ok_or_else(unreadable)?;
         let function = self
             .denoted_resource(source)
-            .filter(|reference| reference.attribute.as_deref() == Some("arn"))
+            .filter(|reference| reference.attribute.as_deref() == Some(outputs.read))
             .ok_or_else(unreadable)?;
         let owner = source.node.field("object").ok_or_else(unreadable)?;
-        self.invoke_arn_readable(source.with(owner))?;
+        self.invoke_arn_readable(source.with(owner), outputs.invoke)?;
         let expression = format!(
-            "{}.invokeArn",
+            "{}.{}",
             self.text(Located {
                 file: source.file,
                 node: owner
-            })
+            }),
+            outputs.invoke,
         );
         let invoke_arn = super::OutputValue {
             reference: crate::cloud::ResourceRef {
                 resource: function.resource,
-                attribute: Some(crate::cloud::INVOKE_ARN.to_owned()),
+                attribute: Some(outputs.invoke.to_owned()),
             },
             expression,
         };

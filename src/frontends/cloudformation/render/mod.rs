@@ -121,7 +121,11 @@ impl Template<'_> {
                         .collect::<Result<Vec<_>, _>>()?;
                     edits.push(self.extend_statement(role, document, *statement, "Resource", targets)?)
                 }
-                Intent::UseInvokeArn { uri } => edits.push(self.use_invoke_arn(uri)?),
+                Intent::UseInvokeArn { uri, qualified: false } => edits.push(self.use_invoke_arn(uri)?),
+                // A version is a resource of its own in a template, not an output of the function.
+                Intent::UseInvokeArn { qualified: true, .. } => {
+                    return Err("the uri does not read a function's own ARN".to_owned())
+                }
                 Intent::DropCredentials { setting } => edits.push(self.remove(setting)?),
                 Intent::AddInvokePermission { function, rest_api } => {
                     edits.push(self.add_invoke_permission(function, rest_api)?)
@@ -767,6 +771,7 @@ impl GraphSource for TemplateFrontEnd<'_> {
             depends_on: "DependsOn",
             inline_policies: "`Policies`",
             invoke_arn: "!Sub …/functions/${Function.Arn}/invocations",
+            qualified_invoke_arn: "!Sub …/functions/${Version}/invocations",
             invoke_permission: "AWS::Lambda::Permission",
         }
     }

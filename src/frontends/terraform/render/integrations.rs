@@ -1,5 +1,6 @@
-//! Integration fixes in Terraform: `.arn` read as `.invoke_arn` in a uri, and a new
-//! `aws_lambda_permission` for API Gateway after the REST API it serves.
+//! Integration fixes in Terraform: `.arn` read as `.invoke_arn` in a uri (`.qualified_arn` as
+//! `.qualified_invoke_arn`), and a new `aws_lambda_permission` for API Gateway after the REST API
+//! it serves.
 
 use super::super::{named_children, TerraformProject};
 use crate::cloud::Site;
@@ -8,18 +9,31 @@ use crate::syntax::kind_of;
 
 impl<'a> TerraformProject<'a> {
     /// The edit that makes a uri read `aws_lambda_function.NAME.invoke_arn` where it reads `.arn`
-    /// (an `aws_lambda_alias`'s likewise: an alias has an invoke ARN of its own).
-    pub(super) fn use_invoke_arn(&self, uri: &Site) -> Result<Edit, String> {
+    /// (an `aws_lambda_alias`'s likewise: an alias has an invoke ARN of its own), or, `qualified`,
+    /// `.qualified_invoke_arn` where it reads `.qualified_arn`.
+    pub(super) fn use_invoke_arn(&self, uri: &Site, qualified: bool) -> Result<Edit, String> {
+        let (read, invoke) = match qualified {
+            false => ("arn", "invoke_arn"),
+            true => ("qualified_arn", "qualified_invoke_arn"),
+        };
         let expression = self.expect_kind(uri, "expression")?;
-        let parts = self.resource_traversal(expression).unwrap_or_default();
-        if !matches!(parts.as_slice(), ["aws_lambda_function" | "aws_lambda_alias", _, "arn"]) {
+        // Read right there, not through a `local` other values may read too.
+        let attribute = self.resource_traversal(expression).and_then(|parts| match parts[..] {
+            [_, _, attribute] => Some(attribute),
+            _ => None,
+        });
+        let calls_function = self
+            .root_resource_ref(expression)
+            .and_then(|reference| self.root_resources().nth(reference.resource))
+            .is_some_and(|resource| matches!(resource.kind.as_str(), "aws_lambda_function" | "aws_lambda_alias"));
+        if attribute != Some(read) || !calls_function {
             return Err("the uri does not read the function's ARN where it is written".to_owned());
         }
         let attribute = named_children(expression.node)
             .last()
             .and_then(|last| named_children(last).find(|node| kind_of(node) == "identifier"))
             .ok_or("the uri's attribute is not where it was")?;
-        Ok(Edit::replace(uri.file, attribute.byte_range(), "invoke_arn"))
+        Ok(Edit::replace(uri.file, attribute.byte_range(), invoke))
     }
 
     /// A new `aws_lambda_permission`, named `name`, after the REST API created at `rest_api`,

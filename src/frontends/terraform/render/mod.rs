@@ -135,7 +135,7 @@ impl<'a> TerraformFrontEnd<'a> {
                 Intent::AddThrottling { settings, limits } => {
                     edits.extend(self.project.add_throttling(settings, limits, &moved_comments)?)
                 }
-                Intent::UseInvokeArn { uri } => edits.push(self.project.use_invoke_arn(uri)?),
+                Intent::UseInvokeArn { uri, qualified } => edits.push(self.project.use_invoke_arn(uri, *qualified)?),
                 Intent::DropCredentials { setting } => edits.extend(self.project.remove_argument(setting)?),
                 Intent::AddInvokePermission { function, rest_api } => {
                     let api = &self.project.root_resource_at(rest_api)?.name;
@@ -200,6 +200,7 @@ impl GraphSource for TerraformFrontEnd<'_> {
             depends_on: "depends_on",
             inline_policies: "`inline_policy` blocks",
             invoke_arn: "invoke_arn",
+            qualified_invoke_arn: "qualified_invoke_arn",
             invoke_permission: "aws_lambda_permission",
         }
     }

@@ -145,9 +145,6 @@ checks the arguments against StageArgs)"
     }
 }
 
-/// The attributes of an `aws.lambda.Function` that name its published version.
-const VERSION_ATTRIBUTES: [&str; 2] = ["qualifiedInvokeArn", "qualifiedArn"];
-
 impl<'tree> Program<'tree> {
     /// The program's integrations; `functions` maps a function's resource index to its index in
     /// the graph.
@@ -170,14 +167,6 @@ impl<'tree> Program<'tree> {
             .as_ref()
             .map(|uri| self.integration_functions(uri))
             .unwrap_or_default();
-        // API Gateway may invoke a published version only through a permission qualified with
-        // it, which infrafix neither counts nor adds: an integration calling one keeps its
-        // credentials, and is left alone.
-        let calls_a_version = functions_named.iter().any(|(_, attribute)| {
-            attribute
-                .as_deref()
-                .is_some_and(|attribute| VERSION_ATTRIBUTES.contains(&attribute))
-        });
         let credentials_role = integration
             .credentials
             .as_ref()
@@ -189,25 +178,25 @@ impl<'tree> Program<'tree> {
         // A function the graph leaves out leaves the uri's targets unknown, not shorter.
         let mut targets = functions_named
             .into_iter()
-            .filter(|_| !calls_a_version)
             .map(|(function, attribute)| {
-                Some(IntegrationTarget {
+                let mut target = IntegrationTarget {
                     function: *functions.get(&function)?,
                     attribute,
                     alias: None,
-                    invoke_permission: has_credentials
-                        .then(|| self.api_gateway_invoke_permission(function, integration.rest_api)),
-                })
+                    invoke_permission: None,
+                };
+                if has_credentials && !target.is_qualified() {
+                    target.invoke_permission = Some(self.api_gateway_invoke_permission(function, integration.rest_api));
+                }
+                Some(target)
             })
             .collect::<Option<Vec<_>>>()
             .unwrap_or_default();
-        // An alias is invoked, as a version is, only through a permission qualified with it: an
-        // integration calling one with credentials is left alone too.
         if let Some((function, attribute, alias)) = integration
             .uri
             .as_ref()
             .and_then(|uri| self.alias_called(uri))
-            .filter(|_| targets.is_empty() && !has_credentials)
+            .filter(|_| targets.is_empty())
         {
             targets.extend(functions.get(&function).map(|&function| IntegrationTarget {
                 function,

@@ -30,12 +30,15 @@ impl<'a, 'tree> TypeScriptFrontEnd<'a, 'tree> {
                 depends_on: "dependencies (`node.addDependency`)",
                 inline_policies: "`policies`",
                 invoke_arn: "arn:PARTITION:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations",
+                qualified_invoke_arn:
+                    "arn:PARTITION:apigateway:REGION:lambda:path/2015-03-31/functions/VERSION_ARN/invocations",
                 invoke_permission: "invoke permission (`lambda.CfnPermission`)",
             },
             false => Spelling {
                 depends_on: "dependsOn",
                 inline_policies: "`inlinePolicies`",
                 invoke_arn: "invokeArn",
+                qualified_invoke_arn: "qualifiedInvokeArn",
                 invoke_permission: "aws.lambda.Permission",
             },
         };
@@ -137,7 +140,9 @@ impl<'tree> Program<'tree> {
                     self.new_stage_method_settings(stage, limits, &mut edits)?
                 }
                 Intent::AddThrottling { settings, limits } => edits.extend(self.add_throttling(settings, limits)?),
-                Intent::UseInvokeArn { uri } => edits.extend(self.invoke_arn_edits(self.located(uri)?)?),
+                Intent::UseInvokeArn { uri, qualified } => {
+                    edits.extend(self.invoke_arn_edits(self.located(uri)?, *qualified)?)
+                }
                 Intent::AttachManagedPolicy { role, policy, purpose } => {
                     self.attach_managed_policy(role, policy, purpose, &mut edits)?
                 }
