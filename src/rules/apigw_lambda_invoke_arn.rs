@@ -33,7 +33,11 @@ In Terraform: `aws_api_gateway_integration` resources (`type`, `uri`, `integrati
 `credentials`) and the integration objects of an `aws_api_gateway_rest_api`'s `body =
 jsonencode({ … })`; `.arn` becomes `.invoke_arn` (`.qualified_arn`, `.qualified_invoke_arn`), and
 the new permission is an `aws_lambda_permission` after the REST API with
-`source_arn = "${aws_api_gateway_rest_api.NAME.execution_arn}/*/*"`.
+`source_arn = "${aws_api_gateway_rest_api.NAME.execution_arn}/*/*"`. A block made with `for_each =
+aws_lambda_function.NAME` (or a `for` that keeps each instance as it is, `{ for k, f in
+aws_lambda_function.NAME : k => f }`) reads each instance as `each.value`: `uri = each.value.arn`
+becomes `each.value.invoke_arn`, a permission made so for `each.value.function_name` lets API
+Gateway invoke every instance, and the permission the fix adds for such a function is made so too.
 
 In CloudFormation and SAM: the `Integration` of an `AWS::ApiGateway::Method` (`Type: AWS_PROXY`,
 `Uri`, `IntegrationHttpMethod`, `Credentials`) and the `x-amazon-apigateway-integration` objects of

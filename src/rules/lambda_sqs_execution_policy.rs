@@ -27,9 +27,10 @@ instead (`queue.onEvent(name, async (event) => …)`), it makes a function whose
 `AmazonSQSFullAccess` itself: not a finding.
 
 In Terraform: `aws_lambda_event_source_mapping` resources of the root module whose
-`event_source_arn` is an `aws_sqs_queue`'s ARN; the fix is a new `aws_iam_role_policy_attachment`
-after the role, or the ARN added to the role's own `managed_policy_arns`. An attachment whose
-`count` or `for_each` may make no instance does not count.
+`event_source_arn` is an `aws_sqs_queue`'s ARN (one made with `for_each = aws_lambda_function.NAME`
+names each instance as `each.value`); the fix is a new `aws_iam_role_policy_attachment` after the
+role, or the ARN added to the role's own `managed_policy_arns`. An attachment whose `count` or
+`for_each` may make no instance does not count.
 
 In CloudFormation: `AWS::Lambda::EventSourceMapping` resources whose `EventSourceArn` is a queue
 of the template (and the `SQS` events of a SAM function with its own `Role`); the fix adds the

@@ -233,6 +233,12 @@ impl<'a> TerraformProject<'a> {
                     _ => return None,
                 }
             }
+            // Made once per instance of a resource of the root module, it names that instance.
+            ["each", "value", _] if origin.depth == 0 => {
+                let body = self.enclosing_block_body(origin.written)?;
+                let iterated = self.root_resources().nth(self.instances_iterated(body)?)?;
+                (iterated.kind.as_str(), iterated.name.as_str())
+            }
             [kind, name, _] => (*kind, *name),
             _ => return None,
         };

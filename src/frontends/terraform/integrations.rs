@@ -255,7 +255,11 @@ impl<'a> TerraformProject<'a> {
                 }
                 continue;
             }
-            let repeated = self.is_repeated(body);
+            // Made once per instance of the function, for that instance, it serves each of them.
+            let repeated = self.is_repeated(body)
+                && !self
+                    .argument(body, "function_name")
+                    .is_some_and(|name| self.reads_own_instance(body, name));
             let readable = principal.is_some() && action.is_some() && !repeated;
             if !readable {
                 answer = InvokePermission::Unknown;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::values::unwrapped;
 use super::{named_children, Located, Mention, ResourceBlock, TerraformProject};
-use crate::cloud::{ResourceRef, ARN, INVOKE_ARN, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN};
+use crate::cloud::{ResourceId, ResourceRef, ARN, INVOKE_ARN, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN};
 use crate::syntax::kind_of;
 use tree_sitter::Node;
 
@@ -99,29 +99,96 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The resource of the root module, and the output read, that an expression read there stands
-    /// for: written in place, in a string alone (`"${…}"`), or through a `local`.
+    /// for: written in place, in a string alone (`"${…}"`), or through a `local`; or read from the
+    /// element of a `for_each` over the resource's instances (`each.value.arn`, see
+    /// `instances_iterated`).
     pub fn root_resource_ref(&self, expression: Located<'a>) -> Option<ResourceRef> {
         let origin = self.origin(expression, &[])?;
         if origin.overridable {
             return None;
         }
-        let parts = self.resource_traversal(interpolated(origin.written))?;
-        let (kind, name, attribute) = match parts.as_slice() {
-            [kind, name] => (*kind, *name, None),
-            [kind, name, attribute] => (*kind, *name, Some(*attribute)),
+        let written = interpolated(origin.written);
+        let parts = self.resource_traversal(written)?;
+        let (resource, attribute) = match parts.as_slice() {
+            ["each", "value", attribute @ ..] => {
+                let body = self.enclosing_block_body(written)?;
+                (self.instances_iterated(body)?, attribute)
+            }
+            [kind, name, attribute @ ..] if !NOT_RESOURCES.contains(kind) => {
+                (self.root_resource_id(&format!("{kind}.{name}"))?, attribute)
+            }
             _ => return None,
+        };
+        let attribute = match attribute {
+            [] => None,
+            [attribute] => Some(graph_attribute(attribute)),
+            _ => return None,
+        };
+        Some(ResourceRef { resource, attribute })
+    }
+
+    /// The resource of the root module whose instances a block of the root module is made over,
+    /// one per instance: `for_each = aws_lambda_function.fn`, or a `for` that keeps each instance
+    /// as it is (`{ for name, function in aws_lambda_function.fn : name => function }`). There
+    /// `each.value` is an instance of that resource.
+    pub fn instances_iterated(&self, body: Located<'a>) -> Option<ResourceId> {
+        if self.folder_of_file[body.file] != 0 {
+            return None;
+        }
+        let for_each = self.argument(body, "for_each")?;
+        let origin = self.origin(for_each, &[]).filter(|origin| !origin.overridable)?;
+        let collection = self.kept_by_for(origin.written).unwrap_or(origin.written);
+        let [kind, name] = self.traversal(collection)?[..] else {
+            return None;
         };
         if NOT_RESOURCES.contains(&kind) {
             return None;
         }
-        let resource = self.folders[0]
-            .resources
-            .iter()
-            .position(|resource| resource.kind == kind && resource.name == name)?;
-        Some(ResourceRef {
-            resource,
-            attribute: attribute.map(graph_attribute),
-        })
+        let resource = self.root_resource_id(&format!("{kind}.{name}"))?;
+        // Made by `count`, the resource is a list, which `for_each` refuses: only one made by
+        // `for_each` gives a map of instances.
+        self.argument(self.root_resources().nth(resource)?.body, "for_each")?;
+        Some(resource)
+    }
+
+    /// Whether `value`, read in a block made per instance of the resource it reads (see
+    /// `instances_iterated`), reads each time the instance the block is made for: `each.value.NAME`,
+    /// or the resource picked by `each.key`.
+    pub fn reads_own_instance(&self, body: Located<'a>, value: Located<'a>) -> bool {
+        let value = interpolated(value);
+        let Some(reference) = self.root_resource_ref(value) else {
+            return false;
+        };
+        let through_element = self
+            .traversal(value)
+            .is_some_and(|parts| parts.starts_with(&["each", "value"]));
+        self.instances_iterated(body) == Some(reference.resource)
+            && (through_element || self.instance_index(value) == Some("each.key"))
+    }
+
+    /// The collection a `for` expression goes over when it makes a map of that collection's
+    /// elements as they are, each under a key of its own: no condition, no grouping (`...`).
+    fn kept_by_for(&self, expression: Located<'a>) -> Option<Located<'a>> {
+        let for_expression = unwrapped(expression);
+        let object = named_children(for_expression.node)
+            .next()
+            .filter(|node| kind_of(for_expression.node) == "for_expr" && kind_of(node) == "for_object_expr")?;
+        let parts: Vec<Node> = named_children(object)
+            .filter(|part| !matches!(kind_of(part), "object_start" | "object_end"))
+            .collect();
+        let [intro, _key, value] = parts[..] else {
+            return None;
+        };
+        if kind_of(intro) != "for_intro" {
+            return None;
+        }
+        // With one name it is the element's value; with two, the second is.
+        let element = named_children(intro)
+            .filter(|part| kind_of(part) == "identifier")
+            .last()?;
+        let collection = named_children(intro).find(|part| kind_of(part) == "expression")?;
+        let element = self.text(expression.with(element));
+        (self.traversal(expression.with(value))? == [element]).then(|| expression.with(collection))
     }
 
     /// The data source of the root module of type `kind` whose attribute `attribute` an expression

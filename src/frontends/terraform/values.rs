@@ -544,6 +544,55 @@ mod tests {
     }
 
     #[test]
+    fn each_value_over_a_resources_instances_is_the_resource() {
+        let iterations = [
+            ("whole", "aws_sqs_queue.q"),
+            ("kept", "{ for key, queue in aws_sqs_queue.q : key => queue }"),
+            (
+                "kept_one_name",
+                "{ for queue in aws_sqs_queue.q : queue.name => queue }",
+            ),
+            (
+                "filtered",
+                "{ for key, queue in aws_sqs_queue.q : key => queue if key != \"x\" }",
+            ),
+            (
+                "grouped",
+                "{ for key, queue in aws_sqs_queue.q : queue.name => queue... }",
+            ),
+            ("mapped", "{ for key, queue in aws_sqs_queue.q : key => queue.arn }"),
+            ("counted", "aws_sqs_queue.c"),
+            ("written", "{ a = \"x\" }"),
+        ];
+        let mut main = String::from("resource \"aws_sqs_queue\" \"q\" {\n  for_each = toset([\"x\", \"y\"])\n}\n\nresource \"aws_sqs_queue\" \"c\" {\n  count = 2\n}\n");
+        for (name, for_each) in iterations {
+            main.push_str(&format!(
+                "\nresource \"aws_sns_topic\" \"{name}\" {{\n  for_each = {for_each}\n  a = each.value.arn\n  b = \"${{each.value}}\"\n}}\n"
+            ));
+        }
+        with_project(&main, "", |project, _| {
+            let read = |name: &str, argument: &str| {
+                let topic = project.folders[0]
+                    .resources
+                    .iter()
+                    .find(|resource| resource.name == name)
+                    .expect("topic");
+                let value = project.argument(topic.body, argument).expect("argument");
+                project
+                    .root_resource_ref(value)
+                    .map(|reference| (reference.resource, reference.attribute))
+            };
+            for iterated in ["whole", "kept", "kept_one_name"] {
+                assert_eq!(read(iterated, "a"), Some((0, Some("arn".to_owned()))), "{iterated}");
+                assert_eq!(read(iterated, "b"), Some((0, None)), "{iterated}");
+            }
+            for other in ["filtered", "grouped", "mapped", "counted", "written"] {
+                assert_eq!(read(other, "a"), None, "{other}");
+            }
+        });
+    }
+
+    #[test]
     fn module_arguments_stand_for_the_variables_of_the_module_called() {
         let main = "resource \"aws_lambda_function\" \"root\" {\n  runtime = \"go1.x\"\n}\n\nmodule \"a\" {\n  source  = \"./modules/fn\"\n  runtime = \"nodejs16.x\"\n  count   = 3\n}\n\nmodule \"b\" {\n  source = \"./modules/fn\"\n}\n\nmodule \"registry\" {\n  source = \"terraform-aws-modules/lambda/aws\"\n}\n";
         let called = "variable \"runtime\" {\n  default = \"python3.8\"\n}\n\nresource \"aws_lambda_function\" \"this\" {\n  runtime = var.runtime\n}\n";

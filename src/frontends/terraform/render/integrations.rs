@@ -10,7 +10,8 @@ use crate::syntax::kind_of;
 impl<'a> TerraformProject<'a> {
     /// The edit that makes a uri read `aws_lambda_function.NAME.invoke_arn` where it reads `.arn`
     /// (an `aws_lambda_alias`'s likewise: an alias has an invoke ARN of its own), or, `qualified`,
-    /// `.qualified_invoke_arn` where it reads `.qualified_arn`.
+    /// `.qualified_invoke_arn` where it reads `.qualified_arn`; through the element of a
+    /// `for_each` over the functions too (`each.value.arn`).
     pub(super) fn use_invoke_arn(&self, uri: &Site, qualified: bool) -> Result<Edit, String> {
         let (read, invoke) = match qualified {
             false => ("arn", "invoke_arn"),
@@ -38,28 +39,34 @@ impl<'a> TerraformProject<'a> {
 
     /// A new `aws_lambda_permission`, named `name`, after the REST API created at `rest_api`,
     /// letting API Gateway invoke the function created at `function` from every route of it; made
-    /// through the function's provider, where the function is.
+    /// through the function's provider, where the function is. A function made by `for_each`
+    /// gets one per instance, made over the function's instances.
     pub(super) fn new_invoke_permission(&self, function: &Site, rest_api: &Site, name: &str) -> Result<Edit, String> {
         let function = self.root_resource_at(function)?;
         let api = self.root_resource_at(rest_api)?;
-        if self.is_repeated(function.body) || self.is_repeated(api.body) {
-            return Err(
-                "the function or the API is made by `count` or `for_each`; add the permission by hand".to_owned(),
-            );
+        let function_key = format!("aws_lambda_function.{}", function.name);
+        let (for_each, function_name) = match self.repetition(function.body) {
+            None => (None, format!("{function_key}.function_name")),
+            Some(("for_each", _, _)) => (Some(function_key), "each.value.function_name".to_owned()),
+            Some(_) => return Err("the function is made by `count`; add a permission per instance by hand".to_owned()),
+        };
+        if self.is_repeated(api.body) {
+            return Err("the API is made by `count` or `for_each`; add the permission by hand".to_owned());
         }
         let indent = self.body_indent(function.body).unwrap_or("  ");
-        let arguments = [
-            ("action", "\"lambda:InvokeFunction\"".to_owned()),
-            (
-                "function_name",
-                format!("aws_lambda_function.{}.function_name", function.name),
-            ),
-            ("principal", "\"apigateway.amazonaws.com\"".to_owned()),
-            (
-                "source_arn",
-                format!("\"${{aws_api_gateway_rest_api.{}.execution_arn}}/*/*\"", api.name),
-            ),
-        ];
+        let arguments: Vec<(&str, String)> = for_each
+            .map(|resource| ("for_each", resource))
+            .into_iter()
+            .chain([
+                ("action", "\"lambda:InvokeFunction\"".to_owned()),
+                ("function_name", function_name),
+                ("principal", "\"apigateway.amazonaws.com\"".to_owned()),
+                (
+                    "source_arn",
+                    format!("\"${{aws_api_gateway_rest_api.{}.execution_arn}}/*/*\"", api.name),
+                ),
+            ])
+            .collect();
         let body = self.new_arguments(function, indent, &arguments);
         Ok(self.resource_after(rest_api, "aws_lambda_permission", name, &body))
     }
