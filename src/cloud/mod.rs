@@ -65,6 +65,10 @@ pub struct ResourceRef {
     /// The output read, in the graph's spelling (see `ARN`, `INVOKE_ARN`); a front end whose
     /// language spells them otherwise (`invoke_arn`, `Arn`) writes these.
     pub attribute: Option<String>,
+    /// The one instance of a resource made several times it names, by a key written out (`"a"` in
+    /// Terraform's `aws_sqs_queue.q["a"]`, `0` in `q[0]`); `None` for the resource as a whole, or
+    /// for an instance whose key is known only at deploy (`q[each.key]`), which stands for any.
+    pub instance: Option<String>,
 }
 
 impl ResourceRef {

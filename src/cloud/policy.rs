@@ -179,6 +179,9 @@ pub struct ResourceTarget {
     /// `sqs`, `sns` …: the service part of the resource's ARN.
     pub service: &'static str,
     pub name: PhysicalName,
+    /// The one instance asked about, by its key (see `ResourceRef::instance`); `None` for the
+    /// resource as a whole.
+    pub instance: Option<String>,
 }
 
 /// What the program says of a resource's physical name.
@@ -204,10 +207,26 @@ pub enum Coverage {
 }
 
 impl ResourceTarget {
+    /// The target as `reference` names it: the one instance it picks, if it picks one.
+    pub fn named_by(&self, reference: &ResourceRef) -> ResourceTarget {
+        ResourceTarget {
+            instance: reference.instance.clone(),
+            ..self.clone()
+        }
+    }
+
     pub fn coverage(&self, entry: &Entry) -> Coverage {
         if let Some(reference) = &entry.resource {
-            let same = reference.resource == self.resource && reference.is_arn();
-            return if same { Coverage::Covers } else { Coverage::Misses };
+            if reference.resource != self.resource || !reference.is_arn() {
+                return Coverage::Misses;
+            }
+            return match (&reference.instance, &self.instance) {
+                (None, _) => Coverage::Covers,
+                (Some(granted), Some(asked)) if granted == asked => Coverage::Covers,
+                (Some(_), Some(_)) => Coverage::Misses,
+                // One instance granted, where every instance (or one not known) is asked about.
+                (Some(_), None) => Coverage::Unsure,
+            };
         }
         entry
             .literal
@@ -336,11 +355,35 @@ mod tests {
     }
 
     #[test]
+    fn a_grant_on_one_instance_covers_that_instance_alone() {
+        let grant = |instance: Option<&str>| Entry {
+            literal: None,
+            resource: Some(ResourceRef {
+                resource: 0,
+                attribute: Some("arn".to_owned()),
+                instance: instance.map(str::to_owned),
+            }),
+        };
+        let asked = |instance: Option<&str>| ResourceTarget {
+            resource: 0,
+            service: "sqs",
+            name: PhysicalName::Unknown,
+            instance: instance.map(str::to_owned),
+        };
+        assert_eq!(asked(Some("a")).coverage(&grant(Some("a"))), Coverage::Covers);
+        assert_eq!(asked(Some("b")).coverage(&grant(Some("a"))), Coverage::Misses);
+        assert_eq!(asked(Some("b")).coverage(&grant(None)), Coverage::Covers);
+        assert_eq!(asked(None).coverage(&grant(None)), Coverage::Covers);
+        assert_eq!(asked(None).coverage(&grant(Some("a"))), Coverage::Unsure);
+    }
+
+    #[test]
     fn name_patterns_are_judged_by_what_is_known_of_the_name() {
         let target = |name: PhysicalName| ResourceTarget {
             resource: 0,
             service: "sqs",
             name,
+            instance: None,
         };
         let fixed = target(PhysicalName::Fixed("orders-ingest".to_owned()));
         let prefixed = target(PhysicalName::Prefix("orders-dlq-".to_owned()));

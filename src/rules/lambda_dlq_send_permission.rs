@@ -49,7 +49,10 @@ documents in `jsonencode`, `aws_iam_policy_document` data sources and heredoc JS
 edited). The grant goes into a statement or as a new one (a `statement` block in a data source),
 else into a new `aws_iam_role_policy` after the role. A policy or attachment whose `count` or
 `for_each` may make no instance (`count = var.enabled ? 1 : 0`, a count a variable's default gives)
-grants nothing the rule counts on, and is never extended.
+grants nothing the rule counts on, and is never extended. A queue made by `count` or `for_each` and
+picked by a key written out (`aws_sqs_queue.dlq["orders"].arn`, `dlq[0]`) is that one instance,
+granted by a grant naming it or the queue as a whole, and written so by the fix; picked by a key
+known only at deploy (`dlq[each.key]`), it stands for the queue as a whole.
 
 In CloudFormation: `DeadLetterConfig.TargetArn` of a function whose `Role` is a role of the
 template, and the grants of the role's `Policies` and `ManagedPolicyArns` and of every
@@ -195,7 +198,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                     "sqs" => "sqs:SendMessage",
                     _ => "sns:Publish",
                 };
-                let answer = role.grants.allows(action, target);
+                let answer = role.grants.allows(action, &target.named_by(dead_letter));
                 let lacks = !matches!(answer, Answer::Allowed | Answer::Unreadable);
                 lacks.then_some(Lacking {
                     dead_letter,

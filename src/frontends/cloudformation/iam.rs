@@ -394,6 +394,7 @@ impl<'a> Template<'a> {
                         resource: id,
                         service,
                         name,
+                        instance: None,
                     },
                     name: format!("`{}`", resource.logical_id),
                 })

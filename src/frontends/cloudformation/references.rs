@@ -48,6 +48,7 @@ impl Template<'_> {
                 Some(ResourceRef {
                     resource: id,
                     attribute: Some(ref_attribute(self.resource_kind(id)?).to_owned()),
+                    instance: None,
                 })
             }
             "Fn::GetAtt" => {
@@ -58,6 +59,7 @@ impl Template<'_> {
                         "Arn" => ARN.to_owned(),
                         other => other.to_owned(),
                     }),
+                    instance: None,
                 })
             }
             _ => None,

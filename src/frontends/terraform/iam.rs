@@ -153,6 +153,7 @@ impl<'a> TerraformProject<'a> {
                 resource: id,
                 service,
                 name,
+                instance: None,
             },
             name: format!("`{}.{}`", resource.kind, resource.name),
         })
@@ -175,7 +176,7 @@ impl<'a> TerraformProject<'a> {
                 let function =
                     self.function_instance(self.argument(body, "function_name")?, mapping.scope(), &instances)?;
                 Some(QueueEventSource {
-                    queue: queue.target,
+                    queue: queue.target.named_by(&source),
                     queue_name: queue.name,
                     function: functions.iter().position(|known| known.resource == function)?,
                     // A role of a module called per element is one per instance; the mapping

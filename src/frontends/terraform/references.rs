@@ -109,14 +109,16 @@ impl<'a> TerraformProject<'a> {
         }
         let written = interpolated(origin.written);
         let parts = self.resource_traversal(written)?;
-        let (resource, attribute) = match parts.as_slice() {
+        let (resource, attribute, instance) = match parts.as_slice() {
             ["each", "value", attribute @ ..] => {
                 let body = self.enclosing_block_body(written)?;
-                (self.instances_iterated(body)?, attribute)
+                (self.instances_iterated(body)?, attribute, None)
             }
-            [kind, name, attribute @ ..] if !NOT_RESOURCES.contains(kind) => {
-                (self.root_resource_id(&format!("{kind}.{name}"))?, attribute)
-            }
+            [kind, name, attribute @ ..] if !NOT_RESOURCES.contains(kind) => (
+                self.root_resource_id(&format!("{kind}.{name}"))?,
+                attribute,
+                self.instance_key(written),
+            ),
             _ => return None,
         };
         let attribute = match attribute {
@@ -124,7 +126,26 @@ impl<'a> TerraformProject<'a> {
             [attribute] => Some(graph_attribute(attribute)),
             _ => return None,
         };
-        Some(ResourceRef { resource, attribute })
+        Some(ResourceRef {
+            resource,
+            attribute,
+            instance,
+        })
+    }
+
+    /// The key a resource traversal picks its instance by, when it is written out: `"a"` in
+    /// `aws_sqs_queue.q["a"].arn` (as `a`), `0` in `q[0]`. `None` for a key computed at deploy
+    /// (`each.key`, `count.index`, a variable), or no index.
+    fn instance_key(&self, traversal: Located<'a>) -> Option<String> {
+        let index = named_children(traversal.node).find(|part| kind_of(part) == "index")?;
+        let picked = named_children(index)
+            .next()
+            .filter(|picked| kind_of(picked) == "new_index")?;
+        let key = unwrapped(traversal.with(named_children(picked).next()?));
+        match kind_of(key.node) {
+            "numeric_lit" => Some(self.text(key).to_owned()),
+            _ => self.string_literal(key),
+        }
     }
 
     /// The resource of the root module whose instances a block of the root module is made over,

@@ -692,6 +692,7 @@ impl<'tree> Program<'tree> {
             reference: crate::cloud::ResourceRef {
                 resource: function.resource,
                 attribute: Some(outputs.invoke.to_owned()),
+                instance: None,
             },
             expression,
         };

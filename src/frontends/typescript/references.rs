@@ -111,6 +111,7 @@ impl<'tree> Program<'tree> {
         owner.attribute.is_none().then(|| ResourceRef {
             resource: owner.resource,
             attribute: Some(cdk::graph_attribute(&self.resources()[owner.resource].class, property).to_owned()),
+            instance: None,
         })
     }
 
@@ -165,6 +166,7 @@ impl<'tree> Program<'tree> {
             "new_expression" => Some(ResourceRef {
                 resource: self.resource_at(at)?,
                 attribute: None,
+                instance: None,
             }),
             "identifier" | "shorthand_property_identifier" => {
                 if let Some(source) = self
@@ -183,6 +185,7 @@ impl<'tree> Program<'tree> {
                     return Some(ResourceRef {
                         resource: self.this_field(here(object), &property)?,
                         attribute: None,
+                        instance: None,
                     });
                 }
                 match self.denoted(here(object), hops) {
@@ -195,6 +198,7 @@ impl<'tree> Program<'tree> {
                             Some(ResourceRef {
                                 resource: self.instance_field(at)?,
                                 attribute: None,
+                                instance: None,
                             })
                         }),
                     },
@@ -492,6 +496,7 @@ impl<'tree> Program<'tree> {
         let wanted = ResourceRef {
             resource,
             attribute: None,
+            instance: None,
         };
         self.ancestors(place)
             .into_iter()
@@ -518,6 +523,7 @@ impl<'tree> Program<'tree> {
         let wanted = Some(ResourceRef {
             resource,
             attribute: None,
+            instance: None,
         });
         let text = self.file(place.file).text;
         self.ancestors(place)
@@ -576,6 +582,7 @@ impl<'tree> Program<'tree> {
         let wanted = Some(ResourceRef {
             resource,
             attribute: None,
+            instance: None,
         });
         let here = |node| Located { file: place.file, node };
         self.ancestors(place)

@@ -43,15 +43,23 @@ impl<'a> TerraformProject<'a> {
         }
     }
 
-    /// `TYPE.NAME.arn` for a reference to a root module resource's ARN.
+    /// `TYPE.NAME.arn` for a reference to a root module resource's ARN; `TYPE.NAME["KEY"].arn`
+    /// (`[0]` under `count`) for one instance picked by a key written out.
     pub(super) fn arn_address(&self, target: &ResourceRef) -> Result<String, String> {
         let resource = self
             .root_resources()
             .nth(target.resource)
             .filter(|_| target.is_arn())
             .ok_or("the target is not a resource of the root module")?;
-        self.made_once(resource)?;
-        Ok(format!("{}.{}.{ARN}", resource.kind, resource.name))
+        let index = match (&target.instance, self.repetition(resource.body)) {
+            (Some(key), Some(("count", _, _))) => format!("[{key}]"),
+            (Some(key), Some(_)) => format!("[\"{key}\"]"),
+            _ => {
+                self.made_once(resource)?;
+                String::new()
+            }
+        };
+        Ok(format!("{}.{}{index}.{ARN}", resource.kind, resource.name))
     }
 
     /// `Err` for a resource made by `count` or `for_each`: code naming it must pick its instances

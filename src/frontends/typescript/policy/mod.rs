@@ -385,6 +385,7 @@ impl Program<'_> {
             resource,
             service,
             name: self.physical_name(resource),
+            instance: None,
         })
     }
 
@@ -585,6 +586,7 @@ new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.interpolate`{\"Ver
             reference: crate::cloud::ResourceRef {
                 resource: dlq,
                 attribute: Some("arn".to_owned()),
+                instance: None,
             },
             expression: "dlq.arn".to_owned(),
         }
