@@ -127,8 +127,12 @@ impl<'a> TerraformProject<'a> {
         let targets = value("uri")
             .and_then(|uri| self.integration_target(uri, functions))
             .map(|target| IntegrationTarget {
-                invoke_permission: (credentials.is_some() && !target.is_qualified())
-                    .then(|| self.invoke_permission(functions[target.function].resource, rest_api.as_ref())),
+                invoke_permission: (credentials.is_some() && !target.is_qualified()).then(|| {
+                    let instance = value("uri")
+                        .and_then(|uri| self.root_resource_ref(uri))
+                        .and_then(|called| called.instance);
+                    self.invoke_permission(functions[target.function].resource, instance, rest_api.as_ref())
+                }),
                 ..target
             })
             .into_iter()
@@ -219,8 +223,14 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Whether an `aws_lambda_permission` of the root module lets API Gateway invoke `function`
-    /// from every route of the REST API created at `rest_api`.
-    fn invoke_permission(&self, function: ResourceId, rest_api: Option<&Site>) -> InvokePermission {
+    /// (its `instance` when the integration calls one by a key written out) from every route of
+    /// the REST API created at `rest_api`.
+    fn invoke_permission(
+        &self,
+        function: ResourceId,
+        instance: Option<String>,
+        rest_api: Option<&Site>,
+    ) -> InvokePermission {
         let mut answer = InvokePermission::Missing;
         for permission in self
             .root_resources()
@@ -235,7 +245,7 @@ impl<'a> TerraformProject<'a> {
                 reference.resource == function
                     && matches!(reference.attribute.as_deref(), Some("function_name" | "arn"))
             });
-            if named.is_some_and(|reference| reference.resource == function) && !names_function {
+            if named.as_ref().is_some_and(|reference| reference.resource == function) && !names_function {
                 continue;
             }
             let literal = |key| {
@@ -274,10 +284,14 @@ impl<'a> TerraformProject<'a> {
             {
                 continue;
             }
-            match self.source_arn_covers(body, rest_api) {
-                Some(true) => return InvokePermission::Granted,
-                Some(false) => {}
-                None => answer = InvokePermission::Unknown,
+            // One for an instance picked by a key written out serves that instance alone, which
+            // may or may not be the one an integration calling the function as a whole reaches.
+            let for_instance = named.and_then(|reference| reference.instance);
+            match (self.source_arn_covers(body, rest_api), for_instance, &instance) {
+                (Some(false), _, _) => {}
+                (_, Some(granted), Some(called)) if granted != *called => {}
+                (Some(true), None, _) | (Some(true), Some(_), Some(_)) => return InvokePermission::Granted,
+                _ => answer = InvokePermission::Unknown,
             }
         }
         answer
