@@ -2,7 +2,7 @@
 //! `Code.fromInline`'s.
 
 use super::{named_children, Located, Program};
-use crate::syntax::{kind_of, Fields};
+use crate::syntax::kind_of;
 
 impl<'tree> Program<'tree> {
     /// The code an expression writes out, as the runtime reads it: a string or template literal
@@ -13,23 +13,7 @@ impl<'tree> Program<'tree> {
         let at = self.written_value(at);
         match kind_of(at.node) {
             "string" | "template_string" => Some(self.literal_text(at)),
-            "call_expression" => {
-                let callee = at.node.field("function")?;
-                if kind_of(callee) != "member_expression" || self.text(at.with(callee.field("property")?)) != "join" {
-                    return None;
-                }
-                let separator = match self.call_arguments(at).as_slice() {
-                    [] => ",".to_owned(),
-                    [separator] => self.inline_code(*separator)?,
-                    _ => return None,
-                };
-                let lines = self
-                    .array_values(self.written_value(at.with(callee.field("object")?)))?
-                    .into_iter()
-                    .map(|line| self.inline_code(line))
-                    .collect::<Option<Vec<String>>>()?;
-                Some(lines.join(&separator))
-            }
+            "call_expression" => self.joined(at, |part| self.inline_code(part)),
             _ => None,
         }
     }

@@ -232,6 +232,30 @@ impl<'tree> Program<'tree> {
         current
     }
 
+    /// `[…].join(separator)` (the separator `","` when none is given), with the separator and each
+    /// part read by `read`; `None` when `call` is not such a call or `read` cannot read a part.
+    pub(super) fn joined(
+        &self,
+        call: Located<'tree>,
+        read: impl Fn(Located<'tree>) -> Option<String>,
+    ) -> Option<String> {
+        let callee = call.node.field("function")?;
+        if kind_of(callee) != "member_expression" || self.text(call.with(callee.field("property")?)) != "join" {
+            return None;
+        }
+        let separator = match self.call_arguments(call).as_slice() {
+            [] => ",".to_owned(),
+            [separator] => read(*separator)?,
+            _ => return None,
+        };
+        let parts = self
+            .array_values(self.written_value(call.with(callee.field("object")?)))?
+            .into_iter()
+            .map(read)
+            .collect::<Option<Vec<String>>>()?;
+        Some(parts.join(&separator))
+    }
+
     /// The content of a string literal or substitution-free template literal; `None` when it has
     /// escapes or substitutions (its value is then not written out in the source).
     pub fn string_value(&self, at: Located<'tree>) -> Option<String> {

@@ -355,21 +355,7 @@ impl<'tree> Program<'tree> {
     fn written_text(&self, at: Located<'tree>) -> Option<String> {
         let at = self.written_value(at);
         if kind_of(at.node) == "call_expression" {
-            let callee = at.node.field("function")?;
-            if kind_of(callee) != "member_expression" || self.text(at.with(callee.field("property")?)) != "join" {
-                return None;
-            }
-            let separator = match self.call_arguments(at).as_slice() {
-                [] => ",".to_owned(),
-                [separator] => self.written_text(*separator)?,
-                _ => return None,
-            };
-            let parts = self
-                .array_values(self.written_value(at.with(callee.field("object")?)))?
-                .into_iter()
-                .map(|part| self.written_text(part))
-                .collect::<Option<Vec<String>>>()?;
-            return Some(parts.join(&separator));
+            return self.joined(at, |part| self.written_text(part));
         }
         match self.string_origins(at).as_slice() {
             [StringOrigin::Literal { value, .. }] => Some(value.clone()),
