@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::values::{unwrapped, Scope};
-use super::{block_type, named_children, Located, ResourceBlock, TerraformProject};
+use super::{block_body, block_type, named_children, Located, ResourceBlock, TerraformProject};
 use crate::cloud::{CodePackage, WrittenFile};
 use crate::syntax::kind_of;
 
@@ -55,9 +55,7 @@ impl<'a> TerraformProject<'a> {
                 kind_of(child) == "block" && block_type(*child, self.file_text(archive.body.file)) == Some("source")
             })
             .map(|block| {
-                let body = archive
-                    .body
-                    .with(named_children(block).find(|child| kind_of(child) == "body")?);
+                let body = block_body(archive.body.with(block))?;
                 Some(WrittenFile {
                     name: self.string_literal(unwrapped(self.argument(body, "filename")?))?,
                     text: self
