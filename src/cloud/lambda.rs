@@ -199,6 +199,9 @@ pub struct WrittenFile {
     pub name: String,
     /// Its text, when the program spells it out (a string, not a file on disk).
     pub text: Option<String>,
+    /// The project file it is a copy of, when the program names one (Terraform's `source_file`):
+    /// the folder its path starts from, and the path.
+    pub copy_of: Option<(PathBuf, String)>,
 }
 
 /// What a function's code package holds, as far as the program spells it out.

@@ -210,17 +210,20 @@ impl ProjectPackages {
     pub fn handler_source(&self, package: &Package, module: &str) -> Option<PackageSource> {
         let root = &self.project.get()?.as_ref()?.root;
         let folder = package.folder.as_ref()?;
-        NODE_MODULE_EXTENSIONS.iter().find_map(|extension| {
-            let path = inside(root, &normalize_path(&folder.join(format!("{module}{extension}"))))?;
-            let metadata = std::fs::metadata(&path).ok()?;
-            if !metadata.is_file() || metadata.len() > MAX_SOURCE_BYTES {
-                return None;
-            }
-            Some(PackageSource {
-                shown: shown(root, &path),
-                text: std::fs::read_to_string(&path).ok()?,
-            })
-        })
+        NODE_MODULE_EXTENSIONS
+            .iter()
+            .find_map(|extension| read_source(root, &folder.join(format!("{module}{extension}"))))
+    }
+
+    /// A file of the project by its path from `folder` (a file a program copies into a package);
+    /// `None` outside the project, when missing, or too large to be code someone wrote.
+    pub fn project_file(&self, folder: &Path, path: &str) -> Option<PackageSource> {
+        let root = &self
+            .project
+            .get_or_init(|| DeployedProject::in_folder(&self.folder))
+            .as_ref()?
+            .root;
+        read_source(root, &folder.canonicalize().ok()?.join(path))
     }
 
     /// Whether a folder package bundles the npm package `name`: its `node_modules` holds it, or
@@ -236,6 +239,19 @@ impl ProjectPackages {
         let installed = inside(root, &folder.join("node_modules").join(name)).is_some_and(|path| path.is_dir());
         installed || lists_dependency(&folder.join("package.json"), name)
     }
+}
+
+/// The text of a source file at `path` in the project, when it is one.
+fn read_source(root: &Path, path: &Path) -> Option<PackageSource> {
+    let path = inside(root, &normalize_path(path))?;
+    let metadata = std::fs::metadata(&path).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_SOURCE_BYTES {
+        return None;
+    }
+    Some(PackageSource {
+        shown: shown(root, &path),
+        text: std::fs::read_to_string(&path).ok()?,
+    })
 }
 
 /// Whether the `package.json` at `path` lists `name` in `dependencies`.

@@ -33,6 +33,7 @@ impl Template<'_> {
             files: vec![WrittenFile {
                 name: INLINE_CODE_FILE.to_owned(),
                 text: self.code_text(code),
+                copy_of: None,
             }],
         })
     }

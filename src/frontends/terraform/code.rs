@@ -37,10 +37,14 @@ impl<'a> TerraformProject<'a> {
         let by = "`archive_file`".to_owned();
         if let Some(file) = self.argument(archive.body, "source_file") {
             let (folder, path) = self.package_path(file)?;
-            let name = folder.join(path).file_name()?.to_string_lossy().into_owned();
+            let name = folder.join(&path).file_name()?.to_string_lossy().into_owned();
             return Some(CodePackage::WrittenOut {
                 by,
-                files: vec![WrittenFile { name, text: None }],
+                files: vec![WrittenFile {
+                    name,
+                    text: None,
+                    copy_of: Some((folder, path)),
+                }],
             });
         }
         if let Some(folder) = self.argument(archive.body, "source_dir") {
@@ -61,6 +65,7 @@ impl<'a> TerraformProject<'a> {
                     text: self
                         .argument(body, "content")
                         .and_then(|content| self.template_text(content)),
+                    copy_of: None,
                 })
             })
             .collect::<Option<Vec<WrittenFile>>>()?;
@@ -186,7 +191,8 @@ mod tests {
                 by: "`archive_file`".to_owned(),
                 files: vec![WrittenFile {
                     name: "main".to_owned(),
-                    text: None
+                    text: None,
+                    copy_of: Some((PathBuf::from("/module"), "bin/main".to_owned()))
                 }]
             })
         );

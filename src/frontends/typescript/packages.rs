@@ -173,10 +173,12 @@ impl<'tree> Program<'tree> {
                 "pair" => Some(WrittenFile {
                     name: self.property_key(object.with(member.field("key")?))?,
                     text: self.string_asset_text(object.with(member.field("value")?)),
+                    copy_of: None,
                 }),
                 "shorthand_property_identifier" => Some(WrittenFile {
                     name: self.text(object.with(member)).to_owned(),
                     text: None,
+                    copy_of: None,
                 }),
                 _ => None,
             })
@@ -204,6 +206,7 @@ fn inline_package<'tree>(by: &str, code: Located<'tree>, program: &Program<'tree
         files: vec![WrittenFile {
             name: INLINE_CODE_FILE.to_owned(),
             text: program.inline_code(code),
+            copy_of: None,
         }],
     }
 }
@@ -323,11 +326,13 @@ new aws.lambda.Function("f", { runtime: "go1.x", handler: "main", role: "r", cod
                 files: vec![
                     WrittenFile {
                         name: "bootstrap".to_owned(),
-                        text: None
+                        text: None,
+                        copy_of: None
                     },
                     WrittenFile {
                         name: "config.json".to_owned(),
-                        text: Some("{}".to_owned())
+                        text: Some("{}".to_owned()),
+                        copy_of: None
                     }
                 ]
             })

@@ -15,7 +15,7 @@ pub(super) struct LostPackage {
     file: String,
     line: usize,
     /// Whether packages can be bundled beside the code: not beside CloudFormation's inline code,
-    /// which is the package's one file.
+    /// nor in a zip a program makes of the one file.
     can_bundle: bool,
 }
 
@@ -108,11 +108,17 @@ impl CodeReader<'_> {
                 file.name == INLINE_CODE_FILE || NODE_MODULE_EXTENSIONS.iter().any(|end| file.name.ends_with(end))
             })
             .find_map(|file| {
-                let text = file.text.as_deref()?;
-                match file.name.as_str() {
-                    INLINE_CODE_FILE => self.first_lost(format!("The {by} code"), text, false),
-                    name => self.first_lost(format!("The {by}'s `{name}`"), text, true),
-                }
+                // A file copied from the project is read there; a zip of it alone bundles nothing.
+                let (text, can_bundle) = match (&file.text, &file.copy_of) {
+                    (Some(text), _) => (text.clone(), file.name != INLINE_CODE_FILE),
+                    (None, Some((folder, path))) => (self.context.packages?.project_file(folder, path)?.text, false),
+                    (None, None) => return None,
+                };
+                let shown = match file.name.as_str() {
+                    INLINE_CODE_FILE => format!("The {by} code"),
+                    name => format!("The {by}'s `{name}`"),
+                };
+                self.first_lost(shown, &text, can_bundle)
             })
     }
 
