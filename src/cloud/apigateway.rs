@@ -110,6 +110,10 @@ pub struct IntegrationTarget {
     /// The alias of the function the uri reads the attribute of, named for messages, when it
     /// reads an alias's.
     pub alias: Option<String>,
+    /// The one instance of a function made several times the uri calls, by its key written out
+    /// (Terraform's `aws_lambda_function.fn["status"]`); `None` for the function as a whole, or
+    /// each of its instances.
+    pub instance: Option<String>,
     /// Whether API Gateway may invoke the function from the integration's API without
     /// credentials; known for a proxy integration that has credentials and calls the function
     /// itself (see `IntegrationTarget::is_qualified`).

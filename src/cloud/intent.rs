@@ -64,7 +64,12 @@ pub enum Intent {
     DropCredentials { setting: Site },
     /// Let API Gateway invoke the function created at `function` from every route of the REST API
     /// created at `rest_api`.
-    AddInvokePermission { function: Site, rest_api: Site },
+    /// `instance`: the one instance of a function made several times that needs it, by its key.
+    AddInvokePermission {
+        function: Site,
+        rest_api: Site,
+        instance: Option<String>,
+    },
     /// Give the method settings created at `settings` these throttling limits, those they do not
     /// set yet (the rule has checked that none is set to another value).
     AddThrottling {

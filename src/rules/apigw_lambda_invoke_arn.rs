@@ -295,12 +295,13 @@ fn credentials_finding(
         ));
         return;
     }
-    let missing: Vec<&LambdaFunction> = functions
+    let missing: Vec<(&LambdaFunction, &IntegrationTarget)> = functions
         .iter()
-        .zip(&permissions)
-        .filter(|(_, permission)| **permission == Some(InvokePermission::Missing))
-        .map(|(function, _)| *function)
+        .zip(&integration.targets)
+        .filter(|(_, target)| target.invoke_permission == Some(InvokePermission::Missing))
+        .map(|(function, target)| (*function, target))
         .collect();
+    let missing_functions: Vec<&LambdaFunction> = missing.iter().map(|(function, _)| *function).collect();
     if missing.is_empty() {
         findings.push(finding(format!("{base}{role_note}")).with_outcome(safe_fix(context, vec![drop])));
         return;
@@ -312,9 +313,10 @@ fn credentials_finding(
         .and_then(|rest_api| {
             let mut intents: Vec<Intent> = missing
                 .iter()
-                .map(|function| Intent::AddInvokePermission {
+                .map(|(function, target)| Intent::AddInvokePermission {
                     function: function.declared.clone(),
                     rest_api: rest_api.clone(),
+                    instance: target.instance.clone(),
                 })
                 .collect();
             intents.push(drop);
@@ -323,8 +325,8 @@ fn credentials_finding(
     let added = match functions {
         [_] => "that Permission".to_owned(),
         _ => match missing.as_slice() {
-            [_] => format!("the one {} lacks", names_of(&missing)),
-            _ => format!("the ones {} lack", names_of(&missing)),
+            [_] => format!("the one {} lacks", names_of(&missing_functions)),
+            _ => format!("the ones {} lack", names_of(&missing_functions)),
         },
     };
     findings.push(match fix {

@@ -143,6 +143,7 @@ impl<'a> Template<'a> {
                 function: function_of(reference.resource)?,
                 attribute: reference.attribute,
                 alias: None,
+                instance: None,
                 invoke_permission: None,
             });
         }
@@ -156,6 +157,7 @@ impl<'a> Template<'a> {
             function: function_of(self.resource_index(logical_id)?)?,
             attribute: None,
             alias: None,
+            instance: None,
             invoke_permission: None,
         })
     }

@@ -128,10 +128,11 @@ impl<'a> TerraformProject<'a> {
             .and_then(|uri| self.integration_target(uri, functions))
             .map(|target| IntegrationTarget {
                 invoke_permission: (credentials.is_some() && !target.is_qualified()).then(|| {
-                    let instance = value("uri")
-                        .and_then(|uri| self.root_resource_ref(uri))
-                        .and_then(|called| called.instance);
-                    self.invoke_permission(functions[target.function].resource, instance, rest_api.as_ref())
+                    self.invoke_permission(
+                        functions[target.function].resource,
+                        target.instance.clone(),
+                        rest_api.as_ref(),
+                    )
                 }),
                 ..target
             })
@@ -192,6 +193,7 @@ impl<'a> TerraformProject<'a> {
                 function,
                 attribute: reference.attribute,
                 alias: alias.map(|alias| format!("`aws_lambda_alias.{}`", alias.name)),
+                instance: reference.instance,
                 invoke_permission: None,
             });
         }
@@ -218,6 +220,7 @@ impl<'a> TerraformProject<'a> {
             function: function_index(*only)?,
             attribute: around_version.then(|| QUALIFIED_INVOKE_ARN.to_owned()),
             alias: None,
+            instance: None,
             invoke_permission: None,
         })
     }

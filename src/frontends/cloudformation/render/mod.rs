@@ -127,7 +127,7 @@ impl Template<'_> {
                     return Err("the uri does not read a function's own ARN".to_owned())
                 }
                 Intent::DropCredentials { setting } => edits.push(self.remove(setting)?),
-                Intent::AddInvokePermission { function, rest_api } => {
+                Intent::AddInvokePermission { function, rest_api, .. } => {
                     edits.push(self.add_invoke_permission(function, rest_api)?)
                 }
             }

@@ -39,16 +39,27 @@ impl<'a> TerraformProject<'a> {
 
     /// A new `aws_lambda_permission`, named `name`, after the REST API created at `rest_api`,
     /// letting API Gateway invoke the function created at `function` from every route of it; made
-    /// through the function's provider, where the function is. A function made by `for_each`
-    /// gets one per instance, made over the function's instances.
-    pub(super) fn new_invoke_permission(&self, function: &Site, rest_api: &Site, name: &str) -> Result<Edit, String> {
+    /// through the function's provider, where the function is. For a function made several times,
+    /// one for the `instance` the integration calls when it names one by its key, else one per
+    /// instance, made over the function's instances (`for_each` only).
+    pub(super) fn new_invoke_permission(
+        &self,
+        function: &Site,
+        rest_api: &Site,
+        instance: Option<&str>,
+        name: &str,
+    ) -> Result<Edit, String> {
         let function = self.root_resource_at(function)?;
         let api = self.root_resource_at(rest_api)?;
         let function_key = format!("aws_lambda_function.{}", function.name);
-        let (for_each, function_name) = match self.repetition(function.body) {
-            None => (None, format!("{function_key}.function_name")),
-            Some(("for_each", _, _)) => (Some(function_key), "each.value.function_name".to_owned()),
-            Some(_) => return Err("the function is made by `count`; add a permission per instance by hand".to_owned()),
+        let (for_each, function_name) = match (self.repetition(function.body), instance) {
+            (None, _) => (None, format!("{function_key}.function_name")),
+            (Some(("for_each", _, _)), Some(key)) => (None, format!("{function_key}[\"{key}\"].function_name")),
+            (Some(_), Some(index)) => (None, format!("{function_key}[{index}].function_name")),
+            (Some(("for_each", _, _)), None) => (Some(function_key), "each.value.function_name".to_owned()),
+            (Some(_), None) => {
+                return Err("the function is made by `count`; add a permission per instance by hand".to_owned())
+            }
         };
         if self.is_repeated(api.body) {
             return Err("the API is made by `count` or `for_each`; add the permission by hand".to_owned());

@@ -137,11 +137,18 @@ impl<'a> TerraformFrontEnd<'a> {
                 }
                 Intent::UseInvokeArn { uri, qualified } => edits.push(self.project.use_invoke_arn(uri, *qualified)?),
                 Intent::DropCredentials { setting } => edits.extend(self.project.remove_argument(setting)?),
-                Intent::AddInvokePermission { function, rest_api } => {
+                Intent::AddInvokePermission {
+                    function,
+                    rest_api,
+                    instance,
+                } => {
                     let api = &self.project.root_resource_at(rest_api)?.name;
                     let target = &self.project.root_resource_at(function)?.name;
                     let name = self.new_resource_name("aws_lambda_permission", &format!("{api}_invoke_{target}"));
-                    edits.push(self.project.new_invoke_permission(function, rest_api, &name)?)
+                    edits.push(
+                        self.project
+                            .new_invoke_permission(function, rest_api, instance.as_deref(), &name)?,
+                    )
                 }
             }
         }

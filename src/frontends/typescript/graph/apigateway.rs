@@ -183,6 +183,7 @@ impl<'tree> Program<'tree> {
                     function: *functions.get(&function)?,
                     attribute,
                     alias: None,
+                    instance: None,
                     invoke_permission: None,
                 };
                 if has_credentials && !target.is_qualified() {
@@ -202,6 +203,7 @@ impl<'tree> Program<'tree> {
                 function,
                 attribute,
                 alias: Some(self.display_name(alias)),
+                instance: None,
                 invoke_permission: None,
             }));
         }

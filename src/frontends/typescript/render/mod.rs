@@ -163,7 +163,7 @@ impl<'tree> Program<'tree> {
                     self.add_grant_statements(policies, role, document, grants, &mut edits)?
                 }
                 Intent::DropCredentials { setting } => edits.push(self.drop_integration_setting(setting)?),
-                Intent::AddInvokePermission { function, rest_api } => {
+                Intent::AddInvokePermission { function, rest_api, .. } => {
                     self.add_invoke_permission(function, rest_api, &mut edits)?
                 }
             }
