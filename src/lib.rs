@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod frontends;
+pub mod npm_version;
 pub mod packaging;
 pub mod pipeline;
 pub mod prefilter;

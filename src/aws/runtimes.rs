@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::calendar::CalendarDate;
 use crate::fix::Applicability;
+use crate::npm_version::NpmVersion;
 
 const TABLE_SOURCE: &str = include_str!("../../codemods/lambda-runtimes.toml");
 
@@ -27,6 +28,8 @@ pub struct Runtime {
     /// The static member of the CDK's `lambda.Runtime` for this id, when the pinned
     /// `aws-cdk-lib` has one.
     pub cdk_constant: Option<String>,
+    /// The first aws-cdk-lib release with `cdk_constant`; `None` when 2.0.0 has it already.
+    cdk_since: Option<NpmVersion>,
     /// Whether the CDK's last v1 release has `cdk_constant` too.
     pub cdk_v1: bool,
     /// The handler a function takes when it moves off this runtime.
@@ -55,6 +58,16 @@ impl Runtime {
             _ => true,
         };
         self.enum_member.as_deref().filter(|_| present)
+    }
+
+    /// The `lambda.Runtime` constant for this id in aws-cdk-lib `installed` (the newest release
+    /// when `None`).
+    pub fn cdk_constant_in(&self, installed: Option<NpmVersion>) -> Option<&str> {
+        let present = match (installed, self.cdk_since) {
+            (Some(installed), Some(since)) => installed >= since,
+            _ => true,
+        };
+        self.cdk_constant.as_deref().filter(|_| present)
     }
 
     /// The command that builds the executable at `output`, as a message quotes it.
@@ -100,6 +113,15 @@ impl RuntimeTable {
                 if entry.enum_since.is_some() && entry.enum_member.is_none() {
                     bail!("runtime {}: `enum_since` needs the `enum_member` it dates", entry.id);
                 }
+                if entry.cdk_since.is_some() && entry.cdk_constant.is_none() {
+                    bail!("runtime {}: `cdk_since` needs the `cdk_constant` it dates", entry.id);
+                }
+                if entry.cdk_since.is_some() && entry.cdk_v1 {
+                    bail!(
+                        "runtime {}: a constant v1 has is in every aws-cdk-lib; drop `cdk_since`",
+                        entry.id
+                    );
+                }
                 if entry.build.is_some() && entry.executable.is_none() {
                     bail!("runtime {}: `build` needs the `executable` it builds", entry.id);
                 }
@@ -126,6 +148,12 @@ impl RuntimeTable {
                         })
                         .transpose()
                 };
+                let cdk_since = entry
+                    .cdk_since
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .with_context(|| format!("runtime {}: cdk_since", entry.id))?;
                 Ok(Runtime {
                     deprecated: date(Some(entry.deprecated), "deprecated")?.context("deprecated is required")?,
                     block_create: date(entry.block_create, "block_create")?,
@@ -136,6 +164,7 @@ impl RuntimeTable {
                     enum_since: entry.enum_since,
                     constant: entry.constant,
                     cdk_constant: entry.cdk_constant,
+                    cdk_since,
                     cdk_v1: entry.cdk_v1,
                     handler: entry.handler,
                     packaging: entry.packaging,
@@ -215,6 +244,7 @@ struct RuntimeEntry {
     enum_since: Option<u64>,
     constant: Option<String>,
     cdk_constant: Option<String>,
+    cdk_since: Option<String>,
     #[serde(default)]
     cdk_v1: bool,
     handler: Option<String>,

@@ -176,7 +176,8 @@ the runtime and handler, and so is a class extending a function construct, throu
 has no constant for the newer runtimes, so a v1 app gets `new lambda.Runtime("nodejs24.x",
 lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true })`, the form the CDK documents for
 runtimes it has no constant for (with the inline-code support the Node.js and Python constants
-carry). An L1 resource's `lambda.Runtime.X.name` becomes the successor's id as a string, which
+carry); so does a v2 app whose aws-cdk-lib (as its lock file names it, else the oldest its range
+admits) predates the constant. An L1 resource's `lambda.Runtime.X.name` becomes the successor's id as a string, which
 every CDK version takes. A `GO_1_X` function of `Function`, `SingletonFunction` or `CfnFunction` also gets the
 handler `bootstrap`; `GoFunction` builds and names its `bootstrap` itself. `Code.fromAsset("path")`
 without options is judged like a FileArchive of that path, from the folder of `cdk.json`; with a

@@ -1,10 +1,13 @@
-//! What the project's `package.json` says about the libraries the program compiles against. A fix
-//! may only name what the installed library has: `aws.lambda.Runtime.NodeJS24dX` exists from
-//! @pulumi/aws 7 on, and a project pinned to `^6.0.0` that is handed it no longer compiles.
+//! What the project's `package.json` and `package-lock.json` say about the libraries the program
+//! compiles against. A fix may only name what the installed library has:
+//! `aws.lambda.Runtime.NodeJS24dX` exists from @pulumi/aws 7 on and `lambda.Runtime.NODEJS_24_X`
+//! from aws-cdk-lib 2.224.0, and a project pinned below them that is handed one no longer compiles.
 
 use std::path::Path;
 
 use serde_json::Value;
+
+use crate::npm_version::NpmVersion;
 
 /// The dependency ranges of a project's `package.json` that fixes depend on.
 #[derive(Debug, Default)]
@@ -13,25 +16,34 @@ pub struct PackageManifest {
     /// say, or says it in a way that is not a version range (a tag, a path, a git URL), which
     /// installs the newest release as far as infrafix can tell.
     pulumi_aws_major: Option<u64>,
+    /// The aws-cdk-lib release the project installs: the one its lock file names, else the
+    /// oldest its range admits (a constant that release lacks is missing from some install).
+    /// `None` when neither says, which installs the newest release as far as infrafix can tell.
+    cdk_lib_version: Option<NpmVersion>,
 }
 
 impl PackageManifest {
-    /// The `package.json` in `root`; a file that is missing or not JSON declares nothing.
+    /// The `package.json` and `package-lock.json` in `root`; a file that is missing or not JSON
+    /// declares nothing.
     pub fn of_project(root: &Path) -> Self {
-        std::fs::read_to_string(root.join("package.json"))
-            .ok()
-            .map_or_else(Self::default, |text| Self::parse(&text))
+        let read = |name: &str| std::fs::read_to_string(root.join(name)).ok();
+        Self::parse(read("package.json").as_deref(), read("package-lock.json").as_deref())
     }
 
-    fn parse(text: &str) -> Self {
-        let Ok(manifest) = serde_json::from_str::<Value>(text) else {
-            return Self::default();
+    fn parse(manifest: Option<&str>, lock: Option<&str>) -> Self {
+        let manifest = manifest.and_then(|text| serde_json::from_str::<Value>(text).ok());
+        let range = |package: &str| {
+            let manifest = manifest.as_ref()?;
+            ["dependencies", "devDependencies", "peerDependencies"]
+                .iter()
+                .find_map(|section| manifest.get(section)?.get(package)?.as_str())
         };
-        let range = ["dependencies", "devDependencies", "peerDependencies"]
-            .iter()
-            .find_map(|section| manifest.get(section)?.get("@pulumi/aws")?.as_str());
+        let locked_cdk_lib = lock
+            .and_then(|text| serde_json::from_str::<Value>(text).ok())
+            .and_then(|lock| locked_version(&lock, "aws-cdk-lib"));
         Self {
-            pulumi_aws_major: range.and_then(newest_major),
+            pulumi_aws_major: range("@pulumi/aws").and_then(newest_major),
+            cdk_lib_version: locked_cdk_lib.or_else(|| range("aws-cdk-lib").and_then(oldest_version)),
         }
     }
 
@@ -39,6 +51,45 @@ impl PackageManifest {
     pub fn pulumi_aws_major(&self) -> Option<u64> {
         self.pulumi_aws_major
     }
+
+    /// The aws-cdk-lib release the project installs, when its lock file or range says.
+    pub fn cdk_lib_version(&self) -> Option<NpmVersion> {
+        self.cdk_lib_version
+    }
+}
+
+/// The release of `package` a `package-lock.json` installs at the project's top: lock files from
+/// npm 7 on list it under `packages`, older ones under `dependencies`.
+fn locked_version(lock: &Value, package: &str) -> Option<NpmVersion> {
+    let entry = lock
+        .get("packages")
+        .and_then(|packages| packages.get(format!("node_modules/{package}")))
+        .or_else(|| lock.get("dependencies")?.get(package))?;
+    entry.get("version")?.as_str()?.parse().ok()
+}
+
+/// The oldest release an npm version range admits: `^2.100.0`, `~2.100`, `2.100.x`, `>=2.100.0`,
+/// `2.100.0 - 2.150.0` and `2.100.0` admit 2.100.0; alternatives (`^2.80 || ^2.100`) their oldest;
+/// a range with only an upper bound admits 0.0.0. `None` when it is not a range (`*`, `latest`, a
+/// path or a URL).
+fn oldest_version(range: &str) -> Option<NpmVersion> {
+    range
+        .split("||")
+        .map(|alternative| {
+            let comparators: Vec<&str> = alternative.split_whitespace().collect();
+            let Some(lower) = comparators.iter().find(|comparator| !comparator.starts_with('<')) else {
+                let only_upper_bounds = !comparators.is_empty();
+                return only_upper_bounds.then_some(NpmVersion {
+                    major: 0,
+                    minor: 0,
+                    patch: 0,
+                });
+            };
+            NpmVersion::lenient(lower.trim_start_matches(['>', '=', '^', '~']))
+        })
+        .collect::<Option<Vec<NpmVersion>>>()?
+        .into_iter()
+        .min()
 }
 
 /// The newest major an npm version range admits: `^6.0.0`, `~6.1`, `6.x`, `6.83.4` and
@@ -122,12 +173,50 @@ mod tests {
 
     #[test]
     fn the_dependency_is_read_from_any_section() {
-        let manifest = PackageManifest::parse(r#"{"devDependencies": {"@pulumi/aws": "^6.0.0"}}"#);
+        let manifest = PackageManifest::parse(Some(r#"{"devDependencies": {"@pulumi/aws": "^6.0.0"}}"#), None);
         assert_eq!(manifest.pulumi_aws_major(), Some(6));
-        assert_eq!(PackageManifest::parse("{").pulumi_aws_major(), None);
+        assert_eq!(PackageManifest::parse(Some("{"), None).pulumi_aws_major(), None);
         assert_eq!(
-            PackageManifest::parse(r#"{"dependencies": {}}"#).pulumi_aws_major(),
+            PackageManifest::parse(Some(r#"{"dependencies": {}}"#), None).pulumi_aws_major(),
             None
+        );
+    }
+
+    #[test]
+    fn ranges_admit_their_oldest_release() {
+        let oldest = |range| oldest_version(range).map(|version| version.to_string());
+        for (range, version) in [
+            ("^2.100.0", Some("2.100.0")),
+            ("~2.100", Some("2.100.0")),
+            ("2.100.x", Some("2.100.0")),
+            ("2.100.0", Some("2.100.0")),
+            (">=2.100.0 <3", Some("2.100.0")),
+            ("2.100.0 - 2.150.0", Some("2.100.0")),
+            ("^2.120.0 || ^2.100.0", Some("2.100.0")),
+            ("<2.150.0", Some("0.0.0")),
+            ("*", None),
+            ("latest", None),
+            ("file:../cdk", None),
+        ] {
+            assert_eq!(oldest(range), version.map(str::to_owned), "{range}");
+        }
+    }
+
+    #[test]
+    fn the_lock_file_names_the_installed_cdk() {
+        let manifest = r#"{"dependencies": {"aws-cdk-lib": "^2.100.0"}}"#;
+        let lock = r#"{"lockfileVersion": 3, "packages": {"node_modules/aws-cdk-lib": {"version": "2.170.0"}}}"#;
+        let installed = |lock| PackageManifest::parse(Some(manifest), lock).cdk_lib_version();
+        assert_eq!(installed(Some(lock)).map(|version| version.minor), Some(170));
+        let old_lock = r#"{"lockfileVersion": 1, "dependencies": {"aws-cdk-lib": {"version": "2.90.1"}}}"#;
+        assert_eq!(installed(Some(old_lock)).map(|version| version.minor), Some(90));
+        assert_eq!(installed(None).map(|version| version.minor), Some(100));
+        assert_eq!(installed(Some("not json")).map(|version| version.minor), Some(100));
+        assert_eq!(
+            PackageManifest::parse(None, Some(lock))
+                .cdk_lib_version()
+                .map(|v| v.minor),
+            Some(170)
         );
     }
 }

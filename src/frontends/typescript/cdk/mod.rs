@@ -138,15 +138,15 @@ impl<'tree> Program<'tree> {
             .is_some_and(|binding| binding.module.starts_with("@aws-cdk/"))
     }
 
-    /// The constant of `lambda.Runtime` for `runtime` in the CDK the expression is written for.
+    /// The constant of `lambda.Runtime` for `runtime` in the CDK the expression is written for:
+    /// its major (v1 lacks the newer constants) and the aws-cdk-lib release the project installs.
     pub(super) fn cdk_constant_for<'runtime>(
         &self,
         at: Located<'tree>,
         runtime: &'runtime Runtime,
     ) -> Option<&'runtime str> {
         runtime
-            .cdk_constant
-            .as_deref()
+            .cdk_constant_in(self.manifest.cdk_lib_version())
             .filter(|_| runtime.cdk_v1 || !self.is_cdk_v1(at))
     }
 
