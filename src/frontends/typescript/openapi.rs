@@ -291,22 +291,52 @@ impl<'tree> Program<'tree> {
         self.returned_value(helper)
     }
 
-    /// What a function returns: its expression body, or the value of its last `return`.
-    pub(crate) fn returned_value(&self, function: Located<'tree>) -> Option<Located<'tree>> {
-        let body = function.node.field("body")?;
-        if kind_of(body) != "statement_block" {
-            return Some(Located {
-                file: function.file,
-                node: body,
-            });
+    /// Everything a call of one of the program's functions may return (see `returned_values`);
+    /// `None` for a call of anything else.
+    pub(crate) fn call_results(&self, call: Located<'tree>) -> Option<Vec<Located<'tree>>> {
+        if kind_of(call.node) != "call_expression" {
+            return None;
         }
-        let returned = named_children(body)
-            .filter(|statement| kind_of(statement) == "return_statement")
-            .last()?;
-        Some(Located {
-            file: function.file,
-            node: returned.named_child(0)?,
-        })
+        let helper = self.function_named(call.with(call.node.field("function")?))?;
+        Some(self.returned_values(helper))
+    }
+
+    /// What a function returns, when it can return only one thing: its expression body, or the
+    /// value of its one `return`.
+    pub(crate) fn returned_value(&self, function: Located<'tree>) -> Option<Located<'tree>> {
+        match self.returned_values(function).as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// Everything a function may return: its expression body, or the value of each `return` in
+    /// its body (`if (stack === "prod") return …; return …;`, a `switch` returning from each
+    /// case), but not those of the functions and classes written inside it.
+    pub(crate) fn returned_values(&self, function: Located<'tree>) -> Vec<Located<'tree>> {
+        let Some(body) = function.node.field("body") else {
+            return Vec::new();
+        };
+        if kind_of(body) != "statement_block" {
+            return vec![function.with(body)];
+        }
+        let mut found = Vec::new();
+        let mut pending: Vec<Node<'tree>> = named_children(body).collect();
+        while let Some(node) = pending.pop() {
+            match kind_of(node) {
+                "return_statement" => found.extend(node.named_child(0).map(|value| function.with(value))),
+                "function_declaration"
+                | "generator_function_declaration"
+                | "function_expression"
+                | "arrow_function"
+                | "class_declaration"
+                | "class" => {}
+                _ if node.child_count() > 0 => pending.extend(named_children(node)),
+                _ => {}
+            }
+        }
+        found.sort_by_key(|value| value.node.start_byte());
+        found
     }
 
     /// The integrations of an object literal's tree, also where a part of it is a const or what a

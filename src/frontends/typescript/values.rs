@@ -126,7 +126,16 @@ impl<'tree> Program<'tree> {
                     out.strings.push(StringOrigin::Literal { at, value });
                 }
             }
-            "call_expression" => out.add_config_read(self, at),
+            // What the program's own function returns (one value per `return`), or a read of the
+            // stack's configuration.
+            "call_expression" => match self.call_results(at) {
+                Some(returned) => {
+                    for value in returned {
+                        self.collect_origins(value, hops + 1, out);
+                    }
+                }
+                None => out.add_config_read(self, at),
+            },
             "binary_expression" if is_fallback(node) => {
                 for side in ["left", "right"].iter().filter_map(|field| node.field(field)) {
                     self.collect_origins(at.with(side), hops, out);
@@ -153,8 +162,16 @@ impl<'tree> Program<'tree> {
             "identifier" | "member_expression" | "shorthand_property_identifier" | "subscript_expression" => {
                 if let Some(member) = self.package_member(at) {
                     out.strings.push(StringOrigin::PackageMember { at, member });
-                } else if let Some(value) = self.const_value(at).or_else(|| self.member_value(at, true)) {
-                    self.collect_origins(value, hops + 1, out);
+                    return;
+                }
+                let values = match self.const_value(at) {
+                    Some(value) => vec![value],
+                    None => self.member_values(at, true),
+                };
+                if !values.is_empty() {
+                    for value in values {
+                        self.collect_origins(value, hops + 1, out);
+                    }
                 } else if !self.visit_element_sources(at, |source| self.collect_origins(source, hops + 1, out)) {
                     // `runtimes[pulumi.getStack()]`: any entry of the record.
                     if let Some(entries) = self.entries_a_computed_key_picks(at) {
@@ -392,14 +409,7 @@ impl<'tree> Program<'tree> {
     /// an object literal (`queues.dlq`, `settings.runtime`). `None` for anything else (a resource's
     /// output, a value computed at run time).
     pub fn member_value(&self, at: Located<'tree>, only_const: bool) -> Option<Located<'tree>> {
-        let at = self.unwrapped(at);
-        let object = at.with(at.node.field("object")?);
-        let property: Cow<'tree, str> = match kind_of(at.node) {
-            "member_expression" => Cow::Borrowed(self.text(at.with(at.node.field("property")?))),
-            // `sizes["ingest"]` reads what `sizes.ingest` does.
-            "subscript_expression" => Cow::Owned(self.string_value(at.with(at.node.field("index")?))?),
-            _ => return None,
-        };
+        let (object, property) = self.member_read(at)?;
         let property = property.as_ref();
         if let Some(module) = self.namespace_module(object) {
             return match self.exported(module, property)? {
@@ -424,6 +434,37 @@ impl<'tree> Program<'tree> {
         // the project's helper returns (`return { role, logs }`).
         let returned = self.call_result(self.written_value(object))?;
         self.property(returned, property).map(|found| found.value)
+    }
+
+    /// What a member expression may evaluate to, where the program writes it: `member_value`'s one
+    /// value, or, for a property of what a helper returns from several places
+    /// (`settings(stack).runtime`, with a `return { runtime: … }` per stack), that property of
+    /// each returned object that sets it. Empty when it cannot be known.
+    pub fn member_values(&self, at: Located<'tree>, only_const: bool) -> Vec<Located<'tree>> {
+        if let Some(value) = self.member_value(at, only_const) {
+            return vec![value];
+        }
+        let Some((object, property)) = self.member_read(at) else {
+            return Vec::new();
+        };
+        let returned = self.call_results(self.written_value(object)).unwrap_or_default();
+        returned
+            .into_iter()
+            .filter_map(|value| self.property(value, &property).map(|found| found.value))
+            .collect()
+    }
+
+    /// The object a member expression reads and the property it reads of it (`sizes["ingest"]`
+    /// reads what `sizes.ingest` does).
+    fn member_read(&self, at: Located<'tree>) -> Option<(Located<'tree>, Cow<'tree, str>)> {
+        let at = self.unwrapped(at);
+        let object = at.with(at.node.field("object")?);
+        let property = match kind_of(at.node) {
+            "member_expression" => Cow::Borrowed(self.text(at.with(at.node.field("property")?))),
+            "subscript_expression" => Cow::Owned(self.string_value(at.with(at.node.field("index")?))?),
+            _ => return None,
+        };
+        Some((object, property))
     }
 
     /// The value of a static field of a program's class, read through the class's name
@@ -766,6 +807,20 @@ impl<'tree> Program<'tree> {
                     Some(known) => return Some(known),
                     None => current = self.const_value(current)?,
                 },
+                // A property, or a call, of what a helper returns from several places: the
+                // largest of them, when every one is known.
+                "member_expression" | "subscript_expression" | "call_expression" => {
+                    let values = match kind_of(current.node) {
+                        "call_expression" => self.call_results(current)?,
+                        _ => self.member_values(current, true),
+                    };
+                    return values
+                        .into_iter()
+                        .map(|value| self.largest_number_value(value))
+                        .collect::<Option<Vec<_>>>()?
+                        .into_iter()
+                        .max_by_key(|(value, _)| *value);
+                }
                 // `config.getNumber("reserved") ?? 500`: the default is what deploys where no
                 // stack sets the key.
                 "binary_expression" => current = current.with(self.stack_config_default(current)?),
