@@ -133,11 +133,11 @@ fn default_export_source(statement: Node, text: &str) -> Option<ExportSource> {
 }
 
 /// The names a declaration binds with plain identifiers: a `const`/`let`/`var`'s, a function's,
-/// a class's.
+/// a class's, an enum's.
 fn declared_names(declaration: Node, text: &str) -> Vec<String> {
     if matches!(
         kind_of(declaration),
-        "function_declaration" | "class_declaration" | "abstract_class_declaration"
+        "function_declaration" | "class_declaration" | "abstract_class_declaration" | "enum_declaration"
     ) {
         return declaration
             .field("name")
@@ -155,12 +155,12 @@ fn declared_names(declaration: Node, text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The byte range of each function and class a module declares at its top level, by its kind and
-/// name.
+/// The byte range of each function, class and enum a module declares at its top level, by its
+/// kind and name.
 pub(super) type DeclarationTable = HashMap<(&'static str, String), (usize, usize)>;
 
-/// The functions and classes a module declares at its top level (`function f`, `export class C`),
-/// exported or not. The first of a name wins.
+/// The functions, classes and enums a module declares at its top level (`function f`, `export
+/// class C`, `enum Runtimes`), exported or not. The first of a name wins.
 pub(super) fn read_declarations(root: Node, text: &str) -> DeclarationTable {
     let mut table = HashMap::default();
     let statements = named_children(root).map(|statement| match kind_of(statement) {
@@ -171,6 +171,7 @@ pub(super) fn read_declarations(root: Node, text: &str) -> DeclarationTable {
         let kind = match kind_of(statement) {
             "function_declaration" => "function_declaration",
             "class_declaration" => "class_declaration",
+            "enum_declaration" => "enum_declaration",
             _ => continue,
         };
         if let Some(name) = statement.field("name") {

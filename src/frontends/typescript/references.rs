@@ -351,9 +351,19 @@ impl<'tree> Program<'tree> {
     /// The class declaration an identifier names: in its file, or declared by the project module
     /// its import leads to, under whatever name that module exports it.
     pub(super) fn class_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
-        let declares = |file: usize, name: &str| self.top_level_declared(file, "class_declaration", name).is_some();
+        self.top_level_named(identifier, "class_declaration")
+    }
+
+    /// The top-level `enum` an identifier names, in its file or where an import of it leads.
+    pub(super) fn enum_named(&self, identifier: Located<'tree>) -> Option<Located<'tree>> {
+        self.top_level_named(identifier, "enum_declaration")
+    }
+
+    /// The top-level declaration of kind `kind` an identifier names, in its file or, through
+    /// barrels and default exports (`import Job from "./job"`), where an import of it leads.
+    fn top_level_named(&self, identifier: Located<'tree>, kind: &str) -> Option<Located<'tree>> {
+        let declares = |file: usize, name: &str| self.top_level_declared(file, kind, name).is_some();
         let (file, name) = match self.import_of(identifier) {
-            // Through barrels and default exports (`import Job from "./job"`) to where it is declared.
             Some(binding) => match &binding.kind {
                 ImportKind::Named { imported } => self.declaring_module(
                     self.imported_file(identifier.file, &binding.module)?,
@@ -364,8 +374,8 @@ impl<'tree> Program<'tree> {
             },
             None => (identifier.file, self.text(identifier).to_owned()),
         };
-        self.top_level_declared(file, "class_declaration", &name)
-            .map(|class| Located { file, node: class })
+        self.top_level_declared(file, kind, &name)
+            .map(|node| Located { file, node })
     }
 
     /// The resource a class assigns to `this.name` anywhere in its body.

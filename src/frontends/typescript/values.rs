@@ -430,6 +430,9 @@ impl<'tree> Program<'tree> {
         if let Some(value) = self.static_field_value(object, property, only_const) {
             return Some(value);
         }
+        if let Some(value) = self.enum_member_value(object, property) {
+            return Some(value);
+        }
         // `make(…).role`, or `audit.role` after `const audit = make(…)`: a property of the object
         // the project's helper returns (`return { role, logs }`).
         let returned = self.call_result(self.written_value(object))?;
@@ -489,6 +492,26 @@ impl<'tree> Program<'tree> {
             })
             .and_then(|member| member.field("value"))
             .map(|value| class.with(value))
+    }
+
+    /// The value of a member of a program's `enum`, read through the enum's name (`Runtimes.Legacy`
+    /// of `enum Runtimes { Legacy = "nodejs16.x" }`); an enum's members are constants.
+    fn enum_member_value(&self, enum_name: Located<'tree>, member: &str) -> Option<Located<'tree>> {
+        let enum_name = self.unwrapped(enum_name);
+        if kind_of(enum_name.node) != "identifier" {
+            return None;
+        }
+        let declaration = self.enum_named(enum_name)?;
+        named_children(declaration.node.field("body")?)
+            .filter(|assignment| kind_of(*assignment) == "enum_assignment")
+            .find(|assignment| {
+                assignment.field("name").is_some_and(|name| {
+                    let name = declaration.with(name);
+                    self.string_value(name).as_deref().unwrap_or(self.text(name)) == member
+                })
+            })
+            .and_then(|assignment| assignment.field("value"))
+            .map(|value| declaration.with(value))
     }
 
     /// For a parameter `p`, the arguments passed for it; for `p.key`, each of those arguments'
