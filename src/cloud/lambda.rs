@@ -220,8 +220,14 @@ pub enum CodePackage {
     /// `BuildMethod: go1.x`), which `by` names: the handler a fix gives is the binary built.
     NamedAfterHandler { by: String },
     /// Built by a tool that cannot build the package for a runtime of the `provided` family
-    /// without a setting the program lacks (`sam build` without `BuildMethod`).
-    BuildNeeds { by: String, setting: String },
+    /// without a setting the program lacks (`sam build` without `BuildMethod`), from `source`
+    /// (the `CodeUri` folder, whose `package.json` dependencies it installs for a Node.js
+    /// function).
+    BuildNeeds {
+        by: String,
+        setting: String,
+        source: Box<CodePackage>,
+    },
     /// Built by a command the program writes out (the CDK's `bundling.command`), which writes
     /// these files at the package's root.
     Bundled { files: Vec<BundledFile> },

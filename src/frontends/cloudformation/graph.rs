@@ -100,8 +100,8 @@ impl<'a> Template<'a> {
         if resource.kind != "AWS::Serverless::Function" {
             return None;
         }
-        let code_uri = self.setting(resource, "CodeUri")?;
-        if code_uri.entry.value.text().is_none_or(|uri| uri.starts_with("s3://")) {
+        let code_uri = self.setting(resource, "CodeUri")?.entry.value.text()?;
+        if code_uri.starts_with("s3://") {
             return None;
         }
         let by = "`sam build`".to_owned();
@@ -129,6 +129,10 @@ impl<'a> Template<'a> {
             None => Some(CodePackage::BuildNeeds {
                 by,
                 setting: "`Metadata: BuildMethod: go1.x` on the function".to_owned(),
+                source: Box::new(CodePackage::FileArchive {
+                    path: code_uri.to_owned(),
+                    folder: Some(self.folder.to_path_buf()),
+                }),
             }),
         }
     }

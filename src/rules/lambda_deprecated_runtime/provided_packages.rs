@@ -92,6 +92,7 @@ impl CodeReader<'_> {
                 (!packages.bundles(&package, &found.package)).then_some(found)
             }
             CodePackage::AnyOf(codes) => codes.iter().find_map(|code| self.lost_in(code)),
+            CodePackage::BuildNeeds { source, .. } => self.lost_in(source),
             _ => None,
         }
     }

@@ -95,7 +95,7 @@ impl Wanted<'_> {
             CodePackage::NamedAfterHandler { by } => Readiness::NotReady(format!(
                 "{by} names the binary after the handler, and this fix cannot make the handler `{executable}`"
             )),
-            CodePackage::BuildNeeds { by, setting } => Readiness::NotReady(format!(
+            CodePackage::BuildNeeds { by, setting, .. } => Readiness::NotReady(format!(
                 "{by} builds the `{executable}` of an OS-only runtime only with {setting}: add it"
             )),
             CodePackage::Unjudged { reason } => Readiness::NotReady(format!(
