@@ -53,7 +53,7 @@ impl Template<'_> {
                     )]),
                     None => HandlerPlace::OutOfReach,
                 };
-                let runtimes = runtime
+                let runtimes: Vec<RuntimeValue> = runtime
                     .into_iter()
                     .filter_map(|(entry, own)| {
                         let value = self.followed(&entry.value);
@@ -75,6 +75,9 @@ impl Template<'_> {
                         })
                     })
                     .collect();
+                let names_a_binary = runtimes
+                    .iter()
+                    .any(|runtime| runtime.id == "go1.x" || runtime.id.starts_with("provided"));
                 let role = self.service_role(own("role").map(|entry| &entry.value));
                 let dead_letter = match (&role, own("onError")) {
                     // The framework grants its own role the topic.
@@ -112,13 +115,18 @@ impl Template<'_> {
                     stacks: StackFilter::default(),
                     reservations,
                     runtimes,
-                    code: handler.as_ref().and_then(|(_, _, text)| {
-                        let sharing = match self.go_binary_in_the_service_package(function) {
-                            true => sharing,
-                            false => 0,
-                        };
-                        packaged_in_a_folder(text, sharing)
-                    }),
+                    // A Go or OS-only function's handler names a binary of the package, which
+                    // moving it judges; another's names a module of the code.
+                    code: match (names_a_binary, &handler) {
+                        (true, Some((_, _, text))) => {
+                            let sharing = match self.go_binary_in_the_service_package(function) {
+                                true => sharing,
+                                false => 0,
+                            };
+                            packaged_in_a_folder(text, sharing)
+                        }
+                        _ => self.service_package(function),
+                    },
                     handler: handler.map(|(_, _, text)| text),
                     role: Some(role),
                     dead_letter,
@@ -159,6 +167,20 @@ impl Template<'_> {
             .and_then(|handler| self.followed(handler).text())
             .is_some_and(|handler| handler.contains('/'));
         go && in_a_folder && function.get("package").is_none() && function.get("image").is_none()
+    }
+
+    /// The package the framework zips from the service's folder for a function with no artifact
+    /// or image of its own (nor one the service's `package` names): the files as they lie, with
+    /// the production dependencies of the service's `package.json` installed in `node_modules`.
+    fn service_package(&self, function: &Value) -> Option<CodePackage> {
+        let artifact = |package: Option<&Value>| package.and_then(|package| package.get("artifact")).is_some();
+        if function.get("image").is_some() || artifact(function.get("package")) || artifact(self.root.get("package")) {
+            return None;
+        }
+        Some(CodePackage::FileArchive {
+            path: ".".to_owned(),
+            folder: Some(self.folder.to_path_buf()),
+        })
     }
 
     /// The role a function runs as, given its own `role` setting: that, else the provider's; the
@@ -262,7 +284,7 @@ impl Template<'_> {
     }
 }
 
-/// The package of a function whose handler names a file in a folder of the service (`bin/hello`):
+/// The package of a Go function whose handler names a file in a folder of the service (`bin/hello`):
 /// the framework zips the service's files as they lie, so the binary is not at the package's
 /// root, where an OS-only runtime looks for its `bootstrap`. When several Go functions share that
 /// one package (`sharing`), one `bootstrap` at its root would serve them all: each needs its own.
