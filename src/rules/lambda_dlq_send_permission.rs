@@ -406,7 +406,7 @@ fn message(function: &LambdaFunction, role: &IamRole, lacking: &[Lacking], unkno
         first.service.to_ascii_uppercase(),
     );
     let named = match lacking {
-        [only] => format!("{kind} {}", only.name),
+        [only] => format!("{kind} {}", only.shown()),
         _ if lacking.iter().all(|other| other.service == first.service) => {
             format!("{kind}s {}", names_of(lacking))
         }
@@ -439,9 +439,21 @@ struct Lacking<'graph> {
     answer: Answer,
 }
 
+impl Lacking<'_> {
+    /// The target as a message names it: by its name, and by the key of the one instance the
+    /// function sends to where the target is made several times (`aws_sqs_queue.dlq["refunds"]`).
+    fn shown(&self) -> String {
+        match &self.dead_letter.instance {
+            Some(key) => format!("{} (its instance `{key}`)", self.name),
+            None => self.name.to_owned(),
+        }
+    }
+}
+
 /// The targets' names for a message.
 fn names_of(lacking: &[Lacking]) -> String {
-    let names: Vec<&str> = lacking.iter().map(|lacks| lacks.name).collect();
+    let names: Vec<String> = lacking.iter().map(Lacking::shown).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     listed_names(&names)
 }
 
