@@ -18,7 +18,9 @@ In Terraform: the role policies and attachments of the root module's roles missi
 function's `depends_on`, appended to the list or added as a new `depends_on` at the end of the
 block; a policy that reads the function, directly or through a local, data source or resource it
 reads (a log group named after the function), is never listed, nor is one whose `count` or
-`for_each` may make no instance (nothing to wait for).
+`for_each` may make no instance (nothing to wait for). A function a local module makes waits
+through the `depends_on` of the module block calling it, which Terraform takes from 0.13 on: when
+the root module's `required_version` admits an older release, the finding says so and is not fixed.
 
 In CloudFormation: the `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy`
 resources naming the function's role, missing from its `DependsOn` and from what it references

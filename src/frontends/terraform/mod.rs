@@ -20,6 +20,7 @@ mod policy;
 mod readers;
 mod references;
 mod render;
+mod required_version;
 mod values;
 
 use std::cell::{OnceCell, RefCell};
@@ -103,6 +104,8 @@ pub struct ModuleFolder<'tree> {
     locals: HashMap<String, Located<'tree>>,
     /// Each output's `value`, by the output's name.
     outputs: HashMap<String, Located<'tree>>,
+    /// The `required_version` of each of its `terraform` blocks.
+    required_versions: Vec<Located<'tree>>,
 }
 
 /// The root module folder (folder 0) and the local module folders it calls.
@@ -267,6 +270,12 @@ impl<'a> TerraformProject<'a> {
                         folder.locals.entry(name.to_owned()).or_insert(value);
                     }
                 }
+                (Some("terraform"), []) => folder.required_versions.extend(
+                    arguments
+                        .iter()
+                        .filter(|(argument, _)| *argument == "required_version")
+                        .map(|(_, constraint)| *constraint),
+                ),
                 _ => {}
             }
         }
@@ -301,6 +310,17 @@ impl<'a> TerraformProject<'a> {
             format!(
                 "`{twice}` is declared twice in the module (terraform validate: Duplicate resource); fix that first"
             )
+        })
+    }
+
+    /// The root module's `required_version` constraint that admits a Terraform release older
+    /// than `first` (`(0, 13, 0)`), as written; `None` when none is known to.
+    pub fn admits_terraform_before(&self, first: required_version::Release) -> Option<String> {
+        self.folders[0].required_versions.iter().find_map(|constraint| {
+            let constraint = self.string_literal(values::unwrapped(*constraint))?;
+            required_version::admits_release_before(&constraint, first)
+                .filter(|admitted| *admitted)
+                .map(|_| constraint)
         })
     }
 

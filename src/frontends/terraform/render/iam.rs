@@ -3,6 +3,7 @@
 //! `jsonencode` document or to an `aws_iam_policy_document` data source, and a new
 //! `aws_iam_role_policy` after the role.
 
+use super::super::required_version::Release;
 use super::super::values::{list_items, list_node, object_node};
 use super::super::{block_body, block_type, named_children, Located, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
@@ -10,6 +11,9 @@ use crate::cloud::{ResourceRef, Site, ARN};
 use crate::fix::Edit;
 use crate::source::line_range;
 use crate::syntax::kind_of;
+
+/// The first Terraform release that takes `depends_on` in a module block.
+const MODULE_DEPENDS_ON_SINCE: Release = (0, 13, 0);
 
 /// A statement to write: an action allowed on the ARNs of resources, each `TYPE.NAME.arn`.
 pub(super) struct NewStatement {
@@ -37,10 +41,16 @@ impl<'a> TerraformProject<'a> {
     fn root_dependent_body(&self, site: &Site) -> Result<Located<'a>, String> {
         let block = self.expect_kind(site, "block")?;
         let call = self.folders[0].module_blocks.values().find(|call| **call == block);
-        match call {
-            Some(call) => block_body(*call).ok_or_else(|| "the module call is empty".to_owned()),
-            None => Ok(self.root_resource_at(site)?.body),
+        let Some(call) = call else {
+            return Ok(self.root_resource_at(site)?.body);
+        };
+        // Terraform 0.12 and older answer "Reserved argument name in module block" to it.
+        if let Some(constraint) = self.admits_terraform_before(MODULE_DEPENDS_ON_SINCE) {
+            return Err(format!(
+                "Terraform before 0.13 refuses `depends_on` in a module block, and the root module's `required_version = \"{constraint}\"` admits such a release; raise it to 0.13 or later, or make the module's function wait by hand"
+            ));
         }
+        block_body(*call).ok_or_else(|| "the module call is empty".to_owned())
     }
 
     /// `TYPE.NAME.arn` for a reference to a root module resource's ARN; `TYPE.NAME["KEY"].arn`

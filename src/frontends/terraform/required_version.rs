@@ -1,0 +1,147 @@
+//! The Terraform releases a module's `terraform { required_version = "…" }` admits, as far as a
+//! fix needs to know them: whether it admits one older than the release that added what the fix
+//! writes (`depends_on` in a module block came with 0.13; 0.12 answers "Reserved argument name in
+//! module block").
+
+/// A release number, `major.minor.patch`; a missing part is 0 (`0.12` is 0.12.0).
+pub type Release = (u64, u64, u64);
+
+/// The last releases of the lines before 0.13, and the first release of all.
+const LAST_OF_OLD_LINES: [Release; 3] = [(0, 12, 31), (0, 11, 15), (0, 0, 0)];
+
+/// Whether the constraint (`"0.12.18"`, `">= 0.12, < 0.14"`, `"~> 0.12.0"`) admits a release
+/// older than `first`. `None` when a clause cannot be read.
+pub fn admits_release_before(constraint: &str, first: Release) -> Option<bool> {
+    let clauses: Vec<Clause> = constraint.split(',').map(Clause::parse).collect::<Option<_>>()?;
+    // An old release a constraint admits is one it names or, for ranges (`>= 0.12`, `< 0.12`,
+    // `~> 0.12.0`), the last of an old line or the first release of all.
+    let admitted = clauses
+        .iter()
+        .map(|clause| clause.release)
+        .chain(LAST_OF_OLD_LINES)
+        .filter(|release| *release < first)
+        .any(|release| clauses.iter().all(|clause| clause.admits(release)));
+    Some(admitted)
+}
+
+/// One comparison of a constraint.
+struct Clause {
+    operator: Operator,
+    release: Release,
+    /// How many parts the release is written with: `~> 0.12` moves the minor part, `~> 0.12.0`
+    /// the patch.
+    parts: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Operator {
+    Equal,
+    NotEqual,
+    Greater,
+    GreaterOrEqual,
+    Less,
+    LessOrEqual,
+    Pessimistic,
+}
+
+impl Clause {
+    fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let operators = [
+            ("~>", Operator::Pessimistic),
+            (">=", Operator::GreaterOrEqual),
+            ("<=", Operator::LessOrEqual),
+            ("!=", Operator::NotEqual),
+            (">", Operator::Greater),
+            ("<", Operator::Less),
+            ("=", Operator::Equal),
+        ];
+        let (operator, rest) = operators
+            .iter()
+            .find_map(|(symbol, operator)| text.strip_prefix(symbol).map(|rest| (*operator, rest)))
+            .unwrap_or((Operator::Equal, text));
+        // A pre-release (`0.13.0-beta1`) is ordered as its release here.
+        let number = rest.trim().split(['-', '+']).next()?;
+        let parts: Vec<u64> = number.split('.').map(|part| part.parse().ok()).collect::<Option<_>>()?;
+        let release = match parts.as_slice() {
+            [major] => (*major, 0, 0),
+            [major, minor] => (*major, *minor, 0),
+            [major, minor, patch] => (*major, *minor, *patch),
+            _ => return None,
+        };
+        Some(Self {
+            operator,
+            release,
+            parts: parts.len(),
+        })
+    }
+
+    fn admits(&self, release: Release) -> bool {
+        let named = self.release;
+        match self.operator {
+            Operator::Equal => release == named,
+            Operator::NotEqual => release != named,
+            Operator::Greater => release > named,
+            Operator::GreaterOrEqual => release >= named,
+            Operator::Less => release < named,
+            Operator::LessOrEqual => release <= named,
+            Operator::Pessimistic => {
+                let below = match self.parts {
+                    3 => (named.0, named.1 + 1, 0),
+                    _ => (named.0 + 1, 0, 0),
+                };
+                release >= named && release < below
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::admits_release_before;
+
+    const MODULE_DEPENDS_ON: super::Release = (0, 13, 0);
+
+    #[test]
+    fn constraints_admitting_a_release_before_0_13() {
+        for constraint in [
+            "0.12.18",
+            "= 0.12.18",
+            "~> 0.12.0",
+            "~> 0.12",
+            ">= 0.12, < 0.14",
+            ">= 0.11.0",
+            "< 0.12",
+        ] {
+            assert_eq!(
+                admits_release_before(constraint, MODULE_DEPENDS_ON),
+                Some(true),
+                "{constraint}"
+            );
+        }
+    }
+
+    #[test]
+    fn constraints_admitting_only_later_releases() {
+        for constraint in [
+            ">= 0.13",
+            "~> 1.5",
+            ">= 0.13.0, < 2.0.0",
+            "1.6.2",
+            "~> 0.13.0",
+            "> 0.12.31",
+        ] {
+            assert_eq!(
+                admits_release_before(constraint, MODULE_DEPENDS_ON),
+                Some(false),
+                "{constraint}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unreadable_constraint_is_unknown() {
+        assert_eq!(admits_release_before(">= latest", MODULE_DEPENDS_ON), None);
+        assert_eq!(admits_release_before("", MODULE_DEPENDS_ON), None);
+    }
+}
