@@ -242,6 +242,8 @@ impl<'tree> Program<'tree> {
                     .filter(|member| kind_of(member) == "spread_element")
                     .filter_map(|spread| spread.named_child(0))
                     .filter(|spread| kind_of(spread) == "identifier")
+                    // A const's object literal (`...DEFAULTS`) is the construct's own, not its caller's.
+                    .filter(|spread| self.object_literal(args.with(*spread)).is_none())
                     .collect();
                 match spread.as_slice() {
                     [parameter] => Some(args.with(*parameter)),

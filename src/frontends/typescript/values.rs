@@ -697,6 +697,38 @@ impl<'tree> Program<'tree> {
         })
     }
 
+    /// Whether a spread infrafix cannot read (`...props`) comes after whatever sets `name` in the
+    /// object: what is written for `name` is then only a default the spread object may replace,
+    /// as `{ runtime: X, ...props }` takes the caller's runtime when it passes one.
+    pub fn replaceable_by_later_spread(&self, object: Located<'tree>, name: &str) -> bool {
+        let Some(object) = self.object_literal(object) else {
+            return false;
+        };
+        for member in self.object_members(object).iter().rev() {
+            match &member.kind {
+                MemberKind::Pair(key) | MemberKind::Shorthand(key) if key == name => return false,
+                MemberKind::Spread => {
+                    let Some(value) = u32::try_from(member.index)
+                        .ok()
+                        .and_then(|index| object.node.named_child(index))
+                        .and_then(|spread| spread.named_child(0))
+                    else {
+                        return false;
+                    };
+                    let value = object.with(value);
+                    if self.property(value, name).is_some() {
+                        return false;
+                    }
+                    if self.object_literal(value).is_none() {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// A spread of the object literal that may set any property unseen: it spreads a value that is
     /// no object literal infrafix can read (`...opts`, a parameter), directly or in a spread object.
     pub fn unread_spread(&self, object: Located<'tree>) -> Option<Located<'tree>> {

@@ -31,6 +31,9 @@ impl<'tree> Program<'tree> {
         let Some(property) = function.args().and_then(|args| self.property(args, "runtime")) else {
             return self.runtimes_passed_through(function, stacks);
         };
+        if let Some(values) = self.runtimes_replacing_default(function, property, stacks) {
+            return values;
+        }
         // A runtime read from the elements of a collection is written once per element: each is
         // reported and fixed there, however many loops read it.
         let written: Vec<(Located, Option<Option<Located>>)> = match self.element_sources(property.value) {
@@ -46,6 +49,36 @@ impl<'tree> Program<'tree> {
             },
         };
         self.runtime_values(function, property, written, stacks)
+    }
+
+    /// The runtimes of a function whose construct writes its runtime before a spread of its
+    /// caller's props (`{ runtime: lambda.Runtime.NODEJS_18_X, ...props }`): the runtime each
+    /// call passes replaces the one written, which runs only for the calls that pass none.
+    /// `None` when no such spread follows, or its calls cannot all be read.
+    fn runtimes_replacing_default(
+        &self,
+        function: &ResourceDecl<'tree>,
+        default: PropertyValue<'tree>,
+        stacks: &StackFilter,
+    ) -> Option<Vec<RuntimeValue>> {
+        let args = function.args()?;
+        if !self.replaceable_by_later_spread(args, "runtime") {
+            return None;
+        }
+        let calls = self.passed_through_objects(args);
+        if calls.is_empty() {
+            return None;
+        }
+        let mut values = self.runtimes_passed_through(function, stacks);
+        let default_runs = calls.iter().any(|passed| {
+            passed
+                .argument
+                .is_none_or(|object| self.property(object, "runtime").is_none())
+        });
+        if default_runs {
+            values.extend(self.runtime_values(function, default, vec![(default.value, None)], stacks));
+        }
+        Some(values)
     }
 
     /// For a runtime a helper receives as a parameter, what each call passes, and the
