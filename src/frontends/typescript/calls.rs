@@ -10,7 +10,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::scope::{self, Declaration};
-use super::{named_children, ImportKind, Located, Program};
+use super::{named_children, ImportKind, Located, Program, PropertyValue};
 use crate::syntax::{kind_of, node_text, Fields};
 
 /// A file's calls and `new` expressions whose callee is a plain name, or a name read from another
@@ -230,42 +230,105 @@ impl<'tree> Program<'tree> {
 
     /// Each call, with the object it passes, where a helper or construct hands its own arguments
     /// on to a resource, whole (`new lambda.Function(this, "Fn", props)`) or spread
-    /// (`{ ...props, memorySize: 512 }`). Empty unless every call passes an object literal, in
-    /// place or through a const (a call passing something else would go uncounted), and for more
-    /// than one spread parameter.
-    pub(super) fn passed_through_objects(&self, args: Located<'tree>) -> Vec<CallArgument<'tree>> {
+    /// (`{ ...props, memorySize: 512 }`), also as the rest of a const's pattern (`const { envName,
+    /// ...rest } = props`, which hands on all but `envName`). Empty unless every call passes an
+    /// object literal, in place or through a const (a call passing something else would go
+    /// uncounted), and for more than one spread parameter.
+    pub(super) fn passed_through_objects(&self, args: Located<'tree>) -> Vec<PassedProps<'tree>> {
         let args = self.unwrapped(args);
-        let parameter = match kind_of(args.node) {
+        let handed_on = match kind_of(args.node) {
             "identifier" => Some(args),
-            "object" => {
-                let spread: Vec<Node<'tree>> = named_children(args.node)
-                    .filter(|member| kind_of(member) == "spread_element")
-                    .filter_map(|spread| spread.named_child(0))
-                    .filter(|spread| kind_of(spread) == "identifier")
-                    // A const's object literal (`...DEFAULTS`) is the construct's own, not its caller's.
-                    .filter(|spread| self.object_literal(args.with(*spread)).is_none())
-                    .collect();
-                match spread.as_slice() {
-                    [parameter] => Some(args.with(*parameter)),
-                    _ => None,
-                }
-            }
+            "object" => match self.spread_names(args, 0).as_slice() {
+                [parameter] => Some(*parameter),
+                _ => None,
+            },
             _ => None,
         };
-        parameter
-            .and_then(|parameter| self.arguments_per_call(parameter))
+        let Some(handed_on) = handed_on else {
+            return Vec::new();
+        };
+        let (parameter, withheld) = match self.rest_of(handed_on) {
+            Some((source, withheld)) if kind_of(source.node) == "identifier" => (source, withheld),
+            Some(_) => return Vec::new(),
+            None => (handed_on, Vec::new()),
+        };
+        self.arguments_per_call(parameter)
             .and_then(|calls| {
                 calls
                     .into_iter()
                     .map(|passed| {
-                        Some(CallArgument {
+                        Some(PassedProps {
                             call: passed.call,
-                            argument: Some(self.object_literal(passed.argument?)?),
+                            object: self.object_literal(passed.argument?)?,
+                            withheld: withheld.clone(),
                         })
                     })
                     .collect::<Option<Vec<_>>>()
             })
             .unwrap_or_default()
+    }
+
+    /// The names an object literal spreads that hold no object literal infrafix can read (`props`
+    /// in `{ ...DEFAULTS, ...props }`), also in the const objects it spreads (`const merged = {
+    /// ...DEFAULTS, ...props }`): a const's own object literal is the construct's, not its caller's.
+    fn spread_names(&self, object: Located<'tree>, hops: usize) -> Vec<Located<'tree>> {
+        let mut names = Vec::new();
+        for spread in named_children(object.node).filter(|member| kind_of(member) == "spread_element") {
+            let Some(value) = spread.named_child(0).filter(|value| kind_of(*value) == "identifier") else {
+                continue;
+            };
+            let value = object.with(value);
+            match self.object_literal(value) {
+                Some(inner) if hops < MAX_DESTRUCTURINGS => names.extend(self.spread_names(inner, hops + 1)),
+                Some(_) => {}
+                None => names.push(value),
+            }
+        }
+        names
+    }
+
+    /// For a name a const's object pattern binds to the rest of its value (`rest` in `const {
+    /// envName, functionName, ...rest } = props`), that value and the keys the pattern takes out
+    /// before it. `None` for any other name, or a pattern with a key infrafix cannot name.
+    fn rest_of(&self, name: Located<'tree>) -> Option<(Located<'tree>, Vec<String>)> {
+        let Declaration::Destructured {
+            declarator,
+            constant: true,
+        } = self.declaration_of(name)
+        else {
+            return None;
+        };
+        let pattern = declarator
+            .field("name")
+            .filter(|pattern| kind_of(*pattern) == "object_pattern")?;
+        let mut withheld = Vec::new();
+        let mut binds_rest = false;
+        for member in named_children(pattern) {
+            let key = match kind_of(member) {
+                "rest_pattern" => {
+                    binds_rest = member
+                        .named_child(0)
+                        .is_some_and(|bound| self.text(name.with(bound)) == self.text(name));
+                    continue;
+                }
+                "comment" => continue,
+                "shorthand_property_identifier_pattern" => self.text(name.with(member)).to_owned(),
+                "object_assignment_pattern" => self.text(name.with(member.field("left")?)).to_owned(),
+                "pair_pattern" => self.property_key(name.with(member.field("key")?))?,
+                _ => return None,
+            };
+            withheld.push(key);
+        }
+        binds_rest.then_some((self.unwrapped(name.with(declarator.field("value")?)), withheld))
+    }
+
+    /// The property `key` of the object a call passes for a construct's props, as the construct
+    /// hands it on: `None` where the construct withholds the key.
+    pub(super) fn handed_on_property(&self, passed: &PassedProps<'tree>, key: &str) -> Option<PropertyValue<'tree>> {
+        if passed.withheld.iter().any(|withheld| withheld == key) {
+            return None;
+        }
+        self.property(passed.object, key)
     }
 
     /// The calls and `new` expressions of the project that reach a named function (declared, or
@@ -564,6 +627,14 @@ impl<'tree> Program<'tree> {
 pub(super) struct CallArgument<'tree> {
     pub call: Located<'tree>,
     pub argument: Option<Located<'tree>>,
+}
+
+/// The object literal a call passes for the props a construct hands on to a resource (see
+/// `passed_through_objects`), and the keys the construct takes out of it first.
+pub(super) struct PassedProps<'tree> {
+    pub call: Located<'tree>,
+    pub object: Located<'tree>,
+    pub withheld: Vec<String>,
 }
 
 /// How a file other than its own imports an exported function or class.

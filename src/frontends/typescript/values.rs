@@ -698,9 +698,14 @@ impl<'tree> Program<'tree> {
     }
 
     /// Whether a spread infrafix cannot read (`...props`) comes after whatever sets `name` in the
-    /// object: what is written for `name` is then only a default the spread object may replace,
-    /// as `{ runtime: X, ...props }` takes the caller's runtime when it passes one.
+    /// object, or in the const object it spreads that sets it: what is written for `name` is then
+    /// only a default the spread object may replace, as `{ runtime: X, ...props }` takes the
+    /// caller's runtime when it passes one.
     pub fn replaceable_by_later_spread(&self, object: Located<'tree>, name: &str) -> bool {
+        self.replaceable_within(object, name, 0)
+    }
+
+    fn replaceable_within(&self, object: Located<'tree>, name: &str, hops: usize) -> bool {
         let Some(object) = self.object_literal(object) else {
             return false;
         };
@@ -717,7 +722,7 @@ impl<'tree> Program<'tree> {
                     };
                     let value = object.with(value);
                     if self.property(value, name).is_some() {
-                        return false;
+                        return hops < MAX_HOPS && self.replaceable_within(value, name, hops + 1);
                     }
                     if self.object_literal(value).is_none() {
                         return true;

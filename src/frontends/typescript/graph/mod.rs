@@ -283,13 +283,13 @@ impl<'tree> Program<'tree> {
         let objects = self
             .passed_through_objects(args)
             .into_iter()
-            .filter_map(|passed| Some((passed.call, passed.argument?)))
+            .map(|passed| (passed.call, passed))
             .collect();
         self.shares_of_calls(objects, instances)
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|(object, share)| {
-                let written = self.property(object, "reservedConcurrentExecutions")?;
+            .filter_map(|(passed, share)| {
+                let written = self.handed_on_property(&passed, "reservedConcurrentExecutions")?;
                 Some(self.reservation(written.value, share.into(), Some(written.value), false))
             })
             .collect()

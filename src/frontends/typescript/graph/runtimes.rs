@@ -70,11 +70,9 @@ impl<'tree> Program<'tree> {
             return None;
         }
         let mut values = self.runtimes_passed_through(function, stacks);
-        let default_runs = calls.iter().any(|passed| {
-            passed
-                .argument
-                .is_none_or(|object| self.property(object, "runtime").is_none())
-        });
+        let default_runs = calls
+            .iter()
+            .any(|passed| self.handed_on_property(passed, "runtime").is_none());
         if default_runs {
             values.extend(self.runtime_values(function, default, vec![(default.value, None)], stacks));
         }
@@ -113,9 +111,11 @@ impl<'tree> Program<'tree> {
         self.passed_through_objects(args)
             .into_iter()
             .filter_map(|passed| {
-                let object = passed.argument?;
-                let own = passed.call.encloses(&object).then_some(object);
-                Some((self.property(object, "runtime")?, own))
+                // A handler the construct takes out of the props is not the one the function runs.
+                let own = (passed.call.encloses(&passed.object)
+                    && self.handed_on_property(&passed, "handler").is_some())
+                .then_some(passed.object);
+                Some((self.handed_on_property(&passed, "runtime")?, own))
             })
             .flat_map(|(property, own)| {
                 self.runtime_values(function, property, vec![(property.value, Some(own))], stacks)
