@@ -295,6 +295,51 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
+    /// The reservations of a function whose construct writes its reservation before a spread of
+    /// its caller's props (`{ reservedConcurrentExecutions: 400, ...props }`): the number each
+    /// call passes, and the one written for the instances of the calls that pass none. `None`
+    /// when no such spread follows, or its calls cannot all be read or counted.
+    fn reservations_replacing_default(
+        &self,
+        function: &ResourceDecl<'tree>,
+        default: Located<'tree>,
+        instances: Multiplicity,
+    ) -> Option<Vec<Reservation>> {
+        const KEY: &str = "reservedConcurrentExecutions";
+        let args = function.args()?;
+        if !self.replaceable_by_later_spread(args, KEY) {
+            return None;
+        }
+        let calls: Vec<_> = self
+            .passed_through_objects(args)
+            .into_iter()
+            .map(|passed| (passed.call, passed))
+            .collect();
+        if calls.is_empty() {
+            return None;
+        }
+        let mut reservations = Vec::new();
+        // The calls taking the default share its one place: their instances add up there.
+        let mut default_instances: Option<Option<u64>> = None;
+        for (passed, share) in self.shares_of_calls(calls, instances)? {
+            match self.handed_on_property(&passed, KEY) {
+                Some(written) => {
+                    reservations.push(self.reservation(written.value, share.into(), Some(written.value), false))
+                }
+                None => {
+                    default_instances = Some(match default_instances {
+                        None => share,
+                        Some(sum) => sum.zip(share).map(|(sum, share)| sum + share),
+                    });
+                }
+            }
+        }
+        if let Some(share) = default_instances {
+            reservations.push(self.reservation(default, share.into(), None, false));
+        }
+        Some(reservations)
+    }
+
     /// The reservation read at `read`: its number (the larger side of a `?:`) and where it is
     /// written, which a fix may not change where a const holding it is read by other settings
     /// too, or where `kept` already says so.
@@ -368,6 +413,9 @@ impl<'tree> Program<'tree> {
         else {
             return self.reservations_passed_through(function, instances);
         };
+        if let Some(reservations) = self.reservations_replacing_default(function, written.value, instances) {
+            return reservations;
+        }
         if self.largest_number_value(written.value).is_none() {
             if let Some(shares) = self.reservations_passed_in(written.value, instances, None, 1) {
                 // A call in a loop may pass each element's number (`new Worker(…, { reserved:
