@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::npm_version::NpmVersion;
 
-/// The dependency ranges of a project's `package.json` that fixes depend on.
+/// What a project's `package.json` ranges and `package-lock.json` say about the libraries fixes name.
 #[derive(Debug, Default)]
 pub struct PackageManifest {
     /// The newest @pulumi/aws major the declared range admits; `None` when the project does not
