@@ -23,6 +23,8 @@ pub struct Runtime {
     pub enum_member: Option<String>,
     /// The first @pulumi/aws major that has `enum_member`; `None` when 4.x has it already.
     enum_since: Option<u64>,
+    /// The first release of that major with `enum_member`, where it came within the major.
+    enum_release: Option<NpmVersion>,
     /// The legacy constant exported from `@pulumi/aws/lambda`, when there is one.
     pub constant: Option<String>,
     /// The static member of the CDK's `lambda.Runtime` for this id, when the pinned
@@ -50,14 +52,18 @@ impl Runtime {
         date >= self.deprecated
     }
 
-    /// The `aws.lambda.Runtime` member for this id in @pulumi/aws `major` (the newest release
-    /// when `None`).
-    pub fn enum_member_in(&self, major: Option<u64>) -> Option<&str> {
-        let present = match (major, self.enum_since) {
+    /// The `aws.lambda.Runtime` member for this id in @pulumi/aws `major`, of which the project
+    /// installs release `installed` (the newest when `None`).
+    pub fn enum_member_in(&self, major: Option<u64>, installed: Option<NpmVersion>) -> Option<&str> {
+        let in_major = match (major, self.enum_since) {
             (Some(major), Some(since)) => major >= since,
             _ => true,
         };
-        self.enum_member.as_deref().filter(|_| present)
+        let in_release = match (installed, self.enum_release) {
+            (Some(installed), Some(since)) => installed >= since,
+            _ => true,
+        };
+        self.enum_member.as_deref().filter(|_| in_major && in_release)
     }
 
     /// The `lambda.Runtime` constant for this id in aws-cdk-lib `installed` (the newest release
@@ -113,6 +119,20 @@ impl RuntimeTable {
                 if entry.enum_since.is_some() && entry.enum_member.is_none() {
                     bail!("runtime {}: `enum_since` needs the `enum_member` it dates", entry.id);
                 }
+                let enum_release: Option<NpmVersion> = entry
+                    .enum_release
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .with_context(|| format!("runtime {}: enum_release", entry.id))?;
+                if let Some(release) = enum_release {
+                    if entry.enum_since != Some(release.major) {
+                        bail!(
+                            "runtime {}: `enum_release` is a release of the major `enum_since` names",
+                            entry.id
+                        );
+                    }
+                }
                 if entry.cdk_since.is_some() && entry.cdk_constant.is_none() {
                     bail!("runtime {}: `cdk_since` needs the `cdk_constant` it dates", entry.id);
                 }
@@ -162,6 +182,7 @@ impl RuntimeTable {
                     family: entry.family,
                     enum_member: entry.enum_member,
                     enum_since: entry.enum_since,
+                    enum_release,
                     constant: entry.constant,
                     cdk_constant: entry.cdk_constant,
                     cdk_since,
@@ -242,6 +263,7 @@ struct RuntimeEntry {
     block_update: Option<toml::value::Datetime>,
     enum_member: Option<String>,
     enum_since: Option<u64>,
+    enum_release: Option<String>,
     constant: Option<String>,
     cdk_constant: Option<String>,
     cdk_since: Option<String>,

@@ -16,6 +16,9 @@ pub struct PackageManifest {
     /// say, or says it in a way that is not a version range (a tag, a path, a git URL), which
     /// installs the newest release as far as infrafix can tell.
     pulumi_aws_major: Option<u64>,
+    /// The @pulumi/aws release the project installs: the one its lock file names, else the oldest
+    /// its range admits. `None` when neither says.
+    pulumi_aws_version: Option<NpmVersion>,
     /// The aws-cdk-lib release the project installs: the one its lock file names, else the
     /// oldest its range admits (a constant that release lacks is missing from some install).
     /// `None` when neither says, which installs the newest release as far as infrafix can tell.
@@ -38,18 +41,27 @@ impl PackageManifest {
                 .iter()
                 .find_map(|section| manifest.get(section)?.get(package)?.as_str())
         };
-        let locked_cdk_lib = lock
-            .and_then(|text| serde_json::from_str::<Value>(text).ok())
-            .and_then(|lock| locked_version(&lock, "aws-cdk-lib"));
+        let lock = lock.and_then(|text| serde_json::from_str::<Value>(text).ok());
+        let installed = |package: &str| {
+            lock.as_ref()
+                .and_then(|lock| locked_version(lock, package))
+                .or_else(|| range(package).and_then(oldest_version))
+        };
         Self {
             pulumi_aws_major: range("@pulumi/aws").and_then(newest_major),
-            cdk_lib_version: locked_cdk_lib.or_else(|| range("aws-cdk-lib").and_then(oldest_version)),
+            pulumi_aws_version: installed("@pulumi/aws"),
+            cdk_lib_version: installed("aws-cdk-lib"),
         }
     }
 
     /// The @pulumi/aws major the project installs, when its range bounds it.
     pub fn pulumi_aws_major(&self) -> Option<u64> {
         self.pulumi_aws_major
+    }
+
+    /// The @pulumi/aws release the project installs, when its lock file or range says.
+    pub fn pulumi_aws_version(&self) -> Option<NpmVersion> {
+        self.pulumi_aws_version
     }
 
     /// The aws-cdk-lib release the project installs, when its lock file or range says.
@@ -218,5 +230,15 @@ mod tests {
                 .map(|v| v.minor),
             Some(170)
         );
+    }
+
+    #[test]
+    fn the_installed_pulumi_aws_release_is_read_like_the_cdks() {
+        let manifest = r#"{"dependencies": {"@pulumi/aws": "^7.2.0"}}"#;
+        let lock = r#"{"lockfileVersion": 3, "packages": {"node_modules/@pulumi/aws": {"version": "7.16.0"}}}"#;
+        let installed = |lock| PackageManifest::parse(Some(manifest), lock).pulumi_aws_version();
+        assert_eq!(installed(Some(lock)).map(|version| version.minor), Some(16));
+        assert_eq!(installed(None).map(|version| version.minor), Some(2));
+        assert_eq!(PackageManifest::parse(Some(manifest), None).pulumi_aws_major(), Some(7));
     }
 }

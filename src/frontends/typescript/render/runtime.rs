@@ -61,9 +61,10 @@ impl<'tree> Program<'tree> {
     }
 
     /// The `aws.lambda.Runtime` member naming `runtime` in the @pulumi/aws the project declares:
-    /// one its major lacks would not compile there, and the id is written as a string instead.
+    /// one its major, or the release it installs, lacks would not compile there, and the id is
+    /// written as a string instead.
     fn runtime_member<'runtime>(&self, runtime: &'runtime Runtime) -> Option<&'runtime str> {
-        runtime.enum_member_in(self.manifest.pulumi_aws_major())
+        runtime.enum_member_in(self.manifest.pulumi_aws_major(), self.manifest.pulumi_aws_version())
     }
 
     /// Refuses to change the string `written` to `value` where the program also writes `written`
