@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::calendar::CalendarDate;
 use crate::fix::Applicability;
-use crate::npm_version::NpmVersion;
+use crate::release_version::ReleaseVersion;
 
 const TABLE_SOURCE: &str = include_str!("../../codemods/lambda-runtimes.toml");
 
@@ -24,14 +24,14 @@ pub struct Runtime {
     /// The first @pulumi/aws major that has `enum_member`; `None` when 4.x has it already.
     enum_since: Option<u64>,
     /// The first release of that major with `enum_member`, where it came within the major.
-    enum_release: Option<NpmVersion>,
+    enum_release: Option<ReleaseVersion>,
     /// The legacy constant exported from `@pulumi/aws/lambda`, when there is one.
     pub constant: Option<String>,
     /// The static member of the CDK's `lambda.Runtime` for this id, when the pinned
     /// `aws-cdk-lib` has one.
     pub cdk_constant: Option<String>,
     /// The first aws-cdk-lib release with `cdk_constant`; `None` when 2.0.0 has it already.
-    cdk_since: Option<NpmVersion>,
+    cdk_since: Option<ReleaseVersion>,
     /// Whether the CDK's last v1 release has `cdk_constant` too.
     pub cdk_v1: bool,
     /// The handler a function takes when it moves off this runtime.
@@ -54,7 +54,7 @@ impl Runtime {
 
     /// The `aws.lambda.Runtime` member for this id in @pulumi/aws `major`, of which the project
     /// installs release `installed` (the newest when `None`).
-    pub fn enum_member_in(&self, major: Option<u64>, installed: Option<NpmVersion>) -> Option<&str> {
+    pub fn enum_member_in(&self, major: Option<u64>, installed: Option<ReleaseVersion>) -> Option<&str> {
         let in_major = match (major, self.enum_since) {
             (Some(major), Some(since)) => major >= since,
             _ => true,
@@ -68,7 +68,7 @@ impl Runtime {
 
     /// The `lambda.Runtime` constant for this id in aws-cdk-lib `installed` (the newest release
     /// when `None`).
-    pub fn cdk_constant_in(&self, installed: Option<NpmVersion>) -> Option<&str> {
+    pub fn cdk_constant_in(&self, installed: Option<ReleaseVersion>) -> Option<&str> {
         let present = match (installed, self.cdk_since) {
             (Some(installed), Some(since)) => installed >= since,
             _ => true,
@@ -119,7 +119,7 @@ impl RuntimeTable {
                 if entry.enum_since.is_some() && entry.enum_member.is_none() {
                     bail!("runtime {}: `enum_since` needs the `enum_member` it dates", entry.id);
                 }
-                let enum_release: Option<NpmVersion> = entry
+                let enum_release: Option<ReleaseVersion> = entry
                     .enum_release
                     .as_deref()
                     .map(str::parse)

@@ -33,6 +33,7 @@ use tree_sitter::{Node, Tree};
 pub use render::TerraformFrontEnd;
 
 use crate::cloud::Site;
+use crate::release_version::ReleaseVersion;
 use crate::syntax::{kind_of, node_text};
 
 /// One `.tf` file of the project, as the pipeline parsed it.
@@ -315,7 +316,7 @@ impl<'a> TerraformProject<'a> {
 
     /// The root module's `required_version` constraint that admits a Terraform release older
     /// than `first` (`(0, 13, 0)`), as written; `None` when none is known to.
-    pub fn admits_terraform_before(&self, first: required_version::Release) -> Option<String> {
+    pub fn admits_terraform_before(&self, first: ReleaseVersion) -> Option<String> {
         self.folders[0].required_versions.iter().find_map(|constraint| {
             let constraint = self.string_literal(values::unwrapped(*constraint))?;
             required_version::admits_release_before(&constraint, first)

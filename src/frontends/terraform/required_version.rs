@@ -3,15 +3,18 @@
 //! writes (`depends_on` in a module block came with 0.13; 0.12 answers "Reserved argument name in
 //! module block").
 
-/// A release number, `major.minor.patch`; a missing part is 0 (`0.12` is 0.12.0).
-pub type Release = (u64, u64, u64);
+use crate::release_version::ReleaseVersion;
 
 /// The last releases of the lines before 0.13, and the first release of all.
-const LAST_OF_OLD_LINES: [Release; 3] = [(0, 12, 31), (0, 11, 15), (0, 0, 0)];
+const LAST_OF_OLD_LINES: [ReleaseVersion; 3] = [
+    ReleaseVersion::new(0, 12, 31),
+    ReleaseVersion::new(0, 11, 15),
+    ReleaseVersion::new(0, 0, 0),
+];
 
 /// Whether the constraint (`"0.12.18"`, `">= 0.12, < 0.14"`, `"~> 0.12.0"`) admits a release
 /// older than `first`. `None` when a clause cannot be read.
-pub fn admits_release_before(constraint: &str, first: Release) -> Option<bool> {
+pub fn admits_release_before(constraint: &str, first: ReleaseVersion) -> Option<bool> {
     let clauses: Vec<Clause> = constraint.split(',').map(Clause::parse).collect::<Option<_>>()?;
     // An old release a constraint admits is one it names or, for ranges (`>= 0.12`, `< 0.12`,
     // `~> 0.12.0`), the last of an old line or the first release of all.
@@ -27,7 +30,7 @@ pub fn admits_release_before(constraint: &str, first: Release) -> Option<bool> {
 /// One comparison of a constraint.
 struct Clause {
     operator: Operator,
-    release: Release,
+    release: ReleaseVersion,
     /// How many parts the release is written with: `~> 0.12` moves the minor part, `~> 0.12.0`
     /// the patch.
     parts: usize,
@@ -62,21 +65,18 @@ impl Clause {
             .unwrap_or((Operator::Equal, text));
         // A pre-release (`0.13.0-beta1`) is ordered as its release here.
         let number = rest.trim().split(['-', '+']).next()?;
-        let parts: Vec<u64> = number.split('.').map(|part| part.parse().ok()).collect::<Option<_>>()?;
-        let release = match parts.as_slice() {
-            [major] => (*major, 0, 0),
-            [major, minor] => (*major, *minor, 0),
-            [major, minor, patch] => (*major, *minor, *patch),
-            _ => return None,
-        };
+        let parts = number.split('.').count();
+        if parts > 3 || number.contains(['x', 'X', '*']) {
+            return None;
+        }
         Some(Self {
             operator,
-            release,
-            parts: parts.len(),
+            release: ReleaseVersion::lenient(number)?,
+            parts,
         })
     }
 
-    fn admits(&self, release: Release) -> bool {
+    fn admits(&self, release: ReleaseVersion) -> bool {
         let named = self.release;
         match self.operator {
             Operator::Equal => release == named,
@@ -87,8 +87,8 @@ impl Clause {
             Operator::LessOrEqual => release <= named,
             Operator::Pessimistic => {
                 let below = match self.parts {
-                    3 => (named.0, named.1 + 1, 0),
-                    _ => (named.0 + 1, 0, 0),
+                    3 => ReleaseVersion::new(named.major, named.minor + 1, 0),
+                    _ => ReleaseVersion::new(named.major + 1, 0, 0),
                 };
                 release >= named && release < below
             }
@@ -98,9 +98,9 @@ impl Clause {
 
 #[cfg(test)]
 mod tests {
-    use super::admits_release_before;
+    use super::{admits_release_before, ReleaseVersion};
 
-    const MODULE_DEPENDS_ON: super::Release = (0, 13, 0);
+    const MODULE_DEPENDS_ON: ReleaseVersion = ReleaseVersion::new(0, 13, 0);
 
     #[test]
     fn constraints_admitting_a_release_before_0_13() {

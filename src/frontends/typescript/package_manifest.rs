@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::npm_version::NpmVersion;
+use crate::release_version::ReleaseVersion;
 
 /// What a project's `package.json` ranges and `package-lock.json` say about the libraries fixes name.
 #[derive(Debug, Default)]
@@ -18,11 +18,11 @@ pub struct PackageManifest {
     pulumi_aws_major: Option<u64>,
     /// The @pulumi/aws release the project installs: the one its lock file names, else the oldest
     /// its range admits. `None` when neither says.
-    pulumi_aws_version: Option<NpmVersion>,
+    pulumi_aws_version: Option<ReleaseVersion>,
     /// The aws-cdk-lib release the project installs: the one its lock file names, else the
     /// oldest its range admits (a constant that release lacks is missing from some install).
     /// `None` when neither says, which installs the newest release as far as infrafix can tell.
-    cdk_lib_version: Option<NpmVersion>,
+    cdk_lib_version: Option<ReleaseVersion>,
 }
 
 impl PackageManifest {
@@ -60,19 +60,19 @@ impl PackageManifest {
     }
 
     /// The @pulumi/aws release the project installs, when its lock file or range says.
-    pub fn pulumi_aws_version(&self) -> Option<NpmVersion> {
+    pub fn pulumi_aws_version(&self) -> Option<ReleaseVersion> {
         self.pulumi_aws_version
     }
 
     /// The aws-cdk-lib release the project installs, when its lock file or range says.
-    pub fn cdk_lib_version(&self) -> Option<NpmVersion> {
+    pub fn cdk_lib_version(&self) -> Option<ReleaseVersion> {
         self.cdk_lib_version
     }
 }
 
 /// The release of `package` a `package-lock.json` installs at the project's top: lock files from
 /// npm 7 on list it under `packages`, older ones under `dependencies`.
-fn locked_version(lock: &Value, package: &str) -> Option<NpmVersion> {
+fn locked_version(lock: &Value, package: &str) -> Option<ReleaseVersion> {
     let entry = lock
         .get("packages")
         .and_then(|packages| packages.get(format!("node_modules/{package}")))
@@ -84,22 +84,18 @@ fn locked_version(lock: &Value, package: &str) -> Option<NpmVersion> {
 /// `2.100.0 - 2.150.0` and `2.100.0` admit 2.100.0; alternatives (`^2.80 || ^2.100`) their oldest;
 /// a range with only an upper bound admits 0.0.0. `None` when it is not a range (`*`, `latest`, a
 /// path or a URL).
-fn oldest_version(range: &str) -> Option<NpmVersion> {
+fn oldest_version(range: &str) -> Option<ReleaseVersion> {
     range
         .split("||")
         .map(|alternative| {
             let comparators: Vec<&str> = alternative.split_whitespace().collect();
             let Some(lower) = comparators.iter().find(|comparator| !comparator.starts_with('<')) else {
                 let only_upper_bounds = !comparators.is_empty();
-                return only_upper_bounds.then_some(NpmVersion {
-                    major: 0,
-                    minor: 0,
-                    patch: 0,
-                });
+                return only_upper_bounds.then_some(ReleaseVersion::new(0, 0, 0));
             };
-            NpmVersion::lenient(lower.trim_start_matches(['>', '=', '^', '~']))
+            ReleaseVersion::lenient(lower.trim_start_matches(['>', '=', '^', '~']))
         })
-        .collect::<Option<Vec<NpmVersion>>>()?
+        .collect::<Option<Vec<ReleaseVersion>>>()?
         .into_iter()
         .min()
 }

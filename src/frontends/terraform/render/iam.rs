@@ -3,17 +3,17 @@
 //! `jsonencode` document or to an `aws_iam_policy_document` data source, and a new
 //! `aws_iam_role_policy` after the role.
 
-use super::super::required_version::Release;
 use super::super::values::{list_items, list_node, object_node};
 use super::super::{block_body, block_type, named_children, Located, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{ResourceRef, Site, ARN};
 use crate::fix::Edit;
+use crate::release_version::ReleaseVersion;
 use crate::source::line_range;
 use crate::syntax::kind_of;
 
 /// The first Terraform release that takes `depends_on` in a module block.
-const MODULE_DEPENDS_ON_SINCE: Release = (0, 13, 0);
+const MODULE_DEPENDS_ON_SINCE: ReleaseVersion = ReleaseVersion::new(0, 13, 0);
 
 /// A statement to write: an action allowed on the ARNs of resources, each `TYPE.NAME.arn`.
 pub(super) struct NewStatement {

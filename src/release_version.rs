@@ -1,5 +1,6 @@
-//! Release versions of npm packages, as the runtime table dates a library's constants and as a
-//! project's `package.json` and lock file name the release it installs.
+//! Release versions (`major.minor.patch`) of libraries and tools: the runtime table dates a
+//! library's constants by them, a project's `package.json` and lock file name the npm release it
+//! installs, and a Terraform module's `required_version` the releases it runs on.
 
 use std::fmt;
 use std::str::FromStr;
@@ -9,15 +10,19 @@ use anyhow::{bail, Context, Error};
 /// `major.minor.patch` of a release; a pre-release tag (`-rc.1`) or build metadata is ignored,
 /// which places a pre-release at its release: close enough to say whether a constant exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct NpmVersion {
+pub struct ReleaseVersion {
     pub major: u64,
     pub minor: u64,
     pub patch: u64,
 }
 
-impl NpmVersion {
-    /// A version as a range writes its bound: `2`, `2.100`, `2.100.x` and `v2.100.0` are read
-    /// with the parts left out as 0.
+impl ReleaseVersion {
+    pub const fn new(major: u64, minor: u64, patch: u64) -> Self {
+        Self { major, minor, patch }
+    }
+
+    /// A version as a range or constraint writes its bound: `2`, `2.100`, `2.100.x` and
+    /// `v2.100.0` are read with the parts left out as 0.
     pub fn lenient(text: &str) -> Option<Self> {
         let text = text.trim().trim_start_matches(['=', 'v']);
         let core = text.split(['-', '+']).next()?;
@@ -36,7 +41,7 @@ impl NpmVersion {
     }
 }
 
-impl FromStr for NpmVersion {
+impl FromStr for ReleaseVersion {
     type Err = Error;
 
     fn from_str(text: &str) -> Result<Self, Error> {
@@ -60,7 +65,7 @@ impl FromStr for NpmVersion {
     }
 }
 
-impl fmt::Display for NpmVersion {
+impl fmt::Display for ReleaseVersion {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(formatter, "{}.{}.{}", self.major, self.minor, self.patch)
     }
@@ -72,16 +77,16 @@ mod tests {
 
     #[test]
     fn exact_versions_are_three_numbers() {
-        let version: NpmVersion = "2.168.0".parse().expect("a version");
+        let version: ReleaseVersion = "2.168.0".parse().expect("a version");
         assert_eq!((version.major, version.minor, version.patch), (2, 168, 0));
-        assert!("2.168".parse::<NpmVersion>().is_err());
-        assert!("2.168.0.1".parse::<NpmVersion>().is_err());
-        assert!("2.x.0".parse::<NpmVersion>().is_err());
+        assert!("2.168".parse::<ReleaseVersion>().is_err());
+        assert!("2.168.0.1".parse::<ReleaseVersion>().is_err());
+        assert!("2.x.0".parse::<ReleaseVersion>().is_err());
     }
 
     #[test]
     fn range_bounds_fill_what_they_leave_out() {
-        let read = |text| NpmVersion::lenient(text).map(|version| version.to_string());
+        let read = |text| ReleaseVersion::lenient(text).map(|version| version.to_string());
         assert_eq!(read("2"), Some("2.0.0".to_owned()));
         assert_eq!(read("2.100"), Some("2.100.0".to_owned()));
         assert_eq!(read("v2.100.x"), Some("2.100.0".to_owned()));
