@@ -15,6 +15,10 @@ pub struct ManagedPolicy {
     pub arn: String,
     /// The actions it allows, on every resource.
     pub actions: Vec<String>,
+    /// The actions it allows on some resources only, which the table does not list: whether it
+    /// allows one of them on a program's resource is not known.
+    #[serde(default)]
+    pub scoped_actions: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

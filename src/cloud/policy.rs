@@ -113,7 +113,20 @@ fn evaluate<'a>(
     let mut allowed = managed
         .iter()
         .any(|policy| policy.actions.iter().any(|granted| action_matches(granted, action)));
-    let mut uncertain = None;
+    let mut uncertain = managed
+        .iter()
+        .find(|policy| {
+            policy
+                .scoped_actions
+                .iter()
+                .any(|granted| action_matches(granted, action))
+        })
+        .map(|policy| {
+            format!(
+                "the AWS managed policy {} allows it on resources infrafix does not list",
+                policy.name
+            )
+        });
     let mut maybe_denied = false;
     for statement in statements {
         let action_applies = statement.actions.iter().any(|entry| {
@@ -412,5 +425,21 @@ mod tests {
         assert_eq!(unknown.pattern_coverage("arn:aws:sqs:*:*:orders-*"), Coverage::Unsure);
         assert_eq!(unknown.pattern_coverage("arn:aws:sqs:*:*:*"), Coverage::Covers);
         assert_eq!(unknown.pattern_coverage("*"), Coverage::Covers);
+    }
+
+    #[test]
+    fn a_managed_policy_scoped_to_resources_it_names_leaves_those_actions_unknown() {
+        let insights =
+            crate::aws::managed_policies::find("CloudWatchLambdaInsightsExecutionRolePolicy").expect("listed");
+        let queue = ResourceTarget {
+            resource: 0,
+            service: "sqs",
+            name: PhysicalName::Unknown,
+            instance: None,
+        };
+        let ask = |action| evaluate(action, &queue, std::iter::empty(), &[insights], 0);
+        assert_eq!(ask("sqs:SendMessage"), Answer::NotAllowed);
+        assert_eq!(ask("logs:CreateLogGroup"), Answer::Allowed);
+        assert!(matches!(ask("logs:PutLogEvents"), Answer::Unknown(_)));
     }
 }
