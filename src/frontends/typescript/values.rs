@@ -844,17 +844,21 @@ impl<'tree> Program<'tree> {
     /// `number_value` reads it, or the larger side of `cond ? a : b` (through consts), when both
     /// sides are known. For sums that must hold whichever side a deployment takes.
     pub fn largest_number_value(&self, at: Located<'tree>) -> Option<(i64, Located<'tree>)> {
+        self.largest_number_within(at, 0)
+    }
+
+    /// `largest_number_value` with `hops` of the budget spent: a helper that calls itself
+    /// (`return level > 3 ? 100 : reservedFor(level + 1)`) ends there, unknown.
+    fn largest_number_within(&self, at: Located<'tree>, mut hops: usize) -> Option<(i64, Located<'tree>)> {
         let mut current = at;
-        for _ in 0..MAX_HOPS {
+        while hops < MAX_HOPS {
+            hops += 1;
             current = self.unwrapped(current);
             match kind_of(current.node) {
                 "ternary_expression" => {
                     let side = |field| {
                         let node = current.node.field(field)?;
-                        self.largest_number_value(Located {
-                            file: current.file,
-                            node,
-                        })
+                        self.largest_number_within(current.with(node), hops)
                     };
                     let (consequence, alternative) = (side("consequence")?, side("alternative")?);
                     return Some(if alternative.0 > consequence.0 {
@@ -876,7 +880,7 @@ impl<'tree> Program<'tree> {
                     };
                     return values
                         .into_iter()
-                        .map(|value| self.largest_number_value(value))
+                        .map(|value| self.largest_number_within(value, hops))
                         .collect::<Option<Vec<_>>>()?
                         .into_iter()
                         .max_by_key(|(value, _)| *value);
