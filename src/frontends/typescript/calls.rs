@@ -10,7 +10,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::scope::{self, Declaration};
-use super::{named_children, ImportKind, Located, Program, PropertyValue};
+use super::{named_children, ImportKind, Located, Program, PropertyValue, ResourceDecl};
 use crate::syntax::{kind_of, node_text, Fields};
 
 /// A file's calls and `new` expressions whose callee is a plain name, or a name read from another
@@ -226,6 +226,23 @@ impl<'tree> Program<'tree> {
         }
         keys.reverse();
         (kind_of(current.node) == "identifier").then_some((current, keys))
+    }
+
+    /// The calls whose props replace what a construct writes for `key` before spreading them
+    /// (`{ runtime: lambda.Runtime.NODEJS_18_X, ...props }`): what is written is then only a
+    /// default. `None` when no spread of the caller's props follows it, or the calls cannot all be
+    /// read.
+    pub(super) fn calls_replacing_default(
+        &self,
+        function: &ResourceDecl<'tree>,
+        key: &str,
+    ) -> Option<Vec<PassedProps<'tree>>> {
+        let args = function.args()?;
+        if !self.replaceable_by_later_spread(args, key) {
+            return None;
+        }
+        let calls = self.passed_through_objects(args);
+        (!calls.is_empty()).then_some(calls)
     }
 
     /// Each call, with the object it passes, where a helper or construct hands its own arguments

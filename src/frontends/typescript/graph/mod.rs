@@ -306,18 +306,11 @@ impl<'tree> Program<'tree> {
         instances: Multiplicity,
     ) -> Option<Vec<Reservation>> {
         const KEY: &str = "reservedConcurrentExecutions";
-        let args = function.args()?;
-        if !self.replaceable_by_later_spread(args, KEY) {
-            return None;
-        }
         let calls: Vec<_> = self
-            .passed_through_objects(args)
+            .calls_replacing_default(function, KEY)?
             .into_iter()
             .map(|passed| (passed.call, passed))
             .collect();
-        if calls.is_empty() {
-            return None;
-        }
         let mut reservations = Vec::new();
         // The calls taking the default share its one place: their instances add up there.
         let mut default_instances: Option<Option<u64>> = None;

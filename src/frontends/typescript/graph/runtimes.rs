@@ -61,14 +61,7 @@ impl<'tree> Program<'tree> {
         default: PropertyValue<'tree>,
         stacks: &StackFilter,
     ) -> Option<Vec<RuntimeValue>> {
-        let args = function.args()?;
-        if !self.replaceable_by_later_spread(args, "runtime") {
-            return None;
-        }
-        let calls = self.passed_through_objects(args);
-        if calls.is_empty() {
-            return None;
-        }
+        let calls = self.calls_replacing_default(function, "runtime")?;
         let mut values = self.runtimes_passed_through(function, stacks);
         let default_runs = calls
             .iter()
