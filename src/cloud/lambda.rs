@@ -222,7 +222,8 @@ pub enum CodePackage {
     /// Built by a tool that cannot build the package for a runtime of the `provided` family
     /// without a setting the program lacks (`sam build` without `BuildMethod`), from `source`
     /// (the `CodeUri` folder, whose `package.json` dependencies it installs for a Node.js
-    /// function).
+    /// function). A `source` the project's own scripts build into is judged as they build it:
+    /// the tool then only packages it.
     BuildNeeds {
         by: String,
         setting: String,

@@ -95,6 +95,11 @@ impl Wanted<'_> {
             CodePackage::NamedAfterHandler { by } => Readiness::NotReady(format!(
                 "{by} names the binary after the handler, and this fix cannot make the handler `{executable}`"
             )),
+            // A folder the project's own scripts build into is packaged as it is (a Makefile's
+            // `go build -o build/main`, then `sam package`): those scripts decide, not the tool.
+            CodePackage::BuildNeeds { source, .. } if self.built_by_scripts(context, source) => {
+                self.of_code(context, source, handler_becomes_executable)
+            }
             CodePackage::BuildNeeds { by, setting, .. } => Readiness::NotReady(format!(
                 "{by} builds the `{executable}` of an OS-only runtime only with {setting}: add it"
             )),
@@ -113,6 +118,16 @@ impl Wanted<'_> {
                 any_of(each)
             }
         }
+    }
+
+    fn built_by_scripts(&self, context: &RuleContext, source: &CodePackage) -> bool {
+        let CodePackage::FileArchive { path, folder } = source else {
+            return false;
+        };
+        context
+            .packages
+            .and_then(|packages| packages.package(path, folder.as_deref()))
+            .is_some_and(|package| !package.writes.is_empty())
     }
 
     /// A package the CDK's bundling command builds: the files it writes at the package's root.
