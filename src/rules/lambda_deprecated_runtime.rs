@@ -779,8 +779,7 @@ enum HandlerChange {
 const NOT_IN_OWN_DEFINITION: &str =
     " Set its handler to `bootstrap` by hand: it is not written in the function's own definition.";
 const WRITTEN_FOR_OTHERS_TOO: &str = " Set its handler to `bootstrap` by hand: it is written where other functions or callers may read it, not for this function alone.";
-const WRITTEN_IN_SEVERAL_PLACES: &str =
-    " Set its handler to `bootstrap` by hand: it may come from several places.";
+const WRITTEN_IN_SEVERAL_PLACES: &str = " Set its handler to `bootstrap` by hand: it may come from several places.";
 const NOT_IN_ENTRY: &str =
     " Set the handler of the functions made from this entry to `bootstrap` by hand: it is not written in the entry.";
 const READ_WITH_OTHER_RUNTIMES: &str = " Its handler is also read by functions whose runtime is written elsewhere, which may keep it, so it is not changed: give the functions moving to this runtime the handler `bootstrap` by hand.";

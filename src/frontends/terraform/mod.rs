@@ -15,6 +15,7 @@ mod code;
 mod graph;
 mod iam;
 mod integrations;
+mod map_paths;
 mod modules;
 mod policy;
 mod readers;

@@ -92,7 +92,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The name a part of a traversal (`variable_expr`, `get_attr`) reads.
-    fn part_name(&self, expression: Located<'a>, part: Node<'a>) -> Option<&'a str> {
+    pub(super) fn part_name(&self, expression: Located<'a>, part: Node<'a>) -> Option<&'a str> {
         named_children(part)
             .find(|child| kind_of(child) == "identifier")
             .map(|identifier| self.text(expression.with(identifier)))

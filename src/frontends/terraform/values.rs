@@ -1,10 +1,11 @@
 //! Following a value from where a resource reads it to where it is written: through `local.NAME`,
-//! and through `var.NAME` to the argument the module call passes for it or else to the variable's
-//! `default`. Only literals are values here; anything computed (a function call, a conditional, a
-//! module output, a data source) is unknown.
+//! through `var.NAME` to the argument the module call passes for it or else to the variable's
+//! `default`, and into the maps and lists written out that hold it (`map_paths`). Only literals
+//! are values here; anything computed (a conditional, a module output, a data source) is unknown.
 
 use std::collections::HashSet;
 
+use super::map_paths::REFERENCES_FOLLOWED;
 use super::{named_children, Located, ModuleCall, TerraformProject};
 use crate::cloud::{Multiplicity, Site};
 use crate::syntax::{kind_of, Fields};
@@ -34,42 +35,18 @@ pub struct Origin<'tree> {
 }
 
 impl<'a> TerraformProject<'a> {
-    /// Where the value of an expression read in `scope` is written, following references.
+    /// Where the value of an expression read in `scope` is written, following references and
+    /// the keys read from maps (see `map_paths`); `None` when it may be written in several places.
     pub fn origin(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Origin<'a>> {
-        let mut current = expression;
-        let mut scope = scope;
-        let mut origin = Origin {
+        let start = Origin {
             written: expression,
             overridable: false,
             in_place: true,
             passed_at: None,
             depth: scope.len(),
         };
-        for _ in 0..MAX_HOPS {
-            let Some((namespace, name)) = self.reference(current) else {
-                origin.written = unwrapped(current);
-                return Some(origin);
-            };
-            origin.in_place = false;
-            let folder = self.folder_of(current);
-            current = match (namespace, scope.split_last()) {
-                ("var", Some((call, outer))) => match self.argument(call.body, name) {
-                    Some(passed) => {
-                        scope = outer;
-                        origin.depth = outer.len();
-                        origin.passed_at = Some(passed);
-                        passed
-                    }
-                    None => *folder.variable_defaults.get(name)?,
-                },
-                ("var", None) => {
-                    origin.overridable = true;
-                    *folder.variable_defaults.get(name)?
-                }
-                _ => *folder.locals.get(name)?,
-            };
-        }
-        None
+        let mut budget = REFERENCES_FOLLOWED;
+        self.follow(expression, scope, start, &[], &mut budget)?.single()
     }
 
     /// `var.NAME` or `local.NAME`, as (`var`, `NAME`).
@@ -212,15 +189,11 @@ impl<'a> TerraformProject<'a> {
     /// `length(X)` of a list or map written out: how many elements it has, and whether a root
     /// variable's default writes it (a `.tfvars` file may give another).
     fn length(&self, call: Located<'a>, scope: &Scope<'_, 'a>) -> Option<(u64, bool)> {
-        let name = named_children(call.node).find(|node| kind_of(node) == "identifier")?;
-        if self.text(call.with(name)) != "length" {
-            return None;
-        }
-        let arguments = named_children(call.node).find(|node| kind_of(node) == "function_arguments")?;
-        let [argument] = named_children(arguments).collect::<Vec<_>>()[..] else {
+        let (function, arguments) = self.function_call(call)?;
+        let ("length", [argument]) = (function, arguments.as_slice()) else {
             return None;
         };
-        let origin = self.origin(call.with(argument), scope)?;
+        let origin = self.origin(*argument, scope)?;
         if let Some(elements) = tuple_elements(origin.written) {
             return Some((u64::try_from(elements.len()).ok()?, origin.overridable));
         }
@@ -238,15 +211,11 @@ impl<'a> TerraformProject<'a> {
             depth: for_each.depth,
         };
         let mut written = for_each.written;
-        if kind_of(written.node) == "function_call" {
-            let name = named_children(written.node).find(|node| kind_of(node) == "identifier")?;
-            if self.text(written.with(name)) != "toset" {
+        if let Some((function, arguments)) = self.function_call(written) {
+            let ("toset", [list]) = (function, arguments.as_slice()) else {
                 return None;
-            }
-            let arguments = named_children(written.node).find(|node| kind_of(node) == "function_arguments")?;
-            let list = named_children(arguments).collect::<Vec<_>>();
-            let [list] = list.as_slice() else { return None };
-            let list = self.origin(written.with(*list), &scope[..for_each.depth])?;
+            };
+            let list = self.origin(*list, &scope[..for_each.depth])?;
             collection.overridable |= list.overridable;
             collection.depth = list.depth;
             written = list.written;
@@ -518,6 +487,56 @@ mod tests {
             assert!(project.string_value(timeout, &[]).is_none());
             let layers = project.argument(body, "layers").expect("layers");
             assert!(project.origin(layers, &[]).is_none());
+        });
+    }
+
+    #[test]
+    fn values_are_followed_into_maps_merges_and_lookups() {
+        let main = r#"resource "aws_lambda_function" "f" {
+  a = local.base.runtime
+  b = local.merged["runtime"]
+  c = local.overridden.runtime
+  d = local.stages[terraform.workspace].runtime
+  e = local.same[terraform.workspace].runtime
+  f = lookup(local.base, "missing", "ruby2.7")
+  g = lookup(var.by_team, "search", "nodejs14.x")
+  h = local.list[1]
+  i = local.base.missing
+}
+
+variable "by_team" {
+  default = { billing = "ruby2.7" }
+}
+
+locals {
+  base       = { runtime = "go1.x", memory = 128 }
+  merged     = merge(local.base, { memory = 256 })
+  overridden = merge(local.base, { runtime = "provided.al2023" })
+  stages     = { prod = { runtime = "nodejs20.x" }, dev = { runtime = "nodejs16.x" } }
+  same       = { prod = local.base, dev = local.base }
+  list       = ["python3.8", "python3.12"]
+}
+"#;
+        with_project(main, "", |project, body| {
+            let read = |name: &str| {
+                let value = project.argument(body, name).expect("argument");
+                project
+                    .string_value(value, &[])
+                    .map(|(value, origin)| (value, origin.overridable))
+            };
+            let known = |value: &str| Some((value.to_owned(), false));
+            assert_eq!(read("a"), known("go1.x"));
+            // The later map lacks the key, so the earlier one gives it; or has it, and wins.
+            assert_eq!(read("b"), known("go1.x"));
+            assert_eq!(read("c"), known("provided.al2023"));
+            // A key computed at deploy: one value only where every entry gives the same.
+            assert_eq!(read("d"), None);
+            assert_eq!(read("e"), known("go1.x"));
+            assert_eq!(read("f"), known("ruby2.7"));
+            // A variable's default map may be replaced by one holding the key.
+            assert_eq!(read("g"), Some(("nodejs14.x".to_owned(), true)));
+            assert_eq!(read("h"), known("python3.12"));
+            assert_eq!(read("i"), None);
         });
     }
 
