@@ -4,6 +4,7 @@
 //! default. A step infrafix cannot take (a map from a data source, a key computed at deploy into
 //! maps that disagree) leaves the value unknown.
 
+use super::references::interpolated;
 use super::values::{object_node, tuple_elements, unwrapped, Origin, Scope};
 use super::{named_children, Located, TerraformProject};
 use crate::syntax::kind_of;
@@ -81,6 +82,11 @@ impl<'a> TerraformProject<'a> {
         steps: &[Step],
         budget: &mut usize,
     ) -> Option<Reached<'a>> {
+        // `"${X}"` is X itself, not a string made of it (the 0.11 way of writing references).
+        let expression = match steps.is_empty() {
+            true => expression,
+            false => interpolated(expression),
+        };
         if let Some((namespace, name, more)) = self.reference_path(expression, scope) {
             *budget = budget.checked_sub(1)?;
             origin.in_place = false;
