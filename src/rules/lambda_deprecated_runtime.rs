@@ -148,7 +148,8 @@ not changed), in `Mappings`, or in either arm of an `!If`; in a Serverless servi
 function, in `provider.runtime`, or where a `${self:…}` variable points. A SAM function built by
 `sam build` with `Metadata: BuildMethod: go1.x` is ready (`sam build` names the binary after the
 handler, `bootstrap`); one without a `BuildMethod` is not (`sam build` builds an OS-only runtime's
-function only with one), nor one built by another `BuildMethod` (a Makefile's `build-<Function>`
+function only with one), unless the project's own scripts build into its `CodeUri` folder (they are
+then judged as for a FileArchive), nor one built by another `BuildMethod` (a Makefile's `build-<Function>`
 target, which infrafix does not read), so those fixes are unsafe. So is the fix of a Serverless
 function whose handler names a binary in a folder (`bin/hello`): the framework zips the service's
 files as they lie, and `provided.al2023` runs the `bootstrap` at the package's root. An
