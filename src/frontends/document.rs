@@ -3,15 +3,18 @@
 //! graph and edits, and the Pulumi stack files a program's configuration comes from, work on
 //! this, never on the grammar's node kinds.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use tree_sitter::Node;
 
 use crate::syntax::{kind_of, named_children, named_descendants, node_text, Fields};
 
-/// The YAML merge key (`<<: *base`): the map holds the anchored map's entries too, which are
-/// not read.
+/// The YAML merge key (`<<: *base`): the map holds the anchored map's entries too, under its own.
 pub const MERGE_KEY: &str = "<<";
+
+/// How many merge keys deep an entry is looked for: an anchored map may merge another.
+const MAX_MERGE_DEPTH: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct Value {
@@ -30,7 +33,7 @@ pub enum ValueKind {
         tag: String,
         value: Box<Value>,
     },
-    /// What no rule reads: a block scalar (`|`), an alias, an empty value.
+    /// What no rule reads: a block scalar (`|`), an alias (but a merge key's), an empty value.
     Other,
 }
 
@@ -107,8 +110,26 @@ impl Value {
 }
 
 impl Map {
+    /// The entry for `key`: the map's own, else one a merge key brings in (`<<: *base`, or
+    /// `<<: [*a, *b]`, where the earlier map wins), written where its anchor is.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|entry| entry.key == key)
+        self.entry_within(key, MAX_MERGE_DEPTH)
+    }
+
+    fn entry_within(&self, key: &str, depth: usize) -> Option<&Entry> {
+        if let Some(own) = self.entries.iter().find(|entry| entry.key == key) {
+            return Some(own);
+        }
+        let merged = &self.entries.iter().find(|entry| entry.key == MERGE_KEY)?.value;
+        let depth = depth.checked_sub(1)?;
+        match &merged.kind {
+            ValueKind::Map(map) => map.entry_within(key, depth),
+            ValueKind::List(list) => list
+                .items
+                .iter()
+                .find_map(|item| item.as_map()?.entry_within(key, depth)),
+            _ => None,
+        }
     }
 }
 
@@ -128,6 +149,11 @@ impl Value {
         }
     }
 
+    /// How many values this one holds, itself included.
+    fn size(&self) -> usize {
+        1 + self.children().map(Value::size).sum::<usize>()
+    }
+
     fn is_block(&self) -> bool {
         match &self.kind {
             ValueKind::Map(map) => map.layout == Layout::Block,
@@ -140,6 +166,10 @@ impl Value {
 
 impl Entry {
     pub fn content_end(&self) -> usize {
+        // A merge key's value is read where its anchor is: the entry ends where it is written.
+        if !(self.range.start <= self.value.range.start && self.value.range.end <= self.range.end) {
+            return self.range.end;
+        }
         self.value.content_end().max(self.key_range.end)
     }
 }
@@ -205,12 +235,12 @@ pub fn read(root: Node, text: &str) -> Option<Value> {
             }
             // Directives (`%YAML 1.2`) and comments come before the document's value.
             let body = named_children(document).find(|child| matches!(kind_of(child), "block_node" | "flow_node"))?;
-            Some(read_value(body, text))
+            Some(Reader::new(text).value(body))
         }
         // JSON: document → value.
         _ => {
             let body = named_children(root).find(|child| kind_of(child) != "comment")?;
-            Some(read_value(body, text))
+            Some(Reader::new(text).value(body))
         }
     }
 }
@@ -242,97 +272,155 @@ pub fn aliased_anchors(root: Node, text: &str) -> Vec<(String, Range<usize>)> {
     anchored
 }
 
-fn read_value(node: Node, text: &str) -> Value {
-    let range = node.byte_range();
-    let kind = match kind_of(node) {
-        // YAML wraps every value in a node that may also hold its tag.
-        "block_node" | "flow_node" => return read_wrapped(node, text),
-        "block_mapping" => ValueKind::Map(read_map(node, text, Layout::Block)),
-        "flow_mapping" | "object" => ValueKind::Map(read_map(node, text, Layout::Flow)),
-        "block_sequence" => ValueKind::List(read_list(node, text, Layout::Block)),
-        "flow_sequence" | "array" => ValueKind::List(read_list(node, text, Layout::Flow)),
-        "plain_scalar" | "number" | "true" | "false" => ValueKind::Scalar(Scalar {
-            text: node_text(node, text).to_owned(),
-            content: range.clone(),
-        }),
-        "double_quote_scalar" | "single_quote_scalar" | "string" => quoted_scalar(node, text),
-        _ => ValueKind::Other,
-    };
-    Value { range, kind }
+/// Reads one document, keeping the values its anchors name (`&base`) for the merge keys after
+/// them (`<<: *base`): a merge key's alias reads as the map it repeats, spanning the anchor's
+/// bytes, so that what a rule reads through it is written (and guarded from edits) there. Any
+/// other alias stays unknown: edits place text by the bytes a value spans, and an alias's value
+/// would span its anchor's.
+struct Reader<'text> {
+    text: &'text str,
+    anchors: HashMap<String, Value>,
+    /// Whether the value being read is a merge key's, whose aliases are read.
+    in_merge_key: bool,
+    /// How many more values aliases may repeat: aliases of aliases grow a document's values
+    /// exponentially (the "billion laughs"), and past this they read as unknown.
+    repeats_left: usize,
 }
 
-/// A YAML `block_node` or `flow_node`: its tag, anchor and value.
-fn read_wrapped(node: Node, text: &str) -> Value {
-    let children: Vec<Node> = named_children(node)
-        .filter(|child| kind_of(child) != "comment")
-        .collect();
-    let tag = children.iter().find(|child| kind_of(**child) == "tag");
-    let inner = children
-        .iter()
-        .find(|child| !matches!(kind_of(**child), "tag" | "anchor"))
-        .map(|child| read_value(*child, text));
-    let inner = inner.unwrap_or(Value {
-        range: node.end_byte()..node.end_byte(),
-        kind: ValueKind::Other,
-    });
-    // YAML's own tags (`!!str`, `!!map`) say what the value already is.
-    let tag = tag.filter(|tag| !node_text(**tag, text).starts_with("!!"));
-    match tag {
-        Some(tag) => Value {
-            range: node.byte_range(),
-            kind: ValueKind::Tagged {
-                tag: node_text(*tag, text).to_owned(),
-                value: Box::new(inner),
-            },
-        },
-        None => inner,
+/// The values every alias of a document may repeat together.
+const MAX_REPEATED_VALUES: usize = 100_000;
+
+impl<'text> Reader<'text> {
+    fn new(text: &'text str) -> Self {
+        Self {
+            text,
+            anchors: HashMap::new(),
+            in_merge_key: false,
+            repeats_left: MAX_REPEATED_VALUES,
+        }
     }
-}
 
-fn read_map(node: Node, text: &str, layout: Layout) -> Map {
-    let entries = named_children(node)
-        .filter(|child| matches!(kind_of(child), "block_mapping_pair" | "flow_pair" | "pair"))
-        .filter_map(|pair| {
-            let key = pair.field("key")?;
-            let key_value = read_value(key, text);
-            let key_text = match &key_value.kind {
-                ValueKind::Scalar(scalar) => scalar.text.clone(),
-                _ => node_text(key, text).to_owned(),
-            };
-            let value = match pair.field("value") {
-                Some(value) => read_value(value, text),
-                None => Value {
-                    range: pair.end_byte()..pair.end_byte(),
-                    kind: ValueKind::Other,
-                },
-            };
-            Some(Entry {
-                key: key_text,
-                key_range: key.byte_range(),
-                value,
-                range: pair.byte_range(),
-            })
-        })
-        .collect();
-    Map { layout, entries }
-}
+    /// The value an alias repeats, while the document may repeat that many more.
+    fn repeat(&mut self, name: &str) -> Option<Value> {
+        let anchored = self.anchors.get(name)?;
+        self.repeats_left = self.repeats_left.checked_sub(anchored.size())?;
+        Some(anchored.clone())
+    }
 
-fn read_list(node: Node, text: &str, layout: Layout) -> List {
-    let items = named_children(node)
-        .filter(|child| kind_of(child) != "comment")
-        .map(|child| match kind_of(child) {
-            // `- value`: the item's value, without the dash.
-            "block_sequence_item" => match named_children(child).find(|inner| kind_of(inner) != "comment") {
-                Some(inner) => read_value(inner, text),
-                None => Value {
-                    range: child.end_byte()..child.end_byte(),
+    fn value(&mut self, node: Node) -> Value {
+        let text = self.text;
+        let range = node.byte_range();
+        let kind = match kind_of(node) {
+            // YAML wraps every value in a node that may also hold its tag.
+            "block_node" | "flow_node" => return self.wrapped(node),
+            "block_mapping" => ValueKind::Map(self.map(node, Layout::Block)),
+            "flow_mapping" | "object" => ValueKind::Map(self.map(node, Layout::Flow)),
+            "block_sequence" => ValueKind::List(self.list(node, Layout::Block)),
+            "flow_sequence" | "array" => ValueKind::List(self.list(node, Layout::Flow)),
+            "plain_scalar" | "number" | "true" | "false" => ValueKind::Scalar(Scalar {
+                text: node_text(node, text).to_owned(),
+                content: range.clone(),
+            }),
+            "double_quote_scalar" | "single_quote_scalar" | "string" => quoted_scalar(node, text),
+            // An alias of an anchor not read before it (YAML forbids that) is unknown.
+            "alias" if self.in_merge_key => {
+                let name = node_text(node, text).trim_start_matches('*');
+                return self.repeat(name).unwrap_or(Value {
+                    range,
                     kind: ValueKind::Other,
+                });
+            }
+            _ => ValueKind::Other,
+        };
+        Value { range, kind }
+    }
+
+    /// A YAML `block_node` or `flow_node`: its tag, anchor and value.
+    fn wrapped(&mut self, node: Node) -> Value {
+        let text = self.text;
+        let children: Vec<Node> = named_children(node)
+            .filter(|child| kind_of(child) != "comment")
+            .collect();
+        let tag = children.iter().find(|child| kind_of(**child) == "tag");
+        let anchor = children.iter().find(|child| kind_of(**child) == "anchor");
+        let inner = children
+            .iter()
+            .find(|child| !matches!(kind_of(**child), "tag" | "anchor"))
+            .map(|child| self.value(*child));
+        let inner = inner.unwrap_or(Value {
+            range: node.end_byte()..node.end_byte(),
+            kind: ValueKind::Other,
+        });
+        // YAML's own tags (`!!str`, `!!map`) say what the value already is.
+        let tag = tag.filter(|tag| !node_text(**tag, text).starts_with("!!"));
+        let value = match tag {
+            Some(tag) => Value {
+                range: node.byte_range(),
+                kind: ValueKind::Tagged {
+                    tag: node_text(*tag, text).to_owned(),
+                    value: Box::new(inner),
                 },
             },
-            _ => read_value(child, text),
-        })
-        .collect();
-    List { layout, items }
+            None => inner,
+        };
+        if let Some(anchor) = anchor {
+            let name = node_text(*anchor, text).trim_start_matches('&').to_owned();
+            self.anchors.insert(name, value.clone());
+        }
+        value
+    }
+
+    fn map(&mut self, node: Node, layout: Layout) -> Map {
+        let text = self.text;
+        let entries = named_children(node)
+            .filter(|child| matches!(kind_of(child), "block_mapping_pair" | "flow_pair" | "pair"))
+            .filter_map(|pair| {
+                let key = pair.field("key")?;
+                let key_value = self.value(key);
+                let key_text = match &key_value.kind {
+                    ValueKind::Scalar(scalar) => scalar.text.clone(),
+                    _ => node_text(key, text).to_owned(),
+                };
+                let value = match pair.field("value") {
+                    Some(value) => {
+                        let outer = std::mem::replace(&mut self.in_merge_key, key_text == MERGE_KEY);
+                        let value = self.value(value);
+                        self.in_merge_key = outer;
+                        value
+                    }
+                    None => Value {
+                        range: pair.end_byte()..pair.end_byte(),
+                        kind: ValueKind::Other,
+                    },
+                };
+                Some(Entry {
+                    key: key_text,
+                    key_range: key.byte_range(),
+                    value,
+                    range: pair.byte_range(),
+                })
+            })
+            .collect();
+        Map { layout, entries }
+    }
+
+    fn list(&mut self, node: Node, layout: Layout) -> List {
+        let items = named_children(node)
+            .filter(|child| kind_of(child) != "comment")
+            .map(|child| match kind_of(child) {
+                // `- value`: the item's value, without the dash.
+                "block_sequence_item" => match named_children(child).find(|inner| kind_of(inner) != "comment") {
+                    Some(inner) => self.value(inner),
+                    None => Value {
+                        range: child.end_byte()..child.end_byte(),
+                        kind: ValueKind::Other,
+                    },
+                },
+                _ => self.value(child),
+            })
+            .collect();
+        List { layout, items }
+    }
 }
 
 fn quoted_scalar(node: Node, text: &str) -> ValueKind {
