@@ -38,6 +38,10 @@ aws_lambda_function.NAME` (or a `for` that keeps each instance as it is, `{ for 
 aws_lambda_function.NAME : k => f }`) reads each instance as `each.value`: `uri = each.value.arn`
 becomes `each.value.invoke_arn`, a permission made so for `each.value.function_name` lets API
 Gateway invoke every instance, and the permission the fix adds for such a function is made so too.
+A function a local module makes is read through the module's outputs (`uri =
+module.orders.invoke_arn`): `module.orders.function_arn` becomes the output holding the invoke ARN
+when the module has one; when it has none the finding says so and the module is left as it is
+(every caller of the module shares it, and may read that output as an ARN).
 
 In CloudFormation and SAM: the `Integration` of an `AWS::ApiGateway::Method` (`Type: AWS_PROXY`,
 `Uri`, `IntegrationHttpMethod`, `Credentials`) and the `x-amazon-apigateway-integration` objects of

@@ -11,7 +11,7 @@ use super::modules::ResourceInstance;
 use super::policy::ReadDocument;
 use super::references::interpolated;
 use super::values::{unwrapped, Scope, MAX_HOPS};
-use super::{Located, ModuleCall, ResourceBlock, TerraformProject};
+use super::{Located, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{
     DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, PhysicalName, QueueEventSource,
@@ -192,7 +192,7 @@ impl<'a> TerraformProject<'a> {
     /// instance it is written in, one a module call of that instance makes and hands out as an
     /// output (`module.orders.function_name`), or the function of an `aws_lambda_alias` (an alias
     /// invokes its function, as that function's role).
-    fn function_instance(
+    pub(super) fn function_instance(
         &self,
         expression: Located<'a>,
         scope: &Scope<'_, 'a>,
@@ -209,9 +209,8 @@ impl<'a> TerraformProject<'a> {
         self.named_instance(aliased, alias.scope(), instances, &INVOKED[..1])
     }
 
-    /// The resource instance of one of `kinds` an expression read in `scope` names: in the module
-    /// instance it is written in, or, for a function, one a module call of that instance makes
-    /// and hands out as an output.
+    /// The resource instance of one of `kinds` an expression read in `scope` names (see
+    /// `instance_reference`).
     fn named_instance(
         &self,
         expression: Located<'a>,
@@ -219,39 +218,10 @@ impl<'a> TerraformProject<'a> {
         instances: &[ResourceInstance<'_, 'a>],
         kinds: &[&str],
     ) -> Option<ResourceId> {
-        let origin = self.origin(expression, scope)?;
-        let mut calls: Vec<&ModuleCall<'a>> = scope[..origin.depth].to_vec();
-        let parts = self.resource_traversal(interpolated(origin.written))?;
-        let (kind, name) = match parts.as_slice() {
-            ["module", call, output] => {
-                let folder = &self.folders[self.folder_of_file[origin.written.file]];
-                let call = folder.calls.iter().find(|known| known.name == *call)?;
-                let value = self.folders[call.folder].outputs.get(*output)?;
-                calls.push(call);
-                let inner = self.traversal(interpolated(*value))?;
-                match inner.as_slice() {
-                    ["aws_lambda_function", name, _] => ("aws_lambda_function", *name),
-                    _ => return None,
-                }
-            }
-            // Made once per instance of a resource of the root module, it names that instance.
-            ["each", "value", _] if origin.depth == 0 => {
-                let body = self.enclosing_block_body(origin.written)?;
-                let iterated = self.root_resources().nth(self.instances_iterated(body)?)?;
-                (iterated.kind.as_str(), iterated.name.as_str())
-            }
-            [kind, name, _] => (*kind, *name),
-            _ => return None,
-        };
-        if !kinds.contains(&kind) {
-            return None;
-        }
-        instances.iter().position(|instance| {
-            instance.resource.kind == kind
-                && instance.resource.name == name
-                && instance.calls.len() == calls.len()
-                && instance.calls.iter().zip(&calls).all(|(a, b)| std::ptr::eq(*a, *b))
-        })
+        let (found, _) = self.instance_reference(expression, scope, instances)?;
+        kinds
+            .contains(&instances[found].resource.kind.as_str())
+            .then_some(found)
     }
 
     /// Each root module role with the policies reaching it; `functions` are the graph's.

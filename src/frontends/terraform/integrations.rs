@@ -3,12 +3,13 @@
 //! `body = jsonencode({ … })`; and whether an `aws_lambda_permission` lets API Gateway invoke the
 //! function they call.
 
-use super::references::interpolated;
+use super::modules::ResourceInstance;
+use super::references::{graph_attribute, interpolated};
 use super::values::{object_node, unwrapped};
 use super::{named_children, Located, ResourceBlock, TerraformProject};
 use crate::cloud::{
     action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, InvokePermission,
-    LambdaFunction, ResourceId, Site, QUALIFIED_INVOKE_ARN,
+    LambdaFunction, ResourceId, ResourceRef, Site, QUALIFIED_INVOKE_ARN,
 };
 use crate::syntax::kind_of;
 
@@ -33,6 +34,7 @@ impl IntegrationForm {
 
 impl<'a> TerraformProject<'a> {
     pub(super) fn graph_integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
+        let instances = self.resource_instances();
         let mut integrations = Vec::new();
         for resource in self.root_resources() {
             match resource.kind.as_str() {
@@ -50,6 +52,7 @@ impl<'a> TerraformProject<'a> {
                         IntegrationForm::Resource,
                         rest_api,
                         functions,
+                        &instances,
                     ));
                 }
                 "aws_api_gateway_rest_api" => {
@@ -62,6 +65,7 @@ impl<'a> TerraformProject<'a> {
                             IntegrationForm::OpenApi,
                             rest_api.clone(),
                             functions,
+                            &instances,
                         ));
                     }
                 }
@@ -116,6 +120,7 @@ impl<'a> TerraformProject<'a> {
         form: IntegrationForm,
         rest_api: Option<Site>,
         functions: &[LambdaFunction],
+        instances: &[ResourceInstance<'_, 'a>],
     ) -> ApiIntegration {
         let value = |key: &str| settings.iter().find(|(name, _)| name == key).map(|(_, value)| *value);
         let setting = |key: &str| value(key).map(|value| self.integration_setting(value));
@@ -125,24 +130,26 @@ impl<'a> TerraformProject<'a> {
         let uri = setting("uri");
         let credentials = setting("credentials");
         let targets = value("uri")
-            .and_then(|uri| self.integration_target(uri, functions))
+            .and_then(|uri| self.integration_target(uri, functions, instances))
             .map(|target| IntegrationTarget {
                 invoke_permission: (credentials.is_some() && !target.is_qualified()).then(|| {
                     self.invoke_permission(
                         functions[target.function].resource,
                         target.instance.clone(),
                         rest_api.as_ref(),
+                        instances,
                     )
                 }),
                 ..target
             })
             .into_iter()
             .collect();
+        // A role of the root module, or one a module call makes and hands out (`module.iam.role_arn`).
         let credentials_role = value("credentials")
-            .and_then(|role| self.root_resource_ref(role))
-            .and_then(|role| self.root_resources().nth(role.resource))
-            .filter(|role| role.kind == "aws_iam_role")
-            .map(|role| format!("`aws_iam_role.{}`", role.name));
+            .and_then(|role| self.instance_reference(role, &[], instances))
+            .map(|(role, _)| &instances[role])
+            .filter(|role| role.resource.kind == "aws_iam_role")
+            .map(|role| format!("`{}`", role.address()));
         ApiIntegration {
             at: at.site(),
             rest_api,
@@ -173,8 +180,14 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The function a uri calls: an output of it (`.arn`, `.invoke_arn`, `.qualified_arn` …) read
-    /// in place (or alone in a string), or a uri built around its ARN.
-    fn integration_target(&self, uri: Located<'a>, functions: &[LambdaFunction]) -> Option<IntegrationTarget> {
+    /// in place (or alone in a string), or handed out by a module call that makes it
+    /// (`module.orders.invoke_arn`), or a uri built around its ARN.
+    fn integration_target(
+        &self,
+        uri: Located<'a>,
+        functions: &[LambdaFunction],
+        instances: &[ResourceInstance<'_, 'a>],
+    ) -> Option<IntegrationTarget> {
         let function_index = |resource: ResourceId| functions.iter().position(|function| function.resource == resource);
         if let Some(reference) = self.root_resource_ref(uri) {
             // `aws_lambda_alias.live.arn`: the alias has an invoke ARN of its own.
@@ -197,12 +210,28 @@ impl<'a> TerraformProject<'a> {
                 invoke_permission: None,
             });
         }
+        if self.output_value(uri, &[]).is_some() {
+            return self.output_target(uri, instances).and_then(|target| {
+                Some(IntegrationTarget {
+                    function: function_index(target.function)?,
+                    ..target
+                })
+            });
+        }
         // `arn:aws:apigateway:…:lambda:path/2015-03-31/functions/${aws_lambda_function.f.arn}/invocations`;
         // any other uri merely mentioning a function (an HTTP backend's path) does not call it.
         if !self.text(uri).contains(":lambda:path/") {
             return None;
         }
-        let named = self
+        // Around `${module.orders.arn}`, the function the module makes.
+        let through_modules: Vec<(usize, Option<&str>)> = self
+            .mentions_under(uri)
+            .iter()
+            .filter(|mention| mention.key.starts_with("module."))
+            .filter_map(|mention| self.instance_reference(mention.at, &[], instances))
+            .filter(|(found, _)| instances[*found].resource.kind == "aws_lambda_function")
+            .collect();
+        let mut named = self
             .reads(uri)
             .into_iter()
             .filter_map(|key| {
@@ -210,12 +239,17 @@ impl<'a> TerraformProject<'a> {
                 self.root_resources()
                     .position(|resource| resource.kind == "aws_lambda_function" && resource.name == name)
             })
+            .chain(through_modules.iter().map(|(found, _)| *found))
             .collect::<Vec<_>>();
+        named.sort_unstable();
+        named.dedup();
         let [only] = named.as_slice() else { return None };
         // Built around a version's ARN, the uri is that version's invoke ARN.
         let around_version = self.mentions_under(uri).iter().any(|mention| {
             mention.key.starts_with("aws_lambda_function.") && mention.attribute == Some("qualified_arn")
-        });
+        }) || through_modules
+            .iter()
+            .any(|(_, attribute)| *attribute == Some("qualified_arn"));
         Some(IntegrationTarget {
             function: function_index(*only)?,
             attribute: around_version.then(|| QUALIFIED_INVOKE_ARN.to_owned()),
@@ -223,6 +257,68 @@ impl<'a> TerraformProject<'a> {
             instance: None,
             invoke_permission: None,
         })
+    }
+
+    /// The function, or the alias of one, a uri reads through a module call's output
+    /// (`module.orders.invoke_arn`); `function` is its index among `instances`.
+    fn output_target(&self, uri: Located<'a>, instances: &[ResourceInstance<'_, 'a>]) -> Option<IntegrationTarget> {
+        let (found, attribute) = self.instance_reference(uri, &[], instances)?;
+        let read = &instances[found];
+        let (function, alias) = match read.resource.kind.as_str() {
+            "aws_lambda_function" => (found, None),
+            "aws_lambda_alias" => {
+                let aliased = self.argument(read.resource.body, "function_name")?;
+                let function = self.function_instance(aliased, read.scope(), instances)?;
+                (function, Some(format!("`{}`", read.address())))
+            }
+            _ => return None,
+        };
+        Some(IntegrationTarget {
+            function,
+            attribute: attribute.map(graph_attribute),
+            alias,
+            instance: None,
+            invoke_permission: None,
+        })
+    }
+
+    /// The function (or other resource) a root module value names and the attribute read: a
+    /// resource of the root module, or one a module call makes and hands out as an output
+    /// (`module.orders.function_name`), whose `resource` is then its index among `instances`.
+    fn root_or_output_ref(&self, value: Located<'a>, instances: &[ResourceInstance<'_, 'a>]) -> Option<ResourceRef> {
+        if let Some(reference) = self.root_resource_ref(value) {
+            return Some(reference);
+        }
+        self.output_value(value, &[])?;
+        let (found, attribute) = self.instance_reference(value, &[], instances)?;
+        Some(ResourceRef {
+            resource: found,
+            attribute: attribute.map(graph_attribute),
+            instance: None,
+        })
+    }
+
+    /// Whether an `aws_lambda_permission` a called module makes may let API Gateway invoke
+    /// `function` (its index among `instances`): one naming it, or a function infrafix cannot
+    /// read, for apigateway.amazonaws.com or a principal infrafix cannot read. What its source
+    /// ARN covers is read through the module's variables, which is not done: it may grant.
+    fn module_permission_may_grant(&self, function: usize, instances: &[ResourceInstance<'_, 'a>]) -> bool {
+        instances
+            .iter()
+            .filter(|permission| !permission.calls.is_empty() && permission.resource.kind == "aws_lambda_permission")
+            .any(|permission| {
+                let (body, scope) = (permission.resource.body, permission.scope());
+                let named = self
+                    .argument(body, "function_name")
+                    .and_then(|name| self.instance_reference(name, scope, instances))
+                    .map(|(found, _)| found);
+                let principal = self
+                    .argument(body, "principal")
+                    .and_then(|principal| self.string_value(principal, scope))
+                    .map(|(principal, _)| principal);
+                named.is_none_or(|named| named == function)
+                    && principal.is_none_or(|principal| principal == "apigateway.amazonaws.com")
+            })
     }
 
     /// Whether an `aws_lambda_permission` of the root module lets API Gateway invoke `function`
@@ -233,8 +329,12 @@ impl<'a> TerraformProject<'a> {
         function: ResourceId,
         instance: Option<String>,
         rest_api: Option<&Site>,
+        instances: &[ResourceInstance<'_, 'a>],
     ) -> InvokePermission {
-        let mut answer = InvokePermission::Missing;
+        let mut answer = match self.module_permission_may_grant(function, instances) {
+            true => InvokePermission::Unknown,
+            false => InvokePermission::Missing,
+        };
         for permission in self
             .root_resources()
             .filter(|resource| resource.kind == "aws_lambda_permission")
@@ -242,7 +342,7 @@ impl<'a> TerraformProject<'a> {
             let body = permission.body;
             let named = self
                 .argument(body, "function_name")
-                .and_then(|name| self.root_resource_ref(name));
+                .and_then(|name| self.root_or_output_ref(name, instances));
             // By its name or unqualified ARN: `qualified_arn` names one published version.
             let names_function = named.as_ref().is_some_and(|reference| {
                 reference.resource == function
@@ -260,9 +360,7 @@ impl<'a> TerraformProject<'a> {
             let action = literal("action");
             if !names_function {
                 // A function named otherwise (its name written out, a variable) may be this one.
-                let unread_name = self
-                    .argument(body, "function_name")
-                    .is_some_and(|name| self.root_resource_ref(name).is_none());
+                let unread_name = self.argument(body, "function_name").is_some() && named.is_none();
                 if unread_name && principal.as_deref() == Some("apigateway.amazonaws.com") {
                     answer = InvokePermission::Unknown;
                 }

@@ -2,9 +2,11 @@
 //! local modules it calls (`source = "./modules/lambda"`). Each file is walked once for its
 //! top-level blocks (resources, variables, locals, module calls); values are then followed from
 //! where a resource reads them to where they are written: a literal in the block, a `local`, a
-//! variable's `default`, or the argument a module call passes for a variable. What cannot be
-//! followed (a registry or git module, a module output, a data source, a function of other values)
-//! is unknown and never edited; so is whatever an override file (`override.tf`) redeclares.
+//! variable's `default`, or the argument a module call passes for a variable. The resource a
+//! local module hands out as an output (`module.orders.invoke_arn`) is followed into the module
+//! (`modules`). What cannot be followed (a registry or git module, a data source, a function of
+//! other values) is unknown and never edited; so is whatever an override file (`override.tf`)
+//! redeclares.
 //!
 //! Every part of the graph is built: functions and layers (`graph`), roles and the policies
 //! reaching them (`iam`, `policy`), integrations (`integrations`), stages (`apigateway`); rules

@@ -1,9 +1,11 @@
 //! Module instances: the root module's resources, and those of each local module folder once per
 //! chain of `module` calls that reaches it (a folder called twice deploys its resources twice,
-//! each with the arguments its call passes).
+//! each with the arguments its call passes); and what a call's outputs hand out, followed into
+//! the instance that writes it.
 
+use super::references::interpolated;
 use super::values::Scope;
-use super::{ModuleCall, ResourceBlock, TerraformProject};
+use super::{Located, ModuleCall, ResourceBlock, TerraformProject};
 use crate::cloud::Multiplicity;
 
 /// How deep module calls are followed; Terraform itself refuses a module that calls itself.
@@ -70,5 +72,172 @@ impl<'a> TerraformProject<'a> {
             copies = copies.zip(each).and_then(|(copies, each)| copies.checked_mul(each));
         }
         copies.into()
+    }
+}
+
+impl<'a> TerraformProject<'a> {
+    /// What `module.NAME.OUTPUT`, read in the module instance `scope`, stands for: the output's
+    /// `value` in the folder the call `NAME` makes (followed through locals and variables, and
+    /// through the outputs of the calls that folder makes in turn), with the calls that lead to
+    /// where it is written. `None` for anything else, and for what cannot be followed: a registry
+    /// or git module, a call made by `count` or `for_each`, an output no file declares.
+    pub fn output_value<'p>(
+        &'p self,
+        expression: Located<'a>,
+        scope: &Scope<'p, 'a>,
+    ) -> Option<(Located<'a>, Vec<&'p ModuleCall<'a>>)> {
+        let origin = self.origin(expression, scope)?;
+        let written = interpolated(origin.written);
+        let ["module", name, output] = self.traversal(written)?[..] else {
+            return None;
+        };
+        let call = self.folder_of(written).calls.iter().find(|call| call.name == name)?;
+        let mut calls = scope[..origin.depth].to_vec();
+        calls.push(call);
+        self.call_output(calls, output)
+    }
+
+    /// What the output `output` of the last of `calls` stands for (see `output_value`).
+    pub fn call_output<'p>(
+        &'p self,
+        mut calls: Vec<&'p ModuleCall<'a>>,
+        output: &str,
+    ) -> Option<(Located<'a>, Vec<&'p ModuleCall<'a>>)> {
+        let mut output = output;
+        for _ in 0..MAX_DEPTH {
+            let call = *calls.last()?;
+            // `module.NAME` of a call made several times is a list or a map, not an object.
+            if self.is_repeated(call.body) || calls.len() > MAX_DEPTH {
+                return None;
+            }
+            let value = *self.folders[call.folder].outputs.get(output)?;
+            let origin = self.origin(value, &calls)?;
+            calls.truncate(origin.depth);
+            let written = interpolated(origin.written);
+            let inner = match self.traversal(written).as_deref() {
+                Some(["module", name, inner]) => {
+                    let call = self.folder_of(written).calls.iter().find(|call| call.name == *name)?;
+                    calls.push(call);
+                    *inner
+                }
+                _ => return Some((written, calls)),
+            };
+            output = inner;
+        }
+        None
+    }
+
+    /// The resource instance (its index in `instances`) an expression read in `scope` names, and
+    /// the attribute it reads: a resource of the module instance it is written in, one it is
+    /// handed in a variable, or one a module call hands out as an output
+    /// (`module.orders.function_name`). Made once per instance of a root module resource
+    /// (`each.value.arn`), it names that resource.
+    pub fn instance_reference(
+        &self,
+        expression: Located<'a>,
+        scope: &Scope<'_, 'a>,
+        instances: &[ResourceInstance<'_, 'a>],
+    ) -> Option<(usize, Option<&'a str>)> {
+        let (written, calls) = match self.output_value(expression, scope) {
+            Some(found) => found,
+            None => {
+                let origin = self.origin(expression, scope)?;
+                (interpolated(origin.written), scope[..origin.depth].to_vec())
+            }
+        };
+        self.instance_written(written, &calls, instances)
+    }
+
+    /// The resource instance a traversal written in the module instance `calls` names, and the
+    /// attribute it reads (see `instance_reference`).
+    pub fn instance_written(
+        &self,
+        written: Located<'a>,
+        calls: &Scope<'_, 'a>,
+        instances: &[ResourceInstance<'_, 'a>],
+    ) -> Option<(usize, Option<&'a str>)> {
+        let parts = self.resource_traversal(written)?;
+        let (kind, name, attribute) = match parts.as_slice() {
+            ["each", "value", attribute @ ..] if calls.is_empty() => {
+                let body = self.enclosing_block_body(written)?;
+                let iterated = self.root_resources().nth(self.instances_iterated(body)?)?;
+                (iterated.kind.as_str(), iterated.name.as_str(), attribute)
+            }
+            [kind, name, attribute @ ..] if !super::references::NOT_RESOURCES.contains(kind) => {
+                (*kind, *name, attribute)
+            }
+            _ => return None,
+        };
+        let attribute = match attribute {
+            [] => None,
+            [attribute] => Some(*attribute),
+            _ => return None,
+        };
+        let found = instances.iter().position(|instance| {
+            instance.resource.kind == kind
+                && instance.resource.name == name
+                && instance.calls.len() == calls.len()
+                && instance.calls.iter().zip(calls).all(|(a, b)| std::ptr::eq(*a, *b))
+        })?;
+        Some((found, attribute))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::super::{TerraformInput, TerraformProject};
+    use crate::syntax::{parse, Dialect};
+
+    #[test]
+    fn outputs_are_followed_into_the_modules_that_write_them() {
+        let files = [
+            (
+                "/infra/main.tf",
+                "module \"api\" {\n  source = \"./modules/api\"\n}\n\nmodule \"many\" {\n  source = \"./modules/api\"\n  count  = 2\n}\n\nmodule \"registry\" {\n  source = \"terraform-aws-modules/lambda/aws\"\n}\n\nresource \"aws_api_gateway_integration\" \"i\" {\n  a = module.api.invoke_arn\n  b = \"${module.api.role_arn}\"\n  c = module.api.missing\n  d = module.many[0].invoke_arn\n  e = module.registry.lambda_function_invoke_arn\n}\n",
+            ),
+            (
+                "/infra/modules/api/main.tf",
+                "module \"fn\" {\n  source = \"../fn\"\n}\n\nresource \"aws_iam_role\" \"api\" {}\n\nlocals {\n  role = aws_iam_role.api.arn\n}\n\noutput \"invoke_arn\" {\n  value = module.fn.invoke_arn\n}\n\noutput \"role_arn\" {\n  value = local.role\n}\n",
+            ),
+            (
+                "/infra/modules/fn/main.tf",
+                "resource \"aws_lambda_function\" \"this\" {}\n\noutput \"invoke_arn\" {\n  value = aws_lambda_function.this.invoke_arn\n}\n",
+            ),
+        ];
+        let trees: Vec<_> = files
+            .iter()
+            .map(|(_, text)| parse(text, Dialect::Hcl).expect("parses"))
+            .collect();
+        let inputs = files
+            .iter()
+            .zip(&trees)
+            .map(|((path, text), tree)| TerraformInput {
+                path: Path::new(path),
+                text,
+                tree,
+            })
+            .collect();
+        let project = TerraformProject::build(Path::new("/infra"), inputs);
+        let instances = project.resource_instances();
+        let integration = project.folders[0].resources[0].body;
+        let read = |name: &str| {
+            let value = project.argument(integration, name).expect("argument");
+            project
+                .instance_reference(value, &[], &instances)
+                .map(|(found, attribute)| (instances[found].address(), attribute))
+        };
+        assert_eq!(
+            read("a"),
+            Some((
+                "module.api.module.fn.aws_lambda_function.this".to_owned(),
+                Some("invoke_arn")
+            ))
+        );
+        assert_eq!(read("b"), Some(("module.api.aws_iam_role.api".to_owned(), Some("arn"))));
+        for unknown in ["c", "d", "e"] {
+            assert_eq!(read(unknown), None, "{unknown}");
+        }
     }
 }

@@ -13,7 +13,7 @@ use crate::syntax::kind_of;
 use tree_sitter::Node;
 
 /// What a traversal may start with that names no resource block.
-const NOT_RESOURCES: [&str; 8] = ["data", "local", "var", "module", "path", "terraform", "each", "count"];
+pub(super) const NOT_RESOURCES: [&str; 8] = ["data", "local", "var", "module", "path", "terraform", "each", "count"];
 
 impl<'a> TerraformProject<'a> {
     /// The names a plain traversal is made of (`["aws_sqs_queue", "dlq", "arn"]`); `None` for
@@ -377,7 +377,7 @@ pub fn interpolated(expression: Located) -> Located {
 }
 
 /// A Terraform attribute in the graph's spelling: `invoke_arn` is `invokeArn` there.
-fn graph_attribute(attribute: &str) -> String {
+pub(super) fn graph_attribute(attribute: &str) -> String {
     match attribute {
         "invoke_arn" => INVOKE_ARN,
         "arn" => ARN,

@@ -218,10 +218,7 @@ impl<'a> TerraformProject<'a> {
             .argument(served.body, "provider")
             .map(|provider| ("provider", self.text(provider).to_owned()));
         let all: Vec<(&str, String)> = provider.into_iter().chain(arguments.iter().cloned()).collect();
-        let width = all.iter().map(|(key, _)| key.len()).max().unwrap_or_default();
-        all.iter()
-            .map(|(key, value)| format!("{indent}{key:<width$} = {value}\n"))
-            .collect()
+        aligned_arguments(indent, &all)
     }
 
     /// A new resource block right after the block at `after`, separated by a blank line.
@@ -451,4 +448,13 @@ fn encoded_statement(statement: &NewStatement, indent: &str, step: &str, newline
          {indent}}}",
         statement.action
     )
+}
+
+/// The arguments of a new block, one a line, their `=` aligned as `terraform fmt` aligns them.
+pub(super) fn aligned_arguments(indent: &str, arguments: &[(&str, String)]) -> String {
+    let width = arguments.iter().map(|(key, _)| key.len()).max().unwrap_or_default();
+    arguments
+        .iter()
+        .map(|(key, value)| format!("{indent}{key:<width$} = {value}\n"))
+        .collect()
 }

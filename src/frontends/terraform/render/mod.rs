@@ -143,7 +143,7 @@ impl<'a> TerraformFrontEnd<'a> {
                     instance,
                 } => {
                     let api = &self.project.root_resource_at(rest_api)?.name;
-                    let target = &self.project.root_resource_at(function)?.name;
+                    let target = &self.project.invoked_name(function)?;
                     let name = self.new_resource_name("aws_lambda_permission", &format!("{api}_invoke_{target}"));
                     edits.push(
                         self.project
