@@ -52,7 +52,11 @@ else into a new `aws_iam_role_policy` after the role. A policy or attachment who
 grants nothing the rule counts on, and is never extended. A queue made by `count` or `for_each` and
 picked by a key written out (`aws_sqs_queue.dlq["orders"].arn`, `dlq[0]`) is that one instance,
 granted by a grant naming it or the queue as a whole, and written so by the fix; picked by a key
-known only at deploy (`dlq[each.key]`), it stands for the queue as a whole.
+known only at deploy (`dlq[each.key]`), it stands for the queue as a whole. A queue a local module
+makes once (read there, or handed out as `module.queues.dlq_arn`) is judged too; the grant names it
+by the call's output, and only when that module makes no function and its call has no `depends_on`:
+a grant reading a module that makes the function would be created alongside the function (or, with
+`depends_on` on the call, make a cycle), so such a queue is reported without a fix.
 
 In CloudFormation: `DeadLetterConfig.TargetArn` of a function whose `Role` is a role of the
 template, and the grants of the role's `Policies` and `ManagedPolicyArns` and of every

@@ -4,18 +4,19 @@
 //! `managed_policy_arns`), what a function runs as, sends failed events to and waits for, the
 //! queues and topics policies name, and the SQS queues that feed functions.
 //!
-//! Only the root module's resources are judged: a called module's roles and functions are its own
-//! folder's findings, and its functions' roles here are unknown.
+//! Only the root module's roles are judged: a called module's roles are its own folder's findings,
+//! and its functions running as one are unknown here. A module's function running as a root role
+//! is judged, with the queues the module makes once (see `arn_ref`).
 
 use super::modules::ResourceInstance;
 use super::policy::ReadDocument;
-use super::references::interpolated;
+use super::references::{graph_attribute, interpolated};
 use super::values::{unwrapped, Scope, MAX_HOPS};
 use super::{Located, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{
-    DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, PhysicalName, QueueEventSource,
-    ResourceId, ResourceRef, ResourceTarget, RoleAttachment, RoleGrants, ARN,
+    DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, Multiplicity, PhysicalName,
+    QueueEventSource, ResourceId, ResourceRef, ResourceTarget, RoleAttachment, RoleGrants, ARN,
 };
 use crate::syntax::kind_of;
 
@@ -53,6 +54,28 @@ impl<'a> TerraformProject<'a> {
             .flatten()
     }
 
+    /// The queue or topic (or other resource) an ARN read in `scope` names: one of the root module,
+    /// written there or passed in by it (see `root_value_ref`); or one a module instance makes
+    /// once, read there or handed out as a module output (`module.jobs.dlq_arn`), whose
+    /// `resource` is then its index among `resource_instances`. A module's resource made several
+    /// times is not named here: the root could not name the one instance in a fix.
+    fn arn_ref(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<ResourceRef> {
+        if let Some(reference) = self.root_value_ref(expression, scope) {
+            return Some(reference);
+        }
+        let instances = self.resource_instances();
+        let (found, attribute) = self.instance_reference(expression, scope, &instances)?;
+        let instance = &instances[found];
+        let made_once = !instance.calls.is_empty()
+            && !self.is_repeated(instance.resource.body)
+            && self.copies(instance.scope()) == Multiplicity::Exactly(1);
+        made_once.then(|| ResourceRef {
+            resource: found,
+            attribute: attribute.map(graph_attribute),
+            instance: None,
+        })
+    }
+
     /// The role a function runs as: `role = aws_iam_role.NAME.arn` of the root module. A role a
     /// called module makes for its function is that module's to judge, when its folder is
     /// checked: unknown here.
@@ -66,7 +89,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Where a function sends failed events: `dead_letter_config { target_arn }`, a queue or topic
-    /// of the root module. A `dynamic "dead_letter_config"` block (the usual way to make the queue
+    /// of the root module, or one a module instance makes once (see `arn_ref`). A `dynamic "dead_letter_config"` block (the usual way to make the queue
     /// optional) is judged by its `content`, as the function is when the block is there; a target
     /// read from its iterator is unknown.
     pub(super) fn dead_letter(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> DeadLetter {
@@ -82,8 +105,8 @@ impl<'a> TerraformProject<'a> {
         };
         let target = super::block_body(config)
             .and_then(|config| self.argument(config, "target_arn"))
-            .and_then(|target| self.root_value_ref(target, scope))
-            .filter(|reference| reference.is_arn() && self.message_target_kind(reference.resource).is_some());
+            .and_then(|target| self.arn_ref(target, scope))
+            .filter(|reference| reference.is_arn() && self.message_service(reference.resource).is_some());
         target.map_or(DeadLetter::Unknown, DeadLetter::Resource)
     }
 
@@ -119,27 +142,29 @@ impl<'a> TerraformProject<'a> {
         Some(waited)
     }
 
-    fn message_target_kind(&self, resource: ResourceId) -> Option<&'static str> {
-        let kind = &self.folders[0].resources.get(resource)?.kind;
-        MESSAGE_TARGETS
-            .iter()
-            .find(|(target, _)| target == kind)
-            .map(|(_, service)| *service)
+    /// The service of the queue or topic `resource` (an index among `resource_instances`, the
+    /// root module's resources first), if it is one.
+    fn message_service(&self, resource: ResourceId) -> Option<&'static str> {
+        match self.folders[0].resources.get(resource) {
+            Some(root) => message_service_of(&root.kind),
+            None => message_service_of(&self.resource_instances().get(resource)?.resource.kind),
+        }
     }
 
     pub(super) fn graph_message_targets(&self) -> Vec<MessageTarget> {
-        (0..self.folders[0].resources.len())
-            .filter_map(|id| self.message_target(id))
+        let instances = self.resource_instances();
+        (0..instances.len())
+            .filter_map(|id| self.message_target(id, &instances))
             .collect()
     }
 
-    /// The root module's queue or topic `id`, with what is known of its name.
-    fn message_target(&self, id: ResourceId) -> Option<MessageTarget> {
-        let service = self.message_target_kind(id)?;
-        let resource = &self.folders[0].resources[id];
+    /// The queue or topic `id` (an index among `instances`), with what is known of its name.
+    fn message_target(&self, id: ResourceId, instances: &[ResourceInstance<'_, 'a>]) -> Option<MessageTarget> {
+        let instance = instances.get(id)?;
+        let service = message_service_of(&instance.resource.kind)?;
         let written = |key| {
-            self.argument(resource.body, key)
-                .and_then(|value| self.string_value(value, &[]))
+            self.argument(instance.resource.body, key)
+                .and_then(|value| self.string_value(value, instance.scope()))
                 .filter(|(_, origin)| !origin.overridable)
                 .map(|(value, _)| value)
         };
@@ -155,7 +180,7 @@ impl<'a> TerraformProject<'a> {
                 name,
                 instance: None,
             },
-            name: format!("`{}.{}`", resource.kind, resource.name),
+            name: format!("`{}`", instance.address()),
         })
     }
 
@@ -169,9 +194,9 @@ impl<'a> TerraformProject<'a> {
             .filter(|mapping| mapping.resource.kind == "aws_lambda_event_source_mapping")
             .filter_map(|mapping| {
                 let body = mapping.resource.body;
-                let source = self.root_value_ref(self.argument(body, "event_source_arn")?, mapping.scope())?;
+                let source = self.arn_ref(self.argument(body, "event_source_arn")?, mapping.scope())?;
                 let queue = self
-                    .message_target(source.resource)
+                    .message_target(source.resource, &instances)
                     .filter(|queue| queue.target.service == "sqs" && source.is_arn())?;
                 let function =
                     self.function_instance(self.argument(body, "function_name")?, mapping.scope(), &instances)?;
@@ -576,4 +601,12 @@ impl<'a> TerraformProject<'a> {
             }
         }
     }
+}
+
+/// The service of a queue or topic resource type (`sqs` for `aws_sqs_queue`), if it is one.
+fn message_service_of(kind: &str) -> Option<&'static str> {
+    MESSAGE_TARGETS
+        .iter()
+        .find(|(target, _)| *target == kind)
+        .map(|(_, service)| *service)
 }

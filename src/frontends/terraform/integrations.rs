@@ -9,7 +9,7 @@ use super::values::{object_node, unwrapped};
 use super::{named_children, Located, ResourceBlock, TerraformProject};
 use crate::cloud::{
     action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, InvokePermission,
-    LambdaFunction, ResourceId, ResourceRef, Site, QUALIFIED_INVOKE_ARN,
+    LambdaFunction, ResourceId, Site, QUALIFIED_INVOKE_ARN,
 };
 use crate::syntax::kind_of;
 
@@ -282,22 +282,6 @@ impl<'a> TerraformProject<'a> {
         })
     }
 
-    /// The function (or other resource) a root module value names and the attribute read: a
-    /// resource of the root module, or one a module call makes and hands out as an output
-    /// (`module.orders.function_name`), whose `resource` is then its index among `instances`.
-    fn root_or_output_ref(&self, value: Located<'a>, instances: &[ResourceInstance<'_, 'a>]) -> Option<ResourceRef> {
-        if let Some(reference) = self.root_resource_ref(value) {
-            return Some(reference);
-        }
-        self.output_value(value, &[])?;
-        let (found, attribute) = self.instance_reference(value, &[], instances)?;
-        Some(ResourceRef {
-            resource: found,
-            attribute: attribute.map(graph_attribute),
-            instance: None,
-        })
-    }
-
     /// Whether an `aws_lambda_permission` a called module makes may let API Gateway invoke
     /// `function` (its index among `instances`): one naming it, or a function infrafix cannot
     /// read, for apigateway.amazonaws.com or a principal infrafix cannot read. What its source
@@ -342,7 +326,7 @@ impl<'a> TerraformProject<'a> {
             let body = permission.body;
             let named = self
                 .argument(body, "function_name")
-                .and_then(|name| self.root_or_output_ref(name, instances));
+                .and_then(|name| self.root_or_output_ref(name));
             // By its name or unqualified ARN: `qualified_arn` names one published version.
             let names_function = named.as_ref().is_some_and(|reference| {
                 reference.resource == function

@@ -3,10 +3,10 @@
 //! each with the arguments its call passes); and what a call's outputs hand out, followed into
 //! the instance that writes it.
 
-use super::references::interpolated;
+use super::references::{graph_attribute, interpolated};
 use super::values::Scope;
 use super::{Located, ModuleCall, ResourceBlock, TerraformProject};
-use crate::cloud::Multiplicity;
+use crate::cloud::{Multiplicity, ResourceRef};
 
 /// How deep module calls are followed; Terraform itself refuses a module that calls itself.
 const MAX_DEPTH: usize = 8;
@@ -146,6 +146,23 @@ impl<'a> TerraformProject<'a> {
             }
         };
         self.instance_written(written, &calls, instances)
+    }
+
+    /// The resource a root module value names and the attribute read: a resource of the root
+    /// module (see `root_resource_ref`), or one a module call makes and hands out as an output
+    /// (`module.orders.function_name`), whose `resource` is then its index among
+    /// `resource_instances`.
+    pub fn root_or_output_ref(&self, value: Located<'a>) -> Option<ResourceRef> {
+        if let Some(reference) = self.root_resource_ref(value) {
+            return Some(reference);
+        }
+        self.output_value(value, &[])?;
+        let (found, attribute) = self.instance_reference(value, &[], &self.resource_instances())?;
+        Some(ResourceRef {
+            resource: found,
+            attribute: attribute.map(graph_attribute),
+            instance: None,
+        })
     }
 
     /// The resource instance a traversal written in the module instance `calls` names, and the

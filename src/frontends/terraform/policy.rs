@@ -151,7 +151,7 @@ impl<'a> TerraformProject<'a> {
         }
         Entry {
             literal: None,
-            resource: self.root_resource_ref(element),
+            resource: self.root_or_output_ref(element),
         }
     }
 

@@ -56,6 +56,9 @@ impl<'a> TerraformProject<'a> {
     /// `TYPE.NAME.arn` for a reference to a root module resource's ARN; `TYPE.NAME["KEY"].arn`
     /// (`[0]` under `count`) for one instance picked by a key written out.
     pub(super) fn arn_address(&self, target: &ResourceRef) -> Result<String, String> {
+        if target.resource >= self.folders[0].resources.len() {
+            return self.output_arn_address(target);
+        }
         let resource = self
             .root_resources()
             .nth(target.resource)
@@ -70,6 +73,53 @@ impl<'a> TerraformProject<'a> {
             }
         };
         Ok(format!("{}.{}{index}.{ARN}", resource.kind, resource.name))
+    }
+
+    /// How the root module names the ARN of a resource a module instance makes (`target.resource`
+    /// is its index among `resource_instances`): the root's call's output that hands it out
+    /// (`module.queues.dlq_arn`). A grant reading it waits for the module's resources, so it is
+    /// written only for a module that makes no function (one of its functions would be created
+    /// alongside the grant, which Lambda checks at creation) and whose call waits for nothing (a
+    /// grant it waited for would make a cycle). The module itself is never changed from its
+    /// caller: every caller shares it.
+    fn output_arn_address(&self, target: &ResourceRef) -> Result<String, String> {
+        let instances = self.resource_instances();
+        let instance = instances
+            .get(target.resource)
+            .filter(|_| target.is_arn() && target.instance.is_none())
+            .ok_or("the target is not a resource of the project")?;
+        let call = *instance
+            .calls
+            .first()
+            .ok_or("the target is not made by a module call")?;
+        let makes_function = instances.iter().any(|other| {
+            other.resource.kind == "aws_lambda_function"
+                && other.calls.first().is_some_and(|first| std::ptr::eq(*first, call))
+        });
+        if makes_function || self.argument(call.body, "depends_on").is_some() {
+            return Err(format!(
+                "`{}` is made inside module `{}`, which a grant in the root cannot wait for without the function or the module waiting for the grant in turn (Terraform would create them together, or refuse the cycle); grant it inside the module, or make the queue in the root and pass its ARN in",
+                instance.address(),
+                call.name
+            ));
+        }
+        let mut outputs: Vec<&str> = self.folders[call.folder].outputs.keys().map(String::as_str).collect();
+        outputs.sort_unstable();
+        outputs
+            .into_iter()
+            .find(|output| {
+                self.call_output(vec![call], output)
+                    .and_then(|(written, calls)| self.instance_written(written, &calls, &instances))
+                    == Some((target.resource, Some(ARN)))
+            })
+            .map(|output| format!("module.{}.{output}", call.name))
+            .ok_or_else(|| {
+                format!(
+                    "`{}` is made inside module `{}`, which hands out no output of its ARN to name it by; add one to the module, or grant it by hand (infrafix does not edit a called module from its caller: every caller shares it)",
+                    instance.address(),
+                    call.name
+                )
+            })
     }
 
     /// `Err` for a resource made by `count` or `for_each`: code naming it must pick its instances
