@@ -224,12 +224,15 @@ impl<'a> TerraformProject<'a> {
             return None;
         }
         // Around `${module.orders.arn}`, the function the module makes.
-        let through_modules: Vec<(usize, Option<&str>)> = self
-            .mentions_under(uri)
+        let mentions = self.mentions_under(uri);
+        let through_modules: Vec<(Located<'a>, usize, Option<&str>)> = mentions
             .iter()
             .filter(|mention| mention.key.starts_with("module."))
-            .filter_map(|mention| self.instance_reference(mention.at, &[], instances))
-            .filter(|(found, _)| instances[*found].resource.kind == "aws_lambda_function")
+            .filter_map(|mention| {
+                let (found, attribute) = self.instance_reference(mention.at, &[], instances)?;
+                Some((mention.at, found, attribute))
+            })
+            .filter(|(_, found, _)| instances[*found].resource.kind == "aws_lambda_function")
             .collect();
         let mut named = self
             .reads(uri)
@@ -239,17 +242,23 @@ impl<'a> TerraformProject<'a> {
                 self.root_resources()
                     .position(|resource| resource.kind == "aws_lambda_function" && resource.name == name)
             })
-            .chain(through_modules.iter().map(|(found, _)| *found))
+            .chain(through_modules.iter().map(|(_, found, _)| *found))
             .collect::<Vec<_>>();
         named.sort_unstable();
         named.dedup();
         let [only] = named.as_slice() else { return None };
-        // Built around a version's ARN, the uri is that version's invoke ARN.
-        let around_version = self.mentions_under(uri).iter().any(|mention| {
-            mention.key.starts_with("aws_lambda_function.") && mention.attribute == Some("qualified_arn")
-        }) || through_modules
+        // The ARNs the uri is built around, and the attribute each reads.
+        let arns = mentions
             .iter()
-            .any(|(_, attribute)| *attribute == Some("qualified_arn"));
+            .filter(|mention| mention.key.starts_with("aws_lambda_function."))
+            .map(|mention| (mention.at, mention.attribute))
+            .chain(through_modules.iter().map(|(at, _, attribute)| (*at, *attribute)));
+        // Built around a version's ARN, or an ARN followed by a qualifier
+        // (`${…arn}:live/invocations`, a stage variable's `:$${stageVariables.alias}`), the uri
+        // calls that version or alias.
+        let around_version = arns
+            .into_iter()
+            .any(|(at, attribute)| attribute == Some("qualified_arn") || !self.followed_by_path(at));
         Some(IntegrationTarget {
             function: function_index(*only)?,
             attribute: around_version.then(|| QUALIFIED_INVOKE_ARN.to_owned()),
@@ -257,6 +266,19 @@ impl<'a> TerraformProject<'a> {
             instance: None,
             invoke_permission: None,
         })
+    }
+
+    /// Whether the interpolation holding `expression` in a template is followed by a path
+    /// (`${…arn}/invocations`), not by a qualifier (`${…arn}:live/…`) or another interpolation.
+    fn followed_by_path(&self, expression: Located<'a>) -> bool {
+        expression
+            .node
+            .parent()
+            .filter(|parent| kind_of(parent) == "template_interpolation")
+            .and_then(|interpolation| interpolation.next_named_sibling())
+            .is_some_and(|next| {
+                kind_of(next) == "template_literal" && self.text(expression.with(next)).starts_with('/')
+            })
     }
 
     /// The function, or the alias of one, a uri reads through a module call's output
