@@ -905,8 +905,10 @@ mod tests {
             ("function make({ build }) { const { runtime } = build; return runtime; }\nmake({ build: { runtime: \"go1.x\" } });\n", vec!["\"go1.x\""]),
             // A call leaving it out takes the pattern's default, which is no call's argument.
             ("function make(spec) { const { runtime = \"go1.x\" } = spec; return runtime; }\nmake({});\nmake({ runtime: \"java8\" });\n", vec!["\"java8\""]),
-            // A `let` may be assigned again, and a level with a default is not followed.
-            ("function make(spec) { let { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
+            // A `let` assigned again, and a level with a default, are not followed; a `let` never
+            // assigned again is.
+            ("function make(spec) { let { runtime } = spec; runtime ||= \"java8\"; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec![]),
+            ("function make(spec) { let { runtime } = spec; return runtime; }\nmake({ runtime: \"go1.x\" });\n", vec!["\"go1.x\""]),
             ("function make({ build = {} }) { const { runtime } = build; return runtime; }\nmake({ build: { runtime: \"go1.x\" } });\n", vec![]),
             // A parameter the function assigns or changes, itself or through a helper, no longer
             // holds what the call passes; a helper that only reads it changes nothing.

@@ -507,11 +507,13 @@ impl<'tree> Program<'tree> {
         match self.local_binding(identifier) {
             Some(LocalBinding::Parameter { .. }) => Declaration::Parameter,
             Some(LocalBinding::LoopVariable { .. }) => Declaration::LoopVariable,
-            Some(LocalBinding::Variable { declarator, constant }) => self
-                .node_spanning(identifier.file, declarator, |node| {
+            Some(LocalBinding::Variable { declarator, constant }) => {
+                let settled = self.keeps_declared_value(identifier.file, self.text(identifier), constant);
+                self.node_spanning(identifier.file, declarator, |node| {
                     kind_of(node) == "variable_declarator"
                 })
-                .map_or(Declaration::NotInFile, |declarator| variable(declarator, constant)),
+                .map_or(Declaration::NotInFile, |declarator| variable(declarator, settled))
+            }
             None => self
                 .top_level_declaration(identifier.file, self.text(identifier))
                 .unwrap_or(Declaration::NotInFile),
@@ -583,7 +585,15 @@ impl<'tree> Program<'tree> {
                 found
             }
         }?;
-        Some(variable(declarator, constant))
+        Some(variable(declarator, self.keeps_declared_value(file, name, constant)))
+    }
+
+    /// Whether a variable of `file` named `name` always holds what its declaration writes: a
+    /// `const`, or a `let` or `var` the file never assigns again (`let spec = {…}` in code
+    /// written before `const` was the habit). Another module cannot assign it: an import is
+    /// read-only.
+    fn keeps_declared_value(&self, file: usize, name: &str, constant: bool) -> bool {
+        constant || !self.scopes(file).reassigned.contains(name)
     }
 
     /// The smallest node of `file` that spans `range` and is `wanted`.

@@ -72,6 +72,10 @@ pub struct FileScopes {
     /// variables). A name not in it can only be an import or a global, which spares looking up
     /// every use of `aws`.
     pub declared: HashSet<String>,
+    /// Every name the file assigns anew after declaring it (`x = …`, `x += …`, `x++`, `[x] = …`,
+    /// `for (x of …)`), in any scope: a `let` or `var` of a name missing here keeps the value its
+    /// declaration writes, as a `const` does.
+    pub reassigned: HashSet<String>,
 }
 
 /// Reads `FileScopes` during the walk of `facts::read_file`, which visits every node once, depth
@@ -103,6 +107,10 @@ impl<'text> ScopeReader<'text> {
         }
         for pattern in declaring_patterns(visit.node, kind).into_iter().flatten() {
             collect_identifiers(pattern, text, &mut self.scopes.declared);
+        }
+        if let Some(target) = assignment_target(visit.node, kind) {
+            let names = bound_names(target, text).into_iter().map(str::to_owned);
+            self.scopes.reassigned.extend(names);
         }
         let names = scope_names(visit, text);
         if !names.is_empty() {
@@ -184,6 +192,20 @@ pub fn block_function_or_class<'tree>(block: Node<'tree>, name: &str, text: &str
                 .field("name")
                 .is_some_and(|declared| node_text(declared, text) == name)
         })
+}
+
+/// The variable or destructuring pattern a node assigns anew (`FileScopes::reassigned`); `None`
+/// for an assignment into a member (`x.y = …` changes the object `x` holds, not `x`).
+fn assignment_target<'tree>(node: Node<'tree>, kind: &str) -> Option<Node<'tree>> {
+    let target = match kind {
+        "assignment_expression" | "augmented_assignment_expression" => node.field("left"),
+        "update_expression" => node.field("argument"),
+        // `for (x of xs)` assigns the variable `x` declared elsewhere; `for (const x of xs)`
+        // declares its own.
+        "for_in_statement" if node.field("kind").is_none() => node.field("left"),
+        _ => None,
+    }?;
+    matches!(kind_of(target), "identifier" | "object_pattern" | "array_pattern").then_some(target)
 }
 
 /// The parts of a node that declare names, for `FileScopes::declared`: a function declaration
@@ -335,6 +357,18 @@ mod tests {
             binding_of(source, "lambda", 3),
             Some(LocalBinding::Parameter { .. })
         ));
+    }
+
+    #[test]
+    fn names_assigned_anew_are_reassigned_and_members_are_not() {
+        let source = "let a = 1;\nlet b = 2;\nlet c = 3;\nlet d = 4;\nlet e = 5;\nlet f = {};\nlet g = [];\nlet h = 6;\na = 7;\nb += 1;\nc++;\n[d, { e }] = pair;\nf.x = 1;\ng.push(1);\nfor (h of list) {}\nfor (const i of list) {}\n";
+        let tree = parse(source, Dialect::TypeScript).expect("fixture parses");
+        let scopes = crate::frontends::typescript::facts::read_file(tree.root_node(), source, None)
+            .0
+            .scopes;
+        let mut reassigned: Vec<&str> = scopes.reassigned.iter().map(String::as_str).collect();
+        reassigned.sort_unstable();
+        assert_eq!(reassigned, ["a", "b", "c", "d", "e", "h"]);
     }
 
     #[test]

@@ -1012,8 +1012,8 @@ mod tests {
     }
 
     #[test]
-    fn parameters_and_lets_are_not_followed() {
-        let text = "import * as aws from \"@pulumi/aws\";\nlet RT = \"go1.x\";\nfunction make(rt: string) { return new aws.lambda.Function(\"f\", { runtime: rt }); }\nnew aws.lambda.Function(\"g\", { runtime: RT });\n";
+    fn parameters_and_lets_assigned_again_are_not_followed() {
+        let text = "import * as aws from \"@pulumi/aws\";\nlet RT = \"go1.x\";\nif (process.env.JAVA) { RT = \"java8\"; }\nfunction make(rt: string) { return new aws.lambda.Function(\"f\", { runtime: rt }); }\nnew aws.lambda.Function(\"g\", { runtime: RT });\n";
         with_program(&[("index.ts", text)], |program| {
             for resource in program.resources() {
                 let value = program
