@@ -349,8 +349,9 @@ impl<'tree> Program<'tree> {
     }
 
     /// The calls and `new` expressions of the project that reach a named function (declared, or
-    /// an arrow or function expression a const holds), a class's constructor, or a private
-    /// method (see `private_methods`); `None` when callers cannot name it.
+    /// an arrow or function expression a const holds), a class's constructor or static method
+    /// (`TenantApi.getInstance(…)`), or a private method (see `private_methods`); `None` when
+    /// callers cannot name it.
     pub(super) fn call_sites(&self, function: Located<'tree>) -> Option<Vec<Located<'tree>>> {
         let Some(callee) = self.callee(function) else {
             return self.private_method_calls(function);
@@ -366,6 +367,10 @@ impl<'tree> Program<'tree> {
                     .map(|exported| self.spellings_in(file, function.file, exported))
                     .unwrap_or_default()
             };
+            let spellings = spellings.into_iter().map(|spelled| match &callee.static_method {
+                Some(method) => format!("{spelled}.{method}"),
+                None => spelled,
+            });
             for spelled in spellings {
                 let calls = self
                     .call_index(file)
@@ -452,6 +457,11 @@ impl<'tree> Program<'tree> {
             // A private method's calls are found only when they are all known.
             return self.private_method_calls(function).is_some();
         };
+        // A static method is also called as `this.method(…)` in the class's other static
+        // methods, and its class's name is read for much else: its calls are not counted.
+        if callee.static_method.is_some() {
+            return false;
+        }
         (0..self.files().len()).all(|file| {
             let calls_here = sites.iter().filter(|site| site.file == file).count();
             let through_a_namespace = sites
@@ -573,12 +583,26 @@ impl<'tree> Program<'tree> {
         let Some(name) = call.node.field("function").or_else(|| call.node.field("constructor")) else {
             return false;
         };
-        let name = Located {
+        let mut name = Located {
             file: call.file,
             node: name,
         };
-        // `roles.lambdaRole(…)`: through a namespace import of the function's module.
-        if kind_of(name.node) == "member_expression" {
+        // `TenantApi.getInstance(…)`: the class is named where a function would be.
+        if let Some(method) = &callee.static_method {
+            let class = (kind_of(name.node) == "member_expression")
+                .then(|| name.node.field("object"))
+                .flatten()
+                .filter(|object| kind_of(*object) == "identifier");
+            let calls_method = name
+                .node
+                .field("property")
+                .is_some_and(|property| self.text(name.with(property)) == method);
+            match class {
+                Some(class) if calls_method => name = name.with(class),
+                _ => return false,
+            }
+        } else if kind_of(name.node) == "member_expression" {
+            // `roles.lambdaRole(…)`: through a namespace import of the function's module.
             let Some(exported) = &callee.exported_as else {
                 return false;
             };
@@ -680,19 +704,29 @@ struct Callee<'tree> {
     declarator: Option<Node<'tree>>,
     /// A class: its declaration spells its name as a type.
     named_as_a_type: bool,
+    /// For a class's static method, its name: calls read it from the class (`TenantApi.getInstance`).
+    static_method: Option<String>,
 }
 
 fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> {
+    let mut static_method = None;
     let (named, declaration, declarator) = match kind_of(function) {
         "function_declaration" => (function.field("name")?, function, None),
         "method_definition" => {
-            let is_constructor = function
-                .field("name")
-                .is_some_and(|name| node_text(name, text) == "constructor");
+            let method = function.field("name")?;
+            let is_constructor = node_text(method, text) == "constructor";
+            let mut cursor = function.walk();
+            let is_static = function
+                .children(&mut cursor)
+                .take_while(|child| *child != method)
+                .any(|child| node_text(child, text) == "static");
+            if is_static && kind_of(method) == "property_identifier" {
+                static_method = Some(node_text(method, text).to_owned());
+            }
             let class = function
                 .parent()
                 .and_then(|body| body.parent())
-                .filter(|class| is_constructor && kind_of(class) == "class_declaration")?;
+                .filter(|class| (is_constructor || static_method.is_some()) && kind_of(class) == "class_declaration")?;
             (class.field("name")?, class, None)
         }
         _ => {
@@ -714,6 +748,7 @@ fn callee_of<'tree>(function: Node<'tree>, text: &str) -> Option<Callee<'tree>> 
         scope,
         declarator,
         named_as_a_type: kind_of(named) == "type_identifier",
+        static_method,
     })
 }
 
@@ -815,12 +850,32 @@ pub(super) fn declared_parameters(function: Node) -> impl Iterator<Item = Node> 
         })
 }
 
-/// Where a parameter stands in its function's parameter list.
+/// Where a parameter stands in its function's parameter list; a name a trailing rest pattern
+/// binds (`...[args, opts]: Parameters<typeof TenantApi.getInstance>`, a private constructor
+/// taking what its factory takes) stands where the argument it receives does.
 pub(super) fn parameter_position(function: Node, name: &str, text: &str) -> Option<usize> {
-    declared_parameters(function).position(|parameter| {
-        let pattern = parameter.field("pattern").unwrap_or(parameter);
-        text.get(pattern.byte_range()) == Some(name)
-    })
+    let spelled = |node: Node| text.get(node.byte_range());
+    let parameters: Vec<Node> = declared_parameters(function)
+        .map(|parameter| parameter.field("pattern").unwrap_or(parameter))
+        .collect();
+    if let Some(position) = parameters.iter().position(|pattern| spelled(*pattern) == Some(name)) {
+        return Some(position);
+    }
+    let rest = parameters.last().filter(|rest| kind_of(**rest) == "rest_pattern")?;
+    let elements = named_children(*rest)
+        .find(|pattern| kind_of(*pattern) == "array_pattern")
+        .map(named_children)?
+        .filter(|element| kind_of(*element) != "comment");
+    for (position, element) in (parameters.len() - 1..).zip(elements) {
+        // A default or a nested pattern makes the name more than what the call passes there.
+        if kind_of(element) != "identifier" {
+            return None;
+        }
+        if spelled(element) == Some(name) {
+            return Some(position);
+        }
+    }
+    None
 }
 
 /// How many times `spelled` stands in `text` as a whole name (not the end of a longer one, and

@@ -15,6 +15,9 @@ use crate::syntax::{kind_of, Fields};
 /// How many consts a value may be followed through; ends cycles such as `const a = b, b = a`.
 const MAX_HOPS: usize = 16;
 
+/// How many functions up an object handed on whole from parameter to parameter is followed.
+const MAX_HANDED_ON: usize = 4;
+
 /// A place a string value is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StringOrigin<'tree> {
@@ -531,11 +534,32 @@ impl<'tree> Program<'tree> {
             file: at.file,
             node: object,
         });
-        self.parameter_sources(object)
-            .unwrap_or_default()
+        self.objects_passed_for(object)
             .into_iter()
             .filter_map(|argument| self.property(argument, key).map(|found| found.value))
             .collect()
+    }
+
+    /// The arguments passed for a parameter, where a call that hands on a parameter of its own
+    /// whole (`new TenantApi(args, opts)` in a `static getInstance(args, opts)`) stands for what
+    /// that parameter's callers pass, up to `MAX_HANDED_ON` functions up.
+    fn objects_passed_for(&self, parameter: Located<'tree>) -> Vec<Located<'tree>> {
+        let mut passed = self.parameter_sources(parameter).unwrap_or_default();
+        for _ in 0..MAX_HANDED_ON {
+            let forwarded = passed.iter().position(|argument| {
+                let argument = self.unwrapped(*argument);
+                kind_of(argument.node) == "identifier"
+                    && matches!(self.declaration_of(argument), Declaration::Parameter)
+            });
+            let Some(position) = forwarded else {
+                break;
+            };
+            let callers = self
+                .parameter_sources(self.unwrapped(passed[position]))
+                .unwrap_or_default();
+            passed.splice(position..=position, callers);
+        }
+        passed
     }
 
     /// The project module an expression names as a whole: `iam` after `import * as iam from
