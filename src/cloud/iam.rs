@@ -7,6 +7,11 @@ use super::{ResourceId, ResourceRef, ResourceTarget, RoleGrants, Site};
 pub enum FunctionRole {
     /// A role of the project: index into the graph's roles.
     Declared(usize),
+    /// The role the function's own construct makes for it (a CDK L2 function given no `role`):
+    /// index into the graph's roles, where its grants are what the framework gives every such
+    /// role and what the program grants the function. The program declares no such role, so a
+    /// grant goes to the function the framework's way, never into a role resource.
+    MadeByFramework(usize),
     /// A role the project does not create: an ARN from configuration or another stack, or a value
     /// infrafix cannot follow. Rules never edit what they cannot see.
     Unknown,
@@ -114,4 +119,7 @@ pub struct QueueEventSource {
     /// over a record of queues): a grant made per instance names it through code no single
     /// answer reads, so what cannot be told is not reported.
     pub per_instance: bool,
+    /// Where the mapping is made, where a fix may grant beside it (a front end whose mappings
+    /// feed functions running as roles their framework makes); `None` elsewhere.
+    pub mapping: Option<Site>,
 }

@@ -32,6 +32,10 @@ pub enum Intent {
         policy: String,
         purpose: String,
     },
+    /// Let the function that the mapping made at `mapping` feeds poll the queue the mapping
+    /// reads, the way its framework grants a role it makes (the CDK's
+    /// `queue.grantConsumeMessages(fn)`), written right after the mapping.
+    GrantQueuePolling { mapping: Site },
     /// Add `action` to the actions of statement number `statement` of the document written at
     /// `document`, one of those reaching the role created at `role`.
     AddStatementAction {

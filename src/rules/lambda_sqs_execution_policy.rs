@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::cloud::{Answer, FixPlan, FunctionRole, Intent, QueueEventSource};
+use crate::cloud::{Answer, FixPlan, FunctionRole, Intent, QueueEventSource, Site};
 use crate::diagnostic::Finding;
 use crate::fix::Applicability;
 use crate::rules::{listed_names, RuleContext, RuleId};
@@ -47,6 +47,22 @@ neither is a finding. A `CfnEventSourceMapping` bypasses it and is judged as in 
 its function's `CfnRole` gaining `arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole`
 in its `managedPolicyArns` (the list is made where the role has none).
 
+The L2 `new lambda.EventSourceMapping(scope, id, { target: fn, eventSourceArn: queue.queueArn })`
+and `fn.addEventSourceMapping(id, { eventSourceArn: queue.queueArn })` grant nothing either:
+aws-cdk-lib makes the `CfnEventSourceMapping` and stops there. They are judged (also made in a
+construct of the app for each function of its props, `props.targetFunctions.forEach(…)`, from
+`this.queue`) when the function runs as the role its construct makes (a `lambda.Function`,
+`NodejsFunction`, `PythonFunction` or `GoFunction` whose props surely name no `role`), and only when
+infrafix sees every grant to it: that role holds AWSLambdaBasicExecutionRole and what the app
+grants the function, which is read wherever the app hands it on. `queue.grantConsumeMessages(fn)`,
+`queue.grant(fn, "sqs:ReceiveMessage", …)` and `fn.addEventSource(new SqsEventSource(queue))` grant
+on that queue; another resource's `grant…` (`table.grantReadData(fn)`) grants on its own service;
+`fn.addEnvironment`, `fn.grantInvoke`, `new apigateway.LambdaIntegration(fn)`, an EventBridge or
+SNS target and the like grant the role nothing. Anything else (`fn.addToRolePolicy`, `fn.role`,
+`initialPolicy`, the function handed to CDK or library code infrafix does not read) may grant the
+queue: the function is not judged. A function given a `role` runs as an L2 role infrafix does not
+read: not judged either.
+
 ## Why is this bad?
 Lambda polls the queue with the function's role, and refuses to create the mapping without those
 permissions:
@@ -74,7 +90,20 @@ const worker = new aws.lambda.Function("worker", { role: role.arn, ... }, { depe
 ```
 
 ## Fix safety
-Safe: it attaches the policy AWS provides for exactly this, the one the Lambda console attaches
+In a CDK app, for a function running as the role its construct makes, there is no role resource
+to attach a policy to: the fix writes `queue.grantConsumeMessages(fn);` right after the
+mapping's statement, in the same block, naming the queue and the function as the mapping does
+(`this.queue.grantConsumeMessages(targetFunction);` inside the construct's loop, so each mapping's
+function gains its own queue). It is what `SqsEventSource` does itself, and it is safe: it grants
+`sqs:ReceiveMessage`, `sqs:ChangeMessageVisibility`, `sqs:GetQueueUrl`, `sqs:DeleteMessage` and
+`sqs:GetQueueAttributes` on that queue alone (plus `kms:Decrypt` on its key when the queue is
+encrypted with one, which reading its messages needs), never sending, purging or reconfiguring, nor
+any other queue. The CDK adds it to the role's default policy and makes the mapping wait for it.
+A mapping that is not a statement of a block (an arrow function's body without braces), whose
+`eventSourceArn` is not an L2 queue's `queueArn` read by name, or whose function is not named by
+a name, gets the finding without a fix, which says what to write.
+
+Elsewhere it is safe too: it attaches the policy AWS provides for exactly this, the one the Lambda console attaches
 for an SQS trigger. That policy is wider than the mapping needs: it lets the role poll any queue
 of the account (receive, delete, read attributes; never send, purge or reconfigure) and write its
 logs. infrafix attaches it, as the post-mortem this rule comes from did, because it is what AWS
@@ -116,11 +145,17 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let Some(function) = graph.functions().get(function) else {
             continue;
         };
-        let Some(FunctionRole::Declared(role)) = function.role else {
-            continue;
+        let (role, made_by_framework) = match function.role {
+            Some(FunctionRole::Declared(role)) => (role, false),
+            Some(FunctionRole::MadeByFramework(role)) => (role, true),
+            _ => continue,
         };
         let Some(role) = graph.roles().get(role) else {
             continue;
+        };
+        let role_named = match made_by_framework {
+            true => "the role its construct makes".to_owned(),
+            false => format!("its role {}", role.name),
         };
         let judged: Vec<(&QueueEventSource, Vec<(&str, Answer)>)> = sources
             .into_iter()
@@ -168,15 +203,13 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let error = format!("\"The provided execution role does not have permissions to call {first_missing} on SQS\"");
         let message = match only_unknown {
             true => format!(
-                "Function {} is fed by {fed_by}, and infrafix cannot tell whether its role {} allows {} on {on}: without them (or {MANAGED_POLICY}), Lambda cannot poll it ({error}).",
+                "Function {} is fed by {fed_by}, and infrafix cannot tell whether {role_named} allows {} on {on}: without them (or {MANAGED_POLICY}), Lambda cannot poll it ({error}).",
                 function.name,
-                role.name,
                 missing.join(", "),
             ),
             false => format!(
-                "Function {} is fed by {fed_by}, but its role {} has neither {MANAGED_POLICY} nor {} on {on}: Lambda cannot poll it ({error}).",
+                "Function {} is fed by {fed_by}, but {role_named} has neither {MANAGED_POLICY} nor {} on {on}: Lambda cannot poll it ({error}).",
                 function.name,
-                role.name,
                 missing.join(", "),
             ),
         };
@@ -206,6 +239,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let feeds_every_instance = judged.iter().all(|(source, _)| source.feeds_every_instance);
         let outcome = match not_judged {
             Some(reason) => Err(reason),
+            None if made_by_framework => grant_beside_mappings(context, &judged),
             None if !feeds_every_instance => Err(format!(
                 "{} is made once per call or construction that makes {}, and the queue feeds only some of them: a policy written beside the role would reach every one; attach {MANAGED_POLICY} to this instance's role by hand",
                 role.name, function.name
@@ -221,6 +255,29 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         };
         findings.push(finding.with_outcome(outcome));
     }
+}
+
+/// For a role the function's framework makes, which the program does not declare: the grant the
+/// framework itself makes for an event source it wires (the CDK's `SqsEventSource` calls the
+/// queue's `grantConsumeMessages`), written after each mapping.
+fn grant_beside_mappings(
+    context: &RuleContext,
+    judged: &[(&QueueEventSource, Vec<(&str, Answer)>)],
+) -> Result<crate::fix::Fix, String> {
+    let mut mappings: Vec<Site> = judged
+        .iter()
+        .map(|(source, _)| source.mapping.clone())
+        .collect::<Option<_>>()
+        .ok_or("the role is made by the framework, and infrafix cannot tell where to grant to it")?;
+    mappings.sort();
+    mappings.dedup();
+    context.render(&FixPlan {
+        intents: mappings
+            .into_iter()
+            .map(|mapping| Intent::GrantQueuePolling { mapping })
+            .collect(),
+        applicability: Applicability::Safe,
+    })
 }
 
 #[cfg(test)]

@@ -441,6 +441,7 @@ impl<'a> Template<'a> {
                             function,
                             feeds_every_instance: true,
                             per_instance: false,
+                            mapping: None,
                         });
                     }
                 }
@@ -462,6 +463,7 @@ impl<'a> Template<'a> {
                                 function,
                                 feeds_every_instance: true,
                                 per_instance: false,
+                                mapping: None,
                             });
                         }
                     }
@@ -477,6 +479,7 @@ impl<'a> Template<'a> {
                     function,
                     feeds_every_instance: true,
                     per_instance: false,
+                    mapping: None,
                 });
             }
         }

@@ -208,6 +208,7 @@ impl<'a> TerraformProject<'a> {
                     // names one function instance, whose role it is.
                     feeds_every_instance: true,
                     per_instance: false,
+                    mapping: None,
                 })
             })
             .collect()

@@ -99,6 +99,55 @@ impl<'tree> Program<'tree> {
         denoted
     }
 
+    /// What each element gives an expression read from a loop or element callback over a
+    /// collection a function or construct receives (`targetFunction` in
+    /// `props.targetFunctions.forEach((targetFunction) => …)`): one answer per element of the
+    /// collection each call passes, `None` for a call whose collection is not written out. Empty
+    /// when the collection is not a parameter, or one of its properties. Counted instances never
+    /// come from here: how often the loop runs differs from call to call.
+    pub(crate) fn denoted_by_each_passed_element(&self, at: Located<'tree>) -> Vec<Option<ResourceRef>> {
+        let Some((identifier, read)) = self.property_chain(self.unwrapped(at)) else {
+            return Vec::new();
+        };
+        let Some((iterated, mut path)) = self.element_binding(identifier) else {
+            return Vec::new();
+        };
+        if iterated.keys_only {
+            return Vec::new();
+        }
+        path.extend(read);
+        let collection = self.unwrapped(iterated.collection);
+        let passed = match kind_of(collection.node) {
+            "identifier" => self.parameter_sources(collection),
+            "member_expression" => collection
+                .node
+                .field("object")
+                .zip(collection.node.field("property"))
+                .and_then(|(object, property)| {
+                    let property = self.text(collection.with(property));
+                    self.parameter_sources(self.unwrapped(collection.with(object)))?
+                        .into_iter()
+                        .map(|passed| self.property(passed, property).map(|found| found.value))
+                        .collect()
+                }),
+            _ => None,
+        };
+        passed
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|passed| match self.elements(passed) {
+                Some(elements) => elements
+                    .into_iter()
+                    .map(|element| {
+                        self.follow(element, &path)
+                            .and_then(|value| self.denoted_resource(value))
+                    })
+                    .collect(),
+                None => vec![None],
+            })
+            .collect()
+    }
+
     /// Hands each of [`Program::element_sources`] to `visit`; `false` when there are none. An
     /// element whose value is itself another loop's element is not followed: each such level
     /// multiplies the work by the number of elements, and real programs do not nest them.

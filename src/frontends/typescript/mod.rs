@@ -235,6 +235,11 @@ struct Memo<'tree> {
     explicit_dependencies: std::cell::OnceCell<Option<HashMap<usize, Option<Vec<usize>>>>>,
     /// The attachments of each role (see `role_attachments`).
     attachments_by_role: std::cell::OnceCell<iam::AttachmentsByRole>,
+    /// The CDK app's event source mappings (see `cdk_mappings`).
+    cdk_mappings: std::cell::OnceCell<Vec<cdk::CdkMapping<'tree>>>,
+    /// The functions fed by them that run as roles their constructs make (see
+    /// `framework_role_functions`).
+    framework_role_functions: std::cell::OnceCell<Vec<usize>>,
     /// The graph's roles, one per instance functions tell apart (see `role_instances`).
     role_instances: std::cell::OnceCell<iam::RoleInstances>,
     /// Per file, the project modules it imports.

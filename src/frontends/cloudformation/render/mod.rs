@@ -130,6 +130,10 @@ impl Template<'_> {
                 Intent::AddInvokePermission { function, rest_api, .. } => {
                     edits.push(self.add_invoke_permission(function, rest_api)?)
                 }
+                // A template declares every role its functions run as.
+                Intent::GrantQueuePolling { .. } => {
+                    return Err("a template's functions run as roles it declares".to_owned())
+                }
             }
         }
         Ok(edits)

@@ -150,6 +150,10 @@ impl<'a> TerraformFrontEnd<'a> {
                             .new_invoke_permission(function, rest_api, instance.as_deref(), &name)?,
                     )
                 }
+                // A module declares every role its functions run as.
+                Intent::GrantQueuePolling { .. } => {
+                    return Err("a module's functions run as roles it declares".to_owned())
+                }
             }
         }
         Ok(edits)

@@ -3,8 +3,10 @@
 //! loops, helpers, constructs and their props) is the one Pulumi programs use.
 
 mod cloudformation;
+mod function_roles;
 
 pub(super) use cloudformation::{graph_attribute, l1_class_for, prop_name, stands_for, written_attribute};
+pub(super) use function_roles::CdkMapping;
 
 use super::{Located, Package, PackageMember, Program, StringOrigin};
 use crate::aws::runtimes::Runtime;

@@ -17,7 +17,14 @@ impl<'tree> Program<'tree> {
     /// The role a function runs as, in the graph's terms.
     pub(super) fn function_role(&self, function: ResourceId) -> Option<FunctionRole> {
         let instances = self.role_instances();
-        let role = instances.of_function.get(&function)?;
+        let Some(role) = instances.of_function.get(&function) else {
+            // The roles CDK constructs make come after the declared ones.
+            return self
+                .framework_role_functions()
+                .iter()
+                .position(|&fed| fed == function)
+                .map(|position| FunctionRole::MadeByFramework(instances.roles.len() + position));
+        };
         Some(
             role.and_then(|role| instances.index.get(&role))
                 .map_or(FunctionRole::Unknown, |&index| FunctionRole::Declared(index)),
@@ -147,7 +154,7 @@ impl<'tree> Program<'tree> {
     /// `functions` maps a function's resource index to its index in the graph.
     /// The function an `aws.lambda.Alias` points at (a mapping that invokes the alias polls as
     /// that function's role); any other resource is itself.
-    pub(super) fn aliased_function(&self, resource: usize) -> usize {
+    pub(in super::super) fn aliased_function(&self, resource: usize) -> usize {
         let declared = &self.resources()[resource];
         if !declared.is_aws(&["lambda", "Alias"]) {
             return resource;
@@ -159,7 +166,6 @@ impl<'tree> Program<'tree> {
 
     pub(super) fn queue_event_source(
         &self,
-        index: usize,
         mapping: &ResourceDecl<'tree>,
         functions: &HashMap<ResourceId, usize>,
     ) -> Vec<QueueEventSource> {
@@ -170,11 +176,26 @@ impl<'tree> Program<'tree> {
         ) else {
             return Vec::new();
         };
-        let function = self.aliased_function(function.resource);
+        let made = Located {
+            file: mapping.file,
+            node: mapping.expression,
+        };
+        self.queues_feeding(made, source.value, self.aliased_function(function.resource), functions)
+    }
+
+    /// The queues a mapping made by `made` feeds `function` from, its `eventSourceArn` being
+    /// `source`.
+    pub(super) fn queues_feeding(
+        &self,
+        made: Located<'tree>,
+        source: Located<'tree>,
+        function: usize,
+        functions: &HashMap<ResourceId, usize>,
+    ) -> Vec<QueueEventSource> {
         let is_queue_arn = |source: &ResourceRef| {
             source.attribute.as_deref() == Some("arn") && self.resources()[source.resource].is_aws(&["sqs", "Queue"])
         };
-        let denoted = self.denoted_resource(source.value);
+        let denoted = self.denoted_resource(source);
         let per_instance = denoted.is_none();
         let mut queues: Vec<usize> = match denoted {
             Some(source) => is_queue_arn(&source).then_some(source.resource).into_iter().collect(),
@@ -184,7 +205,7 @@ impl<'tree> Program<'tree> {
             // and a grant naming each instance's queue through the same code cannot be judged
             // (the rule then stays silent).
             None if self.role_made_once(function) || self.runs_as_a_role_made_beside(function) => self
-                .denoted_per_instance(source.value)
+                .denoted_per_instance(source)
                 .into_iter()
                 .map(|source| source.filter(is_queue_arn).map(|source| source.resource))
                 .collect::<Option<Vec<usize>>>()
@@ -196,7 +217,7 @@ impl<'tree> Program<'tree> {
         let Some(&graph_function) = functions.get(&function).filter(|_| !queues.is_empty()) else {
             return Vec::new();
         };
-        let feeds_every_instance = self.feeds_every_instance(index, function);
+        let feeds_every_instance = self.feeds_every_instance_at(made, function);
         queues
             .into_iter()
             .filter_map(|queue| {
@@ -206,6 +227,7 @@ impl<'tree> Program<'tree> {
                     function: graph_function,
                     feeds_every_instance,
                     per_instance,
+                    mapping: Some(made.into()),
                 })
             })
             .collect()
@@ -268,6 +290,7 @@ impl<'tree> Program<'tree> {
             function: graph_function,
             feeds_every_instance: self.feeds_every_instance_at(subscription.made, function),
             per_instance: false,
+            mapping: None,
         })
     }
 
@@ -279,22 +302,10 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// Whether a mapping is made wherever its function is (in the same function, constructor or
-    /// loop body, once per instance, and under no condition of its own), or the function's role
-    /// is made once: else a policy written beside the role would reach the instances of other
-    /// calls or constructions too.
-    fn feeds_every_instance(&self, mapping_index: usize, function: usize) -> bool {
-        let mapping = &self.resources()[mapping_index];
-        self.feeds_every_instance_at(
-            Located {
-                file: mapping.file,
-                node: mapping.expression,
-            },
-            function,
-        )
-    }
-
-    /// The same for a mapping made by the expression `made`.
+    /// Whether a mapping made by the expression `made` is made wherever its function is (in the
+    /// same function, constructor or loop body, once per instance, and under no condition of its
+    /// own), or the function's role is made once: else a policy written beside the role would
+    /// reach the instances of other calls or constructions too.
     fn feeds_every_instance_at(&self, made: Located<'tree>, function: usize) -> bool {
         let declared = &self.resources()[function];
         if self.role_made_once(function) || self.instances(function) == Some(1) {

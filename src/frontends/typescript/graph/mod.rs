@@ -79,10 +79,15 @@ impl<'tree> Program<'tree> {
                 }
             }
         }
+        let framework_roles = self
+            .framework_role_functions()
+            .iter()
+            .map(|&function| self.framework_role(function));
         roles
             .iter()
             .zip(&running_as)
             .map(|(&role, running)| self.iam_role(role, running, policies))
+            .chain(framework_roles)
             .collect()
     }
 
@@ -116,12 +121,26 @@ impl<'tree> Program<'tree> {
             .iter()
             .enumerate()
             .filter(|(_, resource)| resource.is_aws(&["lambda", "EventSourceMapping"]))
-            .flat_map(|(index, mapping)| self.queue_event_source(index, mapping, &functions));
+            .flat_map(|(_, mapping)| self.queue_event_source(mapping, &functions));
+        // The CDK's L2 mappings; its L1 ones are read above, as Pulumi's are.
+        let l2_mappings = self
+            .cdk_mappings()
+            .iter()
+            .filter(|mapping| {
+                self.resource_at(mapping.made)
+                    .is_none_or(|resource| !self.resources()[resource].is_aws(&["lambda", "EventSourceMapping"]))
+            })
+            .flat_map(|mapping| {
+                self.mapped_functions(mapping.function)
+                    .into_iter()
+                    .flat_map(|function| self.queues_feeding(mapping.made, mapping.source, function, &functions))
+                    .collect::<Vec<_>>()
+            });
         let subscriptions = self
             .queue_subscriptions()
             .into_iter()
             .filter_map(|subscription| self.subscribed_queue(subscription, &functions));
-        mappings.chain(subscriptions).collect()
+        mappings.chain(l2_mappings).chain(subscriptions).collect()
     }
 
     pub(super) fn graph_message_targets(&self) -> Vec<MessageTarget> {

@@ -166,6 +166,7 @@ impl<'tree> Program<'tree> {
                 Intent::AddInvokePermission { function, rest_api, .. } => {
                     self.add_invoke_permission(function, rest_api, &mut edits)?
                 }
+                Intent::GrantQueuePolling { mapping } => edits.push(self.queue_polling_grant(mapping)?),
             }
         }
         edits.extend(self.runtime_import_edits(&plan.intents)?);
