@@ -369,6 +369,24 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_cdk_mapping_that_grants_nothing_gains_the_grant_written_as_the_mapping_names_them() {
+        let text = "import * as cdk from \"aws-cdk-lib\";\nimport * as lambda from \"aws-cdk-lib/aws-lambda\";\n\
+                    import * as sqs from \"aws-cdk-lib/aws-sqs\";\n\
+                    class Jobs extends cdk.Stack {\n    queue?: sqs.Queue;\n    build() {\n\
+                    \x20       this.queue = new sqs.Queue(this, \"Q\");\n\
+                    \x20       const worker = new lambda.Function(this, \"W\", { runtime: lambda.Runtime.NODEJS_22_X, handler: \"index.handler\", code: lambda.Code.fromAsset(\"src\") });\n\
+                    \x20       worker.addEventSourceMapping(\"Jobs\", { eventSourceArn: this.queue!.queueArn });\n    }\n}\n";
+        let fixed = sqs_fix_text(text).expect("a fix");
+        assert!(
+            fixed.contains(
+                "eventSourceArn: this.queue!.queueArn });\n        this.queue!.grantConsumeMessages(worker);\n"
+            ),
+            "{fixed}"
+        );
+        assert_eq!(sqs_fix_text(&fixed), None);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(96))]
 

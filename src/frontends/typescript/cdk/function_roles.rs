@@ -526,9 +526,15 @@ impl<'tree> Program<'tree> {
         &self,
         mapping: &CdkMapping<'tree>,
     ) -> Result<(String, String), String> {
+        // Written as the mapping writes it: `this.queue!` stays asserted where the type is optional.
         let plain = |at: Located<'tree>| {
-            let at = self.unwrapped(at);
-            is_plain_reference(at.node).then(|| self.text(at).to_owned())
+            let reference = match kind_of(at.node) {
+                "non_null_expression" => at.node.named_child(0),
+                _ => Some(at.node),
+            };
+            reference
+                .is_some_and(is_plain_reference)
+                .then(|| self.text(at).to_owned())
         };
         let queue = match kind_of(mapping.source.node) {
             "member_expression" => mapping
