@@ -119,9 +119,8 @@ impl<'tree> Program<'tree> {
         let mappings = self
             .resources()
             .iter()
-            .enumerate()
-            .filter(|(_, resource)| resource.is_aws(&["lambda", "EventSourceMapping"]))
-            .flat_map(|(_, mapping)| self.queue_event_source(mapping, &functions));
+            .filter(|resource| resource.is_aws(&["lambda", "EventSourceMapping"]))
+            .flat_map(|mapping| self.queue_event_source(mapping, &functions));
         // The CDK's L2 mappings; its L1 ones are read above, as Pulumi's are.
         let l2_mappings = self
             .cdk_mappings()
