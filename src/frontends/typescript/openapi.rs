@@ -611,8 +611,19 @@ impl<'tree> Program<'tree> {
                             && (declared.is_lambda_function() || declared.is_aws(&["lambda", "Alias"]))
                             && declared.class.package == Package::Aws
                     });
+                // `args.functionArn`: a value the callers hand in, where it may feed more than
+                // this uri (a Permission wants the plain ARN).
+                let handed_in = || {
+                    self.function_declaring_parameter(self.unwrapped(object)).map(|_| {
+                        format!(
+                            "`{}` is handed in by the callers of the code it is read in, where it may serve more than this uri; hand in the function's `{}` for it by hand",
+                            self.text(expression),
+                            outputs.invoke
+                        )
+                    })
+                };
                 if self.text(property) != outputs.read || !functions {
-                    return Err(unfollowed(expression));
+                    return Err(handed_in().unwrap_or_else(|| unfollowed(expression)));
                 }
                 self.invoke_arn_readable(object, outputs.invoke)?;
                 Ok(vec![self.replace_node(property, outputs.invoke)])
