@@ -152,9 +152,8 @@ impl<'tree> Program<'tree> {
         let call = self
             .parent(function.with(arguments))
             .filter(|call| kind_of(call) == "call_expression")?;
-        let callee = call.field("function").filter(|f| kind_of(f) == "member_expression")?;
-        let method = self.text(function.with(callee.field("property")?));
-        Some((callee.field("object")?, method))
+        let (receiver, method) = self.method_call(function.with(call))?;
+        Some((receiver.node, method))
     }
 
     /// The element types of a tuple type annotating an array pattern (`[string, string]` in

@@ -521,16 +521,9 @@ impl<'tree> Program<'tree> {
             }
             call = self.unwrapped(value);
         }
-        if kind_of(call.node) != "call_expression" {
+        let (mapped, "map") = self.method_call(call)? else {
             return None;
-        }
-        let function = call
-            .node
-            .field("function")
-            .filter(|function| kind_of(*function) == "member_expression")?;
-        if self.text(call.with(function.field("property")?)) != "map" {
-            return None;
-        }
+        };
         let callback = named_children(call.node.field("arguments")?).find(|argument| kind_of(argument) != "comment")?;
         if !matches!(kind_of(callback), "arrow_function" | "function_expression") {
             return None;
@@ -543,7 +536,7 @@ impl<'tree> Program<'tree> {
             return None;
         }
         let returned = self.returned_value(call.with(callback))?;
-        let count = self.elements(call.with(function.field("object")?))?.len();
+        let count = self.elements(mapped)?.len();
         Some(vec![Element::Value(returned); count])
     }
 
@@ -595,15 +588,7 @@ impl<'tree> Program<'tree> {
     /// `Object.values(r)` as `("values", r)`: a method of the global `Object` (not a name the
     /// file declares or imports) and its first argument.
     pub(super) fn object_method_call(&self, call: Located<'tree>) -> Option<(&'tree str, Located<'tree>)> {
-        if kind_of(call.node) != "call_expression" {
-            return None;
-        }
-        let function = call
-            .node
-            .field("function")
-            .filter(|f| kind_of(f) == "member_expression")?;
-        let receiver = call.with(function.field("object")?);
-        let method = self.text(call.with(function.field("property")?));
+        let (receiver, method) = self.method_call(call)?;
         if !self.names_global(receiver, "Object") {
             return None;
         }

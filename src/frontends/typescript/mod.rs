@@ -544,6 +544,21 @@ impl<'tree> Program<'tree> {
         })
     }
 
+    /// `receiver.method(…)`: the receiver and the method's name, when `call` calls a method.
+    pub fn method_call(&self, call: Located<'tree>) -> Option<(Located<'tree>, &'tree str)> {
+        if kind_of(call.node) != "call_expression" {
+            return None;
+        }
+        let callee = call
+            .node
+            .field("function")
+            .filter(|callee| kind_of(*callee) == "member_expression")?;
+        Some((
+            call.with(callee.field("object")?),
+            self.text(call.with(callee.field("property")?)),
+        ))
+    }
+
     /// The loop statement whose variable `identifier` is.
     pub fn loop_declaring_variable(&self, identifier: Located<'tree>) -> Option<Node<'tree>> {
         let Some(LocalBinding::LoopVariable { binder }) = self.local_binding(identifier) else {

@@ -242,12 +242,7 @@ impl<'tree> Program<'tree> {
             return Some((failing, holding));
         }
         let read = self.written_value(condition);
-        let method = read
-            .node
-            .field("function")
-            .filter(|callee| kind_of(*callee) == "member_expression")
-            .and_then(|callee| callee.field("property"))
-            .map(|property| self.text(read.with(property)))?;
+        let (_, method) = self.method_call(read)?;
         // `getBoolean` is undefined, so false, where no stack sets the key.
         let unset_holds = match method {
             "getBoolean" => Some(false),
@@ -319,18 +314,11 @@ impl<'tree> Program<'tree> {
             }
         }
         fields.reverse();
-        if kind_of(read.node) != "call_expression" {
-            return None;
-        }
-        let callee = read
-            .node
-            .field("function")
-            .filter(|callee| kind_of(*callee) == "member_expression")?;
-        let method = self.text(read.with(callee.field("property")?));
+        let (config, method) = self.method_call(read)?;
         if !method.starts_with("get") && !method.starts_with("require") {
             return None;
         }
-        let config = self.written_value(read.with(callee.field("object")?));
+        let config = self.written_value(config);
         let class = config.with(config.node.field("constructor")?);
         if kind_of(config.node) != "new_expression" || !self.package_member(class)?.is(Package::Pulumi, &["Config"]) {
             return None;

@@ -259,17 +259,16 @@ impl<'tree> Program<'tree> {
         call: Located<'tree>,
         read: impl Fn(Located<'tree>) -> Option<String>,
     ) -> Option<String> {
-        let callee = call.node.field("function")?;
-        if kind_of(callee) != "member_expression" || self.text(call.with(callee.field("property")?)) != "join" {
+        let (parts, "join") = self.method_call(call)? else {
             return None;
-        }
+        };
         let separator = match self.call_arguments(call).as_slice() {
             [] => ",".to_owned(),
             [separator] => read(*separator)?,
             _ => return None,
         };
         let parts = self
-            .array_values(self.written_value(call.with(callee.field("object")?)))?
+            .array_values(self.written_value(parts))?
             .into_iter()
             .map(read)
             .collect::<Option<Vec<String>>>()?;

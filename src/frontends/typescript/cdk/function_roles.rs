@@ -159,22 +159,15 @@ impl<'tree> Program<'tree> {
 
     /// `fn.addEventSourceMapping(id, { eventSourceArn })`, when `call` is one.
     fn added_mapping(&self, call: Located<'tree>) -> Option<CdkMapping<'tree>> {
-        if kind_of(call.node) != "call_expression" {
+        let (function, "addEventSourceMapping") = self.method_call(call)? else {
             return None;
-        }
-        let method = call
-            .node
-            .field("function")
-            .filter(|f| kind_of(*f) == "member_expression")?;
-        if self.text(call.with(method.field("property")?)) != "addEventSourceMapping" {
-            return None;
-        }
+        };
         let [_, options] = self.call_arguments(call)[..] else {
             return None;
         };
         Some(CdkMapping {
             made: call,
-            function: call.with(method.field("object")?),
+            function,
             source: self.property(options, "eventSourceArn")?.value,
         })
     }
