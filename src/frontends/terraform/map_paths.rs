@@ -89,6 +89,7 @@ impl<'a> TerraformProject<'a> {
         };
         if let Some((namespace, name, more)) = self.reference_path(expression, scope) {
             *budget = budget.checked_sub(1)?;
+            let before = origin;
             origin.in_place = false;
             let folder = self.folder_of(expression);
             let mut target_scope = scope;
@@ -111,10 +112,10 @@ impl<'a> TerraformProject<'a> {
             let path: Vec<Step> = more.iter().chain(steps).cloned().collect();
             return match self.follow(target, target_scope, origin, &path, budget) {
                 // A path into what infrafix cannot read is, asked for itself, a value computed
-                // there: the expression is where it is written.
+                // there: the expression is where it is written, reached as it was before the hop.
                 None if steps.is_empty() && !more.is_empty() => Some(Reached::one(Origin {
                     written: unwrapped(expression),
-                    ..origin
+                    ..before
                 })),
                 followed => followed,
             };
