@@ -240,6 +240,9 @@ struct Memo<'tree> {
     /// The functions fed by them that run as roles their constructs make (see
     /// `framework_role_functions`).
     framework_role_functions: std::cell::OnceCell<Vec<usize>>,
+    /// Where the program reads each of those functions, found in one walk of every file (see
+    /// `framework_role_uses`).
+    framework_role_uses: std::cell::OnceCell<HashMap<usize, Vec<Located<'tree>>>>,
     /// The graph's roles, one per instance functions tell apart (see `role_instances`).
     role_instances: std::cell::OnceCell<iam::RoleInstances>,
     /// Per file, the project modules it imports.

@@ -7,6 +7,7 @@
 //! the app hands the function on is read for what it grants; one infrafix cannot read leaves the
 //! role's grants unreadable, and nothing is judged.
 
+use foldhash::HashMap;
 use tree_sitter::Node;
 
 use super::super::{named_children, Located, Package, Program};
@@ -241,7 +242,8 @@ impl<'tree> Program<'tree> {
         {
             grants.unreadable += 1;
         }
-        for used in self.uses_of(function) {
+        let uses = self.framework_role_uses().get(&function).map_or(&[][..], Vec::as_slice);
+        for &used in uses {
             match self.handed(used) {
                 Handed::Nothing | Handed::Followed => {}
                 Handed::Grant(statements) => grants.documents.push(GrantDocument {
@@ -263,35 +265,53 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// Every expression of the program that stands for the function as a whole (once, or in one
-    /// instance of the code it is written in), outside its own declaration.
-    fn uses_of(&self, function: usize) -> Vec<Located<'tree>> {
-        let declared = &self.resources()[function];
-        let mut uses = Vec::new();
-        for file in 0..self.file_count() {
-            for node in named_descendants(self.root(file)) {
-                let at = Located { file, node };
-                if !matches!(
-                    kind_of(node),
-                    "identifier" | "member_expression" | "shorthand_property_identifier"
-                ) || self.names_a_declaration(at)
-                    || (file == declared.file && declared.expression.byte_range().contains(&node.start_byte()))
-                {
-                    continue;
-                }
-                let denotes = |reference: Option<ResourceRef>| {
-                    reference.is_some_and(|reference| reference.resource == function && reference.attribute.is_none())
-                };
-                let stands_for = match self.denoted_resource(at) {
-                    Some(reference) => denotes(Some(reference)),
-                    None => self.denoted_per_instance_or_passed(at).into_iter().any(denotes),
-                };
-                if stands_for {
-                    uses.push(at);
+    /// For each function of `framework_role_functions`, every expression of the program that
+    /// stands for it as a whole (once, or in one instance of the code it is written in), outside
+    /// its own declaration: one walk of every file serves them all.
+    fn framework_role_uses(&self) -> &HashMap<usize, Vec<Located<'tree>>> {
+        self.memo.framework_role_uses.get_or_init(|| {
+            let functions = self.framework_role_functions();
+            let mut uses: HashMap<usize, Vec<Located<'tree>>> = HashMap::default();
+            if functions.is_empty() {
+                return uses;
+            }
+            let whole_function = |reference: Option<ResourceRef>| {
+                reference
+                    .filter(|reference| reference.attribute.is_none() && functions.contains(&reference.resource))
+                    .map(|reference| reference.resource)
+            };
+            for file in 0..self.file_count() {
+                for node in named_descendants(self.root(file)) {
+                    let at = Located { file, node };
+                    if !matches!(
+                        kind_of(node),
+                        "identifier" | "member_expression" | "shorthand_property_identifier"
+                    ) || self.names_a_declaration(at)
+                    {
+                        continue;
+                    }
+                    let mut denoted: Vec<usize> = match self.denoted_resource(at) {
+                        Some(reference) => whole_function(Some(reference)).into_iter().collect(),
+                        None => self
+                            .denoted_per_instance_or_passed(at)
+                            .into_iter()
+                            .filter_map(whole_function)
+                            .collect(),
+                    };
+                    denoted.sort_unstable();
+                    denoted.dedup();
+                    for function in denoted {
+                        let declared = &self.resources()[function];
+                        let in_own_declaration =
+                            file == declared.file && declared.expression.byte_range().contains(&node.start_byte());
+                        if !in_own_declaration {
+                            uses.entry(function).or_default().push(at);
+                        }
+                    }
                 }
             }
-        }
-        uses
+            uses
+        })
     }
 
     /// Whether an identifier is the name a declaration or an import binds, not a read.
