@@ -148,7 +148,13 @@ fn attributes(class: &PackageMember) -> impl Iterator<Item = &'static (&'static 
 }
 
 fn equivalents(class: &PackageMember) -> impl Iterator<Item = &'static Equivalent> + '_ {
-    EQUIVALENTS
+    // Asked of every resource by every rule: a Pulumi class is not looked up in the table at all.
+    let table = if class.package == Package::Cdk {
+        EQUIVALENTS
+    } else {
+        &[]
+    };
+    table
         .iter()
         .filter(move |equivalent| class.is(Package::Cdk, &[equivalent.module, equivalent.class]))
 }
