@@ -76,6 +76,35 @@ impl LimitValue {
     }
 }
 
+/// How API Gateway calls what an integration's uri names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegrationType {
+    /// `AWS_PROXY`: the request is handed to the function as it is.
+    AwsProxy,
+    /// `AWS`: a non-proxy integration, the request mapped by templates. Its uri is an
+    /// `arn:aws:apigateway:…` ARN too, the function's invoke ARN for a Lambda function.
+    Aws,
+    /// Another type (`HTTP`, `MOCK` …), or one not written as a literal.
+    Other,
+}
+
+impl IntegrationType {
+    /// The type a template or program writes, in any case (`aws_proxy` in OpenAPI, `AWS_PROXY`
+    /// on a resource).
+    pub fn from_written(written: Option<&str>) -> Self {
+        match written {
+            Some(kind) if kind.eq_ignore_ascii_case("aws_proxy") => Self::AwsProxy,
+            Some(kind) if kind.eq_ignore_ascii_case("aws") => Self::Aws,
+            _ => Self::Other,
+        }
+    }
+
+    /// Whether the uri must be an API Gateway ARN, which for a Lambda function is its invoke ARN.
+    pub fn calls_through_apigateway_arn(self) -> bool {
+        matches!(self, Self::AwsProxy | Self::Aws)
+    }
+}
+
 /// An API Gateway integration with a Lambda function, in an API's definition document or as a
 /// resource of its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,8 +113,8 @@ pub struct ApiIntegration {
     pub at: Site,
     /// Where the REST API it belongs to is created, when the program creates it.
     pub rest_api: Option<Site>,
-    /// A Lambda proxy integration (`AWS_PROXY`).
-    pub proxy: bool,
+    /// The integration's `type`, when it is written as a literal.
+    pub kind: IntegrationType,
     /// A resource of its own: its method is the one API Gateway calls the function with.
     pub is_resource: bool,
     pub uri: Option<IntegrationSetting>,

@@ -2,8 +2,8 @@
 //! invoke ARN, do not call it with POST, or carry needless `credentials`.
 
 use crate::cloud::{
-    ApiIntegration, FixPlan, IntegrationSetting, IntegrationTarget, Intent, InvokePermission, LambdaFunction, ARN,
-    QUALIFIED_ARN,
+    ApiIntegration, FixPlan, IntegrationSetting, IntegrationTarget, IntegrationType, Intent, InvokePermission,
+    LambdaFunction, ARN, QUALIFIED_ARN,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
@@ -19,10 +19,12 @@ an `aws.apigateway.RestApi`'s OpenAPI `body` (object literals in `JSON.stringify
 resources. It finds:
 - an `aws_proxy` integration whose `uri` is the function's `.arn`: API Gateway needs the invoke ARN;
   one whose `uri` is its `.qualifiedArn` (the ARN of a version) needs `.qualifiedInvokeArn`, which
-  calls the same version;
+  calls the same version. A non-proxy `AWS` integration (the request mapped by
+  `requestTemplates`) calls a function through the same invoke ARN, and is judged the same way;
 - a Lambda integration whose `integrationHttpMethod` is not `POST`: Lambda is only invoked with POST;
 - `credentials` on an `aws_proxy` integration: with a resource-based permission for
-  apigateway.amazonaws.com (an `aws.lambda.Permission`), no role is needed.
+  apigateway.amazonaws.com (an `aws.lambda.Permission`), no role is needed. The `credentials` of a
+  non-proxy integration are left alone: the design keeps that rewrite to proxy integrations.
 
 A uri that reads an `aws.lambda.Alias`'s `.arn` is reported too, and becomes the alias's
 `.invokeArn`. The `credentials` of an integration calling a version or an alias are left alone:
@@ -147,14 +149,16 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             (_, true) => Some(Called::Version),
             _ => None,
         };
-        if let (true, Some(called)) = (integration.proxy, called) {
+        if let (true, Some(called)) = (integration.kind.calls_through_apigateway_arn(), called) {
             uri_finding(context, uri, integration, called, &functions, findings);
         }
         if let Some(method) = &integration.http_method {
             method_finding(context, integration, method, findings);
         }
         let qualified = integration.targets.iter().any(IntegrationTarget::is_qualified);
-        if let (true, false, Some(credentials)) = (integration.proxy, qualified, &integration.credentials) {
+        if let (IntegrationType::AwsProxy, false, Some(credentials)) =
+            (integration.kind, qualified, &integration.credentials)
+        {
             if credentials.literal.as_deref() != Some(CALLER_IDENTITY) {
                 credentials_finding(context, integration, credentials, &functions, findings);
             }
@@ -216,8 +220,12 @@ fn uri_finding(
             spelling.invoke_arn,
         ),
     };
+    let kind = match integration.kind {
+        IntegrationType::Aws => "non-proxy AWS",
+        _ => "aws_proxy",
+    };
     let message = format!(
-        "The aws_proxy integration's uri is {what}; API Gateway needs {whose} {needed} (`{written}`), or the deployment fails with \"Invalid ARN specified in the request\".",
+        "The {kind} integration's uri is {what}; API Gateway needs {whose} {needed} (`{written}`), or the deployment fails with \"Invalid ARN specified in the request\".",
     );
     let finding = Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
     let intent = Intent::UseInvokeArn {

@@ -6,8 +6,8 @@
 use super::values::intrinsic;
 use super::{Resource, Template};
 use crate::cloud::{
-    action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, InvokePermission,
-    LambdaFunction,
+    action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, IntegrationType,
+    InvokePermission, LambdaFunction,
 };
 use crate::frontends::document::{Entry, Map, Value};
 
@@ -87,10 +87,8 @@ impl<'a> Template<'a> {
         declared_in: &Resource,
         functions: &[LambdaFunction],
     ) -> ApiIntegration {
-        let proxy = integration
-            .entry(keys.kind)
-            .and_then(|kind| kind.value.text())
-            .is_some_and(|kind| kind.eq_ignore_ascii_case("AWS_PROXY"));
+        let kind = IntegrationType::from_written(integration.entry(keys.kind).and_then(|kind| kind.value.text()));
+        let proxy = kind == IntegrationType::AwsProxy;
         let uri = integration.entry(keys.uri);
         let credentials = integration.entry(keys.credentials);
         let targets = uri
@@ -110,7 +108,7 @@ impl<'a> Template<'a> {
         ApiIntegration {
             at: self.site(uri.map_or(declared_in.entry.key_range.clone(), |uri| uri.value.range.clone())),
             rest_api: rest_api.map(|api| self.site(api.entry.range.clone())),
-            proxy,
+            kind,
             is_resource: keys.on_method,
             uri: uri.map(|uri| self.integration_setting(uri)),
             targets,

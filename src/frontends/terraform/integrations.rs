@@ -8,8 +8,8 @@ use super::references::{graph_attribute, interpolated};
 use super::values::{object_node, unwrapped};
 use super::{named_children, Located, ResourceBlock, TerraformProject};
 use crate::cloud::{
-    action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, InvokePermission,
-    LambdaFunction, ResourceId, Site, QUALIFIED_INVOKE_ARN,
+    action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, IntegrationType,
+    InvokePermission, LambdaFunction, ResourceId, Site, QUALIFIED_INVOKE_ARN,
 };
 use crate::syntax::kind_of;
 
@@ -124,9 +124,12 @@ impl<'a> TerraformProject<'a> {
     ) -> ApiIntegration {
         let value = |key: &str| settings.iter().find(|(name, _)| name == key).map(|(_, value)| *value);
         let setting = |key: &str| value(key).map(|value| self.integration_setting(value));
-        let proxy = value("type")
-            .and_then(|kind| self.string_value(kind, &[]))
-            .is_some_and(|(kind, _)| kind.eq_ignore_ascii_case("aws_proxy"));
+        let kind = IntegrationType::from_written(
+            value("type")
+                .and_then(|kind| self.string_value(kind, &[]))
+                .as_ref()
+                .map(|(kind, _)| kind.as_ref()),
+        );
         let uri = setting("uri");
         let credentials = setting("credentials");
         let targets = value("uri")
@@ -153,7 +156,7 @@ impl<'a> TerraformProject<'a> {
         ApiIntegration {
             at: at.site(),
             rest_api,
-            proxy,
+            kind,
             is_resource: form == IntegrationForm::Resource,
             uri,
             targets,

@@ -12,7 +12,7 @@ use super::json_text::Json;
 use super::scope::Declaration;
 use super::{cdk, named_children, Exported, ImportKind, Located, Package, Program};
 use crate::cloud::{
-    action_matches, route_coverage, Coverage, InvokePermission, Site, ARN, INVOKE_ARN, QUALIFIED_ARN,
+    action_matches, route_coverage, Coverage, IntegrationType, InvokePermission, Site, ARN, INVOKE_ARN, QUALIFIED_ARN,
     QUALIFIED_INVOKE_ARN,
 };
 use crate::fix::Edit;
@@ -36,10 +36,8 @@ pub struct Integration<'tree> {
 }
 
 impl Integration<'_> {
-    pub fn is_proxy(&self) -> bool {
-        self.integration_type
-            .as_deref()
-            .is_some_and(|kind| kind.eq_ignore_ascii_case("aws_proxy"))
+    pub fn kind(&self) -> IntegrationType {
+        IntegrationType::from_written(self.integration_type.as_deref())
     }
 }
 

@@ -5,8 +5,8 @@ use foldhash::HashMap;
 
 use super::super::{named_children, Integration, IntegrationValue, Located, Program, ResourceDecl};
 use crate::cloud::{
-    ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, LimitValue, MethodSettings, MisplacedThrottle,
-    Site, StageSettings, ThrottleLimit, Written,
+    ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, IntegrationType, LimitValue, MethodSettings,
+    MisplacedThrottle, Site, StageSettings, ThrottleLimit, Written,
 };
 
 /// Stage `throttleSettings` keys, and the limits they set.
@@ -174,7 +174,7 @@ impl<'tree> Program<'tree> {
             .and_then(|expression| self.denoted_resource(expression))
             .filter(|reference| self.resources()[reference.resource].is_aws(&["iam", "Role"]))
             .map(|reference| self.display_name(reference.resource));
-        let has_credentials = integration.is_proxy() && integration.credentials.is_some();
+        let has_credentials = integration.kind() == IntegrationType::AwsProxy && integration.credentials.is_some();
         // A function the graph leaves out leaves the uri's targets unknown, not shorter.
         let mut targets = functions_named
             .into_iter()
@@ -210,7 +210,7 @@ impl<'tree> Program<'tree> {
         ApiIntegration {
             at: integration.at.into(),
             rest_api: integration.rest_api.map(|api| self.resources()[api].declared()),
-            proxy: integration.is_proxy(),
+            kind: integration.kind(),
             is_resource: integration.on_resource,
             uri: integration.uri.as_ref().map(setting),
             targets,
