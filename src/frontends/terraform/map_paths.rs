@@ -215,7 +215,6 @@ impl<'a> TerraformProject<'a> {
             return Some(match step {
                 Step::Key(key) => fields
                     .into_iter()
-                    .rev()
                     .find(|(name, _)| name == key)
                     .map(|(_, value)| value)
                     .into_iter()

@@ -78,9 +78,11 @@ impl<'a> TerraformProject<'a> {
         object_node(call.with(*argument))
     }
 
-    /// The fields of an object, by key (`Effect` and `"Effect"` alike), in order.
+    /// The fields of an object, by key (`Effect` and `"Effect"` alike), in order. A key written
+    /// twice is the later one's: HCL lets an object constructor repeat a key and keeps the last
+    /// value, so an edit of the earlier one would change nothing.
     pub fn object_fields(&self, object: Located<'a>) -> Vec<(String, Located<'a>)> {
-        named_children(object.node)
+        let written: Vec<(String, Located<'a>)> = named_children(object.node)
             .filter(|node| kind_of(node) == "object_elem")
             .filter_map(|element| {
                 let key = object.with(element.field("key")?);
@@ -92,6 +94,12 @@ impl<'a> TerraformProject<'a> {
                 };
                 Some((name, value))
             })
+            .collect();
+        written
+            .iter()
+            .enumerate()
+            .filter(|(position, (key, _))| written[position + 1..].iter().all(|(later, _)| later != key))
+            .map(|(_, field)| field.clone())
             .collect()
     }
 
