@@ -222,8 +222,10 @@ impl<'a> TerraformProject<'a> {
             });
         }
         // `arn:aws:apigateway:…:lambda:path/2015-03-31/functions/${aws_lambda_function.f.arn}/invocations`;
-        // any other uri merely mentioning a function (an HTTP backend's path) does not call it.
-        if !self.text(uri).contains(":lambda:path/") {
+        // any other uri merely mentioning a function (an HTTP backend's path, or another Lambda
+        // API such as `…/functions/${…arn}/configuration`, called with GET) does not invoke it.
+        let text = self.text(uri);
+        if !(text.contains(":lambda:path/") && text.contains("/invocations")) {
             return None;
         }
         // Around `${module.orders.arn}`, the function the module makes.
