@@ -40,10 +40,9 @@ const MAKING_THEIR_ROLE: [(&str, &str); 4] = [
 
 /// Methods of a function construct that grant its role nothing: they give others access to the
 /// function, configure it, or read its metrics (`metric…`, `grantInvoke…` by their prefixes).
-const METHODS_GRANTING_NOTHING: [&str; 9] = [
+const METHODS_GRANTING_NOTHING: [&str; 8] = [
     "addEnvironment",
     "addPermission",
-    "addAlias",
     "addFunctionUrl",
     "addEventSourceMapping",
     "addLayers",
@@ -384,6 +383,12 @@ impl<'tree> Program<'tree> {
             .filter(|call| kind_of(*call) == "call_expression" && call.field("function") == Some(member.node));
         match called {
             Some(call) if name == "addEventSource" => self.event_source_grant(member.with(call)),
+            // An alias grants to its function's role (its `grantPrincipal` is the function's):
+            // one made and dropped grants nothing, one held or passed on may.
+            Some(call) if name == "addAlias" => match call.parent().map(kind_of) == Some("expression_statement") {
+                true => Handed::Nothing,
+                false => Handed::Unread,
+            },
             Some(_)
                 if METHODS_GRANTING_NOTHING.contains(&name)
                     || name.starts_with("metric")
@@ -392,8 +397,9 @@ impl<'tree> Program<'tree> {
                 Handed::Nothing
             }
             Some(_) => Handed::Unread,
-            // The role itself, or what grants reach it through, handed out.
-            None if matches!(name, "role" | "grantPrincipal") => Handed::Unread,
+            // The role itself, what grants reach it through, or a version of the function, whose
+            // grants reach the same role, handed out.
+            None if matches!(name, "role" | "grantPrincipal" | "currentVersion" | "latestVersion") => Handed::Unread,
             // `fn.node.defaultChild`: the L1 function, whose role may be set.
             None if name == "node" => {
                 let reads_child = member
