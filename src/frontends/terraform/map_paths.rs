@@ -83,10 +83,13 @@ impl<'a> TerraformProject<'a> {
         budget: &mut usize,
     ) -> Option<Reached<'a>> {
         // `"${X}"` is X itself, not a string made of it (the 0.11 way of writing references).
-        let expression = match steps.is_empty() {
-            true => expression,
-            false => interpolated(expression),
+        // What infrafix cannot follow further is, asked for itself, the value as written: the
+        // whole `"${X}"`, quotes and all, is what an edit replaces.
+        let as_written = match steps.is_empty() {
+            true => unwrapped(expression),
+            false => unwrapped(interpolated(expression)),
         };
+        let expression = interpolated(expression);
         if let Some((namespace, name, more)) = self.reference_path(expression, scope) {
             *budget = budget.checked_sub(1)?;
             let before = origin;
@@ -114,7 +117,7 @@ impl<'a> TerraformProject<'a> {
                 // A path into what infrafix cannot read is, asked for itself, a value computed
                 // there: the expression is where it is written, reached as it was before the hop.
                 None if steps.is_empty() && !more.is_empty() => Some(Reached::one(Origin {
-                    written: unwrapped(expression),
+                    written: as_written,
                     ..before
                 })),
                 followed => followed,
@@ -125,7 +128,7 @@ impl<'a> TerraformProject<'a> {
             return match self.follow_call(function, &arguments, scope, origin, steps, budget) {
                 // Any other call, asked for itself, is a value computed there.
                 None if steps.is_empty() => Some(Reached::one(Origin {
-                    written: value,
+                    written: as_written,
                     ..origin
                 })),
                 followed => followed,
@@ -133,7 +136,7 @@ impl<'a> TerraformProject<'a> {
         }
         let Some((step, rest)) = steps.split_first() else {
             return Some(Reached::one(Origin {
-                written: value,
+                written: as_written,
                 ..origin
             }));
         };
@@ -205,13 +208,10 @@ impl<'a> TerraformProject<'a> {
     /// collection is not written out or has keys infrafix cannot read.
     fn entries_picked(&self, collection: Located<'a>, step: &Step) -> Option<Vec<Located<'a>>> {
         if let Some(object) = object_node(collection) {
-            let fields = self.object_fields(object);
-            let elements = named_children(object.node)
-                .filter(|node| kind_of(node) == "object_elem")
-                .count();
-            if fields.len() != elements {
+            if self.has_unread_keys(object) {
                 return None;
             }
+            let fields = self.object_fields(object);
             return Some(match step {
                 Step::Key(key) => fields
                     .into_iter()

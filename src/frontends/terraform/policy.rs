@@ -82,9 +82,26 @@ impl<'a> TerraformProject<'a> {
     /// twice is the later one's: HCL lets an object constructor repeat a key and keeps the last
     /// value, so an edit of the earlier one would change nothing.
     pub fn object_fields(&self, object: Located<'a>) -> Vec<(String, Located<'a>)> {
-        let written: Vec<(String, Located<'a>)> = named_children(object.node)
+        let written: Vec<(String, Located<'a>)> = self.written_fields(object).into_iter().flatten().collect();
+        written
+            .iter()
+            .enumerate()
+            .filter(|(position, (key, _))| written[position + 1..].iter().all(|(later, _)| later != key))
+            .map(|(_, field)| field.clone())
+            .collect()
+    }
+
+    /// Whether an object writes a key infrafix cannot read (`(local.key) = …`), which may be any
+    /// of the keys asked for.
+    pub fn has_unread_keys(&self, object: Located<'a>) -> bool {
+        self.written_fields(object).iter().any(Option::is_none)
+    }
+
+    /// Each field an object writes, in order; `None` for one whose key infrafix cannot read.
+    fn written_fields(&self, object: Located<'a>) -> Vec<Option<(String, Located<'a>)>> {
+        named_children(object.node)
             .filter(|node| kind_of(node) == "object_elem")
-            .filter_map(|element| {
+            .map(|element| {
                 let key = object.with(element.field("key")?);
                 let value = object.with(element.field("val")?);
                 let key = unwrapped(key);
@@ -94,12 +111,6 @@ impl<'a> TerraformProject<'a> {
                 };
                 Some((name, value))
             })
-            .collect();
-        written
-            .iter()
-            .enumerate()
-            .filter(|(position, (key, _))| written[position + 1..].iter().all(|(later, _)| later != key))
-            .map(|(_, field)| field.clone())
             .collect()
     }
 
