@@ -116,6 +116,26 @@ impl Map {
         self.entry_within(key, MAX_MERGE_DEPTH)
     }
 
+    /// Whether a merge key of the map (or of a map it merges) brings in something `entry` cannot
+    /// see into: an alias of no anchor read, a scalar, merges nested too deep.
+    pub fn merges_unread(&self) -> bool {
+        self.merges_unread_within(MAX_MERGE_DEPTH)
+    }
+
+    fn merges_unread_within(&self, depth: usize) -> bool {
+        let Some(merged) = self.entries.iter().find(|entry| entry.key == MERGE_KEY) else {
+            return false;
+        };
+        let Some(depth) = depth.checked_sub(1) else {
+            return true;
+        };
+        let unread = |value: &Value| value.as_map().is_none_or(|map| map.merges_unread_within(depth));
+        match &merged.value.kind {
+            ValueKind::List(list) => list.items.iter().any(unread),
+            _ => unread(&merged.value),
+        }
+    }
+
     fn entry_within(&self, key: &str, depth: usize) -> Option<&Entry> {
         if let Some(own) = self.entries.iter().find(|entry| entry.key == key) {
             return Some(own);

@@ -14,7 +14,7 @@ use crate::cloud::{
     DeadLetter, Effect, Entry, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, PhysicalName,
     PolicyStatement, QueueEventSource, ResourceId, ResourceTarget, RoleAttachment, RoleGrants,
 };
-use crate::frontends::document::{Value, MERGE_KEY};
+use crate::frontends::document::{Map, Value};
 
 const ROLE_TYPE: &str = "AWS::IAM::Role";
 /// Resources that give a role a policy, each naming the roles it reaches.
@@ -102,8 +102,9 @@ impl<'a> Template<'a> {
     ) -> IamRole {
         let mut grants = RoleGrants::default();
         let properties = role.properties;
-        // Merged settings (`<<: *base`) may hold policies infrafix does not read.
-        if properties.is_some_and(|properties| properties.get(MERGE_KEY).is_some()) {
+        // Merged settings (`<<: *base`) are read where their anchor is; merged settings infrafix
+        // cannot see into may hold any policy.
+        if properties.and_then(Value::as_map).is_some_and(Map::merges_unread) {
             grants.unreadable += 1;
         }
         let policies = properties.and_then(|properties| properties.get("Policies"));

@@ -12,7 +12,7 @@ use crate::cloud::{
     MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site, Spelling, ThrottleLimit,
 };
 use crate::fix::{Edit, Fix};
-use crate::frontends::document::{Layout, Value, ValueKind, MERGE_KEY};
+use crate::frontends::document::{Layout, Value, ValueKind};
 use crate::source::{line_ending, line_range};
 
 /// The front end of one template.
@@ -360,12 +360,16 @@ impl Template<'_> {
     /// New entries in `map`, after its entry number `after`.
     fn add_entries(&self, map: &Value, after: usize, entries: Vec<(String, Snippet)>) -> Result<Edit, String> {
         self.written_once(&map.range)?;
-        let (layout, previous) = match &map.kind {
-            ValueKind::Map(inner) => (inner.layout, inner.entries.get(after).ok_or("no entry to add after")?),
-            _ => return Err("the setting's place is not a map".to_owned()),
+        let ValueKind::Map(inner) = &map.kind else {
+            return Err("the setting's place is not a map".to_owned());
         };
-        if map.get(MERGE_KEY).is_some() {
-            return Err("the map merges another (`<<`), whose settings a new one would replace".to_owned());
+        let (layout, previous) = (inner.layout, inner.entries.get(after).ok_or("no entry to add after")?);
+        // A key only a merge key (`<<: *base`) brings in: an entry of the map's own would replace it.
+        let merged = |key: &str| inner.entries.iter().all(|own| own.key != key) && inner.entry(key).is_some();
+        if let Some((key, _)) = entries.iter().find(|(key, _)| merged(key)) {
+            return Err(format!(
+                "the map merges another (`<<`) that sets `{key}`, which a setting of its own would replace"
+            ));
         }
         let eol = line_ending(self.text);
         let column = self.column(previous.key_range.start);
@@ -507,13 +511,13 @@ impl Template<'_> {
             .and_then(|entry| entry.value.get("Properties"))
             .ok_or("the stage has no properties")?;
         self.written_once(&properties.range)?;
-        if properties.get(MERGE_KEY).is_some() {
-            return Err(
-                "the stage's properties merge others (`<<`), whose MethodSettings a new one would replace".to_owned(),
-            );
-        }
         let map = properties.as_map().ok_or("the stage's properties are not a map")?;
         let existing = map.entry("MethodSettings");
+        if existing.is_some() && map.entries.iter().all(|own| own.key != "MethodSettings") {
+            return Err(
+                "the stage's properties merge others (`<<`) that set MethodSettings, which a new entry would change for every stage merging them".to_owned(),
+            );
+        }
         let block = match existing.and_then(|existing| existing.value.as_list()) {
             Some(list) => list.layout == Layout::Block,
             None => map.layout == Layout::Block,
