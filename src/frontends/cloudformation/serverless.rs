@@ -1,7 +1,9 @@
 //! The functions and layers of a Serverless Framework service (`serverless.yml`): `functions.<name>`
 //! with its `runtime` (or `provider.runtime`), `handler` and `reservedConcurrency`, and
-//! `layers.<name>.compatibleRuntimes`. `${self:…}` variables are followed to the value they name;
-//! other variables (`${opt:…}`, `${env:…}`, `${ssm:…}`) are known only when the service deploys.
+//! `layers.<name>.compatibleRuntimes`. Functions declared in another file (`functions:` or an item
+//! of its list as `${file(…)}`) are known by the provider's runtime alone. `${self:…}` variables
+//! are followed to the value they name; other variables (`${opt:…}`, `${env:…}`, `${ssm:…}`) are
+//! known only when the service deploys.
 //!
 //! The framework gives the role it makes (`IamRoleLambdaExecution`) what an `onError` topic and
 //! `sqs` events need: the IAM rules judge nothing of the functions that run as it. A function
@@ -10,21 +12,24 @@
 //! its `onError` topic and `sqs` events are judged against that role when the service declares
 //! it in its raw CloudFormation (`resources: Resources:`), which is judged as a template's.
 
+use std::ops::Range;
+
 use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{
     CodePackage, DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, Multiplicity, Reservation,
     RuntimeValue, StackFilter, Written,
 };
-use crate::frontends::document::{Entry, Value};
+use crate::frontends::document::{Entry, Map, Value};
 
 impl Template<'_> {
     /// The service's functions, numbered after the resources of its raw CloudFormation.
     pub(super) fn service_functions(&self) -> Vec<LambdaFunction> {
         let first_id = self.resources().count();
         let sharing = self.go_binaries_sharing_the_package();
-        self.service_section("functions")
-            .iter()
+        let mut functions: Vec<LambdaFunction> = self
+            .service_function_entries()
+            .into_iter()
             .enumerate()
             .map(|(index, entry)| {
                 let function = &entry.value;
@@ -56,23 +61,12 @@ impl Template<'_> {
                 let runtimes: Vec<RuntimeValue> = runtime
                     .into_iter()
                     .filter_map(|(entry, own)| {
-                        let value = self.followed(&entry.value);
-                        let written = self.site(value.range.clone());
-                        Some(RuntimeValue {
-                            id: value.text()?.to_owned(),
-                            // A runtime the provider gives is reported at each function it serves.
-                            at: match own {
-                                true => self.site(entry.value.range.clone()),
-                                false => self.site(function_key.clone()),
-                            },
-                            shared: written.clone(),
-                            written,
-                            read_at: None,
-                            handler: Some(handler_place.clone()),
-                            overridable: false,
-                            kept: None,
-                            set_in: Vec::new(),
-                        })
+                        // A runtime the provider gives is reported at each function it serves.
+                        let at = match own {
+                            true => entry.value.range.clone(),
+                            false => function_key.clone(),
+                        };
+                        self.runtime_value(entry, at, &handler_place)
                     })
                     .collect();
                 let names_a_binary = runtimes
@@ -133,7 +127,80 @@ impl Template<'_> {
                     depends_on: None,
                 }
             })
+            .collect();
+        let included = self.included_functions(first_id + functions.len());
+        functions.extend(included);
+        functions
+    }
+
+    /// A runtime setting (`entry`), followed through `${self:…}` to the value it names, reported
+    /// at `at`.
+    fn runtime_value(&self, entry: &Entry, at: Range<usize>, handler: &HandlerPlace) -> Option<RuntimeValue> {
+        let value = self.followed(&entry.value);
+        let written = self.site(value.range.clone());
+        Some(RuntimeValue {
+            id: value.text()?.to_owned(),
+            at: self.site(at),
+            shared: written.clone(),
+            written,
+            read_at: None,
+            handler: Some(handler.clone()),
+            overridable: false,
+            kept: None,
+            set_in: Vec::new(),
+        })
+    }
+
+    /// The functions each `${file(…)}` include of the `functions` section declares, numbered from
+    /// `first_id`, as far as this file shows them: the provider's runtime, which serves every one
+    /// of them that sets no runtime of its own. Their handlers, packages and roles are written in
+    /// the included file, which is not read: a fix that must change a handler leaves it to be
+    /// made by hand there, and no rule judges what they run as.
+    fn included_functions(&self, first_id: usize) -> Vec<LambdaFunction> {
+        let Some(provider_runtime) = self
+            .root
+            .get("provider")
+            .and_then(Value::as_map)
+            .and_then(|provider| provider.entry("runtime"))
+        else {
+            return Vec::new();
+        };
+        self.function_includes()
+            .into_iter()
+            .enumerate()
+            .map(|(index, include)| self.included_function(first_id + index, include, provider_runtime))
             .collect()
+    }
+
+    /// The functions one include (`${file(./functions.yml)}`) declares, as the function numbered
+    /// `id`: of them this file shows only the provider's runtime.
+    fn included_function(&self, id: usize, include: &Value, provider_runtime: &Entry) -> LambdaFunction {
+        let include_text = self.text.get(include.range.clone()).unwrap_or_default();
+        LambdaFunction {
+            resource: id,
+            name: format!("the functions `{include_text}` declares"),
+            at: self.site(include.range.clone()),
+            declared: self.site(include.range.clone()),
+            takes_handler: true,
+            instances: Multiplicity::Unknown,
+            branches: Vec::new(),
+            stacks: StackFilter::default(),
+            reservations: Vec::new(),
+            runtimes: self
+                .runtime_value(provider_runtime, include.range.clone(), &HandlerPlace::OutOfReach)
+                .into_iter()
+                .collect(),
+            handler: None,
+            // A Go function's binary may lie anywhere in a package that file sets up.
+            code: Some(CodePackage::Unjudged {
+                reason: format!(
+                    "the package of each function `{include_text}` declares is set in that file, which infrafix does not read"
+                ),
+            }),
+            role: Some(FunctionRole::Unknown),
+            dead_letter: DeadLetter::Unknown,
+            depends_on: None,
+        }
     }
 
     /// How many Go functions (`go1.x`, their own or the provider's runtime) with a binary in a
@@ -150,8 +217,8 @@ impl Template<'_> {
         if individually {
             return 0;
         }
-        self.service_section("functions")
-            .iter()
+        self.service_function_entries()
+            .into_iter()
             .filter(|entry| self.go_binary_in_the_service_package(&entry.value))
             .count()
     }
@@ -212,7 +279,7 @@ impl Template<'_> {
     /// - sqs: ARN` or `- sqs: {arn: ARN}`), as function number and queue value.
     pub(super) fn service_queue_events(&self, functions: &[LambdaFunction]) -> Vec<(usize, &Value)> {
         let mut events = Vec::new();
-        for entry in self.service_section("functions") {
+        for entry in self.service_function_entries() {
             let Some(function) = functions
                 .iter()
                 .position(|function| function.declared == self.site(entry.range.clone()))
@@ -245,17 +312,49 @@ impl Template<'_> {
             .collect()
     }
 
-    /// The entries of a top-level map of a Serverless service (`functions`, `layers`); none in a
-    /// template.
+    /// The entries of a top-level map of a Serverless service (`layers`); none in a template.
     fn service_section(&self, key: &str) -> &[Entry] {
-        if !self.serverless || !self.is_template() {
-            return &[];
-        }
-        self.root
-            .get(key)
+        self.service_value(key)
             .and_then(Value::as_map)
             .map(|map| map.entries.as_slice())
             .unwrap_or_default()
+    }
+
+    /// A top-level setting of a Serverless service; none in a template.
+    fn service_value(&self, key: &str) -> Option<&Value> {
+        match self.serverless && self.is_template() {
+            true => self.root.get(key),
+            false => None,
+        }
+    }
+
+    /// The functions the service declares in this file: `functions` as a map, or as a list whose
+    /// items the framework merges, each a map of functions or an include (`function_includes`).
+    fn service_function_entries(&self) -> Vec<&Entry> {
+        let Some(functions) = self.service_value("functions") else {
+            return Vec::new();
+        };
+        let maps: Vec<&Map> = match functions.as_list() {
+            Some(list) => list.items.iter().filter_map(Value::as_map).collect(),
+            None => functions.as_map().into_iter().collect(),
+        };
+        maps.into_iter().flat_map(|map| &map.entries).collect()
+    }
+
+    /// The includes that declare functions in another file: `functions: ${file(…)}`, or such an
+    /// item of a `functions` list.
+    fn function_includes(&self) -> Vec<&Value> {
+        let Some(functions) = self.service_value("functions") else {
+            return Vec::new();
+        };
+        let items: Vec<&Value> = match functions.as_list() {
+            Some(list) => list.items.iter().collect(),
+            None => vec![functions],
+        };
+        items
+            .into_iter()
+            .filter(|item| item.text().is_some_and(|text| text.starts_with("${file(")))
+            .collect()
     }
 
     /// The value a `${self:a.b}` variable names, followed; any other value as it is (also in a
