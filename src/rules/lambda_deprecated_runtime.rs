@@ -149,7 +149,8 @@ function, in `provider.runtime`, or where a `${self:…}` variable points. A SAM
 `sam build` with `Metadata: BuildMethod: go1.x` is ready (`sam build` names the binary after the
 handler, `bootstrap`); one without a `BuildMethod` is not (`sam build` builds an OS-only runtime's
 function only with one), unless the project's own scripts build into its `CodeUri` folder (they are
-then judged as for a FileArchive), nor one built by another `BuildMethod` (a Makefile's `build-<Function>`
+then judged as for a FileArchive); a `CodeUri` that is not in the project is built by something
+infrafix does not see, which must then make the `bootstrap` itself; nor is one built by another `BuildMethod` (a Makefile's `build-<Function>`
 target, which infrafix does not read), so those fixes are unsafe. So is the fix of a Serverless
 function whose handler names a binary in a folder (`bin/hello`): the framework zips the service's
 files as they lie, and `provided.al2023` runs the `bootstrap` at the package's root. An

@@ -95,14 +95,9 @@ impl Wanted<'_> {
             CodePackage::NamedAfterHandler { by } => Readiness::NotReady(format!(
                 "{by} names the binary after the handler, and this fix cannot make the handler `{executable}`"
             )),
-            // A folder the project's own scripts build into is packaged as it is (a Makefile's
-            // `go build -o build/main`, then `sam package`): those scripts decide, not the tool.
-            CodePackage::BuildNeeds { source, .. } if self.built_by_scripts(context, source) => {
-                self.of_code(context, source, handler_becomes_executable)
+            CodePackage::BuildNeeds { by, setting, source } => {
+                self.of_build_source(context, by, setting, source, handler_becomes_executable)
             }
-            CodePackage::BuildNeeds { by, setting, .. } => Readiness::NotReady(format!(
-                "{by} builds the `{executable}` of an OS-only runtime only with {setting}: add it"
-            )),
             CodePackage::Unjudged { reason } => Readiness::NotReady(format!(
                 "{reason}: it must hold an executable `{executable}` at its root{}",
                 self.build(executable)
@@ -120,14 +115,38 @@ impl Wanted<'_> {
         }
     }
 
-    fn built_by_scripts(&self, context: &RuleContext, source: &CodePackage) -> bool {
-        let CodePackage::FileArchive { path, folder } = source else {
-            return false;
+    /// A package a tool (`by`) builds from `source` only with a `setting` the program lacks.
+    fn of_build_source(
+        &self,
+        context: &RuleContext,
+        by: &str,
+        setting: &str,
+        source: &CodePackage,
+        handler_becomes_executable: bool,
+    ) -> Readiness {
+        let executable = self.executable;
+        let package = match source {
+            CodePackage::FileArchive { path, folder } => context
+                .packages
+                .and_then(|packages| packages.package(path, folder.as_deref())),
+            _ => None,
         };
-        context
-            .packages
-            .and_then(|packages| packages.package(path, folder.as_deref()))
-            .is_some_and(|package| !package.writes.is_empty())
+        match package {
+            // A folder the project's own scripts build into is packaged as it is (a Makefile's
+            // `go build -o build/main`, then `sam package`): those scripts decide, not the tool.
+            Some(package) if !package.writes.is_empty() => self.of_code(context, source, handler_becomes_executable),
+            // Nothing the tool could build from is there (a `CodeUri` naming the binary a `go
+            // build` by hand makes, then `sam package` zips): the setting would not help, whatever
+            // makes it must change.
+            Some(package) if package.contents == Contents::Absent => Readiness::NotReady(format!(
+                "`{}` is not in the project and no build script infrafix reads makes it, so {by} does not build it: whatever makes it must put an executable `{executable}` at its root{}",
+                package.shown,
+                self.build(executable)
+            )),
+            _ => Readiness::NotReady(format!(
+                "{by} builds the `{executable}` of an OS-only runtime only with {setting}: add it"
+            )),
+        }
     }
 
     /// A package the CDK's bundling command builds: the files it writes at the package's root.
