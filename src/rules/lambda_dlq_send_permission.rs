@@ -56,7 +56,15 @@ known only at deploy (`dlq[each.key]`), it stands for the queue as a whole. A qu
 makes once (read there, or handed out as `module.queues.dlq_arn`) is judged too; the grant names it
 by the call's output, and only when that module makes no function and its call has no `depends_on`:
 a grant reading a module that makes the function would be created alongside the function (or, with
-`depends_on` on the call, make a cycle), so such a queue is reported without a fix.
+`depends_on` on the call, make a cycle), so such a queue is reported without a fix. A role a
+local module call makes once (`role = module.iam.role_arn`, or the module's own role where its
+function's `target_arn` is what the root passes in) is judged by the policies the module writes for
+it, read with the call's arguments (`Resource = var.dead_letter_arn`), and those the root attaches
+to it through the call's outputs. The grant is a new `aws_iam_role_policy` in the root after the
+function, naming the role by the call's output of its name (`module.iam.role_name`); the module is
+never edited from its caller, as other callers may share it. Without such an output, or for a
+function made by the same module call (it cannot wait for a policy the root attaches), the finding
+has no fix.
 
 In CloudFormation: `DeadLetterConfig.TargetArn` of a function whose `Role` is a role of the
 template, and the grants of the role's `Policies` and `ManagedPolicyArns` and of every

@@ -30,7 +30,11 @@ In Terraform: `aws_lambda_event_source_mapping` resources of the root module who
 `event_source_arn` is an `aws_sqs_queue`'s ARN (one made with `for_each = aws_lambda_function.NAME`
 names each instance as `each.value`); the fix is a new `aws_iam_role_policy_attachment` after the
 role, or the ARN added to the role's own `managed_policy_arns`. An attachment whose `count` or
-`for_each` may make no instance does not count.
+`for_each` may make no instance does not count. A role a local module call makes once
+(`role = module.worker_role.arn`) is judged by what the module attaches to it, read with the call's
+arguments, and what the root attaches to it; the new attachment goes after the call in the root,
+naming the role by the call's output of its name (`module.worker_role.name`), never into the
+module, which other callers may share (without such an output, the finding has no fix).
 
 In CloudFormation: `AWS::Lambda::EventSourceMapping` resources whose `EventSourceArn` is a queue
 of the template (and the `SQS` events of a SAM function with its own `Role`); the fix adds the

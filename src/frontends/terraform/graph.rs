@@ -98,6 +98,20 @@ impl<'a> TerraformProject<'a> {
         let at = role_passed_at.map_or_else(|| declared.clone(), |passed| passed.site());
         // A function made zero times (`count = 0`) runs as nothing and sends nowhere.
         let exists = instances != Multiplicity::Exactly(0);
+        let role = exists.then(|| self.function_role(body, scope)).flatten();
+        let dead_letter = match exists {
+            true => self.dead_letter(body, scope),
+            false => DeadLetter::None,
+        };
+        // Running as its module's own role, a function is judged here for the target the root
+        // hands it: one the module makes itself is the module's own finding.
+        let own_role = role
+            .and_then(|(_, resource)| resource)
+            .is_some_and(|role| self.own_module_role(role, scope));
+        let dead_letter = match dead_letter {
+            DeadLetter::Resource(target) if own_role && !self.in_root(target.resource) => DeadLetter::Unknown,
+            other => other,
+        };
         LambdaFunction {
             resource: index,
             name: format!("`{}`", instance.address()),
@@ -115,11 +129,8 @@ impl<'a> TerraformProject<'a> {
                 .map(|(handler, _)| handler),
             code: self.code_package(body, scope),
             // Only what the root module passes in is judged here (see `iam`).
-            role: exists.then(|| self.function_role(body, scope)).flatten(),
-            dead_letter: match exists {
-                true => self.dead_letter(body, scope),
-                false => DeadLetter::None,
-            },
+            role: role.map(|(role, _)| role),
+            dead_letter,
             depends_on: match instance.calls.first() {
                 None => self.listed_dependencies(body),
                 // The root waits for a module's resources through the call's `depends_on`.

@@ -4,15 +4,17 @@
 //! `managed_policy_arns`), what a function runs as, sends failed events to and waits for, the
 //! queues and topics policies name, and the SQS queues that feed functions.
 //!
-//! Only the root module's roles are judged: a called module's roles are its own folder's findings,
-//! and its functions running as one are unknown here. A module's function running as a root role
-//! is judged, with the queues the module makes once (see `arn_ref`).
+//! The root module's roles are judged, and the role a root module call makes once (see
+//! `module_iam_role`) where a function runs as it: a root function given the call's output
+//! (`role = module.iam.role_arn`), or a module's function sending to what the root passes in. A
+//! module's function running as a root role is judged, with the queues the module makes once (see
+//! `arn_ref`). What a called module does with a role of its own alone is its own folder's finding.
 
 use super::modules::ResourceInstance;
 use super::policy::ReadDocument;
 use super::references::{graph_attribute, interpolated};
 use super::values::{unwrapped, Scope, MAX_HOPS};
-use super::{Located, ResourceBlock, TerraformProject};
+use super::{Located, Mention, ModuleCall, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{
     DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, Multiplicity, PhysicalName,
@@ -35,13 +37,55 @@ const ATTACHMENT_KINDS: [(&str, &str); 4] = [
 const MESSAGE_TARGETS: [(&str, &str); 2] = [("aws_sqs_queue", "sqs"), ("aws_sns_topic", "sns")];
 
 impl<'a> TerraformProject<'a> {
-    /// The root module's roles, in the order `FunctionRole::Declared` counts them.
-    fn root_roles(&self) -> Vec<ResourceId> {
-        self.root_resources()
+    /// The roles judged, in the order `FunctionRole::Declared` counts them, by their index among
+    /// `resource_instances`: the root module's, then each one a root module call makes (see
+    /// `made_by_root_call`).
+    fn judged_roles(&self, instances: &[ResourceInstance<'_, 'a>]) -> Vec<ResourceId> {
+        let root = self
+            .root_resources()
             .enumerate()
-            .filter(|(_, resource)| resource.kind == "aws_iam_role")
-            .map(|(id, _)| id)
-            .collect()
+            .filter(|(_, resource)| resource.kind == "aws_iam_role");
+        let made_by_calls = (self.folders[0].resources.len()..instances.len())
+            .filter(|&id| self.made_by_root_call(id, instances).is_some());
+        root.map(|(id, _)| id).chain(made_by_calls).collect()
+    }
+
+    /// The root module call that makes the role `role` (an index among `instances`), when the
+    /// root can name it through that call alone: the call and the role are made once, and the
+    /// call makes no other role (a grant the root writes names the role by the call's output).
+    fn made_by_root_call<'p>(
+        &self,
+        role: ResourceId,
+        instances: &[ResourceInstance<'p, 'a>],
+    ) -> Option<&'p ModuleCall<'a>> {
+        let instance = instances
+            .get(role)
+            .filter(|instance| instance.resource.kind == "aws_iam_role")?;
+        let call = *instance.calls.first()?;
+        let made_once =
+            !self.is_repeated(instance.resource.body) && self.copies(instance.scope()) == Multiplicity::Exactly(1);
+        let roles_of_call = instances
+            .iter()
+            .filter(|other| other.resource.kind == "aws_iam_role")
+            .filter(|other| other.calls.first().is_some_and(|first| std::ptr::eq(*first, call)))
+            .count();
+        (made_once && roles_of_call == 1).then_some(call)
+    }
+
+    /// Whether a resource (an index among `resource_instances`) is one of the root module's.
+    pub(super) fn in_root(&self, resource: ResourceId) -> bool {
+        resource < self.folders[0].resources.len()
+    }
+
+    /// Whether `role` (an index among `resource_instances`) is made by the root module call that
+    /// makes a block read in `scope`: the module's own role, whose grants to what the module
+    /// makes itself are the module's finding.
+    pub(super) fn own_module_role(&self, role: ResourceId, scope: &Scope<'_, 'a>) -> bool {
+        let instances = self.resource_instances();
+        let (Some(made_by), Some(first)) = (self.made_by_root_call(role, &instances), scope.first()) else {
+            return false;
+        };
+        std::ptr::eq(made_by, *first)
     }
 
     /// The resource of the root module, and the output read, that an expression read in `scope`
@@ -59,7 +103,7 @@ impl<'a> TerraformProject<'a> {
     /// once, read there or handed out as a module output (`module.jobs.dlq_arn`), whose
     /// `resource` is then its index among `resource_instances`. A module's resource made several
     /// times is not named here: the root could not name the one instance in a fix.
-    fn arn_ref(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<ResourceRef> {
+    pub(super) fn arn_ref(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<ResourceRef> {
         if let Some(reference) = self.root_value_ref(expression, scope) {
             return Some(reference);
         }
@@ -76,16 +120,27 @@ impl<'a> TerraformProject<'a> {
         })
     }
 
-    /// The role a function runs as: `role = aws_iam_role.NAME.arn` of the root module. A role a
-    /// called module makes for its function is that module's to judge, when its folder is
-    /// checked: unknown here.
-    pub(super) fn function_role(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<FunctionRole> {
+    /// The role a function runs as: `role = aws_iam_role.NAME.arn` of the root module, or the
+    /// ARN of a role a root module call makes (see `made_by_root_call`), read from the call's
+    /// output or, in the module, from the role itself. Any other is unknown here.
+    pub(super) fn function_role(
+        &self,
+        body: Located<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> Option<(FunctionRole, Option<ResourceId>)> {
         let role = self.argument(body, "role")?;
-        let declared = self
-            .root_value_ref(role, scope)
-            .filter(|reference| reference.is_arn())
-            .and_then(|reference| self.root_roles().iter().position(|&id| id == reference.resource));
-        Some(declared.map_or(FunctionRole::Unknown, FunctionRole::Declared))
+        let named = self.arn_ref(role, scope).filter(|reference| reference.is_arn());
+        let declared = named.and_then(|reference| {
+            let position = self
+                .judged_roles(&self.resource_instances())
+                .iter()
+                .position(|&id| id == reference.resource)?;
+            Some((position, reference.resource))
+        });
+        Some(match declared {
+            Some((position, resource)) => (FunctionRole::Declared(position), Some(resource)),
+            None => (FunctionRole::Unknown, None),
+        })
     }
 
     /// Where a function sends failed events: `dead_letter_config { target_arn }`, a queue or topic
@@ -189,6 +244,7 @@ impl<'a> TerraformProject<'a> {
     /// and a called module's, given the root's queue.
     pub(super) fn graph_queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
         let instances = self.resource_instances();
+        let judged = self.judged_roles(&instances);
         instances
             .iter()
             .filter(|mapping| mapping.resource.kind == "aws_lambda_event_source_mapping")
@@ -200,10 +256,22 @@ impl<'a> TerraformProject<'a> {
                     .filter(|queue| queue.target.service == "sqs" && source.is_arn())?;
                 let function =
                     self.function_instance(self.argument(body, "function_name")?, mapping.scope(), &instances)?;
+                let function = functions.iter().position(|known| known.resource == function)?;
+                // A module's own queue feeding a function that runs as the module's own role is
+                // the module's finding.
+                let own_role = match functions[function].role {
+                    Some(FunctionRole::Declared(role)) => judged.get(role).is_some_and(|&role| {
+                        self.own_module_role(role, mapping.scope()) && !self.in_root(source.resource)
+                    }),
+                    _ => false,
+                };
+                if own_role {
+                    return None;
+                }
                 Some(QueueEventSource {
                     queue: queue.target.named_by(&source),
                     queue_name: queue.name,
-                    function: functions.iter().position(|known| known.resource == function)?,
+                    function,
                     // A role of a module called per element is one per instance; the mapping
                     // names one function instance, whose role it is.
                     feeds_every_instance: true,
@@ -252,16 +320,124 @@ impl<'a> TerraformProject<'a> {
 
     /// Each root module role with the policies reaching it; `functions` are the graph's.
     pub(super) fn graph_roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
-        self.root_roles()
+        let instances = self.resource_instances();
+        self.judged_roles(&instances)
             .into_iter()
-            .map(|role| self.iam_role(role, functions))
+            .map(|role| match self.made_by_root_call(role, &instances) {
+                Some(call) => self.module_iam_role(role, call, &instances, functions),
+                None => self.root_iam_role(role, functions),
+            })
             .collect()
     }
 
-    fn iam_role(&self, role: ResourceId, functions: &[LambdaFunction]) -> IamRole {
+    fn root_iam_role(&self, role: ResourceId, functions: &[LambdaFunction]) -> IamRole {
         let declaration = &self.folders[0].resources[role];
         let mut grants = RoleGrants::default();
-        let mut attachments = Vec::new();
+        let owns_inline_policies = self.add_own_policies(&mut grants, role, declaration, &[]);
+        let role_key = format!("aws_iam_role.{}", declaration.name);
+        grants.unreadable += self.calls_handed_role_name(&role_key, |mention| mention.attribute == Some(ARN));
+        let attachments = self.root_attachments(&mut grants, role, &role_key, Some(declaration), functions);
+        IamRole {
+            name: format!("`aws_iam_role.{}`", declaration.name),
+            declared: declaration.block.site(),
+            grants,
+            attachments,
+            owns_inline_policies,
+        }
+    }
+
+    /// A role the root module call `call` makes (see `made_by_root_call`): the grants the module
+    /// instance writes for it, read with the arguments the call passes, and those the root
+    /// attaches to it through the call's outputs. Named in intents by the call's block: the root
+    /// writes a grant beside it, never into the module, which other callers may share.
+    fn module_iam_role(
+        &self,
+        role: ResourceId,
+        call: &ModuleCall<'a>,
+        instances: &[ResourceInstance<'_, 'a>],
+        functions: &[LambdaFunction],
+    ) -> IamRole {
+        let instance = &instances[role];
+        let scope = instance.scope();
+        let mut grants = RoleGrants::default();
+        let owns_inline_policies = self.add_own_policies(&mut grants, role, instance.resource, scope);
+        for (id, other) in instances.iter().enumerate() {
+            let in_call = other.calls.first().is_some_and(|first| std::ptr::eq(*first, call));
+            let attaches = ATTACHMENT_KINDS.iter().any(|(kind, _)| *kind == other.resource.kind)
+                || other.resource.kind == "aws_iam_role_policies_exclusive";
+            if in_call && attaches && !self.add_module_attachment(&mut grants, id, other, role, instances) {
+                grants.unreadable += 1;
+            }
+        }
+        let role_key = format!("module.{}", call.name);
+        let hands_out_arn = |mention: &Mention<'a>| {
+            mention.attribute.is_some_and(|output| {
+                self.call_output(vec![call], output)
+                    .and_then(|(written, calls)| self.instance_written(written, &calls, instances))
+                    == Some((role, Some(ARN)))
+            })
+        };
+        grants.unreadable += self.calls_handed_role_name(&role_key, hands_out_arn);
+        let attachments = self.root_attachments(&mut grants, role, &role_key, None, functions);
+        IamRole {
+            name: format!("`{}`", instance.address()),
+            declared: call.block.site(),
+            grants,
+            attachments,
+            owns_inline_policies,
+        }
+    }
+
+    /// What a policy resource of a module instance grants the module's role `role`, when infrafix
+    /// can read it: an `aws_iam_role_policy` or an attachment of an AWS managed policy, made once,
+    /// naming the role; one that may not be made grants nothing. `false` for anything else.
+    fn add_module_attachment(
+        &self,
+        grants: &mut RoleGrants,
+        id: ResourceId,
+        attachment: &ResourceInstance<'_, 'a>,
+        role: ResourceId,
+        instances: &[ResourceInstance<'_, 'a>],
+    ) -> bool {
+        let (body, scope) = (attachment.resource.body, attachment.scope());
+        let names_role = self
+            .argument(body, "role")
+            .and_then(|value| self.instance_reference(value, scope, instances))
+            .is_some_and(|(found, read)| found == role && matches!(read, Some("name" | "id")));
+        // One that may make no instance (`count = var.policy == null ? 0 : 1`) grants nothing the
+        // rules count on, as in the root module.
+        if names_role && !self.surely_exists(body, scope) {
+            return true;
+        }
+        if !names_role || self.is_repeated(body) {
+            return false;
+        }
+        match attachment.resource.kind.as_str() {
+            "aws_iam_role_policy" => {
+                self.add_document(grants, id, self.argument(body, "policy"), scope, false, true);
+                true
+            }
+            "aws_iam_role_policy_attachment" => {
+                let managed = self
+                    .argument(body, "policy_arn")
+                    .and_then(|arn| self.string_value(arn, scope))
+                    .filter(|(_, origin)| !origin.overridable)
+                    .and_then(|(arn, _)| managed_policies::find(&arn));
+                managed.map(|policy| grants.managed.push(policy)).is_some()
+            }
+            _ => false,
+        }
+    }
+
+    /// The role's `inline_policy` blocks and `managed_policy_arns`, read in `scope`; whether it
+    /// declares inline policies (it then owns them).
+    fn add_own_policies(
+        &self,
+        grants: &mut RoleGrants,
+        role: ResourceId,
+        declaration: &ResourceBlock<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> bool {
         let inline_policies: Vec<Located> = super::named_children(declaration.body.node)
             .filter(|node| kind_of(node) == "block")
             .map(|node| declaration.body.with(node))
@@ -269,32 +445,54 @@ impl<'a> TerraformProject<'a> {
             .collect();
         for inline in &inline_policies {
             let policy = super::block_body(*inline).and_then(|body| self.argument(body, "policy"));
-            self.add_document(&mut grants, role, policy, false, false);
+            // A module's document serves every caller: never edited from the root.
+            self.add_document(grants, role, policy, scope, false, !scope.is_empty());
         }
         if let Some(arns) = self.argument(declaration.body, "managed_policy_arns") {
-            self.add_managed_list(&mut grants, arns);
+            self.add_managed_list(grants, arns, scope);
         }
-        let role_key = format!("aws_iam_role.{}", declaration.name);
-        grants.unreadable += self.folders[0]
+        !inline_policies.is_empty()
+    }
+
+    /// How many root module calls may hand a module the role's name (see `hands_role_name`);
+    /// `harmless` tells a mention of `role_key` that hands on only the role's ARN.
+    fn calls_handed_role_name(&self, role_key: &str, harmless: impl Fn(&Mention<'a>) -> bool) -> usize {
+        self.folders[0]
             .module_blocks
-            .values()
-            .filter(|module| self.hands_role_name(**module, &role_key))
-            .count();
+            .iter()
+            // A call does not hand on its own outputs.
+            .filter(|(name, _)| format!("module.{name}") != role_key)
+            .filter(|(_, module)| self.hands_role_name(**module, role_key, &harmless))
+            .count()
+    }
+
+    /// The root module's resources attaching policy to `role` (read into `grants`), named by
+    /// `role_key` where they read it; `declaration` is the role's block when the root declares it.
+    fn root_attachments(
+        &self,
+        grants: &mut RoleGrants,
+        role: ResourceId,
+        role_key: &str,
+        declaration: Option<&ResourceBlock<'a>>,
+        functions: &[LambdaFunction],
+    ) -> Vec<RoleAttachment> {
+        let mut attachments = Vec::new();
         for (id, resource) in self.root_resources().enumerate() {
             let Some((_, kind)) = ATTACHMENT_KINDS.iter().find(|(kind, _)| *kind == resource.kind) else {
                 continue;
             };
             // One that may make no instance (`count = var.enabled ? 1 : 0`) is neither counted
             // nor waited for, as CloudFormation's policies under a Condition are not.
-            let exists_with_role =
-                self.surely_exists(resource.body, &[]) || self.made_per_role_instance(resource, declaration);
+            let exists_with_role = self.surely_exists(resource.body, &[])
+                || declaration.is_some_and(|declaration| self.made_per_role_instance(resource, declaration));
             if !self.attaches_to(resource, role) || !exists_with_role {
                 // One made per instance of something, reading this role in a way infrafix does not
                 // pair with the role's instances (`r[0]`, `each.value.name`, another collection),
                 // or made per instance of other resources (`for_each = aws_sqs_queue.dlq`): it may
                 // grant what the rules ask, so the role is not judged.
-                let repeated = self.is_repeated(declaration.body) || self.repeated_over_resources(resource.body);
-                if repeated && self.reads(resource.block).contains(&role_key) {
+                let role_repeated = declaration.is_some_and(|declaration| self.is_repeated(declaration.body));
+                let repeated = role_repeated || self.repeated_over_resources(resource.body);
+                if repeated && self.reads(resource.block).contains(role_key) {
                     grants.unreadable += 1;
                 }
                 continue;
@@ -302,14 +500,14 @@ impl<'a> TerraformProject<'a> {
             match resource.kind.as_str() {
                 "aws_iam_role_policy" => {
                     let policy = self.argument(resource.body, "policy");
-                    self.add_document(&mut grants, id, policy, true, false);
+                    self.add_document(grants, id, policy, &[], true, false);
                 }
                 // Its list is what is attached to the role.
                 "aws_iam_role_policy_attachments_exclusive" => match self.argument(resource.body, "policy_arns") {
-                    Some(arns) => self.add_managed_list(&mut grants, arns),
+                    Some(arns) => self.add_managed_list(grants, arns, &[]),
                     None => grants.unreadable += 1,
                 },
-                _ => self.add_attached_policy(&mut grants, resource),
+                _ => self.add_attached_policy(grants, resource),
             }
             let reads = self.reads(resource.block);
             attachments.push(RoleAttachment {
@@ -333,19 +531,14 @@ impl<'a> TerraformProject<'a> {
                     .collect(),
             });
         }
-        IamRole {
-            name: format!("`aws_iam_role.{}`", declaration.name),
-            declared: declaration.block.site(),
-            grants,
-            attachments,
-            owns_inline_policies: !inline_policies.is_empty(),
-        }
+        attachments
     }
 
     /// Whether a module call may hand a module the role's name, with which the module could attach
-    /// anything to it: an argument reads the role other than by its ARN (which only lets the
-    /// module's functions run as it), or through a local. Its `depends_on` hands nothing.
-    fn hands_role_name(&self, module: Located<'a>, role_key: &str) -> bool {
+    /// anything to it: an argument reads the role (`role_key`) other than by its ARN (`harmless`,
+    /// which only lets the module's functions run as it), or through a local. Its `depends_on`
+    /// hands nothing.
+    fn hands_role_name(&self, module: Located<'a>, role_key: &str, harmless: impl Fn(&Mention<'a>) -> bool) -> bool {
         let Some(body) = super::block_body(module) else {
             return false;
         };
@@ -355,7 +548,7 @@ impl<'a> TerraformProject<'a> {
                 let direct = self.mentions_under(value);
                 let by_arn_only = direct
                     .iter()
-                    .all(|mention| mention.key != role_key || mention.attribute == Some("arn"));
+                    .all(|mention| mention.key != role_key || harmless(mention));
                 let mentioned = direct.iter().any(|mention| mention.key == role_key);
                 let through_locals = !mentioned && self.reads(value).contains(role_key);
                 !by_arn_only || through_locals
@@ -449,15 +642,20 @@ impl<'a> TerraformProject<'a> {
         })
     }
 
-    /// Whether a value names the role `role` by its name: `aws_iam_role.NAME.name` or `.id`, or the
-    /// role's fixed `name` written out.
+    /// Whether a root module value names the role `role` (an index among `resource_instances`) by
+    /// its name: `aws_iam_role.NAME.name` or `.id`, the output of a module call handing out one of
+    /// those, or the role's fixed `name` written out.
     pub(super) fn names_role(&self, value: Located<'a>, role: ResourceId) -> bool {
-        if let Some(reference) = self.root_resource_ref(value) {
+        if let Some(reference) = self.root_or_output_ref(value) {
             return reference.resource == role && matches!(reference.attribute.as_deref(), Some("name" | "id"));
         }
+        let instances = self.resource_instances();
+        let Some(declaration) = instances.get(role) else {
+            return false;
+        };
         let fixed_name = self
-            .argument(self.folders[0].resources[role].body, "name")
-            .and_then(|name| self.string_value(name, &[]))
+            .argument(declaration.resource.body, "name")
+            .and_then(|name| self.string_value(name, declaration.scope()))
             .filter(|(_, origin)| !origin.overridable)
             .map(|(name, _)| name);
         let written = self.string_value(value, &[]).map(|(name, _)| name);
@@ -471,6 +669,7 @@ impl<'a> TerraformProject<'a> {
         grants: &mut RoleGrants,
         owner: ResourceId,
         policy: Option<Located<'a>>,
+        scope: &Scope<'_, 'a>,
         inline_role_policy: bool,
         shared: bool,
     ) {
@@ -478,7 +677,8 @@ impl<'a> TerraformProject<'a> {
             .root_resources()
             .nth(owner)
             .map(|holder| format!("{}.{}", holder.kind, holder.name));
-        let Some(ReadDocument { at, statements, .. }) = policy.and_then(|policy| self.policy_document(policy)) else {
+        let Some(ReadDocument { at, statements, .. }) = policy.and_then(|policy| self.policy_document(policy, scope))
+        else {
             grants.unreadable += 1;
             return;
         };
@@ -568,7 +768,7 @@ impl<'a> TerraformProject<'a> {
         let shared = attachment.kind == "aws_iam_policy_attachment"
             || self.mentions(&format!("aws_iam_policy.{}", policy.name)) > 1
             || self.named_by_arn(policy);
-        self.add_document(grants, id, self.argument(policy.body, "policy"), false, shared);
+        self.add_document(grants, id, self.argument(policy.body, "policy"), &[], false, shared);
     }
 
     /// Whether the root module may name a policy by an ARN written out (`…:policy/NAME`), which
@@ -586,9 +786,9 @@ impl<'a> TerraformProject<'a> {
             .any(|file| self.file_text(file).contains(&written))
     }
 
-    /// `managed_policy_arns = [...]` on the role: AWS managed policies by ARN.
-    fn add_managed_list(&self, grants: &mut RoleGrants, arns: Located<'a>) {
-        let Some((entries, _)) = self.list_elements(arns, &[]) else {
+    /// `managed_policy_arns = [...]` on the role, read in `scope`: AWS managed policies by ARN.
+    fn add_managed_list(&self, grants: &mut RoleGrants, arns: Located<'a>, scope: &Scope<'_, 'a>) {
+        let Some((entries, _)) = self.list_elements(arns, scope) else {
             grants.unreadable += 1;
             return;
         };

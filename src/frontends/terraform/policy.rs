@@ -7,7 +7,7 @@ use crate::syntax::{kind_of, Fields};
 use serde_json::Value;
 
 use super::references::interpolated;
-use super::values::{object_node, tuple_elements, unwrapped};
+use super::values::{object_node, tuple_elements, unwrapped, Scope};
 use super::{block_body, block_type, named_children, Located, TerraformProject};
 use crate::cloud::{Effect, Entry, PolicyStatement};
 
@@ -38,15 +38,16 @@ const MERGED: [&str; 4] = [
 ];
 
 impl<'a> TerraformProject<'a> {
-    /// The document a `policy` argument of the root module holds; `None` when it cannot be read.
-    pub fn policy_document(&self, value: Located<'a>) -> Option<ReadDocument<'a>> {
-        let origin = self.origin(value, &[])?;
+    /// The document a `policy` argument read in `scope` holds; `None` when it cannot be read.
+    pub fn policy_document(&self, value: Located<'a>, scope: &Scope<'_, 'a>) -> Option<ReadDocument<'a>> {
+        let origin = self.origin(value, scope)?;
         if origin.overridable {
             return None;
         }
         let written = origin.written;
-        if let Some(data) = self.root_data_source(written, "aws_iam_policy_document", "json") {
-            return self.data_source_document(data.block);
+        let scope = &scope[..origin.depth];
+        if let Some(data) = self.data_source_read(written, "aws_iam_policy_document", "json") {
+            return self.data_source_document(data.block, scope);
         }
         match kind_of(written.node) {
             "function_call" => {
@@ -54,13 +55,13 @@ impl<'a> TerraformProject<'a> {
                 Some(ReadDocument {
                     at: object,
                     form: DocumentForm::Encoded,
-                    statements: self.encoded_statements(object)?,
+                    statements: self.encoded_statements(object, scope)?,
                 })
             }
             "template_expr" => Some(ReadDocument {
                 at: written,
                 form: DocumentForm::Text,
-                statements: self.text_statements(written)?,
+                statements: self.text_statements(written, scope)?,
             }),
             _ => None,
         }
@@ -115,12 +116,13 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The statements of an encoded document, each an object of `Statement` (a list of them, or one).
-    fn encoded_statements(&self, document: Located<'a>) -> Option<Vec<PolicyStatement>> {
+    fn encoded_statements(&self, document: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<PolicyStatement>> {
         let (_, statements) = self
             .object_fields(document)
             .into_iter()
             .find(|(key, _)| key == "Statement")?;
-        let statements = self.origin(statements, &[])?.written;
+        let origin = self.origin(statements, scope)?;
+        let (statements, scope) = (origin.written, &scope[..origin.depth]);
         let elements = match tuple_elements(interpolated(statements)) {
             Some(elements) => elements,
             None => vec![statements],
@@ -129,20 +131,20 @@ impl<'a> TerraformProject<'a> {
             .into_iter()
             .map(|statement| {
                 let object = object_node(statement)?;
-                Some(self.encoded_statement(object))
+                Some(self.encoded_statement(object, scope))
             })
             .collect()
     }
 
-    fn encoded_statement(&self, object: Located<'a>) -> PolicyStatement {
+    fn encoded_statement(&self, object: Located<'a>, scope: &Scope<'_, 'a>) -> PolicyStatement {
         let mut effect = None;
         let (mut actions, mut resources) = (Vec::new(), Vec::new());
         let mut uncertainty = None;
         for (key, value) in self.object_fields(object) {
             match key.as_str() {
-                "Effect" => effect = self.string_value(value, &[]).map(|(effect, _)| effect),
-                "Action" => actions = self.entries(value),
-                "Resource" => resources = self.entries(value),
+                "Effect" => effect = self.string_value(value, scope).map(|(effect, _)| effect),
+                "Action" => actions = self.entries(value, scope),
+                "Resource" => resources = self.entries(value, scope),
                 "NotAction" | "NotResource" | "Condition" => {
                     uncertainty = Some(format!("a statement with {key}"));
                 }
@@ -153,29 +155,36 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The entries of an `Action` or `Resource` value: a list of them, or one.
-    fn entries(&self, value: Located<'a>) -> Vec<Entry> {
-        let Some(origin) = self.origin(value, &[]) else {
+    fn entries(&self, value: Located<'a>, scope: &Scope<'_, 'a>) -> Vec<Entry> {
+        let Some(origin) = self.origin(value, scope) else {
             return vec![unreadable_entry()];
         };
+        let scope = &scope[..origin.depth];
         let elements = tuple_elements(interpolated(origin.written)).unwrap_or_else(|| vec![origin.written]);
-        elements.into_iter().map(|element| self.entry(element)).collect()
+        elements.into_iter().map(|element| self.entry(element, scope)).collect()
     }
 
-    fn entry(&self, element: Located<'a>) -> Entry {
-        if let Some((literal, _)) = self.string_value(element, &[]) {
+    /// One entry read in `scope`: a literal, or a resource's attribute. In a called module, a
+    /// resource the root passes in or the module instance makes once (see `arn_ref`).
+    fn entry(&self, element: Located<'a>, scope: &Scope<'_, 'a>) -> Entry {
+        if let Some((literal, _)) = self.string_value(element, scope) {
             return Entry {
                 literal: Some(literal),
                 resource: None,
             };
         }
+        let resource = match scope.is_empty() {
+            true => self.root_or_output_ref(element),
+            false => self.arn_ref(element, scope),
+        };
         Entry {
             literal: None,
-            resource: self.root_or_output_ref(element),
+            resource,
         }
     }
 
     /// The statements of an `aws_iam_policy_document` data block.
-    fn data_source_document(&self, block: Located<'a>) -> Option<ReadDocument<'a>> {
+    fn data_source_document(&self, block: Located<'a>, scope: &Scope<'_, 'a>) -> Option<ReadDocument<'a>> {
         let body = block_body(block)?;
         if MERGED.iter().any(|merged| self.argument(body, merged).is_some()) {
             return None;
@@ -183,7 +192,7 @@ impl<'a> TerraformProject<'a> {
         let mut statements = Vec::new();
         for nested in named_children(body.node).filter(|node| kind_of(node) == "block") {
             match block_type(nested, self.file_text(block.file)) {
-                Some("statement") => statements.push(self.data_source_statement(block_body(block.with(nested)))),
+                Some("statement") => statements.push(self.data_source_statement(block_body(block.with(nested)), scope)),
                 // `dynamic "statement"` makes statements from a collection.
                 _ => return None,
             }
@@ -195,18 +204,18 @@ impl<'a> TerraformProject<'a> {
         })
     }
 
-    fn data_source_statement(&self, body: Option<Located<'a>>) -> PolicyStatement {
+    fn data_source_statement(&self, body: Option<Located<'a>>, scope: &Scope<'_, 'a>) -> PolicyStatement {
         let Some(body) = body else {
             return statement(Some("Allow"), Vec::new(), Vec::new(), None);
         };
         let effect = match self.argument(body, "effect") {
-            Some(effect) => self.string_value(effect, &[]).map(|(effect, _)| effect),
+            Some(effect) => self.string_value(effect, scope).map(|(effect, _)| effect),
             // The data source's default.
             None => Some("Allow".to_owned()),
         };
         let list = |key| {
             self.argument(body, key)
-                .map(|value| self.entries(value))
+                .map(|value| self.entries(value, scope))
                 .unwrap_or_default()
         };
         let uncertainty = ["not_actions", "not_resources"]
@@ -221,7 +230,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The statements of JSON text, where each `${…}` stands for what it references.
-    fn text_statements(&self, template: Located<'a>) -> Option<Vec<PolicyStatement>> {
+    fn text_statements(&self, template: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<PolicyStatement>> {
         let content = named_children(template.node).next()?;
         let mut json = String::new();
         let mut interpolations = Vec::new();
@@ -248,11 +257,16 @@ impl<'a> TerraformProject<'a> {
         };
         statements
             .into_iter()
-            .map(|statement| self.text_statement(statement, &interpolations))
+            .map(|statement| self.text_statement(statement, &interpolations, scope))
             .collect()
     }
 
-    fn text_statement(&self, value: &Value, interpolations: &[Located<'a>]) -> Option<PolicyStatement> {
+    fn text_statement(
+        &self,
+        value: &Value,
+        interpolations: &[Located<'a>],
+        scope: &Scope<'_, 'a>,
+    ) -> Option<PolicyStatement> {
         let object = value.as_object()?;
         let entries = |key: &str| -> Vec<Entry> {
             let values = match object.get(key) {
@@ -262,7 +276,7 @@ impl<'a> TerraformProject<'a> {
             };
             values
                 .into_iter()
-                .map(|value| self.text_entry(value, interpolations))
+                .map(|value| self.text_entry(value, interpolations, scope))
                 .collect()
         };
         let uncertainty = ["NotAction", "NotResource", "Condition"]
@@ -277,12 +291,12 @@ impl<'a> TerraformProject<'a> {
         ))
     }
 
-    fn text_entry(&self, value: &Value, interpolations: &[Located<'a>]) -> Entry {
+    fn text_entry(&self, value: &Value, interpolations: &[Located<'a>], scope: &Scope<'_, 'a>) -> Entry {
         let Some(text) = value.as_str() else {
             return unreadable_entry();
         };
         if let Some(interpolation) = (0..interpolations.len()).find(|&index| text == placeholder(index)) {
-            return self.entry(interpolations[interpolation]);
+            return self.entry(interpolations[interpolation], scope);
         }
         if text.contains(PLACEHOLDER_MARK) {
             return unreadable_entry();

@@ -212,9 +212,9 @@ impl<'a> TerraformProject<'a> {
         (self.traversal(expression.with(value))? == [element]).then(|| expression.with(collection))
     }
 
-    /// The data source of the root module of type `kind` whose attribute `attribute` an expression
-    /// reads (`data.aws_iam_policy_document.worker.json`).
-    pub fn root_data_source(&self, expression: Located<'a>, kind: &str, attribute: &str) -> Option<&ResourceBlock<'a>> {
+    /// The data source of type `kind` whose attribute `attribute` an expression reads
+    /// (`data.aws_iam_policy_document.worker.json`), declared in the expression's module.
+    pub fn data_source_read(&self, expression: Located<'a>, kind: &str, attribute: &str) -> Option<&ResourceBlock<'a>> {
         let expression = interpolated(expression);
         let (parts, picked) = match self.traversal(expression) {
             Some(parts) => (parts, None),
@@ -229,7 +229,8 @@ impl<'a> TerraformProject<'a> {
         if *data_kind != kind || *read != attribute {
             return None;
         }
-        let data = self.folders[0]
+        let data = self
+            .folder_of(expression)
             .data_sources
             .iter()
             .find(|data| data.kind == kind && data.name == *name)?;

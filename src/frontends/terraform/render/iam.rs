@@ -4,9 +4,9 @@
 //! `aws_iam_role_policy` after the role.
 
 use super::super::values::{list_items, list_node, object_node};
-use super::super::{block_body, block_type, named_children, Located, ResourceBlock, TerraformProject};
+use super::super::{block_body, block_type, named_children, Located, ModuleCall, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
-use crate::cloud::{ResourceRef, Site, ARN};
+use crate::cloud::{ResourceId, ResourceRef, Site, ARN};
 use crate::fix::Edit;
 use crate::release_version::ReleaseVersion;
 use crate::source::line_range;
@@ -34,6 +34,58 @@ impl<'a> TerraformProject<'a> {
         self.root_resources()
             .find(|resource| resource.block == block)
             .ok_or_else(|| "it is not a resource of the root module".to_owned())
+    }
+
+    /// The root module call whose block is at `site`.
+    pub(super) fn call_at(&self, site: &Site) -> Option<&ModuleCall<'a>> {
+        self.folders[0].calls.iter().find(|call| call.block.site() == *site)
+    }
+
+    /// The role a root module call makes, when `role` is that call's block (see `module_role`):
+    /// the call, and how the root names the role's name, by the call's output handing it out
+    /// (`module.iam.role_name`). `Ok(None)` for any other role.
+    pub(super) fn module_role(&self, role: &Site) -> Result<Option<(&ModuleCall<'a>, String)>, String> {
+        self.expect_kind(role, "block")?;
+        let Some(call) = self.call_at(role) else {
+            return Ok(None);
+        };
+        let instances = self.resource_instances();
+        let made = instances
+            .iter()
+            .position(|instance| {
+                instance.resource.kind == "aws_iam_role"
+                    && instance.calls.first().is_some_and(|first| std::ptr::eq(*first, call))
+            })
+            .ok_or("the module call makes no role")?;
+        // Given other providers, the module may make its role in another account than the root's
+        // default provider would grant in.
+        if self.argument(call.body, "providers").is_some()
+            || self.argument(instances[made].resource.body, "provider").is_some()
+        {
+            return Err(format!(
+                "`{}` is made with a provider the call to module `{}` chooses; grant it by hand with that provider",
+                instances[made].address(),
+                call.name
+            ));
+        }
+        let mut outputs: Vec<&str> = self.folders[call.folder].outputs.keys().map(String::as_str).collect();
+        outputs.sort_unstable();
+        let named_by = outputs.into_iter().find(|output| {
+            let handed = self
+                .call_output(vec![call], output)
+                .and_then(|(written, calls)| self.instance_written(written, &calls, &instances));
+            matches!(handed, Some((found, Some("name" | "id"))) if found == made)
+        });
+        let output = named_by.ok_or_else(|| {
+            format!(
+                "`{}` is made inside module `{}`, which hands out no output of its name to attach a policy by; add one (`value = {}.{}.name`), or grant it inside the module by hand (infrafix does not edit a called module from its caller: other callers may share it)",
+                instances[made].address(),
+                call.name,
+                instances[made].resource.kind,
+                instances[made].resource.name
+            )
+        })?;
+        Ok(Some((call, format!("module.{}.{output}", call.name))))
     }
 
     /// The body of the root module's resource or module call created at `site`: what a
@@ -134,12 +186,10 @@ impl<'a> TerraformProject<'a> {
         }
     }
 
-    /// The role's resources that make every other one of a kind go: an
-    /// `aws_iam_role_policy_attachments_exclusive` or `aws_iam_role_policies_exclusive` naming it.
-    pub(super) fn exclusive_owner(&self, role: &ResourceBlock<'a>, kind: &str) -> Option<String> {
-        let role_id = self
-            .root_resources()
-            .position(|resource| std::ptr::eq(resource, role))?;
+    /// The root module's resource that makes every other one of a kind go from the role `role_id`
+    /// (an index among `resource_instances`): an `aws_iam_role_policy_attachments_exclusive` or
+    /// `aws_iam_role_policies_exclusive` naming it.
+    pub(super) fn exclusive_owner(&self, role_id: ResourceId, kind: &str) -> Option<String> {
         self.root_resources()
             .filter(|resource| resource.kind == kind)
             .find(|resource| {
@@ -180,17 +230,35 @@ impl<'a> TerraformProject<'a> {
     /// `managed_policy_arns` where it lists them (it owns that set), else by a new
     /// `aws_iam_role_policy_attachment` named `name` after the role.
     pub(super) fn attach_managed_policy(&self, role: &Site, policy: &str, name: &str) -> Result<Vec<Edit>, String> {
-        let declaration = self.root_resource_at(role)?;
         let arn = managed_policies::find(policy)
             .map(|policy| policy.arn.as_str())
             .ok_or("infrafix does not know that managed policy's ARN")?;
+        if let Some((call, role_name)) = self.module_role(role)? {
+            let advice = format!(
+                "lists the role's managed policies (add {arn} to its `policy_arns`); a new attachment would be detached, so change that by hand"
+            );
+            self.no_exclusive_owner(role, "aws_iam_role_policy_attachments_exclusive", &advice)?;
+            let arguments = [("role", role_name), ("policy_arn", format!("\"{arn}\""))];
+            let body = aligned_arguments(self.body_indent(call.body).unwrap_or("  "), &arguments);
+            return Ok(vec![self.resource_after(
+                role,
+                "aws_iam_role_policy_attachment",
+                name,
+                &body,
+            )]);
+        }
+        let declaration = self.root_resource_at(role)?;
         if let Some(listed) = self.argument(declaration.body, "managed_policy_arns") {
             return self.append_to_list(listed, &[format!("\"{arn}\"")]);
         }
         self.made_once(declaration)?;
         // Both owners are named: with both, the policy must be in each.
         let mut owners = Vec::new();
-        if let Some(owner) = self.exclusive_owner(declaration, "aws_iam_role_policy_attachments_exclusive") {
+        let role_id = self
+            .root_resources()
+            .position(|resource| std::ptr::eq(resource, declaration))
+            .ok_or("it is not a resource of the root module")?;
+        if let Some(owner) = self.exclusive_owner(role_id, "aws_iam_role_policy_attachments_exclusive") {
             owners.push(format!(
                 "{owner} lists the role's managed policies (add {arn} to its `policy_arns`)"
             ));
@@ -233,27 +301,71 @@ impl<'a> TerraformProject<'a> {
     pub(super) fn new_role_policy(&self, role: &Site, name: &str, statements: &[NewStatement]) -> Result<Edit, String> {
         let declaration = self.root_resource_at(role)?;
         self.made_once(declaration)?;
-        if let Some(owner) = self.exclusive_owner(declaration, "aws_iam_role_policies_exclusive") {
-            return Err(format!(
-                "{owner} lists the role's inline policies and would delete a new one; add the statement in a role policy whose name is also in its `policy_names`, by hand"
-            ));
-        }
+        self.no_exclusive_owner(role, "aws_iam_role_policies_exclusive", INLINE_POLICIES_OWNED)?;
         let indent = self.body_indent(declaration.body).unwrap_or("  ");
         let arguments = [("role", format!("aws_iam_role.{}.id", declaration.name))];
-        let mut body = self.new_arguments(declaration, indent, &arguments);
-        let objects: String = statements
-            .iter()
-            .map(|statement| encoded_statement(statement, &indent.repeat(3), indent, "\n") + ",\n")
-            .collect();
-        body.push_str(&format!(
-            "{indent}policy = jsonencode({{\n\
-             {indent}{indent}Version = \"2012-10-17\"\n\
-             {indent}{indent}Statement = [\n\
-             {objects}\
-             {indent}{indent}]\n\
-             {indent}}})\n"
-        ));
-        Ok(self.resource_after(role, "aws_iam_role_policy", name, &body))
+        let body = self.new_arguments(declaration, indent, &arguments);
+        Ok(self.resource_after(
+            role,
+            "aws_iam_role_policy",
+            name,
+            &role_policy_body(body, indent, statements),
+        ))
+    }
+
+    /// A new `aws_iam_role_policy` named `name` for the role the root module call at `role` makes
+    /// (see `module_role`), after the root's block at `beside` (the function it serves): the
+    /// module is never changed from its caller.
+    pub(super) fn new_module_role_policy(
+        &self,
+        role: &Site,
+        beside: &Site,
+        name: &str,
+        statements: &[NewStatement],
+    ) -> Result<Edit, String> {
+        if beside == role {
+            let call = self.call_at(role);
+            return Err(format!(
+                "the function and its role are both made inside module `{}`, and the function cannot wait for a policy the root attaches to the role (the module would wait for the root's policy, which reads the module); grant it inside the module, in a way that serves every caller of the module (one passing no target needs no grant)",
+                call.map_or("", |call| call.name.as_str())
+            ));
+        }
+        let (_, role_name) = self.module_role(role)?.ok_or("the role is not made by a module call")?;
+        self.no_exclusive_owner(role, "aws_iam_role_policies_exclusive", INLINE_POLICIES_OWNED)?;
+        let served = self.expect_kind(beside, "block")?;
+        if self.folder_of_file[beside.file] != 0 {
+            return Err("the function is not written in the root module".to_owned());
+        }
+        let indent = super::super::block_body(served)
+            .and_then(|body| self.body_indent(body))
+            .unwrap_or("  ");
+        let body = aligned_arguments(indent, &[("role", role_name)]);
+        Ok(self.resource_after(
+            beside,
+            "aws_iam_role_policy",
+            name,
+            &role_policy_body(body, indent, statements),
+        ))
+    }
+
+    /// `Err` when a root module resource of type `kind` owns every policy of its kind on the
+    /// role at `role` (a new one would be deleted or detached): `advice` says what to do instead.
+    fn no_exclusive_owner(&self, role: &Site, kind: &str, advice: &str) -> Result<(), String> {
+        let role_id = match self.module_role(role)? {
+            Some((call, _)) => self.resource_instances().iter().position(|instance| {
+                instance.resource.kind == "aws_iam_role"
+                    && instance.calls.first().is_some_and(|first| std::ptr::eq(*first, call))
+            }),
+            None => {
+                let declaration = self.root_resource_at(role)?;
+                self.root_resources()
+                    .position(|resource| std::ptr::eq(resource, declaration))
+            }
+        };
+        match role_id.and_then(|role_id| self.exclusive_owner(role_id, kind)) {
+            Some(owner) => Err(format!("{owner} {advice}")),
+            None => Ok(()),
+        }
     }
 
     /// One-line arguments for a new resource serving `served`, aligned, with `served`'s
@@ -481,6 +593,27 @@ impl StatementField {
             Self::Resource => "resources",
         }
     }
+}
+
+/// What a role policy needs where an `aws_iam_role_policies_exclusive` lists the role's policies.
+const INLINE_POLICIES_OWNED: &str = "lists the role's inline policies and would delete a new one; add the statement in a role policy whose name is also in its `policy_names`, by hand";
+
+/// The body of a new `aws_iam_role_policy`: its `arguments` (the role), then a `jsonencode`
+/// document allowing each statement.
+fn role_policy_body(mut arguments: String, indent: &str, statements: &[NewStatement]) -> String {
+    let objects: String = statements
+        .iter()
+        .map(|statement| encoded_statement(statement, &indent.repeat(3), indent, "\n") + ",\n")
+        .collect();
+    arguments.push_str(&format!(
+        "{indent}policy = jsonencode({{\n\
+         {indent}{indent}Version = \"2012-10-17\"\n\
+         {indent}{indent}Statement = [\n\
+         {objects}\
+         {indent}{indent}]\n\
+         {indent}}})\n"
+    ));
+    arguments
 }
 
 /// A statement object of a `jsonencode` document, its braces at `indent` and its fields one

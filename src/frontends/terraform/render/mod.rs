@@ -95,7 +95,7 @@ impl<'a> TerraformFrontEnd<'a> {
                 )?),
                 Intent::AddDependencies { function, on } => edits.extend(self.project.add_dependencies(function, on)?),
                 Intent::AttachManagedPolicy { role, policy, purpose } => {
-                    let role_name = &self.project.root_resource_at(role)?.name;
+                    let role_name = self.role_name(role)?;
                     let kind = "aws_iam_role_policy_attachment";
                     let name = self.new_resource_name(kind, &format!("{role_name}_{}", purpose.replace('-', "_")));
                     edits.extend(self.project.attach_managed_policy(role, policy, &name)?)
@@ -157,6 +157,15 @@ impl<'a> TerraformFrontEnd<'a> {
             }
         }
         Ok(edits)
+    }
+
+    /// What names of new resources serving the role at `role` start with: the role's name, or
+    /// the name of the module call that makes it.
+    fn role_name(&self, role: &Site) -> Result<String, String> {
+        match self.project.call_at(role) {
+            Some(call) => Ok(call.name.clone()),
+            None => Ok(self.project.root_resource_at(role)?.name.clone()),
+        }
     }
 
     /// The statements that grant each action on its target, one per action, each target once.
@@ -245,7 +254,7 @@ impl FrontEnd for TerraformFrontEnd<'_> {
             .collect();
         let fix = (|| {
             self.project.refusal().map_or(Ok(()), Err)?;
-            let role_name = &self.project.root_resource_at(role)?.name;
+            let role_name = self.role_name(role)?;
             let sends: Vec<(String, ResourceRef)> = grants
                 .iter()
                 .zip(&named)
@@ -254,7 +263,21 @@ impl FrontEnd for TerraformFrontEnd<'_> {
                 .collect();
             let statements = self.new_statements(&sends)?;
             let name = self.new_resource_name("aws_iam_role_policy", &format!("{role_name}_dead_letter_send"));
-            let edit = self.project.new_role_policy(role, &name, &statements)?;
+            let edit = match self.project.call_at(role) {
+                // Beside the function, which then waits for it; the module stays as it is.
+                Some(_) => {
+                    // A function the module makes itself cannot wait for it: that one decides.
+                    let functions = grants.iter().map(|grant| &grant.function);
+                    let function = functions
+                        .clone()
+                        .find(|function| *function == role)
+                        .or_else(|| functions.clone().next())
+                        .ok_or("there is nothing to grant")?;
+                    self.project
+                        .new_module_role_policy(role, function, &name, &statements)?
+                }
+                None => self.project.new_role_policy(role, &name, &statements)?,
+            };
             Ok(Fix::new(vec![edit], Applicability::Safe))
         })();
         named
