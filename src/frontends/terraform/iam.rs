@@ -64,12 +64,20 @@ impl<'a> TerraformProject<'a> {
         let call = *instance.calls.first()?;
         let made_once =
             !self.is_repeated(instance.resource.body) && self.copies(instance.scope()) == Multiplicity::Exactly(1);
-        let roles_of_call = instances
-            .iter()
-            .filter(|other| other.resource.kind == "aws_iam_role")
-            .filter(|other| other.calls.first().is_some_and(|first| std::ptr::eq(*first, call)))
-            .count();
-        (made_once && roles_of_call == 1).then_some(call)
+        (made_once && self.roles_made_by(call, instances).count() == 1).then_some(call)
+    }
+
+    /// The roles (indices among `instances`) the root module call `call` makes, in its module and
+    /// the modules that module calls.
+    pub(super) fn roles_made_by<'i>(
+        &self,
+        call: &'i ModuleCall<'a>,
+        instances: &'i [ResourceInstance<'_, 'a>],
+    ) -> impl Iterator<Item = ResourceId> + 'i {
+        instances.iter().enumerate().filter_map(move |(id, instance)| {
+            let in_call = instance.calls.first().is_some_and(|first| std::ptr::eq(*first, call));
+            (in_call && instance.resource.kind == "aws_iam_role").then_some(id)
+        })
     }
 
     /// Whether a resource (an index among `resource_instances`) is one of the root module's.

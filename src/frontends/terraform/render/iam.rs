@@ -41,7 +41,7 @@ impl<'a> TerraformProject<'a> {
         self.folders[0].calls.iter().find(|call| call.block.site() == *site)
     }
 
-    /// The role a root module call makes, when `role` is that call's block (see `module_role`):
+    /// The role a root module call makes, when `role` is that call's block (see `module_iam_role`):
     /// the call, and how the root names the role's name, by the call's output handing it out
     /// (`module.iam.role_name`). `Ok(None)` for any other role.
     pub(super) fn module_role(&self, role: &Site) -> Result<Option<(&ModuleCall<'a>, String)>, String> {
@@ -50,12 +50,9 @@ impl<'a> TerraformProject<'a> {
             return Ok(None);
         };
         let instances = self.resource_instances();
-        let made = instances
-            .iter()
-            .position(|instance| {
-                instance.resource.kind == "aws_iam_role"
-                    && instance.calls.first().is_some_and(|first| std::ptr::eq(*first, call))
-            })
+        let made = self
+            .roles_made_by(call, &instances)
+            .next()
             .ok_or("the module call makes no role")?;
         // Given other providers, the module may make its role in another account than the root's
         // default provider would grant in.
@@ -254,11 +251,7 @@ impl<'a> TerraformProject<'a> {
         self.made_once(declaration)?;
         // Both owners are named: with both, the policy must be in each.
         let mut owners = Vec::new();
-        let role_id = self
-            .root_resources()
-            .position(|resource| std::ptr::eq(resource, declaration))
-            .ok_or("it is not a resource of the root module")?;
-        if let Some(owner) = self.exclusive_owner(role_id, "aws_iam_role_policy_attachments_exclusive") {
+        if let Some(owner) = self.exclusive_owner(self.role_id_at(role)?, "aws_iam_role_policy_attachments_exclusive") {
             owners.push(format!(
                 "{owner} lists the role's managed policies (add {arn} to its `policy_arns`)"
             ));
@@ -351,21 +344,26 @@ impl<'a> TerraformProject<'a> {
     /// `Err` when a root module resource of type `kind` owns every policy of its kind on the
     /// role at `role` (a new one would be deleted or detached): `advice` says what to do instead.
     fn no_exclusive_owner(&self, role: &Site, kind: &str, advice: &str) -> Result<(), String> {
-        let role_id = match self.module_role(role)? {
-            Some((call, _)) => self.resource_instances().iter().position(|instance| {
-                instance.resource.kind == "aws_iam_role"
-                    && instance.calls.first().is_some_and(|first| std::ptr::eq(*first, call))
-            }),
-            None => {
-                let declaration = self.root_resource_at(role)?;
-                self.root_resources()
-                    .position(|resource| std::ptr::eq(resource, declaration))
-            }
-        };
-        match role_id.and_then(|role_id| self.exclusive_owner(role_id, kind)) {
+        match self.exclusive_owner(self.role_id_at(role)?, kind) {
             Some(owner) => Err(format!("{owner} {advice}")),
             None => Ok(()),
         }
+    }
+
+    /// The role (an index among `resource_instances`) created at `role`: a root module resource,
+    /// or the role the root module call there makes.
+    fn role_id_at(&self, role: &Site) -> Result<ResourceId, String> {
+        if let Some(call) = self.call_at(role) {
+            let instances = self.resource_instances();
+            return self
+                .roles_made_by(call, &instances)
+                .next()
+                .ok_or_else(|| "the module call makes no role".to_owned());
+        }
+        let declaration = self.root_resource_at(role)?;
+        self.root_resources()
+            .position(|resource| std::ptr::eq(resource, declaration))
+            .ok_or_else(|| "it is not a resource of the root module".to_owned())
     }
 
     /// One-line arguments for a new resource serving `served`, aligned, with `served`'s
