@@ -150,6 +150,11 @@ impl<'tree> Program<'tree> {
     /// `const` holding it, `const options = args ?? {}`). A level
     /// that has a default of its own is not followed (see `bound_in_pattern`), nor a parameter the
     /// function assigns or changes (see `parameter_changed`).
+    /// The function whose parameter (or a name destructured from one) `name` is.
+    pub(super) fn function_receiving(&self, name: Located<'tree>) -> Option<Node<'tree>> {
+        Some(self.parameter_read(name, 0)?.function)
+    }
+
     fn parameter_read(&self, name: Located<'tree>, depth: usize) -> Option<ParameterRead<'tree>> {
         let text = self.file(name.file).text;
         let spelled = self.text(name);

@@ -49,6 +49,49 @@ enum Element<'tree> {
     Entry { key: Located<'tree>, value: Located<'tree> },
 }
 
+/// What one element of a loop's collection gives an expression read from it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ElementValue<'tree> {
+    pub read: ElementRead<'tree>,
+    /// How many times the place writing the element runs per run of the code around the loop:
+    /// once for a collection written where the loop is, as often as its call for one a call
+    /// passes; `None` when unknown.
+    pub runs: Option<u64>,
+}
+
+/// What an element holds for the part an expression reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ElementRead<'tree> {
+    /// The value written in the element.
+    Written(Located<'tree>),
+    /// The element surely lacks the part: it reads `undefined`.
+    Lacking,
+    /// The element, or the whole collection one call passes, is not written out.
+    Unknown,
+}
+
+/// A collection a loop or callback goes over that its function receives (`args.endpoints` in
+/// `for (const e of args.endpoints ?? [])`), and what the function's calls pass for it.
+pub(super) struct ReceivedCollection<'tree> {
+    pub function: Node<'tree>,
+    /// The parameter, or a name a parameter pattern binds (`{ endpoints }`).
+    pub parameter: Located<'tree>,
+    /// The property read from it for the collection (`endpoints` of `args`), if any.
+    pub key: Option<&'tree str>,
+    /// Where the loop reads it (`args.endpoints`), inside its collection expression.
+    pub read: Located<'tree>,
+    pub calls: Vec<PassedCollection<'tree>>,
+}
+
+/// What one call of a function passes for the collection the function loops over: `held`, the
+/// expression it passes (`None` where it passes nothing and the default, if any, applies), and
+/// its elements (`None` when they are not written out).
+pub(super) struct PassedCollection<'tree> {
+    pub call: Located<'tree>,
+    pub held: Option<Located<'tree>>,
+    elements: Option<Vec<Element<'tree>>>,
+}
+
 /// One step from what a binding receives to the value a name stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Step {
@@ -66,16 +109,56 @@ pub(super) struct Iterated<'tree> {
 impl<'tree> Program<'tree> {
     /// For an identifier bound by a loop or an element callback, or a property read from one
     /// (`s.runtime`, `route.handler`, `t["memory"]`), what it stands for in each iteration: the
-    /// element, or the value written for that property in the element. `None` when it is bound
-    /// otherwise, or when the value is not written out for every element (it is then unknown).
+    /// element, or the value written for that property in the element; an element that surely
+    /// lacks the property reads `undefined` and gives nothing. `None` when it is bound otherwise,
+    /// or when the value is not written out for every element (it is then unknown).
     pub fn element_sources(&self, at: Located<'tree>) -> Option<Vec<Located<'tree>>> {
+        self.element_values(at)?
+            .into_iter()
+            .filter_map(|element| match element.read {
+                ElementRead::Written(value) => Some(Some(value)),
+                ElementRead::Lacking => None,
+                ElementRead::Unknown => Some(None),
+            })
+            .collect()
+    }
+
+    /// [`Program::element_sources`], one entry per element, also those lacking the value or not
+    /// written out, each with how often the place writing it runs. The elements are those of the
+    /// collection written out where the loop is, or, for a collection the function around the
+    /// loop receives (`for (const e of args.endpoints ?? [])`), those each call of the function
+    /// passes (one `Unknown` entry for a call whose collection is not written out). `None` when
+    /// `at` reads no loop's element, or the collection is neither written out nor received.
+    pub(crate) fn element_values(&self, at: Located<'tree>) -> Option<Vec<ElementValue<'tree>>> {
         let (identifier, read) = self.property_chain(self.unwrapped(at))?;
         let (iterated, mut path) = self.element_binding(identifier)?;
         path.extend(read);
-        self.iterated_elements(&iterated)?
-            .into_iter()
-            .map(|element| self.follow(element, &path))
-            .collect()
+        let written: Vec<(Option<u64>, Option<Vec<Element<'tree>>>)> = match self.iterated_elements(&iterated) {
+            Some(elements) => vec![(Some(1), Some(elements))],
+            None if !iterated.keys_only => self
+                .received_collection(iterated.collection)?
+                .calls
+                .into_iter()
+                .map(|passed| (self.times_evaluated(passed.call), passed.elements))
+                .collect(),
+            None => return None,
+        };
+        let path = &path;
+        let values = written.into_iter().flat_map(|(runs, elements)| {
+            let reads: Vec<ElementRead<'tree>> = match elements {
+                Some(elements) => elements
+                    .into_iter()
+                    .map(|element| match self.follow_or_absent(element, path) {
+                        Some(Some(value)) => ElementRead::Written(value),
+                        Some(None) => ElementRead::Lacking,
+                        None => ElementRead::Unknown,
+                    })
+                    .collect(),
+                None => vec![ElementRead::Unknown],
+            };
+            reads.into_iter().map(move |read| ElementValue { read, runs })
+        });
+        Some(values.collect())
     }
 
     /// The resource every element gives an expression (`route.handler` over routes that all name
@@ -99,53 +182,105 @@ impl<'tree> Program<'tree> {
         denoted
     }
 
-    /// What each element gives an expression read from a loop or element callback over a
+    /// What each element gives an expression read from a loop or element callback, also over a
     /// collection a function or construct receives (`targetFunction` in
     /// `props.targetFunctions.forEach((targetFunction) => …)`): one answer per element of the
-    /// collection each call passes, `None` for a call whose collection is not written out. Empty
-    /// when the collection is not a parameter, or one of its properties. Counted instances never
-    /// come from here: how often the loop runs differs from call to call.
+    /// collection each call passes, `None` for an element (or a call's whole collection) that is
+    /// not written out. Empty when the expression reads no loop's element.
     pub(crate) fn denoted_by_each_passed_element(&self, at: Located<'tree>) -> Vec<Option<ResourceRef>> {
-        let Some((identifier, read)) = self.property_chain(self.unwrapped(at)) else {
-            return Vec::new();
-        };
-        let Some((iterated, mut path)) = self.element_binding(identifier) else {
-            return Vec::new();
-        };
-        if iterated.keys_only {
-            return Vec::new();
-        }
-        path.extend(read);
-        let collection = self.unwrapped(iterated.collection);
-        let passed = match kind_of(collection.node) {
-            "identifier" => self.parameter_sources(collection),
-            "member_expression" => collection
-                .node
-                .field("object")
-                .zip(collection.node.field("property"))
-                .and_then(|(object, property)| {
-                    let property = self.text(collection.with(property));
-                    self.parameter_sources(self.unwrapped(collection.with(object)))?
-                        .into_iter()
-                        .map(|passed| self.property(passed, property).map(|found| found.value))
-                        .collect()
-                }),
-            _ => None,
-        };
-        passed
+        self.element_values(at)
             .unwrap_or_default()
             .into_iter()
-            .flat_map(|passed| match self.elements(passed) {
-                Some(elements) => elements
-                    .into_iter()
-                    .map(|element| {
-                        self.follow(element, &path)
-                            .and_then(|value| self.denoted_resource(value))
-                    })
-                    .collect(),
-                None => vec![None],
+            .map(|element| match element.read {
+                ElementRead::Written(value) => self.denoted_resource(value),
+                ElementRead::Lacking | ElementRead::Unknown => None,
             })
             .collect()
+    }
+
+    /// For a collection a function receives (`specs`, `args.endpoints`, with a default
+    /// `args.endpoints ?? [...]`, or through a const holding one of those), where it is read and
+    /// what each call of its function passes for it. `None` when the collection is not read from
+    /// a parameter.
+    pub(super) fn received_collection(&self, collection: Located<'tree>) -> Option<ReceivedCollection<'tree>> {
+        let mut collection = self.unwrapped(collection);
+        // `const endpoints = args.endpoints ?? [];` before the loop.
+        for _ in 0..MAX_HOPS {
+            if !names_a_variable(collection.node) || self.arguments_per_call(collection).is_some() {
+                break;
+            }
+            let value = self.const_value(collection)?;
+            if self.changed_in_place(collection, value) {
+                return None;
+            }
+            collection = self.unwrapped(value);
+        }
+        let (read, fallback) = self.read_and_default(collection);
+        let (parameter, key) = self.object_and_key(read)?;
+        let function = self.function_receiving(parameter)?;
+        // A function no call names may be called by code outside the project with anything.
+        let calls = self
+            .arguments_per_call(parameter)
+            .filter(|calls| !calls.is_empty())?
+            .into_iter()
+            .map(|passed| {
+                let held = match (key, passed.argument) {
+                    (Some(key), Some(object)) => match self.property(object, key) {
+                        Some(property) => Some(Some(property.value)),
+                        None if self.surely_lacks(object, key) => Some(None),
+                        None => None,
+                    },
+                    (Some(_), None) => Some(None),
+                    (None, argument) => Some(argument),
+                };
+                let held = held.map(|held| held.filter(|held| !self.is_undefined(*held)));
+                // Passed nothing, the collection is the default, or none: the loop runs no time.
+                let elements = held.and_then(|held| match held.or(fallback) {
+                    Some(array) => self.elements(array),
+                    None => Some(Vec::new()),
+                });
+                PassedCollection {
+                    call: passed.call,
+                    held: held.flatten(),
+                    elements,
+                }
+            })
+            .collect();
+        Some(ReceivedCollection {
+            function,
+            parameter,
+            key,
+            read,
+            calls,
+        })
+    }
+
+    /// How many times a loop or callback over a collection a function receives runs, summed over
+    /// the function's calls, each counted as often as it runs (see `times_called`): with the
+    /// function itself, which the count stands in for. `None` when the collection is not
+    /// received, some calls of the function cannot be seen, a call's collection or how often it
+    /// runs is unknown, or the function calls itself.
+    pub(super) fn passed_iterations(&self, binder: Located<'tree>) -> Option<(Node<'tree>, u64)> {
+        let iterated = self
+            .loop_collection(binder)
+            .or_else(|| self.callback_collection(binder))
+            .filter(|iterated| !iterated.keys_only)?;
+        let received = self.received_collection(iterated.collection)?;
+        let function = binder.with(received.function);
+        let calls: Vec<Located<'tree>> = received.calls.iter().map(|passed| passed.call).collect();
+        if !self.all_calls_seen(function, &calls) {
+            return None;
+        }
+        let key = (function.file, function.node.start_byte());
+        if !self.memo.counting_calls.borrow_mut().insert(key) {
+            return None;
+        }
+        let total = received.calls.into_iter().try_fold(0u64, |total, passed| {
+            let runs = self.times_call_runs(passed.call)?;
+            total.checked_add(runs.checked_mul(passed.elements?.len() as u64)?)
+        });
+        self.memo.counting_calls.borrow_mut().remove(&key);
+        Some((received.function, total?))
     }
 
     /// Hands each of [`Program::element_sources`] to `visit`; `false` when there are none. An
@@ -716,18 +851,28 @@ impl<'tree> Program<'tree> {
     }
 
     fn follow(&self, element: Element<'tree>, path: &[Step]) -> Option<Located<'tree>> {
+        self.follow_or_absent(element, path).flatten()
+    }
+
+    /// [`Program::follow`], with `Some(None)` for an element whose object literal surely lacks
+    /// a property on the way (it reads `undefined` there).
+    fn follow_or_absent(&self, element: Element<'tree>, path: &[Step]) -> Option<Option<Located<'tree>>> {
         let mut current = element;
         for step in path {
             current = match (current, step) {
                 (Element::Entry { key, .. }, Step::Position(0)) => Element::Value(key),
                 (Element::Entry { value, .. }, Step::Position(1)) => Element::Value(value),
-                (Element::Value(at), Step::Property(name)) => Element::Value(self.property(at, name)?.value),
+                (Element::Value(at), Step::Property(name)) => match self.property(at, name) {
+                    Some(found) => Element::Value(found.value),
+                    None if self.surely_lacks(at, name) => return Some(None),
+                    None => return None,
+                },
                 (Element::Value(at), Step::Position(position)) => Element::Value(self.array_item(at, *position)?),
                 _ => return None,
             };
         }
         match current {
-            Element::Value(at) => Some(at),
+            Element::Value(at) => Some(Some(at)),
             Element::Entry { .. } => None,
         }
     }

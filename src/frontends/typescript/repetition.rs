@@ -96,24 +96,49 @@ impl<'tree> Program<'tree> {
         self.times_run(expression, true)
     }
 
+    /// How many times a call of one of the program's functions runs, as the function's count
+    /// takes it (see `times_called`).
+    pub(super) fn times_call_runs(&self, call: Located<'tree>) -> Option<u64> {
+        self.times_run(call, true)
+    }
+
     /// How many times an expression runs; `in_call` when it is a call whose function is being
     /// counted (its choices then matter, see below).
     fn times_run(&self, expression: Located<'tree>, in_call: bool) -> Option<u64> {
         let file = expression.file;
         let mut count: u64 = 1;
         let mut child = expression.node;
+        // A loop over a collection the function around it receives runs as often as each call
+        // passes elements: with the calls, it stands in for the function's count. Between the
+        // loop and that function, another function would run it any number of times.
+        let mut per_call: Option<(Node<'tree>, u64)> = None;
+        let called = |function: Located<'tree>, per_call: Option<(Node<'tree>, u64)>| match per_call {
+            Some((receiving, iterations)) => (receiving == function.node).then_some(iterations),
+            None => self.times_called(function),
+        };
         for parent in self.ancestors(expression) {
             let here = Located { file, node: parent };
             let repeats = match kind_of(parent) {
-                "for_in_statement" if parent.field("body") == Some(child) => Some(self.loop_iterations(here)?),
+                "for_in_statement" if parent.field("body") == Some(child) => match self.loop_iterations(here) {
+                    Some(iterations) => Some(iterations),
+                    None if per_call.is_none() => {
+                        per_call = Some(self.passed_iterations(here)?);
+                        None
+                    }
+                    None => return None,
+                },
                 "for_statement" if parent.field("body") == Some(child) => Some(counted_loop(self, file, parent)?),
                 "arrow_function" | "function_expression" => match self.callback_iterations(here) {
                     Some(iterations) => Some(iterations),
+                    None if per_call.is_none() && self.callback_collection(here).is_some() => {
+                        per_call = Some(self.passed_iterations(here)?);
+                        None
+                    }
                     // A function's calls already count everything around them: nothing around
                     // the function itself counts again.
-                    None => return count.checked_mul(self.times_called(here)?),
+                    None => return count.checked_mul(called(here, per_call)?),
                 },
-                "function_declaration" | "method_definition" => return count.checked_mul(self.times_called(here)?),
+                "function_declaration" | "method_definition" => return count.checked_mul(called(here, per_call)?),
                 "generator_function_declaration" | "while_statement" | "do_statement" => return None,
                 // A call made in one arm of a choice (or in its condition, which this does not
                 // tell apart: the count is then unknown for nothing): the arms' resources exclude
@@ -299,6 +324,27 @@ mod tests {
         // `outer` runs three times and calls `inner` twice: six functions, not eighteen.
         let text = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nfunction inner(s: any, n: string) { new lambda.Function(s, n, { runtime: lambda.Runtime.NODEJS_22_X, handler: \"i.h\", code: lambda.Code.fromInline(\"\") }); }\nfunction outer(s: any, n: string) { inner(s, n + \"1\"); inner(s, n + \"2\"); }\nfor (const n of [\"a\", \"b\", \"c\"]) { outer(undefined, n); }\n";
         assert_eq!(function_instances(&[("app.ts", text)]), vec![Some(6)]);
+    }
+
+    #[test]
+    fn a_loop_over_a_received_collection_runs_once_per_element_each_call_passes() {
+        let helper = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nexport function make(s: any, specs: { name: string }[]) {\n    for (const spec of specs) { new lambda.Function(s, spec.name, { runtime: lambda.Runtime.NODEJS_22_X, handler: \"i.h\", code: lambda.Code.fromInline(\"\") }); }\n}\nexport function each(s: any, args: { specs?: { name: string }[] }) {\n    (args.specs ?? [{ name: \"default\" }]).forEach((spec) => new lambda.Function(s, spec.name, { runtime: lambda.Runtime.NODEJS_22_X, handler: \"i.h\", code: lambda.Code.fromInline(\"\") }));\n}\n";
+        // Two calls of two elements, one of them made for two stages; the second helper takes its
+        // default where a call passes nothing.
+        let app = "import { each, make } from \"./helper\";\nconst specs = [{ name: \"a\" }, { name: \"b\" }];\nmake(undefined, specs);\nfor (const stage of [\"blue\", \"green\"]) { make(undefined, [{ name: \"c\" }, { name: stage }]); }\neach(undefined, { specs });\neach(undefined, {});\n";
+        assert_eq!(
+            function_instances(&[("helper.ts", helper), ("app.ts", app)]),
+            vec![Some(6), Some(3)]
+        );
+        // A call passing a collection that is not written out leaves the count unknown.
+        let unknown = format!("{app}make(undefined, JSON.parse(process.env.SPECS ?? \"[]\"));\n");
+        assert_eq!(
+            function_instances(&[("helper.ts", helper), ("app.ts", &unknown)]),
+            vec![None, Some(3)]
+        );
+        // A helper that calls itself with each element's children ends, unknown.
+        let tree = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nfunction tree(s: any, nodes: any[]): void {\n    for (const node of nodes) { new lambda.Function(s, node.name, { runtime: lambda.Runtime.NODEJS_22_X, handler: \"i.h\", code: lambda.Code.fromInline(\"\") }); tree(s, node.children); }\n}\ntree(undefined, [{ name: \"root\", children: [] }]);\n";
+        assert_eq!(function_instances(&[("tree.ts", tree)]), vec![None]);
     }
 
     #[test]

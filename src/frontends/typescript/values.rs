@@ -595,6 +595,31 @@ impl<'tree> Program<'tree> {
         }
     }
 
+    /// `a ?? b` (or `a || b`) as the value read, `a`, and the default for when it is missing,
+    /// `b`; any other expression as itself, without a default.
+    pub(super) fn read_and_default(&self, at: Located<'tree>) -> (Located<'tree>, Option<Located<'tree>>) {
+        let at = self.unwrapped(at);
+        let sides = is_fallback(at.node)
+            .then(|| at.node.field("left").zip(at.node.field("right")))
+            .flatten();
+        match sides {
+            Some((left, right)) => (self.unwrapped(at.with(left)), Some(at.with(right))),
+            None => (at, None),
+        }
+    }
+
+    /// `p.key` as the object `p` and the key read from it; any other expression as itself, with
+    /// no key. `None` for a member without both parts.
+    pub(super) fn object_and_key(&self, read: Located<'tree>) -> Option<(Located<'tree>, Option<&'tree str>)> {
+        Some(match kind_of(read.node) {
+            "member_expression" => (
+                self.unwrapped(read.with(read.node.field("object")?)),
+                Some(self.text(read.with(read.node.field("property")?))),
+            ),
+            _ => (read, None),
+        })
+    }
+
     /// `args` in `args ?? {}` or `args || {}`: an empty object in place of a missing value reads
     /// as that value does, every key missing. `None` for anything else.
     pub(super) fn empty_fallback_of(&self, at: Located<'tree>) -> Option<Located<'tree>> {

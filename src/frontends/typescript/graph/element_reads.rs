@@ -22,7 +22,8 @@ impl<'tree> Program<'tree> {
     /// body) is read again by the loop or callback, or by another loop over the same collection,
     /// or a part holding it is handed on (`makeFn(s)`, `` `./build/${s.handler}.zip` ``).
     pub(super) fn element_handler_read_elsewhere(&self, handler: Located<'tree>, runtime: Located<'tree>) -> bool {
-        let mut value = self.unwrapped(handler);
+        // `e.handler ?? "index.handler"`: the element's own handler is the part moved.
+        let (mut value, _) = self.read_and_default(handler);
         // `const binary = s.handler;` in the loop, then `handler: binary`: the const must serve the
         // handler alone, and what it holds is followed (a destructuring const is followed as the
         // part it names).
@@ -49,6 +50,59 @@ impl<'tree> Program<'tree> {
             || self
                 .iterated_const(binder)
                 .is_some_and(|collection| self.collection_read_elsewhere(collection, &moved))
+            || self.received_collection_read_elsewhere(binder, &moved)
+    }
+
+    /// For a loop or callback over a collection its function receives, whether the elements the
+    /// calls pass may be read by more than this loop: the function reads the collection (or the
+    /// parameter holding it whole, or a const holding it) elsewhere, or a call passes a const
+    /// other code reads too.
+    fn received_collection_read_elsewhere(&self, binder: Located<'tree>, moved: &MovedParts) -> bool {
+        let Some(iterated) = self
+            .loop_collection(binder)
+            .or_else(|| self.callback_collection(binder))
+        else {
+            return false;
+        };
+        let Some(received) = self.received_collection(iterated.collection) else {
+            return false;
+        };
+        let function = received.parameter.with(received.function);
+        let reads = |name: &str, besides: Located<'tree>| {
+            self.mentions_in_body(function, name, |mention| mention != besides && !binds(mention.node))
+        };
+        // `const endpoints = args.endpoints ?? [];` read by this loop alone.
+        let collection = self.unwrapped(iterated.collection);
+        if !collection.encloses(&received.read)
+            && (kind_of(collection.node) != "identifier" || !reads(self.text(collection), collection).is_empty())
+        {
+            return true;
+        }
+        let read_elsewhere = reads(self.text(received.parameter), received.parameter)
+            .into_iter()
+            .any(|mention| {
+                let Some(key) = received.key else {
+                    return true;
+                };
+                // `args.role` reads another part of the parameter; `args.endpoints` elsewhere, or
+                // `args` handed on whole, reads the collection.
+                self.parent(mention)
+                    .filter(|member| kind_of(*member) == "member_expression")
+                    .filter(|member| member.field("object") == Some(mention.node))
+                    .and_then(|member| member.field("property"))
+                    .is_none_or(|property| self.text(mention.with(property)) == key)
+            });
+        // A call's elements are read by others only through a const holding them: a literal
+        // written in the call, or a value not written out (whose elements the fix does not
+        // touch), has no other reader.
+        read_elsewhere
+            || received.calls.iter().any(|passed| {
+                passed
+                    .held
+                    .map(|held| self.unwrapped(held))
+                    .filter(|held| matches!(kind_of(held.node), "identifier" | "shorthand_property_identifier"))
+                    .is_some_and(|held| self.collection_read_elsewhere(held, moved))
+            })
     }
 
     /// Whether a loop or element callback reads its element's handler part, or a part holding it (the

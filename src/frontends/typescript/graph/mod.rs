@@ -13,6 +13,7 @@ pub(super) use runtimes::{runtime_id_of_member, Spelling};
 use crate::syntax::{kind_of, Fields};
 use foldhash::HashMap;
 
+use super::iteration::ElementRead;
 use super::{Located, PolicyCache, Program, ResourceDecl, StringOrigin};
 use crate::cloud::{
     ApiIntegration, ApiStage, FunctionRole, IamRole, LambdaFunction, LambdaLayer, MessageTarget, MethodSettings,
@@ -218,13 +219,7 @@ impl<'tree> Program<'tree> {
             }
             _ => (value, None),
         };
-        let (parameter, key) = match kind_of(read.node) {
-            "member_expression" => (
-                self.unwrapped(read.with(read.node.field("object")?)),
-                Some(self.text(read.with(read.node.field("property")?))),
-            ),
-            _ => (read, None),
-        };
+        let (parameter, key) = self.object_and_key(read)?;
         let default = default
             .or_else(|| key.is_none().then(|| self.parameter_default(parameter)).flatten())
             .or(inherited);
@@ -449,20 +444,35 @@ impl<'tree> Program<'tree> {
         read_at: Located<'tree>,
     ) -> Vec<Reservation> {
         let known = self.largest_number_value(read);
-        match self.element_sources(read).filter(|_| known.is_none()) {
-            Some(sources) if !sources.is_empty() => {
-                // The loop over the collection is one of those counted in the instances: each
-                // element's number serves its share of them.
-                let elements = sources.len() as u64;
-                let each = instances
+        match self.element_values(read).filter(|_| known.is_none()) {
+            Some(elements) => {
+                // The loop over the collection (with the calls passing it, for one a function
+                // receives) is counted in the instances: each element's number serves the
+                // instances of the runs that write it. An element without one reserves nothing.
+                let runs: Option<u64> = elements.iter().map(|element| element.runs).sum();
+                let per_run = instances
                     .known()
-                    .filter(|count| count % elements == 0)
-                    .map(|count| count / elements);
-                sources
+                    .zip(runs)
+                    .filter(|(count, runs)| *runs > 0 && count % runs == 0)
+                    .map(|(count, runs)| count / runs);
+                elements
                     .into_iter()
-                    // An element other code reads through its const keeps its number: the
-                    // reservation asks that of the const holding it.
-                    .map(|source| self.reservation(source, each.into(), Some(read_at), false))
+                    .filter_map(|element| {
+                        let each = per_run.zip(element.runs).map(|(per_run, runs)| per_run * runs);
+                        match element.read {
+                            // An element other code reads through its const keeps its number:
+                            // the reservation asks that of the const holding it.
+                            ElementRead::Written(value) => {
+                                Some(self.reservation(value, each.into(), Some(read_at), false))
+                            }
+                            ElementRead::Lacking => None,
+                            // A call passing a collection read from configuration: as many
+                            // unknown reservations as it has elements.
+                            ElementRead::Unknown => {
+                                Some(self.reservation(read, Multiplicity::Unknown, Some(read_at), false))
+                            }
+                        }
+                    })
                     .collect()
             }
             _ => vec![self.reservation(read, instances, (read != read_at).then_some(read_at), false)],

@@ -1,7 +1,7 @@
 //! The runtimes of a Pulumi program's or CDK app's functions and layers, where each is written, and where the
 //! handler a new runtime may need is written.
 
-use super::super::iteration::Step;
+use super::super::iteration::{ElementRead, Step};
 use super::super::{
     cdk, named_children, ConfigOrigin, ImportKind, Located, PackageMember, Program, PropertyValue, ResourceDecl,
     StringOrigin,
@@ -36,11 +36,8 @@ impl<'tree> Program<'tree> {
         }
         // A runtime read from the elements of a collection is written once per element: each is
         // reported and fixed there, however many loops read it.
-        let written: Vec<(Located, Option<Option<Located>>)> = match self.element_sources(property.value) {
-            Some(sources) => sources
-                .into_iter()
-                .map(|source| (source, Some(self.object_holding(source))))
-                .collect(),
+        let written: Vec<(Located, Option<Option<Located>>)> = match self.element_runtimes(property.value) {
+            Some(written) => written,
             // A runtime passed into a helper is reported where each caller passes it: callers
             // may pass runtimes that move to different successors.
             None => match self.runtimes_passed_in(property.value) {
@@ -49,6 +46,29 @@ impl<'tree> Program<'tree> {
             },
         };
         self.runtime_values(function, property, written, stacks)
+    }
+
+    /// For a runtime read from the elements of a collection (`e.runtime`, or `e.runtime ??
+    /// DEFAULT`), where each element writes it, with the object it is written in, and the default
+    /// for the elements that write none. Elements not written out (a call passing a collection
+    /// read from configuration) stay unknown: only the others are judged. `None` when no element
+    /// is written out.
+    fn element_runtimes(&self, value: Located<'tree>) -> Option<Vec<(Located<'tree>, Option<Option<Located<'tree>>>)>> {
+        let (read, default) = self.read_and_default(value);
+        let elements = self.element_values(read)?;
+        if elements.iter().all(|element| element.read == ElementRead::Unknown) {
+            return None;
+        }
+        let mut written = Vec::new();
+        let mut defaulted = false;
+        for element in elements {
+            match element.read {
+                ElementRead::Written(source) => written.push((source, Some(self.object_holding(source)))),
+                ElementRead::Lacking | ElementRead::Unknown => defaulted = true,
+            }
+        }
+        written.extend(default.filter(|_| defaulted).map(|default| (default, None)));
+        Some(written)
     }
 
     /// The runtimes of a function whose construct writes its runtime before a spread of its
@@ -312,10 +332,12 @@ impl<'tree> Program<'tree> {
         // The strings the handler may come from, each marked by whether it is this function's own.
         let written = |own: &dyn Fn(Located<'tree>) -> bool| {
             // Arguments passed through from a caller hold the handler in the caller's object.
-            let existing = self
-                .property(args, "handler")
-                .or_else(|| element.flatten().and_then(|element| self.property(element, "handler")))?;
-            let literals = self.literal_origins(existing.value)?;
+            let existing = element
+                .flatten()
+                .and_then(|element| self.handler_in_element(args, element, runtime))
+                .or_else(|| Some(self.property(args, "handler")?.value))
+                .or_else(|| Some(self.property(element.flatten()?, "handler")?.value))?;
+            let literals = self.literal_origins(existing)?;
             Some(HandlerPlace::Written(
                 literals
                     .into_iter()
@@ -372,6 +394,20 @@ impl<'tree> Program<'tree> {
             runtime.object.encloses(&at) || self.own_arguments(function).is_some_and(|own| own.encloses(&at))
         };
         written(&own).unwrap_or(HandlerPlace::OutOfReach)
+    }
+
+    /// The handler a function made per element reads from the element (`e.handler`, or `e.handler
+    /// ?? "index.handler"` for an element that writes one), as the element holding the runtime
+    /// written in `object` writes it: for this element, the handler is that one alone.
+    fn handler_in_element(
+        &self,
+        args: Located<'tree>,
+        object: Located<'tree>,
+        runtime: PropertyValue<'tree>,
+    ) -> Option<Located<'tree>> {
+        let (read, _) = self.read_and_default(self.property(args, "handler")?.value);
+        let (_, path) = self.element_path(read)?;
+        self.value_at(self.whole_element(object, runtime), &path)
     }
 
     /// The element a loop reads a function's runtime from, given the object literal the runtime
