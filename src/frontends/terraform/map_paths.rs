@@ -208,10 +208,7 @@ impl<'a> TerraformProject<'a> {
     /// collection is not written out or has keys infrafix cannot read.
     fn entries_picked(&self, collection: Located<'a>, step: &Step) -> Option<Vec<Located<'a>>> {
         if let Some(object) = object_node(collection) {
-            if self.has_unread_keys(object) {
-                return None;
-            }
-            let fields = self.object_fields(object);
+            let fields = self.all_object_fields(object)?;
             return Some(match step {
                 Step::Key(key) => fields
                     .into_iter()

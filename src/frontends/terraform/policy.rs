@@ -83,19 +83,14 @@ impl<'a> TerraformProject<'a> {
     /// twice is the later one's: HCL lets an object constructor repeat a key and keeps the last
     /// value, so an edit of the earlier one would change nothing.
     pub fn object_fields(&self, object: Located<'a>) -> Vec<(String, Located<'a>)> {
-        let written: Vec<(String, Located<'a>)> = self.written_fields(object).into_iter().flatten().collect();
-        written
-            .iter()
-            .enumerate()
-            .filter(|(position, (key, _))| written[position + 1..].iter().all(|(later, _)| later != key))
-            .map(|(_, field)| field.clone())
-            .collect()
+        later_of_each_key(self.written_fields(object).into_iter().flatten().collect())
     }
 
-    /// Whether an object writes a key infrafix cannot read (`(local.key) = …`), which may be any
-    /// of the keys asked for.
-    pub fn has_unread_keys(&self, object: Located<'a>) -> bool {
-        self.written_fields(object).iter().any(Option::is_none)
+    /// [`TerraformProject::object_fields`], or `None` when the object writes a key infrafix cannot
+    /// read (`(local.key) = …`), which may be any of the keys asked for.
+    pub fn all_object_fields(&self, object: Located<'a>) -> Option<Vec<(String, Located<'a>)>> {
+        let written: Option<Vec<(String, Located<'a>)>> = self.written_fields(object).into_iter().collect();
+        Some(later_of_each_key(written?))
     }
 
     /// Each field an object writes, in order; `None` for one whose key infrafix cannot read.
@@ -338,6 +333,18 @@ fn statement(
         ),
     };
     PolicyStatement::new(effect, actions, resources, uncertainty)
+}
+
+/// The fields as HCL keeps them: of a key written more than once, the last.
+fn later_of_each_key<T>(written: Vec<(String, T)>) -> Vec<(String, T)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<(String, T)> = written
+        .into_iter()
+        .rev()
+        .filter(|(key, _)| seen.insert(key.clone()))
+        .collect();
+    kept.reverse();
+    kept
 }
 
 #[cfg(test)]
