@@ -189,7 +189,9 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 })
             })
             .collect();
-        let queues: Vec<&str> = judged.iter().map(|(source, _)| source.queue_name.as_str()).collect();
+        let queues: Vec<&str> = first_mapping_of_each_queue(&judged)
+            .map(|source| source.queue_name.as_str())
+            .collect();
         let (fed_by, on) = match queues.as_slice() {
             [only] => (format!("SQS queue {only}"), "the queue"),
             _ => (format!("SQS queues {}", listed_names(&queues)), "the queues"),
@@ -264,13 +266,24 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
 /// For a role the function's framework makes, which the program does not declare: the grant the
 /// framework itself makes for an event source it wires (the CDK's `SqsEventSource` calls the
 /// queue's `grantConsumeMessages`), written after each mapping.
+/// The sources of `judged`, leaving out any that maps a queue an earlier one already maps (two
+/// mappings of one queue to one function, with different batch sizes or filters).
+fn first_mapping_of_each_queue<'a>(
+    judged: &'a [(&'a QueueEventSource, Vec<(&str, Answer)>)],
+) -> impl Iterator<Item = &'a QueueEventSource> {
+    judged.iter().enumerate().filter_map(|(index, (source, _))| {
+        let mapped_before = judged[..index].iter().any(|(earlier, _)| earlier.queue == source.queue);
+        (!mapped_before).then_some(*source)
+    })
+}
+
 fn grant_beside_mappings(
     context: &RuleContext,
     judged: &[(&QueueEventSource, Vec<(&str, Answer)>)],
 ) -> Result<crate::fix::Fix, String> {
-    let mut mappings: Vec<Site> = judged
-        .iter()
-        .map(|(source, _)| source.mapping.clone())
+    // One grant per queue: a second mapping of the same queue to the function needs nothing more.
+    let mut mappings: Vec<Site> = first_mapping_of_each_queue(judged)
+        .map(|source| source.mapping.clone())
         .collect::<Option<_>>()
         .ok_or("the role is made by the framework, and infrafix cannot tell where to grant to it")?;
     mappings.sort();
