@@ -9,96 +9,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use common::cases::{cases, Case};
 use common::{copy_tree, fixtures, infrafix, read_tree, temp_copy, text};
 use infrafix::syntax::{error_count, parse, Dialect};
-
-struct Case {
-    dir: PathBuf,
-    args: Vec<String>,
-}
-
-fn cases() -> Vec<Case> {
-    let mut found = Vec::new();
-    let mut folders = vec![fixtures()];
-    while let Some(folder) = folders.pop() {
-        if folder.join("input").is_dir() {
-            found.push(folder);
-            continue;
-        }
-        for entry in std::fs::read_dir(&folder).expect("readable fixtures") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() && path.file_name().is_some_and(|name| name != "seed") {
-                folders.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
-        .into_iter()
-        .map(|dir| Case {
-            args: case_args(&dir),
-            dir,
-        })
-        .collect()
-}
-
-fn case_args(dir: &Path) -> Vec<String> {
-    let mut args: Vec<String> = std::fs::read_to_string(dir.join("args"))
-        .map(|text| text.split_whitespace().map(str::to_owned).collect())
-        .unwrap_or_default();
-    if !dir.join("input/infrafix.toml").exists() {
-        let config = dir
-            .ancestors()
-            .map(|folder| folder.join("infrafix.toml"))
-            .find(|path| path.is_file());
-        if let Some(config) = config {
-            args.push("--config".to_owned());
-            args.push(config.to_string_lossy().into_owned());
-        }
-    }
-    args
-}
-
-fn with_args<'a>(case: &'a Case, leading: &[&'a str]) -> Vec<&'a str> {
-    leading
-        .iter()
-        .copied()
-        .chain(case.args.iter().map(String::as_str))
-        .chain(["."])
-        .collect()
-}
-
-/// `path:line:column rule [applicability] message`, one line per finding.
-fn findings_listing(case: &Case) -> String {
-    let work = temp_copy(&case.dir.join("input"));
-    let output = infrafix(work.path(), &with_args(case, &["--format", "json"]));
-    let findings: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|error| panic!("{}: JSON output: {error}\n{}", case.dir.display(), text(&output.stderr)));
-    let mut lines = String::new();
-    let mut constructs = std::collections::HashSet::new();
-    for finding in findings.as_array().expect("an array") {
-        // One finding per construct, always: a rule never reports one place twice.
-        let construct =
-            ["path", "line", "column", "end_line", "end_column", "rule"].map(|key| finding[key].to_string());
-        assert!(
-            constructs.insert(construct),
-            "{}: reported twice: {finding}",
-            case.dir.display()
-        );
-        lines.push_str(&format!(
-            "{}:{}:{} {} [{}] {}\n",
-            finding["path"].as_str().unwrap_or(""),
-            finding["line"],
-            finding["column"],
-            finding["rule"].as_str().unwrap_or(""),
-            finding["applicability"].as_str().unwrap_or(""),
-            finding["message"].as_str().unwrap_or("")
-        ));
-    }
-    lines
-}
 
 fn assert_parses(root: &Path, case: &Case) {
     for (relative, bytes) in read_tree(root) {
@@ -143,7 +58,7 @@ fn run_case(case: &Case, bless: bool) -> Result<(), String> {
     let input = case.dir.join("input");
     let expected_dir = case.dir.join("expected");
     let work = temp_copy(&input);
-    let output = infrafix(work.path(), &with_args(case, &["--write"]));
+    let output = infrafix(work.path(), &case.with_args(&["--write"]));
     if output.status.code() != Some(0) {
         return Err(format!(
             "--write exited {:?}\n{}",
@@ -152,7 +67,7 @@ fn run_case(case: &Case, bless: bool) -> Result<(), String> {
         ));
     }
     let fixed = read_tree(work.path());
-    let listing = findings_listing(case);
+    let listing = case.findings_listing(temp_copy(&input).path());
     if bless {
         let _ = std::fs::remove_dir_all(&expected_dir);
         if fixed != read_tree(&input) {
@@ -194,7 +109,7 @@ fn run_case(case: &Case, bless: bool) -> Result<(), String> {
         ));
     }
     assert_parses(work.path(), case);
-    let again = infrafix(work.path(), &with_args(case, &["--write"]));
+    let again = infrafix(work.path(), &case.with_args(&["--write"]));
     if read_tree(work.path()) != fixed || again.status.code() != Some(0) {
         return Err(format!(
             "a second --write changed something or failed\n{}",

@@ -8,6 +8,8 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+pub mod cases;
+
 /// A project file whose one function runs on `go1.x`: one safe fix for the runtime rule.
 pub const GO_FUNCTION: &str = r#"import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
