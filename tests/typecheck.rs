@@ -280,11 +280,24 @@ fn seed_fixed_by_write_with_unsafe_fixes_type_checks() {
     assert!(passed, "the fixed seed does not type-check:\n{tsc_output}");
 }
 
+/// The dense corpus as written, and again with every fix made: hundreds of fixes that meet in the
+/// same files (imports added across modules, dependsOn lists, new policies and attachments).
 #[test]
-fn dense_benchmark_corpus_type_checks() {
+fn dense_benchmark_corpus_type_checks_before_and_after_its_fixes() {
     let work = tempfile::tempdir().expect("temp dir");
     let size = corpus::dense::generate(work.path(), 2, 20);
     assert_eq!(size.files, 40);
     let (passed, output) = type_check(work.path());
     assert!(passed, "tsc rejected the dense benchmark corpus:\n{output}");
+    std::fs::remove_file(work.path().join("tsconfig.json")).expect("remove tsconfig");
+    let before = common::read_tree(work.path());
+    let fixed = infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed.stderr));
+    let changed = common::read_tree(work.path())
+        .iter()
+        .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
+        .count();
+    assert!(changed >= 30, "only {changed} files were fixed");
+    let (passed, output) = type_check(work.path());
+    assert!(passed, "tsc rejected the fixed dense benchmark corpus:\n{output}");
 }
