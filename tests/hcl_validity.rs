@@ -10,7 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fixtures, python_environment, repo_root, text};
+use common::{fixtures, infrafix, python_environment, repo_root, text};
+
+// The benchmark's Terraform corpus, fixed whole: many fixes meeting in the same modules.
+#[allow(dead_code)]
+#[path = "../benches/corpus/mod.rs"]
+mod corpus;
 
 fn hcl_dir() -> PathBuf {
     repo_root().join("tests/hcl")
@@ -127,6 +132,29 @@ fn fixed_terraform_parses_with_python_hcl2_and_uses_provider_arguments() {
     assert!(files.len() >= 8, "only {} Terraform fixture files found", files.len());
     let (problems, checked) = problems(&files);
     assert!(checked >= 10, "only {checked} provider resources checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn fixed_terraform_benchmark_corpus_parses_and_uses_provider_arguments() {
+    let work = tempfile::tempdir().expect("temp dir");
+    corpus::terraform::generate(work.path(), 2, 20);
+    let before = common::read_tree(work.path());
+    let fixed = infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed.stderr));
+    let changed = common::files_changed_since(&before, work.path());
+    assert!(changed >= 10, "only {changed} files were fixed");
+    let again = infrafix(work.path(), &["--check", "--unsafe-fixes", "."]);
+    assert!(
+        !text(&again.stderr).contains("fix offered"),
+        "fixes left after --write:\n{}",
+        text(&again.stderr)
+    );
+    let mut files = Vec::new();
+    collect_tf(work.path(), &mut files);
+    let files: Vec<(PathBuf, bool)> = files.into_iter().map(|file| (file, true)).collect();
+    let (problems, checked) = problems(&files);
+    assert!(checked >= 50, "only {checked} provider resources checked");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

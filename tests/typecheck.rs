@@ -293,10 +293,7 @@ fn dense_benchmark_corpus_type_checks_before_and_after_its_fixes() {
     let before = common::read_tree(work.path());
     let fixed = infrafix(work.path(), &["--write", "--unsafe-fixes", "."]);
     assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed.stderr));
-    let changed = common::read_tree(work.path())
-        .iter()
-        .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
-        .count();
+    let changed = common::files_changed_since(&before, work.path());
     assert!(changed >= 30, "only {changed} files were fixed");
     let (passed, output) = type_check(work.path());
     assert!(passed, "tsc rejected the fixed dense benchmark corpus:\n{output}");

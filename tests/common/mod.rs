@@ -60,6 +60,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// How many files under `root` differ from `before` (a `read_tree` of it), new files included.
+pub fn files_changed_since(before: &BTreeMap<PathBuf, Vec<u8>>, root: &Path) -> usize {
+    read_tree(root)
+        .iter()
+        .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
+        .count()
+}
+
 /// A temp folder holding a copy of `project`.
 pub fn temp_copy(project: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
