@@ -15,7 +15,9 @@ pub const DOCUMENTATION: &str = r#"Reserved concurrency summed over a program ex
 Adds up the `reservedConcurrentExecutions` of a program's Lambda functions (numbers, consts
 holding them, objects spread into the arguments; a function made in a loop over a literal or const
 array, the entries of a const object, or a range counts once per iteration, and a number it reads
-from each element, `tenant.reserved`, counts once for its element and is reported there) and compares the sum with the account's budget:
+from each element, `tenant.reserved`, counts once for its element and is reported there; with a
+default, `tenant.reserved ?? 100`, the elements that set none count the default, reported and
+changed once where it is written) and compares the sum with the account's budget:
 `account_limit − min_unreserved − other_reserved`, from `[rules.lambda-reserved-concurrency-budget]`
 in infrafix.toml (defaults 1000, 100, 0), or from `account_settings = "FILE"`, the JSON printed by
 `aws lambda get-account-settings`. `-1` (unreserved) and `0` (function disabled) reserve nothing. A
@@ -547,6 +549,21 @@ mod tests {
             "{FUNCTIONS}if (prod) {{\n    new aws.lambda.Function(\"api\", {{ reservedConcurrentExecutions: 300 }});\n}}\nnew aws.lambda.Function(\"worker\", {{ reservedConcurrentExecutions: 300 }});\n"
         );
         assert_eq!(findings(&text, 600).len(), 2);
+    }
+
+    #[test]
+    fn elements_without_a_number_count_the_default() {
+        // `??` keeps the 0 (a disabled function): 200 + 0 + 100 fits a budget of 350; `||`
+        // replaces it with the default: 200 + 100 + 100 does not.
+        let loop_with = |operator: &str| {
+            format!(
+                "{FUNCTIONS}for (const s of [{{ r: 200 }}, {{ r: 0 }}, {{ r: undefined }}]) {{\n    new aws.lambda.Function(\"f\", {{ reservedConcurrentExecutions: s.r {operator} 100 }});\n}}\n"
+            )
+        };
+        assert!(findings(&loop_with("??"), 450).is_empty());
+        let over = findings(&loop_with("||"), 450);
+        assert_eq!(over.len(), 2, "the element's 200 and the default");
+        assert!(over.iter().all(|finding| finding.message.contains("sums to 400")));
     }
 
     #[test]

@@ -23,6 +23,16 @@ use crate::cloud::{
 /// How many callers up a reservation passed from parameter to parameter is followed.
 const MAX_CALLERS_FOLLOWED: usize = 4;
 
+/// A number a call passes for the reservation a helper receives, with the instances the call
+/// makes.
+struct PassedNumber<'tree> {
+    value: Located<'tree>,
+    instances: Option<u64>,
+    /// The helper's default (`props.reserved ?? 60`), which applies where the number passed
+    /// turns out `undefined` (`q.reserved` of an element that sets none).
+    default: Option<Located<'tree>>,
+}
+
 impl From<Located<'_>> for Site {
     fn from(at: Located<'_>) -> Self {
         Site {
@@ -202,7 +212,7 @@ impl<'tree> Program<'tree> {
         instances: Multiplicity,
         inherited: Option<Located<'tree>>,
         callers: usize,
-    ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
+    ) -> Option<Vec<PassedNumber<'tree>>> {
         // `const reserved = props.reserved ?? 60` in the helper reads the parameter too.
         let value = self.written_value(value);
         let (read, default) = match kind_of(value.node) {
@@ -238,7 +248,7 @@ impl<'tree> Program<'tree> {
         default: Option<Located<'tree>>,
         instances: Multiplicity,
         callers: usize,
-    ) -> Option<Vec<(Located<'tree>, Option<u64>)>> {
+    ) -> Option<Vec<PassedNumber<'tree>>> {
         /// What one call passes: a value (or nothing), or its caller's object, passed on.
         enum Passed<'tree> {
             Value(Option<Located<'tree>>),
@@ -275,10 +285,19 @@ impl<'tree> Program<'tree> {
                 {
                     match self.reservations_passed_in(value, share.into(), default, callers + 1) {
                         Some(passed_on) => numbers.extend(passed_on),
-                        None => numbers.push((value, share)),
+                        // An element's number (`q.reserved`) that is `undefined` takes the default.
+                        None => numbers.push(PassedNumber {
+                            value,
+                            instances: share,
+                            default,
+                        }),
                     }
                 }
-                Passed::Value(number) => numbers.extend(number.map(|number| (number, share))),
+                Passed::Value(number) => numbers.extend(number.map(|value| PassedNumber {
+                    value,
+                    instances: share,
+                    default: None,
+                })),
                 Passed::PassedOn(object) => {
                     numbers.extend(self.numbers_passed(object, key, default, share.into(), callers + 1)?);
                 }
@@ -428,55 +447,91 @@ impl<'tree> Program<'tree> {
                 // q.reserved })`).
                 return shares
                     .into_iter()
-                    .flat_map(|(argument, share)| self.reservations_per_element(argument, share.into(), written.value))
+                    .flat_map(|passed| {
+                        self.reservations_per_element(
+                            passed.value,
+                            passed.instances.into(),
+                            written.value,
+                            passed.default,
+                        )
+                    })
                     .collect();
             }
         }
-        self.reservations_per_element(written.value, instances, written.value)
+        self.reservations_per_element(written.value, instances, written.value, None)
     }
 
     /// The reservation `read` gives, or, where it reads the element of a loop (`s.reserved`),
     /// one per element with its share of the instances; `read_at` is where the function reads it.
+    /// With a default (`s.reserved ?? 100`, or `inherited`, that of the helper `s.reserved` is
+    /// passed to), the elements that write no number share the default's one place.
     fn reservations_per_element(
         &self,
         read: Located<'tree>,
         instances: Multiplicity,
         read_at: Located<'tree>,
+        inherited: Option<Located<'tree>>,
     ) -> Vec<Reservation> {
         let known = self.largest_number_value(read);
-        match self.element_values(read).filter(|_| known.is_none()) {
+        let (element_read, default) = self.read_and_default(read);
+        let default = default.or(inherited);
+        match self.element_values(element_read).filter(|_| known.is_none()) {
             Some(elements) => {
                 // The loop over the collection (with the calls passing it, for one a function
                 // receives) is counted in the instances: each element's number serves the
-                // instances of the runs that write it. An element without one reserves nothing.
+                // instances of the runs that write it. An element without one reserves nothing,
+                // or the default.
                 let runs: Option<u64> = elements.iter().map(|element| element.runs).sum();
                 let per_run = instances
                     .known()
                     .zip(runs)
                     .filter(|(count, runs)| *runs > 0 && count % runs == 0)
                     .map(|(count, runs)| count / runs);
-                elements
-                    .into_iter()
-                    .filter_map(|element| {
-                        let each = per_run.zip(element.runs).map(|(per_run, runs)| per_run * runs);
-                        match element.read {
+                let mut reservations = Vec::new();
+                // The instances of the elements taking the default: they add up at its one place.
+                let mut defaulted: Option<Option<u64>> = None;
+                for element in elements {
+                    let each = per_run.zip(element.runs).map(|(per_run, runs)| per_run * runs);
+                    match element.read {
+                        ElementRead::Written(value) if default.is_none() || !self.falls_back(read, value) => {
                             // An element other code reads through its const keeps its number:
                             // the reservation asks that of the const holding it.
-                            ElementRead::Written(value) => {
-                                Some(self.reservation(value, each.into(), Some(read_at), false))
-                            }
-                            ElementRead::Lacking => None,
-                            // A call passing a collection read from configuration: as many
-                            // unknown reservations as it has elements.
-                            ElementRead::Unknown => {
-                                Some(self.reservation(read, Multiplicity::Unknown, Some(read_at), false))
-                            }
+                            reservations.push(self.reservation(value, each.into(), Some(read_at), false));
                         }
-                    })
-                    .collect()
+                        ElementRead::Written(_) | ElementRead::Lacking if default.is_some() => {
+                            defaulted = Some(match defaulted {
+                                None => each,
+                                Some(sum) => sum.zip(each).map(|(sum, each)| sum + each),
+                            });
+                        }
+                        ElementRead::Written(_) | ElementRead::Lacking => {}
+                        // A call passing a collection read from configuration: as many
+                        // unknown reservations as it has elements.
+                        ElementRead::Unknown => {
+                            reservations.push(self.reservation(read, Multiplicity::Unknown, Some(read_at), false))
+                        }
+                    }
+                }
+                if let Some((default, share)) = default.zip(defaulted) {
+                    reservations.push(self.reservation(default, share.into(), Some(read_at), false));
+                }
+                reservations
             }
             _ => vec![self.reservation(read, instances, (read != read_at).then_some(read_at), false)],
         }
+    }
+
+    /// Whether the element's `value` gives way to the default of `fallback` (`s.reserved ?? 100`):
+    /// `undefined` or `null` does, and `0` too where the default follows `||`.
+    fn falls_back(&self, fallback: Located<'tree>, value: Located<'tree>) -> bool {
+        let (value, fallback) = (self.unwrapped(value), self.unwrapped(fallback));
+        let or = fallback
+            .node
+            .field("operator")
+            .is_some_and(|operator| kind_of(operator) == "||");
+        self.is_undefined(value)
+            || kind_of(value.node) == "null"
+            || (or && self.number_value(value).is_some_and(|(number, _)| number == 0))
     }
 }
 
