@@ -110,6 +110,9 @@ pub struct DeploymentSetting {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Multiplicity {
     Exactly(u64),
+    /// At least this many, and an unknown number more: a loop over the elements the code writes
+    /// out and others it reads at run time (`[...builtIn, ...loadTenants()]`).
+    AtLeast(u64),
     /// A loop whose length cannot be known, a helper called from places not followed.
     Unknown,
 }
@@ -118,6 +121,14 @@ impl Multiplicity {
     pub fn known(self) -> Option<u64> {
         match self {
             Self::Exactly(count) => Some(count),
+            Self::AtLeast(_) | Self::Unknown => None,
+        }
+    }
+
+    /// How many there are at least: `None` when nothing is known.
+    pub fn at_least(self) -> Option<u64> {
+        match self {
+            Self::Exactly(count) | Self::AtLeast(count) => Some(count),
             Self::Unknown => None,
         }
     }

@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::cloud::{heaviest_run, Branch, DeploymentSetting, FixPlan, Intent, LambdaFunction, Site, StackNumbers};
+use crate::cloud::{
+    heaviest_run, Branch, DeploymentSetting, FixPlan, Intent, LambdaFunction, Multiplicity, Site, StackNumbers,
+};
 use crate::config::ConcurrencyBudget;
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
@@ -21,7 +23,10 @@ changed once where it is written) and compares the sum with the account's budget
 `account_limit − min_unreserved − other_reserved`, from `[rules.lambda-reserved-concurrency-budget]`
 in infrafix.toml (defaults 1000, 100, 0), or from `account_settings = "FILE"`, the JSON printed by
 `aws lambda get-account-settings`. `-1` (unreserved) and `0` (function disabled) reserve nothing. A
-value infrafix cannot know is left out of the sum, and the findings say so.
+value infrafix cannot know is left out of the sum, which the findings then give as a lower bound
+(`at least 390`). A loop over a collection that spreads in elements infrafix cannot read beside
+those it can (`[...builtIn, ...loadTenants()]`) counts for the elements it can read: a sum they
+alone put over the budget is reported.
 
 Functions that never exist together count as the largest of them: the arms of an
 `if`/`else if`/`else`, the cases of a `switch` that end in `break`, `return`, `throw` or
@@ -108,8 +113,9 @@ setting, arithmetic, `maximumConcurrency` of the pollers) keeps its number: it c
 and the others are scaled to fit beside it. With branches that exclude each other, one
 factor (the one that makes the largest arm fit) scales every value read in an arm that is over the
 budget, so each of those arms fits after the fix, the largest exactly; an arm already within the
-budget keeps its values (a dev stack's 50 is not the problem). There is no fix when the budget is
-smaller than the number of reserving functions an arm makes (each needs at least 1), or when
+budget keeps its values (a dev stack's 50 is not the problem). Where the sum is a lower bound, the
+fix makes what infrafix counts fit; what it cannot count may still go over. There is no fix when
+the budget is smaller than the number of reserving functions an arm makes (each needs at least 1), or when
 values it would have to change are shared with a function that suppresses the rule.
 "#;
 
@@ -132,6 +138,8 @@ struct Reservation<'graph> {
     /// function's instances, or where the code reads a stack's number.
     reported_at: &'graph Site,
     instances: u64,
+    /// `instances` is a lower bound: the function is made for elements infrafix cannot read too.
+    at_least: bool,
     suppressed: bool,
     /// Its number may not be changed where it is written (`cloud::Reservation::kept`).
     kept: bool,
@@ -169,7 +177,8 @@ impl<'graph> CountedReservations<'graph> {
             let suppressed_at =
                 |at: &Site| context.is_suppressed(RuleId::LambdaReservedConcurrencyBudget, at.file, at.range.start);
             for reservation in &function.reservations {
-                let instances = reservation.instances.known();
+                let instances = reservation.instances.at_least();
+                let at_least = matches!(reservation.instances, Multiplicity::AtLeast(_));
                 // A reservation is suppressed on its function, where its number is written (a
                 // const read by several functions: for all of them), and where an instance reads it.
                 let suppressed = suppressed_at(&function.at)
@@ -190,6 +199,7 @@ impl<'graph> CountedReservations<'graph> {
                             None => &function.at,
                         },
                         instances,
+                        at_least,
                         suppressed,
                         kept: reservation.kept,
                         source: Source::Code,
@@ -203,6 +213,7 @@ impl<'graph> CountedReservations<'graph> {
                                 at: read_at,
                                 reported_at: read_at,
                                 instances,
+                                at_least,
                                 suppressed: suppressed || suppressed_at(read_at),
                                 kept: true,
                                 source: Source::Code,
@@ -277,6 +288,7 @@ fn report(context: &RuleContext, over: &OverBudget, fix: &Result<Fix, String>, f
     let settings = &context.settings.concurrency;
     let budget = i128::from(settings.budget());
     let branched = over.paths.iter().any(|path| !path.is_empty());
+    let at_least = lower_bound(over.reservations, over.uncounted);
     for ((reservation, path), total) in over.reservations.iter().zip(over.paths).zip(over.totals) {
         // A function on a branch that fits (the other arm is the large one) is not the problem;
         // a suppressed reservation counts in the total, but is not reported.
@@ -285,7 +297,7 @@ fn report(context: &RuleContext, over: &OverBudget, fix: &Result<Fix, String>, f
         }
         let mut message = format!(
             "Reserved concurrency of the program's functions sums to {}, above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
-            describe_total(reservation, path, *total),
+            describe_total(reservation, path, *total, at_least),
             describe_budget(settings),
         );
         if branched {
@@ -308,17 +320,28 @@ fn report(context: &RuleContext, over: &OverBudget, fix: &Result<Fix, String>, f
     }
 }
 
+/// Whether the sum of `reservations` is only a lower bound: some are not counted, or are counted
+/// only for the instances infrafix can see.
+fn lower_bound(reservations: &[Reservation], uncounted: usize) -> bool {
+    uncounted > 0 || reservations.iter().any(|reservation| reservation.at_least)
+}
+
 /// `1100 when the branch making `api` runs (`api` reserves 600 in each of 2 instances)`: a
-/// pass's total, and what the reservation adds to it.
-fn describe_total(reservation: &Reservation, path: &[Branch], total: i128) -> String {
+/// pass's total (`at least 1100` where it is a lower bound), and what the reservation adds to it.
+fn describe_total(reservation: &Reservation, path: &[Branch], total: i128, at_least: bool) -> String {
     let name = &reservation.function.name;
     let branch = match path.is_empty() {
         true => String::new(),
         false => format!(" when the branch making {name} runs"),
     };
-    let instances = match reservation.instances > 1 {
-        true => format!(" in each of {} instances", reservation.instances),
-        false => String::new(),
+    let instances = match (reservation.instances > 1, reservation.at_least) {
+        (true, false) => format!(" in each of {} instances", reservation.instances),
+        (true, true) => format!(" in each of at least {} instances", reservation.instances),
+        (false, _) => String::new(),
+    };
+    let total = match at_least {
+        true => format!("at least {total}"),
+        false => total.to_string(),
     };
     let set_in = match reservation.source {
         Source::Code => String::new(),

@@ -130,18 +130,36 @@ impl<'tree> Program<'tree> {
     /// passes (one `Unknown` entry for a call whose collection is not written out). `None` when
     /// `at` reads no loop's element, or the collection is neither written out nor received.
     pub(crate) fn element_values(&self, at: Located<'tree>) -> Option<Vec<ElementValue<'tree>>> {
+        self.element_values_of(at, false).map(|(values, _)| values)
+    }
+
+    /// [`Program::element_values`], also for a collection written out beside elements infrafix
+    /// cannot read (`[...builtIn, ...loadTenants()]`): the values of those written out, and
+    /// whether others follow.
+    pub(crate) fn element_values_beside_unread(&self, at: Located<'tree>) -> Option<(Vec<ElementValue<'tree>>, bool)> {
+        self.element_values_of(at, true)
+    }
+
+    fn element_values_of(&self, at: Located<'tree>, beside_unread: bool) -> Option<(Vec<ElementValue<'tree>>, bool)> {
         let (identifier, read) = self.property_chain(self.unwrapped(at))?;
         let (iterated, mut path) = self.element_binding(identifier)?;
         path.extend(read);
+        let mut unread = false;
         let written: Vec<(Option<u64>, Option<Vec<Element<'tree>>>)> = match self.iterated_elements(&iterated) {
             Some(elements) => vec![(Some(1), Some(elements))],
-            None if !iterated.keys_only => self
-                .received_collection(iterated.collection)?
-                .calls
-                .into_iter()
-                .map(|passed| (self.times_evaluated(passed.call), passed.elements))
-                .collect(),
-            None => return None,
+            None if iterated.keys_only => return None,
+            None => match self.received_collection(iterated.collection) {
+                Some(received) => received
+                    .calls
+                    .into_iter()
+                    .map(|passed| (self.times_evaluated(passed.call), passed.elements))
+                    .collect(),
+                None if beside_unread => {
+                    unread = true;
+                    vec![(Some(1), Some(self.elements_beside_unread(iterated.collection)?))]
+                }
+                None => return None,
+            },
         };
         let path = &path;
         let values = written.into_iter().flat_map(|(runs, elements)| {
@@ -158,7 +176,7 @@ impl<'tree> Program<'tree> {
             };
             reads.into_iter().map(move |read| ElementValue { read, runs })
         });
-        Some(values.collect())
+        Some((values.collect(), unread))
     }
 
     /// The resource every element gives an expression (`route.handler` over routes that all name
@@ -308,6 +326,17 @@ impl<'tree> Program<'tree> {
     /// `None` for any other function, which may run any number of times.
     pub(crate) fn callback_iterations(&self, function: Located<'tree>) -> Option<u64> {
         self.iteration_count(&self.callback_collection(function)?)
+    }
+
+    /// How many elements infrafix reads of the collection a loop or element callback goes over
+    /// when it spreads in others it cannot read (`[...builtIn, ...loadTenants()]`): it runs at
+    /// least that often. `None` for any other binder.
+    pub(super) fn read_iterations(&self, binder: Located<'tree>) -> Option<u64> {
+        let iterated = self
+            .loop_collection(binder)
+            .or_else(|| self.callback_collection(binder))
+            .filter(|iterated| !iterated.keys_only)?;
+        Some(self.elements_beside_unread(iterated.collection)?.len() as u64)
     }
 
     /// How many elements a loop or a callback runs over: those the code writes out, or as many
@@ -587,6 +616,28 @@ impl<'tree> Program<'tree> {
             elements.push(Element::Value(array.with(item)));
         }
         Some(elements)
+    }
+
+    /// The elements written out in an array literal (through unchanged consts) that spreads in
+    /// collections infrafix cannot read beside those it can (`[...builtIn, ...loadTenants()]`,
+    /// `[{ name: "internal" }, ...fromFile]`): its own elements and those of the spreads it can
+    /// read. `None` for a collection that is no such literal, or one whose elements are all read
+    /// (see `elements`).
+    fn elements_beside_unread(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
+        let array = self.unchanged_literal(collection, "array")?;
+        let mut elements = Vec::new();
+        let mut unread = false;
+        for item in named_children(array.node).filter(|item| kind_of(item) != "comment") {
+            if kind_of(item) != "spread_element" {
+                elements.push(Element::Value(array.with(item)));
+                continue;
+            }
+            match self.elements(array.with(item.named_child(0)?)) {
+                Some(spread) => elements.extend(spread),
+                None => unread = true,
+            }
+        }
+        unread.then_some(elements)
     }
 
     /// The values of an array, in order: a literal (where `...xs` stands for the elements of

@@ -85,26 +85,43 @@ impl<'tree> Program<'tree> {
         })
     }
 
+    /// How many instances a resource declaration makes at least, where its count is unknown only
+    /// because a loop around it goes over a collection that spreads in elements infrafix cannot
+    /// read beside those it can (`for (const t of [...builtIn, ...loadTenants()])`): it runs once
+    /// per element read, and more. `None` when the count is known, or unknown for another reason.
+    pub fn instances_at_least(&self, resource: usize) -> Option<u64> {
+        let declaration = &self.resources()[resource];
+        let expression = Located {
+            file: declaration.file,
+            node: declaration.expression,
+        };
+        match self.times_run(expression, false, false) {
+            Some(_) => None,
+            None => self.times_run(expression, false, true),
+        }
+    }
+
     /// How many times an expression of the program runs.
     pub(super) fn times_evaluated(&self, expression: Located<'tree>) -> Option<u64> {
-        self.times_run(expression, false)
+        self.times_run(expression, false, false)
     }
 
     /// How many times an expression runs, `None` also when it runs in one arm of a choice (it may
     /// then run fewer times than the code around it).
     pub(super) fn times_run_unconditionally(&self, expression: Located<'tree>) -> Option<u64> {
-        self.times_run(expression, true)
+        self.times_run(expression, true, false)
     }
 
     /// How many times a call of one of the program's functions runs, as the function's count
     /// takes it (see `times_called`).
     pub(super) fn times_call_runs(&self, call: Located<'tree>) -> Option<u64> {
-        self.times_run(call, true)
+        self.times_run(call, true, false)
     }
 
     /// How many times an expression runs; `in_call` when it is a call whose function is being
-    /// counted (its choices then matter, see below).
-    fn times_run(&self, expression: Located<'tree>, in_call: bool) -> Option<u64> {
+    /// counted (its choices then matter, see below); `at_least` to count a loop over a collection
+    /// spreading in elements infrafix cannot read once per element it reads (a lower bound).
+    fn times_run(&self, expression: Located<'tree>, in_call: bool, at_least: bool) -> Option<u64> {
         let file = expression.file;
         let mut count: u64 = 1;
         let mut child = expression.node;
@@ -112,6 +129,7 @@ impl<'tree> Program<'tree> {
         // passes elements: with the calls, it stands in for the function's count. Between the
         // loop and that function, another function would run it any number of times.
         let mut per_call: Option<(Node<'tree>, u64)> = None;
+        let read_so_far = |binder: Located<'tree>| at_least.then(|| self.read_iterations(binder)).flatten();
         let called = |function: Located<'tree>, per_call: Option<(Node<'tree>, u64)>| match per_call {
             Some((receiving, iterations)) => (receiving == function.node).then_some(iterations),
             None => self.times_called(function),
@@ -119,25 +137,29 @@ impl<'tree> Program<'tree> {
         for parent in self.ancestors(expression) {
             let here = Located { file, node: parent };
             let repeats = match kind_of(parent) {
-                "for_in_statement" if parent.field("body") == Some(child) => match self.loop_iterations(here) {
-                    Some(iterations) => Some(iterations),
-                    None if per_call.is_none() => {
-                        per_call = Some(self.passed_iterations(here)?);
-                        None
+                "for_in_statement" if parent.field("body") == Some(child) => {
+                    match self.loop_iterations(here).or_else(|| read_so_far(here)) {
+                        Some(iterations) => Some(iterations),
+                        None if per_call.is_none() => {
+                            per_call = Some(self.passed_iterations(here)?);
+                            None
+                        }
+                        None => return None,
                     }
-                    None => return None,
-                },
+                }
                 "for_statement" if parent.field("body") == Some(child) => Some(counted_loop(self, file, parent)?),
-                "arrow_function" | "function_expression" => match self.callback_iterations(here) {
-                    Some(iterations) => Some(iterations),
-                    None if per_call.is_none() && self.callback_collection(here).is_some() => {
-                        per_call = Some(self.passed_iterations(here)?);
-                        None
+                "arrow_function" | "function_expression" => {
+                    match self.callback_iterations(here).or_else(|| read_so_far(here)) {
+                        Some(iterations) => Some(iterations),
+                        None if per_call.is_none() && self.callback_collection(here).is_some() => {
+                            per_call = Some(self.passed_iterations(here)?);
+                            None
+                        }
+                        // A function's calls already count everything around them: nothing around
+                        // the function itself counts again.
+                        None => return count.checked_mul(called(here, per_call)?),
                     }
-                    // A function's calls already count everything around them: nothing around
-                    // the function itself counts again.
-                    None => return count.checked_mul(called(here, per_call)?),
-                },
+                }
                 "function_declaration" | "method_definition" => return count.checked_mul(called(here, per_call)?),
                 "generator_function_declaration" | "while_statement" | "do_statement" => return None,
                 // A call made in one arm of a choice (or in its condition, which this does not
@@ -170,7 +192,7 @@ impl<'tree> Program<'tree> {
             Some(sites) if !sites.is_empty() => self.all_calls_seen(function, &sites).then_some(()).and_then(|_| {
                 sites
                     .into_iter()
-                    .try_fold(0u64, |sum, site| sum.checked_add(self.times_run(site, true)?))
+                    .try_fold(0u64, |sum, site| sum.checked_add(self.times_run(site, true, false)?))
             }),
             // No call names it: it may be invoked where it is written, or be the program's entry.
             _ => self.times_run_unnamed(function),
@@ -345,6 +367,18 @@ mod tests {
         // A helper that calls itself with each element's children ends, unknown.
         let tree = "import * as lambda from \"aws-cdk-lib/aws-lambda\";\nfunction tree(s: any, nodes: any[]): void {\n    for (const node of nodes) { new lambda.Function(s, node.name, { runtime: lambda.Runtime.NODEJS_22_X, handler: \"i.h\", code: lambda.Code.fromInline(\"\") }); tree(s, node.children); }\n}\ntree(undefined, [{ name: \"root\", children: [] }]);\n";
         assert_eq!(function_instances(&[("tree.ts", tree)]), vec![None]);
+    }
+
+    #[test]
+    fn a_loop_over_elements_beside_unread_ones_makes_at_least_those_read() {
+        let text = "import * as aws from \"@pulumi/aws\";\nconst more = () => JSON.parse(process.env.MORE ?? \"[]\");\nconst known = [{ name: \"a\" }, { name: \"b\" }];\nfor (const t of [...known, { name: \"c\" }, ...more()]) { new aws.lambda.Function(t.name, {}); }\nfunction make(suffix: string) { [...known, ...more()].forEach((t) => new aws.lambda.Function(t.name + suffix, {})); }\nmake(\"x\");\nmake(\"y\");\nfor (const t of more()) { new aws.lambda.Function(t.name, {}); }\n";
+        with_program(&[("index.ts", text)], |program| {
+            let counts: Vec<(Option<u64>, Option<u64>)> = (0..3)
+                .map(|index| (program.instances(index), program.instances_at_least(index)))
+                .collect();
+            // Three read elements; two per call of a helper called twice; none read.
+            assert_eq!(counts, vec![(None, Some(3)), (None, Some(4)), (None, None)]);
+        });
     }
 
     #[test]

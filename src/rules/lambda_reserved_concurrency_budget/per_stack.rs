@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    describe_budget, describe_total, paths_of, totals_over, CountedReservations, Reservation, Source, AWS_ERROR,
+    describe_budget, describe_total, lower_bound, paths_of, totals_over, CountedReservations, Reservation, Source,
+    AWS_ERROR,
 };
 use crate::cloud::{Branch, Site, StackNumberSource};
 use crate::diagnostic::Finding;
@@ -21,6 +22,8 @@ struct StackOver<'graph> {
     path: &'graph [Branch],
     total: i128,
     uncounted: usize,
+    /// The stack's sum is a lower bound (see `lower_bound`).
+    at_least: bool,
 }
 
 pub(super) fn check(context: &RuleContext, counted: &CountedReservations, findings: &mut Vec<Finding>) {
@@ -32,6 +35,7 @@ pub(super) fn check(context: &RuleContext, counted: &CountedReservations, findin
         let Some(totals) = totals_over(&paths, &known, budget) else {
             continue;
         };
+        let at_least = lower_bound(&known, uncounted);
         for ((reservation, path), total) in known.into_iter().zip(paths).zip(totals) {
             // Only the numbers the stack decides are reported here: the code's are, with their
             // fix, where the code alone is over.
@@ -49,6 +53,7 @@ pub(super) fn check(context: &RuleContext, counted: &CountedReservations, findin
                 path,
                 total,
                 uncounted,
+                at_least,
             });
         }
     }
@@ -68,7 +73,7 @@ fn finding(context: &RuleContext, at: &Site, overs: &[StackOver]) -> Finding {
             };
             format!(
                 "{stack} to {}",
-                describe_total(&over.reservation, over.path, over.total)
+                describe_total(&over.reservation, over.path, over.total, over.at_least)
             )
         })
         .collect();

@@ -169,7 +169,12 @@ impl<'tree> Program<'tree> {
             // The CDK makes one SingletonFunction per stack and uuid, however many constructs
             // ask for it: how many there are depends on the stacks, which are not counted here.
             Some(count) if count > 1 && function.is_singleton_function() => Multiplicity::Unknown,
-            count => Multiplicity::from(count),
+            Some(count) => Multiplicity::Exactly(count),
+            None if function.is_singleton_function() => Multiplicity::Unknown,
+            None => self
+                .instances_at_least(index)
+                .filter(|count| *count > 0)
+                .map_or(Multiplicity::Unknown, Multiplicity::AtLeast),
         };
         let stacks = self.stacks_making(index);
         LambdaFunction {
@@ -475,18 +480,27 @@ impl<'tree> Program<'tree> {
         let known = self.largest_number_value(read);
         let (element_read, default) = self.read_and_default(read);
         let default = default.or(inherited);
-        match self.element_values(element_read).filter(|_| known.is_none()) {
-            Some(elements) => {
+        match self
+            .element_values_beside_unread(element_read)
+            .filter(|_| known.is_none())
+        {
+            Some((elements, unread)) => {
                 // The loop over the collection (with the calls passing it, for one a function
                 // receives) is counted in the instances: each element's number serves the
                 // instances of the runs that write it. An element without one reserves nothing,
                 // or the default.
                 let runs: Option<u64> = elements.iter().map(|element| element.runs).sum();
                 let per_run = instances
-                    .known()
+                    .at_least()
                     .zip(runs)
                     .filter(|(count, runs)| *runs > 0 && count % runs == 0)
                     .map(|(count, runs)| count / runs);
+                // Where a loop around the function also goes over elements infrafix cannot read,
+                // an element's instances are a lower bound too.
+                let share = |each: Option<u64>| match (instances, each) {
+                    (Multiplicity::AtLeast(_), Some(each)) => Multiplicity::AtLeast(each),
+                    (_, each) => Multiplicity::from(each),
+                };
                 let mut reservations = Vec::new();
                 // The instances of the elements taking the default: they add up at its one place.
                 let mut defaulted: Option<Option<u64>> = None;
@@ -496,7 +510,7 @@ impl<'tree> Program<'tree> {
                         ElementRead::Written(value) if default.is_none() || !self.falls_back(read, value) => {
                             // An element other code reads through its const keeps its number:
                             // the reservation asks that of the const holding it.
-                            reservations.push(self.reservation(value, each.into(), Some(read_at), false));
+                            reservations.push(self.reservation(value, share(each), Some(read_at), false));
                         }
                         ElementRead::Written(_) | ElementRead::Lacking if default.is_some() => {
                             defaulted = Some(match defaulted {
@@ -512,8 +526,13 @@ impl<'tree> Program<'tree> {
                         }
                     }
                 }
-                if let Some((default, share)) = default.zip(defaulted) {
-                    reservations.push(self.reservation(default, share.into(), Some(read_at), false));
+                if let Some((default, each)) = default.zip(defaulted) {
+                    reservations.push(self.reservation(default, share(each), Some(read_at), false));
+                }
+                // The elements that cannot be read: their numbers, and how many there are, are
+                // unknown.
+                if unread {
+                    reservations.push(self.reservation(read, Multiplicity::Unknown, Some(read_at), false));
                 }
                 reservations
             }
