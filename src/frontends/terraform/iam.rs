@@ -412,10 +412,11 @@ impl<'a> TerraformProject<'a> {
             .argument(body, "role")
             .and_then(|value| self.instance_reference(value, scope, instances))
             .is_some_and(|(found, read)| found == role && matches!(read, Some("name" | "id")));
-        // One that may make no instance (`count = var.policy == null ? 0 : 1`) grants nothing the
-        // rules count on, as in the root module.
+        // Whether it is made depends on what the call passes (`count = var.policy == null ? 0 :
+        // 1`, `for_each = toset(var.policy_arns)`): it grants nothing only when surely not made
+        // for this call; made, it may grant what the rules ask, so the role is not judged.
         if names_role && !self.surely_exists(body, scope) {
-            return true;
+            return self.surely_absent(body, scope);
         }
         if !names_role || self.is_repeated(body) {
             return false;

@@ -9,6 +9,7 @@ use super::map_paths::REFERENCES_FOLLOWED;
 use super::{named_children, Located, ModuleCall, TerraformProject};
 use crate::cloud::{Multiplicity, Site};
 use crate::syntax::{kind_of, Fields};
+use tree_sitter::Node;
 
 /// How many references a value may be followed through: locals may name other locals.
 pub const MAX_HOPS: usize = 16;
@@ -158,6 +159,135 @@ impl<'a> TerraformProject<'a> {
             .filter(|origin| !origin.overridable)
             .and_then(|origin| self.collection(origin, scope))
             .is_some_and(|collection| !collection.values.is_empty() && !collection.overridable)
+    }
+
+    /// Whether a resource surely makes no instance with the values `scope` passes in: a `count`
+    /// of 0, or a choice whose condition infrafix can settle (`var.policy == null ? 0 : 1` where
+    /// the call passes no `policy`, `length(var.statements) > 0 ? 1 : 0` where it passes none);
+    /// a `for_each` over a collection written out empty.
+    pub fn surely_absent(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> bool {
+        if let Some(count) = self.argument(body, "count") {
+            return self.surely_zero(count, scope);
+        }
+        self.argument(body, "for_each")
+            .and_then(|for_each| self.origin(for_each, scope))
+            .filter(|origin| !origin.overridable)
+            .and_then(|origin| self.collection(origin, scope))
+            .is_some_and(|collection| collection.values.is_empty() && !collection.overridable)
+    }
+
+    fn surely_zero(&self, count: Located<'a>, scope: &Scope<'_, 'a>) -> bool {
+        let Some(origin) = self.origin(count, scope).filter(|origin| !origin.overridable) else {
+            return false;
+        };
+        let scope = &scope[..origin.depth];
+        if let Some(number) = self.settled_number(origin.written, scope) {
+            return number == 0;
+        }
+        if kind_of(origin.written.node) != "conditional" {
+            return false;
+        }
+        let parts: Vec<_> = named_children(origin.written.node).collect();
+        let [condition, when_true, when_false] = parts.as_slice() else {
+            return false;
+        };
+        let with = |node| origin.written.with(node);
+        match self.settled_condition(with(*condition), scope) {
+            Some(true) => self.surely_zero(with(*when_true), scope),
+            Some(false) => self.surely_zero(with(*when_false), scope),
+            None => self.surely_zero(with(*when_true), scope) && self.surely_zero(with(*when_false), scope),
+        }
+    }
+
+    /// A whole number written out, or the `length(…)` of a collection written out, that no
+    /// `.tfvars` file may change.
+    fn settled_number(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<i64> {
+        let origin = self.origin(expression, scope).filter(|origin| !origin.overridable)?;
+        if let Some(number) = self.number_literal(origin.written) {
+            return Some(number);
+        }
+        let (length, overridable) = self.length(origin.written, &scope[..origin.depth])?;
+        (!overridable).then(|| i64::try_from(length).ok()).flatten()
+    }
+
+    /// The value of a condition that compares a module variable with `null` or a settled number
+    /// with another, or is a `bool` written out; `None` for any other.
+    fn settled_condition(&self, condition: Located<'a>, scope: &Scope<'_, 'a>) -> Option<bool> {
+        let origin = self.origin(condition, scope).filter(|origin| !origin.overridable)?;
+        let scope = &scope[..origin.depth];
+        let written = unwrapped(origin.written);
+        match kind_of(written.node) {
+            "bool_lit" => return Some(self.text(written) == "true"),
+            "operation" => {}
+            _ => return None,
+        }
+        let binary = named_children(written.node).find(|node| kind_of(node) == "binary_operation")?;
+        // An operand may be several nodes (`var.policy` is a variable and an attribute), so the
+        // operator is the one gap between named nodes that holds text.
+        let parts: Vec<_> = named_children(binary).collect();
+        let source = self.file_text(written.file);
+        let gap = |index: usize| {
+            source
+                .get(parts[index].end_byte()..parts[index + 1].start_byte())
+                .map(str::trim)
+        };
+        let split = (0..parts.len().checked_sub(1)?).find(|&index| gap(index).is_some_and(|gap| !gap.is_empty()))?;
+        let operator = gap(split)?;
+        let (left, right) = parts.split_at(split + 1);
+        let is_null =
+            |side: &[Node<'a>]| matches!(side, [only] if kind_of(unwrapped(written.with(*only)).node) == "null_lit");
+        let compared = match (is_null(left), is_null(right)) {
+            (false, true) => Some(left),
+            (true, false) => Some(right),
+            _ => None,
+        };
+        if let Some(compared) = compared {
+            // Only a variable the call leaves at its `null` default settles it: anything else
+            // may be null or not at plan time.
+            let null = self.left_null(written, compared, scope);
+            return match operator {
+                "==" => null.then_some(true),
+                "!=" => null.then_some(false),
+                _ => None,
+            };
+        }
+        let number = |side: &[Node<'a>]| match side {
+            [only] => self.settled_number(written.with(*only), scope),
+            _ => None,
+        };
+        let (left, right) = (number(left)?, number(right)?);
+        match operator {
+            "==" => Some(left == right),
+            "!=" => Some(left != right),
+            ">" => Some(left > right),
+            ">=" => Some(left >= right),
+            "<" => Some(left < right),
+            "<=" => Some(left <= right),
+            _ => None,
+        }
+    }
+
+    /// Whether `operand` (the nodes of `var.NAME`, read in a module) is a variable the module
+    /// call leaves at its `null` default.
+    fn left_null(&self, within: Located<'a>, operand: &[Node<'a>], scope: &Scope<'_, 'a>) -> bool {
+        let ([variable, attribute], Some(call)) = (operand, scope.last()) else {
+            return false;
+        };
+        let named = |part: Node<'a>| self.part_name(within, part);
+        if kind_of(*variable) != "variable_expr" || named(*variable) != Some("var") || kind_of(*attribute) != "get_attr"
+        {
+            return false;
+        }
+        let Some(name) = named(*attribute) else {
+            return false;
+        };
+        if self.argument(call.body, name).is_some() {
+            return false;
+        }
+        self.folder_of(within)
+            .variable_defaults
+            .get(name)
+            .is_some_and(|default| kind_of(unwrapped(*default).node) == "null_lit")
     }
 
     /// The number a `count` stands for; for a choice between two numbers (`var.enabled ? 1 : 0`),
