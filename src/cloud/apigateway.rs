@@ -84,8 +84,10 @@ pub enum IntegrationType {
     /// `AWS`: a non-proxy integration, the request mapped by templates. Its uri is an
     /// `arn:aws:apigateway:…` ARN too, the function's invoke ARN for a Lambda function.
     Aws,
-    /// Another type (`HTTP`, `MOCK` …), or one not written as a literal.
+    /// Another type (`HTTP`, `HTTP_PROXY`, `MOCK`): it calls no Lambda function.
     Other,
+    /// A type not written as a literal.
+    Unread,
 }
 
 impl IntegrationType {
@@ -95,7 +97,8 @@ impl IntegrationType {
         match written {
             Some(kind) if kind.eq_ignore_ascii_case("aws_proxy") => Self::AwsProxy,
             Some(kind) if kind.eq_ignore_ascii_case("aws") => Self::Aws,
-            _ => Self::Other,
+            Some(_) => Self::Other,
+            None => Self::Unread,
         }
     }
 
@@ -103,6 +106,13 @@ impl IntegrationType {
     pub fn calls_through_apigateway_arn(self) -> bool {
         matches!(self, Self::AwsProxy | Self::Aws)
     }
+}
+
+/// Whether a uri's text calls a Lambda API other than Invoke: built around a function
+/// (`arn:aws:apigateway:…:lambda:path/2015-03-31/functions/${…arn}/configuration`, called with
+/// GET) but not ending in `/invocations`, it reads or changes the function without invoking it.
+pub fn calls_other_lambda_api(uri: &str) -> bool {
+    uri.contains(":lambda:path/") && !uri.contains("/invocations")
 }
 
 /// An API Gateway integration with a Lambda function, in an API's definition document or as a

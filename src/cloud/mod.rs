@@ -14,8 +14,8 @@ mod policy;
 use std::ops::Range;
 
 pub use apigateway::{
-    route_coverage, ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, IntegrationType, InvokePermission,
-    LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit,
+    calls_other_lambda_api, route_coverage, ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget,
+    IntegrationType, InvokePermission, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit,
 };
 pub use choices::{heaviest_run, Branch};
 pub use graph::{CloudGraph, GraphSource, Spelling};

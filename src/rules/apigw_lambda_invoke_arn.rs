@@ -152,7 +152,8 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         if let (true, Some(called)) = (integration.kind.calls_through_apigateway_arn(), called) {
             uri_finding(context, uri, integration, called, &functions, findings);
         }
-        if let Some(method) = &integration.http_method {
+        // An HTTP or MOCK integration whose uri happens to name a function does not invoke it.
+        if let (Some(method), false) = (&integration.http_method, integration.kind == IntegrationType::Other) {
             method_finding(context, integration, method, findings);
         }
         let qualified = integration.targets.iter().any(IntegrationTarget::is_qualified);

@@ -8,8 +8,8 @@ use super::references::{graph_attribute, interpolated};
 use super::values::{object_node, unwrapped};
 use super::{named_children, Located, ResourceBlock, TerraformProject};
 use crate::cloud::{
-    action_matches, route_coverage, ApiIntegration, Coverage, IntegrationSetting, IntegrationTarget, IntegrationType,
-    InvokePermission, LambdaFunction, ResourceId, Site, QUALIFIED_INVOKE_ARN,
+    action_matches, calls_other_lambda_api, route_coverage, ApiIntegration, Coverage, IntegrationSetting,
+    IntegrationTarget, IntegrationType, InvokePermission, LambdaFunction, ResourceId, Site, QUALIFIED_INVOKE_ARN,
 };
 use crate::syntax::kind_of;
 
@@ -225,7 +225,7 @@ impl<'a> TerraformProject<'a> {
         // any other uri merely mentioning a function (an HTTP backend's path, or another Lambda
         // API such as `…/functions/${…arn}/configuration`, called with GET) does not invoke it.
         let text = self.text(uri);
-        if !(text.contains(":lambda:path/") && text.contains("/invocations")) {
+        if !text.contains(":lambda:path/") || calls_other_lambda_api(text) {
             return None;
         }
         // Around `${module.orders.arn}`, the function the module makes.

@@ -12,8 +12,8 @@ use super::json_text::Json;
 use super::scope::Declaration;
 use super::{cdk, named_children, Exported, ImportKind, Located, Package, Program};
 use crate::cloud::{
-    action_matches, route_coverage, Coverage, IntegrationType, InvokePermission, Site, ARN, INVOKE_ARN, QUALIFIED_ARN,
-    QUALIFIED_INVOKE_ARN,
+    action_matches, calls_other_lambda_api, route_coverage, Coverage, IntegrationType, InvokePermission, Site, ARN,
+    INVOKE_ARN, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN,
 };
 use crate::fix::Edit;
 
@@ -521,6 +521,9 @@ impl<'tree> Program<'tree> {
     /// The function a URI built around it names (`arn:aws:apigateway:…/functions/${fn.arn}/invocations`).
     /// Built around the ARN of its published version, the URI is that version's invoke ARN.
     fn function_around(&self, expression: Located<'tree>) -> Option<(usize, Option<String>)> {
+        if calls_other_lambda_api(self.text(expression)) {
+            return None;
+        }
         self.referenced_resources(expression)
             .into_iter()
             .find(|r| self.resources()[r.resource].is_lambda_function())
