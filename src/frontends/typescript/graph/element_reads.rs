@@ -38,8 +38,11 @@ impl<'tree> Program<'tree> {
                 }
             }
         }
+        // A handler computed from the element some other way (`s.runtime === "go1.x" ? s.name :
+        // "index.handler"`) may reach a part that serves more than the handler, here the
+        // function's name and code path, and may choose by the runtime the fix moves.
         let Some((binder, handler)) = self.element_path(value) else {
-            return false;
+            return true;
         };
         let runtime = self
             .element_path(runtime)
