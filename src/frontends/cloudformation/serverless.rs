@@ -1,7 +1,8 @@
 //! The functions and layers of a Serverless Framework service (`serverless.yml`): `functions.<name>`
 //! with its `runtime` (or `provider.runtime`), `handler` and `reservedConcurrency`, and
 //! `layers.<name>.compatibleRuntimes`. Functions declared in another file (`functions:` or an item
-//! of its list as `${file(…)}`) are known by the provider's runtime alone. `${self:…}` variables
+//! of its list as `${file(…)}`) are known by the provider's runtime alone, which serves them
+//! unless the included file sets a runtime for each (read only for that). `${self:…}` variables
 //! are followed to the value they name; other variables (`${opt:…}`, `${env:…}`, `${ssm:…}`) are
 //! known only when the service deploys.
 //!
@@ -20,7 +21,8 @@ use crate::cloud::{
     CodePackage, DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, Multiplicity, Reservation,
     RuntimeValue, StackFilter, Written,
 };
-use crate::frontends::document::{Entry, Map, Value};
+use crate::frontends::document::{self, Entry, Map, Value};
+use crate::syntax::{parse, Dialect};
 
 impl Template<'_> {
     /// The service's functions, numbered after the resources of its raw CloudFormation.
@@ -154,8 +156,9 @@ impl Template<'_> {
     /// The functions each `${file(…)}` include of the `functions` section declares, numbered from
     /// `first_id`, as far as this file shows them: the provider's runtime, which serves every one
     /// of them that sets no runtime of its own. Their handlers, packages and roles are written in
-    /// the included file, which is not read: a fix that must change a handler leaves it to be
-    /// made by hand there, and no rule judges what they run as.
+    /// the included file, which is read only to see whether each sets its own runtime: a fix that
+    /// must change a handler leaves it to be made by hand there, and no rule judges what they run
+    /// as.
     fn included_functions(&self, first_id: usize) -> Vec<LambdaFunction> {
         let Some(provider_runtime) = self
             .root
@@ -176,6 +179,9 @@ impl Template<'_> {
     /// `id`: of them this file shows only the provider's runtime.
     fn included_function(&self, id: usize, include: &Value, provider_runtime: &Entry) -> LambdaFunction {
         let include_text = self.text.get(include.range.clone()).unwrap_or_default();
+        // Where the included file can be read and each function there sets a runtime of its own
+        // (or runs an image), the provider's serves none of them.
+        let served_by_provider = !self.included_functions_set_their_runtimes(include_text);
         LambdaFunction {
             resource: id,
             name: format!("the functions `{include_text}` declares"),
@@ -188,6 +194,7 @@ impl Template<'_> {
             reservations: Vec::new(),
             runtimes: self
                 .runtime_value(provider_runtime, include.range.clone(), &HandlerPlace::OutOfReach)
+                .filter(|_| served_by_provider)
                 .into_iter()
                 .collect(),
             handler: None,
@@ -201,6 +208,44 @@ impl Template<'_> {
             dead_letter: DeadLetter::Unknown,
             depends_on: None,
         }
+    }
+
+    /// Whether the include `${file(./path.yml)}` (or `${file(./path.yml):key}`) names a file of
+    /// this machine whose every function sets its own `runtime` or `image`. `false` when the file
+    /// cannot be read: its path holds a variable, it is missing, or it is no map of functions.
+    fn included_functions_set_their_runtimes(&self, include: &str) -> bool {
+        let Some((path, key)) = include
+            .strip_prefix("${file(")
+            .and_then(|rest| rest.strip_suffix('}'))
+            .and_then(|rest| rest.split_once(')'))
+        else {
+            return false;
+        };
+        if path.contains("${") || !(key.is_empty() || key.starts_with(':')) {
+            return false;
+        }
+        let Ok(text) = std::fs::read_to_string(self.folder.join(path.trim())) else {
+            return false;
+        };
+        let Some(included) = parse(&text, Dialect::Yaml)
+            .ok()
+            .and_then(|tree| document::read(tree.root_node(), &text))
+        else {
+            return false;
+        };
+        let functions = match key.strip_prefix(':') {
+            Some(key) => included.get(key.trim()),
+            None => Some(&included),
+        };
+        functions.and_then(Value::as_map).is_some_and(|functions| {
+            !functions.entries.is_empty()
+                && functions.entries.iter().all(|function| {
+                    function
+                        .value
+                        .as_map()
+                        .is_some_and(|own| own.entry("runtime").is_some() || own.entry("image").is_some())
+                })
+        })
     }
 
     /// How many Go functions (`go1.x`, their own or the provider's runtime) with a binary in a
