@@ -129,7 +129,10 @@ a function only other stacks make (`if (pulumi.getStack() === "prod")`, or a
 `config.getBoolean` flag that stack leaves off) is not that function's runtime.
 
 In Terraform the runtime may be a literal in the resource, a `local`, or a variable's `default`,
-and a layer's `compatible_runtimes` a list written in any of these places. A default is the value
+and a layer's `compatible_runtimes` a list written in any of these places. A runtime picked from a
+map by a key known only at deploy (`local.runtimes[terraform.workspace]`) is judged per entry when
+every entry can be read: each deprecated entry is reported where it is written and moves to its
+own successor, and entries already current stay. A default is the value
 used only when nothing overrides it (a module caller, a `.tfvars` file, `-var`), which infrafix
 does not read: a fix there is unsafe, and the message says so. A handler changes where the
 function's own block writes it, or where the root's module call passes it for that function
@@ -235,6 +238,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             .or_default()
             .push(runtime_use);
     }
+    let groups = join_groups_writing_one_place(groups);
     let plan = plan_layer_lists(context, table, &groups);
     let outside = set_outside_the_code(context, table, &groups);
     for (key, uses) in &groups {
@@ -250,6 +254,41 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
 /// shared value is written and the runtime it is: a setting the code reads from outside it (a
 /// stack file's) may be another runtime in each stack, all read at one place.
 type GroupKey = (Site, String);
+
+/// Joins the groups that would write one runtime at one place: an entry of a map that one
+/// function reads by its key and another by a key known only at deploy (`[terraform.workspace]`,
+/// which groups it with the other entries naming its runtime) changes once, and not at all when
+/// any use of it suppresses the rule or keeps it. A joined group goes by the first of its keys.
+fn join_groups_writing_one_place(groups: BTreeMap<GroupKey, Vec<RuntimeUse>>) -> BTreeMap<GroupKey, Vec<RuntimeUse>> {
+    let groups: Vec<(GroupKey, Vec<RuntimeUse>)> = groups.into_iter().collect();
+    // Each group points at one it joins, earlier in order; a group pointing at itself leads.
+    let mut joins: Vec<usize> = (0..groups.len()).collect();
+    let leader = |joins: &[usize], mut group: usize| {
+        while joins[group] != group {
+            group = joins[group];
+        }
+        group
+    };
+    // By place and runtime: a setting read at one place may give another runtime per stack.
+    let mut first_writer: HashMap<(&Site, &str), usize> = HashMap::new();
+    for (group, ((_, id), uses)) in groups.iter().enumerate() {
+        for runtime_use in uses {
+            let earlier = *first_writer
+                .entry((&runtime_use.value.written, id.as_str()))
+                .or_insert(group);
+            let (earlier, this) = (leader(&joins, earlier), leader(&joins, group));
+            joins[earlier.max(this)] = earlier.min(this);
+        }
+    }
+    let leaders: Vec<GroupKey> = (0..groups.len())
+        .map(|group| groups[leader(&joins, group)].0.clone())
+        .collect();
+    let mut joined: BTreeMap<GroupKey, Vec<RuntimeUse>> = BTreeMap::new();
+    for ((_, uses), key) in groups.into_iter().zip(leaders) {
+        joined.entry(key).or_default().extend(uses);
+    }
+    joined
+}
 
 fn runtime_uses<'graph>(context: &'graph RuleContext, table: &'static RuntimeTable) -> Vec<RuntimeUse<'graph>> {
     let graph = context.graph();
@@ -403,7 +442,9 @@ fn report_group(
             intents = origin_intents(uses, successor, plan.lists);
             for (runtime_use, change) in uses.iter().zip(&handler_changes) {
                 match change {
-                    Some(HandlerChange::Edit(intent)) => intents.push(intent.clone()),
+                    // One function reading several entries of a group has one handler to change.
+                    Some(HandlerChange::Edit(intent)) if !intents.contains(intent) => intents.push(intent.clone()),
+                    Some(HandlerChange::Edit(_)) => {}
                     Some(HandlerChange::ByHand(note)) => handler_notes.push((&runtime_use.value.at, *note)),
                     Some(HandlerChange::AlreadyRight) | None => {}
                 }

@@ -151,23 +151,46 @@ impl<'a> TerraformProject<'a> {
         if let Some(elements) = self.per_element(runtime, body, scope) {
             return self.element_runtimes(runtime, elements, body, scope, handler_readers);
         }
-        let Some((id, origin)) = self.string_value(runtime, scope) else {
+        // A key known only at deploy (`local.runtimes[terraform.workspace]`) may pick any of
+        // several entries: the function is judged only when every one of them can be read, since
+        // an entry that cannot may hold anything.
+        let Some(values) = self.origins(runtime, scope).and_then(|origins| {
+            origins
+                .into_iter()
+                .map(|origin| Some((self.string_literal(origin.written)?, origin)))
+                .collect::<Option<Vec<_>>>()
+        }) else {
             return Vec::new();
         };
-        let Some(at) = self.reported_at(runtime, &origin, scope) else {
-            return Vec::new();
-        };
-        vec![RuntimeValue {
-            id,
-            at,
-            written: origin.written.site(),
-            shared: origin.written.site(),
-            read_at: None,
-            handler: Some(self.handler_place(body, scope, handler_readers)),
-            overridable: origin.overridable,
-            kept: None,
-            set_in: Vec::new(),
-        }]
+        let several = values.len() > 1;
+        let handler = self.handler_place(body, scope, handler_readers);
+        values
+            .into_iter()
+            .map(|(id, origin)| {
+                let read = self.reported_at(runtime, &origin, scope)?;
+                let written = origin.written.site();
+                // Of several, each is reported where it is written (one place has one finding,
+                // and the entries may name different runtimes); those naming one runtime move in
+                // one fix, each runtime's on its own, and a suppression where the function reads
+                // them covers them.
+                let (at, shared, read_at) = match several {
+                    true => (written.clone(), read.clone(), Some(read)),
+                    false => (read, written.clone(), None),
+                };
+                Some(RuntimeValue {
+                    id,
+                    at,
+                    written,
+                    shared,
+                    read_at,
+                    handler: Some(handler.clone()),
+                    overridable: origin.overridable,
+                    kept: None,
+                    set_in: Vec::new(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default()
     }
 
     /// The runtimes of a function made per element of a `for_each` collection, read from the

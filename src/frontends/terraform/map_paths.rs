@@ -59,14 +59,30 @@ impl<'a> Reached<'a> {
 
     /// The one place the value is written, when every way leads there and none may miss it.
     pub fn single(self) -> Option<Origin<'a>> {
-        let (first, rest) = self.origins.split_first()?;
-        if self.may_lack || rest.iter().any(|other| other.written != first.written) {
+        match self.all()?.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// Every place the value may be written, each once, when no way may miss it: several where a
+    /// key computed at deploy (`[terraform.workspace]`) picks among entries written apart. Each is
+    /// overridable when any way was, since a deployment replacing a variable's map replaces it
+    /// whole.
+    pub fn all(self) -> Option<Vec<Origin<'a>>> {
+        if self.may_lack || self.origins.is_empty() {
             return None;
         }
-        Some(Origin {
-            overridable: self.overridable,
-            ..*first
-        })
+        let mut places: Vec<Origin<'a>> = Vec::new();
+        for origin in self.origins {
+            if !places.iter().any(|place| place.written == origin.written) {
+                places.push(Origin {
+                    overridable: self.overridable,
+                    ..origin
+                });
+            }
+        }
+        Some(places)
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::map_paths::REFERENCES_FOLLOWED;
+use super::map_paths::{Reached, REFERENCES_FOLLOWED};
 use super::{named_children, Located, ModuleCall, TerraformProject};
 use crate::cloud::{Multiplicity, Site};
 use crate::syntax::{kind_of, Fields};
@@ -39,6 +39,17 @@ impl<'a> TerraformProject<'a> {
     /// Where the value of an expression read in `scope` is written, following references and
     /// the keys read from maps (see `map_paths`); `None` when it may be written in several places.
     pub fn origin(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Origin<'a>> {
+        self.reached(expression, scope)?.single()
+    }
+
+    /// Every place the value of an expression read in `scope` may be written (see
+    /// `Reached::all`): one per entry a key known only at deploy may pick
+    /// (`local.runtimes[terraform.workspace]`). `None` when a way cannot be followed.
+    pub fn origins(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<Origin<'a>>> {
+        self.reached(expression, scope)?.all()
+    }
+
+    fn reached(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Reached<'a>> {
         let start = Origin {
             written: expression,
             overridable: false,
@@ -47,7 +58,7 @@ impl<'a> TerraformProject<'a> {
             depth: scope.len(),
         };
         let mut budget = REFERENCES_FOLLOWED;
-        self.follow(expression, scope, start, &[], &mut budget)?.single()
+        self.follow(expression, scope, start, &[], &mut budget)
     }
 
     /// `var.NAME` or `local.NAME`, as (`var`, `NAME`).
@@ -667,6 +678,19 @@ locals {
             assert_eq!(read("g"), Some(("nodejs14.x".to_owned(), true)));
             assert_eq!(read("h"), known("python3.12"));
             assert_eq!(read("i"), None);
+            // Every entry such a key may pick, each once; none where a map lacks the key.
+            let origins = |name: &str| {
+                let value = project.argument(body, name).expect("argument");
+                project.origins(value, &[]).map(|origins| {
+                    origins
+                        .iter()
+                        .map(|origin| project.text(origin.written))
+                        .collect::<Vec<_>>()
+                })
+            };
+            assert_eq!(origins("d"), Some(vec!["\"nodejs20.x\"", "\"nodejs16.x\""]));
+            assert_eq!(origins("e"), Some(vec!["\"go1.x\""]));
+            assert_eq!(origins("i"), None);
         });
     }
 
