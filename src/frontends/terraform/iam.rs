@@ -110,9 +110,14 @@ impl<'a> TerraformProject<'a> {
     /// written there or passed in by it (see `root_value_ref`); or one a module instance makes
     /// once, read there or handed out as a module output (`module.jobs.dlq_arn`), whose
     /// `resource` is then its index among `resource_instances`. A module's resource made several
-    /// times is not named here: the root could not name the one instance in a fix.
+    /// times is not named here (the root could not name the one instance in a fix), except the one
+    /// each instance of a root call made by `count` or `for_each` makes, read from the instance a
+    /// key picks (`module.queues["jobs"].queue_arn`, see `picked_output_ref`).
     pub(super) fn arn_ref(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<ResourceRef> {
         if let Some(reference) = self.root_value_ref(expression, scope) {
+            return Some(reference);
+        }
+        if let Some(reference) = scope.is_empty().then(|| self.picked_output_ref(expression)).flatten() {
             return Some(reference);
         }
         let instances = self.resource_instances();
@@ -320,7 +325,13 @@ impl<'a> TerraformProject<'a> {
         instances: &[ResourceInstance<'_, 'a>],
         kinds: &[&str],
     ) -> Option<ResourceId> {
-        let (found, _) = self.instance_reference(expression, scope, instances)?;
+        // One instance of a module call made several times (`module.fns["orders"].function_name`)
+        // makes one copy of each of its resources: named here by the resource as a whole.
+        let picked = || {
+            let (written, calls, _) = self.picked_output_value(expression, scope)?;
+            self.instance_written(written, &calls, instances)
+        };
+        let (found, _) = self.instance_reference(expression, scope, instances).or_else(picked)?;
         kinds
             .contains(&instances[found].resource.kind.as_str())
             .then_some(found)

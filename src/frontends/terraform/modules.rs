@@ -97,19 +97,58 @@ impl<'a> TerraformProject<'a> {
         self.call_output(calls, output)
     }
 
+    /// What `module.NAME[KEY].OUTPUT`, read in the module instance `scope`, stands for when the
+    /// call `NAME` is made by `count` or `for_each`: the output of the one instance a key written
+    /// out picks (`module.fns[0].function_arn`, `module.fns["orders"].role_name`), followed as
+    /// `output_value` follows the output of a call made once, and that key. `None` for a key
+    /// infrafix cannot read (`[var.index]`, `[each.key]`), which may pick any instance.
+    pub fn picked_output_value<'p>(
+        &'p self,
+        expression: Located<'a>,
+        scope: &Scope<'p, 'a>,
+    ) -> Option<(Located<'a>, Vec<&'p ModuleCall<'a>>, String)> {
+        let origin = self.origin(expression, scope)?;
+        let written = interpolated(origin.written);
+        let ["module", name, output] = self.traversal_through_index(written, 2)?[..] else {
+            return None;
+        };
+        let key = self.instance_key(written)?;
+        let call = self.folder_of(written).calls.iter().find(|call| call.name == name)?;
+        if !self.is_repeated(call.body) {
+            return None;
+        }
+        let mut calls = scope[..origin.depth].to_vec();
+        calls.push(call);
+        let (value, calls) = self.outputs_followed(calls, output, true)?;
+        Some((value, calls, key))
+    }
+
     /// What the output `output` of the last of `calls` stands for (see `output_value`).
     pub fn call_output<'p>(
         &'p self,
+        calls: Vec<&'p ModuleCall<'a>>,
+        output: &str,
+    ) -> Option<(Located<'a>, Vec<&'p ModuleCall<'a>>)> {
+        self.outputs_followed(calls, output, false)
+    }
+
+    /// What the output `output` of the last of `calls` stands for; with `picked`, the last call
+    /// may be made several times, one of its instances being read (`module.fns[0]`).
+    pub(super) fn outputs_followed<'p>(
+        &'p self,
         mut calls: Vec<&'p ModuleCall<'a>>,
         output: &str,
+        mut picked: bool,
     ) -> Option<(Located<'a>, Vec<&'p ModuleCall<'a>>)> {
         let mut output = output;
         for _ in 0..MAX_DEPTH {
             let call = *calls.last()?;
-            // `module.NAME` of a call made several times is a list or a map, not an object.
-            if self.is_repeated(call.body) || calls.len() > MAX_DEPTH {
+            // `module.NAME` of a call made several times is a list or a map, not an object: only
+            // an instance picked from it has outputs.
+            if (self.is_repeated(call.body) && !picked) || calls.len() > MAX_DEPTH {
                 return None;
             }
+            picked = false;
             let value = *self.folders[call.folder].outputs.get(output)?;
             let origin = self.origin(value, &calls)?;
             calls.truncate(origin.depth);
@@ -156,12 +195,36 @@ impl<'a> TerraformProject<'a> {
         if let Some(reference) = self.root_resource_ref(value) {
             return Some(reference);
         }
+        if let Some(reference) = self.picked_output_ref(value) {
+            return Some(reference);
+        }
         self.output_value(value, &[])?;
         let (found, attribute) = self.instance_reference(value, &[], &self.resource_instances())?;
         Some(ResourceRef {
             resource: found,
             attribute: attribute.map(graph_attribute),
             instance: None,
+        })
+    }
+
+    /// The resource, the attribute read and the key, that `module.NAME[KEY].OUTPUT` read in the
+    /// root module names (see `picked_output_value`), when each instance of the call makes it
+    /// once: neither it nor a module call on the way to it has `count` or `for_each` of its own.
+    /// `resource` is its index among `resource_instances`, `instance` the key.
+    pub fn picked_output_ref(&self, value: Located<'a>) -> Option<ResourceRef> {
+        let instances = self.resource_instances();
+        let (written, calls, key) = self.picked_output_value(value, &[])?;
+        let (found, attribute) = self.instance_written(written, &calls, &instances)?;
+        let instance = &instances[found];
+        // The first call is the one picked from: a call the output reaches after it is made once.
+        let (picked, inner) = instance.calls.split_first()?;
+        let once_per_instance = self.is_repeated(picked.body)
+            && !self.is_repeated(instance.resource.body)
+            && inner.iter().all(|call| !self.is_repeated(call.body));
+        once_per_instance.then(|| ResourceRef {
+            resource: found,
+            attribute: attribute.map(graph_attribute),
+            instance: Some(key),
         })
     }
 
@@ -256,5 +319,21 @@ mod tests {
         for unknown in ["c", "d", "e"] {
             assert_eq!(read(unknown), None, "{unknown}");
         }
+        // One instance picked by a key written out is followed on its own, with the key.
+        let picked = |name: &str| {
+            let value = project.argument(integration, name).expect("argument");
+            let (written, calls, key) = project.picked_output_value(value, &[])?;
+            let (found, attribute) = project.instance_written(written, &calls, &instances)?;
+            Some((instances[found].address(), attribute, key))
+        };
+        assert_eq!(
+            picked("d"),
+            Some((
+                "module.many.module.fn.aws_lambda_function.this".to_owned(),
+                Some("invoke_arn"),
+                "0".to_owned()
+            ))
+        );
+        assert_eq!(picked("a"), None);
     }
 }

@@ -41,7 +41,7 @@ impl<'a> TerraformProject<'a> {
     /// The names of a traversal that picks an instance right after its first `named` names
     /// (`data.aws_iam_policy_document.send[count.index].json`), the index left out; `None` when
     /// anything but names follows the index.
-    fn traversal_through_index(&self, expression: Located<'a>, named: usize) -> Option<Vec<&'a str>> {
+    pub(super) fn traversal_through_index(&self, expression: Located<'a>, named: usize) -> Option<Vec<&'a str>> {
         let (mut names, _) = self.leading_names(expression);
         if names.len() != named {
             return None;
@@ -136,7 +136,7 @@ impl<'a> TerraformProject<'a> {
     /// The key a resource traversal picks its instance by, when it is written out: `"a"` in
     /// `aws_sqs_queue.q["a"].arn` (as `a`), `0` in `q[0]`. `None` for a key computed at deploy
     /// (`each.key`, `count.index`, a variable), or no index.
-    fn instance_key(&self, traversal: Located<'a>) -> Option<String> {
+    pub(super) fn instance_key(&self, traversal: Located<'a>) -> Option<String> {
         let index = named_children(traversal.node).find(|part| kind_of(part) == "index")?;
         let picked = named_children(index)
             .next()

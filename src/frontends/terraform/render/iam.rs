@@ -135,12 +135,19 @@ impl<'a> TerraformProject<'a> {
         let instances = self.resource_instances();
         let instance = instances
             .get(target.resource)
-            .filter(|_| target.is_arn() && target.instance.is_none())
+            .filter(|_| target.is_arn())
             .ok_or("the target is not a resource of the project")?;
         let call = *instance
             .calls
             .first()
             .ok_or("the target is not made by a module call")?;
+        // One instance of a call made by `count` or `for_each`, by the key that picked it.
+        let index = match (&target.instance, self.repetition(call.body)) {
+            (None, None) => String::new(),
+            (Some(key), Some(("count", _, _))) => format!("[{key}]"),
+            (Some(key), Some(_)) => format!("[\"{key}\"]"),
+            _ => return Err("the target's module instance is not known".to_owned()),
+        };
         let makes_function = instances.iter().any(|other| {
             other.resource.kind == "aws_lambda_function"
                 && other.calls.first().is_some_and(|first| std::ptr::eq(*first, call))
@@ -157,11 +164,11 @@ impl<'a> TerraformProject<'a> {
         outputs
             .into_iter()
             .find(|output| {
-                self.call_output(vec![call], output)
+                self.outputs_followed(vec![call], output, target.instance.is_some())
                     .and_then(|(written, calls)| self.instance_written(written, &calls, &instances))
                     == Some((target.resource, Some(ARN)))
             })
-            .map(|output| format!("module.{}.{output}", call.name))
+            .map(|output| format!("module.{}{index}.{output}", call.name))
             .ok_or_else(|| {
                 format!(
                     "`{}` is made inside module `{}`, which hands out no output of its ARN to name it by; add one to the module, or grant it by hand (infrafix does not edit a called module from its caller: every caller shares it)",
