@@ -212,8 +212,8 @@ impl<'a> TerraformProject<'a> {
     /// once: neither it nor a module call on the way to it has `count` or `for_each` of its own.
     /// `resource` is its index among `resource_instances`, `instance` the key.
     pub fn picked_output_ref(&self, value: Located<'a>) -> Option<ResourceRef> {
-        let instances = self.resource_instances();
         let (written, calls, key) = self.picked_output_value(value, &[])?;
+        let instances = self.resource_instances();
         let (found, attribute) = self.instance_written(written, &calls, &instances)?;
         let instance = &instances[found];
         // The first call is the one picked from: a call the output reaches after it is made once.
