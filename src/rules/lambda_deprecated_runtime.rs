@@ -130,7 +130,8 @@ a function only other stacks make (`if (pulumi.getStack() === "prod")`, or a
 
 In Terraform the runtime may be a literal in the resource, a `local`, or a variable's `default`,
 and a layer's `compatible_runtimes` a list written in any of these places. A runtime picked from a
-map by a key known only at deploy (`local.runtimes[terraform.workspace]`) is judged per entry when
+map by a key known only at deploy (`local.runtimes[terraform.workspace]`, or `[var.env]` read from
+a default a deployment may replace) is judged per entry when
 every entry can be read: each deprecated entry is reported where it is written and moves to its
 own successor, and entries already current stay. A default is the value
 used only when nothing overrides it (a module caller, a `.tfvars` file, `-var`), which infrafix

@@ -207,10 +207,12 @@ impl<'a> TerraformProject<'a> {
                 Some(reached)
             }
             ("lookup", [map, key, default]) => {
-                let (key, _) = self.string_value(*key, scope)?;
-                let path: Vec<Step> = std::iter::once(Step::Key(key)).chain(steps.iter().cloned()).collect();
+                let key = self.key_step(*key, scope);
+                // A key picked at deploy may be one the map lacks, which gives the default.
+                let may_miss = key == Step::AnyKey;
+                let path: Vec<Step> = std::iter::once(key).chain(steps.iter().cloned()).collect();
                 let mut reached = self.follow(*map, scope, origin, &path, budget)?;
-                if reached.may_lack {
+                if reached.may_lack || may_miss {
                     reached.may_lack = false;
                     reached.absorb(self.follow(*default, scope, origin, steps, budget)?);
                 }
@@ -284,12 +286,19 @@ impl<'a> TerraformProject<'a> {
                 if let Some(position) = self.number_literal(unwrapped(key)) {
                     return Some(Step::Key(position.to_string()));
                 }
-                Some(
-                    self.string_value(key, scope)
-                        .map_or(Step::AnyKey, |(key, _)| Step::Key(key)),
-                )
+                Some(self.key_step(key, scope))
             }
             _ => None,
+        }
+    }
+
+    /// The key an expression picks: the one it holds, or any key when it is computed at deploy
+    /// (`terraform.workspace`) or read from a root variable's default, which a deployment may
+    /// replace with another key (`-var env=prod`).
+    fn key_step(&self, key: Located<'a>, scope: &Scope<'_, 'a>) -> Step {
+        match self.string_value(key, scope) {
+            Some((key, origin)) if !origin.overridable => Step::Key(key),
+            _ => Step::AnyKey,
         }
     }
 
