@@ -211,8 +211,9 @@ impl Template<'_> {
     }
 
     /// Whether the include `${file(./path.yml)}` (or `${file(./path.yml):key}`) names a file of
-    /// this machine whose every function sets its own `runtime` or `image`. `false` when the file
-    /// cannot be read: its path holds a variable, it is missing, or it is no map of functions.
+    /// this machine whose every function sets its own `runtime` (written out) or `image`. `false`
+    /// when the file cannot be read: its path holds a variable, it is missing, or it is no map of
+    /// functions.
     fn included_functions_set_their_runtimes(&self, include: &str) -> bool {
         let Some((path, key)) = include
             .strip_prefix("${file(")
@@ -240,10 +241,17 @@ impl Template<'_> {
         functions.and_then(Value::as_map).is_some_and(|functions| {
             !functions.entries.is_empty()
                 && functions.entries.iter().all(|function| {
+                    // A runtime written as a variable (`${self:provider.runtime}`) may be the
+                    // provider's own.
+                    let own_runtime = |own: &Map| {
+                        own.entry("runtime")
+                            .and_then(|runtime| runtime.value.text())
+                            .is_some_and(|runtime| !runtime.contains("${"))
+                    };
                     function
                         .value
                         .as_map()
-                        .is_some_and(|own| own.entry("runtime").is_some() || own.entry("image").is_some())
+                        .is_some_and(|own| own_runtime(own) || own.entry("image").is_some())
                 })
         })
     }
