@@ -210,9 +210,9 @@ impl Template<'_> {
         }
     }
 
-    /// Whether the include `${file(./path.yml)}` (or `${file(./path.yml):key}`) names a file of
-    /// this machine whose every function sets its own `runtime` (written out) or `image`. `false`
-    /// when the file cannot be read: its path holds a variable, it is missing, or it is no map of
+    /// Whether the include `${file(./path.yml)}` (or `${file(./path.yml):key}`) names a file on
+    /// disk whose every function sets its own `runtime` (written out) or `image`. `false` when
+    /// the file cannot be read: its path holds a variable, it is missing, or it is no map of
     /// functions.
     fn included_functions_set_their_runtimes(&self, include: &str) -> bool {
         let Some((path, key)) = include
