@@ -85,20 +85,17 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    /// How many instances a resource declaration makes at least, where its count is unknown only
-    /// because a loop around it goes over a collection that spreads in elements infrafix cannot
-    /// read beside those it can (`for (const t of [...builtIn, ...loadTenants()])`): it runs once
-    /// per element read, and more. `None` when the count is known, or unknown for another reason.
+    /// How many instances a resource declaration makes at least: as `instances`, except that a
+    /// loop around it over a collection spreading in elements infrafix cannot read beside those
+    /// it can (`for (const t of [...builtIn, ...loadTenants()])`) counts once per element read.
+    /// Asked where `instances` has no count, so the exact count is not worked out again.
     pub fn instances_at_least(&self, resource: usize) -> Option<u64> {
         let declaration = &self.resources()[resource];
         let expression = Located {
             file: declaration.file,
             node: declaration.expression,
         };
-        match self.times_run(expression, false, false) {
-            Some(_) => None,
-            None => self.times_run(expression, false, true),
-        }
+        self.times_run(expression, false, true)
     }
 
     /// How many times an expression of the program runs.
