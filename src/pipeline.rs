@@ -585,11 +585,22 @@ fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> 
             line_of(alias)
         ))
     } else if !tree.root_node().has_error() {
-        syntax::hcl_items_missing_their_newline(&tree).first().map(|&item| {
+        let misplaced = syntax::hcl_items_missing_their_newline(&tree).first().map(|&item| {
             format!(
                 "the block written over several lines puts an argument or block on its opening or closing line {}, which Terraform refuses (\"Missing newline after argument\", \"Invalid single-argument block definition\"); the file was not modified",
                 line_of(item)
             )
+        });
+        misplaced.or_else(|| {
+            syntax::hcl_invalid_names(&tree, &source.text).first().map(|invalid| {
+                format!(
+                    "the {} {} `{}` on line {} is not a name Terraform takes (a name starts with a letter or underscore and holds only letters, digits, underscores and dashes), so Terraform refuses the file; the file was not modified",
+                    invalid.block,
+                    invalid.part,
+                    invalid.name,
+                    line_of(invalid.at)
+                )
+            })
         })
     } else {
         None

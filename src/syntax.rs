@@ -79,9 +79,12 @@ pub fn parse_from(text: &str, dialect: Dialect, old: Option<&Tree>) -> Result<Tr
 
 /// How many syntax errors (error and missing nodes) a tree holds, with what the grammars take but
 /// their tools refuse: in YAML the aliases that name no anchor written before them, in HCL the
-/// arguments a block closes on the line of; the re-parse guard compares these.
+/// arguments a block closes on the line of and the names that are not identifiers; the re-parse
+/// guard compares these.
 pub fn error_count(tree: &Tree, text: &str) -> usize {
-    let aliases = undefined_aliases(tree, text).len() + hcl_items_missing_their_newline(tree).len();
+    let aliases = undefined_aliases(tree, text).len()
+        + hcl_items_missing_their_newline(tree).len()
+        + hcl_invalid_names(tree, text).len();
     if !tree.root_node().has_error() {
         return aliases;
     }
@@ -153,6 +156,71 @@ pub fn hcl_items_missing_their_newline(tree: &Tree) -> Vec<usize> {
     }
     found.sort_unstable();
     found
+}
+
+/// The names Terraform refuses though the grammar takes them: a resource or data source's type
+/// or name, or a module call's, variable's or output's name, that is not an identifier
+/// (`resource "aws_iam_role_policy" "1-sqs"`, "Invalid resource name"). Each as where its label
+/// starts and what the label names. None in other languages.
+pub fn hcl_invalid_names<'text>(tree: &Tree, text: &'text str) -> Vec<InvalidName<'text>> {
+    let mut found = Vec::new();
+    let root = tree.root_node();
+    if root.kind() != "config_file" {
+        return found;
+    }
+    let mut cursor = root.walk();
+    let blocks = root
+        .named_children(&mut cursor)
+        .filter(|body| body.kind() == "body")
+        .flat_map(|body| named_children(body).filter(|item| item.kind() == "block"));
+    for block in blocks {
+        let mut parts = named_children(block);
+        let Some(keyword) = parts.next() else { continue };
+        let (block, named): (&'static str, &[&'static str]) = match node_text(keyword, text) {
+            "resource" => ("resource", &["type", "name"]),
+            "data" => ("data source", &["type", "name"]),
+            "module" => ("module", &["name"]),
+            "variable" => ("variable", &["name"]),
+            "output" => ("output", &["name"]),
+            _ => continue,
+        };
+        let labels = parts.take_while(|part| matches!(part.kind(), "string_lit" | "identifier"));
+        for (label, &part) in labels.zip(named) {
+            let written = node_text(label, text);
+            let name = written
+                .strip_prefix('"')
+                .and_then(|inner| inner.strip_suffix('"'))
+                .unwrap_or(written);
+            if !is_hcl_identifier(name) {
+                found.push(InvalidName {
+                    at: label.start_byte(),
+                    block,
+                    part,
+                    name,
+                });
+            }
+        }
+    }
+    found
+}
+
+/// A block label Terraform refuses as a name, and where it is written.
+pub struct InvalidName<'text> {
+    pub at: usize,
+    /// What the block declares: "resource", "data source", "module", "variable" or "output".
+    pub block: &'static str,
+    /// Which of its labels: "type" or "name".
+    pub part: &'static str,
+    pub name: &'text str,
+}
+
+/// HCL's identifier: a letter or underscore, then letters, digits, underscores and dashes.
+fn is_hcl_identifier(name: &str) -> bool {
+    let mut characters = name.chars();
+    characters
+        .next()
+        .is_some_and(|first| first.is_alphabetic() || first == '_')
+        && characters.all(|character| character.is_alphanumeric() || matches!(character, '_' | '-'))
 }
 
 /// Where the YAML aliases (`*name`) are that no anchor (`&name`) before them defines, in document

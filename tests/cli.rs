@@ -148,6 +148,37 @@ fn a_terraform_block_opening_or_closing_on_an_argument_line_is_refused_like_terr
 }
 
 #[test]
+fn a_terraform_name_that_is_not_an_identifier_is_refused_like_terraform() {
+    // Terraform: "Invalid resource name". Before, the attachment's label went into the
+    // function's depends_on as a reference that does not parse.
+    let role_and_function = b"resource \"aws_iam_role\" \"worker\" {\n  name               = \"worker\"\n  assume_role_policy = file(\"trust.json\")\n}\n\nresource \"aws_lambda_function\" \"worker\" {\n  function_name = \"worker\"\n  role          = aws_iam_role.worker.arn\n  runtime       = \"provided.al2023\"\n  handler       = \"bootstrap\"\n  filename      = \"worker.zip\"\n}\n";
+    let attachment = b"# SQS polling for the worker\nresource \"aws_iam_role_policy_attachment\" \"2-sqs\" {\n  role       = aws_iam_role.worker.name\n  policy_arn = \"arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole\"\n}\n";
+    // Dashes are part of a name.
+    let dashed = b"variable \"queue-name\" {\n  default = \"jobs\"\n}\n";
+    let dir = project(&[
+        ("main.tf", role_and_function.as_slice()),
+        ("iam.tf", attachment.as_slice()),
+        ("variables.tf", dashed.as_slice()),
+    ]);
+    let output = infrafix(dir.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "iam.tf: the resource name `2-sqs` on line 2 is not a name Terraform takes (a name starts with a letter or underscore and holds only letters, digits, underscores and dashes), so Terraform refuses the file; the file was not modified"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("variables.tf"), "{}", stderr(&output));
+    for (file, text) in [
+        ("main.tf", role_and_function.as_slice()),
+        ("iam.tf", attachment.as_slice()),
+    ] {
+        assert_eq!(std::fs::read(dir.path().join(file)).expect("read"), text.to_vec());
+    }
+}
+
+#[test]
 fn a_yaml_syntax_error_is_placed_where_the_mistake_is() {
     let unclosed = b"AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: [go1.x\n";
     let tabs = b"AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n\tFn:\n\t\tType: AWS::Lambda::Function\n";
