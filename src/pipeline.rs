@@ -16,7 +16,9 @@ use tree_sitter::Tree;
 use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{detect_only, fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, TextChange, MAX_PASSES};
-use crate::frontends::cloudformation::{is_serverless_service, Template, TemplateFrontEnd, TemplateInput};
+use crate::frontends::cloudformation::{
+    included_function_files, is_serverless_service, ProjectFile, Template, TemplateFrontEnd, TemplateInput,
+};
 use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::frontends::typescript::{
     import_aliases, FileFacts, ImportAliases, PackageManifest, Program, ProgramInput, StackConfig, TypeScriptFrontEnd,
@@ -288,13 +290,29 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
         mode: Mode::Buffer,
         ..options.clone()
     };
-    let sources = source
+    // A service's included files are read from disk, only to judge the functions they declare.
+    let included = match &source {
+        Some(service) if is_serverless_service(&service.path) => {
+            included_function_files(&absolute(&service.path), &service.text)
+        }
+        _ => Vec::new(),
+    };
+    let mut sources: Vec<ProjectSource> = source
         .into_iter()
         .map(|source| ProjectSource {
             source,
             is_target: true,
         })
         .collect();
+    sources.extend(
+        included
+            .iter()
+            .filter_map(|path| read_source(path, settings.max_file_size, &mut Vec::new()))
+            .map(|source| ProjectSource {
+                source,
+                is_target: false,
+            }),
+    );
     let kind = match Dialect::of_path(&path_for_notices) {
         Some(Dialect::Hcl) => ProjectKind::Terraform,
         Some(Dialect::Yaml | Dialect::Json) => ProjectKind::CloudFormation,
@@ -798,14 +816,31 @@ impl ProjectState<'_> {
 impl ProjectState<'_> {
     /// Each template is a graph of its own: its logical ids mean nothing in another.
     fn template(&self, index: usize) -> Template<'_> {
-        Template::build(TemplateInput {
-            file: index,
-            text: &self.texts[index],
-            tree: &self.trees[index],
-            json: self.files[index].1 == Dialect::Json,
-            serverless: is_serverless_service(&self.files[index].0.path),
-            folder: self.files[index].0.path.parent().unwrap_or(std::path::Path::new("")),
-        })
+        let serverless = is_serverless_service(&self.files[index].0.path);
+        // A service's includes are the other files of its project.
+        let project_files: Vec<ProjectFile> = match serverless {
+            true => (0..self.files.len())
+                .filter(|other| *other != index)
+                .map(|other| ProjectFile {
+                    file: other,
+                    path: &self.files[other].0.path,
+                    text: &self.texts[other],
+                    tree: &self.trees[other],
+                })
+                .collect(),
+            false => Vec::new(),
+        };
+        Template::build(
+            TemplateInput {
+                file: index,
+                text: &self.texts[index],
+                tree: &self.trees[index],
+                json: self.files[index].1 == Dialect::Json,
+                serverless,
+                folder: self.files[index].0.path.parent().unwrap_or(std::path::Path::new("")),
+            },
+            &project_files,
+        )
     }
 
     fn template_findings(&self, suppressions: &mut [Suppressions]) -> Vec<Finding> {
@@ -815,7 +850,7 @@ impl ProjectState<'_> {
         }
         let mut findings = Vec::new();
         for template in &templates {
-            let front_end = TemplateFrontEnd::new(template);
+            let front_end = TemplateFrontEnd::new(template, &templates);
             let context = RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages);
             findings.extend(check_program(&context, &self.enabled));
         }

@@ -20,7 +20,7 @@ pub struct Project {
     pub root: PathBuf,
     pub kind: ProjectKind,
     /// The files to check and fix, sorted so that results never depend on the order the file
-    /// system lists them in.
+    /// system lists them in (a Serverless service's includes sorted after it).
     pub files: Vec<PathBuf>,
     /// The project's other files, outside the paths given (or, for Terraform, the local modules
     /// the module calls): read for the model (a role declared in iam.ts), never reported on or
@@ -36,7 +36,8 @@ pub enum ProjectKind {
     /// The `.tf` files of one folder: a Terraform module.
     Terraform,
     /// One CloudFormation or SAM template, YAML or JSON, or one Serverless Framework service
-    /// (`serverless.yml`): each deploys as a stack of its own.
+    /// (`serverless.yml`) with the files its includes declare functions in: each deploys as a
+    /// stack of its own.
     CloudFormation,
 }
 
@@ -122,11 +123,44 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     workspace.projects = group_into_projects(files);
     for project in &mut workspace.projects {
         add_context_files(project, &folders);
-        if project.kind == ProjectKind::Terraform {
-            add_called_modules(project);
+        match project.kind {
+            ProjectKind::Terraform => add_called_modules(project),
+            ProjectKind::CloudFormation => add_included_function_files(project),
+            ProjectKind::TypeScript => {}
         }
     }
+    // A file a service declares functions in is read as part of it, and on its own only when it
+    // deploys on its own too (a service of its own, a template).
+    let included: Vec<PathBuf> = workspace
+        .projects
+        .iter()
+        .filter(|project| project.kind == ProjectKind::CloudFormation)
+        .flat_map(|project| project.files.iter().skip(1).cloned())
+        .collect();
+    workspace.projects.retain(|project| {
+        project.kind != ProjectKind::CloudFormation
+            || !included.contains(&project.root)
+            || std::fs::read_to_string(&project.root)
+                .is_ok_and(|text| crate::frontends::cloudformation::deploys_on_its_own(&project.root, &text))
+    });
     Ok(workspace)
+}
+
+/// The files a Serverless service declares functions in (`functions: ${file(…)}`) deploy with it:
+/// they follow the service among the project's files, which it is the first of.
+fn add_included_function_files(project: &mut Project) {
+    if !crate::frontends::cloudformation::is_serverless_service(&project.root) {
+        return;
+    }
+    let Ok(text) = std::fs::read_to_string(&project.root) else {
+        return;
+    };
+    project
+        .files
+        .extend(crate::frontends::cloudformation::included_function_files(
+            &project.root,
+            &text,
+        ));
 }
 
 /// Reads the rest of a project that the paths given do not hold whole: a Pulumi project whose

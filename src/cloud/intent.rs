@@ -82,6 +82,33 @@ pub enum Intent {
     },
 }
 
+impl Intent {
+    /// The file the intent changes: where what it edits, or writes beside, is written.
+    pub fn file(&self) -> usize {
+        let site = match self {
+            Intent::SetNumber { at, .. } | Intent::SetString { at, .. } | Intent::RemoveSetting { at } => at,
+            Intent::ReplaceRuntime { sites, .. } => match sites.first() {
+                Some(site) => site,
+                None => return 0,
+            },
+            Intent::RemoveListEntry { entry, .. } => entry,
+            Intent::AddHandler { beside, .. } => beside,
+            Intent::AddStageMethodSettings { stage, .. } => stage,
+            Intent::AttachManagedPolicy { role, .. } => role,
+            Intent::GrantQueuePolling { mapping } => mapping,
+            Intent::AddStatementAction { document, .. }
+            | Intent::AddStatementTargets { document, .. }
+            | Intent::AddStatements { document, .. } => document,
+            Intent::AddDependencies { function, .. } => function,
+            Intent::UseInvokeArn { uri, .. } => uri,
+            Intent::DropCredentials { setting } => setting,
+            Intent::AddInvokePermission { function, .. } => function,
+            Intent::AddThrottling { settings, .. } => settings,
+        };
+        site.file
+    }
+}
+
 /// The intents that resolve one finding, carried out together or not at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixPlan {

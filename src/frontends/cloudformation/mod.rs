@@ -1,6 +1,8 @@
 //! The CloudFormation front end: one template, YAML or JSON, plain CloudFormation or SAM
 //! (`Transform: AWS::Serverless-2016-10-31`). Each template is a project of its own, since it
-//! deploys as a stack of its own and its logical ids mean nothing outside it. The syntax tree is
+//! deploys as a stack of its own and its logical ids mean nothing outside it; a Serverless service
+//! brings the files it declares functions in (`includes`), and renders what a fix changes there
+//! through their own reading. The syntax tree is
 //! read once into one shape for both languages (`document`); values are followed through
 //! parameters, mappings and conditions (`values`); the graph is built from the resources
 //! (`graph`, `apigateway`) and intents are rendered as edits in the template's own layout
@@ -10,6 +12,7 @@ mod apigateway;
 mod code;
 mod graph;
 mod iam;
+mod includes;
 mod integrations;
 mod references;
 mod render;
@@ -23,6 +26,7 @@ use std::path::Path;
 use tree_sitter::Tree;
 
 pub(crate) use iam::pseudo_parameters_as_wildcards;
+pub use includes::{included_function_files, ProjectFile};
 pub use render::TemplateFrontEnd;
 
 use crate::cloud::{ResourceId, Site};
@@ -61,6 +65,9 @@ pub struct Template<'a> {
     aliased_anchors: Vec<(String, Range<usize>)>,
     /// A JSON template indented with tabs: new lines are too.
     indented_with_tabs: bool,
+    /// The functions a service's includes declare in files of the project, by where each include
+    /// is written in this file.
+    included: Vec<(Range<usize>, includes::IncludedFunctions)>,
 }
 
 /// A resource of the template.
@@ -96,6 +103,25 @@ pub fn may_be_template(beginning: &str) -> bool {
     beginning.contains("AWSTemplateFormatVersion") || beginning.contains("AWS::")
 }
 
+/// Whether a YAML or JSON file deploys as a stack of its own: a template, or a Serverless service
+/// naming its provider `aws`.
+pub fn deploys_on_its_own(path: &Path, text: &str) -> bool {
+    let Some(dialect) = crate::syntax::Dialect::of_path(path) else {
+        return false;
+    };
+    crate::syntax::parse(text, dialect).is_ok_and(|tree| {
+        let input = TemplateInput {
+            file: 0,
+            text,
+            tree: &tree,
+            json: dialect == crate::syntax::Dialect::Json,
+            serverless: is_serverless_service(path),
+            folder: path.parent().unwrap_or(Path::new("")),
+        };
+        Template::build(input, &[]).is_template()
+    })
+}
+
 /// Whether a file is a Serverless Framework service, by its name.
 pub fn is_serverless_service(path: &std::path::Path) -> bool {
     path.file_name()
@@ -103,7 +129,9 @@ pub fn is_serverless_service(path: &std::path::Path) -> bool {
 }
 
 impl<'a> Template<'a> {
-    pub fn build(input: TemplateInput<'a>) -> Self {
+    /// The template of `input`. `project_files` are the project's files, where the includes of a
+    /// Serverless service may declare functions.
+    pub fn build(input: TemplateInput<'a>, project_files: &[ProjectFile]) -> Self {
         let root = document::read(input.tree.root_node(), input.text).unwrap_or(Value {
             range: 0..0,
             kind: ValueKind::Other,
@@ -120,8 +148,18 @@ impl<'a> Template<'a> {
             resource_entries: Vec::new(),
             aliased_anchors: document::aliased_anchors(input.tree.root_node(), input.text),
             indented_with_tabs: input.json && input.text.lines().any(|line| line.starts_with('\t')),
+            included: Vec::new(),
         };
         template.is_template = template.says_it_is_a_template();
+        if template.serverless && template.is_template {
+            template.included = includes::function_includes(&template.root)
+                .iter()
+                .filter_map(|include| {
+                    let functions = includes::read_include(input.folder, include, project_files)?;
+                    Some((include.value.range.clone(), functions))
+                })
+                .collect();
+        }
         // A logical id written twice names its first resource, as `resources` finds it first.
         let mut ids = HashMap::new();
         let mut entries = Vec::new();
@@ -240,6 +278,18 @@ impl<'a> Template<'a> {
 
     fn site(&self, range: Range<usize>) -> Site {
         Site { file: self.file, range }
+    }
+
+    /// Where a value read in file number `file` is written: there, unless following a variable
+    /// (`${self:…}`, see `followed`) led from `read` to another value of this file.
+    fn site_of(&self, file: usize, read: &Value, followed: &Value) -> Site {
+        match std::ptr::eq(read, followed) {
+            true => Site {
+                file,
+                range: followed.range.clone(),
+            },
+            false => self.site(followed.range.clone()),
+        }
     }
 
     /// The rule ids each resource's `Metadata: infrafix: ignore: [...]` names, with the bytes of

@@ -1,10 +1,10 @@
 //! The functions and layers of a Serverless Framework service (`serverless.yml`): `functions.<name>`
 //! with its `runtime` (or `provider.runtime`), `handler` and `reservedConcurrency`, and
 //! `layers.<name>.compatibleRuntimes`. Functions declared in another file (`functions:` or an item
-//! of its list as `${file(…)}`) are known by the provider's runtime alone, which serves them
-//! unless the included file sets a runtime for each (read only for that). `${self:…}` variables
-//! are followed to the value they name; other variables (`${opt:…}`, `${env:…}`, `${ssm:…}`) are
-//! known only when the service deploys.
+//! of its list as `${file(…)}`) are read there, that file being one of the service's project
+//! (`includes`); an include whose file cannot be read is known by the provider's runtime alone,
+//! which may serve its functions. `${self:…}` variables are followed to the value they name; other
+//! variables (`${opt:…}`, `${env:…}`, `${ssm:…}`) are known only when the service deploys.
 //!
 //! The framework gives the role it makes (`IamRoleLambdaExecution`) what an `onError` topic and
 //! `sqs` events need: the IAM rules judge nothing of the functions that run as it. A function
@@ -15,14 +15,21 @@
 
 use std::ops::Range;
 
+use super::includes::function_includes;
 use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{
     CodePackage, DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, Multiplicity, Reservation,
-    RuntimeValue, StackFilter, Written,
+    RuntimeValue, Site, StackFilter, Written,
 };
-use crate::frontends::document::{self, Entry, Map, Value};
-use crate::syntax::{parse, Dialect};
+use crate::frontends::document::{Entry, Value};
+
+/// A function of the service, and the file of the project its entry is written in.
+#[derive(Clone, Copy)]
+struct FunctionEntry<'t> {
+    file: usize,
+    entry: &'t Entry,
+}
 
 impl Template<'_> {
     /// The service's functions, numbered after the resources of its raw CloudFormation.
@@ -33,9 +40,12 @@ impl Template<'_> {
             .service_function_entries()
             .into_iter()
             .enumerate()
-            .map(|(index, entry)| {
+            .map(|(index, FunctionEntry { file, entry })| {
                 let function = &entry.value;
-                let function_key = &entry.key_range;
+                let in_entry = |range: &Range<usize>| Site {
+                    file,
+                    range: range.clone(),
+                };
                 let own = |key: &str| function.as_map().and_then(|map| map.entry(key));
                 // A function deployed as a container image (`image:`) runs no managed runtime:
                 // the framework sets `PackageType: Image` and leaves its runtime out.
@@ -54,7 +64,7 @@ impl Template<'_> {
                     Some((handler, value, text)) => HandlerPlace::Written(vec![(
                         Written {
                             value: text.clone(),
-                            at: self.site(value.range.clone()),
+                            at: self.site_of(file, &handler.value, value),
                         },
                         std::ptr::eq(*value, &handler.value),
                     )]),
@@ -62,13 +72,13 @@ impl Template<'_> {
                 };
                 let runtimes: Vec<RuntimeValue> = runtime
                     .into_iter()
-                    .filter_map(|(entry, own)| {
+                    .filter_map(|(runtime, own)| {
                         // A runtime the provider gives is reported at each function it serves.
-                        let at = match own {
-                            true => entry.value.range.clone(),
-                            false => function_key.clone(),
+                        let (at, written_in) = match own {
+                            true => (in_entry(&runtime.value.range), file),
+                            false => (in_entry(&entry.key_range), self.file),
                         };
-                        self.runtime_value(entry, at, &handler_place)
+                        self.runtime_value(runtime, written_in, at, &handler_place)
                     })
                     .collect();
                 let names_a_binary = runtimes
@@ -90,7 +100,7 @@ impl Template<'_> {
                         Reservation {
                             value: value.text().and_then(|text| text.parse().ok()).map(|number| Written {
                                 value: number,
-                                at: self.site(value.range.clone()),
+                                at: self.site_of(file, &reserved.value, value),
                             }),
                             instances: Multiplicity::Exactly(1),
                             element_read_at: None,
@@ -103,8 +113,8 @@ impl Template<'_> {
                 LambdaFunction {
                     resource: first_id + index,
                     name: format!("`functions.{}`", entry.key),
-                    at: self.site(entry.key_range.clone()),
-                    declared: self.site(entry.range.clone()),
+                    at: in_entry(&entry.key_range),
+                    declared: in_entry(&entry.range),
                     takes_handler: true,
                     instances: Multiplicity::Exactly(1),
                     branches: Vec::new(),
@@ -130,19 +140,25 @@ impl Template<'_> {
                 }
             })
             .collect();
-        let included = self.included_functions(first_id + functions.len());
-        functions.extend(included);
+        let unread = self.unread_includes_functions(first_id + functions.len());
+        functions.extend(unread);
         functions
     }
 
-    /// A runtime setting (`entry`), followed through `${self:…}` to the value it names, reported
-    /// at `at`.
-    fn runtime_value(&self, entry: &Entry, at: Range<usize>, handler: &HandlerPlace) -> Option<RuntimeValue> {
+    /// A runtime setting (`entry`, written in file number `written_in`), followed through
+    /// `${self:…}` to the value it names, reported at `at`.
+    fn runtime_value(
+        &self,
+        entry: &Entry,
+        written_in: usize,
+        at: Site,
+        handler: &HandlerPlace,
+    ) -> Option<RuntimeValue> {
         let value = self.followed(&entry.value);
-        let written = self.site(value.range.clone());
+        let written = self.site_of(written_in, &entry.value, value);
         Some(RuntimeValue {
             id: value.text()?.to_owned(),
-            at: self.site(at),
+            at,
             shared: written.clone(),
             written,
             read_at: None,
@@ -153,13 +169,11 @@ impl Template<'_> {
         })
     }
 
-    /// The functions each `${file(…)}` include of the `functions` section declares, numbered from
-    /// `first_id`, as far as this file shows them: the provider's runtime, which serves every one
-    /// of them that sets no runtime of its own. Their handlers, packages and roles are written in
-    /// the included file, which is read only to see whether each sets its own runtime: a fix that
-    /// must change a handler leaves it to be made by hand there, and no rule judges what they run
-    /// as.
-    fn included_functions(&self, first_id: usize) -> Vec<LambdaFunction> {
+    /// The functions of each include of the `functions` section whose file is not one of the
+    /// project's (its path is made by a variable, or it is not on disk), numbered from
+    /// `first_id`: as far as this file shows them, the provider's runtime, which serves every one
+    /// of them that sets no runtime of its own.
+    fn unread_includes_functions(&self, first_id: usize) -> Vec<LambdaFunction> {
         let Some(provider_runtime) = self
             .root
             .get("provider")
@@ -168,92 +182,46 @@ impl Template<'_> {
         else {
             return Vec::new();
         };
-        self.function_includes()
+        self.service_value("functions")
+            .map(|_| function_includes(&self.root))
+            .unwrap_or_default()
             .into_iter()
+            .filter(|include| !self.included.iter().any(|(written, _)| *written == include.value.range))
             .enumerate()
-            .map(|(index, include)| self.included_function(first_id + index, include, provider_runtime))
+            .map(|(index, include)| self.unread_include_function(first_id + index, include.value, provider_runtime))
             .collect()
     }
 
-    /// The functions one include (`${file(./functions.yml)}`) declares, as the function numbered
-    /// `id`: of them this file shows only the provider's runtime.
-    fn included_function(&self, id: usize, include: &Value, provider_runtime: &Entry) -> LambdaFunction {
+    /// The functions one include (`${file(./functions.yml)}`) whose file cannot be read declares,
+    /// as the function numbered `id`.
+    fn unread_include_function(&self, id: usize, include: &Value, provider_runtime: &Entry) -> LambdaFunction {
         let include_text = self.text.get(include.range.clone()).unwrap_or_default();
-        // Where the included file can be read and each function there sets a runtime of its own
-        // (or runs an image), the provider's serves none of them.
-        let served_by_provider = !self.included_functions_set_their_runtimes(include_text);
+        let at = self.site(include.range.clone());
         LambdaFunction {
             resource: id,
             name: format!("the functions `{include_text}` declares"),
-            at: self.site(include.range.clone()),
-            declared: self.site(include.range.clone()),
+            at: at.clone(),
+            declared: at.clone(),
             takes_handler: true,
             instances: Multiplicity::Unknown,
             branches: Vec::new(),
             stacks: StackFilter::default(),
             reservations: Vec::new(),
             runtimes: self
-                .runtime_value(provider_runtime, include.range.clone(), &HandlerPlace::OutOfReach)
-                .filter(|_| served_by_provider)
+                .runtime_value(provider_runtime, self.file, at, &HandlerPlace::OutOfReach)
                 .into_iter()
                 .collect(),
             handler: None,
             // A Go function's binary may lie anywhere in a package that file sets up.
             code: Some(CodePackage::Unjudged {
                 reason: format!(
-                    "the package of each function `{include_text}` declares is set in that file, which infrafix does not read"
+                    "the package of each function `{include_text}` declares is set in that file, which infrafix cannot read (its path is made by a variable, or it is not on disk)"
                 ),
             }),
             role: Some(FunctionRole::Unknown),
             dead_letter: DeadLetter::Unknown,
             depends_on: None,
         }
-    }
-
-    /// Whether the include `${file(./path.yml)}` (or `${file(./path.yml):key}`) names a file on
-    /// disk whose every function sets its own `runtime` (written out) or `image`. `false` when
-    /// the file cannot be read: its path holds a variable, it is missing, or it is no map of
-    /// functions.
-    fn included_functions_set_their_runtimes(&self, include: &str) -> bool {
-        let Some((path, key)) = include
-            .strip_prefix("${file(")
-            .and_then(|rest| rest.strip_suffix('}'))
-            .and_then(|rest| rest.split_once(')'))
-        else {
-            return false;
-        };
-        if path.contains("${") || !(key.is_empty() || key.starts_with(':')) {
-            return false;
-        }
-        let Ok(text) = std::fs::read_to_string(self.folder.join(path.trim())) else {
-            return false;
-        };
-        let Some(included) = parse(&text, Dialect::Yaml)
-            .ok()
-            .and_then(|tree| document::read(tree.root_node(), &text))
-        else {
-            return false;
-        };
-        let functions = match key.strip_prefix(':') {
-            Some(key) => included.get(key.trim()),
-            None => Some(&included),
-        };
-        functions.and_then(Value::as_map).is_some_and(|functions| {
-            !functions.entries.is_empty()
-                && functions.entries.iter().all(|function| {
-                    // A runtime written as a variable (`${self:provider.runtime}`) may be the
-                    // provider's own.
-                    let own_runtime = |own: &Map| {
-                        own.entry("runtime")
-                            .and_then(|runtime| runtime.value.text())
-                            .is_some_and(|runtime| !runtime.contains("${"))
-                    };
-                    function
-                        .value
-                        .as_map()
-                        .is_some_and(|own| own_runtime(own) || own.entry("image").is_some())
-                })
-        })
     }
 
     /// How many Go functions (`go1.x`, their own or the provider's runtime) with a binary in a
@@ -272,7 +240,7 @@ impl Template<'_> {
         }
         self.service_function_entries()
             .into_iter()
-            .filter(|entry| self.go_binary_in_the_service_package(&entry.value))
+            .filter(|function| self.go_binary_in_the_service_package(&function.entry.value))
             .count()
     }
 
@@ -332,11 +300,12 @@ impl Template<'_> {
     /// - sqs: ARN` or `- sqs: {arn: ARN}`), as function number and queue value.
     pub(super) fn service_queue_events(&self, functions: &[LambdaFunction]) -> Vec<(usize, &Value)> {
         let mut events = Vec::new();
-        for entry in self.service_function_entries() {
-            let Some(function) = functions
-                .iter()
-                .position(|function| function.declared == self.site(entry.range.clone()))
-            else {
+        for FunctionEntry { file, entry } in self.service_function_entries() {
+            let declared = Site {
+                file,
+                range: entry.range.clone(),
+            };
+            let Some(function) = functions.iter().position(|function| function.declared == declared) else {
                 continue;
             };
             if !matches!(functions[function].role, Some(FunctionRole::Declared(_))) {
@@ -381,22 +350,10 @@ impl Template<'_> {
         }
     }
 
-    /// The functions the service declares in this file: `functions` as a map, or as a list whose
-    /// items the framework merges, each a map of functions or an include (`function_includes`).
-    fn service_function_entries(&self) -> Vec<&Entry> {
-        let Some(functions) = self.service_value("functions") else {
-            return Vec::new();
-        };
-        let maps: Vec<&Map> = match functions.as_list() {
-            Some(list) => list.items.iter().filter_map(Value::as_map).collect(),
-            None => functions.as_map().into_iter().collect(),
-        };
-        maps.into_iter().flat_map(|map| &map.entries).collect()
-    }
-
-    /// The includes that declare functions in another file: `functions: ${file(…)}`, or such an
-    /// item of a `functions` list.
-    fn function_includes(&self) -> Vec<&Value> {
+    /// The functions the service declares: `functions` as a map, or as a list whose items the
+    /// framework merges, each a map of functions or an include, whose functions are read in their
+    /// file when it is one of the project's.
+    fn service_function_entries(&self) -> Vec<FunctionEntry<'_>> {
         let Some(functions) = self.service_value("functions") else {
             return Vec::new();
         };
@@ -404,10 +361,16 @@ impl Template<'_> {
             Some(list) => list.items.iter().collect(),
             None => vec![functions],
         };
-        items
-            .into_iter()
-            .filter(|item| item.text().is_some_and(|text| text.starts_with("${file(")))
-            .collect()
+        let mut entries = Vec::new();
+        for item in items {
+            let (file, map) = match self.included.iter().find(|(written, _)| *written == item.range) {
+                Some((_, included)) => (included.file, included.functions.as_map()),
+                None => (self.file, item.as_map()),
+            };
+            let listed = map.map(|map| map.entries.as_slice()).unwrap_or_default();
+            entries.extend(listed.iter().map(|entry| FunctionEntry { file, entry }));
+        }
+        entries
     }
 
     /// The value a `${self:a.b}` variable names, followed; any other value as it is (also in a

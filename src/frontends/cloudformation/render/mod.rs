@@ -15,14 +15,64 @@ use crate::fix::{Edit, Fix};
 use crate::frontends::document::{Layout, Value, ValueKind};
 use crate::source::{line_ending, line_range};
 
-/// The front end of one template.
+/// The front end of one template. A Serverless service's functions may be written in other
+/// files of its project: what a fix changes there is written by that file's own reading.
 pub struct TemplateFrontEnd<'a> {
     template: &'a Template<'a>,
+    /// Every file of the project, by index, the template's own among them.
+    project: &'a [Template<'a>],
 }
 
 impl<'a> TemplateFrontEnd<'a> {
-    pub fn new(template: &'a Template<'a>) -> Self {
-        Self { template }
+    pub fn new(template: &'a Template<'a>, project: &'a [Template<'a>]) -> Self {
+        Self { template, project }
+    }
+
+    /// The edits of a plan, each intent rendered by the file it changes (a runtime written in
+    /// several files, by each of them).
+    fn edits(&self, plan: &FixPlan) -> Result<Vec<Edit>, String> {
+        let mut files: Vec<usize> = plan.intents.iter().flat_map(files_changed).collect();
+        files.sort_unstable();
+        files.dedup();
+        if files.iter().all(|file| *file == self.template.file) {
+            return self.template.edits(plan);
+        }
+        let mut edits = Vec::new();
+        for file in files {
+            let template = self
+                .project
+                .iter()
+                .find(|template| template.file == file)
+                .ok_or("the fix would change a file of another project")?;
+            let part = FixPlan {
+                intents: plan.intents.iter().filter_map(|intent| part_in(intent, file)).collect(),
+                applicability: plan.applicability,
+            };
+            edits.extend(template.edits(&part)?);
+        }
+        Ok(edits)
+    }
+}
+
+/// The files an intent changes.
+fn files_changed(intent: &Intent) -> Vec<usize> {
+    match intent {
+        Intent::ReplaceRuntime { sites, .. } => sites.iter().map(|site| site.file).collect(),
+        _ => vec![intent.file()],
+    }
+}
+
+/// What of an intent changes file number `file`, if anything does.
+fn part_in(intent: &Intent, file: usize) -> Option<Intent> {
+    match intent {
+        Intent::ReplaceRuntime { sites, successor } => {
+            let sites: Vec<Site> = sites.iter().filter(|site| site.file == file).cloned().collect();
+            (!sites.is_empty()).then(|| Intent::ReplaceRuntime {
+                sites,
+                successor: successor.clone(),
+            })
+        }
+        _ => (intent.file() == file).then(|| intent.clone()),
     }
 }
 
@@ -787,13 +837,11 @@ impl GraphSource for TemplateFrontEnd<'_> {
 
 impl FrontEnd for TemplateFrontEnd<'_> {
     fn render(&self, plan: &FixPlan) -> Result<Fix, String> {
-        self.template
-            .edits(plan)
-            .map(|edits| Fix::new(edits, plan.applicability))
+        self.edits(plan).map(|edits| Fix::new(edits, plan.applicability))
     }
 
     fn can_render(&self, plan: &FixPlan) -> bool {
-        self.template.edits(plan).is_ok()
+        self.edits(plan).is_ok()
     }
 
     /// One new inline policy of the role holds every grant, so they share one fix.
