@@ -873,6 +873,7 @@ fn handler_change(table: &RuntimeTable, runtime_use: &RuntimeUse, handler: &str)
                 [] if !in_element.is_empty() || elsewhere.iter().all(|(written, _)| written.value == handler) => {
                     HandlerChange::AlreadyRight
                 }
+                [] if elsewhere.len() > 1 => HandlerChange::ByHand(WRITTEN_IN_SEVERAL_PLACES),
                 _ => by_hand,
             }
         }

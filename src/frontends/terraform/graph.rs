@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use super::map_paths::Picks;
 use super::modules::ResourceInstance;
 use super::values::{unwrapped, Elements, Origin, Scope};
 use super::{Located, TerraformProject};
@@ -49,10 +50,23 @@ impl<'a> TerraformProject<'a> {
                         })
                         .collect()
                 }
-                None => Vec::from_iter(self.origin(handler, scope).map(|handler| {
-                    let runtime = runtime.and_then(|runtime| self.origin(runtime, scope));
-                    (handler, runtime.map(|runtime| runtime.written.site()))
-                })),
+                None => match runtime.and_then(|runtime| self.entry_handlers(runtime, handler, scope)) {
+                    // Each handler an entry may pick is read beside the runtime that entry picks.
+                    Some(entries) => entries
+                        .into_iter()
+                        .flat_map(|entry| {
+                            let runtime = entry.runtime.written.site();
+                            entry
+                                .handlers
+                                .into_iter()
+                                .map(move |(handler, _)| (handler, Some(runtime.clone())))
+                        })
+                        .collect(),
+                    None => Vec::from_iter(self.origin(handler, scope).map(|handler| {
+                        let runtime = runtime.and_then(|runtime| self.origin(runtime, scope));
+                        (handler, runtime.map(|runtime| runtime.written.site()))
+                    })),
+                },
             };
             for (handler, runtime) in pairs {
                 handler_readers
@@ -164,9 +178,16 @@ impl<'a> TerraformProject<'a> {
         };
         let several = values.len() > 1;
         let handler = self.handler_place(body, scope, handler_readers);
+        // Entries picked at deploy may each write their own handler (`local.api[terraform.workspace]`
+        // holding both, or two maps keyed alike): listed in the order of the runtime's places.
+        let entry_handlers = self.argument(body, "handler").filter(|_| several).and_then(|handler| {
+            let entries = self.entry_handlers(runtime, handler, scope)?;
+            Some((entries, self.handler_read_elsewhere(handler, body, scope)))
+        });
         values
             .into_iter()
-            .map(|(id, origin)| {
+            .enumerate()
+            .map(|(index, (id, origin))| {
                 let read = self.reported_at(runtime, &origin, scope)?;
                 let written = origin.written.site();
                 // Of several, each is reported where it is written (one place has one finding,
@@ -177,13 +198,19 @@ impl<'a> TerraformProject<'a> {
                     true => (written.clone(), read.clone(), Some(read)),
                     false => (read, written.clone(), None),
                 };
+                let handler = match &entry_handlers {
+                    Some((entries, read_elsewhere)) => entries.get(index).map_or(HandlerPlace::OutOfReach, |entry| {
+                        self.entry_handler(entry, *read_elsewhere, handler_readers)
+                    }),
+                    None => handler.clone(),
+                };
                 Some(RuntimeValue {
                     id,
                     at,
                     written,
                     shared,
                     read_at,
-                    handler: Some(handler.clone()),
+                    handler: Some(handler),
                     overridable: origin.overridable,
                     kept: None,
                     set_in: Vec::new(),
@@ -275,6 +302,80 @@ impl<'a> TerraformProject<'a> {
             return HandlerPlace::SharedWithOtherRuntimes { value };
         }
         HandlerPlace::Written(vec![(Written { value, at }, reachable)])
+    }
+
+    /// The handlers a function may run with beside each place its runtime may be written, when a
+    /// key known only at deploy picks the handler too: from the runtime's entry
+    /// (`local.api[terraform.workspace].runtime` and `.handler`), from a map keyed alike
+    /// (`local.handlers[terraform.workspace]`), or from somewhere every entry shares. In the
+    /// order of the runtime's places; `None` when no such key picks the handler.
+    fn entry_handlers(
+        &self,
+        runtime: Located<'a>,
+        handler: Located<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> Option<Vec<EntryHandlers<'a>>> {
+        let handlers = self.places(handler, scope)?;
+        if handlers.iter().all(|handler| handler.ways.iter().all(Vec::is_empty)) {
+            return None;
+        }
+        let runtimes = self.places(runtime, scope)?;
+        Some(
+            runtimes
+                .into_iter()
+                .map(|runtime| EntryHandlers {
+                    runtime: runtime.origin,
+                    handlers: handlers
+                        .iter()
+                        .filter_map(|handler| {
+                            let together: Vec<(&Picks, &Picks)> = runtime
+                                .ways
+                                .iter()
+                                .flat_map(|picks| {
+                                    handler
+                                        .ways
+                                        .iter()
+                                        .filter(|other| may_pick_together(picks, other))
+                                        .map(move |other| (picks, other))
+                                })
+                                .collect();
+                            let picked_by_the_entry = !together.is_empty()
+                                && together.iter().all(|(runtime, handler)| picks_alike(runtime, handler));
+                            (!together.is_empty()).then_some((handler.origin, picked_by_the_entry))
+                        })
+                        .collect(),
+                })
+                .collect(),
+        )
+    }
+
+    /// The handler beside one runtime entry: the entry's own, which a fix may change as an
+    /// element's (see `element_handler`), or what every entry shares or several places may give,
+    /// which it leaves.
+    fn entry_handler(
+        &self,
+        entry: &EntryHandlers<'a>,
+        read_elsewhere: bool,
+        handler_readers: &HandlerReaders,
+    ) -> HandlerPlace {
+        match entry.handlers.as_slice() {
+            [(origin, true)] => self.element_handler(Some(*origin), true, read_elsewhere, handler_readers),
+            [] => HandlerPlace::OutOfReach,
+            handlers => handlers
+                .iter()
+                .map(|(origin, _)| {
+                    let value = self.string_literal(origin.written)?;
+                    Some((
+                        Written {
+                            value,
+                            at: origin.written.site(),
+                        },
+                        false,
+                    ))
+                })
+                .collect::<Option<Vec<_>>>()
+                .map_or(HandlerPlace::OutOfReach, HandlerPlace::Written),
+        }
     }
 
     /// Where a value is written, when the root module writes it: a value a called module writes
@@ -438,6 +539,29 @@ impl<'a> TerraformProject<'a> {
             }],
         }
     }
+}
+
+/// A place a function's runtime may be written, picked by a key known only at deploy, and each
+/// handler the function may have beside it, with whether the runtime's entry alone picks it.
+struct EntryHandlers<'a> {
+    runtime: Origin<'a>,
+    handlers: Vec<(Origin<'a>, bool)>,
+}
+
+/// Whether two ways may be taken in one deployment: no key picks a different entry on each.
+fn may_pick_together(first: &Picks, second: &Picks) -> bool {
+    !first.iter().any(|(key, name)| {
+        key.is_some()
+            && second
+                .iter()
+                .any(|(other_key, other_name)| other_key == key && other_name != name)
+    })
+}
+
+/// Whether the way to a handler is picked by keys the way to the runtime beside it picked alike,
+/// by at least one: the runtime's entry, and nothing else, decides the handler.
+fn picks_alike(runtime: &Picks, handler: &Picks) -> bool {
+    !handler.is_empty() && handler.iter().all(|pick| pick.0.is_some() && runtime.contains(pick))
 }
 
 /// Who reads each written handler: per reading function, where the runtime it reads beside it is

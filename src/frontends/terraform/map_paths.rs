@@ -2,9 +2,11 @@
 //! `var.config["runtime"]`, `local.env[terraform.workspace].timeout`, through `merge()` of maps
 //! written out (the last map holding the key wins, as in Terraform) and `lookup()` with its
 //! default. A step infrafix cannot take (a map from a data source, a key computed at deploy into
-//! maps that disagree) leaves the value unknown.
+//! maps that disagree) leaves the value unknown. Each way a value is reached remembers the entries
+//! such keys picked on it, so that two values read by the same keys can be told apart per entry.
 
 use super::references::interpolated;
+use super::values::MAX_HOPS;
 use super::values::{object_node, tuple_elements, unwrapped, Origin, Scope};
 use super::{named_children, Located, TerraformProject};
 use crate::syntax::kind_of;
@@ -18,14 +20,35 @@ pub const REFERENCES_FOLLOWED: usize = 64;
 pub enum Step {
     /// A map's key or a list's position (`.runtime`, `["runtime"]`, `[0]`, `.0`).
     Key(String),
-    /// A key computed at deploy (`[terraform.workspace]`): any entry.
-    AnyKey,
+    /// A key computed at deploy (`[terraform.workspace]`): any entry. What the key reads, when
+    /// infrafix can tell, so that two maps picked by the same key pair up entry by entry.
+    AnyKey(Option<DeployKey>),
+}
+
+/// A value known only at deploy that picks map entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeployKey {
+    /// `terraform.workspace`, the same wherever it is read.
+    Workspace,
+    /// A root module variable (`var.environment`), whatever value a deployment gives it.
+    RootVariable(String),
+}
+
+/// On one way to a value, the entries keys known only at deploy picked, each by its name in its
+/// map (or position in its list); a key infrafix cannot name (`None`) pairs with nothing.
+pub type Picks = Vec<(Option<DeployKey>, String)>;
+
+/// A place a value may be written, and each way it is reached there.
+#[derive(Debug, Clone)]
+pub struct Place<'a> {
+    pub origin: Origin<'a>,
+    pub ways: Vec<Picks>,
 }
 
 /// Where a value may be written, once its steps are taken.
 #[derive(Debug)]
 pub struct Reached<'a> {
-    pub origins: Vec<Origin<'a>>,
+    pub origins: Vec<(Origin<'a>, Picks)>,
     /// Whether a map on the way may lack the key: `merge()` then takes it from an earlier map.
     pub may_lack: bool,
     /// Whether a way it took, found or not, went through a root variable's `default`, which a
@@ -36,7 +59,7 @@ pub struct Reached<'a> {
 impl<'a> Reached<'a> {
     fn one(origin: Origin<'a>) -> Self {
         Self {
-            origins: vec![origin],
+            origins: vec![(origin, Picks::new())],
             may_lack: false,
             overridable: origin.overridable,
         }
@@ -57,6 +80,16 @@ impl<'a> Reached<'a> {
         self.overridable |= other.overridable;
     }
 
+    /// The entries `key` picked, as `name`, on every way reached so far.
+    fn picked(mut self, key: &Step, name: &str) -> Self {
+        if let Step::AnyKey(key) = key {
+            for (_, picks) in &mut self.origins {
+                picks.push((key.clone(), name.to_owned()));
+            }
+        }
+        self
+    }
+
     /// The one place the value is written, when every way leads there and none may miss it.
     pub fn single(self) -> Option<Origin<'a>> {
         match self.all()?.as_slice() {
@@ -70,16 +103,26 @@ impl<'a> Reached<'a> {
     /// overridable when any way was, since a deployment replacing a variable's map replaces it
     /// whole.
     pub fn all(self) -> Option<Vec<Origin<'a>>> {
+        Some(self.places()?.into_iter().map(|place| place.origin).collect())
+    }
+
+    /// `all`, with the entries picked on each way to each place.
+    pub fn places(self) -> Option<Vec<Place<'a>>> {
         if self.may_lack || self.origins.is_empty() {
             return None;
         }
-        let mut places: Vec<Origin<'a>> = Vec::new();
-        for origin in self.origins {
-            if !places.iter().any(|place| place.written == origin.written) {
-                places.push(Origin {
-                    overridable: self.overridable,
-                    ..origin
-                });
+        let mut places: Vec<Place<'a>> = Vec::new();
+        for (origin, picks) in self.origins {
+            match places.iter_mut().find(|place| place.origin.written == origin.written) {
+                Some(place) if !place.ways.contains(&picks) => place.ways.push(picks),
+                Some(_) => {}
+                None => places.push(Place {
+                    origin: Origin {
+                        overridable: self.overridable,
+                        ..origin
+                    },
+                    ways: vec![picks],
+                }),
             }
         }
         Some(places)
@@ -165,8 +208,8 @@ impl<'a> TerraformProject<'a> {
             may_lack: false,
             overridable: origin.overridable,
         };
-        for entry in entries {
-            reached.absorb(self.follow(entry, scope, origin, rest, budget)?);
+        for (name, entry) in entries {
+            reached.absorb(self.follow(entry, scope, origin, rest, budget)?.picked(step, &name));
         }
         Some(reached)
     }
@@ -192,10 +235,13 @@ impl<'a> TerraformProject<'a> {
                 for map in maps.iter().rev() {
                     let entry = self.follow(*map, scope, origin, std::slice::from_ref(key), budget)?;
                     reached.overridable |= entry.overridable;
-                    for found in entry.origins {
-                        let inner = self.follow(found.written, &scope[..found.depth], found, rest, budget)?;
+                    for (found, picks) in entry.origins {
+                        let mut inner = self.follow(found.written, &scope[..found.depth], found, rest, budget)?;
                         if inner.may_lack {
                             return None;
+                        }
+                        for (_, inner_picks) in &mut inner.origins {
+                            inner_picks.extend(picks.iter().cloned());
                         }
                         reached.absorb(inner);
                     }
@@ -209,7 +255,7 @@ impl<'a> TerraformProject<'a> {
             ("lookup", [map, key, default]) => {
                 let key = self.key_step(*key, scope);
                 // A key picked at deploy may be one the map lacks, which gives the default.
-                let may_miss = key == Step::AnyKey;
+                let may_miss = matches!(key, Step::AnyKey(_));
                 let path: Vec<Step> = std::iter::once(key).chain(steps.iter().cloned()).collect();
                 let mut reached = self.follow(*map, scope, origin, &path, budget)?;
                 if reached.may_lack || may_miss {
@@ -222,34 +268,36 @@ impl<'a> TerraformProject<'a> {
         }
     }
 
-    /// The entries of a map or list written out that `step` may pick; `None` when the
-    /// collection is not written out or has keys infrafix cannot read.
-    fn entries_picked(&self, collection: Located<'a>, step: &Step) -> Option<Vec<Located<'a>>> {
+    /// The entries of a map or list written out that `step` may pick, each with its key (or
+    /// position); `None` when the collection is not written out or has keys infrafix cannot read.
+    fn entries_picked(&self, collection: Located<'a>, step: &Step) -> Option<Vec<(String, Located<'a>)>> {
         if let Some(object) = object_node(collection) {
             let fields = self.all_object_fields(object)?;
             return Some(match step {
-                Step::Key(key) => fields
-                    .into_iter()
-                    .find(|(name, _)| name == key)
-                    .map(|(_, value)| value)
-                    .into_iter()
-                    .collect(),
-                Step::AnyKey => fields.into_iter().map(|(_, value)| value).collect(),
+                Step::Key(key) => fields.into_iter().filter(|(name, _)| name == key).collect(),
+                Step::AnyKey(_) => fields,
             });
         }
-        let elements = tuple_elements(collection)?;
+        let elements = tuple_elements(collection)?.into_iter().enumerate();
         Some(match step {
             Step::Key(position) => {
                 let position: usize = position.parse().ok()?;
-                elements.get(position).copied().into_iter().collect()
+                elements
+                    .filter(|(index, _)| *index == position)
+                    .map(|(index, element)| (index.to_string(), element))
+                    .collect()
             }
-            Step::AnyKey => elements,
+            Step::AnyKey(_) => elements.map(|(index, element)| (index.to_string(), element)).collect(),
         })
     }
 
     /// `var.NAME` or `local.NAME` and the steps taken into it after (`local.env["prod"].runtime`),
     /// each key read as it is written in `scope`.
-    fn reference_path(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<(&'a str, &'a str, Vec<Step>)> {
+    pub(super) fn reference_path(
+        &self,
+        expression: Located<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> Option<(&'a str, &'a str, Vec<Step>)> {
         if kind_of(expression.node) != "expression" {
             return None;
         }
@@ -298,8 +346,31 @@ impl<'a> TerraformProject<'a> {
     fn key_step(&self, key: Located<'a>, scope: &Scope<'_, 'a>) -> Step {
         match self.string_value(key, scope) {
             Some((key, origin)) if !origin.overridable => Step::Key(key),
-            _ => Step::AnyKey,
+            _ => Step::AnyKey(self.deploy_key(key, scope)),
         }
+    }
+
+    /// What a key computed at deploy reads, through the locals and module arguments it is
+    /// passed by: `None` for anything else (`lower(terraform.workspace)`, a data source).
+    fn deploy_key(&self, key: Located<'a>, scope: &Scope<'_, 'a>) -> Option<DeployKey> {
+        let (mut current, mut scope) = (interpolated(key), scope);
+        for _ in 0..MAX_HOPS {
+            match self.traversal(current)?.as_slice() {
+                ["terraform", "workspace"] => return Some(DeployKey::Workspace),
+                ["var", name] => match scope.split_last() {
+                    None => return Some(DeployKey::RootVariable((*name).to_owned())),
+                    Some((call, outer)) => {
+                        current = interpolated(self.argument(call.body, name)?);
+                        scope = outer;
+                    }
+                },
+                ["local", name] => {
+                    current = interpolated(*self.folder_of(current).locals.get(*name)?);
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// A function call's name and arguments (`merge(a, b)`).

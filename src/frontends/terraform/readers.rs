@@ -3,6 +3,7 @@
 //! built from the binary's name (`filename = "build/${var.binary}.zip"`,
 //! `s3_key = "go/${each.value.handler}.zip"`), an environment variable, another module.
 
+use super::map_paths::Step;
 use super::references::interpolated;
 use super::values::{Scope, MAX_HOPS};
 use super::{Located, TerraformProject};
@@ -18,55 +19,62 @@ impl<'a> TerraformProject<'a> {
         // The reading the value was followed through, one hop further in: a module call's argument,
         // a local's value.
         let mut passed_by: Option<Located<'a>> = None;
+        // The steps into what `current` names that lead to the handler (`handler` in
+        // `local.settings.handler`, then `[terraform.workspace]` and `handler` in the
+        // `local.api[terraform.workspace]` that `settings` is).
+        let mut path: Vec<Step> = Vec::new();
         for _ in 0..MAX_HOPS {
-            let Some(names) = self.traversal(current) else {
-                // A literal, read where it is written.
+            match self.traversal(current).as_deref() {
+                Some(["each", "value"]) => return self.element_field_read_elsewhere(body, None, passed_by),
+                Some(["each", "value", field, ..]) => {
+                    return self.element_field_read_elsewhere(body, Some(field), passed_by)
+                }
+                _ => {}
+            }
+            // Anything else but a local or a variable is a literal, read where it is written, or
+            // a resource's attribute, never changed for a handler.
+            let Some((namespace, name, steps)) = self.reference_path(current, scope) else {
                 return false;
             };
-            match names.as_slice() {
-                ["each", "value"] => return self.element_field_read_elsewhere(body, None, passed_by),
-                ["each", "value", field, ..] => return self.element_field_read_elsewhere(body, Some(field), passed_by),
-                ["var", name] => {
-                    let key = format!("var.{name}");
-                    if self.read_elsewhere_in_folder(current, &key, passed_by) {
-                        return true;
-                    }
-                    // A root variable's default, or a module's own: no fix writes there.
-                    let Some((call, outer)) = scope.split_last() else {
-                        return false;
-                    };
-                    let Some(passed) = self.argument(call.body, name) else {
-                        return false;
-                    };
-                    passed_by = Some(passed);
-                    current = interpolated(passed);
-                    body = call.body;
-                    scope = outer;
-                }
-                // A local the module reads elsewhere too (`filename = "build/${local.binary}.zip"`).
-                ["local", name] => {
-                    let key = format!("local.{name}");
-                    if self.read_elsewhere_in_folder(current, &key, passed_by) {
-                        return true;
-                    }
-                    let folder = &self.folders[self.folder_of_file[current.file]];
-                    let Some(value) = folder.locals.get(*name) else {
-                        return false;
-                    };
-                    // The local's own value reads what comes next: that reading is the one followed.
-                    passed_by = Some(*value);
-                    current = interpolated(*value);
-                }
-                // A resource's attribute: never changed for a handler.
-                _ => return false,
+            path.splice(0..0, steps);
+            if self.read_elsewhere_in_folder(current, &format!("{namespace}.{name}"), &path, passed_by) {
+                return true;
+            }
+            if namespace == "var" {
+                // A root variable's default, or a module's own: no fix writes there.
+                let Some((call, outer)) = scope.split_last() else {
+                    return false;
+                };
+                let Some(passed) = self.argument(call.body, name) else {
+                    return false;
+                };
+                passed_by = Some(passed);
+                current = interpolated(passed);
+                body = call.body;
+                scope = outer;
+            } else {
+                let Some(value) = self.folder_of(current).locals.get(name) else {
+                    return false;
+                };
+                // The local's own value reads what comes next: that reading is the one followed.
+                passed_by = Some(*value);
+                current = interpolated(*value);
             }
         }
         true
     }
 
-    /// Whether the folder `read` is in names `key` anywhere but in the `handler` of its functions
-    /// and the reading it was followed through (`passed_by`: a module call argument, a local's value).
-    fn read_elsewhere_in_folder(&self, read: Located<'a>, key: &str, passed_by: Option<Located<'a>>) -> bool {
+    /// Whether the folder `read` is in names `key` anywhere but in the `handler` of its functions,
+    /// the reading it was followed through (`passed_by`: a module call argument, a local's value)
+    /// and readings of other fields than those `path` takes (`local.settings.runtime` beside
+    /// `local.settings.handler`).
+    fn read_elsewhere_in_folder(
+        &self,
+        read: Located<'a>,
+        key: &str,
+        path: &[Step],
+        passed_by: Option<Located<'a>>,
+    ) -> bool {
         let folder = self.folder_of_file[read.file];
         let allowed = self.handler_arguments(folder);
         (0..self.files.len())
@@ -80,8 +88,22 @@ impl<'a> TerraformProject<'a> {
                     mention.key == key
                         && !allowed.contains(&mention.at)
                         && Some(mention.at) != passed_by.map(interpolated)
+                        && self.may_read_along(mention.at, path)
                 })
             })
+    }
+
+    /// Whether `read` may read what `path` leads to, or a part of the way there: it takes no
+    /// other key than the path does (any key, for a key picked at deploy or a reading infrafix
+    /// cannot follow).
+    fn may_read_along(&self, read: Located<'a>, path: &[Step]) -> bool {
+        let Some((_, _, steps)) = self.reference_path(read, &[]) else {
+            return true;
+        };
+        !steps
+            .iter()
+            .zip(path)
+            .any(|pair| matches!(pair, (Step::Key(read), Step::Key(wanted)) if read != wanted))
     }
 
     /// Whether the blocks made per element of the collection the block with body `body` goes

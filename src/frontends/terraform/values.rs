@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::map_paths::{Reached, REFERENCES_FOLLOWED};
+use super::map_paths::{Place, Reached, REFERENCES_FOLLOWED};
 use super::{named_children, Located, ModuleCall, TerraformProject};
 use crate::cloud::{Multiplicity, Site};
 use crate::syntax::{kind_of, Fields};
@@ -47,6 +47,11 @@ impl<'a> TerraformProject<'a> {
     /// (`local.runtimes[terraform.workspace]`). `None` when a way cannot be followed.
     pub fn origins(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<Origin<'a>>> {
         self.reached(expression, scope)?.all()
+    }
+
+    /// `origins`, each with the entries keys known only at deploy picked on every way to it.
+    pub fn places(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<Place<'a>>> {
+        self.reached(expression, scope)?.places()
     }
 
     fn reached(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Reached<'a>> {
@@ -587,6 +592,7 @@ pub fn unwrapped(expression: Located) -> Located {
 mod tests {
     use std::path::Path;
 
+    use super::super::map_paths::DeployKey;
     use super::super::{TerraformInput, TerraformProject};
     use crate::cloud::Multiplicity;
     use crate::syntax::{parse, Dialect};
@@ -691,6 +697,78 @@ locals {
             assert_eq!(origins("d"), Some(vec!["\"nodejs20.x\"", "\"nodejs16.x\""]));
             assert_eq!(origins("e"), Some(vec!["\"go1.x\""]));
             assert_eq!(origins("i"), None);
+        });
+    }
+
+    #[test]
+    fn each_way_into_a_map_remembers_the_entries_keys_known_at_deploy_picked() {
+        let main = r#"resource "aws_lambda_function" "f" {
+  a = local.settings.handler
+  b = local.handlers[var.environment]
+  c = local.merged.handler
+  d = local.api[lower(terraform.workspace)].handler
+  e = local.api["prod"].handler
+}
+
+variable "environment" {
+  default = "staging"
+}
+
+locals {
+  api      = { staging = { handler = "main" }, prod = { handler = "api" } }
+  env      = terraform.workspace
+  settings = local.api[local.env]
+  handlers = { staging = "main", prod = local.shared }
+  shared   = "api"
+  defaults = { handler = "bootstrap" }
+  merged   = merge(local.defaults, local.api[terraform.workspace])
+}
+"#;
+        with_project(main, "", |project, body| {
+            let places = |name: &str| {
+                let value = project.argument(body, name).expect("argument");
+                project.places(value, &[]).map(|places| {
+                    places
+                        .into_iter()
+                        .map(|place| (project.text(place.origin.written).to_owned(), place.ways))
+                        .collect::<Vec<_>>()
+                })
+            };
+            let picked = |key: Option<DeployKey>, name: &str| vec![(key, name.to_owned())];
+            let workspace = || Some(DeployKey::Workspace);
+            let environment = || Some(DeployKey::RootVariable("environment".to_owned()));
+            // Through a local holding `terraform.workspace`, the key is the workspace still.
+            assert_eq!(
+                places("a"),
+                Some(vec![
+                    ("\"main\"".to_owned(), vec![picked(workspace(), "staging")]),
+                    ("\"api\"".to_owned(), vec![picked(workspace(), "prod")]),
+                ])
+            );
+            assert_eq!(
+                places("b"),
+                Some(vec![
+                    ("\"main\"".to_owned(), vec![picked(environment(), "staging")]),
+                    ("\"api\"".to_owned(), vec![picked(environment(), "prod")]),
+                ])
+            );
+            // The later map holds the key in every entry: the earlier one gives nothing.
+            assert_eq!(
+                places("c"),
+                Some(vec![
+                    ("\"main\"".to_owned(), vec![picked(workspace(), "staging")]),
+                    ("\"api\"".to_owned(), vec![picked(workspace(), "prod")]),
+                ])
+            );
+            // A key computed from the workspace picks entries, but pairs with no other key.
+            assert_eq!(
+                places("d"),
+                Some(vec![
+                    ("\"main\"".to_owned(), vec![picked(None, "staging")]),
+                    ("\"api\"".to_owned(), vec![picked(None, "prod")]),
+                ])
+            );
+            assert_eq!(places("e"), Some(vec![("\"api\"".to_owned(), vec![Vec::new()])]));
         });
     }
 
