@@ -1,11 +1,12 @@
 //! What a loop variable or callback parameter stands for: each element of the collection it
 //! iterates. `for (const s of services)`, `services.map((s) => …)` and `.forEach`, with their
 //! destructurings (`({ runtime }) => …`, `for (const [name, t] of Object.entries(tenants))`), over
-//! an array literal, a `const` holding one (also exported by another module of the project), or
-//! the entries, values or keys of a `const` object literal, or an empty `const` array filled by
-//! `push` before it is read. A collection that is a parameter, configuration, or changed in any
-//! other way (`services.push(…)` onto a literal with elements, a push in a function called later)
-//! holds elements no literal shows: it is not followed.
+//! an array literal (with the arrays it spreads, or `a.concat(b)`), a `const` holding one (also
+//! exported by another module of the project), what a helper of the program returns
+//! (`loadTenants()`), the entries, values or keys of a `const` object literal, or an empty
+//! `const` array filled by `push` before it is read. A collection that is a parameter,
+//! configuration, or changed in any other way (`services.push(…)` onto a literal with elements, a
+//! push in a function called later) holds elements no literal shows: it is not followed.
 
 use foldhash::HashSet;
 use std::rc::Rc;
@@ -580,50 +581,51 @@ impl<'tree> Program<'tree> {
         self.elements(iterated.collection)
     }
 
-    /// The elements of an array literal (through unchanged consts), or of `Object.entries(r)`,
-    /// `Object.values(r)` and `Object.keys(r)` for an unchanged const object literal `r`.
+    /// The elements of a collection the code writes out: an array literal (`...xs` standing for
+    /// the elements of `xs`), `a.concat(b)`, a `.map` result, an array filled by `push`, or
+    /// `Object.entries(r)`, `Object.values(r)` and `Object.keys(r)` for an unchanged const object
+    /// literal `r`; through unchanged consts and what a helper of the program returns
+    /// (`const tenants = loadTenants()`). `None` when they are not all written out.
     fn elements(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
-        let mut collection = self.unwrapped(collection);
-        // `const dependsOn = attachments`: another name for the same array.
-        for _ in 0..MAX_HOPS {
-            let Some(aliased) = names_a_variable(collection.node)
-                .then(|| self.const_value(collection))
-                .flatten()
-                .filter(|value| names_a_variable(self.unwrapped(*value).node))
-            else {
-                break;
-            };
-            if self.changed_in_place(collection, aliased) {
-                return None;
-            }
-            collection = self.unwrapped(aliased);
+        match self.elements_within(collection, 0)? {
+            (elements, false) => Some(elements),
+            (_, true) => None,
         }
-        if let Some(mapped) = self.mapped_elements(collection) {
-            return Some(mapped);
-        }
-        if kind_of(collection.node) == "call_expression" {
-            return self.object_method_elements(collection);
-        }
-        if let Some(pushed) = self.pushed_elements(collection) {
-            return Some(pushed);
-        }
-        let array = self.unchanged_literal(collection, "array")?;
-        let mut elements = Vec::new();
-        for item in named_children(array.node).filter(|item| kind_of(item) != "comment") {
-            if kind_of(item) == "spread_element" {
-                return None;
-            }
-            elements.push(Element::Value(array.with(item)));
-        }
-        Some(elements)
     }
 
-    /// The elements written out in an array literal (through unchanged consts) that spreads in
-    /// collections infrafix cannot read beside those it can (`[...builtIn, ...loadTenants()]`,
-    /// `[{ name: "internal" }, ...fromFile]`): its own elements and those of the spreads it can
-    /// read. `None` for a collection that is no such literal, or one whose elements are all read
-    /// (see `elements`).
+    /// The elements written out in a collection that also holds others infrafix cannot read
+    /// (`[...builtIn, ...loadTenants()]`, `[{ name: "internal" }, ...fromFile]`,
+    /// `known.concat(fromFile())`). `None` for a collection that is no such thing, or one whose
+    /// elements are all read (see `elements`).
     fn elements_beside_unread(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
+        match self.elements_within(collection, 0)? {
+            (elements, true) => Some(elements),
+            (_, false) => None,
+        }
+    }
+
+    /// The elements of a collection that infrafix reads, and whether it holds others besides,
+    /// `depth` collections deep (a spread's, a concatenated array's, a mapped one's): ends cycles
+    /// such as `const a = [...b], b = [...a]`.
+    fn elements_within(&self, collection: Located<'tree>, depth: usize) -> Option<(Vec<Element<'tree>>, bool)> {
+        if depth > MAX_HOPS {
+            return None;
+        }
+        let collection = self.collection_written(collection)?;
+        if let Some(mapped) = self.mapped_elements(collection, depth) {
+            return Some((mapped, false));
+        }
+        if let Some(concatenated) = self.concatenated_elements(collection, depth) {
+            return Some(concatenated);
+        }
+        if kind_of(collection.node) == "call_expression" {
+            return self
+                .object_method_elements(collection)
+                .map(|elements| (elements, false));
+        }
+        if let Some(pushed) = self.pushed_elements(collection) {
+            return Some((pushed, false));
+        }
         let array = self.unchanged_literal(collection, "array")?;
         let mut elements = Vec::new();
         let mut unread = false;
@@ -632,32 +634,98 @@ impl<'tree> Program<'tree> {
                 elements.push(Element::Value(array.with(item)));
                 continue;
             }
-            match self.elements(array.with(item.named_child(0)?)) {
-                Some(spread) => elements.extend(spread),
+            match self.elements_within(array.with(item.named_child(0)?), depth + 1) {
+                Some((spread, spread_unread)) => {
+                    elements.extend(spread);
+                    unread |= spread_unread;
+                }
                 None => unread = true,
             }
         }
-        unread.then_some(elements)
+        Some((elements, unread))
+    }
+
+    /// Where a collection is written: through consts that name another const (`const dependsOn =
+    /// attachments`) or hold a call (`const tenants = loadTenants()`, `known.concat(…)`), and
+    /// through calls of the program's helpers to what they return (`loadTenants()` for
+    /// `function loadTenants() { return [...]; }`). `None` when code changes one of those consts
+    /// in place.
+    fn collection_written(&self, collection: Located<'tree>) -> Option<Located<'tree>> {
+        let mut collection = self.unwrapped(collection);
+        for _ in 0..MAX_HOPS {
+            if !names_a_variable(collection.node) {
+                match self.helper_result(collection) {
+                    Some(returned) => collection = self.unwrapped(returned),
+                    None => break,
+                }
+                continue;
+            }
+            let Some(value) = self.const_value(collection) else {
+                break;
+            };
+            let next = self.unwrapped(value);
+            if !names_a_variable(next.node) && kind_of(next.node) != "call_expression" {
+                break;
+            }
+            if self.changed_in_place(collection, value) {
+                return None;
+            }
+            collection = next;
+        }
+        Some(collection)
+    }
+
+    /// What a call of one of the program's functions returns, when that is one expression the
+    /// call hands back as it is: not through a promise (`async`) or a generator, which a loop
+    /// would not go over the same way.
+    fn helper_result(&self, call: Located<'tree>) -> Option<Located<'tree>> {
+        if kind_of(call.node) != "call_expression" {
+            return None;
+        }
+        let helper = self.function_named(call.with(call.node.field("function")?))?;
+        let mut cursor = helper.node.walk();
+        let asynchronous = helper
+            .node
+            .children(&mut cursor)
+            .any(|child| matches!(kind_of(child), "async" | "*"));
+        if asynchronous || kind_of(helper.node).starts_with("generator") {
+            return None;
+        }
+        self.returned_value(helper)
+    }
+
+    /// `a.concat(b, …)` over an array `a` whose elements infrafix reads: those, then each
+    /// argument's (an array's elements, an object as one element), and whether an argument it
+    /// cannot read (`known.concat(fromFile())`) adds others. `None` for any other expression.
+    fn concatenated_elements(&self, call: Located<'tree>, depth: usize) -> Option<(Vec<Element<'tree>>, bool)> {
+        let (receiver, "concat") = self.method_call(call)? else {
+            return None;
+        };
+        let (mut elements, mut unread) = self.elements_within(receiver, depth + 1)?;
+        for argument in named_children(call.node.field("arguments")?).filter(|argument| kind_of(argument) != "comment")
+        {
+            let argument = call.with(argument);
+            match self.elements_within(argument, depth + 1) {
+                Some((more, more_unread)) => {
+                    elements.extend(more);
+                    unread |= more_unread;
+                }
+                None if self.unchanged_literal(argument, "object").is_some() => {
+                    elements.push(Element::Value(argument));
+                }
+                // An array read at run time, a value that may or may not be one, or a spread
+                // of arguments: any number of elements.
+                None => unread = true,
+            }
+        }
+        Some((elements, unread))
     }
 
     /// The values of an array, in order: a literal (where `...xs` stands for the elements of
     /// `xs`), a `.map` result or an array filled by `push`, through consts no code changes
     /// otherwise. `None` when they are not all written out.
     pub(super) fn array_values(&self, array: Located<'tree>) -> Option<Vec<Located<'tree>>> {
-        let elements = match self.unchanged_literal(array, "array") {
-            Some(literal) if named_children(literal.node).any(|item| kind_of(item) == "spread_element") => {
-                let mut elements = Vec::new();
-                for item in named_children(literal.node).filter(|item| kind_of(item) != "comment") {
-                    match kind_of(item) {
-                        "spread_element" => elements.extend(self.elements(literal.with(item.named_child(0)?))?),
-                        _ => elements.push(Element::Value(literal.with(item))),
-                    }
-                }
-                elements
-            }
-            _ => self.elements(array)?,
-        };
-        elements
+        self.elements(array)?
             .into_iter()
             .map(|element| match element {
                 Element::Value(value) => Some(value),
@@ -698,7 +766,7 @@ impl<'tree> Program<'tree> {
     /// The elements of `kinds.map((kind) => new aws.lambda.Function(…))` (or of a const holding
     /// it, which no code changes in place): one per element of `kinds`, each what the callback
     /// returns. A callback with more than one `return` may return different things: not followed.
-    fn mapped_elements(&self, collection: Located<'tree>) -> Option<Vec<Element<'tree>>> {
+    fn mapped_elements(&self, collection: Located<'tree>, depth: usize) -> Option<Vec<Element<'tree>>> {
         let mut call = collection;
         if names_a_variable(call.node) {
             let value = self.const_value(call)?;
@@ -722,8 +790,10 @@ impl<'tree> Program<'tree> {
             return None;
         }
         let returned = self.returned_value(call.with(callback))?;
-        let count = self.elements(mapped)?.len();
-        Some(vec![Element::Value(returned); count])
+        let (elements, false) = self.elements_within(mapped, depth + 1)? else {
+            return None;
+        };
+        Some(vec![Element::Value(returned); elements.len()])
     }
 
     /// The elements of a const array that starts empty and is filled by `push` before it is read
@@ -832,8 +902,9 @@ impl<'tree> Program<'tree> {
         Some(entries.into_iter().map(|(_, value)| value).collect())
     }
 
-    /// The literal of `kind` an expression is, or a chain of consts holds, when no code changes
-    /// any of those consts in place.
+    /// The literal of `kind` an expression is, or a chain of consts and helpers' calls holds
+    /// (`const tenants = loadTenants()`, see `helper_result`), when no code changes any of those
+    /// consts in place.
     fn unchanged_literal(&self, at: Located<'tree>, kind: &str) -> Option<Located<'tree>> {
         let mut current = self.unwrapped(at);
         for _ in 0..MAX_HOPS {
@@ -841,7 +912,8 @@ impl<'tree> Program<'tree> {
                 return Some(current);
             }
             if !names_a_variable(current.node) {
-                return None;
+                current = self.unwrapped(self.helper_result(current)?);
+                continue;
             }
             let value = self.const_value(current)?;
             if self.changed_in_place(current, value) {
@@ -1053,6 +1125,37 @@ mod tests {
     }
 
     #[test]
+    fn collections_a_helper_returns_or_concatenates_give_their_elements() {
+        let helpers = "function load() {\n    const list = [{ runtime: \"go1.x\" }];\n    return list;\n}\nconst more = () => [{ runtime: \"nodejs16.x\" }];\n";
+        let loops = [
+            "const services = load().concat(more());\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "[...load(), ...more()].map((s) => new aws.lambda.Function(\"f\", { runtime: s.runtime }));",
+            "load().concat({ runtime: \"nodejs16.x\" }).forEach((s) => new aws.lambda.Function(\"f\", { runtime: s.runtime }));",
+            "const all = [...load(), { runtime: \"nodejs16.x\" }];\nfor (const s of all) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+        ];
+        assert_each_loop_reads(helpers, &loops, &["go1.x", "nodejs16.x"]);
+        // A promise, a generator, a helper reading a file, a const cycle: not written out.
+        let unknown = [
+            "async function load() { return [{ runtime: \"go1.x\" }]; }\nfor (const s of await load()) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "function* load() { yield { runtime: \"go1.x\" }; return [{ runtime: \"go1.x\" }]; }\nfor (const s of load()) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+            "const load = () => JSON.parse(\"[]\");\nload().forEach((s: any) => new aws.lambda.Function(\"f\", { runtime: s.runtime }));",
+            "const a: any[] = [...b], b: any[] = [...a];\nfor (const s of a) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
+        ];
+        for text in unknown {
+            let index = format!("import * as aws from \"@pulumi/aws\";\n{text}\n");
+            with_program(&[("index.ts", &index)], |program| {
+                assert_eq!(runtime_sources(program), None, "{text}");
+                assert_eq!(program.instances(0), None, "{text}");
+            });
+        }
+        // `known.concat(fromFile())`: at least the known elements.
+        let partly = "import * as aws from \"@pulumi/aws\";\nconst fromFile = () => JSON.parse(\"[]\");\nconst known = [{ name: \"a\" }, { name: \"b\" }];\nfor (const t of known.concat(fromFile())) { new aws.lambda.Function(t.name, {}); }\n";
+        with_program(&[("index.ts", partly)], |program| {
+            assert_eq!((program.instances(0), program.instances_at_least(0)), (None, Some(2)));
+        });
+    }
+
+    #[test]
     fn record_entries_values_and_keys() {
         let tenants = "const tenants = {\n    acme: { runtime: \"go1.x\" },\n    \"globex\": { runtime: \"python3.8\" },\n    initech: { runtime: \"nodejs22.x\" },\n};\n";
         let loops = [
@@ -1179,9 +1282,8 @@ mod tests {
             "const services = [];\nfor (const r of [\"go1.x\", \"java8\"]) { services.push({ runtime: \"go1.x\" }); break; }\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "const services = [];\n[\"a\"].forEach(async (name) => { await config; services.push({ runtime: \"go1.x\" }); });\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "function make(early: boolean) {\n  const services = [];\n  services.push({ runtime: \"go1.x\" });\n  if (early) { return; }\n  for (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }\n}\nmake(true);",
-            // Configuration, a spread, a computed key, a `let` loop variable, the index parameter.
+            // Configuration, a computed key, a `let` loop variable, the index parameter.
             "const services = config.requireObject<{ runtime: string }[]>(\"services\");\nfor (const s of services) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
-            "const more = [{ runtime: \"go1.x\" }];\nfor (const s of [...more, { runtime: \"go1.x\" }]) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "const k = \"x\";\nconst tenants = { [k]: { runtime: \"go1.x\" } };\nfor (const t of Object.values(tenants)) { new aws.lambda.Function(\"f\", { runtime: t.runtime }); }",
             "for (let s of [{ runtime: \"go1.x\" }]) { new aws.lambda.Function(\"f\", { runtime: s.runtime }); }",
             "[\"go1.x\"].map((name, runtime) => new aws.lambda.Function(name, { runtime }));",
