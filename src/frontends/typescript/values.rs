@@ -935,11 +935,42 @@ impl<'tree> Program<'tree> {
                 }
                 // `config.getNumber("reserved") ?? 500`: the default is what deploys where no
                 // stack sets the key.
-                "binary_expression" => current = current.with(self.stack_config_default(current)?),
+                "binary_expression" => {
+                    current = match self.stack_config_default(current) {
+                        Some(default) => current.with(default),
+                        None => self.fallback_taken(current)?,
+                    }
+                }
                 _ => return self.number_value(current),
             }
         }
         None
+    }
+}
+
+impl<'tree> Program<'tree> {
+    /// The side of `a ?? b` (or `a || b`) a known `a` makes the value: `b` where `a` gives way
+    /// (see `gives_way`), `a` where it is a number that does not. `None` when `a` is not known.
+    fn fallback_taken(&self, fallback: Located<'tree>) -> Option<Located<'tree>> {
+        if !is_fallback(fallback.node) {
+            return None;
+        }
+        let node = fallback.node;
+        let read = fallback.with(node.field("left")?);
+        let or = node.field("operator").is_some_and(|operator| kind_of(operator) == "||");
+        if self.gives_way(read, or) {
+            return Some(fallback.with(node.field("right")?));
+        }
+        self.number_value(read).map(|_| read)
+    }
+
+    /// Whether a value read before `??` gives way to the default: `undefined` or `null` does,
+    /// and, before `||` (`or`), `0` too, as JavaScript reads them.
+    pub(super) fn gives_way(&self, value: Located<'tree>, or: bool) -> bool {
+        let value = self.unwrapped(value);
+        self.is_undefined(value)
+            || kind_of(value.node) == "null"
+            || (or && self.number_value(value).is_some_and(|(number, _)| number == 0))
     }
 }
 

@@ -219,21 +219,7 @@ impl<'tree> Program<'tree> {
         callers: usize,
     ) -> Option<Vec<PassedNumber<'tree>>> {
         // `const reserved = props.reserved ?? 60` in the helper reads the parameter too.
-        let value = self.written_value(value);
-        let (read, default) = match kind_of(value.node) {
-            "binary_expression"
-                if value
-                    .node
-                    .field("operator")
-                    .is_some_and(|operator| self.text(value.with(operator)) == "??") =>
-            {
-                (
-                    self.unwrapped(value.with(value.node.field("left")?)),
-                    value.node.field("right").map(|right| value.with(right)),
-                )
-            }
-            _ => (value, None),
-        };
+        let (read, default) = self.read_and_default(self.written_value(value));
         let (parameter, key) = self.object_and_key(read)?;
         let default = default
             .or_else(|| key.is_none().then(|| self.parameter_default(parameter)).flatten())
@@ -278,7 +264,11 @@ impl<'tree> Program<'tree> {
                     (Some(_), None) => None,
                     (None, argument) => argument,
                 };
-                let written = written.filter(|written| !self.is_undefined(*written));
+                // `undefined`, or `0` under `props.reserved || 60`, takes the default.
+                let written = written.filter(|written| match default {
+                    Some(default) => !self.falls_back(default, *written),
+                    None => !self.is_undefined(*written),
+                });
                 Some((passed.call, Passed::Value(written.or(default))))
             })
             .collect::<Option<Vec<_>>>()?;
@@ -478,7 +468,8 @@ impl<'tree> Program<'tree> {
         inherited: Option<Located<'tree>>,
     ) -> Vec<Reservation> {
         let known = self.largest_number_value(read);
-        let (element_read, default) = self.read_and_default(read);
+        // `const reserved = s.reserved ?? 100` in the loop reads the element too.
+        let (element_read, default) = self.read_and_default(self.written_value(read));
         let default = default.or(inherited);
         match self
             .element_values_beside_unread(element_read)
@@ -507,7 +498,9 @@ impl<'tree> Program<'tree> {
                 for element in elements {
                     let each = per_run.zip(element.runs).map(|(per_run, runs)| per_run * runs);
                     match element.read {
-                        ElementRead::Written(value) if default.is_none() || !self.falls_back(read, value) => {
+                        ElementRead::Written(value)
+                            if default.is_none_or(|default| !self.falls_back(default, value)) =>
+                        {
                             // An element other code reads through its const keeps its number:
                             // the reservation asks that of the const holding it.
                             reservations.push(self.reservation(value, share(each), Some(read_at), false));
@@ -540,17 +533,18 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// Whether the element's `value` gives way to the default of `fallback` (`s.reserved ?? 100`):
-    /// `undefined` or `null` does, and `0` too where the default follows `||`.
-    fn falls_back(&self, fallback: Located<'tree>, value: Located<'tree>) -> bool {
-        let (value, fallback) = (self.unwrapped(value), self.unwrapped(fallback));
-        let or = fallback
-            .node
-            .field("operator")
-            .is_some_and(|operator| kind_of(operator) == "||");
-        self.is_undefined(value)
-            || kind_of(value.node) == "null"
-            || (or && self.number_value(value).is_some_and(|(number, _)| number == 0))
+    /// Whether `value` gives way to `default` (`100` of `s.reserved ?? 100`, of a parameter's
+    /// `reserved = 100`): `undefined` or `null` does, and `0` too where the default follows `||`,
+    /// as JavaScript reads it (`??` keeps `0`).
+    fn falls_back(&self, default: Located<'tree>, value: Located<'tree>) -> bool {
+        let or = default.node.parent().is_some_and(|fallback| {
+            kind_of(fallback) == "binary_expression"
+                && fallback.field("right") == Some(default.node)
+                && fallback
+                    .field("operator")
+                    .is_some_and(|operator| kind_of(operator) == "||")
+        });
+        self.gives_way(value, or)
     }
 }
 
