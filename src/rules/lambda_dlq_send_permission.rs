@@ -76,8 +76,15 @@ condition. The grant goes into a statement list of the role's own `Policies` (ne
 an `!If`), or of a policy resource that every function of the role waits for (its `DependsOn`,
 directly or through other resources), else into a new `dead-letter-send` policy in the role's
 `Policies`, which CloudFormation creates with the role. SAM adds the permission itself for a function's `DeadLetterQueue` when it makes the role (no
-`Role`), and the Serverless Framework adds `sns:Publish` on `onError`'s topic to the role it makes:
-neither is a finding. A Serverless function running as a role the service declares under
+`Role`), and the Serverless Framework adds `sns:Publish` on `onError`'s topic to the role it makes
+when `onError` is ARN text: neither is a finding. A topic `onError` names by `Ref` or `Fn::GetAtt`
+the framework passes on without granting it (its `compile/functions` plugin), so a function running
+as the framework's role is judged against `provider.iam.role.statements` (or the older
+`provider.iamRoleStatements`), and the grant goes there (a new `provider.iam.role.statements` when
+`frameworkVersion` is 3 or later). A role made for one function alone (its own `iam` settings, or
+`provider.iam.role.mode: perFunction`, in framework v4; the serverless-iam-roles-per-function
+plugin's, for its `iamRoleStatements`) gets the topic from the framework or plugin and is not
+judged. A Serverless function running as a role the service declares under
 `resources:` (its `role:`, or the provider's) is judged, and the grant goes into that role; its
 statements may name the target through a `${self:…}` variable, as `onError` may (a variable known
 only at deploy, `${opt:…}`, makes the answer unknown).

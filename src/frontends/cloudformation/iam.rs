@@ -22,7 +22,7 @@ const ATTACHMENT_TYPES: [&str; 3] = ["AWS::IAM::Policy", "AWS::IAM::RolePolicy",
 
 impl<'a> Template<'a> {
     /// The template's roles, by resource number.
-    fn role_ids(&self) -> Vec<ResourceId> {
+    pub(super) fn role_ids(&self) -> Vec<ResourceId> {
         self.resources()
             .enumerate()
             .filter(|(_, resource)| resource.kind == ROLE_TYPE)
@@ -79,7 +79,8 @@ impl<'a> Template<'a> {
     }
 
     pub(super) fn graph_roles(&self, functions: &[LambdaFunction]) -> Vec<IamRole> {
-        self.role_ids()
+        let declared: Vec<IamRole> = self
+            .role_ids()
             .into_iter()
             .enumerate()
             .filter_map(|(number, id)| Some((number, id, self.resource(id)?)))
@@ -90,7 +91,10 @@ impl<'a> Template<'a> {
                     .collect();
                 self.iam_role(id, &role, functions, &runs_as_role)
             })
-            .collect()
+            .collect();
+        // A Serverless service's functions that name no role run as the one the framework makes,
+        // numbered after the template's.
+        declared.into_iter().chain(self.framework_role()).collect()
     }
 
     fn iam_role(
@@ -217,7 +221,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn add_managed_list(&self, grants: &mut RoleGrants, arns: &Value) {
+    pub(super) fn add_managed_list(&self, grants: &mut RoleGrants, arns: &Value) {
         let Some(list) = arns.as_list() else {
             grants.unreadable += 1;
             return;
@@ -299,10 +303,15 @@ impl<'a> Template<'a> {
     /// The statements of a policy document written in the template; `None` when the document is
     /// not a map with a `Statement` (a parameter, a `Fn::If`, JSON text).
     fn statements(&self, document: &Value) -> Option<Vec<PolicyStatement>> {
-        let statement = document.as_map()?.entry("Statement")?;
-        let written: Vec<&Value> = match statement.value.as_list() {
+        self.statement_list(&document.as_map()?.entry("Statement")?.value)
+    }
+
+    /// The statements of a `Statement` setting: a list of them, or one written alone; `None` when
+    /// any cannot be read.
+    pub(super) fn statement_list(&self, statement: &Value) -> Option<Vec<PolicyStatement>> {
+        let written: Vec<&Value> = match statement.as_list() {
             Some(list) => list.items.iter().collect(),
-            None => vec![&statement.value],
+            None => vec![statement],
         };
         written.into_iter().map(|statement| self.statement(statement)).collect()
     }

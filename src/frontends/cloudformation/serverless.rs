@@ -6,8 +6,10 @@
 //! which may serve its functions. `${self:…}` variables are followed to the value they name; other
 //! variables (`${opt:…}`, `${env:…}`, `${ssm:…}`) are known only when the service deploys.
 //!
-//! The framework gives the role it makes (`IamRoleLambdaExecution`) what an `onError` topic and
-//! `sqs` events need: the IAM rules judge nothing of the functions that run as it. A function
+//! The framework gives the role it makes (`IamRoleLambdaExecution`) what `sqs` events need, and
+//! `sns:Publish` on an `onError` topic written as ARN text; a topic named by `Ref` or
+//! `Fn::GetAtt` it passes on to the function untouched, so that one is judged against the
+//! provider's statements, where its fix goes. A function
 //! that runs as a role the service names itself (`role:` on the function, or `provider.iam.role`
 //! / `provider.role` as a logical name, `Fn::GetAtt` or ARN) gets nothing from the framework, so
 //! its `onError` topic and `sqs` events are judged against that role when the service declares
@@ -15,12 +17,12 @@
 
 use std::ops::Range;
 
-use super::includes::function_includes;
+use super::includes::{function_includes, FunctionInclude};
 use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{
-    CodePackage, DeadLetter, FunctionRole, HandlerPlace, LambdaFunction, LambdaLayer, Multiplicity, Reservation,
-    RuntimeValue, Site, StackFilter, Written,
+    CodePackage, DeadLetter, FunctionRole, GrantDocument, HandlerPlace, IamRole, LambdaFunction, LambdaLayer,
+    Multiplicity, Reservation, RoleGrants, RuntimeValue, Site, StackFilter, Written,
 };
 use crate::frontends::document::{Entry, Value};
 
@@ -30,6 +32,9 @@ struct FunctionEntry<'t> {
     file: usize,
     entry: &'t Entry,
 }
+
+/// The logical name of the role the Serverless Framework makes for a service's functions.
+const FRAMEWORK_ROLE: &str = "IamRoleLambdaExecution";
 
 impl Template<'_> {
     /// The service's functions, numbered after the resources of its raw CloudFormation.
@@ -84,7 +89,7 @@ impl Template<'_> {
                 let names_a_binary = runtimes
                     .iter()
                     .any(|runtime| runtime.id == "go1.x" || runtime.id.starts_with("provided"));
-                let role = self.service_role(own("role").map(|entry| &entry.value));
+                let role = self.service_role(function);
                 let dead_letter = match (&role, own("onError")) {
                     // The framework grants its own role the topic.
                     (FunctionRole::Unknown, _) => DeadLetter::Unknown,
@@ -182,13 +187,20 @@ impl Template<'_> {
         else {
             return Vec::new();
         };
+        self.unread_includes()
+            .into_iter()
+            .enumerate()
+            .map(|(index, include)| self.unread_include_function(first_id + index, include.value, provider_runtime))
+            .collect()
+    }
+
+    /// The includes of the `functions` section whose file is not one of the project's.
+    fn unread_includes(&self) -> Vec<FunctionInclude<'_>> {
         self.service_value("functions")
             .map(|_| function_includes(&self.root))
             .unwrap_or_default()
             .into_iter()
             .filter(|include| !self.included.iter().any(|(written, _)| *written == include.value.range))
-            .enumerate()
-            .map(|(index, include)| self.unread_include_function(first_id + index, include.value, provider_runtime))
             .collect()
     }
 
@@ -271,11 +283,16 @@ impl Template<'_> {
         })
     }
 
-    /// The role a function runs as, given its own `role` setting: that, else the provider's; the
-    /// framework's own role (not judged) when neither names one.
-    fn service_role(&self, own: Option<&Value>) -> FunctionRole {
+    /// The role a function runs as: its own `role` setting, else the provider's, else the
+    /// framework's shared role. A role made for the function alone is not judged: the one a
+    /// function with `iam` settings of its own, or every function under `provider.iam.role.mode:
+    /// perFunction`, gets from the framework (v4), or the one a plugin
+    /// (serverless-iam-roles-per-function) makes for a function with `iamRoleStatements`: each
+    /// is given what the function's `onError` and `sqs` events need.
+    fn service_role(&self, function: &Value) -> FunctionRole {
         let provider = self.root.get("provider");
-        let named = own
+        let named = function
+            .get("role")
             .or_else(|| {
                 provider?
                     .get("iam")?
@@ -285,7 +302,16 @@ impl Template<'_> {
             })
             .or_else(|| provider?.get("role"));
         let Some(named) = named.map(|role| self.followed(role)) else {
-            return FunctionRole::Unknown;
+            let per_function_mode = provider
+                .and_then(|provider| provider.get("iam"))
+                .and_then(|iam| iam.get("role"))
+                .and_then(|role| role.get("mode"))
+                .is_some_and(|mode| self.followed(mode).text() != Some("shared"));
+            let own_role = function.get("iam").is_some() || function.get("iamRoleStatements").is_some();
+            return match per_function_mode || own_role {
+                true => FunctionRole::Unknown,
+                false => FunctionRole::Declared(self.framework_role_number()),
+            };
         };
         // A logical name stands for `Fn::GetAtt: [Name, Arn]`.
         match named.text().and_then(|name| self.resource_index(name)) {
@@ -294,6 +320,82 @@ impl Template<'_> {
                 .map_or(FunctionRole::Unknown, FunctionRole::Declared),
             None => self.role_named(named),
         }
+    }
+
+    /// The place of the framework's own role among the graph's roles: after the template's.
+    pub(super) fn framework_role_number(&self) -> usize {
+        self.role_ids().len()
+    }
+
+    /// The lists of statements the framework writes into its own role: `provider.iam.role.statements`
+    /// and the older `provider.iamRoleStatements`.
+    pub(super) fn framework_statement_lists(&self) -> Vec<&Value> {
+        let Some(provider) = self.service_value("provider") else {
+            return Vec::new();
+        };
+        let role = provider
+            .get("iam")
+            .and_then(|iam| iam.get("role"))
+            .filter(|role| intrinsic(role).is_none());
+        [
+            role.and_then(|role| role.get("statements")),
+            provider.get("iamRoleStatements"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// The role the framework makes (`IamRoleLambdaExecution`) for the functions of a service that
+    /// name none: it allows what the provider's statements and managed policies allow, and what
+    /// the framework adds by itself, which is never judged (the queues of `sqs` events, which are
+    /// not read for its functions, and a topic `onError` names by ARN text, which is not
+    /// followed). A dead-letter target named by `Ref` or `Fn::GetAtt` the framework passes on to
+    /// the function without granting it (`onError: !Ref AlertsTopic`), so that is judged.
+    pub(super) fn framework_role(&self) -> Option<IamRole> {
+        let provider = self
+            .root
+            .as_map()
+            .and_then(|root| root.entry("provider"))
+            .filter(|_| self.serverless)?;
+        let mut grants = RoleGrants::default();
+        let owner = self.resources().count() + self.service_function_entries().len() + self.unread_includes().len();
+        for list in self.framework_statement_lists() {
+            let statements = Some(self.followed(list))
+                .filter(|list| list.as_list().is_some())
+                .and_then(|list| self.statement_list(list));
+            match statements {
+                Some(statements) => grants.documents.push(GrantDocument {
+                    owner,
+                    statements,
+                    at: self.site(list.range.clone()),
+                    shared: false,
+                    inline_role_policy: true,
+                }),
+                None => grants.unreadable += 1,
+            }
+        }
+        let role = provider.value.get("iam").and_then(|iam| iam.get("role"));
+        let managed = [
+            role.and_then(|role| role.get("managedPolicies")),
+            provider.value.get("iamManagedPolicies"),
+        ];
+        for arns in managed.into_iter().flatten() {
+            self.add_managed_list(&mut grants, self.followed(arns));
+        }
+        // The service may change the role in its raw CloudFormation: give it a policy resource, or
+        // override its settings under its own name.
+        if self.text.contains(FRAMEWORK_ROLE) {
+            grants.unreadable += 1;
+        }
+        Some(IamRole {
+            name: format!("`{FRAMEWORK_ROLE}` (the framework's)"),
+            declared: self.site(provider.range.clone()),
+            grants,
+            attachments: Vec::new(),
+            // Its policy is written where the framework writes it; no other may join it in time.
+            owns_inline_policies: false,
+        })
     }
 
     /// The SQS queues feeding the service's functions that run as a role of its own (`events:
@@ -308,7 +410,11 @@ impl Template<'_> {
             let Some(function) = functions.iter().position(|function| function.declared == declared) else {
                 continue;
             };
-            if !matches!(functions[function].role, Some(FunctionRole::Declared(_))) {
+            // The framework grants its own role the queues of `sqs` events.
+            let framework = FunctionRole::Declared(self.framework_role_number());
+            if !matches!(functions[function].role, Some(FunctionRole::Declared(_)))
+                || functions[function].role == Some(framework)
+            {
                 continue;
             }
             let listed = entry.value.get("events").and_then(Value::as_list);

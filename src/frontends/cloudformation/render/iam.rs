@@ -112,13 +112,31 @@ impl Template<'_> {
         document: &Site,
         grants: &[(String, ResourceRef)],
     ) -> Result<Edit, String> {
+        let statements = self.statements_in_time(role, document)?;
+        if statements.as_list().is_none() {
+            return Err("the document's Statement is not a list".to_owned());
+        }
+        self.add_items(statements, &self.statement_snippets(grants, &statements.range)?)
+    }
+
+    /// The `Statement` setting of the document written at `document`, when a grant written there
+    /// reaches the functions running as the role created at `role` in time. The framework's own
+    /// role takes its statements from a list of the provider's, and every function running as it
+    /// waits for it.
+    fn statements_in_time(&self, role: &Site, document: &Site) -> Result<&Value, String> {
+        let framework_list = self
+            .framework_statement_lists()
+            .into_iter()
+            .find(|list| list.range == document.range);
+        if let Some(list) = framework_list {
+            self.written_once(&list.range)?;
+            return Ok(list);
+        }
         self.reaches_functions_in_time(role, document)?;
         let document = self.value_at(document)?;
-        let statements = document
+        document
             .get("Statement")
-            .filter(|statement| statement.as_list().is_some())
-            .ok_or("the document's Statement is not a list")?;
-        self.add_items(statements, &self.statement_snippets(grants, &statements.range)?)
+            .ok_or_else(|| "the document has no Statement".to_owned())
     }
 
     /// `values` added to the `Action` or `Resource` of statement number `statement` of the
@@ -131,9 +149,7 @@ impl Template<'_> {
         key: &str,
         values: Vec<Snippet>,
     ) -> Result<Edit, String> {
-        self.reaches_functions_in_time(role, document)?;
-        let document = self.value_at(document)?;
-        let statements = document.get("Statement").ok_or("the document has no Statement")?;
+        let statements = self.statements_in_time(role, document)?;
         let statement = match statements.as_list() {
             Some(list) => list.items.get(statement),
             None => (statement == 0).then_some(statements),
@@ -233,12 +249,73 @@ impl Template<'_> {
         }
     }
 
+    /// The grants as the first statements of the framework's own role, in a new
+    /// `provider.iam.role.statements` (framework release 3 and later read only that list).
+    fn new_framework_statements(&self, grants: &[(String, ResourceRef)]) -> Result<Edit, String> {
+        let by_hand = "the role is the one the Serverless Framework makes";
+        let release = self
+            .root
+            .get("frameworkVersion")
+            .and_then(Value::text)
+            .and_then(|version| {
+                let digits: String = version
+                    .chars()
+                    .skip_while(|character| !character.is_ascii_digit())
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                digits.parse::<u32>().ok()
+            });
+        if release.is_none_or(|release| release < 3) {
+            return Err(format!(
+                "{by_hand}, and `frameworkVersion` does not say it reads `provider.iam.role.statements` (release 3 and later): add the statement to the role's statements by hand"
+            ));
+        }
+        let provider = self.root.get("provider").ok_or("the service has no provider")?;
+        let statements = Snippet::List(self.statement_snippets(grants, &provider.range)?);
+        let last = |value: &Value| {
+            value
+                .as_map()
+                .and_then(|map| map.entries.len().checked_sub(1))
+                .ok_or_else(|| format!("{by_hand}, whose settings are not a map infrafix can add to"))
+        };
+        let Some(iam) = provider.get("iam") else {
+            let role = Snippet::Map(vec![("statements".to_owned(), statements)]);
+            return self.add_entries(
+                provider,
+                last(provider)?,
+                vec![("iam".to_owned(), Snippet::Map(vec![("role".to_owned(), role)]))],
+            );
+        };
+        match iam.get("role") {
+            None => self.add_entries(
+                iam,
+                last(iam)?,
+                vec![(
+                    "role".to_owned(),
+                    Snippet::Map(vec![("statements".to_owned(), statements)]),
+                )],
+            ),
+            Some(role) if role.get("statements").is_none() && intrinsic(role).is_none() => {
+                self.add_entries(role, last(role)?, vec![("statements".to_owned(), statements)])
+            }
+            Some(_) => Err(format!(
+                "{by_hand}: add the statement to its `provider.iam.role.statements` by hand"
+            )),
+        }
+    }
+
     /// A new inline policy of the role created at `role`, granting every send.
     pub(super) fn new_role_policy(&self, role: &Site, grants: &[SendGrant]) -> Result<Edit, String> {
         let pairs: Vec<(String, ResourceRef)> = grants
             .iter()
             .map(|grant| (grant.action.clone(), grant.target.clone()))
             .collect();
+        let framework = self
+            .framework_role()
+            .is_some_and(|framework| framework.declared == *role);
+        if framework {
+            return self.new_framework_statements(&pairs);
+        }
         let properties = self
             .resource_map(role)?
             .get("Properties")
