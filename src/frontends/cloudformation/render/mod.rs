@@ -315,11 +315,7 @@ impl Template<'_> {
     /// A string as the template writes a new one: quoted in JSON, plain in YAML where that reads
     /// the same.
     fn string_literal(&self, text: &str) -> String {
-        let plain = text
-            .chars()
-            .all(|character| character.is_ascii_alphanumeric() || "._-:/".contains(character))
-            && text.starts_with(|first: char| first.is_ascii_alphanumeric());
-        match self.json || !plain {
+        match self.json || !is_plain_word(text) {
             true => format!("\"{text}\""),
             false => text.to_owned(),
         }
@@ -458,9 +454,27 @@ impl Template<'_> {
         Ok(Edit::insert(self.file, previous.range.end, text))
     }
 
-    /// New items at the end of a list.
+    /// New items at the end of a list. Plain strings among them take the quotes every item of
+    /// the list is written with (`- "arn:aws:iam::aws:policy/…"`), as the file's author does.
     fn add_items(&self, list: &Value, items: &[Snippet]) -> Result<Edit, String> {
         self.written_once(&list.range)?;
+        let quoted: Vec<Snippet>;
+        let items = match self.quotes_of_every_item(list) {
+            Some(quote) => {
+                quoted = items
+                    .iter()
+                    .map(|item| match item {
+                        // A number keeps its type: only strings take the quotes.
+                        Snippet::Text(text) if is_plain_word(text) && text.parse::<f64>().is_err() => {
+                            Snippet::Text(format!("{quote}{text}{quote}"))
+                        }
+                        other => other.clone(),
+                    })
+                    .collect();
+                quoted.as_slice()
+            }
+            None => items,
+        };
         let (layout, last) = match &list.kind {
             ValueKind::List(inner) => match inner.items.last() {
                 Some(last) => (inner.layout, last),
@@ -499,6 +513,19 @@ impl Template<'_> {
                 .collect(),
         };
         Ok(Edit::insert(self.file, last.range.end, text))
+    }
+
+    /// The quote every item of a YAML list is written in, when they are all strings written in
+    /// the same one.
+    fn quotes_of_every_item(&self, list: &Value) -> Option<char> {
+        let items = &list.as_list().filter(|_| !self.json)?.items;
+        let quote_of = |item: &Value| {
+            item.as_scalar()?;
+            let first = self.text[item.range.clone()].chars().next()?;
+            ['"', '\''].contains(&first).then_some(first)
+        };
+        let first = quote_of(items.first()?)?;
+        items.iter().all(|item| quote_of(item) == Some(first)).then_some(first)
     }
 
     /// `base`, or `base2`, `base3` …: a logical id no resource, parameter, condition or output of
@@ -852,4 +879,11 @@ impl FrontEnd for TemplateFrontEnd<'_> {
             .map(|edit| Fix::new(vec![edit], crate::fix::Applicability::Safe));
         grants.iter().map(|_| fix.clone()).collect()
     }
+}
+
+/// Text YAML reads as itself when written without quotes: an ARN, an action, a name, a number.
+fn is_plain_word(text: &str) -> bool {
+    text.chars()
+        .all(|character| character.is_ascii_alphanumeric() || "._-:/".contains(character))
+        && text.starts_with(|first: char| first.is_ascii_alphanumeric())
 }
