@@ -938,3 +938,44 @@ fn grants_for_many_functions_sharing_a_role_settle() {
         assert_eq!(new_policies, if interleaved { count } else { 0 }, "{fixed}");
     }
 }
+
+/// A Serverless service and the file it declares functions in deploy together: the file's
+/// functions are fixed there whether the folder or only `serverless.yml` is named, and the file
+/// is scanned once, as the service's.
+#[test]
+fn a_serverless_services_included_functions_are_fixed_in_their_file_and_scanned_once() {
+    let service = b"service: billing\n\nprovider:\n  name: aws\n  runtime: nodejs22.x\n\nfunctions:\n  - ${file(./functions/invoices.yml)}\n";
+    let invoices = b"# Invoice jobs\nsendInvoices:\n  handler: invoices/send.handler\n  runtime: python3.8\n";
+    for named in [".", "serverless.yml"] {
+        let dir = project(&[
+            ("serverless.yml", service.as_slice()),
+            ("functions/invoices.yml", invoices.as_slice()),
+        ]);
+        let summary = dir.path().join("summary.json");
+        let summary_arg = summary.to_str().expect("utf-8 path");
+        let output = infrafix(
+            dir.path(),
+            &["--write", "--unsafe-fixes", "--summary-json", summary_arg, named],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let fixed = std::fs::read_to_string(dir.path().join("functions/invoices.yml")).expect("read");
+        assert_eq!(
+            fixed,
+            "# Invoice jobs\nsendInvoices:\n  handler: invoices/send.handler\n  runtime: python3.14\n",
+            "named {named}"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("serverless.yml")).expect("read"),
+            service.to_vec()
+        );
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary")).expect("json");
+        let scanned: u64 = summary
+            .as_array()
+            .expect("repositories")
+            .iter()
+            .map(|repository| repository["files_scanned"].as_u64().expect("count"))
+            .sum();
+        assert_eq!(scanned, 2, "named {named}: {summary}");
+    }
+}
