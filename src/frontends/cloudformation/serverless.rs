@@ -227,7 +227,7 @@ impl Template<'_> {
             // A Go function's binary may lie anywhere in a package that file sets up.
             code: Some(CodePackage::Unjudged {
                 reason: format!(
-                    "the package of each function `{include_text}` declares is set in that file, which infrafix cannot read (its path is made by a variable, or it is not on disk)"
+                    "the package of each function that `{include_text}` declares is set in that file, which infrafix cannot read (its path is made by a variable, or it is not on disk)"
                 ),
             }),
             role: Some(FunctionRole::Unknown),
