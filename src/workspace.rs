@@ -3,7 +3,7 @@
 //! the folders tools generate (`.aws-sam`, `cdk.out`, `.serverless`) are never entered, and symlinks
 //! are never followed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -129,21 +129,41 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
             ProjectKind::TypeScript => {}
         }
     }
+    let deploys_on_its_own = share_included_function_files(&mut workspace.projects);
     // A file a service declares functions in is read as part of it, and on its own only when it
     // deploys on its own too (a service of its own, a template).
-    let included: Vec<PathBuf> = workspace
-        .projects
-        .iter()
-        .filter(|project| project.kind == ProjectKind::CloudFormation)
-        .flat_map(|project| project.files.iter().skip(1).cloned())
-        .collect();
     workspace.projects.retain(|project| {
-        project.kind != ProjectKind::CloudFormation
-            || !included.contains(&project.root)
-            || std::fs::read_to_string(&project.root)
-                .is_ok_and(|text| crate::frontends::cloudformation::deploys_on_its_own(&project.root, &text))
+        project.kind != ProjectKind::CloudFormation || deploys_on_its_own.get(&project.root).copied().unwrap_or(true)
     });
     Ok(workspace)
+}
+
+/// Each file services declare functions in is reported on and fixed by one project only, so that
+/// no finding or patch hunk comes twice: by its own when it deploys on its own (a service or
+/// template of its own, whose findings are not the including service's), else by the first
+/// service that includes it. The others read it for the model. Returns, for each included file,
+/// whether it deploys on its own.
+fn share_included_function_files(projects: &mut [Project]) -> HashMap<PathBuf, bool> {
+    let mut deploys_on_its_own = HashMap::new();
+    let mut owned = HashSet::new();
+    for project in projects
+        .iter_mut()
+        .filter(|project| project.kind == ProjectKind::CloudFormation)
+    {
+        // The service is the project's first file; the files its includes name follow it.
+        let included = project.files.split_off(1.min(project.files.len()));
+        for file in included {
+            let alone = *deploys_on_its_own.entry(file.clone()).or_insert_with(|| {
+                std::fs::read_to_string(&file)
+                    .is_ok_and(|text| crate::frontends::cloudformation::deploys_on_its_own(&file, &text))
+            });
+            match !alone && owned.insert(file.clone()) {
+                true => project.files.push(file),
+                false => project.context_files.push(file),
+            }
+        }
+    }
+    deploys_on_its_own
 }
 
 /// The files a Serverless service declares functions in (`functions: ${file(…)}`) deploy with it:

@@ -960,8 +960,7 @@ fn a_serverless_services_included_functions_are_fixed_in_their_file_and_scanned_
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         let fixed = std::fs::read_to_string(dir.path().join("functions/invoices.yml")).expect("read");
         assert_eq!(
-            fixed,
-            "# Invoice jobs\nsendInvoices:\n  handler: invoices/send.handler\n  runtime: python3.14\n",
+            fixed, "# Invoice jobs\nsendInvoices:\n  handler: invoices/send.handler\n  runtime: python3.14\n",
             "named {named}"
         );
         assert_eq!(
@@ -978,4 +977,61 @@ fn a_serverless_services_included_functions_are_fixed_in_their_file_and_scanned_
             .sum();
         assert_eq!(scanned, 2, "named {named}: {summary}");
     }
+}
+
+/// A functions file two services include is reported on once, and the patch of the folder
+/// applies with git; an editor's buffer of the service whose provider runtime serves one of its
+/// functions hears of that runtime and gets it fixed.
+#[test]
+fn a_functions_file_two_services_include_is_fixed_once_and_judged_from_the_buffer() {
+    let case = fixtures().join("lambda-deprecated-runtime/serverless-functions-file-shared-by-two-services/input");
+    let copy = temp_copy(&case);
+    let patches = tempfile::tempdir().expect("temp dir");
+    let patch_dir = patches.path().to_str().expect("utf-8 path");
+    let output = infrafix(copy.path(), &["--unsafe-fixes", "--patch-dir", patch_dir, "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output)
+            .matches("probes.yml:4:12: lambda-deprecated-runtime")
+            .count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
+    let patch = std::fs::read_dir(patches.path())
+        .expect("patch dir")
+        .map(|entry| entry.expect("entry").path())
+        .find(|path| path.extension().is_some_and(|extension| extension == "patch"))
+        .expect("one patch");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(copy.path())
+            .output()
+            .expect("git runs")
+    };
+    assert!(git(&["init", "-q", "."]).status.success());
+    let apply = git(&["apply", "--check", patch.to_str().expect("utf-8 path")]);
+    assert!(apply.status.success(), "git apply: {}", stderr(&apply));
+
+    let service = "services/internal-api/serverless.yml";
+    let buffer = std::fs::read(case.join(service)).expect("service");
+    let output = assert_cmd::Command::cargo_bin("infrafix")
+        .expect("binary")
+        .current_dir(&case)
+        .args(["--unsafe-fixes", "--stdin-filename", service])
+        .write_stdin(buffer)
+        .output()
+        .expect("runs");
+    assert!(
+        stderr(&output)
+            .contains("internal-api/serverless.yml:11:5: lambda-deprecated-runtime Lambda runtime `nodejs18.x`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        text(&output.stdout).contains("  runtime: nodejs24.x\n"),
+        "{}",
+        text(&output.stdout)
+    );
 }

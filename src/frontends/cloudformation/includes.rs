@@ -72,6 +72,9 @@ pub fn included_function_files(service: &Path, text: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = function_includes(&root)
         .iter()
         .filter_map(|include| include_location(folder, include))
+        // A `.js` or `.ts` include runs as code when the service deploys: it is no document to
+        // read, nor to fix.
+        .filter(|file| matches!(Dialect::of_path(file), Some(Dialect::Yaml | Dialect::Json)))
         .filter(|file| *file != itself && file.is_file())
         .collect();
     files.sort();

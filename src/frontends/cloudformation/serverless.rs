@@ -27,10 +27,12 @@ use crate::cloud::{
 use crate::frontends::document::{Entry, Value};
 
 /// A function of the service, and the file of the project its entry is written in.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct FunctionEntry<'t> {
     file: usize,
     entry: &'t Entry,
+    /// Where the service itself lists the function: its key, or the include that declares it.
+    listed: Range<usize>,
 }
 
 /// The logical name of the role the Serverless Framework makes for a service's functions.
@@ -45,7 +47,7 @@ impl Template<'_> {
             .service_function_entries()
             .into_iter()
             .enumerate()
-            .map(|(index, FunctionEntry { file, entry })| {
+            .map(|(index, FunctionEntry { file, entry, listed })| {
                 let function = &entry.value;
                 let in_entry = |range: &Range<usize>| Site {
                     file,
@@ -78,10 +80,13 @@ impl Template<'_> {
                 let runtimes: Vec<RuntimeValue> = runtime
                     .into_iter()
                     .filter_map(|(runtime, own)| {
-                        // A runtime the provider gives is reported at each function it serves.
+                        // A runtime the provider gives is reported where the service lists each
+                        // function it serves: in the service's own file, which is never left out
+                        // of a run on it (another service including the same file, an editor's
+                        // buffer).
                         let (at, written_in) = match own {
                             true => (in_entry(&runtime.value.range), file),
-                            false => (in_entry(&entry.key_range), self.file),
+                            false => (self.site(listed.clone()), self.file),
                         };
                         self.runtime_value(runtime, written_in, at, &handler_place)
                     })
@@ -402,7 +407,7 @@ impl Template<'_> {
     /// - sqs: ARN` or `- sqs: {arn: ARN}`), as function number and queue value.
     pub(super) fn service_queue_events(&self, functions: &[LambdaFunction]) -> Vec<(usize, &Value)> {
         let mut events = Vec::new();
-        for FunctionEntry { file, entry } in self.service_function_entries() {
+        for FunctionEntry { file, entry, .. } in self.service_function_entries() {
             let declared = Site {
                 file,
                 range: entry.range.clone(),
@@ -469,12 +474,16 @@ impl Template<'_> {
         };
         let mut entries = Vec::new();
         for item in items {
-            let (file, map) = match self.included.iter().find(|(written, _)| *written == item.range) {
-                Some((_, included)) => (included.file, included.functions.as_map()),
-                None => (self.file, item.as_map()),
+            let (file, map, include) = match self.included.iter().find(|(written, _)| *written == item.range) {
+                Some((_, included)) => (included.file, included.functions.as_map(), Some(&item.range)),
+                None => (self.file, item.as_map(), None),
             };
-            let listed = map.map(|map| map.entries.as_slice()).unwrap_or_default();
-            entries.extend(listed.iter().map(|entry| FunctionEntry { file, entry }));
+            let declared = map.map(|map| map.entries.as_slice()).unwrap_or_default();
+            entries.extend(declared.iter().map(|entry| FunctionEntry {
+                file,
+                entry,
+                listed: include.unwrap_or(&entry.key_range).clone(),
+            }));
         }
         entries
     }
