@@ -462,8 +462,8 @@ impl Template<'_> {
     }
 
     /// The functions the service declares: `functions` as a map, or as a list whose items the
-    /// framework merges, each a map of functions or an include, whose functions are read in their
-    /// file when it is one of the project's.
+    /// framework merges (`mergeArrays`, a deep merge), each a map of functions or an include, whose
+    /// functions are read in their file when it is one of the project's.
     fn service_function_entries(&self) -> Vec<FunctionEntry<'_>> {
         let Some(functions) = self.service_value("functions") else {
             return Vec::new();
@@ -473,9 +473,18 @@ impl Template<'_> {
             None => vec![functions],
         };
         let mut entries = Vec::new();
+        // The framework deep-merges the items: an include listed twice declares its functions once.
+        let mut read = Vec::new();
         for item in items {
             let (file, map, include) = match self.included.iter().find(|(written, _)| *written == item.range) {
-                Some((_, included)) => (included.file, included.functions.as_map(), Some(&item.range)),
+                Some((_, included)) => {
+                    let functions = (included.file, included.functions.range.clone());
+                    if read.contains(&functions) {
+                        continue;
+                    }
+                    read.push(functions);
+                    (included.file, included.functions.as_map(), Some(&item.range))
+                }
                 None => (self.file, item.as_map(), None),
             };
             let declared = map.map(|map| map.entries.as_slice()).unwrap_or_default();
