@@ -17,7 +17,8 @@ pub(super) struct FunctionInclude<'v> {
     pub value: &'v Value,
     /// The file, as written (relative to the service's folder).
     pub path: &'v str,
-    /// The top-level key of that file holding the functions; the whole file without one.
+    /// The path of keys (`groups.http`) to what in that file holds the functions; the whole file
+    /// without one.
     pub key: Option<&'v str>,
 }
 
@@ -109,8 +110,9 @@ pub(super) fn read_include(
     let location = include_location(folder, include)?;
     let file = files.iter().find(|file| absolute(file.path) == location)?;
     let root = document::read(file.tree.root_node(), file.text)?;
+    // The key is a path into the file, as deep as it goes (`:teams.platform`).
     let functions = match include.key {
-        Some(key) => root.get(key)?.clone(),
+        Some(key) => key.split('.').try_fold(&root, |value, part| value.get(part))?.clone(),
         None => root,
     };
     functions.as_map()?;
