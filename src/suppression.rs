@@ -45,10 +45,10 @@ impl Suppressions {
             return;
         };
         if let Some(ids) = body.strip_prefix(FILE_MARKER) {
-            let rules = self.rule_ids(ids.split(','), comment.start_byte());
+            let rules = self.rule_ids(without_reason(ids).split(','), comment.start_byte());
             self.whole_file.extend(rules);
         } else if let Some(ids) = body.strip_prefix(STATEMENT_MARKER) {
-            let rules = self.rule_ids(ids.split(','), comment.start_byte());
+            let rules = self.rule_ids(without_reason(ids).split(','), comment.start_byte());
             if let Some(statement) = statement_below(comment, text) {
                 self.statements.push((statement.byte_range(), rules));
             }
@@ -81,6 +81,14 @@ impl Suppressions {
                 .iter()
                 .any(|(range, rules)| range.contains(&offset) && rules.contains(&rule))
     }
+}
+
+/// The rule ids of a suppression comment, without the reason written after them: after ` -- `
+/// (`infrafix-ignore: RULE -- pinned until the SDK moves`), or after a second comment marker
+/// (`# infrafix-ignore: RULE  # pinned …`). No rule id holds either.
+fn without_reason(ids: &str) -> &str {
+    let ends = [ids.find(" --"), ids.find('#'), ids.find("//")];
+    ends.into_iter().flatten().min().map_or(ids, |end| &ids[..end])
 }
 
 const YAML_BLOCKS: [&str; 5] = [
@@ -143,6 +151,19 @@ mod tests {
             _ => scan(&tree, text, dialect).expect("queries compile"),
         };
         Suppressions::from_scan(&matches, text)
+    }
+
+    #[test]
+    fn a_reason_after_the_rule_ids_is_no_rule_id() {
+        let text = "# infrafix-ignore: lambda-deprecated-runtime -- pinned until the vendor SDK moves\nlegacy:\n  runtime: nodejs16.x\n# infrafix-ignore: lambda-reserved-concurrency-budget, lambda-deprecated-runtime  # agreed with the platform team\nbatch:\n  runtime: python3.8\n";
+        let found = suppressions_in(text, Dialect::Yaml);
+        let at = |needle: &str| text.find(needle).expect("present");
+        assert!(found.unknown_ids.is_empty(), "{:?}", found.unknown_ids);
+        assert!(found.covers(RuleId::LambdaDeprecatedRuntime, at("nodejs16.x")));
+        assert!(found.covers(RuleId::LambdaDeprecatedRuntime, at("python3.8")));
+        assert!(found.covers(RuleId::LambdaReservedConcurrencyBudget, at("python3.8")));
+        let typescript = "// infrafix-ignore: lambda-deprecated-runtime // the vendor SDK pins Node 16\nexport const runtime = \"nodejs16.x\";\n";
+        assert!(suppressions(typescript).unknown_ids.is_empty());
     }
 
     #[test]
