@@ -83,14 +83,12 @@ pub enum Intent {
 }
 
 impl Intent {
-    /// The file the intent changes: where what it edits, or writes beside, is written.
-    pub fn file(&self) -> usize {
+    /// The files the intent changes: where what it edits, or writes beside, is written (a
+    /// runtime written in several files, each of them).
+    pub fn files(&self) -> Vec<usize> {
         let site = match self {
+            Intent::ReplaceRuntime { sites, .. } => return sites.iter().map(|site| site.file).collect(),
             Intent::SetNumber { at, .. } | Intent::SetString { at, .. } | Intent::RemoveSetting { at } => at,
-            Intent::ReplaceRuntime { sites, .. } => match sites.first() {
-                Some(site) => site,
-                None => return 0,
-            },
             Intent::RemoveListEntry { entry, .. } => entry,
             Intent::AddHandler { beside, .. } => beside,
             Intent::AddStageMethodSettings { stage, .. } => stage,
@@ -105,7 +103,7 @@ impl Intent {
             Intent::AddInvokePermission { function, .. } => function,
             Intent::AddThrottling { settings, .. } => settings,
         };
-        site.file
+        vec![site.file]
     }
 }
 

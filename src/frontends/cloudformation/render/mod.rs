@@ -31,7 +31,7 @@ impl<'a> TemplateFrontEnd<'a> {
     /// The edits of a plan, each intent rendered by the file it changes (a runtime written in
     /// several files, by each of them).
     fn edits(&self, plan: &FixPlan) -> Result<Vec<Edit>, String> {
-        let mut files: Vec<usize> = plan.intents.iter().flat_map(files_changed).collect();
+        let mut files: Vec<usize> = plan.intents.iter().flat_map(Intent::files).collect();
         files.sort_unstable();
         files.dedup();
         if files.iter().all(|file| *file == self.template.file) {
@@ -54,14 +54,6 @@ impl<'a> TemplateFrontEnd<'a> {
     }
 }
 
-/// The files an intent changes.
-fn files_changed(intent: &Intent) -> Vec<usize> {
-    match intent {
-        Intent::ReplaceRuntime { sites, .. } => sites.iter().map(|site| site.file).collect(),
-        _ => vec![intent.file()],
-    }
-}
-
 /// What of an intent changes file number `file`, if anything does.
 fn part_in(intent: &Intent, file: usize) -> Option<Intent> {
     match intent {
@@ -72,7 +64,7 @@ fn part_in(intent: &Intent, file: usize) -> Option<Intent> {
                 successor: successor.clone(),
             })
         }
-        _ => (intent.file() == file).then(|| intent.clone()),
+        _ => intent.files().contains(&file).then(|| intent.clone()),
     }
 }
 
