@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::map_paths::Picks;
+use super::map_paths::{Picks, Place};
 use super::modules::ResourceInstance;
 use super::values::{unwrapped, Elements, Origin, Scope};
 use super::{Located, TerraformProject};
@@ -50,23 +50,30 @@ impl<'a> TerraformProject<'a> {
                         })
                         .collect()
                 }
-                None => match runtime.and_then(|runtime| self.entry_handlers(runtime, handler, scope)) {
-                    // Each handler an entry may pick is read beside the runtime that entry picks.
-                    Some(entries) => entries
-                        .into_iter()
-                        .flat_map(|entry| {
-                            let runtime = entry.runtime.written.site();
-                            entry
-                                .handlers
-                                .into_iter()
-                                .map(move |(handler, _)| (handler, Some(runtime.clone())))
-                        })
-                        .collect(),
-                    None => Vec::from_iter(self.origin(handler, scope).map(|handler| {
-                        let runtime = runtime.and_then(|runtime| self.origin(runtime, scope));
-                        (handler, runtime.map(|runtime| runtime.written.site()))
-                    })),
-                },
+                None => {
+                    // The handler's value is followed once, for both readings below.
+                    let handlers = self.places(handler, scope);
+                    let entries = runtime
+                        .zip(handlers.as_deref())
+                        .and_then(|(runtime, handlers)| self.entry_handlers(runtime, handlers, scope));
+                    match entries {
+                        // Each handler an entry may pick is read beside the runtime that entry picks.
+                        Some(entries) => entries
+                            .into_iter()
+                            .flat_map(|entry| {
+                                let runtime = entry.runtime.written.site();
+                                entry
+                                    .handlers
+                                    .into_iter()
+                                    .map(move |(handler, _)| (handler, Some(runtime.clone())))
+                            })
+                            .collect(),
+                        None => Vec::from_iter(sole_origin(handlers.as_deref()).map(|handler| {
+                            let runtime = runtime.and_then(|runtime| self.origin(runtime, scope));
+                            (handler, runtime.map(|runtime| runtime.written.site()))
+                        })),
+                    }
+                }
             };
             for (handler, runtime) in pairs {
                 handler_readers
@@ -181,7 +188,7 @@ impl<'a> TerraformProject<'a> {
         // Entries picked at deploy may each write their own handler (`local.api[terraform.workspace]`
         // holding both, or two maps keyed alike): listed in the order of the runtime's places.
         let entry_handlers = self.argument(body, "handler").filter(|_| several).and_then(|handler| {
-            let entries = self.entry_handlers(runtime, handler, scope)?;
+            let entries = self.entry_handlers(runtime, &self.places(handler, scope)?, scope)?;
             Some((entries, self.handler_read_elsewhere(handler, body, scope)))
         });
         values
@@ -309,13 +316,13 @@ impl<'a> TerraformProject<'a> {
     /// (`local.api[terraform.workspace].runtime` and `.handler`), from a map keyed alike
     /// (`local.handlers[terraform.workspace]`), or from somewhere every entry shares. In the
     /// order of the runtime's places; `None` when no such key picks the handler.
+    /// `handlers` are the places the handler may be written.
     fn entry_handlers(
         &self,
         runtime: Located<'a>,
-        handler: Located<'a>,
+        handlers: &[Place<'a>],
         scope: &Scope<'_, 'a>,
     ) -> Option<Vec<EntryHandlers<'a>>> {
-        let handlers = self.places(handler, scope)?;
         if handlers.iter().all(|handler| handler.ways.iter().all(Vec::is_empty)) {
             return None;
         }
@@ -581,5 +588,13 @@ impl HandlerReaders {
             Some([Some(first), rest @ ..]) => rest.iter().all(|runtime| runtime.as_ref() == Some(first)),
             _ => false,
         }
+    }
+}
+
+/// The one place a value is written, when it is written in one place only (`Reached::single`).
+fn sole_origin<'a>(places: Option<&[Place<'a>]>) -> Option<Origin<'a>> {
+    match places? {
+        [only] => Some(only.origin),
+        _ => None,
     }
 }
