@@ -59,18 +59,34 @@ impl ArnText {
             .collect()
     }
 
-    /// The service the ARN names (`sqs`, `sns`), when its start is written out.
+    /// The service the ARN names (`sqs`, `sns`), when it is written out. The partition before it
+    /// may be read from a value: templates meant for every partition write
+    /// `arn:${AWS::Partition}:sqs:…` or `arn:${data.aws_partition.current.partition}:sqs:…`.
     pub fn service(&self) -> Option<&str> {
         let Some(ArnPiece::Text(start)) = self.pieces.first() else {
             return None;
         };
-        let mut fields = start.splitn(4, ':');
-        let (Some("arn"), Some(_partition), Some(service), Some(_)) =
-            (fields.next(), fields.next(), fields.next(), fields.next())
-        else {
+        if !start.starts_with("arn:") {
             return None;
-        };
-        (!service.is_empty() && !service.contains(['*', '?'])).then_some(service)
+        }
+        let mut field = 0;
+        for piece in &self.pieces {
+            let text = match piece {
+                ArnPiece::Text(text) => text,
+                ArnPiece::Value(_) if field == 1 => continue,
+                ArnPiece::Value(_) => return None,
+            };
+            let parts: Vec<&str> = text.split(':').collect();
+            for (index, part) in parts.iter().enumerate() {
+                field += usize::from(index > 0);
+                if field == 2 {
+                    // The service's whole field lies in this piece: a colon before and after it.
+                    let whole = index > 0 && index + 1 < parts.len();
+                    return (whole && !part.is_empty() && !part.contains(['*', '?'])).then_some(part);
+                }
+            }
+        }
+        None
     }
 
     /// The ARN's fields, each as its pieces; the last holds the rest of the text.
@@ -179,7 +195,15 @@ fn field_coverage(pattern: &Field, field: &Field) -> Coverage {
             };
             match pattern.strip_suffix('*') {
                 Some(prefix) if !prefix.contains(['*', '?']) && start.starts_with(prefix) => Coverage::Covers,
-                _ => Coverage::Unsure,
+                _ => {
+                    // `settlement-reconcile-dlq` never covers `settlement-payout-dlq-${Environment}`:
+                    // the text before the pattern's first wildcard must begin the field.
+                    let fixed = pattern.split(['*', '?']).next().unwrap_or_default();
+                    match fixed.starts_with(start.as_str()) || start.starts_with(fixed) {
+                        true => Coverage::Unsure,
+                        false => Coverage::Misses,
+                    }
+                }
             }
         }
         _ => Coverage::Unsure,
@@ -297,12 +321,65 @@ mod tests {
             named.covered_by(&literal("arn:aws:sns:*:*:alerts-*"), no_targets),
             Coverage::Covers
         );
+        // Text before a pattern's first wildcard must begin the name: it may not, here.
+        assert_eq!(
+            named.covered_by(&literal("arn:aws:sns:*:*:billing-alerts"), no_targets),
+            Coverage::Misses
+        );
+        assert_eq!(
+            named.covered_by(&literal("arn:aws:sns:*:*:billing-*"), no_targets),
+            Coverage::Misses
+        );
+        // It may, whatever the stage is.
+        assert_eq!(
+            named.covered_by(&literal("arn:aws:sns:*:*:alerts-prod"), no_targets),
+            Coverage::Unsure
+        );
+        assert_eq!(
+            named.covered_by(&literal("arn:aws:sns:*:*:al?rts-*-x"), no_targets),
+            Coverage::Unsure
+        );
         let region_and_account = text(&[("arn:aws:sqs:", false), ("where", true), (":orders-dlq", false)]);
         assert_eq!(coverage(written(region_and_account)), Coverage::Unsure);
         assert_eq!(
             format!("{asked}"),
             "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:orders-dlq"
         );
+    }
+
+    #[test]
+    fn the_partition_may_be_read_from_a_value() {
+        let asked = text(&[
+            ("arn:", false),
+            ("AWS::Partition", true),
+            (":sqs:", false),
+            ("AWS::Region", true),
+            (":", false),
+            ("AWS::AccountId", true),
+            (":orders-dlq", false),
+        ]);
+        assert_eq!(asked.service(), Some("sqs"));
+        let coverage = |entry: Entry| asked.covered_by(&entry, no_targets);
+        assert_eq!(coverage(written(asked.clone())), Coverage::Covers);
+        assert_eq!(coverage(literal("arn:*:sqs:*:*:orders-*")), Coverage::Covers);
+        // The stack may deploy to another partition than the one written out.
+        assert_eq!(coverage(literal("arn:aws:sqs:*:*:orders-dlq")), Coverage::Unsure);
+        assert_eq!(coverage(literal("arn:*:sns:*:*:orders-dlq")), Coverage::Misses);
+        // Only the partition may be a value: a service read from one is no service known.
+        assert_eq!(
+            text(&[("arn:aws:", false), ("service", true), (":x", false)]).service(),
+            None
+        );
+        assert_eq!(
+            text(&[("arn:", false), ("partition", true), (":sq", false), ("s", true)]).service(),
+            None
+        );
+        assert_eq!(
+            text(&[("arn:", false), ("partition", true), (":sqs", false)]).service(),
+            None
+        );
+        assert_eq!(ArnText::literal("arn:aws:sqs").service(), None);
+        assert_eq!(ArnText::literal("urn:aws:sqs:x:y:z").service(), None);
     }
 
     #[test]

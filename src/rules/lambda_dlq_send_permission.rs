@@ -43,8 +43,8 @@ attachment of the program names a role infrafix cannot place (a role handed to a
 array filled by `push`): that one may grant each role its target.
 
 A target written as ARN text (`"arn:aws:sqs:us-east-1:123456789012:orders-dlq"`, or the same
-built from the region and account the program deploys to) names its service by its start
-(`arn:aws:sqs:` or `arn:aws:sns:`), and is judged the way IAM matches a statement's resource
+built from the partition, region and account the program deploys to) names its service by its
+start (`arn:aws:sqs:`, `arn:${AWS::Partition}:sns:`), and is judged the way IAM matches a statement's resource
 against it: the same text, or the same values read the same way (`${AWS::Region}`,
 `${data.aws_caller_identity.current.account_id}`, through locals), or a wildcard covering it
 (`arn:aws:sqs:*:*:orders-*`, `*`); a Deny still wins. Where the text reads values infrafix cannot

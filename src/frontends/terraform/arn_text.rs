@@ -4,21 +4,46 @@
 
 use super::values::unwrapped;
 use super::{named_children, Located, TerraformProject};
+use crate::aws::managed_policies::{self, ManagedPolicy};
 use crate::cloud::{ArnPiece, ArnText};
 use crate::syntax::kind_of;
+
+/// How many locals holding templates (`arn_prefix = "arn:${data.aws_partition.current.partition}"`)
+/// ARN text is read through.
+const MAX_TEMPLATE_DEPTH: usize = 8;
 
 impl<'a> TerraformProject<'a> {
     /// The ARN text an expression of the root module stands for: a string, or a template whose
     /// interpolations are strings (through locals) or values named by what they read. A whole
     /// value a variable gives (`var.dlq_arn`, which a `.tfvars` file may set) is no text known.
     pub(super) fn arn_text(&self, expression: Located<'a>) -> Option<ArnText> {
+        self.arn_text_within(expression, 0).map(ArnText::new)
+    }
+
+    /// The AWS managed policy an ARN of the root module names: written out, or in the partition
+    /// the root deploys to (`arn:${data.aws_partition.current.partition}:iam::aws:policy/…`). An
+    /// AWS managed policy allows the same in every partition that has it.
+    pub(super) fn managed_policy_named(&self, arn: Located<'a>) -> Option<&'static ManagedPolicy> {
+        let text = self.arn_text(arn)?;
+        let written = match text.pieces.as_slice() {
+            [ArnPiece::Text(start), ArnPiece::Value(partition), ArnPiece::Text(rest)]
+                if start == "arn:" && reads_the_partition(partition) =>
+            {
+                format!("arn:aws{rest}")
+            }
+            _ => text.as_literal()?,
+        };
+        managed_policies::find(&written).filter(|policy| policy.arn == written)
+    }
+
+    fn arn_text_within(&self, expression: Located<'a>, depth: usize) -> Option<Vec<ArnPiece>> {
         let origin = self.origin(expression, &[])?;
         if origin.overridable || origin.depth != 0 {
             return None;
         }
         let written = unwrapped(origin.written);
         if let Some(text) = self.string_literal(written) {
-            return Some(ArnText::literal(&text));
+            return Some(vec![ArnPiece::Text(text)]);
         }
         let quoted = named_children(written.node)
             .next()
@@ -44,9 +69,11 @@ impl<'a> TerraformProject<'a> {
                 }
                 "template_interpolation" => {
                     let inner = named_children(part).find(|node| kind_of(node) == "expression")?;
-                    match self.arn_piece(written.with(inner))? {
-                        ArnPiece::Value(_) if in_dynamic_block => return None,
-                        piece => pieces.push(piece),
+                    for piece in self.arn_pieces(written.with(inner), depth)? {
+                        match piece {
+                            ArnPiece::Value(_) if in_dynamic_block => return None,
+                            piece => pieces.push(piece),
+                        }
                     }
                 }
                 "quoted_template_start" | "quoted_template_end" => {}
@@ -54,16 +81,17 @@ impl<'a> TerraformProject<'a> {
                 _ => return None,
             }
         }
-        Some(ArnText::new(pieces))
+        Some(pieces)
     }
 
-    /// One interpolation of ARN text: the string it comes to, or the value it reads, named by
-    /// the expression that computes it (`data.aws_caller_identity.current.account_id`, reached
-    /// through locals), so that two ways of reading one value compare equal. A variable may be
-    /// anything; it is named by itself. A value of the block's instance (`each.key`,
-    /// `count.index`) is none: the text names another target in each instance, and a grant
-    /// copying it into a policy block that is not made per instance would not plan.
-    fn arn_piece(&self, expression: Located<'a>) -> Option<ArnPiece> {
+    /// One interpolation of ARN text: the string it comes to, the pieces of a template a local
+    /// holds, or the value it reads, named by the expression that computes it
+    /// (`data.aws_caller_identity.current.account_id`, reached through locals), so that two ways
+    /// of reading one value compare equal. A variable may be anything; it is named by itself. A
+    /// value of the block's instance (`each.key`, `count.index`) is none: the text names another
+    /// target in each instance, and a grant copying it into a policy block that is not made per
+    /// instance would not plan.
+    fn arn_pieces(&self, expression: Located<'a>, depth: usize) -> Option<Vec<ArnPiece>> {
         let per_instance = self
             .text(expression)
             .split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
@@ -73,13 +101,26 @@ impl<'a> TerraformProject<'a> {
         }
         let read = match self.origin(expression, &[]) {
             Some(origin) if !origin.overridable && origin.depth == 0 => {
-                if let Some(text) = self.string_literal(unwrapped(origin.written)) {
-                    return Some(ArnPiece::Text(text));
+                let written = unwrapped(origin.written);
+                if let Some(text) = self.string_literal(written) {
+                    return Some(vec![ArnPiece::Text(text)]);
+                }
+                if kind_of(written.node) == "template_expr" && depth < MAX_TEMPLATE_DEPTH {
+                    return self.arn_text_within(written, depth + 1);
                 }
                 origin.written
             }
             _ => expression,
         };
-        Some(ArnPiece::Value(self.text(read).split_whitespace().collect()))
+        Some(vec![ArnPiece::Value(self.text(read).split_whitespace().collect())])
     }
+}
+
+/// Whether a value read into ARN text is the partition an `aws_partition` data source gives.
+fn reads_the_partition(value: &str) -> bool {
+    let mut parts = value.split('.');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some("data"), Some("aws_partition"), Some(_), Some("partition"), None)
+    )
 }

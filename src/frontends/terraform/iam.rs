@@ -826,6 +826,10 @@ impl<'a> TerraformProject<'a> {
             }
             return;
         }
+        if let Some(policy) = self.managed_policy_named(arn) {
+            grants.managed.push(policy);
+            return;
+        }
         let policy = self
             .root_resource_ref(arn)
             .filter(|reference| reference.attribute.as_deref() == Some(ARN))
@@ -863,9 +867,12 @@ impl<'a> TerraformProject<'a> {
             return;
         };
         for entry in entries {
-            let managed = self
-                .string_literal(unwrapped(entry))
-                .and_then(|arn| managed_policies::find(&arn));
+            let managed = match scope.is_empty() {
+                true => self.managed_policy_named(entry),
+                false => self
+                    .string_literal(unwrapped(entry))
+                    .and_then(|arn| managed_policies::find(&arn)),
+            };
             match managed {
                 Some(policy) => grants.managed.push(policy),
                 None => grants.unreadable += 1,

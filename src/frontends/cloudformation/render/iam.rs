@@ -9,7 +9,10 @@ use crate::cloud::{FunctionRole, GrantTarget, ResourceRef, SendGrant, Site, ARN}
 use crate::fix::Edit;
 use crate::frontends::cloudformation::values::intrinsic;
 use crate::frontends::cloudformation::{Resource, Template};
-use crate::frontends::document::{Value, ValueKind};
+use crate::frontends::document::{Layout, Value, ValueKind};
+
+/// Why ARN text a function writes is not copied into a grant.
+const OVER_SEVERAL_LINES: &str = "the function's target is written over several lines; grant it by hand";
 
 /// The name new inline policies that let a role send failed events take (with a number after it
 /// when the role has one of that name already).
@@ -409,7 +412,7 @@ impl Template<'_> {
             .ok_or("the function's target was not found")?;
         let text = &self.text[value.range.clone()];
         if text.contains('\n') {
-            return Err("the function's target is written over several lines; grant it by hand".to_owned());
+            return Err(OVER_SEVERAL_LINES.to_owned());
         }
         // `${…}` in a plain scalar would open a flow map inside a flow list: the tag's text goes
         // in single quotes, which keep every other character.
@@ -419,6 +422,12 @@ impl Template<'_> {
                     format!("{tag} '{}'", scalar.text.replace('\'', "''"))
                 }
                 _ => text.to_owned(),
+            },
+            // The long form on a line of its own (`Fn::Sub: arn:${AWS::Partition}:…`) is a block
+            // map, which cannot follow `Resource:` on its line: it is written as a flow map.
+            ValueKind::Map(map) if !self.json && map.layout == Layout::Block => match map.entries.as_slice() {
+                [only] => format!("{{{}: {}}}", only.key, self.flow_item(&only.value)),
+                _ => return Err(OVER_SEVERAL_LINES.to_owned()),
             },
             _ => self.flow_item(value),
         };

@@ -247,12 +247,13 @@ impl<'a> TerraformProject<'a> {
         let arn = managed_policies::find(policy)
             .map(|policy| policy.arn.as_str())
             .ok_or("infrafix does not know that managed policy's ARN")?;
+        let written = self.managed_policy_arn(arn);
         if let Some((call, role_name)) = self.module_role(role)? {
             let advice = format!(
                 "lists the role's managed policies (add {arn} to its `policy_arns`); a new attachment would be detached, so change that by hand"
             );
             self.no_exclusive_owner(role, "aws_iam_role_policy_attachments_exclusive", &advice)?;
-            let arguments = [("role", role_name), ("policy_arn", format!("\"{arn}\""))];
+            let arguments = [("role", role_name), ("policy_arn", written)];
             let body = aligned_arguments(self.body_indent(call.body).unwrap_or("  "), &arguments);
             return Ok(vec![self.resource_after(
                 role,
@@ -263,7 +264,7 @@ impl<'a> TerraformProject<'a> {
         }
         let declaration = self.root_resource_at(role)?;
         if let Some(listed) = self.argument(declaration.body, "managed_policy_arns") {
-            return self.append_to_list(listed, &[format!("\"{arn}\"")]);
+            return self.append_to_list(listed, &[written]);
         }
         self.made_once(declaration)?;
         // Both owners are named: with both, the policy must be in each.
@@ -277,8 +278,8 @@ impl<'a> TerraformProject<'a> {
             resource.kind == "aws_iam_policy_attachment"
                 && self
                     .argument(resource.body, "policy_arn")
-                    .and_then(|value| self.string_value(value, &[]))
-                    .is_some_and(|(attached, _)| attached == arn)
+                    .and_then(|value| self.managed_policy_named(value))
+                    .is_some_and(|attached| attached.arn == arn)
         });
         if let Some(owner) = attached_exclusively {
             owners.push(format!(
@@ -295,7 +296,7 @@ impl<'a> TerraformProject<'a> {
         let indent = self.body_indent(declaration.body).unwrap_or("  ");
         let arguments = [
             ("role", format!("aws_iam_role.{}.name", declaration.name)),
-            ("policy_arn", format!("\"{arn}\"")),
+            ("policy_arn", written),
         ];
         let body = self.new_arguments(declaration, indent, &arguments);
         Ok(vec![self.resource_after(
@@ -304,6 +305,20 @@ impl<'a> TerraformProject<'a> {
             name,
             &body,
         )])
+    }
+
+    /// An AWS managed policy's ARN as the root module writes it: in the partition its
+    /// `aws_partition` data source reads, where it has one (the module may deploy to GovCloud or
+    /// China, where `arn:aws:` names nothing).
+    fn managed_policy_arn(&self, arn: &str) -> String {
+        let partition = self.folders[0]
+            .data_sources
+            .iter()
+            .find(|source| source.kind == "aws_partition" && !self.is_repeated(source.body));
+        match (partition, arn.strip_prefix("arn:aws:")) {
+            (Some(source), Some(rest)) => format!("\"arn:${{data.aws_partition.{}.partition}}:{rest}\"", source.name),
+            _ => format!("\"{arn}\""),
+        }
     }
 
     /// A new `aws_iam_role_policy` named `name` after the role created at `role`, allowing each
