@@ -97,6 +97,7 @@ impl<'a> Template<'a> {
         }
         match intrinsic(value) {
             Some((name, argument)) if name == "Fn::Sub" && !self.serverless => substituted_text(argument.text()?),
+            Some((name, argument)) if name == "Fn::Join" => joined_text(argument),
             _ => None,
         }
     }
@@ -398,14 +399,15 @@ impl<'a> Template<'a> {
                 text: None,
             };
         }
-        let substituted = match intrinsic(value) {
-            Some((name, argument)) if name == "Fn::Sub" => argument.text(),
-            _ => None,
+        let (substituted, joined) = match intrinsic(value) {
+            Some((name, argument)) if name == "Fn::Sub" => (argument.text(), None),
+            Some((name, argument)) if name == "Fn::Join" => (None, joined_text(argument)),
+            _ => (None, None),
         };
         Entry {
             literal: substituted.and_then(pseudo_parameters_as_wildcards),
             resource: None,
-            text: substituted.and_then(substituted_text),
+            text: substituted.and_then(substituted_text).or(joined),
         }
     }
 
@@ -561,6 +563,46 @@ fn substituted_text(template: &str) -> Option<ArnText> {
     }
     pieces.push(ArnPiece::Text(rest.to_owned()));
     Some(ArnText::new(pieces))
+}
+
+/// A `Fn::Join` of ARN parts as ARN text (`!Join [":", [arn, !Ref AWS::Partition, sqs, …]]`):
+/// its strings as text, each `Ref` a value named as `Fn::Sub` names it (`${AWS::Region}`), each
+/// `Fn::GetAtt` as `${Resource.Attribute}`, a `Fn::Sub` as its pieces. `None` for anything else.
+fn joined_text(argument: &Value) -> Option<ArnText> {
+    let [delimiter, parts] = argument.as_list()?.items.as_slice() else {
+        return None;
+    };
+    let delimiter = delimiter.text()?;
+    let mut pieces = Vec::new();
+    for (index, part) in parts.as_list()?.items.iter().enumerate() {
+        if index > 0 {
+            pieces.push(ArnPiece::Text(delimiter.to_owned()));
+        }
+        if let Some(text) = part.text() {
+            pieces.push(ArnPiece::Text(text.to_owned()));
+            continue;
+        }
+        let (name, inner) = intrinsic(part)?;
+        match name.as_str() {
+            "Ref" => pieces.push(ArnPiece::Value(inner.text()?.trim().to_owned())),
+            "Fn::GetAtt" => pieces.push(ArnPiece::Value(get_att_name(inner)?)),
+            "Fn::Sub" => pieces.extend(substituted_text(inner.text()?)?.pieces),
+            _ => return None,
+        }
+    }
+    Some(ArnText::new(pieces))
+}
+
+/// `Resource.Attribute`, as `${…}` in a `Fn::Sub` names what `Fn::GetAtt` reads, from either
+/// form of the call's argument.
+fn get_att_name(argument: &Value) -> Option<String> {
+    if let Some(text) = argument.text() {
+        return Some(text.trim().to_owned());
+    }
+    match argument.as_list()?.items.as_slice() {
+        [resource, attribute] => Some(format!("{}.{}", resource.text()?, attribute.text()?)),
+        _ => None,
+    }
 }
 
 /// The documents of a policy that exists only under `condition`: none of their statements can be

@@ -11,7 +11,7 @@ use crate::frontends::cloudformation::values::intrinsic;
 use crate::frontends::cloudformation::{Resource, Template};
 use crate::frontends::document::{Layout, Value, ValueKind};
 
-/// Why ARN text a function writes is not copied into a grant.
+/// Why ARN text a YAML template's function writes is not copied into a grant.
 const OVER_SEVERAL_LINES: &str = "the function's target is written over several lines; grant it by hand";
 
 /// The name new inline policies that let a role send failed events take (with a number after it
@@ -412,7 +412,11 @@ impl Template<'_> {
             .ok_or("the function's target was not found")?;
         let text = &self.text[value.range.clone()];
         if text.contains('\n') {
-            return Err(OVER_SEVERAL_LINES.to_owned());
+            // JSON strings hold no line breaks: the value's lines join into one meaning the same.
+            return match self.json {
+                true => Ok(Snippet::Text(text.lines().map(str::trim).collect::<Vec<_>>().join(" "))),
+                false => Err(OVER_SEVERAL_LINES.to_owned()),
+            };
         }
         // `${…}` in a plain scalar would open a flow map inside a flow list: the tag's text goes
         // in single quotes, which keep every other character.
