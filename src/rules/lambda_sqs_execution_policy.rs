@@ -38,6 +38,17 @@ arguments, and what the root attaches to it; the new attachment goes after the c
 naming the role by the call's output of its name (`module.worker_role.name`), never into the
 module, which other callers may share (without such an output, the finding has no fix).
 
+A call of the public module `terraform-aws-modules/lambda/aws` makes a mapping per entry of its
+`event_source_mapping` (`event_source_arn = aws_sqs_queue.NAME.arn`), and grants the role it
+makes nothing for them. That role holds what the call's `attach_policies` attaches (the first
+`number_of_policies` ARNs of `policies`, written out in the call); another switch that attaches
+policies (`attach_policy_statements`, `attach_policy_json`, …) makes it unknown, so not judged.
+The fix adds the policy through the call: appended to `policies`, with `number_of_policies` raised
+by one, where the call attaches every policy it lists; where it sets none of the three, a
+paragraph setting them after `event_source_mapping`. Where it attaches only some of its list, or
+reads the inputs from elsewhere, the finding has no fix. A call that turns `create_role` off is
+judged by its `lambda_role` as a function's `role` is.
+
 In CloudFormation: `AWS::Lambda::EventSourceMapping` resources whose `EventSourceArn` is a queue
 of the template (and the `SQS` events of a SAM function with its own `Role`); the fix adds the
 policy to the role's `ManagedPolicyArns` (with `${AWS::Partition}` where the template uses it).

@@ -259,7 +259,11 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The queue or topic `id` (an index among `instances`), with what is known of its name.
-    fn message_target(&self, id: ResourceId, instances: &[ResourceInstance<'_, 'a>]) -> Option<MessageTarget> {
+    pub(super) fn message_target(
+        &self,
+        id: ResourceId,
+        instances: &[ResourceInstance<'_, 'a>],
+    ) -> Option<MessageTarget> {
         let instance = instances.get(id)?;
         let service = message_service_of(&instance.resource.kind)?;
         let written = |key| {
@@ -324,6 +328,7 @@ impl<'a> TerraformProject<'a> {
                     mapping: None,
                 })
             })
+            .chain(self.registry_queue_event_sources(functions, &instances))
             .collect()
     }
 

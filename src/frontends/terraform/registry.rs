@@ -6,29 +6,38 @@
 //!
 //! The module also makes the function's role (`create_role`, on unless the call turns it off
 //! and names its own `lambda_role`), attaching to it only what the call's switches ask for. The
-//! one that matters to the rules is `attach_dead_letter_policy`: without it, the role may not
-//! send to the call's `dead_letter_target_arn`, and Lambda refuses the function. The other
-//! switches that attach policies (`attach_policy_statements`, `attach_policies`, …) are not read,
-//! nor what the root attaches through the call's role outputs: either makes the role unknown.
-//! Triggers the module makes (`event_source_mapping`, `allowed_triggers`) are not read.
+//! ones that matter to the rules are `attach_dead_letter_policy`, without which the role may
+//! not send to the call's `dead_letter_target_arn` (Lambda refuses the function), and
+//! `attach_policies`, which attaches the first `number_of_policies` ARNs of `policies`: read when
+//! the call writes them out. The other switches that attach policies (`attach_policy_statements`,
+//! `attach_policy_json`, …) are not read, nor what the root attaches through the call's role
+//! outputs: either makes the role unknown.
+//!
+//! Each entry of the call's `event_source_mapping` makes an `aws_lambda_event_source_mapping` of
+//! its `event_source_arn` to the function (unless `create_unqualified_alias_allowed_triggers` is
+//! off). The module grants the role nothing for them: an SQS queue among them must be allowed
+//! through the switches above. `allowed_triggers` only adds invoke permissions, and is not read.
 
 use super::modules::ResourceInstance;
-use super::values::{unwrapped, Scope};
+use super::values::{object_node, tuple_elements, unwrapped, Scope};
 use super::{Located, ResourceBlock, TerraformProject};
-use crate::cloud::{DeadLetter, FunctionRole, IamRole, ResourceId, RoleGrants};
+use crate::aws::managed_policies;
+use crate::cloud::{DeadLetter, FunctionRole, IamRole, LambdaFunction, QueueEventSource, ResourceId, RoleGrants};
 
 /// The switches of the module that attach policies to its role; the first grants what the
 /// function's dead-letter target needs (`sns:Publish` and `sqs:SendMessage` on that ARN alone),
-/// the others what their own arguments say.
+/// the others what their own arguments say. `attach_policies` (see `POLICY_LIST`) is read apart.
 const DEAD_LETTER_SWITCH: &str = "attach_dead_letter_policy";
-const OTHER_GRANTING_SWITCHES: [&str; 6] = [
+const OTHER_GRANTING_SWITCHES: [&str; 5] = [
     "attach_async_event_policy",
     "attach_policy_json",
     "attach_policy_jsons",
     "attach_policy",
-    "attach_policies",
     "attach_policy_statements",
 ];
+/// The module's inputs that attach policies by ARN: the switch, how many of the list it attaches
+/// (`count` of its attachments, so it must be known at plan), and the list.
+pub(super) const POLICY_LIST: [&str; 3] = ["attach_policies", "number_of_policies", "policies"];
 /// The module's outputs that hand out its role, by which the root may attach more to it.
 const ROLE_OUTPUTS: [&str; 3] = ["lambda_role_arn", "lambda_role_name", "lambda_role_unique_id"];
 
@@ -131,6 +140,11 @@ impl<'a> TerraformProject<'a> {
                     .is_some_and(|value| !self.is_false(unwrapped(value)))
             })
             .count();
+        let mut grants = RoleGrants {
+            unreadable: switched_on,
+            ..RoleGrants::default()
+        };
+        self.add_listed_policies(&mut grants, body);
         // Read without an output right after it, the call is picked by a key
         // (`module.jobs[0].lambda_role_name`) or handed on whole (`for_each = module.jobs`):
         // either may read its role.
@@ -146,16 +160,115 @@ impl<'a> TerraformProject<'a> {
                     .count()
             })
             .sum();
+        grants.unreadable += handed_out;
         IamRole {
             name: format!("`module.{call}.aws_iam_role.lambda[0]`"),
             declared: function.resource.block.site(),
-            grants: RoleGrants {
-                unreadable: switched_on + handed_out,
-                ..RoleGrants::default()
-            },
+            grants,
             attachments: Vec::new(),
             owns_inline_policies: false,
         }
+    }
+
+    /// The AWS managed policies a call's `attach_policies` attaches to the role its module makes;
+    /// an ARN infrafix does not know, or inputs it cannot read, make the role unknown.
+    fn add_listed_policies(&self, grants: &mut RoleGrants, body: Located<'a>) {
+        let [switch, _, _] = POLICY_LIST;
+        match self.argument(body, switch).map(|value| self.text(unwrapped(value))) {
+            None | Some("false") => return,
+            Some("true") => {}
+            Some(_) => {
+                grants.unreadable += 1;
+                return;
+            }
+        }
+        let Some(arns) = self.attached_policy_list(body) else {
+            grants.unreadable += 1;
+            return;
+        };
+        for arn in arns {
+            match managed_policies::find(&arn) {
+                Some(policy) => grants.managed.push(policy),
+                None => grants.unreadable += 1,
+            }
+        }
+    }
+
+    /// The ARNs of a call's `policies` that the module attaches: the first `number_of_policies`,
+    /// both written out in the call. `None` otherwise (a list or number read from elsewhere, a
+    /// number past the list's end, which Terraform refuses to plan).
+    fn attached_policy_list(&self, body: Located<'a>) -> Option<Vec<String>> {
+        let [_, number, listed] = POLICY_LIST;
+        let count = self.number_literal(unwrapped(self.argument(body, number)?))?;
+        let entries = tuple_elements(self.argument(body, listed)?)?;
+        let count = usize::try_from(count).ok().filter(|&count| count <= entries.len())?;
+        entries
+            .into_iter()
+            .take(count)
+            .map(|entry| self.string_literal(unwrapped(entry)))
+            .collect()
+    }
+
+    /// The SQS queues of the root module that the event source mappings of the root's registry
+    /// module calls (see the module's documentation above) feed their functions from. A map of
+    /// mappings read from elsewhere than the call, or through a variable a `.tfvars` file may
+    /// set, is not read.
+    pub(super) fn registry_queue_event_sources(
+        &self,
+        functions: &[LambdaFunction],
+        instances: &[ResourceInstance<'_, 'a>],
+    ) -> Vec<QueueEventSource> {
+        let mut sources = Vec::new();
+        for (id, instance) in instances.iter().enumerate() {
+            let body = instance.resource.body;
+            if instance.resource.registry_call.is_none() || !instance.calls.is_empty() {
+                continue;
+            }
+            // The module makes the mappings only with this switch on, as it is by default.
+            let makes_mappings = self
+                .argument(body, "create_unqualified_alias_allowed_triggers")
+                .is_none_or(|value| self.text(unwrapped(value)) == "true");
+            let Some(function) = functions.iter().position(|known| known.resource == id) else {
+                continue;
+            };
+            let mappings = self
+                .argument(body, "event_source_mapping")
+                .and_then(|value| self.origin(value, &[]))
+                .filter(|origin| !origin.overridable && makes_mappings)
+                .and_then(|origin| object_node(origin.written));
+            let Some(mappings) = mappings else {
+                continue;
+            };
+            for (_, mapping) in self.object_fields(mappings) {
+                let source = object_node(mapping).and_then(|mapping| {
+                    let (_, arn) = self
+                        .object_fields(mapping)
+                        .into_iter()
+                        .find(|(key, _)| key == "event_source_arn")?;
+                    self.arn_ref(arn, &[])
+                });
+                let Some(source) = source.filter(|source| source.is_arn()) else {
+                    continue;
+                };
+                let Some(queue) = self
+                    .message_target(source.resource, instances)
+                    .filter(|queue| queue.target.service == "sqs")
+                else {
+                    continue;
+                };
+                sources.push(QueueEventSource {
+                    queue: queue.target.named_by(&source),
+                    queue_name: queue.name,
+                    function,
+                    // The call's one role serves each instance of a call made by `for_each`,
+                    // and each is fed by every mapping.
+                    feeds_every_instance: true,
+                    per_instance: false,
+                    mapping: None,
+                });
+            }
+        }
+        sources
     }
 
     /// The registry module call whose block is at `site`, when it makes the role a grant is for:

@@ -3,7 +3,8 @@
 //! `jsonencode` document or to an `aws_iam_policy_document` data source, and a new
 //! `aws_iam_role_policy` after the role.
 
-use super::super::values::{list_items, list_node, object_node};
+use super::super::registry::POLICY_LIST;
+use super::super::values::{list_items, list_node, object_node, tuple_elements, unwrapped};
 use super::super::{block_body, block_type, named_children, Located, ModuleCall, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{GrantTarget, ResourceId, ResourceRef, Site, ARN};
@@ -429,6 +430,69 @@ impl<'a> TerraformProject<'a> {
             .filter(|argument| kind_of(*argument) == "attribute")
             .ok_or("the module call's dead_letter_target_arn is not an argument of its own")?;
         self.arguments_after(&target.with(argument).site(), &[("attach_dead_letter_policy", "true")])
+    }
+
+    /// Adds an AWS managed policy to what a registry module call (see `registry`) attaches to
+    /// the role its module makes: to its `policies`, counted in `number_of_policies`, where the
+    /// call writes out all three inputs and attaches every listed policy; where it sets none of
+    /// them, the three in a paragraph of their own after its `event_source_mapping`, which the
+    /// policy serves. Anything else would attach more or less than the one policy.
+    pub(super) fn policy_listed_in_call(&self, call: Located<'a>, policy: &str) -> Result<Vec<Edit>, String> {
+        let arn = managed_policies::find(policy)
+            .map(|policy| policy.arn.as_str())
+            .ok_or("infrafix does not know that managed policy's ARN")?;
+        let quoted = format!("\"{arn}\"");
+        let by_hand = format!(
+            "the call's attach_policies, number_of_policies and policies are not all written out with every listed policy attached; add {arn} to them by hand"
+        );
+        match POLICY_LIST.map(|input| self.argument(call, input)) {
+            [None, None, None] => {
+                let mappings = self
+                    .argument(call, "event_source_mapping")
+                    .and_then(|mappings| mappings.node.parent().map(|argument| mappings.with(argument)))
+                    .filter(|argument| kind_of(argument.node) == "attribute")
+                    .ok_or("the module call's event_source_mapping is not an argument of its own")?;
+                let indent = self
+                    .body_indent(call)
+                    .ok_or("the module call's block is empty or on one line")?;
+                let [switch, number, listed] = POLICY_LIST;
+                let arguments = [
+                    (switch, "true".to_owned()),
+                    (number, "1".to_owned()),
+                    (listed, format!("[{quoted}]")),
+                ];
+                let newline = self.newline(call.file);
+                let paragraph = aligned_arguments(indent, &arguments).replace('\n', newline);
+                let paragraph = paragraph.strip_suffix(newline).unwrap_or(&paragraph);
+                Ok(vec![Edit::insert(
+                    call.file,
+                    self.line_end(call.file, mappings.node.end_byte()),
+                    format!("{newline}{newline}{paragraph}"),
+                )])
+            }
+            [Some(switch), Some(number), Some(listed)] => {
+                let number = unwrapped(number);
+                let count = self.number_literal(number).ok_or(by_hand.as_str())?;
+                let entries = tuple_elements(listed).ok_or(by_hand.as_str())?;
+                if self.text(unwrapped(switch)) != "true" {
+                    return Err(by_hand);
+                }
+                if usize::try_from(count).ok() != Some(entries.len()) {
+                    return Err(format!(
+                        "the call attaches the first {count} of the {} policies it lists (number_of_policies), and counting one more would attach another listed policy too; add {arn} by hand",
+                        entries.len()
+                    ));
+                }
+                let mut edits = self.append_to_list(listed, &[quoted])?;
+                edits.push(Edit::replace(
+                    number.file,
+                    number.node.byte_range(),
+                    (count + 1).to_string(),
+                ));
+                Ok(edits)
+            }
+            _ => Err(by_hand),
+        }
     }
 
     /// A new resource block right after the block at `after`, separated by a blank line.

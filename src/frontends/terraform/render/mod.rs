@@ -94,12 +94,16 @@ impl<'a> TerraformFrontEnd<'a> {
                     &moved_comments,
                 )?),
                 Intent::AddDependencies { function, on } => edits.extend(self.project.add_dependencies(function, on)?),
-                Intent::AttachManagedPolicy { role, policy, purpose } => {
-                    let role_name = self.role_name(role)?;
-                    let kind = "aws_iam_role_policy_attachment";
-                    let name = self.new_resource_name(kind, &format!("{role_name}_{}", purpose.replace('-', "_")));
-                    edits.extend(self.project.attach_managed_policy(role, policy, &name)?)
-                }
+                Intent::AttachManagedPolicy { role, policy, purpose } => match self.project.registry_role_call(role) {
+                    // The role a registry module makes is given policies through its call.
+                    Some(call) => edits.extend(self.project.policy_listed_in_call(call, policy)?),
+                    None => {
+                        let role_name = self.role_name(role)?;
+                        let kind = "aws_iam_role_policy_attachment";
+                        let name = self.new_resource_name(kind, &format!("{role_name}_{}", purpose.replace('-', "_")));
+                        edits.extend(self.project.attach_managed_policy(role, policy, &name)?)
+                    }
+                },
                 Intent::AddStatements { document, grants, .. } => {
                     let statements = self.new_statements(grants)?;
                     edits.extend(self.project.add_statements(document, &statements)?)
