@@ -5,7 +5,8 @@
 //! as that function's block: those arguments are judged and fixed where the call writes them.
 //!
 //! The module also makes the function's role (`create_role`, on unless the call turns it off
-//! and names its own `lambda_role`), attaching to it only what the call's switches ask for. The
+//! and names its own `lambda_role`; a `create_role` a variable gives leaves the function's role
+//! unknown), attaching to it only what the call's switches ask for. The
 //! ones that matter to the rules are `attach_dead_letter_policy`, without which the role may
 //! not send to the call's `dead_letter_target_arn` (Lambda refuses the function), and
 //! `attach_policies`, which attaches the first `number_of_policies` ARNs of `policies`: read when
@@ -23,6 +24,7 @@ use super::values::{object_node, tuple_elements, unwrapped, Scope};
 use super::{Located, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{DeadLetter, FunctionRole, IamRole, LambdaFunction, QueueEventSource, ResourceId, RoleGrants};
+use crate::syntax::kind_of;
 
 /// The switches of the module that attach policies to its role; the first grants what the
 /// function's dead-letter target needs (`sns:Publish` and `sqs:SendMessage` on that ARN alone),
@@ -96,8 +98,10 @@ impl<'a> TerraformProject<'a> {
         instance: &ResourceInstance<'_, 'a>,
     ) -> Option<(FunctionRole, Option<ResourceId>)> {
         let body = instance.resource.body;
-        if self.switched_off(body, "create_role") {
-            return self.role_named_by(self.argument(body, "lambda_role")?, instance.scope());
+        match self.creates_role(body, instance.scope()) {
+            Some(true) => {}
+            Some(false) => return self.role_named_by(self.argument(body, "lambda_role")?, instance.scope()),
+            None => return Some((FunctionRole::Unknown, None)),
         }
         let position = self.registry_role_position(function, &self.resource_instances());
         Some((position.map_or(FunctionRole::Unknown, FunctionRole::Declared), None))
@@ -121,7 +125,7 @@ impl<'a> TerraformProject<'a> {
             .filter(|(_, instance)| {
                 instance.resource.registry_call.is_some()
                     && instance.calls.is_empty()
-                    && !self.switched_off(instance.resource.body, "create_role")
+                    && self.creates_role(instance.resource.body, &[]) == Some(true)
             })
             .map(|(id, _)| id)
             .collect()
@@ -282,10 +286,19 @@ impl<'a> TerraformProject<'a> {
             .map(|function| function.body)
     }
 
-    /// Whether a module call sets `switch` to `false`.
-    fn switched_off(&self, body: Located<'a>, switch: &str) -> bool {
-        self.argument(body, switch)
-            .is_some_and(|value| self.is_false(unwrapped(value)))
+    /// Whether a call read in `scope` makes its function's role: `create_role`, on unless the
+    /// call turns it off, written out or given by a local. `None` when a variable gives it (a
+    /// `.tfvars` file or `-var` may set it either way) or it is computed: which role the function
+    /// runs as is then unknown.
+    fn creates_role(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<bool> {
+        let Some(value) = self.argument(body, "create_role") else {
+            return Some(true);
+        };
+        let written = self
+            .origin(value, scope)
+            .filter(|origin| !origin.overridable)
+            .map(|origin| unwrapped(origin.written))?;
+        (kind_of(written.node) == "bool_lit").then(|| self.text(written) == "true")
     }
 
     fn is_false(&self, value: Located<'a>) -> bool {
