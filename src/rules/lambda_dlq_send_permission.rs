@@ -57,6 +57,18 @@ In TypeScript (a string, a `const` holding one, a template or `pulumi.interpolat
 region and account) such a target is judged and reported, without a fix yet: the grant would
 have to name the text where the policy is written (its consts, the values its template reads).
 
+An `aws.lambda.CallbackFunction` given `policies` and no `role` runs as a role @pulumi/aws makes
+for it with exactly the managed policies `policies` lists (an array of ARNs, or in v7 a record of
+names to ARNs; customer policies of the program, `aws.iam.Policy` ARNs, are read too), and is
+judged against it. It gets a finding without a fix: the list takes managed policies only, and
+the one that would allow the send (AmazonSQSFullAccess, AmazonSNSFullAccess) allows far more than
+one queue or topic; a policy naming the role (`fn.roleInstance`) can only be written after the
+function, which cannot wait for it, while Lambda checks the permission when it creates the
+function. The finding says to give the function a `role` of its own that may send, with that
+policy in its `dependsOn`. Code reading `fn.roleInstance` may attach anything: the role is then
+not judged. A CallbackFunction given neither (a default set including AmazonSQSFullAccess) is not
+judged; one given a `role` is judged as running as it.
+
 In Terraform: `dead_letter_config { target_arn }` of the root module's functions, and the role's
 grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed or an
 `aws_iam_policy`), `aws_iam_policy_attachment`, `inline_policy` blocks and `managed_policy_arns`;

@@ -26,6 +26,14 @@ mapping as it is, granting its role nothing, and are judged the same way. Handed
 instead (`queue.onEvent(name, async (event) => …)`), it makes a function whose role it grants
 `AmazonSQSFullAccess` itself: not a finding.
 
+An `aws.lambda.CallbackFunction` given `policies` and no `role` runs as a role @pulumi/aws makes
+for it, to which it attaches exactly the managed policies `policies` lists (an array of ARNs, or
+in v7 a record of names to ARNs), read as any value is: `aws.iam.ManagedPolicy` members, ARN
+text, consts and arrays built elsewhere. That role is judged like any other; a list infrafix
+cannot read, a policy it does not know, or code reading the role itself (`fn.roleInstance`,
+which may attach more) leaves it unjudged. Given neither `role` nor `policies`, the function
+gets a default set that includes AmazonSQSFullAccess: not judged. Given a `role`, it runs as that role.
+
 In Terraform: `aws_lambda_event_source_mapping` resources of the root module whose
 `event_source_arn` is an `aws_sqs_queue`'s ARN (one made with `for_each = aws_lambda_function.NAME`
 names each instance as `each.value`); the fix is a new `aws_iam_role_policy_attachment` after the
@@ -119,6 +127,19 @@ any other queue. The CDK adds it to the role's default policy and makes the mapp
 A mapping that is not a statement of a block (an arrow function's body without braces), whose
 `eventSourceArn` is not an L2 queue's `queueArn` read by name, or whose function is not named by
 a name, gets the finding without a fix, which says what to write.
+
+For a CallbackFunction's role, whose only attachments are the ones its `policies` makes, the
+policy joins that list, written as the list writes its other ARNs (text, or
+`aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole`), or, in a record, under a new key
+`sqsExecution` (each key names its attachment, so no existing one is renamed or replaced; an
+array names each by a hash of its ARN, likewise). It is safe: it grants the polling permissions
+below and nothing else, and @pulumi/aws makes the attachment in the function's constructor, as it
+makes the others. The function does not wait for its own attachments, and need not: polling is
+checked when the mapping is created, which waits for the function, and the provider retries that
+creation while the role "does not have permissions" (for up to five minutes, for IAM to catch
+up). The list is edited only where it serves the function alone: written in its arguments, or in
+a const (of its file, or imported by name into its file alone) that nothing else reads; a list
+other functions share would give each of them the policy, so the finding then has no fix.
 
 Elsewhere it is safe too: it attaches the policy AWS provides for exactly this, the one the Lambda console attaches
 for an SQS trigger. That policy is wider than the mapping needs: it lets the role poll any queue

@@ -4,9 +4,10 @@ use crate::syntax::{kind_of, named_descendants, Fields};
 use foldhash::HashMap;
 use tree_sitter::Node;
 
+use super::facts::MemberKind;
 use super::policy::RoleInstance;
 use super::repetition::InstanceCall;
-use super::{Located, Program, ResourceDecl, StringOrigin};
+use super::{Located, Package, Program, ResourceDecl, StringOrigin};
 use crate::cloud::{DeadLetter, ResourceRef, WrittenArn};
 
 /// The execution role of a function.
@@ -60,6 +61,64 @@ impl<'tree> Program<'tree> {
         })
     }
 
+    /// Whether a function is a `CallbackFunction` that makes its own role from the managed
+    /// policies its `policies` lists: @pulumi/aws makes an `aws.iam.Role` for a CallbackFunction
+    /// given no `role`, and attaches each policy `policies` lists (an array of ARNs, or in v7 a
+    /// record of names to ARNs) and nothing else. Given neither, it attaches a default set of
+    /// broad policies (AmazonSQSFullAccess among them) that no rule here finds lacking: that role
+    /// is not modelled.
+    pub(super) fn makes_its_role_from_policies(&self, function: &ResourceDecl<'tree>) -> bool {
+        function.class.is(Package::Aws, &["lambda", "CallbackFunction"])
+            && function
+                .args()
+                .is_some_and(|args| self.surely_lacks(args, "role") && self.property(args, "policies").is_some())
+    }
+
+    /// The ARNs a CallbackFunction's `policies` lists, one per policy attached to the role it
+    /// makes: the elements of an array (written out, through consts and spreads, as
+    /// `array_values` reads them), or the values of a record (`{ sqs: arn }`, v7). `None` when
+    /// they are not all written out.
+    pub(super) fn listed_policy_arns(&self, function: &ResourceDecl<'tree>) -> Option<Vec<Located<'tree>>> {
+        let listed = self.argument(function, "policies")?.value;
+        if let Some(arns) = self.array_values(listed) {
+            return Some(arns);
+        }
+        let record = self.object_literal(listed)?;
+        self.object_members(record)
+            .iter()
+            .filter(|member| member.kind != MemberKind::Comment)
+            .map(|member| match &member.kind {
+                MemberKind::Pair(key) | MemberKind::Shorthand(key) => Some(self.property(record, key)?.value),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether code reads the role a CallbackFunction makes (`fn.roleInstance`), where it may
+    /// attach policies of its own to it; also where infrafix cannot tell which function's role
+    /// it reads.
+    pub(super) fn reads_made_role(&self, function: usize) -> bool {
+        (0..self.file_count())
+            .filter(|&file| self.file(file).text.contains("roleInstance"))
+            .any(|file| {
+                named_descendants(self.root(file)).any(|node| {
+                    let at = Located { file, node };
+                    let Some(object) = node
+                        .field("object")
+                        .filter(|_| kind_of(node) == "member_expression")
+                        .filter(|_| {
+                            node.field("property")
+                                .is_some_and(|property| self.text(at.with(property)) == "roleInstance")
+                        })
+                    else {
+                        return false;
+                    };
+                    self.denoted_resource(at.with(object))
+                        .is_none_or(|reference| reference.resource == function)
+                })
+            })
+    }
+
     /// The role a function runs as (`None` when it names none), and, for a role a helper makes
     /// more than once, which call's role (`role: auditRole.arn` after `const auditRole =
     /// makeRole("audit")`); `Some(None)` for a role infrafix cannot follow.
@@ -88,14 +147,19 @@ impl<'tree> Program<'tree> {
                 .collect();
             let mut of_function = HashMap::default();
             for (index, resource) in self.resources().iter().enumerate() {
-                let Some(role) = resource
-                    .is_lambda_function()
-                    .then(|| self.function_role_instance(resource))
-                    .flatten()
-                else {
+                let role = match self.makes_its_role_from_policies(resource) {
+                    true => Some(Some((index, None))),
+                    false => resource
+                        .is_lambda_function()
+                        .then(|| self.function_role_instance(resource))
+                        .flatten(),
+                };
+                let Some(role) = role else {
                     continue;
                 };
-                if let Some(role @ (_, Some(_))) = role {
+                // Roles the program declares are listed already; a role per call of a helper, or
+                // the one a CallbackFunction makes (which stands for it by the function's index), not.
+                if let Some(role) = role.filter(|&(of, call)| call.is_some() || of == index) {
                     if !roles.contains(&role) {
                         roles.push(role);
                     }
@@ -238,11 +302,16 @@ impl<'tree> Program<'tree> {
     /// factory, so that each instance has its own. An attachment infrafix cannot place may grant
     /// each instance's role from elsewhere: such roles are not judged instance by instance.
     pub(super) fn runs_as_a_role_made_beside(&self, function: usize) -> bool {
-        !self.attachments_by_role().some_unplaced
+        !self.some_attachment_unplaced()
             && matches!(
                 self.execution_role(&self.resources()[function]),
                 Some(ExecutionRole::Declared(role)) if self.made_together(role, function)
             )
+    }
+
+    /// Whether some attachment names a role infrafix cannot place (see `AttachmentsByRole`).
+    pub(super) fn some_attachment_unplaced(&self) -> bool {
+        self.attachments_by_role().some_unplaced
     }
 
     /// The RolePolicy, RolePolicyAttachment and PolicyAttachment resources that attach policy to a
@@ -474,5 +543,60 @@ class Service extends pulumi.ComponentResource {\n  role: aws.iam.Role;\n  const
                 .expect("role");
             assert_eq!(role_of(program, "fn"), Some(ExecutionRole::Declared(role)));
         });
+    }
+
+    /// Whether each CallbackFunction's role may poll `jobs`, by the function's variable; `None`
+    /// for a function running as no role of the graph.
+    fn may_poll(files: &[(&str, &str)], name: &str) -> Option<crate::cloud::Answer> {
+        use crate::cloud::{CloudGraph, FunctionRole};
+        use crate::frontends::typescript::TypeScriptFrontEnd;
+        let mut answer = None;
+        with_program(files, |program| {
+            let front_end = TypeScriptFrontEnd::new(program);
+            let graph = CloudGraph::new(&front_end);
+            let function = graph
+                .functions()
+                .iter()
+                .find(|function| function.name == format!("`{name}`"))
+                .expect("the function");
+            let jobs = graph
+                .message_targets()
+                .iter()
+                .find(|target| target.name == "`jobs`")
+                .expect("the queue");
+            if let Some(FunctionRole::Declared(role)) = function.role {
+                answer = Some(graph.roles()[role].grants.allows("sqs:ReceiveMessage", &jobs.target));
+            }
+        });
+        answer
+    }
+
+    #[test]
+    fn a_callback_function_runs_as_a_role_holding_what_its_policies_list() {
+        use crate::cloud::Answer;
+        let shared = "import * as aws from \"@pulumi/aws\";\n\
+export const base = [aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole];\n";
+        let index = "import * as aws from \"@pulumi/aws\";\nimport { base } from \"./shared\";\nimport { grantQueues } from \"@acme/grants\";\n\
+const jobs = new aws.sqs.Queue(\"jobs\");\n\
+const spread = new aws.lambda.CallbackFunction(\"spread\", { policies: [...base, aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole], callback: async () => {} });\n\
+const text = new aws.lambda.CallbackFunction(\"text\", { policies: { poll: \"arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole\" }, callback: async () => {} });\n\
+const basic = new aws.lambda.CallbackFunction(\"basic\", { policies: base, callback: async () => {} });\n\
+const extended = new aws.lambda.CallbackFunction(\"extended\", { policies: base, callback: async () => {} });\n\
+new aws.iam.RolePolicyAttachment(\"extended-poll\", { role: extended.roleInstance!, policyArn: aws.iam.ManagedPolicy.AWSLambdaSQSQueueExecutionRole });\n\
+const handed = new aws.lambda.CallbackFunction(\"handed\", { policies: base, callback: async () => {} });\n\
+grantQueues(handed.roleInstance!);\n\
+const fromConfig = new aws.lambda.CallbackFunction(\"from-config\", { policies: JSON.parse(process.env.POLICIES ?? \"[]\"), callback: async () => {} });\n\
+const defaults = new aws.lambda.CallbackFunction(\"defaults\", { callback: async () => {} });\n";
+        let files = [("index.ts", index), ("shared.ts", shared)];
+        assert_eq!(may_poll(&files, "spread"), Some(Answer::Allowed));
+        assert_eq!(may_poll(&files, "text"), Some(Answer::Allowed));
+        assert_eq!(may_poll(&files, "basic"), Some(Answer::NotAllowed));
+        // An attachment naming the role it makes reaches it; code that reads the role where
+        // infrafix does not follow may attach anything, and so may a list not written out.
+        assert_eq!(may_poll(&files, "extended"), Some(Answer::Allowed));
+        assert_eq!(may_poll(&files, "handed"), Some(Answer::Unreadable));
+        assert_eq!(may_poll(&files, "fromConfig"), Some(Answer::Unreadable));
+        // The default set is not modelled.
+        assert_eq!(may_poll(&files, "defaults"), None);
     }
 }

@@ -85,8 +85,13 @@ impl<'tree> Program<'tree> {
         let declaration = &self.resources()[role];
         let owns_inline_policies =
             declaration.class.package == Package::Aws && self.argument(declaration, "inlinePolicies").is_some();
+        // A CallbackFunction stands for the role it makes.
+        let name = match self.makes_its_role_from_policies(declaration) {
+            true => format!("made from {}'s `policies`", self.display_name(role)),
+            false => self.display_name(role),
+        };
         IamRole {
-            name: self.display_name(role),
+            name,
             declared: self.resources()[role].declared(),
             grants,
             attachments,
@@ -296,7 +301,11 @@ impl<'tree> Program<'tree> {
 
     /// Whether a function runs as a role the program makes once, or one it does not make.
     fn role_made_once(&self, function: usize) -> bool {
-        match self.execution_role(&self.resources()[function]) {
+        let declared = &self.resources()[function];
+        if self.makes_its_role_from_policies(declared) {
+            return self.instances(function) == Some(1);
+        }
+        match self.execution_role(declared) {
             Some(ExecutionRole::Declared(role)) => self.instances(role) == Some(1),
             _ => true,
         }

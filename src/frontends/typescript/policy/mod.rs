@@ -160,6 +160,21 @@ impl<'tree> Program<'tree> {
         if declaration.class.package == Package::Cdk && self.is_handed_to_l2_code(role) {
             policies.unreadable += 1;
         }
+        if self.makes_its_role_from_policies(declaration) {
+            match self.listed_policy_arns(declaration) {
+                Some(arns) => {
+                    for arn in arns {
+                        self.add_policy_arn(&mut policies, arn, true);
+                    }
+                }
+                None => policies.unreadable += 1,
+            }
+            // What code attaches to the role itself, or to a role infrafix cannot place, may be
+            // anything.
+            if self.reads_made_role(role) || self.some_attachment_unplaced() {
+                policies.unreadable += 1;
+            }
+        }
         if let Some(managed) = self.argument(declaration, "managedPolicyArns") {
             for arn in self.list_elements(self.written_value(managed.value)) {
                 self.add_policy_arn(&mut policies, arn, true);

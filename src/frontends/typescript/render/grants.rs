@@ -134,6 +134,19 @@ impl<'tree> Program<'tree> {
         (named, failed)
     }
 
+    /// Why a grant on one target cannot go into the role a CallbackFunction makes: the role
+    /// takes only the managed policies `policies` lists, and a managed policy that allows the
+    /// action (AmazonSQSFullAccess, AmazonSNSFullAccess) allows it on every queue or topic and
+    /// far more. A policy naming the role (`fn.roleInstance`) can only be written after the
+    /// function, which then cannot wait for it, while Lambda checks the permission when it
+    /// creates the function (the provider's retries may hide the race, or not).
+    fn no_grant_in_a_made_role(&self, function: usize, action: &str) -> String {
+        let name = self.display_name(function);
+        format!(
+            "the role is the one CallbackFunction {name} makes, which holds only the managed policies its `policies` lists (none allows {action} on this target alone), and a policy on {name}'s `roleInstance` could only be written after the function, which could not wait for it: give {name} a `role` of your own whose policy allows {action} on the target, and list that policy in its `dependsOn`"
+        )
+    }
+
     /// New RolePolicies for grants no policy of the role can take. One goes after the role, or
     /// after the last of its targets the role's file declares after the role, so that it can name
     /// them; grants share one as long as each of their functions still comes after it (and can
@@ -146,6 +159,12 @@ impl<'tree> Program<'tree> {
         };
         if let Err(reason) = self.new_policies_reach_one_role(role) {
             return grants.iter().map(|_| Err(reason.clone())).collect();
+        }
+        if self.makes_its_role_from_policies(&self.resources()[role]) {
+            return grants
+                .iter()
+                .map(|grant| Err(self.no_grant_in_a_made_role(role, &grant.action)))
+                .collect();
         }
         if let Some(owner) = self.exclusive_owner(role, "RolePoliciesExclusive") {
             let reason = format!(

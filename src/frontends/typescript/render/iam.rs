@@ -2,6 +2,7 @@
 //! declares them, else by a new `aws.iam.RolePolicyAttachment`; a CDK `CfnRole` gains the list
 //! (CloudFormation has no attachment resource, and a role is created with its policies).
 
+use super::super::edits::name_from_logical_name;
 use super::super::{named_children, ExecutionRole, Located, Package, PackageMember, Program};
 use crate::aws::managed_policies::{self, ManagedPolicy};
 use crate::cloud::Site;
@@ -27,6 +28,9 @@ impl<'tree> Program<'tree> {
         let declaration = &self.resources()[role];
         if declaration.class.package == Package::Aws {
             self.no_exclusive_attachments(role, policy)?;
+        }
+        if self.makes_its_role_from_policies(declaration) {
+            return self.add_to_listed_policies(role, policy, purpose, edits);
         }
         let Some(listed) = self.argument(declaration, "managedPolicyArns") else {
             if declaration.class.package == Package::Cdk {
@@ -67,6 +71,95 @@ impl<'tree> Program<'tree> {
             None => self.replace_node(listed.value, &format!("[{arn}]")),
         });
         Ok(())
+    }
+
+    /// A CallbackFunction attaches to the role it makes what its `policies` lists, and nothing
+    /// else can be attached before its function exists: the policy goes into that list, as the
+    /// list writes its other ARNs (text, or `aws.iam.ManagedPolicy` members). Only a list that
+    /// serves this function alone: written in its arguments, or in a const nothing else reads.
+    fn add_to_listed_policies(
+        &self,
+        function: usize,
+        policy: &ManagedPolicy,
+        purpose: &str,
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), String> {
+        let declaration = &self.resources()[function];
+        let name = self.display_name(function);
+        let by_hand = || {
+            format!(
+                "{name}'s `policies` is not a list written for it alone, and a list other code reads would give every reader the policy; give {name} a list of its own with {} in it",
+                policy.name
+            )
+        };
+        let listed = self.argument(declaration, "policies").ok_or_else(by_hand)?.value;
+        // A record names each attachment by its key (`${name}-${key}`): a new key, which no
+        // existing attachment is named after, adds one and replaces none.
+        let record = self
+            .own_arguments(declaration)
+            .filter(|own| own.encloses(&listed))
+            .map(|_| self.unwrapped(listed))
+            .filter(|written| kind_of(written.node) == "object");
+        if let Some(record) = record {
+            let key = name_from_logical_name(purpose)
+                .filter(|key| self.surely_lacks(record, key))
+                .ok_or_else(by_hand)?;
+            let arn = self.managed_policy_arn(record.file, policy);
+            edits.push(self.add_properties(record, &[(key.as_str(), arn)])?);
+            return Ok(());
+        }
+        let list = self.policies_list_of_its_own(declaration, listed).ok_or_else(by_hand)?;
+        let entries: Vec<_> = named_children(list.node)
+            .filter(|entry| kind_of(*entry) != "comment")
+            .collect();
+        let as_text = !entries.is_empty()
+            && entries
+                .iter()
+                .all(|entry| matches!(kind_of(*entry), "string" | "template_string"));
+        let arn = match as_text {
+            true => Code::text(policy.arn.clone()),
+            false => self.managed_policy_arn(list.file, policy),
+        }
+        .render(self.style(list.file), "", 0);
+        edits.push(match entries.last() {
+            Some(&last) => self.insert_items_after(list.with(last), &[arn]),
+            None => self.replace_node(list, &format!("[{arn}]")),
+        });
+        Ok(())
+    }
+
+    /// The array literal a function's `policies` value is, when it serves that function alone:
+    /// written in its arguments, or held by a const that no code changes and that only this
+    /// value reads (in the same file, or imported by its name into the function's file alone).
+    fn policies_list_of_its_own(
+        &self,
+        function: &super::super::ResourceDecl<'tree>,
+        listed: Located<'tree>,
+    ) -> Option<Located<'tree>> {
+        let listed = self.unwrapped(listed);
+        if kind_of(listed.node) == "array" {
+            return self.own_arguments(function)?.encloses(&listed).then_some(listed);
+        }
+        if kind_of(listed.node) != "identifier" {
+            return None;
+        }
+        let value = self.const_value(listed)?;
+        let list = self.unwrapped(value);
+        if kind_of(list.node) != "array" || self.changed_in_place(listed, value) {
+            return None;
+        }
+        let name = self.text(listed);
+        let read_once = match list.file == listed.file {
+            true => self.mentions(listed.file, name) == 2,
+            // Declared once where it is written; imported and read once where the function is.
+            false => self.mentions(list.file, name) == 1 && self.mentions(listed.file, name) == 2,
+        };
+        // A namespace import (`policies.auditPolicies`) names it as a property, which `mentions`
+        // does not count: any other file spelling the name may read it.
+        let elsewhere = (0..self.file_count())
+            .filter(|&file| file != list.file && file != listed.file)
+            .any(|file| self.file(file).text.contains(name));
+        (read_once && !elsewhere).then_some(list)
     }
 
     /// `Err` when a resource of the program decides which managed policies the role holds (an
