@@ -28,7 +28,17 @@ merges `sourcePolicyDocuments` or `overridePolicyDocuments`, or when a helper bu
 parameters. A function made in a loop, or by a factory called more than once, whose instances name
 different targets (`deadLetterConfig: { targetArn: spec.deadLetter.arn }` over specs, `dlq.arn` in
 a factory given a queue per call) is judged for every target when its instances share one role:
-one finding names those the role may not send to, and its fix grants them all. When each
+one finding names those the role may not send to, and its fix grants them all. A target picked
+by the loop's key or index (`deadLetterQueues[channel].arn` in `for (const channel of channels)`
+or over `Object.keys(…)`, `dlqs[i].arn` in `names.forEach((name, i) => …)` or `for (let i = 0; i <
+names.length; i++)`) is the entry each iteration picks. Entries declared one by one are granted
+by name, as above; where one declaration makes them all (queues made in a loop or by a `.map`),
+the grant is a RolePolicy made in the same iteration, right before the function, naming the
+target as the function does, so that each iteration grants its own queue alone (a function that
+is an arrow's expression body, `names.map((name, i) => new aws.lambda.Function(…))`, has no place
+for it: the finding says so). A key the record does not write out, an array of another length
+than the loop, an index the body changes, or a record changed other than by filling it leaves
+the function unjudged. When each
 instance has a role of its own, made in the same loop or factory, every target is judged against
 what the code making the roles grants each of them; a grant written per instance (`Resource:
 args.deadLetterArn`) cannot be read for one instance, and leaves the function unjudged. The fix

@@ -205,15 +205,14 @@ impl<'tree> Program<'tree> {
         if self.surely_lacks(args, "deadLetterConfig") {
             return DeadLetter::None;
         }
-        let target = self
-            .property(args, "deadLetterConfig")
-            .and_then(|config| self.dead_letter_config(config.value))
-            .and_then(|config| self.property(config, "targetArn"));
-        let Some(target) = target else {
+        let Some(target) = self.dead_letter_target(function) else {
             return DeadLetter::Unknown;
         };
         let is_arn = |reference: &ResourceRef| reference.attribute.as_deref() == Some("arn");
-        if let Some(reference) = self.denoted_resource(target.value) {
+        // `deadLetterQueues[channel].arn`: each instance sends to its own instance of the queue
+        // (judged per instance below), even where one declaration makes them all.
+        let picked = self.reads_output_picked_per_iteration(target);
+        if let Some(reference) = self.denoted_resource(target).filter(|_| !picked) {
             return match is_arn(&reference) {
                 true => DeadLetter::Resource(reference),
                 false => DeadLetter::Unknown,
@@ -221,12 +220,12 @@ impl<'tree> Program<'tree> {
         }
         // ARN text of a queue or topic made elsewhere.
         if let Some(text) = self
-            .arn_text(target.value)
+            .arn_text(target)
             .filter(|text| matches!(text.service(), Some("sqs" | "sns")))
         {
             return DeadLetter::Text(WrittenArn {
                 text,
-                at: target.value.into(),
+                at: target.into(),
             });
         }
         // Instances naming different targets are judged one by one only against a role they all
@@ -248,7 +247,7 @@ impl<'tree> Program<'tree> {
             })
             .is_some_and(|function| self.runs_as_a_role_made_beside(function));
         let per_instance: Option<Vec<ResourceRef>> = self
-            .denoted_per_instance(target.value)
+            .denoted_per_instance(target)
             .into_iter()
             .map(|reference| reference.filter(is_arn))
             .collect();
@@ -260,12 +259,19 @@ impl<'tree> Program<'tree> {
                     true => DeadLetter::PerInstance(targets),
                     false => DeadLetter::EachWithItsRole {
                         targets,
-                        written: target.value.into(),
+                        written: target.into(),
                     },
                 }
             }
             _ => DeadLetter::Unknown,
         }
+    }
+
+    /// The `deadLetterConfig.targetArn` a function's arguments write (see `dead_letter_config`).
+    pub(super) fn dead_letter_target(&self, function: &ResourceDecl<'tree>) -> Option<Located<'tree>> {
+        let config = self.property(function.args()?, "deadLetterConfig")?;
+        let config = self.dead_letter_config(config.value)?;
+        Some(self.property(config, "targetArn")?.value)
     }
 
     /// The object a `deadLetterConfig` setting holds: an object literal, or the one side of

@@ -194,9 +194,28 @@ impl<'tree> Program<'tree> {
             kind_of(at.node),
             "identifier" | "member_expression" | "subscript_expression"
         );
-        if hops <= MAX_HOPS && from_elements {
+        if hops > MAX_HOPS || !from_elements {
+            return denoted;
+        }
+        // `dlqs[channel]`: the entry each iteration's key picks, followed as elements are.
+        let picked = match self.memo.following_elements.get() {
+            true => None,
+            false => self.picked_per_iteration(at),
+        };
+        match picked {
+            Some(picked) => {
+                self.memo.following_elements.set(true);
+                denoted.extend(
+                    picked
+                        .into_iter()
+                        .map(|value| value.and_then(|value| self.denoted(value, hops + 1))),
+                );
+                self.memo.following_elements.set(false);
+            }
             // Followed inside the visit, where a nested collection is not followed again.
-            self.visit_element_sources(at, |source| denoted.push(self.denoted(source, hops + 1)));
+            None => {
+                self.visit_element_sources(at, |source| denoted.push(self.denoted(source, hops + 1)));
+            }
         }
         denoted
     }
@@ -518,6 +537,166 @@ impl<'tree> Program<'tree> {
             collection: function.with(receiver),
             keys_only: false,
         })
+    }
+
+    /// `for (let i = A; i < B; i++)` (also `<=`, `++i`) with bounds written out: a number, or the
+    /// `length` of an array whose elements are (`i < names.length`).
+    pub(super) fn counted_loop(&self, statement: Located<'tree>) -> Option<CountedLoop<'tree>> {
+        let node = statement.node;
+        let initializer = node.field("initializer")?;
+        let declarator = named_children(initializer).find(|child| kind_of(child) == "variable_declarator")?;
+        let start = self.number_value(statement.with(declarator.field("value")?))?.0;
+        let condition = node.field("condition")?;
+        let comparison = match kind_of(condition) {
+            "expression_statement" => condition.named_child(0)?,
+            _ => condition,
+        };
+        let bound = statement.with(comparison.field("right")?);
+        let end = match self.number_value(bound) {
+            Some((end, _)) => end,
+            None => i64::try_from(self.array_length(bound)?).ok()?,
+        };
+        let increment = node.field("increment")?;
+        let increment_text = self.text(statement.with(increment));
+        if !(increment_text.ends_with("++") || increment_text.starts_with("++")) {
+            return None;
+        }
+        let span = match self.text(statement.with(comparison.field("operator")?)) {
+            "<" => end.checked_sub(start)?,
+            "<=" => end.checked_sub(start)?.checked_add(1)?,
+            _ => return None,
+        };
+        // The variable counts only where the comparison and the increment both read it.
+        let name = declarator.field("name").map(|name| self.text(statement.with(name)));
+        let compared = comparison.field("left").map(|left| self.text(statement.with(left)));
+        let incremented = increment
+            .field("argument")
+            .map(|argument| self.text(statement.with(argument)));
+        Some(CountedLoop {
+            variable: name.filter(|name| compared == Some(name) && incremented == Some(name)),
+            start,
+            iterations: u64::try_from(span.max(0)).ok()?,
+        })
+    }
+
+    /// `names.length` for an array whose elements are written out.
+    fn array_length(&self, read: Located<'tree>) -> Option<usize> {
+        let read = self.unwrapped(read);
+        if kind_of(read.node) != "member_expression" || self.text(read.with(read.node.field("property")?)) != "length" {
+            return None;
+        }
+        Some(self.array_values(read.with(read.node.field("object")?))?.len())
+    }
+
+    /// For `record[key]` or `array[index]` read in a loop or element callback whose key or index
+    /// changes from one iteration to the next (`deadLetterQueues[channel]` in `for (const channel
+    /// of channels)` or `Object.keys(…).map((channel) => …)`, `dlqs[i]` in `names.forEach((name,
+    /// i) => …)` or `for (let i = 0; i < names.length; i++)`), the value each iteration picks:
+    /// `None` for one whose key is not written out or not in the record. `None` when the key or
+    /// index is no loop's, or the collection cannot be read whole: an array of another length
+    /// than the loop runs, a record with entries infrafix cannot read, or changed other than by
+    /// filling an empty one with one value (see `filled_record_value`).
+    pub(crate) fn picked_per_iteration(&self, lookup: Located<'tree>) -> Option<Vec<Option<Located<'tree>>>> {
+        let lookup = self.unwrapped(lookup);
+        if kind_of(lookup.node) != "subscript_expression" {
+            return None;
+        }
+        let collection = lookup.with(lookup.node.field("object")?);
+        let index = self.unwrapped(lookup.with(lookup.node.field("index")?));
+        if let Some(iterations) = self.positions_per_iteration(index) {
+            let values = self.array_values(collection)?;
+            return (values.len() as u64 == iterations).then(|| values.into_iter().map(Some).collect());
+        }
+        let keys: Vec<Option<String>> = self
+            .element_values(index)?
+            .into_iter()
+            .map(|element| match element.read {
+                ElementRead::Written(key) => self.key_text(key),
+                ElementRead::Lacking | ElementRead::Unknown => None,
+            })
+            .collect();
+        if let Some(entries) = self.record_values(collection) {
+            let pick = |key: &str| entries.iter().find(|(name, _)| name == key).map(|(_, value)| *value);
+            return Some(keys.iter().map(|key| pick(key.as_deref()?)).collect());
+        }
+        let filled = self.filled_record_value(collection)?;
+        Some(keys.into_iter().map(|key| key.map(|_| filled)).collect())
+    }
+
+    /// Whether a value reads an output of what each iteration picks by its key or index
+    /// (`deadLetterQueues[channel].arn`, see `picked_per_iteration`).
+    pub(crate) fn reads_output_picked_per_iteration(&self, value: Located<'tree>) -> bool {
+        let value = self.unwrapped(value);
+        kind_of(value.node) == "member_expression"
+            && value
+                .node
+                .field("object")
+                .is_some_and(|object| self.picked_per_iteration(value.with(object)).is_some())
+    }
+
+    /// The text of a key an element holds: a string, or a record's key as `Object.keys` gives it.
+    fn key_text(&self, key: Located<'tree>) -> Option<String> {
+        let key = self.unwrapped(key);
+        match kind_of(key.node) {
+            "shorthand_property_identifier" => Some(self.text(key).to_owned()),
+            "identifier" => self.string_value(self.const_value(key)?),
+            _ => self.key_name(key).or_else(|| self.string_value(key)),
+        }
+    }
+
+    /// How many positions an index goes through, from 0 one at a time: the second parameter of an
+    /// element callback over a collection written out (`(name, i) => …` given to `.map` or
+    /// `.forEach`), or the variable of `for (let i = 0; i < names.length; i++)`; and nothing
+    /// assigns it in between. `None` for anything else.
+    fn positions_per_iteration(&self, index: Located<'tree>) -> Option<u64> {
+        if kind_of(index.node) != "identifier" {
+            return None;
+        }
+        let name = self.text(index);
+        let (binder, iterations) = match self.declaration_of(index) {
+            Declaration::Parameter => {
+                let callback = index.with(self.function_declaring_parameter(index)?);
+                let iterated = self.callback_collection(callback)?;
+                let second = named_children(callback.node.field("parameters")?)
+                    .filter(|parameter| kind_of(*parameter) != "comment")
+                    .nth(1)?;
+                let pattern = second.field("pattern").unwrap_or(second);
+                (self.text(callback.with(pattern)) == name).then_some(())?;
+                (callback, self.iterated_elements(&iterated)?.len() as u64)
+            }
+            Declaration::LoopVariable => {
+                let statement = index.with(self.loop_declaring_variable(index)?);
+                let counted = self.counted_loop(statement)?;
+                (counted.variable == Some(name) && counted.start == 0).then_some(())?;
+                (statement, counted.iterations)
+            }
+            _ => return None,
+        };
+        let body = binder.node.field("body")?;
+        (!assigns_name(body, name, self.file(index.file).text)).then_some(iterations)
+    }
+
+    /// The one value code puts into a record that starts empty, under whatever key (`const dlqs:
+    /// Record<string, aws.sqs.Queue> = {}`, then `dlqs[channel] = new aws.sqs.Queue(…)` in a loop):
+    /// each key read holds what it made in the iteration that wrote the key. `None` when code
+    /// assigns more than one expression, or changes the record otherwise (`delete`, a member's
+    /// member), or a module importing it changes it at all.
+    fn filled_record_value(&self, record: Located<'tree>) -> Option<Located<'tree>> {
+        let record = self.unwrapped(record);
+        if !names_a_variable(record.node) {
+            return None;
+        }
+        let initializer = self.const_value(record)?;
+        let object = self.unwrapped(initializer);
+        if kind_of(object.node) != "object" || named_children(object.node).any(|member| kind_of(member) != "comment") {
+            return None;
+        }
+        if self.changed_where_imported(initializer) {
+            return None;
+        }
+        let assigned = self.assigned_members(record, initializer)?;
+        let (first, others) = assigned.split_first()?;
+        others.iter().all(|other| other == first).then_some(*first)
     }
 
     /// The steps from what a binding pattern receives to the name `name` it binds; `None` when it
@@ -937,6 +1116,16 @@ impl<'tree> Program<'tree> {
         if self.changed_names(value.file).contains(declared) {
             return true;
         }
+        self.changed_where_imported(value)
+    }
+
+    /// Whether a module importing the const whose initializer is `value` changes it in place,
+    /// under the name it imports it by.
+    fn changed_where_imported(&self, value: Located<'tree>) -> bool {
+        let Some(declared) = value.node.parent().and_then(|declarator| declarator.field("name")) else {
+            return true;
+        };
+        let declared = self.text(value.with(declared));
         (0..self.files().len()).any(|file| {
             self.file(file).imports.iter().any(|binding| {
                 binding.kind
@@ -1011,6 +1200,27 @@ impl<'tree> Program<'tree> {
         }
         items.get(position).map(|item| array.with(*item))
     }
+}
+
+/// `for (let i = A; i < B; i++)` with bounds written out.
+pub(super) struct CountedLoop<'tree> {
+    /// The variable counting, where the comparison and the increment read the one it declares.
+    pub variable: Option<&'tree str>,
+    pub start: i64,
+    /// How many times its body runs.
+    pub iterations: u64,
+}
+
+/// Whether code in `body` assigns the name `name` (`i = …`, `i += …`, `i++`), in any scope.
+fn assigns_name(body: Node, name: &str, text: &str) -> bool {
+    crate::syntax::named_descendants(body).any(|node| {
+        let target = match kind_of(node) {
+            "assignment_expression" | "augmented_assignment_expression" => node.field("left"),
+            "update_expression" => node.field("argument"),
+            _ => None,
+        };
+        target.is_some_and(|target| kind_of(target) == "identifier" && node_text(target, text) == name)
+    })
 }
 
 /// Whether a node names a variable: `xs`, or the shorthand property `{ xs }`.
@@ -1168,6 +1378,74 @@ mod tests {
         with_program(&[("index.ts", &keys)], |program| {
             assert_eq!(program.instances(0), Some(3))
         });
+    }
+
+    #[test]
+    fn a_loop_key_or_index_picks_one_entry_per_iteration() {
+        let queues = "const names = [\"a\", \"b\"];\nconst byName = { a: new aws.sqs.Queue(\"a\"), b: new aws.sqs.Queue(\"b\") };\nconst filled: Record<string, aws.sqs.Queue> = {};\nfor (const n of names) { filled[n] = new aws.sqs.Queue(n); }\nconst mapped = names.map((n) => new aws.sqs.Queue(n));\n";
+        let function = |target: &str| {
+            format!("new aws.lambda.Function(n, {{ deadLetterConfig: {{ targetArn: {target}.arn }} }});")
+        };
+        let by_name = function("byName[n as keyof typeof byName]");
+        let cases = [
+            (
+                format!("for (const n of names) {{ {by_name} }}"),
+                vec![Some(0), Some(1)],
+            ),
+            (
+                format!("for (const n of Object.keys(byName)) {{ {by_name} }}"),
+                vec![Some(0), Some(1)],
+            ),
+            (
+                format!("names.forEach((n) => {{ {} }});", function("filled[n]")),
+                vec![Some(2), Some(2)],
+            ),
+            (
+                format!("names.forEach((n, i) => {{ {} }});", function("mapped[i]")),
+                vec![Some(3), Some(3)],
+            ),
+            (
+                format!(
+                    "for (let i = 0; i < names.length; i++) {{ const n = names[i]; {} }}",
+                    function("mapped[i]")
+                ),
+                vec![Some(3), Some(3)],
+            ),
+            // A key the record does not write out.
+            (
+                format!("for (const n of [\"a\", \"c\"]) {{ {by_name} }}"),
+                vec![Some(0), None],
+            ),
+            // An array of another length, an index the body changes.
+            (
+                format!("[\"x\"].forEach((n, i) => {{ {} }});", function("mapped[i]")),
+                vec![],
+            ),
+            (
+                format!(
+                    "for (let i = 0; i < names.length; i++) {{ const n = names[i++]; {} }}",
+                    function("mapped[i]")
+                ),
+                vec![],
+            ),
+        ];
+        for (code, expected) in cases {
+            let index = format!("import * as aws from \"@pulumi/aws\";\n{queues}{code}\n");
+            with_program(&[("index.ts", &index)], |program| {
+                let function = program
+                    .resources()
+                    .iter()
+                    .find(|resource| resource.is_lambda_function())
+                    .expect("a function");
+                let target = program.dead_letter_target(function).expect("a target");
+                let picked: Vec<Option<usize>> = program
+                    .denoted_per_instance(target)
+                    .into_iter()
+                    .map(|reference| reference.map(|reference| reference.resource))
+                    .collect();
+                assert_eq!(picked, expected, "{code}");
+            });
+        }
     }
 
     #[test]

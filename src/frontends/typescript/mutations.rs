@@ -241,12 +241,14 @@ impl<'tree> Program<'tree> {
             .parent()
             .and_then(|declarator| declarator.field("name"))
             .map(|name| self.text(initializer.with(name)));
-        let mut places = vec![(identifier.file, Some(self.text(identifier)))];
+        // The reading file mentions the name where it declares or imports it and where it reads
+        // it; another file declaring it, where it declares it: only more can change it.
+        let mut places = vec![(identifier.file, Some(self.text(identifier)), 2)];
         if initializer.file != identifier.file || declared_name != places[0].1 {
-            places.push((initializer.file, declared_name));
+            places.push((initializer.file, declared_name, 1));
         }
-        places.into_iter().flat_map(move |(file, name)| {
-            let name = name.filter(|name| self.mentions(file, name) > 2);
+        places.into_iter().flat_map(move |(file, name, seen)| {
+            let name = name.filter(|name| self.mentions(file, name) > seen);
             name.into_iter().flat_map(move |name| {
                 named_descendants(self.root(file))
                     .map(move |node| Located { file, node })

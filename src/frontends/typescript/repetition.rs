@@ -9,7 +9,7 @@
 
 use tree_sitter::Node;
 
-use super::{named_children, scope, Located, Program, ResourceDecl};
+use super::{scope, Located, Program, ResourceDecl};
 use crate::syntax::{kind_of, Fields};
 
 /// A call of one of the program's functions, by its file and start: the instance of a resource
@@ -144,7 +144,7 @@ impl<'tree> Program<'tree> {
                         None => return None,
                     }
                 }
-                "for_statement" if parent.field("body") == Some(child) => Some(counted_loop(self, file, parent)?),
+                "for_statement" if parent.field("body") == Some(child) => Some(self.counted_loop(here)?.iterations),
                 "arrow_function" | "function_expression" => {
                     match self.callback_iterations(here).or_else(|| read_so_far(here)) {
                         Some(iterations) => Some(iterations),
@@ -198,47 +198,6 @@ impl<'tree> Program<'tree> {
         self.memo.times_called.borrow_mut().insert(key, counted);
         counted
     }
-}
-
-/// `for (let i = A; i < B; i++)` with literal bounds.
-fn counted_loop<'tree>(program: &Program<'tree>, file: usize, statement: Node<'tree>) -> Option<u64> {
-    let initializer = statement.field("initializer")?;
-    let declarator = named_children(initializer).find(|child| kind_of(child) == "variable_declarator")?;
-    let start = program
-        .number_value(Located {
-            file,
-            node: declarator.field("value")?,
-        })?
-        .0;
-    let condition = statement.field("condition")?;
-    let comparison = if kind_of(condition) == "expression_statement" {
-        condition.named_child(0)?
-    } else {
-        condition
-    };
-    let operator = program.text(Located {
-        file,
-        node: comparison.field("operator")?,
-    });
-    let end = program
-        .number_value(Located {
-            file,
-            node: comparison.field("right")?,
-        })?
-        .0;
-    let increment = program.text(Located {
-        file,
-        node: statement.field("increment")?,
-    });
-    if !(increment.ends_with("++") || increment.starts_with("++")) {
-        return None;
-    }
-    let span = match operator {
-        "<" => end.checked_sub(start)?,
-        "<=" => end.checked_sub(start)?.checked_add(1)?,
-        _ => return None,
-    };
-    u64::try_from(span.max(0)).ok()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::super::branches::is_conditional;
-use super::super::scope::Declaration;
+use super::super::scope::{Declaration, LocalBinding};
 use super::super::{
     cdk, named_children, Located, NewStatement, OutputValue, Package, PolicyCache, PolicyDocument, Program,
     ResourceDecl, RolePolicies, Statement,
@@ -287,7 +287,13 @@ impl<'tree> Program<'tree> {
                             .get(grant)
                             .is_some_and(|(_, target)| self.made_together(target.resource, function)) =>
                 {
-                    Err(first_reason)
+                    match wanted.get(grant) {
+                        Some((action, target)) => self
+                            .picked_target_policy(role, function, action, target)
+                            .map(Fix::safe)
+                            .map_err(|reason| reason.unwrap_or(first_reason)),
+                        None => Err(first_reason),
+                    }
                 }
                 Some(function) => {
                     let function = &declarations[function];
@@ -311,6 +317,75 @@ impl<'tree> Program<'tree> {
                     .unwrap_or_else(|| Err("no place for a new policy was found".to_owned()))
             })
             .collect()
+    }
+
+    /// For a function made in a loop that picks its target there by the loop's key or index
+    /// (`deadLetterQueues[channel].arn`, `dlqs[i].arn`), from queues made more than once, a new
+    /// RolePolicy right before the function naming the target as the function does: each
+    /// iteration grants the one queue its function sends to. `Err(None)` when the function does
+    /// not pick its target so (the caller's reason stands), `Err(Some(…))` when it does and no
+    /// such policy can be made.
+    fn picked_target_policy(
+        &self,
+        role: usize,
+        function: usize,
+        action: &str,
+        target: &ResourceRef,
+    ) -> Result<Vec<Edit>, Option<String>> {
+        let declaration = &self.resources()[function];
+        let value = self.dead_letter_target(declaration).ok_or(None)?;
+        let denotes_target = || self.denoted_resource(value).as_ref() == Some(target);
+        if !self.reads_output_picked_per_iteration(value) || !denotes_target() {
+            return Err(None);
+        }
+        let shown = self.text(value);
+        if named_descendants(value.node).any(|node| kind_of(node) == "optional_chain") {
+            return Err(Some(format!(
+                "its target is named by `{shown}`, which may be undefined; grant it by hand"
+            )));
+        }
+        if let Some(condition) = self.condition_around(declaration) {
+            return Err(Some(format!(
+                "the function is made under a condition (`{condition}`) its target may depend on; grant the target by hand"
+            )));
+        }
+        // `names.forEach((name, i) => new aws.lambda.Function(…))`: the statement holding the
+        // function is the whole loop, outside of which `i` means nothing.
+        if !self.reads_names_bound_around(value, declaration.statement()) {
+            return Err(Some(format!(
+                "its target is named by `{shown}`, which reads names the statement making the function declares (an arrow function's parameters): give the callback a body, then grant it there"
+            )));
+        }
+        let named = Named {
+            served: vec![0],
+            statements: vec![NewStatement {
+                action,
+                resources: vec![OutputValue {
+                    reference: target.clone(),
+                    expression: shown.to_owned(),
+                }],
+            }],
+            edits: Vec::new(),
+        };
+        self.new_role_policy(declaration, Place::Before(declaration), role, named)
+            .map_err(Some)
+    }
+
+    /// Whether every name `value` reads is bound outside `statement` (at the top level, by an
+    /// import, or by a scope around the statement), so that code right before the statement
+    /// reads the same.
+    fn reads_names_bound_around(&self, value: Located<'tree>, statement: Located<'tree>) -> bool {
+        let (start, end) = (statement.node.start_byte(), statement.node.end_byte());
+        let within = |byte: usize| (start..end).contains(&byte);
+        named_descendants(value.node)
+            .filter(|node| matches!(kind_of(*node), "identifier" | "shorthand_property_identifier"))
+            .all(|name| match self.local_binding(value.with(name)) {
+                Some(LocalBinding::Variable { declarator, .. }) => !within(declarator.0),
+                Some(LocalBinding::Parameter { binder } | LocalBinding::LoopVariable { binder }) => {
+                    binder.0 <= start && end <= binder.1
+                }
+                None => true,
+            })
     }
 
     /// For functions made with a role of their own, one new RolePolicy after the role granting
