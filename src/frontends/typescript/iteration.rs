@@ -143,6 +143,18 @@ impl<'tree> Program<'tree> {
 
     fn element_values_of(&self, at: Located<'tree>, beside_unread: bool) -> Option<(Vec<ElementValue<'tree>>, bool)> {
         let (identifier, read) = self.property_chain(self.unwrapped(at))?;
+        // `settings[channel].runtime`: that part of the entry each iteration picks.
+        if let Some(picked) = self.picked_per_iteration(identifier) {
+            let values = picked.into_iter().map(|value| {
+                let read = match value.map(|value| self.follow_or_absent(Element::Value(value), &read)) {
+                    Some(Some(Some(value))) => ElementRead::Written(value),
+                    Some(Some(None)) => ElementRead::Lacking,
+                    Some(None) | None => ElementRead::Unknown,
+                };
+                ElementValue { read, runs: Some(1) }
+            });
+            return Some((values.collect(), false));
+        }
         let (iterated, mut path) = self.element_binding(identifier)?;
         path.extend(read);
         let mut unread = false;
@@ -440,7 +452,11 @@ impl<'tree> Program<'tree> {
                     let index = current.with(node.field("index")?);
                     let step = match kind_of(index.node) {
                         "number" => Step::Position(self.text(index).parse().ok()?),
-                        _ => Step::Property(self.string_value(index)?),
+                        _ => match self.string_value(index) {
+                            Some(key) => Step::Property(key),
+                            // `settings[channel]`: the chain starts at what each iteration picks.
+                            None => break,
+                        },
                     };
                     (node.field("object")?, step)
                 }
