@@ -9,15 +9,17 @@ use crate::cloud::{ArnPiece, ArnText};
 use crate::syntax::kind_of;
 
 /// How many locals holding templates (`arn_prefix = "arn:${data.aws_partition.current.partition}"`)
-/// ARN text is read through.
-const MAX_TEMPLATE_DEPTH: usize = 8;
+/// one ARN text is read through, in all: locals that read each other (which Terraform refuses) or
+/// templates each reading another several times would otherwise be followed without end.
+const TEMPLATES_FOLLOWED: usize = 16;
 
 impl<'a> TerraformProject<'a> {
     /// The ARN text an expression of the root module stands for: a string, or a template whose
     /// interpolations are strings (through locals) or values named by what they read. A whole
     /// value a variable gives (`var.dlq_arn`, which a `.tfvars` file may set) is no text known.
     pub(super) fn arn_text(&self, expression: Located<'a>) -> Option<ArnText> {
-        self.arn_text_within(expression, 0).map(ArnText::new)
+        let mut budget = TEMPLATES_FOLLOWED;
+        self.arn_text_within(expression, &mut budget).map(ArnText::new)
     }
 
     /// The AWS managed policy an ARN of the root module names: written out, or in the partition
@@ -36,7 +38,7 @@ impl<'a> TerraformProject<'a> {
         managed_policies::find(&written).filter(|policy| policy.arn == written)
     }
 
-    fn arn_text_within(&self, expression: Located<'a>, depth: usize) -> Option<Vec<ArnPiece>> {
+    fn arn_text_within(&self, expression: Located<'a>, budget: &mut usize) -> Option<Vec<ArnPiece>> {
         let origin = self.origin(expression, &[])?;
         if origin.overridable || origin.depth != 0 {
             return None;
@@ -69,7 +71,7 @@ impl<'a> TerraformProject<'a> {
                 }
                 "template_interpolation" => {
                     let inner = named_children(part).find(|node| kind_of(node) == "expression")?;
-                    for piece in self.arn_pieces(written.with(inner), depth)? {
+                    for piece in self.arn_pieces(written.with(inner), budget)? {
                         match piece {
                             ArnPiece::Value(_) if in_dynamic_block => return None,
                             piece => pieces.push(piece),
@@ -91,7 +93,7 @@ impl<'a> TerraformProject<'a> {
     /// value of the block's instance (`each.key`, `count.index`) is none: the text names another
     /// target in each instance, and a grant copying it into a policy block that is not made per
     /// instance would not plan.
-    fn arn_pieces(&self, expression: Located<'a>, depth: usize) -> Option<Vec<ArnPiece>> {
+    fn arn_pieces(&self, expression: Located<'a>, budget: &mut usize) -> Option<Vec<ArnPiece>> {
         let per_instance = self
             .text(expression)
             .split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
@@ -105,8 +107,9 @@ impl<'a> TerraformProject<'a> {
                 if let Some(text) = self.string_literal(written) {
                     return Some(vec![ArnPiece::Text(text)]);
                 }
-                if kind_of(written.node) == "template_expr" && depth < MAX_TEMPLATE_DEPTH {
-                    return self.arn_text_within(written, depth + 1);
+                if kind_of(written.node) == "template_expr" {
+                    *budget = budget.checked_sub(1)?;
+                    return self.arn_text_within(written, budget);
                 }
                 origin.written
             }
