@@ -279,8 +279,7 @@ impl<'a> TerraformProject<'a> {
             resource.kind == "aws_iam_policy_attachment"
                 && self
                     .argument(resource.body, "policy_arn")
-                    .and_then(|value| self.managed_policy_named(value))
-                    .is_some_and(|attached| attached.arn == arn)
+                    .is_some_and(|value| self.may_name_managed_policy(value, arn))
         });
         if let Some(owner) = attached_exclusively {
             owners.push(format!(
@@ -306,6 +305,17 @@ impl<'a> TerraformProject<'a> {
             name,
             &body,
         )])
+    }
+
+    /// Whether a `policy_arn` of the root module may name the AWS managed policy `arn`: written
+    /// out, as a variable's default (which a `.tfvars` file may keep), or in the partition the
+    /// root reads.
+    fn may_name_managed_policy(&self, value: Located<'a>, arn: &str) -> bool {
+        self.string_value(value, &[])
+            .is_some_and(|(attached, _)| attached == arn)
+            || self
+                .managed_policy_named(value)
+                .is_some_and(|attached| attached.arn == arn)
     }
 
     /// An AWS managed policy's ARN as the root module writes it: in the partition its
