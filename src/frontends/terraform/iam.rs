@@ -493,11 +493,16 @@ impl<'a> TerraformProject<'a> {
                 true
             }
             "aws_iam_role_policy_attachment" => {
+                // The module may name the policy in the partition it reads itself
+                // (`arn:${data.aws_partition.current.partition}:iam::aws:policy/…`), which reads
+                // the same for every call.
                 let managed = self
                     .argument(body, "policy_arn")
-                    .and_then(|arn| self.string_value(arn, scope))
-                    .filter(|(_, origin)| !origin.overridable)
-                    .and_then(|(arn, _)| managed_policies::find(&arn));
+                    .and_then(|arn| match self.string_value(arn, scope) {
+                        Some((arn, origin)) if !origin.overridable => managed_policies::find(&arn),
+                        Some(_) => None,
+                        None => self.managed_policy_named(arn),
+                    });
                 managed.map(|policy| grants.managed.push(policy)).is_some()
             }
             _ => false,
