@@ -451,7 +451,7 @@ impl<'a> TerraformProject<'a> {
         let arn = managed_policies::find(policy)
             .map(|policy| policy.arn.as_str())
             .ok_or("infrafix does not know that managed policy's ARN")?;
-        let quoted = format!("\"{arn}\"");
+        let quoted = self.managed_policy_arn(arn);
         let by_hand = format!(
             "the call's attach_policies, number_of_policies and policies are not all written out with every listed policy attached; add {arn} to them by hand"
         );
