@@ -8,8 +8,8 @@ use std::rc::Rc;
 use super::super::branches::is_conditional;
 use super::super::scope::{Declaration, LocalBinding};
 use super::super::{
-    cdk, named_children, Located, NewStatement, OutputValue, Package, PolicyCache, PolicyDocument, Program,
-    ResourceDecl, RolePolicies, Statement,
+    cdk, named_children, ExecutionRole, Located, NewStatement, OutputValue, Package, PolicyCache, PolicyDocument,
+    Program, ResourceDecl, RolePolicies, Statement,
 };
 use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
 use crate::fix::{Edit, Fix};
@@ -367,8 +367,35 @@ impl<'tree> Program<'tree> {
             }],
             edits: Vec::new(),
         };
-        self.new_role_policy(declaration, Place::Before(declaration), role, named)
+        let before = self.first_sender_of_the_iteration(role, declaration, shown);
+        self.new_role_policy(declaration, Place::Before(before), role, named)
             .map_err(Some)
+    }
+
+    /// The first function of `function`'s block that runs as `role` and sends to the target
+    /// `function` names by `shown` (`function` itself when none comes before it). Two functions of
+    /// one iteration sending to the same queue each need every policy granting it, so a policy
+    /// for the later one goes before the earlier one too, where both can wait for it.
+    fn first_sender_of_the_iteration<'a>(
+        &'a self,
+        role: usize,
+        function: &'a ResourceDecl<'tree>,
+        shown: &str,
+    ) -> &'a ResourceDecl<'tree> {
+        let block = function.statement.parent();
+        self.resources()
+            .iter()
+            .filter(|other| {
+                other.file == function.file
+                    && other.statement.parent() == block
+                    && other.statement.start_byte() < function.statement.start_byte()
+                    && self.execution_role(other) == Some(ExecutionRole::Declared(role))
+                    && self
+                        .dead_letter_target(other)
+                        .is_some_and(|target| self.text(target) == shown)
+            })
+            .min_by_key(|other| other.statement.start_byte())
+            .unwrap_or(function)
     }
 
     /// Whether every name `value` reads is bound outside `statement` (at the top level, by an
