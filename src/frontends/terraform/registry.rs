@@ -199,7 +199,8 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The ARNs of a call's `policies` that the module attaches: the first `number_of_policies`,
-    /// both written out in the call. `None` otherwise (a list or number read from elsewhere, a
+    /// both written out in the call (of the root module), each ARN written out or in the
+    /// partition the root reads. `None` otherwise (a list or number read from elsewhere, a
     /// number past the list's end, which Terraform refuses to plan).
     fn attached_policy_list(&self, body: Located<'a>) -> Option<Vec<String>> {
         let [_, number, listed] = POLICY_LIST;
@@ -209,7 +210,10 @@ impl<'a> TerraformProject<'a> {
         entries
             .into_iter()
             .take(count)
-            .map(|entry| self.string_literal(unwrapped(entry)))
+            .map(|entry| {
+                self.string_literal(unwrapped(entry))
+                    .or_else(|| self.managed_policy_named(entry).map(|policy| policy.arn.clone()))
+            })
             .collect()
     }
 
