@@ -554,27 +554,10 @@ class Service extends pulumi.ComponentResource {\n  role: aws.iam.Role;\n  const
     /// Whether each CallbackFunction's role may poll `jobs`, by the function's variable; `None`
     /// for a function running as no role of the graph.
     fn may_poll(files: &[(&str, &str)], name: &str) -> Option<crate::cloud::Answer> {
-        use crate::cloud::{CloudGraph, FunctionRole};
-        use crate::frontends::typescript::TypeScriptFrontEnd;
-        let mut answer = None;
-        with_program(files, |program| {
-            let front_end = TypeScriptFrontEnd::new(program);
-            let graph = CloudGraph::new(&front_end);
-            let function = graph
-                .functions()
-                .iter()
-                .find(|function| function.name == format!("`{name}`"))
-                .expect("the function");
-            let jobs = graph
-                .message_targets()
-                .iter()
-                .find(|target| target.name == "`jobs`")
-                .expect("the queue");
-            if let Some(FunctionRole::Declared(role)) = function.role {
-                answer = Some(graph.roles()[role].grants.allows("sqs:ReceiveMessage", &jobs.target));
-            }
-        });
-        answer
+        crate::frontends::typescript::test_support::may_receive_from(files, name, "jobs", |role| match role {
+            crate::cloud::FunctionRole::Declared(role) => Some(role),
+            _ => None,
+        })
     }
 
     #[test]

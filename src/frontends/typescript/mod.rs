@@ -769,6 +769,37 @@ pub(crate) mod test_support {
         pairs
     }
 
+    /// Whether the role the function `function` (by its variable) runs as, in the graph of the
+    /// project given as (path, text) pairs, may receive from the queue `queue`; `None` when it
+    /// runs as no role `role` picks from the function's.
+    pub fn may_receive_from(
+        files: &[(&str, &str)],
+        function: &str,
+        queue: &str,
+        role: impl Fn(crate::cloud::FunctionRole) -> Option<usize>,
+    ) -> Option<Answer> {
+        let mut answer = None;
+        with_program(files, |program| {
+            let front_end = super::TypeScriptFrontEnd::new(program);
+            let graph = crate::cloud::CloudGraph::new(&front_end);
+            let function = graph
+                .functions()
+                .iter()
+                .find(|candidate| candidate.name == format!("`{function}`"))
+                .expect("the function");
+            let queue = graph
+                .message_targets()
+                .iter()
+                .find(|target| target.name == format!("`{queue}`"))
+                .expect("the queue");
+            answer = function
+                .role
+                .and_then(&role)
+                .map(|role| graph.roles()[role].grants.allows("sqs:ReceiveMessage", &queue.target));
+        });
+        answer
+    }
+
     /// Builds the model of a project given as (path, text) pairs and hands it to `check`.
     pub fn with_program(files: &[(&str, &str)], check: impl FnOnce(&Program)) {
         let paths: Vec<PathBuf> = files.iter().map(|(path, _)| PathBuf::from(path)).collect();

@@ -695,9 +695,8 @@ fn consume_statement(queue: &ResourceRef) -> PolicyStatement {
 
 #[cfg(test)]
 mod tests {
-    use crate::cloud::{Answer, CloudGraph, FunctionRole};
-    use crate::frontends::typescript::test_support::with_program;
-    use crate::frontends::typescript::TypeScriptFrontEnd;
+    use crate::cloud::{Answer, FunctionRole};
+    use crate::frontends::typescript::test_support::may_receive_from;
 
     const STACK: &str = r#"import * as cdk from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -727,24 +726,10 @@ plain.addEventSourceMapping("Jobs", { eventSourceArn: jobs.queueArn });
     /// Whether each function's role may receive from `jobs`, by the function's variable; `None`
     /// for a function whose role its construct does not make.
     fn may_receive(name: &str) -> Option<Answer> {
-        let mut answer = None;
-        with_program(&[("index.ts", STACK)], |program| {
-            let front_end = TypeScriptFrontEnd::new(program);
-            let graph = CloudGraph::new(&front_end);
-            let function = graph
-                .functions()
-                .iter()
-                .find(|function| function.name == format!("`{name}`"))
-                .expect("the function");
-            let source = graph
-                .queue_event_sources()
-                .iter()
-                .find(|source| source.queue_name == "`jobs`");
-            if let (Some(FunctionRole::MadeByFramework(role)), Some(source)) = (function.role, source) {
-                answer = Some(graph.roles()[role].grants.allows("sqs:ReceiveMessage", &source.queue));
-            }
-        });
-        answer
+        may_receive_from(&[("index.ts", STACK)], name, "jobs", |role| match role {
+            FunctionRole::MadeByFramework(role) => Some(role),
+            _ => None,
+        })
     }
 
     #[test]
