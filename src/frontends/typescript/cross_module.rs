@@ -14,6 +14,10 @@ use super::{named_children, Exported, ImportKind, Located, Program, ResourceBind
 use crate::fix::{position_in_list, Edit, ListedLine, ListedLines, NewDependency};
 use crate::syntax::{kind_of, node_text, Fields};
 
+/// How a file names a resource of another module, with the edits that importing it takes; or why
+/// it cannot.
+pub(super) type NamedFromOtherModule = Result<(String, Vec<Edit>), String>;
+
 /// A value a module declares at its top level, as another module names it.
 pub(super) struct TopLevelValue<'tree> {
     pub file: usize,
@@ -31,14 +35,13 @@ pub(super) struct TopLevelValue<'tree> {
 }
 
 impl<'tree> Program<'tree> {
-    /// How `file` refers to `resource` of another module, adding the import (and the `export`)
-    /// that takes into `edits`. `Err` says why it cannot.
-    pub(super) fn name_from_other_module(
-        &self,
-        resource: usize,
-        file: usize,
-        edits: &mut Vec<Edit>,
-    ) -> Result<String, String> {
+    /// How `file` refers to `resource` of another module, with the edits adding the import (and
+    /// the `export`) that takes. `Err` says why it cannot. Worked out once per resource and file:
+    /// every function of a module names the same policies in its `dependsOn`.
+    pub(super) fn name_from_other_module(&self, resource: usize, file: usize) -> NamedFromOtherModule {
+        if let Some(known) = self.memo.names_from_other_modules.borrow().get(&(resource, file)) {
+            return known.clone();
+        }
         let declaration = &self.resources()[resource];
         let held = match &declaration.binding {
             ResourceBinding::Variable { name, exported } => Some((name.clone(), String::new(), *exported)),
@@ -67,7 +70,19 @@ impl<'tree> Program<'tree> {
                 ))
             }
         };
-        self.name_top_level_value(&value, &shown, file, edits)
+        let mut edits = Vec::new();
+        let named = self
+            .name_top_level_value(&value, &shown, file, &mut edits)
+            .map(|name| (name, edits));
+        // A name the file already spells is imported under a fresh alias, handed out to this fix
+        // alone: another fix asking gets its own.
+        if self.mentions(file, &value.name) == 0 {
+            self.memo
+                .names_from_other_modules
+                .borrow_mut()
+                .insert((resource, file), named.clone());
+        }
+        named
     }
 
     /// How `file` refers to a value another module declares at its top level: through an import

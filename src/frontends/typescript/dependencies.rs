@@ -22,6 +22,25 @@ struct DependencyCall {
     targets: Option<Vec<usize>>,
 }
 
+/// Whether an expression of this kind may itself name a resource (or hold one, through the
+/// values it is followed to).
+fn may_name_a_resource(kind: &str) -> bool {
+    matches!(
+        kind,
+        "identifier" | "shorthand_property_identifier" | "member_expression" | "new_expression"
+    )
+}
+
+/// Whether a node is worth following: a leaf that is no name (a number, a property key) has
+/// nothing below it, and a string's pieces name nothing.
+fn may_lead_to_a_resource(node: tree_sitter::Node) -> bool {
+    let kind = kind_of(node);
+    match node.child_count() {
+        0 => may_name_a_resource(kind),
+        _ => kind != "string",
+    }
+}
+
 impl<'tree> Program<'tree> {
     /// Whether `resource` is created after `other`: its inputs read `other` (the resource or one of
     /// its outputs), or read a resource that waits for `other`.
@@ -54,11 +73,7 @@ impl<'tree> Program<'tree> {
             if !seen.insert((at.file, at.node.id())) {
                 continue;
             }
-            let kind = kind_of(at.node);
-            let may_name_resource = matches!(
-                kind,
-                "identifier" | "shorthand_property_identifier" | "member_expression" | "new_expression"
-            );
+            let may_name_resource = may_name_a_resource(kind_of(at.node));
             if let Some(reference) = may_name_resource.then(|| self.denoted_resource(at)).flatten() {
                 found.push(reference.resource);
                 continue;
@@ -70,10 +85,11 @@ impl<'tree> Program<'tree> {
             if hops < MAX_HOPS {
                 pending.extend(self.value_sources(at).into_iter().map(|source| (source, hops + 1)));
             }
-            // A leaf has nothing below it, and a string's pieces name nothing.
-            if at.node.child_count() > 0 && kind != "string" {
-                pending.extend(named_children(at.node).map(|node| (Located { file: at.file, node }, hops)));
-            }
+            pending.extend(
+                named_children(at.node)
+                    .filter(|&node| may_lead_to_a_resource(node))
+                    .map(|node| (Located { file: at.file, node }, hops)),
+            );
         }
         found.sort_unstable();
         found.dedup();

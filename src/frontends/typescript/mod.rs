@@ -207,6 +207,9 @@ struct Memo<'tree> {
     /// create: fixes computed against the same text must not pick the same ones.
     handed_out_bindings: std::cell::RefCell<HashMap<usize, foldhash::HashSet<String>>>,
     handed_out_logical_names: std::cell::RefCell<foldhash::HashSet<String>>,
+    /// How each file names each resource of another module asked about (see
+    /// `name_from_other_module`).
+    names_from_other_modules: std::cell::RefCell<HashMap<(usize, usize), cross_module::NamedFromOtherModule>>,
     /// Where each string asked about is written as a literal type (see
     /// `written_as_a_literal_type`): asked once per string a fix renames, and found by a search of
     /// every file.

@@ -443,8 +443,7 @@ impl<'tree> Program<'tree> {
             return Ok(held);
         }
         if declaration.file != place.file {
-            let mut imported = Vec::new();
-            let name = self.name_from_other_module(resource, place.file, &mut imported)?;
+            let (name, imported) = self.name_from_other_module(resource, place.file)?;
             if self.reference_hidden_at(&name, place, self.root(place.file)) {
                 return Err(format!(
                     "{shown} would be named `{name}` here, which means something else (a parameter, a loop variable or an inner declaration)"

@@ -89,28 +89,29 @@ impl<'tree> Program<'tree> {
         if let Some(known) = self.memo.literal_types.borrow().get(id) {
             return *known;
         }
+        // Searched for in every file for every string a fix renames: one finder per quote.
+        let finders = ["\"", "'"].map(|quote| memchr::memmem::Finder::new(&format!("{quote}{id}{quote}")).into_owned());
         let found = (0..self.file_count()).find_map(|file| {
             let text = self.file(file).text;
-            ["\"", "'"].into_iter().find_map(|quote| {
-                text.match_indices(&format!("{quote}{id}{quote}"))
-                    .find_map(|(start, quoted)| {
-                        let string = self
-                            .root(file)
-                            .descendant_for_byte_range(start, start + quoted.len())
-                            .filter(|node| kind_of(*node) == "string")?;
-                        let mut typed = Located {
-                            file,
-                            node: self.parent(Located { file, node: string })?,
-                        };
-                        if kind_of(typed.node) != "literal_type" {
-                            return self.held_as_const(typed);
-                        }
-                        // Quoted whole in the message: the union it is a member of.
-                        while let Some(union) = self.parent(typed).filter(|parent| kind_of(*parent) == "union_type") {
-                            typed = typed.with(union);
-                        }
-                        Some(typed)
-                    })
+            finders.iter().find_map(|finder| {
+                finder.find_iter(text.as_bytes()).find_map(|start| {
+                    let string = self
+                        .root(file)
+                        .descendant_for_byte_range(start, start + finder.needle().len())
+                        .filter(|node| kind_of(*node) == "string")?;
+                    let mut typed = Located {
+                        file,
+                        node: self.parent(Located { file, node: string })?,
+                    };
+                    if kind_of(typed.node) != "literal_type" {
+                        return self.held_as_const(typed);
+                    }
+                    // Quoted whole in the message: the union it is a member of.
+                    while let Some(union) = self.parent(typed).filter(|parent| kind_of(*parent) == "union_type") {
+                        typed = typed.with(union);
+                    }
+                    Some(typed)
+                })
             })
         });
         let found = found.or_else(|| self.type_of_runtime_member(id));
