@@ -110,7 +110,9 @@ that role may send to the call's `dead_letter_target_arn` only when the call tur
 alone. The fix turns it on. The module's other switches that attach policies
 (`attach_policy_statements`, `attach_policies`, …), or a root module policy naming the role
 through the call's outputs (`module.NAME.lambda_role_name`), may grant it too: the role is then
-not judged.
+not judged. A call whose `create` a variable gives (`create = var.enable_exports`) makes the
+function, its role and its mappings together or none of them, as `count = var.enabled ? 1 : 0`
+would: it is judged for the function it makes when on.
 
 In CloudFormation: `DeadLetterConfig.TargetArn` of a function whose `Role` is a role of the
 template, and the grants of the role's `Policies` and `ManagedPolicyArns` and of every

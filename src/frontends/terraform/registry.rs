@@ -4,6 +4,12 @@
 //! the module, `runtime = var.package_type != "Zip" ? null : var.runtime`). So its call is read
 //! as that function's block: those arguments are judged and fixed where the call writes them.
 //!
+//! `create` (like `create_function`) gates every resource of the module at once, the function,
+//! its role (`local.create_role = var.create && … && var.create_role`) and its mappings: a
+//! `create` a variable gives (`create = var.enable_exports`) is read as a `count = var.enabled ?
+//! 1 : 0` is, as a function that may be made, judged for the one instance it makes. Which role it
+//! runs as does not hang on it, unlike on a `create_role` a variable gives (see below).
+//!
 //! The module also makes the function's role (`create_role`, on unless the call turns it off
 //! and names its own `lambda_role`; a `create_role` a variable gives leaves the function's role
 //! unknown), attaching to it only what the call's switches ask for. The
