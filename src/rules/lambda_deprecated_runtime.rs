@@ -132,7 +132,9 @@ In Terraform the runtime may be a literal in the resource, a `local`, or a varia
 also where a call of the public module `terraform-aws-modules/lambda/aws` (by its registry address
 or its GitHub repository) passes `runtime` and `handler`: the module hands them to its function
 unchanged, unless the call makes none (`create` or `create_function` set to `false`, a
-`create_layer` call) or ships an image (`package_type`), which has no runtime. A layer's `compatible_runtimes` a list written in any of these places. A runtime picked from a
+`create_layer` call) or ships an image (`package_type` other than `"Zip"`), which has no runtime
+(the module drops the runtime and handler such a call writes; its role, dead-letter target and
+mappings are judged as any call's). A layer's `compatible_runtimes` a list written in any of these places. A runtime picked from a
 map by a key known only at deploy (`local.runtimes[terraform.workspace]`, or `[var.env]` read from
 a default a deployment may replace) is judged per entry when
 every entry can be read: each deprecated entry is reported where it is written and moves to its

@@ -26,7 +26,7 @@ impl<'a> TerraformProject<'a> {
             .collect();
         // Who reads each written handler: one a fix changes must serve one runtime alone.
         let mut handler_readers = HandlerReaders::default();
-        for (_, instance) in &functions {
+        for (_, instance) in functions.iter().filter(|(_, instance)| self.runs_zip_package(instance)) {
             let (body, scope) = (instance.resource.body, instance.scope());
             let Some(handler) = self.argument(body, "handler") else {
                 continue;
@@ -120,6 +120,8 @@ impl<'a> TerraformProject<'a> {
         // A function made zero times (`count = 0`) runs as nothing and sends nowhere.
         let exists = instances != Multiplicity::Exactly(0);
         let made_by_registry_module = instance.resource.registry_call.is_some();
+        // An image function's call may still write a runtime and a handler the module drops.
+        let zip = self.runs_zip_package(instance);
         let role = match made_by_registry_module {
             true => self.registry_function_role(index, instance),
             false => self.function_role(body, scope),
@@ -149,9 +151,13 @@ impl<'a> TerraformProject<'a> {
             branches: Vec::new(),
             stacks: StackFilter::default(),
             reservations: self.reservations(body, scope, instances),
-            runtimes: self.function_runtimes(body, scope, handler_readers),
+            runtimes: match zip {
+                true => self.function_runtimes(body, scope, handler_readers),
+                false => Vec::new(),
+            },
             handler: self
                 .argument(body, "handler")
+                .filter(|_| zip)
                 .and_then(|handler| self.string_value(handler, scope))
                 .map(|(handler, _)| handler),
             code: self.code_package(body, scope),

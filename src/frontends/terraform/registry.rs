@@ -1,8 +1,9 @@
 //! Registry modules infrafix reads from their calls. `terraform-aws-modules/lambda/aws`, the
 //! usual way Terraform code makes a Lambda function, makes one `aws_lambda_function` and hands it
 //! its call's `runtime`, `handler` and `reserved_concurrent_executions` unchanged (`main.tf` of
-//! the module, `runtime = var.package_type != "Zip" ? null : var.runtime`). So its call is read
-//! as that function's block: those arguments are judged and fixed where the call writes them.
+//! the module), the first two only for a .zip package (`runtime = var.package_type != "Zip" ?
+//! null : var.runtime`). So its call is read as that function's block: those arguments are
+//! judged and fixed where the call writes them.
 //!
 //! `create` (like `create_function`) gates every resource of the module at once, the function,
 //! its role (`local.create_role = var.create && … && var.create_role`) and its mappings: a
@@ -57,9 +58,10 @@ const LAMBDA_MODULE_REPOSITORY: &str = "github.com/terraform-aws-modules/terrafo
 impl<'a> TerraformProject<'a> {
     /// The function a call of the Lambda registry module named `name` makes, as a block whose
     /// arguments are the call's; `None` for a call of another module, and for a call that makes
-    /// no function or makes it from a container image (no runtime): `create` or
-    /// `create_function` set to `false`, `create_layer` set to anything but `false`, or a
-    /// `package_type` other than `"Zip"`.
+    /// no function: `create` or `create_function` set to `false`, or `create_layer` set to
+    /// anything but `false`. A function made from a container image is one too (its role, its
+    /// dead-letter target and its mappings are the same), though not its runtime (see
+    /// `runs_zip_package`).
     pub(super) fn registry_function(
         &self,
         name: &str,
@@ -81,8 +83,7 @@ impl<'a> TerraformProject<'a> {
             .into_iter()
             .any(|switch| argument(switch).is_some_and(|value| self.is_false(value)));
         let makes_layer = argument("create_layer").is_some_and(|value| !self.is_false(value));
-        let zip = argument("package_type").is_none_or(|value| self.string_literal(value).as_deref() == Some("Zip"));
-        if switched_off || makes_layer || !zip {
+        if switched_off || makes_layer {
             return None;
         }
         Some(ResourceBlock {
@@ -92,6 +93,18 @@ impl<'a> TerraformProject<'a> {
             body,
             registry_call: Some(name.to_owned()),
         })
+    }
+
+    /// Whether the function of `instance` surely runs a .zip package, whose `runtime` and
+    /// `handler` are its own: the module hands an image function neither (`runtime =
+    /// var.package_type != "Zip" ? null : var.runtime` in its `main.tf`), whatever its call
+    /// writes for them. A `package_type` a variable gives may be either; none is `"Zip"`.
+    pub(super) fn runs_zip_package(&self, instance: &ResourceInstance<'_, 'a>) -> bool {
+        let body = instance.resource.body;
+        instance.resource.registry_call.is_none()
+            || self
+                .argument(body, "package_type")
+                .is_none_or(|value| self.string_literal(unwrapped(value)).as_deref() == Some("Zip"))
     }
 
     /// The role the function a registry module call makes (the instance `function`) runs as: the
