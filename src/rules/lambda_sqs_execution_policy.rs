@@ -53,8 +53,10 @@ makes nothing for them. That role holds what the call's `attach_policies` attach
 policies (`attach_policy_statements`, `attach_policy_json`, …) makes it unknown, so not judged.
 The fix adds the policy through the call: appended to `policies`, with `number_of_policies` raised
 by one, where the call attaches every policy it lists; where it sets none of the three, a
-paragraph setting them after `event_source_mapping`. Where it attaches only some of its list, or
-reads the inputs from elsewhere, the finding has no fix. A call that turns `create_role` off is
+paragraph setting them after `event_source_mapping`; where `attach_policies` is off (by default,
+or `false`), so that it attaches none of them, the switch is turned on, the policy put first in
+`policies` and `number_of_policies` set to 1: the policies listed stay unattached. Where it
+attaches only some of its list, or reads the inputs from elsewhere, the finding has no fix. A call that turns `create_role` off is
 judged by its `lambda_role` as a function's `role` is.
 
 In CloudFormation: `AWS::Lambda::EventSourceMapping` resources whose `EventSourceArn` is a queue

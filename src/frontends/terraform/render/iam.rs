@@ -446,7 +446,8 @@ impl<'a> TerraformProject<'a> {
     /// the role its module makes: to its `policies`, counted in `number_of_policies`, where the
     /// call writes out all three inputs and attaches every listed policy; where it sets none of
     /// them, the three in a paragraph of their own after its `event_source_mapping`, which the
-    /// policy serves. Anything else would attach more or less than the one policy.
+    /// policy serves; where it attaches none of them (see `policy_list_switched_on`), as the one
+    /// it attaches. Anything else would attach more or less than the one policy.
     pub(super) fn policy_listed_in_call(&self, call: Located<'a>, policy: &str) -> Result<Vec<Edit>, String> {
         let arn = managed_policies::find(policy)
             .map(|policy| policy.arn.as_str())
@@ -480,13 +481,10 @@ impl<'a> TerraformProject<'a> {
                     format!("{newline}{newline}{paragraph}"),
                 )])
             }
-            [Some(switch), Some(number), Some(listed)] => {
+            [Some(switch), Some(number), Some(listed)] if self.text(unwrapped(switch)) == "true" => {
                 let number = unwrapped(number);
                 let count = self.number_literal(number).ok_or(by_hand.as_str())?;
                 let entries = tuple_elements(listed).ok_or(by_hand.as_str())?;
-                if self.text(unwrapped(switch)) != "true" {
-                    return Err(by_hand);
-                }
                 if usize::try_from(count).ok() != Some(entries.len()) {
                     return Err(format!(
                         "the call attaches the first {count} of the {} policies it lists (number_of_policies), and counting one more would attach another listed policy too; add {arn} by hand",
@@ -501,8 +499,92 @@ impl<'a> TerraformProject<'a> {
                 ));
                 Ok(edits)
             }
+            [switch, number, listed] if switch.is_none_or(|switch| self.text(unwrapped(switch)) == "false") => self
+                .policy_list_switched_on([switch, number, listed], &quoted)
+                .map_err(|reason| format!("{reason}; add {arn} to the call by hand")),
             _ => Err(by_hand),
         }
+    }
+
+    /// Makes a call whose `attach_policies` is off (as it is by default: the module attaches
+    /// none of its `policies` then, whatever `number_of_policies` says) attach `quoted` alone:
+    /// the switch turned on, `quoted` first in the list and the number 1. The ARNs the list holds
+    /// stay, still unattached. The inputs the call lacks are written next to those it has, in
+    /// their order (`attach_policies`, `number_of_policies`, `policies`), in their paragraph.
+    fn policy_list_switched_on(&self, inputs: [Option<Located<'a>>; 3], quoted: &str) -> Result<Vec<Edit>, String> {
+        let [switch, number, listed] = inputs;
+        let mut edits = Vec::new();
+        if let Some(switch) = switch {
+            edits.push(Edit::replace(switch.file, unwrapped(switch).node.byte_range(), "true"));
+        }
+        if let Some(number) = number {
+            let number = unwrapped(number);
+            self.number_literal(number)
+                .ok_or("the call's number_of_policies is not a number written out")?;
+            edits.push(Edit::replace(number.file, number.node.byte_range(), "1"));
+        }
+        if let Some(listed) = listed {
+            edits.extend(self.prepend_to_list(listed, quoted)?);
+        }
+        let list = format!("[{quoted}]");
+        let values = ["true", "1", list.as_str()];
+        // The first input the call writes is the one the others are written beside: those
+        // before it in the order above go above it, the rest below the one they follow.
+        let anchor = inputs
+            .iter()
+            .position(Option::is_some)
+            .ok_or("the call sets none of attach_policies, number_of_policies and policies")?;
+        let missing = |range: std::ops::Range<usize>| -> Vec<(&str, &str)> {
+            range
+                .filter(|&input| inputs[input].is_none())
+                .map(|input| (POLICY_LIST[input], values[input]))
+                .collect()
+        };
+        let before = missing(0..anchor);
+        let after = missing(anchor + 1..POLICY_LIST.len());
+        // Below the last input written before them, which is the anchor unless it is followed by
+        // another one the call writes (only `attach_policies` then `number_of_policies`).
+        let below = (anchor..POLICY_LIST.len())
+            .take_while(|&input| inputs[input].is_some())
+            .last()
+            .unwrap_or(anchor);
+        let argument_of = |input: usize| -> Result<Site, String> {
+            let value = inputs[input].ok_or("an input of the call is missing")?;
+            value
+                .node
+                .parent()
+                .filter(|argument| kind_of(*argument) == "attribute")
+                .map(|argument| value.with(argument).site())
+                .ok_or_else(|| format!("the call's {} is not an argument of its own", POLICY_LIST[input]))
+        };
+        // Inputs missing on both sides of the anchor leave none written after it.
+        let beside = if after.is_empty() { anchor } else { below };
+        if !(before.is_empty() && after.is_empty()) {
+            edits.extend(self.arguments_around(&argument_of(beside)?, &before, &after)?);
+        }
+        Ok(edits)
+    }
+
+    /// The edits that put `entry` first in a list written in place: on its line for a one-line
+    /// list (or an empty one), on a line of its own before the first element otherwise.
+    fn prepend_to_list(&self, value: Located<'a>, entry: &str) -> Result<Vec<Edit>, String> {
+        let list = list_node(value).ok_or("the call's policies is not a list written in place")?;
+        let elements = list_items(list);
+        let Some(first) = elements.first() else {
+            return Ok(vec![Edit::replace(list.file, list.node.byte_range(), format!("[{entry}]"))]);
+        };
+        if list.node.start_position().row == list.node.end_position().row {
+            if super::super::has_comment_inside(list.node) {
+                return Err("the call's policies holds comments, which a new entry could misplace".to_owned());
+            }
+            return Ok(vec![Edit::insert(list.file, first.node.start_byte(), format!("{entry}, "))]);
+        }
+        let indent = self
+            .line_indent(*first)
+            .ok_or("the call's policies starts on the line of its bracket")?;
+        let line_start = first.node.start_byte() - indent.len();
+        let newline = self.newline(list.file);
+        Ok(vec![Edit::insert(list.file, line_start, format!("{indent}{entry},{newline}"))])
     }
 
     /// A new resource block right after the block at `after`, separated by a blank line.

@@ -359,39 +359,90 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// New arguments `name = code` on the lines after the argument at `beside`, indented like
-    /// it. As `terraform fmt` does, the `=` of every argument in its run of consecutive one-line
-    /// arguments stands one space after the longest name: the others move when a new name is
-    /// the longest.
+    /// it (see `arguments_around`).
     fn arguments_after(&self, beside: &Site, new: &[(&str, &str)]) -> Result<Vec<Edit>, String> {
+        self.arguments_around(beside, &[], new)
+    }
+
+    /// New arguments `name = code` on the lines right `before` and `after` the argument at
+    /// `beside`, indented like it, in its paragraph. As `terraform fmt` does, the `=` of every
+    /// argument in a run of consecutive one-line arguments stands one space after the longest
+    /// name: the others move when a new name is the longest. New lines join the run of `beside`,
+    /// or, where it spans several lines, the run of the one-line argument on the line next to
+    /// them.
+    fn arguments_around(
+        &self,
+        beside: &Site,
+        before: &[(&str, &str)],
+        after: &[(&str, &str)],
+    ) -> Result<Vec<Edit>, String> {
         let attribute = self.expect_kind(beside, "attribute")?;
         let text = self.file_text(attribute.file);
         let column = |offset: usize| offset - line_range(text, offset).start;
-        let indent = &text[beside.range.start - column(beside.range.start)..beside.range.start];
+        let line_start = beside.range.start - column(beside.range.start);
+        let indent = &text[line_start..beside.range.start];
         if !indent.trim().is_empty() {
             return Err("the block is written on one line with it; add the argument by hand".to_owned());
         }
-        let equals = self.equals_signs(&self.aligned_run(attribute))?;
+        let mut run = Vec::new();
+        if !before.is_empty() {
+            run.extend(self.run_joined_by_new_lines(attribute, Side::Before));
+        }
+        if !after.is_empty() {
+            run.extend(self.run_joined_by_new_lines(attribute, Side::After));
+        }
+        run.sort_by_key(|member| member.node.start_byte());
+        run.dedup_by_key(|member| member.node.start_byte());
+        let equals = self.equals_signs(&run)?;
         let longest = equals
             .iter()
             .map(|(key_end, _)| column(*key_end))
-            .chain(new.iter().map(|(name, _)| indent.len() + name.len()))
+            .chain(before.iter().chain(after).map(|(name, _)| indent.len() + name.len()))
             .max()
             .unwrap_or_default();
         let mut edits = self.realign(attribute.file, &equals, longest);
         let newline = self.newline(attribute.file);
-        let lines: String = new
-            .iter()
-            .map(|(name, code)| {
-                let padding = " ".repeat(longest + 1 - indent.len() - name.len());
-                format!("{newline}{indent}{name}{padding}= {code}")
-            })
-            .collect();
-        edits.push(Edit::insert(
-            attribute.file,
-            self.line_end(attribute.file, beside.range.end),
-            lines,
-        ));
+        let line = |(name, code): &(&str, &str)| {
+            let padding = " ".repeat(longest + 1 - indent.len() - name.len());
+            format!("{indent}{name}{padding}= {code}")
+        };
+        if !before.is_empty() {
+            let lines: String = before.iter().map(|new| format!("{}{newline}", line(new))).collect();
+            edits.push(Edit::insert(attribute.file, line_start, lines));
+        }
+        if !after.is_empty() {
+            let lines: String = after.iter().map(|new| format!("{newline}{}", line(new))).collect();
+            edits.push(Edit::insert(
+                attribute.file,
+                self.line_end(attribute.file, beside.range.end),
+                lines,
+            ));
+        }
         Ok(edits)
+    }
+
+    /// The run (see `aligned_run`) new one-line arguments written on the `side` of `attribute`
+    /// join: its own when it is on one line, else that of the one-line argument on the line
+    /// next to the new ones, if any.
+    fn run_joined_by_new_lines(&self, attribute: Located<'a>, side: Side) -> Vec<Located<'a>> {
+        let node = attribute.node;
+        if node.start_position().row == node.end_position().row {
+            return self.aligned_run(attribute);
+        }
+        let neighbour = match side {
+            Side::Before => node
+                .prev_named_sibling()
+                .filter(|above| above.end_position().row + 1 == node.start_position().row),
+            Side::After => node
+                .next_named_sibling()
+                .filter(|below| below.start_position().row == node.end_position().row + 1),
+        };
+        neighbour
+            .filter(|neighbour| {
+                kind_of(*neighbour) == "attribute" && neighbour.start_position().row == neighbour.end_position().row
+            })
+            .map(|neighbour| self.aligned_run(attribute.with(neighbour)))
+            .unwrap_or_default()
     }
 
     /// Where each member of a run of arguments ends its name, and where its `=` stands.
@@ -510,4 +561,11 @@ impl<'a> TerraformProject<'a> {
         };
         Ok(Edit::replace(entry.file, range, ""))
     }
+}
+
+/// Which side of an argument new lines go.
+#[derive(Clone, Copy)]
+enum Side {
+    Before,
+    After,
 }
