@@ -38,8 +38,11 @@ In Terraform: `aws_lambda_event_source_mapping` resources of the root module who
 `event_source_arn` is an `aws_sqs_queue`'s ARN (one made with `for_each = aws_lambda_function.NAME`
 names each instance as `each.value`); the fix is a new `aws_iam_role_policy_attachment` after the
 role, or the ARN added to the role's own `managed_policy_arns`, in the partition the root's
-`data "aws_partition"` reads where it has one (`arn:${data.aws_partition.current.partition}:…`,
-which deploys to GovCloud and China too). An attachment whose `count` or
+`data "aws_partition"` reads where it has one made with the role's own `aws` provider
+configuration (`arn:${data.aws_partition.current.partition}:…`, which deploys to GovCloud and China
+too; without one, the ARN is written out). An `aws_iam_policy_attachment` of the policy, in any
+partition it names (`arn:${var.partition}:iam::aws:policy/…`), detaches it from every role it does
+not list: the finding then has no fix, nor where a module's role lists its `managed_policy_arns`. An attachment whose `count` or
 `for_each` may make no instance does not count. A role a local module call makes once
 (`role = module.worker_role.arn`) is judged by what the module attaches to it, read with the call's
 arguments, and what the root attaches to it; the new attachment goes after the call in the root,

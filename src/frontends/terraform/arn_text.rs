@@ -35,7 +35,28 @@ impl<'a> TerraformProject<'a> {
             }
             _ => text.as_literal()?,
         };
-        managed_policies::find(&written).filter(|policy| policy.arn == written)
+        known_policy(&written)
+    }
+
+    /// The AWS managed policy an ARN of the root module may name in whichever partition it reads
+    /// (`arn:${var.partition}:iam::aws:policy/…`, or another partition written out): a managed
+    /// policy has one name in every partition, so whatever the partition comes to, the ARN names
+    /// that policy or nothing. For telling what may own a policy's attachments, not what a role is
+    /// granted (the partition may name none).
+    pub(super) fn managed_policy_in_any_partition(&self, arn: Located<'a>) -> Option<&'static ManagedPolicy> {
+        let text = self.arn_text(arn)?;
+        let rest = match text.pieces.as_slice() {
+            [ArnPiece::Text(start), ArnPiece::Value(_), ArnPiece::Text(rest)] if start == "arn:" => rest.clone(),
+            [ArnPiece::Text(whole)] => {
+                let (partition, rest) = whole.strip_prefix("arn:")?.split_once(':')?;
+                if partition.is_empty() {
+                    return None;
+                }
+                format!(":{rest}")
+            }
+            _ => return None,
+        };
+        known_policy(&format!("arn:aws{rest}"))
     }
 
     fn arn_text_within(&self, expression: Located<'a>, budget: &mut usize) -> Option<Vec<ArnPiece>> {
@@ -117,6 +138,11 @@ impl<'a> TerraformProject<'a> {
         };
         Some(vec![ArnPiece::Value(self.text(read).split_whitespace().collect())])
     }
+}
+
+/// The AWS managed policy whose ARN (in the commercial partition) is `arn`, written in full.
+fn known_policy(arn: &str) -> Option<&'static ManagedPolicy> {
+    managed_policies::find(arn).filter(|policy| policy.arn == arn)
 }
 
 /// Whether a value read into ARN text is the partition an `aws_partition` data source gives.

@@ -877,11 +877,14 @@ impl<'a> TerraformProject<'a> {
             return;
         };
         for entry in entries {
+            // A module may name the policy in the partition it reads itself, as the root does
+            // (`arn:${data.aws_partition.current.partition}:iam::aws:policy/…`).
             let managed = match scope.is_empty() {
                 true => self.managed_policy_named(entry),
                 false => self
                     .string_literal(unwrapped(entry))
-                    .and_then(|arn| managed_policies::find(&arn)),
+                    .and_then(|arn| managed_policies::find(&arn))
+                    .or_else(|| self.managed_policy_named(entry)),
             };
             match managed {
                 Some(policy) => grants.managed.push(policy),

@@ -248,12 +248,30 @@ impl<'a> TerraformProject<'a> {
         let arn = managed_policies::find(policy)
             .map(|policy| policy.arn.as_str())
             .ok_or("infrafix does not know that managed policy's ARN")?;
-        let written = self.managed_policy_arn(arn);
-        if let Some((call, role_name)) = self.module_role(role)? {
+        let module_role = self.module_role(role)?;
+        let served = match &module_role {
+            Some((call, _)) => call.body,
+            None => self.root_resource_at(role)?.body,
+        };
+        let written = self.managed_policy_arn(arn, served);
+        if let Some((call, role_name)) = module_role {
             let advice = format!(
                 "lists the role's managed policies (add {arn} to its `policy_arns`); a new attachment would be detached, so change that by hand"
             );
             self.no_exclusive_owner(role, "aws_iam_role_policy_attachments_exclusive", &advice)?;
+            // The role's own list owns its managed policies as the exclusive resource does, and
+            // is the module's, which infrafix does not edit from its caller.
+            let instances = self.resource_instances();
+            if let Some(made) = self.roles_made_by(call, &instances).next() {
+                let made = &instances[made];
+                if self.argument(made.resource.body, "managed_policy_arns").is_some() {
+                    return Err(format!(
+                        "`{}` lists its managed policies in `managed_policy_arns`, which detaches any other attachment; add {arn} to that list inside module `{}` by hand",
+                        made.address(),
+                        call.name
+                    ));
+                }
+            }
             let arguments = [("role", role_name), ("policy_arn", written)];
             let body = aligned_arguments(self.body_indent(call.body).unwrap_or("  "), &arguments);
             return Ok(vec![self.resource_after(
@@ -308,28 +326,58 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Whether a `policy_arn` of the root module may name the AWS managed policy `arn`: written
-    /// out, as a variable's default (which a `.tfvars` file may keep), or in the partition the
-    /// root reads.
+    /// out, as a variable's default (which a `.tfvars` file may keep), or in any partition
+    /// (`arn:${var.partition}:iam::aws:policy/…`).
     fn may_name_managed_policy(&self, value: Located<'a>, arn: &str) -> bool {
         self.string_value(value, &[])
             .is_some_and(|(attached, _)| attached == arn)
             || self
-                .managed_policy_named(value)
+                .managed_policy_in_any_partition(value)
                 .is_some_and(|attached| attached.arn == arn)
     }
 
-    /// An AWS managed policy's ARN as the root module writes it: in the partition its
-    /// `aws_partition` data source reads, where it has one (the module may deploy to GovCloud or
-    /// China, where `arn:aws:` names nothing).
-    fn managed_policy_arn(&self, arn: &str) -> String {
-        let partition = self.folders[0]
-            .data_sources
-            .iter()
-            .find(|source| source.kind == "aws_partition" && !self.is_repeated(source.body));
+    /// An AWS managed policy's ARN as the root module writes it for the block whose body is
+    /// `served` (a role, or the module call making one): in the partition an `aws_partition` data
+    /// source of the root reads through the same `aws` provider configuration, where it has one
+    /// made once (the module may deploy to GovCloud or China, where `arn:aws:` names nothing).
+    /// A data source read through another configuration (`provider = aws.china`) may read another
+    /// partition: without one of the same, or when the configuration cannot be told, the ARN is
+    /// written out.
+    fn managed_policy_arn(&self, arn: &str, served: Located<'a>) -> String {
+        let partition = self.aws_provider_of(served).and_then(|provider| {
+            self.folders[0].data_sources.iter().find(|source| {
+                source.kind == "aws_partition"
+                    && !self.is_repeated(source.body)
+                    && self.aws_provider_of(source.body).as_ref() == Some(&provider)
+            })
+        });
         match (partition, arn.strip_prefix("arn:aws:")) {
             (Some(source), Some(rest)) => format!("\"arn:${{data.aws_partition.{}.partition}}:{rest}\"", source.name),
             _ => format!("\"{arn}\""),
         }
+    }
+
+    /// The `aws` provider configuration a resource's or a module call's block is made with,
+    /// spelled as written (`aws.govcloud`): `Some(None)` for the default one; `None` when it
+    /// cannot be told (a `providers` map infrafix cannot read).
+    fn aws_provider_of(&self, body: Located<'a>) -> Option<Option<String>> {
+        let spelled = |value: Located<'a>| {
+            let spelled: String = self.text(unwrapped(value)).split_whitespace().collect();
+            (spelled != "aws").then_some(spelled)
+        };
+        if let Some(provider) = self.argument(body, "provider") {
+            return Some(spelled(provider));
+        }
+        let Some(providers) = self.argument(body, "providers") else {
+            return Some(None);
+        };
+        let providers = object_node(unwrapped(providers))?;
+        let configuration = self
+            .object_fields(providers)
+            .into_iter()
+            .find(|(key, _)| key == "aws")
+            .map(|(_, value)| value);
+        Some(configuration.and_then(spelled))
     }
 
     /// A new `aws_iam_role_policy` named `name` after the role created at `role`, allowing each
@@ -452,7 +500,7 @@ impl<'a> TerraformProject<'a> {
         let arn = managed_policies::find(policy)
             .map(|policy| policy.arn.as_str())
             .ok_or("infrafix does not know that managed policy's ARN")?;
-        let quoted = self.managed_policy_arn(arn);
+        let quoted = self.managed_policy_arn(arn, call);
         let by_hand = format!(
             "the call's attach_policies, number_of_policies and policies are not all written out with every listed policy attached; add {arn} to them by hand"
         );
@@ -571,20 +619,32 @@ impl<'a> TerraformProject<'a> {
         let list = list_node(value).ok_or("the call's policies is not a list written in place")?;
         let elements = list_items(list);
         let Some(first) = elements.first() else {
-            return Ok(vec![Edit::replace(list.file, list.node.byte_range(), format!("[{entry}]"))]);
+            return Ok(vec![Edit::replace(
+                list.file,
+                list.node.byte_range(),
+                format!("[{entry}]"),
+            )]);
         };
         if list.node.start_position().row == list.node.end_position().row {
             if super::super::has_comment_inside(list.node) {
                 return Err("the call's policies holds comments, which a new entry could misplace".to_owned());
             }
-            return Ok(vec![Edit::insert(list.file, first.node.start_byte(), format!("{entry}, "))]);
+            return Ok(vec![Edit::insert(
+                list.file,
+                first.node.start_byte(),
+                format!("{entry}, "),
+            )]);
         }
         let indent = self
             .line_indent(*first)
             .ok_or("the call's policies starts on the line of its bracket")?;
         let line_start = first.node.start_byte() - indent.len();
         let newline = self.newline(list.file);
-        Ok(vec![Edit::insert(list.file, line_start, format!("{indent}{entry},{newline}"))])
+        Ok(vec![Edit::insert(
+            list.file,
+            line_start,
+            format!("{indent}{entry},{newline}"),
+        )])
     }
 
     /// A new resource block right after the block at `after`, separated by a blank line.
