@@ -64,8 +64,13 @@ is reported. A target a variable or a parameter gives whole (`var.dlq_arn`, `!Re
 is not judged. The grant names the text as the function writes it (the same string, template,
 `local` or `!Sub`), in the places and under the conditions a queue of the program is granted.
 In TypeScript (a string, a `const` holding one, a template or `pulumi.interpolate` reading the
-region and account) such a target is judged and reported, without a fix yet: the grant would
-have to name the text where the policy is written (its consts, the values its template reads).
+region, the account or the stack's config) the grant copies the text where the policy is written,
+each name it reads written as that code names the same value: a const of another module imported
+from it (never through an import cycle), a const of the same file only where it is set by then.
+Where the role's policies cannot name it so, a new policy goes right before the function, which
+reads it already. Text reading what may differ there (a variable assigned again, a loop variable
+or parameter out of the policy's reach, a call of the project's own code) gets no fix, and the
+finding says which name stands in the way; text written out whole is copied as a string.
 
 An `aws.lambda.CallbackFunction` given `policies` and no `role` runs as a role @pulumi/aws makes
 for it with exactly the managed policies `policies` lists (an array of ARNs, or in v7 a record of

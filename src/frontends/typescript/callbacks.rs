@@ -5,14 +5,15 @@ use crate::syntax::{kind_of, Fields};
 use tree_sitter::Node;
 
 use super::{named_children, Located, Package, Program};
-use crate::cloud::ResourceRef;
+use crate::cloud::GrantTarget;
 use crate::fix::Edit;
 
-/// A resource output to hand to code: which one, and how the code's file names it.
+/// A value to hand to code: what it names (a resource's output, ARN text), and how the code's
+/// file names it.
 #[derive(Debug, Clone)]
 pub struct OutputValue {
-    pub reference: ResourceRef,
-    /// `notificationDLQ.arn`
+    pub reference: GrantTarget,
+    /// `notificationDLQ.arn`, `pulumi.interpolate\`arn:aws:sns:${region}:…\``
     pub expression: String,
 }
 
@@ -84,13 +85,16 @@ impl<'tree> Program<'tree> {
         let mut received = Vec::with_capacity(values.len());
         let mut added: Vec<(&OutputValue, String)> = Vec::new();
         for value in values {
-            let captured = items.iter().position(|item| {
-                self.denoted_resource(Located {
-                    file: callback.values.file,
-                    node: *item,
+            // ARN text is handed in anew: the array holds no resource it could be.
+            let captured = value.reference.resource().and_then(|wanted| {
+                items.iter().position(|item| {
+                    self.denoted_resource(Located {
+                        file: callback.values.file,
+                        node: *item,
+                    })
+                    .as_ref()
+                        == Some(wanted)
                 })
-                .as_ref()
-                    == Some(&value.reference)
             });
             let name = match captured {
                 Some(position) => self

@@ -10,6 +10,7 @@ use tree_sitter::Node;
 
 use super::edits::push_merged;
 use super::imports::TypesOnly;
+use super::values::declared_by_export;
 use super::{named_children, Exported, ImportKind, Located, Program, ResourceBinding};
 use crate::fix::{position_in_list, Edit, ListedLine, ListedLines, NewDependency};
 use crate::syntax::{kind_of, node_text, Fields};
@@ -83,6 +84,63 @@ impl<'tree> Program<'tree> {
                 .insert((resource, file), named.clone());
         }
         named
+    }
+
+    /// How code at `place` names the `const` whose declarator names it `name` (the identifier
+    /// the declarator binds): the same name, when the const is declared in a block around
+    /// `place`, set by the time it runs and declared once in its file; else, declared at the top
+    /// level of another module, through an import (added to `edits`). Either way under a name
+    /// nothing between hides. `Err` says why it cannot be named there.
+    pub(super) fn name_const_at(
+        &self,
+        name: Located<'tree>,
+        place: Located<'tree>,
+        edits: &mut Vec<Edit>,
+    ) -> Result<String, String> {
+        let text = self.text(name);
+        let shown = format!("`{text}`");
+        let unreadable = || format!("{shown} is not a const of a statement of its own");
+        let declarator = self.parent(name).ok_or_else(unreadable)?;
+        let declaration = self.parent(name.with(declarator)).ok_or_else(unreadable)?;
+        let statement = self
+            .parent(name.with(declaration))
+            .filter(|parent| kind_of(*parent) == "export_statement")
+            .unwrap_or(declaration);
+        if name.file != place.file {
+            let value = TopLevelValue {
+                file: name.file,
+                statement,
+                position: name.node.start_byte(),
+                name: text.to_owned(),
+                path: String::new(),
+                exported: declared_by_export(declarator),
+                unbound: false,
+            };
+            let mut imported = Vec::new();
+            let local = self.name_top_level_value(&value, &shown, place.file, &mut imported)?;
+            if self.reference_hidden_at(&local, place, self.root(place.file)) {
+                return Err(format!(
+                    "{shown} would be named `{local}` here, which means something else (a parameter, a loop variable or an inner declaration)"
+                ));
+            }
+            imported.into_iter().for_each(|edit| push_merged(edits, edit));
+            return Ok(local);
+        }
+        let block = self.parent(name.with(statement)).ok_or_else(unreadable)?;
+        if !block.byte_range().contains(&place.node.start_byte()) {
+            return Err(format!("{shown} is declared in a block this code is not in"));
+        }
+        if !self.runs_after(place, statement) {
+            return Err(format!(
+                "{shown} is declared further down, or may not be set yet when this code runs"
+            ));
+        }
+        if self.declarations_named(place.file, text) != 1 || self.hidden_at(text, place, block) {
+            return Err(format!(
+                "{shown} is declared more than once in its file, or means something else here"
+            ));
+        }
+        Ok(text.to_owned())
     }
 
     /// How `file` refers to a value another module declares at its top level: through an import

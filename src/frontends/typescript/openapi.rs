@@ -731,11 +731,11 @@ impl<'tree> Program<'tree> {
             outputs.invoke,
         );
         let invoke_arn = super::OutputValue {
-            reference: crate::cloud::ResourceRef {
+            reference: crate::cloud::GrantTarget::Resource(crate::cloud::ResourceRef {
                 resource: function.resource,
                 attribute: Some(outputs.invoke.to_owned()),
                 instance: None,
-            },
+            }),
             expression,
         };
         let (parameters, mut edits) = self

@@ -598,11 +598,11 @@ new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.interpolate`{\"Ver
             .position(|r| r.is_aws(&["sqs", "Queue"]))
             .expect("queue");
         crate::frontends::typescript::OutputValue {
-            reference: crate::cloud::ResourceRef {
+            reference: crate::cloud::GrantTarget::Resource(crate::cloud::ResourceRef {
                 resource: dlq,
                 attribute: Some("arn".to_owned()),
                 instance: None,
-            },
+            }),
             expression: "dlq.arn".to_owned(),
         }
     }

@@ -357,11 +357,20 @@ impl<'tree> Program<'tree> {
                 text: None,
             };
         }
-        match self.deployment_arn_pattern(written) {
-            Some(pattern) => Entry {
+        if let Some(pattern) = self.deployment_arn_pattern(written) {
+            return Entry {
                 literal: Some(pattern),
                 resource: None,
                 text: None,
+            };
+        }
+        // ARN text reading values infrafix cannot know (`${messagingAccount}` from the stack's
+        // config): the same text names the same target, other text is matched field by field.
+        match self.arn_text(element).filter(|text| text.as_literal().is_none()) {
+            Some(text) => Entry {
+                literal: None,
+                resource: None,
+                text: Some(text),
             },
             None => self.action_entry(element),
         }

@@ -13,9 +13,9 @@ impl<'tree> Program<'tree> {
     /// One new entry of the role's `policies` for every grant whose target the role's statement
     /// can name; the others, with the reason.
     pub(super) fn new_cdk_role_policy(&self, role: usize, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
-        let wanted: Vec<(String, crate::cloud::ResourceRef)> = grants
+        let wanted: Vec<(String, crate::cloud::GrantTarget)> = grants
             .iter()
-            .filter_map(|grant| Some((grant.action.clone(), grant.target.resource()?.clone())))
+            .map(|grant| (grant.action.clone(), grant.target.clone()))
             .collect();
         let Some(props) = self.own_arguments(&self.resources()[role]) else {
             let reason = "the role's props are not an object literal of its own".to_owned();

@@ -2,9 +2,6 @@
 //! made or extended; in a CDK app, `fn.node.addDependency(…)` after the function and what it
 //! waits for.
 
-use super::super::cross_module::TopLevelValue;
-use super::super::edits::push_merged;
-use super::super::values::declared_by_export;
 use super::super::{named_children, Located, Package, Program, ResourceDecl};
 use crate::cloud::Site;
 use crate::fix::Edit;
@@ -81,40 +78,8 @@ impl<'tree> Program<'tree> {
         edits: &mut Vec<Edit>,
     ) -> Option<String> {
         let name = self.const_holding_every_instance(resource)?;
-        let declarator = self.parent(name)?;
-        let declaration = self.parent(name.with(declarator))?;
-        let statement = self
-            .parent(name.with(declaration))
-            .filter(|parent| kind_of(*parent) == "export_statement")
-            .unwrap_or(declaration);
-        let text = self.text(name);
-        if name.file != place.file {
-            let value = TopLevelValue {
-                file: name.file,
-                statement,
-                position: name.node.start_byte(),
-                name: text.to_owned(),
-                path: String::new(),
-                exported: declared_by_export(declarator),
-                unbound: false,
-            };
-            let mut imported = Vec::new();
-            let shown = format!("`{text}`");
-            let local = self
-                .name_top_level_value(&value, &shown, place.file, &mut imported)
-                .ok()?;
-            if self.reference_hidden_at(&local, place, self.root(place.file)) {
-                return None;
-            }
-            imported.into_iter().for_each(|edit| push_merged(edits, edit));
-            return Some(format!("...{local}"));
-        }
-        let block = self.parent(name.with(statement))?;
-        let usable = block.byte_range().contains(&place.node.start_byte())
-            && self.runs_after(place, statement)
-            && self.declarations_named(place.file, text) == 1
-            && !self.hidden_at(text, place, block);
-        usable.then(|| format!("...{text}"))
+        let local = self.name_const_at(name, place, edits).ok()?;
+        Some(format!("...{local}"))
     }
 
     /// The array literal a function's `dependsOn` names through a const (`dependsOn: apiDeps`),

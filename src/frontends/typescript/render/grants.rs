@@ -11,7 +11,7 @@ use super::super::{
     cdk, named_children, ExecutionRole, Located, NewStatement, OutputValue, Package, PolicyCache, PolicyDocument,
     Program, ResourceDecl, RolePolicies, Statement,
 };
-use crate::cloud::{ResourceRef, SendGrant, Site, ARN};
+use crate::cloud::{GrantTarget, ResourceRef, SendGrant, Site, ARN};
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
 use crate::syntax::{kind_of, named_descendants, Fields};
@@ -37,14 +37,14 @@ impl<'tree> Program<'tree> {
         role: &Site,
         document: &Site,
         statement: usize,
-        targets: &[ResourceRef],
+        targets: &[GrantTarget],
         edits: &mut Vec<Edit>,
     ) -> Result<(), String> {
         let policies = self.policies_of(cache, role)?;
         let (document, statement) = find_statement(&policies, document, statement)?;
         let values: Vec<OutputValue> = targets
             .iter()
-            .map(|target| self.arn_at(target, document.at, edits))
+            .map(|target| self.target_at(target, document.at, edits))
             .collect::<Result<_, _>>()?;
         edits.extend(
             self.add_resources(document, statement, &values)
@@ -58,7 +58,7 @@ impl<'tree> Program<'tree> {
         cache: &PolicyCache<'tree>,
         role: &Site,
         document: &Site,
-        grants: &[(String, ResourceRef)],
+        grants: &[(String, GrantTarget)],
         edits: &mut Vec<Edit>,
     ) -> Result<(), String> {
         let policies = self.policies_of(cache, role)?;
@@ -80,6 +80,20 @@ impl<'tree> Program<'tree> {
         Ok(self.cached_role_policies(cache, (self.resource_at_site(role)?, None)))
     }
 
+    /// A grant's target as code at `place` names it: a resource's ARN (see `arn_at`), or the ARN
+    /// text the function writes (see `written_arn_at`).
+    fn target_at(
+        &self,
+        target: &GrantTarget,
+        place: Located<'tree>,
+        edits: &mut Vec<Edit>,
+    ) -> Result<OutputValue, String> {
+        match target {
+            GrantTarget::Resource(reference) => self.arn_at(reference, place, edits),
+            GrantTarget::Text(written) => self.written_arn_at(written, place, edits),
+        }
+    }
+
     /// A target's ARN as code at `place` names it (`dlq.arn`, a CDK queue's `dlq.attrArn`); what
     /// naming it takes (a `const` for a bare statement, an import) goes into `edits`.
     fn arn_at(
@@ -97,7 +111,7 @@ impl<'tree> Program<'tree> {
         })?;
         let name = self.name_resource_at(resource, place, edits)?;
         Ok(OutputValue {
-            reference: target.clone(),
+            reference: GrantTarget::Resource(target.clone()),
             expression: format!("{name}.{attribute}"),
         })
     }
@@ -106,7 +120,7 @@ impl<'tree> Program<'tree> {
     /// target once; and the grants whose target it cannot name, with the reason.
     pub(super) fn name_grants<'grants>(
         &self,
-        grants: &'grants [(String, ResourceRef)],
+        grants: &'grants [(String, GrantTarget)],
         members: &[usize],
         place: Located<'tree>,
     ) -> (Named<'grants>, Vec<(usize, String)>) {
@@ -114,7 +128,7 @@ impl<'tree> Program<'tree> {
         let mut failed = Vec::new();
         for &member in members {
             let (action, target) = &grants[member];
-            let value = match self.arn_at(target, place, &mut named.edits) {
+            let value = match self.target_at(target, place, &mut named.edits) {
                 Ok(value) => value,
                 Err(reason) => {
                     failed.push((member, reason));
@@ -172,13 +186,6 @@ impl<'tree> Program<'tree> {
             );
             return grants.iter().map(|_| Err(reason.clone())).collect();
         }
-        if let Some(Err(reason)) = grants
-            .iter()
-            .map(|grant| super::named_resource(&grant.target))
-            .find(Result::is_err)
-        {
-            return grants.iter().map(|_| Err(reason.clone())).collect();
-        }
         if self.resources()[role].class.package == Package::Cdk {
             return self.new_cdk_role_policy(role, grants);
         }
@@ -190,16 +197,18 @@ impl<'tree> Program<'tree> {
             .iter()
             .map(|grant| self.resource_at_site(&grant.function).ok())
             .collect();
-        let wanted: Vec<(String, ResourceRef)> = grants
+        let wanted: Vec<(String, GrantTarget)> = grants
             .iter()
-            .filter_map(|grant| Some((grant.action.clone(), grant.target.resource()?.clone())))
+            .map(|grant| (grant.action.clone(), grant.target.clone()))
             .collect();
         let declarations = self.resources();
         let role_declaration = &declarations[role];
         let anchor_of = |grant: usize| {
+            // ARN text is named after the role: no declaration of the program makes its target.
             let Some(target) = wanted
                 .get(grant)
-                .and_then(|(_, target)| declarations.get(target.resource))
+                .and_then(|(_, target)| target.resource())
+                .and_then(|target| declarations.get(target.resource))
             else {
                 return role_declaration;
             };
@@ -283,16 +292,18 @@ impl<'tree> Program<'tree> {
                 Some(function)
                     if self.instances(function) != Some(1)
                         && !self.made_together(role, function)
-                        && !wanted
-                            .get(grant)
-                            .is_some_and(|(_, target)| self.made_together(target.resource, function)) =>
+                        && !wanted.get(grant).is_some_and(|(_, target)| {
+                            target
+                                .resource()
+                                .is_some_and(|target| self.made_together(target.resource, function))
+                        }) =>
                 {
                     match wanted.get(grant) {
-                        Some((action, target)) => self
+                        Some((action, GrantTarget::Resource(target))) => self
                             .picked_target_policy(role, function, action, target)
                             .map(Fix::safe)
                             .map_err(|reason| reason.unwrap_or(first_reason)),
-                        None => Err(first_reason),
+                        _ => Err(first_reason),
                     }
                 }
                 Some(function) => {
@@ -361,7 +372,7 @@ impl<'tree> Program<'tree> {
             statements: vec![NewStatement {
                 action,
                 resources: vec![OutputValue {
-                    reference: target.clone(),
+                    reference: GrantTarget::Resource(target.clone()),
                     expression: shown.to_owned(),
                 }],
             }],
@@ -492,7 +503,7 @@ impl<'tree> Program<'tree> {
             ));
         }
         Ok(OutputValue {
-            reference: super::named_resource(&grant.target)?.clone(),
+            reference: grant.target.clone(),
             expression: self.text(value).to_owned(),
         })
     }

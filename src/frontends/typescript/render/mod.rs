@@ -1,6 +1,7 @@
 //! The edits that carry out the rules' fix plans in a Pulumi TypeScript program.
 
 mod apigateway;
+mod arn_text;
 mod cdk_role_policies;
 mod dependencies;
 mod grants;
@@ -9,8 +10,8 @@ mod runtime;
 
 use super::{Located, PolicyCache, Program};
 use crate::cloud::{
-    ApiIntegration, ApiStage, FixPlan, FrontEnd, GrantTarget, GraphSource, IamRole, Intent, LambdaFunction,
-    LambdaLayer, MessageTarget, MethodSettings, QueueEventSource, ResourceRef, SendGrant, Site, Spelling,
+    ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
+    MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site, Spelling,
 };
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
@@ -158,19 +159,9 @@ impl<'tree> Program<'tree> {
                     document,
                     statement,
                     targets,
-                } => {
-                    let targets = targets
-                        .iter()
-                        .map(|target| named_resource(target).cloned())
-                        .collect::<Result<Vec<_>, _>>()?;
-                    self.add_statement_targets(policies, role, document, *statement, &targets, &mut edits)?
-                }
+                } => self.add_statement_targets(policies, role, document, *statement, targets, &mut edits)?,
                 Intent::AddStatements { role, document, grants } => {
-                    let grants = grants
-                        .iter()
-                        .map(|(action, target)| Ok((action.clone(), named_resource(target)?.clone())))
-                        .collect::<Result<Vec<_>, String>>()?;
-                    self.add_grant_statements(policies, role, document, &grants, &mut edits)?
+                    self.add_grant_statements(policies, role, document, grants, &mut edits)?
                 }
                 Intent::DropCredentials { setting } => edits.push(self.drop_integration_setting(setting)?),
                 Intent::AddInvokePermission { function, rest_api, .. } => {
@@ -222,15 +213,6 @@ impl<'tree> Program<'tree> {
             false => Err("the resource to name is not in the program".to_owned()),
         }
     }
-}
-
-/// The resource a grant names: grants here name their targets by their resources; one on ARN
-/// text would have to name it where the policy is written (its consts, the values its template
-/// reads), which infrafix does not do in TypeScript yet.
-fn named_resource(target: &GrantTarget) -> Result<&ResourceRef, String> {
-    target
-        .resource()
-        .ok_or_else(|| "infrafix does not write grants on ARN text in TypeScript yet; grant it by hand".to_owned())
 }
 
 #[cfg(test)]
