@@ -613,10 +613,7 @@ impl<'tree> Program<'tree> {
     /// than the loop runs, a record with entries infrafix cannot read, or changed other than by
     /// filling an empty one with one value (see `filled_record_value`).
     pub(crate) fn picked_per_iteration(&self, lookup: Located<'tree>) -> Option<Vec<Option<Located<'tree>>>> {
-        let lookup = self.unwrapped(lookup);
-        if kind_of(lookup.node) != "subscript_expression" {
-            return None;
-        }
+        let lookup = self.picking_lookup(self.unwrapped(lookup))?;
         let collection = lookup.with(lookup.node.field("object")?);
         let index = self.unwrapped(lookup.with(lookup.node.field("index")?));
         if let Some(iterations) = self.positions_per_iteration(index) {
@@ -637,6 +634,27 @@ impl<'tree> Program<'tree> {
         }
         let filled = self.filled_record_value(collection)?;
         Some(keys.into_iter().map(|key| key.map(|_| filled)).collect())
+    }
+
+    /// The `record[key]` a value is: itself, or the lookup a `const` holds (`const s =
+    /// settings[channel]` in the loop's body, declared anew each iteration, so that `s` is what
+    /// that iteration picks). A variable assigned again may hold something else.
+    fn picking_lookup(&self, value: Located<'tree>) -> Option<Located<'tree>> {
+        if kind_of(value.node) == "subscript_expression" {
+            return Some(value);
+        }
+        if kind_of(value.node) != "identifier" {
+            return None;
+        }
+        let Declaration::Variable {
+            declarator,
+            constant: true,
+        } = self.declaration_of(value)
+        else {
+            return None;
+        };
+        let held = self.unwrapped(value.with(declarator.field("value")?));
+        (kind_of(held.node) == "subscript_expression").then_some(held)
     }
 
     /// Whether a value reads an output of what each iteration picks by its key or index
