@@ -169,17 +169,20 @@ impl<'tree> Program<'tree> {
             .ok_or_else(|| format!("infrafix knows no CDK runtime family for `{}`", successor.id))?;
         let family_class = match class.strip_suffix("Runtime") {
             Some(namespace) if namespace.ends_with('.') => format!("{namespace}RuntimeFamily"),
+            // The import list `Runtime` came from takes `RuntimeFamily` first (the import edits
+            // add it there), so the family is named as `Runtime` is, not through another import
+            // of the file (`cdk.aws_lambda.RuntimeFamily`) while the added name goes unused.
             _ => self
-                .spelling_of(
-                    origin.file,
-                    &PackageMember {
-                        package: Package::Cdk,
-                        path: vec!["aws_lambda".to_owned(), "RuntimeFamily".to_owned()],
-                    },
-                )
+                .runtime_family_import_list(origin)
+                .map(|_| "RuntimeFamily".to_owned())
                 .or_else(|| {
-                    self.runtime_family_import_list(origin)
-                        .map(|_| "RuntimeFamily".to_owned())
+                    self.spelling_of(
+                        origin.file,
+                        &PackageMember {
+                            package: Package::Cdk,
+                            path: vec!["aws_lambda".to_owned(), "RuntimeFamily".to_owned()],
+                        },
+                    )
                 })
                 .ok_or_else(|| {
                     format!(
