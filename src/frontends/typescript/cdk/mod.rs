@@ -306,17 +306,20 @@ impl<'tree> Program<'tree> {
         found
     }
 
-    /// The arguments of `lambda.Code.fromAsset(…)` (or `AssetCode.fromAsset`), when `call` is one.
+    /// The arguments of `lambda.Code.fromAsset(…)` (or `AssetCode.fromAsset`), or of
+    /// `new lambda.AssetCode(…)`, which takes the same path and options, when `call` is one.
     fn asset_arguments(&self, call: Located<'tree>) -> Option<Vec<Located<'tree>>> {
-        if kind_of(call.node) != "call_expression" {
-            return None;
-        }
-        let callee = self.package_member(Located {
-            file: call.file,
-            node: call.node.field("function")?,
-        })?;
-        let from_asset = callee.is(Package::Cdk, &["aws_lambda", "Code", "fromAsset"])
-            || callee.is(Package::Cdk, &["aws_lambda", "AssetCode", "fromAsset"]);
+        let from_asset = match kind_of(call.node) {
+            "call_expression" => {
+                let callee = self.package_member(call.with(call.node.field("function")?))?;
+                callee.is(Package::Cdk, &["aws_lambda", "Code", "fromAsset"])
+                    || callee.is(Package::Cdk, &["aws_lambda", "AssetCode", "fromAsset"])
+            }
+            "new_expression" => self
+                .package_member(call.with(call.node.field("constructor")?))?
+                .is(Package::Cdk, &["aws_lambda", "AssetCode"]),
+            _ => false,
+        };
         from_asset.then(|| self.call_arguments(call))
     }
 
