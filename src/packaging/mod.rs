@@ -30,6 +30,11 @@ const MAX_FOLDER_ENTRIES: usize = 10_000;
 /// The extensions of the JavaScript files Lambda's Node.js runtimes load a handler's module from.
 pub const NODE_MODULE_EXTENSIONS: [&str; 3] = [".js", ".mjs", ".cjs"];
 
+/// The extensions of the TypeScript sources `tsc` compiles in place into those files: a package
+/// folder that holds the handler's module only as `app.ts` is deployed after such a build, and
+/// what the source imports is what the compiled module loads.
+const TYPESCRIPT_SOURCE_EXTENSIONS: [&str; 3] = [".ts", ".mts", ".cts"];
+
 /// A source file larger than this is not read: it is generated, not a handler someone wrote.
 const MAX_SOURCE_BYTES: u64 = 1 << 20;
 
@@ -205,13 +210,15 @@ impl ProjectPackages {
     }
 
     /// The JavaScript file a Node.js handler's module names in a folder package: for the handler
-    /// `src/app.handler`, `src/app.js`, `.mjs` or `.cjs`, the extensions Lambda tries. `None` for
-    /// an archive, or when the package holds none of them.
+    /// `src/app.handler`, `src/app.js`, `.mjs` or `.cjs`, the extensions Lambda tries; without
+    /// one, the TypeScript source a build compiles into it (`src/app.ts`). `None` for an archive,
+    /// or when the package holds none of them.
     pub fn handler_source(&self, package: &Package, module: &str) -> Option<PackageSource> {
         let root = &self.project.get()?.as_ref()?.root;
         let folder = package.folder.as_ref()?;
         NODE_MODULE_EXTENSIONS
             .iter()
+            .chain(TYPESCRIPT_SOURCE_EXTENSIONS.iter())
             .find_map(|extension| read_source(root, &folder.join(format!("{module}{extension}"))))
     }
 

@@ -103,7 +103,8 @@ code loads without bundling it: Lambda's Node.js runtimes up to nodejs16.x provi
 JavaScript v2 (`aws-sdk`), and from nodejs18.x only v3 (`@aws-sdk/*`). Where infrafix can read
 the code (a `StringAsset` of an AssetArchive, the CDK's `Code.fromInline`, CloudFormation's
 `ZipFile` and SAM's `InlineCode`, the `source_file` or `source` blocks a Terraform `archive_file`
-zips, or the handler's `.js`/`.mjs`/`.cjs` file in a package folder of the project) and it loads `aws-sdk` that the folder does not bundle (in `node_modules`, or among
+zips, or the handler's `.js`/`.mjs`/`.cjs` file in a package folder of the project, or without one the
+`.ts` source a build compiles into it in place) and it loads `aws-sdk` that the folder does not bundle (in `node_modules`, or among
 its `package.json` dependencies), the message names the file and line and says what to change
 first. An enum member stays an enum member where @pulumi/aws has one for the new runtime, a string
 stays a string. The member must exist in the @pulumi/aws major the project's package.json admits:
