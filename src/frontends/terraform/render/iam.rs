@@ -259,6 +259,7 @@ impl<'a> TerraformProject<'a> {
                 "lists the role's managed policies (add {arn} to its `policy_arns`); a new attachment would be detached, so change that by hand"
             );
             self.no_exclusive_owner(role, "aws_iam_role_policy_attachments_exclusive", &advice)?;
+            self.no_exclusive_policy_attachment(arn, policy)?;
             // The role's own list owns its managed policies as the exclusive resource does, and
             // is the module's, which infrafix does not edit from its caller.
             let instances = self.resource_instances();
@@ -293,18 +294,7 @@ impl<'a> TerraformProject<'a> {
                 "{owner} lists the role's managed policies (add {arn} to its `policy_arns`)"
             ));
         }
-        let attached_exclusively = self.root_resources().find(|resource| {
-            resource.kind == "aws_iam_policy_attachment"
-                && self
-                    .argument(resource.body, "policy_arn")
-                    .is_some_and(|value| self.may_name_managed_policy(value, arn))
-        });
-        if let Some(owner) = attached_exclusively {
-            owners.push(format!(
-                "`aws_iam_policy_attachment.{}` owns every attachment of {policy} (add the role to its `roles`)",
-                owner.name
-            ));
-        }
+        owners.extend(self.exclusive_policy_attachment(arn, policy));
         if !owners.is_empty() {
             return Err(format!(
                 "{}; a new attachment would be detached, so change that by hand",
@@ -323,6 +313,37 @@ impl<'a> TerraformProject<'a> {
             name,
             &body,
         )])
+    }
+
+    /// The root module's `aws_iam_policy_attachment` of the AWS managed policy `arn` (named
+    /// `policy`), as advice: it detaches the policy from every role it does not list, so an
+    /// attachment made anywhere else, by a new resource or by a module call's inputs, is undone
+    /// on its next apply.
+    fn exclusive_policy_attachment(&self, arn: &str, policy: &str) -> Option<String> {
+        self.root_resources()
+            .find(|resource| {
+                resource.kind == "aws_iam_policy_attachment"
+                    && self
+                        .argument(resource.body, "policy_arn")
+                        .is_some_and(|value| self.may_name_managed_policy(value, arn))
+            })
+            .map(|owner| {
+                format!(
+                    "`aws_iam_policy_attachment.{}` owns every attachment of {policy} (add the role to its `roles`)",
+                    owner.name
+                )
+            })
+    }
+
+    /// `Err` when an `aws_iam_policy_attachment` of the root module owns the AWS managed policy
+    /// `arn` (see `exclusive_policy_attachment`).
+    fn no_exclusive_policy_attachment(&self, arn: &str, policy: &str) -> Result<(), String> {
+        match self.exclusive_policy_attachment(arn, policy) {
+            Some(owner) => Err(format!(
+                "{owner}; a new attachment would be detached, so change that by hand"
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Whether a `policy_arn` of the root module may name the AWS managed policy `arn`: written
@@ -500,6 +521,9 @@ impl<'a> TerraformProject<'a> {
         let arn = managed_policies::find(policy)
             .map(|policy| policy.arn.as_str())
             .ok_or("infrafix does not know that managed policy's ARN")?;
+        // The module attaches its `policies` by `aws_iam_role_policy_attachment`, which an
+        // exclusive attachment of the same policy undoes as it would a root one.
+        self.no_exclusive_policy_attachment(arn, policy)?;
         let quoted = self.managed_policy_arn(arn, call);
         let by_hand = format!(
             "the call's attach_policies, number_of_policies and policies are not all written out with every listed policy attached; add {arn} to them by hand"
