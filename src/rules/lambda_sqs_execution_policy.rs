@@ -41,7 +41,8 @@ role, or the ARN added to the role's own `managed_policy_arns`, in the partition
 `data "aws_partition"` reads where it has one made with the role's own `aws` provider
 configuration (`arn:${data.aws_partition.current.partition}:…`, which deploys to GovCloud and China
 too; without one, the ARN is written out). An `aws_iam_policy_attachment` of the policy, in any
-partition it names (`arn:${var.partition}:iam::aws:policy/…`), detaches it from every role it does
+partition it names (`arn:${var.partition}:iam::aws:policy/…`) or through a `data "aws_iam_policy"`
+looking it up by name, detaches it from every role it does
 not list: the finding then has no fix, whatever the role (a registry module call's `policies`
 attach by `aws_iam_role_policy_attachment` too), nor where a module's role lists its `managed_policy_arns`. An attachment whose `count` or
 `for_each` may make no instance does not count. A role a local module call makes once

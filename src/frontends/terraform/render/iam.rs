@@ -347,14 +347,28 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Whether a `policy_arn` of the root module may name the AWS managed policy `arn`: written
-    /// out, as a variable's default (which a `.tfvars` file may keep), or in any partition
-    /// (`arn:${var.partition}:iam::aws:policy/…`).
+    /// out, as a variable's default (which a `.tfvars` file may keep), in any partition
+    /// (`arn:${var.partition}:iam::aws:policy/…`), or as the ARN a `data "aws_iam_policy"` looks
+    /// up by that policy's name or ARN.
     fn may_name_managed_policy(&self, value: Located<'a>, arn: &str) -> bool {
+        let looked_up = || {
+            let data = self.data_source_read(value, "aws_iam_policy", "arn")?;
+            let name = managed_policies::find(arn)?.name.as_str();
+            let by_name = self
+                .argument(data.body, "name")
+                .and_then(|written| self.string_value(written, &[]))
+                .is_some_and(|(written, _)| written == name);
+            let by_arn = self
+                .argument(data.body, "arn")
+                .is_some_and(|written| self.may_name_managed_policy(written, arn));
+            Some(by_name || by_arn)
+        };
         self.string_value(value, &[])
             .is_some_and(|(attached, _)| attached == arn)
             || self
                 .managed_policy_in_any_partition(value)
                 .is_some_and(|attached| attached.arn == arn)
+            || looked_up() == Some(true)
     }
 
     /// An AWS managed policy's ARN as the root module writes it for the block whose body is
