@@ -638,12 +638,13 @@ impl<'tree> Program<'tree> {
 
     /// The `record[key]` a value is: itself, or the lookup a `const` holds (`const s =
     /// settings[channel]` in the loop's body, declared anew each iteration, so that `s` is what
-    /// that iteration picks). A variable assigned again may hold something else.
+    /// that iteration picks). A variable assigned again may hold something else, and an entry
+    /// changed through the const (`s.reserved = 50`) no longer holds what the record writes.
     fn picking_lookup(&self, value: Located<'tree>) -> Option<Located<'tree>> {
         if kind_of(value.node) == "subscript_expression" {
             return Some(value);
         }
-        if kind_of(value.node) != "identifier" {
+        if kind_of(value.node) != "identifier" || self.changed_names(value.file).contains(self.text(value)) {
             return None;
         }
         let Declaration::Variable {
