@@ -6,12 +6,42 @@ use std::fmt;
 
 use super::{Coverage, Entry, PhysicalName, ResourceId, ResourceTarget, Site};
 
-/// One part of ARN text: written out, or read from a value, named by what it reads (the same
-/// name for the same value wherever the front end finds it read).
+/// One part of ARN text: written out, or read from a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArnPiece {
     Text(String),
-    Value(String),
+    Value(ReadValue),
+}
+
+/// A value ARN text reads: as the program writes it, for messages, and what it is, for telling
+/// two readings apart. Two readings are the same value only when what they read is the same:
+/// `${account}` in two TypeScript modules may read two different consts.
+#[derive(Debug, Clone, Eq)]
+pub struct ReadValue {
+    pub shown: String,
+    identity: String,
+}
+
+impl ReadValue {
+    /// A value whose name says what it is wherever it is read (`var.region`, `AWS::AccountId`).
+    pub fn named(name: String) -> Self {
+        Self {
+            identity: name.clone(),
+            shown: name,
+        }
+    }
+
+    /// A value written as `shown` whose name means `identity`, which the front end works out
+    /// from what the name is bound to.
+    pub fn bound(shown: String, identity: String) -> Self {
+        Self { shown, identity }
+    }
+}
+
+impl PartialEq for ReadValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.identity == other.identity
+    }
 }
 
 /// ARN text, as a sequence of pieces.
@@ -216,7 +246,7 @@ impl fmt::Display for ArnText {
         for piece in &self.pieces {
             match piece {
                 ArnPiece::Text(text) => formatter.write_str(text)?,
-                ArnPiece::Value(value) => write!(formatter, "${{{value}}}")?,
+                ArnPiece::Value(value) => write!(formatter, "${{{}}}", value.shown)?,
             }
         }
         Ok(())
@@ -247,7 +277,7 @@ mod tests {
             pieces
                 .iter()
                 .map(|&(piece, value)| match value {
-                    true => ArnPiece::Value(piece.to_owned()),
+                    true => ArnPiece::Value(ReadValue::named(piece.to_owned())),
                     false => ArnPiece::Text(piece.to_owned()),
                 })
                 .collect(),

@@ -18,7 +18,7 @@ pub use apigateway::{
     calls_other_lambda_api, route_coverage, ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget,
     IntegrationType, InvokePermission, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit,
 };
-pub use arn_text::{ArnPiece, ArnText, WrittenArn};
+pub use arn_text::{ArnPiece, ArnText, ReadValue, WrittenArn};
 pub use choices::{heaviest_run, Branch};
 pub use graph::{CloudGraph, GraphSource, Spelling};
 pub use iam::{

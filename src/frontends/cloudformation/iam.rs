@@ -12,7 +12,7 @@ use super::{Resource, Template};
 use crate::aws::managed_policies;
 use crate::cloud::{
     ArnPiece, ArnText, DeadLetter, Effect, Entry, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget,
-    PhysicalName, PolicyStatement, QueueEventSource, ResourceId, ResourceTarget, RoleAttachment, RoleGrants,
+    PhysicalName, PolicyStatement, QueueEventSource, ReadValue, ResourceId, ResourceTarget, RoleAttachment, RoleGrants,
     WrittenArn,
 };
 use crate::frontends::document::{Map, Value};
@@ -557,7 +557,7 @@ fn substituted_text(template: &str) -> Option<ArnText> {
         let (name, after) = rest[start + 2..].split_once('}')?;
         pieces.push(match name.strip_prefix('!') {
             Some(literal) => ArnPiece::Text(format!("${{{literal}}}")),
-            None => ArnPiece::Value(name.trim().to_owned()),
+            None => ArnPiece::Value(ReadValue::named(name.trim().to_owned())),
         });
         rest = after;
     }
@@ -584,8 +584,8 @@ fn joined_text(argument: &Value) -> Option<ArnText> {
         }
         let (name, inner) = intrinsic(part)?;
         match name.as_str() {
-            "Ref" => pieces.push(ArnPiece::Value(inner.text()?.trim().to_owned())),
-            "Fn::GetAtt" => pieces.push(ArnPiece::Value(get_att_name(inner)?)),
+            "Ref" => pieces.push(ArnPiece::Value(ReadValue::named(inner.text()?.trim().to_owned()))),
+            "Fn::GetAtt" => pieces.push(ArnPiece::Value(ReadValue::named(get_att_name(inner)?))),
             "Fn::Sub" => pieces.extend(substituted_text(inner.text()?)?.pieces),
             _ => return None,
         }

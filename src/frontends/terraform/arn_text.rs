@@ -5,7 +5,7 @@
 use super::values::unwrapped;
 use super::{named_children, Located, TerraformProject};
 use crate::aws::managed_policies::{self, ManagedPolicy};
-use crate::cloud::{ArnPiece, ArnText};
+use crate::cloud::{ArnPiece, ArnText, ReadValue};
 use crate::syntax::kind_of;
 
 /// How many locals holding templates (`arn_prefix = "arn:${data.aws_partition.current.partition}"`)
@@ -29,7 +29,7 @@ impl<'a> TerraformProject<'a> {
         let text = self.arn_text(arn)?;
         let written = match text.pieces.as_slice() {
             [ArnPiece::Text(start), ArnPiece::Value(partition), ArnPiece::Text(rest)]
-                if start == "arn:" && reads_the_partition(partition) =>
+                if start == "arn:" && reads_the_partition(&partition.shown) =>
             {
                 format!("arn:aws{rest}")
             }
@@ -136,7 +136,9 @@ impl<'a> TerraformProject<'a> {
             }
             _ => expression,
         };
-        Some(vec![ArnPiece::Value(self.text(read).split_whitespace().collect())])
+        Some(vec![ArnPiece::Value(ReadValue::named(
+            self.text(read).split_whitespace().collect(),
+        ))])
     }
 }
 
