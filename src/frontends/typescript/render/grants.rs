@@ -282,7 +282,6 @@ impl<'tree> Program<'tree> {
                 Err(reason) => beside_functions.extend(served.into_iter().map(|grant| (grant, reason.clone()))),
             }
         }
-        let mut before_functions: Vec<(usize, String)> = Vec::new();
         for (grant, first_reason) in beside_functions {
             let outcome = match functions[grant] {
                 // A policy beside a function made more than once is made as often: right when
@@ -307,15 +306,21 @@ impl<'tree> Program<'tree> {
                         _ => Err(first_reason),
                     }
                 }
-                Some(_) => {
-                    before_functions.push((grant, first_reason));
-                    continue;
+                Some(function) => {
+                    let function = &declarations[function];
+                    let (named, _) = self.name_grants(&wanted, &[grant], function.statement());
+                    match named.served.is_empty() {
+                        true => Err(first_reason),
+                        false => self
+                            .new_role_policy(function, Place::Before(function), role, named)
+                            .map(Fix::safe)
+                            .map_err(|_| first_reason),
+                    }
                 }
                 None => Err(first_reason),
             };
             outcomes.insert(grant, outcome);
         }
-        outcomes.extend(self.policies_before_functions(role, &wanted, &functions, before_functions));
         (0..grants.len())
             .map(|grant| {
                 outcomes
@@ -323,87 +328,6 @@ impl<'tree> Program<'tree> {
                     .unwrap_or_else(|| Err("no place for a new policy was found".to_owned()))
             })
             .collect()
-    }
-
-    /// New RolePolicies right before the functions of `grants` (each made once), with the outcome
-    /// of each grant. Grants whose functions share a block share one policy, before the first of
-    /// them, wherever that code names their targets: every one of them can list it in
-    /// `dependsOn`, and a target two of them send to is granted once (two policies granting it
-    /// would each be missing from the other function's `dependsOn`, where the first could not
-    /// name the second). A grant whose target only its own function can name gets its own.
-    fn policies_before_functions(
-        &self,
-        role: usize,
-        wanted: &[(String, GrantTarget)],
-        functions: &[Option<usize>],
-        grants: Vec<(usize, String)>,
-    ) -> Vec<(usize, Result<Fix, String>)> {
-        let declarations = self.resources();
-        let function_of = |grant: usize| {
-            functions
-                .get(grant)
-                .copied()
-                .flatten()
-                .map(|function| &declarations[function])
-        };
-        let mut blocks: Vec<(Vec<usize>, Vec<String>)> = Vec::new();
-        let mut sorted: Vec<(usize, String)> = grants;
-        sorted.sort_by_key(|(grant, _)| {
-            function_of(*grant).map(|function| (function.file, function.statement.start_byte()))
-        });
-        for (grant, reason) in sorted {
-            let block_of =
-                |grant: usize| function_of(grant).map(|function| (function.file, function.statement.parent()));
-            match blocks.last_mut() {
-                Some((members, reasons)) if members.first().map(|&first| block_of(first)) == Some(block_of(grant)) => {
-                    members.push(grant);
-                    reasons.push(reason);
-                }
-                _ => blocks.push((vec![grant], vec![reason])),
-            }
-        }
-        let mut outcomes = Vec::new();
-        for (members, reasons) in blocks {
-            let reason_of = |grant: usize| {
-                members
-                    .iter()
-                    .position(|&member| member == grant)
-                    .and_then(|index| reasons.get(index).cloned())
-                    .unwrap_or_default()
-            };
-            let Some(first) = members.first().and_then(|&first| function_of(first)) else {
-                continue;
-            };
-            let (named, unnamed) = self.name_grants(wanted, &members, first.statement());
-            let served = named.served.clone();
-            if !served.is_empty() {
-                let outcome = self
-                    .new_role_policy(first, Place::Before(first), role, named)
-                    .map(Fix::safe);
-                outcomes.extend(
-                    served
-                        .iter()
-                        .map(|&grant| (grant, outcome.clone().map_err(|_| reason_of(grant)))),
-                );
-            }
-            for (grant, _) in unnamed {
-                let outcome = match function_of(grant) {
-                    Some(function) => {
-                        let (named, _) = self.name_grants(wanted, &[grant], function.statement());
-                        match named.served.is_empty() {
-                            true => Err(reason_of(grant)),
-                            false => self
-                                .new_role_policy(function, Place::Before(function), role, named)
-                                .map(Fix::safe)
-                                .map_err(|_| reason_of(grant)),
-                        }
-                    }
-                    None => Err(reason_of(grant)),
-                };
-                outcomes.push((grant, outcome));
-            }
-        }
-        outcomes
     }
 
     /// For a function made in a loop that picks its target there by the loop's key or index
