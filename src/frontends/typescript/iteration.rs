@@ -644,7 +644,7 @@ impl<'tree> Program<'tree> {
         if kind_of(value.node) == "subscript_expression" {
             return Some(value);
         }
-        if kind_of(value.node) != "identifier" || self.changed_names(value.file).contains(self.text(value)) {
+        if kind_of(value.node) != "identifier" {
             return None;
         }
         let Declaration::Variable {
@@ -655,7 +655,9 @@ impl<'tree> Program<'tree> {
             return None;
         };
         let held = self.unwrapped(value.with(declarator.field("value")?));
-        (kind_of(held.node) == "subscript_expression").then_some(held)
+        // Asked last: what a file changes in place is read by a walk of the whole file.
+        let changed = || self.changed_names(value.file).contains(self.text(value));
+        (kind_of(held.node) == "subscript_expression" && !changed()).then_some(held)
     }
 
     /// Whether a value reads an output of what each iteration picks by its key or index
