@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use anyhow::{bail, Context, Result};
 
-use crate::frontends::typescript::normalize_path;
+use crate::frontends::typescript::{compiles_in_place, normalize_path};
 use crate::report::Notice;
 
 pub use bundling::{bundled_files, BundledFile};
@@ -30,9 +30,9 @@ const MAX_FOLDER_ENTRIES: usize = 10_000;
 /// The extensions of the JavaScript files Lambda's Node.js runtimes load a handler's module from.
 pub const NODE_MODULE_EXTENSIONS: [&str; 3] = [".js", ".mjs", ".cjs"];
 
-/// The extensions of the TypeScript sources `tsc` compiles in place into those files: a package
-/// folder that holds the handler's module only as `app.ts` is deployed after such a build, and
-/// what the source imports is what the compiled module loads.
+/// The extensions of the TypeScript sources `tsc` compiles into those files: a package folder
+/// that holds the handler's module only as `app.ts`, under a tsconfig that compiles in place, is
+/// deployed after such a build, and what the source imports is what the compiled module loads.
 const TYPESCRIPT_SOURCE_EXTENSIONS: [&str; 3] = [".ts", ".mts", ".cts"];
 
 /// A source file larger than this is not read: it is generated, not a handler someone wrote.
@@ -211,15 +211,25 @@ impl ProjectPackages {
 
     /// The JavaScript file a Node.js handler's module names in a folder package: for the handler
     /// `src/app.handler`, `src/app.js`, `.mjs` or `.cjs`, the extensions Lambda tries; without
-    /// one, the TypeScript source a build compiles into it (`src/app.ts`). `None` for an archive,
-    /// or when the package holds none of them.
+    /// one, the TypeScript source the app's `tsc` compiles into it in place (`src/app.ts`, when
+    /// the tsconfig writes no other folder). `None` for an archive, or when the package holds none
+    /// of them.
     pub fn handler_source(&self, package: &Package, module: &str) -> Option<PackageSource> {
         let root = &self.project.get()?.as_ref()?.root;
         let folder = package.folder.as_ref()?;
-        NODE_MODULE_EXTENSIONS
-            .iter()
-            .chain(TYPESCRIPT_SOURCE_EXTENSIONS.iter())
-            .find_map(|extension| read_source(root, &folder.join(format!("{module}{extension}"))))
+        let read = |extensions: &[&str]| {
+            extensions
+                .iter()
+                .find_map(|extension| read_source(root, &folder.join(format!("{module}{extension}"))))
+        };
+        read(&NODE_MODULE_EXTENSIONS).or_else(|| {
+            // The module's own folder decides: `src/api/app.ts` may sit under another config.
+            let module_folder = normalize_path(&folder.join(module));
+            let module_folder = module_folder.parent().unwrap_or(folder);
+            compiles_in_place(root, module_folder)
+                .then(|| read(&TYPESCRIPT_SOURCE_EXTENSIONS))
+                .flatten()
+        })
     }
 
     /// A file of the project by its path from `folder` (a file a program copies into a package);

@@ -66,7 +66,7 @@ use resources::ResourceBinding;
 use resources::ResourceDecl;
 use scope::{Declaration, FileScopes, LocalBinding};
 pub use stack_files::StackConfig;
-pub use tsconfig::import_aliases;
+pub use tsconfig::{compiles_in_place, import_aliases};
 use values::{ConfigOrigin, PropertyValue, StringOrigin};
 
 pub(crate) use crate::syntax::named_children;

@@ -110,6 +110,53 @@ impl ConfigChain {
     }
 }
 
+/// Whether `tsc` writes the JavaScript of the TypeScript sources in `folder` beside them, so that
+/// a package of that folder deploys what they compile to. Only a plain config says so: the
+/// nearest `tsconfig.json` at or above the folder (inside the project) sets no `outDir`,
+/// `outFile`, `noEmit` or `emitDeclarationOnly`, extends no config that could set them, names no
+/// `files` or `include` that could leave the folder out, and does not exclude it. Otherwise the
+/// build writes elsewhere (or a bundler does), and the sources say nothing sure of the package.
+pub fn compiles_in_place(project_root: &Path, folder: &Path) -> bool {
+    let Some(path) = folder
+        .ancestors()
+        .take_while(|dir| dir.starts_with(project_root))
+        .map(|dir| dir.join("tsconfig.json"))
+        .find(|path| path.is_file())
+    else {
+        return false;
+    };
+    let Ok(config) = read_config(&path) else {
+        return false;
+    };
+    let options = config.get("compilerOptions");
+    let sets = |option: &str| {
+        options
+            .and_then(|options| options.get(option))
+            .is_some_and(|value| !matches!(value, Value::Null | Value::Bool(false)))
+    };
+    let emits_elsewhere = ["outDir", "outFile", "noEmit", "emitDeclarationOnly"]
+        .into_iter()
+        .any(sets);
+    let may_leave_out = ["extends", "files", "include"]
+        .into_iter()
+        .any(|key| config.get(key).is_some());
+    let config_folder = path.parent().unwrap_or(Path::new(""));
+    let excluded = config
+        .get("exclude")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .any(|pattern| {
+            let pattern = pattern
+                .trim_end_matches("/**")
+                .trim_end_matches("/*")
+                .trim_end_matches('/');
+            folder.starts_with(normalize(&config_folder.join(pattern)))
+        });
+    !emits_elsewhere && !may_leave_out && !excluded
+}
+
 /// The config's JSON; the error says what is wrong with the file, which the notice names.
 fn read_config(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|error| format!("cannot be read ({error})"))?;
