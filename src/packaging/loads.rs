@@ -29,7 +29,8 @@ pub fn package_loads(source: &str) -> Vec<PackageLoad> {
                 .filter(|callee| matches!(node_text(*callee, source), "require" | "import"))
                 .and_then(|_| node.field("arguments"))
                 .and_then(|arguments| named_children(arguments).next()),
-            "import_statement" | "export_statement" => node.field("source"),
+            // `import type … from "…"` is erased when TypeScript compiles: it loads nothing.
+            "import_statement" | "export_statement" if !is_type_only(node) => node.field("source"),
             _ => None,
         };
         let Some(package) = specifier.and_then(|specifier| package_of(specifier, source)) else {
@@ -43,6 +44,11 @@ pub fn package_loads(source: &str) -> Vec<PackageLoad> {
         }
     }
     loads
+}
+
+/// Whether an import or export statement is `import type …` or `export type …`.
+fn is_type_only(statement: tree_sitter::Node) -> bool {
+    statement.child(1).is_some_and(|keyword| kind_of(keyword) == "type")
 }
 
 /// The package a string literal (or a template literal without substitutions) names, when it
@@ -125,6 +131,12 @@ async function later() { return import("uuid"); }
                 ("uuid".to_owned(), 7),
             ]
         );
+    }
+
+    #[test]
+    fn type_only_imports_and_exports_load_nothing() {
+        let source = "import type { DynamoDB } from 'aws-sdk';\nexport type { S3 } from 'aws-sdk';\nimport { SNS } from \"aws-sdk\";\n";
+        assert_eq!(packages(source), vec![("aws-sdk".to_owned(), 3)]);
     }
 
     #[test]
