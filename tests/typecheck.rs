@@ -154,7 +154,8 @@ fn type_check_with_own_config(project: &Path) -> (bool, String) {
 fn expected_outputs_type_check() {
     let (own_configs, projects): (Vec<PathBuf>, Vec<PathBuf>) = expected_projects()
         .into_iter()
-        .partition(|project| project.join("tsconfig.json").is_file());
+        // A CDK v1 app is checked against the v1 packages here, its own config or not.
+        .partition(|project| project.join("tsconfig.json").is_file() && !is_cdk_v1_app(project));
     assert!(
         !own_configs.is_empty(),
         "no fixture with a tsconfig.json of its own found"
