@@ -44,7 +44,8 @@ too; without one, the ARN is written out). An `aws_iam_policy_attachment` of the
 partition it names (`arn:${var.partition}:iam::aws:policy/…`) or through a `data "aws_iam_policy"`
 looking it up by name, detaches it from every role it does
 not list: the finding then has no fix, whatever the role (a registry module call's `policies`
-attach by `aws_iam_role_policy_attachment` too), nor where a module's role lists its `managed_policy_arns`. An attachment whose `count` or
+attach by `aws_iam_role_policy_attachment` too), nor where a module's role lists its `managed_policy_arns`. Nor beside an `aws_iam_policy_attachment`
+whose `policy_arn` infrafix cannot read (a variable without a default): it may be that policy. An attachment whose `count` or
 `for_each` may make no instance does not count. A role a local module call makes once
 (`role = module.worker_role.arn`) is judged by what the module attaches to it, read with the call's
 arguments, and what the root attaches to it; the new attachment goes after the call in the root,

@@ -3,6 +3,7 @@
 //! `jsonencode` document or to an `aws_iam_policy_document` data source, and a new
 //! `aws_iam_role_policy` after the role.
 
+use super::super::references::interpolated;
 use super::super::registry::POLICY_LIST;
 use super::super::values::{list_items, list_node, object_node, tuple_elements, unwrapped};
 use super::super::{block_body, block_type, named_children, Located, ModuleCall, ResourceBlock, TerraformProject};
@@ -319,20 +320,37 @@ impl<'a> TerraformProject<'a> {
     /// `policy`), as advice: it detaches the policy from every role it does not list, so an
     /// attachment made anywhere else, by a new resource or by a module call's inputs, is undone
     /// on its next apply.
+    /// One whose `policy_arn` infrafix cannot read may attach that policy too, and then owns it
+    /// just the same: a new attachment is no safe fix beside it either.
     fn exclusive_policy_attachment(&self, arn: &str, policy: &str) -> Option<String> {
-        self.root_resources()
-            .find(|resource| {
-                resource.kind == "aws_iam_policy_attachment"
-                    && self
-                        .argument(resource.body, "policy_arn")
-                        .is_some_and(|value| self.may_name_managed_policy(value, arn))
-            })
-            .map(|owner| {
-                format!(
-                    "`aws_iam_policy_attachment.{}` owns every attachment of {policy} (add the role to its `roles`)",
-                    owner.name
-                )
-            })
+        self.root_resources().find_map(|resource| {
+            if resource.kind != "aws_iam_policy_attachment" {
+                return None;
+            }
+            let value = self.argument(resource.body, "policy_arn")?;
+            let owner = format!("`aws_iam_policy_attachment.{}`", resource.name);
+            let owns = if self.may_name_managed_policy(value, arn) {
+                format!("{owner} owns every attachment of {policy}")
+            } else if self.names_an_unknown_policy(value) {
+                format!("{owner} attaches a policy infrafix cannot tell apart from {policy}, and owns every attachment of it if it is that one")
+            } else {
+                return None;
+            };
+            Some(format!("{owns} (add the role to its `roles`)"))
+        })
+    }
+
+    /// Whether infrafix cannot tell which policy a `policy_arn` names: it is no text (written, or
+    /// a variable's default), no ARN text, no `data "aws_iam_policy"` lookup, and no policy of
+    /// the program (`aws_iam_policy.reports.arn`).
+    fn names_an_unknown_policy(&self, value: Located<'a>) -> bool {
+        let policy_of_the_program = self
+            .traversal(interpolated(value))
+            .is_some_and(|parts| matches!(parts.as_slice(), ["aws_iam_policy", _, "arn"]));
+        !policy_of_the_program
+            && self.string_value(value, &[]).is_none()
+            && self.arn_text(value).is_none()
+            && self.data_source_read(value, "aws_iam_policy", "arn").is_none()
     }
 
     /// `Err` when an `aws_iam_policy_attachment` of the root module owns the AWS managed policy
