@@ -38,6 +38,17 @@ impl ListedLines {
         self.binds.is_disjoint(&later.binds)
     }
 
+    /// Whether these lines already list every item of `other`'s, each in a line of the same key.
+    pub fn holds(&self, other: &ListedLines) -> bool {
+        other.lines.iter().all(|line| {
+            line.items.iter().all(|item| {
+                self.lines
+                    .iter()
+                    .any(|known| known.key == line.key && known.items.contains(item))
+            })
+        })
+    }
+
     /// `later`'s lines as a fix makes them once these are in place: an item whose key a line of
     /// these has joins the first such line, where it sorts when that line's items are sorted and
     /// last otherwise; a line with a key of its own follows these lines.
@@ -124,6 +135,14 @@ mod tests {
         let first = lines(vec![line("./a", &["policy"])], &["policy"]);
         let second = lines(vec![line("./b", &["policy"])], &["policy"]);
         assert!(!first.admits(&second));
+    }
+
+    #[test]
+    fn merged_lines_still_hold_each_import_merged_into_them() {
+        let mut merged = lines(vec![line("./finance", &["region"])], &["region"]);
+        merged.merge(&lines(vec![line("./finance", &["account"])], &["account"]));
+        assert!(merged.holds(&lines(vec![line("./finance", &["account"])], &["account"])));
+        assert!(!merged.holds(&lines(vec![line("./operations", &["account"])], &["account"])));
     }
 
     #[test]

@@ -82,6 +82,18 @@ impl Edit {
         self.range.is_empty()
     }
 
+    /// Whether this insertion already makes `other`, an insertion at the same point: its text
+    /// holds `other`'s, or its listed lines list every item of `other`'s, each under its key (an
+    /// import of a module's name, merged with others of the same module).
+    pub fn holds(&self, other: &Edit) -> bool {
+        let same_point = self.file == other.file && self.is_insertion() && self.range == other.range;
+        let listed = match (&self.listed, &other.listed) {
+            (Some(mine), Some(theirs)) => mine.holds(theirs),
+            _ => false,
+        };
+        same_point && (self.replacement.contains(&other.replacement) || listed)
+    }
+
     /// Adds another insertion at the same point after this one, with its dependencies: listed
     /// lines merge (one module's names in one statement), other text follows this one's. The result
     /// is listed lines only when both were.

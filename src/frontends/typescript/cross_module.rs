@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use tree_sitter::Node;
 
-use super::edits::push_merged;
+use super::edits::{names_written_into, push_merged, writes_name};
 use super::imports::TypesOnly;
 use super::values::declared_by_export;
 use super::{named_children, Exported, ImportKind, Located, Program, ResourceBinding};
@@ -73,7 +73,7 @@ impl<'tree> Program<'tree> {
         };
         let mut edits = Vec::new();
         let named = self
-            .name_top_level_value(&value, &shown, file, &mut edits)
+            .name_top_level_value(&value, &shown, file, &[], &mut edits)
             .map(|name| (name, edits));
         // A name the file already spells is imported under a fresh alias, handed out to this fix
         // alone: another fix asking gets its own.
@@ -117,7 +117,7 @@ impl<'tree> Program<'tree> {
                 unbound: false,
             };
             let mut imported = Vec::new();
-            let local = self.name_top_level_value(&value, &shown, place.file, &mut imported)?;
+            let local = self.name_top_level_value(&value, &shown, place.file, edits, &mut imported)?;
             if self.reference_hidden_at(&local, place, self.root(place.file)) {
                 return Err(format!(
                     "{shown} would be named `{local}` here, which means something else (a parameter, a loop variable or an inner declaration)"
@@ -144,12 +144,14 @@ impl<'tree> Program<'tree> {
     }
 
     /// How `file` refers to a value another module declares at its top level: through an import
-    /// it already has, else one added in the file's style (with the `export` it needs).
+    /// it already has, else one added in the file's style (with the `export` it needs), under a
+    /// name neither the file nor the fix's other edits (`pending`) bind to something else.
     pub(super) fn name_top_level_value(
         &self,
         value: &TopLevelValue<'tree>,
         shown: &str,
         file: usize,
+        pending: &[Edit],
         edits: &mut Vec<Edit>,
     ) -> Result<String, String> {
         if let Some(name) = self.imported_value_name(value, file) {
@@ -196,17 +198,35 @@ impl<'tree> Program<'tree> {
         if let Some(namespace) = namespace {
             return Ok(format!("{}.{name}{path}", namespace.local));
         }
-        let local = match self.mentions(file, name) {
-            0 => name.clone(),
-            _ => self.fresh_name(file, name),
+        if let Some(local) = self.imported_by_the_fix(value, file, pending) {
+            return Ok(format!("{local}{path}"));
+        }
+        // Under its own name, unless the file spells it, or the fix already imports another
+        // value under it (two modules' `account` read by one policy).
+        let local = match self.mentions(file, name) == 0 && !writes_name(pending, file, name) {
+            true => name.clone(),
+            false => self.fresh_name_besides(file, name, pending),
         };
-        let specifier = if local == *name {
-            name.clone()
-        } else {
-            format!("{name} as {local}")
-        };
-        push_merged(edits, self.import_edit(file, value.file, &specifier, &local));
+        push_merged(
+            edits,
+            self.import_edit(file, value.file, &specifier(name, &local), &local),
+        );
         Ok(format!("{local}{path}"))
+    }
+
+    /// The name under which a fix's edits (`pending`) already import a value into `file`: one of
+    /// the names they write there, whose import of the value they make.
+    fn imported_by_the_fix(&self, value: &TopLevelValue<'tree>, file: usize, pending: &[Edit]) -> Option<String> {
+        let mut written: Vec<&str> = names_written_into(pending, file).collect();
+        written.sort_unstable();
+        written.dedup();
+        written
+            .into_iter()
+            .find(|local| {
+                let import = self.import_edit(file, value.file, &specifier(&value.name, local), local);
+                pending.iter().any(|edit| edit.holds(&import))
+            })
+            .map(str::to_owned)
     }
 
     /// The name under which `file` already reaches an exported value: a named import of it
@@ -453,6 +473,14 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
         path.push(component.as_os_str());
     }
     path
+}
+
+/// An import specifier binding `local` to what a module exports as `exported`.
+fn specifier(exported: &str, local: &str) -> String {
+    match exported == local {
+        true => exported.to_owned(),
+        false => format!("{exported} as {local}"),
+    }
 }
 
 #[cfg(test)]

@@ -360,6 +360,12 @@ impl<'tree> Program<'tree> {
     /// `base`, or `base2`, `base3`…: the first that names nothing in the file, so a new binding
     /// can shadow or clash with nothing in any scope.
     pub fn fresh_name(&self, file: usize, base: &str) -> String {
+        self.fresh_name_besides(file, base, &[])
+    }
+
+    /// As [`Self::fresh_name`], and naming nothing that `pending` (a fix's edits, not made yet)
+    /// writes into the file either.
+    pub(super) fn fresh_name_besides(&self, file: usize, base: &str, pending: &[Edit]) -> String {
         let base = match is_reserved_word(base) {
             true => format!("{base}Value"),
             false => base.to_owned(),
@@ -368,7 +374,7 @@ impl<'tree> Program<'tree> {
         let taken = handed_out.entry(file).or_default();
         let name = std::iter::once(base.clone())
             .chain((2..).map(|n| format!("{base}{n}")))
-            .find(|name| self.mentions(file, name) == 0 && !taken.contains(name))
+            .find(|name| self.mentions(file, name) == 0 && !taken.contains(name) && !writes_name(pending, file, name))
             .unwrap_or(base);
         taken.insert(name.clone());
         name
@@ -530,6 +536,52 @@ fn count_one(counts: &mut HashMap<String, usize>, name: &str) {
     }
 }
 
+/// Whether some of `edits` write `name` into `file` as a name (outside string literals): an
+/// import the same fix adds binds it there as surely as the file's own text would. The text is
+/// scanned, not parsed: an edit may be a fragment (`account, ` added to an import list), and
+/// taking a word of a template for a name only makes a name fresher than it needs to be.
+pub(super) fn writes_name(edits: &[Edit], file: usize, name: &str) -> bool {
+    names_written_into(edits, file).any(|written| written == name)
+}
+
+/// The names some of `edits` write into `file` (see [`writes_name`]).
+pub(super) fn names_written_into(edits: &[Edit], file: usize) -> impl Iterator<Item = &str> {
+    edits
+        .iter()
+        .filter(move |edit| edit.file == file)
+        .flat_map(|edit| names_written(&edit.replacement))
+}
+
+/// The words of code that could be names, skipping '…' and "…" strings.
+fn names_written(code: &str) -> impl Iterator<Item = &str> {
+    let mut quote = None;
+    let mut escaped = false;
+    let mut words = Vec::new();
+    let mut start = None;
+    for (at, c) in code.char_indices() {
+        let part_of_name = c.is_alphanumeric() || c == '_' || c == '$';
+        match quote {
+            Some(open) => {
+                quote = (escaped || c != open).then_some(open);
+                escaped = !escaped && c == '\\';
+                continue;
+            }
+            None if part_of_name => {
+                start.get_or_insert(at);
+                continue;
+            }
+            None => quote = matches!(c, '\'' | '"').then_some(c),
+        }
+        if let Some(from) = start.take() {
+            words.push(&code[from..at]);
+        }
+    }
+    words.extend(start.map(|from| &code[from..]));
+    words
+        .into_iter()
+        .filter(|word| !word.starts_with(|c: char| c.is_ascii_digit()))
+}
+
 fn is_name(kind: &str) -> bool {
     matches!(
         kind,
@@ -649,7 +701,7 @@ pub(super) fn push_merged(edits: &mut Vec<Edit>, edit: Edit) {
         .iter_mut()
         .find(|other| other.file == edit.file && other.range.is_empty() && other.range == edit.range);
     match same_point {
-        Some(other) if other.replacement.contains(&edit.replacement) => {}
+        Some(other) if other.holds(&edit) => {}
         Some(other) => other.append_insertion(&edit),
         None => edits.push(edit),
     }
@@ -853,6 +905,16 @@ mod tests {
             edited(text, "expression_statement", "new Queue", bind),
             "const queue = 1;\nconst queue2 = new Queue(\"q\");\n"
         );
+    }
+
+    #[test]
+    fn names_an_edit_writes_are_its_words_outside_strings() {
+        let import = Edit::insert(0, 0, "\nimport { account as account2 } from \"./account-ids\";");
+        let written: Vec<&str> = names_written_into(std::slice::from_ref(&import), 0).collect();
+        assert_eq!(written, ["import", "account", "as", "account2", "from"]);
+        assert!(writes_name(&[Edit::insert(0, 9, "account, ")], 0, "account"));
+        assert!(!writes_name(&[Edit::insert(1, 9, "account, ")], 0, "account"));
+        assert!(!writes_name(&[Edit::insert(0, 9, "'it\\'s account'")], 0, "account"));
     }
 
     #[test]

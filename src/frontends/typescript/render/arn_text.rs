@@ -37,10 +37,12 @@ impl<'tree> Program<'tree> {
         edits: &mut Vec<Edit>,
     ) -> Result<OutputValue, String> {
         let value = self.located(&written.at)?;
-        let mut imports = Vec::new();
-        let expression = match self.copied_at(value, place, &mut imports) {
+        // The copy's imports join the fix's own (one import of each name, under names that tell
+        // apart two modules' `account`), and are kept only if the copy is.
+        let mut with_imports = edits.clone();
+        let expression = match self.copied_at(value, place, &mut with_imports) {
             Ok(expression) => {
-                edits.extend(imports);
+                *edits = with_imports;
                 expression
             }
             // Text written out whole says the same as a string, wherever it goes.
