@@ -282,6 +282,7 @@ impl<'tree> Program<'tree> {
                 Err(reason) => beside_functions.extend(served.into_iter().map(|grant| (grant, reason.clone()))),
             }
         }
+        let mut texts_beside_functions: Vec<GrantBesideFunction> = Vec::new();
         for (grant, first_reason) in beside_functions {
             let outcome = match functions[grant] {
                 // A policy beside a function made more than once is made as often: right when
@@ -306,21 +307,22 @@ impl<'tree> Program<'tree> {
                         _ => Err(first_reason),
                     }
                 }
-                Some(function) => {
-                    let function = &declarations[function];
-                    let (named, _) = self.name_grants(&wanted, &[grant], function.statement());
-                    match named.served.is_empty() {
-                        true => Err(first_reason),
-                        false => self
-                            .new_role_policy(function, Place::Before(function), role, named)
-                            .map(Fix::safe)
-                            .map_err(|_| first_reason),
-                    }
+                // ARN text: the functions of a block share a policy (see
+                // `text_policies_before_functions`). A queue of the program keeps one per function.
+                Some(function) if matches!(wanted.get(grant), Some((_, GrantTarget::Text(_)))) => {
+                    texts_beside_functions.push(GrantBesideFunction {
+                        grant,
+                        function,
+                        reason: first_reason,
+                    });
+                    continue;
                 }
+                Some(function) => self.policy_before_its_function(role, &wanted, grant, function, first_reason),
                 None => Err(first_reason),
             };
             outcomes.insert(grant, outcome);
         }
+        outcomes.extend(self.text_policies_before_functions(role, &wanted, texts_beside_functions));
         (0..grants.len())
             .map(|grant| {
                 outcomes
@@ -328,6 +330,91 @@ impl<'tree> Program<'tree> {
                     .unwrap_or_else(|| Err("no place for a new policy was found".to_owned()))
             })
             .collect()
+    }
+
+    /// A new RolePolicy right before the function of one grant, naming its target as code there
+    /// does; `Err(reason)` when it cannot.
+    fn policy_before_its_function(
+        &self,
+        role: usize,
+        wanted: &[(String, GrantTarget)],
+        grant: usize,
+        function: usize,
+        reason: String,
+    ) -> Result<Fix, String> {
+        let function = &self.resources()[function];
+        let (named, _) = self.name_grants(wanted, &[grant], function.statement());
+        match named.served.is_empty() {
+            true => Err(reason),
+            false => self
+                .new_role_policy(function, Place::Before(function), role, named)
+                .map(Fix::safe)
+                .map_err(|_| reason),
+        }
+    }
+
+    /// New RolePolicies for grants on ARN text whose policies go before their functions (each
+    /// grant with its function, made once, and the reason the role's policies could not take it),
+    /// with the outcome of each. The grants of the functions of one block share one policy, named
+    /// after the first of them and made before the first function of the block that runs as the
+    /// role, so that every function of the role there can list it in `dependsOn`: a policy before
+    /// each function would be out of reach of the functions made before it, a dependsOn finding
+    /// no pass could fix. A grant whose text code there cannot name still gets a policy of its own
+    /// right before its function.
+    fn text_policies_before_functions(
+        &self,
+        role: usize,
+        wanted: &[(String, GrantTarget)],
+        mut grants: Vec<GrantBesideFunction>,
+    ) -> Vec<(usize, Result<Fix, String>)> {
+        let declarations = self.resources();
+        let made_at = |function: usize| {
+            (
+                declarations[function].file,
+                declarations[function].statement.start_byte(),
+            )
+        };
+        let block_of = |function: usize| (declarations[function].file, declarations[function].statement.parent());
+        grants.sort_by_key(|grant| made_at(grant.function));
+        // The grants of each block, the first-made function's first.
+        let mut blocks: Vec<Vec<GrantBesideFunction>> = Vec::new();
+        for grant in grants {
+            match blocks.iter_mut().find(|members| {
+                members
+                    .first()
+                    .is_some_and(|first| block_of(first.function) == block_of(grant.function))
+            }) {
+                Some(members) => members.push(grant),
+                None => blocks.push(vec![grant]),
+            }
+        }
+        let mut outcomes = Vec::new();
+        for members in blocks {
+            let Some(first) = members.first().map(|first| &declarations[first.function]) else {
+                continue;
+            };
+            let before = self.first_of_the_block_running_as(role, first, |_| true);
+            let ids: Vec<usize> = members.iter().map(|member| member.grant).collect();
+            let (named, _) = self.name_grants(wanted, &ids, before.statement());
+            let served = named.served.clone();
+            let shared = match served.is_empty() {
+                true => None,
+                false => self.new_role_policy(first, Place::Before(before), role, named).ok(),
+            };
+            for GrantBesideFunction {
+                grant,
+                function,
+                reason,
+            } in members
+            {
+                let outcome = match &shared {
+                    Some(edits) if served.contains(&grant) => Ok(Fix::safe(edits.clone())),
+                    _ => self.policy_before_its_function(role, wanted, grant, function, reason),
+                };
+                outcomes.push((grant, outcome));
+            }
+        }
+        outcomes
     }
 
     /// For a function made in a loop that picks its target there by the loop's key or index
@@ -393,6 +480,20 @@ impl<'tree> Program<'tree> {
         function: &'a ResourceDecl<'tree>,
         shown: &str,
     ) -> &'a ResourceDecl<'tree> {
+        self.first_of_the_block_running_as(role, function, |other| {
+            self.dead_letter_target(other)
+                .is_some_and(|target| self.text(target) == shown)
+        })
+    }
+
+    /// The first function made in `function`'s block (directly, not in a block within it) that
+    /// runs as `role` and is `wanted`; `function` itself when none comes before it.
+    fn first_of_the_block_running_as<'a>(
+        &'a self,
+        role: usize,
+        function: &'a ResourceDecl<'tree>,
+        wanted: impl Fn(&ResourceDecl<'tree>) -> bool,
+    ) -> &'a ResourceDecl<'tree> {
         let block = function.statement.parent();
         self.resources()
             .iter()
@@ -401,9 +502,7 @@ impl<'tree> Program<'tree> {
                     && other.statement.parent() == block
                     && other.statement.start_byte() < function.statement.start_byte()
                     && self.execution_role(other) == Some(ExecutionRole::Declared(role))
-                    && self
-                        .dead_letter_target(other)
-                        .is_some_and(|target| self.text(target) == shown)
+                    && wanted(other)
             })
             .min_by_key(|other| other.statement.start_byte())
             .unwrap_or(function)
@@ -614,6 +713,14 @@ pub(super) struct Named<'grants> {
     pub statements: Vec<NewStatement<'grants>>,
     /// What naming them takes: a `const` for a bare statement, an import, an export.
     pub edits: Vec<Edit>,
+}
+
+/// A grant whose policy goes before its function, with the reason the role's policies could not
+/// take it.
+struct GrantBesideFunction {
+    grant: usize,
+    function: usize,
+    reason: String,
 }
 
 /// Where a new statement goes, relative to a resource's statement.
