@@ -287,7 +287,12 @@ impl ResourceTarget {
         if pattern == "*" {
             return Coverage::Covers;
         }
-        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        let mut parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        // A `*` ending a segment also matches past the colons after it (IAM's Resource
+        // reference), so `arn:aws:sqs:*` is every queue: the segments it spans read as `*`.
+        if (4..6).contains(&parts.len()) && parts.last().is_some_and(|part| part.ends_with('*')) {
+            parts.resize(6, "*");
+        }
         let ["arn", partition, service, region, account, name] = parts.as_slice() else {
             return Coverage::Misses;
         };
@@ -460,6 +465,12 @@ mod tests {
         assert_eq!(unknown.pattern_coverage("arn:aws:sqs:*:*:orders-*"), Coverage::Unsure);
         assert_eq!(unknown.pattern_coverage("arn:aws:sqs:*:*:*"), Coverage::Covers);
         assert_eq!(unknown.pattern_coverage("*"), Coverage::Covers);
+        // A segment's closing `*` spans the colons after it.
+        assert_eq!(unknown.pattern_coverage("arn:aws:sqs:*"), Coverage::Covers);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:*:*"), Coverage::Covers);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:eu-west-1:*"), Coverage::Unsure);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sns:*"), Coverage::Misses);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:eu-west-1"), Coverage::Misses);
     }
 
     #[test]
