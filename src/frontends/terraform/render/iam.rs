@@ -720,9 +720,9 @@ impl<'a> TerraformProject<'a> {
                 let list = self.statement_list(document)?;
                 let elements = list_items(list);
                 let first = elements.first().ok_or("the Statement list is empty")?;
-                let indent = self
-                    .line_indent(*first)
-                    .ok_or("the Statement list is written on one line")?;
+                let Some(indent) = self.line_indent(*first) else {
+                    return self.append_hugged_objects(list, statements);
+                };
                 let step = self.indent_step(document, *first);
                 let objects: Vec<String> = statements
                     .iter()
@@ -759,6 +759,57 @@ impl<'a> TerraformProject<'a> {
             }
             _ => Err("the policy is JSON text, which infrafix does not edit".to_owned()),
         }
+    }
+
+    /// Adds statement objects to a Statement list whose objects hug its brackets and each other
+    /// (`Statement = [{` … `}, {` … `}]`): each new one goes after the last as `}, {`, its fields
+    /// indented as the last one's are. `terraform fmt` indents a `}, {` as the fields; one the
+    /// list already has shows the file's own choice.
+    fn append_hugged_objects(&self, list: Located<'a>, statements: &[NewStatement]) -> Result<Vec<Edit>, String> {
+        let elements: Vec<Located<'a>> = list_items(list).into_iter().filter_map(object_node).collect();
+        let last = *elements
+            .last()
+            .filter(|_| elements.len() == list_items(list).len())
+            .ok_or("the Statement list holds more than objects written in it")?;
+        let text = self.file_text(last.file);
+        let closing_indent = |object: Located<'a>| {
+            let brace = object.node.end_byte().saturating_sub(1);
+            let indent = &text[line_range(text, brace).start..brace];
+            indent.trim().is_empty().then_some(indent)
+        };
+        let fields = named_children(last.node)
+            .find(|child| kind_of(*child) == "object_elem")
+            .and_then(|child| self.line_indent(last.with(child)));
+        let (Some(closing), Some(fields)) = (closing_indent(last), fields) else {
+            return Err("the Statement list is written on one line".to_owned());
+        };
+        let step = match fields.strip_prefix(closing) {
+            Some(step) if !step.is_empty() => step,
+            _ => return Err("the statement's fields do not stand deeper than its braces".to_owned()),
+        };
+        let separator = match elements.len().checked_sub(2).map(|before| elements[before]) {
+            Some(before) => closing_indent(before).unwrap_or(fields),
+            None => fields,
+        };
+        let newline = self.newline(last.file);
+        let mut objects = String::new();
+        for (index, statement) in statements.iter().enumerate() {
+            let object = encoded_statement(statement, closing, step, newline);
+            let object = object.trim_start();
+            let followed = index + 1 < statements.len();
+            let object = match object.strip_suffix(&format!("{closing}}}")) {
+                Some(open) if followed => format!("{open}{separator}}}"),
+                _ => object.to_owned(),
+            };
+            objects.push_str(", ");
+            objects.push_str(&object);
+        }
+        let brace = last.node.end_byte().saturating_sub(1);
+        let mut edits = vec![Edit::insert(last.file, last.node.end_byte(), objects)];
+        if separator != closing {
+            edits.push(Edit::replace(last.file, brace - closing.len()..brace, separator));
+        }
+        Ok(edits)
     }
 
     /// Adds entries to the `Action` (`actions`) or `Resource` (`resources`) of statement
