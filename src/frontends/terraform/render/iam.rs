@@ -316,22 +316,28 @@ impl<'a> TerraformProject<'a> {
         )])
     }
 
-    /// The root module's `aws_iam_policy_attachment` of the AWS managed policy `arn` (named
-    /// `policy`), as advice: it detaches the policy from every role it does not list, so an
-    /// attachment made anywhere else, by a new resource or by a module call's inputs, is undone
-    /// on its next apply.
+    /// The `aws_iam_policy_attachment` of the AWS managed policy `arn` (named `policy`), in the
+    /// root module or a local module it calls, as advice: it detaches the policy from every role
+    /// it does not list, in the whole account, so an attachment made anywhere else, by a new
+    /// resource or by a module call's inputs, is undone on its next apply.
     /// One whose `policy_arn` infrafix cannot read may attach that policy too, and then owns it
     /// just the same: a new attachment is no safe fix beside it either.
     fn exclusive_policy_attachment(&self, arn: &str, policy: &str) -> Option<String> {
-        self.root_resources().find_map(|resource| {
-            if resource.kind != "aws_iam_policy_attachment" {
+        self.resource_instances().iter().find_map(|instance| {
+            if instance.resource.kind != "aws_iam_policy_attachment" || instance.resource.registry_call.is_some() {
                 return None;
             }
-            let value = self.argument(resource.body, "policy_arn")?;
-            let owner = format!("`aws_iam_policy_attachment.{}`", resource.name);
-            let owns = if self.may_name_managed_policy(value, arn) {
+            let written = self.argument(instance.resource.body, "policy_arn")?;
+            // A module's `policy_arn` is read where its value is written: in the module, or in
+            // the call passing it (`var.policy_arn`); one infrafix cannot follow is unknown.
+            let value = match instance.scope() {
+                [] => Some(written),
+                scope => self.origin(written, scope).map(|origin| origin.written),
+            };
+            let owner = format!("`{}`", instance.address());
+            let owns = if value.is_some_and(|value| self.may_name_managed_policy(value, arn)) {
                 format!("{owner} owns every attachment of {policy}")
-            } else if self.names_an_unknown_policy(value) {
+            } else if value.is_none_or(|value| self.names_an_unknown_policy(value)) {
                 format!("{owner} attaches a policy infrafix cannot tell apart from {policy}, and owns every attachment of it if it is that one")
             } else {
                 return None;
