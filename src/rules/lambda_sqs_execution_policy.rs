@@ -36,7 +36,10 @@ gets a default set that includes AmazonSQSFullAccess: not judged. Given a `role`
 
 In Terraform: `aws_lambda_event_source_mapping` resources of the root module whose
 `event_source_arn` is an `aws_sqs_queue`'s ARN (one made with `for_each = aws_lambda_function.NAME`
-names each instance as `each.value`); the fix is a new `aws_iam_role_policy_attachment` after the
+names each instance as `each.value`; one made with `for_each` over a `for` keeping elements of a
+map or list written out, `{ for k, v in local.consumers : k => v if v.enabled }`, reads
+`each.value.queue_arn` and `each.value.function` per element, counting an element only where its
+condition is a field written `true`); the fix is a new `aws_iam_role_policy_attachment` after the
 role, or the ARN added to the role's own `managed_policy_arns`, in the partition the root's
 `data "aws_partition"` reads where it has one made with the role's own `aws` provider
 configuration (`arn:${data.aws_partition.current.partition}:…`, which deploys to GovCloud and China

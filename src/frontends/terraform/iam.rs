@@ -297,39 +297,63 @@ impl<'a> TerraformProject<'a> {
         instances
             .iter()
             .filter(|mapping| mapping.resource.kind == "aws_lambda_event_source_mapping")
-            .filter_map(|mapping| {
-                let body = mapping.resource.body;
-                let source = self.arn_ref(self.argument(body, "event_source_arn")?, mapping.scope())?;
-                let queue = self
-                    .message_target(source.resource, &instances)
-                    .filter(|queue| queue.target.service == "sqs" && source.is_arn())?;
-                let function =
-                    self.function_instance(self.argument(body, "function_name")?, mapping.scope(), &instances)?;
-                let function = functions.iter().position(|known| known.resource == function)?;
-                // A module's own queue feeding a function that runs as the module's own role is
-                // the module's finding.
-                let own_role = match functions[function].role {
-                    Some(FunctionRole::Declared(role)) => judged.get(role).is_some_and(|&role| {
-                        self.own_module_role(role, mapping.scope()) && !self.in_root(source.resource)
-                    }),
-                    _ => false,
-                };
-                if own_role {
-                    return None;
-                }
-                Some(QueueEventSource {
-                    queue: queue.target.named_by(&source),
-                    queue_name: queue.name,
-                    function,
-                    // A role of a module called per element is one per instance; the mapping
-                    // names one function instance, whose role it is.
-                    feeds_every_instance: true,
-                    per_instance: false,
-                    mapping: None,
+            .flat_map(|mapping| {
+                let (body, scope) = (mapping.resource.body, mapping.scope());
+                // A mapping made per element of a `for` may feed another queue, or function, in
+                // each instance.
+                let sources = self
+                    .argument(body, "event_source_arn")
+                    .and_then(|value| self.per_instance(value, body, scope, |value, scope| self.arn_ref(value, scope)));
+                let fed = self.argument(body, "function_name").and_then(|value| {
+                    self.per_instance(value, body, scope, |value, scope| {
+                        self.function_instance(value, scope, &instances)
+                    })
+                });
+                let pairs = sources.zip(fed).map(|(sources, fed)| sources.paired(fed));
+                pairs.unwrap_or_default().into_iter().filter_map(|(source, function)| {
+                    self.queue_event_source(mapping, source, function, functions, &instances, &judged)
                 })
             })
             .chain(self.registry_queue_event_sources(functions, &instances))
             .collect()
+    }
+
+    /// One queue feeding one function through the event source mapping `mapping`: `source` the
+    /// queue's ARN, `function` the function's index among `instances`.
+    fn queue_event_source(
+        &self,
+        mapping: &ResourceInstance<'_, 'a>,
+        source: ResourceRef,
+        function: ResourceId,
+        functions: &[LambdaFunction],
+        instances: &[ResourceInstance<'_, 'a>],
+        judged: &[ResourceId],
+    ) -> Option<QueueEventSource> {
+        let queue = self
+            .message_target(source.resource, instances)
+            .filter(|queue| queue.target.service == "sqs" && source.is_arn())?;
+        let function = functions.iter().position(|known| known.resource == function)?;
+        // A module's own queue feeding a function that runs as the module's own role is the
+        // module's finding.
+        let own_role = match functions[function].role {
+            Some(FunctionRole::Declared(role)) => judged
+                .get(role)
+                .is_some_and(|&role| self.own_module_role(role, mapping.scope()) && !self.in_root(source.resource)),
+            _ => false,
+        };
+        if own_role {
+            return None;
+        }
+        Some(QueueEventSource {
+            queue: queue.target.named_by(&source),
+            queue_name: queue.name,
+            function,
+            // A role of a module called per element is one per instance; the mapping names one
+            // function instance, whose role it is.
+            feeds_every_instance: true,
+            per_instance: false,
+            mapping: None,
+        })
     }
 
     /// The function an expression read in `scope` names: an `aws_lambda_function` of the module

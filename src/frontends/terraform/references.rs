@@ -190,26 +190,9 @@ impl<'a> TerraformProject<'a> {
     /// The collection a `for` expression goes over when it makes a map of that collection's
     /// elements as they are, each under a key of its own: no condition, no grouping (`...`).
     fn kept_by_for(&self, expression: Located<'a>) -> Option<Located<'a>> {
-        let for_expression = unwrapped(expression);
-        let object = named_children(for_expression.node)
-            .next()
-            .filter(|node| kind_of(for_expression.node) == "for_expr" && kind_of(node) == "for_object_expr")?;
-        let parts: Vec<Node> = named_children(object)
-            .filter(|part| !matches!(kind_of(part), "object_start" | "object_end"))
-            .collect();
-        let [intro, _key, value] = parts[..] else {
-            return None;
-        };
-        if kind_of(intro) != "for_intro" {
-            return None;
-        }
-        // With one name it is the element's value; with two, the second is.
-        let element = named_children(intro)
-            .filter(|part| kind_of(part) == "identifier")
-            .last()?;
-        let collection = named_children(intro).find(|part| kind_of(part) == "expression")?;
-        let element = self.text(expression.with(element));
-        (self.traversal(expression.with(value))? == [element]).then(|| expression.with(collection))
+        let kept = self.for_object(expression)?;
+        let every_element = kept.condition.is_none() && !kept.grouped;
+        (every_element && self.traversal(kept.value)? == [kept.element]).then_some(kept.collection)
     }
 
     /// The data source of type `kind` whose attribute `attribute` an expression reads

@@ -1,0 +1,182 @@
+//! A block made by `for_each` over a `for` expression that keeps elements of a collection as they
+//! are, under keys of their own, maybe some of them only
+//! (`for_each = { for k, v in local.consumers : k => v if v.enabled }`,
+//! `for_each = { for q in var.queues : q.name => q }`): which elements the `for` keeps, and what
+//! `each.value.FIELD` stands for in the instance each makes.
+
+use super::values::{object_node, tuple_elements, unwrapped, Origin, Scope};
+use super::{named_children, Located, TerraformProject};
+use crate::syntax::kind_of;
+
+/// What an argument of a block stands for: one value in every instance, or one per instance its
+/// `for_each` over a `for` surely makes (see `kept_element_origins`), `None` where unknown.
+pub enum PerInstance<T> {
+    Every(T),
+    Each(Vec<Option<T>>),
+}
+
+impl<T: Clone> PerInstance<T> {
+    /// The pairs of two arguments' values in the instances the block surely makes, both known.
+    pub fn paired<U: Clone>(self, other: PerInstance<U>) -> Vec<(T, U)> {
+        match (self, other) {
+            (Self::Every(one), PerInstance::Every(other)) => vec![(one, other)],
+            (Self::Every(one), PerInstance::Each(others)) => {
+                others.into_iter().flatten().map(|other| (one.clone(), other)).collect()
+            }
+            (Self::Each(ones), PerInstance::Every(other)) => {
+                ones.into_iter().flatten().map(|one| (one, other.clone())).collect()
+            }
+            (Self::Each(ones), PerInstance::Each(others)) => ones
+                .into_iter()
+                .zip(others)
+                .filter_map(|(one, other)| one.zip(other))
+                .collect(),
+        }
+    }
+}
+
+/// The parts of a `{ for … in … : KEY => VALUE if CONDITION }` expression.
+pub struct ForObject<'a> {
+    /// The name the element's value goes by (`v` in `for k, v in …`, `q` in `for q in …`).
+    pub element: &'a str,
+    pub collection: Located<'a>,
+    pub value: Located<'a>,
+    pub condition: Option<Located<'a>>,
+    /// Grouping (`VALUE...`): each key holds a list of elements.
+    pub grouped: bool,
+}
+
+impl<'a> TerraformProject<'a> {
+    /// The parts of a `for` expression making an object, `None` for anything else.
+    pub fn for_object(&self, expression: Located<'a>) -> Option<ForObject<'a>> {
+        let for_expression = unwrapped(expression);
+        let object = named_children(for_expression.node)
+            .next()
+            .filter(|node| kind_of(for_expression.node) == "for_expr" && kind_of(node) == "for_object_expr")?;
+        let intro = named_children(object).find(|part| kind_of(part) == "for_intro")?;
+        // With one name it is the element's value; with two, the second is.
+        let element = named_children(intro)
+            .filter(|part| kind_of(part) == "identifier")
+            .last()?;
+        let collection = named_children(intro).find(|part| kind_of(part) == "expression")?;
+        let mut written = named_children(object).filter(|part| kind_of(part) == "expression");
+        let (_key, value) = (written.next()?, written.next()?);
+        let condition = named_children(object)
+            .find(|part| kind_of(part) == "for_cond")
+            .and_then(|condition| named_children(condition).find(|part| kind_of(part) == "expression"));
+        Some(ForObject {
+            element: self.text(expression.with(element)),
+            collection: expression.with(collection),
+            value: expression.with(value),
+            condition: condition.map(|condition| expression.with(condition)),
+            grouped: named_children(object).any(|part| kind_of(part) == "ellipsis"),
+        })
+    }
+
+    /// Where `each.value.FIELD…`, read at `read` in the block whose body is `body` (read in
+    /// `scope`), is written in each instance its `for_each` surely makes (`None` where a field
+    /// cannot be followed), when that `for_each` is
+    /// a `for` keeping elements of a map or list written out (through locals, variables' defaults
+    /// and module arguments) as they are. An element the `for` keeps only on a condition is
+    /// counted where the condition reads a field of the element written out as `true` (dropped
+    /// where it is `false`); an element whose condition infrafix cannot tell is left out: which
+    /// instances there are is never guessed.
+    /// `None` when `read` reads no element, or the `for_each` is no such `for`.
+    pub fn kept_element_origins(
+        &self,
+        read: Located<'a>,
+        body: Located<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> Option<Vec<Option<Origin<'a>>>> {
+        let read = self.traversal(read)?;
+        let ["each", "value", fields @ ..] = read.as_slice() else {
+            return None;
+        };
+        let for_each = self.argument(body, "for_each")?;
+        let for_each = self.origin(for_each, scope)?;
+        let kept = self.for_object(for_each.written)?;
+        if kept.grouped || self.traversal(kept.value)?.as_slice() != [kept.element] {
+            return None;
+        }
+        let collection = self.origin(kept.collection, &scope[..for_each.depth])?;
+        let elements = match (tuple_elements(collection.written), object_node(collection.written)) {
+            (Some(elements), _) => elements,
+            (None, Some(object)) => self.object_fields(object).into_iter().map(|(_, value)| value).collect(),
+            (None, None) => return None,
+        };
+        let scope = &scope[..collection.depth];
+        let origins = elements
+            .into_iter()
+            .filter(|&element| match kept.condition {
+                None => true,
+                Some(condition) => self.element_condition(condition, kept.element, element, scope) == Some(true),
+            })
+            .map(|element| self.element_field(element, fields, scope))
+            .collect();
+        Some(origins)
+    }
+
+    /// What an argument `read` of the block whose body is `body` (read in `scope`) names, as
+    /// `named` reads it: read as written, or else per element `each.value.FIELD` stands for (see
+    /// `kept_element_origins`), where a `.tfvars` file may not change it.
+    pub fn per_instance<T>(
+        &self,
+        read: Located<'a>,
+        body: Located<'a>,
+        scope: &Scope<'_, 'a>,
+        named: impl Fn(Located<'a>, &Scope<'_, 'a>) -> Option<T>,
+    ) -> Option<PerInstance<T>> {
+        if let Some(found) = named(read, scope) {
+            return Some(PerInstance::Every(found));
+        }
+        let origins = self.kept_element_origins(read, body, scope)?;
+        let each = origins
+            .into_iter()
+            .map(|origin| {
+                let origin = origin.filter(|origin| !origin.overridable)?;
+                named(origin.written, &scope[..origin.depth])
+            })
+            .collect();
+        Some(PerInstance::Each(each))
+    }
+
+    /// A `for` condition reading a field of its element (`v.enabled`), for one element: the
+    /// `bool` that field is written as; `None` for any other condition.
+    fn element_condition(
+        &self,
+        condition: Located<'a>,
+        name: &str,
+        element: Located<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> Option<bool> {
+        let condition = self.traversal(condition)?;
+        let [read, fields @ ..] = condition.as_slice() else {
+            return None;
+        };
+        if *read != name || fields.is_empty() {
+            return None;
+        }
+        let origin = self.element_field(element, fields, scope)?;
+        let written = unwrapped(origin.written);
+        (kind_of(written.node) == "bool_lit" && !origin.overridable).then(|| self.text(written) == "true")
+    }
+
+    /// Where the field path `fields` of an element written at `element` (read in `scope`) is
+    /// written; each hop is followed from the module it lands in.
+    fn element_field(&self, element: Located<'a>, fields: &[&str], scope: &Scope<'_, 'a>) -> Option<Origin<'a>> {
+        let (mut value, mut depth, mut overridable) = (element, scope.len(), false);
+        for field in fields {
+            let origin = self.origin(value, &scope[..depth])?;
+            (depth, overridable) = (origin.depth, overridable || origin.overridable);
+            let object = object_node(origin.written)?;
+            value = self
+                .object_fields(object)
+                .into_iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, value)| value)?;
+        }
+        let mut origin = self.origin(value, &scope[..depth])?;
+        origin.overridable |= overridable;
+        Some(origin)
+    }
+}
