@@ -64,7 +64,9 @@ The fix adds the policy through the call: appended to `policies`, with `number_o
 by one, where the call attaches every policy it lists; where it sets none of the three, a
 paragraph setting them after `event_source_mapping`; where `attach_policies` is off (by default,
 or `false`), so that it attaches none of them, the switch is turned on, the policy put first in
-`policies` and `number_of_policies` set to 1: the policies listed stay unattached. Where it
+`policies` (an entry already naming it is moved first, not listed twice) and `number_of_policies`
+set to 1: the policies listed stay unattached. A new input goes above the comment lines describing
+the input it is written before, not between them. Where it
 attaches only some of its list, or reads the inputs from elsewhere, the finding has no fix. A call that turns `create_role` off is
 judged by its `lambda_role` as a function's `role` is.
 

@@ -610,18 +610,24 @@ impl<'a> TerraformProject<'a> {
                 Ok(edits)
             }
             [switch, number, listed] if switch.is_none_or(|switch| self.text(unwrapped(switch)) == "false") => self
-                .policy_list_switched_on([switch, number, listed], &quoted)
+                .policy_list_switched_on([switch, number, listed], arn, &quoted)
                 .map_err(|reason| format!("{reason}; add {arn} to the call by hand")),
             _ => Err(by_hand),
         }
     }
 
     /// Makes a call whose `attach_policies` is off (as it is by default: the module attaches
-    /// none of its `policies` then, whatever `number_of_policies` says) attach `quoted` alone:
-    /// the switch turned on, `quoted` first in the list and the number 1. The ARNs the list holds
-    /// stay, still unattached. The inputs the call lacks are written next to those it has, in
-    /// their order (`attach_policies`, `number_of_policies`, `policies`), in their paragraph.
-    fn policy_list_switched_on(&self, inputs: [Option<Located<'a>>; 3], quoted: &str) -> Result<Vec<Edit>, String> {
+    /// none of its `policies` then, whatever `number_of_policies` says) attach the AWS managed
+    /// policy `arn` (written `quoted`) alone: the switch turned on, the policy first in the list
+    /// (see `policy_put_first`) and the number 1. The ARNs the list holds stay, still unattached.
+    /// The inputs the call lacks are written next to those it has, in their order
+    /// (`attach_policies`, `number_of_policies`, `policies`), in their paragraph.
+    fn policy_list_switched_on(
+        &self,
+        inputs: [Option<Located<'a>>; 3],
+        arn: &str,
+        quoted: &str,
+    ) -> Result<Vec<Edit>, String> {
         let [switch, number, listed] = inputs;
         let mut edits = Vec::new();
         if let Some(switch) = switch {
@@ -634,7 +640,7 @@ impl<'a> TerraformProject<'a> {
             edits.push(Edit::replace(number.file, number.node.byte_range(), "1"));
         }
         if let Some(listed) = listed {
-            edits.extend(self.prepend_to_list(listed, quoted)?);
+            edits.extend(self.policy_put_first(listed, arn, quoted)?);
         }
         let list = format!("[{quoted}]");
         let values = ["true", "1", list.as_str()];
@@ -673,6 +679,29 @@ impl<'a> TerraformProject<'a> {
             edits.extend(self.arguments_around(&argument_of(beside)?, &before, &after)?);
         }
         Ok(edits)
+    }
+
+    /// The edits that make the AWS managed policy `arn` the first of a call's `policies`: none
+    /// where it is; where the list names it further down (written out or in the partition), that
+    /// entry moved first as written, since a second copy would list it twice; else `quoted`
+    /// put first.
+    fn policy_put_first(&self, listed: Located<'a>, arn: &str, quoted: &str) -> Result<Vec<Edit>, String> {
+        let entries = list_node(listed).map(list_items).unwrap_or_default();
+        let names_the_policy = |entry: &Located<'a>| {
+            self.string_literal(unwrapped(*entry))
+                .is_some_and(|written| written == arn)
+                || self.managed_policy_named(*entry).is_some_and(|named| named.arn == arn)
+        };
+        match entries.iter().position(names_the_policy) {
+            Some(0) => Ok(Vec::new()),
+            Some(at) => {
+                let entry = entries[at];
+                let mut edits = vec![self.remove_list_entry(&entry.site())?];
+                edits.extend(self.prepend_to_list(listed, self.text(entry))?);
+                Ok(edits)
+            }
+            None => self.prepend_to_list(listed, quoted),
+        }
     }
 
     /// The edits that put `entry` first in a list written in place: on its line for a one-line

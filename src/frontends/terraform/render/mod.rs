@@ -369,7 +369,9 @@ impl<'a> TerraformProject<'a> {
     /// argument in a run of consecutive one-line arguments stands one space after the longest
     /// name: the others move when a new name is the longest. New lines join the run of `beside`,
     /// or, where it spans several lines, the run of the one-line argument on the line next to
-    /// them.
+    /// them. Lines before an argument that comment lines describe go above those comments, which
+    /// stay with the line they describe; a comment ends a run, so those lines join the run above
+    /// the comments, if any.
     fn arguments_around(
         &self,
         beside: &Site,
@@ -384,34 +386,64 @@ impl<'a> TerraformProject<'a> {
         if !indent.trim().is_empty() {
             return Err("the block is written on one line with it; add the argument by hand".to_owned());
         }
-        let mut run = Vec::new();
-        if !before.is_empty() {
-            run.extend(self.run_joined_by_new_lines(attribute, Side::Before));
+        let described = self.comment_lines_above(attribute).filter(|_| !before.is_empty());
+        let names = |new: &[(&str, &str)]| -> Vec<usize> { new.iter().map(|(name, _)| name.len()).collect() };
+        // Each run of existing arguments with the names of the new lines aligned with it: the
+        // lines before and those after, or both in one run.
+        let groups = match described {
+            Some((_, above)) => vec![
+                (
+                    above.map(|above| self.aligned_run(above)).unwrap_or_default(),
+                    names(before),
+                ),
+                (self.run_joined_by_new_lines(attribute, Side::After), names(after)),
+            ],
+            None => {
+                let mut run = Vec::new();
+                if !before.is_empty() {
+                    run.extend(self.run_joined_by_new_lines(attribute, Side::Before));
+                }
+                if !after.is_empty() {
+                    run.extend(self.run_joined_by_new_lines(attribute, Side::After));
+                }
+                run.sort_by_key(|member| member.node.start_byte());
+                run.dedup_by_key(|member| member.node.start_byte());
+                vec![(run, [names(before), names(after)].concat())]
+            }
+        };
+        let mut edits = Vec::new();
+        let mut longest_of_group = Vec::new();
+        for (run, new) in &groups {
+            let equals = self.equals_signs(run)?;
+            let longest = equals
+                .iter()
+                .map(|(key_end, _)| column(*key_end))
+                .chain(new.iter().map(|name| indent.len() + name))
+                .max()
+                .unwrap_or_default();
+            edits.extend(self.realign(attribute.file, &equals, longest));
+            longest_of_group.push(longest);
         }
-        if !after.is_empty() {
-            run.extend(self.run_joined_by_new_lines(attribute, Side::After));
-        }
-        run.sort_by_key(|member| member.node.start_byte());
-        run.dedup_by_key(|member| member.node.start_byte());
-        let equals = self.equals_signs(&run)?;
-        let longest = equals
-            .iter()
-            .map(|(key_end, _)| column(*key_end))
-            .chain(before.iter().chain(after).map(|(name, _)| indent.len() + name.len()))
-            .max()
-            .unwrap_or_default();
-        let mut edits = self.realign(attribute.file, &equals, longest);
+        let before_longest = longest_of_group.first().copied().unwrap_or_default();
+        let after_longest = longest_of_group.last().copied().unwrap_or_default();
         let newline = self.newline(attribute.file);
-        let line = |(name, code): &(&str, &str)| {
+        let line = |(name, code): &(&str, &str), longest: usize| {
             let padding = " ".repeat(longest + 1 - indent.len() - name.len());
             format!("{indent}{name}{padding}= {code}")
         };
         if !before.is_empty() {
-            let lines: String = before.iter().map(|new| format!("{}{newline}", line(new))).collect();
-            edits.push(Edit::insert(attribute.file, line_start, lines));
+            let lines: String = before
+                .iter()
+                .map(|new| format!("{}{newline}", line(new, before_longest)))
+                .collect();
+            let at = described.map_or(line_start, |(start, _)| start);
+            edits.push(Edit::insert(attribute.file, at, lines));
         }
         if !after.is_empty() {
-            let lines: String = after.iter().map(|new| format!("{newline}{}", line(new))).collect();
+            let lines: String = after
+                .iter()
+                .map(|new| format!("{newline}{}", line(new, after_longest)))
+                .collect();
             edits.push(Edit::insert(
                 attribute.file,
                 self.line_end(attribute.file, beside.range.end),
@@ -419,6 +451,40 @@ impl<'a> TerraformProject<'a> {
             ));
         }
         Ok(edits)
+    }
+
+    /// Where the comment lines right above `attribute` (with no blank line between) start, when
+    /// it has some, and the one-line argument on the line above them, if any: the comments
+    /// describe `attribute`, and end the run of arguments above them.
+    fn comment_lines_above(&self, attribute: Located<'a>) -> Option<(usize, Option<Located<'a>>)> {
+        let text = self.file_text(attribute.file);
+        let own_line = |node: tree_sitter::Node| {
+            text[line_range(text, node.start_byte()).start..node.start_byte()]
+                .trim()
+                .is_empty()
+        };
+        let mut first = None;
+        let mut below = attribute.node;
+        while let Some(above) = below.prev_sibling() {
+            if kind_of(above) != "comment"
+                || !own_line(above)
+                || above.end_position().row + 1 < below.start_position().row
+            {
+                break;
+            }
+            first = Some(above);
+            below = above;
+        }
+        let first = first?;
+        let previous = first
+            .prev_named_sibling()
+            .filter(|previous| {
+                kind_of(*previous) == "attribute"
+                    && previous.start_position().row == previous.end_position().row
+                    && previous.end_position().row + 1 == first.start_position().row
+            })
+            .map(|previous| attribute.with(previous));
+        Some((line_range(text, first.start_byte()).start, previous))
     }
 
     /// The run (see `aligned_run`) new one-line arguments written on the `side` of `attribute`
