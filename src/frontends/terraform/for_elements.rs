@@ -78,9 +78,9 @@ impl<'a> TerraformProject<'a> {
     /// cannot be followed), when that `for_each` is
     /// a `for` keeping elements of a map or list written out (through locals, variables' defaults
     /// and module arguments) as they are. An element the `for` keeps only on a condition is
-    /// counted where the condition reads a field of the element written out as `true` (dropped
-    /// where it is `false`); an element whose condition infrafix cannot tell is left out: which
-    /// instances there are is never guessed.
+    /// counted where the condition reads a field of the element written out as `true`; an element
+    /// whose condition is `false`, or one infrafix cannot tell, is left out: which instances there
+    /// are is never guessed.
     /// `None` when `read` reads no element, or the `for_each` is no such `for`.
     pub fn kept_element_origins(
         &self,
@@ -105,13 +105,24 @@ impl<'a> TerraformProject<'a> {
             (None, None) => return None,
         };
         let scope = &scope[..collection.depth];
+        // Elements a root variable's default holds are whatever a `.tfvars` file sets.
+        let field = |element, fields: &[&str]| {
+            let mut origin = self.element_field(element, fields, scope)?;
+            origin.overridable |= for_each.overridable || collection.overridable;
+            Some(origin)
+        };
+        let condition = kept.condition.map(|condition| self.traversal(condition));
         let origins = elements
             .into_iter()
-            .filter(|&element| match kept.condition {
+            .filter(|&element| match &condition {
                 None => true,
-                Some(condition) => self.element_condition(condition, kept.element, element, scope) == Some(true),
+                Some(read) => read
+                    .as_deref()
+                    .and_then(|read| self.field_read(read, kept.element))
+                    .and_then(|fields| field(element, fields))
+                    .is_some_and(|origin| self.settled_true(origin)),
             })
-            .map(|element| self.element_field(element, fields, scope))
+            .map(|element| field(element, fields))
             .collect();
         Some(origins)
     }
@@ -140,25 +151,19 @@ impl<'a> TerraformProject<'a> {
         Some(PerInstance::Each(each))
     }
 
-    /// A `for` condition reading a field of its element (`v.enabled`), for one element: the
-    /// `bool` that field is written as; `None` for any other condition.
-    fn element_condition(
-        &self,
-        condition: Located<'a>,
-        name: &str,
-        element: Located<'a>,
-        scope: &Scope<'_, 'a>,
-    ) -> Option<bool> {
-        let condition = self.traversal(condition)?;
-        let [read, fields @ ..] = condition.as_slice() else {
-            return None;
-        };
-        if *read != name || fields.is_empty() {
-            return None;
+    /// The fields a `for` condition reads of its element (`enabled` in `v.enabled`, where the
+    /// element is named `name`); `None` for any other condition.
+    fn field_read<'r>(&self, read: &'r [&'a str], name: &str) -> Option<&'r [&'a str]> {
+        match read {
+            [element, fields @ ..] if *element == name && !fields.is_empty() => Some(fields),
+            _ => None,
         }
-        let origin = self.element_field(element, fields, scope)?;
+    }
+
+    /// Whether a value is `true` written out, which a `.tfvars` file may not change.
+    fn settled_true(&self, origin: Origin<'a>) -> bool {
         let written = unwrapped(origin.written);
-        (kind_of(written.node) == "bool_lit" && !origin.overridable).then(|| self.text(written) == "true")
+        !origin.overridable && kind_of(written.node) == "bool_lit" && self.text(written) == "true"
     }
 
     /// Where the field path `fields` of an element written at `element` (read in `scope`) is
