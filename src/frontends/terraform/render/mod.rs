@@ -476,8 +476,12 @@ impl<'a> TerraformProject<'a> {
             below = above;
         }
         let first = first?;
-        let previous = first
-            .prev_named_sibling()
+        // A comment ending the argument's line (`memory_size = 256 # MB`) leaves it in the run.
+        let mut previous = first.prev_named_sibling();
+        while let Some(trailing) = previous.filter(|node| kind_of(*node) == "comment" && !own_line(*node)) {
+            previous = trailing.prev_named_sibling();
+        }
+        let previous = previous
             .filter(|previous| {
                 kind_of(*previous) == "attribute"
                     && previous.start_position().row == previous.end_position().row
