@@ -287,13 +287,29 @@ impl ResourceTarget {
         if pattern == "*" {
             return Coverage::Covers;
         }
-        let mut parts: Vec<&str> = pattern.splitn(6, ':').collect();
-        // A `*` ending a segment also matches past the colons after it (IAM's Resource
-        // reference), so `arn:aws:sqs:*` is every queue: the segments it spans read as `*`.
-        if (4..6).contains(&parts.len()) && parts.last().is_some_and(|part| part.ends_with('*')) {
-            parts.resize(6, "*");
+        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        if parts.len() == 6 {
+            return self.segments_coverage(&parts);
         }
-        let ["arn", partition, service, region, account, name] = parts.as_slice() else {
+        // A `*` ending a segment, any after the service, also matches past the colons after it
+        // (IAM's Resource reference): `arn:aws:sqs:*` is every queue, `arn:aws:sqs:*:orders` the
+        // queue `orders` of any region and account. Each such segment is tried as the one
+        // spanning the segments the pattern lacks, which read as `*`.
+        (3..parts.len())
+            .filter(|&at| parts[at].ends_with('*'))
+            .map(|at| {
+                let mut spanned = parts[..=at].to_vec();
+                spanned.resize(at + 1 + 6 - parts.len(), "*");
+                spanned.extend(&parts[at + 1..]);
+                self.segments_coverage(&spanned)
+            })
+            .max()
+            .unwrap_or(Coverage::Misses)
+    }
+
+    /// How a pattern of the six ARN segments covers the target.
+    fn segments_coverage(&self, parts: &[&str]) -> Coverage {
+        let ["arn", partition, service, region, account, name] = parts else {
             return Coverage::Misses;
         };
         let same_service = (partition.chars().all(|c| c == '*') || partition.starts_with("aws"))
@@ -471,6 +487,16 @@ mod tests {
         assert_eq!(fixed.pattern_coverage("arn:aws:sqs:eu-west-1:*"), Coverage::Unsure);
         assert_eq!(fixed.pattern_coverage("arn:aws:sns:*"), Coverage::Misses);
         assert_eq!(fixed.pattern_coverage("arn:aws:sqs:eu-west-1"), Coverage::Misses);
+        // So does one ending an earlier segment, spanning region and account.
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:*:orders-ingest"), Coverage::Covers);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:*:orders-*"), Coverage::Covers);
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:*:payments"), Coverage::Misses);
+        assert_eq!(
+            fixed.pattern_coverage("arn:aws:sqs:eu-*:orders-ingest"),
+            Coverage::Unsure
+        );
+        // `?` matches one character, never a colon.
+        assert_eq!(fixed.pattern_coverage("arn:aws:sqs:?:orders-ingest"), Coverage::Misses);
     }
 
     #[test]
