@@ -356,8 +356,10 @@ impl<'tree> Program<'tree> {
     /// New RolePolicies for grants on ARN text whose policies go before their functions (each
     /// grant with its function, made once, and the reason the role's policies could not take it),
     /// with the outcome of each. The grants of the functions of one block share one policy, named
-    /// after the first of them and made before the first function of the block that runs as the
-    /// role, so that every function of the role there can list it in `dependsOn`: a policy before
+    /// after the first of them (after the function it goes before, where the first's name or
+    /// options read what is declared in between) and made before the first function of the block
+    /// that runs as the role, so that every function of the role there can list it in
+    /// `dependsOn`: a policy before
     /// each function would be out of reach of the functions made before it, a dependsOn finding
     /// no pass could fix. A grant whose text code there cannot name still gets a policy of its own
     /// right before its function.
@@ -397,9 +399,13 @@ impl<'tree> Program<'tree> {
             let ids: Vec<usize> = members.iter().map(|member| member.grant).collect();
             let (named, _) = self.name_grants(wanted, &ids, before.statement());
             let served = named.served.clone();
+            let neighbour = match self.reads_names_declared_from(first, before) {
+                true => before,
+                false => first,
+            };
             let shared = match served.is_empty() {
                 true => None,
-                false => self.new_role_policy(first, Place::Before(before), role, named).ok(),
+                false => self.new_role_policy(neighbour, Place::Before(before), role, named).ok(),
             };
             for GrantBesideFunction {
                 grant,
@@ -415,6 +421,24 @@ impl<'tree> Program<'tree> {
             }
         }
         outcomes
+    }
+
+    /// Whether `function`'s logical name or options (which a policy named after it copies) read
+    /// a variable declared from `from` on: a copy made before `from` would read it before its
+    /// declaration runs (`{ parent: group }` with `group` made between the two functions).
+    fn reads_names_declared_from(&self, function: &ResourceDecl<'tree>, from: &ResourceDecl<'tree>) -> bool {
+        let start = from.statement.start_byte();
+        [function.logical_name, function.options]
+            .into_iter()
+            .flatten()
+            .flat_map(named_descendants)
+            .filter(|node| kind_of(*node) == "identifier")
+            .any(|node| match self.declaration_of(function.statement().with(node)) {
+                Declaration::Variable { declarator, .. } | Declaration::Destructured { declarator, .. } => {
+                    declarator.start_byte() >= start
+                }
+                _ => false,
+            })
     }
 
     /// For a function made in a loop that picks its target there by the loop's key or index
