@@ -202,8 +202,12 @@ impl<'tree> Program<'tree> {
             return Ok(format!("{local}{path}"));
         }
         // Under its own name, unless the file spells it, or the fix already imports another
-        // value under it (two modules' `account` read by one policy).
-        let local = match self.mentions(file, name) == 0 && !writes_name(pending, file, name) {
+        // value under it (two modules' `account` read by one policy), or another fix of this
+        // pass does (two roles' policies in one file, each reading its own module's `account`).
+        let own_name_free = self.mentions(file, name) == 0
+            && !writes_name(pending, file, name)
+            && self.take_import_name(file, name, (value.file, name));
+        let local = match own_name_free {
             true => name.clone(),
             false => self.fresh_name_besides(file, name, pending),
         };

@@ -18,6 +18,7 @@ use crate::style::Style;
 pub(super) struct NamesTaken {
     bindings: foldhash::HashMap<usize, foldhash::HashSet<String>>,
     logical_names: foldhash::HashSet<String>,
+    imports: foldhash::HashMap<(usize, String), (usize, String)>,
 }
 
 impl<'tree> Program<'tree> {
@@ -348,6 +349,7 @@ impl<'tree> Program<'tree> {
         NamesTaken {
             bindings: self.memo.handed_out_bindings.borrow().clone(),
             logical_names: self.memo.handed_out_logical_names.borrow().clone(),
+            imports: self.memo.handed_out_imports.borrow().clone(),
         }
     }
 
@@ -355,6 +357,27 @@ impl<'tree> Program<'tree> {
     pub(super) fn restore_names_taken(&self, taken: NamesTaken) {
         *self.memo.handed_out_bindings.borrow_mut() = taken.bindings;
         *self.memo.handed_out_logical_names.borrow_mut() = taken.logical_names;
+        *self.memo.handed_out_imports.borrow_mut() = taken.imports;
+    }
+
+    /// Takes `name` for an import into `file` of `exported` (a module's file and the name it
+    /// exports) under its own name, unless this pass's fixes have taken it for something else:
+    /// another value imported under it, or a binding of their own. Two fixes that each import
+    /// `account` from a different module into one file would otherwise both bind `account`.
+    pub(super) fn take_import_name(&self, file: usize, name: &str, exported: (usize, &str)) -> bool {
+        let mut imports = self.memo.handed_out_imports.borrow_mut();
+        let key = (file, name.to_owned());
+        let mut bindings = self.memo.handed_out_bindings.borrow_mut();
+        let taken = bindings.entry(file).or_default();
+        let free = match imports.get(&key) {
+            Some((module, value)) => (*module, value.as_str()) == exported,
+            None => !taken.contains(name),
+        };
+        if free {
+            taken.insert(name.to_owned());
+            imports.insert(key, (exported.0, exported.1.to_owned()));
+        }
+        free
     }
 
     /// `base`, or `base2`, `base3`…: the first that names nothing in the file, so a new binding

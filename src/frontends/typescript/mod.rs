@@ -207,6 +207,10 @@ struct Memo<'tree> {
     /// create: fixes computed against the same text must not pick the same ones.
     handed_out_bindings: std::cell::RefCell<HashMap<usize, foldhash::HashSet<String>>>,
     handed_out_logical_names: std::cell::RefCell<foldhash::HashSet<String>>,
+    /// The names this pass's fixes import values of other modules under, per (file, name): the
+    /// module's file and the name it exports. Another fix importing the same value may share the
+    /// name; one importing another value of the same name may not.
+    handed_out_imports: std::cell::RefCell<HashMap<(usize, String), (usize, String)>>,
     /// How each file names each resource of another module asked about (see
     /// `name_from_other_module`).
     names_from_other_modules: std::cell::RefCell<HashMap<(usize, usize), cross_module::NamedFromOtherModule>>,
