@@ -211,6 +211,9 @@ fn field_coverage(pattern: &Field, field: &Field) -> Coverage {
     if pattern == field {
         return Coverage::Covers;
     }
+    if !ends_agree(pattern, field) {
+        return Coverage::Misses;
+    }
     let text = |pieces: &Field| ArnText::new(pieces.clone()).as_literal();
     match (text(pattern), text(field)) {
         (Some(pattern), _) if !pattern.is_empty() && pattern.chars().all(|c| c == '*') => Coverage::Covers,
@@ -238,6 +241,42 @@ fn field_coverage(pattern: &Field, field: &Field) -> Coverage {
         }
         _ => Coverage::Unsure,
     }
+}
+
+/// Whether a pattern's field and a field can match whatever the values in them hold: the text
+/// each is sure to begin with agrees, and so does the text each is sure to end with.
+/// `relay-from-${account}-dlq` never names `invoices-dlq`.
+fn ends_agree(pattern: &Field, field: &Field) -> bool {
+    let (pattern_start, pattern_end) = fixed_ends(pattern, true);
+    let (field_start, field_end) = fixed_ends(field, false);
+    (pattern_start.starts_with(&field_start) || field_start.starts_with(&pattern_start))
+        && (pattern_end.ends_with(&field_end) || field_end.ends_with(&pattern_end))
+}
+
+/// The text a field begins and ends with whatever its values hold: up to its first value, and
+/// from its last value on; in a pattern (`wildcards`), only up to its first `*` or `?` and from
+/// its last one on.
+fn fixed_ends(field: &Field, wildcards: bool) -> (String, String) {
+    let text = |pieces: &[ArnPiece]| -> String {
+        pieces
+            .iter()
+            .map(|piece| match piece {
+                ArnPiece::Text(text) => text.as_str(),
+                ArnPiece::Value(_) => "",
+            })
+            .collect()
+    };
+    let is_value = |piece: &ArnPiece| matches!(piece, ArnPiece::Value(_));
+    let first_value = field.iter().position(is_value).unwrap_or(field.len());
+    let after_last_value = field.iter().rposition(is_value).map_or(0, |at| at + 1);
+    let (start, end) = (text(&field[..first_value]), text(&field[after_last_value..]));
+    if !wildcards {
+        return (start, end);
+    }
+    let wildcard = |c: char| c == '*' || c == '?';
+    let start = start.split(wildcard).next().unwrap_or_default().to_owned();
+    let end = end.rsplit(wildcard).next().unwrap_or_default().to_owned();
+    (start, end)
 }
 
 /// As the text reads in a message: each value as `${…}`.
@@ -369,6 +408,21 @@ mod tests {
             named.covered_by(&literal("arn:aws:sns:*:*:al?rts-*-x"), no_targets),
             Coverage::Unsure
         );
+        // Whatever the account, a name that begins or ends otherwise is another queue's.
+        let relay = text(&[
+            ("arn:aws:sqs:", false),
+            ("AWS::Region", true),
+            (":", false),
+            ("Account", true),
+            (":relay-from-", false),
+            ("Source", true),
+            ("-dlq", false),
+        ]);
+        assert_eq!(coverage(written(relay)), Coverage::Misses);
+        let suffixed = text(&[("arn:aws:sqs:*:*:orders-", false), ("Stage", true), ("-retry", false)]);
+        assert_eq!(coverage(written(suffixed)), Coverage::Misses);
+        let named_by_value = text(&[("arn:aws:sqs:*:*:", false), ("Queue", true)]);
+        assert_eq!(coverage(written(named_by_value)), Coverage::Unsure);
         let region_and_account = text(&[("arn:aws:sqs:", false), ("where", true), (":orders-dlq", false)]);
         assert_eq!(coverage(written(region_and_account)), Coverage::Unsure);
         assert_eq!(
