@@ -143,3 +143,18 @@ pub struct QueueEventSource {
     /// feed functions running as roles their framework makes); `None` elsewhere.
     pub mapping: Option<Site>,
 }
+
+impl QueueEventSource {
+    /// `queue` feeding `function`, whose one role serves every instance, by a mapping no fix
+    /// grants beside: what a template or a root module declares.
+    pub fn of_one_role(queue: ResourceTarget, queue_name: String, function: usize) -> Self {
+        Self {
+            queue,
+            queue_name,
+            function,
+            feeds_every_instance: true,
+            per_instance: false,
+            mapping: None,
+        }
+    }
+}

@@ -474,14 +474,11 @@ impl<'a> Template<'a> {
                         .and_then(|name| self.resource_ref(name))
                         .and_then(|reference| function_index(self.invoked_function(reference.resource)));
                     if let (Some(queue), Some(function)) = (queue_of(properties.get("EventSourceArn")), function) {
-                        sources.push(QueueEventSource {
-                            queue: queue.target.clone(),
-                            queue_name: queue.name.clone(),
+                        sources.push(QueueEventSource::of_one_role(
+                            queue.target.clone(),
+                            queue.name.clone(),
                             function,
-                            feeds_every_instance: true,
-                            per_instance: false,
-                            mapping: None,
-                        });
+                        ));
                     }
                 }
                 "AWS::Serverless::Function" if properties.get("Role").is_some() => {
@@ -496,14 +493,11 @@ impl<'a> Template<'a> {
                             continue;
                         }
                         if let Some(queue) = queue_of(event.value.get("Properties").and_then(|p| p.get("Queue"))) {
-                            sources.push(QueueEventSource {
-                                queue: queue.target.clone(),
-                                queue_name: queue.name.clone(),
+                            sources.push(QueueEventSource::of_one_role(
+                                queue.target.clone(),
+                                queue.name.clone(),
                                 function,
-                                feeds_every_instance: true,
-                                per_instance: false,
-                                mapping: None,
-                            });
+                            ));
                         }
                     }
                 }
@@ -512,14 +506,11 @@ impl<'a> Template<'a> {
         }
         for (function, queue) in self.service_queue_events(functions) {
             if let Some(queue) = queue_of(Some(queue)) {
-                sources.push(QueueEventSource {
-                    queue: queue.target.clone(),
-                    queue_name: queue.name.clone(),
+                sources.push(QueueEventSource::of_one_role(
+                    queue.target.clone(),
+                    queue.name.clone(),
                     function,
-                    feeds_every_instance: true,
-                    per_instance: false,
-                    mapping: None,
-                });
+                ));
             }
         }
         sources

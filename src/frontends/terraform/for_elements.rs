@@ -4,7 +4,7 @@
 //! `for_each = { for q in var.queues : q.name => q }`): which elements the `for` keeps, and what
 //! `each.value.FIELD` stands for in the instance each makes.
 
-use super::values::{object_node, tuple_elements, unwrapped, Origin, Scope};
+use super::values::{object_node, tuple_elements, unwrapped, FieldHops, Origin, Scope};
 use super::{named_children, Located, TerraformProject};
 use crate::syntax::kind_of;
 
@@ -107,7 +107,11 @@ impl<'a> TerraformProject<'a> {
         let scope = &scope[..collection.depth];
         // Elements a root variable's default holds are whatever a `.tfvars` file sets.
         let field = |element, fields: &[&str]| {
-            let mut origin = self.element_field(element, fields, scope)?;
+            let start = FieldHops {
+                depth: scope.len(),
+                overridable: false,
+            };
+            let mut origin = self.element_field(element, fields, scope, start, &mut false)?;
             origin.overridable |= for_each.overridable || collection.overridable;
             Some(origin)
         };
@@ -164,24 +168,5 @@ impl<'a> TerraformProject<'a> {
     fn settled_true(&self, origin: Origin<'a>) -> bool {
         let written = unwrapped(origin.written);
         !origin.overridable && kind_of(written.node) == "bool_lit" && self.text(written) == "true"
-    }
-
-    /// Where the field path `fields` of an element written at `element` (read in `scope`) is
-    /// written; each hop is followed from the module it lands in.
-    fn element_field(&self, element: Located<'a>, fields: &[&str], scope: &Scope<'_, 'a>) -> Option<Origin<'a>> {
-        let (mut value, mut depth, mut overridable) = (element, scope.len(), false);
-        for field in fields {
-            let origin = self.origin(value, &scope[..depth])?;
-            (depth, overridable) = (origin.depth, overridable || origin.overridable);
-            let object = object_node(origin.written)?;
-            value = self
-                .object_fields(object)
-                .into_iter()
-                .find(|(name, _)| name == field)
-                .map(|(_, value)| value)?;
-        }
-        let mut origin = self.origin(value, &scope[..depth])?;
-        origin.overridable |= overridable;
-        Some(origin)
     }
 }

@@ -344,16 +344,13 @@ impl<'a> TerraformProject<'a> {
         if own_role {
             return None;
         }
-        Some(QueueEventSource {
-            queue: queue.target.named_by(&source),
-            queue_name: queue.name,
+        // A role of a module called per element is one per instance; the mapping names one
+        // function instance, whose role it is.
+        Some(QueueEventSource::of_one_role(
+            queue.target.named_by(&source),
+            queue.name,
             function,
-            // A role of a module called per element is one per instance; the mapping names one
-            // function instance, whose role it is.
-            feeds_every_instance: true,
-            per_instance: false,
-            mapping: None,
-        })
+        ))
     }
 
     /// The function an expression read in `scope` names: an `aws_lambda_function` of the module

@@ -283,16 +283,13 @@ impl<'a> TerraformProject<'a> {
                 else {
                     continue;
                 };
-                sources.push(QueueEventSource {
-                    queue: queue.target.named_by(&source),
-                    queue_name: queue.name,
+                // The call's one role serves each instance of a call made by `for_each`, and each
+                // is fed by every mapping.
+                sources.push(QueueEventSource::of_one_role(
+                    queue.target.named_by(&source),
+                    queue.name,
                     function,
-                    // The call's one role serves each instance of a call made by `for_each`,
-                    // and each is fed by every mapping.
-                    feeds_every_instance: true,
-                    per_instance: false,
-                    mapping: None,
-                });
+                ));
             }
         }
         sources

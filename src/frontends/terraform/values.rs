@@ -431,26 +431,15 @@ impl<'a> TerraformProject<'a> {
         // Whether a hop inside an element went through a name (`{ orders = local.orders }`), which
         // other readers may use too.
         let mut through_a_name = false;
-        // Each hop (a field, a reference) is followed from the module it lands in.
-        let element_origin = |element: Located<'a>| {
-            let (mut value, mut depth, mut overridable) = (element, collection.depth, collection.overridable);
-            for field in &fields {
-                let origin = self.origin(value, &scope[..depth])?;
-                (depth, overridable) = (origin.depth, overridable || origin.overridable);
-                through_a_name |= !origin.in_place;
-                let object = object_node(origin.written)?;
-                value = self
-                    .object_fields(object)
-                    .into_iter()
-                    .find(|(name, _)| name == field)
-                    .map(|(_, value)| value)?;
-            }
-            let mut origin = self.origin(value, &scope[..depth])?;
-            through_a_name |= !origin.in_place;
-            origin.overridable |= overridable;
-            Some(origin)
+        let start = FieldHops {
+            depth: collection.depth,
+            overridable: collection.overridable,
         };
-        let origins: Vec<_> = collection.values.into_iter().map(element_origin).collect();
+        let origins: Vec<_> = collection
+            .values
+            .into_iter()
+            .map(|element| self.element_field(element, &fields, scope, start, &mut through_a_name))
+            .collect();
         let kept = if collection.are_keys {
             Some(KEPT_AS_KEY)
         } else if through_a_name || !self.named_by_for_each_alone(for_each, for_each_origin, scope) {
@@ -463,6 +452,36 @@ impl<'a> TerraformProject<'a> {
             collection: for_each_origin.written.site(),
             origins,
         })
+    }
+
+    /// Where the field path `fields` of an element written at `element` is written. Each hop (a
+    /// field, a reference) is followed from the module it lands in, starting `start.depth` deep in
+    /// `scope`; `through_a_name` is set when a hop goes through a name rather than a value written
+    /// in place.
+    pub(super) fn element_field(
+        &self,
+        element: Located<'a>,
+        fields: &[&str],
+        scope: &Scope<'_, 'a>,
+        start: FieldHops,
+        through_a_name: &mut bool,
+    ) -> Option<Origin<'a>> {
+        let (mut value, mut depth, mut overridable) = (element, start.depth, start.overridable);
+        for field in fields {
+            let origin = self.origin(value, &scope[..depth])?;
+            (depth, overridable) = (origin.depth, overridable || origin.overridable);
+            *through_a_name |= !origin.in_place;
+            let object = object_node(origin.written)?;
+            value = self
+                .object_fields(object)
+                .into_iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, value)| value)?;
+        }
+        let mut origin = self.origin(value, &scope[..depth])?;
+        *through_a_name |= !origin.in_place;
+        origin.overridable |= overridable;
+        Some(origin)
     }
 
     /// Whether the collection a `for_each` goes over is read by `for_each` arguments alone: written
@@ -526,6 +545,14 @@ struct Collection<'a> {
     overridable: bool,
     /// How many module calls lead to the folder the elements are written in.
     depth: usize,
+}
+
+/// Where following an element's fields starts: how deep in the scope the collection is written,
+/// and whether a `.tfvars` file may already change it.
+#[derive(Clone, Copy)]
+pub struct FieldHops {
+    pub depth: usize,
+    pub overridable: bool,
 }
 
 /// What `each.value` (or a field of it) stands for, per instance.
