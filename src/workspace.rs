@@ -120,6 +120,14 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     }
     files.sort();
     files.dedup();
+    let pulumi_project_files: Vec<PathBuf> = files
+        .iter()
+        .filter(|file| {
+            file.file_name()
+                .is_some_and(|name| name == "Pulumi.yaml" || name == "Pulumi.yml")
+        })
+        .cloned()
+        .collect();
     workspace.projects = group_into_projects(files);
     for project in &mut workspace.projects {
         add_context_files(project, &folders);
@@ -135,7 +143,42 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     workspace.projects.retain(|project| {
         project.kind != ProjectKind::CloudFormation || deploys_on_its_own.get(&project.root).copied().unwrap_or(true)
     });
+    let unread = unread_pulumi_programs(&pulumi_project_files, &workspace.projects);
+    workspace.notices.extend(unread);
     Ok(workspace)
+}
+
+/// A notice for each Pulumi project whose program infrafix does not read: one in another language,
+/// or a Node.js one without a TypeScript file. Without it, "No findings." would pass for a verdict
+/// on a program nothing looked at.
+fn unread_pulumi_programs(project_files: &[PathBuf], projects: &[Project]) -> Vec<Notice> {
+    project_files
+        .iter()
+        .filter(|file| {
+            let root = file.parent();
+            !projects
+                .iter()
+                .any(|project| project.kind == ProjectKind::TypeScript && Some(project.root.as_path()) == root)
+        })
+        .filter_map(|file| {
+            let runtime = crate::frontends::typescript::program_runtime(&std::fs::read_to_string(file).ok()?)?;
+            let language = match runtime.as_str() {
+                "nodejs" => "JavaScript",
+                "python" => "Python",
+                "go" => "Go",
+                "dotnet" => ".NET",
+                "java" => "Java",
+                "yaml" => "YAML",
+                other => other,
+            };
+            Some(Notice::warning(
+                file.clone(),
+                format!(
+                    "a Pulumi program in {language}: infrafix reads Pulumi programs written in TypeScript only, so this one was not checked"
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// Each file services declare functions in is reported on and fixed by one project only, so that

@@ -453,6 +453,38 @@ fn skips_non_utf8_binary_and_oversized_files_with_a_notice() {
 }
 
 #[test]
+fn pulumi_programs_in_other_languages_are_named_as_not_checked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |path: &str, content: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+    };
+    write("billing/Pulumi.yaml", "name: billing\nruntime: nodejs\n");
+    write("billing/index.js", "const aws = require(\"@pulumi/aws\");\n");
+    write(
+        "reports/Pulumi.yaml",
+        "name: reports\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n",
+    );
+    write("reports/__main__.py", "import pulumi_aws as aws\n");
+    write("orders/Pulumi.yaml", "name: orders\nruntime: nodejs\n");
+    write("orders/index.ts", GO_FUNCTION);
+    let output = infrafix(dir.path(), &["--check", "."]);
+    let message = stderr(&output);
+    assert!(
+        message.contains("billing/Pulumi.yaml: a Pulumi program in JavaScript: infrafix reads Pulumi programs written in TypeScript only, so this one was not checked"),
+        "{message}"
+    );
+    assert!(
+        message.contains("reports/Pulumi.yaml: a Pulumi program in Python:"),
+        "{message}"
+    );
+    // The TypeScript program is read, and judged.
+    assert!(!message.contains("orders/Pulumi.yaml"), "{message}");
+    assert_eq!(output.status.code(), Some(1), "{message}");
+}
+
+#[test]
 fn symlinks_are_never_followed_or_written_through() {
     let outside = tempfile::tempdir().expect("temp dir");
     let target = outside.path().join("shared.ts");

@@ -65,7 +65,7 @@ pub use render::TypeScriptFrontEnd;
 use resources::ResourceBinding;
 use resources::ResourceDecl;
 use scope::{Declaration, FileScopes, LocalBinding};
-pub use stack_files::StackConfig;
+pub use stack_files::{program_runtime, StackConfig};
 pub use tsconfig::{compiles_in_place, import_aliases};
 use values::{ConfigOrigin, PropertyValue, StringOrigin};
 

@@ -300,6 +300,13 @@ fn stack_named_by(path: &Path, extension: &str) -> Option<String> {
 }
 
 /// The document of a YAML file; `None` when it does not parse. An empty file is an empty map.
+/// The language runtime a `Pulumi.yaml` names (`runtime: python`, or `runtime: { name: go }`).
+pub fn program_runtime(project_text: &str) -> Option<String> {
+    let runtime = read_yaml(project_text)?.get("runtime")?.clone();
+    let name = runtime.text().or_else(|| runtime.get("name")?.text())?;
+    Some(name.to_owned())
+}
+
 fn read_yaml(text: &str) -> Option<Value> {
     let tree = parse(text, Dialect::Yaml).ok()?;
     if tree.root_node().has_error() {
