@@ -359,10 +359,9 @@ impl<'tree> Program<'tree> {
     /// after the first of them (after the function it goes before, where the first's name or
     /// options read what is declared in between) and made before the first function of the block
     /// that runs as the role, so that every function of the role there can list it in
-    /// `dependsOn`: a policy before
-    /// each function would be out of reach of the functions made before it, a dependsOn finding
-    /// no pass could fix. A grant whose text code there cannot name still gets a policy of its own
-    /// right before its function.
+    /// `dependsOn`: a policy before each function would be out of reach of the functions made
+    /// before it, a dependsOn finding no pass could fix. A grant whose text code there cannot name
+    /// still gets a policy of its own right before its function.
     fn text_policies_before_functions(
         &self,
         role: usize,
