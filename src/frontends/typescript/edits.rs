@@ -14,11 +14,16 @@ use crate::source::line_range;
 use crate::style::template::{statement, Code};
 use crate::style::Style;
 
-/// The names the fixes of a pass have taken, as [`Program::names_taken`] reads them.
-pub(super) struct NamesTaken {
-    bindings: foldhash::HashMap<usize, foldhash::HashSet<String>>,
-    logical_names: foldhash::HashSet<String>,
-    imports: foldhash::HashMap<(usize, String), (usize, String)>,
+/// How many names the fixes of a pass had taken when [`Program::names_taken`] was asked.
+pub(super) struct NamesTaken(usize);
+
+/// One name a fix took, as the memo's log of them keeps it.
+pub(super) enum TakenName {
+    /// A binding in a file.
+    Binding(usize, String),
+    LogicalName(String),
+    /// An import into a file under a name (its binding is logged apart).
+    Import(usize, String),
 }
 
 impl<'tree> Program<'tree> {
@@ -344,20 +349,35 @@ impl<'tree> Program<'tree> {
         count
     }
 
-    /// The names this pass's fixes have taken so far (bindings per file, logical names).
+    /// The names this pass's fixes have taken so far (bindings per file, logical names, imports).
     pub(super) fn names_taken(&self) -> NamesTaken {
-        NamesTaken {
-            bindings: self.memo.handed_out_bindings.borrow().clone(),
-            logical_names: self.memo.handed_out_logical_names.borrow().clone(),
-            imports: self.memo.handed_out_imports.borrow().clone(),
-        }
+        NamesTaken(self.memo.names_taken_log.borrow().len())
     }
 
     /// Gives back the names taken since `taken` was read.
     pub(super) fn restore_names_taken(&self, taken: NamesTaken) {
-        *self.memo.handed_out_bindings.borrow_mut() = taken.bindings;
-        *self.memo.handed_out_logical_names.borrow_mut() = taken.logical_names;
-        *self.memo.handed_out_imports.borrow_mut() = taken.imports;
+        let mut log = self.memo.names_taken_log.borrow_mut();
+        let kept = taken.0.min(log.len());
+        for name in log.drain(kept..) {
+            match name {
+                TakenName::Binding(file, name) => {
+                    if let Some(names) = self.memo.handed_out_bindings.borrow_mut().get_mut(&file) {
+                        names.remove(&name);
+                    }
+                }
+                TakenName::LogicalName(name) => {
+                    self.memo.handed_out_logical_names.borrow_mut().remove(&name);
+                }
+                TakenName::Import(file, name) => {
+                    self.memo.handed_out_imports.borrow_mut().remove(&(file, name));
+                }
+            }
+        }
+    }
+
+    /// Records that a fix took a name, for `restore_names_taken`.
+    pub(super) fn log_taken(&self, name: TakenName) {
+        self.memo.names_taken_log.borrow_mut().push(name);
     }
 
     /// Takes `name` for an import into `file` of `exported` (a module's file and the name it
@@ -374,8 +394,12 @@ impl<'tree> Program<'tree> {
             None => !taken.contains(name),
         };
         if free {
-            taken.insert(name.to_owned());
-            imports.insert(key, (exported.0, exported.1.to_owned()));
+            if taken.insert(name.to_owned()) {
+                self.log_taken(TakenName::Binding(file, name.to_owned()));
+            }
+            if imports.insert(key, (exported.0, exported.1.to_owned())).is_none() {
+                self.log_taken(TakenName::Import(file, name.to_owned()));
+            }
         }
         free
     }
@@ -399,7 +423,9 @@ impl<'tree> Program<'tree> {
             .chain((2..).map(|n| format!("{base}{n}")))
             .find(|name| self.mentions(file, name) == 0 && !taken.contains(name) && !writes_name(pending, file, name))
             .unwrap_or(base);
-        taken.insert(name.clone());
+        if taken.insert(name.clone()) {
+            self.log_taken(TakenName::Binding(file, name.clone()));
+        }
         name
     }
 
@@ -735,6 +761,24 @@ mod tests {
     use super::*;
     use crate::fix::{apply_fixes, Fix};
     use crate::frontends::typescript::test_support::with_program;
+
+    #[test]
+    fn names_taken_after_a_snapshot_are_given_back_and_those_before_are_kept() {
+        let text = "import { account } from \"./config\";\nconst policy = 1;\n";
+        with_program(
+            &[("index.ts", text), ("other.ts", "export const account = 1;\n")],
+            |program| {
+                assert_eq!(program.fresh_name(0, "policy"), "policy2");
+                let taken = program.names_taken();
+                assert_eq!(program.fresh_name(0, "policy"), "policy3");
+                assert!(program.take_import_name(0, "region", (1, "region")));
+                program.restore_names_taken(taken);
+                // `policy2` stays taken; `policy3` and `region` are free again.
+                assert_eq!(program.fresh_name(0, "policy"), "policy3");
+                assert!(program.take_import_name(0, "region", (1, "other")));
+            },
+        );
+    }
 
     /// The text after applying the edit that `edit` builds on the first node of `kind` whose
     /// text starts with `starting`.

@@ -211,6 +211,10 @@ struct Memo<'tree> {
     /// module's file and the name it exports. Another fix importing the same value may share the
     /// name; one importing another value of the same name may not.
     handed_out_imports: std::cell::RefCell<HashMap<(usize, String), (usize, String)>>,
+    /// What the three tables above gained, in order: a plan that cannot be carried out gives its
+    /// names back by undoing its entries (see `names_taken`), where copying the tables for every
+    /// plan cost more the more fixes a pass made.
+    names_taken_log: std::cell::RefCell<Vec<edits::TakenName>>,
     /// How each file names each resource of another module asked about (see
     /// `name_from_other_module`).
     names_from_other_modules: std::cell::RefCell<HashMap<(usize, usize), cross_module::NamedFromOtherModule>>,

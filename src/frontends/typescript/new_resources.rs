@@ -166,7 +166,9 @@ impl<'tree> Program<'tree> {
                 !others.into_iter().any(|other| may_equal(name, other))
             })
             .unwrap_or_else(|| with_suffix(suffix));
-        handed_out.insert(unquoted(&name).to_owned());
+        if handed_out.insert(unquoted(&name).to_owned()) {
+            self.log_taken(super::edits::TakenName::LogicalName(unquoted(&name).to_owned()));
+        }
         name
     }
 
