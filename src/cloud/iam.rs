@@ -17,6 +17,17 @@ pub enum FunctionRole {
     Unknown,
 }
 
+/// One call of the factory that makes a function, where the calls do not all run it as the same
+/// role (so that the function's role, as a whole, is `FunctionRole::Unknown`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRole {
+    /// How messages name the call: its text and where it is written.
+    pub call: String,
+    /// The role this call runs the function as (index into the graph's roles); `None` for a role
+    /// infrafix cannot follow, which no rule judges or edits.
+    pub role: Option<usize>,
+}
+
 /// Where a function sends the events it failed to process.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeadLetter {

@@ -1,6 +1,6 @@
 //! Lambda functions and layers as the rules see them.
 
-use super::{Branch, DeadLetter, DeploymentSetting, FunctionRole, Multiplicity, ResourceId, Site, Written};
+use super::{Branch, CallRole, DeadLetter, DeploymentSetting, FunctionRole, Multiplicity, ResourceId, Site, Written};
 use crate::packaging::BundledFile;
 use std::path::PathBuf;
 
@@ -32,6 +32,10 @@ pub struct LambdaFunction {
     pub code: Option<CodePackage>,
     /// The role it runs as; `None` when its settings name none.
     pub role: Option<FunctionRole>,
+    /// For a function a factory makes, whose calls run it as different roles or as one infrafix
+    /// cannot follow (`role` is then unknown): each call with its role, so that a call whose role
+    /// is known is judged on its own. Empty otherwise.
+    pub role_per_call: Vec<CallRole>,
     pub dead_letter: DeadLetter,
     /// The resources it is made to wait for (`dependsOn`); `None` when they cannot be known.
     pub depends_on: Option<Vec<ResourceId>>,

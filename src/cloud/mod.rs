@@ -22,7 +22,8 @@ pub use arn_text::{ArnPiece, ArnText, ReadValue, WrittenArn};
 pub use choices::{heaviest_run, Branch};
 pub use graph::{CloudGraph, GraphSource, Spelling};
 pub use iam::{
-    DeadLetter, FunctionRole, GrantTarget, IamRole, MessageTarget, QueueEventSource, RoleAttachment, SendGrant,
+    CallRole, DeadLetter, FunctionRole, GrantTarget, IamRole, MessageTarget, QueueEventSource, RoleAttachment,
+    SendGrant,
 };
 pub use intent::{FixPlan, Intent};
 pub use lambda::{

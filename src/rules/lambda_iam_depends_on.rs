@@ -1,9 +1,9 @@
 //! `lambda-iam-depends-on`: policies of a function's role missing from the function's `dependsOn`.
 
-use crate::cloud::{Effect, Entry, FixPlan, FunctionRole, IamRole, Intent, LambdaFunction, RoleAttachment};
+use crate::cloud::{Effect, Entry, FixPlan, FunctionRole, IamRole, Intent, LambdaFunction, ResourceId, RoleAttachment};
 use crate::diagnostic::Finding;
 use crate::fix::Applicability;
-use crate::rules::{RuleContext, RuleId};
+use crate::rules::{listed_names, RuleContext, RuleId};
 
 pub const DOCUMENTATION: &str = r#"Policies of a function's role missing from the function's dependsOn.
 
@@ -12,7 +12,10 @@ Finds Lambda functions whose execution role gets policy from an `aws.iam.RolePol
 `aws.iam.RolePolicyAttachment` or `aws.iam.PolicyAttachment` that is not in the function's
 `dependsOn` and does not itself read the function (see Fix safety). The role is followed however
 the program names it: `role.arn`, a const, a role exported by another module, `this.role` in a
-component, or an `.apply` callback.
+component, or an `.apply` callback. A function a factory makes from the role each call passes
+(`makeFn(name, role)` with `role: role.arn`) is judged for every call whose role infrafix can
+follow, even where another call passes one it cannot (`opts.role ?? defaultRole`): the finding
+names the calls and their roles.
 
 In Terraform: the role policies and attachments of the root module's roles missing from a
 function's `depends_on`, appended to the list or added as a new `depends_on` at the end of the
@@ -68,7 +71,11 @@ logical name; the options object is created or extended, keeping `parent`, `prov
 existing `dependsOn` entries (a list, or a single resource, which becomes a list). Not fixed, and
 said why: a policy declared after the function or in a scope the function cannot see (moving code
 is left to you), a policy in another module that the function's file does not import, options that
-are not an object literal. A role infrafix cannot see (an ARN from config or another stack) gives
+are not an object literal, and a function a factory makes when one of the factory's calls
+passes a role infrafix cannot follow: the `dependsOn` is written in the factory, for every call,
+and that call's function is left as it is. Where every call's role is known, the factory's
+`dependsOn` lists the missing policies of all of them (waiting for another call's policies only
+orders creation). A role infrafix cannot see (an ARN from config or another stack) gives
 no finding, nor does a `dependsOn` listing something infrafix cannot name; a resource of a package
 it does not read (a `@pulumi/command` build step) is named, as none of the role's policies, unless
 a policy of the program is its child (waiting for a component waits for its children).
@@ -99,56 +106,166 @@ const SENDS: [&str; 2] = ["sqs:SendMessage", "sns:Publish"];
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
     for function in graph.functions() {
-        let Some(FunctionRole::Declared(role)) = function.role else {
+        let Some(listed) = &function.depends_on else {
             continue;
         };
-        let (Some(role), Some(listed)) = (graph.roles().get(role), &function.depends_on) else {
+        match function.role {
+            Some(FunctionRole::Declared(role)) => {
+                let Some(role) = graph.roles().get(role) else {
+                    continue;
+                };
+                let missing = missing_attachments(role, function, listed);
+                if missing.is_empty() {
+                    continue;
+                }
+                let message = format!(
+                    "Function {} runs as role {}, whose {}.",
+                    function.name,
+                    role.name,
+                    not_listed(&missing, graph.spelling().depends_on),
+                );
+                findings.push(finding_with_fix(context, function, message, &missing, None));
+            }
+            Some(FunctionRole::Unknown) if !function.role_per_call.is_empty() => {
+                check_each_call(context, function, listed, findings);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A function a factory makes, whose calls run it as different roles (or as one infrafix cannot
+/// follow): each known role is judged for the calls passing it. A `dependsOn` can only be written
+/// where the function is made, for every call at once: it is added when every call's role is
+/// known (listing a policy of another call's role only orders creation), and never where a
+/// call's role cannot be followed, whose function is left as it is.
+fn check_each_call(
+    context: &RuleContext,
+    function: &LambdaFunction,
+    listed: &[ResourceId],
+    findings: &mut Vec<Finding>,
+) {
+    let graph = context.graph();
+    let mut roles: Vec<usize> = function.role_per_call.iter().filter_map(|call| call.role).collect();
+    roles.sort_unstable();
+    roles.dedup();
+    let mut judged = Vec::new();
+    let mut missing: Vec<&RoleAttachment> = Vec::new();
+    for role_index in roles {
+        let Some(role) = graph.roles().get(role_index) else {
             continue;
         };
-        // A policy that reads the function (its ARN as a Resource, its name in a log group's ARN)
-        // is created after it; listing it would be a dependency cycle, which Pulumi refuses.
-        let missing: Vec<&RoleAttachment> = role
-            .attachments
-            .iter()
-            .filter(|attachment| {
-                !listed.contains(&attachment.resource)
-                    && !attachment.after_functions.contains(&function.resource)
-                    && !sends_only_elsewhere(role, attachment, function)
-            })
-            .collect();
-        if missing.is_empty() {
+        let lacking = missing_attachments(role, function, listed);
+        if lacking.is_empty() {
             continue;
         }
-        let (are, they) = match missing.len() {
-            1 => ("is", "it is"),
-            _ => ("are", "they are"),
+        let calls: Vec<&str> = function
+            .role_per_call
+            .iter()
+            .filter(|call| call.role == Some(role_index))
+            .map(|call| call.call.as_str())
+            .collect();
+        let call = match calls.len() {
+            1 => "call",
+            _ => "calls",
         };
-        let message = format!(
-            "Function {} runs as role {}, whose {} {are} not in its {}: Lambda may check the role before {they} attached.",
-            function.name,
+        judged.push(format!(
+            "as role {} in the {call} {}, whose {}",
             role.name,
-            missing
-                .iter()
-                .map(|attachment| format!("{} {}", attachment.kind, attachment.name))
-                .collect::<Vec<_>>()
-                .join(", "),
-            graph.spelling().depends_on,
-        );
-        let finding = Finding::new(
-            RuleId::LambdaIamDependsOn,
-            function.at.file,
-            function.at.range.clone(),
-            message,
-        );
-        let plan = FixPlan {
-            intents: vec![Intent::AddDependencies {
-                function: function.declared.clone(),
-                on: missing.iter().map(|attachment| attachment.declared.clone()).collect(),
-            }],
-            applicability: Applicability::Safe,
-        };
-        findings.push(finding.with_outcome(context.render(&plan)));
+            listed_names(&calls),
+            not_listed(&lacking, graph.spelling().depends_on)
+        ));
+        for attachment in lacking {
+            if !missing.iter().any(|known| known.resource == attachment.resource) {
+                missing.push(attachment);
+            }
+        }
     }
+    if judged.is_empty() {
+        return;
+    }
+    let message = format!("Function {} runs {}.", function.name, judged.join("; and "));
+    let unfollowed: Vec<&str> = function
+        .role_per_call
+        .iter()
+        .filter(|call| call.role.is_none())
+        .map(|call| call.call.as_str())
+        .collect();
+    let unfixable = match unfollowed.as_slice() {
+        [] => None,
+        [only] => Some(format!(
+            "the role of the call {only} cannot be followed, and a {} written where the function is made would change that call's function too",
+            graph.spelling().depends_on
+        )),
+        calls => Some(format!(
+            "the roles of the calls {} cannot be followed, and a {} written where the function is made would change their functions too",
+            listed_names(calls),
+            graph.spelling().depends_on
+        )),
+    };
+    findings.push(finding_with_fix(context, function, message, &missing, unfixable));
+}
+
+/// The policies of `role` that `function` does not wait for and must. A policy that reads the
+/// function (its ARN as a Resource, its name in a log group's ARN) is created after it; listing
+/// it would be a dependency cycle, which Pulumi refuses.
+fn missing_attachments<'g>(
+    role: &'g IamRole,
+    function: &LambdaFunction,
+    listed: &[ResourceId],
+) -> Vec<&'g RoleAttachment> {
+    role.attachments
+        .iter()
+        .filter(|attachment| {
+            !listed.contains(&attachment.resource)
+                && !attachment.after_functions.contains(&function.resource)
+                && !sends_only_elsewhere(role, attachment, function)
+        })
+        .collect()
+}
+
+/// The policies named, not in the function's dependencies, for the end of a finding's message.
+fn not_listed(missing: &[&RoleAttachment], depends_on: &str) -> String {
+    let (are, they) = match missing.len() {
+        1 => ("is", "it is"),
+        _ => ("are", "they are"),
+    };
+    format!(
+        "{} {are} not in its {depends_on}: Lambda may check the role before {they} attached",
+        missing
+            .iter()
+            .map(|attachment| format!("{} {}", attachment.kind, attachment.name))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+/// The finding on a function, with the fix adding `missing` to its dependencies, or, when
+/// `unfixable` says why none may be made, without one.
+fn finding_with_fix(
+    context: &RuleContext,
+    function: &LambdaFunction,
+    message: String,
+    missing: &[&RoleAttachment],
+    unfixable: Option<String>,
+) -> Finding {
+    let finding = Finding::new(
+        RuleId::LambdaIamDependsOn,
+        function.at.file,
+        function.at.range.clone(),
+        message,
+    );
+    if let Some(reason) = unfixable {
+        return finding.not_fixed(&reason);
+    }
+    let plan = FixPlan {
+        intents: vec![Intent::AddDependencies {
+            function: function.declared.clone(),
+            on: missing.iter().map(|attachment| attachment.declared.clone()).collect(),
+        }],
+        applicability: Applicability::Safe,
+    };
+    finding.with_outcome(context.render(&plan))
 }
 
 /// Whether a role policy only lets the role send to queues and topics of the program other than

@@ -186,6 +186,7 @@ impl Template<'_> {
                     },
                     handler: handler.map(|(_, _, _, text)| text),
                     role: Some(role),
+                    role_per_call: Vec::new(),
                     dead_letter,
                     depends_on: None,
                 }
@@ -277,6 +278,7 @@ impl Template<'_> {
                 ),
             }),
             role: Some(FunctionRole::Unknown),
+            role_per_call: Vec::new(),
             dead_letter: DeadLetter::Unknown,
             depends_on: None,
         }

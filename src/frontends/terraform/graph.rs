@@ -163,6 +163,7 @@ impl<'a> TerraformProject<'a> {
             code: self.code_package(body, scope),
             // Only what the root module passes in is judged here (see `iam`).
             role: role.map(|(role, _)| role),
+            role_per_call: Vec::new(),
             dead_letter,
             depends_on: match instance.calls.first() {
                 None => self.listed_dependencies(body),

@@ -61,6 +61,50 @@ impl<'tree> Program<'tree> {
         })
     }
 
+    /// For a function whose role is read from a parameter of the factory making it (`role:
+    /// role.arn` in `makeFn(name, role)`) and whose calls do not all pass the same role: each
+    /// call, with the role it passes (`None`: one infrafix cannot follow, `opts.role ??
+    /// defaultRole`). Empty where `execution_role` answers for every call, or the role is not
+    /// read from a parameter.
+    pub(super) fn execution_role_per_call(
+        &self,
+        function: &ResourceDecl<'tree>,
+    ) -> Vec<(Located<'tree>, Option<usize>)> {
+        if self.execution_role(function) != Some(ExecutionRole::Unknown) {
+            return Vec::new();
+        }
+        let Some(role) = self.argument(function, "role") else {
+            return Vec::new();
+        };
+        // `role.arn` reads an output of the role each call passes; `roleArn`, what it passes.
+        let value = self.unwrapped(role.value);
+        let (parameter, output) = match kind_of(value.node) {
+            "member_expression" => match (value.node.field("object"), value.node.field("property")) {
+                (Some(object), Some(property)) => (value.with(object), Some(self.text(value.with(property)))),
+                _ => return Vec::new(),
+            },
+            _ => (value, None),
+        };
+        let Some(calls) = self.arguments_per_call(parameter) else {
+            return Vec::new();
+        };
+        calls
+            .into_iter()
+            .map(|passed| {
+                let role = passed
+                    .argument
+                    .and_then(|argument| self.denoted_resource(argument))
+                    .and_then(|reference| match output {
+                        Some(property) => self.attribute_read(reference, property),
+                        None => Some(reference),
+                    })
+                    .map(|reference| reference.resource)
+                    .filter(|&role| self.resources()[role].is_aws(&["iam", "Role"]));
+                (passed.call, role)
+            })
+            .collect()
+    }
+
     /// Whether a function is a `CallbackFunction` that makes its own role from the managed
     /// policies its `policies` lists: @pulumi/aws makes an `aws.iam.Role` for a CallbackFunction
     /// given no `role`, and attaches each policy `policies` lists (an array of ARNs, or in v7 a

@@ -6,7 +6,8 @@ use foldhash::HashMap;
 use super::super::policy::RoleInstance;
 use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{
-    FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, ResourceRef, RoleAttachment, RoleGrants,
+    CallRole, FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, ResourceRef, RoleAttachment,
+    RoleGrants,
 };
 use crate::syntax::Fields;
 
@@ -29,6 +30,42 @@ impl<'tree> Program<'tree> {
             role.and_then(|role| instances.index.get(&role))
                 .map_or(FunctionRole::Unknown, |&index| FunctionRole::Declared(index)),
         )
+    }
+
+    /// Each call of the factory making a function whose calls do not all run it as the same
+    /// role (see `execution_role_per_call`), with the graph's role for it. A role a helper makes
+    /// more than once is not told apart by call here: such a call counts as one whose role
+    /// infrafix cannot follow. Empty when no call's role is known.
+    pub(super) fn function_role_per_call(&self, function: &ResourceDecl<'tree>) -> Vec<CallRole> {
+        let index = &self.role_instances().index;
+        let calls: Vec<CallRole> = self
+            .execution_role_per_call(function)
+            .into_iter()
+            .map(|(call, role)| CallRole {
+                call: self.call_in_message(call),
+                role: role
+                    .filter(|&role| self.instances(role) == Some(1))
+                    .and_then(|role| index.get(&(role, None)).copied()),
+            })
+            .collect();
+        match calls.iter().any(|call| call.role.is_some()) {
+            true => calls,
+            false => Vec::new(),
+        }
+    }
+
+    /// A call as a message names it: its text on one line (its callee alone when long) and
+    /// where it is, `` `makeFn("a", processorRole)` (index.ts:6) ``.
+    fn call_in_message(&self, call: Located<'tree>) -> String {
+        const LONGEST: usize = 60;
+        let text = self.text(call).split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = match (text.len() > LONGEST, call.node.field("function")) {
+            (true, Some(callee)) => format!("{}(…)", self.text(call.with(callee))),
+            _ => text,
+        };
+        let file = self.file(call.file).path;
+        let file = file.file_name().unwrap_or(file.as_os_str()).to_string_lossy();
+        format!("`{text}` ({file}:{})", call.node.start_position().row + 1)
     }
 
     /// A role, with every policy reaching it and what attaches them. `functions` are the

@@ -84,7 +84,17 @@ impl<'tree> Program<'tree> {
         // Per role, the functions running as it whose dependencies are known, with them.
         let mut running_as: Vec<Vec<(ResourceId, &[ResourceId])>> = vec![Vec::new(); roles.len()];
         for function in functions {
-            if let (Some(FunctionRole::Declared(role)), Some(listed)) = (function.role, &function.depends_on) {
+            let Some(listed) = &function.depends_on else {
+                continue;
+            };
+            // A factory's function runs as the role of each call whose role is known.
+            let mut roles: Vec<usize> = match function.role {
+                Some(FunctionRole::Declared(role)) => vec![role],
+                _ => function.role_per_call.iter().filter_map(|call| call.role).collect(),
+            };
+            roles.sort_unstable();
+            roles.dedup();
+            for role in roles {
                 if let Some(running) = running_as.get_mut(role) {
                     running.push((function.resource, listed));
                 }
@@ -194,6 +204,7 @@ impl<'tree> Program<'tree> {
             handler: self.sole_handler(function),
             code: self.code_package(function),
             role: self.function_role(index),
+            role_per_call: self.function_role_per_call(function),
             dead_letter: self.dead_letter(function),
             depends_on: self.listed_dependencies(index, function),
         }
