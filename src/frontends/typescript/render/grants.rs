@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::super::branches::is_conditional;
-use super::super::scope::{Declaration, LocalBinding};
+use super::super::scope::{self, Declaration, LocalBinding};
 use super::super::{
     cdk, named_children, ExecutionRole, Located, NewStatement, OutputValue, Package, PolicyCache, PolicyDocument,
     Program, ResourceDecl, RolePolicies, Statement,
@@ -274,7 +274,7 @@ impl<'tree> Program<'tree> {
                 false => anchor,
             };
             let served = named.served.clone();
-            match self.new_role_policy(neighbour, Place::After(anchor), role, named) {
+            match self.new_role_policy(neighbour, Place::After(anchor.statement()), role, named) {
                 Ok(edits) => {
                     let fix = Fix::safe(edits);
                     outcomes.extend(served.iter().map(|&grant| (grant, Ok(fix.clone()))));
@@ -347,7 +347,7 @@ impl<'tree> Program<'tree> {
         match named.served.is_empty() {
             true => Err(reason),
             false => self
-                .new_role_policy(function, Place::Before(function), role, named)
+                .new_role_policy(function, Place::Before(function.statement()), role, named)
                 .map(Fix::safe)
                 .map_err(|_| reason),
         }
@@ -355,13 +355,16 @@ impl<'tree> Program<'tree> {
 
     /// New RolePolicies for grants on ARN text whose policies go before their functions (each
     /// grant with its function, made once, and the reason the role's policies could not take it),
-    /// with the outcome of each. The grants of the functions of one block share one policy, named
-    /// after the first of them (after the function it goes before, where the first's name or
-    /// options read what is declared in between) and made before the first function of the block
-    /// that runs as the role, so that every function of the role there can list it in
-    /// `dependsOn`: a policy before each function would be out of reach of the functions made
-    /// before it, a dependsOn finding no pass could fix. A grant whose text code there cannot name
-    /// still gets a policy of its own right before its function.
+    /// with the outcome of each. The grants of the functions of one block share one policy, made
+    /// before the first function there that runs as the role, so that every function of the role
+    /// there can list it in `dependsOn`: a policy before each function would be out of reach of
+    /// the functions made before it, a dependsOn finding no pass could fix. The block is the
+    /// outermost one the functions' code runs in as often as they do (see `hoisting_block`): a
+    /// policy inside an `if` would be out of reach of the functions around it, and is not read as
+    /// granting. The policy is named after the first granted function, or, where that one's name
+    /// or options read what is declared after the policy's place, after the function it goes
+    /// before. A grant whose text code there cannot name still gets a policy of its own right
+    /// before its function.
     fn text_policies_before_functions(
         &self,
         role: usize,
@@ -375,37 +378,19 @@ impl<'tree> Program<'tree> {
                 declarations[function].statement.start_byte(),
             )
         };
-        let block_of = |function: usize| (declarations[function].file, declarations[function].statement.parent());
         grants.sort_by_key(|grant| made_at(grant.function));
         // The grants of each block, the first-made function's first.
-        let mut blocks: Vec<Vec<GrantBesideFunction>> = Vec::new();
+        let mut blocks: Vec<(Located<'tree>, Vec<GrantBesideFunction>)> = Vec::new();
         for grant in grants {
-            match blocks.iter_mut().find(|members| {
-                members
-                    .first()
-                    .is_some_and(|first| block_of(first.function) == block_of(grant.function))
-            }) {
-                Some(members) => members.push(grant),
-                None => blocks.push(vec![grant]),
+            let block = self.hoisting_block(&declarations[grant.function]);
+            match blocks.iter_mut().find(|(known, _)| *known == block) {
+                Some((_, members)) => members.push(grant),
+                None => blocks.push((block, vec![grant])),
             }
         }
         let mut outcomes = Vec::new();
-        for members in blocks {
-            let Some(first) = members.first().map(|first| &declarations[first.function]) else {
-                continue;
-            };
-            let before = self.first_of_the_block_running_as(role, first, |_| true);
-            let ids: Vec<usize> = members.iter().map(|member| member.grant).collect();
-            let (named, _) = self.name_grants(wanted, &ids, before.statement());
-            let served = named.served.clone();
-            let neighbour = match self.reads_names_declared_from(first, before) {
-                true => before,
-                false => first,
-            };
-            let shared = match served.is_empty() {
-                true => None,
-                false => self.new_role_policy(neighbour, Place::Before(before), role, named).ok(),
-            };
+        for (block, members) in blocks {
+            let shared = self.shared_text_policy(role, wanted, block, &members);
             for GrantBesideFunction {
                 grant,
                 function,
@@ -413,7 +398,7 @@ impl<'tree> Program<'tree> {
             } in members
             {
                 let outcome = match &shared {
-                    Some(edits) if served.contains(&grant) => Ok(Fix::safe(edits.clone())),
+                    Some((edits, served)) if served.contains(&grant) => Ok(Fix::safe(edits.clone())),
                     _ => self.policy_before_its_function(role, wanted, grant, function, reason),
                 };
                 outcomes.push((grant, outcome));
@@ -422,11 +407,88 @@ impl<'tree> Program<'tree> {
         outcomes
     }
 
+    /// The policy the grants of `members`, whose functions all run in `block`, share (see
+    /// `text_policies_before_functions`), with the grants it serves; `None` when it serves none.
+    fn shared_text_policy(
+        &self,
+        role: usize,
+        wanted: &[(String, GrantTarget)],
+        block: Located<'tree>,
+        members: &[GrantBesideFunction],
+    ) -> Option<(Vec<Edit>, Vec<usize>)> {
+        let declarations = self.resources();
+        let first = &declarations[members.first()?.function];
+        let before = self.first_in_block_running_as(role, block, first);
+        let place = self.statement_of_block(block, before);
+        let ids: Vec<usize> = members.iter().map(|member| member.grant).collect();
+        let (named, _) = self.name_grants(wanted, &ids, place);
+        let served = named.served.clone();
+        if served.is_empty() {
+            return None;
+        }
+        let start = place.node.start_byte();
+        let neighbour = [first, before]
+            .into_iter()
+            .find(|function| !self.reads_names_declared_from(function, start))?;
+        let edits = self
+            .new_role_policy(neighbour, Place::Before(place), role, named)
+            .ok()?;
+        Some((edits, served))
+    }
+
+    /// The outermost block around a resource's statement that runs as often as the statement
+    /// does: out through `if`, `try` and bare blocks, up to the body of the nearest function or
+    /// loop, a class body, or the file. Code there runs before the resource whichever branch
+    /// makes it, and stays in reach of the code of the blocks within.
+    fn hoisting_block(&self, resource: &ResourceDecl<'tree>) -> Located<'tree> {
+        let statement = resource.statement();
+        let mut block = statement.node.parent().unwrap_or(statement.node);
+        for node in self.ancestors(statement) {
+            let kind = kind_of(node);
+            if scope::FUNCTIONS.contains(&kind) || scope::LOOPS.contains(&kind) || kind == "class_body" {
+                break;
+            }
+            if scope::BLOCKS.contains(&kind) {
+                block = node;
+            }
+        }
+        statement.with(block)
+    }
+
+    /// The first function running as `role` whose statement lies in `block` (at any depth of
+    /// the blocks `hoisting_block` reads through); `function` itself when none comes before it.
+    fn first_in_block_running_as<'a>(
+        &'a self,
+        role: usize,
+        block: Located<'tree>,
+        function: &'a ResourceDecl<'tree>,
+    ) -> &'a ResourceDecl<'tree> {
+        self.resources()
+            .iter()
+            .filter(|other| {
+                other.statement.start_byte() < function.statement.start_byte()
+                    && other.file == block.file
+                    && self.execution_role(other) == Some(ExecutionRole::Declared(role))
+                    && self.hoisting_block(other) == block
+            })
+            .min_by_key(|other| other.statement.start_byte())
+            .unwrap_or(function)
+    }
+
+    /// The statement of `block` that holds `resource`'s statement (the `if` around it, or the
+    /// statement itself).
+    fn statement_of_block(&self, block: Located<'tree>, resource: &ResourceDecl<'tree>) -> Located<'tree> {
+        let mut statement = resource.statement;
+        while let Some(parent) = statement.parent().filter(|parent| *parent != block.node) {
+            statement = parent;
+        }
+        block.with(statement)
+    }
+
     /// Whether `function`'s logical name or options (which a policy named after it copies) read
-    /// a variable declared from `from` on: a copy made before `from` would read it before its
+    /// a variable declared from byte `start` on: a copy made at `start` would read it before its
     /// declaration runs (`{ parent: group }` with `group` made between the two functions).
-    fn reads_names_declared_from(&self, function: &ResourceDecl<'tree>, from: &ResourceDecl<'tree>) -> bool {
-        let start = from.statement.start_byte();
+    fn reads_names_declared_from(&self, function: &ResourceDecl<'tree>, start: usize) -> bool {
         [function.logical_name, function.options]
             .into_iter()
             .flatten()
@@ -489,7 +551,7 @@ impl<'tree> Program<'tree> {
             edits: Vec::new(),
         };
         let before = self.first_sender_of_the_iteration(role, declaration, shown);
-        self.new_role_policy(declaration, Place::Before(before), role, named)
+        self.new_role_policy(declaration, Place::Before(before.statement()), role, named)
             .map_err(Some)
     }
 
@@ -575,8 +637,13 @@ impl<'tree> Program<'tree> {
             edits: Vec::new(),
         };
         let role_declaration = &self.resources()[role];
-        self.new_role_policy(role_declaration, Place::After(role_declaration), role, named)
-            .map(Fix::safe)
+        self.new_role_policy(
+            role_declaration,
+            Place::After(role_declaration.statement()),
+            role,
+            named,
+        )
+        .map(Fix::safe)
     }
 
     /// A function's own target as code after its role may name it: the function's own value.
@@ -692,7 +759,7 @@ impl<'tree> Program<'tree> {
     fn new_role_policy(
         &self,
         neighbour: &ResourceDecl<'tree>,
-        place: Place<'_, 'tree>,
+        place: Place<'tree>,
         role: usize,
         named: Named,
     ) -> Result<Vec<Edit>, String> {
@@ -701,7 +768,7 @@ impl<'tree> Program<'tree> {
         };
         let statements = named.statements;
         let mut edits = named.edits;
-        let role_name = self.name_resource_at(role, anchor.statement(), &mut edits)?;
+        let role_name = self.name_resource_at(role, anchor, &mut edits)?;
         let document = Code::object([
             ("Version", Code::text("2012-10-17")),
             (
@@ -720,8 +787,8 @@ impl<'tree> Program<'tree> {
         };
         let new = self.new_resource_beside(neighbour, &["iam", "RolePolicy"], suffix, args)?;
         edits.push(match place {
-            Place::After(_) => self.insert_statement_after(anchor.statement(), &new.code, Some(&new.binding)),
-            Place::Before(_) => self.insert_statement_before(anchor.statement(), &new.code, Some(&new.binding)),
+            Place::After(_) => self.insert_statement_after(anchor, &new.code, Some(&new.binding)),
+            Place::Before(_) => self.insert_statement_before(anchor, &new.code, Some(&new.binding)),
         });
         Ok(edits)
     }
@@ -746,10 +813,10 @@ struct GrantBesideFunction {
     reason: String,
 }
 
-/// Where a new statement goes, relative to a resource's statement.
-enum Place<'a, 'tree> {
-    After(&'a ResourceDecl<'tree>),
-    Before(&'a ResourceDecl<'tree>),
+/// Where a new statement goes, relative to a statement of a block.
+enum Place<'tree> {
+    After(Located<'tree>),
+    Before(Located<'tree>),
 }
 
 /// Whether a function can name a const declared right after `anchor`: the anchor is at its file's
