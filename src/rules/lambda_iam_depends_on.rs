@@ -1,6 +1,9 @@
 //! `lambda-iam-depends-on`: policies of a function's role missing from the function's `dependsOn`.
 
-use crate::cloud::{Effect, Entry, FixPlan, FunctionRole, IamRole, Intent, LambdaFunction, ResourceId, RoleAttachment};
+use crate::cloud::{
+    CloudGraph, Coverage, DeadLetter, Effect, Entry, FixPlan, FunctionRole, IamRole, Intent, LambdaFunction,
+    ResourceId, RoleAttachment,
+};
 use crate::diagnostic::Finding;
 use crate::fix::Applicability;
 use crate::rules::{listed_names, RuleContext, RuleId};
@@ -90,14 +93,18 @@ policies are still reported and listed. If such a policy also grants what Lambda
 creates the function (reading its SQS queue, its VPC's network interfaces), move those statements
 into a policy of their own, which the function can then depend on.
 
-A RolePolicy that only lets the role send to queues and topics of the program other than the
-function's dead-letter target is not reported, and the fix never lists it: every statement allows
-only `sqs:SendMessage` or `sns:Publish`, on the `.arn` of resources the program declares. Of what
-such a policy grants, Lambda checks only the send to the function's own dead-letter target when
-it creates or updates the function, so the function need not wait for it. This is what
-`lambda-dlq-send-permission` adds for functions that share a role and each declare their
-dead-letter queue just before them: each function waits for the grant on its own queue, and
-not for those of the functions after it, which it could not list without moving code.
+A RolePolicy that only lets the role send to queues and topics other than the function's
+dead-letter target is not reported, and the fix never lists it: every statement allows only
+`sqs:SendMessage` or `sns:Publish`, on the `.arn` of resources the program declares, or, for a
+function whose target is ARN text (`arn:aws:sqs:${region}:${account}:payroll-dlq`), on targets
+that surely are not that text's whatever its values hold (`…:${account}:billing-dlq`, another
+service, a pattern whose fixed text disagrees). Of what such a policy grants, Lambda checks only
+the send to the function's own dead-letter target when it creates or updates the function, so
+the function need not wait for it. This is what `lambda-dlq-send-permission` adds for functions
+that share a role and each declare their dead-letter queue just before them, or write it as ARN
+text in their own module: each function waits for the grant on its own queue, and not for those
+of the functions after it, or in a module that imports its own, which it could not list without
+moving code or an import cycle.
 "#;
 
 /// The actions Lambda checks on a dead-letter target.
@@ -114,7 +121,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 let Some(role) = graph.roles().get(role) else {
                     continue;
                 };
-                let missing = missing_attachments(role, function, listed);
+                let missing = missing_attachments(graph, role, function, listed);
                 if missing.is_empty() {
                     continue;
                 }
@@ -155,7 +162,7 @@ fn check_each_call(
         let Some(role) = graph.roles().get(role_index) else {
             continue;
         };
-        let lacking = missing_attachments(role, function, listed);
+        let lacking = missing_attachments(graph, role, function, listed);
         if lacking.is_empty() {
             continue;
         }
@@ -210,6 +217,7 @@ fn check_each_call(
 /// function (its ARN as a Resource, its name in a log group's ARN) is created after it; listing
 /// it would be a dependency cycle, which Pulumi refuses.
 fn missing_attachments<'g>(
+    graph: &CloudGraph,
     role: &'g IamRole,
     function: &LambdaFunction,
     listed: &[ResourceId],
@@ -219,7 +227,7 @@ fn missing_attachments<'g>(
         .filter(|attachment| {
             !listed.contains(&attachment.resource)
                 && !attachment.after_functions.contains(&function.resource)
-                && !sends_only_elsewhere(role, attachment, function)
+                && !sends_only_elsewhere(graph, role, attachment, function)
         })
         .collect()
 }
@@ -268,15 +276,34 @@ fn finding_with_fix(
     finding.with_outcome(context.render(&plan))
 }
 
-/// Whether a role policy only lets the role send to queues and topics of the program other than
-/// the function's dead-letter target. Of what such a policy can grant, Lambda checks only the
-/// send to the function's own dead-letter target when it creates or updates the function, so the
+/// Whether a role policy only lets the role send to queues and topics other than the function's
+/// dead-letter target: of the program, or, for a target written as ARN text, any the policy names
+/// that surely is not that text's. Of what such a policy can grant, Lambda checks only the send
+/// to the function's own dead-letter target when it creates or updates the function, so the
 /// function need not wait for it: functions sharing a role, each with its dead-letter queue
-/// declared beside it, each wait for the grant on their own queue, which may come after the
-/// functions before it.
-fn sends_only_elsewhere(role: &IamRole, policy: &RoleAttachment, function: &LambdaFunction) -> bool {
-    let Some(own_targets) = function.dead_letter.targets() else {
-        return false;
+/// declared beside it (or written in its own module), each wait for the grant on their own queue,
+/// which may come after the functions before it (or in a module that imports theirs).
+fn sends_only_elsewhere(
+    graph: &CloudGraph,
+    role: &IamRole,
+    policy: &RoleAttachment,
+    function: &LambdaFunction,
+) -> bool {
+    let elsewhere: Box<dyn Fn(&Entry) -> bool> = match &function.dead_letter {
+        DeadLetter::Text(written) => Box::new(move |entry: &Entry| {
+            let targets = |resource| graph.message_target(resource).map(|target| &target.target);
+            written.text.covered_by(entry, targets) == Coverage::Misses
+        }),
+        dead_letter => {
+            let Some(own_targets) = dead_letter.targets() else {
+                return false;
+            };
+            Box::new(move |entry: &Entry| {
+                entry.resource.as_ref().is_some_and(|reference| {
+                    reference.is_arn() && own_targets.iter().all(|own| own.resource != reference.resource)
+                })
+            })
+        }
     };
     // A role policy holds one document; one infrafix cannot read is not among them.
     let Some(document) = role
@@ -293,11 +320,6 @@ fn sends_only_elsewhere(role: &IamRole, policy: &RoleAttachment, function: &Lamb
             .as_deref()
             .is_some_and(|action| SENDS.iter().any(|send| send.eq_ignore_ascii_case(action)))
     };
-    let elsewhere = |entry: &Entry| {
-        entry.resource.as_ref().is_some_and(|reference| {
-            reference.is_arn() && own_targets.iter().all(|own| own.resource != reference.resource)
-        })
-    };
     !document.statements.is_empty()
         && document.statements.iter().all(|statement| {
             statement.uncertainty.is_none()
@@ -305,6 +327,6 @@ fn sends_only_elsewhere(role: &IamRole, policy: &RoleAttachment, function: &Lamb
                 && !statement.actions.is_empty()
                 && statement.actions.iter().all(sends)
                 && !statement.resources.is_empty()
-                && statement.resources.iter().all(elsewhere)
+                && statement.resources.iter().all(&elsewhere)
         })
 }
