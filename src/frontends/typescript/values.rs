@@ -745,6 +745,16 @@ impl<'tree> Program<'tree> {
         })
     }
 
+    /// Whether an object literal (or the const object `object` names) writes `name` itself.
+    pub fn surely_sets(&self, object: Located<'tree>, name: &str) -> bool {
+        self.object_literal(object).is_some_and(|object| {
+            self.object_members(object).iter().any(|member| match &member.kind {
+                MemberKind::Pair(key) | MemberKind::Shorthand(key) => key == name,
+                MemberKind::Comment | MemberKind::Spread | MemberKind::Other => false,
+            })
+        })
+    }
+
     /// Whether a spread infrafix cannot read (`...props`) comes after whatever sets `name` in the
     /// object, or in the const object it spreads that sets it: what is written for `name` is then
     /// only a default the spread object may replace, as `{ runtime: X, ...props }` takes the

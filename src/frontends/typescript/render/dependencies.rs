@@ -191,6 +191,12 @@ impl<'tree> Program<'tree> {
         if kind_of(options.node) != "identifier" || self.object_literal(options).is_none() {
             return Err("its options are not an object literal".to_owned());
         }
+        if self.surely_sets(options, "dependsOn") {
+            return Err(format!(
+                "its options are `{}`, a const other resources may pass too, which sets a `dependsOn` of its own: a list of the function's own would drop it, and a change to it would reach every resource passing it; give the function options of its own that list both",
+                self.text(options)
+            ));
+        }
         if !self.surely_lacks(options, "dependsOn") {
             return Err(format!(
                 "its options are `{}`, a const that may set a `dependsOn` of its own, which other resources may pass too; give the function options of its own that list the role's policies",
