@@ -21,16 +21,35 @@ pub struct ResourceInstance<'p, 'a> {
 impl<'p, 'a> ResourceInstance<'p, 'a> {
     /// Its address, as `terraform plan` prints it (`module.orders.aws_lambda_function.this`).
     pub fn address(&self) -> String {
-        let mut address: String = self.calls.iter().map(|call| format!("module.{}.", call.name)).collect();
+        let calls: String = self.calls.iter().map(|call| format!("module.{}.", call.name)).collect();
+        calls + &self.address_in_its_module()
+    }
+
+    /// Its addresses, one per copy the calls deploy: each call's name followed by each of the
+    /// indexes `indexes` holds at its depth (`""` for a call made once, `["billing"]`, `[*]`).
+    pub fn indexed_addresses(&self, indexes: &[Vec<String>]) -> Vec<String> {
+        let mut addresses = vec![String::new()];
+        for (call, picked) in self.calls.iter().zip(indexes) {
+            addresses = addresses
+                .iter()
+                .flat_map(|address| {
+                    picked
+                        .iter()
+                        .map(move |index| format!("{address}module.{}{index}.", call.name))
+                })
+                .collect();
+        }
+        let tail = self.address_in_its_module();
+        addresses.into_iter().map(|address| address + &tail).collect()
+    }
+
+    /// Its address within the folder that declares it.
+    fn address_in_its_module(&self) -> String {
         match &self.resource.registry_call {
             // The module makes it with `count`, once.
-            Some(call) => address.push_str(&format!(
-                "module.{call}.{}.{}[0]",
-                self.resource.kind, self.resource.name
-            )),
-            None => address.push_str(&format!("{}.{}", self.resource.kind, self.resource.name)),
+            Some(call) => format!("module.{call}.{}.{}[0]", self.resource.kind, self.resource.name),
+            None => format!("{}.{}", self.resource.kind, self.resource.name),
         }
-        address
     }
 
     pub fn scope(&self) -> &Scope<'p, 'a> {
@@ -73,6 +92,23 @@ impl<'a> TerraformProject<'a> {
             self.collect_instances(call.folder, calls, found, made_by_registry_modules);
             calls.pop();
         }
+    }
+
+    /// The indexes of each call's instances in a chain of calls, outermost first, as
+    /// `ResourceInstance::indexed_addresses` takes them: `""` for a call made once, each key of
+    /// one made by `count` or `for_each` (see `instance_indexes`), or `[*]` for any of them when
+    /// infrafix cannot tell its keys.
+    pub fn call_indexes(&self, calls: &[&ModuleCall<'a>]) -> Vec<Vec<String>> {
+        calls
+            .iter()
+            .enumerate()
+            .map(|(depth, call)| match self.is_repeated(call.body) {
+                false => vec![String::new()],
+                true => self
+                    .instance_indexes(call.body, &calls[..depth])
+                    .unwrap_or_else(|| vec!["[*]".to_owned()]),
+            })
+            .collect()
     }
 
     /// How many copies of a folder's resources a chain of calls deploys: each call's `count` or

@@ -192,6 +192,43 @@ impl<'a> TerraformProject<'a> {
             .is_some_and(|collection| collection.values.is_empty() && !collection.overridable)
     }
 
+    /// The index of each instance a block's `count` or `for_each` makes, as its address writes it
+    /// (`[0]`, `["billing"]`), in the order `element_origins` reads their elements; `None` when
+    /// the block is not repeated, or its instances are not settled: a `count` or a collection a
+    /// `.tfvars` file may change, a key infrafix cannot read.
+    pub fn instance_indexes(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<String>> {
+        if let Some(count) = self.argument(body, "count") {
+            let number = self.settled_number(count, scope)?;
+            return Some((0..number).map(|index| format!("[{index}]")).collect());
+        }
+        let for_each = self.argument(body, "for_each")?;
+        let origin = self.origin(for_each, scope).filter(|origin| !origin.overridable)?;
+        let collection = self
+            .collection(origin, scope)
+            .filter(|collection| !collection.overridable)?;
+        collection
+            .values
+            .iter()
+            .map(|value| {
+                let key = match collection.are_keys {
+                    true => self.string_literal(unwrapped(*value))?,
+                    false => self.entry_key(*value)?,
+                };
+                Some(format!("[\"{key}\"]"))
+            })
+            .collect()
+    }
+
+    /// The key of the map entry whose value is written at `value`: a name or a string written out.
+    fn entry_key(&self, value: Located<'a>) -> Option<String> {
+        let entry = value.node.parent().filter(|entry| kind_of(*entry) == "object_elem")?;
+        let key = unwrapped(value.with(entry.field("key")?));
+        match kind_of(key.node) {
+            "variable_expr" => Some(self.text(key).to_owned()),
+            _ => self.string_literal(key),
+        }
+    }
+
     fn surely_zero(&self, count: Located<'a>, scope: &Scope<'_, 'a>) -> bool {
         let Some(origin) = self.origin(count, scope).filter(|origin| !origin.overridable) else {
             return false;
@@ -393,6 +430,13 @@ impl<'a> TerraformProject<'a> {
         if let Some(elements) = self.element_origins(read, body, scope) {
             return Some(elements);
         }
+        self.passed_per_element(read, scope).map(|(_, elements)| elements)
+    }
+
+    /// What a value read in a module stands for per instance of the call passing it from
+    /// `each.value` (`policy_arn = each.value.policy` in a `module` block with `for_each`, read
+    /// in the module as `var.policy_arn`), and how deep in `scope` that call is.
+    pub fn passed_per_element(&self, read: Located<'a>, scope: &Scope<'_, 'a>) -> Option<(usize, Elements<'a>)> {
         let origin = self.origin(read, scope)?;
         let passed = origin.passed_at?;
         // The value stops at the call's argument only when that argument is not a literal.
@@ -400,7 +444,8 @@ impl<'a> TerraformProject<'a> {
             return None;
         }
         let call = scope.get(origin.depth)?;
-        self.element_origins(passed, call.body, &scope[..origin.depth])
+        let elements = self.element_origins(passed, call.body, &scope[..origin.depth])?;
+        Some((origin.depth, elements))
     }
 
     /// Where `each.value`, or a field of it (`each.value.runtime`), or over a set `each.key`, read

@@ -322,28 +322,67 @@ impl<'a> TerraformProject<'a> {
     /// resource or by a module call's inputs, is undone on its next apply.
     /// One whose `policy_arn` infrafix cannot read may attach that policy too, and then owns it
     /// just the same: a new attachment is no safe fix beside it either.
+    /// A copy of such an attachment in a module called by `count` or `for_each` is named by its
+    /// instance's key (`module.workers["billing"].aws_iam_policy_attachment.pollers`), `[*]`
+    /// where infrafix cannot tell the keys; one whose `policy_arn` each instance passes
+    /// (`each.value.policy_arn`) is judged per instance.
     fn exclusive_policy_attachment(&self, arn: &str, policy: &str) -> Option<String> {
         self.resource_instances().iter().find_map(|instance| {
             if instance.resource.kind != "aws_iam_policy_attachment" || instance.resource.registry_call.is_some() {
                 return None;
             }
             let written = self.argument(instance.resource.body, "policy_arn")?;
-            // A module's `policy_arn` is read where its value is written: in the module, or in
-            // the call passing it (`var.policy_arn`); one infrafix cannot follow is unknown.
-            let value = match instance.scope() {
-                [] => Some(written),
-                scope => self.origin(written, scope).map(|origin| origin.written),
+            let mut indexes = self.call_indexes(instance.scope());
+            let claim = match self.passed_per_element(written, instance.scope()) {
+                Some((depth, elements)) => {
+                    let claims: Vec<_> = elements
+                        .origins
+                        .iter()
+                        .map(|origin| self.attachment_claim(origin.map(|origin| origin.written), arn))
+                        .collect();
+                    let strongest = claims.iter().flatten().max().copied()?;
+                    // Only the instances making the strongest claim are named, by their keys.
+                    if let Some(picked) = indexes.get_mut(depth).filter(|picked| picked.len() == claims.len()) {
+                        let kept = picked.iter().zip(&claims).filter(|(_, claim)| **claim == Some(strongest));
+                        *picked = kept.map(|(index, _)| index.clone()).collect();
+                    }
+                    strongest
+                }
+                None => {
+                    // A module's `policy_arn` is read where its value is written: in the module, or
+                    // in the call passing it (`var.policy_arn`); one infrafix cannot follow is unknown.
+                    let value = match instance.scope() {
+                        [] => Some(written),
+                        scope => self.origin(written, scope).map(|origin| origin.written),
+                    };
+                    self.attachment_claim(value, arn)?
+                }
             };
-            let owner = format!("`{}`", instance.address());
-            let owns = if value.is_some_and(|value| self.may_name_managed_policy(value, arn)) {
-                format!("{owner} owns every attachment of {policy}")
-            } else if value.is_none_or(|value| self.names_an_unknown_policy(value)) {
-                format!("{owner} attaches a policy infrafix cannot tell apart from {policy}, and owns every attachment of it if it is that one")
-            } else {
-                return None;
+            let addresses = instance.indexed_addresses(&indexes);
+            let several = addresses.len() > 1;
+            let owners = addresses.iter().map(|address| format!("`{address}`")).collect::<Vec<_>>().join(" and ");
+            let (own, attach, its) = match several {
+                true => ("own", "attach", "their"),
+                false => ("owns", "attaches", "its"),
             };
-            Some(format!("{owns} (add the role to its `roles`)"))
+            let owns = match claim {
+                AttachmentClaim::Owns => format!("{owners} {own} every attachment of {policy}"),
+                AttachmentClaim::MayOwn => format!("{owners} {attach} a policy infrafix cannot tell apart from {policy}, and {own} every attachment of it if it is that one"),
+            };
+            Some(format!("{owns} (add the role to {its} `roles`)"))
         })
+    }
+
+    /// What an `aws_iam_policy_attachment` whose `policy_arn` is written at `value` (`None`
+    /// where infrafix cannot follow it) claims of the AWS managed policy `arn`.
+    fn attachment_claim(&self, value: Option<Located<'a>>, arn: &str) -> Option<AttachmentClaim> {
+        if value.is_some_and(|value| self.may_name_managed_policy(value, arn)) {
+            Some(AttachmentClaim::Owns)
+        } else if value.is_none_or(|value| self.names_an_unknown_policy(value)) {
+            Some(AttachmentClaim::MayOwn)
+        } else {
+            None
+        }
     }
 
     /// Whether infrafix cannot tell which policy a `policy_arn` names: it is no text (written, or
@@ -1046,4 +1085,13 @@ pub(super) fn aligned_arguments(indent: &str, arguments: &[(&str, String)]) -> S
         .iter()
         .map(|(key, value)| format!("{indent}{key:<width$} = {value}\n"))
         .collect()
+}
+
+/// What an exclusive `aws_iam_policy_attachment` claims of a managed policy, weakest first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum AttachmentClaim {
+    /// Its `policy_arn` cannot be read: it may be that policy.
+    MayOwn,
+    /// It attaches that policy.
+    Owns,
 }
