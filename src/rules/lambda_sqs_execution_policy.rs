@@ -66,7 +66,9 @@ paragraph setting them after `event_source_mapping`; where `attach_policies` is 
 or `false`), so that it attaches none of them, the switch is turned on, the policy put first in
 `policies` (an entry already naming it is moved first, not listed twice) and `number_of_policies`
 set to 1: the policies listed stay unattached. A new input goes above the comment lines describing
-the input it is written before, not between them. Where it
+the input it is written before, not between them; so does a new first entry of `policies` above
+the comment lines describing the entry it is written before, and an entry moved first takes the
+comment lines above it along. Where it
 attaches only some of its list, or reads the inputs from elsewhere, the finding has no fix. A call that turns `create_role` off is
 judged by its `lambda_role` as a function's `role` is.
 

@@ -735,6 +735,9 @@ impl<'a> TerraformProject<'a> {
             Some(0) => Ok(Vec::new()),
             Some(at) => {
                 let entry = entries[at];
+                if let Some(edits) = self.move_first_with_comments(listed, entry) {
+                    return Ok(edits);
+                }
                 let mut edits = vec![self.remove_list_entry(&entry.site())?];
                 edits.extend(self.prepend_to_list(listed, self.text(entry))?);
                 Ok(edits)
@@ -745,7 +748,11 @@ impl<'a> TerraformProject<'a> {
 
     /// The edits that put `entry` first in a list written in place: on its line for a one-line
     /// list (or an empty one), on a line of its own before the first element otherwise.
+    /// Comment lines above the first element stay with it (see `list_lines`).
     fn prepend_to_list(&self, value: Located<'a>, entry: &str) -> Result<Vec<Edit>, String> {
+        if let Some(edits) = self.prepend_above_comments(value, entry) {
+            return Ok(edits);
+        }
         let list = list_node(value).ok_or("the call's policies is not a list written in place")?;
         let elements = list_items(list);
         let Some(first) = elements.first() else {

@@ -3,6 +3,7 @@
 
 mod iam;
 mod integrations;
+mod list_lines;
 mod method_settings;
 
 use std::cell::RefCell;
