@@ -64,8 +64,10 @@ The fix adds the policy through the call: appended to `policies`, with `number_o
 by one, where the call attaches every policy it lists; where it sets none of the three, a
 paragraph setting them after `event_source_mapping`; where `attach_policies` is off (by default,
 or `false`), so that it attaches none of them, the switch is turned on, the policy put first in
-`policies` (an entry already naming it is moved first, not listed twice) and `number_of_policies`
-set to 1: the policies listed stay unattached. A new input goes above the comment lines describing
+`policies` (an entry already naming it is moved first, not listed twice; an entry before it that
+infrafix cannot read, such as a root variable whose default a `.tfvars` file may change, may name
+it too, and leaves the finding without a fix) and `number_of_policies` set to 1: the policies
+listed stay unattached. A new input goes above the comment lines describing
 the input it is written before, not between them; so does a new first entry of `policies` above
 the comment lines describing the entry it is written before, and an entry moved first takes the
 comment lines above it along. Where it

@@ -723,7 +723,7 @@ impl<'a> TerraformProject<'a> {
     /// The edits that make the AWS managed policy `arn` the first of a call's `policies`: none
     /// where it is; where the list names it further down (written out or in the partition), that
     /// entry moved first as written, since a second copy would list it twice; else `quoted`
-    /// put first.
+    /// put first. An entry infrafix cannot read before it refuses the fix: it may be the policy.
     fn policy_put_first(&self, listed: Located<'a>, arn: &str, quoted: &str) -> Result<Vec<Edit>, String> {
         let entries = list_node(listed).map(list_items).unwrap_or_default();
         let names_the_policy = |entry: &Located<'a>| {
@@ -731,7 +731,20 @@ impl<'a> TerraformProject<'a> {
                 .is_some_and(|written| written == arn)
                 || self.managed_policy_named(*entry).is_some_and(|named| named.arn == arn)
         };
-        match entries.iter().position(names_the_policy) {
+        let found = entries.iter().position(names_the_policy);
+        // An entry before it (or in a list without it) that may be the policy too would leave it
+        // listed twice, one more attachment away from attaching it twice.
+        let unsettled = entries[..found.unwrap_or(entries.len())]
+            .iter()
+            .find(|entry| self.may_name_managed_policy(**entry, arn) || self.names_an_unknown_policy(**entry));
+        if let Some(entry) = unsettled {
+            let policy = managed_policies::find(arn).map_or(arn, |policy| policy.name.as_str());
+            return Err(format!(
+                "the call's policies lists `{}`, which may name {policy} too, as infrafix cannot tell (a root variable's default, which a .tfvars file may change, or a value known only at deploy)",
+                self.text(*entry)
+            ));
+        }
+        match found {
             Some(0) => Ok(Vec::new()),
             Some(at) => {
                 let entry = entries[at];
