@@ -45,7 +45,7 @@ role, or the ARN added to the role's own `managed_policy_arns`, in the partition
 configuration (`arn:${data.aws_partition.current.partition}:…`, which deploys to GovCloud and China
 too; without one, the ARN is written out). An `aws_iam_policy_attachment` of the policy, in any
 partition it names (`arn:${var.partition}:iam::aws:policy/…`) or through a `data "aws_iam_policy"`
-looking it up by name, detaches it from every role it does
+looking it up by name (in a module, a name its call passes: `name = var.policy_name`), detaches it from every role it does
 not list, in the whole account, wherever it is declared (the root or a local module it calls): the finding then has no fix, whatever the role (a registry module call's `policies`
 attach by `aws_iam_role_policy_attachment` too), nor where a module's role lists its `managed_policy_arns`. Nor beside an `aws_iam_policy_attachment`
 whose `policy_arn` infrafix cannot read (a variable without a default): it may be that policy. An attachment whose `count` or

@@ -5,7 +5,7 @@
 
 use super::super::references::interpolated;
 use super::super::registry::POLICY_LIST;
-use super::super::values::{list_items, list_node, object_node, tuple_elements, unwrapped};
+use super::super::values::{list_items, list_node, object_node, tuple_elements, unwrapped, Origin, Scope};
 use super::super::{block_body, block_type, named_children, Located, ModuleCall, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{GrantTarget, ResourceId, ResourceRef, Site, ARN};
@@ -338,7 +338,7 @@ impl<'a> TerraformProject<'a> {
                     let claims: Vec<_> = elements
                         .origins
                         .iter()
-                        .map(|origin| self.attachment_claim(origin.map(|origin| origin.written), arn))
+                        .map(|origin| self.attachment_claim(*origin, instance.scope(), arn))
                         .collect();
                     let strongest = claims.iter().flatten().max().copied()?;
                     // Only the instances making the strongest claim are named, by their keys.
@@ -352,10 +352,16 @@ impl<'a> TerraformProject<'a> {
                     // A module's `policy_arn` is read where its value is written: in the module, or
                     // in the call passing it (`var.policy_arn`); one infrafix cannot follow is unknown.
                     let value = match instance.scope() {
-                        [] => Some(written),
-                        scope => self.origin(written, scope).map(|origin| origin.written),
+                        [] => Some(Origin {
+                            written,
+                            overridable: false,
+                            in_place: true,
+                            passed_at: None,
+                            depth: 0,
+                        }),
+                        scope => self.origin(written, scope),
                     };
-                    self.attachment_claim(value, arn)?
+                    self.attachment_claim(value, instance.scope(), arn)?
                 }
             };
             let addresses = instance.indexed_addresses(&indexes);
@@ -373,29 +379,42 @@ impl<'a> TerraformProject<'a> {
         })
     }
 
-    /// What an `aws_iam_policy_attachment` whose `policy_arn` is written at `value` (`None`
-    /// where infrafix cannot follow it) claims of the AWS managed policy `arn`.
-    fn attachment_claim(&self, value: Option<Located<'a>>, arn: &str) -> Option<AttachmentClaim> {
-        if value.is_some_and(|value| self.may_name_managed_policy(value, arn)) {
+    /// What an `aws_iam_policy_attachment` of the module instance `scope`, whose `policy_arn` is
+    /// written at `value` (`None` where infrafix cannot follow it), claims of the AWS managed
+    /// policy `arn`.
+    fn attachment_claim(&self, value: Option<Origin<'a>>, scope: &Scope<'_, 'a>, arn: &str) -> Option<AttachmentClaim> {
+        // What the value reads (a data source's `name = var.policy_name`) is read with the
+        // arguments of the calls leading to the module it is written in.
+        let value = value.map(|origin| (origin.written, &scope[..origin.depth.min(scope.len())]));
+        if value.is_some_and(|(value, scope)| self.may_name_managed_policy(value, scope, arn)) {
             Some(AttachmentClaim::Owns)
-        } else if value.is_none_or(|value| self.names_an_unknown_policy(value)) {
+        } else if value.is_none_or(|(value, scope)| self.names_an_unknown_policy(value, scope)) {
             Some(AttachmentClaim::MayOwn)
         } else {
             None
         }
     }
 
-    /// Whether infrafix cannot tell which policy a `policy_arn` names: it is no text (written, or
-    /// a variable's default), no ARN text, no `data "aws_iam_policy"` lookup, and no policy of
-    /// the program (`aws_iam_policy.reports.arn`).
-    fn names_an_unknown_policy(&self, value: Located<'a>) -> bool {
+    /// Whether infrafix cannot tell which policy a `policy_arn` written in the module instance
+    /// `scope` names: it is no text (written, or a variable's default), no ARN text, no
+    /// `data "aws_iam_policy"` lookup by a name or ARN it can read, and no policy of the program
+    /// (`aws_iam_policy.reports.arn`).
+    fn names_an_unknown_policy(&self, value: Located<'a>, scope: &Scope<'_, 'a>) -> bool {
         let policy_of_the_program = self
             .traversal(interpolated(value))
             .is_some_and(|parts| matches!(parts.as_slice(), ["aws_iam_policy", _, "arn"]));
+        let read_lookup = self
+            .data_source_read(value, "aws_iam_policy", "arn")
+            .is_some_and(|data| {
+                let name = self.argument(data.body, "name");
+                let looked_up_arn = self.argument(data.body, "arn");
+                name.is_some_and(|name| self.string_value(name, scope).is_some())
+                    || looked_up_arn.is_some_and(|arn| !self.names_an_unknown_policy(arn, scope))
+            });
         !policy_of_the_program
             && self.string_value(value, &[]).is_none()
             && self.arn_text(value).is_none()
-            && self.data_source_read(value, "aws_iam_policy", "arn").is_none()
+            && !read_lookup
     }
 
     /// `Err` when an `aws_iam_policy_attachment` of the root module owns the AWS managed policy
@@ -413,17 +432,18 @@ impl<'a> TerraformProject<'a> {
     /// out, as a variable's default (which a `.tfvars` file may keep), in any partition
     /// (`arn:${var.partition}:iam::aws:policy/…`), or as the ARN a `data "aws_iam_policy"` looks
     /// up by that policy's name or ARN.
-    fn may_name_managed_policy(&self, value: Located<'a>, arn: &str) -> bool {
+    /// A data source of a module is read with the arguments of the calls in `scope`.
+    fn may_name_managed_policy(&self, value: Located<'a>, scope: &Scope<'_, 'a>, arn: &str) -> bool {
         let looked_up = || {
             let data = self.data_source_read(value, "aws_iam_policy", "arn")?;
             let name = managed_policies::find(arn)?.name.as_str();
             let by_name = self
                 .argument(data.body, "name")
-                .and_then(|written| self.string_value(written, &[]))
+                .and_then(|written| self.string_value(written, scope))
                 .is_some_and(|(written, _)| written == name);
             let by_arn = self
                 .argument(data.body, "arn")
-                .is_some_and(|written| self.may_name_managed_policy(written, arn));
+                .is_some_and(|written| self.may_name_managed_policy(written, scope, arn));
             Some(by_name || by_arn)
         };
         self.string_value(value, &[])
@@ -734,9 +754,9 @@ impl<'a> TerraformProject<'a> {
         let found = entries.iter().position(names_the_policy);
         // An entry before it (or in a list without it) that may be the policy too would leave it
         // listed twice, one more attachment away from attaching it twice.
-        let unsettled = entries[..found.unwrap_or(entries.len())]
-            .iter()
-            .find(|entry| self.may_name_managed_policy(**entry, arn) || self.names_an_unknown_policy(**entry));
+        let unsettled = entries[..found.unwrap_or(entries.len())].iter().find(|entry| {
+            self.may_name_managed_policy(**entry, &[], arn) || self.names_an_unknown_policy(**entry, &[])
+        });
         if let Some(entry) = unsettled {
             let policy = managed_policies::find(arn).map_or(arn, |policy| policy.name.as_str());
             return Err(format!(
