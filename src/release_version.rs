@@ -1,6 +1,7 @@
 //! Release versions (`major.minor.patch`) of libraries and tools: the runtime table dates a
 //! library's constants by them, a project's `package.json` and lock file name the npm release it
-//! installs, and a Terraform module's `required_version` the releases it runs on.
+//! installs, and a Terraform module's `required_version` the releases it runs on; a lock file or a
+//! range's upper bound, the newest release of a provider a project may install.
 
 use std::fmt;
 use std::str::FromStr;
@@ -71,6 +72,60 @@ impl fmt::Display for ReleaseVersion {
     }
 }
 
+/// The newest release of a library a project may install: the one its lock file names, or the
+/// upper bound of the range it declares (`~> 4.0` and `^6.0.0` admit every release below the next
+/// major, `= 5.10.0` that one release).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewestRelease {
+    /// This release, and none newer.
+    Exactly(ReleaseVersion),
+    /// Releases below this one.
+    Below(ReleaseVersion),
+}
+
+impl NewestRelease {
+    /// Whether the project may install `release` or a newer one.
+    pub fn reaches(self, release: ReleaseVersion) -> bool {
+        match self {
+            Self::Exactly(newest) => release <= newest,
+            Self::Below(bound) => release < bound,
+        }
+    }
+
+    /// The lower of two bounds: a project held by both may install only what both admit.
+    pub fn min(self, other: Self) -> Self {
+        match self.order_key() <= other.order_key() {
+            true => self,
+            false => other,
+        }
+    }
+
+    /// The higher of two bounds: a project held by either may install what either admits.
+    pub fn max(self, other: Self) -> Self {
+        match self.order_key() >= other.order_key() {
+            true => self,
+            false => other,
+        }
+    }
+
+    /// The major of the newest release admitted: `Below(7.0.0)` admits 6.x, `Below(7.2.0)` 7.1.x.
+    pub fn major(self) -> Option<u64> {
+        match self {
+            Self::Exactly(release) => Some(release.major),
+            Self::Below(bound) if bound.minor == 0 && bound.patch == 0 => bound.major.checked_sub(1),
+            Self::Below(bound) => Some(bound.major),
+        }
+    }
+
+    /// Bounds in the order of what they admit: `Below(v)` admits less than `Exactly(v)`.
+    fn order_key(self) -> (ReleaseVersion, u8) {
+        match self {
+            Self::Below(release) => (release, 0),
+            Self::Exactly(release) => (release, 1),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +137,25 @@ mod tests {
         assert!("2.168".parse::<ReleaseVersion>().is_err());
         assert!("2.168.0.1".parse::<ReleaseVersion>().is_err());
         assert!("2.x.0".parse::<ReleaseVersion>().is_err());
+    }
+
+    #[test]
+    fn the_newest_release_reaches_what_it_admits() {
+        let locked = NewestRelease::Exactly(ReleaseVersion::new(5, 31, 0));
+        assert!(locked.reaches(ReleaseVersion::new(5, 31, 0)));
+        assert!(!locked.reaches(ReleaseVersion::new(5, 32, 0)));
+        let below = NewestRelease::Below(ReleaseVersion::new(5, 0, 0));
+        assert!(below.reaches(ReleaseVersion::new(4, 67, 0)));
+        assert!(!below.reaches(ReleaseVersion::new(5, 0, 0)));
+        assert_eq!(locked.min(below), below);
+        assert_eq!(
+            NewestRelease::Below(ReleaseVersion::new(5, 31, 0)).min(locked),
+            NewestRelease::Below(ReleaseVersion::new(5, 31, 0))
+        );
+        assert_eq!(locked.max(below), locked);
+        assert_eq!(below.major(), Some(4));
+        assert_eq!(NewestRelease::Below(ReleaseVersion::new(7, 2, 0)).major(), Some(7));
+        assert_eq!(locked.major(), Some(5));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use crate::calendar::CalendarDate;
+use crate::cloud::{CheckingProvider, RuntimeCheck};
 use crate::fix::Applicability;
 use crate::release_version::ReleaseVersion;
 
@@ -45,6 +46,13 @@ pub struct Runtime {
     build: Option<String>,
     /// The npm packages code on this runtime may load without bundling them.
     pub provides: Vec<String>,
+    /// The first hashicorp/aws release whose plan accepts the id; `None` when 4.0.0 does.
+    hashicorp_aws_since: Option<ReleaseVersion>,
+    /// The first @pulumi/aws release whose preview accepts the id; `None` when 5.0.0 does.
+    pulumi_aws_since: Option<ReleaseVersion>,
+    /// AWS offers the runtime as a container base image only: a function with a code package
+    /// cannot move to it.
+    image_only: bool,
 }
 
 impl Runtime {
@@ -74,6 +82,23 @@ impl Runtime {
             _ => true,
         };
         self.cdk_constant.as_deref().filter(|_| present)
+    }
+
+    /// The first release of `provider` that accepts this runtime; `None` when every release
+    /// infrafix knows of does.
+    pub fn first_accepted_by(&self, provider: CheckingProvider) -> Option<ReleaseVersion> {
+        match provider {
+            CheckingProvider::TerraformAws => self.hashicorp_aws_since,
+            CheckingProvider::PulumiAws => self.pulumi_aws_since,
+        }
+    }
+
+    /// Whether the provider that checks the project's runtimes accepts this one in the newest
+    /// release the project may install; with no such provider, AWS alone judges it.
+    pub fn is_accepted_by(&self, check: Option<&RuntimeCheck>) -> bool {
+        let Some(check) = check else { return true };
+        self.first_accepted_by(check.provider)
+            .is_none_or(|first| check.newest.reaches(first))
     }
 
     /// The command that builds the executable at `output`, as a message quotes it.
@@ -142,6 +167,16 @@ impl RuntimeTable {
                         entry.id
                     );
                 }
+                let release = |value: &Option<String>, field: &str| -> Result<Option<ReleaseVersion>> {
+                    value
+                        .as_deref()
+                        .map(str::parse)
+                        .transpose()
+                        .with_context(|| format!("runtime {}: {field}", entry.id))
+                };
+                let hashicorp_aws_since = release(&entry.hashicorp_aws_since, "hashicorp_aws_since")?;
+                let pulumi_aws_since = release(&entry.pulumi_aws_since, "pulumi_aws_since")?;
+                check_provider_releases(&entry.id, hashicorp_aws_since, pulumi_aws_since, entry.image_only)?;
                 if entry.build.is_some() && entry.executable.is_none() {
                     bail!("runtime {}: `build` needs the `executable` it builds", entry.id);
                 }
@@ -192,6 +227,9 @@ impl RuntimeTable {
                     executable: entry.executable,
                     build: entry.build,
                     provides: entry.provides,
+                    hashicorp_aws_since,
+                    pulumi_aws_since,
+                    image_only: entry.image_only,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -223,12 +261,43 @@ impl RuntimeTable {
             .find(|runtime| runtime.constant.as_deref() == Some(constant))
     }
 
+    /// The runtimes a function on `runtime` may move to on `date`, newest first: those of its
+    /// family AWS supports then for functions with a code package.
+    fn supported_in_family(&self, runtime: &Runtime, date: CalendarDate) -> impl Iterator<Item = &Runtime> + '_ {
+        let family = runtime.family.clone();
+        self.runtimes.iter().rev().filter(move |candidate| {
+            candidate.family == family && !candidate.is_deprecated_on(date) && !candidate.image_only
+        })
+    }
+
     /// The newest runtime of the same family that is not deprecated on `date`.
     pub fn successor(&self, runtime: &Runtime, date: CalendarDate) -> Option<&Runtime> {
-        self.runtimes
-            .iter()
-            .rev()
-            .find(|candidate| candidate.family == runtime.family && !candidate.is_deprecated_on(date))
+        self.supported_in_family(runtime, date).next()
+    }
+
+    /// The newest runtime of the same family that is not deprecated on `date` and that `check`'s
+    /// provider accepts in the newest release the project may install.
+    pub fn accepted_successor(
+        &self,
+        runtime: &Runtime,
+        date: CalendarDate,
+        check: Option<&RuntimeCheck>,
+    ) -> Option<&Runtime> {
+        self.supported_in_family(runtime, date)
+            .find(|candidate| candidate.is_accepted_by(check))
+    }
+
+    /// The oldest release of `provider` that accepts a runtime of `runtime`'s family supported on
+    /// `date`, and that runtime: the least upgrade after which the runtime can move.
+    pub fn least_upgrade(
+        &self,
+        runtime: &Runtime,
+        date: CalendarDate,
+        provider: CheckingProvider,
+    ) -> Option<(&Runtime, ReleaseVersion)> {
+        self.supported_in_family(runtime, date)
+            .filter_map(|candidate| Some((candidate, candidate.first_accepted_by(provider)?)))
+            .min_by_key(|(_, release)| *release)
     }
 
     /// Whether moving from `runtime` to its successor is safe.
@@ -237,6 +306,31 @@ impl RuntimeTable {
             .get(&runtime.family)
             .copied()
             .unwrap_or(Applicability::Unsafe)
+    }
+}
+
+/// Checks the provider releases a runtime names against each other: @pulumi/aws is bridged from
+/// hashicorp/aws (@pulumi/aws 6 from hashicorp/aws 5, 7 from 6), so it accepts no runtime before
+/// the provider it is built from does, and a runtime AWS offers as an image only has no release
+/// to wait for.
+fn check_provider_releases(
+    id: &str,
+    hashicorp_aws: Option<ReleaseVersion>,
+    pulumi_aws: Option<ReleaseVersion>,
+    image_only: bool,
+) -> Result<()> {
+    if image_only && (hashicorp_aws.is_some() || pulumi_aws.is_some()) {
+        bail!("runtime {id}: an `image_only` runtime is no function's successor; drop its provider releases");
+    }
+    match (hashicorp_aws, pulumi_aws) {
+        (None, Some(_)) => {
+            bail!("runtime {id}: `pulumi_aws_since` needs the `hashicorp_aws_since` @pulumi/aws is bridged from")
+        }
+        (Some(upstream), Some(bridged)) if bridged.major <= upstream.major => bail!(
+            "runtime {id}: @pulumi/aws {bridged} is bridged from hashicorp/aws {}.x, older than {upstream}",
+            bridged.major.saturating_sub(1)
+        ),
+        _ => Ok(()),
     }
 }
 
@@ -275,11 +369,16 @@ struct RuntimeEntry {
     build: Option<String>,
     #[serde(default)]
     provides: Vec<String>,
+    hashicorp_aws_since: Option<String>,
+    pulumi_aws_since: Option<String>,
+    #[serde(default)]
+    image_only: bool,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::release_version::NewestRelease;
 
     fn date(text: &str) -> CalendarDate {
         text.parse().expect("valid date")
@@ -319,6 +418,90 @@ mod tests {
         );
         // Once every runtime of a family is deprecated, there is nothing to move to.
         assert!(table.successor(node, date("2030-01-01")).is_none());
+    }
+
+    fn check(provider: CheckingProvider, newest: NewestRelease) -> RuntimeCheck {
+        RuntimeCheck {
+            provider,
+            newest,
+            source: "lock".to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_successor_is_one_the_projects_provider_accepts() {
+        let table = RuntimeTable::bundled();
+        let node = table.by_id("nodejs18.x").expect("listed");
+        let on = date("2026-11-29");
+        let successor = |check: &RuntimeCheck| {
+            table
+                .accepted_successor(node, on, Some(check))
+                .map(|runtime| runtime.id.as_str())
+        };
+        let terraform = |newest| check(CheckingProvider::TerraformAws, newest);
+        let pulumi = |newest| check(CheckingProvider::PulumiAws, newest);
+        let exactly = |major, minor, patch| NewestRelease::Exactly(ReleaseVersion::new(major, minor, patch));
+        let below = |major| NewestRelease::Below(ReleaseVersion::new(major, 0, 0));
+        assert_eq!(successor(&terraform(exactly(6, 21, 0))), Some("nodejs24.x"));
+        assert_eq!(successor(&terraform(exactly(5, 90, 0))), Some("nodejs22.x"));
+        assert_eq!(successor(&terraform(below(6))), Some("nodejs22.x"));
+        assert_eq!(successor(&pulumi(below(7))), Some("nodejs22.x"));
+        assert_eq!(successor(&pulumi(exactly(7, 14, 0))), Some("nodejs24.x"));
+        // nodejs20.x, which 5.31.0 takes, is deprecated: the least upgrade takes nodejs22.x.
+        let old_lock = terraform(exactly(5, 31, 0));
+        assert_eq!(successor(&old_lock), None);
+        let upgrade = table.least_upgrade(node, on, CheckingProvider::TerraformAws);
+        assert_eq!(
+            upgrade.map(|(runtime, release)| (runtime.id.as_str(), release.to_string())),
+            Some(("nodejs22.x", "5.78.0".to_owned()))
+        );
+        // A runtime every release takes is always a successor: java11 under hashicorp/aws 4.x.
+        let java = table.by_id("java8").expect("listed");
+        let java_successor = table.accepted_successor(java, on, Some(&terraform(below(5))));
+        assert_eq!(java_successor.map(|runtime| runtime.id.as_str()), Some("java11"));
+        assert_eq!(
+            table
+                .accepted_successor(node, on, None)
+                .map(|runtime| runtime.id.as_str()),
+            Some("nodejs24.x")
+        );
+    }
+
+    #[test]
+    fn a_runtime_offered_as_an_image_only_is_no_successor() {
+        let table = RuntimeTable::bundled();
+        let dotnet = table.by_id("dotnet6").expect("listed");
+        let successor = table.successor(dotnet, date("2026-01-01"));
+        assert_eq!(successor.map(|runtime| runtime.id.as_str()), Some("dotnet10"));
+        let hashicorp_5 = check(
+            CheckingProvider::TerraformAws,
+            NewestRelease::Below(ReleaseVersion::new(6, 0, 0)),
+        );
+        // dotnet10 needs hashicorp/aws 6.27.0; dotnet9 is an image; dotnet8 it is.
+        let held = table.accepted_successor(dotnet, date("2026-01-01"), Some(&hashicorp_5));
+        assert_eq!(held.map(|runtime| runtime.id.as_str()), Some("dotnet8"));
+    }
+
+    #[test]
+    fn provider_releases_are_checked_against_each_other() {
+        let table = |fields: &str| {
+            format!("[families]\nnodejs = {{ fix = \"unsafe\" }}\n[[runtimes]]\nid = \"x\"\nfamily = \"nodejs\"\ndeprecated = 2028-01-01\n{fields}\n")
+        };
+        let parses = |fields: &str| RuntimeTable::parse(&table(fields)).is_ok();
+        assert!(parses(
+            "hashicorp_aws_since = \"5.78.0\"\npulumi_aws_since = \"6.66.2\""
+        ));
+        assert!(parses("hashicorp_aws_since = \"5.78.0\""));
+        assert!(
+            !parses("pulumi_aws_since = \"6.66.2\""),
+            "bridged from no upstream release"
+        );
+        assert!(!parses(
+            "hashicorp_aws_since = \"6.21.0\"\npulumi_aws_since = \"6.66.2\""
+        ));
+        assert!(!parses("hashicorp_aws_since = \"5.78\""));
+        assert!(!parses("image_only = true\nhashicorp_aws_since = \"5.78.0\""));
+        assert!(parses("image_only = true"));
     }
 
     #[test]

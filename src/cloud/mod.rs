@@ -11,6 +11,7 @@ mod iam;
 mod intent;
 mod lambda;
 mod policy;
+mod runtime_check;
 
 use std::ops::Range;
 
@@ -35,6 +36,7 @@ pub use policy::{
     action_matches, Answer, Coverage, Effect, Entry, GrantDocument, PhysicalName, PolicyStatement, ResourceTarget,
     RoleGrants,
 };
+pub use runtime_check::{CheckingProvider, RuntimeCheck};
 
 use crate::fix::Fix;
 
