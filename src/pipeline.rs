@@ -19,7 +19,7 @@ use crate::fix::{detect_only, fix_to_fixpoint, FixPolicy, FixableProject, Fixpoi
 use crate::frontends::cloudformation::{
     included_function_files, is_serverless_service, ProjectFile, Template, TemplateFrontEnd, TemplateInput,
 };
-use crate::frontends::terraform::{TerraformFrontEnd, TerraformInput, TerraformProject};
+use crate::frontends::terraform::{locked_aws_release, TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::frontends::typescript::{
     import_aliases, FileFacts, ImportAliases, PackageManifest, Program, ProgramInput, StackConfig, TypeScriptFrontEnd,
 };
@@ -793,7 +793,7 @@ impl ProjectState<'_> {
             })
             .collect();
         let project = TerraformProject::build(root, inputs);
-        let front_end = TerraformFrontEnd::new(&project);
+        let front_end = TerraformFrontEnd::new(&project).with_locked_aws(locked_aws_release(root));
         let findings = check_program(
             &RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages),
             &self.enabled,

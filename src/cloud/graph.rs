@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 
 use super::{
     ApiIntegration, ApiStage, IamRole, LambdaFunction, LambdaLayer, MessageTarget, MethodSettings, QueueEventSource,
-    ResourceId,
+    ResourceId, RuntimeCheck,
 };
 
 /// How a front end builds each part of the graph. Parts that tie resources to functions are
@@ -23,6 +23,10 @@ pub trait GraphSource {
     fn message_targets(&self) -> Vec<MessageTarget>;
     /// How the language names what messages mention.
     fn spelling(&self) -> Spelling;
+    /// The provider that checks the project's runtimes before they deploy, and the newest release
+    /// of it the project may install; `None` where AWS alone checks them, or nothing says which
+    /// release the project installs.
+    fn runtime_check(&self) -> Option<RuntimeCheck>;
 }
 
 /// The names a language gives the settings that findings mention.
@@ -51,6 +55,7 @@ pub struct CloudGraph<'a> {
     integrations: OnceCell<Vec<ApiIntegration>>,
     queue_event_sources: OnceCell<Vec<QueueEventSource>>,
     message_targets: OnceCell<Vec<MessageTarget>>,
+    runtime_check: OnceCell<Option<RuntimeCheck>>,
 }
 
 impl<'a> CloudGraph<'a> {
@@ -64,6 +69,7 @@ impl<'a> CloudGraph<'a> {
             integrations: OnceCell::new(),
             queue_event_sources: OnceCell::new(),
             message_targets: OnceCell::new(),
+            runtime_check: OnceCell::new(),
         }
     }
 
@@ -103,6 +109,10 @@ impl<'a> CloudGraph<'a> {
 
     pub fn spelling(&self) -> Spelling {
         self.source.spelling()
+    }
+
+    pub fn runtime_check(&self) -> Option<&RuntimeCheck> {
+        self.runtime_check.get_or_init(|| self.source.runtime_check()).as_ref()
     }
 
     /// The queue or topic a resource id names.

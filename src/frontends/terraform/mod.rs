@@ -22,12 +22,13 @@ mod integrations;
 mod map_paths;
 mod modules;
 mod policy;
+mod provider_release;
 mod readers;
 mod references;
 mod registry;
 mod render;
-mod required_version;
 mod values;
+mod version_constraints;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -36,6 +37,7 @@ use std::rc::Rc;
 
 use tree_sitter::{Node, Tree};
 
+pub use provider_release::locked_aws_release;
 pub use render::TerraformFrontEnd;
 
 use crate::cloud::Site;
@@ -118,6 +120,8 @@ pub struct ModuleFolder<'tree> {
     outputs: HashMap<String, Located<'tree>>,
     /// The `required_version` of each of its `terraform` blocks.
     required_versions: Vec<Located<'tree>>,
+    /// The `version` its `terraform` blocks' `required_providers` set on the AWS provider.
+    aws_provider_versions: Vec<Located<'tree>>,
 }
 
 /// The root module folder (folder 0) and the local module folders it calls.
@@ -227,6 +231,10 @@ impl<'a> TerraformProject<'a> {
                 (Some("module"), [name], None) => self.registry_function(name, block, block_body, &arguments),
                 _ => None,
             };
+            let aws_provider_versions = match block_type(block.node, text) {
+                Some("terraform") => self.aws_provider_constraints(block),
+                _ => Vec::new(),
+            };
             let folder = &mut self.folders[self.folder_of_file[file]];
             if is_override_file(self.files[file].path) {
                 let names: Vec<String> = match (block_type(block.node, text), labels.as_slice()) {
@@ -293,12 +301,15 @@ impl<'a> TerraformProject<'a> {
                         folder.locals.entry(name.to_owned()).or_insert(value);
                     }
                 }
-                (Some("terraform"), []) => folder.required_versions.extend(
-                    arguments
-                        .iter()
-                        .filter(|(argument, _)| *argument == "required_version")
-                        .map(|(_, constraint)| *constraint),
-                ),
+                (Some("terraform"), []) => {
+                    folder.required_versions.extend(
+                        arguments
+                            .iter()
+                            .filter(|(argument, _)| *argument == "required_version")
+                            .map(|(_, constraint)| *constraint),
+                    );
+                    folder.aws_provider_versions.extend(aws_provider_versions);
+                }
                 _ => {}
             }
         }
@@ -341,7 +352,7 @@ impl<'a> TerraformProject<'a> {
     pub fn admits_terraform_before(&self, first: ReleaseVersion) -> Option<String> {
         self.folders[0].required_versions.iter().find_map(|constraint| {
             let constraint = self.string_literal(values::unwrapped(*constraint))?;
-            required_version::admits_release_before(&constraint, first)
+            version_constraints::admits_release_before(&constraint, first)
                 .filter(|admitted| *admitted)
                 .map(|_| constraint)
         })

@@ -7,7 +7,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::release_version::ReleaseVersion;
+use crate::cloud::{CheckingProvider, RuntimeCheck};
+use crate::release_version::{NewestRelease, ReleaseVersion};
+
+const MANIFEST: &str = "package.json";
+const LOCK_FILE: &str = "package-lock.json";
 
 /// What a project's `package.json` ranges and `package-lock.json` say about the libraries fixes name.
 #[derive(Debug, Default)]
@@ -19,6 +23,9 @@ pub struct PackageManifest {
     /// The @pulumi/aws release the project installs: the one its lock file names, else the oldest
     /// its range admits. `None` when neither says.
     pulumi_aws_version: Option<ReleaseVersion>,
+    /// The newest @pulumi/aws release the project may install, and the file that says so: the
+    /// release its lock file names, else the newest its range admits. `None` when neither bounds it.
+    pulumi_aws_newest: Option<(NewestRelease, &'static str)>,
     /// The aws-cdk-lib release the project installs: the one its lock file names, else the
     /// oldest its range admits (a constant that release lacks is missing from some install).
     /// `None` when neither says, which installs the newest release as far as infrafix can tell.
@@ -30,7 +37,7 @@ impl PackageManifest {
     /// declares nothing.
     pub fn of_project(root: &Path) -> Self {
         let read = |name: &str| std::fs::read_to_string(root.join(name)).ok();
-        Self::parse(read("package.json").as_deref(), read("package-lock.json").as_deref())
+        Self::parse(read(MANIFEST).as_deref(), read(LOCK_FILE).as_deref())
     }
 
     fn parse(manifest: Option<&str>, lock: Option<&str>) -> Self {
@@ -42,14 +49,18 @@ impl PackageManifest {
                 .find_map(|section| manifest.get(section)?.get(package)?.as_str())
         };
         let lock = lock.and_then(|text| serde_json::from_str::<Value>(text).ok());
-        let installed = |package: &str| {
-            lock.as_ref()
-                .and_then(|lock| locked_version(lock, package))
-                .or_else(|| range(package).and_then(oldest_version))
+        let locked = |package: &str| lock.as_ref().and_then(|lock| locked_version(lock, package));
+        let installed = |package: &str| locked(package).or_else(|| range(package).and_then(oldest_version));
+        let pulumi_aws_newest = match locked("@pulumi/aws") {
+            Some(release) => Some((NewestRelease::Exactly(release), LOCK_FILE)),
+            None => range("@pulumi/aws")
+                .and_then(newest_release)
+                .map(|newest| (newest, MANIFEST)),
         };
         Self {
             pulumi_aws_major: range("@pulumi/aws").and_then(newest_major),
             pulumi_aws_version: installed("@pulumi/aws"),
+            pulumi_aws_newest,
             cdk_lib_version: installed("aws-cdk-lib"),
         }
     }
@@ -62,6 +73,16 @@ impl PackageManifest {
     /// The @pulumi/aws release the project installs, when its lock file or range says.
     pub fn pulumi_aws_version(&self) -> Option<ReleaseVersion> {
         self.pulumi_aws_version
+    }
+
+    /// How @pulumi/aws checks the program's runtimes at preview, when the project says which
+    /// releases of it it may install.
+    pub fn pulumi_aws_runtime_check(&self) -> Option<RuntimeCheck> {
+        self.pulumi_aws_newest.map(|(newest, source)| RuntimeCheck {
+            provider: CheckingProvider::PulumiAws,
+            newest,
+            source: source.to_owned(),
+        })
     }
 
     /// The aws-cdk-lib release the project installs, when its lock file or range says.
@@ -104,52 +125,93 @@ fn oldest_version(range: &str) -> Option<ReleaseVersion> {
 /// `>=5 <7` admit 6; alternatives (`^5 || ^6`) admit their newest. `None` when a range has no
 /// upper bound (`>=6`, `*`, `latest`) or is not a range at all.
 fn newest_major(range: &str) -> Option<u64> {
-    range
-        .split("||")
-        .map(|alternative| alternative_newest_major(alternative.trim()))
-        .collect::<Option<Vec<u64>>>()?
-        .into_iter()
-        .max()
+    newest_release(range)?.major()
 }
 
-fn alternative_newest_major(alternative: &str) -> Option<u64> {
+/// The newest release an npm version range admits: `^6.0.0` and `6.x` those below 7.0.0,
+/// `~6.50.0` and `6.50.x` those below 6.51.0, `6.83.4` and `<=6.83.4` that one, `>=5 <7.2` those
+/// below 7.2.0; alternatives (`^5 || ^6`) their newest. `None` when a range has no upper bound
+/// (`>=6`, `*`, `latest`) or is not a range at all.
+fn newest_release(range: &str) -> Option<NewestRelease> {
+    range
+        .split("||")
+        .map(|alternative| alternative_newest_release(alternative.trim()))
+        .collect::<Option<Vec<NewestRelease>>>()?
+        .into_iter()
+        .reduce(NewestRelease::max)
+}
+
+fn alternative_newest_release(alternative: &str) -> Option<NewestRelease> {
     let comparators: Vec<&str> = alternative.split_whitespace().collect();
-    // An upper bound decides (`<7.0.0` admits 6, `<=6.2` admits 6); without one, a comparator
-    // of its own (`^6`, `6.x`, `=6.1.0`) does, and `>=6` is unbounded.
+    // `1.2.3 - 2.3` admits what `<=2.3` does.
+    if let [_, "-", upper] = comparators.as_slice() {
+        return partial_version_bound(upper);
+    }
+    // An upper bound decides (`<7.0.0`, `<=6.2`); without one, a comparator of its own (`^6`,
+    // `6.x`, `=6.1.0`) does, and `>=6` is unbounded.
     let upper = comparators.iter().find_map(|comparator| {
         if let Some(bound) = comparator.strip_prefix("<=") {
-            leading_major(bound)
-        } else if let Some(bound) = comparator.strip_prefix('<') {
-            let (major, rest) = split_major(bound)?;
-            let excludes_whole_major = rest.trim_start_matches(['.', '0', 'x', 'X', '*']).is_empty();
-            Some(if excludes_whole_major {
-                major.checked_sub(1)?
-            } else {
-                major
-            })
+            partial_version_bound(bound)
         } else {
-            None
+            comparator
+                .strip_prefix('<')
+                .and_then(ReleaseVersion::lenient)
+                .map(NewestRelease::Below)
         }
     });
     if upper.is_some() {
         return upper;
     }
     match comparators.as_slice() {
-        [only] if !only.starts_with('>') => leading_major(only.trim_start_matches(['^', '~', '=', 'v'])),
+        [only] if only.starts_with('^') => caret_bound(only.trim_start_matches('^')),
+        [only] if only.starts_with('~') => tilde_bound(only.trim_start_matches('~')),
+        [only] if !only.starts_with('>') => partial_version_bound(only.trim_start_matches('=')),
         _ => None,
     }
 }
 
-/// The major of a version written with its major first (`6`, `6.1.0`, `6.x`).
-fn leading_major(version: &str) -> Option<u64> {
-    split_major(version).map(|(major, _)| major)
+/// The parts a version writes before its first wildcard or its end (`6`, `6.1`, `6.1.0`, `6.x`),
+/// with its release read leniently.
+fn written_parts(version: &str) -> Option<(usize, ReleaseVersion)> {
+    let version = version.trim().trim_start_matches(['=', 'v']);
+    let core = version.split(['-', '+']).next()?;
+    let parts = core
+        .split('.')
+        .take_while(|part| !matches!(*part, "x" | "X" | "*"))
+        .count();
+    Some((parts, ReleaseVersion::lenient(version)?))
 }
 
-fn split_major(version: &str) -> Option<(u64, &str)> {
-    let version = version.trim_start_matches(['=', 'v']);
-    let digits = version.len() - version.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let major = version.get(..digits)?.parse().ok()?;
-    Some((major, &version[digits..]))
+/// What a version written in part admits at most: `6.83.4` that release, `6.83` and `6.83.x`
+/// those below 6.84.0, `6` and `6.x` those below 7.0.0.
+fn partial_version_bound(version: &str) -> Option<NewestRelease> {
+    let (parts, release) = written_parts(version)?;
+    Some(match parts {
+        0 => return None,
+        1 => NewestRelease::Below(ReleaseVersion::new(release.major + 1, 0, 0)),
+        2 => NewestRelease::Below(ReleaseVersion::new(release.major, release.minor + 1, 0)),
+        _ => NewestRelease::Exactly(release),
+    })
+}
+
+/// `^6.1.0` admits releases below 7.0.0; a 0.x release only those of its minor.
+fn caret_bound(version: &str) -> Option<NewestRelease> {
+    let (parts, release) = written_parts(version)?;
+    Some(NewestRelease::Below(match (release.major, parts) {
+        (0, 0 | 1) => ReleaseVersion::new(1, 0, 0),
+        (0, _) => ReleaseVersion::new(0, release.minor + 1, 0),
+        (major, _) => ReleaseVersion::new(major + 1, 0, 0),
+    }))
+}
+
+/// `~6.1.0` and `~6.1` admit releases below 6.2.0, `~6` those below 7.0.0.
+fn tilde_bound(version: &str) -> Option<NewestRelease> {
+    let (parts, release) = written_parts(version)?;
+    Some(NewestRelease::Below(match parts {
+        0 => return None,
+        1 => ReleaseVersion::new(release.major + 1, 0, 0),
+        _ => ReleaseVersion::new(release.major, release.minor + 1, 0),
+    }))
 }
 
 #[cfg(test)]
@@ -177,6 +239,46 @@ mod tests {
         ] {
             assert_eq!(newest_major(range), major, "{range}");
         }
+    }
+
+    #[test]
+    fn ranges_admit_their_newest_release() {
+        let below = |major, minor| Some(NewestRelease::Below(ReleaseVersion::new(major, minor, 0)));
+        let exactly = |major, minor, patch| Some(NewestRelease::Exactly(ReleaseVersion::new(major, minor, patch)));
+        for (range, newest) in [
+            ("^6.0.0", below(7, 0)),
+            ("^6.50", below(7, 0)),
+            ("~6.50.0", below(6, 51)),
+            ("6.50.x", below(6, 51)),
+            ("6.x", below(7, 0)),
+            ("6.83.4", exactly(6, 83, 4)),
+            ("=7.2.0", exactly(7, 2, 0)),
+            (">=6.1 <7.2", below(7, 2)),
+            (">=5 <=6.2", below(6, 3)),
+            ("6.0.0 - 6.66.2", exactly(6, 66, 2)),
+            ("^5.0.0 || ^6.0.0", below(7, 0)),
+            ("^0.4.1", below(0, 5)),
+            (">=6.0.0", None),
+            ("*", None),
+            ("latest", None),
+        ] {
+            assert_eq!(newest_release(range), newest, "{range}");
+        }
+    }
+
+    #[test]
+    fn the_lock_file_bounds_the_pulumi_provider_before_the_range() {
+        let manifest = r#"{"dependencies": {"@pulumi/aws": "^6.0.0"}}"#;
+        let lock = r#"{"lockfileVersion": 3, "packages": {"node_modules/@pulumi/aws": {"version": "6.50.1"}}}"#;
+        let check = |lock| PackageManifest::parse(Some(manifest), lock).pulumi_aws_runtime_check();
+        let locked = check(Some(lock)).expect("locked");
+        assert_eq!(locked.newest, NewestRelease::Exactly(ReleaseVersion::new(6, 50, 1)));
+        assert_eq!(locked.source, "package-lock.json");
+        let ranged = check(None).expect("ranged");
+        assert_eq!(ranged.newest, NewestRelease::Below(ReleaseVersion::new(7, 0, 0)));
+        assert_eq!(ranged.source, "package.json");
+        let cdk_app = PackageManifest::parse(Some(r#"{"dependencies": {"aws-cdk-lib": "^2.100.0"}}"#), None);
+        assert_eq!(cdk_app.pulumi_aws_runtime_check(), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod integrations;
 use super::Template;
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
-    MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site, Spelling, ThrottleLimit,
+    MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site, Spelling, ThrottleLimit,
 };
 use crate::fix::{Edit, Fix};
 use crate::frontends::document::{Layout, Value, ValueKind};
@@ -860,6 +860,11 @@ impl GraphSource for TemplateFrontEnd<'_> {
             qualified_invoke_arn: "!Sub …/functions/${Version}/invocations",
             invoke_permission: "AWS::Lambda::Permission",
         }
+    }
+
+    /// CloudFormation hands the runtime to AWS, which knows every runtime it runs.
+    fn runtime_check(&self) -> Option<RuntimeCheck> {
+        None
     }
 }
 

@@ -14,15 +14,18 @@ use iam::{NewStatement, StatementField};
 use super::{has_comment_inside, named_children, Located, TerraformProject};
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GrantTarget, GraphSource, IamRole, Intent, LambdaFunction,
-    LambdaLayer, MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site, Spelling,
+    LambdaLayer, MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site, Spelling,
 };
 use crate::fix::{Applicability, Edit, Fix};
+use crate::release_version::ReleaseVersion;
 use crate::source::{line_ending, line_range};
 use crate::syntax::kind_of;
 
 /// The Terraform front end of one root module and the local modules it calls.
 pub struct TerraformFrontEnd<'a> {
     project: &'a TerraformProject<'a>,
+    /// The hashicorp/aws release the root module's lock file pins, if it has one.
+    locked_aws: Option<ReleaseVersion>,
     /// The resources this pass's fixes create, as `TYPE.NAME`: a second new resource of a pass
     /// must not take the name of the first.
     handed_out: RefCell<HashSet<String>>,
@@ -32,7 +35,16 @@ impl<'a> TerraformFrontEnd<'a> {
     pub fn new(project: &'a TerraformProject<'a>) -> Self {
         Self {
             project,
+            locked_aws: None,
             handed_out: RefCell::default(),
+        }
+    }
+
+    /// The front end of a root module whose lock file pins hashicorp/aws `release`.
+    pub fn with_locked_aws(self, release: Option<ReleaseVersion>) -> Self {
+        Self {
+            locked_aws: release,
+            ..self
         }
     }
 
@@ -218,6 +230,10 @@ impl GraphSource for TerraformFrontEnd<'_> {
 
     fn message_targets(&self) -> Vec<MessageTarget> {
         self.project.graph_message_targets()
+    }
+
+    fn runtime_check(&self) -> Option<RuntimeCheck> {
+        self.project.aws_runtime_check(self.locked_aws)
     }
 
     fn spelling(&self) -> Spelling {

@@ -11,7 +11,7 @@ mod runtime;
 use super::{Located, PolicyCache, Program};
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
-    MessageTarget, MethodSettings, QueueEventSource, SendGrant, Site, Spelling,
+    MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site, Spelling,
 };
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
@@ -82,6 +82,12 @@ impl GraphSource for TypeScriptFrontEnd<'_, '_> {
 
     fn spelling(&self) -> Spelling {
         self.spelling
+    }
+
+    /// A Pulumi program's provider checks runtimes at preview; a CDK app's template leaves them
+    /// to CloudFormation, and its package.json names no @pulumi/aws.
+    fn runtime_check(&self) -> Option<RuntimeCheck> {
+        self.program.manifest.pulumi_aws_runtime_check()
     }
 }
 
