@@ -116,6 +116,20 @@ function made per element of a collection, only the Go element's own `handler` b
 change, as is a handler that also serves the other runtimes a function may have (`runtime: legacy ?
 "go1.x" : "provided.al2023"`).
 
+The runtime moved to must also be one the project's provider accepts. The Terraform AWS provider
+holds a function's `runtime` and a layer's `compatible_runtimes` to the runtimes of the AWS SDK
+it was built with, and @pulumi/aws, bridged from it, does the same: a release older than the
+runtime refuses it before anything deploys (`expected runtime to be one of [...]`). The release
+is the one `.terraform.lock.hcl` in the root module pins, else the newest the `required_providers`
+constraints on `aws` admit (`~> 4.0`, `< 5.0`, `= 5.10.0`, in the root module or a module it
+calls); for @pulumi/aws, the one `package-lock.json` names, else the newest package.json's range
+admits (`^6.0.0`: a 6.x release). The successor is then the newest runtime supported on `as_of`
+that release accepts: `nodejs22.x` under hashicorp/aws 5 or @pulumi/aws 6, since `nodejs24.x`
+needs hashicorp/aws 6.21.0 and @pulumi/aws 7.14.0. Where it accepts none, the finding has no fix
+and names the release to upgrade to first. Where nothing bounds the release (no lock file, no
+constraint or only `>= 5.0`), any release may be installed, and the newest runtime is taken.
+CloudFormation, SAM and CDK apps hand the runtime to AWS, which checks it itself.
+
 A runtime written as the default of a stack configuration read (`config.get("runtime") ?? "go1.x"`,
 or `||`, also a field of `config.getObject("fn")`) is what deploys only where no stack sets the
 key: where a stack file (`Pulumi.prod.yaml`, beside `Pulumi.yaml` or in its `stackConfigDir`) or
@@ -345,12 +359,7 @@ fn group_target(
     runtime: &Runtime,
     uses: &[RuntimeUse],
 ) -> Result<&'static Runtime, String> {
-    let successor = table.successor(runtime, context.settings.as_of).ok_or_else(|| {
-        format!(
-            "no runtime of the {} family is supported on {}; choose one by hand",
-            runtime.family, context.settings.as_of
-        )
-    })?;
+    let successor = successor_of(context, table, runtime)?;
     let suppressed_elsewhere = uses
         .iter()
         .any(|u| suppressed(context, &u.value.at) || read_where_suppressed(context, u));
@@ -369,6 +378,70 @@ fn group_target(
     Ok(successor)
 }
 
+/// The runtime a deprecated one moves to: the newest of its family supported on `as_of` that the
+/// provider checking the project's runtimes accepts in the newest release the project may
+/// install (a runtime newer than that release knows fails before anything deploys), or why
+/// there is none.
+fn successor_of(
+    context: &RuleContext,
+    table: &'static RuntimeTable,
+    runtime: &Runtime,
+) -> Result<&'static Runtime, String> {
+    let as_of = context.settings.as_of;
+    let check = context.graph().runtime_check();
+    if let Some(successor) = table.accepted_successor(runtime, as_of, check) {
+        return Ok(successor);
+    }
+    let no_runtime = || {
+        format!(
+            "no runtime of the {} family is supported on {as_of}; choose one by hand",
+            runtime.family
+        )
+    };
+    let (Some(check), Some(newest)) = (check, table.successor(runtime, as_of)) else {
+        return Err(no_runtime());
+    };
+    let (unlocked, release) = table
+        .least_upgrade(runtime, as_of, check.provider)
+        .ok_or_else(no_runtime)?;
+    let newest_needs = match newest.first_accepted_by(check.provider) {
+        Some(needed) if newest.id != unlocked.id => format!(" (`{}` needs {needed})", newest.id),
+        _ => String::new(),
+    };
+    Err(format!(
+        "the project's {provider} accepts no runtime of the {} family supported on {as_of} ({}): upgrade it to {release} or later first, which accepts `{}`{newest_needs}, then run infrafix again",
+        runtime.family,
+        check.holding(),
+        unlocked.id,
+        provider = check.provider,
+    ))
+}
+
+/// Where the provider keeps a runtime from its family's newest: what the message adds after
+/// "the newest {family} runtime supported on {date}".
+fn held_back_by_provider(
+    context: &RuleContext,
+    table: &RuntimeTable,
+    runtime: &Runtime,
+    successor: &Runtime,
+) -> String {
+    let (Some(check), Some(newest)) = (
+        context.graph().runtime_check(),
+        table.successor(runtime, context.settings.as_of),
+    ) else {
+        return String::new();
+    };
+    match newest.first_accepted_by(check.provider) {
+        Some(needed) if newest.id != successor.id => format!(
+            " that the project's {} accepts ({}, and `{}` needs {needed})",
+            check.provider,
+            check.holding(),
+            newest.id
+        ),
+        _ => String::new(),
+    }
+}
+
 /// Per place the code reads a runtime the deployment's settings give, why it is not fixed and
 /// where to change it: every deprecated runtime any of those settings give there, since one
 /// finding stands for the place.
@@ -382,7 +455,7 @@ fn set_outside_the_code(
         let Some(first) = uses.iter().find(|u| !u.value.set_in.is_empty()) else {
             continue;
         };
-        let Some(successor) = table.successor(first.runtime, context.settings.as_of) else {
+        let Ok(successor) = successor_of(context, table, first.runtime) else {
             continue;
         };
         let places: Vec<String> = first
@@ -428,7 +501,7 @@ fn report_group(
 ) {
     let Some(first) = uses.first() else { return };
     let runtime = first.runtime;
-    let successor = table.successor(runtime, context.settings.as_of);
+    let successor = successor_of(context, table, runtime).ok();
     let mut intents = Vec::new();
     let mut handler_notes = Vec::new();
     // Per use, how its handler becomes the new runtime's, when the new runtime names one.
@@ -503,7 +576,17 @@ fn report_group(
             continue;
         }
         reported.push(&runtime_use.value.at);
-        let mut message = describe(runtime, successor, context.settings.as_of, runtime_use.owner, package);
+        let held_back = successor
+            .map(|successor| held_back_by_provider(context, table, runtime, successor))
+            .unwrap_or_default();
+        let mut message = describe(
+            runtime,
+            successor,
+            context.settings.as_of,
+            &held_back,
+            runtime_use.owner,
+            package,
+        );
         if fixed && !matches!(package, Readiness::NotReady(_)) {
             let own = runtime_use.function().map(|function| function.resource);
             message.push_str(&others_not_ready(own, &not_ready));
@@ -557,10 +640,13 @@ fn others_not_ready(own: Option<ResourceId>, not_ready: &[&LambdaFunction]) -> S
     }
 }
 
+/// The finding's message. `held_back` says what keeps a newer runtime than the successor from the
+/// project (see `held_back_by_provider`).
 fn describe(
     runtime: &Runtime,
     successor: Option<&Runtime>,
     as_of: CalendarDate,
+    held_back: &str,
     owner: Owner,
     package: &Readiness,
 ) -> String {
@@ -600,7 +686,7 @@ fn describe(
         }
         (None, _) if runtime.family != successor.family || runtime.family == "provided" => message.push('.'),
         (None, _) => message.push_str(&format!(
-            ", the newest {} runtime supported on {as_of}; test the code on it.",
+            ", the newest {} runtime supported on {as_of}{held_back}; test the code on it.",
             runtime.family
         )),
     }
