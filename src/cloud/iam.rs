@@ -26,6 +26,10 @@ pub struct CallRole {
     /// The role this call runs the function as (index into the graph's roles); `None` for a role
     /// infrafix cannot follow, which no rule judges or edits.
     pub role: Option<usize>,
+    /// The dead-letter target this call passes, where the factory reads it from a parameter
+    /// (`targetArn: dlq.arn` in `makeFn(name, role, dlq)`); `None` where it reads it otherwise
+    /// (the function's `dead_letter` then holds for every call) or the call's cannot be followed.
+    pub dead_letter: Option<ResourceRef>,
 }
 
 /// Where a function sends the events it failed to process.
@@ -153,6 +157,10 @@ pub struct QueueEventSource {
     /// Where the mapping is made, where a fix may grant beside it (a front end whose mappings
     /// feed functions running as roles their framework makes); `None` elsewhere.
     pub mapping: Option<Site>,
+    /// For a function a factory makes whose calls run it as different roles: the call whose
+    /// function the mapping feeds (`functionName: ingest.arn`, `const ingest = makeFn(…)`), as
+    /// an index into the function's `role_per_call`; `None` where the mapping names no one call.
+    pub call: Option<usize>,
 }
 
 impl QueueEventSource {
@@ -166,6 +174,7 @@ impl QueueEventSource {
             feeds_every_instance: true,
             per_instance: false,
             mapping: None,
+            call: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::cloud::{
-    Answer, DeadLetter, Effect, Entry, FixPlan, FunctionRole, GrantDocument, GrantTarget, IamRole, Intent,
+    Answer, CallRole, DeadLetter, Effect, Entry, FixPlan, FunctionRole, GrantDocument, GrantTarget, IamRole, Intent,
     LambdaFunction, MessageTarget, ResourceId, ResourceRef, SendGrant, Site, WrittenArn,
 };
 use crate::diagnostic::Finding;
@@ -51,6 +51,17 @@ may be read only there), and never extends a statement of the roles (written onc
 them, one instance's target there would reach every role). It is not judged when some policy
 attachment of the program names a role infrafix cannot place (a role handed to a method, an
 array filled by `push`): that one may grant each role its target.
+
+A function a factory makes from the role each call passes (`makeFn(name, role, dlq)` with `role:
+role.arn`), whose calls pass different roles or one infrafix cannot follow (`opts.role ??
+defaultRole`), is judged for each call whose role it can follow, against the target that call
+passes (`dlq.arn`) or the one every call shares; a call whose target cannot be followed is not
+judged. One finding names the calls whose role may not send. Its fix grants the call's role, as
+above, never in the file where the factory makes the function: a grant written there (a new
+policy before the function) would run for every call, the unfollowed ones too, and the finding
+then has no fix and says so; nor does it where the calls lacking the send run as different roles.
+A new RolePolicy is not added to the factory's `dependsOn` while a call's role cannot be
+followed (`lambda-iam-depends-on` reports it, without a fix).
 
 A target written as ARN text (`"arn:aws:sqs:us-east-1:123456789012:orders-dlq"`, or the same
 built from the partition, region and account the program deploys to) names its service by its
@@ -250,89 +261,24 @@ struct Grant {
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
-    let mut reported = Vec::new();
-    let mut grants = Vec::new();
-    // Functions whose instances each have a role of their own, by role.
-    let mut own_grants: BTreeMap<usize, Vec<OwnGrant>> = BTreeMap::new();
+    let mut judged = Judged::default();
+    // Per finding of a function a factory makes, judged for one of its calls: the file making it.
+    let mut per_call: BTreeMap<usize, usize> = BTreeMap::new();
     for function in graph.functions() {
-        let Some(FunctionRole::Declared(role_index)) = function.role else {
-            continue;
-        };
-        let Some(role) = graph.roles().get(role_index) else {
-            continue;
-        };
-        let lacking: Vec<Lacking> = match &function.dead_letter {
-            DeadLetter::Text(written) => lacking_on_text(context, role, written).into_iter().collect(),
-            dead_letter => {
-                let Some(targets) = dead_letter.targets() else {
-                    continue;
-                };
-                // A function made in a loop or by a factory may send to several targets: one
-                // finding names those its role may not send to.
-                targets
-                    .iter()
-                    .filter_map(|dead_letter| {
-                        let MessageTarget { target, name } = graph.message_target(dead_letter.resource)?;
-                        let action = send_action(target.service);
-                        let answer = role.grants.allows(action, &target.named_by(dead_letter));
-                        let lacks = !matches!(answer, Answer::Allowed | Answer::Unreadable);
-                        lacks.then(|| Lacking {
-                            dead_letter: GrantTarget::Resource(dead_letter.clone()),
-                            name: name.clone(),
-                            service: target.service,
-                            action,
-                            answer,
-                        })
-                    })
-                    .collect()
+        match function.role {
+            Some(FunctionRole::Declared(role_index)) => judged.function(context, function, role_index),
+            Some(FunctionRole::Unknown) if !function.role_per_call.is_empty() => {
+                per_call.insert(judged.reported.len(), function.at.file);
+                judged.calls(context, function);
             }
-        };
-        let unknown = lacking.iter().find_map(|lacks| match &lacks.answer {
-            Answer::Unknown(reason) => Some(reason),
-            _ => None,
-        });
-        // Instances naming different targets are usually granted them through the same
-        // per-instance code (`Resource: spec.deadLetter.arn`), which no single answer reads: not
-        // judged, rather than reported as unknown on a correct program.
-        let per_instance = matches!(
-            function.dead_letter,
-            DeadLetter::PerInstance(_) | DeadLetter::EachWithItsRole { .. }
-        );
-        if lacking.is_empty() || (unknown.is_some() && per_instance) {
-            continue;
+            _ => {}
         }
-        let finding = Finding::new(
-            RuleId::LambdaDlqSendPermission,
-            function.at.file,
-            function.at.range.clone(),
-            message(function, role, &lacking, unknown.is_some()),
-        );
-        if lacking.iter().any(|lacks| lacks.answer == Answer::Denied) {
-            reported.push(finding.not_fixed("a Deny statement forbids it; change that statement by hand"));
-            continue;
-        }
-        if let Some(reason) = unknown {
-            reported.push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
-            continue;
-        }
-        if let DeadLetter::EachWithItsRole { written, .. } = &function.dead_letter {
-            let grant = own_target_grant(context, function, role, &lacking, written);
-            own_grants.entry(role_index).or_default().push((reported.len(), grant));
-            reported.push(finding);
-            continue;
-        }
-        for lacks in &lacking {
-            grants.push(Grant {
-                finding: reported.len(),
-                function: function.declared.clone(),
-                function_resource: function.resource,
-                role: role_index,
-                dead_letter: lacks.dead_letter.clone(),
-                action: lacks.action,
-            });
-        }
-        reported.push(finding);
     }
+    let Judged {
+        reported,
+        grants,
+        own_grants,
+    } = judged;
     // The grants of one role are planned together, so that those going to one place make one edit
     // that every finding's fix carries: fixed one by one, they would all insert at the same point
     // and settle one per pass. A suppressed finding's grant is planned on its own, so that no
@@ -374,6 +320,24 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             outcomes.extend(plan_own_targets(context, role, members));
         }
     }
+    // A factory's function judged per call: its fix edits roles only, never the file where the
+    // factory makes the function, and one role at a time (grants to several roles go in
+    // different places, which one fix does not join).
+    for (finding, factory_file) in per_call {
+        let mut roles = grants
+            .iter()
+            .filter(|grant| grant.finding == finding)
+            .map(|grant| grant.role);
+        let first = roles.next();
+        if roles.any(|role| Some(role) != first) {
+            outcomes.insert(finding, Err(CALLS_OF_SEVERAL_ROLES.to_owned()));
+        }
+        if let Some(Ok(fix)) = outcomes.get(&finding) {
+            if fix.edits.iter().any(|edit| edit.file == factory_file) {
+                outcomes.insert(finding, Err(EDITS_THE_FACTORY.to_owned()));
+            }
+        }
+    }
     findings.extend(
         reported
             .into_iter()
@@ -383,6 +347,195 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 None => finding,
             }),
     );
+}
+
+/// Why a function a factory makes, judged for one call, gets no fix where the grant would go in
+/// the factory's file.
+const EDITS_THE_FACTORY: &str = "the grant would be written in the file where the factory makes the function, which every call of the factory runs, and may reach the functions and roles of its other calls; grant the call's role the send on its target by hand";
+
+/// Why a function a factory makes gets no fix where calls of different roles lack the send.
+const CALLS_OF_SEVERAL_ROLES: &str = "the calls run it as different roles, whose grants go in different places; grant each role the send on its call's target by hand";
+
+/// The findings of the rule so far, and the grants their fixes must make.
+#[derive(Default)]
+struct Judged {
+    reported: Vec<Finding>,
+    grants: Vec<Grant>,
+    /// Functions whose instances each have a role of their own, by role.
+    own_grants: BTreeMap<usize, Vec<OwnGrant>>,
+}
+
+impl Judged {
+    /// A function a factory makes, whose calls run it as different roles: each call whose role
+    /// is known is judged against the target it passes (or the one every call shares). One
+    /// finding names the calls whose role may not send; its fix grants each call's role its
+    /// target (roles, never the factory: another call's function is left as it is).
+    fn calls(&mut self, context: &RuleContext, function: &LambdaFunction) {
+        let graph = context.graph();
+        // Each call whose role and target are known, with them.
+        let sending: Vec<(&CallRole, usize, &IamRole, DeadLetter)> = function
+            .role_per_call
+            .iter()
+            .filter_map(|call| {
+                let role_index = call.role?;
+                let dead_letter = match (&function.dead_letter, &call.dead_letter) {
+                    (DeadLetter::Resource(_) | DeadLetter::Text(_), _) => function.dead_letter.clone(),
+                    (_, Some(target)) => DeadLetter::Resource(target.clone()),
+                    _ => return None,
+                };
+                Some((call, role_index, graph.roles().get(role_index)?, dead_letter))
+            })
+            .collect();
+        let judged: Vec<_> = sending
+            .iter()
+            .filter_map(|(call, role_index, role, dead_letter)| {
+                let lacking = lacking_sends(context, role, dead_letter)?;
+                (!lacking.is_empty()).then_some((call, *role_index, role, lacking))
+            })
+            .collect();
+        if judged.is_empty() {
+            return;
+        }
+        let answers = || {
+            judged
+                .iter()
+                .flat_map(|(_, _, _, lacking)| lacking)
+                .map(|lacks| &lacks.answer)
+        };
+        let unknown = answers().find_map(|answer| match answer {
+            Answer::Unknown(reason) => Some(reason),
+            _ => None,
+        });
+        let message = judged
+            .iter()
+            .map(|(call, _, role, lacking)| {
+                let name = format!("{}, as the call {} makes it,", function.name, call.call);
+                message(&name, role, lacking, unknown.is_some())
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let finding = Finding::new(
+            RuleId::LambdaDlqSendPermission,
+            function.at.file,
+            function.at.range.clone(),
+            message,
+        );
+        if answers().any(|answer| *answer == Answer::Denied) {
+            self.reported
+                .push(finding.not_fixed("a Deny statement forbids it; change that statement by hand"));
+            return;
+        }
+        if let Some(reason) = unknown {
+            self.reported
+                .push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
+            return;
+        }
+        for (_, role_index, _, lacking) in &judged {
+            self.grant(function, *role_index, lacking);
+        }
+        self.reported.push(finding);
+    }
+
+    /// A function running as the role `role_index` (every instance of it), sending to its
+    /// `dead_letter`.
+    fn function(&mut self, context: &RuleContext, function: &LambdaFunction, role_index: usize) {
+        let Some(role) = context.graph().roles().get(role_index) else {
+            return;
+        };
+        let dead_letter = &function.dead_letter;
+        let Some(lacking) = lacking_sends(context, role, dead_letter) else {
+            return;
+        };
+        let unknown = lacking.iter().find_map(|lacks| match &lacks.answer {
+            Answer::Unknown(reason) => Some(reason),
+            _ => None,
+        });
+        // Instances naming different targets are usually granted them through the same
+        // per-instance code (`Resource: spec.deadLetter.arn`), which no single answer reads: not
+        // judged, rather than reported as unknown on a correct program.
+        let per_instance = matches!(
+            dead_letter,
+            DeadLetter::PerInstance(_) | DeadLetter::EachWithItsRole { .. }
+        );
+        if lacking.is_empty() || (unknown.is_some() && per_instance) {
+            return;
+        }
+        let finding = Finding::new(
+            RuleId::LambdaDlqSendPermission,
+            function.at.file,
+            function.at.range.clone(),
+            message(&function.name, role, &lacking, unknown.is_some()),
+        );
+        if lacking.iter().any(|lacks| lacks.answer == Answer::Denied) {
+            self.reported
+                .push(finding.not_fixed("a Deny statement forbids it; change that statement by hand"));
+            return;
+        }
+        if let Some(reason) = unknown {
+            self.reported
+                .push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
+            return;
+        }
+        if let DeadLetter::EachWithItsRole { written, .. } = dead_letter {
+            let grant = own_target_grant(context, function, role, &lacking, written);
+            self.own_grants
+                .entry(role_index)
+                .or_default()
+                .push((self.reported.len(), grant));
+            self.reported.push(finding);
+            return;
+        }
+        self.grant(function, role_index, &lacking);
+        self.reported.push(finding);
+    }
+
+    /// The grants the finding about to be reported asks of the role `role_index`.
+    fn grant(&mut self, function: &LambdaFunction, role_index: usize, lacking: &[Lacking]) {
+        for lacks in lacking {
+            self.grants.push(Grant {
+                finding: self.reported.len(),
+                function: function.declared.clone(),
+                function_resource: function.resource,
+                role: role_index,
+                dead_letter: lacks.dead_letter.clone(),
+                action: lacks.action,
+            });
+        }
+    }
+}
+
+/// The targets among `dead_letter`'s that `role` may not send to, as far as infrafix can tell;
+/// `None` when the targets cannot be told.
+fn lacking_sends<'graph>(
+    context: &'graph RuleContext,
+    role: &IamRole,
+    dead_letter: &'graph DeadLetter,
+) -> Option<Vec<Lacking<'graph>>> {
+    let graph = context.graph();
+    if let DeadLetter::Text(written) = dead_letter {
+        return Some(lacking_on_text(context, role, written).into_iter().collect());
+    }
+    // A function made in a loop or by a factory may send to several targets: one finding names
+    // those its role may not send to.
+    let targets = dead_letter.targets()?;
+    Some(
+        targets
+            .iter()
+            .filter_map(|dead_letter| {
+                let MessageTarget { target, name } = graph.message_target(dead_letter.resource)?;
+                let action = send_action(target.service);
+                let answer = role.grants.allows(action, &target.named_by(dead_letter));
+                let lacks = !matches!(answer, Answer::Allowed | Answer::Unreadable);
+                lacks.then(|| Lacking {
+                    dead_letter: GrantTarget::Resource(dead_letter.clone()),
+                    name: name.clone(),
+                    service: target.service,
+                    action,
+                    answer,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// The grant of a function whose instances each have a role and a target of their own: the
@@ -469,7 +622,7 @@ fn inline_policies_owned(context: &RuleContext, role: &IamRole, action: &str) ->
 
 /// What a finding says: the targets the role may not send to, and whether that is only
 /// possible (`unknown`: a statement infrafix cannot read may allow it).
-fn message(function: &LambdaFunction, role: &IamRole, lacking: &[Lacking], unknown: bool) -> String {
+fn message(name: &str, role: &IamRole, lacking: &[Lacking], unknown: bool) -> String {
     let Some(first) = lacking.first() else {
         return String::new();
     };
@@ -498,12 +651,12 @@ fn message(function: &LambdaFunction, role: &IamRole, lacking: &[Lacking], unkno
     // Where the grants cannot be judged, the finding says so rather than that they lack it.
     match unknown {
         true => format!(
-            "Function {} sends failed events to {named}, and infrafix cannot tell whether its role {} allows {send} on {on}: without it, Lambda refuses the function ({error}).",
-            function.name, role.name,
+            "Function {name} sends failed events to {named}, and infrafix cannot tell whether its role {} allows {send} on {on}: without it, Lambda refuses the function ({error}).",
+            role.name,
         ),
         false => format!(
-            "Function {} sends failed events to {named}, but its role {} does not allow {send} on {on}: Lambda refuses the function ({error}).",
-            function.name, role.name,
+            "Function {name} sends failed events to {named}, but its role {} does not allow {send} on {on}: Lambda refuses the function ({error}).",
+            role.name,
         ),
     }
 }

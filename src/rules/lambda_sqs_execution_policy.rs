@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::cloud::{Answer, FixPlan, FunctionRole, Intent, QueueEventSource, Site};
+use crate::cloud::{Answer, CallRole, FixPlan, FunctionRole, Intent, LambdaFunction, QueueEventSource, Site};
 use crate::diagnostic::Finding;
 use crate::fix::Applicability;
 use crate::rules::{listed_names, RuleContext, RuleId};
@@ -180,7 +180,12 @@ carries the role's `provider` and `parent`. `lambda-iam-depends-on` then adds it
 not this rule's business. A grant by ARN pattern (`arn:aws:sqs:*:*:orders-*`) counts when the
 queue's name matches it: its `name`, its `namePrefix`, or the logical name Pulumi derives it from;
 where the name is not known (from config, computed), the finding says so and has no fix, since
-the pattern may already cover it. Not judged, so never changed: grants under a Condition, NotAction or
+the pattern may already cover it. A function a factory makes from the role each call passes (`makeFn(name, role)` with `role:
+role.arn`), whose calls pass different roles or one infrafix cannot follow, is judged per
+mapping against the role of the call the mapping names (`functionName: ingest.arn`, where
+`const ingest = makeFn("ingest", processorRole)`), when infrafix can follow it; a mapping that
+names no one call is not judged. The attachment goes to that role as above, never into the
+factory, so other calls' functions are left as they are. Not judged, so never changed: grants under a Condition, NotAction or
 NotResource (the finding says so and has no fix), roles and queues the program does not declare,
 and roles with policies infrafix cannot read.
 "#;
@@ -200,118 +205,161 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         let Some(function) = graph.functions().get(function) else {
             continue;
         };
-        let (role, made_by_framework) = match function.role {
-            Some(FunctionRole::Declared(role)) => (role, false),
-            Some(FunctionRole::MadeByFramework(role)) => (role, true),
-            _ => continue,
-        };
-        let Some(role) = graph.roles().get(role) else {
-            continue;
-        };
-        let role_named = match made_by_framework {
-            true => "the role its construct makes".to_owned(),
-            false => format!("its role {}", role.name),
-        };
-        let judged: Vec<(&QueueEventSource, Vec<(&str, Answer)>)> = sources
-            .into_iter()
-            .map(|source| {
-                let answers = ACTIONS
-                    .iter()
-                    .map(|action| (*action, role.grants.allows(action, &source.queue)))
-                    .collect();
-                (source, answers)
-            })
-            .filter(|(_, answers): &(_, Vec<(&str, Answer)>)| {
-                answers.iter().any(|(_, answer)| *answer != Answer::Allowed)
-                    && answers.iter().all(|(_, answer)| *answer != Answer::Unreadable)
-            })
-            .collect();
-        if judged.is_empty() {
-            continue;
+        match function.role {
+            Some(FunctionRole::Declared(role)) => {
+                findings.extend(judge(context, function, &function.name, role, false, sources));
+            }
+            Some(FunctionRole::MadeByFramework(role)) => {
+                findings.extend(judge(context, function, &function.name, role, true, sources));
+            }
+            Some(FunctionRole::Unknown) => judge_each_call(context, function, sources, findings),
+            None => {}
         }
-        let missing: Vec<&str> = ACTIONS
-            .iter()
-            .copied()
-            .filter(|action| {
-                judged.iter().any(|(_, answers)| {
-                    answers
-                        .iter()
-                        .any(|(asked, answer)| asked == action && *answer != Answer::Allowed)
-                })
-            })
-            .collect();
-        let queues: Vec<&str> = first_mapping_of_each_queue(&judged)
-            .map(|source| source.queue_name.as_str())
-            .collect();
-        let (fed_by, on) = match queues.as_slice() {
-            [only] => (format!("SQS queue {only}"), "the queue"),
-            _ => (format!("SQS queues {}", listed_names(&queues)), "the queues"),
-        };
-        // Where every answer short of Allowed is a statement infrafix cannot read, the role may
-        // well poll: the finding says it cannot tell, not that the permission is missing.
-        let only_unknown = judged
-            .iter()
-            .flat_map(|(_, answers)| answers)
-            .all(|(_, answer)| matches!(answer, Answer::Allowed | Answer::Unknown(_)));
-        // Lambda's error names the first of the actions it checks that the role lacks.
-        let first_missing = missing
-            .first()
-            .map_or("ReceiveMessage", |action| action.trim_start_matches("sqs:"));
-        let error = format!("\"The provided execution role does not have permissions to call {first_missing} on SQS\"");
-        let message = match only_unknown {
-            true => format!(
-                "Function {} is fed by {fed_by}, and infrafix cannot tell whether {role_named} allows {} on {on}: without them (or {MANAGED_POLICY}), Lambda cannot poll it ({error}).",
-                function.name,
-                missing.join(", "),
-            ),
-            false => format!(
-                "Function {} is fed by {fed_by}, but {role_named} has neither {MANAGED_POLICY} nor {} on {on}: Lambda cannot poll it ({error}).",
-                function.name,
-                missing.join(", "),
-            ),
-        };
-        let finding = Finding::new(
-            RuleId::LambdaSqsExecutionPolicy,
-            function.at.file,
-            function.at.range.clone(),
-            message,
-        );
-        let not_judged = judged
-            .iter()
-            .flat_map(|(_, answers)| answers)
-            .find_map(|(action, answer)| match answer {
-                Answer::Denied => Some(format!("a Deny statement forbids {action}; change it by hand")),
-                Answer::Unknown(reason) => Some(format!("infrafix cannot judge {reason}, which may allow {action}")),
-                _ => None,
-            });
-        // Queues read per instance are usually granted through the same per-instance code
-        // (`Resource: queue.arn` in the loop), which no single answer reads: not judged, rather
-        // than reported as unknown on a correct program.
-        let unknown = judged
-            .iter()
-            .any(|(_, answers)| answers.iter().any(|(_, answer)| matches!(answer, Answer::Unknown(_))));
-        if unknown && judged.iter().any(|(source, _)| source.per_instance) {
-            continue;
-        }
-        let feeds_every_instance = judged.iter().all(|(source, _)| source.feeds_every_instance);
-        let outcome = match not_judged {
-            Some(reason) => Err(reason),
-            None if made_by_framework => grant_beside_mappings(context, &judged),
-            None if !feeds_every_instance => Err(format!(
-                "{} is made once per call or construction that makes {}, and the queue feeds only some of them: a policy written beside the role would reach every one; attach {MANAGED_POLICY} to this instance's role by hand",
-                role.name, function.name
-            )),
-            None => context.render(&FixPlan {
-                intents: vec![Intent::AttachManagedPolicy {
-                    role: role.declared.clone(),
-                    policy: MANAGED_POLICY.to_owned(),
-                    purpose: "sqs-execution".to_owned(),
-                }],
-                applicability: Applicability::Safe,
-            }),
-        };
-        findings.push(finding.with_outcome(outcome));
     }
+}
+
+/// A function a factory makes, whose calls run it as different roles: each mapping naming the
+/// function one call makes (`functionName: ingest.arn`, `const ingest = makeFn(…)`) is judged
+/// against that call's role, when infrafix can follow it. A mapping naming no one call is not
+/// judged. The grant goes to the call's role, never into the factory.
+fn judge_each_call(
+    context: &RuleContext,
+    function: &LambdaFunction,
+    sources: Vec<&QueueEventSource>,
+    findings: &mut Vec<Finding>,
+) {
+    let mut by_call: BTreeMap<usize, Vec<&QueueEventSource>> = BTreeMap::new();
+    for source in sources {
+        if let Some(call) = source.call {
+            by_call.entry(call).or_default().push(source);
+        }
+    }
+    for (call, sources) in by_call {
+        let Some(CallRole {
+            call, role: Some(role), ..
+        }) = function.role_per_call.get(call)
+        else {
+            continue;
+        };
+        let name = format!("{}, as the call {call} makes it,", function.name);
+        findings.extend(judge(context, function, &name, *role, false, sources));
+    }
+}
+
+/// The finding on a function fed by `sources`, running as the role `role` (one its framework
+/// makes, when `made_by_framework`), if that role may not poll them; `name` is how the finding
+/// names the function.
+fn judge(
+    context: &RuleContext,
+    function: &LambdaFunction,
+    name: &str,
+    role: usize,
+    made_by_framework: bool,
+    sources: Vec<&QueueEventSource>,
+) -> Option<Finding> {
+    let graph = context.graph();
+    let role = graph.roles().get(role)?;
+    let role_named = match made_by_framework {
+        true => "the role its construct makes".to_owned(),
+        false => format!("its role {}", role.name),
+    };
+    let judged: Vec<(&QueueEventSource, Vec<(&str, Answer)>)> = sources
+        .into_iter()
+        .map(|source| {
+            let answers = ACTIONS
+                .iter()
+                .map(|action| (*action, role.grants.allows(action, &source.queue)))
+                .collect();
+            (source, answers)
+        })
+        .filter(|(_, answers): &(_, Vec<(&str, Answer)>)| {
+            answers.iter().any(|(_, answer)| *answer != Answer::Allowed)
+                && answers.iter().all(|(_, answer)| *answer != Answer::Unreadable)
+        })
+        .collect();
+    if judged.is_empty() {
+        return None;
+    }
+    let missing: Vec<&str> = ACTIONS
+        .iter()
+        .copied()
+        .filter(|action| {
+            judged.iter().any(|(_, answers)| {
+                answers
+                    .iter()
+                    .any(|(asked, answer)| asked == action && *answer != Answer::Allowed)
+            })
+        })
+        .collect();
+    let queues: Vec<&str> = first_mapping_of_each_queue(&judged)
+        .map(|source| source.queue_name.as_str())
+        .collect();
+    let (fed_by, on) = match queues.as_slice() {
+        [only] => (format!("SQS queue {only}"), "the queue"),
+        _ => (format!("SQS queues {}", listed_names(&queues)), "the queues"),
+    };
+    // Where every answer short of Allowed is a statement infrafix cannot read, the role may
+    // well poll: the finding says it cannot tell, not that the permission is missing.
+    let only_unknown = judged
+        .iter()
+        .flat_map(|(_, answers)| answers)
+        .all(|(_, answer)| matches!(answer, Answer::Allowed | Answer::Unknown(_)));
+    // Lambda's error names the first of the actions it checks that the role lacks.
+    let first_missing = missing
+        .first()
+        .map_or("ReceiveMessage", |action| action.trim_start_matches("sqs:"));
+    let error = format!("\"The provided execution role does not have permissions to call {first_missing} on SQS\"");
+    let message = match only_unknown {
+        true => format!(
+            "Function {name} is fed by {fed_by}, and infrafix cannot tell whether {role_named} allows {} on {on}: without them (or {MANAGED_POLICY}), Lambda cannot poll it ({error}).",
+            missing.join(", "),
+        ),
+        false => format!(
+            "Function {name} is fed by {fed_by}, but {role_named} has neither {MANAGED_POLICY} nor {} on {on}: Lambda cannot poll it ({error}).",
+            missing.join(", "),
+        ),
+    };
+    let finding = Finding::new(
+        RuleId::LambdaSqsExecutionPolicy,
+        function.at.file,
+        function.at.range.clone(),
+        message,
+    );
+    let not_judged = judged
+        .iter()
+        .flat_map(|(_, answers)| answers)
+        .find_map(|(action, answer)| match answer {
+            Answer::Denied => Some(format!("a Deny statement forbids {action}; change it by hand")),
+            Answer::Unknown(reason) => Some(format!("infrafix cannot judge {reason}, which may allow {action}")),
+            _ => None,
+        });
+    // Queues read per instance are usually granted through the same per-instance code
+    // (`Resource: queue.arn` in the loop), which no single answer reads: not judged, rather
+    // than reported as unknown on a correct program.
+    let unknown = judged
+        .iter()
+        .any(|(_, answers)| answers.iter().any(|(_, answer)| matches!(answer, Answer::Unknown(_))));
+    if unknown && judged.iter().any(|(source, _)| source.per_instance) {
+        return None;
+    }
+    let feeds_every_instance = judged.iter().all(|(source, _)| source.feeds_every_instance);
+    let outcome = match not_judged {
+        Some(reason) => Err(reason),
+        None if made_by_framework => grant_beside_mappings(context, &judged),
+        None if !feeds_every_instance => Err(format!(
+            "{} is made once per call or construction that makes {}, and the queue feeds only some of them: a policy written beside the role would reach every one; attach {MANAGED_POLICY} to this instance's role by hand",
+            role.name, function.name
+        )),
+        None => context.render(&FixPlan {
+            intents: vec![Intent::AttachManagedPolicy {
+                role: role.declared.clone(),
+                policy: MANAGED_POLICY.to_owned(),
+                purpose: "sqs-execution".to_owned(),
+            }],
+            applicability: Applicability::Safe,
+        }),
+    };
+    Some(finding.with_outcome(outcome))
 }
 
 /// For a role the function's framework makes, which the program does not declare: the grant the

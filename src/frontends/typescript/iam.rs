@@ -21,6 +21,9 @@ pub enum ExecutionRole {
 }
 
 /// The classes that attach policy to roles, and the argument that names the role(s).
+/// How many consts and member reads `call_read_by` follows back to a call.
+const MAX_CALL_HOPS: usize = 8;
+
 const ATTACHMENTS: [(&str, &str); 3] = [
     ("RolePolicy", "role"),
     ("RolePolicyAttachment", "role"),
@@ -76,33 +79,80 @@ impl<'tree> Program<'tree> {
         let Some(role) = self.argument(function, "role") else {
             return Vec::new();
         };
-        // `role.arn` reads an output of the role each call passes; `roleArn`, what it passes.
-        let value = self.unwrapped(role.value);
-        let (parameter, output) = match kind_of(value.node) {
-            "member_expression" => match (value.node.field("object"), value.node.field("property")) {
-                (Some(object), Some(property)) => (value.with(object), Some(self.text(value.with(property)))),
-                _ => return Vec::new(),
-            },
-            _ => (value, None),
-        };
-        let Some(calls) = self.arguments_per_call(parameter) else {
-            return Vec::new();
-        };
-        calls
+        self.passed_per_call(role.value)
+            .unwrap_or_default()
             .into_iter()
-            .map(|passed| {
-                let role = passed
-                    .argument
-                    .and_then(|argument| self.denoted_resource(argument))
-                    .and_then(|reference| match output {
-                        Some(property) => self.attribute_read(reference, property),
-                        None => Some(reference),
-                    })
+            .map(|(call, role)| {
+                let role = role
                     .map(|reference| reference.resource)
                     .filter(|&role| self.resources()[role].is_aws(&["iam", "Role"]));
-                (passed.call, role)
+                (call, role)
             })
             .collect()
+    }
+
+    /// For a function's dead-letter target read from a parameter of the factory making it
+    /// (`targetArn: dlq.arn` in `makeFn(name, role, dlq)`): each call, with the ARN it names
+    /// (`None`: one infrafix cannot follow). Empty where the target is not read from a parameter.
+    pub(super) fn dead_letter_per_call(
+        &self,
+        function: &ResourceDecl<'tree>,
+    ) -> Vec<(Located<'tree>, Option<ResourceRef>)> {
+        let Some(target) = self.dead_letter_target(function) else {
+            return Vec::new();
+        };
+        self.passed_per_call(target)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(call, target)| (call, target.filter(|target| target.attribute.as_deref() == Some("arn"))))
+            .collect()
+    }
+
+    /// For a value a factory reads from one of its parameters (`role.arn` reads an output of the
+    /// resource each call passes; `roleArn`, what it passes): each call of the factory, with
+    /// the resource or output the value is for that call (`None`: one infrafix cannot follow).
+    /// `None` when the value is not read from a parameter.
+    fn passed_per_call(&self, value: Located<'tree>) -> Option<Vec<(Located<'tree>, Option<ResourceRef>)>> {
+        let value = self.unwrapped(value);
+        let (parameter, output) = match kind_of(value.node) {
+            "member_expression" => {
+                let (object, property) = (value.node.field("object")?, value.node.field("property")?);
+                (value.with(object), Some(self.text(value.with(property))))
+            }
+            _ => (value, None),
+        };
+        let calls = self.arguments_per_call(parameter)?;
+        Some(
+            calls
+                .into_iter()
+                .map(|passed| {
+                    let resource = passed
+                        .argument
+                        .and_then(|argument| self.denoted_resource(argument))
+                        .and_then(|reference| match output {
+                            Some(property) => self.attribute_read(reference, property),
+                            None => Some(reference),
+                        });
+                    (passed.call, resource)
+                })
+                .collect(),
+        )
+    }
+
+    /// The call of a factory whose result `value` reads (`fn.arn`, where `const fn =
+    /// makeFn("ingest", role)`), through consts and member reads.
+    pub(super) fn call_read_by(&self, value: Located<'tree>) -> Option<Located<'tree>> {
+        let mut at = self.unwrapped(value);
+        for _ in 0..MAX_CALL_HOPS {
+            match kind_of(at.node) {
+                "member_expression" => at = at.with(at.node.field("object")?),
+                "identifier" => at = self.initializer(at, true)?,
+                "call_expression" => return Some(at),
+                _ => return None,
+            }
+            at = self.unwrapped(at);
+        }
+        None
     }
 
     /// Whether a function is a `CallbackFunction` that makes its own role from the managed

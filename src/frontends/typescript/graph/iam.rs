@@ -33,25 +33,44 @@ impl<'tree> Program<'tree> {
     }
 
     /// Each call of the factory making a function whose calls do not all run it as the same
-    /// role (see `execution_role_per_call`), with the graph's role for it. A role a helper makes
-    /// more than once is not told apart by call here: such a call counts as one whose role
-    /// infrafix cannot follow. Empty when no call's role is known.
+    /// role (see `execution_role_per_call`), with the graph's role for it and the dead-letter
+    /// target it passes. A role a helper makes more than once is not told apart by call here:
+    /// such a call counts as one whose role infrafix cannot follow. Empty when no call's role is
+    /// known.
     pub(super) fn function_role_per_call(&self, function: &ResourceDecl<'tree>) -> Vec<CallRole> {
-        let index = &self.role_instances().index;
+        let dead_letters = self.dead_letter_per_call(function);
         let calls: Vec<CallRole> = self
             .execution_role_per_call(function)
             .into_iter()
             .map(|(call, role)| CallRole {
                 call: self.call_in_message(call),
-                role: role
-                    .filter(|&role| self.instances(role) == Some(1))
-                    .and_then(|role| index.get(&(role, None)).copied()),
+                role: self.role_of_call(role),
+                dead_letter: dead_letters
+                    .iter()
+                    .find(|(passed_by, _)| *passed_by == call)
+                    .and_then(|(_, target)| target.clone()),
             })
             .collect();
         match calls.iter().any(|call| call.role.is_some()) {
             true => calls,
             false => Vec::new(),
         }
+    }
+
+    /// The graph's index of the role a call of a factory passes, where the program makes it once.
+    fn role_of_call(&self, role: Option<usize>) -> Option<usize> {
+        role.filter(|&role| self.instances(role) == Some(1))
+            .and_then(|role| self.role_instances().index.get(&(role, None)).copied())
+    }
+
+    /// Which of the calls of the factory making `function` (as `function_role_per_call` lists
+    /// them) gives the function a mapping names (`functionName: ingest.arn`, where `const ingest
+    /// = makeFn(…)`); `None` where the name reads no one call.
+    fn call_named_by(&self, function: usize, name: Located<'tree>) -> Option<usize> {
+        let call = self.call_read_by(name)?;
+        self.execution_role_per_call(&self.resources()[function])
+            .iter()
+            .position(|(passed_by, _)| *passed_by == call)
     }
 
     /// A call as a message names it: its text on one line (its callee alone when long) and
@@ -222,7 +241,15 @@ impl<'tree> Program<'tree> {
             file: mapping.file,
             node: mapping.expression,
         };
-        self.queues_feeding(made, source.value, self.aliased_function(function.resource), functions)
+        let fed = self.aliased_function(function.resource);
+        let call = self
+            .argument(mapping, "functionName")
+            .and_then(|name| self.call_named_by(fed, name.value));
+        let mut sources = self.queues_feeding(made, source.value, fed, functions);
+        for source in &mut sources {
+            source.call = call;
+        }
+        sources
     }
 
     /// The queues a mapping made by `made` feeds `function` from, its `eventSourceArn` being
@@ -270,6 +297,7 @@ impl<'tree> Program<'tree> {
                     feeds_every_instance,
                     per_instance,
                     mapping: Some(made.into()),
+                    call: None,
                 })
             })
             .collect()
@@ -333,6 +361,7 @@ impl<'tree> Program<'tree> {
             feeds_every_instance: self.feeds_every_instance_at(subscription.made, function),
             per_instance: false,
             mapping: None,
+            call: None,
         })
     }
 
