@@ -184,8 +184,9 @@ the pattern may already cover it. A function a factory makes from the role each 
 role.arn`), whose calls pass different roles or one infrafix cannot follow, is judged per
 mapping against the role of the call the mapping names (`functionName: ingest.arn`, where
 `const ingest = makeFn("ingest", processorRole)`), when infrafix can follow it; a mapping that
-names no one call is not judged. The attachment goes to that role as above, never into the
-factory, so other calls' functions are left as they are. Not judged, so never changed: grants under a Condition, NotAction or
+names no one call is not judged. One finding per function names the calls whose role lacks the
+policy. The attachment goes to that role as above, never into the factory, so other calls'
+functions are left as they are; where calls of several roles lack it, the finding has no fix. Not judged, so never changed: grants under a Condition, NotAction or
 NotResource (the finding says so and has no fix), roles and queues the program does not declare,
 and roles with policies infrafix cannot read.
 "#;
@@ -207,10 +208,16 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         };
         match function.role {
             Some(FunctionRole::Declared(role)) => {
-                findings.extend(judge(context, function, &function.name, role, false, sources));
+                findings.extend(
+                    judge(context, function, &function.name, role, false, sources)
+                        .map(|(finding, outcome)| finding.with_outcome(outcome)),
+                );
             }
             Some(FunctionRole::MadeByFramework(role)) => {
-                findings.extend(judge(context, function, &function.name, role, true, sources));
+                findings.extend(
+                    judge(context, function, &function.name, role, true, sources)
+                        .map(|(finding, outcome)| finding.with_outcome(outcome)),
+                );
             }
             Some(FunctionRole::Unknown) => judge_each_call(context, function, sources, findings),
             None => {}
@@ -228,27 +235,53 @@ fn judge_each_call(
     sources: Vec<&QueueEventSource>,
     findings: &mut Vec<Finding>,
 ) {
-    let mut by_call: BTreeMap<usize, Vec<&QueueEventSource>> = BTreeMap::new();
+    // The mappings of the calls passing each role, with those calls.
+    let mut by_role: BTreeMap<usize, (Vec<&str>, Vec<&QueueEventSource>)> = BTreeMap::new();
     for source in sources {
-        if let Some(call) = source.call {
-            by_call.entry(call).or_default().push(source);
-        }
-    }
-    for (call, sources) in by_call {
         let Some(CallRole {
             call, role: Some(role), ..
-        }) = function.role_per_call.get(call)
+        }) = source.call.and_then(|call| function.role_per_call.get(call))
         else {
             continue;
         };
-        let name = format!("{}, as the call {call} makes it,", function.name);
-        findings.extend(judge(context, function, &name, *role, false, sources));
+        let (calls, sources) = by_role.entry(*role).or_default();
+        if !calls.contains(&call.as_str()) {
+            calls.push(call);
+        }
+        sources.push(source);
     }
+    let judged: Vec<(Finding, Result<crate::fix::Fix, String>)> = by_role
+        .into_iter()
+        .filter_map(|(role, (calls, sources))| {
+            let call = match calls.len() {
+                1 => "call",
+                _ => "calls",
+            };
+            let name = format!("{}, as the {call} {} makes it,", function.name, listed_names(&calls));
+            judge(context, function, &name, role, false, sources)
+        })
+        .collect();
+    // One finding per function: where calls of several roles lack the policy, it names them all.
+    let mut judged = judged.into_iter();
+    let Some((mut finding, outcome)) = judged.next() else {
+        return;
+    };
+    let others: Vec<String> = judged.map(|(other, _)| other.message).collect();
+    if others.is_empty() {
+        findings.push(finding.with_outcome(outcome));
+        return;
+    }
+    for other in others {
+        finding.message = format!("{} {}", finding.message, other);
+    }
+    findings.push(finding.not_fixed(&format!(
+        "the calls run it as different roles, each needing {MANAGED_POLICY}; attach it to each by hand"
+    )));
 }
 
 /// The finding on a function fed by `sources`, running as the role `role` (one its framework
-/// makes, when `made_by_framework`), if that role may not poll them; `name` is how the finding
-/// names the function.
+/// makes, when `made_by_framework`), if that role may not poll them, with its fix or why it has
+/// none; `name` is how the finding names the function.
 fn judge(
     context: &RuleContext,
     function: &LambdaFunction,
@@ -256,7 +289,7 @@ fn judge(
     role: usize,
     made_by_framework: bool,
     sources: Vec<&QueueEventSource>,
-) -> Option<Finding> {
+) -> Option<(Finding, Result<crate::fix::Fix, String>)> {
     let graph = context.graph();
     let role = graph.roles().get(role)?;
     let role_named = match made_by_framework {
@@ -359,7 +392,7 @@ fn judge(
             applicability: Applicability::Safe,
         }),
     };
-    Some(finding.with_outcome(outcome))
+    Some((finding, outcome))
 }
 
 /// For a role the function's framework makes, which the program does not declare: the grant the
