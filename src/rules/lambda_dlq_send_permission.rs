@@ -262,7 +262,7 @@ struct Grant {
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let graph = context.graph();
     let mut judged = Judged::default();
-    // Per finding of a function a factory makes, judged for one of its calls: the file making it.
+    // The findings of functions a factory makes, judged call by call: the file making each.
     let mut per_call: BTreeMap<usize, usize> = BTreeMap::new();
     for function in graph.functions() {
         match function.role {
