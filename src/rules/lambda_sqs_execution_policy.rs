@@ -48,7 +48,8 @@ partition it names (`arn:${var.partition}:iam::aws:policy/…`) or through a `da
 looking it up by name (in a module, a name its call passes: `name = var.policy_name`), detaches it from every role it does
 not list, in the whole account, wherever it is declared (the root or a local module it calls): the finding then has no fix, whatever the role (a registry module call's `policies`
 attach by `aws_iam_role_policy_attachment` too), nor where a module's role lists its `managed_policy_arns`. Nor beside an `aws_iam_policy_attachment`
-whose `policy_arn` infrafix cannot read (a variable without a default): it may be that policy. An attachment whose `count` or
+whose `policy_arn` infrafix cannot read (a variable without a default, or an element of a `for_each` over a root
+variable's default, which a `.tfvars` file may change): it may be that policy. An attachment whose `count` or
 `for_each` may make no instance does not count. A role a local module call makes once
 (`role = module.worker_role.arn`) is judged by what the module attaches to it, read with the call's
 arguments, and what the root attaches to it; the new attachment goes after the call in the root,

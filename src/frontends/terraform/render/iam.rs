@@ -325,7 +325,8 @@ impl<'a> TerraformProject<'a> {
     /// A copy of such an attachment in a module called by `count` or `for_each` is named by its
     /// instance's key (`module.workers["billing"].aws_iam_policy_attachment.pollers`), `[*]`
     /// where infrafix cannot tell the keys; one whose `policy_arn` each instance passes
-    /// (`each.value.policy_arn`) is judged per instance.
+    /// (`each.value.policy_arn`) is judged per instance, and may be that policy where the
+    /// collection is a root variable's default, as a `for_each` attachment of the root module is.
     fn exclusive_policy_attachment(&self, arn: &str, policy: &str) -> Option<String> {
         self.resource_instances().iter().find_map(|instance| {
             if instance.resource.kind != "aws_iam_policy_attachment" || instance.resource.registry_call.is_some() {
@@ -338,7 +339,15 @@ impl<'a> TerraformProject<'a> {
                     let claims: Vec<_> = elements
                         .origins
                         .iter()
-                        .map(|origin| self.attachment_claim(*origin, instance.scope(), arn))
+                        .map(|origin| {
+                            let claim = self.attachment_claim(*origin, instance.scope(), arn);
+                            // A `.tfvars` file may give an instance of a collection that is a root
+                            // variable's default another policy than the default names.
+                            match origin {
+                                Some(origin) if origin.overridable => claim.max(Some(AttachmentClaim::MayOwn)),
+                                _ => claim,
+                            }
+                        })
                         .collect();
                     let strongest = claims.iter().flatten().max().copied()?;
                     // Only the instances making the strongest claim are named, by their keys.
