@@ -215,9 +215,11 @@ impl<'tree> Program<'tree> {
         policies
     }
 
-    /// Whether a policy of `role` exists wherever the role does, or at least wherever each
-    /// function running as it does (a policy and a function under one `if`).
-    fn exists_wherever_role_is_used(&self, attachment: usize, role: usize) -> bool {
+    /// Whether a policy of `role` made where `attachment` is (the policy, or a function a new
+    /// policy would go right before) exists wherever the role does, or at least wherever each
+    /// function running as it does (a policy and a function under one `if`). Only such a policy
+    /// is read as granting.
+    pub(super) fn exists_wherever_role_is_used(&self, attachment: usize, role: usize) -> bool {
         if self.exists_wherever(attachment, role) {
             return true;
         }

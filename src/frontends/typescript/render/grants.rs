@@ -342,6 +342,13 @@ impl<'tree> Program<'tree> {
         function: usize,
         reason: String,
     ) -> Result<Fix, String> {
+        // A policy under a condition that another function of the role is not under is not
+        // read as granting (see `exists_wherever_role_is_used`): the next pass would add it again.
+        if !self.exists_wherever_role_is_used(function, role) {
+            return Err(format!(
+                "{reason} (a policy beside the function would be made under the condition around it, and may be missing where the role's other functions are made)"
+            ));
+        }
         let function = &self.resources()[function];
         let (named, _) = self.name_grants(wanted, &[grant], function.statement());
         match named.served.is_empty() {
