@@ -26,7 +26,8 @@ impl<'p, 'a> ResourceInstance<'p, 'a> {
     }
 
     /// Its addresses, one per copy the calls deploy: each call's name followed by each of the
-    /// indexes `indexes` holds at its depth (`""` for a call made once, `["billing"]`, `[*]`).
+    /// indexes `indexes` holds at its depth (`""` for a call made once, or for every instance of
+    /// one, `["billing"]`).
     pub fn indexed_addresses(&self, indexes: &[Vec<String>]) -> Vec<String> {
         let mut addresses = vec![String::new()];
         for (call, picked) in self.calls.iter().zip(indexes) {
@@ -96,8 +97,9 @@ impl<'a> TerraformProject<'a> {
 
     /// The indexes of each call's instances in a chain of calls, outermost first, as
     /// `ResourceInstance::indexed_addresses` takes them: `""` for a call made once, each key of
-    /// one made by `count` or `for_each` (see `instance_indexes`), or `[*]` for any of them when
-    /// infrafix cannot tell its keys.
+    /// one made by `count` or `for_each` (see `instance_indexes`), or `""` when infrafix cannot
+    /// tell its keys: Terraform's addresses leave the index out to mean every instance (`[*]` is
+    /// an expression's splat, which no command takes as an address).
     pub fn call_indexes(&self, calls: &[&ModuleCall<'a>]) -> Vec<Vec<String>> {
         calls
             .iter()
@@ -106,7 +108,7 @@ impl<'a> TerraformProject<'a> {
                 false => vec![String::new()],
                 true => self
                     .instance_indexes(call.body, &calls[..depth])
-                    .unwrap_or_else(|| vec!["[*]".to_owned()]),
+                    .unwrap_or_else(|| vec![String::new()]),
             })
             .collect()
     }

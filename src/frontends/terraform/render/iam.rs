@@ -323,8 +323,8 @@ impl<'a> TerraformProject<'a> {
     /// One whose `policy_arn` infrafix cannot read may attach that policy too, and then owns it
     /// just the same: a new attachment is no safe fix beside it either.
     /// A copy of such an attachment in a module called by `count` or `for_each` is named by its
-    /// instance's key (`module.workers["billing"].aws_iam_policy_attachment.pollers`), `[*]`
-    /// where infrafix cannot tell the keys; one whose `policy_arn` each instance passes
+    /// instance's key (`module.workers["billing"].aws_iam_policy_attachment.pollers`), without one
+    /// (every instance) where infrafix cannot tell the keys; one whose `policy_arn` each instance passes
     /// (`each.value.policy_arn`) is judged per instance, and may be that policy where the
     /// collection is a root variable's default, as a `for_each` attachment of the root module is.
     fn exclusive_policy_attachment(&self, arn: &str, policy: &str) -> Option<String> {
