@@ -203,22 +203,24 @@ impl<'tree> Program<'tree> {
             .collect();
         let declarations = self.resources();
         let role_declaration = &declarations[role];
-        let anchor_of = |grant: usize| {
+        // The resource a grant's new policy goes after: its target, when declared after the role
+        // in the role's file, else the role.
+        let anchor_of = |grant: usize| -> usize {
             // ARN text is named after the role: no declaration of the program makes its target.
             let Some(target) = wanted
                 .get(grant)
                 .and_then(|(_, target)| target.resource())
-                .and_then(|target| declarations.get(target.resource))
+                .map(|target| target.resource)
+                .filter(|&target| {
+                    declarations.get(target).is_some_and(|target| {
+                        target.file == role_declaration.file
+                            && target.statement.start_byte() > role_declaration.statement.start_byte()
+                    })
+                })
             else {
-                return role_declaration;
+                return role;
             };
-            if target.file == role_declaration.file
-                && target.statement.start_byte() > role_declaration.statement.start_byte()
-            {
-                target
-            } else {
-                role_declaration
-            }
+            target
         };
         let comes_after = |grant: usize, anchor: &ResourceDecl| {
             functions[grant].is_some_and(|function| {
@@ -227,12 +229,13 @@ impl<'tree> Program<'tree> {
             })
         };
         let mut by_anchor: Vec<usize> = (0..grants.len()).collect();
-        by_anchor.sort_by_key(|&grant| anchor_of(grant).statement.start_byte());
-        let mut groups: Vec<(&ResourceDecl, Vec<usize>)> = Vec::new();
+        by_anchor.sort_by_key(|&grant| declarations[anchor_of(grant)].statement.start_byte());
+        let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
         for grant in by_anchor {
-            let anchor = anchor_of(grant);
-            let joins = groups.last().is_some_and(|(last, members)| {
-                last.statement.parent() == anchor.statement.parent()
+            let anchor_index = anchor_of(grant);
+            let anchor = &declarations[anchor_index];
+            let joins = groups.last().is_some_and(|&(last, ref members)| {
+                declarations[last].statement.parent() == anchor.statement.parent()
                     && members
                         .iter()
                         .chain([&grant])
@@ -240,15 +243,24 @@ impl<'tree> Program<'tree> {
             });
             match groups.last_mut() {
                 Some((last, members)) if joins => {
-                    *last = anchor;
+                    *last = anchor_index;
                     members.push(grant);
                 }
-                _ => groups.push((anchor, vec![grant])),
+                _ => groups.push((anchor_index, vec![grant])),
             }
         }
         let mut outcomes: BTreeMap<usize, Result<Fix, String>> = BTreeMap::new();
         let mut beside_functions: Vec<(usize, String)> = Vec::new();
-        for (anchor, members) in groups {
+        for (anchor_index, members) in groups {
+            let anchor = &declarations[anchor_index];
+            // A policy made after a target declared under a condition that another function of
+            // the role is not under is not read as granting (see `exists_wherever_role_is_used`):
+            // the next pass would add it again. Its grants go before their functions instead.
+            if !self.exists_wherever_role_is_used(anchor_index, role) {
+                let reason = "its target is declared under a condition that the role's other functions are not under";
+                beside_functions.extend(members.into_iter().map(|grant| (grant, reason.to_owned())));
+                continue;
+            }
             // A function that cannot name a policy made after the anchor could not wait for it
             // (its `dependsOn` is where the next pass lists it): its policy goes before it.
             let (members, out_of_reach): (Vec<usize>, Vec<usize>) = members.into_iter().partition(|&grant| {
