@@ -268,8 +268,12 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         match function.role {
             Some(FunctionRole::Declared(role_index)) => judged.function(context, function, role_index),
             Some(FunctionRole::Unknown) if !function.role_per_call.is_empty() => {
-                per_call.insert(judged.reported.len(), function.at.file);
+                let finding = judged.reported.len();
                 judged.calls(context, function);
+                // No call may lack the grant, and then the next function's finding takes this index.
+                if judged.reported.len() > finding {
+                    per_call.insert(finding, function.at.file);
+                }
             }
             _ => {}
         }
@@ -282,18 +286,18 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     // The grants of one role are planned together, so that those going to one place make one edit
     // that every finding's fix carries: fixed one by one, they would all insert at the same point
     // and settle one per pass. A suppressed finding's grant is planned on its own, so that no
-    // other fix grants it.
-    let (suppressed, shared): (Vec<&Grant>, Vec<&Grant>) = grants.iter().partition(|grant| {
+    // other fix grants it; so is a factory call's, whose fix may be refused below (a joint edit
+    // would carry its grant into the other findings' fixes all the same).
+    let (apart, shared): (Vec<&Grant>, Vec<&Grant>) = grants.iter().partition(|grant| {
         let finding = &reported[grant.finding];
-        context.is_suppressed(RuleId::LambdaDlqSendPermission, finding.file, finding.range.start)
+        per_call.contains_key(&grant.finding)
+            || context.is_suppressed(RuleId::LambdaDlqSendPermission, finding.file, finding.range.start)
     });
     let mut by_role: BTreeMap<usize, Vec<&Grant>> = BTreeMap::new();
     for grant in shared {
         by_role.entry(grant.role).or_default().push(grant);
     }
-    let planned = by_role
-        .into_values()
-        .chain(suppressed.into_iter().map(|grant| vec![grant]));
+    let planned = by_role.into_values().chain(apart.into_iter().map(|grant| vec![grant]));
     let mut outcomes: BTreeMap<usize, Result<Fix, String>> = BTreeMap::new();
     for together in planned {
         for (grant, outcome) in join_colliding(plan(context, &together)) {
@@ -420,16 +424,14 @@ impl Judged {
             function.at.range.clone(),
             message,
         );
-        if answers().any(|answer| *answer == Answer::Denied) {
-            self.reported
-                .push(finding.not_fixed("a Deny statement forbids it; change that statement by hand"));
-            return;
-        }
-        if let Some(reason) = unknown {
-            self.reported
-                .push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
-            return;
-        }
+        let denied = answers().any(|answer| *answer == Answer::Denied);
+        let finding = match fixable(finding, denied, unknown) {
+            Ok(finding) => finding,
+            Err(unfixed) => {
+                self.reported.push(unfixed);
+                return;
+            }
+        };
         for (_, role_index, _, lacking) in &judged {
             self.grant(function, *role_index, lacking);
         }
@@ -466,16 +468,14 @@ impl Judged {
             function.at.range.clone(),
             message(&function.name, role, &lacking, unknown.is_some()),
         );
-        if lacking.iter().any(|lacks| lacks.answer == Answer::Denied) {
-            self.reported
-                .push(finding.not_fixed("a Deny statement forbids it; change that statement by hand"));
-            return;
-        }
-        if let Some(reason) = unknown {
-            self.reported
-                .push(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it")));
-            return;
-        }
+        let denied = lacking.iter().any(|lacks| lacks.answer == Answer::Denied);
+        let finding = match fixable(finding, denied, unknown) {
+            Ok(finding) => finding,
+            Err(unfixed) => {
+                self.reported.push(unfixed);
+                return;
+            }
+        };
         if let DeadLetter::EachWithItsRole { written, .. } = dead_letter {
             let grant = own_target_grant(context, function, role, &lacking, written);
             self.own_grants
@@ -919,6 +919,18 @@ fn served_by(
 /// The grants of `members` are served by one fix.
 fn settle(outcomes: &mut Outcomes, members: &[usize], fix: Fix) {
     outcomes.extend(members.iter().map(|&member| (member, Ok(fix.clone()))));
+}
+
+/// `finding` as it stands when a fix may be offered, or `Err` with it unfixed: a Deny statement
+/// forbids the send (`denied`), or infrafix cannot judge a statement that may allow it.
+fn fixable(finding: Finding, denied: bool, unknown: Option<&String>) -> Result<Finding, Finding> {
+    if denied {
+        return Err(finding.not_fixed("a Deny statement forbids it; change that statement by hand"));
+    }
+    match unknown {
+        Some(reason) => Err(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it"))),
+        None => Ok(finding),
+    }
 }
 
 #[cfg(test)]

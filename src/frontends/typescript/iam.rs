@@ -20,10 +20,10 @@ pub enum ExecutionRole {
     Unknown,
 }
 
-/// The classes that attach policy to roles, and the argument that names the role(s).
 /// How many consts and member reads `call_read_by` follows back to a call.
 const MAX_CALL_HOPS: usize = 8;
 
+/// The classes that attach policy to roles, and the argument that names the role(s).
 const ATTACHMENTS: [(&str, &str); 3] = [
     ("RolePolicy", "role"),
     ("RolePolicyAttachment", "role"),
