@@ -9,7 +9,7 @@ use crate::cloud::{
     CallRole, FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, ResourceRef, RoleAttachment,
     RoleGrants,
 };
-use crate::syntax::Fields;
+use crate::syntax::{kind_of, named_descendants, Fields};
 
 /// The classes that attach policy to a role, as messages name them.
 const ATTACHMENT_CLASSES: [&str; 3] = ["RolePolicy", "RolePolicyAttachment", "PolicyAttachment"];
@@ -73,14 +73,29 @@ impl<'tree> Program<'tree> {
             .position(|(passed_by, _)| *passed_by == call)
     }
 
-    /// A call as a message names it: its text on one line (its callee alone when long) and
-    /// where it is, `` `makeFn("a", processorRole)` (index.ts:6) ``.
+    /// A call as a message names it, and where it is: `` `makeFn("a", processorRole)`
+    /// (index.ts:6) ``, its text on one line; `` `makeFn(…)` `` where an argument holds an object
+    /// literal, an array, a function or another call, which would make the message long. The
+    /// choice is made by the call's shape, not its length, so that renaming a program's names
+    /// changes no message's form.
     fn call_in_message(&self, call: Located<'tree>) -> String {
-        const LONGEST: usize = 60;
-        let text = self.text(call).split_whitespace().collect::<Vec<_>>().join(" ");
-        let text = match (text.len() > LONGEST, call.node.field("function")) {
+        const BULKY: [&str; 8] = [
+            "object",
+            "array",
+            "arrow_function",
+            "function_expression",
+            "call_expression",
+            "new_expression",
+            "template_string",
+            "class",
+        ];
+        let bulky = call
+            .node
+            .field("arguments")
+            .is_some_and(|arguments| named_descendants(arguments).any(|node| BULKY.contains(&kind_of(node))));
+        let text = match (bulky, call.node.field("function")) {
             (true, Some(callee)) => format!("{}(…)", self.text(call.with(callee))),
-            _ => text,
+            _ => self.text(call).split_whitespace().collect::<Vec<_>>().join(" "),
         };
         let file = self.file(call.file).path;
         let file = file.file_name().unwrap_or(file.as_os_str()).to_string_lossy();
