@@ -482,16 +482,7 @@ impl<'tree> Program<'tree> {
         block: Located<'tree>,
         function: &'a ResourceDecl<'tree>,
     ) -> &'a ResourceDecl<'tree> {
-        self.resources()
-            .iter()
-            .filter(|other| {
-                other.statement.start_byte() < function.statement.start_byte()
-                    && other.file == block.file
-                    && self.execution_role(other) == Some(ExecutionRole::Declared(role))
-                    && self.hoisting_block(other) == block
-            })
-            .min_by_key(|other| other.statement.start_byte())
-            .unwrap_or(function)
+        self.first_before_running_as(role, function, |other| self.hoisting_block(other) == block)
     }
 
     /// The statement of `block` that holds `resource`'s statement (the `if` around it, or the
@@ -599,14 +590,26 @@ impl<'tree> Program<'tree> {
         wanted: impl Fn(&ResourceDecl<'tree>) -> bool,
     ) -> &'a ResourceDecl<'tree> {
         let block = function.statement.parent();
+        self.first_before_running_as(role, function, |other| {
+            other.statement.parent() == block && wanted(other)
+        })
+    }
+
+    /// The first function of `function`'s file, made before it, that runs as `role` and is
+    /// `picked`; `function` itself when none is.
+    fn first_before_running_as<'a>(
+        &'a self,
+        role: usize,
+        function: &'a ResourceDecl<'tree>,
+        picked: impl Fn(&ResourceDecl<'tree>) -> bool,
+    ) -> &'a ResourceDecl<'tree> {
         self.resources()
             .iter()
             .filter(|other| {
                 other.file == function.file
-                    && other.statement.parent() == block
                     && other.statement.start_byte() < function.statement.start_byte()
                     && self.execution_role(other) == Some(ExecutionRole::Declared(role))
-                    && wanted(other)
+                    && picked(other)
             })
             .min_by_key(|other| other.statement.start_byte())
             .unwrap_or(function)
