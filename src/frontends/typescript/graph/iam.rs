@@ -38,9 +38,14 @@ impl<'tree> Program<'tree> {
     /// such a call counts as one whose role infrafix cannot follow. Empty when no call's role is
     /// known.
     pub(super) fn function_role_per_call(&self, function: &ResourceDecl<'tree>) -> Vec<CallRole> {
+        let roles = self.execution_role_per_call(function);
+        // Most functions are made once, or every call passes one role: then there is no call to
+        // tell apart, and no dead-letter target to follow per call.
+        if roles.is_empty() {
+            return Vec::new();
+        }
         let dead_letters = self.dead_letter_per_call(function);
-        let calls: Vec<CallRole> = self
-            .execution_role_per_call(function)
+        let calls: Vec<CallRole> = roles
             .into_iter()
             .map(|(call, role)| CallRole {
                 call: self.call_in_message(call),
