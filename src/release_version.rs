@@ -92,22 +92,6 @@ impl NewestRelease {
         }
     }
 
-    /// The lower of two bounds: a project held by both may install only what both admit.
-    pub fn min(self, other: Self) -> Self {
-        match self.order_key() <= other.order_key() {
-            true => self,
-            false => other,
-        }
-    }
-
-    /// The higher of two bounds: a project held by either may install what either admits.
-    pub fn max(self, other: Self) -> Self {
-        match self.order_key() >= other.order_key() {
-            true => self,
-            false => other,
-        }
-    }
-
     /// The major of the newest release admitted: `Below(7.0.0)` admits 6.x, `Below(7.2.0)` 7.1.x.
     pub fn major(self) -> Option<u64> {
         match self {
@@ -116,13 +100,24 @@ impl NewestRelease {
             Self::Below(bound) => Some(bound.major),
         }
     }
+}
 
-    /// Bounds in the order of what they admit: `Below(v)` admits less than `Exactly(v)`.
-    fn order_key(self) -> (ReleaseVersion, u8) {
-        match self {
+/// Bounds in the order of what they admit, so that `min` of two is what a project held by both
+/// may install and `max` what a project held by either may: `Below(v)` admits less than
+/// `Exactly(v)`, which a derived order (by variant first) would get wrong.
+impl Ord for NewestRelease {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let key = |bound: &Self| match *bound {
             Self::Below(release) => (release, 0),
             Self::Exactly(release) => (release, 1),
-        }
+        };
+        key(self).cmp(&key(other))
+    }
+}
+
+impl PartialOrd for NewestRelease {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 

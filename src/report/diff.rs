@@ -97,11 +97,14 @@ impl std::fmt::Display for HunkRange {
 }
 
 /// A git-style unified diff of one file: its header, then its hunks; nothing without hunks (two
-/// texts that differ only in bytes their lossy decoding hides).
+/// texts that differ only in bytes their lossy decoding hides). An absolute path (a file outside
+/// the working folder) loses its leading `/` after the `a/` and `b/` prefixes, as `git diff
+/// --no-index` writes it: `a//tmp/x` is a path `git apply` refuses.
 pub fn unified_diff(path: &str, hunks: &str) -> String {
     if hunks.is_empty() {
         return String::new();
     }
+    let path = path.strip_prefix('/').unwrap_or(path);
     format!("--- a/{path}\n+++ b/{path}\n{hunks}")
 }
 
@@ -117,6 +120,15 @@ mod tests {
             "{diff}"
         );
         assert!(diff.contains("-b\n+B\n"));
+    }
+
+    #[test]
+    fn an_absolute_path_is_written_as_git_writes_it() {
+        let diff = unified_diff("/tmp/app/index.ts", &diff_hunks("a\n", "b\n"));
+        assert!(
+            diff.starts_with("--- a/tmp/app/index.ts\n+++ b/tmp/app/index.ts\n"),
+            "{diff}"
+        );
     }
 
     /// The diff `similar` writes for two texts, which the hunks must equal.

@@ -8,10 +8,12 @@ use std::collections::{BTreeMap, HashMap};
 use crate::aws::runtimes::{Runtime, RuntimeTable};
 use crate::calendar::CalendarDate;
 use crate::cloud::{
-    FixPlan, HandlerPlace, Intent, LambdaFunction, LambdaLayer, ListEntry, ResourceId, RuntimeValue, Site,
+    CheckingProvider, FixPlan, HandlerPlace, Intent, LambdaFunction, LambdaLayer, ListEntry, ResourceId, RuntimeValue,
+    Site,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
+use crate::release_version::ReleaseVersion;
 use crate::rules::{RuleContext, RuleId};
 use provided_packages::{lost_package, LostPackage};
 use readiness::{build_hint, readiness, Readiness};
@@ -404,10 +406,9 @@ fn successor_of(
     let (unlocked, release) = table
         .least_upgrade(runtime, as_of, check.provider)
         .ok_or_else(no_runtime)?;
-    let newest_needs = match newest.first_accepted_by(check.provider) {
-        Some(needed) if newest.id != unlocked.id => format!(" (`{}` needs {needed})", newest.id),
-        _ => String::new(),
-    };
+    let newest_needs = newer_needs(newest, unlocked, check.provider)
+        .map(|needed| format!(" (`{}` needs {needed})", newest.id))
+        .unwrap_or_default();
     Err(format!(
         "the project's {provider} accepts no runtime of the {} family supported on {as_of} ({}): upgrade it to {release} or later first, which accepts `{}`{newest_needs}, then run infrafix again",
         runtime.family,
@@ -431,15 +432,22 @@ fn held_back_by_provider(
     ) else {
         return String::new();
     };
-    match newest.first_accepted_by(check.provider) {
-        Some(needed) if newest.id != successor.id => format!(
-            " that the project's {} accepts ({}, and `{}` needs {needed})",
-            check.provider,
-            check.holding(),
-            newest.id
-        ),
-        _ => String::new(),
-    }
+    newer_needs(newest, successor, check.provider)
+        .map(|needed| {
+            format!(
+                " that the project's {} accepts ({}, and `{}` needs {needed})",
+                check.provider,
+                check.holding(),
+                newest.id
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// The provider release the family's newest runtime needs, where it is not `chosen`: what a
+/// message adds to say why `chosen` was picked instead.
+fn newer_needs(newest: &Runtime, chosen: &Runtime, provider: CheckingProvider) -> Option<ReleaseVersion> {
+    newest.first_accepted_by(provider).filter(|_| newest.id != chosen.id)
 }
 
 /// Per place the code reads a runtime the deployment's settings give, why it is not fixed and

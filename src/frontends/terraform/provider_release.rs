@@ -102,10 +102,7 @@ impl<'a> TerraformProject<'a> {
                     .into_owned();
                 Some(check(newest, &file))
             })
-            .reduce(|held, other| match held.newest.min(other.newest) == held.newest {
-                true => held,
-                false => other,
-            })
+            .min_by_key(|check| check.newest)
     }
 }
 
