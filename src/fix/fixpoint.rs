@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use anyhow::Result;
 
@@ -10,6 +10,11 @@ use crate::rules::RuleId;
 /// How many detect-and-fix passes a project gets. Each pass applies every fix that does not overlap
 /// another; a rule whose fix makes room for another's needs a second pass, rarely more.
 pub const MAX_PASSES: usize = 10;
+
+/// How many times a project whose fixes did not settle is fixed again from the texts as read,
+/// each time also without the fixes still being applied pass after pass: one rule's runaway fix
+/// (one adding another policy on every pass) then costs its own finding, not every fix of the project.
+const MAX_WITHHOLDINGS: usize = 3;
 
 /// Which fixes may be applied.
 #[derive(Debug, Clone, Copy)]
@@ -55,8 +60,10 @@ pub struct FixpointOutcome {
     pub raised_and_fixed: Vec<Finding>,
     /// The findings left on the final texts (on the texts as read when nothing is written).
     pub remaining_findings: Vec<RemainingFinding>,
+    /// Fixes left out as broken, and those withheld because they kept being applied.
     pub dropped: Vec<DroppedFix>,
-    /// False when fixes were still being applied after the last pass allowed.
+    /// False when the fixes did not settle even with those that kept being applied withheld; the
+    /// texts are then as read.
     pub converged: bool,
 }
 
@@ -74,45 +81,125 @@ pub fn detect_only(project: &mut impl FixableProject) -> Result<FixpointOutcome>
 }
 
 /// Detects and fixes, pass after pass, until no applicable fix is left. Everything happens in
-/// memory: the caller writes the final texts once.
+/// memory: the caller writes the final texts once. When the fixes do not settle, the project
+/// starts again from the texts as read without the fixes still being applied pass after pass
+/// (each reported as dropped), up to `MAX_WITHHOLDINGS` times; after that nothing is changed.
 pub fn fix_to_fixpoint(project: &mut impl FixableProject, policy: FixPolicy) -> Result<FixpointOutcome> {
+    let as_read = project.texts().to_vec();
+    let mut withheld = BTreeSet::new();
+    let mut withholdings = 0;
+    loop {
+        let unsettled = match passes(project, policy, &withheld)? {
+            Passes::Settled(mut outcome) => {
+                outcome.dropped.extend(withheld.iter().map(FixIdentity::withheld));
+                return Ok(outcome);
+            }
+            Passes::Unsettled(unsettled) => unsettled,
+        };
+        let back = changes_back_to(project.texts(), &as_read);
+        project.replace_texts(back)?;
+        if unsettled.repeating.is_empty() || withholdings == MAX_WITHHOLDINGS {
+            // Nothing is written when the fixes do not settle: what remains is what was read.
+            return Ok(nothing_fixed(unsettled.initial, unsettled.dropped, false));
+        }
+        withheld.extend(unsettled.repeating);
+        withholdings += 1;
+    }
+}
+
+/// A fix as the loop knows it from pass to pass, however the edits before it moved it: its rule,
+/// its file, and the finding of the texts as read it is for, tracked through the edits. A finding
+/// the run's own edits raised has none; such fixes are told apart by rule and file only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct FixIdentity {
+    rule: RuleId,
+    file: usize,
+    first_reported: Option<usize>,
+}
+
+impl FixIdentity {
+    fn of(finding: &Finding, first_reported: Option<usize>) -> Self {
+        Self {
+            rule: finding.rule,
+            file: finding.file,
+            first_reported,
+        }
+    }
+
+    fn withheld(&self) -> DroppedFix {
+        DroppedFix {
+            rule: self.rule,
+            file: self.file,
+            reason: format!(
+                "it was still being applied after {MAX_PASSES} passes, so the fixes did not settle (internal error); the other fixes were made without it"
+            ),
+        }
+    }
+}
+
+/// How one run of passes ended.
+enum Passes {
+    Settled(FixpointOutcome),
+    /// Fixes were still being applied after the last pass; the texts are as that pass left them.
+    Unsettled(Unsettled),
+}
+
+struct Unsettled {
+    initial: Vec<Finding>,
+    dropped: Vec<DroppedFix>,
+    /// The fixes the last pass applied that an earlier pass applied too.
+    repeating: BTreeSet<FixIdentity>,
+}
+
+/// Which fixes each pass applied, as far as telling the repeating ones needs: the last pass's,
+/// and all of those before it.
+#[derive(Default)]
+struct Applied {
+    last: HashSet<FixIdentity>,
+    earlier: HashSet<FixIdentity>,
+}
+
+impl Applied {
+    fn record_pass(&mut self, applied: impl IntoIterator<Item = FixIdentity>) {
+        self.earlier.extend(self.last.drain());
+        self.last.extend(applied);
+    }
+
+    fn repeating(&self) -> BTreeSet<FixIdentity> {
+        self.last.intersection(&self.earlier).copied().collect()
+    }
+}
+
+/// Detects and fixes from the current texts, pass after pass, leaving out the `withheld` fixes,
+/// until no applicable fix is left or the passes run out.
+fn passes(project: &mut impl FixableProject, policy: FixPolicy, withheld: &BTreeSet<FixIdentity>) -> Result<Passes> {
     let initial = project.findings()?;
     let mut tracker = FindingTracker::new(&initial);
     let mut raised_and_fixed = Vec::new();
     let mut dropped = Vec::new();
     let mut refused: HashSet<Fix> = HashSet::new();
+    let mut applied = Applied::default();
     let mut findings = initial.clone();
     for _ in 0..MAX_PASSES {
+        let known = tracker.identify(&initial, &findings);
         let candidates: Vec<usize> = (0..findings.len())
             .filter(|&index| {
-                findings[index]
+                let finding = &findings[index];
+                finding
                     .fix
                     .as_ref()
                     .is_some_and(|fix| policy.allows(fix) && !refused.contains(fix))
+                    && !withheld.contains(&FixIdentity::of(finding, known[index]))
             })
             .collect();
-        let known = tracker.identify(&initial, &findings);
         if candidates.is_empty() {
-            let mut fixed = vec![true; initial.len()];
-            for first_reported in known.iter().flatten() {
-                fixed[*first_reported] = false;
-            }
-            let remaining_findings = findings
-                .into_iter()
-                .zip(known)
-                .map(|(finding, known)| RemainingFinding {
-                    finding,
-                    raised: known.is_none(),
-                })
-                .collect();
-            return Ok(FixpointOutcome {
-                initial_findings: initial,
-                fixed,
+            return Ok(Passes::Settled(settled(
+                initial,
+                findings,
+                &known,
                 raised_and_fixed,
-                remaining_findings,
                 dropped,
-                converged: true,
-            });
+            )));
         }
         let candidate_findings: Vec<&Finding> = candidates.iter().map(|&index| &findings[index]).collect();
         let pass = apply_pass(project, &candidate_findings)?;
@@ -126,17 +213,56 @@ pub fn fix_to_fixpoint(project: &mut impl FixableProject, policy: FixPolicy) -> 
                 reason: broken.reason,
             });
         }
-        for &position in &pass.applied {
-            let index = candidates[position];
+        let applied_now: Vec<usize> = pass.applied.iter().map(|&position| candidates[position]).collect();
+        for &index in &applied_now {
             if known[index].is_none() {
                 raised_and_fixed.push(findings[index].clone());
             }
         }
+        applied.record_pass(
+            applied_now
+                .iter()
+                .map(|&index| FixIdentity::of(&findings[index], known[index])),
+        );
         tracker.shift(&pass.edits);
         findings = project.findings()?;
     }
-    // Nothing is written when the fixes do not settle: what remains is what was read.
-    Ok(nothing_fixed(initial, dropped, false))
+    Ok(Passes::Unsettled(Unsettled {
+        initial,
+        dropped,
+        repeating: applied.repeating(),
+    }))
+}
+
+/// The outcome of passes that settled on `findings`, of which `known` says which were in the
+/// texts as read.
+fn settled(
+    initial: Vec<Finding>,
+    findings: Vec<Finding>,
+    known: &[Option<usize>],
+    raised_and_fixed: Vec<Finding>,
+    dropped: Vec<DroppedFix>,
+) -> FixpointOutcome {
+    let mut fixed = vec![true; initial.len()];
+    for first_reported in known.iter().flatten() {
+        fixed[*first_reported] = false;
+    }
+    let remaining_findings = findings
+        .into_iter()
+        .zip(known)
+        .map(|(finding, known)| RemainingFinding {
+            finding,
+            raised: known.is_none(),
+        })
+        .collect();
+    FixpointOutcome {
+        initial_findings: initial,
+        fixed,
+        raised_and_fixed,
+        remaining_findings,
+        dropped,
+        converged: true,
+    }
 }
 
 /// The outcome of a run that leaves the texts as read: every finding remains.
@@ -236,6 +362,21 @@ fn parses_with(project: &mut impl FixableProject, fixes: &[&Fix]) -> Result<bool
     Ok(worse.is_empty())
 }
 
+/// The changes that take every file whose text is not as read back to it, each as one whole-file
+/// replacement: a loop that did not settle may have edited it anywhere.
+fn changes_back_to(texts: &[String], as_read: &[String]) -> BTreeMap<usize, TextChange> {
+    texts
+        .iter()
+        .zip(as_read)
+        .enumerate()
+        .filter(|(_, (text, read))| text != read)
+        .map(|(file, (text, read))| {
+            let whole = Edit::replace(file, 0..text.len(), read.as_str());
+            (file, TextChange::splice(text, &[whole]))
+        })
+        .collect()
+}
+
 /// The changes that take the changed files back to `texts`.
 fn originals_of(texts: &[String], changed: &BTreeMap<usize, TextChange>) -> BTreeMap<usize, TextChange> {
     changed
@@ -249,11 +390,14 @@ mod tests {
     use super::*;
     use crate::fix::Edit;
 
+    /// The findings' rules and fixes, as a function of the text.
+    type FakeRules = Box<dyn Fn(&str) -> Vec<(RuleId, Fix)>>;
+
     /// A one-file project whose "rules" are a function of its text, and whose "syntax errors" are
     /// the places where `((` appears.
     struct FakeProject {
         texts: Vec<String>,
-        rules: fn(&str) -> Vec<Fix>,
+        rules: FakeRules,
     }
 
     impl FixableProject for FakeProject {
@@ -266,10 +410,10 @@ mod tests {
             // Each finding is where its fix's first edit is, and says what that edit writes.
             Ok(fixes
                 .into_iter()
-                .map(|fix| {
+                .map(|(rule, fix)| {
                     let first = fix.edits[0].clone();
                     let message = format!("fake: {}", first.replacement);
-                    Finding::new(RuleId::LambdaDeprecatedRuntime, 0, first.range, message).with_fix(fix)
+                    Finding::new(rule, 0, first.range, message).with_fix(fix)
                 })
                 .collect())
         }
@@ -286,10 +430,20 @@ mod tests {
         }
     }
 
+    /// Runs fixes that are all of one rule.
     fn run(text: &str, rules: fn(&str) -> Vec<Fix>) -> (String, FixpointOutcome) {
+        run_rules(text, move |text| {
+            rules(text)
+                .into_iter()
+                .map(|fix| (RuleId::LambdaDeprecatedRuntime, fix))
+                .collect()
+        })
+    }
+
+    fn run_rules(text: &str, rules: impl Fn(&str) -> Vec<(RuleId, Fix)> + 'static) -> (String, FixpointOutcome) {
         let mut project = FakeProject {
             texts: vec![text.to_owned()],
-            rules,
+            rules: Box::new(rules),
         };
         let outcome = fix_to_fixpoint(&mut project, FixPolicy { unsafe_fixes: false }).expect("runs");
         (project.texts.remove(0), outcome)
@@ -340,13 +494,120 @@ mod tests {
         assert_eq!(outcome.remaining_findings.len(), 1);
     }
 
+    /// A rule whose fix appends `mark` on every pass, never settling.
+    fn runaway(rule: RuleId, text: &str, mark: &str) -> (RuleId, Fix) {
+        (rule, Fix::safe(vec![Edit::insert(0, text.len(), mark)]))
+    }
+
+    /// A rule whose fix settles: `b` becomes `B`.
+    fn capital_b(text: &str) -> Vec<(RuleId, Fix)> {
+        let at = text.find('b');
+        at.map(|at| {
+            (
+                RuleId::LambdaDeprecatedRuntime,
+                Fix::safe(vec![Edit::replace(0, at..at + 1, "B")]),
+            )
+        })
+        .into_iter()
+        .collect()
+    }
+
+    fn assert_withheld(dropped: &DroppedFix, rule: RuleId) {
+        assert_eq!((dropped.rule, dropped.file), (rule, 0));
+        assert!(
+            dropped.reason.contains("did not settle (internal error)"),
+            "{}",
+            dropped.reason
+        );
+    }
+
     #[test]
-    fn fixes_that_never_settle_are_reported_and_count_as_nothing_fixed() {
-        let (_, outcome) = run("a", |text| vec![Fix::safe(vec![Edit::insert(0, text.len(), "!")])]);
-        assert!(!outcome.converged);
-        assert_eq!(outcome.fixed, vec![false], "nothing is written, so nothing is fixed");
-        assert_eq!(outcome.remaining_findings.len(), 1, "what remains is what was read");
+    fn a_fix_that_never_settles_is_withheld_and_the_others_are_made() {
+        let (text, outcome) = run_rules("abc", |text| {
+            let mut fixes = vec![runaway(RuleId::LambdaIamDependsOn, text, "!")];
+            fixes.extend(capital_b(text));
+            fixes
+        });
+        assert_eq!(text, "aBc", "the settling fix is made, the runaway one left out");
+        assert!(outcome.converged);
+        assert_eq!(outcome.fixed, vec![false, true]);
+        assert_eq!(outcome.remaining_findings.len(), 1);
+        assert_eq!(outcome.remaining_findings[0].finding.rule, RuleId::LambdaIamDependsOn);
+        assert!(!outcome.remaining_findings[0].raised, "it is the finding as read");
         assert!(outcome.raised_and_fixed.is_empty());
+        assert_eq!(outcome.dropped.len(), 1);
+        assert_withheld(&outcome.dropped[0], RuleId::LambdaIamDependsOn);
+    }
+
+    #[test]
+    fn a_runaway_fix_waiting_behind_another_is_withheld_once_that_one_is() {
+        // Both append at one point, so the second waits behind the first on every pass: it runs
+        // away only once the first is withheld.
+        let (text, outcome) = run_rules("abc", |text| {
+            let mut fixes = vec![
+                runaway(RuleId::LambdaIamDependsOn, text, "!"),
+                runaway(RuleId::LambdaDlqSendPermission, text, "?"),
+            ];
+            fixes.extend(capital_b(text));
+            fixes
+        });
+        assert_eq!(text, "aBc");
+        assert!(outcome.converged);
+        assert_eq!(outcome.fixed, vec![false, false, true]);
+        assert_eq!(outcome.remaining_findings.len(), 2);
+        assert_eq!(outcome.dropped.len(), 2);
+        assert_withheld(&outcome.dropped[0], RuleId::LambdaDlqSendPermission);
+        assert_withheld(&outcome.dropped[1], RuleId::LambdaIamDependsOn);
+    }
+
+    #[test]
+    fn a_fix_raising_a_new_finding_on_every_pass_is_withheld_for_the_raised_ones() {
+        // Each fix resolves its finding and raises a new one elsewhere, saying something else:
+        // only its rule and file stay the same from pass to pass.
+        let (text, outcome) = run_rules("x", |text| {
+            vec![(
+                RuleId::LambdaIamDependsOn,
+                Fix::safe(vec![Edit::insert(0, 0, format!("{};", text.len()))]),
+            )]
+        });
+        assert_eq!(text, "1;x", "the fix of the finding as read is made");
+        assert!(outcome.converged);
+        assert_eq!(outcome.fixed, vec![true]);
+        assert_eq!(outcome.remaining_findings.len(), 1);
+        assert!(outcome.remaining_findings[0].raised);
+        assert!(outcome.raised_and_fixed.is_empty());
+        assert_eq!(outcome.dropped.len(), 1);
+        assert_withheld(&outcome.dropped[0], RuleId::LambdaIamDependsOn);
+    }
+
+    #[test]
+    fn fixes_that_never_settle_however_many_are_withheld_change_nothing() {
+        // One more runaway fix at one point than withholdings: each waits behind the one before.
+        let (text, outcome) = run_rules("abc", |text| {
+            let mut fixes: Vec<(RuleId, Fix)> = RuleId::ALL[..=MAX_WITHHOLDINGS]
+                .iter()
+                .enumerate()
+                .map(|(mark, &rule)| runaway(rule, text, &mark.to_string()))
+                .collect();
+            fixes.extend(capital_b(text));
+            fixes
+        });
+        assert_eq!(text, "abc", "the texts are as read");
+        assert!(!outcome.converged);
+        assert!(
+            outcome.fixed.iter().all(|fixed| !fixed),
+            "nothing is written, so nothing is fixed"
+        );
+        assert_eq!(
+            outcome.remaining_findings.len(),
+            MAX_WITHHOLDINGS + 2,
+            "what remains is what was read"
+        );
+        assert!(outcome.raised_and_fixed.is_empty());
+        assert!(
+            outcome.dropped.is_empty(),
+            "the notice that nothing settled says it all"
+        );
     }
 
     #[test]
