@@ -106,11 +106,7 @@ impl<'a> TerraformProject<'a> {
         // A called module's function is created by the root's call of it; findings about it point
         // at the call's argument that passes it its role, which tells apart two functions of one
         // call that run as different roles.
-        let declared = instance
-            .calls
-            .first()
-            .map_or(instance.resource.block, |call| call.block)
-            .site();
+        let declared = instance.created_at();
         let role_passed_at = self
             .argument(body, "role")
             .and_then(|role| self.origin(role, scope))
@@ -132,11 +128,13 @@ impl<'a> TerraformProject<'a> {
             (true, true) => self.registry_dead_letter(body, scope),
             (true, false) => self.dead_letter(body, scope),
         };
-        // Running as its module's own role, a function is judged here for the target the root
-        // hands it: one the module makes itself is the module's own finding.
+        // Running as its module's own role (or as the role a registry module called inside it
+        // makes), a function is judged here for the target the root hands it: one the module
+        // makes itself is the module's own finding.
         let own_role = role
             .and_then(|(_, resource)| resource)
-            .is_some_and(|role| self.own_module_role(role, scope));
+            .is_some_and(|role| self.own_module_role(role, scope))
+            || (made_by_registry_module && !scope.is_empty());
         let dead_letter = match dead_letter {
             DeadLetter::Resource(target) if own_role && !self.in_root(target.resource) => DeadLetter::Unknown,
             other => other,

@@ -6,7 +6,7 @@
 use super::references::{graph_attribute, interpolated};
 use super::values::Scope;
 use super::{Located, ModuleCall, ResourceBlock, TerraformProject};
-use crate::cloud::{Multiplicity, ResourceRef};
+use crate::cloud::{Multiplicity, ResourceRef, Site};
 
 /// How deep module calls are followed; Terraform itself refuses a module that calls itself.
 const MAX_DEPTH: usize = 8;
@@ -21,8 +21,13 @@ pub struct ResourceInstance<'p, 'a> {
 impl<'p, 'a> ResourceInstance<'p, 'a> {
     /// Its address, as `terraform plan` prints it (`module.orders.aws_lambda_function.this`).
     pub fn address(&self) -> String {
-        let calls: String = self.calls.iter().map(|call| format!("module.{}.", call.name)).collect();
-        calls + &self.address_in_its_module()
+        self.module_path() + &self.address_in_its_module()
+    }
+
+    /// The address of the module instance that declares it, as its own address starts
+    /// (`module.orders.`; empty in the root module).
+    pub fn module_path(&self) -> String {
+        self.calls.iter().map(|call| format!("module.{}.", call.name)).collect()
     }
 
     /// Its addresses, one per copy the calls deploy: each call's name followed by each of the
@@ -51,6 +56,12 @@ impl<'p, 'a> ResourceInstance<'p, 'a> {
             Some(call) => format!("module.{call}.{}.{}[0]", self.resource.kind, self.resource.name),
             None => format!("{}.{}", self.resource.kind, self.resource.name),
         }
+    }
+
+    /// Where it is created, as findings about it name it: a called module's resource by the
+    /// root's call of the module.
+    pub fn created_at(&self) -> Site {
+        self.calls.first().map_or(self.resource.block, |call| call.block).site()
     }
 
     pub fn scope(&self) -> &Scope<'p, 'a> {

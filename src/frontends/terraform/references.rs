@@ -275,8 +275,13 @@ impl<'a> TerraformProject<'a> {
 
     /// Each file of the root module, whole.
     pub(super) fn root_files(&self) -> impl Iterator<Item = Located<'a>> + '_ {
+        self.folder_files(0)
+    }
+
+    /// The files of the module folder `folder` (0: the root), each as its tree's root.
+    pub(super) fn folder_files(&self, folder: usize) -> impl Iterator<Item = Located<'a>> + '_ {
         (0..self.files.len())
-            .filter(|&file| self.folder_of_file[file] == 0)
+            .filter(move |&file| self.folder_of_file[file] == folder)
             .map(|file| Located {
                 file,
                 node: self.files[file].tree.root_node(),

@@ -25,9 +25,15 @@
 //! its `event_source_arn` to the function (unless `create_unqualified_alias_allowed_triggers` is
 //! off). The module grants the role nothing for them: an SQS queue among them must be allowed
 //! through the switches above. `allowed_triggers` only adds invoke permissions, and is not read.
+//!
+//! A call inside a local module is read once per chain of calls reaching it (see `modules`), its
+//! inputs followed through the variables each chain passes; its role is named by that chain
+//! (`module.svc.module.fn.aws_iam_role.lambda[0]`). A fix changes what the call itself writes
+//! only when one chain reaches it, since the module's other callers share it; a value the root
+//! passes down is changed where the root writes it.
 
 use super::modules::ResourceInstance;
-use super::values::{object_node, tuple_elements, unwrapped, Scope};
+use super::values::{object_node, tuple_elements, unwrapped, Origin, Scope};
 use super::{Located, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{DeadLetter, FunctionRole, IamRole, LambdaFunction, QueueEventSource, ResourceId, RoleGrants};
@@ -108,9 +114,8 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The role the function a registry module call makes (the instance `function`) runs as: the
-    /// call's `lambda_role` when it turns `create_role` off, else the module's own role, judged
-    /// for a call of the root module (see `registry_roles`) and unknown in a called module, whose
-    /// own folder judges it.
+    /// call's `lambda_role` when it turns `create_role` off, else the module's own role (see
+    /// `registry_roles`).
     pub(super) fn registry_function_role(
         &self,
         function: ResourceId,
@@ -135,16 +140,16 @@ impl<'a> TerraformProject<'a> {
         }
     }
 
-    /// The functions (indices among `instances`) of the root module's registry module calls that
-    /// run as a role their module makes: those roles are judged.
+    /// The functions (indices among `instances`) of registry module calls that run as a role
+    /// their module makes: those roles are judged, one per chain of calls reaching the registry
+    /// module's call, read with the values that chain passes.
     pub(super) fn registry_roles(&self, instances: &[ResourceInstance<'_, 'a>]) -> Vec<ResourceId> {
         instances
             .iter()
             .enumerate()
             .filter(|(_, instance)| {
                 instance.resource.registry_call.is_some()
-                    && instance.calls.is_empty()
-                    && self.creates_role(instance.resource.body, &[]) == Some(true)
+                    && self.creates_role(instance.resource.body, instance.scope()) == Some(true)
             })
             .map(|(id, _)| id)
             .collect()
@@ -155,27 +160,25 @@ impl<'a> TerraformProject<'a> {
     /// what it may do unknown.
     pub(super) fn registry_iam_role(&self, function: &ResourceInstance<'_, 'a>) -> IamRole {
         let call = function.resource.registry_call.as_deref().unwrap_or_default();
-        let body = function.resource.body;
+        let (body, scope) = (function.resource.body, function.scope());
         let switched_on = std::iter::once(DEAD_LETTER_SWITCH)
             .chain(OTHER_GRANTING_SWITCHES)
-            .filter(|switch| {
-                self.argument(body, switch)
-                    .is_some_and(|value| !self.is_false(unwrapped(value)))
-            })
+            .filter(|switch| self.switch(body, switch, scope) != Some(false))
             .count();
         let mut grants = RoleGrants {
             unreadable: switched_on,
             ..RoleGrants::default()
         };
-        self.add_listed_policies(&mut grants, body);
+        self.add_listed_policies(&mut grants, body, scope);
         // Read without an output right after it, the call is picked by a key
         // (`module.jobs[0].lambda_role_name`) or handed on whole (`for_each = module.jobs`):
-        // either may read its role.
+        // either may read its role. Only the module holding the call can name it so; it may hand
+        // the role on through an output of its own, which reads it here too.
         let call_key = format!("module.{call}");
         let handed_out: usize = self
-            .root_files()
-            .map(|root| {
-                self.mentions_under(root)
+            .folder_files(self.folder_of_file[body.file])
+            .map(|file| {
+                self.mentions_under(file)
                     .iter()
                     .filter(|mention| {
                         mention.key == call_key && mention.attribute.is_none_or(|output| ROLE_OUTPUTS.contains(&output))
@@ -185,7 +188,7 @@ impl<'a> TerraformProject<'a> {
             .sum();
         grants.unreadable += handed_out;
         IamRole {
-            name: format!("`module.{call}.aws_iam_role.lambda[0]`"),
+            name: format!("`{}module.{call}.aws_iam_role.lambda[0]`", function.module_path()),
             declared: function.resource.block.site(),
             grants,
             attachments: Vec::new(),
@@ -193,19 +196,20 @@ impl<'a> TerraformProject<'a> {
         }
     }
 
-    /// The AWS managed policies a call's `attach_policies` attaches to the role its module makes;
-    /// an ARN infrafix does not know, or inputs it cannot read, make the role unknown.
-    fn add_listed_policies(&self, grants: &mut RoleGrants, body: Located<'a>) {
+    /// The AWS managed policies a call read in `scope` attaches through `attach_policies` to the
+    /// role its module makes; an ARN infrafix does not know, or inputs it cannot read, make the
+    /// role unknown.
+    fn add_listed_policies(&self, grants: &mut RoleGrants, body: Located<'a>, scope: &Scope<'_, 'a>) {
         let [switch, _, _] = POLICY_LIST;
-        match self.argument(body, switch).map(|value| self.text(unwrapped(value))) {
-            None | Some("false") => return,
-            Some("true") => {}
-            Some(_) => {
+        match self.switch(body, switch, scope) {
+            Some(false) => return,
+            Some(true) => {}
+            None => {
                 grants.unreadable += 1;
                 return;
             }
         }
-        let Some(arns) = self.attached_policy_list(body) else {
+        let Some(arns) = self.attached_policy_list(body, scope) else {
             grants.unreadable += 1;
             return;
         };
@@ -218,28 +222,64 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The ARNs of a call's `policies` that the module attaches: the first `number_of_policies`,
-    /// both written out in the call (of the root module), each ARN written out or in the
-    /// partition the root reads. `None` otherwise (a list or number read from elsewhere, a
-    /// number past the list's end, which Terraform refuses to plan).
-    fn attached_policy_list(&self, body: Located<'a>) -> Option<Vec<String>> {
+    /// both written out, in the call or where a module on the way to it is passed them (see
+    /// `input_written`), each ARN written out or, in the root module, in the partition it reads.
+    /// `None` otherwise (a list or number computed or set by a `.tfvars` file, a number past the
+    /// list's end, which Terraform refuses to plan).
+    fn attached_policy_list(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<String>> {
         let [_, number, listed] = POLICY_LIST;
-        let count = self.number_literal(unwrapped(self.argument(body, number)?))?;
-        let entries = tuple_elements(self.argument(body, listed)?)?;
+        let count = self.number_literal(self.input_written(body, number, scope)?.written)?;
+        let listed = self.input_written(body, listed, scope)?;
+        let entries = tuple_elements(listed.written)?;
         let count = usize::try_from(count).ok().filter(|&count| count <= entries.len())?;
         entries
             .into_iter()
             .take(count)
             .map(|entry| {
-                self.string_literal(unwrapped(entry))
-                    .or_else(|| self.managed_policy_named(entry).map(|policy| policy.arn.clone()))
+                let in_root = listed.depth == 0;
+                self.string_literal(unwrapped(entry)).or_else(|| {
+                    self.managed_policy_named(entry)
+                        .filter(|_| in_root)
+                        .map(|policy| policy.arn.clone())
+                })
             })
             .collect()
     }
 
-    /// The SQS queues of the root module that the event source mappings of the root's registry
-    /// module calls (see the module's documentation above) feed their functions from. A map of
-    /// mappings read from elsewhere than the call, or through a variable a `.tfvars` file may
-    /// set, is not read.
+    /// Where the value of a call's input, read in `scope`, is written: in the call, or where a
+    /// module on the way to it is passed it (`runtime = var.runtime`, given by the root's call of
+    /// the module). `None` for an input the call does not set, or one a `.tfvars` file may set.
+    fn input_written(&self, body: Located<'a>, input: &str, scope: &Scope<'_, 'a>) -> Option<Origin<'a>> {
+        let value = self.argument(body, input)?;
+        self.origin(value, scope)
+            .filter(|origin| !origin.overridable)
+            .map(|origin| Origin {
+                written: unwrapped(origin.written),
+                ..origin
+            })
+    }
+
+    /// Whether an `attach_…` switch of a call read in `scope` is on: off unless set, as the
+    /// module's variables default.
+    fn switch(&self, body: Located<'a>, switch: &str, scope: &Scope<'_, 'a>) -> Option<bool> {
+        self.bool_input(body, switch, false, scope)
+    }
+
+    /// The value of a call's `bool` input read in `scope` (see `input_written`), `default` when
+    /// the call does not set it; `None` when it is computed, or given by a variable a `.tfvars`
+    /// file may set.
+    fn bool_input(&self, body: Located<'a>, input: &str, default: bool, scope: &Scope<'_, 'a>) -> Option<bool> {
+        if self.argument(body, input).is_none() {
+            return Some(default);
+        }
+        let written = self.input_written(body, input, scope)?.written;
+        (kind_of(written.node) == "bool_lit").then(|| self.text(written) == "true")
+    }
+
+    /// The SQS queues that the event source mappings of registry module calls (see the module's
+    /// documentation above) feed their functions from, read with the values each chain of calls
+    /// passes. A map of mappings computed, or given by a variable a `.tfvars` file may set, is
+    /// not read.
     pub(super) fn registry_queue_event_sources(
         &self,
         functions: &[LambdaFunction],
@@ -247,23 +287,20 @@ impl<'a> TerraformProject<'a> {
     ) -> Vec<QueueEventSource> {
         let mut sources = Vec::new();
         for (id, instance) in instances.iter().enumerate() {
-            let body = instance.resource.body;
-            if instance.resource.registry_call.is_none() || !instance.calls.is_empty() {
+            let (body, scope) = (instance.resource.body, instance.scope());
+            if instance.resource.registry_call.is_none() {
                 continue;
             }
             // The module makes the mappings only with this switch on, as it is by default.
-            let makes_mappings = self
-                .argument(body, "create_unqualified_alias_allowed_triggers")
-                .is_none_or(|value| self.text(unwrapped(value)) == "true");
+            let makes_mappings = self.bool_input(body, "create_unqualified_alias_allowed_triggers", true, scope);
             let Some(function) = functions.iter().position(|known| known.resource == id) else {
                 continue;
             };
             let mappings = self
-                .argument(body, "event_source_mapping")
-                .and_then(|value| self.origin(value, &[]))
-                .filter(|origin| !origin.overridable && makes_mappings)
-                .and_then(|origin| object_node(origin.written));
-            let Some(mappings) = mappings else {
+                .input_written(body, "event_source_mapping", scope)
+                .filter(|_| makes_mappings == Some(true))
+                .and_then(|origin| Some((object_node(origin.written)?, &scope[..origin.depth])));
+            let Some((mappings, scope)) = mappings else {
                 continue;
             };
             for (_, mapping) in self.object_fields(mappings) {
@@ -272,14 +309,17 @@ impl<'a> TerraformProject<'a> {
                         .object_fields(mapping)
                         .into_iter()
                         .find(|(key, _)| key == "event_source_arn")?;
-                    self.arn_ref(arn, &[])
+                    self.arn_ref(arn, scope)
                 });
                 let Some(source) = source.filter(|source| source.is_arn()) else {
                     continue;
                 };
+                // A queue a called module makes itself is that module's own finding, as its
+                // call's role is.
                 let Some(queue) = self
                     .message_target(source.resource, instances)
                     .filter(|queue| queue.target.service == "sqs")
+                    .filter(|_| instance.calls.is_empty() || self.in_root(source.resource))
                 else {
                     continue;
                 };
@@ -296,14 +336,82 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The registry module call whose block is at `site`, when it makes the role a grant is for:
-    /// its body, where the switch that grants it goes.
-    pub(super) fn registry_role_call(&self, site: &crate::cloud::Site) -> Option<Located<'a>> {
+    /// its function as each chain of calls reaching it deploys it (one for a call of the root
+    /// module, one per call of a local module holding it), whose body is where the switch that
+    /// grants it goes. `None` for any other role.
+    pub(super) fn registry_role_calls(&self, site: &crate::cloud::Site) -> Option<Vec<ResourceInstance<'_, 'a>>> {
         let instances = self.resource_instances();
-        self.registry_roles(&instances)
+        let reaching: Vec<usize> = self
+            .registry_roles(&instances)
             .into_iter()
-            .map(|function| instances[function].resource)
-            .find(|function| function.block.site() == *site)
-            .map(|function| function.body)
+            .filter(|&function| instances[function].resource.block.site() == *site)
+            .collect();
+        let chains: Vec<ResourceInstance<'_, 'a>> = instances
+            .into_iter()
+            .enumerate()
+            .filter(|(index, _)| reaching.contains(index))
+            .map(|(_, instance)| instance)
+            .collect();
+        (!chains.is_empty()).then_some(chains)
+    }
+
+    /// The one chain of `chains` (see `registry_role_calls`) whose call's inputs a fix may change;
+    /// `Err` when several chains reach the call (a local module called twice): its inputs are
+    /// those of every chain's role, which a fix would change together.
+    pub(super) fn only_chain<'p>(
+        &self,
+        mut chains: Vec<ResourceInstance<'p, 'a>>,
+    ) -> Result<ResourceInstance<'p, 'a>, String> {
+        match shared_call(&chains) {
+            None => Ok(chains.remove(0)),
+            Some(shared) => Err(shared),
+        }
+    }
+
+    /// Where the value of the call's `attach_dead_letter_policy` (see `registry_role_call`) may be
+    /// changed for its function alone: the `false` the call writes, or the one the root passes
+    /// to the variable the call reads (`attach_dlq = false` in `module "svc"`), when the module
+    /// the root calls reads that variable nowhere else. `None` when the call does not set it;
+    /// `Err` when its value is written elsewhere, or read by more than this call.
+    pub(super) fn dead_letter_switch_written(
+        &self,
+        function: &ResourceInstance<'_, 'a>,
+    ) -> Option<Result<Located<'a>, String>> {
+        let body = function.resource.body;
+        let value = unwrapped(self.argument(body, DEAD_LETTER_SWITCH)?);
+        if function.calls.is_empty() || kind_of(value.node) == "bool_lit" {
+            return Some(Ok(value));
+        }
+        let refused = format!(
+            "the call's {DEAD_LETTER_SWITCH} is `{}`, whose value infrafix cannot change for this function alone; set it to true by hand",
+            self.text(value)
+        );
+        let passed = match self.traversal(value).as_deref() {
+            Some(["var", name])
+                if function.calls.len() == 1 && self.folder_mentions(body.file, &format!("var.{name}")) == 1 =>
+            {
+                self.input_written(body, DEAD_LETTER_SWITCH, function.scope())
+                    .filter(|origin| {
+                        let passed = origin.passed_at.map(unwrapped);
+                        passed == Some(origin.written) && kind_of(origin.written.node) == "bool_lit"
+                    })
+                    .map(|origin| origin.written)
+            }
+            _ => None,
+        };
+        Some(passed.ok_or(refused))
+    }
+
+    /// How many times the module folder holding `file` names `key` (`var.attach_dlq`).
+    fn folder_mentions(&self, file: usize, key: &str) -> usize {
+        self.folder_files(self.folder_of_file[file])
+            .map(|file| {
+                self.mentions_under(file)
+                    .iter()
+                    .filter(|mention| mention.key == key)
+                    .count()
+            })
+            .sum()
     }
 
     /// Whether a call read in `scope` makes its function's role: `create_role`, on unless the
@@ -311,19 +419,28 @@ impl<'a> TerraformProject<'a> {
     /// `.tfvars` file or `-var` may set it either way) or it is computed: which role the function
     /// runs as is then unknown.
     fn creates_role(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<bool> {
-        let Some(value) = self.argument(body, "create_role") else {
-            return Some(true);
-        };
-        let written = self
-            .origin(value, scope)
-            .filter(|origin| !origin.overridable)
-            .map(|origin| unwrapped(origin.written))?;
-        (kind_of(written.node) == "bool_lit").then(|| self.text(written) == "true")
+        self.bool_input(body, "create_role", true, scope)
     }
 
     fn is_false(&self, value: Located<'a>) -> bool {
         self.text(value) == "false"
     }
+}
+
+/// Why a fix may not change what a registry module call writes, when several chains of calls
+/// (see `TerraformProject::registry_role_calls`) reach it: it serves every one of them.
+pub(super) fn shared_call(chains: &[ResourceInstance<'_, '_>]) -> Option<String> {
+    if chains.len() < 2 {
+        return None;
+    }
+    let callers: Vec<String> = chains
+        .iter()
+        .map(|chain| format!("`{}`", chain.module_path().trim_end_matches('.')))
+        .collect();
+    Some(format!(
+        "the module call is in a module called more than once ({}), and what it writes serves every instance; change it for one alone by hand",
+        callers.join(", ")
+    ))
 }
 
 /// Whether a module `source` names the Lambda registry module itself (not one of its

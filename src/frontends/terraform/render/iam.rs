@@ -3,6 +3,7 @@
 //! `jsonencode` document or to an `aws_iam_policy_document` data source, and a new
 //! `aws_iam_role_policy` after the role.
 
+use super::super::modules::ResourceInstance;
 use super::super::references::interpolated;
 use super::super::registry::POLICY_LIST;
 use super::super::values::{list_items, list_node, object_node, tuple_elements, unwrapped, Origin, Scope};
@@ -599,11 +600,22 @@ impl<'a> TerraformProject<'a> {
         aligned_arguments(indent, &all)
     }
 
-    /// Turns on the switch of a registry module call (see `registry`) that attaches to its role
-    /// the permission to send to its `dead_letter_target_arn`: set where the call writes it
-    /// (`= false`), else added after the target.
-    pub(super) fn dead_letter_switch_on(&self, call: Located<'a>) -> Result<Vec<Edit>, String> {
-        if let Some(switch) = self.argument(call, "attach_dead_letter_policy") {
+    /// Turns on the switch of the registry module call of `function` (see `registry`) that
+    /// attaches to its role the permission to send to its `dead_letter_target_arn`: set where
+    /// its value is written (see `dead_letter_switch_written`), else added after the target.
+    /// A call `shared` by several chains of calls (see `shared_call`, which says why) is changed
+    /// only where one of them passes the value.
+    pub(super) fn dead_letter_switch_on(
+        &self,
+        function: &ResourceInstance<'_, 'a>,
+        shared: Option<String>,
+    ) -> Result<Vec<Edit>, String> {
+        let call = function.resource.body;
+        let written = self.dead_letter_switch_written(function).transpose()?;
+        if let Some(shared) = shared.filter(|_| written.is_none_or(|switch| switch.file == call.file)) {
+            return Err(shared);
+        }
+        if let Some(switch) = written {
             return Ok(vec![Edit::replace(switch.file, switch.node.byte_range(), "true")]);
         }
         let target = self
@@ -679,7 +691,7 @@ impl<'a> TerraformProject<'a> {
             }
             [switch, number, listed] if switch.is_none_or(|switch| self.text(unwrapped(switch)) == "false") => self
                 .policy_list_switched_on([switch, number, listed], arn, &quoted)
-                .map_err(|reason| format!("{reason}; add {arn} to the call by hand")),
+                .map_err(|reason| format!("{}; add {arn} to the call by hand", without_what_to_do(&reason))),
             _ => Err(by_hand),
         }
     }
@@ -1143,4 +1155,13 @@ enum AttachmentClaim {
     MayOwn,
     /// It attaches that policy.
     Owns,
+}
+
+/// A reason a fix is not made, without the clause saying what to do instead by hand
+/// (`…; change it by hand`), for a caller that says what to do itself.
+fn without_what_to_do(reason: &str) -> &str {
+    match reason.rsplit_once("; ") {
+        Some((why, what_to_do)) if what_to_do.ends_with("by hand") => why,
+        _ => reason,
+    }
 }

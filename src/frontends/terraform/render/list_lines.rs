@@ -1,6 +1,8 @@
 //! Entries of a list written one per line with comments among them (`# logs` above the ARN it
-//! describes): an entry owns the comment lines right above it, so a new first entry goes above
-//! the first entry's comments, and an entry moved first takes its comments along.
+//! describes): an entry owns the comments on the lines right above it (`#`, `//` or `/* … */`,
+//! see `first_comment_above`; one a blank line sets apart heads what follows, and stays), so a
+//! new first entry goes above the first entry's comments, and an entry moved first takes its
+//! comments along.
 
 use super::super::values::{list_items, list_node};
 use super::super::{Located, TerraformProject};
@@ -52,8 +54,19 @@ impl<'a> TerraformProject<'a> {
         if !block.ends_with('\n') {
             return None;
         }
+        // Moved from the end of the list, it takes along the blank line that set it apart,
+        // which would be left before the closing bracket.
+        let last = text
+            .get(lines.end..list.node.end_byte())
+            .is_some_and(|rest| rest.trim() == "]");
+        let blank_above = lines
+            .start
+            .checked_sub(1)
+            .map(|end_of_above| line_range(text, end_of_above))
+            .filter(|above| last && text.get(above.clone()).is_some_and(|line| line.trim().is_empty()));
+        let removed = blank_above.map_or(lines.start, |above| above.start)..lines.end;
         Some(vec![
-            Edit::replace(list.file, lines.start..lines.end, ""),
+            Edit::replace(list.file, removed, ""),
             Edit::insert(list.file, target.start, block),
         ])
     }
@@ -88,19 +101,8 @@ impl<'a> TerraformProject<'a> {
             .get(line.end..)?
             .find('\n')
             .map_or(text.len(), |at| line.end + at + 1);
-        let before = list_items(list)
-            .into_iter()
-            .take_while(|item| item.node != entry.node)
-            .last()
-            .map_or(list.node.start_byte(), |item| item.node.end_byte());
-        let mut start = line_range(text, entry.node.start_byte()).start;
-        while start > 0 {
-            let above = line_range(text, start - 1);
-            if above.start <= before || !is_line_comment(text.get(above.clone())?.trim_start()) {
-                break;
-            }
-            start = above.start;
-        }
+        let first_line = self.first_comment_above(entry).map_or(entry.node, |comment| comment);
+        let start = line_range(text, first_line.start_byte()).start;
         Some(EntryLines {
             start,
             entry_end,

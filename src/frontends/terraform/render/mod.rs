@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use iam::{NewStatement, StatementField};
 
+use super::registry::shared_call;
 use super::{has_comment_inside, named_children, Located, TerraformProject};
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GrantTarget, GraphSource, IamRole, Intent, LambdaFunction,
@@ -107,9 +108,12 @@ impl<'a> TerraformFrontEnd<'a> {
                     &moved_comments,
                 )?),
                 Intent::AddDependencies { function, on } => edits.extend(self.project.add_dependencies(function, on)?),
-                Intent::AttachManagedPolicy { role, policy, purpose } => match self.project.registry_role_call(role) {
+                Intent::AttachManagedPolicy { role, policy, purpose } => match self.project.registry_role_calls(role) {
                     // The role a registry module makes is given policies through its call.
-                    Some(call) => edits.extend(self.project.policy_listed_in_call(call, policy)?),
+                    Some(chains) => {
+                        let call = self.project.only_chain(chains)?.resource.body;
+                        edits.extend(self.project.policy_listed_in_call(call, policy)?)
+                    }
                     None => {
                         let role_name = self.role_name(role)?;
                         let kind = "aws_iam_role_policy_attachment";
@@ -269,13 +273,21 @@ impl FrontEnd for TerraformFrontEnd<'_> {
     /// read, not by where they are written, so each function can wait for it. A grant whose
     /// target infrafix cannot name (one instance of many) is left out, with the reason.
     fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
-        if let Some(call) = self.project.registry_role_call(role) {
+        if let Some(chains) = self.project.registry_role_calls(role) {
             let fix = self.project.refusal().map_or(Ok(()), Err).and_then(|()| {
-                // The module's switch grants its own function's target alone.
-                match grants.iter().all(|grant| grant.function == *role) {
-                    true => Ok(Fix::new(self.project.dead_letter_switch_on(call)?, Applicability::Safe)),
-                    false => Err("another function runs as the role the module makes".to_owned()),
-                }
+                // The module's switch grants its own function's target alone: each chain of
+                // calls deploys a function of its own, which the grants name by its root call.
+                let created = grants.first().map(|grant| &grant.function);
+                let shared = shared_call(&chains);
+                let function = chains
+                    .into_iter()
+                    .find(|chain| Some(&chain.created_at()) == created)
+                    .filter(|chain| grants.iter().all(|grant| grant.function == chain.created_at()))
+                    .ok_or("another function runs as the role the module makes")?;
+                Ok(Fix::new(
+                    self.project.dead_letter_switch_on(&function, shared)?,
+                    Applicability::Safe,
+                ))
             });
             return grants.iter().map(|_| fix.clone()).collect();
         }
@@ -475,27 +487,12 @@ impl<'a> TerraformProject<'a> {
     /// describe `attribute`, and end the run of arguments above them.
     fn comment_lines_above(&self, attribute: Located<'a>) -> Option<(usize, Option<Located<'a>>)> {
         let text = self.file_text(attribute.file);
-        let own_line = |node: tree_sitter::Node| {
-            text[line_range(text, node.start_byte()).start..node.start_byte()]
-                .trim()
-                .is_empty()
-        };
-        let mut first = None;
-        let mut below = attribute.node;
-        while let Some(above) = below.prev_sibling() {
-            if kind_of(above) != "comment"
-                || !own_line(above)
-                || above.end_position().row + 1 < below.start_position().row
-            {
-                break;
-            }
-            first = Some(above);
-            below = above;
-        }
-        let first = first?;
+        let first = self.first_comment_above(attribute)?;
         // A comment ending the argument's line (`memory_size = 256 # MB`) leaves it in the run.
         let mut previous = first.prev_named_sibling();
-        while let Some(trailing) = previous.filter(|node| kind_of(*node) == "comment" && !own_line(*node)) {
+        while let Some(trailing) =
+            previous.filter(|node| kind_of(*node) == "comment" && self.line_indent(attribute.with(*node)).is_none())
+        {
             previous = trailing.prev_named_sibling();
         }
         let previous = previous
@@ -506,6 +503,25 @@ impl<'a> TerraformProject<'a> {
             })
             .map(|previous| attribute.with(previous));
         Some((line_range(text, first.start_byte()).start, previous))
+    }
+
+    /// The first of the comments right above `node` (an argument, or an entry of a list), each
+    /// on lines of its own (`#`, `//` or `/* … */`), with no blank line between them and it:
+    /// the comments that describe it. A comment ending the line of what comes before is not one.
+    pub(super) fn first_comment_above(&self, node: Located<'a>) -> Option<tree_sitter::Node<'a>> {
+        let mut first = None;
+        let mut below = node.node;
+        while let Some(above) = below.prev_sibling() {
+            if kind_of(above) != "comment"
+                || self.line_indent(node.with(above)).is_none()
+                || above.end_position().row + 1 < below.start_position().row
+            {
+                break;
+            }
+            first = Some(above);
+            below = above;
+        }
+        first
     }
 
     /// The run (see `aligned_run`) new one-line arguments written on the `side` of `attribute`
