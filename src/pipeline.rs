@@ -675,7 +675,7 @@ fn scan_file<'tree>(
     facts: &FileFacts,
 ) -> Result<Vec<ScanMatch<'tree>>> {
     match dialect {
-        Dialect::TypeScript | Dialect::Tsx => Ok(facts.read(tree, text)),
+        Dialect::TypeScript | Dialect::Tsx | Dialect::JavaScript => Ok(facts.read(tree, text)),
         Dialect::Hcl | Dialect::Yaml | Dialect::Json => syntax::scan(tree, text, dialect),
     }
 }

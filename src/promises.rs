@@ -17,6 +17,7 @@ pub fn check(source: &[u8], dialect: Dialect) -> Result<(), String> {
     let path = PathBuf::from(FOLDER).join(match dialect {
         Dialect::TypeScript => "index.ts",
         Dialect::Tsx => "index.tsx",
+        Dialect::JavaScript => "index.js",
         Dialect::Hcl => "main.tf",
         Dialect::Yaml => "template.yaml",
         Dialect::Json => "template.json",

@@ -147,7 +147,7 @@ mod tests {
     fn suppressions_in(text: &str, dialect: Dialect) -> Suppressions {
         let tree = parse(text, dialect).expect("parses");
         let matches = match dialect {
-            Dialect::TypeScript | Dialect::Tsx => FileFacts::default().read(&tree, text),
+            dialect if dialect.is_read_by_typescript_front_end() => FileFacts::default().read(&tree, text),
             _ => scan(&tree, text, dialect).expect("queries compile"),
         };
         Suppressions::from_scan(&matches, text)

@@ -16,6 +16,9 @@ pub use tree_reading::{preorder, Visit};
 pub enum Dialect {
     TypeScript,
     Tsx,
+    /// JavaScript (`.js`, `.mjs`, `.cjs`), parsed with the TypeScript grammar, which reads it; a fix
+    /// written into it must hold no TypeScript syntax.
+    JavaScript,
     /// Terraform's configuration language (`.tf`).
     Hcl,
     /// CloudFormation and SAM templates written in YAML (`.yaml`, `.yml`).
@@ -35,6 +38,7 @@ impl Dialect {
         match path.extension()?.to_str()? {
             "ts" | "mts" | "cts" => Some(Self::TypeScript),
             "tsx" => Some(Self::Tsx),
+            "js" | "mjs" | "cjs" => Some(Self::JavaScript),
             "tf" => Some(Self::Hcl),
             "yaml" | "yml" => Some(Self::Yaml),
             "json" => Some(Self::Json),
@@ -42,9 +46,14 @@ impl Dialect {
         }
     }
 
+    /// Whether the TypeScript front end reads files of this dialect (TypeScript, TSX, JavaScript).
+    pub fn is_read_by_typescript_front_end(self) -> bool {
+        matches!(self, Self::TypeScript | Self::Tsx | Self::JavaScript)
+    }
+
     fn language(self) -> Language {
         match self {
-            Self::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Self::TypeScript | Self::JavaScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             Self::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
             Self::Hcl => tree_sitter_hcl::LANGUAGE.into(),
             Self::Yaml => tree_sitter_yaml::LANGUAGE.into(),
@@ -56,7 +65,7 @@ impl Dialect {
     /// walk finds its constructs and suppression comments (`frontends::typescript::constructs`).
     fn query_files(self) -> &'static [QueryText] {
         match self {
-            Self::TypeScript | Self::Tsx => &[],
+            Self::TypeScript | Self::Tsx | Self::JavaScript => &[],
             Self::Hcl | Self::Yaml | Self::Json => &[SUPPRESSION_QUERY],
         }
     }
@@ -438,7 +447,7 @@ fn combined_query(dialect: Dialect) -> Result<&'static CombinedQuery> {
     static YAML: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     static JSON: OnceLock<Result<CombinedQuery, String>> = OnceLock::new();
     let cell = match dialect {
-        Dialect::TypeScript | Dialect::Tsx => {
+        Dialect::TypeScript | Dialect::Tsx | Dialect::JavaScript => {
             return Err(anyhow!("{dialect:?} files are read by their front end, not by queries"))
         }
         Dialect::Hcl => &HCL,

@@ -46,7 +46,7 @@ impl ProjectKind {
     /// beginning looks like a template; the front end then checks that it is one.
     fn of_file(path: &Path) -> Option<Self> {
         match Dialect::of_path(path)? {
-            Dialect::TypeScript | Dialect::Tsx => Some(Self::TypeScript),
+            Dialect::TypeScript | Dialect::Tsx | Dialect::JavaScript => Some(Self::TypeScript),
             Dialect::Hcl => Some(Self::Terraform),
             Dialect::Yaml | Dialect::Json => {
                 let read = crate::frontends::cloudformation::is_serverless_service(path) || may_be_template(path);
@@ -97,19 +97,25 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     let mut workspace = Workspace::default();
     let mut files = Vec::new();
     let mut folders = Vec::new();
+    let mut javascript = JavaScriptPrograms::default();
     for path in paths {
         let path = &absolute(path);
         let metadata = std::fs::symlink_metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if metadata.is_file() {
             match ProjectKind::of_file(path) {
+                Some(_) if !javascript.reads(path) => workspace.notices.push(Notice::warning(
+                    path.clone(),
+                    "JavaScript outside a Pulumi program written in JavaScript (or compiled from a TypeScript source beside it); skipped",
+                )),
                 Some(_) => files.push(path.clone()),
                 None => workspace.notices.push(Notice::warning(
                     path.clone(),
-                    "neither a TypeScript source file, a Terraform `.tf` file nor a CloudFormation or SAM template; skipped",
+                    "neither a TypeScript or JavaScript source file, a Terraform `.tf` file nor a CloudFormation or SAM template; skipped",
                 )),
             }
         } else if metadata.is_dir() {
             walk_folder(path, &mut files, &mut workspace.notices);
+            files.retain(|file| javascript.reads(file));
             folders.push(path.clone());
         } else {
             bail!(
@@ -130,7 +136,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
         .collect();
     workspace.projects = group_into_projects(files);
     for project in &mut workspace.projects {
-        add_context_files(project, &folders);
+        add_context_files(project, &folders, &mut javascript);
         match project.kind {
             ProjectKind::Terraform => add_called_modules(project),
             ProjectKind::CloudFormation => add_included_function_files(project),
@@ -148,9 +154,34 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     Ok(workspace)
 }
 
+/// Which folders' JavaScript is read, asked once per folder: only a Pulumi program written in
+/// JavaScript's own sources, never what `tsc` writes from TypeScript, nor the function code of a
+/// Terraform module or a CDK app.
+#[derive(Default)]
+struct JavaScriptPrograms {
+    by_folder: HashMap<PathBuf, bool>,
+}
+
+impl JavaScriptPrograms {
+    /// Whether a file found is read: any file but JavaScript, and JavaScript of a Pulumi program
+    /// written in it that no TypeScript source beside it compiles to.
+    fn reads(&mut self, file: &Path) -> bool {
+        use crate::frontends::typescript::{is_compiled_from_typescript, is_javascript, is_javascript_program};
+        if !is_javascript(file) {
+            return true;
+        }
+        let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
+        let in_program = *self
+            .by_folder
+            .entry(folder)
+            .or_insert_with_key(|folder| is_javascript_program(&project_root(folder)));
+        in_program && !is_compiled_from_typescript(file)
+    }
+}
+
 /// A notice for each Pulumi project whose program infrafix does not read: one in another language,
-/// or a Node.js one without a TypeScript file. Without it, "No findings." would pass for a verdict
-/// on a program nothing looked at.
+/// or a Node.js one without a TypeScript or JavaScript source. Without it, "No findings." would
+/// pass for a verdict on a program nothing looked at.
 fn unread_pulumi_programs(project_files: &[PathBuf], projects: &[Project]) -> Vec<Notice> {
     project_files
         .iter()
@@ -163,7 +194,12 @@ fn unread_pulumi_programs(project_files: &[PathBuf], projects: &[Project]) -> Ve
         .filter_map(|file| {
             let runtime = crate::frontends::typescript::program_runtime(&std::fs::read_to_string(file).ok()?)?;
             let language = match runtime.as_str() {
-                "nodejs" => "JavaScript",
+                "nodejs" => {
+                    return Some(Notice::warning(
+                        file.clone(),
+                        "a Pulumi Node.js project with no TypeScript source, nor a JavaScript entry point of its own (`index.js` or package.json's `main`, not compiled from TypeScript): this one was not checked",
+                    ))
+                }
                 "python" => "Python",
                 "go" => "Go",
                 "dotnet" => ".NET",
@@ -174,7 +210,7 @@ fn unread_pulumi_programs(project_files: &[PathBuf], projects: &[Project]) -> Ve
             Some(Notice::warning(
                 file.clone(),
                 format!(
-                    "a Pulumi program in {language}: infrafix reads Pulumi programs written in TypeScript only, so this one was not checked"
+                    "a Pulumi program in {language}: infrafix reads Pulumi programs written in TypeScript or JavaScript only, so this one was not checked"
                 ),
             ))
         })
@@ -228,7 +264,7 @@ fn add_included_function_files(project: &mut Project) {
 
 /// Reads the rest of a project that the paths given do not hold whole: a Pulumi project whose
 /// root lies above every folder walked, a module folder of which only some files were given.
-fn add_context_files(project: &mut Project, walked: &[PathBuf]) {
+fn add_context_files(project: &mut Project, walked: &[PathBuf], javascript: &mut JavaScriptPrograms) {
     let mut all = Vec::new();
     match project.kind {
         ProjectKind::TypeScript => {
@@ -248,10 +284,12 @@ fn add_context_files(project: &mut Project, walked: &[PathBuf]) {
         }
         ProjectKind::CloudFormation => return,
     }
-    // Only TypeScript and `.tf` files are read here: no YAML or JSON file is opened to be sniffed.
+    // Only TypeScript, JavaScript and `.tf` files are read here: no YAML or JSON file is opened to
+    // be sniffed.
     all.retain(|file| {
         Dialect::of_path(file).is_some_and(|dialect| !matches!(dialect, Dialect::Yaml | Dialect::Json))
             && ProjectKind::of_file(file) == Some(project.kind)
+            && javascript.reads(file)
     });
     all.sort();
     project.context_files = all

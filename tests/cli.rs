@@ -462,6 +462,14 @@ fn pulumi_programs_in_other_languages_are_named_as_not_checked() {
     };
     write("billing/Pulumi.yaml", "name: billing\nruntime: nodejs\n");
     write("billing/index.js", "const aws = require(\"@pulumi/aws\");\n");
+    // Only what tsc wrote from sources not in the repository: nothing of the program to read.
+    write("built/Pulumi.yaml", "name: built\nruntime: nodejs\n");
+    write("built/package.json", "{ \"main\": \"bin/index.js\" }\n");
+    write(
+        "built/tsconfig.json",
+        "{ \"compilerOptions\": { \"outDir\": \"bin\" } }\n",
+    );
+    write("built/bin/index.js", "const aws = require(\"@pulumi/aws\");\n");
     write(
         "reports/Pulumi.yaml",
         "name: reports\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n",
@@ -472,15 +480,16 @@ fn pulumi_programs_in_other_languages_are_named_as_not_checked() {
     let output = infrafix(dir.path(), &["--check", "."]);
     let message = stderr(&output);
     assert!(
-        message.contains("billing/Pulumi.yaml: a Pulumi program in JavaScript: infrafix reads Pulumi programs written in TypeScript only, so this one was not checked"),
+        message.contains("reports/Pulumi.yaml: a Pulumi program in Python: infrafix reads Pulumi programs written in TypeScript or JavaScript only, so this one was not checked"),
         "{message}"
     );
     assert!(
-        message.contains("reports/Pulumi.yaml: a Pulumi program in Python:"),
+        message.contains("built/Pulumi.yaml: a Pulumi Node.js project with no TypeScript source"),
         "{message}"
     );
-    // The TypeScript program is read, and judged.
+    // The TypeScript and JavaScript programs are read, and judged.
     assert!(!message.contains("orders/Pulumi.yaml"), "{message}");
+    assert!(!message.contains("billing/Pulumi.yaml"), "{message}");
     assert_eq!(output.status.code(), Some(1), "{message}");
 }
 

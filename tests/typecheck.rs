@@ -3,6 +3,8 @@
 //! against the @pulumi/aws, @pulumi/pulumi, aws-cdk-lib, constructs and TypeScript versions
 //! pinned in tests/typecheck/package-lock.json, and CDK v1 apps against the v1 modules pinned in
 //! tests/typecheck/cdk-v1/package-lock.json. The packages are installed with `npm ci` when missing.
+//! A Pulumi program written in JavaScript is checked by `node --check` and by tsc as JavaScript
+//! (`--allowJs --checkJs`) against the same packages.
 
 mod common;
 
@@ -181,6 +183,110 @@ fn expected_outputs_type_check() {
             .collect();
         assert!(passed, "tsc rejected fixed fixtures:\n{output}\n{}", legend.join("\n"));
     }
+}
+
+/// The JavaScript sources of a fixture's expected project when it is a Pulumi program written in
+/// JavaScript: every `.js`, `.mjs` and `.cjs` file but what tsc wrote from a TypeScript source
+/// beside it, which infrafix does not read. (The function code of other projects is not a
+/// program infrafix reads or writes.)
+fn javascript_sources(project: &Path) -> Vec<PathBuf> {
+    if !infrafix::frontends::typescript::is_javascript_program(project) {
+        return Vec::new();
+    }
+    common::read_tree(project)
+        .into_keys()
+        .map(|relative| project.join(relative))
+        .filter(|path| {
+            infrafix::frontends::typescript::is_javascript(path)
+                && !infrafix::frontends::typescript::is_compiled_from_typescript(path)
+        })
+        .collect()
+}
+
+/// Runs `node --check` on a file, and tsc with `--allowJs --checkJs` on every JavaScript file of
+/// `project` against the pinned packages, each file's module kind as Node reads it (package.json's
+/// `type`, `.mjs`, `.cjs`); returns what failed. Strict, but for parameters without a type, which
+/// JavaScript cannot write but in JSDoc.
+fn check_javascript(project: &Path, sources: &[PathBuf]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for source in sources {
+        let output = Command::new("node")
+            .arg("--check")
+            .arg(source)
+            .output()
+            .expect("node runs");
+        if !output.status.success() {
+            failures.push(format!("node --check {}:\n{}", source.display(), text(&output.stderr)));
+        }
+    }
+    install(&typecheck_dir());
+    let work = tempfile::tempdir().expect("temp dir");
+    let root = work.path().join("project");
+    copy_tree(project, &root);
+    std::os::unix::fs::symlink(typecheck_dir().join("node_modules"), work.path().join("node_modules"))
+        .expect("link the pinned packages");
+    let config = format!(
+        "{{ \"compilerOptions\": {{ \"allowJs\": true, \"checkJs\": true, \"noEmit\": true, \"strict\": true, \"noImplicitAny\": false, \"skipLibCheck\": true, \"target\": \"es2022\", \"module\": \"nodenext\", \"moduleResolution\": \"nodenext\", \"types\": [\"node\"], \"typeRoots\": [{:?}] }}, \"include\": [\"**/*.js\", \"**/*.mjs\", \"**/*.cjs\"] }}\n",
+        typecheck_dir().join("node_modules/@types").to_string_lossy()
+    );
+    std::fs::write(root.join("tsconfig.check.json"), config).expect("write tsconfig");
+    let output = Command::new("node")
+        .arg(typecheck_dir().join("node_modules/typescript/bin/tsc"))
+        .args(["-p"])
+        .arg(root.join("tsconfig.check.json"))
+        .output()
+        .expect("node runs tsc");
+    if !output.status.success() {
+        failures.push(format!(
+            "tsc --allowJs --checkJs {}:\n{}{}",
+            project.display(),
+            text(&output.stdout),
+            text(&output.stderr)
+        ));
+    }
+    failures
+}
+
+/// A fix must write no TypeScript syntax into a program written in JavaScript (a type, `as`, `!`,
+/// an `import` into a CommonJS module) and name only what @pulumi/aws has: every expected
+/// JavaScript program runs through `node --check` and type-checks as JavaScript.
+#[test]
+fn expected_javascript_programs_are_valid_javascript() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for project in expected_projects() {
+        let sources = javascript_sources(&project);
+        if sources.is_empty() {
+            continue;
+        }
+        checked += 1;
+        failures.extend(check_javascript(&project, &sources));
+    }
+    assert!(checked >= 3, "only {checked} JavaScript fixture projects found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn javascript_checks_can_fail() {
+    // A type error of the program, and TypeScript syntax in it: tsc reports the second alone
+    // (its syntax errors stop its type checks), so each is checked in a folder of its own.
+    let mistyped = tempfile::tempdir().expect("temp dir");
+    let index = mistyped.path().join("index.js");
+    let program = "const aws = require(\"@pulumi/aws\");\nconst queue = new aws.sqs.Queue(\"q\", { delaySeconds: true });\nexports.arn = queue.arn;\n";
+    std::fs::write(&index, program).expect("write index.js");
+    let failures = check_javascript(mistyped.path(), &[index]).join("\n");
+    assert!(
+        failures.contains("TS2322") && !failures.contains("node --check"),
+        "{failures}"
+    );
+    let typescript = tempfile::tempdir().expect("temp dir");
+    let typed = typescript.path().join("typed.js");
+    std::fs::write(&typed, "const name: string = \"a\";\nexports.name = name!;\n").expect("write typed.js");
+    let failures = check_javascript(typescript.path(), &[typed]).join("\n");
+    assert!(
+        failures.contains("node --check") && failures.contains("TS8010") && failures.contains("TS8013"),
+        "{failures}"
+    );
 }
 
 #[test]

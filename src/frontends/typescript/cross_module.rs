@@ -338,12 +338,25 @@ impl<'tree> Program<'tree> {
     }
 
     /// How `file` names the module `exporter` in an import: relative, without the extension, or
-    /// with `.js` where the project writes it (see `writes_js_extensions`).
+    /// with `.js` where the project writes it (see `writes_js_extensions`) or Node needs it (an
+    /// ES module written in JavaScript).
     fn module_specifier(&self, file: usize, exporter: usize) -> String {
         let from = self.file(file).path.parent().unwrap_or(Path::new(""));
         let target = self.file(exporter).path;
-        let writes_js = self.writes_js_extensions(file);
-        let relative = relative_path(from, &target.with_extension(if writes_js { "js" } else { "" }));
+        // Node finds an ES module's import by the file name as written, extension included.
+        let writes_js =
+            self.writes_js_extensions(file) || (super::is_javascript(self.file(file).path) && self.is_es_module(file));
+        // A JavaScript module is named as it is written (`./iam.mjs`); a TypeScript one by the
+        // `.js` file tsc writes.
+        let extension = match (writes_js, super::is_javascript(target)) {
+            (false, _) => "",
+            (true, true) => target
+                .extension()
+                .and_then(|extension| extension.to_str())
+                .unwrap_or("js"),
+            (true, false) => "js",
+        };
+        let relative = relative_path(from, &target.with_extension(extension));
         let mut text = relative.to_string_lossy().replace('\\', "/");
         if let (false, Some(folder)) = (writes_js, text.strip_suffix("/index")) {
             text = folder.to_owned();

@@ -34,6 +34,7 @@ mod packages;
 mod parameter_changes;
 mod policy;
 mod private_methods;
+mod program_language;
 mod references;
 mod render;
 mod repetition;
@@ -61,6 +62,7 @@ pub use modules::{is_relative, module_candidates, normalize as normalize_path, A
 use openapi::{Integration, IntegrationValue};
 pub use package_manifest::PackageManifest;
 use policy::{NewStatement, PolicyCache, PolicyDocument, RolePolicies, Statement};
+pub use program_language::{is_compiled_from_typescript, is_javascript, is_javascript_program};
 pub use render::TypeScriptFrontEnd;
 use resources::ResourceBinding;
 use resources::ResourceDecl;

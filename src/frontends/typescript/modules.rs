@@ -106,7 +106,8 @@ pub fn is_relative(specifier: &str) -> bool {
     matches!(specifier, "." | "..") || specifier.starts_with("./") || specifier.starts_with("../")
 }
 
-/// The file names an import of `target` may mean, in the order TypeScript tries them.
+/// The file names an import of `target` may mean, in the order TypeScript tries them, then the
+/// JavaScript files Node tries for a `require` without an extension (a JavaScript program's).
 pub fn candidates(target: &Path) -> Vec<PathBuf> {
     let mut names = vec![target.to_path_buf()];
     let text = target.to_string_lossy();
@@ -121,6 +122,10 @@ pub fn candidates(target: &Path) -> Vec<PathBuf> {
     for index in ["index.ts", "index.tsx"] {
         names.push(target.join(index));
     }
+    for extension in ["js", "mjs", "cjs"] {
+        names.push(PathBuf::from(format!("{text}.{extension}")));
+    }
+    names.push(target.join("index.js"));
     names
 }
 
@@ -160,6 +165,14 @@ mod tests {
         let own = relative_target(Path::new("proj/functions/orders.ts"), ".").expect("relative");
         assert!(candidates(&own).contains(&PathBuf::from("proj/functions/index.ts")));
         assert!(relative_target(Path::new("index.ts"), ".config").is_none());
+    }
+
+    #[test]
+    fn a_require_without_extension_means_the_js_file() {
+        let target = relative_target(Path::new("index.js"), "./iam").expect("relative");
+        let found = candidates(&target);
+        assert!(found.contains(&PathBuf::from("iam.js")));
+        assert!(found.contains(&PathBuf::from("iam/index.js")));
     }
 
     #[test]

@@ -307,6 +307,26 @@ pub fn program_runtime(project_text: &str) -> Option<String> {
     Some(name.to_owned())
 }
 
+/// The folder a `Pulumi.yaml` says its program is in (`main: infra/`), relative to it.
+pub fn program_folder(project_text: &str) -> Option<String> {
+    Some(read_yaml(project_text)?.get("main")?.text()?.to_owned())
+}
+
+/// Whether a `Pulumi.yaml` turns TypeScript off for its Node.js program
+/// (`runtime: { name: nodejs, options: { typescript: false } }`).
+pub fn turns_typescript_off(project_text: &str) -> bool {
+    read_yaml(project_text)
+        .and_then(|project| {
+            project
+                .get("runtime")?
+                .get("options")?
+                .get("typescript")?
+                .text()
+                .map(str::to_owned)
+        })
+        .is_some_and(|typescript| typescript == "false")
+}
+
 fn read_yaml(text: &str) -> Option<Value> {
     let tree = parse(text, Dialect::Yaml).ok()?;
     if tree.root_node().has_error() {
