@@ -1,6 +1,6 @@
 //! The constructs the model starts from, recognized in the one walk over a file
 //! (`facts::read_file`): imports (`import … from "m"`, `import x = require("m")`,
-//! `const x = require("m")`), `new` expressions, the `super(…)` call of a class extending a
+//! `const x = require("m")`, `const x = require("m").x`), `new` expressions, the `super(…)` call of a class extending a
 //! construct, dependency calls (`fn.node.addDependency(p)`), and suppression comments.
 //!
 //! These were tree-sitter queries once; a query cursor walks the whole tree again, which cost as
@@ -73,10 +73,18 @@ fn record_import<'tree>(statement: Node<'tree>, found: &mut Vec<ScanMatch<'tree>
     }
 }
 
-/// `const aws = require("@pulumi/aws")`: the module named by the call's first argument.
+/// `const aws = require("@pulumi/aws")`: the module named by the call's first argument; and
+/// `const role = require("./iam").role`, one name of it (`require.property`).
 fn record_require<'tree>(declarator: Node<'tree>, text: &str, found: &mut Vec<ScanMatch<'tree>>) {
-    let (Some(binding), Some(call)) = (declarator.field("name"), declarator.field("value")) else {
+    let (Some(binding), Some(value)) = (declarator.field("name"), declarator.field("value")) else {
         return;
+    };
+    let (call, property) = match kind_of(value) {
+        "member_expression" => match (value.field("object"), value.field("property")) {
+            (Some(object), Some(property)) if kind_of(property) == "property_identifier" => (object, Some(property)),
+            _ => return,
+        },
+        _ => (value, None),
     };
     if kind_of(call) != "call_expression" {
         return;
@@ -95,12 +103,14 @@ fn record_require<'tree>(declarator: Node<'tree>, text: &str, found: &mut Vec<Sc
         return;
     };
     for source in string_fragments(first) {
-        found.push(program_match(vec![
+        let mut captures = vec![
             ("require", declarator),
             ("require.binding", binding),
             ("require.function", function),
             ("require.source", source),
-        ]));
+        ];
+        captures.extend(property.map(|property| ("require.property", property)));
+        found.push(program_match(captures));
     }
 }
 

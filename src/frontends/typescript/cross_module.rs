@@ -168,11 +168,20 @@ impl<'tree> Program<'tree> {
             ));
         }
         // An `export` or `import` added to a file with neither turns a script into a module, and
-        // its top-level names stop being global for the files that use them.
-        if !self.is_es_module(value.file) || !self.is_es_module(file) {
-            return Err(format!(
-                "{shown} is declared in another file, and one of the two files is a script (no import or export), which an import would turn into a module"
-            ));
+        // its top-level names stop being global for the files that use them. In JavaScript such a
+        // file is a CommonJS module, which Node refuses an `import` in.
+        if let Some(other) = [value.file, file]
+            .into_iter()
+            .find(|&module| !self.is_es_module(module))
+        {
+            return Err(match super::is_javascript(self.file(other).path) {
+                true => format!(
+                    "{shown} is declared in another file, and one of the two files is a CommonJS module (`require`, `exports`), into which infrafix writes no `import` or `export`, nor yet a `require` or `exports` entry"
+                ),
+                false => format!(
+                    "{shown} is declared in another file, and one of the two files is a script (no import or export), which an import would turn into a module"
+                ),
+            });
         }
         if self.depends_on(value.file, file) {
             return Err(format!(

@@ -1,5 +1,5 @@
 //! What each module of the project exports, and where an exported name is really declared:
-//! through `export { a as b }`, `export { a } from "./m"`, `export * from "./m"` (the barrels real
+//! through `export { a as b }`, CommonJS assignments (`exports.a = a`, `module.exports = { a }`), `export { a } from "./m"`, `export * from "./m"` (the barrels real
 //! projects put in `index.ts`), and namespaces (`import * as iam from "./iam"`, `export * as iam
 //! from "./iam"`). Each file's export statements are read once into a table; resolving a name is
 //! then look-ups in those tables.
@@ -51,6 +51,9 @@ pub enum Exported<'tree> {
 
 pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
     let mut table = ExportTable::default();
+    for statement in named_children(root).filter(|node| kind_of(node) == "expression_statement") {
+        read_commonjs_export(statement, text, &mut table);
+    }
     for statement in named_children(root).filter(|node| kind_of(node) == "export_statement") {
         let source = statement
             .field("source")
@@ -100,6 +103,60 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
         }
     }
     table
+}
+
+/// A CommonJS module's exports of its own names, by top-level assignments: `exports.role = role`,
+/// `module.exports.role = role`, and `module.exports = { role, logs: basicLogs }`. A value written
+/// in place (`exports.name = bucket.id`) names no declaration, and is not followed.
+fn read_commonjs_export(statement: Node, text: &str, table: &mut ExportTable) {
+    let Some(assignment) = statement
+        .named_child(0)
+        .filter(|assignment| kind_of(assignment) == "assignment_expression")
+    else {
+        return;
+    };
+    let (Some(left), Some(right)) = (assignment.field("left"), assignment.field("right")) else {
+        return;
+    };
+    let identifier = |node: Node| (kind_of(node) == "identifier").then(|| node_text(node, text).to_owned());
+    if node_text(left, text) == "module.exports" {
+        if kind_of(right) != "object" {
+            return;
+        }
+        for property in named_children(right) {
+            let (exported, local) = match kind_of(property) {
+                "shorthand_property_identifier" => (
+                    node_text(property, text).to_owned(),
+                    Some(node_text(property, text).to_owned()),
+                ),
+                "pair" => match (property.field("key"), property.field("value")) {
+                    (Some(key), Some(value)) if kind_of(key) == "property_identifier" => {
+                        (node_text(key, text).to_owned(), identifier(value))
+                    }
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            if let Some(local) = local {
+                table.named.insert(exported, ExportSource::Local(local));
+            }
+        }
+        return;
+    }
+    let Some((object, property)) = left
+        .field("object")
+        .zip(left.field("property"))
+        .filter(|_| kind_of(left) == "member_expression")
+    else {
+        return;
+    };
+    if matches!(node_text(object, text), "exports" | "module.exports") {
+        if let Some(local) = identifier(right) {
+            table
+                .named
+                .insert(node_text(property, text).to_owned(), ExportSource::Local(local));
+        }
+    }
 }
 
 /// Whether an export statement is `export default …`.
@@ -512,6 +569,44 @@ mod tests {
             assert_eq!(program.names_exporting(0, &the_service), vec!["Service"]);
             // `export * as` hands the module on whole, which call look-ups do not follow.
             assert!(!program.reexports_from(0, 1));
+        });
+    }
+
+    #[test]
+    fn commonjs_exports_and_requires_name_the_declarations() {
+        let files = [
+            (
+                "index.js",
+                "const iam = require(\"./iam\");\nconst role = require(\"./iam\").role;\nconst { logs } = require(\"./iam\");\n",
+            ),
+            (
+                "iam.js",
+                "const role = 1;\nconst basicLogs = 2;\nconst policy = 3;\nmodule.exports = { role, logs: basicLogs };\nexports.policy = policy;\nexports.name = role.name;\n",
+            ),
+        ];
+        with_program(&files, |program| {
+            assert_eq!(declared_in(program, 1, "role"), Some((1, "1".to_owned())));
+            assert_eq!(declared_in(program, 1, "logs"), Some((1, "2".to_owned())));
+            assert_eq!(declared_in(program, 1, "policy"), Some((1, "3".to_owned())));
+            // A value written in place names no declaration.
+            assert!(program.exported(1, "name").is_none());
+            let imports: Vec<(&str, ImportKind)> = program
+                .file(0)
+                .imports
+                .iter()
+                .map(|binding| (binding.local.as_str(), binding.kind.clone()))
+                .collect();
+            let named = |name: &str| ImportKind::Named {
+                imported: name.to_owned(),
+            };
+            assert_eq!(
+                imports,
+                vec![
+                    ("iam", ImportKind::Namespace),
+                    ("role", named("role")),
+                    ("logs", named("logs")),
+                ]
+            );
         });
     }
 

@@ -9,7 +9,8 @@ use crate::syntax::{kind_of, named_children, node_text, Fields, ScanMatch};
 pub enum ImportKind {
     /// `import * as aws from "m"`, `import aws from "m"`, `const aws = require("m")`.
     Namespace,
-    /// `import { lambda } from "m"`, `import { lambda as l } from "m"`, `const { lambda } = require("m")`.
+    /// `import { lambda } from "m"`, `import { lambda as l } from "m"`, `const { lambda } = require("m")`,
+    /// `const lambda = require("m").lambda`.
     Named { imported: String },
 }
 
@@ -79,7 +80,22 @@ pub(super) fn collect<'tree>(matches: &[ScanMatch<'tree>], text: &str) -> Vec<Im
             found.capture("require.binding"),
             found.capture("require.source"),
         ) {
-            collect_require(declarator, binding, node_text(source, text), text, &mut bindings);
+            match found.capture("require.property") {
+                // `const role = require("./iam").role` binds one name of the module.
+                Some(property) if kind_of(binding) == "identifier" => bindings.push(ImportBinding {
+                    local: node_text(binding, text).to_owned(),
+                    module: node_text(source, text).to_owned(),
+                    kind: ImportKind::Named {
+                        imported: node_text(property, text).to_owned(),
+                    },
+                    specifier: binding,
+                    statement: declarator.parent().unwrap_or(declarator),
+                    types_only: TypesOnly::No,
+                    whole_module: false,
+                }),
+                Some(_) => {}
+                None => collect_require(declarator, binding, node_text(source, text), text, &mut bindings),
+            }
         }
     }
     bindings
