@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::frontends::typescript::{is_relative, module_candidates, normalize_path, ImportAliases};
+use crate::frontends::typescript::{find_module, is_relative, normalize_path, ImportAliases};
 
 /// For each text (with its path), whether it can matter.
 pub fn files_that_matter(files: &[(&std::path::Path, &str)], aliases: &ImportAliases) -> Vec<bool> {
@@ -21,9 +21,7 @@ pub fn files_that_matter(files: &[(&std::path::Path, &str)], aliases: &ImportAli
         .map(|(path, text)| {
             module_specifiers(text, aliases)
                 .filter_map(|specifier| {
-                    module_candidates(path, specifier, aliases)
-                        .iter()
-                        .find_map(|candidate| by_path.get(candidate).copied())
+                    find_module(path, specifier, aliases, |candidate| by_path.get(candidate).copied())
                 })
                 .collect()
         })

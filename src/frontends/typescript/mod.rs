@@ -58,7 +58,7 @@ pub use facts::FileFacts;
 use facts::NameFacts;
 use iam::ExecutionRole;
 use imports::{ImportBinding, ImportKind};
-pub use modules::{is_relative, module_candidates, normalize as normalize_path, AliasPattern, ImportAliases};
+pub use modules::{find_module, is_relative, normalize as normalize_path, AliasPattern, ImportAliases};
 use openapi::{Integration, IntegrationValue};
 pub use package_manifest::PackageManifest;
 use policy::{NewStatement, PolicyCache, PolicyDocument, RolePolicies, Statement};
@@ -486,9 +486,9 @@ impl<'tree> Program<'tree> {
         if let Some(known) = resolved.borrow().get(specifier) {
             return *known;
         }
-        let found = module_candidates(self.files[importer].path, specifier, self.aliases)
-            .iter()
-            .find_map(|candidate| self.file_by_path.get(candidate).copied());
+        let found = find_module(self.files[importer].path, specifier, self.aliases, |candidate| {
+            self.file_by_path.get(candidate).copied()
+        });
         resolved.borrow_mut().insert(specifier.to_owned(), found);
         found
     }

@@ -3,16 +3,22 @@
 
 use std::path::{Component, Path, PathBuf};
 
-/// The file names an import of `specifier` written in `importer` may mean, in the order
-/// TypeScript tries them: relative to the importer, or through the project's aliases.
-pub fn module_candidates(importer: &Path, specifier: &str, aliases: &ImportAliases) -> Vec<PathBuf> {
+/// The first file name an import of `specifier` written in `importer` may mean for which `known`
+/// answers, in the order TypeScript tries them: relative to the importer, or through the
+/// project's aliases. The names are made one by one, as they are asked for: most imports mean the
+/// first or second, and the file of every import of every file is looked up.
+pub fn find_module<T>(
+    importer: &Path,
+    specifier: &str,
+    aliases: &ImportAliases,
+    mut known: impl FnMut(&Path) -> Option<T>,
+) -> Option<T> {
     match relative_target(importer, specifier) {
-        Some(target) => candidates(&target),
+        Some(target) => candidates(&target).find_map(|candidate| known(&candidate)),
         None => aliases
             .targets(specifier)
             .iter()
-            .flat_map(|target| candidates(target))
-            .collect(),
+            .find_map(|target| candidates(target).find_map(|candidate| known(&candidate))),
     }
 }
 
@@ -108,26 +114,44 @@ pub fn is_relative(specifier: &str) -> bool {
 
 /// The file names an import of `target` may mean, in the order TypeScript tries them, then the
 /// JavaScript files Node tries for a `require` without an extension (a JavaScript program's).
-pub fn candidates(target: &Path) -> Vec<PathBuf> {
-    let mut names = vec![target.to_path_buf()];
+pub fn candidates(target: &Path) -> impl Iterator<Item = PathBuf> + '_ {
     let text = target.to_string_lossy();
     // ESM-style imports name the emitted `.js` file.
-    if let Some(stem) = text.strip_suffix(".js") {
-        names.push(PathBuf::from(format!("{stem}.ts")));
-        names.push(PathBuf::from(format!("{stem}.tsx")));
-    }
-    for extension in ["ts", "tsx", "mts", "cts"] {
-        names.push(PathBuf::from(format!("{text}.{extension}")));
-    }
-    for index in ["index.ts", "index.tsx"] {
-        names.push(target.join(index));
-    }
-    for extension in ["js", "mjs", "cjs"] {
-        names.push(PathBuf::from(format!("{text}.{extension}")));
-    }
-    names.push(target.join("index.js"));
-    names
+    let emitted_stem = text.strip_suffix(".js").map(str::to_owned);
+    CANDIDATE_SHAPES.iter().filter_map(move |shape| match *shape {
+        CandidateShape::AsWritten => Some(target.to_path_buf()),
+        CandidateShape::SourceOfEmitted(extension) => emitted_stem
+            .as_ref()
+            .map(|stem| PathBuf::from(format!("{stem}.{extension}"))),
+        CandidateShape::WithExtension(extension) => Some(PathBuf::from(format!("{text}.{extension}"))),
+        CandidateShape::FolderIndex(index) => Some(target.join(index)),
+    })
 }
+
+/// How a candidate file name is made from an import's target.
+enum CandidateShape {
+    AsWritten,
+    /// `./iam.js` names what `tsc` emits from `./iam.ts`.
+    SourceOfEmitted(&'static str),
+    WithExtension(&'static str),
+    FolderIndex(&'static str),
+}
+
+const CANDIDATE_SHAPES: [CandidateShape; 13] = [
+    CandidateShape::AsWritten,
+    CandidateShape::SourceOfEmitted("ts"),
+    CandidateShape::SourceOfEmitted("tsx"),
+    CandidateShape::WithExtension("ts"),
+    CandidateShape::WithExtension("tsx"),
+    CandidateShape::WithExtension("mts"),
+    CandidateShape::WithExtension("cts"),
+    CandidateShape::FolderIndex("index.ts"),
+    CandidateShape::FolderIndex("index.tsx"),
+    CandidateShape::WithExtension("js"),
+    CandidateShape::WithExtension("mjs"),
+    CandidateShape::WithExtension("cjs"),
+    CandidateShape::FolderIndex("index.js"),
+];
 
 /// Removes `.` and folds `..` without touching the file system.
 pub fn normalize(path: &Path) -> PathBuf {
@@ -154,23 +178,29 @@ mod tests {
     fn resolves_relative_specifiers() {
         let target = relative_target(Path::new("proj/src/index.ts"), "../lib/iam").expect("relative");
         assert_eq!(target, PathBuf::from("proj/lib/iam"));
-        assert!(candidates(&target).contains(&PathBuf::from("proj/lib/iam.ts")));
+        assert!(candidates(&target)
+            .collect::<Vec<_>>()
+            .contains(&PathBuf::from("proj/lib/iam.ts")));
         assert!(relative_target(Path::new("index.ts"), "@pulumi/aws").is_none());
     }
 
     #[test]
     fn a_folder_alone_means_its_index() {
         let parent = relative_target(Path::new("proj/functions/orders.ts"), "..").expect("relative");
-        assert!(candidates(&parent).contains(&PathBuf::from("proj/index.ts")));
+        assert!(candidates(&parent)
+            .collect::<Vec<_>>()
+            .contains(&PathBuf::from("proj/index.ts")));
         let own = relative_target(Path::new("proj/functions/orders.ts"), ".").expect("relative");
-        assert!(candidates(&own).contains(&PathBuf::from("proj/functions/index.ts")));
+        assert!(candidates(&own)
+            .collect::<Vec<_>>()
+            .contains(&PathBuf::from("proj/functions/index.ts")));
         assert!(relative_target(Path::new("index.ts"), ".config").is_none());
     }
 
     #[test]
     fn a_require_without_extension_means_the_js_file() {
         let target = relative_target(Path::new("index.js"), "./iam").expect("relative");
-        let found = candidates(&target);
+        let found: Vec<PathBuf> = candidates(&target).collect();
         assert!(found.contains(&PathBuf::from("iam.js")));
         assert!(found.contains(&PathBuf::from("iam/index.js")));
     }
@@ -178,6 +208,8 @@ mod tests {
     #[test]
     fn esm_js_suffix_means_the_ts_file() {
         let target = relative_target(Path::new("index.ts"), "./config.js").expect("relative");
-        assert!(candidates(&target).contains(&PathBuf::from("config.ts")));
+        assert!(candidates(&target)
+            .collect::<Vec<_>>()
+            .contains(&PathBuf::from("config.ts")));
     }
 }
