@@ -8,51 +8,89 @@ use super::{block_body, block_type, named_children, Located, ResourceBlock, Terr
 use crate::cloud::{CodePackage, WrittenFile};
 use crate::syntax::kind_of;
 
+/// How many references a package path is followed through (`local.path` built from
+/// `local.folder`): more than real modules nest, and few enough to end on a cycle.
+const PATH_HOPS: usize = 8;
+
+/// A path as Terraform reads it: the folder it starts from, when it names one (`path.module`),
+/// and the rest.
+struct PathText {
+    folder: Option<PathBuf>,
+    rest: String,
+}
+
 impl<'a> TerraformProject<'a> {
     /// `None` when the package is not written out (an S3 object, an image, a computed path).
     pub(super) fn code_package(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<CodePackage> {
-        let filename = self.origin(self.argument(body, "filename")?, scope)?.written;
-        match self.archive_file(filename) {
-            Some(archive) => self.archive_package(archive),
-            None => self.path_package(filename),
+        let filename = self.argument(body, "filename")?;
+        if let Some(archive) = self.archive_file(filename, scope) {
+            return Some(self.archive_package(archive, scope));
         }
+        let (folder, path) = self.package_path(filename, scope)?;
+        Some(CodePackage::FileArchive {
+            path,
+            folder: Some(folder),
+        })
     }
 
-    /// The `archive_file` data source of the expression's module whose `output_path` it reads.
-    fn archive_file(&self, expression: Located<'a>) -> Option<&ResourceBlock<'a>> {
-        let names = self.traversal(expression)?;
-        let ["data", "archive_file", name, "output_path"] = names.as_slice() else {
-            return None;
-        };
-        self.folder_of(expression)
+    /// The `archive_file` data source of the expression's module that makes the zip it names:
+    /// the one whose `output_path` it reads, or whose `output_path` is the same path (both
+    /// written through one `local`, or written alike).
+    fn archive_file(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<&ResourceBlock<'a>> {
+        let archives = self
+            .folder_of(expression)
             .data_sources
             .iter()
-            .find(|data| data.kind == "archive_file" && data.name == *name)
+            .filter(|data| data.kind == "archive_file");
+        let origin = self.origin(expression, scope)?.written;
+        if let Some(["data", "archive_file", name, "output_path"]) = self.traversal(origin).as_deref() {
+            return archives.clone().find(|data| data.name == *name);
+        }
+        let path = self.package_path(expression, scope)?;
+        archives.clone().find(|archive| {
+            self.argument(archive.body, "output_path")
+                .and_then(|output| self.package_path(output, scope))
+                .is_some_and(|output| output == path)
+        })
     }
 
     /// What an `archive_file` zips: the file `source_file` names, at the zip's root under its
     /// own name; the contents of the `source_dir` folder; or its `source` blocks, each a file
-    /// with its content.
-    fn archive_package(&self, archive: &ResourceBlock<'a>) -> Option<CodePackage> {
+    /// with its content. A source whose path infrafix cannot read is a package it cannot judge:
+    /// the program makes it, so nothing built elsewhere will be what deploys.
+    fn archive_package(&self, archive: &ResourceBlock<'a>, scope: &Scope<'_, 'a>) -> CodePackage {
         let by = "`archive_file`".to_owned();
+        let unreadable = |setting: &str, written: Located<'a>| CodePackage::Unjudged {
+            reason: format!(
+                "its `archive_file` zips `{setting} = {}`, a path infrafix cannot read",
+                self.text(written)
+            ),
+        };
         if let Some(file) = self.argument(archive.body, "source_file") {
-            let (folder, path) = self.package_path(file)?;
-            let name = folder.join(&path).file_name()?.to_string_lossy().into_owned();
-            return Some(CodePackage::WrittenOut {
+            let read = self.package_path(file, scope).and_then(|(folder, path)| {
+                let name = folder.join(&path).file_name()?.to_string_lossy().into_owned();
+                Some((folder, path, name))
+            });
+            let Some((folder, path, name)) = read else {
+                return unreadable("source_file", file);
+            };
+            return CodePackage::WrittenOut {
                 by,
                 files: vec![WrittenFile {
                     name,
                     text: None,
                     copy_of: Some((folder, path)),
                 }],
-            });
+            };
         }
         if let Some(folder) = self.argument(archive.body, "source_dir") {
-            let (folder, path) = self.package_path(folder)?;
-            return Some(CodePackage::FileArchive {
+            let Some((folder, path)) = self.package_path(folder, scope) else {
+                return unreadable("source_dir", folder);
+            };
+            return CodePackage::FileArchive {
                 path,
                 folder: Some(folder),
-            });
+            };
         }
         let files = named_children(archive.body.node)
             .filter(|child| {
@@ -68,47 +106,80 @@ impl<'a> TerraformProject<'a> {
                     copy_of: None,
                 })
             })
-            .collect::<Option<Vec<WrittenFile>>>()?;
-        (!files.is_empty()).then_some(CodePackage::WrittenOut { by, files })
+            .collect::<Option<Vec<WrittenFile>>>();
+        match files {
+            Some(files) if !files.is_empty() => CodePackage::WrittenOut { by, files },
+            _ => CodePackage::Unjudged {
+                reason: "infrafix cannot read what its `archive_file` zips".to_owned(),
+            },
+        }
     }
 
-    /// A zip by its path: what Terraform uploads is whatever is there when it runs.
-    fn path_package(&self, path: Located<'a>) -> Option<CodePackage> {
-        let (folder, path) = self.package_path(path)?;
-        Some(CodePackage::FileArchive {
-            path,
-            folder: Some(folder),
-        })
+    /// A path, as the folder it starts from and the rest: `"${path.module}/bin"` starts from
+    /// the folder of the module that writes it, `"${path.root}/bin"` and `"bin"` from the root
+    /// module's (where Terraform runs). It may be written through locals and variables (each
+    /// part of `"${local.out}/${local.name}"` too); a variable's default a deployment may
+    /// replace is no path infrafix can read.
+    fn package_path(&self, expression: Located<'a>, scope: &Scope<'_, 'a>) -> Option<(PathBuf, String)> {
+        let PathText { folder, rest } = self.path_text(expression, scope, 0)?;
+        match folder {
+            Some(folder) => Some((folder, rest.strip_prefix('/')?.to_owned())),
+            None => Some((self.folders[0].path.clone(), rest)),
+        }
     }
 
-    /// A path written out, as the folder it starts from and the rest: `"${path.module}/bin"`
-    /// starts from the module's folder, `"${path.root}/bin"` and `"bin"` from the root module's
-    /// (where Terraform runs).
-    fn package_path(&self, expression: Located<'a>) -> Option<(PathBuf, String)> {
-        let written = unwrapped(expression);
-        if let Some(path) = self.string_literal(written) {
-            return Some((self.folders[0].path.clone(), path));
-        }
-        let template = template_of(written)?;
-        let parts: Vec<_> = named_children(template).collect();
-        let [start, interpolation, rest, end] = parts.as_slice() else {
-            return None;
-        };
-        let written_out = kind_of(start) == "quoted_template_start"
-            && kind_of(interpolation) == "template_interpolation"
-            && kind_of(rest) == "template_literal"
-            && kind_of(end) == "quoted_template_end";
-        if !written_out {
+    fn path_text(&self, expression: Located<'a>, scope: &Scope<'_, 'a>, hops: usize) -> Option<PathText> {
+        if hops > PATH_HOPS {
             return None;
         }
-        let named = named_children(*interpolation).find(|part| kind_of(part) == "expression")?;
-        let folder = match self.traversal(expression.with(named))?.as_slice() {
-            ["path", "module"] => self.folder_of(expression).path.clone(),
-            ["path", "root"] => self.folders[0].path.clone(),
-            _ => return None,
+        let origin = self.origin(expression, scope)?;
+        if origin.overridable {
+            return None;
+        }
+        let written = unwrapped(origin.written);
+        if let Some(rest) = self.string_literal(written) {
+            return Some(PathText { folder: None, rest });
+        }
+        let outer = scope.get(..origin.depth)?;
+        let parts: Vec<_> = named_children(template_of(written)?).collect();
+        let (start, parts) = parts.split_first()?;
+        let (end, parts) = parts.split_last()?;
+        if kind_of(start) != "quoted_template_start" || kind_of(end) != "quoted_template_end" {
+            return None;
+        }
+        let mut path = PathText {
+            folder: None,
+            rest: String::new(),
         };
-        let rest = self.text(expression.with(*rest));
-        Some((folder, rest.strip_prefix('/')?.to_owned()))
+        for part in parts {
+            if kind_of(part) == "template_literal" {
+                path.rest.push_str(self.text(written.with(*part)));
+                continue;
+            }
+            if kind_of(part) != "template_interpolation" {
+                return None;
+            }
+            let inner = written.with(named_children(*part).find(|inner| kind_of(inner) == "expression")?);
+            let starts = path.folder.is_none() && path.rest.is_empty();
+            let folder = match self.traversal(inner).as_deref() {
+                Some(["path", "module"]) => Some(self.folder_of(written).path.clone()),
+                Some(["path", "root"]) => Some(self.folders[0].path.clone()),
+                _ => None,
+            };
+            match (folder, starts) {
+                (Some(folder), true) => path.folder = Some(folder),
+                (Some(_), false) => return None,
+                (None, _) => {
+                    let PathText { folder, rest } = self.path_text(inner, outer, hops + 1)?;
+                    if folder.is_some() && !starts {
+                        return None;
+                    }
+                    path.folder = path.folder.or(folder);
+                    path.rest.push_str(&rest);
+                }
+            }
+        }
+        Some(path)
     }
 
     /// The text a string or heredoc writes, its `${…}` parts left out (what they hold is not
@@ -177,6 +248,32 @@ mod tests {
         );
         assert_eq!(package_of("\"${var.build}/f.zip\"", ""), None);
         assert_eq!(package_of("\"${path.module}/${var.name}.zip\"", ""), None);
+    }
+
+    #[test]
+    fn paths_are_read_through_locals_and_an_archive_is_found_by_its_output_path() {
+        let locals = "locals {\n  out  = \"${path.module}/build\"\n  name = \"bootstrap\"\n  bin  = \"${local.out}/${local.name}\"\n  zip  = \"${path.module}/dist/f.zip\"\n}\n";
+        let archive = format!(
+            "{locals}data \"archive_file\" \"f\" {{\n  type        = \"zip\"\n  source_file = local.bin\n  output_path = local.zip\n}}\n"
+        );
+        let Some(CodePackage::WrittenOut { files, .. }) = package_of("local.zip", &archive) else {
+            panic!("the archive's one file is the package");
+        };
+        assert_eq!(files[0].name, "bootstrap");
+        assert_eq!(
+            files[0].copy_of,
+            Some((PathBuf::from("/module"), "build/bootstrap".to_owned()))
+        );
+        assert_eq!(package_of("local.zip", locals), Some(archive_in_module("dist/f.zip")));
+    }
+
+    #[test]
+    fn an_archive_source_infrafix_cannot_read_is_unjudged() {
+        let archive = "variable \"out\" {}\ndata \"archive_file\" \"f\" {\n  type        = \"zip\"\n  source_file = \"${var.out}/api\"\n  output_path = \"f.zip\"\n}\n";
+        assert!(matches!(
+            package_of("data.archive_file.f.output_path", archive),
+            Some(CodePackage::Unjudged { .. })
+        ));
     }
 
     #[test]
