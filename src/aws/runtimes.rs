@@ -53,6 +53,11 @@ pub struct Runtime {
     /// AWS offers the runtime as a container base image only: a function with a code package
     /// cannot move to it.
     image_only: bool,
+    /// Leaving it changes the operating system under binaries the package already holds, which
+    /// may have to be rebuilt: infrafix cannot see how they link, so the fix is never safe.
+    rebuild: bool,
+    /// It runs async handlers only: a handler that takes a callback fails on it.
+    pub async_only: bool,
 }
 
 impl Runtime {
@@ -230,6 +235,8 @@ impl RuntimeTable {
                     hashicorp_aws_since,
                     pulumi_aws_since,
                     image_only: entry.image_only,
+                    rebuild: entry.rebuild,
+                    async_only: entry.async_only,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -262,46 +269,63 @@ impl RuntimeTable {
     }
 
     /// The runtimes a function on `runtime` may move to on `date`, newest first: those of its
-    /// family AWS supports then for functions with a code package.
-    fn supported_in_family(&self, runtime: &Runtime, date: CalendarDate) -> impl Iterator<Item = &Runtime> + '_ {
+    /// family AWS supports then for functions with a code package, and that run callback
+    /// handlers where `needs_callbacks`.
+    pub fn supported_in_family(
+        &self,
+        runtime: &Runtime,
+        date: CalendarDate,
+        needs_callbacks: bool,
+    ) -> impl Iterator<Item = &Runtime> + '_ {
         let family = runtime.family.clone();
         self.runtimes.iter().rev().filter(move |candidate| {
-            candidate.family == family && !candidate.is_deprecated_on(date) && !candidate.image_only
+            candidate.family == family
+                && !candidate.is_deprecated_on(date)
+                && !candidate.image_only
+                && (!needs_callbacks || !candidate.async_only)
         })
     }
 
-    /// The newest runtime of the same family that is not deprecated on `date`.
-    pub fn successor(&self, runtime: &Runtime, date: CalendarDate) -> Option<&Runtime> {
-        self.supported_in_family(runtime, date).next()
+    /// The newest runtime of the same family that is not deprecated on `date` (and runs
+    /// callback handlers, where `needs_callbacks`).
+    pub fn successor(&self, runtime: &Runtime, date: CalendarDate, needs_callbacks: bool) -> Option<&Runtime> {
+        self.supported_in_family(runtime, date, needs_callbacks).next()
     }
 
-    /// The newest runtime of the same family that is not deprecated on `date` and that `check`'s
-    /// provider accepts in the newest release the project may install.
+    /// The newest runtime of the same family that is not deprecated on `date`, runs callback
+    /// handlers where `needs_callbacks`, and that `check`'s provider accepts in the newest release
+    /// the project may install.
     pub fn accepted_successor(
         &self,
         runtime: &Runtime,
         date: CalendarDate,
         check: Option<&RuntimeCheck>,
+        needs_callbacks: bool,
     ) -> Option<&Runtime> {
-        self.supported_in_family(runtime, date)
+        self.supported_in_family(runtime, date, needs_callbacks)
             .find(|candidate| candidate.is_accepted_by(check))
     }
 
     /// The oldest release of `provider` that accepts a runtime of `runtime`'s family supported on
-    /// `date`, and that runtime: the least upgrade after which the runtime can move.
+    /// `date` (running callback handlers where `needs_callbacks`), and that runtime: the least
+    /// upgrade after which the runtime can move.
     pub fn least_upgrade(
         &self,
         runtime: &Runtime,
         date: CalendarDate,
         provider: CheckingProvider,
+        needs_callbacks: bool,
     ) -> Option<(&Runtime, ReleaseVersion)> {
-        self.supported_in_family(runtime, date)
+        self.supported_in_family(runtime, date, needs_callbacks)
             .filter_map(|candidate| Some((candidate, candidate.first_accepted_by(provider)?)))
             .min_by_key(|(_, release)| *release)
     }
 
     /// Whether moving from `runtime` to its successor is safe.
     pub fn fix_applicability(&self, runtime: &Runtime) -> Applicability {
+        if runtime.rebuild {
+            return Applicability::Unsafe;
+        }
         self.fix_by_family
             .get(&runtime.family)
             .copied()
@@ -373,6 +397,10 @@ struct RuntimeEntry {
     pulumi_aws_since: Option<String>,
     #[serde(default)]
     image_only: bool,
+    #[serde(default)]
+    rebuild: bool,
+    #[serde(default)]
+    async_only: bool,
 }
 
 #[cfg(test)]
@@ -404,20 +432,32 @@ mod tests {
     }
 
     #[test]
+    fn a_callback_handler_moves_to_the_newest_runtime_that_runs_callbacks() {
+        let table = RuntimeTable::bundled();
+        let node = table.by_id("nodejs16.x").expect("listed");
+        assert_eq!(
+            table.successor(node, date("2026-11-29"), true).map(|r| r.id.as_str()),
+            Some("nodejs22.x")
+        );
+        // Once nodejs22.x is deprecated, no runtime runs callbacks.
+        assert!(table.successor(node, date("2027-05-01"), true).is_none());
+    }
+
+    #[test]
     fn successor_is_newest_of_family_not_deprecated_at_the_date() {
         let table = RuntimeTable::bundled();
         let go = table.by_id("go1.x").expect("go1.x is listed");
         assert_eq!(
-            table.successor(go, date("2026-11-29")).map(|r| r.id.as_str()),
+            table.successor(go, date("2026-11-29"), false).map(|r| r.id.as_str()),
             Some("provided.al2023")
         );
         let node = table.by_id("nodejs16.x").expect("listed");
         assert_eq!(
-            table.successor(node, date("2026-11-29")).map(|r| r.id.as_str()),
+            table.successor(node, date("2026-11-29"), false).map(|r| r.id.as_str()),
             Some("nodejs24.x")
         );
         // Once every runtime of a family is deprecated, there is nothing to move to.
-        assert!(table.successor(node, date("2030-01-01")).is_none());
+        assert!(table.successor(node, date("2030-01-01"), false).is_none());
     }
 
     fn check(provider: CheckingProvider, newest: NewestRelease) -> RuntimeCheck {
@@ -435,7 +475,7 @@ mod tests {
         let on = date("2026-11-29");
         let successor = |check: &RuntimeCheck| {
             table
-                .accepted_successor(node, on, Some(check))
+                .accepted_successor(node, on, Some(check), false)
                 .map(|runtime| runtime.id.as_str())
         };
         let terraform = |newest| check(CheckingProvider::TerraformAws, newest);
@@ -450,18 +490,18 @@ mod tests {
         // nodejs20.x, which 5.31.0 takes, is deprecated: the least upgrade takes nodejs22.x.
         let old_lock = terraform(exactly(5, 31, 0));
         assert_eq!(successor(&old_lock), None);
-        let upgrade = table.least_upgrade(node, on, CheckingProvider::TerraformAws);
+        let upgrade = table.least_upgrade(node, on, CheckingProvider::TerraformAws, false);
         assert_eq!(
             upgrade.map(|(runtime, release)| (runtime.id.as_str(), release.to_string())),
             Some(("nodejs22.x", "5.78.0".to_owned()))
         );
         // A runtime every release takes is always a successor: java11 under hashicorp/aws 4.x.
         let java = table.by_id("java8").expect("listed");
-        let java_successor = table.accepted_successor(java, on, Some(&terraform(below(5))));
+        let java_successor = table.accepted_successor(java, on, Some(&terraform(below(5))), false);
         assert_eq!(java_successor.map(|runtime| runtime.id.as_str()), Some("java11"));
         assert_eq!(
             table
-                .accepted_successor(node, on, None)
+                .accepted_successor(node, on, None, false)
                 .map(|runtime| runtime.id.as_str()),
             Some("nodejs24.x")
         );
@@ -471,14 +511,14 @@ mod tests {
     fn a_runtime_offered_as_an_image_only_is_no_successor() {
         let table = RuntimeTable::bundled();
         let dotnet = table.by_id("dotnet6").expect("listed");
-        let successor = table.successor(dotnet, date("2026-01-01"));
+        let successor = table.successor(dotnet, date("2026-01-01"), false);
         assert_eq!(successor.map(|runtime| runtime.id.as_str()), Some("dotnet10"));
         let hashicorp_5 = check(
             CheckingProvider::TerraformAws,
             NewestRelease::Below(ReleaseVersion::new(6, 0, 0)),
         );
         // dotnet10 needs hashicorp/aws 6.27.0; dotnet9 is an image; dotnet8 it is.
-        let held = table.accepted_successor(dotnet, date("2026-01-01"), Some(&hashicorp_5));
+        let held = table.accepted_successor(dotnet, date("2026-01-01"), Some(&hashicorp_5), false);
         assert_eq!(held.map(|runtime| runtime.id.as_str()), Some("dotnet8"));
     }
 
@@ -541,5 +581,12 @@ mod tests {
             table.fix_applicability(table.by_id("python3.8").expect("listed")),
             Applicability::Unsafe
         );
+        // Binaries built for Amazon Linux 1 or 2 may not run on Amazon Linux 2023.
+        for id in ["provided", "provided.al2"] {
+            assert_eq!(
+                table.fix_applicability(table.by_id(id).expect("listed")),
+                Applicability::Unsafe
+            );
+        }
     }
 }

@@ -16,6 +16,10 @@ pub struct LambdaFunction {
     /// Whether the program writes the function's handler: false where the framework makes one
     /// (Pulumi's `CallbackFunction` builds it from a callback).
     pub takes_handler: bool,
+    /// Whether its framework makes a handler that hands the program's function a callback
+    /// (Pulumi's `CallbackFunction`, typed `(event, context, callback)`; pulumi-aws keeps its
+    /// default runtime off Node.js 24, which runs no callback handlers: #6336, #6337).
+    pub hands_a_callback: bool,
     pub instances: Multiplicity,
     /// The choices its declaration lies in, outermost first; empty when it always exists.
     pub branches: Vec<Branch>,

@@ -1,5 +1,6 @@
 //! `lambda-deprecated-runtime`: a Lambda function or layer on a runtime AWS has deprecated.
 
+mod callbacks;
 mod provided_packages;
 mod readiness;
 
@@ -15,6 +16,7 @@ use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
 use crate::release_version::ReleaseVersion;
 use crate::rules::{RuleContext, RuleId};
+use callbacks::{completion, Completion};
 use provided_packages::{lost_package, LostPackage};
 use readiness::{build_hint, readiness, Readiness};
 
@@ -64,8 +66,10 @@ The Go binary must be named `bootstrap` at the root of the package:
 `architectures`).
 
 ## Fix safety
-`provided` and `provided.al2` move to `provided.al2023`: safe, since the package already holds its
-`bootstrap` (the message says what to rebuild). `go1.x` moves to `provided.al2023` with handler
+`provided` and `provided.al2` move to `provided.al2023`: unsafe. The package already holds its
+`bootstrap`, but it was built for Amazon Linux 1 or 2, and a binary linking to system libraries
+that Amazon Linux 2023 changed (OpenSSL 1.x is gone) must be rebuilt first, which infrafix cannot
+see; the message says what to rebuild. `go1.x` moves to `provided.al2023` with handler
 `"bootstrap"`, and that is only as safe as the package: a go1.x function ran the binary its handler
 named (`main`), `provided.al2023` runs the executable `bootstrap` at the package's root, and a
 package without one fails every invocation. infrafix judges the package from the function's `code`
@@ -108,7 +112,14 @@ the code (a `StringAsset` of an AssetArchive, the CDK's `Code.fromInline`, Cloud
 zips, or the handler's `.js`/`.mjs`/`.cjs` file in a package folder of the project, or without one the
 `.ts` source a build compiles into it in place) and it loads `aws-sdk` that the folder does not bundle (in `node_modules`, or among
 its `package.json` dependencies), the message names the file and line and says what to change
-first. An enum member stays an enum member where @pulumi/aws has one for the new runtime, a string
+first. Node.js 24 runs async handlers only: a handler that takes a callback (a third parameter,
+`(event, context, callback)`) or ends through `context.done`, `succeed` or `fail` fails on it. Where
+infrafix reads the handler's module (in the same places as for `aws-sdk`) and its exported handler
+is one of those, or the function is a `CallbackFunction` (whose handler hands the program's
+function a callback; pulumi-aws keeps it off Node.js 24 for that), it moves to the newest runtime
+that still runs callbacks (`nodejs22.x`), and the message says why; once none is supported, there
+is no fix and the message says to make the handler async. Where infrafix cannot read the handler,
+the message warns that the successor runs async handlers only. An enum member stays an enum member where @pulumi/aws has one for the new runtime, a string
 stays a string. The member must exist in the @pulumi/aws major the project's package.json admits:
 `aws.lambda.Runtime.NodeJS24dX` and `Python3d14` are 7.x only, `CustomAL2023` 6.x on, so a project
 on `^6.0.0` gets `"nodejs24.x"`, which every major's `runtime` takes. A `const` shared by several
@@ -163,7 +174,12 @@ alone. The code package is the function's `filename`: the zip a `data "archive_f
 one `source_file` (its one entry, under the file's own name), of a `source_dir` folder (judged as
 a FileArchive folder is, with the module's build scripts), or of `source` blocks (each a file,
 with its `content`); or a zip by its path. A path starts from the module's folder when written
-as `"${path.module}/…"`, else from the root module's; any other path is the "unknown" case.
+as `"${path.module}/…"`, else from the root module's, and may be written through locals and
+variables' defaults (each part of `"${local.build}/${local.name}"`); a zip the function names by
+such a path is the `archive_file` whose `output_path` is the same. Any other path is the "unknown"
+case, except what an `archive_file` zips: the program makes that package itself, so a source path
+infrafix cannot read (`"${var.out}/api"`, or a default a deployment may replace) makes the fix
+unsafe.
 
 In CloudFormation and SAM the runtime may be written in the function, in SAM's `Globals` (changed
 once for every function that reads it), in a parameter's `Default` (unsafe: a deployment may
@@ -361,7 +377,8 @@ fn group_target(
     runtime: &Runtime,
     uses: &[RuntimeUse],
 ) -> Result<&'static Runtime, String> {
-    let successor = successor_of(context, table, runtime)?;
+    let callbacks = callback_handler(context, table, runtime, uses);
+    let successor = successor_of(context, table, runtime, callbacks.as_deref())?;
     let suppressed_elsewhere = uses
         .iter()
         .any(|u| suppressed(context, &u.value.at) || read_where_suppressed(context, u));
@@ -388,11 +405,21 @@ fn successor_of(
     context: &RuleContext,
     table: &'static RuntimeTable,
     runtime: &Runtime,
+    callbacks: Option<&str>,
 ) -> Result<&'static Runtime, String> {
     let as_of = context.settings.as_of;
     let check = context.graph().runtime_check();
-    if let Some(successor) = table.accepted_successor(runtime, as_of, check) {
+    let needs_callbacks = callbacks.is_some();
+    if let Some(successor) = table.accepted_successor(runtime, as_of, check, needs_callbacks) {
         return Ok(successor);
+    }
+    if let (Some(reason), Some(newest)) = (callbacks, table.successor(runtime, as_of, false)) {
+        if table.successor(runtime, as_of, true).is_none() {
+            return Err(format!(
+                "{reason}, and no {} runtime supported on {as_of} runs callback handlers (`{}` runs async handlers only): make the handler async (return a promise), then move it to `{}`",
+                runtime.family, newest.id, newest.id
+            ));
+        }
     }
     let no_runtime = || {
         format!(
@@ -400,11 +427,11 @@ fn successor_of(
             runtime.family
         )
     };
-    let (Some(check), Some(newest)) = (check, table.successor(runtime, as_of)) else {
+    let (Some(check), Some(newest)) = (check, table.successor(runtime, as_of, needs_callbacks)) else {
         return Err(no_runtime());
     };
     let (unlocked, release) = table
-        .least_upgrade(runtime, as_of, check.provider)
+        .least_upgrade(runtime, as_of, check.provider, needs_callbacks)
         .ok_or_else(no_runtime)?;
     let newest_needs = newer_needs(newest, unlocked, check.provider)
         .map(|needed| format!(" (`{}` needs {needed})", newest.id))
@@ -425,10 +452,11 @@ fn held_back_by_provider(
     table: &RuntimeTable,
     runtime: &Runtime,
     successor: &Runtime,
+    needs_callbacks: bool,
 ) -> String {
     let (Some(check), Some(newest)) = (
         context.graph().runtime_check(),
-        table.successor(runtime, context.settings.as_of),
+        table.successor(runtime, context.settings.as_of, needs_callbacks),
     ) else {
         return String::new();
     };
@@ -463,7 +491,8 @@ fn set_outside_the_code(
         let Some(first) = uses.iter().find(|u| !u.value.set_in.is_empty()) else {
             continue;
         };
-        let Ok(successor) = successor_of(context, table, first.runtime) else {
+        let callbacks = callback_handler(context, table, first.runtime, uses);
+        let Ok(successor) = successor_of(context, table, first.runtime, callbacks.as_deref()) else {
             continue;
         };
         let places: Vec<String> = first
@@ -509,7 +538,8 @@ fn report_group(
 ) {
     let Some(first) = uses.first() else { return };
     let runtime = first.runtime;
-    let successor = successor_of(context, table, runtime).ok();
+    let callbacks = callback_handler(context, table, runtime, uses);
+    let successor = successor_of(context, table, runtime, callbacks.as_deref()).ok();
     let mut intents = Vec::new();
     let mut handler_notes = Vec::new();
     // Per use, how its handler becomes the new runtime's, when the new runtime names one.
@@ -585,16 +615,37 @@ fn report_group(
         }
         reported.push(&runtime_use.value.at);
         let held_back = successor
-            .map(|successor| held_back_by_provider(context, table, runtime, successor))
+            .map(|successor| held_back_by_provider(context, table, runtime, successor, callbacks.is_some()))
             .unwrap_or_default();
         let mut message = describe(
             runtime,
             successor,
             context.settings.as_of,
             &held_back,
+            callbacks.is_some(),
             runtime_use.owner,
             package,
         );
+        if let (Some(reason), Some(_)) = (&callbacks, successor) {
+            message.push_str(&format!(
+                " {reason}, which {} does not run.",
+                async_only_runtimes(table, runtime, context.settings.as_of)
+            ));
+        } else if let (Some(successor), Some(function)) = (successor, runtime_use.function()) {
+            if successor.async_only
+                && !runtime.async_only
+                && matches!(completion(context, function), Completion::Unread)
+            {
+                let otherwise = match table.successor(runtime, context.settings.as_of, true) {
+                    Some(runs) => format!(", or move it to `{}` instead", runs.id),
+                    None => String::new(),
+                };
+                message.push_str(&format!(
+                    " `{}` runs async handlers only, and infrafix cannot read this function's handler: if it takes a callback (`(event, context, callback)`) or calls `context.done`, `succeed` or `fail`, make it async first{otherwise}.",
+                    successor.id
+                ));
+            }
+        }
         if fixed && !matches!(package, Readiness::NotReady(_)) {
             let own = runtime_use.function().map(|function| function.resource);
             message.push_str(&others_not_ready(own, &not_ready));
@@ -630,6 +681,37 @@ fn report_group(
     }
 }
 
+/// Why a group's functions must stay on a runtime that runs callback handlers, when its newest
+/// successor runs async handlers only: the first of them whose handler takes a callback.
+fn callback_handler(
+    context: &RuleContext,
+    table: &RuntimeTable,
+    runtime: &Runtime,
+    uses: &[RuntimeUse],
+) -> Option<String> {
+    let newest = table.successor(runtime, context.settings.as_of, false)?;
+    if !newest.async_only || runtime.async_only {
+        return None;
+    }
+    uses.iter()
+        .filter_map(RuntimeUse::function)
+        .find_map(|function| match completion(context, function) {
+            Completion::Callback(reason) => Some(reason),
+            Completion::Returns | Completion::Unread => None,
+        })
+}
+
+/// The runtimes of `runtime`'s family supported on `date` that run async handlers only, as a
+/// message lists them (`` `nodejs24.x` ``).
+fn async_only_runtimes(table: &RuntimeTable, runtime: &Runtime, date: CalendarDate) -> String {
+    let newer: Vec<String> = table
+        .supported_in_family(runtime, date, false)
+        .filter(|candidate| candidate.async_only)
+        .map(|candidate| format!("`{}`", candidate.id))
+        .collect();
+    newer.join(" or ")
+}
+
 /// For a finding whose fix also moves other functions: which of those are not ready, if any.
 /// `own` is the function the finding is about (none for a layer's entry).
 fn others_not_ready(own: Option<ResourceId>, not_ready: &[&LambdaFunction]) -> String {
@@ -655,6 +737,7 @@ fn describe(
     successor: Option<&Runtime>,
     as_of: CalendarDate,
     held_back: &str,
+    runs_callbacks: bool,
     owner: Owner,
     package: &Readiness,
 ) -> String {
@@ -694,8 +777,13 @@ fn describe(
         }
         (None, _) if runtime.family != successor.family || runtime.family == "provided" => message.push('.'),
         (None, _) => message.push_str(&format!(
-            ", the newest {} runtime supported on {as_of}{held_back}; test the code on it.",
-            runtime.family
+            ", the newest {} runtime supported on {as_of}{}{held_back}; test the code on it.",
+            runtime.family,
+            if runs_callbacks {
+                " that runs callback handlers"
+            } else {
+                ""
+            }
         )),
     }
     message

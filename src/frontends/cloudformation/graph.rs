@@ -38,6 +38,7 @@ impl<'a> Template<'a> {
             at: self.site(resource.entry.key_range.clone()),
             declared: self.site(resource.entry.range.clone()),
             takes_handler: true,
+            hands_a_callback: false,
             instances: Multiplicity::Exactly(1),
             branches: self.branches(resource),
             stacks: StackFilter::default(),

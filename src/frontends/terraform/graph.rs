@@ -145,6 +145,7 @@ impl<'a> TerraformProject<'a> {
             at,
             declared,
             takes_handler: true,
+            hands_a_callback: false,
             instances,
             branches: Vec::new(),
             stacks: StackFilter::default(),

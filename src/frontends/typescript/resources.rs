@@ -69,6 +69,11 @@ impl<'tree> ResourceDecl<'tree> {
         self.is_aws(&["lambda", "Function"]) || cdk::takes_handler(&self.class)
     }
 
+    /// A `CallbackFunction`, whose handler calls the program's function with a callback.
+    pub fn hands_a_callback(&self) -> bool {
+        self.is_aws(&["lambda", "CallbackFunction"])
+    }
+
     /// The CDK's `SingletonFunction`, made once per stack and uuid.
     pub fn is_singleton_function(&self) -> bool {
         self.class.is(Package::Cdk, &["aws_lambda", "SingletonFunction"])

@@ -196,6 +196,7 @@ impl<'tree> Program<'tree> {
             },
             declared: function.declared(),
             takes_handler: function.takes_handler(),
+            hands_a_callback: function.hands_a_callback(),
             instances,
             branches: self.branches(index),
             reservations: self.reservations(function, instances),
