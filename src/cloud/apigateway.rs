@@ -18,6 +18,21 @@ pub struct ApiStage {
     /// The method settings that configure this stage, or may; looked for only for a stage with
     /// misplaced throttling, the one question that needs them (comparing every pair is costly).
     pub method_settings: Vec<StageSettings>,
+    /// For an HTTP or WebSocket API stage (API Gateway v2), which keeps its throttling in its own
+    /// default route settings rather than in method settings: those settings; `None` for a REST
+    /// API stage.
+    pub route_defaults: Option<RouteDefaults>,
+}
+
+/// The default route settings of an HTTP or WebSocket API stage, which apply to every route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteDefaults {
+    /// Their key, in the language's spelling (`DefaultRouteSettings`), for messages.
+    pub name: String,
+    /// Where the stage writes them, when it does: how intents name them.
+    pub written: Option<Site>,
+    /// The throttling limits they set, or why infrafix cannot read them.
+    pub throttling: Result<Vec<(ThrottleLimit, LimitValue)>, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -74,8 +74,13 @@ pub enum Intent {
         rest_api: Site,
         instance: Option<String>,
     },
-    /// Give the method settings created at `settings` these throttling limits, those they do not
-    /// set yet (the rule has checked that none is set to another value).
+    /// Make the throttling written at `setting` on an HTTP or WebSocket API stage, which takes
+    /// none, the stage's default route settings: the same limits, under the keys route settings
+    /// give them, where the setting is written.
+    MoveThrottlingToRouteDefaults { setting: Site },
+    /// Give the method settings created at `settings` (or a stage's default route settings written
+    /// there) these throttling limits, those they do not set yet (the rule has checked that none
+    /// is set to another value).
     AddThrottling {
         settings: Site,
         limits: Vec<(ThrottleLimit, Site)>,
@@ -89,6 +94,7 @@ impl Intent {
         let site = match self {
             Intent::ReplaceRuntime { sites, .. } => return sites.iter().map(|site| site.file).collect(),
             Intent::SetNumber { at, .. } | Intent::SetString { at, .. } | Intent::RemoveSetting { at } => at,
+            Intent::MoveThrottlingToRouteDefaults { setting } => setting,
             Intent::RemoveListEntry { entry, .. } => entry,
             Intent::AddHandler { beside, .. } => beside,
             Intent::AddStageMethodSettings { stage, .. } => stage,

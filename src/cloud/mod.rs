@@ -17,7 +17,8 @@ use std::ops::Range;
 
 pub use apigateway::{
     calls_other_lambda_api, route_coverage, ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget,
-    IntegrationType, InvokePermission, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit,
+    IntegrationType, InvokePermission, LimitValue, MethodSettings, MisplacedThrottle, RouteDefaults, StageSettings,
+    ThrottleLimit,
 };
 pub use arn_text::{ArnPiece, ArnText, ReadValue, WrittenArn};
 pub use choices::{heaviest_run, Branch};

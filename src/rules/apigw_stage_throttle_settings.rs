@@ -1,7 +1,9 @@
-//! `apigw-stage-throttle-settings`: `throttleSettings` on an `aws.apigateway.Stage`.
+//! `apigw-stage-throttle-settings`: `throttleSettings` on an API Gateway stage, REST
+//! (`aws.apigateway.Stage`) or HTTP/WebSocket (`aws.apigatewayv2.Stage`).
 
 use crate::cloud::{
-    ApiStage, CloudGraph, FixPlan, Intent, LimitValue, MethodSettings, MisplacedThrottle, Site, ThrottleLimit,
+    ApiStage, CloudGraph, FixPlan, Intent, LimitValue, MethodSettings, MisplacedThrottle, RouteDefaults, Site,
+    ThrottleLimit,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
@@ -21,8 +23,19 @@ stage's existing `"*/*"` one; comments above the block move with the limits.
 
 In CloudFormation and SAM (and a Serverless service's `resources:`): `ThrottleSettings` on an
 `AWS::ApiGateway::Stage` (cfn-lint E3002; the stack fails with "Encountered unsupported property
-ThrottleSettings") moves into the stage's `MethodSettings`: into its `ResourcePath: "/*"`,
-`HttpMethod: "*"` entry, or as a new entry in the place of the removed setting.
+ThrottleSettings") or an `AWS::Serverless::Api` (the SAM transform fails: "property
+ThrottleSettings not defined for resource of type AWS::Serverless::Api") moves into the stage's
+`MethodSettings`: into its `ResourcePath: "/*"`, `HttpMethod: "*"` entry, or as a new entry in the
+place of the removed setting.
+
+An HTTP or WebSocket API stage (API Gateway v2) has no method settings: it keeps a stage's
+throttling in its own default route settings, which apply to every route. `throttleSettings` on an
+`aws.apigatewayv2.Stage`, a `throttle_settings` block on an `aws_apigatewayv2_stage`, and
+`ThrottleSettings` on an `AWS::ApiGatewayV2::Stage` or an `AWS::Serverless::HttpApi` become the
+stage's `defaultRouteSettings` / `default_route_settings` / `DefaultRouteSettings` where they are
+written (`burstLimit` and `rateLimit` renamed `throttlingBurstLimit` and `throttlingRateLimit`, in
+each language's spelling), comments and values kept; or, where the stage has default route
+settings already, the limits join them. Per-route `RouteSettings` are left as they are.
 
 In an AWS CDK app there is nothing to find: the L2 `Stage` (and `deployOptions`) takes
 `throttlingRateLimit`, `throttlingBurstLimit` and `methodOptions` and writes the stage's
@@ -79,12 +92,14 @@ stage's own `stageName` (a literal, or a const holding it, in any module). The l
 merged into its `settings`; a limit it already sets to the same value is left as it is. Settings
 for single methods (`orders/GET`) are not stage-wide: a new `"*/*"` one goes beside them.
 
-Not fixed, and said why: the existing `"*/*"` MethodSettings sets a limit to another value (the fix
-would have to choose one); a MethodSettings that may be the stage's but cannot be told apart (a
+Not fixed, and said why: the existing `"*/*"` MethodSettings, or an HTTP API stage's default route
+settings, set a limit to another value (the fix would have to choose one); default route settings
+infrafix cannot read (not a literal, a `dynamic` block); a MethodSettings that may be the stage's but cannot be told apart (a
 stage name or API known only when the program runs), since a second `"*/*"` one for a stage fails
 to deploy; settings that are not an object literal, keys other than `burstLimit` and
 `rateLimit`, a stage that is not a statement of its own; in Terraform, `throttle_settings` written
-as an argument (`= { … }`) and a stage made by `count` or `for_each`.
+as an argument (`= { … }`) and a REST API stage made by `count` or `for_each` (an HTTP API stage's
+block is renamed in every instance at once).
 "#;
 
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
@@ -117,26 +132,40 @@ fn fix(
     throttle: &MisplacedThrottle,
     limits: &[(ThrottleLimit, LimitValue)],
 ) -> Result<Fix, String> {
+    let intents = match &stage.route_defaults {
+        Some(defaults) => into_route_defaults(throttle, defaults, limits)?,
+        None => into_method_settings(context.graph(), stage, throttle, limits)?,
+    };
+    context.render(&FixPlan {
+        intents,
+        applicability: Applicability::Safe,
+    })
+}
+
+/// A REST API stage's throttling goes into method settings for every method of the stage.
+fn into_method_settings(
+    graph: &CloudGraph,
+    stage: &ApiStage,
+    throttle: &MisplacedThrottle,
+    limits: &[(ThrottleLimit, LimitValue)],
+) -> Result<Vec<Intent>, String> {
     let mut intents = vec![Intent::RemoveSetting {
         at: throttle.at.clone(),
     }];
     // Settings that set no limit have nothing to move.
     if limits.is_empty() {
-        return context.render(&FixPlan {
-            intents,
-            applicability: Applicability::Safe,
-        });
+        return Ok(intents);
     }
-    // Each limit is copied from where the stage's setting writes it.
-    let placed: Vec<(ThrottleLimit, Site)> = limits
-        .iter()
-        .map(|(limit, value)| (*limit, value.written.at.clone()))
-        .collect();
-    match every_method_settings(context.graph(), stage)? {
+    let placed = placed(limits);
+    match every_method_settings(graph, stage)? {
         // The existing settings take the limits they lack; with all of them set already to
         // these values, removing the stage's setting is the whole change.
         Some(existing) => {
-            check_no_conflict(existing, limits)?;
+            let shown = format!(
+                "{}, the stage's method settings for every method (\"*/*\"),",
+                existing.name
+            );
+            check_no_conflict(&shown, &existing.throttling, limits)?;
             intents.push(Intent::AddThrottling {
                 settings: existing.declared.clone(),
                 limits: placed,
@@ -147,10 +176,43 @@ fn fix(
             limits: placed,
         }),
     }
-    context.render(&FixPlan {
-        intents,
-        applicability: Applicability::Safe,
-    })
+    Ok(intents)
+}
+
+/// An HTTP or WebSocket API stage's throttling goes into its own default route settings: the
+/// setting becomes them where the stage has none, or its limits join those it has.
+fn into_route_defaults(
+    throttle: &MisplacedThrottle,
+    defaults: &RouteDefaults,
+    limits: &[(ThrottleLimit, LimitValue)],
+) -> Result<Vec<Intent>, String> {
+    let Some(written) = &defaults.written else {
+        return Ok(vec![Intent::MoveThrottlingToRouteDefaults {
+            setting: throttle.at.clone(),
+        }]);
+    };
+    let existing = defaults
+        .throttling
+        .as_ref()
+        .map_err(|why| format!("the stage's `{}` cannot be read: {why}", defaults.name))?;
+    check_no_conflict(&format!("the stage's `{}`", defaults.name), existing, limits)?;
+    Ok(vec![
+        Intent::RemoveSetting {
+            at: throttle.at.clone(),
+        },
+        Intent::AddThrottling {
+            settings: written.clone(),
+            limits: placed(limits),
+        },
+    ])
+}
+
+/// Each limit, copied from where the stage's setting writes it.
+fn placed(limits: &[(ThrottleLimit, LimitValue)]) -> Vec<(ThrottleLimit, Site)> {
+    limits
+        .iter()
+        .map(|(limit, value)| (*limit, value.written.at.clone()))
+        .collect()
 }
 
 /// The method settings for every method (`*/*`) of this stage already in the program, found by
@@ -189,18 +251,21 @@ fn every_method_settings<'graph>(
     }
 }
 
-/// A limit the stage's existing method settings set to another value would make the fix choose
-/// between the two, so that is left to the user.
-fn check_no_conflict(existing: &MethodSettings, limits: &[(ThrottleLimit, LimitValue)]) -> Result<(), String> {
+/// A limit the settings the stage already has (`shown`) set to another value would make the fix
+/// choose between the two, so that is left to the user.
+fn check_no_conflict(
+    shown: &str,
+    existing: &[(ThrottleLimit, LimitValue)],
+    limits: &[(ThrottleLimit, LimitValue)],
+) -> Result<(), String> {
     for (limit, value) in limits {
         let conflicting = existing
-            .throttling
             .iter()
             .find(|(set, current)| set == limit && !current.same_as(value));
         if let Some((_, current)) = conflicting {
             return Err(format!(
-                "{}, the stage's method settings for every method (\"*/*\"), set `{}` to `{}` and the stage's throttling asks for `{}`; keep one and remove the other by hand",
-                existing.name, current.key, current.written.value, value.written.value
+                "{shown} set `{}` to `{}` and the stage's throttling asks for `{}`; keep one and remove the other by hand",
+                current.key, current.written.value, value.written.value
             ));
         }
     }

@@ -1,11 +1,20 @@
 //! API Gateway stages and method settings of the root module: a `throttle_settings` block written
-//! on an `aws_api_gateway_stage` (which has none; `aws_api_gateway_usage_plan` does), and the
-//! `aws_api_gateway_method_settings` that configure each stage.
+//! on an `aws_api_gateway_stage` or an `aws_apigatewayv2_stage` (neither has one;
+//! `aws_api_gateway_usage_plan` does), the `aws_api_gateway_method_settings` that configure each
+//! REST API stage, and the `default_route_settings` of each HTTP or WebSocket API stage.
 
 use super::modules::ResourceInstance;
 use super::{block_body, has_comment_inside, named_children, Located, TerraformProject};
-use crate::cloud::{ApiStage, LimitValue, MethodSettings, MisplacedThrottle, StageSettings, ThrottleLimit, Written};
+use crate::cloud::{
+    ApiStage, LimitValue, MethodSettings, MisplacedThrottle, RouteDefaults, StageSettings, ThrottleLimit, Written,
+};
 use crate::syntax::kind_of;
+
+const REST_STAGE: &str = "aws_api_gateway_stage";
+const ROUTE_STAGE: &str = "aws_apigatewayv2_stage";
+
+/// The block of an `aws_apigatewayv2_stage` whose settings apply to every route.
+pub const ROUTE_DEFAULTS: &str = "default_route_settings";
 
 /// `throttle_settings` keys, and the limits they set.
 const STAGE_LIMITS: [(&str, ThrottleLimit); 2] = [
@@ -31,8 +40,11 @@ impl<'a> TerraformProject<'a> {
             .filter(|instance| instance.resource.kind == "aws_api_gateway_method_settings")
             .collect();
         let stages = root()
-            .filter(|instance| instance.resource.kind == "aws_api_gateway_stage")
-            .map(|stage| self.api_stage(stage, &settings))
+            .filter_map(|instance| match instance.resource.kind.as_str() {
+                REST_STAGE => Some(self.api_stage(instance, &settings)),
+                ROUTE_STAGE => Some(self.route_stage(instance)),
+                _ => None,
+            })
             .collect();
         let method_settings = settings.iter().map(|settings| self.method_settings(settings)).collect();
         (stages, method_settings)
@@ -55,46 +67,93 @@ impl<'a> TerraformProject<'a> {
             declared: stage.resource.block.site(),
             misplaced_throttle,
             method_settings,
+            route_defaults: None,
+        }
+    }
+
+    /// An HTTP or WebSocket API stage, which keeps its throttling in its own
+    /// `default_route_settings`.
+    fn route_stage(&self, stage: &ResourceInstance<'_, 'a>) -> ApiStage {
+        let body = stage.resource.body;
+        let written = self.nested_block(body, ROUTE_DEFAULTS);
+        let throttling = if self.dynamic_block(body, ROUTE_DEFAULTS).is_some() {
+            Err("they are made by a `dynamic` block".to_owned())
+        } else if self.attribute(body, ROUTE_DEFAULTS).is_some() {
+            Err("they are written as an argument, not a block".to_owned())
+        } else {
+            Ok(written
+                .and_then(block_body)
+                .map(|defaults| self.written_limits(defaults))
+                .unwrap_or_default())
+        };
+        ApiStage {
+            declared: stage.resource.block.site(),
+            misplaced_throttle: self.misplaced_throttle(stage),
+            method_settings: Vec::new(),
+            route_defaults: Some(RouteDefaults {
+                name: ROUTE_DEFAULTS.to_owned(),
+                written: written.map(Located::site),
+                throttling,
+            }),
         }
     }
 
     fn misplaced_throttle(&self, stage: &ResourceInstance<'_, 'a>) -> Option<MisplacedThrottle> {
         let body = stage.resource.body;
+        let kind = stage.resource.kind.as_str();
+        let rest = kind == REST_STAGE;
+        // The limits leave the block, rather than the block being renamed in place, for method
+        // settings or default route settings the stage has already.
+        let moved = rest || self.nested_block(body, ROUTE_DEFAULTS).is_some();
         let block = self.nested_block(body, "throttle_settings");
         let dynamic = self.dynamic_block(body, "throttle_settings");
         let attribute = self.attribute(body, "throttle_settings");
-        let repeated = self.is_repeated(body);
         let (at, problem, limits) = match (block, dynamic, attribute) {
             (Some(block), _, _) => (
                 block,
-                "`throttle_settings` is not a block of aws_api_gateway_stage (terraform validate: Blocks of type \
-\"throttle_settings\" are not expected here)",
-                match repeated {
+                format!(
+                    "`throttle_settings` is not a block of {kind} (terraform validate: Blocks of type \
+\"throttle_settings\" are not expected here)"
+                ),
+                // New method settings would have to be repeated as the stage is; an HTTP API
+                // stage's own block is renamed in each instance at once.
+                match rest && self.is_repeated(body) {
                     true => Err(
                         "the stage is made by `count` or `for_each`, and new method settings would need the same"
                             .to_owned(),
                     ),
-                    false => self.stage_limits(block),
+                    false => self.stage_limits(block, moved),
                 },
             ),
             (None, Some(dynamic), _) => (
                 dynamic,
-                "`throttle_settings` is not a block of aws_api_gateway_stage, dynamic or not (terraform validate: \
-Blocks of type \"throttle_settings\" are not expected here)",
+                format!(
+                    "`throttle_settings` is not a block of {kind}, dynamic or not (terraform validate: \
+Blocks of type \"throttle_settings\" are not expected here)"
+                ),
                 Err("its limits are made by a `dynamic` block; move them by hand".to_owned()),
             ),
             (None, None, Some(attribute)) => (
                 attribute,
-                "`throttle_settings` is not an argument of aws_api_gateway_stage (terraform validate: An argument \
-named \"throttle_settings\" is not expected here)",
+                format!(
+                    "`throttle_settings` is not an argument of {kind} (terraform validate: An argument \
+named \"throttle_settings\" is not expected here)"
+                ),
                 Err("it is written as an argument, not a block; move its limits by hand".to_owned()),
             ),
             (None, None, None) => return None,
         };
+        let remedy = match rest {
+            true => "an aws_api_gateway_method_settings with method_path = \"*/*\"",
+            false => {
+                "the stage's `default_route_settings` block (`throttling_burst_limit`, `throttling_rate_limit`), \
+which applies to every route"
+            }
+        };
         Some(MisplacedThrottle {
             at: at.site(),
-            problem: problem.to_owned(),
-            remedy: "an aws_api_gateway_method_settings with method_path = \"*/*\"".to_owned(),
+            problem,
+            remedy: remedy.to_owned(),
             limits,
         })
     }
@@ -116,9 +175,10 @@ named \"throttle_settings\" is not expected here)",
             .map(|block| body.with(block))
     }
 
-    fn stage_limits(&self, block: Located<'a>) -> Result<Vec<(ThrottleLimit, LimitValue)>, String> {
+    /// `moved`: whether the limits move out of the block, rather than the block being renamed.
+    fn stage_limits(&self, block: Located<'a>, moved: bool) -> Result<Vec<(ThrottleLimit, LimitValue)>, String> {
         // A comment inside the braces may stand outside the block's body.
-        if has_comment_inside(block.node) {
+        if moved && has_comment_inside(block.node) {
             return Err("comments inside `throttle_settings` would be lost; move its limits by hand".to_owned());
         }
         // `throttle_settings {}` sets nothing: the fix only removes it.
@@ -146,24 +206,29 @@ named \"throttle_settings\" is not expected here)",
             .argument(body, "method_path")
             .and_then(|path| self.string_value(path, &[]))
             .map(|(path, _)| path);
-        let limits = self.nested_block(body, "settings").and_then(block_body);
-        let throttling = limits
-            .into_iter()
-            .flat_map(|limits| {
-                [ThrottleLimit::Burst, ThrottleLimit::Rate]
-                    .into_iter()
-                    .filter_map(move |limit| {
-                        let key = settings_key(limit);
-                        Some((limit, self.limit_value(key, self.argument(limits, key)?)))
-                    })
-            })
-            .collect();
+        let throttling = self
+            .nested_block(body, "settings")
+            .and_then(block_body)
+            .map(|limits| self.written_limits(limits))
+            .unwrap_or_default();
         MethodSettings {
             name: format!("`{}`", settings.address()),
             declared: settings.resource.block.site(),
             method_path,
             throttling,
         }
+    }
+
+    /// The limits a method settings' `settings` or a stage's `default_route_settings` set: both
+    /// name them alike.
+    fn written_limits(&self, settings: Located<'a>) -> Vec<(ThrottleLimit, LimitValue)> {
+        [ThrottleLimit::Burst, ThrottleLimit::Rate]
+            .into_iter()
+            .filter_map(|limit| {
+                let key = settings_key(limit);
+                Some((limit, self.limit_value(key, self.argument(settings, key)?)))
+            })
+            .collect()
     }
 
     fn limit_value(&self, key: &str, value: Located<'a>) -> LimitValue {
@@ -228,7 +293,7 @@ named \"throttle_settings\" is not expected here)",
     /// `NAME` in `aws_api_gateway_stage.NAME.stage_name`.
     fn stage_reference(&self, expression: Located<'a>) -> Option<&'a str> {
         match self.traversal(expression)?.as_slice() {
-            ["aws_api_gateway_stage", name, "stage_name"] => Some(name),
+            [REST_STAGE, name, "stage_name"] => Some(name),
             _ => None,
         }
     }

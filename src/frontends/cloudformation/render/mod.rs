@@ -12,7 +12,7 @@ use crate::cloud::{
     MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site, Spelling, ThrottleLimit,
 };
 use crate::fix::{Edit, Fix};
-use crate::frontends::document::{Layout, Value, ValueKind};
+use crate::frontends::document::{Entry, Layout, Value, ValueKind};
 use crate::source::{line_ending, line_range};
 
 /// The front end of one template. A Serverless service's functions may be written in other
@@ -109,6 +109,9 @@ impl Template<'_> {
                 }
                 Intent::AddStageMethodSettings { stage, limits } => {
                     edits.extend(self.add_stage_method_settings(stage, limits, &removed)?)
+                }
+                Intent::MoveThrottlingToRouteDefaults { setting } => {
+                    edits.extend(self.rename_to_route_defaults(setting)?)
                 }
                 Intent::AddThrottling { settings, limits } => {
                     let settings_site = settings;
@@ -641,7 +644,7 @@ impl Template<'_> {
     }
 
     /// The innermost entry whose value holds `range`.
-    fn entry_holding(&self, range: &std::ops::Range<usize>) -> Option<&crate::frontends::document::Entry> {
+    fn entry_holding(&self, range: &std::ops::Range<usize>) -> Option<&Entry> {
         let mut holder = None;
         let mut value = &self.root;
         loop {
@@ -690,6 +693,49 @@ impl Template<'_> {
             edits.push(Edit::insert(self.file, target, moved));
         }
         edits
+    }
+
+    /// A stage's `ThrottleSettings` made its `DefaultRouteSettings` where they are written: the
+    /// setting's key and each limit's renamed, the values and comments kept.
+    fn rename_to_route_defaults(&self, setting: &Site) -> Result<Vec<Edit>, String> {
+        self.written_once(&setting.range)?;
+        // Renaming inside an anchor would rename what every alias of it repeats.
+        if self.shares_with_aliases(&setting.range) {
+            return Err("the setting holds a YAML anchor that aliases repeat elsewhere".to_owned());
+        }
+        let (map, index) = self
+            .root
+            .find_entry(&setting.range)
+            .ok_or("the throttling setting was not found")?;
+        let entry = map
+            .as_map()
+            .and_then(|map| map.entries.get(index))
+            .ok_or("the throttling setting was not found")?;
+        let limits = entry.value.as_map().ok_or("the throttling setting is not a map")?;
+        let mut edits = vec![self.rename_key(entry, "DefaultRouteSettings")?];
+        for (stage_key, route_key) in [
+            ("BurstLimit", "ThrottlingBurstLimit"),
+            ("RateLimit", "ThrottlingRateLimit"),
+        ] {
+            match limits.entries.iter().find(|own| own.key == stage_key) {
+                Some(limit) => edits.push(self.rename_key(limit, route_key)?),
+                // A limit only a merge key (`<<: *base`) brings in keeps its stage spelling.
+                None if limits.entry(stage_key).is_some() => return Err(format!(
+                    "`{stage_key}` comes from a map merged in (`<<`), where it cannot be renamed for this stage alone"
+                )),
+                None => {}
+            }
+        }
+        Ok(edits)
+    }
+
+    /// The edit that gives an entry another key, however the key is quoted.
+    fn rename_key(&self, entry: &Entry, key: &str) -> Result<Edit, String> {
+        let offset = self.text[entry.key_range.clone()]
+            .find(entry.key.as_str())
+            .ok_or("a key is written with escapes")?;
+        let start = entry.key_range.start + offset;
+        Ok(Edit::replace(self.file, start..start + entry.key.len(), key))
     }
 
     /// Method settings keys for the limits, each value copied from where it is written.

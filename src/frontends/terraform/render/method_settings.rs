@@ -1,8 +1,10 @@
-//! A stage's throttling moved into method settings: the stage's `throttle_settings` block taken
-//! out, and the limits written into a new `aws_api_gateway_method_settings` after the stage, or
-//! into the `settings` block of the one that covers every method of the stage already.
+//! A stage's throttling moved where the stage keeps it. A REST API stage's `throttle_settings`
+//! block is taken out, and the limits written into a new `aws_api_gateway_method_settings` after
+//! the stage, or into the `settings` block of the one that covers every method of the stage
+//! already. An HTTP or WebSocket API stage's becomes its `default_route_settings`, or its limits
+//! join those the stage has.
 
-use super::super::apigateway::settings_key;
+use super::super::apigateway::{settings_key, ROUTE_DEFAULTS};
 use super::super::{block_body, named_children, TerraformProject};
 use crate::cloud::{Site, ThrottleLimit};
 use crate::fix::Edit;
@@ -109,8 +111,38 @@ impl<'a> TerraformProject<'a> {
         ))
     }
 
+    /// An HTTP or WebSocket API stage's `throttle_settings` block at `setting` made its
+    /// `default_route_settings`: the block and each limit renamed, values and comments kept. Each
+    /// limit's name grows by the same `throttling_`, so aligned `=` stay aligned.
+    pub(super) fn rename_to_route_defaults(&self, setting: &Site) -> Result<Vec<Edit>, String> {
+        let block = self.expect_kind(setting, "block")?;
+        let identifier = named_children(block.node)
+            .next()
+            .filter(|node| kind_of(node) == "identifier")
+            .ok_or("the throttling block has no type")?;
+        let mut edits = vec![Edit::replace(block.file, identifier.byte_range(), ROUTE_DEFAULTS)];
+        let Some(body) = block_body(block) else {
+            return Ok(edits);
+        };
+        for (key, value) in self.arguments(body) {
+            let name = value
+                .node
+                .parent()
+                .and_then(|attribute| named_children(attribute).next())
+                .ok_or("a limit has no name")?;
+            let renamed = match key {
+                "burst_limit" => settings_key(ThrottleLimit::Burst),
+                "rate_limit" => settings_key(ThrottleLimit::Rate),
+                other => return Err(format!("`{other}` is not a limit of `throttle_settings`")),
+            };
+            edits.push(Edit::replace(block.file, name.byte_range(), renamed));
+        }
+        Ok(edits)
+    }
+
     /// The limits the method settings created at `settings` do not set yet, added to their
-    /// `settings` block.
+    /// `settings` block; or, for an HTTP or WebSocket API stage's `default_route_settings` block
+    /// at `settings`, to that block.
     /// Comments that came with the limits go above them; as in `terraform fmt`, a comment line
     /// ends a run of aligned arguments, so the new ones line up among themselves.
     pub(super) fn add_throttling(
@@ -120,11 +152,17 @@ impl<'a> TerraformProject<'a> {
         comments: &[String],
     ) -> Result<Vec<Edit>, String> {
         let block = self.expect_kind(settings, "block")?;
-        let body = block_body(block).ok_or("the method settings have no body")?;
-        let settings_block = self
-            .nested_block(body, "settings")
-            .ok_or("the method settings have no `settings` block")?;
-        let settings_body = block_body(settings_block).ok_or("the `settings` block is empty")?;
+        let body = block_body(block).ok_or("the settings the limits join have no body")?;
+        let is_route_defaults = named_children(block.node)
+            .next()
+            .is_some_and(|identifier| self.text(block.with(identifier)) == ROUTE_DEFAULTS);
+        let settings_body = match is_route_defaults {
+            true => body,
+            false => self
+                .nested_block(body, "settings")
+                .and_then(block_body)
+                .ok_or("the method settings have no `settings` block with arguments")?,
+        };
         let mut missing = Vec::new();
         for (limit, at) in limits {
             let key = settings_key(*limit);

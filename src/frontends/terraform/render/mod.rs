@@ -107,6 +107,9 @@ impl<'a> TerraformFrontEnd<'a> {
                     limits,
                     &moved_comments,
                 )?),
+                Intent::MoveThrottlingToRouteDefaults { setting } => {
+                    edits.extend(self.project.rename_to_route_defaults(setting)?)
+                }
                 Intent::AddDependencies { function, on } => edits.extend(self.project.add_dependencies(function, on)?),
                 Intent::AttachManagedPolicy { role, policy, purpose } => match self.project.registry_role_calls(role) {
                     // The role a registry module makes is given policies through its call.

@@ -6,8 +6,11 @@ use foldhash::HashMap;
 use super::super::{named_children, Integration, IntegrationValue, Located, Program, ResourceDecl};
 use crate::cloud::{
     ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, IntegrationType, LimitValue, MethodSettings,
-    MisplacedThrottle, Site, StageSettings, ThrottleLimit, Written,
+    MisplacedThrottle, RouteDefaults, Site, StageSettings, ThrottleLimit, Written,
 };
+
+/// The property of an `aws.apigatewayv2.Stage` whose settings apply to every route.
+const ROUTE_DEFAULTS: &str = "defaultRouteSettings";
 
 /// Stage `throttleSettings` keys, and the limits they set.
 const STAGE_LIMITS: [(&str, ThrottleLimit); 4] = [
@@ -34,6 +37,15 @@ impl<'tree> Program<'tree> {
         settings: &HashMap<usize, usize>,
     ) -> ApiStage {
         let misplaced_throttle = self.misplaced_throttle(stage);
+        // An HTTP or WebSocket API stage keeps its throttling in its own default route settings.
+        if stage.is_aws(&["apigatewayv2", "Stage"]) {
+            return ApiStage {
+                declared: stage.declared(),
+                misplaced_throttle,
+                method_settings: Vec::new(),
+                route_defaults: Some(self.route_defaults(stage)),
+            };
+        }
         // Only a stage that needs its settings looks for them: the search compares every one.
         let method_settings = match misplaced_throttle {
             Some(_) => self
@@ -52,6 +64,31 @@ impl<'tree> Program<'tree> {
             declared: stage.declared(),
             misplaced_throttle,
             method_settings,
+            route_defaults: None,
+        }
+    }
+
+    /// An HTTP or WebSocket API stage's `defaultRouteSettings`, an object literal of its own
+    /// arguments where it has them.
+    fn route_defaults(&self, stage: &ResourceDecl<'tree>) -> RouteDefaults {
+        let written = stage
+            .args()
+            .and_then(|args| self.object_literal(args))
+            .and_then(|args| self.property(args, ROUTE_DEFAULTS));
+        let object = written.as_ref().map(|written| {
+            self.object_literal(written.value)
+                .filter(|object| object.node == written.value.node)
+                .ok_or_else(|| "they are not an object literal written in the stage's arguments".to_owned())
+        });
+        let throttling = match &object {
+            Some(Ok(object)) => Ok(self.written_limits(*object)),
+            Some(Err(why)) => Err(why.clone()),
+            None => Ok(Vec::new()),
+        };
+        RouteDefaults {
+            name: ROUTE_DEFAULTS.to_owned(),
+            written: object.and_then(Result::ok).map(Site::from),
+            throttling,
         }
     }
 
@@ -59,6 +96,14 @@ impl<'tree> Program<'tree> {
     fn misplaced_throttle(&self, stage: &ResourceDecl<'tree>) -> Option<MisplacedThrottle> {
         let args = stage.args().and_then(|args| self.object_literal(args))?;
         let throttle = self.property(args, "throttleSettings")?;
+        let (module, remedy) = match stage.is_aws(&["apigatewayv2", "Stage"]) {
+            true => (
+                "apigatewayv2",
+                "the stage's `defaultRouteSettings` (`throttlingBurstLimit`, `throttlingRateLimit`), which apply to \
+every route",
+            ),
+            false => ("apigateway", "an aws.apigateway.MethodSettings with methodPath \"*/*\""),
+        };
         let limits = if throttle.property.node.parent() != Some(args.node) {
             Err("the setting comes from an object spread into the arguments".to_owned())
         } else if self.own_arguments(stage).is_none_or(|own| own.node != args.node) {
@@ -68,10 +113,11 @@ impl<'tree> Program<'tree> {
         };
         Some(MisplacedThrottle {
             at: throttle.property.into(),
-            problem: "`throttleSettings` is not a property of aws.apigateway.Stage (tsc reports TS2353 where it \
-checks the arguments against StageArgs)"
-                .to_owned(),
-            remedy: "an aws.apigateway.MethodSettings with methodPath \"*/*\"".to_owned(),
+            problem: format!(
+                "`throttleSettings` is not a property of aws.{module}.Stage (tsc reports TS2353 where it checks the \
+arguments against StageArgs)"
+            ),
+            remedy: remedy.to_owned(),
             limits,
         })
     }
@@ -109,26 +155,29 @@ checks the arguments against StageArgs)"
         let method_path = args
             .and_then(|args| self.property(args, "methodPath"))
             .and_then(|path| self.string_value(self.written_value(path.value)));
-        let limits = args
+        let throttling = args
             .and_then(|args| self.property(args, "settings"))
-            .and_then(|written| self.object_literal(written.value));
-        let throttling = limits
-            .into_iter()
-            .flat_map(|object| {
-                [ThrottleLimit::Burst, ThrottleLimit::Rate]
-                    .into_iter()
-                    .filter_map(move |limit| {
-                        let key = settings_key(limit);
-                        Some((limit, self.limit_value(key, self.property(object, key)?.value)))
-                    })
-            })
-            .collect();
+            .and_then(|written| self.object_literal(written.value))
+            .map(|object| self.written_limits(object))
+            .unwrap_or_default();
         MethodSettings {
             name: self.display_name(index),
             declared: settings.declared(),
             method_path,
             throttling,
         }
+    }
+
+    /// The limits a MethodSettings' `settings` or a stage's `defaultRouteSettings` set: both name
+    /// them alike.
+    fn written_limits(&self, object: Located<'tree>) -> Vec<(ThrottleLimit, LimitValue)> {
+        [ThrottleLimit::Burst, ThrottleLimit::Rate]
+            .into_iter()
+            .filter_map(|limit| {
+                let key = settings_key(limit);
+                Some((limit, self.limit_value(key, self.property(object, key)?.value)))
+            })
+            .collect()
     }
 
     fn limit_value(&self, key: &str, value: Located<'tree>) -> LimitValue {

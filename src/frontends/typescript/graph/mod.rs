@@ -125,7 +125,9 @@ impl<'tree> Program<'tree> {
             .resources()
             .iter()
             .enumerate()
-            .filter(|(_, resource)| resource.is_aws(&["apigateway", "Stage"]))
+            .filter(|(_, resource)| {
+                resource.is_aws(&["apigateway", "Stage"]) || resource.is_aws(&["apigatewayv2", "Stage"])
+            })
             .map(|(index, resource)| self.api_stage(index, resource, &settings_by_resource))
             .collect();
         (stages, settings)

@@ -1,11 +1,12 @@
 //! API Gateway fixes: stage throttling moved into an `aws.apigateway.MethodSettings` (a new one
-//! beside the stage, or the limits added to the `settings` of the stage's existing one); an
+//! beside the stage, or the limits added to the `settings` of the stage's existing one), or an
+//! `aws.apigatewayv2.Stage`'s into its own `defaultRouteSettings`; an
 //! integration's `credentials` removed, and an `aws.lambda.Permission` added where API Gateway
 //! needs one instead (a `CfnPermission` in a CDK app).
 
 use super::super::edits::push_merged;
 use super::super::graph::settings_key;
-use super::super::{cdk, Located, Package, PackageMember, Program};
+use super::super::{cdk, named_children, Located, Package, PackageMember, Program};
 use crate::cloud::{Site, ThrottleLimit};
 use crate::fix::Edit;
 use crate::style::template::Code;
@@ -45,13 +46,69 @@ impl<'tree> Program<'tree> {
         Ok(())
     }
 
+    /// An HTTP or WebSocket API stage's `throttleSettings` (the property at `setting`) made its
+    /// `defaultRouteSettings`: the property and each limit renamed, values and comments kept.
+    pub(super) fn rename_to_route_defaults(&self, setting: Located<'tree>) -> Result<Vec<Edit>, String> {
+        let here = |node| Located {
+            file: setting.file,
+            node,
+        };
+        let key = setting
+            .node
+            .child_by_field_name("key")
+            .ok_or("the throttling setting is not a `key: value` property")?;
+        let mut edits = vec![self.renamed_key(here(key), "defaultRouteSettings")?];
+        let value = setting
+            .node
+            .child_by_field_name("value")
+            .ok_or("the throttling setting has no value")?;
+        for member in named_children(value).filter(|member| kind_of(member) == "pair") {
+            let Some(key) = member.child_by_field_name("key") else {
+                continue;
+            };
+            let renamed = match self.text(here(key)).trim_matches(['"', '\'']) {
+                "burstLimit" => settings_key(ThrottleLimit::Burst),
+                "rateLimit" => settings_key(ThrottleLimit::Rate),
+                _ => continue,
+            };
+            edits.push(self.renamed_key(here(key), renamed)?);
+        }
+        Ok(edits)
+    }
+
+    /// The edit that renames a property key, inside its quotes when it is a string.
+    fn renamed_key(&self, key: Located<'tree>, name: &str) -> Result<Edit, String> {
+        let range = match kind_of(key.node) {
+            "property_identifier" => key.node.byte_range(),
+            "string" => {
+                let range = key.node.byte_range();
+                range.start + 1..range.end - 1
+            }
+            _ => return Err("a key is computed".to_owned()),
+        };
+        Ok(Edit::replace(key.file, range, name))
+    }
+
     /// The limits an existing MethodSettings' `settings` lack, added (the object made when it has
-    /// none); `None` when it sets them all.
+    /// none), or those an HTTP or WebSocket API stage's `defaultRouteSettings` (the object at
+    /// `settings`) lack; `None` when they set them all.
     pub(super) fn add_throttling(
         &self,
         settings: &Site,
         limits: &[(ThrottleLimit, Site)],
     ) -> Result<Option<Edit>, String> {
+        let written = self.located(settings)?;
+        if kind_of(written.node) == "object" {
+            let missing: Vec<(&str, Code)> = self
+                .settings_entries(limits)?
+                .into_iter()
+                .filter(|(key, _)| self.property(written, key).is_none())
+                .collect();
+            return match missing.is_empty() {
+                true => Ok(None),
+                false => self.add_properties(written, &missing).map(Some),
+            };
+        }
         let index = self.resource_at_site(settings)?;
         let shown = self.display_name(index);
         let args = self

@@ -147,6 +147,9 @@ impl<'tree> Program<'tree> {
                     self.new_stage_method_settings(stage, limits, &mut edits)?
                 }
                 Intent::AddThrottling { settings, limits } => edits.extend(self.add_throttling(settings, limits)?),
+                Intent::MoveThrottlingToRouteDefaults { setting } => {
+                    edits.extend(self.rename_to_route_defaults(self.located(setting)?)?)
+                }
                 Intent::UseInvokeArn { uri, qualified } => {
                     edits.extend(self.invoke_arn_edits(self.located(uri)?, *qualified)?)
                 }
