@@ -720,9 +720,11 @@ impl Template<'_> {
             match limits.entries.iter().find(|own| own.key == stage_key) {
                 Some(limit) => edits.push(self.rename_key(limit, route_key)?),
                 // A limit only a merge key (`<<: *base`) brings in keeps its stage spelling.
-                None if limits.entry(stage_key).is_some() => return Err(format!(
+                None if limits.entry(stage_key).is_some() => {
+                    return Err(format!(
                     "`{stage_key}` comes from a map merged in (`<<`), where it cannot be renamed for this stage alone"
-                )),
+                ))
+                }
                 None => {}
             }
         }

@@ -61,7 +61,8 @@ impl<'tree> Program<'tree> {
         let value = setting
             .node
             .child_by_field_name("value")
-            .ok_or("the throttling setting has no value")?;
+            .filter(|value| kind_of(value) == "object")
+            .ok_or("the throttling setting's value is not an object literal written in place")?;
         for member in named_children(value).filter(|member| kind_of(member) == "pair") {
             let Some(key) = member.child_by_field_name("key") else {
                 continue;
