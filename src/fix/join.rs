@@ -53,19 +53,53 @@ pub fn join_colliding<Key: Ord + Copy>(
         .collect()
 }
 
-/// Whether two fixes insert different texts at one point, and overlap nowhere else.
-fn collide(first: &Fix, second: &Fix) -> bool {
-    let same_point = |a: &Edit, b: &Edit| a.file == b.file && a.range.is_empty() && a.range == b.range;
+/// One fix making the edits of every one of `fixes`, which a finding needs together (the grants
+/// of several roles, each in its own place). Texts they insert at one point are joined sorted:
+/// the fixes are made apart, so their order is free, and sorted it keeps the names that several
+/// of them add at one point of a sorted import list in order. `None` where two of them overlap in
+/// any other way: applied together, one would change what the other meant.
+pub fn join_all(fixes: &[Fix]) -> Option<Fix> {
+    let meeting = fixes.iter().enumerate().any(|(index, first)| {
+        fixes[index + 1..]
+            .iter()
+            .any(|second| overlap_beside_points(first, second))
+    });
+    if meeting {
+        return None;
+    }
+    let applicability = fixes.iter().map(|fix| fix.applicability).min()?;
+    let mut edits: Vec<&Edit> = fixes.iter().flat_map(|fix| &fix.edits).collect();
+    edits.sort_by(|a, b| a.replacement.cmp(&b.replacement));
+    let joined = edits.into_iter().fold(Vec::new(), |joined, edit| {
+        join_edits(&joined, std::slice::from_ref(edit))
+    });
+    Some(Fix::new(joined, applicability))
+}
+
+/// Whether two edits insert at one point.
+fn same_point(a: &Edit, b: &Edit) -> bool {
+    a.file == b.file && a.range.is_empty() && a.range == b.range
+}
+
+/// Whether two different edits of the fixes overlap other than by inserting at one point.
+fn overlap_beside_points(first: &Fix, second: &Fix) -> bool {
     let overlap = |a: &Edit, b: &Edit| {
         a.file == b.file && a != b && !same_point(a, b) && a.range.start < b.range.end && b.range.start < a.range.end
     };
-    let pairs = || {
-        first
-            .edits
-            .iter()
-            .flat_map(|a| second.edits.iter().map(move |b| (a, b)))
-    };
-    pairs().any(|(a, b)| same_point(a, b) && a != b) && !pairs().any(|(a, b)| overlap(a, b))
+    edit_pairs(first, second).any(|(a, b)| overlap(a, b))
+}
+
+/// Every edit of `first` with every edit of `second`.
+fn edit_pairs<'fix>(first: &'fix Fix, second: &'fix Fix) -> impl Iterator<Item = (&'fix Edit, &'fix Edit)> {
+    first
+        .edits
+        .iter()
+        .flat_map(|a| second.edits.iter().map(move |b| (a, b)))
+}
+
+/// Whether two fixes insert different texts at one point, and overlap nowhere else.
+fn collide(first: &Fix, second: &Fix) -> bool {
+    edit_pairs(first, second).any(|(a, b)| same_point(a, b) && a != b) && !overlap_beside_points(first, second)
 }
 
 /// The edits of both fixes, with the texts they insert at one point joined, the first's first.
@@ -108,5 +142,35 @@ mod tests {
         assert_eq!(joined[&2], Ok(expected));
         assert_eq!(joined[&3], Ok(apart), "it overlaps the first elsewhere");
         assert_eq!(joined[&4], Err("no".to_owned()));
+    }
+
+    #[test]
+    fn fixes_joined_all_insert_sorted_at_one_point_unless_they_overlap() {
+        let first = Fix::safe(vec![Edit::insert(0, 4, "orders, "), Edit::insert(0, 20, "first")]);
+        let second = Fix::unsafe_edits(vec![Edit::insert(0, 4, "invoices, "), Edit::replace(0, 8..12, "x")]);
+        let expected = Fix::new(
+            vec![
+                Edit::insert(0, 4, "invoices, orders, "),
+                Edit::replace(0, 8..12, "x"),
+                Edit::insert(0, 20, "first"),
+            ],
+            crate::fix::Applicability::Unsafe,
+        );
+        assert_eq!(join_all(&[first.clone(), second]), Some(expected));
+        let overlapping = Fix::safe(vec![Edit::replace(0, 10..14, "y")]);
+        assert_eq!(
+            join_all(&[first.clone(), overlapping.clone()]),
+            Some(Fix::new(
+                vec![
+                    Edit::insert(0, 4, "orders, "),
+                    Edit::replace(0, 10..14, "y"),
+                    Edit::insert(0, 20, "first")
+                ],
+                crate::fix::Applicability::Safe,
+            ))
+        );
+        let meeting = Fix::safe(vec![Edit::replace(0, 9..11, "z")]);
+        assert_eq!(join_all(&[overlapping, meeting]), None);
+        assert_eq!(join_all(&[]), None);
     }
 }

@@ -14,7 +14,7 @@ pub use change::{ChangedSpan, TextChange};
 pub use fixpoint::{
     detect_only, fix_to_fixpoint, DroppedFix, FixPolicy, FixableProject, FixpointOutcome, RemainingFinding, MAX_PASSES,
 };
-pub use join::join_colliding;
+pub use join::{join_all, join_colliding};
 pub use listed::{position_in_list, ListedLine, ListedLines};
 
 use std::ops::Range;

@@ -7,7 +7,7 @@ use crate::cloud::{
     LambdaFunction, MessageTarget, ResourceId, ResourceRef, SendGrant, Site, WrittenArn,
 };
 use crate::diagnostic::Finding;
-use crate::fix::{join_colliding, Applicability, Fix};
+use crate::fix::{join_all, join_colliding, Applicability, Fix};
 use crate::rules::{listed_names, RuleContext, RuleId};
 
 pub const DOCUMENTATION: &str = r#"A function's role may not send to its dead-letter queue or topic.
@@ -59,7 +59,11 @@ passes (`dlq.arn`) or the one every call shares; a call whose target cannot be f
 judged. One finding names the calls whose role may not send. Its fix grants the call's role, as
 above, never in the file where the factory makes the function: a grant written there (a new
 policy before the function) would run for every call, the unfollowed ones too, and the finding
-then has no fix and says so; nor does it where the calls lacking the send run as different roles.
+then has no fix and says so. Where the calls lacking the send run as different roles, the fix
+makes one grant per role, each planned as a single role's grants are, naming only the targets
+of that role's own calls (two calls of a role sending to two queues: that role gains both, the
+others neither); where one role's grant has no fix, or two roles' grants would change the same
+code, the finding has none, and says why.
 A new RolePolicy is not added to the factory's `dependsOn` while a call's role cannot be
 followed (`lambda-iam-depends-on` reports it, without a fix).
 
@@ -283,65 +287,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         grants,
         own_grants,
     } = judged;
-    // The grants of one role are planned together, so that those going to one place make one edit
-    // that every finding's fix carries: fixed one by one, they would all insert at the same point
-    // and settle one per pass. A suppressed finding's grant is planned on its own, so that no
-    // other fix grants it; so is a factory call's, whose fix may be refused below (a joint edit
-    // would carry its grant into the other findings' fixes all the same).
-    let (apart, shared): (Vec<&Grant>, Vec<&Grant>) = grants.iter().partition(|grant| {
-        let finding = &reported[grant.finding];
-        per_call.contains_key(&grant.finding)
-            || context.is_suppressed(RuleId::LambdaDlqSendPermission, finding.file, finding.range.start)
-    });
-    let mut by_role: BTreeMap<usize, Vec<&Grant>> = BTreeMap::new();
-    for grant in shared {
-        by_role.entry(grant.role).or_default().push(grant);
-    }
-    let planned = by_role.into_values().chain(apart.into_iter().map(|grant| vec![grant]));
-    let mut outcomes: BTreeMap<usize, Result<Fix, String>> = BTreeMap::new();
-    for together in planned {
-        for (grant, outcome) in join_colliding(plan(context, &together)) {
-            // A finding's targets share one fix, or it has none: fixed apart, a part of them
-            // would be left for a later pass under a finding that no longer names it.
-            let outcome = match (outcomes.remove(&together[grant].finding), outcome) {
-                (Some(Err(reason)), _) | (Some(Ok(_)), Err(reason)) => Err(reason),
-                (Some(Ok(earlier)), Ok(fix)) if earlier != fix => Err(
-                    "its targets need grants in different places; grant each by hand, or fix them one at a time"
-                        .to_owned(),
-                ),
-                (_, outcome) => outcome,
-            };
-            outcomes.insert(together[grant].finding, outcome);
-        }
-    }
-    for (role_index, mut members) in own_grants {
-        // As above, a suppressed finding's target is granted by no other finding's fix.
-        members.retain(|(finding, _)| {
-            let finding = &reported[*finding];
-            !context.is_suppressed(RuleId::LambdaDlqSendPermission, finding.file, finding.range.start)
-        });
-        if let Some(role) = graph.roles().get(role_index) {
-            outcomes.extend(plan_own_targets(context, role, members));
-        }
-    }
-    // A factory's function judged per call: its fix edits roles only, never the file where the
-    // factory makes the function, and one role at a time (grants to several roles go in
-    // different places, which one fix does not join).
-    for (finding, factory_file) in per_call {
-        let mut roles = grants
-            .iter()
-            .filter(|grant| grant.finding == finding)
-            .map(|grant| grant.role);
-        let first = roles.next();
-        if roles.any(|role| Some(role) != first) {
-            outcomes.insert(finding, Err(CALLS_OF_SEVERAL_ROLES.to_owned()));
-        }
-        if let Some(Ok(fix)) = outcomes.get(&finding) {
-            if fix.edits.iter().any(|edit| edit.file == factory_file) {
-                outcomes.insert(finding, Err(EDITS_THE_FACTORY.to_owned()));
-            }
-        }
-    }
+    let mut outcomes = plan_grants(context, &reported, &grants, &per_call, own_grants);
     findings.extend(
         reported
             .into_iter()
@@ -353,12 +299,100 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     );
 }
 
+/// The fix of each finding with grants to make, or why it has none, by the finding's index;
+/// `per_call` holds the findings of functions a factory makes, judged call by call, with the
+/// file making each.
+fn plan_grants(
+    context: &RuleContext,
+    reported: &[Finding],
+    grants: &[Grant],
+    per_call: &BTreeMap<usize, usize>,
+    own_grants: BTreeMap<usize, Vec<OwnGrant>>,
+) -> BTreeMap<usize, Result<Fix, String>> {
+    let graph = context.graph();
+    let suppressed = |finding: usize| {
+        let finding = &reported[finding];
+        context.is_suppressed(RuleId::LambdaDlqSendPermission, finding.file, finding.range.start)
+    };
+    // The grants of one role are planned together, so that those going to one place make one edit
+    // that every finding's fix carries: fixed one by one, they would all insert at the same point
+    // and settle one per pass. A suppressed finding's grants are planned apart from other
+    // findings', so that no other fix grants them; so are a factory call's finding's, whose fix
+    // may be refused below (a joint edit would carry its grants into the other findings' fixes
+    // all the same). Apart, a finding's grants are still planned together role by role.
+    let mut shared: BTreeMap<usize, Vec<&Grant>> = BTreeMap::new();
+    let mut apart: BTreeMap<(usize, usize), Vec<&Grant>> = BTreeMap::new();
+    for grant in grants {
+        match per_call.contains_key(&grant.finding) || suppressed(grant.finding) {
+            true => apart.entry((grant.finding, grant.role)).or_default().push(grant),
+            false => shared.entry(grant.role).or_default().push(grant),
+        }
+    }
+    // Each finding's fix for each role it needs a grant of.
+    let mut by_role: BTreeMap<(usize, usize), Result<Fix, String>> = BTreeMap::new();
+    for together in shared.into_values().chain(apart.into_values()) {
+        for (grant, outcome) in join_colliding(plan(context, &together)) {
+            // A finding's targets of one role share one fix, or it has none: fixed apart, a part
+            // of them would be left for a later pass under a finding that no longer names it.
+            let key = (together[grant].finding, together[grant].role);
+            let outcome = match (by_role.remove(&key), outcome) {
+                (Some(Err(reason)), _) | (Some(Ok(_)), Err(reason)) => Err(reason),
+                (Some(Ok(earlier)), Ok(fix)) if earlier != fix => Err(
+                    "its targets need grants in different places; grant each by hand, or fix them one at a time"
+                        .to_owned(),
+                ),
+                (_, outcome) => outcome,
+            };
+            by_role.insert(key, outcome);
+        }
+    }
+    for (role_index, mut members) in own_grants {
+        // As above, a suppressed finding's target is granted by no other finding's fix.
+        members.retain(|(finding, _)| !suppressed(*finding));
+        if let Some(role) = graph.roles().get(role_index) {
+            by_role.extend(
+                plan_own_targets(context, role, members)
+                    .into_iter()
+                    .map(|(finding, outcome)| ((finding, role_index), outcome)),
+            );
+        }
+    }
+    let mut outcomes: BTreeMap<usize, Vec<Result<Fix, String>>> = BTreeMap::new();
+    for ((finding, _), outcome) in by_role {
+        outcomes.entry(finding).or_default().push(outcome);
+    }
+    outcomes
+        .into_iter()
+        .map(|(finding, of_roles)| {
+            let outcome = one_fix_for_every_role(of_roles);
+            // A factory's function judged per call: its fix edits roles only, never the file where
+            // the factory makes the function.
+            let outcome = match (outcome, per_call.get(&finding)) {
+                (Ok(fix), Some(&factory_file)) if fix.edits.iter().any(|edit| edit.file == factory_file) => {
+                    Err(EDITS_THE_FACTORY.to_owned())
+                }
+                (outcome, _) => outcome,
+            };
+            (finding, outcome)
+        })
+        .collect()
+}
+
+/// One fix making a finding's grants to each of its roles (those of a factory's calls running it
+/// as different roles), each planned as the grants of one role are; none when a role's grants
+/// have none, or when the edits for two roles overlap.
+fn one_fix_for_every_role(of_roles: Vec<Result<Fix, String>>) -> Result<Fix, String> {
+    let fixes = of_roles.into_iter().collect::<Result<Vec<Fix>, String>>()?;
+    join_all(&fixes).ok_or_else(|| GRANTS_OF_ROLES_MEET.to_owned())
+}
+
+/// Why a function a factory makes gets no fix where the grants its calls' roles need meet in one
+/// place.
+const GRANTS_OF_ROLES_MEET: &str = "the calls run it as different roles, whose grants would change the same code; grant each role the send on its call's target by hand";
+
 /// Why a function a factory makes, judged for one call, gets no fix where the grant would go in
 /// the factory's file.
 const EDITS_THE_FACTORY: &str = "the grant would be written in the file where the factory makes the function, which every call of the factory runs, and may reach the functions and roles of its other calls; grant the call's role the send on its target by hand";
-
-/// Why a function a factory makes gets no fix where calls of different roles lack the send.
-const CALLS_OF_SEVERAL_ROLES: &str = "the calls run it as different roles, whose grants go in different places; grant each role the send on its call's target by hand";
 
 /// The findings of the rule so far, and the grants their fixes must make.
 #[derive(Default)]
@@ -1170,6 +1204,78 @@ mod tests {
             "{}",
             pass.fixed[1]
         );
+    }
+
+    /// A factory called with two roles, each lacking the send on its call's queue: `iam` declares
+    /// the roles, `lambda.ts` the factory, after `lambda_extra`. One pass of the rule's fixes,
+    /// and how many findings it has.
+    fn two_role_factory(iam: &str, lambda_extra: &str) -> (Pass, usize) {
+        let queues = "import * as aws from \"@pulumi/aws\";\n\
+            export const ordersDlq = new aws.sqs.Queue(\"orders-dlq\");\n\
+            export const billingDlq = new aws.sqs.Queue(\"billing-dlq\");\n";
+        let lambda = format!(
+            "import * as aws from \"@pulumi/aws\";\n{lambda_extra}\
+             export function makeWorker(name: string, role: aws.iam.Role, dlq: aws.sqs.Queue) {{\n\
+             \x20   return new aws.lambda.Function(name, {{ role: role.arn, deadLetterConfig: {{ targetArn: dlq.arn }} }});\n}}\n"
+        );
+        let index = "import { ordersRole, billingRole } from \"./iam\";\n\
+            import { makeWorker } from \"./lambda\";\n\
+            import { billingDlq, ordersDlq } from \"./queues\";\n\
+            makeWorker(\"orders\", ordersRole, ordersDlq);\n\
+            makeWorker(\"billing\", billingRole, billingDlq);\n";
+        let files = [
+            ("index.ts", index),
+            ("iam.ts", iam),
+            ("lambda.ts", &lambda),
+            ("queues.ts", queues),
+        ];
+        (dlq_pass(&files), dlq_findings(&files))
+    }
+
+    const TWO_ROLES: &str = "import * as aws from \"@pulumi/aws\";\n\
+        export const ordersRole = new aws.iam.Role(\"orders-role\", { assumeRolePolicy: \"{}\" });\n\
+        export const billingRole = new aws.iam.Role(\"billing-role\", { assumeRolePolicy: \"{}\" });\n";
+
+    #[test]
+    fn calls_of_two_roles_grant_each_role_its_own_queue() {
+        let (pass, findings) = two_role_factory(TWO_ROLES, "");
+        assert_eq!((findings, pass.fixable.len()), (1, 1));
+        let iam = &pass.fixed[1];
+        let granted = |role: &str, queue: &str| {
+            let policy = iam.find(&format!("role: {role}.id")).expect("a policy for the role");
+            let end = iam[policy..].find("});").map_or(iam.len(), |end| policy + end);
+            iam[policy..end].contains(&format!("{queue}.arn"))
+        };
+        assert!(
+            granted("ordersRole", "ordersDlq") && !granted("ordersRole", "billingDlq"),
+            "{iam}"
+        );
+        assert!(
+            granted("billingRole", "billingDlq") && !granted("billingRole", "ordersDlq"),
+            "{iam}"
+        );
+        assert!(
+            !pass.fixed[2].contains("Policy"),
+            "the factory is not edited: {}",
+            pass.fixed[2]
+        );
+    }
+
+    #[test]
+    fn calls_of_two_roles_keep_the_refusals_of_one() {
+        // A Deny on one role: no fix for either.
+        let deny = format!(
+            "{TWO_ROLES}new aws.iam.RolePolicy(\"deny\", {{ role: billingRole.id, policy: JSON.stringify({{ Version: \"2012-10-17\", Statement: [{{ Effect: \"Deny\", Action: \"sqs:*\", Resource: \"*\" }}] }}) }});\n"
+        );
+        let (pass, findings) = two_role_factory(&deny, "");
+        assert_eq!((findings, pass.fixable.len()), (1, 0));
+        // One role made in the factory's file, whose grant would be written there.
+        let split = "import * as aws from \"@pulumi/aws\";\nexport { billingRole } from \"./lambda\";\n\
+            export const ordersRole = new aws.iam.Role(\"orders-role\", { assumeRolePolicy: \"{}\" });\n";
+        let in_factory_file =
+            "export const billingRole = new aws.iam.Role(\"billing-role\", { assumeRolePolicy: \"{}\" });\n";
+        let (pass, findings) = two_role_factory(split, in_factory_file);
+        assert_eq!((findings, pass.fixable.len()), (1, 0));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::cloud::{Answer, CallRole, FixPlan, FunctionRole, Intent, LambdaFunction, QueueEventSource, Site};
 use crate::diagnostic::Finding;
-use crate::fix::Applicability;
+use crate::fix::{join_all, Applicability, Fix};
 use crate::rules::{listed_names, RuleContext, RuleId};
 
 pub const DOCUMENTATION: &str = r#"A function fed by an SQS queue whose role may not read the queue.
@@ -187,7 +187,11 @@ mapping against the role of the call the mapping names (`functionName: ingest.ar
 `const ingest = makeFn("ingest", processorRole)`), when infrafix can follow it; a mapping that
 names no one call is not judged. One finding per function names the calls whose role lacks the
 policy. The attachment goes to that role as above, never into the factory, so other calls'
-functions are left as they are; where calls of several roles lack it, the finding has no fix. Not judged, so never changed: grants under a Condition, NotAction or
+functions are left as they are; where calls of several roles lack it, the fix attaches it to
+each of those roles, each as above and none to a role whose calls poll already (one fix, since
+one finding names them all). A role whose attachment has no fix (a Deny, a list the role does
+not write out) leaves the finding without one, and says why; so do two roles whose edits would
+change the same code. Not judged, so never changed: grants under a Condition, NotAction or
 NotResource (the finding says so and has no fix), roles and queues the program does not declare,
 and roles with policies infrafix cannot read.
 "#;
@@ -251,33 +255,37 @@ fn judge_each_call(
         }
         sources.push(source);
     }
-    let judged: Vec<(Finding, Result<crate::fix::Fix, String>)> = by_role
+    let judged: Vec<(Finding, Result<Fix, String>)> = by_role
         .into_iter()
         .filter_map(|(role, (calls, sources))| {
-            let call = match calls.len() {
-                1 => "call",
-                _ => "calls",
+            let (call, makes) = match calls.len() {
+                1 => ("call", "makes"),
+                _ => ("calls", "make"),
             };
-            let name = format!("{}, as the {call} {} makes it,", function.name, listed_names(&calls));
+            let name = format!("{}, as the {call} {} {makes} it,", function.name, listed_names(&calls));
             judge(context, function, &name, role, false, sources)
         })
         .collect();
-    // One finding per function: where calls of several roles lack the policy, it names them all.
+    // One finding per function: where calls of several roles lack the policy, it names them all,
+    // and its fix attaches the policy to each of those roles.
     let mut judged = judged.into_iter();
-    let Some((mut finding, outcome)) = judged.next() else {
+    let Some((mut finding, first_outcome)) = judged.next() else {
         return;
     };
-    let others: Vec<String> = judged.map(|(other, _)| other.message).collect();
-    if others.is_empty() {
-        findings.push(finding.with_outcome(outcome));
-        return;
+    let mut outcomes = vec![first_outcome];
+    for (other, outcome) in judged {
+        finding.message = format!("{} {}", finding.message, other.message);
+        outcomes.push(outcome);
     }
-    for other in others {
-        finding.message = format!("{} {}", finding.message, other);
-    }
-    findings.push(finding.not_fixed(&format!(
-        "the calls run it as different roles, each needing {MANAGED_POLICY}; attach it to each by hand"
-    )));
+    let outcome = outcomes
+        .into_iter()
+        .collect::<Result<Vec<Fix>, String>>()
+        .and_then(|fixes| {
+            join_all(&fixes).ok_or_else(|| {
+                format!("the calls run it as different roles, whose attachments would change the same code; attach {MANAGED_POLICY} to each by hand")
+            })
+        });
+    findings.push(finding.with_outcome(outcome));
 }
 
 /// The finding on a function fed by `sources`, running as the role `role` (one its framework
@@ -290,7 +298,7 @@ fn judge(
     role: usize,
     made_by_framework: bool,
     sources: Vec<&QueueEventSource>,
-) -> Option<(Finding, Result<crate::fix::Fix, String>)> {
+) -> Option<(Finding, Result<Fix, String>)> {
     let graph = context.graph();
     let role = graph.roles().get(role)?;
     let role_named = match made_by_framework {
@@ -413,7 +421,7 @@ fn first_mapping_of_each_queue<'a>(
 fn grant_beside_mappings(
     context: &RuleContext,
     judged: &[(&QueueEventSource, Vec<(&str, Answer)>)],
-) -> Result<crate::fix::Fix, String> {
+) -> Result<Fix, String> {
     // One grant per queue: a second mapping of the same queue to the function needs nothing more.
     let mut mappings: Vec<Site> = first_mapping_of_each_queue(judged)
         .map(|source| source.mapping.clone())
