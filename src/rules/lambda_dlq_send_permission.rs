@@ -56,7 +56,9 @@ A function a factory makes from the role each call passes (`makeFn(name, role, d
 role.arn`), whose calls pass different roles or one infrafix cannot follow (`opts.role ??
 defaultRole`), is judged for each call whose role it can follow, against the target that call
 passes (`dlq.arn`) or the one every call shares; a call whose target cannot be followed is not
-judged. One finding names the calls whose role may not send. Its fix grants the call's role, as
+judged. One finding names the calls whose role may not send. A call written in another function that passes that function's
+parameters on (`makeService(name, role, dlq)` calling `makeFn(name, role, dlq)`) stands for each
+call of that function, and is named by it. Its fix grants the call's role, as
 above, never in the file where the factory makes the function: a grant written there (a new
 policy before the function) would run for every call, the unfollowed ones too, and the finding
 then has no fix and says so. Where the calls lacking the send run as different roles, the fix

@@ -18,7 +18,9 @@ the program names it: `role.arn`, a const, a role exported by another module, `t
 component, or an `.apply` callback. A function a factory makes from the role each call passes
 (`makeFn(name, role)` with `role: role.arn`) is judged for every call whose role infrafix can
 follow, even where another call passes one it cannot (`opts.role ?? defaultRole`): the finding
-names the calls and their roles.
+names the calls and their roles. A call written in another function that passes that function's
+parameters on (`makeService(name, role)` calling `makeFn(name, role)`) stands for each
+call of that function, and is named by it.
 
 In Terraform: the role policies and attachments of the root module's roles missing from a
 function's `depends_on`, appended to the list or added as a new `depends_on` at the end of the

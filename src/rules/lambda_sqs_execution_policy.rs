@@ -185,7 +185,9 @@ the pattern may already cover it. A function a factory makes from the role each 
 role.arn`), whose calls pass different roles or one infrafix cannot follow, is judged per
 mapping against the role of the call the mapping names (`functionName: ingest.arn`, where
 `const ingest = makeFn("ingest", processorRole)`), when infrafix can follow it; a mapping that
-names no one call is not judged. One finding per function names the calls whose role lacks the
+names no one call is not judged. A call written in another function that passes that function's
+parameters on (`makeService(name, role)` calling `makeFn(name, role)`) stands for each
+call of that function, and is named by it. One finding per function names the calls whose role lacks the
 policy. The attachment goes to that role as above, never into the factory, so other calls'
 functions are left as they are; where calls of several roles lack it, the fix attaches it to
 each of those roles, each as above and none to a role whose calls poll already (one fix, since

@@ -4,6 +4,7 @@ use crate::syntax::{kind_of, named_descendants, Fields};
 use foldhash::HashMap;
 use tree_sitter::Node;
 
+use super::factory_calls::FactoryCall;
 use super::facts::MemberKind;
 use super::policy::RoleInstance;
 use super::repetition::InstanceCall;
@@ -66,13 +67,13 @@ impl<'tree> Program<'tree> {
 
     /// For a function whose role is read from a parameter of the factory making it (`role:
     /// role.arn` in `makeFn(name, role)`) and whose calls do not all pass the same role: each
-    /// call, with the role it passes (`None`: one infrafix cannot follow, `opts.role ??
+    /// call (see `FactoryCall`), with the role it passes (`None`: one infrafix cannot follow, `opts.role ??
     /// defaultRole`). Empty where `execution_role` answers for every call, or the role is not
     /// read from a parameter.
     pub(super) fn execution_role_per_call(
         &self,
         function: &ResourceDecl<'tree>,
-    ) -> Vec<(Located<'tree>, Option<usize>)> {
+    ) -> Vec<(FactoryCall<'tree>, Option<usize>)> {
         if self.execution_role(function) != Some(ExecutionRole::Unknown) {
             return Vec::new();
         }
@@ -97,7 +98,7 @@ impl<'tree> Program<'tree> {
     pub(super) fn dead_letter_per_call(
         &self,
         function: &ResourceDecl<'tree>,
-    ) -> Vec<(Located<'tree>, Option<ResourceRef>)> {
+    ) -> Vec<(FactoryCall<'tree>, Option<ResourceRef>)> {
         let Some(target) = self.dead_letter_target(function) else {
             return Vec::new();
         };
@@ -106,37 +107,6 @@ impl<'tree> Program<'tree> {
             .into_iter()
             .map(|(call, target)| (call, target.filter(|target| target.attribute.as_deref() == Some("arn"))))
             .collect()
-    }
-
-    /// For a value a factory reads from one of its parameters (`role.arn` reads an output of the
-    /// resource each call passes; `roleArn`, what it passes): each call of the factory, with
-    /// the resource or output the value is for that call (`None`: one infrafix cannot follow).
-    /// `None` when the value is not read from a parameter.
-    fn passed_per_call(&self, value: Located<'tree>) -> Option<Vec<(Located<'tree>, Option<ResourceRef>)>> {
-        let value = self.unwrapped(value);
-        let (parameter, output) = match kind_of(value.node) {
-            "member_expression" => {
-                let (object, property) = (value.node.field("object")?, value.node.field("property")?);
-                (value.with(object), Some(self.text(value.with(property))))
-            }
-            _ => (value, None),
-        };
-        let calls = self.arguments_per_call(parameter)?;
-        Some(
-            calls
-                .into_iter()
-                .map(|passed| {
-                    let resource = passed
-                        .argument
-                        .and_then(|argument| self.denoted_resource(argument))
-                        .and_then(|reference| match output {
-                            Some(property) => self.attribute_read(reference, property),
-                            None => Some(reference),
-                        });
-                    (passed.call, resource)
-                })
-                .collect(),
-        )
     }
 
     /// The call of a factory whose result `value` reads (`fn.arn`, where `const fn =

@@ -17,6 +17,7 @@ mod dependencies;
 mod edits;
 mod entry_points;
 mod exports;
+mod factory_calls;
 mod facts;
 mod graph;
 mod iam;

@@ -48,7 +48,7 @@ impl<'tree> Program<'tree> {
         let calls: Vec<CallRole> = roles
             .into_iter()
             .map(|(call, role)| CallRole {
-                call: self.call_in_message(call),
+                call: self.call_in_message(call.outer()),
                 role: self.role_of_call(role),
                 dead_letter: dead_letters
                     .iter()
@@ -70,12 +70,17 @@ impl<'tree> Program<'tree> {
 
     /// Which of the calls of the factory making `function` (as `function_role_per_call` lists
     /// them) gives the function a mapping names (`functionName: ingest.arn`, where `const ingest
-    /// = makeFn(…)`); `None` where the name reads no one call.
+    /// = makeFn(…)`, or `makeService(…)` calling it); `None` where the name reads no one call.
     fn call_named_by(&self, function: usize, name: Located<'tree>) -> Option<usize> {
         let call = self.call_read_by(name)?;
-        self.execution_role_per_call(&self.resources()[function])
+        let calls = self.execution_role_per_call(&self.resources()[function]);
+        let position = calls.iter().position(|(passed_by, _)| passed_by.outer() == call)?;
+        // A call of a function that calls the factory twice makes two functions: the name may
+        // hold either.
+        let again = calls[position + 1..]
             .iter()
-            .position(|(passed_by, _)| *passed_by == call)
+            .any(|(passed_by, _)| passed_by.outer() == call);
+        (!again).then_some(position)
     }
 
     /// A call as a message names it, and where it is: `` `makeFn("a", processorRole)`

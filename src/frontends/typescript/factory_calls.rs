@@ -1,0 +1,91 @@
+//! The calls that make a factory's function, each with the resource it passes for a value the
+//! factory reads from a parameter (`role.arn` in `makeWorker(name, role, dlq)`), followed through
+//! the factories that pass their own parameters on (`makeWorker(name, role, dlq)` written in
+//! `makeService(name, role, dlq)`).
+
+use crate::cloud::ResourceRef;
+use crate::syntax::{kind_of, Fields};
+
+use super::calls::CallArgument;
+use super::{Located, Program};
+
+/// How many factories a value is followed through, one passing its parameter to the next.
+const MAX_PASSING_FACTORIES: usize = 4;
+
+/// A call that makes a factory's function: the factory's own call, and, where that call passes
+/// on parameters of the function it is written in, the call of that function it runs for (and
+/// so on outwards). Two calls of `makeService` running one `makeWorker` call are two.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FactoryCall<'tree> {
+    /// The calls, the factory's own first, each written in the function the next one calls.
+    through: Vec<Located<'tree>>,
+}
+
+impl<'tree> FactoryCall<'tree> {
+    /// The outermost call: how messages name it, and what a name holding its result reads
+    /// (`const billing = makeService("billing", billingRole)`).
+    pub fn outer(&self) -> Located<'tree> {
+        // Never empty: made with the factory's own call.
+        self.through[self.through.len() - 1]
+    }
+}
+
+impl<'tree> Program<'tree> {
+    /// For a value a factory reads from one of its parameters (`role.arn` reads an output of the
+    /// resource each call passes; `roleArn`, what it passes): each call making the function,
+    /// with the resource or output the value is for that call (`None`: one infrafix cannot
+    /// follow). `None` when the value is not read from a parameter.
+    pub(super) fn passed_per_call(
+        &self,
+        value: Located<'tree>,
+    ) -> Option<Vec<(FactoryCall<'tree>, Option<ResourceRef>)>> {
+        let value = self.unwrapped(value);
+        let (parameter, output) = match kind_of(value.node) {
+            "member_expression" => {
+                let (object, property) = (value.node.field("object")?, value.node.field("property")?);
+                (value.with(object), Some(self.text(value.with(property))))
+            }
+            _ => (value, None),
+        };
+        let mut passed = Vec::new();
+        for call in self.arguments_per_call(parameter)? {
+            self.passed_through_callers(vec![call.call], call.argument, output, &mut passed);
+        }
+        Some(passed)
+    }
+
+    /// What the calls `through` (the factory's own first) pass as `argument`, which reads
+    /// `output` of the resource it names: that resource, or, where it is a parameter of the
+    /// function the outermost call is written in, what each call of that function passes for
+    /// it, under that call. A parameter of a function infrafix sees no call of stays unknown.
+    fn passed_through_callers(
+        &self,
+        through: Vec<Located<'tree>>,
+        argument: Option<Located<'tree>>,
+        output: Option<&str>,
+        passed: &mut Vec<(FactoryCall<'tree>, Option<ResourceRef>)>,
+    ) {
+        let resource =
+            argument
+                .and_then(|argument| self.denoted_resource(argument))
+                .and_then(|reference| match output {
+                    Some(property) => self.attribute_read(reference, property),
+                    None => Some(reference),
+                });
+        let callers = match (argument, &resource) {
+            (Some(argument), None) if through.len() < MAX_PASSING_FACTORIES => self
+                .arguments_per_call(self.unwrapped(argument))
+                .filter(|callers| !callers.is_empty()),
+            _ => None,
+        };
+        let Some(callers) = callers else {
+            passed.push((FactoryCall { through }, resource));
+            return;
+        };
+        for CallArgument { call, argument } in callers {
+            let mut outwards = through.clone();
+            outwards.push(call);
+            self.passed_through_callers(outwards, argument, output, passed);
+        }
+    }
+}
