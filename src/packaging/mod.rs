@@ -49,11 +49,17 @@ pub struct ProjectPackages {
     /// Every write of a build script into a package, read on the first question.
     writes: OnceCell<Vec<BuildWrite>>,
     packages: RefCell<HashMap<PackageKey, Option<Rc<Package>>>>,
+    /// Each handler module's source, by its package's folder and the module, read on the first
+    /// question: the runtime rule asks of one function's handler at several steps.
+    handler_sources: RefCell<HashMap<HandlerKey, Option<Rc<PackageSource>>>>,
     notices: RefCell<Vec<Notice>>,
 }
 
 /// A package's path, and the folder it starts from (`None`: the folder the program runs in).
 type PackageKey = (Option<PathBuf>, String);
+
+/// A folder package, and the module of it a handler names (`src/app` for `src/app.handler`).
+type HandlerKey = (PathBuf, String);
 
 /// A Pulumi project, a CDK app or a Terraform root module: a folder whose program deploys
 /// packages it names by paths.
@@ -132,6 +138,7 @@ impl ProjectPackages {
             project: OnceCell::new(),
             writes: OnceCell::new(),
             packages: RefCell::new(HashMap::new()),
+            handler_sources: RefCell::new(HashMap::new()),
             notices: RefCell::new(Vec::new()),
         }
     }
@@ -216,9 +223,19 @@ impl ProjectPackages {
     /// one, the TypeScript source the app's `tsc` compiles into it in place (`src/app.ts`, when
     /// the tsconfig writes no other folder). `None` for an archive, or when the package holds none
     /// of them.
-    pub fn handler_source(&self, package: &Package, module: &str) -> Option<PackageSource> {
-        let root = &self.project.get()?.as_ref()?.root;
+    pub fn handler_source(&self, package: &Package, module: &str) -> Option<Rc<PackageSource>> {
         let folder = package.folder.as_ref()?;
+        let key: HandlerKey = (folder.clone(), module.to_owned());
+        if let Some(known) = self.handler_sources.borrow().get(&key) {
+            return known.clone();
+        }
+        let source = self.read_handler_source(folder, module).map(Rc::new);
+        self.handler_sources.borrow_mut().insert(key, source.clone());
+        source
+    }
+
+    fn read_handler_source(&self, folder: &Path, module: &str) -> Option<PackageSource> {
+        let root = &self.project.get()?.as_ref()?.root;
         let read = |extensions: &[&str]| {
             extensions
                 .iter()
