@@ -99,12 +99,31 @@ pub struct GrantDocument {
     pub shared: bool,
     /// Held by a policy resource of this role alone, the first place a new statement goes.
     pub inline_role_policy: bool,
+    /// Why IAM refuses the document as the program writes it (an output written as the
+    /// placeholder text its language puts where the value belongs, where an ARN must be: "Resource
+    /// … must be in ARN format"): it grants nothing, and no grant goes into it.
+    pub malformed: Option<String>,
 }
 
 impl RoleGrants {
+    /// The statements of the documents IAM accepts: a refused document grants nothing.
+    fn accepted_statements(&self) -> impl Iterator<Item = &PolicyStatement> {
+        self.documents
+            .iter()
+            .filter(|document| document.malformed.is_none())
+            .flat_map(|document| &document.statements)
+    }
+
+    /// Why IAM refuses one of the role's documents, when it refuses any: the role lacks what that
+    /// document means to grant until it is written right, and a grant made elsewhere would leave
+    /// the deployment failing on it.
+    pub fn malformed(&self) -> Option<&str> {
+        self.documents.iter().find_map(|document| document.malformed.as_deref())
+    }
+
     /// Whether the role may do `action` on `target`; see [`evaluate`].
     pub fn allows(&self, action: &str, target: &ResourceTarget) -> Answer {
-        let statements = self.documents.iter().flat_map(|document| &document.statements);
+        let statements = self.accepted_statements();
         evaluate(
             action,
             |entry| target.coverage(entry),
@@ -122,7 +141,7 @@ impl RoleGrants {
         text: &ArnText,
         targets: impl Fn(ResourceId) -> Option<&'t ResourceTarget>,
     ) -> Answer {
-        let statements = self.documents.iter().flat_map(|document| &document.statements);
+        let statements = self.accepted_statements();
         let coverage = |entry: &Entry| text.covered_by(entry, &targets);
         evaluate(action, coverage, statements, &self.managed, self.unreadable)
     }

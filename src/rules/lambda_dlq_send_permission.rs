@@ -89,6 +89,13 @@ reads it already. Text reading what may differ there (a variable assigned again,
 or parameter out of the policy's reach, a call of the project's own code) gets no fix, and the
 finding says which name stands in the way; text written out whole is copied as a string.
 
+A document that `JSON.stringify` or a plain template literal (not `pulumi.interpolate`) writes
+with a resource's Output in a Resource (`dlq.arn` read inside an `.apply` callback without being
+its parameter) holds Pulumi's placeholder text there ("Calling [toJSON] on an [Output<T>] is not
+supported"), not the ARN, and IAM refuses the whole policy ("Resource … must be in ARN format"):
+it grants nothing. The finding names the Output and has no fix: a grant made elsewhere would leave
+the deployment failing on that policy.
+
 An `aws.lambda.CallbackFunction` given `policies` and no `role` runs as a role @pulumi/aws makes
 for it with exactly the managed policies `policies` lists (an array of ARNs, or in v7 a record of
 names to ARNs; customer policies of the program, `aws.iam.Policy` ARNs, are read too), and is
@@ -461,7 +468,8 @@ impl Judged {
             message,
         );
         let denied = answers().any(|answer| *answer == Answer::Denied);
-        let finding = match fixable(finding, denied, unknown) {
+        let malformed = judged.iter().find_map(|(_, _, role, _)| role.grants.malformed());
+        let finding = match fixable(finding, denied, unknown, malformed) {
             Ok(finding) => finding,
             Err(unfixed) => {
                 self.reported.push(unfixed);
@@ -505,7 +513,7 @@ impl Judged {
             message(&function.name, role, &lacking, unknown.is_some()),
         );
         let denied = lacking.iter().any(|lacks| lacks.answer == Answer::Denied);
-        let finding = match fixable(finding, denied, unknown) {
+        let finding = match fixable(finding, denied, unknown, role.grants.malformed()) {
             Ok(finding) => finding,
             Err(unfixed) => {
                 self.reported.push(unfixed);
@@ -958,10 +966,20 @@ fn settle(outcomes: &mut Outcomes, members: &[usize], fix: Fix) {
 }
 
 /// `finding` as it stands when a fix may be offered, or `Err` with it unfixed: a Deny statement
-/// forbids the send (`denied`), or infrafix cannot judge a statement that may allow it.
-fn fixable(finding: Finding, denied: bool, unknown: Option<&String>) -> Result<Finding, Finding> {
+/// forbids the send (`denied`), infrafix cannot judge a statement that may allow it, or IAM
+/// refuses a policy of the role (`malformed`, why): that policy may be the one meant to grant it,
+/// and a grant made elsewhere would leave the deployment failing on it.
+fn fixable(
+    finding: Finding,
+    denied: bool,
+    unknown: Option<&String>,
+    malformed: Option<&str>,
+) -> Result<Finding, Finding> {
     if denied {
         return Err(finding.not_fixed("a Deny statement forbids it; change that statement by hand"));
+    }
+    if let Some(why) = malformed {
+        return Err(finding.not_fixed(why));
     }
     match unknown {
         Some(reason) => Err(finding.not_fixed(&format!("infrafix cannot judge {reason}, which may allow it"))),

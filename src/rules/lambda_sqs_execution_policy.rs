@@ -26,6 +26,13 @@ mapping as it is, granting its role nothing, and are judged the same way. Handed
 instead (`queue.onEvent(name, async (event) => …)`), it makes a function whose role it grants
 `AmazonSQSFullAccess` itself: not a finding.
 
+A document that `JSON.stringify` or a plain template literal (not `pulumi.interpolate`) writes
+with a resource's Output in a Resource (`queue.arn` read inside an `.apply` callback without being
+its parameter) holds Pulumi's placeholder text there ("Calling [toJSON] on an [Output<T>] is not
+supported"), not the ARN, and IAM refuses the whole policy ("Resource … must be in ARN format"):
+it grants nothing. The finding names the Output and has no fix: a grant made elsewhere would leave
+the deployment failing on that policy.
+
 An `aws.lambda.CallbackFunction` given `policies` and no `role` runs as a role @pulumi/aws makes
 for it, to which it attaches exactly the managed policies `policies` lists (an array of ARNs, or
 in v7 a record of names to ARNs), read as any value is: `aws.iam.ManagedPolicy` members, ARN
@@ -387,7 +394,9 @@ fn judge(
         return None;
     }
     let feeds_every_instance = judged.iter().all(|(source, _)| source.feeds_every_instance);
-    let outcome = match not_judged {
+    // A policy IAM refuses may be the one meant to grant it; a grant made elsewhere would leave
+    // the deployment failing on it.
+    let outcome = match not_judged.or_else(|| role.grants.malformed().map(str::to_owned)) {
         Some(reason) => Err(reason),
         None if made_by_framework => grant_beside_mappings(context, &judged),
         None if !feeds_every_instance => Err(format!(

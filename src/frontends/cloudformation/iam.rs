@@ -296,6 +296,7 @@ impl<'a> Template<'a> {
             // A document an alias repeats is granted to every role that repeats it.
             shared: (!own && self.holders(owner) > 1) || self.shares_with_aliases(&document.range),
             inline_role_policy: own,
+            malformed: None,
         });
     }
 

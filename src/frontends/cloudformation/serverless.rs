@@ -424,6 +424,7 @@ impl Template<'_> {
                     at: self.site(list.range.clone()),
                     shared: false,
                     inline_role_policy: true,
+                    malformed: None,
                 }),
                 None => grants.unreadable += 1,
             }

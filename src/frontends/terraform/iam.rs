@@ -790,6 +790,7 @@ impl<'a> TerraformProject<'a> {
             at: at.site(),
             shared,
             inline_role_policy,
+            malformed: None,
         });
     }
 

@@ -8,6 +8,9 @@ use super::{named_children, Located, Package, Program};
 use crate::cloud::GrantTarget;
 use crate::fix::Edit;
 
+/// How many consts holding one another an output read is followed through.
+const MAX_CONSTS_FOLLOWED: usize = 8;
+
 /// A value to hand to code: what it names (a resource's output, ARN text), and how the code's
 /// file names it.
 #[derive(Debug, Clone)]
@@ -147,6 +150,43 @@ impl<'tree> Program<'tree> {
             ));
         }
         Some((received, edits))
+    }
+
+    /// Whether `at` reads an output of a resource of @pulumi/aws itself, the `Output` object
+    /// (`dlq.arn`, or a const holding it), rather than a value a function receives (a callback's
+    /// parameter holding its value, or a parameter that may hold anything). Serialized by plain
+    /// JavaScript (`JSON.stringify`, a template literal), an Output writes Pulumi's placeholder
+    /// text ("Calling [toJSON] on an [Output<T>] is not supported"), not its value.
+    pub(crate) fn reads_output_itself(&self, at: Located<'tree>) -> bool {
+        let mut current = self.unwrapped(at);
+        for _ in 0..MAX_CONSTS_FOLLOWED {
+            if kind_of(current.node) != "identifier" {
+                break;
+            }
+            if self.function_declaring_parameter(current).is_some() {
+                return false;
+            }
+            match self.const_value(current) {
+                Some(value) => current = self.unwrapped(value),
+                None => return false,
+            }
+        }
+        if kind_of(current.node) != "member_expression" {
+            return false;
+        }
+        let mut root = current.node;
+        while let Some(object) = (kind_of(root) == "member_expression")
+            .then(|| root.field("object"))
+            .flatten()
+        {
+            root = object;
+        }
+        if kind_of(root) == "identifier" && self.function_declaring_parameter(current.with(root)).is_some() {
+            return false;
+        }
+        self.denoted_resource(current).is_some_and(|reference| {
+            reference.attribute.is_some() && self.resources()[reference.resource].class.package == Package::Aws
+        })
     }
 
     /// The method call a function is handed to: `(receiver, method)` for

@@ -251,6 +251,7 @@ impl<'tree> Program<'tree> {
                     at: used.into(),
                     shared: true,
                     inline_role_policy: false,
+                    malformed: None,
                 }),
                 Handed::Unread => grants.unreadable += 1,
             }

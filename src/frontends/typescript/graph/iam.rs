@@ -139,6 +139,11 @@ impl<'tree> Program<'tree> {
                     shared: held.document.shared
                         || instance.is_some_and(|_| self.attachment_instance(role, held.owner) != instance),
                     inline_role_policy: self.resources()[held.owner].is_aws(&["iam", "RolePolicy"]),
+                    malformed: held
+                        .document
+                        .malformed
+                        .as_ref()
+                        .map(|why| format!("{} grants nothing: {why}", self.policy_named(held.owner))),
                 })
                 .collect(),
             managed: policies.managed.clone(),
@@ -177,6 +182,16 @@ impl<'tree> Program<'tree> {
             grants,
             attachments,
             owns_inline_policies,
+        }
+    }
+
+    /// A resource holding a policy document, as messages name it: `RolePolicy \`p\``, or the
+    /// inline policy of a role.
+    fn policy_named(&self, owner: ResourceId) -> String {
+        let declared = &self.resources()[owner];
+        match declared.class.path.last() {
+            Some(class) if class != "Role" => format!("{class} {}", self.display_name(owner)),
+            _ => format!("an inline policy of role {}", self.display_name(owner)),
         }
     }
 

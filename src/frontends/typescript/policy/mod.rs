@@ -25,6 +25,10 @@ use crate::cloud::{PhysicalName, PolicyStatement, ResourceTarget};
 pub struct Statement<'tree> {
     pub grant: PolicyStatement,
     place: StatementPlace<'tree>,
+    /// Resource outputs its Resource reads as they are where the document is plain text
+    /// (`dlq.arn` inside `JSON.stringify` or a template literal), as written: each is written as
+    /// Pulumi's placeholder text, not its ARN.
+    outputs_as_text: Vec<String>,
 }
 
 /// Where a statement's parts are, for edits.
@@ -78,6 +82,58 @@ pub struct PolicyDocument<'tree> {
     pub shared: bool,
     /// The document itself (object literal or JSON text): names it gains must be visible here.
     pub at: Located<'tree>,
+    /// Why IAM refuses the document (see [`placeholder_outputs`]), when it does.
+    pub malformed: Option<String>,
+}
+
+/// What turns a document into text without reading the outputs in it.
+#[derive(Debug, Clone, Copy)]
+enum Serializer {
+    /// `JSON.stringify(…)`: an Output's `toJSON`.
+    JsonStringify,
+    /// A template literal that is not `pulumi.interpolate`: an Output's `toString`.
+    Template,
+}
+
+impl<'tree> Program<'tree> {
+    /// Why IAM refuses a document (written at `at`) whose statements write outputs as Pulumi's
+    /// placeholder text where an ARN belongs ("Resource … must be in ARN format"), naming those
+    /// outputs and how to read their values; `None` when none does.
+    fn placeholder_outputs(
+        &self,
+        statements: &[Statement],
+        serializer: Serializer,
+        at: Located<'tree>,
+    ) -> Option<String> {
+        let outputs: Vec<String> = statements
+            .iter()
+            .flat_map(|statement| &statement.outputs_as_text)
+            .map(|output| format!("`{}`", output.split_whitespace().collect::<Vec<_>>().join(" ")))
+            .collect();
+        let (first, rest) = outputs.split_first()?;
+        let (named, are) = match rest {
+            [] => (first.clone(), "is an Output"),
+            _ => (outputs.join(", "), "are Outputs"),
+        };
+        let in_callback = self.ancestors(at).into_iter().any(|node| {
+            self.method_receiving(at.with(node))
+                .is_some_and(|(_, method)| method == "apply")
+        });
+        let (read, unwrap) = match in_callback {
+            true => (
+                " read inside the `.apply` callback without being its parameter",
+                "hand it to `pulumi.all([…])` and write the callback's parameter there, or ",
+            ),
+            false => ("", ""),
+        };
+        let (writer, method, instead) = match serializer {
+            Serializer::JsonStringify => ("`JSON.stringify`", "toJSON", "`pulumi.jsonStringify`"),
+            Serializer::Template => ("the template literal", "toString", "`pulumi.interpolate`"),
+        };
+        Some(format!(
+        "{named} {are}{read}, so {writer} writes Pulumi's \"Calling [{method}] on an [Output<T>] is not supported\" text where its ARN belongs, and IAM refuses the policy (\"Resource … must be in ARN format\"); {unwrap}build the document with {instead}"
+    ))
+    }
 }
 
 /// Where new statements go.
@@ -322,7 +378,7 @@ impl<'tree> Program<'tree> {
 
     /// The document a `policy` value holds, in any of the forms infrafix reads.
     pub fn policy_document(&self, value: Located<'tree>) -> Option<PolicyDocument<'tree>> {
-        self.read_policy(value, OutputContext::Direct, 0)
+        self.read_policy(value, OutputContext::Direct, false, 0)
     }
 
     /// The elements of an array literal, or the value itself when it is not one. The values a
@@ -537,6 +593,21 @@ const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n{pol
         assert!(matches!(answer(condition), Answer::Unknown(reason) if reason == "a Condition"));
         let not_action = "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", NotAction: \"iam:*\", Resource: \"*\" }] }) });";
         assert!(matches!(answer(not_action), Answer::Unknown(_)));
+    }
+
+    #[test]
+    fn outputs_serialized_as_placeholder_text_grant_nothing() {
+        let inside_apply = "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: other.arn.apply((o) => JSON.stringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:*\", Resource: o }, { Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: dlq.arn }] })) });";
+        assert_eq!(answer(inside_apply), Answer::NotAllowed);
+        let plain_template = "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: `{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"${dlq.arn}\"}]}` });";
+        assert_eq!(answer(plain_template), Answer::NotAllowed);
+        let unwrapped = [
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: other.arn.apply((o) => pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: [o, dlq.arn] }] })) });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.all([other.arn, dlq.arn]).apply((arns) => JSON.stringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: [...arns] }] })) });",
+        ];
+        for form in unwrapped {
+            assert_eq!(answer(form), Answer::Allowed, "{form}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `policy` value in every form: consts, callbacks, `JSON.stringify`, `pulumi.jsonStringify`,
 //! `pulumi.interpolate`, getPolicyDocument calls).
 
-use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
+use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Serializer, Statement, StatementPlace};
 use crate::cloud::{Effect, Entry, PolicyStatement};
 use crate::frontends::typescript::references::first_parameter_pattern;
 use crate::frontends::typescript::{named_children, Located, Package, Program, StringOrigin};
@@ -12,10 +12,13 @@ use crate::syntax::{kind_of, Fields};
 const MAX_DEPTH: usize = 12;
 
 impl<'tree> Program<'tree> {
+    /// `as_text`: the value is serialized by `JSON.stringify`, which writes an output it meets as
+    /// Pulumi's placeholder text, not its value.
     pub(super) fn read_policy(
         &self,
         value: Located<'tree>,
         context: OutputContext<'tree>,
+        as_text: bool,
         depth: usize,
     ) -> Option<PolicyDocument<'tree>> {
         if depth > MAX_DEPTH {
@@ -27,16 +30,16 @@ impl<'tree> Program<'tree> {
             | "as_expression"
             | "satisfies_expression"
             | "non_null_expression"
-            | "await_expression" => self.read_policy(here(value.node.named_child(0)?), context, depth + 1),
+            | "await_expression" => self.read_policy(here(value.node.named_child(0)?), context, as_text, depth + 1),
             "identifier" => {
                 let (initializer, shared) = self.const_value_and_sharing(value)?;
-                let document = self.read_policy(initializer, OutputContext::Direct, depth + 1)?;
+                let document = self.read_policy(initializer, OutputContext::Direct, as_text, depth + 1)?;
                 Some(PolicyDocument {
                     shared: document.shared || shared,
                     ..document
                 })
             }
-            "object" => Some(self.object_document(value, Keys::Json, context)),
+            "object" => Some(self.object_document(value, Keys::Json, context, as_text)),
             "string" => self.json_text_document(value, OutputContext::Closed),
             "template_string" => {
                 let context = match context {
@@ -49,6 +52,7 @@ impl<'tree> Program<'tree> {
             "member_expression" if self.text(here(value.node.field("property")?)) == "json" => {
                 self.policy_document_held(here(value.node.field("object")?))
             }
+            // What a call returns is serialized, or not, by the call itself.
             "call_expression" => self.read_policy_call(value, context, depth),
             _ => None,
         }
@@ -80,6 +84,7 @@ impl<'tree> Program<'tree> {
                 return self.read_policy(
                     self.returned_value(first)?,
                     self.callback_context(object, first),
+                    false,
                     depth + 1,
                 );
             }
@@ -92,13 +97,13 @@ impl<'tree> Program<'tree> {
                     OutputContext::Direct => OutputContext::JsonStringify { callee: function },
                     other => other,
                 };
-                return self.read_policy(first, context, depth + 1);
+                return self.read_policy(first, context, true, depth + 1);
             }
         }
         if let Some(member) = self.package_member(function) {
             return member
                 .is(Package::Pulumi, &["jsonStringify"])
-                .then(|| self.read_policy(first, OutputContext::Direct, depth + 1))?;
+                .then(|| self.read_policy(first, OutputContext::Direct, false, depth + 1))?;
         }
         self.helper_document(call, depth)
     }
@@ -123,7 +128,7 @@ impl<'tree> Program<'tree> {
         if !only_returns {
             return None;
         }
-        let document = self.read_policy(self.returned_value(helper)?, OutputContext::Closed, depth + 1)?;
+        let document = self.read_policy(self.returned_value(helper)?, OutputContext::Closed, false, depth + 1)?;
         Some(PolicyDocument {
             shared: true,
             ..document
@@ -215,7 +220,7 @@ impl<'tree> Program<'tree> {
         if merges {
             return None;
         }
-        let document = self.object_document(arguments, Keys::PolicyDocumentArgs, context);
+        let document = self.object_document(arguments, Keys::PolicyDocumentArgs, context, false);
         Some(PolicyDocument { shared, ..document })
     }
 
@@ -224,16 +229,18 @@ impl<'tree> Program<'tree> {
         document: Located<'tree>,
         keys: Keys,
         context: OutputContext<'tree>,
+        as_text: bool,
     ) -> PolicyDocument<'tree> {
         let statement_key = if keys == Keys::Json { "Statement" } else { "statements" };
         let list = self.property(document, statement_key).map(|found| found.value);
-        let statements = list
+        let statements: Vec<Statement<'tree>> = list
             .map(|list| self.list_elements(list))
             .unwrap_or_default()
             .into_iter()
-            .map(|statement| self.object_statement(statement, keys))
+            .map(|statement| self.object_statement(statement, keys, as_text))
             .collect();
         PolicyDocument {
+            malformed: self.placeholder_outputs(&statements, Serializer::JsonStringify, document),
             statements,
             place: DocumentPlace::Object {
                 statements: list.filter(|list| kind_of(list.node) == "array"),
@@ -245,7 +252,8 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    fn object_statement(&self, statement: Located<'tree>, keys: Keys) -> Statement<'tree> {
+    /// `as_text`: see [`Program::read_policy`].
+    fn object_statement(&self, statement: Located<'tree>, keys: Keys, as_text: bool) -> Statement<'tree> {
         let Some(object) = self.object_literal(statement) else {
             return Statement {
                 grant: PolicyStatement {
@@ -258,6 +266,7 @@ impl<'tree> Program<'tree> {
                     actions: None,
                     resources: None,
                 },
+                outputs_as_text: Vec::new(),
             };
         };
         let [effect_key, action_key, resource_key, not_action, not_resource, condition] = match keys {
@@ -303,9 +312,17 @@ impl<'tree> Program<'tree> {
             .into_iter()
             .map(|element| self.action_entry(element))
             .collect();
-        let resources: Vec<Entry> = resources_value
+        let resource_elements = resources_value
             .map(|value| self.list_elements(value))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let outputs_as_text = resource_elements
+            .iter()
+            // What a `pulumi.all` callback's parameter receives is written in the array handed to
+            // `pulumi.all`, outside the statement, and comes in as a value.
+            .filter(|element| as_text && object.encloses(element) && self.reads_output_itself(**element))
+            .map(|element| self.text(*element).to_owned())
+            .collect();
+        let resources: Vec<Entry> = resource_elements
             .into_iter()
             .map(|element| self.resource_entry(element))
             .collect();
@@ -320,6 +337,7 @@ impl<'tree> Program<'tree> {
                 actions: actions_value.filter(|_| own),
                 resources: resources_value.filter(|_| own),
             },
+            outputs_as_text,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Reading policy documents written as JSON text: string literals, template literals (outputs in
 //! `${…}` substitutions) and `pulumi.interpolate` templates.
 
-use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Statement, StatementPlace};
+use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Serializer, Statement, StatementPlace};
 use crate::cloud::{Effect, Entry, PolicyStatement};
 use crate::frontends::typescript::json_text::Json;
 use crate::frontends::typescript::{Located, Program};
@@ -17,9 +17,10 @@ impl<'tree> Program<'tree> {
         let statements = list
             .elements()
             .into_iter()
-            .map(|statement| self.text_statement(literal, statement))
-            .collect();
+            .map(|statement| self.text_statement(literal, statement, !matches!(context, OutputContext::Direct)))
+            .collect::<Vec<_>>();
         Some(PolicyDocument {
+            malformed: self.placeholder_outputs(&statements, Serializer::Template, literal),
             statements,
             place: DocumentPlace::Text {
                 file: literal.file,
@@ -32,7 +33,9 @@ impl<'tree> Program<'tree> {
         })
     }
 
-    fn text_statement(&self, literal: Located<'tree>, statement: &Json) -> Statement<'tree> {
+    /// `as_text`: the template is a plain one, not `pulumi.interpolate`: an output it reads
+    /// is written as Pulumi's placeholder text.
+    fn text_statement(&self, literal: Located<'tree>, statement: &Json, as_text: bool) -> Statement<'tree> {
         let effect = match statement.member("Effect") {
             Some(Json::Str { value, .. }) if value == "Deny" => Some(Effect::Deny),
             Some(Json::Str { value, .. }) if value == "Allow" => Some(Effect::Allow),
@@ -58,6 +61,15 @@ impl<'tree> Program<'tree> {
                 .collect()
         };
         let (actions, resources) = (entries("Action"), entries("Resource"));
+        let outputs_as_text = statement
+            .member("Resource")
+            .map(Json::elements)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|item| self.json_substitution(literal, item))
+            .filter(|expression| as_text && self.reads_output_itself(*expression))
+            .map(|expression| self.text(expression).to_owned())
+            .collect();
         Statement {
             grant: PolicyStatement::new(effect.unwrap_or(Effect::Allow), actions, resources, uncertainty),
             place: StatementPlace::Text {
@@ -65,6 +77,7 @@ impl<'tree> Program<'tree> {
                 actions: statement.member("Action").and_then(Json::range),
                 resources: statement.member("Resource").and_then(Json::range),
             },
+            outputs_as_text,
         }
     }
 
