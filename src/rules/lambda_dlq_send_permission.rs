@@ -136,10 +136,16 @@ A call of the public module `terraform-aws-modules/lambda/aws` makes its functio
 turns `create_role` off and names a `lambda_role` (judged as a `role` is), the function's role;
 that role may send to the call's `dead_letter_target_arn` only when the call turns on
 `attach_dead_letter_policy`, which attaches `sns:Publish` and `sqs:SendMessage` on that ARN
-alone. The fix turns it on. The module's other switches that attach policies
-(`attach_policy_statements`, `attach_policies`, …), or a root module policy naming the role
-through the call's outputs (`module.NAME.lambda_role_name`), may grant it too: the role is then
-not judged. A call whose `create` a variable gives (`create = var.enable_exports`) makes the
+alone. The fix turns it on. What the module's other switches attach is read from the call's
+inputs, each written `true`: `attach_policy` (the ARN `policy`), `attach_policies` (the first
+`number_of_policies` of `policies`), `attach_policy_json` / `attach_policy_jsons` (the documents
+`policy_json` / `policy_jsons` hold), `attach_policy_statements` (a statement per entry of
+`policy_statements`) and `attach_async_event_policy` (the send on `destination_on_failure` and
+`destination_on_success`); a tracing policy or statements about DynamoDB alone grant no send. A
+switch a variable gives, a policy it cannot read (a document a variable gives, a customer policy
+by ARN), or a root module policy naming the role through the call's outputs
+(`module.NAME.lambda_role_name`) may grant it: the role is then not judged; a statement with a
+resource it cannot follow is uncertain only for its own actions. A call whose `create` a variable gives (`create = var.enable_exports`) makes the
 function, its role and its mappings together or none of them, as `count = var.enabled ? 1 : 0`
 would: it is judged for the function it makes when on.
 

@@ -65,9 +65,11 @@ module, which other callers may share (without such an output, the finding has n
 
 A call of the public module `terraform-aws-modules/lambda/aws` makes a mapping per entry of its
 `event_source_mapping` (`event_source_arn = aws_sqs_queue.NAME.arn`), and grants the role it
-makes nothing for them. That role holds what the call's `attach_policies` attaches (the first
-`number_of_policies` ARNs of `policies`, written out in the call); another switch that attaches
-policies (`attach_policy_statements`, `attach_policy_json`, …) makes it unknown, so not judged.
+makes nothing for them. That role holds what the call's switches attach, read from its inputs as
+`lambda-dlq-send-permission` reads them: `attach_policies` (the first `number_of_policies` ARNs of
+`policies`, written out in the call), `attach_policy`, `attach_policy_json(s)`,
+`attach_policy_statements`, `attach_dead_letter_policy` and `attach_async_event_policy` (which
+send, never poll); one it cannot read makes the role unknown, so not judged.
 The fix adds the policy through the call: appended to `policies`, with `number_of_policies` raised
 by one, where the call attaches every policy it lists; where it sets none of the three, a
 paragraph setting them after `event_source_mapping`; where `attach_policies` is off (by default,

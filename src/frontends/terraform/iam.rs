@@ -409,7 +409,7 @@ impl<'a> TerraformProject<'a> {
         let made_by_registry_modules = self
             .registry_roles(&instances)
             .into_iter()
-            .map(|function| self.registry_iam_role(&instances[function]));
+            .map(|function| self.registry_iam_role(function, &instances[function]));
         declared.chain(made_by_registry_modules).collect()
     }
 
@@ -850,7 +850,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The policy one ARN names, attached by `attachment`.
-    fn add_policy_by_arn(&self, grants: &mut RoleGrants, attachment: &ResourceBlock<'a>, arn: Located<'a>) {
+    pub(super) fn add_policy_by_arn(&self, grants: &mut RoleGrants, attachment: &ResourceBlock<'a>, arn: Located<'a>) {
         if let Some((arn, _)) = self.string_value(arn, &[]) {
             match managed_policies::find(&arn) {
                 Some(policy) => grants.managed.push(policy),

@@ -26,6 +26,7 @@ mod provider_release;
 mod readers;
 mod references;
 mod registry;
+mod registry_grants;
 mod render;
 mod values;
 mod version_constraints;

@@ -150,7 +150,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The entries of an `Action` or `Resource` value: a list of them, or one.
-    fn entries(&self, value: Located<'a>, scope: &Scope<'_, 'a>) -> Vec<Entry> {
+    pub(super) fn entries(&self, value: Located<'a>, scope: &Scope<'_, 'a>) -> Vec<Entry> {
         let Some(origin) = self.origin(value, scope) else {
             return vec![unreadable_entry()];
         };
@@ -327,7 +327,7 @@ fn unreadable_entry() -> Entry {
 }
 
 /// A statement read with its effect as written; a statement without a readable one is uncertain.
-fn statement(
+pub(super) fn statement(
     effect: Option<&str>,
     actions: Vec<Entry>,
     resources: Vec<Entry>,

@@ -13,13 +13,12 @@
 //!
 //! The module also makes the function's role (`create_role`, on unless the call turns it off
 //! and names its own `lambda_role`; a `create_role` a variable gives leaves the function's role
-//! unknown), attaching to it only what the call's switches ask for. The
-//! ones that matter to the rules are `attach_dead_letter_policy`, without which the role may
-//! not send to the call's `dead_letter_target_arn` (Lambda refuses the function), and
-//! `attach_policies`, which attaches the first `number_of_policies` ARNs of `policies`: read when
-//! the call writes them out. The other switches that attach policies (`attach_policy_statements`,
-//! `attach_policy_json`, …) are not read, nor what the root attaches through the call's role
-//! outputs: either makes the role unknown.
+//! unknown), attaching to it only what the call's switches ask for. Without
+//! `attach_dead_letter_policy` the role may not send to the call's `dead_letter_target_arn`
+//! (Lambda refuses the function). `attach_policies` attaches the first `number_of_policies` ARNs
+//! of `policies`: read when the call writes them out. What the other switches attach is read from
+//! the call's inputs (see `registry_grants.rs`); what the root attaches through the call's role
+//! outputs is not, and makes the role unknown.
 //!
 //! Each entry of the call's `event_source_mapping` makes an `aws_lambda_event_source_mapping` of
 //! its `event_source_arn` to the function (unless `create_unqualified_alias_allowed_triggers` is
@@ -39,17 +38,8 @@ use crate::aws::managed_policies;
 use crate::cloud::{DeadLetter, FunctionRole, IamRole, LambdaFunction, QueueEventSource, ResourceId, RoleGrants};
 use crate::syntax::kind_of;
 
-/// The switches of the module that attach policies to its role; the first grants what the
-/// function's dead-letter target needs (`sns:Publish` and `sqs:SendMessage` on that ARN alone),
-/// the others what their own arguments say. `attach_policies` (see `POLICY_LIST`) is read apart.
-const DEAD_LETTER_SWITCH: &str = "attach_dead_letter_policy";
-const OTHER_GRANTING_SWITCHES: [&str; 5] = [
-    "attach_async_event_policy",
-    "attach_policy_json",
-    "attach_policy_jsons",
-    "attach_policy",
-    "attach_policy_statements",
-];
+/// The switch that grants what the function's dead-letter target needs (see `registry_grants.rs`).
+pub(super) const DEAD_LETTER_SWITCH: &str = "attach_dead_letter_policy";
 /// The module's inputs that attach policies by ARN: the switch, how many of the list it attaches
 /// (`count` of its attachments, so it must be known at plan), and the list.
 pub(super) const POLICY_LIST: [&str; 3] = ["attach_policies", "number_of_policies", "policies"];
@@ -155,20 +145,14 @@ impl<'a> TerraformProject<'a> {
             .collect()
     }
 
-    /// The role the registry module call of `function` makes. It holds no policy infrafix reads:
-    /// a switch attaching one (or the root attaching one through the call's role outputs) makes
-    /// what it may do unknown.
-    pub(super) fn registry_iam_role(&self, function: &ResourceInstance<'_, 'a>) -> IamRole {
+    /// The role the registry module call of `function` (the resource `id`) makes, holding what
+    /// the call's switches attach (see `registry_grants.rs`); the root attaching more through the
+    /// call's role outputs makes what it may do unknown.
+    pub(super) fn registry_iam_role(&self, id: ResourceId, function: &ResourceInstance<'_, 'a>) -> IamRole {
         let call = function.resource.registry_call.as_deref().unwrap_or_default();
         let (body, scope) = (function.resource.body, function.scope());
-        let switched_on = std::iter::once(DEAD_LETTER_SWITCH)
-            .chain(OTHER_GRANTING_SWITCHES)
-            .filter(|switch| self.switch(body, switch, scope) != Some(false))
-            .count();
-        let mut grants = RoleGrants {
-            unreadable: switched_on,
-            ..RoleGrants::default()
-        };
+        let mut grants = RoleGrants::default();
+        self.add_switched_policies(&mut grants, id, function.resource, scope);
         self.add_listed_policies(&mut grants, body, scope);
         // Read without an output right after it, the call is picked by a key
         // (`module.jobs[0].lambda_role_name`) or handed on whole (`for_each = module.jobs`):
@@ -261,7 +245,7 @@ impl<'a> TerraformProject<'a> {
 
     /// Whether an `attach_…` switch of a call read in `scope` is on: off unless set, as the
     /// module's variables default.
-    fn switch(&self, body: Located<'a>, switch: &str, scope: &Scope<'_, 'a>) -> Option<bool> {
+    pub(super) fn switch(&self, body: Located<'a>, switch: &str, scope: &Scope<'_, 'a>) -> Option<bool> {
         self.bool_input(body, switch, false, scope)
     }
 
