@@ -100,7 +100,7 @@ impl<'a> TerraformProject<'a> {
                     let resources = targets
                         .iter()
                         .filter_map(|target| input(target))
-                        .flat_map(|value| self.entries(value, &[]))
+                        .flat_map(|value| self.entries(value, scope))
                         .collect();
                     let statement = PolicyStatement::new(Effect::Allow, actions, resources, None);
                     grants
