@@ -115,7 +115,6 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
             }
         } else if metadata.is_dir() {
             walk_folder(path, &mut files, &mut workspace.notices);
-            files.retain(|file| javascript.reads(file));
             folders.push(path.clone());
         } else {
             bail!(
@@ -124,6 +123,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
             );
         }
     }
+    // Once for every folder walked: the JavaScript a folder's walk found that no program reads.
+    files.retain(|file| javascript.reads(file));
     files.sort();
     files.dedup();
     let pulumi_project_files: Vec<PathBuf> = files

@@ -54,9 +54,9 @@ pub fn join_colliding<Key: Ord + Copy>(
 }
 
 /// One fix making the edits of every one of `fixes`, which a finding needs together (the grants
-/// of several roles, each in its own place). Texts they insert at one point are joined sorted:
-/// the fixes are made apart, so their order is free, and sorted it keeps the names that several
-/// of them add at one point of a sorted import list in order. `None` where two of them overlap in
+/// of several roles, each in its own place). Texts they insert at one point are joined in the order
+/// of the fixes sorted by their texts: the fixes are made apart, so their order is free, and
+/// sorted it is the same on every run. `None` where two of them overlap in
 /// any other way: applied together, one would change what the other meant.
 pub fn join_all(fixes: &[Fix]) -> Option<Fix> {
     let meeting = fixes.iter().enumerate().any(|(index, first)| {
@@ -68,11 +68,21 @@ pub fn join_all(fixes: &[Fix]) -> Option<Fix> {
         return None;
     }
     let applicability = fixes.iter().map(|fix| fix.applicability).min()?;
-    let mut edits: Vec<&Edit> = fixes.iter().flat_map(|fix| &fix.edits).collect();
-    edits.sort_by(|a, b| a.replacement.cmp(&b.replacement));
-    let joined = edits.into_iter().fold(Vec::new(), |joined, edit| {
-        join_edits(&joined, std::slice::from_ref(edit))
+    // Whole fixes are ordered, never their edits apart: one fix's new output and the callback
+    // parameter it meets must stay at the same position among the others'.
+    let mut ordered: Vec<&Fix> = fixes.iter().collect();
+    ordered.sort_by(|a, b| {
+        let texts = |fix: &'_ Fix| {
+            fix.edits
+                .iter()
+                .map(|edit| edit.replacement.clone())
+                .collect::<Vec<_>>()
+        };
+        texts(a).cmp(&texts(b))
     });
+    let joined = ordered
+        .into_iter()
+        .fold(Vec::new(), |joined, fix| join_edits(&joined, &fix.edits));
     Some(Fix::new(joined, applicability))
 }
 
@@ -110,7 +120,8 @@ fn join_edits(first: &[Edit], second: &[Edit]) -> Vec<Edit> {
             .iter_mut()
             .find(|known| known.file == edit.file && known.range.is_empty() && known.range == edit.range);
         match same_point {
-            Some(known) if *known == *edit => {}
+            // An import another part already makes, in a statement it merged more names into.
+            Some(known) if *known == *edit || (known.listed.is_some() && known.holds(edit)) => {}
             Some(known) if edit.range.is_empty() => known.append_insertion(edit),
             _ => edits.push(edit.clone()),
         }
@@ -121,6 +132,18 @@ fn join_edits(first: &[Edit], second: &[Edit]) -> Vec<Edit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joining_whole_fixes_keeps_each_ones_inserts_at_the_same_position() {
+        // Each fix adds an output at 10 and the callback parameter meeting it at 20.
+        let first = Fix::safe(vec![Edit::insert(0, 10, ", b"), Edit::insert(0, 20, ", z")]);
+        let second = Fix::safe(vec![Edit::insert(0, 10, ", c"), Edit::insert(0, 20, ", y")]);
+        let joined = join_all(&[second, first]).expect("no overlap");
+        assert_eq!(
+            joined.edits,
+            vec![Edit::insert(0, 10, ", b, c"), Edit::insert(0, 20, ", z, y")]
+        );
+    }
 
     #[test]
     fn fixes_inserting_at_one_point_are_joined_in_order_and_others_stay_apart() {

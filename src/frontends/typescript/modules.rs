@@ -113,7 +113,9 @@ pub fn is_relative(specifier: &str) -> bool {
 }
 
 /// The file names an import of `target` may mean, in the order TypeScript tries them, then the
-/// JavaScript files Node tries for a `require` without an extension (a JavaScript program's).
+/// JavaScript files Node tries for a `require` without an extension (a JavaScript program's):
+/// `.js` and a folder's `index.js`, never `.mjs` or `.cjs`, which only a specifier naming them
+/// loads.
 pub fn candidates(target: &Path) -> impl Iterator<Item = PathBuf> + '_ {
     let text = target.to_string_lossy();
     // ESM-style imports name the emitted `.js` file.
@@ -137,7 +139,7 @@ enum CandidateShape {
     FolderIndex(&'static str),
 }
 
-const CANDIDATE_SHAPES: [CandidateShape; 13] = [
+const CANDIDATE_SHAPES: [CandidateShape; 11] = [
     CandidateShape::AsWritten,
     CandidateShape::SourceOfEmitted("ts"),
     CandidateShape::SourceOfEmitted("tsx"),
@@ -148,8 +150,6 @@ const CANDIDATE_SHAPES: [CandidateShape; 13] = [
     CandidateShape::FolderIndex("index.ts"),
     CandidateShape::FolderIndex("index.tsx"),
     CandidateShape::WithExtension("js"),
-    CandidateShape::WithExtension("mjs"),
-    CandidateShape::WithExtension("cjs"),
     CandidateShape::FolderIndex("index.js"),
 ];
 
