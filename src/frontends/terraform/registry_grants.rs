@@ -118,7 +118,7 @@ impl<'a> TerraformProject<'a> {
                     }
                     None => grants.unreadable += 1,
                 },
-                Attached::Document(name) => self.add_module_document(grants, id, input(name)),
+                Attached::Document(name) => self.add_module_document(grants, id, input(name), scope),
                 Attached::Documents { number, list } => {
                     let documents = input(number)
                         .and_then(|number| self.number_literal(unwrapped(number)))
@@ -130,24 +130,31 @@ impl<'a> TerraformProject<'a> {
                     match documents {
                         Some(documents) => {
                             for document in documents {
-                                self.add_module_document(grants, id, Some(document));
+                                self.add_module_document(grants, id, Some(document), scope);
                             }
                         }
                         None => grants.unreadable += 1,
                     }
                 }
-                Attached::Statements(name) => match input(name).and_then(|value| self.policy_statements(value)) {
-                    Some(statements) => grants.documents.push(module_document(id, function.block, statements)),
-                    None => grants.unreadable += 1,
-                },
+                Attached::Statements(name) => {
+                    match input(name).and_then(|value| self.policy_statements(value, scope)) {
+                        Some(statements) => grants.documents.push(module_document(id, function.block, statements)),
+                        None => grants.unreadable += 1,
+                    }
+                }
             }
         }
     }
 
-    /// The document a module input holds, read as the root writes it; unreadable when it cannot
-    /// be read.
-    fn add_module_document(&self, grants: &mut RoleGrants, id: ResourceId, value: Option<Located<'a>>) {
-        match value.and_then(|value| self.policy_document(value, &[])) {
+    /// The document a module input holds, read in `scope`; unreadable when it cannot be read.
+    fn add_module_document(
+        &self,
+        grants: &mut RoleGrants,
+        id: ResourceId,
+        value: Option<Located<'a>>,
+        scope: &Scope<'_, 'a>,
+    ) {
+        match value.and_then(|value| self.policy_document(value, scope)) {
             Some(document) => grants
                 .documents
                 .push(module_document(id, document.at, document.statements)),
@@ -157,8 +164,9 @@ impl<'a> TerraformProject<'a> {
 
     /// The statements of a call's `policy_statements`: a map (or list) of objects with the keys of
     /// an `aws_iam_policy_document` statement. `None` when it is not written out in the call.
-    fn policy_statements(&self, value: Located<'a>) -> Option<Vec<PolicyStatement>> {
-        let origin = self.origin(value, &[]).filter(|origin| !origin.overridable)?;
+    fn policy_statements(&self, value: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<PolicyStatement>> {
+        let origin = self.origin(value, scope).filter(|origin| !origin.overridable)?;
+        let scope = &scope[..origin.depth];
         let entries: Vec<Located<'a>> = match object_node(origin.written) {
             Some(map) => self
                 .all_object_fields(map)?
@@ -174,10 +182,10 @@ impl<'a> TerraformProject<'a> {
                 let field = |key: &str| fields.iter().find(|(name, _)| name == key).map(|(_, value)| *value);
                 // `lookup(statement.value, "effect", null)`: the data source's default, Allow.
                 let effect = match field("effect") {
-                    Some(effect) => self.string_value(effect, &[]).map(|(effect, _)| effect),
+                    Some(effect) => self.string_value(effect, scope).map(|(effect, _)| effect),
                     None => Some("Allow".to_owned()),
                 };
-                let list = |key: &str| field(key).map(|value| self.entries(value, &[])).unwrap_or_default();
+                let list = |key: &str| field(key).map(|value| self.entries(value, scope)).unwrap_or_default();
                 let uncertainty = ["not_actions", "not_resources", "condition"]
                     .into_iter()
                     .find(|key| field(key).is_some())
