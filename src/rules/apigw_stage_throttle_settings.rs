@@ -1,5 +1,5 @@
-//! `apigw-stage-throttle-settings`: `throttleSettings` on an API Gateway stage, REST
-//! (`aws.apigateway.Stage`) or HTTP/WebSocket (`aws.apigatewayv2.Stage`).
+//! `apigw-stage-throttle-settings`: throttle limits written on an API Gateway stage itself, REST
+//! or HTTP/WebSocket, which takes them only in its method or default route settings.
 
 use crate::cloud::{
     ApiStage, CloudGraph, FixPlan, Intent, LimitValue, MethodSettings, MisplacedThrottle, RouteDefaults, Site,
