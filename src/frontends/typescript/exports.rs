@@ -51,8 +51,9 @@ pub enum Exported<'tree> {
 
 pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
     let mut table = ExportTable::default();
+    let mut exports_replaced = false;
     for statement in named_children(root).filter(|node| kind_of(node) == "expression_statement") {
-        read_commonjs_export(statement, text, &mut table);
+        read_commonjs_export(statement, text, &mut table, &mut exports_replaced);
     }
     for statement in named_children(root).filter(|node| kind_of(node) == "export_statement") {
         let source = statement
@@ -105,10 +106,13 @@ pub(super) fn read_table(root: Node, text: &str) -> ExportTable {
     table
 }
 
-/// A CommonJS module's exports of its own names, by top-level assignments: `exports.role = role`,
-/// `module.exports.role = role`, and `module.exports = { role, logs: basicLogs }`. A value written
-/// in place (`exports.name = bucket.id`) names no declaration, and is not followed.
-fn read_commonjs_export(statement: Node, text: &str, table: &mut ExportTable) {
+/// A CommonJS module's exports of its own names, by top-level assignments read in order:
+/// `exports.role = role`, `module.exports.role = role`, and `module.exports = { role, logs:
+/// basicLogs }`. Assigning `module.exports` replaces the object `require` returns: what was set
+/// on it before is gone, and `exports` still names the old one, so `exports.x` after it
+/// (`exports_replaced`) exports nothing. A value written in place (`exports.name = bucket.id`), or
+/// a `module.exports` that is not an object literal, names no declaration and is not followed.
+fn read_commonjs_export(statement: Node, text: &str, table: &mut ExportTable, exports_replaced: &mut bool) {
     let Some(assignment) = statement
         .named_child(0)
         .filter(|assignment| kind_of(assignment) == "assignment_expression")
@@ -120,6 +124,8 @@ fn read_commonjs_export(statement: Node, text: &str, table: &mut ExportTable) {
     };
     let identifier = |node: Node| (kind_of(node) == "identifier").then(|| node_text(node, text).to_owned());
     if node_text(left, text) == "module.exports" {
+        table.named.clear();
+        *exports_replaced = true;
         if kind_of(right) != "object" {
             return;
         }
@@ -150,7 +156,8 @@ fn read_commonjs_export(statement: Node, text: &str, table: &mut ExportTable) {
     else {
         return;
     };
-    if matches!(node_text(object, text), "exports" | "module.exports") {
+    let object = node_text(object, text);
+    if object == "module.exports" || (object == "exports" && !*exports_replaced) {
         if let Some(local) = identifier(right) {
             table
                 .named
@@ -581,13 +588,17 @@ mod tests {
             ),
             (
                 "iam.js",
-                "const role = 1;\nconst basicLogs = 2;\nconst policy = 3;\nmodule.exports = { role, logs: basicLogs };\nexports.policy = policy;\nexports.name = role.name;\n",
+                "const role = 1;\nconst basicLogs = 2;\nconst policy = 3;\nexports.early = policy;\nmodule.exports = { role, logs: basicLogs };\nexports.policy = policy;\nmodule.exports.grant = policy;\nexports.name = role.name;\n",
             ),
         ];
         with_program(&files, |program| {
             assert_eq!(declared_in(program, 1, "role"), Some((1, "1".to_owned())));
             assert_eq!(declared_in(program, 1, "logs"), Some((1, "2".to_owned())));
-            assert_eq!(declared_in(program, 1, "policy"), Some((1, "3".to_owned())));
+            assert_eq!(declared_in(program, 1, "grant"), Some((1, "3".to_owned())));
+            // Replacing `module.exports` drops what was set before, and leaves `exports` naming
+            // the object `require` no longer returns.
+            assert!(program.exported(1, "early").is_none());
+            assert!(program.exported(1, "policy").is_none());
             // A value written in place names no declaration.
             assert!(program.exported(1, "name").is_none());
             let imports: Vec<(&str, ImportKind)> = program
