@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use ignore::WalkBuilder;
 
+use crate::frontends::typescript::{is_javascript, javascript_program, JavaScriptProgram};
 use crate::report::Notice;
 use crate::syntax::Dialect;
 use crate::write::is_stale_temporary;
@@ -160,23 +161,22 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
 /// Terraform module or a CDK app.
 #[derive(Default)]
 struct JavaScriptPrograms {
-    by_folder: HashMap<PathBuf, bool>,
+    by_folder: HashMap<PathBuf, Option<JavaScriptProgram>>,
 }
 
 impl JavaScriptPrograms {
-    /// Whether a file found is read: any file but JavaScript, and JavaScript of a Pulumi program
-    /// written in it that no TypeScript source beside it compiles to.
+    /// Whether a file found is read: any file but JavaScript, and the JavaScript sources of a
+    /// Pulumi program written in it.
     fn reads(&mut self, file: &Path) -> bool {
-        use crate::frontends::typescript::{is_compiled_from_typescript, is_javascript, is_javascript_program};
         if !is_javascript(file) {
             return true;
         }
         let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
-        let in_program = *self
-            .by_folder
+        self.by_folder
             .entry(folder)
-            .or_insert_with_key(|folder| is_javascript_program(&project_root(folder)));
-        in_program && !is_compiled_from_typescript(file)
+            .or_insert_with_key(|folder| javascript_program(&project_root(folder)))
+            .as_ref()
+            .is_some_and(|program| program.has_source(file))
     }
 }
 

@@ -156,8 +156,13 @@ fn type_check_with_own_config(project: &Path) -> (bool, String) {
 fn expected_outputs_type_check() {
     let (own_configs, projects): (Vec<PathBuf>, Vec<PathBuf>) = expected_projects()
         .into_iter()
-        // A CDK v1 app is checked against the v1 packages here, its own config or not.
-        .partition(|project| project.join("tsconfig.json").is_file() && !is_cdk_v1_app(project));
+        // A CDK v1 app is checked against the v1 packages here, its own config or not; a program
+        // written in JavaScript is checked as JavaScript below, whatever its tsconfig.json says.
+        .partition(|project| {
+            project.join("tsconfig.json").is_file()
+                && !is_cdk_v1_app(project)
+                && infrafix::frontends::typescript::javascript_program(project).is_none()
+        });
     assert!(
         !own_configs.is_empty(),
         "no fixture with a tsconfig.json of its own found"
@@ -186,20 +191,17 @@ fn expected_outputs_type_check() {
 }
 
 /// The JavaScript sources of a fixture's expected project when it is a Pulumi program written in
-/// JavaScript: every `.js`, `.mjs` and `.cjs` file but what tsc wrote from a TypeScript source
-/// beside it, which infrafix does not read. (The function code of other projects is not a
+/// JavaScript: every `.js`, `.mjs` and `.cjs` file but what tsc wrote (from a TypeScript source
+/// beside it, or into its tsconfig's output), which infrafix does not read. (The function code of other projects is not a
 /// program infrafix reads or writes.)
 fn javascript_sources(project: &Path) -> Vec<PathBuf> {
-    if !infrafix::frontends::typescript::is_javascript_program(project) {
+    let Some(program) = infrafix::frontends::typescript::javascript_program(project) else {
         return Vec::new();
-    }
+    };
     common::read_tree(project)
         .into_keys()
         .map(|relative| project.join(relative))
-        .filter(|path| {
-            infrafix::frontends::typescript::is_javascript(path)
-                && !infrafix::frontends::typescript::is_compiled_from_typescript(path)
-        })
+        .filter(|path| infrafix::frontends::typescript::is_javascript(path) && program.has_source(path))
         .collect()
 }
 

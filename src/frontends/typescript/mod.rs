@@ -63,7 +63,7 @@ pub use modules::{find_module, is_relative, normalize as normalize_path, AliasPa
 use openapi::{Integration, IntegrationValue};
 pub use package_manifest::PackageManifest;
 use policy::{NewStatement, PolicyCache, PolicyDocument, RolePolicies, Statement};
-pub use program_language::{is_compiled_from_typescript, is_javascript, is_javascript_program};
+pub use program_language::{is_javascript, javascript_program, JavaScriptProgram};
 pub use render::TypeScriptFrontEnd;
 use resources::ResourceBinding;
 use resources::ResourceDecl;

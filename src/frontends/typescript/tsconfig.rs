@@ -25,6 +25,37 @@ pub fn import_aliases(project_root: &Path) -> (ImportAliases, Vec<Notice>) {
     (chain.aliases(), chain.notices)
 }
 
+/// Where `tsc` writes what the `tsconfig.json` in `folder` compiles: the `outDir` and the
+/// `outFile` of the first config of its `extends` chain that sets each, from that config's folder.
+/// Empty when there is no such file; `None` when some config of the chain cannot be read, as its
+/// output could then be anywhere.
+pub(super) fn compiled_output(folder: &Path) -> Option<Vec<PathBuf>> {
+    let path = folder.join("tsconfig.json");
+    if !path.is_file() {
+        return Some(Vec::new());
+    }
+    let mut chain = ConfigChain::default();
+    chain.read(&normalize(&path));
+    if !chain.notices.is_empty() {
+        return None;
+    }
+    let first_set = |output: fn(&ConfigOptions) -> Option<&String>| {
+        chain
+            .configs
+            .iter()
+            .find_map(|config| Some(normalize(&config.folder.join(output(config)?))))
+    };
+    Some(
+        [
+            first_set(|config| config.out_dir.as_ref()),
+            first_set(|config| config.out_file.as_ref()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    )
+}
+
 /// The configs a tsconfig.json is made of, the one that wins a setting first.
 #[derive(Default)]
 struct ConfigChain {
@@ -33,11 +64,13 @@ struct ConfigChain {
     notices: Vec<Notice>,
 }
 
-/// The settings of one config file that say where bare specifiers lead.
+/// The settings of one config file that say where bare specifiers lead and where its output goes.
 struct ConfigOptions {
     folder: PathBuf,
     base_url: Option<String>,
     paths: Option<Vec<AliasPattern>>,
+    out_dir: Option<String>,
+    out_file: Option<String>,
 }
 
 impl ConfigChain {
@@ -62,14 +95,19 @@ impl ConfigChain {
         };
         let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
         let options = config.get("compilerOptions");
-        self.configs.push(ConfigOptions {
-            base_url: options
-                .and_then(|options| options.get("baseUrl"))
+        let text_option = |name: &str| {
+            options
+                .and_then(|options| options.get(name))
                 .and_then(Value::as_str)
-                .map(str::to_owned),
+                .map(str::to_owned)
+        };
+        self.configs.push(ConfigOptions {
+            base_url: text_option("baseUrl"),
             paths: options
                 .and_then(|options| options.get("paths"))
                 .and_then(alias_patterns),
+            out_dir: text_option("outDir"),
+            out_file: text_option("outFile"),
             folder: folder.clone(),
         });
         // Of several configs extended, a later one wins over an earlier one, and the config
