@@ -44,7 +44,8 @@ pub struct MisplacedThrottle {
     pub problem: String,
     /// Where a stage's throttling belongs, in the language's spelling.
     pub remedy: String,
-    /// The limits it sets, or why a fix cannot move them from where they are written.
+    /// The limits it sets, or why a fix cannot move them: from where they are written, or to
+    /// where they belong (SAM joins the method settings of `Globals` to an API's own).
     pub limits: Result<Vec<(ThrottleLimit, LimitValue)>, String>,
 }
 

@@ -37,6 +37,17 @@ written (`burstLimit` and `rateLimit` renamed `throttlingBurstLimit` and `thrott
 each language's spelling), comments and values kept; or, where the stage has default route
 settings already, the limits join them. Per-route `RouteSettings` are left as they are.
 
+SAM's `Globals` take neither: `ThrottleSettings` under `Globals: Api:` or `Globals: HttpApi:`
+fails the transform ("'Globals' section is invalid. 'ThrottleSettings' is not a supported property
+of 'Api'"). Both sections take where the limits belong, for every API of the template (the one
+SAM makes from functions' events too): under `Api:` the limits move into an entry of its
+`MethodSettings` for every method (the one it has, or a new one), under `HttpApi:` they become its
+`DefaultRouteSettings`. SAM adds the `MethodSettings` of `Globals` to each API's own, so that
+move is refused, saying why, while an `AWS::Serverless::Api` taking them (no `IgnoreGlobals`
+naming them) has its own entry for every method (two would configure one stage), its own
+`ThrottleSettings` (whose fix writes such an entry), or `MethodSettings` that are not a list (SAM
+then keeps them instead).
+
 In an AWS CDK app there is nothing to find: the L2 `Stage` (and `deployOptions`) takes
 `throttlingRateLimit`, `throttlingBurstLimit` and `methodOptions` and writes the stage's
 `MethodSettings` itself, and `CfnStage` has no `throttleSettings` for tsc to accept.

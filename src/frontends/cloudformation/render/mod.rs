@@ -583,14 +583,7 @@ impl Template<'_> {
         limits: &[(ThrottleLimit, Site)],
         removed: &[&Site],
     ) -> Result<Vec<Edit>, String> {
-        let Some((resources, index)) = self.root.find_entry(&stage.range) else {
-            return Err("the stage was not found".to_owned());
-        };
-        let properties = resources
-            .as_map()
-            .and_then(|map| map.entries.get(index))
-            .and_then(|entry| entry.value.get("Properties"))
-            .ok_or("the stage has no properties")?;
+        let properties = self.stage_properties(stage)?;
         self.written_once(&properties.range)?;
         let map = properties.as_map().ok_or("the stage's properties are not a map")?;
         let existing = map.entry("MethodSettings");
@@ -641,6 +634,29 @@ impl Template<'_> {
             after,
             vec![("MethodSettings".to_owned(), list)],
         )?])
+    }
+
+    /// The settings of the stage declared at `stage`: a resource's `Properties`, or the section
+    /// of SAM's `Globals` that gives every API its settings (`Api:`), which holds them itself.
+    fn stage_properties(&self, stage: &Site) -> Result<&Value, String> {
+        let Some((section, index)) = self.root.find_entry(&stage.range) else {
+            return Err("the stage was not found".to_owned());
+        };
+        let entry = section
+            .as_map()
+            .and_then(|map| map.entries.get(index))
+            .ok_or("the stage was not found")?;
+        let in_globals = self
+            .root
+            .get("Globals")
+            .is_some_and(|globals| std::ptr::eq(globals, section));
+        match in_globals {
+            true => Ok(&entry.value),
+            false => entry
+                .value
+                .get("Properties")
+                .ok_or_else(|| "the stage has no properties".to_owned()),
+        }
     }
 
     /// The innermost entry whose value holds `range`.
