@@ -212,6 +212,31 @@ pub struct WrittenFile {
     pub copy_of: Option<(PathBuf, String)>,
 }
 
+/// The packages a bundler leaves out of a function's bundle, for the runtime to provide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BundleExternals {
+    /// Its default: the AWS SDK the function's runtime provides (`aws-sdk` up to nodejs16.x,
+    /// `@aws-sdk/*` from nodejs18.x), so a package only the old runtime provides is bundled once
+    /// the runtime changes.
+    RuntimeSdk,
+    /// The packages a setting (`setting`, as the program spells it) lists, each a name or a
+    /// pattern ending in `*`.
+    Listed { setting: String, packages: Vec<String> },
+}
+
+impl BundleExternals {
+    /// Whether the bundle leaves `package` to a runtime that does not provide it.
+    pub fn keeps_out(&self, package: &str) -> bool {
+        match self {
+            BundleExternals::RuntimeSdk => false,
+            BundleExternals::Listed { packages, .. } => packages.iter().any(|listed| match listed.strip_suffix('*') {
+                Some(prefix) => package.starts_with(prefix),
+                None => listed == package,
+            }),
+        }
+    }
+}
+
 /// What a function's code package holds, as far as the program spells it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodePackage {
@@ -243,6 +268,20 @@ pub enum CodePackage {
     /// Built by the construct that makes the function (the CDK's `GoFunction`, `by`), which
     /// names the binary `executable` whatever the runtime.
     BuiltByConstruct { by: String, executable: String },
+    /// Bundled by esbuild from an entry file by the construct that makes the function (the CDK's
+    /// `NodejsFunction`, `by`): every package the entry loads goes into the bundle, from the
+    /// app's `node_modules`, but those `externals` leave to the runtime.
+    EsbuildBundle {
+        by: String,
+        /// The entry file: the first of these paths that exists, each starting from `folder` (or,
+        /// without one, from the folder the program runs in).
+        entry: Vec<String>,
+        folder: Option<PathBuf>,
+        externals: BundleExternals,
+        /// The function of the entry the function's handler runs (`handler` by default), when
+        /// the program names it.
+        export: Option<String>,
+    },
     /// Any of these: one per instance of a function made in a loop over paths, or one of the
     /// paths a choice names (`isProd ? "./dist" : "./build"`).
     AnyOf(Vec<CodePackage>),

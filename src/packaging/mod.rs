@@ -251,15 +251,33 @@ impl ProjectPackages {
         })
     }
 
-    /// A file of the project by its path from `folder` (a file a program copies into a package);
-    /// `None` outside the project, when missing, or too large to be code someone wrote.
-    pub fn project_file(&self, folder: &Path, path: &str) -> Option<PackageSource> {
-        let root = &self
+    /// A file of the project by its path from `folder` (a file a program copies into a package,
+    /// a bundler's entry), or without one from the folder the program runs in; `None` outside
+    /// the project, when missing, or too large to be code someone wrote.
+    pub fn project_file(&self, folder: Option<&Path>, path: &str) -> Option<PackageSource> {
+        let project = self
             .project
             .get_or_init(|| DeployedProject::in_folder(&self.folder))
-            .as_ref()?
-            .root;
-        read_source(root, &folder.canonicalize().ok()?.join(path))
+            .as_ref()?;
+        let start = match folder {
+            Some(folder) => folder.canonicalize().ok()?,
+            None => project.working.clone()?,
+        };
+        read_source(&project.root, &start.join(path))
+    }
+
+    /// Whether the program's own project installs the npm package `name`, where a bundler run
+    /// from it finds what it bundles: its `node_modules` holds it, or its `package.json` lists it
+    /// among the dependencies or development dependencies an install puts there.
+    pub fn project_installs(&self, name: &str) -> bool {
+        let Some(project) = self
+            .project
+            .get_or_init(|| DeployedProject::in_folder(&self.folder))
+            .as_ref()
+        else {
+            return false;
+        };
+        installs(&project.root, &project.root, name, &["dependencies", "devDependencies"])
     }
 
     /// Whether a folder package bundles the npm package `name`: its `node_modules` holds it, or
@@ -272,8 +290,7 @@ impl ProjectPackages {
         let Some(folder) = package.folder.as_ref() else {
             return false;
         };
-        let installed = inside(root, &folder.join("node_modules").join(name)).is_some_and(|path| path.is_dir());
-        installed || lists_dependency(&folder.join("package.json"), name)
+        installs(root, folder, name, &["dependencies"])
     }
 }
 
@@ -290,8 +307,18 @@ fn read_source(root: &Path, path: &Path) -> Option<PackageSource> {
     })
 }
 
-/// Whether the `package.json` at `path` lists `name` in `dependencies`.
-fn lists_dependency(path: &Path, name: &str) -> bool {
+/// Whether the project's `folder` installs the npm package `name`: its `node_modules` holds it,
+/// or its `package.json` names it in one of `lists` (`dependencies`).
+fn installs(root: &Path, folder: &Path, name: &str, lists: &[&str]) -> bool {
+    let installed = inside(root, &folder.join("node_modules").join(name)).is_some_and(|path| path.is_dir());
+    installed
+        || lists
+            .iter()
+            .any(|list| lists_in(&folder.join("package.json"), list, name))
+}
+
+/// Whether the `package.json` at `path` lists `name` in its `list` (`dependencies`).
+fn lists_in(path: &Path, list: &str, name: &str) -> bool {
     let Ok(text) = std::fs::read_to_string(path) else {
         return false;
     };
@@ -299,7 +326,7 @@ fn lists_dependency(path: &Path, name: &str) -> bool {
         return false;
     };
     manifest
-        .get("dependencies")
+        .get(list)
         .and_then(serde_json::Value::as_object)
         .is_some_and(|dependencies| dependencies.contains_key(name))
 }

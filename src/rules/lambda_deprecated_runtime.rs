@@ -112,7 +112,13 @@ the code (a `StringAsset` of an AssetArchive, the CDK's `Code.fromInline`, Cloud
 zips, or the handler's `.js`/`.mjs`/`.cjs` file in a package folder of the project, or without one the
 `.ts` source a build compiles into it in place) and it loads `aws-sdk` that the folder does not bundle (in `node_modules`, or among
 its `package.json` dependencies), the message names the file and line and says what to change
-first. Node.js 24 runs async handlers only: a handler that takes a callback (a third parameter,
+first. The CDK's `NodejsFunction` bundles its entry file (`entry`, or without it the file named
+after the defining file and the construct's id, `stack.api.ts` beside `stack.ts`) with esbuild,
+leaving out only its `bundling.externalModules`, by default the SDK of the runtime (`aws-sdk` up to
+nodejs16.x, `@aws-sdk/*` from nodejs18.x): an entry loading `aws-sdk` fails on the new runtime
+when `externalModules` still lists it (take it out, or move to v3), and otherwise esbuild bundles
+it from the app's `node_modules`, which the message asks for when the app's package.json does not
+list it (the bundling would fail). Node.js 24 runs async handlers only: a handler that takes a callback (a third parameter,
 `(event, context, callback)`) or ends through `context.done`, `succeed` or `fail` fails on it. Where
 infrafix reads the handler's module (in the same places as for `aws-sdk`) and its exported handler
 is one of those, or the function is a `CallbackFunction` (whose handler hands the program's

@@ -1121,7 +1121,7 @@ impl<'tree> Program<'tree> {
     /// The literal of `kind` an expression is, or a chain of consts and helpers' calls holds
     /// (`const tenants = loadTenants()`, see `helper_result`), when no code changes any of those
     /// consts in place.
-    fn unchanged_literal(&self, at: Located<'tree>, kind: &str) -> Option<Located<'tree>> {
+    pub(super) fn unchanged_literal(&self, at: Located<'tree>, kind: &str) -> Option<Located<'tree>> {
         let mut current = self.unwrapped(at);
         for _ in 0..MAX_HOPS {
             if kind_of(current.node) == kind {

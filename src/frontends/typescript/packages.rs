@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::scope::Declaration;
 use super::{cdk, named_children, ImportKind, Located, Package, Program, ResourceDecl, StringOrigin};
-use crate::cloud::{CodePackage, WrittenFile, INLINE_CODE_FILE};
+use crate::cloud::{BundleExternals, CodePackage, WrittenFile, INLINE_CODE_FILE};
 use crate::syntax::{kind_of, Fields};
 
 impl<'tree> Program<'tree> {
@@ -19,6 +19,9 @@ impl<'tree> Program<'tree> {
                 by: construct.to_owned(),
                 executable: executable.to_owned(),
             });
+        }
+        if let Some(construct) = cdk::bundling_construct(&function.class) {
+            return self.esbuild_package(function, construct);
         }
         let code = self.property(function.args()?, "code")?;
         let archive = self.written_value(code.value);
@@ -62,6 +65,86 @@ impl<'tree> Program<'tree> {
             }
             _ => None,
         }
+    }
+
+    /// What a construct that bundles with esbuild (`by`) deploys: the bundle of its `entry` file
+    /// (by default the one named after the defining file and the construct's id, beside it), with
+    /// the externals its `bundling` props set. `None` when infrafix cannot read either.
+    fn esbuild_package(&self, function: &ResourceDecl<'tree>, by: &str) -> Option<CodePackage> {
+        let props = function.args();
+        let bundle = Bundle {
+            by: by.to_owned(),
+            externals: self.bundle_externals(props)?,
+            export: self.bundled_handler(props),
+        };
+        if let Some(props) = props.filter(|props| !self.surely_lacks(*props, "entry")) {
+            let entry = self.archive_path(self.property(props, "entry")?.value)?;
+            return Some(bundle.of_entry(entry));
+        }
+        let (entry, folder) = self.derived_entry(function)?;
+        Some(bundle.of_files(entry, Some(folder)))
+    }
+
+    /// The function of the entry a bundling construct's handler runs: its `handler` prop, by
+    /// default `handler`. `None` when the prop is not a name written out, or names a module too
+    /// (`index.main`, which the construct takes as the whole handler).
+    fn bundled_handler(&self, props: Option<Located<'tree>>) -> Option<String> {
+        let Some(props) = props.filter(|props| !self.surely_lacks(*props, "handler")) else {
+            return Some(cdk::DEFAULT_BUNDLED_HANDLER.to_owned());
+        };
+        let handler = self.possible_strings(self.property(props, "handler")?.value)?;
+        match handler.as_slice() {
+            [name] if !name.contains('.') => Some(name.clone()),
+            _ => None,
+        }
+    }
+
+    /// The entry files a bundling construct without `entry` looks for, in order, and their
+    /// folder: `stack.api.ts` (then `.js`, …) beside `stack.ts`, which makes it with the id `"api"`.
+    fn derived_entry(&self, function: &ResourceDecl<'tree>) -> Option<(Vec<String>, std::path::PathBuf)> {
+        let id = self.string_value(Located {
+            file: function.file,
+            node: function.logical_name?,
+        })?;
+        let defining = self.file(function.file).path;
+        let stem = defining.file_stem()?.to_str()?;
+        let candidates = cdk::DERIVED_ENTRY_EXTENSIONS
+            .iter()
+            .map(|extension| format!("{stem}.{id}{extension}"))
+            .collect();
+        Some((candidates, defining.parent().unwrap_or(Path::new("")).to_path_buf()))
+    }
+
+    /// The packages a bundling construct's props leave out of the bundle: the runtime's SDK
+    /// unless `bundling.externalModules` lists others (less those `nodeModules` installs into
+    /// the package). `None` when infrafix cannot read the props.
+    fn bundle_externals(&self, props: Option<Located<'tree>>) -> Option<BundleExternals> {
+        let Some(props) = props.filter(|props| !self.surely_lacks(*props, "bundling")) else {
+            return Some(BundleExternals::RuntimeSdk);
+        };
+        let bundling = self.property(props, "bundling")?.value;
+        if self.surely_lacks(bundling, "externalModules") {
+            return Some(BundleExternals::RuntimeSdk);
+        }
+        let listed = self.string_list(self.property(bundling, "externalModules")?.value)?;
+        let installed = match self.surely_lacks(bundling, "nodeModules") {
+            true => Vec::new(),
+            false => self.string_list(self.property(bundling, "nodeModules")?.value)?,
+        };
+        Some(BundleExternals::Listed {
+            setting: cdk::EXTERNAL_MODULES.to_owned(),
+            packages: listed.into_iter().filter(|name| !installed.contains(name)).collect(),
+        })
+    }
+
+    /// Every string an array literal's elements may be; `None` when one is not written out.
+    fn string_list(&self, at: Located<'tree>) -> Option<Vec<String>> {
+        let array = self.unchanged_literal(at, "array")?;
+        let mut strings = Vec::new();
+        for element in named_children(array.node).filter(|element| kind_of(*element) != "comment") {
+            strings.extend(self.possible_strings(array.with(element))?);
+        }
+        Some(strings)
     }
 
     /// An archive's path written out: a string, or `path.join(__dirname, "..", "bin")` (also
@@ -196,6 +279,38 @@ impl<'tree> Program<'tree> {
             return None;
         }
         self.inline_code(*self.call_arguments(asset).first()?)
+    }
+}
+
+/// What a bundling construct makes of whichever entry file it bundles.
+struct Bundle {
+    by: String,
+    externals: BundleExternals,
+    export: Option<String>,
+}
+
+impl Bundle {
+    /// The bundle of the first of the `entry` files that exists.
+    fn of_files(&self, entry: Vec<String>, folder: Option<std::path::PathBuf>) -> CodePackage {
+        CodePackage::EsbuildBundle {
+            by: self.by.clone(),
+            entry,
+            folder,
+            externals: self.externals.clone(),
+            export: self.export.clone(),
+        }
+    }
+
+    /// The bundle of the entry file a path names, or any of those a path built in a loop or a
+    /// choice may name.
+    fn of_entry(&self, entry: CodePackage) -> CodePackage {
+        match entry {
+            CodePackage::FileArchive { path, folder } => self.of_files(vec![path], folder),
+            CodePackage::AnyOf(paths) => {
+                CodePackage::AnyOf(paths.into_iter().map(|path| self.of_entry(path)).collect())
+            }
+            other => other,
+        }
     }
 }
 

@@ -23,16 +23,17 @@ pub(super) fn completion(context: &RuleContext, function: &LambdaFunction) -> Co
             function.name
         ));
     }
-    let Some((module, export)) = function.handler.as_deref().and_then(|handler| handler.rsplit_once('.')) else {
-        return Completion::Unread;
-    };
     let reader = HandlerReader {
         context,
-        module,
-        export,
+        handler: function.handler.as_deref().and_then(|handler| handler.rsplit_once('.')),
     };
     match function.code.as_ref().map(|code| reader.of_code(code)) {
-        Some(Read::Callback { file, how, line }) => Completion::Callback(format!(
+        Some(Read::Callback {
+            export,
+            file,
+            how,
+            line,
+        }) => Completion::Callback(format!(
             "{}'s handler `{export}` ({file}, line {line}) {how}",
             function.name
         )),
@@ -42,15 +43,22 @@ pub(super) fn completion(context: &RuleContext, function: &LambdaFunction) -> Co
 }
 
 enum Read {
-    Callback { file: String, how: String, line: usize },
+    /// `export`: the handler's function, as its module exports it.
+    Callback {
+        export: String,
+        file: String,
+        how: String,
+        line: usize,
+    },
     Returns,
     Unread,
 }
 
 struct HandlerReader<'a> {
     context: &'a RuleContext<'a>,
-    module: &'a str,
-    export: &'a str,
+    /// The module and the function of it the function's handler names (`src/app`, `handler`),
+    /// when it names them; a bundle's entry is the module its construct bundles.
+    handler: Option<(&'a str, &'a str)>,
 }
 
 impl HandlerReader<'_> {
@@ -58,12 +66,31 @@ impl HandlerReader<'_> {
         match code {
             CodePackage::WrittenOut { files, .. } => self.of_written(files),
             CodePackage::FileArchive { path, folder } => {
+                let Some((module, export)) = self.handler else {
+                    return Read::Unread;
+                };
                 let source = self.context.packages.and_then(|packages| {
                     let package = packages.package(path, folder.as_deref())?;
-                    packages.handler_source(&package, self.module)
+                    packages.handler_source(&package, module)
                 });
                 match source {
-                    Some(source) => self.of_source(format!("`{}`", source.shown), &source.text),
+                    Some(source) => of_source(format!("`{}`", source.shown), &source.text, export),
+                    None => Read::Unread,
+                }
+            }
+            CodePackage::EsbuildBundle {
+                entry,
+                folder,
+                export: Some(export),
+                ..
+            } => {
+                let source = self.context.packages.and_then(|packages| {
+                    entry
+                        .iter()
+                        .find_map(|path| packages.project_file(folder.as_deref(), path))
+                });
+                match source {
+                    Some(source) => of_source(format!("`{}`", source.shown), &source.text, export),
                     None => Read::Unread,
                 }
             }
@@ -84,11 +111,14 @@ impl HandlerReader<'_> {
 
     /// The handler's module among files written out: inline code, or the module's `.js` file.
     fn of_written(&self, files: &[WrittenFile]) -> Read {
+        let Some((module, export)) = self.handler else {
+            return Read::Unread;
+        };
         let module_file = files.iter().find(|file| {
             file.name == INLINE_CODE_FILE
                 || NODE_MODULE_EXTENSIONS
                     .iter()
-                    .any(|extension| file.name == format!("{}{extension}", self.module))
+                    .any(|extension| file.name == format!("{module}{extension}"))
         });
         let Some(file) = module_file else {
             return Read::Unread;
@@ -104,22 +134,28 @@ impl HandlerReader<'_> {
             (None, Some((folder, path))) => self
                 .context
                 .packages
-                .and_then(|packages| packages.project_file(folder, path))
+                .and_then(|packages| packages.project_file(Some(folder), path))
                 .map(|source: PackageSource| (format!("`{}`", source.shown), source.text)),
             (None, None) => None,
         };
         match source {
-            Some((file, text)) => self.of_source(file, &text),
+            Some((file, text)) => of_source(file, &text, export),
             None => Read::Unread,
         }
     }
+}
 
-    /// `file`: how a message names the file, `text` its source.
-    fn of_source(&self, file: String, text: &str) -> Read {
-        match handler_style(text, self.export) {
-            Some(HandlerStyle::Callback { how, line }) => Read::Callback { file, how, line },
-            Some(HandlerStyle::Returns) => Read::Returns,
-            None => Read::Unread,
-        }
+/// How the function `export` of a module completes. `file`: how a message names the module's
+/// file, `text` its source.
+fn of_source(file: String, text: &str, export: &str) -> Read {
+    match handler_style(text, export) {
+        Some(HandlerStyle::Callback { how, line }) => Read::Callback {
+            export: export.to_owned(),
+            file,
+            how,
+            line,
+        },
+        Some(HandlerStyle::Returns) => Read::Returns,
+        None => Read::Unread,
     }
 }

@@ -4,7 +4,7 @@
 //! bundling it fails on the newer runtime.
 
 use crate::aws::runtimes::Runtime;
-use crate::cloud::{CodePackage, LambdaFunction, WrittenFile, INLINE_CODE_FILE};
+use crate::cloud::{BundleExternals, CodePackage, LambdaFunction, WrittenFile, INLINE_CODE_FILE};
 use crate::packaging::{package_loads, PackageLoad, NODE_MODULE_EXTENSIONS};
 use crate::rules::RuleContext;
 
@@ -14,9 +14,19 @@ pub(super) struct LostPackage {
     /// The file that loads it, as a message's sentence starts ("The handler's file `src/app.js`").
     file: String,
     line: usize,
-    /// Whether packages can be bundled beside the code: not beside CloudFormation's inline code,
-    /// nor in a zip a program makes of the one file.
-    can_bundle: bool,
+    /// Why the successor would run the code without it, which says what to change.
+    cause: Cause,
+}
+
+enum Cause {
+    /// Nothing puts it in the package. `can_bundle`: whether packages can be bundled beside the
+    /// code (not beside CloudFormation's inline code, nor in a zip a program makes of one file).
+    NotBundled { can_bundle: bool },
+    /// The construct that bundles the code (`by`) leaves it to the runtime: `setting` lists it.
+    KeptExternal { by: String, setting: String },
+    /// The construct that bundles the code (`by`) bundles it for the successor, and the project
+    /// does not install it, so the bundler cannot find it.
+    NotInstalled { by: String },
 }
 
 impl LostPackage {
@@ -35,14 +45,25 @@ impl LostPackage {
                 format!("move the code to {provided}"),
             ),
         };
-        let change = match self.can_bundle {
-            true => format!("bundle `{}` in the package, or {change}", self.package),
-            false => change,
-        };
-        format!(
-            " {} loads `{}` (line {}), which `{}` provides and `{}` does not{instead}: {change} before the new runtime deploys, or the code fails where it loads it.",
-            self.file, self.package, self.line, runtime.id, successor.id
-        )
+        let package = &self.package;
+        let loads = format!(
+            " {} loads `{package}` (line {}), which `{}` provides and `{}` does not{instead}",
+            self.file, self.line, runtime.id, successor.id
+        );
+        let fails = "before the new runtime deploys, or the code fails where it loads it.";
+        match &self.cause {
+            Cause::NotBundled { can_bundle: true } => {
+                format!("{loads}: bundle `{package}` in the package, or {change} {fails}")
+            }
+            Cause::NotBundled { can_bundle: false } => format!("{loads}: {change} {fails}"),
+            Cause::KeptExternal { by, setting } => format!(
+                "{loads}, and `{setting}` keeps it out of what `{by}` bundles: take it out of that list, or {change}, {fails}"
+            ),
+            Cause::NotInstalled { by } => format!(
+                "{loads}: on `{}` `{by}` bundles it, and the project installs no `{package}` (its package.json lists it in neither `dependencies` nor `devDependencies`), so the bundling fails: add it to them, or {change}.",
+                successor.id
+            ),
+        }
     }
 }
 
@@ -88,8 +109,41 @@ impl CodeReader<'_> {
                 // The handler `src/app.handler` is the function `handler` of the module `src/app`.
                 let (module, _) = self.handler?.rsplit_once('.')?;
                 let source = packages.handler_source(&package, module)?;
-                let found = self.first_lost(format!("The handler's file `{}`", source.shown), &source.text, true)?;
+                let found = self.first_lost(
+                    format!("The handler's file `{}`", source.shown),
+                    &source.text,
+                    Cause::NotBundled { can_bundle: true },
+                )?;
                 (!packages.bundles(&package, &found.package)).then_some(found)
+            }
+            CodePackage::EsbuildBundle {
+                by,
+                entry,
+                folder,
+                externals,
+                ..
+            } => {
+                let packages = self.context.packages?;
+                let source = entry
+                    .iter()
+                    .find_map(|path| packages.project_file(folder.as_deref(), path))?;
+                let found = self.first_lost(
+                    format!("The entry file `{}`", source.shown),
+                    &source.text,
+                    Cause::NotInstalled { by: by.clone() },
+                )?;
+                match externals {
+                    BundleExternals::Listed { setting, .. } if externals.keeps_out(&found.package) => {
+                        Some(LostPackage {
+                            cause: Cause::KeptExternal {
+                                by: by.clone(),
+                                setting: setting.clone(),
+                            },
+                            ..found
+                        })
+                    }
+                    _ => (!packages.project_installs(&found.package)).then_some(found),
+                }
             }
             CodePackage::AnyOf(codes) => codes.iter().find_map(|code| self.lost_in(code)),
             CodePackage::BuildNeeds { source, .. } => self.lost_in(source),
@@ -112,18 +166,20 @@ impl CodeReader<'_> {
                 // A file copied from the project is read there; a zip of it alone bundles nothing.
                 let (text, can_bundle) = match (&file.text, &file.copy_of) {
                     (Some(text), _) => (text.clone(), file.name != INLINE_CODE_FILE),
-                    (None, Some((folder, path))) => (self.context.packages?.project_file(folder, path)?.text, false),
+                    (None, Some((folder, path))) => {
+                        (self.context.packages?.project_file(Some(folder), path)?.text, false)
+                    }
                     (None, None) => return None,
                 };
                 let shown = match file.name.as_str() {
                     INLINE_CODE_FILE => format!("The {by} code"),
                     name => format!("The {by}'s `{name}`"),
                 };
-                self.first_lost(shown, &text, can_bundle)
+                self.first_lost(shown, &text, Cause::NotBundled { can_bundle })
             })
     }
 
-    fn first_lost(&self, file: String, text: &str, can_bundle: bool) -> Option<LostPackage> {
+    fn first_lost(&self, file: String, text: &str, cause: Cause) -> Option<LostPackage> {
         let PackageLoad { package, line } = package_loads(text)
             .into_iter()
             .find(|load| self.lost.contains(&&load.package))?;
@@ -131,7 +187,7 @@ impl CodeReader<'_> {
             package,
             file,
             line,
-            can_bundle,
+            cause,
         })
     }
 }

@@ -105,6 +105,8 @@ impl Wanted<'_> {
             CodePackage::Bundled { files } => self.of_bundled(files),
             // Never one of a choice's packages: `readiness` judges it before any package.
             CodePackage::BuiltByConstruct { .. } => Readiness::Unknown,
+            // A Node.js bundle: a runtime that needs an executable is never what Node.js moves to.
+            CodePackage::EsbuildBundle { .. } => Readiness::Unknown,
             CodePackage::AnyOf(packages) => {
                 let each: Vec<Readiness> = packages
                     .iter()

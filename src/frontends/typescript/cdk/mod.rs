@@ -56,6 +56,20 @@ const FUNCTIONS: [(&str, &str, bool); 6] = [
 /// `GoFunction` runs `go build -o bootstrap` for any runtime it is given.
 const BUILDING_THEIR_EXECUTABLE: [(&str, &str, &str); 1] = [("aws_lambda_go", "GoFunction", "bootstrap")];
 
+/// The function constructs that bundle their code with esbuild from an entry file.
+const BUNDLING_WITH_ESBUILD: [(&str, &str); 1] = [("aws_lambda_nodejs", "NodejsFunction")];
+
+/// The function of its entry a bundling construct's handler runs when its props name none.
+pub(super) const DEFAULT_BUNDLED_HANDLER: &str = "handler";
+
+/// What the bundling props are called (`bundling.externalModules`), for messages.
+pub(super) const EXTERNAL_MODULES: &str = "bundling.externalModules";
+
+/// The extensions a bundling construct tries, in order, for the entry file it derives from the
+/// defining file and the construct's id (`stack.api.ts` for `new NodejsFunction(this, "api")` in
+/// `stack.ts`).
+pub(super) const DERIVED_ENTRY_EXTENSIONS: [&str; 6] = [".ts", ".js", ".mjs", ".mts", ".cts", ".cjs"];
+
 const LAYERS: [(&str, &str); 3] = [
     ("aws_lambda", "LayerVersion"),
     ("aws_lambda", "CfnLayerVersion"),
@@ -91,6 +105,14 @@ pub(super) fn executable_built_by(class: &PackageMember) -> Option<(&'static str
         .into_iter()
         .find(|(module, construct, _)| class.is(Package::Cdk, &[module, construct]))
         .map(|(_, construct, executable)| (construct, executable))
+}
+
+/// The name of a function construct that bundles its code with esbuild (`NodejsFunction`).
+pub(super) fn bundling_construct(class: &PackageMember) -> Option<&'static str> {
+    BUNDLING_WITH_ESBUILD
+        .into_iter()
+        .find(|(module, construct)| class.is(Package::Cdk, &[module, construct]))
+        .map(|(_, construct)| construct)
 }
 
 pub(super) fn is_layer(class: &PackageMember) -> bool {
