@@ -44,6 +44,20 @@ impl PartialEq for ReadValue {
     }
 }
 
+/// The values a program reads a resource's own ARN from, as its front end names them
+/// (`AWS::Region`, `Queue.QueueName` in a template): ARN text reading them there names the
+/// resource. `None` where the front end cannot tell which value that is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArnValues {
+    /// The partition, region and account the resource is made in.
+    pub partition: Option<ReadValue>,
+    pub region: Option<ReadValue>,
+    pub account: Option<ReadValue>,
+    /// The ways its name (the last field of an SQS or SNS ARN) is written: the value naming it,
+    /// and the text setting it.
+    pub names: Vec<ArnText>,
+}
+
 /// ARN text, as a sequence of pieces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArnText {
@@ -55,7 +69,7 @@ pub struct ArnText {
 const FIELDS: usize = 6;
 
 /// A field of ARN text: its pieces.
-type Field = Vec<ArnPiece>;
+pub(super) type Field = Vec<ArnPiece>;
 
 impl ArnText {
     pub fn literal(text: &str) -> Self {
@@ -120,7 +134,7 @@ impl ArnText {
     }
 
     /// The ARN's fields, each as its pieces; the last holds the rest of the text.
-    fn fields(&self) -> Vec<Field> {
+    pub(super) fn fields(&self) -> Vec<Field> {
         let mut fields: Vec<Field> = vec![Vec::new()];
         for piece in &self.pieces {
             match piece {
@@ -473,6 +487,7 @@ mod tests {
             service: "sqs",
             name: PhysicalName::Fixed("orders-dlq".to_owned()),
             instance: None,
+            arn_values: ArnValues::default(),
         };
         let reference = Entry {
             literal: None,

@@ -20,7 +20,7 @@ pub use apigateway::{
     IntegrationType, InvokePermission, LimitValue, MethodSettings, MisplacedThrottle, RouteDefaults, StageSettings,
     ThrottleLimit,
 };
-pub use arn_text::{ArnPiece, ArnText, ReadValue, WrittenArn};
+pub use arn_text::{ArnPiece, ArnText, ArnValues, ReadValue, WrittenArn};
 pub use choices::{heaviest_run, Branch};
 pub use graph::{CloudGraph, GraphSource, Spelling};
 pub use iam::{

@@ -1,7 +1,8 @@
 //! IAM policy evaluation: may this role do action A on resource R? The answer every IAM rule
 //! asks for, from the statements of the policies reaching a role, however a front end read them.
 
-use super::{ArnText, ResourceId, ResourceRef, Site};
+use super::arn_text::ArnValues;
+use super::{ArnPiece, ArnText, ReadValue, ResourceId, ResourceRef, Site};
 use crate::aws::managed_policies::ManagedPolicy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,6 +243,8 @@ pub struct ResourceTarget {
     /// The one instance asked about, by its key (see `ResourceRef::instance`); `None` for the
     /// resource as a whole.
     pub instance: Option<String>,
+    /// The values its ARN is read from, where the front end knows them.
+    pub arn_values: ArnValues,
 }
 
 /// What the program says of a resource's physical name.
@@ -290,13 +293,41 @@ impl ResourceTarget {
         }
         match (&entry.literal, &entry.text) {
             (Some(pattern), _) => self.pattern_coverage(pattern),
-            // Text reading values names one of this service's resources, or not: which, the
-            // values tell.
-            (None, Some(text)) => match text.service() {
-                Some(service) if service != self.service => Coverage::Misses,
-                _ => Coverage::Unsure,
-            },
+            (None, Some(text)) => self.text_coverage(text),
             (None, None) => Coverage::Misses,
+        }
+    }
+
+    /// How ARN text reading values covers the target. Text of another service misses it. Text
+    /// reading the partition, region and account the target is made in (or `*` there) and its
+    /// name, written as the program writes it, covers it:
+    /// `arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Queue.QueueName}` is the
+    /// queue's ARN, and so is `…:${AWS::StackName}-orders` for a queue named `${AWS::StackName}-orders`. A name written out is matched as a pattern's name is. Whatever else
+    /// the values hold, the text may name the target or not.
+    fn text_coverage(&self, text: &ArnText) -> Coverage {
+        match text.service() {
+            Some(service) if service != self.service => return Coverage::Misses,
+            Some(_) => {}
+            None => return Coverage::Unsure,
+        }
+        let fields = text.fields();
+        let [_, partition, _, region, account, name] = fields.as_slice() else {
+            return Coverage::Unsure;
+        };
+        let own = &self.arn_values;
+        let name = match name.as_slice() {
+            _ if own.names.iter().any(|written| written.pieces == *name) => Coverage::Covers,
+            [ArnPiece::Text(pattern)] => self.name_coverage(pattern),
+            _ => Coverage::Unsure,
+        };
+        let any_partition = matches!(partition.as_slice(), [ArnPiece::Text(written)] if written.starts_with("aws"));
+        let made_there = (any_partition || reads_or_any(partition, &own.partition))
+            && reads_or_any(region, &own.region)
+            && reads_or_any(account, &own.account);
+        match name {
+            Coverage::Covers if made_there => Coverage::Covers,
+            Coverage::Misses => Coverage::Misses,
+            _ => Coverage::Unsure,
         }
     }
 
@@ -372,6 +403,16 @@ impl ResourceTarget {
         } else {
             Coverage::Unsure
         }
+    }
+}
+
+/// Whether a field of ARN text is the value `own` (which the target's ARN reads there) or only
+/// `*`: either way it matches the target's.
+fn reads_or_any(field: &[ArnPiece], own: &Option<ReadValue>) -> bool {
+    match field {
+        [ArnPiece::Value(read)] => own.as_ref() == Some(read),
+        [ArnPiece::Text(written)] => !written.is_empty() && written.chars().all(|c| c == '*'),
+        _ => false,
     }
 }
 
@@ -457,6 +498,7 @@ mod tests {
             service: "sqs",
             name: PhysicalName::Unknown,
             instance: instance.map(str::to_owned),
+            arn_values: ArnValues::default(),
         };
         assert_eq!(asked(Some("a")).coverage(&grant(Some("a"))), Coverage::Covers);
         assert_eq!(asked(Some("b")).coverage(&grant(Some("a"))), Coverage::Misses);
@@ -472,6 +514,7 @@ mod tests {
             service: "sqs",
             name,
             instance: None,
+            arn_values: ArnValues::default(),
         };
         let fixed = target(PhysicalName::Fixed("orders-ingest".to_owned()));
         let prefixed = target(PhysicalName::Prefix("orders-dlq-".to_owned()));
@@ -519,6 +562,68 @@ mod tests {
     }
 
     #[test]
+    fn arn_text_reading_the_values_of_the_targets_own_arn_covers_it() {
+        let value = |name: &str| ArnPiece::Value(ReadValue::named(name.to_owned()));
+        let text = |pieces: Vec<ArnPiece>| Entry {
+            literal: None,
+            resource: None,
+            text: Some(ArnText::new(pieces)),
+        };
+        let written = |start: &str, region: ArnPiece, name: ArnPiece| {
+            text(vec![
+                ArnPiece::Text(start.to_owned()),
+                region,
+                ArnPiece::Text(":".to_owned()),
+                value("AWS::AccountId"),
+                ArnPiece::Text(":".to_owned()),
+                name,
+            ])
+        };
+        let queue = ResourceTarget {
+            resource: 0,
+            service: "sqs",
+            name: PhysicalName::Unknown,
+            instance: None,
+            arn_values: ArnValues {
+                partition: Some(ReadValue::named("AWS::Partition".to_owned())),
+                region: Some(ReadValue::named("AWS::Region".to_owned())),
+                account: Some(ReadValue::named("AWS::AccountId".to_owned())),
+                names: vec![ArnText::new(vec![value("Queue.QueueName")])],
+            },
+        };
+        let own_name = || value("Queue.QueueName");
+        assert_eq!(
+            queue.coverage(&written("arn:aws:sqs:", value("AWS::Region"), own_name())),
+            Coverage::Covers
+        );
+        // Another region, written out, may be the stack's or not.
+        assert_eq!(
+            queue.coverage(&written(
+                "arn:aws:sqs:",
+                ArnPiece::Text("eu-west-1".to_owned()),
+                own_name()
+            )),
+            Coverage::Unsure
+        );
+        assert_eq!(
+            queue.coverage(&written("arn:aws:sqs:", value("AWS::Region"), value("Other.QueueName"))),
+            Coverage::Unsure
+        );
+        assert_eq!(
+            queue.coverage(&written("arn:aws:sns:", value("AWS::Region"), own_name())),
+            Coverage::Misses
+        );
+        let unknown_values = ResourceTarget {
+            arn_values: ArnValues::default(),
+            ..queue.clone()
+        };
+        assert_eq!(
+            unknown_values.coverage(&written("arn:aws:sqs:", value("AWS::Region"), own_name())),
+            Coverage::Unsure
+        );
+    }
+
+    #[test]
     fn a_managed_policy_scoped_to_resources_it_names_leaves_those_actions_unknown() {
         let insights =
             crate::aws::managed_policies::find("CloudWatchLambdaInsightsExecutionRolePolicy").expect("listed");
@@ -527,6 +632,7 @@ mod tests {
             service: "sqs",
             name: PhysicalName::Unknown,
             instance: None,
+            arn_values: ArnValues::default(),
         };
         let ask = |action| {
             evaluate(

@@ -11,9 +11,9 @@ use super::values::intrinsic;
 use super::{Resource, Template};
 use crate::aws::managed_policies;
 use crate::cloud::{
-    ArnPiece, ArnText, DeadLetter, Effect, Entry, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget,
-    PhysicalName, PolicyStatement, QueueEventSource, ReadValue, ResourceId, ResourceTarget, RoleAttachment, RoleGrants,
-    WrittenArn,
+    ArnPiece, ArnText, ArnValues, DeadLetter, Effect, Entry, FunctionRole, GrantDocument, IamRole, LambdaFunction,
+    MessageTarget, PhysicalName, PolicyStatement, QueueEventSource, ReadValue, ResourceId, ResourceTarget,
+    RoleAttachment, RoleGrants, WrittenArn,
 };
 use crate::frontends::document::{Map, Value};
 
@@ -435,11 +435,46 @@ impl<'a> Template<'a> {
                         service,
                         name,
                         instance: None,
+                        arn_values: self.own_arn_values(resource, name_key),
                     },
                     name: format!("`{}`", resource.logical_id),
                 })
             })
             .collect()
+    }
+
+    /// The values the template reads the ARN of its queue or topic `resource` from: the stack's
+    /// partition, region and account (the resource is made in them), and its name as `Fn::GetAtt`
+    /// gives it (`name_key`, the attribute named as the property that sets it) and as that
+    /// property writes it (`orders`, `!Sub ${AWS::StackName}-orders`), each value named as a
+    /// `Fn::Sub` substitution names it.
+    fn own_arn_values(&self, resource: Resource, name_key: &str) -> ArnValues {
+        let named = |name: &str| Some(ReadValue::named(name.to_owned()));
+        let by_attribute = ArnText::new(vec![ArnPiece::Value(ReadValue::named(format!(
+            "{}.{name_key}",
+            resource.logical_id
+        )))]);
+        let set = resource
+            .properties
+            .and_then(|properties| properties.get(name_key))
+            .and_then(|name| self.name_text(name));
+        ArnValues {
+            partition: named("AWS::Partition"),
+            region: named("AWS::Region"),
+            account: named("AWS::AccountId"),
+            names: std::iter::once(by_attribute).chain(set).collect(),
+        }
+    }
+
+    /// A name property as text: a string, or a `Fn::Sub` of one.
+    fn name_text(&self, name: &Value) -> Option<ArnText> {
+        if let Some(text) = name.text() {
+            return Some(ArnText::literal(text));
+        }
+        match intrinsic(name) {
+            Some((function, argument)) if function == "Fn::Sub" => substituted_text(argument.text()?),
+            _ => None,
+        }
     }
 
     /// The function a resource invokes: the function an `AWS::Lambda::Alias` or `Version` is of

@@ -17,8 +17,9 @@ use super::values::{unwrapped, Scope, MAX_HOPS};
 use super::{Located, Mention, ModuleCall, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{
-    DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, Multiplicity, PhysicalName,
-    QueueEventSource, ResourceId, ResourceRef, ResourceTarget, RoleAttachment, RoleGrants, WrittenArn, ARN,
+    ArnValues, DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, Multiplicity,
+    PhysicalName, QueueEventSource, ResourceId, ResourceRef, ResourceTarget, RoleAttachment, RoleGrants, WrittenArn,
+    ARN,
 };
 use crate::syntax::kind_of;
 
@@ -283,6 +284,9 @@ impl<'a> TerraformProject<'a> {
                 service,
                 name,
                 instance: None,
+                // A value read by name may be another module's or instance's: none is taken
+                // for this one's.
+                arn_values: ArnValues::default(),
             },
             name: format!("`{}`", instance.address()),
         })

@@ -18,7 +18,7 @@ use super::callbacks::AllCallback;
 use super::repetition::InstanceCall;
 use super::{Located, Package, Program, ResourceBinding};
 use crate::aws::managed_policies::{self, ManagedPolicy};
-use crate::cloud::{PhysicalName, PolicyStatement, ResourceTarget};
+use crate::cloud::{ArnValues, PhysicalName, PolicyStatement, ResourceTarget};
 
 /// A statement as written: what it grants, and where its parts are.
 #[derive(Debug, Clone)]
@@ -459,6 +459,8 @@ impl Program<'_> {
             service,
             name: self.physical_name(resource),
             instance: None,
+            // How a program names the values its ARN is built from, infrafix does not read.
+            arn_values: ArnValues::default(),
         })
     }
 
