@@ -100,10 +100,20 @@ pub struct GrantDocument {
     pub shared: bool,
     /// Held by a policy resource of this role alone, the first place a new statement goes.
     pub inline_role_policy: bool,
-    /// Why IAM refuses the document as the program writes it (an output written as the
-    /// placeholder text its language puts where the value belongs, where an ARN must be: "Resource
-    /// … must be in ARN format"): it grants nothing, and no grant goes into it.
-    pub malformed: Option<String>,
+    /// Why the document does not grant what it is written to (an output written as the
+    /// placeholder text its language puts where the value belongs), when it does not: no grant
+    /// goes beside it, since it may be the one meant to grant what is asked.
+    pub malformed: Option<Malformed>,
+}
+
+/// A document written so that it cannot grant what it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    pub why: String,
+    /// IAM refuses the whole document ("Resource … must be in ARN format"), so none of its
+    /// statements grants anything; otherwise IAM takes it, and only the ARN written wrong names
+    /// nothing.
+    pub refused: bool,
 }
 
 impl RoleGrants {
@@ -111,15 +121,18 @@ impl RoleGrants {
     fn accepted_statements(&self) -> impl Iterator<Item = &PolicyStatement> {
         self.documents
             .iter()
-            .filter(|document| document.malformed.is_none())
+            .filter(|document| !document.malformed.as_ref().is_some_and(|malformed| malformed.refused))
             .flat_map(|document| &document.statements)
     }
 
-    /// Why IAM refuses one of the role's documents, when it refuses any: the role lacks what that
-    /// document means to grant until it is written right, and a grant made elsewhere would leave
-    /// the deployment failing on it.
+    /// Why one of the role's documents does not grant what it is written to, when one does not:
+    /// the role lacks what that document means to grant until it is written right, and a grant
+    /// made elsewhere would leave the deployment failing on it (or a statement that names nothing
+    /// beside the one that works).
     pub fn malformed(&self) -> Option<&str> {
-        self.documents.iter().find_map(|document| document.malformed.as_deref())
+        self.documents
+            .iter()
+            .find_map(|document| document.malformed.as_ref().map(|malformed| malformed.why.as_str()))
     }
 
     /// Whether the role may do `action` on `target`; see [`evaluate`].

@@ -33,6 +33,14 @@ supported"), not the ARN, and IAM refuses the whole policy ("Resource … must b
 it grants nothing. The finding names the Output and has no fix: a grant made elsewhere would leave
 the deployment failing on that policy.
 
+ARN text a plain template literal or `+` builds around an Output (`` `${queue.arn}*` ``,
+`"arn:aws:sqs:" + region + ":" + account + ":" + queue.name`) holds the same placeholder
+("Calling [toString] on an [Output<T>] is not supported") in any document, `pulumi.jsonStringify`
+and `getPolicyDocumentOutput` too, since the text is made before they read it: it names nothing.
+IAM refuses the policy where the text begins with the placeholder, and takes it, naming nothing
+there, where it begins `arn:`. Either way the finding names the Output and has no fix; written
+with `pulumi.interpolate`, or from a callback's parameter, the text is read for what it names.
+
 An `aws.lambda.CallbackFunction` given `policies` and no `role` runs as a role @pulumi/aws makes
 for it, to which it attaches exactly the managed policies `policies` lists (an array of ARNs, or
 in v7 a record of names to ARNs), read as any value is: `aws.iam.ManagedPolicy` members, ARN

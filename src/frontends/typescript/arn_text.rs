@@ -50,7 +50,7 @@ impl<'tree> Program<'tree> {
     /// What a template's substitution reads: shown as written, and told apart by what each name
     /// in it is bound to, since modules spell different values alike (`${account}` a const of
     /// the stack's config in one, of the caller's identity in another).
-    fn read_value(&self, substitution: Located<'tree>) -> ReadValue {
+    pub(super) fn read_value(&self, substitution: Located<'tree>) -> ReadValue {
         let text = self.file(substitution.file).text;
         let mut identity = String::new();
         let mut from = substitution.node.start_byte();

@@ -30,6 +30,7 @@ mod mutations;
 mod narrowing;
 mod new_resources;
 mod openapi;
+mod output_text;
 mod package_manifest;
 mod packages;
 mod parameter_changes;

@@ -6,8 +6,8 @@ use foldhash::HashMap;
 use super::super::policy::RoleInstance;
 use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{
-    CallRole, FunctionRole, GrantDocument, IamRole, QueueEventSource, ResourceId, ResourceRef, RoleAttachment,
-    RoleGrants,
+    CallRole, FunctionRole, GrantDocument, IamRole, Malformed, QueueEventSource, ResourceId, ResourceRef,
+    RoleAttachment, RoleGrants,
 };
 use crate::syntax::{kind_of, named_descendants, Fields};
 
@@ -139,11 +139,10 @@ impl<'tree> Program<'tree> {
                     shared: held.document.shared
                         || instance.is_some_and(|_| self.attachment_instance(role, held.owner) != instance),
                     inline_role_policy: self.resources()[held.owner].is_aws(&["iam", "RolePolicy"]),
-                    malformed: held
-                        .document
-                        .malformed
-                        .as_ref()
-                        .map(|why| format!("{} grants nothing: {why}", self.policy_named(held.owner))),
+                    malformed: held.document.malformed.as_ref().map(|malformed| Malformed {
+                        why: format!("{} {}", self.policy_named(held.owner), malformed.why),
+                        refused: malformed.refused,
+                    }),
                 })
                 .collect(),
             managed: policies.managed.clone(),

@@ -18,17 +18,37 @@ use super::callbacks::AllCallback;
 use super::repetition::InstanceCall;
 use super::{Located, Package, Program, ResourceBinding};
 use crate::aws::managed_policies::{self, ManagedPolicy};
-use crate::cloud::{ArnValues, PhysicalName, PolicyStatement, ResourceTarget};
+use crate::cloud::{ArnValues, Malformed, PhysicalName, PolicyStatement, ResourceTarget};
 
 /// A statement as written: what it grants, and where its parts are.
 #[derive(Debug, Clone)]
 pub struct Statement<'tree> {
     pub grant: PolicyStatement,
     place: StatementPlace<'tree>,
-    /// Resource outputs its Resource reads as they are where the document is plain text
-    /// (`dlq.arn` inside `JSON.stringify` or a template literal), as written: each is written as
-    /// Pulumi's placeholder text, not its ARN.
-    outputs_as_text: Vec<String>,
+    /// Outputs its Resource writes as Pulumi's placeholder text, not their values.
+    outputs_as_text: Vec<OutputAsText>,
+}
+
+/// An Output a Resource writes as Pulumi's placeholder text: read whole where the document is
+/// plain text (`dlq.arn` inside `JSON.stringify` or a template literal), or part of ARN text a
+/// plain template or `+` writes (`` `${dlq.arn}/*` ``) in any document.
+#[derive(Debug, Clone)]
+struct OutputAsText {
+    /// The Output as written: `dlq.arn`.
+    output: String,
+    /// The ARN text it is part of, when it is part of one.
+    within: Option<WrittenWithin>,
+}
+
+/// ARN text an Output is written into.
+#[derive(Debug, Clone)]
+struct WrittenWithin {
+    /// As written: `` `${dlq.arn}/*` ``, `"arn:aws:sqs:…:" + dlq.name`.
+    text: String,
+    /// Joined by `+`, not a template literal.
+    concatenated: bool,
+    /// The text begins with the placeholder, not `arn:`: IAM refuses the policy.
+    refused: bool,
 }
 
 /// Where a statement's parts are, for edits.
@@ -82,58 +102,125 @@ pub struct PolicyDocument<'tree> {
     pub shared: bool,
     /// The document itself (object literal or JSON text): names it gains must be visible here.
     pub at: Located<'tree>,
-    /// Why IAM refuses the document (see [`placeholder_outputs`]), when it does.
-    pub malformed: Option<String>,
+    /// Why the document does not grant what it names (see [`Program::placeholder_outputs`]),
+    /// when it does not.
+    pub malformed: Option<Malformed>,
 }
 
-/// What turns a document into text without reading the outputs in it.
-#[derive(Debug, Clone, Copy)]
+/// What turns a document into text, and so how an Output in it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Serializer {
     /// `JSON.stringify(…)`: an Output's `toJSON`.
     JsonStringify,
     /// A template literal that is not `pulumi.interpolate`: an Output's `toString`.
     Template,
+    /// What reads the Outputs in it (`pulumi.jsonStringify`, `getPolicyDocumentOutput`, a
+    /// policy object): only text built before it is written wrong.
+    ReadsOutputs,
 }
 
 impl<'tree> Program<'tree> {
-    /// Why IAM refuses a document (written at `at`) whose statements write outputs as Pulumi's
-    /// placeholder text where an ARN belongs ("Resource … must be in ARN format"), naming those
-    /// outputs and how to read their values; `None` when none does.
+    /// Why a document (written at `at`) whose statements write outputs as Pulumi's placeholder
+    /// text grants nothing where they are, naming those outputs and how to write their values;
+    /// `None` when none does. An Output the serializer meets whole makes IAM refuse the policy
+    /// ("Resource … must be in ARN format"), as does ARN text that begins with one; ARN text that
+    /// begins `arn:` is taken and names nothing.
     fn placeholder_outputs(
         &self,
         statements: &[Statement],
         serializer: Serializer,
         at: Located<'tree>,
-    ) -> Option<String> {
-        let outputs: Vec<String> = statements
+    ) -> Option<Malformed> {
+        let outputs: Vec<&OutputAsText> = statements
             .iter()
             .flat_map(|statement| &statement.outputs_as_text)
-            .map(|output| format!("`{}`", output.split_whitespace().collect::<Vec<_>>().join(" ")))
             .collect();
-        let (first, rest) = outputs.split_first()?;
-        let (named, are) = match rest {
-            [] => (first.clone(), "is an Output"),
-            _ => (outputs.join(", "), "are Outputs"),
-        };
+        let whole: Vec<&str> = outputs
+            .iter()
+            .filter(|output| output.within.is_none())
+            .map(|output| output.output.as_str())
+            .collect();
         let in_callback = self.ancestors(at).into_iter().any(|node| {
             self.method_receiving(at.with(node))
                 .is_some_and(|(_, method)| method == "apply")
         });
-        let (read, unwrap) = match in_callback {
-            true => (
-                " read inside the `.apply` callback without being its parameter",
-                "hand it to `pulumi.all([…])` and write the callback's parameter there, or ",
+        if !whole.is_empty() {
+            let (read, unwrap) = match in_callback {
+                true => (
+                    " read inside the `.apply` callback without being its parameter",
+                    "hand it to `pulumi.all([…])` and write the callback's parameter there, or ",
+                ),
+                false => ("", ""),
+            };
+            let (writer, method, instead) = match serializer {
+                Serializer::Template => ("the template literal", "toString", "`pulumi.interpolate`"),
+                _ => ("`JSON.stringify`", "toJSON", "`pulumi.jsonStringify`"),
+            };
+            let (named, are) = named_outputs(&whole);
+            return Some(Malformed {
+                why: format!(
+                    "grants nothing: {named} {are}{read}, so {writer} writes Pulumi's \"Calling [{method}] on an [Output<T>] is not supported\" text where its value belongs, and IAM refuses the policy (\"Resource … must be in ARN format\"); {unwrap}build the document with {instead}"
+                ),
+                refused: true,
+            });
+        }
+        // One text is named: a refused one first, since the whole policy then grants nothing.
+        let within = outputs
+            .iter()
+            .filter_map(|output| output.within.as_ref())
+            .max_by_key(|within| within.refused)?;
+        let parts: Vec<&str> = outputs
+            .iter()
+            .filter(|output| output.within.as_ref().is_some_and(|other| other.text == within.text))
+            .map(|output| output.output.as_str())
+            .collect();
+        let (named, are) = named_outputs(&parts);
+        let text = code_span(&compact(&within.text));
+        let (grants, writer) = match (within.refused, within.concatenated) {
+            (true, true) => ("grants nothing".to_owned(), format!("`+` in {text}")),
+            (true, false) => ("grants nothing".to_owned(), format!("the template literal {text}")),
+            (false, true) => (format!("grants nothing on {text}"), "`+`".to_owned()),
+            (false, false) => (format!("grants nothing on {text}"), "the template literal".to_owned()),
+        };
+        let outcome = match within.refused {
+            true => "and IAM refuses the policy (\"Resource … must be in ARN format\")",
+            false => "and the ARN names nothing the program makes",
+        };
+        let unwrap = match (serializer, in_callback) {
+            (Serializer::JsonStringify, true) => "hand it to `pulumi.all([…])` and write the callback's parameter there, or write the ARN with `pulumi.interpolate` and build the document with `pulumi.jsonStringify`",
+            (Serializer::JsonStringify, false) => "write the ARN with `pulumi.interpolate` and build the document with `pulumi.jsonStringify`",
+            (_, true) => "hand it to `pulumi.all([…])` and write the callback's parameter there, or write the ARN with `pulumi.interpolate`",
+            (_, false) => "write the ARN with `pulumi.interpolate`",
+        };
+        Some(Malformed {
+            why: format!(
+                "{grants}: {named} {are}, so {writer} writes Pulumi's \"Calling [toString] on an [Output<T>] is not supported\" text where its value belongs, {outcome}; {unwrap}"
             ),
-            false => ("", ""),
-        };
-        let (writer, method, instead) = match serializer {
-            Serializer::JsonStringify => ("`JSON.stringify`", "toJSON", "`pulumi.jsonStringify`"),
-            Serializer::Template => ("the template literal", "toString", "`pulumi.interpolate`"),
-        };
-        Some(format!(
-        "{named} {are}{read}, so {writer} writes Pulumi's \"Calling [{method}] on an [Output<T>] is not supported\" text where its ARN belongs, and IAM refuses the policy (\"Resource … must be in ARN format\"); {unwrap}build the document with {instead}"
-    ))
+            refused: within.refused,
+        })
     }
+}
+
+/// Outputs named in a message, and the verb that agrees with them.
+fn named_outputs(outputs: &[&str]) -> (String, &'static str) {
+    let named: Vec<String> = outputs.iter().map(|output| format!("`{}`", compact(output))).collect();
+    match named.as_slice() {
+        [one] => (one.clone(), "is an Output"),
+        _ => (named.join(", "), "are Outputs"),
+    }
+}
+
+/// Code quoted as Markdown does, also code holding backticks (a template literal).
+fn code_span(code: &str) -> String {
+    match code.contains('`') {
+        true => format!("`` {code} ``"),
+        false => format!("`{code}`"),
+    }
+}
+
+/// Code as one line: its runs of white space made one space.
+fn compact(code: &str) -> String {
+    code.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Where new statements go.
@@ -609,6 +696,29 @@ const role = new aws.iam.Role(\"role\", {{ assumeRolePolicy: \"{{}}\" }});\n{pol
         ];
         for form in unwrapped {
             assert_eq!(answer(form), Answer::Allowed, "{form}");
+        }
+    }
+
+    #[test]
+    fn outputs_written_into_arn_text_name_nothing() {
+        let broken = [
+            // A template literal calls the Output's toString, whatever serializes the document.
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:*\", Resource: `${dlq.arn}*` }] }) });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: JSON.stringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: `${dlq.arn}` }] }) });",
+            "const name = dlq.name;\nnew aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: \"arn:aws:sqs:*:*:\" + name }] }) });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: `arn:aws:sqs:${aws.getRegionOutput().name}:*:*` }] }) });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: `{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"arn:aws:sqs:*:*:${dlq.name}\"}]}` });",
+        ];
+        for form in broken {
+            assert_eq!(answer(form), Answer::NotAllowed, "{form}");
+        }
+        let read_as_values = [
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: pulumi.interpolate`${dlq.arn}` }] }) });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: dlq.name.apply((name) => JSON.stringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: \"arn:aws:sqs:*:*:\" + name }] })) });",
+            "new aws.iam.RolePolicy(\"p\", { role: role.id, policy: pulumi.jsonStringify({ Version: \"2012-10-17\", Statement: [{ Effect: \"Allow\", Action: \"sqs:SendMessage\", Resource: pulumi.interpolate`arn:aws:sqs:${aws.getRegionOutput().name}:*:*` }] }) });",
+        ];
+        for form in read_as_values {
+            assert_ne!(answer(form), Answer::NotAllowed, "{form}");
         }
     }
 

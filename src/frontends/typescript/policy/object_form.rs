@@ -2,8 +2,12 @@
 //! `policy` value in every form: consts, callbacks, `JSON.stringify`, `pulumi.jsonStringify`,
 //! `pulumi.interpolate`, getPolicyDocument calls).
 
-use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Serializer, Statement, StatementPlace};
-use crate::cloud::{Effect, Entry, PolicyStatement};
+use super::{
+    DocumentPlace, Keys, OutputAsText, OutputContext, PolicyDocument, Serializer, Statement, StatementPlace,
+    WrittenWithin,
+};
+use crate::cloud::{ArnPiece, Effect, Entry, PolicyStatement};
+use crate::frontends::typescript::output_text::TO_STRING_PLACEHOLDER;
 use crate::frontends::typescript::references::first_parameter_pattern;
 use crate::frontends::typescript::{named_children, Located, Package, Program, StringOrigin};
 use crate::syntax::{kind_of, Fields};
@@ -240,7 +244,15 @@ impl<'tree> Program<'tree> {
             .map(|statement| self.object_statement(statement, keys, as_text))
             .collect();
         PolicyDocument {
-            malformed: self.placeholder_outputs(&statements, Serializer::JsonStringify, document),
+            malformed: self.placeholder_outputs(
+                &statements,
+                if as_text {
+                    Serializer::JsonStringify
+                } else {
+                    Serializer::ReadsOutputs
+                },
+                document,
+            ),
             statements,
             place: DocumentPlace::Object {
                 statements: list.filter(|list| kind_of(list.node) == "array"),
@@ -317,10 +329,7 @@ impl<'tree> Program<'tree> {
             .unwrap_or_default();
         let outputs_as_text = resource_elements
             .iter()
-            // What a `pulumi.all` callback's parameter receives is written in the array handed to
-            // `pulumi.all`, outside the statement, and comes in as a value.
-            .filter(|element| as_text && object.encloses(element) && self.reads_output_itself(**element))
-            .map(|element| self.text(*element).to_owned())
+            .flat_map(|element| self.element_outputs_as_text(*element, object, as_text))
             .collect();
         let resources: Vec<Entry> = resource_elements
             .into_iter()
@@ -354,7 +363,54 @@ impl<'tree> Program<'tree> {
         }
     }
 
+    /// The Outputs a Resource element writes as placeholder text: itself, read whole by a
+    /// serializer that writes text (`as_text`), or those it writes into ARN text.
+    fn element_outputs_as_text(
+        &self,
+        element: Located<'tree>,
+        statement: Located<'tree>,
+        as_text: bool,
+    ) -> Vec<OutputAsText> {
+        // What a `pulumi.all` callback's parameter receives is written in the array handed to
+        // `pulumi.all`, outside the statement, and comes in as a value.
+        if as_text && statement.encloses(&element) && self.reads_output_itself(element) {
+            return vec![OutputAsText {
+                output: self.text(element).to_owned(),
+                within: None,
+            }];
+        }
+        let outputs = self.outputs_written_as_text(element);
+        if outputs.is_empty() {
+            return Vec::new();
+        }
+        let written = self.written_value(element);
+        let begins_as_arn = self.text_with_placeholders(element).is_some_and(|text| {
+            matches!(text.pieces.first(), Some(ArnPiece::Text(start)) if start.starts_with("arn:"))
+                || matches!(text.pieces.first(), Some(ArnPiece::Value(_)))
+        });
+        let within = WrittenWithin {
+            text: self.text(written).to_owned(),
+            concatenated: kind_of(written.node) == "binary_expression",
+            refused: !begins_as_arn,
+        };
+        outputs
+            .into_iter()
+            .map(|output| OutputAsText {
+                output: self.text(output).to_owned(),
+                within: Some(within.clone()),
+            })
+            .collect()
+    }
+
     fn resource_entry(&self, element: Located<'tree>) -> Entry {
+        // Text holding an Output's placeholder names nothing, whatever else it holds.
+        if !self.outputs_written_as_text(element).is_empty() {
+            return Entry {
+                literal: Some(TO_STRING_PLACEHOLDER.to_owned()),
+                resource: None,
+                text: None,
+            };
+        }
         // `${dlq.queueArn}`: a template holding nothing but the ARN is the ARN. Followed a bounded
         // number of times: consts may hold such templates of each other.
         let mut element = element;
@@ -394,8 +450,20 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// The expression of a template literal that is one substitution and nothing else.
+    /// The expression of a template literal that is one substitution and nothing else, plain or
+    /// in `pulumi.interpolate`.
     fn only_substitution(&self, template: Located<'tree>) -> Option<Located<'tree>> {
+        let interpolated = (kind_of(template.node) == "call_expression")
+            .then(|| template.node.field("function").zip(template.node.field("arguments")))
+            .flatten()
+            .filter(|(function, _)| {
+                self.package_member(template.with(*function))
+                    .is_some_and(|member| member.is(Package::Pulumi, &["interpolate"]))
+            });
+        let template = match interpolated {
+            Some((_, arguments)) => template.with(arguments),
+            None => template,
+        };
         if kind_of(template.node) != "template_string" {
             return None;
         }

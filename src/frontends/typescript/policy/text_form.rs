@@ -1,10 +1,11 @@
 //! Reading policy documents written as JSON text: string literals, template literals (outputs in
 //! `${…}` substitutions) and `pulumi.interpolate` templates.
 
-use super::{DocumentPlace, Keys, OutputContext, PolicyDocument, Serializer, Statement, StatementPlace};
+use super::{DocumentPlace, Keys, OutputAsText, OutputContext, PolicyDocument, Serializer, Statement, StatementPlace};
 use crate::cloud::{Effect, Entry, PolicyStatement};
 use crate::frontends::typescript::json_text::Json;
-use crate::frontends::typescript::{Located, Program};
+use crate::frontends::typescript::{named_children, Located, Program};
+use crate::syntax::kind_of;
 
 impl<'tree> Program<'tree> {
     pub(super) fn json_text_document(
@@ -61,14 +62,18 @@ impl<'tree> Program<'tree> {
                 .collect()
         };
         let (actions, resources) = (entries("Action"), entries("Resource"));
+        // Whole or part of a string: the placeholder's line breaks leave no valid JSON either way.
         let outputs_as_text = statement
             .member("Resource")
             .map(Json::elements)
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|item| self.json_substitution(literal, item))
-            .filter(|expression| as_text && self.reads_output_itself(*expression))
-            .map(|expression| self.text(expression).to_owned())
+            .flat_map(|item| self.substitutions_within(literal, item))
+            .filter(|expression| as_text && self.is_output_object(*expression))
+            .map(|expression| OutputAsText {
+                output: self.text(expression).to_owned(),
+                within: None,
+            })
             .collect();
         Statement {
             grant: PolicyStatement::new(effect.unwrap_or(Effect::Allow), actions, resources, uncertainty),
@@ -79,6 +84,19 @@ impl<'tree> Program<'tree> {
             },
             outputs_as_text,
         }
+    }
+
+    /// The expressions of the `${…}` substitutions a JSON string holds.
+    fn substitutions_within(&self, literal: Located<'tree>, string: &Json) -> Vec<Located<'tree>> {
+        let Json::Str { range, .. } = string else {
+            return Vec::new();
+        };
+        named_children(literal.node)
+            .filter(|child| kind_of(*child) == "template_substitution")
+            .filter(|child| range.start <= child.start_byte() && child.end_byte() <= range.end)
+            .filter_map(|child| child.named_child(0))
+            .map(|node| literal.with(node))
+            .collect()
     }
 
     /// A JSON string entry: a literal, or an output when the string is exactly one substitution.
