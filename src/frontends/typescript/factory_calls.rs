@@ -56,13 +56,14 @@ impl<'tree> Program<'tree> {
 
     /// What the calls `through` (the factory's own first) pass as `argument`, which reads
     /// `output` of the resource it names: that resource, or, where it is a parameter of the
-    /// function the outermost call is written in, what each call of that function passes for
-    /// it, under that call. A parameter of a function infrafix sees no call of stays unknown.
+    /// function the outermost call is written in (or an output of one: `role.arn`), what each
+    /// call of that function passes for it, under that call. A parameter of a function infrafix
+    /// sees no call of stays unknown.
     fn passed_through_callers(
         &self,
         through: Vec<Located<'tree>>,
         argument: Option<Located<'tree>>,
-        output: Option<&str>,
+        output: Option<&'tree str>,
         passed: &mut Vec<(FactoryCall<'tree>, Option<ResourceRef>)>,
     ) {
         let resource =
@@ -72,10 +73,19 @@ impl<'tree> Program<'tree> {
                     Some(property) => self.attribute_read(reference, property),
                     None => Some(reference),
                 });
-        let callers = match (argument, &resource) {
-            (Some(argument), None) if through.len() < MAX_PASSING_FACTORIES => self
-                .arguments_per_call(self.unwrapped(argument))
-                .filter(|callers| !callers.is_empty()),
+        // A parameter passed on whole, or an output of it (`role.arn` where the factory reads
+        // `roleArn`): what each call passes for that parameter, and the output read from it.
+        let (parameter, output) = match argument.map(|argument| self.unwrapped(argument)) {
+            Some(argument) if output.is_none() && resource.is_none() => match self.output_of_a_name(argument) {
+                Some((object, property)) => (Some(object), Some(property)),
+                None => (Some(argument), output),
+            },
+            other => (other, output),
+        };
+        let callers = match (parameter, &resource) {
+            (Some(parameter), None) if through.len() < MAX_PASSING_FACTORIES => {
+                self.arguments_per_call(parameter).filter(|callers| !callers.is_empty())
+            }
             _ => None,
         };
         let Some(callers) = callers else {
@@ -87,5 +97,15 @@ impl<'tree> Program<'tree> {
             outwards.push(call);
             self.passed_through_callers(outwards, argument, output, passed);
         }
+    }
+
+    /// `(role, "arn")` for `role.arn`, where `role` is a name (a parameter, say).
+    fn output_of_a_name(&self, value: Located<'tree>) -> Option<(Located<'tree>, &'tree str)> {
+        if kind_of(value.node) != "member_expression" {
+            return None;
+        }
+        let object = self.unwrapped(value.with(value.node.field("object")?));
+        let property = self.text(value.with(value.node.field("property")?));
+        (kind_of(object.node) == "identifier").then_some((object, property))
     }
 }
