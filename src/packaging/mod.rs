@@ -4,6 +4,7 @@
 //! outside the project's folder, and never follows a link out of it.
 
 mod bundling;
+mod handler_code;
 mod handler_style;
 mod loads;
 mod scripts;
@@ -22,6 +23,7 @@ use crate::frontends::typescript::{compiles_in_place, normalize_path};
 use crate::report::Notice;
 
 pub use bundling::{bundled_files, BundledFile};
+pub use handler_code::{CallbackHandler, HandlerCompletion};
 pub use handler_style::{handler_style, HandlerStyle};
 pub use loads::{package_loads, PackageLoad};
 pub use scripts::BuildWrite;
