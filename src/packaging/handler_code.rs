@@ -1,7 +1,10 @@
 //! How a Node.js function's handler completes, read from the code its package deploys: the
 //! handler's module among the files a program writes out, or in a package folder on disk.
 
-use super::{handler_style, HandlerStyle, PackageSource, ProjectPackages, NODE_MODULE_EXTENSIONS};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use super::{HandlerModule, HandlerStyle, PackageSource, ProjectPackages, NODE_MODULE_EXTENSIONS};
 use crate::cloud::{CodePackage, WrittenFile, INLINE_CODE_FILE};
 
 /// How a function's handler completes, as far as infrafix reads its code.
@@ -39,6 +42,27 @@ impl ProjectPackages {
         }
         .of_code(code)
     }
+
+    /// The module in `file`, whose source is `text`, parsed on the first question about it.
+    fn handler_module(&self, file: HandlerFile, text: &str) -> Rc<HandlerModule> {
+        if let Some(known) = self.handler_modules.borrow().get(&file) {
+            return known.clone();
+        }
+        let module = Rc::new(HandlerModule::parse(text.to_owned()));
+        self.handler_modules.borrow_mut().insert(file, module.clone());
+        module
+    }
+}
+
+/// A file holding a handler's module, as the memo of parsed modules tells files apart.
+#[derive(PartialEq, Eq, Hash)]
+pub(super) enum HandlerFile {
+    /// A file of the project, by its path: what is on disk stays as read for the whole run, as
+    /// fixes are written only once the fix loop settles.
+    OnDisk(PathBuf),
+    /// Code the program spells out, by its text: a fix to the program may change it between
+    /// passes of the fix loop, and the changed text is another module.
+    Written(String),
 }
 
 struct HandlerReader<'a> {
@@ -61,7 +85,7 @@ impl HandlerReader<'_> {
                     .package(path, folder.as_deref())
                     .and_then(|package| self.packages.handler_source(&package, module));
                 match source {
-                    Some(source) => of_source(format!("`{}`", source.shown), &source.text, export),
+                    Some(source) => self.of_disk(&source, export),
                     None => HandlerCompletion::Unread,
                 }
             }
@@ -75,7 +99,7 @@ impl HandlerReader<'_> {
                     .iter()
                     .find_map(|path| self.packages.project_file(folder.as_deref(), path));
                 match source {
-                    Some(source) => of_source(format!("`{}`", source.shown), &source.text, export),
+                    Some(source) => self.of_disk(&source, export),
                     None => HandlerCompletion::Unread,
                 }
             }
@@ -112,31 +136,35 @@ impl HandlerReader<'_> {
         let Some(file) = module_file else {
             return HandlerCompletion::Unread;
         };
-        let source: Option<(String, String)> = match (&file.text, &file.copy_of) {
-            (Some(text), _) => Some((
-                match file.name.as_str() {
+        match (&file.text, &file.copy_of) {
+            (Some(text), _) => {
+                let shown = match file.name.as_str() {
                     INLINE_CODE_FILE => "its inline code".to_owned(),
                     name => format!("`{name}`"),
-                },
-                text.clone(),
-            )),
-            (None, Some((folder, path))) => self
-                .packages
-                .project_file(Some(folder), path)
-                .map(|source: PackageSource| (format!("`{}`", source.shown), source.text)),
-            (None, None) => None,
-        };
-        match source {
-            Some((file, text)) => of_source(file, &text, export),
-            None => HandlerCompletion::Unread,
+                };
+                let module = self.packages.handler_module(HandlerFile::Written(text.clone()), text);
+                of_module(shown, &module, export)
+            }
+            (None, Some((folder, path))) => match self.packages.project_file(Some(folder), path) {
+                Some(source) => self.of_disk(&source, export),
+                None => HandlerCompletion::Unread,
+            },
+            (None, None) => HandlerCompletion::Unread,
         }
+    }
+
+    fn of_disk(&self, source: &PackageSource, export: &str) -> HandlerCompletion {
+        let module = self
+            .packages
+            .handler_module(HandlerFile::OnDisk(source.path.clone()), &source.text);
+        of_module(format!("`{}`", source.shown), &module, export)
     }
 }
 
 /// How the function `export` of a module completes. `file`: how a message names the module's
-/// file, `text` its source.
-fn of_source(file: String, text: &str, export: &str) -> HandlerCompletion {
-    match handler_style(text, export) {
+/// file.
+fn of_module(file: String, module: &HandlerModule, export: &str) -> HandlerCompletion {
+    match module.style_of(export) {
         Some(HandlerStyle::Callback { how, line }) => HandlerCompletion::Callback(CallbackHandler {
             export: export.to_owned(),
             file,

@@ -2,7 +2,7 @@
 //! handlers only, and a handler that takes a third parameter (`(event, context, callback)`) or
 //! ends through `context.done`, `succeed` or `fail` fails on it.
 
-use tree_sitter::Node;
+use tree_sitter::{Node, Tree};
 
 use crate::syntax::{kind_of, named_children, named_descendants, node_text, parse, Dialect, Fields};
 
@@ -15,11 +15,28 @@ pub enum HandlerStyle {
     Returns,
 }
 
-/// How the function `export` that `source` exports completes; `None` when infrafix cannot find
-/// it written as a function in the module (re-exported, built by a call, or not there).
-pub fn handler_style(source: &str, export: &str) -> Option<HandlerStyle> {
-    let tree = parse(source, Dialect::TypeScript).ok()?;
-    let root = tree.root_node();
+/// A handler module's source with its syntax tree: parsed once, then asked about each function
+/// it exports.
+pub struct HandlerModule {
+    source: String,
+    /// `None` when the TypeScript grammar (which reads JavaScript too) cannot parse it.
+    tree: Option<Tree>,
+}
+
+impl HandlerModule {
+    pub fn parse(source: String) -> Self {
+        let tree = parse(&source, Dialect::TypeScript).ok();
+        Self { source, tree }
+    }
+
+    /// How the function the module exports as `export` completes; `None` when infrafix cannot
+    /// find it written as a function in the module (re-exported, built by a call, or not there).
+    pub fn style_of(&self, export: &str) -> Option<HandlerStyle> {
+        handler_style(self.tree.as_ref()?.root_node(), &self.source, export)
+    }
+}
+
+fn handler_style(root: Node, source: &str, export: &str) -> Option<HandlerStyle> {
     let function = exported_function(root, source, export)?;
     let parameters = parameters(function);
     let line = function.start_position().row + 1;
@@ -138,7 +155,7 @@ mod tests {
     use super::*;
 
     fn style(source: &str) -> Option<HandlerStyle> {
-        handler_style(source, "handler")
+        HandlerModule::parse(source.to_owned()).style_of("handler")
     }
 
     fn is_callback(source: &str) -> bool {
@@ -167,6 +184,19 @@ mod tests {
                 line: 2
             })
         );
+    }
+
+    #[test]
+    fn one_parse_answers_for_each_export() {
+        let module = HandlerModule::parse(
+            "exports.create = async (event) => 1;\nexports.remove = (event, context, done) => done();".to_owned(),
+        );
+        assert_eq!(module.style_of("create"), Some(HandlerStyle::Returns));
+        assert!(matches!(
+            module.style_of("remove"),
+            Some(HandlerStyle::Callback { line: 2, .. })
+        ));
+        assert_eq!(module.style_of("update"), None);
     }
 
     #[test]

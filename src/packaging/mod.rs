@@ -23,8 +23,9 @@ use crate::frontends::typescript::{compiles_in_place, normalize_path};
 use crate::report::Notice;
 
 pub use bundling::{bundled_files, BundledFile};
+use handler_code::HandlerFile;
 pub use handler_code::{CallbackHandler, HandlerCompletion};
-pub use handler_style::{handler_style, HandlerStyle};
+use handler_style::{HandlerModule, HandlerStyle};
 pub use loads::{package_loads, PackageLoad};
 pub use scripts::BuildWrite;
 
@@ -54,6 +55,9 @@ pub struct ProjectPackages {
     /// Each handler module's source, by its package's folder and the module, read on the first
     /// question: the runtime rule asks of one function's handler at several steps.
     handler_sources: RefCell<HashMap<HandlerKey, Option<Rc<PackageSource>>>>,
+    /// Each handler module parsed, by its file: the runtime rule asks how a handler completes at
+    /// several steps, in every pass of the fix loop.
+    handler_modules: RefCell<HashMap<HandlerFile, Rc<HandlerModule>>>,
     notices: RefCell<Vec<Notice>>,
 }
 
@@ -112,6 +116,8 @@ pub struct PackageSource {
     /// Relative to the project's folder, as messages show it.
     pub shown: String,
     pub text: String,
+    /// Where it is, links resolved: one file however a program names it.
+    path: PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +147,7 @@ impl ProjectPackages {
             writes: OnceCell::new(),
             packages: RefCell::new(HashMap::new()),
             handler_sources: RefCell::new(HashMap::new()),
+            handler_modules: RefCell::new(HashMap::new()),
             notices: RefCell::new(Vec::new()),
         }
     }
@@ -306,6 +313,7 @@ fn read_source(root: &Path, path: &Path) -> Option<PackageSource> {
     Some(PackageSource {
         shown: shown(root, &path),
         text: std::fs::read_to_string(&path).ok()?,
+        path,
     })
 }
 
