@@ -198,18 +198,26 @@ fn evaluate<'a>(
                 .as_deref()
                 .is_some_and(|granted| action_matches(granted, action))
         });
-        let coverage = statement
+        let covered = statement
             .resources
             .iter()
             .map(&coverage)
             .max()
             .unwrap_or(Coverage::Misses);
-        let resource_applies = coverage != Coverage::Misses;
-        if action_applies && coverage == Coverage::Unsure && statement.uncertainty.is_none() {
+        let resource_applies = covered != Coverage::Misses;
+        if action_applies && covered == Coverage::Unsure && statement.uncertainty.is_none() {
+            // A reference that may cover it names one instance of it, where another is asked about.
+            let some_instances = statement
+                .resources
+                .iter()
+                .any(|entry| entry.resource.is_some() && coverage(entry) == Coverage::Unsure);
             match statement.effect {
                 Effect::Deny => maybe_denied = true,
                 Effect::Allow => {
-                    uncertain.get_or_insert_with(|| "a resource pattern that may or may not match its name".to_owned());
+                    uncertain.get_or_insert_with(|| match some_instances {
+                        true => "a grant naming some of its instances alone".to_owned(),
+                        false => "a resource pattern that may or may not match its name".to_owned(),
+                    });
                 }
             }
             continue;

@@ -35,8 +35,12 @@ impl<T: Clone> PerInstance<T> {
     }
 }
 
-/// The parts of a `{ for … in … : KEY => VALUE if CONDITION }` expression.
-pub struct ForObject<'a> {
+/// The parts of a `for` expression: `{ for … in … : KEY => VALUE if CONDITION }` or
+/// `[for … in … : VALUE if CONDITION]`.
+pub struct ForExpression<'a> {
+    /// The name the element's key (or index) goes by, when the `for` names two (`k` in
+    /// `for k, v in …`).
+    pub key: Option<&'a str>,
     /// The name the element's value goes by (`v` in `for k, v in …`, `q` in `for q in …`).
     pub element: &'a str,
     pub collection: Located<'a>,
@@ -44,33 +48,59 @@ pub struct ForObject<'a> {
     pub condition: Option<Located<'a>>,
     /// Grouping (`VALUE...`): each key holds a list of elements.
     pub grouped: bool,
+    /// Whether it makes an object (`{ … }`) rather than a list (`[ … ]`).
+    pub makes_object: bool,
 }
 
 impl<'a> TerraformProject<'a> {
-    /// The parts of a `for` expression making an object, `None` for anything else.
-    pub fn for_object(&self, expression: Located<'a>) -> Option<ForObject<'a>> {
+    /// The parts of a `for` expression, `None` for anything else.
+    pub fn for_expression(&self, expression: Located<'a>) -> Option<ForExpression<'a>> {
         let for_expression = unwrapped(expression);
-        let object = named_children(for_expression.node)
+        let shape = named_children(for_expression.node)
             .next()
-            .filter(|node| kind_of(for_expression.node) == "for_expr" && kind_of(node) == "for_object_expr")?;
-        let intro = named_children(object).find(|part| kind_of(part) == "for_intro")?;
-        // With one name it is the element's value; with two, the second is.
-        let element = named_children(intro)
+            .filter(|_| kind_of(for_expression.node) == "for_expr")?;
+        let makes_object = match kind_of(shape) {
+            "for_object_expr" => true,
+            "for_tuple_expr" => false,
+            _ => return None,
+        };
+        let intro = named_children(shape).find(|part| kind_of(part) == "for_intro")?;
+        // With one name it is the element's value; with two, the first is its key.
+        let names: Vec<_> = named_children(intro)
             .filter(|part| kind_of(part) == "identifier")
-            .last()?;
+            .map(|name| self.text(expression.with(name)))
+            .collect();
+        let (key, element) = match names.as_slice() {
+            [element] => (None, *element),
+            [key, element] => (Some(*key), *element),
+            _ => return None,
+        };
         let collection = named_children(intro).find(|part| kind_of(part) == "expression")?;
-        let mut written = named_children(object).filter(|part| kind_of(part) == "expression");
-        let (_key, value) = (written.next()?, written.next()?);
-        let condition = named_children(object)
+        let written: Vec<_> = named_children(shape)
+            .filter(|part| kind_of(part) == "expression")
+            .collect();
+        // An object's `for` writes its key before its value.
+        let value = match (makes_object, written.as_slice()) {
+            (true, [_, value]) | (false, [value]) => *value,
+            _ => return None,
+        };
+        let condition = named_children(shape)
             .find(|part| kind_of(part) == "for_cond")
             .and_then(|condition| named_children(condition).find(|part| kind_of(part) == "expression"));
-        Some(ForObject {
-            element: self.text(expression.with(element)),
+        Some(ForExpression {
+            key,
+            element,
             collection: expression.with(collection),
             value: expression.with(value),
             condition: condition.map(|condition| expression.with(condition)),
-            grouped: named_children(object).any(|part| kind_of(part) == "ellipsis"),
+            grouped: named_children(shape).any(|part| kind_of(part) == "ellipsis"),
+            makes_object,
         })
+    }
+
+    /// The parts of a `for` expression making an object, `None` for anything else.
+    pub fn for_object(&self, expression: Located<'a>) -> Option<ForExpression<'a>> {
+        self.for_expression(expression).filter(|kept| kept.makes_object)
     }
 
     /// Where `each.value.FIELD…`, read at `read` in the block whose body is `body` (read in

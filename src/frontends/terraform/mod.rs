@@ -19,6 +19,7 @@ mod for_elements;
 mod graph;
 mod iam;
 mod integrations;
+mod kept_instances;
 mod map_paths;
 mod modules;
 mod policy;

@@ -6,10 +6,11 @@
 use crate::syntax::{kind_of, Fields};
 use serde_json::Value;
 
-use super::references::interpolated;
+use super::kept_instances::Kept;
+use super::references::{graph_attribute, interpolated};
 use super::values::{object_node, tuple_elements, unwrapped, Scope};
 use super::{block_body, block_type, named_children, Located, TerraformProject};
-use crate::cloud::{Effect, Entry, PolicyStatement};
+use crate::cloud::{Effect, Entry, PolicyStatement, ResourceRef};
 
 /// How a document is written, which says how a statement goes into it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +134,7 @@ impl<'a> TerraformProject<'a> {
 
     fn encoded_statement(&self, object: Located<'a>, scope: &Scope<'_, 'a>) -> PolicyStatement {
         let mut effect = None;
-        let (mut actions, mut resources) = (Vec::new(), Vec::new());
+        let (mut actions, mut resources) = (ReadEntries::default(), ReadEntries::default());
         let mut uncertainty = None;
         for (key, value) in self.object_fields(object) {
             match key.as_str() {
@@ -149,14 +150,60 @@ impl<'a> TerraformProject<'a> {
         statement(effect.as_deref(), actions, resources, uncertainty)
     }
 
-    /// The entries of an `Action` or `Resource` value: a list of them, or one.
-    pub(super) fn entries(&self, value: Located<'a>, scope: &Scope<'_, 'a>) -> Vec<Entry> {
+    /// The entries of an `Action` or `Resource` value: a list of them, or one, or a `for` over a
+    /// resource's instances (see `kept_entries`).
+    pub(super) fn entries(&self, value: Located<'a>, scope: &Scope<'_, 'a>) -> ReadEntries {
         let Some(origin) = self.origin(value, scope) else {
-            return vec![unreadable_entry()];
+            return ReadEntries::of(vec![unreadable_entry()]);
         };
         let scope = &scope[..origin.depth];
         let elements = tuple_elements(interpolated(origin.written)).unwrap_or_else(|| vec![origin.written]);
-        elements.into_iter().map(|element| self.entry(element, scope)).collect()
+        let mut read = ReadEntries::default();
+        for element in elements {
+            match scope.is_empty().then(|| self.kept_entries(element)).flatten() {
+                Some(kept) => {
+                    read.entries.extend(kept.entries);
+                    read.uncertainty = read.uncertainty.or(kept.uncertainty);
+                }
+                None => read.entries.push(self.entry(element, scope)),
+            }
+        }
+        read
+    }
+
+    /// The entries a `for` over the instances of a root module resource makes (see
+    /// `instances_kept`), reading an attribute of each: the resource as a whole where it keeps
+    /// every instance, each instance it keeps by its key; where infrafix cannot tell which it
+    /// keeps, the resource as a whole, with the uncertainty that makes the statement cover none
+    /// of its instances surely. `None` for any other expression.
+    fn kept_entries(&self, element: Located<'a>) -> Option<ReadEntries> {
+        let kept = self.instances_kept(element)?;
+        let [attribute] = kept.read[..] else {
+            return Some(ReadEntries::of(vec![unreadable_entry()]));
+        };
+        let reference = |instance: Option<String>| Entry {
+            literal: None,
+            resource: Some(ResourceRef {
+                resource: kept.resource,
+                attribute: Some(graph_attribute(attribute)),
+                instance,
+            }),
+            text: None,
+        };
+        Some(match kept.kept {
+            Kept::Every => ReadEntries::of(vec![reference(None)]),
+            Kept::Keys(keys) => ReadEntries::of(keys.into_iter().map(|key| reference(Some(key))).collect()),
+            Kept::Undecided => {
+                let resource = self.root_resources().nth(kept.resource)?;
+                ReadEntries {
+                    entries: vec![reference(None)],
+                    uncertainty: Some(format!(
+                        "a `for` over `{}.{}` that keeps only the instances its condition picks",
+                        resource.kind, resource.name
+                    )),
+                }
+            }
+        })
     }
 
     /// One entry read in `scope`: a literal, or a resource's attribute. In a called module, a
@@ -208,7 +255,7 @@ impl<'a> TerraformProject<'a> {
 
     fn data_source_statement(&self, body: Option<Located<'a>>, scope: &Scope<'_, 'a>) -> PolicyStatement {
         let Some(body) = body else {
-            return statement(Some("Allow"), Vec::new(), Vec::new(), None);
+            return statement(Some("Allow"), ReadEntries::default(), ReadEntries::default(), None);
         };
         let effect = match self.argument(body, "effect") {
             Some(effect) => self.string_value(effect, scope).map(|(effect, _)| effect),
@@ -270,16 +317,18 @@ impl<'a> TerraformProject<'a> {
         scope: &Scope<'_, 'a>,
     ) -> Option<PolicyStatement> {
         let object = value.as_object()?;
-        let entries = |key: &str| -> Vec<Entry> {
+        let entries = |key: &str| -> ReadEntries {
             let values = match object.get(key) {
                 Some(Value::Array(values)) => values.iter().collect(),
                 Some(single) => vec![single],
                 None => Vec::new(),
             };
-            values
-                .into_iter()
-                .map(|value| self.text_entry(value, interpolations, scope))
-                .collect()
+            ReadEntries::of(
+                values
+                    .into_iter()
+                    .map(|value| self.text_entry(value, interpolations, scope))
+                    .collect(),
+            )
         };
         let uncertainty = ["NotAction", "NotResource", "Condition"]
             .into_iter()
@@ -326,13 +375,33 @@ fn unreadable_entry() -> Entry {
     }
 }
 
-/// A statement read with its effect as written; a statement without a readable one is uncertain.
+/// The entries of an `Action` or `Resource` value, and why infrafix cannot tell what they name
+/// when it cannot tell (see `kept_entries`).
+#[derive(Default)]
+pub(super) struct ReadEntries {
+    pub entries: Vec<Entry>,
+    pub uncertainty: Option<String>,
+}
+
+impl ReadEntries {
+    fn of(entries: Vec<Entry>) -> Self {
+        Self {
+            entries,
+            uncertainty: None,
+        }
+    }
+}
+
+/// A statement read with its effect as written; a statement without a readable one is uncertain,
+/// as one is whose entries infrafix cannot tell.
 pub(super) fn statement(
     effect: Option<&str>,
-    actions: Vec<Entry>,
-    resources: Vec<Entry>,
+    actions: ReadEntries,
+    resources: ReadEntries,
     uncertainty: Option<String>,
 ) -> PolicyStatement {
+    let uncertainty = uncertainty.or(actions.uncertainty).or(resources.uncertainty);
+    let (actions, resources) = (actions.entries, resources.entries);
     let (effect, uncertainty) = match effect {
         Some("Allow") => (Effect::Allow, uncertainty),
         Some("Deny") => (Effect::Deny, uncertainty),

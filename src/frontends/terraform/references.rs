@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use super::kept_instances::Kept;
 use super::values::unwrapped;
 use super::{named_children, Located, Mention, ResourceBlock, TerraformProject};
 use crate::cloud::{ResourceId, ResourceRef, ARN, INVOKE_ARN, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN};
@@ -149,32 +150,45 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The resource of the root module whose instances a block of the root module is made over,
-    /// one per instance: `for_each = aws_lambda_function.fn`, or a `for` that keeps each instance
-    /// as it is (`{ for name, function in aws_lambda_function.fn : name => function }`). There
-    /// `each.value` is an instance of that resource.
+    /// one per instance it keeps: `for_each = aws_lambda_function.fn`, or a `for` that keeps the
+    /// instances as they are (`{ for name, function in aws_lambda_function.fn : name => function }`),
+    /// maybe only some of them (`… if name != "admin"`). There `each.value` is an instance of that
+    /// resource.
     pub fn instances_iterated(&self, body: Located<'a>) -> Option<ResourceId> {
+        self.iterated(body).map(|(resource, _)| resource)
+    }
+
+    /// `instances_iterated`, and whether the block is made for every instance of the resource.
+    fn iterated(&self, body: Located<'a>) -> Option<(ResourceId, bool)> {
         if self.folder_of_file[body.file] != 0 {
             return None;
         }
         let for_each = self.argument(body, "for_each")?;
         let origin = self.origin(for_each, &[]).filter(|origin| !origin.overridable)?;
-        let collection = self.kept_by_for(origin.written).unwrap_or(origin.written);
-        let [kind, name] = self.traversal(collection)?[..] else {
-            return None;
+        let iterated = match self.instances_kept(origin.written) {
+            Some(kept) => {
+                let as_they_are = kept.read.is_empty() && self.for_object(origin.written).is_some();
+                as_they_are.then_some((kept.resource, kept.kept == Kept::Every))?
+            }
+            None => {
+                let [kind, name] = self.traversal(origin.written)?[..] else {
+                    return None;
+                };
+                if NOT_RESOURCES.contains(&kind) {
+                    return None;
+                }
+                (self.root_resource_id(&format!("{kind}.{name}"))?, true)
+            }
         };
-        if NOT_RESOURCES.contains(&kind) {
-            return None;
-        }
-        let resource = self.root_resource_id(&format!("{kind}.{name}"))?;
         // Made by `count`, the resource is a list, which `for_each` refuses: only one made by
         // `for_each` gives a map of instances.
-        self.argument(self.root_resources().nth(resource)?.body, "for_each")?;
-        Some(resource)
+        self.argument(self.root_resources().nth(iterated.0)?.body, "for_each")?;
+        Some(iterated)
     }
 
-    /// Whether `value`, read in a block made per instance of the resource it reads (see
-    /// `instances_iterated`), reads each time the instance the block is made for: `each.value.NAME`,
-    /// or the resource picked by `each.key`.
+    /// Whether `value`, read in a block made per instance of the resource it reads, every one of
+    /// them (see `instances_iterated`), reads each time the instance the block is made for:
+    /// `each.value.NAME`, or the resource picked by `each.key`.
     pub fn reads_own_instance(&self, body: Located<'a>, value: Located<'a>) -> bool {
         let value = interpolated(value);
         let Some(reference) = self.root_resource_ref(value) else {
@@ -183,16 +197,8 @@ impl<'a> TerraformProject<'a> {
         let through_element = self
             .traversal(value)
             .is_some_and(|parts| parts.starts_with(&["each", "value"]));
-        self.instances_iterated(body) == Some(reference.resource)
+        self.iterated(body) == Some((reference.resource, true))
             && (through_element || self.instance_index(value) == Some("each.key"))
-    }
-
-    /// The collection a `for` expression goes over when it makes a map of that collection's
-    /// elements as they are, each under a key of its own: no condition, no grouping (`...`).
-    fn kept_by_for(&self, expression: Located<'a>) -> Option<Located<'a>> {
-        let kept = self.for_object(expression)?;
-        let every_element = kept.condition.is_none() && !kept.grouped;
-        (every_element && self.traversal(kept.value)? == [kept.element]).then_some(kept.collection)
     }
 
     /// The data source of type `kind` whose attribute `attribute` an expression reads

@@ -97,12 +97,14 @@ impl<'a> TerraformProject<'a> {
             match attached {
                 Attached::Statement { actions, targets } => {
                     let actions = actions.iter().map(|action| literal_entry(action)).collect();
-                    let resources = targets
-                        .iter()
-                        .filter_map(|target| input(target))
-                        .flat_map(|value| self.entries(value, scope))
-                        .collect();
-                    let statement = PolicyStatement::new(Effect::Allow, actions, resources, None);
+                    let mut resources = Vec::new();
+                    let mut uncertainty = None;
+                    for value in targets.iter().filter_map(|target| input(target)) {
+                        let read = self.entries(value, scope);
+                        resources.extend(read.entries);
+                        uncertainty = uncertainty.or(read.uncertainty);
+                    }
+                    let statement = PolicyStatement::new(Effect::Allow, actions, resources, uncertainty);
                     grants
                         .documents
                         .push(module_document(id, function.block, vec![statement]));

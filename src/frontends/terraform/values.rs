@@ -194,12 +194,27 @@ impl<'a> TerraformProject<'a> {
 
     /// The index of each instance a block's `count` or `for_each` makes, as its address writes it
     /// (`[0]`, `["billing"]`), in the order `element_origins` reads their elements; `None` when
-    /// the block is not repeated, or its instances are not settled: a `count` or a collection a
-    /// `.tfvars` file may change, a key infrafix cannot read.
+    /// the block is not repeated, or its instances are not settled (see `instance_keys`).
     pub fn instance_indexes(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<String>> {
+        let keys = self.instance_keys(body, scope)?;
+        let counted = self.argument(body, "count").is_some();
+        Some(
+            keys.into_iter()
+                .map(|key| match counted {
+                    true => format!("[{key}]"),
+                    false => format!("[\"{key}\"]"),
+                })
+                .collect(),
+        )
+    }
+
+    /// The key of each instance a block's `count` or `for_each` makes, as written (`0`,
+    /// `billing`); `None` when the block is not repeated, or its instances are not settled: a
+    /// `count` or a collection a `.tfvars` file may change, a key infrafix cannot read.
+    pub fn instance_keys(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<String>> {
         if let Some(count) = self.argument(body, "count") {
             let number = self.settled_number(count, scope)?;
-            return Some((0..number).map(|index| format!("[{index}]")).collect());
+            return Some((0..number).map(|index| index.to_string()).collect());
         }
         let for_each = self.argument(body, "for_each")?;
         let origin = self.origin(for_each, scope).filter(|origin| !origin.overridable)?;
@@ -209,12 +224,9 @@ impl<'a> TerraformProject<'a> {
         collection
             .values
             .iter()
-            .map(|value| {
-                let key = match collection.are_keys {
-                    true => self.string_literal(unwrapped(*value))?,
-                    false => self.entry_key(*value)?,
-                };
-                Some(format!("[\"{key}\"]"))
+            .map(|value| match collection.are_keys {
+                true => self.string_literal(unwrapped(*value)),
+                false => self.entry_key(*value),
             })
             .collect()
     }
@@ -274,19 +286,8 @@ impl<'a> TerraformProject<'a> {
             "operation" => {}
             _ => return None,
         }
-        let binary = named_children(written.node).find(|node| kind_of(node) == "binary_operation")?;
-        // An operand may be several nodes (`var.policy` is a variable and an attribute), so the
-        // operator is the one gap between named nodes that holds text.
-        let parts: Vec<_> = named_children(binary).collect();
-        let source = self.file_text(written.file);
-        let gap = |index: usize| {
-            source
-                .get(parts[index].end_byte()..parts[index + 1].start_byte())
-                .map(str::trim)
-        };
-        let split = (0..parts.len().checked_sub(1)?).find(|&index| gap(index).is_some_and(|gap| !gap.is_empty()))?;
-        let operator = gap(split)?;
-        let (left, right) = parts.split_at(split + 1);
+        let (operator, left, right) = self.binary_parts(written)?;
+        let (left, right) = (left.as_slice(), right.as_slice());
         let is_null =
             |side: &[Node<'a>]| matches!(side, [only] if kind_of(unwrapped(written.with(*only)).node) == "null_lit");
         let compared = match (is_null(left), is_null(right)) {
@@ -318,6 +319,24 @@ impl<'a> TerraformProject<'a> {
             "<=" => Some(left <= right),
             _ => None,
         }
+    }
+
+    /// The operator of a binary `operation` and the nodes of each operand: an operand may be
+    /// several nodes (`var.policy` is a variable and an attribute), so the operator is the one gap
+    /// between named nodes that holds text.
+    pub(super) fn binary_parts(&self, operation: Located<'a>) -> Option<(&'a str, Vec<Node<'a>>, Vec<Node<'a>>)> {
+        let binary = named_children(operation.node).find(|node| kind_of(node) == "binary_operation")?;
+        let parts: Vec<_> = named_children(binary).collect();
+        let source = self.file_text(operation.file);
+        let gap = |index: usize| {
+            source
+                .get(parts[index].end_byte()..parts[index + 1].start_byte())
+                .map(str::trim)
+        };
+        let split = (0..parts.len().checked_sub(1)?).find(|&index| gap(index).is_some_and(|gap| !gap.is_empty()))?;
+        let operator = gap(split)?;
+        let (left, right) = parts.split_at(split + 1);
+        Some((operator, left.to_vec(), right.to_vec()))
     }
 
     /// Whether `operand` (the nodes of `var.NAME`, read in a module) is a variable the module
@@ -905,11 +924,12 @@ locals {
                     .root_resource_ref(value)
                     .map(|reference| (reference.resource, reference.attribute))
             };
-            for iterated in ["whole", "kept", "kept_one_name"] {
+            // A `for` keeping some instances only makes the block for those, each an instance.
+            for iterated in ["whole", "kept", "kept_one_name", "filtered"] {
                 assert_eq!(read(iterated, "a"), Some((0, Some("arn".to_owned()))), "{iterated}");
                 assert_eq!(read(iterated, "b"), Some((0, None)), "{iterated}");
             }
-            for other in ["filtered", "grouped", "mapped", "counted", "written"] {
+            for other in ["grouped", "mapped", "counted", "written"] {
                 assert_eq!(read(other, "a"), None, "{other}");
             }
         });

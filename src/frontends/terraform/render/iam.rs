@@ -980,6 +980,9 @@ impl<'a> TerraformProject<'a> {
             _ => return Err("the policy is JSON text, which infrafix does not edit".to_owned()),
         };
         let value = value.ok_or("the statement does not list what to extend")?;
+        if kind_of(unwrapped(value).node) == "for_expr" {
+            return Err("the statement lists them by a `for` expression, which infrafix does not edit".to_owned());
+        }
         if self.origin(value, &[]).is_none_or(|origin| !origin.in_place) {
             return Err("the list is not written in the statement".to_owned());
         }
