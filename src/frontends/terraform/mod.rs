@@ -29,6 +29,7 @@ mod references;
 mod registry;
 mod registry_grants;
 mod render;
+mod shared_calls;
 mod values;
 mod version_constraints;
 

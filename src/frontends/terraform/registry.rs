@@ -28,14 +28,18 @@
 //! A call inside a local module is read once per chain of calls reaching it (see `modules`), its
 //! inputs followed through the variables each chain passes; its role is named by that chain
 //! (`module.svc.module.fn.aws_iam_role.lambda[0]`). A fix changes what the call itself writes
-//! only when one chain reaches it, since the module's other callers share it; a value the root
-//! passes down is changed where the root writes it.
+//! when one chain reaches it, or when every chain's role lacks what the change grants (see
+//! `shared_calls`), since the module's other callers share it; a value the root passes down is
+//! changed where the root writes it.
 
 use super::modules::ResourceInstance;
 use super::values::{object_node, tuple_elements, unwrapped, Origin, Scope};
 use super::{Located, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
-use crate::cloud::{DeadLetter, FunctionRole, IamRole, LambdaFunction, QueueEventSource, ResourceId, RoleGrants};
+use crate::cloud::{
+    DeadLetter, FunctionRole, IamRole, LambdaFunction, MessageTarget, QueueEventSource, ResourceId, ResourceRef,
+    RoleGrants,
+};
 use crate::syntax::kind_of;
 
 /// The switch that grants what the function's dead-letter target needs (see `registry_grants.rs`).
@@ -271,44 +275,12 @@ impl<'a> TerraformProject<'a> {
     ) -> Vec<QueueEventSource> {
         let mut sources = Vec::new();
         for (id, instance) in instances.iter().enumerate() {
-            let (body, scope) = (instance.resource.body, instance.scope());
-            if instance.resource.registry_call.is_none() {
-                continue;
-            }
-            // The module makes the mappings only with this switch on, as it is by default.
-            let makes_mappings = self.bool_input(body, "create_unqualified_alias_allowed_triggers", true, scope);
             let Some(function) = functions.iter().position(|known| known.resource == id) else {
                 continue;
             };
-            let mappings = self
-                .input_written(body, "event_source_mapping", scope)
-                .filter(|_| makes_mappings == Some(true))
-                .and_then(|origin| Some((object_node(origin.written)?, &scope[..origin.depth])));
-            let Some((mappings, scope)) = mappings else {
-                continue;
-            };
-            for (_, mapping) in self.object_fields(mappings) {
-                let source = object_node(mapping).and_then(|mapping| {
-                    let (_, arn) = self
-                        .object_fields(mapping)
-                        .into_iter()
-                        .find(|(key, _)| key == "event_source_arn")?;
-                    self.arn_ref(arn, scope)
-                });
-                let Some(source) = source.filter(|source| source.is_arn()) else {
-                    continue;
-                };
-                // A queue a called module makes itself is that module's own finding, as its
-                // call's role is.
-                let Some(queue) = self
-                    .message_target(source.resource, instances)
-                    .filter(|queue| queue.target.service == "sqs")
-                    .filter(|_| instance.calls.is_empty() || self.in_root(source.resource))
-                else {
-                    continue;
-                };
-                // The call's one role serves each instance of a call made by `for_each`, and each
-                // is fed by every mapping.
+            // The call's one role serves each instance of a call made by `for_each`, and each
+            // is fed by every mapping.
+            for (source, queue) in self.registry_call_queues(instance, instances) {
                 sources.push(QueueEventSource::of_one_role(
                     queue.target.named_by(&source),
                     queue.name,
@@ -317,6 +289,46 @@ impl<'a> TerraformProject<'a> {
             }
         }
         sources
+    }
+
+    /// The SQS queues of the project that feed the function of a registry module call (the
+    /// instance `instance`, as its chain of calls reads it) through the call's
+    /// `event_source_mapping`, each with the reference that names it there.
+    pub(super) fn registry_call_queues(
+        &self,
+        instance: &ResourceInstance<'_, 'a>,
+        instances: &[ResourceInstance<'_, 'a>],
+    ) -> Vec<(ResourceRef, MessageTarget)> {
+        let (body, scope) = (instance.resource.body, instance.scope());
+        if instance.resource.registry_call.is_none() {
+            return Vec::new();
+        }
+        // The module makes the mappings only with this switch on, as it is by default.
+        let makes_mappings = self.bool_input(body, "create_unqualified_alias_allowed_triggers", true, scope);
+        let mappings = self
+            .input_written(body, "event_source_mapping", scope)
+            .filter(|_| makes_mappings == Some(true))
+            .and_then(|origin| Some((object_node(origin.written)?, &scope[..origin.depth])));
+        let Some((mappings, scope)) = mappings else {
+            return Vec::new();
+        };
+        self.object_fields(mappings)
+            .into_iter()
+            .filter_map(|(_, mapping)| {
+                let (_, arn) = self
+                    .object_fields(object_node(mapping)?)
+                    .into_iter()
+                    .find(|(key, _)| key == "event_source_arn")?;
+                let source = self.arn_ref(arn, scope).filter(|source| source.is_arn())?;
+                // A queue a called module makes itself is that module's own finding, as its
+                // call's role is.
+                let queue = self
+                    .message_target(source.resource, instances)
+                    .filter(|queue| queue.target.service == "sqs")
+                    .filter(|_| instance.calls.is_empty() || self.in_root(source.resource))?;
+                Some((source, queue))
+            })
+            .collect()
     }
 
     /// The registry module call whose block is at `site`, when it makes the role a grant is for:
@@ -337,19 +349,6 @@ impl<'a> TerraformProject<'a> {
             .map(|(_, instance)| instance)
             .collect();
         (!chains.is_empty()).then_some(chains)
-    }
-
-    /// The one chain of `chains` (see `registry_role_calls`) whose call's inputs a fix may change;
-    /// `Err` when several chains reach the call (a local module called twice): its inputs are
-    /// those of every chain's role, which a fix would change together.
-    pub(super) fn only_chain<'p>(
-        &self,
-        mut chains: Vec<ResourceInstance<'p, 'a>>,
-    ) -> Result<ResourceInstance<'p, 'a>, String> {
-        match shared_call(&chains) {
-            None => Ok(chains.remove(0)),
-            Some(shared) => Err(shared),
-        }
     }
 
     /// Where the value of the call's `attach_dead_letter_policy` (see `registry_role_call`) may be
@@ -409,22 +408,6 @@ impl<'a> TerraformProject<'a> {
     fn is_false(&self, value: Located<'a>) -> bool {
         self.text(value) == "false"
     }
-}
-
-/// Why a fix may not change what a registry module call writes, when several chains of calls
-/// (see `TerraformProject::registry_role_calls`) reach it: it serves every one of them.
-pub(super) fn shared_call(chains: &[ResourceInstance<'_, '_>]) -> Option<String> {
-    if chains.len() < 2 {
-        return None;
-    }
-    let callers: Vec<String> = chains
-        .iter()
-        .map(|chain| format!("`{}`", chain.module_path().trim_end_matches('.')))
-        .collect();
-    Some(format!(
-        "the module call is in a module called more than once ({}), and what it writes serves every instance; change it for one alone by hand",
-        callers.join(", ")
-    ))
 }
 
 /// Whether a module `source` names the Lambda registry module itself (not one of its

@@ -603,8 +603,8 @@ impl<'a> TerraformProject<'a> {
     /// Turns on the switch of the registry module call of `function` (see `registry`) that
     /// attaches to its role the permission to send to its `dead_letter_target_arn`: set where
     /// its value is written (see `dead_letter_switch_written`), else added after the target.
-    /// A call `shared` by several chains of calls (see `shared_call`, which says why) is changed
-    /// only where one of them passes the value.
+    /// A call `shared` by several chains of calls that do not all lack the grant (see
+    /// `shared_call_refusal`, which says why) is changed only where one of them passes the value.
     pub(super) fn dead_letter_switch_on(
         &self,
         function: &ResourceInstance<'_, 'a>,

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use iam::{NewStatement, StatementField};
 
-use super::registry::shared_call;
+use super::shared_calls::RegistryGrant;
 use super::{has_comment_inside, named_children, Located, TerraformProject};
 use crate::cloud::{
     ApiIntegration, ApiStage, FixPlan, FrontEnd, GrantTarget, GraphSource, IamRole, Intent, LambdaFunction,
@@ -114,7 +114,11 @@ impl<'a> TerraformFrontEnd<'a> {
                 Intent::AttachManagedPolicy { role, policy, purpose } => match self.project.registry_role_calls(role) {
                     // The role a registry module makes is given policies through its call.
                     Some(chains) => {
-                        let call = self.project.only_chain(chains)?.resource.body;
+                        let call = self
+                            .project
+                            .chain_to_edit(chains, RegistryGrant::QueuePolling)?
+                            .resource
+                            .body;
                         edits.extend(self.project.policy_listed_in_call(call, policy)?)
                     }
                     None => {
@@ -281,7 +285,7 @@ impl FrontEnd for TerraformFrontEnd<'_> {
                 // The module's switch grants its own function's target alone: each chain of
                 // calls deploys a function of its own, which the grants name by its root call.
                 let created = grants.first().map(|grant| &grant.function);
-                let shared = shared_call(&chains);
+                let shared = self.project.shared_call_refusal(&chains, RegistryGrant::DeadLetterSend);
                 let function = chains
                     .into_iter()
                     .find(|chain| Some(&chain.created_at()) == created)
