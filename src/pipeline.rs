@@ -17,7 +17,7 @@ use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{detect_only, fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, TextChange, MAX_PASSES};
 use crate::frontends::cloudformation::{
-    included_function_files, is_serverless_service, ProjectFile, Template, TemplateFrontEnd, TemplateInput,
+    included_files, is_serverless_service, ProjectFile, Template, TemplateFrontEnd, TemplateInput,
 };
 use crate::frontends::terraform::{locked_aws_release, TerraformFrontEnd, TerraformInput, TerraformProject};
 use crate::frontends::typescript::{
@@ -293,7 +293,7 @@ pub fn run_source(path: PathBuf, bytes: Vec<u8>, options: &RunOptions) -> Result
     // A service's included files are read from disk, only to judge the functions they declare.
     let included = match &source {
         Some(service) if is_serverless_service(&service.path) => {
-            included_function_files(&absolute(&service.path), &service.text)
+            included_files(&absolute(&service.path), &service.text)
         }
         _ => Vec::new(),
     };

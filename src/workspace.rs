@@ -141,11 +141,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
         add_context_files(project, &folders, &mut javascript);
         match project.kind {
             ProjectKind::Terraform => add_called_modules(project),
-            ProjectKind::CloudFormation => add_included_function_files(project),
+            ProjectKind::CloudFormation => add_included_files(project),
             ProjectKind::TypeScript => {}
         }
     }
-    let deploys_on_its_own = share_included_function_files(&mut workspace.projects);
+    let deploys_on_its_own = share_included_files(&mut workspace.projects);
     // A file a service declares functions in is read as part of it, and on its own only when it
     // deploys on its own too (a service of its own, a template).
     workspace.projects.retain(|project| {
@@ -223,7 +223,7 @@ fn unread_pulumi_programs(project_files: &[PathBuf], projects: &[Project]) -> Ve
 /// template of its own, whose findings are not the including service's), else by the first
 /// service that includes it. The others read it for the model. Returns, for each included file,
 /// whether it deploys on its own.
-fn share_included_function_files(projects: &mut [Project]) -> HashMap<PathBuf, bool> {
+fn share_included_files(projects: &mut [Project]) -> HashMap<PathBuf, bool> {
     let mut deploys_on_its_own = HashMap::new();
     let mut owned = HashSet::new();
     for project in projects
@@ -248,7 +248,7 @@ fn share_included_function_files(projects: &mut [Project]) -> HashMap<PathBuf, b
 
 /// The files a Serverless service declares functions in (`functions: ${file(…)}`) deploy with it:
 /// they follow the service among the project's files, which it is the first of.
-fn add_included_function_files(project: &mut Project) {
+fn add_included_files(project: &mut Project) {
     if !crate::frontends::cloudformation::is_serverless_service(&project.root) {
         return;
     }
@@ -257,10 +257,7 @@ fn add_included_function_files(project: &mut Project) {
     };
     project
         .files
-        .extend(crate::frontends::cloudformation::included_function_files(
-            &project.root,
-            &text,
-        ));
+        .extend(crate::frontends::cloudformation::included_files(&project.root, &text));
 }
 
 /// Reads the rest of a project that the paths given do not hold whole: a Pulumi project whose

@@ -154,6 +154,33 @@ impl Map {
 }
 
 impl Value {
+    /// The value with every range it holds moved `by` bytes on: a value read from another file,
+    /// set apart from this file's bytes (see the CloudFormation front end's resource includes).
+    pub fn shifted(mut self, by: usize) -> Value {
+        self.shift(by);
+        self
+    }
+
+    fn shift(&mut self, by: usize) {
+        let move_range = |range: &mut Range<usize>| *range = range.start + by..range.end + by;
+        move_range(&mut self.range);
+        match &mut self.kind {
+            ValueKind::Map(map) => {
+                for entry in &mut map.entries {
+                    move_range(&mut entry.key_range);
+                    move_range(&mut entry.range);
+                    entry.value.shift(by);
+                }
+            }
+            ValueKind::List(list) => list.items.iter_mut().for_each(|item| item.shift(by)),
+            ValueKind::Scalar(scalar) => move_range(&mut scalar.content),
+            ValueKind::Tagged { value, .. } => value.shift(by),
+            ValueKind::Other => {}
+        }
+    }
+}
+
+impl Value {
     /// Where the value's own text ends: YAML counts the comments and blank lines after a block's
     /// last entry into the block, though they stand before what follows it.
     pub fn content_end(&self) -> usize {

@@ -223,7 +223,7 @@ impl<'a> Template<'a> {
     }
 
     fn limit_value(&self, entry: &Entry) -> LimitValue {
-        let written = self.text[entry.value.range.clone()].to_owned();
+        let written = self.written(&entry.value.range).to_owned();
         let resolved = self.candidates(&entry.value).sole();
         LimitValue {
             key: entry.key.clone(),

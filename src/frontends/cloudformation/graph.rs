@@ -281,7 +281,7 @@ impl<'a> Template<'a> {
     pub(super) fn list_entry(&self, item: &Value) -> ListEntry {
         let at = self.site(item.range.clone());
         let candidates = self.candidates(item);
-        let text = self.text[item.range.clone()].lines().next().unwrap_or("").to_owned();
+        let text = self.written(&item.range).lines().next().unwrap_or("").to_owned();
         ListEntry {
             // A Serverless variable (`${self:…}`) may hold any runtime.
             sole_id: candidates

@@ -26,7 +26,7 @@ use std::path::Path;
 use tree_sitter::Tree;
 
 pub(crate) use iam::pseudo_parameters_as_wildcards;
-pub use includes::{included_function_files, ProjectFile};
+pub use includes::{included_files, ProjectFile};
 pub use render::TemplateFrontEnd;
 
 use crate::cloud::{ResourceId, Site};
@@ -68,6 +68,19 @@ pub struct Template<'a> {
     /// The functions a service's includes declare in files of the project, by where each include
     /// is written in this file.
     included: Vec<(Range<usize>, includes::IncludedFunctions)>,
+    /// The entries of the resources section, a resource a service includes whole read from its
+    /// file (`Role: ${file(./role.yml)}`).
+    resource_section: Vec<Entry>,
+    /// The files those resources are read from. Their values' bytes are counted on from the end of
+    /// this file's (`base`), so that where a value is written tells which file it is in (`site`).
+    included_texts: Vec<IncludedText<'a>>,
+}
+
+/// The text of a file a service includes a resource from, and where its bytes are counted from.
+struct IncludedText<'a> {
+    file: usize,
+    base: usize,
+    text: &'a str,
 }
 
 /// A resource of the template.
@@ -131,7 +144,7 @@ pub fn is_serverless_service(path: &std::path::Path) -> bool {
 impl<'a> Template<'a> {
     /// The template of `input`. `project_files` are the project's files, where the includes of a
     /// Serverless service may declare functions.
-    pub fn build(input: TemplateInput<'a>, project_files: &[ProjectFile]) -> Self {
+    pub fn build(input: TemplateInput<'a>, project_files: &[ProjectFile<'a>]) -> Self {
         let root = document::read(input.tree.root_node(), input.text).unwrap_or(Value {
             range: 0..0,
             kind: ValueKind::Other,
@@ -149,6 +162,8 @@ impl<'a> Template<'a> {
             aliased_anchors: document::aliased_anchors(input.tree.root_node(), input.text),
             indented_with_tabs: input.json && input.text.lines().any(|line| line.starts_with('\t')),
             included: Vec::new(),
+            resource_section: Vec::new(),
+            included_texts: Vec::new(),
         };
         template.is_template = template.says_it_is_a_template();
         if template.serverless && template.is_template {
@@ -159,6 +174,14 @@ impl<'a> Template<'a> {
                     Some((include.value.range.clone(), functions))
                 })
                 .collect();
+        }
+        template.resource_section = template
+            .resources_section()
+            .and_then(Value::as_map)
+            .map(|map| map.entries.clone())
+            .unwrap_or_default();
+        if template.serverless && template.is_template {
+            template.read_resource_includes(project_files);
         }
         // A logical id written twice names its first resource, as `resources` finds it first.
         let mut ids = HashMap::new();
@@ -172,6 +195,39 @@ impl<'a> Template<'a> {
         template.resource_ids = ids;
         template.resource_entries = entries;
         template
+    }
+
+    /// Reads each resource the service includes whole from its file, when that is one of the
+    /// project's: the resource is then judged, and fixed, where it is written.
+    fn read_resource_includes(&mut self, project_files: &[ProjectFile<'a>]) {
+        let mut base = self.text.len() + 1;
+        let mut read = Vec::new();
+        for (entry, include) in includes::resource_includes(&self.root) {
+            let Some(included) = includes::read_resource_include(self.folder, &include, project_files) else {
+                continue;
+            };
+            let value = included.resource.shifted(base);
+            read.push((
+                entry.range.clone(),
+                Entry {
+                    key: entry.key.clone(),
+                    key_range: value.range.clone(),
+                    range: value.range.clone(),
+                    value,
+                },
+            ));
+            self.included_texts.push(IncludedText {
+                file: included.file,
+                base,
+                text: included.text,
+            });
+            base += included.text.len() + 1;
+        }
+        for (written, entry) in read {
+            if let Some(slot) = self.resource_section.iter_mut().find(|slot| slot.range == written) {
+                *slot = entry;
+            }
+        }
     }
 
     pub fn is_template(&self) -> bool {
@@ -260,11 +316,7 @@ impl<'a> Template<'a> {
     /// The entries of the resources section, resources or not; none when this is no template.
     fn resource_section_entries(&self) -> &[Entry] {
         match self.is_template() {
-            true => self
-                .resources_section()
-                .and_then(Value::as_map)
-                .map(|map| map.entries.as_slice())
-                .unwrap_or_default(),
+            true => &self.resource_section,
             false => &[],
         }
     }
@@ -276,14 +328,37 @@ impl<'a> Template<'a> {
             .flatten()
     }
 
+    /// Where the value at `range` is written: in this file, or in the one a resource was read from.
     fn site(&self, range: Range<usize>) -> Site {
-        Site { file: self.file, range }
+        match self.included_text(&range) {
+            Some(included) => Site {
+                file: included.file,
+                range: range.start - included.base..range.end - included.base,
+            },
+            None => Site { file: self.file, range },
+        }
+    }
+
+    /// The file a resource was read from, when the value at `range` is written there.
+    fn included_text(&self, range: &Range<usize>) -> Option<&IncludedText<'a>> {
+        self.included_texts
+            .iter()
+            .find(|included| included.base <= range.start && range.end <= included.base + included.text.len())
+    }
+
+    /// The text of the value at `range`, in whichever file it is written.
+    fn written(&self, range: &Range<usize>) -> &str {
+        let (text, range) = match self.included_text(range) {
+            Some(included) => (included.text, range.start - included.base..range.end - included.base),
+            None => (self.text, range.clone()),
+        };
+        text.get(range).unwrap_or_default()
     }
 
     /// Where a value read in file number `file` is written: there, unless following a variable
     /// (`${self:…}`, see `followed`) led from `read` to another value of this file.
     fn site_of(&self, file: usize, read: &Value, followed: &Value) -> Site {
-        match std::ptr::eq(read, followed) {
+        match std::ptr::eq(read, followed) && file != self.file {
             true => Site {
                 file,
                 range: followed.range.clone(),

@@ -17,7 +17,7 @@
 
 use std::ops::Range;
 
-use super::includes::{function_includes, FunctionInclude};
+use super::includes::{function_includes, FileInclude};
 use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{
@@ -243,7 +243,7 @@ impl Template<'_> {
     }
 
     /// The includes of the `functions` section whose file is not one of the project's.
-    fn unread_includes(&self) -> Vec<FunctionInclude<'_>> {
+    fn unread_includes(&self) -> Vec<FileInclude<'_>> {
         self.service_value("functions")
             .map(|_| function_includes(&self.root))
             .unwrap_or_default()

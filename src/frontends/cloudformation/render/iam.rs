@@ -26,8 +26,12 @@ impl Template<'_> {
             .ok_or_else(|| "the resource was not found in the template".to_owned())
     }
 
-    /// The resource's own map (`Type`, `DependsOn`, `Properties`), as a value.
+    /// The resource's own map (`Type`, `DependsOn`, `Properties`), as a value: the whole file,
+    /// when it is one a Serverless service includes a resource from.
     fn resource_map(&self, site: &Site) -> Result<&Value, String> {
+        if self.root.range == site.range && !self.is_template() {
+            return Ok(&self.root);
+        }
         self.root
             .find_entry(&site.range)
             .and_then(|(map, index)| map.as_map()?.entries.get(index))
