@@ -56,6 +56,8 @@ pub struct ArnValues {
     /// The ways its name (the last field of an SQS or SNS ARN) is written: the value naming it,
     /// and the text setting it.
     pub names: Vec<ArnText>,
+    /// The value that is its whole ARN (`aws_sqs_queue.dlq.arn`), read within longer text.
+    pub arn: Option<ReadValue>,
 }
 
 /// ARN text, as a sequence of pieces.

@@ -31,6 +31,12 @@ impl Entry {
             || self.resource.is_some()
             || self.text.as_ref().is_some_and(|text| text.service().is_some())
     }
+    /// Whether a Resource entry is judged target by target: any ARN text is (a target it may or
+    /// may not name is `Unsure`, `${aws_sqs_queue.dlq.arn}*` covers that queue), so text the
+    /// statement cannot read whole does not hide what its other entries grant.
+    fn judged(&self) -> bool {
+        self.readable() || self.text.is_some()
+    }
 }
 
 /// One statement of a policy document: what it allows or denies, as far as it can be read.
@@ -48,7 +54,7 @@ impl PolicyStatement {
     /// A statement as read; an entry that is neither a literal nor a resource of the project may
     /// name anything, which makes the statement uncertain too.
     pub fn new(effect: Effect, actions: Vec<Entry>, resources: Vec<Entry>, uncertainty: Option<String>) -> Self {
-        let unreadable = actions.iter().chain(&resources).any(|entry| !entry.readable());
+        let unreadable = actions.iter().any(|entry| !entry.readable()) || resources.iter().any(|entry| !entry.judged());
         let uncertainty = match uncertainty {
             None if unreadable => Some("an Action or Resource whose value it cannot follow".to_owned()),
             known => known,
@@ -214,9 +220,12 @@ fn evaluate<'a>(
             match statement.effect {
                 Effect::Deny => maybe_denied = true,
                 Effect::Allow => {
-                    uncertain.get_or_insert_with(|| match some_instances {
-                        true => "a grant naming some of its instances alone".to_owned(),
-                        false => "a resource pattern that may or may not match its name".to_owned(),
+                    uncertain.get_or_insert_with(|| {
+                        match (some_instances, statement.resources.iter().all(Entry::readable)) {
+                            (true, _) => "a grant naming some of its instances alone".to_owned(),
+                            (false, true) => "a resource pattern that may or may not match its name".to_owned(),
+                            (false, false) => "an Action or Resource whose value it cannot follow".to_owned(),
+                        }
                     });
                 }
             }
@@ -326,6 +335,9 @@ impl ResourceTarget {
     /// queue's ARN, and so is `…:${AWS::StackName}-orders` for a queue named `${AWS::StackName}-orders`. A name written out is matched as a pattern's name is. Whatever else
     /// the values hold, the text may name the target or not.
     fn text_coverage(&self, text: &ArnText) -> Coverage {
+        if self.reads_own_arn_then_wildcards(text) {
+            return Coverage::Covers;
+        }
         match text.service() {
             Some(service) if service != self.service => return Coverage::Misses,
             Some(_) => {}
@@ -349,6 +361,20 @@ impl ResourceTarget {
             Coverage::Covers if made_there => Coverage::Covers,
             Coverage::Misses => Coverage::Misses,
             _ => Coverage::Unsure,
+        }
+    }
+
+    /// Whether text is the target's own ARN, read whole, followed by nothing but `*`
+    /// (`${aws_sqs_queue.dlq.arn}*`): IAM lets the `*` match nothing, so the text matches that ARN.
+    fn reads_own_arn_then_wildcards(&self, text: &ArnText) -> bool {
+        let Some(own) = &self.arn_values.arn else {
+            return false;
+        };
+        match text.pieces.as_slice() {
+            [ArnPiece::Value(read), after @ ..] if read == own => after
+                .iter()
+                .all(|piece| matches!(piece, ArnPiece::Text(written) if written.chars().all(|c| c == '*'))),
+            _ => false,
         }
     }
 
@@ -610,6 +636,7 @@ mod tests {
                 region: Some(ReadValue::named("AWS::Region".to_owned())),
                 account: Some(ReadValue::named("AWS::AccountId".to_owned())),
                 names: vec![ArnText::new(vec![value("Queue.QueueName")])],
+                arn: Some(ReadValue::named("Queue.Arn".to_owned())),
             },
         };
         let own_name = || value("Queue.QueueName");
@@ -633,6 +660,14 @@ mod tests {
         assert_eq!(
             queue.coverage(&written("arn:aws:sns:", value("AWS::Region"), own_name())),
             Coverage::Misses
+        );
+        // Its own ARN, then `*` (which may match nothing); other text after it is not judged.
+        let after_own_arn = |rest: &str| text(vec![value("Queue.Arn"), ArnPiece::Text(rest.to_owned())]);
+        assert_eq!(queue.coverage(&after_own_arn("*")), Coverage::Covers);
+        assert_eq!(queue.coverage(&after_own_arn("-old*")), Coverage::Unsure);
+        assert_eq!(
+            queue.coverage(&text(vec![value("Other.Arn"), ArnPiece::Text("*".to_owned())])),
+            Coverage::Unsure
         );
         let unknown_values = ResourceTarget {
             arn_values: ArnValues::default(),

@@ -463,6 +463,7 @@ impl<'a> Template<'a> {
             region: named("AWS::Region"),
             account: named("AWS::AccountId"),
             names: std::iter::once(by_attribute).chain(set).collect(),
+            arn: None,
         }
     }
 

@@ -17,9 +17,9 @@ use super::values::{unwrapped, Scope, MAX_HOPS};
 use super::{Located, Mention, ModuleCall, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{
-    ArnValues, DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget, Multiplicity,
-    PhysicalName, QueueEventSource, ResourceId, ResourceRef, ResourceTarget, RoleAttachment, RoleGrants, WrittenArn,
-    ARN,
+    ArnPiece, ArnText, ArnValues, DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget,
+    Multiplicity, PhysicalName, QueueEventSource, ReadValue, ResourceId, ResourceRef, ResourceTarget, RoleAttachment,
+    RoleGrants, WrittenArn, ARN,
 };
 use crate::syntax::kind_of;
 
@@ -284,12 +284,36 @@ impl<'a> TerraformProject<'a> {
                 service,
                 name,
                 instance: None,
-                // A value read by name may be another module's or instance's: none is taken
-                // for this one's.
-                arn_values: ArnValues::default(),
+                arn_values: self.own_arn_values(instance),
             },
             name: format!("`{}`", instance.address()),
         })
+    }
+
+    /// The values the root module reads the ARN of its queue or topic `instance` from: its name
+    /// as the `name` attribute gives it (`aws_sqs_queue.dlq.name`) and as its `name` argument
+    /// writes it (`"${var.env}-dlq"`), and its whole ARN (`aws_sqs_queue.dlq.arn`). Only for a
+    /// resource of the root made once: elsewhere, or per instance, the same words read another
+    /// module's values or no one instance's. The partition, region and account are left
+    /// unknown (a provider alias or a `region` argument may place it anywhere), so only `*` there
+    /// is taken to match.
+    fn own_arn_values(&self, instance: &ResourceInstance<'_, 'a>) -> ArnValues {
+        let resource = instance.resource;
+        if !instance.calls.is_empty() || resource.registry_call.is_some() || self.is_repeated(resource.body) {
+            return ArnValues::default();
+        }
+        let address = format!("{}.{}", resource.kind, resource.name);
+        let read = |attribute: &str| ReadValue::named(format!("{address}.{attribute}"));
+        let written = self
+            .argument(resource.body, "name")
+            .and_then(|name| self.arn_text(name));
+        ArnValues {
+            names: std::iter::once(ArnText::new(vec![ArnPiece::Value(read("name"))]))
+                .chain(written)
+                .collect(),
+            arn: Some(read("arn")),
+            ..ArnValues::default()
+        }
     }
 
     /// The event source mappings that feed a function from an SQS queue of the root module: the

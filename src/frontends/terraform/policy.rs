@@ -497,4 +497,29 @@ mod tests {
         let directive = "<<EOF\n%{ if true }{\"Statement\": []}%{ endif }\nEOF";
         assert_eq!(send_answer(directive, ""), Answer::Unreadable);
     }
+
+    #[test]
+    fn arn_text_reading_the_queues_own_name_or_arn_covers_it() {
+        let resource = |written: &str| {
+            format!("jsonencode({{\n    Statement = [{{ Effect = \"Allow\", Action = \"sqs:SendMessage\", Resource = {written} }}]\n  }})")
+        };
+        let answer = |written: &str| send_answer(&resource(written), "");
+        assert_eq!(answer("\"arn:aws:sqs:*:*:${aws_sqs_queue.dlq.name}\""), Answer::Allowed);
+        assert_eq!(answer("\"${aws_sqs_queue.dlq.arn}*\""), Answer::Allowed);
+        assert_eq!(answer("[\"${aws_sqs_queue.dlq.arn}*\"]"), Answer::Allowed);
+        // The region it is made in is not known: one written out may be it or not.
+        assert!(matches!(
+            answer("\"arn:aws:sqs:eu-west-1:*:${aws_sqs_queue.dlq.name}\""),
+            Answer::Unknown(_)
+        ));
+        // Another queue's name, or text after its ARN, names another queue or may.
+        assert!(matches!(
+            answer("\"arn:aws:sqs:*:*:${aws_sqs_queue.other.name}\""),
+            Answer::Unknown(_)
+        ));
+        assert!(matches!(
+            answer("\"${aws_sqs_queue.dlq.arn}-old*\""),
+            Answer::Unknown(_)
+        ));
+    }
 }
