@@ -353,8 +353,10 @@ impl ResourceTarget {
             [ArnPiece::Text(pattern)] => self.name_coverage(pattern),
             _ => Coverage::Unsure,
         };
-        let any_partition = matches!(partition.as_slice(), [ArnPiece::Text(written)] if written.starts_with("aws"));
-        let made_there = (any_partition || reads_or_any(partition, &own.partition))
+        // A partition written out is taken as the one the stack deploys to, as in a pattern
+        // (`segments_coverage`): the program does not say which partition that is.
+        let partition_written = matches!(partition.as_slice(), [ArnPiece::Text(written)] if written.starts_with("aws"));
+        let made_there = (partition_written || reads_or_any(partition, &own.partition))
             && reads_or_any(region, &own.region)
             && reads_or_any(account, &own.account);
         match name {

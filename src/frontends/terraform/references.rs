@@ -150,12 +150,15 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The resource of the root module whose instances a block of the root module is made over,
-    /// one per instance it keeps: `for_each = aws_lambda_function.fn`, or a `for` that keeps the
-    /// instances as they are (`{ for name, function in aws_lambda_function.fn : name => function }`),
-    /// maybe only some of them (`… if name != "admin"`). There `each.value` is an instance of that
-    /// resource.
+    /// one per instance: `for_each = aws_lambda_function.fn`, or a `for` that keeps every
+    /// instance as it is (`{ for name, function in aws_lambda_function.fn : name => function }`,
+    /// with no `if` or one that drops no key). There `each.value` is an instance of that resource.
     pub fn instances_iterated(&self, body: Located<'a>) -> Option<ResourceId> {
-        self.iterated(body).map(|(resource, _)| resource)
+        // Over a `for` whose `if` drops instances, `each.value` is only some of them: read as the
+        // whole resource, a policy made per kept queue would grant the dropped ones too.
+        self.iterated(body)
+            .filter(|&(_, every)| every)
+            .map(|(resource, _)| resource)
     }
 
     /// `instances_iterated`, and whether the block is made for every instance of the resource.
