@@ -209,6 +209,10 @@ impl<'a> TerraformProject<'a> {
     /// One entry read in `scope`: a literal, or a resource's attribute. In a called module, a
     /// resource the root passes in or the module instance makes once (see `arn_ref`).
     fn entry(&self, element: Located<'a>, scope: &Scope<'_, 'a>) -> Entry {
+        // A policy made per kept instance grants those alone, not the resource the element is of.
+        if scope.is_empty() && self.reads_some_instances(element) {
+            return unreadable_entry();
+        }
         if let Some((literal, _)) = self.string_value(element, scope) {
             return Entry {
                 literal: Some(literal),

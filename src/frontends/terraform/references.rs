@@ -150,15 +150,12 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The resource of the root module whose instances a block of the root module is made over,
-    /// one per instance: `for_each = aws_lambda_function.fn`, or a `for` that keeps every
-    /// instance as it is (`{ for name, function in aws_lambda_function.fn : name => function }`,
-    /// with no `if` or one that drops no key). There `each.value` is an instance of that resource.
+    /// one per instance it keeps: `for_each = aws_lambda_function.fn`, or a `for` that keeps the
+    /// instances as they are (`{ for name, function in aws_lambda_function.fn : name => function }`),
+    /// maybe only some of them (`… if name != "admin"`). There `each.value` is an instance of that
+    /// resource.
     pub fn instances_iterated(&self, body: Located<'a>) -> Option<ResourceId> {
-        // Over a `for` whose `if` drops instances, `each.value` is only some of them: read as the
-        // whole resource, a policy made per kept queue would grant the dropped ones too.
-        self.iterated(body)
-            .filter(|&(_, every)| every)
-            .map(|(resource, _)| resource)
+        self.iterated(body).map(|(resource, _)| resource)
     }
 
     /// `instances_iterated`, and whether the block is made for every instance of the resource.
@@ -187,6 +184,24 @@ impl<'a> TerraformProject<'a> {
         // `for_each` gives a map of instances.
         self.argument(self.root_resources().nth(iterated.0)?.body, "for_each")?;
         Some(iterated)
+    }
+
+    /// Whether `expression` reads `each.value` in a block made over only some instances of a
+    /// resource (a `for` whose `if` may drop keys): `root_resource_ref` reads it as the whole
+    /// resource, which a grant must not be taken for.
+    pub fn reads_some_instances(&self, expression: Located<'a>) -> bool {
+        let Some(origin) = self.origin(expression, &[]) else {
+            return false;
+        };
+        let written = interpolated(origin.written);
+        let reads_element = self
+            .resource_traversal(written)
+            .is_some_and(|parts| parts.starts_with(&["each", "value"]));
+        reads_element
+            && self
+                .enclosing_block_body(written)
+                .and_then(|body| self.iterated(body))
+                .is_some_and(|(_, every)| !every)
     }
 
     /// Whether `value`, read in a block made per instance of the resource it reads, every one of

@@ -932,6 +932,17 @@ locals {
             for other in ["grouped", "mapped", "counted", "written"] {
                 assert_eq!(read(other, "a"), None, "{other}");
             }
+            // A grant read there covers only the kept instances, not the resource.
+            let reads_some = |name: &str| {
+                let topic = project.folders[0]
+                    .resources
+                    .iter()
+                    .find(|resource| resource.name == name)
+                    .expect("topic");
+                project.reads_some_instances(project.argument(topic.body, "a").expect("argument"))
+            };
+            assert!(reads_some("filtered"));
+            assert!(!reads_some("whole") && !reads_some("kept"));
         });
     }
 

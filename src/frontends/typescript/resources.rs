@@ -280,6 +280,21 @@ fn enclosing_statement<'tree>(node: Node<'tree>, enclosing: &[Node<'tree>]) -> N
     current
 }
 
+/// Whether a later pair of the object literal holding `pair` has the same key.
+fn key_written_again(pair: Node, text: &str) -> bool {
+    let key_of = |pair: Node| {
+        pair.field("key")
+            .map(|key| node_text(key, text).trim_matches(|c| c == '"' || c == '\'').to_owned())
+    };
+    let (Some(key), Some(object)) = (key_of(pair), pair.parent()) else {
+        return false;
+    };
+    named_children(object)
+        .skip_while(|sibling| sibling.id() != pair.id())
+        .skip(1)
+        .any(|sibling| kind_of(sibling) == "pair" && key_of(sibling).as_deref() == Some(key.as_str()))
+}
+
 /// How a resource's `new` expression is held, from its ancestors (nearest first).
 fn binding_of(enclosing: &[Node], text: &str) -> ResourceBinding {
     let Some(&parent) = enclosing.first() else {
@@ -291,6 +306,9 @@ fn binding_of(enclosing: &[Node], text: &str) -> ResourceBinding {
             // `const { invokeUrl } = new …` keeps no name for the resource itself.
             None => ResourceBinding::Nested,
         },
+        // Of a key written twice, the object keeps the later value: the earlier resource is made
+        // but nothing names it.
+        "pair" if key_written_again(parent, text) => ResourceBinding::Nested,
         "pair" => property_path(parent, &enclosing[1..], text)
             .map_or(ResourceBinding::Nested, |(holder, path, exported)| {
                 ResourceBinding::Property { holder, path, exported }
