@@ -332,8 +332,9 @@ impl ResourceTarget {
     /// reading the partition, region and account the target is made in (or `*` there) and its
     /// name, written as the program writes it, covers it:
     /// `arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Queue.QueueName}` is the
-    /// queue's ARN, and so is `…:${AWS::StackName}-orders` for a queue named `${AWS::StackName}-orders`. A name written out is matched as a pattern's name is. Whatever else
-    /// the values hold, the text may name the target or not.
+    /// queue's ARN, and so is `…:${AWS::StackName}-orders` for a queue named
+    /// `${AWS::StackName}-orders`. A name written out is matched as a pattern's name is. Whatever
+    /// else the values hold, the text may name the target or not.
     fn text_coverage(&self, text: &ArnText) -> Coverage {
         if self.reads_own_arn_then_wildcards(text) {
             return Coverage::Covers;

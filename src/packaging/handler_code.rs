@@ -107,11 +107,9 @@ impl HandlerReader<'_> {
             // Any of them may deploy: one that takes a callback decides.
             CodePackage::AnyOf(codes) => {
                 let each: Vec<HandlerCompletion> = codes.iter().map(|code| self.of_code(code)).collect();
-                let callback = each
-                    .iter()
-                    .position(|read| matches!(read, HandlerCompletion::Callback(_)));
+                let callback = each.iter().find(|read| matches!(read, HandlerCompletion::Callback(_)));
                 match callback {
-                    Some(index) => each.into_iter().nth(index).unwrap_or(HandlerCompletion::Unread),
+                    Some(callback) => callback.clone(),
                     None if each.iter().all(|read| matches!(read, HandlerCompletion::Returns)) => {
                         HandlerCompletion::Returns
                     }

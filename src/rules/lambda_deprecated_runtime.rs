@@ -109,17 +109,18 @@ code loads without bundling it: Lambda's Node.js runtimes up to nodejs16.x provi
 JavaScript v2 (`aws-sdk`), and from nodejs18.x only v3 (`@aws-sdk/*`). Where infrafix can read
 the code (a `StringAsset` of an AssetArchive, the CDK's `Code.fromInline`, CloudFormation's
 `ZipFile` and SAM's `InlineCode`, the `source_file` or `source` blocks a Terraform `archive_file`
-zips, or the handler's `.js`/`.mjs`/`.cjs` file in a package folder of the project, or without one the
-`.ts` source a build compiles into it in place) and it loads `aws-sdk` that the folder does not bundle (in `node_modules`, or among
-its `package.json` dependencies), the message names the file and line and says what to change
-first. The CDK's `NodejsFunction` bundles its entry file (`entry`, or without it the file named
-after the defining file and the construct's id, `stack.api.ts` beside `stack.ts`) with esbuild,
+zips, or the handler's `.js`/`.mjs`/`.cjs` file in a package folder of the project, or without
+one the `.ts` source a build compiles into it in place) and it loads `aws-sdk` that the folder does
+not bundle (in `node_modules`, or among its `package.json` dependencies), the message names the
+file and line and says what to change first. The CDK's `NodejsFunction` bundles its entry file
+(`entry`, or without it the file named after the defining file and the construct's id,
+`stack.api.ts` beside `stack.ts`; infrafix reads that file, not the modules it imports) with esbuild,
 leaving out only its `bundling.externalModules`, by default the SDK of the runtime (`aws-sdk` up to
 nodejs16.x, `@aws-sdk/*` from nodejs18.x): an entry loading `aws-sdk` fails on the new runtime
 when `externalModules` still lists it (take it out, or move to v3), and otherwise esbuild bundles
 it from the app's `node_modules`, which the message asks for when the app's package.json does not
-list it (the bundling would fail). Node.js 24 runs async handlers only: a handler that takes a callback (a third parameter,
-`(event, context, callback)`) or ends through `context.done`, `succeed` or `fail` fails on it. Where
+list it (the bundling would fail). Node.js 24 runs async handlers only: a handler that takes a
+callback (a third parameter, `(event, context, callback)`) or ends through `context.done`, `succeed` or `fail` fails on it. Where
 infrafix reads the handler's module (in the same places as for `aws-sdk`) and its exported handler
 is one of those, or the function is a `CallbackFunction` (whose handler hands the program's
 function a callback; pulumi-aws keeps it off Node.js 24 for that), it moves to the newest runtime

@@ -4,8 +4,9 @@
 //! block's `for_each`. Which instances it keeps is decided only over the keys the resource's
 //! `count` or `for_each` writes out (which no `.tfvars` file may change), by conditions that
 //! compare the key with values written out: `k == "a"`, `k != "audit"`,
-//! `contains(local.skipped, k)` (a list written out), and `!`, `&&`, `||` of those. Any other condition keeps some of the instances, which ones
-//! infrafix cannot tell: a grant read from it covers none of them surely.
+//! `contains(local.skipped, k)` (a list written out), and `!`, `&&`, `||` of those. Any other
+//! condition keeps some of the instances, which ones infrafix cannot tell: a grant read from it
+//! covers none of them surely.
 
 use super::references::{interpolated, NOT_RESOURCES};
 use super::values::{tuple_elements, unwrapped};

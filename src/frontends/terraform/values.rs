@@ -913,15 +913,17 @@ locals {
             ));
         }
         with_project(&main, "", |project, _| {
-            let read = |name: &str, argument: &str| {
+            let argument_of = |name: &str, argument: &str| {
                 let topic = project.folders[0]
                     .resources
                     .iter()
                     .find(|resource| resource.name == name)
                     .expect("topic");
-                let value = project.argument(topic.body, argument).expect("argument");
+                project.argument(topic.body, argument).expect("argument")
+            };
+            let read = |name: &str, argument: &str| {
                 project
-                    .root_resource_ref(value)
+                    .root_resource_ref(argument_of(name, argument))
                     .map(|reference| (reference.resource, reference.attribute))
             };
             // A `for` keeping some instances only makes the block for those, each an instance.
@@ -933,14 +935,7 @@ locals {
                 assert_eq!(read(other, "a"), None, "{other}");
             }
             // A grant read there covers only the kept instances, not the resource.
-            let reads_some = |name: &str| {
-                let topic = project.folders[0]
-                    .resources
-                    .iter()
-                    .find(|resource| resource.name == name)
-                    .expect("topic");
-                project.reads_some_instances(project.argument(topic.body, "a").expect("argument"))
-            };
+            let reads_some = |name: &str| project.reads_some_instances(argument_of(name, "a"));
             assert!(reads_some("filtered"));
             assert!(!reads_some("whole") && !reads_some("kept"));
         });
