@@ -69,16 +69,20 @@ code, the finding has none, and says why.
 A new RolePolicy is not added to the factory's `dependsOn` while a call's role cannot be
 followed (`lambda-iam-depends-on` reports it, without a fix).
 
-A target written as ARN text (`"arn:aws:sqs:us-east-1:123456789012:orders-dlq"`, or the same
-built from the partition, region and account the program deploys to) names its service by its
-start (`arn:aws:sqs:`, `arn:${AWS::Partition}:sns:`), and is judged the way IAM matches a statement's resource
-against it: the same text, or the same values read the same way (`${AWS::Region}`,
-`${data.aws_caller_identity.current.account_id}`, through locals), or a wildcard covering it
-(`arn:aws:sqs:*:*:orders-*`, `*`); a Deny still wins. Where the text reads values infrafix cannot
-know (a region, an account, a variable) and a statement may match them or not
-(`arn:aws:sqs:us-east-1:123456789012:orders-dlq` against `arn:aws:sqs:${var.region}:…`), nothing
-is reported. A target a variable or a parameter gives whole (`var.dlq_arn`, `!Ref DeadLetterArn`)
-is not judged. The grant names the text as the function writes it (the same string, template,
+A target written as ARN text (`"arn:aws:sqs:us-east-1:123456789012:orders-dlq"`, or the same built
+from the partition, region and account the program deploys to) names its service by its start
+(`arn:aws:sqs:`, `arn:${AWS::Partition}:sns:`), and is judged the way IAM matches a statement's
+resource against it: the same text, or the same values read the same way (`${AWS::Region}`,
+`${data.aws_caller_identity.current.account_id}`, through locals or `format("…%s…", …)`), or a
+wildcard covering it (`arn:aws:sqs:*:*:orders-*`, `*`); a Deny still wins. A queue of the program
+is in the partition, region and account its stack deploys to (`${AWS::Region}`, in Terraform what
+the root's `aws_partition`, `aws_region` and `aws_caller_identity` data sources report when
+declared without arguments), unless it names a `provider` or `region` of its own. Where the text
+reads values infrafix cannot know (a region, an account, a variable) and a statement may match
+them or not (`arn:aws:sqs:us-east-1:123456789012:orders-dlq` against
+`arn:aws:sqs:${var.region}:…`), nothing is reported. A target a variable or a parameter gives
+whole (`var.dlq_arn`, `!Ref DeadLetterArn`) is not judged.
+The grant names the text as the function writes it (the same string, template,
 `local` or `!Sub`), in the places and under the conditions a queue of the program is granted.
 In TypeScript (a string, a `const` holding one, a template or `pulumi.interpolate` reading the
 region, the account or the stack's config) the grant copies the text where the policy is written,

@@ -13,6 +13,16 @@ use crate::syntax::kind_of;
 /// templates each reading another several times would otherwise be followed without end.
 const TEMPLATES_FOLLOWED: usize = 16;
 
+/// What the root module's default AWS provider deploys to, as the data sources that report it
+/// (`data.aws_region.current.name`) read it. Data sources of the root with no arguments report
+/// the provider's own partition, region and account, which are those of every root resource made
+/// without a `provider` or `region` of its own; however many such data sources the root declares,
+/// each reads the same value. The names cannot be spelled in Terraform, so no expression is
+/// taken for them.
+pub(super) const PROVIDER_PARTITION: &str = "<the AWS provider's partition>";
+pub(super) const PROVIDER_REGION: &str = "<the AWS provider's region>";
+pub(super) const PROVIDER_ACCOUNT: &str = "<the AWS provider's account>";
+
 impl<'a> TerraformProject<'a> {
     /// The ARN text an expression of the root module stands for: a string, or a template whose
     /// interpolations are strings (through locals) or values named by what they read. A whole
@@ -67,6 +77,11 @@ impl<'a> TerraformProject<'a> {
         let written = unwrapped(origin.written);
         if let Some(text) = self.string_literal(written) {
             return Some(vec![ArnPiece::Text(text)]);
+        }
+        if let Some((function, arguments)) = self.function_call(written) {
+            return (function == "format")
+                .then(|| self.formatted_pieces(&arguments, budget))
+                .flatten();
         }
         let quoted = named_children(written.node)
             .next()
@@ -128,7 +143,10 @@ impl<'a> TerraformProject<'a> {
                 if let Some(text) = self.string_literal(written) {
                     return Some(vec![ArnPiece::Text(text)]);
                 }
-                if kind_of(written.node) == "template_expr" {
+                let formatted = self
+                    .function_call(written)
+                    .is_some_and(|(function, _)| function == "format");
+                if kind_of(written.node) == "template_expr" || formatted {
                     *budget = budget.checked_sub(1)?;
                     return self.arn_text_within(written, budget);
                 }
@@ -136,9 +154,69 @@ impl<'a> TerraformProject<'a> {
             }
             _ => expression,
         };
-        Some(vec![ArnPiece::Value(ReadValue::named(
-            self.text(read).split_whitespace().collect(),
-        ))])
+        let shown: String = self.text(read).split_whitespace().collect();
+        let value = match self.provider_value(read) {
+            Some(identity) => ReadValue::bound(shown, identity.to_owned()),
+            None => ReadValue::named(shown),
+        };
+        Some(vec![ArnPiece::Value(value)])
+    }
+
+    /// The pieces of `format("arn:aws:sqs:%s:%s:%s", region, account, name)`: the format text
+    /// with each `%s` replaced by the pieces of its argument. Any other verb, a width or flag, an
+    /// argument count that does not match, or arguments expanded from a list (`...`) are not
+    /// read.
+    fn formatted_pieces(&self, arguments: &[Located<'a>], budget: &mut usize) -> Option<Vec<ArnPiece>> {
+        let (format, mut values) = arguments.split_first()?;
+        if values.iter().any(|value| kind_of(value.node) != "expression") {
+            return None;
+        }
+        let format = self.string_literal(unwrapped(*format))?;
+        let mut pieces = Vec::new();
+        let mut text = String::new();
+        let mut characters = format.chars();
+        while let Some(character) = characters.next() {
+            if character != '%' {
+                text.push(character);
+                continue;
+            }
+            match characters.next()? {
+                '%' => text.push('%'),
+                's' => {
+                    let (value, rest) = values.split_first()?;
+                    values = rest;
+                    pieces.push(ArnPiece::Text(std::mem::take(&mut text)));
+                    pieces.extend(self.arn_pieces(*value, budget)?);
+                }
+                _ => return None,
+            }
+        }
+        pieces.push(ArnPiece::Text(text));
+        values.is_empty().then_some(pieces)
+    }
+
+    /// Which of the provider's partition, region or account a value reads, where it reads it from
+    /// a data source of the root module declared without arguments (`data "aws_region" "current"
+    /// {}`): with a `provider`, or asked about another region, it may report another.
+    fn provider_value(&self, read: Located<'a>) -> Option<&'static str> {
+        let parts = self.traversal(read)?;
+        let ["data", kind, name, attribute] = parts.as_slice() else {
+            return None;
+        };
+        let identity = match (*kind, *attribute) {
+            ("aws_partition", "partition") => PROVIDER_PARTITION,
+            ("aws_region", "name" | "region") => PROVIDER_REGION,
+            ("aws_caller_identity", "account_id") => PROVIDER_ACCOUNT,
+            _ => return None,
+        };
+        let data = self
+            .folder_of(read)
+            .data_sources
+            .iter()
+            .find(|data| data.kind == *kind && data.name == *name)?;
+        let configured = data.body.node != data.block.node
+            && named_children(data.body.node).any(|node| matches!(kind_of(node), "attribute" | "block"));
+        (!configured).then_some(identity)
     }
 }
 

@@ -10,6 +10,7 @@
 //! module's function running as a root role is judged, with the queues the module makes once (see
 //! `arn_ref`). What a called module does with a role of its own alone is its own folder's finding.
 
+use super::arn_text::{PROVIDER_ACCOUNT, PROVIDER_PARTITION, PROVIDER_REGION};
 use super::modules::ResourceInstance;
 use super::policy::ReadDocument;
 use super::references::{graph_attribute, interpolated};
@@ -294,14 +295,18 @@ impl<'a> TerraformProject<'a> {
     /// as the `name` attribute gives it (`aws_sqs_queue.dlq.name`) and as its `name` argument
     /// writes it (`"${var.env}-dlq"`), and its whole ARN (`aws_sqs_queue.dlq.arn`). Only for a
     /// resource of the root made once: elsewhere, or per instance, the same words read another
-    /// module's values or no one instance's. The partition, region and account are left
-    /// unknown (a provider alias or a `region` argument may place it anywhere), so only `*` there
-    /// is taken to match.
+    /// module's values or no one instance's. Its partition, region and account are the default
+    /// provider's, as the root's data sources report them, unless it names a `provider` or
+    /// `region` of its own, which may place it anywhere: then only `*` there is taken to match.
     fn own_arn_values(&self, instance: &ResourceInstance<'_, 'a>) -> ArnValues {
         let resource = instance.resource;
         if !instance.calls.is_empty() || resource.registry_call.is_some() || self.is_repeated(resource.body) {
             return ArnValues::default();
         }
+        let placed_elsewhere = ["provider", "region"]
+            .iter()
+            .any(|argument| self.argument(resource.body, argument).is_some());
+        let provider_value = |identity: &str| (!placed_elsewhere).then(|| ReadValue::named(identity.to_owned()));
         let address = format!("{}.{}", resource.kind, resource.name);
         let read = |attribute: &str| ReadValue::named(format!("{address}.{attribute}"));
         let written = self
@@ -312,7 +317,9 @@ impl<'a> TerraformProject<'a> {
                 .chain(written)
                 .collect(),
             arn: Some(read("arn")),
-            ..ArnValues::default()
+            partition: provider_value(PROVIDER_PARTITION),
+            region: provider_value(PROVIDER_REGION),
+            account: provider_value(PROVIDER_ACCOUNT),
         }
     }
 
