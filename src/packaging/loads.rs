@@ -13,15 +13,29 @@ pub struct PackageLoad {
     pub line: usize,
 }
 
+/// What a module loads: the npm packages, and the files of its own project it imports by a
+/// relative path (`./lib/db`), which a bundler or Node.js loads with it.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ModuleLoads {
+    pub packages: Vec<PackageLoad>,
+    /// The relative specifiers as written (`./lib/db`, `../shared/config.js`), each once.
+    pub relative: Vec<String>,
+}
+
 /// Every package `source` loads with `require("…")`, `import("…")`, `import … from "…"` or
 /// `export … from "…"`, each once, in the order of the source. Relative paths and Node's own
 /// modules load no package. The TypeScript grammar reads JavaScript too; a source it cannot
 /// parse loads nothing that infrafix can tell.
 pub fn package_loads(source: &str) -> Vec<PackageLoad> {
+    module_loads(source).packages
+}
+
+/// The packages and the relative imports of `source`, read as `package_loads` reads packages.
+pub fn module_loads(source: &str) -> ModuleLoads {
     let Ok(tree) = parse(source, Dialect::TypeScript) else {
-        return Vec::new();
+        return ModuleLoads::default();
     };
-    let mut loads: Vec<PackageLoad> = Vec::new();
+    let mut loads = ModuleLoads::default();
     for node in named_descendants(tree.root_node()) {
         let specifier = match kind_of(node) {
             "call_expression" => node
@@ -33,11 +47,20 @@ pub fn package_loads(source: &str) -> Vec<PackageLoad> {
             "import_statement" | "export_statement" if !is_type_only(node) => node.field("source"),
             _ => None,
         };
-        let Some(package) = specifier.and_then(|specifier| package_of(specifier, source)) else {
+        let Some(name) = specifier.and_then(|specifier| written_specifier(specifier, source)) else {
             continue;
         };
-        if !loads.iter().any(|load| load.package == package) {
-            loads.push(PackageLoad {
+        if name.starts_with("./") || name.starts_with("../") {
+            if !loads.relative.iter().any(|known| known == name) {
+                loads.relative.push(name.to_owned());
+            }
+            continue;
+        }
+        let Some(package) = package_named(name) else {
+            continue;
+        };
+        if !loads.packages.iter().any(|load| load.package == package) {
+            loads.packages.push(PackageLoad {
                 package,
                 line: node.start_position().row + 1,
             });
@@ -51,9 +74,8 @@ fn is_type_only(statement: tree_sitter::Node) -> bool {
     statement.child(1).is_some_and(|keyword| kind_of(keyword) == "type")
 }
 
-/// The package a string literal (or a template literal without substitutions) names, when it
-/// names one.
-fn package_of(specifier: tree_sitter::Node, source: &str) -> Option<String> {
+/// The specifier a string literal (or a template literal without substitutions) writes out.
+fn written_specifier<'source>(specifier: tree_sitter::Node, source: &'source str) -> Option<&'source str> {
     let written_out = match kind_of(specifier) {
         "string" => true,
         "template_string" => named_children(specifier).all(|part| kind_of(part) == "string_fragment"),
@@ -63,7 +85,11 @@ fn package_of(specifier: tree_sitter::Node, source: &str) -> Option<String> {
         return None;
     }
     let quoted = node_text(specifier, source);
-    let name = quoted.get(1..quoted.len().checked_sub(1)?)?;
+    quoted.get(1..quoted.len().checked_sub(1)?)
+}
+
+/// The package a specifier names, when it names one: not a path, nor a module of Node.js.
+fn package_named(name: &str) -> Option<String> {
     if name.is_empty() || name.starts_with(['.', '/']) || name.starts_with("node:") || NODE_MODULES.contains(&name) {
         return None;
     }
@@ -130,6 +156,23 @@ async function later() { return import("uuid"); }
                 ("lodash".to_owned(), 6),
                 ("uuid".to_owned(), 7),
             ]
+        );
+    }
+
+    #[test]
+    fn relative_imports_are_kept_apart_from_packages() {
+        let source = "import { db } from \"./lib/db.js\";\nconst util = require('../shared/util');\nimport \"./lib/db.js\";\nimport type { Row } from \"./types\";\nimport AWS from \"aws-sdk\";\n";
+        let loads = module_loads(source);
+        assert_eq!(
+            loads.relative,
+            vec!["./lib/db.js".to_owned(), "../shared/util".to_owned()]
+        );
+        assert_eq!(
+            loads.packages,
+            vec![PackageLoad {
+                package: "aws-sdk".to_owned(),
+                line: 5
+            }]
         );
     }
 

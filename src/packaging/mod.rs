@@ -6,6 +6,7 @@
 mod bundling;
 mod handler_code;
 mod handler_style;
+mod imports;
 mod loads;
 mod scripts;
 mod shell;

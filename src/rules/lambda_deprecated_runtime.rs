@@ -110,11 +110,12 @@ JavaScript v2 (`aws-sdk`), and from nodejs18.x only v3 (`@aws-sdk/*`). Where inf
 the code (a `StringAsset` of an AssetArchive, the CDK's `Code.fromInline`, CloudFormation's
 `ZipFile` and SAM's `InlineCode`, the `source_file` or `source` blocks a Terraform `archive_file`
 zips, or the handler's `.js`/`.mjs`/`.cjs` file in a package folder of the project, or without
-one the `.ts` source a build compiles into it in place) and it loads `aws-sdk` that the folder does
+one the `.ts` source a build compiles into it in place, with the project files it imports by
+relative path, `./lib/db` or a folder's `index`) and it loads `aws-sdk` that the folder does
 not bundle (in `node_modules`, or among its `package.json` dependencies), the message names the
 file and line and says what to change first. The CDK's `NodejsFunction` bundles its entry file
 (`entry`, or without it the file named after the defining file and the construct's id,
-`stack.api.ts` beside `stack.ts`; infrafix reads that file, not the modules it imports) with esbuild,
+`stack.api.ts` beside `stack.ts`; infrafix reads it and the project files it imports) with esbuild,
 leaving out only its `bundling.externalModules`, by default the SDK of the runtime (`aws-sdk` up to
 nodejs16.x, `@aws-sdk/*` from nodejs18.x): an entry loading `aws-sdk` fails on the new runtime
 when `externalModules` still lists it (take it out, or move to v3), and otherwise esbuild bundles

@@ -5,7 +5,7 @@
 
 use crate::aws::runtimes::Runtime;
 use crate::cloud::{BundleExternals, CodePackage, LambdaFunction, WrittenFile, INLINE_CODE_FILE};
-use crate::packaging::{package_loads, PackageLoad, NODE_MODULE_EXTENSIONS};
+use crate::packaging::{package_loads, PackageLoad, PackageSource, ProjectPackages, NODE_MODULE_EXTENSIONS};
 use crate::rules::RuleContext;
 
 /// A package the function's code loads that the successor does not provide, where it does.
@@ -18,6 +18,7 @@ pub(super) struct LostPackage {
     cause: Cause,
 }
 
+#[derive(Clone)]
 enum Cause {
     /// Nothing puts it in the package. `can_bundle`: whether packages can be bundled beside the
     /// code (not beside CloudFormation's inline code, nor in a zip a program makes of one file).
@@ -109,9 +110,10 @@ impl CodeReader<'_> {
                 // The handler `src/app.handler` is the function `handler` of the module `src/app`.
                 let (module, _) = self.handler?.rsplit_once('.')?;
                 let source = packages.handler_source(&package, module)?;
-                let found = self.first_lost(
-                    format!("The handler's file `{}`", source.shown),
-                    &source.text,
+                let found = self.first_lost_in_module(
+                    packages,
+                    "handler's file",
+                    &source,
                     Cause::NotBundled { can_bundle: true },
                 )?;
                 (!packages.bundles(&package, &found.package)).then_some(found)
@@ -127,11 +129,8 @@ impl CodeReader<'_> {
                 let source = entry
                     .iter()
                     .find_map(|path| packages.project_file(folder.as_deref(), path))?;
-                let found = self.first_lost(
-                    format!("The entry file `{}`", source.shown),
-                    &source.text,
-                    Cause::NotInstalled { by: by.clone() },
-                )?;
+                let found =
+                    self.first_lost_in_module(packages, "entry file", &source, Cause::NotInstalled { by: by.clone() })?;
                 match externals {
                     BundleExternals::Listed { setting, .. } if externals.keeps_out(&found.package) => {
                         Some(LostPackage {
@@ -177,6 +176,31 @@ impl CodeReader<'_> {
                 };
                 self.first_lost(shown, &text, Cause::NotBundled { can_bundle })
             })
+    }
+
+    /// In a module of the project and the files it imports by relative path, which deploy with
+    /// it: the module first, then its imports, nearest first. `role`: what the module is to the
+    /// function (`entry file`).
+    fn first_lost_in_module(
+        &self,
+        packages: &ProjectPackages,
+        role: &str,
+        module: &PackageSource,
+        cause: Cause,
+    ) -> Option<LostPackage> {
+        let in_module = self.first_lost(format!("The {role} `{}`", module.shown), &module.text, cause.clone());
+        in_module.or_else(|| {
+            packages.imported_sources(module).iter().find_map(|imported| {
+                self.first_lost(
+                    format!(
+                        "The module `{}`, imported by the {role} `{}`,",
+                        imported.shown, module.shown
+                    ),
+                    &imported.text,
+                    cause.clone(),
+                )
+            })
+        })
     }
 
     fn first_lost(&self, file: String, text: &str, cause: Cause) -> Option<LostPackage> {
