@@ -64,8 +64,11 @@ pub enum Intent {
     /// with `qualified`, where it reads the function's qualified ARN (a version's), call that
     /// version through the qualified invoke ARN.
     UseInvokeArn { uri: Site, qualified: bool },
-    /// Remove an integration's `credentials`, written at `setting`.
-    DropCredentials { setting: Site },
+    /// Remove an integration's `credentials`, written at `setting`. With `await_added`, the
+    /// resource holding the integration also waits for the permissions the plan adds before this
+    /// intent: the deploy then updates the integration (dropping the role) only once API Gateway
+    /// may invoke the function without it, so no invocation fails in between.
+    DropCredentials { setting: Site, await_added: bool },
     /// Let API Gateway invoke the function created at `function` from every route of the REST API
     /// created at `rest_api`.
     /// `instance`: the one instance of a function made several times that needs it, by its key.
@@ -105,7 +108,7 @@ impl Intent {
             | Intent::AddStatements { document, .. } => document,
             Intent::AddDependencies { function, .. } => function,
             Intent::UseInvokeArn { uri, .. } => uri,
-            Intent::DropCredentials { setting } => setting,
+            Intent::DropCredentials { setting, .. } => setting,
             Intent::AddInvokePermission { function, .. } => function,
             Intent::AddThrottling { settings, .. } => settings,
         };

@@ -111,7 +111,10 @@ principal is apigateway.amazonaws.com, its action allows lambda:InvokeFunction, 
 function without a `qualifier` (that one is for an alias or version), and its `sourceArn` is absent
 or this API's `executionArn` followed by wildcards only (`/*/*`). One for another API or an alias
 does not count; when the program surely has none that counts, the fix adds one after the RestApi in
-the same change. When a Permission may count (made in a loop or a helper, under a condition the
+the same change, and the integration waits for it (`dependsOn`), so the deploy drops `credentials`
+only once the Permission lets API Gateway invoke the function: no call fails in between, whenever a
+Deployment snapshots the API. An integration written in the RestApi's `body` cannot wait for a
+Permission naming that API (a cycle), so that fix is unsafe: it says so. When a Permission may count (made in a loop or a helper, under a condition the
 function is not under, for a single route, or written in a way infrafix cannot read), it reports
 instead of adding a duplicate or removing `credentials`. An integration written once in a loop
 (`uri: route.handler.arn` over routes naming different functions) is judged for every function its elements name: the uri becomes `route.handler.invokeArn`
@@ -294,8 +297,9 @@ fn credentials_finding(
         context.graph().spelling().invoke_permission,
     );
     let finding = |message: String| Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
-    let drop = Intent::DropCredentials {
+    let drop = |await_added: bool| Intent::DropCredentials {
         setting: credentials.written.clone(),
+        await_added,
     };
     let permissions: Vec<Option<InvokePermission>> = integration
         .targets
@@ -319,7 +323,7 @@ fn credentials_finding(
         .collect();
     let missing_functions: Vec<&LambdaFunction> = missing.iter().map(|(function, _)| *function).collect();
     if missing.is_empty() {
-        findings.push(finding(format!("{base}{role_note}")).with_outcome(safe_fix(context, vec![drop])));
+        findings.push(finding(format!("{base}{role_note}")).with_outcome(safe_fix(context, vec![drop(false)])));
         return;
     }
     let fix = integration
@@ -335,8 +339,16 @@ fn credentials_finding(
                     instance: target.instance.clone(),
                 })
                 .collect();
-            intents.push(drop);
-            safe_fix(context, intents)
+            // An integration of its own waits for the new permission; one written in the REST
+            // API's body cannot, since the permission names the API.
+            intents.push(drop(integration.is_resource));
+            context.render(&FixPlan {
+                intents,
+                applicability: match integration.is_resource {
+                    true => Applicability::Safe,
+                    false => Applicability::Unsafe,
+                },
+            })
         });
     let added = match functions {
         [_] => "that Permission".to_owned(),
@@ -345,8 +357,12 @@ fn credentials_finding(
             _ => format!("the ones {} lack", names_of(&missing_functions)),
         },
     };
+    let unordered = match integration.is_resource {
+        true => "",
+        false => " The fix is unsafe: the integration is written in the REST API's definition, which cannot wait for a permission naming that API, so a deploy may update the API before the permission exists and invocations fail until it does.",
+    };
     findings.push(match fix {
-        Ok(fix) => finding(format!("{base} The fix adds {added}.{role_note}")).with_fix(fix),
+        Ok(fix) => finding(format!("{base} The fix adds {added}.{unordered}{role_note}")).with_fix(fix),
         Err(reason) => finding(base).not_fixed(&reason),
     });
 }

@@ -45,8 +45,14 @@ impl Template<'_> {
             .iter()
             .map(|site| self.resource_at(site).map(|resource| resource.logical_id.to_owned()))
             .collect::<Result<Vec<_>, _>>()?;
-        let resource = self.resource_map(function)?;
-        let map = resource.as_map().ok_or("the function is not a map")?;
+        self.depend_on(function, &names)
+    }
+
+    /// The resource created at `resource` waits for those named `names` (logical ids), merged
+    /// into the `DependsOn` it has.
+    pub(super) fn depend_on(&self, resource: &Site, names: &[String]) -> Result<Edit, String> {
+        let resource = self.resource_map(resource)?;
+        let map = resource.as_map().ok_or("the resource is not a map")?;
         let items: Vec<Snippet> = names
             .iter()
             .map(|name| Snippet::Text(self.string_literal(name)))
@@ -75,7 +81,7 @@ impl Template<'_> {
                     .entries
                     .iter()
                     .position(|entry| entry.key == "Type")
-                    .ok_or("the function has no Type")?;
+                    .ok_or("the resource has no Type")?;
                 let value = match <[Snippet; 1]>::try_from(items) {
                     Ok([one]) => one,
                     Err(items) => Snippet::List(items),

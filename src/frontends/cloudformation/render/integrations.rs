@@ -34,9 +34,25 @@ impl Template<'_> {
         Ok(Edit::replace(self.file, value.range.clone(), written))
     }
 
+    /// The resource holding the integration setting written at `setting` (a Method) waits for
+    /// the permissions named `permissions`.
+    pub(super) fn await_permissions(&self, setting: &Site, permissions: &[String]) -> Result<Edit, String> {
+        let holder = self
+            .resources()
+            .find(|resource| {
+                resource.entry.range.start <= setting.range.start && setting.range.end <= resource.entry.range.end
+            })
+            .ok_or("the resource holding the integration was not found")?;
+        let site = Site {
+            file: self.file,
+            range: holder.entry.range.clone(),
+        };
+        self.depend_on(&site, permissions)
+    }
+
     /// A permission for API Gateway to invoke the function created at `function` from every
-    /// route of the REST API created at `rest_api`, after that API.
-    pub(super) fn add_invoke_permission(&self, function: &Site, rest_api: &Site) -> Result<Edit, String> {
+    /// route of the REST API created at `rest_api`, after that API; with its logical id.
+    pub(super) fn add_invoke_permission(&self, function: &Site, rest_api: &Site) -> Result<(String, Edit), String> {
         let (function, api) = (self.resource_at(function)?, self.resource_at(rest_api)?);
         // The permission names both: it may exist only where they both do.
         let condition = match (function.condition(), api.condition()) {
@@ -76,6 +92,7 @@ impl Template<'_> {
             ]),
         ));
         let logical_id = self.new_logical_id(&format!("{api}Invoke{function}"));
-        self.add_resource(rest_api, &logical_id, Snippet::Map(permission))
+        let edit = self.add_resource(rest_api, &logical_id, Snippet::Map(permission))?;
+        Ok((logical_id, edit))
     }
 }

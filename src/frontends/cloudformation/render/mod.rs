@@ -89,6 +89,8 @@ impl Template<'_> {
             })
             .collect();
         let mut edits = Vec::new();
+        // The logical ids of the permissions the plan has added so far.
+        let mut added_permissions = Vec::new();
         for intent in &plan.intents {
             match intent {
                 Intent::SetNumber { at, value } => edits.push(self.set_scalar(at, &value.to_string())?),
@@ -171,9 +173,16 @@ impl Template<'_> {
                 Intent::UseInvokeArn { qualified: true, .. } => {
                     return Err("the uri does not read a function's own ARN".to_owned())
                 }
-                Intent::DropCredentials { setting } => edits.push(self.remove(setting)?),
+                Intent::DropCredentials { setting, await_added } => {
+                    edits.push(self.remove(setting)?);
+                    if *await_added {
+                        edits.push(self.await_permissions(setting, &added_permissions)?);
+                    }
+                }
                 Intent::AddInvokePermission { function, rest_api, .. } => {
-                    edits.push(self.add_invoke_permission(function, rest_api)?)
+                    let (logical_id, edit) = self.add_invoke_permission(function, rest_api)?;
+                    added_permissions.push(logical_id);
+                    edits.push(edit);
                 }
                 // A template declares every role its functions run as.
                 Intent::GrantQueuePolling { .. } => {

@@ -220,25 +220,47 @@ impl<'a> TerraformProject<'a> {
     /// resources created at `on`: entries added to its `depends_on`, or a new `depends_on` at the
     /// end of its block.
     pub(super) fn add_dependencies(&self, function: &Site, on: &[Site]) -> Result<Vec<Edit>, String> {
-        let body = self.root_dependent_body(function)?;
         let mut addresses = Vec::new();
         for site in on {
             let dependency = self.root_resource_at(site)?;
             addresses.push(format!("{}.{}", dependency.kind, dependency.name));
         }
+        self.depend_on(function, &addresses, None)
+    }
+
+    /// Makes the resource created at `dependent` (or the module call there) wait for the
+    /// resources at `addresses` (`TYPE.NAME`): entries added to its `depends_on`, or a new
+    /// `depends_on` at the end of its block, after its last argument other than `removed` (which
+    /// the same fix takes out).
+    pub(super) fn depend_on(
+        &self,
+        dependent: &Site,
+        addresses: &[String],
+        removed: Option<&Site>,
+    ) -> Result<Vec<Edit>, String> {
+        let body = self.root_dependent_body(dependent)?;
         if let Some(listed) = self.argument(body, "depends_on") {
-            return self.append_to_list(listed, &addresses);
+            return self.append_to_list(listed, addresses);
         }
         let indent = self
             .body_indent(body)
-            .ok_or("the function's block is empty or on one line")?;
+            .ok_or("the resource's block is empty or on one line")?;
+        // The comments above `removed` go with it.
+        let stays = |child: &tree_sitter::Node| match removed {
+            None => true,
+            Some(removed) => {
+                kind_of(*child) != "comment"
+                    && (child.end_byte() <= removed.range.start || removed.range.end <= child.start_byte())
+            }
+        };
         let last = named_children(body.node)
+            .filter(stays)
             .last()
-            .ok_or("the function's block is empty")?;
-        let newline = self.newline(function.file);
+            .ok_or("the resource's block is empty")?;
+        let newline = self.newline(dependent.file);
         Ok(vec![Edit::insert(
-            function.file,
-            self.line_end(function.file, last.end_byte()),
+            dependent.file,
+            self.line_end(dependent.file, last.end_byte()),
             format!("{newline}{newline}{indent}depends_on = [{}]", addresses.join(", ")),
         )])
     }

@@ -163,6 +163,21 @@ impl<'a> TerraformProject<'a> {
     /// through the function's provider, where the function is. For a function made several times,
     /// one for the `instance` the integration calls when it names one by its key, else one per
     /// instance, made over the function's instances (`for_each` only).
+    /// The root module resource holding the integration argument written at `setting` (an
+    /// `aws_api_gateway_integration`) waits for the resources at `addresses`.
+    pub(super) fn await_permissions(&self, setting: &Site, addresses: &[String]) -> Result<Vec<Edit>, String> {
+        let holder = self
+            .root_resources()
+            .find(|resource| {
+                let range = resource.block.node.byte_range();
+                resource.block.file == setting.file
+                    && range.start <= setting.range.start
+                    && setting.range.end <= range.end
+            })
+            .ok_or("the resource holding the integration is not one of the root module")?;
+        self.depend_on(&holder.block.site(), addresses, Some(setting))
+    }
+
     pub(super) fn new_invoke_permission(
         &self,
         function: &Site,

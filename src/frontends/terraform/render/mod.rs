@@ -79,6 +79,8 @@ impl<'a> TerraformFrontEnd<'a> {
         let mut edits = Vec::new();
         // Comments above a setting that moves go with it.
         let mut moved_comments = Vec::new();
+        // The addresses of the permissions the plan has added so far.
+        let mut added_permissions = Vec::new();
         for intent in &plan.intents {
             match intent {
                 Intent::SetNumber { at, value } => {
@@ -164,7 +166,12 @@ impl<'a> TerraformFrontEnd<'a> {
                     edits.extend(self.project.add_throttling(settings, limits, &moved_comments)?)
                 }
                 Intent::UseInvokeArn { uri, qualified } => edits.push(self.project.use_invoke_arn(uri, *qualified)?),
-                Intent::DropCredentials { setting } => edits.extend(self.project.remove_argument(setting)?),
+                Intent::DropCredentials { setting, await_added } => {
+                    edits.extend(self.project.remove_argument(setting)?);
+                    if *await_added {
+                        edits.extend(self.project.await_permissions(setting, &added_permissions)?);
+                    }
+                }
                 Intent::AddInvokePermission {
                     function,
                     rest_api,
@@ -176,7 +183,8 @@ impl<'a> TerraformFrontEnd<'a> {
                     edits.push(
                         self.project
                             .new_invoke_permission(function, rest_api, instance.as_deref(), &name)?,
-                    )
+                    );
+                    added_permissions.push(format!("aws_lambda_permission.{name}"));
                 }
                 // A module declares every role its functions run as.
                 Intent::GrantQueuePolling { .. } => {

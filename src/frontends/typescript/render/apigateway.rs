@@ -181,13 +181,67 @@ impl<'tree> Program<'tree> {
             .ok_or_else(|| "the integration setting was not found again".to_owned())
     }
 
-    /// An `aws.lambda.Permission` for apigateway.amazonaws.com, inserted after the RestApi.
+    /// The resource holding the integration setting written at `setting` waits for the
+    /// permissions `added`: each named in its `dependsOn` (in a CDK app,
+    /// `method.node.addDependency(permission)` after it).
+    pub(super) fn await_permissions(
+        &self,
+        setting: &Site,
+        added: &[AddedPermission<'tree>],
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), String> {
+        let holder_index = self
+            .resources()
+            .iter()
+            .enumerate()
+            .filter(|(_, resource)| {
+                resource.file == setting.file
+                    && resource.expression.start_byte() <= setting.range.start
+                    && setting.range.end <= resource.expression.end_byte()
+            })
+            .min_by_key(|(_, resource)| resource.expression.byte_range().len())
+            .map(|(index, _)| index)
+            .ok_or("the resource holding the integration was not found")?;
+        let holder = &self.resources()[holder_index];
+        // The permission's const is read where the holder is made: that must come after it, in
+        // its scope.
+        let in_reach = |permission: &AddedPermission<'tree>| {
+            let scope = permission.after.node.parent();
+            permission.after.file == holder.file
+                && permission.after.node.end_byte() <= holder.statement.start_byte()
+                && std::iter::successors(holder.statement.parent(), |node| node.parent())
+                    .any(|node| Some(node) == scope)
+        };
+        if !added.iter().all(in_reach) {
+            return Err(
+                "the integration is not made after its REST API in the API's scope, so it cannot wait for the new permission; without that wait a deploy may drop `credentials` before the permission exists"
+                    .to_owned(),
+            );
+        }
+        let names: Vec<String> = added.iter().map(|permission| permission.binding.clone()).collect();
+        if holder.class.package != Package::Cdk {
+            edits.push(self.depends_on_edit(holder, &names)?);
+            return Ok(());
+        }
+        let statement = Located {
+            file: holder.file,
+            node: holder.statement,
+        };
+        let holder_name = self.name_resource_at(holder_index, statement, edits)?;
+        let call = Code::verbatim(format!("{holder_name}.node.addDependency({})", names.join(", ")));
+        edits.push(self.insert_statement_after(statement, &call, None));
+        Ok(())
+    }
+
+    /// An `aws.lambda.Permission` for apigateway.amazonaws.com, inserted after the RestApi;
+    /// with `bound`, held in a const so that an integration can wait for it.
     pub(super) fn add_invoke_permission(
         &self,
         function: &Site,
         rest_api: &Site,
+        bound: bool,
         edits: &mut Vec<Edit>,
-    ) -> Result<(), String> {
+    ) -> Result<AddedPermission<'tree>, String> {
         let function = self.resource_at_site(function)?;
         let api_index = self.resource_at_site(rest_api)?;
         let api = &self.resources()[api_index];
@@ -236,11 +290,22 @@ impl<'tree> Program<'tree> {
         ]);
         let suffix = format!("invoke-{}", kebab_case(&function_name));
         let new = self.new_resource_beside(api, &["lambda", "Permission"], &suffix, args)?;
-        // Nothing refers to the permission: a bare statement, so no unused const. The
-        // integration's other functions may get theirs at the same point.
-        push_merged(edits, self.insert_statement_after(api.statement(), &new.code, None));
-        Ok(())
+        // Unless an integration waits for it, nothing refers to the permission: a bare
+        // statement, so no unused const. The integration's other functions may get theirs at the
+        // same point.
+        let binding = bound.then_some(new.binding.as_str());
+        push_merged(edits, self.insert_statement_after(api.statement(), &new.code, binding));
+        Ok(AddedPermission {
+            binding: new.binding,
+            after: api.statement(),
+        })
     }
+}
+
+/// A permission a fix adds: the const it is bound to, and the statement it follows.
+pub(super) struct AddedPermission<'tree> {
+    binding: String,
+    after: Located<'tree>,
 }
 
 /// `validatorFunction` gives `validator-function` (and `this.fn` gives `fn`).

@@ -209,7 +209,11 @@ impl<'tree> Program<'tree> {
         Ok(self.replace_node(options, &format!("{spread}{list} }}")))
     }
 
-    fn depends_on_edit(&self, function: &ResourceDecl<'tree>, references: &[String]) -> Result<Edit, String> {
+    pub(super) fn depends_on_edit(
+        &self,
+        function: &ResourceDecl<'tree>,
+        references: &[String],
+    ) -> Result<Edit, String> {
         let new_entries: Vec<Code> = references
             .iter()
             .map(|reference| Code::verbatim(reference.clone()))

@@ -123,6 +123,12 @@ impl FrontEnd for TypeScriptFrontEnd<'_, '_> {
 impl<'tree> Program<'tree> {
     fn render_intents(&self, plan: &FixPlan, policies: &PolicyCache<'tree>) -> Result<Fix, String> {
         let mut edits = Vec::new();
+        // The permissions the plan has added so far, and whether an integration waits for them.
+        let mut added_permissions = Vec::new();
+        let awaited = plan
+            .intents
+            .iter()
+            .any(|intent| matches!(intent, Intent::DropCredentials { await_added: true, .. }));
         for intent in &plan.intents {
             match intent {
                 Intent::SetNumber { at, value } => {
@@ -172,9 +178,15 @@ impl<'tree> Program<'tree> {
                 Intent::AddStatements { role, document, grants } => {
                     self.add_grant_statements(policies, role, document, grants, &mut edits)?
                 }
-                Intent::DropCredentials { setting } => edits.push(self.drop_integration_setting(setting)?),
+                Intent::DropCredentials { setting, await_added } => {
+                    edits.push(self.drop_integration_setting(setting)?);
+                    if *await_added {
+                        self.await_permissions(setting, &added_permissions, &mut edits)?;
+                    }
+                }
                 Intent::AddInvokePermission { function, rest_api, .. } => {
-                    self.add_invoke_permission(function, rest_api, &mut edits)?
+                    let added = self.add_invoke_permission(function, rest_api, awaited, &mut edits)?;
+                    added_permissions.push(added);
                 }
                 Intent::GrantQueuePolling { mapping } => edits.push(self.queue_polling_grant(mapping)?),
             }
