@@ -124,6 +124,20 @@ impl IntegrationType {
     }
 }
 
+/// A deployment of a REST API: the snapshot of the API that its stages serve. A change to a REST
+/// API, its definition document included, reaches callers only through a deployment made after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiDeployment {
+    /// Where it is created (for one a framework makes, what makes it): how intents name it.
+    pub declared: Site,
+    /// Where the REST API it snapshots is created; `None` when infrafix cannot tell which API it
+    /// is, so it may be any.
+    pub rest_api: Option<Site>,
+    /// Why a fix cannot make it wait for another resource, when it cannot (SAM makes it from the
+    /// API's own declaration).
+    pub cannot_wait: Option<String>,
+}
+
 /// Whether a uri's text calls a Lambda API other than Invoke: built around a function
 /// (`arn:aws:apigateway:…:lambda:path/2015-03-31/functions/${…arn}/configuration`, called with
 /// GET) but not ending in `/invocations`, it reads or changes the function without invoking it.

@@ -4,8 +4,8 @@
 use std::cell::OnceCell;
 
 use super::{
-    ApiIntegration, ApiStage, IamRole, LambdaFunction, LambdaLayer, MessageTarget, MethodSettings, QueueEventSource,
-    ResourceId, RuntimeCheck,
+    ApiDeployment, ApiIntegration, ApiStage, IamRole, LambdaFunction, LambdaLayer, MessageTarget, MethodSettings,
+    QueueEventSource, ResourceId, RuntimeCheck,
 };
 
 /// How a front end builds each part of the graph. Parts that tie resources to functions are
@@ -18,6 +18,8 @@ pub trait GraphSource {
     /// The stages, and the method settings their `method_settings` index.
     fn stages(&self) -> (Vec<ApiStage>, Vec<MethodSettings>);
     fn integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration>;
+    /// The REST API deployments, those a framework makes from an API's declaration among them.
+    fn deployments(&self) -> Vec<ApiDeployment>;
     fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource>;
     /// The queues and topics, as policies name them.
     fn message_targets(&self) -> Vec<MessageTarget>;
@@ -53,6 +55,7 @@ pub struct CloudGraph<'a> {
     roles: OnceCell<Vec<IamRole>>,
     stages: OnceCell<(Vec<ApiStage>, Vec<MethodSettings>)>,
     integrations: OnceCell<Vec<ApiIntegration>>,
+    deployments: OnceCell<Vec<ApiDeployment>>,
     queue_event_sources: OnceCell<Vec<QueueEventSource>>,
     message_targets: OnceCell<Vec<MessageTarget>>,
     runtime_check: OnceCell<Option<RuntimeCheck>>,
@@ -67,6 +70,7 @@ impl<'a> CloudGraph<'a> {
             roles: OnceCell::new(),
             stages: OnceCell::new(),
             integrations: OnceCell::new(),
+            deployments: OnceCell::new(),
             queue_event_sources: OnceCell::new(),
             message_targets: OnceCell::new(),
             runtime_check: OnceCell::new(),
@@ -96,6 +100,10 @@ impl<'a> CloudGraph<'a> {
     pub fn integrations(&self) -> &[ApiIntegration] {
         self.integrations
             .get_or_init(|| self.source.integrations(self.functions()))
+    }
+
+    pub fn deployments(&self) -> &[ApiDeployment] {
+        self.deployments.get_or_init(|| self.source.deployments())
     }
 
     pub fn queue_event_sources(&self) -> &[QueueEventSource] {

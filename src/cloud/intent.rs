@@ -64,11 +64,12 @@ pub enum Intent {
     /// with `qualified`, where it reads the function's qualified ARN (a version's), call that
     /// version through the qualified invoke ARN.
     UseInvokeArn { uri: Site, qualified: bool },
-    /// Remove an integration's `credentials`, written at `setting`. With `await_added`, the
-    /// resource holding the integration also waits for the permissions the plan adds before this
-    /// intent: the deploy then updates the integration (dropping the role) only once API Gateway
-    /// may invoke the function without it, so no invocation fails in between.
-    DropCredentials { setting: Site, await_added: bool },
+    /// Remove an integration's `credentials`, written at `setting`.
+    DropCredentials { setting: Site },
+    /// Make `waiter` wait for the permissions the plan adds before this intent: an integration
+    /// that loses its `credentials` then goes live only once API Gateway may invoke the function
+    /// without them, so no invocation fails in between.
+    AwaitAddedPermissions { waiter: Waiter },
     /// Let API Gateway invoke the function created at `function` from every route of the REST API
     /// created at `rest_api`.
     /// `instance`: the one instance of a function made several times that needs it, by its key.
@@ -108,12 +109,27 @@ impl Intent {
             | Intent::AddStatements { document, .. } => document,
             Intent::AddDependencies { function, .. } => function,
             Intent::UseInvokeArn { uri, .. } => uri,
-            Intent::DropCredentials { setting, .. } => setting,
+            Intent::DropCredentials { setting } => setting,
+            Intent::AwaitAddedPermissions {
+                waiter: Waiter::HolderOf(site) | Waiter::Deployment(site),
+            } => site,
             Intent::AddInvokePermission { function, .. } => function,
             Intent::AddThrottling { settings, .. } => settings,
         };
         vec![site.file]
     }
+}
+
+/// The resource that puts an integration live, which a fix makes wait for what it adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Waiter {
+    /// The resource holding the integration setting written at this site (a method, an
+    /// integration resource).
+    HolderOf(Site),
+    /// The deployment created at this site: an integration written in its REST API's definition
+    /// goes live with a deployment of the API, and the API itself cannot wait for a permission
+    /// that names it.
+    Deployment(Site),
 }
 
 /// The intents that resolve one finding, carried out together or not at all.

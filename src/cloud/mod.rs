@@ -16,9 +16,9 @@ mod runtime_check;
 use std::ops::Range;
 
 pub use apigateway::{
-    calls_other_lambda_api, route_coverage, ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget,
-    IntegrationType, InvokePermission, LimitValue, MethodSettings, MisplacedThrottle, RouteDefaults, StageSettings,
-    ThrottleLimit,
+    calls_other_lambda_api, route_coverage, ApiDeployment, ApiIntegration, ApiStage, IntegrationSetting,
+    IntegrationTarget, IntegrationType, InvokePermission, LimitValue, MethodSettings, MisplacedThrottle, RouteDefaults,
+    StageSettings, ThrottleLimit,
 };
 pub use arn_text::{ArnPiece, ArnText, ArnValues, ReadValue, WrittenArn};
 pub use choices::{heaviest_run, Branch};
@@ -27,7 +27,7 @@ pub use iam::{
     CallRole, DeadLetter, FunctionRole, GrantTarget, IamRole, MessageTarget, QueueEventSource, RoleAttachment,
     SendGrant,
 };
-pub use intent::{FixPlan, Intent};
+pub use intent::{FixPlan, Intent, Waiter};
 pub use lambda::{
     BundleExternals, CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue,
     StackFilter, StackNumber, StackNumberSource, StackNumbers, WrittenFile, INLINE_CODE_FILE,

@@ -2,8 +2,8 @@
 //! invoke ARN, do not call it with POST, or carry needless `credentials`.
 
 use crate::cloud::{
-    ApiIntegration, FixPlan, IntegrationSetting, IntegrationTarget, IntegrationType, Intent, InvokePermission,
-    LambdaFunction, ARN, QUALIFIED_ARN,
+    ApiDeployment, ApiIntegration, CloudGraph, FixPlan, IntegrationSetting, IntegrationTarget, IntegrationType, Intent,
+    InvokePermission, LambdaFunction, Site, Waiter, ARN, QUALIFIED_ARN,
 };
 use crate::diagnostic::Finding;
 use crate::fix::{Applicability, Fix};
@@ -111,10 +111,13 @@ principal is apigateway.amazonaws.com, its action allows lambda:InvokeFunction, 
 function without a `qualifier` (that one is for an alias or version), and its `sourceArn` is absent
 or this API's `executionArn` followed by wildcards only (`/*/*`). One for another API or an alias
 does not count; when the program surely has none that counts, the fix adds one after the RestApi in
-the same change, and the integration waits for it (`dependsOn`), so the deploy drops `credentials`
-only once the Permission lets API Gateway invoke the function: no call fails in between, whenever a
-Deployment snapshots the API. An integration written in the RestApi's `body` cannot wait for a
-Permission naming that API (a cycle), so that fix is unsafe: it says so. When a Permission may count (made in a loop or a helper, under a condition the
+the same change, and what puts the integration live waits for it (`dependsOn`), so the deploy drops
+`credentials` only once the Permission lets API Gateway invoke the function: no call fails in
+between. That is the `aws.apigateway.Integration` itself; for one written in the RestApi's `body`,
+which reaches callers only through a Deployment of the API, it is the program's one
+`aws.apigateway.Deployment` of that API (the RestApi itself cannot wait for a Permission naming
+it). Where the program makes no Deployment of the API, several, or one infrafix cannot read, nothing
+can be made to wait, so that fix is unsafe: it says so. When a Permission may count (made in a loop or a helper, under a condition the
 function is not under, for a single route, or written in a way infrafix cannot read), it reports
 instead of adding a duplicate or removing `credentials`. An integration written once in a loop
 (`uri: route.handler.arn` over routes naming different functions) is judged for every function its elements name: the uri becomes `route.handler.invokeArn`
@@ -297,9 +300,8 @@ fn credentials_finding(
         context.graph().spelling().invoke_permission,
     );
     let finding = |message: String| Finding::new(RuleId::ApigwLambdaInvokeArn, at.file, at.range.clone(), message);
-    let drop = |await_added: bool| Intent::DropCredentials {
+    let drop = Intent::DropCredentials {
         setting: credentials.written.clone(),
-        await_added,
     };
     let permissions: Vec<Option<InvokePermission>> = integration
         .targets
@@ -323,33 +325,9 @@ fn credentials_finding(
         .collect();
     let missing_functions: Vec<&LambdaFunction> = missing.iter().map(|(function, _)| *function).collect();
     if missing.is_empty() {
-        findings.push(finding(format!("{base}{role_note}")).with_outcome(safe_fix(context, vec![drop(false)])));
+        findings.push(finding(format!("{base}{role_note}")).with_outcome(safe_fix(context, vec![drop])));
         return;
     }
-    let fix = integration
-        .rest_api
-        .clone()
-        .ok_or_else(|| "the integration's REST API is not declared in the program".to_owned())
-        .and_then(|rest_api| {
-            let mut intents: Vec<Intent> = missing
-                .iter()
-                .map(|(function, target)| Intent::AddInvokePermission {
-                    function: function.declared.clone(),
-                    rest_api: rest_api.clone(),
-                    instance: target.instance.clone(),
-                })
-                .collect();
-            // An integration of its own waits for the new permission; one written in the REST
-            // API's body cannot, since the permission names the API.
-            intents.push(drop(integration.is_resource));
-            context.render(&FixPlan {
-                intents,
-                applicability: match integration.is_resource {
-                    true => Applicability::Safe,
-                    false => Applicability::Unsafe,
-                },
-            })
-        });
     let added = match functions {
         [_] => "that Permission".to_owned(),
         _ => match missing.as_slice() {
@@ -357,12 +335,82 @@ fn credentials_finding(
             _ => format!("the ones {} lack", names_of(&missing_functions)),
         },
     };
-    let unordered = match integration.is_resource {
-        true => "",
-        false => " The fix is unsafe: the integration is written in the REST API's definition, which cannot wait for a permission naming that API, so a deploy may update the API before the permission exists and invocations fail until it does.",
+    let Some(rest_api) = &integration.rest_api else {
+        findings.push(finding(base).not_fixed("the integration's REST API is not declared in the program"));
+        return;
+    };
+    let mut intents: Vec<Intent> = missing
+        .iter()
+        .map(|(function, target)| Intent::AddInvokePermission {
+            function: function.declared.clone(),
+            rest_api: rest_api.clone(),
+            instance: target.instance.clone(),
+        })
+        .collect();
+    intents.push(drop);
+    // With what puts the integration live waiting for the new permissions, no call fails during
+    // the deploy; without, the fix is unsafe, and says why.
+    let awaited = waiter(context.graph(), integration, &credentials.written, rest_api).and_then(|waiter| {
+        let mut awaiting = intents.clone();
+        awaiting.push(Intent::AwaitAddedPermissions { waiter: waiter.clone() });
+        let fix = safe_fix(context, awaiting)?;
+        Ok((fix, waiter))
+    });
+    let (fix, ordering) = match awaited {
+        Ok((fix, Waiter::Deployment(_))) => (
+            Ok(fix),
+            format!(
+                " The REST API's Deployment waits for {}, so the definition without `credentials` goes live only once API Gateway may invoke {function_word} without them.",
+                match missing.as_slice() {
+                    [_] => "it",
+                    _ => "them",
+                }
+            ),
+        ),
+        Ok((fix, Waiter::HolderOf(_))) => (Ok(fix), String::new()),
+        Err(reason) => (
+            context.render(&FixPlan {
+                intents,
+                applicability: Applicability::Unsafe,
+            }),
+            format!(
+                " The fix is unsafe: {reason}, so a deploy may put the integration live before the permission exists, and invocations fail until it does."
+            ),
+        ),
     };
     findings.push(match fix {
-        Ok(fix) => finding(format!("{base} The fix adds {added}.{unordered}{role_note}")).with_fix(fix),
+        Ok(fix) => finding(format!("{base} The fix adds {added}.{ordering}{role_note}")).with_fix(fix),
         Err(reason) => finding(base).not_fixed(&reason),
     });
+}
+
+/// What must wait for the permissions a fix adds before the integration, without `credentials`
+/// (written at `setting`), goes live, or why nothing can: the resource holding an integration of
+/// its own; for one written in the definition of the REST API created at `rest_api`, which
+/// reaches callers through a deployment of the API, the program's one deployment of it.
+fn waiter(graph: &CloudGraph, integration: &ApiIntegration, setting: &Site, rest_api: &Site) -> Result<Waiter, String> {
+    if integration.is_resource {
+        return Ok(Waiter::HolderOf(setting.clone()));
+    }
+    let deployments: Vec<&ApiDeployment> = graph
+        .deployments()
+        .iter()
+        .filter(|deployment| deployment.rest_api.as_ref().is_none_or(|api| api == rest_api))
+        .collect();
+    let live = "the integration is written in the REST API's definition, which goes live with a Deployment of the API";
+    match deployments.as_slice() {
+        [] => Err(format!(
+            "{live}, and the program declares none (the API is deployed elsewhere) that could wait for the permission"
+        )),
+        [deployment] => match (&deployment.rest_api, &deployment.cannot_wait) {
+            (_, Some(why)) => Err(format!("{live}, and {why}")),
+            (None, None) => Err(format!(
+                "{live}, and infrafix cannot tell which API the program's Deployment deploys"
+            )),
+            (Some(_), None) => Ok(Waiter::Deployment(deployment.declared.clone())),
+        },
+        _ => Err(format!(
+            "{live}, and several of the program's Deployments may deploy it; make each wait for the permission by hand"
+        )),
+    }
 }

@@ -13,7 +13,7 @@ use crate::frontends::document::{Entry, Map, Value};
 
 const INVOKE_PRINCIPAL: &str = "apigateway.amazonaws.com";
 /// The REST APIs a template declares, whose routes a permission's source ARN names.
-const API_TYPES: [&str; 2] = ["AWS::ApiGateway::RestApi", "AWS::Serverless::Api"];
+pub(super) const API_TYPES: [&str; 2] = ["AWS::ApiGateway::RestApi", "AWS::Serverless::Api"];
 
 /// How an integration's settings are spelt: `Type`, `Uri` … on a method resource; `type`, `uri` …
 /// in OpenAPI.

@@ -10,6 +10,7 @@
 
 mod apigateway;
 mod code;
+mod deployments;
 mod graph;
 mod iam;
 mod includes;

@@ -15,6 +15,7 @@
 mod apigateway;
 mod arn_text;
 mod code;
+mod deployments;
 mod for_elements;
 mod graph;
 mod iam;

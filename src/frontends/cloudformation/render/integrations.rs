@@ -2,7 +2,7 @@
 //! for API Gateway after the REST API it serves.
 
 use super::Snippet;
-use crate::cloud::Site;
+use crate::cloud::{Site, Waiter};
 use crate::fix::Edit;
 use crate::frontends::cloudformation::values::intrinsic;
 use crate::frontends::cloudformation::Template;
@@ -34,25 +34,47 @@ impl Template<'_> {
         Ok(Edit::replace(self.file, value.range.clone(), written))
     }
 
-    /// The resource holding the integration setting written at `setting` (a Method) waits for
-    /// the permissions named `permissions`.
-    pub(super) fn await_permissions(&self, setting: &Site, permissions: &[String]) -> Result<Edit, String> {
-        let holder = self
-            .resources()
-            .find(|resource| {
-                resource.entry.range.start <= setting.range.start && setting.range.end <= resource.entry.range.end
-            })
-            .ok_or("the resource holding the integration was not found")?;
+    /// `waiter` waits for the permissions `added`: the resource holding the integration setting
+    /// written there (a Method), or a Deployment.
+    pub(super) fn await_permissions(&self, waiter: &Waiter, added: &[AddedPermission]) -> Result<Edit, String> {
+        let resource = match waiter {
+            Waiter::HolderOf(setting) => self
+                .resources()
+                .find(|resource| {
+                    resource.entry.range.start <= setting.range.start && setting.range.end <= resource.entry.range.end
+                })
+                .ok_or("the resource holding the integration was not found")?,
+            Waiter::Deployment(deployment) => self.resource_at(deployment)?,
+        };
+        // CloudFormation refuses a DependsOn on a resource that a condition may leave out.
+        let unmade = added.iter().find(|permission| {
+            permission.condition.is_some() && permission.condition.as_deref() != resource.condition()
+        });
+        if let Some(AddedPermission {
+            condition: Some(condition),
+            ..
+        }) = unmade
+        {
+            return Err(format!(
+                "the new permission is made only under condition `{condition}`, which `{}` is not under, and CloudFormation refuses a DependsOn on a resource it may not make",
+                resource.logical_id
+            ));
+        }
         let site = Site {
             file: self.file,
-            range: holder.entry.range.clone(),
+            range: resource.entry.range.clone(),
         };
-        self.depend_on(&site, permissions)
+        let names: Vec<String> = added.iter().map(|permission| permission.logical_id.clone()).collect();
+        self.depend_on(&site, &names)
     }
 
     /// A permission for API Gateway to invoke the function created at `function` from every
-    /// route of the REST API created at `rest_api`, after that API; with its logical id.
-    pub(super) fn add_invoke_permission(&self, function: &Site, rest_api: &Site) -> Result<(String, Edit), String> {
+    /// route of the REST API created at `rest_api`, after that API.
+    pub(super) fn add_invoke_permission(
+        &self,
+        function: &Site,
+        rest_api: &Site,
+    ) -> Result<(AddedPermission, Edit), String> {
         let (function, api) = (self.resource_at(function)?, self.resource_at(rest_api)?);
         // The permission names both: it may exist only where they both do.
         let condition = match (function.condition(), api.condition()) {
@@ -93,6 +115,16 @@ impl Template<'_> {
         ));
         let logical_id = self.new_logical_id(&format!("{api}Invoke{function}"));
         let edit = self.add_resource(rest_api, &logical_id, Snippet::Map(permission))?;
-        Ok((logical_id, edit))
+        let added = AddedPermission {
+            logical_id,
+            condition: condition.map(str::to_owned),
+        };
+        Ok((added, edit))
     }
+}
+
+/// A permission a fix adds: its logical id, and the condition it is made under.
+pub(super) struct AddedPermission {
+    logical_id: String,
+    condition: Option<String>,
 }

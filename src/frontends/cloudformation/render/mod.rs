@@ -8,8 +8,9 @@ mod integrations;
 
 use super::Template;
 use crate::cloud::{
-    ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
-    MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site, Spelling, ThrottleLimit,
+    ApiDeployment, ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction,
+    LambdaLayer, MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site, Spelling,
+    ThrottleLimit,
 };
 use crate::fix::{Edit, Fix};
 use crate::frontends::document::{Entry, Layout, Value, ValueKind};
@@ -89,7 +90,7 @@ impl Template<'_> {
             })
             .collect();
         let mut edits = Vec::new();
-        // The logical ids of the permissions the plan has added so far.
+        // The permissions the plan has added so far.
         let mut added_permissions = Vec::new();
         for intent in &plan.intents {
             match intent {
@@ -173,15 +174,13 @@ impl Template<'_> {
                 Intent::UseInvokeArn { qualified: true, .. } => {
                     return Err("the uri does not read a function's own ARN".to_owned())
                 }
-                Intent::DropCredentials { setting, await_added } => {
-                    edits.push(self.remove(setting)?);
-                    if *await_added {
-                        edits.push(self.await_permissions(setting, &added_permissions)?);
-                    }
+                Intent::DropCredentials { setting } => edits.push(self.remove(setting)?),
+                Intent::AwaitAddedPermissions { waiter } => {
+                    edits.push(self.await_permissions(waiter, &added_permissions)?)
                 }
                 Intent::AddInvokePermission { function, rest_api, .. } => {
-                    let (logical_id, edit) = self.add_invoke_permission(function, rest_api)?;
-                    added_permissions.push(logical_id);
+                    let (added, edit) = self.add_invoke_permission(function, rest_api)?;
+                    added_permissions.push(added);
                     edits.push(edit);
                 }
                 // A template declares every role its functions run as.
@@ -915,6 +914,10 @@ impl GraphSource for TemplateFrontEnd<'_> {
 
     fn integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
         self.template.graph_integrations(functions)
+    }
+
+    fn deployments(&self) -> Vec<ApiDeployment> {
+        self.template.graph_deployments()
     }
 
     fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {

@@ -5,7 +5,7 @@
 
 use super::super::{named_children, Located, ModuleCall, ResourceBlock, TerraformProject};
 use super::iam::aligned_arguments;
-use crate::cloud::Site;
+use crate::cloud::{Site, Waiter};
 use crate::fix::Edit;
 use crate::syntax::kind_of;
 
@@ -158,14 +158,14 @@ impl<'a> TerraformProject<'a> {
         }
     }
 
-    /// A new `aws_lambda_permission`, named `name`, after the REST API created at `rest_api`,
-    /// letting API Gateway invoke the function created at `function` from every route of it; made
-    /// through the function's provider, where the function is. For a function made several times,
-    /// one for the `instance` the integration calls when it names one by its key, else one per
-    /// instance, made over the function's instances (`for_each` only).
-    /// The root module resource holding the integration argument written at `setting` (an
-    /// `aws_api_gateway_integration`) waits for the resources at `addresses`.
-    pub(super) fn await_permissions(&self, setting: &Site, addresses: &[String]) -> Result<Vec<Edit>, String> {
+    /// `waiter` waits for the resources at `addresses`: the root module resource holding the
+    /// integration argument written there (an `aws_api_gateway_integration`, which loses that
+    /// argument), or a deployment.
+    pub(super) fn await_permissions(&self, waiter: &Waiter, addresses: &[String]) -> Result<Vec<Edit>, String> {
+        let setting = match waiter {
+            Waiter::Deployment(deployment) => return self.depend_on(deployment, addresses, None),
+            Waiter::HolderOf(setting) => setting,
+        };
         let holder = self
             .root_resources()
             .find(|resource| {
@@ -178,6 +178,11 @@ impl<'a> TerraformProject<'a> {
         self.depend_on(&holder.block.site(), addresses, Some(setting))
     }
 
+    /// A new `aws_lambda_permission`, named `name`, after the REST API created at `rest_api`,
+    /// letting API Gateway invoke the function created at `function` from every route of it; made
+    /// through the function's provider, where the function is. For a function made several times,
+    /// one for the `instance` the integration calls when it names one by its key, else one per
+    /// instance, made over the function's instances (`for_each` only).
     pub(super) fn new_invoke_permission(
         &self,
         function: &Site,

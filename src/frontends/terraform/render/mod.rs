@@ -14,8 +14,9 @@ use iam::{NewStatement, StatementField};
 use super::shared_calls::RegistryGrant;
 use super::{has_comment_inside, named_children, Located, TerraformProject};
 use crate::cloud::{
-    ApiIntegration, ApiStage, FixPlan, FrontEnd, GrantTarget, GraphSource, IamRole, Intent, LambdaFunction,
-    LambdaLayer, MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site, Spelling,
+    ApiDeployment, ApiIntegration, ApiStage, FixPlan, FrontEnd, GrantTarget, GraphSource, IamRole, Intent,
+    LambdaFunction, LambdaLayer, MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site,
+    Spelling,
 };
 use crate::fix::{Applicability, Edit, Fix};
 use crate::release_version::ReleaseVersion;
@@ -166,11 +167,9 @@ impl<'a> TerraformFrontEnd<'a> {
                     edits.extend(self.project.add_throttling(settings, limits, &moved_comments)?)
                 }
                 Intent::UseInvokeArn { uri, qualified } => edits.push(self.project.use_invoke_arn(uri, *qualified)?),
-                Intent::DropCredentials { setting, await_added } => {
-                    edits.extend(self.project.remove_argument(setting)?);
-                    if *await_added {
-                        edits.extend(self.project.await_permissions(setting, &added_permissions)?);
-                    }
+                Intent::DropCredentials { setting } => edits.extend(self.project.remove_argument(setting)?),
+                Intent::AwaitAddedPermissions { waiter } => {
+                    edits.extend(self.project.await_permissions(waiter, &added_permissions)?)
                 }
                 Intent::AddInvokePermission {
                     function,
@@ -241,6 +240,10 @@ impl GraphSource for TerraformFrontEnd<'_> {
 
     fn integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
         self.project.graph_integrations(functions)
+    }
+
+    fn deployments(&self) -> Vec<ApiDeployment> {
+        self.project.graph_deployments()
     }
 
     fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {

@@ -1,12 +1,12 @@
-//! API Gateway stages, method settings and integrations of a Pulumi program.
+//! API Gateway stages, method settings, integrations and deployments of a Pulumi program.
 
 use crate::syntax::{kind_of, Fields};
 use foldhash::HashMap;
 
-use super::super::{named_children, Integration, IntegrationValue, Located, Program, ResourceDecl};
+use super::super::{named_children, Integration, IntegrationValue, Located, Package, Program, ResourceDecl};
 use crate::cloud::{
-    ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, IntegrationType, LimitValue, MethodSettings,
-    MisplacedThrottle, RouteDefaults, Site, StageSettings, ThrottleLimit, Written,
+    ApiDeployment, ApiIntegration, ApiStage, IntegrationSetting, IntegrationTarget, IntegrationType, LimitValue,
+    MethodSettings, MisplacedThrottle, RouteDefaults, Site, StageSettings, ThrottleLimit, Written,
 };
 
 /// The property of an `aws.apigatewayv2.Stage` whose settings apply to every route.
@@ -267,6 +267,41 @@ impl<'tree> Program<'tree> {
             credentials: integration.credentials.as_ref().map(setting),
             credentials_role,
         }
+    }
+
+    /// The program's REST API deployments: each `aws.apigateway.Deployment`, and the one the
+    /// CDK makes for a `SpecRestApi`. A Deployment made in a loop is one declaration: a
+    /// `dependsOn` written on it holds each instance.
+    pub(super) fn api_deployments(&self) -> Vec<ApiDeployment> {
+        self.resources()
+            .iter()
+            .filter_map(|resource| {
+                if resource.class.is(Package::Aws, &["apigateway", "Deployment"]) {
+                    let rest_api = self
+                        .argument(resource, "restApi")
+                        .and_then(|api| self.denoted_resource(api.value))
+                        .filter(|api| matches!(api.attribute.as_deref(), None | Some("id")))
+                        .map(|api| &self.resources()[api.resource])
+                        .filter(|api| api.is_aws(&["apigateway", "RestApi"]))
+                        .map(ResourceDecl::declared);
+                    return Some(ApiDeployment {
+                        declared: resource.declared(),
+                        rest_api,
+                        cannot_wait: None,
+                    });
+                }
+                let spec_rest_api = resource.class.package == Package::Cdk
+                    && resource.class.path.last().is_some_and(|class| class == "SpecRestApi");
+                spec_rest_api.then(|| ApiDeployment {
+                    declared: resource.declared(),
+                    rest_api: Some(resource.declared()),
+                    cannot_wait: Some(
+                        "the CDK makes the SpecRestApi's deployment itself, which infrafix does not make wait"
+                            .to_owned(),
+                    ),
+                })
+            })
+            .collect()
     }
 
     /// For a uri reading an output of a Lambda alias of the program (`live.arn` of

@@ -16,8 +16,8 @@ use foldhash::HashMap;
 use super::iteration::ElementRead;
 use super::{Located, PolicyCache, Program, ResourceDecl, StringOrigin};
 use crate::cloud::{
-    ApiIntegration, ApiStage, FunctionRole, IamRole, LambdaFunction, LambdaLayer, MessageTarget, MethodSettings,
-    Multiplicity, QueueEventSource, Reservation, ResourceId, Site, Written,
+    ApiDeployment, ApiIntegration, ApiStage, FunctionRole, IamRole, LambdaFunction, LambdaLayer, MessageTarget,
+    MethodSettings, Multiplicity, QueueEventSource, Reservation, ResourceId, Site, Written,
 };
 
 /// How many callers up a reservation passed from parameter to parameter is followed.
@@ -135,6 +135,10 @@ impl<'tree> Program<'tree> {
 
     pub(super) fn graph_integrations(&self, functions: &[LambdaFunction]) -> Vec<ApiIntegration> {
         self.api_integrations(&function_indices(functions))
+    }
+
+    pub(super) fn graph_deployments(&self) -> Vec<ApiDeployment> {
+        self.api_deployments()
     }
 
     pub(super) fn graph_queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {

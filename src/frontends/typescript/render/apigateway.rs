@@ -7,7 +7,7 @@
 use super::super::edits::push_merged;
 use super::super::graph::settings_key;
 use super::super::{cdk, named_children, Located, Package, PackageMember, Program};
-use crate::cloud::{Site, ThrottleLimit};
+use crate::cloud::{Site, ThrottleLimit, Waiter};
 use crate::fix::Edit;
 use crate::style::template::Code;
 use crate::syntax::kind_of;
@@ -181,27 +181,19 @@ impl<'tree> Program<'tree> {
             .ok_or_else(|| "the integration setting was not found again".to_owned())
     }
 
-    /// The resource holding the integration setting written at `setting` waits for the
-    /// permissions `added`: each named in its `dependsOn` (in a CDK app,
-    /// `method.node.addDependency(permission)` after it).
+    /// `waiter` waits for the permissions `added`: the resource holding the integration setting
+    /// written there, or a deployment; each permission named in its `dependsOn` (in a CDK app,
+    /// `resource.node.addDependency(permission)` after it).
     pub(super) fn await_permissions(
         &self,
-        setting: &Site,
+        waiter: &Waiter,
         added: &[AddedPermission<'tree>],
         edits: &mut Vec<Edit>,
     ) -> Result<(), String> {
-        let holder_index = self
-            .resources()
-            .iter()
-            .enumerate()
-            .filter(|(_, resource)| {
-                resource.file == setting.file
-                    && resource.expression.start_byte() <= setting.range.start
-                    && setting.range.end <= resource.expression.end_byte()
-            })
-            .min_by_key(|(_, resource)| resource.expression.byte_range().len())
-            .map(|(index, _)| index)
-            .ok_or("the resource holding the integration was not found")?;
+        let holder_index = match waiter {
+            Waiter::Deployment(deployment) => self.resource_at_site(deployment)?,
+            Waiter::HolderOf(setting) => self.integration_holder(setting)?,
+        };
         let holder = &self.resources()[holder_index];
         // The permission's const is read where the holder is made: that must come after it, in
         // its scope.
@@ -213,10 +205,10 @@ impl<'tree> Program<'tree> {
                     .any(|node| Some(node) == scope)
         };
         if !added.iter().all(in_reach) {
-            return Err(
-                "the integration is not made after its REST API in the API's scope, so it cannot wait for the new permission; without that wait a deploy may drop `credentials` before the permission exists"
-                    .to_owned(),
-            );
+            return Err(format!(
+                "{} is not made after its REST API in the API's scope, so it cannot wait for the new permission",
+                self.display_name(holder_index)
+            ));
         }
         let names: Vec<String> = added.iter().map(|permission| permission.binding.clone()).collect();
         if holder.class.package != Package::Cdk {
@@ -231,6 +223,22 @@ impl<'tree> Program<'tree> {
         let call = Code::verbatim(format!("{holder_name}.node.addDependency({})", names.join(", ")));
         edits.push(self.insert_statement_after(statement, &call, None));
         Ok(())
+    }
+
+    /// The resource whose expression holds the integration setting written at `setting`: the
+    /// innermost, when resources nest.
+    fn integration_holder(&self, setting: &Site) -> Result<usize, String> {
+        self.resources()
+            .iter()
+            .enumerate()
+            .filter(|(_, resource)| {
+                resource.file == setting.file
+                    && resource.expression.start_byte() <= setting.range.start
+                    && setting.range.end <= resource.expression.end_byte()
+            })
+            .min_by_key(|(_, resource)| resource.expression.byte_range().len())
+            .map(|(index, _)| index)
+            .ok_or_else(|| "the resource holding the integration was not found".to_owned())
     }
 
     /// An `aws.lambda.Permission` for apigateway.amazonaws.com, inserted after the RestApi;

@@ -10,8 +10,8 @@ mod runtime;
 
 use super::{Located, PolicyCache, Program};
 use crate::cloud::{
-    ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction, LambdaLayer,
-    MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site, Spelling,
+    ApiDeployment, ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction,
+    LambdaLayer, MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site, Spelling,
 };
 use crate::fix::{Edit, Fix};
 use crate::style::template::Code;
@@ -72,6 +72,10 @@ impl GraphSource for TypeScriptFrontEnd<'_, '_> {
         self.program.graph_integrations(functions)
     }
 
+    fn deployments(&self) -> Vec<ApiDeployment> {
+        self.program.graph_deployments()
+    }
+
     fn queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
         self.program.graph_queue_event_sources(functions)
     }
@@ -123,12 +127,12 @@ impl FrontEnd for TypeScriptFrontEnd<'_, '_> {
 impl<'tree> Program<'tree> {
     fn render_intents(&self, plan: &FixPlan, policies: &PolicyCache<'tree>) -> Result<Fix, String> {
         let mut edits = Vec::new();
-        // The permissions the plan has added so far, and whether an integration waits for them.
+        // The permissions the plan has added so far, and whether a resource waits for them.
         let mut added_permissions = Vec::new();
         let awaited = plan
             .intents
             .iter()
-            .any(|intent| matches!(intent, Intent::DropCredentials { await_added: true, .. }));
+            .any(|intent| matches!(intent, Intent::AwaitAddedPermissions { .. }));
         for intent in &plan.intents {
             match intent {
                 Intent::SetNumber { at, value } => {
@@ -178,11 +182,9 @@ impl<'tree> Program<'tree> {
                 Intent::AddStatements { role, document, grants } => {
                     self.add_grant_statements(policies, role, document, grants, &mut edits)?
                 }
-                Intent::DropCredentials { setting, await_added } => {
-                    edits.push(self.drop_integration_setting(setting)?);
-                    if *await_added {
-                        self.await_permissions(setting, &added_permissions, &mut edits)?;
-                    }
+                Intent::DropCredentials { setting } => edits.push(self.drop_integration_setting(setting)?),
+                Intent::AwaitAddedPermissions { waiter } => {
+                    self.await_permissions(waiter, &added_permissions, &mut edits)?
                 }
                 Intent::AddInvokePermission { function, rest_api, .. } => {
                     let added = self.add_invoke_permission(function, rest_api, awaited, &mut edits)?;
