@@ -374,7 +374,7 @@ fn credentials_finding(
                 applicability: Applicability::Unsafe,
             }),
             format!(
-                " The fix is unsafe: {reason}, so a deploy may put the integration live before the permission exists, and invocations fail until it does."
+                " The fix is unsafe: {reason}; a deploy may then put the integration live before the permission exists, and invocations fail until it does."
             ),
         ),
     };
@@ -410,7 +410,7 @@ fn waiter(graph: &CloudGraph, integration: &ApiIntegration, setting: &Site, rest
             (Some(_), None) => Ok(Waiter::Deployment(deployment.declared.clone())),
         },
         _ => Err(format!(
-            "{live}, and several of the program's Deployments may deploy it; make each wait for the permission by hand"
+            "{live}, and several of the program's Deployments may deploy it (make each wait for the permission by hand)"
         )),
     }
 }

@@ -7,7 +7,7 @@ use super::Template;
 use crate::cloud::{ApiDeployment, Site};
 use crate::frontends::document::Value;
 
-const SAM_DEPLOYMENT: &str = "SAM makes the deployment of an AWS::Serverless::Api itself, and a DependsOn on the API would hold back the API, which the permission names";
+const SAM_DEPLOYMENT: &str = "SAM makes that Deployment itself from the AWS::Serverless::Api (a DependsOn on the API would hold back the API, which the permission names)";
 
 impl Template<'_> {
     pub(super) fn graph_deployments(&self) -> Vec<ApiDeployment> {
