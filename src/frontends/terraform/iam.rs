@@ -18,9 +18,9 @@ use super::values::{unwrapped, Scope, MAX_HOPS};
 use super::{Located, Mention, ModuleCall, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{
-    ArnPiece, ArnText, ArnValues, DeadLetter, FunctionRole, GrantDocument, IamRole, LambdaFunction, MessageTarget,
-    Multiplicity, PhysicalName, QueueEventSource, ReadValue, ResourceId, ResourceRef, ResourceTarget, RoleAttachment,
-    RoleGrants, WrittenArn, ARN,
+    ArnPiece, ArnText, ArnValues, DeadLetter, Entry, FunctionRole, GrantDocument, IamRole, LambdaFunction,
+    MessageTarget, Multiplicity, PhysicalName, QueueEventSource, ReadValue, ResourceId, ResourceRef, ResourceTarget,
+    RoleAttachment, RoleGrants, WrittenArn, ARN,
 };
 use crate::syntax::kind_of;
 
@@ -621,6 +621,12 @@ impl<'a> TerraformProject<'a> {
             // nor waited for, as CloudFormation's policies under a Condition are not.
             let exists_with_role = self.surely_exists(resource.body, &[])
                 || declaration.is_some_and(|declaration| self.made_per_role_instance(resource, declaration));
+            if self.attaches_to(resource, role)
+                && !exists_with_role
+                && self.add_document_made_together(grants, id, resource)
+            {
+                continue;
+            }
             if !self.attaches_to(resource, role) || !exists_with_role {
                 // One made per instance of something, reading this role in a way infrafix does not
                 // pair with the role's instances (`r[0]`, `each.value.name`, another collection),
@@ -770,8 +776,66 @@ impl<'a> TerraformProject<'a> {
             })
     }
 
+    /// Reads the document of a role policy (or of the policy an attachment attaches) that may not
+    /// be made (`count = var.dlq_enabled ? 1 : 0`) whose statements name only resources made by the very same `count` (the dead-letter
+    /// queue it exists for): whenever one of them exists, so does the policy, so it grants what it
+    /// says on them, and nothing on anything else. It is neither waited for nor edited: a grant
+    /// written into it would exist only under its condition. `false`, reading nothing, for any
+    /// other policy.
+    fn add_document_made_together(&self, grants: &mut RoleGrants, id: ResourceId, policy: &ResourceBlock<'a>) -> bool {
+        let Some(("count", spelled, count)) = self.repetition(policy.body) else {
+            return false;
+        };
+        if !self.may_be_absent(Some(count)) {
+            return false;
+        }
+        let made_by_count = |body: Located<'a>| {
+            self.repetition(body)
+                .is_some_and(|(kind, other_spelled, _)| kind == "count" && other_spelled == spelled)
+        };
+        // An attachment's policy (`aws_iam_policy.dlq[0].arn`) is made by the same `count` too.
+        let held = match policy.kind.as_str() {
+            "aws_iam_role_policy" => Some((id, policy)),
+            "aws_iam_role_policy_attachment" => self
+                .argument(policy.body, "policy_arn")
+                .and_then(|arn| self.root_resource_ref(arn))
+                .filter(|attached| attached.attribute.as_deref() == Some(ARN))
+                .and_then(|attached| Some((attached.resource, self.root_resources().nth(attached.resource)?)))
+                .filter(|(_, attached)| attached.kind == "aws_iam_policy" && made_by_count(attached.body)),
+            _ => None,
+        };
+        let Some((owner, document)) = held.and_then(|(owner, holder)| {
+            let document = self.policy_document(self.argument(holder.body, "policy")?, &[])?;
+            Some((owner, document))
+        }) else {
+            return false;
+        };
+        let made_together = |entry: &Entry| {
+            entry
+                .resource
+                .as_ref()
+                .and_then(|named| self.root_resources().nth(named.resource))
+                .is_some_and(|named| made_by_count(named.body))
+        };
+        let together = document
+            .statements
+            .iter()
+            .all(|statement| !statement.resources.is_empty() && statement.resources.iter().all(made_together));
+        if together {
+            grants.documents.push(GrantDocument {
+                owner,
+                statements: document.statements,
+                at: document.at.site(),
+                shared: true,
+                inline_role_policy: false,
+                malformed: None,
+            });
+        }
+        together
+    }
+
     /// Whether a `count` makes one instance or none (`var.enabled ? 1 : 0`).
-    fn may_be_absent(&self, count: Option<Located<'a>>) -> bool {
+    pub(super) fn may_be_absent(&self, count: Option<Located<'a>>) -> bool {
         count.is_some_and(|count| {
             let spelled: String = self.text(count).split_whitespace().collect();
             spelled.ends_with("?1:0") || spelled.ends_with("?0:1")

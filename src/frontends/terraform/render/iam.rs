@@ -13,7 +13,7 @@ use crate::cloud::{GrantTarget, ResourceId, ResourceRef, Site, ARN};
 use crate::fix::Edit;
 use crate::release_version::ReleaseVersion;
 use crate::source::line_range;
-use crate::syntax::kind_of;
+use crate::syntax::{kind_of, named_descendants};
 
 /// The first Terraform release that takes `depends_on` in a module block.
 const MODULE_DEPENDS_ON_SINCE: ReleaseVersion = ReleaseVersion::new(0, 13, 0);
@@ -127,6 +127,17 @@ impl<'a> TerraformProject<'a> {
             .filter(|_| target.is_arn())
             .ok_or("the target is not a resource of the root module")?;
         let index = match (&target.instance, self.repetition(resource.body)) {
+            (Some(key), Some(("count", _, count)))
+                if self.may_be_absent(Some(count))
+                    && !self.read_unguarded(&format!("{}.{}[{key}]", resource.kind, resource.name)) =>
+            {
+                return Err(format!(
+                    "`{}.{}` is made only when `count = {}` makes it: a grant naming it outside that condition would fail to plan whenever it makes none; grant it in a policy made under the same `count`",
+                    resource.kind,
+                    resource.name,
+                    self.text(count)
+                ));
+            }
             (Some(key), Some(("count", _, _))) => format!("[{key}]"),
             (Some(key), Some(_)) => format!("[\"{key}\"]"),
             _ => {
@@ -188,6 +199,31 @@ impl<'a> TerraformProject<'a> {
                     instance.address(),
                     call.name
                 )
+            })
+    }
+
+    /// Whether a resource of the root made once reads the instance `address` (`aws_sqs_queue.dlq[0]`)
+    /// outside any `dynamic` block or conditional expression: then the module plans only where
+    /// the instance exists, and a grant naming it asks nothing more.
+    fn read_unguarded(&self, address: &str) -> bool {
+        self.root_resources()
+            .filter(|resource| !self.is_repeated(resource.body))
+            .any(|resource| {
+                named_descendants(resource.body.node)
+                    .filter(|node| kind_of(*node) == "expression")
+                    .filter(|node| {
+                        let spelled: String = self.text(resource.body.with(*node)).split_whitespace().collect();
+                        spelled.starts_with(address) && spelled[address.len()..].starts_with('.')
+                    })
+                    .any(|node| {
+                        !std::iter::successors(node.parent(), |parent| parent.parent())
+                            .take_while(|ancestor| *ancestor != resource.body.node)
+                            .any(|ancestor| match kind_of(ancestor) {
+                                "conditional" => true,
+                                "block" => block_type(ancestor, self.file_text(resource.body.file)) == Some("dynamic"),
+                                _ => false,
+                            })
+                    })
             })
     }
 
