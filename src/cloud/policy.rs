@@ -101,8 +101,10 @@ pub struct GrantDocument {
     /// Where the document is written: how intents name it, and where names it gains must be
     /// visible.
     pub at: Site,
-    /// Read by more than this role (a const read elsewhere, a policy attached more than once): a
-    /// grant written into it would reach the others as well, so it is never edited.
+    /// Read by more than this role (a const read elsewhere, a policy attached more than once), or
+    /// made once per instance of something else (a Terraform `for_each` over queues): a grant
+    /// written into it would reach the others as well, or be made once per instance, so it is
+    /// never edited.
     pub shared: bool,
     /// Held by a policy resource of this role alone, the first place a new statement goes.
     pub inline_role_policy: bool,

@@ -127,7 +127,15 @@ documents in `jsonencode`, `aws_iam_policy_document` data sources and heredoc JS
 edited). The grant goes into a statement or as a new one (a `statement` block in a data source),
 else into a new `aws_iam_role_policy` after the role. A policy or attachment whose `count` or
 `for_each` may make no instance (`count = var.enabled ? 1 : 0`, a count a variable's default gives)
-grants nothing the rule counts on, and is never extended. A queue made by `count` or `for_each` and
+grants nothing the rule counts on, and is never extended. An `aws_iam_role_policy` made once per
+instance of other resources is read, never extended: made for the instances of a queue
+(`for_each = aws_sqs_queue.dlq`, or a `for` over them whose `if` compares the key with values
+written out), `Resource = each.value.arn` grants each instance it is made for, and its other
+statements count where it surely makes an instance; made over anything else (a `for` whose `if`
+reads a variable, a module's output, a `count`), what one instance grants cannot be told: the
+finding says infrafix cannot tell whether the role may send, names the policy, and has no fix.
+A function made for the instances of a queue a `for` keeps that way sends to each of them. A
+queue made by `count` or `for_each` and
 picked by a key written out (`aws_sqs_queue.dlq["orders"].arn`, `dlq[0]`) is that one instance,
 granted by a grant naming it or the queue as a whole, and written so by the fix; picked by a key
 known only at deploy (`dlq[each.key]`), it stands for the queue as a whole. A queue a local module

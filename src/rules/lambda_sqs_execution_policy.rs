@@ -65,7 +65,13 @@ not list, in the whole account, wherever it is declared (the root or a local mod
 attach by `aws_iam_role_policy_attachment` too), nor where a module's role lists its `managed_policy_arns`. Nor beside an `aws_iam_policy_attachment`
 whose `policy_arn` infrafix cannot read (a variable without a default, or an element of a `for_each` over a root
 variable's default, which a `.tfvars` file may change): it may be that policy. An attachment whose `count` or
-`for_each` may make no instance does not count. A role a local module call makes once
+`for_each` may make no instance does not count. A mapping made for the instances of a queue that a
+`for` keeps by keys written out (`{ for k, q in aws_sqs_queue.jobs : k => q if k != "manual" }`)
+feeds each kept instance. An `aws_iam_role_policy` made once per instance of other resources is
+read as `lambda-dlq-send-permission` reads it: over the queue's instances (`for_each =
+aws_sqs_queue.jobs`, or such a `for`), `Resource = each.value.arn` grants each instance it is made
+for; over anything else (a `for` whose `if` reads a variable, a module's output) the finding says
+infrafix cannot tell, names the policy, and has no fix. A role a local module call makes once
 (`role = module.worker_role.arn`) is judged by what the module attaches to it, read with the call's
 arguments, and what the root attaches to it; the new attachment goes after the call in the root,
 naming the role by the call's output of its name (`module.worker_role.name`), never into the

@@ -11,6 +11,8 @@
 //! `arn_ref`). What a called module does with a role of its own alone is its own folder's finding.
 
 use super::arn_text::{PROVIDER_ACCOUNT, PROVIDER_PARTITION, PROVIDER_REGION};
+use super::for_elements::PerInstance;
+use super::kept_instances::Kept;
 use super::modules::ResourceInstance;
 use super::policy::ReadDocument;
 use super::references::{graph_attribute, interpolated};
@@ -190,6 +192,17 @@ impl<'a> TerraformProject<'a> {
     /// What an ARN read in `scope` names as a function's dead-letter target: a queue or topic of
     /// the project (see `arn_ref`), or ARN text of one made elsewhere.
     pub(super) fn dead_letter_named_by(&self, written: Located<'a>, scope: &Scope<'_, 'a>) -> DeadLetter {
+        // A function made for the instances of a queue a `for` keeps sends to each of those.
+        let kept = scope.is_empty().then(|| self.kept_instance_refs(written)).flatten();
+        if let Some(targets) = kept {
+            let sendable = targets
+                .iter()
+                .all(|target| target.is_arn() && self.message_service(target.resource).is_some());
+            return match sendable {
+                true => DeadLetter::PerInstance(targets),
+                false => DeadLetter::Unknown,
+            };
+        }
         let target = self
             .arn_ref(written, scope)
             .filter(|reference| reference.is_arn() && self.message_service(reference.resource).is_some());
@@ -336,9 +349,14 @@ impl<'a> TerraformProject<'a> {
                 let (body, scope) = (mapping.resource.body, mapping.scope());
                 // A mapping made per element of a `for` may feed another queue, or function, in
                 // each instance.
-                let sources = self
-                    .argument(body, "event_source_arn")
-                    .and_then(|value| self.per_instance(value, body, scope, |value, scope| self.arn_ref(value, scope)));
+                let sources = self.argument(body, "event_source_arn").and_then(|value| {
+                    // Made for the instances of a queue a `for` keeps, it feeds each of those.
+                    let kept = scope.is_empty().then(|| self.kept_instance_refs(value)).flatten();
+                    match kept {
+                        Some(queues) => Some(PerInstance::Each(queues.into_iter().map(Some).collect())),
+                        None => self.per_instance(value, body, scope, |value, scope| self.arn_ref(value, scope)),
+                    }
+                });
                 let fed = self.argument(body, "function_name").and_then(|value| {
                     self.per_instance(value, body, scope, |value, scope| {
                         self.function_instance(value, scope, &instances)
@@ -381,9 +399,13 @@ impl<'a> TerraformProject<'a> {
         }
         // A role of a module called per element is one per instance; the mapping names one
         // function instance, whose role it is.
+        let name = match &source.instance {
+            Some(instance) => format!("{} (its instance `{instance}`)", queue.name),
+            None => queue.name,
+        };
         Some(QueueEventSource::of_one_role(
             queue.target.named_by(&source),
-            queue.name,
+            name,
             function,
         ))
     }
@@ -627,14 +649,24 @@ impl<'a> TerraformProject<'a> {
             {
                 continue;
             }
+            let role_repeated = declaration.is_some_and(|declaration| self.is_repeated(declaration.body));
+            let per_instance_of_others = self.repeated_over_resources(resource.body);
+            if !exists_with_role
+                && !role_repeated
+                && per_instance_of_others
+                && resource.kind == "aws_iam_role_policy"
+                && self.attaches_to(resource, role)
+            {
+                self.add_per_instance_document(grants, id, resource);
+                continue;
+            }
             if !self.attaches_to(resource, role) || !exists_with_role {
                 // One made per instance of something, reading this role in a way infrafix does not
                 // pair with the role's instances (`r[0]`, `each.value.name`, another collection),
-                // or made per instance of other resources (`for_each = aws_sqs_queue.dlq`): it may
-                // grant what the rules ask, so the role is not judged.
-                let role_repeated = declaration.is_some_and(|declaration| self.is_repeated(declaration.body));
-                let repeated = role_repeated || self.repeated_over_resources(resource.body);
-                if repeated && self.reads(resource.block).contains(role_key) {
+                // or an attachment made per instance of other resources (`for_each =
+                // aws_iam_policy.per_queue`): it may grant what the rules ask, so the role is not
+                // judged.
+                if (role_repeated || per_instance_of_others) && self.reads(resource.block).contains(role_key) {
                     grants.unreadable += 1;
                 }
                 continue;
@@ -762,17 +794,16 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Whether a block is made once per instance of resources of the module (`for_each =
-    /// aws_sqs_queue.dlq`, `count = length(aws_iam_role.r)`).
+    /// aws_sqs_queue.dlq`, `count = length(aws_iam_role.r)`), or per element of what a module
+    /// call hands out (`for_each = module.queues.arns`), directly or through locals.
     fn repeated_over_resources(&self, body: Located<'a>) -> bool {
         ["count", "for_each"]
             .into_iter()
             .filter_map(|kind| self.argument(body, kind))
             .any(|repetition| {
-                self.reads(repetition).iter().any(|key| {
-                    !["var.", "local.", "data.", "module."]
-                        .iter()
-                        .any(|prefix| key.starts_with(prefix))
-                })
+                self.reads(repetition)
+                    .iter()
+                    .any(|key| !["var.", "local.", "data."].iter().any(|prefix| key.starts_with(prefix)))
             })
     }
 
@@ -832,6 +863,54 @@ impl<'a> TerraformProject<'a> {
             });
         }
         together
+    }
+
+    /// The document of a role policy made once per instance of other resources (see
+    /// `repeated_over_resources`), never edited: a grant written there would be made once per
+    /// instance. Where the block is made for instances of a root module resource that infrafix can
+    /// tell (`for_each = aws_sqs_queue.dlq`, or a `for` keeping some written-out keys), a
+    /// statement naming only that resource's instances (`Resource = each.value.arn`) grants them
+    /// whenever they exist; any other statement counts only where the block surely makes an
+    /// instance. Elsewhere (a `for` whose `if` infrafix cannot decide, a module's output, a
+    /// `count`) it cannot tell what one instance grants: every statement may allow what is asked,
+    /// and the answer names the policy.
+    fn add_per_instance_document(&self, grants: &mut RoleGrants, id: ResourceId, policy: &ResourceBlock<'a>) {
+        let made_for = self
+            .instances_made_for(policy.body)
+            .filter(|(_, kept)| *kept != Kept::Undecided);
+        if matches!(&made_for, Some((_, Kept::Keys(keys))) if keys.is_empty()) {
+            return;
+        }
+        let surely_made = made_for.as_ref().is_some_and(|(resource, _)| {
+            self.root_resources()
+                .nth(*resource)
+                .is_some_and(|resource| self.surely_exists(resource.body, &[]))
+        });
+        let documents_before = grants.documents.len();
+        self.add_document(grants, id, self.argument(policy.body, "policy"), &[], false, true);
+        let reason = format!(
+            "`{}.{}`, a policy made once per element of a `{}` it cannot read element by element",
+            policy.kind,
+            policy.name,
+            self.repetition(policy.body).map_or("for_each", |(kind, _, _)| kind),
+        );
+        for statement in grants.documents[documents_before..]
+            .iter_mut()
+            .flat_map(|document| &mut document.statements)
+        {
+            let names_made_for = made_for.as_ref().is_some_and(|(made_for, _)| {
+                !statement.resources.is_empty()
+                    && statement
+                        .resources
+                        .iter()
+                        .all(|entry| entry.resource.as_ref().is_some_and(|read| read.resource == *made_for))
+            });
+            // What keeps it from being judged is the repetition first: an entry it cannot read
+            // (`each.value`) or a Condition comes after it.
+            if !surely_made && !names_made_for {
+                statement.uncertainty = Some(reason.clone());
+            }
+        }
     }
 
     /// Whether a `count` makes one instance or none (`var.enabled ? 1 : 0`).

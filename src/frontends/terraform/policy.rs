@@ -160,7 +160,11 @@ impl<'a> TerraformProject<'a> {
         let elements = tuple_elements(interpolated(origin.written)).unwrap_or_else(|| vec![origin.written]);
         let mut read = ReadEntries::default();
         for element in elements {
-            match scope.is_empty().then(|| self.kept_entries(element)).flatten() {
+            let kept = || {
+                self.kept_entries(element)
+                    .or_else(|| self.kept_element_entries(element))
+            };
+            match scope.is_empty().then(kept).flatten() {
                 Some(kept) => {
                     read.entries.extend(kept.entries);
                     read.uncertainty = read.uncertainty.or(kept.uncertainty);
@@ -181,14 +185,12 @@ impl<'a> TerraformProject<'a> {
         let [attribute] = kept.read[..] else {
             return Some(ReadEntries::of(vec![unreadable_entry()]));
         };
-        let reference = |instance: Option<String>| Entry {
-            literal: None,
-            resource: Some(ResourceRef {
+        let reference = |instance: Option<String>| {
+            reference_entry(ResourceRef {
                 resource: kept.resource,
                 attribute: Some(graph_attribute(attribute)),
                 instance,
-            }),
-            text: None,
+            })
         };
         Some(match kept.kept {
             Kept::Every => ReadEntries::of(vec![reference(None)]),
@@ -204,6 +206,13 @@ impl<'a> TerraformProject<'a> {
                 }
             }
         })
+    }
+
+    /// The entries `each.value.NAME` makes in a block made for some instances of a root module
+    /// resource, each kept one by its key (see `kept_instance_refs`).
+    fn kept_element_entries(&self, element: Located<'a>) -> Option<ReadEntries> {
+        let references = self.kept_instance_refs(element)?;
+        Some(ReadEntries::of(references.into_iter().map(reference_entry).collect()))
     }
 
     /// One entry read in `scope`: a literal, or a resource's attribute. In a called module, a
@@ -369,6 +378,15 @@ const PLACEHOLDER_MARK: &str = "__infrafix_interpolation_";
 
 fn placeholder(index: usize) -> String {
     format!("{PLACEHOLDER_MARK}{index}__")
+}
+
+/// An output of a resource (`arn`), as an entry.
+fn reference_entry(reference: ResourceRef) -> Entry {
+    Entry {
+        literal: None,
+        resource: Some(reference),
+        text: None,
+    }
 }
 
 fn unreadable_entry() -> Entry {
@@ -562,6 +580,48 @@ mod tests {
             answer = Some(graph.roles()[0].grants.allows("sqs:SendMessage", dlq));
         });
         assert!(matches!(answer, Some(Answer::Unknown(_))));
+    }
+
+    #[test]
+    fn a_policy_made_per_instance_of_other_resources_grants_what_infrafix_can_pair() {
+        // The answer for sending to instance `a` of the queue, with one policy repeated so.
+        let answer = |for_each: &str, resource: &str| {
+            let text = format!(
+                "resource \"aws_sqs_queue\" \"dlq\" {{\n  for_each = toset([\"a\", \"b\"])\n  name = \"${{each.key}}-dlq\"\n}}\n\n\
+                 resource \"aws_iam_role\" \"role\" {{\n  assume_role_policy = \"{{}}\"\n}}\n\n\
+                 variable \"on\" {{\n  default = {{ a = true, b = true }}\n}}\n\n\
+                 resource \"aws_iam_role_policy\" \"policy\" {{\n  for_each = {for_each}\n  role = aws_iam_role.role.id\n  \
+                 policy = jsonencode({{\n    Statement = [{{ Effect = \"Allow\", Action = \"sqs:SendMessage\", Resource = {resource} }}]\n  }})\n}}\n"
+            );
+            let mut answer = None;
+            with_module(&[("main.tf", &text)], |front_end| {
+                let graph = CloudGraph::new(front_end);
+                let mut instance = graph.message_targets()[0].target.clone();
+                instance.instance = Some("a".to_owned());
+                answer = Some(graph.roles()[0].grants.allows("sqs:SendMessage", &instance));
+            });
+            answer.expect("judged")
+        };
+        let every = "aws_sqs_queue.dlq";
+        assert_eq!(answer(every, "each.value.arn"), Answer::Allowed);
+        assert_eq!(
+            answer("{ for k, q in aws_sqs_queue.dlq : k => q }", "each.value.arn"),
+            Answer::Allowed
+        );
+        // A `for` whose keys infrafix decides grants the kept instances alone.
+        let kept = |key: &str| format!("{{ for k, q in aws_sqs_queue.dlq : k => q if k == \"{key}\" }}");
+        assert_eq!(answer(&kept("a"), "each.value.arn"), Answer::Allowed);
+        assert_eq!(answer(&kept("b"), "each.value.arn"), Answer::NotAllowed);
+        // One it cannot decide may grant it or not; the answer names the policy.
+        let undecided = "{ for k, q in aws_sqs_queue.dlq : k => q if var.on[k] }";
+        assert!(matches!(
+            answer(undecided, "each.value.arn"),
+            Answer::Unknown(reason) if reason.contains("`aws_iam_role_policy.policy`")
+        ));
+        assert!(matches!(
+            answer("toset([for q in aws_sqs_queue.dlq : q.name])", "\"*\""),
+            Answer::Unknown(_)
+        ));
     }
 
     #[test]

@@ -155,11 +155,11 @@ impl<'a> TerraformProject<'a> {
     /// maybe only some of them (`… if name != "admin"`). There `each.value` is an instance of that
     /// resource.
     pub fn instances_iterated(&self, body: Located<'a>) -> Option<ResourceId> {
-        self.iterated(body).map(|(resource, _)| resource)
+        self.instances_made_for(body).map(|(resource, _)| resource)
     }
 
-    /// `instances_iterated`, and whether the block is made for every instance of the resource.
-    fn iterated(&self, body: Located<'a>) -> Option<(ResourceId, bool)> {
+    /// `instances_iterated`, and which of the resource's instances the block is made for.
+    pub fn instances_made_for(&self, body: Located<'a>) -> Option<(ResourceId, Kept)> {
         if self.folder_of_file[body.file] != 0 {
             return None;
         }
@@ -168,7 +168,7 @@ impl<'a> TerraformProject<'a> {
         let iterated = match self.instances_kept(origin.written) {
             Some(kept) => {
                 let as_they_are = kept.read.is_empty() && self.for_object(origin.written).is_some();
-                as_they_are.then_some((kept.resource, kept.kept == Kept::Every))?
+                as_they_are.then_some((kept.resource, kept.kept))?
             }
             None => {
                 let [kind, name] = self.traversal(origin.written)?[..] else {
@@ -177,7 +177,7 @@ impl<'a> TerraformProject<'a> {
                 if NOT_RESOURCES.contains(&kind) {
                     return None;
                 }
-                (self.root_resource_id(&format!("{kind}.{name}"))?, true)
+                (self.root_resource_id(&format!("{kind}.{name}"))?, Kept::Every)
             }
         };
         // Made by `count`, the resource is a list, which `for_each` refuses: only one made by
@@ -200,8 +200,31 @@ impl<'a> TerraformProject<'a> {
         reads_element
             && self
                 .enclosing_block_body(written)
-                .and_then(|body| self.iterated(body))
-                .is_some_and(|(_, every)| !every)
+                .and_then(|body| self.instances_made_for(body))
+                .is_some_and(|(_, kept)| kept != Kept::Every)
+    }
+
+    /// What `each.value.NAME` stands for in a block made for the instances of a root module
+    /// resource that a `for` keeps, where its keys say which (`{ for k, q in aws_sqs_queue.dlq :
+    /// k => q if k != "audit" }`): each kept instance's `NAME`, by its key. `None` for anything
+    /// else; in a block made for every instance, `root_resource_ref` reads the resource as a
+    /// whole.
+    pub fn kept_instance_refs(&self, expression: Located<'a>) -> Option<Vec<ResourceRef>> {
+        let origin = self.origin(expression, &[]).filter(|origin| !origin.overridable)?;
+        let written = interpolated(origin.written);
+        let ["each", "value", attribute] = self.traversal(written)?[..] else {
+            return None;
+        };
+        let body = self.enclosing_block_body(written)?;
+        let (resource, Kept::Keys(keys)) = self.instances_made_for(body)? else {
+            return None;
+        };
+        let reference = |key: String| ResourceRef {
+            resource,
+            attribute: Some(graph_attribute(attribute)),
+            instance: Some(key),
+        };
+        Some(keys.into_iter().map(reference).collect())
     }
 
     /// Whether `value`, read in a block made per instance of the resource it reads, every one of
@@ -215,7 +238,7 @@ impl<'a> TerraformProject<'a> {
         let through_element = self
             .traversal(value)
             .is_some_and(|parts| parts.starts_with(&["each", "value"]));
-        self.iterated(body) == Some((reference.resource, true))
+        self.instances_made_for(body) == Some((reference.resource, Kept::Every))
             && (through_element || self.instance_index(value) == Some("each.key"))
     }
 
