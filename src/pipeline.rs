@@ -849,7 +849,10 @@ impl ProjectState<'_> {
             add_metadata_suppressions(template, suppression);
         }
         let mut findings = Vec::new();
-        for template in &templates {
+        for template in templates
+            .iter()
+            .filter(|template| !template.is_read_by_a_service(&templates))
+        {
             let front_end = TemplateFrontEnd::new(template, &templates);
             let context = RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages);
             findings.extend(check_program(&context, &self.enabled));

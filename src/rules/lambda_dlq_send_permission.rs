@@ -190,7 +190,10 @@ plugin's, for its `iamRoleStatements`) gets the topic from the framework or plug
 judged. A Serverless function running as a role the service declares under
 `resources:` (its `role:`, or the provider's) is judged, and the grant goes into that role; its
 statements may name the target through a `${self:…}` variable, as `onError` may (a variable known
-only at deploy, `${opt:…}`, makes the answer unknown).
+only at deploy, `${opt:…}`, makes the answer unknown). A role or topic in a file the service
+includes (`- ${file(./resources/iam.yml)}` in a `resources:` list, `${file(./roles.yml):Role}`)
+is judged the same, and the grant is written in the role's file; a topic another file declares is
+not named there, and the finding says so, without a fix.
 
 In an AWS CDK app: a `Function`'s `deadLetterQueue` (or `deadLetterTopic`) gets `sqs:SendMessage`
 (`sns:Publish`) from the construct itself, which adds the statement to the function's role

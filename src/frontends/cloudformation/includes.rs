@@ -1,14 +1,16 @@
 //! The files a Serverless service declares functions in (`functions: ${file(./functions.yml)}`,
-//! or such an item of a `functions` list, optionally `${file(…):key}`), and those that each hold
-//! one of its resources (`resources: Resources: Role: ${file(./role.yml)}`). They deploy with the
-//! service, so they are files of its project: what they declare is judged, and fixed, where it is
-//! written.
+//! or such an item of a `functions` list, optionally `${file(…):key}`), and those it declares
+//! resources in: a resource written as a file of its own, or as a key of one (`resources:
+//! Resources: Role: ${file(./role.yml)}`, `${file(./roles.yml):Role}`), or a CloudFormation
+//! fragment holding `Resources` (`resources: - ${file(./queues.yml)}`, each item of a `resources`
+//! list being merged into the stack). They deploy with the service, so they are files of its
+//! project: what they declare is judged, and fixed, where it is written.
 
 use std::path::{Path, PathBuf};
 
 use tree_sitter::Tree;
 
-use crate::frontends::document::{self, Entry, Value};
+use crate::frontends::document::{self, Value};
 use crate::syntax::{parse, Dialect};
 use crate::workspace::absolute;
 
@@ -35,7 +37,7 @@ pub(super) fn function_includes(service: &Value) -> Vec<FileInclude<'_>> {
     items.into_iter().filter_map(file_include).collect()
 }
 
-fn file_include(value: &Value) -> Option<FileInclude<'_>> {
+pub(super) fn file_include(value: &Value) -> Option<FileInclude<'_>> {
     let (path, key) = value
         .text()?
         .strip_prefix("${file(")?
@@ -53,23 +55,40 @@ fn file_include(value: &Value) -> Option<FileInclude<'_>> {
     })
 }
 
-/// The resources of a service's `resources: Resources:` map written as a whole file each
-/// (`Role: ${file(./role.yml)}`): each resource's entry, with its include.
-pub(super) fn resource_includes(service: &Value) -> Vec<(&Entry, FileInclude<'_>)> {
-    let Some(resources) = service
-        .get("resources")
-        .and_then(|resources| resources.get("Resources"))
-        .and_then(Value::as_map)
-    else {
-        return Vec::new();
-    };
-    resources
-        .entries
-        .iter()
-        .filter_map(|entry| Some((entry, file_include(&entry.value)?)))
-        // `${file(x.yml):Key}` takes one key of a file that may hold more: not read yet.
-        .filter(|(_, include)| include.key.is_none())
-        .collect()
+/// Every include of a service's `resources` section: the section itself, each item of a list of
+/// CloudFormation fragments, a fragment's `Resources`, and each resource of those written in the
+/// service. An include's own file is not searched for more.
+fn resource_file_includes(service: &Value) -> Vec<FileInclude<'_>> {
+    let mut found = Vec::new();
+    for fragment in resource_fragments(service) {
+        let Some(resources) = fragment.get("Resources") else {
+            found.extend(file_include(fragment));
+            continue;
+        };
+        match file_include(resources) {
+            Some(include) => found.push(include),
+            None => found.extend(
+                resources
+                    .as_map()
+                    .into_iter()
+                    .flat_map(|map| &map.entries)
+                    .filter_map(|entry| file_include(&entry.value)),
+            ),
+        }
+    }
+    found
+}
+
+/// The CloudFormation fragments of a service's `resources` section, as written in it: the
+/// section, or each item of a list of them (the framework merges every item into the stack).
+pub(super) fn resource_fragments(service: &Value) -> Vec<&Value> {
+    match service.get("resources") {
+        Some(section) => match section.as_list() {
+            Some(list) => list.items.iter().collect(),
+            None => vec![section],
+        },
+        None => Vec::new(),
+    }
 }
 
 /// Where an include's file lies, from the service's folder, as an absolute path; `None` when the
@@ -90,7 +109,7 @@ pub fn included_files(service: &Path, text: &str) -> Vec<PathBuf> {
     };
     let folder = service.parent().unwrap_or(Path::new(""));
     let itself = absolute(service);
-    let resources = resource_includes(&root).into_iter().map(|(_, include)| include);
+    let resources = resource_file_includes(&root);
     let mut files: Vec<PathBuf> = function_includes(&root)
         .into_iter()
         .chain(resources)
@@ -125,50 +144,41 @@ pub(super) struct IncludedFunctions {
 /// The functions an include declares, when its file is one of the project's and holds a map of
 /// functions where the include says.
 pub(super) fn read_include(folder: &Path, include: &FileInclude, files: &[ProjectFile]) -> Option<IncludedFunctions> {
-    let (file, root) = read_included_file(folder, include, files)?;
-    // The key is a path into the file, as deep as it goes (`:teams.platform`).
-    let functions = match include.key {
-        Some(key) => key.split('.').try_fold(&root, |value, part| value.get(part))?.clone(),
-        None => root,
-    };
-    functions.as_map()?;
+    let included = read_included_value(folder, include, files)?;
+    included.value.as_map()?;
     Some(IncludedFunctions {
-        file: file.file,
-        functions,
+        file: included.file,
+        functions: included.value,
     })
 }
 
-/// A resource a service includes whole, read from its file.
-pub(super) struct IncludedResource<'a> {
+/// What an include names, read from its file.
+pub(super) struct IncludedValue<'a> {
     /// Index of the file in the project.
     pub file: usize,
     pub text: &'a str,
-    /// The file's value: the resource (`Type`, `Properties`).
-    pub resource: Value,
+    /// The file's value, or what its `key` holds.
+    pub value: Value,
 }
 
-/// The resource an include holds, when its file is one of the project's.
-pub(super) fn read_resource_include<'a>(
+/// What an include names, when its file is one of the project's and holds something where the
+/// include says: the file's value, or what the include's key holds there (a path of keys, as
+/// deep as it goes: `:teams.platform`).
+pub(super) fn read_included_value<'a>(
     folder: &Path,
     include: &FileInclude,
     files: &[ProjectFile<'a>],
-) -> Option<IncludedResource<'a>> {
-    let (file, resource) = read_included_file(folder, include, files)?;
-    resource.as_map()?;
-    Some(IncludedResource {
-        file: file.file,
-        text: file.text,
-        resource,
-    })
-}
-
-/// The project's file an include names, and its value.
-fn read_included_file<'f, 'a>(
-    folder: &Path,
-    include: &FileInclude,
-    files: &'f [ProjectFile<'a>],
-) -> Option<(&'f ProjectFile<'a>, Value)> {
+) -> Option<IncludedValue<'a>> {
     let location = include_location(folder, include)?;
     let file = files.iter().find(|file| absolute(file.path) == location)?;
-    Some((file, document::read(file.tree.root_node(), file.text)?))
+    let root = document::read(file.tree.root_node(), file.text)?;
+    let value = match include.key {
+        Some(key) => key.split('.').try_fold(&root, |value, part| value.get(part))?.clone(),
+        None => root,
+    };
+    Some(IncludedValue {
+        file: file.file,
+        text: file.text,
+        value,
+    })
 }

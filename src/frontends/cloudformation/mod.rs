@@ -69,8 +69,8 @@ pub struct Template<'a> {
     /// The functions a service's includes declare in files of the project, by where each include
     /// is written in this file.
     included: Vec<(Range<usize>, includes::IncludedFunctions)>,
-    /// The entries of the resources section, a resource a service includes whole read from its
-    /// file (`Role: ${file(./role.yml)}`).
+    /// The entries of the resources section: a template's `Resources`, a service's resources
+    /// from every fragment of its `resources` section, those it includes read from their files.
     resource_section: Vec<Entry>,
     /// The files those resources are read from. Their values' bytes are counted on from the end of
     /// this file's (`base`), so that where a value is written tells which file it is in (`site`).
@@ -117,8 +117,10 @@ pub fn may_be_template(beginning: &str) -> bool {
     beginning.contains("AWSTemplateFormatVersion") || beginning.contains("AWS::")
 }
 
-/// Whether a YAML or JSON file deploys as a stack of its own: a template, or a Serverless service
-/// naming its provider `aws`.
+/// Whether a YAML or JSON file a Serverless service includes deploys as a stack of its own: a
+/// service naming its provider `aws`, or a template that says it is one (the format version, a
+/// SAM transform). A file holding `Resources` alone is a fragment the service merges into its
+/// stack (`resources: - ${file(./queues.yml)}`), judged and fixed as part of it.
 pub fn deploys_on_its_own(path: &Path, text: &str) -> bool {
     let Some(dialect) = crate::syntax::Dialect::of_path(path) else {
         return false;
@@ -132,7 +134,8 @@ pub fn deploys_on_its_own(path: &Path, text: &str) -> bool {
             serverless: is_serverless_service(path),
             folder: path.parent().unwrap_or(Path::new("")),
         };
-        Template::build(input, &[]).is_template()
+        let template = Template::build(input, &[]);
+        template.is_template() && (template.serverless || template.says_so())
     })
 }
 
@@ -176,14 +179,16 @@ impl<'a> Template<'a> {
                 })
                 .collect();
         }
-        template.resource_section = template
-            .resources_section()
-            .and_then(Value::as_map)
-            .map(|map| map.entries.clone())
-            .unwrap_or_default();
-        if template.serverless && template.is_template {
-            template.read_resource_includes(project_files);
-        }
+        template.resource_section = match template.serverless {
+            true if template.is_template => template.service_resource_entries(project_files),
+            true => Vec::new(),
+            false => template
+                .root
+                .get("Resources")
+                .and_then(Value::as_map)
+                .map(|map| map.entries.clone())
+                .unwrap_or_default(),
+        };
         // A logical id written twice names its first resource, as `resources` finds it first.
         let mut ids = HashMap::new();
         let mut entries = Vec::new();
@@ -198,37 +203,65 @@ impl<'a> Template<'a> {
         template
     }
 
-    /// Reads each resource the service includes whole from its file, when that is one of the
-    /// project's: the resource is then judged, and fixed, where it is written.
-    fn read_resource_includes(&mut self, project_files: &[ProjectFile<'a>]) {
-        let mut base = self.text.len() + 1;
-        let mut read = Vec::new();
-        for (entry, include) in includes::resource_includes(&self.root) {
-            let Some(included) = includes::read_resource_include(self.folder, &include, project_files) else {
+    /// The resources of a service: those of each CloudFormation fragment of its `resources`
+    /// section (see `resource_fragments`), in order. What an include names (a fragment, its
+    /// `Resources`, or one resource) is read from its file when that is one of the project's: the
+    /// resource is then judged, and fixed, where it is written.
+    fn service_resource_entries(&mut self, project_files: &[ProjectFile<'a>]) -> Vec<Entry> {
+        let fragments: Vec<Value> = includes::resource_fragments(&self.root).into_iter().cloned().collect();
+        let mut entries = Vec::new();
+        for fragment in fragments {
+            let Some(fragment) = self.included_or_written(fragment, project_files) else {
                 continue;
             };
-            let value = included.resource.shifted(base);
-            read.push((
-                entry.range.clone(),
-                Entry {
-                    key: entry.key.clone(),
-                    key_range: value.range.clone(),
-                    range: value.range.clone(),
-                    value,
-                },
-            ));
-            self.included_texts.push(IncludedText {
-                file: included.file,
-                base,
-                text: included.text,
-            });
-            base += included.text.len() + 1;
-        }
-        for (written, entry) in read {
-            if let Some(slot) = self.resource_section.iter_mut().find(|slot| slot.range == written) {
-                *slot = entry;
+            let Some(resources) = fragment.get("Resources").cloned() else {
+                continue;
+            };
+            let Some(resources) = self.included_or_written(resources, project_files) else {
+                continue;
+            };
+            for entry in resources.as_map().into_iter().flat_map(|map| &map.entries) {
+                // A resource included whole is its file's value, or what the include's key holds.
+                let included = includes::file_include(&entry.value)
+                    .and_then(|include| self.read_included(&include, project_files));
+                entries.push(match included {
+                    Some(value) => Entry {
+                        key: entry.key.clone(),
+                        key_range: value.range.clone(),
+                        range: value.range.clone(),
+                        value,
+                    },
+                    None => entry.clone(),
+                });
             }
         }
+        entries
+    }
+
+    /// `value` as written, or, when it is an include, what the include names; `None` for an
+    /// include whose file is not one of the project's.
+    fn included_or_written(&mut self, value: Value, project_files: &[ProjectFile<'a>]) -> Option<Value> {
+        match includes::file_include(&value) {
+            Some(include) => self.read_included(&include, project_files),
+            None => Some(value),
+        }
+    }
+
+    /// What an include names, read from its file. Its bytes are counted on from the end of this
+    /// file's and of those read before (see `included_texts`), so that where a value is written
+    /// tells which file it is in.
+    fn read_included(&mut self, include: &includes::FileInclude, project_files: &[ProjectFile<'a>]) -> Option<Value> {
+        let included = includes::read_included_value(self.folder, include, project_files)?;
+        let base = self
+            .included_texts
+            .last()
+            .map_or(self.text.len() + 1, |last| last.base + last.text.len() + 1);
+        self.included_texts.push(IncludedText {
+            file: included.file,
+            base,
+            text: included.text,
+        });
+        Some(included.value.shifted(base))
     }
 
     pub fn is_template(&self) -> bool {
@@ -262,15 +295,6 @@ impl<'a> Template<'a> {
         }
     }
 
-    /// Where the template's resources are: `Resources`, or in a Serverless service the raw
-    /// CloudFormation under `resources: Resources:`.
-    fn resources_section(&self) -> Option<&Value> {
-        match self.serverless {
-            true => self.root.get("resources")?.get("Resources"),
-            false => self.root.get("Resources"),
-        }
-    }
-
     /// A template has resources of AWS types, or says it is one (the format version, a SAM
     /// transform); a Serverless service names its provider `aws`. Anything else (a package.json,
     /// an OpenAPI file that mentions `AWS::`) is never read further, and never changed.
@@ -283,7 +307,7 @@ impl<'a> Template<'a> {
                 .and_then(Value::text)
                 == Some("aws");
         }
-        let says_so = self.root.get("AWSTemplateFormatVersion").is_some() || self.is_sam();
+        let says_so = self.says_so();
         let has_aws_resources = self
             .root
             .get("Resources")
@@ -298,6 +322,19 @@ impl<'a> Template<'a> {
                 })
             });
         says_so || has_aws_resources
+    }
+
+    /// Whether the file says it is a template: the format version, or the SAM transform.
+    fn says_so(&self) -> bool {
+        self.root.get("AWSTemplateFormatVersion").is_some() || self.is_sam()
+    }
+
+    /// Whether a service of `project` reads resources from this file: it is then judged as part
+    /// of that service, never alone as well.
+    pub fn is_read_by_a_service(&self, project: &[Template]) -> bool {
+        project
+            .iter()
+            .any(|other| other.included_texts.iter().any(|included| included.file == self.file))
     }
 
     /// Whether the template uses the SAM transform.

@@ -26,16 +26,25 @@ impl Template<'_> {
             .ok_or_else(|| "the resource was not found in the template".to_owned())
     }
 
-    /// The resource's own map (`Type`, `DependsOn`, `Properties`), as a value: the whole file,
-    /// when it is one a Serverless service includes a resource from.
+    /// The resource's own map (`Type`, `DependsOn`, `Properties`), as a value: in a file a
+    /// Serverless service includes a resource from, the whole file or what the include's key
+    /// holds (`${file(./roles.yml):Worker}`).
     fn resource_map(&self, site: &Site) -> Result<&Value, String> {
-        if self.root.range == site.range && !self.is_template() {
-            return Ok(&self.root);
+        if site.file != self.file {
+            return Err("the resource is written in another file".to_owned());
         }
-        self.root
+        let entry = self
+            .root
             .find_entry(&site.range)
             .and_then(|(map, index)| map.as_map()?.entries.get(index))
-            .map(|entry| &entry.value)
+            .map(|entry| &entry.value);
+        let included = || {
+            (!self.is_template())
+                .then(|| self.root.find_value(&site.range))
+                .flatten()
+        };
+        entry
+            .or_else(included)
             .ok_or_else(|| "the resource was not found in the template".to_owned())
     }
 

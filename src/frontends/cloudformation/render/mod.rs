@@ -8,9 +8,9 @@ mod integrations;
 
 use super::Template;
 use crate::cloud::{
-    ApiDeployment, ApiIntegration, ApiStage, FixPlan, FrontEnd, GraphSource, IamRole, Intent, LambdaFunction,
-    LambdaLayer, MessageTarget, MethodSettings, QueueEventSource, RuntimeCheck, SendGrant, Site, Spelling,
-    ThrottleLimit,
+    ApiDeployment, ApiIntegration, ApiStage, FixPlan, FrontEnd, GrantTarget, GraphSource, IamRole, Intent,
+    LambdaFunction, LambdaLayer, MessageTarget, MethodSettings, QueueEventSource, ResourceRef, RuntimeCheck, SendGrant,
+    Site, Spelling, ThrottleLimit,
 };
 use crate::fix::{Edit, Fix};
 use crate::frontends::document::{Entry, Layout, Value, ValueKind};
@@ -45,8 +45,14 @@ impl<'a> TemplateFrontEnd<'a> {
                 .iter()
                 .find(|template| template.file == file)
                 .ok_or("the fix would change a file of another project")?;
+            let intents = plan
+                .intents
+                .iter()
+                .filter_map(|intent| part_in(intent, file))
+                .map(|intent| self.named_in(intent, template))
+                .collect::<Result<Vec<_>, _>>()?;
             let part = FixPlan {
-                intents: plan.intents.iter().filter_map(|intent| part_in(intent, file)).collect(),
+                intents,
                 applicability: plan.applicability,
             };
             edits.extend(template.edits(&part)?);
@@ -54,6 +60,54 @@ impl<'a> TemplateFrontEnd<'a> {
         Ok(edits)
     }
 }
+
+impl TemplateFrontEnd<'_> {
+    /// `intent` as `other`, the template of another file of the program (one a Serverless service
+    /// includes resources from), renders it: a resource it grants is named by its place among
+    /// that file's resources, found by its logical id, the stack's one namespace. One that file
+    /// does not declare, or ARN text the program writes elsewhere, is not named there.
+    fn named_in(&self, intent: Intent, other: &Template) -> Result<Intent, String> {
+        let named = |target: GrantTarget| -> Result<GrantTarget, String> {
+            let GrantTarget::Resource(reference) = target else {
+                return Err(WRITTEN_ELSEWHERE.to_owned());
+            };
+            let logical_id = self
+                .template
+                .resource(reference.resource)
+                .map(|resource| resource.logical_id)
+                .ok_or("the resource was not found in the template")?;
+            let resource = other
+                .resource_index(logical_id)
+                .ok_or_else(|| format!("`{logical_id}` is {WRITTEN_ELSEWHERE}"))?;
+            Ok(GrantTarget::Resource(ResourceRef { resource, ..reference }))
+        };
+        Ok(match intent {
+            Intent::AddStatementTargets {
+                role,
+                document,
+                statement,
+                targets,
+            } => Intent::AddStatementTargets {
+                role,
+                document,
+                statement,
+                targets: targets.into_iter().map(named).collect::<Result<_, _>>()?,
+            },
+            Intent::AddStatements { role, document, grants } => Intent::AddStatements {
+                role,
+                document,
+                grants: grants
+                    .into_iter()
+                    .map(|(action, target)| Ok((action, named(target)?)))
+                    .collect::<Result<_, String>>()?,
+            },
+            intent => intent,
+        })
+    }
+}
+
+/// Why a grant is not written into a file a service includes resources from.
+const WRITTEN_ELSEWHERE: &str = "written in another file than the policy that would grant it; grant it by hand";
 
 /// What of an intent changes file number `file`, if anything does.
 fn part_in(intent: &Intent, file: usize) -> Option<Intent> {
@@ -956,10 +1010,46 @@ impl FrontEnd for TemplateFrontEnd<'_> {
     /// One new inline policy of the role holds every grant, so they share one fix.
     fn render_new_policies(&self, role: &Site, grants: &[SendGrant]) -> Vec<Result<Fix, String>> {
         let fix = self
-            .template
             .new_role_policy(role, grants)
             .map(|edit| Fix::new(vec![edit], crate::fix::Applicability::Safe));
         grants.iter().map(|_| fix.clone()).collect()
+    }
+}
+
+impl TemplateFrontEnd<'_> {
+    /// A new policy of the role created at `role`, written by the template of the file the role
+    /// is written in, naming the targets as that file can (see `named_in`).
+    fn new_role_policy(&self, role: &Site, grants: &[SendGrant]) -> Result<Edit, String> {
+        if role.file == self.template.file {
+            return self.template.new_role_policy(role, grants);
+        }
+        let other = self
+            .project
+            .iter()
+            .find(|template| template.file == role.file)
+            .ok_or("the fix would change a file of another project")?;
+        let grants = grants
+            .iter()
+            .map(|grant| {
+                let named = self.named_in(
+                    Intent::AddStatements {
+                        role: role.clone(),
+                        document: role.clone(),
+                        grants: vec![(grant.action.clone(), grant.target.clone())],
+                    },
+                    other,
+                )?;
+                let Intent::AddStatements { mut grants, .. } = named else {
+                    return Err("the grant could not be named in the role's file".to_owned());
+                };
+                let (_, target) = grants.pop().ok_or("the grant could not be named in the role's file")?;
+                Ok(SendGrant {
+                    target,
+                    ..grant.clone()
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        other.new_role_policy(role, &grants)
     }
 }
 
