@@ -132,7 +132,7 @@ impl<'a> TerraformProject<'a> {
             && self.copies(instance.scope()) == Multiplicity::Exactly(1);
         made_once.then(|| ResourceRef {
             resource: found,
-            attribute: attribute.map(graph_attribute),
+            attribute: attribute.map(|attribute| graph_attribute(&instance.resource.kind, attribute)),
             instance: None,
         })
     }

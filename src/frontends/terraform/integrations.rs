@@ -302,7 +302,7 @@ impl<'a> TerraformProject<'a> {
         };
         Some(IntegrationTarget {
             function,
-            attribute: attribute.map(graph_attribute),
+            attribute: attribute.map(|attribute| graph_attribute(&read.resource.kind, attribute)),
             alias,
             instance: None,
             invoke_permission: None,

@@ -260,10 +260,11 @@ impl<'a> TerraformProject<'a> {
             return Some(reference);
         }
         self.output_value(value, &[])?;
-        let (found, attribute) = self.instance_reference(value, &[], &self.resource_instances())?;
+        let instances = self.resource_instances();
+        let (found, attribute) = self.instance_reference(value, &[], &instances)?;
         Some(ResourceRef {
             resource: found,
-            attribute: attribute.map(graph_attribute),
+            attribute: attribute.map(|attribute| graph_attribute(&instances[found].resource.kind, attribute)),
             instance: None,
         })
     }
@@ -284,7 +285,7 @@ impl<'a> TerraformProject<'a> {
             && inner.iter().all(|call| !self.is_repeated(call.body));
         once_per_instance.then(|| ResourceRef {
             resource: found,
-            attribute: attribute.map(graph_attribute),
+            attribute: attribute.map(|attribute| graph_attribute(&instance.resource.kind, attribute)),
             instance: Some(key),
         })
     }

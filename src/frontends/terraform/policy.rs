@@ -185,10 +185,11 @@ impl<'a> TerraformProject<'a> {
         let [attribute] = kept.read[..] else {
             return Some(ReadEntries::of(vec![unreadable_entry()]));
         };
+        let kind = &self.root_resources().nth(kept.resource)?.kind;
         let reference = |instance: Option<String>| {
             reference_entry(ResourceRef {
                 resource: kept.resource,
-                attribute: Some(graph_attribute(attribute)),
+                attribute: Some(graph_attribute(kind, attribute)),
                 instance,
             })
         };

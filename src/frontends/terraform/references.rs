@@ -122,9 +122,10 @@ impl<'a> TerraformProject<'a> {
             ),
             _ => return None,
         };
+        let kind = &self.root_resources().nth(resource)?.kind;
         let attribute = match attribute {
             [] => None,
-            [attribute] => Some(graph_attribute(attribute)),
+            [attribute] => Some(graph_attribute(kind, attribute)),
             _ => return None,
         };
         Some(ResourceRef {
@@ -219,9 +220,10 @@ impl<'a> TerraformProject<'a> {
         let (resource, Kept::Keys(keys)) = self.instances_made_for(body)? else {
             return None;
         };
+        let kind = &self.root_resources().nth(resource)?.kind;
         let reference = |key: String| ResourceRef {
             resource,
-            attribute: Some(graph_attribute(attribute)),
+            attribute: Some(graph_attribute(kind, attribute)),
             instance: Some(key),
         };
         Some(keys.into_iter().map(reference).collect())
@@ -418,14 +420,15 @@ pub fn interpolated(expression: Located) -> Located {
         .map_or(expression, |inner| expression.with(inner))
 }
 
-/// A Terraform attribute in the graph's spelling: `invoke_arn` is `invokeArn` there.
-pub(super) fn graph_attribute(attribute: &str) -> String {
-    match attribute {
-        "invoke_arn" => INVOKE_ARN,
-        "arn" => ARN,
-        "qualified_arn" => QUALIFIED_ARN,
-        "qualified_invoke_arn" => QUALIFIED_INVOKE_ARN,
-        other => other,
+/// An attribute of a resource of type `kind` in the graph's spelling: `invoke_arn` is `invokeArn`
+/// there, and an SNS topic's `id` is its ARN (the provider sets the topic's id to its ARN).
+pub(super) fn graph_attribute(kind: &str, attribute: &str) -> String {
+    match (kind, attribute) {
+        (_, "invoke_arn") => INVOKE_ARN,
+        (_, "arn") | ("aws_sns_topic", "id") => ARN,
+        (_, "qualified_arn") => QUALIFIED_ARN,
+        (_, "qualified_invoke_arn") => QUALIFIED_INVOKE_ARN,
+        (_, other) => other,
     }
     .to_owned()
 }

@@ -10,7 +10,7 @@ use super::edits::push_merged;
 use super::facts::MemberKind;
 use super::scope::Declaration;
 use super::{cdk, named_children, ImportKind, Located, Package, Program, ResourceBinding};
-use crate::cloud::ResourceRef;
+use crate::cloud::{ResourceRef, ARN};
 use crate::fix::Edit;
 use crate::syntax::{kind_of, named_descendants, node_text, Fields};
 
@@ -109,9 +109,15 @@ impl<'tree> Program<'tree> {
     /// What reading `property` from what `owner` denotes gives: an output of the resource
     /// (`role.attrArn` is the role's `arn` in the graph); `None` from an output.
     pub(super) fn attribute_read(&self, owner: ResourceRef, property: &str) -> Option<ResourceRef> {
+        let declaration = &self.resources()[owner.resource];
+        // An SNS topic's id is its ARN (@pulumi/aws: `arn` is "a clone of id").
+        let attribute = match property {
+            "id" if declaration.is_aws(&["sns", "Topic"]) => ARN,
+            _ => cdk::graph_attribute(&declaration.class, property),
+        };
         owner.attribute.is_none().then(|| ResourceRef {
             resource: owner.resource,
-            attribute: Some(cdk::graph_attribute(&self.resources()[owner.resource].class, property).to_owned()),
+            attribute: Some(attribute.to_owned()),
             instance: None,
         })
     }
