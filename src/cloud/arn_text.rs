@@ -224,7 +224,7 @@ impl ArnText {
 
 /// How a pattern's field covers a field of the asked text.
 fn field_coverage(pattern: &Field, field: &Field) -> Coverage {
-    if pattern == field {
+    if matches_whatever_the_values(pattern, field) {
         return Coverage::Covers;
     }
     if !ends_agree(pattern, field) {
@@ -257,6 +257,39 @@ fn field_coverage(pattern: &Field, field: &Field) -> Coverage {
         }
         _ => Coverage::Unsure,
     }
+}
+
+/// A character of ARN text, or a value it reads, which only the same value or a `*` matches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unit<'v> {
+    Char(char),
+    Value(&'v ReadValue),
+}
+
+/// Whether pattern pieces match written pieces whatever the values in them hold, the way IAM
+/// matches a pattern (`*` any run of characters, `?` any one): each value written is matched by
+/// the same value in the pattern, or within a `*`. `${Prefix}-*` matches `${Prefix}-dlq` and
+/// `orders-*` matches `orders-${Stage}` whatever the prefix or stage; `orders-?` may not match
+/// `orders-${Stage}`, which may hold more than one character.
+pub(super) fn matches_whatever_the_values(pattern: &[ArnPiece], written: &[ArnPiece]) -> bool {
+    let star = Unit::Char('*');
+    let same = |pattern: &Unit, written: &Unit| match (pattern, written) {
+        (Unit::Char('?'), Unit::Char(_)) => true,
+        _ => pattern == written,
+    };
+    // `?` is matched by `same`, which keeps it from matching a value: the star stands in for the
+    // match-any unit, which the matcher tries after the star and so never reaches.
+    super::policy::units_match(&units(pattern), &units(written), star, star, same)
+}
+
+fn units(pieces: &[ArnPiece]) -> Vec<Unit<'_>> {
+    pieces
+        .iter()
+        .flat_map(|piece| match piece {
+            ArnPiece::Text(text) => text.chars().map(Unit::Char).collect(),
+            ArnPiece::Value(value) => vec![Unit::Value(value)],
+        })
+        .collect()
 }
 
 /// Whether a pattern's field and a field can match whatever the values in them hold: the text
@@ -445,6 +478,26 @@ mod tests {
             format!("{asked}"),
             "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:orders-dlq"
         );
+    }
+
+    #[test]
+    fn patterns_match_values_written_alike_or_within_a_star() {
+        let matches = |pattern: &[(&str, bool)], written: &[(&str, bool)]| {
+            matches_whatever_the_values(&text(pattern).pieces, &text(written).pieces)
+        };
+        let prefixed_dlq = [("Prefix", true), ("-dlq", false)];
+        assert!(matches(&[("Prefix", true), ("-*", false)], &prefixed_dlq));
+        assert!(matches(&[("Prefix", true), ("-dl?", false)], &prefixed_dlq));
+        assert!(matches(&[("*-dlq", false)], &prefixed_dlq));
+        assert!(matches(&prefixed_dlq, &prefixed_dlq));
+        // Another value, or text where the value is, may hold anything.
+        assert!(!matches(&[("Stage", true), ("-*", false)], &prefixed_dlq));
+        assert!(!matches(&[("orders-*", false)], &prefixed_dlq));
+        assert!(!matches(&[("Prefix", true), ("-jobs-*", false)], &prefixed_dlq));
+        // `?` is one character; a value may hold more.
+        let staged = [("orders-", false), ("Stage", true)];
+        assert!(matches(&[("orders-*", false)], &staged));
+        assert!(!matches(&[("orders-?", false)], &staged));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! IAM policy evaluation: may this role do action A on resource R? The answer every IAM rule
 //! asks for, from the statements of the policies reaching a role, however a front end read them.
 
-use super::arn_text::ArnValues;
+use super::arn_text::{matches_whatever_the_values, ArnValues};
 use super::{ArnPiece, ArnText, ReadValue, ResourceId, ResourceRef, Site};
 use crate::aws::managed_policies::ManagedPolicy;
 
@@ -335,8 +335,10 @@ impl ResourceTarget {
     /// name, written as the program writes it, covers it:
     /// `arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Queue.QueueName}` is the
     /// queue's ARN, and so is `…:${AWS::StackName}-orders` for a queue named
-    /// `${AWS::StackName}-orders`. A name written out is matched as a pattern's name is. Whatever
-    /// else the values hold, the text may name the target or not.
+    /// `${AWS::StackName}-orders`; a name pattern covers it when it matches the name as written
+    /// whatever its values hold (`${Prefix}-*` a queue named `${Prefix}-dlq`). A name written out
+    /// is matched as a pattern's name is. Whatever else the values hold, the text may name the
+    /// target or not.
     fn text_coverage(&self, text: &ArnText) -> Coverage {
         if self.reads_own_arn_then_wildcards(text) {
             return Coverage::Covers;
@@ -352,7 +354,13 @@ impl ResourceTarget {
         };
         let own = &self.arn_values;
         let name = match name.as_slice() {
-            _ if own.names.iter().any(|written| written.pieces == *name) => Coverage::Covers,
+            _ if own
+                .names
+                .iter()
+                .any(|written| matches_whatever_the_values(name, &written.pieces)) =>
+            {
+                Coverage::Covers
+            }
             [ArnPiece::Text(pattern)] => self.name_coverage(pattern),
             _ => Coverage::Unsure,
         };
@@ -433,6 +441,16 @@ impl ResourceTarget {
         if pattern.chars().all(|c| c == '*') {
             return Coverage::Covers;
         }
+        // A name written with values (`orders-${Stage}`) is matched whatever they hold.
+        let pattern_pieces = ArnText::literal(pattern).pieces;
+        if self
+            .arn_values
+            .names
+            .iter()
+            .any(|written| matches_whatever_the_values(&pattern_pieces, &written.pieces))
+        {
+            return Coverage::Covers;
+        }
         let (name, complete) = match &self.name {
             PhysicalName::Fixed(name) => (name.as_str(), true),
             PhysicalName::Prefix(prefix) => (prefix.as_str(), false),
@@ -493,8 +511,14 @@ pub(super) fn glob_matches(pattern: &str, text: &str) -> bool {
     units_match(&pattern, &text, '*', '?', |a, b| a == b)
 }
 
-/// A glob match over characters or bytes, backtracking to the last star.
-fn units_match<T: Copy + PartialEq>(pattern: &[T], text: &[T], star: T, any: T, same: impl Fn(&T, &T) -> bool) -> bool {
+/// A glob match over characters or bytes (or any units), backtracking to the last star.
+pub(super) fn units_match<T: Copy + PartialEq>(
+    pattern: &[T],
+    text: &[T],
+    star: T,
+    any: T,
+    same: impl Fn(&T, &T) -> bool,
+) -> bool {
     let (mut p, mut t) = (0, 0);
     let mut backtrack: Option<(usize, usize)> = None;
     while t < text.len() {
@@ -673,6 +697,36 @@ mod tests {
         assert_eq!(
             queue.coverage(&text(vec![value("Other.Arn"), ArnPiece::Text("*".to_owned())])),
             Coverage::Unsure
+        );
+        // A name pattern reading the value the name is written with, then `*` for the rest.
+        let prefixed = ResourceTarget {
+            arn_values: ArnValues {
+                names: vec![ArnText::new(vec![value("Prefix"), ArnPiece::Text("-dlq".to_owned())])],
+                ..queue.arn_values.clone()
+            },
+            ..queue.clone()
+        };
+        let named_by_prefix = |rest: &str| {
+            text(vec![
+                ArnPiece::Text("arn:aws:sqs:".to_owned()),
+                value("AWS::Region"),
+                ArnPiece::Text(":".to_owned()),
+                value("AWS::AccountId"),
+                ArnPiece::Text(":".to_owned()),
+                value("Prefix"),
+                ArnPiece::Text(rest.to_owned()),
+            ])
+        };
+        assert_eq!(prefixed.coverage(&named_by_prefix("-*")), Coverage::Covers);
+        assert_eq!(prefixed.coverage(&named_by_prefix("-dlq")), Coverage::Covers);
+        assert_eq!(prefixed.coverage(&named_by_prefix("-jobs-*")), Coverage::Unsure);
+        assert_eq!(
+            prefixed.coverage(&Entry {
+                literal: Some("arn:aws:sqs:*:*:*-dlq".to_owned()),
+                resource: None,
+                text: None,
+            }),
+            Coverage::Covers
         );
         let unknown_values = ResourceTarget {
             arn_values: ArnValues::default(),

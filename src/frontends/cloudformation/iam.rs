@@ -372,10 +372,11 @@ impl<'a> Template<'a> {
         ))
     }
 
-    /// One entry of an `Action` or `Resource`: text, a resource's ARN, or an ARN pattern whose
-    /// pseudo parameters (`${AWS::Region}`) may be anything. In a Serverless service, text
-    /// holding a variable not followed (`${opt:topicArn}`, `${aws:region}`) is known only when
-    /// the service deploys: an entry that cannot be read.
+    /// One entry of an `Action` or `Resource`: text, a resource's ARN (by `Fn::GetAtt`, or as the
+    /// whole text of a `Fn::Sub` or `Fn::Join`), or an ARN pattern whose pseudo parameters
+    /// (`${AWS::Region}`) may be anything. In a Serverless service, text holding a variable not
+    /// followed (`${opt:topicArn}`, `${aws:region}`) is known only when the service deploys: an
+    /// entry that cannot be read.
     fn policy_entry(&self, value: &Value) -> Entry {
         let value = self.followed(value);
         let deploy_time = self.serverless && value.text().is_some_and(|text| text.contains("${"));
@@ -393,7 +394,7 @@ impl<'a> Template<'a> {
                 text: None,
             };
         }
-        if let Some(reference) = self.resource_ref(value) {
+        if let Some(reference) = self.resource_ref(value).or_else(|| self.written_as_one_output(value)) {
             return Entry {
                 literal: None,
                 resource: Some(reference),

@@ -53,25 +53,61 @@ impl Template<'_> {
     pub(super) fn resource_ref(&self, value: &Value) -> Option<ResourceRef> {
         let (name, argument) = intrinsic(value)?;
         match name.as_str() {
-            "Ref" => {
-                let id = self.resource_index(argument.text()?)?;
-                Some(ResourceRef {
-                    resource: id,
-                    attribute: Some(ref_attribute(self.resource_kind(id)?).to_owned()),
-                    instance: None,
-                })
-            }
+            "Ref" => self.output_of_ref(argument.text()?),
             "Fn::GetAtt" => {
                 let (resource, attribute) = get_att_target(argument)?;
-                let id = self.resource_index(&resource)?;
-                Some(ResourceRef {
-                    resource: id,
-                    attribute: Some(get_att_attribute(self.resource_kind(id)?, &attribute).to_owned()),
-                    instance: None,
-                })
+                self.output_of_get_att(&resource, &attribute)
             }
             _ => None,
         }
+    }
+
+    /// The resource output a `Fn::Sub` or `Fn::Join` writes as its whole text, which is that
+    /// output as `Ref` or `Fn::GetAtt` gives it: `!Sub '${Queue.Arn}'`, `!Sub '${Topic}'`,
+    /// `!Join ['', [!GetAtt Queue.Arn]]`.
+    pub(super) fn written_as_one_output(&self, value: &Value) -> Option<ResourceRef> {
+        let (name, argument) = intrinsic(value)?;
+        match name.as_str() {
+            "Fn::Sub" => {
+                let substituted = argument.text()?.strip_prefix("${")?.strip_suffix('}')?;
+                // `${!Literal}` is text; `${A}${B}` two values.
+                if substituted.contains(['$', '{', '}', '!']) {
+                    return None;
+                }
+                match substituted.split_once('.') {
+                    Some((resource, attribute)) => self.output_of_get_att(resource, attribute),
+                    None => self.output_of_ref(substituted),
+                }
+            }
+            "Fn::Join" => match argument.as_list()?.items.as_slice() {
+                [_, parts] => match parts.as_list()?.items.as_slice() {
+                    [part] => self.resource_ref(part).or_else(|| self.written_as_one_output(part)),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// What `Ref` of a resource of the template gives.
+    fn output_of_ref(&self, logical_id: &str) -> Option<ResourceRef> {
+        let id = self.resource_index(logical_id)?;
+        Some(ResourceRef {
+            resource: id,
+            attribute: Some(ref_attribute(self.resource_kind(id)?).to_owned()),
+            instance: None,
+        })
+    }
+
+    /// What `Fn::GetAtt` of an attribute of a resource of the template gives.
+    fn output_of_get_att(&self, logical_id: &str, attribute: &str) -> Option<ResourceRef> {
+        let id = self.resource_index(logical_id)?;
+        Some(ResourceRef {
+            resource: id,
+            attribute: Some(get_att_attribute(self.resource_kind(id)?, attribute).to_owned()),
+            instance: None,
+        })
     }
 
     /// Every resource a value references, at any depth.
