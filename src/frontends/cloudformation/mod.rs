@@ -57,7 +57,8 @@ pub struct Template<'a> {
     folder: &'a Path,
     /// Worked out once: `resources` asks for every question about a resource.
     is_template: bool,
-    /// Each resource's number by its logical id, for the references between them.
+    /// Each resource's number by its logical id, for the references between them; in a
+    /// Serverless service, also each function's by the logical id the framework compiles it to.
     resource_ids: HashMap<String, ResourceId>,
     /// Where each resource's entry stands in the resources section, by the resource's number:
     /// a resource is looked up by number for every reference followed.
@@ -200,6 +201,11 @@ impl<'a> Template<'a> {
         }
         template.resource_ids = ids;
         template.resource_entries = entries;
+        // The raw CloudFormation of a Serverless service names the functions the framework
+        // compiles by the logical ids it gives them.
+        for (logical_id, id) in template.compiled_function_ids() {
+            template.resource_ids.entry(logical_id).or_insert(id);
+        }
         template
     }
 

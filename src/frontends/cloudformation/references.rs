@@ -10,6 +10,8 @@ use crate::cloud::{ResourceId, ResourceRef, ARN};
 use crate::frontends::document::{Value, ValueKind};
 
 const SAM_FUNCTION: &str = "AWS::Serverless::Function";
+/// What the Serverless Framework compiles a function of the service to.
+const COMPILED_FUNCTION: &str = "AWS::Lambda::Function";
 
 /// The two kinds of API a SAM function's events may be served by.
 #[derive(Clone, Copy)]
@@ -45,8 +47,12 @@ impl Template<'_> {
         self.resource_ids.get(logical_id).copied()
     }
 
+    /// The type of a resource of the template, or of a function the Serverless Framework compiles.
     fn resource_kind(&self, id: ResourceId) -> Option<&str> {
-        self.resource(id).map(|resource| resource.kind)
+        match self.resource(id) {
+            Some(resource) => Some(resource.kind),
+            None => self.is_compiled_function(id).then_some(COMPILED_FUNCTION),
+        }
     }
 
     /// The resource output a value is, when it is one (`!GetAtt Queue.Arn`, `!Ref Topic`).

@@ -22,7 +22,7 @@ use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{
     CodePackage, DeadLetter, FunctionRole, GrantDocument, HandlerPlace, IamRole, LambdaFunction, LambdaLayer,
-    Multiplicity, Reservation, RoleGrants, RuntimeValue, Site, StackFilter, Written,
+    Multiplicity, Reservation, ResourceId, RoleGrants, RuntimeValue, Site, StackFilter, Written,
 };
 use crate::frontends::document::{Entry, Value};
 
@@ -375,6 +375,35 @@ impl Template<'_> {
         }
     }
 
+    /// The functions of the service by the logical id the framework gives the
+    /// `AWS::Lambda::Function` it compiles each to, numbered as `service_functions` numbers them.
+    pub(super) fn compiled_function_ids(&self) -> Vec<(String, ResourceId)> {
+        let first_id = self.resources().count();
+        self.service_function_entries()
+            .iter()
+            .enumerate()
+            .map(|(index, function)| (compiled_logical_id(&function.first().1.key), first_id + index))
+            .collect()
+    }
+
+    /// Whether a resource number is a function the framework compiles from the service's
+    /// `functions`.
+    pub(super) fn is_compiled_function(&self, id: ResourceId) -> bool {
+        self.compiled_function_ids().iter().any(|(_, compiled)| *compiled == id)
+    }
+
+    /// The logical id of a resource: its own, or the one the framework gives a function it
+    /// compiles.
+    pub(super) fn logical_id(&self, id: ResourceId) -> Option<String> {
+        if let Some(resource) = self.resource(id) {
+            return Some(resource.logical_id.to_owned());
+        }
+        self.compiled_function_ids()
+            .into_iter()
+            .find(|(_, compiled)| *compiled == id)
+            .map(|(logical_id, _)| logical_id)
+    }
+
     /// The place of the framework's own role among the graph's roles: after the template's.
     pub(super) fn framework_role_number(&self) -> usize {
         self.role_ids().len()
@@ -577,6 +606,22 @@ impl Template<'_> {
     }
 }
 
+/// The logical id the framework gives the function it compiles from `functions.<name>`:
+/// `<normalized name>LambdaFunction`, the name's `-` written `Dash` and `_` `Underscore` and its
+/// first letter upper-cased (the provider's `naming.getLambdaLogicalId`): `hello-world` becomes
+/// `HelloDashworldLambdaFunction`.
+fn compiled_logical_id(name: &str) -> String {
+    let normalized = name.replace('-', "Dash").replace('_', "Underscore");
+    let mut characters = normalized.chars();
+    let first: String = characters
+        .next()
+        .map(char::to_uppercase)
+        .into_iter()
+        .flatten()
+        .collect();
+    format!("{first}{}LambdaFunction", characters.as_str())
+}
+
 /// The package of a Go function whose handler names a file in a folder of the service (`bin/hello`):
 /// the framework zips the service's files as they lie, so the binary is not at the package's
 /// root, where an OS-only runtime looks for its `bootstrap`. When several Go functions share that
@@ -594,4 +639,18 @@ fn packaged_in_a_folder(handler: &str, sharing: usize) -> Option<CodePackage> {
             "the handler `{handler}` names a binary in the `{folder}` folder of the package the Serverless Framework zips from the service's files{shared}"
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compiled_logical_id;
+
+    #[test]
+    fn functions_compile_to_the_frameworks_logical_ids() {
+        assert_eq!(compiled_logical_id("hello"), "HelloLambdaFunction");
+        assert_eq!(compiled_logical_id("hello-world"), "HelloDashworldLambdaFunction");
+        assert_eq!(compiled_logical_id("list_orders"), "ListUnderscoreordersLambdaFunction");
+        assert_eq!(compiled_logical_id("sendEmail"), "SendEmailLambdaFunction");
+        assert_eq!(compiled_logical_id("-x"), "DashxLambdaFunction");
+    }
 }

@@ -108,6 +108,9 @@ impl Template<'_> {
             true => self.sub(&policy.arn.replacen("arn:aws:", "arn:${AWS::Partition}:", 1)),
             false => self.string_literal(&policy.arn),
         };
+        if let Some(provider) = self.framework_role_provider(role) {
+            return self.attach_to_framework_role(provider, arn);
+        }
         let properties = self
             .resource_map(role)?
             .get("Properties")
@@ -122,6 +125,60 @@ impl Template<'_> {
                     .checked_sub(1)
                     .ok_or("the role's properties are empty")?,
                 vec![("ManagedPolicyArns".to_owned(), Snippet::List(vec![Snippet::Text(arn)]))],
+            ),
+        }
+    }
+
+    /// The service's `provider` settings, when the role created at `role` is the one the
+    /// Serverless Framework makes from them.
+    fn framework_role_provider(&self, role: &Site) -> Option<&Value> {
+        let provider = self.root.as_map()?.entry("provider").filter(|_| self.serverless)?;
+        (self.site(provider.range.clone()) == *role).then_some(&provider.value)
+    }
+
+    /// The managed policy `arn` among those the framework attaches to its role: in the list the
+    /// service writes (`provider.iam.role.managedPolicies`, or the older
+    /// `provider.iamManagedPolicies`), else in a new one beside the role's statements, in the
+    /// form they are written in.
+    fn attach_to_framework_role(&self, provider: &Value, arn: String) -> Result<Edit, String> {
+        let role = provider
+            .get("iam")
+            .and_then(|iam| iam.get("role"))
+            .filter(|role| role.as_map().is_some() && intrinsic(role).is_none());
+        let list = role
+            .and_then(|role| role.get("managedPolicies"))
+            .or_else(|| provider.get("iamManagedPolicies"));
+        if let Some(list) = list {
+            return self.add_items(list, &[Snippet::Text(arn)]);
+        }
+        let new_list = || Snippet::List(vec![Snippet::Text(arn.clone())]);
+        let last_entry = |map: &Value| {
+            map.as_map()
+                .and_then(|map| map.entries.len().checked_sub(1))
+                .ok_or_else(|| "the settings to add it to are empty".to_owned())
+        };
+        if let Some(role) = role {
+            return self.add_entries(
+                role,
+                last_entry(role)?,
+                vec![("managedPolicies".to_owned(), new_list())],
+            );
+        }
+        let provider_map = provider.as_map().ok_or("the provider's settings are not a map")?;
+        if let Some(at) = provider_map
+            .entries
+            .iter()
+            .position(|entry| entry.key == "iamRoleStatements")
+        {
+            return self.add_entries(provider, at, vec![("iamManagedPolicies".to_owned(), new_list())]);
+        }
+        let role = Snippet::Map(vec![("managedPolicies".to_owned(), new_list())]);
+        match provider.get("iam") {
+            Some(iam) => self.add_entries(iam, last_entry(iam)?, vec![("role".to_owned(), role)]),
+            None => self.add_entries(
+                provider,
+                last_entry(provider)?,
+                vec![("iam".to_owned(), Snippet::Map(vec![("role".to_owned(), role)]))],
             ),
         }
     }

@@ -17,8 +17,8 @@ impl Template<'_> {
         let value = self.value_at(uri)?;
         let function = self
             .resource_ref(value)
-            .and_then(|reference| self.resource(reference.resource))
-            .map(|function| self.sub(&self.invoke_uri(&format!("{}.Arn", function.logical_id))));
+            .and_then(|reference| self.logical_id(reference.resource))
+            .map(|function| self.sub(&self.invoke_uri(&format!("{function}.Arn"))));
         // SAM resolves `${Fn.Alias}` written in a `Fn::Sub` string too, but cfn-lint takes it for
         // an attribute of the function and rejects it (E1019): the alias's `Ref`, as the uri had
         // it, goes into the `Fn::Sub`'s map.
