@@ -489,6 +489,27 @@ impl<'a> Template<'a> {
             .map_or(resource, |reference| reference.resource)
     }
 
+    /// The function an event source mapping's `FunctionName` names: by reference (the function,
+    /// or an alias or version of it), or by the name one function of the template is given,
+    /// written the same way (`jobs-consumer`, `!Sub ${AWS::StackName}-consumer`).
+    fn mapped_function(&self, name: &Value) -> Option<ResourceId> {
+        if let Some(reference) = self.resource_ref(name) {
+            return Some(self.invoked_function(reference.resource));
+        }
+        let written = self.name_text(name)?;
+        let mut named = self.resources().enumerate().filter(|(_, resource)| {
+            matches!(resource.kind, "AWS::Lambda::Function" | "AWS::Serverless::Function")
+                && resource
+                    .properties
+                    .and_then(|properties| properties.get("FunctionName"))
+                    .and_then(|given| self.name_text(given))
+                    .is_some_and(|given| given == written)
+        });
+        let (id, _) = named.next()?;
+        // Two functions given one name cannot both deploy: which one the mapping feeds is unknown.
+        named.next().is_none().then_some(id)
+    }
+
     /// `AWS::Lambda::EventSourceMapping`s from a queue of the template, and the SQS `Events` of SAM
     /// functions that name their role (SAM grants the poller's permissions to roles it makes).
     pub(super) fn graph_queue_event_sources(&self, functions: &[LambdaFunction]) -> Vec<QueueEventSource> {
@@ -509,8 +530,8 @@ impl<'a> Template<'a> {
                 "AWS::Lambda::EventSourceMapping" => {
                     let function = properties
                         .get("FunctionName")
-                        .and_then(|name| self.resource_ref(name))
-                        .and_then(|reference| function_index(self.invoked_function(reference.resource)));
+                        .and_then(|name| self.mapped_function(name))
+                        .and_then(function_index);
                     if let (Some(queue), Some(function)) = (queue_of(properties.get("EventSourceArn")), function) {
                         sources.push(QueueEventSource::of_one_role(
                             queue.target.clone(),
