@@ -493,6 +493,83 @@ fn pulumi_programs_in_other_languages_are_named_as_not_checked() {
     assert_eq!(output.status.code(), Some(1), "{message}");
 }
 
+/// Serverless services not written in YAML and CDK apps not written in TypeScript are named as
+/// not checked, on stderr and in the summary, so that their "No findings." is not a verdict; the
+/// exit code stays that of what was read.
+#[test]
+fn serverless_services_and_cdk_apps_in_other_languages_are_named_as_not_checked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |path: &str, content: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+    };
+    let service = "import type { AWS } from '@serverless/typescript';\n\nconst serverlessConfiguration: AWS = {\n  service: 'orders',\n  provider: { name: 'aws', runtime: 'nodejs14.x' },\n  functions: { hello: { handler: 'handler.hello' } },\n};\n\nmodule.exports = serverlessConfiguration;\n";
+    write("orders/serverless.ts", service);
+    write(
+        "orders/handler.ts",
+        "export const hello = async () => ({ statusCode: 200 });\n",
+    );
+    write(
+        "legacy/serverless.js",
+        &service
+            .replace(": AWS", "")
+            .replace("import type { AWS } from '@serverless/typescript';\n", ""),
+    );
+    // A YAML service is the one the framework takes: the TypeScript beside it is not deployed.
+    write("billing/serverless.yml", "service: billing\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  send:\n    handler: send.handler\n");
+    write("billing/serverless.ts", service);
+    write("worker-js/cdk.json", "{ \"app\": \"node bin/worker.js\" }\n");
+    write(
+        "worker-js/package.json",
+        "{ \"dependencies\": { \"aws-cdk-lib\": \"2.150.0\" } }\n",
+    );
+    write(
+        "worker-js/bin/worker.js",
+        "const cdk = require('aws-cdk-lib');\nnew cdk.App();\n",
+    );
+    write(
+        "worker-py/cdk.json",
+        "{\n  \"app\": \"python3 app.py\",\n  \"context\": {}\n}\n",
+    );
+    write(
+        "worker-py/app.py",
+        "import aws_cdk as cdk\n\napp = cdk.App()\napp.synth()\n",
+    );
+    // JavaScript compiled from the app's own TypeScript: the TypeScript is read.
+    write("reports/cdk.json", "{ \"app\": \"node dist/bin/reports.js\" }\n");
+    write(
+        "reports/package.json",
+        "{ \"dependencies\": { \"aws-cdk-lib\": \"2.150.0\" } }\n",
+    );
+    write(
+        "reports/bin/reports.ts",
+        "import * as cdk from 'aws-cdk-lib';\nnew cdk.App();\n",
+    );
+    let summary = dir.path().join("summary.json");
+    let output = infrafix(
+        dir.path(),
+        &["--check", "--summary-json", summary.to_str().expect("utf-8 path"), "."],
+    );
+    let message = stderr(&output);
+    for expected in [
+        "orders/serverless.ts: a Serverless service written in TypeScript: infrafix reads services from serverless.yml and serverless.yaml only, so this one was not checked",
+        "legacy/serverless.js: a Serverless service written in JavaScript",
+        "worker-js/cdk.json: a CDK app in JavaScript (`node bin/worker.js`): infrafix reads CDK apps written in TypeScript only, so this one was not checked",
+        "worker-py/cdk.json: a CDK app in Python (`python3 app.py`)",
+    ] {
+        assert!(message.contains(expected), "{expected}\n{message}");
+    }
+    assert!(!message.contains("billing/serverless.ts"), "{message}");
+    assert!(!message.contains("reports/cdk.json"), "{message}");
+    assert_eq!(output.status.code(), Some(0), "{message}");
+    let summary = std::fs::read_to_string(&summary).expect("summary");
+    assert!(
+        summary.contains("worker-py/cdk.json") && summary.contains("orders/serverless.ts"),
+        "{summary}"
+    );
+}
+
 #[test]
 fn symlinks_are_never_followed_or_written_through() {
     let outside = tempfile::tempdir().expect("temp dir");

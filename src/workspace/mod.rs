@@ -14,6 +14,8 @@ use crate::report::Notice;
 use crate::syntax::Dialect;
 use crate::write::is_stale_temporary;
 
+mod unread;
+
 /// The files of one Pulumi project (or of one folder, for loose files), or of one Terraform
 /// module folder. Paths are absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,18 +126,12 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
             );
         }
     }
+    // Before the JavaScript no program reads is left out: a service file may be JavaScript.
+    let project_files = unread::ProjectFiles::among(&files);
     // Once for every folder walked: the JavaScript a folder's walk found that no program reads.
     files.retain(|file| javascript.reads(file));
     files.sort();
     files.dedup();
-    let pulumi_project_files: Vec<PathBuf> = files
-        .iter()
-        .filter(|file| {
-            file.file_name()
-                .is_some_and(|name| name == "Pulumi.yaml" || name == "Pulumi.yml")
-        })
-        .cloned()
-        .collect();
     workspace.projects = group_into_projects(files);
     for project in &mut workspace.projects {
         add_context_files(project, &folders, &mut javascript);
@@ -151,7 +147,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
     workspace.projects.retain(|project| {
         project.kind != ProjectKind::CloudFormation || deploys_on_its_own.get(&project.root).copied().unwrap_or(true)
     });
-    let unread = unread_pulumi_programs(&pulumi_project_files, &workspace.projects);
+    let unread = project_files.unread(&workspace.projects);
     workspace.notices.extend(unread);
     Ok(workspace)
 }
@@ -178,44 +174,6 @@ impl JavaScriptPrograms {
             .as_ref()
             .is_some_and(|program| program.has_source(file))
     }
-}
-
-/// A notice for each Pulumi project whose program infrafix does not read: one in another language,
-/// or a Node.js one without a TypeScript or JavaScript source. Without it, "No findings." would
-/// pass for a verdict on a program nothing looked at.
-fn unread_pulumi_programs(project_files: &[PathBuf], projects: &[Project]) -> Vec<Notice> {
-    project_files
-        .iter()
-        .filter(|file| {
-            let root = file.parent();
-            !projects
-                .iter()
-                .any(|project| project.kind == ProjectKind::TypeScript && Some(project.root.as_path()) == root)
-        })
-        .filter_map(|file| {
-            let runtime = crate::frontends::typescript::program_runtime(&std::fs::read_to_string(file).ok()?)?;
-            let language = match runtime.as_str() {
-                "nodejs" => {
-                    return Some(Notice::warning(
-                        file.clone(),
-                        "a Pulumi Node.js project with no TypeScript source, nor a JavaScript entry point of its own (`index.js` or package.json's `main`, not compiled from TypeScript): this one was not checked",
-                    ))
-                }
-                "python" => "Python",
-                "go" => "Go",
-                "dotnet" => ".NET",
-                "java" => "Java",
-                "yaml" => "YAML",
-                other => other,
-            };
-            Some(Notice::warning(
-                file.clone(),
-                format!(
-                    "a Pulumi program in {language}: infrafix reads Pulumi programs written in TypeScript or JavaScript only, so this one was not checked"
-                ),
-            ))
-        })
-        .collect()
 }
 
 /// Each file services declare functions in is reported on and fixed by one project only, so that
