@@ -162,10 +162,24 @@ pub struct ApiIntegration {
     /// once for every element of a collection (`uri: route.handler.arn` in a loop over routes).
     /// Empty when infrafix cannot tell.
     pub targets: Vec<IntegrationTarget>,
+    /// The function its uri reads an attribute of when the program does not create it but looks
+    /// an existing one up (Terraform's `data.aws_lambda_function.auth.arn`); `targets` is then
+    /// empty.
+    pub existing_target: Option<ExistingFunction>,
     pub http_method: Option<IntegrationSetting>,
     pub credentials: Option<IntegrationSetting>,
     /// The role `credentials` names, by its name in messages.
     pub credentials_role: Option<String>,
+}
+
+/// A function an integration calls that the program looks up rather than creates: nothing is
+/// known of it but how it is named and which of its attributes the uri reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingFunction {
+    /// How messages name it (`data.aws_lambda_function.auth`, in backquotes).
+    pub name: String,
+    /// The attribute the uri reads, in the graph's spelling (`arn`, `qualifiedArn` …).
+    pub attribute: String,
 }
 
 /// A function an integration calls.

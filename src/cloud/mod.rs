@@ -16,9 +16,9 @@ mod runtime_check;
 use std::ops::Range;
 
 pub use apigateway::{
-    calls_other_lambda_api, route_coverage, ApiDeployment, ApiIntegration, ApiStage, IntegrationSetting,
-    IntegrationTarget, IntegrationType, InvokePermission, LimitValue, MethodSettings, MisplacedThrottle, RouteDefaults,
-    StageSettings, ThrottleLimit,
+    calls_other_lambda_api, route_coverage, ApiDeployment, ApiIntegration, ApiStage, ExistingFunction,
+    IntegrationSetting, IntegrationTarget, IntegrationType, InvokePermission, LimitValue, MethodSettings,
+    MisplacedThrottle, RouteDefaults, StageSettings, ThrottleLimit,
 };
 pub use arn_text::{ArnPiece, ArnText, ArnValues, ReadValue, WrittenArn};
 pub use choices::{heaviest_run, Branch};

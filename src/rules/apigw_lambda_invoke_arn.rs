@@ -33,7 +33,8 @@ infrafix neither counts nor adds.
 
 In Terraform: `aws_api_gateway_integration` resources (`type`, `uri`, `integration_http_method`,
 `credentials`) and the integration objects of an `aws_api_gateway_rest_api`'s `body =
-jsonencode({ … })`; `.arn` becomes `.invoke_arn` (`.qualified_arn`, `.qualified_invoke_arn`), and
+jsonencode({ … })`; `.arn` becomes `.invoke_arn` (`.qualified_arn`, `.qualified_invoke_arn`), also
+for an existing function read from the data source that looks it up (`data.aws_lambda_function.NAME.arn`), and
 the new permission is an `aws_lambda_permission` after the REST API with
 `source_arn = "${aws_api_gateway_rest_api.NAME.execution_arn}/*/*"`. A block made with `for_each =
 aws_lambda_function.NAME` (or a `for` that keeps each instance as it is, `{ for k, f in
@@ -142,16 +143,23 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             .iter()
             .map(|target| graph.functions().get(target.function))
             .collect::<Option<Vec<_>>>()
-            .filter(|functions| !functions.is_empty())
         else {
             continue;
         };
-        let reads = |attribute: &str| {
-            integration
-                .targets
-                .iter()
-                .all(|target| target.attribute.as_deref() == Some(attribute))
+        // The functions' names for messages, and the attribute the uri reads of each.
+        let (names, attributes): (Vec<&str>, Vec<Option<&str>>) = match &integration.existing_target {
+            _ if !functions.is_empty() => (
+                functions.iter().map(|function| function.name.as_str()).collect(),
+                integration
+                    .targets
+                    .iter()
+                    .map(|target| target.attribute.as_deref())
+                    .collect(),
+            ),
+            Some(existing) => (vec![existing.name.as_str()], vec![Some(existing.attribute.as_str())]),
+            None => continue,
         };
+        let reads = |attribute: &str| attributes.iter().all(|read| *read == Some(attribute));
         // The function's ARN, or a version's, where the matching invoke ARN belongs.
         let called = match (reads(ARN), reads(QUALIFIED_ARN)) {
             (true, _) => Some(Called::Function),
@@ -159,16 +167,20 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             _ => None,
         };
         if let (true, Some(called)) = (integration.kind.calls_through_apigateway_arn(), called) {
-            uri_finding(context, uri, integration, called, &functions, findings);
+            uri_finding(context, uri, integration, called, &names, findings);
         }
         // An HTTP or MOCK integration whose uri happens to name a function does not invoke it.
         if let (Some(method), false) = (&integration.http_method, integration.kind == IntegrationType::Other) {
             method_finding(context, integration, method, findings);
         }
         let qualified = integration.targets.iter().any(IntegrationTarget::is_qualified);
-        if let (IntegrationType::AwsProxy, false, Some(credentials)) =
-            (integration.kind, qualified, &integration.credentials)
-        {
+        // Whether API Gateway may invoke a function the program only looks up is not known.
+        if let (IntegrationType::AwsProxy, false, Some(credentials), false) = (
+            integration.kind,
+            qualified,
+            &integration.credentials,
+            functions.is_empty(),
+        ) {
             if credentials.literal.as_deref() != Some(CALLER_IDENTITY) {
                 credentials_finding(context, integration, credentials, &functions, findings);
             }
@@ -204,31 +216,28 @@ fn uri_finding(
     uri: &IntegrationSetting,
     integration: &ApiIntegration,
     called: Called,
-    functions: &[&LambdaFunction],
+    names: &[&str],
     findings: &mut Vec<Finding>,
 ) {
     let Some(at) = &uri.expression else { return };
-    let whose = match functions {
+    let whose = match names {
         [_] => "its",
         _ => "each one's",
     };
+    let names = listed_names(names);
     let spelling = context.graph().spelling();
     let (what, needed, written) = match (called, integration.targets.as_slice()) {
         (Called::Version, _) => (
-            format!("the qualified ARN of {}", names_of(functions)),
+            format!("the qualified ARN of {}", names),
             "qualified invoke ARN",
             spelling.qualified_invoke_arn,
         ),
         (Called::Function, [IntegrationTarget { alias: Some(alias), .. }]) => (
-            format!("the ARN of alias {alias} of {}", names_of(functions)),
+            format!("the ARN of alias {alias} of {}", names),
             "invoke ARN",
             spelling.invoke_arn,
         ),
-        (Called::Function, _) => (
-            format!("the ARN of {}", names_of(functions)),
-            "invoke ARN",
-            spelling.invoke_arn,
-        ),
+        (Called::Function, _) => (format!("the ARN of {}", names), "invoke ARN", spelling.invoke_arn),
     };
     let kind = match integration.kind {
         IntegrationType::Aws => "non-proxy AWS",

@@ -112,6 +112,7 @@ impl<'a> Template<'a> {
             is_resource: keys.on_method,
             uri: uri.map(|uri| self.integration_setting(uri)),
             targets,
+            existing_target: None,
             http_method: integration
                 .entry(keys.http_method)
                 .map(|method| self.integration_setting(method)),

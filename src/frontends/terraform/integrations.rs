@@ -8,8 +8,9 @@ use super::references::{graph_attribute, interpolated};
 use super::values::{object_node, unwrapped};
 use super::{named_children, Located, ResourceBlock, TerraformProject};
 use crate::cloud::{
-    action_matches, calls_other_lambda_api, route_coverage, ApiIntegration, Coverage, IntegrationSetting,
-    IntegrationTarget, IntegrationType, InvokePermission, LambdaFunction, ResourceId, Site, QUALIFIED_INVOKE_ARN,
+    action_matches, calls_other_lambda_api, route_coverage, ApiIntegration, Coverage, ExistingFunction,
+    IntegrationSetting, IntegrationTarget, IntegrationType, InvokePermission, LambdaFunction, ResourceId, Site,
+    QUALIFIED_INVOKE_ARN,
 };
 use crate::syntax::kind_of;
 
@@ -146,7 +147,10 @@ impl<'a> TerraformProject<'a> {
                 ..target
             })
             .into_iter()
-            .collect();
+            .collect::<Vec<_>>();
+        let existing_target = value("uri")
+            .filter(|_| targets.is_empty())
+            .and_then(|uri| self.existing_function_read(uri));
         // A role of the root module, or one a module call makes and hands out (`module.iam.role_arn`).
         let credentials_role = value("credentials")
             .and_then(|role| self.instance_reference(role, &[], instances))
@@ -160,6 +164,7 @@ impl<'a> TerraformProject<'a> {
             is_resource: form == IntegrationForm::Resource,
             uri,
             targets,
+            existing_target,
             http_method: setting(form.http_method()),
             credentials,
             credentials_role,
@@ -270,6 +275,18 @@ impl<'a> TerraformProject<'a> {
             alias: None,
             instance: None,
             invoke_permission: None,
+        })
+    }
+
+    /// The existing function whose ARN or qualified ARN a uri reads, in place, from the data source
+    /// that looks it up (`data.aws_lambda_function.auth.arn`).
+    fn existing_function_read(&self, uri: Located<'a>) -> Option<ExistingFunction> {
+        ["arn", "qualified_arn"].into_iter().find_map(|attribute| {
+            let data = self.data_source_read(uri, "aws_lambda_function", attribute)?;
+            Some(ExistingFunction {
+                name: format!("`data.aws_lambda_function.{}`", data.name),
+                attribute: graph_attribute(attribute),
+            })
         })
     }
 

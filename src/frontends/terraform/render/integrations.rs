@@ -23,6 +23,10 @@ impl<'a> TerraformProject<'a> {
         if let Some(["module", call, output]) = self.traversal(expression).as_deref() {
             return self.invoke_arn_output(expression, call, output, (read, invoke));
         }
+        // An existing function's, read from the data source that looks it up.
+        if self.data_source_read(expression, "aws_lambda_function", read).is_some() {
+            return self.rename_last_attribute(expression, invoke);
+        }
         // Read right there, not through a `local` other values may read too.
         let attribute = self.resource_traversal(expression).and_then(|parts| match parts[..] {
             [_, _, attribute] => Some(attribute),

@@ -263,6 +263,7 @@ impl<'tree> Program<'tree> {
             is_resource: integration.on_resource,
             uri: integration.uri.as_ref().map(setting),
             targets,
+            existing_target: None,
             http_method: integration.http_method.as_ref().map(setting),
             credentials: integration.credentials.as_ref().map(setting),
             credentials_role,
