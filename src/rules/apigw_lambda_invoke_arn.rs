@@ -59,8 +59,9 @@ Fn.Alias}]`, which, like `${Fn.Alias}` written in the string, calls the alias.
 In an AWS CDK app: a `LambdaIntegration` (and `LambdaRestApi`) writes the aws_proxy integration
 with the function's invoke ARN and adds the `lambda:InvokeFunction` permission for API Gateway
 itself, with no credentials: not a finding. The forms that bypass it are judged as in
-CloudFormation: the `integration` of a `CfnMethod`, and the integration objects of a `CfnRestApi`'s
-`body` or a `SpecRestApi`'s `ApiDefinition.fromInline(…)`. The CDK's functions have no invoke
+CloudFormation: the `integration` of a `CfnMethod`, the generic L2 `Integration` a method is given
+(`new apigateway.Integration({ type: apigateway.IntegrationType.AWS_PROXY, uri: fn.functionArn })`),
+and the integration objects of a `CfnRestApi`'s `body` or a `SpecRestApi`'s `ApiDefinition.fromInline(…)`. The CDK's functions have no invoke
 ARN, so `fn.attrArn` (or an L2 `fn.functionArn`) becomes
 `` `arn:${fn.stack.partition}:apigateway:${fn.stack.region}:lambda:path/2015-03-31/functions/${fn.attrArn}/invocations` ``
 (every construct has `stack`, so nothing is imported), and the new permission is a

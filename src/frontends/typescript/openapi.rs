@@ -108,11 +108,11 @@ impl<'tree> Program<'tree> {
                     .and_then(|api| self.denoted_resource(api.value))
                     .map(|r| r.resource);
                 // A CfnMethod holds its integration in `integration`.
-                let object = match resource.class.package {
-                    Package::Cdk => self
+                let object = match resource.class.is(Package::Cdk, &["aws_apigateway", "CfnMethod"]) {
+                    true => self
                         .property(args, "integration")
                         .and_then(|integration| self.object_literal(integration.value)),
-                    _ => Some(args),
+                    false => Some(args),
                 };
                 if let Some(object) = object {
                     found.push(Integration {
@@ -401,11 +401,31 @@ impl<'tree> Program<'tree> {
         Integration {
             rest_api,
             at: object,
-            integration_type: value_of("type").and_then(|value| value.literal),
+            integration_type: value_of("type").and_then(|value| {
+                value.literal.or_else(|| {
+                    value
+                        .expression
+                        .and_then(|written| self.integration_type_member(written))
+                })
+            }),
             uri: value_of("uri"),
             credentials: value_of("credentials"),
             http_method: value_of(method_key),
             on_resource: false,
+        }
+    }
+
+    /// The type a member of the CDK's enum names (`apigateway.IntegrationType.AWS_PROXY`), which
+    /// is its own name.
+    fn integration_type_member(&self, expression: Located<'tree>) -> Option<String> {
+        let member = self.package_member(expression)?;
+        match member.path.as_slice() {
+            [module, enumeration, name]
+                if member.package == Package::Cdk && module == "aws_apigateway" && enumeration == "IntegrationType" =>
+            {
+                Some(name.clone())
+            }
+            _ => None,
         }
     }
 

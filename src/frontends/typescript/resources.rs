@@ -246,7 +246,9 @@ pub(super) fn collect<'tree>(
                 .map(|argument| argument.node)
                 .collect();
             // A construct is `new Class(scope, id, props)`; a Pulumi resource `new Class(name, args, opts)`.
-            let (logical_name, args, options) = if class.package == Package::Cdk {
+            let (logical_name, args, options) = if cdk::is_made_from_props(&class) {
+                (None, arguments.first(), None)
+            } else if class.package == Package::Cdk {
                 (arguments.get(1), arguments.get(2), None)
             } else {
                 (arguments.first(), arguments.get(1), arguments.get(2))

@@ -134,6 +134,15 @@ const EQUIVALENTS: &[Equivalent] = &[
         arguments: &[("restApi", "restApiId")],
         attributes: &[],
     },
+    // The L2 integration a method of a `RestApi` is given (`resource.addMethod("GET", integration)`),
+    // made from its props alone; its role is `options.credentialsRole`, which is not read.
+    Equivalent {
+        module: "aws_apigateway",
+        class: "Integration",
+        aws: ["apigateway", "Integration"],
+        arguments: &[],
+        attributes: &[],
+    },
 ];
 
 /// The attributes of the L2 function constructs an L1 resource or an OpenAPI document reads.

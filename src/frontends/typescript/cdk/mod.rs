@@ -115,6 +115,15 @@ pub(super) fn bundling_construct(class: &PackageMember) -> Option<&'static str> 
         .map(|(_, construct)| construct)
 }
 
+/// The CDK classes made from their props alone (`new apigateway.Integration(props)`): not
+/// constructs, so no scope or id comes first.
+const MADE_FROM_PROPS: [(&str, &str); 1] = [("aws_apigateway", "Integration")];
+
+/// Whether a CDK class is made from its props alone, not as a construct (scope, id, props).
+pub(super) fn is_made_from_props(class: &PackageMember) -> bool {
+    is_one_of(class, MADE_FROM_PROPS)
+}
+
 pub(super) fn is_layer(class: &PackageMember) -> bool {
     is_one_of(class, LAYERS)
 }
