@@ -78,14 +78,6 @@ impl<'a> TerraformProject<'a> {
         if let Some(text) = self.string_literal(written) {
             return Some(vec![ArnPiece::Text(text)]);
         }
-        if let Some((function, arguments)) = self.function_call(written) {
-            return (function == "format")
-                .then(|| self.formatted_pieces(&arguments, budget))
-                .flatten();
-        }
-        let quoted = named_children(written.node)
-            .next()
-            .filter(|node| kind_of(written.node) == "template_expr" && kind_of(node) == "quoted_template")?;
         // A `dynamic` block's iterator (`dead_letter_config.value`) means nothing outside it, where
         // a grant would copy it: within one, only values that are text are taken.
         let in_dynamic_block = std::iter::successors(expression.node.parent(), |node| node.parent()).any(|node| {
@@ -94,6 +86,16 @@ impl<'a> TerraformProject<'a> {
                     .next()
                     .is_some_and(|identifier| self.text(expression.with(identifier)) == "dynamic")
         });
+        if let Some((function, arguments)) = self.function_call(written) {
+            let pieces = (function == "format")
+                .then(|| self.formatted_pieces(&arguments, budget))
+                .flatten()?;
+            let reads_values = pieces.iter().any(|piece| matches!(piece, ArnPiece::Value(_)));
+            return (!(in_dynamic_block && reads_values)).then_some(pieces);
+        }
+        let quoted = named_children(written.node)
+            .next()
+            .filter(|node| kind_of(written.node) == "template_expr" && kind_of(node) == "quoted_template")?;
         let mut pieces = Vec::new();
         for part in named_children(quoted) {
             match kind_of(part) {

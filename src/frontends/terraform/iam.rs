@@ -889,7 +889,7 @@ impl<'a> TerraformProject<'a> {
         let documents_before = grants.documents.len();
         self.add_document(grants, id, self.argument(policy.body, "policy"), &[], false, true);
         let reason = format!(
-            "`{}.{}`, a policy made once per element of a `{}` it cannot read element by element",
+            "`{}.{}`, a policy made once per element of a `{}` that infrafix cannot read element by element",
             policy.kind,
             policy.name,
             self.repetition(policy.body).map_or("for_each", |(kind, _, _)| kind),

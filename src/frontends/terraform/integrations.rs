@@ -285,7 +285,7 @@ impl<'a> TerraformProject<'a> {
             let data = self.data_source_read(uri, "aws_lambda_function", attribute)?;
             Some(ExistingFunction {
                 name: format!("`data.aws_lambda_function.{}`", data.name),
-                attribute: graph_attribute(attribute),
+                attribute: graph_attribute(&data.kind, attribute),
             })
         })
     }

@@ -37,6 +37,10 @@ impl Template<'_> {
     /// `waiter` waits for the permissions `added`: the resource holding the integration setting
     /// written there (a Method), or a Deployment.
     pub(super) fn await_permissions(&self, waiter: &Waiter, added: &[AddedPermission]) -> Result<Edit, String> {
+        // The permissions go in this template: a waiter in another file cannot name them.
+        if added.is_empty() {
+            return Err("the new permission is written in another file than what must wait for it".to_owned());
+        }
         let resource = match waiter {
             Waiter::HolderOf(setting) => self
                 .resources()

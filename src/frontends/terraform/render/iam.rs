@@ -203,7 +203,7 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// Whether a resource of the root made once reads the instance `address` (`aws_sqs_queue.dlq[0]`)
-    /// outside any `dynamic` block or conditional expression: then the module plans only where
+    /// outside any `dynamic` block, conditional expression, `try` or `can`: then the module plans only where
     /// the instance exists, and a grant naming it asks nothing more.
     fn read_unguarded(&self, address: &str) -> bool {
         self.root_resources()
@@ -221,6 +221,10 @@ impl<'a> TerraformProject<'a> {
                             .any(|ancestor| match kind_of(ancestor) {
                                 "conditional" => true,
                                 "block" => block_type(ancestor, self.file_text(resource.body.file)) == Some("dynamic"),
+                                // `try(aws_sqs_queue.dlq[0].arn, null)` plans without the instance.
+                                "function_call" => self
+                                    .function_call(resource.body.with(ancestor))
+                                    .is_some_and(|(function, _)| matches!(function, "try" | "can")),
                                 _ => false,
                             })
                     })
