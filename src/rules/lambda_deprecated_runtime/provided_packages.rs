@@ -193,7 +193,7 @@ impl CodeReader<'_> {
             packages.imported_sources(module).iter().find_map(|imported| {
                 self.first_lost(
                     format!(
-                        "The module `{}`, imported by the {role} `{}`,",
+                        "The module `{}`, which the {role} `{}` imports (directly or through other modules of the project),",
                         imported.shown, module.shown
                     ),
                     &imported.text,
