@@ -389,7 +389,7 @@ impl Template<'_> {
     /// Whether a resource number is a function the framework compiles from the service's
     /// `functions`.
     pub(super) fn is_compiled_function(&self, id: ResourceId) -> bool {
-        self.compiled_function_ids().iter().any(|(_, compiled)| *compiled == id)
+        self.resource(id).is_none() && self.logical_id(id).is_some()
     }
 
     /// The logical id of a resource: its own, or the one the framework gives a function it
@@ -398,10 +398,11 @@ impl Template<'_> {
         if let Some(resource) = self.resource(id) {
             return Some(resource.logical_id.to_owned());
         }
-        self.compiled_function_ids()
-            .into_iter()
-            .find(|(_, compiled)| *compiled == id)
-            .map(|(logical_id, _)| logical_id)
+        // Compiled functions are numbered after the template's resources, in the service's order.
+        let index = id.checked_sub(self.resources().count())?;
+        self.service_function_entries()
+            .get(index)
+            .map(|function| compiled_logical_id(&function.first().1.key))
     }
 
     /// The place of the framework's own role among the graph's roles: after the template's.

@@ -211,17 +211,17 @@ impl<'tree> Program<'tree> {
 
     pub(super) fn depends_on_edit(
         &self,
-        function: &ResourceDecl<'tree>,
+        resource: &ResourceDecl<'tree>,
         references: &[String],
     ) -> Result<Edit, String> {
         let new_entries: Vec<Code> = references
             .iter()
             .map(|reference| Code::verbatim(reference.clone()))
             .collect();
-        let Some(options) = function.options() else {
-            let args = function.args().ok_or("the function has no arguments object")?;
+        let Some(options) = resource.options() else {
+            let args = resource.args().ok_or("the resource has no arguments object")?;
             let options = Code::object([("dependsOn", Code::Array(new_entries))]);
-            let style = self.style(function.file);
+            let style = self.style(resource.file);
             let indent = self.indentation_of(args);
             return Ok(self.insert_items_after(args, &[options.render(style, &indent, 0)]));
         };
@@ -238,7 +238,7 @@ impl<'tree> Program<'tree> {
         if kind_of(value.node) == "array" {
             return Ok(self.append_to_array(value, references));
         }
-        // A list held elsewhere (`dependsOn: apiDeps`, a `.map` result) becomes this function's
+        // A list held elsewhere (`dependsOn: apiDeps`, a `.map` result) becomes this resource's
         // own: the list spread, then the new entries.
         if self.array_values(value).is_some() {
             return Ok(self.replace_depends_on(value, format!("...{}", self.text(value)), references.to_vec()));
