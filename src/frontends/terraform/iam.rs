@@ -40,6 +40,16 @@ const ATTACHMENT_KINDS: [(&str, &str); 4] = [
 /// The queues and topics a function may send failed events to, with the service of their ARNs.
 const MESSAGE_TARGETS: [(&str, &str); 2] = [("aws_sqs_queue", "sqs"), ("aws_sns_topic", "sns")];
 
+/// A function's name as written in the root module, for telling whether two expressions give the
+/// same one (see `name_value`).
+#[derive(PartialEq)]
+enum NameValue {
+    Text(ArnText),
+    /// Where a value that is not text known is written: the file and the byte it starts at.
+    WrittenAt(usize, usize),
+    Variable(String),
+}
+
 impl<'a> TerraformProject<'a> {
     /// The roles judged, in the order `FunctionRole::Declared` counts them, by their index among
     /// `resource_instances`: the root module's, then each one a root module call makes (see
@@ -421,7 +431,9 @@ impl<'a> TerraformProject<'a> {
         instances: &[ResourceInstance<'_, 'a>],
     ) -> Option<ResourceId> {
         const INVOKED: [&str; 2] = ["aws_lambda_function", "aws_lambda_alias"];
-        let found = self.named_instance(expression, scope, instances, &INVOKED)?;
+        let found = self
+            .named_instance(expression, scope, instances, &INVOKED)
+            .or_else(|| self.function_named_alike(expression, scope, instances))?;
         let alias = &instances[found];
         if alias.resource.kind != "aws_lambda_alias" {
             return Some(found);
@@ -429,6 +441,56 @@ impl<'a> TerraformProject<'a> {
         // An alias names its function, never another alias.
         let aliased = self.argument(alias.resource.body, "function_name")?;
         self.named_instance(aliased, alias.scope(), instances, &INVOKED[..1])
+    }
+
+    /// The root module's function whose `function_name` is the value a root expression names it
+    /// by, when that is not a reference to it: a mapping given `local.function_name`, the local
+    /// the function's own name reads too. Lambda takes a function's name wherever it takes its
+    /// ARN. Only a function made once, and only when no other function of the root is given the
+    /// same value.
+    fn function_named_alike(
+        &self,
+        expression: Located<'a>,
+        scope: &Scope<'_, 'a>,
+        instances: &[ResourceInstance<'_, 'a>],
+    ) -> Option<ResourceId> {
+        if !scope.is_empty() {
+            return None;
+        }
+        let wanted = self.name_value(expression)?;
+        let mut alike = instances.iter().enumerate().filter(|(_, instance)| {
+            let body = instance.resource.body;
+            instance.resource.kind == "aws_lambda_function"
+                && instance.calls.is_empty()
+                && ["count", "for_each"]
+                    .iter()
+                    .all(|made| self.argument(body, made).is_none())
+                && self
+                    .argument(body, "function_name")
+                    .and_then(|name| self.name_value(name))
+                    .is_some_and(|name| name == wanted)
+        });
+        let (found, _) = alike.next()?;
+        alike.next().is_none().then_some(found)
+    }
+
+    /// What a root expression giving a function's name comes to, as far as telling two of them
+    /// apart needs: its text, or else the one place its value is written, or else the variable
+    /// giving it. A variable a `.tfvars` file may set is the same value wherever it is read.
+    fn name_value(&self, expression: Located<'a>) -> Option<NameValue> {
+        if let Some(text) = self.arn_text(expression) {
+            return Some(NameValue::Text(text));
+        }
+        match self.origin(expression, &[]) {
+            Some(origin) => {
+                (origin.depth == 0).then(|| NameValue::WrittenAt(origin.written.file, origin.written.node.start_byte()))
+            }
+            // A variable with no default is set by every plan, the same wherever it is read.
+            None => match self.traversal(expression)?.as_slice() {
+                ["var", name] => Some(NameValue::Variable(name.to_string())),
+                _ => None,
+            },
+        }
     }
 
     /// The resource instance of one of `kinds` an expression read in `scope` names (see
