@@ -627,7 +627,9 @@ fn parse_source(source: &SourceFile, notices: &mut Vec<Notice>) -> Option<Tree> 
         notices.push(Notice::error(source.path.clone(), message));
         return None;
     }
-    if syntax::error_count(&tree, &source.text) > 0 {
+    // With none of the refusals above, the tree's own errors are all `syntax::error_count` would
+    // count, and a tree holds one when its root says so.
+    if tree.root_node().has_error() {
         let position = first_error_position(&tree, &source.text, dialect);
         notices.push(Notice::error(
             source.path.clone(),

@@ -126,33 +126,27 @@ pub fn error_count(tree: &Tree, text: &str) -> usize {
 pub fn hcl_items_missing_their_newline(tree: &Tree) -> Vec<usize> {
     let mut found = Vec::new();
     let root = tree.root_node();
-    if root.kind() != "config_file" {
+    if kind_of(root) != "config_file" {
         return found;
     }
-    let mut cursor = root.walk();
     // Only bodies and blocks are gone into: expressions hold no blocks.
     let mut pending = vec![root];
     while let Some(node) = pending.pop() {
-        let children: Vec<Node> = node.named_children(&mut cursor).collect();
-        pending.extend(children.iter().filter(|child| matches!(child.kind(), "body" | "block")));
-        if node.kind() != "block" {
+        let children: Vec<Node> = tree_reading::children(node).map(|(child, _)| child).collect();
+        let child_of_kind = |kind: &str| children.iter().copied().find(|child| kind_of(child) == kind);
+        let body = child_of_kind("body");
+        pending.extend(children.iter().filter(|child| kind_of(*child) == "block"));
+        if kind_of(node) != "block" {
+            pending.extend(body);
             continue;
         }
-        let all: Vec<Node> = node.children(&mut cursor).collect();
-        let start = all.iter().find(|child| child.kind() == "block_start");
-        let end = all.iter().find(|child| child.kind() == "block_end");
-        let last = children.iter().find(|child| child.kind() == "body").and_then(|body| {
-            body.named_children(&mut cursor)
-                .filter(|item| item.kind() != "comment")
-                .last()
-        });
-        let first = children
-            .iter()
-            .find(|child| child.kind() == "body")
-            .and_then(|body| body.named_children(&mut cursor).find(|item| item.kind() != "comment"));
-        if let (Some(start), Some(end), Some(first), Some(last)) =
-            (start, end.filter(|end| !end.is_missing()), first, last)
-        {
+        let items: Vec<Node> = body
+            .map(|body| named_children(body).filter(|item| kind_of(item) != "comment").collect())
+            .unwrap_or_default();
+        pending.extend(items.iter().filter(|item| kind_of(*item) == "block"));
+        let start = child_of_kind("block_start");
+        let end = child_of_kind("block_end").filter(|end| !end.is_missing());
+        if let (Some(start), Some(end), Some(first), Some(last)) = (start, end, items.first(), items.last()) {
             let (opening_row, closing_row) = (start.start_position().row, end.start_position().row);
             // Over several lines, the first item starts on a line of its own, and the block
             // closes on one ("Invalid single-argument block definition" otherwise).

@@ -672,9 +672,19 @@ pub fn list_items(tuple: Located) -> Vec<Located> {
 pub fn unwrapped(expression: Located) -> Located {
     let mut current = expression;
     while matches!(kind_of(current.node), "expression" | "literal_value") {
-        let children: Vec<_> = named_children(current.node).collect();
-        let [only] = children.as_slice() else { break };
-        current = current.with(*only);
+        // Most wrap one node and nothing else, which tree-sitter tells without listing them.
+        let only = match current.node.named_child_count() {
+            1 => current.node.named_child(0).filter(|child| kind_of(child) != "comment"),
+            _ => {
+                let children: Vec<_> = named_children(current.node).collect();
+                match children.as_slice() {
+                    [only] => Some(*only),
+                    _ => None,
+                }
+            }
+        };
+        let Some(only) = only else { break };
+        current = current.with(only);
     }
     current
 }
