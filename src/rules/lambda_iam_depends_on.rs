@@ -54,7 +54,10 @@ when it creates the function:
     SendMessage on SQS
 
 (or ReceiveMessage, or CreateNetworkInterface, depending on what the function needs). The provider
-retries for a while, so the deployment is slow at best and fails at worst.
+retries for a while, so the deployment is slow at best and fails at worst. A policy Lambda does
+not check when it creates the function (the basic execution role's logging, say) still matters:
+a mapping or a schedule may run the function before it is attached, and those first invocations
+fail or lose their logs.
 
 ## Example
 ```ts
@@ -241,7 +244,7 @@ fn not_listed(missing: &[&RoleAttachment], depends_on: &str) -> String {
         _ => ("are", "they are"),
     };
     format!(
-        "{} {are} not in its {depends_on}: Lambda may check the role before {they} attached",
+        "{} {are} not in its {depends_on}: Lambda may check the role, or run the function, before {they} attached",
         missing
             .iter()
             .map(|attachment| format!("{} {}", attachment.kind, attachment.name))
