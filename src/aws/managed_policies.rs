@@ -13,10 +13,11 @@ pub struct ManagedPolicy {
     /// The name `aws.iam.ManagedPolicy` uses, e.g. `AWSLambdaSQSQueueExecutionRole`.
     pub name: String,
     pub arn: String,
-    /// The actions it allows, on every resource.
+    /// The actions it allows, on every resource and unconditionally; patterns (`sqs:*`, `s3:Get*`)
+    /// as a document writes them.
     pub actions: Vec<String>,
-    /// The actions it allows on some resources only, which the table does not list: whether it
-    /// allows one of them on a program's resource is not known.
+    /// The actions it allows on some resources only, or under a Condition, neither of which the
+    /// table lists: whether it allows one of them on a program's resource is not known.
     #[serde(default)]
     pub scoped_actions: Vec<String>,
 }
@@ -56,5 +57,13 @@ mod tests {
         }
         let sqs = find("AWSLambdaSQSQueueExecutionRole").expect("listed");
         assert!(sqs.actions.iter().any(|action| action == "sqs:GetQueueAttributes"));
+        for (index, policy) in bundled().iter().enumerate() {
+            let later = &bundled()[index + 1..];
+            assert!(
+                later.iter().all(|other| other.name != policy.name),
+                "{} twice",
+                policy.name
+            );
+        }
     }
 }

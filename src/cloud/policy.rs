@@ -194,7 +194,7 @@ fn evaluate<'a>(
         })
         .map(|policy| {
             format!(
-                "the AWS managed policy {} allows it on resources infrafix does not list",
+                "the AWS managed policy {} allows it only on some resources or under a condition",
                 policy.name
             )
         });
@@ -761,5 +761,35 @@ mod tests {
         assert_eq!(ask("sqs:SendMessage"), Answer::NotAllowed);
         assert_eq!(ask("logs:CreateLogGroup"), Answer::Allowed);
         assert!(matches!(ask("logs:PutLogEvents"), Answer::Unknown(_)));
+    }
+
+    #[test]
+    fn managed_policies_granting_by_pattern_are_read_as_documents_are() {
+        let queue = ResourceTarget {
+            resource: 0,
+            service: "sqs",
+            name: PhysicalName::Unknown,
+            instance: None,
+            arn_values: ArnValues::default(),
+        };
+        let ask = |policy: &str, action| {
+            let policy = crate::aws::managed_policies::find(policy).expect("listed");
+            evaluate(action, |entry| queue.coverage(entry), std::iter::empty(), &[policy], 0)
+        };
+        assert_eq!(ask("AmazonSQSFullAccess", "sqs:SendMessage"), Answer::Allowed);
+        assert_eq!(ask("AdministratorAccess", "sns:Publish"), Answer::Allowed);
+        assert_eq!(ask("AmazonS3ReadOnlyAccess", "s3:GetObject"), Answer::Allowed);
+        assert_eq!(ask("AmazonS3ReadOnlyAccess", "s3:PutObject"), Answer::NotAllowed);
+        assert_eq!(ask("AmazonS3FullAccess", "sqs:SendMessage"), Answer::NotAllowed);
+        assert_eq!(
+            ask("AmazonSQSReadOnlyAccess", "sqs:GetQueueAttributes"),
+            Answer::Allowed
+        );
+        assert_eq!(ask("AmazonSQSReadOnlyAccess", "sqs:ReceiveMessage"), Answer::NotAllowed);
+        assert_eq!(ask("AmazonSNSReadOnlyAccess", "sns:Publish"), Answer::NotAllowed);
+        assert!(matches!(
+            ask("AmazonSNSFullAccess", "sms-voice:SendTextMessage"),
+            Answer::Unknown(_)
+        ));
     }
 }

@@ -22,7 +22,9 @@ wildcards such as `sqs:*`, `sqs:Send*` and `*` count), in every form the program
 text in strings and `pulumi.interpolate`, `aws.iam.getPolicyDocumentOutput` and the promise of
 `aws.iam.getPolicyDocument` (`.then(d => d.json)`), the document a helper without parameters
 returns (read, never edited), `aws.iam.Policy` resources, the role's own `inlinePolicies`, and
-the AWS managed policies infrafix knows. A document is unreadable, and the role not judged, when
+the AWS managed policies infrafix knows (`codemods/aws-managed-policies.toml`: the Lambda execution
+roles and the S3, SQS, SNS and other service policies such roles commonly get, read from their
+published documents; any other AWS managed policy leaves the role unjudged). A document is unreadable, and the role not judged, when
 code changes it after it is written (`document.Statement.push(…)`, `Object.assign`), when it
 merges `sourcePolicyDocuments` or `overridePolicyDocuments`, or when a helper builds it from its
 parameters. A function made in a loop, or by a factory called more than once, whose instances name
@@ -121,8 +123,8 @@ not judged. A CallbackFunction given neither (a default set including AmazonSQSF
 judged; one given a `role` is judged as running as it.
 
 In Terraform: `dead_letter_config { target_arn }` of the root module's functions, and the role's
-grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed or an
-`aws_iam_policy`), `aws_iam_policy_attachment`, `inline_policy` blocks and `managed_policy_arns`;
+grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed, also through a
+`data "aws_iam_policy"` naming it by ARN or name, or an `aws_iam_policy`), `aws_iam_policy_attachment`, `inline_policy` blocks and `managed_policy_arns`;
 documents in `jsonencode`, `aws_iam_policy_document` data sources and heredoc JSON (read, never
 edited). The grant goes into a statement or as a new one (a `statement` block in a data source),
 else into a new `aws_iam_role_policy` after the role. A policy or attachment whose `count` or
@@ -284,8 +286,8 @@ Not judged, so never changed: a statement with a Condition, NotAction or NotReso
 grant the permission, or an entry infrafix cannot read (the finding then says why, and has no
 fix); a role the program does not declare, or a target it reads whole from config or another
 stack (`config.require("dlqArn")`, a variable, a parameter);
-a policy infrafix cannot read at all (a customer managed policy given by ARN), which gives no
-finding.
+a policy infrafix cannot read at all (a customer managed policy given by ARN, an AWS managed
+policy its table does not list), which gives no finding.
 "#;
 
 /// A function whose role may not send to its dead-letter target yet.

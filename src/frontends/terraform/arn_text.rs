@@ -32,10 +32,50 @@ impl<'a> TerraformProject<'a> {
         self.arn_text_within(expression, &mut budget).map(ArnText::new)
     }
 
-    /// The AWS managed policy an ARN of the root module names: written out, or in the partition
-    /// the root deploys to (`arn:${data.aws_partition.current.partition}:iam::aws:policy/…`). An
-    /// AWS managed policy allows the same in every partition that has it.
+    /// The AWS managed policy an ARN of the root module names: written out, in the partition the
+    /// root deploys to (`arn:${data.aws_partition.current.partition}:iam::aws:policy/…`), or as
+    /// the ARN a `data "aws_iam_policy"` reads it by (`data.aws_iam_policy.basic.arn`). An AWS
+    /// managed policy allows the same in every partition that has it.
     pub(super) fn managed_policy_named(&self, arn: Located<'a>) -> Option<&'static ManagedPolicy> {
+        self.managed_policy_of_data_source(arn)
+            .or_else(|| self.managed_policy_in_text(arn))
+    }
+
+    /// The AWS managed policy a `data "aws_iam_policy"` of the program finds, read through its
+    /// `arn`: the one its own `arn` names, or the one its `name` names. By name, the data source
+    /// lists every policy the account sees, AWS managed ones among them, under its `path_prefix`
+    /// (all of them without one), and fails the plan unless exactly one has that name: what it
+    /// finds is the managed policy, when the prefix takes in the managed policy's path.
+    fn managed_policy_of_data_source(&self, arn: Located<'a>) -> Option<&'static ManagedPolicy> {
+        let origin = self.origin(arn, &[]).filter(|origin| !origin.overridable)?;
+        // Every instance of a data source made by `count` or `for_each` is given the same
+        // arguments when they are written out, which are the only ones read here.
+        let data = self.data_source_read(origin.written, "aws_iam_policy", "arn")?;
+        if let Some(arn) = self.argument(data.body, "arn") {
+            return self.managed_policy_in_text(arn);
+        }
+        // Text written in the block itself: a variable, in a module above all, may be anything.
+        let written = |argument| {
+            self.argument(data.body, argument)
+                .map(|value| self.string_literal(unwrapped(value)))
+        };
+        let name = written("name")??;
+        let policy = managed_policies::find(&name).filter(|policy| policy.name == name)?;
+        match written("path_prefix") {
+            None => Some(policy),
+            Some(prefix) => {
+                let prefix = prefix?;
+                // `arn:aws:iam::aws:policy/service-role/NAME` has the path `/service-role/`.
+                let path = policy.arn.split_once(":policy").map_or("/", |(_, rest)| rest);
+                let path = path.rfind('/').map_or("/", |end| &path[..=end]);
+                path.starts_with(&prefix).then_some(policy)
+            }
+        }
+    }
+
+    /// The AWS managed policy ARN text of the root module names: written out, or in the partition
+    /// the root deploys to.
+    fn managed_policy_in_text(&self, arn: Located<'a>) -> Option<&'static ManagedPolicy> {
         let text = self.arn_text(arn)?;
         let written = match text.pieces.as_slice() {
             [ArnPiece::Text(start), ArnPiece::Value(partition), ArnPiece::Text(rest)]
