@@ -172,7 +172,8 @@ function, its role and its mappings together or none of them, as `count = var.en
 would: it is judged for the function it makes when on.
 
 In CloudFormation: `DeadLetterConfig.TargetArn` of a function whose `Role` is a role of the
-template, and the grants of the role's `Policies` and `ManagedPolicyArns` and of every
+template, and the grants of the role's `Policies` and `ManagedPolicyArns` (an AWS managed ARN
+written out, or read in the partition through `!Sub` or `!Join`) and of every
 `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy` naming it; a policy
 resource under a `Condition` that some function of the role does not share may be missing where
 that function is created, so what it grants is unknown (a finding without a fix); so is a

@@ -272,15 +272,25 @@ impl<'a> Template<'a> {
         }
     }
 
-    /// The ARN of an AWS managed policy, written out or with the partition substituted
-    /// (`!Sub arn:${AWS::Partition}:iam::aws:policy/…`).
+    /// The ARN of an AWS managed policy, written out or built from the partition the stack
+    /// deploys to (`!Sub arn:${AWS::Partition}:iam::aws:policy/…`, or the `Fn::Join` of `arn:`,
+    /// `Ref: AWS::Partition` and the rest that the Serverless Framework itself writes), read as in
+    /// the commercial partition: an AWS managed policy allows the same in every partition.
     fn managed_policy_name(&self, arn: &Value) -> Option<String> {
         let text = match intrinsic(arn) {
-            Some((name, argument)) if name == "Fn::Sub" => argument.text()?.replace("${AWS::Partition}", "aws"),
+            Some((name, argument)) if name == "Fn::Sub" => substituted_text(argument.text()?)?,
+            Some((name, argument)) if name == "Fn::Join" => joined_text(argument)?,
             Some(_) => return None,
-            None => arn.text()?.to_owned(),
+            None => return arn.text().map(str::to_owned),
         };
-        Some(text)
+        text.pieces
+            .iter()
+            .map(|piece| match piece {
+                ArnPiece::Text(text) => Some(text.as_str()),
+                ArnPiece::Value(value) if value.shown == "AWS::Partition" => Some("aws"),
+                ArnPiece::Value(_) => None,
+            })
+            .collect()
     }
 
     fn add_document(&self, grants: &mut RoleGrants, owner: ResourceId, document: Option<&Value>, own: bool) {

@@ -103,7 +103,8 @@ impl Template<'_> {
     /// The AWS managed policy `name` in the role's `ManagedPolicyArns`.
     pub(super) fn attach_managed_policy(&self, role: &Site, name: &str) -> Result<Edit, String> {
         let policy = crate::aws::managed_policies::find(name).ok_or("the managed policy is not known")?;
-        let arn = match self.text.contains("${AWS::Partition}") {
+        // `${AWS::Partition}` in a `Fn::Sub`, or `Ref: AWS::Partition` in a `Fn::Join`.
+        let arn = match self.text.contains("AWS::Partition") {
             // The template deploys to other partitions too: so must the ARN.
             true => self.sub(&policy.arn.replacen("arn:aws:", "arn:${AWS::Partition}:", 1)),
             false => self.string_literal(&policy.arn),
