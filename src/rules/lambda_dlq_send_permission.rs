@@ -24,12 +24,13 @@ text in strings and `pulumi.interpolate`, `aws.iam.getPolicyDocumentOutput` and 
 returns (read, never edited), `aws.iam.Policy` resources, the role's own `inlinePolicies`, and
 the AWS managed policies infrafix knows (`codemods/aws-managed-policies.toml`: the Lambda execution
 roles and the S3, SQS, SNS and other service policies such roles commonly get, read from their
-published documents; any other AWS managed policy leaves the role unjudged). A document is unreadable, and the role not judged, when
-code changes it after it is written (`document.Statement.push(…)`, `Object.assign`), when it
-merges `sourcePolicyDocuments` or `overridePolicyDocuments`, or when a helper builds it from its
-parameters. A function made in a loop, or by a factory called more than once, whose instances name
-different targets (`deadLetterConfig: { targetArn: spec.deadLetter.arn }` over specs, `dlq.arn` in
-a factory given a queue per call) is judged for every target when its instances share one role:
+published documents; any other AWS managed policy leaves the role unjudged). A document is
+unreadable, and the role not judged, when code changes it after it is written
+(`document.Statement.push(…)`, `Object.assign`), when it merges `sourcePolicyDocuments` or
+`overridePolicyDocuments`, or when a helper builds it from its parameters. A function made in a
+loop, or by a factory called more than once, whose instances name different targets
+(`deadLetterConfig: { targetArn: spec.deadLetter.arn }` over specs, `dlq.arn` in a factory given
+a queue per call) is judged for every target when its instances share one role:
 one finding names those the role may not send to, and its fix grants them all. A target picked
 by the loop's key or index (`deadLetterQueues[channel].arn` in `for (const channel of channels)`
 or over `Object.keys(…)`, `dlqs[i].arn` in `names.forEach((name, i) => …)` or `for (let i = 0; i <
@@ -124,9 +125,9 @@ judged; one given a `role` is judged as running as it.
 
 In Terraform: `dead_letter_config { target_arn }` of the root module's functions, and the role's
 grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed, also through a
-`data "aws_iam_policy"` naming it by ARN or name, or an `aws_iam_policy`), `aws_iam_policy_attachment`, `inline_policy` blocks and `managed_policy_arns`;
-documents in `jsonencode`, `aws_iam_policy_document` data sources and heredoc JSON (read, never
-edited). The grant goes into a statement or as a new one (a `statement` block in a data source),
+`data "aws_iam_policy"` naming it by ARN or name, or an `aws_iam_policy`),
+`aws_iam_policy_attachment`, `inline_policy` blocks and `managed_policy_arns`; documents in
+`jsonencode`, `aws_iam_policy_document` data sources and heredoc JSON (read, never edited). The grant goes into a statement or as a new one (a `statement` block in a data source),
 else into a new `aws_iam_role_policy` after the role. A policy or attachment whose `count` or
 `for_each` may make no instance (`count = var.enabled ? 1 : 0`, a count a variable's default gives)
 grants nothing the rule counts on, and is never extended. An `aws_iam_role_policy` made once per
