@@ -1085,8 +1085,25 @@ impl<'a> TerraformProject<'a> {
                     }
                 }
             }
-            None => self.add_policy_by_arn(grants, attachment, arn),
+            // Over a list whose values are not all text written out (`toset([basic_arn,
+            // var.extra_arn])`), each value is the ARN of one instance.
+            None => match self.reads_the_element(arn) {
+                true => match self.for_each_list(attachment.body, &[]) {
+                    Some(elements) => {
+                        for element in elements {
+                            self.add_policy_by_arn(grants, attachment, element);
+                        }
+                    }
+                    None => grants.unreadable += 1,
+                },
+                false => self.add_policy_by_arn(grants, attachment, arn),
+            },
         }
+    }
+
+    /// Whether an expression is `each.value` or `each.key`.
+    fn reads_the_element(&self, expression: Located<'a>) -> bool {
+        matches!(self.traversal(expression).as_deref(), Some(["each", "value" | "key"]))
     }
 
     /// The policy one ARN names, attached by `attachment`.

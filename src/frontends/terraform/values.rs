@@ -171,10 +171,37 @@ impl<'a> TerraformProject<'a> {
         let Some(for_each) = self.argument(body, "for_each") else {
             return true;
         };
-        self.origin(for_each, scope)
-            .filter(|origin| !origin.overridable)
-            .and_then(|origin| self.collection(origin, scope))
-            .is_some_and(|collection| !collection.values.is_empty() && !collection.overridable)
+        let Some(origin) = self.origin(for_each, scope).filter(|origin| !origin.overridable) else {
+            return false;
+        };
+        if let Some(collection) = self.collection(origin, scope) {
+            return !collection.values.is_empty() && !collection.overridable;
+        }
+        // A list written out, holding values infrafix cannot read (`toset([basic_arn,
+        // var.extra_arn])`), makes an instance per distinct value: at least one.
+        self.for_each_list(body, scope)
+            .is_some_and(|elements| !elements.is_empty())
+    }
+
+    /// The elements of a block's `for_each` written out as a list (`toset([…])`), whatever they
+    /// hold: each instance's `each.value` is one of them. `None` for anything else, or a list a
+    /// `.tfvars` file may change.
+    pub fn for_each_list(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<Located<'a>>> {
+        let for_each = self.argument(body, "for_each")?;
+        let origin = self.origin(for_each, scope).filter(|origin| !origin.overridable)?;
+        let list = match self.function_call(origin.written) {
+            Some(("toset", arguments)) => match arguments.as_slice() {
+                [list] => {
+                    self.origin(*list, &scope[..origin.depth])
+                        .filter(|list| !list.overridable)?
+                        .written
+                }
+                _ => return None,
+            },
+            Some(_) => return None,
+            None => origin.written,
+        };
+        tuple_elements(list)
     }
 
     /// Whether a resource surely makes no instance with the values `scope` passes in: a `count`
