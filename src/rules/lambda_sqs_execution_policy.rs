@@ -122,11 +122,18 @@ construct of the app for each function of its props, `props.targetFunctions.forE
 infrafix sees every grant to it: that role holds AWSLambdaBasicExecutionRole and what the app
 grants the function, which is read wherever the app hands it on. `queue.grantConsumeMessages(fn)`,
 `queue.grant(fn, "sqs:ReceiveMessage", …)` and `fn.addEventSource(new SqsEventSource(queue))` grant
-on that queue; another resource's `grant…` (`table.grantReadData(fn)`) grants on its own service;
-`fn.addEnvironment`, `fn.grantInvoke`, `new apigateway.LambdaIntegration(fn)`, an EventBridge or
-SNS target and the like grant the role nothing. Anything else (`fn.addToRolePolicy`, `fn.role`,
-`initialPolicy`, the function handed to CDK or library code infrafix does not read) may grant the
-queue: the function is not judged. A function given a `role` runs as an L2 role infrafix does not
+on that queue, `queue.grantSendMessages(fn)` and `queue.grantPurge(fn)` the actions aws-cdk-lib
+lists for them (`sqs:SendMessage` or `sqs:PurgeQueue`, with `sqs:GetQueueAttributes` and
+`sqs:GetQueueUrl`), none of which polls; another resource's `grant…` (`table.grantReadData(fn)`)
+grants on its own service; `fn.addEnvironment`, `fn.grantInvoke`, `new
+apigateway.LambdaIntegration(fn)`, an EventBridge or SNS target and the like grant the role
+nothing. The role read as `fn.role` is followed where it is the grantee of such a grant
+(`queue.grantSendMessages(fn.role!)`) or gains an AWS managed policy the table of
+`codemods/aws-managed-policies.toml` lists (`fn.role?.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaBasicExecutionRole"))`,
+or `fromManagedPolicyArn(scope, id, "arn:aws:iam::aws:policy/…")`). Anything else
+(`fn.addToRolePolicy`, a statement added to `fn.role`, a managed policy the table does not list
+or whose ARN is not written out, `initialPolicy`, the function or its role handed to CDK or
+library code infrafix does not read) may grant the queue: the function is not judged. A function given a `role` runs as an L2 role infrafix does not
 read: not judged either.
 
 ## Why is this bad?

@@ -10,7 +10,9 @@
 use foldhash::HashMap;
 use tree_sitter::Node;
 
-use super::super::{named_children, Located, Package, Program};
+use super::super::policy::aws_managed_policy_name;
+use super::super::{named_children, Located, Package, Program, StringOrigin};
+use crate::aws::managed_policies::ManagedPolicy;
 use crate::cloud::{Effect, Entry, GrantDocument, IamRole, PolicyStatement, ResourceRef, RoleGrants, Site};
 use crate::fix::Edit;
 use crate::style::template::Code;
@@ -25,6 +27,12 @@ const CONSUME_ACTIONS: [&str; 5] = [
     "sqs:DeleteMessage",
     "sqs:GetQueueAttributes",
 ];
+
+/// What `queue.grantSendMessages(grantee)` grants on the queue (and its key's actions).
+const SEND_ACTIONS: [&str; 3] = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"];
+
+/// What `queue.grantPurge(grantee)` grants on the queue.
+const PURGE_ACTIONS: [&str; 3] = ["sqs:PurgeQueue", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"];
 
 /// The policy every role a function construct makes holds.
 const BASIC_EXECUTION_POLICY: &str = "AWSLambdaBasicExecutionRole";
@@ -100,6 +108,8 @@ enum Handed {
     /// The value goes on to code infrafix reads, whose own uses are read in turn.
     Followed,
     Grant(Vec<PolicyStatement>),
+    /// An AWS managed policy the table lists, added to the role.
+    Managed(&'static ManagedPolicy),
     Unread,
 }
 
@@ -253,6 +263,7 @@ impl<'tree> Program<'tree> {
                     inline_role_policy: false,
                     malformed: None,
                 }),
+                Handed::Managed(policy) => grants.managed.push(policy),
                 Handed::Unread => grants.unreadable += 1,
             }
         }
@@ -398,9 +409,10 @@ impl<'tree> Program<'tree> {
                 Handed::Nothing
             }
             Some(_) => Handed::Unread,
-            // The role itself, what grants reach it through, or a version of the function, whose
-            // grants reach the same role, handed out.
-            None if matches!(name, "role" | "grantPrincipal" | "currentVersion" | "latestVersion") => Handed::Unread,
+            None if name == "role" => self.role_handed(member),
+            // What grants reach the role through, or a version of the function, whose grants
+            // reach the same role, handed out.
+            None if matches!(name, "grantPrincipal" | "currentVersion" | "latestVersion") => Handed::Unread,
             // `fn.node.defaultChild`: the L1 function, whose role may be set.
             None if name == "node" => {
                 let reads_child = member
@@ -415,6 +427,79 @@ impl<'tree> Program<'tree> {
             }
             None => Handed::Nothing,
         }
+    }
+
+    /// What the role read as `fn.role` gets where it is handed on: an AWS managed policy the
+    /// table lists (`fn.role?.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(…))`),
+    /// or what a resource of the app grants it (`queue.grantSendMessages(fn.role!)`). Anything
+    /// else (a statement added to it, the role handed to other code) may grant more.
+    fn role_handed(&self, role: Located<'tree>) -> Handed {
+        let mut value = role;
+        while let Some(parent) = value
+            .node
+            .parent()
+            .filter(|parent| matches!(kind_of(*parent), "non_null_expression" | "parenthesized_expression"))
+        {
+            value = value.with(parent);
+        }
+        let Some(parent) = value.node.parent() else {
+            return Handed::Unread;
+        };
+        match kind_of(parent) {
+            // `fn.role?.addManagedPolicy(policy)`, `fn.role!.addManagedPolicy(policy)`.
+            "member_expression" if parent.field("object") == Some(value.node) => {
+                let added = parent
+                    .field("property")
+                    .filter(|method| self.text(value.with(*method)) == "addManagedPolicy")
+                    .and_then(|_| parent.parent())
+                    .filter(|call| kind_of(*call) == "call_expression" && call.field("function") == Some(parent));
+                let policy = match added.map(|call| self.call_arguments(value.with(call))).as_deref() {
+                    Some(&[policy]) => self.listed_managed_policy(policy),
+                    _ => None,
+                };
+                policy.map_or(Handed::Unread, Handed::Managed)
+            }
+            // `queue.grantSendMessages(fn.role!)`: the role is the grantee, the first argument.
+            "arguments" => {
+                let Some(call) = parent.parent().map(|call| value.with(call)) else {
+                    return Handed::Unread;
+                };
+                let grantee_first = self.call_arguments(call).first() == Some(&value);
+                let method = self
+                    .method_call(call)
+                    .filter(|(_, method)| grantee_first && method.starts_with("grant"));
+                match method {
+                    Some((resource, method)) => self.resource_grant(resource, method, call),
+                    None => Handed::Unread,
+                }
+            }
+            _ => Handed::Unread,
+        }
+    }
+
+    /// The AWS managed policy an expression makes, when the table lists it:
+    /// `iam.ManagedPolicy.fromAwsManagedPolicyName("service-role/X")`, or
+    /// `iam.ManagedPolicy.fromManagedPolicyArn(scope, id, "arn:aws:iam::aws:policy/…")` (also in
+    /// its partition-aware forms). A customer managed policy's ARN or name is not one.
+    fn listed_managed_policy(&self, policy: Located<'tree>) -> Option<&'static ManagedPolicy> {
+        let policy = self.written_value(policy);
+        if kind_of(policy.node) != "call_expression" {
+            return None;
+        }
+        let made_by = self.package_member(policy.with(policy.node.field("function")?))?;
+        let arguments = self.call_arguments(policy);
+        let name = if made_by.is(Package::Cdk, &["aws_iam", "ManagedPolicy", "fromAwsManagedPolicyName"]) {
+            let path = match self.sole_string_origin(*arguments.first()?)? {
+                StringOrigin::Literal { value, .. } => value,
+                StringOrigin::PackageMember { .. } => return None,
+            };
+            path.rsplit('/').next()?.to_owned()
+        } else if made_by.is(Package::Cdk, &["aws_iam", "ManagedPolicy", "fromManagedPolicyArn"]) {
+            aws_managed_policy_name(self.text(self.written_value(*arguments.get(2)?)))?
+        } else {
+            return None;
+        };
+        crate::aws::managed_policies::find(&name)
     }
 
     /// `fn.addEventSource(new SqsEventSource(queue))`: what the source's `bind` grants the role.
@@ -508,11 +593,18 @@ impl<'tree> Program<'tree> {
         }
     }
 
-    /// What a queue's grant method grants: `grantConsumeMessages` its known actions, `grant` the
-    /// actions written out after the grantee; any other, some actions infrafix does not list.
+    /// What a queue's grant method grants: `grantConsumeMessages`, `grantSendMessages` and
+    /// `grantPurge` the actions aws-cdk-lib lists for them, `grant` the actions written out after
+    /// the grantee; any other, some actions infrafix does not list.
     fn queue_grant(&self, queue: &ResourceRef, method: &str, call: Located<'tree>) -> PolicyStatement {
-        if method == "grantConsumeMessages" {
-            return consume_statement(queue);
+        let listed: Option<&[&str]> = match method {
+            "grantConsumeMessages" => Some(&CONSUME_ACTIONS),
+            "grantSendMessages" => Some(&SEND_ACTIONS),
+            "grantPurge" => Some(&PURGE_ACTIONS),
+            _ => None,
+        };
+        if let Some(actions) = listed {
+            return queue_statement(queue, actions);
         }
         let written: Option<Vec<Entry>> = (method == "grant")
             .then(|| {
@@ -682,9 +774,14 @@ fn arn_of(queue: &ResourceRef) -> ResourceRef {
 
 /// What `grantConsumeMessages` allows on the queue.
 fn consume_statement(queue: &ResourceRef) -> PolicyStatement {
+    queue_statement(queue, &CONSUME_ACTIONS)
+}
+
+/// A statement allowing `actions` on the queue, as the queue's grant methods write it.
+fn queue_statement(queue: &ResourceRef, actions: &[&str]) -> PolicyStatement {
     PolicyStatement::new(
         Effect::Allow,
-        CONSUME_ACTIONS.iter().map(|action| literal(action)).collect(),
+        actions.iter().map(|action| literal(action)).collect(),
         vec![Entry {
             literal: None,
             resource: Some(arn_of(queue)),
@@ -722,6 +819,16 @@ for (const fn of [sender, granted, monitored, ownRole]) {
 }
 const plain = new lambda.Function(stack, "Plain", { runtime: lambda.Runtime.NODEJS_22_X, handler: "index.handler", code });
 plain.addEventSourceMapping("Jobs", { eventSourceArn: jobs.queueArn });
+const poller = new lambda.Function(stack, "Poller", props);
+poller.role?.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaSQSQueueExecutionRole"));
+const purger = new lambda.Function(stack, "Purger", props);
+jobs.grantSendMessages(purger.role!);
+jobs.grantPurge(purger.role!);
+const custom = new lambda.Function(stack, "Custom", props);
+custom.role?.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyName(stack, "Team", "team-poller"));
+for (const fn of [poller, purger, custom]) {
+    fn.addEventSourceMapping("Jobs", { eventSourceArn: jobs.queueArn });
+}
 "#;
 
     /// Whether each function's role may receive from `jobs`, by the function's variable; `None`
@@ -743,5 +850,14 @@ plain.addEventSourceMapping("Jobs", { eventSourceArn: jobs.queueArn });
         assert_eq!(may_receive("monitored"), Some(Answer::Unreadable));
         // A role of its own: not the construct's.
         assert_eq!(may_receive("ownRole"), None);
+    }
+
+    #[test]
+    fn the_construct_role_read_as_fn_role_holds_listed_managed_policies_and_grants() {
+        assert_eq!(may_receive("poller"), Some(Answer::Allowed));
+        // Sending and purging grant no polling.
+        assert_eq!(may_receive("purger"), Some(Answer::NotAllowed));
+        // A customer managed policy may allow anything.
+        assert_eq!(may_receive("custom"), Some(Answer::Unreadable));
     }
 }

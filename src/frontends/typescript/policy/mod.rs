@@ -520,7 +520,7 @@ impl<'tree> Program<'tree> {
 /// The AWS managed policy an expression names in the partition it deploys to:
 /// `` `arn:${Aws.PARTITION}:iam::aws:policy/service-role/X` ``, `Fn.sub("arn:${AWS::Partition}:…")`,
 /// `ManagedPolicy.fromAwsManagedPolicyName("service-role/X").managedPolicyArn`.
-fn aws_managed_policy_name(expression: &str) -> Option<String> {
+pub(in crate::frontends::typescript) fn aws_managed_policy_name(expression: &str) -> Option<String> {
     let path = match expression.split_once("fromAwsManagedPolicyName(") {
         Some((_, rest)) => rest.trim_start().strip_prefix(['"', '\'', '`'])?,
         None => expression.split_once(":iam::aws:policy/")?.1,
