@@ -61,6 +61,27 @@ pub struct Reservation {
     /// Where the code cannot know the number because the deployment's settings give it
     /// (`config.requireNumber("reserved")`): where the code reads it, and each stack's number.
     pub configured: Option<StackNumbers>,
+    /// The account and region these instances deploy to, as far as the program says.
+    pub target: DeployTarget,
+}
+
+/// The AWS account and region something deploys to, where the program writes them (a CDK stack's
+/// literal `env`). Reserved concurrency is budgeted per account and region. A field is `None`
+/// when the program does not say, or says only at deploy (`process.env.CDK_DEFAULT_ACCOUNT`):
+/// it may then be any, the one of another resource included.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct DeployTarget {
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+impl DeployTarget {
+    /// Whether what deploys here may deploy to `target` too: each field is the same, or unknown
+    /// here.
+    pub fn may_be(&self, target: &DeployTarget) -> bool {
+        let field = |mine: &Option<String>, theirs: &Option<String>| mine.is_none() || mine == theirs;
+        field(&self.account, &target.account) && field(&self.region, &target.region)
+    }
 }
 
 /// The numbers the stacks' settings give one value the code reads from them.

@@ -29,8 +29,8 @@ pub use iam::{
 };
 pub use intent::{FixPlan, Intent, Waiter};
 pub use lambda::{
-    BundleExternals, CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation, RuntimeValue,
-    StackFilter, StackNumber, StackNumberSource, StackNumbers, WrittenFile, INLINE_CODE_FILE,
+    BundleExternals, CodePackage, DeployTarget, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Reservation,
+    RuntimeValue, StackFilter, StackNumber, StackNumberSource, StackNumbers, WrittenFile, INLINE_CODE_FILE,
 };
 
 pub use policy::{

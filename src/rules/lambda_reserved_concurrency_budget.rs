@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cloud::{
-    heaviest_run, Branch, DeploymentSetting, FixPlan, Intent, LambdaFunction, Multiplicity, Site, StackNumbers,
+    heaviest_run, Branch, DeployTarget, DeploymentSetting, FixPlan, Intent, LambdaFunction, Multiplicity, Site,
+    StackNumbers,
 };
 use crate::config::ConcurrencyBudget;
 use crate::diagnostic::Finding;
@@ -70,9 +71,21 @@ In an AWS CDK app: `reservedConcurrentExecutions` of the app's function construc
 every stack of the app. A function inside a stack's or construct's constructor counts once per
 `new` of that class in the app (inside loops, as often as they run), and one in a helper function
 once per call; a class the app never constructs (a construct library) leaves its functions
-uncounted, and the findings say so. The budget is per account and region, and infrafix does not
-read a stack's `env`: for an app whose stacks deploy to several, set the budget of the tightest
-one, or suppress the rule there.
+uncounted, and the findings say so. The budget is per account and region (Lambda's concurrency
+quota applies per Region of an account), so the functions are summed per account and region their
+stack deploys to: the `env` the stack, or the stage it is made in, is constructed with (`new
+OrdersStack(app, "Prod", { env: { account: "222222222222", region: "eu-west-1" } })`, also through
+a const; a field the stack leaves out is its stage's), for the functions its constructor makes,
+itself or through the constructs and helpers it calls. A field written as something known only at
+synth (`process.env.CDK_DEFAULT_ACCOUNT`, a context value), a stack without `env` outside any
+stage (environment-agnostic: it deploys wherever the CLI's credentials point), and a stack class
+writing its own `env` into its `super(…)` call say nothing: their functions may deploy to any
+account or region, and count in each. A number each construction passes
+(`props.reserved`) for a function whose instances deploy to several places counts in each too.
+The findings name the account and region whose sum is over the budget, and the budget is the
+same for each: for accounts with different quotas, set the tightest, or suppress the rule there.
+Terraform providers (`alias`, `region`) and Pulumi providers are not read: a Terraform module or
+a Pulumi program is summed as one account and region.
 
 With `account_settings`, `other_reserved` is the account's reservations
 (`ConcurrentExecutions − UnreservedConcurrentExecutions`). Once this program is deployed, that
@@ -121,6 +134,7 @@ values it would have to change are shared with a function that suppresses the ru
 "#;
 
 mod per_stack;
+mod targets;
 
 /// How many times the fix may take 1 from a value after scaling before giving up.
 const MAX_ADJUSTMENTS: usize = 10_000;
@@ -145,6 +159,8 @@ struct Reservation<'graph> {
     /// Its number may not be changed where it is written (`cloud::Reservation::kept`).
     kept: bool,
     source: Source<'graph>,
+    /// The account and region its instances deploy to, as far as the program says.
+    target: &'graph DeployTarget,
 }
 
 /// Where a counted number comes from.
@@ -204,6 +220,7 @@ impl<'graph> CountedReservations<'graph> {
                         suppressed,
                         kept: reservation.kept,
                         source: Source::Code,
+                        target: &reservation.target,
                     }),
                     (None, Some(instances), Some(configured)) => {
                         let read_at = &configured.read_at;
@@ -218,6 +235,7 @@ impl<'graph> CountedReservations<'graph> {
                                 suppressed: suppressed || suppressed_at(read_at),
                                 kept: true,
                                 source: Source::Code,
+                                target: &reservation.target,
                             },
                             configured,
                         ));
@@ -234,15 +252,17 @@ impl<'graph> CountedReservations<'graph> {
 pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
     let counted = CountedReservations::of(context);
     let budget = i128::from(context.settings.concurrency.budget());
-    // The numbers the code writes, over the budget by themselves: scaled down.
-    let paths = paths_of(&counted.known);
-    if let Some(totals) = totals_over(&paths, &counted.known, budget) {
-        let fix = scaled_down(&counted.known, &paths, &totals, budget).and_then(|plan| context.render(&plan));
+    // The numbers the code writes, over the budget by themselves in an account and region: scaled
+    // down.
+    let placed = targets::placed(&counted.known);
+    let paths: Vec<&[Branch]> = placed.paths.iter().map(Vec::as_slice).collect();
+    if let Some(totals) = totals_over(&paths, &placed.reservations, budget) {
+        let fix = scaled_down(&placed.reservations, &paths, &totals, budget).and_then(|plan| context.render(&plan));
         let over = OverBudget {
-            reservations: &counted.known,
-            paths: &paths,
+            reservations: &placed.reservations,
             totals: &totals,
             uncounted: counted.uncounted,
+            placed: &placed,
         };
         report(context, &over, &fix, findings);
     }
@@ -276,33 +296,63 @@ fn totals_over(paths: &[&[Branch]], reservations: &[Reservation], budget: i128) 
     totals.iter().any(|total| *total > budget).then_some(totals)
 }
 
-/// A program, or one stack of it, over the budget.
+/// A program over the budget in an account and region.
 struct OverBudget<'a, 'graph> {
     reservations: &'a [Reservation<'graph>],
-    paths: &'a [&'graph [Branch]],
     totals: &'a [i128],
     uncounted: usize,
+    /// Where each reservation deploys.
+    placed: &'a targets::Placed<'graph>,
 }
 
-/// A finding on each reservation of a pass over the budget, with the fix that scales them.
+/// A finding on each reservation of a pass over the budget, with the fix that scales them: once,
+/// for the account and region where its pass is largest.
 fn report(context: &RuleContext, over: &OverBudget, fix: &Result<Fix, String>, findings: &mut Vec<Finding>) {
     let settings = &context.settings.concurrency;
     let budget = i128::from(settings.budget());
-    let branched = over.paths.iter().any(|path| !path.is_empty());
+    let placed = over.placed;
+    let branched = over
+        .reservations
+        .iter()
+        .any(|reservation| !reservation.function.branches.is_empty());
     let at_least = lower_bound(over.reservations, over.uncounted);
-    for ((reservation, path), total) in over.reservations.iter().zip(over.paths).zip(over.totals) {
+    // Per function and place reported, the entry whose pass is largest.
+    let reported_as = |entry: usize| {
+        (
+            over.reservations[entry].function.resource,
+            over.reservations[entry].reported_at,
+        )
+    };
+    let mut largest: BTreeMap<(usize, &Site), usize> = BTreeMap::new();
+    for (entry, total) in over.totals.iter().enumerate() {
+        if largest
+            .get(&reported_as(entry))
+            .is_none_or(|&kept| over.totals[kept] < *total)
+        {
+            largest.insert(reported_as(entry), entry);
+        }
+    }
+    for (entry, (reservation, total)) in over.reservations.iter().zip(over.totals).enumerate() {
         // A function on a branch that fits (the other arm is the large one) is not the problem;
         // a suppressed reservation counts in the total, but is not reported.
-        if *total <= budget || reservation.suppressed {
+        if *total <= budget || reservation.suppressed || largest.get(&reported_as(entry)) != Some(&entry) {
             continue;
         }
+        let target = &placed.target[entry];
+        let place = match placed.named {
+            true => targets::describe(target),
+            false => String::new(),
+        };
         let mut message = format!(
-            "Reserved concurrency of the program's functions sums to {}, above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
-            describe_total(reservation, path, *total, at_least),
+            "Reserved concurrency of the program's functions{place} sums to {}, above the account's budget of {}: AWS refuses with \"{AWS_ERROR}\".",
+            describe_total(reservation, &reservation.function.branches, *total, at_least),
             describe_budget(settings),
         );
         if branched {
             message.push_str(" Branches that exclude each other (`if`/`else`, `switch` cases that end in `break`, `? :`) count as their largest.");
+        }
+        if placed.named && placed.counting_unplaced.contains(target) {
+            message.push_str(" Stacks whose `env` does not name the account or region (none, or one read at synth such as `process.env.CDK_DEFAULT_ACCOUNT`) may deploy anywhere, so they count in every account and region.");
         }
         if over.uncounted > 0 {
             message.push_str(&format!(
@@ -588,6 +638,57 @@ mod tests {
         let over = findings(&loop_with("||"), 450);
         assert_eq!(over.len(), 2, "the element's 200 and the default");
         assert!(over.iter().all(|finding| finding.message.contains("sums to 400")));
+    }
+
+    /// A CDK stack reserving 500, constructed in each `env` given.
+    fn stacks_in(envs: &[&str]) -> String {
+        let mut text = "import * as cdk from \"aws-cdk-lib\";\nimport * as lambda from \"aws-cdk-lib/aws-lambda\";\nclass Api extends cdk.Stack {\n    constructor(scope: cdk.App, id: string, props?: cdk.StackProps) {\n        super(scope, id, props);\n        new lambda.Function(this, \"Fn\", { runtime: lambda.Runtime.NODEJS_22_X, handler: \"i.h\", code: lambda.Code.fromInline(\"\"), reservedConcurrentExecutions: 500 });\n    }\n}\nconst app = new cdk.App();\n".to_owned();
+        for (index, env) in envs.iter().enumerate() {
+            text.push_str(&format!("new Api(app, \"Api{index}\", {{ env: {env} }});\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn stacks_count_per_account_and_region_their_env_names() {
+        let (dev, prod) = (
+            "{ account: \"111111111111\", region: \"eu-west-1\" }",
+            "{ account: \"222222222222\", region: \"eu-west-1\" }",
+        );
+        assert!(findings(&stacks_in(&[dev, prod]), 1000).is_empty());
+        // One account in two regions: two budgets.
+        assert!(findings(
+            &stacks_in(&[dev, "{ account: \"111111111111\", region: \"us-east-1\" }"]),
+            1000
+        )
+        .is_empty());
+        // The same account and region: one budget, named.
+        let shared = findings(&stacks_in(&[dev, dev]), 1000);
+        assert_eq!(shared.len(), 1);
+        assert!(shared[0]
+            .message
+            .contains("in account `111111111111`, region `eu-west-1`, sums to 1000"));
+        // An account read at synth may be either: it counts with each.
+        let unknown = findings(
+            &stacks_in(&[dev, prod, "{ account: process.env.CDK_DEFAULT_ACCOUNT }"]),
+            1000,
+        );
+        assert_eq!(unknown.len(), 1);
+        assert!(unknown[0].message.contains("sums to 1000"));
+        assert!(unknown[0].message.contains("count in every account and region"));
+    }
+
+    #[test]
+    fn a_stack_class_writing_its_own_env_is_not_read_as_its_callers() {
+        let text = stacks_in(&[
+            "{ account: \"111111111111\", region: \"eu-west-1\" }",
+            "{ account: \"222222222222\", region: \"eu-west-1\" }",
+        ])
+        .replace(
+            "super(scope, id, props);",
+            "super(scope, id, { ...props, env: { account: \"333333333333\" } });",
+        );
+        assert_eq!(findings(&text, 1000).len(), 1);
     }
 
     #[test]

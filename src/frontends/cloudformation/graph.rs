@@ -5,8 +5,8 @@
 use super::values::{intrinsic, Candidate};
 use super::{Resource, Template};
 use crate::cloud::{
-    Branch, CodePackage, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue,
-    StackFilter, Written,
+    Branch, CodePackage, DeployTarget, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation,
+    RuntimeValue, StackFilter, Written,
 };
 use crate::frontends::document::{Entry, Value};
 
@@ -262,6 +262,7 @@ impl<'a> Template<'a> {
             element_read_at: None,
             kept: false,
             configured: None,
+            target: DeployTarget::default(),
         }]
     }
 

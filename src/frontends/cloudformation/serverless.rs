@@ -21,8 +21,8 @@ use super::includes::{function_includes, FileInclude};
 use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{
-    CodePackage, DeadLetter, FunctionRole, GrantDocument, HandlerPlace, IamRole, LambdaFunction, LambdaLayer,
-    Multiplicity, Reservation, ResourceId, RoleGrants, RuntimeValue, Site, StackFilter, Written,
+    CodePackage, DeadLetter, DeployTarget, FunctionRole, GrantDocument, HandlerPlace, IamRole, LambdaFunction,
+    LambdaLayer, Multiplicity, Reservation, ResourceId, RoleGrants, RuntimeValue, Site, StackFilter, Written,
 };
 use crate::frontends::document::{Entry, Value};
 
@@ -157,6 +157,7 @@ impl Template<'_> {
                             element_read_at: None,
                             kept: false,
                             configured: None,
+                            target: DeployTarget::default(),
                         }
                     })
                     .into_iter()

@@ -12,8 +12,8 @@ use super::modules::ResourceInstance;
 use super::values::{unwrapped, Elements, Origin, Scope};
 use super::{Located, TerraformProject};
 use crate::cloud::{
-    DeadLetter, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Site,
-    StackFilter, Written,
+    DeadLetter, DeployTarget, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation,
+    RuntimeValue, Site, StackFilter, Written,
 };
 
 impl<'a> TerraformProject<'a> {
@@ -471,6 +471,7 @@ impl<'a> TerraformProject<'a> {
                     element_read_at: Some(reserved.site()),
                     kept: elements.kept.is_some(),
                     configured: None,
+                    target: DeployTarget::default(),
                 })
                 .collect();
         }
@@ -483,6 +484,7 @@ impl<'a> TerraformProject<'a> {
             element_read_at: None,
             kept: false,
             configured: None,
+            target: DeployTarget::default(),
         }]
     }
 

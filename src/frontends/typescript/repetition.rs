@@ -16,6 +16,19 @@ use crate::syntax::{kind_of, Fields};
 /// the function makes that a value read through the call stands for.
 pub(super) type InstanceCall = (usize, usize);
 
+/// Where an expression runs, and how often each time that code runs.
+pub(super) enum BodyRuns<'tree> {
+    /// In the program's own code, outside every function: this many times.
+    Program(u64),
+    /// `count` times per run of `function`; `per_call` is a loop over a collection `function`
+    /// receives, which stands for the function's runs (see `times_run`).
+    Function {
+        count: u64,
+        function: Located<'tree>,
+        per_call: Option<(Node<'tree>, u64)>,
+    },
+}
+
 /// How many variables a value is followed through to the call it came from.
 const MAX_HOPS: usize = 16;
 
@@ -119,6 +132,37 @@ impl<'tree> Program<'tree> {
     /// counted (its choices then matter, see below); `at_least` to count a loop over a collection
     /// spreading in elements infrafix cannot read once per element it reads (a lower bound).
     fn times_run(&self, expression: Located<'tree>, in_call: bool, at_least: bool) -> Option<u64> {
+        match self.runs_in_body(expression, in_call, at_least)? {
+            BodyRuns::Program(count) => Some(count),
+            BodyRuns::Function {
+                count,
+                function,
+                per_call,
+            } => count.checked_mul(self.times_function_runs(function, per_call)?),
+        }
+    }
+
+    /// How many times the function around an expression runs, given what `runs_in_body` found.
+    pub(super) fn times_function_runs(
+        &self,
+        function: Located<'tree>,
+        per_call: Option<(Node<'tree>, u64)>,
+    ) -> Option<u64> {
+        match per_call {
+            Some((receiving, iterations)) => (receiving == function.node).then_some(iterations),
+            None => self.times_called(function),
+        }
+    }
+
+    /// How many times an expression runs in each run of the function around it (the loops between
+    /// them), and that function; or in the program, for code outside every function. See
+    /// `times_run` for the flags.
+    pub(super) fn runs_in_body(
+        &self,
+        expression: Located<'tree>,
+        in_call: bool,
+        at_least: bool,
+    ) -> Option<BodyRuns<'tree>> {
         let file = expression.file;
         let mut count: u64 = 1;
         let mut child = expression.node;
@@ -127,12 +171,15 @@ impl<'tree> Program<'tree> {
         // loop and that function, another function would run it any number of times.
         let mut per_call: Option<(Node<'tree>, u64)> = None;
         let read_so_far = |binder: Located<'tree>| at_least.then(|| self.read_iterations(binder)).flatten();
-        let called = |function: Located<'tree>, per_call: Option<(Node<'tree>, u64)>| match per_call {
-            Some((receiving, iterations)) => (receiving == function.node).then_some(iterations),
-            None => self.times_called(function),
-        };
         for parent in self.ancestors(expression) {
             let here = Located { file, node: parent };
+            let in_function = |count| {
+                Some(BodyRuns::Function {
+                    count,
+                    function: here,
+                    per_call,
+                })
+            };
             let repeats = match kind_of(parent) {
                 "for_in_statement" if parent.field("body") == Some(child) => {
                     match self.loop_iterations(here).or_else(|| read_so_far(here)) {
@@ -154,10 +201,10 @@ impl<'tree> Program<'tree> {
                         }
                         // A function's calls already count everything around them: nothing around
                         // the function itself counts again.
-                        None => return count.checked_mul(called(here, per_call)?),
+                        None => return in_function(count),
                     }
                 }
-                "function_declaration" | "method_definition" => return count.checked_mul(called(here, per_call)?),
+                "function_declaration" | "method_definition" => return in_function(count),
                 "generator_function_declaration" | "while_statement" | "do_statement" => return None,
                 // A call made in one arm of a choice (or in its condition, which this does not
                 // tell apart: the count is then unknown for nothing): the arms' resources exclude
@@ -168,7 +215,7 @@ impl<'tree> Program<'tree> {
             count = count.checked_mul(repeats.unwrap_or(1))?;
             child = parent;
         }
-        Some(count)
+        Some(BodyRuns::Program(count))
     }
 
     /// How many times the project runs a function or a constructor: the sum over its calls, or

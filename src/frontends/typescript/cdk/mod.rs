@@ -3,9 +3,11 @@
 //! loops, helpers, constructs and their props) is the one Pulumi programs use.
 
 mod cloudformation;
+mod environments;
 mod function_roles;
 
 pub(super) use cloudformation::{graph_attribute, l1_class_for, prop_name, stands_for, written_attribute};
+pub(super) use environments::DeployTargets;
 pub(super) use function_roles::CdkMapping;
 
 use super::{Located, Package, PackageMember, Program, StringOrigin};

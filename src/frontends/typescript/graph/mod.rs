@@ -16,8 +16,8 @@ use foldhash::HashMap;
 use super::iteration::ElementRead;
 use super::{Located, PolicyCache, Program, ResourceDecl, StringOrigin};
 use crate::cloud::{
-    ApiDeployment, ApiIntegration, ApiStage, FunctionRole, IamRole, LambdaFunction, LambdaLayer, MessageTarget,
-    MethodSettings, Multiplicity, QueueEventSource, Reservation, ResourceId, Site, Written,
+    ApiDeployment, ApiIntegration, ApiStage, DeployTarget, FunctionRole, IamRole, LambdaFunction, LambdaLayer,
+    MessageTarget, MethodSettings, Multiplicity, QueueEventSource, Reservation, ResourceId, Site, Written,
 };
 
 /// How many callers up a reservation passed from parameter to parameter is followed.
@@ -205,7 +205,7 @@ impl<'tree> Program<'tree> {
             hands_a_callback: function.hands_a_callback(),
             instances,
             branches: self.branches(index),
-            reservations: self.reservations(function, instances),
+            reservations: self.in_deploy_targets(index, self.reservations(function, instances), instances),
             runtimes: self.function_runtimes(function, &stacks),
             stacks,
             handler: self.sole_handler(function),
@@ -403,6 +403,7 @@ impl<'tree> Program<'tree> {
             value: number.map(|(value, at)| Written { value, at: at.into() }),
             instances,
             element_read_at: element_read_at.map(Into::into),
+            target: DeployTarget::default(),
         }
     }
 

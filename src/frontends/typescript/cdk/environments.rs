@@ -1,0 +1,263 @@
+//! Where a CDK app's stacks deploy: the `env` a stack or stage is constructed with (`new
+//! OrdersStack(app, "Prod", { env: { account: "222222222222", region: "eu-west-1" } })`), which
+//! the resources its constructor makes (itself, or through constructs and helpers it calls) take.
+//! A stack given no `env` takes its stage's, field by field; one outside any stage with none is
+//! environment-agnostic and deploys wherever the CLI's credentials point. Reserved concurrency is
+//! budgeted per account and region, so a function's instances are counted in the account and
+//! region of the stack that makes each.
+
+use std::collections::BTreeMap;
+
+use super::super::repetition::BodyRuns;
+use super::super::{named_children, Located, Package, Program, StringOrigin};
+use crate::cloud::{DeployTarget, Multiplicity, Reservation};
+use crate::syntax::{kind_of, named_descendants, Fields};
+
+/// How many classes up a program class is followed to the CDK's `Stack` or `Stage`.
+const MAX_CLASS_DEPTH: usize = 8;
+
+/// The CDK classes whose `env` the resources made in them take.
+const CLASSES_WITH_ENV: [&str; 2] = ["Stack", "Stage"];
+
+/// How many instances run in each account and region.
+pub(in super::super) type DeployTargets = BTreeMap<DeployTarget, u64>;
+
+/// One field (`account`, `region`) of the `env` a stack or stage is constructed with.
+enum EnvField {
+    /// Not written: the enclosing stage's, or unknown outside every stage.
+    Inherited,
+    /// Written out.
+    Known(String),
+    /// Written as something known only at synth or deploy (`process.env.CDK_DEFAULT_ACCOUNT`,
+    /// a context value).
+    Unknown,
+}
+
+impl EnvField {
+    /// This field over what encloses the construction.
+    fn over(&self, enclosing: Option<String>) -> Option<String> {
+        match self {
+            EnvField::Inherited => enclosing,
+            EnvField::Known(value) => Some(value.clone()),
+            EnvField::Unknown => None,
+        }
+    }
+}
+
+impl<'tree> Program<'tree> {
+    /// A CDK function's reservations, each in the account and region its instances deploy to.
+    /// All of them in one where the function's instances all deploy to one; otherwise a
+    /// reservation every instance makes is split into one per account and region, and one that
+    /// only some make (a number each stack construction passes, an element's number) keeps no
+    /// target: it counts in every account.
+    pub(in super::super) fn in_deploy_targets(
+        &self,
+        function: usize,
+        reservations: Vec<Reservation>,
+        instances: Multiplicity,
+    ) -> Vec<Reservation> {
+        let declared = &self.resources()[function];
+        if declared.class.package != Package::Cdk || reservations.is_empty() {
+            return reservations;
+        }
+        let made = Located {
+            file: declared.file,
+            node: declared.expression,
+        };
+        let Some(targets) = self.deploy_targets(made, false) else {
+            return reservations;
+        };
+        if let [(target, _)] = targets.iter().collect::<Vec<_>>()[..] {
+            return reservations
+                .into_iter()
+                .map(|reservation| Reservation {
+                    target: target.clone(),
+                    ..reservation
+                })
+                .collect();
+        }
+        if instances.known() != Some(targets.values().sum()) {
+            return reservations;
+        }
+        reservations
+            .into_iter()
+            .flat_map(|reservation| match reservation.instances == instances {
+                true => targets
+                    .iter()
+                    .map(|(target, count)| Reservation {
+                        instances: Multiplicity::Exactly(*count),
+                        target: target.clone(),
+                        ..reservation.clone()
+                    })
+                    .collect(),
+                false => vec![reservation],
+            })
+            .collect()
+    }
+
+    /// How many times an expression runs in each account and region (`in_call` as for
+    /// `times_run`); `None` where that is not known.
+    fn deploy_targets(&self, expression: Located<'tree>, in_call: bool) -> Option<DeployTargets> {
+        match self.runs_in_body(expression, in_call, false)? {
+            BodyRuns::Program(count) => Some(DeployTargets::from([(DeployTarget::default(), count)])),
+            BodyRuns::Function {
+                count,
+                function,
+                per_call: None,
+            } => self
+                .deploy_targets_called(function)?
+                .into_iter()
+                .map(|(target, runs)| Some((target, runs.checked_mul(count)?)))
+                .collect(),
+            // A loop over what each call passes: its runs are not told apart by call.
+            BodyRuns::Function { per_call: Some(_), .. } => None,
+        }
+    }
+
+    /// How many times the program runs a function or constructor in each account and region:
+    /// each call's runs, in the `env` the call constructs a stack or stage with, if it does.
+    fn deploy_targets_called(&self, function: Located<'tree>) -> Option<DeployTargets> {
+        let key = (function.file, function.node.start_byte());
+        if let Some(known) = self.memo.deploy_targets_called.borrow().get(&key) {
+            return known.clone();
+        }
+        // Asked again while its calls are being followed: it calls itself.
+        if !self.memo.counting_targets.borrow_mut().insert(key) {
+            return None;
+        }
+        let targets = match self.call_sites(function) {
+            Some(sites) if !sites.is_empty() => self
+                .all_calls_seen(function, &sites)
+                .then(|| {
+                    let mut targets = DeployTargets::new();
+                    for site in sites {
+                        for (target, runs) in self.call_deploy_targets(site)? {
+                            let sum = targets.entry(target).or_default();
+                            *sum = sum.checked_add(runs)?;
+                        }
+                    }
+                    Some(targets)
+                })
+                .flatten(),
+            _ => self
+                .times_run_unnamed(function)
+                .map(|runs| DeployTargets::from([(DeployTarget::default(), runs)])),
+        };
+        self.memo.counting_targets.borrow_mut().remove(&key);
+        self.memo
+            .deploy_targets_called
+            .borrow_mut()
+            .insert(key, targets.clone());
+        targets
+    }
+
+    /// Where the code a call runs deploys, each time it runs: where the call runs, with the
+    /// fields of the `env` it constructs a stack or stage with over them.
+    fn call_deploy_targets(&self, call: Located<'tree>) -> Option<DeployTargets> {
+        let around = self.deploy_targets(call, true)?;
+        let Some((account, region)) = self.constructed_env(call) else {
+            return Some(around);
+        };
+        let mut targets = DeployTargets::new();
+        for (target, runs) in around {
+            let target = DeployTarget {
+                account: account.over(target.account),
+                region: region.over(target.region),
+            };
+            let sum = targets.entry(target).or_default();
+            *sum = sum.checked_add(runs)?;
+        }
+        Some(targets)
+    }
+
+    /// The `env` fields a construction gives the stack or stage it makes: `None` when it makes
+    /// neither.
+    fn constructed_env(&self, call: Located<'tree>) -> Option<(EnvField, EnvField)> {
+        if kind_of(call.node) != "new_expression" {
+            return None;
+        }
+        let class = call.with(call.node.field("constructor")?);
+        let sets_its_own = self.stack_class_setting_env(class)?;
+        if sets_its_own {
+            // The class writes its own `env` into what it hands the CDK: not read.
+            return Some((EnvField::Unknown, EnvField::Unknown));
+        }
+        let Some(&props) = self.call_arguments(call).get(2) else {
+            return Some((EnvField::Inherited, EnvField::Inherited));
+        };
+        if self.surely_lacks(props, "env") {
+            return Some((EnvField::Inherited, EnvField::Inherited));
+        }
+        let Some(env) = self.property(props, "env") else {
+            return Some((EnvField::Unknown, EnvField::Unknown));
+        };
+        Some((
+            self.env_field(env.value, "account"),
+            self.env_field(env.value, "region"),
+        ))
+    }
+
+    fn env_field(&self, env: Located<'tree>, name: &str) -> EnvField {
+        if self.surely_lacks(env, name) {
+            return EnvField::Inherited;
+        }
+        match self
+            .property(env, name)
+            .and_then(|field| self.sole_string_origin(field.value))
+        {
+            Some(StringOrigin::Literal { value, .. }) => EnvField::Known(value),
+            _ => EnvField::Unknown,
+        }
+    }
+
+    /// Whether `class` is the CDK's `Stack` or `Stage`, or a class of the program extending one:
+    /// `Some(true)` when one of the program's classes on the way writes an `env` of its own into
+    /// its `super(…)` call, `None` when it is neither.
+    fn stack_class_setting_env(&self, class: Located<'tree>) -> Option<bool> {
+        let mut class = class;
+        let mut sets_env = false;
+        for _ in 0..MAX_CLASS_DEPTH {
+            if let Some(member) = self.package_member(class) {
+                let is_stack = member.package == Package::Cdk
+                    && member
+                        .path
+                        .last()
+                        .is_some_and(|name| CLASSES_WITH_ENV.contains(&name.as_str()));
+                return is_stack.then_some(sets_env);
+            }
+            if kind_of(class.node) != "identifier" {
+                return None;
+            }
+            let declaration = self.class_named(class)?;
+            sets_env |= self.super_call_writes_env(declaration);
+            class = named_children(declaration.node)
+                .find(|child| kind_of(*child) == "class_heritage")
+                .and_then(|heritage| named_children(heritage).find(|clause| kind_of(*clause) == "extends_clause"))
+                .and_then(|clause| clause.field("value"))
+                .map(|value| declaration.with(value))?;
+        }
+        None
+    }
+
+    /// Whether a class's `super(scope, id, { …, env })` writes an `env` key of its own.
+    fn super_call_writes_env(&self, class: Located<'tree>) -> bool {
+        named_descendants(class.node)
+            .filter(|node| kind_of(*node) == "call_expression")
+            .filter(|call| {
+                call.field("function")
+                    .is_some_and(|function| kind_of(function) == "super")
+            })
+            .filter_map(|call| self.call_arguments(class.with(call)).get(2).copied())
+            .filter(|props| kind_of(props.node) == "object")
+            .any(|props| {
+                named_children(props.node).any(|member| {
+                    let key = match kind_of(member) {
+                        "pair" => member.field("key"),
+                        "shorthand_property_identifier" => Some(member),
+                        _ => None,
+                    };
+                    key.is_some_and(|key| self.text(props.with(key)).trim_matches(['"', '\'']) == "env")
+                })
+            })
+    }
+}

@@ -1,0 +1,123 @@
+//! The accounts and regions a program's reservations deploy to (a CDK stack's literal `env`):
+//! reserved concurrency is budgeted per account and region, so each is summed on its own. A
+//! reservation whose account or region the program does not say may deploy to any: it counts in
+//! each. The accounts and regions are one more choice between arms for `heaviest_run`, so the
+//! totals and the fix treat them as they treat `if`/`else` arms.
+
+use std::collections::BTreeSet;
+
+use super::{Reservation, Source};
+use crate::cloud::{Branch, DeployTarget};
+
+/// The choice between the accounts and regions: no front end numbers a file `usize::MAX`.
+const TARGETS_CHOICE: (usize, usize) = (usize::MAX, 0);
+
+/// The program's reservations, each once per account and region it counts in (those of one
+/// number written for one function in one entry per place).
+pub(super) struct Placed<'graph> {
+    pub reservations: Vec<Reservation<'graph>>,
+    /// Per entry: the branches it is made in, the account and region first where there are several.
+    pub paths: Vec<Vec<Branch>>,
+    /// Per entry: the account and region it counts in.
+    pub target: Vec<DeployTarget>,
+    /// Whether an account or a region is named: messages then say which their sum is for.
+    pub named: bool,
+    /// The places whose sums count reservations that do not say where they deploy.
+    pub counting_unplaced: BTreeSet<DeployTarget>,
+}
+
+pub(super) fn placed<'graph>(known: &[Reservation<'graph>]) -> Placed<'graph> {
+    let groups = target_groups(known);
+    let several = groups.len() > 1;
+    let mut placed = Placed {
+        reservations: Vec::new(),
+        paths: Vec::new(),
+        target: Vec::new(),
+        named: groups
+            .iter()
+            .any(|(target, _)| target.account.is_some() || target.region.is_some()),
+        counting_unplaced: BTreeSet::new(),
+    };
+    for (arm, (target, members)) in groups.into_iter().enumerate() {
+        let first_of_group = placed.reservations.len();
+        for index in members {
+            let reservation = &known[index];
+            if *reservation.target != target {
+                placed.counting_unplaced.insert(target.clone());
+            }
+            // The instances of one number that deploy to different places the program names
+            // (the same stack in two accounts) count together where they may meet.
+            let same_number = (first_of_group..placed.reservations.len()).find(|&entry| {
+                let other = &placed.reservations[entry];
+                std::ptr::eq(other.function, reservation.function)
+                    && other.at == reservation.at
+                    && other.reported_at == reservation.reported_at
+                    && other.value == reservation.value
+                    && matches!((&other.source, &reservation.source), (Source::Code, Source::Code))
+            });
+            if let Some(entry) = same_number {
+                let other = &mut placed.reservations[entry];
+                other.instances = other.instances.saturating_add(reservation.instances);
+                other.at_least |= reservation.at_least;
+                continue;
+            }
+            let mut path = Vec::new();
+            if several {
+                path.push(Branch {
+                    choice: TARGETS_CHOICE,
+                    arm,
+                });
+            }
+            path.extend_from_slice(&reservation.function.branches);
+            placed.reservations.push(reservation.clone());
+            placed.paths.push(path);
+            placed.target.push(target.clone());
+        }
+    }
+    placed
+}
+
+/// Each account and region something may deploy to, with the reservations counting there: every
+/// account named with every region named, and the places named by neither (written `None`),
+/// which only the reservations not saying count in. Places counting the same reservations are
+/// one.
+fn target_groups(known: &[Reservation]) -> Vec<(DeployTarget, Vec<usize>)> {
+    let named = |field: fn(&DeployTarget) -> &Option<String>| {
+        let mut values: Vec<Option<String>> = known
+            .iter()
+            .filter_map(|reservation| field(reservation.target).clone())
+            .map(Some)
+            .collect();
+        values.sort();
+        values.dedup();
+        values.push(None);
+        values
+    };
+    let (accounts, regions) = (named(|target| &target.account), named(|target| &target.region));
+    let mut groups: Vec<(DeployTarget, Vec<usize>)> = Vec::new();
+    for account in &accounts {
+        for region in &regions {
+            let target = DeployTarget {
+                account: account.clone(),
+                region: region.clone(),
+            };
+            let members: Vec<usize> = (0..known.len())
+                .filter(|&index| known[index].target.may_be(&target))
+                .collect();
+            if !members.is_empty() && !groups.iter().any(|(_, counted)| *counted == members) {
+                groups.push((target, members));
+            }
+        }
+    }
+    groups
+}
+
+/// ` in account `111111111111`, region `eu-west-1`,`: where a sum is counted, for messages.
+pub(super) fn describe(target: &DeployTarget) -> String {
+    match (&target.account, &target.region) {
+        (Some(account), Some(region)) => format!(" in account `{account}`, region `{region}`,"),
+        (Some(account), None) => format!(" in account `{account}`,"),
+        (None, Some(region)) => format!(" in region `{region}`,"),
+        (None, None) => " where no stack names the account and region,".to_owned(),
+    }
+}
