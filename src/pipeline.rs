@@ -432,6 +432,7 @@ fn check_sources(
         ));
     }
     notices.extend(unknown_suppression_ids(&state));
+    notices.extend(unread_template_loops(&state));
     notices.extend(state.packages.notices());
     let lines: Vec<LineIndex> = state
         .files
@@ -702,6 +703,33 @@ fn unknown_suppression_ids(state: &ProjectState) -> Vec<Notice> {
             notices.push(Notice::warning(
                 source.path.clone(),
                 format!("line {}: suppression names unknown rule id `{id}`", position.line),
+            ));
+        }
+    }
+    notices
+}
+
+/// A notice for each `Fn::ForEach` loop of a template the run was asked about whose resources
+/// were not read: without one, "No findings." would pass for a verdict on them.
+fn unread_template_loops(state: &ProjectState) -> Vec<Notice> {
+    if state.kind != ProjectKind::CloudFormation {
+        return Vec::new();
+    }
+    let mut notices = Vec::new();
+    for (index, (source, _)) in state
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| state.targets[*index])
+    {
+        let lines = LineIndex::new(&state.texts[index]);
+        for (at, name, why) in state.template(index).unread_loops() {
+            notices.push(Notice::warning(
+                source.path.clone(),
+                format!(
+                    "`{name}` (line {}) was not read, since {why}; the resources it makes were not checked",
+                    lines.position(at.start).line
+                ),
             ));
         }
     }

@@ -1153,3 +1153,30 @@ fn a_functions_file_two_services_include_is_fixed_once_and_judged_from_the_buffe
         text(&output.stdout)
     );
 }
+
+/// Resources a `Fn::ForEach` loop makes from a collection known only when the stack deploys
+/// are named as not checked, so that "No findings." is not a verdict on them; those of a loop
+/// over a list written out are judged.
+#[test]
+fn foreach_loops_whose_collection_is_not_known_are_named_as_not_checked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::LanguageExtensions\nParameters:\n  Tenants:\n    Type: CommaDelimitedList\nResources:\n  # One worker per tenant, named at deploy time.\n  'Fn::ForEach::Tenants':\n    - Tenant\n    - !Ref Tenants\n    - '${Tenant}Worker':\n        Type: AWS::Lambda::Function\n        Properties:\n          Runtime: python3.8\n          Handler: index.handler\n          Role: arn:aws:iam::123456789012:role/worker\n          Code:\n            ZipFile: 'def handler(event, context): pass'\n";
+    std::fs::write(dir.path().join("template.yaml"), template).expect("write");
+    let output = infrafix(dir.path(), &["--check", "."]);
+    let message = stderr(&output);
+    assert!(
+        message.contains("template.yaml: `Fn::ForEach::Tenants` (line 8) was not read, since its collection is the parameter `Tenants`, which has no `Default` (its elements are given when the stack deploys); the resources it makes were not checked"),
+        "{message}"
+    );
+    assert_eq!(output.status.code(), Some(0), "{message}");
+    let known = template.replace("    - !Ref Tenants\n", "    - [acme, globex]\n");
+    std::fs::write(dir.path().join("template.yaml"), known).expect("write");
+    let output = infrafix(dir.path(), &["--check", "."]);
+    let message = stderr(&output);
+    assert!(!message.contains("was not read"), "{message}");
+    assert!(
+        format!("{}{message}", text(&output.stdout)).contains("lambda-deprecated-runtime"),
+        "{message}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{message}");
+}

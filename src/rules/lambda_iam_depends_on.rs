@@ -34,7 +34,9 @@ In CloudFormation: the `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM:
 resources naming the function's role, missing from its `DependsOn` and from what it references
 (CloudFormation waits for every resource a `Ref`, `GetAtt` or `Sub` names); a policy in the
 role's own `Policies` is created with the role and needs nothing. `DependsOn` is added after
-`Type`, or extended (a name becomes a list).
+`Type`, or extended (a name becomes a list). A SAM connector from the function to its dead-letter
+target or to the queue of its SQS event is such a policy too: SAM makes nothing wait for it, and
+takes the connector's id in `DependsOn` (`<function><connector>` for one the function embeds).
 
 In an AWS CDK app: a `Function` depends on its role and everything inside it (the CDK adds that
 dependency), which holds the role's inline policies, managed policies and `DefaultPolicy` (what

@@ -102,7 +102,9 @@ In CloudFormation: `AWS::Lambda::EventSourceMapping` resources whose `EventSourc
 of the template (and the `SQS` events of a SAM function with its own `Role`); the fix adds the
 policy to the role's `ManagedPolicyArns` (with `${AWS::Partition}` where the template uses it).
 SAM and the Serverless Framework grant the poller's permissions themselves to the roles they make
-for SQS events: not a finding. A Serverless function running as a role the service declares under
+for SQS events: not a finding. A SAM connector between the function and the queue (`Read` and `Write`)
+grants them to the function's own role too: not a finding here (see `lambda-iam-depends-on` for
+the mapping waiting for it). A Serverless function running as a role the service declares under
 `resources:` (its `role:`, or the provider's) gets nothing from the framework: its `sqs` events
 are judged against that role, whose statements may name the queue through a `${self:…}` variable
 as the event does (a variable known only at deploy, `${opt:…}`, makes the answer unknown).

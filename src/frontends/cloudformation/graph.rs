@@ -34,12 +34,12 @@ impl<'a> Template<'a> {
     fn lambda_function(&self, index: usize, resource: &Resource) -> LambdaFunction {
         LambdaFunction {
             resource: index,
-            name: format!("`{}`", resource.logical_id),
+            name: self.function_name(resource),
             at: self.site(resource.entry.key_range.clone()),
             declared: self.site(resource.entry.range.clone()),
             takes_handler: true,
             hands_a_callback: false,
-            instances: Multiplicity::Exactly(1),
+            instances: self.instances(resource),
             branches: self.branches(resource),
             stacks: StackFilter::default(),
             reservations: self.reservations(resource),
@@ -57,6 +57,27 @@ impl<'a> Template<'a> {
             dead_letter: self.dead_letter(resource),
             depends_on: Some(self.waits_for(resource).into_iter().collect()),
         }
+    }
+
+    /// How messages name a function: by its logical id, and for one a `Fn::ForEach` loop makes,
+    /// the logical ids of its copies and the loop.
+    fn function_name(&self, resource: &Resource) -> String {
+        match self.made_by_loop(resource) {
+            Some(made) => format!(
+                "`{}` (`{}`, made by `{}`)",
+                resource.logical_id,
+                made.logical_ids.join("`, `"),
+                made.loops.iter().rev().cloned().collect::<Vec<_>>().join("` in `"),
+            ),
+            None => format!("`{}`", resource.logical_id),
+        }
+    }
+
+    /// How many copies of a resource the template makes: one per element of the `Fn::ForEach`
+    /// loops around it, each with the settings written once for all.
+    fn instances(&self, resource: &Resource) -> Multiplicity {
+        let copies = self.made_by_loop(resource).map_or(1, |made| made.logical_ids.len());
+        Multiplicity::Exactly(u64::try_from(copies).unwrap_or(u64::MAX))
     }
 
     /// The choice a resource's `Condition` makes: resources under one condition are one arm of it,
@@ -241,6 +262,20 @@ impl<'a> Template<'a> {
         let Some(reserved) = self.setting(resource, "ReservedConcurrentExecutions") else {
             return Vec::new();
         };
+        // A number a loop picks per element (`!FindInMap [Reserved, !Ref Kind, Workers]`) is not
+        // one number its copies share: it is not counted as one.
+        if self
+            .made_by_loop(resource)
+            .is_some_and(|made| made.varies(&reserved.entry.value))
+        {
+            return vec![Reservation {
+                value: None,
+                instances: self.instances(resource),
+                element_read_at: None,
+                kept: true,
+                configured: None,
+            }];
+        }
         // Of a choice (`!If`, a `!FindInMap` entry per stage, a parameter's allowed values), the
         // largest: the sum must fit whichever way the template deploys.
         let candidates = self.candidates(&reserved.entry.value);
@@ -258,7 +293,7 @@ impl<'a> Template<'a> {
             });
         vec![Reservation {
             value,
-            instances: Multiplicity::Exactly(1),
+            instances: self.instances(resource),
             element_read_at: None,
             kept: false,
             configured: None,

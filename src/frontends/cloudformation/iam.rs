@@ -188,6 +188,7 @@ impl<'a> Template<'a> {
                     .collect(),
             });
         }
+        self.add_connector_grants(&mut grants, &mut attachments, role, functions);
         IamRole {
             name: format!("`{}`", role.logical_id),
             declared: self.site(role.entry.range.clone()),
@@ -196,6 +197,56 @@ impl<'a> Template<'a> {
             // A role's `Policies` are its own, but CloudFormation leaves inline policies that
             // other resources give it alone.
             owns_inline_policies: false,
+        }
+    }
+
+    /// What SAM connectors grant the role (see `connectors`). A connector from a function is
+    /// a policy nothing waits for: one whose grant Lambda checks when it creates the function
+    /// (its dead-letter target) or a mapping feeding it (its queue) is one the function must be
+    /// made to wait for, as for any policy of its role.
+    fn add_connector_grants(
+        &self,
+        grants: &mut RoleGrants,
+        attachments: &mut Vec<RoleAttachment>,
+        role: &Resource,
+        functions: &[LambdaFunction],
+    ) {
+        let connector_grants = self.connector_grants(role);
+        if connector_grants.is_empty() {
+            return;
+        }
+        let feeds = self.graph_queue_event_sources(functions);
+        for grant in connector_grants {
+            grants.documents.push(grant.document);
+            let Some(source) = grant.unwaited_source else {
+                continue;
+            };
+            let checked_at_creation = |function: &LambdaFunction| {
+                let sends_failures_there = function
+                    .dead_letter
+                    .targets()
+                    .is_some_and(|targets| targets.iter().any(|target| target.resource == grant.destination));
+                let fed_from_there = feeds.iter().any(|feed| {
+                    feed.queue.resource == grant.destination
+                        && functions
+                            .get(feed.function)
+                            .is_some_and(|fed| fed.resource == function.resource)
+                });
+                function.resource == source && (sends_failures_there || fed_from_there)
+            };
+            attachments.push(RoleAttachment {
+                resource: grant.id,
+                name: format!("`{}`", grant.connector.logical_id),
+                kind: "SAM connector".to_owned(),
+                declared: self.site(grant.connector.entry.range.clone()),
+                attached_policy: None,
+                // Only what Lambda checks at creation needs waiting for.
+                after_functions: functions
+                    .iter()
+                    .filter(|function| !checked_at_creation(function))
+                    .map(|function| function.resource)
+                    .collect(),
+            });
         }
     }
 

@@ -10,11 +10,13 @@
 
 mod apigateway;
 mod code;
+mod connectors;
 mod deployments;
 mod graph;
 mod iam;
 mod includes;
 mod integrations;
+mod loops;
 mod references;
 mod render;
 mod serverless;
@@ -76,6 +78,10 @@ pub struct Template<'a> {
     /// The files those resources are read from. Their values' bytes are counted on from the end of
     /// this file's (`base`), so that where a value is written tells which file it is in (`site`).
     included_texts: Vec<IncludedText<'a>>,
+    /// The resources `Fn::ForEach` loops make, by where their entry starts: what makes them.
+    loop_made: HashMap<usize, loops::LoopMade>,
+    /// The loops whose resources could not be read.
+    unread_loops: Vec<loops::UnreadLoop>,
 }
 
 /// The text of a file a service includes a resource from, and where its bytes are counted from.
@@ -169,6 +175,8 @@ impl<'a> Template<'a> {
             included: Vec::new(),
             resource_section: Vec::new(),
             included_texts: Vec::new(),
+            loop_made: HashMap::new(),
+            unread_loops: Vec::new(),
         };
         template.is_template = template.says_it_is_a_template();
         if template.serverless && template.is_template {
@@ -183,12 +191,7 @@ impl<'a> Template<'a> {
         template.resource_section = match template.serverless {
             true if template.is_template => template.service_resource_entries(project_files),
             true => Vec::new(),
-            false => template
-                .root
-                .get("Resources")
-                .and_then(Value::as_map)
-                .map(|map| map.entries.clone())
-                .unwrap_or_default(),
+            false => template.template_resource_entries(),
         };
         // A logical id written twice names its first resource, as `resources` finds it first.
         let mut ids = HashMap::new();
@@ -242,6 +245,48 @@ impl<'a> Template<'a> {
             }
         }
         entries
+    }
+
+    /// The entries of a template's `Resources`, each `Fn::ForEach` loop replaced by the resources
+    /// it makes when its collection can be known (see `loops`).
+    fn template_resource_entries(&mut self) -> Vec<Entry> {
+        let Some(resources) = self.root.get("Resources").and_then(Value::as_map) else {
+            return Vec::new();
+        };
+        let (entries, unread) = loops::expand(&resources.entries, self.root.get("Parameters"));
+        self.unread_loops = unread;
+        let mut entries: Vec<Entry> = entries
+            .into_iter()
+            .map(|(entry, made)| {
+                if let Some(made) = made {
+                    self.loop_made.insert(entry.range.start, made);
+                }
+                entry
+            })
+            .collect();
+        // After the resources written, so that their numbers stay those of the section.
+        if self.is_sam() {
+            let embedded = connectors::embedded(&entries);
+            entries.extend(embedded);
+        }
+        entries
+    }
+
+    /// What made a resource, when a `Fn::ForEach` loop did.
+    fn made_by_loop(&self, resource: &Resource) -> Option<&loops::LoopMade> {
+        self.loop_made.get(&resource.entry.range.start)
+    }
+
+    /// Each `Fn::ForEach` loop of the template whose resources were not read: where its key is
+    /// written, its name, and why. A notice names each, so that no verdict passes for one on them.
+    pub fn unread_loops(&self) -> Vec<(Range<usize>, &str, &str)> {
+        if !self.is_template() {
+            return Vec::new();
+        }
+        self.unread_loops
+            .iter()
+            .map(|unread| (unread.at.clone(), unread.name.as_str(), unread.why.as_str()))
+            .collect()
     }
 
     /// `value` as written, or, when it is an include, what the include names; `None` for an
