@@ -104,7 +104,8 @@ pub(super) struct ConnectorGrant<'t> {
 }
 
 impl<'a> Template<'a> {
-    /// What the template's connectors grant the role `role`, whose functions are `functions`.
+    /// What the template's connectors grant the role `role`: those whose function (the source,
+    /// or the destination of a queue's connector) runs as it.
     pub(super) fn connector_grants(&self, role: &Resource) -> Vec<ConnectorGrant<'_>> {
         let runs_as_role = |function: &Resource| {
             function
@@ -126,11 +127,12 @@ impl<'a> Template<'a> {
             let Some((source_id, source)) = properties.get("Source").and_then(|source| self.connected(source)) else {
                 continue;
             };
+            // One destination, or a list of them.
             let destinations: Vec<&Value> = match properties.get("Destination") {
-                Some(list) if list.as_list().is_some() => {
-                    list.as_list().into_iter().flat_map(|list| &list.items).collect()
-                }
-                Some(one) => vec![one],
+                Some(written) => match written.as_list() {
+                    Some(list) => list.items.iter().collect(),
+                    None => vec![written],
+                },
                 None => Vec::new(),
             };
             let permissions: Vec<&str> = properties

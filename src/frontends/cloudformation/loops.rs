@@ -28,6 +28,24 @@ pub struct LoopMade {
     pub loops: Vec<String>,
     /// Their identifiers (`Kind`).
     pub identifiers: Vec<String>,
+    /// The bytes of the innermost loop, key and value: only what is written there may name the
+    /// copies as the fragment does (`!GetAtt ${Kind}Queue.Arn`).
+    pub within: Range<usize>,
+}
+
+impl LoopMade {
+    /// Why a resource it makes cannot be named by its logical id as written from `at`, when it
+    /// cannot: outside the loop, the identifier means nothing.
+    pub fn named_from(&self, logical_id: &str, at: &Range<usize>) -> Result<(), String> {
+        match self.within.start <= at.start && at.end <= self.within.end {
+            true => Ok(()),
+            false => Err(format!(
+                "`{logical_id}` stands for the copies `{}` makes ({}), which cannot be named outside the loop; name them by hand",
+                self.loops.last().map_or("", String::as_str),
+                self.logical_ids.join(", ")
+            )),
+        }
+    }
 }
 
 impl LoopMade {
@@ -155,6 +173,7 @@ fn expand_loop(
                 logical_ids,
                 loops: inner.loops.clone(),
                 identifiers: inner.identifiers.clone(),
+                within: entry.range.clone(),
             }),
         ));
     }

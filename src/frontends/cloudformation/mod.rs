@@ -273,7 +273,7 @@ impl<'a> Template<'a> {
     }
 
     /// What made a resource, when a `Fn::ForEach` loop did.
-    fn made_by_loop(&self, resource: &Resource) -> Option<&loops::LoopMade> {
+    pub(super) fn made_by_loop(&self, resource: &Resource) -> Option<&loops::LoopMade> {
         self.loop_made.get(&resource.entry.range.start)
     }
 

@@ -52,8 +52,14 @@ impl Template<'_> {
     pub(super) fn add_dependencies(&self, function: &Site, on: &[Site]) -> Result<Edit, String> {
         let names = on
             .iter()
-            .map(|site| self.resource_at(site).map(|resource| resource.logical_id.to_owned()))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|site| {
+                let resource = self.resource_at(site)?;
+                if let Some(made) = self.made_by_loop(&resource) {
+                    made.named_from(resource.logical_id, &function.range)?;
+                }
+                Ok(resource.logical_id.to_owned())
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         self.depend_on(function, &names)
     }
 
@@ -525,6 +531,9 @@ impl Template<'_> {
             .resource(target.resource)
             .ok_or("the resource was not found in the template")?;
         let id = resource.logical_id;
+        if let Some(made) = self.made_by_loop(&resource) {
+            made.named_from(id, at)?;
+        }
         // Named where it may not exist, it fails the stack that leaves it out.
         if let Some(condition) = resource.condition() {
             if self.condition_at(at) != Some(condition) {
