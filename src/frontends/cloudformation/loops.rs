@@ -119,6 +119,13 @@ fn expand_loop(
         unread.push(not_read("its identifier or its fragment is not written out".to_owned()));
         return;
     };
+    // Inside the fragment `!Ref Kind` is the element; infrafix follows a `Ref` to a parameter.
+    if parameters.and_then(|parameters| parameters.get(identifier)).is_some() {
+        unread.push(not_read(format!(
+            "its identifier `{identifier}` is also a parameter's name, and infrafix would read a `Ref` to it in the fragment as the parameter"
+        )));
+        return;
+    }
     let elements = match elements(collection, parameters) {
         Ok(elements) => elements,
         Err(why) => {
@@ -221,6 +228,39 @@ pub fn substituted(text: &str, copy: &[(String, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(yaml: &str) -> Value {
+        let tree = crate::syntax::parse(yaml, crate::syntax::Dialect::Yaml).expect("parses");
+        crate::frontends::document::read(tree.root_node(), yaml).expect("a value")
+    }
+
+    #[test]
+    fn nested_loops_make_every_combination_and_unknown_collections_are_not_read() {
+        let template = read(
+            "Parameters:\n  Kinds:\n    Type: CommaDelimitedList\n    Default: orders, invoices\n  Tenants:\n    Type: CommaDelimitedList\nResources:\n  Fn::ForEach::Regions:\n    - Region\n    - [eu-west-1, us-east-1]\n    - Fn::ForEach::Kinds:\n        - Kind\n        - !Ref Kinds\n        - '&{Region}${Kind}Queue':\n            Type: AWS::SQS::Queue\n  Fn::ForEach::Tenants:\n    - Tenant\n    - !Ref Tenants\n    - '${Tenant}Queue':\n        Type: AWS::SQS::Queue\n",
+        );
+        let resources = template.get("Resources").and_then(Value::as_map).expect("resources");
+        let (expanded, unread) = expand(&resources.entries, template.get("Parameters"));
+        let [(entry, Some(made))] = expanded.as_slice() else {
+            panic!("one resource made by the nested loops: {expanded:?}");
+        };
+        assert_eq!(entry.key, "&{Region}${Kind}Queue");
+        assert_eq!(
+            made.logical_ids,
+            [
+                "euwest1ordersQueue",
+                "euwest1invoicesQueue",
+                "useast1ordersQueue",
+                "useast1invoicesQueue"
+            ]
+        );
+        assert_eq!(made.loops, ["Fn::ForEach::Regions", "Fn::ForEach::Kinds"]);
+        let [unread] = unread.as_slice() else {
+            panic!("one loop not read: {unread:?}");
+        };
+        assert_eq!(unread.name, "Fn::ForEach::Tenants");
+        assert!(unread.why.contains("has no `Default`"), "{}", unread.why);
+    }
 
     #[test]
     fn replaces_both_forms_of_the_identifier() {
