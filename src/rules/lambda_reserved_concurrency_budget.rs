@@ -689,6 +689,20 @@ mod tests {
             "super(scope, id, { ...props, env: { account: \"333333333333\" } });",
         );
         assert_eq!(findings(&text, 1000).len(), 1);
+        // Props left out or rebuilt by a helper place the stack where infrafix does not follow;
+        // spread with no `env` of their own, they hand the caller's on.
+        let two_accounts = stacks_in(&[
+            "{ account: \"111111111111\", region: \"eu-west-1\" }",
+            "{ account: \"222222222222\", region: \"eu-west-1\" }",
+        ]);
+        for (call, over) in [
+            ("super(scope, id);", 1),
+            ("super(scope, id, withTags(props));", 1),
+            ("super(scope, id, { ...props, description: \"api\" });", 0),
+        ] {
+            let text = two_accounts.replace("super(scope, id, props);", call);
+            assert_eq!(findings(&text, 1000).len(), over, "{call}");
+        }
     }
 
     #[test]

@@ -274,6 +274,7 @@ impl<'a> Template<'a> {
                 element_read_at: None,
                 kept: true,
                 configured: None,
+                target: DeployTarget::default(),
             }];
         }
         // Of a choice (`!If`, a `!FindInMap` entry per stage, a parameter's allowed values), the

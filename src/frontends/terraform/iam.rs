@@ -446,8 +446,8 @@ impl<'a> TerraformProject<'a> {
     /// The root module's function whose `function_name` is the value a root expression names it
     /// by, when that is not a reference to it: a mapping given `local.function_name`, the local
     /// the function's own name reads too. Lambda takes a function's name wherever it takes its
-    /// ARN. Only a function made once, and only when no other function of the root is given the
-    /// same value.
+    /// ARN. Only a function made once, through the same provider and region, and only when no
+    /// other function of the root is given the same value.
     fn function_named_alike(
         &self,
         expression: Located<'a>,
@@ -458,10 +458,17 @@ impl<'a> TerraformProject<'a> {
             return None;
         }
         let wanted = self.name_value(expression)?;
+        // A name means a function in one region of one account: the provider's, or the region
+        // the resource gives itself.
+        let placed = |body: Located<'a>| {
+            ["provider", "region"].map(|argument| self.argument(body, argument).map(|value| self.text(value)))
+        };
+        let naming_from = placed(self.enclosing_block_body(expression)?);
         let mut alike = instances.iter().enumerate().filter(|(_, instance)| {
             let body = instance.resource.body;
             instance.resource.kind == "aws_lambda_function"
                 && instance.calls.is_empty()
+                && placed(body) == naming_from
                 && ["count", "for_each"]
                     .iter()
                     .all(|made| self.argument(body, made).is_none())

@@ -189,19 +189,15 @@ impl<'a> TerraformProject<'a> {
     pub fn for_each_list(&self, body: Located<'a>, scope: &Scope<'_, 'a>) -> Option<Vec<Located<'a>>> {
         let for_each = self.argument(body, "for_each")?;
         let origin = self.origin(for_each, scope).filter(|origin| !origin.overridable)?;
-        let list = match self.function_call(origin.written) {
-            Some(("toset", arguments)) => match arguments.as_slice() {
-                [list] => {
-                    self.origin(*list, &scope[..origin.depth])
-                        .filter(|list| !list.overridable)?
-                        .written
-                }
-                _ => return None,
-            },
-            Some(_) => return None,
-            None => origin.written,
+        // Terraform refuses a list itself (a tuple) as `for_each`.
+        let (function, arguments) = self.function_call(origin.written)?;
+        let ("toset", [list]) = (function, arguments.as_slice()) else {
+            return None;
         };
-        tuple_elements(list)
+        let list = self
+            .origin(*list, &scope[..origin.depth])
+            .filter(|list| !list.overridable)?;
+        tuple_elements(list.written)
     }
 
     /// Whether a resource surely makes no instance with the values `scope` passes in: a `count`

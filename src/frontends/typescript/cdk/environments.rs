@@ -229,7 +229,7 @@ impl<'tree> Program<'tree> {
                 return None;
             }
             let declaration = self.class_named(class)?;
-            sets_env |= self.super_call_writes_env(declaration);
+            sets_env |= !self.super_calls_hand_on_env(declaration);
             class = named_children(declaration.node)
                 .find(|child| kind_of(*child) == "class_heritage")
                 .and_then(|heritage| named_children(heritage).find(|clause| kind_of(*clause) == "extends_clause"))
@@ -239,25 +239,66 @@ impl<'tree> Program<'tree> {
         None
     }
 
-    /// Whether a class's `super(scope, id, { …, env })` writes an `env` key of its own.
-    fn super_call_writes_env(&self, class: Located<'tree>) -> bool {
+    /// Whether every `super(…)` call of a class hands its caller's `env` on: the third argument
+    /// is the constructor's own props parameter, or an object spreading it with no `env` key of
+    /// its own. A class without a constructor hands on what it is given. Anything else (the
+    /// props left out, an `env` written in, props a helper rebuilds) places the stack where
+    /// infrafix does not follow.
+    fn super_calls_hand_on_env(&self, class: Located<'tree>) -> bool {
+        let props_parameter = self.constructor_props_parameter(class);
         named_descendants(class.node)
             .filter(|node| kind_of(*node) == "call_expression")
             .filter(|call| {
                 call.field("function")
                     .is_some_and(|function| kind_of(function) == "super")
             })
-            .filter_map(|call| self.call_arguments(class.with(call)).get(2).copied())
-            .filter(|props| kind_of(props.node) == "object")
-            .any(|props| {
-                named_children(props.node).any(|member| {
-                    let key = match kind_of(member) {
-                        "pair" => member.field("key"),
-                        "shorthand_property_identifier" => Some(member),
-                        _ => None,
-                    };
-                    key.is_some_and(|key| self.text(props.with(key)).trim_matches(['"', '\'']) == "env")
-                })
+            .all(|call| {
+                let arguments = self.call_arguments(class.with(call));
+                let Some((&props, parameter)) = arguments.get(2).zip(props_parameter) else {
+                    return false;
+                };
+                let is_parameter = |node| kind_of(node) == "identifier" && self.text(props.with(node)) == parameter;
+                match kind_of(props.node) {
+                    "identifier" => is_parameter(props.node),
+                    "object" => {
+                        let members: Vec<_> = named_children(props.node).collect();
+                        let spreads_parameter = members.iter().any(|member| {
+                            kind_of(*member) == "spread_element"
+                                && named_children(*member).next().is_some_and(is_parameter)
+                        });
+                        spreads_parameter && !members.iter().any(|member| self.is_env_key(props.with(*member)))
+                    }
+                    _ => false,
+                }
             })
+    }
+
+    /// Whether an object member is `env: …` or `env`.
+    fn is_env_key(&self, member: Located<'tree>) -> bool {
+        let key = match kind_of(member.node) {
+            "pair" => member.node.field("key"),
+            "shorthand_property_identifier" => Some(member.node),
+            _ => None,
+        };
+        key.is_some_and(|key| self.text(member.with(key)).trim_matches(['"', '\'']) == "env")
+    }
+
+    /// The name of a class constructor's third parameter, its props (`props` in
+    /// `constructor(scope: Construct, id: string, props?: StackProps)`).
+    fn constructor_props_parameter(&self, class: Located<'tree>) -> Option<&'tree str> {
+        let body = class.node.field("body")?;
+        let constructor = named_children(body).find(|member| {
+            kind_of(*member) == "method_definition"
+                && member
+                    .field("name")
+                    .is_some_and(|name| self.text(class.with(name)) == "constructor")
+        })?;
+        let parameter = named_children(constructor.field("parameters")?)
+            .filter(|parameter| matches!(kind_of(*parameter), "required_parameter" | "optional_parameter"))
+            .nth(2)?;
+        let pattern = parameter
+            .field("pattern")
+            .filter(|pattern| kind_of(*pattern) == "identifier")?;
+        Some(self.text(class.with(pattern)))
     }
 }
