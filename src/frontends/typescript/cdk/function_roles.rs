@@ -10,7 +10,7 @@
 use foldhash::HashMap;
 use tree_sitter::Node;
 
-use super::super::policy::aws_managed_policy_name;
+use super::super::policy::{aws_managed_policy_arn, managed_policy_arn};
 use super::super::{named_children, Located, Package, Program, StringOrigin};
 use crate::aws::managed_policies::ManagedPolicy;
 use crate::cloud::{Effect, Entry, GrantDocument, IamRole, PolicyStatement, ResourceRef, RoleGrants, Site};
@@ -488,18 +488,17 @@ impl<'tree> Program<'tree> {
         }
         let made_by = self.package_member(policy.with(policy.node.field("function")?))?;
         let arguments = self.call_arguments(policy);
-        let name = if made_by.is(Package::Cdk, &["aws_iam", "ManagedPolicy", "fromAwsManagedPolicyName"]) {
-            let path = match self.sole_string_origin(*arguments.first()?)? {
-                StringOrigin::Literal { value, .. } => value,
+        let arn = if made_by.is(Package::Cdk, &["aws_iam", "ManagedPolicy", "fromAwsManagedPolicyName"]) {
+            match self.sole_string_origin(*arguments.first()?)? {
+                StringOrigin::Literal { value, .. } => managed_policy_arn(&value),
                 StringOrigin::PackageMember { .. } => return None,
-            };
-            path.rsplit('/').next()?.to_owned()
+            }
         } else if made_by.is(Package::Cdk, &["aws_iam", "ManagedPolicy", "fromManagedPolicyArn"]) {
-            aws_managed_policy_name(self.text(self.written_value(*arguments.get(2)?)))?
+            aws_managed_policy_arn(self.text(self.written_value(*arguments.get(2)?)))?
         } else {
             return None;
         };
-        crate::aws::managed_policies::find(&name)
+        crate::aws::managed_policies::find(&arn)
     }
 
     /// `fn.addEventSource(new SqsEventSource(queue))`: what the source's `bind` grants the role.

@@ -436,7 +436,7 @@ impl<'tree> Program<'tree> {
                     super::StringOrigin::Literal { value, .. } => Some(value),
                     super::StringOrigin::PackageMember { .. } => None,
                 })
-                .or_else(|| aws_managed_policy_name(self.text(self.written_value(arn)))),
+                .or_else(|| aws_managed_policy_arn(self.text(self.written_value(arn)))),
         };
         if let Some(policy) = managed_name.as_deref().and_then(managed_policies::find) {
             policies.managed.push(policy);
@@ -517,17 +517,26 @@ impl<'tree> Program<'tree> {
     }
 }
 
-/// The AWS managed policy an expression names in the partition it deploys to:
+/// The AWS managed policy an expression names in the partition it deploys to, as its ARN in the
+/// commercial partition (an AWS managed policy allows the same in every partition):
 /// `` `arn:${Aws.PARTITION}:iam::aws:policy/service-role/X` ``, `Fn.sub("arn:${AWS::Partition}:…")`,
-/// `ManagedPolicy.fromAwsManagedPolicyName("service-role/X").managedPolicyArn`.
-pub(in crate::frontends::typescript) fn aws_managed_policy_name(expression: &str) -> Option<String> {
+/// `ManagedPolicy.fromAwsManagedPolicyName("service-role/X").managedPolicyArn`. The path is kept:
+/// `AWSLambdaSQSQueueExecutionRole` without its `service-role/` names no policy, and CloudFormation
+/// refuses to attach it.
+pub(in crate::frontends::typescript) fn aws_managed_policy_arn(expression: &str) -> Option<String> {
     let path = match expression.split_once("fromAwsManagedPolicyName(") {
         Some((_, rest)) => rest.trim_start().strip_prefix(['"', '\'', '`'])?,
         None => expression.split_once(":iam::aws:policy/")?.1,
     };
     let path = &path[..path.find(['"', '\'', '`'])?];
-    let name = path.rsplit('/').next()?;
-    (!path.contains("${") && !name.is_empty()).then(|| name.to_owned())
+    let named = path.rsplit('/').next().is_some_and(|name| !name.is_empty());
+    (!path.contains("${") && named).then(|| managed_policy_arn(path))
+}
+
+/// The ARN of the AWS managed policy at `path` (`service-role/AWSLambdaSQSQueueExecutionRole`),
+/// in the commercial partition.
+pub(in crate::frontends::typescript) fn managed_policy_arn(path: &str) -> String {
+    format!("arn:aws:iam::aws:policy/{path}")
 }
 
 impl Program<'_> {
@@ -600,16 +609,21 @@ mod tests {
         ];
         for form in forms {
             assert_eq!(
-                super::aws_managed_policy_name(form).as_deref(),
-                Some("AWSLambdaSQSQueueExecutionRole"),
+                super::aws_managed_policy_arn(form).as_deref(),
+                Some("arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"),
                 "{form}"
             );
         }
-        assert_eq!(
-            super::aws_managed_policy_name("`arn:aws:iam::aws:policy/${name}`"),
-            None
+        // Without its path, the name is no managed policy's.
+        let pathless = super::aws_managed_policy_arn(
+            "iam.ManagedPolicy.fromAwsManagedPolicyName(\"AWSLambdaSQSQueueExecutionRole\").managedPolicyArn",
         );
-        assert_eq!(super::aws_managed_policy_name("role.attrArn"), None);
+        assert!(pathless
+            .as_deref()
+            .and_then(crate::aws::managed_policies::find)
+            .is_none());
+        assert_eq!(super::aws_managed_policy_arn("`arn:aws:iam::aws:policy/${name}`"), None);
+        assert_eq!(super::aws_managed_policy_arn("role.attrArn"), None);
     }
     use crate::frontends::typescript::test_support::with_program;
 
