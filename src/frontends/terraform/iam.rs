@@ -1115,8 +1115,9 @@ impl<'a> TerraformProject<'a> {
 
     /// The policy one ARN names, attached by `attachment`.
     pub(super) fn add_policy_by_arn(&self, grants: &mut RoleGrants, attachment: &ResourceBlock<'a>, arn: Located<'a>) {
-        if let Some((arn, _)) = self.string_value(arn, &[]) {
-            match managed_policies::find(&arn) {
+        if let Some((arn, origin)) = self.string_value(arn, &[]) {
+            // A variable's default is what runs only when no `.tfvars` file sets it.
+            match managed_policies::find(&arn).filter(|_| !origin.overridable) {
                 Some(policy) => grants.managed.push(policy),
                 None => grants.unreadable += 1,
             }
