@@ -127,8 +127,9 @@ In Terraform: `dead_letter_config { target_arn }` of the root module's functions
 grants from `aws_iam_role_policy`, `aws_iam_role_policy_attachment` (AWS managed, also through a
 `data "aws_iam_policy"` naming it by ARN or name, or an `aws_iam_policy`),
 `aws_iam_policy_attachment`, `inline_policy` blocks and `managed_policy_arns`; documents in
-`jsonencode`, `aws_iam_policy_document` data sources and heredoc JSON (read, never edited). The grant goes into a statement or as a new one (a `statement` block in a data source),
-else into a new `aws_iam_role_policy` after the role. A policy or attachment whose `count` or
+`jsonencode`, `aws_iam_policy_document` data sources and heredoc JSON (read, never edited).
+The grant goes into a statement or as a new one (a `statement` block in a data source), else
+into a new `aws_iam_role_policy` after the role. A policy or attachment whose `count` or
 `for_each` may make no instance (`count = var.enabled ? 1 : 0`, a count a variable's default gives)
 grants nothing the rule counts on, and is never extended. An `aws_iam_role_policy` made once per
 instance of other resources is read, never extended: made for the instances of a queue

@@ -75,11 +75,13 @@ uncounted, and the findings say so. The budget is per account and region (Lambda
 quota applies per Region of an account), so the functions are summed per account and region their
 stack deploys to: the `env` the stack, or the stage it is made in, is constructed with (`new
 OrdersStack(app, "Prod", { env: { account: "222222222222", region: "eu-west-1" } })`, also through
-a const; a field the stack leaves out is its stage's), for the functions its constructor makes,
+a const; a field the stack leaves out is that of the stage whose constructor makes it), for the
+functions its constructor makes,
 itself or through the constructs and helpers it calls. A field written as something known only at
 synth (`process.env.CDK_DEFAULT_ACCOUNT`, a context value), a stack without `env` outside any
 stage (environment-agnostic: it deploys wherever the CLI's credentials point), and a stack class
-writing its own `env` into its `super(…)` call say nothing: their functions may deploy to any
+whose `super(…)` call does not pass its own props on (an `env` written in, the props left out or
+rebuilt) say nothing: their functions may deploy to any
 account or region, and count in each. A number each construction passes
 (`props.reserved`) for a function whose instances deploy to several places counts in each too.
 The findings name the account and region whose sum is over the budget, and the budget is the

@@ -131,8 +131,9 @@ grants on its own service; `fn.addEnvironment`, `fn.grantInvoke`, `new
 apigateway.LambdaIntegration(fn)`, an EventBridge or SNS target and the like grant the role
 nothing. The role read as `fn.role` is followed where it is the grantee of such a grant
 (`queue.grantSendMessages(fn.role!)`) or gains an AWS managed policy the table of
-`codemods/aws-managed-policies.toml` lists (`fn.role?.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaBasicExecutionRole"))`,
-or `fromManagedPolicyArn(scope, id, "arn:aws:iam::aws:policy/…")`). Anything else
+`codemods/aws-managed-policies.toml` lists, named with its path
+(`fn.role?.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName("service-role/…"))`, or
+`fromManagedPolicyArn(scope, id, "arn:aws:iam::aws:policy/…")`). Anything else
 (`fn.addToRolePolicy`, a statement added to `fn.role`, a managed policy the table does not list
 or whose ARN is not written out, `initialPolicy`, the function or its role handed to CDK or
 library code infrafix does not read) may grant the queue: the function is not judged. A function given a `role` runs as an L2 role infrafix does not
