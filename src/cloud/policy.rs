@@ -738,10 +738,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_managed_policy_scoped_to_resources_it_names_leaves_those_actions_unknown() {
-        let insights =
-            crate::aws::managed_policies::find("CloudWatchLambdaInsightsExecutionRolePolicy").expect("listed");
+    /// What a role holding only the AWS managed policy `policy` may do with `action` on a queue.
+    fn managed_policy_answer(policy: &str, action: &str) -> Answer {
+        let policy = crate::aws::managed_policies::find(policy).expect("listed");
         let queue = ResourceTarget {
             resource: 0,
             service: "sqs",
@@ -749,15 +748,12 @@ mod tests {
             instance: None,
             arn_values: ArnValues::default(),
         };
-        let ask = |action| {
-            evaluate(
-                action,
-                |entry| queue.coverage(entry),
-                std::iter::empty(),
-                &[insights],
-                0,
-            )
-        };
+        evaluate(action, |entry| queue.coverage(entry), std::iter::empty(), &[policy], 0)
+    }
+
+    #[test]
+    fn a_managed_policy_scoped_to_resources_it_names_leaves_those_actions_unknown() {
+        let ask = |action| managed_policy_answer("CloudWatchLambdaInsightsExecutionRolePolicy", action);
         assert_eq!(ask("sqs:SendMessage"), Answer::NotAllowed);
         assert_eq!(ask("logs:CreateLogGroup"), Answer::Allowed);
         assert!(matches!(ask("logs:PutLogEvents"), Answer::Unknown(_)));
@@ -765,17 +761,7 @@ mod tests {
 
     #[test]
     fn managed_policies_granting_by_pattern_are_read_as_documents_are() {
-        let queue = ResourceTarget {
-            resource: 0,
-            service: "sqs",
-            name: PhysicalName::Unknown,
-            instance: None,
-            arn_values: ArnValues::default(),
-        };
-        let ask = |policy: &str, action| {
-            let policy = crate::aws::managed_policies::find(policy).expect("listed");
-            evaluate(action, |entry| queue.coverage(entry), std::iter::empty(), &[policy], 0)
-        };
+        let ask = managed_policy_answer;
         assert_eq!(ask("AmazonSQSFullAccess", "sqs:SendMessage"), Answer::Allowed);
         assert_eq!(ask("AdministratorAccess", "sns:Publish"), Answer::Allowed);
         assert_eq!(ask("AmazonS3ReadOnlyAccess", "s3:GetObject"), Answer::Allowed);
