@@ -144,11 +144,14 @@ pub struct TerraformProject<'a> {
     /// The arguments of each body asked about, by file and node id: rules and fixes ask for one
     /// argument of the same block many times, and listing a body's children each time was a
     /// tenth of a check.
-    arguments_by_body: RefCell<HashMap<(usize, usize), Rc<[(&'a str, Node<'a>)]>>>,
+    arguments_by_body: RefCell<HashMap<(usize, usize), Arguments<'a>>>,
 }
 
 /// A node by its file and byte range.
 type NodeKey = (usize, usize, usize);
+
+/// A body's arguments: each one's name and value, in order.
+type Arguments<'a> = Rc<[(&'a str, Node<'a>)]>;
 
 /// An expression that starts with a traversal: the traversal's key (`aws_iam_role.worker`,
 /// `local.policy`, `each.value`) and the attribute read after it.
@@ -389,12 +392,12 @@ impl<'a> TerraformProject<'a> {
         (0..listed.len()).map(move |index| (listed[index].0, body.with(listed[index].1)))
     }
 
-    fn argument_list(&self, body: Located<'a>) -> Rc<[(&'a str, Node<'a>)]> {
+    fn argument_list(&self, body: Located<'a>) -> Arguments<'a> {
         let key = (body.file, body.node.id());
         if let Some(known) = self.arguments_by_body.borrow().get(&key) {
             return Rc::clone(known);
         }
-        let listed: Rc<[(&'a str, Node<'a>)]> = named_children(body.node)
+        let listed: Arguments<'a> = named_children(body.node)
             .filter(|node| kind_of(node) == "attribute")
             .filter_map(|attribute| {
                 // `name = value`: one listing of the attribute's children finds both.
