@@ -40,6 +40,22 @@ impl Finding {
         self
     }
 
+    /// The fix of a grant to a role with a permissions boundary, `boundary` as the program writes
+    /// it, or the reason there is none: the boundary, which infrafix does not read, may not allow
+    /// what the grant adds, so the fix is unsafe and says why.
+    pub fn with_outcome_within(self, outcome: Result<Fix, String>, boundary: Option<&str>) -> Self {
+        match (outcome, boundary) {
+            (Ok(fix), Some(boundary)) => {
+                let mut finding = self.with_fix(Fix::unsafe_edits(fix.edits));
+                finding.message.push_str(&format!(
+                    " The fix is unsafe: the role's permissions boundary ({boundary}) may not allow what it grants, and infrafix does not read it."
+                ));
+                finding
+            }
+            (outcome, _) => self.with_outcome(outcome),
+        }
+    }
+
     /// The fix, or the reason there is none.
     pub fn with_outcome(self, outcome: Result<Fix, String>) -> Self {
         match outcome {

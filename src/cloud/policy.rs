@@ -89,6 +89,11 @@ pub struct RoleGrants {
     pub managed: Vec<&'static ManagedPolicy>,
     /// Policies that reach the role but that infrafix cannot read.
     pub unreadable: usize,
+    /// The role's permissions boundary as the program writes it, when it has one. infrafix does
+    /// not read it: what the role's own policies allow is taken as allowed (a boundary is there
+    /// to cap, and most let through what the role's policies grant), but a grant infrafix adds
+    /// may still be capped by it.
+    pub boundary: Option<String>,
 }
 
 /// A policy document reaching a role, and the resource that holds it.

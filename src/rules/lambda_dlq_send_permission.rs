@@ -245,7 +245,11 @@ new aws.iam.RolePolicy("notification-policy", {
 ```
 
 ## Fix safety
-Safe: it grants the one action Lambda needs, on the dead-letter target only, in a policy of the
+A role with a permissions boundary (`permissions_boundary`, `PermissionsBoundary`,
+`permissionsBoundary`), which infrafix does not read, gets the same grant as an unsafe fix: the
+boundary may not allow it, and the deploy would fail the same way. What the role's own policies
+allow is taken as allowed all the same.
+Otherwise safe: it grants the one action Lambda needs, on the dead-letter target only, in a policy of the
 role's own. In order of preference: it extends a statement that then grants exactly that and
 nothing more (one naming only the target gains the action; one allowing only the action gains
 the target), else adds a statement to a policy of the role (its inline RolePolicy first), else
@@ -330,13 +334,24 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         grants,
         own_grants,
     } = judged;
+    // A finding whose grant goes to a role with a permissions boundary, with that boundary.
+    let bounded: BTreeMap<usize, &str> = grants
+        .iter()
+        .map(|grant| (grant.finding, grant.role))
+        .chain(
+            own_grants
+                .iter()
+                .flat_map(|(&role, owns)| owns.iter().map(move |(finding, _)| (*finding, role))),
+        )
+        .filter_map(|(finding, role)| Some((finding, graph.roles().get(role)?.grants.boundary.as_deref()?)))
+        .collect();
     let mut outcomes = plan_grants(context, &reported, &grants, &per_call, own_grants);
     findings.extend(
         reported
             .into_iter()
             .enumerate()
             .map(|(index, finding)| match outcomes.remove(&index) {
-                Some(outcome) => finding.with_outcome(outcome),
+                Some(outcome) => finding.with_outcome_within(outcome, bounded.get(&index).copied()),
                 None => finding,
             }),
     );

@@ -166,6 +166,9 @@ const worker = new aws.lambda.Function("worker", { role: role.arn, ... }, { depe
 ```
 
 ## Fix safety
+A role with a permissions boundary (`permissions_boundary`, `PermissionsBoundary`,
+`permissionsBoundary`), which infrafix does not read, gets the same attachment as an unsafe fix:
+the boundary may not allow the poller's actions, and the mapping would fail the same way.
 In a CDK app, for a function running as the role its construct makes, there is no role resource
 to attach a policy to: the fix writes `queue.grantConsumeMessages(fn);` right after the
 mapping's statement, in the same block, naming the queue and the function as the mapping does
@@ -248,9 +251,10 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         };
         match function.role {
             Some(FunctionRole::Declared(role)) => {
+                let boundary = graph.roles().get(role).and_then(|role| role.grants.boundary.as_deref());
                 findings.extend(
                     judge(context, function, &function.name, role, false, sources)
-                        .map(|(finding, outcome)| finding.with_outcome(outcome)),
+                        .map(|(finding, outcome)| finding.with_outcome_within(outcome, boundary)),
                 );
             }
             Some(FunctionRole::MadeByFramework(role)) => {

@@ -150,6 +150,10 @@ impl<'a> Template<'a> {
         if let Some(arns) = properties.and_then(|properties| properties.get("ManagedPolicyArns")) {
             self.add_managed_list(&mut grants, arns);
         }
+        grants.boundary = properties
+            .and_then(|properties| properties.get("PermissionsBoundary"))
+            .and_then(|boundary| self.text.get(boundary.range.clone()))
+            .map(|boundary| format!("`{boundary}`"));
         let mut attachments = Vec::new();
         for (attachment_id, resource) in self.resources().enumerate() {
             if !ATTACHMENT_TYPES.contains(&resource.kind) || !self.attaches_to(&resource, role) {

@@ -678,6 +678,9 @@ impl<'a> TerraformProject<'a> {
         if let Some(arns) = self.argument(declaration.body, "managed_policy_arns") {
             self.add_managed_list(grants, arns, scope);
         }
+        grants.boundary = self
+            .argument(declaration.body, "permissions_boundary")
+            .map(|boundary| format!("`{}`", self.text(boundary)));
         !inline_policies.is_empty()
     }
 

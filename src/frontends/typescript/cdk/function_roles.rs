@@ -243,6 +243,8 @@ impl<'tree> Program<'tree> {
                 .into_iter()
                 .collect(),
             unreadable: 0,
+            // A boundary the app sets on every role (`PermissionsBoundary.of(scope)`) is not read.
+            boundary: None,
         };
         // Policy statements written into the props are a grant infrafix does not read yet.
         if declared

@@ -147,6 +147,10 @@ impl<'tree> Program<'tree> {
                 .collect(),
             managed: policies.managed.clone(),
             unreadable: policies.unreadable,
+            boundary: self.resources()[role]
+                .args()
+                .and_then(|props| self.property(props, "permissionsBoundary"))
+                .map(|boundary| format!("`{}`", self.text(boundary.value))),
         };
         let attachments = self
             .role_instance_attachments(role, instance)
