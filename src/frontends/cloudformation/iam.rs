@@ -318,7 +318,7 @@ impl<'a> Template<'a> {
                 }
             }
             match self
-                .managed_policy_name(arn)
+                .managed_policy_arn(arn)
                 .and_then(|arn| managed_policies::find(&arn))
             {
                 Some(policy) => grants.managed.push(policy),
@@ -331,7 +331,7 @@ impl<'a> Template<'a> {
     /// deploys to (`!Sub arn:${AWS::Partition}:iam::aws:policy/…`, or the `Fn::Join` of `arn:`,
     /// `Ref: AWS::Partition` and the rest that the Serverless Framework itself writes), read as in
     /// the commercial partition: an AWS managed policy allows the same in every partition.
-    fn managed_policy_name(&self, arn: &Value) -> Option<String> {
+    fn managed_policy_arn(&self, arn: &Value) -> Option<String> {
         let text = match intrinsic(arn) {
             Some((name, argument)) if name == "Fn::Sub" => substituted_text(argument.text()?)?,
             Some((name, argument)) if name == "Fn::Join" => joined_text(argument)?,

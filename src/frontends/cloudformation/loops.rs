@@ -46,9 +46,7 @@ impl LoopMade {
             )),
         }
     }
-}
 
-impl LoopMade {
     /// Whether a value of the fragment differs from copy to copy: it names an identifier
     /// (`${Kind}`, `&{Kind}`, `!Ref Kind`), anywhere in it.
     pub fn varies(&self, value: &Value) -> bool {

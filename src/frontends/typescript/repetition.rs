@@ -143,11 +143,7 @@ impl<'tree> Program<'tree> {
     }
 
     /// How many times the function around an expression runs, given what `runs_in_body` found.
-    pub(super) fn times_function_runs(
-        &self,
-        function: Located<'tree>,
-        per_call: Option<(Node<'tree>, u64)>,
-    ) -> Option<u64> {
+    fn times_function_runs(&self, function: Located<'tree>, per_call: Option<(Node<'tree>, u64)>) -> Option<u64> {
         match per_call {
             Some((receiving, iterations)) => (receiving == function.node).then_some(iterations),
             None => self.times_called(function),

@@ -67,7 +67,7 @@ impl<'tree> Program<'tree> {
         let Some(targets) = self.deploy_targets(made, false) else {
             return reservations;
         };
-        if let [(target, _)] = targets.iter().collect::<Vec<_>>()[..] {
+        if let (1, Some(target)) = (targets.len(), targets.keys().next()) {
             return reservations
                 .into_iter()
                 .map(|reservation| Reservation {
