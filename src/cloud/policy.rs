@@ -80,6 +80,9 @@ pub enum Answer {
     Unknown(String),
     /// Some policy reaching the role cannot be read at all, so nothing can be said.
     Unreadable,
+    /// The role's permissions boundary does not allow it, whatever the role's own policies
+    /// allow: a grant to the role would not help.
+    OutsideBoundary,
 }
 
 /// Every grant that reaches a role.
@@ -89,11 +92,32 @@ pub struct RoleGrants {
     pub managed: Vec<&'static ManagedPolicy>,
     /// Policies that reach the role but that infrafix cannot read.
     pub unreadable: usize,
-    /// The role's permissions boundary as the program writes it, when it has one. infrafix does
-    /// not read it: what the role's own policies allow is taken as allowed (a boundary is there
-    /// to cap, and most let through what the role's policies grant), but a grant infrafix adds
-    /// may still be capped by it.
-    pub boundary: Option<String>,
+    /// The role's permissions boundary, when it has one.
+    pub boundary: Option<PermissionsBoundary>,
+}
+
+/// The managed policy that caps what a role's own policies may grant: IAM allows an action only
+/// where both allow it.
+#[derive(Debug, Clone)]
+pub struct PermissionsBoundary {
+    /// As the program writes it, in backquotes.
+    pub written: String,
+    /// What the boundary policy grants, when infrafix reads it whole. Unread, what the role's own
+    /// policies allow is taken as allowed (a boundary is there to cap, and most let through what
+    /// the role's policies grant), but a grant infrafix adds may still be capped by it.
+    pub reads: Option<Box<RoleGrants>>,
+}
+
+impl PermissionsBoundary {
+    /// A boundary read from the grants of its policy: read whole only when every policy of it
+    /// is read (a boundary is one managed policy, so anything else is not read).
+    pub fn new(written: String, reads: Option<RoleGrants>) -> Self {
+        let whole = |grants: &RoleGrants| grants.unreadable == 0 && grants.documents.len() + grants.managed.len() == 1;
+        Self {
+            written,
+            reads: reads.filter(whole).map(Box::new),
+        }
+    }
 }
 
 /// A policy document reaching a role, and the resource that holds it.
@@ -148,16 +172,42 @@ impl RoleGrants {
             .find_map(|document| document.malformed.as_ref().map(|malformed| malformed.why.as_str()))
     }
 
+    /// The role's permissions boundary as the program writes it, when infrafix does not read it:
+    /// a grant infrafix adds may not get through it.
+    pub fn unread_boundary(&self) -> Option<&str> {
+        self.boundary
+            .as_ref()
+            .filter(|boundary| boundary.reads.is_none())
+            .map(|boundary| boundary.written.as_str())
+    }
+
     /// Whether the role may do `action` on `target`; see [`evaluate`].
     pub fn allows(&self, action: &str, target: &ResourceTarget) -> Answer {
         let statements = self.accepted_statements();
-        evaluate(
+        let own = evaluate(
             action,
             |entry| target.coverage(entry),
             statements,
             &self.managed,
             self.unreadable,
-        )
+        );
+        self.within_boundary(own, |boundary| boundary.allows(action, target))
+    }
+
+    /// `own`, the answer of the role's own policies, as the role's boundary caps it, which
+    /// `capped` asks of the boundary's policy when infrafix reads it.
+    fn within_boundary(&self, own: Answer, capped: impl FnOnce(&RoleGrants) -> Answer) -> Answer {
+        let Some(boundary) = self.boundary.as_ref().and_then(|boundary| boundary.reads.as_deref()) else {
+            return own;
+        };
+        match (own, capped(boundary)) {
+            (Answer::Denied, _) | (_, Answer::Denied) => Answer::Denied,
+            (_, Answer::NotAllowed | Answer::OutsideBoundary) => Answer::OutsideBoundary,
+            (own, Answer::Allowed) => own,
+            (Answer::Unreadable, _) => Answer::Unreadable,
+            (_, Answer::Unknown(reason)) => Answer::Unknown(format!("its permissions boundary, with {reason}")),
+            (_, Answer::Unreadable) => Answer::Unknown("its permissions boundary".to_owned()),
+        }
     }
 
     /// Whether the role may do `action` on what ARN text names; `targets` finds the queue or
@@ -168,9 +218,20 @@ impl RoleGrants {
         text: &ArnText,
         targets: impl Fn(ResourceId) -> Option<&'t ResourceTarget>,
     ) -> Answer {
+        self.allows_on_text_through(action, text, &targets)
+    }
+
+    // Not generic over `targets`, which the boundary's answer passes on.
+    fn allows_on_text_through<'t>(
+        &self,
+        action: &str,
+        text: &ArnText,
+        targets: &dyn Fn(ResourceId) -> Option<&'t ResourceTarget>,
+    ) -> Answer {
         let statements = self.accepted_statements();
-        let coverage = |entry: &Entry| text.covered_by(entry, &targets);
-        evaluate(action, coverage, statements, &self.managed, self.unreadable)
+        let coverage = |entry: &Entry| text.covered_by(entry, targets);
+        let own = evaluate(action, coverage, statements, &self.managed, self.unreadable);
+        self.within_boundary(own, |boundary| boundary.allows_on_text_through(action, text, targets))
     }
 }
 
@@ -561,6 +622,66 @@ mod tests {
         assert!(action_matches("*", "sns:Publish"));
         assert!(!action_matches("sqs:Receive*", "sqs:SendMessage"));
         assert!(!action_matches("sns:*", "sqs:SendMessage"));
+    }
+
+    #[test]
+    fn a_read_boundary_caps_what_the_role_is_granted() {
+        let queue = ResourceTarget {
+            resource: 0,
+            service: "sqs",
+            name: PhysicalName::Unknown,
+            instance: None,
+            arn_values: ArnValues::default(),
+        };
+        let statement = |effect: Effect, action: &str| {
+            PolicyStatement::new(
+                effect,
+                vec![Entry {
+                    literal: Some(action.to_owned()),
+                    resource: None,
+                    text: None,
+                }],
+                vec![Entry {
+                    literal: Some("*".to_owned()),
+                    resource: None,
+                    text: None,
+                }],
+                None,
+            )
+        };
+        let granting = |statements: Vec<PolicyStatement>| RoleGrants {
+            documents: vec![GrantDocument {
+                owner: 1,
+                statements,
+                at: Site { file: 0, range: 0..0 },
+                shared: false,
+                inline_role_policy: false,
+                malformed: None,
+            }],
+            ..RoleGrants::default()
+        };
+        let bounded = |own: Vec<PolicyStatement>, boundary: Option<Vec<PolicyStatement>>| RoleGrants {
+            boundary: Some(PermissionsBoundary::new(
+                "`boundary`".to_owned(),
+                boundary.map(granting),
+            )),
+            ..granting(own)
+        };
+        let send = |grants: RoleGrants| grants.allows("sqs:SendMessage", &queue);
+        let admin = || vec![statement(Effect::Allow, "*")];
+        let logs_only = || Some(vec![statement(Effect::Allow, "logs:*")]);
+        let sqs = || Some(vec![statement(Effect::Allow, "sqs:*")]);
+        assert_eq!(send(bounded(admin(), logs_only())), Answer::OutsideBoundary);
+        assert_eq!(send(bounded(vec![], logs_only())), Answer::OutsideBoundary);
+        assert_eq!(send(bounded(admin(), sqs())), Answer::Allowed);
+        assert_eq!(send(bounded(vec![], sqs())), Answer::NotAllowed);
+        let denying = Some(vec![statement(Effect::Allow, "*"), statement(Effect::Deny, "sqs:*")]);
+        assert_eq!(send(bounded(admin(), denying)), Answer::Denied);
+        // Unread, the boundary leaves the role's own answer, and says it was not read.
+        let unread = bounded(admin(), None);
+        assert_eq!(unread.unread_boundary(), Some("`boundary`"));
+        assert_eq!(send(unread), Answer::Allowed);
+        assert_eq!(bounded(admin(), sqs()).unread_boundary(), None);
     }
 
     #[test]

@@ -245,10 +245,13 @@ new aws.iam.RolePolicy("notification-policy", {
 ```
 
 ## Fix safety
-A role with a permissions boundary (`permissions_boundary`, `PermissionsBoundary`,
-`permissionsBoundary`), which infrafix does not read, gets the same grant as an unsafe fix: the
-boundary may not allow it, and the deploy would fail the same way. What the role's own policies
-allow is taken as allowed all the same.
+A role's permissions boundary (`permissions_boundary`, `PermissionsBoundary`,
+`permissionsBoundary`) caps what its policies grant: IAM allows the send only where both allow
+it. A boundary infrafix reads (a policy of the program, or an AWS managed policy it knows) is
+judged with the role: where it does not allow the send, no grant to the role helps, so the
+finding has no fix and says to change the boundary. A boundary it cannot read (an ARN passed in,
+a policy made elsewhere) may not allow the grant either, so the grant is an unsafe fix; what the
+role's own policies allow is taken as allowed all the same.
 Otherwise safe: it grants the one action Lambda needs, on the dead-letter target only, in a policy of the
 role's own. In order of preference: it extends a statement that then grants exactly that and
 nothing more (one naming only the target gains the action; one allowing only the action gains
@@ -334,7 +337,8 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         grants,
         own_grants,
     } = judged;
-    // A finding whose grant goes to a role with a permissions boundary, with that boundary.
+    // A finding whose grant goes to a role with a permissions boundary infrafix does not read,
+    // with that boundary.
     let bounded: BTreeMap<usize, &str> = grants
         .iter()
         .map(|grant| (grant.finding, grant.role))
@@ -343,7 +347,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
                 .iter()
                 .flat_map(|(&role, owns)| owns.iter().map(move |(finding, _)| (*finding, role))),
         )
-        .filter_map(|(finding, role)| Some((finding, graph.roles().get(role)?.grants.boundary.as_deref()?)))
+        .filter_map(|(finding, role)| Some((finding, graph.roles().get(role)?.grants.unread_boundary()?)))
         .collect();
     let mut outcomes = plan_grants(context, &reported, &grants, &per_call, own_grants);
     findings.extend(
@@ -516,9 +520,9 @@ impl Judged {
             function.at.range.clone(),
             message,
         );
-        let denied = answers().any(|answer| *answer == Answer::Denied);
+        let refused = judged.iter().find_map(|(_, _, role, lacking)| refusal(role, lacking));
         let malformed = judged.iter().find_map(|(_, _, role, _)| role.grants.malformed());
-        let finding = match fixable(finding, denied, unknown, malformed) {
+        let finding = match fixable(finding, refused, unknown, malformed) {
             Ok(finding) => finding,
             Err(unfixed) => {
                 self.reported.push(unfixed);
@@ -561,8 +565,8 @@ impl Judged {
             function.at.range.clone(),
             message(&function.name, role, &lacking, unknown.is_some()),
         );
-        let denied = lacking.iter().any(|lacks| lacks.answer == Answer::Denied);
-        let finding = match fixable(finding, denied, unknown, role.grants.malformed()) {
+        let refused = refusal(role, &lacking);
+        let finding = match fixable(finding, refused, unknown, role.grants.malformed()) {
             Ok(finding) => finding,
             Err(unfixed) => {
                 self.reported.push(unfixed);
@@ -799,7 +803,7 @@ fn lacking_on_text<'graph>(
     let answer = role.grants.allows_on_text(action, &written.text, |resource| {
         graph.message_target(resource).map(|target| &target.target)
     });
-    matches!(answer, Answer::NotAllowed | Answer::Denied).then(|| Lacking {
+    matches!(answer, Answer::NotAllowed | Answer::Denied | Answer::OutsideBoundary).then(|| Lacking {
         dead_letter: GrantTarget::Text(written.clone()),
         name: format!("`{}`", written.text),
         service,
@@ -1014,18 +1018,33 @@ fn settle(outcomes: &mut Outcomes, members: &[usize], fix: Fix) {
     outcomes.extend(members.iter().map(|&member| (member, Ok(fix.clone()))));
 }
 
-/// `finding` as it stands when a fix may be offered, or `Err` with it unfixed: a Deny statement
-/// forbids the send (`denied`), infrafix cannot judge a statement that may allow it, or IAM
+/// Why no grant to `role` would let it send where it lacks, when none would: a Deny statement
+/// forbids it, or the role's permissions boundary does not allow it.
+fn refusal(role: &IamRole, lacking: &[Lacking]) -> Option<String> {
+    lacking.iter().find_map(|lacks| match lacks.answer {
+        Answer::Denied => Some("a Deny statement forbids it; change that statement by hand".to_owned()),
+        Answer::OutsideBoundary => role.grants.boundary.as_ref().map(|boundary| {
+            format!(
+                "the role's permissions boundary ({}) does not allow it; change the boundary by hand",
+                boundary.written
+            )
+        }),
+        _ => None,
+    })
+}
+
+/// `finding` as it stands when a fix may be offered, or `Err` with it unfixed: no grant to the
+/// role would help (`refused`, why), infrafix cannot judge a statement that may allow it, or IAM
 /// refuses a policy of the role (`malformed`, why): that policy may be the one meant to grant it,
 /// and a grant made elsewhere would leave the deployment failing on it.
 fn fixable(
     finding: Finding,
-    denied: bool,
+    refused: Option<String>,
     unknown: Option<&String>,
     malformed: Option<&str>,
 ) -> Result<Finding, Finding> {
-    if denied {
-        return Err(finding.not_fixed("a Deny statement forbids it; change that statement by hand"));
+    if let Some(why) = refused {
+        return Err(finding.not_fixed(&why));
     }
     if let Some(why) = malformed {
         return Err(finding.not_fixed(why));

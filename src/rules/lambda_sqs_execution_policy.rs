@@ -166,9 +166,11 @@ const worker = new aws.lambda.Function("worker", { role: role.arn, ... }, { depe
 ```
 
 ## Fix safety
-A role with a permissions boundary (`permissions_boundary`, `PermissionsBoundary`,
-`permissionsBoundary`), which infrafix does not read, gets the same attachment as an unsafe fix:
-the boundary may not allow the poller's actions, and the mapping would fail the same way.
+A role's permissions boundary (`permissions_boundary`, `PermissionsBoundary`,
+`permissionsBoundary`) caps what its policies grant. One infrafix reads is judged with the role:
+where it does not allow the poller's actions, no attachment helps, so the finding has no fix and
+says to change the boundary. One it cannot read gets the attachment as an unsafe fix, since it
+may not allow the poller's actions and the mapping would fail the same way.
 In a CDK app, for a function running as the role its construct makes, there is no role resource
 to attach a policy to: the fix writes `queue.grantConsumeMessages(fn);` right after the
 mapping's statement, in the same block, naming the queue and the function as the mapping does
@@ -251,7 +253,7 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
         };
         match function.role {
             Some(FunctionRole::Declared(role)) => {
-                let boundary = graph.roles().get(role).and_then(|role| role.grants.boundary.as_deref());
+                let boundary = graph.roles().get(role).and_then(|role| role.grants.unread_boundary());
                 findings.extend(
                     judge(context, function, &function.name, role, false, sources)
                         .map(|(finding, outcome)| finding.with_outcome_within(outcome, boundary)),
@@ -390,12 +392,23 @@ fn judge(
         .first()
         .map_or("ReceiveMessage", |action| action.trim_start_matches("sqs:"));
     let error = format!("\"The provided execution role does not have permissions to call {first_missing} on SQS\"");
-    let message = match only_unknown {
-        true => format!(
+    let outside_boundary = role.grants.boundary.as_ref().filter(|_| {
+        judged
+            .iter()
+            .flat_map(|(_, answers)| answers)
+            .any(|(_, answer)| *answer == Answer::OutsideBoundary)
+    });
+    let message = match (only_unknown, outside_boundary) {
+        (_, Some(boundary)) => format!(
+            "Function {name} is fed by {fed_by}, but {role_named} may not do {} on {on}: its permissions boundary {} does not allow them, so Lambda cannot poll it ({error}).",
+            missing.join(", "),
+            boundary.written,
+        ),
+        (true, None) => format!(
             "Function {name} is fed by {fed_by}, and infrafix cannot tell whether {role_named} allows {} on {on}: without them (or {MANAGED_POLICY}), Lambda cannot poll it ({error}).",
             missing.join(", "),
         ),
-        false => format!(
+        (false, None) => format!(
             "Function {name} is fed by {fed_by}, but {role_named} has neither {MANAGED_POLICY} nor {} on {on}: Lambda cannot poll it ({error}).",
             missing.join(", "),
         ),
@@ -411,6 +424,9 @@ fn judge(
         .flat_map(|(_, answers)| answers)
         .find_map(|(action, answer)| match answer {
             Answer::Denied => Some(format!("a Deny statement forbids {action}; change it by hand")),
+            Answer::OutsideBoundary => Some(format!(
+                "no grant to the role gets {action} through its permissions boundary; change the boundary by hand"
+            )),
             Answer::Unknown(reason) => Some(format!("infrafix cannot judge {reason}, which may allow {action}")),
             _ => None,
         });

@@ -12,8 +12,8 @@ use super::{Resource, Template};
 use crate::aws::managed_policies;
 use crate::cloud::{
     ArnPiece, ArnText, ArnValues, DeadLetter, Effect, Entry, FunctionRole, GrantDocument, IamRole, LambdaFunction,
-    MessageTarget, PhysicalName, PolicyStatement, QueueEventSource, ReadValue, ResourceId, ResourceTarget,
-    RoleAttachment, RoleGrants, WrittenArn,
+    MessageTarget, PermissionsBoundary, PhysicalName, PolicyStatement, QueueEventSource, ReadValue, ResourceId,
+    ResourceTarget, RoleAttachment, RoleGrants, WrittenArn,
 };
 use crate::frontends::document::{Map, Value};
 
@@ -152,8 +152,12 @@ impl<'a> Template<'a> {
         }
         grants.boundary = properties
             .and_then(|properties| properties.get("PermissionsBoundary"))
-            .and_then(|boundary| self.text.get(boundary.range.clone()))
-            .map(|boundary| format!("`{boundary}`"));
+            .and_then(|boundary| {
+                let written = self.text.get(boundary.range.clone())?;
+                let mut reads = RoleGrants::default();
+                self.add_managed_entry(&mut reads, boundary);
+                Some(PermissionsBoundary::new(format!("`{written}`"), Some(reads)))
+            });
         let mut attachments = Vec::new();
         for (attachment_id, resource) in self.resources().enumerate() {
             if !ATTACHMENT_TYPES.contains(&resource.kind) || !self.attaches_to(&resource, role) {
@@ -306,24 +310,29 @@ impl<'a> Template<'a> {
             return;
         };
         for arn in &list.items {
-            // A policy of the template reaches the role through the list too.
-            if let Some(reference) = self.resource_ref(arn) {
-                let policy = self.resource(reference.resource);
-                if let Some(policy) = policy.filter(|policy| policy.kind == "AWS::IAM::ManagedPolicy") {
-                    let document = policy
-                        .properties
-                        .and_then(|properties| properties.get("PolicyDocument"));
-                    self.add_document(grants, reference.resource, document, false);
-                    continue;
-                }
+            self.add_managed_entry(grants, arn);
+        }
+    }
+
+    /// What the managed policy `arn` names grants: a policy of the template (`!Ref`), or an AWS
+    /// managed policy.
+    fn add_managed_entry(&self, grants: &mut RoleGrants, arn: &Value) {
+        if let Some(reference) = self.resource_ref(arn) {
+            let policy = self.resource(reference.resource);
+            if let Some(policy) = policy.filter(|policy| policy.kind == "AWS::IAM::ManagedPolicy") {
+                let document = policy
+                    .properties
+                    .and_then(|properties| properties.get("PolicyDocument"));
+                self.add_document(grants, reference.resource, document, false);
+                return;
             }
-            match self
-                .managed_policy_arn(arn)
-                .and_then(|arn| managed_policies::find(&arn))
-            {
-                Some(policy) => grants.managed.push(policy),
-                None => grants.unreadable += 1,
-            }
+        }
+        match self
+            .managed_policy_arn(arn)
+            .and_then(|arn| managed_policies::find(&arn))
+        {
+            Some(policy) => grants.managed.push(policy),
+            None => grants.unreadable += 1,
         }
     }
 

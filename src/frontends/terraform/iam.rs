@@ -21,8 +21,8 @@ use super::{Located, Mention, ModuleCall, ResourceBlock, TerraformProject};
 use crate::aws::managed_policies;
 use crate::cloud::{
     ArnPiece, ArnText, ArnValues, DeadLetter, Entry, FunctionRole, GrantDocument, IamRole, LambdaFunction,
-    MessageTarget, Multiplicity, PhysicalName, QueueEventSource, ReadValue, ResourceId, ResourceRef, ResourceTarget,
-    RoleAttachment, RoleGrants, WrittenArn, ARN,
+    MessageTarget, Multiplicity, PermissionsBoundary, PhysicalName, QueueEventSource, ReadValue, ResourceId,
+    ResourceRef, ResourceTarget, RoleAttachment, RoleGrants, WrittenArn, ARN,
 };
 use crate::syntax::kind_of;
 
@@ -680,8 +680,24 @@ impl<'a> TerraformProject<'a> {
         }
         grants.boundary = self
             .argument(declaration.body, "permissions_boundary")
-            .map(|boundary| format!("`{}`", self.text(boundary)));
+            .map(|boundary| self.permissions_boundary(declaration, boundary, scope));
         !inline_policies.is_empty()
+    }
+
+    /// The role's `permissions_boundary`, read as a policy attached by that ARN is, when the root
+    /// module declares the role (a module's boundary may be what its caller passes).
+    fn permissions_boundary(
+        &self,
+        role: &ResourceBlock<'a>,
+        boundary: Located<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> PermissionsBoundary {
+        let reads = scope.is_empty().then(|| {
+            let mut reads = RoleGrants::default();
+            self.add_policy_by_arn(&mut reads, role, boundary);
+            reads
+        });
+        PermissionsBoundary::new(format!("`{}`", self.text(boundary)), reads)
     }
 
     /// How many root module calls may hand a module the role's name (see `hands_role_name`);

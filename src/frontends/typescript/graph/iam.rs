@@ -3,11 +3,12 @@
 
 use foldhash::HashMap;
 
-use super::super::policy::RoleInstance;
+use super::super::policy::{RoleInstance, RolePolicies};
+use super::super::repetition::InstanceCall;
 use super::super::{named_children, ExecutionRole, Located, Package, PolicyCache, Program, ResourceDecl};
 use crate::cloud::{
-    CallRole, FunctionRole, GrantDocument, IamRole, Malformed, QueueEventSource, ResourceId, ResourceRef,
-    RoleAttachment, RoleGrants,
+    CallRole, FunctionRole, GrantDocument, IamRole, Malformed, PermissionsBoundary, QueueEventSource, ResourceId,
+    ResourceRef, RoleAttachment, RoleGrants,
 };
 use crate::syntax::{kind_of, named_descendants, Fields};
 
@@ -112,16 +113,9 @@ impl<'tree> Program<'tree> {
         format!("`{text}` ({file}:{})", call.node.start_position().row + 1)
     }
 
-    /// A role, with every policy reaching it and what attaches them. `functions` are the
-    /// functions running as it whose dependencies are known, with those dependencies.
-    pub(super) fn iam_role(
-        &self,
-        (role, instance): RoleInstance,
-        functions: &[(ResourceId, &[ResourceId])],
-        cache: &PolicyCache<'tree>,
-    ) -> IamRole {
-        let policies = self.cached_role_policies(cache, (role, instance));
-        let grants = RoleGrants {
+    /// What `policies` grant one instance of `role` (or all, `instance` being `None`).
+    fn role_grants(&self, policies: &RolePolicies<'tree>, role: usize, instance: Option<InstanceCall>) -> RoleGrants {
+        RoleGrants {
             documents: policies
                 .documents
                 .iter()
@@ -147,10 +141,33 @@ impl<'tree> Program<'tree> {
                 .collect(),
             managed: policies.managed.clone(),
             unreadable: policies.unreadable,
-            boundary: self.resources()[role]
-                .args()
-                .and_then(|props| self.property(props, "permissionsBoundary"))
-                .map(|boundary| format!("`{}`", self.text(boundary.value))),
+            boundary: None,
+        }
+    }
+
+    /// A role, with every policy reaching it and what attaches them. `functions` are the
+    /// functions running as it whose dependencies are known, with those dependencies.
+    pub(super) fn iam_role(
+        &self,
+        (role, instance): RoleInstance,
+        functions: &[(ResourceId, &[ResourceId])],
+        cache: &PolicyCache<'tree>,
+    ) -> IamRole {
+        let policies = self.cached_role_policies(cache, (role, instance));
+        let boundary = self.resources()[role]
+            .args()
+            .and_then(|props| self.property(props, "permissionsBoundary"))
+            .map(|boundary| {
+                let mut reads = RolePolicies::default();
+                self.add_policy_arn(&mut reads, boundary.value, false);
+                PermissionsBoundary::new(
+                    format!("`{}`", self.text(boundary.value)),
+                    Some(self.role_grants(&reads, role, instance)),
+                )
+            });
+        let grants = RoleGrants {
+            boundary,
+            ..self.role_grants(&policies, role, instance)
         };
         let attachments = self
             .role_instance_attachments(role, instance)

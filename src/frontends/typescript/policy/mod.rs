@@ -424,7 +424,7 @@ impl<'tree> Program<'tree> {
 
     /// A policy ARN: an AWS managed policy infrafix knows, or an `aws.iam.Policy` of the program.
     /// `sole_holder`: what attaches it attaches it to this role alone.
-    fn add_policy_arn(&self, policies: &mut RolePolicies<'tree>, arn: Located<'tree>, sole_holder: bool) {
+    pub(super) fn add_policy_arn(&self, policies: &mut RolePolicies<'tree>, arn: Located<'tree>, sole_holder: bool) {
         let managed_name = match self.package_member(arn) {
             Some(member) if member.path.len() == 3 && member.path[..2] == ["iam", "ManagedPolicy"] => {
                 Some(member.path[2].clone())
