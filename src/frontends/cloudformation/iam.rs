@@ -152,12 +152,7 @@ impl<'a> Template<'a> {
         }
         grants.boundary = properties
             .and_then(|properties| properties.get("PermissionsBoundary"))
-            .and_then(|boundary| {
-                let written = self.text.get(boundary.range.clone())?;
-                let mut reads = RoleGrants::default();
-                self.add_managed_entry(&mut reads, boundary);
-                Some(PermissionsBoundary::new(format!("`{written}`"), Some(reads)))
-            });
+            .and_then(|boundary| self.permissions_boundary(boundary));
         let mut attachments = Vec::new();
         for (attachment_id, resource) in self.resources().enumerate() {
             if !ATTACHMENT_TYPES.contains(&resource.kind) || !self.attaches_to(&resource, role) {
@@ -312,6 +307,14 @@ impl<'a> Template<'a> {
         for arn in &list.items {
             self.add_managed_entry(grants, arn);
         }
+    }
+
+    /// A role's permissions boundary, the ARN of a managed policy.
+    pub(super) fn permissions_boundary(&self, arn: &Value) -> Option<PermissionsBoundary> {
+        let written = self.text.get(arn.range.clone())?;
+        let mut reads = RoleGrants::default();
+        self.add_managed_entry(&mut reads, arn);
+        Some(PermissionsBoundary::new(format!("`{written}`"), Some(reads)))
     }
 
     /// What the managed policy `arn` names grants: a policy of the template (`!Ref`), or an AWS

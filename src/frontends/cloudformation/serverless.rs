@@ -468,6 +468,11 @@ impl Template<'_> {
         for arns in managed.into_iter().flatten() {
             self.add_managed_list(&mut grants, self.followed(arns));
         }
+        // `provider.rolePermissionsBoundary` is the framework's older spelling.
+        grants.boundary = role
+            .and_then(|role| role.get("permissionsBoundary"))
+            .or_else(|| provider.value.get("rolePermissionsBoundary"))
+            .and_then(|boundary| self.permissions_boundary(self.followed(boundary)));
         // The service may change the role in its raw CloudFormation: give it a policy resource, or
         // override its settings under its own name.
         if self.text.contains(FRAMEWORK_ROLE) {
