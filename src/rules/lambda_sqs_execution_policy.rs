@@ -252,17 +252,12 @@ pub fn check(context: &RuleContext, findings: &mut Vec<Finding>) {
             continue;
         };
         match function.role {
-            Some(FunctionRole::Declared(role)) => {
+            Some(FunctionRole::Declared(role) | FunctionRole::MadeByFramework(role)) => {
+                let made_by_framework = matches!(function.role, Some(FunctionRole::MadeByFramework(_)));
                 let boundary = graph.roles().get(role).and_then(|role| role.grants.unread_boundary());
                 findings.extend(
-                    judge(context, function, &function.name, role, false, sources)
+                    judge(context, function, &function.name, role, made_by_framework, sources)
                         .map(|(finding, outcome)| finding.with_outcome_within(outcome, boundary)),
-                );
-            }
-            Some(FunctionRole::MadeByFramework(role)) => {
-                findings.extend(
-                    judge(context, function, &function.name, role, true, sources)
-                        .map(|(finding, outcome)| finding.with_outcome(outcome)),
                 );
             }
             Some(FunctionRole::Unknown) => judge_each_call(context, function, sources, findings),

@@ -13,7 +13,9 @@ use tree_sitter::Node;
 use super::super::policy::{aws_managed_policy_arn, managed_policy_arn};
 use super::super::{named_children, Located, Package, Program, StringOrigin};
 use crate::aws::managed_policies::ManagedPolicy;
-use crate::cloud::{Effect, Entry, GrantDocument, IamRole, PolicyStatement, ResourceRef, RoleGrants, Site};
+use crate::cloud::{
+    Effect, Entry, GrantDocument, IamRole, PermissionsBoundary, PolicyStatement, ResourceRef, RoleGrants, Site,
+};
 use crate::fix::Edit;
 use crate::style::template::Code;
 use crate::syntax::{kind_of, named_descendants, Fields};
@@ -243,8 +245,9 @@ impl<'tree> Program<'tree> {
                 .into_iter()
                 .collect(),
             unreadable: 0,
-            // A boundary the app sets on every role (`PermissionsBoundary.of(scope)`) is not read.
-            boundary: None,
+            boundary: self
+                .app_wide_boundary()
+                .map(|written| PermissionsBoundary::new(written, None)),
         };
         // Policy statements written into the props are a grant infrafix does not read yet.
         if declared

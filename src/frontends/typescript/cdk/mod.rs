@@ -295,6 +295,25 @@ impl<'tree> Program<'tree> {
             .contains(&resource)
     }
 
+    /// The permissions boundary the app sets on every role of a scope, as written, with where:
+    /// `PermissionsBoundary.of(scope).apply(…)`, or a stack's or stage's `permissionsBoundary:
+    /// PermissionsBoundary.fromName(…)`. The scope is not followed, so it is taken to reach every
+    /// role of the app, in place of the role's own, and it is not read.
+    pub(super) fn app_wide_boundary(&self) -> Option<String> {
+        const CLASS: &str = "PermissionsBoundary.";
+        self.files().iter().find_map(|file| {
+            let start = file.text.find(CLASS)?;
+            let call = &file.text[start..];
+            let written = call.find(')').map_or(call, |end| &call[..=end]);
+            let line = file.text[..start].lines().count().max(1);
+            let name = file.path.file_name().unwrap_or(file.path.as_os_str()).to_string_lossy();
+            Some(format!(
+                "`{}` ({name}:{line})",
+                written.split_whitespace().collect::<Vec<_>>().join(" ")
+            ))
+        })
+    }
+
     /// Whether the app hands a role to L2 code (`iam.Role.fromRoleArn(this, "R", role.attrArn)`,
     /// `fromRoleName`), whose grants (`addToPrincipalPolicy`, `queue.grantSendMessages(…)`) are
     /// policies of their own that no resource declares.

@@ -154,17 +154,23 @@ impl<'tree> Program<'tree> {
         cache: &PolicyCache<'tree>,
     ) -> IamRole {
         let policies = self.cached_role_policies(cache, (role, instance));
-        let boundary = self.resources()[role]
-            .args()
-            .and_then(|props| self.property(props, "permissionsBoundary"))
-            .map(|boundary| {
-                let mut reads = RolePolicies::default();
-                self.add_policy_arn(&mut reads, boundary.value, false);
-                PermissionsBoundary::new(
-                    format!("`{}`", self.text(boundary.value)),
-                    Some(self.role_grants(&reads, role, instance)),
-                )
-            });
+        let app_wide_boundary = (self.resources()[role].class.package == Package::Cdk)
+            .then(|| self.app_wide_boundary())
+            .flatten()
+            .map(|written| PermissionsBoundary::new(written, None));
+        let boundary = app_wide_boundary.or_else(|| {
+            self.resources()[role]
+                .args()
+                .and_then(|props| self.property(props, "permissionsBoundary"))
+                .map(|boundary| {
+                    let mut reads = RolePolicies::default();
+                    self.add_policy_arn(&mut reads, boundary.value, false);
+                    PermissionsBoundary::new(
+                        format!("`{}`", self.text(boundary.value)),
+                        Some(self.role_grants(&reads, role, instance)),
+                    )
+                })
+        });
         let grants = RoleGrants {
             boundary,
             ..self.role_grants(&policies, role, instance)
