@@ -353,7 +353,9 @@ fn report(context: &RuleContext, over: &OverBudget, fix: &Result<Fix, String>, f
         if branched {
             message.push_str(" Branches that exclude each other (`if`/`else`, `switch` cases that end in `break`, `? :`) count as their largest.");
         }
-        if placed.named && placed.counting_unplaced.contains(target) {
+        // Summed where some stacks do not say they deploy: that is why they were added up.
+        let unnamed_counted = target.account.is_none() || target.region.is_none();
+        if placed.named && (unnamed_counted || placed.counting_unplaced.contains(target)) {
             message.push_str(" Stacks whose `env` does not name the account or region (none, or one read at synth such as `process.env.CDK_DEFAULT_ACCOUNT`) may deploy anywhere, so they count in every account and region.");
         }
         if over.uncounted > 0 {

@@ -311,10 +311,7 @@ impl<'tree> Program<'tree> {
     /// received, some calls of the function cannot be seen, a call's collection or how often it
     /// runs is unknown, or the function calls itself.
     pub(super) fn passed_iterations(&self, binder: Located<'tree>) -> Option<(Node<'tree>, u64)> {
-        let iterated = self
-            .loop_collection(binder)
-            .or_else(|| self.callback_collection(binder))
-            .filter(|iterated| !iterated.keys_only)?;
+        let iterated = self.binder_collection(binder).filter(|iterated| !iterated.keys_only)?;
         let received = self.received_collection(iterated.collection)?;
         let function = binder.with(received.function);
         let calls: Vec<Located<'tree>> = received.calls.iter().map(|passed| passed.call).collect();
@@ -360,14 +357,41 @@ impl<'tree> Program<'tree> {
         self.iteration_count(&self.callback_collection(function)?)
     }
 
+    /// How many elements the collection a loop or element callback goes over writes out; `None`
+    /// when they are not all written out.
+    pub(super) fn written_element_count(&self, binder: Located<'tree>) -> Option<usize> {
+        Some(self.iterated_elements(&self.binder_collection(binder)?)?.len())
+    }
+
+    /// What the element at `position` of the collection a loop or element callback goes over
+    /// holds at `path` (the steps `element_path` gives); `None` when the elements are not all
+    /// written out.
+    pub(super) fn element_read(
+        &self,
+        binder: Located<'tree>,
+        position: usize,
+        path: &[Step],
+    ) -> Option<ElementRead<'tree>> {
+        let element = *self
+            .iterated_elements(&self.binder_collection(binder)?)?
+            .get(position)?;
+        Some(match self.follow_or_absent(element, path) {
+            Some(Some(value)) => ElementRead::Written(value),
+            Some(None) => ElementRead::Lacking,
+            None => ElementRead::Unknown,
+        })
+    }
+
+    fn binder_collection(&self, binder: Located<'tree>) -> Option<Iterated<'tree>> {
+        self.loop_collection(binder)
+            .or_else(|| self.callback_collection(binder))
+    }
+
     /// How many elements infrafix reads of the collection a loop or element callback goes over
     /// when it spreads in others it cannot read (`[...builtIn, ...loadTenants()]`): it runs at
     /// least that often. `None` for any other binder.
     pub(super) fn read_iterations(&self, binder: Located<'tree>) -> Option<u64> {
-        let iterated = self
-            .loop_collection(binder)
-            .or_else(|| self.callback_collection(binder))
-            .filter(|iterated| !iterated.keys_only)?;
+        let iterated = self.binder_collection(binder).filter(|iterated| !iterated.keys_only)?;
         Some(self.elements_beside_unread(iterated.collection)?.len() as u64)
     }
 
@@ -502,9 +526,7 @@ impl<'tree> Program<'tree> {
             Declaration::Parameter => identifier.with(self.function_declaring_parameter(identifier)?),
             _ => return None,
         };
-        let iterated = self
-            .loop_collection(binder)
-            .or_else(|| self.callback_collection(binder))?;
+        let iterated = self.binder_collection(binder)?;
         let path = self.path_to(
             binder.with(self.binding_pattern(binder)?),
             node_text(identifier.node, text),
@@ -523,9 +545,7 @@ impl<'tree> Program<'tree> {
     /// The const a loop or element callback goes over, when it names one (`services` in `for
     /// (const s of services)`, `services.map(…)`, `Object.entries(services).map(…)`).
     pub(super) fn iterated_const(&self, binder: Located<'tree>) -> Option<Located<'tree>> {
-        let iterated = self
-            .loop_collection(binder)
-            .or_else(|| self.callback_collection(binder))?;
+        let iterated = self.binder_collection(binder)?;
         let mut collection = self.unwrapped(iterated.collection);
         if kind_of(collection.node) == "call_expression" {
             let argument = named_children(collection.node.field("arguments")?).find(|a| kind_of(a) != "comment")?;

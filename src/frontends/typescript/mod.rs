@@ -272,8 +272,9 @@ struct Memo<'tree> {
     /// calls itself).
     times_called: std::cell::RefCell<HashMap<(usize, usize), Option<u64>>>,
     counting_calls: std::cell::RefCell<foldhash::HashSet<(usize, usize)>>,
-    /// The same per account and region the runs deploy to (see `cdk::environments`).
-    deploy_targets_called: std::cell::RefCell<HashMap<(usize, usize), Option<cdk::DeployTargets>>>,
+    /// The same told apart by the account and region each run deploys to, and by what its loops
+    /// and calls bind (see `cdk::runs`).
+    runs_called: std::cell::RefCell<HashMap<(usize, usize), cdk::RunsCalled<'tree>>>,
     counting_targets: std::cell::RefCell<foldhash::HashSet<(usize, usize)>>,
     /// Whether the values of some collection's elements are being followed (see `iteration`).
     following_elements: std::cell::Cell<bool>,

@@ -116,8 +116,8 @@ fn target_groups(known: &[Reservation]) -> Vec<(DeployTarget, Vec<usize>)> {
 pub(super) fn describe(target: &DeployTarget) -> String {
     match (&target.account, &target.region) {
         (Some(account), Some(region)) => format!(" in account `{account}`, region `{region}`,"),
-        (Some(account), None) => format!(" in account `{account}`,"),
-        (None, Some(region)) => format!(" in region `{region}`,"),
+        (Some(account), None) => format!(" in account `{account}` (in a region no stack names)"),
+        (None, Some(region)) => format!(" in region `{region}` (in an account no stack names)"),
         (None, None) => " where no stack names the account and region,".to_owned(),
     }
 }

@@ -4,12 +4,14 @@
 //! A stack given no `env` takes its stage's, field by field; one outside any stage with none is
 //! environment-agnostic and deploys wherever the CLI's credentials point. Reserved concurrency is
 //! budgeted per account and region, so a function's instances are counted in the account and
-//! region of the stack that makes each.
+//! region of the stack that makes each. The `env` is read for each run of the construction apart
+//! (see `runs`): one loop element, one call of the stage or helper around it.
 
 use std::collections::BTreeMap;
 
-use super::super::repetition::BodyRuns;
 use super::super::{named_children, Located, Package, Program, StringOrigin};
+use super::run_values::Held;
+use super::runs::Frame;
 use crate::cloud::{DeployTarget, Multiplicity, Reservation};
 use crate::syntax::{kind_of, named_descendants, Fields};
 
@@ -20,10 +22,10 @@ const MAX_CLASS_DEPTH: usize = 8;
 const CLASSES_WITH_ENV: [&str; 2] = ["Stack", "Stage"];
 
 /// How many instances run in each account and region.
-pub(in super::super) type DeployTargets = BTreeMap<DeployTarget, u64>;
+type DeployTargets = BTreeMap<DeployTarget, u64>;
 
 /// One field (`account`, `region`) of the `env` a stack or stage is constructed with.
-enum EnvField {
+pub(super) enum EnvField {
     /// Not written: the enclosing stage's, or unknown outside every stage.
     Inherited,
     /// Written out.
@@ -35,7 +37,7 @@ enum EnvField {
 
 impl EnvField {
     /// This field over what encloses the construction.
-    fn over(&self, enclosing: Option<String>) -> Option<String> {
+    pub(super) fn over(&self, enclosing: Option<String>) -> Option<String> {
         match self {
             EnvField::Inherited => enclosing,
             EnvField::Known(value) => Some(value.clone()),
@@ -64,7 +66,7 @@ impl<'tree> Program<'tree> {
             file: declared.file,
             node: declared.expression,
         };
-        let Some(targets) = self.deploy_targets(made, false) else {
+        let Some(targets) = self.deploy_targets(made) else {
             return reservations;
         };
         if let (1, Some(target)) = (targets.len(), targets.keys().next()) {
@@ -95,84 +97,20 @@ impl<'tree> Program<'tree> {
             .collect()
     }
 
-    /// How many times an expression runs in each account and region (`in_call` as for
-    /// `times_run`); `None` where that is not known.
-    fn deploy_targets(&self, expression: Located<'tree>, in_call: bool) -> Option<DeployTargets> {
-        match self.runs_in_body(expression, in_call, false)? {
-            BodyRuns::Program(count) => Some(DeployTargets::from([(DeployTarget::default(), count)])),
-            BodyRuns::Function {
-                count,
-                function,
-                per_call: None,
-            } => self
-                .deploy_targets_called(function)?
-                .into_iter()
-                .map(|(target, runs)| Some((target, runs.checked_mul(count)?)))
-                .collect(),
-            // A loop over what each call passes: its runs are not told apart by call.
-            BodyRuns::Function { per_call: Some(_), .. } => None,
-        }
-    }
-
-    /// How many times the program runs a function or constructor in each account and region:
-    /// each call's runs, in the `env` the call constructs a stack or stage with, if it does.
-    fn deploy_targets_called(&self, function: Located<'tree>) -> Option<DeployTargets> {
-        let key = (function.file, function.node.start_byte());
-        if let Some(known) = self.memo.deploy_targets_called.borrow().get(&key) {
-            return known.clone();
-        }
-        // Asked again while its calls are being followed: it calls itself.
-        if !self.memo.counting_targets.borrow_mut().insert(key) {
-            return None;
-        }
-        let targets = match self.call_sites(function) {
-            Some(sites) if !sites.is_empty() => self
-                .all_calls_seen(function, &sites)
-                .then(|| {
-                    let mut targets = DeployTargets::new();
-                    for site in sites {
-                        for (target, runs) in self.call_deploy_targets(site)? {
-                            let sum = targets.entry(target).or_default();
-                            *sum = sum.checked_add(runs)?;
-                        }
-                    }
-                    Some(targets)
-                })
-                .flatten(),
-            _ => self
-                .times_run_unnamed(function)
-                .map(|runs| DeployTargets::from([(DeployTarget::default(), runs)])),
-        };
-        self.memo.counting_targets.borrow_mut().remove(&key);
-        self.memo
-            .deploy_targets_called
-            .borrow_mut()
-            .insert(key, targets.clone());
-        targets
-    }
-
-    /// Where the code a call runs deploys, each time it runs: where the call runs, with the
-    /// fields of the `env` it constructs a stack or stage with over them.
-    fn call_deploy_targets(&self, call: Located<'tree>) -> Option<DeployTargets> {
-        let around = self.deploy_targets(call, true)?;
-        let Some((account, region)) = self.constructed_env(call) else {
-            return Some(around);
-        };
+    /// How many times an expression runs in each account and region; `None` where that is not
+    /// known.
+    fn deploy_targets(&self, expression: Located<'tree>) -> Option<DeployTargets> {
         let mut targets = DeployTargets::new();
-        for (target, runs) in around {
-            let target = DeployTarget {
-                account: account.over(target.account),
-                region: region.over(target.region),
-            };
-            let sum = targets.entry(target).or_default();
-            *sum = sum.checked_add(runs)?;
+        for run in self.runs(expression, false)? {
+            let sum = targets.entry(run.target).or_default();
+            *sum = sum.checked_add(run.count)?;
         }
         Some(targets)
     }
 
-    /// The `env` fields a construction gives the stack or stage it makes: `None` when it makes
-    /// neither.
-    fn constructed_env(&self, call: Located<'tree>) -> Option<(EnvField, EnvField)> {
+    /// The `env` fields a construction gives the stack or stage it makes, read for one run of
+    /// it: `None` when it makes neither.
+    pub(super) fn constructed_env(&self, call: Located<'tree>, frame: &Frame<'tree>) -> Option<(EnvField, EnvField)> {
         if kind_of(call.node) != "new_expression" {
             return None;
         }
@@ -185,28 +123,23 @@ impl<'tree> Program<'tree> {
         let Some(&props) = self.call_arguments(call).get(2) else {
             return Some((EnvField::Inherited, EnvField::Inherited));
         };
-        if self.surely_lacks(props, "env") {
-            return Some((EnvField::Inherited, EnvField::Inherited));
-        }
-        let Some(env) = self.property(props, "env") else {
-            return Some((EnvField::Unknown, EnvField::Unknown));
-        };
-        Some((
-            self.env_field(env.value, "account"),
-            self.env_field(env.value, "region"),
-        ))
+        let env = self.held_property(self.held(props, frame), "env");
+        Some((self.env_field(&env, "account"), self.env_field(&env, "region")))
     }
 
-    fn env_field(&self, env: Located<'tree>, name: &str) -> EnvField {
-        if self.surely_lacks(env, name) {
-            return EnvField::Inherited;
+    fn env_field(&self, env: &Held<'tree>, name: &str) -> EnvField {
+        match env {
+            Held::Undefined => return EnvField::Inherited,
+            Held::Unknown => return EnvField::Unknown,
+            Held::Value(..) => {}
         }
-        match self
-            .property(env, name)
-            .and_then(|field| self.sole_string_origin(field.value))
-        {
-            Some(StringOrigin::Literal { value, .. }) => EnvField::Known(value),
-            _ => EnvField::Unknown,
+        match self.held_property(env.clone(), name) {
+            Held::Undefined => EnvField::Inherited,
+            Held::Value(value, _) => match self.sole_string_origin(value) {
+                Some(StringOrigin::Literal { value, .. }) => EnvField::Known(value),
+                _ => EnvField::Unknown,
+            },
+            Held::Unknown => EnvField::Unknown,
         }
     }
 

@@ -5,10 +5,12 @@
 mod cloudformation;
 mod environments;
 mod function_roles;
+mod run_values;
+mod runs;
 
 pub(super) use cloudformation::{graph_attribute, l1_class_for, prop_name, stands_for, written_attribute};
-pub(super) use environments::DeployTargets;
 pub(super) use function_roles::CdkMapping;
+pub(super) use runs::RunsCalled;
 
 use super::{Located, Package, PackageMember, Program, StringOrigin};
 use crate::aws::runtimes::Runtime;
