@@ -235,3 +235,80 @@ impl<'tree> Program<'tree> {
         Some(self.text(class.with(pattern)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::frontends::typescript::test_support::with_program;
+    use crate::frontends::typescript::Located;
+
+    const STACK: &str = "import * as cdk from \"aws-cdk-lib\";\nimport * as lambda from \"aws-cdk-lib/aws-lambda\";\nexport class Api extends cdk.Stack {\n    constructor(scope: any, id: string, props?: cdk.StackProps) {\n        super(scope, id, props);\n        new lambda.Function(this, \"Fn\", { runtime: lambda.Runtime.NODEJS_22_X, handler: \"i.h\", code: lambda.Code.fromInline(\"\"), reservedConcurrentExecutions: 600 });\n    }\n}\n";
+
+    /// Where the app's one function deploys: `account/region` (`?` where not named) and how many
+    /// instances there, or `None` when not known.
+    fn function_targets(app: &str) -> Option<Vec<String>> {
+        let mut found = None;
+        with_program(&[("lib/api.ts", STACK), ("bin/app.ts", app)], |program| {
+            let function = (0..program.resources().len())
+                .find(|&index| program.resources()[index].is_lambda_function())
+                .expect("the stack makes a function");
+            let declared = &program.resources()[function];
+            let made = Located {
+                file: declared.file,
+                node: declared.expression,
+            };
+            found = program.deploy_targets(made).map(|targets| {
+                targets
+                    .into_iter()
+                    .map(|(target, count)| {
+                        let field = |value: Option<String>| value.unwrap_or_else(|| "?".to_owned());
+                        format!("{}/{} x{count}", field(target.account), field(target.region))
+                    })
+                    .collect()
+            });
+        });
+        found
+    }
+
+    const HEADER: &str =
+        "import * as cdk from \"aws-cdk-lib\";\nimport { Api } from \"../lib/api\";\nconst app = new cdk.App();\n";
+
+    #[test]
+    fn a_stage_forwarding_its_props_places_each_stack_in_the_stages_env() {
+        let app = format!(
+            "{HEADER}class Env extends cdk.Stage {{\n    constructor(scope: any, id: string, props?: cdk.StageProps) {{\n        super(scope, id, props);\n        new Api(this, \"Api\", {{ env: props?.env }});\n        new Api(this, \"Copy\", {{ ...props, description: id }});\n    }}\n}}\nnew Env(app, \"Dev\", {{ env: {{ account: \"111\", region: \"eu-west-1\" }} }});\nnew Env(app, \"Prod\", {{ env: {{ account: \"222\", region: \"eu-west-1\" }} }});\n"
+        );
+        assert_eq!(
+            function_targets(&app),
+            Some(vec!["111/eu-west-1 x2".to_owned(), "222/eu-west-1 x2".to_owned()])
+        );
+    }
+
+    #[test]
+    fn each_element_of_a_loop_and_each_call_of_a_helper_is_its_own_run() {
+        let looped = format!(
+            "{HEADER}const TARGETS = [{{ account: \"111\", region: \"us-east-1\" }}, {{ account: \"111\", region: \"us-east-1\" }}, {{ account: \"333\", region: \"us-east-1\" }}];\nfor (const t of TARGETS) {{\n    new Api(app, t.account, {{ env: {{ account: t.account, region: t.region }} }});\n}}\n"
+        );
+        assert_eq!(
+            function_targets(&looped),
+            Some(vec!["111/us-east-1 x2".to_owned(), "333/us-east-1 x1".to_owned()])
+        );
+        let helper = format!(
+            "{HEADER}function deployTo(name: string, account: string, region = \"us-east-1\") {{\n    return new Api(app, name, {{ env: {{ account, region }} }});\n}}\ndeployTo(\"Dev\", \"111\");\ndeployTo(\"Prod\", \"333\", \"eu-west-1\");\n"
+        );
+        assert_eq!(
+            function_targets(&helper),
+            Some(vec!["111/us-east-1 x1".to_owned(), "333/eu-west-1 x1".to_owned()])
+        );
+    }
+
+    #[test]
+    fn an_env_that_cannot_be_read_names_no_account_or_region() {
+        let app = format!(
+            "{HEADER}declare function loadEnv(name: string): cdk.Environment;\nfor (const name of [\"dev\", \"prod\"]) {{\n    new Api(app, name, {{ env: loadEnv(name) }});\n}}\nnew Api(app, \"Ci\", {{ env: {{ account: process.env.CDK_DEFAULT_ACCOUNT, region: \"us-east-1\" }} }});\n"
+        );
+        assert_eq!(
+            function_targets(&app),
+            Some(vec!["?/? x2".to_owned(), "?/us-east-1 x1".to_owned()])
+        );
+    }
+}
