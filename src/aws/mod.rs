@@ -2,3 +2,4 @@
 
 pub mod managed_policies;
 pub mod runtimes;
+pub mod sam_policy_templates;

@@ -102,7 +102,19 @@ In CloudFormation: `AWS::Lambda::EventSourceMapping` resources whose `EventSourc
 of the template (and the `SQS` events of a SAM function with its own `Role`); the fix adds the
 policy to the role's `ManagedPolicyArns` (with `${AWS::Partition}` where the template uses it).
 SAM and the Serverless Framework grant the poller's permissions themselves to the roles they make
-for SQS events: not a finding. A SAM connector between the function and the queue (`Read` and `Write`)
+for SQS events: not a finding. A mapping written as a resource is no SAM event: SAM grants the
+role it makes for a function without a `Role` nothing for it. That role holds
+AWSLambdaBasicExecutionRole, what the function's `Policies` list (AWS managed policies by name or
+ARN, policy documents, and the policy templates of `src/aws/sam_policy_templates.rs`:
+`SQSPollerPolicy`, `SQSSendMessagePolicy`, `SNSPublishMessagePolicy`, `SNSCrudPolicy` on the queue
+or topic they name, the others on their own services), AWSLambdaSQSQueueExecutionRole when the
+function has an `SQS` event, what connectors from the function and policy resources naming
+`<Function>Role` grant, and what SAM adds for its dead-letter queue and destinations (sending,
+never polling). An entry infrafix cannot read (an `!If`, a template it does not know, `Role` or
+`Policies` in `Globals`) leaves the role unjudged. The fix adds SAM's
+`SQSPollerPolicy: {QueueName: !GetAtt Queue.QueueName}` to the function's `Policies` (a new
+`Policies` list where it has none), written as the template writes its lists (YAML block or flow,
+JSON); a `Policies` written as one entry rather than a list gets the finding without a fix. A SAM connector between the function and the queue (`Read` and `Write`)
 grants them to the function's own role too: not a finding here (see `lambda-iam-depends-on` for
 the mapping waiting for it). A Serverless function running as a role the service declares under
 `resources:` (its `role:`, or the provider's) gets nothing from the framework: its `sqs` events
@@ -196,6 +208,11 @@ creation while the role "does not have permissions" (for up to five minutes, for
 up). The list is edited only where it serves the function alone: written in its arguments, or in
 a const (of its file, or imported by name into its file alone) that nothing else reads; a list
 other functions share would give each of them the policy, so the finding then has no fix.
+
+For the role SAM makes, the `SQSPollerPolicy` entry is safe: SAM writes it into the role as an
+inline policy allowing `sqs:ReceiveMessage`, `sqs:DeleteMessage(Batch)`,
+`sqs:ChangeMessageVisibility(Batch)` and `sqs:GetQueueAttributes` on that queue alone, made with
+the role, which the function (and so the mapping) waits for: no `DependsOn` is needed.
 
 Elsewhere it is safe too: it attaches the policy AWS provides for exactly this, the one the Lambda console attaches
 for an SQS trigger. That policy is wider than the mapping needs: it lets the role poll any queue
@@ -337,8 +354,9 @@ fn judge(
 ) -> Option<(Finding, Result<Fix, String>)> {
     let graph = context.graph();
     let role = graph.roles().get(role)?;
+    // A role the framework makes is named by what makes it ("the role its construct makes").
     let role_named = match made_by_framework {
-        true => "the role its construct makes".to_owned(),
+        true => role.name.clone(),
         false => format!("its role {}", role.name),
     };
     let judged: Vec<(&QueueEventSource, Vec<(&str, Answer)>)> = sources

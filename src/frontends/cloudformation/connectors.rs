@@ -12,7 +12,8 @@
 //!   `sqs:DeleteMessage`, on the queue, to the function's role; SAM makes the one event source
 //!   mapping between them wait for the policy.
 //!
-//! The policy reaches the role the function's `Role` names (`!GetAtt WorkerRole.Arn`).
+//! The policy reaches the role the function's `Role` names (`!GetAtt WorkerRole.Arn`), or the one
+//! SAM makes for a function that names none.
 
 use super::{Resource, Template};
 use crate::cloud::{Effect, Entry, GrantDocument, PolicyStatement, ResourceId, ResourceRef, ARN};
@@ -104,18 +105,9 @@ pub(super) struct ConnectorGrant<'t> {
 }
 
 impl<'a> Template<'a> {
-    /// What the template's connectors grant the role `role`: those whose function (the source,
-    /// or the destination of a queue's connector) runs as it.
-    pub(super) fn connector_grants(&self, role: &Resource) -> Vec<ConnectorGrant<'_>> {
-        let runs_as_role = |function: &Resource| {
-            function
-                .properties
-                .and_then(|properties| properties.get("Role"))
-                .and_then(|value| self.resource_ref(value))
-                .filter(|reference| reference.is_arn())
-                .and_then(|reference| self.resource(reference.resource))
-                .is_some_and(|found| found.logical_id == role.logical_id)
-        };
+    /// What the template's connectors grant a role: those whose function (the source, or the
+    /// destination of a queue's connector) runs as it, as `runs_as_role` tells.
+    pub(super) fn connector_grants(&self, runs_as_role: &dyn Fn(&Resource) -> bool) -> Vec<ConnectorGrant<'_>> {
         let mut grants = Vec::new();
         for (id, connector) in self.resources().enumerate() {
             if connector.kind != CONNECTOR_TYPE {

@@ -52,7 +52,7 @@ impl<'a> Template<'a> {
                 .sam_build(resource)
                 .or_else(|| self.inline_code(resource))
                 .or_else(|| self.local_code(resource)),
-            role: self.function_role(resource),
+            role: self.function_role(index, resource),
             role_per_call: Vec::new(),
             dead_letter: self.dead_letter(resource),
             depends_on: Some(self.waits_for(resource).into_iter().collect()),

@@ -3,9 +3,9 @@
 //! it. Also what a function runs as, sends failed events to and waits for, and the SQS queues that
 //! feed it.
 //!
-//! A SAM function without a `Role` runs as a role SAM makes, which SAM gives what its
-//! `DeadLetterQueue` and its SQS `Events` need: nothing of it is judged. One with a `Role` is
-//! judged like any function.
+//! A SAM function without a `Role` runs as a role SAM makes (see `sam_roles`), which SAM gives
+//! what its `DeadLetterQueue` and its SQS `Events` need. One with a `Role` is judged like any
+//! function.
 
 use super::values::intrinsic;
 use super::{Resource, Template};
@@ -19,7 +19,7 @@ use crate::frontends::document::{Map, Value};
 
 const ROLE_TYPE: &str = "AWS::IAM::Role";
 /// Resources that give a role a policy, each naming the roles it reaches.
-const ATTACHMENT_TYPES: [&str; 3] = ["AWS::IAM::Policy", "AWS::IAM::RolePolicy", "AWS::IAM::ManagedPolicy"];
+pub(super) const ATTACHMENT_TYPES: [&str; 3] = ["AWS::IAM::Policy", "AWS::IAM::RolePolicy", "AWS::IAM::ManagedPolicy"];
 
 impl<'a> Template<'a> {
     /// The template's roles, by resource number.
@@ -31,11 +31,14 @@ impl<'a> Template<'a> {
             .collect()
     }
 
-    pub(super) fn function_role(&self, resource: &Resource) -> Option<FunctionRole> {
+    pub(super) fn function_role(&self, id: ResourceId, resource: &Resource) -> Option<FunctionRole> {
         let Some(role) = resource.properties.and_then(|properties| properties.get("Role")) else {
             // SAM makes the role of a function that names none.
             return match resource.kind {
-                "AWS::Serverless::Function" => Some(FunctionRole::Unknown),
+                "AWS::Serverless::Function" => Some(
+                    self.sam_role_number(id)
+                        .map_or(FunctionRole::Unknown, FunctionRole::MadeByFramework),
+                ),
                 _ => None,
             };
         };
@@ -117,8 +120,13 @@ impl<'a> Template<'a> {
             })
             .collect();
         // A Serverless service's functions that name no role run as the one the framework makes,
-        // numbered after the template's.
-        declared.into_iter().chain(self.framework_role()).collect()
+        // and a SAM template's as those SAM makes, numbered after the template's (a service's
+        // `resources:` are no SAM template).
+        declared
+            .into_iter()
+            .chain(self.framework_role())
+            .chain(self.sam_roles())
+            .collect()
     }
 
     fn iam_role(
@@ -214,7 +222,16 @@ impl<'a> Template<'a> {
         role: &Resource,
         functions: &[LambdaFunction],
     ) {
-        let connector_grants = self.connector_grants(role);
+        let runs_as_role = |function: &Resource| {
+            function
+                .properties
+                .and_then(|properties| properties.get("Role"))
+                .and_then(|value| self.resource_ref(value))
+                .filter(|reference| reference.is_arn())
+                .and_then(|reference| self.resource(reference.resource))
+                .is_some_and(|found| found.logical_id == role.logical_id)
+        };
+        let connector_grants = self.connector_grants(&runs_as_role);
         if connector_grants.is_empty() {
             return;
         }
@@ -281,22 +298,11 @@ impl<'a> Template<'a> {
 
     /// Whether a policy resource names the role, by `Ref` (its name) or by the name it is given.
     fn attaches_to(&self, attachment: &Resource, role: &Resource) -> bool {
-        let Some(properties) = attachment.properties else {
-            return false;
-        };
         let fixed_name = role
             .properties
             .and_then(|properties| properties.get("RoleName"))
             .and_then(Value::text);
-        let names_role = |value: &Value| match intrinsic(value) {
-            Some((name, argument)) if name == "Ref" => argument.text() == Some(role.logical_id),
-            Some(_) => false,
-            None => value.text().is_some_and(|name| Some(name) == fixed_name),
-        };
-        match properties.get("Roles").and_then(Value::as_list) {
-            Some(roles) => roles.items.iter().any(names_role),
-            None => properties.get("RoleName").is_some_and(names_role),
-        }
+        attaches_to_role(attachment, role.logical_id, fixed_name)
     }
 
     pub(super) fn add_managed_list(&self, grants: &mut RoleGrants, arns: &Value) {
@@ -305,7 +311,7 @@ impl<'a> Template<'a> {
             return;
         };
         for arn in &list.items {
-            self.add_managed_entry(grants, arn);
+            self.add_managed_policy(grants, arn);
         }
     }
 
@@ -313,13 +319,13 @@ impl<'a> Template<'a> {
     pub(super) fn permissions_boundary(&self, arn: &Value) -> Option<PermissionsBoundary> {
         let written = self.text.get(arn.range.clone())?;
         let mut reads = RoleGrants::default();
-        self.add_managed_entry(&mut reads, arn);
+        self.add_managed_policy(&mut reads, arn);
         Some(PermissionsBoundary::new(format!("`{written}`"), Some(reads)))
     }
 
-    /// What the managed policy `arn` names grants: a policy of the template (`!Ref`), or an AWS
-    /// managed policy.
-    fn add_managed_entry(&self, grants: &mut RoleGrants, arn: &Value) {
+    /// A managed policy by its ARN: an AWS managed policy infrafix knows, or a policy of the
+    /// template; any other may grant anything.
+    pub(super) fn add_managed_policy(&self, grants: &mut RoleGrants, arn: &Value) {
         if let Some(reference) = self.resource_ref(arn) {
             let policy = self.resource(reference.resource);
             if let Some(policy) = policy.filter(|policy| policy.kind == "AWS::IAM::ManagedPolicy") {
@@ -343,7 +349,7 @@ impl<'a> Template<'a> {
     /// deploys to (`!Sub arn:${AWS::Partition}:iam::aws:policy/…`, or the `Fn::Join` of `arn:`,
     /// `Ref: AWS::Partition` and the rest that the Serverless Framework itself writes), read as in
     /// the commercial partition: an AWS managed policy allows the same in every partition.
-    fn managed_policy_arn(&self, arn: &Value) -> Option<String> {
+    pub(super) fn managed_policy_arn(&self, arn: &Value) -> Option<String> {
         let text = match intrinsic(arn) {
             Some((name, argument)) if name == "Fn::Sub" => substituted_text(argument.text()?)?,
             Some((name, argument)) if name == "Fn::Join" => joined_text(argument)?,
@@ -360,7 +366,7 @@ impl<'a> Template<'a> {
             .collect()
     }
 
-    fn add_document(&self, grants: &mut RoleGrants, owner: ResourceId, document: Option<&Value>, own: bool) {
+    pub(super) fn add_document(&self, grants: &mut RoleGrants, owner: ResourceId, document: Option<&Value>, own: bool) {
         let Some(statements) = document.and_then(|document| self.statements(document)) else {
             grants.unreadable += 1;
             return;
@@ -454,7 +460,7 @@ impl<'a> Template<'a> {
     /// (`${AWS::Region}`) may be anything. In a Serverless service, text holding a variable not
     /// followed (`${opt:topicArn}`, `${aws:region}`) is known only when the service deploys: an
     /// entry that cannot be read.
-    fn policy_entry(&self, value: &Value) -> Entry {
+    pub(super) fn policy_entry(&self, value: &Value) -> Entry {
         let value = self.followed(value);
         let deploy_time = self.serverless && value.text().is_some_and(|text| text.contains("${"));
         if deploy_time {
@@ -569,7 +575,7 @@ impl<'a> Template<'a> {
     /// The function an event source mapping's `FunctionName` names: by reference (the function,
     /// or an alias or version of it), or by the name one function of the template is given,
     /// written the same way (`jobs-consumer`, `!Sub ${AWS::StackName}-consumer`).
-    fn mapped_function(&self, name: &Value) -> Option<ResourceId> {
+    pub(super) fn mapped_function(&self, name: &Value) -> Option<ResourceId> {
         if let Some(reference) = self.resource_ref(name) {
             return Some(self.invoked_function(reference.resource));
         }
@@ -610,11 +616,14 @@ impl<'a> Template<'a> {
                         .and_then(|name| self.mapped_function(name))
                         .and_then(function_index);
                     if let (Some(queue), Some(function)) = (queue_of(properties.get("EventSourceArn")), function) {
-                        sources.push(QueueEventSource::of_one_role(
-                            queue.target.clone(),
-                            queue.name.clone(),
-                            function,
-                        ));
+                        let mut source =
+                            QueueEventSource::of_one_role(queue.target.clone(), queue.name.clone(), function);
+                        // A role SAM makes is granted beside the mapping, in its function's `Policies`.
+                        let fed = functions.get(function);
+                        if fed.is_some_and(|fed| matches!(fed.role, Some(FunctionRole::MadeByFramework(_)))) {
+                            source.mapping = Some(self.site(resource.entry.range.clone()));
+                        }
+                        sources.push(source);
                     }
                 }
                 "AWS::Serverless::Function" if properties.get("Role").is_some() => {
@@ -653,6 +662,23 @@ impl<'a> Template<'a> {
     }
 }
 
+/// Whether a policy resource names the role of logical id `role`, by `Ref` (its name) or by the
+/// name it is given (`fixed_name`).
+pub(super) fn attaches_to_role(attachment: &Resource, role: &str, fixed_name: Option<&str>) -> bool {
+    let Some(properties) = attachment.properties else {
+        return false;
+    };
+    let names_role = |value: &Value| match intrinsic(value) {
+        Some((name, argument)) if name == "Ref" => argument.text() == Some(role),
+        Some(_) => false,
+        None => value.text().is_some_and(|name| Some(name) == fixed_name),
+    };
+    match properties.get("Roles").and_then(Value::as_list) {
+        Some(roles) => roles.items.iter().any(names_role),
+        None => properties.get("RoleName").is_some_and(names_role),
+    }
+}
+
 /// An ARN written with `Fn::Sub` whose only substitutions are pseudo parameters, each a whole
 /// field of the ARN, as a pattern: `arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders-*`
 /// may name any partition, region and account. `None` when it substitutes anything else.
@@ -676,7 +702,7 @@ pub(crate) fn pseudo_parameters_as_wildcards(text: &str) -> Option<String> {
 
 /// A `Fn::Sub` string as ARN text: each `${Name}` a value named by what it substitutes, each
 /// `${!Text}` the text `${Text}`.
-fn substituted_text(template: &str) -> Option<ArnText> {
+pub(super) fn substituted_text(template: &str) -> Option<ArnText> {
     let mut pieces = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find("${") {
@@ -722,7 +748,7 @@ fn joined_text(argument: &Value) -> Option<ArnText> {
 
 /// `Resource.Attribute`, as `${…}` in a `Fn::Sub` names what `Fn::GetAtt` reads, from either
 /// form of the call's argument.
-fn get_att_name(argument: &Value) -> Option<String> {
+pub(super) fn get_att_name(argument: &Value) -> Option<String> {
     if let Some(text) = argument.text() {
         return Some(text.trim().to_owned());
     }
@@ -744,7 +770,7 @@ fn exist_only_under(documents: &mut [GrantDocument], condition: &str) {
 
 /// What a `Fn::If` one of whose arms is `!Ref AWS::NoValue` sets, when it sets anything: a
 /// setting that may be there must be right when it is. Any other value is itself.
-fn when_set(value: &Value) -> &Value {
+pub(super) fn when_set(value: &Value) -> &Value {
     let mut current = value;
     while let Some((name, argument)) = intrinsic(current) {
         current = match argument.as_list().map(|list| list.items.as_slice()) {

@@ -19,6 +19,7 @@ mod integrations;
 mod loops;
 mod references;
 mod render;
+mod sam_roles;
 mod serverless;
 mod values;
 

@@ -136,6 +136,56 @@ impl Template<'_> {
         }
     }
 
+    /// Let the SAM function that the mapping created at `mapping` feeds, which runs as the role
+    /// SAM makes for it, poll the mapping's queue as SAM's `SQSPollerPolicy` template lets it: a
+    /// new entry of the function's `Policies` naming the queue by its `QueueName` (a new
+    /// `Policies` list where it has none). SAM writes it into the role as an inline policy, made
+    /// with the role, which the function and so the mapping wait for.
+    pub(super) fn add_poller_policy(&self, mapping: &Site) -> Result<Edit, String> {
+        let properties = self
+            .resource_at(mapping)?
+            .properties
+            .ok_or("the mapping has no properties")?;
+        let queue = properties
+            .get("EventSourceArn")
+            .and_then(|arn| self.resource_ref(arn))
+            .filter(ResourceRef::is_arn)
+            .and_then(|queue| self.resource(queue.resource))
+            .filter(|queue| queue.kind == "AWS::SQS::Queue")
+            .ok_or("the mapping does not name a queue of the template by its ARN")?;
+        let function = properties
+            .get("FunctionName")
+            .and_then(|name| self.mapped_function(name))
+            .and_then(|function| self.resource(function))
+            .filter(|function| function.kind == "AWS::Serverless::Function")
+            .ok_or("the mapping does not name a SAM function of the template")?;
+        let entry = Snippet::Map(vec![(
+            "SQSPollerPolicy".to_owned(),
+            Snippet::Map(vec![(
+                "QueueName".to_owned(),
+                Snippet::Text(self.attribute(queue.logical_id, "QueueName")),
+            )]),
+        )]);
+        let function_properties = function.properties.ok_or("the function has no properties")?;
+        let map = function_properties
+            .as_map()
+            .ok_or("the function's properties are not a map")?;
+        match map.entry("Policies") {
+            Some(listed) if listed.value.as_list().is_some() => self.add_items(&listed.value, &[entry]),
+            Some(_) => {
+                Err("the function's `Policies` is not a list: add `SQSPollerPolicy` for the queue by hand".to_owned())
+            }
+            None => self.add_entries(
+                function_properties,
+                map.entries
+                    .len()
+                    .checked_sub(1)
+                    .ok_or("the function's properties are empty")?,
+                vec![("Policies".to_owned(), Snippet::List(vec![entry]))],
+            ),
+        }
+    }
+
     /// The service's `provider` settings, when the role created at `role` is the one the
     /// Serverless Framework makes from them.
     fn framework_role_provider(&self, role: &Site) -> Option<&Value> {

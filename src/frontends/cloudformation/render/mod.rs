@@ -237,10 +237,7 @@ impl Template<'_> {
                     added_permissions.push(added);
                     edits.push(edit);
                 }
-                // A template declares every role its functions run as.
-                Intent::GrantQueuePolling { .. } => {
-                    return Err("a template's functions run as roles it declares".to_owned())
-                }
+                Intent::GrantQueuePolling { mapping } => edits.push(self.add_poller_policy(mapping)?),
             }
         }
         Ok(edits)
@@ -372,9 +369,14 @@ impl Template<'_> {
 
     /// The ARN of the resource `id` (`Fn::GetAtt`), in the template's language.
     fn arn_attribute(&self, id: &str) -> String {
+        self.attribute(id, "Arn")
+    }
+
+    /// The attribute `attribute` of the resource `id` (`Fn::GetAtt`), in the template's language.
+    fn attribute(&self, id: &str, attribute: &str) -> String {
         match self.json {
-            true => format!("{{\"Fn::GetAtt\": [\"{id}\", \"Arn\"]}}"),
-            false => format!("!GetAtt {id}.Arn"),
+            true => format!("{{\"Fn::GetAtt\": [\"{id}\", \"{attribute}\"]}}"),
+            false => format!("!GetAtt {id}.{attribute}"),
         }
     }
 

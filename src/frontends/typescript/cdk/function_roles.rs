@@ -273,7 +273,7 @@ impl<'tree> Program<'tree> {
             }
         }
         IamRole {
-            name: format!("the role {}'s construct makes", self.display_name(function)),
+            name: "the role its construct makes".to_owned(),
             declared: declared.declared(),
             grants,
             attachments: Vec::new(),
