@@ -136,12 +136,39 @@ impl Template<'_> {
         }
     }
 
-    /// Let the SAM function that the mapping created at `mapping` feeds, which runs as the role
-    /// SAM makes for it, poll the mapping's queue as SAM's `SQSPollerPolicy` template lets it: a
-    /// new entry of the function's `Policies` naming the queue by its `QueueName` (a new
-    /// `Policies` list where it has none). SAM writes it into the role as an inline policy, made
-    /// with the role, which the function and so the mapping wait for.
-    pub(super) fn add_poller_policy(&self, mapping: &Site) -> Result<Edit, String> {
+    /// Let the SAM functions that the mappings created at `mappings` feed, which run as the roles
+    /// SAM makes for them, poll the mappings' queues as SAM's `SQSPollerPolicy` template lets
+    /// them: new entries of each function's `Policies` naming each queue by its `QueueName` (a
+    /// new `Policies` list where it has none), one edit per function. SAM writes them into the
+    /// role as inline policies, made with the role, which the function and so the mappings wait
+    /// for.
+    pub(super) fn add_poller_policies(&self, mappings: &[&Site]) -> Result<Vec<Edit>, String> {
+        let mut by_function: Vec<(Resource, Vec<Snippet>)> = Vec::new();
+        for mapping in mappings {
+            let (function, queue) = self.mapped_function_and_queue(mapping)?;
+            let entry = Snippet::Map(vec![(
+                "SQSPollerPolicy".to_owned(),
+                Snippet::Map(vec![(
+                    "QueueName".to_owned(),
+                    Snippet::Text(self.attribute(queue, "QueueName")),
+                )]),
+            )]);
+            match by_function
+                .iter_mut()
+                .find(|(known, _)| known.logical_id == function.logical_id)
+            {
+                Some((_, entries)) => entries.push(entry),
+                None => by_function.push((function, vec![entry])),
+            }
+        }
+        by_function
+            .into_iter()
+            .map(|(function, entries)| self.add_policies(&function, entries))
+            .collect()
+    }
+
+    /// The SAM function a mapping feeds, and the logical id of the queue it reads.
+    fn mapped_function_and_queue(&self, mapping: &Site) -> Result<(Resource<'_>, &str), String> {
         let properties = self
             .resource_at(mapping)?
             .properties
@@ -159,29 +186,25 @@ impl Template<'_> {
             .and_then(|function| self.resource(function))
             .filter(|function| function.kind == "AWS::Serverless::Function")
             .ok_or("the mapping does not name a SAM function of the template")?;
-        let entry = Snippet::Map(vec![(
-            "SQSPollerPolicy".to_owned(),
-            Snippet::Map(vec![(
-                "QueueName".to_owned(),
-                Snippet::Text(self.attribute(queue.logical_id, "QueueName")),
-            )]),
-        )]);
-        let function_properties = function.properties.ok_or("the function has no properties")?;
-        let map = function_properties
-            .as_map()
-            .ok_or("the function's properties are not a map")?;
+        Ok((function, queue.logical_id))
+    }
+
+    /// `entries` at the end of a SAM function's `Policies`, or as a new `Policies` list.
+    fn add_policies(&self, function: &Resource, entries: Vec<Snippet>) -> Result<Edit, String> {
+        let properties = function.properties.ok_or("the function has no properties")?;
+        let map = properties.as_map().ok_or("the function's properties are not a map")?;
         match map.entry("Policies") {
-            Some(listed) if listed.value.as_list().is_some() => self.add_items(&listed.value, &[entry]),
+            Some(listed) if listed.value.as_list().is_some() => self.add_items(&listed.value, &entries),
             Some(_) => {
                 Err("the function's `Policies` is not a list: add `SQSPollerPolicy` for the queue by hand".to_owned())
             }
             None => self.add_entries(
-                function_properties,
+                properties,
                 map.entries
                     .len()
                     .checked_sub(1)
                     .ok_or("the function's properties are empty")?,
-                vec![("Policies".to_owned(), Snippet::List(vec![entry]))],
+                vec![("Policies".to_owned(), Snippet::List(entries))],
             ),
         }
     }

@@ -143,7 +143,15 @@ impl Template<'_> {
                 _ => None,
             })
             .collect();
-        let mut edits = Vec::new();
+        let polled: Vec<&Site> = plan
+            .intents
+            .iter()
+            .filter_map(|intent| match intent {
+                Intent::GrantQueuePolling { mapping } => Some(mapping),
+                _ => None,
+            })
+            .collect();
+        let mut edits = self.add_poller_policies(&polled)?;
         // The permissions the plan has added so far.
         let mut added_permissions = Vec::new();
         for intent in &plan.intents {
@@ -237,7 +245,8 @@ impl Template<'_> {
                     added_permissions.push(added);
                     edits.push(edit);
                 }
-                Intent::GrantQueuePolling { mapping } => edits.push(self.add_poller_policy(mapping)?),
+                // Written below, one edit per function for all its mappings.
+                Intent::GrantQueuePolling { .. } => {}
             }
         }
         Ok(edits)
