@@ -102,20 +102,42 @@ pub struct RoleGrants {
 pub struct PermissionsBoundary {
     /// As the program writes it, in backquotes.
     pub written: String,
-    /// What the boundary policy grants, when infrafix reads it whole. Unread, what the role's own
-    /// policies allow is taken as allowed (a boundary is there to cap, and most let through what
-    /// the role's policies grant), but a grant infrafix adds may still be capped by it.
-    pub reads: Option<Box<RoleGrants>>,
+    /// What the boundary policy allows, when infrafix can tell for every action. Unread, what
+    /// the role's own policies allow is taken as allowed (a boundary is there to cap, and most
+    /// let through what the role's policies grant), but a grant infrafix adds may still be
+    /// capped by it.
+    pub policy: Option<Box<RoleGrants>>,
 }
 
 impl PermissionsBoundary {
-    /// A boundary read from the grants of its policy: read whole only when every policy of it
-    /// is read (a boundary is one managed policy, so anything else is not read).
-    pub fn new(written: String, reads: Option<RoleGrants>) -> Self {
-        let whole = |grants: &RoleGrants| grants.unreadable == 0 && grants.documents.len() + grants.managed.len() == 1;
+    /// A boundary with what its policy grants, when infrafix read that policy. It is taken as
+    /// read only when what it allows is certain: one policy (a boundary is one managed policy),
+    /// read whole, whose Allow statements name actions on every resource (`"*"`), with no
+    /// Condition or NotAction. An allow it could not answer for would turn a role that surely
+    /// lacks a grant into one infrafix cannot judge, since a boundary never grants by itself;
+    /// so such a boundary is left unread, which keeps the role's own answer. Its Deny
+    /// statements may name resources: one that may cover the target makes the answer unknown.
+    pub fn new(written: String, policy: Option<RoleGrants>) -> Self {
+        let certain = |grants: &RoleGrants| {
+            let on_everything = |statement: &PolicyStatement| {
+                statement.uncertainty.is_none()
+                    && (statement.effect == Effect::Deny
+                        || statement
+                            .resources
+                            .iter()
+                            .all(|entry| entry.literal.as_deref() == Some("*")))
+            };
+            grants.unreadable == 0
+                && grants.documents.len() + grants.managed.len() == 1
+                && grants.managed.iter().all(|policy| policy.scoped_actions.is_empty())
+                && grants
+                    .documents
+                    .iter()
+                    .all(|document| document.malformed.is_none() && document.statements.iter().all(on_everything))
+        };
         Self {
             written,
-            reads: reads.filter(whole).map(Box::new),
+            policy: policy.filter(certain).map(Box::new),
         }
     }
 }
@@ -177,7 +199,7 @@ impl RoleGrants {
     pub fn unread_boundary(&self) -> Option<&str> {
         self.boundary
             .as_ref()
-            .filter(|boundary| boundary.reads.is_none())
+            .filter(|boundary| boundary.policy.is_none())
             .map(|boundary| boundary.written.as_str())
     }
 
@@ -195,18 +217,19 @@ impl RoleGrants {
     }
 
     /// `own`, the answer of the role's own policies, as the role's boundary caps it, which
-    /// `capped` asks of the boundary's policy when infrafix reads it.
+    /// `capped` asks of the boundary's policy when infrafix reads it. A Deny of the role's own
+    /// is changed there; one of the boundary's, like an action it leaves out, in the boundary.
     fn within_boundary(&self, own: Answer, capped: impl FnOnce(&RoleGrants) -> Answer) -> Answer {
-        let Some(boundary) = self.boundary.as_ref().and_then(|boundary| boundary.reads.as_deref()) else {
+        let Some(boundary) = self.boundary.as_ref().and_then(|boundary| boundary.policy.as_deref()) else {
             return own;
         };
         match (own, capped(boundary)) {
-            (Answer::Denied, _) | (_, Answer::Denied) => Answer::Denied,
-            (_, Answer::NotAllowed | Answer::OutsideBoundary) => Answer::OutsideBoundary,
-            (own, Answer::Allowed) => own,
-            (Answer::Unreadable, _) => Answer::Unreadable,
+            (Answer::Denied, _) => Answer::Denied,
+            (_, Answer::NotAllowed | Answer::Denied | Answer::OutsideBoundary) => Answer::OutsideBoundary,
+            // What a boundary read allows is certain (see `PermissionsBoundary::new`): only one of
+            // its Deny statements may leave it unknown.
             (_, Answer::Unknown(reason)) => Answer::Unknown(format!("its permissions boundary, with {reason}")),
-            (_, Answer::Unreadable) => Answer::Unknown("its permissions boundary".to_owned()),
+            (own, _) => own,
         }
     }
 
@@ -676,7 +699,24 @@ mod tests {
         assert_eq!(send(bounded(admin(), sqs())), Answer::Allowed);
         assert_eq!(send(bounded(vec![], sqs())), Answer::NotAllowed);
         let denying = Some(vec![statement(Effect::Allow, "*"), statement(Effect::Deny, "sqs:*")]);
-        assert_eq!(send(bounded(admin(), denying)), Answer::Denied);
+        // A Deny in the boundary is changed there; one of the role's own, in the role's policies.
+        assert_eq!(send(bounded(admin(), denying)), Answer::OutsideBoundary);
+        let own_deny = vec![statement(Effect::Allow, "*"), statement(Effect::Deny, "sqs:*")];
+        assert_eq!(send(bounded(own_deny, sqs())), Answer::Denied);
+        // A boundary infrafix cannot answer for certain (NotAction, a Condition) is left unread.
+        let not_action = PolicyStatement::new(
+            Effect::Allow,
+            Vec::new(),
+            vec![Entry {
+                literal: Some("*".to_owned()),
+                resource: None,
+                text: None,
+            }],
+            Some("NotAction".to_owned()),
+        );
+        let uncertain = bounded(vec![], Some(vec![not_action]));
+        assert_eq!(uncertain.unread_boundary(), Some("`boundary`"));
+        assert_eq!(send(uncertain), Answer::NotAllowed);
         // Unread, the boundary leaves the role's own answer, and says it was not read.
         let unread = bounded(admin(), None);
         assert_eq!(unread.unread_boundary(), Some("`boundary`"));

@@ -82,9 +82,11 @@ impl<'tree> Program<'tree> {
         if told_apart > MAX_RUNS as u64 {
             return None;
         }
-        let per_element = match count % told_apart {
-            0 => count / told_apart,
-            _ => return None,
+        // A loop over an empty list makes nothing.
+        let per_element = match count.checked_rem(told_apart) {
+            None => return Some(Vec::new()),
+            Some(0) => count / told_apart,
+            Some(_) => return None,
         };
         let mut runs = Vec::new();
         for run in around {
