@@ -100,6 +100,11 @@ policies are still reported and listed. If such a policy also grants what Lambda
 creates the function (reading its SQS queue, its VPC's network interfaces), move those statements
 into a policy of their own, which the function can then depend on.
 
+A policy whose every statement is a Deny (a guardrail: never delete a queue, never touch IAM) is
+not reported, and the fix never lists it: it can only take permissions away, so Lambda cannot
+refuse the function, nor a first invocation fail, for want of it. A policy with any Allow, or one
+whose document infrafix cannot read, is waited for like any other.
+
 A RolePolicy that only lets the role send to queues and topics other than the function's
 dead-letter target is not reported, and the fix never lists it: every statement allows only
 `sqs:SendMessage` or `sns:Publish`, on the `.arn` of resources the program declares, or, for a
@@ -235,8 +240,24 @@ fn missing_attachments<'g>(
             !listed.contains(&attachment.resource)
                 && !attachment.after_functions.contains(&function.resource)
                 && !sends_only_elsewhere(graph, role, attachment, function)
+                && !only_denies(role, attachment)
         })
         .collect()
+}
+
+/// Whether every statement of what `attachment` gives the role is a Deny. Such a policy can only
+/// take permissions away, so Lambda cannot refuse the function, nor a first invocation fail, for
+/// want of it. A policy whose document infrafix cannot read is not among the role's documents,
+/// and is waited for like any other.
+fn only_denies(role: &IamRole, attachment: &RoleAttachment) -> bool {
+    let mut statements = role
+        .grants
+        .documents
+        .iter()
+        .filter(|document| document.owner == attachment.resource || Some(document.owner) == attachment.attached_policy)
+        .flat_map(|document| &document.statements)
+        .peekable();
+    statements.peek().is_some() && statements.all(|statement| statement.effect == Effect::Deny)
 }
 
 /// The policies named, not in the function's dependencies, for the end of a finding's message.
