@@ -90,6 +90,9 @@ pub enum Answer {
 pub struct RoleGrants {
     pub documents: Vec<GrantDocument>,
     pub managed: Vec<&'static ManagedPolicy>,
+    /// AWS managed policies attached only under a condition, one entry per choice the template
+    /// makes (a CloudFormation `Fn::If` in a role's `ManagedPolicyArns`).
+    pub conditional_managed: Vec<ConditionalManaged>,
     /// Policies that reach the role but that infrafix cannot read.
     pub unreadable: usize,
     /// The role's permissions boundary, when it has one.
@@ -140,6 +143,50 @@ impl PermissionsBoundary {
             policy: policy.filter(certain).map(Box::new),
         }
     }
+}
+
+/// A choice between AWS managed policies made by a condition of the template: what every arm
+/// grants is granted whichever way the condition goes; what only some arm grants cannot be
+/// counted on, nor said to be missing.
+#[derive(Debug, Clone)]
+pub struct ConditionalManaged {
+    pub condition: String,
+    /// The policy each arm attaches; `None` for an arm that attaches nothing (`AWS::NoValue`).
+    pub arms: Vec<Option<&'static ManagedPolicy>>,
+}
+
+impl ConditionalManaged {
+    /// Whether every arm attaches a policy allowing `action` on every resource.
+    fn always_allows(&self, action: &str) -> bool {
+        self.arms
+            .iter()
+            .all(|arm| arm.is_some_and(|policy| allows_everywhere(policy, action)))
+    }
+
+    /// Why the choice may allow `action`, when some arm's policy may: the condition may go the
+    /// other way, or the policy allows it only on some resources.
+    fn may_allow(&self, action: &str) -> Option<String> {
+        let policy = self
+            .arms
+            .iter()
+            .flatten()
+            .find(|policy| allows_everywhere(policy, action) || allows_somewhere(policy, action))?;
+        Some(format!(
+            "the AWS managed policy {}, attached only under condition `{}`",
+            policy.name, self.condition
+        ))
+    }
+}
+
+fn allows_everywhere(policy: &ManagedPolicy, action: &str) -> bool {
+    policy.actions.iter().any(|granted| action_matches(granted, action))
+}
+
+fn allows_somewhere(policy: &ManagedPolicy, action: &str) -> bool {
+    policy
+        .scoped_actions
+        .iter()
+        .any(|granted| action_matches(granted, action))
 }
 
 /// A policy document reaching a role, and the resource that holds it.
@@ -203,6 +250,13 @@ impl RoleGrants {
             .map(|boundary| boundary.written.as_str())
     }
 
+    fn managed_policies(&self) -> ManagedPolicies<'_> {
+        ManagedPolicies {
+            attached: &self.managed,
+            conditional: &self.conditional_managed,
+        }
+    }
+
     /// Whether the role may do `action` on `target`; see [`evaluate`].
     pub fn allows(&self, action: &str, target: &ResourceTarget) -> Answer {
         let statements = self.accepted_statements();
@@ -210,7 +264,7 @@ impl RoleGrants {
             action,
             |entry| target.coverage(entry),
             statements,
-            &self.managed,
+            self.managed_policies(),
             self.unreadable,
         );
         self.within_boundary(own, |boundary| boundary.allows(action, target))
@@ -253,9 +307,16 @@ impl RoleGrants {
     ) -> Answer {
         let statements = self.accepted_statements();
         let coverage = |entry: &Entry| text.covered_by(entry, targets);
-        let own = evaluate(action, coverage, statements, &self.managed, self.unreadable);
+        let own = evaluate(action, coverage, statements, self.managed_policies(), self.unreadable);
         self.within_boundary(own, |boundary| boundary.allows_on_text_through(action, text, targets))
     }
+}
+
+/// The AWS managed policies reaching a role: those always attached, and those a condition
+/// chooses.
+struct ManagedPolicies<'g> {
+    attached: &'g [&'static ManagedPolicy],
+    conditional: &'g [ConditionalManaged],
 }
 
 /// Whether a role may do `action` on a target (a resource of the program by its ARN, or ARN text),
@@ -267,25 +328,27 @@ fn evaluate<'a>(
     action: &str,
     coverage: impl Fn(&Entry) -> Coverage,
     statements: impl Iterator<Item = &'a PolicyStatement>,
-    managed: &[&ManagedPolicy],
+    managed: ManagedPolicies<'_>,
     unreadable: usize,
 ) -> Answer {
-    let mut allowed = managed
-        .iter()
-        .any(|policy| policy.actions.iter().any(|granted| action_matches(granted, action)));
+    let mut allowed = managed.attached.iter().any(|policy| allows_everywhere(policy, action))
+        || managed.conditional.iter().any(|choice| choice.always_allows(action));
     let mut uncertain = managed
+        .attached
         .iter()
-        .find(|policy| {
-            policy
-                .scoped_actions
-                .iter()
-                .any(|granted| action_matches(granted, action))
-        })
+        .find(|policy| allows_somewhere(policy, action))
         .map(|policy| {
             format!(
                 "the AWS managed policy {} allows it only on some resources or under a condition",
                 policy.name
             )
+        })
+        .or_else(|| {
+            managed
+                .conditional
+                .iter()
+                .filter(|choice| !choice.always_allows(action))
+                .find_map(|choice| choice.may_allow(action))
         });
     let mut maybe_denied = false;
     for statement in statements {
@@ -914,7 +977,62 @@ mod tests {
             instance: None,
             arn_values: ArnValues::default(),
         };
-        evaluate(action, |entry| queue.coverage(entry), std::iter::empty(), &[policy], 0)
+        evaluate(
+            action,
+            |entry| queue.coverage(entry),
+            std::iter::empty(),
+            ManagedPolicies {
+                attached: &[policy],
+                conditional: &[],
+            },
+            0,
+        )
+    }
+
+    /// What a role whose only policies are the arms of one condition may do on a queue.
+    fn chosen_policies_answer(arms: &[Option<&str>], action: &str) -> Answer {
+        let arms = arms
+            .iter()
+            .map(|arm| arm.map(|policy| crate::aws::managed_policies::find(policy).expect("listed")))
+            .collect();
+        let queue = ResourceTarget {
+            resource: 0,
+            service: "sqs",
+            name: PhysicalName::Unknown,
+            instance: None,
+            arn_values: ArnValues::default(),
+        };
+        evaluate(
+            action,
+            |entry| queue.coverage(entry),
+            std::iter::empty(),
+            ManagedPolicies {
+                attached: &[],
+                conditional: &[ConditionalManaged {
+                    condition: "IsProd".to_owned(),
+                    arms,
+                }],
+            },
+            0,
+        )
+    }
+
+    #[test]
+    fn managed_policies_a_condition_chooses_grant_what_every_arm_grants() {
+        let sqs_full = "arn:aws:iam::aws:policy/AmazonSQSFullAccess";
+        let s3_full = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
+        let poller = "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole";
+        let ask = |arms: &[Option<&str>]| chosen_policies_answer(arms, "sqs:ReceiveMessage");
+        assert_eq!(ask(&[Some(s3_full), None]), Answer::NotAllowed);
+        assert_eq!(ask(&[None, None]), Answer::NotAllowed);
+        assert_eq!(ask(&[Some(sqs_full), Some(poller)]), Answer::Allowed);
+        assert_eq!(
+            ask(&[Some(sqs_full), None]),
+            Answer::Unknown(
+                "the AWS managed policy AmazonSQSFullAccess, attached only under condition `IsProd`".to_owned()
+            )
+        );
+        assert!(matches!(ask(&[Some(sqs_full), Some(s3_full)]), Answer::Unknown(_)));
     }
 
     #[test]

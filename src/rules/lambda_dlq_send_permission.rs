@@ -180,7 +180,9 @@ written out, or read in the partition through `!Sub` or `!Join`) and of every
 resource under a `Condition` that some function of the role does not share may be missing where
 that function is created, so what it grants is unknown (a finding without a fix); so is a
 `Policies` entry written as `!If [Cond, policy, !Ref AWS::NoValue]`, which exists only under its
-condition. The grant goes into a statement list of the role's own `Policies` (never one chosen by
+condition. A `ManagedPolicyArns` entry `!If [Cond, arn, arn]`, each arm an AWS managed ARN or
+`!Ref AWS::NoValue`, grants what both arms grant; what only one arm grants is unknown likewise,
+and a role neither arm lets send is reported and fixed as any other. The grant goes into a statement list of the role's own `Policies` (never one chosen by
 an `!If`), or of a policy resource that every function of the role waits for (its `DependsOn`,
 directly or through other resources), else into a new `dead-letter-send` policy in the role's
 `Policies`, which CloudFormation creates with the role. SAM adds the permission itself for a function's `DeadLetterQueue` when it makes the role (no

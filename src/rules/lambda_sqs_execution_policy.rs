@@ -101,6 +101,9 @@ judged by its `lambda_role` as a function's `role` is.
 In CloudFormation: `AWS::Lambda::EventSourceMapping` resources whose `EventSourceArn` is a queue
 of the template (and the `SQS` events of a SAM function with its own `Role`); the fix adds the
 policy to the role's `ManagedPolicyArns` (with `${AWS::Partition}` where the template uses it).
+An entry of that list written `!If [Cond, arn, arn]` (each arm an AWS managed ARN or `!Ref
+AWS::NoValue`) grants what both arms grant; where only one arm lets the role poll, infrafix says it
+cannot tell, without a fix; where neither does, the role is reported and fixed as any other.
 SAM and the Serverless Framework grant the poller's permissions themselves to the roles they make
 for SQS events: not a finding. A mapping written as a resource is no SAM event: SAM grants the
 role it makes for a function without a `Role` nothing for it. That role holds

@@ -11,9 +11,9 @@ use super::values::intrinsic;
 use super::{Resource, Template};
 use crate::aws::managed_policies;
 use crate::cloud::{
-    ArnPiece, ArnText, ArnValues, DeadLetter, Effect, Entry, FunctionRole, GrantDocument, IamRole, LambdaFunction,
-    MessageTarget, PermissionsBoundary, PhysicalName, PolicyStatement, QueueEventSource, ReadValue, ResourceId,
-    ResourceTarget, RoleAttachment, RoleGrants, WrittenArn,
+    ArnPiece, ArnText, ArnValues, ConditionalManaged, DeadLetter, Effect, Entry, FunctionRole, GrantDocument, IamRole,
+    LambdaFunction, MessageTarget, PermissionsBoundary, PhysicalName, PolicyStatement, QueueEventSource, ReadValue,
+    ResourceId, ResourceTarget, RoleAttachment, RoleGrants, WrittenArn,
 };
 use crate::frontends::document::{Map, Value};
 
@@ -318,9 +318,9 @@ impl<'a> Template<'a> {
     /// A role's permissions boundary, the ARN of a managed policy.
     pub(super) fn permissions_boundary(&self, arn: &Value) -> Option<PermissionsBoundary> {
         let written = self.text.get(arn.range.clone())?;
-        let mut reads = RoleGrants::default();
-        self.add_managed_policy(&mut reads, arn);
-        Some(PermissionsBoundary::new(format!("`{written}`"), Some(reads)))
+        let mut policy = RoleGrants::default();
+        self.add_managed_policy(&mut policy, arn);
+        Some(PermissionsBoundary::new(format!("`{written}`"), Some(policy)))
     }
 
     /// A managed policy by its ARN: an AWS managed policy infrafix knows, or a policy of the
@@ -336,13 +336,41 @@ impl<'a> Template<'a> {
                 return;
             }
         }
-        match self
-            .managed_policy_arn(arn)
-            .and_then(|arn| managed_policies::find(&arn))
-        {
+        if let Some(choice) = self.chosen_managed_policies(arn) {
+            grants.conditional_managed.push(choice);
+            return;
+        }
+        match self.aws_managed_policy(arn) {
             Some(policy) => grants.managed.push(policy),
             None => grants.unreadable += 1,
         }
+    }
+
+    fn aws_managed_policy(&self, arn: &Value) -> Option<&'static managed_policies::ManagedPolicy> {
+        managed_policies::find(&self.managed_policy_arn(arn)?)
+    }
+
+    /// An entry `!If [Cond, arn, arn]` of a role's `ManagedPolicyArns` whose every arm is an AWS
+    /// managed policy or `!Ref AWS::NoValue`, as the choice it makes; `None` for any other entry.
+    fn chosen_managed_policies(&self, entry: &Value) -> Option<ConditionalManaged> {
+        let (name, argument) = intrinsic(entry)?;
+        let [condition, when_true, when_false] = argument.as_list()?.items.as_slice() else {
+            return None;
+        };
+        if name != "Fn::If" {
+            return None;
+        }
+        let arms = [when_true, when_false]
+            .into_iter()
+            .map(|arm| match is_no_value(arm) {
+                true => Some(None),
+                false => self.aws_managed_policy(arm).map(Some),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(ConditionalManaged {
+            condition: condition.text()?.to_owned(),
+            arms,
+        })
     }
 
     /// The ARN of an AWS managed policy, written out or built from the partition the stack

@@ -244,6 +244,7 @@ impl<'tree> Program<'tree> {
             managed: crate::aws::managed_policies::find(BASIC_EXECUTION_POLICY)
                 .into_iter()
                 .collect(),
+            conditional_managed: Vec::new(),
             unreadable: 0,
             boundary: self
                 .app_wide_boundary()

@@ -140,6 +140,7 @@ impl<'tree> Program<'tree> {
                 })
                 .collect(),
             managed: policies.managed.clone(),
+            conditional_managed: Vec::new(),
             unreadable: policies.unreadable,
             boundary: None,
         }
