@@ -379,7 +379,10 @@ impl<'a> Template<'a> {
     /// the commercial partition: an AWS managed policy allows the same in every partition.
     pub(super) fn managed_policy_arn(&self, arn: &Value) -> Option<String> {
         let text = match intrinsic(arn) {
-            Some((name, argument)) if name == "Fn::Sub" => substituted_text(argument.text()?)?,
+            Some((name, argument)) if name == "Fn::Sub" => match argument.text() {
+                Some(template) => substituted_text(template)?,
+                None => substituted_with_variables(argument)?,
+            },
             Some((name, argument)) if name == "Fn::Join" => joined_text(argument)?,
             Some(_) => return None,
             None => return arn.text().map(str::to_owned),
@@ -743,6 +746,37 @@ pub(super) fn substituted_text(template: &str) -> Option<ArnText> {
         rest = after;
     }
     pieces.push(ArnPiece::Text(rest.to_owned()));
+    Some(ArnText::new(pieces))
+}
+
+/// The list form of `Fn::Sub`, `[template, {Name: value}]`, as ARN text: each variable the map
+/// gives text or a `Ref` (`Partition: !Ref AWS::Partition`) is read as that text or value, and
+/// the other `${…}` as in the string form. `None` when the map gives a variable anything else.
+fn substituted_with_variables(argument: &Value) -> Option<ArnText> {
+    let [template, variables] = argument.as_list()?.items.as_slice() else {
+        return None;
+    };
+    let pieces = substituted_text(template.text()?)?
+        .pieces
+        .into_iter()
+        .map(|piece| {
+            let ArnPiece::Value(value) = &piece else {
+                return Some(piece);
+            };
+            let Some(given) = variables.get(&value.shown) else {
+                return Some(piece);
+            };
+            if let Some(text) = given.text() {
+                return Some(ArnPiece::Text(text.to_owned()));
+            }
+            match intrinsic(given)? {
+                (name, referenced) if name == "Ref" => {
+                    Some(ArnPiece::Value(ReadValue::named(referenced.text()?.trim().to_owned())))
+                }
+                _ => None,
+            }
+        })
+        .collect::<Option<Vec<_>>>()?;
     Some(ArnText::new(pieces))
 }
 
