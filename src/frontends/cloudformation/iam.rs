@@ -181,6 +181,11 @@ impl<'a> Template<'a> {
             }) {
                 exist_only_under(&mut grants.documents[documents_before..], condition);
             }
+            // A logical id written twice names its first resource: a `DependsOn` cannot name a
+            // later one, so no function can be made to wait for it.
+            if self.resource_index(resource.logical_id) != Some(attachment_id) {
+                continue;
+            }
             let waits_for = self.waits_for_transitively(attachment_id);
             attachments.push(RoleAttachment {
                 resource: attachment_id,
