@@ -692,7 +692,7 @@ impl<'tree> Program<'tree> {
     }
 
     /// The text of a key an element holds: a string, or a record's key as `Object.keys` gives it.
-    fn key_text(&self, key: Located<'tree>) -> Option<String> {
+    pub(super) fn key_text(&self, key: Located<'tree>) -> Option<String> {
         let key = self.unwrapped(key);
         match kind_of(key.node) {
             "shorthand_property_identifier" => Some(self.text(key).to_owned()),

@@ -302,6 +302,35 @@ mod tests {
     }
 
     #[test]
+    fn a_record_looked_up_by_the_loop_key_gives_each_run_its_entry() {
+        let record = "const STAGES: Record<string, cdk.Environment> = {\n    Dev: { account: \"111\", region: \"us-east-1\" },\n    Qa: { account: \"111\", region: \"us-east-1\" },\n    Prod: { account: \"333\", region: \"eu-west-1\" },\n};\n";
+        let helper =
+            "function deployTo(name: string, env: cdk.Environment) {\n    return new Api(app, name, { env });\n}\n";
+        for lookup in [
+            "for (const name of Object.keys(STAGES)) {\n    new Api(app, name, { env: STAGES[name] });\n}\n".to_owned(),
+            "for (const name in STAGES) {\n    new Api(app, name, { env: { account: STAGES[name].account, region: STAGES[name].region } });\n}\n".to_owned(),
+            format!("{helper}for (const name of Object.keys(STAGES)) {{\n    deployTo(name, STAGES[name]);\n}}\n"),
+        ] {
+            assert_eq!(
+                function_targets(&format!("{HEADER}{record}{lookup}")),
+                Some(vec!["111/us-east-1 x2".to_owned(), "333/eu-west-1 x1".to_owned()]),
+                "{lookup}"
+            );
+        }
+        // A key a helper's call passes; a shorthand key names the key, not the const it reads.
+        let passed = format!("{HEADER}{record}function stage(name: string) {{\n    return new Api(app, name, {{ env: STAGES[name] }});\n}}\nstage(\"Qa\");\nstage(\"Prod\");\n");
+        assert_eq!(
+            function_targets(&passed),
+            Some(vec!["111/us-east-1 x1".to_owned(), "333/eu-west-1 x1".to_owned()])
+        );
+        let shorthand = format!("{HEADER}const Dev = {{ account: \"111\", region: \"us-east-1\" }};\nconst Prod = {{ account: \"333\", region: \"eu-west-1\" }};\nconst BY_NAME = {{ Dev, Prod }};\nfor (const name in BY_NAME) {{\n    new Api(app, name, {{ env: BY_NAME[name as keyof typeof BY_NAME] }});\n}}\n");
+        assert_eq!(
+            function_targets(&shorthand),
+            Some(vec!["111/us-east-1 x1".to_owned(), "333/eu-west-1 x1".to_owned()])
+        );
+    }
+
+    #[test]
     fn an_env_that_cannot_be_read_names_no_account_or_region() {
         let app = format!(
             "{HEADER}declare function loadEnv(name: string): cdk.Environment;\nfor (const name of [\"dev\", \"prod\"]) {{\n    new Api(app, name, {{ env: loadEnv(name) }});\n}}\nnew Api(app, \"Ci\", {{ env: {{ account: process.env.CDK_DEFAULT_ACCOUNT, region: \"us-east-1\" }} }});\n"

@@ -68,7 +68,7 @@ impl<'tree> Program<'tree> {
         }
         match kind_of(at.node) {
             "member_expression" | "subscript_expression" => {
-                let Some(name) = self.read_property_name(at) else {
+                let Some(name) = self.read_property_name(at, &frame, hops) else {
                     return Held::Unknown;
                 };
                 let Some(object) = at.node.field("object") else {
@@ -168,12 +168,33 @@ impl<'tree> Program<'tree> {
         Held::Undefined
     }
 
-    /// The property a member read names: `env` in `props.env` and `props?.env`, `"env"` in
-    /// `props["env"]`.
-    fn read_property_name(&self, at: Located<'tree>) -> Option<String> {
+    /// The property a member read names in its run: `env` in `props.env` and `props?.env`,
+    /// `"env"` in `props["env"]`, and the key `name` holds in `STAGES[name]` (a loop's key, or
+    /// what the run's call passes for it).
+    fn read_property_name(&self, at: Located<'tree>, frame: &Frame<'tree>, hops: usize) -> Option<String> {
         match kind_of(at.node) {
             "member_expression" => Some(self.text(at.with(at.node.field("property")?)).to_owned()),
-            _ => self.string_value(at.with(at.node.field("index")?)),
+            _ => {
+                let index = self.unwrapped(at.with(at.node.field("index")?));
+                self.string_value(index).or_else(|| self.held_key(index, frame, hops))
+            }
+        }
+    }
+
+    /// The key an index expression holds in one run. A loop's element that is a record's key
+    /// (`Object.keys(STAGES)`, `for (const name in STAGES)`) is read as the key's text: a
+    /// shorthand key (`{ staging, prod }`) names the key, not the const it also reads.
+    fn held_key(&self, index: Located<'tree>, frame: &Frame<'tree>, hops: usize) -> Option<String> {
+        if let Some((binder, path)) = self.element_path(index) {
+            let position = frame.element_of(binder.node)?;
+            return match self.element_read(binder, position, &path)? {
+                ElementRead::Written(key) => self.key_text(key),
+                ElementRead::Lacking | ElementRead::Unknown => None,
+            };
+        }
+        match self.held_within(index, frame.clone(), hops + 1) {
+            Held::Value(key, _) => self.key_text(key),
+            Held::Undefined | Held::Unknown => None,
         }
     }
 }
