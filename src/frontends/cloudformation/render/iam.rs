@@ -167,12 +167,11 @@ impl Template<'_> {
             .collect()
     }
 
-    /// The SAM function a mapping feeds, and the logical id of the queue it reads.
+    /// The SAM function a mapping feeds, and the logical id of the queue it reads, when the
+    /// function's `Policies` can name the queue wherever the function exists.
     fn mapped_function_and_queue(&self, mapping: &Site) -> Result<(Resource<'_>, &str), String> {
-        let properties = self
-            .resource_at(mapping)?
-            .properties
-            .ok_or("the mapping has no properties")?;
+        let mapping = self.resource_at(mapping)?;
+        let properties = mapping.properties.ok_or("the mapping has no properties")?;
         let queue = properties
             .get("EventSourceArn")
             .and_then(|arn| self.resource_ref(arn))
@@ -186,7 +185,44 @@ impl Template<'_> {
             .and_then(|function| self.resource(function))
             .filter(|function| function.kind == "AWS::Serverless::Function")
             .ok_or("the mapping does not name a SAM function of the template")?;
+        self.named_by_function(&queue, &function)?;
+        // A grant that outlives its mapping lets the function poll a queue nothing feeds it from.
+        if let Some(condition) = mapping
+            .condition()
+            .filter(|&condition| function.condition() != Some(condition))
+        {
+            return Err(format!(
+                "the mapping `{}` exists only under condition `{condition}` and the function `{}` does not: grant it `SQSPollerPolicy` for `{}` under that condition by hand",
+                mapping.logical_id, function.logical_id, queue.logical_id
+            ));
+        }
         Ok((function, queue.logical_id))
+    }
+
+    /// Whether the function's own properties can name `queue`: not when the queue is made by a
+    /// `Fn::ForEach` loop the function is not in (its copies have other logical ids), nor when it
+    /// exists under a condition the function does not (the stack fails where it is left out).
+    fn named_by_function(&self, queue: &Resource, function: &Resource) -> Result<(), String> {
+        let id = queue.logical_id;
+        match self.made_by_loop(queue) {
+            Some(made) => made.named_from(id, &function.entry.range)?,
+            None if id.contains("${") => {
+                return Err(format!(
+                    "`{id}` is made by a loop infrafix did not read; name its copies by hand"
+                ))
+            }
+            None => {}
+        }
+        if let Some(condition) = queue
+            .condition()
+            .filter(|&condition| function.condition() != Some(condition))
+        {
+            return Err(format!(
+                "`{id}` exists only under condition `{condition}` and the function `{}` does not: the policy would name it where it does not exist",
+                function.logical_id
+            ));
+        }
+        Ok(())
     }
 
     /// `entries` at the end of a SAM function's `Policies`, or as a new `Policies` list.
