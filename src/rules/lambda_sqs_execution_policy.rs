@@ -111,13 +111,15 @@ AWSLambdaBasicExecutionRole, what the function's `Policies` list (AWS managed po
 ARN, policy documents, and the policy templates of `src/aws/sam_policy_templates.rs`:
 `SQSPollerPolicy`, `SQSSendMessagePolicy`, `SNSPublishMessagePolicy`, `SNSCrudPolicy` on the queue
 or topic they name, the others on their own services), AWSLambdaSQSQueueExecutionRole when the
-function has an `SQS` event, what connectors from the function and policy resources naming
-`<Function>Role` grant, and what SAM adds for its dead-letter queue and destinations (sending,
-never polling). An entry infrafix cannot read (an `!If`, a template it does not know, `Role` or
-`Policies` in `Globals`) leaves the role unjudged. The fix adds SAM's
+function has an `SQS` event, what connectors from the function grant, and what SAM adds for its
+dead-letter queue and destinations (sending, never polling). An entry infrafix cannot read (an
+`!If`, a template it does not know, `Role` or `Policies` in `Globals`) leaves the role unjudged,
+and so does a policy resource naming `<Function>Role` (nothing waits for it). The fix adds SAM's
 `SQSPollerPolicy: {QueueName: !GetAtt Queue.QueueName}` to the function's `Policies` (a new
 `Policies` list where it has none), written as the template writes its lists (YAML block or flow,
-JSON); a `Policies` written as one entry rather than a list gets the finding without a fix. A SAM connector between the function and the queue (`Read` and `Write`)
+JSON); a `Policies` written as one entry rather than a list gets the finding without a fix, and
+so does a queue or mapping under a `Condition` the function does not share, or a queue made by a
+`Fn::ForEach` loop the function is outside. A SAM connector between the function and the queue (`Read` and `Write`)
 grants them to the function's own role too: not a finding here (see `lambda-iam-depends-on` for
 the mapping waiting for it). A Serverless function running as a role the service declares under
 `resources:` (its `role:`, or the provider's) gets nothing from the framework: its `sqs` events

@@ -5,8 +5,8 @@
 //! `DeadLetterQueue` target, AWSLambdaSQSQueueExecutionRole for `SQS` events (its pull event
 //! sources' `_link_policy`), grants on their own services for the other pull events, sending to
 //! the destinations of `EventInvokeConfig` and of an event's `DestinationConfig`. Connectors from
-//! the function and policy resources naming `<Function>Role` reach it too. An entry infrafix
-//! cannot read leaves the role unjudged.
+//! the function reach it too. An entry infrafix cannot read leaves the role unjudged, and so does
+//! a policy resource naming `<Function>Role`, which nothing waits for.
 //!
 //! `Tracing` and `VpcConfig` add AWSXrayWriteOnlyAccess and AWSLambdaVPCAccessExecutionRole,
 //! which allow X-Ray and network interface actions alone: nothing the rules ask about, so they
@@ -51,6 +51,9 @@ impl<'a> Template<'a> {
     /// template's own among the graph's roles. A function a `Fn::ForEach` loop makes (a role per
     /// copy) is left out, and so is every one when `Globals` sets a `Role` or `Policies`, which
     /// infrafix does not read; a Serverless service's `resources:` are not transformed by SAM.
+    /// So is a function whose role a policy resource of the template names: SAM makes the
+    /// function wait for its role alone, so Lambda may check the role before that policy is
+    /// attached, and no rule asks the function or its mappings to wait for it.
     fn sam_role_functions(&self) -> Vec<ResourceId> {
         let globals_set_role = self
             .function_globals()
@@ -67,9 +70,18 @@ impl<'a> Template<'a> {
                         .and_then(|properties| properties.get("Role"))
                         .is_none()
                     && self.made_by_loop(resource).is_none()
+                    && !self.policy_resource_names_sam_role(resource)
             })
             .map(|(id, _)| id)
             .collect()
+    }
+
+    /// Whether an `AWS::IAM::Policy`, `ManagedPolicy` or `RolePolicy` of the template attaches
+    /// to the role SAM makes for `function` (`<Function>Role`).
+    fn policy_resource_names_sam_role(&self, function: &Resource) -> bool {
+        let role_id = format!("{}Role", function.logical_id);
+        self.resources()
+            .any(|policy| ATTACHMENT_TYPES.contains(&policy.kind) && attaches_to_role(&policy, &role_id, None))
     }
 
     /// The place of the role SAM makes for `function` among the graph's roles: after the
@@ -119,14 +131,6 @@ impl<'a> Template<'a> {
         let runs_as_role = |candidate: &Resource| candidate.logical_id == function.logical_id;
         for grant in self.connector_grants(&runs_as_role) {
             grants.documents.push(grant.document);
-        }
-        for (attachment_id, attachment) in self.resources().enumerate() {
-            if ATTACHMENT_TYPES.contains(&attachment.kind) && attaches_to_role(&attachment, &role_id, None) {
-                let document = attachment
-                    .properties
-                    .and_then(|properties| properties.get("PolicyDocument"));
-                self.add_document(&mut grants, attachment_id, document, false);
-            }
         }
         grants.boundary = self
             .function_setting(function, "PermissionsBoundary")
