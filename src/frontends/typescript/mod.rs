@@ -256,6 +256,8 @@ struct Memo<'tree> {
     /// The functions fed by them that run as roles their constructs make (see
     /// `framework_role_functions`).
     framework_role_functions: std::cell::OnceCell<Vec<usize>>,
+    /// The permissions boundary the app sets on every role (see `app_wide_boundary`).
+    app_wide_boundary: std::cell::OnceCell<Option<String>>,
     /// Where the program reads each of those functions, found in one walk of every file (see
     /// `framework_role_uses`).
     framework_role_uses: std::cell::OnceCell<HashMap<usize, Vec<Located<'tree>>>>,

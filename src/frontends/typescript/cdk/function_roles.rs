@@ -248,7 +248,7 @@ impl<'tree> Program<'tree> {
             unreadable: 0,
             boundary: self
                 .app_wide_boundary()
-                .map(|written| PermissionsBoundary::new(written, None)),
+                .map(|written| PermissionsBoundary::new(written.to_owned(), None)),
         };
         // Policy statements written into the props are a grant infrafix does not read yet.
         if declared

@@ -298,22 +298,37 @@ impl<'tree> Program<'tree> {
     }
 
     /// The permissions boundary the app sets on every role of a scope, as written, with where:
-    /// `PermissionsBoundary.of(scope).apply(…)`, or a stack's or stage's `permissionsBoundary:
-    /// PermissionsBoundary.fromName(…)`. The scope is not followed, so it is taken to reach every
-    /// role of the app, in place of the role's own, and it is not read.
-    pub(super) fn app_wide_boundary(&self) -> Option<String> {
-        const CLASS: &str = "PermissionsBoundary.";
-        self.files().iter().find_map(|file| {
-            let start = file.text.find(CLASS)?;
-            let call = &file.text[start..];
-            let written = call.find(')').map_or(call, |end| &call[..=end]);
-            let line = file.text[..start].lines().count().max(1);
-            let name = file.path.file_name().unwrap_or(file.path.as_os_str()).to_string_lossy();
-            Some(format!(
-                "`{}` ({name}:{line})",
-                written.split_whitespace().collect::<Vec<_>>().join(" ")
-            ))
-        })
+    /// `PermissionsBoundary.of(scope).apply(…)`, a stack's or stage's `permissionsBoundary:
+    /// PermissionsBoundary.fromName(…)` (or `fromArn`), or the context key CDK reads for it
+    /// (`"@aws-cdk/core:permissionsBoundary"`, `PERMISSIONS_BOUNDARY_CONTEXT_KEY`, in `new App({
+    /// context })`). The scope is not
+    /// followed, so it is taken to reach every role of the app, in place of the role's own, and
+    /// it is not read. A context set in `cdk.json`, which is no file of the program, is not seen.
+    pub(super) fn app_wide_boundary(&self) -> Option<&str> {
+        const SETTERS: [&str; 5] = [
+            "PermissionsBoundary.of(",
+            "PermissionsBoundary.fromName(",
+            "PermissionsBoundary.fromArn(",
+            "\"@aws-cdk/core:permissionsBoundary\"",
+            "PERMISSIONS_BOUNDARY_CONTEXT_KEY",
+        ];
+        self.memo
+            .app_wide_boundary
+            .get_or_init(|| {
+                self.files().iter().find_map(|file| {
+                    let (line_number, line) = file.text.lines().enumerate().find(|(_, line)| {
+                        let code = line.trim_start();
+                        // `PermissionsBoundary.of(scope).clear()` takes the boundary away.
+                        !code.starts_with("//")
+                            && !code.starts_with('*')
+                            && !code.contains(".clear()")
+                            && SETTERS.iter().any(|setter| code.contains(setter))
+                    })?;
+                    let name = file.path.file_name().unwrap_or(file.path.as_os_str()).to_string_lossy();
+                    Some(format!("`{}` ({name}:{})", line.trim(), line_number + 1))
+                })
+            })
+            .as_deref()
     }
 
     /// Whether the app hands a role to L2 code (`iam.Role.fromRoleArn(this, "R", role.attrArn)`,

@@ -158,7 +158,7 @@ impl<'tree> Program<'tree> {
         let app_wide_boundary = (self.resources()[role].class.package == Package::Cdk)
             .then(|| self.app_wide_boundary())
             .flatten()
-            .map(|written| PermissionsBoundary::new(written, None));
+            .map(|written| PermissionsBoundary::new(written.to_owned(), None));
         let boundary = app_wide_boundary.or_else(|| {
             self.resources()[role]
                 .args()
