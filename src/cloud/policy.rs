@@ -712,13 +712,7 @@ mod tests {
 
     #[test]
     fn a_read_boundary_caps_what_the_role_is_granted() {
-        let queue = ResourceTarget {
-            resource: 0,
-            service: "sqs",
-            name: PhysicalName::Unknown,
-            instance: None,
-            arn_values: ArnValues::default(),
-        };
+        let queue = unnamed_queue();
         let statement = |effect: Effect, action: &str| {
             PolicyStatement::new(
                 effect,
@@ -967,26 +961,31 @@ mod tests {
         );
     }
 
-    /// What a role holding only the AWS managed policy `policy` may do with `action` on a queue.
-    fn managed_policy_answer(policy: &str, action: &str) -> Answer {
-        let policy = crate::aws::managed_policies::find(policy).expect("listed");
-        let queue = ResourceTarget {
+    /// A queue whose name infrafix does not know.
+    fn unnamed_queue() -> ResourceTarget {
+        ResourceTarget {
             resource: 0,
             service: "sqs",
             name: PhysicalName::Unknown,
             instance: None,
             arn_values: ArnValues::default(),
+        }
+    }
+
+    /// What a role holding only the AWS managed policies `managed` may do with `action` on a queue.
+    fn answer_on_a_queue(managed: ManagedPolicies, action: &str) -> Answer {
+        let queue = unnamed_queue();
+        evaluate(action, |entry| queue.coverage(entry), std::iter::empty(), managed, 0)
+    }
+
+    /// What a role holding only the AWS managed policy `policy` may do with `action` on a queue.
+    fn managed_policy_answer(policy: &str, action: &str) -> Answer {
+        let policy = crate::aws::managed_policies::find(policy).expect("listed");
+        let managed = ManagedPolicies {
+            attached: &[policy],
+            conditional: &[],
         };
-        evaluate(
-            action,
-            |entry| queue.coverage(entry),
-            std::iter::empty(),
-            ManagedPolicies {
-                attached: &[policy],
-                conditional: &[],
-            },
-            0,
-        )
+        answer_on_a_queue(managed, action)
     }
 
     /// What a role whose only policies are the arms of one condition may do on a queue.
@@ -995,26 +994,15 @@ mod tests {
             .iter()
             .map(|arm| arm.map(|policy| crate::aws::managed_policies::find(policy).expect("listed")))
             .collect();
-        let queue = ResourceTarget {
-            resource: 0,
-            service: "sqs",
-            name: PhysicalName::Unknown,
-            instance: None,
-            arn_values: ArnValues::default(),
+        let choice = [ConditionalManaged {
+            condition: "IsProd".to_owned(),
+            arms,
+        }];
+        let managed = ManagedPolicies {
+            attached: &[],
+            conditional: &choice,
         };
-        evaluate(
-            action,
-            |entry| queue.coverage(entry),
-            std::iter::empty(),
-            ManagedPolicies {
-                attached: &[],
-                conditional: &[ConditionalManaged {
-                    condition: "IsProd".to_owned(),
-                    arms,
-                }],
-            },
-            0,
-        )
+        answer_on_a_queue(managed, action)
     }
 
     #[test]
