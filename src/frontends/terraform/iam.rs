@@ -692,12 +692,12 @@ impl<'a> TerraformProject<'a> {
         boundary: Located<'a>,
         scope: &Scope<'_, 'a>,
     ) -> PermissionsBoundary {
-        let reads = scope.is_empty().then(|| {
-            let mut reads = RoleGrants::default();
-            self.add_policy_by_arn(&mut reads, role, boundary);
-            reads
+        let policy = scope.is_empty().then(|| {
+            let mut policy = RoleGrants::default();
+            self.add_policy_by_arn(&mut policy, role, boundary);
+            policy
         });
-        PermissionsBoundary::new(format!("`{}`", self.text(boundary)), reads)
+        PermissionsBoundary::new(format!("`{}`", self.text(boundary)), policy)
     }
 
     /// How many root module calls may hand a module the role's name (see `hands_role_name`);

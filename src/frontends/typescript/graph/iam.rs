@@ -164,11 +164,11 @@ impl<'tree> Program<'tree> {
                 .args()
                 .and_then(|props| self.property(props, "permissionsBoundary"))
                 .map(|boundary| {
-                    let mut reads = RolePolicies::default();
-                    self.add_policy_arn(&mut reads, boundary.value, false);
+                    let mut policy = RolePolicies::default();
+                    self.add_policy_arn(&mut policy, boundary.value, false);
                     PermissionsBoundary::new(
                         format!("`{}`", self.text(boundary.value)),
-                        Some(self.role_grants(&reads, role, instance)),
+                        Some(self.role_grants(&policy, role, instance)),
                     )
                 })
         });
