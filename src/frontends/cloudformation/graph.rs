@@ -21,10 +21,13 @@ struct Setting<'t> {
 
 impl<'a> Template<'a> {
     pub(super) fn graph_functions(&self) -> Vec<LambdaFunction> {
+        let compiled = self.compiled_function_ids();
         let mut functions: Vec<LambdaFunction> = self
             .resources()
             .enumerate()
             .filter(|(_, resource)| FUNCTION_TYPES.contains(&resource.kind))
+            // A service's resource named as a function the framework compiles only writes over it.
+            .filter(|(_, resource)| !compiled.iter().any(|(logical_id, _)| logical_id == resource.logical_id))
             .map(|(index, resource)| self.lambda_function(index, &resource))
             .collect();
         functions.extend(self.service_functions());

@@ -17,6 +17,7 @@ mod iam;
 mod includes;
 mod integrations;
 mod loops;
+mod overrides;
 mod references;
 mod render;
 mod sam_roles;
@@ -76,6 +77,9 @@ pub struct Template<'a> {
     /// The entries of the resources section: a template's `Resources`, a service's resources
     /// from every fragment of its `resources` section, those it includes read from their files.
     resource_section: Vec<Entry>,
+    /// The entries of a service's `resources.extensions`, from every fragment as
+    /// `resource_section` reads them: settings assigned over what the framework compiles.
+    resource_extensions: Vec<Entry>,
     /// The files those resources are read from. Their values' bytes are counted on from the end of
     /// this file's (`base`), so that where a value is written tells which file it is in (`site`).
     included_texts: Vec<IncludedText<'a>>,
@@ -175,6 +179,7 @@ impl<'a> Template<'a> {
             indented_with_tabs: input.json && input.text.lines().any(|line| line.starts_with('\t')),
             included: Vec::new(),
             resource_section: Vec::new(),
+            resource_extensions: Vec::new(),
             included_texts: Vec::new(),
             loop_made: HashMap::new(),
             unread_loops: Vec::new(),
@@ -206,9 +211,10 @@ impl<'a> Template<'a> {
         template.resource_ids = ids;
         template.resource_entries = entries;
         // The raw CloudFormation of a Serverless service names the functions the framework
-        // compiles by the logical ids it gives them.
+        // compiles by the logical ids it gives them; a resource of one of those names only writes
+        // over the compiled function (see `overrides`).
         for (logical_id, id) in template.compiled_function_ids() {
-            template.resource_ids.entry(logical_id).or_insert(id);
+            template.resource_ids.insert(logical_id, id);
         }
         template
     }
@@ -224,6 +230,9 @@ impl<'a> Template<'a> {
             let Some(fragment) = self.included_or_written(fragment, project_files) else {
                 continue;
             };
+            if let Some(extensions) = fragment.get("extensions").and_then(Value::as_map) {
+                self.resource_extensions.extend(extensions.entries.iter().cloned());
+            }
             let Some(resources) = fragment.get("Resources").cloned() else {
                 continue;
             };

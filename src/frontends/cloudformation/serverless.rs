@@ -76,6 +76,15 @@ impl<'t> FunctionEntry<'t> {
     }
 }
 
+/// Where a function's runtime is written: in its own settings, in the provider's (which serve
+/// every function that sets none), or in the service's CloudFormation over the compiled function.
+#[derive(Clone, Copy)]
+enum RuntimeSource {
+    Function,
+    Provider,
+    Override,
+}
+
 /// The logical name of the role the Serverless Framework makes for a service's functions.
 const FRAMEWORK_ROLE: &str = "IamRoleLambdaExecution";
 
@@ -94,19 +103,32 @@ impl Template<'_> {
                     file,
                     range: range.clone(),
                 };
+                let compiled_id = compiled_logical_id(&entry.key);
+                let overridden = |key: &str| self.compiled_function_override(&compiled_id, key);
                 // A function deployed as a container image (`image:`) runs no managed runtime:
                 // the framework sets `PackageType: Image` and leaves its runtime out.
-                let runtime = match function.get(&["image"]) {
-                    Some(_) => None,
-                    None => function.setting("runtime").map(|setting| (setting, true)).or_else(|| {
-                        let provider = self.root.get("provider")?.as_map()?;
-                        provider.entry("runtime").map(|entry| ((self.file, entry), false))
-                    }),
+                let image = function.get(&["image"]).is_some()
+                    || overridden("PackageType").is_some_and(|kind| kind.value.text() == Some("Image"));
+                let runtime = match (overridden("Runtime"), image) {
+                    (Some(runtime), _) => Some(((self.file, runtime), RuntimeSource::Override)),
+                    (None, true) => None,
+                    (None, false) => function
+                        .setting("runtime")
+                        .map(|setting| (setting, RuntimeSource::Function))
+                        .or_else(|| {
+                            let provider = self.root.get("provider")?.as_map()?;
+                            provider
+                                .entry("runtime")
+                                .map(|entry| ((self.file, entry), RuntimeSource::Provider))
+                        }),
                 };
-                let handler = function.setting("handler").and_then(|(file, handler)| {
-                    let value = self.followed(&handler.value);
-                    Some((file, handler, value, value.text()?.to_owned()))
-                });
+                let handler = overridden("Handler")
+                    .map(|handler| (self.file, handler))
+                    .or_else(|| function.setting("handler"))
+                    .and_then(|(file, handler)| {
+                        let value = self.followed(&handler.value);
+                        Some((file, handler, value, value.text()?.to_owned()))
+                    });
                 let handler_place = match &handler {
                     Some((file, handler, value, text)) => HandlerPlace::Written(vec![(
                         Written {
@@ -119,14 +141,15 @@ impl Template<'_> {
                 };
                 let runtimes: Vec<RuntimeValue> = runtime
                     .into_iter()
-                    .filter_map(|((written_in, runtime), own)| {
+                    .filter_map(|((written_in, runtime), source)| {
                         // A runtime the provider gives is reported where the service lists each
                         // function it serves: in the service's own file, which is never left out
                         // of a run on it (another service including the same file, an editor's
                         // buffer).
-                        let at = match own {
-                            true => in_file(written_in, &runtime.value.range),
-                            false => self.site(function.listed.clone()),
+                        let at = match source {
+                            RuntimeSource::Function => in_file(written_in, &runtime.value.range),
+                            RuntimeSource::Override => self.site(runtime.value.range.clone()),
+                            RuntimeSource::Provider => self.site(function.listed.clone()),
                         };
                         self.runtime_value(runtime, written_in, at, &handler_place)
                     })
@@ -134,8 +157,14 @@ impl Template<'_> {
                 let names_a_binary = runtimes
                     .iter()
                     .any(|runtime| runtime.id == "go1.x" || runtime.id.starts_with("provided"));
-                let role = self.service_role(&function);
+                // A role or dead-letter target written in CloudFormation over the framework's is
+                // not followed: the function's permissions are left unjudged.
+                let role = match overridden("Role") {
+                    Some(_) => FunctionRole::Unknown,
+                    None => self.service_role(&function),
+                };
                 let dead_letter = match (&role, function.get(&["onError"])) {
+                    _ if overridden("DeadLetterConfig").is_some() => DeadLetter::Unknown,
                     // The framework grants its own role the topic.
                     (FunctionRole::Unknown, _) => DeadLetter::Unknown,
                     (_, None) => DeadLetter::None,
@@ -144,8 +173,9 @@ impl Template<'_> {
                         _ => DeadLetter::Unknown,
                     },
                 };
-                let reservations = function
-                    .setting("reservedConcurrency")
+                let reservations = overridden("ReservedConcurrentExecutions")
+                    .map(|reserved| (self.file, reserved))
+                    .or_else(|| function.setting("reservedConcurrency"))
                     .map(|(file, reserved)| {
                         let value = self.followed(&reserved.value);
                         Reservation {
@@ -177,6 +207,9 @@ impl Template<'_> {
                     // A Go or OS-only function's handler names a binary of the package, which
                     // moving it judges; another's names a module of the code.
                     code: match (names_a_binary, &handler) {
+                        _ if overridden("Code").is_some() => Some(CodePackage::Unjudged {
+                            reason: format!("the service's CloudFormation sets the code of `{compiled_id}` itself"),
+                        }),
                         (true, Some((_, _, _, text))) => {
                             let sharing = match self.go_binary_in_the_service_package(&function) {
                                 true => sharing,
