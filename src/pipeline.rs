@@ -13,13 +13,16 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use tree_sitter::Tree;
 
+use crate::cloud::RuntimeCheck;
 use crate::config::{self, Settings};
 use crate::diagnostic::Finding;
 use crate::fix::{detect_only, fix_to_fixpoint, FixPolicy, FixableProject, FixpointOutcome, TextChange, MAX_PASSES};
 use crate::frontends::cloudformation::{
     included_files, is_serverless_service, ProjectFile, Template, TemplateFrontEnd, TemplateInput,
 };
-use crate::frontends::terraform::{locked_aws_release, TerraformFrontEnd, TerraformInput, TerraformProject};
+use crate::frontends::terraform::{
+    configuration_runtime_check, locked_aws_release, TerraformFrontEnd, TerraformInput, TerraformProject,
+};
 use crate::frontends::typescript::{
     import_aliases, FileFacts, ImportAliases, PackageManifest, Program, ProgramInput, StackConfig, TypeScriptFrontEnd,
 };
@@ -225,7 +228,12 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
         source,
         is_target: false,
     }));
-    let setup = ProjectSetup::read(&project.root, project.kind);
+    let mut setup = ProjectSetup::read(&project.root, project.kind);
+    setup.callers_runtime_checks = project
+        .callers
+        .iter()
+        .filter_map(|caller| configuration_runtime_check(&caller.root, &caller.files, &project.root))
+        .collect();
     let (files, more_notices) = check_sources(sources, project.kind, setup, settings, options, &project.root);
     notices.extend(more_notices);
     (files, notices)
@@ -239,6 +247,8 @@ struct ProjectSetup {
     aliases: ImportAliases,
     stack_config: StackConfig,
     manifest: PackageManifest,
+    /// For a Terraform module, how hashicorp/aws checks runtimes in each configuration calling it.
+    callers_runtime_checks: Vec<RuntimeCheck>,
     notices: Vec<Notice>,
 }
 
@@ -261,6 +271,7 @@ impl ProjectSetup {
             aliases,
             stack_config,
             manifest,
+            callers_runtime_checks: Vec::new(),
             notices,
         }
     }
@@ -354,6 +365,7 @@ fn check_sources(
         aliases: setup.aliases,
         stack_config: setup.stack_config,
         manifest: setup.manifest,
+        callers_runtime_checks: setup.callers_runtime_checks,
     };
     let listing: Vec<(&std::path::Path, &str)> = sources
         .iter()
@@ -763,6 +775,7 @@ struct ProjectState<'a> {
     aliases: ImportAliases,
     stack_config: StackConfig,
     manifest: PackageManifest,
+    callers_runtime_checks: Vec<RuntimeCheck>,
 }
 
 impl ProjectState<'_> {
@@ -823,7 +836,9 @@ impl ProjectState<'_> {
             })
             .collect();
         let project = TerraformProject::build(root, inputs);
-        let front_end = TerraformFrontEnd::new(&project).with_locked_aws(locked_aws_release(root));
+        let front_end = TerraformFrontEnd::new(&project)
+            .with_locked_aws(locked_aws_release(root))
+            .with_callers_checks(self.callers_runtime_checks.clone());
         let findings = check_program(
             &RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages),
             &self.enabled,

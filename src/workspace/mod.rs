@@ -3,7 +3,7 @@
 //! the folders tools generate (`.aws-sam`, `cdk.out`, `.serverless`) are never entered, and symlinks
 //! are never followed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -29,6 +29,18 @@ pub struct Project {
     /// the module calls): read for the model (a role declared in iam.ts), never reported on or
     /// changed.
     pub context_files: Vec<PathBuf>,
+    /// For a Terraform module, the configurations among the projects that call it, directly or
+    /// through other modules: Terraform installs one provider release for a whole
+    /// configuration, so what their roots pin holds inside this module too.
+    pub callers: Vec<TerraformConfiguration>,
+}
+
+/// A Terraform module folder and every `.tf` file its configuration reads: its own and those
+/// of the local modules it calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerraformConfiguration {
+    pub root: PathBuf,
+    pub files: Vec<PathBuf>,
 }
 
 /// Which front end reads a project.
@@ -141,6 +153,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Workspace> {
             ProjectKind::TypeScript => {}
         }
     }
+    add_terraform_callers(&mut workspace.projects);
     let deploys_on_its_own = share_included_files(&mut workspace.projects);
     // A file a service declares functions in is read as part of it, and on its own only when it
     // deploys on its own too (a service of its own, a template).
@@ -283,6 +296,35 @@ fn add_called_modules(project: &mut Project) {
     }
 }
 
+/// Gives each Terraform project the configurations that read it as a module they call.
+fn add_terraform_callers(projects: &mut [Project]) {
+    let mut callers: HashMap<PathBuf, Vec<TerraformConfiguration>> = HashMap::new();
+    for project in projects.iter().filter(|project| project.kind == ProjectKind::Terraform) {
+        let configuration = TerraformConfiguration {
+            root: project.root.clone(),
+            files: project.files.iter().chain(&project.context_files).cloned().collect(),
+        };
+        let called: BTreeSet<&Path> = project
+            .context_files
+            .iter()
+            .filter_map(|file| file.parent())
+            .filter(|folder| *folder != project.root)
+            .collect();
+        for folder in called {
+            callers
+                .entry(folder.to_path_buf())
+                .or_default()
+                .push(configuration.clone());
+        }
+    }
+    for project in projects
+        .iter_mut()
+        .filter(|project| project.kind == ProjectKind::Terraform)
+    {
+        project.callers = callers.remove(&project.root).unwrap_or_default();
+    }
+}
+
 /// The local paths that `source = "…"` arguments of a file's text name (`./x`, `../x`), wherever
 /// they stand on their lines (`module "a" { source = "./a" }`). Read before parsing, to know
 /// which files to parse; the model reads the calls themselves.
@@ -404,6 +446,7 @@ fn group_into_projects(files: Vec<PathBuf>) -> Vec<Project> {
             kind,
             files,
             context_files: Vec::new(),
+            callers: Vec::new(),
         })
         .collect()
 }
@@ -512,6 +555,14 @@ mod tests {
                 (root.join("infra/modules/fn"), ProjectKind::Terraform, 1, 0),
             ]
         );
+        // The module's caller is the root module's configuration, read whole.
+        let callers: Vec<(PathBuf, usize)> = workspace.projects[1]
+            .callers
+            .iter()
+            .map(|caller| (caller.root.clone(), caller.files.len()))
+            .collect();
+        assert_eq!(callers, vec![(root.join("infra"), 3)]);
+        assert!(workspace.projects[0].callers.is_empty());
         let whole = discover(&[root.to_path_buf()]).expect("walks");
         let kinds: Vec<(PathBuf, ProjectKind)> = whole.projects.iter().map(|p| (p.root.clone(), p.kind)).collect();
         assert_eq!(

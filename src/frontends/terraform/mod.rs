@@ -41,7 +41,7 @@ use std::rc::Rc;
 
 use tree_sitter::{Node, Tree};
 
-pub use provider_release::locked_aws_release;
+pub use provider_release::{configuration_runtime_check, locked_aws_release};
 pub use render::TerraformFrontEnd;
 
 use crate::cloud::Site;
@@ -528,12 +528,22 @@ pub(crate) mod test_support {
     use std::path::{Path, PathBuf};
 
     use super::{TerraformFrontEnd, TerraformInput, TerraformProject};
-    use crate::cloud::{Answer, CloudGraph};
+    use crate::cloud::{Answer, CloudGraph, RuntimeCheck};
     use crate::syntax::{parse, Dialect};
 
     /// Builds the front end of a root module given as (file name, text) pairs and hands it to
     /// `check`.
     pub fn with_module(files: &[(&str, &str)], check: impl FnOnce(&TerraformFrontEnd)) {
+        with_called_module(files, Vec::new(), check);
+    }
+
+    /// `with_module`, for a module called by configurations whose runtimes hashicorp/aws checks
+    /// as `callers` say.
+    pub fn with_called_module(
+        files: &[(&str, &str)],
+        callers: Vec<RuntimeCheck>,
+        check: impl FnOnce(&TerraformFrontEnd),
+    ) {
         let root = Path::new("/module");
         let paths: Vec<PathBuf> = files.iter().map(|(name, _)| root.join(name)).collect();
         let trees: Vec<_> = files
@@ -548,7 +558,7 @@ pub(crate) mod test_support {
             })
             .collect();
         let project = TerraformProject::build(root, inputs);
-        check(&TerraformFrontEnd::new(&project));
+        check(&TerraformFrontEnd::new(&project).with_callers_checks(callers));
     }
 
     /// Every (action, resource) of those asked that the policy evaluator surely allows the role

@@ -28,6 +28,9 @@ pub struct TerraformFrontEnd<'a> {
     project: &'a TerraformProject<'a>,
     /// The hashicorp/aws release the root module's lock file pins, if it has one.
     locked_aws: Option<ReleaseVersion>,
+    /// How hashicorp/aws checks runtimes in each configuration that calls this module: Terraform
+    /// installs one release for a whole configuration, so its root's pin holds here too.
+    callers_checks: Vec<RuntimeCheck>,
     /// The resources this pass's fixes create, as `TYPE.NAME`: a second new resource of a pass
     /// must not take the name of the first.
     handed_out: RefCell<HashSet<String>>,
@@ -38,6 +41,7 @@ impl<'a> TerraformFrontEnd<'a> {
         Self {
             project,
             locked_aws: None,
+            callers_checks: Vec::new(),
             handed_out: RefCell::default(),
         }
     }
@@ -46,6 +50,14 @@ impl<'a> TerraformFrontEnd<'a> {
     pub fn with_locked_aws(self, release: Option<ReleaseVersion>) -> Self {
         Self {
             locked_aws: release,
+            ..self
+        }
+    }
+
+    /// The front end of a module that the configurations checking runtimes as `checks` say call it.
+    pub fn with_callers_checks(self, checks: Vec<RuntimeCheck>) -> Self {
+        Self {
+            callers_checks: checks,
             ..self
         }
     }
@@ -254,8 +266,14 @@ impl GraphSource for TerraformFrontEnd<'_> {
         self.project.graph_message_targets()
     }
 
+    /// The most restrictive of this module's own check and its callers': a runtime must pass the
+    /// provider release of every configuration the module is planned in.
     fn runtime_check(&self) -> Option<RuntimeCheck> {
-        self.project.aws_runtime_check(self.locked_aws)
+        self.project
+            .aws_runtime_check(self.locked_aws)
+            .into_iter()
+            .chain(self.callers_checks.iter().cloned())
+            .min_by_key(|check| check.newest)
     }
 
     fn spelling(&self) -> Spelling {
