@@ -24,7 +24,8 @@ use crate::frontends::terraform::{
     configuration_runtime_check, locked_aws_release, TerraformFrontEnd, TerraformInput, TerraformProject,
 };
 use crate::frontends::typescript::{
-    import_aliases, FileFacts, ImportAliases, PackageManifest, Program, ProgramInput, StackConfig, TypeScriptFrontEnd,
+    import_aliases, CdkAppContext, FileFacts, ImportAliases, PackageManifest, Program, ProgramInput, StackConfig,
+    TypeScriptFrontEnd,
 };
 use crate::packaging::ProjectPackages;
 use crate::prefilter::files_that_matter;
@@ -240,8 +241,9 @@ fn check_project(project: &Project, settings: &Settings, options: &RunOptions) -
 }
 
 /// What a project's folder says besides its sources: the packages its functions deploy, where
-/// its tsconfig.json leads bare imports, the configuration keys its stacks set, and the library
-/// versions its package.json declares.
+/// its tsconfig.json leads bare imports, the configuration keys its stacks set, the library
+/// versions its package.json declares, and the context a CDK app's cdk.json and cdk.context.json
+/// set.
 struct ProjectSetup {
     packages: ProjectPackages,
     aliases: ImportAliases,
@@ -249,16 +251,18 @@ struct ProjectSetup {
     manifest: PackageManifest,
     /// For a Terraform module, how hashicorp/aws checks runtimes in each configuration calling it.
     callers_runtime_checks: Vec<RuntimeCheck>,
+    cdk_context: CdkAppContext,
     notices: Vec<Notice>,
 }
 
 impl ProjectSetup {
     fn read(root: &std::path::Path, kind: ProjectKind) -> Self {
-        let ((aliases, notices), stack_config, manifest) = match kind {
+        let ((aliases, notices), stack_config, manifest, cdk_context) = match kind {
             ProjectKind::TypeScript => (
                 import_aliases(root),
                 StackConfig::of_project(root),
                 PackageManifest::of_project(root),
+                CdkAppContext::of_project(root),
             ),
             ProjectKind::Terraform | ProjectKind::CloudFormation => Default::default(),
         };
@@ -272,6 +276,7 @@ impl ProjectSetup {
             stack_config,
             manifest,
             callers_runtime_checks: Vec::new(),
+            cdk_context,
             notices,
         }
     }
@@ -366,6 +371,7 @@ fn check_sources(
         stack_config: setup.stack_config,
         manifest: setup.manifest,
         callers_runtime_checks: setup.callers_runtime_checks,
+        cdk_context: setup.cdk_context,
     };
     let listing: Vec<(&std::path::Path, &str)> = sources
         .iter()
@@ -776,6 +782,7 @@ struct ProjectState<'a> {
     stack_config: StackConfig,
     manifest: PackageManifest,
     callers_runtime_checks: Vec<RuntimeCheck>,
+    cdk_context: CdkAppContext,
 }
 
 impl ProjectState<'_> {
@@ -811,7 +818,13 @@ impl ProjectState<'_> {
                 facts: &self.facts[index],
             })
             .collect();
-        let program = Program::build(&inputs, &self.aliases, &self.stack_config, &self.manifest);
+        let program = Program::build(
+            &inputs,
+            &self.aliases,
+            &self.stack_config,
+            &self.manifest,
+            &self.cdk_context,
+        );
         let front_end = TypeScriptFrontEnd::new(&program);
         let context = RuleContext::new(&front_end, self.settings, suppressions).with_packages(&self.packages);
         check_program(&context, &self.enabled)

@@ -54,6 +54,7 @@ use std::path::{Path, PathBuf};
 use tree_sitter::{Node, Tree};
 
 use callbacks::OutputValue;
+pub use cdk::CdkAppContext;
 use edits::name_from_logical_name;
 use exports::Exported;
 pub use facts::FileFacts;
@@ -183,6 +184,8 @@ pub struct Program<'tree> {
     stack_config: &'tree StackConfig,
     /// The library versions the project's package.json declares.
     manifest: &'tree PackageManifest,
+    /// What a CDK app's cdk.json and cdk.context.json set.
+    cdk_context: &'tree CdkAppContext,
     /// The const names unbound resources get when a fix must refer to them, made once for all.
     binding_names: std::cell::OnceCell<HashMap<usize, String>>,
     memo: Memo<'tree>,
@@ -288,6 +291,7 @@ impl<'tree> Program<'tree> {
         aliases: &'tree ImportAliases,
         stack_config: &'tree StackConfig,
         manifest: &'tree PackageManifest,
+        cdk_context: &'tree CdkAppContext,
     ) -> Self {
         let files: Vec<ProgramFile> = inputs
             .iter()
@@ -323,6 +327,7 @@ impl<'tree> Program<'tree> {
             aliases,
             stack_config,
             manifest,
+            cdk_context,
             binding_names: std::cell::OnceCell::new(),
             memo: Memo::default(),
         };
@@ -849,6 +854,7 @@ pub(crate) mod test_support {
             &super::ImportAliases::default(),
             &super::StackConfig::default(),
             &super::PackageManifest::default(),
+            &super::CdkAppContext::default(),
         ));
     }
 }

@@ -2,12 +2,14 @@
 //! classes and where their props go, its runtime constants. The value flow (imports, consts,
 //! loops, helpers, constructs and their props) is the one Pulumi programs use.
 
+mod app_context;
 mod cloudformation;
 mod environments;
 mod function_roles;
 mod run_values;
 mod runs;
 
+pub use app_context::CdkAppContext;
 pub(super) use cloudformation::{graph_attribute, l1_class_for, prop_name, stands_for, written_attribute};
 pub(super) use function_roles::CdkMapping;
 pub(super) use runs::RunsCalled;
@@ -163,6 +165,12 @@ fn runtime_family(family: &str) -> Option<(&'static str, bool)> {
     })
 }
 
+/// A line that sets something, as a finding quotes it: the line as written, then its file's name
+/// and its 1-based number.
+fn written_at(line: &str, file_name: &str, line_number: usize) -> String {
+    format!("`{}` ({file_name}:{line_number})", line.trim())
+}
+
 impl<'tree> Program<'tree> {
     /// Whether an expression reaches the CDK through a v1 module (`@aws-cdk/aws-lambda`), whose
     /// last release lacks the newer runtime constants.
@@ -301,9 +309,10 @@ impl<'tree> Program<'tree> {
     /// `PermissionsBoundary.of(scope).apply(…)`, a stack's or stage's `permissionsBoundary:
     /// PermissionsBoundary.fromName(…)` (or `fromArn`), or the context key CDK reads for it
     /// (`"@aws-cdk/core:permissionsBoundary"`, `PERMISSIONS_BOUNDARY_CONTEXT_KEY`, in `new App({
-    /// context })`). The scope is not
+    /// context })`, or in the context of `cdk.json` or `cdk.context.json`). The scope is not
     /// followed, so it is taken to reach every role of the app, in place of the role's own, and
-    /// it is not read. A context set in `cdk.json`, which is no file of the program, is not seen.
+    /// it is not read. A context given on the command line (`--context`) or in `~/.cdk.json`,
+    /// which no file of the project holds, is not seen.
     pub(super) fn app_wide_boundary(&self) -> Option<&str> {
         const SETTERS: [&str; 5] = [
             "PermissionsBoundary.of(",
@@ -315,7 +324,7 @@ impl<'tree> Program<'tree> {
         self.memo
             .app_wide_boundary
             .get_or_init(|| {
-                self.files().iter().find_map(|file| {
+                let in_code = self.files().iter().find_map(|file| {
                     let (line_number, line) = file.text.lines().enumerate().find(|(_, line)| {
                         let code = line.trim_start();
                         // `PermissionsBoundary.of(scope).clear()` takes the boundary away.
@@ -325,7 +334,11 @@ impl<'tree> Program<'tree> {
                             && SETTERS.iter().any(|setter| code.contains(setter))
                     })?;
                     let name = file.path.file_name().unwrap_or(file.path.as_os_str()).to_string_lossy();
-                    Some(format!("`{}` ({name}:{})", line.trim(), line_number + 1))
+                    Some(written_at(line, &name, line_number + 1))
+                });
+                in_code.or_else(|| {
+                    let setting = self.cdk_context.permissions_boundary()?;
+                    Some(written_at(&setting.line, setting.file, setting.line_number))
                 })
             })
             .as_deref()
