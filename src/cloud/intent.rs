@@ -36,6 +36,9 @@ pub enum Intent {
     /// reads, the way its framework grants a role it makes (the CDK's
     /// `queue.grantConsumeMessages(fn)`), written right after the mapping.
     GrantQueuePolling { mapping: Site },
+    /// Where the value at `at` names a queue or topic through an output other than the name a
+    /// grant takes there (a `MisnamedTarget`), read its name.
+    ReadTargetName { at: Site },
     /// Add `action` to the actions of statement number `statement` of the document written at
     /// `document`, one of those reaching the role created at `role`.
     AddStatementAction {
@@ -104,6 +107,7 @@ impl Intent {
             Intent::AddStageMethodSettings { stage, .. } => stage,
             Intent::AttachManagedPolicy { role, .. } => role,
             Intent::GrantQueuePolling { mapping } => mapping,
+            Intent::ReadTargetName { at } => at,
             Intent::AddStatementAction { document, .. }
             | Intent::AddStatementTargets { document, .. }
             | Intent::AddStatements { document, .. } => document,

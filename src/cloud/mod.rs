@@ -34,8 +34,8 @@ pub use lambda::{
 };
 
 pub use policy::{
-    action_matches, Answer, ConditionalManaged, Coverage, Effect, Entry, GrantDocument, Malformed, PermissionsBoundary,
-    PhysicalName, PolicyStatement, ResourceTarget, RoleGrants,
+    action_matches, Answer, ConditionalManaged, Coverage, Effect, Entry, GrantDocument, Malformed, MisnamedTarget,
+    PermissionsBoundary, PhysicalName, PolicyStatement, ResourceTarget, RoleGrants,
 };
 pub use runtime_check::{CheckingProvider, RuntimeCheck};
 

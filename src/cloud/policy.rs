@@ -97,6 +97,20 @@ pub struct RoleGrants {
     pub unreadable: usize,
     /// The role's permissions boundary, when it has one.
     pub boundary: Option<PermissionsBoundary>,
+    /// Grants written to name a resource through the wrong output of it: they name nothing.
+    pub misnamed: Vec<MisnamedTarget>,
+}
+
+/// A grant written to name a resource through an output other than the one it takes (a SAM
+/// policy template given a queue's `Ref`, its URL, where the queue's name belongs): the ARN it
+/// makes names nothing, and reading the right output is the fix. Nothing else reads the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MisnamedTarget {
+    pub resource: ResourceId,
+    /// The value reading the wrong output, which the fix rewrites.
+    pub at: Site,
+    /// What is written, and what must be, for messages.
+    pub why: String,
 }
 
 /// The managed policy that caps what a role's own policies may grant: IAM allows an action only

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::cloud::{Answer, CallRole, FixPlan, FunctionRole, Intent, LambdaFunction, QueueEventSource, Site};
+use crate::cloud::{
+    Answer, CallRole, FixPlan, FunctionRole, Intent, LambdaFunction, MisnamedTarget, QueueEventSource, Site,
+};
 use crate::diagnostic::Finding;
 use crate::fix::{join_all, Applicability, Fix};
 use crate::rules::{listed_names, RuleContext, RuleId};
@@ -106,11 +108,13 @@ AWS::NoValue`) grants what both arms grant; where only one arm lets the role pol
 cannot tell, without a fix; where neither does, the role is reported and fixed as any other.
 SAM and the Serverless Framework grant the poller's permissions themselves to the roles they make
 for SQS events: not a finding. A mapping written as a resource is no SAM event: SAM grants the
-role it makes for a function without a `Role` nothing for it. That role holds
+role it makes for a function without a `Role` nothing for it, whether its `FunctionName` names the
+function or the alias or version SAM publishes for its `AutoPublishAlias` (`!Ref Fn.Alias`,
+`!Ref Fn.Version`, or the alias's logical id, `!Ref FnAliaslive`). That role holds
 AWSLambdaBasicExecutionRole, what the function's `Policies` list (AWS managed policies by name or
-ARN, policy documents, and the policy templates of `src/aws/sam_policy_templates.rs`:
+ARN, policy documents, and SAM's policy templates, `src/aws/sam_policy_templates.rs`:
 `SQSPollerPolicy`, `SQSSendMessagePolicy`, `SNSPublishMessagePolicy`, `SNSCrudPolicy` on the queue
-or topic they name, the others on their own services), AWSLambdaSQSQueueExecutionRole when the
+or topic they name, the others their own actions on resources that are never queues), AWSLambdaSQSQueueExecutionRole when the
 function has an `SQS` event, what connectors from the function grant, and what SAM adds for its
 dead-letter queue and destinations (sending, never polling). An entry infrafix cannot read (an
 `!If`, a template it does not know, `Role` or `Policies` in `Globals`) leaves the role unjudged,
@@ -119,7 +123,11 @@ and so does a policy resource naming `<Function>Role` (nothing waits for it). Th
 `Policies` list where it has none), written as the template writes its lists (YAML block or flow,
 JSON); a `Policies` written as one entry rather than a list gets the finding without a fix, and
 so does a queue or mapping under a `Condition` the function does not share, or a queue made by a
-`Fn::ForEach` loop the function is outside. A SAM connector between the function and the queue (`Read` and `Write`)
+`Fn::ForEach` loop the function is outside. A template that names the queue by another output than
+its name (`SQSPollerPolicy: {QueueName: !Ref Queue}`: a queue's `Ref` is its URL, which SAM writes
+into the ARN where the name belongs) grants nothing on it: the finding says so, and the fix reads
+the name there instead (`QueueName: !GetAtt Queue.QueueName`), which only that entry reads.
+A SAM connector between the function and the queue (`Read` and `Write`)
 grants them to the function's own role too: not a finding here (see `lambda-iam-depends-on` for
 the mapping waiting for it). A Serverless function running as a role the service declares under
 `resources:` (its `role:`, or the provider's) gets nothing from the framework: its `sqs` events
@@ -416,6 +424,21 @@ fn judge(
             .flat_map(|(_, answers)| answers)
             .any(|(_, answer)| *answer == Answer::OutsideBoundary)
     });
+    // Grants meant for a queue that name it through the wrong output (a SAM policy template
+    // given the queue's URL for its name): the message says so, and the fix names it right.
+    let mut misnamed: Vec<&MisnamedTarget> = Vec::new();
+    for (source, _) in &judged {
+        for wrong in role
+            .grants
+            .misnamed
+            .iter()
+            .filter(|wrong| wrong.resource == source.queue.resource)
+        {
+            if !misnamed.contains(&wrong) {
+                misnamed.push(wrong);
+            }
+        }
+    }
     let message = match (only_unknown, outside_boundary) {
         (_, Some(boundary)) => format!(
             "Function {name} is fed by {fed_by}, but {role_named} may not do {} on {on}: its permissions boundary {} does not allow them, so Lambda cannot poll it ({error}).",
@@ -431,6 +454,10 @@ fn judge(
             missing.join(", "),
         ),
     };
+    let message = std::iter::once(message)
+        .chain(misnamed.iter().map(|wrong| wrong.why.clone()))
+        .collect::<Vec<_>>()
+        .join(" ");
     let finding = Finding::new(
         RuleId::LambdaSqsExecutionPolicy,
         function.at.file,
@@ -457,31 +484,41 @@ fn judge(
     if unknown && judged.iter().any(|(source, _)| source.per_instance) {
         return None;
     }
-    let feeds_every_instance = judged.iter().all(|(source, _)| source.feeds_every_instance);
+    // A queue a misnamed grant means to name is granted by naming it right; the others as below.
+    let renamed = misnamed
+        .iter()
+        .map(|wrong| Intent::ReadTargetName { at: wrong.at.clone() });
+    let ungranted: Vec<(&QueueEventSource, Vec<(&str, Answer)>)> = judged
+        .iter()
+        .filter(|(source, _)| !misnamed.iter().any(|wrong| wrong.resource == source.queue.resource))
+        .cloned()
+        .collect();
+    let feeds_every_instance = ungranted.iter().all(|(source, _)| source.feeds_every_instance);
     // A policy IAM refuses may be the one meant to grant it; a grant made elsewhere would leave
     // the deployment failing on it.
-    let outcome = match not_judged.or_else(|| role.grants.malformed().map(str::to_owned)) {
+    let intents = match not_judged.or_else(|| role.grants.malformed().map(str::to_owned)) {
         Some(reason) => Err(reason),
-        None if made_by_framework => grant_beside_mappings(context, &judged),
+        None if ungranted.is_empty() => Ok(Vec::new()),
+        None if made_by_framework => grants_beside_mappings(&ungranted),
         None if !feeds_every_instance => Err(format!(
             "{} is made once per call or construction that makes {}, and the queue feeds only some of them: a policy written beside the role would reach every one; attach {MANAGED_POLICY} to this instance's role by hand",
             role.name, function.name
         )),
-        None => context.render(&FixPlan {
-            intents: vec![Intent::AttachManagedPolicy {
-                role: role.declared.clone(),
-                policy: MANAGED_POLICY.to_owned(),
-                purpose: "sqs-execution".to_owned(),
-            }],
-            applicability: Applicability::Safe,
-        }),
+        None => Ok(vec![Intent::AttachManagedPolicy {
+            role: role.declared.clone(),
+            policy: MANAGED_POLICY.to_owned(),
+            purpose: "sqs-execution".to_owned(),
+        }]),
     };
+    let outcome = intents.and_then(|intents| {
+        context.render(&FixPlan {
+            intents: renamed.chain(intents).collect(),
+            applicability: Applicability::Safe,
+        })
+    });
     Some((finding, outcome))
 }
 
-/// For a role the function's framework makes, which the program does not declare: the grant the
-/// framework itself makes for an event source it wires (the CDK's `SqsEventSource` calls the
-/// queue's `grantConsumeMessages`), written after each mapping.
 /// The sources of `judged`, leaving out any that maps a queue an earlier one already maps (two
 /// mappings of one queue to one function, with different batch sizes or filters).
 fn first_mapping_of_each_queue<'a>(
@@ -493,10 +530,10 @@ fn first_mapping_of_each_queue<'a>(
     })
 }
 
-fn grant_beside_mappings(
-    context: &RuleContext,
-    judged: &[(&QueueEventSource, Vec<(&str, Answer)>)],
-) -> Result<Fix, String> {
+/// For a role the function's framework makes, which the program does not declare: the grant the
+/// framework itself makes for an event source it wires (the CDK's `SqsEventSource` calls the
+/// queue's `grantConsumeMessages`), written after each mapping.
+fn grants_beside_mappings(judged: &[(&QueueEventSource, Vec<(&str, Answer)>)]) -> Result<Vec<Intent>, String> {
     // One grant per queue: a second mapping of the same queue to the function needs nothing more.
     let mut mappings: Vec<Site> = first_mapping_of_each_queue(judged)
         .map(|source| source.mapping.clone())
@@ -504,13 +541,10 @@ fn grant_beside_mappings(
         .ok_or("the role is made by the framework, and infrafix cannot tell where to grant to it")?;
     mappings.sort();
     mappings.dedup();
-    context.render(&FixPlan {
-        intents: mappings
-            .into_iter()
-            .map(|mapping| Intent::GrantQueuePolling { mapping })
-            .collect(),
-        applicability: Applicability::Safe,
-    })
+    Ok(mappings
+        .into_iter()
+        .map(|mapping| Intent::GrantQueuePolling { mapping })
+        .collect())
 }
 
 #[cfg(test)]

@@ -609,11 +609,15 @@ impl<'a> Template<'a> {
     }
 
     /// The function an event source mapping's `FunctionName` names: by reference (the function,
-    /// or an alias or version of it), or by the name one function of the template is given,
-    /// written the same way (`jobs-consumer`, `!Sub ${AWS::StackName}-consumer`).
+    /// or an alias or version of it, written in the template or published by SAM), or by the name
+    /// one function of the template is given, written the same way (`jobs-consumer`, `!Sub
+    /// ${AWS::StackName}-consumer`).
     pub(super) fn mapped_function(&self, name: &Value) -> Option<ResourceId> {
         if let Some(reference) = self.resource_ref(name) {
             return Some(self.invoked_function(reference.resource));
+        }
+        if let Some(function) = self.sam_published_by(name) {
+            return Some(function);
         }
         let written = self.name_text(name)?;
         let mut named = self.resources().enumerate().filter(|(_, resource)| {

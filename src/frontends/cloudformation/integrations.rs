@@ -3,6 +3,7 @@
 //! `AWS::Serverless::Api`'s `DefinitionBody`) written in the template, and the
 //! `AWS::Lambda::Permission`s that let API Gateway invoke a function without credentials.
 
+use super::references::Published;
 use super::values::intrinsic;
 use super::{Resource, Template};
 use crate::cloud::{
@@ -180,17 +181,12 @@ impl<'a> Template<'a> {
         Some(target(function_of(self.resource_index(logical_id)?)?, None, None))
     }
 
-    /// The SAM function whose alias `Fn.Alias` names, and the alias named for messages: a
-    /// function with an `AutoPublishAlias` (its own or from `Globals`), for which SAM makes an
-    /// `AWS::Lambda::Alias` whose `Ref` is the alias's ARN. A function without one has no alias
-    /// to name.
+    /// The SAM function whose alias `name` names (`Fn.Alias`, or the alias's logical id
+    /// `FnAliaslive`), and the alias named for messages: SAM makes an `AWS::Lambda::Alias`,
+    /// whose `Ref` is the alias's ARN, for a function with an `AutoPublishAlias`.
     pub(super) fn sam_alias(&self, name: &str) -> Option<(ResourceId, String)> {
-        let id = self.resource_index(name.strip_suffix(".Alias")?)?;
-        let function = self
-            .resource(id)
-            .filter(|function| function.kind == "AWS::Serverless::Function")?;
-        self.function_setting(&function, "AutoPublishAlias")?;
-        Some((id, format!("`{name}`")))
+        let (id, published) = self.sam_published(name)?;
+        (published == Published::Alias).then(|| (id, format!("`{name}`")))
     }
 
     /// Whether a permission of the template lets API Gateway invoke the function from every route

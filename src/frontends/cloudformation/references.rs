@@ -13,6 +13,15 @@ const SAM_FUNCTION: &str = "AWS::Serverless::Function";
 /// What the Serverless Framework compiles a function of the service to.
 const COMPILED_FUNCTION: &str = "AWS::Lambda::Function";
 
+/// What SAM publishes for a function with an `AutoPublishAlias`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Published {
+    /// The `AWS::Lambda::Alias` named by the setting, whose `Ref` is its ARN.
+    Alias,
+    /// The `AWS::Lambda::Version` the alias points at.
+    Version,
+}
+
 /// The two kinds of API a SAM function's events may be served by.
 #[derive(Clone, Copy)]
 enum ApiKind {
@@ -185,16 +194,12 @@ impl Template<'_> {
         found
     }
 
-    /// The functions a resource SAM makes stands for, for the references to it: `Ref: Fn.Alias`
-    /// and `Fn.Version` (its `AutoPublishAlias`) are made from the function, and the implicit
-    /// APIs (`ServerlessRestApi`, `ServerlessHttpApi`, their stages and deployments) from every
+    /// The functions a resource SAM makes stands for, for the references to it: the alias and
+    /// version of its `AutoPublishAlias` are made from the function, and the implicit APIs
+    /// (`ServerlessRestApi`, `ServerlessHttpApi`, their stages and deployments) from every
     /// function with an event on them, whose ARNs their definitions name.
     fn sam_made_from_functions(&self, name: &str) -> Vec<ResourceId> {
-        if let Some(function) = name
-            .strip_suffix(".Alias")
-            .or_else(|| name.strip_suffix(".Version"))
-            .and_then(|function| self.resource_index(function))
-        {
+        if let Some((function, _)) = self.sam_published(name) {
             return vec![function];
         }
         if name.starts_with("ServerlessRestApi") {
@@ -204,6 +209,54 @@ impl Template<'_> {
             return self.functions_with_events_on(None, ApiKind::Http);
         }
         Vec::new()
+    }
+
+    /// The SAM function whose published alias or version `name` names, and which of the two:
+    /// `Fn.Alias` and `Fn.Version` (the properties SAM lets a template reference), or the alias's
+    /// own logical id, `<Fn>Alias<Name>` (samtranslator's `_construct_alias`, which spells `-` as
+    /// `D` and `_` as `U`). SAM makes both only for a function with an `AutoPublishAlias` (its own
+    /// or from `Globals`), which names the alias; a reference to either of another function does
+    /// not deploy. The version's own logical id ends in a hash of the code, which no template
+    /// writes.
+    pub(super) fn sam_published(&self, name: &str) -> Option<(ResourceId, Published)> {
+        let published_by = |id: ResourceId| {
+            let function = self.resource(id).filter(|function| function.kind == SAM_FUNCTION)?;
+            self.function_setting(&function, "AutoPublishAlias").map(|_| id)
+        };
+        if let Some(function) = name.strip_suffix(".Alias") {
+            return Some((published_by(self.resource_index(function)?)?, Published::Alias));
+        }
+        if let Some(function) = name.strip_suffix(".Version") {
+            return Some((published_by(self.resource_index(function)?)?, Published::Version));
+        }
+        // The function's own logical id may hold `Alias` too (`AliasSyncFunctionAliaslive`).
+        name.match_indices("Alias").find_map(|(at, _)| {
+            let function = self.resource_index(&name[..at])?;
+            let alias = &name[at + "Alias".len()..];
+            let resource = self
+                .resource(function)
+                .filter(|function| function.kind == SAM_FUNCTION)?;
+            let setting = self.function_setting(&resource, "AutoPublishAlias")?;
+            // SAM resolves a `Ref` to a parameter with the value the stack is given; a reference
+            // naming the alias another value would make does not deploy.
+            self.candidates(&setting.value)
+                .found
+                .iter()
+                .any(|candidate| candidate.scalar.text.replace('-', "D").replace('_', "U") == alias)
+                .then_some((function, Published::Alias))
+        })
+    }
+
+    /// The SAM function whose published alias or version a value names: by `Ref`, or as the
+    /// whole text of a `Fn::Sub` (`!Sub '${Fn.Alias}'`).
+    pub(super) fn sam_published_by(&self, value: &Value) -> Option<ResourceId> {
+        let (function, argument) = intrinsic(value)?;
+        let named = match function.as_str() {
+            "Ref" => argument.text()?.trim(),
+            "Fn::Sub" => argument.text()?.strip_prefix("${")?.strip_suffix('}')?,
+            _ => return None,
+        };
+        self.sam_published(named).map(|(function, _)| function)
     }
 
     /// The SAM functions with an event of `kind` on the API `api` names (its logical id), or,

@@ -19,7 +19,9 @@ use super::values::intrinsic;
 use super::{Resource, Template};
 use crate::aws::managed_policies;
 use crate::aws::sam_policy_templates::{self, TemplateGrant};
-use crate::cloud::{Effect, Entry, GrantDocument, IamRole, PolicyStatement, ResourceId, RoleGrants};
+use crate::cloud::{
+    Effect, Entry, GrantDocument, IamRole, MisnamedTarget, PolicyStatement, ResourceId, RoleGrants, ARN,
+};
 use crate::frontends::document::Value;
 
 const SAM_FUNCTION: &str = "AWS::Serverless::Function";
@@ -166,8 +168,19 @@ impl<'a> Template<'a> {
             .filter(|map| map.entries.len() == 1)
             .and_then(|map| map.entries.first())
             .and_then(|entry| Some((sam_policy_templates::find(&entry.key)?, &entry.value)));
+        let misnamed = template.and_then(|(template, parameters)| match template.grant {
+            TemplateGrant::OnNamed { parameter, .. } => {
+                self.misnamed_target(template.name, parameter, parameters.get(parameter)?)
+            }
+            TemplateGrant::OnOtherResources(_) => None,
+        });
+        if let Some(misnamed) = misnamed {
+            // The ARN SAM makes of it names no queue or topic: the entry grants nothing.
+            grants.misnamed.push(misnamed);
+            return;
+        }
         let statement = template.and_then(|(template, parameters)| match template.grant {
-            TemplateGrant::OtherServices(services) => Some(unread_resources(&wildcards(services))),
+            TemplateGrant::OnOtherResources(actions) => Some(unread_resources(actions)),
             TemplateGrant::OnNamed {
                 parameter,
                 service,
@@ -191,6 +204,35 @@ impl<'a> Template<'a> {
                 .push(self.sam_document(function, policy, vec![statement])),
             None => grants.unreadable += 1,
         }
+    }
+
+    /// A template parameter naming a queue or topic of the template by an output other than its
+    /// name (`QueueName: !Ref Queue`, the queue's URL; a topic's `Ref` or any `Arn`), which SAM
+    /// writes into the ARN where the name belongs: the policy names nothing, and the fix reads
+    /// the name (`!GetAtt Queue.QueueName`).
+    fn misnamed_target(&self, template: &str, parameter: &str, value: &Value) -> Option<MisnamedTarget> {
+        let reference = self.resource_ref(value).or_else(|| self.written_as_one_output(value))?;
+        let resource = self.resource(reference.resource)?;
+        let (kind, name) = name_attribute(resource.kind)?;
+        let output = match reference.attribute.as_deref()? {
+            attribute if attribute == name => return None,
+            ARN => format!("the {kind}'s ARN"),
+            "ref" | "QueueUrl" => format!("the {kind}'s URL"),
+            other => format!("its `{other}`"),
+        };
+        let written = self
+            .written(&value.range)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(MisnamedTarget {
+            resource: reference.resource,
+            at: self.site(value.range.clone()),
+            why: format!(
+                "Its `{template}` entry gives `{parameter}` as `{written}`, {output}, which SAM writes into the ARN where the name belongs, so the policy names no {kind}: `{parameter}` must be `{}`.",
+                self.attribute(resource.logical_id, name)
+            ),
+        })
     }
 
     /// A template parameter as the `Fn::Sub` that SAM puts it in reads it: text, `${Queue.QueueName}`
@@ -281,6 +323,16 @@ impl<'a> Template<'a> {
             inline_role_policy: false,
             malformed: None,
         }
+    }
+}
+
+/// What a queue or topic is called in messages, and the attribute holding its name, which SAM's
+/// policy templates take.
+pub(super) fn name_attribute(kind: &str) -> Option<(&'static str, &'static str)> {
+    match kind {
+        "AWS::SQS::Queue" => Some(("queue", "QueueName")),
+        "AWS::SNS::Topic" => Some(("topic", "TopicName")),
+        _ => None,
     }
 }
 

@@ -7,6 +7,7 @@ use std::ops::Range;
 use super::Snippet;
 use crate::cloud::{FunctionRole, GrantTarget, ResourceRef, SendGrant, Site, ARN};
 use crate::fix::Edit;
+use crate::frontends::cloudformation::sam_roles::name_attribute;
 use crate::frontends::cloudformation::values::intrinsic;
 use crate::frontends::cloudformation::{Resource, Template};
 use crate::frontends::document::{Layout, Value, ValueKind};
@@ -165,6 +166,24 @@ impl Template<'_> {
             .into_iter()
             .map(|(function, entries)| self.add_policies(&function, entries))
             .collect()
+    }
+
+    /// The value at `at`, a SAM policy template's parameter naming a queue or topic of the
+    /// template by another output, rewritten to read its name (`!GetAtt Queue.QueueName`). Only
+    /// the policy template reads the parameter, so nothing else changes with it.
+    pub(super) fn read_target_name(&self, at: &Site) -> Result<Edit, String> {
+        let value = self.value_at(at)?;
+        let named = self
+            .resource_ref(value)
+            .or_else(|| self.written_as_one_output(value))
+            .and_then(|reference| self.resource(reference.resource))
+            .ok_or("the value does not name a resource of the template")?;
+        let (_, name) = name_attribute(named.kind).ok_or("the value names neither a queue nor a topic")?;
+        Ok(Edit::replace(
+            self.file,
+            value.range.clone(),
+            self.attribute(named.logical_id, name),
+        ))
     }
 
     /// The SAM function a mapping feeds, and the logical id of the queue it reads, when the

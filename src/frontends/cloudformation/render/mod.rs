@@ -247,6 +247,7 @@ impl Template<'_> {
                 }
                 // Written below, one edit per function for all its mappings.
                 Intent::GrantQueuePolling { .. } => {}
+                Intent::ReadTargetName { at } => edits.push(self.read_target_name(at)?),
             }
         }
         Ok(edits)
@@ -382,7 +383,7 @@ impl Template<'_> {
     }
 
     /// The attribute `attribute` of the resource `id` (`Fn::GetAtt`), in the template's language.
-    fn attribute(&self, id: &str, attribute: &str) -> String {
+    pub(super) fn attribute(&self, id: &str, attribute: &str) -> String {
         match self.json {
             true => format!("{{\"Fn::GetAtt\": [\"{id}\", \"{attribute}\"]}}"),
             false => format!("!GetAtt {id}.{attribute}"),

@@ -201,6 +201,8 @@ impl<'a> TerraformFrontEnd<'a> {
                 Intent::GrantQueuePolling { .. } => {
                     return Err("a module's functions run as roles it declares".to_owned())
                 }
+                // Only SAM policy templates take a queue's or topic's name.
+                Intent::ReadTargetName { .. } => return Err("a module names what it grants on by ARN".to_owned()),
             }
         }
         Ok(edits)

@@ -246,6 +246,7 @@ impl<'tree> Program<'tree> {
                 .collect(),
             conditional_managed: Vec::new(),
             unreadable: 0,
+            misnamed: Vec::new(),
             boundary: self
                 .app_wide_boundary()
                 .map(|written| PermissionsBoundary::new(written.to_owned(), None)),

@@ -143,6 +143,7 @@ impl<'tree> Program<'tree> {
             conditional_managed: Vec::new(),
             unreadable: policies.unreadable,
             boundary: None,
+            misnamed: Vec::new(),
         }
     }
 

@@ -191,6 +191,8 @@ impl<'tree> Program<'tree> {
                     added_permissions.push(added);
                 }
                 Intent::GrantQueuePolling { mapping } => edits.push(self.queue_polling_grant(mapping)?),
+                // Only SAM policy templates take a queue's or topic's name.
+                Intent::ReadTargetName { .. } => return Err("a program names what it grants on by ARN".to_owned()),
             }
         }
         edits.extend(self.runtime_import_edits(&plan.intents)?);
