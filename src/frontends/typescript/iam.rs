@@ -25,10 +25,11 @@ pub enum ExecutionRole {
 const MAX_CALL_HOPS: usize = 8;
 
 /// The classes that attach policy to roles, and the argument that names the role(s).
-const ATTACHMENTS: [(&str, &str); 3] = [
+const ATTACHMENTS: [(&str, &str); 4] = [
     ("RolePolicy", "role"),
     ("RolePolicyAttachment", "role"),
     ("PolicyAttachment", "roles"),
+    ("RolePolicyAttachmentsExclusive", "roleName"),
 ];
 
 /// The roles of the graph (see `role_instances`), the index of each, and the one each function
@@ -384,8 +385,8 @@ impl<'tree> Program<'tree> {
         self.attachments_by_role().some_unplaced
     }
 
-    /// The RolePolicy, RolePolicyAttachment and PolicyAttachment resources that attach policy to a
-    /// role, in program order. (A role's own `inlinePolicies` and `managedPolicyArns` are part of
+    /// The RolePolicy, RolePolicyAttachment, PolicyAttachment and RolePolicyAttachmentsExclusive
+    /// resources that attach policy to a role, in program order. (A role's own `inlinePolicies` and `managedPolicyArns` are part of
     /// the role and need no ordering.)
     pub fn role_attachments(&self, role: usize) -> Vec<usize> {
         self.attachments_by_role()

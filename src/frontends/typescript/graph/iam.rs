@@ -13,7 +13,12 @@ use crate::cloud::{
 use crate::syntax::{kind_of, named_descendants, Fields};
 
 /// The classes that attach policy to a role, as messages name them.
-const ATTACHMENT_CLASSES: [&str; 3] = ["RolePolicy", "RolePolicyAttachment", "PolicyAttachment"];
+const ATTACHMENT_CLASSES: [&str; 4] = [
+    "RolePolicy",
+    "RolePolicyAttachment",
+    "PolicyAttachment",
+    "RolePolicyAttachmentsExclusive",
+];
 
 impl<'tree> Program<'tree> {
     /// The role a function runs as, in the graph's terms.

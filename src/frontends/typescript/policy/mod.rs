@@ -280,7 +280,8 @@ impl<'tree> Program<'tree> {
 
 impl<'tree> Program<'tree> {
     /// Every policy that reaches a role (one instance of it, or all): its inline policies and
-    /// managed policy ARNs, RolePolicy, RolePolicyAttachment and PolicyAttachment resources naming it.
+    /// managed policy ARNs, RolePolicy, RolePolicyAttachment, PolicyAttachment and
+    /// RolePolicyAttachmentsExclusive resources naming it.
     pub fn role_policies(&self, (role, instance): RoleInstance) -> RolePolicies<'tree> {
         let mut policies = RolePolicies::default();
         let declaration = &self.resources()[role];
@@ -336,6 +337,20 @@ impl<'tree> Program<'tree> {
                 let others = !self.names_only_one_role(resource) || self.attached_to_several_roles(attachment);
                 match self.argument(resource, "policy") {
                     Some(policy) => self.add_document(&mut policies, attachment, policy.value, others),
+                    None => policies.unreadable += 1,
+                }
+            } else if resource.is_aws(&["iam", "RolePolicyAttachmentsExclusive"]) {
+                // It attaches every ARN it lists to this role alone; a list infrafix cannot read
+                // may attach anything.
+                match self
+                    .argument(resource, "policyArns")
+                    .and_then(|arns| self.array_values(arns.value))
+                {
+                    Some(arns) => {
+                        for arn in arns {
+                            self.add_policy_arn(&mut policies, arn, true);
+                        }
+                    }
                     None => policies.unreadable += 1,
                 }
             } else if resource.is_aws(&["iam", "Policy"]) {
