@@ -66,13 +66,18 @@ pub struct Reservation {
 }
 
 /// The AWS account and region something deploys to, where the program writes them (a CDK stack's
-/// literal `env`). Reserved concurrency is budgeted per account and region. A field is `None`
-/// when the program does not say, or says only at deploy (`process.env.CDK_DEFAULT_ACCOUNT`):
-/// it may then be any, the one of another resource included.
+/// literal `env`, the region of a Terraform or Pulumi AWS provider). Reserved concurrency is
+/// budgeted per account and region. A field is `None` when the program does not say, or says
+/// only at deploy (`process.env.CDK_DEFAULT_ACCOUNT`): it may then be any, the one of another
+/// resource included.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct DeployTarget {
     pub account: Option<String>,
     pub region: Option<String>,
+    /// Where the region is not written, what chooses it, as messages name it (a Terraform
+    /// provider configuration whose `region` is a variable, ``provider `aws.replica` ``): what
+    /// deploys through two of them is not summed as if in one region.
+    pub chosen_by: Option<String>,
 }
 
 impl DeployTarget {
@@ -80,7 +85,18 @@ impl DeployTarget {
     /// here.
     pub fn may_be(&self, target: &DeployTarget) -> bool {
         let field = |mine: &Option<String>, theirs: &Option<String>| mine.is_none() || mine == theirs;
-        field(&self.account, &target.account) && field(&self.region, &target.region)
+        field(&self.account, &target.account)
+            && field(&self.region, &target.region)
+            && field(&self.chosen_by, &target.chosen_by)
+    }
+
+    /// In the region written `region`, or else chosen by what `chosen_by` names.
+    pub fn in_region(region: Option<String>, chosen_by: impl FnOnce() -> String) -> Self {
+        DeployTarget {
+            account: None,
+            chosen_by: region.is_none().then(chosen_by),
+            region,
+        }
     }
 }
 

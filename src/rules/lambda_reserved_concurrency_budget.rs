@@ -342,7 +342,7 @@ fn report(context: &RuleContext, over: &OverBudget, fix: &Result<Fix, String>, f
         }
         let target = &placed.target[entry];
         let place = match placed.named {
-            true => targets::describe(target),
+            true => targets::describe(target, placed.accounts_named),
             false => String::new(),
         };
         let mut message = format!(
@@ -354,9 +354,13 @@ fn report(context: &RuleContext, over: &OverBudget, fix: &Result<Fix, String>, f
             message.push_str(" Branches that exclude each other (`if`/`else`, `switch` cases that end in `break`, `? :`) count as their largest.");
         }
         // Summed where some stacks do not say they deploy: that is why they were added up.
-        let unnamed_counted = target.account.is_none() || target.region.is_none();
+        let unnamed_counted = (placed.accounts_named && target.account.is_none())
+            || (target.region.is_none() && target.chosen_by.is_none());
         if placed.named && (unnamed_counted || placed.counting_unplaced.contains(target)) {
-            message.push_str(" Stacks whose `env` does not name the account or region (none, or one read at synth such as `process.env.CDK_DEFAULT_ACCOUNT`) may deploy anywhere, so they count in every account and region.");
+            message.push_str(match placed.accounts_named {
+                true => " Stacks whose `env` does not name the account or region (none, or one read at synth such as `process.env.CDK_DEFAULT_ACCOUNT`) may deploy anywhere, so they count in every account and region.",
+                false => " Functions whose region infrafix cannot tell (made in a module, or by a provider it cannot follow) may deploy anywhere, so they count in every region.",
+            });
         }
         if over.uncounted > 0 {
             message.push_str(&format!(

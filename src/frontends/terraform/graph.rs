@@ -12,8 +12,8 @@ use super::modules::ResourceInstance;
 use super::values::{unwrapped, Elements, Origin, Scope};
 use super::{Located, TerraformProject};
 use crate::cloud::{
-    DeadLetter, DeployTarget, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation,
-    RuntimeValue, Site, StackFilter, Written,
+    DeadLetter, HandlerPlace, LambdaFunction, LambdaLayer, ListEntry, Multiplicity, Reservation, RuntimeValue, Site,
+    StackFilter, Written,
 };
 
 impl<'a> TerraformProject<'a> {
@@ -449,6 +449,7 @@ impl<'a> TerraformProject<'a> {
         // Each element's number is reserved once per copy of the module that makes it; through a
         // module called per element (`reserved = each.value.reserved` in the call), once per copy
         // of the one module instance it feeds.
+        let target = self.deploy_target(body, scope);
         let per_element = match self.element_origins(reserved, body, scope) {
             Some(elements) => Some((elements, self.copies(scope))),
             None => self.per_element(reserved, body, scope).and_then(|elements| {
@@ -471,7 +472,7 @@ impl<'a> TerraformProject<'a> {
                     element_read_at: Some(reserved.site()),
                     kept: elements.kept.is_some(),
                     configured: None,
-                    target: DeployTarget::default(),
+                    target: target.clone(),
                 })
                 .collect();
         }
@@ -484,7 +485,7 @@ impl<'a> TerraformProject<'a> {
             element_read_at: None,
             kept: false,
             configured: None,
-            target: DeployTarget::default(),
+            target,
         }]
     }
 

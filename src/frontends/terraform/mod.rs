@@ -15,6 +15,7 @@
 mod apigateway;
 mod arn_text;
 mod code;
+mod deploy_targets;
 mod deployments;
 mod for_elements;
 mod graph;
@@ -126,6 +127,9 @@ pub struct ModuleFolder<'tree> {
     required_versions: Vec<Located<'tree>>,
     /// The `version` its `terraform` blocks' `required_providers` set on the AWS provider.
     aws_provider_versions: Vec<Located<'tree>>,
+    /// The body of each `provider "aws"` block, by the name resources give it in `provider`
+    /// (`aws`, `aws.eu` for `alias = "eu"`).
+    aws_providers: HashMap<String, Located<'tree>>,
 }
 
 /// The root module folder (folder 0) and the local module folders it calls.
@@ -247,6 +251,11 @@ impl<'a> TerraformProject<'a> {
                 Some("terraform") => self.aws_provider_constraints(block),
                 _ => Vec::new(),
             };
+            // The name resources give a `provider "aws"` block: `aws`, or `aws.ALIAS`.
+            let aws_provider_name = match arguments.iter().find(|(argument, _)| *argument == "alias") {
+                Some((_, alias)) => format!("aws.{}", self.text(values::unwrapped(*alias)).trim_matches('"')),
+                None => "aws".to_owned(),
+            };
             let folder = &mut self.folders[self.folder_of_file[file]];
             if is_override_file(self.files[file].path) {
                 let names: Vec<String> = match (block_type(block.node, text), labels.as_slice()) {
@@ -312,6 +321,10 @@ impl<'a> TerraformProject<'a> {
                     for (name, value) in arguments {
                         folder.locals.entry(name.to_owned()).or_insert(value);
                     }
+                }
+                (Some("provider"), ["aws"]) => {
+                    // Terraform refuses two configurations of one name; the first is kept.
+                    folder.aws_providers.entry(aws_provider_name).or_insert(block_body);
                 }
                 (Some("terraform"), []) => {
                     folder.required_versions.extend(

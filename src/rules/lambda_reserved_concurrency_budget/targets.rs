@@ -1,4 +1,5 @@
-//! The accounts and regions a program's reservations deploy to (a CDK stack's literal `env`):
+//! The accounts and regions a program's reservations deploy to (a CDK stack's literal `env`, a
+//! Terraform or Pulumi provider's region):
 //! reserved concurrency is budgeted per account and region, so each is summed on its own. A
 //! reservation whose account or region the program does not say may deploy to any: it counts in
 //! each. The accounts and regions are one more choice between arms for `heaviest_run`, so the
@@ -20,8 +21,11 @@ pub(super) struct Placed<'graph> {
     pub paths: Vec<Vec<Branch>>,
     /// Per entry: the account and region it counts in.
     pub target: Vec<DeployTarget>,
-    /// Whether an account or a region is named: messages then say which their sum is for.
+    /// Whether an account or a region is named, or there are several sums: messages then say
+    /// which their sum is for.
     pub named: bool,
+    /// Whether an account is named: only then do messages say a sum's account is not.
+    pub accounts_named: bool,
     /// The places whose sums count reservations that do not say where they deploy.
     pub counting_unplaced: BTreeSet<DeployTarget>,
 }
@@ -33,9 +37,12 @@ pub(super) fn placed<'graph>(known: &[Reservation<'graph>]) -> Placed<'graph> {
         reservations: Vec::new(),
         paths: Vec::new(),
         target: Vec::new(),
-        named: groups
-            .iter()
-            .any(|(target, _)| target.account.is_some() || target.region.is_some()),
+        // What chooses an unwritten region is named only to tell several sums apart.
+        named: several
+            || groups
+                .iter()
+                .any(|(target, _)| target.account.is_some() || target.region.is_some()),
+        accounts_named: groups.iter().any(|(target, _)| target.account.is_some()),
         counting_unplaced: BTreeSet::new(),
     };
     for (arm, (target, members)) in groups.into_iter().enumerate() {
@@ -78,9 +85,9 @@ pub(super) fn placed<'graph>(known: &[Reservation<'graph>]) -> Placed<'graph> {
 }
 
 /// Each account and region something may deploy to, with the reservations counting there: every
-/// account named with every region named, and the places named by neither (written `None`),
-/// which only the reservations not saying count in. Places counting the same reservations are
-/// one.
+/// account named with every region named (or what chooses an unwritten one), and the places
+/// named by neither (written `None`), which only the reservations not saying count in. Places
+/// counting the same reservations are one, and one counting only some of another's is left out.
 fn target_groups(known: &[Reservation]) -> Vec<(DeployTarget, Vec<usize>)> {
     let named = |field: fn(&DeployTarget) -> &Option<String>| {
         let mut values: Vec<Option<String>> = known
@@ -93,31 +100,52 @@ fn target_groups(known: &[Reservation]) -> Vec<(DeployTarget, Vec<usize>)> {
         values.push(None);
         values
     };
-    let (accounts, regions) = (named(|target| &target.account), named(|target| &target.region));
+    let accounts = named(|target| &target.account);
+    let regions = named(|target| &target.region);
+    let choosers = named(|target| &target.chosen_by);
     let mut groups: Vec<(DeployTarget, Vec<usize>)> = Vec::new();
     for account in &accounts {
         for region in &regions {
-            let target = DeployTarget {
-                account: account.clone(),
-                region: region.clone(),
-            };
-            let members: Vec<usize> = (0..known.len())
-                .filter(|&index| known[index].target.may_be(&target))
-                .collect();
-            if !members.is_empty() && !groups.iter().any(|(_, counted)| *counted == members) {
-                groups.push((target, members));
+            // What chooses a region is named only where none is written.
+            for chosen_by in choosers
+                .iter()
+                .filter(|chosen_by| region.is_none() || chosen_by.is_none())
+            {
+                let target = DeployTarget {
+                    account: account.clone(),
+                    region: region.clone(),
+                    chosen_by: chosen_by.clone(),
+                };
+                let members: Vec<usize> = (0..known.len())
+                    .filter(|&index| known[index].target.may_be(&target))
+                    .collect();
+                if !members.is_empty() && !groups.iter().any(|(_, counted)| *counted == members) {
+                    groups.push((target, members));
+                }
             }
         }
     }
+    // A place counting only some of another's reservations sums no more than it: the larger
+    // sum is the one to judge.
+    let counted: Vec<Vec<usize>> = groups.iter().map(|(_, members)| members.clone()).collect();
+    groups.retain(|(_, members)| {
+        !counted
+            .iter()
+            .any(|other| other.len() > members.len() && members.iter().all(|member| other.contains(member)))
+    });
     groups
 }
 
-/// ` in account `111111111111`, region `eu-west-1`,`: where a sum is counted, for messages.
-pub(super) fn describe(target: &DeployTarget) -> String {
-    match (&target.account, &target.region) {
-        (Some(account), Some(region)) => format!(" in account `{account}`, region `{region}`,"),
-        (Some(account), None) => format!(" in account `{account}` (in a region no stack names)"),
-        (None, Some(region)) => format!(" in region `{region}` (in an account no stack names)"),
-        (None, None) => " where no stack names the account and region,".to_owned(),
+/// ` in account `111111111111`, region `eu-west-1`,`: where a sum is counted, for messages. A
+/// program that names no account anywhere (Terraform, Pulumi) is not told its account is unnamed.
+pub(super) fn describe(target: &DeployTarget, accounts_named: bool) -> String {
+    match (&target.account, &target.region, &target.chosen_by) {
+        (Some(account), Some(region), _) => format!(" in account `{account}`, region `{region}`,"),
+        (Some(account), None, _) => format!(" in account `{account}` (in a region no stack names)"),
+        (None, Some(region), _) if !accounts_named => format!(" in region `{region}`,"),
+        (None, Some(region), _) => format!(" in region `{region}` (in an account no stack names)"),
+        (None, None, Some(chooser)) => format!(" in the region {chooser} deploys to,"),
+        (None, None, None) if !accounts_named => " where no region is named,".to_owned(),
+        (None, None, None) => " where no stack names the account and region,".to_owned(),
     }
 }

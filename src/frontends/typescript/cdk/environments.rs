@@ -22,7 +22,7 @@ const MAX_CLASS_DEPTH: usize = 8;
 const CLASSES_WITH_ENV: [&str; 2] = ["Stack", "Stage"];
 
 /// How many instances run in each account and region.
-type DeployTargets = BTreeMap<DeployTarget, u64>;
+pub(super) type DeployTargets = BTreeMap<DeployTarget, u64>;
 
 /// One field (`account`, `region`) of the `env` a stack or stage is constructed with.
 pub(super) enum EnvField {
@@ -47,11 +47,12 @@ impl EnvField {
 }
 
 impl<'tree> Program<'tree> {
-    /// A CDK function's reservations, each in the account and region its instances deploy to.
-    /// All of them in one where the function's instances all deploy to one; otherwise a
-    /// reservation every instance makes is split into one per account and region, and one that
-    /// only some make (a number each stack construction passes, an element's number) keeps no
-    /// target: it counts in every account.
+    /// A CDK or Pulumi function's reservations, each in the account and region its instances
+    /// deploy to (a Pulumi one's provider's region, see `provider_regions`). All of them in one
+    /// where the function's instances all deploy to one; otherwise a reservation every instance
+    /// makes is split into one per account and region, and one that only some make (a number
+    /// each stack construction passes, an element's number) keeps no target: it counts in every
+    /// account.
     pub(in super::super) fn in_deploy_targets(
         &self,
         function: usize,
@@ -59,14 +60,19 @@ impl<'tree> Program<'tree> {
         instances: Multiplicity,
     ) -> Vec<Reservation> {
         let declared = &self.resources()[function];
-        if declared.class.package != Package::Cdk || reservations.is_empty() {
+        if reservations.is_empty() {
             return reservations;
         }
         let made = Located {
             file: declared.file,
             node: declared.expression,
         };
-        let Some(targets) = self.deploy_targets(made) else {
+        let targets = match declared.class.package {
+            Package::Cdk => self.deploy_targets(made),
+            Package::Aws => self.provider_regions(declared, made),
+            _ => None,
+        };
+        let Some(targets) = targets else {
             return reservations;
         };
         if let (1, Some(target)) = (targets.len(), targets.keys().next()) {

@@ -6,6 +6,7 @@ mod app_context;
 mod cloudformation;
 mod environments;
 mod function_roles;
+mod provider_regions;
 mod run_values;
 mod runs;
 

@@ -143,6 +143,7 @@ impl<'tree> Program<'tree> {
                     Some((account, region)) => DeployTarget {
                         account: account.over(run.target.account),
                         region: region.over(run.target.region),
+                        chosen_by: None,
                     },
                     None => run.target,
                 };
