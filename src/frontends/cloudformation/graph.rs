@@ -26,7 +26,8 @@ impl<'a> Template<'a> {
             .resources()
             .enumerate()
             .filter(|(_, resource)| FUNCTION_TYPES.contains(&resource.kind))
-            // A service's resource named as a function the framework compiles only writes over it.
+            // The framework merges a service's resource named as a function it compiles into that
+            // function: judged as a function of its own, its settings would be reported twice.
             .filter(|(_, resource)| !compiled.iter().any(|(logical_id, _)| logical_id == resource.logical_id))
             .map(|(index, resource)| self.lambda_function(index, &resource))
             .collect();

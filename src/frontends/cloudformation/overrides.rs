@@ -13,11 +13,9 @@ impl Template<'_> {
     /// service's raw CloudFormation writes it: the last writer wins, an extension after every
     /// resource of that name.
     pub(super) fn compiled_function_override(&self, logical_id: &str, key: &str) -> Option<&Entry> {
-        // Extensions exist for a service's template only, whose resource section is its own.
-        let resources = match self.serverless {
-            true => self.resource_section.as_slice(),
-            false => &[],
-        };
+        // In a template of its own, a resource named like a compiled function is that function,
+        // not settings written over one.
+        let resources: &[Entry] = if self.serverless { &self.resource_section } else { &[] };
         last_written(&self.resource_extensions, logical_id, key).or_else(|| last_written(resources, logical_id, key))
     }
 }

@@ -108,7 +108,7 @@ impl Template<'_> {
                 // A function deployed as a container image (`image:`) runs no managed runtime:
                 // the framework sets `PackageType: Image` and leaves its runtime out.
                 let image = function.get(&["image"]).is_some()
-                    || overridden("PackageType").is_some_and(|kind| kind.value.text() == Some("Image"));
+                    || overridden("PackageType").is_some_and(|kind| self.followed(&kind.value).text() == Some("Image"));
                 let runtime = match (overridden("Runtime"), image) {
                     (Some(runtime), _) => Some(((self.file, runtime), RuntimeSource::Override)),
                     (None, true) => None,

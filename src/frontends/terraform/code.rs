@@ -43,7 +43,12 @@ impl<'a> TerraformProject<'a> {
             .iter()
             .filter(|data| data.kind == "archive_file");
         let origin = self.origin(expression, scope)?.written;
-        if let Some(["data", "archive_file", name, "output_path"]) = self.traversal(origin).as_deref() {
+        // An instance of an archive made per element (`data.archive_file.fn[each.key]`) is one
+        // of its zips: the archive judged as a whole stands for each.
+        let read = self
+            .traversal(origin)
+            .or_else(|| self.traversal_through_index(origin, 3));
+        if let Some(["data", "archive_file", name, "output_path"]) = read.as_deref() {
             return archives.clone().find(|data| data.name == *name);
         }
         let path = self.package_path(expression, scope)?;

@@ -25,25 +25,43 @@ pub struct CdkAppContext {
 /// A line of a context file that sets something.
 #[derive(Debug, PartialEq, Eq)]
 pub(in super::super) struct ContextLine {
-    pub file: &'static str,
+    /// From the project's folder (`cdk.json`, `apps/payments/cdk.json`).
+    pub file: String,
     /// 1-based.
     pub line_number: usize,
     pub line: String,
 }
 
 impl CdkAppContext {
-    /// The context files in `root`, the folder of the app's `cdk.json`; a missing file sets
-    /// nothing.
+    /// The context files of the apps of the project at `root`: in `root` and in every folder
+    /// below it that holds a `cdk.json` (a repository whose one `package.json` serves apps in
+    /// `apps/*`). Which app a file of the program belongs to is not told apart: a boundary any
+    /// of them sets counts for all, which can only make a fix unsafe that need not be.
     pub fn of_project(root: &Path) -> Self {
-        Self::parse(CONTEXT_FILES.map(|(name, _)| std::fs::read_to_string(root.join(name)).ok()))
+        let mut folders = vec![root.to_path_buf()];
+        app_folders_below(root, MAX_APP_DEPTH, &mut folders);
+        let permissions_boundary = folders.iter().find_map(|folder| {
+            let prefix = folder
+                .strip_prefix(root)
+                .ok()
+                .filter(|relative| !relative.as_os_str().is_empty())
+                .map(|relative| format!("{}/", relative.display()))
+                .unwrap_or_default();
+            let texts = CONTEXT_FILES.map(|(name, _)| std::fs::read_to_string(folder.join(name)).ok());
+            Self::parse(&prefix, texts).permissions_boundary
+        });
+        Self { permissions_boundary }
     }
 
-    /// The texts of `CONTEXT_FILES`, in their order.
-    fn parse(texts: [Option<String>; 2]) -> Self {
+    /// The texts of `CONTEXT_FILES` in one folder (named `prefix` from the project's), in their
+    /// order. The CLI takes a key from the first file that defines it, whatever its value: a
+    /// `cdk.json` setting the key to `{}` keeps `cdk.context.json`'s from counting.
+    fn parse(prefix: &str, texts: [Option<String>; 2]) -> Self {
         let permissions_boundary = CONTEXT_FILES
             .iter()
             .zip(texts)
-            .find_map(|((file, section), text)| boundary_set_in(file, *section, &text?));
+            .find_map(|((file, section), text)| key_set_in(&format!("{prefix}{file}"), *section, &text?))
+            .flatten();
         Self { permissions_boundary }
     }
 
@@ -53,10 +71,11 @@ impl CdkAppContext {
     }
 }
 
-/// The line of a context file that sets the permissions boundary, when it does. A file the CDK
-/// CLI cannot read as JSON is taken to set one where it writes the key: the CLI stops on it as it
-/// is, and what deploys once it is mended may well carry the boundary.
-fn boundary_set_in(file: &'static str, section: Option<&str>, text: &str) -> Option<ContextLine> {
+/// Whether a context file defines the permissions boundary key (`None` when it does not), and
+/// the line that sets a boundary with it, when its value sets one. A file the CDK CLI cannot read
+/// as JSON is taken to set one where it writes the key: the CLI stops on it as it is, and what
+/// deploys once it is mended may well carry the boundary.
+fn key_set_in(file: &str, section: Option<&str>, text: &str) -> Option<Option<ContextLine>> {
     let quoted_key = format!("\"{PERMISSIONS_BOUNDARY_KEY}\"");
     // The key written with JSON escapes is not looked for: no file seen so far spells it that way.
     let at = text.rfind(&quoted_key)?;
@@ -67,17 +86,49 @@ fn boundary_set_in(file: &'static str, section: Option<&str>, text: &str) -> Opt
             None => &root,
         };
         if !sets_a_boundary(context.get(PERMISSIONS_BOUNDARY_KEY)?) {
-            return None;
+            return Some(None);
         }
     }
     // JSON keeps the last of a key written twice, so the last place the key is written sets it.
     let line_start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |newline| at + newline);
-    Some(ContextLine {
-        file,
+    Some(Some(ContextLine {
+        file: file.to_owned(),
         line_number: text[..at].matches('\n').count() + 1,
         line: text[line_start..line_end].trim().to_owned(),
-    })
+    }))
+}
+
+/// How deep below the project's folder an app's `cdk.json` is looked for: `apps/payments`,
+/// `services/billing/infra`, and no further than monorepos nest them.
+const MAX_APP_DEPTH: usize = 4;
+
+/// The folders below `folder`, `depth` levels at most, that hold a `cdk.json`, in name order;
+/// installed packages, the CDK's output and hidden folders are not an app's.
+fn app_folders_below(folder: &Path, depth: usize, found: &mut Vec<std::path::PathBuf>) {
+    let Some(depth) = depth.checked_sub(1) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let mut children: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
+        .filter(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            !name.starts_with('.') && name != "node_modules" && name != "cdk.out"
+        })
+        .map(|entry| entry.path())
+        .collect();
+    children.sort();
+    for child in children {
+        if child.join("cdk.json").is_file() {
+            found.push(child.clone());
+        }
+        app_folders_below(&child, depth, found);
+    }
 }
 
 /// Whether a context value sets a boundary: aws-cdk-lib's `Stack` applies one when the value's
@@ -105,12 +156,13 @@ mod tests {
     use super::*;
 
     fn boundary(cdk_json: Option<&str>, cdk_context_json: Option<&str>) -> Option<ContextLine> {
-        CdkAppContext::parse([cdk_json.map(str::to_owned), cdk_context_json.map(str::to_owned)]).permissions_boundary
+        CdkAppContext::parse("", [cdk_json.map(str::to_owned), cdk_context_json.map(str::to_owned)])
+            .permissions_boundary
     }
 
-    fn line(file: &'static str, line_number: usize, line: &str) -> Option<ContextLine> {
+    fn line(file: &str, line_number: usize, line: &str) -> Option<ContextLine> {
         Some(ContextLine {
-            file,
+            file: file.to_owned(),
             line_number,
             line: line.to_owned(),
         })
@@ -154,6 +206,35 @@ mod tests {
             assert_eq!(boundary(Some(cdk_json), None), None, "{cdk_json}");
         }
         assert_eq!(boundary(None, None), None);
+    }
+
+    #[test]
+    fn the_first_file_defining_the_key_decides_even_when_it_sets_no_boundary() {
+        let no_boundary = r#"{ "context": { "@aws-cdk/core:permissionsBoundary": {} } }"#;
+        let cache = r#"{ "@aws-cdk/core:permissionsBoundary": { "name": "pb" } }"#;
+        assert_eq!(boundary(Some(no_boundary), Some(cache)), None);
+        assert!(boundary(Some(r#"{ "context": {} }"#), Some(cache)).is_some());
+    }
+
+    #[test]
+    fn an_app_below_the_project_folder_is_read_and_named_from_it() {
+        let project = std::env::temp_dir().join(format!("infrafix-cdk-apps-{}", std::process::id()));
+        let app = project.join("apps").join("payments");
+        let installed = project.join("node_modules").join("some-app");
+        std::fs::create_dir_all(&app).expect("app folder");
+        std::fs::create_dir_all(&installed).expect("installed folder");
+        let boundary = "{\n  \"context\": { \"@aws-cdk/core:permissionsBoundary\": { \"name\": \"pb\" } }\n}\n";
+        std::fs::write(app.join("cdk.json"), boundary).expect("cdk.json");
+        std::fs::write(installed.join("cdk.json"), boundary).expect("installed cdk.json");
+        let found = CdkAppContext::of_project(&project).permissions_boundary;
+        std::fs::write(app.join("cdk.json"), "{ \"context\": {} }").expect("cdk.json");
+        let only_installed = CdkAppContext::of_project(&project).permissions_boundary;
+        std::fs::remove_dir_all(&project).expect("clean up");
+        assert_eq!(
+            found.map(|line| (line.file, line.line_number)),
+            Some(("apps/payments/cdk.json".to_owned(), 2))
+        );
+        assert_eq!(only_installed, None);
     }
 
     #[test]

@@ -339,7 +339,7 @@ impl<'tree> Program<'tree> {
                 });
                 in_code.or_else(|| {
                     let setting = self.cdk_context.permissions_boundary()?;
-                    Some(written_at(&setting.line, setting.file, setting.line_number))
+                    Some(written_at(&setting.line, &setting.file, setting.line_number))
                 })
             })
             .as_deref()
