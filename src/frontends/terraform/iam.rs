@@ -748,6 +748,17 @@ impl<'a> TerraformProject<'a> {
                 self.add_per_instance_document(grants, id, resource);
                 continue;
             }
+            // A `for_each` over a collection infrafix cannot list (`toset(split(",", var.arns))`)
+            // makes attachments it cannot read: they may grant what the rules ask, and a fix
+            // adding one could attach a policy that one of them already attaches.
+            if !exists_with_role
+                && self.attaches_to(resource, role)
+                && self.argument(resource.body, "for_each").is_some()
+                && !self.surely_absent(resource.body, &[])
+            {
+                grants.unreadable += 1;
+                continue;
+            }
             if !self.attaches_to(resource, role) || !exists_with_role {
                 // One made per instance of something, reading this role in a way infrafix does not
                 // pair with the role's instances (`r[0]`, `each.value.name`, another collection),

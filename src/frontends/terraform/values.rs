@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use super::for_elements::ForExpression;
 use super::map_paths::{Place, Reached, REFERENCES_FOLLOWED};
 use super::{named_children, Located, ModuleCall, TerraformProject};
 use crate::cloud::{Multiplicity, Site};
@@ -241,9 +242,10 @@ impl<'a> TerraformProject<'a> {
         }
         let for_each = self.argument(body, "for_each")?;
         let origin = self.origin(for_each, scope).filter(|origin| !origin.overridable)?;
+        // The keys a `for` makes are not written beside its elements.
         let collection = self
             .collection(origin, scope)
-            .filter(|collection| !collection.overridable)?;
+            .filter(|collection| !collection.overridable && !collection.reshaped)?;
         collection
             .values
             .iter()
@@ -427,15 +429,19 @@ impl<'a> TerraformProject<'a> {
     }
 
     /// The elements of a `for_each` collection as written, one per instance it makes: a map's
-    /// entry values, or the distinct strings of a set written as `toset([…])`.
+    /// entry values, the distinct strings of a set written as `toset([…])` or `toset(values(…))`
+    /// of a map written out, or the elements a `for` keeps as they are under keys of their own
+    /// (`{ for arn in local.policies : basename(arn) => arn }`).
     fn collection(&self, for_each: Origin<'a>, scope: &Scope<'_, 'a>) -> Option<Collection<'a>> {
         let mut collection = Collection {
             values: Vec::new(),
             are_keys: false,
+            reshaped: false,
             overridable: for_each.overridable,
             depth: for_each.depth,
         };
         let mut written = for_each.written;
+        let mut set = None;
         if let Some((function, arguments)) = self.function_call(written) {
             let ("toset", [list]) = (function, arguments.as_slice()) else {
                 return None;
@@ -444,8 +450,25 @@ impl<'a> TerraformProject<'a> {
             collection.overridable |= list.overridable;
             collection.depth = list.depth;
             written = list.written;
+            set = match self
+                .function_call(written)
+                .as_ref()
+                .map(|(name, arguments)| (*name, arguments.as_slice()))
+            {
+                Some(("values", [map])) => {
+                    let map = self.origin(*map, &scope[..collection.depth])?;
+                    collection.overridable |= map.overridable;
+                    collection.depth = map.depth;
+                    let fields = self.object_fields(object_node(map.written)?);
+                    Some(fields.into_iter().map(|(_, value)| value).collect())
+                }
+                Some(_) => return None,
+                None => tuple_elements(written),
+            };
+        } else if let Some(elements) = tuple_elements(written) {
+            set = Some(elements);
         }
-        if let Some(elements) = tuple_elements(written) {
+        if let Some(elements) = set {
             let mut seen = HashSet::new();
             for element in elements {
                 if seen.insert(self.string_literal(unwrapped(element))?) {
@@ -455,12 +478,39 @@ impl<'a> TerraformProject<'a> {
             collection.are_keys = true;
             return Some(collection);
         }
+        if let Some(kept) = self.for_object(written) {
+            return self.kept_as_they_are(kept, collection, scope);
+        }
         let object = object_node(written)?;
         collection.values = named_children(object.node)
             .filter(|node| kind_of(node) == "object_elem")
             .filter_map(|element| element.field("val"))
             .map(|value| object.with(value))
             .collect();
+        Some(collection)
+    }
+
+    /// The elements a `for` making the `for_each` map keeps, each as it is and all of them (no
+    /// `if`, no grouping), from a list or map written out; `None` for any other `for`, whose
+    /// instances infrafix does not guess.
+    fn kept_as_they_are(
+        &self,
+        kept: ForExpression<'a>,
+        mut collection: Collection<'a>,
+        scope: &Scope<'_, 'a>,
+    ) -> Option<Collection<'a>> {
+        if kept.grouped || kept.condition.is_some() || self.traversal(kept.value)?.as_slice() != [kept.element] {
+            return None;
+        }
+        let source = self.origin(kept.collection, &scope[..collection.depth])?;
+        collection.values = match (tuple_elements(source.written), object_node(source.written)) {
+            (Some(elements), _) => elements,
+            (None, Some(object)) => self.object_fields(object).into_iter().map(|(_, value)| value).collect(),
+            (None, None) => return None,
+        };
+        collection.overridable |= source.overridable;
+        collection.depth = source.depth;
+        collection.reshaped = true;
         Some(collection)
     }
 
@@ -529,7 +579,10 @@ impl<'a> TerraformProject<'a> {
             .collect();
         let kept = if collection.are_keys {
             Some(KEPT_AS_KEY)
-        } else if through_a_name || !self.named_by_for_each_alone(for_each, for_each_origin, scope) {
+        } else if collection.reshaped
+            || through_a_name
+            || !self.named_by_for_each_alone(for_each, for_each_origin, scope)
+        {
             Some(KEPT_READ_BY_NAME)
         } else {
             None
@@ -628,6 +681,9 @@ struct Collection<'a> {
     values: Vec<Located<'a>>,
     /// A set: each element is its instance's key too.
     are_keys: bool,
+    /// Kept by a `for` under keys it makes: neither are the keys written beside the elements, nor
+    /// is the list or map they are written in read by the `for_each` alone.
+    reshaped: bool,
     /// Written in a root variable's `default`, or reached through one.
     overridable: bool,
     /// How many module calls lead to the folder the elements are written in.
