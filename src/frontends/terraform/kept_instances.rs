@@ -35,6 +35,52 @@ pub struct InstancesKept<'a> {
 }
 
 impl<'a> TerraformProject<'a> {
+    /// Every instance of a root module resource, read through a splat: `aws_sqs_queue.dlq[*].arn`,
+    /// the older `aws_sqs_queue.dlq.*.arn`, or over the map a `for_each` makes,
+    /// `values(aws_sqs_queue.dlq)[*].arn`. A splat over a resource made once reads that one
+    /// instance (Terraform's Splat Expressions), so it too is every instance. `None` for anything
+    /// else.
+    pub fn instances_splatted(&self, expression: Located<'a>) -> Option<InstancesKept<'a>> {
+        if self.folder_of_file[expression.file] != 0 {
+            return None;
+        }
+        let expression = interpolated(expression);
+        let parts: Vec<Node<'a>> = named_children(expression.node).collect();
+        let (splat, before) = parts.split_last()?;
+        let shape = named_children(*splat).next().filter(|_| kind_of(*splat) == "splat")?;
+        let read = named_children(shape)
+            .map(|part| self.part_name(expression, part).filter(|_| kind_of(part) == "get_attr"))
+            .collect::<Option<Vec<_>>>()?;
+        let names: Vec<&str> = match before {
+            [call] => {
+                let (function, arguments) = self.function_call(expression.with(*call))?;
+                let ("values", [instances]) = (function, arguments.as_slice()) else {
+                    return None;
+                };
+                self.traversal(*instances)?
+            }
+            [root, attributes @ ..] if kind_of(*root) == "variable_expr" => std::iter::once(*root)
+                .chain(attributes.iter().copied())
+                .map(|part| {
+                    self.part_name(expression, part)
+                        .filter(|_| part == *root || kind_of(part) == "get_attr")
+                })
+                .collect::<Option<_>>()?,
+            _ => return None,
+        };
+        let [kind, name] = names[..] else {
+            return None;
+        };
+        if NOT_RESOURCES.contains(&kind) {
+            return None;
+        }
+        Some(InstancesKept {
+            resource: self.root_resource_id(&format!("{kind}.{name}"))?,
+            read,
+            kept: Kept::Every,
+        })
+    }
+
     /// The instances of a root module resource made by `count` or `for_each` that a `for`
     /// expression of the root module goes over, and which of them it keeps; `None` for any other
     /// expression, a grouping `for` (`...`), and one whose value is not read from the instance

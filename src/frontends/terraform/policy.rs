@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::kept_instances::Kept;
 use super::references::{graph_attribute, interpolated};
-use super::values::{object_node, tuple_elements, unwrapped, Scope};
+use super::values::{list_node, object_node, tuple_elements, unwrapped, Scope};
 use super::{block_body, block_type, named_children, Located, TerraformProject};
 use crate::cloud::{Effect, Entry, PolicyStatement, ResourceRef};
 
@@ -153,26 +153,70 @@ impl<'a> TerraformProject<'a> {
     /// The entries of an `Action` or `Resource` value: a list of them, or one, or a `for` over a
     /// resource's instances (see `kept_entries`).
     pub(super) fn entries(&self, value: Located<'a>, scope: &Scope<'_, 'a>) -> ReadEntries {
-        let Some(origin) = self.origin(value, scope) else {
+        self.nested_entries(value, scope, 0)
+    }
+
+    /// The entries of a value `nesting` list functions or lists deep in the `Action` or
+    /// `Resource` value (see `joined_lists`).
+    fn nested_entries(&self, value: Located<'a>, scope: &Scope<'_, 'a>, nesting: usize) -> ReadEntries {
+        let origin = self.origin(value, scope).filter(|_| nesting <= NESTING_FOLLOWED);
+        let Some(origin) = origin else {
             return ReadEntries::of(vec![unreadable_entry()]);
         };
         let scope = &scope[..origin.depth];
-        let elements = tuple_elements(interpolated(origin.written)).unwrap_or_else(|| vec![origin.written]);
+        let written = interpolated(origin.written);
         let mut read = ReadEntries::default();
-        for element in elements {
+        let mut add = |entries: ReadEntries| {
+            read.entries.extend(entries.entries);
+            read.uncertainty = read.uncertainty.take().or(entries.uncertainty);
+        };
+        if let Some(lists) = self.joined_lists(written) {
+            for list in lists {
+                add(self.nested_entries(list, scope, nesting + 1));
+            }
+            return read;
+        }
+        for element in tuple_elements(written).unwrap_or_else(|| vec![origin.written]) {
+            // A list in a list is one `flatten` merges (`flatten([[a.arn], [b.arn]])`).
+            if element != origin.written
+                && (list_node(element).is_some() || self.joined_lists(unwrapped(element)).is_some())
+            {
+                add(self.nested_entries(element, scope, nesting + 1));
+                continue;
+            }
             let kept = || {
                 self.kept_entries(element)
                     .or_else(|| self.kept_element_entries(element))
             };
             match scope.is_empty().then(kept).flatten() {
-                Some(kept) => {
-                    read.entries.extend(kept.entries);
-                    read.uncertainty = read.uncertainty.or(kept.uncertainty);
-                }
-                None => read.entries.push(self.entry(element, scope)),
+                Some(kept) => add(kept),
+                None => add(ReadEntries::of(vec![self.entry(element, scope)])),
             }
         }
         read
+    }
+
+    /// Whether a value is a list made by a list function or a splat (`concat(…)`,
+    /// `aws_sqs_queue.dlq[*].arn`), which an entry cannot be written beside in a list.
+    pub(super) fn makes_a_list(&self, value: Located<'a>) -> bool {
+        let value = interpolated(value);
+        self.joined_lists(unwrapped(value)).is_some()
+            || named_children(value.node)
+                .last()
+                .is_some_and(|part| kind_of(part) == "splat")
+    }
+
+    /// The lists a call of a list function joins, where every entry it gives is an entry of one
+    /// of them: `concat(a, b)`, `flatten(…)`, and `distinct`, `compact`, `tolist`, `toset` of
+    /// one list, which only drop, merge or reorder entries (Terraform's collection and type
+    /// conversion functions). `None` for anything else.
+    fn joined_lists(&self, call: Located<'a>) -> Option<Vec<Located<'a>>> {
+        let (function, arguments) = self.function_call(call)?;
+        match (function, arguments.as_slice()) {
+            ("concat", _) => Some(arguments),
+            ("flatten" | "distinct" | "compact" | "tolist" | "toset", [_]) => Some(arguments),
+            _ => None,
+        }
     }
 
     /// The entries a `for` over the instances of a root module resource makes (see
@@ -181,7 +225,9 @@ impl<'a> TerraformProject<'a> {
     /// keeps, the resource as a whole, with the uncertainty that makes the statement cover none
     /// of its instances surely. `None` for any other expression.
     fn kept_entries(&self, element: Located<'a>) -> Option<ReadEntries> {
-        let kept = self.instances_kept(element)?;
+        let kept = self
+            .instances_kept(element)
+            .or_else(|| self.instances_splatted(element))?;
         let [attribute] = kept.read[..] else {
             return Some(ReadEntries::of(vec![unreadable_entry()]));
         };
@@ -376,6 +422,9 @@ impl<'a> TerraformProject<'a> {
 
 /// What stands for an interpolation in JSON text while it is parsed.
 const PLACEHOLDER_MARK: &str = "__infrafix_interpolation_";
+
+/// How many list functions and lists in lists deep an `Action` or `Resource` value is read.
+const NESTING_FOLLOWED: usize = 8;
 
 fn placeholder(index: usize) -> String {
     format!("{PLACEHOLDER_MARK}{index}__")

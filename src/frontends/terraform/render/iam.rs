@@ -1045,6 +1045,11 @@ impl<'a> TerraformProject<'a> {
         if kind_of(unwrapped(value).node) == "for_expr" {
             return Err("the statement lists them by a `for` expression, which infrafix does not edit".to_owned());
         }
+        if self.makes_a_list(value) {
+            return Err(
+                "the statement lists them by a list function or a splat, which infrafix does not edit".to_owned(),
+            );
+        }
         if self.origin(value, &[]).is_none_or(|origin| !origin.in_place) {
             return Err("the list is not written in the statement".to_owned());
         }
