@@ -502,7 +502,10 @@ impl<'a> TerraformProject<'a> {
         if kept.grouped || kept.condition.is_some() || self.traversal(kept.value)?.as_slice() != [kept.element] {
             return None;
         }
-        let source = self.origin(kept.collection, &scope[..collection.depth])?;
+        // A variable's default a deployment may replace is no list written out.
+        let source = self
+            .origin(kept.collection, &scope[..collection.depth])
+            .filter(|source| !source.overridable)?;
         collection.values = match (tuple_elements(source.written), object_node(source.written)) {
             (Some(elements), _) => elements,
             (None, Some(object)) => self.object_fields(object).into_iter().map(|(_, value)| value).collect(),
