@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::values::intrinsic;
 use super::Template;
 use crate::cloud::{ResourceId, ResourceRef, ARN};
-use crate::frontends::document::{Value, ValueKind};
+use crate::frontends::document::{Entry, Value, ValueKind};
 
 const SAM_FUNCTION: &str = "AWS::Serverless::Function";
 /// What the Serverless Framework compiles a function of the service to.
@@ -219,24 +219,17 @@ impl Template<'_> {
     /// not deploy. The version's own logical id ends in a hash of the code, which no template
     /// writes.
     pub(super) fn sam_published(&self, name: &str) -> Option<(ResourceId, Published)> {
-        let published_by = |id: ResourceId| {
-            let function = self.resource(id).filter(|function| function.kind == SAM_FUNCTION)?;
-            self.function_setting(&function, "AutoPublishAlias").map(|_| id)
-        };
-        if let Some(function) = name.strip_suffix(".Alias") {
-            return Some((published_by(self.resource_index(function)?)?, Published::Alias));
-        }
-        if let Some(function) = name.strip_suffix(".Version") {
-            return Some((published_by(self.resource_index(function)?)?, Published::Version));
+        for (suffix, published) in [(".Alias", Published::Alias), (".Version", Published::Version)] {
+            if let Some(function) = name.strip_suffix(suffix) {
+                let function = self.resource_index(function)?;
+                return self.auto_publish_alias(function).map(|_| (function, published));
+            }
         }
         // The function's own logical id may hold `Alias` too (`AliasSyncFunctionAliaslive`).
         name.match_indices("Alias").find_map(|(at, _)| {
             let function = self.resource_index(&name[..at])?;
             let alias = &name[at + "Alias".len()..];
-            let resource = self
-                .resource(function)
-                .filter(|function| function.kind == SAM_FUNCTION)?;
-            let setting = self.function_setting(&resource, "AutoPublishAlias")?;
+            let setting = self.auto_publish_alias(function)?;
             // SAM resolves a `Ref` to a parameter with the value the stack is given; a reference
             // naming the alias another value would make does not deploy.
             self.candidates(&setting.value)
@@ -245,6 +238,12 @@ impl Template<'_> {
                 .any(|candidate| candidate.scalar.text.replace('-', "D").replace('_', "U") == alias)
                 .then_some((function, Published::Alias))
         })
+    }
+
+    /// The `AutoPublishAlias` of SAM function `id`, its own or from `Globals`.
+    fn auto_publish_alias(&self, id: ResourceId) -> Option<&Entry> {
+        let function = self.resource(id).filter(|function| function.kind == SAM_FUNCTION)?;
+        self.function_setting(&function, "AutoPublishAlias")
     }
 
     /// The SAM function whose published alias or version a value names: by `Ref`, or as the
